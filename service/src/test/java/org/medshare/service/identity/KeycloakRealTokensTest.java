@@ -1,0 +1,129 @@
+package org.medshare.service.identity;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.medshare.service.testing.RealKeycloakProfile;
+
+/**
+ * End to end through the real Keycloak (scripts/keycloak.sh start, realm sample-data/keycloak):
+ * real signed tokens for every role, verified by the service.
+ */
+@QuarkusTest
+@TestProfile(RealKeycloakProfile.class)
+class KeycloakRealTokensTest {
+
+    private static final String TOKEN_URL = RealKeycloakProfile.REALM_URL + "/protocol/openid-connect/token";
+
+    @BeforeAll
+    static void keycloakIsRunning() {
+        try {
+            Response r = given().get(RealKeycloakProfile.REALM_URL + "/.well-known/openid-configuration");
+            assertEquals(200, r.statusCode());
+        } catch (Exception e) {
+            fail("Keycloak is not running at " + RealKeycloakProfile.REALM_URL
+                    + ": start it with scripts/keycloak.sh start (the README's test command does)");
+        }
+    }
+
+    static String userToken(String username, String password) {
+        return given().contentType("application/x-www-form-urlencoded")
+                .formParam("grant_type", "password")
+                .formParam("client_id", "medshare-cli")
+                .formParam("username", username)
+                .formParam("password", password)
+                .formParam("scope", "openid")
+                .post(TOKEN_URL).then().statusCode(200)
+                .extract().path("access_token");
+    }
+
+    static String serviceAccountToken(String clientId, String secret) {
+        return given().contentType("application/x-www-form-urlencoded")
+                .formParam("grant_type", "client_credentials")
+                .formParam("client_id", clientId)
+                .formParam("client_secret", secret)
+                .post(TOKEN_URL).then().statusCode(200)
+                .extract().path("access_token");
+    }
+
+    @Test
+    void hospitalPhysicianSeesRoleOrganisationAndAttributes() {
+        given().auth().oauth2(userToken("alice", "alice-password"))
+                .get("/api/v1/me").then().statusCode(200)
+                .body("roles", contains("hospital"))
+                .body("organisation", equalTo("hospital-a"))
+                .body("abeAttributes", containsInAnyOrder("org:hospital-a", "role:physician", "dept:cardiology@2026Q4"));
+        given().auth().oauth2(userToken("bob", "bob-password"))
+                .get("/api/v1/me").then().statusCode(200)
+                .body("organisation", equalTo("hospital-b"))
+                .body("abeAttributes", hasItem("org:hospital-b"));
+    }
+
+    @Test
+    void hospitalSystemServiceAccountIsAHospitalOfItsOrganisation() {
+        given().auth().oauth2(serviceAccountToken("hospital-a-system", "hospital-a-system-secret"))
+                .get("/api/v1/me").then().statusCode(200)
+                .body("roles", contains("hospital"))
+                .body("organisation", equalTo("hospital-a"))
+                .body("abeAttributes", containsInAnyOrder("org:hospital-a", "role:system"));
+    }
+
+    @Test
+    void insurerSeesItsIdentityButMayNotListParties() {
+        String token = userToken("irene", "irene-password");
+        given().auth().oauth2(token).get("/api/v1/me").then().statusCode(200)
+                .body("roles", contains("insurer"))
+                .body("organisation", equalTo("insurer-x"))
+                .body("abeAttributes", containsInAnyOrder("org:insurer-x", "purpose:insurance-stats@2026Q4"));
+        given().auth().oauth2(token).get("/api/v1/parties").then()
+                .statusCode(403)
+                .contentType("application/problem+json")
+                .body("status", equalTo(403));
+    }
+
+    @Test
+    void regulatorSeesItsIdentityAndTheParties() {
+        String token = userToken("rita", "rita-password");
+        given().auth().oauth2(token).get("/api/v1/me").then().statusCode(200)
+                .body("roles", contains("regulator"))
+                .body("organisation", equalTo("regulator-nhc"));
+        given().auth().oauth2(token).get("/api/v1/parties").then().statusCode(200)
+                .body("subject", hasItem(org.hamcrest.Matchers.notNullValue()));
+    }
+
+    @Test
+    void hospitalMayNotListParties() {
+        given().auth().oauth2(userToken("alice", "alice-password"))
+                .get("/api/v1/parties").then().statusCode(403).contentType("application/problem+json");
+    }
+
+    @Test
+    void missingTokenIsUnauthorized() {
+        given().get("/api/v1/me").then().statusCode(401).contentType("application/problem+json");
+    }
+
+    @Test
+    void tamperedTokenIsUnauthorized() {
+        String token = userToken("irene", "irene-password");
+        String[] parts = token.split("\\.");
+        // claim to be a regulator: the payload no longer matches the signature
+        String payload = new String(java.util.Base64.getUrlDecoder().decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("\"insurer\"", "\"regulator\"");
+        String forged = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "." + parts[2];
+        given().auth().oauth2(forged).get("/api/v1/parties").then()
+                .statusCode(401).contentType("application/problem+json");
+        given().auth().oauth2("not-a-jwt").get("/api/v1/me").then()
+                .statusCode(401).contentType("application/problem+json");
+    }
+}
