@@ -1,0 +1,75 @@
+package org.medshare.ledger.contract;
+
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/**
+ * A 20-byte EVM account address, immutable. Ordered as the unsigned 160-bit
+ * integer it encodes, which is the order {@code IncentiveEscrow.settle} requires
+ * of its hospital list.
+ */
+public final class EvmAddress implements Comparable<EvmAddress> {
+    /** Length of an address in bytes. */
+    public static final int LENGTH = 20;
+
+    private final byte[] bytes;
+
+    private EvmAddress(byte[] bytes) {
+        this.bytes = bytes;
+    }
+
+    /**
+     * @param bytes exactly 20 bytes (copied)
+     * @throws IllegalArgumentException on any other length
+     */
+    public static EvmAddress of(byte[] bytes) {
+        if (bytes == null || bytes.length != LENGTH) {
+            throw new IllegalArgumentException("an EVM address has 20 bytes, got "
+                    + (bytes == null ? "null" : bytes.length));
+        }
+        return new EvmAddress(bytes.clone());
+    }
+
+    /**
+     * Parses 40 hexadecimal digits, with or without a {@code 0x} prefix, in any case.
+     *
+     * @throws IllegalArgumentException if the text is not such an address
+     */
+    public static EvmAddress parse(String hex) {
+        String digits = hex != null && (hex.startsWith("0x") || hex.startsWith("0X")) ? hex.substring(2) : hex;
+        if (digits == null || digits.length() != 2 * LENGTH) {
+            throw new IllegalArgumentException("an EVM address is 40 hex digits: " + hex);
+        }
+        try {
+            return new EvmAddress(HexFormat.of().parseHex(digits));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("an EVM address is 40 hex digits: " + hex, e);
+        }
+    }
+
+    /** @return a copy of the 20 bytes */
+    public byte[] toBytes() {
+        return bytes.clone();
+    }
+
+    @Override
+    public int compareTo(EvmAddress other) {
+        return Arrays.compareUnsigned(bytes, other.bytes);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof EvmAddress other && Arrays.equals(bytes, other.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(bytes);
+    }
+
+    /** @return {@code 0x} followed by 40 lower-case hex digits */
+    @Override
+    public String toString() {
+        return "0x" + HexFormat.of().formatHex(bytes);
+    }
+}
