@@ -1,0 +1,95 @@
+package org.medshare.abe;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Objects;
+import org.medshare.abe.internal.SymmetricSuite;
+
+/**
+ * Streams a plaintext into an {@link Envelope} for a policy and suite, in constant memory (two chunk
+ * buffers). Each call to {@link #encrypt} uses a fresh KEM encapsulation, key and nonce prefix.
+ */
+public final class EnvelopeWriter {
+  private final AbeScheme scheme;
+  private final PublicParameters params;
+  private final Policy policy;
+  private final Suite suite;
+  private final int chunkLog2;
+  private final SecureRandom random = new SecureRandom();
+
+  public EnvelopeWriter(AbeScheme scheme, PublicParameters params, Policy policy, Suite suite) {
+    this(scheme, params, policy, suite, Envelope.DEFAULT_CHUNK_LOG2);
+  }
+
+  /** @param chunkLog2 log2 of the plaintext chunk size, 10..24 */
+  public EnvelopeWriter(AbeScheme scheme, PublicParameters params, Policy policy, Suite suite, int chunkLog2) {
+    this.scheme = Objects.requireNonNull(scheme);
+    this.params = Objects.requireNonNull(params);
+    this.policy = Objects.requireNonNull(policy);
+    this.suite = Objects.requireNonNull(suite);
+    if (chunkLog2 < Envelope.MIN_CHUNK_LOG2 || chunkLog2 > Envelope.MAX_CHUNK_LOG2) {
+      throw new IllegalArgumentException("chunk size 2^" + chunkLog2 + " out of range");
+    }
+    this.chunkLog2 = chunkLog2;
+  }
+
+  /**
+   * Encrypts everything from {@code in} to {@code out} (neither is closed).
+   *
+   * @return number of plaintext bytes read
+   */
+  public long encrypt(InputStream in, OutputStream out) throws IOException {
+    Encapsulation enc = scheme.encapsulate(params, policy);
+    byte[] prefix = new byte[Envelope.NONCE_PREFIX_BYTES];
+    random.nextBytes(prefix);
+    byte[] header = Envelope.headerBytes(suite, chunkLog2, enc.ciphertext().toBytes(), prefix);
+    SymmetricSuite sym = Envelope.symmetric(suite);
+    byte[] digest = sym.hash(header);
+    byte[] key = Envelope.payloadKey(sym, suite, enc.key().toByteArray(InsecureSecretKeyAccess.get()), digest);
+    SymmetricSuite.ChunkAead aead = sym.aead(key);
+    Arrays.fill(key, (byte) 0);
+    out.write(header);
+    int size = 1 << chunkLog2;
+    byte[] a = new byte[size];
+    byte[] b = new byte[size];
+    byte[] sealed = new byte[size + SymmetricSuite.TAG_BYTES];
+    long total = 0;
+    long counter = 0;
+    int n = Envelope.readFully(in, a, size);
+    while (true) {
+      boolean last;
+      int m = 0;
+      if (n < size) {
+        last = true;
+      } else {
+        m = Envelope.readFully(in, b, size);
+        last = m == 0;
+      }
+      if (counter > 0xffffffffL) {
+        throw new IOException("plaintext too long for one envelope");
+      }
+      try {
+        int len = aead.encrypt(Envelope.nonce(prefix, counter, last), digest, a, n, sealed);
+        out.write(sealed, 0, len);
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("chunk encryption failed", e);
+      }
+      total += n;
+      counter++;
+      if (last) {
+        break;
+      }
+      byte[] t = a;
+      a = b;
+      b = t;
+      n = m;
+    }
+    Arrays.fill(a, (byte) 0);
+    Arrays.fill(b, (byte) 0);
+    return total;
+  }
+}
