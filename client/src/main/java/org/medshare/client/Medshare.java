@@ -1,0 +1,78 @@
+package org.medshare.client;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code medshare} command line (DESIGN §8). Exit status: 0 success, 1 a cryptographic or
+ * verification check failed, 2 usage error; the reason is one line on stderr, and a failed command
+ * leaves no output file behind.
+ *
+ * <p>Subcommands are registered in the {@code subcommands} list below; add new ones there.
+ */
+@Command(
+    name = "medshare",
+    mixinStandardHelpOptions = true,
+    versionProvider = Medshare.Version.class,
+    description = "MedShare command line for hospitals, insurers, regulators and the key authority.",
+    subcommands = {
+        AuthorityCommand.class,
+        EncryptCommand.class,
+        DecryptCommand.class,
+    })
+public final class Medshare implements java.util.concurrent.Callable<Integer> {
+  public static final int EXIT_OK = 0;
+  public static final int EXIT_VERIFICATION = 1;
+  public static final int EXIT_USAGE = 2;
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs the command line with the given streams and returns the exit status (for tests and embedding). */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    CommandLine cl = new CommandLine(new Medshare());
+    PrintWriter errWriter = new PrintWriter(err, true);
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(errWriter);
+    cl.setParameterExceptionHandler((ex, a) -> {
+      errWriter.println("medshare: " + oneLine(ex.getMessage()) + " (see --help)");
+      return EXIT_USAGE;
+    });
+    cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      if (ex instanceof CliFailure f) {
+        errWriter.println("medshare: " + oneLine(f.getMessage()));
+        return f.exitCode();
+      }
+      if (ex instanceof java.io.IOException) {
+        errWriter.println("medshare: I/O error: " + oneLine(String.valueOf(ex.getMessage())));
+        return EXIT_VERIFICATION;
+      }
+      errWriter.println("medshare: unexpected error: " + oneLine(String.valueOf(ex.getMessage())));
+      return EXIT_VERIFICATION;
+    });
+    cl.setExitCodeExceptionMapper(ex -> ex instanceof CliFailure f ? f.exitCode() : EXIT_VERIFICATION);
+    return cl.execute(args);
+  }
+
+  /** Without a subcommand: a usage error. */
+  @Override
+  public Integer call() {
+    throw CliFailure.usage("missing command: authority, encrypt or decrypt");
+  }
+
+  static String oneLine(String s) {
+    return s == null ? "" : s.replaceAll("[\\r\\n]+", " ").trim();
+  }
+
+  /** Version from the jar manifest, if any. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Medshare.class.getPackage().getImplementationVersion();
+      return new String[] {"medshare " + (v == null ? "development build" : v)};
+    }
+  }
+}
