@@ -1,0 +1,52 @@
+package org.medshare.enclave.stats;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * SHA-256 Merkle tree hash over record ids, with the structure and domain separation of RFC 9162
+ * §2.1.1: {@code MTH({}) = SHA-256()}, {@code leaf = SHA-256(0x00 || id UTF-8)},
+ * {@code node = SHA-256(0x01 || left || right)}, split at the largest power of two smaller than n.
+ * Ids are sorted (String natural order) and de-duplicated first, so the root identifies the set.
+ */
+public final class MerkleTree {
+    private MerkleTree() {
+    }
+
+    /** Root over the sorted, distinct ids. */
+    public static byte[] rootOf(java.util.Collection<String> recordIds) {
+        List<String> ids = new ArrayList<>(new java.util.TreeSet<>(recordIds));
+        List<byte[]> leaves = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            leaves.add(hash(new byte[] {0}, id.getBytes(StandardCharsets.UTF_8)));
+        }
+        if (leaves.isEmpty()) {
+            return hash();
+        }
+        return mth(leaves, 0, leaves.size());
+    }
+
+    private static byte[] mth(List<byte[]> leaves, int from, int to) {
+        int n = to - from;
+        if (n == 1) {
+            return leaves.get(from);
+        }
+        int k = Integer.highestOneBit(n - 1);
+        return hash(new byte[] {1}, mth(leaves, from, from + k), mth(leaves, from + k, to));
+    }
+
+    static byte[] hash(byte[]... parts) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (byte[] p : parts) {
+                md.update(p);
+            }
+            return md.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

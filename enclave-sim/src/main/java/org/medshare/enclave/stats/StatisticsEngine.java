@@ -1,0 +1,418 @@
+package org.medshare.enclave.stats;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import javax.crypto.SecretKey;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.ArrayRealVector;
+import org.apache.commons.math3.linear.LUDecomposition;
+import org.apache.commons.math3.linear.RealMatrix;
+import org.apache.commons.math3.linear.RealVector;
+import org.apache.commons.math3.linear.SingularMatrixException;
+import org.medshare.enclave.rows.RowChunkCodec;
+import org.medshare.enclave.rows.RowChunkCodec.Decryptor;
+import org.medshare.enclave.stats.QueryRefusedException.Reason;
+import org.medshare.enclave.stats.QueryTemplate.Aggregate;
+import org.medshare.enclave.stats.QueryTemplate.DpMode;
+import org.medshare.enclave.stats.QueryTemplate.Feature;
+import org.medshare.enclave.stats.QueryTemplate.Mechanism;
+
+/**
+ * The insurer statistics engine that runs inside the enclave (QUERY.md describes the contract).
+ *
+ * <p>{@link #run} guarantees, in this order, before anything is decrypted: the template is approved
+ * (else UNKNOWN_TEMPLATE / TEMPLATE_NOT_APPROVED); the request's purpose is the template's; ε is
+ * present exactly when the template uses DP, finite, positive and at most the template's maximum;
+ * parameters are declared, present and within bounds; the insurer's remaining budget covers ε.
+ * Then records whose consent was revoked or whose hospital's data-use rules do not allow the purpose
+ * and template are removed, and only then are data keys requested and chunks decrypted and
+ * aggregated in one pass ({@link RowAggregator}). Groups with fewer than k distinct patients
+ * (max of the engine's and the template's minimum) are suppressed, as are groups that would isolate
+ * fewer than k patients against the insurer's earlier releases ({@link DifferencingGuard}). ε is
+ * charged atomically ({@link PrivacyBudget#tryCharge}) only when a result is about to be released;
+ * a refusal at that point spends nothing. DP noise uses {@link DiscreteSamplers} with the L1
+ * (Laplace) or L2 (Gaussian) sensitivity implied by the per-patient contribution bound and the
+ * clamping bounds.
+ *
+ * <p>Thread-safe: concurrent queries share the registries, the budget and the guard.
+ */
+public final class StatisticsEngine {
+    /** Default minimum number of distinct patients per released group. */
+    public static final int DEFAULT_MIN_GROUP_SIZE = 10;
+
+    private final TemplateRegistry templates;
+    private final DataUseRules dataUse;
+    private final ConsentRegistry consent;
+    private final PrivacyBudget budget;
+    private final DifferencingGuard guard;
+    private final DiscreteSamplers samplers;
+    private final int minGroupSize;
+
+    /**
+     * @param noise a {@link java.security.SecureRandom} in production (tests may pass a seeded generator)
+     * @param minGroupSize k, at least 2
+     */
+    public StatisticsEngine(TemplateRegistry templates, DataUseRules dataUse, ConsentRegistry consent,
+                            PrivacyBudget budget, Random noise, int minGroupSize) {
+        if (minGroupSize < 2) {
+            throw new IllegalArgumentException("minimum group size must be at least 2");
+        }
+        this.templates = templates;
+        this.dataUse = dataUse;
+        this.consent = consent;
+        this.budget = budget;
+        this.guard = new DifferencingGuard(minGroupSize);
+        this.samplers = new DiscreteSamplers(noise);
+        this.minGroupSize = minGroupSize;
+    }
+
+    /** The differencing guard (for inspection). */
+    public DifferencingGuard guard() {
+        return guard;
+    }
+
+    /**
+     * Runs an approved query over encrypted records.
+     *
+     * @param records candidate records (the service selects them by coarse tags); at most one per id
+     * @param keys supplies data keys; called only for records admitted by consent and data-use rules
+     * @throws QueryRefusedException with the reason; nothing is spent or remembered on refusal
+     */
+    public StatisticsResult run(QueryRequest request, List<EncryptedRecord> records, RecordKeyProvider keys)
+            throws QueryRefusedException {
+        QueryTemplate t = templates.requireApproved(request.templateId(), request.templateVersion());
+        if (!t.purpose().equals(request.purpose())) {
+            throw new QueryRefusedException(Reason.PURPOSE_MISMATCH, "template " + t.id() + " serves purpose "
+                    + t.purpose() + ", not " + request.purpose());
+        }
+        DpMode dp = t.privacy().dp();
+        long micros = 0;
+        if (request.epsilon().isPresent()) {
+            double eps = request.epsilon().getAsDouble();
+            QueryRequest.checkEpsilon(eps);
+            if (dp == DpMode.NONE) {
+                throw new QueryRefusedException(Reason.EPSILON_INVALID, "template " + t.id() + " does not use differential privacy");
+            }
+            if (eps > t.privacy().maxEpsilon()) {
+                throw new QueryRefusedException(Reason.EPSILON_INVALID, "epsilon exceeds the template's maximum "
+                        + t.privacy().maxEpsilon());
+            }
+            micros = PrivacyBudget.toMicros(eps);
+        } else if (dp == DpMode.REQUIRED) {
+            throw new QueryRefusedException(Reason.EPSILON_INVALID, "template " + t.id() + " requires epsilon");
+        }
+        RowAggregator agg = RowAggregator.create(t, request.parameters());
+        if (micros > 0 && micros > budget.remainingMicros(request.insurerId())) {
+            throw new QueryRefusedException(Reason.BUDGET_EXHAUSTED, "privacy budget of " + request.insurerId()
+                    + " cannot pay epsilon " + request.epsilon().getAsDouble());
+        }
+
+        List<EncryptedRecord> admitted = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (EncryptedRecord r : records) {
+            if (!ids.add(r.recordId())) {
+                throw new QueryRefusedException(Reason.INPUT_INVALID, "record " + r.recordId() + " given twice");
+            }
+            if (!consent.isRevoked(r.recordId()) && dataUse.permits(r.hospitalId(), t.purpose(), t.id())) {
+                admitted.add(r);
+            }
+        }
+        admitted.sort((a, b) -> a.recordId().compareTo(b.recordId()));
+
+        byte[] buf = new byte[RowChunkCodec.CHUNK_BYTES];
+        try {
+            for (EncryptedRecord r : admitted) {
+                SecretKey key = keys.dataKey(r.recordId());
+                Decryptor d = new Decryptor(key);
+                agg.startRecord();
+                int n = r.chunks().size();
+                for (int i = 0; i < n; i++) {
+                    int rows = d.decrypt(r.recordId(), i, n, r.chunks().get(i), buf);
+                    agg.consume(buf, rows);
+                }
+                agg.endRecord();
+            }
+        } catch (GeneralSecurityException e) {
+            throw new QueryRefusedException(Reason.INPUT_INVALID, "a record's rows could not be decrypted and authenticated");
+        } finally {
+            Arrays.fill(buf, (byte) 0);
+        }
+
+        int k = Math.max(minGroupSize, t.privacy().minGroupSize());
+        int suppressed = 0;
+        List<Integer> candidates = new ArrayList<>();
+        for (int g = 0; g < agg.groupCount(); g++) {
+            if (agg.count[g] == 0) {
+                continue;
+            }
+            if (agg.patients[g].size() < k) {
+                suppressed++;
+            } else {
+                candidates.add(g);
+            }
+        }
+        List<Integer> released = new ArrayList<>();
+        synchronized (guard.lock(request.insurerId())) {
+            List<long[]> sets = new ArrayList<>();
+            for (int g : candidates) {
+                long[] s = agg.patients[g].sorted();
+                if (guard.isolates(request.insurerId(), s)) {
+                    suppressed++;
+                } else {
+                    released.add(g);
+                    sets.add(s);
+                }
+            }
+            if (micros > 0 && !budget.tryCharge(request.insurerId(), micros)) {
+                throw new QueryRefusedException(Reason.BUDGET_EXHAUSTED, "privacy budget of " + request.insurerId()
+                        + " cannot pay epsilon " + request.epsilon().getAsDouble());
+            }
+            guard.record(request.insurerId(), sets);
+        }
+
+        List<GroupResult> out = new ArrayList<>();
+        for (int g : released) {
+            out.add(new GroupResult(agg.groupKey(g), values(agg, g, t, micros)));
+        }
+        String mech = micros == 0 ? "none"
+                : (t.privacy().mechanism() == Mechanism.DISCRETE_LAPLACE ? "discreteLaplace" : "discreteGaussian");
+        double delta = micros == 0 ? 0 : t.privacy().delta();
+        List<String> inputIds = new ArrayList<>();
+        for (EncryptedRecord r : admitted) {
+            inputIds.add(r.recordId());
+        }
+        HexFormat hex = HexFormat.of();
+        return new StatisticsResult(t.id(), t.version(), t.hashHex(), hex.formatHex(request.parameterHash()),
+                request.insurerId(), t.purpose(), admitted.size(), hex.formatHex(MerkleTree.rootOf(inputIds)), micros,
+                delta, mech, suppressed, out);
+    }
+
+    // ---- release: noise and final statistics -------------------------------------------------------
+
+    private TreeMap<String, Double> values(RowAggregator agg, int g, QueryTemplate t, long micros) {
+        Aggregate a = t.aggregate();
+        long rowsBound = t.privacy().maxRowsPerPatient();
+        BigInteger l = BigInteger.valueOf(rowsBound);
+        BigInteger hi = BigInteger.valueOf(a.upper());
+        TreeMap<String, Double> v = new TreeMap<>();
+        switch (a.kind()) {
+            case COUNT:
+                v.put("count", nonNegative(noisy(BigInteger.valueOf(agg.count[g]), l, micros, 1, t)));
+                break;
+            case SUM:
+                v.put("sum", noisy(BigInteger.valueOf(agg.sum[g]), l.multiply(hi), micros, 1, t));
+                break;
+            case MEAN: {
+                double n = Math.max(1, noisy(BigInteger.valueOf(agg.count[g]), l, micros, 2, t));
+                double s = noisy(BigInteger.valueOf(agg.sum[g]), l.multiply(hi), micros, 2, t);
+                v.put("count", n);
+                v.put("sum", s);
+                v.put("mean", clampTo(s / n, a.lower(), a.upper()));
+                break;
+            }
+            case VARIANCE: {
+                double n = Math.max(1, noisy(BigInteger.valueOf(agg.count[g]), l, micros, 3, t));
+                double s = noisy(BigInteger.valueOf(agg.sum[g]), l.multiply(hi), micros, 3, t);
+                BigInteger sq = new BigDecimal(agg.sumSq[g]).setScale(0, RoundingMode.HALF_EVEN).toBigInteger();
+                double q = noisy(sq, l.multiply(hi).multiply(hi), micros, 3, t);
+                double mean = clampTo(s / n, a.lower(), a.upper());
+                v.put("count", n);
+                v.put("mean", mean);
+                v.put("variance", Math.max(0, q / n - mean * mean));
+                break;
+            }
+            case HISTOGRAM: {
+                int bins = a.bins().count();
+                for (int b = 0; b < bins; b++) {
+                    v.put(binName(b), nonNegative(noisy(BigInteger.valueOf(agg.hist[g * bins + b]), l, micros, 1, t)));
+                }
+                break;
+            }
+            case QUANTILES:
+                quantiles(agg, g, a, micros, t, v);
+                break;
+            case OLS:
+                ols(agg, g, a, v);
+                break;
+            default:
+                logistic(agg, g, a, v);
+        }
+        return v;
+    }
+
+    static String binName(int b) {
+        return String.format(Locale.ROOT, "bin[%04d]", b);
+    }
+
+    static String quantileName(double p) {
+        return "q[" + p + "]";
+    }
+
+    private void quantiles(RowAggregator agg, int g, Aggregate a, long micros, QueryTemplate t, TreeMap<String, Double> v) {
+        if (micros == 0) {
+            RowAggregator.IntList list = agg.values[g];
+            int[] sorted = Arrays.copyOf(list.a, list.n);
+            Arrays.sort(sorted);
+            for (double p : a.probabilities()) {
+                int idx = (int) Math.ceil(p * sorted.length) - 1;
+                v.put(quantileName(p), (double) sorted[Math.max(0, idx)]);
+            }
+            return;
+        }
+        int bins = a.bins().count();
+        double[] h = new double[bins];
+        double total = 0;
+        BigInteger l = BigInteger.valueOf(t.privacy().maxRowsPerPatient());
+        for (int b = 0; b < bins; b++) {
+            h[b] = nonNegative(noisy(BigInteger.valueOf(agg.hist[g * bins + b]), l, micros, 1, t));
+            total += h[b];
+        }
+        for (double p : a.probabilities()) {
+            double target = p * total;
+            double cum = 0;
+            int b = 0;
+            for (; b < bins - 1; b++) {
+                cum += h[b];
+                if (cum >= target) {
+                    break;
+                }
+            }
+            double mid = a.bins().lower() + (b + 0.5) * a.bins().width();
+            v.put(quantileName(p), clampTo(mid, a.lower(), a.upper()));
+        }
+    }
+
+    private static void ols(RowAggregator agg, int g, Aggregate a, TreeMap<String, Double> v) {
+        int p = agg.regressionDimension();
+        double[][] m = new double[p][p];
+        int base = g * p * p;
+        for (int i = 0; i < p; i++) {
+            for (int j = i; j < p; j++) {
+                m[i][j] = agg.xtx[base + i * p + j];
+                m[j][i] = m[i][j];
+            }
+        }
+        double[] xty = Arrays.copyOfRange(agg.xty, g * (p + 1), g * (p + 1) + p);
+        double yy = agg.xty[g * (p + 1) + p];
+        double n = agg.count[g];
+        v.put("n", n);
+        try {
+            RealMatrix xtx = new Array2DRowRealMatrix(m, false);
+            RealVector beta = new LUDecomposition(xtx, 1e-12).getSolver().solve(new ArrayRealVector(xty, false));
+            putBetas(v, a, beta);
+            double sse = yy - 2 * beta.dotProduct(new ArrayRealVector(xty, false)) + beta.dotProduct(xtx.operate(beta));
+            double ybar = xty[0] / n;
+            double sst = yy - n * ybar * ybar;
+            v.put("r2", sst > 0 ? 1 - sse / sst : 0.0);
+        } catch (SingularMatrixException e) {
+            v.put("singular", 1.0);
+        }
+    }
+
+    private static void logistic(RowAggregator agg, int g, Aggregate a, TreeMap<String, Double> v) {
+        int p = agg.regressionDimension();
+        int width = p;
+        RowAggregator.DoubleList d = agg.design[g];
+        int n = d.n / width;
+        v.put("n", (double) n);
+        double[] beta = new double[p];
+        int iter = 0;
+        try {
+            for (; iter < a.maxIterations(); iter++) {
+                double[][] h = new double[p][p];
+                double[] grad = new double[p];
+                double[] x = new double[p];
+                for (int r = 0; r < n; r++) {
+                    int o = r * width;
+                    x[0] = 1;
+                    for (int i = 1; i < p; i++) {
+                        x[i] = d.a[o + i - 1];
+                    }
+                    double y = d.a[o + p - 1];
+                    double eta = 0;
+                    for (int i = 0; i < p; i++) {
+                        eta += x[i] * beta[i];
+                    }
+                    double mu = 1 / (1 + Math.exp(-eta));
+                    double w = mu * (1 - mu);
+                    for (int i = 0; i < p; i++) {
+                        grad[i] += (y - mu) * x[i];
+                        for (int j = 0; j < p; j++) {
+                            h[i][j] += w * x[i] * x[j];
+                        }
+                    }
+                }
+                RealVector step = new LUDecomposition(new Array2DRowRealMatrix(h, false), 1e-12).getSolver()
+                        .solve(new ArrayRealVector(grad, false));
+                double max = 0;
+                for (int i = 0; i < p; i++) {
+                    beta[i] += step.getEntry(i);
+                    max = Math.max(max, Math.abs(step.getEntry(i)));
+                }
+                if (!Double.isFinite(max)) {
+                    throw new SingularMatrixException();
+                }
+                if (max < 1e-10) {
+                    iter++;
+                    break;
+                }
+            }
+            putBetas(v, a, new ArrayRealVector(beta, false));
+            v.put("iterations", (double) iter);
+        } catch (SingularMatrixException e) {
+            v.put("singular", 1.0);
+        }
+    }
+
+    private static void putBetas(TreeMap<String, Double> v, Aggregate a, RealVector beta) {
+        v.put("beta[intercept]", beta.getEntry(0));
+        List<Feature> x = a.x();
+        for (int i = 0; i < x.size(); i++) {
+            v.put("beta[" + x.get(i).name() + "]", beta.getEntry(i + 1));
+        }
+    }
+
+    private static double clampTo(double x, double lo, double hi) {
+        return Math.max(lo, Math.min(hi, x));
+    }
+
+    private static double nonNegative(double x) {
+        return Math.max(0, x);
+    }
+
+    /**
+     * {@code value} plus noise for ε/parts (micro-ε {@code micros}); no noise when {@code micros == 0}.
+     * Laplace: {@code Lap_Z(Δ·parts/ε)} (CKS Alg. 2 with t = Δ·parts·10^6, s = micros).
+     * Gaussian: {@code N_Z(0, σ²)}, {@code σ = Δ·parts·sqrt(2 ln(1.25/δ))/ε} (Dwork–Roth 2014 Thm A.1),
+     * σ² rounded up to a multiple of 10^-6.
+     */
+    private double noisy(BigInteger value, BigInteger sensitivity, long micros, int parts, QueryTemplate t) {
+        if (micros == 0) {
+            return value.doubleValue();
+        }
+        BigInteger noise;
+        if (t.privacy().mechanism() == Mechanism.DISCRETE_LAPLACE) {
+            BigInteger tt = sensitivity.multiply(BigInteger.valueOf(parts)).multiply(BigInteger.valueOf(PrivacyBudget.MICROS));
+            noise = samplers.discreteLaplaceBig(BigInteger.valueOf(micros), tt);
+        } else {
+            double eps = micros / (double) PrivacyBudget.MICROS / parts;
+            double sigma2 = sensitivity.doubleValue() * sensitivity.doubleValue() * 2 * Math.log(1.25 / t.privacy().delta())
+                    / (eps * eps) * (1 + 1e-9);
+            BigInteger num = new BigDecimal(sigma2).multiply(BigDecimal.valueOf(PrivacyBudget.MICROS))
+                    .setScale(0, RoundingMode.CEILING).toBigInteger().max(BigInteger.ONE);
+            noise = samplers.discreteGaussianBig(num, BigInteger.valueOf(PrivacyBudget.MICROS));
+        }
+        return value.add(noise).doubleValue();
+    }
+}
