@@ -1,0 +1,78 @@
+package org.medshare.abe.sign;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.medshare.abe.Suite;
+
+/**
+ * Signature keys of a hospital, per suite (DESIGN §8): Ed25519 (RFC 8032) for {@link Suite#NIST},
+ * SM2 with SM3 (GB/T 32918) for {@link Suite#GM}. Public keys travel as X.509 SubjectPublicKeyInfo DER,
+ * private keys as PKCS#8 DER.
+ */
+public final class SigningKeys {
+
+  private static final Provider BC = new BouncyCastleProvider();
+
+  private SigningKeys() {}
+
+  /** A fresh key pair for {@code suite}. */
+  public static KeyPair generate(Suite suite) throws GeneralSecurityException {
+    if (suite == Suite.GM) {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("EC", BC);
+      g.initialize(new ECGenParameterSpec("sm2p256v1"));
+      return g.generateKeyPair();
+    }
+    return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+  }
+
+  /**
+   * Decodes a SubjectPublicKeyInfo and names its suite.
+   *
+   * @throws GeneralSecurityException if the bytes are not an Ed25519 or SM2 public key
+   */
+  public static PublicKey decodePublic(byte[] spki) throws GeneralSecurityException {
+    X509EncodedKeySpec spec = new X509EncodedKeySpec(spki);
+    try {
+      return KeyFactory.getInstance("Ed25519").generatePublic(spec);
+    } catch (GeneralSecurityException notEd25519) {
+      PublicKey key = KeyFactory.getInstance("EC", BC).generatePublic(spec);
+      if (!isSm2(key)) {
+        throw new GeneralSecurityException("not an Ed25519 or SM2 public key");
+      }
+      return key;
+    }
+  }
+
+  /** Decodes a PKCS#8 private key of {@code suite}. */
+  public static PrivateKey decodePrivate(Suite suite, byte[] pkcs8) throws GeneralSecurityException {
+    PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(pkcs8);
+    return suite == Suite.GM
+        ? KeyFactory.getInstance("EC", BC).generatePrivate(spec)
+        : KeyFactory.getInstance("Ed25519").generatePrivate(spec);
+  }
+
+  /** The suite a public key belongs to. */
+  public static Suite suiteOf(PublicKey key) {
+    return isSm2(key) ? Suite.GM : Suite.NIST;
+  }
+
+  static Signature signature(Suite suite) throws GeneralSecurityException {
+    return suite == Suite.GM ? Signature.getInstance("SM3withSM2", BC) : Signature.getInstance("Ed25519");
+  }
+
+  private static boolean isSm2(PublicKey key) {
+    return key instanceof org.bouncycastle.jce.interfaces.ECPublicKey ec
+        && ec.getParameters().getCurve().equals(
+            org.bouncycastle.jce.ECNamedCurveTable.getParameterSpec("sm2p256v1").getCurve());
+  }
+}
