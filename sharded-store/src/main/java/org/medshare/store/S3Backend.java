@@ -54,7 +54,9 @@ public final class S3Backend implements ShardBackend {
     try {
       client.putObject(
           PutObjectRequest.builder().bucket(bucket).key(key(cid)).contentLength((long) length).build(),
-          RequestBody.fromByteBuffer(java.nio.ByteBuffer.wrap(data, offset, length)));
+          // a copy: the SDK reads a wrapped ByteBuffer's backing array from index 0 (found by the
+          // contract test), so a sub-range must be its own array
+          RequestBody.fromBytes(java.util.Arrays.copyOfRange(data, offset, offset + length)));
     } catch (SdkException e) {
       throw new IOException("S3 put of " + cid + " failed", e);
     }
