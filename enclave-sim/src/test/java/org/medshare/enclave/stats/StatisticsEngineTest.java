@@ -1,0 +1,489 @@
+package org.medshare.enclave.stats;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.SortedMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.commons.math3.stat.regression.OLSMultipleLinearRegression;
+import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.medshare.enclave.rows.AgeBand;
+import org.medshare.enclave.rows.AnalyticsRow;
+import org.medshare.enclave.rows.EncryptedChunk;
+import org.medshare.enclave.rows.PseudonymKey;
+import org.medshare.enclave.rows.RowExtractor;
+import org.medshare.enclave.rows.Sex;
+import org.medshare.enclave.rows.TestBundles;
+import org.medshare.enclave.stats.QueryRefusedException.Reason;
+
+/** Acceptance: engine results equal (up to the declared noise) the plaintext oracle; refusals. */
+class StatisticsEngineTest {
+    static final String PURPOSE = "insurance-stats";
+
+    static final String COUNT_T = """
+        {"id": "count-by-age-sex", "version": 1, "purpose": "insurance-stats",
+         "description": "claims with a diagnosis prefix by age band and sex",
+         "parameters": {"icd": {"type": "icd10Prefix", "min": 1, "max": 4},
+                        "from": {"type": "month", "min": 202001, "max": 203012},
+                        "to": {"type": "month", "min": 202001, "max": 203012}},
+         "filter": {"icd10Prefix": "$icd", "serviceMonth": {"from": "$from", "to": "$to"}},
+         "groupBy": ["ageBand", "sex"],
+         "aggregate": {"type": "count"},
+         "privacy": {"dp": "optional", "maxRowsPerPatient": 3, "maxEpsilon": 2}}
+        """;
+    static final String MEAN_T = """
+        {"id": "mean-claim-by-hospital", "version": 1, "purpose": "insurance-stats",
+         "groupBy": ["hospital"], "aggregate": {"type": "mean", "field": "claim", "bounds": [0, 1000000]},
+         "privacy": {"dp": "optional", "maxRowsPerPatient": 5}}
+        """;
+    static final String HIST_T = """
+        {"id": "payment-histogram", "version": 1, "purpose": "insurance-stats",
+         "filter": {"sex": ["female", "male"]},
+         "groupBy": ["sex"], "aggregate": {"type": "histogram", "field": "payment",
+                                           "bins": {"lower": 0, "width": 100000, "count": 12}},
+         "privacy": {"dp": "optional", "maxRowsPerPatient": 4}}
+        """;
+    static final String VAR_T = """
+        {"id": "claim-variance", "version": 1, "purpose": "insurance-stats",
+         "aggregate": {"type": "variance", "field": "claim", "bounds": [0, 2000000]},
+         "privacy": {"dp": "none", "maxRowsPerPatient": 1000}}
+        """;
+    static final String QUANT_T = """
+        {"id": "claim-quantiles", "version": 1, "purpose": "insurance-stats",
+         "groupBy": ["serviceYear"],
+         "aggregate": {"type": "quantiles", "field": "claim", "bounds": [0, 2000000], "probabilities": [0.5, 0.9],
+                       "bins": {"lower": 0, "width": 20000, "count": 100}},
+         "privacy": {"dp": "optional", "maxRowsPerPatient": 2}}
+        """;
+    static final String OLS_T = """
+        {"id": "payment-ols", "version": 1, "purpose": "insurance-stats",
+         "aggregate": {"type": "ols", "y": "payment", "x": ["claim", "ageBand"]},
+         "privacy": {"dp": "none", "maxRowsPerPatient": 1000}}
+        """;
+    static final String LOGIT_T = """
+        {"id": "diabetes-logit", "version": 1, "purpose": "insurance-stats",
+         "aggregate": {"type": "logistic", "y": "icd:E11", "x": ["claim", "sexFemale"]},
+         "privacy": {"dp": "none", "maxRowsPerPatient": 1000}}
+        """;
+    static final String ISOLATE_T = """
+        {"id": "count-hospital-age", "version": 1, "purpose": "insurance-stats",
+         "parameters": {"h": {"type": "hospital"}, "icd": {"type": "icd10Prefix"},
+                        "amin": {"type": "ageBand"}, "amax": {"type": "ageBand"}},
+         "filter": {"hospital": "$h", "icd10Prefix": "$icd", "ageBand": {"min": "$amin", "max": "$amax"}},
+         "aggregate": {"type": "count"},
+         "privacy": {"dp": "none", "maxRowsPerPatient": 1}}
+        """;
+
+    TemplateRegistry registry;
+    DataUseRules rules;
+    ConsentRegistry consent;
+    PrivacyBudget budget;
+    StatisticsEngine engine;
+    Synthetic data;
+    List<EncryptedRecord> records;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        registry = new TemplateRegistry(10);
+        rules = new DataUseRules();
+        consent = new ConsentRegistry();
+        budget = new PrivacyBudget(3.0);
+        engine = new StatisticsEngine(registry, rules, consent, budget, new Random(12345), 10);
+        for (String t : List.of(COUNT_T, MEAN_T, HIST_T, VAR_T, QUANT_T, OLS_T, LOGIT_T, ISOLATE_T)) {
+            QueryTemplate qt = QueryTemplate.parse(t);
+            registry.submit(qt);
+            registry.approve(qt.id(), qt.version(), "regulator-1");
+        }
+        for (int h = 1; h <= 3; h++) {
+            rules.allow(h, PURPOSE, DataUseRules.ANY_TEMPLATE);
+        }
+        data = new Synthetic().addRandomRecord("rec-1", 1, 700, 1).addRandomRecord("rec-2", 2, 500, 2)
+                .addRandomRecord("rec-3", 3, 900, 3);
+        records = data.encrypt();
+    }
+
+    private StatisticsResult run(String templateId, Map<String, ?> params, Double eps) throws Exception {
+        return run(templateId, params, eps, "insurer-1");
+    }
+
+    private StatisticsResult run(String templateId, Map<String, ?> params, Double eps, String insurer) throws Exception {
+        return engine.run(QueryRequest.of(templateId, 1, insurer, PURPOSE, params, eps), records, data.keyProvider());
+    }
+
+    private static SortedMap<String, String> ageSex(AnalyticsRow r) {
+        return Synthetic.key("ageBand", AgeBand.label(r.ageBand()), "sex", r.sex().fhirCode());
+    }
+
+    private Map<SortedMap<String, String>, List<AnalyticsRow>> oracleCount() {
+        return Synthetic.groups(data.rowsByRecord, id -> true,
+                r -> Synthetic.hasPrefix(r, "E11") && r.serviceMonth() >= 202301 && r.serviceMonth() <= 202406, 3,
+                StatisticsEngineTest::ageSex);
+    }
+
+    @Test
+    void countEqualsPlaintextAndSmallGroupsAreSuppressed() throws Exception {
+        StatisticsResult res = run("count-by-age-sex", Map.of("icd", "E11", "from", 202301, "to", 202406), null);
+        Map<SortedMap<String, String>, List<AnalyticsRow>> oracle = oracleCount();
+        int released = 0;
+        int small = 0;
+        for (Map.Entry<SortedMap<String, String>, List<AnalyticsRow>> e : oracle.entrySet()) {
+            if (Synthetic.distinctPatients(e.getValue()) >= 10) {
+                assertEquals(e.getValue().size(), res.group(e.getKey()).orElseThrow().value("count"), 0.0, e.getKey().toString());
+                released++;
+            } else {
+                assertTrue(res.group(e.getKey()).isEmpty(), "small group must be suppressed: " + e.getKey());
+                small++;
+            }
+        }
+        assertTrue(small > 0, "the data has small groups (90+ and unknown sex)");
+        assertTrue(released >= 6);
+        assertEquals(released, res.groups().size());
+        assertEquals(small, res.suppressedGroups());
+        assertEquals(0, res.epsilonSpentMicros());
+        assertEquals(3, res.inputRecords());
+        assertArrayEquals(MerkleTree.rootOf(List.of("rec-1", "rec-2", "rec-3")), HexFormat.of().parseHex(res.inputMerkleRoot()));
+        assertArrayEquals(MerkleTree.hash(res.canonicalBytes()), res.resultHash());
+        String signed = new String(res.bytesToSign(), StandardCharsets.UTF_8);
+        assertTrue(signed.startsWith("medshare-stats-result-v1\n{"));
+        assertTrue(signed.contains("\"templateHash\":\"" + QueryTemplate.parse(COUNT_T).hashHex() + "\""));
+    }
+
+    @Test
+    void noisyCountStaysWithinTheDeclaredNoiseAndChargesTheBudget() throws Exception {
+        StatisticsResult res = run("count-by-age-sex", Map.of("icd", "E11", "from", 202301, "to", 202406), 0.5);
+        assertEquals(500_000, res.epsilonSpentMicros());
+        assertEquals(500_000, budget.spentMicros("insurer-1"));
+        assertEquals("discreteLaplace", res.mechanism());
+        double scale = 3 / 0.5; // L / epsilon
+        int differs = 0;
+        for (Map.Entry<SortedMap<String, String>, List<AnalyticsRow>> e : oracleCount().entrySet()) {
+            if (Synthetic.distinctPatients(e.getValue()) >= 10) {
+                double v = res.group(e.getKey()).orElseThrow().value("count");
+                assertEquals(e.getValue().size(), v, 25 * scale, e.getKey().toString());
+                differs += v != e.getValue().size() ? 1 : 0;
+            }
+        }
+        assertTrue(differs > 0, "noise was added");
+    }
+
+    @Test
+    void meanHistogramVarianceQuantilesEqualPlaintext() throws Exception {
+        StatisticsResult mean = run("mean-claim-by-hospital", Map.of(), null);
+        Map<SortedMap<String, String>, List<AnalyticsRow>> byHospital = Synthetic.groups(data.rowsByRecord, id -> true,
+                r -> true, 5, r -> Synthetic.key("hospital", Integer.toString(r.hospitalId())));
+        assertEquals(3, mean.groups().size());
+        for (Map.Entry<SortedMap<String, String>, List<AnalyticsRow>> e : byHospital.entrySet()) {
+            double expected = e.getValue().stream().mapToLong(r -> Math.min(r.claimCents(), 1_000_000)).sum()
+                    / (double) e.getValue().size();
+            assertEquals(expected, mean.group(e.getKey()).orElseThrow().value("mean"), 1e-9);
+        }
+
+        StatisticsResult dpMean = run("mean-claim-by-hospital", Map.of(), 1.0);
+        for (Map.Entry<SortedMap<String, String>, List<AnalyticsRow>> e : byHospital.entrySet()) {
+            GroupResult g = dpMean.group(e.getKey()).orElseThrow();
+            long sum = e.getValue().stream().mapToLong(r -> Math.min(r.claimCents(), 1_000_000)).sum();
+            assertEquals(e.getValue().size(), g.value("count"), 25 * 5 * 2 / 1.0);
+            assertEquals(sum, g.value("sum"), 25 * 5 * 1_000_000 * 2 / 1.0);
+        }
+
+        StatisticsResult hist = run("payment-histogram", Map.of(), null);
+        Map<SortedMap<String, String>, List<AnalyticsRow>> bySex = Synthetic.groups(data.rowsByRecord, id -> true,
+                r -> r.sex() == Sex.FEMALE || r.sex() == Sex.MALE, 4, r -> Synthetic.key("sex", r.sex().fhirCode()));
+        assertEquals(2, hist.groups().size());
+        for (Map.Entry<SortedMap<String, String>, List<AnalyticsRow>> e : bySex.entrySet()) {
+            long[] bins = new long[12];
+            for (AnalyticsRow r : e.getValue()) {
+                bins[(int) Math.min(11, r.paymentCents() / 100_000)]++;
+            }
+            GroupResult g = hist.group(e.getKey()).orElseThrow();
+            for (int b = 0; b < 12; b++) {
+                assertEquals(bins[b], g.value(StatisticsEngine.binName(b)), 0.0);
+            }
+        }
+
+        StatisticsResult var = run("claim-variance", Map.of(), null);
+        List<AnalyticsRow> all = Synthetic.groups(data.rowsByRecord, id -> true, r -> true, 1000, r -> Synthetic.key())
+                .get(Synthetic.key());
+        double[] claims = all.stream().mapToDouble(AnalyticsRow::claimCents).toArray();
+        double m = Arrays.stream(claims).average().orElseThrow();
+        double pv = Arrays.stream(claims).map(c -> (c - m) * (c - m)).sum() / claims.length;
+        assertEquals(m, var.groups().get(0).value("mean"), 1e-6);
+        assertEquals(pv, var.groups().get(0).value("variance"), pv * 1e-9);
+
+        StatisticsResult q = run("claim-quantiles", Map.of(), null);
+        Map<SortedMap<String, String>, List<AnalyticsRow>> byYear = Synthetic.groups(data.rowsByRecord, id -> true,
+                r -> true, 2, r -> Synthetic.key("serviceYear", Integer.toString(r.serviceMonth() / 100)));
+        for (Map.Entry<SortedMap<String, String>, List<AnalyticsRow>> e : byYear.entrySet()) {
+            int[] sorted = e.getValue().stream().mapToInt(AnalyticsRow::claimCents).sorted().toArray();
+            GroupResult g = q.group(e.getKey()).orElseThrow();
+            assertEquals(sorted[(int) Math.ceil(0.5 * sorted.length) - 1], g.value("q[0.5]"), 0.0);
+            assertEquals(sorted[(int) Math.ceil(0.9 * sorted.length) - 1], g.value("q[0.9]"), 0.0);
+        }
+        StatisticsResult dq = run("claim-quantiles", Map.of(), 1.0);
+        for (Map.Entry<SortedMap<String, String>, List<AnalyticsRow>> e : byYear.entrySet()) {
+            int[] sorted = e.getValue().stream().mapToInt(AnalyticsRow::claimCents).sorted().toArray();
+            double median = sorted[sorted.length / 2];
+            assertEquals(median, dq.group(e.getKey()).orElseThrow().value("q[0.5]"), 60_000, "DP median via noisy histogram");
+        }
+    }
+
+    @Test
+    void regressionsMatchAnIndependentFit() throws Exception {
+        StatisticsResult ols = run("payment-ols", Map.of(), null);
+        List<AnalyticsRow> all = Synthetic.groups(data.rowsByRecord, id -> true, r -> r.ageBand() <= AgeBand.MAX_BAND, 1000,
+                r -> Synthetic.key()).get(Synthetic.key());
+        double[] y = new double[all.size()];
+        double[][] x = new double[all.size()][2];
+        for (int i = 0; i < all.size(); i++) {
+            y[i] = all.get(i).paymentCents();
+            x[i][0] = all.get(i).claimCents();
+            x[i][1] = all.get(i).ageBand();
+        }
+        OLSMultipleLinearRegression reference = new OLSMultipleLinearRegression();
+        reference.newSampleData(y, x);
+        double[] beta = reference.estimateRegressionParameters();
+        GroupResult g = ols.groups().get(0);
+        assertEquals(beta[0], g.value("beta[intercept]"), Math.abs(beta[0]) * 1e-6 + 1e-3);
+        assertEquals(beta[1], g.value("beta[claim]"), 1e-6);
+        assertEquals(beta[2], g.value("beta[ageBand]"), Math.abs(beta[2]) * 1e-6);
+        assertEquals(reference.calculateRSquared(), g.value("r2"), 1e-6);
+        assertEquals(0.7, g.value("beta[claim]"), 0.01, "the synthetic slope");
+
+        StatisticsResult logit = run("diabetes-logit", Map.of(), null);
+        GroupResult lg = logit.groups().get(0);
+        assertTrue(lg.value("iterations") < 25, "Newton converged");
+        // the synthetic data draws codes independently of claim and sex: coefficients near 0,
+        // intercept near logit(P[E11 in row])
+        List<AnalyticsRow> rows = all;
+        double rate = rows.stream().filter(r -> Synthetic.hasPrefix(r, "E11")).count() / (double) rows.size();
+        assertEquals(Math.log(rate / (1 - rate)), lg.value("beta[intercept]"), 0.15);
+        assertEquals(0, lg.value("beta[claim]") * 1_000_000, 0.2);
+        assertEquals(0, lg.value("beta[sexFemale]"), 0.2);
+    }
+
+    @Test
+    void fhirBundlesFlowThroughExtractorCodecAndEngine() throws Exception {
+        PseudonymKey pk = PseudonymKey.of(new byte[32]);
+        List<AnalyticsRow> rows = new ArrayList<>();
+        for (int i = 0; i < 14; i++) {
+            AdministrativeGender g = i < 11 ? AdministrativeGender.FEMALE : AdministrativeGender.MALE;
+            rows.addAll(RowExtractor.shared().extract(TestBundles.patientBundle("fp" + i, g, "1980-01-01", "E11.9", 2,
+                    "100.00", "80.00", "2024-03-10"), 1, pk));
+        }
+        data = new Synthetic().addRecord("fhir-1", 1, rows, 99);
+        records = data.encrypt();
+        StatisticsResult res = run("count-by-age-sex", Map.of("icd", "E11", "from", 202401, "to", 202412), null);
+        assertEquals(1, res.groups().size());
+        assertEquals(22, res.group(Synthetic.key("ageBand", "40-44", "sex", "female")).orElseThrow().value("count"), 0.0);
+        assertEquals(1, res.suppressedGroups(), "3 male patients are below k");
+    }
+
+    @Test
+    void differencingAttackIsDefeated() throws Exception {
+        List<AnalyticsRow> rows = new ArrayList<>();
+        for (int p = 0; p < 30; p++) {
+            int band = p == 0 ? 12 : 5; // patient 0 is the only one aged 60-64
+            rows.add(AnalyticsRow.of(1000 + p, band, Sex.FEMALE, new int[] {org.medshare.enclave.rows.Icd10.encode("E11.9")},
+                    50_000, 40_000, 202402, 1));
+        }
+        for (int p = 0; p < 15; p++) {
+            rows.add(AnalyticsRow.of(5000 + p, 5, Sex.MALE, new int[] {org.medshare.enclave.rows.Icd10.encode("I10")},
+                    50_000, 40_000, 202402, 1));
+        }
+        data = new Synthetic().addRecord("d-1", 1, rows, 5);
+        records = data.encrypt();
+        StatisticsResult all = run("count-hospital-age", Map.of("h", 1, "icd", "E11", "amin", 0, "amax", 18), null);
+        assertEquals(30, all.groups().get(0).value("count"), 0.0);
+        StatisticsResult allButOne = run("count-hospital-age", Map.of("h", 1, "icd", "E11", "amin", 0, "amax", 11), null);
+        assertTrue(allButOne.groups().isEmpty(), "29 vs 30 patients would reveal patient 0's diagnosis");
+        assertEquals(1, allButOne.suppressedGroups());
+        StatisticsResult same = run("count-hospital-age", Map.of("h", 1, "icd", "E11", "amin", 0, "amax", 17), null);
+        assertEquals(30, same.groups().get(0).value("count"), 0.0, "the same patient set is no difference");
+        StatisticsResult other = run("count-hospital-age", Map.of("h", 1, "icd", "I10", "amin", 0, "amax", 18), null);
+        assertEquals(15, other.groups().get(0).value("count"), 0.0, "a disjoint set differs by >= k");
+        StatisticsResult otherInsurer = run("count-hospital-age", Map.of("h", 1, "icd", "E11", "amin", 0, "amax", 11),
+                null, "insurer-2");
+        assertEquals(29, otherInsurer.groups().get(0).value("count"), 0.0, "history is per insurer");
+    }
+
+    @Test
+    void consentRevocationAndDataUseRulesRemoveRecordsBeforeDecryption() throws Exception {
+        consent.revoke("rec-2");
+        rules.disallow(3, PURPOSE, DataUseRules.ANY_TEMPLATE);
+        rules.allow(3, PURPOSE, "payment-ols");
+        StatisticsResult res = run("count-by-age-sex", Map.of("icd", "E11", "from", 202301, "to", 202406), null);
+        assertEquals(List.of("rec-1"), data.keyRequests, "keys only for admitted records");
+        assertEquals(1, res.inputRecords());
+        assertArrayEquals(MerkleTree.rootOf(List.of("rec-1")), HexFormat.of().parseHex(res.inputMerkleRoot()));
+        Map<SortedMap<String, String>, List<AnalyticsRow>> oracle = Synthetic.groups(data.rowsByRecord, "rec-1"::equals,
+                r -> Synthetic.hasPrefix(r, "E11") && r.serviceMonth() >= 202301 && r.serviceMonth() <= 202406, 3,
+                StatisticsEngineTest::ageSex);
+        for (Map.Entry<SortedMap<String, String>, List<AnalyticsRow>> e : oracle.entrySet()) {
+            if (Synthetic.distinctPatients(e.getValue()) >= 10) {
+                assertEquals(e.getValue().size(), res.group(e.getKey()).orElseThrow().value("count"), 0.0);
+            }
+        }
+        data.keyRequests.clear();
+        run("payment-ols", Map.of(), null);
+        assertEquals(List.of("rec-1", "rec-3"), data.keyRequests, "hospital 3 allows only payment-ols");
+    }
+
+    private void refused(Reason reason, String requestJson) {
+        QueryRefusedException e = assertThrows(QueryRefusedException.class,
+                () -> engine.run(QueryRequest.parse(requestJson), records, data.keyProvider()), requestJson);
+        assertEquals(reason, e.reason(), e.getMessage());
+    }
+
+    private static String req(String tid, String params, String extra) {
+        return "{\"templateId\":\"" + tid + "\",\"templateVersion\":1,\"insurerId\":\"insurer-1\",\"purpose\":\"" + PURPOSE
+                + "\",\"parameters\":" + params + extra + "}";
+    }
+
+    @Test
+    void everythingElseIsRefusedWithAReasonAndNothingSpentOrDecrypted() throws Exception {
+        String ok = "{\"icd\":\"E11\",\"from\":202301,\"to\":202406}";
+        QueryTemplate pending = QueryTemplate.parse(COUNT_T.replace("\"version\": 1", "\"version\": 2"));
+        registry.submit(pending);
+        QueryTemplate rejected = QueryTemplate.parse(COUNT_T.replace("\"version\": 1", "\"version\": 3"));
+        registry.submit(rejected);
+        registry.reject("count-by-age-sex", 3, "regulator-1");
+        refused(Reason.TEMPLATE_NOT_APPROVED, req("count-by-age-sex", ok, "").replace("\"templateVersion\":1", "\"templateVersion\":2"));
+        refused(Reason.TEMPLATE_NOT_APPROVED, req("count-by-age-sex", ok, "").replace("\"templateVersion\":1", "\"templateVersion\":3"));
+        refused(Reason.UNKNOWN_TEMPLATE, req("no-such-template", ok, ""));
+        refused(Reason.PURPOSE_MISMATCH, req("count-by-age-sex", ok, "").replace(PURPOSE, "marketing"));
+        refused(Reason.UNKNOWN_FIELD, req("count-by-age-sex", ok, ",\"groupBy\":[\"hospital\"]"));
+        refused(Reason.PARAMETER_INVALID, req("count-by-age-sex", "{\"icd\":\"E11\",\"from\":201912,\"to\":202406}", ""));
+        refused(Reason.PARAMETER_INVALID, req("count-by-age-sex", "{\"icd\":\"E11.65\",\"from\":202301,\"to\":202406}", ""));
+        refused(Reason.PARAMETER_INVALID, req("count-by-age-sex", "{\"icd\":\"E11\",\"from\":202301}", ""));
+        refused(Reason.PARAMETER_INVALID, req("count-by-age-sex", "{\"icd\":\"E11\",\"from\":202301,\"to\":202406,\"x\":1}", ""));
+        refused(Reason.PARAMETER_INVALID, req("count-by-age-sex", "{\"icd\":11,\"from\":202301,\"to\":202406}", ""));
+        refused(Reason.PARAMETER_INVALID, req("count-by-age-sex", "{\"icd\":\"E11\",\"from\":202313,\"to\":202406}", ""));
+        refused(Reason.EPSILON_INVALID, req("count-by-age-sex", ok, ",\"epsilon\":0"));
+        refused(Reason.EPSILON_INVALID, req("count-by-age-sex", ok, ",\"epsilon\":-0.5"));
+        refused(Reason.EPSILON_INVALID, req("count-by-age-sex", ok, ",\"epsilon\":\"NaN\""));
+        refused(Reason.EPSILON_INVALID, req("count-by-age-sex", ok, ",\"epsilon\":2.5"));
+        refused(Reason.EPSILON_INVALID, req("payment-ols", "{}", ",\"epsilon\":0.5"));
+        refused(Reason.MALFORMED, "{\"templateId\":\"count-by-age-sex\"");
+        refused(Reason.MALFORMED, req("count-by-age-sex", ok, ",\"insurerId\":\"dup\""));
+        assertThrows(QueryRefusedException.class, () -> QueryRequest.of("count-by-age-sex", 1, "i", PURPOSE, Map.of(), Double.NaN));
+        assertThrows(QueryRefusedException.class,
+                () -> QueryRequest.of("count-by-age-sex", 1, "i", PURPOSE, Map.of(), Double.POSITIVE_INFINITY));
+        assertTrue(data.keyRequests.isEmpty(), "nothing was decrypted");
+        assertEquals(0, budget.spentMicros("insurer-1"), "nothing was spent");
+
+        // over budget: 3.0 in total
+        run("count-by-age-sex", Map.of("icd", "E11", "from", 202301, "to", 202406), 2.0);
+        data.keyRequests.clear();
+        refused(Reason.BUDGET_EXHAUSTED, req("count-by-age-sex", ok, ",\"epsilon\":1.5"));
+        assertEquals(2_000_000, budget.spentMicros("insurer-1"));
+        assertTrue(data.keyRequests.isEmpty(), "refused before decryption");
+        run("count-by-age-sex", Map.of("icd", "E11", "from", 202301, "to", 202406), 1.0);
+        assertEquals(3_000_000, budget.spentMicros("insurer-1"));
+
+        // DP required but no epsilon
+        QueryTemplate required = QueryTemplate.parse(MEAN_T.replace("mean-claim-by-hospital", "mean-required")
+                .replace("\"optional\"", "\"required\""));
+        registry.submit(required);
+        registry.approve("mean-required", 1, "regulator-1");
+        refused(Reason.EPSILON_INVALID, req("mean-required", "{}", ""));
+
+        // a withdrawn template stops running
+        registry.withdraw("payment-ols", 1, "regulator-1");
+        refused(Reason.TEMPLATE_NOT_APPROVED, req("payment-ols", "{}", ""));
+
+        // a tampered chunk refuses the whole query
+        EncryptedRecord r1 = records.get(0);
+        byte[] wire = r1.chunks().get(0).toBytes();
+        wire[wire.length - 1] ^= 1;
+        records = new ArrayList<>(records);
+        records.set(0, new EncryptedRecord(r1.recordId(), r1.hospitalId(), List.of(EncryptedChunk.parse(wire))));
+        refused(Reason.INPUT_INVALID, req("count-by-age-sex", ok, ""));
+    }
+
+    @Test
+    void invalidTemplatesAreRefused() {
+        Map<String, Reason> bad = Map.ofEntries(
+                Map.entry(COUNT_T.replace("\"groupBy\"", "\"orderBy\""), Reason.UNKNOWN_FIELD),
+                Map.entry(COUNT_T.replace("\"count\"", "\"median\""), Reason.UNKNOWN_FIELD),
+                Map.entry(COUNT_T.replace("\"$icd\"", "\"$nope\""), Reason.TEMPLATE_INVALID),
+                Map.entry(COUNT_T.replace("\"$from\"", "\"$icd\""), Reason.TEMPLATE_INVALID),
+                Map.entry(COUNT_T.replace("[\"ageBand\", \"sex\"]", "[\"hospital\", \"ageBand\"]"), Reason.TEMPLATE_INVALID),
+                Map.entry(OLS_T.replace("\"none\"", "\"optional\""), Reason.TEMPLATE_INVALID),
+                Map.entry(MEAN_T.replace("\"bounds\": [0, 1000000]", "\"bounds\": [5, 1]"), Reason.TEMPLATE_INVALID),
+                Map.entry(MEAN_T.replace(", \"bounds\": [0, 1000000]", ""), Reason.MALFORMED),
+                Map.entry(MEAN_T.replace("\"maxRowsPerPatient\": 5", "\"maxRowsPerPatient\": 0"), Reason.TEMPLATE_INVALID),
+                Map.entry(LOGIT_T.replace("icd:E11", "claim"), Reason.TEMPLATE_INVALID),
+                Map.entry("[1,2]", Reason.MALFORMED));
+        for (Map.Entry<String, Reason> e : bad.entrySet()) {
+            QueryRefusedException x = assertThrows(QueryRefusedException.class, () -> QueryTemplate.parse(e.getKey()), e.getKey());
+            assertEquals(e.getValue(), x.reason(), x.getMessage());
+        }
+        QueryRefusedException low = assertThrows(QueryRefusedException.class, () -> registry.submit(QueryTemplate.parse(
+                MEAN_T.replace("mean-claim-by-hospital", "low-k").replace("\"optional\"", "\"optional\", \"minGroupSize\": 3"))));
+        assertEquals(Reason.TEMPLATE_INVALID, low.reason());
+        assertThrows(QueryRefusedException.class, () -> registry.submit(QueryTemplate.parse(COUNT_T)), "same id and version");
+    }
+
+    @Test
+    void resultHashesAreCanonical() throws Exception {
+        QueryRequest a = QueryRequest.parse(req("count-by-age-sex", "{\"icd\":\"E11\",\"from\":202301,\"to\":202406}", ""));
+        QueryRequest b = QueryRequest.parse(req("count-by-age-sex", "{\"to\":202406,\"icd\":\"E11\",\"from\":202301}", ""));
+        assertArrayEquals(a.parameterHash(), b.parameterHash());
+        StatisticsResult r1 = engine.run(a, records, data.keyProvider());
+        StatisticsResult r2 = engine.run(b, records, data.keyProvider());
+        assertArrayEquals(r1.resultHash(), r2.resultHash(), "non-DP results are reproducible");
+        assertFalse(Arrays.equals(QueryTemplate.parse(COUNT_T).hash(), QueryTemplate.parse(MEAN_T).hash()));
+    }
+
+    @Test
+    void concurrentQueriesNeverOverspend() throws Exception {
+        int threads = 12;
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<Boolean>> fs = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            fs.add(pool.submit(() -> {
+                try {
+                    engine.run(QueryRequest.of("mean-claim-by-hospital", 1, "insurer-c", PURPOSE, Map.of(), 0.5), records,
+                            data.keyProvider());
+                    return true;
+                } catch (QueryRefusedException e) {
+                    assertEquals(Reason.BUDGET_EXHAUSTED, e.reason());
+                    return false;
+                }
+            }));
+        }
+        int ok = 0;
+        for (Future<Boolean> f : fs) {
+            ok += f.get(120, TimeUnit.SECONDS) ? 1 : 0;
+        }
+        pool.shutdown();
+        assertEquals(6, ok, "3.0 / 0.5");
+        assertEquals(3_000_000, budget.spentMicros("insurer-c"));
+    }
+
+    @Test
+    void unsortedRowsAreRefused() throws Exception {
+        RowAggregator agg = RowAggregator.create(QueryTemplate.parse(VAR_T), Map.of());
+        byte[] buf = new byte[64];
+        AnalyticsRow.of(5, 1, Sex.MALE, new int[0], 1, 1, 202401, 1).writeTo(buf, 0);
+        AnalyticsRow.of(4, 1, Sex.MALE, new int[0], 1, 1, 202401, 1).writeTo(buf, 32);
+        agg.startRecord();
+        QueryRefusedException e = assertThrows(QueryRefusedException.class, () -> agg.consume(buf, 2));
+        assertEquals(Reason.INPUT_INVALID, e.reason());
+    }
+}
