@@ -18,7 +18,7 @@ import org.medshare.abe.internal.SymmetricSuite;
  *
  * <p>Format, version 1 (all integers big-endian):
  * <pre>
- *   header  = "MSAE" | u8 version=1 | u8 suite | u8 log2(chunk size) | u32 n | KEM ciphertext (n bytes,
+ *   header  = "MSAE" | u8 version=1 | u8 suite | u8 log2(chunk size), 8..24 | u32 n | KEM ciphertext (n bytes,
  *             {@link Ciphertext} v1, contains the policy) | nonce prefix (7 bytes)
  *   payload = chunk_0 | ... | chunk_last, each = AEAD(plaintext piece) || 16-byte tag; every chunk but
  *             the last carries exactly chunk-size plaintext bytes; the last carries 0..chunk-size
@@ -37,7 +37,7 @@ public final class Envelope {
   static final byte[] MAGIC = {'M', 'S', 'A', 'E'};
   public static final int VERSION = 1;
   public static final int DEFAULT_CHUNK_LOG2 = 17;
-  static final int MIN_CHUNK_LOG2 = 10;
+  static final int MIN_CHUNK_LOG2 = 8;
   static final int MAX_CHUNK_LOG2 = 24;
   static final int MAX_KEM_BYTES = 1 << 20;
   static final int NONCE_PREFIX_BYTES = 7;

@@ -19,14 +19,19 @@ public final class EnvelopeWriter {
   private final Policy policy;
   private final Suite suite;
   private final int chunkLog2;
-  private final SecureRandom random = new SecureRandom();
+  private final SecureRandom random;
 
   public EnvelopeWriter(AbeScheme scheme, PublicParameters params, Policy policy, Suite suite) {
-    this(scheme, params, policy, suite, Envelope.DEFAULT_CHUNK_LOG2);
+    this(scheme, params, policy, suite, Envelope.DEFAULT_CHUNK_LOG2, new SecureRandom());
   }
 
-  /** @param chunkLog2 log2 of the plaintext chunk size, 10..24 */
-  public EnvelopeWriter(AbeScheme scheme, PublicParameters params, Policy policy, Suite suite, int chunkLog2) {
+  /**
+   * @param chunkLog2 log2 of the plaintext chunk size, 8..24
+   * @param random source of the nonce prefix (the KEM draws from the scheme's random)
+   */
+  public EnvelopeWriter(AbeScheme scheme, PublicParameters params, Policy policy, Suite suite, int chunkLog2,
+      SecureRandom random) {
+    this.random = Objects.requireNonNull(random);
     this.scheme = Objects.requireNonNull(scheme);
     this.params = Objects.requireNonNull(params);
     this.policy = Objects.requireNonNull(policy);

@@ -250,6 +250,13 @@ public final class Policy {
       if (word.equalsIgnoreCase("and") || word.equalsIgnoreCase("or") || word.equalsIgnoreCase("of")) {
         throw new PolicySyntaxException("operator '" + word + "' where an attribute was expected", start);
       }
+      int end = start + word.length();
+      if (end < s.length()) {
+        char after = s.charAt(end);
+        if (!Character.isWhitespace(after) && after != '(' && after != ')' && after != ',') {
+          throw new PolicySyntaxException("character '" + after + "' not allowed in an attribute", end);
+        }
+      }
       String problem = Attribute.problem(word);
       if (problem != null) {
         throw new PolicySyntaxException("invalid attribute '" + word + "' (" + problem + ")", start);
