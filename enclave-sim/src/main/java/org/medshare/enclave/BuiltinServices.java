@@ -7,7 +7,10 @@ final class BuiltinServices {
   private BuiltinServices() {}
 
   static List<EnclaveService> create() {
-    return List.of(new IdentityService());
+    return List.of(
+        new IdentityService(),
+        new org.medshare.enclave.keyrelease.KeyAuthorityService(java.time.Clock.systemUTC()),
+        new org.medshare.enclave.keyrelease.KeyRequesterService());
   }
 
   /** {@code enclave.identity}: returns the encoded {@link EnclaveIdentity} (empty request). */

@@ -12,6 +12,9 @@ import org.medshare.enclave.seal.SealingKeys;
 public interface EnclaveContext {
   EnclaveIdentity identity();
 
+  /** The measured launch configuration (its hash is the identity's CONFIGID). */
+  EnclaveConfig config();
+
   /** The public keys bound into this enclave's quotes. */
   EnclavePublicKeys publicKeys();
 

@@ -29,6 +29,7 @@ import org.medshare.enclave.seal.SealingKeys;
  */
 public final class EnclaveRuntime implements EnclaveContext {
   private final EnclaveIdentity identity;
+  private final EnclaveConfig config;
   private final QuotingEnclave quotingEnclave;
   private final SealingKeys sealing;
   private final KeyPair agreementKey;
@@ -39,11 +40,13 @@ public final class EnclaveRuntime implements EnclaveContext {
 
   private EnclaveRuntime(
       EnclaveIdentity identity,
+      EnclaveConfig config,
       QuotingEnclave quotingEnclave,
       SealingKeys sealing,
       KeyPair agreementKey,
       KeyPair signingKey) {
     this.identity = identity;
+    this.config = config;
     this.quotingEnclave = quotingEnclave;
     this.sealing = sealing;
     this.agreementKey = agreementKey;
@@ -72,6 +75,7 @@ public final class EnclaveRuntime implements EnclaveContext {
     EnclaveRuntime rt =
         new EnclaveRuntime(
             id,
+            config,
             quotingEnclave,
             new SealingKeys(platformSecret, id, rng),
             x.generateKeyPair(),
@@ -87,6 +91,11 @@ public final class EnclaveRuntime implements EnclaveContext {
   @Override
   public EnclaveIdentity identity() {
     return identity;
+  }
+
+  @Override
+  public EnclaveConfig config() {
+    return config;
   }
 
   @Override

@@ -1,0 +1,280 @@
+package org.medshare.enclave.keyrelease;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import javax.crypto.Cipher;
+import javax.crypto.KeyAgreement;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.medshare.abe.AbeScheme;
+import org.medshare.abe.InsecureSecretKeyAccess;
+import org.medshare.abe.KeyFormatException;
+import org.medshare.abe.MasterKey;
+import org.medshare.abe.PublicParameters;
+import org.medshare.abe.Suite;
+import org.medshare.abe.UserKey;
+import org.medshare.enclave.EnclaveContext;
+import org.medshare.enclave.Hex;
+import org.medshare.enclave.Hkdf;
+import org.medshare.enclave.WireWriter;
+import org.medshare.enclave.attest.AttestationException;
+import org.medshare.enclave.attest.EnclaveConstraint;
+import org.medshare.enclave.attest.NonceRegistry;
+import org.medshare.enclave.attest.QuoteVerifier;
+import org.medshare.enclave.attest.VerifiedEnclave;
+import org.medshare.enclave.keyrelease.KeyReleaseException.Reason;
+import org.medshare.enclave.seal.SealPolicy;
+import org.medshare.enclave.seal.SealingException;
+
+/**
+ * The ABE key authority, running inside an enclave. It performs FAME setup, keeps the master key
+ * only in enclave memory and sealed, and releases an ABE user key for a query's purpose
+ * attributes only when (1) the requesting enclave's quote verifies against the authority's
+ * constraint and binds the key it wants the user key wrapped to, and (2) the caller presents an
+ * unexpired {@link QueryApproval} signed by a trusted approver and not used before.
+ *
+ * <p>Trust configuration is part of the authority's measured {@code EnclaveConfig} (so changing
+ * it changes the authority's MRENCLAVE): {@value #ROOT} (hex DER SimRoot certificate), {@value
+ * #CONSTRAINT} (EnclaveConstraint DSL for requesters), {@value #APPROVERS} (comma-separated hex
+ * SHA-256 of approver Ed25519 SPKIs), optional {@value #NONCE_TTL} (ISO-8601, default PT2M) and
+ * {@value #PRODUCTION} ("true" builds a production verifier, which refuses SIMULATED:ALLOW).
+ *
+ * <p>Sealing policy: the master key is sealed under {@link SealPolicy#MRSIGNER}. An upgraded
+ * authority (same signer and product, higher SVN) must keep issuing keys for data encrypted
+ * under the existing public parameters; MRENCLAVE sealing would lose the master key on every
+ * code change. A downgraded authority cannot unseal (SVN rule of {@code SealingKeys}).
+ */
+public final class KeyAuthority {
+  public static final String ROOT = "keyauthority.simroot";
+  public static final String CONSTRAINT = "keyauthority.constraint";
+  public static final String APPROVERS = "keyauthority.approvers";
+  public static final String NONCE_TTL = "keyauthority.nonce-ttl";
+  public static final String PRODUCTION = "keyauthority.production";
+
+  static final byte[] SEAL_AAD = "medshare.keyauthority.master-key.v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] WRAP_SALT = "medshare.keyrelease.v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  private final EnclaveContext enclave;
+  private final QuoteVerifier verifier;
+  private final Set<String> approvers;
+  private final Clock clock;
+  private final AbeScheme abe = new AbeScheme(new SecureRandom());
+  private final Set<String> usedApprovals = new HashSet<>();
+  private MasterKey masterKey;
+
+  private KeyAuthority(EnclaveContext enclave, QuoteVerifier verifier, Set<String> approvers, Clock clock) {
+    this.enclave = enclave;
+    this.verifier = verifier;
+    this.approvers = approvers;
+    this.clock = clock;
+  }
+
+  /**
+   * Builds the authority from the enclave's measured configuration.
+   *
+   * @throws IllegalArgumentException if a setting is missing or malformed
+   */
+  public static KeyAuthority fromConfig(EnclaveContext enclave, Clock clock) throws GeneralSecurityException {
+    Map<String, String> s = enclave.config().settings();
+    for (String k : new String[] {ROOT, CONSTRAINT, APPROVERS}) {
+      if (!s.containsKey(k)) {
+        throw new IllegalArgumentException("key authority configuration lacks " + k);
+      }
+    }
+    X509Certificate root =
+        (X509Certificate)
+            CertificateFactory.getInstance("X.509")
+                .generateCertificate(new java.io.ByteArrayInputStream(Hex.parse(s.get(ROOT))));
+    EnclaveConstraint constraint = EnclaveConstraint.parse(s.get(CONSTRAINT));
+    NonceRegistry nonces =
+        new NonceRegistry(clock, Duration.parse(s.getOrDefault(NONCE_TTL, "PT2M")), 10_000);
+    QuoteVerifier v =
+        Boolean.parseBoolean(s.getOrDefault(PRODUCTION, "false"))
+            ? QuoteVerifier.production(root, constraint, nonces, clock)
+            : QuoteVerifier.development(root, constraint, nonces, clock);
+    Set<String> approvers = new HashSet<>();
+    for (String a : s.get(APPROVERS).split(",")) {
+      if (!a.isBlank()) {
+        approvers.add(Hex.of(Hex.parse(a.trim())));
+      }
+    }
+    if (approvers.isEmpty()) {
+      throw new IllegalArgumentException("key authority needs at least one approver");
+    }
+    return new KeyAuthority(enclave, v, Set.copyOf(approvers), clock);
+  }
+
+  /** Result of setup: public parameters to publish, sealed master key for the host to store. */
+  public record Setup(PublicParameters publicParameters, byte[] sealedMasterKey) {}
+
+  /** FAME setup; the master key stays here and is returned only sealed (MRSIGNER policy). */
+  public synchronized Setup setup(Suite suite) throws GeneralSecurityException {
+    if (masterKey != null) {
+      throw new IllegalStateException("key authority is already set up");
+    }
+    MasterKey msk = abe.setup(suite);
+    byte[] plain = msk.toBytes(InsecureSecretKeyAccess.get());
+    try {
+      byte[] sealed = enclave.sealing().seal(SealPolicy.MRSIGNER, plain, SEAL_AAD);
+      masterKey = msk;
+      return new Setup(msk.publicParameters(), sealed);
+    } finally {
+      Arrays.fill(plain, (byte) 0);
+    }
+  }
+
+  /** Restores a master key sealed by this or an earlier (same signer, lower or equal SVN) authority. */
+  public synchronized PublicParameters load(byte[] sealedMasterKey) throws GeneralSecurityException {
+    byte[] plain = enclave.sealing().unseal(sealedMasterKey, SEAL_AAD);
+    try {
+      masterKey = MasterKey.parse(plain, InsecureSecretKeyAccess.get());
+      return masterKey.publicParameters();
+    } catch (KeyFormatException e) {
+      throw new SealingException("sealed master key does not parse");
+    } finally {
+      Arrays.fill(plain, (byte) 0);
+    }
+  }
+
+  public synchronized PublicParameters publicParameters() throws KeyReleaseException {
+    requireSetUp();
+    return masterKey.publicParameters();
+  }
+
+  /** A fresh challenge the requesting enclave must bind into its quote. */
+  public byte[] newNonce() {
+    return verifier.newNonce();
+  }
+
+  private void requireSetUp() throws KeyReleaseException {
+    if (masterKey == null) {
+      throw new KeyReleaseException(Reason.NOT_SET_UP, "no master key: run setup or load first");
+    }
+  }
+
+  /**
+   * Releases the user key for the approval's purpose attributes, wrapped to the attested
+   * enclave's key. Nothing is consumed unless every check passes, except the attestation nonce,
+   * which is single-use whatever the outcome.
+   */
+  public synchronized KeyRelease release(KeyReleaseRequest request) throws GeneralSecurityException {
+    requireSetUp();
+    VerifiedEnclave requester;
+    try {
+      requester = request.evidence().verify(verifier, request.nonce());
+    } catch (AttestationException e) {
+      throw new KeyReleaseException(Reason.ATTESTATION_REFUSED, e.getMessage());
+    }
+    QueryApproval approval = request.approval();
+    approval.verify(approvers, clock.instant());
+    String approvalId = Hex.of(approval.hash());
+    if (usedApprovals.contains(approvalId)) {
+      throw new KeyReleaseException(Reason.APPROVAL_REPLAYED, "approval for " + approval.queryId() + " was already used");
+    }
+    UserKey userKey = abe.keygen(masterKey, approval.purposeAttributes());
+    byte[] plain = userKey.toBytes(InsecureSecretKeyAccess.get());
+    KeyPair eph = KeyPairGenerator.getInstance("X25519").generateKeyPair();
+    byte[] nonce = new byte[12];
+    new SecureRandom().nextBytes(nonce);
+    try {
+      KeyAgreement ka = KeyAgreement.getInstance("X25519");
+      ka.init(eph.getPrivate());
+      ka.doPhase(request.evidence().publicKeys().agreementKey(), true);
+      byte[] shared = ka.generateSecret();
+      byte[] ephSpki = eph.getPublic().getEncoded();
+      byte[] wrapKey = wrapKey(shared, ephSpki, requester.boundPublicKey(), approval.hash());
+      Arrays.fill(shared, (byte) 0);
+      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+      c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(wrapKey, "AES"), new GCMParameterSpec(128, nonce));
+      Arrays.fill(wrapKey, (byte) 0);
+      c.updateAAD(recordAad(approval, requester));
+      byte[] wrapped = c.doFinal(plain);
+      KeyReleaseRecord record =
+          new KeyReleaseRecord(
+              approval.queryId(),
+              approval.queryHash(),
+              approval.hash(),
+              approval.purposeAttributes(),
+              requester.identity().mrenclave(),
+              requester.identity().mrsigner(),
+              requester.identity().svn(),
+              requester.quoteHash(),
+              enclave.identity().mrenclave(),
+              clock.instant(),
+              org.medshare.enclave.Sha256.hash(wrapped));
+      byte[] sig = enclave.sign(record.toBytes());
+      usedApprovals.add(approvalId);
+      return new KeyRelease(record, ephSpki, nonce, wrapped, sig);
+    } finally {
+      Arrays.fill(plain, (byte) 0);
+    }
+  }
+
+  static byte[] wrapKey(byte[] shared, byte[] ephSpki, byte[] requesterKeys, byte[] approvalHash) {
+    byte[] info = new WireWriter().bytes(ephSpki).bytes(requesterKeys).fixed(approvalHash).toByteArray();
+    return Hkdf.sha256(shared, WRAP_SALT, info, 32);
+  }
+
+  /** Associated data of the wrapped key: the approval and the requester's quote it was issued to. */
+  static byte[] recordAad(QueryApproval approval, VerifiedEnclave requester) {
+    return new WireWriter()
+        .utf8("medshare.keyrelease.aad.v1")
+        .fixed(approval.hash())
+        .fixed(requester.quoteHash())
+        .toByteArray();
+  }
+
+  static byte[] recordAad(KeyReleaseRecord record) {
+    return new WireWriter()
+        .utf8("medshare.keyrelease.aad.v1")
+        .fixed(record.approvalHash())
+        .fixed(record.quoteHash())
+        .toByteArray();
+  }
+
+  /**
+   * Requester side: unwraps a released key with the enclave's attested X25519 key.
+   *
+   * @throws KeyReleaseException UNWRAP_FAILED if the release was not made for this enclave or was
+   *     altered
+   */
+  public static UserKey unwrap(EnclaveContext requester, KeyRelease release) throws GeneralSecurityException {
+    byte[] shared =
+        requester.agree(
+            java.security.KeyFactory.getInstance("X25519")
+                .generatePublic(new java.security.spec.X509EncodedKeySpec(release.ephemeralSpki())),
+            org.medshare.enclave.SecretAccess.get());
+    byte[] key = wrapKey(shared, release.ephemeralSpki(), requester.publicKeys().toBytes(), release.record().approvalHash());
+    Arrays.fill(shared, (byte) 0);
+    byte[] plain = null;
+    try {
+      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+      c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, release.nonce()));
+      c.updateAAD(recordAad(release.record()));
+      plain = c.doFinal(release.wrappedKey());
+      if (!Arrays.equals(org.medshare.enclave.Sha256.hash(release.wrappedKey()), release.record().wrappedKeyHash())) {
+        throw new KeyReleaseException(Reason.UNWRAP_FAILED, "record does not match the wrapped key");
+      }
+      return UserKey.parse(plain, InsecureSecretKeyAccess.get());
+    } catch (KeyReleaseException e) {
+      throw e;
+    } catch (GeneralSecurityException | RuntimeException e) {
+      throw new KeyReleaseException(Reason.UNWRAP_FAILED, "released key does not open for this enclave");
+    } finally {
+      Arrays.fill(key, (byte) 0);
+      if (plain != null) {
+        Arrays.fill(plain, (byte) 0);
+      }
+    }
+  }
+}

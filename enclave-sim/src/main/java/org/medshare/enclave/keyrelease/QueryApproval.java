@@ -1,0 +1,188 @@
+package org.medshare.enclave.keyrelease;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.Set;
+import java.util.TreeSet;
+import org.medshare.abe.Attribute;
+import org.medshare.enclave.Hex;
+import org.medshare.enclave.MalformedEncodingException;
+import org.medshare.enclave.Sha256;
+import org.medshare.enclave.WireReader;
+import org.medshare.enclave.WireWriter;
+
+/**
+ * A signed statement that a query was approved and may use ABE keys for the listed purpose
+ * attributes until {@code notAfter}. Issued by an approver (the service on behalf of the
+ * regulator and hospitals, after the approval workflow) with an Ed25519 key (RFC 8032) that the
+ * key authority's measured configuration trusts.
+ *
+ * <p>Encoding v1: u8 1, utf8 queryId, 32 queryHash, u32 n + n × utf8 attribute (sorted), i64
+ * notAfter (Unix ms), bytes approver SPKI, bytes signature over "medshare.query-approval.v1" ‖
+ * everything before the signature.
+ */
+public final class QueryApproval {
+  private static final String DOMAIN = "medshare.query-approval.v1";
+
+  private final String queryId;
+  private final byte[] queryHash;
+  private final Set<String> purposeAttributes;
+  private final Instant notAfter;
+  private final byte[] approverSpki;
+  private final byte[] signature;
+
+  private QueryApproval(
+      String queryId, byte[] queryHash, Set<String> attrs, Instant notAfter, byte[] approverSpki, byte[] signature) {
+    this.queryId = queryId;
+    this.queryHash = queryHash;
+    this.purposeAttributes = Collections.unmodifiableSet(new TreeSet<>(attrs));
+    this.notAfter = notAfter;
+    this.approverSpki = approverSpki;
+    this.signature = signature;
+  }
+
+  /**
+   * Signs an approval.
+   *
+   * @throws IllegalArgumentException for an empty or malformed query id or attribute set, or a
+   *     query hash that is not 32 bytes
+   */
+  public static QueryApproval sign(
+      String queryId, byte[] queryHash, Set<String> purposeAttributes, Instant notAfter, KeyPair approver)
+      throws GeneralSecurityException {
+    validate(queryId, queryHash, purposeAttributes);
+    Instant na = Instant.ofEpochMilli(notAfter.toEpochMilli());
+    byte[] spki = approver.getPublic().getEncoded();
+    Signature s = Signature.getInstance("Ed25519");
+    s.initSign(approver.getPrivate());
+    s.update(signed(queryId, queryHash, new TreeSet<>(purposeAttributes), na, spki));
+    return new QueryApproval(queryId, queryHash.clone(), purposeAttributes, na, spki, s.sign());
+  }
+
+  private static void validate(String queryId, byte[] queryHash, Set<String> attrs) {
+    if (queryId == null || !queryId.matches("[A-Za-z0-9._:-]{1,128}")) {
+      throw new IllegalArgumentException("query id must be 1-128 of [A-Za-z0-9._:-]");
+    }
+    if (queryHash.length != 32) {
+      throw new IllegalArgumentException("query hash must be 32 bytes");
+    }
+    if (attrs.isEmpty() || attrs.size() > 64) {
+      throw new IllegalArgumentException("an approval names 1..64 purpose attributes");
+    }
+    attrs.forEach(Attribute::of);
+  }
+
+  private static byte[] body(String queryId, byte[] queryHash, Set<String> attrs, Instant notAfter, byte[] spki) {
+    WireWriter w = new WireWriter().u8(1).utf8(queryId).fixed(queryHash).i32(attrs.size());
+    attrs.forEach(w::utf8);
+    return w.i64(notAfter.toEpochMilli()).bytes(spki).toByteArray();
+  }
+
+  private static byte[] signed(String queryId, byte[] queryHash, Set<String> attrs, Instant notAfter, byte[] spki) {
+    return new WireWriter().utf8(DOMAIN).fixed(body(queryId, queryHash, attrs, notAfter, spki)).toByteArray();
+  }
+
+  public byte[] toBytes() {
+    return new WireWriter()
+        .fixed(body(queryId, queryHash, purposeAttributes, notAfter, approverSpki))
+        .bytes(signature)
+        .toByteArray();
+  }
+
+  public static QueryApproval parse(byte[] bytes) throws MalformedEncodingException {
+    WireReader r = new WireReader(bytes);
+    if (r.u8() != 1) {
+      throw new MalformedEncodingException("unknown query approval version");
+    }
+    String id = r.utf8();
+    byte[] hash = r.fixed(32);
+    int n = r.i32();
+    if (n < 1 || n > 64) {
+      throw new MalformedEncodingException("attribute count " + n + " outside 1..64");
+    }
+    Set<String> attrs = new TreeSet<>();
+    for (int i = 0; i < n; i++) {
+      attrs.add(r.utf8());
+    }
+    Instant notAfter = Instant.ofEpochMilli(r.i64());
+    byte[] spki = r.bytes();
+    byte[] sig = r.bytes();
+    r.expectEnd();
+    try {
+      validate(id, hash, attrs);
+    } catch (IllegalArgumentException e) {
+      throw new MalformedEncodingException("invalid query approval: " + e.getMessage());
+    }
+    if (attrs.size() != n) {
+      throw new MalformedEncodingException("duplicate purpose attribute");
+    }
+    return new QueryApproval(id, hash, attrs, notAfter, spki, sig);
+  }
+
+  /**
+   * Checks the signature, that the approver is trusted, and that {@code now} is not after {@code
+   * notAfter}.
+   */
+  public void verify(Set<String> trustedApproverKeyIds, Instant now) throws KeyReleaseException {
+    if (!trustedApproverKeyIds.contains(approverKeyId())) {
+      throw new KeyReleaseException(
+          KeyReleaseException.Reason.APPROVAL_UNTRUSTED_APPROVER, "approver " + approverKeyId() + " is not trusted");
+    }
+    boolean ok;
+    try {
+      PublicKey pk = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(approverSpki));
+      Signature s = Signature.getInstance("Ed25519");
+      s.initVerify(pk);
+      s.update(signed(queryId, queryHash, purposeAttributes, notAfter, approverSpki));
+      ok = s.verify(signature);
+    } catch (GeneralSecurityException e) {
+      ok = false;
+    }
+    if (!ok) {
+      throw new KeyReleaseException(KeyReleaseException.Reason.APPROVAL_SIGNATURE, "approval signature invalid");
+    }
+    if (now.isAfter(notAfter)) {
+      throw new KeyReleaseException(KeyReleaseException.Reason.APPROVAL_EXPIRED, "approval expired at " + notAfter);
+    }
+  }
+
+  /** Hex SHA-256 of an approver's SubjectPublicKeyInfo, as listed in the authority's config. */
+  public static String keyIdOf(PublicKey approver) {
+    return Hex.of(Sha256.hash(approver.getEncoded()));
+  }
+
+  public String approverKeyId() {
+    return Hex.of(Sha256.hash(approverSpki));
+  }
+
+  public String queryId() {
+    return queryId;
+  }
+
+  public byte[] queryHash() {
+    return queryHash.clone();
+  }
+
+  public Set<String> purposeAttributes() {
+    return purposeAttributes;
+  }
+
+  public Instant notAfter() {
+    return notAfter;
+  }
+
+  public byte[] hash() {
+    return Sha256.hash(toBytes());
+  }
+
+  @Override
+  public String toString() {
+    return "QueryApproval{queryId=" + queryId + ", attributes=" + purposeAttributes + ", notAfter=" + notAfter + "}";
+  }
+}
