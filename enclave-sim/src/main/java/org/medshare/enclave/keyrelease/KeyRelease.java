@@ -27,6 +27,29 @@ public record KeyRelease(
     authoritySignature = authoritySignature.clone();
   }
 
+  /**
+   * Checks the authority's Ed25519 signature over the record with the signing key from the
+   * authority's verified attestation evidence ({@code EnclavePublicKeys#signingKey()}).
+   *
+   * @throws KeyReleaseException with reason UNWRAP_FAILED if the signature does not verify
+   */
+  public void verifyAuthoritySignature(org.medshare.enclave.EnclavePublicKeys authorityKeys)
+      throws java.security.GeneralSecurityException {
+    java.security.Signature s = java.security.Signature.getInstance("Ed25519");
+    s.initVerify(authorityKeys.signingKey());
+    s.update(record.toBytes());
+    boolean ok;
+    try {
+      ok = s.verify(authoritySignature);
+    } catch (java.security.SignatureException e) {
+      ok = false;
+    }
+    if (!ok) {
+      throw new KeyReleaseException(
+          KeyReleaseException.Reason.UNWRAP_FAILED, "KEY_ISSUED record is not signed by this authority");
+    }
+  }
+
   public byte[] toBytes() {
     return new WireWriter()
         .u8(1)

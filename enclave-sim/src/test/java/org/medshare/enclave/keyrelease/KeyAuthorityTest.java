@@ -124,6 +124,12 @@ class KeyAuthorityTest {
     assertArrayEquals(worker.identity().mrenclave(), rec.requesterMrenclave());
     assertArrayEquals(a.hash(), rec.approvalHash());
 
+    EnclaveRuntime authorityEnclave = launch(genuine, authorityConfig, 1);
+    KeyAuthority ka2 = authority(authorityEnclave);
+    KeyRelease r2 = ka2.release(request(ka2, worker, approval("q-1b", Instant.now().plusSeconds(60), approver)));
+    r2.verifyAuthoritySignature(authorityEnclave.publicKeys());
+    assertEquals(Reason.UNWRAP_FAILED, assertThrows(KeyReleaseException.class, () -> r2.verifyAuthoritySignature(worker.publicKeys())).reason());
+
     UserKey key = KeyAuthority.unwrap(worker, KeyRelease.parse(release.toBytes()));
     assertEquals(PURPOSE, key.attributes());
     PublicParameters pp = ka.publicParameters();
