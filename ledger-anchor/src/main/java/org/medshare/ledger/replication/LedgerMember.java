@@ -1,0 +1,254 @@
+package org.medshare.ledger.replication;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcFactory;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * One consortium member of the replicated ledger: an Apache Ratis server (gRPC)
+ * whose state machine applies batches of ledger entries to this member's
+ * {@link MemberLog} and witnesses checkpoints ({@link Witness}), plus a Raft
+ * client that submits to whichever member leads.
+ *
+ * <p>Guarantees: {@link #append} returns once the batch is committed by a Raft
+ * majority and applied on the leader; every member applies the same batches in
+ * the same order, so equal sizes mean equal roots. A checkpoint is final
+ * ({@link #awaitFinal}) once {@code quorum} members cosigned it, each after
+ * verifying a consistency proof from the last checkpoint it cosigned: a leader
+ * that forges a proof or rewrites history gets no cosignature. A member that was
+ * down catches up from the others when restarted on the same storage.
+ */
+public final class LedgerMember implements AutoCloseable {
+    private final MemberConfig config;
+    private final MemberLog log;
+    private final Witness witness;
+    private final LedgerStateMachine stateMachine;
+    private final RaftGroup group;
+    private final RaftServer server;
+    private final RaftClient client;
+    private final ExecutorService outbox;
+
+    private LedgerMember(MemberConfig config, MemberLog log) throws IOException {
+        this.config = config;
+        this.log = log;
+        this.witness = new Witness(config.key(), config.directory(), log, config.origin());
+        this.outbox = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ledger-cosign-" + config.memberId());
+            t.setDaemon(true);
+            return t;
+        });
+        this.stateMachine = new LedgerStateMachine(log, witness, config.directory(), config.quorum(),
+                c -> outbox.execute(() -> submitQuietly(ReplicationMessage.cosign(c))));
+        List<RaftPeer> peers = new ArrayList<>();
+        config.peers().forEach((id, address) -> peers.add(RaftPeer.newBuilder().setId(id)
+                .setAddress(address.getHostString() + ":" + address.getPort()).build()));
+        this.group = RaftGroup.valueOf(RaftGroupId.valueOf(config.groupId()), peers);
+
+        RaftProperties properties = properties(config);
+        boolean existing = Files.isDirectory(config.storageDir().resolve(config.groupId().toString()));
+        this.server = RaftServer.newBuilder()
+                .setServerId(RaftPeerId.valueOf(config.memberId()))
+                .setGroup(group)
+                .setStateMachine(stateMachine)
+                .setProperties(properties)
+                .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
+                .build();
+        this.client = RaftClient.newBuilder()
+                .setProperties(properties)
+                .setRaftGroup(group)
+                .setClientRpc(new GrpcFactory(new Parameters()).newRaftClientRpc(ClientId.randomId(), properties))
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(120,
+                        TimeDuration.valueOf(250, TimeUnit.MILLISECONDS)))
+                .build();
+    }
+
+    /**
+     * Starts a member: a fresh one formats its Raft storage, one restarted on
+     * existing storage recovers it and catches up from the group.
+     *
+     * @param log this member's copy of the log (for a restarted member: its durable log, or a new
+     *            in-memory one that the replayed Raft log refills)
+     */
+    public static LedgerMember start(MemberConfig config, MemberLog log) throws IOException {
+        Files.createDirectories(config.storageDir());
+        LedgerMember member = new LedgerMember(config, log);
+        try {
+            member.server.start();
+        } catch (IOException | RuntimeException e) {
+            member.close();
+            throw e;
+        }
+        return member;
+    }
+
+    private static RaftProperties properties(MemberConfig config) {
+        RaftProperties p = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+        RaftServerConfigKeys.setStorageDir(p, List.of(config.storageDir().toFile()));
+        GrpcConfigKeys.Server.setHost(p, config.peers().get(config.memberId()).getHostString());
+        GrpcConfigKeys.Server.setPort(p, config.peers().get(config.memberId()).getPort());
+        long min = config.electionTimeout().toMillis();
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(min, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2 * min, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, TimeDuration.valueOf(min, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, TimeDuration.valueOf(2 * min, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(4 * min, TimeUnit.MILLISECONDS));
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(4 * min, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, false);
+        return p;
+    }
+
+    /**
+     * Replicates one batch of ledger entries.
+     *
+     * @return the log index of the batch's first entry
+     * @throws IOException if the group could not commit it (no leader within the retry budget)
+     */
+    public long append(List<byte[]> entries) throws IOException {
+        String reply = submit(ReplicationMessage.batch(entries));
+        if (!reply.startsWith("appended ")) {
+            throw new IOException("batch not applied: " + reply);
+        }
+        return LedgerStateMachine.firstIndexOf(reply);
+    }
+
+    /**
+     * Proposes a checkpoint of this member's log as it is now (normally called on
+     * the leader, once per batch interval), with the consistency proof from the
+     * last checkpoint this member's witness cosigned, and submits it to the group.
+     * Proposals must not overlap: the next one starts from this one.
+     *
+     * @return the proposal submitted
+     */
+    public Proposal proposeCheckpoint() throws IOException, GeneralSecurityException {
+        TreeHead from = witness.lastCosigned();
+        long size = log.size();
+        TreeHead head = new TreeHead(config.origin(), size, log.root(size));
+        List<byte[]> proof = from.size() == 0 || from.size() == size ? List.of()
+                : log.consistencyProof(from.size(), size);
+        Proposal proposal = new Proposal(head, from.size(), proof, config.memberId(),
+                config.key().sign(head.signedBytes()));
+        String reply = submit(ReplicationMessage.propose(proposal));
+        if (reply.startsWith("error")) {
+            throw new IOException("proposal not applied: " + reply);
+        }
+        return proposal;
+    }
+
+    /**
+     * Waits for a final checkpoint (quorum of cosignatures) covering at least {@code size} entries.
+     */
+    public Optional<FinalCheckpoint> awaitFinal(long size, Duration timeout) throws InterruptedException {
+        return stateMachine.awaitFinal(size, timeout.toMillis());
+    }
+
+    /** Waits until this member has applied at least {@code size} entries. */
+    public boolean awaitSize(long size, Duration timeout) throws InterruptedException {
+        return stateMachine.awaitSize(size, timeout.toMillis());
+    }
+
+    /** @return the latest final checkpoint this member knows */
+    public Optional<FinalCheckpoint> latestFinal() {
+        return stateMachine.latestFinal();
+    }
+
+    /** @return the cosignatures recorded for {@code head} so far */
+    public List<Cosignature> cosignaturesFor(TreeHead head) {
+        return stateMachine.cosignaturesFor(head);
+    }
+
+    /** @return every proposal this member's witness refused, in Raft order */
+    public List<WitnessRefusedException> refusals() {
+        return stateMachine.refusals();
+    }
+
+    /** @return the last checkpoint this member cosigned */
+    public TreeHead lastCosigned() {
+        return witness.lastCosigned();
+    }
+
+    /** @return this member's log */
+    public MemberLog log() {
+        return log;
+    }
+
+    public String memberId() {
+        return config.memberId();
+    }
+
+    /** @return whether this member currently leads the Raft group */
+    public boolean isLeader() {
+        try {
+            return server.getDivision(group.getGroupId()).getInfo().isLeader();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Submits a raw replication message (package-private: tests play a lying leader with it). */
+    String submit(byte[] message) throws IOException {
+        RaftClientReply reply = client.io().send(Message.valueOf(ByteString.copyFrom(message)));
+        if (!reply.isSuccess()) {
+            throw new IOException("replication request failed", reply.getException());
+        }
+        return reply.getMessage().getContent().toString(StandardCharsets.UTF_8);
+    }
+
+    private void submitQuietly(byte[] message) {
+        try {
+            submit(message);
+        } catch (IOException | RuntimeException e) {
+            // a member that is shutting down or cut off cannot deliver its cosignature; the
+            // checkpoint then lacks it, which is what a quorum tolerates
+        }
+    }
+
+    /** Stops the server and client (a crash, as far as the group is concerned). */
+    @Override
+    public void close() throws IOException {
+        outbox.shutdownNow();
+        IOException failure = null;
+        try {
+            client.close();
+        } catch (IOException e) {
+            failure = e;
+        }
+        try {
+            server.close();
+        } catch (IOException e) {
+            failure = failure == null ? e : failure;
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package org.medshare.ledger.replication;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+
+/**
+ * The Ratis state machine of one member: applies committed entries in Raft
+ * order, the same on every member.
+ * <ul>
+ *   <li>BATCH: appends the entries to the member's {@link MemberLog}. Entries
+ *       are placed by position (the count of entries applied before), so
+ *       re-applying the Raft log after a restart over a durable log that already
+ *       holds them appends nothing twice.</li>
+ *   <li>PROPOSE: the member's {@link Witness} checks the proposal; if it cosigns,
+ *       the cosignature is handed to the outbox (which submits it to the group);
+ *       if not, the refusal is recorded.</li>
+ *   <li>COSIGN: a verified cosignature is recorded; a checkpoint with cosignatures
+ *       from {@code quorum} distinct members is final.</li>
+ * </ul>
+ * Malformed entries are answered with an error and change nothing.
+ */
+final class LedgerStateMachine extends BaseStateMachine {
+    private final MemberLog log;
+    private final Witness witness;
+    private final MemberDirectory directory;
+    private final int quorum;
+    private final Consumer<Cosignature> outbox;
+
+    private long position;
+    private final Map<TreeHead, Map<String, Cosignature>> cosignatures = new LinkedHashMap<>();
+    private final List<WitnessRefusedException> refusals = new ArrayList<>();
+    private FinalCheckpoint latestFinal;
+
+    LedgerStateMachine(MemberLog log, Witness witness, MemberDirectory directory, int quorum,
+                       Consumer<Cosignature> outbox) {
+        this.log = log;
+        this.witness = witness;
+        this.directory = directory;
+        this.quorum = quorum;
+        this.outbox = outbox;
+    }
+
+    @Override
+    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        LogEntryProto entry = trx.getLogEntry();
+        byte[] data = entry.getStateMachineLogEntry().getLogData().toByteArray();
+        String reply;
+        Cosignature toSend = null;
+        synchronized (this) {
+            try {
+                switch (ReplicationMessage.kind(data)) {
+                    case ReplicationMessage.BATCH -> reply = "appended " + applyBatch(ReplicationMessage.parseBatch(data));
+                    case ReplicationMessage.PROPOSE -> {
+                        try {
+                            toSend = witness.cosign(ReplicationMessage.parsePropose(data));
+                            reply = "cosigned " + toSend.head().size();
+                        } catch (WitnessRefusedException e) {
+                            refusals.add(e);
+                            reply = "refused " + e.reason();
+                        }
+                    }
+                    case ReplicationMessage.COSIGN -> reply = record(ReplicationMessage.parseCosign(data));
+                    default -> reply = "error unknown message kind " + data[0];
+                }
+            } catch (IOException | GeneralSecurityException e) {
+                // this member's storage or key failed: stop applying rather than diverge from the others
+                return CompletableFuture.failedFuture(new IllegalStateException(
+                        "member cannot apply Raft index " + entry.getIndex() + ": " + e.getMessage(), e));
+            } catch (RuntimeException e) {
+                reply = "error malformed entry: " + e.getMessage();
+            }
+            updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+            notifyAll();
+        }
+        if (toSend != null) {
+            outbox.accept(toSend);
+        }
+        return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(reply, StandardCharsets.UTF_8)));
+    }
+
+    private long applyBatch(List<byte[]> entries) throws IOException {
+        long first = position;
+        long have = log.size();
+        if (first > have) {
+            throw new IllegalStateException("member log holds " + have + " entries, batch starts at " + first);
+        }
+        if (first + entries.size() > have) {
+            log.append(entries.subList((int) (have - first), entries.size()));
+        }
+        position += entries.size();
+        return first;
+    }
+
+    private String record(Cosignature c) {
+        if (!c.verify(directory)) {
+            return "error cosignature of " + c.memberId() + " does not verify";
+        }
+        Map<String, Cosignature> signers = cosignatures.computeIfAbsent(c.head(), h -> new LinkedHashMap<>());
+        signers.putIfAbsent(c.memberId(), c);
+        if (signers.size() >= quorum && (latestFinal == null || c.head().size() > latestFinal.head().size())) {
+            latestFinal = new FinalCheckpoint(c.head(), List.copyOf(signers.values()));
+        } else if (latestFinal != null && latestFinal.head().equals(c.head())) {
+            latestFinal = new FinalCheckpoint(c.head(), List.copyOf(signers.values()));
+        }
+        return "recorded " + signers.size();
+    }
+
+    synchronized Optional<FinalCheckpoint> latestFinal() {
+        return Optional.ofNullable(latestFinal);
+    }
+
+    synchronized List<Cosignature> cosignaturesFor(TreeHead head) {
+        return List.copyOf(cosignatures.getOrDefault(head, Map.of()).values());
+    }
+
+    synchronized List<WitnessRefusedException> refusals() {
+        return List.copyOf(refusals);
+    }
+
+    /** Waits until a final checkpoint covers at least {@code size} entries. */
+    synchronized Optional<FinalCheckpoint> awaitFinal(long size, long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (latestFinal == null || latestFinal.head().size() < size) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                return Optional.empty();
+            }
+            wait(left);
+        }
+        return Optional.of(latestFinal);
+    }
+
+    /** Waits until this member's log holds at least {@code size} entries. */
+    synchronized boolean awaitSize(long size, long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (log.size() < size) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                return false;
+            }
+            wait(left);
+        }
+        return true;
+    }
+
+    static long firstIndexOf(String reply) {
+        return Long.parseLong(reply.substring("appended ".length()));
+    }
+
+}

@@ -1,0 +1,29 @@
+package org.medshare.ledger.replication;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * What replication needs of one member's copy of the log: append entries in
+ * the replicated order, and answer RFC 9162 roots and consistency proofs over
+ * SHA-256 leaf hashes. Implementations must be deterministic: the same entries
+ * in the same order give the same roots on every member.
+ */
+public interface MemberLog {
+
+    /** @return the number of entries held */
+    long size();
+
+    /**
+     * Appends entries durably (for a durable implementation) in order.
+     *
+     * @throws IOException if they could not be stored; the log is then unchanged or holds a prefix of them
+     */
+    void append(List<byte[]> entries) throws IOException;
+
+    /** @return RFC 9162 MTH of the first {@code size} entries; requires 0 &lt;= size &lt;= size() */
+    byte[] root(long size);
+
+    /** @return RFC 9162 PROOF(size1, D[0:size2]); requires 0 &lt; size1 &lt;= size2 &lt;= size() */
+    List<byte[]> consistencyProof(long size1, long size2);
+}

@@ -1,0 +1,206 @@
+package org.medshare.ledger.replication;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three members on 127.0.0.1 in one JVM (separate Ratis servers, gRPC on free
+ * ports): replication, witness cosigning with quorum 2, leader failover, catch-up
+ * of a restarted member, and refusal of a lying leader.
+ */
+@Timeout(value = 100, unit = TimeUnit.SECONDS)
+class ReplicationClusterTest {
+    static final String ORIGIN = "medshare.test/replicated";
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static final List<String> IDS = List.of("m1", "m2", "m3");
+
+    @TempDir
+    Path dir;
+
+    final Map<String, LedgerMember> running = new LinkedHashMap<>();
+    final Map<String, MemberConfig> configs = new LinkedHashMap<>();
+    final Map<String, MemberKey> keys = new LinkedHashMap<>();
+
+    @AfterEach
+    void stopAll() {
+        for (LedgerMember m : running.values()) {
+            try {
+                m.close();
+            } catch (IOException | RuntimeException ignored) {
+                // best effort in teardown
+            }
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    void configure() throws Exception {
+        Map<String, InetSocketAddress> peers = new LinkedHashMap<>();
+        Map<String, java.security.PublicKey> publicKeys = new LinkedHashMap<>();
+        for (String id : IDS) {
+            peers.put(id, new InetSocketAddress("127.0.0.1", freePort()));
+            keys.put(id, MemberKey.generate(id));
+            publicKeys.put(id, keys.get(id).publicKey());
+        }
+        MemberDirectory directory = new MemberDirectory(publicKeys);
+        UUID group = UUID.nameUUIDFromBytes("medshare-replication-test".getBytes(StandardCharsets.UTF_8));
+        for (String id : IDS) {
+            configs.put(id, new MemberConfig(id, peers, group, dir.resolve(id), ORIGIN, 2, keys.get(id), directory,
+                    Duration.ofMillis(1000)));
+        }
+    }
+
+    void start(String id) throws IOException {
+        running.put(id, LedgerMember.start(configs.get(id), new InMemoryMemberLog()));
+    }
+
+    LedgerMember leader() throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (LedgerMember m : running.values()) {
+                if (m.isLeader()) {
+                    return m;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no leader elected within " + WAIT);
+    }
+
+    static List<byte[]> batch(String prefix, int count) {
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            out.add((prefix + "-" + i).getBytes(StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    void assertAllHold(long size) throws InterruptedException {
+        byte[] root = null;
+        for (LedgerMember m : running.values()) {
+            assertTrue(m.awaitSize(size, WAIT), m.memberId() + " did not reach size " + size);
+            assertEquals(size, m.log().size(), m.memberId());
+            if (root == null) {
+                root = m.log().root(size);
+            } else {
+                assertArrayEquals(root, m.log().root(size), m.memberId() + " root differs");
+            }
+        }
+    }
+
+    @Test
+    void replicatesWitnessesSurvivesLeaderLossCatchesUpAndRefusesALyingLeader() throws Exception {
+        configure();
+        for (String id : IDS) {
+            start(id);
+        }
+        LedgerMember entry = running.get("m1");
+
+        // 1. batches are replicated to every member in the same order
+        assertEquals(0, entry.append(batch("a", 50)));
+        assertEquals(50, entry.append(batch("b", 30)));
+        assertAllHold(80);
+
+        // 2. the leader proposes; every member verifies and cosigns; final with quorum 2
+        LedgerMember leader = leader();
+        Proposal first = leader.proposeCheckpoint();
+        assertEquals(80, first.head().size());
+        for (LedgerMember m : running.values()) {
+            FinalCheckpoint fin = m.awaitFinal(80, WAIT).orElseThrow(() -> new AssertionError("not final"));
+            assertEquals(first.head(), fin.head());
+            assertTrue(fin.cosignatures().size() >= 2);
+            for (Cosignature c : fin.cosignatures()) {
+                assertTrue(c.verify(configs.get("m1").directory()));
+            }
+        }
+
+        // 3. a lying leader: genuine key, forged consistency proof -> every member refuses
+        entry.append(batch("c", 20));
+        assertAllHold(100);
+        TreeHead head100 = new TreeHead(ORIGIN, 100, leader.log().root(100));
+        List<byte[]> proof = leader.log().consistencyProof(80, 100);
+        byte[] flipped = proof.get(0);
+        flipped[5] ^= 0x40;
+        proof = new ArrayList<>(proof);
+        proof.set(0, flipped);
+        MemberKey leaderKey = keys.get(leader.memberId());
+        Proposal forged = new Proposal(head100, 80, proof, leader.memberId(), leaderKey.sign(head100.signedBytes()));
+        assertTrue(leader.submit(ReplicationMessage.propose(forged)).startsWith("refused INCONSISTENT"));
+
+        //    and one that rewrites history (entry 7 changed) with a proof from its rewritten tree
+        InMemoryMemberLog rewritten = new InMemoryMemberLog();
+        List<byte[]> history = new ArrayList<>(batch("a", 50));
+        history.set(7, "a-7-rewritten".getBytes(StandardCharsets.UTF_8));
+        rewritten.append(history);
+        rewritten.append(batch("b", 30));
+        rewritten.append(batch("c", 20));
+        TreeHead rewrittenHead = new TreeHead(ORIGIN, 100, rewritten.root(100));
+        Proposal rewrite = new Proposal(rewrittenHead, 80, rewritten.consistencyProof(80, 100), leader.memberId(),
+                leaderKey.sign(rewrittenHead.signedBytes()));
+        assertTrue(leader.submit(ReplicationMessage.propose(rewrite)).startsWith("refused INCONSISTENT"));
+        for (LedgerMember m : running.values()) {
+            awaitRefusals(m, 2);
+            assertEquals(WitnessRefusedException.Reason.INCONSISTENT, m.refusals().get(0).reason());
+            assertEquals(WitnessRefusedException.Reason.INCONSISTENT, m.refusals().get(1).reason());
+            assertEquals(80, m.lastCosigned().size(), m.memberId() + " cosigned nothing new");
+            assertTrue(m.cosignaturesFor(head100).isEmpty());
+            assertTrue(m.cosignaturesFor(rewrittenHead).isEmpty());
+            assertEquals(80, m.latestFinal().orElseThrow().head().size());
+        }
+
+        // 4. kill the leader: the two others elect a new one and the log stays writable
+        String killed = leader.memberId();
+        running.remove(killed).close();
+        LedgerMember survivor = running.values().iterator().next();
+        assertEquals(100, survivor.append(batch("d", 25)));
+        assertAllHold(125);
+        LedgerMember newLeader = leader();
+        assertFalse(newLeader.memberId().equals(killed));
+        Proposal second = newLeader.proposeCheckpoint();
+        assertEquals(125, second.head().size());
+        assertEquals(80, second.fromSize());
+        for (LedgerMember m : running.values()) {
+            assertEquals(second.head(), m.awaitFinal(125, WAIT).orElseThrow().head(), m.memberId());
+        }
+
+        // 5. restart the killed member on its storage: it replays and catches up
+        start(killed);
+        survivor.append(batch("e", 5));
+        assertAllHold(130);
+        LedgerMember restarted = running.get(killed);
+        assertEquals(125, restarted.awaitFinal(125, WAIT).orElseThrow().head().size());
+        assertEquals(2, restarted.refusals().size(), "the restarted member re-witnessed the same history");
+        assertEquals(second.head(), restarted.lastCosigned());
+    }
+
+    static void awaitRefusals(LedgerMember m, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (m.refusals().size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(count, m.refusals().size(), m.memberId() + " refusals");
+    }
+}
