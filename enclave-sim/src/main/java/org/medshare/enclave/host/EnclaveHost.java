@@ -105,7 +105,8 @@ public final class EnclaveHost implements AutoCloseable {
 
   /**
    * Starts the enclave in a child JVM with the given classpath (e.g. one whose enclave classes
-   * were modified, to show that the measurement changes).
+   * were modified, to show that the measurement changes). The child is killed if it has not
+   * completed the handshake within {@code startTimeout}.
    */
   public static EnclaveHost start(LaunchSpec spec, String classPath, Duration startTimeout)
       throws IOException, EnclaveCallException {
@@ -129,12 +130,32 @@ public final class EnclaveHost implements AutoCloseable {
     Process p = pb.start();
     InputStream in = new BufferedInputStream(p.getInputStream(), 1 << 16);
     OutputStream out = new BufferedOutputStream(p.getOutputStream(), 1 << 16);
+    java.util.concurrent.CountDownLatch handshakeDone = new java.util.concurrent.CountDownLatch(1);
+    Thread watchdog =
+        new Thread(
+            () -> {
+              try {
+                if (!handshakeDone.await(startTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                  p.destroyForcibly();
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "enclave-sim-start-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
     try {
       Handshake h = handshake(spec, in, out);
       return new EnclaveHost(p, null, in, out, h.identity, h.banner);
     } catch (IOException | EnclaveCallException | RuntimeException e) {
       p.destroyForcibly();
+      if (!p.isAlive() && handshakeDone.getCount() == 1 && e instanceof java.io.EOFException) {
+        throw new IOException("enclave process ended or timed out (" + startTimeout + ") before READY", e);
+      }
       throw e;
+    } finally {
+      handshakeDone.countDown();
     }
   }
 

@@ -53,6 +53,10 @@ import org.medshare.enclave.seal.SealingException;
  * authority (same signer and product, higher SVN) must keep issuing keys for data encrypted
  * under the existing public parameters; MRENCLAVE sealing would lose the master key on every
  * code change. A downgraded authority cannot unseal (SVN rule of {@code SealingKeys}).
+ *
+ * <p>Single use of approvals is enforced for the lifetime of this authority instance (approvals
+ * carry an expiry, so the window after a restart is bounded by {@code notAfter}); the KEY_ISSUED
+ * records on the ledger make any second issue for the same approval visible to auditors.
  */
 public final class KeyAuthority {
   public static final String ROOT = "keyauthority.simroot";

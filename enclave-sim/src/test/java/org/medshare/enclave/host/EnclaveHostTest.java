@@ -81,6 +81,14 @@ class EnclaveHostTest {
   }
 
   @Test
+  void aChildThatCannotStartIsReportedWithoutHanging(@TempDir Path tmp) throws Exception {
+    long t0 = System.nanoTime();
+    // a classpath without the enclave classes: the child JVM exits before HELLO
+    assertThrows(java.io.IOException.class, () -> EnclaveHost.start(spec(sig, tmp), tmp.toString(), Duration.ofSeconds(20)));
+    assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(30).toNanos());
+  }
+
+  @Test
   void inProcessModeSpeaksTheSameProtocol(@TempDir Path tmp) throws Exception {
     try (EnclaveHost host = EnclaveHost.startInProcess(spec(sig, tmp), genuine)) {
       assertFalse(host.isSeparateProcess());
