@@ -1,0 +1,175 @@
+package org.medshare.bench.enclave;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.medshare.abe.Suite;
+import org.medshare.abe.UserKey;
+import org.medshare.enclave.CodeSet;
+import org.medshare.enclave.EnclaveConfig;
+import org.medshare.enclave.EnclaveRuntime;
+import org.medshare.enclave.Hex;
+import org.medshare.enclave.Sha256;
+import org.medshare.enclave.SigStruct;
+import org.medshare.enclave.TcbLevel;
+import org.medshare.enclave.WireReader;
+import org.medshare.enclave.WireWriter;
+import org.medshare.enclave.attest.AttestationEvidence;
+import org.medshare.enclave.attest.EnclaveConstraint;
+import org.medshare.enclave.attest.NonceRegistry;
+import org.medshare.enclave.attest.QuoteVerifier;
+import org.medshare.enclave.attest.QuotingEnclave;
+import org.medshare.enclave.attest.SimPlatform;
+import org.medshare.enclave.attest.SimRootCa;
+import org.medshare.enclave.attest.VerifiedEnclave;
+import org.medshare.enclave.host.EnclaveHost;
+import org.medshare.enclave.keyrelease.KeyAuthority;
+import org.medshare.enclave.keyrelease.KeyAuthorityService;
+import org.medshare.enclave.keyrelease.KeyRelease;
+import org.medshare.enclave.keyrelease.KeyReleaseRecord;
+import org.medshare.enclave.keyrelease.KeyReleaseRequest;
+import org.medshare.enclave.keyrelease.KeyRequesterService;
+import org.medshare.enclave.keyrelease.QueryApproval;
+import org.medshare.enclave.seal.PlatformSecret;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Latency of simulated attestation and of key release (issue 7 target: attestation + key release
+ * ≤ 50 ms). Baseline in the same run: one ECDSA P-256 sign + verify, the cryptographic core of a
+ * quote. Variants:
+ *
+ * <ul>
+ *   <li>{@code attestAndVerify}: nonce, quote, full verification (chain, signature, constraint).
+ *   <li>{@code keyReleaseInProcess}: nonce, quote, verification, approval check, FAME keygen for
+ *       two attributes, X25519 wrap, record signing, unwrap by the requester.
+ *   <li>{@code keyReleaseAcrossProcesses}: the same through two enclave child processes and the
+ *       host protocol (what the service pays).
+ * </ul>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class AttestationBench {
+  static final Set<String> PURPOSE = Set.of("purpose:insurance-stats", "org:insurer-a");
+  static final byte[] QUERY_HASH = Sha256.hash("bench query".getBytes(StandardCharsets.UTF_8));
+
+  KeyPair approver;
+  KeyPair ecdsa;
+  byte[] message = new byte[1024];
+  QuoteVerifier verifier;
+  EnclaveRuntime worker;
+  KeyAuthority authority;
+  EnclaveHost authorityHost;
+  EnclaveHost workerHost;
+  Path tmp;
+  final AtomicLong queryCounter = new AtomicLong();
+
+  @Setup
+  public void setUp() throws Exception {
+    Clock clock = Clock.systemUTC();
+    KeyPair vendor = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    approver = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
+    ec.initialize(256);
+    ecdsa = ec.generateKeyPair();
+    new SecureRandom().nextBytes(message);
+    SimRootCa root = SimRootCa.create(clock);
+    SimPlatform platform = SimPlatform.generate("bench", TcbLevel.UP_TO_DATE, clock);
+    QuotingEnclave qe = platform.provision(root.certifyPlatform(platform.publicKey(), "bench"), root.certificate());
+    CodeSet code = CodeSet.ofRunningEnclave();
+    EnclaveConfig workerConfig = EnclaveConfig.release(Map.of("role", "statistics"));
+    SigStruct workerSig = SigStruct.sign(code, workerConfig, 7, 1, vendor);
+    String constraint =
+        "C:" + Hex.of(workerSig.mrenclave()) + " S:" + Hex.of(SigStruct.mrsignerOf(vendor.getPublic()))
+            + " PROD:7 MINSVN:1 EXPIRE:PT1M SIMULATED:ALLOW";
+    EnclaveConfig authorityConfig =
+        EnclaveConfig.release(
+            Map.of(
+                KeyAuthority.ROOT, Hex.of(root.certificate().getEncoded()),
+                KeyAuthority.CONSTRAINT, constraint,
+                KeyAuthority.APPROVERS, QueryApproval.keyIdOf(approver.getPublic())));
+    SigStruct authoritySig = SigStruct.sign(code, authorityConfig, 7, 1, vendor);
+    PlatformSecret secret = PlatformSecret.generate(new SecureRandom());
+    worker = EnclaveRuntime.launch(code, workerConfig, workerSig, qe, secret, List.of());
+    EnclaveRuntime authorityEnclave = EnclaveRuntime.launch(code, authorityConfig, authoritySig, qe, secret, List.of());
+    authority = KeyAuthority.fromConfig(authorityEnclave, clock);
+    authority.setup(Suite.NIST);
+    verifier =
+        QuoteVerifier.development(
+            root.certificate(), EnclaveConstraint.parse(constraint), new NonceRegistry(clock, java.time.Duration.ofMinutes(2), 1_000_000), clock);
+
+    tmp = Files.createTempDirectory("enclave-bench");
+    Path secretFile = tmp.resolve("platform.secret");
+    authorityHost = EnclaveHost.start(new EnclaveHost.LaunchSpec(authoritySig, authorityConfig, root, "bench", secretFile, TcbLevel.UP_TO_DATE));
+    workerHost = EnclaveHost.start(new EnclaveHost.LaunchSpec(workerSig, workerConfig, root, "bench", secretFile, TcbLevel.UP_TO_DATE));
+    authorityHost.call(KeyAuthorityService.NAME, new WireWriter().u8(KeyAuthorityService.SETUP).u8(Suite.NIST.id()).toByteArray());
+  }
+
+  @TearDown
+  public void tearDown() throws Exception {
+    authorityHost.close();
+    workerHost.close();
+    try (var s = Files.walk(tmp)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  QueryApproval nextApproval() throws Exception {
+    return QueryApproval.sign("bench-" + queryCounter.incrementAndGet(), QUERY_HASH, PURPOSE, Instant.now().plusSeconds(60), approver);
+  }
+
+  @Benchmark
+  public boolean baselineEcdsaP256SignVerify() throws Exception {
+    Signature s = Signature.getInstance("SHA256withECDSA");
+    s.initSign(ecdsa.getPrivate());
+    s.update(message);
+    byte[] sig = s.sign();
+    Signature v = Signature.getInstance("SHA256withECDSA");
+    v.initVerify(ecdsa.getPublic());
+    v.update(message);
+    return v.verify(sig);
+  }
+
+  @Benchmark
+  public VerifiedEnclave attestAndVerify() throws Exception {
+    byte[] nonce = verifier.newNonce();
+    AttestationEvidence ev = worker.attest(nonce);
+    return ev.verify(verifier, nonce);
+  }
+
+  @Benchmark
+  public UserKey keyReleaseInProcess() throws Exception {
+    byte[] nonce = authority.newNonce();
+    KeyRelease r = authority.release(new KeyReleaseRequest(nonce, worker.attest(nonce), nextApproval()));
+    return KeyAuthority.unwrap(worker, r);
+  }
+
+  @Benchmark
+  public KeyReleaseRecord keyReleaseAcrossProcesses() throws Exception {
+    byte[] nonce = new WireReader(authorityHost.call(KeyAuthorityService.NAME, new byte[] {KeyAuthorityService.NONCE})).bytes();
+    KeyReleaseRequest req = new KeyReleaseRequest(nonce, workerHost.attest(nonce), nextApproval());
+    byte[] release =
+        authorityHost.call(KeyAuthorityService.NAME, new WireWriter().u8(KeyAuthorityService.RELEASE).bytes(req.toBytes()).toByteArray());
+    return KeyReleaseRecord.parse(workerHost.call(KeyRequesterService.NAME, new WireWriter().bytes(release).toByteArray()));
+  }
+}
