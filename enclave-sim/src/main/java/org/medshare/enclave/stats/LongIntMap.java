@@ -7,9 +7,18 @@ final class LongIntMap {
     private boolean[] used = new boolean[64];
     private int size;
 
+    static int mix(long v) {
+        long h = v * 0x9E3779B97F4A7C15L;
+        return (int) (h ^ (h >>> 32));
+    }
+
+    boolean isEmpty() {
+        return size == 0;
+    }
+
     int get(long k) {
         int mask = keys.length - 1;
-        int i = LongHashSet.mix(k) & mask;
+        int i = mix(k) & mask;
         while (used[i]) {
             if (keys[i] == k) {
                 return values[i];
@@ -21,7 +30,7 @@ final class LongIntMap {
 
     void put(long k, int v) {
         int mask = keys.length - 1;
-        int i = LongHashSet.mix(k) & mask;
+        int i = mix(k) & mask;
         while (used[i]) {
             if (keys[i] == k) {
                 values[i] = v;

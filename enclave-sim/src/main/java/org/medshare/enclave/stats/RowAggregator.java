@@ -71,12 +71,18 @@ public final class RowAggregator {
     final double[] xty;
     final IntList[] values;
     final DoubleList[] design;
-    final LongHashSet[] patients;
+    private final LongList[] patients;
+    private final int[] lastRecordOf;
+    private final boolean[] fromSeveralRecords;
+    private final long[][] distinct;
     private final int[] lastRun;
     // contribution tracking
     private final LongIntMap usedByPatient = new LongIntMap();
     private long curPatient;
     private boolean inRun;
+    private boolean looked;
+    private boolean lastRecord;
+    private int recordNo;
     private int used;
     private int usedAtStart;
     private int runId;
@@ -200,7 +206,10 @@ public final class RowAggregator {
         xty = kind == K_OLS ? new double[groupCount * (p + 1)] : null;
         values = kind == K_QUANT ? new IntList[groupCount] : null;
         design = kind == K_LOGIT ? new DoubleList[groupCount] : null;
-        patients = new LongHashSet[groupCount];
+        patients = new LongList[groupCount];
+        lastRecordOf = new int[groupCount];
+        fromSeveralRecords = new boolean[groupCount];
+        distinct = new long[groupCount][];
         lastRun = new int[groupCount];
     }
 
@@ -230,10 +239,20 @@ public final class RowAggregator {
         return term.literal() != null ? term.literal() : params.get(term.param());
     }
 
-    /** Starts a record: its rows must be sorted by pseudonym. */
+    /** Starts a record that is not the query's last: its rows must be sorted by pseudonym. */
     public void startRecord() {
+        startRecord(false);
+    }
+
+    /**
+     * Starts a record: its rows must be sorted by pseudonym. {@code lastRecord} says no record
+     * follows, so per-patient contributions need not be remembered beyond it.
+     */
+    public void startRecord(boolean lastRecord) {
         flushRun();
         inRun = false;
+        recordNo++;
+        this.lastRecord = lastRecord;
     }
 
     /** Ends the current record. */
@@ -243,7 +262,7 @@ public final class RowAggregator {
     }
 
     private void flushRun() {
-        if (inRun && used != usedAtStart) {
+        if (inRun && looked && used != usedAtStart && !lastRecord) {
             usedByPatient.put(curPatient, used);
         }
     }
@@ -275,8 +294,7 @@ public final class RowAggregator {
                 flushRun();
                 curPatient = pat;
                 inRun = true;
-                used = usedByPatient.get(pat);
-                usedAtStart = used;
+                looked = false;
                 runId++;
             }
             int packed = RowLayout.packed(buf, off);
@@ -297,6 +315,11 @@ public final class RowAggregator {
             if (icdFilter && !hasIcd(buf, off, icdLo, icdHi)) {
                 continue;
             }
+            if (!looked) {
+                used = usedByPatient.isEmpty() ? 0 : usedByPatient.get(pat);
+                usedAtStart = used;
+                looked = true;
+            }
             if (used >= maxRows) {
                 continue;
             }
@@ -307,12 +330,7 @@ public final class RowAggregator {
             }
             if (lastRun[g] != runId) {
                 lastRun[g] = runId;
-                LongHashSet s = patients[g];
-                if (s == null) {
-                    s = new LongHashSet();
-                    patients[g] = s;
-                }
-                s.add(pat);
+                addPatient(g, pat);
             }
             count[g]++;
             switch (kind) {
@@ -348,6 +366,43 @@ public final class RowAggregator {
                     collectLogistic(g, buf, off, packed);
             }
         }
+    }
+
+    private void addPatient(int g, long pat) {
+        LongList s = patients[g];
+        if (s == null) {
+            s = new LongList();
+            patients[g] = s;
+        }
+        s.add(pat);
+        if (lastRecordOf[g] != recordNo) {
+            fromSeveralRecords[g] |= lastRecordOf[g] != 0;
+            lastRecordOf[g] = recordNo;
+        }
+    }
+
+    /**
+     * The distinct patients of group {@code g} in ascending order. Within one record the patients
+     * were appended in ascending order, once per run, so only groups fed by several records need
+     * sorting and de-duplication.
+     */
+    long[] distinctPatients(int g) {
+        if (distinct[g] == null) {
+            LongList s = patients[g];
+            long[] a = s == null ? new long[0] : Arrays.copyOf(s.a, s.n);
+            if (fromSeveralRecords[g]) {
+                Arrays.sort(a);
+                int n = 0;
+                for (int i = 0; i < a.length; i++) {
+                    if (n == 0 || a[i] != a[n - 1]) {
+                        a[n++] = a[i];
+                    }
+                }
+                a = Arrays.copyOf(a, n);
+            }
+            distinct[g] = a;
+        }
+        return distinct[g];
     }
 
     private static boolean hasIcd(byte[] buf, int off, int lo, int hi) {
@@ -452,6 +507,19 @@ public final class RowAggregator {
         int n;
 
         void add(int v) {
+            if (n == a.length) {
+                a = Arrays.copyOf(a, n * 2);
+            }
+            a[n++] = v;
+        }
+    }
+
+    /** Growable long list. */
+    static final class LongList {
+        long[] a = new long[16];
+        int n;
+
+        void add(long v) {
             if (n == a.length) {
                 a = Arrays.copyOf(a, n * 2);
             }

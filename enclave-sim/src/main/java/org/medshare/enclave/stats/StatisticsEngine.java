@@ -132,10 +132,11 @@ public final class StatisticsEngine {
 
         byte[] buf = new byte[RowChunkCodec.CHUNK_BYTES];
         try {
-            for (EncryptedRecord r : admitted) {
+            for (int ri = 0; ri < admitted.size(); ri++) {
+                EncryptedRecord r = admitted.get(ri);
                 SecretKey key = keys.dataKey(r.recordId());
                 Decryptor d = new Decryptor(key);
-                agg.startRecord();
+                agg.startRecord(ri == admitted.size() - 1);
                 int n = r.chunks().size();
                 for (int i = 0; i < n; i++) {
                     int rows = d.decrypt(r.recordId(), i, n, r.chunks().get(i), buf);
@@ -156,7 +157,7 @@ public final class StatisticsEngine {
             if (agg.count[g] == 0) {
                 continue;
             }
-            if (agg.patients[g].size() < k) {
+            if (agg.distinctPatients(g).length < k) {
                 suppressed++;
             } else {
                 candidates.add(g);
@@ -166,7 +167,7 @@ public final class StatisticsEngine {
         synchronized (guard.lock(request.insurerId())) {
             List<long[]> sets = new ArrayList<>();
             for (int g : candidates) {
-                long[] s = agg.patients[g].sorted();
+                long[] s = agg.distinctPatients(g);
                 if (guard.isolates(request.insurerId(), s)) {
                     suppressed++;
                 } else {
