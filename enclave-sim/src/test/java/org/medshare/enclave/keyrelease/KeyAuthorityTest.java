@@ -43,6 +43,7 @@ import org.medshare.enclave.attest.SimPlatform;
 import org.medshare.enclave.attest.SimRootCa;
 import org.medshare.enclave.host.EnclaveCallException;
 import org.medshare.enclave.host.EnclaveHost;
+import org.medshare.enclave.host.KeyAuthorityClient;
 import org.medshare.enclave.keyrelease.KeyReleaseException.Reason;
 import org.medshare.enclave.seal.PlatformSecret;
 
@@ -219,20 +220,40 @@ class KeyAuthorityTest {
     Path secret = tmp.resolve("platform.secret");
     try (EnclaveHost authority = EnclaveHost.start(new EnclaveHost.LaunchSpec(authoritySig, authorityConfig, root, "p1", secret, TcbLevel.UP_TO_DATE));
         EnclaveHost worker = EnclaveHost.start(new EnclaveHost.LaunchSpec(workerSig, WORKER_CONFIG, root, "p1", secret, TcbLevel.UP_TO_DATE))) {
-      WireReader setup = new WireReader(authority.call(KeyAuthorityService.NAME, new WireWriter().u8(KeyAuthorityService.SETUP).u8(Suite.NIST.id()).toByteArray()));
-      PublicParameters pp = PublicParameters.parse(setup.bytes());
-      byte[] sealed = setup.bytes();
-      assertTrue(sealed.length > 0);
+      KeyAuthorityClient client = new KeyAuthorityClient(authority);
+      KeyAuthorityClient.SetupResult setup = client.setup(Suite.NIST);
+      assertTrue(setup.sealedMasterKey().length > 0);
+      KeyRelease release = client.releaseTo(worker, approval("q-e2e", Instant.now().plusSeconds(60), approver));
+      assertEquals("q-e2e", release.record().queryId());
+      assertEquals(setup.publicParameters(), client.publicParameters());
+
+      // the same evidence cannot be used twice (nonce is single-use)
       byte[] nonce = new WireReader(authority.call(KeyAuthorityService.NAME, new byte[] {KeyAuthorityService.NONCE})).bytes();
-      KeyReleaseRequest req = new KeyReleaseRequest(nonce, worker.attest(nonce), approval("q-e2e", Instant.now().plusSeconds(60), approver));
-      byte[] release = authority.call(KeyAuthorityService.NAME, new WireWriter().u8(KeyAuthorityService.RELEASE).bytes(req.toBytes()).toByteArray());
-      KeyReleaseRecord rec = KeyReleaseRecord.parse(worker.call(KeyRequesterService.NAME, new WireWriter().bytes(release).toByteArray()));
-      assertEquals("q-e2e", rec.queryId());
-      assertFalse(new String(release, java.nio.charset.StandardCharsets.ISO_8859_1).contains("abe"), "host sees only ciphertext");
-      EnclaveCallException replay = assertThrows(EnclaveCallException.class,
-          () -> authority.call(KeyAuthorityService.NAME, new WireWriter().u8(KeyAuthorityService.RELEASE).bytes(req.toBytes()).toByteArray()));
+      KeyReleaseRequest req = new KeyReleaseRequest(nonce, worker.attest(nonce), approval("q-e2e-2", Instant.now().plusSeconds(60), approver));
+      byte[] call = new WireWriter().u8(KeyAuthorityService.RELEASE).bytes(req.toBytes()).toByteArray();
+      authority.call(KeyAuthorityService.NAME, call);
+      EnclaveCallException replay = assertThrows(EnclaveCallException.class, () -> authority.call(KeyAuthorityService.NAME, call));
       assertEquals("KEY_RELEASE_ATTESTATION_REFUSED", replay.code());
-      assertEquals(pp, PublicParameters.parse(new WireReader(authority.call(KeyAuthorityService.NAME, new byte[] {KeyAuthorityService.PARAMS})).bytes()));
+    }
+  }
+
+  @Test
+  void tamperedWorkerProcessIsRefusedTheKey(@TempDir Path tmp) throws Exception {
+    Path tampered = TestEnclaves.tamperedCopy(tmp.resolve("classes"), "org/medshare/enclave/EnclaveServer.class", "MedShare enclave-sim");
+    SigStruct resigned = SigStruct.sign(TestEnclaves.codeSetOf(tampered), WORKER_CONFIG, TestEnclaves.PRODUCT_ID, 1, vendor);
+    SigStruct authoritySig = SigStruct.sign(genuine, authorityConfig, TestEnclaves.PRODUCT_ID, 1, vendor);
+    Path secret = tmp.resolve("platform.secret");
+    try (EnclaveHost authority = EnclaveHost.start(new EnclaveHost.LaunchSpec(authoritySig, authorityConfig, root, "p1", secret, TcbLevel.UP_TO_DATE));
+        EnclaveHost worker = EnclaveHost.start(
+            new EnclaveHost.LaunchSpec(resigned, WORKER_CONFIG, root, "p1", secret, TcbLevel.UP_TO_DATE),
+            EnclaveHost.classPathReplacing(TestEnclaves.mainClasses(), tampered),
+            java.time.Duration.ofSeconds(60))) {
+      KeyAuthorityClient client = new KeyAuthorityClient(authority);
+      client.setup(Suite.NIST);
+      EnclaveCallException e =
+          assertThrows(EnclaveCallException.class, () -> client.releaseTo(worker, approval("q-t", Instant.now().plusSeconds(60), approver)));
+      assertEquals("KEY_RELEASE_ATTESTATION_REFUSED", e.code());
+      assertTrue(e.getMessage().contains("CODE_HASH"), e.getMessage());
     }
   }
 }

@@ -1,0 +1,88 @@
+package org.medshare.enclave.host;
+
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import org.medshare.abe.PublicParameters;
+import org.medshare.abe.Suite;
+import org.medshare.enclave.WireReader;
+import org.medshare.enclave.WireWriter;
+import org.medshare.enclave.keyrelease.KeyAuthorityService;
+import org.medshare.enclave.keyrelease.KeyRelease;
+import org.medshare.enclave.keyrelease.KeyReleaseRecord;
+import org.medshare.enclave.keyrelease.KeyReleaseRequest;
+import org.medshare.enclave.keyrelease.KeyRequesterService;
+import org.medshare.enclave.keyrelease.QueryApproval;
+
+/**
+ * Host-side driver of the key-release flow between a key-authority enclave and a worker enclave.
+ * The host only relays: it never sees the master key or a user key, only public parameters, the
+ * sealed master key blob (which it stores), ciphertext and the KEY_ISSUED record.
+ */
+public final class KeyAuthorityClient {
+  private final EnclaveHost authority;
+
+  public KeyAuthorityClient(EnclaveHost authority) {
+    this.authority = authority;
+  }
+
+  /** Result of setup: publish the parameters, store the sealed master key for {@link #load}. */
+  public record SetupResult(PublicParameters publicParameters, byte[] sealedMasterKey) {}
+
+  /** FAME setup inside the authority enclave. */
+  public SetupResult setup(Suite suite) throws IOException, EnclaveCallException, GeneralSecurityException {
+    WireReader r =
+        new WireReader(
+            authority.call(
+                KeyAuthorityService.NAME, new WireWriter().u8(KeyAuthorityService.SETUP).u8(suite.id()).toByteArray()));
+    SetupResult s = new SetupResult(PublicParameters.parse(r.bytes()), r.bytes());
+    r.expectEnd();
+    return s;
+  }
+
+  /** Restores the master key from its sealed blob (after a restart or an upgrade). */
+  public PublicParameters load(byte[] sealedMasterKey) throws IOException, EnclaveCallException, GeneralSecurityException {
+    return parseParams(
+        authority.call(
+            KeyAuthorityService.NAME, new WireWriter().u8(KeyAuthorityService.LOAD).bytes(sealedMasterKey).toByteArray()));
+  }
+
+  public PublicParameters publicParameters() throws IOException, EnclaveCallException, GeneralSecurityException {
+    return parseParams(authority.call(KeyAuthorityService.NAME, new byte[] {KeyAuthorityService.PARAMS}));
+  }
+
+  private static PublicParameters parseParams(byte[] response) throws GeneralSecurityException {
+    WireReader r = new WireReader(response);
+    PublicParameters pp = PublicParameters.parse(r.bytes());
+    r.expectEnd();
+    return pp;
+  }
+
+  /**
+   * Runs the whole flow for one approved query: authority nonce → worker quote → authority
+   * verification and wrapping → installation inside the worker. Returns the release (ciphertext,
+   * record, authority signature); its {@link KeyRelease#record()} is what the service appends to
+   * the ledger as KEY_ISSUED.
+   *
+   * @throws EnclaveCallException with a {@code KEY_RELEASE_*} code if the authority refuses (for
+   *     example KEY_RELEASE_ATTESTATION_REFUSED for a tampered worker) or the worker cannot unwrap
+   */
+  public KeyRelease releaseTo(EnclaveHost worker, QueryApproval approval)
+      throws IOException, EnclaveCallException, GeneralSecurityException {
+    WireReader nr = new WireReader(authority.call(KeyAuthorityService.NAME, new byte[] {KeyAuthorityService.NONCE}));
+    byte[] nonce = nr.bytes();
+    nr.expectEnd();
+    KeyReleaseRequest request = new KeyReleaseRequest(nonce, worker.attest(nonce), approval);
+    KeyRelease release =
+        KeyRelease.parse(
+            authority.call(
+                KeyAuthorityService.NAME,
+                new WireWriter().u8(KeyAuthorityService.RELEASE).bytes(request.toBytes()).toByteArray()));
+    KeyReleaseRecord installed =
+        KeyReleaseRecord.parse(
+            worker.call(KeyRequesterService.NAME, new WireWriter().bytes(release.toBytes()).toByteArray()));
+    if (!java.util.Arrays.equals(installed.hash(), release.record().hash())) {
+      throw new GeneralSecurityException("worker installed a different record than the authority issued");
+    }
+    return release;
+  }
+}
