@@ -106,7 +106,7 @@ public final class ShardStore implements Closeable {
     this.scrubBytesPerSecond = b.scrubBytesPerSecond;
     this.health = new NodeHealth(b.failureThreshold);
     AtomicInteger threadNo = new AtomicInteger();
-    this.pool = Executors.newFixedThreadPool(b.threads > 0 ? b.threads : Math.min(n, 16), r -> {
+    this.pool = Executors.newFixedThreadPool(b.threads > 0 ? b.threads : Math.min(2 * n, 32), r -> {
       Thread t = new Thread(r, "shard-store-io-" + threadNo.incrementAndGet());
       t.setDaemon(true);
       return t;
@@ -216,7 +216,7 @@ public final class ShardStore implements Closeable {
       return this;
     }
 
-    /** I/O threads (default min(n, 16)). */
+    /** I/O threads (default min(2n, 32): two stripes of a put are in flight at once). */
     public Builder threads(int threads) {
       if (threads < 1) {
         throw new IllegalArgumentException("threads must be positive");
@@ -259,7 +259,8 @@ public final class ShardStore implements Closeable {
     Objects.requireNonNull(content, "content");
     String putKey = Long.toHexString(ThreadLocalRandom.current().nextLong()) + Long.toHexString(System.nanoTime());
     MessageDigest recordDigest = Cid.sha256();
-    byte[][] shards = new byte[n][shardSize];
+    byte[][][] buffers = new byte[2][][];
+    StripeWrite inFlight = null;
     byte[] relayout = null;
     List<List<Manifest.ShardRef>> stripes = new ArrayList<>();
     List<Manifest.ShardRef> written = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -269,6 +270,10 @@ public final class ShardStore implements Closeable {
     try {
       int stripeBytes = k * shardSize;
       for (int s = 0; ; s++) {
+        if (buffers[s % 2] == null) {
+          buffers[s % 2] = new byte[n][shardSize];
+        }
+        byte[][] shards = buffers[s % 2];
         int len = 0;
         for (int j = 0; j < k; j++) {
           int got = content.readNBytes(shards[j], 0, shardSize);
@@ -306,10 +311,24 @@ public final class ShardStore implements Closeable {
         long need = (long) n * shardLen;
         reserve(owner, need);
         reservedHere += need;
-        stripes.add(writeStripe(putKey + "/" + s, shards, shardLen, written));
+        // Pipeline: stripe s is written while stripe s + 1 is read, hashed and encoded into the
+        // other buffer; a buffer is reused only after its stripe's writes have finished.
+        StripeWrite started = startStripe(putKey + "/" + s, shards, shardLen, written);
+        if (inFlight != null) {
+          StripeWrite previous = inFlight;
+          inFlight = started;
+          stripes.add(finishStripe(previous, written));
+        } else {
+          inFlight = started;
+        }
         if (len < stripeBytes) {
           break;
         }
+      }
+      if (inFlight != null) {
+        StripeWrite last = inFlight;
+        inFlight = null;
+        stripes.add(finishStripe(last, written));
       }
       Cid recordCid = Cid.fromDigest(recordDigest.digest());
       Manifest manifest = new Manifest(recordCid, total, k, n, shardSize, stripes);
@@ -331,6 +350,9 @@ public final class ShardStore implements Closeable {
         return next.manifest();
       }
     } finally {
+      if (inFlight != null) {
+        inFlight.drain();
+      }
       if (!committed) {
         synchronized (lock) {
           release(owner, reservedHere);
@@ -441,22 +463,62 @@ public final class ShardStore implements Closeable {
     return up;
   }
 
-  private List<Manifest.ShardRef> writeStripe(String key, byte[][] shards, int shardLen,
+  /** The writes of one stripe, started in the pool. */
+  private final class StripeWrite {
+    final String key;
+    final byte[][] shards;
+    final int shardLen;
+    final List<String> targets;
+    final Cid[] cids = new Cid[n];
+    final List<Future<Boolean>> futures = new ArrayList<>(n);
+
+    StripeWrite(String key, byte[][] shards, int shardLen, List<String> targets) {
+      this.key = key;
+      this.shards = shards;
+      this.shardLen = shardLen;
+      this.targets = targets;
+    }
+
+    /** Waits for every write, ignoring failures (used when the put is abandoned). */
+    void drain() {
+      for (Future<Boolean> f : futures) {
+        try {
+          f.get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        } catch (ExecutionException e) {
+          // abandoned anyway
+        }
+      }
+    }
+  }
+
+  private StripeWrite startStripe(String key, byte[][] shards, int shardLen,
       List<Manifest.ShardRef> written) throws IOException {
     List<StorageNode> candidates = upNodes();
     if (candidates.isEmpty()) {
       throw new IOException("no healthy storage node");
     }
-    List<String> targets = RendezvousPlacement.place(key, n, candidates);
-    Cid[] cids = new Cid[n];
-    List<Future<Boolean>> futures = new ArrayList<>(n);
+    StripeWrite w = new StripeWrite(key, shards, shardLen, RendezvousPlacement.place(key, n, candidates));
     for (int i = 0; i < n; i++) {
       final int index = i;
-      futures.add(pool.submit(() -> {
-        cids[index] = Cid.of(shards[index], 0, shardLen);
-        return tryPut(nodes.get(targets.get(index)), cids[index], shards[index], shardLen, written);
+      w.futures.add(pool.submit(() -> {
+        w.cids[index] = Cid.of(shards[index], 0, shardLen);
+        return tryPut(nodes.get(w.targets.get(index)), w.cids[index], shards[index], shardLen, written);
       }));
     }
+    return w;
+  }
+
+  private List<Manifest.ShardRef> finishStripe(StripeWrite w, List<Manifest.ShardRef> written)
+      throws IOException {
+    String key = w.key;
+    byte[][] shards = w.shards;
+    int shardLen = w.shardLen;
+    List<String> targets = w.targets;
+    Cid[] cids = w.cids;
+    List<Future<Boolean>> futures = w.futures;
     boolean[] ok = new boolean[n];
     for (int i = 0; i < n; i++) {
       ok[i] = await(futures.get(i));
