@@ -23,8 +23,6 @@ import org.medshare.enclave.Hex;
 import org.medshare.enclave.Sha256;
 import org.medshare.enclave.SigStruct;
 import org.medshare.enclave.TcbLevel;
-import org.medshare.enclave.WireReader;
-import org.medshare.enclave.WireWriter;
 import org.medshare.enclave.attest.AttestationEvidence;
 import org.medshare.enclave.attest.EnclaveConstraint;
 import org.medshare.enclave.attest.NonceRegistry;
@@ -34,12 +32,11 @@ import org.medshare.enclave.attest.SimPlatform;
 import org.medshare.enclave.attest.SimRootCa;
 import org.medshare.enclave.attest.VerifiedEnclave;
 import org.medshare.enclave.host.EnclaveHost;
+import org.medshare.enclave.host.KeyAuthorityClient;
 import org.medshare.enclave.keyrelease.KeyAuthority;
-import org.medshare.enclave.keyrelease.KeyAuthorityService;
 import org.medshare.enclave.keyrelease.KeyRelease;
 import org.medshare.enclave.keyrelease.KeyReleaseRecord;
 import org.medshare.enclave.keyrelease.KeyReleaseRequest;
-import org.medshare.enclave.keyrelease.KeyRequesterService;
 import org.medshare.enclave.keyrelease.QueryApproval;
 import org.medshare.enclave.seal.PlatformSecret;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -60,8 +57,10 @@ import org.openjdk.jmh.annotations.TearDown;
  *   <li>{@code attestAndVerify}: nonce, quote, full verification (chain, signature, constraint).
  *   <li>{@code keyReleaseInProcess}: nonce, quote, verification, approval check, FAME keygen for
  *       two attributes, X25519 wrap, record signing, unwrap by the requester.
- *   <li>{@code keyReleaseAcrossProcesses}: the same through two enclave child processes and the
- *       host protocol (what the service pays).
+ *   <li>{@code attestAndVerifyAcrossProcess}: quote fetched from an enclave child process over
+ *       the host protocol, verified in the host.
+ *   <li>{@code keyReleaseAcrossProcesses}: the whole release through two enclave child processes
+ *       and the host protocol ({@code KeyAuthorityClient.releaseTo}, what the service pays).
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -79,6 +78,7 @@ public class AttestationBench {
   KeyAuthority authority;
   EnclaveHost authorityHost;
   EnclaveHost workerHost;
+  KeyAuthorityClient client;
   Path tmp;
   final AtomicLong queryCounter = new AtomicLong();
 
@@ -120,7 +120,8 @@ public class AttestationBench {
     Path secretFile = tmp.resolve("platform.secret");
     authorityHost = EnclaveHost.start(new EnclaveHost.LaunchSpec(authoritySig, authorityConfig, root, "bench", secretFile, TcbLevel.UP_TO_DATE));
     workerHost = EnclaveHost.start(new EnclaveHost.LaunchSpec(workerSig, workerConfig, root, "bench", secretFile, TcbLevel.UP_TO_DATE));
-    authorityHost.call(KeyAuthorityService.NAME, new WireWriter().u8(KeyAuthorityService.SETUP).u8(Suite.NIST.id()).toByteArray());
+    client = new KeyAuthorityClient(authorityHost);
+    client.setup(Suite.NIST);
   }
 
   @TearDown
@@ -165,11 +166,13 @@ public class AttestationBench {
   }
 
   @Benchmark
+  public VerifiedEnclave attestAndVerifyAcrossProcess() throws Exception {
+    byte[] nonce = verifier.newNonce();
+    return workerHost.attest(nonce).verify(verifier, nonce);
+  }
+
+  @Benchmark
   public KeyReleaseRecord keyReleaseAcrossProcesses() throws Exception {
-    byte[] nonce = new WireReader(authorityHost.call(KeyAuthorityService.NAME, new byte[] {KeyAuthorityService.NONCE})).bytes();
-    KeyReleaseRequest req = new KeyReleaseRequest(nonce, workerHost.attest(nonce), nextApproval());
-    byte[] release =
-        authorityHost.call(KeyAuthorityService.NAME, new WireWriter().u8(KeyAuthorityService.RELEASE).bytes(req.toBytes()).toByteArray());
-    return KeyReleaseRecord.parse(workerHost.call(KeyRequesterService.NAME, new WireWriter().bytes(release).toByteArray()));
+    return client.releaseTo(workerHost, nextApproval()).record();
   }
 }
