@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -139,6 +141,26 @@ public final class LedgerMember implements AutoCloseable {
             throw new IOException("batch not applied: " + reply);
         }
         return LedgerStateMachine.firstIndexOf(reply);
+    }
+
+    /**
+     * Replicates one batch without waiting: many batches may be in flight, and
+     * Raft commits them in submission order per client.
+     *
+     * @return completes with the log index of the batch's first entry, or exceptionally
+     */
+    public CompletableFuture<Long> appendAsync(List<byte[]> entries) {
+        return client.async().send(Message.valueOf(ByteString.copyFrom(ReplicationMessage.batch(entries))))
+                .thenApply(reply -> {
+                    if (!reply.isSuccess()) {
+                        throw new CompletionException(new IOException("replication request failed", reply.getException()));
+                    }
+                    String text = reply.getMessage().getContent().toString(StandardCharsets.UTF_8);
+                    if (!text.startsWith("appended ")) {
+                        throw new CompletionException(new IOException("batch not applied: " + text));
+                    }
+                    return LedgerStateMachine.firstIndexOf(text);
+                });
     }
 
     /**

@@ -194,6 +194,17 @@ class ReplicationClusterTest {
         assertEquals(125, restarted.awaitFinal(125, WAIT).orElseThrow().head().size());
         assertEquals(2, restarted.refusals().size(), "the restarted member re-witnessed the same history");
         assertEquals(second.head(), restarted.lastCosigned());
+
+        // 6. a member whose log survived (durable) restarts: replaying the Raft log appends nothing twice
+        String follower = running.keySet().stream().filter(id -> !running.get(id).isLeader()).findFirst().orElseThrow();
+        MemberLog survivingLog = running.get(follower).log();
+        running.remove(follower).close();
+        survivor = running.values().iterator().next();
+        survivor.append(batch("f", 10));
+        running.put(follower, LedgerMember.start(configs.get(follower), survivingLog));
+        survivor.append(batch("g", 10));
+        assertAllHold(150);
+        assertEquals(150, survivingLog.size());
     }
 
     static void awaitRefusals(LedgerMember m, int count) throws InterruptedException {

@@ -1,0 +1,121 @@
+package org.medshare.bench.replication;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.medshare.ledger.replication.InMemoryMemberLog;
+import org.medshare.ledger.replication.LedgerMember;
+import org.medshare.ledger.replication.MemberConfig;
+import org.medshare.ledger.replication.MemberDirectory;
+import org.medshare.ledger.replication.MemberKey;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Replicated ledger entries per second through Apache Ratis on 127.0.0.1:
+ * {@code members} members (1 = the same code path without followers, the
+ * same-run baseline; 3 = the consortium case), {@value #RECORDS} entries of
+ * 100 bytes per Raft entry, up to {@value #IN_FLIGHT} batches in flight.
+ * Scores are entries/s (operations per invocation = entries per invocation).
+ * Target (issue 6): at least 20,000 entries/s with three members.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class ReplicationBench {
+    static final int RECORDS = 100;
+    static final int IN_FLIGHT = 64;
+    static final int BATCHES_PER_INVOCATION = 256;
+
+    @Param({"1", "3"})
+    public int members;
+
+    private final List<LedgerMember> running = new ArrayList<>();
+    private Path storage;
+    private LedgerMember entry;
+    private List<byte[]> batch;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException, GeneralSecurityException, InterruptedException {
+        storage = Files.createTempDirectory("replication-bench");
+        Map<String, InetSocketAddress> peers = new LinkedHashMap<>();
+        Map<String, MemberKey> keys = new LinkedHashMap<>();
+        Map<String, PublicKey> publicKeys = new LinkedHashMap<>();
+        for (int i = 1; i <= members; i++) {
+            String id = "m" + i;
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                peers.put(id, new InetSocketAddress("127.0.0.1", s.getLocalPort()));
+            }
+            keys.put(id, MemberKey.generate(id));
+            publicKeys.put(id, keys.get(id).publicKey());
+        }
+        MemberDirectory directory = new MemberDirectory(publicKeys);
+        UUID group = UUID.randomUUID();
+        for (String id : peers.keySet()) {
+            running.add(LedgerMember.start(new MemberConfig(id, peers, group, storage.resolve(id), "bench/replicated",
+                    (members / 2) + 1, keys.get(id), directory, Duration.ofMillis(1000)), new InMemoryMemberLog()));
+        }
+        entry = running.get(0);
+        batch = new ArrayList<>();
+        for (int i = 0; i < RECORDS; i++) {
+            byte[] record = new byte[100];
+            record[0] = (byte) i;
+            batch.add(record);
+        }
+        entry.append(batch); // waits for the first leader
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        for (LedgerMember m : running) {
+            m.close();
+        }
+        try (Stream<Path> paths = Files.walk(storage)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    /** Replicates 256 batches of 100 entries, at most 64 in flight, and waits for all. */
+    @Benchmark
+    @OperationsPerInvocation(RECORDS * BATCHES_PER_INVOCATION)
+    public long replicateBatches() {
+        Deque<CompletableFuture<Long>> inFlight = new ArrayDeque<>();
+        long last = 0;
+        for (int i = 0; i < BATCHES_PER_INVOCATION; i++) {
+            if (inFlight.size() == IN_FLIGHT) {
+                last = inFlight.removeFirst().join();
+            }
+            inFlight.addLast(entry.appendAsync(batch));
+        }
+        while (!inFlight.isEmpty()) {
+            last = inFlight.removeFirst().join();
+        }
+        return last;
+    }
+}

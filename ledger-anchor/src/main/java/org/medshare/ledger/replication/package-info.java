@@ -1,0 +1,14 @@
+/**
+ * Replication of the audit log across consortium members with Apache Ratis
+ * (Raft over gRPC), and witness cosigning of checkpoints.
+ *
+ * <p>Raft orders batches of ledger entries ({@link org.medshare.ledger.replication.LedgerMember#append});
+ * every member applies them to its own {@link org.medshare.ledger.replication.MemberLog}. Because Raft
+ * trusts its leader, checkpoints are also witnessed (C2SP tlog-witness model): the leader proposes a
+ * signed tree head with an RFC 9162 consistency proof from the last cosigned one, and each member's
+ * {@link org.medshare.ledger.replication.Witness} cosigns only if the proof verifies and the root matches
+ * its own copy. A checkpoint is final with cosignatures from the configured quorum
+ * ({@link org.medshare.ledger.replication.FinalCheckpoint}). Proposals and cosignatures travel through the
+ * Raft log too, so every member records the same cosignatures in the same order.
+ */
+package org.medshare.ledger.replication;
