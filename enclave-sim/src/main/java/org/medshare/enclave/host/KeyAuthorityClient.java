@@ -2,10 +2,15 @@ package org.medshare.enclave.host;
 
 import java.io.IOException;
 import java.security.GeneralSecurityException;
+import java.security.Signature;
+import java.security.SignatureException;
 import org.medshare.abe.PublicParameters;
 import org.medshare.abe.Suite;
 import org.medshare.enclave.WireReader;
 import org.medshare.enclave.WireWriter;
+import org.medshare.enclave.attest.AttestationEvidence;
+import org.medshare.enclave.attest.QuoteVerifier;
+import org.medshare.enclave.keyrelease.KeyAuthority;
 import org.medshare.enclave.keyrelease.KeyAuthorityService;
 import org.medshare.enclave.keyrelease.KeyRelease;
 import org.medshare.enclave.keyrelease.KeyReleaseRecord;
@@ -48,6 +53,37 @@ public final class KeyAuthorityClient {
 
   public PublicParameters publicParameters() throws IOException, EnclaveCallException, GeneralSecurityException {
     return parseParams(authority.call(KeyAuthorityService.NAME, new byte[] {KeyAuthorityService.PARAMS}));
+  }
+
+  /**
+   * Fetches the public parameters vouched for by an attested authority: the authority's quote
+   * must satisfy {@code authorityVerifier} (for {@code authorityVerifier}'s fresh nonce) and the
+   * parameters must carry a signature by the signing key that quote binds. Hospitals should
+   * encrypt only under parameters obtained this way, so a host cannot substitute its own.
+   *
+   * @throws org.medshare.enclave.attest.AttestationException if the authority is not accepted
+   * @throws java.security.SignatureException if the parameters are not signed by that enclave
+   */
+  public PublicParameters attestedPublicParameters(QuoteVerifier authorityVerifier)
+      throws IOException, EnclaveCallException, GeneralSecurityException {
+    byte[] nonce = authorityVerifier.newNonce();
+    WireReader r =
+        new WireReader(
+            authority.call(
+                KeyAuthorityService.NAME,
+                new WireWriter().u8(KeyAuthorityService.ATTESTED_PARAMS).bytes(nonce).toByteArray()));
+    AttestationEvidence evidence = AttestationEvidence.parse(r.bytes());
+    byte[] pp = r.bytes();
+    byte[] sig = r.bytes();
+    r.expectEnd();
+    evidence.verify(authorityVerifier, nonce);
+    Signature s = Signature.getInstance("Ed25519");
+    s.initVerify(evidence.publicKeys().signingKey());
+    s.update(KeyAuthority.paramsSigningInput(pp));
+    if (!s.verify(sig)) {
+      throw new SignatureException("public parameters are not signed by the attested key authority");
+    }
+    return PublicParameters.parse(pp);
   }
 
   private static PublicParameters parseParams(byte[] response) throws GeneralSecurityException {

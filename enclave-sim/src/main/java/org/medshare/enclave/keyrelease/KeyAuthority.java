@@ -65,6 +65,9 @@ public final class KeyAuthority {
   public static final String NONCE_TTL = "keyauthority.nonce-ttl";
   public static final String PRODUCTION = "keyauthority.production";
 
+  /** Domain label of the authority's signature over its public parameters. */
+  public static final String PARAMS_SIGNATURE_DOMAIN = "medshare.abe-public-parameters.v1";
+
   static final byte[] SEAL_AAD = "medshare.keyauthority.master-key.v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   private static final byte[] WRAP_SALT = "medshare.keyrelease.v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
@@ -222,6 +225,11 @@ public final class KeyAuthority {
     } finally {
       Arrays.fill(plain, (byte) 0);
     }
+  }
+
+  /** What the authority signs to vouch for its public parameters: domain label ‖ parameters. */
+  public static byte[] paramsSigningInput(byte[] publicParameters) {
+    return new WireWriter().utf8(PARAMS_SIGNATURE_DOMAIN).bytes(publicParameters).toByteArray();
   }
 
   static byte[] wrapKey(byte[] shared, byte[] ephSpki, byte[] requesterKeys, byte[] approvalHash) {

@@ -21,6 +21,8 @@ import org.medshare.enclave.attest.AttestationException;
  *   3 NONCE                          → bytes nonce
  *   4 RELEASE bytes KeyReleaseRequest → bytes KeyRelease
  *   5 PARAMS                         → bytes public parameters
+ *   6 ATTESTED_PARAMS bytes verifier nonce → bytes evidence, bytes public parameters,
+ *                                     bytes Ed25519 signature (see {@link KeyAuthority#PARAMS_SIGNATURE_DOMAIN})
  * </pre>
  *
  * Refusals come back as ERROR frames with codes {@code KEY_RELEASE_<REASON>}, {@code
@@ -33,6 +35,7 @@ public final class KeyAuthorityService implements EnclaveService {
   public static final int NONCE = 3;
   public static final int RELEASE = 4;
   public static final int PARAMS = 5;
+  public static final int ATTESTED_PARAMS = 6;
 
   private final Clock clock;
   private KeyAuthority authority;
@@ -88,6 +91,17 @@ public final class KeyAuthorityService implements EnclaveService {
         case PARAMS -> {
           r.expectEnd();
           out = new WireWriter().bytes(ka.publicParameters().toBytes()).toByteArray();
+        }
+        case ATTESTED_PARAMS -> {
+          byte[] nonce = r.bytes();
+          r.expectEnd();
+          byte[] pp = ka.publicParameters().toBytes();
+          out =
+              new WireWriter()
+                  .bytes(ctx.attest(nonce).toBytes())
+                  .bytes(pp)
+                  .bytes(ctx.sign(KeyAuthority.paramsSigningInput(pp)))
+                  .toByteArray();
         }
         default -> throw new EnclaveServiceException("BAD_REQUEST", "unknown key authority operation " + op);
       }

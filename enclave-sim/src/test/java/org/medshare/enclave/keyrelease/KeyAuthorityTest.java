@@ -227,6 +227,22 @@ class KeyAuthorityTest {
       assertEquals("q-e2e", release.record().queryId());
       assertEquals(setup.publicParameters(), client.publicParameters());
 
+      // hospitals take the parameters only from an attested authority
+      org.medshare.enclave.attest.QuoteVerifier authorityVerifier = org.medshare.enclave.attest.QuoteVerifier.development(
+          root.certificate(),
+          org.medshare.enclave.attest.EnclaveConstraint.parse("C:" + Hex.of(authoritySig.mrenclave()) + " SIMULATED:ALLOW"),
+          new org.medshare.enclave.attest.NonceRegistry(Clock.systemUTC(), java.time.Duration.ofMinutes(1), 10),
+          Clock.systemUTC());
+      assertEquals(setup.publicParameters(), client.attestedPublicParameters(authorityVerifier));
+      org.medshare.enclave.attest.QuoteVerifier wrongAuthority = org.medshare.enclave.attest.QuoteVerifier.development(
+          root.certificate(),
+          org.medshare.enclave.attest.EnclaveConstraint.parse("C:" + Hex.of(workerSig.mrenclave()) + " SIMULATED:ALLOW"),
+          new org.medshare.enclave.attest.NonceRegistry(Clock.systemUTC(), java.time.Duration.ofMinutes(1), 10),
+          Clock.systemUTC());
+      assertEquals(
+          org.medshare.enclave.attest.AttestationException.Reason.CODE_HASH,
+          assertThrows(org.medshare.enclave.attest.AttestationException.class, () -> client.attestedPublicParameters(wrongAuthority)).reason());
+
       // the same evidence cannot be used twice (nonce is single-use)
       byte[] nonce = new WireReader(authority.call(KeyAuthorityService.NAME, new byte[] {KeyAuthorityService.NONCE})).bytes();
       KeyReleaseRequest req = new KeyReleaseRequest(nonce, worker.attest(nonce), approval("q-e2e-2", Instant.now().plusSeconds(60), approver));
