@@ -130,7 +130,7 @@ public final class AbeScheme {
     BigInteger n = Group.ORDER;
     BigInteger s1 = Group.randomScalar(random);
     BigInteger s2 = Group.randomScalar(random);
-    BigInteger[] s = {s1, s2};
+    supranational.blst.Scalar[] s = {Group.scalar(s1), Group.scalar(s2)};
     byte[] ct0 = new byte[3 * Group.G2_BYTES];
     System.arraycopy(Group.encode(Group.mul(pp.h1(), s1).to_affine()), 0, ct0, 0, Group.G2_BYTES);
     System.arraycopy(Group.encode(Group.mul(pp.h2(), s2).to_affine()), 0, ct0, Group.G2_BYTES, Group.G2_BYTES);
@@ -151,7 +151,7 @@ public final class AbeScheme {
               q.add(Group.mulPublic(Group.hashColumn(j + 1, l, t), e));
             }
           }
-          P1 term = q.mult(Group.scalar(s[t]));
+          P1 term = q.mult(s[t]);
           acc = acc == null ? term : acc.add(term);
         }
         System.arraycopy(Group.encode(acc.to_affine()), 0, out, i * Ciphertext.ROW_BYTES + l * Group.G1_BYTES,
