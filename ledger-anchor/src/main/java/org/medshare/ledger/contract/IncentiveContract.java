@@ -47,14 +47,16 @@ public final class IncentiveContract implements AutoCloseable {
     private final MemoryDatabase database;
     private final EvmContext context;
     private final EvmAddress operator;
-    private final List<ContractCall> history = new ArrayList<>();
+    private final List<ContractCall> history;
     private StateDB state;
     private Address contract;
+    private ContractCall deployment;
     private long transactions;
     private boolean closed;
 
-    private IncentiveContract(EvmAddress operator) {
+    private IncentiveContract(EvmAddress operator, boolean keepHistory) {
         this.operator = operator;
+        this.history = keepHistory ? new ArrayList<>() : null;
         this.database = new MemoryDatabase();
         this.state = new StateDB(database, Hash.ZERO);
         this.context = new EvmContext(CHAIN_ID, Address.ZERO, GAS, BigInteger.ZERO, BigInteger.ZERO,
@@ -68,9 +70,18 @@ public final class IncentiveContract implements AutoCloseable {
      * @param pricePerRecord initial price per record in 1/{@link ProRataSplit#PRICE_SCALE} currency units
      */
     public static IncentiveContract deploy(EvmAddress operator, BigInteger pricePerRecord) {
+        return deploy(operator, pricePerRecord, true);
+    }
+
+    /**
+     * As {@link #deploy(EvmAddress, BigInteger)}; with {@code keepHistory} false the
+     * applied calls are not kept in memory (a long-running member persists each
+     * {@link CallReceipt#call()} in the ledger instead) and {@link #history()} is unavailable.
+     */
+    public static IncentiveContract deploy(EvmAddress operator, BigInteger pricePerRecord, boolean keepHistory) {
         Objects.requireNonNull(operator, "operator");
         return fromDeployment(ContractCall.of(ContractCall.Kind.DEPLOY, operator,
-                EscrowAbi.constructorInput(pricePerRecord)));
+                EscrowAbi.constructorInput(pricePerRecord)), keepHistory);
     }
 
     /**
@@ -85,7 +96,7 @@ public final class IncentiveContract implements AutoCloseable {
         if (calls.isEmpty() || calls.get(0).kind() != ContractCall.Kind.DEPLOY) {
             throw new IllegalArgumentException("a contract history starts with its deployment");
         }
-        IncentiveContract replayed = fromDeployment(calls.get(0));
+        IncentiveContract replayed = fromDeployment(calls.get(0), true);
         try {
             for (ContractCall call : calls.subList(1, calls.size())) {
                 replayed.execute(call);
@@ -97,8 +108,8 @@ public final class IncentiveContract implements AutoCloseable {
         return replayed;
     }
 
-    private static IncentiveContract fromDeployment(ContractCall deployment) {
-        IncentiveContract created = new IncentiveContract(deployment.caller());
+    private static IncentiveContract fromDeployment(ContractCall deployment, boolean keepHistory) {
+        IncentiveContract created = new IncentiveContract(deployment.caller(), keepHistory);
         try {
             created.applyDeployment(deployment);
             return created;
@@ -121,7 +132,8 @@ public final class IncentiveContract implements AutoCloseable {
         }
         state.finalizeChanges();
         contract = result.contractAddress;
-        history.add(deployment);
+        this.deployment = deployment;
+        record(deployment);
     }
 
     /** Credits {@code amount} to {@code insurer}'s escrow; the operator calls it. */
@@ -195,7 +207,7 @@ public final class IncentiveContract implements AutoCloseable {
             }
         }
         state.finalizeChanges();
-        history.add(call);
+        record(call);
         return new CallReceipt(call, events);
     }
 
@@ -217,6 +229,11 @@ public final class IncentiveContract implements AutoCloseable {
     /** @return the current price per record in 1/{@link ProRataSplit#PRICE_SCALE} currency units */
     public BigInteger pricePerRecord() {
         return Abi.readUint(view(EscrowAbi.PRICE, null), 0);
+    }
+
+    /** @return the deployment call, the first entry of every history */
+    public ContractCall deployment() {
+        return deployment;
     }
 
     /** @return the operator (deployer) */
@@ -250,9 +267,21 @@ public final class IncentiveContract implements AutoCloseable {
         return root.toBytes();
     }
 
-    /** @return every applied call, the deployment first (unmodifiable snapshot) */
+    /**
+     * @return every applied call, the deployment first (unmodifiable snapshot)
+     * @throws IllegalStateException if the contract was deployed without keeping its history
+     */
     public synchronized List<ContractCall> history() {
+        if (history == null) {
+            throw new IllegalStateException("this contract was deployed without keeping its history");
+        }
         return Collections.unmodifiableList(new ArrayList<>(history));
+    }
+
+    private void record(ContractCall call) {
+        if (history != null) {
+            history.add(call);
+        }
     }
 
     /** @return the compiled creation bytecode this class deploys */

@@ -297,6 +297,22 @@ class IncentiveContractTest {
     }
 
     @Test
+    void withoutKeptHistoryTheMirroredCallsStillReplay() throws Exception {
+        try (IncentiveContract lean = IncentiveContract.deploy(OPERATOR, PRICE, false)) {
+            List<ContractCall> mirrored = new ArrayList<>();
+            mirrored.add(lean.deployment());
+            mirrored.add(lean.deposit(INSURER, big(500)).call());
+            mirrored.add(lean.settle(INSURER, QueryId.forReference("lean"),
+                    List.of(new HospitalRecords(H1, 3), new HospitalRecords(H2, 4))).call());
+            assertThrows(IllegalStateException.class, lean::history);
+            try (IncentiveContract replayed = IncentiveContract.replay(mirrored)) {
+                assertArrayEquals(lean.stateRoot(), replayed.stateRoot());
+                assertEquals(lean.balanceOf(H2), replayed.balanceOf(H2));
+            }
+        }
+    }
+
+    @Test
     void viewsDoNotChangeTheStateRoot() throws Exception {
         contract.deposit(INSURER, big(10));
         byte[] root = contract.stateRoot();
