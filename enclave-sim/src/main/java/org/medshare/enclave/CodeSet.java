@@ -44,9 +44,11 @@ public final class CodeSet {
   private static final String DOMAIN = "medshare.enclave.code.v1";
 
   private final Map<String, byte[]> classes;
+  private final List<Path> locations;
 
-  private CodeSet(Map<String, byte[]> classes) {
+  private CodeSet(Map<String, byte[]> classes, List<Path> locations) {
     this.classes = Collections.unmodifiableMap(classes);
+    this.locations = List.copyOf(locations);
   }
 
   /**
@@ -112,7 +114,7 @@ public final class CodeSet {
         throw new UncheckedIOException("cannot read code location " + loc, e);
       }
     }
-    return new CodeSet(found);
+    return new CodeSet(found, locations.stream().map(p -> p.toAbsolutePath().normalize()).toList());
   }
 
   private static void scanDirectory(Path root, Map<String, byte[]> found) throws IOException {
@@ -157,6 +159,25 @@ public final class CodeSet {
       }
     }
     return false;
+  }
+
+  /** The class directories and jars this set was measured from (absolute, normalised). */
+  public List<Path> locations() {
+    return locations;
+  }
+
+  /**
+   * True if {@code c} was loaded from one of the measured locations and its class file is a
+   * member, i.e. the code that runs is the code that was measured.
+   */
+  public boolean covers(Class<?> c) {
+    Path loc;
+    try {
+      loc = locationOf(c).toAbsolutePath().normalize();
+    } catch (IllegalStateException e) {
+      return false;
+    }
+    return locations.contains(loc) && classes.containsKey(c.getName().replace('.', '/') + ".class");
   }
 
   /** Sorted class-file names of the members. */

@@ -50,11 +50,26 @@ public final class EnclaveServer {
     this.clock = clock;
   }
 
-  /** Built-in services plus those found by {@link ServiceLoader}. */
-  static List<EnclaveService> discoverServices() {
+  /**
+   * Built-in services plus those registered for {@link ServiceLoader}. Only measured code may run
+   * in the enclave: a registered service whose class is not part of {@code code} (for example one
+   * on the test classpath or in an unmeasured jar) refuses the launch, and is never instantiated.
+   */
+  static List<EnclaveService> discoverServices(CodeSet code) throws EnclaveLaunchException {
     List<EnclaveService> all = new ArrayList<>(BuiltinServices.create());
-    ServiceLoader.load(EnclaveService.class, EnclaveServer.class.getClassLoader()).forEach(all::add);
+    for (ServiceLoader.Provider<EnclaveService> p :
+        ServiceLoader.load(EnclaveService.class, EnclaveServer.class.getClassLoader()).stream().toList()) {
+      requireMeasured(p.type(), code);
+      all.add(p.get());
+    }
     return all;
+  }
+
+  static void requireMeasured(Class<?> type, CodeSet code) throws EnclaveLaunchException {
+    if (!code.covers(type)) {
+      throw new EnclaveLaunchException(
+          "enclave service " + type.getName() + " is not part of the measured code set; it cannot run in the enclave");
+    }
   }
 
   /**
@@ -84,9 +99,8 @@ public final class EnclaveServer {
       X509Certificate rootCert = parseCert(r.bytes());
       r.expectEnd();
       QuotingEnclave qe = platform.provision(platformCert, rootCert);
-      runtime =
-          EnclaveRuntime.launch(
-              codeSet.get(), config, sig, qe, platformSecret.get(), discoverServices());
+      CodeSet code = codeSet.get();
+      runtime = EnclaveRuntime.launch(code, config, sig, qe, platformSecret.get(), discoverServices(code));
     } catch (EOFException e) {
       return 0;
     } catch (ProtocolException e) {

@@ -53,6 +53,33 @@ class EnclaveServerTest {
     assertEquals("LAUNCH_REFUSED", errorCode(out[1]));
   }
 
+  /** A service that lives on the test classpath, outside the measured code. */
+  static final class UnmeasuredService implements EnclaveService {
+    @Override
+    public String name() {
+      return "unmeasured";
+    }
+
+    @Override
+    public byte[] call(byte[] request, EnclaveContext context) {
+      return request;
+    }
+  }
+
+  @Test
+  void onlyMeasuredServicesMayRunInTheEnclave() throws Exception {
+    CodeSet code = CodeSet.ofRunningEnclave();
+    EnclaveServer.requireMeasured(org.medshare.enclave.keyrelease.KeyAuthorityService.class, code);
+    assertTrue(code.covers(EnclaveServer.class));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        EnclaveLaunchException.class, () -> EnclaveServer.requireMeasured(UnmeasuredService.class, code));
+    assertTrue(
+        EnclaveServer.discoverServices(code).stream()
+            .map(EnclaveService::name)
+            .toList()
+            .containsAll(java.util.List.of("enclave.identity", "keyauthority", "keyrequester")));
+  }
+
   @Test
   void endOfInputBeforeInitIsAQuietExit() throws Exception {
     Frame[] out = run(new byte[0], 0);
