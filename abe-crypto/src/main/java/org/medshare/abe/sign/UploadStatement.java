@@ -78,6 +78,21 @@ public record UploadStatement(String organisation, String idempotencyKey, String
     return rowsSha256.clone();
   }
 
+  /**
+   * The record id the service gives this upload: a name-based UUID of organisation and idempotency key, so a
+   * hospital knows it before uploading (its analytics row chunks are bound to it) and a retry maps to the
+   * same record.
+   */
+  public String recordId() {
+    return recordId(organisation, idempotencyKey);
+  }
+
+  /** {@link #recordId()} for an organisation and idempotency key. */
+  public static String recordId(String organisation, String idempotencyKey) {
+    return java.util.UUID.nameUUIDFromBytes(("medshare-record-v1\n" + organisation + "\n" + idempotencyKey)
+        .getBytes(StandardCharsets.UTF_8)).toString();
+  }
+
   /** SHA-256 of {@code bytes}, for building a statement. */
   public static byte[] sha256(byte[] bytes) {
     try {
