@@ -73,6 +73,14 @@ class UploadStatementTest {
   }
 
   @Test
+  void recordIdDependsOnOrganisationAndKeyOnly() {
+    assertEquals(statement("rec-1", "2025").recordId(), statement("rec-1", "2026").recordId());
+    assertFalse(statement("rec-1", "2025").recordId().equals(statement("rec-2", "2025").recordId()));
+    assertFalse(UploadStatement.recordId("hospital-a", "k").equals(UploadStatement.recordId("hospital-b", "k")));
+    assertEquals(36, UploadStatement.recordId("hospital-a", "k").length());
+  }
+
+  @Test
   void garbagePublicKeyIsRefused() {
     assertThrows(java.security.GeneralSecurityException.class,
         () -> SigningKeys.decodePublic(new byte[] {1, 2, 3}));
