@@ -15,8 +15,9 @@ import org.medshare.enclave.attest.AttestationException.Reason;
  * time-to-live and usable exactly once. Thread-safe.
  *
  * <p>Guarantees: {@link #consume} succeeds at most once per issued nonce, and only within the TTL
- * of its issue; a second use is reported as {@link Reason#NONCE_REPLAYED} for as long as the
- * nonce would have been valid, after which it is forgotten (and reported as unknown or expired).
+ * of its issue; a second use is reported as {@link Reason#NONCE_REPLAYED} at least for as long as the
+ * nonce would have been valid; later it may be forgotten and reported as unknown. Either way it
+ * is refused.
  */
 public final class NonceRegistry {
   public static final int NONCE_BYTES = 32;
@@ -27,6 +28,7 @@ public final class NonceRegistry {
   private final SecureRandom random = new SecureRandom();
   private final Map<String, Instant> issued = new HashMap<>();
   private final Map<String, Instant> consumed = new HashMap<>();
+  private int purgeThreshold = 1024;
 
   /**
    * @param ttl how long an issued nonce may be used; positive
@@ -83,12 +85,16 @@ public final class NonceRegistry {
     purge(now);
   }
 
+  /** Drops entries that can no longer matter; amortised O(1) per call. */
   private void purge(Instant now) {
     Instant cutoff = now.minus(ttl);
-    for (Iterator<Instant> it = consumed.values().iterator(); it.hasNext(); ) {
-      if (it.next().isBefore(cutoff)) {
-        it.remove();
+    if (consumed.size() >= purgeThreshold) {
+      for (Iterator<Instant> it = consumed.values().iterator(); it.hasNext(); ) {
+        if (it.next().isBefore(cutoff)) {
+          it.remove();
+        }
       }
+      purgeThreshold = Math.max(1024, 2 * consumed.size());
     }
     if (issued.size() >= maxOutstanding) {
       issued.values().removeIf(t -> t.isBefore(cutoff));
