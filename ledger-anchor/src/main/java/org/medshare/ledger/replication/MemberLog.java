@@ -26,4 +26,9 @@ public interface MemberLog {
 
     /** @return RFC 9162 PROOF(size1, D[0:size2]); requires 0 &lt; size1 &lt;= size2 &lt;= size() */
     List<byte[]> consistencyProof(long size1, long size2);
+
+    /** @return the checks matching this log's hash suite (RFC 9162 over SHA-256 unless overridden) */
+    default TreeVerifier verifier() {
+        return TreeVerifier.sha256();
+    }
 }

@@ -10,7 +10,8 @@ import java.util.Objects;
  * <ol>
  *   <li>the proposer is a member and signed the checkpoint;</li>
  *   <li>the checkpoint is for this log's origin and does not shrink the tree;</li>
- *   <li>the RFC 9162 &sect;2.1.4.2 consistency proof verifies from the last
+ *   <li>the RFC 9162 &sect;2.1.4.2 consistency proof verifies (in the log's hash
+ *       suite, {@link MemberLog#verifier()}) from the last
  *       checkpoint this witness cosigned to the proposed one (so a leader that
  *       rewrites history, or forges a proof, is refused);</li>
  *   <li>and, since every member also holds the log, the root equals the root
@@ -23,6 +24,7 @@ public final class Witness {
     private final MemberKey key;
     private final MemberDirectory directory;
     private final MemberLog log;
+    private final TreeVerifier verifier;
     private TreeHead lastCosigned;
 
     /**
@@ -35,7 +37,8 @@ public final class Witness {
         this.key = Objects.requireNonNull(key, "key");
         this.directory = Objects.requireNonNull(directory, "directory");
         this.log = Objects.requireNonNull(log, "log");
-        this.lastCosigned = new TreeHead(origin, 0, Rfc9162.emptyRoot());
+        this.verifier = log.verifier();
+        this.lastCosigned = new TreeHead(origin, 0, verifier.emptyRoot());
     }
 
     /** @return the last checkpoint this witness cosigned (the empty tree at first) */
@@ -68,7 +71,7 @@ public final class Witness {
                     "proof from size " + proposal.fromSize() + " to " + head.size() + ", last cosigned size is "
                             + lastCosigned.size());
         }
-        if (!Rfc9162.verifyConsistency(lastCosigned.size(), head.size(), lastCosigned.root(), head.root(),
+        if (!verifier.consistent(lastCosigned.size(), head.size(), lastCosigned.root(), head.root(),
                 proposal.consistencyProof())) {
             throw new WitnessRefusedException(WitnessRefusedException.Reason.INCONSISTENT,
                     "consistency proof from size " + lastCosigned.size() + " to " + head.size() + " does not verify");
