@@ -137,19 +137,17 @@ public final class AbeScheme {
     System.arraycopy(Group.encode(Group.mul(P2_Affine.generator(), s1.add(s2).mod(n)).to_affine()), 0, ct0,
         2 * Group.G2_BYTES, Group.G2_BYTES);
     int rows = m.rowCount();
-    int cols = m.columnCount();
     byte[] out = new byte[rows * Ciphertext.ROW_BYTES];
     for (int i = 0; i < rows; i++) {
       String y = m.label(i);
+      int[] nzCols = m.nonZeroColumns(i);
+      BigInteger[] nzVals = m.nonZeroValues(i);
       for (int l = 0; l < 3; l++) {
         P1 acc = null;
         for (int t = 0; t < 2; t++) {
           P1 q = Group.hashAttribute(y, l, t).to_jacobian();
-          for (int j = 0; j < cols; j++) {
-            BigInteger e = m.entry(i, j);
-            if (e.signum() != 0) {
-              q.add(Group.mulPublic(Group.hashColumn(j + 1, l, t), e));
-            }
+          for (int k = 0; k < nzCols.length; k++) {
+            q.add(Group.mulPublic(Group.hashColumn(nzCols[k] + 1, l, t), nzVals[k]));
           }
           P1 term = q.mult(s[t]);
           acc = acc == null ? term : acc.add(term);

@@ -22,7 +22,8 @@ import org.medshare.abe.internal.PolicyNode.Leaf;
  *
  * {@code AND}, {@code OR} and {@code of} are case-insensitive; AND binds tighter than OR. An
  * attribute may appear more than once. Limits (refused beyond): {@value #MAX_LENGTH} characters,
- * {@value #MAX_LEAVES} attribute occurrences, nesting depth {@value #MAX_DEPTH}.
+ * {@value #MAX_LEAVES} attribute occurrences, nesting depth {@value #MAX_DEPTH}, span programs with more than
+ * {@value Lsss#MAX_NON_ZERO} non-zero entries (e.g. a 300-of-600 threshold).
  *
  * <p>Immutable; equality is structural on the canonical form returned by {@link #toString()}, which
  * {@link #parse(String)} maps back to an equal policy.
@@ -61,7 +62,13 @@ public final class Policy {
     if (p.pos != expression.length()) {
       throw new PolicySyntaxException("unexpected '" + expression.charAt(p.pos) + "'", p.pos);
     }
-    return new Policy(node);
+    Policy policy = new Policy(node);
+    try {
+      policy.spanProgram();
+    } catch (Lsss.TooComplexException e) {
+      throw new PolicySyntaxException(e.getMessage(), 0);
+    }
+    return policy;
   }
 
   /** True iff the attribute set satisfies this policy (exact string match on attributes). */

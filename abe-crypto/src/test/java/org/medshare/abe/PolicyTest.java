@@ -90,5 +90,13 @@ class PolicyTest {
     assertThrows(PolicySyntaxException.class, () -> Policy.parse(many));
     assertThrows(PolicySyntaxException.class, () -> Policy.parse("a:" + "b".repeat(20_000)));
     assertThrows(PolicySyntaxException.class, () -> Policy.parse(null));
+    StringBuilder big = new StringBuilder("300 of (");
+    for (int i = 0; i < 600; i++) {
+      big.append(i > 0 ? ", " : "").append("a:").append(i);
+    }
+    PolicySyntaxException e = assertThrows(PolicySyntaxException.class, () -> Policy.parse(big + ")"));
+    assertTrue(e.getMessage().contains("too complex"), e.getMessage());
+    String wideAnd = String.join(" AND ", java.util.Collections.nCopies(1000, "a:b"));
+    assertEquals(1000, Policy.parse(wideAnd).spanProgram().rowCount());
   }
 }

@@ -27,33 +27,68 @@ import org.medshare.abe.internal.PolicyNode.Leaf;
  * thresholds); callers reduce them modulo the group order. Immutable.
  */
 public final class Lsss {
+  /** Upper bound on non-zero entries; larger programs are refused ({@link TooComplexException}). */
+  public static final int MAX_NON_ZERO = 1 << 16;
+
   private final List<String> labels;
-  private final BigInteger[][] rows;
+  private final int[][] cols; // per row: column indices of non-zero entries, ascending
+  private final BigInteger[][] vals; // per row: the matching entries
   private final int columns;
   private final PolicyNode root;
 
-  private Lsss(PolicyNode root, List<String> labels, BigInteger[][] rows, int columns) {
+  /** The span program would exceed {@link #MAX_NON_ZERO} non-zero entries. */
+  public static final class TooComplexException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    TooComplexException() {
+      super("policy too complex (span program over " + MAX_NON_ZERO + " entries)");
+    }
+  }
+
+  private Lsss(PolicyNode root, List<String> labels, int[][] cols, BigInteger[][] vals, int columns) {
     this.root = root;
     this.labels = labels;
-    this.rows = rows;
+    this.cols = cols;
+    this.vals = vals;
     this.columns = columns;
   }
 
-  /** Compiles a policy tree. */
-  public static Lsss compile(PolicyNode root) {
-    List<String> labels = new ArrayList<>();
-    List<BigInteger[]> vectors = new ArrayList<>();
-    int[] cols = {1};
-    build(root, new BigInteger[] {BigInteger.ONE}, labels, vectors, cols);
-    BigInteger[][] rows = new BigInteger[vectors.size()][];
-    for (int i = 0; i < rows.length; i++) {
-      rows[i] = pad(vectors.get(i), cols[0]);
+  /** A sparse vector: column -> exact entry. */
+  private record Vec(int[] cols, BigInteger[] vals) {
+    Vec with(int col, BigInteger v) {
+      int[] c = java.util.Arrays.copyOf(cols, cols.length + 1);
+      BigInteger[] w = java.util.Arrays.copyOf(vals, vals.length + 1);
+      c[cols.length] = col;
+      w[vals.length] = v;
+      return new Vec(c, w);
     }
-    return new Lsss(root, Collections.unmodifiableList(labels), rows, cols[0]);
   }
 
-  private static void build(PolicyNode n, BigInteger[] v, List<String> labels, List<BigInteger[]> out, int[] cols) {
+  /**
+   * Compiles a policy tree.
+   *
+   * @throws TooComplexException if the program would have more than {@link #MAX_NON_ZERO} entries
+   */
+  public static Lsss compile(PolicyNode root) {
+    List<String> labels = new ArrayList<>();
+    List<Vec> vectors = new ArrayList<>();
+    int[] counters = {1, 0}; // columns used, non-zero entries emitted
+    build(root, new Vec(new int[] {0}, new BigInteger[] {BigInteger.ONE}), labels, vectors, counters);
+    int[][] cols = new int[vectors.size()][];
+    BigInteger[][] vals = new BigInteger[vectors.size()][];
+    for (int i = 0; i < cols.length; i++) {
+      cols[i] = vectors.get(i).cols();
+      vals[i] = vectors.get(i).vals();
+    }
+    return new Lsss(root, Collections.unmodifiableList(labels), cols, vals, counters[0]);
+  }
+
+  private static void build(PolicyNode n, Vec v, List<String> labels, List<Vec> out, int[] counters) {
     if (n instanceof Leaf leaf) {
+      counters[1] += v.cols().length;
+      if (counters[1] > MAX_NON_ZERO) {
+        throw new TooComplexException();
+      }
       labels.add(leaf.attribute());
       out.add(v);
       return;
@@ -62,56 +97,48 @@ public final class Lsss {
     List<PolicyNode> ch = g.children();
     if (g.isOr()) {
       for (PolicyNode c : ch) {
-        build(c, v, labels, out, cols);
+        build(c, v, labels, out, counters);
       }
     } else if (g.isAnd()) {
-      int first = cols[0];
-      cols[0] += ch.size() - 1;
+      int first = counters[0];
+      counters[0] += ch.size() - 1;
       for (int i = 0; i < ch.size(); i++) {
-        BigInteger[] w;
+        Vec w;
         if (i == 0) {
-          w = pad(v, first + 1);
-          w[first] = BigInteger.ONE;
+          w = v.with(first, BigInteger.ONE);
         } else {
-          w = zeros(first + i + (i < ch.size() - 1 ? 1 : 0));
-          w[first + i - 1] = BigInteger.ONE.negate();
+          w = new Vec(new int[] {first + i - 1}, new BigInteger[] {BigInteger.ONE.negate()});
           if (i < ch.size() - 1) {
-            w[first + i] = BigInteger.ONE;
+            w = w.with(first + i, BigInteger.ONE);
           }
         }
-        build(ch.get(i), w, labels, out, cols);
+        build(ch.get(i), w, labels, out, counters);
       }
     } else {
       int k = g.threshold();
-      int first = cols[0];
-      cols[0] += k - 1;
+      int first = counters[0];
+      counters[0] += k - 1;
       for (int i = 0; i < ch.size(); i++) {
         BigInteger x = BigInteger.valueOf(i + 1);
-        BigInteger[] w = pad(v, first + k - 1);
+        Vec w = v;
         BigInteger p = BigInteger.ONE;
         for (int j = 0; j < k - 1; j++) {
           p = p.multiply(x);
-          w[first + j] = p;
+          if (p.bitLength() > 64) {
+            p = p.mod(Group.ORDER);
+          }
+          w = w.with(first + j, p);
+          if (w.cols().length > MAX_NON_ZERO) {
+            throw new TooComplexException();
+          }
         }
-        build(ch.get(i), w, labels, out, cols);
+        build(ch.get(i), w, labels, out, counters);
       }
     }
   }
 
-  private static BigInteger[] zeros(int n) {
-    BigInteger[] z = new BigInteger[n];
-    Arrays.fill(z, BigInteger.ZERO);
-    return z;
-  }
-
-  private static BigInteger[] pad(BigInteger[] v, int n) {
-    BigInteger[] w = zeros(n);
-    System.arraycopy(v, 0, w, 0, v.length);
-    return w;
-  }
-
   public int rowCount() {
-    return rows.length;
+    return labels.size();
   }
 
   public int columnCount() {
@@ -123,9 +150,27 @@ public final class Lsss {
     return labels.get(i);
   }
 
-  /** Entry {@code M[i][j]} as an exact signed integer. */
+  /**
+   * Entry {@code M[i][j]}: an exact signed integer, except that powers above 2^64 in threshold rows
+   * are stored reduced mod the group order (the same element of Z_r).
+   */
   public BigInteger entry(int i, int j) {
-    return rows[i][j];
+    for (int k = 0; k < cols[i].length; k++) {
+      if (cols[i][k] == j) {
+        return vals[i][k];
+      }
+    }
+    return BigInteger.ZERO;
+  }
+
+  /** Column indices of the non-zero entries of row {@code i} (ascending). */
+  public int[] nonZeroColumns(int i) {
+    return cols[i].clone();
+  }
+
+  /** The non-zero entries of row {@code i}, matching {@link #nonZeroColumns}. */
+  public BigInteger[] nonZeroValues(int i) {
+    return vals[i].clone();
   }
 
   /**
