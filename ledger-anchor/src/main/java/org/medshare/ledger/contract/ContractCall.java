@@ -105,7 +105,7 @@ public final class ContractCall {
     }
 
     /** @return the 4-byte function selector in hex, or {@code "deploy"} */
-    String functionLabel() {
+    public String functionLabel() {
         if (kind == Kind.DEPLOY) {
             return "deploy";
         }

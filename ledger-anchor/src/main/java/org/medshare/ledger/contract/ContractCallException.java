@@ -22,6 +22,14 @@ public final class ContractCallException extends Exception {
         this.arguments = List.copyOf(arguments);
     }
 
+    /**
+     * Rebuilds a refusal reported by another member (replicated execution), so
+     * callers see the same exception whichever member executed the call.
+     */
+    public static ContractCallException reported(String function, RevertReason reason, List<String> arguments) {
+        return new ContractCallException(function, reason, arguments, "reported by the group");
+    }
+
     /** @return the decoded refusal */
     public RevertReason reason() {
         return reason;

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +35,10 @@ import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.TimeDuration;
+import org.medshare.ledger.contract.ContractCall;
+import org.medshare.ledger.contract.ContractCallException;
+import org.medshare.ledger.contract.IncentiveContract;
+import org.medshare.ledger.contract.RevertReason;
 
 /**
  * One consortium member of the replicated ledger: an Apache Ratis server (gRPC)
@@ -58,9 +63,11 @@ public final class LedgerMember implements AutoCloseable {
     private final RaftServer server;
     private final RaftClient client;
     private final ExecutorService outbox;
+    private final IncentiveContract contract;
 
-    private LedgerMember(MemberConfig config, MemberLog log) throws IOException {
+    private LedgerMember(MemberConfig config, MemberLog log, IncentiveContract contract) throws IOException {
         this.config = config;
+        this.contract = contract;
         this.log = log;
         this.witness = new Witness(config.key(), config.directory(), log, config.origin());
         this.outbox = Executors.newSingleThreadExecutor(r -> {
@@ -69,7 +76,7 @@ public final class LedgerMember implements AutoCloseable {
             return t;
         });
         this.stateMachine = new LedgerStateMachine(log, witness, config.directory(), config.quorum(),
-                c -> outbox.execute(() -> submitQuietly(ReplicationMessage.cosign(c))));
+                c -> outbox.execute(() -> submitQuietly(ReplicationMessage.cosign(c))), contract);
         List<RaftPeer> peers = new ArrayList<>();
         config.peers().forEach((id, address) -> peers.add(RaftPeer.newBuilder().setId(id)
                 .setAddress(address.getHostString() + ":" + address.getPort()).build()));
@@ -101,8 +108,20 @@ public final class LedgerMember implements AutoCloseable {
      *            in-memory one that the replayed Raft log refills)
      */
     public static LedgerMember start(MemberConfig config, MemberLog log) throws IOException {
+        return start(config, log, null);
+    }
+
+    /**
+     * As {@link #start(MemberConfig, MemberLog)}, with the incentive contract every
+     * member executes in Raft order ({@link #executeContract}).
+     *
+     * @param contract freshly deployed from the consortium's genesis deployment (the same on every
+     *                 member; on restart too: the replayed Raft log re-executes the calls), or null
+     */
+    public static LedgerMember start(MemberConfig config, MemberLog log, IncentiveContract contract)
+            throws IOException {
         Files.createDirectories(config.storageDir());
-        LedgerMember member = new LedgerMember(config, log);
+        LedgerMember member = new LedgerMember(config, log, contract);
         try {
             member.server.start();
         } catch (IOException | RuntimeException e) {
@@ -191,6 +210,31 @@ public final class LedgerMember implements AutoCloseable {
      */
     public Optional<FinalCheckpoint> awaitFinal(long size, Duration timeout) throws InterruptedException {
         return stateMachine.awaitFinal(size, timeout.toMillis());
+    }
+
+    /**
+     * Executes an incentive contract call on every member, in Raft order.
+     *
+     * @return the EVM state root after the call (equal on every member)
+     * @throws ContractCallException if the contract refused the call (on every member alike)
+     * @throws IOException if the group could not commit it or runs no contract
+     */
+    public byte[] executeContract(ContractCall call) throws IOException, ContractCallException {
+        String reply = submit(ReplicationMessage.contract(call.toBytes()));
+        if (reply.startsWith("executed ")) {
+            return HexFormat.of().parseHex(reply.substring("executed ".length()));
+        }
+        if (reply.startsWith("refused ")) {
+            String[] parts = reply.split(" ");
+            List<String> arguments = List.of(parts).subList(3, parts.length);
+            throw ContractCallException.reported(parts[1], RevertReason.valueOf(parts[2]), arguments);
+        }
+        throw new IOException("contract call not applied: " + reply);
+    }
+
+    /** @return this member's incentive contract, if it runs one (read its balances and state root) */
+    public Optional<IncentiveContract> contract() {
+        return Optional.ofNullable(contract);
     }
 
     /** Waits until this member has applied at least {@code size} entries. */

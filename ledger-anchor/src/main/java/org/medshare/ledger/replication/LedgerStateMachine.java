@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,9 @@ import org.apache.ratis.protocol.Message;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.medshare.ledger.contract.ContractCall;
+import org.medshare.ledger.contract.ContractCallException;
+import org.medshare.ledger.contract.IncentiveContract;
 
 /**
  * The Ratis state machine of one member: applies committed entries in Raft
@@ -29,6 +33,8 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
  *       if not, the refusal is recorded.</li>
  *   <li>COSIGN: a verified cosignature is recorded; a checkpoint with cosignatures
  *       from {@code quorum} distinct members is final.</li>
+ *   <li>CONTRACT: the member's {@link IncentiveContract} executes the call (a refusal
+ *       changes nothing, identically on every member); every BATCH ends an EVM block.</li>
  * </ul>
  * Malformed entries are answered with an error and change nothing.
  */
@@ -38,6 +44,7 @@ final class LedgerStateMachine extends BaseStateMachine {
     private final MemberDirectory directory;
     private final int quorum;
     private final Consumer<Cosignature> outbox;
+    private final IncentiveContract contract;
 
     private long position;
     private final Map<TreeHead, Map<String, Cosignature>> cosignatures = new LinkedHashMap<>();
@@ -45,7 +52,8 @@ final class LedgerStateMachine extends BaseStateMachine {
     private FinalCheckpoint latestFinal;
 
     LedgerStateMachine(MemberLog log, Witness witness, MemberDirectory directory, int quorum,
-                       Consumer<Cosignature> outbox) {
+                       Consumer<Cosignature> outbox, IncentiveContract contract) {
+        this.contract = contract;
         this.log = log;
         this.witness = witness;
         this.directory = directory;
@@ -73,6 +81,7 @@ final class LedgerStateMachine extends BaseStateMachine {
                         }
                     }
                     case ReplicationMessage.COSIGN -> reply = record(ReplicationMessage.parseCosign(data));
+                    case ReplicationMessage.CONTRACT -> reply = execute(ReplicationMessage.parseContract(data));
                     default -> reply = "error unknown message kind " + data[0];
                 }
             } catch (IOException | GeneralSecurityException e) {
@@ -101,7 +110,23 @@ final class LedgerStateMachine extends BaseStateMachine {
             log.append(entries.subList((int) (have - first), entries.size()));
         }
         position += entries.size();
+        if (contract != null) {
+            contract.commitBlock(); // one EVM block per ledger batch
+        }
         return first;
+    }
+
+    private String execute(byte[] encodedCall) {
+        if (contract == null) {
+            return "error this member runs no contract";
+        }
+        ContractCall call = ContractCall.parse(encodedCall);
+        try {
+            contract.execute(call);
+            return "executed " + HexFormat.of().formatHex(contract.stateRoot());
+        } catch (ContractCallException e) {
+            return "refused " + call.functionLabel() + " " + e.reason() + " " + String.join(" ", e.arguments());
+        }
     }
 
     private String record(Cosignature c) {

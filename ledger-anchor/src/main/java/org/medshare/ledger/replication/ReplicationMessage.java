@@ -20,6 +20,8 @@ final class ReplicationMessage {
     static final byte BATCH = 1;
     static final byte PROPOSE = 2;
     static final byte COSIGN = 3;
+    /** A call of the incentive contract ({@code ContractCall} canonical encoding follows the kind byte). */
+    static final byte CONTRACT = 4;
     static final int MAX_ENTRIES = 1 << 20;
     static final int MAX_ENTRY = 1 << 24;
 
@@ -65,6 +67,20 @@ final class ReplicationMessage {
             writeString(out, c.memberId());
             writeBytes(out, c.signature());
         });
+    }
+
+    static byte[] contract(byte[] call) {
+        byte[] out = new byte[call.length + 1];
+        out[0] = CONTRACT;
+        System.arraycopy(call, 0, out, 1, call.length);
+        return out;
+    }
+
+    static byte[] parseContract(byte[] message) {
+        if (kind(message) != CONTRACT) {
+            throw new IllegalArgumentException("expected message kind " + CONTRACT + ", got " + message[0]);
+        }
+        return java.util.Arrays.copyOfRange(message, 1, message.length);
     }
 
     static byte kind(byte[] message) {

@@ -3,9 +3,11 @@ package org.medshare.ledger.replication;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +23,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.medshare.ledger.contract.ContractCall;
+import org.medshare.ledger.contract.ContractCallException;
+import org.medshare.ledger.contract.EvmAddress;
+import org.medshare.ledger.contract.HospitalRecords;
+import org.medshare.ledger.contract.IncentiveContract;
+import org.medshare.ledger.contract.QueryId;
+import org.medshare.ledger.contract.RevertReason;
 
 /**
  * Three members on 127.0.0.1 in one JVM (separate Ratis servers, gRPC on free
@@ -39,6 +48,11 @@ class ReplicationClusterTest {
     final Map<String, LedgerMember> running = new LinkedHashMap<>();
     final Map<String, MemberConfig> configs = new LinkedHashMap<>();
     final Map<String, MemberKey> keys = new LinkedHashMap<>();
+    final List<IncentiveContract> contracts = new ArrayList<>();
+    static final EvmAddress OPERATOR = EvmAddress.parse("0x00000000000000000000000000000000000000f0");
+    static final EvmAddress INSURER = EvmAddress.parse("0x00000000000000000000000000000000000000e1");
+    static final EvmAddress H1 = EvmAddress.parse("0x00000000000000000000000000000000000000a1");
+    static final EvmAddress H2 = EvmAddress.parse("0x00000000000000000000000000000000000000a2");
 
     @AfterEach
     void stopAll() {
@@ -49,6 +63,7 @@ class ReplicationClusterTest {
                 // best effort in teardown
             }
         }
+        contracts.forEach(IncentiveContract::close);
     }
 
     static int freePort() throws IOException {
@@ -74,7 +89,27 @@ class ReplicationClusterTest {
     }
 
     void start(String id) throws IOException {
-        running.put(id, LedgerMember.start(configs.get(id), new InMemoryMemberLog()));
+        start(id, new InMemoryMemberLog());
+    }
+
+    void start(String id, MemberLog log) throws IOException {
+        IncentiveContract genesis = IncentiveContract.deploy(OPERATOR, BigInteger.valueOf(350_000), false);
+        contracts.add(genesis);
+        running.put(id, LedgerMember.start(configs.get(id), log, genesis));
+    }
+
+    void assertSameContractState(byte[] expectedRoot) throws InterruptedException {
+        for (LedgerMember m : running.values()) {
+            IncentiveContract c = m.contract().orElseThrow();
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!java.util.Arrays.equals(expectedRoot, c.stateRoot()) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertArrayEquals(expectedRoot, c.stateRoot(), m.memberId() + " contract state root");
+            assertEquals(BigInteger.valueOf(14), c.balanceOf(H1), m.memberId());
+            assertEquals(BigInteger.valueOf(21), c.balanceOf(H2), m.memberId());
+            assertEquals(BigInteger.valueOf(965), c.escrowOf(INSURER), m.memberId());
+        }
     }
 
     LedgerMember leader() throws InterruptedException {
@@ -123,6 +158,15 @@ class ReplicationClusterTest {
         assertEquals(0, entry.append(batch("a", 50)));
         assertEquals(50, entry.append(batch("b", 30)));
         assertAllHold(80);
+
+        //    the incentive contract runs on every member in Raft order: same balances, same state root
+        entry.executeContract(ContractCall.of(ContractCall.Kind.CALL, OPERATOR, depositCall()));
+        ContractCallException refused = assertThrows(ContractCallException.class, () -> entry.executeContract(
+                ContractCall.of(ContractCall.Kind.CALL, INSURER, settleCall("q0", 100_000))));
+        assertEquals(RevertReason.INSUFFICIENT_ESCROW, refused.reason());
+        byte[] contractRoot = entry.executeContract(
+                ContractCall.of(ContractCall.Kind.CALL, INSURER, settleCall("q1", 100)));
+        assertSameContractState(contractRoot);
 
         // 2. the leader proposes; every member verifies and cosigns; final with quorum 2
         LedgerMember leader = leader();
@@ -194,6 +238,7 @@ class ReplicationClusterTest {
         assertEquals(125, restarted.awaitFinal(125, WAIT).orElseThrow().head().size());
         assertEquals(2, restarted.refusals().size(), "the restarted member re-witnessed the same history");
         assertEquals(second.head(), restarted.lastCosigned());
+        assertSameContractState(contractRoot);
 
         // 6. a member whose log survived (durable) restarts: replaying the Raft log appends nothing twice
         String follower = running.keySet().stream().filter(id -> !running.get(id).isLeader()).findFirst().orElseThrow();
@@ -201,10 +246,27 @@ class ReplicationClusterTest {
         running.remove(follower).close();
         survivor = running.values().iterator().next();
         survivor.append(batch("f", 10));
-        running.put(follower, LedgerMember.start(configs.get(follower), survivingLog));
+        start(follower, survivingLog);
         survivor.append(batch("g", 10));
         assertAllHold(150);
         assertEquals(150, survivingLog.size());
+        assertSameContractState(contractRoot);
+    }
+
+    /** The calldata of deposit(INSURER, 1000), taken from a local contract's own receipt. */
+    static byte[] depositCall() throws Exception {
+        try (IncentiveContract scratch = IncentiveContract.deploy(OPERATOR, BigInteger.valueOf(350_000), false)) {
+            return scratch.deposit(INSURER, BigInteger.valueOf(1_000)).call().input();
+        }
+    }
+
+    /** The calldata of settle(query, [H1, H2], [total*2/5, total*3/5]) taken from a scratch contract. */
+    static byte[] settleCall(String query, long total) throws Exception {
+        try (IncentiveContract scratch = IncentiveContract.deploy(OPERATOR, BigInteger.valueOf(350_000), false)) {
+            scratch.deposit(INSURER, BigInteger.TEN.pow(12));
+            return scratch.settle(INSURER, QueryId.forReference(query), List.of(
+                    new HospitalRecords(H1, total * 2 / 5), new HospitalRecords(H2, total * 3 / 5))).call().input();
+        }
     }
 
     static void awaitRefusals(LedgerMember m, int count) throws InterruptedException {
