@@ -51,6 +51,14 @@ public final class KeyAuthorityClient {
             KeyAuthorityService.NAME, new WireWriter().u8(KeyAuthorityService.LOAD).bytes(sealedMasterKey).toByteArray()));
   }
 
+  /** The master key sealed under the authority's current SVN (store it after an upgrade). */
+  public byte[] reseal() throws IOException, EnclaveCallException, GeneralSecurityException {
+    WireReader r = new WireReader(authority.call(KeyAuthorityService.NAME, new byte[] {KeyAuthorityService.RESEAL}));
+    byte[] sealed = r.bytes();
+    r.expectEnd();
+    return sealed;
+  }
+
   public PublicParameters publicParameters() throws IOException, EnclaveCallException, GeneralSecurityException {
     return parseParams(authority.call(KeyAuthorityService.NAME, new byte[] {KeyAuthorityService.PARAMS}));
   }

@@ -153,6 +153,21 @@ public final class KeyAuthority {
     }
   }
 
+  /**
+   * Seals the loaded master key again under this enclave's identity (MRSIGNER policy, this
+   * enclave's SVN). After an upgrade, storing this blob in place of the old one means that the
+   * older, possibly vulnerable, versions can no longer unseal the master key.
+   */
+  public synchronized byte[] reseal() throws GeneralSecurityException {
+    requireSetUp();
+    byte[] plain = masterKey.toBytes(InsecureSecretKeyAccess.get());
+    try {
+      return enclave.sealing().seal(SealPolicy.MRSIGNER, plain, SEAL_AAD);
+    } finally {
+      Arrays.fill(plain, (byte) 0);
+    }
+  }
+
   public synchronized PublicParameters publicParameters() throws KeyReleaseException {
     requireSetUp();
     return masterKey.publicParameters();

@@ -23,6 +23,7 @@ import org.medshare.enclave.attest.AttestationException;
  *   5 PARAMS                         → bytes public parameters
  *   6 ATTESTED_PARAMS bytes verifier nonce → bytes evidence, bytes public parameters,
  *                                     bytes Ed25519 signature (see {@link KeyAuthority#PARAMS_SIGNATURE_DOMAIN})
+ *   7 RESEAL                         → bytes master key sealed under this enclave's SVN
  * </pre>
  *
  * Refusals come back as ERROR frames with codes {@code KEY_RELEASE_<REASON>}, {@code
@@ -36,6 +37,7 @@ public final class KeyAuthorityService implements EnclaveService {
   public static final int RELEASE = 4;
   public static final int PARAMS = 5;
   public static final int ATTESTED_PARAMS = 6;
+  public static final int RESEAL = 7;
 
   private final Clock clock;
   private KeyAuthority authority;
@@ -102,6 +104,10 @@ public final class KeyAuthorityService implements EnclaveService {
                   .bytes(pp)
                   .bytes(ctx.sign(KeyAuthority.paramsSigningInput(pp)))
                   .toByteArray();
+        }
+        case RESEAL -> {
+          r.expectEnd();
+          out = new WireWriter().bytes(ka.reseal()).toByteArray();
         }
         default -> throw new EnclaveServiceException("BAD_REQUEST", "unknown key authority operation " + op);
       }

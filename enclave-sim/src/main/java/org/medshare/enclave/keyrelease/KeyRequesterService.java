@@ -18,10 +18,16 @@ import org.medshare.enclave.WireReader;
 public final class KeyRequesterService implements EnclaveService {
   public static final String NAME = "keyrequester";
   static final String ATTACHMENT_PREFIX = "abe.userkey:";
+  static final String RECORD_PREFIX = "abe.userkey-record:";
 
   @Override
   public String name() {
     return NAME;
+  }
+
+  /** The KEY_ISSUED record of the key installed for {@code queryId} (its approval hash), if any. */
+  public static Optional<KeyReleaseRecord> releasedRecord(EnclaveContext ctx, String queryId) {
+    return ctx.attachment(RECORD_PREFIX + queryId, KeyReleaseRecord.class);
   }
 
   /** The user key released to this enclave for {@code queryId}, if any (for in-enclave code). */
@@ -36,6 +42,7 @@ public final class KeyRequesterService implements EnclaveService {
       KeyRelease release = KeyRelease.parse(r.bytes());
       r.expectEnd();
       UserKey key = KeyAuthority.unwrap(ctx, release);
+      ctx.attach(RECORD_PREFIX + release.record().queryId(), release.record());
       ctx.attach(ATTACHMENT_PREFIX + release.record().queryId(), key);
       return release.record().toBytes();
     } catch (KeyReleaseException e) {
