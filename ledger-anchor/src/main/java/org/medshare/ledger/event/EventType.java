@@ -1,0 +1,60 @@
+package org.medshare.ledger.event;
+
+import static org.medshare.ledger.event.Field.*;
+
+import java.util.List;
+
+/**
+ * The ledger's event types, each with its wire code and its fixed, ordered field list. The order is
+ * part of the canonical encoding (version 1): never reorder, never reuse a code.
+ */
+public enum EventType {
+    /** A hospital uploaded an encrypted record. */
+    UPLOAD(1, ACTOR, RECORD_ID, CONTENT_HASH, POLICY_HASH),
+    /** Someone read (fetched) a record's ciphertext or shards. */
+    ACCESS(2, ACTOR, RECORD_ID, PURPOSE),
+    /** An insurer submitted an aggregate query. */
+    QUERY_SUBMITTED(3, ACTOR, QUERY_ID, QUERY_HASH),
+    /** A regulator or hospital approved a query. */
+    QUERY_APPROVED(4, ACTOR, QUERY_ID, QUERY_HASH),
+    /** The enclave computed a query: inputs as a Merkle root of record ids, result hash, enclave measurement. */
+    COMPUTE(5, ACTOR, QUERY_ID, QUERY_HASH, INPUT_ROOT, RESULT_HASH, MEASUREMENT, RECORD_COUNT),
+    /** The incentive contract paid a hospital (mirrors a contract event). */
+    PAYMENT(6, PAYER, PAYEE, QUERY_ID, AMOUNT, RECORD_COUNT, TX_HASH),
+    /** A patient's consent was revoked for a record; the subject is a salted hash, never an identifier. */
+    CONSENT_REVOKED(7, ACTOR, RECORD_ID, SUBJECT_HASH),
+    /** The key authority issued an ABE key (attributes as a salted hash). */
+    KEY_ISSUED(8, ACTOR, KEY_ID, RECIPIENT, ATTRIBUTES_HASH),
+    /** A consortium member was admitted (white list); its certificate's SHA-256 fingerprint. */
+    MEMBER_ADMITTED(9, ACTOR, MEMBER_ID, CERT_FINGERPRINT),
+    /** A consortium member was removed (black list). */
+    MEMBER_REMOVED(10, ACTOR, MEMBER_ID, REASON);
+
+    private final int code;
+    private final List<Field> fields;
+
+    EventType(int code, Field... fields) {
+        this.code = code;
+        this.fields = List.of(fields);
+    }
+
+    /** The wire code (one byte). */
+    public int code() {
+        return code;
+    }
+
+    /** The fields, in canonical order. */
+    public List<Field> fields() {
+        return fields;
+    }
+
+    /** The type with this wire code. */
+    public static EventType fromCode(int code) throws MalformedEventException {
+        for (EventType t : values()) {
+            if (t.code == code) {
+                return t;
+            }
+        }
+        throw new MalformedEventException("unknown event type code " + code);
+    }
+}

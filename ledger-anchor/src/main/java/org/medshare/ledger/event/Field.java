@@ -1,0 +1,38 @@
+package org.medshare.ledger.event;
+
+/** Every field an event type may carry; the set per type is fixed by {@link EventType}. */
+public enum Field {
+    ACTOR(FieldKind.ID),
+    RECORD_ID(FieldKind.ID),
+    HOSPITAL_ID(FieldKind.ID),
+    QUERY_ID(FieldKind.ID),
+    PURPOSE(FieldKind.ID),
+    MEMBER_ID(FieldKind.ID),
+    KEY_ID(FieldKind.ID),
+    RECIPIENT(FieldKind.ID),
+    PAYER(FieldKind.ID),
+    PAYEE(FieldKind.ID),
+    REASON(FieldKind.ID),
+    CONTENT_HASH(FieldKind.HASH),
+    POLICY_HASH(FieldKind.HASH),
+    QUERY_HASH(FieldKind.HASH),
+    INPUT_ROOT(FieldKind.HASH),
+    RESULT_HASH(FieldKind.HASH),
+    MEASUREMENT(FieldKind.HASH),
+    SUBJECT_HASH(FieldKind.HASH),
+    ATTRIBUTES_HASH(FieldKind.HASH),
+    CERT_FINGERPRINT(FieldKind.HASH),
+    TX_HASH(FieldKind.HASH),
+    AMOUNT(FieldKind.AMOUNT),
+    RECORD_COUNT(FieldKind.AMOUNT);
+
+    private final FieldKind kind;
+
+    Field(FieldKind kind) {
+        this.kind = kind;
+    }
+
+    public FieldKind kind() {
+        return kind;
+    }
+}

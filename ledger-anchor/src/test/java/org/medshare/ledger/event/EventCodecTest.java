@@ -1,0 +1,97 @@
+package org.medshare.ledger.event;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class EventCodecTest {
+    static byte[] h(int seed) {
+        byte[] b = new byte[32];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    /** One valid event of every type, with deterministic values. */
+    static Event sample(EventType t, long ts) {
+        Event.Builder b = Event.builder(t).timestamp(ts);
+        int i = 0;
+        for (Field f : t.fields()) {
+            i++;
+            switch (f.kind()) {
+                case ID -> b.id(f, f.name().toLowerCase() + "-" + i);
+                case HASH -> b.hash(f, h(i + t.code() * 100));
+                case AMOUNT -> b.amount(f, 1000L * i);
+            }
+        }
+        return b.build();
+    }
+
+    @Test
+    void everyTypeRoundTripsCanonically() throws Exception {
+        for (EventType t : EventType.values()) {
+            Event e = sample(t, 1_764_000_000_000L);
+            byte[] enc = EventCodec.encode(e);
+            assertEquals(1, enc[0], "version byte");
+            assertEquals(t.code(), enc[1]);
+            Event back = EventCodec.decode(enc);
+            assertEquals(e, back);
+            assertArrayEquals(enc, EventCodec.encode(back));
+        }
+    }
+
+    @Test
+    void knownAnswerEncodingOfAnUpload() {
+        byte[] zero = new byte[32];
+        byte[] ones = new byte[32];
+        Arrays.fill(ones, (byte) 1);
+        Event e = Event.upload(1L, "h1", "r9", zero, ones);
+        assertEquals("01" + "01" + "0000000000000001" + "02" + "6831" + "02" + "7239" + "00".repeat(32) + "01".repeat(32),
+                HexFormat.of().formatHex(EventCodec.encode(e)));
+    }
+
+    @Test
+    void refusesNonCanonicalOrUnknownInput() {
+        byte[] good = EventCodec.encode(sample(EventType.COMPUTE, 5));
+        byte[] v2 = good.clone();
+        v2[0] = 2;
+        assertTrue(assertThrows(MalformedEventException.class, () -> EventCodec.decode(v2)).getMessage().contains("version"));
+        byte[] unknownType = good.clone();
+        unknownType[1] = 99;
+        assertThrows(MalformedEventException.class, () -> EventCodec.decode(unknownType));
+        byte[] trailing = Arrays.copyOf(good, good.length + 1);
+        assertTrue(assertThrows(MalformedEventException.class, () -> EventCodec.decode(trailing)).getMessage().contains("trailing"));
+        assertThrows(MalformedEventException.class, () -> EventCodec.decode(Arrays.copyOf(good, good.length - 1)));
+        byte[] negTs = good.clone();
+        negTs[2] = (byte) 0x80;
+        assertThrows(MalformedEventException.class, () -> EventCodec.decode(negTs));
+        byte[] badId = good.clone();
+        badId[11] = ' ';
+        assertThrows(MalformedEventException.class, () -> EventCodec.decode(badId));
+        assertThrows(MalformedEventException.class, () -> EventCodec.decode(new byte[0]));
+    }
+
+    @Test
+    void builderRefusesFreeTextMissingAndForeignFields() {
+        assertThrows(IllegalArgumentException.class, () -> Event.builder(EventType.ACCESS).id(Field.ACTOR, "John Smith"));
+        assertThrows(IllegalArgumentException.class, () -> Event.builder(EventType.ACCESS).id(Field.ACTOR, "x".repeat(129)));
+        assertThrows(IllegalArgumentException.class, () -> Event.builder(EventType.ACCESS).id(Field.PAYER, "p"));
+        assertThrows(IllegalArgumentException.class, () -> Event.builder(EventType.UPLOAD).hash(Field.CONTENT_HASH, new byte[31]));
+        assertThrows(IllegalArgumentException.class, () -> Event.builder(EventType.PAYMENT).amount(Field.AMOUNT, -1));
+        assertThrows(IllegalStateException.class, () -> Event.builder(EventType.ACCESS).timestamp(1).id(Field.ACTOR, "a").build());
+        assertThrows(IllegalArgumentException.class, () -> Event.builder(EventType.ACCESS).id(Field.ACTOR, "a").id(Field.ACTOR, "b"));
+    }
+
+    @Test
+    void saltedHashDependsOnSaltAndLabel() {
+        byte[] salt1 = h(1);
+        byte[] salt2 = h(2);
+        byte[] v = "patient-123".getBytes();
+        assertFalse(Arrays.equals(SaltedHash.of("subject", salt1, v), SaltedHash.of("subject", salt2, v)));
+        assertFalse(Arrays.equals(SaltedHash.of("subject", salt1, v), SaltedHash.of("attrs", salt1, v)));
+        assertArrayEquals(SaltedHash.of("subject", salt1, v), SaltedHash.of("subject", salt1, v));
+        assertThrows(IllegalArgumentException.class, () -> SaltedHash.of("subject", new byte[8], v));
+    }
+}
