@@ -110,11 +110,25 @@ public final class EnclaveHost implements AutoCloseable {
    */
   public static EnclaveHost start(LaunchSpec spec, String classPath, Duration startTimeout)
       throws IOException, EnclaveCallException {
+    return start(spec, classPath, startTimeout, List.of());
+  }
+
+  /**
+   * As {@link #start(LaunchSpec, String, Duration)}, with extra JVM options for the enclave
+   * process (e.g. {@code -Xmx2g}). Options must start with {@code -X} or {@code -XX:}: system
+   * properties and agents could change the enclave's behaviour outside its measurement.
+   */
+  public static EnclaveHost start(LaunchSpec spec, String classPath, Duration startTimeout, List<String> jvmOptions)
+      throws IOException, EnclaveCallException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
-    cmd.add("-Xss1m");
-    cmd.add("-XX:+UseSerialGC");
+    for (String o : jvmOptions) {
+      if (!o.startsWith("-X") || o.startsWith("-Xbootclasspath") || o.startsWith("-XX:+EnableDynamicAgentLoading")) {
+        throw new IllegalArgumentException("only -X / -XX: tuning options are allowed for the enclave JVM: " + o);
+      }
+      cmd.add(o);
+    }
     cmd.add("-cp");
     cmd.add(classPath);
     cmd.add(EnclaveMain.class.getName());

@@ -89,6 +89,18 @@ class EnclaveHostTest {
   }
 
   @Test
+  void enclaveJvmAcceptsOnlyTuningOptions(@TempDir Path tmp) throws Exception {
+    String cp = System.getProperty("java.class.path");
+    assertThrows(IllegalArgumentException.class,
+        () -> EnclaveHost.start(spec(sig, tmp), cp, Duration.ofSeconds(5), java.util.List.of("-javaagent:evil.jar")));
+    assertThrows(IllegalArgumentException.class,
+        () -> EnclaveHost.start(spec(sig, tmp), cp, Duration.ofSeconds(5), java.util.List.of("-Dorg.medshare.debug=true")));
+    try (EnclaveHost host = EnclaveHost.start(spec(sig, tmp), cp, Duration.ofSeconds(60), java.util.List.of("-Xmx256m"))) {
+      assertArrayEquals(sig.mrenclave(), host.identity().mrenclave());
+    }
+  }
+
+  @Test
   void inProcessModeSpeaksTheSameProtocol(@TempDir Path tmp) throws Exception {
     try (EnclaveHost host = EnclaveHost.startInProcess(spec(sig, tmp), genuine)) {
       assertFalse(host.isSeparateProcess());
