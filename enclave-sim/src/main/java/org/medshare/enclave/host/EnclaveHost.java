@@ -116,7 +116,9 @@ public final class EnclaveHost implements AutoCloseable {
   /**
    * As {@link #start(LaunchSpec, String, Duration)}, with extra JVM options for the enclave
    * process (e.g. {@code -Xmx2g}). Options must start with {@code -X} or {@code -XX:}: system
-   * properties and agents could change the enclave's behaviour outside its measurement.
+   * properties and agents could change the enclave's behaviour outside its measurement. This is a
+   * guard-rail against accidents; in a simulation the host could always start something else,
+   * which is why verifiers rely on quotes and never on the host.
    */
   public static EnclaveHost start(LaunchSpec spec, String classPath, Duration startTimeout, List<String> jvmOptions)
       throws IOException, EnclaveCallException {
@@ -124,7 +126,11 @@ public final class EnclaveHost implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
     for (String o : jvmOptions) {
-      if (!o.startsWith("-X") || o.startsWith("-Xbootclasspath") || o.startsWith("-XX:+EnableDynamicAgentLoading")) {
+      if (!o.startsWith("-X")
+          || o.startsWith("-Xbootclasspath")
+          || o.startsWith("-XX:VMOptionsFile")
+          || o.startsWith("-XX:Flags")
+          || o.startsWith("-XX:+EnableDynamicAgentLoading")) {
         throw new IllegalArgumentException("only -X / -XX: tuning options are allowed for the enclave JVM: " + o);
       }
       cmd.add(o);
