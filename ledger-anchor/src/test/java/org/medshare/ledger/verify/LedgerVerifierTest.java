@@ -1,0 +1,126 @@
+package org.medshare.ledger.verify;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.medshare.ledger.AuditLog;
+import org.medshare.ledger.AuditLogConfig;
+import org.medshare.ledger.LedgerSuite;
+import org.medshare.ledger.checkpoint.CheckpointSigner;
+import org.medshare.ledger.checkpoint.NoteKeys;
+import org.medshare.ledger.checkpoint.NoteVerifier;
+import org.medshare.ledger.checkpoint.SignedCheckpoint;
+import org.medshare.ledger.event.Event;
+import org.medshare.ledger.event.EventCodec;
+import org.medshare.ledger.event.SaltedHash;
+import org.medshare.ledger.merkle.InvalidProofException;
+import org.medshare.ledger.storage.CheckpointFile;
+import org.medshare.ledger.storage.SegmentFormat;
+import org.medshare.ledger.storage.SegmentScanner;
+
+@Timeout(120)
+class LedgerVerifierTest {
+    @TempDir
+    Path dir;
+
+    static Event event(int i) {
+        return Event.upload(1_764_000_000_000L + i, "hospital-b", "rec-" + i,
+                SaltedHash.sha256(("c" + i).getBytes()), SaltedHash.sha256(("p" + i).getBytes()));
+    }
+
+    private CheckpointSigner build(LedgerSuite suite, int n) throws Exception {
+        CheckpointSigner signer = suite.generateSigner("node-1.test");
+        AuditLogConfig cfg = AuditLogConfig.builder(suite, "medshare.test/ledger", signer)
+                .checkpointEvery(4, Duration.ofSeconds(30)).build();
+        try (AuditLog log = AuditLog.open(dir, cfg)) {
+            for (int i = 0; i < n; i++) {
+                log.append(event(i));
+            }
+        }
+        return signer;
+    }
+
+    @Test
+    void untouchedLedgerPassesAndEveryFlippedSegmentByteIsNamed() throws Exception {
+        CheckpointSigner signer = build(LedgerSuite.NIST, 9);
+        List<NoteVerifier> keys = List.of(signer.verifier());
+        VerificationReport ok = LedgerVerifier.verify(dir, keys, 1, List.of(0L, 8L));
+        assertTrue(ok.ok(), ok.summary());
+        assertEquals(9, ok.entries());
+        assertEquals(9, ok.coveredEntries());
+        assertTrue(ok.checkpoints() >= 3);
+
+        Path seg = SegmentScanner.segmentFiles(dir).get(0);
+        byte[] orig = Files.readAllBytes(seg);
+        int frame = SegmentFormat.FRAME_OVERHEAD + EventCodec.encode(event(0)).length;
+        for (int pos = 0; pos < orig.length; pos++) {
+            byte[] bad = orig.clone();
+            bad[pos] ^= 0x01;
+            Files.write(seg, bad);
+            VerificationReport r = LedgerVerifier.verify(dir, keys, 1, List.of());
+            assertFalse(r.ok(), "byte " + pos);
+            long expected = pos < SegmentFormat.HEADER_SIZE ? 0 : (pos - SegmentFormat.HEADER_SIZE) / frame;
+            assertEquals(expected, r.failedEntry(), "byte " + pos + ": " + r.failure());
+            assertTrue(r.failure().contains("entry " + expected), r.failure());
+        }
+        Files.write(seg, orig);
+        assertTrue(LedgerVerifier.verify(dir, keys, 1, List.of()).ok());
+    }
+
+    @Test
+    void checkpointFileKeysAndQuorumAreChecked() throws Exception {
+        CheckpointSigner signer = build(LedgerSuite.GM, 5);
+        List<NoteVerifier> keys = List.of(signer.verifier());
+        assertTrue(LedgerVerifier.verify(dir, keys, 1, List.of(4L)).ok());
+        CheckpointSigner other = NoteKeys.generateSm2("node-2.test");
+        VerificationReport wrongKey = LedgerVerifier.verify(dir, List.of(other.verifier()), 1, List.of());
+        assertFalse(wrongKey.ok());
+        assertTrue(wrongKey.failure().contains("no signature from a trusted key"), wrongKey.failure());
+        VerificationReport noQuorum = LedgerVerifier.verify(dir, List.of(signer.verifier(), other.verifier()), 2, List.of());
+        assertFalse(noQuorum.ok());
+        assertTrue(noQuorum.failure().contains("quorum"), noQuorum.failure());
+
+        Path cp = dir.resolve(CheckpointFile.NAME);
+        byte[] orig = Files.readAllBytes(cp);
+        for (int pos = 0; pos < orig.length; pos += 3) {
+            byte[] bad = orig.clone();
+            bad[pos] ^= 0x04;
+            Files.write(cp, bad);
+            assertFalse(LedgerVerifier.verify(dir, keys, 1, List.of()).ok(), "checkpoint byte " + pos);
+        }
+        Files.write(cp, orig);
+        assertFalse(LedgerVerifier.verify(dir, keys, 1, List.of(5L)).ok(), "entry 5 does not exist");
+        assertThrows(IllegalArgumentException.class, () -> LedgerVerifier.verify(dir, keys, 2, List.of()));
+    }
+
+    @Test
+    void receiptsVerifyOfflineAndForgeriesFail() throws Exception {
+        CheckpointSigner signer = NoteKeys.generateEd25519("node-1.test");
+        AuditLogConfig cfg = AuditLogConfig.builder(LedgerSuite.NIST, "medshare.test/ledger", signer).build();
+        try (AuditLog log = AuditLog.open(dir, cfg)) {
+            log.appendAll(IntStream.range(0, 10).mapToObj(LedgerVerifierTest::event).toList());
+            SignedCheckpoint a = log.checkpointNow();
+            log.appendAll(IntStream.range(10, 17).mapToObj(LedgerVerifierTest::event).toList());
+            SignedCheckpoint b = log.checkpointNow();
+            List<NoteVerifier> keys = List.of(signer.verifier());
+            ProofVerifier.verifyEventInclusion(log.hasher(), keys, 1, b, event(12), log.inclusionProof(12, 17));
+            assertThrows(InvalidProofException.class,
+                    () -> ProofVerifier.verifyEventInclusion(log.hasher(), keys, 1, b, event(13), log.inclusionProof(12, 17)));
+            ProofVerifier.verifyCheckpointConsistency(log.hasher(), keys, 1, a, b, log.consistencyProof(10, 17));
+            assertThrows(InvalidProofException.class,
+                    () -> ProofVerifier.verifyCheckpointConsistency(log.hasher(), keys, 1, a, b, log.consistencyProof(9, 17)));
+            // A "leader" that rewrote history: a validly signed checkpoint over a different tree is not consistent.
+            SignedCheckpoint rewritten = SignedCheckpoint.sign(new org.medshare.ledger.checkpoint.Checkpoint(
+                    "medshare.test/ledger", 17, log.root(16)), signer);
+            assertThrows(InvalidProofException.class,
+                    () -> ProofVerifier.verifyCheckpointConsistency(log.hasher(), keys, 1, a, rewritten, log.consistencyProof(10, 17)));
+        }
+    }
+}
