@@ -2,7 +2,6 @@ package org.medshare.enclave.stats;
 
 import java.math.BigInteger;
 import java.security.SecureRandom;
-import java.util.Random;
 
 /**
  * Exact samplers for the discrete Laplace and discrete Gaussian distributions over the integers,
@@ -11,18 +10,17 @@ import java.util.Random;
  * Algorithm 2 (discrete Laplace) and Algorithm 3 (discrete Gaussian).
  *
  * <p>All arithmetic is on integers and exact rationals ({@link BigInteger}); the only randomness is
- * uniform integers drawn from the supplied generator. There is no floating-point sampling, so the
- * attack of Mironov (CCS 2012) on floating-point Laplace does not apply. Production code passes a
- * {@link SecureRandom}; tests may pass a seeded generator to make distribution tests deterministic.
+ * uniform integers drawn from the supplied {@link SecureRandom}. There is no floating-point sampling,
+ * so the attack of Mironov (CCS 2012) on floating-point Laplace does not apply. Tests make the
+ * distribution checks deterministic with a seeded {@code SHA1PRNG} instance.
  *
  * <p>Distributions: {@code Lap_Z(t/s)} has {@code P[x] ∝ exp(-|x|·s/t)};
  * {@code N_Z(0, σ²)} has {@code P[x] ∝ exp(-x²/(2σ²))}. Not thread-safe if the generator is not.
  */
 public final class DiscreteSamplers {
-    private final Random rng;
+    private final SecureRandom rng;
 
-    /** @param rng a {@link SecureRandom} in production */
-    public DiscreteSamplers(Random rng) {
+    public DiscreteSamplers(SecureRandom rng) {
         this.rng = rng;
     }
 

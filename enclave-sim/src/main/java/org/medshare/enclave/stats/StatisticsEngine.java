@@ -10,7 +10,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
+import java.security.SecureRandom;
 import java.util.Set;
 import java.util.TreeMap;
 import javax.crypto.SecretKey;
@@ -60,11 +60,11 @@ public final class StatisticsEngine {
     private final int minGroupSize;
 
     /**
-     * @param noise a {@link java.security.SecureRandom} in production (tests may pass a seeded generator)
+     * @param noise source of the DP noise
      * @param minGroupSize k, at least 2
      */
     public StatisticsEngine(TemplateRegistry templates, DataUseRules dataUse, ConsentRegistry consent,
-                            PrivacyBudget budget, Random noise, int minGroupSize) {
+                            PrivacyBudget budget, SecureRandom noise, int minGroupSize) {
         if (minGroupSize < 2) {
             throw new IllegalArgumentException("minimum group size must be at least 2");
         }

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
-import java.util.Random;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.function.LongSupplier;
 import org.apache.commons.math3.stat.inference.ChiSquareTest;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,17 @@ import org.junit.jupiter.api.Test;
  */
 class DiscreteSamplersTest {
     private static final int N = 40_000;
+
+    /** A deterministic SecureRandom: SHA1PRNG seeded before its first use. */
+    static SecureRandom seeded(long seed) {
+        try {
+            SecureRandom r = SecureRandom.getInstance("SHA1PRNG");
+            r.setSeed(seed);
+            return r;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
     private static final int TAIL = 12;
 
     /** P[x] for |x| <= TAIL, and the two tails lumped into the last cell. */
@@ -63,7 +75,7 @@ class DiscreteSamplersTest {
 
     @Test
     void discreteLaplaceMatchesItsPmf() {
-        DiscreteSamplers s = new DiscreteSamplers(new Random(20250101));
+        DiscreteSamplers s = new DiscreteSamplers(seeded(20250101));
         // scale t/s = 5/2 = 2.5
         double p = pValue(laplacePmf(2.5), () -> s.discreteLaplace(BigInteger.TWO, BigInteger.valueOf(5)));
         assertTrue(p > 0.001, "p = " + p);
@@ -71,25 +83,25 @@ class DiscreteSamplersTest {
 
     @Test
     void chiSquareRejectsAWrongScale() {
-        DiscreteSamplers s = new DiscreteSamplers(new Random(7));
+        DiscreteSamplers s = new DiscreteSamplers(seeded(7));
         double p = pValue(laplacePmf(2.5), () -> s.discreteLaplace(BigInteger.ONE, BigInteger.valueOf(3)));
         assertTrue(p < 1e-6, "scale 3 must be told apart from scale 2.5, p = " + p);
     }
 
     @Test
     void discreteGaussianMatchesItsPmf() {
-        DiscreteSamplers s = new DiscreteSamplers(new Random(42));
+        DiscreteSamplers s = new DiscreteSamplers(seeded(42));
         // sigma^2 = 9/2 = 4.5
         double p = pValue(gaussianPmf(4.5), () -> s.discreteGaussian(BigInteger.valueOf(9), BigInteger.TWO));
         assertTrue(p > 0.001, "p = " + p);
-        DiscreteSamplers w = new DiscreteSamplers(new Random(43));
+        DiscreteSamplers w = new DiscreteSamplers(seeded(43));
         double wrong = pValue(gaussianPmf(4.5), () -> w.discreteGaussian(BigInteger.valueOf(6), BigInteger.ONE));
         assertTrue(wrong < 1e-6, "sigma^2 6 vs 4.5, p = " + wrong);
     }
 
     @Test
     void bernoulliExpHasTheRightMean() {
-        DiscreteSamplers s = new DiscreteSamplers(new Random(3));
+        DiscreteSamplers s = new DiscreteSamplers(seeded(3));
         for (long[] g : new long[][] {{1, 3}, {5, 2}, {0, 1}}) {
             int hits = 0;
             for (int i = 0; i < N; i++) {
@@ -102,7 +114,7 @@ class DiscreteSamplersTest {
 
     @Test
     void refusesNonPositiveParameters() {
-        DiscreteSamplers s = new DiscreteSamplers(new Random(1));
+        DiscreteSamplers s = new DiscreteSamplers(seeded(1));
         assertThrows(IllegalArgumentException.class, () -> s.discreteLaplace(BigInteger.ZERO, BigInteger.ONE));
         assertThrows(IllegalArgumentException.class, () -> s.discreteLaplace(BigInteger.ONE, BigInteger.valueOf(-1)));
         assertThrows(IllegalArgumentException.class, () -> s.discreteGaussian(BigInteger.ZERO, BigInteger.ONE));

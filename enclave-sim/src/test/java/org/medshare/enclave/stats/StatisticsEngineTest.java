@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.SortedMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -103,7 +102,7 @@ class StatisticsEngineTest {
         rules = new DataUseRules();
         consent = new ConsentRegistry();
         budget = new PrivacyBudget(3.0);
-        engine = new StatisticsEngine(registry, rules, consent, budget, new Random(12345), 10);
+        engine = new StatisticsEngine(registry, rules, consent, budget, DiscreteSamplersTest.seeded(12345), 10);
         for (String t : List.of(COUNT_T, MEAN_T, HIST_T, VAR_T, QUANT_T, OLS_T, LOGIT_T, ISOLATE_T)) {
             QueryTemplate qt = QueryTemplate.parse(t);
             registry.submit(qt);
@@ -179,6 +178,31 @@ class StatisticsEngineTest {
             }
         }
         assertTrue(differs > 0, "noise was added");
+    }
+
+    @Test
+    void discreteGaussianMechanismStaysWithinItsDeclaredNoise() throws Exception {
+        QueryTemplate g = QueryTemplate.parse(COUNT_T.replace("count-by-age-sex", "count-gauss")
+                .replace("\"maxEpsilon\": 2", "\"maxEpsilon\": 1, \"mechanism\": \"discreteGaussian\", \"delta\": 1e-6"));
+        registry.submit(g);
+        registry.approve("count-gauss", 1, "regulator-1");
+        StatisticsResult res = run("count-gauss", Map.of("icd", "E11", "from", 202301, "to", 202406), 1.0);
+        assertEquals("discreteGaussian", res.mechanism());
+        assertEquals(1e-6, res.delta());
+        assertEquals(1_000_000, budget.spentMicros("insurer-1"));
+        double sigma = 3 * Math.sqrt(2 * Math.log(1.25 / 1e-6)) / 1.0;
+        int differs = 0;
+        for (Map.Entry<SortedMap<String, String>, List<AnalyticsRow>> e : oracleCount().entrySet()) {
+            if (Synthetic.distinctPatients(e.getValue()) >= 10) {
+                double v = res.group(e.getKey()).orElseThrow().value("count");
+                assertEquals(e.getValue().size(), v, 8 * sigma, e.getKey().toString());
+                differs += v != e.getValue().size() ? 1 : 0;
+            }
+        }
+        assertTrue(differs > 0, "noise was added");
+        QueryRefusedException tooBig = assertThrows(QueryRefusedException.class, () -> QueryTemplate.parse(
+                COUNT_T.replace("\"maxEpsilon\": 2", "\"maxEpsilon\": 2, \"mechanism\": \"discreteGaussian\", \"delta\": 1e-6")));
+        assertEquals(Reason.TEMPLATE_INVALID, tooBig.reason());
     }
 
     @Test
