@@ -132,6 +132,11 @@ class KeyAuthorityTest {
     assertEquals(Reason.UNWRAP_FAILED, assertThrows(KeyReleaseException.class, () -> r2.verifyAuthoritySignature(worker.publicKeys())).reason());
 
     UserKey key = KeyAuthority.unwrap(worker, KeyRelease.parse(release.toBytes()));
+    KeyRequesterService requester = new KeyRequesterService();
+    assertTrue(KeyRequesterService.releasedKey(worker, "q-1").isEmpty());
+    requester.call(new WireWriter().bytes(release.toBytes()).toByteArray(), worker);
+    assertEquals(PURPOSE, KeyRequesterService.releasedKey(worker, "q-1").orElseThrow().attributes());
+    assertArrayEquals(a.hash(), KeyRequesterService.releasedRecord(worker, "q-1").orElseThrow().approvalHash());
     assertEquals(PURPOSE, key.attributes());
     PublicParameters pp = ka.publicParameters();
     AbeScheme abe = new AbeScheme(new SecureRandom());
