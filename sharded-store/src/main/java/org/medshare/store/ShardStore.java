@@ -211,7 +211,9 @@ public final class ShardStore implements Closeable {
 
     /** Consecutive failures after which a node is marked down (default 3). */
     public Builder failureThreshold(int failures) {
-      new NodeHealth(failures);
+      if (failures < 1) {
+        throw new IllegalArgumentException("failure threshold must be at least 1");
+      }
       this.failureThreshold = failures;
       return this;
     }
@@ -236,6 +238,9 @@ public final class ShardStore implements Closeable {
       }
       if (catalog == null) {
         throw new IllegalArgumentException("a manifest catalog is required");
+      }
+      if ((long) k * shardSize > (1L << 30)) {
+        throw new IllegalArgumentException("a stripe (k x shard size) must not exceed 1 GiB");
       }
       return new ShardStore(this, catalog);
     }

@@ -413,6 +413,10 @@ class ShardStoreTest {
         new StorageNode("a", "d", new LocalDirectoryBackend(tmp.resolve("b"))))).catalog(new DirectoryCatalog(tmp.resolve("c"))).build());
     assertThrows(IllegalArgumentException.class, () -> ShardStore.builder().coding(4, 4));
     assertThrows(IllegalArgumentException.class, () -> ShardStore.builder().shardSize(0));
+    assertThrows(IllegalArgumentException.class, () -> ShardStore.builder().failureThreshold(0));
+    assertThrows(IllegalArgumentException.class, () -> ShardStore.builder().nodes(List.of(
+        new StorageNode("a", "d", new LocalDirectoryBackend(tmp.resolve("a")))))
+        .catalog(new DirectoryCatalog(tmp.resolve("c"))).coding(200, 255).shardSize(64 << 20).build());
     assertThrows(IllegalArgumentException.class, () -> new StorageNode("bad id", "d", new LocalDirectoryBackend(tmp)));
     open(6, QuotaPolicy.unlimited());
     assertThrows(IllegalArgumentException.class, () -> store.put("", new ByteArrayInputStream(new byte[1])));
