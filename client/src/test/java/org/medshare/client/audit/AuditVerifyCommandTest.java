@@ -1,0 +1,84 @@
+package org.medshare.client.audit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.medshare.client.CliFailure;
+import org.medshare.ledger.AuditLog;
+import org.medshare.ledger.AuditLogConfig;
+import org.medshare.ledger.LedgerSuite;
+import org.medshare.ledger.checkpoint.CheckpointSigner;
+import org.medshare.ledger.event.Event;
+import org.medshare.ledger.event.SaltedHash;
+import org.medshare.ledger.storage.SegmentScanner;
+import org.medshare.ledger.verify.TrustedKeys;
+import picocli.CommandLine;
+
+class AuditVerifyCommandTest {
+  @TempDir Path tmp;
+
+  /** Runs the command with the exit-status mapping of org.medshare.client.Medshare. */
+  private int run(ByteArrayOutputStream out, ByteArrayOutputStream err, String... args) {
+    CommandLine cl = new CommandLine(new AuditVerifyCommand());
+    PrintWriter e = new PrintWriter(err, true, StandardCharsets.UTF_8);
+    cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+    cl.setErr(e);
+    cl.setParameterExceptionHandler((ex, a) -> { e.println(ex.getMessage()); return 2; });
+    cl.setExecutionExceptionHandler((ex, c, p) -> {
+      e.println(ex.getMessage());
+      return ex instanceof CliFailure f ? f.exitCode() : 1;
+    });
+    return cl.execute(args);
+  }
+
+  @Test
+  void passesUntouchedFailsNamingTheEntryAfterAByteFlipAndRefusesBadUsage() throws Exception {
+    Path ledger = tmp.resolve("ledger");
+    CheckpointSigner signer = LedgerSuite.NIST.generateSigner("node-1.test");
+    try (AuditLog log = AuditLog.open(ledger, AuditLogConfig.builder(LedgerSuite.NIST, "medshare.test/ledger", signer).build())) {
+      for (int i = 0; i < 20; i++) {
+        log.append(Event.upload(1000L + i, "hospital-a", "rec-" + i, SaltedHash.sha256(new byte[] {(byte) i}),
+            SaltedHash.sha256(new byte[] {1, (byte) i})));
+      }
+    }
+    Path keys = tmp.resolve("members.keys");
+    TrustedKeys.write(keys, List.of(signer.verifier()));
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    assertEquals(0, run(out, err, "--ledger", ledger.toString(), "--keys", keys.toString(), "--prove", "3", "19"),
+        err.toString());
+    assertTrue(out.toString().startsWith("OK: 20 entries"), out.toString());
+
+    Path seg = SegmentScanner.segmentFiles(ledger).get(0);
+    byte[] b = Files.readAllBytes(seg);
+    byte[] orig = b.clone();
+    b[b.length - 40] ^= 0x10;
+    Files.write(seg, b);
+    err.reset();
+    assertEquals(1, run(out, err, "--ledger", ledger.toString(), "--keys", keys.toString()));
+    assertTrue(err.toString().contains("entry 19 (segment 00000000000000000000.seg)"), err.toString());
+    Files.write(seg, orig);
+
+    Path otherKeys = tmp.resolve("other.keys");
+    TrustedKeys.write(otherKeys, List.of(LedgerSuite.NIST.generateSigner("node-9.test").verifier()));
+    assertEquals(1, run(out, err, "--ledger", ledger.toString(), "--keys", otherKeys.toString()));
+    assertEquals(1, run(out, err, "--ledger", ledger.toString(), "--keys", keys.toString(), otherKeys.toString()),
+        "default quorum is a majority: 2 of 2");
+    assertEquals(0, run(out, err, "--ledger", ledger.toString(), "--keys", keys.toString(), otherKeys.toString(),
+        "--quorum", "1"));
+
+    assertEquals(2, run(out, err, "--ledger", ledger.toString()));
+    assertEquals(2, run(out, err, "--ledger", tmp.resolve("nope").toString(), "--keys", keys.toString()));
+    Files.writeString(tmp.resolve("garbage.keys"), "not a key\n");
+    assertEquals(2, run(out, err, "--ledger", ledger.toString(), "--keys", tmp.resolve("garbage.keys").toString()));
+    assertEquals(2, run(out, err, "--ledger", ledger.toString(), "--keys", keys.toString(), "--quorum", "3"));
+  }
+}
