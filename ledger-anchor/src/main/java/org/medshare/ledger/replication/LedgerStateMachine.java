@@ -101,6 +101,7 @@ final class LedgerStateMachine extends BaseStateMachine {
     }
 
     private long applyBatch(List<byte[]> entries) throws IOException {
+        log.check(entries);
         long first = position;
         long have = log.size();
         if (first > have) {

@@ -15,6 +15,16 @@ public interface MemberLog {
     long size();
 
     /**
+     * Refuses entries this log would never accept, without changing anything. The
+     * state machine calls it before every batch, also for batches a durable log
+     * already holds, so that a refused batch is refused again on replay.
+     *
+     * @throws IllegalArgumentException naming the first unacceptable entry
+     */
+    default void check(List<byte[]> entries) {
+    }
+
+    /**
      * Appends entries durably (for a durable implementation) in order.
      *
      * @throws IOException if they could not be stored; the log is then unchanged or holds a prefix of them

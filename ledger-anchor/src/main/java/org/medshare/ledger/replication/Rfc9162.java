@@ -3,15 +3,14 @@ package org.medshare.ledger.replication;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * RFC 9162 Merkle tree hashing with SHA-256 (&sect;2.1.1), consistency proof
- * generation (&sect;2.1.4.1) and verification (&sect;2.1.4.2), over a list of
- * leaf hashes held in memory. Self-contained so that the replication layer can
- * be built and tested on its own; the log module's own Merkle package
- * (org.medshare.ledger.merkle) is the storage-backed implementation.
+ * RFC 9162 Merkle tree hashing with SHA-256 (&sect;2.1.1) and consistency proof
+ * generation (&sect;2.1.4.1) over a list of leaf hashes held in memory, for
+ * {@link InMemoryMemberLog}; written straight from the RFC. Verification is
+ * {@link org.medshare.ledger.merkle.MerkleProofs} (see {@link TreeVerifier}), so the
+ * tests cross-check this generator against that verifier.
  */
 final class Rfc9162 {
     static final int HASH_SIZE = 32;
@@ -79,63 +78,6 @@ final class Rfc9162 {
             subproof(leaves, m - k, begin + k, end, false, out);
             out.add(root(leaves, begin, begin + k));
         }
-    }
-
-    /**
-     * Verifies a consistency proof per RFC 9162 &sect;2.1.4.2.
-     *
-     * @return whether the proof shows that the tree (size2, root2) extends (size1, root1)
-     */
-    static boolean verifyConsistency(long size1, long size2, byte[] root1, byte[] root2, List<byte[]> proof) {
-        if (size1 < 0 || size2 < size1 || root1 == null || root2 == null || proof == null) {
-            return false;
-        }
-        for (byte[] p : proof) {
-            if (p == null || p.length != HASH_SIZE) {
-                return false;
-            }
-        }
-        if (size1 == size2) {
-            return proof.isEmpty() && Arrays.equals(root1, root2);
-        }
-        if (size1 == 0) {
-            return proof.isEmpty();
-        }
-        List<byte[]> path = new ArrayList<>(proof);
-        if (Long.bitCount(size1) == 1) {
-            path.add(0, root1);
-        }
-        if (path.isEmpty()) {
-            return false;
-        }
-        long fn = size1 - 1;
-        long sn = size2 - 1;
-        while ((fn & 1) == 1) {
-            fn >>= 1;
-            sn >>= 1;
-        }
-        byte[] fr = path.get(0);
-        byte[] sr = path.get(0);
-        for (byte[] c : path.subList(1, path.size())) {
-            if (sn == 0) {
-                return false;
-            }
-            if ((fn & 1) == 1 || fn == sn) {
-                fr = nodeHash(c, fr);
-                sr = nodeHash(c, sr);
-                if ((fn & 1) == 0) {
-                    while ((fn & 1) == 0 && fn != 0) {
-                        fn >>= 1;
-                        sn >>= 1;
-                    }
-                }
-            } else {
-                sr = nodeHash(sr, c);
-            }
-            fn >>= 1;
-            sn >>= 1;
-        }
-        return sn == 0 && Arrays.equals(fr, root1) && Arrays.equals(sr, root2);
     }
 
     private static int largestPowerOfTwoBelow(int n) {

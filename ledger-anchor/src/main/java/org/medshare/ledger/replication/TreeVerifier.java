@@ -1,6 +1,9 @@
 package org.medshare.ledger.replication;
 
 import java.util.List;
+import org.medshare.ledger.merkle.InvalidProofException;
+import org.medshare.ledger.merkle.MerkleProofs;
+import org.medshare.ledger.merkle.TreeHasher;
 
 /**
  * The hash-suite-specific checks a witness needs: the empty tree's root and
@@ -21,15 +24,25 @@ public interface TreeVerifier {
 
     /** RFC 9162 over SHA-256 (the {@code nist} suite). */
     static TreeVerifier sha256() {
+        return of(TreeHasher.sha256());
+    }
+
+    /** RFC 9162 checks over {@code hasher}, by {@link MerkleProofs#verifyConsistency}. */
+    static TreeVerifier of(TreeHasher hasher) {
         return new TreeVerifier() {
             @Override
             public byte[] emptyRoot() {
-                return Rfc9162.emptyRoot();
+                return hasher.emptyRoot();
             }
 
             @Override
             public boolean consistent(long size1, long size2, byte[] root1, byte[] root2, List<byte[]> proof) {
-                return Rfc9162.verifyConsistency(size1, size2, root1, root2, proof);
+                try {
+                    MerkleProofs.verifyConsistency(hasher, size1, size2, root1, root2, proof);
+                    return true;
+                } catch (InvalidProofException | RuntimeException e) {
+                    return false;
+                }
             }
         };
     }

@@ -23,6 +23,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.medshare.ledger.AuditLog;
+import org.medshare.ledger.AuditLogConfig;
+import org.medshare.ledger.LedgerSuite;
 import org.medshare.ledger.contract.ContractCall;
 import org.medshare.ledger.contract.ContractCallException;
 import org.medshare.ledger.contract.EvmAddress;
@@ -30,6 +33,9 @@ import org.medshare.ledger.contract.HospitalRecords;
 import org.medshare.ledger.contract.IncentiveContract;
 import org.medshare.ledger.contract.QueryId;
 import org.medshare.ledger.contract.RevertReason;
+import org.medshare.ledger.event.Event;
+import org.medshare.ledger.event.EventCodec;
+import org.medshare.ledger.event.SaltedHash;
 
 /**
  * Three members on 127.0.0.1 in one JVM (separate Ratis servers, gRPC on free
@@ -251,6 +257,76 @@ class ReplicationClusterTest {
         assertAllHold(150);
         assertEquals(150, survivingLog.size());
         assertSameContractState(contractRoot);
+    }
+
+    @Test
+    void durableAuditLogMembersWithSm3CatchUpWithoutDuplicates() throws Exception {
+        configure();
+        Map<String, AuditLog> ledgers = new LinkedHashMap<>();
+        Map<String, AuditLogConfig> ledgerConfigs = new LinkedHashMap<>();
+        try {
+            for (String id : IDS) {
+                ledgerConfigs.put(id, AuditLogConfig.builder(LedgerSuite.GM, ORIGIN,
+                        LedgerSuite.GM.generateSigner(id + ".test/ledger")).build());
+                ledgers.put(id, AuditLog.open(dir.resolve(id + "-ledger"), ledgerConfigs.get(id)));
+                running.put(id, LedgerMember.start(configs.get(id), new AuditLogMemberLog(ledgers.get(id))));
+            }
+            LedgerMember entry = running.get("m1");
+            assertEquals(0, entry.append(events(0, 40)));
+            assertEquals(40, entry.append(events(40, 70)));
+            assertAllHold(70);
+
+            // a batch with one entry that is not a canonical event is refused whole, on every member
+            List<byte[]> bad = new ArrayList<>(events(70, 75));
+            bad.set(2, new byte[] {9, 9, 9});
+            IOException refused = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> entry.append(bad));
+            assertTrue(refused.getMessage().contains("not a canonical event"), refused.getMessage());
+            assertEquals(70, entry.append(events(70, 75)));
+            assertAllHold(75);
+
+            LedgerMember leader = leader();
+            Proposal proposal = leader.proposeCheckpoint();
+            for (LedgerMember m : running.values()) {
+                assertEquals(proposal.head(), m.awaitFinal(75, WAIT).orElseThrow().head(), m.memberId());
+            }
+
+            // a follower crashes; its durable ledger survives; it restarts and replays the Raft log
+            String follower = IDS.stream().filter(id -> !running.get(id).isLeader()).findFirst().orElseThrow();
+            running.remove(follower).close();
+            ledgers.remove(follower).close();
+            LedgerMember survivor = running.values().iterator().next();
+            survivor.append(events(75, 90));
+            ledgers.put(follower, AuditLog.open(dir.resolve(follower + "-ledger"), ledgerConfigs.get(follower)));
+            assertTrue(ledgers.get(follower).size() >= 75, "durable entries survived the crash");
+            running.put(follower, LedgerMember.start(configs.get(follower), new AuditLogMemberLog(ledgers.get(follower))));
+            survivor.append(events(90, 100));
+            assertAllHold(100);
+            for (String id : IDS) {
+                assertEquals(100, ledgers.get(id).size(), id + " holds no duplicate");
+                assertArrayEquals(events(57, 58).get(0), ledgers.get(id).readEncoded(57));
+            }
+            Proposal next = leader().proposeCheckpoint();
+            assertEquals(75, next.fromSize());
+            for (LedgerMember m : running.values()) {
+                assertEquals(next.head(), m.awaitFinal(100, WAIT).orElseThrow().head(), m.memberId());
+            }
+        } finally {
+            stopAll();
+            running.clear();
+            for (AuditLog l : ledgers.values()) {
+                l.close();
+            }
+        }
+    }
+
+    static List<byte[]> events(int from, int to) {
+        List<byte[]> out = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            out.add(EventCodec.encode(Event.upload(1_764_000_000_000L + i, "hospital-" + (i % 3), "rec-" + i,
+                    SaltedHash.sha256(("content-" + i).getBytes(StandardCharsets.UTF_8)),
+                    SaltedHash.sha256(("policy-" + i).getBytes(StandardCharsets.UTF_8)))));
+        }
+        return out;
     }
 
     /** The calldata of deposit(INSURER, 1000), taken from a local contract's own receipt. */
