@@ -109,6 +109,9 @@ public final class EnclaveServer {
     } catch (GeneralSecurityException | RuntimeException e) {
       sendError(out, "LAUNCH_REFUSED", e.getMessage());
       return 3;
+    } catch (java.util.ServiceConfigurationError e) {
+      sendError(out, "LAUNCH_REFUSED", "an enclave service registration is broken: " + e.getMessage());
+      return 3;
     }
     new Frame(MessageType.READY, runtime.identity().toBytes()).writeTo(out);
     return loop(runtime, in, out);
