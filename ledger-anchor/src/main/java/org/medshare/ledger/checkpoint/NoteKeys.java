@@ -119,6 +119,14 @@ public final class NoteKeys {
         throw new GeneralSecurityException("unsupported note key algorithm " + alg);
     }
 
+    /** The JCA public key behind a verifier made by this class (for certificates). */
+    public static PublicKey publicKeyOf(NoteVerifier v) {
+        if (!(v instanceof JcaVerifier j)) {
+            throw new IllegalArgumentException("not a NoteKeys verifier");
+        }
+        return j.key;
+    }
+
     /** Parses a verifier key line written by {@link NoteVerifier#encode()}; checks the key id. */
     public static NoteVerifier parseVerifier(String vkey) throws GeneralSecurityException {
         String[] parts = vkey.strip().split("\\+", 3);
