@@ -2,7 +2,9 @@ package org.medshare.store;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -108,6 +110,28 @@ public final class HdfsBackend implements ShardBackend {
       }
     }
     return out;
+  }
+
+  @Override
+  public int removeStaleTemporaries() throws IOException {
+    int removed = 0;
+    if (!fs.exists(root)) {
+      return 0;
+    }
+    RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
+    List<Path> stale = new ArrayList<>();
+    while (it.hasNext()) {
+      Path p = it.next().getPath();
+      if (p.getName().endsWith(TEMP_SUFFIX)) {
+        stale.add(p);
+      }
+    }
+    for (Path p : stale) {
+      if (fs.delete(p, false)) {
+        removed++;
+      }
+    }
+    return removed;
   }
 
   @Override

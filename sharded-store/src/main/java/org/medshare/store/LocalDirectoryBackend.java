@@ -131,7 +131,7 @@ public final class LocalDirectoryBackend implements ShardBackend {
     return out;
   }
 
-  /** Deletes temporary files left by puts interrupted by a crash; returns how many. */
+  @Override
   public int removeStaleTemporaries() throws IOException {
     int removed = 0;
     if (!Files.isDirectory(root)) {

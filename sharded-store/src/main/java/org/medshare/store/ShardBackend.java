@@ -37,6 +37,14 @@ public interface ShardBackend extends Closeable {
   /** Every CID stored on this node. */
   Set<Cid> list() throws IOException;
 
+  /**
+   * Deletes partial files left by puts that a crash interrupted, returning how many; backends whose
+   * puts leave nothing behind (S3) return 0. Precondition: no put is in progress on this backend.
+   */
+  default int removeStaleTemporaries() throws IOException {
+    return 0;
+  }
+
   @Override
   default void close() throws IOException {}
 }

@@ -654,10 +654,24 @@ public final class ShardStore implements Closeable {
         }
       }
     }
-    for (int i : order) {
-      if (good == mk) {
-        break;
+    // First wave: the k preferred shards (data shards on healthy nodes first) fetched in parallel;
+    // then one at a time from the rest until k good shards are in hand.
+    int wave = Math.min(mk, order.size());
+    List<Future<byte[]>> fetches = new ArrayList<>(wave);
+    for (int w = 0; w < wave; w++) {
+      Manifest.ShardRef ref = refs.get(order.get(w));
+      fetches.add(pool.submit(() -> fetchVerified(m.recordCid(), ref, shardLen)));
+    }
+    for (int w = 0; w < wave; w++) {
+      byte[] b = await(fetches.get(w));
+      if (b != null) {
+        shards[order.get(w)] = b;
+        present[order.get(w)] = true;
+        good++;
       }
+    }
+    for (int w = wave; w < order.size() && good < mk; w++) {
+      int i = order.get(w);
       byte[] b = fetchVerified(m.recordCid(), refs.get(i), shardLen);
       if (b != null) {
         shards[i] = b;
@@ -808,7 +822,8 @@ public final class ShardStore implements Closeable {
   /**
    * Purges tombstoned records older than the grace period and deletes every shard that no
    * committed record references and no put in progress is writing (orphans of failed or
-   * interrupted puts, stale copies left by repair). Skips nodes that are down or fail.
+   * interrupted puts, stale copies left by repair), and, when no put is in progress, the partial
+   * temporary files a crash left on the nodes. Skips nodes that are down or fail.
    */
   public GcReport collectGarbage() throws IOException {
     int purged = 0;
@@ -850,7 +865,26 @@ public final class ShardStore implements Closeable {
         }
       }
     }
-    return new GcReport(purged, deleted);
+    int temporaries = 0;
+    synchronized (lock) {
+      boolean putInProgress = false;
+      for (Map<Cid, Integer> m : pending.values()) {
+        putInProgress |= !m.isEmpty();
+      }
+      // Holding the lock keeps new shard writes from starting, so no live temporary is removed.
+      if (!putInProgress) {
+        for (StorageNode node : nodes.values()) {
+          if (health.isUp(node.id())) {
+            try {
+              temporaries += node.backend().removeStaleTemporaries();
+            } catch (IOException | RuntimeException e) {
+              health.recordFailure(node.id());
+            }
+          }
+        }
+      }
+    }
+    return new GcReport(purged, deleted, temporaries);
   }
 
   /** Stored bytes charged to the owner: committed records plus puts in progress. */

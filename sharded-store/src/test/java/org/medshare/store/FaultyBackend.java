@@ -58,6 +58,12 @@ final class FaultyBackend implements ShardBackend {
   }
 
   @Override
+  public int removeStaleTemporaries() throws IOException {
+    check();
+    return inner.removeStaleTemporaries();
+  }
+
+  @Override
   public Set<Cid> list() throws IOException {
     check();
     return inner.list();

@@ -60,6 +60,21 @@ class HdfsBackendTest extends ShardBackendContractTest {
   }
 
   @Test
+  void removesTemporariesOfInterruptedPuts() throws IOException {
+    HdfsBackend b = new HdfsBackend(fs, new Path("/crashed"), false);
+    byte[] data = {4, 5, 6};
+    Cid cid = Cid.of(data);
+    b.put(cid, data, 0, 3);
+    try (var out = fs.create(new Path("/crashed/ab/" + cid + ".77.tmp"))) {
+      out.write(1);
+    }
+    assertEquals(java.util.Set.of(cid), b.list());
+    assertEquals(1, b.removeStaleTemporaries());
+    assertEquals(0, b.removeStaleTemporaries());
+    assertTrue(b.exists(cid));
+  }
+
+  @Test
   void storeOverHdfsNodesSurvivesLosingTwoNodeDirectories() throws IOException {
     List<StorageNode> nodes = new ArrayList<>();
     for (int i = 0; i < 6; i++) {

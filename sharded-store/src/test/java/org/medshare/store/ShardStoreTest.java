@@ -352,10 +352,10 @@ class ShardStoreTest {
     assertTrue(store.delete("hospital-b", a.recordCid()));
     assertThrows(NoSuchRecordException.class, () -> store.get(a.recordCid()));
     assertTrue(store.records().isEmpty());
-    assertEquals(new GcReport(0, 0), store.collectGarbage(), "within grace nothing is purged");
+    assertEquals(new GcReport(0, 0, 0), store.collectGarbage(), "within grace nothing is purged");
     assertEquals(12, shardFiles());
     clock.advance(Duration.ofMinutes(61));
-    assertEquals(new GcReport(1, 12), store.collectGarbage());
+    assertEquals(new GcReport(1, 12, 0), store.collectGarbage());
     assertEquals(0, shardFiles());
     assertEquals(0, Files.list(tmp.resolve("catalog")).count());
     assertThrows(NoSuchRecordException.class, () -> store.get(a.recordCid()));
@@ -382,8 +382,11 @@ class ShardStoreTest {
     faulty.get(0).put(Cid.of(orphan), orphan, 0, 3);
     faulty.get(4).put(Cid.of(orphan), orphan, 0, 3);
     Files.writeString(dirs.get(1).resolve("not-a-shard.txt"), "keep me");
-    assertEquals(new GcReport(0, 2), store.collectGarbage());
+    Path sub = Files.createDirectories(dirs.get(2).resolve("zz"));
+    Files.write(sub.resolve(Cid.of(orphan) + ".5eed.tmp"), new byte[] {1});
+    assertEquals(new GcReport(0, 2, 1), store.collectGarbage());
     assertTrue(Files.exists(dirs.get(1).resolve("not-a-shard.txt")));
+    assertTrue(Files.notExists(sub.resolve(Cid.of(orphan) + ".5eed.tmp")), "crash temporary removed");
     assertArrayEquals(data, readAll(store, m.recordCid()));
     assertAllShardsPresentAndValid(m);
   }
