@@ -52,8 +52,19 @@ import org.medshare.enclave.attest.AttestationException.Reason;
 public final class QuoteVerifier {
   static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
 
+  private static final int CHAIN_CACHE_SIZE = 256;
+
   private final X509Certificate root;
   private final EnclaveConstraint constraint;
+  /** Chains already validated against {@link #root}: chain hash → validity window of the path. */
+  private final java.util.Map<String, Instant[]> validatedChains =
+      java.util.Collections.synchronizedMap(
+          new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(java.util.Map.Entry<String, Instant[]> e) {
+              return size() > CHAIN_CACHE_SIZE;
+            }
+          });
   private final NonceRegistry nonces;
   private final Clock clock;
 
@@ -160,6 +171,11 @@ public final class QuoteVerifier {
     return new VerifiedEnclave(quote.mode(), id, quote.tcbLevel(), enclavePublicKey, quote.hash());
   }
 
+  /**
+   * RFC 5280 path validation of the quote's chain to the pinned root at the verifier's clock. A
+   * chain that validated before is not re-validated while the clock is inside the intersection of
+   * its certificates' validity periods (the only input that changes between verifications).
+   */
   private X509Certificate validateChain(Quote quote) throws AttestationException {
     try {
       List<X509Certificate> chain = quote.certificateChain();
@@ -169,16 +185,33 @@ public final class QuoteVerifier {
       if (path.isEmpty()) {
         throw new AttestationException(Reason.CERTIFICATE_CHAIN, "chain holds no attestation key");
       }
-      CertificateFactory cf = CertificateFactory.getInstance("X.509");
-      CertPath cp = cf.generateCertPath(path);
-      PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(root, null)));
-      params.setRevocationEnabled(false);
-      params.setDate(Date.from(clock.instant()));
-      CertPathValidator.getInstance("PKIX").validate(cp, params);
       X509Certificate leaf = path.get(0);
       if (leaf.getBasicConstraints() != -1) {
         throw new AttestationException(Reason.CERTIFICATE_CHAIN, "attestation key certificate is a CA");
       }
+      Instant now = clock.instant();
+      java.security.MessageDigest md = org.medshare.enclave.Sha256.newDigest();
+      for (X509Certificate c : path) {
+        md.update(c.getEncoded());
+      }
+      String key = Hex.of(md.digest());
+      Instant[] window = validatedChains.get(key);
+      if (window != null && !now.isBefore(window[0]) && !now.isAfter(window[1])) {
+        return leaf;
+      }
+      CertificateFactory cf = CertificateFactory.getInstance("X.509");
+      CertPath cp = cf.generateCertPath(path);
+      PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(root, null)));
+      params.setRevocationEnabled(false);
+      params.setDate(Date.from(now));
+      CertPathValidator.getInstance("PKIX").validate(cp, params);
+      Instant notBefore = root.getNotBefore().toInstant();
+      Instant notAfter = root.getNotAfter().toInstant();
+      for (X509Certificate c : path) {
+        notBefore = max(notBefore, c.getNotBefore().toInstant());
+        notAfter = min(notAfter, c.getNotAfter().toInstant());
+      }
+      validatedChains.put(key, new Instant[] {notBefore, notAfter});
       return leaf;
     } catch (AttestationException e) {
       throw e;
@@ -186,6 +219,14 @@ public final class QuoteVerifier {
       throw new AttestationException(
           Reason.CERTIFICATE_CHAIN, "certificate chain does not validate to the pinned SimRoot: " + e.getMessage());
     }
+  }
+
+  private static Instant max(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
+  }
+
+  private static Instant min(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
   }
 
   private static void checkSignature(Quote quote, X509Certificate leaf) throws AttestationException {

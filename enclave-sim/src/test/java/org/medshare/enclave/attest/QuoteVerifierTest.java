@@ -105,6 +105,18 @@ class QuoteVerifierTest {
   }
 
   @Test
+  void aCachedChainIsRefusedOnceItsCertificatesExpire() throws Exception {
+    QuoteVerifier v = verifier(baseConstraint().build());
+    byte[] n1 = v.newNonce();
+    v.verify(quoteFor(qe, GOOD, n1), n1, keys.toBytes());
+    byte[] n2 = v.newNonce();
+    v.verify(quoteFor(qe, GOOD, n2), n2, keys.toBytes());
+    clock.advance(QuotingEnclave.ATTESTATION_KEY_VALIDITY.plusDays(1));
+    byte[] n3 = v.newNonce();
+    assertEquals(Reason.CERTIFICATE_CHAIN, refusal(v, quoteFor(qe, GOOD, n3), n3));
+  }
+
+  @Test
   void refusesATamperedQuoteBody() throws Exception {
     QuoteVerifier v = verifier(baseConstraint().minSvn(0).build());
     byte[] nonce = v.newNonce();
