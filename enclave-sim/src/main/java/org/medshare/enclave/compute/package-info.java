@@ -1,0 +1,21 @@
+/**
+ * The bridge that runs the insurer statistics engine inside the attested worker enclave (DESIGN §3,
+ * Query flow; issue 7). SIMULATED like the rest of enclave-sim.
+ *
+ * <p>Flow: the approval workflow builds an {@link org.medshare.enclave.compute.ApprovedQuery}
+ * (approved template, request, admitted hospitals, revoked records, remaining ε) and signs its
+ * {@link org.medshare.enclave.compute.ApprovedQuery#queryHash()} in a {@link
+ * org.medshare.enclave.keyrelease.QueryApproval}; {@code KeyAuthorityClient.releaseTo(worker,
+ * approval)} installs the query's ABE key in the worker; {@link
+ * org.medshare.enclave.compute.StatisticsClient#run} relays the approved query, the approval and the
+ * encrypted records to the {@link org.medshare.enclave.compute.StatisticsService} in the worker,
+ * which re-checks everything (the host is untrusted), opens the data keys, runs the engine and
+ * returns a {@link org.medshare.enclave.compute.ComputeResult} signed with its attested key; the
+ * caller verifies it against the worker's verified quote.
+ *
+ * <p>{@code StatisticsService} runs in the enclave; {@code StatisticsClient}, {@code
+ * InputRecord}, {@code ApprovedQuery}, {@code ComputeRequest} and {@code ComputeResult} are plain
+ * values and host-side code (they are in the measured package too, which is harmless: measuring
+ * more code only makes MRENCLAVE stricter).
+ */
+package org.medshare.enclave.compute;
