@@ -48,6 +48,11 @@ public final class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response refused(RequestRefusedException e, UriInfo uri) {
+        return e.toProblem(path(uri)).toResponse();
+    }
+
+    @ServerExceptionMapper
     public Response malformedJson(JsonProcessingException e, UriInfo uri) {
         String where = e.getLocation() == null ? ""
                 : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();

@@ -1,0 +1,70 @@
+package org.medshare.service.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.nio.file.Path;
+
+/** The service's own configuration, under {@code medshare.*}. */
+@ConfigMapping(prefix = "medshare")
+public interface MedshareConfig {
+
+    /** Where the embedded default keeps its database, shards, ledger, keys and logs. */
+    @WithName("data-dir")
+    Path dataDir();
+
+    Store store();
+
+    Ledger ledger();
+
+    Records records();
+
+    /** Erasure-coded shard store over local node directories (the embedded default). */
+    interface Store {
+        /** Number of storage node directories; at least {@link #n()}. */
+        @WithDefault("6")
+        int nodes();
+
+        /** Data shards per stripe. */
+        @WithDefault("4")
+        int k();
+
+        /** Total shards per stripe (data + parity). */
+        @WithDefault("6")
+        int n();
+    }
+
+    /** The embedded audit ledger (one member). */
+    interface Ledger {
+        /** {@code nist} (SHA-256, Ed25519) or {@code gm} (SM3, SM2). */
+        @WithDefault("nist")
+        String suite();
+
+        /** The checkpoint origin line. */
+        @WithDefault("medshare.example/ledger")
+        String origin();
+
+        /** A checkpoint is signed after at most this many milliseconds with unsigned events. */
+        @WithName("checkpoint-interval-ms")
+        @WithDefault("200")
+        long checkpointIntervalMs();
+    }
+
+    /** Limits and rules for uploaded records. */
+    interface Records {
+        /** Largest accepted record envelope, in bytes. */
+        @WithName("max-envelope-bytes")
+        @WithDefault("16777216")
+        long maxEnvelopeBytes();
+
+        /** Largest accepted encrypted analytics rows, in bytes. */
+        @WithName("max-rows-bytes")
+        @WithDefault("16777216")
+        long maxRowsBytes();
+
+        /** The current attribute epoch (DESIGN §5, revocation); epoch-carrying attributes in new policies must use it. */
+        @WithName("current-epoch")
+        @WithDefault("2026Q4")
+        String currentEpoch();
+    }
+}

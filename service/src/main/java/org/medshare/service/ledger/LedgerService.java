@@ -1,0 +1,126 @@
+package org.medshare.service.ledger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.medshare.ledger.AuditLog;
+import org.medshare.ledger.Receipt;
+import org.medshare.ledger.checkpoint.SignedCheckpoint;
+import org.medshare.ledger.event.Event;
+import org.medshare.ledger.merkle.ConsistencyProof;
+import org.medshare.ledger.merkle.InclusionProof;
+
+/**
+ * The service's one way onto the audit ledger: appends events and answers with receipts that a
+ * regulator can verify offline (inclusion proof against a signed checkpoint).
+ */
+@ApplicationScoped
+public class LedgerService {
+
+    /** How long an append waits for the checkpoint that covers it (checkpoints are signed per batch). */
+    static final Duration CHECKPOINT_WAIT = Duration.ofSeconds(10);
+
+    /**
+     * Proof that an event is on the ledger.
+     *
+     * @param index          the event's position in the log
+     * @param leafHash       base64 RFC 9162 leaf hash of the event's canonical encoding
+     * @param treeSize       size of the tree the proof and checkpoint are for
+     * @param inclusionProof base64 hashes of the RFC 9162 §2.1.3 inclusion proof
+     * @param checkpoint     the signed checkpoint (C2SP signed note) for {@code treeSize}
+     */
+    public record LedgerReceipt(long index, String leafHash, long treeSize, List<String> inclusionProof,
+                                String checkpoint) {
+    }
+
+    /** One ledger entry as the audit API shows it: type, time and the event's own fields. */
+    public record LedgerEntry(long index, Event event) {
+    }
+
+    private final AuditLog log;
+
+    @Inject
+    LedgerService(AuditLog log) {
+        this.log = log;
+    }
+
+    /** Appends {@code event}, waits until it is durable and covered by a signed checkpoint. */
+    public LedgerReceipt append(Event event) {
+        try {
+            Receipt receipt = log.append(event);
+            return receiptFor(receipt.index());
+        } catch (IOException e) {
+            throw new UncheckedIOException("ledger append failed", e);
+        }
+    }
+
+    /** Appends {@code events} in order as one group commit; receipts in the same order. */
+    public List<LedgerReceipt> appendAll(List<Event> events) {
+        try {
+            List<LedgerReceipt> receipts = new ArrayList<>();
+            for (Receipt r : log.appendAll(events)) {
+                receipts.add(receiptFor(r.index()));
+            }
+            return receipts;
+        } catch (IOException e) {
+            throw new UncheckedIOException("ledger append failed", e);
+        }
+    }
+
+    /** A receipt for an entry already on the ledger, against the latest checkpoint covering it. */
+    public LedgerReceipt receiptFor(long index) {
+        SignedCheckpoint checkpoint;
+        try {
+            checkpoint = log.awaitCheckpoint(index, CHECKPOINT_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a checkpoint", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("no checkpoint covered entry " + index + " in time", e);
+        }
+        long size = checkpoint.checkpoint().size();
+        InclusionProof proof = log.inclusionProof(index, size);
+        Base64.Encoder b64 = Base64.getEncoder();
+        return new LedgerReceipt(index, b64.encodeToString(proof.leafHash()), size,
+                proof.hashes().stream().map(b64::encodeToString).toList(), checkpoint.format());
+    }
+
+    /** Entries {@code [from, from + limit)} that exist. */
+    public List<LedgerEntry> entries(long from, int limit) {
+        long end = Math.min(log.size(), from + limit);
+        List<LedgerEntry> out = new ArrayList<>();
+        try {
+            for (long i = Math.max(0, from); i < end; i++) {
+                out.add(new LedgerEntry(i, log.read(i)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("ledger read failed", e);
+        }
+        return out;
+    }
+
+    public long size() {
+        return log.size();
+    }
+
+    /** The latest signed checkpoint as a signed note, or null before the first. */
+    public SignedCheckpoint latestCheckpoint() {
+        return log.latestCheckpoint();
+    }
+
+    public List<SignedCheckpoint> checkpoints() {
+        return log.checkpoints();
+    }
+
+    /** RFC 9162 §2.1.4 consistency proof between two tree sizes, base64 hashes. */
+    public List<String> consistencyProof(long size1, long size2) {
+        ConsistencyProof proof = log.consistencyProof(size1, size2);
+        return proof.hashes().stream().map(Base64.getEncoder()::encodeToString).toList();
+    }
+}

@@ -1,0 +1,71 @@
+package org.medshare.service.records.service;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.medshare.abe.Attribute;
+import org.medshare.abe.Policy;
+import org.medshare.abe.PolicySyntaxException;
+import org.medshare.service.problem.RequestRefusedException;
+
+/**
+ * Which policies a hospital may set on its own records:
+ * <ul>
+ *   <li>attribute keys are {@code org}, {@code role}, {@code dept} or {@code purpose};</li>
+ *   <li>an {@code org:} attribute names the uploading hospital itself (a hospital cannot speak for another);</li>
+ *   <li>{@code dept:} and {@code purpose:} attributes carry the current epoch (DESIGN §5, revocation:
+ *       new uploads use the current epoch), and no attribute carries any other epoch.</li>
+ * </ul>
+ */
+public final class PolicyRules {
+
+    static final Set<String> KEYS = Set.of("org", "role", "dept", "purpose");
+    static final Set<String> EPOCH_KEYS = Set.of("dept", "purpose");
+
+    private final String currentEpoch;
+
+    public PolicyRules(String currentEpoch) {
+        this.currentEpoch = currentEpoch;
+    }
+
+    /**
+     * Parses {@code expression} and checks it against the rules for {@code organisation}.
+     *
+     * @throws RequestRefusedException (400 {@code invalid-policy}) naming the position or the offending attribute
+     */
+    public Policy check(String expression, String organisation) {
+        Policy policy;
+        try {
+            policy = Policy.parse(expression);
+        } catch (PolicySyntaxException e) {
+            throw RequestRefusedException.badRequest("invalid-policy", "Invalid policy",
+                    "The policy is malformed at position " + e.position() + ".");
+        }
+        for (String text : policy.attributes()) {
+            Attribute attribute = Attribute.of(text);
+            String key = attribute.key();
+            if (!KEYS.contains(key)) {
+                throw refused("attribute '" + text + "' has key '" + key + "'; allowed keys are " + List.copyOf(
+                        new java.util.TreeSet<>(KEYS)));
+            }
+            if (key.equals("org") && !text.equals("org:" + organisation)) {
+                throw new RequestRefusedException(jakarta.ws.rs.core.Response.Status.FORBIDDEN, "policy-not-allowed",
+                        "Policy not allowed", "A hospital may only name its own organisation (org:" + organisation
+                        + ") in a policy, not '" + text + "'.");
+            }
+            Optional<String> epoch = attribute.epoch();
+            if (EPOCH_KEYS.contains(key) && epoch.isEmpty()) {
+                throw refused("attribute '" + text + "' must carry the current epoch, e.g. " + text + "@" + currentEpoch);
+            }
+            if (epoch.isPresent() && !epoch.get().equals(currentEpoch)) {
+                throw refused("attribute '" + text + "' carries epoch " + epoch.get() + "; new uploads use "
+                        + currentEpoch);
+            }
+        }
+        return policy;
+    }
+
+    private static RequestRefusedException refused(String detail) {
+        return RequestRefusedException.badRequest("invalid-policy", "Invalid policy", "The policy's " + detail + ".");
+    }
+}
