@@ -21,6 +21,10 @@ import picocli.CommandLine.Command;
         AuthorityCommand.class,
         EncryptCommand.class,
         DecryptCommand.class,
+        org.medshare.client.login.LoginCommand.class,
+        org.medshare.client.upload.UploadCommand.class,
+        org.medshare.client.query.QueryCommand.class,
+        org.medshare.client.query.AuditCommand.class,
     })
 public final class Medshare implements java.util.concurrent.Callable<Integer> {
   public static final int EXIT_OK = 0;

@@ -1,0 +1,94 @@
+package org.medshare.client.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.medshare.client.AtomicOutput;
+import org.medshare.client.CliFailure;
+import org.medshare.client.http.Json;
+import org.medshare.client.http.ServiceClient;
+import org.medshare.client.http.ServiceException;
+import org.medshare.client.login.SessionOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code medshare audit export}: every ledger event from {@code --from} on, as NDJSON (one compact JSON
+ * object per line, in index order, exactly as the service's {@code GET /api/v1/audit/events} gives them),
+ * written atomically: a failed export leaves no file. Events are paged unfiltered and filtered by
+ * {@code --type} here, so paging never skips an event. Indices are checked to be consecutive.
+ */
+@Command(name = "export", mixinStandardHelpOptions = true,
+    description = "Export the audit events as NDJSON (regulator).")
+final class AuditExportCommand implements Callable<Integer> {
+  static final int PAGE = 1000;
+
+  @Spec CommandSpec spec;
+  @Mixin SessionOptions session;
+
+  @Option(names = "--out", required = true, paramLabel = "FILE", description = "file to write")
+  Path out;
+
+  @Option(names = "--format", defaultValue = "ndjson", paramLabel = "ndjson", description = "output format (default: ${DEFAULT-VALUE})")
+  String format;
+
+  @Option(names = "--from", defaultValue = "0", paramLabel = "INDEX", description = "first event index (default: 0)")
+  long from;
+
+  @Option(names = "--type", paramLabel = "TYPE", description = "only events of this type (e.g. UPLOAD, ACCESS, COMPUTE)")
+  String type;
+
+  @Override
+  public Integer call() throws IOException {
+    if (!format.toLowerCase(Locale.ROOT).equals("ndjson")) {
+      throw CliFailure.usage("--format: only ndjson is supported (the service offers no FHIR AuditEvent export yet)");
+    }
+    if (from < 0) {
+      throw CliFailure.usage("--from must be >= 0");
+    }
+    String wanted = type == null ? null : type.toUpperCase(Locale.ROOT);
+    if (wanted != null && !wanted.matches("[A-Z_]{1,64}")) {
+      throw CliFailure.usage("--type must be an event type name such as UPLOAD");
+    }
+    ServiceClient c = session.client();
+    long written = 0;
+    long next = from;
+    try (AtomicOutput o = AtomicOutput.open(out, false)) {
+      OutputStream stream = o.stream();
+      while (true) {
+        JsonNode page = c.getJson("/api/v1/audit/events?from=" + next + "&limit=" + PAGE);
+        if (!page.isArray()) {
+          throw CliFailure.verification("the service's audit events answer is not a JSON array");
+        }
+        for (JsonNode event : page) {
+          long index = event.path("index").asLong(-1);
+          if (index != next) {
+            throw CliFailure.verification("the service skipped or repeated audit events: expected index " + next
+                + ", got " + index);
+          }
+          next++;
+          if (wanted == null || wanted.equals(Json.text(event, "type"))) {
+            stream.write((Json.compact(event) + "\n").getBytes(StandardCharsets.UTF_8));
+            written++;
+          }
+        }
+        if (page.size() < PAGE) {
+          break;
+        }
+      }
+      o.commit(true);
+    } catch (ServiceException e) {
+      throw SessionOptions.refused(e);
+    }
+    spec.commandLine().getOut().println("exported " + written + " event(s), indices " + from + ".." + (next - 1)
+        + ", to " + out);
+    return 0;
+  }
+}

@@ -1,0 +1,145 @@
+package org.medshare.client.upload;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.util.Base64;
+import org.medshare.abe.Suite;
+import org.medshare.abe.sign.SigningKeys;
+import org.medshare.client.CliFailure;
+import org.medshare.client.http.Json;
+import org.medshare.client.http.ServiceClient;
+import org.medshare.client.http.ServiceException;
+import org.medshare.client.login.ConfigDir;
+import org.medshare.enclave.rows.PseudonymKey;
+
+/**
+ * What a hospital's uploads are signed and pseudonymised with: its Ed25519 signing key (kept in
+ * {@code CONFIG/keys/ORG/signing.key}, PKCS#8, mode 600, generated on first use and registered with the
+ * service, which is idempotent), the key id and hospital number the service gives that key, and the
+ * consortium-wide pseudonym key (32 bytes, mode 600). {@code toString} shows no key.
+ */
+public final class HospitalKeys {
+  static final String SIGNING_KEY = "signing.key";
+  static final String SIGNING_PUB = "signing.pub";
+  /** Default pseudonym key file name in the configuration directory. */
+  public static final String PSEUDONYM_KEY = "pseudonym.key";
+
+  private final String organisation;
+  private final PrivateKey signingKey;
+  private final String keyId;
+  private final int hospitalNumber;
+  private final PseudonymKey pseudonymKey;
+
+  private HospitalKeys(String organisation, PrivateKey signingKey, String keyId, int hospitalNumber,
+                       PseudonymKey pseudonymKey) {
+    this.organisation = organisation;
+    this.signingKey = signingKey;
+    this.keyId = keyId;
+    this.hospitalNumber = hospitalNumber;
+    this.pseudonymKey = pseudonymKey;
+  }
+
+  public String organisation() {
+    return organisation;
+  }
+
+  PrivateKey signingKey() {
+    return signingKey;
+  }
+
+  public String keyId() {
+    return keyId;
+  }
+
+  public int hospitalNumber() {
+    return hospitalNumber;
+  }
+
+  PseudonymKey pseudonymKey() {
+    return pseudonymKey;
+  }
+
+  /**
+   * Asks the service who the caller is, loads or creates the organisation's signing key, registers it and
+   * loads the pseudonym key ({@code pseudonymFile}, else {@code CONFIG/pseudonym.key}, created with a
+   * warning on {@code err} when missing: every hospital of a consortium must share the same one).
+   *
+   * @throws ServiceException if the service refuses (e.g. the caller is not a hospital)
+   */
+  public static HospitalKeys open(Path config, ServiceClient service, Path pseudonymFile, PrintWriter err)
+      throws ServiceException, IOException, GeneralSecurityException {
+    JsonNode me = service.getJson("/api/v1/me");
+    String organisation = Json.text(me, "organisation");
+    if (organisation == null || !organisation.matches("[A-Za-z0-9._-]{1,64}")) {
+      throw new ServiceException(200, null, "the service names no usable organisation for this login");
+    }
+    Path dir = ConfigDir.ensure(ConfigDir.ensure(config.resolve("keys")).resolve(organisation));
+    Path priv = dir.resolve(SIGNING_KEY);
+    Path pub = dir.resolve(SIGNING_PUB);
+    PrivateKey privateKey;
+    byte[] spki;
+    if (Files.isRegularFile(priv) && Files.isRegularFile(pub)) {
+      privateKey = SigningKeys.decodePrivate(Suite.NIST, Files.readAllBytes(priv));
+      spki = Files.readAllBytes(pub);
+      SigningKeys.decodePublic(spki);
+    } else {
+      KeyPair pair = SigningKeys.generate(Suite.NIST);
+      privateKey = pair.getPrivate();
+      spki = pair.getPublic().getEncoded();
+      ConfigDir.writeSecret(pub, spki);
+      ConfigDir.writeSecret(priv, pair.getPrivate().getEncoded());
+    }
+    ObjectNode body = Json.object().put("publicKey", Base64.getEncoder().encodeToString(spki));
+    JsonNode registered = service.postJson("/api/v1/signing-keys", Json.compact(body).getBytes(StandardCharsets.UTF_8))
+        .json();
+    String keyId = Json.text(registered, "keyId");
+    JsonNode number = registered.get("hospitalNumber");
+    if (keyId == null) {
+      throw new ServiceException(200, null, "the service's signing-key registration carries no keyId");
+    }
+    if (number == null || !number.canConvertToInt() || number.asInt() < 1) {
+      throw new ServiceException(200, null,
+          "the service's signing-key registration carries no hospitalNumber (needed for the analytics rows)");
+    }
+    if (!organisation.equals(Json.text(registered, "organisation"))) {
+      throw new ServiceException(200, null, "the service registered the signing key for another organisation");
+    }
+    return new HospitalKeys(organisation, privateKey, keyId, number.asInt(), pseudonymKey(config, pseudonymFile, err));
+  }
+
+  static PseudonymKey pseudonymKey(Path config, Path explicit, PrintWriter err) throws IOException {
+    Path file = explicit != null ? explicit : config.resolve(PSEUDONYM_KEY);
+    if (!Files.isRegularFile(file)) {
+      if (explicit != null) {
+        throw CliFailure.usage("pseudonym key file not found: " + explicit);
+      }
+      byte[] fresh = new byte[32];
+      new SecureRandom().nextBytes(fresh);
+      ConfigDir.writeSecret(file, fresh);
+      err.println("medshare: created a new pseudonym key " + file
+          + "; every hospital of the consortium must use the same key (copy it, or pass --pseudonym-key)");
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    try {
+      return PseudonymKey.of(bytes);
+    } catch (java.security.InvalidKeyException e) {
+      throw CliFailure.usage("pseudonym key file " + file + " must hold exactly 32 bytes");
+    } finally {
+      java.util.Arrays.fill(bytes, (byte) 0);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "HospitalKeys[" + organisation + ", key " + keyId + ", hospital " + hospitalNumber + "]";
+  }
+}

@@ -1,0 +1,199 @@
+package org.medshare.client.upload;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.medshare.abe.Envelope;
+import org.medshare.abe.Policy;
+import org.medshare.abe.PublicParameters;
+import org.medshare.abe.Suite;
+import org.medshare.abe.sign.UploadStatement;
+import org.medshare.client.http.Json;
+import org.medshare.client.http.ServiceClient;
+import org.medshare.client.http.ServiceException;
+import org.medshare.enclave.rows.AnalyticsRow;
+import org.medshare.enclave.rows.EncryptedRows;
+import org.medshare.enclave.rows.RowExtractionException;
+import org.medshare.enclave.rows.RowExtractor;
+
+/**
+ * Uploads one FHIR bundle file (DESIGN §3, upload flow): encrypts it locally under the policy, extracts and
+ * encrypts its analytics rows, signs the {@link UploadStatement} and sends the three parts. Resumable
+ * without duplicates:
+ * <ul>
+ *   <li>the idempotency key is a hash of the policy and the file's bytes, so the record id is known before
+ *       uploading;</li>
+ *   <li>a record the service already shows is not encrypted again;</li>
+ *   <li>the prepared bytes are spooled before sending and removed only once the service has answered, so a
+ *       retry (same run or next run) repeats the identical statement, which the service replays.</li>
+ * </ul>
+ * Thread-safe: one instance serves all workers.
+ */
+public final class RecordUploader {
+  static final long MAX_BUNDLE = 64L << 20;
+  private static final int ATTEMPTS = 4;
+
+  private final ServiceClient service;
+  private final HospitalKeys keys;
+  private final PublicParameters params;
+  private final Suite suite;
+  private final String policyText;
+  private final Policy policy;
+  private final SortedMap<String, String> tags;
+  private final Path spool;
+  private final SecureRandom random = new SecureRandom();
+
+  /**
+   * @param spool directory for prepared uploads awaiting an answer (created by the caller, owner-only)
+   * @throws IllegalArgumentException if a tag is invalid for an {@link UploadStatement}
+   */
+  public RecordUploader(ServiceClient service, HospitalKeys keys, PublicParameters params, Suite suite,
+                        String policyText, Policy policy, SortedMap<String, String> tags, Path spool) {
+    this.service = service;
+    this.keys = keys;
+    this.params = params;
+    this.suite = suite;
+    this.policyText = policyText;
+    this.policy = policy;
+    this.tags = new TreeMap<>(tags);
+    this.spool = spool;
+    new UploadStatement(keys.organisation(), "check", policyText, new byte[32], new byte[32], this.tags);
+  }
+
+  /**
+   * The idempotency key of a bundle under a policy: {@code b1-} and the hex SHA-256 of
+   * {@code "medshare-upload-key-v1\n" || policy || "\n" || bundle bytes}. Matches the service's key syntax.
+   */
+  public static String idempotencyKey(String policy, byte[] bundle) {
+    byte[] head = ("medshare-upload-key-v1\n" + policy + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] all = new byte[head.length + bundle.length];
+    System.arraycopy(head, 0, all, 0, head.length);
+    System.arraycopy(bundle, 0, all, head.length, bundle.length);
+    return "b1-" + HexFormat.of().formatHex(UploadStatement.sha256(all));
+  }
+
+  /** Uploads {@code file}; never throws for a per-file problem (it becomes the outcome). */
+  public Outcome upload(Path file) {
+    byte[] content;
+    try {
+      if (Files.size(file) > MAX_BUNDLE) {
+        return new Outcome(file, Outcome.Kind.REFUSED, "larger than " + (MAX_BUNDLE >> 20) + " MiB", null, 0, 0);
+      }
+      content = Files.readAllBytes(file);
+    } catch (IOException e) {
+      return new Outcome(file, Outcome.Kind.REFUSED, "cannot read the file", null, 0, 0);
+    }
+    String key = idempotencyKey(policyText, content);
+    String recordId = UploadStatement.recordId(keys.organisation(), key);
+    Path spooled = spool.resolve(key + ".upload");
+    long encryptNanos = 0;
+    PreparedUpload prepared;
+    try {
+      prepared = Files.isRegularFile(spooled) ? PreparedUpload.read(spooled) : null;
+      if (prepared == null) {
+        try {
+          service.get("/api/v1/records/" + recordId);
+          return new Outcome(file, Outcome.Kind.ALREADY_UPLOADED, null, recordId, 0, 0);
+        } catch (ServiceException e) {
+          if (e.status() != 404) {
+            return failure(file, recordId, e, 0, 0);
+          }
+        }
+        long t0 = System.nanoTime();
+        try {
+          prepared = prepare(content, key, recordId);
+        } catch (RowExtractionException e) {
+          return new Outcome(file, Outcome.Kind.REFUSED, "analytics rows: " + e.getMessage(), recordId, 0, 0);
+        } catch (IllegalArgumentException e) {
+          return new Outcome(file, Outcome.Kind.REFUSED, e.getMessage(), recordId, 0, 0);
+        }
+        encryptNanos = System.nanoTime() - t0;
+        prepared.write(spooled);
+      }
+    } catch (IOException e) {
+      return new Outcome(file, Outcome.Kind.FAILED, "spool: " + e.getMessage(), recordId, encryptNanos, 0);
+    } catch (GeneralSecurityException e) {
+      return new Outcome(file, Outcome.Kind.REFUSED, "encryption or signing failed", recordId, encryptNanos, 0);
+    }
+    long t1 = System.nanoTime();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        JsonNode answer = service.postMultipart("/api/v1/records", prepared.multipart()).json();
+        Files.deleteIfExists(spooled);
+        JsonNode record = answer.path("record");
+        if (!recordId.equals(Json.text(record, "recordId"))) {
+          return new Outcome(file, Outcome.Kind.FAILED, "the service answered for another record id", recordId,
+              encryptNanos, System.nanoTime() - t1);
+        }
+        Outcome.Kind kind = answer.path("replayed").asBoolean(false)
+            ? Outcome.Kind.ALREADY_UPLOADED : Outcome.Kind.UPLOADED;
+        return new Outcome(file, kind, null, recordId, encryptNanos, System.nanoTime() - t1);
+      } catch (ServiceException e) {
+        if (e.retryable() && attempt < ATTEMPTS) {
+          sleep(250L << attempt);
+          continue;
+        }
+        if (e.status() >= 400 && e.status() < 500 && !e.retryable()) {
+          deleteQuietly(spooled);
+        }
+        return failure(file, recordId, e, encryptNanos, System.nanoTime() - t1);
+      } catch (IOException e) {
+        return new Outcome(file, Outcome.Kind.FAILED, "spool: " + e.getMessage(), recordId, encryptNanos,
+            System.nanoTime() - t1);
+      }
+    }
+  }
+
+  private static Outcome failure(Path file, String recordId, ServiceException e, long enc, long send) {
+    boolean refused = e.status() >= 400 && e.status() < 500 && !e.retryable();
+    return new Outcome(file, refused ? Outcome.Kind.REFUSED : Outcome.Kind.FAILED, e.getMessage(), recordId, enc, send);
+  }
+
+  private PreparedUpload prepare(byte[] content, String key, String recordId)
+      throws RowExtractionException, GeneralSecurityException {
+    List<AnalyticsRow> rows = RowExtractor.shared()
+        .extract(new String(content, StandardCharsets.UTF_8), keys.hospitalNumber(), keys.pseudonymKey());
+    if (rows.isEmpty()) {
+      throw new RowExtractionException("the bundle has no claim or encounter to analyse");
+    }
+    byte[] envelope = Envelope.encrypt(params, policy, suite, content);
+    byte[] sealed = EncryptedRows.seal(recordId, rows, params, policy, suite, random).toBytes();
+    UploadStatement statement = new UploadStatement(keys.organisation(), key, policyText,
+        UploadStatement.sha256(envelope), UploadStatement.sha256(sealed), tags);
+    byte[] signature = statement.sign(keys.signingKey(), Suite.NIST);
+    ObjectNode meta = Json.object();
+    meta.put("idempotencyKey", key);
+    meta.put("policy", policyText);
+    ObjectNode t = meta.putObject("tags");
+    tags.forEach(t::put);
+    meta.put("signingKeyId", keys.keyId());
+    meta.put("signature", Base64.getEncoder().encodeToString(signature));
+    return new PreparedUpload(Json.compact(meta), envelope, sealed);
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // the next run finds it and asks the service again
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

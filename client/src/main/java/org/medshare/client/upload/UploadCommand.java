@@ -1,0 +1,221 @@
+package org.medshare.client.upload;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.medshare.abe.KeyFormatException;
+import org.medshare.abe.Policy;
+import org.medshare.abe.PolicySyntaxException;
+import org.medshare.abe.PublicParameters;
+import org.medshare.abe.Suite;
+import org.medshare.client.CliFailure;
+import org.medshare.client.http.ServiceClient;
+import org.medshare.client.http.ServiceException;
+import org.medshare.client.login.ConfigDir;
+import org.medshare.client.login.SessionOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code medshare upload} (hospital, DESIGN §3 and §8): encrypts FHIR bundles locally and uploads them with
+ * a bounded pool of workers. Prints one summary line on stdout; every refusal on stderr with its reason.
+ * Exit 0 when every bundle is on the service (uploaded now or before), 1 when any was refused or not
+ * confirmed (rerun to resume: nothing is duplicated), 2 on a usage error.
+ */
+@Command(name = "upload", mixinStandardHelpOptions = true,
+    description = "Encrypt FHIR bundles locally and upload them (hospital). Folders are walked for *.json.")
+public final class UploadCommand implements java.util.concurrent.Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  SessionOptions session;
+
+  @Option(names = "--policy", required = true, paramLabel = "EXPR", description = "ABE access policy of the records")
+  String policy;
+
+  @Option(names = "--tag", paramLabel = "NAME=VALUE", description = "coarse tag disclosed to the service (repeatable)")
+  List<String> tagArgs = new ArrayList<>();
+
+  @Option(names = "--suite", paramLabel = "nist|gm", description = "symmetric suite (default: the authority's)")
+  String suite;
+
+  @Option(names = "--concurrency", paramLabel = "N", defaultValue = "4", description = "parallel uploads (default: ${DEFAULT-VALUE})")
+  int concurrency;
+
+  @Option(names = "--pseudonym-key", paramLabel = "FILE", description = "consortium pseudonym key, 32 bytes (default: CONFIG/pseudonym.key)")
+  Path pseudonymKey;
+
+  @Option(names = "--no-progress", description = "never draw the progress bar")
+  boolean noProgress;
+
+  @Parameters(arity = "1..*", paramLabel = "PATH", description = "bundle files or folders")
+  List<Path> paths;
+
+  @Override
+  public Integer call() throws IOException {
+    Policy parsed;
+    try {
+      parsed = Policy.parse(policy);
+    } catch (PolicySyntaxException e) {
+      throw CliFailure.usage("invalid policy: " + e.getMessage());
+    }
+    if (concurrency < 1 || concurrency > 64) {
+      throw CliFailure.usage("--concurrency must be within 1..64");
+    }
+    Map<String, String> tags = parseTags(tagArgs);
+    Suite explicit = null;
+    if (suite != null) {
+      try {
+        explicit = Suite.fromLabel(suite);
+      } catch (IllegalArgumentException e) {
+        throw CliFailure.usage(e.getMessage());
+      }
+    }
+    List<Path> files = BundleFiles.collect(paths);
+    ServiceClient service = session.client();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Path config = ConfigDir.ensure(session.configDir());
+
+    HospitalKeys keys;
+    PublicParameters params;
+    try {
+      keys = HospitalKeys.open(config, service, pseudonymKey, err);
+      params = PublicParameters.parse(service.get("/api/v1/authority/parameters").body());
+    } catch (ServiceException e) {
+      throw SessionOptions.refused(e);
+    } catch (KeyFormatException e) {
+      throw CliFailure.verification("the service's public parameters do not parse: " + e.getMessage());
+    } catch (GeneralSecurityException e) {
+      throw CliFailure.verification("the hospital signing key in " + config + " is unusable");
+    }
+    Path spool = ConfigDir.ensure(ConfigDir.ensure(config.resolve("spool")).resolve(keys.organisation()));
+    removeTemporaries(spool);
+    RecordUploader uploader;
+    try {
+      uploader = new RecordUploader(service, keys, params, explicit == null ? params.defaultSuite() : explicit,
+          policy, parsed, new TreeMap<>(tags), spool);
+    } catch (IllegalArgumentException e) {
+      throw CliFailure.usage(e.getMessage());
+    }
+
+    ProgressBar bar = new ProgressBar(err, files.size(), !noProgress && System.console() != null);
+    long start = System.nanoTime();
+    List<Outcome> outcomes = run(uploader, files, bar);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    printSummary(out, outcomes, seconds);
+    long bad = outcomes.stream().filter(o -> o.kind() == Outcome.Kind.REFUSED || o.kind() == Outcome.Kind.FAILED).count();
+    if (bad > 0) {
+      throw CliFailure.verification(bad + " of " + files.size() + " bundles were not uploaded (see above)"
+          + (outcomes.stream().anyMatch(o -> o.kind() == Outcome.Kind.FAILED) ? "; run the same command again to resume" : ""));
+    }
+    return 0;
+  }
+
+  private List<Outcome> run(RecordUploader uploader, List<Path> files, ProgressBar bar) {
+    ExecutorService pool = Executors.newFixedThreadPool(concurrency, r -> {
+      Thread t = new Thread(r, "medshare-upload");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<Outcome>> futures = new ArrayList<>();
+      for (Path f : files) {
+        futures.add(pool.submit(() -> {
+          Outcome o = uploader.upload(f);
+          if (o.kind() == Outcome.Kind.REFUSED || o.kind() == Outcome.Kind.FAILED) {
+            bar.message("medshare: " + (o.kind() == Outcome.Kind.REFUSED ? "refused " : "not confirmed ")
+                + f.getFileName() + ": " + o.reason());
+          }
+          bar.step(o);
+          return o;
+        }));
+      }
+      List<Outcome> outcomes = new ArrayList<>();
+      for (Future<Outcome> fu : futures) {
+        try {
+          outcomes.add(fu.get());
+        } catch (ExecutionException e) {
+          throw new IllegalStateException("upload worker failed", e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw CliFailure.verification("interrupted; run the same command again to resume");
+        }
+      }
+      return outcomes;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private void printSummary(PrintWriter out, List<Outcome> outcomes, double seconds) {
+    Map<Outcome.Kind, Integer> counts = new EnumMap<>(Outcome.Kind.class);
+    for (Outcome.Kind k : Outcome.Kind.values()) {
+      counts.put(k, 0);
+    }
+    long encNanos = 0;
+    long sendNanos = 0;
+    int encrypted = 0;
+    for (Outcome o : outcomes) {
+      counts.merge(o.kind(), 1, Integer::sum);
+      if (o.encryptNanos() > 0) {
+        encrypted++;
+        encNanos += o.encryptNanos();
+      }
+      sendNanos += o.sendNanos();
+    }
+    int done = counts.get(Outcome.Kind.UPLOADED) + counts.get(Outcome.Kind.ALREADY_UPLOADED);
+    StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
+        "uploaded %d, already uploaded %d, refused %d, not confirmed %d of %d bundles in %.2f s (%.1f records/s)",
+        counts.get(Outcome.Kind.UPLOADED), counts.get(Outcome.Kind.ALREADY_UPLOADED),
+        counts.get(Outcome.Kind.REFUSED), counts.get(Outcome.Kind.FAILED), outcomes.size(), seconds,
+        seconds > 0 ? done / seconds : 0.0));
+    if (encrypted > 0) {
+      s.append(String.format(Locale.ROOT,
+          "; client encryption %.1f ms/record (%.1f records/s with %d workers), server answer %.1f ms/record",
+          encNanos / 1e6 / encrypted, encrypted / (encNanos / 1e9 / concurrency), concurrency,
+          sendNanos / 1e6 / encrypted));
+    }
+    out.println(s);
+  }
+
+  static Map<String, String> parseTags(List<String> args) {
+    Map<String, String> tags = new TreeMap<>();
+    for (String a : args) {
+      int eq = a.indexOf('=');
+      if (eq <= 0 || eq == a.length() - 1) {
+        throw CliFailure.usage("--tag must be NAME=VALUE, got " + a);
+      }
+      if (tags.put(a.substring(0, eq), a.substring(eq + 1)) != null) {
+        throw CliFailure.usage("--tag " + a.substring(0, eq) + " given twice");
+      }
+    }
+    return tags;
+  }
+
+  private static void removeTemporaries(Path spool) throws IOException {
+    try (DirectoryStream<Path> parts = Files.newDirectoryStream(spool, ".*.part")) {
+      for (Path p : parts) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,471 @@
+package org.medshare.client.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.medshare.abe.AbeScheme;
+import org.medshare.abe.Envelope;
+import org.medshare.abe.EnvelopeHeader;
+import org.medshare.abe.MasterKey;
+import org.medshare.abe.Policy;
+import org.medshare.abe.PublicParameters;
+import org.medshare.abe.Suite;
+import org.medshare.abe.sign.SigningKeys;
+import org.medshare.abe.sign.UploadStatement;
+import org.medshare.enclave.rows.EncryptedRows;
+
+/**
+ * TEST DOUBLE ONLY: an in-process stand-in, on 127.0.0.1 and an ephemeral port, for the MedShare service's
+ * REST contract and the Keycloak realm's discovery and token endpoints, as far as the command line uses
+ * them. It exists to test the CLI's side of the HTTP contract (requests it sends, how it reads answers,
+ * exit codes, resumability); it is not the service. Like the service it checks each upload's signature
+ * against the registered key, the envelope and rows headers against the stated policy, the rows' binding
+ * to the record id, and replays an identical statement under the same idempotency key (409 otherwise).
+ */
+public final class FakeMedshare implements AutoCloseable {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Who a token stands for. */
+  public record Principal(String subject, String organisation, List<String> roles) {}
+
+  record Stored(String organisation, String statementHash, long ledgerIndex) {}
+
+  private final HttpServer server;
+  private final ExecutorService executor = Executors.newFixedThreadPool(4);
+  public final MasterKey masterKey;
+  public final PublicParameters params;
+
+  private final Map<String, String> passwords = Map.of("alice", "alice-password", "bob", "bob-password",
+      "irene", "irene-password", "rita", "rita-password");
+  private final Map<String, Principal> users = Map.of(
+      "alice", new Principal("alice", "hospital-a", List.of("hospital")),
+      "bob", new Principal("bob", "hospital-b", List.of("hospital")),
+      "irene", new Principal("irene", "insurer-x", List.of("insurer")),
+      "rita", new Principal("rita", "regulator-nhc", List.of("regulator")),
+      "service-account-hospital-a-system", new Principal("service-account-hospital-a-system", "hospital-a",
+          List.of("hospital")));
+  private final Map<String, Principal> tokens = new ConcurrentHashMap<>();
+  private final Map<String, Principal> refreshTokens = new ConcurrentHashMap<>();
+  private final Map<String, PublicKey> signingKeys = new ConcurrentHashMap<>();
+  private final Map<String, String> keyOwners = new ConcurrentHashMap<>();
+  private final Map<String, Stored> records = new ConcurrentHashMap<>();
+  private final Map<String, ObjectNode> queries = new ConcurrentHashMap<>();
+  private final List<ObjectNode> events = new ArrayList<>();
+  private final AtomicInteger tokenCounter = new AtomicInteger();
+  public final AtomicInteger uploadPosts = new AtomicInteger();
+  public final AtomicInteger tokenRequests = new AtomicInteger();
+  public final AtomicInteger auditPages = new AtomicInteger();
+
+  /** Seconds an access token lives. */
+  public volatile long accessLifetime = 300;
+  /** Uploads matching this are refused with 403 problem+json "Policy not allowed". */
+  public volatile Predicate<UploadStatement> refuse = s -> false;
+  /** The next N new uploads are stored, then answered with a bare 500 (the answer is lost). */
+  public final AtomicInteger loseAnswers = new AtomicInteger();
+  /** Include hospitalNumber in the signing-key answer. */
+  public volatile boolean giveHospitalNumber = true;
+  /** Answer audit pages after this many with a 503 (0 = never). */
+  public volatile int failAuditAfterPages = 0;
+
+  public FakeMedshare() throws IOException {
+    masterKey = AbeScheme.create().setup(Suite.NIST);
+    params = masterKey.publicParameters();
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  public URI base() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  public URI issuer() {
+    return URI.create(base() + "/realms/medshare");
+  }
+
+  public int storedRecords() {
+    return records.size();
+  }
+
+  public boolean hasRecord(String recordId) {
+    return records.containsKey(recordId);
+  }
+
+  /** Appends {@code n} synthetic ACCESS events. */
+  public synchronized void addEvents(int n) {
+    for (int i = 0; i < n; i++) {
+      event("ACCESS", Map.of("actor", "hospital-a:alice", "record_id", "r" + i));
+    }
+  }
+
+  public synchronized int eventCount() {
+    return events.size();
+  }
+
+  private synchronized long event(String type, Map<String, String> fields) {
+    ObjectNode e = JSON.createObjectNode();
+    e.put("index", events.size());
+    e.put("type", type);
+    e.put("timestampMillis", 1_764_000_000_000L + events.size());
+    ObjectNode f = e.putObject("fields");
+    fields.forEach(f::put);
+    events.add(e);
+    return events.size() - 1;
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  // ------------------------------------------------------------------------------------------------
+
+  private void handle(HttpExchange ex) throws IOException {
+    try {
+      String path = ex.getRequestURI().getPath();
+      String method = ex.getRequestMethod();
+      byte[] body = ex.getRequestBody().readAllBytes();
+      if (path.equals("/realms/medshare/.well-known/openid-configuration")) {
+        ObjectNode d = JSON.createObjectNode();
+        d.put("issuer", issuer().toString());
+        d.put("token_endpoint", issuer() + "/protocol/openid-connect/token");
+        json(ex, 200, d);
+        return;
+      }
+      if (path.equals("/realms/medshare/protocol/openid-connect/token") && method.equals("POST")) {
+        token(ex, form(body));
+        return;
+      }
+      Principal p = principal(ex);
+      if (p == null) {
+        ex.sendResponseHeaders(401, -1);
+        return;
+      }
+      route(ex, method, path, body, p);
+    } catch (Refusal r) {
+      problem(ex, r.status, r.title, r.getMessage());
+    } catch (RuntimeException e) {
+      problem(ex, 500, "Internal error", "the test double failed: " + e);
+    } finally {
+      ex.close();
+    }
+  }
+
+  private void route(HttpExchange ex, String method, String path, byte[] body, Principal p) throws IOException {
+    if (path.equals("/api/v1/me") && method.equals("GET")) {
+      ObjectNode me = JSON.createObjectNode();
+      me.put("subject", p.subject());
+      me.put("organisation", p.organisation());
+      ArrayNode roles = me.putArray("roles");
+      p.roles().forEach(roles::add);
+      json(ex, 200, me);
+    } else if (path.equals("/api/v1/authority/parameters") && method.equals("GET")) {
+      ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
+      byte[] b = params.toBytes();
+      ex.sendResponseHeaders(200, b.length);
+      ex.getResponseBody().write(b);
+    } else if (path.equals("/api/v1/signing-keys") && method.equals("POST")) {
+      requireRole(p, "hospital");
+      registerKey(ex, body, p);
+    } else if (path.equals("/api/v1/records") && method.equals("POST")) {
+      requireRole(p, "hospital");
+      upload(ex, body, p);
+    } else if (path.startsWith("/api/v1/records/") && method.equals("GET")) {
+      requireRole(p, "hospital");
+      String id = path.substring("/api/v1/records/".length());
+      Stored s = records.get(id);
+      if (s == null || !s.organisation().equals(p.organisation())) {
+        problem(ex, 404, "Not found", "Record " + id + " does not exist.");
+      } else {
+        json(ex, 200, JSON.createObjectNode().put("recordId", id).put("ledgerIndex", s.ledgerIndex()));
+      }
+    } else if (path.equals("/api/v1/queries") && method.equals("POST")) {
+      requireRole(p, "insurer");
+      JsonNode request = JSON.readTree(body);
+      if (!request.has("templateId")) {
+        problem(ex, 400, "Malformed query", "templateId is required.");
+        return;
+      }
+      String id = "q-" + (queries.size() + 1);
+      ObjectNode q = JSON.createObjectNode().put("queryId", id).put("insurer", p.organisation())
+          .put("templateId", request.get("templateId").asText()).put("status", "SUBMITTED");
+      q.putNull("result");
+      queries.put(id, q);
+      event("QUERY_SUBMITTED", Map.of("query_id", id));
+      json(ex, 201, q);
+    } else if (path.matches("/api/v1/queries/[^/]+/approve") && method.equals("POST")) {
+      requireRole(p, "regulator");
+      ObjectNode q = queries.get(path.split("/")[4]);
+      if (q == null) {
+        problem(ex, 404, "Not found", "Query " + path.split("/")[4] + " does not exist.");
+      } else if (!q.get("status").asText().equals("SUBMITTED")) {
+        problem(ex, 409, "Query already decided", "Query " + q.get("queryId").asText() + " is " + q.get("status").asText() + ".");
+      } else {
+        q.put("status", "COMPLETED").put("result", "{\"groups\":[{\"count\":12}]}").put("resultHash", "ab12")
+            .put("resultSignature", "c2ln").put("measurement", "m3").put("inputRecords", records.size());
+        json(ex, 200, q);
+      }
+    } else if (path.matches("/api/v1/queries/[^/]+/refuse") && method.equals("POST")) {
+      requireRole(p, "regulator");
+      ObjectNode q = queries.get(path.split("/")[4]);
+      q.put("status", "REFUSED").put("reason", JSON.readTree(body).path("reason").asText());
+      json(ex, 200, q);
+    } else if (path.matches("/api/v1/queries/[^/]+") && method.equals("GET")) {
+      requireRole(p, "insurer", "regulator");
+      ObjectNode q = queries.get(path.split("/")[4]);
+      if (q == null) {
+        problem(ex, 404, "Not found", "Query " + path.split("/")[4] + " does not exist.");
+      } else {
+        json(ex, 200, q);
+      }
+    } else if (path.equals("/api/v1/audit/events") && method.equals("GET")) {
+      requireRole(p, "regulator");
+      Map<String, String> q = form(ex.getRequestURI().getRawQuery() == null ? new byte[0]
+          : ex.getRequestURI().getRawQuery().getBytes(StandardCharsets.UTF_8));
+      int page = auditPages.incrementAndGet();
+      if (failAuditAfterPages > 0 && page > failAuditAfterPages) {
+        problem(ex, 503, "Overloaded", "The ledger is busy; retry later.");
+        return;
+      }
+      int from = Integer.parseInt(q.getOrDefault("from", "0"));
+      int limit = Integer.parseInt(q.getOrDefault("limit", "100"));
+      if (limit > 1000) {
+        problem(ex, 400, "Constraint violation", "limit must be at most 1000.");
+        return;
+      }
+      ArrayNode out = JSON.createArrayNode();
+      synchronized (this) {
+        for (int i = from; i < Math.min(events.size(), from + limit); i++) {
+          out.add(events.get(i));
+        }
+      }
+      json(ex, 200, out);
+    } else {
+      problem(ex, 404, "Not found", "No endpoint " + method + " " + path + ".");
+    }
+  }
+
+  private static final class Refusal extends RuntimeException {
+    final int status;
+    final String title;
+
+    Refusal(int status, String title, String detail) {
+      super(detail);
+      this.status = status;
+      this.title = title;
+    }
+  }
+
+  private static void requireRole(Principal p, String... roles) {
+    for (String r : roles) {
+      if (p.roles().contains(r)) {
+        return;
+      }
+    }
+    throw new Refusal(403, "Forbidden", "This endpoint is for " + String.join(" or ", roles) + ".");
+  }
+
+  private void registerKey(HttpExchange ex, byte[] body, Principal p) throws IOException {
+    PublicKey key;
+    byte[] spki;
+    try {
+      spki = Base64.getDecoder().decode(JSON.readTree(body).path("publicKey").asText());
+      key = SigningKeys.decodePublic(spki);
+    } catch (Exception e) {
+      problem(ex, 400, "Invalid public key", "publicKey must be base64 SubjectPublicKeyInfo.");
+      return;
+    }
+    String keyId = HexFormat.of().formatHex(UploadStatement.sha256(spki), 0, 16);
+    String owner = keyOwners.putIfAbsent(keyId, p.organisation());
+    if (owner != null && !owner.equals(p.organisation())) {
+      problem(ex, 409, "Key already registered", "This public key is registered to another organisation.");
+      return;
+    }
+    signingKeys.put(keyId, key);
+    ObjectNode a = JSON.createObjectNode().put("keyId", keyId).put("organisation", p.organisation()).put("suite", "nist")
+        .put("publicKey", Base64.getEncoder().encodeToString(spki));
+    if (giveHospitalNumber) {
+      a.put("hospitalNumber", p.organisation().equals("hospital-a") ? 1 : 2);
+    }
+    json(ex, 200, a);
+  }
+
+  private void upload(HttpExchange ex, byte[] body, Principal p) throws IOException {
+    uploadPosts.incrementAndGet();
+    String ct = ex.getRequestHeaders().getFirst("Content-Type");
+    Map<String, byte[]> parts = Multipart.parse(ct, body);
+    byte[] metaBytes = parts.get("metadata");
+    byte[] envelope = parts.get("envelope");
+    byte[] rows = parts.get("rows");
+    if (metaBytes == null || envelope == null || rows == null) {
+      problem(ex, 400, "Missing part", "metadata, envelope and rows are required.");
+      return;
+    }
+    JsonNode meta = JSON.readTree(metaBytes);
+    Map<String, String> tags = new TreeMap<>();
+    meta.path("tags").fields().forEachRemaining(e -> tags.put(e.getKey(), e.getValue().asText()));
+    String key = meta.path("idempotencyKey").asText();
+    String policyText = meta.path("policy").asText();
+    UploadStatement st = new UploadStatement(p.organisation(), key, policyText, UploadStatement.sha256(envelope),
+        UploadStatement.sha256(rows), new TreeMap<>(tags));
+    PublicKey pub = signingKeys.get(meta.path("signingKeyId").asText());
+    if (pub == null || !p.organisation().equals(keyOwners.get(meta.path("signingKeyId").asText()))) {
+      problem(ex, 400, "Unknown signing key", "No such signing key for " + p.organisation() + ".");
+      return;
+    }
+    if (!st.verify(pub, Base64.getDecoder().decode(meta.path("signature").asText()))) {
+      problem(ex, 400, "Signature does not verify", "The signature does not match the upload statement.");
+      return;
+    }
+    try {
+      Policy policy = Policy.parse(policyText);
+      EnvelopeHeader h = Envelope.inspect(new ByteArrayInputStream(envelope));
+      EncryptedRows r = EncryptedRows.parse(rows);
+      EnvelopeHeader rh = Envelope.inspect(new ByteArrayInputStream(r.wrappedKey()));
+      if (!h.policy().equals(policy) || !rh.policy().equals(policy)) {
+        problem(ex, 400, "Policy mismatch", "The envelope and rows must use the stated policy.");
+        return;
+      }
+      if (r.chunks().stream().anyMatch(c -> !c.recordId().equals(st.recordId())) || r.rowCount() < 1) {
+        problem(ex, 400, "Rows bound to another record", "Every chunk must be bound to " + st.recordId() + ".");
+        return;
+      }
+    } catch (Exception e) {
+      problem(ex, 400, "Malformed envelope", "The envelope or rows part does not parse.");
+      return;
+    }
+    if (refuse.test(st)) {
+      problem(ex, 403, "Policy not allowed", "hospital-a may not set policy " + policyText + ".");
+      return;
+    }
+    String hash = HexFormat.of().formatHex(UploadStatement.sha256(st.canonicalBytes()));
+    boolean replayed;
+    Stored stored;
+    synchronized (this) {
+      Stored existing = records.get(st.recordId());
+      if (existing != null && !existing.statementHash().equals(hash)) {
+        problem(ex, 409, "Idempotency key reused", "Idempotency key " + key + " was already used for a different upload.");
+        return;
+      }
+      replayed = existing != null;
+      stored = existing != null ? existing
+          : new Stored(p.organisation(), hash, event("UPLOAD", Map.of("record_id", st.recordId())));
+      records.put(st.recordId(), stored);
+    }
+    if (!replayed && loseAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      ex.sendResponseHeaders(500, -1);
+      return;
+    }
+    ObjectNode a = JSON.createObjectNode();
+    a.putObject("record").put("recordId", st.recordId()).put("organisation", p.organisation()).put("policy", policyText);
+    a.putObject("receipt").put("index", stored.ledgerIndex()).put("treeSize", stored.ledgerIndex() + 1);
+    a.put("replayed", replayed);
+    json(ex, replayed ? 200 : 201, a);
+  }
+
+  private void token(HttpExchange ex, Map<String, String> f) throws IOException {
+    tokenRequests.incrementAndGet();
+    Principal p = null;
+    switch (f.getOrDefault("grant_type", "")) {
+      case "password" -> {
+        String user = f.get("username");
+        if ("medshare-cli".equals(f.get("client_id")) && user != null && f.getOrDefault("password", "").equals(passwords.get(user))) {
+          p = users.get(user);
+        }
+      }
+      case "client_credentials" -> {
+        if ("hospital-a-system".equals(f.get("client_id")) && "hospital-a-system-secret".equals(f.get("client_secret"))) {
+          p = users.get("service-account-hospital-a-system");
+        }
+      }
+      case "refresh_token" -> p = refreshTokens.remove(f.getOrDefault("refresh_token", ""));
+      default -> {
+        json(ex, 400, JSON.createObjectNode().put("error", "unsupported_grant_type"));
+        return;
+      }
+    }
+    if (p == null) {
+      json(ex, 401, JSON.createObjectNode().put("error", "invalid_grant").put("error_description", "Invalid user credentials"));
+      return;
+    }
+    String access = "access-" + tokenCounter.incrementAndGet();
+    tokens.put(access, p);
+    ObjectNode a = JSON.createObjectNode().put("access_token", access).put("token_type", "Bearer")
+        .put("expires_in", accessLifetime);
+    if (!f.get("grant_type").equals("client_credentials")) {
+      String refresh = "refresh-" + tokenCounter.incrementAndGet();
+      refreshTokens.put(refresh, p);
+      a.put("refresh_token", refresh).put("refresh_expires_in", 1800);
+    }
+    json(ex, 200, a);
+  }
+
+  private Principal principal(HttpExchange ex) {
+    String auth = ex.getRequestHeaders().getFirst("Authorization");
+    if (auth == null || !auth.startsWith("Bearer ")) {
+      return null;
+    }
+    return tokens.get(auth.substring(7));
+  }
+
+  /** Issues an access token for a user directly (for --token-file tests). */
+  public String tokenFor(String user) {
+    String access = "access-" + tokenCounter.incrementAndGet();
+    tokens.put(access, users.get(user));
+    return access;
+  }
+
+  private static Map<String, String> form(byte[] body) {
+    Map<String, String> m = new HashMap<>();
+    String s = new String(body, StandardCharsets.UTF_8);
+    if (s.isEmpty()) {
+      return m;
+    }
+    for (String kv : s.split("&")) {
+      int eq = kv.indexOf('=');
+      m.put(URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8),
+          URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+    }
+    return m;
+  }
+
+  private static void json(HttpExchange ex, int status, JsonNode node) throws IOException {
+    byte[] b = JSON.writeValueAsBytes(node);
+    ex.getResponseHeaders().set("Content-Type", "application/json");
+    ex.sendResponseHeaders(status, b.length);
+    ex.getResponseBody().write(b);
+  }
+
+  private static void problem(HttpExchange ex, int status, String title, String detail) throws IOException {
+    ObjectNode p = JSON.createObjectNode().put("type", "https://medshare.example/problems/test").put("title", title)
+        .put("status", status).put("detail", detail);
+    byte[] b = JSON.writeValueAsBytes(p);
+    ex.getResponseHeaders().set("Content-Type", "application/problem+json");
+    ex.sendResponseHeaders(status, b.length);
+    ex.getResponseBody().write(b);
+  }
+}
