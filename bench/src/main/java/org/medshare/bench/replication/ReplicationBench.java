@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -20,11 +21,19 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.medshare.ledger.AuditLog;
+import org.medshare.ledger.AuditLogConfig;
+import org.medshare.ledger.LedgerSuite;
+import org.medshare.ledger.event.Event;
+import org.medshare.ledger.event.EventCodec;
+import org.medshare.ledger.event.SaltedHash;
+import org.medshare.ledger.replication.AuditLogMemberLog;
 import org.medshare.ledger.replication.InMemoryMemberLog;
 import org.medshare.ledger.replication.LedgerMember;
 import org.medshare.ledger.replication.MemberConfig;
 import org.medshare.ledger.replication.MemberDirectory;
 import org.medshare.ledger.replication.MemberKey;
+import org.medshare.ledger.replication.MemberLog;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -40,8 +49,9 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Replicated ledger entries per second through Apache Ratis on 127.0.0.1:
  * {@code members} members (1 = the same code path without followers, the
- * same-run baseline; 3 = the consortium case), {@value #RECORDS} entries of
- * 100 bytes per Raft entry, up to {@value #IN_FLIGHT} batches in flight.
+ * same-run baseline; 3 = the consortium case), {@value #RECORDS} UPLOAD events
+ * per Raft entry, up to {@value #IN_FLIGHT} batches in flight; each member's log
+ * in memory or its durable AuditLog (Raft log itself is always on disk).
  * Scores are entries/s (operations per invocation = entries per invocation).
  * Target (issue 6): at least 20,000 entries/s with three members.
  */
@@ -55,6 +65,12 @@ public class ReplicationBench {
 
     @Param({"1", "3"})
     public int members;
+
+    /** memory: {@link InMemoryMemberLog}; auditlog: each member's durable {@link AuditLog} (fsync per batch, signed checkpoints). */
+    @Param({"memory", "auditlog"})
+    public String log;
+
+    private final List<AuditLog> ledgers = new ArrayList<>();
 
     private final List<LedgerMember> running = new ArrayList<>();
     private Path storage;
@@ -78,15 +94,25 @@ public class ReplicationBench {
         MemberDirectory directory = new MemberDirectory(publicKeys);
         UUID group = UUID.randomUUID();
         for (String id : peers.keySet()) {
+            MemberLog memberLog;
+            if ("auditlog".equals(log)) {
+                AuditLog ledger = AuditLog.open(storage.resolve(id + "-ledger"), AuditLogConfig.builder(LedgerSuite.NIST,
+                        "bench/replicated", LedgerSuite.NIST.generateSigner(id + ".bench/ledger")).build());
+                ledgers.add(ledger);
+                memberLog = new AuditLogMemberLog(ledger);
+            } else {
+                memberLog = new InMemoryMemberLog();
+            }
             running.add(LedgerMember.start(new MemberConfig(id, peers, group, storage.resolve(id), "bench/replicated",
-                    (members / 2) + 1, keys.get(id), directory, Duration.ofMillis(1000)), new InMemoryMemberLog()));
+                    (members / 2) + 1, keys.get(id), directory, Duration.ofMillis(1000)), memberLog));
         }
         entry = running.get(0);
         batch = new ArrayList<>();
         for (int i = 0; i < RECORDS; i++) {
-            byte[] record = new byte[100];
-            record[0] = (byte) i;
-            batch.add(record);
+            // a typical UPLOAD event: ids and salted hashes only (about 150 bytes encoded)
+            batch.add(EventCodec.encode(Event.upload(1_764_000_000_000L + i, "hospital-" + (i % 7), "record-" + i,
+                    SaltedHash.sha256(("content-" + i).getBytes(StandardCharsets.UTF_8)),
+                    SaltedHash.sha256(("policy-" + i).getBytes(StandardCharsets.UTF_8)))));
         }
         entry.append(batch); // waits for the first leader
     }
@@ -95,6 +121,9 @@ public class ReplicationBench {
     public void tearDown() throws IOException {
         for (LedgerMember m : running) {
             m.close();
+        }
+        for (AuditLog ledger : ledgers) {
+            ledger.close();
         }
         try (Stream<Path> paths = Files.walk(storage)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
