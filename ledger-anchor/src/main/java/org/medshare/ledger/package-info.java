@@ -1,0 +1,9 @@
+/**
+ * The verifiable audit log of one ledger member: {@link org.medshare.ledger.AuditLog} (open,
+ * append with group commit, receipts, signed checkpoints per batch, RFC 9162 inclusion and
+ * consistency proofs, tamper detection at open) configured by
+ * {@link org.medshare.ledger.AuditLogConfig} and {@link org.medshare.ledger.LedgerSuite}
+ * ({@code nist}: SHA-256 + Ed25519, {@code gm}: SM3 + SM2). Replication (package
+ * {@code replication}) and the incentive contract (package {@code contract}) build on it.
+ */
+package org.medshare.ledger;
