@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.PublicKey;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -24,6 +23,7 @@ import java.util.stream.Stream;
 import org.medshare.ledger.AuditLog;
 import org.medshare.ledger.AuditLogConfig;
 import org.medshare.ledger.LedgerSuite;
+import org.medshare.ledger.checkpoint.NoteVerifier;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventCodec;
 import org.medshare.ledger.event.SaltedHash;
@@ -82,14 +82,14 @@ public class ReplicationBench {
         storage = Files.createTempDirectory("replication-bench");
         Map<String, InetSocketAddress> peers = new LinkedHashMap<>();
         Map<String, MemberKey> keys = new LinkedHashMap<>();
-        Map<String, PublicKey> publicKeys = new LinkedHashMap<>();
+        Map<String, NoteVerifier> publicKeys = new LinkedHashMap<>();
         for (int i = 1; i <= members; i++) {
             String id = "m" + i;
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 peers.put(id, new InetSocketAddress("127.0.0.1", s.getLocalPort()));
             }
             keys.put(id, MemberKey.generate(id));
-            publicKeys.put(id, keys.get(id).publicKey());
+            publicKeys.put(id, keys.get(id).verifier());
         }
         MemberDirectory directory = new MemberDirectory(publicKeys);
         UUID group = UUID.randomUUID();

@@ -1,18 +1,28 @@
 package org.medshare.ledger.replication;
 
-import java.security.GeneralSecurityException;
-import java.security.PublicKey;
-import java.security.Signature;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.medshare.ledger.checkpoint.NoteVerifier;
 
-/** The consortium's members and their Ed25519 public keys, immutable. */
+/**
+ * The consortium's members and their public checkpoint keys (C2SP note
+ * verifiers named by member id), immutable.
+ */
 public final class MemberDirectory {
-    private final Map<String, PublicKey> keys;
+    private final Map<String, NoteVerifier> keys;
 
-    public MemberDirectory(Map<String, PublicKey> keys) {
+    /**
+     * @throws IllegalArgumentException if a verifier's key name differs from its member id
+     */
+    public MemberDirectory(Map<String, NoteVerifier> keys) {
         this.keys = Map.copyOf(Objects.requireNonNull(keys, "keys"));
+        this.keys.forEach((id, v) -> {
+            if (!v.keyName().equals(id)) {
+                throw new IllegalArgumentException("key of member " + id + " is named " + v.keyName());
+            }
+        });
     }
 
     public Set<String> members() {
@@ -23,19 +33,22 @@ public final class MemberDirectory {
         return keys.containsKey(memberId);
     }
 
+    /** @return every member's verifier (for {@code SignedCheckpoint.verifyQuorum}) */
+    public Collection<NoteVerifier> verifiers() {
+        return keys.values();
+    }
+
+    NoteVerifier verifier(String memberId) {
+        NoteVerifier v = keys.get(memberId);
+        if (v == null) {
+            throw new IllegalArgumentException("unknown member " + memberId);
+        }
+        return v;
+    }
+
     /** @return whether {@code signature} by {@code memberId} over {@code message} verifies (false for unknown members) */
     public boolean verify(String memberId, byte[] message, byte[] signature) {
-        PublicKey key = keys.get(memberId);
-        if (key == null || signature == null) {
-            return false;
-        }
-        try {
-            Signature verifier = Signature.getInstance("Ed25519");
-            verifier.initVerify(key);
-            verifier.update(message);
-            return verifier.verify(signature);
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
+        NoteVerifier key = keys.get(memberId);
+        return key != null && signature != null && key.verify(message, signature);
     }
 }

@@ -1,57 +1,62 @@
 package org.medshare.ledger.replication;
 
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
-import java.security.PublicKey;
-import java.security.Signature;
 import java.util.Objects;
+import org.medshare.ledger.LedgerSuite;
+import org.medshare.ledger.checkpoint.CheckpointSigner;
+import org.medshare.ledger.checkpoint.NoteVerifier;
 
 /**
- * A consortium member's Ed25519 signing key for checkpoints (RFC 8032, JDK
- * provider). The private key never leaves this object: it only signs. Its
+ * A consortium member's checkpoint key: a C2SP signed-note signer (Ed25519 for
+ * {@code nist}, SM2 for {@code gm}) whose key name is the member id, so that
+ * cosignatures can be carried as signature lines of the checkpoint's signed
+ * note. The private key never leaves the signer: this object only signs. Its
  * {@link #toString()} names the member, never key material.
  */
 public final class MemberKey {
     private final String memberId;
-    private final PrivateKey privateKey;
-    private final PublicKey publicKey;
+    private final CheckpointSigner signer;
 
-    private MemberKey(String memberId, KeyPair pair) {
+    private MemberKey(String memberId, CheckpointSigner signer) {
         this.memberId = memberId;
-        this.privateKey = pair.getPrivate();
-        this.publicKey = pair.getPublic();
+        this.signer = signer;
     }
 
-    /** Generates a fresh key for {@code memberId}. */
+    /** Generates a fresh Ed25519 key named {@code memberId}. */
     public static MemberKey generate(String memberId) throws GeneralSecurityException {
-        Objects.requireNonNull(memberId, "memberId");
-        return new MemberKey(memberId, KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
+        return generate(memberId, LedgerSuite.NIST);
     }
 
-    /** Wraps an existing Ed25519 key pair (for example one loaded from the member's key store). */
-    public static MemberKey of(String memberId, KeyPair pair) {
+    /** Generates a fresh key of {@code suite}'s algorithm named {@code memberId}. */
+    public static MemberKey generate(String memberId, LedgerSuite suite) throws GeneralSecurityException {
         Objects.requireNonNull(memberId, "memberId");
-        if (!"EdDSA".equals(pair.getPublic().getAlgorithm()) && !"Ed25519".equals(pair.getPublic().getAlgorithm())) {
-            throw new IllegalArgumentException("member keys are Ed25519");
+        return new MemberKey(memberId, suite.generateSigner(memberId));
+    }
+
+    /**
+     * Wraps an existing signer (for example loaded from the member's key store).
+     *
+     * @throws IllegalArgumentException if the signer's key name is not {@code memberId}
+     */
+    public static MemberKey of(String memberId, CheckpointSigner signer) {
+        Objects.requireNonNull(signer, "signer");
+        if (!signer.keyName().equals(memberId)) {
+            throw new IllegalArgumentException("signer key name " + signer.keyName() + " is not member " + memberId);
         }
-        return new MemberKey(memberId, pair);
+        return new MemberKey(memberId, signer);
     }
 
     public String memberId() {
         return memberId;
     }
 
-    public PublicKey publicKey() {
-        return publicKey;
+    /** @return the public verifier to put in every member's {@link MemberDirectory} */
+    public NoteVerifier verifier() {
+        return signer.verifier();
     }
 
     byte[] sign(byte[] message) throws GeneralSecurityException {
-        Signature signature = Signature.getInstance("Ed25519");
-        signature.initSign(privateKey);
-        signature.update(message);
-        return signature.sign();
+        return signer.sign(message).signature();
     }
 
     @Override

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.medshare.ledger.AuditLog;
 import org.medshare.ledger.AuditLogConfig;
 import org.medshare.ledger.LedgerSuite;
+import org.medshare.ledger.checkpoint.SignatureVerificationException;
+import org.medshare.ledger.checkpoint.SignedCheckpoint;
 import org.medshare.ledger.contract.ContractCall;
 import org.medshare.ledger.contract.ContractCallException;
 import org.medshare.ledger.contract.EvmAddress;
@@ -80,11 +82,11 @@ class ReplicationClusterTest {
 
     void configure() throws Exception {
         Map<String, InetSocketAddress> peers = new LinkedHashMap<>();
-        Map<String, java.security.PublicKey> publicKeys = new LinkedHashMap<>();
+        Map<String, org.medshare.ledger.checkpoint.NoteVerifier> publicKeys = new LinkedHashMap<>();
         for (String id : IDS) {
             peers.put(id, new InetSocketAddress("127.0.0.1", freePort()));
             keys.put(id, MemberKey.generate(id));
-            publicKeys.put(id, keys.get(id).publicKey());
+            publicKeys.put(id, keys.get(id).verifier());
         }
         MemberDirectory directory = new MemberDirectory(publicKeys);
         UUID group = UUID.nameUUIDFromBytes("medshare-replication-test".getBytes(StandardCharsets.UTF_8));
@@ -185,6 +187,13 @@ class ReplicationClusterTest {
             for (Cosignature c : fin.cosignatures()) {
                 assertTrue(c.verify(configs.get("m1").directory()));
             }
+            // as a C2SP signed note, the offline verifier's quorum check accepts it
+            MemberDirectory directory = configs.get("m1").directory();
+            SignedCheckpoint note = fin.toSignedCheckpoint(directory);
+            assertEquals(fin.cosignatures().size(), note.verifyQuorum(directory.verifiers(), 2).size());
+            SignedCheckpoint parsed = SignedCheckpoint.parse(note.format(), 32);
+            parsed.verifyQuorum(directory.verifiers(), 2);
+            assertThrows(SignatureVerificationException.class, () -> parsed.verifyQuorum(directory.verifiers(), 4));
         }
 
         // 3. a lying leader: genuine key, forged consistency proof -> every member refuses

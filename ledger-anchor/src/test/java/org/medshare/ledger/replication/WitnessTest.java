@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.medshare.ledger.LedgerSuite;
+import org.medshare.ledger.checkpoint.SignedCheckpoint;
 
 class WitnessTest {
     static final String ORIGIN = "medshare.test/ledger";
@@ -28,7 +30,7 @@ class WitnessTest {
     void setUp() throws Exception {
         leaderKey = MemberKey.generate("leader");
         witnessKey = MemberKey.generate("witness");
-        directory = new MemberDirectory(Map.of("leader", leaderKey.publicKey(), "witness", witnessKey.publicKey()));
+        directory = new MemberDirectory(Map.of("leader", leaderKey.verifier(), "witness", witnessKey.verifier()));
         leaderLog = new InMemoryMemberLog();
         witnessLog = new InMemoryMemberLog();
         witness = new Witness(witnessKey, directory, witnessLog, ORIGIN);
@@ -119,6 +121,23 @@ class WitnessTest {
         assertArrayEquals(leaderLog.root(13), witness.lastCosigned().root());
         // same checkpoint again: consistency from itself (empty proof) is accepted
         witness.cosign(propose(leaderLog, 13, leaderKey));
+    }
+
+    @Test
+    void sm2MembersCosignIntoAQuorumSignedNote() throws Exception {
+        MemberKey a = MemberKey.generate("member-a", LedgerSuite.GM);
+        MemberKey b = MemberKey.generate("member-b", LedgerSuite.GM);
+        MemberDirectory gm = new MemberDirectory(Map.of("member-a", a.verifier(), "member-b", b.verifier()));
+        InMemoryMemberLog log = new InMemoryMemberLog();
+        log.append(entries("s", 0, 9));
+        Proposal p = propose(log, 0, a);
+        Cosignature ca = new Witness(a, gm, log, ORIGIN).cosign(p);
+        Cosignature cb = new Witness(b, gm, log, ORIGIN).cosign(p);
+        SignedCheckpoint note = new FinalCheckpoint(p.head(), List.of(ca, cb)).toSignedCheckpoint(gm);
+        assertEquals(2, note.verifyQuorum(gm.verifiers(), 2).size());
+        assertEquals("SM2", gm.verifiers().iterator().next().algorithm());
+        assertThrows(IllegalArgumentException.class,
+                () -> new MemberDirectory(Map.of("member-a", b.verifier())), "key named after another member");
     }
 
     @Test
