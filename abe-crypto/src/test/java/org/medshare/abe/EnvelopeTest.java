@@ -74,6 +74,11 @@ class EnvelopeTest {
     assertEquals(1 << Envelope.DEFAULT_CHUNK_LOG2, Envelope.inspect(new ByteArrayInputStream(env)).chunkSize());
   }
 
+  /**
+   * NIST: every bit of a two-chunk envelope. GM: every bit of header and KEM, and one bit per byte
+   * (bit = offset mod 8) of nonce prefix and chunks, to keep the suite fast (each payload flip costs
+   * a full decapsulation).
+   */
   @Test
   void everySingleBitFlipIsRefusedWithTheSameError() throws Exception {
     for (Suite suite : Suite.values()) {
@@ -82,8 +87,12 @@ class EnvelopeTest {
       byte[] env = seal(suite, "a:1", pt);
       assertArrayEquals(pt, Envelope.decrypt(key, env));
       List<String> accepted = new ArrayList<>();
+      int payloadStart = headerLength(env) - 7;
       for (int i = 0; i < env.length; i++) {
         for (int bit = 0; bit < 8; bit++) {
+          if (suite == Suite.GM && i >= payloadStart && bit != i % 8) {
+            continue;
+          }
           byte[] bad = env.clone();
           bad[i] ^= (byte) (1 << bit);
           try {

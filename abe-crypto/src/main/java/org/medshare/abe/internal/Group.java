@@ -9,6 +9,7 @@ import supranational.blst.P1;
 import supranational.blst.P1_Affine;
 import supranational.blst.P2;
 import supranational.blst.P2_Affine;
+import supranational.blst.Pairing;
 import supranational.blst.PT;
 import supranational.blst.Scalar;
 
@@ -186,13 +187,16 @@ public final class Group {
     return Gt.of(new PT(p, q).final_exp());
   }
 
-  /** Product of Miller loops of the pairs, then one final exponentiation. */
+  /**
+   * {@code prod e(ps[i], qs[i])}: the Miller loops accumulated in one blst pairing context (which
+   * shares the Fp12 squarings across up to eight pairs), then one final exponentiation.
+   */
   public static Gt pairingProduct(P1_Affine[] ps, P2_Affine[] qs) {
-    PT acc = null;
+    Pairing ctx = new Pairing(false, "");
     for (int i = 0; i < ps.length; i++) {
-      PT m = new PT(ps[i], qs[i]);
-      acc = acc == null ? m : acc.mul(m);
+      ctx.raw_aggregate(qs[i], ps[i]);
     }
-    return Gt.of(acc.final_exp());
+    ctx.commit();
+    return Gt.of(ctx.as_fp12().final_exp());
   }
 }
