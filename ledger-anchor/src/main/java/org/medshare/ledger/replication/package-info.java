@@ -10,5 +10,14 @@
  * its own copy. A checkpoint is final with cosignatures from the configured quorum
  * ({@link org.medshare.ledger.replication.FinalCheckpoint}). Proposals and cosignatures travel through the
  * Raft log too, so every member records the same cosignatures in the same order.
+ *
+ * <p>A member's log is its durable {@link org.medshare.ledger.AuditLog}
+ * ({@link org.medshare.ledger.replication.AuditLogMemberLog}: canonical event encodings, SHA-256 or SM3)
+ * or, in tests and benchmarks, an {@link org.medshare.ledger.replication.InMemoryMemberLog}. Member keys
+ * are C2SP note signers named by member id (Ed25519 or SM2), so a final checkpoint renders as a signed
+ * note ({@link org.medshare.ledger.replication.FinalCheckpoint#toSignedCheckpoint}) that the offline
+ * verifier checks for quorum. Members may also run the incentive contract
+ * ({@link org.medshare.ledger.replication.LedgerMember#executeContract}): every member executes each call
+ * in Raft order, one EVM block per batch, so balances and state roots agree.
  */
 package org.medshare.ledger.replication;
