@@ -129,6 +129,29 @@ class AuditLogTest {
     }
 
     @Test
+    void everyFlippedByteInTheCheckpointFileIsRefusedAtOpen() throws Exception {
+        CheckpointSigner signer = NoteKeys.generateEd25519("n1");
+        AuditLogConfig cfg = config(LedgerSuite.NIST, signer, 2);
+        try (AuditLog log = AuditLog.open(dir, cfg)) {
+            for (int i = 0; i < 5; i++) {
+                log.append(event(i));
+            }
+        }
+        Path cp = dir.resolve(org.medshare.ledger.storage.CheckpointFile.NAME);
+        byte[] orig = Files.readAllBytes(cp);
+        for (int pos = 0; pos < orig.length; pos++) {
+            byte[] bad = orig.clone();
+            bad[pos] ^= 0x02;
+            Files.write(cp, bad);
+            assertThrows(TamperDetectedException.class, () -> AuditLog.open(dir, cfg), "checkpoint byte " + pos);
+        }
+        Files.write(cp, orig);
+        try (AuditLog log = AuditLog.open(dir, cfg)) {
+            assertEquals(5, log.size());
+        }
+    }
+
+    @Test
     void aRewriteWithValidChecksumsIsCaughtByTheSignedRoot() throws Exception {
         CheckpointSigner signer = NoteKeys.generateEd25519("n1");
         AuditLogConfig cfg = config(LedgerSuite.NIST, signer, 1000);

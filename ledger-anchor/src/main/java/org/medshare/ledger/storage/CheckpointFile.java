@@ -15,10 +15,11 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * Append-only file of signed checkpoint notes: each record is {@code u32 length | UTF-8 note |
- * u32 CRC-32C(length, note)}. Every append is fsynced before it returns (checkpoints are rare: one
+ * Append-only file of signed checkpoint notes: each record is {@code u32 length | u32 CRC-32C(length)
+ * | UTF-8 note | u32 CRC-32C(length, header checksum, note)}. Every append is fsynced before it returns (checkpoints are rare: one
  * per batch of events, never one per entry). A record cut short at the end of the file is an
- * interrupted append and is dropped on open; any other damage is reported.
+ * interrupted append and is dropped on open; any other damage (a complete record with a bad
+ * checksum included) is reported.
  */
 public final class CheckpointFile implements Closeable {
     /** The file name inside a ledger directory. */
@@ -48,26 +49,30 @@ public final class CheckpointFile implements Closeable {
             if (buf.length - off < 8) {
                 return new Contents(notes, off, "checkpoint record " + notes.size() + " truncated", true);
             }
+            CRC32C head = new CRC32C();
+            head.update(buf, off, 4);
+            if (ByteBuffer.wrap(buf).getInt(off + 4) != (int) head.getValue()) {
+                return new Contents(notes, off, "checkpoint record " + notes.size() + " header checksum mismatch", false);
+            }
             int len = ByteBuffer.wrap(buf).getInt(off);
             if (len <= 0 || len > MAX_NOTE) {
                 return new Contents(notes, off, "checkpoint record " + notes.size() + " has invalid length", false);
             }
-            if ((long) off + 8 + len > buf.length) {
+            if ((long) off + 12 + len > buf.length) {
                 return new Contents(notes, off, "checkpoint record " + notes.size() + " truncated", true);
             }
             CRC32C crc = new CRC32C();
-            crc.update(buf, off, 4 + len);
-            if (ByteBuffer.wrap(buf).getInt(off + 4 + len) != (int) crc.getValue()) {
-                boolean last = off + 8 + len == buf.length;
-                return new Contents(notes, off, "checkpoint record " + notes.size() + " checksum mismatch", last);
+            crc.update(buf, off, 8 + len);
+            if (ByteBuffer.wrap(buf).getInt(off + 8 + len) != (int) crc.getValue()) {
+                return new Contents(notes, off, "checkpoint record " + notes.size() + " checksum mismatch", false);
             }
             try {
                 notes.add(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(buf, off + 4, len)).toString());
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(buf, off + 8, len)).toString());
             } catch (CharacterCodingException e) {
                 return new Contents(notes, off, "checkpoint record " + notes.size() + " is not UTF-8", false);
             }
-            off += 8 + len;
+            off += 12 + len;
         }
         return new Contents(notes, off, null, false);
     }
@@ -92,10 +97,13 @@ public final class CheckpointFile implements Closeable {
     /** Appends one note and fsyncs. */
     public synchronized void append(String note) throws IOException {
         byte[] b = note.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer buf = ByteBuffer.allocate(8 + b.length);
-        buf.putInt(b.length).put(b);
+        ByteBuffer buf = ByteBuffer.allocate(12 + b.length);
+        buf.putInt(b.length);
+        CRC32C head = new CRC32C();
+        head.update(buf.array(), 0, 4);
+        buf.putInt((int) head.getValue()).put(b);
         CRC32C crc = new CRC32C();
-        crc.update(buf.array(), 0, 4 + b.length);
+        crc.update(buf.array(), 0, 8 + b.length);
         buf.putInt((int) crc.getValue());
         buf.flip();
         while (buf.hasRemaining()) {

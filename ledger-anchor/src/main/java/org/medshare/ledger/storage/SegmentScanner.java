@@ -81,7 +81,7 @@ public final class SegmentScanner {
                     return new Result(infos, next, new Problem(name, off, next, bad, torn));
                 }
                 int len = ByteBuffer.wrap(buf, off, 4).getInt();
-                visitor.entry(next, Arrays.copyOfRange(buf, off + 12, off + 12 + len), s, off);
+                visitor.entry(next, Arrays.copyOfRange(buf, off + SegmentFormat.PAYLOAD_OFFSET, off + SegmentFormat.PAYLOAD_OFFSET + len), s, off);
                 off += SegmentFormat.FRAME_OVERHEAD + len;
                 next++;
             }
@@ -116,13 +116,20 @@ public final class SegmentScanner {
 
     /** Null if a complete, valid frame for {@code index} starts at {@code off}. */
     private static String checkFrame(byte[] buf, int off, long index) {
-        if (buf.length - off < SegmentFormat.FRAME_OVERHEAD) {
+        if (buf.length - off < SegmentFormat.PAYLOAD_OFFSET) {
             return "frame truncated at offset " + off;
+        }
+        if (!SegmentFormat.headerCrcOk(buf, off)) {
+            return "frame header checksum mismatch at offset " + off;
         }
         ByteBuffer b = ByteBuffer.wrap(buf);
         int len = b.getInt(off);
         if (len <= 0 || len > SegmentFormat.MAX_PAYLOAD) {
             return "frame length " + len + " invalid at offset " + off;
+        }
+        long idx = b.getLong(off + 4);
+        if (idx != index) {
+            return "frame carries index " + idx + " at offset " + off;
         }
         if ((long) off + SegmentFormat.FRAME_OVERHEAD + len > buf.length) {
             return "frame truncated at offset " + off;
@@ -130,20 +137,17 @@ public final class SegmentScanner {
         if (!SegmentFormat.frameCrcOk(buf, off, len)) {
             return "checksum mismatch at offset " + off;
         }
-        long idx = b.getLong(off + 4);
-        if (idx != index) {
-            return "frame carries index " + idx + " at offset " + off;
-        }
         return null;
     }
 
     /**
      * An interrupted write leaves the file ending inside the last frame (or, after power loss,
-     * ending in zero-filled bytes). A damaged frame followed by more data is damage, not a torn tail.
+     * ending in zero-filled bytes). A complete frame with a bad checksum, or a damaged frame followed
+     * by more data, is damage, not a torn tail.
      */
     private static boolean looksTorn(byte[] buf, int off) {
         int remaining = buf.length - off;
-        if (remaining < SegmentFormat.FRAME_OVERHEAD) {
+        if (remaining < SegmentFormat.PAYLOAD_OFFSET) {
             return true;
         }
         boolean allZero = true;
@@ -154,6 +158,7 @@ public final class SegmentScanner {
             return true;
         }
         long len = ByteBuffer.wrap(buf).getInt(off);
-        return len > 0 && len <= SegmentFormat.MAX_PAYLOAD && off + SegmentFormat.FRAME_OVERHEAD + len >= buf.length;
+        return SegmentFormat.headerCrcOk(buf, off) && len > 0 && len <= SegmentFormat.MAX_PAYLOAD
+                && off + SegmentFormat.FRAME_OVERHEAD + len > buf.length;
     }
 }

@@ -142,10 +142,11 @@ public final class SegmentStore implements Closeable {
         }
         Segment seg = segmentOf(index);
         long off = offsets[(int) index];
-        ByteBuffer head = ByteBuffer.allocate(12);
+        ByteBuffer head = ByteBuffer.allocate(SegmentFormat.PAYLOAD_OFFSET);
         readFully(seg.reader(), head, off);
         int len = head.getInt(0);
-        if (len <= 0 || len > SegmentFormat.MAX_PAYLOAD || head.getLong(4) != index) {
+        if (!SegmentFormat.headerCrcOk(head.array(), 0) || len <= 0 || len > SegmentFormat.MAX_PAYLOAD
+                || head.getLong(4) != index) {
             throw new IOException("entry " + index + " (" + seg.path().getFileName() + "): frame header changed on disk");
         }
         ByteBuffer frame = ByteBuffer.allocate(SegmentFormat.FRAME_OVERHEAD + len);
@@ -153,7 +154,7 @@ public final class SegmentStore implements Closeable {
         if (!SegmentFormat.frameCrcOk(frame.array(), 0, len)) {
             throw new IOException("entry " + index + " (" + seg.path().getFileName() + "): checksum mismatch on read");
         }
-        return Arrays.copyOfRange(frame.array(), 12, 12 + len);
+        return Arrays.copyOfRange(frame.array(), SegmentFormat.PAYLOAD_OFFSET, SegmentFormat.PAYLOAD_OFFSET + len);
     }
 
     /** The segment file names, oldest first. */

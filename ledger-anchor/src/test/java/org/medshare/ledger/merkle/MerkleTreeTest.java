@@ -45,7 +45,7 @@ class MerkleTreeTest {
     void fastTreeMatchesNaiveReferenceOnRandomTrees() throws Exception {
         Random rnd = new Random(9162);
         for (int trial = 0; trial < 40; trial++) {
-            int n = 1 + rnd.nextInt(trial < 20 ? 40 : 300);
+            int n = 1 + rnd.nextInt(trial < 20 ? 40 : 160);
             List<byte[]> leaves = new ArrayList<>();
             HashStore store = new HashStore(H);
             for (int i = 0; i < n; i++) {
