@@ -57,6 +57,14 @@ class AuditVerifyCommandTest {
         err.toString());
     assertTrue(out.toString().startsWith("OK: 20 entries"), out.toString());
 
+    // Through the real entry point: medshare audit verify ...
+    ByteArrayOutputStream mainOut = new ByteArrayOutputStream();
+    ByteArrayOutputStream mainErr = new ByteArrayOutputStream();
+    assertEquals(0, org.medshare.client.Medshare.run(new String[] {"audit", "verify", "--ledger", ledger.toString(),
+        "--keys", keys.toString()}, new java.io.PrintStream(mainOut, true, StandardCharsets.UTF_8),
+        new java.io.PrintStream(mainErr, true, StandardCharsets.UTF_8)), mainErr.toString());
+    assertTrue(mainOut.toString().contains("OK: 20 entries"), mainOut.toString());
+
     Path seg = SegmentScanner.segmentFiles(ledger).get(0);
     byte[] b = Files.readAllBytes(seg);
     byte[] orig = b.clone();
@@ -65,6 +73,15 @@ class AuditVerifyCommandTest {
     err.reset();
     assertEquals(1, run(out, err, "--ledger", ledger.toString(), "--keys", keys.toString()));
     assertTrue(err.toString().contains("entry 19 (segment 00000000000000000000.seg)"), err.toString());
+    mainErr.reset();
+    assertEquals(1, org.medshare.client.Medshare.run(new String[] {"audit", "verify", "--ledger", ledger.toString(),
+        "--keys", keys.toString()}, new java.io.PrintStream(mainOut, true, StandardCharsets.UTF_8),
+        new java.io.PrintStream(mainErr, true, StandardCharsets.UTF_8)));
+    assertTrue(mainErr.toString().startsWith("medshare: ledger verification failed: entry 19"), mainErr.toString());
+    assertEquals(1, mainErr.toString().strip().lines().count(), "one line on stderr");
+    assertEquals(2, org.medshare.client.Medshare.run(new String[] {"audit", "verify", "--ledger", ledger.toString()},
+        new java.io.PrintStream(mainOut, true, StandardCharsets.UTF_8),
+        new java.io.PrintStream(mainErr, true, StandardCharsets.UTF_8)));
     Files.write(seg, orig);
 
     Path otherKeys = tmp.resolve("other.keys");
