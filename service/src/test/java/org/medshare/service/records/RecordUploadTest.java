@@ -101,7 +101,7 @@ class RecordUploadTest {
         refused("malformed-envelope", 400, u -> u.envelope[4] = 99);
         refused("malformed-rows", 400, u -> u.rows = new byte[] {1, 2, 3});
         refused("malformed-rows", 400, u -> u.rows = java.util.Arrays.copyOf(u.rows, u.rows.length - 1));
-        refused("rows-record-mismatch", 400, u -> u.rows = HospitalClient.rows("another-record", u.policy));
+        refused("rows-record-mismatch", 400, u -> u.rows = HOSPITAL_A.rows("another-record", u.policy, 100, 1));
         refused("malformed-envelope", 400, u -> u.envelope = new byte[0]);
         refused("policy-mismatch", 400, u -> u.policy = "org:hospital-a");
         refused("policy-not-allowed", 403, u -> {

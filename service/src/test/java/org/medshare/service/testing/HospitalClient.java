@@ -30,13 +30,15 @@ import org.medshare.enclave.rows.Sex;
  */
 public final class HospitalClient {
 
-    /** Shared by all tests: ABE setup is the expensive part. */
-    public static final MasterKey AUTHORITY = AbeScheme.create().setup(Suite.NIST);
-    public static final PublicParameters PARAMS = AUTHORITY.publicParameters();
+    /** A local authority for tests that only need well-formed ciphertext (ABE setup is the expensive part). */
+    private static final MasterKey LOCAL_AUTHORITY = AbeScheme.create().setup(Suite.NIST);
 
     private final String organisation;
     private final KeyPair signingKey;
     private String keyId;
+    private int hospitalNumber;
+    private String token;
+    private PublicParameters params = LOCAL_AUTHORITY.publicParameters();
 
     public HospitalClient(String organisation) {
         this.organisation = organisation;
@@ -47,34 +49,65 @@ public final class HospitalClient {
         }
     }
 
+    /** Encrypts under these parameters (e.g. the service's key authority's) from now on. */
+    public HospitalClient withParameters(PublicParameters parameters) {
+        this.params = parameters;
+        return this;
+    }
+
+    /** Sends a bearer token with every request from now on (for tests against the real Keycloak). */
+    public HospitalClient withToken(String bearerToken) {
+        this.token = bearerToken;
+        return this;
+    }
+
+    private io.restassured.specification.RequestSpecification request() {
+        return token == null ? given() : given().auth().oauth2(token);
+    }
+
     /** Registers the signing key (the caller must be a hospital of this organisation). */
     public String registerKey() {
-        keyId = given().contentType("application/json")
+        io.restassured.path.json.JsonPath registered = request().contentType("application/json")
                 .body(Map.of("publicKey", Base64.getEncoder().encodeToString(signingKey.getPublic().getEncoded())))
-                .post("/api/v1/signing-keys").then().statusCode(200).extract().path("keyId");
+                .post("/api/v1/signing-keys").then().statusCode(200).extract().jsonPath();
+        keyId = registered.getString("keyId");
+        hospitalNumber = registered.getInt("hospitalNumber");
         return keyId;
+    }
+
+    /** The number the service gave this hospital (analytics rows carry it); known after {@link #registerKey()}. */
+    public int hospitalNumber() {
+        return hospitalNumber;
     }
 
     public KeyPair signingKey() {
         return signingKey;
     }
 
-    /** A complete, valid upload of {@code content} under {@code policy}. */
+    /** A complete, valid upload of {@code content} under {@code policy}, with rows of patients 100-111. */
     public Upload upload(String idempotencyKey, String policy, String content) {
-        byte[] envelope = Envelope.encrypt(PARAMS, Policy.parse(policy), Suite.NIST, content.getBytes(StandardCharsets.UTF_8));
-        byte[] rows = rows(UploadStatement.recordId(organisation, idempotencyKey), policy);
+        return upload(idempotencyKey, policy, content, 100, 1);
+    }
+
+    /** A complete, valid upload whose rows are 12 patients from {@code firstPatient} of {@code hospitalNumber}. */
+    public Upload upload(String idempotencyKey, String policy, String content, long firstPatient, int hospitalNumber) {
+        byte[] envelope = Envelope.encrypt(params, Policy.parse(policy), Suite.NIST, content.getBytes(StandardCharsets.UTF_8));
+        byte[] rows = rows(UploadStatement.recordId(organisation, idempotencyKey), policy, firstPatient, hospitalNumber);
         return new Upload(idempotencyKey, policy, new TreeMap<>(Map.of("year", "2025")), envelope, rows);
     }
 
-    /** Encrypted analytics rows (a few synthetic patients) bound to {@code recordId}. */
-    public static byte[] rows(String recordId, String policy) {
+    /**
+     * Encrypted analytics rows bound to {@code recordId}: 12 synthetic patients numbered from
+     * {@code firstPatient}, age bands 2-4, alternating sex, ICD-10 E11, of hospital {@code hospitalNumber}.
+     */
+    public byte[] rows(String recordId, String policy, long firstPatient, int hospitalNumber) {
         List<AnalyticsRow> rows = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            rows.add(AnalyticsRow.of(100 + i, 2 + i % 3, i % 2 == 0 ? Sex.FEMALE : Sex.MALE,
-                    new int[] {Icd10.encode("E11")}, 12_000 + 100 * i, 9_000 + 50 * i, 202503, 1));
+            rows.add(AnalyticsRow.of(firstPatient + i, 2 + i % 3, i % 2 == 0 ? Sex.FEMALE : Sex.MALE,
+                    new int[] {Icd10.encode("E11")}, 12_000 + 100 * i, 9_000 + 50 * i, 202503, hospitalNumber));
         }
         try {
-            return EncryptedRows.seal(recordId, rows, PARAMS, Policy.parse(policy), Suite.NIST, new SecureRandom()).toBytes();
+            return EncryptedRows.seal(recordId, rows, params, Policy.parse(policy), Suite.NIST, new SecureRandom()).toBytes();
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -122,7 +155,7 @@ public final class HospitalClient {
         }
 
         public Response post() {
-            return given().multiPart("metadata", metadata())
+            return request().multiPart("metadata", metadata())
                     .multiPart("envelope", "envelope.bin", envelope, "application/octet-stream")
                     .multiPart("rows", "rows.bin", rows, "application/octet-stream")
                     .post("/api/v1/records");

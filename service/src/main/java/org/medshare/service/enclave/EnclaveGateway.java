@@ -1,0 +1,112 @@
+package org.medshare.service.enclave;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.List;
+import org.jboss.logging.Logger;
+import org.medshare.abe.PublicParameters;
+import org.medshare.abe.Suite;
+import org.medshare.enclave.host.EmbeddedEnclaves;
+import org.medshare.service.config.MedshareConfig;
+
+/**
+ * The service's link to the simulated TEE (DESIGN §1, §5): the key-authority enclave and the statistics
+ * worker enclave, each in its own JVM, started on first use over the platform state in
+ * {@code data-dir/enclave}. The service never holds the ABE master key or a user key: it relays public
+ * parameters, approvals and ciphertext. The approver key signs query approvals on behalf of the
+ * regulator's workflow; the authority trusts exactly that key.
+ *
+ * <p>Everything here is SIMULATED (no hardware quotes), as the enclaves' banners and quotes say.
+ */
+@ApplicationScoped
+public class EnclaveGateway {
+
+    private static final Logger LOG = Logger.getLogger(EnclaveGateway.class);
+    /** Security version of this build's enclaves; raise it on upgrades, never lower it. */
+    static final int SVN = 1;
+
+    private final Path dir;
+    private final Suite suite;
+    private EmbeddedEnclaves enclaves;
+    private KeyPair approver;
+
+    @Inject
+    EnclaveGateway(MedshareConfig config) {
+        this.dir = config.dataDir().resolve("enclave");
+        this.suite = Suite.fromLabel(config.ledger().suite());
+    }
+
+    /** The running enclaves, started on first call. */
+    public synchronized EmbeddedEnclaves enclaves() {
+        if (enclaves == null) {
+            try {
+                approver = loadOrCreateApprover(dir.resolve("approver.key"));
+                enclaves = EmbeddedEnclaves.start(dir, List.of(approver.getPublic()), SVN, suite);
+                LOG.infof("simulated TEE started: authority pid %d, worker pid %d (mode SIMULATED)",
+                        enclaves.authority().pid(), enclaves.worker().pid());
+            } catch (IOException e) {
+                throw new UncheckedIOException("the simulated enclaves could not be started", e);
+            } catch (GeneralSecurityException | org.medshare.enclave.host.EnclaveCallException e) {
+                throw new IllegalStateException("the simulated enclaves could not be started", e);
+            }
+        }
+        return enclaves;
+    }
+
+    /** The key that signs query approvals for the key authority. */
+    public synchronized KeyPair approver() {
+        enclaves();
+        return approver;
+    }
+
+    public PublicParameters publicParameters() {
+        return enclaves().publicParameters();
+    }
+
+    /** The public parameters in their versioned binary form, for clients. */
+    public byte[] publicParametersBytes() {
+        return publicParameters().toBytes();
+    }
+
+    @PreDestroy
+    synchronized void stop() {
+        if (enclaves != null) {
+            try {
+                enclaves.close();
+            } catch (IOException e) {
+                LOG.warn("stopping the simulated enclaves failed", e);
+            }
+            enclaves = null;
+        }
+    }
+
+    private static KeyPair loadOrCreateApprover(Path file) throws IOException, GeneralSecurityException {
+        KeyFactory ed25519 = KeyFactory.getInstance("Ed25519");
+        Path publicFile = file.resolveSibling(file.getFileName() + ".pub");
+        if (Files.exists(file) && Files.exists(publicFile)) {
+            return new KeyPair(ed25519.generatePublic(new X509EncodedKeySpec(Files.readAllBytes(publicFile))),
+                    ed25519.generatePrivate(new PKCS8EncodedKeySpec(Files.readAllBytes(file))));
+        }
+        Files.createDirectories(file.getParent());
+        KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Path tmp = Files.createTempFile(file.getParent(), "approver", ".tmp");
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+        Files.write(tmp, pair.getPrivate().getEncoded());
+        Files.write(publicFile, pair.getPublic().getEncoded());
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return pair;
+    }
+}

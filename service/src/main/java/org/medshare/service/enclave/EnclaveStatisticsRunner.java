@@ -1,0 +1,133 @@
+package org.medshare.service.enclave;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.medshare.abe.sign.UploadStatement;
+import org.medshare.enclave.attest.VerifiedEnclave;
+import org.medshare.enclave.compute.ApprovedQuery;
+import org.medshare.enclave.compute.ComputeResult;
+import org.medshare.enclave.compute.InputRecord;
+import org.medshare.enclave.compute.StatisticsClient;
+import org.medshare.enclave.host.EmbeddedEnclaves;
+import org.medshare.enclave.host.EnclaveCallException;
+import org.medshare.enclave.keyrelease.KeyRelease;
+import org.medshare.enclave.keyrelease.KeyReleaseRecord;
+import org.medshare.enclave.keyrelease.QueryApproval;
+import org.medshare.enclave.stats.MerkleTree;
+import org.medshare.ledger.event.Event;
+import org.medshare.ledger.event.EventType;
+import org.medshare.ledger.event.Field;
+import org.medshare.service.ledger.LedgerService;
+import org.medshare.service.queries.service.StatisticsRunner;
+
+/**
+ * Runs an approved query in the worker enclave: signs the approval the key authority trusts, has the
+ * authority release the purpose key to the attested worker (a KEY_ISSUED ledger event), attests the worker
+ * itself, relays the ciphertext, and verifies the enclave's signature on the result against the key its
+ * quote binds. Only then is the result accepted.
+ */
+@ApplicationScoped
+public class EnclaveStatisticsRunner implements StatisticsRunner {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration APPROVAL_VALIDITY = Duration.ofMinutes(2);
+
+    private final EnclaveGateway gateway;
+    private final LedgerService ledger;
+    private final Clock clock = Clock.systemUTC();
+
+    @Inject
+    EnclaveStatisticsRunner(EnclaveGateway gateway, LedgerService ledger) {
+        this.gateway = gateway;
+        this.ledger = ledger;
+    }
+
+    @Override
+    public Outcome run(Job job, List<Input> inputs) throws RefusedException {
+        EmbeddedEnclaves enclaves = gateway.enclaves();
+        String purpose = purposeOf(job.templateJson());
+        String templateId = templateIdOf(job.templateJson());
+        Set<Integer> permitted = new TreeSet<>();
+        job.dataUse().forEach((hospital, rules) -> {
+            if (rules.contains(purpose + "/" + templateId) || rules.contains(purpose + "/*")) {
+                permitted.add(hospital);
+            }
+        });
+        ApprovedQuery approved = new ApprovedQuery(job.templateJson(), job.requestJson(), permitted,
+                job.revokedRecords(), job.epsilonBudgetMicros());
+        try {
+            QueryApproval approval = QueryApproval.sign(job.queryId(), approved.queryHash(), job.purposeAttributes(),
+                    clock.instant().plus(APPROVAL_VALIDITY), gateway.approver());
+            KeyRelease release = enclaves.keyAuthority().releaseTo(enclaves.worker(), approval);
+            appendKeyIssued(release.record());
+
+            StatisticsClient stats = new StatisticsClient(enclaves.worker());
+            VerifiedEnclave attested = stats.attest(enclaves.workerVerifier(Duration.ofMinutes(1)));
+            List<InputRecord> records = new ArrayList<>();
+            for (Input input : inputs) {
+                records.add(new InputRecord(input.recordId(), input.hospitalNumber(), input.encryptedRows()));
+            }
+            ComputeResult result = stats.run(approved, approval, records, Set.of());
+            StatisticsClient.verify(result, attested);
+
+            String resultJson = result.resultJsonString();
+            List<String> used = inputs.stream()
+                    .filter(i -> permitted.contains(i.hospitalNumber()) && !job.revokedRecords().contains(i.recordId()))
+                    .map(Input::recordId).sorted().distinct().toList();
+            String root = HexFormat.of().formatHex(MerkleTree.rootOf(used));
+            String claimedRoot = JSON.readTree(resultJson).path("inputMerkleRoot").asText();
+            if (!root.equalsIgnoreCase(claimedRoot)) {
+                throw new RefusedException("the enclave's input set does not match the admitted records");
+            }
+            return new Outcome(resultJson, HexFormat.of().formatHex(result.resultHash()),
+                    Base64.getEncoder().encodeToString(result.resultSignature()),
+                    HexFormat.of().formatHex(result.measurement()), used, root, "SIMULATED");
+        } catch (EnclaveCallException e) {
+            throw new RefusedException(e.getMessage());
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("the enclave run failed", e);
+        }
+    }
+
+    private void appendKeyIssued(KeyReleaseRecord record) {
+        HexFormat hex = HexFormat.of();
+        byte[] attributes = UploadStatement.sha256(String.join("\n", new TreeSet<>(record.attributes()))
+                .getBytes(StandardCharsets.UTF_8));
+        ledger.append(Event.builder(EventType.KEY_ISSUED).timestamp(clock.millis())
+                .id(Field.ACTOR, "key-authority")
+                .id(Field.KEY_ID, hex.formatHex(record.hash()))
+                .id(Field.RECIPIENT, "enclave:" + hex.formatHex(record.requesterMrenclave()))
+                .hash(Field.ATTRIBUTES_HASH, attributes)
+                .build());
+    }
+
+    private static String purposeOf(String templateJson) {
+        return field(templateJson, "purpose");
+    }
+
+    private static String templateIdOf(String templateJson) {
+        return field(templateJson, "id");
+    }
+
+    private static String field(String json, String name) {
+        try {
+            JsonNode node = JSON.readTree(json).path(name);
+            return node.asText();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("template JSON does not parse", e);
+        }
+    }
+}

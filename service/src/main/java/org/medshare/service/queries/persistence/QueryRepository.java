@@ -1,0 +1,130 @@
+package org.medshare.service.queries.persistence;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Data access for templates, queries, data-use rules, consent revocations and privacy budgets.
+ * Callers own the transaction.
+ */
+@ApplicationScoped
+public class QueryRepository {
+
+    private final EntityManager em;
+
+    @Inject
+    QueryRepository(EntityManager em) {
+        this.em = em;
+    }
+
+    public Optional<TemplateEntity> template(String id, int version) {
+        return Optional.ofNullable(em.find(TemplateEntity.class, new TemplateEntity.Key(id, version)));
+    }
+
+    public List<TemplateEntity> templates() {
+        return em.createQuery("from TemplateEntity t order by t.templateId, t.version", TemplateEntity.class)
+                .getResultList();
+    }
+
+    public void persist(Object entity) {
+        em.persist(entity);
+    }
+
+    public Optional<QueryEntity> query(String id) {
+        return Optional.ofNullable(em.find(QueryEntity.class, id));
+    }
+
+    /** Queries visible to an insurer (its own), or every query when {@code insurer} is null. */
+    public List<QueryEntity> queries(String insurer, int offset, int limit) {
+        String where = insurer == null ? "" : " where q.insurer = :i";
+        var q = em.createQuery("from QueryEntity q" + where + " order by q.submittedAt desc, q.id", QueryEntity.class);
+        if (insurer != null) {
+            q.setParameter("i", insurer);
+        }
+        return q.setFirstResult(offset).setMaxResults(limit).getResultList();
+    }
+
+    /** (purpose, template id or '*') pairs a hospital allows, as {@code purpose/template}. */
+    public Set<String> dataUseRules(String organisation) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery(
+                        "select purpose, template_id from data_use_rule where org_id = ?1 order by purpose, template_id")
+                .setParameter(1, organisation).getResultList();
+        return rows.stream().map(r -> r[0] + "/" + r[1]).collect(Collectors.toCollection(java.util.TreeSet::new));
+    }
+
+    public void replaceDataUseRules(String organisation, Set<String[]> purposeTemplatePairs) {
+        em.createNativeQuery("delete from data_use_rule where org_id = ?1").setParameter(1, organisation).executeUpdate();
+        for (String[] pair : purposeTemplatePairs) {
+            em.createNativeQuery("insert into data_use_rule (org_id, purpose, template_id) values (?1, ?2, ?3)")
+                    .setParameter(1, organisation).setParameter(2, pair[0]).setParameter(3, pair[1]).executeUpdate();
+        }
+    }
+
+    /** Every organisation's rules as {@code org -> purpose/template}. */
+    public List<Object[]> allDataUseRules() {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("select org_id, purpose, template_id from data_use_rule").getResultList();
+        return rows;
+    }
+
+    public boolean revokeConsent(String recordId, String by, Instant at) {
+        if (isRevoked(recordId)) {
+            return false;
+        }
+        em.createNativeQuery("insert into consent_revocation (record_id, revoked_by, revoked_at) values (?1, ?2, ?3)")
+                .setParameter(1, recordId).setParameter(2, by).setParameter(3, Timestamp.from(at)).executeUpdate();
+        return true;
+    }
+
+    public boolean isRevoked(String recordId) {
+        return ((Number) em.createNativeQuery("select count(*) from consent_revocation where record_id = ?1")
+                .setParameter(1, recordId).getSingleResult()).longValue() > 0;
+    }
+
+    public Set<String> revokedRecords() {
+        @SuppressWarnings("unchecked")
+        List<Object> rows = em.createNativeQuery("select record_id from consent_revocation").getResultList();
+        return rows.stream().map(Object::toString).collect(Collectors.toSet());
+    }
+
+    /**
+     * Spends {@code micros} of the insurer's budget if it allows, creating the budget with {@code limitMicros}
+     * on first use. One conditional UPDATE, so concurrent approvals never overspend.
+     *
+     * @return true if charged
+     */
+    public boolean tryChargeBudget(String insurer, long micros, long limitMicros) {
+        if (micros == 0) {
+            return true;
+        }
+        em.createNativeQuery("insert into privacy_budget (insurer_org, limit_micros, spent_micros) "
+                        + "select ?1, ?2, 0 where not exists (select 1 from privacy_budget where insurer_org = ?1)")
+                .setParameter(1, insurer).setParameter(2, limitMicros).executeUpdate();
+        return em.createNativeQuery("update privacy_budget set spent_micros = spent_micros + ?2 "
+                        + "where insurer_org = ?1 and spent_micros + ?2 <= limit_micros")
+                .setParameter(1, insurer).setParameter(2, micros).executeUpdate() == 1;
+    }
+
+    public void refundBudget(String insurer, long micros) {
+        em.createNativeQuery("update privacy_budget set spent_micros = spent_micros - ?2 where insurer_org = ?1")
+                .setParameter(1, insurer).setParameter(2, micros).executeUpdate();
+    }
+
+    /** {spent, limit} in micro-ε, or empty if the insurer has not spent anything yet. */
+    public Optional<long[]> budget(String insurer) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery(
+                        "select spent_micros, limit_micros from privacy_budget where insurer_org = ?1")
+                .setParameter(1, insurer).getResultList();
+        return rows.stream().findFirst()
+                .map(r -> new long[] {((Number) r[0]).longValue(), ((Number) r[1]).longValue()});
+    }
+}

@@ -1,0 +1,83 @@
+package org.medshare.service.queries.rest;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.medshare.service.identity.CallerResolver;
+import org.medshare.service.queries.service.QueryService;
+import org.medshare.service.queries.service.QueryService.QueryView;
+
+/** Aggregate queries: insurers submit and read their own; regulators see all and approve or refuse. */
+@Path("/api/v1/queries")
+@Produces(MediaType.APPLICATION_JSON)
+@SecurityRequirement(name = "SecurityScheme")
+public class QueryResource {
+
+    /** Body of a refusal. */
+    public record Refusal(String reason) {
+    }
+
+    private final CallerResolver callers;
+    private final QueryService queries;
+
+    @Inject
+    QueryResource(CallerResolver callers, QueryService queries) {
+        this.callers = callers;
+        this.queries = queries;
+    }
+
+    @POST
+    @RolesAllowed("insurer")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit a request against an approved template (enclave-sim/QUERY.md)")
+    public Response submit(String requestJson) {
+        return Response.status(Response.Status.CREATED).entity(queries.submit(callers.current(), requestJson)).build();
+    }
+
+    @GET
+    @RolesAllowed({"insurer", "regulator"})
+    @Operation(summary = "Queries: an insurer's own, or all for a regulator; newest first")
+    public List<QueryView> list(@QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
+                                @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
+        return queries.list(callers.current(), offset, limit);
+    }
+
+    @GET
+    @Path("/{queryId}")
+    @RolesAllowed({"insurer", "regulator"})
+    @Operation(summary = "A query's status and, once completed, its enclave-signed result")
+    public QueryView get(@PathParam("queryId") String queryId) {
+        return queries.get(callers.current(), queryId);
+    }
+
+    @POST
+    @Path("/{queryId}/approve")
+    @RolesAllowed("regulator")
+    @Operation(summary = "Approve a submitted query: charges its epsilon, runs it in the enclave, settles its price")
+    public QueryView approve(@PathParam("queryId") String queryId) {
+        return queries.approve(callers.current(), queryId);
+    }
+
+    @POST
+    @Path("/{queryId}/refuse")
+    @RolesAllowed("regulator")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Refuse a submitted query, with a reason")
+    public QueryView refuse(@PathParam("queryId") String queryId, Refusal refusal) {
+        return queries.refuse(callers.current(), queryId, refusal == null ? null : refusal.reason());
+    }
+}

@@ -1,0 +1,66 @@
+package org.medshare.service.queries.rest;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.medshare.service.identity.CallerResolver;
+import org.medshare.service.queries.service.QueryService;
+import org.medshare.service.queries.service.QueryService.TemplateView;
+
+/** Query templates: insurers propose, regulators approve or reject; everyone may read them. */
+@Path("/api/v1/templates")
+@Produces(MediaType.APPLICATION_JSON)
+@SecurityRequirement(name = "SecurityScheme")
+public class TemplateResource {
+
+    private final CallerResolver callers;
+    private final QueryService queries;
+
+    @Inject
+    TemplateResource(CallerResolver callers, QueryService queries) {
+        this.callers = callers;
+        this.queries = queries;
+    }
+
+    @POST
+    @RolesAllowed("insurer")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Propose a query template (enclave-sim/QUERY.md); it runs only once a regulator approves it")
+    public Response submit(String templateJson) {
+        return Response.status(Response.Status.CREATED).entity(queries.submitTemplate(callers.current(), templateJson))
+                .build();
+    }
+
+    @GET
+    @RolesAllowed({"hospital", "insurer", "regulator"})
+    @Operation(summary = "Every template with its state")
+    public List<TemplateView> list() {
+        return queries.templates();
+    }
+
+    @POST
+    @Path("/{templateId}/{version}/approve")
+    @RolesAllowed("regulator")
+    @Operation(summary = "Approve a pending template")
+    public TemplateView approve(@PathParam("templateId") String templateId, @PathParam("version") int version) {
+        return queries.decideTemplate(callers.current(), templateId, version, true);
+    }
+
+    @POST
+    @Path("/{templateId}/{version}/reject")
+    @RolesAllowed("regulator")
+    @Operation(summary = "Reject a pending template")
+    public TemplateView reject(@PathParam("templateId") String templateId, @PathParam("version") int version) {
+        return queries.decideTemplate(callers.current(), templateId, version, false);
+    }
+}

@@ -1,0 +1,56 @@
+package org.medshare.service.queries.service;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs an approved query inside the attested enclave. The host passes ciphertext and the approval state;
+ * the enclave decrypts, computes and signs. Implemented by the enclave wiring.
+ */
+public interface StatisticsRunner {
+
+    /** One input record: ids, the uploading hospital's number, and its encrypted analytics rows. */
+    record Input(String recordId, int hospitalNumber, byte[] encryptedRows) {
+    }
+
+    /**
+     * What the enclave needs besides the records.
+     *
+     * @param queryId         the query's id (the key released to the enclave is bound to it)
+     * @param queryHash       SHA-256 of the request JSON, hex
+     * @param templateJson    the approved template
+     * @param requestJson     the insurer's request
+     * @param purposeAttributes ABE attributes the released key carries (e.g. {@code purpose:insurance-stats@2026Q4})
+     * @param dataUse         hospital number → allowed {@code purpose/template} pairs
+     * @param revokedRecords  record ids whose consent was revoked
+     * @param epsilonBudgetMicros what the insurer may still spend, including this query's charge
+     */
+    record Job(String queryId, String queryHash, String templateJson, String requestJson, Set<String> purposeAttributes,
+               Map<Integer, Set<String>> dataUse, Set<String> revokedRecords, long epsilonBudgetMicros) {
+    }
+
+    /**
+     * The enclave's answer.
+     *
+     * @param resultJson    canonical result (aggregates only)
+     * @param resultHash    SHA-256 of {@code resultJson}, hex
+     * @param signature     base64 signature by the enclave's attested key
+     * @param measurement   the enclave's MRENCLAVE, hex
+     * @param inputRecordIds the records actually used (after consent and data-use filtering)
+     * @param inputRoot     Merkle root of the input record ids, hex
+     * @param mode          attestation mode, always {@code SIMULATED} here
+     */
+    record Outcome(String resultJson, String resultHash, String signature, String measurement,
+                   List<String> inputRecordIds, String inputRoot, String mode) {
+    }
+
+    /** Raised when the enclave refuses the query; the reason is safe to show the insurer. */
+    final class RefusedException extends Exception {
+        public RefusedException(String reason) {
+            super(reason);
+        }
+    }
+
+    Outcome run(Job job, List<Input> records) throws RefusedException;
+}

@@ -1,0 +1,115 @@
+package org.medshare.service.queries;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.medshare.abe.PublicParameters;
+import org.medshare.service.testing.HospitalClient;
+import org.medshare.service.testing.RealKeycloakProfile;
+
+/**
+ * The three flows with real tokens: hospitals upload under the key authority's parameters, an insurer
+ * proposes a template and a query, the regulator approves both, the enclave computes over the records the
+ * hospitals' rules admit, and the contract pays the hospital whose records were used.
+ */
+@QuarkusTest
+@TestProfile(RealKeycloakProfile.class)
+class QueryFlowTest {
+
+    static final String POLICY_A = "org:hospital-a OR purpose:insurance-stats@2026Q4";
+    static final String POLICY_B = "org:hospital-b OR purpose:insurance-stats@2026Q4";
+
+    static String template(String id) {
+        return "{\"id\":\"" + id + "\",\"version\":1,\"purpose\":\"insurance-stats\","
+                + "\"parameters\":{\"icd\":{\"type\":\"icd10Prefix\",\"min\":1,\"max\":4}},"
+                + "\"filter\":{\"icd10Prefix\":\"$icd\"},\"groupBy\":[\"ageBand\"],\"aggregate\":{\"type\":\"count\"},"
+                + "\"privacy\":{\"minGroupSize\":10,\"maxRowsPerPatient\":1,\"dp\":\"optional\","
+                + "\"mechanism\":\"discreteLaplace\",\"maxEpsilon\":1.0}}";
+    }
+
+    static String request(String templateId, String epsilon) {
+        return "{\"templateId\":\"" + templateId + "\",\"templateVersion\":1,\"insurerId\":\"insurer-x\","
+                + "\"purpose\":\"insurance-stats\",\"parameters\":{\"icd\":\"E11\"}"
+                + (epsilon == null ? "" : ",\"epsilon\":" + epsilon) + "}";
+    }
+
+    @Test
+    void uploadSubmitApproveComputeAndPay() throws Exception {
+        String alice = KeycloakTokens.user("alice");
+        String bob = KeycloakTokens.user("bob");
+        String irene = KeycloakTokens.user("irene");
+        String rita = KeycloakTokens.user("rita");
+        String run = UUID.randomUUID().toString().substring(0, 8);
+
+        PublicParameters params = PublicParameters.parse(given().auth().oauth2(alice)
+                .get("/api/v1/authority/parameters").then().statusCode(200)
+                .contentType("application/octet-stream").extract().asByteArray());
+        HospitalClient a = new HospitalClient("hospital-a").withToken(alice).withParameters(params);
+        a.registerKey();
+        HospitalClient b = new HospitalClient("hospital-b").withToken(bob).withParameters(params);
+        b.registerKey();
+        for (int r = 0; r < 3; r++) {
+            a.upload(run + "-a" + r, POLICY_A, "bundle " + r, 1_000_000L * (r + 1), a.hospitalNumber()).post()
+                    .then().statusCode(201);
+        }
+        b.upload(run + "-b0", POLICY_B, "bundle b", 9_000_000L, b.hospitalNumber()).post().then().statusCode(201);
+        given().auth().oauth2(alice).contentType("application/json")
+                .body(Map.of("rules", List.of("insurance-stats/*"))).put("/api/v1/data-use-rules")
+                .then().statusCode(200).body("", hasItems("insurance-stats/*"));
+
+        String templateId = "flow-count-" + run;
+        given().auth().oauth2(irene).contentType("application/json").body(template(templateId))
+                .post("/api/v1/templates").then().statusCode(201).body("state", equalTo("PENDING"));
+        given().auth().oauth2(irene).contentType("application/json").body(request(templateId, null))
+                .post("/api/v1/queries").then().statusCode(409)
+                .contentType("application/problem+json").body("type", equalTo("https://medshare.example/problems/template-not-approved"));
+        given().auth().oauth2(irene).post("/api/v1/templates/" + templateId + "/1/approve").then().statusCode(403);
+        given().auth().oauth2(rita).post("/api/v1/templates/" + templateId + "/1/approve").then().statusCode(200)
+                .body("state", equalTo("APPROVED"));
+
+        String queryId = given().auth().oauth2(irene).contentType("application/json").body(request(templateId, null))
+                .post("/api/v1/queries").then().statusCode(201).body("status", equalTo("SUBMITTED"))
+                .extract().path("queryId");
+        given().auth().oauth2(rita).post("/api/v1/queries/" + queryId + "/approve").then().statusCode(409)
+                .body("type", equalTo("https://medshare.example/problems/insufficient-escrow"));
+        given().auth().oauth2(irene).get("/api/v1/queries/" + queryId).then().statusCode(200)
+                .body("status", equalTo("SUBMITTED"));
+
+        given().auth().oauth2(irene).contentType("application/json").body(Map.of("amount", 1_000_000))
+                .post("/api/v1/payments/deposits").then().statusCode(200);
+        given().auth().oauth2(irene).post("/api/v1/queries/" + queryId + "/approve").then().statusCode(403);
+        JsonPath done = given().auth().oauth2(rita).post("/api/v1/queries/" + queryId + "/approve").then()
+                .statusCode(200).body("status", equalTo("COMPLETED")).extract().jsonPath();
+        assertEquals(3, done.getInt("inputRecords"), "hospital-b's record is excluded by its (absent) data-use rules");
+        JsonNode result = new ObjectMapper().readTree(done.getString("result"));
+        assertEquals(3, result.path("inputRecords").asInt());
+        assertEquals(3, result.path("groups").size(), "age bands 2, 3, 4, each 12 patients: " + result);
+        for (JsonNode group : result.path("groups")) {
+            assertEquals(12, group.path("values").path("count").asLong(), result.toString());
+        }
+        assertEquals(1, done.getList("payouts").size());
+        assertEquals("hospital-a", done.getString("payouts[0].organisation"));
+        assertEquals(3, done.getInt("payouts[0].recordCount"));
+
+        given().auth().oauth2(rita).post("/api/v1/queries/" + queryId + "/approve").then().statusCode(409);
+        given().auth().oauth2(bob).get("/api/v1/queries/" + queryId).then().statusCode(403);
+        given().auth().oauth2(alice).get("/api/v1/payments/balances/me").then().statusCode(200)
+                .body("organisation", equalTo("hospital-a"));
+        List<String> types = given().auth().oauth2(rita).get("/api/v1/audit/events?limit=1000").then().statusCode(200)
+                .extract().path("type");
+        assertTrue(types.containsAll(List.of("UPLOAD", "QUERY_SUBMITTED", "QUERY_APPROVED", "KEY_ISSUED", "COMPUTE",
+                "PAYMENT")), types.toString());
+    }
+}
