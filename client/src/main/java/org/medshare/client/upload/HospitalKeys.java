@@ -48,6 +48,19 @@ public final class HospitalKeys {
     this.pseudonymKey = pseudonymKey;
   }
 
+  /**
+   * Keys already registered (for tools and benchmarks that prepare uploads without asking the service).
+   *
+   * @param hospitalNumber the number the service gave the signing key (1..16383)
+   */
+  public static HospitalKeys of(String organisation, PrivateKey signingKey, String keyId, int hospitalNumber,
+                                PseudonymKey pseudonymKey) {
+    if (hospitalNumber < 1 || hospitalNumber > 16383) {
+      throw new IllegalArgumentException("hospital number must be within 1..16383");
+    }
+    return new HospitalKeys(organisation, signingKey, keyId, hospitalNumber, pseudonymKey);
+  }
+
   public String organisation() {
     return organisation;
   }

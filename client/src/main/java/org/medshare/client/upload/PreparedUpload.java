@@ -16,12 +16,15 @@ import org.medshare.client.login.ConfigDir;
  * Kept in the spool until the service has answered, so that a retry after an interruption sends exactly the
  * same bytes (encryption is randomised, and the service replays only an identical statement).
  *
+ * <p>Arrays are not copied: treat them as read-only.
+ *
  * <p>Spool format: {@code "MSUP" | u8 1 | u32 n | metadata (UTF-8) | u32 n | envelope | u32 n | rows}.
  */
-record PreparedUpload(String metadataJson, byte[] envelope, byte[] rows) {
+public record PreparedUpload(String metadataJson, byte[] envelope, byte[] rows) {
   private static final byte[] MAGIC = {'M', 'S', 'U', 'P'};
 
-  Multipart multipart() {
+  /** The {@code POST /api/v1/records} body: parts {@code metadata}, {@code envelope}, {@code rows}. */
+  public Multipart multipart() {
     return Multipart.builder().text("metadata", metadataJson).binary("envelope", "envelope.bin", envelope)
         .binary("rows", "rows.bin", rows).build();
   }

@@ -1,19 +1,12 @@
 package org.medshare.client.upload;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.SortedMap;
-import java.util.TreeMap;
-import org.medshare.abe.Envelope;
 import org.medshare.abe.Policy;
 import org.medshare.abe.PublicParameters;
 import org.medshare.abe.Suite;
@@ -21,10 +14,7 @@ import org.medshare.abe.sign.UploadStatement;
 import org.medshare.client.http.Json;
 import org.medshare.client.http.ServiceClient;
 import org.medshare.client.http.ServiceException;
-import org.medshare.enclave.rows.AnalyticsRow;
-import org.medshare.enclave.rows.EncryptedRows;
 import org.medshare.enclave.rows.RowExtractionException;
-import org.medshare.enclave.rows.RowExtractor;
 
 /**
  * Uploads one FHIR bundle file (DESIGN §3, upload flow): encrypts it locally under the policy, extracts and
@@ -44,14 +34,10 @@ public final class RecordUploader {
   private static final int ATTEMPTS = 4;
 
   private final ServiceClient service;
-  private final HospitalKeys keys;
-  private final PublicParameters params;
-  private final Suite suite;
+  private final UploadPreparer preparer;
+  private final String organisation;
   private final String policyText;
-  private final Policy policy;
-  private final SortedMap<String, String> tags;
   private final Path spool;
-  private final SecureRandom random = new SecureRandom();
 
   /**
    * @param spool directory for prepared uploads awaiting an answer (created by the caller, owner-only)
@@ -60,26 +46,15 @@ public final class RecordUploader {
   public RecordUploader(ServiceClient service, HospitalKeys keys, PublicParameters params, Suite suite,
                         String policyText, Policy policy, SortedMap<String, String> tags, Path spool) {
     this.service = service;
-    this.keys = keys;
-    this.params = params;
-    this.suite = suite;
+    this.preparer = new UploadPreparer(keys, params, suite, policyText, policy, tags);
+    this.organisation = keys.organisation();
     this.policyText = policyText;
-    this.policy = policy;
-    this.tags = new TreeMap<>(tags);
     this.spool = spool;
-    new UploadStatement(keys.organisation(), "check", policyText, new byte[32], new byte[32], this.tags);
   }
 
-  /**
-   * The idempotency key of a bundle under a policy: {@code b1-} and the hex SHA-256 of
-   * {@code "medshare-upload-key-v1\n" || policy || "\n" || bundle bytes}. Matches the service's key syntax.
-   */
+  /** @see UploadPreparer#idempotencyKey */
   public static String idempotencyKey(String policy, byte[] bundle) {
-    byte[] head = ("medshare-upload-key-v1\n" + policy + "\n").getBytes(StandardCharsets.UTF_8);
-    byte[] all = new byte[head.length + bundle.length];
-    System.arraycopy(head, 0, all, 0, head.length);
-    System.arraycopy(bundle, 0, all, head.length, bundle.length);
-    return "b1-" + HexFormat.of().formatHex(UploadStatement.sha256(all));
+    return UploadPreparer.idempotencyKey(policy, bundle);
   }
 
   /** Uploads {@code file}; never throws for a per-file problem (it becomes the outcome). */
@@ -94,7 +69,7 @@ public final class RecordUploader {
       return new Outcome(file, Outcome.Kind.REFUSED, "cannot read the file", null, 0, 0);
     }
     String key = idempotencyKey(policyText, content);
-    String recordId = UploadStatement.recordId(keys.organisation(), key);
+    String recordId = UploadStatement.recordId(organisation, key);
     Path spooled = spool.resolve(key + ".upload");
     long encryptNanos = 0;
     PreparedUpload prepared;
@@ -111,7 +86,7 @@ public final class RecordUploader {
         }
         long t0 = System.nanoTime();
         try {
-          prepared = prepare(content, key, recordId);
+          prepared = preparer.prepare(content);
         } catch (RowExtractionException e) {
           return new Outcome(file, Outcome.Kind.REFUSED, "analytics rows: " + e.getMessage(), recordId, 0, 0);
         } catch (IllegalArgumentException e) {
@@ -157,28 +132,6 @@ public final class RecordUploader {
   private static Outcome failure(Path file, String recordId, ServiceException e, long enc, long send) {
     boolean refused = e.status() >= 400 && e.status() < 500 && !e.retryable();
     return new Outcome(file, refused ? Outcome.Kind.REFUSED : Outcome.Kind.FAILED, e.getMessage(), recordId, enc, send);
-  }
-
-  private PreparedUpload prepare(byte[] content, String key, String recordId)
-      throws RowExtractionException, GeneralSecurityException {
-    List<AnalyticsRow> rows = RowExtractor.shared()
-        .extract(new String(content, StandardCharsets.UTF_8), keys.hospitalNumber(), keys.pseudonymKey());
-    if (rows.isEmpty()) {
-      throw new RowExtractionException("the bundle has no claim or encounter to analyse");
-    }
-    byte[] envelope = Envelope.encrypt(params, policy, suite, content);
-    byte[] sealed = EncryptedRows.seal(recordId, rows, params, policy, suite, random).toBytes();
-    UploadStatement statement = new UploadStatement(keys.organisation(), key, policyText,
-        UploadStatement.sha256(envelope), UploadStatement.sha256(sealed), tags);
-    byte[] signature = statement.sign(keys.signingKey(), Suite.NIST);
-    ObjectNode meta = Json.object();
-    meta.put("idempotencyKey", key);
-    meta.put("policy", policyText);
-    ObjectNode t = meta.putObject("tags");
-    tags.forEach(t::put);
-    meta.put("signingKeyId", keys.keyId());
-    meta.put("signature", Base64.getEncoder().encodeToString(signature));
-    return new PreparedUpload(Json.compact(meta), envelope, sealed);
   }
 
   private static void deleteQuietly(Path p) {

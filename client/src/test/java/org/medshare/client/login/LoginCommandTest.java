@@ -148,4 +148,27 @@ class LoginCommandTest {
     assertEquals(1, r.code());
     assertEquals("medshare: cannot connect to http://127.0.0.1:1\n", r.err());
   }
+
+  @Test
+  void deviceLoginShowsTheCodeAndWaitsForApproval() {
+    Path config = dir.resolve("cfg");
+    fake.devicePolls.set(0);
+    fake.deviceUser = "bob";
+    Result r = Cli.run("login", "--issuer", fake.issuer().toString(), "--server", fake.base().toString(), "--device",
+        "--config", config.toString());
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.err().contains("/device?user_code=ABCD-EFGH and enter the code ABCD-EFGH"), r.err());
+    assertTrue(r.out().contains("logged in as bob of hospital-b"), r.out());
+    assertEquals(2, fake.devicePolls.get(), "polled until approved");
+
+    fake.devicePolls.set(0);
+    fake.deviceUser = null;
+    Result denied = Cli.run("login", "--issuer", fake.issuer().toString(), "--device", "--config",
+        dir.resolve("denied").toString());
+    assertEquals(1, denied.code(), denied.toString());
+    assertTrue(denied.err().endsWith(
+        "medshare: login refused: access_denied: The end user denied the authorization request.\n"), denied.err());
+    assertFalse(Files.exists(dir.resolve("denied").resolve(Session.FILE)));
+    fake.deviceUser = "bob";
+  }
 }

@@ -78,6 +78,10 @@ public final class FakeMedshare implements AutoCloseable {
   public final AtomicInteger tokenRequests = new AtomicInteger();
   public final AtomicInteger auditPages = new AtomicInteger();
 
+  /** Device polls seen; the first answers authorization_pending. */
+  public final AtomicInteger devicePolls = new AtomicInteger();
+  /** The user who approves a device login, or null to deny it. */
+  public volatile String deviceUser = "bob";
   /** Seconds an access token lives. */
   public volatile long accessLifetime = 300;
   /** Uploads matching this are refused with 403 problem+json "Policy not allowed". */
@@ -153,11 +157,20 @@ public final class FakeMedshare implements AutoCloseable {
         ObjectNode d = JSON.createObjectNode();
         d.put("issuer", issuer().toString());
         d.put("token_endpoint", issuer() + "/protocol/openid-connect/token");
+        d.put("device_authorization_endpoint", issuer() + "/protocol/openid-connect/auth/device");
         json(ex, 200, d);
         return;
       }
       if (path.equals("/realms/medshare/protocol/openid-connect/token") && method.equals("POST")) {
         token(ex, form(body));
+        return;
+      }
+      if (path.equals("/realms/medshare/protocol/openid-connect/auth/device") && method.equals("POST")) {
+        ObjectNode d = JSON.createObjectNode().put("device_code", "dc-" + tokenCounter.incrementAndGet())
+            .put("user_code", "ABCD-EFGH").put("verification_uri", issuer() + "/device")
+            .put("verification_uri_complete", issuer() + "/device?user_code=ABCD-EFGH").put("interval", 1)
+            .put("expires_in", 30);
+        json(ex, 200, d);
         return;
       }
       Principal p = principal(ex);
@@ -403,6 +416,17 @@ public final class FakeMedshare implements AutoCloseable {
         }
       }
       case "refresh_token" -> p = refreshTokens.remove(f.getOrDefault("refresh_token", ""));
+      case "urn:ietf:params:oauth:grant-type:device_code" -> {
+        if (devicePolls.incrementAndGet() < 2) {
+          json(ex, 400, JSON.createObjectNode().put("error", "authorization_pending"));
+          return;
+        }
+        if (deviceUser == null) {
+          json(ex, 400, JSON.createObjectNode().put("error", "access_denied").put("error_description", "The end user denied the authorization request."));
+          return;
+        }
+        p = users.get(deviceUser);
+      }
       default -> {
         json(ex, 400, JSON.createObjectNode().put("error", "unsupported_grant_type"));
         return;

@@ -1,0 +1,14 @@
+/**
+ * {@code medshare query} and {@code medshare audit export} (insurer, regulator; DESIGN §3).
+ *
+ * <pre>
+ * medshare query submit --file REQUEST.json            (insurer)
+ * medshare query approve ID | refuse ID --reason TEXT  (regulator)
+ * medshare query status ID | list [--limit N]
+ * medshare query result ID [--out FILE]                (atomic write; exit 1 and no file without a result)
+ * medshare query template submit --file TEMPLATE.json | approve ID VERSION | reject ID VERSION | list
+ * medshare audit export --out FILE [--format ndjson] [--from INDEX] [--type TYPE]   (regulator)
+ * </pre>
+ * Every command also takes {@code --server URL --config DIR --token-file FILE --timeout SECONDS}.
+ */
+package org.medshare.client.query;

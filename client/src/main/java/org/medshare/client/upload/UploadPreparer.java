@@ -1,0 +1,94 @@
+package org.medshare.client.upload;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.medshare.abe.Envelope;
+import org.medshare.abe.Policy;
+import org.medshare.abe.PublicParameters;
+import org.medshare.abe.Suite;
+import org.medshare.abe.sign.UploadStatement;
+import org.medshare.client.http.Json;
+import org.medshare.enclave.rows.AnalyticsRow;
+import org.medshare.enclave.rows.EncryptedRows;
+import org.medshare.enclave.rows.RowExtractionException;
+import org.medshare.enclave.rows.RowExtractor;
+
+/**
+ * The hospital-side work of one upload (DESIGN §3), with no I/O: extracts the bundle's analytics rows,
+ * encrypts the bundle ({@link Envelope#encrypt}) and the rows ({@link EncryptedRows#seal}, bound to the
+ * record id) under the policy, and signs the {@link UploadStatement} over both digests. Thread-safe.
+ */
+public final class UploadPreparer {
+  private final HospitalKeys keys;
+  private final PublicParameters params;
+  private final Suite suite;
+  private final String policyText;
+  private final Policy policy;
+  private final SortedMap<String, String> tags;
+  private final SecureRandom random = new SecureRandom();
+
+  /**
+   * @param policyText the policy as the user wrote it (signed and sent as is)
+   * @param policy     its parsed form
+   * @throws IllegalArgumentException if a tag is not valid in an {@link UploadStatement}
+   */
+  public UploadPreparer(HospitalKeys keys, PublicParameters params, Suite suite, String policyText, Policy policy,
+                        SortedMap<String, String> tags) {
+    this.keys = keys;
+    this.params = params;
+    this.suite = suite;
+    this.policyText = policyText;
+    this.policy = policy;
+    this.tags = new TreeMap<>(tags);
+    new UploadStatement(keys.organisation(), "check", policyText, new byte[32], new byte[32], this.tags);
+  }
+
+  /**
+   * The idempotency key of a bundle under a policy: {@code b1-} and the hex SHA-256 of
+   * {@code "medshare-upload-key-v1\n" || policy || "\n" || bundle bytes}. Matches the service's key syntax,
+   * so the same file under the same policy is always the same record.
+   */
+  public static String idempotencyKey(String policy, byte[] bundle) {
+    byte[] head = ("medshare-upload-key-v1\n" + policy + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] all = new byte[head.length + bundle.length];
+    System.arraycopy(head, 0, all, 0, head.length);
+    System.arraycopy(bundle, 0, all, head.length, bundle.length);
+    return "b1-" + HexFormat.of().formatHex(UploadStatement.sha256(all));
+  }
+
+  /**
+   * Prepares the upload of {@code bundle} (FHIR R4 JSON).
+   *
+   * @throws RowExtractionException   if the bundle is not a FHIR R4 Bundle or has no claim or encounter
+   * @throws GeneralSecurityException if signing fails
+   */
+  public PreparedUpload prepare(byte[] bundle) throws RowExtractionException, GeneralSecurityException {
+    String key = idempotencyKey(policyText, bundle);
+    String recordId = UploadStatement.recordId(keys.organisation(), key);
+    List<AnalyticsRow> rows = RowExtractor.shared()
+        .extract(new String(bundle, StandardCharsets.UTF_8), keys.hospitalNumber(), keys.pseudonymKey());
+    if (rows.isEmpty()) {
+      throw new RowExtractionException("the bundle has no claim or encounter to analyse");
+    }
+    byte[] envelope = Envelope.encrypt(params, policy, suite, bundle);
+    byte[] sealed = EncryptedRows.seal(recordId, rows, params, policy, suite, random).toBytes();
+    UploadStatement statement = new UploadStatement(keys.organisation(), key, policyText,
+        UploadStatement.sha256(envelope), UploadStatement.sha256(sealed), tags);
+    byte[] signature = statement.sign(keys.signingKey(), Suite.NIST);
+    ObjectNode meta = Json.object();
+    meta.put("idempotencyKey", key);
+    meta.put("policy", policyText);
+    ObjectNode t = meta.putObject("tags");
+    tags.forEach(t::put);
+    meta.put("signingKeyId", keys.keyId());
+    meta.put("signature", Base64.getEncoder().encodeToString(signature));
+    return new PreparedUpload(Json.compact(meta), envelope, sealed);
+  }
+}
