@@ -193,11 +193,11 @@ public final class AbeScheme {
         if (!sc.in_group()) {
           throw new DecryptionFailedException();
         }
-        // key = prod_l e(sk'_l + sum K_l, ct0_l) * e(-(sum C_l), sk0_l)
+        // key = prod_l e(sk'_l + sum K_l, ct0_l) * e(sum C_l, -sk0_l)
         ps[2 * l] = sumK.to_affine();
         qs[2 * l] = Group.decodeG2Checked(ct.ct0(l));
-        ps[2 * l + 1] = sumC.neg().to_affine();
-        qs[2 * l + 1] = key.k0(l);
+        ps[2 * l + 1] = sc;
+        qs[2 * l + 1] = key.k0Negated(l);
       }
       return deriveKey(Group.pairingProduct(ps, qs));
     } catch (IllegalArgumentException e) {

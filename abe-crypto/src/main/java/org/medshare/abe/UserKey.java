@@ -29,11 +29,16 @@ public final class UserKey {
   private final Map<String, P1_Affine[]> perAttribute;
   private final P2_Affine[] k0;
   private final P1_Affine[] kPrime;
+  private final P2_Affine[] k0Negated;
 
   UserKey(Map<String, P1_Affine[]> perAttribute, P2_Affine[] k0, P1_Affine[] kPrime) {
     this.perAttribute = Collections.unmodifiableMap(new TreeMap<>(perAttribute));
     this.k0 = k0.clone();
     this.kPrime = kPrime.clone();
+    this.k0Negated = new P2_Affine[3];
+    for (int l = 0; l < 3; l++) {
+      k0Negated[l] = k0[l].to_jacobian().neg().to_affine();
+    }
   }
 
   /** The attributes this key was issued for (sorted, unmodifiable). */
@@ -47,6 +52,11 @@ public final class UserKey {
 
   P2_Affine k0(int l) {
     return k0[l];
+  }
+
+  /** {@code -sk0_l}, precomputed so decryption needs no inversion for the denominator pairings. */
+  P2_Affine k0Negated(int l) {
+    return k0Negated[l];
   }
 
   P1_Affine kPrime(int l) {
