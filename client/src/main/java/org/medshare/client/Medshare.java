@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
         org.medshare.client.upload.UploadCommand.class,
         org.medshare.client.query.QueryCommand.class,
         org.medshare.client.query.AuditCommand.class,
+        org.medshare.client.query.PaymentsCommand.class,
     })
 public final class Medshare implements java.util.concurrent.Callable<Integer> {
   public static final int EXIT_OK = 0;

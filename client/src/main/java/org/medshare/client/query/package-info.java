@@ -1,5 +1,5 @@
 /**
- * {@code medshare query} and {@code medshare audit export} (insurer, regulator; DESIGN §3).
+ * {@code medshare query}, {@code medshare audit export} and {@code medshare payments} (insurer, regulator; DESIGN §3).
  *
  * <pre>
  * medshare query submit --file REQUEST.json            (insurer)
@@ -8,6 +8,7 @@
  * medshare query result ID [--out FILE]                (atomic write; exit 1 and no file without a result)
  * medshare query template submit --file TEMPLATE.json | approve ID VERSION | reject ID VERSION | list
  * medshare audit export --out FILE [--format ndjson] [--from INDEX] [--type TYPE]   (regulator)
+ * medshare payments deposit --amount N (insurer) | balance [ORG] (ORG: regulator only)
  * </pre>
  * Every command also takes {@code --server URL --config DIR --token-file FILE --timeout SECONDS}.
  */

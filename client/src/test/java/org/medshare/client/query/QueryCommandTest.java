@@ -163,4 +163,22 @@ class QueryCommandTest {
       assertEquals(0, files.count());
     }
   }
+
+  @Test
+  void depositAndBalances() throws Exception {
+    Result d = as(insurer, "payments", "deposit", "--amount", "12345678901234567890");
+    assertEquals(0, d.code(), d.toString());
+    assertTrue(d.out().contains("12345678901234567890"), d.out());
+    assertEquals(2, as(insurer, "payments", "deposit", "--amount", "0").code());
+    assertEquals(2, as(insurer, "payments", "deposit", "--amount", "x").code());
+    Result mine = as(insurer, "payments", "balance");
+    assertEquals(0, mine.code());
+    assertTrue(mine.out().contains("insurer-x"), mine.out());
+    Result other = as(regulator, "payments", "balance", "insurer-x");
+    assertEquals(0, other.code());
+    assertTrue(other.out().contains("12345678901234567890"), other.out());
+    Result denied = as(insurer, "payments", "balance", "insurer-x");
+    assertEquals(1, denied.code());
+    assertEquals("medshare: Forbidden: This endpoint is for regulator. (HTTP 403)\n", denied.err());
+  }
 }

@@ -73,6 +73,7 @@ public final class FakeMedshare implements AutoCloseable {
   private final Map<String, Stored> records = new ConcurrentHashMap<>();
   private final Map<String, ObjectNode> queries = new ConcurrentHashMap<>();
   private final List<ObjectNode> events = new ArrayList<>();
+  private final Map<String, java.math.BigInteger> escrows = new ConcurrentHashMap<>();
   private final AtomicInteger tokenCounter = new AtomicInteger();
   public final AtomicInteger uploadPosts = new AtomicInteger();
   public final AtomicInteger tokenRequests = new AtomicInteger();
@@ -255,6 +256,19 @@ public final class FakeMedshare implements AutoCloseable {
       } else {
         json(ex, 200, q);
       }
+    } else if (path.equals("/api/v1/payments/deposits") && method.equals("POST")) {
+      requireRole(p, "insurer");
+      java.math.BigInteger amount = JSON.readTree(body).path("amount").bigIntegerValue();
+      java.math.BigInteger escrow = escrows.merge(p.organisation(), amount, java.math.BigInteger::add);
+      json(ex, 200, JSON.createObjectNode().put("organisation", p.organisation()).put("escrow", escrow));
+    } else if (path.startsWith("/api/v1/payments/balances/") && method.equals("GET")) {
+      String org = path.substring("/api/v1/payments/balances/".length());
+      if (!org.equals("me")) {
+        requireRole(p, "regulator");
+      }
+      String who = org.equals("me") ? p.organisation() : org;
+      json(ex, 200, JSON.createObjectNode().put("organisation", who)
+          .put("escrow", escrows.getOrDefault(who, java.math.BigInteger.ZERO)));
     } else if (path.equals("/api/v1/audit/events") && method.equals("GET")) {
       requireRole(p, "regulator");
       Map<String, String> q = form(ex.getRequestURI().getRawQuery() == null ? new byte[0]
