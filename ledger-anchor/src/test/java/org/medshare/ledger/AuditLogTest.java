@@ -221,6 +221,42 @@ class AuditLogTest {
     }
 
     @Test
+    void refusalsOfTheRunningLog() throws Exception {
+        CheckpointSigner signer = NoteKeys.generateEd25519("n1");
+        AuditLogConfig cfg = AuditLogConfig.builder(LedgerSuite.NIST, "medshare.test/ledger", signer)
+                .checkpointEvery(1000, Duration.ofHours(1)).queueCapacity(1).build();
+        AuditLog log = AuditLog.open(dir, cfg);
+        assertNull(log.latestCheckpoint());
+        assertNull(log.checkpointNow(), "nothing to sign in an empty log");
+        assertThrows(java.util.concurrent.TimeoutException.class, () -> log.awaitCheckpoint(0, Duration.ofMillis(50)));
+        boolean overloaded = false;
+        List<java.util.concurrent.CompletableFuture<Receipt>> fs = new ArrayList<>();
+        for (int i = 0; i < 10_000 && !overloaded; i++) {
+            try {
+                fs.add(log.appendAsync(event(i)));
+            } catch (LogOverloadedException e) {
+                overloaded = true;
+            }
+        }
+        assertTrue(overloaded, "a full queue refuses instead of blocking");
+        for (var f : fs) {
+            f.join();
+        }
+        assertEquals(fs.size(), log.size());
+        assertThrows(IllegalArgumentException.class, () -> log.inclusionProof(0, fs.size() + 1L));
+        assertThrows(IllegalArgumentException.class, () -> log.consistencyProof(2, 1));
+        assertThrows(IllegalArgumentException.class, () -> log.read(fs.size()));
+        log.close();
+        assertThrows(IllegalStateException.class, () -> log.append(event(0)));
+        assertThrows(IllegalArgumentException.class, () -> AuditLogConfig.builder(LedgerSuite.NIST, "bad\norigin", signer).build());
+        assertThrows(IllegalArgumentException.class, () -> AuditLogConfig.builder(LedgerSuite.NIST, "o", signer)
+                .checkpointEvery(0, Duration.ofSeconds(1)).build());
+        try (AuditLog again = AuditLog.open(dir, cfg)) {
+            assertEquals(fs.size(), again.latestCheckpoint().checkpoint().size(), "close signed the final checkpoint");
+        }
+    }
+
+    @Test
     void cosignaturesAreStoredWithTheCheckpoint() throws Exception {
         CheckpointSigner signer = NoteKeys.generateEd25519("n1");
         CheckpointSigner witness = NoteKeys.generateSm2("n2");
