@@ -72,16 +72,33 @@ public final class LedgerVerifier {
         if (contents.problem() != null) {
             return fail(0, contents.notes().size(), 0, CheckpointFile.NAME + ": " + contents.problem(), -1, CheckpointFile.NAME, notes);
         }
+        List<SignedCheckpoint> parsed = new ArrayList<>();
+        for (String text : contents.notes()) {
+            try {
+                parsed.add(SignedCheckpoint.parse(text, hasher.hashSize()));
+            } catch (MalformedNoteException e) {
+                return fail(0, parsed.size(), 0, "checkpoint record " + parsed.size() + ": " + e.getMessage(), -1,
+                        CheckpointFile.NAME, notes);
+            }
+        }
         List<SignedCheckpoint> cps = new ArrayList<>();
         String origin = null;
         long lastSize = 0;
-        for (String text : contents.notes()) {
-            int n = cps.size();
-            SignedCheckpoint sc;
+        for (int n = 0; n < parsed.size(); n++) {
+            SignedCheckpoint sc = parsed.get(n);
+            if (superseded(parsed, n)) {
+                // A later record carries the same checkpoint with more (co)signatures; every
+                // signature still has to verify, the quorum is judged on the latest record.
+                try {
+                    sc.verify(trustedKeys);
+                } catch (GeneralSecurityException e) {
+                    return fail(0, n, 0, "checkpoint record " + n + ": " + e.getMessage(), -1, CheckpointFile.NAME, notes);
+                }
+                continue;
+            }
             try {
-                sc = SignedCheckpoint.parse(text, hasher.hashSize());
                 sc.verifyQuorum(trustedKeys, quorum);
-            } catch (MalformedNoteException | GeneralSecurityException e) {
+            } catch (GeneralSecurityException e) {
                 return fail(0, n, 0, "checkpoint record " + n + ": " + e.getMessage(), -1, CheckpointFile.NAME, notes);
             }
             if (origin != null && !origin.equals(sc.checkpoint().origin())) {
@@ -173,6 +190,16 @@ public final class LedgerVerifier {
             }
         }
         return new VerificationReport(true, entries, cps.size(), previous, null, -1, null, notes);
+    }
+
+    /** Whether a later record carries the same checkpoint (a cosigned version replaces the original). */
+    static boolean superseded(List<SignedCheckpoint> records, int i) {
+        for (int j = i + 1; j < records.size(); j++) {
+            if (records.get(j).checkpoint().equals(records.get(i).checkpoint())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The suite recorded in a segment header (byte 9); its CRC is checked by the scan. */
