@@ -1,6 +1,10 @@
 package org.medshare.client.audit;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -11,7 +15,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.medshare.client.CliFailure;
 import org.medshare.ledger.checkpoint.NoteVerifier;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.medshare.ledger.verify.LedgerVerifier;
+import org.medshare.ledger.verify.MembershipVerifier;
 import org.medshare.ledger.verify.TrustedKeys;
 import org.medshare.ledger.verify.VerificationReport;
 import picocli.CommandLine.Command;
@@ -22,7 +28,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code medshare audit verify --ledger DIR --keys FILE... [--quorum N] [--prove INDEX...]}: offline
  * verification of a ledger directory with nothing but the consortium members' checkpoint keys
- * (org.medshare.ledger.verify.LedgerVerifier). Exit 0 when everything verifies; 1 with a one-line
+ * (org.medshare.ledger.verify.LedgerVerifier). With {@code --ca CERT --certs CERT...} instead of
+ * {@code --keys}, the members are those admitted by the ledger's own MEMBER_ADMITTED /
+ * MEMBER_REMOVED events whose certificates chain to the consortium CA
+ * (org.medshare.ledger.verify.MembershipVerifier). Exit 0 when everything verifies; 1 with a one-line
  * reason naming the first bad entry (and its segment) or checkpoint; 2 on a usage error. Registered
  * as the {@code verify} subcommand of {@code medshare audit}.
  */
@@ -35,9 +44,15 @@ public final class AuditVerifyCommand implements Callable<Integer> {
   @Option(names = "--ledger", required = true, paramLabel = "DIR", description = "ledger directory")
   Path ledger;
 
-  @Option(names = "--keys", required = true, arity = "1..*", paramLabel = "FILE",
+  @Option(names = "--keys", arity = "1..*", paramLabel = "FILE",
       description = "verifier key files (one <name>+<keyid hex>+<base64> per line)")
   List<Path> keys;
+
+  @Option(names = "--ca", paramLabel = "CERT", description = "consortium CA root certificate (PEM or DER)")
+  Path ca;
+
+  @Option(names = "--certs", arity = "1..*", paramLabel = "CERT", description = "member certificates (PEM or DER)")
+  List<Path> certs = new ArrayList<>();
 
   @Option(names = "--quorum", paramLabel = "N",
       description = "distinct member signatures required per checkpoint (default: a majority of the keys)")
@@ -51,6 +66,12 @@ public final class AuditVerifyCommand implements Callable<Integer> {
   public Integer call() {
     if (!Files.isDirectory(ledger)) {
       throw CliFailure.usage("--ledger " + ledger + " is not a directory");
+    }
+    if ((keys == null) == (ca == null)) {
+      throw CliFailure.usage("give either --keys FILE... or --ca CERT --certs CERT...");
+    }
+    if (ca != null) {
+      return verifyWithMembership();
     }
     Map<String, NoteVerifier> trusted = new LinkedHashMap<>();
     for (Path f : keys) {
@@ -75,6 +96,41 @@ public final class AuditVerifyCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw CliFailure.verification("cannot read the ledger: " + e.getMessage());
     }
+    return print(report);
+  }
+
+  private int verifyWithMembership() {
+    if (certs.isEmpty()) {
+      throw CliFailure.usage("--ca needs --certs with the members' certificates");
+    }
+    if (!prove.isEmpty()) {
+      throw CliFailure.usage("--prove works with --keys");
+    }
+    X509Certificate root = readCertificate(ca);
+    List<X509Certificate> members = new ArrayList<>();
+    for (Path c : certs) {
+      members.add(readCertificate(c));
+    }
+    int q = quorum == null ? members.size() / 2 + 1 : quorum;
+    if (q < 1 || q > members.size()) {
+      throw CliFailure.usage("--quorum must be between 1 and the number of certificates (" + members.size() + ")");
+    }
+    try {
+      return print(MembershipVerifier.verify(ledger, root, members, q));
+    } catch (IOException e) {
+      throw CliFailure.verification("cannot read the ledger: " + e.getMessage());
+    }
+  }
+
+  private static X509Certificate readCertificate(Path p) {
+    try (InputStream in = Files.newInputStream(p)) {
+      return (X509Certificate) CertificateFactory.getInstance("X.509", new BouncyCastleProvider()).generateCertificate(in);
+    } catch (IOException | CertificateException e) {
+      throw CliFailure.usage("certificate " + p + " is not readable: " + e.getMessage());
+    }
+  }
+
+  private int print(VerificationReport report) {
     if (!report.ok()) {
       throw CliFailure.verification("ledger verification failed: " + report.failure());
     }

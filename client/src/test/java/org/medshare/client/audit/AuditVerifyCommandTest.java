@@ -98,4 +98,39 @@ class AuditVerifyCommandTest {
     assertEquals(2, run(out, err, "--ledger", ledger.toString(), "--keys", tmp.resolve("garbage.keys").toString()));
     assertEquals(2, run(out, err, "--ledger", ledger.toString(), "--keys", keys.toString(), "--quorum", "3"));
   }
+
+  @Test
+  void membershipModeTakesTheMembersFromTheLedgerAndTheConsortiumCa() throws Exception {
+    var ca = org.medshare.ledger.member.ConsortiumCa.create("consortium-ca", LedgerSuite.NIST, java.time.Duration.ofDays(30));
+    CheckpointSigner signer = LedgerSuite.NIST.generateSigner("member-a");
+    var cert = ca.issue("member-a", signer.verifier(), java.time.Duration.ofDays(1));
+    Path ledger = tmp.resolve("ledger-m");
+    try (AuditLog log = AuditLog.open(ledger, AuditLogConfig.builder(LedgerSuite.NIST, "medshare.test/ledger", signer).build())) {
+      log.append(Event.memberAdmitted(System.currentTimeMillis(), "ca-admin", "member-a",
+          org.medshare.ledger.member.Member.fingerprint(cert)));
+      log.append(Event.upload(1000L, "hospital-a", "rec-1", new byte[32], new byte[32]));
+    }
+    Path caFile = tmp.resolve("ca.der");
+    Files.write(caFile, ca.rootCertificate().getEncoded());
+    Path certFile = tmp.resolve("member-a.der");
+    Files.write(certFile, cert.getEncoded());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    assertEquals(0, run(out, err, "--ledger", ledger.toString(), "--ca", caFile.toString(), "--certs", certFile.toString()),
+        err.toString());
+    assertTrue(out.toString().contains("admitted on the ledger itself"), out.toString());
+
+    var rogue = org.medshare.ledger.member.ConsortiumCa.create("consortium-ca", LedgerSuite.NIST, java.time.Duration.ofDays(30));
+    Path rogueFile = tmp.resolve("rogue.der");
+    Files.write(rogueFile, rogue.rootCertificate().getEncoded());
+    assertEquals(1, run(out, err, "--ledger", ledger.toString(), "--ca", rogueFile.toString(), "--certs", certFile.toString()));
+    assertEquals(2, run(out, err, "--ledger", ledger.toString(), "--ca", caFile.toString()));
+    Path keys = tmp.resolve("k.keys");
+    TrustedKeys.write(keys, List.of(signer.verifier()));
+    assertEquals(2, run(out, err, "--ledger", ledger.toString(), "--ca", caFile.toString(), "--certs", certFile.toString(),
+        "--keys", keys.toString()));
+    Files.writeString(tmp.resolve("junk.der"), "junk");
+    assertEquals(2, run(out, err, "--ledger", ledger.toString(), "--ca", tmp.resolve("junk.der").toString(),
+        "--certs", certFile.toString()));
+  }
 }
