@@ -63,6 +63,10 @@ public final class UploadCommand implements java.util.concurrent.Callable<Intege
   @Option(names = "--pseudonym-key", paramLabel = "FILE", description = "consortium pseudonym key, 32 bytes (default: CONFIG/pseudonym.key)")
   Path pseudonymKey;
 
+  @Option(names = "--params", paramLabel = "FILE",
+      description = "the authority's public parameters from a file (default: fetched from the service)")
+  Path paramsFile;
+
   @Option(names = "--no-progress", description = "never draw the progress bar")
   boolean noProgress;
 
@@ -99,11 +103,13 @@ public final class UploadCommand implements java.util.concurrent.Callable<Intege
     PublicParameters params;
     try {
       keys = HospitalKeys.open(config, service, pseudonymKey, err);
-      params = PublicParameters.parse(service.get("/api/v1/authority/parameters").body());
+      params = PublicParameters.parse(paramsFile != null ? readParams(paramsFile)
+          : service.get("/api/v1/authority/parameters").body());
     } catch (ServiceException e) {
       throw SessionOptions.refused(e);
     } catch (KeyFormatException e) {
-      throw CliFailure.verification("the service's public parameters do not parse: " + e.getMessage());
+      throw CliFailure.verification((paramsFile != null ? paramsFile + ": public parameters"
+          : "the service's public parameters") + " do not parse: " + e.getMessage());
     } catch (GeneralSecurityException e) {
       throw CliFailure.verification("the hospital signing key in " + config + " is unusable");
     }
@@ -195,6 +201,13 @@ public final class UploadCommand implements java.util.concurrent.Callable<Intege
           sendNanos / 1e6 / encrypted));
     }
     out.println(s);
+  }
+
+  private static byte[] readParams(Path p) throws IOException {
+    if (!Files.isRegularFile(p) || Files.size(p) > (1 << 20)) {
+      throw CliFailure.usage("--params " + p + " is not a readable public parameters file");
+    }
+    return Files.readAllBytes(p);
   }
 
   static Map<String, String> parseTags(List<String> args) {

@@ -2,7 +2,7 @@
  * {@code medshare upload} (hospital, DESIGN §3 upload flow).
  *
  * <pre>
- * medshare upload [--server URL] [--config DIR] --policy EXPR [--tag NAME=VALUE]... [--suite nist|gm]
+ * medshare upload [--server URL] [--config DIR] --policy EXPR [--tag NAME=VALUE]... [--suite nist|gm] [--params FILE]
  *                 [--concurrency N] [--pseudonym-key FILE] [--no-progress] PATH...
  * </pre>
  * Per bundle: idempotency key = {@code b1-} + SHA-256(policy, bytes); record id =

@@ -180,4 +180,19 @@ class UploadCommandTest {
     assertNotEquals(k, RecordUploader.idempotencyKey("q", new byte[] {1, 2}));
     assertNotEquals(k, RecordUploader.idempotencyKey("p", new byte[] {1, 3}));
   }
+
+  @Test
+  void publicParametersMayComeFromAFile() throws Exception {
+    Path params = dir.resolve("public.params");
+    Files.write(params, fake.params.toBytes());
+    Result ok = upload("--params", params.toString(), bundles.resolve("b0.json").toString());
+    assertEquals(0, ok.code(), ok.toString());
+    assertEquals(1, fake.storedRecords());
+    Files.writeString(params, "not parameters");
+    Result bad = upload("--params", params.toString(), bundles.resolve("b1.json").toString());
+    assertEquals(1, bad.code());
+    assertTrue(bad.err().startsWith("medshare: " + params + ": public parameters do not parse"), bad.err());
+    assertEquals(2, upload("--params", dir.resolve("none").toString(), bundles.resolve("b1.json").toString()).code());
+    assertEquals(1, fake.storedRecords());
+  }
 }
