@@ -1,0 +1,167 @@
+package org.medshare.bench.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.medshare.abe.AbeScheme;
+import org.medshare.abe.Envelope;
+import org.medshare.abe.Policy;
+import org.medshare.abe.PublicParameters;
+import org.medshare.abe.Suite;
+import org.medshare.abe.sign.SigningKeys;
+import org.medshare.client.upload.HospitalKeys;
+import org.medshare.client.upload.PreparedUpload;
+import org.medshare.client.upload.UploadPreparer;
+import org.medshare.enclave.rows.AnalyticsRow;
+import org.medshare.enclave.rows.PseudonymKey;
+import org.medshare.enclave.rows.RowExtractionException;
+import org.medshare.enclave.rows.RowExtractor;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * Client-side cost of one upload of a 1-10 KB FHIR bundle (issue 8 target: end-to-end upload of at least
+ * 200 records/s, client encryption measured separately from server ingest): {@link UploadPreparer#prepare}
+ * = row extraction + ABE envelope of the bundle + ABE-wrapped sealed rows + Ed25519 signature. In the same
+ * run, its parts as baselines: one {@link Envelope#encrypt} (one FAME encapsulation + AES-GCM) and row
+ * extraction alone (HAPI parse + mapping).
+ *
+ * <p>Bundles: the synthetic sample bundles cut into one-encounter bundles (Patient, one Encounter, the
+ * Claims, EOBs and Conditions that refer to it), compact JSON, keeping those of at most 10 KiB whose rows
+ * the extractor maps (it refuses claims dated before 2000-01, which a few Synthea histories have). Policy:
+ * the sample's cardiology-with-statistics policy (4 attributes).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(1)
+public class UploadPrepareBench {
+  static final String POLICY =
+      "(org:hospital-a AND dept:cardiology@2026Q4 AND role:physician) OR purpose:insurance-stats@2026Q4";
+
+  List<byte[]> bundles;
+  UploadPreparer preparer;
+  PublicParameters params;
+  Policy policy;
+  PseudonymKey pseudonym;
+  int next;
+  public double meanBundleBytes;
+
+  @Setup
+  public void setUp() throws Exception {
+    Path samples = Path.of(System.getProperty("medshare.samples", "sample-data/fhir"));
+    pseudonym = PseudonymKey.of(new byte[32]);
+    bundles = new ArrayList<>();
+    int unmappable = 0;
+    for (byte[] b : smallBundles(samples, 10 * 1024)) {
+      try {
+        if (!RowExtractor.shared().extract(new String(b, StandardCharsets.UTF_8), 1, pseudonym).isEmpty()) {
+          bundles.add(b);
+        }
+      } catch (RowExtractionException e) {
+        unmappable++;
+      }
+    }
+    if (bundles.size() < 20) {
+      throw new IllegalStateException("too few small bundles from " + samples.toAbsolutePath() + ": " + bundles.size());
+    }
+    meanBundleBytes = bundles.stream().mapToInt(b -> b.length).average().orElse(0);
+    System.out.printf("%n%d bundles of 1-10 KiB, mean %.0f bytes (%d cuts skipped: rows not mappable)%n",
+        bundles.size(), meanBundleBytes, unmappable);
+    params = AbeScheme.create().setup(Suite.NIST).publicParameters();
+    policy = Policy.parse(POLICY);
+    KeyPair signing = SigningKeys.generate(Suite.NIST);
+    preparer = new UploadPreparer(HospitalKeys.of("hospital-a", signing.getPrivate(), "bench", 1, pseudonym), params,
+        Suite.NIST, POLICY, policy, new TreeMap<>());
+  }
+
+  byte[] nextBundle() {
+    byte[] b = bundles.get(next);
+    next = (next + 1) % bundles.size();
+    return b;
+  }
+
+  @Benchmark
+  public PreparedUpload prepare() throws Exception {
+    return preparer.prepare(nextBundle());
+  }
+
+  @Benchmark
+  public byte[] baselineEnvelopeOnly() {
+    return Envelope.encrypt(params, policy, Suite.NIST, nextBundle());
+  }
+
+  @Benchmark
+  public List<AnalyticsRow> baselineRowExtractionOnly() throws Exception {
+    return RowExtractor.shared().extract(new String(nextBundle(), StandardCharsets.UTF_8), 1, pseudonym);
+  }
+
+  /** One-encounter cuts of every sample bundle, compact JSON, at most {@code maxBytes}. */
+  static List<byte[]> smallBundles(Path dir, int maxBytes) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    List<byte[]> out = new ArrayList<>();
+    List<Path> files;
+    try (Stream<Path> s = Files.walk(dir)) {
+      files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+    }
+    for (Path f : files) {
+      JsonNode bundle = json.readTree(f.toFile());
+      List<JsonNode> entries = new ArrayList<>();
+      bundle.path("entry").forEach(entries::add);
+      JsonNode patient = entries.stream().filter(e -> type(e).equals("Patient")).findFirst().orElse(null);
+      if (patient == null) {
+        continue;
+      }
+      for (JsonNode encounter : entries.stream().filter(e -> type(e).equals("Encounter")).limit(3).toList()) {
+        String url = encounter.path("fullUrl").asText();
+        List<JsonNode> keep = new ArrayList<>(List.of(patient, encounter));
+        List<String> claims = new ArrayList<>();
+        for (JsonNode e : entries) {
+          String t = type(e);
+          if ((t.equals("Claim") || t.equals("ExplanationOfBenefit") || t.equals("Condition"))
+              && e.path("resource").toString().contains(url)) {
+            keep.add(e);
+            if (t.equals("Claim")) {
+              claims.add(e.path("fullUrl").asText());
+            }
+          }
+        }
+        for (JsonNode e : entries) {
+          if (type(e).equals("ExplanationOfBenefit") && !keep.contains(e)
+              && claims.stream().anyMatch(c -> e.path("resource").toString().contains(c))) {
+            keep.add(e);
+          }
+        }
+        ObjectNode cut = bundle.deepCopy();
+        ArrayNode arr = cut.putArray("entry");
+        keep.forEach(arr::add);
+        byte[] bytes = json.writeValueAsBytes(cut);
+        if (bytes.length <= maxBytes) {
+          out.add(bytes);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String type(JsonNode entry) {
+    return entry.path("resource").path("resourceType").asText();
+  }
+}
