@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the embedded default: builds MedShare, starts the real Keycloak and the
-# service (H2 database, logs and data under ./data), and walks through the parties' views.
+# service (H2 database, shards, ledger, simulated enclaves, logs under ./data), then runs the three
+# flows on the sample data: hospitals upload, an insurer's queries are approved and computed in the
+# (simulated) enclave and paid to the hospitals, and the regulator verifies the audit trail offline.
 # The services stay up afterwards; `scripts/demo.sh stop` stops both.
 #   scripts/demo.sh [run|stop]
 set -euo pipefail
@@ -10,6 +12,7 @@ data_dir="${MEDSHARE_DATA_DIR:-$root/data}"
 port="${MEDSHARE_HTTP_PORT:-8080}"
 api="http://127.0.0.1:$port"
 pidfile="$data_dir/service.pid"
+epoch="${MEDSHARE_EPOCH:-2026Q4}"
 realm="http://127.0.0.1:${KEYCLOAK_PORT:-18080}/realms/medshare"
 
 service_running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
@@ -35,6 +38,22 @@ show() { # method path token
   curl -sS -X "$1" -H "Authorization: Bearer $3" -w '\n   -> HTTP %{http_code}\n' "$api$2" | sed 's/^/   /'
 }
 
+json() { # method path token body(-or-@file): prints the answer, fails on an HTTP error
+  curl -fsS -X "$1" -H "Authorization: Bearer $3" -H 'Content-Type: application/json' \
+    ${4:+--data-binary "$4"} "$api$2"
+  echo
+}
+
+send() { # method path token body(-or-@file): prints the answer's start and status; a 409 on a re-run is fine
+  curl -sS -X "$1" -H "Authorization: Bearer $3" -H 'Content-Type: application/json' \
+    ${4:+--data-binary "$4"} -w '\n   -> HTTP %{http_code}\n' "$api$2" | cut -c1-240 | sed 's/^/   /'
+}
+
+cli() { # user medshare-arguments...: the command line with that user's own configuration directory
+  local user="$1"; shift
+  MEDSHARE_CONFIG="$data_dir/demo/$user" ./medshare "$@"
+}
+
 run() {
   step "Prerequisites (PostgreSQL, node, unzip) and build"
   scripts/prerequisites.sh
@@ -45,7 +64,7 @@ run() {
   mkdir -p "$data_dir/logs"
   if ! service_running; then
     MEDSHARE_DATA_DIR="$data_dir" MEDSHARE_HTTP_PORT="$port" \
-      nohup java -jar service/target/quarkus-app/quarkus-run.jar >"$data_dir/logs/service.out" 2>&1 &
+      nohup java -jar service/target/service-0.1.0-SNAPSHOT-runner.jar >"$data_dir/logs/service.out" 2>&1 &
     echo $! >"$pidfile"
   fi
   for _ in $(seq 1 120); do
@@ -57,17 +76,61 @@ run() {
   echo "   ready (pid $(cat "$pidfile"))"
 
   step "Each party asks the service who it is (GET /api/v1/me with a real Keycloak token)"
-  for who in alice:alice-password bob:bob-password irene:irene-password rita:rita-password; do
-    echo " - ${who%%:*}"
-    show GET /api/v1/me "$(token "${who%%:*}" "${who#*:}")"
+  for who in alice bob irene rita; do
+    echo " - $who"
+    show GET /api/v1/me "$(token "$who" "$who-password")"
   done
 
   step "Refusals: an insurer may not list parties (403), no token at all (401)"
   show GET /api/v1/parties "$(token irene irene-password)"
   curl -sS -w '\n   -> HTTP %{http_code}\n' "$api/api/v1/me" | sed 's/^/   /'
 
-  step "The regulator lists every party that has contacted the service"
-  show GET /api/v1/parties "$(token rita rita-password)"
+  step "Hospitals log in with the medshare command line and upload the sample bundles (encrypted locally)"
+  for who in alice:hospital-a bob:hospital-b; do
+    user="${who%%:*}"; org="${who#*:}"
+    cli "$user" login --server "$api" --user "$user" --password-stdin <<<"$user-password"
+    cli "$user" upload --no-progress --policy "org:$org OR purpose:insurance-stats@$epoch" \
+      --tag source=synthea "sample-data/fhir/$org"
+  done
+
+  step "Uploading again uploads nothing twice (idempotent, resumable)"
+  cli alice upload --no-progress --policy "org:hospital-a OR purpose:insurance-stats@$epoch" \
+    --tag source=synthea sample-data/fhir/hospital-a
+
+  step "Each hospital allows its records to be used for insurance statistics (data-use rules)"
+  for user in alice bob; do
+    json PUT /api/v1/data-use-rules "$(token "$user" "$user-password")" '{"rules":["insurance-stats/*"]}'
+  done
+
+  step "The insurer proposes two query templates and deposits escrow; the regulator approves the templates"
+  irene_token="$(token irene irene-password)"
+  rita_token="$(token rita rita-password)"
+  for t in mean-claim-by-hospital count-by-sex; do
+    send POST /api/v1/templates "$irene_token" "@sample-data/queries/$t.template.json"
+    send POST "/api/v1/templates/$t/1/approve" "$rita_token" ""
+  done
+  json POST /api/v1/payments/deposits "$irene_token" '{"amount":100000}'
+
+  for t in mean-claim-by-hospital count-by-sex; do
+    step "Query '$t': the insurer submits, the regulator approves, the enclave computes, the contract pays"
+    submitted="$(cli irene query submit --file "sample-data/queries/$t.request.json")"
+    echo "$submitted" | sed 's/^/   /'
+    id="$(echo "$submitted" | grep -o '"queryId" *: *"[^"]*"' | head -1 | sed 's/.*"\([^"]*\)"$/\1/')"
+    [ -n "$id" ] || { echo "demo: no query id in the answer" >&2; exit 1; }
+    cli rita query approve "$id" | sed 's/^/   /'
+    echo "   insurer's view of the result:"
+    cli irene query result "$id" | sed 's/^/   /'
+  done
+
+  step "Payouts: what each hospital earned and what the insurer has left in escrow (incentive contract on the EVM)"
+  for org in hospital-a hospital-b insurer-x; do
+    show GET "/api/v1/payments/balances/$org" "$rita_token"
+  done
+
+  step "The regulator exports the audit trail and verifies the whole ledger offline, with only the member key"
+  cli rita audit export --out "$data_dir/demo/audit-trail.ndjson"
+  echo "   $(wc -l <"$data_dir/demo/audit-trail.ndjson") events written to $data_dir/demo/audit-trail.ndjson"
+  ./medshare audit verify --ledger "$data_dir/ledger" --keys "$data_dir/ledger-keys/member.vkey" | sed 's/^/   /'
 
   cat <<TXT
 

@@ -13,6 +13,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.medshare.service.testing.KeycloakTokens;
 import org.medshare.service.testing.RealKeycloakProfile;
 
 /**
@@ -22,8 +23,6 @@ import org.medshare.service.testing.RealKeycloakProfile;
 @QuarkusTest
 @TestProfile(RealKeycloakProfile.class)
 class KeycloakRealTokensTest {
-
-    private static final String TOKEN_URL = RealKeycloakProfile.REALM_URL + "/protocol/openid-connect/token";
 
     @BeforeAll
     static void keycloakIsRunning() {
@@ -36,34 +35,14 @@ class KeycloakRealTokensTest {
         }
     }
 
-    static String userToken(String username, String password) {
-        return given().contentType("application/x-www-form-urlencoded")
-                .formParam("grant_type", "password")
-                .formParam("client_id", "medshare-cli")
-                .formParam("username", username)
-                .formParam("password", password)
-                .formParam("scope", "openid")
-                .post(TOKEN_URL).then().statusCode(200)
-                .extract().path("access_token");
-    }
-
-    static String serviceAccountToken(String clientId, String secret) {
-        return given().contentType("application/x-www-form-urlencoded")
-                .formParam("grant_type", "client_credentials")
-                .formParam("client_id", clientId)
-                .formParam("client_secret", secret)
-                .post(TOKEN_URL).then().statusCode(200)
-                .extract().path("access_token");
-    }
-
     @Test
     void hospitalPhysicianSeesRoleOrganisationAndAttributes() {
-        given().auth().oauth2(userToken("alice", "alice-password"))
+        given().auth().oauth2(KeycloakTokens.user("alice"))
                 .get("/api/v1/me").then().statusCode(200)
                 .body("roles", contains("hospital"))
                 .body("organisation", equalTo("hospital-a"))
                 .body("abeAttributes", containsInAnyOrder("org:hospital-a", "role:physician", "dept:cardiology@2026Q4"));
-        given().auth().oauth2(userToken("bob", "bob-password"))
+        given().auth().oauth2(KeycloakTokens.user("bob"))
                 .get("/api/v1/me").then().statusCode(200)
                 .body("organisation", equalTo("hospital-b"))
                 .body("abeAttributes", hasItem("org:hospital-b"));
@@ -71,7 +50,7 @@ class KeycloakRealTokensTest {
 
     @Test
     void hospitalSystemServiceAccountIsAHospitalOfItsOrganisation() {
-        given().auth().oauth2(serviceAccountToken("hospital-a-system", "hospital-a-system-secret"))
+        given().auth().oauth2(KeycloakTokens.serviceAccount("hospital-a-system", "hospital-a-system-secret"))
                 .get("/api/v1/me").then().statusCode(200)
                 .body("roles", contains("hospital"))
                 .body("organisation", equalTo("hospital-a"))
@@ -80,7 +59,7 @@ class KeycloakRealTokensTest {
 
     @Test
     void insurerSeesItsIdentityButMayNotListParties() {
-        String token = userToken("irene", "irene-password");
+        String token = KeycloakTokens.user("irene");
         given().auth().oauth2(token).get("/api/v1/me").then().statusCode(200)
                 .body("roles", contains("insurer"))
                 .body("organisation", equalTo("insurer-x"))
@@ -93,7 +72,7 @@ class KeycloakRealTokensTest {
 
     @Test
     void regulatorSeesItsIdentityAndTheParties() {
-        String token = userToken("rita", "rita-password");
+        String token = KeycloakTokens.user("rita");
         given().auth().oauth2(token).get("/api/v1/me").then().statusCode(200)
                 .body("roles", contains("regulator"))
                 .body("organisation", equalTo("regulator-nhc"));
@@ -103,7 +82,7 @@ class KeycloakRealTokensTest {
 
     @Test
     void hospitalMayNotListParties() {
-        given().auth().oauth2(userToken("alice", "alice-password"))
+        given().auth().oauth2(KeycloakTokens.user("alice"))
                 .get("/api/v1/parties").then().statusCode(403).contentType("application/problem+json");
     }
 
@@ -114,7 +93,7 @@ class KeycloakRealTokensTest {
 
     @Test
     void tamperedTokenIsUnauthorized() {
-        String token = userToken("irene", "irene-password");
+        String token = KeycloakTokens.user("irene");
         String[] parts = token.split("\\.");
         // claim to be a regulator: the payload no longer matches the signature
         String payload = new String(java.util.Base64.getUrlDecoder().decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8)

@@ -17,16 +17,25 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.medshare.abe.PublicParameters;
 import org.medshare.service.testing.HospitalClient;
+import org.medshare.service.testing.KeycloakTokens;
 import org.medshare.service.testing.RealKeycloakProfile;
 
 /**
  * The three flows with real tokens: hospitals upload under the key authority's parameters, an insurer
  * proposes a template and a query, the regulator approves both, the enclave computes over the records the
- * hospitals' rules admit, and the contract pays the hospital whose records were used.
+ * hospitals' rules admit, and the contract pays the hospital whose records were used. Then the plaintext
+ * canary check (DESIGN §1): no canary from a record and no token appears in the database, the shard
+ * directories, the ledger files, the enclave state or the logs.
  */
 @QuarkusTest
 @TestProfile(RealKeycloakProfile.class)
 class QueryFlowTest {
+
+    @jakarta.inject.Inject
+    io.agroal.api.AgroalDataSource dataSource;
+
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "medshare.data-dir")
+    String dataDir;
 
     static final String POLICY_A = "org:hospital-a OR purpose:insurance-stats@2026Q4";
     static final String POLICY_B = "org:hospital-b OR purpose:insurance-stats@2026Q4";
@@ -60,11 +69,21 @@ class QueryFlowTest {
         a.registerKey();
         HospitalClient b = new HospitalClient("hospital-b").withToken(bob).withParameters(params);
         b.registerKey();
-        for (int r = 0; r < 3; r++) {
-            a.upload(run + "-a" + r, POLICY_A, "bundle " + r, 1_000_000L * (r + 1), a.hospitalNumber()).post()
-                    .then().statusCode(201);
+        List<String> canaries = new java.util.ArrayList<>();
+        List<String> recordsA = new java.util.ArrayList<>();
+        for (int r = 0; r < 4; r++) {
+            String canary = "CANARY-" + UUID.randomUUID();
+            canaries.add(canary);
+            recordsA.add(a.upload(run + "-a" + r, POLICY_A, bundle(canary), 1_000_000L * (r + 1), a.hospitalNumber())
+                    .post().then().statusCode(201).extract().path("record.recordId"));
         }
-        b.upload(run + "-b0", POLICY_B, "bundle b", 9_000_000L, b.hospitalNumber()).post().then().statusCode(201);
+        given().auth().oauth2(alice).post("/api/v1/records/" + recordsA.get(3) + "/consent/revoke").then()
+                .statusCode(200).body("changed", equalTo(true));
+        given().auth().oauth2(bob).post("/api/v1/records/" + recordsA.get(2) + "/consent/revoke").then()
+                .statusCode(404).contentType("application/problem+json");
+        String canaryB = "CANARY-" + UUID.randomUUID();
+        canaries.add(canaryB);
+        b.upload(run + "-b0", POLICY_B, bundle(canaryB), 9_000_000L, b.hospitalNumber()).post().then().statusCode(201);
         given().auth().oauth2(alice).contentType("application/json")
                 .body(Map.of("rules", List.of("insurance-stats/*"))).put("/api/v1/data-use-rules")
                 .then().statusCode(200).body("", hasItems("insurance-stats/*"));
@@ -92,7 +111,8 @@ class QueryFlowTest {
         given().auth().oauth2(irene).post("/api/v1/queries/" + queryId + "/approve").then().statusCode(403);
         JsonPath done = given().auth().oauth2(rita).post("/api/v1/queries/" + queryId + "/approve").then()
                 .statusCode(200).body("status", equalTo("COMPLETED")).extract().jsonPath();
-        assertEquals(3, done.getInt("inputRecords"), "hospital-b's record is excluded by its (absent) data-use rules");
+        assertEquals(3, done.getInt("inputRecords"),
+                "hospital-b's record is excluded by its (absent) data-use rules, the revoked record by its consent");
         JsonNode result = new ObjectMapper().readTree(done.getString("result"));
         assertEquals(3, result.path("inputRecords").asInt());
         assertEquals(3, result.path("groups").size(), "age bands 2, 3, 4, each 12 patients: " + result);
@@ -109,7 +129,18 @@ class QueryFlowTest {
                 .body("organisation", equalTo("hospital-a"));
         List<String> types = given().auth().oauth2(rita).get("/api/v1/audit/events?limit=1000").then().statusCode(200)
                 .extract().path("type");
-        assertTrue(types.containsAll(List.of("UPLOAD", "QUERY_SUBMITTED", "QUERY_APPROVED", "KEY_ISSUED", "COMPUTE",
-                "PAYMENT")), types.toString());
+        assertTrue(types.containsAll(List.of("UPLOAD", "CONSENT_REVOKED", "QUERY_SUBMITTED", "QUERY_APPROVED",
+                "KEY_ISSUED", "COMPUTE", "PAYMENT")), types.toString());
+
+        List<String> secrets = new java.util.ArrayList<>(canaries);
+        secrets.addAll(List.of(alice, bob, irene, rita));
+        PlaintextSearch.assertAbsent(secrets, dataSource, java.nio.file.Path.of(dataDir),
+                java.nio.file.Path.of("target/test-logs"));
+    }
+
+    /** A FHIR bundle whose patient name is a canary that must never appear outside the hospital and enclave. */
+    static String bundle(String canary) {
+        return "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":"
+                + "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + canary + "\"}]}}]}";
     }
 }

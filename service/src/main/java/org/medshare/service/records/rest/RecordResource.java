@@ -15,12 +15,14 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.jboss.resteasy.reactive.PartType;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.medshare.service.identity.CallerResolver;
+import org.medshare.service.queries.service.QueryService;
 import org.medshare.service.records.service.RecordService;
 import org.medshare.service.records.service.RecordService.RecordView;
 import org.medshare.service.records.service.RecordService.UploadParts;
@@ -33,11 +35,13 @@ public class RecordResource {
 
     private final CallerResolver callers;
     private final RecordService records;
+    private final QueryService queries;
 
     @Inject
-    RecordResource(CallerResolver callers, RecordService records) {
+    RecordResource(CallerResolver callers, RecordService records, QueryService queries) {
         this.callers = callers;
         this.records = records;
+        this.queries = queries;
     }
 
     @POST
@@ -80,5 +84,15 @@ public class RecordResource {
     @Operation(summary = "A record's ciphertext envelope (logged as an ACCESS event); opening it needs a satisfying ABE key")
     public Response ciphertext(@PathParam("recordId") String recordId) {
         return Response.ok(records.ciphertext(callers.current(), recordId), MediaType.APPLICATION_OCTET_STREAM).build();
+    }
+
+    @POST
+    @Path("/{recordId}/consent/revoke")
+    @RolesAllowed("hospital")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Revoke the patient's consent for one of your records: no later query uses it (CONSENT_REVOKED)")
+    public Map<String, Object> revokeConsent(@PathParam("recordId") String recordId) {
+        boolean changed = queries.revokeConsent(callers.current(), recordId);
+        return Map.of("recordId", recordId, "revoked", true, "changed", changed);
     }
 }
