@@ -86,16 +86,22 @@ run() {
   curl -sS -w '\n   -> HTTP %{http_code}\n' "$api/api/v1/me" | sed 's/^/   /'
 
   step "Hospitals log in with the medshare command line and upload the sample bundles (encrypted locally)"
+  # Patients are pseudonymised with one key shared by the consortium's hospitals (never by the service).
+  pseudonym_key="$data_dir/demo/consortium-pseudonym.key"
+  if [ ! -f "$pseudonym_key" ]; then
+    mkdir -p "$data_dir/demo"
+    (umask 077 && head -c 32 /dev/urandom >"$pseudonym_key")
+  fi
   for who in alice:hospital-a bob:hospital-b; do
     user="${who%%:*}"; org="${who#*:}"
     cli "$user" login --server "$api" --user "$user" --password-stdin <<<"$user-password"
-    cli "$user" upload --no-progress --policy "org:$org OR purpose:insurance-stats@$epoch" \
-      --tag source=synthea "sample-data/fhir/$org"
+    cli "$user" upload --no-progress --pseudonym-key "$pseudonym_key" \
+      --policy "org:$org OR purpose:insurance-stats@$epoch" --tag source=synthea "sample-data/fhir/$org"
   done
 
   step "Uploading again uploads nothing twice (idempotent, resumable)"
-  cli alice upload --no-progress --policy "org:hospital-a OR purpose:insurance-stats@$epoch" \
-    --tag source=synthea sample-data/fhir/hospital-a
+  cli alice upload --no-progress --pseudonym-key "$pseudonym_key" \
+    --policy "org:hospital-a OR purpose:insurance-stats@$epoch" --tag source=synthea sample-data/fhir/hospital-a
 
   step "Each hospital allows its records to be used for insurance statistics (data-use rules)"
   for user in alice bob; do

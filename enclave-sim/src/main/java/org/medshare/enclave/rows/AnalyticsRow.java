@@ -46,7 +46,7 @@ public final class AnalyticsRow {
             throw new IllegalArgumentException("amounts must be non-negative cents");
         }
         if (!ServiceMonth.isValid(serviceMonth)) {
-            throw new IllegalArgumentException("service month must be yyyymm within 200001..217008: " + serviceMonth);
+            throw new IllegalArgumentException("service month must be yyyymm within 190001..207008: " + serviceMonth);
         }
         if (hospitalId < 0 || hospitalId > RowLayout.MAX_HOSPITAL) {
             throw new IllegalArgumentException("hospital id must be within 0.." + RowLayout.MAX_HOSPITAL);

@@ -47,7 +47,7 @@ import org.hl7.fhir.r4.model.Resource;
  *   <li>Observations carry no row field and are ignored.</li>
  * </ul>
  * Anything the rules cannot map (a reference to a Patient missing from the Bundle, mixed
- * currencies, negative amounts, dates outside 2000-01..2170-08, birth after service) is refused with
+ * currencies, negative amounts, dates outside 1900-01..2070-08, birth after service) is refused with
  * {@link RowExtractionException}; nothing partial is returned.
  */
 public final class RowExtractor {
@@ -247,7 +247,7 @@ public final class RowExtractor {
             throw new RowExtractionException(what + ": unreadable date");
         }
         if (!ServiceMonth.isValid(v)) {
-            throw new RowExtractionException(what + ": service month outside 2000-01..2170-08");
+            throw new RowExtractionException(what + ": service month outside 1900-01..2070-08");
         }
         return v;
     }

@@ -492,7 +492,7 @@ public final class RowAggregator {
             switch (dims.get(d)) {
                 case AGE_BAND: label = AgeBand.label(v); break;
                 case SEX: label = org.medshare.enclave.rows.Sex.ofCode(v).fhirCode(); break;
-                case SERVICE_YEAR: label = Integer.toString(2000 + v); break;
+                case SERVICE_YEAR: label = Integer.toString(1900 + v); break;
                 case SERVICE_MONTH: label = Integer.toString(ServiceMonth.yyyymmOf(v)); break;
                 default: label = Integer.toString(v);
             }

@@ -69,8 +69,8 @@ class RowExtractorTest {
         assertThrows(RowExtractionException.class, () -> EXTRACTOR.extract(mixed, 1, key()));
         Bundle negative = TestBundles.patientBundle("p5", AdministrativeGender.MALE, "1970", "I10", 1, "-5", "0", "2023-12-01");
         assertThrows(RowExtractionException.class, () -> EXTRACTOR.extract(negative, 1, key()));
-        Bundle old = TestBundles.patientBundle("p6", AdministrativeGender.MALE, "1970", "I10", 1, "5", "0", "1999-12-01");
-        assertThrows(RowExtractionException.class, () -> EXTRACTOR.extract(old, 1, key()));
+        Bundle beyondRange = TestBundles.patientBundle("p6", AdministrativeGender.MALE, "1970", "I10", 1, "5", "0", "2071-01-01");
+        assertThrows(RowExtractionException.class, () -> EXTRACTOR.extract(beyondRange, 1, key()));
         Bundle unborn = TestBundles.patientBundle("p7", AdministrativeGender.MALE, "2025-01-01", "I10", 1, "5", "0", "2024-12-01");
         assertThrows(RowExtractionException.class, () -> EXTRACTOR.extract(unborn, 1, key()));
         Bundle ok = TestBundles.patientBundle("p8", AdministrativeGender.MALE, "1970", "I10", 1, "5", "0", "2024-12-01");

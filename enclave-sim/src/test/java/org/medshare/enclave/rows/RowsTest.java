@@ -54,7 +54,8 @@ class RowsTest {
         assertThrows(IllegalArgumentException.class, () -> AnalyticsRow.of(1, 3, Sex.MALE, icd, -1, 0, 202401, 1));
         assertThrows(IllegalArgumentException.class, () -> AnalyticsRow.of(1, 3, Sex.MALE, icd, 0, -5, 202401, 1));
         assertThrows(IllegalArgumentException.class, () -> AnalyticsRow.of(1, 3, Sex.MALE, icd, 0, 0, 202413, 1));
-        assertThrows(IllegalArgumentException.class, () -> AnalyticsRow.of(1, 3, Sex.MALE, icd, 0, 0, 199912, 1));
+        assertThrows(IllegalArgumentException.class, () -> AnalyticsRow.of(1, 3, Sex.MALE, icd, 0, 0, 189912, 1));
+        assertThrows(IllegalArgumentException.class, () -> AnalyticsRow.of(1, 3, Sex.MALE, icd, 0, 0, 207009, 1));
         assertThrows(IllegalArgumentException.class, () -> AnalyticsRow.of(1, 3, Sex.MALE, icd, 0, 0, 202401, 16384));
         assertThrows(IllegalArgumentException.class, () -> AnalyticsRow.of(1, 3, Sex.MALE, new int[] {1, 2, 3, 4}, 0, 0, 202401, 1));
         assertThrows(IllegalArgumentException.class, () -> AnalyticsRow.of(1, 3, null, icd, 0, 0, 202401, 1));
