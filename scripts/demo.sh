@@ -116,6 +116,9 @@ run() {
     send POST "/api/v1/templates/$t/1/approve" "$rita_token" ""
   done
   json POST /api/v1/payments/deposits "$irene_token" '{"amount":100000}'
+  for user in irene rita; do
+    cli "$user" login --server "$api" --user "$user" --password-stdin <<<"$user-password"
+  done
 
   for t in mean-claim-by-hospital count-by-sex; do
     step "Query '$t': the insurer submits, the regulator approves, the enclave computes, the contract pays"

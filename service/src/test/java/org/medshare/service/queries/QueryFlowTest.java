@@ -122,11 +122,12 @@ class QueryFlowTest {
         assertEquals(1, done.getList("payouts").size());
         assertEquals("hospital-a", done.getString("payouts[0].organisation"));
         assertEquals(3, done.getInt("payouts[0].recordCount"));
+        assertEquals(7, done.getInt("payouts[0].amount"), "3 records at 2.5 units each, rounded down");
 
         given().auth().oauth2(rita).post("/api/v1/queries/" + queryId + "/approve").then().statusCode(409);
         given().auth().oauth2(bob).get("/api/v1/queries/" + queryId).then().statusCode(403);
         given().auth().oauth2(alice).get("/api/v1/payments/balances/me").then().statusCode(200)
-                .body("organisation", equalTo("hospital-a"));
+                .body("organisation", equalTo("hospital-a")).body("earned", equalTo(7));
         List<String> types = given().auth().oauth2(rita).get("/api/v1/audit/events?limit=1000").then().statusCode(200)
                 .extract().path("type");
         assertTrue(types.containsAll(List.of("UPLOAD", "CONSENT_REVOKED", "QUERY_SUBMITTED", "QUERY_APPROVED",

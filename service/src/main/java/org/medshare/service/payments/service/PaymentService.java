@@ -24,6 +24,7 @@ import org.medshare.ledger.contract.EscrowEvent;
 import org.medshare.ledger.contract.EvmAddress;
 import org.medshare.ledger.contract.HospitalRecords;
 import org.medshare.ledger.contract.IncentiveContract;
+import org.medshare.ledger.contract.ProRataSplit;
 import org.medshare.ledger.contract.QueryId;
 import org.medshare.ledger.event.Event;
 import org.medshare.service.ledger.LedgerService;
@@ -54,7 +55,7 @@ public class PaymentService {
 
     @Inject
     PaymentService(EntityManager em, LedgerService ledger,
-                   @ConfigProperty(name = "medshare.payments.price-per-record", defaultValue = "100") long pricePerRecord) {
+                   @ConfigProperty(name = "medshare.payments.price-per-record", defaultValue = "2500000") long pricePerRecord) {
         this.em = em;
         this.ledger = ledger;
         this.pricePerRecord = BigInteger.valueOf(pricePerRecord);
@@ -66,8 +67,14 @@ public class PaymentService {
         return EvmAddress.of(Arrays.copyOf(digest, EvmAddress.LENGTH));
     }
 
+    /** Price per record in 1/{@link ProRataSplit#PRICE_SCALE} currency units (the contract's fixed point). */
     public BigInteger pricePerRecord() {
         return pricePerRecord;
+    }
+
+    /** What {@code records} records cost, in whole currency units, rounded down as the contract does. */
+    public BigInteger priceOf(long records) {
+        return pricePerRecord.multiply(BigInteger.valueOf(records)).divide(BigInteger.valueOf(ProRataSplit.PRICE_SCALE));
     }
 
     /** Adds {@code amount} to the insurer's escrow. */
@@ -82,7 +89,7 @@ public class PaymentService {
 
     /** True if the insurer's escrow can pay for {@code records} records. */
     public synchronized boolean canPay(String insurer, long records) {
-        return contract().escrowOf(addressOf(insurer)).compareTo(pricePerRecord.multiply(BigInteger.valueOf(records))) >= 0;
+        return contract().escrowOf(addressOf(insurer)).compareTo(priceOf(records)) >= 0;
     }
 
     /**

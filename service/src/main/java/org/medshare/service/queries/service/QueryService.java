@@ -228,7 +228,7 @@ public class QueryService {
         }
         if (!payments.canPay(pending.insurer(), inputs.size())) {
             throw RequestRefusedException.conflict("insufficient-escrow", "Insufficient escrow",
-                    "The insurer's escrow cannot pay " + payments.pricePerRecord() + " per record for up to "
+                    "The insurer's escrow cannot pay " + payments.priceOf(inputs.size()) + " for up to "
                             + inputs.size() + " records; deposit first.");
         }
         boolean charged = QuarkusTransaction.requiringNew().call(() -> {
