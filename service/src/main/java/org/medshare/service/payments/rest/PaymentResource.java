@@ -13,7 +13,6 @@ import jakarta.ws.rs.core.MediaType;
 import java.math.BigInteger;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
-import org.medshare.service.identity.Caller;
 import org.medshare.service.identity.CallerResolver;
 import org.medshare.service.payments.service.PaymentService;
 import org.medshare.service.payments.service.PaymentService.Balance;
