@@ -44,9 +44,13 @@ public interface MedshareConfig {
         @WithDefault("medshare.example/ledger")
         String origin();
 
-        /** A checkpoint is signed after at most this many milliseconds with unsigned events. */
+        /**
+         * A checkpoint is signed after at most this many milliseconds with unsigned events. Every upload waits
+         * for the checkpoint that covers it (its receipt proves inclusion against it), so this bounds upload
+         * latency; one signature covers all events of the interval.
+         */
         @WithName("checkpoint-interval-ms")
-        @WithDefault("200")
+        @WithDefault("50")
         long checkpointIntervalMs();
     }
 
