@@ -130,7 +130,13 @@ public class RecordService {
         }
 
         Manifest envelopeManifest = put(caller, envelope);
-        Manifest rowsManifest = put(caller, rows);
+        Manifest rowsManifest;
+        try {
+            rowsManifest = put(caller, rows);
+        } catch (RuntimeException e) {
+            release(caller, envelopeManifest);
+            throw e;
+        }
         RecordEntity record = new RecordEntity(recordId, caller.organisation(),
                 metadata.idempotencyKey(), metadata.policy(), envelopeHeader.suite().label(),
                 envelopeManifest.recordCid().toString(), envelope.length,
@@ -139,6 +145,8 @@ public class RecordService {
         try {
             QuarkusTransaction.requiringNew().run(() -> repository.persist(record));
         } catch (PersistenceException e) {
+            release(caller, envelopeManifest);
+            release(caller, rowsManifest);
             return replayOf(caller, metadata.idempotencyKey(), statementHash).orElseThrow(() -> e);
         }
         LedgerReceipt receipt = anchor(record.id(), envelope, metadata.policy());
@@ -271,6 +279,15 @@ public class RecordService {
                     "Storage quota exceeded", "Your organisation's storage quota does not allow this record.");
         } catch (IOException e) {
             throw new UncheckedIOException("the shard store refused the record", e);
+        }
+    }
+
+    /** Drops this upload's reference to stored bytes it will not use (the store keeps them while others refer). */
+    private void release(Caller caller, Manifest manifest) {
+        try {
+            store.delete(caller.organisation(), manifest.recordCid());
+        } catch (IOException e) {
+            LOG.warnf("unreferenced ciphertext %s is left for garbage collection", manifest.recordCid());
         }
     }
 
