@@ -58,8 +58,9 @@ public class EnclaveStatisticsRunner implements StatisticsRunner {
     @Override
     public Outcome run(Job job, List<Input> inputs) throws RefusedException {
         EmbeddedEnclaves enclaves = gateway.enclaves();
-        String purpose = purposeOf(job.templateJson());
-        String templateId = templateIdOf(job.templateJson());
+        JsonNode template = parse(job.templateJson());
+        String purpose = template.path("purpose").asText();
+        String templateId = template.path("id").asText();
         Set<Integer> permitted = new TreeSet<>();
         job.dataUse().forEach((hospital, rules) -> {
             if (rules.contains(purpose + "/" + templateId) || rules.contains(purpose + "/*")) {
@@ -114,18 +115,9 @@ public class EnclaveStatisticsRunner implements StatisticsRunner {
                 .build());
     }
 
-    private static String purposeOf(String templateJson) {
-        return field(templateJson, "purpose");
-    }
-
-    private static String templateIdOf(String templateJson) {
-        return field(templateJson, "id");
-    }
-
-    private static String field(String json, String name) {
+    private static JsonNode parse(String templateJson) {
         try {
-            JsonNode node = JSON.readTree(json).path(name);
-            return node.asText();
+            return JSON.readTree(templateJson);
         } catch (IOException e) {
             throw new IllegalArgumentException("template JSON does not parse", e);
         }

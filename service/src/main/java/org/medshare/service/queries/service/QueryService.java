@@ -244,16 +244,14 @@ public class QueryService {
         ledger.append(Event.builder(EventType.QUERY_APPROVED).timestamp(clock.millis())
                 .id(Field.ACTOR, regulator.organisation()).id(Field.QUERY_ID, queryId)
                 .hash(Field.QUERY_HASH, HexFormat.of().parseHex(pending.queryHash())).build());
-        return run(pending, template, purpose, inputs, organisationOf);
+        return run(pending, template, purpose, inputs, organisationOf, numbers);
     }
 
     private QueryView run(QueryEntity query, TemplateEntity template, Set<String> purpose,
-                          List<StatisticsRunner.Input> inputs, Map<String, String> organisationOf) {
+                          List<StatisticsRunner.Input> inputs, Map<String, String> organisationOf,
+                          Map<String, Integer> numbers) {
         Map<Integer, Set<String>> dataUse = new TreeMap<>();
-        Map<Integer, String> hospitals = records.hospitalsByNumber();
         Set<String> revoked = QuarkusTransaction.requiringNew().call(() -> {
-            Map<String, Integer> numbers = new TreeMap<>();
-            hospitals.forEach((n, org) -> numbers.put(org, n));
             for (Object[] rule : repository.allDataUseRules()) {
                 Integer number = numbers.get(rule[0].toString());
                 if (number != null) {

@@ -149,7 +149,7 @@ public class RecordService {
             release(caller, rowsManifest);
             return replayOf(caller, metadata.idempotencyKey(), statementHash).orElseThrow(() -> e);
         }
-        LedgerReceipt receipt = anchor(record.id(), envelope, metadata.policy());
+        LedgerReceipt receipt = anchor(record.id(), caller.organisation(), envelope, metadata.policy());
         return new UploadResult(view(reload(record.id())), receipt, false);
     }
 
@@ -216,7 +216,7 @@ public class RecordService {
         List<RecordEntity> pending = QuarkusTransaction.requiringNew().call(repository::unanchored);
         for (RecordEntity record : pending) {
             try (InputStream in = store.get(Cid.parse(record.envelopeCid()))) {
-                anchor(record.id(), in.readAllBytes(), record.policy());
+                anchor(record.id(), record.organisation(), in.readAllBytes(), record.policy());
             } catch (IOException e) {
                 throw new UncheckedIOException("pending record " + record.id() + " cannot be anchored", e);
             }
@@ -232,16 +232,12 @@ public class RecordService {
         return caller.organisation() + ":" + caller.subject();
     }
 
-    private LedgerReceipt anchor(String recordId, byte[] envelope, String policy) {
-        LedgerReceipt receipt = ledger.append(Event.upload(clock.millis(), organisationOf(recordId), recordId,
+    private LedgerReceipt anchor(String recordId, String organisation, byte[] envelope, String policy) {
+        LedgerReceipt receipt = ledger.append(Event.upload(clock.millis(), organisation, recordId,
                 UploadStatement.sha256(envelope), UploadStatement.sha256(policy.getBytes(StandardCharsets.UTF_8))));
         QuarkusTransaction.requiringNew().run(() ->
                 repository.byId(recordId).orElseThrow().anchoredAt(receipt.index()));
         return receipt;
-    }
-
-    private String organisationOf(String recordId) {
-        return reload(recordId).organisation();
     }
 
     private RecordEntity reload(String recordId) {
