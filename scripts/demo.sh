@@ -92,15 +92,18 @@ run() {
     mkdir -p "$data_dir/demo"
     (umask 077 && head -c 32 /dev/urandom >"$pseudonym_key")
   fi
+  # The key authority's trust anchor (SimRoot + signer), handed to hospitals out of band: uploads encrypt
+  # only under public parameters whose attestation and signature verify against it.
+  authority_trust="$data_dir/enclave/authority.trust"
   for who in alice:hospital-a bob:hospital-b; do
     user="${who%%:*}"; org="${who#*:}"
     cli "$user" login --server "$api" --user "$user" --password-stdin <<<"$user-password"
-    cli "$user" upload --no-progress --pseudonym-key "$pseudonym_key" \
+    cli "$user" upload --no-progress --pseudonym-key "$pseudonym_key" --authority-trust "$authority_trust" \
       --policy "org:$org OR purpose:insurance-stats@$epoch" --tag source=synthea "sample-data/fhir/$org"
   done
 
   step "Uploading again uploads nothing twice (idempotent, resumable)"
-  cli alice upload --no-progress --pseudonym-key "$pseudonym_key" \
+  cli alice upload --no-progress --pseudonym-key "$pseudonym_key" --authority-trust "$authority_trust" \
     --policy "org:hospital-a OR purpose:insurance-stats@$epoch" --tag source=synthea sample-data/fhir/hospital-a
 
   step "Each hospital allows its records to be used for insurance statistics (data-use rules)"

@@ -22,6 +22,7 @@ import org.medshare.abe.PolicySyntaxException;
 import org.medshare.abe.PublicParameters;
 import org.medshare.abe.Suite;
 import org.medshare.client.CliFailure;
+import org.medshare.client.authority.TrustedAuthority;
 import org.medshare.client.http.ServiceClient;
 import org.medshare.client.http.ServiceException;
 import org.medshare.client.login.ConfigDir;
@@ -67,6 +68,11 @@ public final class UploadCommand implements java.util.concurrent.Callable<Intege
       description = "the authority's public parameters from a file (default: fetched from the service)")
   Path paramsFile;
 
+  @Option(names = "--authority-trust", paramLabel = "FILE",
+      description = "the key authority's trust anchor; fetched parameters are used only if its quote and signature"
+          + " verify against it (default: CONFIG/authority.trust)")
+  Path authorityTrust;
+
   @Option(names = "--no-progress", description = "never draw the progress bar")
   boolean noProgress;
 
@@ -103,8 +109,8 @@ public final class UploadCommand implements java.util.concurrent.Callable<Intege
     PublicParameters params;
     try {
       keys = HospitalKeys.open(config, service, pseudonymKey, err);
-      params = PublicParameters.parse(paramsFile != null ? readParams(paramsFile)
-          : service.get("/api/v1/authority/parameters").body());
+      params = paramsFile != null ? PublicParameters.parse(readParams(paramsFile))
+          : TrustedAuthority.load(authorityTrust, config).parameters(service);
     } catch (ServiceException e) {
       throw SessionOptions.refused(e);
     } catch (KeyFormatException e) {

@@ -91,6 +91,8 @@ public final class FakeMedshare implements AutoCloseable {
   public final AtomicInteger loseAnswers = new AtomicInteger();
   /** Include hospitalNumber in the signing-key answer. */
   public volatile boolean giveHospitalNumber = true;
+  /** Relay the real authority's quote and signature but with this double's own parameters (a lying host). */
+  public volatile boolean substituteParameters = false;
   /** Answer audit pages after this many with a 503 (0 = never). */
   public volatile int failAuditAfterPages = 0;
 
@@ -149,6 +151,26 @@ public final class FakeMedshare implements AutoCloseable {
 
   // ------------------------------------------------------------------------------------------------
 
+  /** Relays the real test authority's attested parameters for the client's nonce, as the service does. */
+  private void attestedParameters(HttpExchange ex) throws IOException {
+    Map<String, String> q = form(ex.getRequestURI().getRawQuery() == null ? new byte[0]
+        : ex.getRequestURI().getRawQuery().getBytes(StandardCharsets.UTF_8));
+    byte[] nonce = Base64.getUrlDecoder().decode(q.getOrDefault("nonce", ""));
+    org.medshare.enclave.host.KeyAuthorityClient.AttestedParameters a;
+    try {
+      a = TestAuthority.enclaves().keyAuthority().attestedParameters(nonce);
+    } catch (Exception e) {
+      problem(ex, 400, "Invalid nonce", "the authority refused: " + e.getMessage());
+      return;
+    }
+    Base64.Encoder b64 = Base64.getEncoder();
+    json(ex, 200, JSON.createObjectNode()
+        .put("parameters", b64.encodeToString(substituteParameters ? params.toBytes() : a.parameters()))
+        .put("signature", b64.encodeToString(a.signature()))
+        .put("evidence", b64.encodeToString(a.evidence()))
+        .put("mode", "SIMULATED"));
+  }
+
   private void handle(HttpExchange ex) throws IOException {
     try {
       String path = ex.getRequestURI().getPath();
@@ -202,6 +224,8 @@ public final class FakeMedshare implements AutoCloseable {
       byte[] b = params.toBytes();
       ex.sendResponseHeaders(200, b.length);
       ex.getResponseBody().write(b);
+    } else if (path.equals("/api/v1/authority/parameters/attested") && method.equals("GET")) {
+      attestedParameters(ex);
     } else if (path.equals("/api/v1/signing-keys") && method.equals("POST")) {
       requireRole(p, "hospital");
       registerKey(ex, body, p);

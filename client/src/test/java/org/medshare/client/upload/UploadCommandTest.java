@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.medshare.client.testing.Cli;
 import org.medshare.client.testing.Cli.Result;
 import org.medshare.client.testing.FakeMedshare;
+import org.medshare.client.testing.TestAuthority;
 
 /**
  * {@code medshare upload} against the CLI-contract test double (which verifies signatures, policies and
@@ -46,6 +47,7 @@ class UploadCommandTest {
     Result login = Cli.runWithStdin("alice-password\n", "login", "--issuer", fake.issuer().toString(), "--server",
         fake.base().toString(), "--user", "alice", "--password-stdin", "--config", config.toString());
     assertEquals(0, login.code(), login.toString());
+    TestAuthority.writeTrust(config.resolve("authority.trust"));
   }
 
   @AfterEach
@@ -193,6 +195,37 @@ class UploadCommandTest {
     assertEquals(1, bad.code());
     assertTrue(bad.err().startsWith("medshare: " + params + ": public parameters do not parse"), bad.err());
     assertEquals(2, upload("--params", dir.resolve("none").toString(), bundles.resolve("b1.json").toString()).code());
+    assertEquals(1, fake.storedRecords());
+  }
+
+  @Test
+  void fetchedParametersAreUsedOnlyIfTheAuthorityVouchesForThem() throws Exception {
+    fake.substituteParameters = true;
+    Result substituted = upload(bundles.resolve("b0.json").toString());
+    assertEquals(1, substituted.code(), substituted.toString());
+    assertTrue(substituted.err().contains("medshare: the public parameters are not vouched for by the key authority"),
+        substituted.err());
+    fake.substituteParameters = false;
+
+    Files.delete(config.resolve("authority.trust"));
+    Result untrusted = upload(bundles.resolve("b0.json").toString());
+    assertEquals(1, untrusted.code(), untrusted.toString());
+    assertTrue(untrusted.err().contains("medshare: cannot verify the key authority: no trust anchor"), untrusted.err());
+
+    Path otherRoot = dir.resolve("other.trust");
+    String genuine = TestAuthority.enclaves().authorityTrust().format();
+    Files.writeString(otherRoot, genuine.replaceFirst("S:[0-9a-f]{64}", "S:" + "ab".repeat(32)));
+    Result wrongSigner = upload("--authority-trust", otherRoot.toString(), bundles.resolve("b0.json").toString());
+    assertEquals(1, wrongSigner.code(), wrongSigner.toString());
+    assertTrue(wrongSigner.err().contains("medshare: the key authority's attestation is not accepted"), wrongSigner.err());
+    assertEquals(0, fake.storedRecords(), "nothing was encrypted under unverified parameters");
+    assertEquals(List.of(), spoolFiles());
+
+    Result verified = upload("--authority-trust", dir.resolve("verified.trust").toString(), bundles.resolve("b0.json").toString());
+    assertEquals(1, verified.code(), "a missing explicit trust file is refused too");
+    TestAuthority.writeTrust(dir.resolve("verified.trust"));
+    verified = upload("--authority-trust", dir.resolve("verified.trust").toString(), bundles.resolve("b0.json").toString());
+    assertEquals(0, verified.code(), verified.toString());
     assertEquals(1, fake.storedRecords());
   }
 }

@@ -222,6 +222,23 @@ public final class EmbeddedEnclaves implements AutoCloseable {
     return QuoteVerifier.development(root.certificate(), c, new NonceRegistry(clock, ttl, 10_000), clock);
   }
 
+  /**
+   * What hospitals should trust for this deployment's key authority: the SimRoot and the authority's
+   * signer, product id and SVN (not its exact measurement, so upgrades signed by the vendor keep working).
+   * Simulated quotes are accepted, as everywhere in the embedded deployment.
+   */
+  public AuthorityTrust authorityTrust() {
+    return new AuthorityTrust(
+        root.certificate(),
+        EnclaveConstraint.builder()
+            .acceptSigner(authoritySig.mrsigner())
+            .productId(PRODUCT_ID)
+            .minSvn(authoritySig.svn())
+            .maxAttestationAge(Duration.ofMinutes(5))
+            .allowSimulated()
+            .build());
+  }
+
   /** Stops both enclave processes. */
   @Override
   public void close() throws IOException {

@@ -2,8 +2,6 @@ package org.medshare.enclave.host;
 
 import java.io.IOException;
 import java.security.GeneralSecurityException;
-import java.security.Signature;
-import java.security.SignatureException;
 import org.medshare.abe.PublicParameters;
 import org.medshare.abe.Suite;
 import org.medshare.enclave.WireReader;
@@ -75,23 +73,31 @@ public final class KeyAuthorityClient {
   public PublicParameters attestedPublicParameters(QuoteVerifier authorityVerifier)
       throws IOException, EnclaveCallException, GeneralSecurityException {
     byte[] nonce = authorityVerifier.newNonce();
+    AttestedParameters a = attestedParameters(nonce);
+    return AuthorityTrust.verifyParameters(authorityVerifier, nonce, a.evidence(), a.parameters(), a.signature());
+  }
+
+  /**
+   * The authority's answer to a remote verifier's nonce, unverified: the host relays it to a client that
+   * checks it with {@link AuthorityTrust#verifyParameters}.
+   *
+   * @param evidence   the authority's {@link AttestationEvidence} for the nonce
+   * @param parameters the public parameters (versioned binary)
+   * @param signature  Ed25519 by the attested key over {@link KeyAuthority#paramsSigningInput}
+   */
+  public record AttestedParameters(byte[] evidence, byte[] parameters, byte[] signature) {}
+
+  /** Asks the authority to attest for {@code nonce} (32 bytes, chosen by the remote verifier) and sign its parameters. */
+  public AttestedParameters attestedParameters(byte[] nonce)
+      throws IOException, EnclaveCallException, GeneralSecurityException {
     WireReader r =
         new WireReader(
             authority.call(
                 KeyAuthorityService.NAME,
                 new WireWriter().u8(KeyAuthorityService.ATTESTED_PARAMS).bytes(nonce).toByteArray()));
-    AttestationEvidence evidence = AttestationEvidence.parse(r.bytes());
-    byte[] pp = r.bytes();
-    byte[] sig = r.bytes();
+    AttestedParameters a = new AttestedParameters(r.bytes(), r.bytes(), r.bytes());
     r.expectEnd();
-    evidence.verify(authorityVerifier, nonce);
-    Signature s = Signature.getInstance("Ed25519");
-    s.initVerify(evidence.publicKeys().signingKey());
-    s.update(KeyAuthority.paramsSigningInput(pp));
-    if (!s.verify(sig)) {
-      throw new SignatureException("public parameters are not signed by the attested key authority");
-    }
-    return PublicParameters.parse(pp);
+    return a;
   }
 
   private static PublicParameters parseParams(byte[] response) throws GeneralSecurityException {

@@ -19,6 +19,8 @@ public interface MedshareConfig {
 
     Records records();
 
+    Enclave enclave();
+
     /** Erasure-coded shard store over local node directories (the embedded default). */
     interface Store {
         /** Number of storage node directories; at least {@link #n()}. */
@@ -70,5 +72,13 @@ public interface MedshareConfig {
         @WithName("current-epoch")
         @WithDefault("2026Q4")
         String currentEpoch();
+    }
+
+    /** The simulated enclaves. */
+    interface Enclave {
+        /** Start them with the service, so that {@code data-dir/enclave/authority.trust} exists from the start. */
+        @WithName("start-at-boot")
+        @WithDefault("true")
+        boolean startAtBoot();
     }
 }

@@ -1,7 +1,9 @@
 package org.medshare.service.enclave;
 
+import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +21,10 @@ import java.util.List;
 import org.jboss.logging.Logger;
 import org.medshare.abe.PublicParameters;
 import org.medshare.abe.Suite;
+import org.medshare.enclave.host.AuthorityTrust;
 import org.medshare.enclave.host.EmbeddedEnclaves;
+import org.medshare.enclave.host.EnclaveCallException;
+import org.medshare.enclave.host.KeyAuthorityClient;
 import org.medshare.service.config.MedshareConfig;
 
 /**
@@ -37,6 +42,8 @@ public class EnclaveGateway {
     private static final Logger LOG = Logger.getLogger(EnclaveGateway.class);
     /** Security version of this build's enclaves; raise it on upgrades, never lower it. */
     static final int SVN = 1;
+    /** File name of the authority's trust anchor under {@code data-dir/enclave}. */
+    public static final String TRUST_FILE = "authority.trust";
 
     private final Path dir;
     private final Suite suite;
@@ -49,17 +56,33 @@ public class EnclaveGateway {
         this.suite = Suite.fromLabel(config.ledger().suite());
     }
 
+    /**
+     * Starts the enclaves with the application (unless {@code medshare.enclave.start-at-boot=false}, as in the
+     * fast tests), so that the authority's trust file exists before the first hospital needs it. A failure
+     * here is logged and retried on first use.
+     */
+    void onStart(@Observes StartupEvent event, MedshareConfig config) {
+        if (config.enclave().startAtBoot()) {
+            try {
+                enclaves();
+            } catch (RuntimeException e) {
+                LOG.warn("the simulated enclaves did not start at boot; the first request that needs them retries", e);
+            }
+        }
+    }
+
     /** The running enclaves, started on first call. */
     public synchronized EmbeddedEnclaves enclaves() {
         if (enclaves == null) {
             try {
                 approver = loadOrCreateApprover(dir.resolve("approver.key"));
                 enclaves = EmbeddedEnclaves.start(dir, List.of(approver.getPublic()), SVN, suite);
+                writeTrust(enclaves.authorityTrust());
                 LOG.infof("simulated TEE started: authority pid %d, worker pid %d (mode SIMULATED)",
                         enclaves.authority().pid(), enclaves.worker().pid());
             } catch (IOException e) {
                 throw new UncheckedIOException("the simulated enclaves could not be started", e);
-            } catch (GeneralSecurityException | org.medshare.enclave.host.EnclaveCallException e) {
+            } catch (GeneralSecurityException | EnclaveCallException e) {
                 throw new IllegalStateException("the simulated enclaves could not be started", e);
             }
         }
@@ -79,6 +102,37 @@ public class EnclaveGateway {
     /** The public parameters in their versioned binary form, for clients. */
     public byte[] publicParametersBytes() {
         return publicParameters().toBytes();
+    }
+
+    /**
+     * The key authority's attested, signed public parameters for a client's {@code nonce}; the service only
+     * relays them, the client checks them against its {@link AuthorityTrust} (see {@link #trustFile()}).
+     */
+    public KeyAuthorityClient.AttestedParameters attestedParameters(byte[] nonce) {
+        try {
+            return enclaves().keyAuthority().attestedParameters(nonce);
+        } catch (EnclaveCallException e) {
+            throw new IllegalStateException("the key authority refused to attest: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the key authority could not be reached", e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the key authority's answer does not parse", e);
+        }
+    }
+
+    /**
+     * The public trust anchor hospitals verify the authority with ({@code data-dir/enclave/authority.trust},
+     * written at every start). The operator hands it to hospitals out of band; the API never serves it,
+     * since a client must not take the word of the host it is checking.
+     */
+    public Path trustFile() {
+        return dir.resolve(TRUST_FILE);
+    }
+
+    private void writeTrust(AuthorityTrust trust) throws IOException {
+        Path tmp = Files.createTempFile(dir, "authority", ".tmp");
+        Files.writeString(tmp, trust.format());
+        Files.move(tmp, trustFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     @PreDestroy

@@ -47,6 +47,7 @@ class AuthorizationMatrixTest {
             Map.entry("GET /api/v1/data-use-rules", Set.of(HOSPITAL)),
             Map.entry("PUT /api/v1/data-use-rules", Set.of(HOSPITAL)),
             Map.entry("GET /api/v1/authority/parameters", Set.of(HOSPITAL, INSURER, REGULATOR)),
+            Map.entry("GET /api/v1/authority/parameters/attested", Set.of(HOSPITAL, INSURER, REGULATOR)),
             Map.entry("POST /api/v1/templates", Set.of(INSURER)),
             Map.entry("GET /api/v1/templates", Set.of(HOSPITAL, INSURER, REGULATOR)),
             Map.entry("POST /api/v1/templates/{templateId}/{version}/approve", Set.of(REGULATOR)),
