@@ -48,7 +48,12 @@ public final class EnvelopeWriter {
    * @return number of plaintext bytes read
    */
   public long encrypt(InputStream in, OutputStream out) throws IOException {
-    Encapsulation enc = scheme.encapsulate(params, policy);
+    return write(scheme.encapsulate(params, policy), suite, chunkLog2, random, in, out);
+  }
+
+  /** Writes an envelope whose KEM part is {@code enc} (see {@link RecordKem#envelope}). */
+  static long write(Encapsulation enc, Suite suite, int chunkLog2, SecureRandom random, InputStream in,
+      OutputStream out) throws IOException {
     byte[] prefix = new byte[Envelope.NONCE_PREFIX_BYTES];
     random.nextBytes(prefix);
     byte[] header = Envelope.headerBytes(suite, chunkLog2, enc.ciphertext().toBytes(), prefix);
