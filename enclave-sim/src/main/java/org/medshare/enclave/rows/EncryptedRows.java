@@ -1,5 +1,6 @@
 package org.medshare.enclave.rows;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -13,63 +14,98 @@ import java.util.Arrays;
 import java.util.List;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
+import org.medshare.abe.AbeScheme;
+import org.medshare.abe.Ciphertext;
 import org.medshare.abe.DecryptionFailedException;
 import org.medshare.abe.Envelope;
+import org.medshare.abe.EnvelopeHeader;
+import org.medshare.abe.MalformedCiphertextException;
 import org.medshare.abe.Policy;
 import org.medshare.abe.PublicParameters;
+import org.medshare.abe.RecordKem;
 import org.medshare.abe.Suite;
 import org.medshare.abe.UserKey;
 
 /**
  * A record's analytics rows as the hospital uploads them (DESIGN §3, §5): the rows encrypted in
- * {@link RowChunkCodec} chunks under a fresh 256-bit data key, and that data key wrapped by CP-ABE under the
- * record's policy (an {@link Envelope}). Whoever holds an ABE key satisfying the policy, and only they,
- * can open the data key; the service sees the policy and the sizes, nothing else.
+ * {@link RowChunkCodec} chunks under a 256-bit data key that only holders of an ABE key satisfying the
+ * record's policy can recover. The service sees the policy, the suite and the sizes, nothing else.
  *
- * <p>Wire format version 1, integers big-endian:
+ * <p>Wire format version 2 (written), integers big-endian:
  * <pre>
- * "MSRW" | version u8 (=1) | wrappedKeyLength u32 | wrappedKey (ABE envelope of the 32-byte data key)
+ * "MSRW" | version u8 (=2) | suite u8 | kemLength u32 | KEM ciphertext ({@link Ciphertext} v1, names the policy)
  *        | chunkCount u32 | chunkCount × (chunkLength u32 | chunk, {@link EncryptedChunk} wire format)
  * </pre>
+ * The data key is {@link RecordKem#deriveKey} with label {@value #KEY_LABEL} and context = the bytes from
+ * {@code "MSRW"} to the end of the KEM ciphertext. The KEM is the one of the record's bundle
+ * {@link org.medshare.abe.Envelope} ({@link #seal(String, List, RecordKem, Suite, SecureRandom)}), so a
+ * record costs the hospital one FAME encapsulation; the rows carry their own copy of the KEM ciphertext so
+ * the enclave opens them without the bundle.
+ *
+ * <p>Version 1 (still read): {@code "MSRW" | version u8 (=1) | wrappedKeyLength u32 | wrappedKey (an
+ * Envelope of the random 32-byte data key) | chunkCount u32 | chunks}, one more encapsulation per record.
  */
 public final class EncryptedRows {
 
     static final byte[] MAGIC = {'M', 'S', 'R', 'W'};
-    static final int VERSION = 1;
-    /** Upper bound on a wrapped data key: an envelope of 32 bytes with a policy of at most 16 KiB. */
+    /** The version {@link #seal} writes. */
+    static final int VERSION = 2;
+    static final int VERSION_ENVELOPE_WRAPPED = 1;
+    static final String KEY_LABEL = "analytics rows";
+    /** Upper bound on a wrapped data key or KEM ciphertext (a policy of at most 16 KiB fits). */
     static final int MAX_WRAPPED_KEY = 1 << 20;
     static final int MAX_CHUNK = RowChunkCodec.CHUNK_BYTES + (1 << 17);
+    private static final AbeScheme DECAPSULATOR = AbeScheme.create();
 
-    private final byte[] wrappedKey;
+    private final int version;
+    private final Suite suite;
+    private final Policy policy;
+    /** v2: the KEM ciphertext bytes; v1: the envelope of the data key. */
+    private final byte[] keyPart;
     private final List<EncryptedChunk> chunks;
 
-    private EncryptedRows(byte[] wrappedKey, List<EncryptedChunk> chunks) {
-        this.wrappedKey = wrappedKey;
+    private EncryptedRows(int version, Suite suite, Policy policy, byte[] keyPart, List<EncryptedChunk> chunks) {
+        this.version = version;
+        this.suite = suite;
+        this.policy = policy;
+        this.keyPart = keyPart;
         this.chunks = List.copyOf(chunks);
     }
 
     /**
-     * Encrypts {@code rows} of record {@code recordId} for upload under {@code policy}.
+     * Encrypts {@code rows} of record {@code recordId} for upload under the policy of {@code kem}, with a data
+     * key derived from it (version 2). Pass the KEM of the record's bundle envelope.
      *
      * @throws IllegalArgumentException if there are no rows
      */
-    public static EncryptedRows seal(String recordId, List<AnalyticsRow> rows, PublicParameters params, Policy policy,
-                                     Suite suite, SecureRandom random) throws GeneralSecurityException {
-        byte[] key = new byte[32];
-        random.nextBytes(key);
+    public static EncryptedRows seal(String recordId, List<AnalyticsRow> rows, RecordKem kem, Suite suite,
+                                     SecureRandom random) throws GeneralSecurityException {
+        byte[] kemBytes = kem.ciphertext().toBytes();
+        byte[] key = kem.deriveKey(suite, KEY_LABEL, keyContext(suite, kemBytes));
         try {
             List<EncryptedChunk> chunks = new RowChunkCodec(random).encrypt(recordId, rows, new SecretKeySpec(key, "AES"));
-            return new EncryptedRows(Envelope.encrypt(params, policy, suite, key), chunks);
+            return new EncryptedRows(VERSION, suite, kem.ciphertext().policy(), kemBytes, chunks);
         } finally {
             Arrays.fill(key, (byte) 0);
         }
     }
 
+    /** As {@link #seal(String, List, RecordKem, Suite, SecureRandom)} with a fresh encapsulation of its own. */
+    public static EncryptedRows seal(String recordId, List<AnalyticsRow> rows, PublicParameters params, Policy policy,
+                                     Suite suite, SecureRandom random) throws GeneralSecurityException {
+        return seal(recordId, rows, RecordKem.encapsulate(new AbeScheme(random), params, policy), suite, random);
+    }
+
+    private static byte[] keyContext(Suite suite, byte[] kemBytes) {
+        return ByteBuffer.allocate(4 + 1 + 1 + 4 + kemBytes.length).put(MAGIC).put((byte) VERSION)
+                .put((byte) suite.id()).putInt(kemBytes.length).put(kemBytes).array();
+    }
+
     /**
-     * Parses wire format version 1 without trusting any length field beyond the bytes present.
+     * Parses wire format version 2 or 1 without trusting any length field beyond the bytes present.
      *
-     * @throws IllegalArgumentException on a wrong magic or version, impossible lengths, a malformed chunk
-     *     or trailing bytes
+     * @throws IllegalArgumentException on a wrong magic or version, an unknown suite, a malformed KEM
+     *     ciphertext or wrapped key, impossible lengths, a malformed chunk or trailing bytes
      */
     public static EncryptedRows parse(byte[] wire) {
         try {
@@ -80,11 +116,32 @@ public final class EncryptedRows {
                 throw new IllegalArgumentException("not encrypted analytics rows (bad magic)");
             }
             int version = b.get() & 0xFF;
-            if (version != VERSION) {
+            if (version != VERSION && version != VERSION_ENVELOPE_WRAPPED) {
                 throw new IllegalArgumentException("unknown encrypted rows version " + version);
             }
-            byte[] wrapped = new byte[boundedLength(b, MAX_WRAPPED_KEY, "wrapped key")];
-            b.get(wrapped);
+            Suite suite = null;
+            if (version == VERSION) {
+                int id = b.get() & 0xFF;
+                try {
+                    suite = Suite.fromId(id);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("unknown suite id " + id);
+                }
+            }
+            byte[] keyPart = new byte[boundedLength(b, MAX_WRAPPED_KEY, version == VERSION ? "KEM ciphertext" : "wrapped key")];
+            b.get(keyPart);
+            Policy policy;
+            try {
+                if (version == VERSION) {
+                    policy = Ciphertext.parse(keyPart).policy();
+                } else {
+                    EnvelopeHeader h = Envelope.inspect(new ByteArrayInputStream(keyPart));
+                    policy = h.policy();
+                    suite = h.suite();
+                }
+            } catch (MalformedCiphertextException | IOException e) {
+                throw new IllegalArgumentException("malformed key part: " + e.getMessage());
+            }
             long count = Integer.toUnsignedLong(b.getInt());
             if (count == 0 || count > b.remaining() / 4) {
                 throw new IllegalArgumentException("impossible chunk count " + count);
@@ -98,7 +155,7 @@ public final class EncryptedRows {
             if (b.hasRemaining()) {
                 throw new IllegalArgumentException("trailing bytes after the last chunk");
             }
-            return new EncryptedRows(wrapped, chunks);
+            return new EncryptedRows(version, suite, policy, keyPart, chunks);
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("encrypted rows are truncated");
         }
@@ -112,13 +169,17 @@ public final class EncryptedRows {
         return (int) length;
     }
 
+    /** The wire format of {@link #version()}. */
     public byte[] toBytes() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.write(MAGIC);
-            out.writeByte(VERSION);
-            out.writeInt(wrappedKey.length);
-            out.write(wrappedKey);
+            out.writeByte(version);
+            if (version == VERSION) {
+                out.writeByte(suite.id());
+            }
+            out.writeInt(keyPart.length);
+            out.write(keyPart);
             out.writeInt(chunks.size());
             for (EncryptedChunk chunk : chunks) {
                 byte[] wire = chunk.toBytes();
@@ -131,9 +192,19 @@ public final class EncryptedRows {
         return bytes.toByteArray();
     }
 
-    /** The ABE envelope holding the data key (its header names the policy and suite). */
-    public byte[] wrappedKey() {
-        return wrappedKey.clone();
+    /** The wire format version (2 when sealed by this code; 1 for containers of older clients). */
+    public int version() {
+        return version;
+    }
+
+    /** The policy the data key is encrypted under (from the KEM ciphertext or the wrapped key's header). */
+    public Policy policy() {
+        return policy;
+    }
+
+    /** The symmetric suite of the key derivation (the rows themselves are always AES-256-GCM, ROWS.md). */
+    public Suite suite() {
+        return suite;
     }
 
     public List<EncryptedChunk> chunks() {
@@ -148,10 +219,22 @@ public final class EncryptedRows {
     /**
      * Opens the data key with an ABE user key whose attributes satisfy the record's policy.
      *
-     * @throws DecryptionFailedException if they do not, or the envelope was tampered with
+     * @throws DecryptionFailedException if they do not, or the key part was tampered with (a tampered v2
+     *     KEM ciphertext may also yield a wrong key, which the chunks' authentication then refuses)
      */
     public SecretKey openDataKey(UserKey key) throws DecryptionFailedException {
-        byte[] raw = Envelope.decrypt(key, wrappedKey);
+        byte[] raw;
+        if (version == VERSION) {
+            Ciphertext kem;
+            try {
+                kem = Ciphertext.parse(keyPart);
+            } catch (MalformedCiphertextException e) {
+                throw new DecryptionFailedException();
+            }
+            raw = RecordKem.decapsulate(DECAPSULATOR, key, kem).deriveKey(suite, KEY_LABEL, keyContext(suite, keyPart));
+        } else {
+            raw = Envelope.decrypt(key, keyPart);
+        }
         try {
             if (raw.length != 32) {
                 throw new DecryptionFailedException();
