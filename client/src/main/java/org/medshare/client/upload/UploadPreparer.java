@@ -9,9 +9,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.medshare.abe.AbeScheme;
 import org.medshare.abe.Envelope;
 import org.medshare.abe.Policy;
 import org.medshare.abe.PublicParameters;
+import org.medshare.abe.RecordKem;
 import org.medshare.abe.Suite;
 import org.medshare.abe.sign.UploadStatement;
 import org.medshare.client.http.Json;
@@ -22,8 +24,9 @@ import org.medshare.enclave.rows.RowExtractor;
 
 /**
  * The hospital-side work of one upload (DESIGN §3), with no I/O: extracts the bundle's analytics rows,
- * encrypts the bundle ({@link Envelope#encrypt}) and the rows ({@link EncryptedRows#seal}, bound to the
- * record id) under the policy, and signs the {@link UploadStatement} over both digests. Thread-safe.
+ * makes one FAME encapsulation under the policy ({@link RecordKem}), encrypts the bundle with it (an
+ * {@link Envelope}) and the rows ({@link EncryptedRows} v2, data key derived from the same KEM key, chunks
+ * bound to the record id), and signs the {@link UploadStatement} over both digests. Thread-safe.
  */
 public final class UploadPreparer {
   private final HospitalKeys keys;
@@ -33,6 +36,7 @@ public final class UploadPreparer {
   private final Policy policy;
   private final SortedMap<String, String> tags;
   private final SecureRandom random = new SecureRandom();
+  private final AbeScheme scheme = new AbeScheme(random);
 
   /**
    * @param policyText the policy as the user wrote it (signed and sent as is)
@@ -77,8 +81,9 @@ public final class UploadPreparer {
     if (rows.isEmpty()) {
       throw new RowExtractionException("the bundle has no claim or encounter to analyse");
     }
-    byte[] envelope = Envelope.encrypt(params, policy, suite, bundle);
-    byte[] sealed = EncryptedRows.seal(recordId, rows, params, policy, suite, random).toBytes();
+    RecordKem kem = RecordKem.encapsulate(scheme, params, policy);
+    byte[] envelope = kem.envelope(suite, bundle);
+    byte[] sealed = EncryptedRows.seal(recordId, rows, kem, suite, random).toBytes();
     UploadStatement statement = new UploadStatement(keys.organisation(), key, policyText,
         UploadStatement.sha256(envelope), UploadStatement.sha256(sealed), tags);
     byte[] signature = statement.sign(keys.signingKey(), Suite.NIST);

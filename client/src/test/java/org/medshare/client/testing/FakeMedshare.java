@@ -396,8 +396,7 @@ public final class FakeMedshare implements AutoCloseable {
       Policy policy = Policy.parse(policyText);
       EnvelopeHeader h = Envelope.inspect(new ByteArrayInputStream(envelope));
       EncryptedRows r = EncryptedRows.parse(rows);
-      EnvelopeHeader rh = Envelope.inspect(new ByteArrayInputStream(r.wrappedKey()));
-      if (!h.policy().equals(policy) || !rh.policy().equals(policy)) {
+      if (!h.policy().equals(policy) || !r.policy().equals(policy) || h.suite() != r.suite()) {
         problem(ex, 400, "Policy mismatch", "The envelope and rows must use the stated policy.");
         return;
       }

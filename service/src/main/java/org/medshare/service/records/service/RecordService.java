@@ -108,12 +108,12 @@ public class RecordService {
 
         Policy policy = policyRules.check(metadata.policy(), caller.organisation());
         EnvelopeHeader envelopeHeader = header("envelope", envelope);
-        EnvelopeHeader rowsHeader = rowsHeader(rows, recordId);
-        if (!envelopeHeader.policy().equals(policy) || !rowsHeader.policy().equals(policy)) {
+        EncryptedRows sealedRows = rowsContainer(rows, recordId);
+        if (!envelopeHeader.policy().equals(policy) || !sealedRows.policy().equals(policy)) {
             throw RequestRefusedException.badRequest("policy-mismatch", "Policy mismatch",
                     "The envelope and the rows must be encrypted under the policy stated in the metadata.");
         }
-        if (envelopeHeader.suite() != rowsHeader.suite()) {
+        if (envelopeHeader.suite() != sealedRows.suite()) {
             throw RequestRefusedException.badRequest("suite-mismatch", "Suite mismatch",
                     "The envelope and the rows must use the same suite.");
         }
@@ -338,8 +338,8 @@ public class RecordService {
         }
     }
 
-    /** Checks the rows container and that every chunk is bound to this record; returns the wrapped key's header. */
-    private static EnvelopeHeader rowsHeader(byte[] rows, String recordId) {
+    /** Checks the rows container (its policy and suite are read from its key part) and that every chunk is bound to this record. */
+    private static EncryptedRows rowsContainer(byte[] rows, String recordId) {
         EncryptedRows parsed;
         try {
             parsed = EncryptedRows.parse(rows);
@@ -351,7 +351,7 @@ public class RecordService {
             throw RequestRefusedException.badRequest("rows-record-mismatch", "Rows bound to another record",
                     "Every row chunk must be bound to record " + recordId + " (derived from your idempotency key).");
         }
-        return header("rows", parsed.wrappedKey());
+        return parsed;
     }
 
     private static UploadStatement statement(Caller caller, UploadMetadata metadata, byte[] envelope, byte[] rows) {
