@@ -146,11 +146,10 @@ public final class AuditLog implements Closeable {
                 throw new TamperDetectedException(CheckpointFile.NAME, -1, "checkpoint origin '"
                         + sc.checkpoint().origin() + "' is not this log's origin '" + config.origin() + "'");
             }
-            if (sc.checkpoint().size() < trustedSize) {
-                throw new TamperDetectedException(CheckpointFile.NAME, -1, "checkpoint sizes go backwards");
-            }
-            trustedSize = sc.checkpoint().size();
-            checkpoints.add(sc);
+            // witnessed checkpoints may be recorded after larger ones this log signed itself: each
+            // record's root is checked against the entries below, so order carries no trust
+            trustedSize = Math.max(trustedSize, sc.checkpoint().size());
+            insertBySize(checkpoints, sc);
         }
         if (!Files.exists(cpPath) && !SegmentScanner.segmentFiles(dir).isEmpty()) {
             throw new TamperDetectedException(CheckpointFile.NAME, -1, "checkpoint file missing but segments exist");
@@ -390,6 +389,65 @@ public final class AuditLog implements Closeable {
             }
         }
         throw new GeneralSecurityException("checkpoint of size " + cosigned.checkpoint().size() + " was not signed by this log");
+    }
+
+    /**
+     * Records a checkpoint witnessed by consortium members: a C2SP signed note over this log's
+     * checkpoint whose signature lines are the members' cosignatures (each given after the member
+     * verified a consistency proof from the last checkpoint it cosigned). The offline verifier then
+     * finds every member's cosignature in this log's checkpoint file and judges the quorum.
+     *
+     * <p>Guarantees: recorded (appended to the checkpoint file, durably) only if its origin is this
+     * log's, its size is durable here, its root equals this log's root at that size, every signature
+     * from a trusted key ({@link AuditLogConfig#trustedKeys()}) verifies and at least one does.
+     * A record of the same checkpoint is merged with it (signatures united); recording the same
+     * signatures again writes nothing. The record may be smaller than checkpoints this log signed
+     * since; {@link #checkpoints()} stays ordered by size.
+     *
+     * @return the stored record (merged with an earlier one of the same checkpoint)
+     * @throws GeneralSecurityException if a signature is bad or none is trusted, or the root differs
+     */
+    public SignedCheckpoint recordWitnessedCheckpoint(SignedCheckpoint witnessed)
+            throws GeneralSecurityException, IOException {
+        checkOpen();
+        witnessed.verify(config.trustedKeys());
+        Checkpoint cp = witnessed.checkpoint();
+        if (!cp.origin().equals(config.origin())) {
+            throw new GeneralSecurityException("witnessed checkpoint is for origin '" + cp.origin() + "'");
+        }
+        synchronized (checkpointMonitor) {
+            if (cp.size() > durableSize) {
+                throw new GeneralSecurityException("witnessed checkpoint of size " + cp.size() + " is ahead of the "
+                        + durableSize + " durable entries");
+            }
+            if (!MessageDigest.isEqual(tree.root(cp.size()), cp.rootHash())) {
+                throw new GeneralSecurityException("witnessed checkpoint of size " + cp.size()
+                        + " differs from this log's root at that size");
+            }
+            for (int i = checkpoints.size() - 1; i >= 0; i--) {
+                SignedCheckpoint stored = checkpoints.get(i);
+                if (stored.checkpoint().equals(cp)) {
+                    SignedCheckpoint merged = stored.withSignatures(witnessed.note().signatures());
+                    if (merged.note().signatures().size() != stored.note().signatures().size()) {
+                        checkpointFile.append(merged.format());
+                        checkpoints.set(i, merged);
+                    }
+                    return checkpoints.get(i);
+                }
+            }
+            checkpointFile.append(witnessed.format());
+            insertBySize(checkpoints, witnessed);
+            checkpointMonitor.notifyAll();
+            return witnessed;
+        }
+    }
+
+    private static void insertBySize(List<SignedCheckpoint> list, SignedCheckpoint sc) {
+        int at = list.size();
+        while (at > 0 && list.get(at - 1).checkpoint().size() > sc.checkpoint().size()) {
+            at--;
+        }
+        list.add(at, sc);
     }
 
     private SignedCheckpoint signCheckpoint(boolean force) throws IOException {

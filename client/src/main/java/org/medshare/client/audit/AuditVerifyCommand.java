@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 import org.medshare.client.CliFailure;
 import org.medshare.ledger.checkpoint.NoteVerifier;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.medshare.ledger.verify.ContractReplay;
 import org.medshare.ledger.verify.LedgerVerifier;
 import org.medshare.ledger.verify.MembershipVerifier;
 import org.medshare.ledger.verify.TrustedKeys;
@@ -31,13 +32,17 @@ import picocli.CommandLine.Spec;
  * (org.medshare.ledger.verify.LedgerVerifier). With {@code --ca CERT --certs CERT...} instead of
  * {@code --keys}, the members are those admitted by the ledger's own MEMBER_ADMITTED /
  * MEMBER_REMOVED events whose certificates chain to the consortium CA
- * (org.medshare.ledger.verify.MembershipVerifier). Exit 0 when everything verifies; 1 with a one-line
- * reason naming the first bad entry (and its segment) or checkpoint; 2 on a usage error. Registered
+ * (org.medshare.ledger.verify.MembershipVerifier). The incentive contract is re-executed from the
+ * ledger's CONTRACT_CALL entries on the embedded EVM and the recomputed balances are printed, one
+ * {@code balance <organisation|address> escrow=N earned=N} line per account. Exit 0 when everything
+ * verifies; 1 with a one-line reason naming the first bad entry (and its segment) or checkpoint — a
+ * recorded state root, a refused call or a PAYMENT the contract did not make included; 2 on a usage error. Registered
  * as the {@code verify} subcommand of {@code medshare audit}.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
     description = "Verify checkpoint signatures and quorum, every segment byte, roots, consistency"
-        + " between checkpoints and inclusion of chosen entries, offline.")
+        + " between checkpoints and inclusion of chosen entries, and re-execute the incentive contract"
+        + " from genesis (recomputed balances printed), offline.")
 public final class AuditVerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -138,6 +143,14 @@ public final class AuditVerifyCommand implements Callable<Integer> {
     out.println(report.summary());
     for (String note : report.notes()) {
       out.println("  " + note);
+    }
+    if (report.contract() != null) {
+      out.println("contract state root " + report.contract().stateRoot() + " after " + report.contract().calls()
+          + " calls; balances recomputed from genesis:");
+      for (ContractReplay.Balance b : report.contract().balances()) {
+        out.println("  balance " + (b.organisation() != null ? b.organisation() : b.address().toString())
+            + " escrow=" + b.escrow() + " earned=" + b.earned());
+      }
     }
     out.flush();
     return 0;

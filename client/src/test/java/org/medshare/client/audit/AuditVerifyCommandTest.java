@@ -15,7 +15,14 @@ import org.medshare.ledger.AuditLog;
 import org.medshare.ledger.AuditLogConfig;
 import org.medshare.ledger.LedgerSuite;
 import org.medshare.ledger.checkpoint.CheckpointSigner;
+import java.math.BigInteger;
+import org.medshare.ledger.contract.CallReceipt;
+import org.medshare.ledger.contract.EvmAddress;
+import org.medshare.ledger.contract.HospitalRecords;
+import org.medshare.ledger.contract.IncentiveContract;
+import org.medshare.ledger.contract.QueryId;
 import org.medshare.ledger.event.Event;
+import org.medshare.ledger.verify.ContractReplay;
 import org.medshare.ledger.event.SaltedHash;
 import org.medshare.ledger.storage.SegmentScanner;
 import org.medshare.ledger.verify.TrustedKeys;
@@ -97,6 +104,43 @@ class AuditVerifyCommandTest {
     Files.writeString(tmp.resolve("garbage.keys"), "not a key\n");
     assertEquals(2, run(out, err, "--ledger", ledger.toString(), "--keys", tmp.resolve("garbage.keys").toString()));
     assertEquals(2, run(out, err, "--ledger", ledger.toString(), "--keys", keys.toString(), "--quorum", "3"));
+  }
+
+  @Test
+  void printsTheBalancesReplayedFromTheLedgerAndNamesAForgedPayment() throws Exception {
+    Path ledger = tmp.resolve("ledger-c");
+    CheckpointSigner signer = LedgerSuite.NIST.generateSigner("node-1.test");
+    EvmAddress insurer = EvmAddress.forOrganisation("insurer-x");
+    EvmAddress hospital = EvmAddress.forOrganisation("hospital-a");
+    long forged;
+    try (AuditLog log = AuditLog.open(ledger, AuditLogConfig.builder(LedgerSuite.NIST, "medshare.test/ledger", signer).build());
+         IncentiveContract live = IncentiveContract.deploy(EvmAddress.forOrganisation("medshare-operator"),
+             BigInteger.valueOf(2_500_000))) {
+      log.append(Event.contractCall(1, "medshare-operator", live.deployment().toBytes(), live.stateRoot()));
+      CallReceipt deposit = live.deposit(insurer, BigInteger.valueOf(100));
+      log.append(Event.contractCall(2, "insurer-x", deposit.call().toBytes(), live.stateRoot()));
+      CallReceipt settle = live.settle(insurer, QueryId.forReference("q-1"), List.of(new HospitalRecords(hospital, 4)));
+      log.append(Event.contractCall(3, "insurer-x", settle.call().toBytes(), live.stateRoot()));
+      log.append(Event.payment(4, "insurer-x", "hospital-a", "q-1", 10, 4, ContractReplay.txHash(settle.call())));
+      log.checkpointNow();
+      Path keys = tmp.resolve("c.keys");
+      TrustedKeys.write(keys, List.of(signer.verifier()));
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      assertEquals(0, run(out, err, "--ledger", ledger.toString(), "--keys", keys.toString()), err.toString());
+      assertTrue(out.toString().contains("  balance insurer-x escrow=90 earned=0\n"), out.toString());
+      assertTrue(out.toString().contains("  balance hospital-a escrow=0 earned=10\n"), out.toString());
+      assertTrue(out.toString().contains("contract state root " + java.util.HexFormat.of().formatHex(live.stateRoot())),
+          out.toString());
+
+      forged = log.append(Event.payment(5, "insurer-x", "hospital-a", "q-1", 10, 4,
+          ContractReplay.txHash(settle.call()))).index();
+      log.checkpointNow();
+      err.reset();
+      assertEquals(1, run(out, err, "--ledger", ledger.toString(), "--keys", keys.toString()));
+      assertTrue(err.toString().startsWith("ledger verification failed: entry " + forged + ": PAYMENT of 10 to hospital-a"),
+          err.toString());
+    }
   }
 
   @Test

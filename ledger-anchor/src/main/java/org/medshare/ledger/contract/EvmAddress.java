@@ -1,5 +1,8 @@
 package org.medshare.ledger.contract;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -44,6 +47,25 @@ public final class EvmAddress implements Comparable<EvmAddress> {
             return new EvmAddress(HexFormat.of().parseHex(digits));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("an EVM address is 40 hex digits: " + hex, e);
+        }
+    }
+
+    /**
+     * The address standing for a consortium organisation (hospital, insurer, the operator): the first 20
+     * bytes of SHA-256({@code "medshare-org\n"} ‖ UTF-8 of the organisation id). The service and the
+     * offline verifier derive it the same way, so ledger events that name organisations can be matched to
+     * contract accounts.
+     */
+    public static EvmAddress forOrganisation(String organisation) {
+        if (organisation == null || organisation.isEmpty()) {
+            throw new IllegalArgumentException("organisation must not be empty");
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(("medshare-org\n" + organisation).getBytes(StandardCharsets.UTF_8));
+            return new EvmAddress(Arrays.copyOf(digest, LENGTH));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JDK", e);
         }
     }
 

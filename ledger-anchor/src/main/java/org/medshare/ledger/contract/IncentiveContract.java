@@ -85,6 +85,30 @@ public final class IncentiveContract implements AutoCloseable {
     }
 
     /**
+     * Deploys from a recorded deployment call (the first CONTRACT_CALL of a ledger), without keeping a
+     * history when {@code keepHistory} is false.
+     *
+     * @throws IllegalArgumentException if {@code deployment} is not a deployment of {@code IncentiveEscrow}
+     *         as this build compiled it (creation bytecode followed by constructor arguments)
+     * @throws IllegalStateException if the EVM refuses the deployment
+     */
+    public static IncentiveContract fromRecordedDeployment(ContractCall deployment, boolean keepHistory) {
+        Objects.requireNonNull(deployment, "deployment");
+        if (!isEscrowDeployment(deployment)) {
+            throw new IllegalArgumentException("not a deployment of this build's IncentiveEscrow");
+        }
+        return fromDeployment(deployment, keepHistory);
+    }
+
+    /** @return whether {@code call} deploys this build's {@code IncentiveEscrow} (any constructor arguments) */
+    public static boolean isEscrowDeployment(ContractCall call) {
+        byte[] code = EscrowAbi.creationBytecode();
+        byte[] input = call.input();
+        return call.kind() == ContractCall.Kind.DEPLOY && input.length == code.length + 32
+                && Arrays.equals(input, 0, code.length, code, 0, code.length);
+    }
+
+    /**
      * Rebuilds a contract from its history (the calls of {@link #history()}, the
      * deployment first) on a fresh EVM.
      *

@@ -8,8 +8,9 @@ import java.util.regex.Pattern;
 
 /**
  * One ledger event: a type, a timestamp, and exactly the fields its {@link EventType} declares.
- * Immutable; values are ids, hashes and amounts only (never record content or patient identifiers —
- * the id alphabet admits no spaces or free text, and sensitive values go in as {@link SaltedHash}es).
+ * Immutable; values are ids, hashes, amounts and structured call data only (never record content or
+ * patient identifiers — the id alphabet admits no spaces or free text, sensitive values go in as
+ * {@link SaltedHash}es, and DATA holds only the encoding its event type documents).
  * Two events are equal iff their canonical encodings ({@link EventCodec}) are equal.
  */
 public final class Event {
@@ -17,6 +18,8 @@ public final class Event {
     public static final int HASH_LENGTH = 32;
     /** Maximum length of an ID field. */
     public static final int MAX_ID_LENGTH = 128;
+    /** Maximum length of a DATA field (a settlement over ~16,000 hospitals). */
+    public static final int MAX_DATA_LENGTH = 1 << 20;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:@-]{1," + MAX_ID_LENGTH + "}");
 
     private final EventType type;
@@ -42,6 +45,11 @@ public final class Event {
     /** The value of a HASH field (a copy). */
     public byte[] hash(Field f) {
         return ((byte[]) get(f, FieldKind.HASH)).clone();
+    }
+
+    /** The value of a DATA field (a copy). */
+    public byte[] data(Field f) {
+        return ((byte[]) get(f, FieldKind.DATA)).clone();
     }
 
     /** The value of an AMOUNT field. */
@@ -88,6 +96,15 @@ public final class Event {
         return builder(EventType.PAYMENT).timestamp(ts).id(Field.PAYER, payer).id(Field.PAYEE, payee)
                 .id(Field.QUERY_ID, queryId).amount(Field.AMOUNT, amount).amount(Field.RECORD_COUNT, recordCount)
                 .hash(Field.TX_HASH, txHash).build();
+    }
+
+    /**
+     * CONTRACT_CALL: the incentive contract applied {@code callData} (a canonical contract call) on behalf
+     * of {@code actor}; {@code stateRoot} is the EVM state root after it.
+     */
+    public static Event contractCall(long ts, String actor, byte[] callData, byte[] stateRoot) {
+        return builder(EventType.CONTRACT_CALL).timestamp(ts).id(Field.ACTOR, actor).data(Field.CALL_DATA, callData)
+                .hash(Field.STATE_ROOT, stateRoot).build();
     }
 
     @Override
@@ -159,6 +176,15 @@ public final class Event {
             check(f, FieldKind.HASH);
             if (value == null || value.length != HASH_LENGTH) {
                 throw new IllegalArgumentException(f + " must be a " + HASH_LENGTH + "-byte hash");
+            }
+            values.put(f, value.clone());
+            return this;
+        }
+
+        public Builder data(Field f, byte[] value) {
+            check(f, FieldKind.DATA);
+            if (value == null || value.length == 0 || value.length > MAX_DATA_LENGTH) {
+                throw new IllegalArgumentException(f + " must be 1.." + MAX_DATA_LENGTH + " bytes");
             }
             values.put(f, value.clone());
             return this;

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
  *   ID      u8 length (1..128) || ASCII bytes of [A-Za-z0-9_.:@-]
  *   HASH    32 bytes
  *   AMOUNT  i64 big-endian, >= 0
+ *   DATA    u32 length (1..Event.MAX_DATA_LENGTH) || bytes
  * </pre>
  * Decoding refuses unknown versions and type codes, out-of-range values and trailing bytes.
  */
@@ -41,6 +42,11 @@ public final class EventCodec {
                 }
                 case HASH -> out.write((byte[]) v, 0, Event.HASH_LENGTH);
                 case AMOUNT -> writeLong(out, (Long) v);
+                case DATA -> {
+                    byte[] b = (byte[]) v;
+                    writeInt(out, b.length);
+                    out.write(b, 0, b.length);
+                }
             }
         }
         return out.toByteArray();
@@ -76,6 +82,19 @@ public final class EventCodec {
                         b.hash(f, h);
                     }
                     case AMOUNT -> b.amount(f, in.getLong());
+                    case DATA -> {
+                        int len = in.getInt();
+                        if (len <= 0 || len > Event.MAX_DATA_LENGTH) {
+                            throw new MalformedEventException(f + ": data length " + Integer.toUnsignedString(len)
+                                    + " out of range");
+                        }
+                        if (len > in.remaining()) {
+                            throw new MalformedEventException("event encoding truncated");
+                        }
+                        byte[] d = new byte[len];
+                        in.get(d);
+                        b.data(f, d);
+                    }
                 }
             }
             if (in.hasRemaining()) {
@@ -86,6 +105,12 @@ public final class EventCodec {
             throw new MalformedEventException("event encoding truncated");
         } catch (IllegalArgumentException e) {
             throw new MalformedEventException("invalid field value: " + e.getMessage());
+        }
+    }
+
+    private static void writeInt(ByteArrayOutputStream out, int v) {
+        for (int i = 24; i >= 0; i -= 8) {
+            out.write(v >>> i);
         }
     }
 

@@ -28,7 +28,15 @@ public enum EventType {
     /** A consortium member was admitted (white list); its certificate's SHA-256 fingerprint. */
     MEMBER_ADMITTED(9, ACTOR, MEMBER_ID, CERT_FINGERPRINT),
     /** A consortium member was removed (black list). */
-    MEMBER_REMOVED(10, ACTOR, MEMBER_ID, REASON);
+    MEMBER_REMOVED(10, ACTOR, MEMBER_ID, REASON),
+    /**
+     * A state-changing call applied to the incentive contract, in ledger order: the organisation on
+     * whose behalf it was made, the canonical call ({@code org.medshare.ledger.contract.ContractCall}
+     * encoding: caller address and ABI input — addresses, query ids and amounts only) and the EVM state
+     * root after it. The first one deploys the contract; replaying them all from genesis reproduces
+     * every balance.
+     */
+    CONTRACT_CALL(11, ACTOR, CALL_DATA, STATE_ROOT);
 
     private final int code;
     private final List<Field> fields;

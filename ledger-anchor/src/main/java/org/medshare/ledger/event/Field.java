@@ -23,8 +23,10 @@ public enum Field {
     ATTRIBUTES_HASH(FieldKind.HASH),
     CERT_FINGERPRINT(FieldKind.HASH),
     TX_HASH(FieldKind.HASH),
+    STATE_ROOT(FieldKind.HASH),
     AMOUNT(FieldKind.AMOUNT),
-    RECORD_COUNT(FieldKind.AMOUNT);
+    RECORD_COUNT(FieldKind.AMOUNT),
+    CALL_DATA(FieldKind.DATA);
 
     private final FieldKind kind;
 

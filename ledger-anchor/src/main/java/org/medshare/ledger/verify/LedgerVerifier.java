@@ -12,7 +12,9 @@ import org.medshare.ledger.LedgerSuite;
 import org.medshare.ledger.checkpoint.MalformedNoteException;
 import org.medshare.ledger.checkpoint.NoteVerifier;
 import org.medshare.ledger.checkpoint.SignedCheckpoint;
+import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventCodec;
+import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.MalformedEventException;
 import org.medshare.ledger.merkle.HashStore;
 import org.medshare.ledger.merkle.InvalidProofException;
@@ -27,15 +29,21 @@ import org.medshare.ledger.storage.SegmentScanner;
  *
  * <p>Checks, in order, stopping at the first failure:
  * <ol>
- *   <li>every checkpoint record is intact, parses (C2SP tlog-checkpoint), carries valid signatures
- *       from at least {@code quorum} distinct trusted keys (C2SP signed-note), has one origin, and
- *       sizes never decrease;</li>
+ *   <li>every checkpoint record is intact, parses (C2SP tlog-checkpoint), every signature from a
+ *       trusted key on it verifies and at least one does (C2SP signed-note), and all have one origin;
+ *       a checkpoint is <em>final</em> with signatures (the members' cosignature lines) from at least
+ *       {@code quorum} distinct trusted keys — one short of quorum is reported as not final, and at
+ *       least one must be final;</li>
  *   <li>every byte of every segment: headers, frame checksums and indices (no torn tail is
  *       tolerated here — open the log once to recover after a crash);</li>
  *   <li>every entry decodes as a canonical version-1 event;</li>
- *   <li>each checkpoint's root equals the RFC 9162 root recomputed from the entries, and each
- *       consecutive pair of checkpoints is consistent (RFC 9162 §2.1.4 proof built and verified);</li>
- *   <li>for each requested entry, an inclusion proof (§2.1.3) against the latest checkpoint verifies.</li>
+ *   <li>each checkpoint's root (final or not) equals the RFC 9162 root recomputed from the entries,
+ *       and checkpoints consecutive in size are consistent (RFC 9162 §2.1.4 proof built and verified);</li>
+ *   <li>for each requested entry, an inclusion proof (§2.1.3) against the latest final checkpoint
+ *       verifies;</li>
+ *   <li>the incentive contract re-executed from genesis on the embedded EVM ({@link ContractReplay}) accepts
+ *       every CONTRACT_CALL, reproduces the state root recorded with each, and every PAYMENT is one of its
+ *       payouts and every payout has its PAYMENT; the recomputed balances are in the report.</li>
  * </ol>
  * Pure library: reads files, writes nothing.
  */
@@ -82,47 +90,73 @@ public final class LedgerVerifier {
             }
         }
         List<SignedCheckpoint> cps = new ArrayList<>();
+        List<Boolean> finality = new ArrayList<>();
         String origin = null;
-        long lastSize = 0;
         for (int n = 0; n < parsed.size(); n++) {
             SignedCheckpoint sc = parsed.get(n);
-            if (superseded(parsed, n)) {
-                // A later record carries the same checkpoint with more (co)signatures; every
-                // signature still has to verify, the quorum is judged on the latest record.
-                try {
-                    sc.verify(trustedKeys);
-                } catch (GeneralSecurityException e) {
-                    return fail(0, n, 0, "checkpoint record " + n + ": " + e.getMessage(), -1, CheckpointFile.NAME, notes);
-                }
-                continue;
-            }
+            List<NoteVerifier> signers;
             try {
-                sc.verifyQuorum(trustedKeys, quorum);
+                signers = sc.verify(trustedKeys);
             } catch (GeneralSecurityException e) {
                 return fail(0, n, 0, "checkpoint record " + n + ": " + e.getMessage(), -1, CheckpointFile.NAME, notes);
+            }
+            if (superseded(parsed, n)) {
+                // a later record carries the same checkpoint with more (co)signatures; the quorum is
+                // judged on the latest record
+                continue;
             }
             if (origin != null && !origin.equals(sc.checkpoint().origin())) {
                 return fail(0, n, 0, "checkpoint record " + n + " has origin '" + sc.checkpoint().origin()
                         + "', earlier ones '" + origin + "'", -1, CheckpointFile.NAME, notes);
             }
-            if (sc.checkpoint().size() < lastSize) {
-                return fail(0, n, 0, "checkpoint record " + n + " shrinks the log from " + lastSize + " to "
-                        + sc.checkpoint().size(), -1, CheckpointFile.NAME, notes);
-            }
             origin = sc.checkpoint().origin();
-            lastSize = sc.checkpoint().size();
-            cps.add(sc);
+            // ordered by size: a witnessed checkpoint may be recorded after larger ones the member signed
+            int at = cps.size();
+            while (at > 0 && cps.get(at - 1).checkpoint().size() > sc.checkpoint().size()) {
+                at--;
+            }
+            cps.add(at, sc);
+            finality.add(at, signers.size() >= quorum);
+        }
+        int finalCount = (int) finality.stream().filter(f -> f).count();
+        if (!cps.isEmpty() && finalCount == 0) {
+            SignedCheckpoint latest = cps.get(cps.size() - 1);
+            String why;
+            try {
+                latest.verifyQuorum(trustedKeys, quorum);
+                why = "";
+            } catch (GeneralSecurityException e) {
+                why = ": " + e.getMessage();
+            }
+            return fail(0, cps.size(), 0, "no checkpoint is final (none carries signatures from " + quorum
+                    + " trusted members)" + why, -1, CheckpointFile.NAME, notes);
+        }
+        if (finalCount < cps.size()) {
+            long largest = 0;
+            for (int i = 0; i < cps.size(); i++) {
+                if (!finality.get(i)) {
+                    largest = Math.max(largest, cps.get(i).checkpoint().size());
+                }
+            }
+            notes.add((cps.size() - finalCount) + " checkpoints carry fewer than " + quorum
+                    + " member signatures and are not final (largest size " + largest + "); their roots are checked too");
         }
 
         HashStore tree = new HashStore(hasher);
         String[] badEvent = {null};
         long[] badEventIndex = {-1};
         int[] badEventSeg = {-1};
+        List<Long> contractEntries = new ArrayList<>();
+        List<Event> contractEvents = new ArrayList<>();
         SegmentScanner.Result scan = SegmentScanner.scan(dir, suite.code(), (index, payload, seg, off) -> {
             tree.appendData(payload);
             if (badEvent[0] == null) {
                 try {
-                    EventCodec.decode(payload);
+                    Event event = EventCodec.decode(payload);
+                    if (event.type() == EventType.CONTRACT_CALL || event.type() == EventType.PAYMENT) {
+                        contractEntries.add(index);
+                        contractEvents.add(event);
+                    }
                 } catch (MalformedEventException e) {
                     badEvent[0] = e.getMessage();
                     badEventIndex[0] = index;
@@ -143,53 +177,77 @@ public final class LedgerVerifier {
         long entries = scan.entryCount();
         long previous = 0;
         byte[] previousRoot = hasher.emptyRoot();
+        long covered = 0;
+        byte[] coveredRoot = previousRoot;
         for (int i = 0; i < cps.size(); i++) {
             SignedCheckpoint sc = cps.get(i);
             long size = sc.checkpoint().size();
             if (size > entries) {
-                return fail(entries, cps.size(), previous, "entries [" + entries + ", " + size + ") signed by checkpoint record "
-                        + i + " are missing from the segments", entries, lastSegment(scan), notes);
+                return fail(entries, cps.size(), covered, "entries [" + entries + ", " + size + ") signed by the checkpoint of size "
+                        + size + " are missing from the segments", entries, lastSegment(scan), notes);
             }
             byte[] root = tree.root(size);
             if (!MessageDigest.isEqual(root, sc.checkpoint().rootHash())) {
                 String seg = segmentHolding(scan, previous);
-                return fail(entries, cps.size(), previous, "entries [" + previous + ", " + size + ") (from segment " + seg
-                        + ") do not match signed checkpoint record " + i + " of size " + size, previous, seg, notes);
+                return fail(entries, cps.size(), covered, "entries [" + previous + ", " + size + ") (from segment " + seg
+                        + ") do not match the signed checkpoint of size " + size, previous, seg, notes);
             }
             try {
                 MerkleProofs.verifyConsistency(hasher, previous, size, previousRoot, sc.checkpoint().rootHash(),
                         tree.consistencyProof(previous, size));
             } catch (InvalidProofException e) {
-                return fail(entries, cps.size(), previous, "checkpoints of size " + previous + " and " + size
+                return fail(entries, cps.size(), covered, "checkpoints of size " + previous + " and " + size
                         + " are not consistent: " + e.getMessage(), -1, CheckpointFile.NAME, notes);
             }
             previous = size;
             previousRoot = sc.checkpoint().rootHash();
+            if (finality.get(i)) {
+                covered = size;
+                coveredRoot = previousRoot;
+            }
         }
-        if (entries > previous) {
-            notes.add((entries - previous) + " entries after index " + (previous - 1)
-                    + " are not yet covered by a signed checkpoint (checksums verified only)");
+        if (entries > covered) {
+            notes.add((entries - covered) + " entries after index " + (covered - 1)
+                    + " are not yet covered by a final checkpoint (checksums verified only)");
         }
         if (!proveEntries.isEmpty()) {
-            if (cps.isEmpty()) {
-                return fail(entries, 0, 0, "no signed checkpoint to prove entries against", -1, CheckpointFile.NAME, notes);
+            if (covered == 0) {
+                return fail(entries, 0, 0, "no final checkpoint to prove entries against", -1, CheckpointFile.NAME, notes);
             }
             for (long index : proveEntries) {
-                if (index < 0 || index >= previous) {
-                    return fail(entries, cps.size(), previous, "entry " + index + " is not covered by the latest checkpoint (size "
-                            + previous + ")", index, null, notes);
+                if (index < 0 || index >= covered) {
+                    return fail(entries, cps.size(), covered, "entry " + index + " is not covered by the latest final checkpoint (size "
+                            + covered + ")", index, null, notes);
                 }
                 try {
-                    MerkleProofs.verifyInclusion(hasher, index, previous, tree.leafHash(index),
-                            tree.inclusionProof(index, previous), previousRoot);
+                    MerkleProofs.verifyInclusion(hasher, index, covered, tree.leafHash(index),
+                            tree.inclusionProof(index, covered), coveredRoot);
                 } catch (InvalidProofException e) {
-                    return fail(entries, cps.size(), previous, "entry " + index + ": " + e.getMessage(), index,
+                    return fail(entries, cps.size(), covered, "entry " + index + ": " + e.getMessage(), index,
                             segmentHolding(scan, index), notes);
                 }
-                notes.add("entry " + index + ": inclusion proof in checkpoint of size " + previous + " verified");
+                notes.add("entry " + index + ": inclusion proof in checkpoint of size " + covered + " verified");
             }
         }
-        return new VerificationReport(true, entries, cps.size(), previous, null, -1, null, notes);
+        try (ContractReplay replay = ContractReplay.forVerification()) {
+            try {
+                for (int i = 0; i < contractEvents.size(); i++) {
+                    replay.accept(contractEntries.get(i), contractEvents.get(i));
+                }
+                replay.finish();
+            } catch (ContractReplay.ReplayException e) {
+                return fail(entries, cps.size(), covered, e.getMessage() + " (segment " + segmentHolding(scan, e.entry())
+                        + ")", e.entry(), segmentHolding(scan, e.entry()), notes);
+            }
+            if (!replay.deployed()) {
+                notes.add("no incentive contract on this ledger (no CONTRACT_CALL entries)");
+                return new VerificationReport(true, entries, cps.size(), covered, null, -1, null, notes);
+            }
+            notes.add("incentive contract re-executed from genesis: " + replay.calls() + " calls, "
+                    + replay.payments() + " payments matched, every recorded state root reproduced");
+            return new VerificationReport(true, entries, cps.size(), covered, null, -1, null, notes,
+                    VerificationReport.Contract.of(replay));
+        }
     }
 
     /** Whether a later record carries the same checkpoint (a cosigned version replaces the original). */

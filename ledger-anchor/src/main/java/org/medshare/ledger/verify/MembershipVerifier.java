@@ -21,8 +21,9 @@ import org.medshare.ledger.storage.SegmentScanner;
 /**
  * Offline verification where the trusted keys come from the ledger itself: the consortium CA root
  * and the members' certificates are given; MEMBER_ADMITTED / MEMBER_REMOVED events decide who is a
- * member when. Each checkpoint of size {@code n} must carry valid signatures from at least
- * {@code quorum} members admitted by events before index {@code n} (and not removed by then). All
+ * member when. A checkpoint of size {@code n} is final with valid signatures from at least
+ * {@code quorum} members admitted by events before index {@code n} (and not removed by then); one
+ * short of that is reported as not final, and at least one must be final. All
  * the byte, root and consistency checks of {@link LedgerVerifier} run first, accepting any
  * certified member's signature.
  */
@@ -75,10 +76,17 @@ public final class MembershipVerifier {
                 return fail(base, "checkpoint record " + records.size() + ": " + e.getMessage());
             }
         }
+        List<Integer> order = new ArrayList<>();
         for (int r = 0; r < records.size(); r++) {
-            if (LedgerVerifier.superseded(records, r)) {
-                continue;
+            if (!LedgerVerifier.superseded(records, r)) {
+                order.add(r);
             }
+        }
+        order.sort(java.util.Comparator.comparingLong(r -> records.get(r).checkpoint().size()));
+        long covered = 0;
+        String shortOfQuorum = null;
+        int notFinal = 0;
+        for (int r : order) {
             SignedCheckpoint cp = records.get(r);
             long size = cp.checkpoint().size();
             try {
@@ -93,13 +101,24 @@ public final class MembershipVerifier {
             try {
                 membership.checkQuorum(cp, quorum);
             } catch (GeneralSecurityException e) {
-                return fail(base, "checkpoint record " + r + " (size " + size + "): " + e.getMessage()
-                        + " (members admitted at that point: " + membership.activeMembers().stream().map(Member::id).toList() + ")");
+                notFinal++;
+                shortOfQuorum = "checkpoint record " + r + " (size " + size + "): " + e.getMessage()
+                        + " (members admitted at that point: " + membership.activeMembers().stream().map(Member::id).toList() + ")";
+                continue;
             }
+            covered = size;
             n++;
         }
+        if (n == 0 && shortOfQuorum != null) {
+            return fail(base, "no checkpoint is final: " + shortOfQuorum);
+        }
+        if (notFinal > 0) {
+            notes.add(notFinal + " checkpoints lack a quorum of " + quorum + " admitted members and are not final; last: "
+                    + shortOfQuorum);
+        }
         notes.add(n + " checkpoints carry a quorum of " + quorum + " from members admitted on the ledger itself");
-        return new VerificationReport(true, base.entries(), base.checkpoints(), base.coveredEntries(), null, -1, null, notes);
+        return new VerificationReport(true, base.entries(), base.checkpoints(), covered, null, -1, null, notes,
+                base.contract());
     }
 
     private static int suiteCode(Path dir) throws IOException {

@@ -1,5 +1,6 @@
 package org.medshare.ledger.verify;
 
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -15,11 +16,38 @@ import java.util.List;
  * @param failedEntry the entry index to blame, or -1
  * @param failedSegment the file to blame, or null
  * @param notes informational lines (e.g. entries not yet covered by a checkpoint)
+ * @param contract the incentive contract as re-executed from the ledger's CONTRACT_CALL entries, or null
+ *                 when the verification stopped before the replay or the ledger deploys no contract
  */
 public record VerificationReport(boolean ok, long entries, int checkpoints, long coveredEntries, String failure,
-                                 long failedEntry, String failedSegment, List<String> notes) {
+                                 long failedEntry, String failedSegment, List<String> notes, Contract contract) {
     public VerificationReport {
         notes = List.copyOf(notes);
+    }
+
+    /** A report without a contract replay. */
+    public VerificationReport(boolean ok, long entries, int checkpoints, long coveredEntries, String failure,
+                              long failedEntry, String failedSegment, List<String> notes) {
+        this(ok, entries, checkpoints, coveredEntries, failure, failedEntry, failedSegment, notes, null);
+    }
+
+    /**
+     * The replayed contract.
+     *
+     * @param calls     CONTRACT_CALL entries re-executed (the deployment included)
+     * @param payments  PAYMENT entries matched to the contract's payouts
+     * @param stateRoot hex EVM state root after the last call (equal to the one recorded with it)
+     * @param balances  every account the calls touched, recomputed from genesis
+     */
+    public record Contract(long calls, long payments, String stateRoot, List<ContractReplay.Balance> balances) {
+        public Contract {
+            balances = List.copyOf(balances);
+        }
+
+        static Contract of(ContractReplay replay) {
+            return new Contract(replay.calls(), replay.payments(), HexFormat.of().formatHex(replay.stateRoot()),
+                    replay.balances());
+        }
     }
 
     /** One line for a terminal. */

@@ -24,6 +24,7 @@ class EventCodecTest {
                 case ID -> b.id(f, f.name().toLowerCase() + "-" + i);
                 case HASH -> b.hash(f, h(i + t.code() * 100));
                 case AMOUNT -> b.amount(f, 1000L * i);
+                case DATA -> b.data(f, Arrays.copyOf(h(i + t.code() * 100), 40 + i));
             }
         }
         return b.build();
@@ -71,6 +72,30 @@ class EventCodecTest {
         badId[11] = ' ';
         assertThrows(MalformedEventException.class, () -> EventCodec.decode(badId));
         assertThrows(MalformedEventException.class, () -> EventCodec.decode(new byte[0]));
+    }
+
+    @Test
+    void dataFieldLengthIsPrefixedAndChecked() throws Exception {
+        byte[] call = {1, 2, 3};
+        Event e = Event.contractCall(7L, "insurer-x", call, new byte[32]);
+        byte[] enc = EventCodec.encode(e);
+        int at = 2 + 8 + 1 + "insurer-x".length();
+        assertEquals("0000000301" + "0203", HexFormat.of().formatHex(enc, at, at + 7));
+        assertArrayEquals(call, EventCodec.decode(enc).data(Field.CALL_DATA));
+
+        byte[] longer = enc.clone();
+        longer[at + 3] = 4;
+        assertThrows(MalformedEventException.class, () -> EventCodec.decode(longer), "length beyond the input");
+        byte[] empty = enc.clone();
+        empty[at + 3] = 0;
+        assertThrows(MalformedEventException.class, () -> EventCodec.decode(empty), "zero-length data");
+        byte[] huge = enc.clone();
+        huge[at] = (byte) 0x80;
+        assertTrue(assertThrows(MalformedEventException.class, () -> EventCodec.decode(huge)).getMessage()
+                .contains("out of range"), "length above MAX_DATA_LENGTH");
+        assertThrows(IllegalArgumentException.class,
+                () -> Event.contractCall(1, "a", new byte[Event.MAX_DATA_LENGTH + 1], new byte[32]));
+        assertThrows(IllegalArgumentException.class, () -> Event.contractCall(1, "a", new byte[0], new byte[32]));
     }
 
     @Test

@@ -8,11 +8,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import org.medshare.ledger.AuditLog;
 import org.medshare.ledger.Receipt;
 import org.medshare.ledger.checkpoint.SignedCheckpoint;
 import org.medshare.ledger.event.Event;
+import org.medshare.ledger.event.EventCodec;
+import org.medshare.ledger.event.EventType;
+import org.medshare.ledger.event.MalformedEventException;
 import org.medshare.ledger.merkle.ConsistencyProof;
 import org.medshare.ledger.merkle.InclusionProof;
 
@@ -101,6 +105,27 @@ public class LedgerService {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("ledger read failed", e);
+        }
+        return out;
+    }
+
+    /**
+     * Every entry of one of {@code types}, in ledger order (only those entries are decoded).
+     */
+    public List<LedgerEntry> entriesOfTypes(Set<EventType> types) {
+        List<LedgerEntry> out = new ArrayList<>();
+        long size = log.size();
+        try {
+            for (long i = 0; i < size; i++) {
+                byte[] encoded = log.readEncoded(i);
+                if (encoded.length > 1 && types.stream().anyMatch(t -> t.code() == (encoded[1] & 0xff))) {
+                    out.add(new LedgerEntry(i, EventCodec.decode(encoded)));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("ledger read failed", e);
+        } catch (MalformedEventException e) {
+            throw new IllegalStateException("the ledger holds an entry that is not a canonical event", e);
         }
         return out;
     }

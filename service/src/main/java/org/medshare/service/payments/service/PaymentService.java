@@ -1,24 +1,17 @@
 package org.medshare.service.payments.service;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.medshare.abe.sign.UploadStatement;
 import org.medshare.ledger.contract.CallReceipt;
-import org.medshare.ledger.contract.ContractCall;
 import org.medshare.ledger.contract.ContractCallException;
 import org.medshare.ledger.contract.EscrowEvent;
 import org.medshare.ledger.contract.EvmAddress;
@@ -27,14 +20,24 @@ import org.medshare.ledger.contract.IncentiveContract;
 import org.medshare.ledger.contract.ProRataSplit;
 import org.medshare.ledger.contract.QueryId;
 import org.medshare.ledger.event.Event;
+import org.medshare.ledger.event.EventType;
+import org.medshare.ledger.verify.ContractReplay;
 import org.medshare.service.ledger.LedgerService;
+import org.medshare.service.ledger.LedgerService.LedgerEntry;
 import org.medshare.service.problem.RequestRefusedException;
 
 /**
  * The incentive contract ({@code IncentiveEscrow.sol}) on the embedded EVM: insurers deposit escrow, each
- * completed query settles its price to the hospitals whose records it used, pro rata. Every call is kept in
- * the database and replayed at start, so balances survive restarts and can be recomputed from genesis;
- * every payment is mirrored on the ledger as a PAYMENT event.
+ * completed query settles its price to the hospitals whose records it used, pro rata.
+ *
+ * <p>The ledger is the contract's only record: every state-changing call the contract accepts (the
+ * deployment first) is appended as a CONTRACT_CALL event carrying the canonical call (caller address and
+ * ABI input: addresses, query ids, amounts) and the EVM state root after it, and each settlement's payouts
+ * follow in the same group commit as PAYMENT events. At start the contract is rebuilt by re-executing
+ * those calls from genesis ({@link ContractReplay}, the code the offline verifier runs), checking every
+ * recorded state root; a ledger that does not replay stops the start. A call whose ledger append fails
+ * is answered with an error and the contract is rebuilt from the ledger before the next call, so the
+ * live state never runs ahead of what the ledger holds.
  */
 @ApplicationScoped
 public class PaymentService {
@@ -47,24 +50,24 @@ public class PaymentService {
     public record Payout(String organisation, long recordCount, BigInteger amount) {
     }
 
-    private final EntityManager em;
+    /** The organisation that deploys the contract and makes the operator's calls (deposits, price). */
+    static final String OPERATOR = "medshare-operator";
+
     private final LedgerService ledger;
     private final Clock clock = Clock.systemUTC();
     private final BigInteger pricePerRecord;
     private IncentiveContract contract;
 
     @Inject
-    PaymentService(EntityManager em, LedgerService ledger,
+    PaymentService(LedgerService ledger,
                    @ConfigProperty(name = "medshare.payments.price-per-record", defaultValue = "2500000") long pricePerRecord) {
-        this.em = em;
         this.ledger = ledger;
         this.pricePerRecord = BigInteger.valueOf(pricePerRecord);
     }
 
-    /** The EVM address standing for an organisation: the first 20 bytes of SHA-256("medshare-org\n" ‖ org). */
+    /** The EVM address standing for an organisation ({@link EvmAddress#forOrganisation}). */
     public static EvmAddress addressOf(String organisation) {
-        byte[] digest = UploadStatement.sha256(("medshare-org\n" + organisation).getBytes(StandardCharsets.UTF_8));
-        return EvmAddress.of(Arrays.copyOf(digest, EvmAddress.LENGTH));
+        return EvmAddress.forOrganisation(organisation);
     }
 
     /** Price per record in 1/{@link ProRataSplit#PRICE_SCALE} currency units (the contract's fixed point). */
@@ -77,13 +80,14 @@ public class PaymentService {
         return pricePerRecord.multiply(BigInteger.valueOf(records)).divide(BigInteger.valueOf(ProRataSplit.PRICE_SCALE));
     }
 
-    /** Adds {@code amount} to the insurer's escrow. */
+    /** Adds {@code amount} to the insurer's escrow; returns once the call is on the ledger. */
     public synchronized Balance deposit(String insurer, BigInteger amount) {
         if (amount.signum() <= 0 || amount.bitLength() > 128) {
             throw RequestRefusedException.badRequest("invalid-amount", "Invalid amount",
                     "amount must be a positive integer below 2^128.");
         }
-        execute(() -> contract().deposit(addressOf(insurer), amount));
+        CallReceipt receipt = execute(() -> contract().deposit(addressOf(insurer), amount));
+        record(insurer, receipt, List.of());
         return balance(insurer);
     }
 
@@ -94,7 +98,7 @@ public class PaymentService {
 
     /**
      * Settles query {@code queryId}: moves its price from the insurer's escrow to the hospitals, pro rata to
-     * the records of theirs it used, and mirrors each payment on the ledger.
+     * the records of theirs it used; the call and each payment are on the ledger when this returns.
      *
      * @throws RequestRefusedException 409 if the escrow cannot pay or the query was settled already
      */
@@ -109,18 +113,18 @@ public class PaymentService {
             shares.add(new HospitalRecords(addressOf(org), count));
         });
         CallReceipt receipt = execute(() -> contract().settle(addressOf(insurer), QueryId.forReference(queryId), shares));
-        byte[] txHash = UploadStatement.sha256(receipt.call().toBytes());
+        byte[] txHash = ContractReplay.txHash(receipt.call());
         List<Payout> payouts = new ArrayList<>();
-        List<Event> events = new ArrayList<>();
+        List<Event> mirrors = new ArrayList<>();
         for (EscrowEvent event : receipt.events()) {
             if (event instanceof EscrowEvent.Paid paid) {
                 String hospital = organisations.get(paid.hospital());
                 payouts.add(new Payout(hospital, paid.recordCount().longValueExact(), paid.amount()));
-                events.add(Event.payment(clock.millis(), insurer, hospital, queryId, paid.amount().longValueExact(),
+                mirrors.add(Event.payment(clock.millis(), insurer, hospital, queryId, paid.amount().longValueExact(),
                         paid.recordCount().longValueExact(), txHash));
             }
         }
-        ledger.appendAll(events);
+        record(insurer, receipt, mirrors);
         return payouts;
     }
 
@@ -129,7 +133,7 @@ public class PaymentService {
         return new Balance(organisation, address.toString(), contract().escrowOf(address), contract().balanceOf(address));
     }
 
-    /** The contract's state root (goes into each block header of the ledger members). */
+    /** The contract's state root (recorded with each CONTRACT_CALL on the ledger). */
     public synchronized String stateRoot() {
         return java.util.HexFormat.of().formatHex(contract().stateRoot());
     }
@@ -145,16 +149,27 @@ public class PaymentService {
         CallReceipt apply() throws ContractCallException;
     }
 
-    private CallReceipt execute(ContractAction action) {
-        CallReceipt receipt;
+    private static CallReceipt execute(ContractAction action) {
         try {
-            receipt = action.apply();
+            return action.apply();
         } catch (ContractCallException e) {
             throw RequestRefusedException.conflict("contract-refused", "Refused by the incentive contract",
                     "The incentive contract refused the call: " + e.getMessage() + ".");
         }
-        persist(receipt.call());
-        return receipt;
+    }
+
+    /** Appends the applied call (and its payment mirrors) as one group commit, or forgets the live state. */
+    private void record(String actor, CallReceipt receipt, List<Event> mirrors) {
+        List<Event> events = new ArrayList<>();
+        events.add(Event.contractCall(clock.millis(), actor, receipt.call().toBytes(), contract.stateRoot()));
+        events.addAll(mirrors);
+        try {
+            ledger.appendAll(events);
+        } catch (RuntimeException e) {
+            contract.close();
+            contract = null;
+            throw e;
+        }
     }
 
     private IncentiveContract contract() {
@@ -165,30 +180,19 @@ public class PaymentService {
     }
 
     private IncentiveContract load() {
-        List<ContractCall> calls = QuarkusTransaction.requiringNew().call(() -> {
-            @SuppressWarnings("unchecked")
-            List<Object> rows = em.createNativeQuery("select call_bytes from contract_call order by seq").getResultList();
-            return rows.stream().map(r -> ContractCall.parse(Base64.getDecoder().decode(r.toString()))).toList();
-        });
-        if (calls.isEmpty()) {
-            IncentiveContract deployed = IncentiveContract.deploy(addressOf("medshare-operator"), pricePerRecord);
-            persist(deployed.deployment());
-            return deployed;
+        try (ContractReplay replay = ContractReplay.forRestart()) {
+            for (LedgerEntry entry : ledger.entriesOfTypes(EnumSet.of(EventType.CONTRACT_CALL, EventType.PAYMENT))) {
+                replay.accept(entry.index(), entry.event());
+            }
+            IncentiveContract replayed = replay.takeContract();
+            if (replayed != null) {
+                return replayed;
+            }
+        } catch (ContractReplay.ReplayException e) {
+            throw new IllegalStateException("the contract history on the ledger does not replay: " + e.getMessage(), e);
         }
-        try {
-            return IncentiveContract.replay(calls);
-        } catch (ContractCallException e) {
-            throw new IllegalStateException("the stored contract history does not replay", e);
-        }
-    }
-
-    private void persist(ContractCall call) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            long seq = ((Number) em.createNativeQuery("select coalesce(max(seq), 0) + 1 from contract_call")
-                    .getSingleResult()).longValue();
-            em.createNativeQuery("insert into contract_call (seq, call_bytes, created_at) values (?1, ?2, ?3)")
-                    .setParameter(1, seq).setParameter(2, Base64.getEncoder().encodeToString(call.toBytes()))
-                    .setParameter(3, Timestamp.from(clock.instant())).executeUpdate();
-        });
+        contract = IncentiveContract.deploy(addressOf(OPERATOR), pricePerRecord, false);
+        record(OPERATOR, new CallReceipt(contract.deployment(), List.of()), List.of());
+        return contract;
     }
 }
