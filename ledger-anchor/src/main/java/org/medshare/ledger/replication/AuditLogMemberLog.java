@@ -1,6 +1,7 @@
 package org.medshare.ledger.replication;
 
 import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -14,7 +15,10 @@ import org.medshare.ledger.event.MalformedEventException;
  * applies batches to. Replicated entries are canonical event encodings
  * ({@link EventCodec}); a batch holding any malformed entry is refused whole,
  * identically on every member, and appends nothing. Proofs and the witness's
- * checks use the log's own hash suite (SHA-256 or SM3).
+ * checks use the log's own hash suite (SHA-256 or SM3). Final checkpoints are written into the
+ * log's checkpoint file with every member's cosignature line ({@link AuditLog#recordWitnessedCheckpoint}),
+ * so open the {@link AuditLog} trusting every member's key
+ * ({@code AuditLogConfig.Builder.trust(directory verifiers)}).
  */
 public final class AuditLogMemberLog implements MemberLog {
     private final AuditLog log;
@@ -66,6 +70,12 @@ public final class AuditLogMemberLog implements MemberLog {
     @Override
     public List<byte[]> consistencyProof(long size1, long size2) {
         return log.consistencyProof(size1, size2).hashes();
+    }
+
+    @Override
+    public void recordFinal(FinalCheckpoint checkpoint, MemberDirectory directory)
+            throws IOException, GeneralSecurityException {
+        log.recordWitnessedCheckpoint(checkpoint.toSignedCheckpoint(directory));
     }
 
     @Override

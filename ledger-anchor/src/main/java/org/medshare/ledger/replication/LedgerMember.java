@@ -52,7 +52,9 @@ import org.medshare.ledger.contract.RevertReason;
  * ({@link #awaitFinal}) once {@code quorum} members cosigned it, each after
  * verifying a consistency proof from the last checkpoint it cosigned: a leader
  * that forges a proof or rewrites history gets no cosignature. A member that was
- * down catches up from the others when restarted on the same storage.
+ * down catches up from the others when restarted on the same storage. Each final
+ * checkpoint is stored in the member's log ({@link MemberLog#recordFinal}) as a signed
+ * note carrying every member's cosignature line, for offline verifiers.
  */
 public final class LedgerMember implements AutoCloseable {
     private final MemberConfig config;
@@ -63,6 +65,8 @@ public final class LedgerMember implements AutoCloseable {
     private final RaftServer server;
     private final RaftClient client;
     private final ExecutorService outbox;
+    private final ExecutorService checkpointWriter;
+    private final List<Exception> checkpointFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final IncentiveContract contract;
 
     private LedgerMember(MemberConfig config, MemberLog log, IncentiveContract contract) throws IOException {
@@ -75,8 +79,14 @@ public final class LedgerMember implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.checkpointWriter = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ledger-checkpoints-" + config.memberId());
+            t.setDaemon(true);
+            return t;
+        });
         this.stateMachine = new LedgerStateMachine(log, witness, config.directory(), config.quorum(),
-                c -> outbox.execute(() -> submitQuietly(ReplicationMessage.cosign(c))), contract);
+                c -> outbox.execute(() -> submitQuietly(ReplicationMessage.cosign(c))),
+                f -> checkpointWriter.execute(() -> storeFinal(f)), contract);
         List<RaftPeer> peers = new ArrayList<>();
         config.peers().forEach((id, address) -> peers.add(RaftPeer.newBuilder().setId(id)
                 .setAddress(address.getHostString() + ":" + address.getPort()).build()));
@@ -280,6 +290,29 @@ public final class LedgerMember implements AutoCloseable {
         }
     }
 
+    /** @return the member this member currently takes for the leader, if it knows one */
+    public Optional<String> leaderId() {
+        try {
+            RaftPeerId leader = server.getDivision(group.getGroupId()).getInfo().getLeaderId();
+            return Optional.ofNullable(leader).map(RaftPeerId::toString);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Asks the group to hand leadership to {@code memberId} (Raft leadership transfer; an operator's
+     * tool, e.g. before maintenance of the current leader).
+     *
+     * @throws IOException if the transfer did not happen within {@code timeout}
+     */
+    public void transferLeadership(String memberId, Duration timeout) throws IOException {
+        RaftClientReply reply = client.admin().transferLeadership(RaftPeerId.valueOf(memberId), timeout.toMillis());
+        if (!reply.isSuccess()) {
+            throw new IOException("leadership not transferred to " + memberId, reply.getException());
+        }
+    }
+
     /** Submits a raw replication message (package-private: tests play a lying leader with it). */
     String submit(byte[] message) throws IOException {
         RaftClientReply reply = client.io().send(Message.valueOf(ByteString.copyFrom(message)));
@@ -287,6 +320,31 @@ public final class LedgerMember implements AutoCloseable {
             throw new IOException("replication request failed", reply.getException());
         }
         return reply.getMessage().getContent().toString(StandardCharsets.UTF_8);
+    }
+
+    private void storeFinal(FinalCheckpoint checkpoint) {
+        try {
+            log.recordFinal(checkpoint, config.directory());
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            checkpointFailures.add(e);
+        }
+    }
+
+    /**
+     * @return failures to store a final checkpoint in this member's log (empty when every final
+     *         checkpoint, with its cosignature lines, reached the log)
+     */
+    public List<Exception> checkpointFailures() {
+        return List.copyOf(checkpointFailures);
+    }
+
+    /**
+     * Waits until every final checkpoint handed to this member's log so far has been stored (or failed).
+     */
+    public void flushCheckpoints(Duration timeout) throws InterruptedException {
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        checkpointWriter.execute(done::countDown);
+        done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void submitQuietly(byte[] message) {
@@ -302,6 +360,12 @@ public final class LedgerMember implements AutoCloseable {
     @Override
     public void close() throws IOException {
         outbox.shutdownNow();
+        checkpointWriter.shutdown();
+        try {
+            checkpointWriter.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         IOException failure = null;
         try {
             client.close();

@@ -32,7 +32,9 @@ import org.medshare.ledger.contract.IncentiveContract;
  *       the cosignature is handed to the outbox (which submits it to the group);
  *       if not, the refusal is recorded.</li>
  *   <li>COSIGN: a verified cosignature is recorded; a checkpoint with cosignatures
- *       from {@code quorum} distinct members is final.</li>
+ *       from {@code quorum} distinct members is final, and each new final checkpoint (or
+ *       one gaining a cosignature) is handed, in Raft order, to the finals sink (which stores it
+ *       in the member's log off the apply thread).</li>
  *   <li>CONTRACT: the member's {@link IncentiveContract} executes the call (a refusal
  *       changes nothing, identically on every member); every BATCH ends an EVM block.</li>
  * </ul>
@@ -44,6 +46,7 @@ final class LedgerStateMachine extends BaseStateMachine {
     private final MemberDirectory directory;
     private final int quorum;
     private final Consumer<Cosignature> outbox;
+    private final Consumer<FinalCheckpoint> finals;
     private final IncentiveContract contract;
 
     private long position;
@@ -52,8 +55,9 @@ final class LedgerStateMachine extends BaseStateMachine {
     private FinalCheckpoint latestFinal;
 
     LedgerStateMachine(MemberLog log, Witness witness, MemberDirectory directory, int quorum,
-                       Consumer<Cosignature> outbox, IncentiveContract contract) {
+                       Consumer<Cosignature> outbox, Consumer<FinalCheckpoint> finals, IncentiveContract contract) {
         this.contract = contract;
+        this.finals = finals;
         this.log = log;
         this.witness = witness;
         this.directory = directory;
@@ -67,7 +71,10 @@ final class LedgerStateMachine extends BaseStateMachine {
         byte[] data = entry.getStateMachineLogEntry().getLogData().toByteArray();
         String reply;
         Cosignature toSend = null;
+        FinalCheckpoint finalBefore;
+        FinalCheckpoint finalAfter;
         synchronized (this) {
+            finalBefore = latestFinal;
             try {
                 switch (ReplicationMessage.kind(data)) {
                     case ReplicationMessage.BATCH -> reply = "appended " + applyBatch(ReplicationMessage.parseBatch(data));
@@ -92,10 +99,14 @@ final class LedgerStateMachine extends BaseStateMachine {
                 reply = "error malformed entry: " + e.getMessage();
             }
             updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+            finalAfter = latestFinal;
             notifyAll();
         }
         if (toSend != null) {
             outbox.accept(toSend);
+        }
+        if (finalAfter != finalBefore) {
+            finals.accept(finalAfter);
         }
         return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(reply, StandardCharsets.UTF_8)));
     }

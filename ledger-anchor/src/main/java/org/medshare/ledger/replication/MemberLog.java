@@ -1,6 +1,7 @@
 package org.medshare.ledger.replication;
 
 import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.util.List;
 
 /**
@@ -36,6 +37,19 @@ public interface MemberLog {
 
     /** @return RFC 9162 PROOF(size1, D[0:size2]); requires 0 &lt; size1 &lt;= size2 &lt;= size() */
     List<byte[]> consistencyProof(long size1, long size2);
+
+    /**
+     * Stores a checkpoint that reached the quorum of cosignatures, as a signed note whose signature
+     * lines are the members' cosignatures, where offline verifiers read checkpoints (a durable log's
+     * checkpoint file). Called in Raft order, off the apply thread; the same checkpoint may come again
+     * with more cosignatures (or, after a restart, again with the same ones). Does nothing unless
+     * overridden.
+     *
+     * @throws GeneralSecurityException if the log refuses it (root differs, no trusted signature)
+     */
+    default void recordFinal(FinalCheckpoint checkpoint, MemberDirectory directory)
+            throws IOException, GeneralSecurityException {
+    }
 
     /** @return the checks matching this log's hash suite (RFC 9162 over SHA-256 unless overridden) */
     default TreeVerifier verifier() {

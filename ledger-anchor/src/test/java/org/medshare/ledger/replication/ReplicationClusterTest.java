@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.medshare.ledger.AuditLog;
 import org.medshare.ledger.AuditLogConfig;
 import org.medshare.ledger.LedgerSuite;
+import org.medshare.ledger.checkpoint.CheckpointSigner;
 import org.medshare.ledger.checkpoint.SignatureVerificationException;
 import org.medshare.ledger.checkpoint.SignedCheckpoint;
 import org.medshare.ledger.contract.ContractCall;
@@ -80,12 +81,20 @@ class ReplicationClusterTest {
         }
     }
 
+    final Map<String, CheckpointSigner> signers = new LinkedHashMap<>();
+
     void configure() throws Exception {
+        configure(LedgerSuite.NIST);
+    }
+
+    /** Members whose keys (of {@code suite}) also sign their own audit logs' checkpoints. */
+    void configure(LedgerSuite suite) throws Exception {
         Map<String, InetSocketAddress> peers = new LinkedHashMap<>();
         Map<String, org.medshare.ledger.checkpoint.NoteVerifier> publicKeys = new LinkedHashMap<>();
         for (String id : IDS) {
             peers.put(id, new InetSocketAddress("127.0.0.1", freePort()));
-            keys.put(id, MemberKey.generate(id));
+            signers.put(id, suite.generateSigner(id));
+            keys.put(id, MemberKey.of(id, signers.get(id)));
             publicKeys.put(id, keys.get(id).verifier());
         }
         MemberDirectory directory = new MemberDirectory(publicKeys);
@@ -269,14 +278,16 @@ class ReplicationClusterTest {
     }
 
     @Test
-    void durableAuditLogMembersWithSm3CatchUpWithoutDuplicates() throws Exception {
-        configure();
+    void durableAuditLogMembersWithSm3CatchUpWithoutDuplicatesAndCarryTheCosignatures() throws Exception {
+        configure(LedgerSuite.GM);
+        MemberDirectory directory = configs.get("m1").directory();
         Map<String, AuditLog> ledgers = new LinkedHashMap<>();
         Map<String, AuditLogConfig> ledgerConfigs = new LinkedHashMap<>();
         try {
             for (String id : IDS) {
-                ledgerConfigs.put(id, AuditLogConfig.builder(LedgerSuite.GM, ORIGIN,
-                        LedgerSuite.GM.generateSigner(id + ".test/ledger")).build());
+                AuditLogConfig.Builder b = AuditLogConfig.builder(LedgerSuite.GM, ORIGIN, signers.get(id));
+                directory.verifiers().forEach(b::trust);
+                ledgerConfigs.put(id, b.build());
                 ledgers.put(id, AuditLog.open(dir.resolve(id + "-ledger"), ledgerConfigs.get(id)));
                 running.put(id, LedgerMember.start(configs.get(id), new AuditLogMemberLog(ledgers.get(id))));
             }
@@ -318,6 +329,21 @@ class ReplicationClusterTest {
             assertEquals(75, next.fromSize());
             for (LedgerMember m : running.values()) {
                 assertEquals(next.head(), m.awaitFinal(100, WAIT).orElseThrow().head(), m.memberId());
+            }
+
+            // every member's own ledger carries the final checkpoints with the members' cosignature
+            // lines; offline, with only the members' public keys, a quorum of 2 is met
+            for (String id : IDS) {
+                LedgerMember m = running.get(id);
+                m.flushCheckpoints(WAIT);
+                assertEquals(List.of(), m.checkpointFailures(), id);
+                SignedCheckpoint stored = ledgers.get(id).checkpoints().stream()
+                        .filter(c -> c.checkpoint().size() == 100).reduce((a, b) -> b).orElseThrow();
+                assertTrue(stored.verify(directory.verifiers()).size() >= 2, id + ": " + stored.format());
+                org.medshare.ledger.verify.VerificationReport report = org.medshare.ledger.verify.LedgerVerifier
+                        .verify(dir.resolve(id + "-ledger"), directory.verifiers(), 2, List.of(0L, 99L));
+                assertTrue(report.ok(), id + ": " + report.summary());
+                assertEquals(100, report.coveredEntries(), id);
             }
         } finally {
             stopAll();
