@@ -338,6 +338,28 @@ public final class QueryTemplate {
     }
 
     /**
+     * Checks a request's parameters against this template: every declared parameter present, none undeclared,
+     * each of its declared type and within its bounds. Cheap; lets the host refuse a request at submission.
+     *
+     * @throws QueryRefusedException PARAMETER_INVALID naming the first offending parameter
+     */
+    public void checkParameters(Map<String, JsonNode> params) throws QueryRefusedException {
+        for (String name : params.keySet()) {
+            if (!parameters.containsKey(name)) {
+                throw new QueryRefusedException(Reason.PARAMETER_INVALID, "parameter " + name + " is not declared by template "
+                        + id);
+            }
+        }
+        for (Parameter p : parameters.values()) {
+            JsonNode v = params.get(p.name());
+            if (v == null) {
+                throw new QueryRefusedException(Reason.PARAMETER_INVALID, "parameter " + p.name() + " is required");
+            }
+            checkValue(v, p);
+        }
+    }
+
+    /**
      * Checks a bound value against a parameter's type and bounds.
      *
      * @throws QueryRefusedException PARAMETER_INVALID with the reason

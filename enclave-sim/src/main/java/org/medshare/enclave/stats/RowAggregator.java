@@ -13,7 +13,6 @@ import org.medshare.enclave.stats.QueryRefusedException.Reason;
 import org.medshare.enclave.stats.QueryTemplate.Dimension;
 import org.medshare.enclave.stats.QueryTemplate.FeatureKind;
 import org.medshare.enclave.stats.QueryTemplate.Kind;
-import org.medshare.enclave.stats.QueryTemplate.Parameter;
 import org.medshare.enclave.stats.QueryTemplate.Term;
 
 /**
@@ -219,19 +218,7 @@ public final class RowAggregator {
      * @throws QueryRefusedException PARAMETER_INVALID if a parameter is missing, undeclared or out of bounds
      */
     public static RowAggregator create(QueryTemplate t, Map<String, JsonNode> params) throws QueryRefusedException {
-        for (String name : params.keySet()) {
-            if (!t.parameters().containsKey(name)) {
-                throw new QueryRefusedException(Reason.PARAMETER_INVALID, "parameter " + name + " is not declared by template "
-                        + t.id());
-            }
-        }
-        for (Parameter p : t.parameters().values()) {
-            JsonNode v = params.get(p.name());
-            if (v == null) {
-                throw new QueryRefusedException(Reason.PARAMETER_INVALID, "parameter " + p.name() + " is required");
-            }
-            QueryTemplate.checkValue(v, p);
-        }
+        t.checkParameters(params);
         return new RowAggregator(t, params);
     }
 
