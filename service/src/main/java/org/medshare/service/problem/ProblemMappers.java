@@ -1,6 +1,7 @@
 package org.medshare.service.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.oidc.OIDCException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -10,6 +11,7 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
 import java.net.URI;
 import java.util.stream.Collectors;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -60,6 +62,31 @@ public final class ProblemMappers {
                 "The request body is not valid JSON for this endpoint" + where + ".", path(uri)).toResponse();
     }
 
+    /**
+     * Valid JSON of the wrong shape (a wrong type, an unknown field, a missing creator property). Without this
+     * mapper Quarkus's own answers with a non-problem JSON body.
+     */
+    @ServerExceptionMapper
+    public Response mismatchedJson(MismatchedInputException e, UriInfo uri) {
+        String field = e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."));
+        return Problem.of("malformed-json", "Malformed JSON", Response.Status.BAD_REQUEST,
+                "The request body does not have the fields and types this endpoint expects"
+                        + (field.isEmpty() ? "" : " (at '" + field + "')") + ".", path(uri)).toResponse();
+    }
+
+    /**
+     * A request body that cannot be read, such as a multipart body cut short or not matching its boundary. The
+     * resources throw no checked {@link IOException} of their own, so one that reaches here comes from reading
+     * the request.
+     */
+    @ServerExceptionMapper
+    public Response unreadableBody(IOException e, UriInfo uri) {
+        return Problem.of("unreadable-body", "Unreadable request body", Response.Status.BAD_REQUEST,
+                "The request body could not be read as the declared content type.", path(uri)).toResponse();
+    }
+
     @ServerExceptionMapper
     public Response invalid(ConstraintViolationException e, UriInfo uri) {
         String fields = e.getConstraintViolations().stream()
@@ -70,13 +97,38 @@ public final class ProblemMappers {
                 .toResponse();
     }
 
+    /**
+     * Refusals raised by the REST framework itself. A body it could not parse as JSON becomes malformed-json; a
+     * path or query parameter it could not convert (which JAX-RS reports as 404 or 400 with the conversion
+     * failure as cause) becomes 400 invalid-parameter; every other status keeps its code with a fixed detail.
+     */
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e, UriInfo uri) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return malformedJson(json, uri);
+        }
+        int code = e.getResponse().getStatus();
+        if (e.getCause() != null && (code == 400 || code == 404)) {
+            return Problem.of("invalid-parameter", "Invalid parameter", Response.Status.BAD_REQUEST,
+                    "A path or query parameter does not have the type this endpoint expects.", path(uri)).toResponse();
+        }
         Response.StatusType status = e.getResponse().getStatusInfo();
-        Response.Status known = Response.Status.fromStatusCode(status.getStatusCode());
+        Response.Status known = Response.Status.fromStatusCode(code);
         String title = known != null ? known.getReasonPhrase() : status.getReasonPhrase();
-        return new Problem(URI.create(Problem.TYPE_BASE + "http-" + status.getStatusCode()),
-                title, status.getStatusCode(), null, path(uri)).toResponse();
+        return new Problem(URI.create(Problem.TYPE_BASE + "http-" + code), title, code, detailFor(code), path(uri))
+                .toResponse();
+    }
+
+    private static String detailFor(int status) {
+        return switch (status) {
+            case 400 -> "The request is malformed.";
+            case 404 -> "There is no resource at this path.";
+            case 405 -> "This path does not support the request's method.";
+            case 406 -> "This resource cannot answer in the media type the request accepts.";
+            case 413 -> "The request or one of its parts is larger than this service accepts.";
+            case 415 -> "This endpoint does not accept the request's content type.";
+            default -> "The request was refused.";
+        };
     }
 
     private static Response unauthenticated(String detail, UriInfo uri) {
