@@ -42,7 +42,7 @@ public class PaymentResource {
     @RolesAllowed("insurer")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Deposit escrow for future queries")
-    public Balance deposit(@jakarta.validation.Valid Deposit deposit) {
+    public Balance deposit(@jakarta.validation.Valid @NotNull Deposit deposit) {
         return payments.deposit(callers.current().organisation(), deposit.amount());
     }
 

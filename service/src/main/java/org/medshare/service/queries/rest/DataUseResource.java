@@ -48,7 +48,7 @@ public class DataUseResource {
     @Path("/data-use-rules")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Replace your organisation's data-use rules")
-    public Set<String> replace(@jakarta.validation.Valid Rules rules) {
+    public Set<String> replace(@jakarta.validation.Valid @NotNull Rules rules) {
         return queries.replaceDataUseRules(callers.current(), rules.rules());
     }
 }

@@ -59,6 +59,12 @@ public class QueryService {
                             String measurement, Integer inputRecords, List<PaymentService.Payout> payouts) {
     }
 
+    /** Longest template and request the database keeps (columns query_template.json, stat_query.request_json). */
+    static final int MAX_TEMPLATE_CHARS = 65_536;
+    static final int MAX_REQUEST_CHARS = 16_384;
+    /** Purposes and template ids as data-use rules and ABE attributes can name them. */
+    private static final String NAME = "[A-Za-z0-9._-]{1,64}";
+
     private final QueryRepository repository;
     private final RecordService records;
     private final LedgerService ledger;
@@ -84,7 +90,12 @@ public class QueryService {
     // ---- templates ----------------------------------------------------------------------------------
 
     public TemplateView submitTemplate(Caller insurer, String json) {
+        requireAtMost("template", json, MAX_TEMPLATE_CHARS);
         QueryTemplate template = parseTemplate(json);
+        if (!template.purpose().matches(NAME)) {
+            throw RequestRefusedException.badRequest("template-invalid", "Query refused",
+                    "purpose must match " + NAME + "; hospitals' data-use rules and ABE attributes name it.");
+        }
         try {
             new TemplateRegistry(org.medshare.enclave.stats.StatisticsEngine.DEFAULT_MIN_GROUP_SIZE).submit(template);
         } catch (QueryRefusedException e) {
@@ -161,6 +172,7 @@ public class QueryService {
     // ---- queries ------------------------------------------------------------------------------------
 
     public QueryView submit(Caller insurer, String json) {
+        requireAtMost("request", json, MAX_REQUEST_CHARS);
         QueryRequest request = parseRequest(json);
         if (!request.insurerId().equals(insurer.organisation())) {
             throw RequestRefusedException.forbidden("insurer-mismatch",
@@ -168,6 +180,11 @@ public class QueryService {
         }
         TemplateEntity template = approvedTemplate(request);
         checkEpsilon(template, request);
+        try {
+            parseTemplate(template.json()).checkParameters(request.parameters());
+        } catch (QueryRefusedException e) {
+            throw refused(e);
+        }
         long micros = request.epsilon().isPresent() ? PrivacyBudget.toMicros(request.epsilon().getAsDouble()) : 0;
         String hash = HexFormat.of().formatHex(UploadStatement.sha256(json.getBytes(StandardCharsets.UTF_8)));
         QueryEntity query = new QueryEntity(UUID.randomUUID().toString(), insurer.organisation(),
@@ -339,6 +356,14 @@ public class QueryService {
         } else if (privacy.dp() == QueryTemplate.DpMode.REQUIRED) {
             throw RequestRefusedException.badRequest("epsilon-invalid", "Invalid epsilon",
                     "This template requires differential privacy: give epsilon.");
+        }
+    }
+
+    private static void requireAtMost(String what, String json, int maxChars) {
+        if (json != null && json.length() > maxChars) {
+            throw new RequestRefusedException(jakarta.ws.rs.core.Response.Status.REQUEST_ENTITY_TOO_LARGE, "too-large",
+                    "Request too large", "A " + what + " has at most " + maxChars + " characters; this one has "
+                    + json.length() + ".");
         }
     }
 

@@ -4,6 +4,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -43,7 +44,7 @@ public class SigningKeyResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Register an Ed25519 or SM2 public key (base64 SubjectPublicKeyInfo) for your organisation")
-    public SigningKey register(@Valid Registration registration) {
+    public SigningKey register(@Valid @NotNull Registration registration) {
         return keys.register(callers.current(), registration.publicKey());
     }
 

@@ -62,7 +62,8 @@ public class RecordService {
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     /** API model of a record (metadata only). */
     public record RecordView(String recordId, String organisation, String policy, String suite,
@@ -167,11 +168,12 @@ public class RecordService {
     }
 
     /**
-     * The ciphertext of a visible record, for a clinician whose ABE key may open it; the download is
-     * appended to the ledger as an ACCESS event before any byte is returned.
+     * The ciphertext of a visible record of the caller's organisation, for a clinician whose ABE key may open it;
+     * the download is appended to the ledger as an ACCESS event before any byte is returned. Another
+     * organisation's record is not found, and leaves no ACCESS event.
      */
     public InputStream ciphertext(Caller caller, String recordId) {
-        RecordEntity record = visible(recordId)
+        RecordEntity record = visible(recordId).filter(r -> r.organisation().equals(caller.organisation()))
                 .orElseThrow(() -> RequestRefusedException.notFound("Record " + recordId));
         ledger.append(Event.builder(EventType.ACCESS).timestamp(clock.millis())
                 .id(Field.ACTOR, actor(caller)).id(Field.RECORD_ID, record.id()).id(Field.PURPOSE, "ciphertext-download")
@@ -293,7 +295,7 @@ public class RecordService {
         }
         try {
             UploadMetadata metadata = JSON.readValue(json, UploadMetadata.class);
-            if (metadata.idempotencyKey() == null || metadata.policy() == null || metadata.signingKeyId() == null
+            if (metadata == null || metadata.idempotencyKey() == null || metadata.policy() == null || metadata.signingKeyId() == null
                     || metadata.signature() == null) {
                 throw RequestRefusedException.badRequest("invalid-metadata", "Invalid metadata",
                         "idempotencyKey, policy, signingKeyId and signature are required.");
