@@ -33,6 +33,11 @@ public final class HospitalClient {
     /** A local authority for tests that only need well-formed ciphertext (ABE setup is the expensive part). */
     private static final MasterKey LOCAL_AUTHORITY = AbeScheme.create().setup(Suite.NIST);
 
+    /** The parameters of the local test authority that {@link #upload} encrypts under by default. */
+    public static PublicParameters localParameters() {
+        return LOCAL_AUTHORITY.publicParameters();
+    }
+
     private final String organisation;
     private final KeyPair signingKey;
     private String keyId;
@@ -73,6 +78,13 @@ public final class HospitalClient {
         keyId = registered.getString("keyId");
         hospitalNumber = registered.getInt("hospitalNumber");
         return keyId;
+    }
+
+    /** Uses a signing key registered by other means (e.g. through the service class in a test fixture). */
+    public HospitalClient withRegisteredKey(String registeredKeyId, int registeredHospitalNumber) {
+        this.keyId = registeredKeyId;
+        this.hospitalNumber = registeredHospitalNumber;
+        return this;
     }
 
     /** The number the service gave this hospital (analytics rows carry it); known after {@link #registerKey()}. */
