@@ -187,15 +187,18 @@ final class HospitalCases {
     }
 
     // ---- upload: tampered analytics rows ---------------------------------------------------------------------
-    // Layout: "MSRW" | version | u32 wrapped-key length | wrapped key (an envelope) | u32 chunk count |
-    // per chunk: u32 length | "MSRC" | version | flags | u16 rows | u32 index | u32 count | ...
+    // Layout (version 2, enclave-sim ROWS.md): "MSRW" | version | suite | u32 KEM length | KEM ciphertext ("MSCT"...) |
+    // u32 chunk count | per chunk: u32 length | "MSRC" | version | flags | u16 rows | u32 index | u32 count | ...
 
     private static void rows(List<BadInput> cases) {
         cases.add(rows("rows-magic", "malformed-rows", r -> r[0] ^= 1));
         cases.add(rows("rows-version-2", "malformed-rows", r -> r[4] = 2));
-        cases.add(rows("rows-wrapped-key-length-huge", "malformed-rows", r -> putU32(r, 5, 0x7FFFFFFFL)));
-        cases.add(rows("rows-wrapped-key-length-zero", null, r -> putU32(r, 5, 0)));
-        cases.add(rows("rows-wrapped-key-garbage", "malformed-envelope", r -> r[9] ^= 1));
+        cases.add(rows("rows-version-1-with-a-version-2-body", "malformed-rows", r -> r[4] = 1));
+        cases.add(rows("rows-suite-unknown", "malformed-rows", r -> r[5] = 9));
+        cases.add(rows("rows-kem-length-huge", "malformed-rows", r -> putU32(r, 6, 0x7FFFFFFFL)));
+        cases.add(rows("rows-kem-length-zero", "malformed-rows", r -> putU32(r, 6, 0)));
+        cases.add(rows("rows-kem-magic", "malformed-rows", r -> r[10] ^= 1));
+        cases.add(rows("rows-kem-policy-text-malformed", "malformed-rows", r -> r[17] = ')'));
         cases.add(rows("rows-chunk-count-zero", "malformed-rows", r -> putU32(r, chunkCountAt(r), 0)));
         cases.add(rows("rows-chunk-count-huge", "malformed-rows", r -> putU32(r, chunkCountAt(r), 0xFFFFFFFFL)));
         cases.add(rows("rows-chunk-length-beyond-end", "malformed-rows", r -> putU32(r, chunkCountAt(r) + 4, 0x00FFFFFFL)));
@@ -351,6 +354,18 @@ final class HospitalCases {
         cases.add(new BadInput("records-list-accepting-xml", 406, null, Requests.accepting("application/xml", "GET", "/api/v1/records")));
         cases.add(new BadInput("records-with-put", 405, null, Requests.json("PUT", "/api/v1/records", "{}")));
         cases.add(new BadInput("records-with-delete", 405, null, Requests.call("DELETE", fx -> "/api/v1/records/" + fx.recordA)));
+        cases.add(new BadInput("attested-parameters-without-nonce", 400, "invalid-nonce", Requests.call("GET", "/api/v1/authority/parameters/attested")));
+        cases.add(new BadInput("attested-parameters-nonce-not-base64", 400, "invalid-nonce",
+                Requests.call("GET", "/api/v1/authority/parameters/attested?nonce=" + Requests.encode("not base64!"))));
+        cases.add(new BadInput("attested-parameters-nonce-31-bytes", 400, "invalid-nonce",
+                Requests.call("GET", "/api/v1/authority/parameters/attested?nonce=" + Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[31]))));
+        cases.add(new BadInput("attested-parameters-nonce-33-bytes", 400, "invalid-nonce",
+                Requests.call("GET", "/api/v1/authority/parameters/attested?nonce=" + Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[33]))));
+        cases.add(new BadInput("attested-parameters-nonce-empty", 400, "invalid-nonce", Requests.call("GET", "/api/v1/authority/parameters/attested?nonce=")));
+        cases.add(new BadInput("attested-parameters-nonce-200-characters", 400, "invalid-nonce",
+                Requests.call("GET", "/api/v1/authority/parameters/attested?nonce=" + "A".repeat(200))));
+        cases.add(new BadInput("attested-parameters-accepting-xml", 406, null,
+                Requests.accepting("application/xml", "GET", "/api/v1/authority/parameters/attested?nonce=AAAA")));
         cases.add(new BadInput("authority-parameters-accepting-json", 406, null,
                 Requests.accepting("application/json", "GET", "/api/v1/authority/parameters")));
         cases.add(new BadInput("me-accepting-xml", 406, null, Requests.accepting("application/xml", "GET", "/api/v1/me")));
@@ -419,7 +434,7 @@ final class HospitalCases {
     }
 
     private static int chunkCountAt(byte[] rows) {
-        return 9 + (int) u32(rows, 5);
+        return 10 + (int) u32(rows, 6);
     }
 
     static long u32(byte[] b, int at) {
