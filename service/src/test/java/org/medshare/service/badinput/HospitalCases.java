@@ -192,7 +192,7 @@ final class HospitalCases {
 
     private static void rows(List<BadInput> cases) {
         cases.add(rows("rows-magic", "malformed-rows", r -> r[0] ^= 1));
-        cases.add(rows("rows-version-2", "malformed-rows", r -> r[4] = 2));
+        cases.add(rows("rows-version-3", "malformed-rows", r -> r[4] = 3));
         cases.add(rows("rows-version-1-with-a-version-2-body", "malformed-rows", r -> r[4] = 1));
         cases.add(rows("rows-suite-unknown", "malformed-rows", r -> r[5] = 9));
         cases.add(rows("rows-kem-length-huge", "malformed-rows", r -> putU32(r, 6, 0x7FFFFFFFL)));
