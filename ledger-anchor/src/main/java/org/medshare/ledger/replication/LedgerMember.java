@@ -47,9 +47,13 @@ import org.medshare.ledger.contract.RevertReason;
  * client that submits to whichever member leads.
  *
  * <p>Guarantees: {@link #append} returns once the batch is committed by a Raft
- * majority and applied on the leader; every member applies the same batches in
+ * majority (in their Raft logs on disk) and applied on the leader, and the
+ * leader's member log holds it durably (for an {@link AuditLogMemberLog}: fsynced
+ * by its group commit, which runs off the Raft apply thread and covers the
+ * batches of many Raft entries at once); every member applies the same batches in
  * the same order, so equal sizes mean equal roots. A checkpoint is final
- * ({@link #awaitFinal}) once {@code quorum} members cosigned it, each after
+ * ({@link #awaitFinal}) once {@code quorum} members cosigned it, each after its
+ * own log held the covered entries durably and after
  * verifying a consistency proof from the last checkpoint it cosigned: a leader
  * that forges a proof or rewrites history gets no cosignature. A member that was
  * down catches up from the others when restarted on the same storage. Each final

@@ -24,11 +24,17 @@ import org.medshare.ledger.contract.IncentiveContract;
  * The Ratis state machine of one member: applies committed entries in Raft
  * order, the same on every member.
  * <ul>
- *   <li>BATCH: appends the entries to the member's {@link MemberLog}. Entries
- *       are placed by position (the count of entries applied before), so
- *       re-applying the Raft log after a restart over a durable log that already
- *       holds them appends nothing twice.</li>
- *   <li>PROPOSE: the member's {@link Witness} checks the proposal; if it cosigns,
+ *   <li>BATCH: hands the entries to the member's {@link MemberLog#appendAsync} and
+ *       goes on with the next Raft entry; the reply to the client (its
+ *       acknowledgement) completes only once the member log holds the batch durably,
+ *       so a durable log group-commits many Raft entries with one fsync, off the
+ *       apply path, and an acknowledged batch is on disk in the leader's member log
+ *       (besides the Raft logs of a majority). Entries are placed by position (the
+ *       count of entries applied before), so re-applying the Raft log after a
+ *       restart over a durable log that already holds them appends nothing twice.</li>
+ *   <li>PROPOSE: first waits until the entries the proposal covers are durable in
+ *       this member's log; then the member's {@link Witness} checks it (so a
+ *       cosignature still promises that the cosigner holds those entries durably); if it cosigns,
  *       the cosignature is handed to the outbox (which submits it to the group);
  *       if not, the refusal is recorded.</li>
  *   <li>COSIGN: a verified cosignature is recorded; a checkpoint with cosignatures
@@ -48,6 +54,9 @@ final class LedgerStateMachine extends BaseStateMachine {
     private final Consumer<Cosignature> outbox;
     private final Consumer<FinalCheckpoint> finals;
     private final IncentiveContract contract;
+
+    /** Longest a proposal waits for the entries it covers to become durable in this member's log. */
+    static final java.time.Duration DURABLE_WAIT = java.time.Duration.ofSeconds(30);
 
     private long position;
     private final Map<TreeHead, Map<String, Cosignature>> cosignatures = new LinkedHashMap<>();
@@ -73,14 +82,34 @@ final class LedgerStateMachine extends BaseStateMachine {
         Cosignature toSend = null;
         FinalCheckpoint finalBefore;
         FinalCheckpoint finalAfter;
+        CompletableFuture<Void> durable = CompletableFuture.completedFuture(null);
+        Proposal proposal = null;
+        try {
+            if (data.length > 0 && data[0] == ReplicationMessage.PROPOSE) {
+                proposal = ReplicationMessage.parsePropose(data);
+                // a witness cosigns only what its own log holds durably
+                log.awaitDurable(Math.min(proposal.head().size(), log.acceptedSize()), DURABLE_WAIT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.failedFuture(new IllegalStateException("interrupted at Raft index " + entry.getIndex()));
+        } catch (RuntimeException e) {
+            proposal = null; // malformed: answered below like any malformed entry
+        }
         synchronized (this) {
             finalBefore = latestFinal;
             try {
                 switch (ReplicationMessage.kind(data)) {
-                    case ReplicationMessage.BATCH -> reply = "appended " + applyBatch(ReplicationMessage.parseBatch(data));
+                    case ReplicationMessage.BATCH -> {
+                        List<byte[]> entries = ReplicationMessage.parseBatch(data);
+                        log.check(entries);
+                        long first = position;
+                        durable = applyBatch(entries);
+                        reply = "appended " + first;
+                    }
                     case ReplicationMessage.PROPOSE -> {
                         try {
-                            toSend = witness.cosign(ReplicationMessage.parsePropose(data));
+                            toSend = witness.cosign(proposal != null ? proposal : ReplicationMessage.parsePropose(data));
                             reply = "cosigned " + toSend.head().size();
                         } catch (WitnessRefusedException e) {
                             refusals.add(e);
@@ -100,32 +129,47 @@ final class LedgerStateMachine extends BaseStateMachine {
             }
             updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
             finalAfter = latestFinal;
+            if (finalAfter != finalBefore) {
+                // handed over (a non-blocking queue) before anyone waiting in awaitFinal sees it
+                finals.accept(finalAfter);
+            }
             notifyAll();
         }
         if (toSend != null) {
             outbox.accept(toSend);
         }
-        if (finalAfter != finalBefore) {
-            finals.accept(finalAfter);
+        Message message = Message.valueOf(ByteString.copyFrom(reply, StandardCharsets.UTF_8));
+        if (durable.isDone() && !durable.isCompletedExceptionally()) {
+            return CompletableFuture.completedFuture(message);
         }
-        return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(reply, StandardCharsets.UTF_8)));
+        // the reply (the client's acknowledgement) waits for the member log's fsync
+        return durable.handle((v, err) -> {
+            synchronized (this) {
+                notifyAll();
+            }
+            if (err != null) {
+                throw new IllegalStateException("member cannot store Raft index " + entry.getIndex() + " durably: "
+                        + err.getMessage(), err);
+            }
+            return message;
+        });
     }
 
-    private long applyBatch(List<byte[]> entries) throws IOException {
-        log.check(entries);
+    private CompletableFuture<Void> applyBatch(List<byte[]> entries) throws IOException {
         long first = position;
-        long have = log.size();
+        long have = log.acceptedSize();
         if (first > have) {
             throw new IllegalStateException("member log holds " + have + " entries, batch starts at " + first);
         }
+        CompletableFuture<Void> durable = CompletableFuture.completedFuture(null);
         if (first + entries.size() > have) {
-            log.append(entries.subList((int) (have - first), entries.size()));
+            durable = log.appendAsync(entries.subList((int) (have - first), entries.size()));
         }
         position += entries.size();
         if (contract != null) {
             contract.commitBlock(); // one EVM block per ledger batch
         }
-        return first;
+        return durable;
     }
 
     private String execute(byte[] encodedCall) {

@@ -2,7 +2,9 @@ package org.medshare.ledger.replication;
 
 import java.io.IOException;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What replication needs of one member's copy of the log: append entries in
@@ -12,7 +14,7 @@ import java.util.List;
  */
 public interface MemberLog {
 
-    /** @return the number of entries held */
+    /** @return the number of entries held (durably, for a durable log) */
     long size();
 
     /**
@@ -31,6 +33,34 @@ public interface MemberLog {
      * @throws IOException if they could not be stored; the log is then unchanged or holds a prefix of them
      */
     void append(List<byte[]> entries) throws IOException;
+
+    /**
+     * Accepts entries for appending in order and returns without waiting for them to be durable;
+     * the future completes once all of them are durable (exceptionally if they cannot be stored,
+     * after which the log accepts nothing more). Replication applies batches through this method,
+     * so a durable log group-commits the batches of many Raft entries together, off the apply path.
+     * The default appends synchronously.
+     *
+     * @throws IOException if the entries cannot even be accepted (nothing accepted)
+     */
+    default CompletableFuture<Void> appendAsync(List<byte[]> entries) throws IOException {
+        append(entries);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** @return entries accepted by {@link #appendAsync}, durable or not yet ({@link #size()} counts durable ones) */
+    default long acceptedSize() {
+        return size();
+    }
+
+    /**
+     * Waits until the first {@code size} entries are durable (they must have been accepted).
+     *
+     * @return whether they are durable within {@code timeout}
+     */
+    default boolean awaitDurable(long size, Duration timeout) throws InterruptedException {
+        return size() >= size;
+    }
 
     /** @return RFC 9162 MTH of the first {@code size} entries; requires 0 &lt;= size &lt;= size() */
     byte[] root(long size);

@@ -33,7 +33,7 @@ import org.medshare.ledger.verify.VerificationReport;
  * Three members on loopback with the leader in a separate JVM ({@link MemberChild}), killed with SIGKILL
  * while appends are in flight: the two others elect a new leader and the log stays writable, every
  * acknowledged append is on both of them exactly once, the killed member restarted on its storage
- * catches up, and offline every member's ledger verifies (checksums, roots, a quorum of 2 members'
+ * catches up and stores the next final checkpoint, and after a second SIGKILL, offline, every member's ledger verifies (checksums, roots, a quorum of 2 members'
  * cosignature lines on the final checkpoints, inclusion proofs).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -50,6 +50,7 @@ class KilledLeaderProcessTest {
     Process child;
     Writer childIn;
     final AtomicLong childSize = new AtomicLong(-1);
+    final java.util.concurrent.atomic.AtomicReference<String> childAnswer = new java.util.concurrent.atomic.AtomicReference<>();
 
     @AfterEach
     void stop() throws Exception {
@@ -94,6 +95,7 @@ class KilledLeaderProcessTest {
             assertEquals(b * 50L, m2.append(ReplicationClusterTest.events(b * 50, b * 50 + 50)));
         }
         assertTrue(m3.awaitSize(150, WAIT));
+        assertTrue(m2.awaitSize(150, WAIT), "a proposal covers the proposer's durable entries");
         m2.proposeCheckpoint();
         assertEquals(150, m2.awaitFinal(150, WAIT).orElseThrow().head().size());
         awaitChildSize(150);
@@ -132,14 +134,20 @@ class KilledLeaderProcessTest {
         assertEquals(360, m3.append(ReplicationClusterTest.events(360, 380)));
         awaitChildSize(380);
         assertTrue(m2.awaitSize(380, WAIT));
+        assertTrue(m3.awaitSize(380, WAIT));
         members.get(awaitAnyLeader(m2)).proposeCheckpoint();
         FinalCheckpoint last = m2.awaitFinal(380, WAIT).orElseThrow();
         assertEquals(380, last.head().size());
         byte[] root = m2.log().root(380);
-        childIn.write("STOP\n");
+        childIn.write("FINAL 380\n");
         childIn.flush();
-        assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, child.exitValue(), "clean stop");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (childAnswer.get() == null && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals("FINAL-STORED 380", childAnswer.get(), "the restarted member stored the final checkpoint");
+        child.destroyForcibly(); // killed again: its ledger must still verify
+        assertTrue(child.waitFor(10, TimeUnit.SECONDS));
         child = null;
         for (LedgerMember m : members.values()) {
             m.flushCheckpoints(WAIT);
@@ -179,6 +187,8 @@ class KilledLeaderProcessTest {
                 while ((line = in.readLine()) != null) {
                     if (line.startsWith("SIZE ")) {
                         childSize.set(Long.parseLong(line.substring(5)));
+                    } else if (line.startsWith("FINAL-")) {
+                        childAnswer.set(line);
                     }
                 }
             } catch (IOException | RuntimeException e) {

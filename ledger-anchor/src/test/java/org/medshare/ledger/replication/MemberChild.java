@@ -21,8 +21,10 @@ import org.medshare.ledger.checkpoint.NoteVerifier;
 /**
  * One ledger member in its own JVM, for {@link KilledLeaderProcessTest}: a durable {@link AuditLog}
  * under Ratis. Arguments: member id, base directory, the three members' ports (m1 m2 m3), election
- * timeout in ms. Prints {@code READY}, then {@code SIZE <n>} whenever its log grows; on {@code STOP}
- * from stdin it closes cleanly and exits 0. The parent kills it with SIGKILL.
+ * timeout in ms. Prints {@code READY}, then {@code SIZE <n>} whenever its log grows; on
+ * {@code FINAL <n>} from stdin it waits for a final checkpoint covering n entries to be stored in its
+ * log and answers {@code FINAL-STORED <n>} (or {@code FINAL-MISSING <n>}). The parent kills it with
+ * SIGKILL.
  */
 public final class MemberChild {
     static final String ORIGIN = "medshare.test/three-members";
@@ -95,15 +97,15 @@ public final class MemberChild {
         reporter.start();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
         String line;
-        while ((line = in.readLine()) != null && !line.equals("STOP")) {
-            // only STOP is understood
+        while ((line = in.readLine()) != null) {
+            if (line.startsWith("FINAL ")) {
+                long size = Long.parseLong(line.substring(6));
+                boolean stored = member.awaitFinal(size, Duration.ofSeconds(30)).isPresent();
+                member.flushCheckpoints(Duration.ofSeconds(10));
+                System.out.println((stored && member.checkpointFailures().isEmpty() ? "FINAL-STORED " : "FINAL-MISSING ") + size);
+                System.out.flush();
+            }
         }
-        reporter.interrupt();
-        member.flushCheckpoints(Duration.ofSeconds(10));
-        member.close();
-        log.close();
-        System.out.println("STOPPED");
-        System.out.flush();
         System.exit(0);
     }
 }
