@@ -66,8 +66,13 @@ public class ReplicationBench {
     @Param({"1", "3"})
     public int members;
 
-    /** memory: {@link InMemoryMemberLog}; auditlog: each member's durable {@link AuditLog} (fsync per batch, signed checkpoints). */
-    @Param({"memory", "auditlog"})
+    /**
+     * memory: {@link InMemoryMemberLog} (the baseline); auditlog: each member's durable {@link AuditLog},
+     * group commit off the Raft apply thread (the member's code); auditlog-sync: the same log appended
+     * synchronously in the apply thread (one fsync per Raft entry, the former code path, for comparison
+     * in the same run).
+     */
+    @Param({"memory", "auditlog", "auditlog-sync"})
     public String log;
 
     private final List<AuditLog> ledgers = new ArrayList<>();
@@ -95,11 +100,12 @@ public class ReplicationBench {
         UUID group = UUID.randomUUID();
         for (String id : peers.keySet()) {
             MemberLog memberLog;
-            if ("auditlog".equals(log)) {
+            if (log.startsWith("auditlog")) {
                 AuditLog ledger = AuditLog.open(storage.resolve(id + "-ledger"), AuditLogConfig.builder(LedgerSuite.NIST,
                         "bench/replicated", LedgerSuite.NIST.generateSigner(id + ".bench/ledger")).build());
                 ledgers.add(ledger);
-                memberLog = new AuditLogMemberLog(ledger);
+                memberLog = "auditlog".equals(log) ? new AuditLogMemberLog(ledger)
+                        : new SynchronousMemberLog(new AuditLogMemberLog(ledger));
             } else {
                 memberLog = new InMemoryMemberLog();
             }
@@ -146,5 +152,38 @@ public class ReplicationBench {
             last = inFlight.removeFirst().join();
         }
         return last;
+    }
+
+    /** Hides the asynchronous append, so that replication falls back to appending in the apply thread. */
+    private record SynchronousMemberLog(MemberLog log) implements MemberLog {
+        @Override
+        public long size() {
+            return log.size();
+        }
+
+        @Override
+        public void check(List<byte[]> entries) {
+            log.check(entries);
+        }
+
+        @Override
+        public void append(List<byte[]> entries) throws IOException {
+            log.append(entries);
+        }
+
+        @Override
+        public byte[] root(long size) {
+            return log.root(size);
+        }
+
+        @Override
+        public List<byte[]> consistencyProof(long size1, long size2) {
+            return log.consistencyProof(size1, size2);
+        }
+
+        @Override
+        public org.medshare.ledger.replication.TreeVerifier verifier() {
+            return log.verifier();
+        }
     }
 }
