@@ -57,16 +57,27 @@ public final class RecordUploader {
     return UploadPreparer.idempotencyKey(policy, bundle);
   }
 
-  /** Uploads {@code file}; never throws for a per-file problem (it becomes the outcome). */
+  /** Uploads {@code file} ({@link #prepare} then {@link #send}); never throws for a per-file problem. */
   public Outcome upload(Path file) {
+    Step step = prepare(file);
+    return step.done() != null ? step.done() : send(step);
+  }
+
+  /**
+   * The first half of an upload, CPU-bound: reads the file, asks the service whether the record is already
+   * there, else encrypts, signs and spools it (or takes the spooled bytes of an earlier attempt).
+   *
+   * @return a step whose {@link Step#done()} is the final outcome when nothing is left to send
+   */
+  Step prepare(Path file) {
     byte[] content;
     try {
       if (Files.size(file) > MAX_BUNDLE) {
-        return new Outcome(file, Outcome.Kind.REFUSED, "larger than " + (MAX_BUNDLE >> 20) + " MiB", null, 0, 0);
+        return Step.done(new Outcome(file, Outcome.Kind.REFUSED, "larger than " + (MAX_BUNDLE >> 20) + " MiB", null, 0, 0));
       }
       content = Files.readAllBytes(file);
     } catch (IOException e) {
-      return new Outcome(file, Outcome.Kind.REFUSED, "cannot read the file", null, 0, 0);
+      return Step.done(new Outcome(file, Outcome.Kind.REFUSED, "cannot read the file", null, 0, 0));
     }
     String key = idempotencyKey(policyText, content);
     String recordId = UploadStatement.recordId(organisation, key);
@@ -78,33 +89,41 @@ public final class RecordUploader {
       if (prepared == null) {
         try {
           service.get("/api/v1/records/" + recordId);
-          return new Outcome(file, Outcome.Kind.ALREADY_UPLOADED, null, recordId, 0, 0);
+          return Step.done(new Outcome(file, Outcome.Kind.ALREADY_UPLOADED, null, recordId, 0, 0));
         } catch (ServiceException e) {
           if (e.status() != 404) {
-            return failure(file, recordId, e, 0, 0);
+            return Step.done(failure(file, recordId, e, 0, 0));
           }
         }
         long t0 = System.nanoTime();
         try {
           prepared = preparer.prepare(content);
         } catch (RowExtractionException e) {
-          return new Outcome(file, Outcome.Kind.REFUSED, "analytics rows: " + e.getMessage(), recordId, 0, 0);
+          return Step.done(new Outcome(file, Outcome.Kind.REFUSED, "analytics rows: " + e.getMessage(), recordId, 0, 0));
         } catch (IllegalArgumentException e) {
-          return new Outcome(file, Outcome.Kind.REFUSED, e.getMessage(), recordId, 0, 0);
+          return Step.done(new Outcome(file, Outcome.Kind.REFUSED, e.getMessage(), recordId, 0, 0));
         }
         encryptNanos = System.nanoTime() - t0;
         prepared.write(spooled);
       }
     } catch (IOException e) {
-      return new Outcome(file, Outcome.Kind.FAILED, "spool: " + e.getMessage(), recordId, encryptNanos, 0);
+      return Step.done(new Outcome(file, Outcome.Kind.FAILED, "spool: " + e.getMessage(), recordId, encryptNanos, 0));
     } catch (GeneralSecurityException e) {
-      return new Outcome(file, Outcome.Kind.REFUSED, "encryption or signing failed", recordId, encryptNanos, 0);
+      return Step.done(new Outcome(file, Outcome.Kind.REFUSED, "encryption or signing failed", recordId, encryptNanos, 0));
     }
+    return new Step(file, recordId, spooled, prepared, encryptNanos, null);
+  }
+
+  /** The second half, I/O-bound: posts a prepared step (retrying what may be retried) and clears its spool entry. */
+  Outcome send(Step step) {
+    Path file = step.file();
+    String recordId = step.recordId();
+    long encryptNanos = step.encryptNanos();
     long t1 = System.nanoTime();
     for (int attempt = 1; ; attempt++) {
       try {
-        JsonNode answer = service.postMultipart("/api/v1/records", prepared.multipart()).json();
-        Files.deleteIfExists(spooled);
+        JsonNode answer = service.postMultipart("/api/v1/records", step.prepared().multipart()).json();
+        Files.deleteIfExists(step.spooled());
         JsonNode record = answer.path("record");
         if (!recordId.equals(Json.text(record, "recordId"))) {
           return new Outcome(file, Outcome.Kind.FAILED, "the service answered for another record id", recordId,
@@ -119,13 +138,22 @@ public final class RecordUploader {
           continue;
         }
         if (e.status() >= 400 && e.status() < 500 && !e.retryable()) {
-          deleteQuietly(spooled);
+          deleteQuietly(step.spooled());
         }
         return failure(file, recordId, e, encryptNanos, System.nanoTime() - t1);
       } catch (IOException e) {
         return new Outcome(file, Outcome.Kind.FAILED, "spool: " + e.getMessage(), recordId, encryptNanos,
             System.nanoTime() - t1);
       }
+    }
+  }
+
+  /**
+   * Between {@link #prepare} and {@link #send}: either a final outcome ({@code done}) or a spooled upload to post.
+   */
+  record Step(Path file, String recordId, Path spooled, PreparedUpload prepared, long encryptNanos, Outcome done) {
+    static Step done(Outcome outcome) {
+      return new Step(outcome.file(), outcome.recordId(), null, null, 0, outcome);
     }
   }
 

@@ -10,6 +10,8 @@
  * extracted, bundle and rows encrypted, statement signed with the hospital's Ed25519 key (generated and
  * registered on first use), the three parts spooled under {@code DIR/spool/ORG/} and posted; the spool
  * entry is removed once the service answers. A rerun after an interruption resends spooled bytes (the
- * service replays them) and skips stored records, so nothing is duplicated.
+ * service replays them) and skips stored records, so nothing is duplicated. Encryption runs on one thread
+ * per core and sending on {@code --concurrency} connections, with at most twice that many prepared uploads
+ * waiting in between; one FAME encapsulation per record serves the envelope and the rows.
  */
 package org.medshare.client.upload;
