@@ -139,7 +139,7 @@ public class UploadPrepareBench {
   }
 
   /** One-encounter cuts of every sample bundle, compact JSON, at most {@code maxBytes}. */
-  static List<byte[]> smallBundles(Path dir, int maxBytes) throws IOException {
+  public static List<byte[]> smallBundles(Path dir, int maxBytes) throws IOException {
     ObjectMapper json = new ObjectMapper();
     List<byte[]> out = new ArrayList<>();
     List<Path> files;

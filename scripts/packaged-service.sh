@@ -1,0 +1,30 @@
+# Sourced by scripts/load.sh and scripts/upload-bench.sh: the packaged service on its own port and a fresh
+# data directory, stopped (with the enclave JVMs it started) by process id when the calling script exits.
+#   start_packaged_service PORT DATA_DIR   -> sets SERVICE_URL, SERVICE_PID
+packaged_service_stop() {
+  if [ -n "${SERVICE_PID:-}" ] && kill -0 "$SERVICE_PID" 2>/dev/null; then
+    local kids
+    kids="$(pgrep -P "$SERVICE_PID" || true)"
+    kill "$SERVICE_PID"
+    for _ in $(seq 1 30); do kill -0 "$SERVICE_PID" 2>/dev/null || break; sleep 1; done
+    kill -9 "$SERVICE_PID" 2>/dev/null || true
+    for k in $kids; do kill "$k" 2>/dev/null || true; done
+  fi
+}
+
+start_packaged_service() {
+  local port="$1" data="$2"
+  mkdir -p "$data/logs"
+  MEDSHARE_DATA_DIR="$data" MEDSHARE_HTTP_PORT="$port" \
+    java -jar service/target/service-0.1.0-SNAPSHOT-runner.jar >"$data/logs/service.out" 2>&1 &
+  SERVICE_PID=$!
+  SERVICE_URL="http://127.0.0.1:$port"
+  trap packaged_service_stop EXIT
+  for _ in $(seq 1 180); do
+    curl -fsS -o /dev/null "$SERVICE_URL/q/health/ready" 2>/dev/null && return 0
+    kill -0 "$SERVICE_PID" 2>/dev/null || { echo "the service exited; see $data/logs/service.out" >&2; return 1; }
+    sleep 1
+  done
+  echo "the service was not ready in 180 s; see $data/logs/service.out" >&2
+  return 1
+}
