@@ -18,10 +18,12 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -213,10 +215,25 @@ public class RecordService {
         return out;
     }
 
-    /** Anchors records whose row was committed but whose UPLOAD event was not appended (crash recovery). */
+    /**
+     * Anchors records whose row was committed but whose UPLOAD event was not appended (crash recovery). A record
+     * whose event did reach the ledger before the crash (killed while waiting for the checkpoint) takes that
+     * event's index instead of a second UPLOAD event.
+     */
     public int anchorPending() {
         List<RecordEntity> pending = QuarkusTransaction.requiringNew().call(repository::unanchored);
+        Map<String, Long> onLedger = new HashMap<>();
+        if (!pending.isEmpty()) {
+            for (LedgerService.LedgerEntry e : ledger.entriesOfTypes(Set.of(EventType.UPLOAD))) {
+                onLedger.putIfAbsent(e.event().id(Field.RECORD_ID), e.index());
+            }
+        }
         for (RecordEntity record : pending) {
+            Long index = onLedger.get(record.id());
+            if (index != null) {
+                QuarkusTransaction.requiringNew().run(() -> repository.byId(record.id()).orElseThrow().anchoredAt(index));
+                continue;
+            }
             try (InputStream in = store.get(Cid.parse(record.envelopeCid()))) {
                 anchor(record.id(), record.organisation(), in.readAllBytes(), record.policy());
             } catch (IOException e) {
