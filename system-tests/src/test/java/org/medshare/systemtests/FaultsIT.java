@@ -156,13 +156,16 @@ class FaultsIT {
     assertEquals(total, all.size(), "one record per bundle, none duplicated");
 
     String rita = Api.token("rita");
-    int uploads = 0;
+    List<String> uploadEvents = new ArrayList<>();
     for (JsonNode e : api.call("GET", "/api/v1/audit/events?limit=1000", rita, null, 200)) {
       if ("UPLOAD".equals(e.path("type").asText())) {
-        uploads++;
+        uploadEvents.add(e.toString());
       }
     }
-    assertEquals(total, uploads, "one UPLOAD event per record on the ledger, none for a half record");
+    assertEquals(total, uploadEvents.size(), "one UPLOAD event per record on the ledger, none twice: " + uploadEvents);
+    for (String id : ids) {
+      assertTrue(uploadEvents.stream().anyMatch(e -> e.contains(id)), "record " + id + " has its UPLOAD event");
+    }
 
     Cli.Result verified = new Cli(Path.of(System.getProperty("medshare.cli")), run.resolve("cli-auditor")).run(null,
         "audit", "verify", "--ledger", service.dataDir().resolve("ledger").toString(),
