@@ -15,8 +15,14 @@
  * ({@link org.medshare.ledger.replication.AuditLogMemberLog}: canonical event encodings, SHA-256 or SM3)
  * or, in tests and benchmarks, an {@link org.medshare.ledger.replication.InMemoryMemberLog}. Member keys
  * are C2SP note signers named by member id (Ed25519 or SM2), so a final checkpoint renders as a signed
- * note ({@link org.medshare.ledger.replication.FinalCheckpoint#toSignedCheckpoint}) that the offline
- * verifier checks for quorum. Members may also run the incentive contract
+ * note ({@link org.medshare.ledger.replication.FinalCheckpoint#toSignedCheckpoint}); each member writes
+ * every final checkpoint into its own AuditLog's checkpoint file with all cosignature lines
+ * ({@link org.medshare.ledger.replication.MemberLog#recordFinal}), where the offline verifier checks the
+ * quorum with nothing but the members' public keys.
+ *
+ * <p>Durability: the Raft apply thread only queues a batch on the member log's group commit
+ * ({@link org.medshare.ledger.replication.MemberLog#appendAsync}); the client's acknowledgement waits for
+ * the fsync, and a witness cosigns only entries its log holds durably. Members may also run the incentive contract
  * ({@link org.medshare.ledger.replication.LedgerMember#executeContract}): every member executes each call
  * in Raft order, one EVM block per batch, so balances and state roots agree.
  */
