@@ -9,16 +9,21 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.math.BigInteger;
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.medshare.ledger.contract.EvmAddress;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
 import org.medshare.ledger.verify.ContractReplay;
+import org.medshare.ledger.verify.LedgerVerifier;
+import org.medshare.ledger.verify.TrustedKeys;
+import org.medshare.ledger.verify.VerificationReport;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.ledger.LedgerService.LedgerEntry;
 import org.medshare.service.payments.service.PaymentService;
@@ -28,7 +33,8 @@ import org.medshare.service.testing.RealKeycloakProfile;
 /**
  * The ledger is the contract's only record: every deposit and settlement the service makes is a
  * CONTRACT_CALL on the ledger (with its state root), payouts follow as PAYMENT events, and re-executing
- * the ledger's calls from genesis reproduces the service's balances and state root.
+ * the ledger's calls from genesis reproduces the service's balances and state root, also offline from the
+ * ledger directory with only the member's public key.
  */
 @QuarkusTest
 @TestProfile(RealKeycloakProfile.class)
@@ -39,6 +45,9 @@ class PaymentLedgerTest {
 
     @Inject
     LedgerService ledger;
+
+    @ConfigProperty(name = "medshare.data-dir")
+    String dataDir;
 
     @Test
     void everyCallIsOnTheLedgerAndReplaysToTheSameBalances() throws Exception {
@@ -76,6 +85,14 @@ class PaymentLedgerTest {
                 assertEquals(payments.balance(hospital).earned(), b.earned(), hospital);
             }
         }
+
+        // offline, as `medshare audit verify` does: the service's ledger with only the member's public key
+        VerificationReport report = LedgerVerifier.verify(Path.of(dataDir, "ledger"),
+                TrustedKeys.read(Path.of(dataDir, "ledger-keys", "member.vkey")), 1, List.of());
+        assertTrue(report.ok(), report.summary());
+        assertEquals(payments.stateRoot(), report.contract().stateRoot());
+        assertTrue(report.contract().balances().stream().anyMatch(b -> insurerId.equals(b.organisation())
+                && b.escrow().equals(BigInteger.valueOf(480))), report.contract().balances().toString());
 
         // refused calls: nothing reaches the ledger
         long size = ledger.size();
