@@ -894,6 +894,32 @@ public final class ShardStore implements Closeable {
     }
   }
 
+  /** Ids of the store's nodes, in the order they were configured. */
+  public List<String> nodeIds() {
+    return List.copyOf(nodes.keySet());
+  }
+
+  /**
+   * Distinct shards the catalog places on each node (committed records and puts in progress), for
+   * every configured node, in configuration order. Reads no backend.
+   */
+  public Map<String, Integer> shardCounts() {
+    synchronized (lock) {
+      Map<String, Integer> counts = new LinkedHashMap<>();
+      for (String id : nodes.keySet()) {
+        Set<Cid> cids = new HashSet<>(shardRefs.getOrDefault(id, Map.of()).keySet());
+        cids.addAll(pending.getOrDefault(id, Map.of()).keySet());
+        counts.put(id, cids.size());
+      }
+      return counts;
+    }
+  }
+
+  /** Records a read found damaged that wait for the next {@link #repair} or {@link #scrub}. */
+  public int repairQueueSize() {
+    return suspects.size();
+  }
+
   /** Node health as seen by this store. */
   public NodeHealth health() {
     return health;

@@ -189,6 +189,7 @@ class ShardStoreTest {
 
     assertArrayEquals(data, readAll(store, m.recordCid()), "read decodes around the corrupt shard");
     assertEquals(1, store.corruptShardsDetectedOnRead());
+    assertEquals(1, store.repairQueueSize(), "the damaged record waits for repair");
 
     ScrubReport scrub = store.scrub();
     assertEquals(List.of(new ShardLocation(m.recordCid(), 1, 0, victim.nodeId())), scrub.corrupt());
@@ -212,6 +213,17 @@ class ShardStoreTest {
     assertEquals(0, repair.unrecoverable());
     assertTrue(parity.cid().matches(Files.readAllBytes(pfile)));
     assertAllShardsPresentAndValid(store.manifest(m.recordCid()).orElseThrow());
+  }
+
+  @Test
+  void shardCountsFollowTheCatalogPerConfiguredNode() throws IOException {
+    open(6, QuotaPolicy.unlimited());
+    assertEquals(List.of("node-0", "node-1", "node-2", "node-3", "node-4", "node-5"), store.nodeIds());
+    assertEquals(List.of(0, 0, 0, 0, 0, 0), List.copyOf(store.shardCounts().values()));
+    Manifest m = store.put("h", new ByteArrayInputStream(PatternStream.bytes(5, 7000)));
+    assertEquals(2, m.stripeCount());
+    assertEquals(List.of(2, 2, 2, 2, 2, 2), List.copyOf(store.shardCounts().values()), "two stripes over six nodes");
+    assertEquals(0, store.repairQueueSize());
   }
 
   private int nodeIndex(String nodeId) {
