@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /** The service's own configuration, under {@code medshare.*}. */
 @ConfigMapping(prefix = "medshare")
@@ -21,6 +22,16 @@ public interface MedshareConfig {
 
     Enclave enclave();
 
+    Console console();
+
+    /** The web console served under {@code /console/}. */
+    interface Console {
+        /** The public OIDC client (authorization code + PKCE) the console logs in with. */
+        @WithName("client-id")
+        @WithDefault("medshare-console")
+        String clientId();
+    }
+
     /** Erasure-coded shard store over local node directories (the embedded default). */
     interface Store {
         /** Number of storage node directories; at least {@link #n()}. */
@@ -34,6 +45,16 @@ public interface MedshareConfig {
         /** Total shards per stripe (data + parity). */
         @WithDefault("6")
         int n();
+
+        /** Time between two scrub passes (re-hash every shard, repair what is damaged); zero disables them. */
+        @WithName("scrub-interval")
+        @WithDefault("PT6H")
+        Duration scrubInterval();
+
+        /** Time from start to the first scrub pass. */
+        @WithName("scrub-initial-delay")
+        @WithDefault("PT10M")
+        Duration scrubInitialDelay();
     }
 
     /** The embedded audit ledger (one member). */

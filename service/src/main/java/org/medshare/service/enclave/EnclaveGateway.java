@@ -89,6 +89,11 @@ public class EnclaveGateway {
         return enclaves;
     }
 
+    /** The enclaves if they have been started, without starting them. */
+    public synchronized java.util.Optional<EmbeddedEnclaves> startedEnclaves() {
+        return java.util.Optional.ofNullable(enclaves);
+    }
+
     /** The key that signs query approvals for the key authority. */
     public synchronized KeyPair approver() {
         enclaves();

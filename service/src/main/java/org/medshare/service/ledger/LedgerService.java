@@ -47,6 +47,14 @@ public class LedgerService {
     public record LedgerEntry(long index, Event event) {
     }
 
+    /**
+     * An entry as stored: its canonical encoding and RFC 9162 leaf hash, both base64, and the hash suite.
+     *
+     * @param suite {@code nist} (SHA-256) or {@code gm} (SM3)
+     */
+    public record EncodedEntry(long index, String suite, String encoded, String leafHash) {
+    }
+
     private final AuditLog log;
 
     @Inject
@@ -128,6 +136,17 @@ public class LedgerService {
             throw new IllegalStateException("the ledger holds an entry that is not a canonical event", e);
         }
         return out;
+    }
+
+    /** Entry {@code index} as stored; requires {@code 0 <= index < size()}. */
+    public EncodedEntry encodedEntry(long index) {
+        try {
+            Base64.Encoder b64 = Base64.getEncoder();
+            return new EncodedEntry(index, log.config().suite().id(), b64.encodeToString(log.readEncoded(index)),
+                    b64.encodeToString(log.leafHash(index)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("ledger read failed", e);
+        }
     }
 
     public long size() {

@@ -11,11 +11,14 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.math.BigInteger;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.medshare.service.identity.Caller;
 import org.medshare.service.identity.CallerResolver;
 import org.medshare.service.payments.service.PaymentService;
 import org.medshare.service.payments.service.PaymentService.Balance;
+import org.medshare.service.payments.service.PaymentService.PayoutEntry;
 import org.medshare.service.problem.RequestRefusedException;
 
 /** Escrow deposits (insurers) and contract balances (own; any organisation's for a regulator). */
@@ -52,6 +55,15 @@ public class PaymentResource {
     @Operation(summary = "Your organisation's escrow and earnings")
     public Balance mine() {
         return payments.balance(callers.current().organisation());
+    }
+
+    @GET
+    @Path("/payouts")
+    @RolesAllowed({"hospital", "insurer", "regulator"})
+    @Operation(summary = "Payments settled by the incentive contract, oldest first: your organisation's; every one for a regulator")
+    public List<PayoutEntry> payouts() {
+        Caller caller = callers.current();
+        return payments.payouts(caller.roles().contains("regulator") ? null : caller.organisation());
     }
 
     @GET

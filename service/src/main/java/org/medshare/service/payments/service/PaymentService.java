@@ -53,6 +53,17 @@ public class PaymentService {
     /** The organisation that deploys the contract and makes the operator's calls (deposits, price). */
     static final String OPERATOR = "medshare-operator";
 
+    /**
+     * One payment as the ledger recorded it (a PAYMENT event mirroring the contract's {@code Paid} event).
+     *
+     * @param ledgerIndex the PAYMENT event's index on the audit ledger
+     * @param payer       the insurer whose escrow paid
+     * @param payee       the hospital paid
+     */
+    public record PayoutEntry(long ledgerIndex, java.time.Instant at, String payer, String payee, String queryId,
+                              long amount, long recordCount) {
+    }
+
     private final LedgerService ledger;
     private final Clock clock = Clock.systemUTC();
     private final BigInteger pricePerRecord;
@@ -126,6 +137,25 @@ public class PaymentService {
         }
         record(insurer, receipt, mirrors);
         return payouts;
+    }
+
+    /**
+     * Every payment on the ledger, oldest first; only those paid by or to {@code organisation} unless it is null.
+     * Reads the ledger's PAYMENT events, so the history is exactly what a regulator can verify.
+     */
+    public List<PayoutEntry> payouts(String organisation) {
+        List<PayoutEntry> out = new ArrayList<>();
+        for (LedgerEntry entry : ledger.entriesOfTypes(EnumSet.of(EventType.PAYMENT))) {
+            Event e = entry.event();
+            String payer = e.id(org.medshare.ledger.event.Field.PAYER);
+            String payee = e.id(org.medshare.ledger.event.Field.PAYEE);
+            if (organisation == null || organisation.equals(payer) || organisation.equals(payee)) {
+                out.add(new PayoutEntry(entry.index(), java.time.Instant.ofEpochMilli(e.timestampMillis()), payer, payee,
+                        e.id(org.medshare.ledger.event.Field.QUERY_ID), e.amount(org.medshare.ledger.event.Field.AMOUNT),
+                        e.amount(org.medshare.ledger.event.Field.RECORD_COUNT)));
+            }
+        }
+        return out;
     }
 
     public synchronized Balance balance(String organisation) {

@@ -1,0 +1,162 @@
+package org.medshare.service.health.service;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.medshare.enclave.EnclaveIdentity;
+import org.medshare.enclave.EnclaveMode;
+import org.medshare.enclave.host.EmbeddedEnclaves;
+import org.medshare.enclave.host.EnclaveHost;
+import org.medshare.ledger.checkpoint.NoteSignature;
+import org.medshare.ledger.checkpoint.SignedCheckpoint;
+import org.medshare.service.config.MedshareConfig;
+import org.medshare.service.enclave.EnclaveGateway;
+import org.medshare.service.ledger.LedgerService;
+import org.medshare.service.store.StoreMaintenance;
+import org.medshare.service.store.StoreMaintenance.ScrubSummary;
+import org.medshare.store.NodeHealth;
+import org.medshare.store.ShardStore;
+
+/**
+ * One read-only snapshot of the platform for the monitoring page: the ledger members and their latest
+ * checkpoint, the storage nodes, and the simulated enclaves. It reads state only: it starts no enclave,
+ * contacts no storage node and signs nothing. It carries ids, sizes and hashes, never record content.
+ */
+@ApplicationScoped
+public class PlatformHealthService {
+
+    /** The whole snapshot. */
+    public record PlatformHealth(LedgerHealth ledger, StoreHealth store, EnclaveHealth enclave) {
+    }
+
+    /**
+     * The audit ledger.
+     *
+     * @param suite          {@code nist} (SHA-256) or {@code gm} (SM3)
+     * @param size           entries in the log
+     * @param checkpoint     the latest signed checkpoint, or null before the first
+     * @param members        the members that signed it, with how far behind the log each is
+     * @param replication    how the ledger is replicated in this deployment, in words
+     */
+    public record LedgerHealth(String suite, String origin, long size, CheckpointView checkpoint,
+                               List<MemberView> members, String replication) {
+    }
+
+    /** A signed checkpoint: the C2SP signed note and its parsed parts (root hash in base64). */
+    public record CheckpointView(long size, String rootHash, String note, List<SignatureView> signatures) {
+    }
+
+    /** One signature line of a checkpoint: key name and the 4-byte key id in hex. */
+    public record SignatureView(String keyName, String keyId) {
+    }
+
+    /**
+     * A ledger member.
+     *
+     * @param name             its checkpoint key name
+     * @param role             {@code leader} or {@code follower}
+     * @param lastCosignedSize tree size of the latest checkpoint it signed
+     * @param lag              entries appended after that checkpoint (not yet covered by its signature)
+     */
+    public record MemberView(String name, String role, long lastCosignedSize, long lag) {
+    }
+
+    /** The erasure-coded shard store. */
+    public record StoreHealth(int k, int n, List<NodeView> nodes, int repairQueue, ScrubSummary lastScrub) {
+    }
+
+    /** A storage node: up or marked down after consecutive failures, and the shards placed on it. */
+    public record NodeView(String id, boolean up, int consecutiveFailures, int shards) {
+    }
+
+    /** The simulated TEE: mode, and each enclave's reported identity once started. */
+    public record EnclaveHealth(String mode, boolean started, List<EnclaveView> enclaves, String note) {
+    }
+
+    /**
+     * One enclave.
+     *
+     * @param role        {@code key-authority} or {@code statistics-worker}
+     * @param measurement MRENCLAVE (hex): SHA-256 over its code and config
+     * @param signer      MRSIGNER (hex)
+     */
+    public record EnclaveView(String role, String measurement, String signer, int productId, int svn, boolean debug,
+                              long pid, String banner) {
+    }
+
+    private final MedshareConfig config;
+    private final LedgerService ledger;
+    private final ShardStore store;
+    private final StoreMaintenance maintenance;
+    private final EnclaveGateway enclaves;
+
+    @Inject
+    PlatformHealthService(MedshareConfig config, LedgerService ledger, ShardStore store, StoreMaintenance maintenance,
+                          EnclaveGateway enclaves) {
+        this.config = config;
+        this.ledger = ledger;
+        this.store = store;
+        this.maintenance = maintenance;
+        this.enclaves = enclaves;
+    }
+
+    public PlatformHealth snapshot() {
+        return new PlatformHealth(ledgerHealth(), storeHealth(), enclaveHealth());
+    }
+
+    private LedgerHealth ledgerHealth() {
+        long size = ledger.size();
+        SignedCheckpoint latest = ledger.latestCheckpoint();
+        CheckpointView checkpoint = null;
+        List<MemberView> members = new ArrayList<>();
+        if (latest != null) {
+            List<SignatureView> signatures = new ArrayList<>();
+            List<NoteSignature> lines = latest.note().signatures();
+            for (int i = 0; i < lines.size(); i++) {
+                NoteSignature s = lines.get(i);
+                signatures.add(new SignatureView(s.keyName(), String.format("%08x", s.keyId())));
+                members.add(new MemberView(s.keyName(), i == 0 ? "leader" : "follower",
+                        latest.checkpoint().size(), size - latest.checkpoint().size()));
+            }
+            checkpoint = new CheckpointView(latest.checkpoint().size(),
+                    Base64.getEncoder().encodeToString(latest.checkpoint().rootHash()), latest.format(), signatures);
+        }
+        return new LedgerHealth(config.ledger().suite(), config.ledger().origin(), size, checkpoint, members,
+                "embedded: one member orders, signs and stores every checkpoint");
+    }
+
+    private StoreHealth storeHealth() {
+        NodeHealth health = store.health();
+        Map<String, Integer> shards = store.shardCounts();
+        List<NodeView> nodes = store.nodeIds().stream()
+                .map(id -> new NodeView(id, health.isUp(id), health.consecutiveFailures(id), shards.getOrDefault(id, 0)))
+                .toList();
+        return new StoreHealth(config.store().k(), config.store().n(), nodes, store.repairQueueSize(),
+                maintenance.lastScrub().orElse(null));
+    }
+
+    private EnclaveHealth enclaveHealth() {
+        String mode = EnclaveMode.SIMULATED.name();
+        String note = "SIMULATED: ordinary JVM processes with measured code and simulated quotes; "
+                + "no hardware protects them.";
+        Optional<EmbeddedEnclaves> running = enclaves.startedEnclaves();
+        if (running.isEmpty()) {
+            return new EnclaveHealth(mode, false, List.of(), note + " They start on first use.");
+        }
+        EmbeddedEnclaves e = running.get();
+        return new EnclaveHealth(mode, true,
+                List.of(view("key-authority", e.authority()), view("statistics-worker", e.worker())), note);
+    }
+
+    private static EnclaveView view(String role, EnclaveHost host) {
+        EnclaveIdentity id = host.identity();
+        HexFormat hex = HexFormat.of();
+        return new EnclaveView(role, hex.formatHex(id.mrenclave()), hex.formatHex(id.mrsigner()), id.productId(),
+                id.svn(), id.debug(), host.pid(), host.banner());
+    }
+}

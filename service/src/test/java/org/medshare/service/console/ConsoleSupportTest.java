@@ -1,0 +1,125 @@
+package org.medshare.service.console;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.security.TestSecurity;
+import io.quarkus.test.security.oidc.Claim;
+import io.quarkus.test.security.oidc.OidcSecurity;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.medshare.ledger.event.Event;
+import org.medshare.service.ledger.LedgerService;
+import org.medshare.service.ledger.LedgerService.LedgerReceipt;
+import org.medshare.service.store.StoreMaintenance;
+
+/** The endpoints the web console reads, and the console's static files. */
+@QuarkusTest
+class ConsoleSupportTest {
+
+    @Inject
+    LedgerService ledger;
+
+    @Inject
+    StoreMaintenance maintenance;
+
+    @Test
+    void consoleFilesAndLoginSettingsAreServedWithoutAToken() {
+        given().get("/console/").then().statusCode(200).contentType(containsString("text/html"))
+                .body(containsString("<script type=\"module\""));
+        given().get("/console/config").then().statusCode(200)
+                .header("Cache-Control", containsString("no-store"))
+                .body("clientId", equalTo("medshare-console"))
+                .body("issuer", equalTo("http://127.0.0.1:1/realms/medshare"));
+        given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
+                .body(not(containsString("/console/config")));
+    }
+
+    @Test
+    @TestSecurity(user = "arthur", roles = "hospital")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = "hospital-a"))
+    void platformHealthShowsNodesLedgerAndASimulatedEnclaveWithoutStartingIt() {
+        ledger.append(Event.payment(1_000L, "insurer-h", "hospital-h", "q-" + UUID.randomUUID(), 1, 1, new byte[32]));
+        given().get("/api/v1/health/platform").then().statusCode(200)
+                .body("store.k", equalTo(4)).body("store.n", equalTo(6))
+                .body("store.nodes", hasSize(6))
+                .body("store.nodes.up", everyItem(equalTo(true)))
+                .body("store.repairQueue", equalTo(0))
+                .body("ledger.suite", equalTo("nist"))
+                .body("ledger.checkpoint.signatures", hasSize(1))
+                .body("ledger.members[0].role", equalTo("leader"))
+                .body("enclave.mode", equalTo("SIMULATED"))
+                .body("enclave.started", equalTo(false));
+
+        maintenance.scrubNow();
+        given().get("/api/v1/health/platform").then().statusCode(200)
+                .body("store.lastScrub.failure", nullValue())
+                .body("store.lastScrub.finishedAt", not(nullValue()));
+    }
+
+    @Test
+    @TestSecurity(user = "rita", roles = "regulator")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = "regulator-nhc"))
+    void ledgerEntryBytesHashToTheLeafOfItsInclusionProof() throws Exception {
+        LedgerReceipt receipt = ledger.append(
+                Event.payment(2_000L, "insurer-e", "hospital-e", "q-" + UUID.randomUUID(), 5, 2, new byte[32]));
+        Map<String, Object> entry = given().get("/api/v1/ledger/entries/" + receipt.index()).then().statusCode(200)
+                .extract().as(Map.class);
+        byte[] encoded = Base64.getDecoder().decode((String) entry.get("encoded"));
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        sha.update((byte) 0);
+        byte[] leaf = sha.digest(encoded);
+        assertArrayEquals(Base64.getDecoder().decode(receipt.leafHash()), leaf);
+        assertEquals(receipt.leafHash(), entry.get("leafHash"));
+        assertEquals("nist", entry.get("suite"));
+        assertTrue(new String(encoded, StandardCharsets.ISO_8859_1).contains("hospital-e"), "ids only, in the clear");
+
+        given().get("/api/v1/ledger/entries/" + ledger.size()).then().statusCode(404)
+                .contentType("application/problem+json");
+        given().get("/api/v1/ledger/entries/-1").then().statusCode(400)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    @TestSecurity(user = "bob", roles = "hospital")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = "hospital-p"))
+    void aHospitalSeesOnlyItsOwnPayouts() {
+        String query = "q-" + UUID.randomUUID();
+        ledger.appendAll(List.of(
+                Event.payment(3_000L, "insurer-p", "hospital-p", query, 7, 3, new byte[32]),
+                Event.payment(3_000L, "insurer-p", "hospital-other", query, 5, 2, new byte[32])));
+        given().get("/api/v1/payments/payouts").then().statusCode(200)
+                .body("payee", everyItem(equalTo("hospital-p")))
+                .body("findAll { it.queryId == '" + query + "' }", hasSize(1))
+                .body("find { it.queryId == '" + query + "' }.amount", equalTo(7))
+                .body("find { it.queryId == '" + query + "' }.recordCount", equalTo(3))
+                .body("find { it.queryId == '" + query + "' }.payer", equalTo("insurer-p"));
+    }
+
+    @Test
+    @TestSecurity(user = "rita", roles = "regulator")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = "regulator-nhc"))
+    void aRegulatorSeesEveryPayout() {
+        String query = "q-" + UUID.randomUUID();
+        ledger.appendAll(List.of(
+                Event.payment(4_000L, "insurer-r", "hospital-r1", query, 7, 3, new byte[32]),
+                Event.payment(4_000L, "insurer-r", "hospital-r2", query, 5, 2, new byte[32])));
+        given().get("/api/v1/payments/payouts").then().statusCode(200)
+                .body("findAll { it.queryId == '" + query + "' }.payee", equalTo(List.of("hospital-r1", "hospital-r2")));
+    }
+}
