@@ -147,6 +147,7 @@ run() {
   cat <<TXT
 
 == Running
+   Console        $api/console/   (sign in as rita, irene, alice or bob; password <name>-password)
    API            $api/api/v1   (OpenAPI: $api/q/openapi, Swagger UI: $api/q/swagger-ui)
    Health         $api/q/health      Metrics: $api/q/metrics
    Keycloak       ${realm%/realms/medshare}   (admin/admin; realm medshare)

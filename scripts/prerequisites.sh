@@ -2,7 +2,8 @@
 # Installs and starts what MedShare's build and tests need beyond Java 17 and Maven,
 # using Debian's packages where something is missing:
 #   unzip, curl (Keycloak install), node + npm (solc-js compiles the Solidity contract),
-#   PostgreSQL on 127.0.0.1:5432 with trust auth and database `test` (production-profile tests).
+#   PostgreSQL on 127.0.0.1:5432 with trust auth and database `test` (production-profile tests),
+#   chromium (headless browser tests of the web console, scripts/console-test.sh).
 # Safe to run again: it changes nothing that is already in place.
 set -euo pipefail
 
@@ -17,6 +18,12 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+if ! command -v chromium >/dev/null; then
+  echo "prerequisites: installing chromium with apt-get" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null
 fi
 
 pg_ready() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of MedShare: installs/starts the prerequisites (scripts/prerequisites.sh),
-# starts the real Keycloak (scripts/keycloak.sh), runs `mvn verify` over the whole reactor,
-# and stops Keycloak again. Extra arguments go to Maven.
+# starts the real Keycloak (scripts/keycloak.sh), runs `mvn verify` over the whole reactor, then the
+# web console's browser tests against the packaged service (scripts/console-test.sh), and stops Keycloak
+# again. Extra arguments go to Maven.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/prerequisites.sh
@@ -13,3 +14,4 @@ fi
 stop_keycloak() { [ "$started_keycloak" = 1 ] && scripts/keycloak.sh stop || true; }
 trap stop_keycloak EXIT
 mvn -B verify "$@"
+scripts/console-test.sh

@@ -1,0 +1,132 @@
+// End-to-end tests of the web console in headless Debian chromium: real Keycloak login (authorization code + PKCE),
+// a regulator approves a pending query and sees the payout and a verified inclusion proof; an insurer does not get
+// the approvals queue. Started by scripts/console-test.sh, which seeds the service and sets the environment.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.CONSOLE_URL || 'http://127.0.0.1:19210';
+const QUERY_ID = process.env.PENDING_QUERY_ID;
+const SHOTS = process.env.SCREENSHOT_DIR || 'target/screenshots';
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+let browser;
+
+before(async () => {
+  assert.ok(QUERY_ID, 'PENDING_QUERY_ID must name the query the seed left waiting');
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+});
+
+async function signIn(user) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const consoleErrors = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  await page.goto(`${BASE}/console/`);
+  await page.getByRole('button', { name: 'Sign in with Keycloak' }).click();
+  await page.waitForURL(/\/realms\/medshare\/protocol\/openid-connect\/auth/);
+  await page.locator('#username').fill(user);
+  await page.locator('#password').fill(`${user}-password`);
+  await page.locator('#kc-login').click();
+  await page.waitForURL(`${BASE}/console/#/**`);
+  await page.locator('#identity').filter({ hasText: user }).waitFor();
+  assert.ok(!page.url().includes('code='), 'the authorization code is removed from the address bar');
+  const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage }));
+  assert.ok(!stored.includes('pkce.verifier'), 'the code verifier is dropped after the exchange');
+  return { context, page, consoleErrors };
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: false });
+}
+
+test('a regulator approves the pending query, sees the payout and verifies an event proof in the browser', async () => {
+  const { context, page, consoleErrors } = await signIn('rita');
+  const nav = page.getByRole('navigation', { name: 'Pages' });
+  for (const name of ['Audit trail', 'Approvals', 'Payouts', 'Health']) {
+    await nav.getByRole('link', { name }).waitFor();
+  }
+  await shot(page, 'audit-trail');
+
+  await nav.getByRole('link', { name: 'Approvals' }).click();
+  const row = page.getByRole('row').filter({ hasText: QUERY_ID });
+  await row.waitFor();
+  await shot(page, 'approvals-pending');
+  const refuse = row.getByRole('button', { name: `Refuse query ${QUERY_ID}` });
+  assert.equal(await refuse.isDisabled(), true, 'refusing needs a reason');
+  await row.getByRole('button', { name: `Approve query ${QUERY_ID}` }).click();
+  await page.locator('.notice').filter({ hasText: `Query ${QUERY_ID} is now COMPLETED` }).waitFor({ timeout: 120_000 });
+  await page.getByText('No query is waiting for approval.').waitFor();
+  await shot(page, 'approvals-decided');
+
+  await nav.getByRole('link', { name: 'Payouts' }).click();
+  const payments = page.getByRole('table', { name: 'Payments' });
+  await payments.getByRole('row').filter({ hasText: QUERY_ID }).first().waitFor();
+  const paidRows = await payments.getByRole('row').filter({ hasText: QUERY_ID }).allTextContents();
+  assert.ok(paidRows.some((r) => r.includes('hospital-a')) && paidRows.some((r) => r.includes('hospital-b')),
+    `both hospitals are paid for ${QUERY_ID}: ${paidRows}`);
+  await page.getByRole('img', { name: 'Cumulative earnings per hospital over time' }).waitFor();
+  await shot(page, 'payouts');
+
+  await nav.getByRole('link', { name: 'Audit trail' }).click();
+  await page.getByLabel('Event type').selectOption('PAYMENT');
+  await page.getByLabel('Query id').fill(QUERY_ID);
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  const events = page.getByRole('table', { name: 'Audit events' });
+  await events.waitFor();
+  const eventRows = events.locator('tbody tr');
+  assert.equal(await eventRows.count(), 2, 'one PAYMENT event per hospital for the query');
+  await shot(page, 'audit-filtered');
+  await eventRows.first().getByRole('link').click();
+  await page.locator('#proof-status').filter({ hasText: 'Proof verified in this browser' }).waitFor({ timeout: 30_000 });
+  const failed = await page.locator('.steps .badge.bad').count();
+  assert.equal(failed, 0, 'every verification step passed');
+  assert.ok(await page.getByRole('table', { name: 'Checkpoint signatures' }).getByRole('row').count() >= 2,
+    'the checkpoint signatures are listed');
+  await shot(page, 'event-proof');
+
+  await nav.getByRole('link', { name: 'Health' }).click();
+  await page.locator('#enclave-mode').filter({ hasText: 'SIMULATED' }).waitFor();
+  await page.getByRole('table', { name: 'Storage nodes' }).waitFor();
+  await page.getByRole('table', { name: 'Enclaves' }).waitFor();
+  await shot(page, 'health');
+  assert.deepEqual(consoleErrors, [], 'no error in the browser console');
+  await context.close();
+});
+
+test('an insurer sees its query status but not the approvals queue', async () => {
+  const { context, page } = await signIn('irene');
+  const nav = page.getByRole('navigation', { name: 'Pages' });
+  await nav.getByRole('link', { name: 'My queries' }).waitFor();
+  assert.equal(await nav.getByRole('link', { name: 'Approvals' }).count(), 0, 'no approvals link for an insurer');
+  assert.equal(await nav.getByRole('link', { name: 'Audit trail' }).count(), 0, 'no audit link for an insurer');
+  await page.getByRole('row').filter({ hasText: QUERY_ID }).filter({ hasText: 'COMPLETED' }).waitFor();
+  await shot(page, 'insurer-queries');
+  await page.goto(`${BASE}/console/#/approvals`);
+  await page.getByText('Your role may not see this page.').waitFor();
+  assert.equal(await page.getByRole('button', { name: /Approve query/ }).count(), 0);
+  await context.close();
+});
+
+test('a hospital sees its data-use rules, records and its own payouts only', async () => {
+  const { context, page } = await signIn('alice');
+  await page.goto(`${BASE}/console/#/data-use`);
+  await page.getByRole('heading', { name: 'Data-use rules' }).waitFor();
+  await page.getByText('insurance-stats/*').waitFor();
+  await page.getByRole('table', { name: 'Your records' }).waitFor();
+  await shot(page, 'hospital-data-use');
+  await page.goto(`${BASE}/console/#/payouts`);
+  const payments = page.getByRole('table', { name: 'Payments' });
+  await payments.waitFor();
+  const rows = await payments.locator('tbody tr').allTextContents();
+  assert.ok(rows.length > 0 && rows.every((r) => r.includes('hospital-a') && !r.includes('hospital-b')), `own payouts only: ${rows}`);
+  await context.close();
+});

@@ -1,0 +1,97 @@
+// The console's in-browser RFC 9162 verifier (service/.../console/js/merkle.js) against a naive reference tree
+// written straight from RFC 9162 §2.1.1, on every tree up to 20 leaves, with mutated proofs that must fail.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { hashLeaf, hashChildren, rootFromInclusionProof, verifyConsistency, equalBytes, parseCheckpoint }
+  from '../service/src/main/resources/META-INF/resources/console/js/merkle.js';
+
+async function mth(leaves) { // RFC 9162 §2.1.1 Merkle Tree Hash over leaf hashes
+  if (leaves.length === 1) return leaves[0];
+  let k = 1;
+  while (k * 2 < leaves.length) k *= 2;
+  return hashChildren(await mth(leaves.slice(0, k)), await mth(leaves.slice(k)));
+}
+
+async function path(m, leaves) { // RFC 9162 §2.1.3.1 PATH(m, D[n])
+  if (leaves.length === 1) return [];
+  let k = 1;
+  while (k * 2 < leaves.length) k *= 2;
+  if (m < k) return [...await path(m, leaves.slice(0, k)), await mth(leaves.slice(k))];
+  return [...await path(m - k, leaves.slice(k)), await mth(leaves.slice(0, k))];
+}
+
+async function subproof(m, leaves, b) { // RFC 9162 §2.1.4.1 SUBPROOF(m, D[n], b)
+  const n = leaves.length;
+  if (m === n) return b ? [] : [await mth(leaves)];
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  if (m <= k) return [...await subproof(m, leaves.slice(0, k), b), await mth(leaves.slice(k))];
+  return [...await subproof(m - k, leaves.slice(k), false), await mth(leaves.slice(0, k))];
+}
+
+async function leaves(n) {
+  const out = [];
+  for (let i = 0; i < n; i++) out.push(await hashLeaf(new TextEncoder().encode(`entry ${i}`)));
+  return out;
+}
+
+function flip(bytes) {
+  const c = Uint8Array.from(bytes);
+  c[3] ^= 0x08;
+  return c;
+}
+
+test('inclusion proofs of every leaf of every tree up to 20 lead to the root; mutations do not', async () => {
+  const all = await leaves(20);
+  for (let n = 1; n <= 20; n++) {
+    const d = all.slice(0, n);
+    const root = await mth(d);
+    for (let m = 0; m < n; m++) {
+      const proof = await path(m, d);
+      assert.ok(equalBytes(await rootFromInclusionProof(m, n, d[m], proof), root), `leaf ${m} of ${n}`);
+      if (proof.length > 0) {
+        const bad = await rootFromInclusionProof(m, n, d[m], [flip(proof[0]), ...proof.slice(1)]);
+        assert.ok(!equalBytes(bad, root), `modified-proof[0] leaf ${m} of ${n}`);
+        await assert.rejects(rootFromInclusionProof(m, n, d[m], [...proof, proof[0]]), `trailing-garbage ${m} of ${n}`);
+        await assert.rejects(rootFromInclusionProof(m, n, d[m], proof.slice(1)), `truncated ${m} of ${n}`);
+      }
+      if (n > 1) {
+        const other = (m + 1) % n;
+        assert.ok(!equalBytes(await rootFromInclusionProof(m, n, d[other], proof), root), `wrong-leaf ${m} of ${n}`);
+      }
+    }
+    await assert.rejects(rootFromInclusionProof(n, n, d[0], []), 'index equal to size');
+  }
+});
+
+test('consistency proofs between every pair of sizes up to 20 verify; mutations do not', async () => {
+  const all = await leaves(20);
+  for (let n = 1; n <= 20; n++) {
+    const root2 = await mth(all.slice(0, n));
+    for (let m = 1; m <= n; m++) {
+      const root1 = await mth(all.slice(0, m));
+      const proof = m === n ? [] : await subproof(m, all.slice(0, n), true);
+      assert.ok(await verifyConsistency(m, n, proof, root1, root2), `${m} -> ${n}`);
+      if (proof.length > 0) {
+        assert.ok(!await verifyConsistency(m, n, [flip(proof[0]), ...proof.slice(1)], root1, root2), `modified-proof[0] ${m} -> ${n}`);
+        assert.ok(!await verifyConsistency(m, n, [...proof, proof[0]], root1, root2), `trailing-garbage ${m} -> ${n}`);
+        assert.ok(!await verifyConsistency(m, n, proof, flip(root1), root2), `wrong-old-root ${m} -> ${n}`);
+        assert.ok(!await verifyConsistency(m, n, proof, root1, flip(root2)), `wrong-new-root ${m} -> ${n}`);
+      }
+    }
+    if (n > 1) assert.ok(!await verifyConsistency(n, n - 1, [], root2, root2), 'shrinking tree');
+  }
+});
+
+test('a C2SP checkpoint note parses into origin, size, root and signature lines', () => {
+  const root = Buffer.alloc(32, 7).toString('base64');
+  const sig = Buffer.concat([Buffer.from([0xde, 0xad, 0xbe, 0xef]), Buffer.alloc(64, 1)]).toString('base64');
+  const cp = parseCheckpoint(`medshare.example/ledger\n12\n${root}\n\n\u2014 medshare.example-ledger-member-0 ${sig}\n`);
+  assert.equal(cp.origin, 'medshare.example/ledger');
+  assert.equal(cp.size, 12);
+  assert.equal(cp.rootHash.length, 32);
+  assert.deepEqual(cp.signatures, [{ keyName: 'medshare.example-ledger-member-0', keyId: 'deadbeef', signatureBytes: 64 }]);
+  assert.throws(() => parseCheckpoint(`o\n-1\n${root}\n\n`), /size/);
+  assert.throws(() => parseCheckpoint(`o\n1\n${root}\n`), /signature block/);
+  assert.throws(() => parseCheckpoint(`o\n1\n${root}\n\n- name ${sig}\n`), /malformed/);
+});

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Browser tests of the web console (console-e2e/): starts the packaged service (service/target/*-runner.jar)
+# on its own port with a fresh data directory against the running Keycloak (started here, and stopped again,
+# if it is not running), seeds it with the real `medshare` command line so that one query waits for the
+# regulator, then runs the merkle unit tests and the headless-chromium tests (node --test, playwright-core).
+# Screenshots go to target/console-screenshots/. Every process started here is stopped on exit, also on failure.
+#   scripts/console-test.sh          (after `mvn package` or `mvn verify`)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="$(pwd)"
+port="${CONSOLE_TEST_PORT:-19210}"   # listed in the medshare-console client's redirect URIs
+api="http://127.0.0.1:$port"
+realm="http://127.0.0.1:${KEYCLOAK_PORT:-18080}/realms/medshare"
+shots="$root/target/console-screenshots"
+jar="$(ls service/target/*-runner.jar 2>/dev/null | head -1 || true)"
+[ -n "$jar" ] || { echo "console-test: no service/target/*-runner.jar; build first (mvn package)" >&2; exit 2; }
+[ -f client/target/medshare.jar ] || { echo "console-test: no client/target/medshare.jar; build first" >&2; exit 2; }
+command -v chromium >/dev/null || { echo "console-test: chromium is missing (scripts/prerequisites.sh installs it)" >&2; exit 2; }
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/medshare-console-test.XXXXXX")"
+service_pid=""
+started_keycloak=0
+cleanup() {
+  local rc=$?
+  if [ -n "$service_pid" ] && kill -0 "$service_pid" 2>/dev/null; then
+    kill "$service_pid" 2>/dev/null || true
+    for _ in $(seq 1 30); do kill -0 "$service_pid" 2>/dev/null || break; sleep 1; done
+    kill -9 "$service_pid" 2>/dev/null || true
+  fi
+  [ "$started_keycloak" = 1 ] && scripts/keycloak.sh stop || true
+  if [ "$rc" != 0 ]; then
+    echo "console-test: FAILED (exit $rc); service log tail:" >&2
+    tail -n 40 "$work/service.out" >&2 2>/dev/null || true
+  fi
+  rm -rf "$work"
+  exit "$rc"
+}
+trap cleanup EXIT
+
+if ! curl -fsS -o /dev/null "$realm/.well-known/openid-configuration" 2>/dev/null; then
+  scripts/keycloak.sh start
+  started_keycloak=1
+fi
+
+echo "console-test: service on $api (data in $work)"
+MEDSHARE_DATA_DIR="$work/data" MEDSHARE_HTTP_PORT="$port" MEDSHARE_OIDC_URL="$realm" \
+  java -Dmedshare.store.scrub-initial-delay=PT1S -Dmedshare.store.scrub-interval=PT5S -jar "$jar" >"$work/service.out" 2>&1 &
+service_pid=$!
+for _ in $(seq 1 120); do
+  curl -fsS -o /dev/null "$api/q/health/ready" 2>/dev/null && break
+  kill -0 "$service_pid" 2>/dev/null || { echo "console-test: the service exited" >&2; exit 1; }
+  sleep 1
+done
+curl -fsS -o /dev/null "$api/q/health/ready" || { echo "console-test: the service is not ready" >&2; exit 1; }
+
+token() { # user
+  curl -fsS -d grant_type=password -d client_id=medshare-cli -d "username=$1" -d "password=$1-password" \
+    "$realm/protocol/openid-connect/token" | sed -E 's/.*"access_token":"([^"]+)".*/\1/'
+}
+call() { # method path token [body]: fails on an HTTP error
+  curl -fsS -o /dev/null -X "$1" -H "Authorization: Bearer $3" -H 'Content-Type: application/json' \
+    ${4:+--data-binary "$4"} "$api$2"
+}
+cli() { # user args...
+  local user="$1"; shift
+  MEDSHARE_CONFIG="$work/cli/$user" java -jar client/target/medshare.jar "$@"
+}
+
+echo "console-test: seeding (hospitals upload 6 bundles each, rules, template, escrow, one pending query)"
+mkdir -p "$work/cli"
+(umask 077 && head -c 32 /dev/urandom >"$work/pseudonym.key")
+for who in alice:hospital-a bob:hospital-b; do
+  user="${who%%:*}"; org="${who#*:}"
+  mkdir -p "$work/fhir/$org"
+  ls "sample-data/fhir/$org"/*.json | head -6 | xargs -I{} cp {} "$work/fhir/$org/"
+  cli "$user" login --server "$api" --user "$user" --password-stdin <<<"$user-password" >/dev/null
+  cli "$user" upload --no-progress --pseudonym-key "$work/pseudonym.key" \
+    --policy "org:$org OR purpose:insurance-stats@${MEDSHARE_EPOCH:-2026Q4}" --tag source=synthea "$work/fhir/$org" >/dev/null
+  call PUT /api/v1/data-use-rules "$(token "$user")" '{"rules":["insurance-stats/*"]}'
+done
+irene="$(token irene)"
+call POST /api/v1/templates "$irene" @sample-data/queries/count-by-sex.template.json
+call POST /api/v1/templates/count-by-sex/1/approve "$(token rita)" ""
+call POST /api/v1/payments/deposits "$irene" '{"amount":100000}'
+cli irene login --server "$api" --user irene --password-stdin <<<"irene-password" >/dev/null
+submitted="$(cli irene query submit --file sample-data/queries/count-by-sex.request.json)"
+query_id="$(echo "$submitted" | grep -o '"queryId" *: *"[^"]*"' | head -1 | sed 's/.*"\([^"]*\)"$/\1/')"
+[ -n "$query_id" ] || { echo "console-test: no query id in: $submitted" >&2; exit 1; }
+echo "console-test: query $query_id waits for the regulator"
+
+cd console-e2e
+if [ ! -d node_modules/playwright-core ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+rm -rf "$shots"
+CONSOLE_URL="$api" PENDING_QUERY_ID="$query_id" SCREENSHOT_DIR="$shots" CHROMIUM="$(command -v chromium)" \
+  node --test --test-concurrency=1 merkle.test.mjs console.test.mjs
+echo "console-test: screenshots in $shots"

@@ -1,0 +1,104 @@
+// The console shell: login, who the caller is, the pages the caller's role may see, and hash routing.
+import { completeLogin, login, logout, token, forget } from './auth.js';
+import { api } from './api.js';
+import { h, errorBox } from './dom.js';
+import { PAGES } from './pages.js';
+
+const main = document.getElementById('main');
+const nav = document.getElementById('nav');
+const who = document.getElementById('who');
+const banner = document.getElementById('banner');
+let me = null;
+
+function pagesFor(roles) {
+  return PAGES.filter((p) => p.roles.some((r) => roles.includes(r)));
+}
+
+function showLogin(message) {
+  nav.replaceChildren();
+  who.replaceChildren();
+  main.replaceChildren(h('section', { class: 'login panel', 'aria-labelledby': 'login-title' },
+    h('h2', { id: 'login-title' }, 'Sign in'),
+    h('p', {}, 'Regulators, insurers and hospitals sign in with their MedShare identity (Keycloak).'),
+    message ? errorBox(message) : null,
+    h('p', {}, h('button', { id: 'login', type: 'button', onclick: () => login(location.hash).catch((e) => showLogin(e)) },
+      'Sign in with Keycloak'))));
+}
+
+async function route() {
+  if (!me) return;
+  const hash = location.hash || '';
+  const available = pagesFor(me.roles);
+  const [, first = '', ...rest] = hash.replace(/^#/, '').split('/');
+  const page = PAGES.find((p) => p.path === first);
+  const current = first === 'event' ? 'audit' : first;
+  for (const a of nav.querySelectorAll('a')) {
+    if (a.dataset.path === current) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  if (!page) {
+    location.replace('#/' + available.find((p) => !p.hidden).path);
+    return;
+  }
+  document.title = `${page.title} · MedShare console`;
+  if (!available.includes(page)) {
+    main.replaceChildren(h('h2', {}, page.title), errorBox('Your role may not see this page.'));
+    return;
+  }
+  const container = h('section', { 'aria-labelledby': 'page-title' });
+  main.replaceChildren(container);
+  try {
+    await page.render(container, { me, args: rest.map(decodeURIComponent) });
+  } catch (e) {
+    if (e.status === 401) {
+      forget();
+      showLogin('Your session has ended. Please sign in again.');
+      return;
+    }
+    container.append(errorBox(e));
+  }
+  main.focus({ preventScroll: true });
+}
+
+function username() {
+  try {
+    const payload = token().split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    return JSON.parse(atob(payload)).preferred_username;
+  } catch (e) {
+    return null;
+  }
+}
+
+async function start() {
+  try {
+    await completeLogin();
+  } catch (e) {
+    showLogin(e);
+    return;
+  }
+  if (!token()) {
+    showLogin(null);
+    return;
+  }
+  try {
+    me = await api('/api/v1/me');
+  } catch (e) {
+    forget();
+    showLogin(e);
+    return;
+  }
+  const roles = me.roles || [];
+  if (!roles.length) {
+    main.replaceChildren(errorBox('Your account has no MedShare role (hospital, insurer or regulator).'));
+    return;
+  }
+  nav.replaceChildren(...pagesFor(roles).filter((p) => !p.hidden).map((p) => h('a', { href: '#/' + p.path, 'data-path': p.path }, p.title)));
+  who.replaceChildren(
+    h('span', { id: 'identity' }, `${username() || me.subject} · ${roles.join(', ')} · ${me.organisation}`),
+    h('button', { type: 'button', onclick: () => logout() }, 'Sign out'));
+  banner.replaceChildren();
+  window.addEventListener('hashchange', route);
+  await route();
+}
+
+start();
