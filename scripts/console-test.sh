@@ -74,7 +74,7 @@ for who in alice:hospital-a bob:hospital-b; do
   mkdir -p "$work/fhir/$org"
   ls "sample-data/fhir/$org"/*.json | head -6 | xargs -I{} cp {} "$work/fhir/$org/"
   cli "$user" login --server "$api" --user "$user" --password-stdin <<<"$user-password" >/dev/null
-  cli "$user" upload --no-progress --pseudonym-key "$work/pseudonym.key" \
+  cli "$user" upload --no-progress --pseudonym-key "$work/pseudonym.key" --authority-trust "$work/data/enclave/authority.trust" \
     --policy "org:$org OR purpose:insurance-stats@${MEDSHARE_EPOCH:-2026Q4}" --tag source=synthea "$work/fhir/$org" >/dev/null
   call PUT /api/v1/data-use-rules "$(token "$user")" '{"rules":["insurance-stats/*"]}'
 done

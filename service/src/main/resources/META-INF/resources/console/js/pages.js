@@ -223,7 +223,13 @@ async function renderApprovals(root) {
   root.append(notice, h('h3', {}, 'Waiting for a decision'), pending, h('h3', {}, 'Decided'), decided);
 
   async function draw() {
-    const all = await queryList();
+    const [all, paid] = await Promise.all([queryList(), api('/api/v1/payments/payouts')]);
+    for (const q of all) {
+      if (!q.payouts || !q.payouts.length) {
+        q.payouts = paid.filter((p) => p.queryId === q.queryId)
+          .map((p) => ({ organisation: p.payee, amount: p.amount, recordCount: p.recordCount }));
+      }
+    }
     const waiting = all.filter((q) => q.status === 'SUBMITTED');
     pending.replaceChildren(table([
       { title: 'Query', cell: (q) => h('span', { class: 'mono' }, q.queryId) },
@@ -462,7 +468,7 @@ async function renderHealth(root) {
       { title: 'Signer (MRSIGNER)', cell: (x) => h('span', { class: 'mono' }, x.signer) },
       { title: 'Product / SVN', cell: (x) => `${x.productId} / ${x.svn}${x.debug ? ' (debug)' : ''}` },
       { title: 'Process', num: true, cell: (x) => String(x.pid) },
-    ], e.enclaves, { caption: 'Enclaves' }) : h('p', { class: 'empty' }, 'The enclaves have not started yet: they start on first use (public parameters, a query).'));
+    ], e.enclaves, { caption: 'Enclaves' }) : h('p', { class: 'empty' }, 'The enclaves are not running: they start with the service, or on first use if they could not.'));
   root.append(h('div', { class: 'grid2' }, ledger, store), enclave);
 }
 

@@ -146,7 +146,7 @@ public class PlatformHealthService {
                 + "no hardware protects them.";
         Optional<EmbeddedEnclaves> running = enclaves.startedEnclaves();
         if (running.isEmpty()) {
-            return new EnclaveHealth(mode, false, List.of(), note + " They start on first use.");
+            return new EnclaveHealth(mode, false, List.of(), note + " Not running: they start with the service or on first use.");
         }
         EmbeddedEnclaves e = running.get();
         return new EnclaveHealth(mode, true,
