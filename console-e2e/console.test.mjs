@@ -8,6 +8,7 @@ import { chromium } from 'playwright-core';
 
 const BASE = process.env.CONSOLE_URL || 'http://127.0.0.1:19210';
 const QUERY_ID = process.env.PENDING_QUERY_ID;
+const MEMBER_VKEY = process.env.MEMBER_VKEY;
 const SHOTS = process.env.SCREENSHOT_DIR || 'target/screenshots';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -17,6 +18,7 @@ let browser;
 
 before(async () => {
   assert.ok(QUERY_ID, 'PENDING_QUERY_ID must name the query the seed left waiting');
+  assert.ok(MEMBER_VKEY, 'MEMBER_VKEY must hold the ledger member\'s verifier key');
   mkdirSync(SHOTS, { recursive: true });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
 });
@@ -48,7 +50,7 @@ async function shot(page, name) {
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: false });
 }
 
-test('a regulator approves the pending query, sees the payout and verifies an event proof in the browser', async () => {
+test('a regulator approves the pending query, sees the payout and verifies an event proof and its checkpoint signature in the browser', async () => {
   const { context, page, consoleErrors } = await signIn('rita');
   const nav = page.getByRole('navigation', { name: 'Pages' });
   for (const name of ['Audit trail', 'Approvals', 'Payouts', 'Health']) {
@@ -91,6 +93,14 @@ test('a regulator approves the pending query, sees the payout and verifies an ev
   assert.equal(failed, 0, 'every verification step passed');
   assert.ok(await page.getByRole('table', { name: 'Checkpoint signatures' }).getByRole('row').count() >= 2,
     'the checkpoint signatures are listed');
+  const keys = page.getByLabel(/Trusted checkpoint keys/);
+  await keys.fill('not-a-key');
+  await page.getByRole('button', { name: 'Check signatures' }).click();
+  await page.locator('#signature-status').filter({ hasText: 'The trusted keys were not used' }).waitFor();
+  await keys.fill(MEMBER_VKEY);
+  await page.getByRole('button', { name: 'Check signatures' }).click();
+  await page.locator('#signature-status').filter({ hasText: 'Checkpoint signature verified in this browser' }).waitFor();
+  assert.equal(await page.getByRole('table', { name: 'Checkpoint signatures' }).locator('.badge.ok').count(), 1);
   await shot(page, 'event-proof');
 
   await nav.getByRole('link', { name: 'Health' }).click();

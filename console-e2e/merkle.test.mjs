@@ -2,7 +2,9 @@
 // written straight from RFC 9162 §2.1.1, on every tree up to 20 leaves, with mutated proofs that must fail.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hashLeaf, hashChildren, rootFromInclusionProof, verifyConsistency, equalBytes, parseCheckpoint }
+import { createHash } from 'node:crypto';
+import { hashLeaf, hashChildren, rootFromInclusionProof, verifyConsistency, equalBytes, parseCheckpoint, parseVerifierKey,
+  checkSignatures }
   from '../service/src/main/resources/META-INF/resources/console/js/merkle.js';
 
 async function mth(leaves) { // RFC 9162 §2.1.1 Merkle Tree Hash over leaf hashes
@@ -90,8 +92,49 @@ test('a C2SP checkpoint note parses into origin, size, root and signature lines'
   assert.equal(cp.origin, 'medshare.example/ledger');
   assert.equal(cp.size, 12);
   assert.equal(cp.rootHash.length, 32);
-  assert.deepEqual(cp.signatures, [{ keyName: 'medshare.example-ledger-member-0', keyId: 'deadbeef', signatureBytes: 64 }]);
+  assert.deepEqual(cp.signatures.map(({ signature, ...rest }) => rest),
+    [{ keyName: 'medshare.example-ledger-member-0', keyId: 'deadbeef', signatureBytes: 64 }]);
+  assert.equal(cp.signatures[0].signature.length, 64);
   assert.throws(() => parseCheckpoint(`o\n-1\n${root}\n\n`), /size/);
   assert.throws(() => parseCheckpoint(`o\n1\n${root}\n`), /signature block/);
   assert.throws(() => parseCheckpoint(`o\n1\n${root}\n\n- name ${sig}\n`), /malformed/);
+});
+
+function vkey(name, publicKey) { // C2SP verifier key line, key id = SHA-256(name || 0x0A || 0x01 || key)[:4]
+  const blob = Buffer.concat([Buffer.from([0x01]), Buffer.from(publicKey)]);
+  const id = createHash('sha256').update(name).update(Buffer.from([0x0a])).update(blob).digest().subarray(0, 4).toString('hex');
+  return `${name}+${id}+${blob.toString('base64')}`;
+}
+
+async function signedNote(name, keys, text) {
+  const pub = new Uint8Array(await crypto.subtle.exportKey('raw', keys.publicKey));
+  const line = vkey(name, pub);
+  const sig = new Uint8Array(await crypto.subtle.sign({ name: 'Ed25519' }, keys.privateKey, new TextEncoder().encode(text)));
+  const blob = Buffer.concat([Buffer.from(line.split('+', 2)[1], 'hex'), Buffer.from(sig)]);
+  return { line, note: `${text}\n\u2014 ${name} ${blob.toString('base64')}\n` };
+}
+
+test('checkpoint signatures verify with the trusted Ed25519 key only, and a changed note does not', async () => {
+  const keys = await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify']);
+  const other = await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify']);
+  const root = Buffer.alloc(32, 9).toString('base64');
+  const text = `medshare.example/ledger\n5\n${root}\n`;
+  const { line, note } = await signedNote('member-0', keys, text);
+  const trusted = await parseVerifierKey(line);
+  assert.equal(trusted.supported, true);
+
+  assert.deepEqual((await checkSignatures(parseCheckpoint(note), [trusted])).map((r) => r.status), ['verified']);
+  const tampered = note.replace('\n5\n', '\n6\n');
+  assert.deepEqual((await checkSignatures(parseCheckpoint(tampered), [trusted])).map((r) => r.status), ['invalid']);
+  const otherKey = await parseVerifierKey(vkey('member-0', new Uint8Array(await crypto.subtle.exportKey('raw', other.publicKey))));
+  assert.deepEqual((await checkSignatures(parseCheckpoint(note), [otherKey])).map((r) => r.status), ['no trusted key']);
+  assert.deepEqual((await checkSignatures(parseCheckpoint(note), [])).map((r) => r.status), ['no trusted key']);
+
+  const [name, id] = line.split('+', 2);
+  const b64 = line.slice(name.length + id.length + 2);
+  await assert.rejects(parseVerifierKey(`${name}+${id === '00000000' ? '00000001' : '00000000'}+${b64}`), /key id/);
+  await assert.rejects(parseVerifierKey(`${name}+${id}`), /name\+keyid\+base64key/);
+  const sm2 = Buffer.concat([Buffer.from([0xff]), Buffer.from('medshare.sm2'), Buffer.alloc(40, 1)]);
+  const sm2Id = createHash('sha256').update('gm-member').update(Buffer.from([0x0a])).update(sm2).digest().subarray(0, 4).toString('hex');
+  assert.equal((await parseVerifierKey(`gm-member+${sm2Id}+${sm2.toString('base64')}`)).supported, false);
 });

@@ -94,5 +94,6 @@ if [ ! -d node_modules/playwright-core ]; then
 fi
 rm -rf "$shots"
 CONSOLE_URL="$api" PENDING_QUERY_ID="$query_id" SCREENSHOT_DIR="$shots" CHROMIUM="$(command -v chromium)" \
+  MEMBER_VKEY="$(cat "$work/data/ledger-keys/member.vkey")" \
   node --test --test-concurrency=1 merkle.test.mjs console.test.mjs
 echo "console-test: screenshots in $shots"

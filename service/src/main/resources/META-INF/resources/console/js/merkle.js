@@ -116,7 +116,57 @@ export function parseCheckpoint(note) {
     const m = /^\u2014 (\S+) (\S+)$/.exec(line);
     if (!m) throw new Error('a signature line is malformed');
     const blob = fromBase64(m[2]);
-    return { keyName: m[1], keyId: toHex(blob.slice(0, 4)), signatureBytes: blob.length - 4 };
+    if (blob.length < 5) throw new Error('a signature is too short');
+    return { keyName: m[1], keyId: toHex(blob.slice(0, 4)), signatureBytes: blob.length - 4, signature: blob.slice(4) };
   });
   return { origin: lines[0], size, rootHash: fromBase64(lines[2]), text, signatures };
+}
+
+const ED25519 = 0x01; // C2SP signed-note signature type of Ed25519 keys
+
+/**
+ * Parses a C2SP verifier key line "name+keyid+base64(type || public key)" and checks its key id
+ * (SHA-256(name || 0x0A || type || public key)[:4]). Only Ed25519 keys can be checked by WebCrypto here;
+ * other types (SM2 on a gm ledger) come back with supported = false.
+ */
+export async function parseVerifierKey(line) {
+  const text = line.trim();
+  const first = text.indexOf('+');
+  const second = first < 0 ? -1 : text.indexOf('+', first + 1);
+  const parts = second < 0 ? [text] : [text.slice(0, first), text.slice(first + 1, second), text.slice(second + 1)];
+  if (parts.length !== 3 || !/^[0-9a-f]{8}$/.test(parts[1]) || parts[0].length === 0) {
+    throw new Error('a key must read name+keyid+base64key, as in member.vkey');
+  }
+  let blob;
+  try {
+    blob = fromBase64(parts[2]);
+  } catch (e) {
+    throw new Error(`the key of ${parts[0]} is not base64`);
+  }
+  if (blob.length < 2) throw new Error(`the key of ${parts[0]} is too short`);
+  const id = toHex((await sha256(new TextEncoder().encode(parts[0]), Uint8Array.of(0x0a), blob)).slice(0, 4));
+  if (id !== parts[1]) throw new Error(`the key id of ${parts[0]} does not match its key`);
+  const supported = blob[0] === ED25519 && blob.length === 33;
+  return { keyName: parts[0], keyId: id, supported, publicKey: blob.slice(1) };
+}
+
+/**
+ * Checks each signature of a parsed checkpoint against the trusted keys: 'verified', 'invalid',
+ * 'no trusted key' (no key with that name and id) or 'not verifiable in browser' (not Ed25519).
+ */
+export async function checkSignatures(checkpoint, trustedKeys) {
+  const text = new TextEncoder().encode(checkpoint.text);
+  const out = [];
+  for (const sig of checkpoint.signatures) {
+    const key = trustedKeys.find((k) => k.keyName === sig.keyName && k.keyId === sig.keyId);
+    let status;
+    if (!key) status = 'no trusted key';
+    else if (!key.supported) status = 'not verifiable in browser';
+    else {
+      const pub = await crypto.subtle.importKey('raw', key.publicKey, { name: 'Ed25519' }, false, ['verify']);
+      status = (await crypto.subtle.verify({ name: 'Ed25519' }, pub, sig.signature, text)) ? 'verified' : 'invalid';
+    }
+    out.push({ ...sig, status });
+  }
+  return out;
 }

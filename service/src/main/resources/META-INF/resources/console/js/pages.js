@@ -1,7 +1,8 @@
 // The console's pages. Each page is offered only to the roles whose calls the API accepts.
 import { api } from './api.js';
 import { h, table, badge, errorBox, when, amount } from './dom.js';
-import { fromBase64, toHex, equalBytes, hashLeaf, rootFromInclusionProof, verifyConsistency, parseCheckpoint } from './merkle.js';
+import { fromBase64, toHex, equalBytes, hashLeaf, rootFromInclusionProof, verifyConsistency, parseCheckpoint, parseVerifierKey,
+  checkSignatures } from './merkle.js';
 import { stepChart } from './chart.js';
 
 const EVENT_TYPES = ['UPLOAD', 'ACCESS', 'QUERY_SUBMITTED', 'QUERY_APPROVED', 'COMPUTE', 'PAYMENT', 'CONSENT_REVOKED',
@@ -10,6 +11,7 @@ const PARTY_FIELDS = ['actor', 'payer', 'payee', 'recipient', 'member_id'];
 const PAGE = 500;
 const WANTED = 50;
 const MAX_SCAN = 20000;
+const TRUSTED_KEYS = 'medshare.trustedCheckpointKeys'; // public verifier keys only
 
 function title(text) {
   return h('h2', { id: 'page-title' }, text);
@@ -151,20 +153,55 @@ async function verifyInBrowser(index, panel) {
   const step = (ok, text) => steps.append(h('li', {}, badge(ok ? 'verified' : 'FAILED', ok ? 'ok' : 'bad'), ' ', text));
   const receiptCp = parseCheckpoint(receipt.checkpoint);
   const latest = parseCheckpoint(latestNote);
-  const sigs = table([
-    { title: 'Signer (key name)', cell: (s) => h('span', { class: 'mono' }, s.keyName) },
-    { title: 'Key id', cell: (s) => h('span', { class: 'mono' }, s.keyId) },
-    { title: 'Signature bytes', num: true, cell: (s) => String(s.signatureBytes) },
-  ], latest.signatures, { caption: 'Checkpoint signatures', empty: 'The checkpoint carries no signature.' });
+  const sigTable = h('div');
+  const drawSigs = (rows) => sigTable.replaceChildren(table([
+    { title: 'Signer (key name)', cell: (x) => h('span', { class: 'mono' }, x.keyName) },
+    { title: 'Key id', cell: (x) => h('span', { class: 'mono' }, x.keyId) },
+    { title: 'Signature bytes', num: true, cell: (x) => String(x.signatureBytes) },
+    { title: 'Checked in this browser', cell: (x) => (x.status ? badge(x.status, { verified: 'ok', invalid: 'bad' }[x.status] || 'warn') : '—') },
+  ], rows, { caption: 'Checkpoint signatures', empty: 'The checkpoint carries no signature.' }));
+  drawSigs(latest.signatures);
   const cpInfo = h('dl', { class: 'kv' },
     h('dt', {}, 'Origin'), h('dd', { class: 'mono' }, latest.origin),
     h('dt', {}, 'Tree size'), h('dd', {}, String(latest.size)),
     h('dt', {}, 'Root hash'), h('dd', { class: 'mono' }, toHex(latest.rootHash)));
+  const sigStatus = h('div', { id: 'signature-status', role: 'status' });
+  const keyArea = h('textarea', { id: 'trusted-keys', rows: 2, spellcheck: 'false', class: 'mono', style: 'width:100%' });
+  keyArea.value = localStorage.getItem(TRUSTED_KEYS) || '';
+  const checkButton = h('button', { type: 'button' }, 'Check signatures');
+  async function checkSigs() {
+    const lines = keyArea.value.split('\n').map((l) => l.trim()).filter(Boolean);
+    if (!lines.length) {
+      sigStatus.replaceChildren(h('p', { class: 'muted' }, 'Paste the ledger members\' verifier keys to check the signatures here.'));
+      drawSigs(latest.signatures);
+      return;
+    }
+    let keys;
+    try {
+      keys = await Promise.all(lines.map(parseVerifierKey));
+    } catch (e) {
+      sigStatus.replaceChildren(errorBox(`The trusted keys were not used: ${e.message}.`));
+      return;
+    }
+    localStorage.setItem(TRUSTED_KEYS, lines.join('\n'));
+    const results = await checkSignatures(latest, keys);
+    drawSigs(results);
+    const good = results.filter((r) => r.status === 'verified').map((r) => r.keyName);
+    const bad = results.filter((r) => r.status === 'invalid').map((r) => r.keyName);
+    sigStatus.replaceChildren(h('p', {},
+      bad.length ? badge('Signature INVALID', 'bad') : good.length ? badge('Checkpoint signature verified in this browser', 'ok')
+        : badge('No signature checked', 'warn'),
+      bad.length ? ` The signature of ${bad.join(', ')} does not match this checkpoint.`
+        : good.length ? ` Signed by ${good.join(', ')}.` : ' None of the trusted keys signed this checkpoint.'));
+  }
+  checkButton.addEventListener('click', () => checkSigs().catch((e) => sigStatus.replaceChildren(errorBox(e))));
   panel.replaceChildren(h('h3', { id: 'proof-title' }, 'Inclusion proof'), outcome, steps,
     h('h3', {}, `Latest checkpoint and its ${latest.signatures.length === 1 ? 'signature' : 'signatures and cosignatures'}`),
-    cpInfo, sigs,
-    h('p', { class: 'muted' }, 'Check these signatures offline against the members\' published keys with ',
-      h('code', {}, 'medshare audit verify'), '.'));
+    cpInfo, sigTable,
+    h('label', { for: 'trusted-keys' }, 'Trusted checkpoint keys (one per line, e.g. the member.vkey the operator gave you out of band)'),
+    keyArea, h('p', { class: 'actions' }, checkButton), sigStatus,
+    h('p', { class: 'muted' }, 'The whole trail can also be verified offline with ', h('code', {}, 'medshare audit verify'), '.'));
+  await checkSigs().catch((e) => sigStatus.replaceChildren(errorBox(e)));
 
   if (entry.suite !== 'nist') {
     outcome.replaceChildren(badge('not verifiable in browser', 'warn'),
@@ -349,9 +386,11 @@ async function renderDataUse(root, { me }) {
       b.addEventListener('click', async () => {
         if (!confirm(`Revoke the patient's consent for record ${r.recordId}? No later query will use it. This cannot be undone.`)) return;
         try {
-          await api(`/api/v1/records/${encodeURIComponent(r.recordId)}/consent/revoke`, { method: 'POST' });
+          const answer = await api(`/api/v1/records/${encodeURIComponent(r.recordId)}/consent/revoke`, { method: 'POST' });
           b.replaceWith(badge('revoked', 'bad'));
-          recMsg.replaceChildren(h('p', { class: 'notice' }, `Consent for ${r.recordId} revoked (CONSENT_REVOKED is on the ledger).`));
+          recMsg.replaceChildren(h('p', { class: 'notice' }, answer.changed
+            ? `Consent for ${r.recordId} revoked (CONSENT_REVOKED is on the ledger).`
+            : `Consent for ${r.recordId} had already been revoked.`));
         } catch (e) {
           recMsg.replaceChildren(errorBox(e));
         }
