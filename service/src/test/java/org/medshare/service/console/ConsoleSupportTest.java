@@ -16,6 +16,7 @@ import io.quarkus.test.security.TestSecurity;
 import io.quarkus.test.security.oidc.Claim;
 import io.quarkus.test.security.oidc.OidcSecurity;
 import jakarta.inject.Inject;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.medshare.ledger.event.Event;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.ledger.LedgerService.LedgerReceipt;
+import org.medshare.service.payments.service.PaymentService;
+import org.medshare.service.payments.service.PaymentService.Payout;
 import org.medshare.service.store.StoreMaintenance;
 
 /** The endpoints the web console reads, and the console's static files. */
@@ -38,6 +41,9 @@ class ConsoleSupportTest {
 
     @Inject
     StoreMaintenance maintenance;
+
+    @Inject
+    PaymentService payments;
 
     @Test
     void consoleFilesAndLoginSettingsAreServedWithoutAToken() {
@@ -55,7 +61,7 @@ class ConsoleSupportTest {
     @TestSecurity(user = "arthur", roles = "hospital")
     @OidcSecurity(claims = @Claim(key = "org_id", value = "hospital-a"))
     void platformHealthShowsNodesLedgerAndASimulatedEnclave() {
-        ledger.append(Event.payment(1_000L, "insurer-h", "hospital-h", "q-" + UUID.randomUUID(), 1, 1, new byte[32]));
+        ledger.append(Event.upload(1_000L, "hospital-h", UUID.randomUUID().toString(), new byte[32], new byte[32]));
         Map<String, Object> health = given().get("/api/v1/health/platform").then().statusCode(200)
                 .body("store.k", equalTo(4)).body("store.n", equalTo(6))
                 .body("store.nodes", hasSize(6))
@@ -85,7 +91,7 @@ class ConsoleSupportTest {
     @OidcSecurity(claims = @Claim(key = "org_id", value = "regulator-nhc"))
     void ledgerEntryBytesHashToTheLeafOfItsInclusionProof() throws Exception {
         LedgerReceipt receipt = ledger.append(
-                Event.payment(2_000L, "insurer-e", "hospital-e", "q-" + UUID.randomUUID(), 5, 2, new byte[32]));
+                Event.upload(2_000L, "hospital-e", UUID.randomUUID().toString(), new byte[32], new byte[32]));
         Map<String, Object> entry = given().get("/api/v1/ledger/entries/" + receipt.index()).then().statusCode(200)
                 .extract().as(Map.class);
         byte[] encoded = Base64.getDecoder().decode((String) entry.get("encoded"));
@@ -95,7 +101,7 @@ class ConsoleSupportTest {
         assertArrayEquals(Base64.getDecoder().decode(receipt.leafHash()), leaf);
         assertEquals(receipt.leafHash(), entry.get("leafHash"));
         assertEquals("nist", entry.get("suite"));
-        assertTrue(new String(encoded, StandardCharsets.ISO_8859_1).contains("hospital-e"), "ids only, in the clear");
+        assertTrue(new String(encoded, StandardCharsets.ISO_8859_1).contains("hospital-e"), "the entry's own bytes");
 
         given().get("/api/v1/ledger/entries/" + ledger.size()).then().statusCode(404)
                 .contentType("application/problem+json");
@@ -108,14 +114,14 @@ class ConsoleSupportTest {
     @OidcSecurity(claims = @Claim(key = "org_id", value = "hospital-p"))
     void aHospitalSeesOnlyItsOwnPayouts() {
         String query = "q-" + UUID.randomUUID();
-        ledger.appendAll(List.of(
-                Event.payment(3_000L, "insurer-p", "hospital-p", query, 7, 3, new byte[32]),
-                Event.payment(3_000L, "insurer-p", "hospital-other", query, 5, 2, new byte[32])));
+        payments.deposit("insurer-p", BigInteger.valueOf(1000));
+        List<Payout> paid = payments.settle("insurer-p", query, Map.of("hospital-p", 4L, "hospital-other", 2L));
+        Payout mine = paid.stream().filter(p -> p.organisation().equals("hospital-p")).findFirst().orElseThrow();
         given().get("/api/v1/payments/payouts").then().statusCode(200)
                 .body("payee", everyItem(equalTo("hospital-p")))
                 .body("findAll { it.queryId == '" + query + "' }", hasSize(1))
-                .body("find { it.queryId == '" + query + "' }.amount", equalTo(7))
-                .body("find { it.queryId == '" + query + "' }.recordCount", equalTo(3))
+                .body("find { it.queryId == '" + query + "' }.amount", equalTo(mine.amount().intValueExact()))
+                .body("find { it.queryId == '" + query + "' }.recordCount", equalTo(4))
                 .body("find { it.queryId == '" + query + "' }.payer", equalTo("insurer-p"));
     }
 
@@ -124,10 +130,10 @@ class ConsoleSupportTest {
     @OidcSecurity(claims = @Claim(key = "org_id", value = "regulator-nhc"))
     void aRegulatorSeesEveryPayout() {
         String query = "q-" + UUID.randomUUID();
-        ledger.appendAll(List.of(
-                Event.payment(4_000L, "insurer-r", "hospital-r1", query, 7, 3, new byte[32]),
-                Event.payment(4_000L, "insurer-r", "hospital-r2", query, 5, 2, new byte[32])));
+        payments.deposit("insurer-r", BigInteger.valueOf(1000));
+        payments.settle("insurer-r", query, Map.of("hospital-r1", 3L, "hospital-r2", 2L));
         given().get("/api/v1/payments/payouts").then().statusCode(200)
-                .body("findAll { it.queryId == '" + query + "' }.payee", equalTo(List.of("hospital-r1", "hospital-r2")));
+                .body("findAll { it.queryId == '" + query + "' }.payee.sort()", equalTo(List.of("hospital-r1", "hospital-r2")))
+                .body("findAll { it.queryId == '" + query + "' }.payer", everyItem(equalTo("insurer-r")));
     }
 }
