@@ -1,5 +1,6 @@
 package org.medshare.service.badinput;
 
+import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -20,11 +21,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.medshare.enclave.stats.PrivacyBudget;
@@ -49,11 +55,13 @@ import org.medshare.service.records.service.SigningKeyService;
  * and tampered quotes are refused in enclave-sim ({@code QuoteVerifierTest}, {@code KeyAuthorityTest}).
  */
 @QuarkusTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BadInputCorpusTest {
 
     private static final int MINIMUM_CASES = 200;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Fixture fixture;
+    private static final java.util.concurrent.atomic.AtomicInteger CASES_RUN = new java.util.concurrent.atomic.AtomicInteger();
     private static final AtomicReference<Map<String, BadInput>> HOSPITAL_CASES =
             new AtomicReference<>();
     private static final AtomicReference<Map<String, BadInput>> INSURER_CASES =
@@ -94,6 +102,7 @@ class BadInputCorpusTest {
         return RegulatorCases.all().stream().map(BadInput::name);
     }
 
+    @Order(1)
     @ParameterizedTest(name = "hospital: {0}")
     @MethodSource("hospitalCases")
     @TestSecurity(user = "alice", roles = "hospital")
@@ -102,6 +111,7 @@ class BadInputCorpusTest {
         refusedAndNothingChanged(byName(HOSPITAL_CASES, HospitalCases::all).get(name));
     }
 
+    @Order(2)
     @ParameterizedTest(name = "insurer: {0}")
     @MethodSource("insurerCases")
     @TestSecurity(user = "irene", roles = "insurer")
@@ -110,6 +120,7 @@ class BadInputCorpusTest {
         refusedAndNothingChanged(byName(INSURER_CASES, InsurerCases::all).get(name));
     }
 
+    @Order(3)
     @ParameterizedTest(name = "regulator: {0}")
     @MethodSource("regulatorCases")
     @TestSecurity(user = "rita", roles = "regulator")
@@ -130,6 +141,32 @@ class BadInputCorpusTest {
         });
     }
 
+    /**
+     * Every operation of the OpenAPI document received at least one bad request (checked after the cases ran;
+     * skipped when only some of them were selected). A new endpoint without bad-input cases fails here.
+     */
+    @Test
+    @Order(4)
+    void everyDocumentedOperationReceivedBadInput() {
+        long all = Stream.of(hospitalCases(), insurerCases(), regulatorCases()).flatMap(s -> s).count();
+        Assumptions.assumeTrue(CASES_RUN.get() == all, "only " + CASES_RUN.get() + " of " + all + " cases ran in this selection");
+        Map<String, Map<String, Object>> paths = given().queryParam("format", "json").get("/q/openapi")
+                .then().statusCode(200).extract().path("paths");
+        List<String> uncovered = new ArrayList<>();
+        paths.forEach((path, operations) -> operations.keySet().forEach(method -> {
+            if (Set.of("get", "post", "put", "delete", "patch").contains(method)) {
+                Pattern template = Pattern.compile(Pattern.quote(path).replaceAll("\\{[^}]+}", "\\\\E[^/]+\\\\Q"));
+                String verb = method.toUpperCase(java.util.Locale.ROOT);
+                boolean hit = Requests.SENT.stream().anyMatch(sent -> sent.startsWith(verb + " ")
+                        && template.matcher(sent.substring(verb.length() + 1)).matches());
+                if (!hit) {
+                    uncovered.add(verb + " " + path);
+                }
+            }
+        }));
+        assertEquals(List.of(), uncovered, "operations no bad-input case was sent to");
+    }
+
     @Test
     void theCorpusHasAtLeast200DistinctlyNamedCases() {
         Map<String, Integer> byCategory = new TreeMap<>();
@@ -142,12 +179,14 @@ class BadInputCorpusTest {
             byCategory.merge(name.substring(0, name.indexOf('-')), 1, Integer::sum);
         });
         assertEquals(List.of(), duplicates, "every case needs its own name");
+        System.out.println("bad-input corpus: " + names.size() + " cases by first word of their name: " + byCategory);
         assertTrue(names.size() >= MINIMUM_CASES, names.size() + " cases: " + byCategory);
     }
 
     private void refusedAndNothingChanged(BadInput badInput) {
         Fixture fx = fixture();
         StateSnapshot before = snapshot();
+        CASES_RUN.incrementAndGet();
         Answer answer = badInput.send().apply(fx);
         String name = badInput.name() + ": ";
         String body = answer.body();

@@ -56,7 +56,12 @@ final class Requests {
         return fx -> send(method, path, null, null, accept);
     }
 
+    /** "METHOD path" of every request sent, without the query (for the endpoint-coverage check). */
+    static final java.util.Set<String> SENT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     static Answer send(String method, String path, String contentType, byte[] body, String accept) {
+        int query = path.indexOf('?');
+        SENT.add(method + " " + (query < 0 ? path : path.substring(0, query)));
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port + path))
                 .timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
