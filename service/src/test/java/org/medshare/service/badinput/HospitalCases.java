@@ -370,6 +370,10 @@ final class HospitalCases {
                 Requests.accepting("application/json", "GET", "/api/v1/authority/parameters")));
         cases.add(new BadInput("me-accepting-xml", 406, null, Requests.accepting("application/xml", "GET", "/api/v1/me")));
         cases.add(new BadInput("balance-me-accepting-xml", 406, null, Requests.accepting("application/xml", "GET", "/api/v1/payments/balances/me")));
+        cases.add(new BadInput("payouts-accepting-xml", 406, null, Requests.accepting("application/xml", "GET", "/api/v1/payments/payouts")));
+        cases.add(new BadInput("payouts-with-post", 405, null, Requests.json("POST", "/api/v1/payments/payouts", "{\"amount\":1}")));
+        cases.add(new BadInput("health-platform-accepting-xml", 406, null, Requests.accepting("application/xml", "GET", "/api/v1/health/platform")));
+        cases.add(new BadInput("health-platform-with-delete", 405, null, Requests.call("DELETE", "/api/v1/health/platform")));
         cases.add(new BadInput("unknown-endpoint", 404, null, Requests.call("GET", "/api/v1/patients")));
         cases.add(new BadInput("unknown-api-version", 404, null, Requests.call("GET", "/api/v2/records")));
     }

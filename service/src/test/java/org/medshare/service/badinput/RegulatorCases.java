@@ -75,6 +75,15 @@ final class RegulatorCases {
                 Requests.call("GET", "/api/v1/audit/proofs/consistency?from=0&to=9223372036854775807")));
         cases.add(new BadInput("audit-consistency-missing-to", 400, null, Requests.call("GET", "/api/v1/audit/proofs/consistency?from=1")));
         cases.add(new BadInput("audit-events-with-post", 405, null, Requests.json("POST", "/api/v1/audit/events", "{\"type\":\"UPLOAD\"}")));
+        cases.add(new BadInput("ledger-entry-index-negative", 400, "invalid-request", Requests.call("GET", "/api/v1/ledger/entries/-1")));
+        cases.add(new BadInput("ledger-entry-index-beyond-the-log", 404, "not-found", Requests.call("GET", "/api/v1/ledger/entries/9223372036854775807")));
+        cases.add(new BadInput("ledger-entry-index-not-a-number", 400, "invalid-parameter", Requests.call("GET", "/api/v1/ledger/entries/latest")));
+        cases.add(new BadInput("ledger-entry-index-overflows-long", 400, "invalid-parameter",
+                Requests.call("GET", "/api/v1/ledger/entries/99999999999999999999")));
+        cases.add(new BadInput("ledger-entry-index-path-traversal", 400, "invalid-parameter",
+                Requests.call("GET", "/api/v1/ledger/entries/" + Requests.encode("../../ledger-keys/member.skey"))));
+        cases.add(new BadInput("ledger-entry-accepting-xml", 406, null, Requests.accepting("application/xml", "GET", "/api/v1/ledger/entries/0")));
+        cases.add(new BadInput("ledger-entry-with-put", 405, null, Requests.json("PUT", "/api/v1/ledger/entries/0", "{\"type\":\"UPLOAD\"}")));
         cases.add(new BadInput("parties-accepting-xml", 406, null, Requests.accepting("application/xml", "GET", "/api/v1/parties")));
         cases.addAll(PathCases.of("balance-of", "GET", id -> "/api/v1/payments/balances/" + id, 400).subList(1, 6));
         cases.add(new BadInput("balance-of-organisation-129-characters", 400, "invalid-organisation",
