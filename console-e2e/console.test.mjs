@@ -33,8 +33,14 @@ async function signIn(user) {
   const consoleErrors = [];
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
   await page.goto(`${BASE}/console/`);
+  await page.getByRole('button', { name: 'Sign in with Keycloak' }).waitFor();
+  if (user === 'rita') await shot(page, 'sign-in');
   await page.getByRole('button', { name: 'Sign in with Keycloak' }).click();
   await page.waitForURL(/\/realms\/medshare\/protocol\/openid-connect\/auth/);
+  const authorize = new URL(page.url());
+  assert.equal(authorize.searchParams.get('code_challenge_method'), 'S256');
+  assert.equal(authorize.searchParams.get('client_id'), 'medshare-console');
+  assert.match(authorize.searchParams.get('code_challenge'), /^[A-Za-z0-9_-]{43}$/);
   await page.locator('#username').fill(user);
   await page.locator('#password').fill(`${user}-password`);
   await page.locator('#kc-login').click();

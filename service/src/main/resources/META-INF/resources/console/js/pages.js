@@ -350,7 +350,7 @@ async function renderDataUse(root, { me }) {
   let rules = [...await api('/api/v1/data-use-rules')];
   const msg = h('div', { 'aria-live': 'polite' });
   function drawRules() {
-    const input = h('input', { id: 'new-rule', type: 'text', placeholder: 'purpose/template, e.g. insurance-stats/*' });
+    const input = h('input', { id: 'new-rule', type: 'text', size: 40, placeholder: 'e.g. insurance-stats/* or insurance-stats/count-by-sex' });
     const form = h('form', { class: 'actions' }, h('label', { for: 'new-rule' }, 'Allow a purpose/template', input),
       h('button', { type: 'submit' }, 'Add and save'));
     form.addEventListener('submit', (ev) => {
