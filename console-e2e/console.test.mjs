@@ -126,6 +126,12 @@ test('an insurer sees its query status but not the approvals queue', async () =>
   assert.equal(await nav.getByRole('link', { name: 'Audit trail' }).count(), 0, 'no audit link for an insurer');
   await page.getByRole('row').filter({ hasText: QUERY_ID }).filter({ hasText: 'COMPLETED' }).waitFor();
   await shot(page, 'insurer-queries');
+  const before = await page.evaluate(() => sessionStorage.getItem('medshare.token'));
+  await page.evaluate(() => sessionStorage.setItem('medshare.expires', '0'));
+  await page.reload();
+  await page.getByRole('row').filter({ hasText: QUERY_ID }).waitFor();
+  const after = await page.evaluate(() => sessionStorage.getItem('medshare.token'));
+  assert.ok(after && after !== before, 'an expired access token is replaced through the refresh token');
   await page.goto(`${BASE}/console/#/approvals`);
   await page.getByText('Your role may not see this page.').waitFor();
   assert.equal(await page.getByRole('button', { name: /Approve query/ }).count(), 0);

@@ -1,5 +1,5 @@
 // Calls to the MedShare API with the session's bearer token; problem+json answers become readable errors.
-import { token } from './auth.js';
+import { freshToken } from './auth.js';
 
 export class ApiError extends Error {
   constructor(status, message) {
@@ -18,7 +18,7 @@ const STATUS_WORDS = {
 
 export async function api(path, { method = 'GET', body, accept = 'application/json' } = {}) {
   const headers = { Accept: `${accept}, application/problem+json` };
-  const t = token();
+  const t = await freshToken();
   if (t) headers.Authorization = `Bearer ${t}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let res;

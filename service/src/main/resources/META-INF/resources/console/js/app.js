@@ -1,5 +1,5 @@
 // The console shell: login, who the caller is, the pages the caller's role may see, and hash routing.
-import { completeLogin, login, logout, token, forget } from './auth.js';
+import { completeLogin, login, logout, token, freshToken, forget } from './auth.js';
 import { api } from './api.js';
 import { h, errorBox } from './dom.js';
 import { PAGES } from './pages.js';
@@ -76,7 +76,7 @@ async function start() {
     showLogin(e);
     return;
   }
-  if (!token()) {
+  if (!await freshToken()) {
     showLogin(null);
     return;
   }

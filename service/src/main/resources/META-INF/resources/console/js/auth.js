@@ -2,7 +2,8 @@
 // The access token lives in sessionStorage only (gone when the tab closes) and is never logged.
 
 const KEY = { verifier: 'medshare.pkce.verifier', state: 'medshare.pkce.state', nonce: 'medshare.pkce.nonce',
-  route: 'medshare.pkce.route', token: 'medshare.token', idToken: 'medshare.idToken', expires: 'medshare.expires' };
+  route: 'medshare.pkce.route', token: 'medshare.token', idToken: 'medshare.idToken', expires: 'medshare.expires',
+  refresh: 'medshare.refresh' };
 
 let discovery = null;
 let settings = null;
@@ -92,11 +93,42 @@ export async function completeLogin() {
   });
   clearPkce();
   if (!res.ok) throw new Error('The identity provider refused to issue a token (' + res.status + '). Please log in again.');
-  const tokens = await res.json();
+  keep(await res.json());
+  return route;
+}
+
+function keep(tokens) {
   sessionStorage.setItem(KEY.token, tokens.access_token);
   if (tokens.id_token) sessionStorage.setItem(KEY.idToken, tokens.id_token);
+  if (tokens.refresh_token) sessionStorage.setItem(KEY.refresh, tokens.refresh_token);
   sessionStorage.setItem(KEY.expires, String(Date.now() + (tokens.expires_in || 300) * 1000));
-  return route;
+}
+
+/**
+ * A valid access token: the one held, or a new one from the refresh token when it has expired. Null when the
+ * session cannot be continued (the user must sign in again).
+ */
+export async function freshToken() {
+  const held = token();
+  if (held) return held;
+  const refresh = sessionStorage.getItem(KEY.refresh);
+  if (!refresh) return null;
+  try {
+    await load();
+    const res = await fetch(discovery.token_endpoint, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refresh, client_id: settings.clientId }),
+    });
+    if (!res.ok) {
+      forget();
+      return null;
+    }
+    keep(await res.json());
+    return token();
+  } catch (e) {
+    return null;
+  }
 }
 
 /** The access token if one is held and not expired, else null. */
