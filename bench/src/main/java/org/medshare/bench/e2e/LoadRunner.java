@@ -144,7 +144,7 @@ public final class LoadRunner {
           PreparedUpload u = org.pool().poll();
           try {
             if (u == null) {
-              u = org.preparer().prepare(Workload.bundles(samples.resolve("fhir"), tag + "x" + client + "-" + seq.incrementAndGet(), 1).get(0));
+              u = org.preparer().prepare(Workload.bundle(samples.resolve("fhir"), tag + "x" + client, seq.incrementAndGet()));
             }
             PreparedUpload up = u;
             JsonNode a = timedOp("upload (POST /api/v1/records)", () -> s.postMultipart("/api/v1/records", up.multipart()).json());

@@ -34,24 +34,34 @@ final class Workload {
    * {@code tag-i} so that every one is a different record.
    */
   static List<byte[]> bundles(Path samples, String tag, int count) throws IOException, GeneralSecurityException {
-    PseudonymKey probe = PseudonymKey.of(new byte[32]);
-    List<byte[]> cuts = new ArrayList<>();
-    for (byte[] b : UploadPrepareBench.smallBundles(samples, 10 * 1024 - 64)) {
-      try {
-        if (!RowExtractor.shared().extract(new String(b, StandardCharsets.UTF_8), 1, probe).isEmpty()) {
-          cuts.add(b);
-        }
-      } catch (RowExtractionException e) {
-        // not every cut maps (claims outside the row schema's months): skipped
-      }
-    }
     List<byte[]> out = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      ObjectNode bundle = (ObjectNode) JSON.readTree(cuts.get(i % cuts.size()));
-      bundle.put("id", tag + "-" + i);
-      out.add(JSON.writeValueAsBytes(bundle));
+      out.add(bundle(samples, tag, i));
     }
     return out;
+  }
+
+  private static List<byte[]> cuts;
+
+  /** Bundle {@code i} of {@link #bundles}, alone. */
+  static synchronized byte[] bundle(Path samples, String tag, int i) throws IOException, GeneralSecurityException {
+    if (cuts == null) {
+      PseudonymKey probe = PseudonymKey.of(new byte[32]);
+      List<byte[]> mapped = new ArrayList<>();
+      for (byte[] b : UploadPrepareBench.smallBundles(samples, 10 * 1024 - 64)) {
+        try {
+          if (!RowExtractor.shared().extract(new String(b, StandardCharsets.UTF_8), 1, probe).isEmpty()) {
+            mapped.add(b);
+          }
+        } catch (RowExtractionException e) {
+          // not every cut maps (claims outside the row schema's months): skipped
+        }
+      }
+      cuts = mapped;
+    }
+    ObjectNode bundle = (ObjectNode) JSON.readTree(cuts.get(i % cuts.size()));
+    bundle.put("id", tag + "-" + i);
+    return JSON.writeValueAsBytes(bundle);
   }
 
   static ServiceClient client(String server, Realm tokens) {
