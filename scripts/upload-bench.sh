@@ -15,6 +15,6 @@ curl -fsS -o /dev/null "$realm" 2>/dev/null || scripts/keycloak.sh start
 [ -n "${MEDSHARE_SKIP_BUILD:-}" ] || mvn -q -B -DskipTests -pl service,client,bench -am package
 start_packaged_service "$port" "$data"
 out="bench/results/${BENCH_NAME:-upload-throughput}-$(date -u +%Y-%m-%d).txt"
-java -cp bench/target/benchmarks.jar org.medshare.bench.e2e.UploadThroughput "$SERVICE_URL" "$realm" \
+java -Dmedshare.service.pid="$SERVICE_PID" -cp bench/target/benchmarks.jar org.medshare.bench.e2e.UploadThroughput "$SERVICE_URL" "$realm" \
   "$data/enclave/authority.trust" sample-data client/target/medshare.jar "$data/bench" "$count" "$out" "${MEDSHARE_BENCH_CONNECTIONS:-16}"
 echo "results: $out (service data and logs: $data)"

@@ -102,6 +102,7 @@ public final class UploadThroughput {
     List<Long> ingestLatency = Collections.synchronizedList(new ArrayList<>());
     double meRate = timed(connections, count, i -> service.get("/api/v1/me"));
     AtomicInteger created = new AtomicInteger();
+    long cpuBefore = serviceCpuNanos();
     double ingestRate = timed(connections, count, i -> {
       long t0 = System.nanoTime();
       var answer = service.postMultipart("/api/v1/records", prepared[i].multipart()).json();
@@ -118,6 +119,13 @@ public final class UploadThroughput {
     line(report, "server ingest (POST /api/v1/records of prepared uploads)", ingestRate, meRate,
         "authenticated GET /api/v1/me round trips");
     report.append("  ingest latency: ").append(Workload.latencies(ingestLatency)).append('\n');
+    long cpuAfter = serviceCpuNanos();
+    if (cpuBefore >= 0 && cpuAfter >= 0) {
+      double perRecord = (cpuAfter - cpuBefore) / 1e6 / count;
+      report.append(String.format(Locale.ROOT,
+          "  service CPU time per ingested record: %.1f ms (user + system of the service JVM), so at most %.0f records/s"
+          + " on %d otherwise idle cores%n", perRecord, threads * 1000 / perRecord, threads));
+    }
 
     Path folder = work.resolve("bundles");
     Files.createDirectories(folder);
@@ -150,6 +158,22 @@ public final class UploadThroughput {
     Files.createDirectories(out.getParent());
     Files.writeString(out, report.toString());
     System.out.print(report);
+  }
+
+  /** User + system CPU time of the service process ({@code -Dmedshare.service.pid}, Linux), or -1. */
+  static long serviceCpuNanos() {
+    String pid = System.getProperty("medshare.service.pid");
+    if (pid == null) {
+      return -1;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", pid, "stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+      return ticks * 10_000_000L;
+    } catch (java.io.IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   /** Rows + two encapsulations (envelope and rows each their own) + signature: the preparation before issue 8's change. */
