@@ -20,14 +20,18 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code medshare authority init|keygen}: the key authority's setup and key issuance. */
+/**
+ * {@code medshare authority init|keygen}: a local key authority's setup and key issuance; {@code authority key}:
+ * a clinician's key from the service's key authority.
+ */
 @Command(name = "authority", mixinStandardHelpOptions = true,
-    description = "Key authority: create the ABE master key and issue user keys.",
-    subcommands = {AuthorityCommand.Init.class, AuthorityCommand.Keygen.class})
+    description = "Key authority: create the ABE master key and issue user keys; obtain yours from the service.",
+    subcommands = {AuthorityCommand.Init.class, AuthorityCommand.Keygen.class,
+        org.medshare.client.authority.AuthorityKeyCommand.class})
 final class AuthorityCommand implements Callable<Integer> {
   @Override
   public Integer call() {
-    throw CliFailure.usage("authority needs a subcommand: init or keygen");
+    throw CliFailure.usage("authority needs a subcommand: init, keygen or key");
   }
 
   @Command(name = "init", mixinStandardHelpOptions = true,

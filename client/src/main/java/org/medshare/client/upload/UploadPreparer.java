@@ -81,19 +81,46 @@ public final class UploadPreparer {
     if (rows.isEmpty()) {
       throw new RowExtractionException("the bundle has no claim or encounter to analyse");
     }
+    SortedMap<String, String> recordTags = withPatientTag(tags, rows, keys.pseudonymKey());
     RecordKem kem = RecordKem.encapsulate(scheme, params, policy);
     byte[] envelope = kem.envelope(suite, bundle);
     byte[] sealed = EncryptedRows.seal(recordId, rows, kem, suite, random).toBytes();
     UploadStatement statement = new UploadStatement(keys.organisation(), key, policyText,
-        UploadStatement.sha256(envelope), UploadStatement.sha256(sealed), tags);
+        UploadStatement.sha256(envelope), UploadStatement.sha256(sealed), recordTags);
     byte[] signature = statement.sign(keys.signingKey(), Suite.NIST);
     ObjectNode meta = Json.object();
     meta.put("idempotencyKey", key);
     meta.put("policy", policyText);
     ObjectNode t = meta.putObject("tags");
-    tags.forEach(t::put);
+    recordTags.forEach(t::put);
     meta.put("signingKeyId", keys.keyId());
     meta.put("signature", Base64.getEncoder().encodeToString(signature));
     return new PreparedUpload(Json.compact(meta), envelope, sealed);
+  }
+
+  /** Tag naming the record's pseudonymous patient(s), for the service's per-patient FHIR Consent. */
+  public static final String PATIENT_TAG = "patient";
+
+  /**
+   * {@code tags} plus {@value #PATIENT_TAG} = the consent references of the rows' patients (comma-separated), unless
+   * the user set that tag. A consent reference is {@link #consentReference} of the row pseudonym: keyed by the
+   * consortium key a second time, so the service can group a patient's records without being able to link them to
+   * the enclave's row pseudonyms, and the hospital can recompute it from the patient identifier.
+   */
+  static SortedMap<String, String> withPatientTag(SortedMap<String, String> tags, List<AnalyticsRow> rows,
+                                                  org.medshare.enclave.rows.PseudonymKey key) {
+    if (tags.containsKey(PATIENT_TAG)) {
+      return tags;
+    }
+    java.util.TreeSet<String> refs = new java.util.TreeSet<>();
+    rows.forEach(r -> refs.add(consentReference(key, r.patientPseudonym())));
+    SortedMap<String, String> out = new TreeMap<>(tags);
+    out.put(PATIENT_TAG, String.join(",", refs.stream().limit(16).toList()));
+    return out;
+  }
+
+  /** The pseudonymous patient reference of a row pseudonym: 16 hex digits of a second keyed hash. */
+  public static String consentReference(org.medshare.enclave.rows.PseudonymKey key, long rowPseudonym) {
+    return String.format("%016x", key.pseudonymOf("medshare-consent-ref-v1:" + Long.toUnsignedString(rowPseudonym, 16)));
   }
 }

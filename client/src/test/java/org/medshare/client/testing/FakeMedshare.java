@@ -151,6 +151,42 @@ public final class FakeMedshare implements AutoCloseable {
 
   // ------------------------------------------------------------------------------------------------
 
+  /** A clinician's attributes, as the service derives them from the token. */
+  public volatile java.util.Set<String> clinicianAttributes =
+      java.util.Set.of("org:hospital-a", "role:physician", "dept:cardiology@2026Q4");
+  /** Answer key requests with a key issued to another recipient key (a lying host). */
+  public volatile boolean substituteRecipient = false;
+
+  /** Relays a real authority issue for the clinician's recipient key and nonce, as the service does. */
+  private void issueKey(HttpExchange ex, byte[] body, Principal p) throws IOException {
+    JsonNode req = JSON.readTree(body);
+    byte[] recipient = Base64.getDecoder().decode(req.path("recipientKey").asText());
+    byte[] nonce = Base64.getUrlDecoder().decode(req.path("nonce").asText());
+    java.util.TreeSet<String> attrs = new java.util.TreeSet<>(clinicianAttributes);
+    if (req.path("attributes").size() > 0) {
+      attrs.clear();
+      req.path("attributes").forEach(a -> attrs.add(a.asText()));
+    }
+    try {
+      if (substituteRecipient) {
+        recipient = java.security.KeyPairGenerator.getInstance("X25519").generateKeyPair().getPublic().getEncoded();
+      }
+      org.medshare.enclave.keyrelease.UserKeyGrant grant = org.medshare.enclave.keyrelease.UserKeyGrant.sign(
+          p.organisation(), p.organisation() + ":" + p.subject(), attrs, java.time.Instant.now().plusSeconds(60),
+          recipient, TestAuthority.approver());
+      org.medshare.enclave.host.KeyAuthorityClient.IssuedUserKey issued =
+          TestAuthority.enclaves().keyAuthority().issueUserKey(grant, nonce);
+      Base64.Encoder b64 = Base64.getEncoder();
+      ObjectNode answer = JSON.createObjectNode().put("keyId", issued.issue().statement().keyId())
+          .put("evidence", b64.encodeToString(issued.evidence()))
+          .put("issue", b64.encodeToString(issued.issue().toBytes()));
+      answer.putObject("receipt").put("index", event("KEY_ISSUED", Map.of("key_id", issued.issue().statement().keyId())));
+      json(ex, 200, answer);
+    } catch (Exception e) {
+      problem(ex, 403, "Forbidden", "the authority refused: " + e.getMessage());
+    }
+  }
+
   /** Relays the real test authority's attested parameters for the client's nonce, as the service does. */
   private void attestedParameters(HttpExchange ex) throws IOException {
     Map<String, String> q = form(ex.getRequestURI().getRawQuery() == null ? new byte[0]
@@ -226,6 +262,9 @@ public final class FakeMedshare implements AutoCloseable {
       ex.getResponseBody().write(b);
     } else if (path.equals("/api/v1/authority/parameters/attested") && method.equals("GET")) {
       attestedParameters(ex);
+    } else if (path.equals("/api/v1/authority/keys") && method.equals("POST")) {
+      requireRole(p, "hospital");
+      issueKey(ex, body, p);
     } else if (path.equals("/api/v1/signing-keys") && method.equals("POST")) {
       requireRole(p, "hospital");
       registerKey(ex, body, p);

@@ -15,6 +15,8 @@ import org.medshare.enclave.keyrelease.KeyReleaseRecord;
 import org.medshare.enclave.keyrelease.KeyReleaseRequest;
 import org.medshare.enclave.keyrelease.KeyRequesterService;
 import org.medshare.enclave.keyrelease.QueryApproval;
+import org.medshare.enclave.keyrelease.UserKeyGrant;
+import org.medshare.enclave.keyrelease.UserKeyIssue;
 
 /**
  * Host-side driver of the key-release flow between a key-authority enclave and a worker enclave.
@@ -98,6 +100,30 @@ public final class KeyAuthorityClient {
     AttestedParameters a = new AttestedParameters(r.bytes(), r.bytes(), r.bytes());
     r.expectEnd();
     return a;
+  }
+
+  /**
+   * The authority's answer to a clinician's key request, unverified: the host relays it; the clinician checks
+   * {@code evidence} for its own nonce, the signature of {@code issue} by the attested key, and unwraps.
+   */
+  public record IssuedUserKey(byte[] evidence, UserKeyIssue issue) {}
+
+  /**
+   * Asks the authority to issue the user key {@code grant} allows, attesting for the clinician's {@code nonce}.
+   *
+   * @throws EnclaveCallException with a {@code KEY_RELEASE_*} code if the authority refuses the grant
+   */
+  public IssuedUserKey issueUserKey(UserKeyGrant grant, byte[] nonce)
+      throws IOException, EnclaveCallException, GeneralSecurityException {
+    WireReader r =
+        new WireReader(
+            authority.call(
+                KeyAuthorityService.NAME,
+                new WireWriter().u8(KeyAuthorityService.ISSUE_USER_KEY).bytes(grant.toBytes()).bytes(nonce)
+                    .toByteArray()));
+    IssuedUserKey issued = new IssuedUserKey(r.bytes(), UserKeyIssue.parse(r.bytes()));
+    r.expectEnd();
+    return issued;
   }
 
   private static PublicParameters parseParams(byte[] response) throws GeneralSecurityException {

@@ -242,6 +242,67 @@ public final class KeyAuthority {
     }
   }
 
+  /**
+   * Issues a clinician's user key for exactly the grant's attributes, wrapped to the grant's recipient X25519
+   * key (see {@link UserKeyIssue}), with a statement signed by this enclave's attested key. Refuses a grant not
+   * signed by a trusted approver, expired or already used, and any {@code purpose:} attribute (purpose keys go
+   * only to attested enclaves, through {@link #release}) or {@code org:} attribute other than the grant's
+   * organisation. Nothing is consumed unless every check passes.
+   */
+  public synchronized UserKeyIssue issueUserKey(UserKeyGrant grant) throws GeneralSecurityException {
+    requireSetUp();
+    grant.verify(approvers, clock.instant());
+    for (String text : grant.attributes()) {
+      org.medshare.abe.Attribute a = org.medshare.abe.Attribute.of(text);
+      if (a.key().equals("purpose")) {
+        throw new KeyReleaseException(Reason.ATTRIBUTES_NOT_ALLOWED,
+            "purpose attributes are released only to attested enclaves, not to clinicians");
+      }
+      if (a.key().equals("org") && !text.equals("org:" + grant.organisation())) {
+        throw new KeyReleaseException(Reason.ATTRIBUTES_NOT_ALLOWED,
+            "a clinician of " + grant.organisation() + " cannot hold " + text);
+      }
+    }
+    String grantId = "grant:" + Hex.of(grant.hash());
+    if (usedApprovals.contains(grantId)) {
+      throw new KeyReleaseException(Reason.APPROVAL_REPLAYED, "this key grant was already used");
+    }
+    UserKey userKey = abe.keygen(masterKey, grant.attributes());
+    byte[] plain = userKey.toBytes(InsecureSecretKeyAccess.get());
+    byte[] recipientSpki = grant.recipientSpki();
+    KeyPair eph = KeyPairGenerator.getInstance("X25519").generateKeyPair();
+    byte[] iv = new byte[12];
+    new SecureRandom().nextBytes(iv);
+    byte[] wrapKey = null;
+    try {
+      KeyAgreement ka = KeyAgreement.getInstance("X25519");
+      ka.init(eph.getPrivate());
+      ka.doPhase(java.security.KeyFactory.getInstance("X25519")
+          .generatePublic(new java.security.spec.X509EncodedKeySpec(recipientSpki)), true);
+      byte[] shared = ka.generateSecret();
+      byte[] ephSpki = eph.getPublic().getEncoded();
+      byte[] grantHash = grant.hash();
+      wrapKey = UserKeyIssue.wrapKey(shared, ephSpki, recipientSpki, grantHash);
+      Arrays.fill(shared, (byte) 0);
+      byte[] recipientHash = org.medshare.enclave.Sha256.hash(recipientSpki);
+      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+      c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(wrapKey, "AES"), new GCMParameterSpec(128, iv));
+      c.updateAAD(UserKeyIssue.aad(grantHash, recipientHash));
+      byte[] wrapped = c.doFinal(plain);
+      UserKeyIssue.Statement statement = new UserKeyIssue.Statement(grantHash, grant.organisation(), grant.subject(),
+          grant.attributes(), recipientHash, org.medshare.enclave.Sha256.hash(wrapped),
+          enclave.identity().mrenclave(), clock.instant());
+      byte[] sig = enclave.sign(UserKeyIssue.signingInput(statement));
+      usedApprovals.add(grantId);
+      return new UserKeyIssue(statement, ephSpki, iv, wrapped, sig);
+    } finally {
+      Arrays.fill(plain, (byte) 0);
+      if (wrapKey != null) {
+        Arrays.fill(wrapKey, (byte) 0);
+      }
+    }
+  }
+
   /** What the authority signs to vouch for its public parameters: domain label ‖ parameters. */
   public static byte[] paramsSigningInput(byte[] publicParameters) {
     return new WireWriter().utf8(PARAMS_SIGNATURE_DOMAIN).bytes(publicParameters).toByteArray();

@@ -24,6 +24,8 @@ import org.medshare.enclave.attest.AttestationException;
  *   6 ATTESTED_PARAMS bytes verifier nonce → bytes evidence, bytes public parameters,
  *                                     bytes Ed25519 signature (see {@link KeyAuthority#PARAMS_SIGNATURE_DOMAIN})
  *   7 RESEAL                         → bytes master key sealed under this enclave's SVN
+ *   8 ISSUE_USER_KEY bytes UserKeyGrant, bytes client nonce → bytes evidence for the nonce,
+ *                                     bytes {@link UserKeyIssue} (key wrapped to the clinician's X25519 key)
  * </pre>
  *
  * Refusals come back as ERROR frames with codes {@code KEY_RELEASE_<REASON>}, {@code
@@ -38,6 +40,7 @@ public final class KeyAuthorityService implements EnclaveService {
   public static final int PARAMS = 5;
   public static final int ATTESTED_PARAMS = 6;
   public static final int RESEAL = 7;
+  public static final int ISSUE_USER_KEY = 8;
 
   private final Clock clock;
   private KeyAuthority authority;
@@ -104,6 +107,13 @@ public final class KeyAuthorityService implements EnclaveService {
                   .bytes(pp)
                   .bytes(ctx.sign(KeyAuthority.paramsSigningInput(pp)))
                   .toByteArray();
+        }
+        case ISSUE_USER_KEY -> {
+          byte[] grant = r.bytes();
+          byte[] nonce = r.bytes();
+          r.expectEnd();
+          UserKeyIssue issue = ka.issueUserKey(UserKeyGrant.parse(grant));
+          out = new WireWriter().bytes(ctx.attest(nonce).toBytes()).bytes(issue.toBytes()).toByteArray();
         }
         case RESEAL -> {
           r.expectEnd();

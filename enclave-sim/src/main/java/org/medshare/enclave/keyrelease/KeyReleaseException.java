@@ -14,6 +14,7 @@ public final class KeyReleaseException extends GeneralSecurityException {
     APPROVAL_UNTRUSTED_APPROVER,
     APPROVAL_EXPIRED,
     APPROVAL_REPLAYED,
+    ATTRIBUTES_NOT_ALLOWED,
     UNWRAP_FAILED
   }
 

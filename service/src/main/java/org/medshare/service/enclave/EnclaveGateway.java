@@ -128,16 +128,17 @@ public class EnclaveGateway {
     /**
      * The public trust anchor hospitals verify the authority with ({@code data-dir/enclave/authority.trust},
      * written at every start). The operator hands it to hospitals out of band; the API never serves it,
-     * since a client must not take the word of the host it is checking.
+     * since a client must not take the word of the host it is checking. Starts the enclaves if needed.
      */
     public Path trustFile() {
+        enclaves();
         return dir.resolve(TRUST_FILE);
     }
 
     private void writeTrust(AuthorityTrust trust) throws IOException {
         Path tmp = Files.createTempFile(dir, "authority", ".tmp");
         Files.writeString(tmp, trust.format());
-        Files.move(tmp, trustFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, dir.resolve(TRUST_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     @PreDestroy

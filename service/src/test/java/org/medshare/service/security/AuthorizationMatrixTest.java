@@ -48,6 +48,10 @@ class AuthorizationMatrixTest {
             Map.entry("PUT /api/v1/data-use-rules", Set.of(HOSPITAL)),
             Map.entry("GET /api/v1/authority/parameters", Set.of(HOSPITAL, INSURER, REGULATOR)),
             Map.entry("GET /api/v1/authority/parameters/attested", Set.of(HOSPITAL, INSURER, REGULATOR)),
+            Map.entry("POST /api/v1/authority/keys", Set.of(HOSPITAL)),
+            Map.entry("GET /api/v1/fhir/Consent", Set.of(HOSPITAL)),
+            Map.entry("GET /api/v1/fhir/Consent/{id}", Set.of(HOSPITAL)),
+            Map.entry("POST /api/v1/fhir/Consent/{id}/$revoke", Set.of(HOSPITAL)),
             Map.entry("POST /api/v1/templates", Set.of(INSURER)),
             Map.entry("GET /api/v1/templates", Set.of(HOSPITAL, INSURER, REGULATOR)),
             Map.entry("POST /api/v1/templates/{templateId}/{version}/approve", Set.of(REGULATOR)),
@@ -110,8 +114,9 @@ class AuthorizationMatrixTest {
         assertTrue(violations.isEmpty(), String.join("\n", violations));
     }
 
+    /** Paths are sent as documented: a FHIR operation's {@code $} literally, as FHIR clients send it. */
     private static Response call(RequestSpecification request, String method, String path) {
-        RequestSpecification r = request;
+        RequestSpecification r = request.urlEncodingEnabled(false);
         if (method.equals("POST") || method.equals("PUT")) {
             r = r.contentType(path.equals("/api/v1/records") ? "multipart/form-data" : "application/json");
             r = path.equals("/api/v1/records") ? r.multiPart("metadata", "{}") : r.body("{}");

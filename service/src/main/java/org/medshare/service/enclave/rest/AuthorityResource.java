@@ -2,17 +2,22 @@ package org.medshare.service.enclave.rest;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.Base64;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.medshare.enclave.attest.NonceRegistry;
 import org.medshare.enclave.host.KeyAuthorityClient;
+import org.medshare.service.enclave.ClinicianKeys;
 import org.medshare.service.enclave.EnclaveGateway;
+import org.medshare.service.identity.CallerResolver;
 import org.medshare.service.problem.RequestRefusedException;
 
 /**
@@ -25,10 +30,14 @@ import org.medshare.service.problem.RequestRefusedException;
 public class AuthorityResource {
 
     private final EnclaveGateway enclaves;
+    private final ClinicianKeys keys;
+    private final CallerResolver callers;
 
     @Inject
-    AuthorityResource(EnclaveGateway enclaves) {
+    AuthorityResource(EnclaveGateway enclaves, ClinicianKeys keys, CallerResolver callers) {
         this.enclaves = enclaves;
+        this.keys = keys;
+        this.callers = callers;
     }
 
     @GET
@@ -62,6 +71,36 @@ public class AuthorityResource {
         Base64.Encoder b64 = Base64.getEncoder();
         return new AttestedParametersView(b64.encodeToString(answer.parameters()), b64.encodeToString(answer.signature()),
                 b64.encodeToString(answer.evidence()), "SIMULATED");
+    }
+
+    /**
+     * A clinician's key request.
+     *
+     * @param recipientKey base64 X25519 SubjectPublicKeyInfo the key is wrapped to
+     * @param nonce        32 random bytes, base64url, for the authority's quote
+     * @param attributes   the attributes wanted (optional: every attribute your token entitles you to)
+     */
+    public record KeyRequest(String recipientKey, String nonce, List<String> attributes) {
+    }
+
+    @POST
+    @Path("/keys")
+    @RolesAllowed("hospital")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Issue an ABE user key for your token's attributes (current epoch), wrapped to your X25519 key (KEY_ISSUED)")
+    public ClinicianKeys.IssuedKeyView issueKey(KeyRequest request) {
+        if (request == null || request.recipientKey() == null) {
+            throw RequestRefusedException.badRequest("invalid-key-request", "Invalid key request",
+                    "recipientKey (base64 X25519 SubjectPublicKeyInfo) and nonce are required.");
+        }
+        byte[] recipient;
+        try {
+            recipient = Base64.getDecoder().decode(request.recipientKey());
+        } catch (IllegalArgumentException e) {
+            recipient = null;
+        }
+        return keys.issue(callers.current(), recipient, nonce(request.nonce()), request.attributes());
     }
 
     /** A client challenge: 32 bytes, base64url without padding (or standard base64). */

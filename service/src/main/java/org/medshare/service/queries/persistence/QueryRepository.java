@@ -89,9 +89,12 @@ public class QueryRepository {
                 .setParameter(1, recordId).getSingleResult()).longValue() > 0;
     }
 
+    /** Records whose consent was revoked: per record, or per patient (FHIR Consent {@code $revoke}, all their records). */
     public Set<String> revokedRecords() {
         @SuppressWarnings("unchecked")
-        List<Object> rows = em.createNativeQuery("select record_id from consent_revocation").getResultList();
+        List<Object> rows = em.createNativeQuery("select record_id from consent_revocation union "
+                + "select rp.record_id from record_patient rp join patient_consent_revocation c "
+                + "on c.consent_id = rp.consent_id").getResultList();
         return rows.stream().map(Object::toString).collect(Collectors.toSet());
     }
 

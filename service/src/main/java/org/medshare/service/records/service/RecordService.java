@@ -108,6 +108,7 @@ public class RecordService {
         byte[] rows = readPart("rows", parts.rows(), config.records().maxRowsBytes());
         UploadStatement statement = statement(caller, metadata, envelope, rows);
         String recordId = statement.recordId();
+        List<String> patients = patientRefs(metadata.tags());
 
         Policy policy = policyRules.check(metadata.policy(), caller.organisation());
         EnvelopeHeader envelopeHeader = header("envelope", envelope);
@@ -146,7 +147,11 @@ public class RecordService {
                 rowsManifest.recordCid().toString(), rows.length, encodeTags(statement.tags()),
                 metadata.signingKeyId(), metadata.signature(), statementHash, caller.subject(), clock.instant());
         try {
-            QuarkusTransaction.requiringNew().run(() -> repository.persist(record));
+            QuarkusTransaction.requiringNew().run(() -> {
+                repository.persist(record);
+                patients.forEach(p -> repository.addPatient(recordId, caller.organisation(), p,
+                        consentId(caller.organisation(), p)));
+            });
         } catch (PersistenceException e) {
             release(caller, envelopeManifest);
             release(caller, rowsManifest);
@@ -172,11 +177,16 @@ public class RecordService {
     /**
      * The ciphertext of a visible record of the caller's organisation, for a clinician whose ABE key may open it;
      * the download is appended to the ledger as an ACCESS event before any byte is returned. Another
-     * organisation's record is not found, and leaves no ACCESS event.
+     * organisation's record is not found, and leaves no ACCESS event. A record whose consent was revoked, per record
+     * or per patient (FHIR Consent {@code $revoke}), is not released (403 {@code consent-revoked}).
      */
     public InputStream ciphertext(Caller caller, String recordId) {
         RecordEntity record = visible(recordId).filter(r -> r.organisation().equals(caller.organisation()))
                 .orElseThrow(() -> RequestRefusedException.notFound("Record " + recordId));
+        if (QuarkusTransaction.requiringNew().call(() -> repository.consentRevoked(recordId))) {
+            throw RequestRefusedException.forbidden("consent-revoked",
+                    "The patient's consent for record " + recordId + " was revoked; its ciphertext is no longer released.");
+        }
         ledger.append(Event.builder(EventType.ACCESS).timestamp(clock.millis())
                 .id(Field.ACTOR, actor(caller)).id(Field.RECORD_ID, record.id()).id(Field.PURPOSE, "ciphertext-download")
                 .build());
@@ -304,6 +314,39 @@ public class RecordService {
         } catch (IOException e) {
             LOG.warnf("unreferenced ciphertext %s is left for garbage collection", manifest.recordCid());
         }
+    }
+
+    /** Name of the upload tag that carries the record's pseudonymous patient reference(s). */
+    public static final String PATIENT_TAG = "patient";
+    private static final java.util.regex.Pattern PATIENT_REF = java.util.regex.Pattern.compile("[0-9a-f]{16,64}");
+
+    /**
+     * The pseudonymous patient references of the {@value #PATIENT_TAG} tag: comma-separated lower-case hex keyed
+     * hashes (16 to 64 digits, at most 16), so that a name or a medical record number is refused by form.
+     */
+    /**
+     * The id of the FHIR Consent of a (hospital, pseudonymous patient): the first 128 bits of
+     * SHA-256("medshare-consent-v1" ‖ 0x0A ‖ organisation ‖ 0x0A ‖ patient reference), hex. Deterministic, so a
+     * consent needs no row until it is revoked, and it reveals neither the organisation nor the patient.
+     */
+    public static String consentId(String organisation, String patientRef) {
+        byte[] digest = UploadStatement.sha256(("medshare-consent-v1\n" + organisation + "\n" + patientRef)
+                .getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest, 0, 16);
+    }
+
+    static List<String> patientRefs(Map<String, String> tags) {
+        String value = tags.get(PATIENT_TAG);
+        if (value == null) {
+            return List.of();
+        }
+        List<String> refs = java.util.Arrays.stream(value.split(",", -1)).map(String::strip).distinct().toList();
+        if (refs.size() > 16 || refs.stream().anyMatch(r -> !PATIENT_REF.matcher(r).matches())) {
+            throw RequestRefusedException.badRequest("invalid-patient-reference", "Invalid patient reference",
+                    "The tag '" + PATIENT_TAG + "' holds 1 to 16 comma-separated pseudonymous references of 16-64 "
+                            + "lower-case hex digits (a keyed hash, never a name or record number).");
+        }
+        return refs;
     }
 
     private static UploadMetadata parseMetadata(String json) {

@@ -1,0 +1,117 @@
+package org.medshare.client.authority;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.medshare.abe.Attribute;
+import org.medshare.abe.InsecureSecretKeyAccess;
+import org.medshare.abe.UserKey;
+import org.medshare.client.AtomicOutput;
+import org.medshare.client.CliFailure;
+import org.medshare.client.http.Json;
+import org.medshare.client.http.ServiceClient;
+import org.medshare.client.http.ServiceException;
+import org.medshare.client.login.SessionOptions;
+import org.medshare.enclave.attest.AttestationException;
+import org.medshare.enclave.attest.QuoteVerifier;
+import org.medshare.enclave.host.AuthorityTrust;
+import org.medshare.enclave.keyrelease.KeyReleaseException;
+import org.medshare.enclave.keyrelease.UserKeyIssue;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code medshare authority key} (clinician): obtains an ABE user key for the attributes of the logged-in
+ * user's token from the service's key authority, for {@code medshare decrypt}. A fresh X25519 key pair is made
+ * here; only its public half is sent, the authority wraps the user key to it, and the key is accepted only if
+ * the authority's quote for this command's nonce satisfies the trust file and its signature covers what it
+ * issued. The private half never leaves this process. The key file is written owner-only and atomically;
+ * any failed check leaves no file (exit 1).
+ */
+@Command(name = "key", mixinStandardHelpOptions = true,
+    description = "Obtain your ABE user key from the service's key authority (clinician, hospital role).")
+public final class AuthorityKeyCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin SessionOptions session;
+
+  @Option(names = "--out", required = true, paramLabel = "KEYFILE", description = "user key file to write")
+  Path out;
+
+  @Option(names = "--attrs", split = ",", paramLabel = "ATTR",
+      description = "only these of your attributes (default: every attribute your token entitles you to)")
+  List<String> attrs = new ArrayList<>();
+
+  @Option(names = "--authority-trust", paramLabel = "FILE",
+      description = "the key authority's trust anchor (default: CONFIG/authority.trust)")
+  Path authorityTrust;
+
+  @Override
+  public Integer call() throws IOException {
+    for (String a : attrs) {
+      try {
+        Attribute.of(a.trim());
+      } catch (IllegalArgumentException e) {
+        throw CliFailure.usage("--attrs: " + e.getMessage());
+      }
+    }
+    ServiceClient service = session.client();
+    TrustedAuthority authority = TrustedAuthority.load(authorityTrust, session.configDir());
+    QuoteVerifier verifier = authority.verifier();
+    byte[] nonce = verifier.newNonce();
+    KeyPair recipient;
+    try {
+      recipient = KeyPairGenerator.getInstance("X25519").generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("X25519 is unavailable", e);
+    }
+    byte[] recipientSpki = recipient.getPublic().getEncoded();
+    ObjectNode request = Json.object();
+    request.put("recipientKey", Base64.getEncoder().encodeToString(recipientSpki));
+    request.put("nonce", Base64.getUrlEncoder().withoutPadding().encodeToString(nonce));
+    ArrayNode wanted = request.putArray("attributes");
+    attrs.forEach(a -> wanted.add(a.trim()));
+    JsonNode answer;
+    try {
+      answer = service.postJson("/api/v1/authority/keys", Json.compact(request).getBytes(StandardCharsets.UTF_8)).json();
+    } catch (ServiceException e) {
+      throw SessionOptions.refused(e);
+    }
+    UserKey key;
+    UserKeyIssue issue;
+    try {
+      AuthorityTrust.VerifiedSigner signer = AuthorityTrust.verifySigner(verifier, nonce,
+          TrustedAuthority.field(answer, "evidence"));
+      issue = UserKeyIssue.parse(TrustedAuthority.field(answer, "issue"));
+      signer.requireSignature(UserKeyIssue.signingInput(issue.statement()), issue.signature(),
+          "the key is not vouched for by the attested key authority");
+      key = issue.unwrap(recipient.getPrivate(), recipientSpki);
+    } catch (AttestationException e) {
+      throw CliFailure.verification("the key authority's attestation is not accepted: " + e.getMessage());
+    } catch (KeyReleaseException e) {
+      throw CliFailure.verification("the issued key does not open: " + e.getMessage());
+    } catch (GeneralSecurityException e) {
+      throw CliFailure.verification(e.getMessage());
+    }
+    try (AtomicOutput o = AtomicOutput.open(out, true)) {
+      o.stream().write(key.toBytes(InsecureSecretKeyAccess.get()));
+      o.commit(true);
+    }
+    spec.commandLine().getOut().println("key " + issue.statement().keyId() + " for " + issue.statement().attributes()
+        + " written to " + out + " (KEY_ISSUED at ledger index " + answer.path("receipt").path("index").asText("?")
+        + ")");
+    return 0;
+  }
+}

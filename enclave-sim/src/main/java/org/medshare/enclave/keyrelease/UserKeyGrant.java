@@ -1,0 +1,192 @@
+package org.medshare.enclave.keyrelease;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.medshare.abe.Attribute;
+import org.medshare.enclave.Hex;
+import org.medshare.enclave.MalformedEncodingException;
+import org.medshare.enclave.Sha256;
+import org.medshare.enclave.WireReader;
+import org.medshare.enclave.WireWriter;
+
+/**
+ * An approver's signed statement that an authenticated clinician of {@code organisation} may receive an
+ * ABE user key for exactly {@code attributes}, wrapped to the X25519 key {@code recipientSpki}, until
+ * {@code notAfter}. The approver (the service, after checking the clinician's identity-provider token) holds
+ * an Ed25519 key that the key authority's measured configuration trusts; the authority issues each grant once.
+ *
+ * <p>Encoding v1: u8 1, utf8 organisation, utf8 subject, u32 n + n × utf8 attribute (sorted), i64 notAfter
+ * (Unix ms), bytes recipient X25519 SPKI, bytes approver SPKI, bytes Ed25519 signature over
+ * "medshare.user-key-grant.v1" ‖ everything before the signature.
+ */
+public final class UserKeyGrant {
+  private static final String DOMAIN = "medshare.user-key-grant.v1";
+  private static final String ID = "[A-Za-z0-9_.:@-]{1,128}";
+
+  private final String organisation;
+  private final String subject;
+  private final SortedSet<String> attributes;
+  private final Instant notAfter;
+  private final byte[] recipientSpki;
+  private final byte[] approverSpki;
+  private final byte[] signature;
+
+  private UserKeyGrant(String organisation, String subject, Set<String> attributes, Instant notAfter,
+      byte[] recipientSpki, byte[] approverSpki, byte[] signature) {
+    this.organisation = organisation;
+    this.subject = subject;
+    this.attributes = Collections.unmodifiableSortedSet(new TreeSet<>(attributes));
+    this.notAfter = notAfter;
+    this.recipientSpki = recipientSpki;
+    this.approverSpki = approverSpki;
+    this.signature = signature;
+  }
+
+  /**
+   * Signs a grant.
+   *
+   * @throws IllegalArgumentException for malformed ids, 0 or more than 64 attributes, a malformed attribute, or a
+   *     recipient key that is not an X25519 SubjectPublicKeyInfo
+   */
+  public static UserKeyGrant sign(String organisation, String subject, Set<String> attributes, Instant notAfter,
+      byte[] recipientSpki, KeyPair approver) throws GeneralSecurityException {
+    validate(organisation, subject, attributes, recipientSpki);
+    Instant na = Instant.ofEpochMilli(notAfter.toEpochMilli());
+    byte[] spki = approver.getPublic().getEncoded();
+    TreeSet<String> sorted = new TreeSet<>(attributes);
+    Signature s = Signature.getInstance("Ed25519");
+    s.initSign(approver.getPrivate());
+    s.update(signed(organisation, subject, sorted, na, recipientSpki, spki));
+    return new UserKeyGrant(organisation, subject, sorted, na, recipientSpki.clone(), spki, s.sign());
+  }
+
+  private static void validate(String organisation, String subject, Set<String> attributes, byte[] recipientSpki) {
+    if (organisation == null || !organisation.matches(ID) || subject == null || !subject.matches(ID)) {
+      throw new IllegalArgumentException("organisation and subject must be 1-128 of [A-Za-z0-9_.:@-]");
+    }
+    if (attributes.isEmpty() || attributes.size() > 64) {
+      throw new IllegalArgumentException("a grant names 1..64 attributes");
+    }
+    attributes.forEach(Attribute::of);
+    try {
+      PublicKey k = KeyFactory.getInstance("X25519").generatePublic(new X509EncodedKeySpec(recipientSpki));
+      if (!"XDH".equals(k.getAlgorithm()) && !"X25519".equals(k.getAlgorithm())) {
+        throw new IllegalArgumentException("recipient key is not X25519");
+      }
+    } catch (GeneralSecurityException | RuntimeException e) {
+      throw new IllegalArgumentException("recipient key is not an X25519 SubjectPublicKeyInfo");
+    }
+  }
+
+  private static byte[] body(String organisation, String subject, SortedSet<String> attributes, Instant notAfter,
+      byte[] recipientSpki, byte[] approverSpki) {
+    WireWriter w = new WireWriter().u8(1).utf8(organisation).utf8(subject).i32(attributes.size());
+    attributes.forEach(w::utf8);
+    return w.i64(notAfter.toEpochMilli()).bytes(recipientSpki).bytes(approverSpki).toByteArray();
+  }
+
+  private static byte[] signed(String organisation, String subject, SortedSet<String> attributes, Instant notAfter,
+      byte[] recipientSpki, byte[] approverSpki) {
+    return new WireWriter().utf8(DOMAIN)
+        .fixed(body(organisation, subject, attributes, notAfter, recipientSpki, approverSpki)).toByteArray();
+  }
+
+  public byte[] toBytes() {
+    return new WireWriter().fixed(body(organisation, subject, attributes, notAfter, recipientSpki, approverSpki))
+        .bytes(signature).toByteArray();
+  }
+
+  public static UserKeyGrant parse(byte[] bytes) throws MalformedEncodingException {
+    WireReader r = new WireReader(bytes);
+    if (r.u8() != 1) {
+      throw new MalformedEncodingException("unknown user key grant version");
+    }
+    String organisation = r.utf8();
+    String subject = r.utf8();
+    int n = r.i32();
+    if (n < 1 || n > 64) {
+      throw new MalformedEncodingException("attribute count " + n + " outside 1..64");
+    }
+    TreeSet<String> attributes = new TreeSet<>();
+    for (int i = 0; i < n; i++) {
+      attributes.add(r.utf8());
+    }
+    Instant notAfter = Instant.ofEpochMilli(r.i64());
+    byte[] recipient = r.bytes();
+    byte[] approver = r.bytes();
+    byte[] sig = r.bytes();
+    r.expectEnd();
+    if (attributes.size() != n) {
+      throw new MalformedEncodingException("duplicate attribute");
+    }
+    try {
+      validate(organisation, subject, attributes, recipient);
+    } catch (IllegalArgumentException e) {
+      throw new MalformedEncodingException("invalid user key grant: " + e.getMessage());
+    }
+    return new UserKeyGrant(organisation, subject, attributes, notAfter, recipient, approver, sig);
+  }
+
+  /** Checks the signature, that the approver is trusted, and that {@code now} is not after {@code notAfter}. */
+  public void verify(Set<String> trustedApproverKeyIds, Instant now) throws KeyReleaseException {
+    String approverId = Hex.of(Sha256.hash(approverSpki));
+    if (!trustedApproverKeyIds.contains(approverId)) {
+      throw new KeyReleaseException(KeyReleaseException.Reason.APPROVAL_UNTRUSTED_APPROVER,
+          "approver " + approverId + " is not trusted");
+    }
+    boolean ok;
+    try {
+      PublicKey pk = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(approverSpki));
+      Signature s = Signature.getInstance("Ed25519");
+      s.initVerify(pk);
+      s.update(signed(organisation, subject, attributes, notAfter, recipientSpki, approverSpki));
+      ok = s.verify(signature);
+    } catch (GeneralSecurityException e) {
+      ok = false;
+    }
+    if (!ok) {
+      throw new KeyReleaseException(KeyReleaseException.Reason.APPROVAL_SIGNATURE, "grant signature invalid");
+    }
+    if (now.isAfter(notAfter)) {
+      throw new KeyReleaseException(KeyReleaseException.Reason.APPROVAL_EXPIRED, "grant expired at " + notAfter);
+    }
+  }
+
+  public String organisation() {
+    return organisation;
+  }
+
+  public String subject() {
+    return subject;
+  }
+
+  public SortedSet<String> attributes() {
+    return attributes;
+  }
+
+  public Instant notAfter() {
+    return notAfter;
+  }
+
+  public byte[] recipientSpki() {
+    return recipientSpki.clone();
+  }
+
+  public byte[] hash() {
+    return Sha256.hash(toBytes());
+  }
+
+  @Override
+  public String toString() {
+    return "UserKeyGrant{organisation=" + organisation + ", attributes=" + attributes + ", notAfter=" + notAfter + "}";
+  }
+}

@@ -1,0 +1,77 @@
+package org.medshare.service.consent.rest;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.medshare.service.consent.ConsentFhir;
+import org.medshare.service.consent.ConsentService;
+import org.medshare.service.identity.CallerResolver;
+import org.medshare.service.problem.RequestRefusedException;
+
+/**
+ * The service's FHIR R4 facade (application/fhir+json): patient Consent per hospital and pseudonymous patient,
+ * with the {@code $revoke} operation. A hospital sees only its own organisation's consents. Errors are
+ * problem+json like everywhere else in the API.
+ */
+@Path("/api/v1/fhir")
+@SecurityRequirement(name = "SecurityScheme")
+public class FhirResource {
+
+    private final CallerResolver callers;
+    private final ConsentService consents;
+    private final ConsentFhir fhir;
+
+    @Inject
+    FhirResource(CallerResolver callers, ConsentService consents, ConsentFhir fhir) {
+        this.callers = callers;
+        this.consents = consents;
+        this.fhir = fhir;
+    }
+
+    @GET
+    @Path("/Consent")
+    @RolesAllowed("hospital")
+    @Produces({ConsentFhir.MEDIA_TYPE, "application/json"})
+    @Operation(summary = "Search your organisation's patient consents (patient=Patient/<pseudonymous ref> or the bare ref); a FHIR searchset Bundle")
+    public Response search(@QueryParam("patient") String patient,
+                           @QueryParam("_offset") @DefaultValue("0") @Min(0) int offset,
+                           @QueryParam("_count") @DefaultValue("100") @Min(1) @Max(1000) int count) {
+        String ref = patient == null ? null : patient.startsWith("Patient/") ? patient.substring(8) : patient;
+        if (ref != null && !ref.matches("[0-9a-f]{16,64}")) {
+            throw RequestRefusedException.badRequest("invalid-patient-reference", "Invalid patient reference",
+                    "patient is Patient/<pseudonymous reference> (16-64 lower-case hex digits).");
+        }
+        return fhir.searchSet(consents.search(callers.current(), ref, offset, count));
+    }
+
+    @GET
+    @Path("/Consent/{id}")
+    @RolesAllowed("hospital")
+    @Produces({ConsentFhir.MEDIA_TYPE, "application/json"})
+    @Operation(summary = "One of your organisation's patient consents (FHIR R4 Consent)")
+    public Response read(@PathParam("id") String id) {
+        return fhir.consent(consents.find(callers.current(), id)
+                .orElseThrow(() -> RequestRefusedException.notFound("Consent " + id)));
+    }
+
+    @POST
+    @Path("/Consent/{id}/$revoke")
+    @RolesAllowed("hospital")
+    @Produces({ConsentFhir.MEDIA_TYPE, "application/json"})
+    @Operation(summary = "Revoke a patient's consent: none of the patient's records at your hospital is used or released any more (CONSENT_REVOKED; idempotent)")
+    public Response revoke(@PathParam("id") String id) {
+        ConsentService.Revocation r = consents.revoke(callers.current(), id);
+        return fhir.consent(r.consent());
+    }
+}

@@ -1,0 +1,166 @@
+package org.medshare.service.enclave;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.SecureRandom;
+import java.security.spec.X509EncodedKeySpec;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.medshare.enclave.host.EnclaveCallException;
+import org.medshare.enclave.host.KeyAuthorityClient.IssuedUserKey;
+import org.medshare.enclave.keyrelease.UserKeyGrant;
+import org.medshare.enclave.keyrelease.UserKeyIssue;
+import org.medshare.ledger.event.Event;
+import org.medshare.ledger.event.EventType;
+import org.medshare.ledger.event.Field;
+import org.medshare.ledger.event.SaltedHash;
+import org.medshare.service.config.MedshareConfig;
+import org.medshare.service.identity.Caller;
+import org.medshare.service.ledger.LedgerService;
+import org.medshare.service.ledger.LedgerService.LedgerReceipt;
+import org.medshare.service.problem.RequestRefusedException;
+import org.medshare.service.records.service.ClinicianAttributes;
+
+/**
+ * ABE user keys for clinicians (DESIGN §1: a hospital's clinicians hold keys for their own attributes), issued by
+ * the key-authority enclave for the attributes the clinician's identity-provider token proves.
+ *
+ * <p>Which attributes: {@link ClinicianAttributes} (the token's {@code abe_attrs} and {@code org_id}, current
+ * epoch only, never {@code purpose:}). A request may narrow the set, never widen it. The authority re-checks the
+ * purpose and organisation rules itself.
+ *
+ * <p>How the key travels: the clinician generates an X25519 key pair and sends only its public half with a
+ * fresh nonce. The service signs a single-use {@link UserKeyGrant} (its approver key, which the authority's
+ * measured configuration trusts) binding organisation, subject, attributes and that public key; the authority
+ * wraps the user key to it (X25519 + HKDF + AES-256-GCM, {@link UserKeyIssue}) and signs a statement of what it
+ * issued, with a quote for the clinician's nonce. The service therefore relays ciphertext only: it never
+ * holds a user key (DESIGN §1), a log line or a proxy that sees the response learns nothing, and the clinician
+ * verifies the quote and signature before trusting the key (so a host cannot hand out keys of its own making
+ * undetected). Bearer-only transport of a plaintext key over the authenticated response was rejected: it
+ * would put the key in the service's memory and in every TLS terminator on the way.
+ *
+ * <p>Every issue appends KEY_ISSUED (key id, recipient, salted hash of the attributes; the salt stays in the
+ * database) before the key is returned.
+ */
+@ApplicationScoped
+public class ClinicianKeys {
+
+    static final Duration GRANT_VALIDITY = Duration.ofMinutes(1);
+
+    /** The answer to a clinician: ids and the authority's relayed, verifiable material (base64). */
+    public record IssuedKeyView(String keyId, List<String> attributes, String evidence, String issue,
+                                LedgerReceipt receipt) {
+    }
+
+    private final EnclaveGateway gateway;
+    private final LedgerService ledger;
+    private final EntityManager em;
+    private final String currentEpoch;
+    private final SecureRandom random = new SecureRandom();
+    private final Clock clock = Clock.systemUTC();
+
+    @Inject
+    ClinicianKeys(EnclaveGateway gateway, LedgerService ledger, EntityManager em, MedshareConfig config) {
+        this.gateway = gateway;
+        this.ledger = ledger;
+        this.em = em;
+        this.currentEpoch = config.records().currentEpoch();
+    }
+
+    /**
+     * Issues a user key to {@code caller} (a hospital clinician).
+     *
+     * @param recipientSpki the clinician's X25519 public key (X.509 SubjectPublicKeyInfo)
+     * @param nonce         the clinician's 32-byte challenge for the authority's quote
+     * @param requested     attributes to include, or empty for every eligible one
+     * @throws RequestRefusedException 400 for a key that is not X25519, 403 for an attribute the caller does not hold
+     */
+    public IssuedKeyView issue(Caller caller, byte[] recipientSpki, byte[] nonce, List<String> requested) {
+        checkRecipient(recipientSpki);
+        SortedSet<String> eligible = ClinicianAttributes.of(caller, currentEpoch);
+        SortedSet<String> attributes = new TreeSet<>();
+        if (requested == null || requested.isEmpty()) {
+            attributes.addAll(eligible);
+        } else {
+            for (String a : requested) {
+                if (a == null || !eligible.contains(a)) {
+                    throw RequestRefusedException.forbidden("attribute-not-held", "Your token does not entitle you to '"
+                            + a + "' (current epoch " + currentEpoch + "); you may request " + eligible + ".");
+                }
+                attributes.add(a);
+            }
+        }
+        String subject = caller.organisation() + ":" + caller.subject();
+        IssuedUserKey issued;
+        try {
+            UserKeyGrant grant = UserKeyGrant.sign(caller.organisation(), subject, attributes,
+                    clock.instant().plus(GRANT_VALIDITY), recipientSpki, gateway.approver());
+            issued = gateway.enclaves().keyAuthority().issueUserKey(grant, nonce);
+        } catch (EnclaveCallException e) {
+            if ("KEY_RELEASE_ATTRIBUTES_NOT_ALLOWED".equals(e.code())) {
+                throw RequestRefusedException.forbidden("attribute-not-allowed",
+                        "The key authority refuses these attributes for a clinician key.");
+            }
+            throw new IllegalStateException("the key authority refused the grant", e);
+        } catch (IllegalArgumentException e) {
+            throw RequestRefusedException.badRequest("invalid-key-request", "Invalid key request",
+                    "The subject or attributes cannot be put in a key grant.");
+        } catch (IOException e) {
+            throw new UncheckedIOException("the key authority could not be reached", e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the key authority's answer does not parse", e);
+        }
+        UserKeyIssue.Statement statement = issued.issue().statement();
+        String keyId = statement.keyId();
+        byte[] salt = new byte[16];
+        random.nextBytes(salt);
+        String attributeText = String.join("\n", statement.attributes());
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                        "insert into key_issue (key_id, org_id, subject, attributes, attributes_salt, recipient_sha256, "
+                                + "issued_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+                .setParameter(1, keyId).setParameter(2, caller.organisation()).setParameter(3, subject)
+                .setParameter(4, attributeText).setParameter(5, HexFormat.of().formatHex(salt))
+                .setParameter(6, HexFormat.of().formatHex(statement.recipientSha256()))
+                .setParameter(7, Timestamp.from(statement.issuedAt())).executeUpdate());
+        LedgerReceipt receipt = ledger.append(Event.builder(EventType.KEY_ISSUED).timestamp(clock.millis())
+                .id(Field.ACTOR, "key-authority")
+                .id(Field.KEY_ID, keyId)
+                .id(Field.RECIPIENT, subject)
+                .hash(Field.ATTRIBUTES_HASH,
+                        SaltedHash.of("attributes", salt, attributeText.getBytes(StandardCharsets.UTF_8)))
+                .build());
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                        "update key_issue set ledger_index = ?1 where key_id = ?2")
+                .setParameter(1, receipt.index()).setParameter(2, keyId).executeUpdate());
+        Base64.Encoder b64 = Base64.getEncoder();
+        return new IssuedKeyView(keyId, new ArrayList<>(statement.attributes()), b64.encodeToString(issued.evidence()),
+                b64.encodeToString(issued.issue().toBytes()), receipt);
+    }
+
+    private static void checkRecipient(byte[] spki) {
+        try {
+            if (spki == null || spki.length > 256) {
+                throw new IllegalArgumentException();
+            }
+            KeyFactory.getInstance("X25519").generatePublic(new X509EncodedKeySpec(spki));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new RequestRefusedException(Response.Status.BAD_REQUEST, "invalid-recipient-key",
+                    "Invalid recipient key", "recipientKey must be a base64 X25519 SubjectPublicKeyInfo.");
+        }
+    }
+}

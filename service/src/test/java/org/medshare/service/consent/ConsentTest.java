@@ -1,0 +1,157 @@
+package org.medshare.service.consent;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.parser.StrictErrorHandler;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Consent;
+import org.junit.jupiter.api.Test;
+import org.medshare.abe.PublicParameters;
+import org.medshare.ledger.event.Event;
+import org.medshare.ledger.event.EventType;
+import org.medshare.ledger.event.Field;
+import org.medshare.service.ledger.LedgerService;
+import org.medshare.service.queries.persistence.QueryRepository;
+import org.medshare.service.testing.HospitalClient;
+import org.medshare.service.testing.HospitalClient.Upload;
+import org.medshare.service.testing.KeycloakTokens;
+import org.medshare.service.testing.RealKeycloakProfile;
+
+/**
+ * FHIR Consent per (hospital, pseudonymous patient) with real tokens: found by the patient reference the
+ * hospital disclosed in its signed upload tag, readable only by its own hospital, and {@code $revoke} excludes
+ * every record of the patient — present and future — from queries and ciphertext release, once (idempotent).
+ */
+@QuarkusTest
+@TestProfile(RealKeycloakProfile.class)
+class ConsentTest {
+
+    static final String POLICY = "org:hospital-a OR purpose:insurance-stats@2026Q4";
+    static final FhirContext FHIR = FhirContext.forR4();
+
+    @Inject
+    LedgerService ledger;
+
+    @Inject
+    QueryRepository queries;
+
+    static IParser strict() {
+        return FHIR.newJsonParser().setParserErrorHandler(new StrictErrorHandler());
+    }
+
+    /** {@code POST .../$revoke} with the {@code $} sent literally, as FHIR clients do. */
+    static Response revoke(String token, String id) {
+        return given().urlEncodingEnabled(false).auth().oauth2(token)
+                .post("/api/v1/fhir/Consent/" + id + "/$revoke");
+    }
+
+    @Test
+    void revokingAPatientsConsentExcludesAllTheirRecordsOnceAndOnlyAtThatHospital() throws Exception {
+        String alice = KeycloakTokens.user("alice");
+        String bob = KeycloakTokens.user("bob");
+        String patient = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        String other = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        String run = patient.substring(0, 8);
+        PublicParameters params = PublicParameters.parse(given().auth().oauth2(alice)
+                .get("/api/v1/authority/parameters").then().statusCode(200).extract().asByteArray());
+        HospitalClient a = new HospitalClient("hospital-a").withToken(alice).withParameters(params);
+        a.registerKey();
+        String first = upload(a, run + "-1", patient);
+        String second = upload(a, run + "-2", patient);
+        String unrelated = upload(a, run + "-3", other);
+
+        Bundle found = strict().parseResource(Bundle.class, given().auth().oauth2(alice)
+                .queryParam("patient", "Patient/" + patient).get("/api/v1/fhir/Consent").then().statusCode(200)
+                .contentType("application/fhir+json").extract().asString());
+        assertEquals(1, found.getEntry().size());
+        Consent consent = (Consent) found.getEntryFirstRep().getResource();
+        String id = consent.getIdElement().getIdPart();
+        assertEquals(Consent.ConsentState.ACTIVE, consent.getStatus());
+        assertEquals("Patient/" + patient, consent.getPatient().getReference());
+        assertEquals("Organization/hospital-a", consent.getOrganizationFirstRep().getReference());
+        assertEquals("patient-privacy", consent.getScope().getCodingFirstRep().getCode());
+
+        given().auth().oauth2(bob).get("/api/v1/fhir/Consent/" + id).then().statusCode(404)
+                .contentType("application/problem+json");
+        assertEquals(0, strict().parseResource(Bundle.class, given().auth().oauth2(bob)
+                .queryParam("patient", patient).get("/api/v1/fhir/Consent").then().statusCode(200).extract().asString())
+                .getEntry().size(), "another hospital sees none of hospital-a's consents");
+        long before = ledger.size();
+        revoke(bob, id).then().statusCode(404).contentType("application/problem+json");
+        assertEquals(before, ledger.size());
+        assertFalse(revoked().contains(first));
+
+        Consent revoked = strict().parseResource(Consent.class, revoke(alice, id).then().statusCode(200)
+                .contentType("application/fhir+json").extract().asString());
+        assertEquals(Consent.ConsentState.INACTIVE, revoked.getStatus());
+        assertTrue(revoked.getProvision().getPeriod().hasEnd());
+        assertEquals(before + 1, ledger.size());
+        Event event = ledger.entries(before, 1).get(0).event();
+        assertEquals(EventType.CONSENT_REVOKED, event.type());
+        assertEquals("consent:" + id, event.id(Field.RECORD_ID));
+        assertFalse(event.toString().contains(patient), "the patient reference only as a salted hash");
+
+        revoke(alice, id).then().statusCode(200).body("status", equalTo("inactive"));
+        assertEquals(before + 1, ledger.size(), "revoking again changes nothing");
+        given().auth().oauth2(alice).get("/api/v1/fhir/Consent/" + id).then().statusCode(200)
+                .body("status", equalTo("inactive"));
+
+        assertTrue(revoked().containsAll(List.of(first, second)));
+        assertFalse(revoked().contains(unrelated));
+        String later = upload(a, run + "-4", patient);
+        assertTrue(revoked().contains(later), "a record uploaded after the revocation is excluded too");
+        for (String record : List.of(first, second, later)) {
+            given().auth().oauth2(alice).get("/api/v1/records/" + record + "/ciphertext").then().statusCode(403)
+                    .contentType("application/problem+json")
+                    .body("type", equalTo("https://medshare.example/problems/consent-revoked"));
+        }
+        given().auth().oauth2(alice).get("/api/v1/records/" + unrelated + "/ciphertext").then().statusCode(200);
+    }
+
+    @Test
+    void aPatientReferenceMustBePseudonymous() {
+        String alice = KeycloakTokens.user("alice");
+        HospitalClient a = new HospitalClient("hospital-a").withToken(alice);
+        a.registerKey();
+        long before = ledger.size();
+        for (String bad : List.of("John Smith", "MRN-12345", "12345", "ABCDEF0123456789", "0123456789abcdef,x")) {
+            Upload u = a.upload("bad-patient-" + UUID.randomUUID(), POLICY, "{}");
+            u.tags.put("patient", bad);
+            u.post().then().statusCode(400).contentType("application/problem+json")
+                    .body("type", equalTo("https://medshare.example/problems/invalid-patient-reference"));
+        }
+        assertEquals(before, ledger.size());
+        given().auth().oauth2(alice).queryParam("patient", "Patient/John Smith").get("/api/v1/fhir/Consent")
+                .then().statusCode(400).contentType("application/problem+json");
+        for (String id : List.of("no-such-id", "0".repeat(32))) {
+            given().auth().oauth2(alice).get("/api/v1/fhir/Consent/" + id).then().statusCode(404)
+                    .contentType("application/problem+json");
+            revoke(alice, id).then().statusCode(404).contentType("application/problem+json");
+        }
+        given().auth().oauth2(KeycloakTokens.user("irene")).get("/api/v1/fhir/Consent").then().statusCode(403);
+    }
+
+    private Set<String> revoked() {
+        return QuarkusTransaction.requiringNew().call(queries::revokedRecords);
+    }
+
+    private static String upload(HospitalClient client, String key, String patient) {
+        Upload u = client.upload(key, POLICY, "{\"resourceType\":\"Bundle\"}");
+        u.tags.put("patient", patient);
+        return u.post().then().statusCode(201).extract().path("record.recordId");
+    }
+}
