@@ -141,6 +141,29 @@ class QueryCommandTest {
   }
 
   @Test
+  void auditExportWritesOneFhirBundleAcrossPages() throws Exception {
+    fake.addEvents(2100);
+    int total = fake.eventCount();
+    Path out = dir.resolve("audit.fhir.json");
+    Result r = as(regulator, "audit", "export", "--out", out.toString(), "--format", "fhir");
+    assertEquals(0, r.code(), r.toString());
+    ObjectMapper m = new ObjectMapper();
+    com.fasterxml.jackson.databind.JsonNode bundle = m.readTree(out.toFile());
+    assertEquals("Bundle", bundle.get("resourceType").asText());
+    assertEquals(total, bundle.get("entry").size());
+    for (int i = 0; i < total; i++) {
+      assertEquals("ledger-" + i, bundle.get("entry").get(i).get("resource").get("id").asText());
+    }
+    Path access = dir.resolve("access.fhir.json");
+    assertEquals(0, as(regulator, "audit", "export", "--out", access.toString(), "--format", "fhir", "--type", "access").code());
+    com.fasterxml.jackson.databind.JsonNode accessEntries = m.readTree(access.toFile()).get("entry");
+    assertTrue(accessEntries.size() >= 2100 && accessEntries.size() < total, "only the ACCESS events");
+    for (com.fasterxml.jackson.databind.JsonNode e : accessEntries) {
+      assertEquals("ACCESS", e.get("resource").get("entity").get(0).get("name").asText());
+    }
+  }
+
+  @Test
   void aFailedAuditExportLeavesNoFile() throws Exception {
     fake.addEvents(1500);
     Path sub = Files.createDirectories(dir.resolve("failed-export"));
@@ -156,7 +179,14 @@ class QueryCommandTest {
     } finally {
       fake.failAuditAfterPages = 0;
     }
-    assertEquals(2, as(regulator, "audit", "export", "--out", sub.resolve("x").toString(), "--format", "fhir").code());
+    assertEquals(2, as(regulator, "audit", "export", "--out", sub.resolve("x").toString(), "--format", "xml").code());
+    fake.auditPages.set(0);
+    fake.failAuditAfterPages = 1;
+    try {
+      assertEquals(1, as(regulator, "audit", "export", "--out", sub.resolve("x").toString(), "--format", "fhir").code());
+    } finally {
+      fake.failAuditAfterPages = 0;
+    }
     Result forbidden = as(insurer, "audit", "export", "--out", sub.resolve("y").toString());
     assertEquals(1, forbidden.code());
     try (Stream<Path> files = Files.list(sub)) {

@@ -157,6 +157,39 @@ public final class FakeMedshare implements AutoCloseable {
   /** Answer key requests with a key issued to another recipient key (a lying host). */
   public volatile boolean substituteRecipient = false;
 
+  /**
+   * The FHIR export's shape as the CLI relies on it: a collection Bundle whose AuditEvents have id
+   * {@code ledger-<index>} and a ledger-index entity named by the event type (the mapping itself is the
+   * service's, tested there).
+   */
+  private void auditExport(HttpExchange ex) throws IOException {
+    Map<String, String> q = form(ex.getRequestURI().getRawQuery() == null ? new byte[0]
+        : ex.getRequestURI().getRawQuery().getBytes(StandardCharsets.UTF_8));
+    int page = auditPages.incrementAndGet();
+    if (failAuditAfterPages > 0 && page > failAuditAfterPages) {
+      problem(ex, 503, "Overloaded", "The ledger is busy; retry later.");
+      return;
+    }
+    int from = Integer.parseInt(q.getOrDefault("from", "0"));
+    int limit = Integer.parseInt(q.getOrDefault("limit", "1000"));
+    ObjectNode bundle = JSON.createObjectNode().put("resourceType", "Bundle").put("type", "collection");
+    ArrayNode entries = bundle.putArray("entry");
+    synchronized (this) {
+      for (int i = from; i < Math.min(events.size(), from + limit); i++) {
+        ObjectNode event = JSON.createObjectNode().put("resourceType", "AuditEvent").put("id", "ledger-" + i);
+        ObjectNode entity = event.putArray("entity").addObject();
+        entity.putObject("what").putObject("identifier").put("system", "urn:medshare:ledger-index")
+            .put("value", Integer.toString(i));
+        entity.put("name", events.get(i).get("type").asText());
+        entries.addObject().put("fullUrl", "urn:medshare:audit:ledger-" + i).set("resource", event);
+      }
+    }
+    byte[] b = JSON.writeValueAsBytes(bundle);
+    ex.getResponseHeaders().set("Content-Type", "application/fhir+json");
+    ex.sendResponseHeaders(200, b.length);
+    ex.getResponseBody().write(b);
+  }
+
   /** Relays a real authority issue for the clinician's recipient key and nonce, as the service does. */
   private void issueKey(HttpExchange ex, byte[] body, Principal p) throws IOException {
     JsonNode req = JSON.readTree(body);
@@ -354,6 +387,9 @@ public final class FakeMedshare implements AutoCloseable {
         }
       }
       json(ex, 200, out);
+    } else if (path.equals("/api/v1/audit/export") && method.equals("GET")) {
+      requireRole(p, "regulator");
+      auditExport(ex);
     } else {
       problem(ex, 404, "Not found", "No endpoint " + method + " " + path + ".");
     }

@@ -68,6 +68,9 @@ class AuthorizationMatrixTest {
             Map.entry("GET /api/v1/health/platform", Set.of(HOSPITAL, INSURER, REGULATOR)),
             Map.entry("GET /api/v1/ledger/entries/{index}", Set.of(REGULATOR)),
             Map.entry("GET /api/v1/audit/events", Set.of(REGULATOR)),
+            Map.entry("GET /api/v1/audit/checkpoints", Set.of(REGULATOR)),
+            Map.entry("GET /api/v1/audit/balances", Set.of(REGULATOR)),
+            Map.entry("GET /api/v1/audit/export", Set.of(REGULATOR)),
             Map.entry("GET /api/v1/audit/checkpoint", Set.of(REGULATOR)),
             Map.entry("GET /api/v1/audit/proofs/inclusion", Set.of(REGULATOR)),
             Map.entry("GET /api/v1/audit/proofs/consistency", Set.of(REGULATOR))));

@@ -1,0 +1,214 @@
+package org.medshare.service.audit.fhir;
+
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentComponent;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventEntityComponent;
+import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StringType;
+import org.medshare.ledger.event.Event;
+import org.medshare.ledger.event.EventType;
+import org.medshare.ledger.event.Field;
+import org.medshare.ledger.event.FieldKind;
+import org.medshare.service.ledger.LedgerService.LedgerEntry;
+
+/**
+ * The audit ledger as FHIR R4 AuditEvent resources, after the IHE Basic Audit Log Patterns
+ * (https://profiles.ihe.net/ITI/BALP/): {@code type} = audit-event-type {@code rest}, {@code subtype} = the
+ * FHIR RESTful interaction the event stands for, the DICOM agent roles Source Role ID (110153, the client
+ * party) and Destination Role ID (110152, the MedShare service), the user agent typed per BALP's UserAgentTypes
+ * ({@code AGNT} for push/create/update, {@code IRCP} for read/query), {@code source} = the audit ledger as an
+ * Application Server (security-source-type 4), and entities with the object-role codes Domain Resource (4),
+ * Query (24) and Security Resource (13).
+ *
+ * <table>
+ *   <caption>Mapping</caption>
+ *   <tr><th>ledger event</th><th>subtype</th><th>action</th><th>user agent</th><th>entities</th></tr>
+ *   <tr><td>UPLOAD</td><td>create</td><td>C</td><td>hospital, AGNT</td><td>record (4), content and policy hash</td></tr>
+ *   <tr><td>ACCESS</td><td>read</td><td>R</td><td>clinician, IRCP</td><td>record (4), purpose</td></tr>
+ *   <tr><td>QUERY_SUBMITTED</td><td>create</td><td>C</td><td>insurer, AGNT</td><td>query (24), query hash</td></tr>
+ *   <tr><td>QUERY_APPROVED</td><td>update</td><td>U</td><td>regulator, AGNT</td><td>query (24)</td></tr>
+ *   <tr><td>COMPUTE</td><td>operation</td><td>E</td><td>enclave, application (110150)</td><td>query (24); input root,
+ *       result hash, measurement, record count</td></tr>
+ *   <tr><td>PAYMENT</td><td>operation</td><td>E</td><td>payer AGNT, payee IRCP</td><td>query (24); amount, records,
+ *       transaction hash</td></tr>
+ *   <tr><td>CONSENT_REVOKED</td><td>update</td><td>U</td><td>hospital, AGNT</td><td>Consent or record (4); salted
+ *       subject hash</td></tr>
+ *   <tr><td>KEY_ISSUED</td><td>create</td><td>C</td><td>key authority 110150; recipient IRCP</td><td>key (13);
+ *       salted attribute hash</td></tr>
+ *   <tr><td>MEMBER_ADMITTED / MEMBER_REMOVED</td><td>create / delete</td><td>C / D</td><td>administrator, AGNT</td>
+ *       <td>member (13)</td></tr>
+ * </table>
+ *
+ * The BALP profiles also expect network addresses of client and server, which the ledger deliberately does not
+ * hold (ids and hashes only), so no {@code meta.profile} conformance is claimed; the resources are plain R4
+ * AuditEvents that follow BALP's coding. Every event keeps its ledger index ({@code AuditEvent.id} =
+ * {@code ledger-<index>}, and an identifier), so an auditor can check it against an inclusion proof.
+ */
+public final class BalpAuditEvents {
+
+    static final String AUDIT_EVENT_TYPE = "http://terminology.hl7.org/CodeSystem/audit-event-type";
+    static final String RESTFUL = "http://hl7.org/fhir/restful-interaction";
+    static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
+    static final String ROLE_CLASS = "http://terminology.hl7.org/CodeSystem/v3-RoleClass";
+    static final String PARTICIPATION = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType";
+    static final String SOURCE_TYPE = "http://terminology.hl7.org/CodeSystem/security-source-type";
+    static final String ENTITY_TYPE = "http://terminology.hl7.org/CodeSystem/audit-entity-type";
+    static final String OBJECT_ROLE = "http://terminology.hl7.org/CodeSystem/object-role";
+    /** Identifier systems of MedShare's ids. */
+    public static final String LEDGER = "urn:medshare:ledger-index";
+    static final String PARTY = "urn:medshare:party";
+
+    private final String ledgerOrigin;
+
+    /** @param ledgerOrigin the ledger's checkpoint origin (names the observer) */
+    public BalpAuditEvents(String ledgerOrigin) {
+        this.ledgerOrigin = ledgerOrigin;
+    }
+
+    /** A Bundle of type {@code collection} with one AuditEvent per entry, in ledger order. */
+    public Bundle bundle(List<LedgerEntry> entries) {
+        Bundle bundle = new Bundle();
+        bundle.setType(Bundle.BundleType.COLLECTION);
+        bundle.setTimestamp(new Date());
+        for (LedgerEntry e : entries) {
+            bundle.addEntry().setFullUrl("urn:medshare:audit:ledger-" + e.index()).setResource(of(e));
+        }
+        return bundle;
+    }
+
+    /** The AuditEvent of one ledger entry. */
+    public AuditEvent of(LedgerEntry entry) {
+        Event e = entry.event();
+        AuditEvent a = new AuditEvent();
+        a.setId("ledger-" + entry.index());
+        a.setType(new Coding(AUDIT_EVENT_TYPE, "rest", "Restful Operation"));
+        a.setRecorded(new Date(e.timestampMillis()));
+        a.setOutcome(AuditEventOutcome._0);
+        a.getSource().setSite(ledgerOrigin)
+                .setObserver(new Reference().setDisplay("MedShare audit ledger " + ledgerOrigin))
+                .addType(new Coding(SOURCE_TYPE, "4", "Application Server"));
+        a.addAgent(agent(DCM, "110152", "Destination Role ID", "medshare-service", false));
+        switch (e.type()) {
+            case UPLOAD -> {
+                interaction(a, "create", AuditEventAction.C);
+                client(a, e.id(Field.ACTOR));
+                user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
+                entity(a, "urn:medshare:record", e.id(Field.RECORD_ID), "2", "System Object", "4", "Domain Resource", e);
+            }
+            case ACCESS -> {
+                interaction(a, "read", AuditEventAction.R);
+                client(a, e.id(Field.ACTOR));
+                user(a, e.id(Field.ACTOR), PARTICIPATION, "IRCP", "information recipient");
+                entity(a, "urn:medshare:record", e.id(Field.RECORD_ID), "2", "System Object", "4", "Domain Resource", e);
+            }
+            case QUERY_SUBMITTED, QUERY_APPROVED -> {
+                boolean submitted = e.type() == EventType.QUERY_SUBMITTED;
+                interaction(a, submitted ? "create" : "update", submitted ? AuditEventAction.C : AuditEventAction.U);
+                client(a, e.id(Field.ACTOR));
+                user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
+                entity(a, "urn:medshare:query", e.id(Field.QUERY_ID), "2", "System Object", "24", "Query", e);
+            }
+            case COMPUTE -> {
+                interaction(a, "operation", AuditEventAction.E);
+                a.addAgent(agent(DCM, "110150", "Application", e.id(Field.ACTOR), true));
+                entity(a, "urn:medshare:query", e.id(Field.QUERY_ID), "2", "System Object", "24", "Query", e);
+            }
+            case PAYMENT -> {
+                interaction(a, "operation", AuditEventAction.E);
+                user(a, e.id(Field.PAYER), ROLE_CLASS, "AGNT", "agent");
+                a.addAgent(agent(PARTICIPATION, "IRCP", "information recipient", e.id(Field.PAYEE), false));
+                entity(a, "urn:medshare:query", e.id(Field.QUERY_ID), "2", "System Object", "24", "Query", e);
+            }
+            case CONSENT_REVOKED -> {
+                interaction(a, "update", AuditEventAction.U);
+                client(a, e.id(Field.ACTOR));
+                user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
+                String target = e.id(Field.RECORD_ID);
+                if (target.startsWith("consent:")) {
+                    AuditEventEntityComponent c = entity(a, "urn:medshare:consent", target.substring(8), "2",
+                            "System Object", "4", "Domain Resource", e);
+                    c.getWhat().setReference("Consent/" + target.substring(8));
+                } else {
+                    entity(a, "urn:medshare:record", target, "2", "System Object", "4", "Domain Resource", e);
+                }
+            }
+            case KEY_ISSUED -> {
+                interaction(a, "create", AuditEventAction.C);
+                a.addAgent(agent(DCM, "110150", "Application", e.id(Field.ACTOR), false));
+                user(a, e.id(Field.RECIPIENT), PARTICIPATION, "IRCP", "information recipient");
+                entity(a, "urn:medshare:key", e.id(Field.KEY_ID), "2", "System Object", "13", "Security Resource", e);
+            }
+            case MEMBER_ADMITTED, MEMBER_REMOVED -> {
+                boolean admitted = e.type() == EventType.MEMBER_ADMITTED;
+                interaction(a, admitted ? "create" : "delete", admitted ? AuditEventAction.C : AuditEventAction.D);
+                user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
+                entity(a, "urn:medshare:member", e.id(Field.MEMBER_ID), "2", "System Object", "13", "Security Resource", e);
+            }
+        }
+        AuditEventEntityComponent ledgerEntity = a.addEntity();
+        ledgerEntity.setWhat(new Reference().setIdentifier(new Identifier().setSystem(LEDGER)
+                .setValue(Long.toString(entry.index()))));
+        ledgerEntity.setType(new Coding(ENTITY_TYPE, "2", "System Object"));
+        ledgerEntity.setName(e.type().name());
+        return a;
+    }
+
+    private static void interaction(AuditEvent a, String code, AuditEventAction action) {
+        a.addSubtype(new Coding(RESTFUL, code, code));
+        a.setAction(action);
+    }
+
+    private static void client(AuditEvent a, String party) {
+        a.addAgent(agent(DCM, "110153", "Source Role ID", party, false));
+    }
+
+    private static void user(AuditEvent a, String party, String system, String code, String display) {
+        a.addAgent(agent(system, code, display, party, true));
+    }
+
+    private static AuditEventAgentComponent agent(String system, String code, String display, String who,
+                                                  boolean requestor) {
+        AuditEventAgentComponent agent = new AuditEventAgentComponent();
+        agent.setType(new CodeableConcept(new Coding(system, code, display)));
+        agent.setWho(new Reference().setIdentifier(new Identifier().setSystem(PARTY).setValue(who)).setDisplay(who));
+        agent.setRequestor(requestor);
+        return agent;
+    }
+
+    /** The event's main entity with every hash and amount of the event as details (ids and hashes only). */
+    private static AuditEventEntityComponent entity(AuditEvent a, String system, String id, String typeCode,
+                                                    String typeDisplay, String roleCode, String roleDisplay, Event e) {
+        AuditEventEntityComponent entity = a.addEntity();
+        entity.setWhat(new Reference().setIdentifier(new Identifier().setSystem(system).setValue(id)));
+        entity.setType(new Coding(ENTITY_TYPE, typeCode, typeDisplay));
+        entity.setRole(new Coding(OBJECT_ROLE, roleCode, roleDisplay));
+        for (Field f : e.type().fields()) {
+            if (f.kind() == FieldKind.HASH) {
+                entity.addDetail().setType(camel(f)).setValue(new StringType(HexFormat.of().formatHex(e.hash(f))));
+            } else if (f.kind() == FieldKind.AMOUNT) {
+                entity.addDetail().setType(camel(f)).setValue(new StringType(Long.toString(e.amount(f))));
+            } else if (f == Field.PURPOSE) {
+                entity.addDetail().setType("purpose").setValue(new StringType(e.id(f)));
+            }
+        }
+        return entity;
+    }
+
+    private static String camel(Field f) {
+        String[] parts = f.name().toLowerCase(java.util.Locale.ROOT).split("_");
+        StringBuilder s = new StringBuilder(parts[0]);
+        for (int i = 1; i < parts.length; i++) {
+            s.append(Character.toUpperCase(parts[i].charAt(0))).append(parts[i].substring(1));
+        }
+        return s.toString();
+    }
+}

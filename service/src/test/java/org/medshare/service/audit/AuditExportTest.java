@@ -1,0 +1,206 @@
+package org.medshare.service.audit;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.StrictErrorHandler;
+import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.ResultSeverityEnum;
+import ca.uhn.fhir.validation.ValidationResult;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.security.TestSecurity;
+import io.quarkus.test.security.oidc.Claim;
+import io.quarkus.test.security.oidc.OidcSecurity;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.hl7.fhir.common.hapi.validation.support.CachingValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
+import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
+import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Bundle;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.medshare.ledger.event.Event;
+import org.medshare.ledger.event.EventType;
+import org.medshare.ledger.event.Field;
+import org.medshare.service.ledger.LedgerService;
+
+/**
+ * The regulator's audit API: filtered, paged events; checkpoints with their signature lines; every
+ * organisation's balance; and the FHIR AuditEvent export (IHE BALP coding), checked with HAPI's instance
+ * validator against the base R4 definitions and a strict parse, with the BALP mapping of every event type.
+ */
+@QuarkusTest
+@TestSecurity(user = "rita", roles = "regulator")
+@OidcSecurity(claims = @Claim(key = "org_id", value = "regulator-nhc"))
+class AuditExportTest {
+
+    static final FhirContext FHIR = FhirContext.forR4();
+    static FhirValidator validator;
+    static final byte[] H = new byte[32];
+
+    @Inject
+    LedgerService ledger;
+
+    @BeforeAll
+    static void validator() {
+        ValidationSupportChain chain = new ValidationSupportChain(
+                new ca.uhn.fhir.context.support.DefaultProfileValidationSupport(FHIR),
+                new InMemoryTerminologyServerValidationSupport(FHIR),
+                new CommonCodeSystemsTerminologyService(FHIR));
+        validator = FHIR.newValidator();
+        validator.registerValidatorModule(new FhirInstanceValidator(new CachingValidationSupport(chain)));
+    }
+
+    /** One event of every type, appended now; returns the index of the first. */
+    long appendOneOfEach(String tag) {
+        long t = System.currentTimeMillis();
+        List<Event> events = List.of(
+                Event.upload(t, "hospital-a", "rec-" + tag, H, H),
+                Event.builder(EventType.ACCESS).timestamp(t).id(Field.ACTOR, "hospital-a:alice")
+                        .id(Field.RECORD_ID, "rec-" + tag).id(Field.PURPOSE, "ciphertext-download").build(),
+                Event.builder(EventType.QUERY_SUBMITTED).timestamp(t).id(Field.ACTOR, "insurer-x")
+                        .id(Field.QUERY_ID, "q-" + tag).hash(Field.QUERY_HASH, H).build(),
+                Event.builder(EventType.QUERY_APPROVED).timestamp(t).id(Field.ACTOR, "regulator-nhc")
+                        .id(Field.QUERY_ID, "q-" + tag).hash(Field.QUERY_HASH, H).build(),
+                Event.builder(EventType.COMPUTE).timestamp(t).id(Field.ACTOR, "enclave").id(Field.QUERY_ID, "q-" + tag)
+                        .hash(Field.QUERY_HASH, H).hash(Field.INPUT_ROOT, H).hash(Field.RESULT_HASH, H)
+                        .hash(Field.MEASUREMENT, H).amount(Field.RECORD_COUNT, 3).build(),
+                Event.payment(t, "insurer-x", "hospital-a", "q-" + tag, 7, 3, H),
+                Event.builder(EventType.CONSENT_REVOKED).timestamp(t).id(Field.ACTOR, "hospital-a")
+                        .id(Field.RECORD_ID, "consent:" + "ab".repeat(16)).hash(Field.SUBJECT_HASH, H).build(),
+                Event.builder(EventType.KEY_ISSUED).timestamp(t).id(Field.ACTOR, "key-authority")
+                        .id(Field.KEY_ID, "k-" + tag).id(Field.RECIPIENT, "hospital-a:alice")
+                        .hash(Field.ATTRIBUTES_HASH, H).build(),
+                Event.memberAdmitted(t, "consortium-admin", "member-" + tag, H));
+        return ledger.appendAll(events).get(0).index();
+    }
+
+    @Test
+    void exportIsAValidFhirBundleWithTheBalpMappingOfEveryEventType() {
+        long first = appendOneOfEach("fhir");
+        String body = given().queryParam("format", "fhir").queryParam("from", first).queryParam("limit", 9)
+                .get("/api/v1/audit/export").then().statusCode(200).contentType("application/fhir+json")
+                .extract().asString();
+        Bundle bundle = FHIR.newJsonParser().setParserErrorHandler(new StrictErrorHandler())
+                .parseResource(Bundle.class, body);
+        assertEquals(Bundle.BundleType.COLLECTION, bundle.getType());
+        assertEquals(9, bundle.getEntry().size());
+        List<String> problems = new ArrayList<>();
+        ValidationResult bundleResult = validator.validateWithResult(bundle);
+        bundleResult.getMessages().stream().filter(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal())
+                .forEach(m -> problems.add(m.getLocationString() + ": " + m.getMessage()));
+        assertEquals(List.of(), problems, "HAPI validation errors");
+
+        Map<String, AuditEvent> byType = new HashMap<>();
+        for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
+            AuditEvent a = (AuditEvent) e.getResource();
+            String type = a.getEntity().stream().filter(x -> x.getWhat().getIdentifier().getSystem()
+                    .equals("urn:medshare:ledger-index")).findFirst().orElseThrow().getName();
+            byType.put(type, a);
+            assertEquals("rest", a.getType().getCode());
+            assertEquals(AuditEvent.AuditEventOutcome._0, a.getOutcome());
+            assertEquals("4", a.getSource().getTypeFirstRep().getCode());
+            assertTrue(a.getAgent().stream().anyMatch(g -> g.getType().getCodingFirstRep().getCode().equals("110152")));
+        }
+        assertEquals(9, byType.size());
+        expect(byType.get("UPLOAD"), "create", "C", "AGNT", "4", "rec-fhir");
+        expect(byType.get("ACCESS"), "read", "R", "IRCP", "4", "rec-fhir");
+        expect(byType.get("QUERY_SUBMITTED"), "create", "C", "AGNT", "24", "q-fhir");
+        expect(byType.get("QUERY_APPROVED"), "update", "U", "AGNT", "24", "q-fhir");
+        expect(byType.get("COMPUTE"), "operation", "E", "110150", "24", "q-fhir");
+        expect(byType.get("PAYMENT"), "operation", "E", "IRCP", "24", "q-fhir");
+        expect(byType.get("CONSENT_REVOKED"), "update", "U", "AGNT", "4", "ab".repeat(16));
+        expect(byType.get("KEY_ISSUED"), "create", "C", "IRCP", "13", "k-fhir");
+        expect(byType.get("MEMBER_ADMITTED"), "create", "C", "AGNT", "13", "member-fhir");
+        assertTrue(byType.get("UPLOAD").getAgent().stream()
+                .anyMatch(g -> g.getType().getCodingFirstRep().getCode().equals("110153")), "the client agent");
+        assertEquals("Consent/" + "ab".repeat(16), byType.get("CONSENT_REVOKED").getEntityFirstRep().getWhat().getReference());
+        assertEquals("3", byType.get("COMPUTE").getEntityFirstRep().getDetail().stream()
+                .filter(d -> d.getType().equals("recordCount")).findFirst().orElseThrow().getValue().primitiveValue());
+
+        String ndjson = given().queryParam("format", "ndjson").queryParam("from", first).queryParam("limit", 9)
+                .get("/api/v1/audit/export").then().statusCode(200).contentType("application/fhir+ndjson")
+                .extract().asString();
+        List<String> lines = ndjson.lines().toList();
+        assertEquals(9, lines.size());
+        for (String line : lines) {
+            AuditEvent a = FHIR.newJsonParser().setParserErrorHandler(new StrictErrorHandler())
+                    .parseResource(AuditEvent.class, line);
+            assertTrue(validator.validateWithResult(a).isSuccessful(), line);
+        }
+        given().queryParam("format", "xml").get("/api/v1/audit/export").then().statusCode(400)
+                .contentType("application/problem+json");
+    }
+
+    static void expect(AuditEvent a, String subtype, String action, String agentCode, String role, String what) {
+        assertEquals(subtype, a.getSubtypeFirstRep().getCode(), a.getId());
+        assertEquals(action, a.getAction().toCode(), a.getId());
+        assertTrue(a.getAgent().stream().anyMatch(g -> g.getType().getCodingFirstRep().getCode().equals(agentCode)),
+                a.getId() + " agent " + agentCode);
+        assertEquals(role, a.getEntityFirstRep().getRole().getCode(), a.getId());
+        assertEquals(what, a.getEntityFirstRep().getWhat().getIdentifier().getValue(), a.getId());
+    }
+
+    @Test
+    void eventsAreFilteredAndPaged() {
+        long first = appendOneOfEach("filter");
+        List<String> types = given().queryParam("from", first).queryParam("party", "hospital-a").get("/api/v1/audit/events")
+                .then().statusCode(200).extract().path("type");
+        assertEquals(List.of("UPLOAD", "ACCESS", "PAYMENT", "CONSENT_REVOKED", "KEY_ISSUED"), types.subList(0, 5));
+        assertEquals(List.of("QUERY_SUBMITTED", "QUERY_APPROVED", "COMPUTE", "PAYMENT"), given().queryParam("from", first)
+                .queryParam("query", "q-filter").get("/api/v1/audit/events").then().statusCode(200).extract().path("type"));
+        assertEquals(List.of("UPLOAD", "ACCESS"), given().queryParam("from", first).queryParam("record", "rec-filter")
+                .get("/api/v1/audit/events").then().extract().path("type"));
+        Response page = given().queryParam("from", first).queryParam("party", "hospital-a").queryParam("limit", 2)
+                .get("/api/v1/audit/events");
+        page.then().statusCode(200).body("size()", equalTo(2));
+        long next = Long.parseLong(page.header("X-Next-From"));
+        assertEquals(first + 2, next, "the page ends after the second match");
+        assertEquals(List.of("PAYMENT", "CONSENT_REVOKED"), given().queryParam("from", next).queryParam("party", "hospital-a")
+                .queryParam("limit", 2).get("/api/v1/audit/events").then().extract().path("type"));
+        assertEquals(List.of(), given().queryParam("from", first).queryParam("until", "2000-01-01")
+                .get("/api/v1/audit/events").then().statusCode(200).extract().path("type"));
+        assertFalse(((List<?>) given().queryParam("from", first).queryParam("since", "2000-01-01").queryParam("type", "key_issued")
+                .get("/api/v1/audit/events").then().statusCode(200).extract().path("type")).isEmpty());
+        for (Map.Entry<String, String> bad : Map.of("since", "yesterday", "until", "2026-13-01", "party", "has space",
+                "type", "NOPE", "record", "x".repeat(200)).entrySet()) {
+            given().queryParam(bad.getKey(), bad.getValue()).get("/api/v1/audit/events").then().statusCode(400)
+                    .contentType("application/problem+json");
+        }
+        given().queryParam("since", "2026-02-01").queryParam("until", "2026-01-01").get("/api/v1/audit/events")
+                .then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    void checkpointsCarryTheirSignatureLinesAndBalancesListEveryParty() {
+        appendOneOfEach("checkpoint");
+        List<Map<String, Object>> checkpoints = given().queryParam("limit", 1000).get("/api/v1/audit/checkpoints")
+                .then().statusCode(200).extract().path("");
+        assertFalse(checkpoints.isEmpty());
+        Map<String, Object> last = checkpoints.get(checkpoints.size() - 1);
+        List<Map<String, Object>> signatures = (List<Map<String, Object>>) last.get("signatures");
+        assertFalse(signatures.isEmpty());
+        String note = (String) last.get("note");
+        for (Map<String, Object> s : signatures) {
+            assertTrue(note.contains("\u2014 " + s.get("keyName") + " "), "each signature line of the note is listed");
+            assertTrue(((String) s.get("keyId")).matches("[0-9a-f]{8}"));
+        }
+        given().get("/api/v1/me").then().statusCode(200);
+        given().get("/api/v1/audit/balances").then().statusCode(200)
+                .body("organisation", org.hamcrest.Matchers.hasItem("regulator-nhc"));
+        List<Object> sizes = checkpoints.stream().map(c -> c.get("treeSize")).collect(Collectors.toList());
+        assertEquals(sizes.stream().sorted().toList().size(), sizes.size());
+    }
+}
