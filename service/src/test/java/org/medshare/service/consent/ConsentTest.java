@@ -40,7 +40,8 @@ import org.medshare.service.testing.RealKeycloakProfile;
 @TestProfile(RealKeycloakProfile.class)
 class ConsentTest {
 
-    static final String POLICY = "org:hospital-a OR purpose:insurance-stats@2026Q4";
+    /** No purpose attribute: these records must not become inputs of other tests' queries. */
+    static final String POLICY = "org:hospital-a AND role:physician";
     static final FhirContext FHIR = FhirContext.forR4();
 
     @Inject

@@ -65,6 +65,7 @@ class ClinicianKeyTest {
         String alice = KeycloakTokens.user("alice");
         String arthur = KeycloakTokens.user("arthur");
         String bob = KeycloakTokens.user("bob");
+        String irene = KeycloakTokens.user("irene");
         String run = UUID.randomUUID().toString().substring(0, 8);
         PublicParameters params = PublicParameters.parse(given().auth().oauth2(alice)
                 .get("/api/v1/authority/parameters").then().statusCode(200).extract().asByteArray());
@@ -111,7 +112,7 @@ class ClinicianKeyTest {
                     .body("type", equalTo("https://medshare.example/problems/attribute-not-held"));
         }
         assertEquals(size, ledger.size(), "a refused request issues nothing and logs nothing");
-        given().auth().oauth2(KeycloakTokens.user("irene")).contentType("application/json").body(Map.of())
+        given().auth().oauth2(irene).contentType("application/json").body(Map.of())
                 .post("/api/v1/authority/keys").then().statusCode(403);
 
         given().auth().oauth2(bob).get("/api/v1/records/" + cardiologyRecord + "/ciphertext").then().statusCode(404)

@@ -66,6 +66,8 @@ public final class BalpAuditEvents {
     /** Identifier systems of MedShare's ids. */
     public static final String LEDGER = "urn:medshare:ledger-index";
     static final String PARTY = "urn:medshare:party";
+    /** Base of the entries' fullUrl (the resource identity a Bundle entry requires), as for problem types. */
+    static final String FULL_URL_BASE = "https://medshare.example/fhir/";
 
     private final String ledgerOrigin;
 
@@ -80,7 +82,7 @@ public final class BalpAuditEvents {
         bundle.setType(Bundle.BundleType.COLLECTION);
         bundle.setTimestamp(new Date());
         for (LedgerEntry e : entries) {
-            bundle.addEntry().setFullUrl("urn:medshare:audit:ledger-" + e.index()).setResource(of(e));
+            bundle.addEntry().setFullUrl(FULL_URL_BASE + "AuditEvent/ledger-" + e.index()).setResource(of(e));
         }
         return bundle;
     }
