@@ -366,6 +366,49 @@ final class HospitalCases {
                 Requests.call("GET", "/api/v1/authority/parameters/attested?nonce=" + "A".repeat(200))));
         cases.add(new BadInput("attested-parameters-accepting-xml", 406, null,
                 Requests.accepting("application/xml", "GET", "/api/v1/authority/parameters/attested?nonce=AAAA")));
+        String nonce = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
+        String x25519;
+        String ed25519;
+        try {
+            x25519 = Base64.getEncoder().encodeToString(
+                    java.security.KeyPairGenerator.getInstance("X25519").generateKeyPair().getPublic().getEncoded());
+            ed25519 = Base64.getEncoder().encodeToString(
+                    java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic().getEncoded());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        cases.add(new BadInput("key-request-empty-object", 400, "invalid-key-request", Requests.json("POST", "/api/v1/authority/keys", "{}")));
+        cases.add(new BadInput("key-request-without-body", 400, null,
+                fx -> Requests.send("POST", "/api/v1/authority/keys", "application/json", null, null)));
+        cases.add(new BadInput("key-request-as-text-plain", 415, null,
+                Requests.raw("POST", "/api/v1/authority/keys", "text/plain", "key please".getBytes(StandardCharsets.UTF_8))));
+        cases.add(new BadInput("key-request-recipient-not-base64", 400, "invalid-recipient-key", Requests.json("POST",
+                "/api/v1/authority/keys", "{\"recipientKey\":\"not base64!\",\"nonce\":\"" + nonce + "\"}")));
+        cases.add(new BadInput("key-request-recipient-ed25519", 400, "invalid-recipient-key", Requests.json("POST",
+                "/api/v1/authority/keys", "{\"recipientKey\":\"" + ed25519 + "\",\"nonce\":\"" + nonce + "\"}")));
+        cases.add(new BadInput("key-request-nonce-missing", 400, "invalid-nonce", Requests.json("POST",
+                "/api/v1/authority/keys", "{\"recipientKey\":\"" + x25519 + "\"}")));
+        cases.add(new BadInput("key-request-nonce-16-bytes", 400, "invalid-nonce", Requests.json("POST", "/api/v1/authority/keys",
+                "{\"recipientKey\":\"" + x25519 + "\",\"nonce\":\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[16]) + "\"}")));
+        cases.add(new BadInput("key-request-purpose-attribute", 403, "attribute-not-held", Requests.json("POST", "/api/v1/authority/keys",
+                "{\"recipientKey\":\"" + x25519 + "\",\"nonce\":\"" + nonce + "\",\"attributes\":[\"purpose:insurance-stats@2026Q4\"]}")));
+        cases.add(new BadInput("key-request-other-organisation", 403, "attribute-not-held", Requests.json("POST", "/api/v1/authority/keys",
+                "{\"recipientKey\":\"" + x25519 + "\",\"nonce\":\"" + nonce + "\",\"attributes\":[\"org:hospital-b\"]}")));
+        cases.add(new BadInput("key-request-attribute-not-an-attribute", 403, "attribute-not-held", Requests.json("POST", "/api/v1/authority/keys",
+                "{\"recipientKey\":\"" + x25519 + "\",\"nonce\":\"" + nonce + "\",\"attributes\":[\"no attribute at all\"]}")));
+        cases.add(new BadInput("key-request-with-get", 405, null, Requests.call("GET", "/api/v1/authority/keys")));
+        cases.add(new BadInput("consent-search-patient-name", 400, "invalid-patient-reference",
+                Requests.call("GET", "/api/v1/fhir/Consent?patient=" + Requests.encode("Patient/John Smith"))));
+        cases.add(new BadInput("consent-search-patient-uppercase-hex", 400, "invalid-patient-reference",
+                Requests.call("GET", "/api/v1/fhir/Consent?patient=ABCDEF0123456789")));
+        cases.add(new BadInput("consent-search-count-zero", 400, "invalid-request", Requests.call("GET", "/api/v1/fhir/Consent?_count=0")));
+        cases.add(new BadInput("consent-search-count-1001", 400, "invalid-request", Requests.call("GET", "/api/v1/fhir/Consent?_count=1001")));
+        cases.add(new BadInput("consent-search-accepting-xml", 406, null, Requests.accepting("application/fhir+xml", "GET", "/api/v1/fhir/Consent")));
+        cases.add(new BadInput("consent-read-unknown", 404, "not-found", Requests.call("GET", "/api/v1/fhir/Consent/" + "0".repeat(32))));
+        cases.add(new BadInput("consent-read-not-an-id", 404, "not-found", Requests.call("GET", "/api/v1/fhir/Consent/" + Requests.encode("../record"))));
+        cases.add(new BadInput("consent-revoke-unknown", 404, "not-found", Requests.call("POST", "/api/v1/fhir/Consent/" + "0".repeat(32) + "/$revoke")));
+        cases.add(new BadInput("consent-revoke-record-id", 404, "not-found",
+                Requests.call("POST", fx -> "/api/v1/fhir/Consent/" + fx.recordA + "/$revoke")));
         cases.add(new BadInput("authority-parameters-accepting-json", 406, null,
                 Requests.accepting("application/json", "GET", "/api/v1/authority/parameters")));
         cases.add(new BadInput("me-accepting-xml", 406, null, Requests.accepting("application/xml", "GET", "/api/v1/me")));

@@ -84,6 +84,19 @@ final class RegulatorCases {
                 Requests.call("GET", "/api/v1/ledger/entries/" + Requests.encode("../../ledger-keys/member.skey"))));
         cases.add(new BadInput("ledger-entry-accepting-xml", 406, null, Requests.accepting("application/xml", "GET", "/api/v1/ledger/entries/0")));
         cases.add(new BadInput("ledger-entry-with-put", 405, null, Requests.json("PUT", "/api/v1/ledger/entries/0", "{\"type\":\"UPLOAD\"}")));
+        cases.add(new BadInput("audit-events-party-with-space", 400, "invalid-filter", Requests.call("GET", "/api/v1/audit/events?party=hospital%20a")));
+        cases.add(new BadInput("audit-events-since-not-a-date", 400, "invalid-filter", Requests.call("GET", "/api/v1/audit/events?since=yesterday")));
+        cases.add(new BadInput("audit-events-until-month-13", 400, "invalid-filter", Requests.call("GET", "/api/v1/audit/events?until=2026-13-01")));
+        cases.add(new BadInput("audit-events-since-after-until", 400, "invalid-range",
+                Requests.call("GET", "/api/v1/audit/events?since=2026-02-01&until=2026-01-01")));
+        cases.add(new BadInput("audit-events-record-129-characters", 400, "invalid-filter",
+                Requests.call("GET", "/api/v1/audit/events?record=" + "r".repeat(129))));
+        cases.add(new BadInput("audit-checkpoints-offset-negative", 400, "invalid-request", Requests.call("GET", "/api/v1/audit/checkpoints?offset=-1")));
+        cases.add(new BadInput("audit-checkpoints-limit-1001", 400, "invalid-request", Requests.call("GET", "/api/v1/audit/checkpoints?limit=1001")));
+        cases.add(new BadInput("audit-balances-accepting-xml", 406, null, Requests.accepting("application/xml", "GET", "/api/v1/audit/balances")));
+        cases.add(new BadInput("audit-export-unknown-format", 400, "unknown-format", Requests.call("GET", "/api/v1/audit/export?format=xml")));
+        cases.add(new BadInput("audit-export-limit-1001", 400, "invalid-request", Requests.call("GET", "/api/v1/audit/export?limit=1001")));
+        cases.add(new BadInput("audit-export-unknown-type", 400, "unknown-event-type", Requests.call("GET", "/api/v1/audit/export?type=DROP")));
         cases.add(new BadInput("parties-accepting-xml", 406, null, Requests.accepting("application/xml", "GET", "/api/v1/parties")));
         cases.addAll(PathCases.of("balance-of", "GET", id -> "/api/v1/payments/balances/" + id, 400).subList(1, 6));
         cases.add(new BadInput("balance-of-organisation-129-characters", 400, "invalid-organisation",
