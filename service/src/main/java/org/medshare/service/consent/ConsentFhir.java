@@ -32,7 +32,9 @@ public class ConsentFhir {
     static final String LOINC = "http://loinc.org";
     static final String ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
     static final String ACT_REASON = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
-    static final String RECORD_COUNT_SYSTEM = "urn:medshare:consent";
+    static final String CONSENT_SYSTEM = "urn:medshare:consent";
+    /** Base of a searchset entry's fullUrl (an absolute URL is required), as for problem types. */
+    static final String FULL_URL_BASE = "https://medshare.example/fhir/";
 
     private final FhirJson json;
 
@@ -51,11 +53,12 @@ public class ConsentFhir {
         return Response.ok(json.write(bundle(states)), MEDIA_TYPE).build();
     }
 
-    static Consent of(ConsentState state) {
+    /** The FHIR R4 Consent of {@code state}. */
+    public static Consent of(ConsentState state) {
         Consent c = new Consent();
         c.setId(state.id());
         c.setMeta(new Meta().setLastUpdated(Date.from(state.active() ? state.since() : state.revokedAt())));
-        c.addIdentifier(new Identifier().setSystem(RECORD_COUNT_SYSTEM).setValue(state.id()));
+        c.addIdentifier(new Identifier().setSystem(CONSENT_SYSTEM).setValue(state.id()));
         c.setStatus(state.active() ? Consent.ConsentState.ACTIVE : Consent.ConsentState.INACTIVE);
         c.setScope(new CodeableConcept(new Coding(SCOPE, "patient-privacy", "Privacy Consent")));
         c.addCategory(new CodeableConcept(new Coding(LOINC, "59284-0", "Patient Consent")));
@@ -76,12 +79,12 @@ public class ConsentFhir {
     }
 
     /** A search-set Bundle of consents (FHIR R4 §3.1.1.5 search). */
-    static Bundle bundle(List<ConsentState> states) {
+    public static Bundle bundle(List<ConsentState> states) {
         Bundle bundle = new Bundle();
         bundle.setType(Bundle.BundleType.SEARCHSET);
         bundle.setTotal(states.size());
         for (ConsentState s : states) {
-            bundle.addEntry().setFullUrl("Consent/" + s.id()).setResource(of(s))
+            bundle.addEntry().setFullUrl(FULL_URL_BASE + "Consent/" + s.id()).setResource(of(s))
                     .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
         }
         return bundle;

@@ -55,12 +55,7 @@ class AuditExportTest {
 
     @BeforeAll
     static void validator() {
-        ValidationSupportChain chain = new ValidationSupportChain(
-                new ca.uhn.fhir.context.support.DefaultProfileValidationSupport(FHIR),
-                new InMemoryTerminologyServerValidationSupport(FHIR),
-                new CommonCodeSystemsTerminologyService(FHIR));
-        validator = FHIR.newValidator();
-        validator.registerValidatorModule(new FhirInstanceValidator(new CachingValidationSupport(chain)));
+        validator = org.medshare.service.testing.FhirValidation.validator();
     }
 
     /**
@@ -142,8 +137,44 @@ class AuditExportTest {
                     .parseResource(AuditEvent.class, line);
             assertTrue(validator.validateWithResult(a).isSuccessful(), line);
         }
+        given().accept("application/json").queryParam("format", "fhir").queryParam("from", first).queryParam("limit", 1)
+                .get("/api/v1/audit/export").then().statusCode(200).contentType("application/fhir+json")
+                .body("resourceType", equalTo("Bundle"));
         given().queryParam("format", "xml").get("/api/v1/audit/export").then().statusCode(400)
                 .contentType("application/problem+json");
+    }
+
+    /**
+     * The Consent resources of the FHIR facade, active and revoked, validate against the base R4 definitions (checked
+     * here because HAPI's validator must live in one Quarkus application's class loader; ConsentTest covers the API).
+     */
+    @Test
+    void consentResourcesAreValidR4() {
+        java.time.Instant since = java.time.Instant.parse("2026-11-01T10:00:00Z");
+        var active = new org.medshare.service.consent.ConsentService.ConsentState("ab".repeat(16), "hospital-a",
+                "0123456789abcdef", since, 3, null, null, null);
+        var revoked = new org.medshare.service.consent.ConsentService.ConsentState("cd".repeat(16), "hospital-a",
+                "fedcba9876543210", since, 1, since.plusSeconds(3600), "hospital-a:alice", 17L);
+        Bundle bundle = org.medshare.service.consent.ConsentFhir.bundle(List.of(active, revoked));
+        Bundle parsed = FHIR.newJsonParser().setParserErrorHandler(new StrictErrorHandler())
+                .parseResource(Bundle.class, FHIR.newJsonParser().encodeResourceToString(bundle));
+        assertEquals(List.of(), org.medshare.service.testing.FhirValidation.errors(parsed), "HAPI validation errors");
+        org.hl7.fhir.r4.model.Consent r = (org.hl7.fhir.r4.model.Consent) parsed.getEntry().get(1).getResource();
+        assertEquals(org.hl7.fhir.r4.model.Consent.ConsentState.INACTIVE, r.getStatus());
+        assertEquals("Patient/fedcba9876543210", r.getPatient().getReference());
+    }
+
+    @Test
+    void contractCallMapping() {
+        Event call = Event.builder(EventType.CONTRACT_CALL).timestamp(System.currentTimeMillis())
+                .id(Field.ACTOR, "insurer-x").data(Field.CALL_DATA, new byte[] {1, 2, 3}).hash(Field.STATE_ROOT, H).build();
+        Bundle bundle = new org.medshare.service.audit.fhir.BalpAuditEvents("medshare.example/ledger")
+                .bundle(List.of(new LedgerService.LedgerEntry(7, call)));
+        assertEquals(List.of(), org.medshare.service.testing.FhirValidation.errors(bundle));
+        AuditEvent a = (AuditEvent) bundle.getEntryFirstRep().getResource();
+        expect(a, "operation", "E", "AGNT", "4", "00".repeat(32));
+        assertEquals("AQID", a.getEntityFirstRep().getDetail().stream().filter(d -> d.getType().equals("callData"))
+                .findFirst().orElseThrow().getValue().primitiveValue());
     }
 
     @Test

@@ -79,6 +79,8 @@ class ConsentTest {
                 .queryParam("patient", "Patient/" + patient).get("/api/v1/fhir/Consent").then().statusCode(200)
                 .contentType("application/fhir+json").extract().asString());
         assertEquals(1, found.getEntry().size());
+        assertEquals("https://medshare.example/fhir/Consent/" + found.getEntryFirstRep().getResource().getIdElement().getIdPart(),
+                found.getEntryFirstRep().getFullUrl());
         Consent consent = (Consent) found.getEntryFirstRep().getResource();
         String id = consent.getIdElement().getIdPart();
         assertEquals(Consent.ConsentState.ACTIVE, consent.getStatus());

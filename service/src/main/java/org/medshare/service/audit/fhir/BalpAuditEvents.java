@@ -44,6 +44,8 @@ import org.medshare.service.ledger.LedgerService.LedgerEntry;
  *       subject hash</td></tr>
  *   <tr><td>KEY_ISSUED</td><td>create</td><td>C</td><td>key authority 110150; recipient IRCP</td><td>key (13);
  *       salted attribute hash</td></tr>
+ *   <tr><td>CONTRACT_CALL</td><td>operation</td><td>E</td><td>calling organisation, AGNT</td><td>contract state
+ *       root (4); call data (base64), state root</td></tr>
  *   <tr><td>MEMBER_ADMITTED / MEMBER_REMOVED</td><td>create / delete</td><td>C / D</td><td>administrator, AGNT</td>
  *       <td>member (13)</td></tr>
  * </table>
@@ -149,6 +151,13 @@ public final class BalpAuditEvents {
                 user(a, e.id(Field.RECIPIENT), PARTICIPATION, "IRCP", "information recipient");
                 entity(a, "urn:medshare:key", e.id(Field.KEY_ID), "2", "System Object", "13", "Security Resource", e);
             }
+            case CONTRACT_CALL -> {
+                interaction(a, "operation", AuditEventAction.E);
+                client(a, e.id(Field.ACTOR));
+                user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
+                entity(a, "urn:medshare:contract-state-root", HexFormat.of().formatHex(e.hash(Field.STATE_ROOT)), "2",
+                        "System Object", "4", "Domain Resource", e);
+            }
             case MEMBER_ADMITTED, MEMBER_REMOVED -> {
                 boolean admitted = e.type() == EventType.MEMBER_ADMITTED;
                 interaction(a, admitted ? "create" : "delete", admitted ? AuditEventAction.C : AuditEventAction.D);
@@ -198,6 +207,8 @@ public final class BalpAuditEvents {
                 entity.addDetail().setType(camel(f)).setValue(new StringType(HexFormat.of().formatHex(e.hash(f))));
             } else if (f.kind() == FieldKind.AMOUNT) {
                 entity.addDetail().setType(camel(f)).setValue(new StringType(Long.toString(e.amount(f))));
+            } else if (f.kind() == FieldKind.DATA) {
+                entity.addDetail().setType(camel(f)).setValue(new org.hl7.fhir.r4.model.Base64BinaryType(e.data(f)));
             } else if (f == Field.PURPOSE) {
                 entity.addDetail().setType("purpose").setValue(new StringType(e.id(f)));
             }

@@ -40,7 +40,7 @@ import org.medshare.service.problem.RequestRefusedException;
 @RolesAllowed("regulator")
 public class AuditResource {
 
-    /** API model of one ledger event: its fields as ids, hex hashes and amounts. */
+    /** API model of one ledger event: its fields as ids, hex hashes, amounts and hex call data. */
     public record EventView(long index, String type, long timestampMillis, Map<String, Object> fields) {
         static EventView of(long index, Event event) {
             Map<String, Object> fields = new LinkedHashMap<>();
@@ -50,6 +50,7 @@ public class AuditResource {
                     case ID -> fields.put(name, event.id(f));
                     case HASH -> fields.put(name, HexFormat.of().formatHex(event.hash(f)));
                     case AMOUNT -> fields.put(name, event.amount(f));
+                    case DATA -> fields.put(name, HexFormat.of().formatHex(event.data(f)));
                 }
             }
             return new EventView(index, event.type().name(), event.timestampMillis(), fields);
@@ -149,7 +150,7 @@ public class AuditResource {
 
     @GET
     @Path("/export")
-    @Produces({FhirJson.MEDIA_TYPE, AuditResource.FHIR_NDJSON})
+    @Produces({FhirJson.MEDIA_TYPE, AuditResource.FHIR_NDJSON, MediaType.APPLICATION_JSON})
     @Operation(summary = "The trail as FHIR R4 AuditEvents after IHE BALP: format=fhir (a collection Bundle) or "
             + "format=ndjson (one AuditEvent per line); filters as for events; X-Next-From names where to continue")
     public Response export(@QueryParam("format") @DefaultValue("fhir") String format,
