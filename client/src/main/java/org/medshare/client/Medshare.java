@@ -33,6 +33,11 @@ public final class Medshare implements java.util.concurrent.Callable<Integer> {
   public static final int EXIT_USAGE = 2;
 
   public static void main(String[] args) {
+    // The EVM library logs through log4j-api, which has no provider in this jar and would print an error line
+    // on every contract replay; its simple logger reports only errors, and only real ones.
+    if (System.getProperty("log4j2.loggerContextFactory") == null) {
+      System.setProperty("log4j2.loggerContextFactory", "org.apache.logging.log4j.simple.SimpleLoggerContextFactory");
+    }
     System.exit(run(args, System.out, System.err));
   }
 

@@ -126,6 +126,11 @@ class QueryFlowTest {
 
         given().auth().oauth2(rita).post("/api/v1/queries/" + queryId + "/approve").then().statusCode(409);
         given().auth().oauth2(bob).get("/api/v1/queries/" + queryId).then().statusCode(403);
+        given().auth().oauth2(irene).get("/api/v1/queries/" + queryId).then().statusCode(200)
+                .body("payouts.organisation", equalTo(List.of("hospital-a")))
+                .body("payouts.amount", equalTo(List.of(7)));
+        given().auth().oauth2(irene).get("/api/v1/queries").then().statusCode(200)
+                .body("find { it.queryId == '" + queryId + "' }.payouts.recordCount", equalTo(List.of(3)));
         given().auth().oauth2(alice).get("/api/v1/payments/balances/me").then().statusCode(200)
                 .body("organisation", equalTo("hospital-a")).body("earned", equalTo(7));
         List<String> types = given().auth().oauth2(rita).get("/api/v1/audit/events?limit=1000").then().statusCode(200)

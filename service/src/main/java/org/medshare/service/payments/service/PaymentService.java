@@ -7,6 +7,7 @@ import java.math.BigInteger;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -156,6 +157,19 @@ public class PaymentService {
             }
         }
         return out;
+    }
+
+    /**
+     * The payouts the ledger records for each settled query, keyed by query id, each list in ledger order. A query
+     * that was not (or not yet) settled has no key.
+     */
+    public Map<String, List<Payout>> payoutsByQuery() {
+        Map<String, List<Payout>> byQuery = new HashMap<>();
+        for (PayoutEntry entry : payouts(null)) {
+            byQuery.computeIfAbsent(entry.queryId(), q -> new ArrayList<>()).add(
+                    new Payout(entry.payee(), entry.recordCount(), BigInteger.valueOf(entry.amount())));
+        }
+        return byQuery;
     }
 
     public synchronized Balance balance(String organisation) {

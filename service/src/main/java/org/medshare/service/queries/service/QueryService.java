@@ -199,13 +199,14 @@ public class QueryService {
 
     public QueryView get(Caller caller, String queryId) {
         QueryEntity query = visibleQuery(caller, queryId);
-        return view(query, List.of());
+        return view(query, payments.payoutsByQuery().getOrDefault(query.id(), List.of()));
     }
 
     public List<QueryView> list(Caller caller, int offset, int limit) {
         String insurer = caller.roles().contains("regulator") ? null : caller.organisation();
-        return QuarkusTransaction.requiringNew().call(() ->
-                repository.queries(insurer, offset, limit).stream().map(q -> view(q, List.of())).toList());
+        Map<String, List<PaymentService.Payout>> payouts = payments.payoutsByQuery();
+        return QuarkusTransaction.requiringNew().call(() -> repository.queries(insurer, offset, limit).stream()
+                .map(q -> view(q, payouts.getOrDefault(q.id(), List.of()))).toList());
     }
 
     public QueryView refuse(Caller regulator, String queryId, String reason) {
