@@ -105,6 +105,18 @@ public final class UserKeyGrant {
         .bytes(signature).toByteArray();
   }
 
+  /** Reads {@code n} attribute strings (1 to 64 of them) as written by a grant or an issue statement. */
+  static TreeSet<String> readAttributes(WireReader r, int n) throws MalformedEncodingException {
+    if (n < 1 || n > 64) {
+      throw new MalformedEncodingException("attribute count " + n + " outside 1..64");
+    }
+    TreeSet<String> attributes = new TreeSet<>();
+    for (int i = 0; i < n; i++) {
+      attributes.add(r.utf8());
+    }
+    return attributes;
+  }
+
   public static UserKeyGrant parse(byte[] bytes) throws MalformedEncodingException {
     WireReader r = new WireReader(bytes);
     if (r.u8() != 1) {
@@ -113,13 +125,7 @@ public final class UserKeyGrant {
     String organisation = r.utf8();
     String subject = r.utf8();
     int n = r.i32();
-    if (n < 1 || n > 64) {
-      throw new MalformedEncodingException("attribute count " + n + " outside 1..64");
-    }
-    TreeSet<String> attributes = new TreeSet<>();
-    for (int i = 0; i < n; i++) {
-      attributes.add(r.utf8());
-    }
+    TreeSet<String> attributes = readAttributes(r, n);
     Instant notAfter = Instant.ofEpochMilli(r.i64());
     byte[] recipient = r.bytes();
     byte[] approver = r.bytes();

@@ -66,14 +66,7 @@ public record UserKeyIssue(Statement statement, byte[] ephemeralSpki, byte[] iv,
       byte[] grant = r.fixed(32);
       String organisation = r.utf8();
       String subject = r.utf8();
-      int n = r.i32();
-      if (n < 1 || n > 64) {
-        throw new MalformedEncodingException("attribute count " + n + " outside 1..64");
-      }
-      TreeSet<String> attributes = new TreeSet<>();
-      for (int i = 0; i < n; i++) {
-        attributes.add(r.utf8());
-      }
+      TreeSet<String> attributes = UserKeyGrant.readAttributes(r, r.i32());
       Statement s = new Statement(grant, organisation, subject, attributes, r.fixed(32), r.fixed(32), r.fixed(32),
           Instant.ofEpochMilli(r.i64()));
       r.expectEnd();
