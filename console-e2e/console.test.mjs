@@ -89,8 +89,12 @@ test('a regulator approves the pending query, sees the payout and verifies an ev
   await page.getByLabel('Query id').fill(QUERY_ID);
   await page.getByRole('button', { name: 'Apply filters' }).click();
   const events = page.getByRole('table', { name: 'Audit events' });
-  await events.waitFor();
   const eventRows = events.locator('tbody tr');
+  // The filtered page replaces the unfiltered one asynchronously: wait until the table shows this query's events.
+  await page.waitForFunction((query) => {
+    const rows = [...document.querySelectorAll('table tbody tr')];
+    return rows.length > 0 && rows.every((r) => r.textContent.includes(query) && r.textContent.includes('PAYMENT'));
+  }, QUERY_ID, { timeout: 30_000 });
   assert.equal(await eventRows.count(), 2, 'one PAYMENT event per hospital for the query');
   await shot(page, 'audit-filtered');
   await eventRows.first().getByRole('link').click();
