@@ -40,29 +40,35 @@ final class TemplateCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve a pending template (regulator).")
-  static final class Decide implements Callable<Integer> {
+  /** A regulator's decision on a pending template; subclasses name the decision. */
+  abstract static class Decision implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin SessionOptions session;
     @Parameters(index = "0", paramLabel = "ID") String id;
     @Parameters(index = "1", paramLabel = "VERSION") int version;
 
+    /** The path segment of the decision: {@code approve} or {@code reject}. */
+    abstract String verb();
+
     @Override
     public Integer call() {
-      return decide(spec, session, id, version, "approve");
+      return decide(spec, session, id, version, verb());
+    }
+  }
+
+  @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve a pending template (regulator).")
+  static final class Decide extends Decision {
+    @Override
+    String verb() {
+      return "approve";
     }
   }
 
   @Command(name = "reject", mixinStandardHelpOptions = true, description = "Reject a pending template (regulator).")
-  static final class Reject implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin SessionOptions session;
-    @Parameters(index = "0", paramLabel = "ID") String id;
-    @Parameters(index = "1", paramLabel = "VERSION") int version;
-
+  static final class Reject extends Decision {
     @Override
-    public Integer call() {
-      return decide(spec, session, id, version, "reject");
+    String verb() {
+      return "reject";
     }
   }
 
