@@ -28,6 +28,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.medshare.store.backend.LocalDirectoryBackend;
 import org.medshare.store.erasure.ReedSolomon;
 
 /**
