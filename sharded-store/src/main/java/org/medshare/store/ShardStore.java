@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,12 +21,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.medshare.store.backend.LocalDirectoryBackend;
 import org.medshare.store.erasure.ReedSolomon;
 
@@ -65,7 +60,7 @@ public final class ShardStore implements Closeable {
   /** Default shard size of a full stripe: 1 MiB. */
   public static final int DEFAULT_SHARD_SIZE = 1 << 20;
 
-  private final Map<String, StorageNode> nodes;
+  private final StoreNodes nodes;
   private final ManifestCatalog catalog;
   private final ReedSolomon coder;
   private final int k;
@@ -75,8 +70,8 @@ public final class ShardStore implements Closeable {
   private final Clock clock;
   private final Duration tombstoneGrace;
   private final long scrubBytesPerSecond;
-  private final NodeHealth health;
-  private final ExecutorService pool;
+  private final IoPool pool;
+  private final RecordReader reader;
 
   private final Object lock = new Object();
   private final Map<Cid, CatalogEntry> entries = new HashMap<>();
@@ -84,18 +79,9 @@ public final class ShardStore implements Closeable {
   private final Map<String, Map<Cid, Integer>> pending = new HashMap<>();
   private final Map<String, Long> committedUsage = new HashMap<>();
   private final Map<String, Long> reserved = new HashMap<>();
-  private final Set<Cid> suspects = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private final AtomicLong corruptShardsRead = new AtomicLong();
 
   private ShardStore(Builder b, ManifestCatalog catalog) throws IOException {
-    this.nodes = new LinkedHashMap<>();
-    Set<String> seen = new HashSet<>();
-    for (StorageNode node : b.nodes) {
-      if (!seen.add(node.id())) {
-        throw new IllegalArgumentException("duplicate node id " + node.id());
-      }
-      nodes.put(node.id(), node);
-    }
+    this.nodes = new StoreNodes(b.nodes, b.failureThreshold);
     this.catalog = catalog;
     this.coder = ReedSolomon.create(b.k, b.n);
     this.k = b.k;
@@ -105,13 +91,8 @@ public final class ShardStore implements Closeable {
     this.clock = b.clock;
     this.tombstoneGrace = b.tombstoneGrace;
     this.scrubBytesPerSecond = b.scrubBytesPerSecond;
-    this.health = new NodeHealth(b.failureThreshold);
-    AtomicInteger threadNo = new AtomicInteger();
-    this.pool = Executors.newFixedThreadPool(b.threads > 0 ? b.threads : Math.min(2 * n, 32), r -> {
-      Thread t = new Thread(r, "shard-store-io-" + threadNo.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.pool = new IoPool(b.threads > 0 ? b.threads : Math.min(2 * n, 32));
+    this.reader = new RecordReader(nodes, pool);
     for (CatalogEntry e : catalog.loadAll()) {
       entries.put(e.manifest().recordCid(), e);
       addRefs(e.manifest());
@@ -418,9 +399,8 @@ public final class ShardStore implements Closeable {
     }
     for (Manifest.ShardRef ref : copy) {
       if (!isReferenced(ref.nodeId(), ref.cid())) {
-        StorageNode node = nodes.get(ref.nodeId());
         try {
-          node.backend().delete(ref.cid());
+          nodes.get(ref.nodeId()).backend().delete(ref.cid());
         } catch (IOException | RuntimeException e) {
           // left as an orphan; collectGarbage() removes it later
         }
@@ -459,16 +439,6 @@ public final class ShardStore implements Closeable {
     }
   }
 
-  private List<StorageNode> upNodes() {
-    List<StorageNode> up = new ArrayList<>();
-    for (StorageNode node : nodes.values()) {
-      if (health.isUp(node.id())) {
-        up.add(node);
-      }
-    }
-    return up;
-  }
-
   /** The writes of one stripe, started in the pool. */
   private final class StripeWrite {
     final String key;
@@ -502,7 +472,7 @@ public final class ShardStore implements Closeable {
 
   private StripeWrite startStripe(String key, byte[][] shards, int shardLen,
       List<Manifest.ShardRef> written) throws IOException {
-    List<StorageNode> candidates = upNodes();
+    List<StorageNode> candidates = nodes.upExcept(Set.of());
     if (candidates.isEmpty()) {
       throw new IOException("no healthy storage node");
     }
@@ -527,7 +497,7 @@ public final class ShardStore implements Closeable {
     List<Future<Boolean>> futures = w.futures;
     boolean[] ok = new boolean[n];
     for (int i = 0; i < n; i++) {
-      ok[i] = await(futures.get(i));
+      ok[i] = IoPool.await(futures.get(i));
     }
     Manifest.ShardRef[] refs = new Manifest.ShardRef[n];
     Set<String> usedNodes = new HashSet<>(targets);
@@ -544,12 +514,7 @@ public final class ShardStore implements Closeable {
       }
       Set<String> tried = new HashSet<>(usedNodes);
       while (refs[i] == null) {
-        List<StorageNode> rest = new ArrayList<>();
-        for (StorageNode node : upNodes()) {
-          if (!tried.contains(node.id())) {
-            rest.add(node);
-          }
-        }
+        List<StorageNode> rest = nodes.upExcept(tried);
         if (rest.isEmpty()) {
           throw new IOException("could not store shard " + i + " of stripe " + key.substring(key.indexOf('/') + 1)
               + ": no healthy node left");
@@ -571,32 +536,7 @@ public final class ShardStore implements Closeable {
       adjust(pending, node.id(), cid, +1);
       written.add(ref);
     }
-    try {
-      node.backend().put(cid, data, 0, len);
-      health.recordSuccess(node.id());
-      return true;
-    } catch (IOException | RuntimeException e) {
-      health.recordFailure(node.id());
-      return false;
-    }
-  }
-
-  private static <T> T await(Future<T> f) throws IOException {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted");
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof IOException) {
-        throw (IOException) c;
-      }
-      if (c instanceof RuntimeException) {
-        throw (RuntimeException) c;
-      }
-      throw new IOException(c);
-    }
+    return nodes.write(node, cid, data, len);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -634,165 +574,12 @@ public final class ShardStore implements Closeable {
    */
   public InputStream get(Cid record) throws IOException {
     Manifest m = manifest(record).orElseThrow(() -> new NoSuchRecordException(record));
-    return new RecordInputStream(m);
-  }
-
-  /** Reads stripe s, returning its k data shards (decoded if needed). */
-  private byte[][] readStripe(Manifest m, int s) throws IOException {
-    int shardLen = m.shardLength(s);
-    int mk = m.dataShards();
-    int mn = m.totalShards();
-    List<Manifest.ShardRef> refs = m.stripe(s);
-    byte[][] shards = new byte[mn][];
-    boolean[] present = new boolean[mn];
-    int good = 0;
-    List<Integer> order = new ArrayList<>();
-    for (int pass = 0; pass < 2; pass++) {
-      for (int i = 0; i < mn; i++) {
-        boolean up = health.isUp(refs.get(i).nodeId());
-        if ((pass == 0) == up) {
-          order.add(i);
-        }
-      }
-    }
-    // First wave: the k preferred shards (data shards on healthy nodes first) fetched in parallel;
-    // then one at a time from the rest until k good shards are in hand.
-    int wave = Math.min(mk, order.size());
-    List<Future<byte[]>> fetches = new ArrayList<>(wave);
-    for (int w = 0; w < wave; w++) {
-      Manifest.ShardRef ref = refs.get(order.get(w));
-      fetches.add(pool.submit(() -> fetchVerified(m.recordCid(), ref, shardLen)));
-    }
-    for (int w = 0; w < wave; w++) {
-      byte[] b = await(fetches.get(w));
-      if (b != null) {
-        shards[order.get(w)] = b;
-        present[order.get(w)] = true;
-        good++;
-      }
-    }
-    for (int w = wave; w < order.size() && good < mk; w++) {
-      int i = order.get(w);
-      byte[] b = fetchVerified(m.recordCid(), refs.get(i), shardLen);
-      if (b != null) {
-        shards[i] = b;
-        present[i] = true;
-        good++;
-      }
-    }
-    if (good < mk) {
-      throw new IOException("record " + m.recordCid() + " stripe " + s + ": only " + good + " of "
-          + mk + " needed shards are readable");
-    }
-    boolean needDecode = false;
-    for (int i = 0; i < mk; i++) {
-      needDecode |= !present[i];
-    }
-    if (needDecode) {
-      for (int i = 0; i < mn; i++) {
-        if (!present[i]) {
-          shards[i] = new byte[shardLen];
-        }
-      }
-      ReedSolomon.create(mk, mn).decode(shards, present, 0, shardLen);
-    }
-    return Arrays.copyOf(shards, mk);
-  }
-
-  /** The shard's bytes if present and matching its CID; null otherwise (recording why). */
-  private byte[] fetchVerified(Cid record, Manifest.ShardRef ref, int shardLen) {
-    StorageNode node = nodes.get(ref.nodeId());
-    if (node == null) {
-      return null;
-    }
-    Optional<byte[]> got;
-    try {
-      got = node.backend().get(ref.cid());
-      health.recordSuccess(node.id());
-    } catch (IOException | RuntimeException e) {
-      health.recordFailure(node.id());
-      return null;
-    }
-    if (got.isEmpty()) {
-      suspects.add(record);
-      return null;
-    }
-    byte[] b = got.get();
-    if (b.length != shardLen || !ref.cid().matches(b)) {
-      corruptShardsRead.incrementAndGet();
-      suspects.add(record);
-      return null;
-    }
-    return b;
+    return reader.open(m);
   }
 
   /** Shards found corrupt by reads since the store was opened. */
   public long corruptShardsDetectedOnRead() {
-    return corruptShardsRead.get();
-  }
-
-  private final class RecordInputStream extends InputStream {
-    private final Manifest m;
-    private final MessageDigest digest = Cid.sha256();
-    private int stripe = -1;
-    private byte[][] data;
-    private int shardLen;
-    private int stripeLen;
-    private int pos;
-    private boolean verified;
-
-    RecordInputStream(Manifest m) {
-      this.m = m;
-    }
-
-    private boolean ensure() throws IOException {
-      while (data == null || pos == stripeLen) {
-        if (stripe + 1 >= m.stripeCount()) {
-          if (!verified) {
-            if (!MessageDigest.isEqual(digest.digest(), m.recordCid().digest())) {
-              throw new IOException("record " + m.recordCid() + " does not match its CID");
-            }
-            verified = true;
-          }
-          return false;
-        }
-        stripe++;
-        data = readStripe(m, stripe);
-        shardLen = m.shardLength(stripe);
-        stripeLen = m.stripeLength(stripe);
-        pos = 0;
-      }
-      return true;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int r = read(one, 0, 1);
-      return r == -1 ? -1 : one[0] & 0xFF;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      Objects.checkFromIndexSize(off, len, b.length);
-      if (len == 0) {
-        return 0;
-      }
-      if (!ensure()) {
-        return -1;
-      }
-      int done = 0;
-      while (done < len && ensure()) {
-        int j = pos / shardLen;
-        int within = pos % shardLen;
-        int c = Math.min(len - done, Math.min(shardLen - within, stripeLen - pos));
-        System.arraycopy(data[j], within, b, off + done, c);
-        digest.update(data[j], within, c);
-        pos += c;
-        done += c;
-      }
-      return done;
-    }
+    return reader.corruptShardsRead();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -841,15 +628,15 @@ public final class ShardStore implements Closeable {
       }
     }
     int deleted = 0;
-    for (StorageNode node : nodes.values()) {
-      if (!health.isUp(node.id())) {
+    for (StorageNode node : nodes.all()) {
+      if (!nodes.isUp(node.id())) {
         continue;
       }
       Set<Cid> stored;
       try {
         stored = node.backend().list();
       } catch (IOException | RuntimeException e) {
-        health.recordFailure(node.id());
+        nodes.health().recordFailure(node.id());
         continue;
       }
       for (Cid cid : stored) {
@@ -860,7 +647,7 @@ public final class ShardStore implements Closeable {
                 deleted++;
               }
             } catch (IOException | RuntimeException e) {
-              health.recordFailure(node.id());
+              nodes.health().recordFailure(node.id());
             }
           }
         }
@@ -874,12 +661,12 @@ public final class ShardStore implements Closeable {
       }
       // Holding the lock keeps new shard writes from starting, so no live temporary is removed.
       if (!putInProgress) {
-        for (StorageNode node : nodes.values()) {
-          if (health.isUp(node.id())) {
+        for (StorageNode node : nodes.all()) {
+          if (nodes.isUp(node.id())) {
             try {
               temporaries += node.backend().removeStaleTemporaries();
             } catch (IOException | RuntimeException e) {
-              health.recordFailure(node.id());
+              nodes.health().recordFailure(node.id());
             }
           }
         }
@@ -897,7 +684,7 @@ public final class ShardStore implements Closeable {
 
   /** Ids of the store's nodes, in the order they were configured. */
   public List<String> nodeIds() {
-    return List.copyOf(nodes.keySet());
+    return nodes.ids();
   }
 
   /**
@@ -907,7 +694,7 @@ public final class ShardStore implements Closeable {
   public Map<String, Integer> shardCounts() {
     synchronized (lock) {
       Map<String, Integer> counts = new LinkedHashMap<>();
-      for (String id : nodes.keySet()) {
+      for (String id : nodes.ids()) {
         Set<Cid> cids = new HashSet<>(shardRefs.getOrDefault(id, Map.of()).keySet());
         cids.addAll(pending.getOrDefault(id, Map.of()).keySet());
         counts.put(id, cids.size());
@@ -918,28 +705,17 @@ public final class ShardStore implements Closeable {
 
   /** Records a read found damaged that wait for the next {@link #repair} or {@link #scrub}. */
   public int repairQueueSize() {
-    return suspects.size();
+    return reader.suspectCount();
   }
 
   /** Node health as seen by this store. */
   public NodeHealth health() {
-    return health;
+    return nodes.health();
   }
 
   /** Tries every down node ({@code list()}); marks up those that answer. Returns the ids marked up. */
   public Set<String> probeNodes() {
-    Set<String> up = new java.util.TreeSet<>();
-    for (String id : health.downNodes()) {
-      StorageNode node = nodes.get(id);
-      try {
-        node.backend().list();
-        health.markUp(id);
-        up.add(id);
-      } catch (IOException | RuntimeException e) {
-        // still down
-      }
-    }
-    return up;
+    return nodes.probe();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -953,7 +729,7 @@ public final class ShardStore implements Closeable {
    */
   public RepairReport repair() throws IOException {
     Map<Cid, Damage> damage = new LinkedHashMap<>();
-    Set<Cid> verifyFully = new HashSet<>(suspects);
+    Set<Cid> verifyFully = reader.suspects();
     for (CatalogEntry e : liveEntries()) {
       Manifest m = e.manifest();
       boolean full = verifyFully.contains(m.recordCid());
@@ -964,7 +740,7 @@ public final class ShardStore implements Closeable {
           Manifest.ShardRef ref = refs.get(i);
           boolean ok;
           if (full) {
-            ok = fetchVerified(m.recordCid(), ref, m.shardLength(s)) != null;
+            ok = reader.fetchVerified(m.recordCid(), ref, m.shardLength(s)) != null;
           } else {
             ok = existsOnHealthyNode(ref);
           }
@@ -977,7 +753,7 @@ public final class ShardStore implements Closeable {
         damage.put(m.recordCid(), d);
       }
     }
-    suspects.removeAll(verifyFully);
+    reader.clearSuspects(verifyFully);
     return rebuild(damage);
   }
 
@@ -1003,12 +779,11 @@ public final class ShardStore implements Closeable {
           ShardLocation loc = new ShardLocation(m.recordCid(), s, i, ref.nodeId());
           StorageNode node = nodes.get(ref.nodeId());
           Optional<byte[]> got = Optional.empty();
-          if (node != null && health.isUp(node.id())) {
+          if (node != null && nodes.isUp(node.id())) {
             try {
-              got = node.backend().get(ref.cid());
-              health.recordSuccess(node.id());
-            } catch (IOException | RuntimeException ex) {
-              health.recordFailure(node.id());
+              got = nodes.read(node, ref.cid());
+            } catch (IOException ex) {
+              // counted as missing
             }
           }
           checked++;
@@ -1064,15 +839,12 @@ public final class ShardStore implements Closeable {
 
   private boolean existsOnHealthyNode(Manifest.ShardRef ref) {
     StorageNode node = nodes.get(ref.nodeId());
-    if (node == null || !health.isUp(node.id())) {
+    if (node == null || !nodes.isUp(node.id())) {
       return false;
     }
     try {
-      boolean exists = node.backend().exists(ref.cid());
-      health.recordSuccess(node.id());
-      return exists;
-    } catch (IOException | RuntimeException e) {
-      health.recordFailure(node.id());
+      return nodes.exists(node, ref.cid());
+    } catch (IOException e) {
       return false;
     }
   }
@@ -1112,7 +884,7 @@ public final class ShardStore implements Closeable {
     Manifest.ShardRef ref = m.stripe(s).get(i);
     StorageNode home = nodes.get(ref.nodeId());
     Set<String> tried = new HashSet<>();
-    if (home != null && health.isUp(home.id())) {
+    if (home != null && nodes.isUp(home.id())) {
       tried.add(home.id());
       if (tryPut(home, ref.cid(), data, len, written)) {
         return home.id();
@@ -1131,12 +903,7 @@ public final class ShardStore implements Closeable {
       }
     }
     while (true) {
-      List<StorageNode> candidates = new ArrayList<>();
-      for (StorageNode node : upNodes()) {
-        if (!tried.contains(node.id())) {
-          candidates.add(node);
-        }
-      }
+      List<StorageNode> candidates = nodes.upExcept(tried);
       if (candidates.isEmpty()) {
         return null;
       }
@@ -1181,7 +948,7 @@ public final class ShardStore implements Closeable {
           if (bad.contains(i)) {
             continue;
           }
-          byte[] b = fetchVerified(m.recordCid(), m.stripe(s).get(i), shardLen);
+          byte[] b = reader.fetchVerified(m.recordCid(), m.stripe(s).get(i), shardLen);
           if (b != null) {
             shards[i] = b;
             present[i] = true;
@@ -1192,12 +959,7 @@ public final class ShardStore implements Closeable {
           recovered = false;
           continue;
         }
-        for (int i = 0; i < mn; i++) {
-          if (!present[i]) {
-            shards[i] = new byte[shardLen];
-          }
-        }
-        ReedSolomon.create(mk, mn).decode(shards, present, 0, shardLen);
+        RecordReader.decodeMissing(m, shards, present, shardLen);
         for (int i : bad) {
           Manifest.ShardRef ref = m.stripe(s).get(i);
           if (!ref.cid().matches(shards[i], 0, shardLen)) {
@@ -1237,6 +999,6 @@ public final class ShardStore implements Closeable {
 
   @Override
   public void close() {
-    pool.shutdownNow();
+    pool.close();
   }
 }
