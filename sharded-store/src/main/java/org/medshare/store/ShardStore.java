@@ -50,6 +50,7 @@ public final class ShardStore implements Closeable {
   public static final int DEFAULT_SHARD_SIZE = 1 << 20;
 
   private final Clock clock;
+  private final Duration tombstoneGrace;
   private final StoreNodes nodes;
   private final IoPool pool;
   private final RecordTable table;
@@ -61,6 +62,7 @@ public final class ShardStore implements Closeable {
 
   private ShardStore(Builder b) throws IOException {
     this.clock = b.clock;
+    this.tombstoneGrace = b.tombstoneGrace;
     this.nodes = new StoreNodes(b.nodes, b.failureThreshold);
     this.table = new RecordTable(b.catalog, b.quotas, nodes);
     this.pool = new IoPool(b.threads > 0 ? b.threads : Math.min(2 * b.n, 32));
@@ -68,7 +70,7 @@ public final class ShardStore implements Closeable {
     this.puts = new PutPipeline(table, nodes, pool, clock, b.k, b.n, b.shardSize);
     this.repairer = new Repairer(table, nodes, reader);
     this.scrubber = new Scrubber(table, nodes, repairer, b.scrubBytesPerSecond);
-    this.garbage = new GarbageCollector(table, nodes, clock, b.tombstoneGrace);
+    this.garbage = new GarbageCollector(table, nodes);
   }
 
   /** A builder; nodes and a catalog are required. */
@@ -155,29 +157,27 @@ public final class ShardStore implements Closeable {
 
     /** Scrub read-rate limit in bytes per second (default 64 MiB/s); {@link Long#MAX_VALUE} for none. */
     public Builder scrubRate(long bytesPerSecond) {
-      if (bytesPerSecond < 1) {
-        throw new IllegalArgumentException("scrub rate must be positive");
-      }
-      this.scrubBytesPerSecond = bytesPerSecond;
+      this.scrubBytesPerSecond = requirePositive(bytesPerSecond, "scrub rate must be positive");
       return this;
     }
 
     /** Consecutive failures after which a node is marked down (default 3). */
     public Builder failureThreshold(int failures) {
-      if (failures < 1) {
-        throw new IllegalArgumentException("failure threshold must be at least 1");
-      }
-      this.failureThreshold = failures;
+      this.failureThreshold = (int) requirePositive(failures, "failure threshold must be at least 1");
       return this;
     }
 
     /** I/O threads (default min(2n, 32): two stripes of a put are in flight at once). */
     public Builder threads(int threads) {
-      if (threads < 1) {
-        throw new IllegalArgumentException("threads must be positive");
-      }
-      this.threads = threads;
+      this.threads = (int) requirePositive(threads, "threads must be positive");
       return this;
+    }
+
+    private static long requirePositive(long value, String refusal) {
+      if (value < 1) {
+        throw new IllegalArgumentException(refusal);
+      }
+      return value;
     }
 
     /**
@@ -268,7 +268,7 @@ public final class ShardStore implements Closeable {
    * temporary files a crash left on the nodes. Skips nodes that are down or fail.
    */
   public GcReport collectGarbage() throws IOException {
-    return garbage.collect();
+    return garbage.collect(clock.instant().minus(tombstoneGrace));
   }
 
   /** Stored bytes charged to the owner: committed records plus puts in progress. */

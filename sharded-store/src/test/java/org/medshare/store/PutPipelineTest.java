@@ -8,35 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class PutPipelineTest {
-  @TempDir Path tmp;
-  private StoreParts parts;
-
-  private StoreParts open(int nodes, QuotaPolicy quotas) throws IOException {
-    parts = new StoreParts(tmp, nodes, quotas);
-    return parts;
-  }
-
-  @AfterEach
-  void close() {
-    if (parts != null) {
-      parts.close();
-    }
-  }
-
+class PutPipelineTest extends StorePartsTestSupport {
   @Test
   void aShortLastStripeIsSpreadOverAllDataShards() throws IOException {
-    open(6, QuotaPolicy.unlimited());
     byte[] content = PatternStream.bytes(1, StoreParts.K * StoreParts.SHARD + 10);
-    Manifest m = parts.put(content);
+    Manifest m = openAndPut(content);
     assertEquals(2, m.stripeCount());
     assertEquals(StoreParts.SHARD, m.shardLength(0));
     assertEquals(3, m.shardLength(1), "ceil(10 / k)");
@@ -47,8 +28,7 @@ class PutPipelineTest {
 
   @Test
   void anEmptyRecordIsOneStripeOfEmptyShards() throws IOException {
-    open(6, QuotaPolicy.unlimited());
-    Manifest m = parts.put(new byte[0]);
+    Manifest m = openAndPut(new byte[0]);
     assertEquals(1, m.stripeCount());
     assertEquals(0, m.shardLength(0));
     assertArrayEquals(new byte[0], parts.read(m));

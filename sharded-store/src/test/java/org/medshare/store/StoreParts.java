@@ -5,7 +5,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.medshare.store.backend.LocalDirectoryBackend;
@@ -66,8 +65,8 @@ final class StoreParts implements Closeable {
     return count;
   }
 
-  GarbageCollector garbageCollector(Duration grace) {
-    return new GarbageCollector(table, nodes, clock, grace);
+  GarbageCollector garbageCollector() {
+    return new GarbageCollector(table, nodes);
   }
 
   @Override
