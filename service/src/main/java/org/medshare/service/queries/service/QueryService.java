@@ -122,7 +122,7 @@ public class QueryService {
                         "Template " + id + " version " + version + " is " + t.state() + ".");
             }
             t.decide(approve ? TemplateEntity.State.APPROVED : TemplateEntity.State.REJECTED,
-                    RecordService.actor(regulator), clock.instant());
+                    regulator.actor(), clock.instant());
             return TemplateView.of(t);
         });
     }
@@ -159,7 +159,7 @@ public class QueryService {
     public boolean revokeConsent(Caller hospital, String recordId) {
         records.get(hospital, recordId);
         boolean revoked = QuarkusTransaction.requiringNew().call(() ->
-                repository.revokeConsent(recordId, RecordService.actor(hospital), clock.instant()));
+                repository.revokeConsent(recordId, hospital.actor(), clock.instant()));
         if (revoked) {
             byte[] subject = UploadStatement.sha256(("consent\n" + recordId).getBytes(StandardCharsets.UTF_8));
             ledger.append(Event.builder(EventType.CONSENT_REVOKED).timestamp(clock.millis())
@@ -188,7 +188,7 @@ public class QueryService {
         long micros = request.epsilon().isPresent() ? PrivacyBudget.toMicros(request.epsilon().getAsDouble()) : 0;
         String hash = HexFormat.of().formatHex(UploadStatement.sha256(json.getBytes(StandardCharsets.UTF_8)));
         QueryEntity query = new QueryEntity(UUID.randomUUID().toString(), insurer.organisation(),
-                RecordService.actor(insurer), request.templateId(), request.templateVersion(), json, hash, micros,
+                insurer.actor(), request.templateId(), request.templateVersion(), json, hash, micros,
                 clock.instant());
         QuarkusTransaction.requiringNew().run(() -> repository.persist(query));
         ledger.append(Event.builder(EventType.QUERY_SUBMITTED).timestamp(clock.millis())
@@ -216,7 +216,7 @@ public class QueryService {
         }
         QueryEntity query = QuarkusTransaction.requiringNew().call(() -> {
             QueryEntity q = pending(queryId);
-            q.decide(QueryEntity.Status.REFUSED, RecordService.actor(regulator), reason, clock.instant());
+            q.decide(QueryEntity.Status.REFUSED, regulator.actor(), reason, clock.instant());
             return q;
         });
         return view(query, List.of());
@@ -252,7 +252,7 @@ public class QueryService {
             if (!repository.tryChargeBudget(q.insurer(), q.epsilonMicros(), budgetMicros)) {
                 return false;
             }
-            q.decide(QueryEntity.Status.APPROVED, RecordService.actor(regulator), null, clock.instant());
+            q.decide(QueryEntity.Status.APPROVED, regulator.actor(), null, clock.instant());
             return true;
         });
         if (!charged) {
