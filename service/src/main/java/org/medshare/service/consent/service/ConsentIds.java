@@ -1,4 +1,4 @@
-package org.medshare.service.consent;
+package org.medshare.service.consent.service;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
