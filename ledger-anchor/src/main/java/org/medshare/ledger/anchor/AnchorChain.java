@@ -82,7 +82,7 @@ public final class AnchorChain implements AutoCloseable {
      * {@code deployer}; returns its address once mined.
      */
     public EvmAddress deploy(AnchorAccount deployer, EvmAddress anchorer) throws IOException, AnchorRefusedException {
-        TransactionReceipt receipt = send(deployer, null, CheckpointAnchorAbi.deployment(anchorer));
+        TransactionReceipt receipt = send(deployer, null, CheckpointAnchorAbi.deployment(anchorer), chainId());
         if (receipt.getContractAddress() == null) {
             throw new IOException("the deployment receipt names no contract address");
         }
@@ -98,7 +98,7 @@ public final class AnchorChain implements AutoCloseable {
     public ChainAnchor anchor(AnchorAccount account, EvmAddress contract, String origin, long size, byte[] root)
             throws IOException, AnchorRefusedException {
         long chainId = chainId();
-        TransactionReceipt receipt = send(account, contract, CheckpointAnchorAbi.anchorCall(origin, size, root));
+        TransactionReceipt receipt = send(account, contract, CheckpointAnchorAbi.anchorCall(origin, size, root), chainId);
         for (ChainAnchor a : anchorsIn(receipt, contract, chainId)) {
             if (a.origin().equals(origin) && a.size() == size) {
                 return a;
@@ -176,20 +176,20 @@ public final class AnchorChain implements AutoCloseable {
                 log.getBlockNumber().longValueExact(), a.origin(), a.size(), a.root()));
     }
 
-    private TransactionReceipt send(AnchorAccount account, EvmAddress to, String data)
+    private TransactionReceipt send(AnchorAccount account, EvmAddress to, String data, long chainId)
             throws IOException, AnchorRefusedException {
         String from = account.address().toString();
         String target = to == null ? null : to.toString();
         EthCall dryRun = web3.ethCall(Transaction.createFunctionCallTransaction(from, null, null, null, target, data),
                 DefaultBlockParameterName.PENDING).send();
-        refuseIfReverted(dryRun, "the call");
+        refuseIfReverted(dryRun, "eth_call");
         EthEstimateGas estimate = web3.ethEstimateGas(
                 Transaction.createFunctionCallTransaction(from, null, null, null, target, data)).send();
-        refuseIfReverted(estimate, "the gas estimate");
+        refuseIfReverted(estimate, "eth_estimateGas");
         BigInteger gasLimit = estimate.getAmountUsed().multiply(BigInteger.valueOf(12)).divide(BigInteger.TEN)
                 .add(BigInteger.valueOf(10_000));
         BigInteger gasPrice = checked(web3.ethGasPrice().send(), "eth_gasPrice").getGasPrice();
-        RawTransactionManager manager = new RawTransactionManager(web3, account.credentials(), chainId());
+        RawTransactionManager manager = new RawTransactionManager(web3, account.credentials(), chainId);
         EthSendTransaction sent = checked(manager.sendTransaction(gasPrice, gasLimit, target == null ? "" : target,
                 data, BigInteger.ZERO, to == null), "eth_sendRawTransaction");
         TransactionReceipt receipt;
@@ -206,7 +206,7 @@ public final class AnchorChain implements AutoCloseable {
         return receipt;
     }
 
-    private static void refuseIfReverted(Response<?> response, String what) throws IOException, AnchorRefusedException {
+    private static void refuseIfReverted(Response<?> response, String method) throws IOException, AnchorRefusedException {
         String revertData = null;
         if (response instanceof EthCall call && call.isReverted()) {
             revertData = call.getValue();
@@ -221,13 +221,13 @@ public final class AnchorChain implements AutoCloseable {
                 }
             }
             if (revertData == null && (error.getMessage() == null || !error.getMessage().contains("revert"))) {
-                throw new IOException(what + " failed on the node: " + error.getMessage());
+                throw new IOException(method + " failed on the node: " + error.getMessage());
             }
         }
         if (revertData != null || response.hasError()) {
             String reason = CheckpointAnchorAbi.describeRevert(revertData)
                     .orElse(response.hasError() ? response.getError().getMessage() : "reverted");
-            throw new AnchorRefusedException("CheckpointAnchor refused " + what.replace("the ", "") + ": " + reason);
+            throw new AnchorRefusedException("CheckpointAnchor refused the transaction (" + method + "): " + reason);
         }
     }
 
