@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /** A deterministic pseudo-random byte stream of a given length (xorshift64*), for large test records. */
-final class PatternStream extends InputStream {
+public final class PatternStream extends InputStream {
   private final long length;
   private long state;
   private long produced;
@@ -55,7 +55,7 @@ final class PatternStream extends InputStream {
     return c;
   }
 
-  static byte[] bytes(long seed, int length) throws IOException {
+  public static byte[] bytes(long seed, int length) throws IOException {
     return new PatternStream(seed, length).readAllBytes();
   }
 

@@ -24,6 +24,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medshare.store.backend.LocalDirectoryBackend;
+import org.medshare.store.backend.ShardBackend;
 
 class ShardStoreTest {
   private static final int SHARD = 1000;

@@ -34,6 +34,8 @@ import org.junit.jupiter.api.Test;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
+import org.medshare.service.consent.persistence.PatientConsent;
+import org.medshare.service.consent.rest.ConsentFhir;
 import org.medshare.service.ledger.LedgerService;
 
 /**
@@ -151,11 +153,11 @@ class AuditExportTest {
     @Test
     void consentResourcesAreValidR4() {
         java.time.Instant since = java.time.Instant.parse("2026-11-01T10:00:00Z");
-        var active = new org.medshare.service.consent.ConsentService.ConsentState("ab".repeat(16), "hospital-a",
+        var active = new PatientConsent("ab".repeat(16), "hospital-a",
                 "0123456789abcdef", since, 3, null, null, null);
-        var revoked = new org.medshare.service.consent.ConsentService.ConsentState("cd".repeat(16), "hospital-a",
+        var revoked = new PatientConsent("cd".repeat(16), "hospital-a",
                 "fedcba9876543210", since, 1, since.plusSeconds(3600), "hospital-a:alice", 17L);
-        Bundle bundle = org.medshare.service.consent.ConsentFhir.bundle(List.of(active, revoked));
+        Bundle bundle = ConsentFhir.bundle(List.of(active, revoked));
         Bundle parsed = FHIR.newJsonParser().setParserErrorHandler(new StrictErrorHandler())
                 .parseResource(Bundle.class, FHIR.newJsonParser().encodeResourceToString(bundle));
         assertEquals(List.of(), org.medshare.service.testing.FhirValidation.errors(parsed), "HAPI validation errors");

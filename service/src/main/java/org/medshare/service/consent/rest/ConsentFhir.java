@@ -1,5 +1,7 @@
-package org.medshare.service.consent;
+package org.medshare.service.consent.rest;
 
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 import java.util.Date;
 import java.util.List;
@@ -11,18 +13,18 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Reference;
-import org.medshare.service.consent.ConsentService.ConsentState;
+import org.medshare.service.consent.persistence.PatientConsent;
 import org.medshare.service.fhir.FhirJson;
 
 /**
- * FHIR R4 Consent resources (https://hl7.org/fhir/R4/consent.html) for {@link ConsentState}s: a privacy consent
+ * FHIR R4 Consent resources (https://hl7.org/fhir/R4/consent.html) for {@link PatientConsent}s: a privacy consent
  * (scope {@code patient-privacy}, category LOINC 59284-0 "Patient Consent", policy rule {@code OPTIN}) of the
  * pseudonymous patient {@code Patient/<reference>} — never a name or record number — at the hospital
  * {@code Organization/<org_id>}, permitting secondary use for the purposes the hospital's data-use rules allow.
  * Status {@code active} until revoked, then {@code inactive} with the provision period ending at the revocation
  * (R4 has no "revoked" status; {@code inactive} is its "no longer in effect").
  */
-@jakarta.enterprise.context.ApplicationScoped
+@ApplicationScoped
 public class ConsentFhir {
 
     /** The FHIR JSON media type. */
@@ -38,23 +40,23 @@ public class ConsentFhir {
 
     private final FhirJson json;
 
-    @jakarta.inject.Inject
+    @Inject
     ConsentFhir(FhirJson json) {
         this.json = json;
     }
 
     /** A 200 answer with {@code state} as a FHIR Consent. */
-    public Response consent(ConsentState state) {
+    public Response consent(PatientConsent state) {
         return Response.ok(json.write(of(state)), MEDIA_TYPE).build();
     }
 
     /** A 200 answer with a searchset Bundle of {@code states}. */
-    public Response searchSet(List<ConsentState> states) {
+    public Response searchSet(List<PatientConsent> states) {
         return Response.ok(json.write(bundle(states)), MEDIA_TYPE).build();
     }
 
     /** The FHIR R4 Consent of {@code state}. */
-    public static Consent of(ConsentState state) {
+    public static Consent of(PatientConsent state) {
         Consent c = new Consent();
         c.setId(state.id());
         c.setMeta(new Meta().setLastUpdated(Date.from(state.active() ? state.since() : state.revokedAt())));
@@ -79,11 +81,11 @@ public class ConsentFhir {
     }
 
     /** A search-set Bundle of consents (FHIR R4 §3.1.1.5 search). */
-    public static Bundle bundle(List<ConsentState> states) {
+    public static Bundle bundle(List<PatientConsent> states) {
         Bundle bundle = new Bundle();
         bundle.setType(Bundle.BundleType.SEARCHSET);
         bundle.setTotal(states.size());
-        for (ConsentState s : states) {
+        for (PatientConsent s : states) {
             bundle.addEntry().setFullUrl(FULL_URL_BASE + "Consent/" + s.id()).setResource(of(s))
                     .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
         }

@@ -1,4 +1,4 @@
-package org.medshare.store;
+package org.medshare.store.backend;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,9 +11,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
+import org.medshare.store.Cid;
 
 /**
  * A {@link ShardBackend} on a local directory (the embedded default: one directory per storage
@@ -26,8 +27,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * recreates it.
  */
 public final class LocalDirectoryBackend implements ShardBackend {
-  private static final String TEMP_SUFFIX = ".tmp";
-
   private final Path root;
 
   /** A backend rooted at {@code root} (created on first put if absent). */
@@ -41,17 +40,16 @@ public final class LocalDirectoryBackend implements ShardBackend {
   }
 
   private Path pathOf(Cid cid) {
-    String name = cid.toString();
-    return root.resolve(name.substring(name.length() - 2)).resolve(name);
+    return root.resolve(ShardNames.directoryOf(cid)).resolve(cid.toString());
   }
 
   @Override
   public void put(Cid cid, byte[] data, int offset, int length) throws IOException {
-    java.util.Objects.checkFromIndexSize(offset, length, data.length);
+    Objects.checkFromIndexSize(offset, length, data.length);
     Path target = pathOf(cid);
     Path dir = target.getParent();
     Files.createDirectories(dir);
-    Path temp = dir.resolve(target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX);
+    Path temp = dir.resolve(ShardNames.temporaryFor(target.getFileName().toString()));
     try {
       try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         ByteBuffer buf = ByteBuffer.wrap(data, offset, length);
@@ -115,15 +113,7 @@ public final class LocalDirectoryBackend implements ShardBackend {
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
           for (Path f : files) {
-            String name = f.getFileName().toString();
-            if (name.endsWith(TEMP_SUFFIX)) {
-              continue;
-            }
-            try {
-              out.add(Cid.parse(name));
-            } catch (IllegalArgumentException ignored) {
-              // not a shard file; leave foreign files alone
-            }
+            ShardNames.shardOf(f.getFileName().toString()).ifPresent(out::add);
           }
         }
       }
@@ -142,7 +132,7 @@ public final class LocalDirectoryBackend implements ShardBackend {
         if (!Files.isDirectory(dir)) {
           continue;
         }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + TEMP_SUFFIX)) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + ShardNames.TEMP_SUFFIX)) {
           for (Path f : files) {
             if (Files.deleteIfExists(f)) {
               removed++;

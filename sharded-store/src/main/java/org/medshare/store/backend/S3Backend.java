@@ -1,10 +1,12 @@
-package org.medshare.store;
+package org.medshare.store.backend;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.medshare.store.Cid;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -56,7 +58,7 @@ public final class S3Backend implements ShardBackend {
           PutObjectRequest.builder().bucket(bucket).key(key(cid)).contentLength((long) length).build(),
           // a copy: the SDK reads a wrapped ByteBuffer's backing array from index 0 (found by the
           // contract test), so a sub-range must be its own array
-          RequestBody.fromBytes(java.util.Arrays.copyOfRange(data, offset, offset + length)));
+          RequestBody.fromBytes(Arrays.copyOfRange(data, offset, offset + length)));
     } catch (SdkException e) {
       throw new IOException("S3 put of " + cid + " failed", e);
     }
@@ -114,12 +116,7 @@ public final class S3Backend implements ShardBackend {
     try {
       for (S3Object o : client.listObjectsV2Paginator(
           ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).build()).contents()) {
-        String name = o.key().substring(prefix.length());
-        try {
-          out.add(Cid.parse(name));
-        } catch (IllegalArgumentException ignored) {
-          // not a shard object
-        }
+        ShardNames.shardOf(o.key().substring(prefix.length())).ifPresent(out::add);
       }
     } catch (SdkException e) {
       throw new IOException("S3 list of " + bucket + " failed", e);

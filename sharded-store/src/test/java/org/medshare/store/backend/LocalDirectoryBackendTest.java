@@ -1,4 +1,4 @@
-package org.medshare.store;
+package org.medshare.store.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medshare.store.Cid;
 
 class LocalDirectoryBackendTest extends ShardBackendContractTest {
   @TempDir Path tmp;

@@ -1,4 +1,4 @@
-package org.medshare.store;
+package org.medshare.store.backend;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileContext;
@@ -17,6 +16,7 @@ import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
+import org.medshare.store.Cid;
 
 /**
  * A {@link ShardBackend} on HDFS (or any Hadoop {@link FileSystem} with atomic rename): shard
@@ -29,8 +29,6 @@ import org.apache.hadoop.fs.RemoteIterator;
  * {@code closeFileSystem} is set.
  */
 public final class HdfsBackend implements ShardBackend {
-  private static final String TEMP_SUFFIX = ".tmp";
-
   private final FileSystem fs;
   private final FileContext fc;
   private final Path root;
@@ -47,16 +45,14 @@ public final class HdfsBackend implements ShardBackend {
   }
 
   private Path pathOf(Cid cid) {
-    String name = cid.toString();
-    return new Path(new Path(root, name.substring(name.length() - 2)), name);
+    return new Path(new Path(root, ShardNames.directoryOf(cid)), cid.toString());
   }
 
   @Override
   public void put(Cid cid, byte[] data, int offset, int length) throws IOException {
     Objects.checkFromIndexSize(offset, length, data.length);
     Path target = pathOf(cid);
-    Path temp = new Path(target.getParent(),
-        target.getName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX);
+    Path temp = new Path(target.getParent(), ShardNames.temporaryFor(target.getName()));
     boolean renamed = false;
     try {
       try (FSDataOutputStream out = fs.create(temp, false)) {
@@ -99,15 +95,7 @@ public final class HdfsBackend implements ShardBackend {
     }
     RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
     while (it.hasNext()) {
-      String name = it.next().getPath().getName();
-      if (name.endsWith(TEMP_SUFFIX)) {
-        continue;
-      }
-      try {
-        out.add(Cid.parse(name));
-      } catch (IllegalArgumentException ignored) {
-        // not a shard file
-      }
+      ShardNames.shardOf(it.next().getPath().getName()).ifPresent(out::add);
     }
     return out;
   }
@@ -122,7 +110,7 @@ public final class HdfsBackend implements ShardBackend {
     List<Path> stale = new ArrayList<>();
     while (it.hasNext()) {
       Path p = it.next().getPath();
-      if (p.getName().endsWith(TEMP_SUFFIX)) {
+      if (ShardNames.isTemporary(p.getName())) {
         stale.add(p);
       }
     }

@@ -1,9 +1,10 @@
-package org.medshare.store;
+package org.medshare.store.backend;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.Set;
+import org.medshare.store.Cid;
 
 /**
  * One storage node's blob interface: shards keyed by their {@link Cid}.

@@ -1,4 +1,4 @@
-package org.medshare.store;
+package org.medshare.store.backend;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,6 +19,13 @@ import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.medshare.store.Cid;
+import org.medshare.store.DirectoryCatalog;
+import org.medshare.store.Manifest;
+import org.medshare.store.PatternStream;
+import org.medshare.store.RepairReport;
+import org.medshare.store.ShardStore;
+import org.medshare.store.StorageNode;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;

@@ -1,4 +1,4 @@
-package org.medshare.store;
+package org.medshare.store.backend;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,6 +18,13 @@ import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.medshare.store.Cid;
+import org.medshare.store.DirectoryCatalog;
+import org.medshare.store.Manifest;
+import org.medshare.store.PatternStream;
+import org.medshare.store.RepairReport;
+import org.medshare.store.ShardStore;
+import org.medshare.store.StorageNode;
 
 /** The backend contract against a real HDFS: an in-process MiniDFSCluster (one NameNode, one DataNode). */
 class HdfsBackendTest extends ShardBackendContractTest {
