@@ -50,7 +50,12 @@ public final class FakeMedshare implements AutoCloseable {
   /** Who a token stands for. */
   public record Principal(String subject, String organisation, List<String> roles) {}
 
-  record Stored(String organisation, String statementHash, long ledgerIndex) {}
+  /**
+   * A stored upload, as the service keeps it: an upload carrying the {@code document} tag of an earlier upload of the
+   * same organisation is the next version of that upload's record ({@code recordOf} = the first version's id).
+   */
+  record Stored(String organisation, String statementHash, long ledgerIndex, String document, int version,
+                String recordOf, long analyticsRows) {}
 
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(4);
@@ -467,15 +472,17 @@ public final class FakeMedshare implements AutoCloseable {
       problem(ex, 400, "Signature does not verify", "The signature does not match the upload statement.");
       return;
     }
+    long rowCount;
     try {
       Policy policy = Policy.parse(policyText);
       EnvelopeHeader h = Envelope.inspect(new ByteArrayInputStream(envelope));
       EncryptedRows r = EncryptedRows.parse(rows);
+      rowCount = r.rowCount();
       if (!h.policy().equals(policy) || !r.policy().equals(policy) || h.suite() != r.suite()) {
         problem(ex, 400, "Policy mismatch", "The envelope and rows must use the stated policy.");
         return;
       }
-      if (r.chunks().stream().anyMatch(c -> !c.recordId().equals(st.recordId())) || r.rowCount() < 1) {
+      if (r.chunks().stream().anyMatch(c -> !c.recordId().equals(st.recordId()))) {
         problem(ex, 400, "Rows bound to another record", "Every chunk must be bound to " + st.recordId() + ".");
         return;
       }
@@ -497,8 +504,17 @@ public final class FakeMedshare implements AutoCloseable {
         return;
       }
       replayed = existing != null;
-      stored = existing != null ? existing
-          : new Stored(p.organisation(), hash, event("UPLOAD", Map.of("record_id", st.recordId())));
+      if (existing != null) {
+        stored = existing;
+      } else {
+        String document = tags.get("document");
+        Stored previous = document == null ? null : records.values().stream()
+            .filter(r -> r.organisation().equals(p.organisation()) && document.equals(r.document()))
+            .max(java.util.Comparator.comparingInt(Stored::version)).orElse(null);
+        stored = new Stored(p.organisation(), hash, event("UPLOAD", Map.of("record_id", st.recordId())), document,
+            previous == null ? 1 : previous.version() + 1, previous == null ? st.recordId() : previous.recordOf(),
+            rowCount);
+      }
       records.put(st.recordId(), stored);
     }
     if (!replayed && loseAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -506,7 +522,9 @@ public final class FakeMedshare implements AutoCloseable {
       return;
     }
     ObjectNode a = JSON.createObjectNode();
-    a.putObject("record").put("recordId", st.recordId()).put("organisation", p.organisation()).put("policy", policyText);
+    a.putObject("record").put("recordId", st.recordId()).put("organisation", p.organisation()).put("policy", policyText)
+        .put("version", stored.version()).put("recordOf", stored.recordOf()).put("analyticsRows", stored.analyticsRows())
+        .put("usedInStatistics", stored.analyticsRows() > 0);
     a.putObject("receipt").put("index", stored.ledgerIndex()).put("treeSize", stored.ledgerIndex() + 1);
     a.put("replayed", replayed);
     json(ex, replayed ? 200 : 201, a);
