@@ -12,7 +12,7 @@ import org.medshare.abe.internal.ByteWriter;
 import org.medshare.abe.internal.SymmetricSuite;
 
 /**
- * The hybrid envelope (DESIGN §4): FAME KEM → HKDF → AES-256-GCM ({@link Suite#NIST}) or SM4-GCM
+ * The hybrid envelope that protects a record: FAME KEM → HKDF → AES-256-GCM ({@link Suite#NIST}) or SM4-GCM
  * ({@link Suite#GM}), payload in chunks with the STREAM construction (Hoang, Reyhanitabar, Rogaway,
  * Vizár, "Online authenticated-encryption and its nonce-reuse misuse-resistance", CRYPTO 2015).
  *

@@ -6,6 +6,7 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.SignatureException;
 import java.util.Arrays;
+import org.medshare.enclave.EnclavePublicKeys;
 import org.medshare.enclave.Hex;
 import org.medshare.enclave.MalformedEncodingException;
 import org.medshare.enclave.Sha256;
@@ -133,7 +134,7 @@ public final class ComputeResult {
         || svn != enclave.identity().svn()) {
       throw new SignatureException("compute result names another enclave than the attested one");
     }
-    verify(org.medshare.enclave.EnclavePublicKeys.parse(enclave.boundPublicKey()).signingKey());
+    verify(EnclavePublicKeys.parse(enclave.boundPublicKey()).signingKey());
   }
 
   private static boolean verifies(PublicKey key, byte[] message, byte[] signature) {

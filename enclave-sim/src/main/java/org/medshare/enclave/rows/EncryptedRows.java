@@ -19,6 +19,7 @@ import org.medshare.abe.Ciphertext;
 import org.medshare.abe.DecryptionFailedException;
 import org.medshare.abe.Envelope;
 import org.medshare.abe.EnvelopeHeader;
+import org.medshare.abe.InsecureSecretKeyAccess;
 import org.medshare.abe.MalformedCiphertextException;
 import org.medshare.abe.Policy;
 import org.medshare.abe.PublicParameters;
@@ -27,7 +28,7 @@ import org.medshare.abe.Suite;
 import org.medshare.abe.UserKey;
 
 /**
- * A record's analytics rows as the hospital uploads them (DESIGN §3, §5): the rows encrypted in
+ * A record's analytics rows as the hospital uploads them beside its envelope: the rows encrypted in
  * {@link RowChunkCodec} chunks under a 256-bit data key that only holders of an ABE key satisfying the
  * record's policy can recover. The service sees the policy, the suite and the sizes, nothing else.
  *
@@ -80,7 +81,7 @@ public final class EncryptedRows {
     public static EncryptedRows seal(String recordId, List<AnalyticsRow> rows, RecordKem kem, Suite suite,
                                      SecureRandom random) throws GeneralSecurityException {
         byte[] kemBytes = kem.ciphertext().toBytes();
-        byte[] key = kem.deriveKey(suite, KEY_LABEL, keyContext(suite, kemBytes));
+        byte[] key = kem.deriveKey(suite, KEY_LABEL, keyContext(suite, kemBytes)).toByteArray(InsecureSecretKeyAccess.get());
         try {
             List<EncryptedChunk> chunks = rows.isEmpty() ? List.of()
                     : new RowChunkCodec(random).encrypt(recordId, rows, new SecretKeySpec(key, "AES"));
@@ -231,7 +232,8 @@ public final class EncryptedRows {
             } catch (MalformedCiphertextException e) {
                 throw new DecryptionFailedException();
             }
-            raw = RecordKem.decapsulate(DECAPSULATOR, key, kem).deriveKey(suite, KEY_LABEL, keyContext(suite, keyPart));
+            raw = RecordKem.decapsulate(DECAPSULATOR, key, kem).deriveKey(suite, KEY_LABEL, keyContext(suite, keyPart))
+                    .toByteArray(InsecureSecretKeyAccess.get());
         } else {
             raw = Envelope.decrypt(key, keyPart);
         }

@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.TreeSet;
 
 /**
  * SHA-256 Merkle tree hash over record ids, with the structure and domain separation of RFC 9162
@@ -17,8 +19,8 @@ public final class MerkleTree {
     }
 
     /** Root over the sorted, distinct ids. */
-    public static byte[] rootOf(java.util.Collection<String> recordIds) {
-        List<String> ids = new ArrayList<>(new java.util.TreeSet<>(recordIds));
+    public static byte[] rootOf(Collection<String> recordIds) {
+        List<String> ids = new ArrayList<>(new TreeSet<>(recordIds));
         List<byte[]> leaves = new ArrayList<>(ids.size());
         for (String id : ids) {
             leaves.add(hash(new byte[] {0}, id.getBytes(StandardCharsets.UTF_8)));

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.medshare.enclave.rows.AgeBand;
 import org.medshare.enclave.rows.AnalyticsRow;
 import org.medshare.enclave.rows.EncryptedChunk;
+import org.medshare.enclave.rows.Icd10;
 import org.medshare.enclave.rows.PseudonymKey;
 import org.medshare.enclave.rows.RowExtractor;
 import org.medshare.enclave.rows.Sex;
@@ -322,11 +323,11 @@ class StatisticsEngineTest {
         List<AnalyticsRow> rows = new ArrayList<>();
         for (int p = 0; p < 30; p++) {
             int band = p == 0 ? 12 : 5; // patient 0 is the only one aged 60-64
-            rows.add(AnalyticsRow.of(1000 + p, band, Sex.FEMALE, new int[] {org.medshare.enclave.rows.Icd10.encode("E11.9")},
+            rows.add(AnalyticsRow.of(1000 + p, band, Sex.FEMALE, new int[] {Icd10.encode("E11.9")},
                     50_000, 40_000, 202402, 1));
         }
         for (int p = 0; p < 15; p++) {
-            rows.add(AnalyticsRow.of(5000 + p, 5, Sex.MALE, new int[] {org.medshare.enclave.rows.Icd10.encode("I10")},
+            rows.add(AnalyticsRow.of(5000 + p, 5, Sex.MALE, new int[] {Icd10.encode("I10")},
                     50_000, 40_000, 202402, 1));
         }
         data = new Synthetic().addRecord("d-1", 1, rows, 5);

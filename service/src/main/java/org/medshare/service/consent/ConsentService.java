@@ -20,7 +20,6 @@ import org.medshare.ledger.event.SaltedHash;
 import org.medshare.service.identity.Caller;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.problem.RequestRefusedException;
-import org.medshare.service.records.service.RecordService;
 
 /**
  * Patient consent per (hospital, pseudonymous patient): a consent exists once the hospital has a visible record
@@ -37,7 +36,7 @@ public class ConsentService {
     /**
      * One consent as the service knows it.
      *
-     * @param id          consent id ({@link RecordService#consentId})
+     * @param id          consent id ({@link ConsentIds#of})
      * @param patientRef  the pseudonymous patient reference (a keyed hash)
      * @param since       when the first record of the patient became visible
      * @param records     visible records of the patient at this hospital
@@ -107,7 +106,7 @@ public class ConsentService {
                             "insert into patient_consent_revocation (consent_id, org_id, patient_ref, subject_salt, "
                                     + "revoked_by, revoked_at) values (?1, ?2, ?3, ?4, ?5, ?6)")
                     .setParameter(1, id).setParameter(2, consent.organisation()).setParameter(3, consent.patientRef())
-                    .setParameter(4, HexFormat.of().formatHex(salt)).setParameter(5, RecordService.actor(caller))
+                    .setParameter(4, HexFormat.of().formatHex(salt)).setParameter(5, caller.actor())
                     .setParameter(6, Timestamp.from(now)).executeUpdate());
         } catch (PersistenceException e) {
             return new Revocation(find(caller, id).orElseThrow(), false);

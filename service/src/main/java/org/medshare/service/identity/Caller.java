@@ -1,5 +1,6 @@
 package org.medshare.service.identity;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.SortedSet;
@@ -23,7 +24,12 @@ public record Caller(String subject, SortedSet<String> roles, String organisatio
         abeAttributes = immutableSorted(abeAttributes);
     }
 
+    /** How this caller is named in ledger events and stored decisions: {@code organisation:subject}. */
+    public String actor() {
+        return organisation + ":" + subject;
+    }
+
     private static SortedSet<String> immutableSorted(Set<String> values) {
-        return java.util.Collections.unmodifiableSortedSet(new TreeSet<>(values));
+        return Collections.unmodifiableSortedSet(new TreeSet<>(values));
     }
 }

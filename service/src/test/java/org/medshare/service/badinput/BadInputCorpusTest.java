@@ -38,7 +38,9 @@ import org.medshare.ledger.AuditLog;
 import org.medshare.service.payments.service.PaymentService;
 import org.medshare.service.problem.Problem;
 import org.medshare.service.queries.persistence.QueryRepository;
+import org.medshare.service.queries.service.QueryApproval;
 import org.medshare.service.queries.service.QueryService;
+import org.medshare.service.queries.service.TemplateService;
 import org.medshare.service.records.service.RecordService;
 import org.medshare.service.records.service.SigningKeyService;
 
@@ -81,6 +83,10 @@ class BadInputCorpusTest {
     SigningKeyService signingKeys;
     @Inject
     QueryService queries;
+    @Inject
+    TemplateService templates;
+    @Inject
+    QueryApproval approval;
     @Inject
     QueryRepository queryRepository;
     @ConfigProperty(name = "medshare.data-dir")
@@ -218,7 +224,7 @@ class BadInputCorpusTest {
     private Fixture fixture() {
         synchronized (BadInputCorpusTest.class) {
             if (fixture == null) {
-                fixture = new Fixture(records, signingKeys, queries, queryRepository, payments, PrivacyBudget.toMicros(budget));
+                fixture = new Fixture(records, signingKeys, templates, queries, approval, queryRepository, payments, PrivacyBudget.toMicros(budget));
             }
             return fixture;
         }

@@ -13,7 +13,9 @@ import java.util.TreeSet;
 import java.util.UUID;
 import org.medshare.service.identity.Caller;
 import org.medshare.service.queries.persistence.QueryRepository;
+import org.medshare.service.queries.service.QueryApproval;
 import org.medshare.service.queries.service.QueryService;
+import org.medshare.service.queries.service.TemplateService;
 import org.medshare.service.records.service.RecordService;
 import org.medshare.service.records.service.SigningKeyService;
 import org.medshare.service.testing.HospitalClient;
@@ -54,7 +56,8 @@ final class Fixture {
     final String exhaustedQuery;
     final String unpaidQuery;
 
-    Fixture(RecordService records, SigningKeyService keys, QueryService queries, QueryRepository queryRepository,
+    Fixture(RecordService records, SigningKeyService keys, TemplateService templateService, QueryService queries,
+            QueryApproval approval, QueryRepository queryRepository,
             PaymentService payments, long budgetMicros) {
         Caller a = caller("alice", "hospital", "hospital-a");
         Caller b = caller("bob", "hospital", "hospital-b");
@@ -76,17 +79,17 @@ final class Fixture {
 
         Caller insurer = caller("irene", "insurer", INSURER);
         templates = Map.of(
-                "optional", approvedTemplate(queries, insurer, regulator, "optional", "optional"),
-                "none", approvedTemplate(queries, insurer, regulator, "none", "none"),
-                "required", approvedTemplate(queries, insurer, regulator, "required", "required"),
+                "optional", approvedTemplate(templateService, insurer, regulator, "optional", "optional"),
+                "none", approvedTemplate(templateService, insurer, regulator, "none", "none"),
+                "required", approvedTemplate(templateService, insurer, regulator, "required", "required"),
                 "pending", templateId("pending"),
                 "rejected", templateId("rejected"));
-        queries.submitTemplate(insurer, template(templates.get("pending"), "optional"));
-        queries.submitTemplate(insurer, template(templates.get("rejected"), "optional"));
-        queries.decideTemplate(regulator, templates.get("rejected"), 1, false);
+        templateService.submit(insurer, template(templates.get("pending"), "optional"));
+        templateService.submit(insurer, template(templates.get("rejected"), "optional"));
+        templateService.decide(regulator, templates.get("rejected"), 1, false);
 
         refusedQuery = queries.submit(insurer, request(templates.get("optional"), INSURER, "0.5")).queryId();
-        queries.refuse(regulator, refusedQuery, "refused by the bad-input corpus fixture");
+        approval.refuse(regulator, refusedQuery, "refused by the bad-input corpus fixture");
         otherInsurersQuery = queries.submit(caller("olga", "insurer", OTHER_INSURER),
                 request(templates.get("optional"), OTHER_INSURER, "0.5")).queryId();
         exhaustedQuery = queries.submit(caller("erin", "insurer", EXHAUSTED_INSURER),
@@ -133,10 +136,11 @@ final class Fixture {
                 + (epsilon == null ? "" : ",\"epsilon\":" + epsilon) + "}";
     }
 
-    private String approvedTemplate(QueryService queries, Caller insurer, Caller regulator, String name, String dp) {
+    private String approvedTemplate(TemplateService templateService, Caller insurer, Caller regulator, String name,
+                                    String dp) {
         String id = templateId(name);
-        queries.submitTemplate(insurer, template(id, dp));
-        queries.decideTemplate(regulator, id, 1, true);
+        templateService.submit(insurer, template(id, dp));
+        templateService.decide(regulator, id, 1, true);
         return id;
     }
 

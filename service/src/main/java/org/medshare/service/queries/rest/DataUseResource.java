@@ -2,6 +2,7 @@ package org.medshare.service.queries.rest;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
@@ -15,7 +16,7 @@ import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.medshare.service.identity.CallerResolver;
-import org.medshare.service.queries.service.QueryService;
+import org.medshare.service.queries.service.DataUseService;
 
 /** A hospital's data-use rules: which purposes and templates may use its records (default deny). */
 @Path("/api/v1")
@@ -29,26 +30,26 @@ public class DataUseResource {
     }
 
     private final CallerResolver callers;
-    private final QueryService queries;
+    private final DataUseService dataUse;
 
     @Inject
-    DataUseResource(CallerResolver callers, QueryService queries) {
+    DataUseResource(CallerResolver callers, DataUseService dataUse) {
         this.callers = callers;
-        this.queries = queries;
+        this.dataUse = dataUse;
     }
 
     @GET
     @Path("/data-use-rules")
     @Operation(summary = "Your organisation's data-use rules (default deny)")
     public Set<String> rules() {
-        return queries.dataUseRules(callers.current());
+        return dataUse.rules(callers.current());
     }
 
     @PUT
     @Path("/data-use-rules")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Replace your organisation's data-use rules")
-    public Set<String> replace(@jakarta.validation.Valid @NotNull Rules rules) {
-        return queries.replaceDataUseRules(callers.current(), rules.rules());
+    public Set<String> replace(@Valid @NotNull Rules rules) {
+        return dataUse.replace(callers.current(), rules.rules());
     }
 }

@@ -18,6 +18,7 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.medshare.service.identity.CallerResolver;
+import org.medshare.service.queries.service.QueryApproval;
 import org.medshare.service.queries.service.QueryService;
 import org.medshare.service.queries.service.QueryService.QueryView;
 
@@ -33,11 +34,13 @@ public class QueryResource {
 
     private final CallerResolver callers;
     private final QueryService queries;
+    private final QueryApproval approval;
 
     @Inject
-    QueryResource(CallerResolver callers, QueryService queries) {
+    QueryResource(CallerResolver callers, QueryService queries, QueryApproval approval) {
         this.callers = callers;
         this.queries = queries;
+        this.approval = approval;
     }
 
     @POST
@@ -69,7 +72,7 @@ public class QueryResource {
     @RolesAllowed("regulator")
     @Operation(summary = "Approve a submitted query: charges its epsilon, runs it in the enclave, settles its price")
     public QueryView approve(@PathParam("queryId") String queryId) {
-        return queries.approve(callers.current(), queryId);
+        return approval.approve(callers.current(), queryId);
     }
 
     @POST
@@ -78,6 +81,6 @@ public class QueryResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Refuse a submitted query, with a reason")
     public QueryView refuse(@PathParam("queryId") String queryId, Refusal refusal) {
-        return queries.refuse(callers.current(), queryId, refusal == null ? null : refusal.reason());
+        return approval.refuse(callers.current(), queryId, refusal == null ? null : refusal.reason());
     }
 }

@@ -14,8 +14,8 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.medshare.service.identity.CallerResolver;
-import org.medshare.service.queries.service.QueryService;
-import org.medshare.service.queries.service.QueryService.TemplateView;
+import org.medshare.service.queries.service.TemplateService;
+import org.medshare.service.queries.service.TemplateService.TemplateView;
 
 /** Query templates: insurers propose, regulators approve or reject; everyone may read them. */
 @Path("/api/v1/templates")
@@ -24,12 +24,12 @@ import org.medshare.service.queries.service.QueryService.TemplateView;
 public class TemplateResource {
 
     private final CallerResolver callers;
-    private final QueryService queries;
+    private final TemplateService templates;
 
     @Inject
-    TemplateResource(CallerResolver callers, QueryService queries) {
+    TemplateResource(CallerResolver callers, TemplateService templates) {
         this.callers = callers;
-        this.queries = queries;
+        this.templates = templates;
     }
 
     @POST
@@ -37,7 +37,7 @@ public class TemplateResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Propose a query template (enclave-sim/QUERY.md); it runs only once a regulator approves it")
     public Response submit(String templateJson) {
-        return Response.status(Response.Status.CREATED).entity(queries.submitTemplate(callers.current(), templateJson))
+        return Response.status(Response.Status.CREATED).entity(templates.submit(callers.current(), templateJson))
                 .build();
     }
 
@@ -45,7 +45,7 @@ public class TemplateResource {
     @RolesAllowed({"hospital", "insurer", "regulator"})
     @Operation(summary = "Every template with its state")
     public List<TemplateView> list() {
-        return queries.templates();
+        return templates.list();
     }
 
     @POST
@@ -53,7 +53,7 @@ public class TemplateResource {
     @RolesAllowed("regulator")
     @Operation(summary = "Approve a pending template")
     public TemplateView approve(@PathParam("templateId") String templateId, @PathParam("version") int version) {
-        return queries.decideTemplate(callers.current(), templateId, version, true);
+        return templates.decide(callers.current(), templateId, version, true);
     }
 
     @POST
@@ -61,6 +61,6 @@ public class TemplateResource {
     @RolesAllowed("regulator")
     @Operation(summary = "Reject a pending template")
     public TemplateView reject(@PathParam("templateId") String templateId, @PathParam("version") int version) {
-        return queries.decideTemplate(callers.current(), templateId, version, false);
+        return templates.decide(callers.current(), templateId, version, false);
     }
 }

@@ -1,0 +1,154 @@
+package org.medshare.service.queries.service;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.medshare.enclave.stats.PrivacyBudget;
+import org.medshare.ledger.event.Event;
+import org.medshare.ledger.event.EventType;
+import org.medshare.ledger.event.Field;
+import org.medshare.service.config.MedshareConfig;
+import org.medshare.service.identity.Caller;
+import org.medshare.service.ledger.LedgerService;
+import org.medshare.service.payments.service.PaymentService;
+import org.medshare.service.problem.RequestRefusedException;
+import org.medshare.service.queries.persistence.QueryEntity;
+import org.medshare.service.queries.persistence.QueryRepository;
+import org.medshare.service.queries.persistence.TemplateEntity;
+import org.medshare.service.queries.service.QueryService.QueryView;
+import org.medshare.service.records.service.RecordService;
+
+/**
+ * A regulator's decision on a submitted query, and what follows an approval: the query's ε is charged to the
+ * insurer's privacy budget (QUERY_APPROVED), the query runs in the enclave over the records its purpose may open
+ * (consent and the hospitals' data-use rules are enforced there, before any decryption), the signed result is
+ * stored (COMPUTE), and the incentive contract pays the hospitals whose records were used. A query is decided
+ * once.
+ */
+@ApplicationScoped
+public class QueryApproval {
+
+    private final QueryRepository repository;
+    private final TemplateService templates;
+    private final DataUseService dataUse;
+    private final RecordService records;
+    private final LedgerService ledger;
+    private final PaymentService payments;
+    private final StatisticsRunner runner;
+    private final MedshareConfig config;
+    private final long budgetMicros;
+    private final Clock clock = Clock.systemUTC();
+
+    @Inject
+    QueryApproval(QueryRepository repository, TemplateService templates, DataUseService dataUse,
+                  RecordService records, LedgerService ledger, PaymentService payments, StatisticsRunner runner,
+                  MedshareConfig config,
+                  @ConfigProperty(name = "medshare.privacy.budget-per-insurer", defaultValue = "10.0") double budget) {
+        this.repository = repository;
+        this.templates = templates;
+        this.dataUse = dataUse;
+        this.records = records;
+        this.ledger = ledger;
+        this.payments = payments;
+        this.runner = runner;
+        this.config = config;
+        this.budgetMicros = PrivacyBudget.toMicros(budget);
+    }
+
+    /** Refuses a submitted query with the regulator's reason (1 to 1000 characters). */
+    public QueryView refuse(Caller regulator, String queryId, String reason) {
+        if (reason == null || reason.isBlank() || reason.length() > 1000) {
+            throw RequestRefusedException.badRequest("invalid-reason", "Invalid reason",
+                    "A refusal needs a reason of 1 to 1000 characters.");
+        }
+        QueryEntity query = QuarkusTransaction.requiringNew().call(() -> {
+            QueryEntity q = pending(queryId);
+            q.decide(QueryEntity.Status.REFUSED, regulator.actor(), reason, clock.instant());
+            return q;
+        });
+        return QueryView.of(query, List.of());
+    }
+
+    /**
+     * Approves a submitted query, charges its ε, runs it in the enclave and settles its price. A refusal
+     * before the run (budget, escrow, template state) changes nothing; a refusal by the enclave refunds ε.
+     */
+    public QueryView approve(Caller regulator, String queryId) {
+        QueryEntity pending = QuarkusTransaction.requiringNew().call(() -> pending(queryId));
+        TemplateEntity template = templates.approvedFor(QueryDocuments.request(pending.requestJson()));
+        Set<String> purpose = Set.of("purpose:" + template.purpose() + "@" + config.records().currentEpoch());
+        QueryInputs inputs = QueryInputs.of(records.rowsOpenableBy(purpose), records.hospitalsByNumber());
+        if (!payments.canPay(pending.insurer(), inputs.size())) {
+            throw RequestRefusedException.conflict("insufficient-escrow", "Insufficient escrow",
+                    "The insurer's escrow cannot pay " + payments.priceOf(inputs.size()) + " for up to "
+                            + inputs.size() + " records; deposit first.");
+        }
+        boolean charged = QuarkusTransaction.requiringNew().call(() -> {
+            QueryEntity q = pending(queryId);
+            if (!repository.tryChargeBudget(q.insurer(), q.epsilonMicros(), budgetMicros)) {
+                return false;
+            }
+            q.decide(QueryEntity.Status.APPROVED, regulator.actor(), null, clock.instant());
+            return true;
+        });
+        if (!charged) {
+            throw RequestRefusedException.conflict("budget-exhausted", "Privacy budget exhausted",
+                    "The insurer's remaining privacy budget cannot pay this query's epsilon; nothing was spent.");
+        }
+        ledger.append(Event.builder(EventType.QUERY_APPROVED).timestamp(clock.millis())
+                .id(Field.ACTOR, regulator.organisation()).id(Field.QUERY_ID, queryId)
+                .hash(Field.QUERY_HASH, HexFormat.of().parseHex(pending.queryHash())).build());
+        return run(pending, template, purpose, inputs);
+    }
+
+    private QueryView run(QueryEntity query, TemplateEntity template, Set<String> purpose, QueryInputs inputs) {
+        Map<Integer, Set<String>> rules = dataUse.byHospitalNumber(inputs.hospitalNumbers());
+        Set<String> revoked = QuarkusTransaction.requiringNew().call(repository::revokedRecords);
+        long remaining = QuarkusTransaction.requiringNew().call(() -> repository.budget(query.insurer())
+                .map(b -> b[1] - b[0] + query.epsilonMicros()).orElse(budgetMicros));
+        StatisticsRunner.Outcome outcome;
+        try {
+            outcome = runner.run(new StatisticsRunner.Job(query.id(), query.queryHash(), template.json(),
+                    query.requestJson(), purpose, rules, revoked, remaining), inputs.records());
+        } catch (StatisticsRunner.RefusedException e) {
+            QuarkusTransaction.requiringNew().run(() -> {
+                repository.refundBudget(query.insurer(), query.epsilonMicros());
+                repository.query(query.id()).orElseThrow().fail(e.getMessage(), clock.instant());
+            });
+            return QueryView.of(reload(query.id()), List.of());
+        }
+        HexFormat hex = HexFormat.of();
+        ledger.append(Event.builder(EventType.COMPUTE).timestamp(clock.millis())
+                .id(Field.ACTOR, "enclave").id(Field.QUERY_ID, query.id())
+                .hash(Field.QUERY_HASH, hex.parseHex(query.queryHash()))
+                .hash(Field.INPUT_ROOT, hex.parseHex(outcome.inputRoot()))
+                .hash(Field.RESULT_HASH, hex.parseHex(outcome.resultHash()))
+                .hash(Field.MEASUREMENT, hex.parseHex(outcome.measurement()))
+                .amount(Field.RECORD_COUNT, outcome.inputRecordIds().size()).build());
+        QuarkusTransaction.requiringNew().run(() -> repository.query(query.id()).orElseThrow().complete(
+                outcome.resultJson(), outcome.signature(), outcome.resultHash(), outcome.measurement(),
+                outcome.inputRecordIds().size(), clock.instant()));
+        List<PaymentService.Payout> payouts = payments.settle(query.insurer(), query.id(),
+                inputs.recordsPerOrganisation(outcome.inputRecordIds()));
+        return QueryView.of(reload(query.id()), payouts);
+    }
+
+    private QueryEntity reload(String queryId) {
+        return QuarkusTransaction.requiringNew().call(() -> repository.query(queryId).orElseThrow());
+    }
+
+    private QueryEntity pending(String queryId) {
+        QueryEntity q = repository.query(queryId).orElseThrow(() -> RequestRefusedException.notFound("Query " + queryId));
+        if (q.status() != QueryEntity.Status.SUBMITTED) {
+            throw RequestRefusedException.conflict("already-decided", "Already decided",
+                    "Query " + queryId + " is " + q.status() + ".");
+        }
+        return q;
+    }
+}
