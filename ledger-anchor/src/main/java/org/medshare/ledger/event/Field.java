@@ -26,7 +26,8 @@ public enum Field {
     STATE_ROOT(FieldKind.HASH),
     AMOUNT(FieldKind.AMOUNT),
     RECORD_COUNT(FieldKind.AMOUNT),
-    CALL_DATA(FieldKind.DATA);
+    CALL_DATA(FieldKind.DATA),
+    PREVIOUS_RECORD_ID(FieldKind.ID);
 
     private final FieldKind kind;
 
