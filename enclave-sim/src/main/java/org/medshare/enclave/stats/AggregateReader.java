@@ -92,7 +92,7 @@ final class AggregateReader {
     private static Field field(JsonNode a) throws QueryRefusedException {
         String f = Json.text(a, "field", "aggregate");
         for (Field candidate : Field.values()) {
-            if (candidate.jsonName().equals(f)) {
+            if (candidate.jsonName.equals(f)) {
                 return candidate;
             }
         }

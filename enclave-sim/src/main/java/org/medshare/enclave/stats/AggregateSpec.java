@@ -14,31 +14,37 @@ import org.medshare.enclave.rows.Sex;
  */
 public sealed interface AggregateSpec {
     /** Aggregate kinds, one per record type. */
-    enum Kind { COUNT, SUM, MEAN, VARIANCE, HISTOGRAM, QUANTILES, OLS, LOGISTIC }
+    enum Kind {
+        COUNT(Count.class), SUM(Sum.class), MEAN(Mean.class), VARIANCE(Variance.class), HISTOGRAM(Histogram.class),
+        QUANTILES(Quantiles.class), OLS(Ols.class), LOGISTIC(Logistic.class);
 
-    /** The kind of this aggregate. */
-    Kind kind();
+        private final Class<? extends AggregateSpec> type;
 
-    /** Numeric row fields that may be aggregated, with their offset in the row. */
+        Kind(Class<? extends AggregateSpec> type) {
+            this.type = type;
+        }
+    }
+
+    /** The kind of this aggregate: the one whose record type it is. */
+    default Kind kind() {
+        for (Kind k : Kind.values()) {
+            if (k.type.isInstance(this)) {
+                return k;
+            }
+        }
+        throw new IllegalStateException("no kind for " + getClass());
+    }
+
+    /** Numeric row fields that may be aggregated: the name in template JSON and the byte offset in a {@link RowLayout} row. */
     enum Field {
         CLAIM("claim", RowLayout.OFF_CLAIM), PAYMENT("payment", RowLayout.OFF_PAYMENT);
 
-        private final String jsonName;
-        private final int offset;
+        final String jsonName;
+        final int offset;
 
         Field(String jsonName, int offset) {
             this.jsonName = jsonName;
             this.offset = offset;
-        }
-
-        /** The name used in template JSON. */
-        public String jsonName() {
-            return jsonName;
-        }
-
-        /** Byte offset of the field within a row ({@link RowLayout}). */
-        public int offset() {
-            return offset;
         }
     }
 
@@ -58,15 +64,11 @@ public sealed interface AggregateSpec {
     enum FeatureKind {
         CLAIM(1), PAYMENT(2), AGE_BAND(3), SEX_FEMALE(4), SEX_MALE(5), SERVICE_MONTH(6), ICD(7);
 
-        private final int code;
+        /** The stable code of this kind. */
+        final int code;
 
         FeatureKind(int code) {
             this.code = code;
-        }
-
-        /** The stable code of this kind. */
-        public int code() {
-            return code;
         }
 
         /** Whether the feature only takes the values 0 and 1. */
@@ -85,8 +87,11 @@ public sealed interface AggregateSpec {
             Objects.requireNonNull(kind, "kind");
         }
 
-        /** The feature's value in the row at {@code off} of {@code buf}, whose packed word is {@code packed}. */
-        public double valueIn(byte[] buf, int off, int packed) {
+        /**
+         * The feature's value in the row at {@code off} of {@code buf}, whose packed word is {@code packed}:
+         * every feature is integer-valued.
+         */
+        public int valueIn(byte[] buf, int off, int packed) {
             return switch (kind) {
                 case CLAIM -> RowLayout.claimCents(buf, off);
                 case PAYMENT -> RowLayout.paymentCents(buf, off);
@@ -121,44 +126,19 @@ public sealed interface AggregateSpec {
     }
 
     /** Number of rows. */
-    record Count() implements AggregateSpec {
-        @Override
-        public Kind kind() {
-            return Kind.COUNT;
-        }
-    }
+    record Count() implements AggregateSpec { }
 
     /** Sum of the clamped field. */
-    record Sum(Field field, Bounds bounds) implements Clamped {
-        @Override
-        public Kind kind() {
-            return Kind.SUM;
-        }
-    }
+    record Sum(Field field, Bounds bounds) implements Clamped { }
 
     /** Mean of the clamped field (released with its count and sum). */
-    record Mean(Field field, Bounds bounds) implements Clamped {
-        @Override
-        public Kind kind() {
-            return Kind.MEAN;
-        }
-    }
+    record Mean(Field field, Bounds bounds) implements Clamped { }
 
     /** Population variance of the clamped field (released with its count and mean). */
-    record Variance(Field field, Bounds bounds) implements Clamped {
-        @Override
-        public Kind kind() {
-            return Kind.VARIANCE;
-        }
-    }
+    record Variance(Field field, Bounds bounds) implements Clamped { }
 
     /** Histogram of the (unclamped) field over fixed bins. */
-    record Histogram(Field field, Bins bins) implements OverField {
-        @Override
-        public Kind kind() {
-            return Kind.HISTOGRAM;
-        }
-    }
+    record Histogram(Field field, Bins bins) implements OverField { }
 
     /**
      * Quantiles of the clamped field at each probability in (0, 1). Without bins they are exact
@@ -168,11 +148,6 @@ public sealed interface AggregateSpec {
         public Quantiles {
             probabilities = List.copyOf(probabilities);
         }
-
-        @Override
-        public Kind kind() {
-            return Kind.QUANTILES;
-        }
     }
 
     /** Ordinary least squares. */
@@ -180,22 +155,12 @@ public sealed interface AggregateSpec {
         public Ols {
             x = List.copyOf(x);
         }
-
-        @Override
-        public Kind kind() {
-            return Kind.OLS;
-        }
     }
 
     /** Logistic regression of a 0/1 outcome by Newton iterations, at most {@code maxIterations} (1..100). */
     record Logistic(Feature y, List<Feature> x, int maxIterations) implements Regression {
         public Logistic {
             x = List.copyOf(x);
-        }
-
-        @Override
-        public Kind kind() {
-            return Kind.LOGISTIC;
         }
     }
 }

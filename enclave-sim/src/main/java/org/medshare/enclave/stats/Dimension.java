@@ -18,9 +18,12 @@ public enum Dimension {
     SERVICE_YEAR(4, "serviceYear", 171),
     SERVICE_MONTH(5, "serviceMonth", ServiceMonth.MAX_INDEX + 1);
 
-    private final int code;
-    private final String jsonName;
-    private final int domain;
+    /** The stable code of this dimension. */
+    final int code;
+    /** The name used in template JSON and in released group keys. */
+    final String jsonName;
+    /** Number of distinct values. */
+    final int domain;
 
     Dimension(int code, String jsonName, int domain) {
         this.code = code;
@@ -28,19 +31,9 @@ public enum Dimension {
         this.domain = domain;
     }
 
-    /** The stable code of this dimension. */
-    public int code() {
-        return code;
-    }
-
     /** The name used in template JSON and in released group keys. */
     public String jsonName() {
         return jsonName;
-    }
-
-    /** Number of distinct values. */
-    public int domain() {
-        return domain;
     }
 
     /** This dimension's value in a row's packed word ({@link RowLayout#packed}), in {@code [0, domain)}. */

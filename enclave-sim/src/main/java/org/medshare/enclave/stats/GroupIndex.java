@@ -20,7 +20,7 @@ final class GroupIndex {
         int stride = 1;
         for (int i = dimensions.length - 1; i >= 0; i--) {
             strides[i] = stride;
-            stride *= dimensions[i].domain();
+            stride *= dimensions[i].domain;
         }
         count = stride;
     }
@@ -44,7 +44,7 @@ final class GroupIndex {
         SortedMap<String, String> key = new TreeMap<>();
         for (int d = 0; d < dimensions.length; d++) {
             Dimension dim = dimensions[d];
-            key.put(dim.jsonName(), dim.label((g / strides[d]) % dim.domain()));
+            key.put(dim.jsonName(), dim.label((g / strides[d]) % dim.domain));
         }
         return key;
     }

@@ -22,6 +22,10 @@ final class LongList {
         return n;
     }
 
+    long get(int i) {
+        return a[i];
+    }
+
     /** A copy of the elements. */
     long[] toArray() {
         return Arrays.copyOf(a, n);

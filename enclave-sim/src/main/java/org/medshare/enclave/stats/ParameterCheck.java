@@ -42,7 +42,7 @@ final class ParameterCheck {
      * filter {@code filter.<key>} is named in the refusal).
      */
     static void checkLiteral(JsonNode v, String key, ParamType type) throws QueryRefusedException {
-        checkValue(v, new Parameter("filter." + key, type, type.domainMin(), type.domainMax()));
+        checkValue(v, new Parameter("filter." + key, type, type.domainMin, type.domainMax));
     }
 
     /** A value against a parameter's type and bounds. */

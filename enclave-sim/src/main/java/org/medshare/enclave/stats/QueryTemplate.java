@@ -37,29 +37,14 @@ public final class QueryTemplate {
         ICD10_PREFIX("icd10Prefix", 1, 6),
         HOSPITAL("hospital", 0, RowLayout.MAX_HOSPITAL);
 
-        private final String jsonName;
-        private final long domainMin;
-        private final long domainMax;
+        final String jsonName;
+        final long domainMin;
+        final long domainMax;
 
         ParamType(String jsonName, long domainMin, long domainMax) {
             this.jsonName = jsonName;
             this.domainMin = domainMin;
             this.domainMax = domainMax;
-        }
-
-        /** The name used in template JSON. */
-        public String jsonName() {
-            return jsonName;
-        }
-
-        /** Smallest value a parameter of this type may take or declare. */
-        public long domainMin() {
-            return domainMin;
-        }
-
-        /** Largest value a parameter of this type may take or declare. */
-        public long domainMax() {
-            return domainMax;
         }
     }
 

@@ -49,7 +49,7 @@ public final class RowAggregator {
     final double[] xtx;
     final double[] xty;
     final LongList[] values;
-    final DoubleList[] design;
+    final LongList[] design;
     // contribution tracking
     private final LongIntMap usedByPatient = new LongIntMap();
     private long curPatient;
@@ -68,7 +68,7 @@ public final class RowAggregator {
         this.patients = new GroupPatients(groupCount);
         AggregateSpec a = t.aggregate();
         this.kind = a.kind();
-        this.fieldOffset = a instanceof AggregateSpec.OverField f ? f.field().offset() : 0;
+        this.fieldOffset = a instanceof AggregateSpec.OverField f ? f.field().offset : 0;
         this.lower = a instanceof AggregateSpec.Clamped c ? c.bounds().lower() : 0;
         this.upper = a instanceof AggregateSpec.Clamped c ? c.bounds().upper() : 0;
         if (a instanceof AggregateSpec.Histogram h) {
@@ -98,7 +98,7 @@ public final class RowAggregator {
         xtx = kind == Kind.OLS ? new double[groupCount * p * p] : null;
         xty = kind == Kind.OLS ? new double[groupCount * (p + 1)] : null;
         values = kind == Kind.QUANTILES ? new LongList[groupCount] : null;
-        design = kind == Kind.LOGISTIC ? new DoubleList[groupCount] : null;
+        design = kind == Kind.LOGISTIC ? new LongList[groupCount] : null;
     }
 
     /**
@@ -262,9 +262,9 @@ public final class RowAggregator {
     }
 
     private void collectLogistic(int g, byte[] buf, int off, int packed) {
-        DoubleList d = design[g];
+        LongList d = design[g];
         if (d == null) {
-            d = new DoubleList(64);
+            d = new LongList(64);
             design[g] = d;
         }
         for (int i = 0; i < p; i++) {

@@ -334,7 +334,7 @@ public final class StatisticsEngine {
     private static void logistic(RowAggregator agg, int g, Logistic a, TreeMap<String, Double> v) {
         int p = agg.regressionDimension();
         int width = p;
-        DoubleList d = agg.design[g];
+        LongList d = agg.design[g];
         int n = d.size() / width;
         v.put("n", (double) n);
         double[] beta = new double[p];

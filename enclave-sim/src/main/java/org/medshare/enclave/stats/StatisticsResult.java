@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.medshare.enclave.Sha256;
 
 /**
  * The outcome of one query, ready to be signed by the enclave's attested key (part of the enclave,
@@ -85,7 +86,7 @@ public final class StatisticsResult {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("result cannot be serialised", e);
         }
-        this.resultHash = MerkleTree.hash(canonical);
+        this.resultHash = Sha256.hash(canonical);
     }
 
     /** Canonical JSON bytes (copy). */

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.medshare.enclave.Sha256;
 import org.medshare.enclave.rows.ServiceMonth;
 import org.medshare.enclave.stats.AggregateSpec.Kind;
 import org.medshare.enclave.stats.QueryRefusedException.Reason;
@@ -53,7 +54,7 @@ final class TemplateReader {
         List<Dimension> groupBy = root.has("groupBy") ? groupBy(root.get("groupBy")) : List.of();
         long groups = 1;
         for (Dimension d : groupBy) {
-            groups *= d.domain();
+            groups *= d.domain;
         }
         if (groups > QueryTemplate.MAX_GROUPS) {
             throw new QueryRefusedException(Reason.TEMPLATE_INVALID, "group-by spans more than " + QueryTemplate.MAX_GROUPS
@@ -79,7 +80,7 @@ final class TemplateReader {
     private static byte[] canonicalHash(JsonNode root) throws QueryRefusedException {
         try {
             Object plain = Json.MAPPER.treeToValue(root, Object.class);
-            return MerkleTree.hash(Json.MAPPER.writeValueAsBytes(plain));
+            return Sha256.hash(Json.MAPPER.writeValueAsBytes(plain));
         } catch (JsonProcessingException e) {
             throw new QueryRefusedException(Reason.MALFORMED, "template cannot be canonicalised");
         }
@@ -106,7 +107,7 @@ final class TemplateReader {
         String t = Json.text(p, "type", where);
         ParamType type = null;
         for (ParamType candidate : ParamType.values()) {
-            if (candidate.jsonName().equals(t)) {
+            if (candidate.jsonName.equals(t)) {
                 type = candidate;
             }
         }
@@ -119,8 +120,8 @@ final class TemplateReader {
         if (type == ParamType.SEX && (p.has("min") || p.has("max"))) {
             throw new QueryRefusedException(Reason.TEMPLATE_INVALID, where + ": sex parameters take no bounds");
         }
-        long min = type.domainMin();
-        long max = type.domainMax();
+        long min = type.domainMin;
+        long max = type.domainMax;
         long lo = p.has("min") ? Json.integer(p.get("min"), where + ".min") : min;
         long hi = p.has("max") ? Json.integer(p.get("max"), where + ".max") : max;
         if (lo > hi || lo < min || hi > max || (type == ParamType.MONTH && (!ServiceMonth.isValid((int) lo)

@@ -37,7 +37,7 @@ class DimensionTest {
                 Dimension.SERVICE_MONTH, new int[] {5, month});
         assertEquals(Dimension.values().length, expected.size(), "every dimension is pinned");
         for (Dimension d : Dimension.values()) {
-            assertEquals(expected.get(d)[0], d.code(), d + " code");
+            assertEquals(expected.get(d)[0], d.code, d + " code");
             assertEquals(expected.get(d)[1], d.valueOf(packed), d + " value");
         }
         assertEquals(124, month / 12, "2024 is year 124 since 1900");
@@ -52,7 +52,7 @@ class DimensionTest {
         assertEquals("202403", Dimension.SERVICE_MONTH.label(ServiceMonth.indexOf(202403)));
         assertEquals(List.of(32, 4, RowLayout.MAX_HOSPITAL + 1, 171, ServiceMonth.MAX_INDEX + 1),
                 Arrays.stream(new Dimension[] {Dimension.AGE_BAND, Dimension.SEX, Dimension.HOSPITAL,
-                        Dimension.SERVICE_YEAR, Dimension.SERVICE_MONTH}).map(Dimension::domain).toList());
+                        Dimension.SERVICE_YEAR, Dimension.SERVICE_MONTH}).map(d -> d.domain).toList());
     }
 
     @Test
@@ -70,7 +70,7 @@ class DimensionTest {
         assertEquals(FeatureKind.values().length, expected.size(), "every feature kind is pinned");
         for (FeatureKind k : FeatureKind.values()) {
             Feature f = new Feature(k.name(), k, Icd10.prefixLow("E11"), Icd10.prefixHigh("E11"));
-            assertEquals((int) expected.get(k)[0], k.code(), k + " code");
+            assertEquals((int) expected.get(k)[0], k.code, k + " code");
             assertEquals(expected.get(k)[1], f.valueIn(b, 0, packed), k + " value");
         }
         Feature j45 = new Feature("icd:J45", FeatureKind.ICD, Icd10.prefixLow("J45"), Icd10.prefixHigh("J45"));

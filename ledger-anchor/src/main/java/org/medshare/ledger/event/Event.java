@@ -113,6 +113,18 @@ public final class Event {
                 .hash(Field.STATE_ROOT, stateRoot).build();
     }
 
+    /**
+     * ANCHORED: the checkpoint of {@code treeSize} entries with root {@code treeRoot} was anchored by
+     * transaction {@code txHash} in block {@code blockNumber} of chain {@code chainId}, contract
+     * {@code contract} ({@code 0x} + 40 lower-case hex digits).
+     */
+    public static Event anchored(long ts, long chainId, String contract, byte[] txHash, long blockNumber,
+                                 long treeSize, byte[] treeRoot) {
+        return builder(EventType.ANCHORED).timestamp(ts).amount(Field.CHAIN_ID, chainId).id(Field.CONTRACT, contract)
+                .hash(Field.TX_HASH, txHash).amount(Field.BLOCK_NUMBER, blockNumber)
+                .amount(Field.TREE_SIZE, treeSize).hash(Field.TREE_ROOT, treeRoot).build();
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof Event e) || e.type != type || e.timestampMillis != timestampMillis) {

@@ -34,6 +34,8 @@ import org.junit.jupiter.api.Test;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
+import org.medshare.service.consent.persistence.PatientConsent;
+import org.medshare.service.consent.rest.ConsentFhir;
 import org.medshare.service.ledger.LedgerService;
 
 /**
@@ -151,11 +153,11 @@ class AuditExportTest {
     @Test
     void consentResourcesAreValidR4() {
         java.time.Instant since = java.time.Instant.parse("2026-11-01T10:00:00Z");
-        var active = new org.medshare.service.consent.ConsentService.ConsentState("ab".repeat(16), "hospital-a",
+        var active = new PatientConsent("ab".repeat(16), "hospital-a",
                 "0123456789abcdef", since, 3, null, null, null);
-        var revoked = new org.medshare.service.consent.ConsentService.ConsentState("cd".repeat(16), "hospital-a",
+        var revoked = new PatientConsent("cd".repeat(16), "hospital-a",
                 "fedcba9876543210", since, 1, since.plusSeconds(3600), "hospital-a:alice", 17L);
-        Bundle bundle = org.medshare.service.consent.ConsentFhir.bundle(List.of(active, revoked));
+        Bundle bundle = ConsentFhir.bundle(List.of(active, revoked));
         Bundle parsed = FHIR.newJsonParser().setParserErrorHandler(new StrictErrorHandler())
                 .parseResource(Bundle.class, FHIR.newJsonParser().encodeResourceToString(bundle));
         assertEquals(List.of(), org.medshare.service.testing.FhirValidation.errors(parsed), "HAPI validation errors");
@@ -175,6 +177,22 @@ class AuditExportTest {
         expect(a, "operation", "E", "AGNT", "4", "00".repeat(32));
         assertEquals("AQID", a.getEntityFirstRep().getDetail().stream().filter(d -> d.getType().equals("callData"))
                 .findFirst().orElseThrow().getValue().primitiveValue());
+    }
+
+    @Test
+    void anchoredMapping() {
+        byte[] tx = new byte[32];
+        java.util.Arrays.fill(tx, (byte) 0xab);
+        Event anchored = Event.anchored(System.currentTimeMillis(), 1337, "0x" + "12".repeat(20), tx, 77, 40, H);
+        Bundle bundle = new org.medshare.service.audit.fhir.BalpAuditEvents("medshare.example/ledger")
+                .bundle(List.of(new LedgerService.LedgerEntry(41, anchored)));
+        assertEquals(List.of(), org.medshare.service.testing.FhirValidation.errors(bundle));
+        AuditEvent a = (AuditEvent) bundle.getEntryFirstRep().getResource();
+        expect(a, "operation", "E", "110150", "4", "0x" + "ab".repeat(32));
+        Map<String, String> details = a.getEntityFirstRep().getDetail().stream().collect(Collectors.toMap(
+                d -> d.getType(), d -> d.getValue().primitiveValue()));
+        assertEquals(Map.of("chainId", "1337", "contract", "0x" + "12".repeat(20), "txHash", "ab".repeat(32),
+                "blockNumber", "77", "treeSize", "40", "treeRoot", "00".repeat(32)), details);
     }
 
     @Test

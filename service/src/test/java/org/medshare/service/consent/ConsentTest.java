@@ -3,29 +3,38 @@ package org.medshare.service.consent;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.parser.StrictErrorHandler;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Consent;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.medshare.abe.PublicParameters;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
+import org.medshare.ledger.event.SaltedHash;
+import org.medshare.service.consent.service.ConsentService;
 import org.medshare.service.ledger.LedgerService;
-import org.medshare.service.queries.persistence.QueryRepository;
 import org.medshare.service.testing.HospitalClient;
 import org.medshare.service.testing.HospitalClient.Upload;
 import org.medshare.service.testing.KeycloakTokens;
@@ -37,6 +46,7 @@ import org.medshare.service.testing.RealKeycloakProfile;
  * every record of the patient — present and future — from queries and ciphertext release, once (idempotent).
  */
 @QuarkusTest
+@Tag("keycloak")
 @TestProfile(RealKeycloakProfile.class)
 class ConsentTest {
 
@@ -48,7 +58,10 @@ class ConsentTest {
     LedgerService ledger;
 
     @Inject
-    QueryRepository queries;
+    ConsentService consents;
+
+    @Inject
+    AgroalDataSource db;
 
     static IParser strict() {
         return FHIR.newJsonParser().setParserErrorHandler(new StrictErrorHandler());
@@ -107,6 +120,8 @@ class ConsentTest {
         assertEquals(EventType.CONSENT_REVOKED, event.type());
         assertEquals("consent:" + id, event.id(Field.RECORD_ID));
         assertFalse(event.toString().contains(patient), "the patient reference only as a salted hash");
+        assertArrayEquals(SaltedHash.of("subject", salt("patient_consent_revocation", "consent_id", id),
+                patient.getBytes(StandardCharsets.UTF_8)), event.hash(Field.SUBJECT_HASH));
 
         revoke(alice, id).then().statusCode(200).body("status", equalTo("inactive"));
         assertEquals(before + 1, ledger.size(), "revoking again changes nothing");
@@ -123,6 +138,42 @@ class ConsentTest {
                     .body("type", equalTo("https://medshare.example/problems/consent-revoked"));
         }
         given().auth().oauth2(alice).get("/api/v1/records/" + unrelated + "/ciphertext").then().statusCode(200);
+    }
+
+    /**
+     * Revoking one record's consent writes the same event shape as a patient's: the hospital, the record, and the
+     * record id salted with a salt kept in the database.
+     */
+    @Test
+    void revokingOneRecordsConsentWritesTheSaltedEventOnceAndOnlyForItsHospital() throws Exception {
+        String alice = KeycloakTokens.user("alice");
+        HospitalClient a = new HospitalClient("hospital-a").withToken(alice);
+        a.registerKey();
+        String record = a.upload("record-consent-" + UUID.randomUUID(), POLICY, "{}").post().then().statusCode(201)
+                .extract().path("record.recordId");
+        long before = ledger.size();
+        given().auth().oauth2(KeycloakTokens.user("bob")).post("/api/v1/records/" + record + "/consent/revoke")
+                .then().statusCode(404).contentType("application/problem+json");
+        assertEquals(before, ledger.size());
+
+        given().auth().oauth2(alice).post("/api/v1/records/" + record + "/consent/revoke").then().statusCode(200)
+                .body("recordId", equalTo(record)).body("revoked", equalTo(true)).body("changed", equalTo(true));
+        assertEquals(before + 1, ledger.size());
+        Event event = ledger.entries(before, 1).get(0).event();
+        assertEquals(EventType.CONSENT_REVOKED, event.type());
+        assertEquals("hospital-a", event.id(Field.ACTOR));
+        assertEquals(record, event.id(Field.RECORD_ID));
+        byte[] salt = salt("consent_revocation", "record_id", record);
+        assertEquals(16, salt.length);
+        assertArrayEquals(SaltedHash.of("subject", salt, record.getBytes(StandardCharsets.UTF_8)),
+                event.hash(Field.SUBJECT_HASH));
+
+        given().auth().oauth2(alice).post("/api/v1/records/" + record + "/consent/revoke").then().statusCode(200)
+                .body("changed", equalTo(false));
+        assertEquals(before + 1, ledger.size(), "revoking again changes nothing");
+        assertTrue(revoked().contains(record));
+        given().auth().oauth2(alice).get("/api/v1/records/" + record + "/ciphertext").then().statusCode(403)
+                .body("type", equalTo("https://medshare.example/problems/consent-revoked"));
     }
 
     @Test
@@ -149,7 +200,19 @@ class ConsentTest {
     }
 
     private Set<String> revoked() {
-        return QuarkusTransaction.requiringNew().call(queries::revokedRecords);
+        return consents.revokedRecords();
+    }
+
+    /** The subject salt a revocation row keeps. */
+    private byte[] salt(String table, String keyColumn, String key) throws SQLException {
+        try (Connection c = db.getConnection();
+             PreparedStatement s = c.prepareStatement("select subject_salt from " + table + " where " + keyColumn + " = ?")) {
+            s.setString(1, key);
+            try (ResultSet r = s.executeQuery()) {
+                assertTrue(r.next(), "a revocation row for " + key);
+                return HexFormat.of().parseHex(r.getString(1));
+            }
+        }
     }
 
     private static String upload(HospitalClient client, String key, String patient) {

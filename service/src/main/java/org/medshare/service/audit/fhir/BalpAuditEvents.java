@@ -48,6 +48,8 @@ import org.medshare.service.ledger.LedgerService.LedgerEntry;
  *       salted attribute hash</td></tr>
  *   <tr><td>CONTRACT_CALL</td><td>operation</td><td>E</td><td>calling organisation, AGNT</td><td>contract state
  *       root (4); call data (base64), state root</td></tr>
+ *   <tr><td>ANCHORED</td><td>operation</td><td>E</td><td>the service, application (110150)</td><td>anchoring
+ *       transaction (4); chain id, contract, transaction hash, block number, tree size and root</td></tr>
  *   <tr><td>MEMBER_ADMITTED / MEMBER_REMOVED</td><td>create / delete</td><td>C / D</td><td>administrator, AGNT</td>
  *       <td>member (13)</td></tr>
  * </table>
@@ -167,6 +169,15 @@ public final class BalpAuditEvents {
                 entity(a, "urn:medshare:contract-state-root", HexFormat.of().formatHex(e.hash(Field.STATE_ROOT)), "2",
                         "System Object", "4", "Domain Resource", e);
             }
+            case ANCHORED -> {
+                interaction(a, "operation", AuditEventAction.E);
+                a.addAgent(agent(DCM, "110150", "Application", "medshare-service", false));
+                AuditEventEntityComponent tx = entity(a, "urn:medshare:anchor-transaction",
+                        "0x" + HexFormat.of().formatHex(e.hash(Field.TX_HASH)), "2", "System Object", "4",
+                        "Domain Resource", e);
+                tx.setDescription("checkpoint of size " + e.amount(Field.TREE_SIZE) + " anchored on EVM chain "
+                        + e.amount(Field.CHAIN_ID) + ", contract " + e.id(Field.CONTRACT));
+            }
             case MEMBER_ADMITTED, MEMBER_REMOVED -> {
                 boolean admitted = e.type() == EventType.MEMBER_ADMITTED;
                 interaction(a, admitted ? "create" : "delete", admitted ? AuditEventAction.C : AuditEventAction.D);
@@ -218,8 +229,8 @@ public final class BalpAuditEvents {
                 entity.addDetail().setType(camel(f)).setValue(new StringType(Long.toString(e.amount(f))));
             } else if (f.kind() == FieldKind.DATA) {
                 entity.addDetail().setType(camel(f)).setValue(new org.hl7.fhir.r4.model.Base64BinaryType(e.data(f)));
-            } else if (f == Field.PURPOSE) {
-                entity.addDetail().setType("purpose").setValue(new StringType(e.id(f)));
+            } else if (f == Field.PURPOSE || f == Field.CONTRACT) {
+                entity.addDetail().setType(camel(f)).setValue(new StringType(e.id(f)));
             }
         }
         return entity;

@@ -14,8 +14,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
-import org.medshare.service.consent.ConsentFhir;
-import org.medshare.service.consent.ConsentService;
+import org.medshare.service.consent.service.ConsentService;
 import org.medshare.service.identity.CallerResolver;
 import org.medshare.service.problem.RequestRefusedException;
 

@@ -3,15 +3,13 @@ package org.medshare.service.queries.persistence;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Data access for templates, queries, data-use rules, consent revocations and privacy budgets.
+ * Data access for templates, queries, data-use rules and privacy budgets.
  * Callers own the transaction.
  */
 @ApplicationScoped
@@ -73,29 +71,6 @@ public class QueryRepository {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("select org_id, purpose, template_id from data_use_rule").getResultList();
         return rows;
-    }
-
-    public boolean revokeConsent(String recordId, String by, Instant at) {
-        if (isRevoked(recordId)) {
-            return false;
-        }
-        em.createNativeQuery("insert into consent_revocation (record_id, revoked_by, revoked_at) values (?1, ?2, ?3)")
-                .setParameter(1, recordId).setParameter(2, by).setParameter(3, Timestamp.from(at)).executeUpdate();
-        return true;
-    }
-
-    public boolean isRevoked(String recordId) {
-        return ((Number) em.createNativeQuery("select count(*) from consent_revocation where record_id = ?1")
-                .setParameter(1, recordId).getSingleResult()).longValue() > 0;
-    }
-
-    /** Records whose consent was revoked: per record, or per patient (FHIR Consent {@code $revoke}, all their records). */
-    public Set<String> revokedRecords() {
-        @SuppressWarnings("unchecked")
-        List<Object> rows = em.createNativeQuery("select record_id from consent_revocation union "
-                + "select rp.record_id from record_patient rp join patient_consent_revocation c "
-                + "on c.consent_id = rp.consent_id").getResultList();
-        return rows.stream().map(Object::toString).collect(Collectors.toSet());
     }
 
     /**

@@ -14,6 +14,7 @@ import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
 import org.medshare.service.config.MedshareConfig;
+import org.medshare.service.consent.service.ConsentService;
 import org.medshare.service.identity.Caller;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.payments.service.PaymentService;
@@ -37,6 +38,7 @@ public class QueryApproval {
     private final QueryRepository repository;
     private final TemplateService templates;
     private final DataUseService dataUse;
+    private final ConsentService consents;
     private final RecordService records;
     private final LedgerService ledger;
     private final PaymentService payments;
@@ -47,12 +49,13 @@ public class QueryApproval {
 
     @Inject
     QueryApproval(QueryRepository repository, TemplateService templates, DataUseService dataUse,
-                  RecordService records, LedgerService ledger, PaymentService payments, StatisticsRunner runner,
+                  ConsentService consents, RecordService records, LedgerService ledger, PaymentService payments, StatisticsRunner runner,
                   MedshareConfig config,
                   @ConfigProperty(name = "medshare.privacy.budget-per-insurer", defaultValue = "10.0") double budget) {
         this.repository = repository;
         this.templates = templates;
         this.dataUse = dataUse;
+        this.consents = consents;
         this.records = records;
         this.ledger = ledger;
         this.payments = payments;
@@ -109,7 +112,7 @@ public class QueryApproval {
 
     private QueryView run(QueryEntity query, TemplateEntity template, Set<String> purpose, QueryInputs inputs) {
         Map<Integer, Set<String>> rules = dataUse.byHospitalNumber(inputs.hospitalNumbers());
-        Set<String> revoked = QuarkusTransaction.requiringNew().call(repository::revokedRecords);
+        Set<String> revoked = consents.revokedRecords();
         long remaining = QuarkusTransaction.requiringNew().call(() -> repository.budget(query.insurer())
                 .map(b -> b[1] - b[0] + query.epsilonMicros()).orElse(budgetMicros));
         StatisticsRunner.Outcome outcome;

@@ -25,7 +25,6 @@ import org.medshare.service.problem.RequestRefusedException;
 import org.medshare.service.queries.persistence.QueryEntity;
 import org.medshare.service.queries.persistence.QueryRepository;
 import org.medshare.service.queries.persistence.TemplateEntity;
-import org.medshare.service.records.service.RecordService;
 
 /**
  * Insurers' queries: a request against an approved template is checked (its parameters and ε against the
@@ -55,17 +54,15 @@ public class QueryService {
 
     private final QueryRepository repository;
     private final TemplateService templates;
-    private final RecordService records;
     private final LedgerService ledger;
     private final PaymentService payments;
     private final Clock clock = Clock.systemUTC();
 
     @Inject
-    QueryService(QueryRepository repository, TemplateService templates, RecordService records, LedgerService ledger,
+    QueryService(QueryRepository repository, TemplateService templates, LedgerService ledger,
                  PaymentService payments) {
         this.repository = repository;
         this.templates = templates;
-        this.records = records;
         this.ledger = ledger;
         this.payments = payments;
     }
@@ -112,20 +109,6 @@ public class QueryService {
         Map<String, List<PaymentService.Payout>> payouts = payments.payoutsByQuery();
         return QuarkusTransaction.requiringNew().call(() -> repository.queries(insurer, offset, limit).stream()
                 .map(q -> QueryView.of(q, payouts.getOrDefault(q.id(), List.of()))).toList());
-    }
-
-    /** Revokes consent for one of the hospital's records: it is removed from every later query. */
-    public boolean revokeConsent(Caller hospital, String recordId) {
-        records.get(hospital, recordId);
-        boolean revoked = QuarkusTransaction.requiringNew().call(() ->
-                repository.revokeConsent(recordId, hospital.actor(), clock.instant()));
-        if (revoked) {
-            byte[] subject = UploadStatement.sha256(("consent\n" + recordId).getBytes(StandardCharsets.UTF_8));
-            ledger.append(Event.builder(EventType.CONSENT_REVOKED).timestamp(clock.millis())
-                    .id(Field.ACTOR, hospital.organisation()).id(Field.RECORD_ID, recordId)
-                    .hash(Field.SUBJECT_HASH, subject).build());
-        }
-        return revoked;
     }
 
     private static void checkEpsilon(QueryTemplate template, QueryRequest request) {

@@ -86,30 +86,6 @@ public class RecordRepository {
         em.persist(record);
     }
 
-    /** Links a record to a pseudonymous patient of its organisation. */
-    public void addPatient(String recordId, String organisation, String patientRef, String consentId) {
-        em.createNativeQuery("insert into record_patient (record_id, org_id, patient_ref, consent_id) "
-                        + "values (?1, ?2, ?3, ?4)")
-                .setParameter(1, recordId).setParameter(2, organisation).setParameter(3, patientRef)
-                .setParameter(4, consentId).executeUpdate();
-    }
-
-    /**
-     * Whether the consent behind a record is revoked: for the record itself, or for any of its patients at its
-     * organisation (FHIR Consent {@code $revoke}).
-     */
-    public boolean consentRevoked(String recordId) {
-        Number n = (Number) em.createNativeQuery("select count(*) from consent_revocation where record_id = ?1")
-                .setParameter(1, recordId).getSingleResult();
-        if (n.longValue() > 0) {
-            return true;
-        }
-        n = (Number) em.createNativeQuery("select count(*) from record_patient rp join patient_consent_revocation c "
-                        + "on c.consent_id = rp.consent_id where rp.record_id = ?1")
-                .setParameter(1, recordId).getSingleResult();
-        return n.longValue() > 0;
-    }
-
     public Optional<SigningKeyEntity> signingKey(String keyId) {
         return Optional.ofNullable(em.find(SigningKeyEntity.class, keyId));
     }

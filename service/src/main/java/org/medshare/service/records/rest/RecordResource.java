@@ -21,8 +21,8 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.jboss.resteasy.reactive.PartType;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
+import org.medshare.service.consent.service.ConsentService;
 import org.medshare.service.identity.CallerResolver;
-import org.medshare.service.queries.service.QueryService;
 import org.medshare.service.records.service.RecordService;
 import org.medshare.service.records.service.RecordService.RecordView;
 import org.medshare.service.records.service.RecordService.UploadParts;
@@ -35,13 +35,13 @@ public class RecordResource {
 
     private final CallerResolver callers;
     private final RecordService records;
-    private final QueryService queries;
+    private final ConsentService consents;
 
     @Inject
-    RecordResource(CallerResolver callers, RecordService records, QueryService queries) {
+    RecordResource(CallerResolver callers, RecordService records, ConsentService consents) {
         this.callers = callers;
         this.records = records;
-        this.queries = queries;
+        this.consents = consents;
     }
 
     @POST
@@ -94,7 +94,7 @@ public class RecordResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Revoke the patient's consent for one of your records: no later query uses it (CONSENT_REVOKED)")
     public Map<String, Object> revokeConsent(@PathParam("recordId") String recordId) {
-        boolean changed = queries.revokeConsent(callers.current(), recordId);
+        boolean changed = consents.revokeRecord(callers.current(), recordId);
         return Map.of("recordId", recordId, "revoked", true, "changed", changed);
     }
 }

@@ -24,7 +24,8 @@ import org.medshare.abe.Policy;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
-import org.medshare.service.consent.ConsentIds;
+import org.medshare.service.consent.persistence.ConsentRepository;
+import org.medshare.service.consent.service.ConsentIds;
 import org.medshare.service.identity.Caller;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.ledger.LedgerService.LedgerReceipt;
@@ -89,6 +90,7 @@ public class RecordService {
     }
 
     private final RecordRepository repository;
+    private final ConsentRepository consents;
     private final UploadCheck uploadCheck;
     private final RecordAnchoring anchoring;
     private final ShardStore store;
@@ -96,9 +98,10 @@ public class RecordService {
     private final Clock clock = Clock.systemUTC();
 
     @Inject
-    RecordService(RecordRepository repository, UploadCheck uploadCheck, RecordAnchoring anchoring, ShardStore store,
-                  LedgerService ledger) {
+    RecordService(RecordRepository repository, ConsentRepository consents, UploadCheck uploadCheck,
+                  RecordAnchoring anchoring, ShardStore store, LedgerService ledger) {
         this.repository = repository;
+        this.consents = consents;
         this.uploadCheck = uploadCheck;
         this.anchoring = anchoring;
         this.store = store;
@@ -139,7 +142,7 @@ public class RecordService {
                     });
                 }
                 repository.persist(record);
-                upload.patients().forEach(p -> repository.addPatient(recordId, caller.organisation(), p,
+                upload.patients().forEach(p -> consents.addPatient(recordId, caller.organisation(), p,
                         ConsentIds.of(caller.organisation(), p)));
             });
         } catch (PersistenceException e) {
@@ -185,7 +188,7 @@ public class RecordService {
     public InputStream ciphertext(Caller caller, String recordId) {
         RecordEntity record = visible(recordId).filter(r -> r.organisation().equals(caller.organisation()))
                 .orElseThrow(() -> RequestRefusedException.notFound("Record " + recordId));
-        if (QuarkusTransaction.requiringNew().call(() -> repository.consentRevoked(recordId))) {
+        if (QuarkusTransaction.requiringNew().call(() -> consents.isRevoked(recordId))) {
             throw RequestRefusedException.forbidden("consent-revoked",
                     "The patient's consent for record " + recordId + " was revoked; its ciphertext is no longer released.");
         }

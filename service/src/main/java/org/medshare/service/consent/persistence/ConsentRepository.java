@@ -1,0 +1,151 @@
+package org.medshare.service.consent.persistence;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Data access for consent: which pseudonymous patients each record names (and so which consent covers it), and the
+ * two kinds of revocation, of one record and of one patient's consent at a hospital. Callers own the transaction.
+ */
+@ApplicationScoped
+public class ConsentRepository {
+
+    private static final String SELECT = "select rp.consent_id, rp.org_id, rp.patient_ref, min(r.created_at), count(*) "
+            + "from record_patient rp join record r on r.id = rp.record_id where r.ledger_index is not null ";
+    private static final String GROUP = " group by rp.consent_id, rp.org_id, rp.patient_ref";
+
+    private final EntityManager em;
+
+    @Inject
+    ConsentRepository(EntityManager em) {
+        this.em = em;
+    }
+
+    /** Links a record to a pseudonymous patient of its organisation, under that patient's consent. */
+    public void addPatient(String recordId, String organisation, String patientRef, String consentId) {
+        em.createNativeQuery("insert into record_patient (record_id, org_id, patient_ref, consent_id) "
+                        + "values (?1, ?2, ?3, ?4)")
+                .setParameter(1, recordId).setParameter(2, organisation).setParameter(3, patientRef)
+                .setParameter(4, consentId).executeUpdate();
+    }
+
+    /** The organisation's patient consent {@code id}, if one of its visible records names the patient. */
+    public Optional<PatientConsent> patientConsent(String organisation, String id) {
+        return patientConsents(SELECT + "and rp.consent_id = ?1 and rp.org_id = ?2" + GROUP, 0, 1, id, organisation)
+                .stream().findFirst();
+    }
+
+    /** The organisation's patient consents, of one patient when {@code patientRef} is not null, ordered by id. */
+    public List<PatientConsent> patientConsents(String organisation, String patientRef, int offset, int limit) {
+        return patientRef == null
+                ? patientConsents(SELECT + "and rp.org_id = ?1" + GROUP + " order by rp.consent_id", offset, limit,
+                        organisation)
+                : patientConsents(SELECT + "and rp.org_id = ?1 and rp.patient_ref = ?2" + GROUP
+                        + " order by rp.consent_id", offset, limit, organisation, patientRef);
+    }
+
+    /**
+     * Records the revocation of a patient consent; fails with a {@code PersistenceException} if it is already
+     * revoked (the consent id is the key).
+     *
+     * @param subjectSalt hex salt of the CONSENT_REVOKED event's subject hash
+     */
+    public void revokePatientConsent(PatientConsent consent, String subjectSalt, String by, Instant at) {
+        em.createNativeQuery("insert into patient_consent_revocation (consent_id, org_id, patient_ref, subject_salt, "
+                        + "revoked_by, revoked_at) values (?1, ?2, ?3, ?4, ?5, ?6)")
+                .setParameter(1, consent.id()).setParameter(2, consent.organisation())
+                .setParameter(3, consent.patientRef()).setParameter(4, subjectSalt).setParameter(5, by)
+                .setParameter(6, Timestamp.from(at)).executeUpdate();
+    }
+
+    /** Notes the index of a patient consent's CONSENT_REVOKED event. */
+    public void patientRevocationLogged(String consentId, long ledgerIndex) {
+        em.createNativeQuery("update patient_consent_revocation set ledger_index = ?1 where consent_id = ?2")
+                .setParameter(1, ledgerIndex).setParameter(2, consentId).executeUpdate();
+    }
+
+    /**
+     * Records the revocation of the consent for one record, unless it is already revoked.
+     *
+     * @param subjectSalt hex salt of the CONSENT_REVOKED event's subject hash
+     * @return whether this call revoked it
+     */
+    public boolean revokeRecordConsent(String recordId, String subjectSalt, String by, Instant at) {
+        if (count("select count(*) from consent_revocation where record_id = ?1", recordId) > 0) {
+            return false;
+        }
+        em.createNativeQuery("insert into consent_revocation (record_id, subject_salt, revoked_by, revoked_at) "
+                        + "values (?1, ?2, ?3, ?4)")
+                .setParameter(1, recordId).setParameter(2, subjectSalt).setParameter(3, by)
+                .setParameter(4, Timestamp.from(at)).executeUpdate();
+        return true;
+    }
+
+    /** Whether the consent behind a record is revoked: for the record itself, or for any of its patients. */
+    public boolean isRevoked(String recordId) {
+        return count("select count(*) from consent_revocation where record_id = ?1", recordId) > 0
+                || count("select count(*) from record_patient rp join patient_consent_revocation c "
+                        + "on c.consent_id = rp.consent_id where rp.record_id = ?1", recordId) > 0;
+    }
+
+    /** Every record whose consent is revoked, per record or per patient. */
+    public Set<String> revokedRecords() {
+        @SuppressWarnings("unchecked")
+        List<Object> rows = em.createNativeQuery("select record_id from consent_revocation union "
+                + "select rp.record_id from record_patient rp join patient_consent_revocation c "
+                + "on c.consent_id = rp.consent_id").getResultList();
+        return rows.stream().map(Object::toString).collect(Collectors.toSet());
+    }
+
+    private long count(String sql, String recordId) {
+        return ((Number) em.createNativeQuery(sql).setParameter(1, recordId).getSingleResult()).longValue();
+    }
+
+    private List<PatientConsent> patientConsents(String sql, int offset, int limit, Object... parameters) {
+        var query = em.createNativeQuery(sql);
+        for (int i = 0; i < parameters.length; i++) {
+            query.setParameter(i + 1, parameters[i]);
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = query.setFirstResult(offset).setMaxResults(limit).getResultList();
+        return rows.stream().map(this::patientConsent).toList();
+    }
+
+    private PatientConsent patientConsent(Object[] row) {
+        String id = row[0].toString();
+        @SuppressWarnings("unchecked")
+        List<Object[]> revoked = em.createNativeQuery(
+                        "select revoked_at, revoked_by, ledger_index from patient_consent_revocation where consent_id = ?1")
+                .setParameter(1, id).getResultList();
+        Object[] r = revoked.isEmpty() ? null : revoked.get(0);
+        return new PatientConsent(id, row[1].toString(), row[2].toString(), instant(row[3]),
+                ((Number) row[4]).longValue(), r == null ? null : instant(r[0]), r == null ? null : r[1].toString(),
+                r == null || r[2] == null ? null : ((Number) r[2]).longValue());
+    }
+
+    private static Instant instant(Object value) {
+        if (value instanceof Timestamp t) {
+            return t.toInstant();
+        }
+        if (value instanceof Instant i) {
+            return i;
+        }
+        if (value instanceof LocalDateTime l) {
+            return l.toInstant(ZoneOffset.UTC);
+        }
+        if (value instanceof OffsetDateTime o) {
+            return o.toInstant();
+        }
+        throw new IllegalStateException("unexpected timestamp type " + value.getClass().getName());
+    }
+}

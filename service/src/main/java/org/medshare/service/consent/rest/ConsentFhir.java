@@ -1,0 +1,94 @@
+package org.medshare.service.consent.rest;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
+import java.util.Date;
+import java.util.List;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Meta;
+import org.hl7.fhir.r4.model.Period;
+import org.hl7.fhir.r4.model.Reference;
+import org.medshare.service.consent.persistence.PatientConsent;
+import org.medshare.service.fhir.FhirJson;
+
+/**
+ * FHIR R4 Consent resources (https://hl7.org/fhir/R4/consent.html) for {@link PatientConsent}s: a privacy consent
+ * (scope {@code patient-privacy}, category LOINC 59284-0 "Patient Consent", policy rule {@code OPTIN}) of the
+ * pseudonymous patient {@code Patient/<reference>} — never a name or record number — at the hospital
+ * {@code Organization/<org_id>}, permitting secondary use for the purposes the hospital's data-use rules allow.
+ * Status {@code active} until revoked, then {@code inactive} with the provision period ending at the revocation
+ * (R4 has no "revoked" status; {@code inactive} is its "no longer in effect").
+ */
+@ApplicationScoped
+public class ConsentFhir {
+
+    /** The FHIR JSON media type. */
+    public static final String MEDIA_TYPE = FhirJson.MEDIA_TYPE;
+
+    static final String SCOPE = "http://terminology.hl7.org/CodeSystem/consentscope";
+    static final String LOINC = "http://loinc.org";
+    static final String ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
+    static final String ACT_REASON = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
+    static final String CONSENT_SYSTEM = "urn:medshare:consent";
+    /** Base of a searchset entry's fullUrl (an absolute URL is required), as for problem types. */
+    static final String FULL_URL_BASE = "https://medshare.example/fhir/";
+
+    private final FhirJson json;
+
+    @Inject
+    ConsentFhir(FhirJson json) {
+        this.json = json;
+    }
+
+    /** A 200 answer with {@code state} as a FHIR Consent. */
+    public Response consent(PatientConsent state) {
+        return Response.ok(json.write(of(state)), MEDIA_TYPE).build();
+    }
+
+    /** A 200 answer with a searchset Bundle of {@code states}. */
+    public Response searchSet(List<PatientConsent> states) {
+        return Response.ok(json.write(bundle(states)), MEDIA_TYPE).build();
+    }
+
+    /** The FHIR R4 Consent of {@code state}. */
+    public static Consent of(PatientConsent state) {
+        Consent c = new Consent();
+        c.setId(state.id());
+        c.setMeta(new Meta().setLastUpdated(Date.from(state.active() ? state.since() : state.revokedAt())));
+        c.addIdentifier(new Identifier().setSystem(CONSENT_SYSTEM).setValue(state.id()));
+        c.setStatus(state.active() ? Consent.ConsentState.ACTIVE : Consent.ConsentState.INACTIVE);
+        c.setScope(new CodeableConcept(new Coding(SCOPE, "patient-privacy", "Privacy Consent")));
+        c.addCategory(new CodeableConcept(new Coding(LOINC, "59284-0", "Patient Consent")));
+        c.setPatient(new Reference("Patient/" + state.patientRef()));
+        c.setDateTime(Date.from(state.since()));
+        c.addOrganization(new Reference("Organization/" + state.organisation()));
+        c.setPolicyRule(new CodeableConcept(new Coding(ACT_CODE, "OPTIN", "opt-in")));
+        Consent.ProvisionComponent provision = new Consent.ProvisionComponent();
+        provision.setType(Consent.ConsentProvisionType.PERMIT);
+        Period period = new Period().setStart(Date.from(state.since()));
+        if (!state.active()) {
+            period.setEnd(Date.from(state.revokedAt()));
+        }
+        provision.setPeriod(period);
+        provision.addPurpose(new Coding(ACT_REASON, "HRESCH", "healthcare research"));
+        c.setProvision(provision);
+        return c;
+    }
+
+    /** A search-set Bundle of consents (FHIR R4 §3.1.1.5 search). */
+    public static Bundle bundle(List<PatientConsent> states) {
+        Bundle bundle = new Bundle();
+        bundle.setType(Bundle.BundleType.SEARCHSET);
+        bundle.setTotal(states.size());
+        for (PatientConsent s : states) {
+            bundle.addEntry().setFullUrl(FULL_URL_BASE + "Consent/" + s.id()).setResource(of(s))
+                    .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
+        }
+        return bundle;
+    }
+}
