@@ -100,11 +100,12 @@ run() {
   curl -sS -w '\n   -> HTTP %{http_code}\n' "$api/api/v1/me" | sed 's/^/   /'
 
   step "Hospitals log in with the medshare command line and upload the sample bundles (encrypted locally)"
-  # Patients are pseudonymised with one key shared by the consortium's hospitals (never by the service).
+  # Patients are pseudonymised with one key shared by the consortium's hospitals (never by the service): one
+  # hospital creates it once, the others get a copy; `medshare upload` refuses to run without it.
   pseudonym_key="$data_dir/demo/consortium-pseudonym.key"
   if [ ! -f "$pseudonym_key" ]; then
     mkdir -p "$data_dir/demo"
-    (umask 077 && head -c 32 /dev/urandom >"$pseudonym_key")
+    cli alice pseudonym-key create --out "$pseudonym_key"
   fi
   # The key authority's trust anchor (SimRoot + signer), handed to hospitals out of band: uploads encrypt
   # only under public parameters whose attestation and signature verify against it.

@@ -43,7 +43,9 @@ import org.medshare.enclave.rows.EncryptedRows;
  * them. It exists to test the CLI's side of the HTTP contract (requests it sends, how it reads answers,
  * exit codes, resumability); it is not the service. Like the service it checks each upload's signature
  * against the registered key, the envelope and rows headers against the stated policy, the rows' binding
- * to the record id, and replays an identical statement under the same idempotency key (409 otherwise).
+ * to the record id, and replays an identical statement under the same idempotency key (409 otherwise),
+ * answering with the service's problem types. The service's {@code FakeMedshareContractTest} sends the same
+ * requests to this double and to the service and requires the same answers, so these checks cannot drift.
  */
 public final class FakeMedshare implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -51,7 +53,12 @@ public final class FakeMedshare implements AutoCloseable {
   /** Who a token stands for. */
   public record Principal(String subject, String organisation, List<String> roles) {}
 
-  record Stored(String organisation, String statementHash, long ledgerIndex) {}
+  /**
+   * A stored upload, as the service keeps it: an upload carrying the {@code document} tag of an earlier upload of the
+   * same organisation is the next version of that upload's record ({@code recordOf} = the first version's id).
+   */
+  record Stored(String organisation, String statementHash, long ledgerIndex, String document, int version,
+                String recordOf, String previousVersion, long analyticsRows) {}
 
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(4);
@@ -518,8 +525,19 @@ public final class FakeMedshare implements AutoCloseable {
         return;
       }
       replayed = existing != null;
-      stored = existing != null ? existing
-          : new Stored(p.organisation(), hash, event("UPLOAD", Map.of("record_id", st.recordId())));
+      if (existing != null) {
+        stored = existing;
+      } else {
+        String document = tags.get("document");
+        Stored previous = document == null ? null : records.values().stream()
+            .filter(s -> s.organisation().equals(p.organisation()) && document.equals(s.document()))
+            .max(java.util.Comparator.comparingInt(Stored::version)).orElse(null);
+        String previousId = previous == null ? null : records.entrySet().stream()
+            .filter(e -> e.getValue() == previous).map(Map.Entry::getKey).findFirst().orElseThrow();
+        stored = new Stored(p.organisation(), hash, event("UPLOAD", Map.of("record_id", st.recordId())), document,
+            previous == null ? 1 : previous.version() + 1, previous == null ? st.recordId() : previous.recordOf(),
+            previousId, r.rowCount());
+      }
       records.put(st.recordId(), stored);
     }
     if (!replayed && loseAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -527,9 +545,20 @@ public final class FakeMedshare implements AutoCloseable {
       return;
     }
     ObjectNode a = JSON.createObjectNode();
-    a.putObject("record").put("recordId", st.recordId()).put("organisation", p.organisation()).put("policy", policyText);
+    a.putObject("record").put("recordId", st.recordId()).put("organisation", p.organisation()).put("policy", policyText)
+        .put("version", stored.version()).put("recordOf", stored.recordOf()).put("previousVersion", stored.previousVersion())
+        .put("analyticsRows", stored.analyticsRows()).put("usedInStatistics", stored.analyticsRows() > 0);
     a.putObject("receipt").put("index", stored.ledgerIndex()).put("treeSize", stored.ledgerIndex() + 1);
     a.put("replayed", replayed);
+    List<String> notes = new ArrayList<>();
+    if (stored.version() > 1) {
+      notes.add("stored as version " + stored.version() + " of record " + stored.recordOf()
+          + " (same document); statistics and payouts count the record once, by its current version");
+    }
+    if (stored.analyticsRows() == 0) {
+      notes.add("stored without analytics rows: shared, but not used in statistics");
+    }
+    a.put("note", notes.isEmpty() ? null : String.join("; ", notes));
     json(ex, replayed ? 200 : 201, a);
   }
 

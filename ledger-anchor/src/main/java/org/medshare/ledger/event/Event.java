@@ -78,6 +78,12 @@ public final class Event {
                 .hash(Field.CONTENT_HASH, contentHash).hash(Field.POLICY_HASH, policyHash).build();
     }
 
+    /** RECORD_VERSIONED: {@code hospital}'s upload {@code recordId} is the version after {@code previousId}. */
+    public static Event recordVersioned(long ts, String hospital, String recordId, String previousId) {
+        return builder(EventType.RECORD_VERSIONED).timestamp(ts).id(Field.ACTOR, hospital).id(Field.RECORD_ID, recordId)
+                .id(Field.PREVIOUS_RECORD_ID, previousId).build();
+    }
+
     /** MEMBER_ADMITTED: {@code admin} admitted {@code memberId} whose certificate has this SHA-256 fingerprint. */
     public static Event memberAdmitted(long ts, String admin, String memberId, byte[] certFingerprint) {
         return builder(EventType.MEMBER_ADMITTED).timestamp(ts).id(Field.ACTOR, admin).id(Field.MEMBER_ID, memberId)

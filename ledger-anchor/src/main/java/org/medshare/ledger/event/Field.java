@@ -31,7 +31,8 @@ public enum Field {
     CHAIN_ID(FieldKind.AMOUNT),
     BLOCK_NUMBER(FieldKind.AMOUNT),
     TREE_SIZE(FieldKind.AMOUNT),
-    CALL_DATA(FieldKind.DATA);
+    CALL_DATA(FieldKind.DATA),
+    PREVIOUS_RECORD_ID(FieldKind.ID);
 
     private final FieldKind kind;
 

@@ -6,7 +6,7 @@ import { fromBase64, toHex, equalBytes, hashLeaf, rootFromInclusionProof, verify
 import { stepChart } from './chart.js';
 
 const EVENT_TYPES = ['UPLOAD', 'ACCESS', 'QUERY_SUBMITTED', 'QUERY_APPROVED', 'COMPUTE', 'PAYMENT', 'CONSENT_REVOKED',
-  'KEY_ISSUED', 'MEMBER_ADMITTED', 'MEMBER_REMOVED', 'CONTRACT_CALL', 'ANCHORED'];
+  'KEY_ISSUED', 'MEMBER_ADMITTED', 'MEMBER_REMOVED', 'CONTRACT_CALL', 'ANCHORED', 'RECORD_VERSIONED'];
 const PARTY_FIELDS = ['actor', 'payer', 'payee', 'recipient', 'member_id'];
 const PAGE = 500;
 const WANTED = 50;

@@ -33,6 +33,8 @@ import org.medshare.service.ledger.LedgerService.LedgerEntry;
  *   <caption>Mapping</caption>
  *   <tr><th>ledger event</th><th>subtype</th><th>action</th><th>user agent</th><th>entities</th></tr>
  *   <tr><td>UPLOAD</td><td>create</td><td>C</td><td>hospital, AGNT</td><td>record (4), content and policy hash</td></tr>
+ *   <tr><td>RECORD_VERSIONED</td><td>update</td><td>U</td><td>hospital, AGNT</td><td>record (4), the version it
+ *       replaces</td></tr>
  *   <tr><td>ACCESS</td><td>read</td><td>R</td><td>clinician, IRCP</td><td>record (4), purpose</td></tr>
  *   <tr><td>QUERY_SUBMITTED</td><td>create</td><td>C</td><td>insurer, AGNT</td><td>query (24), query hash</td></tr>
  *   <tr><td>QUERY_APPROVED</td><td>update</td><td>U</td><td>regulator, AGNT</td><td>query (24)</td></tr>
@@ -109,6 +111,13 @@ public final class BalpAuditEvents {
                 client(a, e.id(Field.ACTOR));
                 user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
                 entity(a, "urn:medshare:record", e.id(Field.RECORD_ID), "2", "System Object", "4", "Domain Resource", e);
+            }
+            case RECORD_VERSIONED -> {
+                interaction(a, "update", AuditEventAction.U);
+                client(a, e.id(Field.ACTOR));
+                user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
+                entity(a, "urn:medshare:record", e.id(Field.RECORD_ID), "2", "System Object", "4", "Domain Resource", e)
+                        .addDetail().setType("previousRecordId").setValue(new StringType(e.id(Field.PREVIOUS_RECORD_ID)));
             }
             case ACCESS -> {
                 interaction(a, "read", AuditEventAction.R);
