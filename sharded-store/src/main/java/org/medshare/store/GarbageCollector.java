@@ -1,8 +1,7 @@
 package org.medshare.store;
 
 import java.io.IOException;
-import java.time.Clock;
-import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 
 /**
@@ -15,18 +14,15 @@ import java.util.Set;
 final class GarbageCollector {
   private final RecordTable table;
   private final StoreNodes nodes;
-  private final Clock clock;
-  private final Duration tombstoneGrace;
 
-  GarbageCollector(RecordTable table, StoreNodes nodes, Clock clock, Duration tombstoneGrace) {
+  GarbageCollector(RecordTable table, StoreNodes nodes) {
     this.table = table;
     this.nodes = nodes;
-    this.clock = clock;
-    this.tombstoneGrace = tombstoneGrace;
   }
 
-  GcReport collect() throws IOException {
-    int purged = table.purgeTombstonedBefore(clock.instant().minus(tombstoneGrace));
+  /** Collects, purging the records tombstoned at or before {@code purgeCutoff}. */
+  GcReport collect(Instant purgeCutoff) throws IOException {
+    int purged = table.purgeTombstonedBefore(purgeCutoff);
     int deleted = 0;
     for (StorageNode node : nodes.all()) {
       if (nodes.isUp(node.id())) {

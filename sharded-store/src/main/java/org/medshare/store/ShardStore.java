@@ -3,24 +3,15 @@ package org.medshare.store;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collection;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import org.medshare.store.backend.LocalDirectoryBackend;
 import org.medshare.store.erasure.ReedSolomon;
 
@@ -59,30 +50,27 @@ public final class ShardStore implements Closeable {
   public static final int DEFAULT_SHARD_SIZE = 1 << 20;
 
   private final Clock clock;
+  private final Duration tombstoneGrace;
   private final StoreNodes nodes;
   private final IoPool pool;
   private final RecordTable table;
   private final RecordReader reader;
+  private final PutPipeline puts;
+  private final Repairer repairer;
+  private final Scrubber scrubber;
   private final GarbageCollector garbage;
-  private final ReedSolomon coder;
-  private final int k;
-  private final int n;
-  private final int shardSize;
-  private final long scrubBytesPerSecond;
-  private final Object rebuildLock = new Object();
 
   private ShardStore(Builder b) throws IOException {
     this.clock = b.clock;
+    this.tombstoneGrace = b.tombstoneGrace;
     this.nodes = new StoreNodes(b.nodes, b.failureThreshold);
     this.table = new RecordTable(b.catalog, b.quotas, nodes);
     this.pool = new IoPool(b.threads > 0 ? b.threads : Math.min(2 * b.n, 32));
     this.reader = new RecordReader(nodes, pool);
-    this.coder = ReedSolomon.create(b.k, b.n);
-    this.k = b.k;
-    this.n = b.n;
-    this.shardSize = b.shardSize;
-    this.scrubBytesPerSecond = b.scrubBytesPerSecond;
-    this.garbage = new GarbageCollector(table, nodes, clock, b.tombstoneGrace);
+    this.puts = new PutPipeline(table, nodes, pool, clock, b.k, b.n, b.shardSize);
+    this.repairer = new Repairer(table, nodes, reader);
+    this.scrubber = new Scrubber(table, nodes, repairer, b.scrubBytesPerSecond);
+    this.garbage = new GarbageCollector(table, nodes);
   }
 
   /** A builder; nodes and a catalog are required. */
@@ -169,29 +157,27 @@ public final class ShardStore implements Closeable {
 
     /** Scrub read-rate limit in bytes per second (default 64 MiB/s); {@link Long#MAX_VALUE} for none. */
     public Builder scrubRate(long bytesPerSecond) {
-      if (bytesPerSecond < 1) {
-        throw new IllegalArgumentException("scrub rate must be positive");
-      }
-      this.scrubBytesPerSecond = bytesPerSecond;
+      this.scrubBytesPerSecond = requirePositive(bytesPerSecond, "scrub rate must be positive");
       return this;
     }
 
     /** Consecutive failures after which a node is marked down (default 3). */
     public Builder failureThreshold(int failures) {
-      if (failures < 1) {
-        throw new IllegalArgumentException("failure threshold must be at least 1");
-      }
-      this.failureThreshold = failures;
+      this.failureThreshold = (int) requirePositive(failures, "failure threshold must be at least 1");
       return this;
     }
 
     /** I/O threads (default min(2n, 32): two stripes of a put are in flight at once). */
     public Builder threads(int threads) {
-      if (threads < 1) {
-        throw new IllegalArgumentException("threads must be positive");
-      }
-      this.threads = threads;
+      this.threads = (int) requirePositive(threads, "threads must be positive");
       return this;
+    }
+
+    private static long requirePositive(long value, String refusal) {
+      if (value < 1) {
+        throw new IllegalArgumentException(refusal);
+      }
+      return value;
     }
 
     /**
@@ -226,183 +212,7 @@ public final class ShardStore implements Closeable {
   public Manifest put(String owner, InputStream content) throws IOException {
     checkOwner(owner);
     Objects.requireNonNull(content, "content");
-    String putKey = Long.toHexString(ThreadLocalRandom.current().nextLong()) + Long.toHexString(System.nanoTime());
-    MessageDigest recordDigest = Cid.sha256();
-    byte[][][] buffers = new byte[2][][];
-    StripeWrite inFlight = null;
-    byte[] relayout = null;
-    List<List<Manifest.ShardRef>> stripes = new ArrayList<>();
-    ShardWrites writes = table.startWrites();
-    long reservedHere = 0;
-    long total = 0;
-    boolean committed = false;
-    try {
-      int stripeBytes = k * shardSize;
-      for (int s = 0; ; s++) {
-        if (buffers[s % 2] == null) {
-          buffers[s % 2] = new byte[n][shardSize];
-        }
-        byte[][] shards = buffers[s % 2];
-        int len = 0;
-        for (int j = 0; j < k; j++) {
-          int got = content.readNBytes(shards[j], 0, shardSize);
-          recordDigest.update(shards[j], 0, got);
-          len += got;
-          if (got < shardSize) {
-            break;
-          }
-        }
-        if (len == 0 && s > 0) {
-          break;
-        }
-        total += len;
-        int shardLen = (len + k - 1) / k;
-        if (len < stripeBytes) {
-          if (relayout == null) {
-            relayout = new byte[stripeBytes];
-          }
-          spreadShortStripe(shards, len, shardLen, relayout);
-        }
-        coder.encode(shards, 0, shardLen);
-        long need = (long) n * shardLen;
-        table.reserve(owner, need);
-        reservedHere += need;
-        // Pipeline: stripe s is written while stripe s + 1 is read, hashed and encoded into the
-        // other buffer; a buffer is reused only after its stripe's writes have finished.
-        StripeWrite started = startStripe(putKey + "/" + s, shards, shardLen, writes);
-        if (inFlight != null) {
-          StripeWrite previous = inFlight;
-          inFlight = started;
-          stripes.add(finishStripe(previous, writes));
-        } else {
-          inFlight = started;
-        }
-        if (len < stripeBytes) {
-          break;
-        }
-      }
-      if (inFlight != null) {
-        StripeWrite last = inFlight;
-        inFlight = null;
-        stripes.add(finishStripe(last, writes));
-      }
-      Cid recordCid = Cid.fromDigest(recordDigest.digest());
-      Manifest manifest = new Manifest(recordCid, total, k, n, shardSize, stripes);
-      Manifest stored = table.commitPut(owner, manifest, reservedHere, writes, clock.instant());
-      committed = true;
-      return stored;
-    } finally {
-      if (inFlight != null) {
-        inFlight.drain();
-      }
-      if (!committed) {
-        table.abandonPut(owner, reservedHere, writes);
-      }
-    }
-  }
-
-  /**
-   * Lays the {@code len} bytes read into the leading shards of a short (last) stripe out again
-   * over all k data shards of {@code shardLen} bytes each, zero-padded.
-   */
-  private void spreadShortStripe(byte[][] shards, int len, int shardLen, byte[] relayout) {
-    int copied = 0;
-    for (int j = 0; j < k && copied < len; j++) {
-      int c = Math.min(shardSize, len - copied);
-      System.arraycopy(shards[j], 0, relayout, copied, c);
-      copied += c;
-    }
-    for (int j = 0; j < k; j++) {
-      int from = j * shardLen;
-      int c = Math.max(0, Math.min(shardLen, len - from));
-      if (c > 0) {
-        System.arraycopy(relayout, from, shards[j], 0, c);
-      }
-      Arrays.fill(shards[j], c, shardLen, (byte) 0);
-    }
-  }
-
-  /** The writes of one stripe, started in the pool. */
-  private final class StripeWrite {
-    final String key;
-    final byte[][] shards;
-    final int shardLen;
-    final List<String> targets;
-    final Cid[] cids = new Cid[n];
-    final List<Future<Boolean>> futures = new ArrayList<>(n);
-
-    StripeWrite(String key, byte[][] shards, int shardLen, List<String> targets) {
-      this.key = key;
-      this.shards = shards;
-      this.shardLen = shardLen;
-      this.targets = targets;
-    }
-
-    /** Waits for every write, ignoring failures (used when the put is abandoned). */
-    void drain() {
-      for (Future<Boolean> f : futures) {
-        try {
-          f.get();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        } catch (ExecutionException e) {
-          // abandoned anyway
-        }
-      }
-    }
-  }
-
-  private StripeWrite startStripe(String key, byte[][] shards, int shardLen, ShardWrites writes)
-      throws IOException {
-    List<StorageNode> candidates = nodes.upExcept(Set.of());
-    if (candidates.isEmpty()) {
-      throw new IOException("no healthy storage node");
-    }
-    StripeWrite w = new StripeWrite(key, shards, shardLen, RendezvousPlacement.place(key, n, candidates));
-    for (int i = 0; i < n; i++) {
-      final int index = i;
-      w.futures.add(pool.submit(() -> {
-        w.cids[index] = Cid.of(shards[index], 0, shardLen);
-        return writes.write(nodes.get(w.targets.get(index)), w.cids[index], shards[index], shardLen);
-      }));
-    }
-    return w;
-  }
-
-  /**
-   * Waits for a stripe's writes and stores each failed shard on another healthy node.
-   *
-   * @return the stripe's n shard references
-   * @throws IOException if a shard cannot be stored on any healthy node
-   */
-  private List<Manifest.ShardRef> finishStripe(StripeWrite w, ShardWrites writes) throws IOException {
-    boolean[] ok = new boolean[n];
-    for (int i = 0; i < n; i++) {
-      ok[i] = IoPool.await(w.futures.get(i));
-    }
-    Manifest.ShardRef[] refs = new Manifest.ShardRef[n];
-    Set<String> usedDomains = new HashSet<>();
-    for (int i = 0; i < n; i++) {
-      if (ok[i]) {
-        refs[i] = new Manifest.ShardRef(w.cids[i], w.targets.get(i));
-        usedDomains.add(nodes.get(w.targets.get(i)).failureDomain());
-      }
-    }
-    for (int i = 0; i < n; i++) {
-      if (ok[i]) {
-        continue;
-      }
-      StorageNode alt = writes.writeToBestOther(w.key, i, new HashSet<>(w.targets), Set.of(), usedDomains,
-          w.cids[i], w.shards[i], w.shardLen);
-      if (alt == null) {
-        throw new IOException("could not store shard " + i + " of stripe "
-            + w.key.substring(w.key.indexOf('/') + 1) + ": no healthy node left");
-      }
-      refs[i] = new Manifest.ShardRef(w.cids[i], alt.id());
-      usedDomains.add(alt.failureDomain());
-    }
-    return Arrays.asList(refs);
+    return puts.put(owner, content);
   }
 
   private static void checkOwner(String owner) {
@@ -458,7 +268,7 @@ public final class ShardStore implements Closeable {
    * temporary files a crash left on the nodes. Skips nodes that are down or fail.
    */
   public GcReport collectGarbage() throws IOException {
-    return garbage.collect();
+    return garbage.collect(clock.instant().minus(tombstoneGrace));
   }
 
   /** Stored bytes charged to the owner: committed records plus puts in progress. */
@@ -501,153 +311,7 @@ public final class ShardStore implements Closeable {
    * Records with the fewest spare shards are repaired first.
    */
   public RepairReport repair() throws IOException {
-    List<RecordDamage> damaged = new ArrayList<>();
-    Set<Cid> verifyFully = reader.suspects();
-    for (Manifest m : table.liveManifests()) {
-      boolean full = verifyFully.contains(m.recordCid());
-      RecordDamage d = new RecordDamage(m);
-      for (int s = 0; s < m.stripeCount(); s++) {
-        List<Manifest.ShardRef> refs = m.stripe(s);
-        for (int i = 0; i < refs.size(); i++) {
-          boolean ok = full
-              ? reader.fetchVerified(m.recordCid(), refs.get(i), m.shardLength(s)) != null
-              : existsOnHealthyNode(refs.get(i));
-          if (!ok) {
-            d.add(s, i);
-          }
-        }
-      }
-      if (!d.isEmpty()) {
-        damaged.add(d);
-      }
-    }
-    reader.clearSuspects(verifyFully);
-    return rebuild(damaged);
-  }
-
-  private boolean existsOnHealthyNode(Manifest.ShardRef ref) {
-    StorageNode node = nodes.get(ref.nodeId());
-    if (node == null || !nodes.isUp(node.id())) {
-      return false;
-    }
-    try {
-      return nodes.exists(node, ref.cid());
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  /** Rebuilds the damaged shards of every record in {@code damaged}, fewest spare shards first. */
-  private RepairReport rebuild(Collection<RecordDamage> damaged) throws IOException {
-    List<RecordDamage> order = new ArrayList<>(damaged);
-    order.sort(Comparator.comparingInt(RecordDamage::spare).thenComparing(d -> d.manifest().recordCid()));
-    synchronized (rebuildLock) {
-      List<RepairReport.RecordRepair> out = new ArrayList<>();
-      int rebuiltTotal = 0;
-      int unrecoverable = 0;
-      for (RecordDamage d : order) {
-        RepairReport.RecordRepair repaired = rebuildRecord(d);
-        out.add(repaired);
-        rebuiltTotal += repaired.rebuilt();
-        if (!repaired.recovered()) {
-          unrecoverable++;
-        }
-      }
-      return new RepairReport(out, rebuiltTotal, unrecoverable);
-    }
-  }
-
-  private RepairReport.RecordRepair rebuildRecord(RecordDamage d) throws IOException {
-    Manifest m = d.manifest();
-    ShardWrites writes = table.startWrites();
-    int rebuilt = 0;
-    boolean recovered = true;
-    for (Map.Entry<Integer, Set<Integer>> e : d.byStripe().entrySet()) {
-      int s = e.getKey();
-      Set<Integer> bad = e.getValue();
-      int shardLen = m.shardLength(s);
-      byte[][] shards = readGoodShards(m, s, bad);
-      if (shards == null) {
-        recovered = false;
-        continue;
-      }
-      for (int i : bad) {
-        Manifest.ShardRef ref = m.stripe(s).get(i);
-        if (!ref.cid().matches(shards[i], 0, shardLen)) {
-          recovered = false;
-          continue;
-        }
-        String placed = writeRebuilt(m, s, i, shards[i], shardLen, bad, writes);
-        if (placed == null) {
-          recovered = false;
-          continue;
-        }
-        rebuilt++;
-        if (!placed.equals(ref.nodeId())) {
-          m = m.withPlacement(s, i, placed);
-        }
-      }
-    }
-    table.commitRepair(m, writes);
-    return new RepairReport.RecordRepair(m.recordCid(), d.spare(), rebuilt, recovered);
-  }
-
-  /** Stripe s decoded from its first k good shards outside {@code bad}; null if fewer are good. */
-  private byte[][] readGoodShards(Manifest m, int s, Set<Integer> bad) {
-    int mk = m.dataShards();
-    int mn = m.totalShards();
-    int shardLen = m.shardLength(s);
-    byte[][] shards = new byte[mn][];
-    boolean[] present = new boolean[mn];
-    int good = 0;
-    for (int i = 0; i < mn && good < mk; i++) {
-      if (bad.contains(i)) {
-        continue;
-      }
-      byte[] b = reader.fetchVerified(m.recordCid(), m.stripe(s).get(i), shardLen);
-      if (b != null) {
-        shards[i] = b;
-        present[i] = true;
-        good++;
-      }
-    }
-    if (good < mk) {
-      return null;
-    }
-    RecordReader.decodeMissing(m, shards, present, shardLen);
-    return shards;
-  }
-
-  /**
-   * Writes a rebuilt shard to its own node if healthy, else to the best healthy node outside the
-   * nodes and failure domains the stripe's good shards use. Returns the node id, or null.
-   */
-  private String writeRebuilt(Manifest m, int s, int i, byte[] data, int len, Set<Integer> bad,
-      ShardWrites writes) {
-    Manifest.ShardRef ref = m.stripe(s).get(i);
-    StorageNode home = nodes.get(ref.nodeId());
-    Set<String> tried = new HashSet<>();
-    if (home != null && nodes.isUp(home.id())) {
-      tried.add(home.id());
-      if (writes.write(home, ref.cid(), data, len)) {
-        return home.id();
-      }
-    }
-    Set<String> usedNodes = new HashSet<>();
-    Set<String> usedDomains = new HashSet<>();
-    for (int j = 0; j < m.totalShards(); j++) {
-      if (j != i && !bad.contains(j)) {
-        String id = m.stripe(s).get(j).nodeId();
-        usedNodes.add(id);
-        StorageNode node = nodes.get(id);
-        if (node != null) {
-          usedDomains.add(node.failureDomain());
-        }
-      }
-    }
-    StorageNode target = writes.writeToBestOther(m.recordCid() + "/" + s, i, tried, usedNodes, usedDomains,
-        ref.cid(), data, len);
-    return target == null ? null : target.id();
+    return repairer.repair();
   }
 
   /**
@@ -655,70 +319,7 @@ public final class ShardStore implements Closeable {
    * against its CID, and repairs every record with a missing or corrupt shard.
    */
   public ScrubReport scrub() throws IOException {
-    long checked = 0;
-    long bytes = 0;
-    List<ShardLocation> corrupt = new ArrayList<>();
-    List<ShardLocation> missing = new ArrayList<>();
-    List<RecordDamage> damaged = new ArrayList<>();
-    long start = System.nanoTime();
-    for (Manifest m : table.liveManifests()) {
-      RecordDamage d = new RecordDamage(m);
-      for (int s = 0; s < m.stripeCount(); s++) {
-        int shardLen = m.shardLength(s);
-        List<Manifest.ShardRef> refs = m.stripe(s);
-        for (int i = 0; i < refs.size(); i++) {
-          Manifest.ShardRef ref = refs.get(i);
-          ShardLocation loc = new ShardLocation(m.recordCid(), s, i, ref.nodeId());
-          Optional<byte[]> got = readFromHealthyNode(ref);
-          checked++;
-          if (got.isEmpty()) {
-            missing.add(loc);
-            d.add(s, i);
-            continue;
-          }
-          byte[] b = got.get();
-          bytes += b.length;
-          if (b.length != shardLen || !ref.cid().matches(b)) {
-            corrupt.add(loc);
-            d.add(s, i);
-          }
-          throttle(start, bytes);
-        }
-      }
-      if (!d.isEmpty()) {
-        damaged.add(d);
-      }
-    }
-    return new ScrubReport(checked, bytes, corrupt, missing, rebuild(damaged));
-  }
-
-  /** The shard's stored bytes; empty if its node is unknown, down, fails or holds none. */
-  private Optional<byte[]> readFromHealthyNode(Manifest.ShardRef ref) {
-    StorageNode node = nodes.get(ref.nodeId());
-    if (node == null || !nodes.isUp(node.id())) {
-      return Optional.empty();
-    }
-    try {
-      return nodes.read(node, ref.cid());
-    } catch (IOException e) {
-      return Optional.empty();
-    }
-  }
-
-  private void throttle(long startNanos, long bytesSoFar) throws IOException {
-    if (scrubBytesPerSecond == Long.MAX_VALUE) {
-      return;
-    }
-    long dueNanos = (long) (bytesSoFar * 1e9 / scrubBytesPerSecond);
-    long sleep = dueNanos - (System.nanoTime() - startNanos);
-    if (sleep > 0) {
-      try {
-        Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("scrub interrupted");
-      }
-    }
+    return scrubber.scrub();
   }
 
   @Override

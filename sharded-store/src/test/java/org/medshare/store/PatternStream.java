@@ -2,6 +2,7 @@ package org.medshare.store;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 
 /** A deterministic pseudo-random byte stream of a given length (xorshift64*), for large test records. */
 public final class PatternStream extends InputStream {
@@ -74,7 +75,7 @@ public final class PatternStream extends InputStream {
       if (got == 0) {
         return null;
       }
-      if (!java.util.Arrays.equals(a, 0, got, e, 0, got)) {
+      if (!Arrays.equals(a, 0, got, e, 0, got)) {
         return "content differs in block at byte " + pos;
       }
       pos += got;

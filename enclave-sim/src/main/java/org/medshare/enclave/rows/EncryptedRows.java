@@ -75,16 +75,16 @@ public final class EncryptedRows {
 
     /**
      * Encrypts {@code rows} of record {@code recordId} for upload under the policy of {@code kem}, with a data
-     * key derived from it (version 2). Pass the KEM of the record's bundle envelope.
-     *
-     * @throws IllegalArgumentException if there are no rows
+     * key derived from it (version 2). Pass the KEM of the record's bundle envelope. No rows give a container
+     * without chunks: a record stored and shared without analytics rows, never used in statistics.
      */
     public static EncryptedRows seal(String recordId, List<AnalyticsRow> rows, RecordKem kem, Suite suite,
                                      SecureRandom random) throws GeneralSecurityException {
         byte[] kemBytes = kem.ciphertext().toBytes();
         byte[] key = kem.deriveKey(suite, KEY_LABEL, keyContext(suite, kemBytes)).toByteArray(InsecureSecretKeyAccess.get());
         try {
-            List<EncryptedChunk> chunks = new RowChunkCodec(random).encrypt(recordId, rows, new SecretKeySpec(key, "AES"));
+            List<EncryptedChunk> chunks = rows.isEmpty() ? List.of()
+                    : new RowChunkCodec(random).encrypt(recordId, rows, new SecretKeySpec(key, "AES"));
             return new EncryptedRows(VERSION, suite, kem.ciphertext().policy(), kemBytes, chunks);
         } finally {
             Arrays.fill(key, (byte) 0);
@@ -144,7 +144,7 @@ public final class EncryptedRows {
                 throw new IllegalArgumentException("malformed key part: " + e.getMessage());
             }
             long count = Integer.toUnsignedLong(b.getInt());
-            if (count == 0 || count > b.remaining() / 4) {
+            if (count > b.remaining() / 4 || count == 0 && version == 1) {
                 throw new IllegalArgumentException("impossible chunk count " + count);
             }
             List<EncryptedChunk> chunks = new ArrayList<>((int) count);

@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -57,7 +59,7 @@ class HdfsBackendTest extends ShardBackendContractTest {
       return;
     }
     try (var walk = Files.walk(baseDir)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 
@@ -75,7 +77,7 @@ class HdfsBackendTest extends ShardBackendContractTest {
     try (var out = fs.create(new Path("/crashed/ab/" + cid + ".77.tmp"))) {
       out.write(1);
     }
-    assertEquals(java.util.Set.of(cid), b.list());
+    assertEquals(Set.of(cid), b.list());
     assertEquals(1, b.removeStaleTemporaries());
     assertEquals(0, b.removeStaleTemporaries());
     assertTrue(b.exists(cid));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +33,7 @@ class LocalDirectoryBackendTest extends ShardBackendContractTest {
     assertEquals(1, b.list().size(), "temporaries are not shards");
     assertEquals(1, b.removeStaleTemporaries());
     try (var walk = Files.walk(b.root())) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
     assertFalse(b.exists(cid));
     assertTrue(b.list().isEmpty());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,7 +59,7 @@ abstract class ShardBackendContractTest {
     byte[] buf = PatternStream.bytes(3, 1000);
     Cid range = Cid.of(buf, 100, 300);
     backend.put(range, buf, 100, 300);
-    assertArrayEquals(java.util.Arrays.copyOfRange(buf, 100, 400), backend.get(range).orElseThrow());
+    assertArrayEquals(Arrays.copyOfRange(buf, 100, 400), backend.get(range).orElseThrow());
     Cid empty = Cid.of(new byte[0]);
     backend.put(empty, new byte[0], 0, 0);
     assertTrue(backend.exists(empty));

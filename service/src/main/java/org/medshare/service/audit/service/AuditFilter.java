@@ -1,4 +1,4 @@
-package org.medshare.service.audit.rest;
+package org.medshare.service.audit.service;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -25,7 +25,7 @@ import org.medshare.service.problem.RequestRefusedException;
  * @param since  first instant included ({@code yyyy-mm-dd} is the start of that day, UTC)
  * @param until  first instant excluded ({@code yyyy-mm-dd} is the end of that day, UTC)
  */
-record AuditFilter(EventType type, String party, String record, String query, Instant since, Instant until) {
+public record AuditFilter(EventType type, String party, String record, String query, Instant since, Instant until) {
 
     private static final String ID = "[A-Za-z0-9_.:@-]{1,128}";
     private static final List<Field> PARTY_FIELDS = List.of(Field.ACTOR, Field.PAYER, Field.PAYEE, Field.RECIPIENT);
@@ -39,7 +39,7 @@ record AuditFilter(EventType type, String party, String record, String query, In
      *
      * @throws RequestRefusedException 400 naming the malformed parameter
      */
-    static AuditFilter of(String type, String party, String record, String query, String since, String until) {
+    public static AuditFilter of(String type, String party, String record, String query, String since, String until) {
         EventType t = null;
         if (type != null) {
             try {
