@@ -80,7 +80,7 @@ final class RecordReader {
     ReedSolomon.create(manifest.dataShards(), manifest.totalShards()).decode(shards, present, 0, shardLength);
   }
 
-  /** Records a read found damaged since they were last taken. */
+  /** The records that reads found damaged and no repair has checked since. */
   Set<Cid> suspects() {
     return Set.copyOf(suspects);
   }

@@ -43,7 +43,9 @@ import org.medshare.enclave.rows.EncryptedRows;
  * them. It exists to test the CLI's side of the HTTP contract (requests it sends, how it reads answers,
  * exit codes, resumability); it is not the service. Like the service it checks each upload's signature
  * against the registered key, the envelope and rows headers against the stated policy, the rows' binding
- * to the record id, and replays an identical statement under the same idempotency key (409 otherwise).
+ * to the record id, and replays an identical statement under the same idempotency key (409 otherwise),
+ * answering with the service's problem types. The service's {@code FakeMedshareContractTest} sends the same
+ * requests to this double and to the service and requires the same answers, so these checks cannot drift.
  */
 public final class FakeMedshare implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();

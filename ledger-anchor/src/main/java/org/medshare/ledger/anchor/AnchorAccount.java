@@ -17,6 +17,8 @@ import org.web3j.crypto.ECKeyPair;
  * {@link #toString()} shows the address only.
  */
 public final class AnchorAccount {
+    private static final BigInteger SECP256K1_ORDER =
+            new BigInteger("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141", 16);
     private final Credentials credentials;
     private final EvmAddress address;
 
@@ -49,9 +51,6 @@ public final class AnchorAccount {
         }
         return new AnchorAccount(Credentials.create(ECKeyPair.create(secret)));
     }
-
-    private static final BigInteger SECP256K1_ORDER =
-            new BigInteger("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141", 16);
 
     /** The account's address. */
     public EvmAddress address() {

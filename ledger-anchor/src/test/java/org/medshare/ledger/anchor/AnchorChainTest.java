@@ -37,18 +37,15 @@ class AnchorChainTest {
     @BeforeAll
     static void startNode() throws Exception {
         node = GanacheNode.start(work);
-        chain = AnchorChain.connect(node.rpc(), Duration.ofSeconds(20));
+        chain = node.client();
         anchorer = AnchorAccount.load(node.fundedKeyFile(work));
         stranger = AnchorAccount.load(node.fundedKeyFile(work));
     }
 
     @AfterAll
     static void stopNode() {
-        if (chain != null) {
-            chain.close();
-        }
         if (node != null) {
-            node.stop();
+            node.close();
         }
     }
 

@@ -36,6 +36,7 @@ public final class GanacheNode implements AutoCloseable {
     private final Path logFile;
     private final int port;
     private Process process;
+    private AnchorChain client;
 
     private GanacheNode(Path cli, Path chainDir, int port) {
         this.cli = cli;
@@ -155,8 +156,21 @@ public final class GanacheNode implements AutoCloseable {
         return Long.parseLong(m.group(1).substring(2), 16);
     }
 
+    /** A web3j client of this node, closed with it. */
+    public synchronized AnchorChain client() {
+        if (client == null) {
+            client = AnchorChain.connect(rpc(), Duration.ofSeconds(20));
+        }
+        return client;
+    }
+
+    /** Closes the client and stops the node. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
         stop();
     }
 

@@ -47,17 +47,14 @@ class AnchorVerifierTest {
     @BeforeAll
     static void startNode() throws Exception {
         node = GanacheNode.start(work);
-        chain = AnchorChain.connect(node.rpc(), Duration.ofSeconds(20));
+        chain = node.client();
         account = AnchorAccount.load(node.fundedKeyFile(work));
     }
 
     @AfterAll
     static void stopNode() {
-        if (chain != null) {
-            chain.close();
-        }
         if (node != null) {
-            node.stop();
+            node.close();
         }
     }
 

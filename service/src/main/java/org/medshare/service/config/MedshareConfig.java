@@ -24,6 +24,10 @@ public interface MedshareConfig {
 
     Enclave enclave();
 
+    Privacy privacy();
+
+    Payments payments();
+
     Console console();
 
     Anchor anchor();
@@ -146,10 +150,36 @@ public interface MedshareConfig {
         @WithDefault("16777216")
         long maxRowsBytes();
 
-        /** The current attribute epoch (DESIGN §5, revocation); epoch-carrying attributes in new policies must use it. */
+        /**
+         * The current attribute epoch: {@code dept:} and {@code purpose:} attributes in new policies must carry it,
+         * so that raising it retires keys issued for an earlier epoch from every later record.
+         */
         @WithName("current-epoch")
         @WithDefault("2026Q4")
         String currentEpoch();
+
+        /**
+         * The symmetric suite of the records' analytics rows as the enclaves open them: {@code nist} (AES-256-GCM) or
+         * {@code gm} (SM4-GCM).
+         */
+        @WithDefault("nist")
+        String suite();
+    }
+
+    /** Differential privacy of the insurers' queries. */
+    interface Privacy {
+        /** The total ε each insurer may spend over all its queries. */
+        @WithName("budget-per-insurer")
+        @WithDefault("10.0")
+        double budgetPerInsurer();
+    }
+
+    /** The incentive contract's prices. */
+    interface Payments {
+        /** What an insurer pays per record a query used, in the contract's smallest unit. */
+        @WithName("price-per-record")
+        @WithDefault("2500000")
+        long pricePerRecord();
     }
 
     /** The simulated enclaves. */

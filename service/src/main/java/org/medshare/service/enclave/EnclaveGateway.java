@@ -53,7 +53,7 @@ public class EnclaveGateway {
     @Inject
     EnclaveGateway(MedshareConfig config) {
         this.dir = config.dataDir().resolve("enclave");
-        this.suite = Suite.fromLabel(config.ledger().suite());
+        this.suite = Suite.fromLabel(config.records().suite());
     }
 
     /**

@@ -25,7 +25,6 @@ import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -35,6 +34,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.medshare.enclave.stats.PrivacyBudget;
 import org.medshare.ledger.AuditLog;
+import org.medshare.service.config.MedshareConfig;
 import org.medshare.service.payments.service.PaymentService;
 import org.medshare.service.problem.Problem;
 import org.medshare.service.queries.persistence.QueryRepository;
@@ -89,10 +89,8 @@ class BadInputCorpusTest {
     QueryApproval approval;
     @Inject
     QueryRepository queryRepository;
-    @ConfigProperty(name = "medshare.data-dir")
-    String dataDir;
-    @ConfigProperty(name = "medshare.privacy.budget-per-insurer", defaultValue = "10.0")
-    double budget;
+    @Inject
+    MedshareConfig config;
 
     // Cases are passed by name: Quarkus clones every argument of a parameterized test into its class loader,
     // which for a case carrying lambdas costs more than running it.
@@ -218,13 +216,13 @@ class BadInputCorpusTest {
     }
 
     private StateSnapshot snapshot() {
-        return StateSnapshot.take(db, Path.of(dataDir), log, payments, Fixture.ORGANISATIONS);
+        return StateSnapshot.take(db, config.dataDir(), log, payments, Fixture.ORGANISATIONS);
     }
 
     private Fixture fixture() {
         synchronized (BadInputCorpusTest.class) {
             if (fixture == null) {
-                fixture = new Fixture(records, signingKeys, templates, queries, approval, queryRepository, payments, PrivacyBudget.toMicros(budget));
+                fixture = new Fixture(records, signingKeys, templates, queries, approval, queryRepository, payments, PrivacyBudget.toMicros(config.privacy().budgetPerInsurer()));
             }
             return fixture;
         }

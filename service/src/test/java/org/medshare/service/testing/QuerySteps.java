@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,7 +40,7 @@ public final class QuerySteps {
 
         /** The identity the running test method declares with {@code @TestSecurity}. */
         static Party testIdentity() {
-            return io.restassured.RestAssured::given;
+            return RestAssured::given;
         }
     }
 
@@ -72,8 +74,8 @@ public final class QuerySteps {
 
     /** A hospital's data-use rules become exactly {@code rules} ({@code purpose/template} pairs). */
     public static void allow(Party hospital, String... rules) {
-        hospital.request().contentType("application/json").body(Map.of("rules", java.util.List.of(rules)))
-                .put("/api/v1/data-use-rules").then().statusCode(200).body("", equalTo(java.util.List.of(rules)));
+        hospital.request().contentType("application/json").body(Map.of("rules", List.of(rules)))
+                .put("/api/v1/data-use-rules").then().statusCode(200).body("", equalTo(List.of(rules)));
     }
 
     /** An insurer submits a request of the template without DP; the answer is not checked. */

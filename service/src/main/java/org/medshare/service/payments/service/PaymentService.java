@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.medshare.ledger.contract.CallReceipt;
 import org.medshare.ledger.contract.ContractCallException;
 import org.medshare.ledger.contract.EscrowEvent;
@@ -23,6 +22,7 @@ import org.medshare.ledger.contract.QueryId;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.verify.ContractReplay;
+import org.medshare.service.config.MedshareConfig;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.ledger.LedgerService.LedgerEntry;
 import org.medshare.service.problem.RequestRefusedException;
@@ -71,10 +71,9 @@ public class PaymentService {
     private IncentiveContract contract;
 
     @Inject
-    PaymentService(LedgerService ledger,
-                   @ConfigProperty(name = "medshare.payments.price-per-record", defaultValue = "2500000") long pricePerRecord) {
+    PaymentService(LedgerService ledger, MedshareConfig config) {
         this.ledger = ledger;
-        this.pricePerRecord = BigInteger.valueOf(pricePerRecord);
+        this.pricePerRecord = BigInteger.valueOf(config.payments().pricePerRecord());
     }
 
     /** The EVM address standing for an organisation ({@link EvmAddress#forOrganisation}). */

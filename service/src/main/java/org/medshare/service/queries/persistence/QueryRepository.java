@@ -4,9 +4,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.medshare.service.queries.DataUseRule;
 
 /**
  * Data access for templates, queries, data-use rules and privacy budgets.
@@ -49,28 +52,31 @@ public class QueryRepository {
         return q.setFirstResult(offset).setMaxResults(limit).getResultList();
     }
 
-    /** (purpose, template id or '*') pairs a hospital allows, as {@code purpose/template}. */
-    public Set<String> dataUseRules(String organisation) {
+    /** The rules a hospital has set, by purpose and template. */
+    public List<DataUseRule> dataUseRules(String organisation) {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery(
                         "select purpose, template_id from data_use_rule where org_id = ?1 order by purpose, template_id")
                 .setParameter(1, organisation).getResultList();
-        return rows.stream().map(r -> r[0] + "/" + r[1]).collect(Collectors.toCollection(java.util.TreeSet::new));
+        return rows.stream().map(r -> new DataUseRule(r[0].toString(), r[1].toString())).toList();
     }
 
-    public void replaceDataUseRules(String organisation, Set<String[]> purposeTemplatePairs) {
+    /** Replaces a hospital's rules; {@code rules} holds each rule once (the table's key). */
+    public void replaceDataUseRules(String organisation, Set<DataUseRule> rules) {
         em.createNativeQuery("delete from data_use_rule where org_id = ?1").setParameter(1, organisation).executeUpdate();
-        for (String[] pair : purposeTemplatePairs) {
+        for (DataUseRule rule : rules) {
             em.createNativeQuery("insert into data_use_rule (org_id, purpose, template_id) values (?1, ?2, ?3)")
-                    .setParameter(1, organisation).setParameter(2, pair[0]).setParameter(3, pair[1]).executeUpdate();
+                    .setParameter(1, organisation).setParameter(2, rule.purpose()).setParameter(3, rule.templateId())
+                    .executeUpdate();
         }
     }
 
-    /** Every organisation's rules as {@code org -> purpose/template}. */
-    public List<Object[]> allDataUseRules() {
+    /** Every hospital's rules, by organisation. */
+    public Map<String, List<DataUseRule>> allDataUseRules() {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("select org_id, purpose, template_id from data_use_rule").getResultList();
-        return rows;
+        return rows.stream().collect(Collectors.groupingBy(r -> r[0].toString(), TreeMap::new,
+                Collectors.mapping(r -> new DataUseRule(r[1].toString(), r[2].toString()), Collectors.toList())));
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.medshare.service.identity.Caller;
 import org.medshare.service.problem.RequestRefusedException;
+import org.medshare.service.queries.DataUseRule;
 import org.medshare.service.queries.persistence.QueryRepository;
 
 /**
@@ -27,27 +28,34 @@ public class DataUseService {
         this.repository = repository;
     }
 
-    /** Replaces the caller hospital's data-use rules: {@code purpose/templateId} or {@code purpose/*}. */
+    /**
+     * Replaces the caller hospital's data-use rules with {@code rules}, each {@code purpose/templateId} or
+     * {@code purpose/*}.
+     *
+     * @return the rules now in force, as {@code purpose/template}, sorted
+     * @throws RequestRefusedException 400 {@code invalid-rule} for a rule of another form, 400 {@code duplicate-rule}
+     *                                 for a rule given twice; the rules in force are then unchanged
+     */
     public Set<String> replace(Caller hospital, List<String> rules) {
-        Set<String[]> pairs = new LinkedHashSet<>();
-        for (String rule : rules) {
-            int slash = rule == null ? -1 : rule.indexOf('/');
-            if (slash <= 0 || slash == rule.length() - 1
-                    || !rule.matches("[A-Za-z0-9._-]{1,64}/([A-Za-z0-9._-]{1,64}|\\*)")) {
-                throw RequestRefusedException.badRequest("invalid-rule", "Invalid data-use rule",
-                        "Each rule is purpose/templateId or purpose/*, e.g. insurance-stats/count-by-age-sex.");
+        Set<DataUseRule> parsed = new LinkedHashSet<>();
+        for (String text : rules) {
+            DataUseRule rule = DataUseRule.parse(text).orElseThrow(() -> RequestRefusedException.badRequest(
+                    "invalid-rule", "Invalid data-use rule",
+                    "Each rule is purpose/templateId or purpose/*, e.g. insurance-stats/count-by-age-sex."));
+            if (!parsed.add(rule)) {
+                throw RequestRefusedException.badRequest("duplicate-rule", "Duplicate data-use rule",
+                        "The rule " + rule + " is given more than once; give each rule once.");
             }
-            pairs.add(new String[] {rule.substring(0, slash), rule.substring(slash + 1)});
         }
         return QuarkusTransaction.requiringNew().call(() -> {
-            repository.replaceDataUseRules(hospital.organisation(), pairs);
-            return repository.dataUseRules(hospital.organisation());
+            repository.replaceDataUseRules(hospital.organisation(), parsed);
+            return written(repository.dataUseRules(hospital.organisation()));
         });
     }
 
     /** The caller hospital's rules as {@code purpose/template}, sorted. */
     public Set<String> rules(Caller hospital) {
-        return QuarkusTransaction.requiringNew().call(() -> repository.dataUseRules(hospital.organisation()));
+        return written(QuarkusTransaction.requiringNew().call(() -> repository.dataUseRules(hospital.organisation())));
     }
 
     /**
@@ -57,12 +65,18 @@ public class DataUseService {
      */
     Map<Integer, Set<String>> byHospitalNumber(Map<String, Integer> hospitalNumbers) {
         Map<Integer, Set<String>> dataUse = new TreeMap<>();
-        for (Object[] rule : QuarkusTransaction.requiringNew().call(repository::allDataUseRules)) {
-            Integer number = hospitalNumbers.get(rule[0].toString());
+        QuarkusTransaction.requiringNew().call(repository::allDataUseRules).forEach((organisation, rules) -> {
+            Integer number = hospitalNumbers.get(organisation);
             if (number != null) {
-                dataUse.computeIfAbsent(number, n -> new TreeSet<>()).add(rule[1] + "/" + rule[2]);
+                dataUse.computeIfAbsent(number, n -> new TreeSet<>()).addAll(written(rules));
             }
-        }
+        });
         return dataUse;
+    }
+
+    private static Set<String> written(Iterable<DataUseRule> rules) {
+        Set<String> out = new TreeSet<>();
+        rules.forEach(r -> out.add(r.toString()));
+        return out;
     }
 }

@@ -8,7 +8,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.medshare.enclave.stats.PrivacyBudget;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
@@ -50,8 +49,7 @@ public class QueryApproval {
     @Inject
     QueryApproval(QueryRepository repository, TemplateService templates, DataUseService dataUse,
                   ConsentService consents, RecordService records, LedgerService ledger, PaymentService payments, StatisticsRunner runner,
-                  MedshareConfig config,
-                  @ConfigProperty(name = "medshare.privacy.budget-per-insurer", defaultValue = "10.0") double budget) {
+                  MedshareConfig config) {
         this.repository = repository;
         this.templates = templates;
         this.dataUse = dataUse;
@@ -61,7 +59,7 @@ public class QueryApproval {
         this.payments = payments;
         this.runner = runner;
         this.config = config;
-        this.budgetMicros = PrivacyBudget.toMicros(budget);
+        this.budgetMicros = PrivacyBudget.toMicros(config.privacy().budgetPerInsurer());
     }
 
     /** Refuses a submitted query with the regulator's reason (1 to 1000 characters). */
