@@ -4,7 +4,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +32,7 @@ import org.medshare.service.config.MedshareConfig;
 import org.medshare.service.identity.Caller;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.ledger.LedgerService.LedgerReceipt;
-import org.medshare.service.problem.RequestRefusedException;
+import org.medshare.service.refusal.RequestRefusedException;
 import org.medshare.service.records.service.ClinicianAttributes;
 
 /**
@@ -118,7 +117,7 @@ public class ClinicianKeys {
             }
             throw new IllegalStateException("the key authority refused the grant", e);
         } catch (IllegalArgumentException e) {
-            throw RequestRefusedException.badRequest("invalid-key-request", "Invalid key request",
+            throw RequestRefusedException.invalid("invalid-key-request", "Invalid key request",
                     "The subject or attributes cannot be put in a key grant.");
         } catch (IOException e) {
             throw new UncheckedIOException("the key authority could not be reached", e);
@@ -159,7 +158,7 @@ public class ClinicianKeys {
             }
             KeyFactory.getInstance("X25519").generatePublic(new X509EncodedKeySpec(spki));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new RequestRefusedException(Response.Status.BAD_REQUEST, "invalid-recipient-key",
+            throw RequestRefusedException.invalid("invalid-recipient-key",
                     "Invalid recipient key", "recipientKey must be a base64 X25519 SubjectPublicKeyInfo.");
         }
     }

@@ -19,7 +19,7 @@ import org.medshare.service.identity.CallerResolver;
 import org.medshare.service.payments.service.PaymentService;
 import org.medshare.service.payments.service.PaymentService.Balance;
 import org.medshare.service.payments.service.PaymentService.PayoutEntry;
-import org.medshare.service.problem.RequestRefusedException;
+import org.medshare.service.refusal.RequestRefusedException;
 
 /** Escrow deposits (insurers) and contract balances (own; any organisation's for a regulator). */
 @Path("/api/v1/payments")
@@ -72,7 +72,7 @@ public class PaymentResource {
     @Operation(summary = "Any organisation's escrow and earnings")
     public Balance of(@PathParam("organisation") String organisation) {
         if (!organisation.matches("[A-Za-z0-9._-]{1,128}")) {
-            throw RequestRefusedException.badRequest("invalid-organisation", "Invalid organisation",
+            throw RequestRefusedException.invalid("invalid-organisation", "Invalid organisation",
                     "organisation must match [A-Za-z0-9._-]{1,128}.");
         }
         return payments.balance(organisation);

@@ -25,7 +25,7 @@ import org.medshare.ledger.verify.ContractReplay;
 import org.medshare.service.config.MedshareConfig;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.ledger.LedgerService.LedgerEntry;
-import org.medshare.service.problem.RequestRefusedException;
+import org.medshare.service.refusal.RequestRefusedException;
 
 /**
  * The incentive contract ({@code IncentiveEscrow.sol}) on the embedded EVM: insurers deposit escrow, each
@@ -94,7 +94,7 @@ public class PaymentService {
     /** Adds {@code amount} to the insurer's escrow; returns once the call is on the ledger. */
     public synchronized Balance deposit(String insurer, BigInteger amount) {
         if (amount.signum() <= 0 || amount.bitLength() > 128) {
-            throw RequestRefusedException.badRequest("invalid-amount", "Invalid amount",
+            throw RequestRefusedException.invalid("invalid-amount", "Invalid amount",
                     "amount must be a positive integer below 2^128.");
         }
         CallReceipt receipt = execute(() -> contract().deposit(addressOf(insurer), amount));

@@ -21,7 +21,7 @@ import org.medshare.ledger.event.Field;
 import org.medshare.service.identity.Caller;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.payments.service.PaymentService;
-import org.medshare.service.problem.RequestRefusedException;
+import org.medshare.service.refusal.RequestRefusedException;
 import org.medshare.service.queries.persistence.QueryEntity;
 import org.medshare.service.queries.persistence.QueryRepository;
 import org.medshare.service.queries.persistence.TemplateEntity;
@@ -111,11 +111,11 @@ public class QueryService {
         if (request.epsilon().isPresent()) {
             double epsilon = request.epsilon().getAsDouble();
             if (!(epsilon >= 1e-6) || epsilon > privacy.maxEpsilon() || privacy.dp() == QueryTemplate.DpMode.NONE) {
-                throw RequestRefusedException.badRequest("epsilon-invalid", "Invalid epsilon",
+                throw RequestRefusedException.invalid("epsilon-invalid", "Invalid epsilon",
                         "epsilon must be a finite number in [1e-6, " + privacy.maxEpsilon() + "] for a template that allows noise.");
             }
         } else if (privacy.dp() == QueryTemplate.DpMode.REQUIRED) {
-            throw RequestRefusedException.badRequest("epsilon-invalid", "Invalid epsilon",
+            throw RequestRefusedException.invalid("epsilon-invalid", "Invalid epsilon",
                     "This template requires differential privacy: give epsilon.");
         }
     }

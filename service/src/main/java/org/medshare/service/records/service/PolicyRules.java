@@ -6,7 +6,8 @@ import java.util.Set;
 import org.medshare.abe.Attribute;
 import org.medshare.abe.Policy;
 import org.medshare.abe.PolicySyntaxException;
-import org.medshare.service.problem.RequestRefusedException;
+import org.medshare.service.refusal.Refusal;
+import org.medshare.service.refusal.RequestRefusedException;
 
 /**
  * Which policies a hospital may set on its own records:
@@ -38,7 +39,7 @@ public final class PolicyRules {
         try {
             policy = Policy.parse(expression);
         } catch (PolicySyntaxException e) {
-            throw RequestRefusedException.badRequest("invalid-policy", "Invalid policy",
+            throw RequestRefusedException.invalid("invalid-policy", "Invalid policy",
                     "The policy is malformed at position " + e.position() + ".");
         }
         for (String text : policy.attributes()) {
@@ -49,7 +50,7 @@ public final class PolicyRules {
                         new java.util.TreeSet<>(KEYS)));
             }
             if (key.equals("org") && !text.equals("org:" + organisation)) {
-                throw new RequestRefusedException(jakarta.ws.rs.core.Response.Status.FORBIDDEN, "policy-not-allowed",
+                throw new RequestRefusedException(Refusal.FORBIDDEN, "policy-not-allowed",
                         "Policy not allowed", "A hospital may only name its own organisation (org:" + organisation
                         + ") in a policy, not '" + text + "'.");
             }
@@ -66,6 +67,6 @@ public final class PolicyRules {
     }
 
     private static RequestRefusedException refused(String detail) {
-        return RequestRefusedException.badRequest("invalid-policy", "Invalid policy", "The policy's " + detail + ".");
+        return RequestRefusedException.invalid("invalid-policy", "Invalid policy", "The policy's " + detail + ".");
     }
 }

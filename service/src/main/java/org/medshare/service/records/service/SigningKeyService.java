@@ -12,7 +12,7 @@ import java.util.List;
 import org.medshare.abe.sign.SigningKeys;
 import org.medshare.abe.sign.UploadStatement;
 import org.medshare.service.identity.Caller;
-import org.medshare.service.problem.RequestRefusedException;
+import org.medshare.service.refusal.RequestRefusedException;
 import org.medshare.service.records.persistence.RecordRepository;
 import org.medshare.service.records.persistence.SigningKeyEntity;
 
@@ -88,10 +88,10 @@ public class SigningKeyService {
     public PublicKey activeKey(String organisation, String keyId) {
         SigningKeyEntity key = repository.signingKey(keyId)
                 .filter(k -> k.organisation().equals(organisation))
-                .orElseThrow(() -> RequestRefusedException.badRequest("unknown-signing-key", "Unknown signing key",
+                .orElseThrow(() -> RequestRefusedException.invalid("unknown-signing-key", "Unknown signing key",
                         "No signing key " + keyId + " is registered for " + organisation + "."));
         if (key.revokedAt() != null) {
-            throw RequestRefusedException.badRequest("revoked-signing-key", "Revoked signing key",
+            throw RequestRefusedException.invalid("revoked-signing-key", "Revoked signing key",
                     "Signing key " + keyId + " was revoked at " + key.revokedAt() + ".");
         }
         return decode(key.publicKey());
@@ -112,7 +112,7 @@ public class SigningKeyService {
         try {
             return SigningKeys.decodePublic(Base64.getDecoder().decode(base64 == null ? "" : base64));
         } catch (IllegalArgumentException | GeneralSecurityException e) {
-            throw RequestRefusedException.badRequest("invalid-public-key", "Invalid public key",
+            throw RequestRefusedException.invalid("invalid-public-key", "Invalid public key",
                     "publicKey must be the base64 X.509 SubjectPublicKeyInfo of an Ed25519 or SM2 key.");
         }
     }
