@@ -36,7 +36,7 @@ import org.medshare.service.refusal.RequestRefusedException;
 import org.medshare.service.records.service.ClinicianAttributes;
 
 /**
- * ABE user keys for clinicians (DESIGN §1: a hospital's clinicians hold keys for their own attributes), issued by
+ * ABE user keys for clinicians (a hospital's clinicians hold keys for their own attributes), issued by
  * the key-authority enclave for the attributes the clinician's identity-provider token proves.
  *
  * <p>Which attributes: {@link ClinicianAttributes} (the token's {@code abe_attrs} and {@code org_id}, current
@@ -48,7 +48,7 @@ import org.medshare.service.records.service.ClinicianAttributes;
  * measured configuration trusts) binding organisation, subject, attributes and that public key; the authority
  * wraps the user key to it (X25519 + HKDF + AES-256-GCM, {@link UserKeyIssue}) and signs a statement of what it
  * issued, with a quote for the clinician's nonce. The service therefore relays ciphertext only: it never
- * holds a user key (DESIGN §1), a log line or a proxy that sees the response learns nothing, and the clinician
+ * holds a user key, a log line or a proxy that sees the response learns nothing, and the clinician
  * verifies the quote and signature before trusting the key (so a host cannot hand out keys of its own making
  * undetected). Bearer-only transport of a plaintext key over the authenticated response was rejected: it
  * would put the key in the service's memory and in every TLS terminator on the way.

@@ -2,6 +2,7 @@ package org.medshare.service.payments.rest;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -45,7 +46,7 @@ public class PaymentResource {
     @RolesAllowed("insurer")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Deposit escrow for future queries")
-    public Balance deposit(@jakarta.validation.Valid @NotNull Deposit deposit) {
+    public Balance deposit(@Valid @NotNull Deposit deposit) {
         return payments.deposit(callers.current().organisation(), deposit.amount());
     }
 

@@ -3,6 +3,7 @@ package org.medshare.service.records.service;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.medshare.abe.Attribute;
 import org.medshare.abe.Policy;
 import org.medshare.abe.PolicySyntaxException;
@@ -14,8 +15,8 @@ import org.medshare.service.refusal.RequestRefusedException;
  * <ul>
  *   <li>attribute keys are {@code org}, {@code role}, {@code dept} or {@code purpose};</li>
  *   <li>an {@code org:} attribute names the uploading hospital itself (a hospital cannot speak for another);</li>
- *   <li>{@code dept:} and {@code purpose:} attributes carry the current epoch (DESIGN §5, revocation:
- *       new uploads use the current epoch), and no attribute carries any other epoch.</li>
+ *   <li>{@code dept:} and {@code purpose:} attributes carry the current epoch, and no attribute carries any other
+ *       epoch (revocation: keys of an earlier epoch open no record uploaded since the epoch was raised).</li>
  * </ul>
  */
 public final class PolicyRules {
@@ -47,7 +48,7 @@ public final class PolicyRules {
             String key = attribute.key();
             if (!KEYS.contains(key)) {
                 throw refused("attribute '" + text + "' has key '" + key + "'; allowed keys are " + List.copyOf(
-                        new java.util.TreeSet<>(KEYS)));
+                        new TreeSet<>(KEYS)));
             }
             if (key.equals("org") && !text.equals("org:" + organisation)) {
                 throw new RequestRefusedException(Refusal.FORBIDDEN, "policy-not-allowed",

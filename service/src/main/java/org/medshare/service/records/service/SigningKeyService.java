@@ -6,15 +6,16 @@ import jakarta.transaction.Transactional;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import org.medshare.abe.sign.SigningKeys;
-import org.medshare.abe.sign.UploadStatement;
+import org.medshare.service.digest.Sha256;
 import org.medshare.service.identity.Caller;
-import org.medshare.service.refusal.RequestRefusedException;
 import org.medshare.service.records.persistence.RecordRepository;
 import org.medshare.service.records.persistence.SigningKeyEntity;
+import org.medshare.service.refusal.RequestRefusedException;
 
 /**
  * Hospitals register the public keys they sign uploads with. A key belongs to the organisation that
@@ -26,7 +27,7 @@ public class SigningKeyService {
 
     /** API model of a registered key. */
     public record SigningKey(String keyId, String organisation, int hospitalNumber, String suite, String publicKey,
-                             java.time.Instant registeredAt, java.time.Instant revokedAt) {
+                             Instant registeredAt, Instant revokedAt) {
     }
 
     private final RecordRepository repository;
@@ -104,7 +105,7 @@ public class SigningKeyService {
     }
 
     static String keyId(byte[] spki) {
-        byte[] digest = UploadStatement.sha256(spki);
+        byte[] digest = Sha256.of(spki);
         return HexFormat.of().formatHex(digest, 0, 16);
     }
 
