@@ -1,5 +1,6 @@
 // End-to-end tests of the web console in headless Debian chromium: real Keycloak login (authorization code + PKCE),
-// a regulator approves a pending query and sees the payout and a verified inclusion proof; an insurer does not get
+// a regulator approves a pending query and sees the payout and a verified inclusion proof, the last checkpoint anchor
+// on the health page and the ANCHORED events in the audit trail; an insurer does not get
 // the approvals queue. Started by scripts/console-test.sh, which seeds the service and sets the environment.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -117,7 +118,26 @@ test('a regulator approves the pending query, sees the payout and verifies an ev
   await page.locator('#enclave-mode').filter({ hasText: 'SIMULATED' }).waitFor();
   await page.getByRole('table', { name: 'Storage nodes' }).waitFor();
   await page.getByRole('table', { name: 'Enclaves' }).waitFor();
+  // the seed's uploads were anchored on the local EVM node: the last anchor names its transaction
+  await page.locator('#last-anchor-tx').filter({ hasText: /^0x[0-9a-f]{64}$/ }).waitFor({ timeout: 30_000 });
+  await page.locator('#anchor-state').filter({ hasText: 'ok' }).waitFor();
+  const anchorTx = (await page.locator('#last-anchor-tx').textContent()).trim();
   await shot(page, 'health');
+  await page.locator('#last-anchor').getByRole('link').click();
+  await page.getByText(anchorTx.slice(2)).waitFor();
+  assert.equal(await page.locator('dd .badge').filter({ hasText: 'ANCHORED' }).count(), 1, 'the health page links the ANCHORED entry');
+
+  await nav.getByRole('link', { name: 'Audit trail' }).click();
+  await page.getByLabel('Event type').selectOption('ANCHORED');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await page.waitForFunction(() => {
+    const rows = [...document.querySelectorAll('table tbody tr')];
+    return rows.length > 0 && rows.every((r) => r.textContent.includes('ANCHORED'));
+  }, null, { timeout: 30_000 });
+  const anchorRow = page.getByRole('table', { name: 'Audit events' }).locator('tbody tr').filter({ hasText: anchorTx });
+  assert.equal(await anchorRow.count(), 1, 'the audit trail lists the ANCHORED event with its transaction');
+  await anchorRow.getByRole('link', { name: /^entries 0–\d+$/ }).waitFor();
+  await shot(page, 'audit-anchored');
   assert.deepEqual(consoleErrors, [], 'no error in the browser console');
   await context.close();
 });

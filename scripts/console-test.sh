@@ -2,7 +2,8 @@
 # Browser tests of the web console (console-e2e/): starts the packaged service (service/target/*-runner.jar)
 # on its own port with a fresh data directory against the running Keycloak (started here, and stopped again,
 # if it is not running), seeds it with the real `medshare` command line so that one query waits for the
-# regulator, then runs the merkle unit tests and the headless-chromium tests (node --test, playwright-core).
+# regulator, with checkpoint anchoring on a local EVM node (scripts/evm-node.sh, ganache on
+# $CONSOLE_EVM_PORT, default 19545, stopped again by its PID), then runs the merkle unit tests and the headless-chromium tests (node --test, playwright-core).
 # Screenshots go to target/console-screenshots/. Every process started here is stopped on exit, also on failure.
 #   scripts/console-test.sh          (after `mvn package` or `mvn verify`)
 set -euo pipefail
@@ -20,6 +21,8 @@ command -v chromium >/dev/null || { echo "console-test: chromium is missing (scr
 work="$(mktemp -d "${TMPDIR:-/tmp}/medshare-console-test.XXXXXX")"
 service_pid=""
 started_keycloak=0
+evm_port="${CONSOLE_EVM_PORT:-19545}"
+evm() { MEDSHARE_EVM_PORT="$evm_port" MEDSHARE_EVM_DIR="$work/evm" scripts/evm-node.sh "$@"; }
 cleanup() {
   local rc=$?
   if [ -n "$service_pid" ] && kill -0 "$service_pid" 2>/dev/null; then
@@ -27,6 +30,7 @@ cleanup() {
     for _ in $(seq 1 30); do kill -0 "$service_pid" 2>/dev/null || break; sleep 1; done
     kill -9 "$service_pid" 2>/dev/null || true
   fi
+  evm stop >/dev/null || true
   [ "$started_keycloak" = 1 ] && scripts/keycloak.sh stop || true
   if [ "$rc" != 0 ]; then
     echo "console-test: FAILED (exit $rc); service log tail:" >&2
@@ -42,8 +46,11 @@ if ! curl -fsS -o /dev/null "$realm/.well-known/openid-configuration" 2>/dev/nul
   started_keycloak=1
 fi
 
+evm start
 echo "console-test: service on $api (data in $work)"
 MEDSHARE_DATA_DIR="$work/data" MEDSHARE_HTTP_PORT="$port" MEDSHARE_OIDC_URL="$realm" \
+  MEDSHARE_ANCHOR_RPC_URL="http://127.0.0.1:$evm_port" MEDSHARE_ANCHOR_KEY_FILE="$work/evm/anchor.key" \
+  MEDSHARE_ANCHOR_EVERY_ENTRIES=5 MEDSHARE_ANCHOR_EVERY=PT5S MEDSHARE_ANCHOR_POLL_INTERVAL=PT1S \
   java -Dmedshare.store.scrub-initial-delay=PT1S -Dmedshare.store.scrub-interval=PT5S -jar "$jar" >"$work/service.out" 2>&1 &
 service_pid=$!
 for _ in $(seq 1 120); do

@@ -3,7 +3,11 @@
 # service (H2 database, shards, ledger, simulated enclaves, logs under ./data), then runs the three
 # flows on the sample data: hospitals upload, an insurer's queries are approved and computed in the
 # (simulated) enclave and paid to the hospitals, and the regulator verifies the audit trail offline.
-# The services stay up afterwards; `scripts/demo.sh stop` stops both.
+# A local EVM node (scripts/evm-node.sh, ganache on 127.0.0.1:$MEDSHARE_EVM_PORT, default 18545) receives
+# the ledger's checkpoint anchors, and the regulator's offline verification checks them against it.
+# A Keycloak already answering on $KEYCLOAK_PORT is reused (and left running).
+# The services stay up afterwards; `scripts/demo.sh stop` stops the service, the EVM node and the
+# Keycloak this script started.
 #   scripts/demo.sh [run|stop]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +18,8 @@ api="http://127.0.0.1:$port"
 pidfile="$data_dir/service.pid"
 epoch="${MEDSHARE_EPOCH:-2026Q4}"
 realm="http://127.0.0.1:${KEYCLOAK_PORT:-18080}/realms/medshare"
+evm_rpc="http://127.0.0.1:${MEDSHARE_EVM_PORT:-18545}"
+evm_dir="${MEDSHARE_EVM_DIR:-$root/.evm-node}"
 
 service_running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
 
@@ -24,6 +30,7 @@ stop() {
     echo "demo: service stopped"
   fi
   rm -f "$pidfile"
+  MEDSHARE_EVM_DIR="$evm_dir" scripts/evm-node.sh stop
   scripts/keycloak.sh stop
 }
 
@@ -57,13 +64,20 @@ cli() { # user medshare-arguments...: the command line with that user's own conf
 run() {
   step "Prerequisites (PostgreSQL, node, unzip) and build"
   scripts/prerequisites.sh
-  mvn -B -q -DskipTests install
+  mvn -B -q -DskipTests package
   step "Keycloak (real server, realm sample-data/keycloak/medshare-realm.json)"
-  scripts/keycloak.sh start
-  step "MedShare service on $api (data under $data_dir)"
+  if curl -fsS -o /dev/null "$realm/.well-known/openid-configuration" 2>/dev/null; then
+    echo "   already answering at ${realm%/realms/medshare}: reused"
+  else
+    scripts/keycloak.sh start
+  fi
+  step "Local EVM node for checkpoint anchors ($evm_rpc, ganache)"
+  MEDSHARE_EVM_DIR="$evm_dir" scripts/evm-node.sh start
+  step "MedShare service on $api (data under $data_dir; anchors every 25 entries or 30 s)"
   mkdir -p "$data_dir/logs"
   if ! service_running; then
-    MEDSHARE_DATA_DIR="$data_dir" MEDSHARE_HTTP_PORT="$port" \
+    MEDSHARE_DATA_DIR="$data_dir" MEDSHARE_HTTP_PORT="$port" MEDSHARE_ANCHOR_RPC_URL="$evm_rpc" \
+      MEDSHARE_ANCHOR_KEY_FILE="$evm_dir/anchor.key" MEDSHARE_ANCHOR_EVERY_ENTRIES=25 MEDSHARE_ANCHOR_EVERY=PT30S \
       nohup java -jar service/target/service-0.1.0-SNAPSHOT-runner.jar >"$data_dir/logs/service.out" 2>&1 &
     echo $! >"$pidfile"
   fi
@@ -86,11 +100,12 @@ run() {
   curl -sS -w '\n   -> HTTP %{http_code}\n' "$api/api/v1/me" | sed 's/^/   /'
 
   step "Hospitals log in with the medshare command line and upload the sample bundles (encrypted locally)"
-  # Patients are pseudonymised with one key shared by the consortium's hospitals (never by the service).
+  # Patients are pseudonymised with one key shared by the consortium's hospitals (never by the service): one
+  # hospital creates it once, the others get a copy; `medshare upload` refuses to run without it.
   pseudonym_key="$data_dir/demo/consortium-pseudonym.key"
   if [ ! -f "$pseudonym_key" ]; then
     mkdir -p "$data_dir/demo"
-    (umask 077 && head -c 32 /dev/urandom >"$pseudonym_key")
+    cli alice pseudonym-key create --out "$pseudonym_key"
   fi
   # The key authority's trust anchor (SimRoot + signer), handed to hospitals out of band: uploads encrypt
   # only under public parameters whose attestation and signature verify against it.
@@ -144,6 +159,24 @@ run() {
   echo "   $(wc -l <"$data_dir/demo/audit-trail.ndjson") events written to $data_dir/demo/audit-trail.ndjson"
   ./medshare audit verify --ledger "$data_dir/ledger" --keys "$data_dir/ledger-keys/member.vkey" | sed 's/^/   /'
 
+  step "Checkpoint anchors on the EVM chain: the last one, then the ledger checked against every anchor on the chain"
+  anchor_state() { # prints "<anchored size> <pending entries> <description of the last anchor>" from the health page
+    curl -fsS -H "Authorization: Bearer $(token rita rita-password)" "$api/api/v1/health/platform" |
+      node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const a=JSON.parse(s).anchor,l=a.last;
+        console.log((l ? l.size : 0) + " " + a.pendingEntries + " " + (l ? "size " + l.size + " in transaction "
+          + l.txHash + " (block " + l.blockNumber + ", chain " + a.chainId + ", contract " + a.contract
+          + "), ledger entry " + l.ledgerIndex : "none"))})'
+  }
+  anchored=0; pending=1; last="none"
+  for _ in $(seq 1 90); do
+    read -r anchored pending last <<<"$(anchor_state)"
+    [ "$anchored" -gt 0 ] && [ "$pending" = 0 ] && break
+    sleep 1
+  done
+  echo "   last anchor: $last"
+  ./medshare audit verify --ledger "$data_dir/ledger" --keys "$data_dir/ledger-keys/member.vkey" \
+    --anchor-rpc "$evm_rpc" --anchor-contract "$(cat "$data_dir/anchor/contract")" | sed 's/^/   /'
+
   cat <<TXT
 
 == Running
@@ -151,8 +184,9 @@ run() {
    API            $api/api/v1   (OpenAPI: $api/q/openapi, Swagger UI: $api/q/swagger-ui)
    Health         $api/q/health      Metrics: $api/q/metrics
    Keycloak       ${realm%/realms/medshare}   (admin/admin; realm medshare)
+   EVM node       $evm_rpc   (ganache, chain id 1337; anchors contract $(cat "$data_dir/anchor/contract" 2>/dev/null))
    Data and logs  $data_dir
-   Stop both with: scripts/demo.sh stop
+   Stop them with: scripts/demo.sh stop
 TXT
 }
 

@@ -2,7 +2,9 @@
 # Runs every test of MedShare: installs/starts the prerequisites (scripts/prerequisites.sh),
 # starts the real Keycloak (scripts/keycloak.sh), runs `mvn verify` over the whole reactor, then the
 # web console's browser tests against the packaged service (scripts/console-test.sh), and stops Keycloak
-# again. Extra arguments go to Maven.
+# again. The checkpoint-anchoring tests start and stop their own local EVM node (npm ganache, installed
+# by the Maven build with `npm ci` from ledger-anchor/src/test/evm/package-lock.json) on a free loopback
+# port, by its process. Extra arguments go to Maven.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/prerequisites.sh

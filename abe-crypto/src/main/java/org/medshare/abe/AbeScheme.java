@@ -2,8 +2,6 @@ package org.medshare.abe;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -12,6 +10,7 @@ import java.util.Objects;
 import org.medshare.abe.internal.Group;
 import org.medshare.abe.internal.Gt;
 import org.medshare.abe.internal.Lsss;
+import org.medshare.abe.internal.Sha256;
 import supranational.blst.P1;
 import supranational.blst.P1_Affine;
 import supranational.blst.P2;
@@ -206,13 +205,6 @@ public final class AbeScheme {
   }
 
   private static SecretBytes deriveKey(Gt element) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(KEM_LABEL);
-      md.update(element.toBytes());
-      return SecretBytes.copyFrom(md.digest(), InsecureSecretKeyAccess.get());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return SecretBytes.copyFrom(Sha256.hash(KEM_LABEL, element.toBytes()), InsecureSecretKeyAccess.get());
   }
 }

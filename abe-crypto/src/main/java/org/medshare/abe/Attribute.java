@@ -4,7 +4,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * An attribute of the form {@code key:value} or {@code key:value@epoch} (DESIGN §8, §5 revocation).
+ * An attribute of the form {@code key:value} or {@code key:value@epoch}; the epoch lets an authority
+ * revoke by issuing keys and encrypting under a new epoch.
  *
  * <p>Allowed characters are letters, digits and {@code _ . - @ :}; the key is everything before the
  * first colon and must be non-empty, as must the value. An optional epoch is the part after the last

@@ -8,11 +8,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.medshare.abe.internal.ByteWriter;
 import org.medshare.abe.internal.SymmetricSuite;
 
 /**
- * The hybrid envelope (DESIGN §4): FAME KEM → HKDF → AES-256-GCM ({@link Suite#NIST}) or SM4-GCM
+ * The hybrid envelope that protects a record: FAME KEM → HKDF → AES-256-GCM ({@link Suite#NIST}) or SM4-GCM
  * ({@link Suite#GM}), payload in chunks with the STREAM construction (Hoang, Reyhanitabar, Rogaway,
  * Vizár, "Online authenticated-encryption and its nonce-reuse misuse-resistance", CRYPTO 2015).
  *
@@ -144,11 +145,22 @@ public final class Envelope {
     return n;
   }
 
-  static byte[] payloadKey(SymmetricSuite sym, Suite suite, byte[] kemKey, byte[] headerDigest) {
+  /**
+   * The chunk AEAD of an envelope's payload: keyed with {@code HKDF_suite(ikm = KEM key, salt = header
+   * digest, info = "MEDSHARE-V1 envelope payload" || suite id)}. The key bytes are wiped once the AEAD holds them.
+   */
+  static SymmetricSuite.ChunkAead payloadAead(SymmetricSuite sym, Suite suite, SecretBytes kemKey, byte[] headerDigest) {
     byte[] info = new byte[INFO.length + 1];
     System.arraycopy(INFO, 0, info, 0, INFO.length);
     info[INFO.length] = (byte) suite.id();
-    return sym.hkdf(kemKey, headerDigest, info, sym.keyLength());
+    byte[] ikm = kemKey.toByteArray(InsecureSecretKeyAccess.get());
+    byte[] key = sym.hkdf(ikm, headerDigest, info, sym.keyLength());
+    try {
+      return sym.aead(key);
+    } finally {
+      Arrays.fill(ikm, (byte) 0);
+      Arrays.fill(key, (byte) 0);
+    }
   }
 
   /** Reads up to {@code len} bytes, fewer only at end of stream. */

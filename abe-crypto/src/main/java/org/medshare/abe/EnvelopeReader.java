@@ -44,9 +44,7 @@ public final class EnvelopeReader {
     } catch (RuntimeException e) {
       throw new DecryptionFailedException();
     }
-    byte[] k = Envelope.payloadKey(sym, suite, kemKey.toByteArray(InsecureSecretKeyAccess.get()), digest);
-    SymmetricSuite.ChunkAead aead = sym.aead(k);
-    Arrays.fill(k, (byte) 0);
+    SymmetricSuite.ChunkAead aead = Envelope.payloadAead(sym, suite, kemKey, digest);
     int sealedSize = p.header().chunkSize() + SymmetricSuite.TAG_BYTES;
     byte[] a = new byte[sealedSize];
     byte[] b = new byte[sealedSize];

@@ -59,9 +59,7 @@ public final class EnvelopeWriter {
     byte[] header = Envelope.headerBytes(suite, chunkLog2, enc.ciphertext().toBytes(), prefix);
     SymmetricSuite sym = Envelope.symmetric(suite);
     byte[] digest = sym.hash(header);
-    byte[] key = Envelope.payloadKey(sym, suite, enc.key().toByteArray(InsecureSecretKeyAccess.get()), digest);
-    SymmetricSuite.ChunkAead aead = sym.aead(key);
-    Arrays.fill(key, (byte) 0);
+    SymmetricSuite.ChunkAead aead = Envelope.payloadAead(sym, suite, enc.key(), digest);
     out.write(header);
     int size = 1 << chunkLog2;
     byte[] a = new byte[size];

@@ -11,7 +11,7 @@ import org.medshare.abe.internal.PolicyNode.Gate;
 import org.medshare.abe.internal.PolicyNode.Leaf;
 
 /**
- * A monotone access policy over attributes, in the expression language of DESIGN §8.
+ * A monotone access policy over attributes ({@link Attribute}), written in the expression language below.
  *
  * <pre>
  *   expr      := and-expr ( OR and-expr )*

@@ -1,7 +1,7 @@
 package org.medshare.abe;
 
 /**
- * A policy expression (DESIGN §8) that does not follow the grammar. Carries the zero-based
+ * A policy expression that does not follow the grammar of {@link Policy}. Carries the zero-based
  * character position at which the parser gave up, so a user can be pointed at the mistake.
  */
 public final class PolicySyntaxException extends IllegalArgumentException {

@@ -1,12 +1,12 @@
 package org.medshare.abe;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
 import org.medshare.abe.internal.ByteReader;
 import org.medshare.abe.internal.ByteWriter;
 import org.medshare.abe.internal.Group;
 import org.medshare.abe.internal.Gt;
+import org.medshare.abe.internal.Sha256;
 import supranational.blst.P2_Affine;
 
 /**
@@ -72,11 +72,7 @@ public final class PublicParameters {
 
   /** SHA-256 of the encoding: identifies the authority these parameters belong to. */
   public byte[] fingerprint() {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(encoded);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hash(encoded);
   }
 
   P2_Affine h1() {
@@ -108,6 +104,6 @@ public final class PublicParameters {
   @Override
   public String toString() {
     return "PublicParameters[FAME/BLS12-381, suite=" + defaultSuite.label() + ", fingerprint="
-        + java.util.HexFormat.of().formatHex(fingerprint(), 0, 8) + "]";
+        + HexFormat.of().formatHex(fingerprint(), 0, 8) + "]";
   }
 }

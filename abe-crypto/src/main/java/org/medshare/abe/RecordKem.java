@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import org.medshare.abe.internal.SymmetricSuite;
 
 /**
- * One FAME encapsulation shared by every payload of one record (DESIGN §3): the bundle's {@link Envelope}
+ * One FAME encapsulation shared by every payload of one record as a hospital uploads it: the bundle's {@link Envelope}
  * and any further keys derived from the same KEM key with HKDF under distinct labels (the analytics rows'
  * data key). The hospital pays for one encapsulation per record instead of one per payload; readers
  * decapsulate the same {@link Ciphertext} wherever it is stored.
@@ -83,13 +83,14 @@ public final class RecordKem {
   }
 
   /**
-   * A 32-byte key for one use of this record's KEM key (see the class comment for the derivation).
+   * A 32-byte key for one use of this record's KEM key (see the class comment for the derivation), readable
+   * only with a {@link SecretKeyAccess}.
    *
    * @param label   names the use, lower-case letters, digits, space, dot or hyphen, 1..64 characters
    * @param context public bytes the key is bound to (typically the header of the payload it protects)
    * @throws IllegalArgumentException for a malformed label
    */
-  public byte[] deriveKey(Suite suite, String label, byte[] context) {
+  public SecretBytes deriveKey(Suite suite, String label, byte[] context) {
     if (!LABEL.matcher(label).matches()) {
       throw new IllegalArgumentException("derived key label must match " + LABEL.pattern());
     }
@@ -100,10 +101,15 @@ public final class RecordKem {
     System.arraycopy(l, 0, info, DERIVE_PREFIX.length + 1, l.length);
     info[info.length - 1] = (byte) suite.id();
     byte[] ikm = encapsulation.key().toByteArray(InsecureSecretKeyAccess.get());
+    byte[] key = null;
     try {
-      return sym.hkdf(ikm, sym.hash(context), info, KEY_BYTES);
+      key = sym.hkdf(ikm, sym.hash(context), info, KEY_BYTES);
+      return SecretBytes.copyFrom(key, InsecureSecretKeyAccess.get());
     } finally {
       Arrays.fill(ikm, (byte) 0);
+      if (key != null) {
+        Arrays.fill(key, (byte) 0);
+      }
     }
   }
 

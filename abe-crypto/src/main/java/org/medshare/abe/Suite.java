@@ -3,7 +3,8 @@ package org.medshare.abe;
 import java.util.Locale;
 
 /**
- * Symmetric suites of DESIGN §8. The ABE part (BLS12-381) is the same for both.
+ * Symmetric suites: the international one and the Chinese national (GM) one. The ABE part
+ * (BLS12-381) is the same for both.
  * <ul>
  *   <li>{@link #NIST}: HKDF-SHA-256 (RFC 5869) and AES-256-GCM (NIST SP 800-38D);</li>
  *   <li>{@link #GM}: HKDF over HMAC-SM3 (GB/T 32905) and SM4-GCM (GB/T 32907, 128-bit key).</li>

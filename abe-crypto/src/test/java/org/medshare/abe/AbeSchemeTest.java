@@ -3,6 +3,7 @@ package org.medshare.abe;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -117,7 +118,7 @@ class AbeSchemeTest {
     byte[] d = pp.toBytes();
     d[5] = 9;
     assertThrows(KeyFormatException.class, () -> PublicParameters.parse(d));
-    assertThrows(KeyFormatException.class, () -> PublicParameters.parse(java.util.Arrays.copyOf(pp.toBytes(), 100)));
+    assertThrows(KeyFormatException.class, () -> PublicParameters.parse(Arrays.copyOf(pp.toBytes(), 100)));
     byte[] u = scheme.keygen(msk, List.of("x:y")).toBytes(InsecureSecretKeyAccess.get());
     u[5] = (byte) 0xff; // attribute count 65535+: absurd, refused without allocation
     u[6] = (byte) 0xff;
@@ -165,7 +166,7 @@ class AbeSchemeTest {
   void ciphertextStructureIsChecked() throws Exception {
     Encapsulation e = scheme.encapsulate(pp, Policy.parse("a:1 OR b:2"));
     byte[] ct = e.ciphertext().toBytes();
-    assertThrows(MalformedCiphertextException.class, () -> Ciphertext.parse(java.util.Arrays.copyOf(ct, ct.length - 1)));
+    assertThrows(MalformedCiphertextException.class, () -> Ciphertext.parse(Arrays.copyOf(ct, ct.length - 1)));
     byte[] v = ct.clone();
     v[4] = 7;
     MalformedCiphertextException m = assertThrows(MalformedCiphertextException.class, () -> Ciphertext.parse(v));

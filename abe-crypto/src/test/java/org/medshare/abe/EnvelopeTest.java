@@ -4,8 +4,13 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -192,16 +197,16 @@ class EnvelopeTest {
   void streamsLargeInputsInConstantMemory() throws Exception {
     long size = 48L << 20; // 48 MiB generated on the fly, never held in memory
     MessageDigest inDigest = MessageDigest.getInstance("SHA-256");
-    java.io.File tmp = java.io.File.createTempFile("envelope", ".bin");
+    File tmp = File.createTempFile("envelope", ".bin");
     tmp.deleteOnExit();
-    try (OutputStream out = new java.io.FileOutputStream(tmp)) {
+    try (OutputStream out = new FileOutputStream(tmp)) {
       long n = new EnvelopeWriter(scheme, msk.publicParameters(), Policy.parse("a:1"), Suite.NIST)
-          .encrypt(new java.security.DigestInputStream(new Generated(size), inDigest), out);
+          .encrypt(new DigestInputStream(new Generated(size), inDigest), out);
       assertEquals(size, n);
     }
     MessageDigest outDigest = MessageDigest.getInstance("SHA-256");
-    try (InputStream in = new java.io.FileInputStream(tmp);
-         OutputStream sink = new java.security.DigestOutputStream(OutputStream.nullOutputStream(), outDigest)) {
+    try (InputStream in = new FileInputStream(tmp);
+         OutputStream sink = new DigestOutputStream(OutputStream.nullOutputStream(), outDigest)) {
       assertEquals(size, new EnvelopeReader(key).decrypt(in, sink));
     }
     assertArrayEquals(inDigest.digest(), outDigest.digest());

@@ -2,6 +2,7 @@ package org.medshare.abe;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.Collections;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -86,7 +87,7 @@ class PolicyTest {
   void limitsAreEnforced() {
     String deep = "(".repeat(40) + "a:b" + ")".repeat(40);
     assertThrows(PolicySyntaxException.class, () -> Policy.parse(deep));
-    String many = String.join(" OR ", java.util.Collections.nCopies(1100, "a:b"));
+    String many = String.join(" OR ", Collections.nCopies(1100, "a:b"));
     assertThrows(PolicySyntaxException.class, () -> Policy.parse(many));
     assertThrows(PolicySyntaxException.class, () -> Policy.parse("a:" + "b".repeat(20_000)));
     assertThrows(PolicySyntaxException.class, () -> Policy.parse(null));
@@ -96,7 +97,7 @@ class PolicyTest {
     }
     PolicySyntaxException e = assertThrows(PolicySyntaxException.class, () -> Policy.parse(big + ")"));
     assertTrue(e.getMessage().contains("too complex"), e.getMessage());
-    String wideAnd = String.join(" AND ", java.util.Collections.nCopies(1000, "a:b"));
+    String wideAnd = String.join(" AND ", Collections.nCopies(1000, "a:b"));
     assertEquals(1000, Policy.parse(wideAnd).spanProgram().rowCount());
   }
 }

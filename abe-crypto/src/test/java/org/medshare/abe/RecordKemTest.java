@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class RecordKemTest {
       RecordKem kem = RecordKem.encapsulate(scheme, msk.publicParameters(), POLICY);
       byte[] bundle = "{\"resourceType\":\"Bundle\"}".getBytes(StandardCharsets.UTF_8);
       byte[] envelope = kem.envelope(suite, bundle);
-      byte[] rowsKey = kem.deriveKey(suite, "analytics rows", CONTEXT);
+      SecretBytes rowsKey = kem.deriveKey(suite, "analytics rows", CONTEXT);
 
       assertArrayEquals(bundle, Envelope.decrypt(allowed, envelope), suite.label());
       EnvelopeHeader header = Envelope.inspect(new ByteArrayInputStream(envelope));
@@ -38,21 +39,23 @@ class RecordKemTest {
       assertEquals(suite, header.suite());
 
       RecordKem opened = RecordKem.decapsulate(scheme, allowed, Ciphertext.parse(kem.ciphertext().toBytes()));
-      assertArrayEquals(rowsKey, opened.deriveKey(suite, "analytics rows", CONTEXT), suite.label());
-      assertEquals(RecordKem.KEY_BYTES, rowsKey.length);
+      assertTrue(rowsKey.equalsSecretBytes(opened.deriveKey(suite, "analytics rows", CONTEXT)), suite.label());
+      assertEquals(RecordKem.KEY_BYTES, rowsKey.size());
+      assertEquals(RecordKem.KEY_BYTES, rowsKey.toByteArray(InsecureSecretKeyAccess.get()).length);
+      assertEquals("SecretBytes[32 bytes]", rowsKey.toString(), "the key is never shown");
     }
   }
 
   @Test
   void derivedKeysDependOnLabelContextAndSuite() {
     RecordKem kem = RecordKem.encapsulate(scheme, msk.publicParameters(), POLICY);
-    byte[] base = kem.deriveKey(Suite.NIST, "analytics rows", CONTEXT);
-    assertArrayEquals(base, kem.deriveKey(Suite.NIST, "analytics rows", CONTEXT));
-    assertFalse(java.util.Arrays.equals(base, kem.deriveKey(Suite.NIST, "analytics rowz", CONTEXT)));
-    assertFalse(java.util.Arrays.equals(base, kem.deriveKey(Suite.GM, "analytics rows", CONTEXT)));
-    assertFalse(java.util.Arrays.equals(base, kem.deriveKey(Suite.NIST, "analytics rows", new byte[] {1})));
+    SecretBytes base = kem.deriveKey(Suite.NIST, "analytics rows", CONTEXT);
+    assertTrue(base.equalsSecretBytes(kem.deriveKey(Suite.NIST, "analytics rows", CONTEXT)));
+    assertFalse(base.equalsSecretBytes(kem.deriveKey(Suite.NIST, "analytics rowz", CONTEXT)));
+    assertFalse(base.equalsSecretBytes(kem.deriveKey(Suite.GM, "analytics rows", CONTEXT)));
+    assertFalse(base.equalsSecretBytes(kem.deriveKey(Suite.NIST, "analytics rows", new byte[] {1})));
     RecordKem fresh = RecordKem.encapsulate(scheme, msk.publicParameters(), POLICY);
-    assertFalse(java.util.Arrays.equals(base, fresh.deriveKey(Suite.NIST, "analytics rows", CONTEXT)));
+    assertFalse(base.equalsSecretBytes(fresh.deriveKey(Suite.NIST, "analytics rows", CONTEXT)));
   }
 
   @Test
@@ -61,7 +64,7 @@ class RecordKemTest {
     byte[] pt = new byte[64];
     byte[] a = kem.envelope(Suite.NIST, pt);
     byte[] b = kem.envelope(Suite.NIST, pt);
-    assertFalse(java.util.Arrays.equals(a, b), "fresh nonce prefix, so a fresh header digest and payload key");
+    assertFalse(Arrays.equals(a, b), "fresh nonce prefix, so a fresh header digest and payload key");
     assertArrayEquals(pt, Envelope.decrypt(allowed, a));
     assertArrayEquals(pt, Envelope.decrypt(allowed, b));
   }

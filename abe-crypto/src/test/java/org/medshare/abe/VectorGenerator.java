@@ -62,7 +62,7 @@ public final class VectorGenerator {
 
   static ObjectNode policyVectors() {
     ObjectNode root = JSON.createObjectNode();
-    root.put("description", "Policy language (DESIGN §8) -> canonical form and monotone span program "
+    root.put("description", "Policy language (Policy) -> canonical form and monotone span program "
         + "(rows labelled by attribute, exact integer entries; target (1,0,...,0)). Invalid cases carry the "
         + "0-based error position.");
     ArrayNode cases = root.putArray("cases");

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         DecryptCommand.class,
         org.medshare.client.login.LoginCommand.class,
         org.medshare.client.upload.UploadCommand.class,
+        org.medshare.client.upload.PseudonymKeyCommand.class,
         org.medshare.client.query.QueryCommand.class,
         org.medshare.client.query.AuditCommand.class,
         org.medshare.client.query.PaymentsCommand.class,
@@ -67,10 +68,14 @@ public final class Medshare implements java.util.concurrent.Callable<Integer> {
     return cl.execute(args);
   }
 
-  /** Without a subcommand: a usage error. */
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  /** Without a subcommand: the usage with every command on stderr, and a usage error. */
   @Override
   public Integer call() {
-    throw CliFailure.usage("missing command: authority, encrypt or decrypt");
+    spec.commandLine().usage(spec.commandLine().getErr());
+    throw CliFailure.usage("missing command: one of " + String.join(", ", spec.subcommands().keySet()));
   }
 
   static String oneLine(String s) {

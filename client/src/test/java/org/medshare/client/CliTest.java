@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -144,6 +145,29 @@ class CliTest {
         "--out", s(dir.resolve("o"))).code());
     assertFalse(Files.exists(dir.resolve("o")));
     assertFalse(Files.exists(dir.resolve("k")));
+  }
+
+  @Test
+  void withoutArgumentsEveryCommandIsListed() {
+    var r = run();
+    assertEquals(2, r.code());
+    for (String command : List.of("authority", "encrypt", "decrypt", "login", "upload", "pseudonym-key", "query",
+        "audit", "payments")) {
+      assertTrue(r.err().contains("\n  " + command + " "), command + " missing from:\n" + r.err());
+    }
+    assertTrue(r.err().endsWith("medshare: missing command: one of authority, encrypt, decrypt, login, upload, "
+        + "pseudonym-key, query, audit, payments\n"), r.err());
+  }
+
+  @Test
+  void uploadHelpSaysWhatIsAcceptedAndShowsAPolicyExample() {
+    var r = run("upload", "--help");
+    assertEquals(0, r.code());
+    String help = r.out().replaceAll("\\s+", " ");
+    assertTrue(help.contains("--policy 'org:hospital-a OR purpose:insurance-stats@2026Q4'"), r.out());
+    assertTrue(help.contains("document, collection, transaction, batch, message, searchset"), r.out());
+    assertTrue(help.contains("JSON or XML, at most 16711680 bytes"), r.out());
+    assertTrue(help.contains("medshare pseudonym-key create"), r.out());
   }
 
   @Test

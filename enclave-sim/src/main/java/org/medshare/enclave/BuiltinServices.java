@@ -1,6 +1,9 @@
 package org.medshare.enclave;
 
+import java.time.Clock;
 import java.util.List;
+import org.medshare.enclave.keyrelease.KeyAuthorityService;
+import org.medshare.enclave.keyrelease.KeyRequesterService;
 
 /** The services every enclave hosts, besides those found through ServiceLoader. */
 final class BuiltinServices {
@@ -9,8 +12,8 @@ final class BuiltinServices {
   static List<EnclaveService> create() {
     return List.of(
         new IdentityService(),
-        new org.medshare.enclave.keyrelease.KeyAuthorityService(java.time.Clock.systemUTC()),
-        new org.medshare.enclave.keyrelease.KeyRequesterService());
+        new KeyAuthorityService(Clock.systemUTC()),
+        new KeyRequesterService());
   }
 
   /** {@code enclave.identity}: returns the encoded {@link EnclaveIdentity} (empty request). */

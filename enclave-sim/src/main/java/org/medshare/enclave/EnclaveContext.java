@@ -1,7 +1,9 @@
 package org.medshare.enclave;
 
 import java.security.GeneralSecurityException;
+import java.security.PublicKey;
 import java.util.Optional;
+import org.medshare.abe.SecretKeyAccess;
 import org.medshare.enclave.attest.AttestationEvidence;
 import org.medshare.enclave.seal.SealingKeys;
 
@@ -26,9 +28,9 @@ public interface EnclaveContext {
 
   /**
    * X25519 agreement with the enclave's session key: the raw shared secret with {@code peer}.
-   * Callers must feed it through a KDF; requires {@link SecretAccess}.
+   * Callers must feed it through a KDF; requires {@link SecretKeyAccess}.
    */
-  byte[] agree(java.security.PublicKey peer, SecretAccess access) throws GeneralSecurityException;
+  byte[] agree(PublicKey peer, SecretKeyAccess access) throws GeneralSecurityException;
 
   SealingKeys sealing();
 

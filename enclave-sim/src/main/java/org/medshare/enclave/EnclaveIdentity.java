@@ -1,5 +1,6 @@
 package org.medshare.enclave;
 
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
 
@@ -19,7 +20,7 @@ import java.util.Arrays;
  */
 public final class EnclaveIdentity {
   private static final byte[] MRENCLAVE_DOMAIN =
-      "medshare.mrenclave.v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      "medshare.mrenclave.v1".getBytes(StandardCharsets.US_ASCII);
 
   private final byte[] mrenclave;
   private final byte[] mrsigner;

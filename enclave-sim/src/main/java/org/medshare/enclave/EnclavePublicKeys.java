@@ -4,6 +4,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
 
 /**
  * The enclave's session public keys, bound into its quotes through the report data: an X25519
@@ -56,11 +57,11 @@ public final class EnclavePublicKeys {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof EnclavePublicKeys k && java.util.Arrays.equals(toBytes(), k.toBytes());
+    return o instanceof EnclavePublicKeys k && Arrays.equals(toBytes(), k.toBytes());
   }
 
   @Override
   public int hashCode() {
-    return java.util.Arrays.hashCode(toBytes());
+    return Arrays.hashCode(toBytes());
   }
 }

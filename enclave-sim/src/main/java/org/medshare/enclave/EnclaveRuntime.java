@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.KeyAgreement;
+import org.medshare.abe.SecretKeyAccess;
 import org.medshare.enclave.attest.AttestationEvidence;
 import org.medshare.enclave.attest.Quote;
 import org.medshare.enclave.attest.QuotingEnclave;
@@ -121,9 +122,9 @@ public final class EnclaveRuntime implements EnclaveContext {
   }
 
   @Override
-  public byte[] agree(PublicKey peer, SecretAccess access) throws GeneralSecurityException {
+  public byte[] agree(PublicKey peer, SecretKeyAccess access) throws GeneralSecurityException {
     if (access == null) {
-      throw new IllegalArgumentException("SecretAccess required");
+      throw new IllegalArgumentException("SecretKeyAccess required");
     }
     KeyAgreement ka = KeyAgreement.getInstance("X25519");
     ka.init(agreementKey.getPrivate());

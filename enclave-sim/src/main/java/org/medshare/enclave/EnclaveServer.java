@@ -1,14 +1,17 @@
 package org.medshare.enclave;
 
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.GeneralSecurityException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.function.Supplier;
 import org.medshare.enclave.attest.QuotingEnclave;
@@ -109,7 +112,7 @@ public final class EnclaveServer {
     } catch (GeneralSecurityException | RuntimeException e) {
       sendError(out, "LAUNCH_REFUSED", e.getMessage());
       return 3;
-    } catch (java.util.ServiceConfigurationError e) {
+    } catch (ServiceConfigurationError e) {
       sendError(out, "LAUNCH_REFUSED", "an enclave service registration is broken: " + e.getMessage());
       return 3;
     }
@@ -119,8 +122,8 @@ public final class EnclaveServer {
 
   private static X509Certificate parseCert(byte[] der) throws GeneralSecurityException {
     return (X509Certificate)
-        java.security.cert.CertificateFactory.getInstance("X.509")
-            .generateCertificate(new java.io.ByteArrayInputStream(der));
+        CertificateFactory.getInstance("X.509")
+            .generateCertificate(new ByteArrayInputStream(der));
   }
 
   private static int loop(EnclaveRuntime runtime, InputStream in, OutputStream out) throws IOException {

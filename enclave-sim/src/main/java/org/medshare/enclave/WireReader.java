@@ -1,5 +1,6 @@
 package org.medshare.enclave;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -84,7 +85,7 @@ public final class WireReader {
           .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(b))
+          .decode(ByteBuffer.wrap(b))
           .toString();
     } catch (CharacterCodingException e) {
       throw new MalformedEncodingException("invalid UTF-8 string");

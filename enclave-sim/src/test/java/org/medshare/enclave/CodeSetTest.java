@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,7 @@ class CodeSetTest {
     assertTrue(names.stream().noneMatch(n -> n.startsWith("org/medshare/enclave/host/")));
     assertTrue(names.contains("org/medshare/abe/AbeScheme.class"), "the ABE library runs in the enclave");
     List<String> sorted = new ArrayList<>(names);
-    java.util.Collections.sort(sorted);
+    Collections.sort(sorted);
     assertEquals(sorted, names);
   }
 
@@ -44,10 +46,10 @@ class CodeSetTest {
     CodeSet genuine = TestEnclaves.codeSetOf(TestEnclaves.mainClasses());
     CodeSet tampered = TestEnclaves.codeSetOf(TestEnclaves.tamperedCopy(tmp, VICTIM, "MedShare enclave-sim"));
     assertEquals(genuine.classNames(), tampered.classNames());
-    assertFalse(java.util.Arrays.equals(genuine.codeHash(), tampered.codeHash()));
+    assertFalse(Arrays.equals(genuine.codeHash(), tampered.codeHash()));
     byte[] cfg = TestEnclaves.CONFIG.configId();
     assertFalse(
-        java.util.Arrays.equals(
+        Arrays.equals(
             EnclaveIdentity.mrenclave(genuine.codeHash(), cfg), EnclaveIdentity.mrenclave(tampered.codeHash(), cfg)));
   }
 
@@ -58,7 +60,7 @@ class CodeSetTest {
     Files.write(copy.resolve("org/medshare/enclave/host/Extra.class"), new byte[] {1, 2, 3});
     assertArrayEquals(before, TestEnclaves.codeSetOf(copy).codeHash());
     Files.write(copy.resolve("org/medshare/enclave/Extra.class"), new byte[] {1, 2, 3});
-    assertFalse(java.util.Arrays.equals(before, TestEnclaves.codeSetOf(copy).codeHash()));
+    assertFalse(Arrays.equals(before, TestEnclaves.codeSetOf(copy).codeHash()));
   }
 
   @Test
@@ -66,7 +68,7 @@ class CodeSetTest {
     byte[] code = TestEnclaves.codeSetOf(TestEnclaves.mainClasses()).codeHash();
     EnclaveConfig other = EnclaveConfig.release(Map.of("purpose", "other"));
     assertFalse(
-        java.util.Arrays.equals(
+        Arrays.equals(
             EnclaveIdentity.mrenclave(code, TestEnclaves.CONFIG.configId()),
             EnclaveIdentity.mrenclave(code, other.configId())));
   }

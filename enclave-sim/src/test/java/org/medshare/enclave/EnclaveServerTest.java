@@ -7,7 +7,10 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
+import org.medshare.enclave.keyrelease.KeyAuthorityService;
 import org.medshare.enclave.protocol.Frame;
 import org.medshare.enclave.protocol.MessageType;
 import org.medshare.enclave.seal.PlatformSecret;
@@ -69,15 +72,15 @@ class EnclaveServerTest {
   @Test
   void onlyMeasuredServicesMayRunInTheEnclave() throws Exception {
     CodeSet code = CodeSet.ofRunningEnclave();
-    EnclaveServer.requireMeasured(org.medshare.enclave.keyrelease.KeyAuthorityService.class, code);
+    EnclaveServer.requireMeasured(KeyAuthorityService.class, code);
     assertTrue(code.covers(EnclaveServer.class));
-    org.junit.jupiter.api.Assertions.assertThrows(
+    Assertions.assertThrows(
         EnclaveLaunchException.class, () -> EnclaveServer.requireMeasured(UnmeasuredService.class, code));
     assertTrue(
         EnclaveServer.discoverServices(code).stream()
             .map(EnclaveService::name)
             .toList()
-            .containsAll(java.util.List.of("enclave.identity", "keyauthority", "keyrequester")));
+            .containsAll(List.of("enclave.identity", "keyauthority", "keyrequester")));
   }
 
   @Test

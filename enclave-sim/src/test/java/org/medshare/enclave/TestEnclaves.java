@@ -1,6 +1,7 @@
 package org.medshare.enclave;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -44,7 +45,7 @@ public final class TestEnclaves {
     }
     Path victim = dest.resolve(classFile);
     byte[] b = Files.readAllBytes(victim);
-    byte[] needle = constant.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] needle = constant.getBytes(StandardCharsets.US_ASCII);
     int at = indexOf(b, needle);
     if (at < 0) {
       throw new IllegalStateException("constant not found in " + classFile);

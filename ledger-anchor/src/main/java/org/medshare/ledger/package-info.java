@@ -4,6 +4,7 @@
  * consistency proofs, tamper detection at open) configured by
  * {@link org.medshare.ledger.AuditLogConfig} and {@link org.medshare.ledger.LedgerSuite}
  * ({@code nist}: SHA-256 + Ed25519, {@code gm}: SM3 + SM2). Replication (package
- * {@code replication}) and the incentive contract (package {@code contract}) build on it.
+ * {@code replication}), the incentive contract (package {@code contract}) and checkpoint anchoring
+ * on an external EVM chain (package {@code anchor}) build on it.
  */
 package org.medshare.ledger;

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
@@ -106,7 +107,7 @@ public final class CatalogEntry {
   /** @throws IllegalArgumentException if malformed or of an unknown version */
   public static CatalogEntry parse(byte[] bytes) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-      if (!java.util.Arrays.equals(in.readNBytes(4), MAGIC)) {
+      if (!Arrays.equals(in.readNBytes(4), MAGIC)) {
         throw new IllegalArgumentException("not a catalog entry (bad magic)");
       }
       int version = in.readUnsignedByte();

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -214,7 +215,7 @@ public final class Manifest {
 
   static Manifest readFrom(DataInputStream in) throws IOException {
     byte[] magic = in.readNBytes(MAGIC.length);
-    if (!java.util.Arrays.equals(magic, MAGIC)) {
+    if (!Arrays.equals(magic, MAGIC)) {
       throw new IllegalArgumentException("not a manifest (bad magic)");
     }
     int version = in.readUnsignedByte();

@@ -4,30 +4,15 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collection;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import org.medshare.store.backend.LocalDirectoryBackend;
 import org.medshare.store.erasure.ReedSolomon;
 
 /**
@@ -64,58 +49,28 @@ public final class ShardStore implements Closeable {
   /** Default shard size of a full stripe: 1 MiB. */
   public static final int DEFAULT_SHARD_SIZE = 1 << 20;
 
-  private final Map<String, StorageNode> nodes;
-  private final ManifestCatalog catalog;
-  private final ReedSolomon coder;
-  private final int k;
-  private final int n;
-  private final int shardSize;
-  private final QuotaPolicy quotas;
   private final Clock clock;
   private final Duration tombstoneGrace;
-  private final long scrubBytesPerSecond;
-  private final NodeHealth health;
-  private final ExecutorService pool;
+  private final StoreNodes nodes;
+  private final IoPool pool;
+  private final RecordTable table;
+  private final RecordReader reader;
+  private final PutPipeline puts;
+  private final Repairer repairer;
+  private final Scrubber scrubber;
+  private final GarbageCollector garbage;
 
-  private final Object lock = new Object();
-  private final Map<Cid, CatalogEntry> entries = new HashMap<>();
-  private final Map<String, Map<Cid, Integer>> shardRefs = new HashMap<>();
-  private final Map<String, Map<Cid, Integer>> pending = new HashMap<>();
-  private final Map<String, Long> committedUsage = new HashMap<>();
-  private final Map<String, Long> reserved = new HashMap<>();
-  private final Set<Cid> suspects = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private final AtomicLong corruptShardsRead = new AtomicLong();
-
-  private ShardStore(Builder b, ManifestCatalog catalog) throws IOException {
-    this.nodes = new LinkedHashMap<>();
-    Set<String> seen = new HashSet<>();
-    for (StorageNode node : b.nodes) {
-      if (!seen.add(node.id())) {
-        throw new IllegalArgumentException("duplicate node id " + node.id());
-      }
-      nodes.put(node.id(), node);
-    }
-    this.catalog = catalog;
-    this.coder = ReedSolomon.create(b.k, b.n);
-    this.k = b.k;
-    this.n = b.n;
-    this.shardSize = b.shardSize;
-    this.quotas = b.quotas;
+  private ShardStore(Builder b) throws IOException {
     this.clock = b.clock;
     this.tombstoneGrace = b.tombstoneGrace;
-    this.scrubBytesPerSecond = b.scrubBytesPerSecond;
-    this.health = new NodeHealth(b.failureThreshold);
-    AtomicInteger threadNo = new AtomicInteger();
-    this.pool = Executors.newFixedThreadPool(b.threads > 0 ? b.threads : Math.min(2 * n, 32), r -> {
-      Thread t = new Thread(r, "shard-store-io-" + threadNo.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    for (CatalogEntry e : catalog.loadAll()) {
-      entries.put(e.manifest().recordCid(), e);
-      addRefs(e.manifest());
-      chargeAll(e, +1);
-    }
+    this.nodes = new StoreNodes(b.nodes, b.failureThreshold);
+    this.table = new RecordTable(b.catalog, b.quotas, nodes);
+    this.pool = new IoPool(b.threads > 0 ? b.threads : Math.min(2 * b.n, 32));
+    this.reader = new RecordReader(nodes, pool);
+    this.puts = new PutPipeline(table, nodes, pool, clock, b.k, b.n, b.shardSize);
+    this.repairer = new Repairer(table, nodes, reader);
+    this.scrubber = new Scrubber(table, nodes, repairer, b.scrubBytesPerSecond);
+    this.garbage = new GarbageCollector(table, nodes);
   }
 
   /** A builder; nodes and a catalog are required. */
@@ -202,29 +157,27 @@ public final class ShardStore implements Closeable {
 
     /** Scrub read-rate limit in bytes per second (default 64 MiB/s); {@link Long#MAX_VALUE} for none. */
     public Builder scrubRate(long bytesPerSecond) {
-      if (bytesPerSecond < 1) {
-        throw new IllegalArgumentException("scrub rate must be positive");
-      }
-      this.scrubBytesPerSecond = bytesPerSecond;
+      this.scrubBytesPerSecond = requirePositive(bytesPerSecond, "scrub rate must be positive");
       return this;
     }
 
     /** Consecutive failures after which a node is marked down (default 3). */
     public Builder failureThreshold(int failures) {
-      if (failures < 1) {
-        throw new IllegalArgumentException("failure threshold must be at least 1");
-      }
-      this.failureThreshold = failures;
+      this.failureThreshold = (int) requirePositive(failures, "failure threshold must be at least 1");
       return this;
     }
 
     /** I/O threads (default min(2n, 32): two stripes of a put are in flight at once). */
     public Builder threads(int threads) {
-      if (threads < 1) {
-        throw new IllegalArgumentException("threads must be positive");
-      }
-      this.threads = threads;
+      this.threads = (int) requirePositive(threads, "threads must be positive");
       return this;
+    }
+
+    private static long requirePositive(long value, String refusal) {
+      if (value < 1) {
+        throw new IllegalArgumentException(refusal);
+      }
+      return value;
     }
 
     /**
@@ -242,12 +195,9 @@ public final class ShardStore implements Closeable {
       if ((long) k * shardSize > (1L << 30)) {
         throw new IllegalArgumentException("a stripe (k x shard size) must not exceed 1 GiB");
       }
-      return new ShardStore(this, catalog);
+      return new ShardStore(this);
     }
   }
-
-  // ---------------------------------------------------------------------------------------------
-  // put
 
   /**
    * Stores the bytes of {@code content} (read to its end; not closed) for {@code owner}.
@@ -262,109 +212,7 @@ public final class ShardStore implements Closeable {
   public Manifest put(String owner, InputStream content) throws IOException {
     checkOwner(owner);
     Objects.requireNonNull(content, "content");
-    String putKey = Long.toHexString(ThreadLocalRandom.current().nextLong()) + Long.toHexString(System.nanoTime());
-    MessageDigest recordDigest = Cid.sha256();
-    byte[][][] buffers = new byte[2][][];
-    StripeWrite inFlight = null;
-    byte[] relayout = null;
-    List<List<Manifest.ShardRef>> stripes = new ArrayList<>();
-    List<Manifest.ShardRef> written = java.util.Collections.synchronizedList(new ArrayList<>());
-    long reservedHere = 0;
-    long total = 0;
-    boolean committed = false;
-    try {
-      int stripeBytes = k * shardSize;
-      for (int s = 0; ; s++) {
-        if (buffers[s % 2] == null) {
-          buffers[s % 2] = new byte[n][shardSize];
-        }
-        byte[][] shards = buffers[s % 2];
-        int len = 0;
-        for (int j = 0; j < k; j++) {
-          int got = content.readNBytes(shards[j], 0, shardSize);
-          recordDigest.update(shards[j], 0, got);
-          len += got;
-          if (got < shardSize) {
-            break;
-          }
-        }
-        if (len == 0 && s > 0) {
-          break;
-        }
-        total += len;
-        int shardLen = (len + k - 1) / k;
-        if (len < stripeBytes) {
-          if (relayout == null) {
-            relayout = new byte[stripeBytes];
-          }
-          int copied = 0;
-          for (int j = 0; j < k && copied < len; j++) {
-            int c = Math.min(shardSize, len - copied);
-            System.arraycopy(shards[j], 0, relayout, copied, c);
-            copied += c;
-          }
-          for (int j = 0; j < k; j++) {
-            int from = j * shardLen;
-            int c = Math.max(0, Math.min(shardLen, len - from));
-            if (c > 0) {
-              System.arraycopy(relayout, from, shards[j], 0, c);
-            }
-            Arrays.fill(shards[j], c, shardLen, (byte) 0);
-          }
-        }
-        coder.encode(shards, 0, shardLen);
-        long need = (long) n * shardLen;
-        reserve(owner, need);
-        reservedHere += need;
-        // Pipeline: stripe s is written while stripe s + 1 is read, hashed and encoded into the
-        // other buffer; a buffer is reused only after its stripe's writes have finished.
-        StripeWrite started = startStripe(putKey + "/" + s, shards, shardLen, written);
-        if (inFlight != null) {
-          StripeWrite previous = inFlight;
-          inFlight = started;
-          stripes.add(finishStripe(previous, written));
-        } else {
-          inFlight = started;
-        }
-        if (len < stripeBytes) {
-          break;
-        }
-      }
-      if (inFlight != null) {
-        StripeWrite last = inFlight;
-        inFlight = null;
-        stripes.add(finishStripe(last, written));
-      }
-      Cid recordCid = Cid.fromDigest(recordDigest.digest());
-      Manifest manifest = new Manifest(recordCid, total, k, n, shardSize, stripes);
-      synchronized (lock) {
-        CatalogEntry existing = entries.get(recordCid);
-        CatalogEntry next = existing != null
-            ? existing.withReference(owner, +1, clock.instant())
-            : new CatalogEntry(manifest, Map.of(owner, 1), null);
-        catalog.commit(next);
-        committed = true;
-        entries.put(recordCid, next);
-        if (existing == null) {
-          addRefs(manifest);
-        }
-        charge(owner, next.manifest().storedBytes());
-        release(owner, reservedHere);
-        reservedHere = 0;
-        unpendAndDeleteUnreferenced(written);
-        return next.manifest();
-      }
-    } finally {
-      if (inFlight != null) {
-        inFlight.drain();
-      }
-      if (!committed) {
-        synchronized (lock) {
-          release(owner, reservedHere);
-          unpendAndDeleteUnreferenced(written);
-        }
-      }
-    }
+    return puts.put(owner, content);
   }
 
   private static void checkOwner(String owner) {
@@ -373,254 +221,14 @@ public final class ShardStore implements Closeable {
     }
   }
 
-  private void reserve(String owner, long bytes) throws QuotaExceededException {
-    synchronized (lock) {
-      long limit = quotas.limitBytes(owner);
-      long used = committedUsage.getOrDefault(owner, 0L) + reserved.getOrDefault(owner, 0L);
-      if (used + bytes > limit || used + bytes < 0) {
-        throw new QuotaExceededException(owner, limit, used + bytes);
-      }
-      reserved.merge(owner, bytes, Long::sum);
-    }
-  }
-
-  private void release(String owner, long bytes) {
-    if (bytes != 0) {
-      reserved.merge(owner, -bytes, Long::sum);
-      if (reserved.get(owner) == 0) {
-        reserved.remove(owner);
-      }
-    }
-  }
-
-  private void charge(String owner, long bytes) {
-    committedUsage.merge(owner, bytes, Long::sum);
-    if (committedUsage.get(owner) == 0) {
-      committedUsage.remove(owner);
-    }
-  }
-
-  private void chargeAll(CatalogEntry e, int sign) {
-    long bytes = e.manifest().storedBytes();
-    e.references().forEach((owner, count) -> charge(owner, sign * bytes * count));
-  }
-
-  /** Must hold the lock. Removes the put's pending marks; deletes shards no committed record uses. */
-  private void unpendAndDeleteUnreferenced(List<Manifest.ShardRef> written) {
-    List<Manifest.ShardRef> copy;
-    synchronized (written) {
-      copy = new ArrayList<>(written);
-      written.clear();
-    }
-    for (Manifest.ShardRef ref : copy) {
-      adjust(pending, ref.nodeId(), ref.cid(), -1);
-    }
-    for (Manifest.ShardRef ref : copy) {
-      if (!isReferenced(ref.nodeId(), ref.cid())) {
-        StorageNode node = nodes.get(ref.nodeId());
-        try {
-          node.backend().delete(ref.cid());
-        } catch (IOException | RuntimeException e) {
-          // left as an orphan; collectGarbage() removes it later
-        }
-      }
-    }
-  }
-
-  private boolean isReferenced(String nodeId, Cid cid) {
-    return shardRefs.getOrDefault(nodeId, Map.of()).containsKey(cid)
-        || pending.getOrDefault(nodeId, Map.of()).containsKey(cid);
-  }
-
-  private static void adjust(Map<String, Map<Cid, Integer>> map, String nodeId, Cid cid, int delta) {
-    Map<Cid, Integer> m = map.computeIfAbsent(nodeId, x -> new HashMap<>());
-    int v = m.getOrDefault(cid, 0) + delta;
-    if (v <= 0) {
-      m.remove(cid);
-    } else {
-      m.put(cid, v);
-    }
-  }
-
-  private void addRefs(Manifest m) {
-    for (int s = 0; s < m.stripeCount(); s++) {
-      for (Manifest.ShardRef ref : m.stripe(s)) {
-        adjust(shardRefs, ref.nodeId(), ref.cid(), +1);
-      }
-    }
-  }
-
-  private void removeRefs(Manifest m) {
-    for (int s = 0; s < m.stripeCount(); s++) {
-      for (Manifest.ShardRef ref : m.stripe(s)) {
-        adjust(shardRefs, ref.nodeId(), ref.cid(), -1);
-      }
-    }
-  }
-
-  private List<StorageNode> upNodes() {
-    List<StorageNode> up = new ArrayList<>();
-    for (StorageNode node : nodes.values()) {
-      if (health.isUp(node.id())) {
-        up.add(node);
-      }
-    }
-    return up;
-  }
-
-  /** The writes of one stripe, started in the pool. */
-  private final class StripeWrite {
-    final String key;
-    final byte[][] shards;
-    final int shardLen;
-    final List<String> targets;
-    final Cid[] cids = new Cid[n];
-    final List<Future<Boolean>> futures = new ArrayList<>(n);
-
-    StripeWrite(String key, byte[][] shards, int shardLen, List<String> targets) {
-      this.key = key;
-      this.shards = shards;
-      this.shardLen = shardLen;
-      this.targets = targets;
-    }
-
-    /** Waits for every write, ignoring failures (used when the put is abandoned). */
-    void drain() {
-      for (Future<Boolean> f : futures) {
-        try {
-          f.get();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        } catch (ExecutionException e) {
-          // abandoned anyway
-        }
-      }
-    }
-  }
-
-  private StripeWrite startStripe(String key, byte[][] shards, int shardLen,
-      List<Manifest.ShardRef> written) throws IOException {
-    List<StorageNode> candidates = upNodes();
-    if (candidates.isEmpty()) {
-      throw new IOException("no healthy storage node");
-    }
-    StripeWrite w = new StripeWrite(key, shards, shardLen, RendezvousPlacement.place(key, n, candidates));
-    for (int i = 0; i < n; i++) {
-      final int index = i;
-      w.futures.add(pool.submit(() -> {
-        w.cids[index] = Cid.of(shards[index], 0, shardLen);
-        return tryPut(nodes.get(w.targets.get(index)), w.cids[index], shards[index], shardLen, written);
-      }));
-    }
-    return w;
-  }
-
-  private List<Manifest.ShardRef> finishStripe(StripeWrite w, List<Manifest.ShardRef> written)
-      throws IOException {
-    String key = w.key;
-    byte[][] shards = w.shards;
-    int shardLen = w.shardLen;
-    List<String> targets = w.targets;
-    Cid[] cids = w.cids;
-    List<Future<Boolean>> futures = w.futures;
-    boolean[] ok = new boolean[n];
-    for (int i = 0; i < n; i++) {
-      ok[i] = await(futures.get(i));
-    }
-    Manifest.ShardRef[] refs = new Manifest.ShardRef[n];
-    Set<String> usedNodes = new HashSet<>(targets);
-    Set<String> usedDomains = new HashSet<>();
-    for (int i = 0; i < n; i++) {
-      if (ok[i]) {
-        refs[i] = new Manifest.ShardRef(cids[i], targets.get(i));
-        usedDomains.add(nodes.get(targets.get(i)).failureDomain());
-      }
-    }
-    for (int i = 0; i < n; i++) {
-      if (ok[i]) {
-        continue;
-      }
-      Set<String> tried = new HashSet<>(usedNodes);
-      while (refs[i] == null) {
-        List<StorageNode> rest = new ArrayList<>();
-        for (StorageNode node : upNodes()) {
-          if (!tried.contains(node.id())) {
-            rest.add(node);
-          }
-        }
-        if (rest.isEmpty()) {
-          throw new IOException("could not store shard " + i + " of stripe " + key.substring(key.indexOf('/') + 1)
-              + ": no healthy node left");
-        }
-        StorageNode alt = RendezvousPlacement.choose(key, i, rest, Set.of(), usedDomains);
-        tried.add(alt.id());
-        if (tryPut(alt, cids[i], shards[i], shardLen, written)) {
-          refs[i] = new Manifest.ShardRef(cids[i], alt.id());
-          usedDomains.add(alt.failureDomain());
-        }
-      }
-    }
-    return Arrays.asList(refs);
-  }
-
-  private boolean tryPut(StorageNode node, Cid cid, byte[] data, int len, List<Manifest.ShardRef> written) {
-    Manifest.ShardRef ref = new Manifest.ShardRef(cid, node.id());
-    synchronized (lock) {
-      adjust(pending, node.id(), cid, +1);
-      written.add(ref);
-    }
-    try {
-      node.backend().put(cid, data, 0, len);
-      health.recordSuccess(node.id());
-      return true;
-    } catch (IOException | RuntimeException e) {
-      health.recordFailure(node.id());
-      return false;
-    }
-  }
-
-  private static <T> T await(Future<T> f) throws IOException {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted");
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof IOException) {
-        throw (IOException) c;
-      }
-      if (c instanceof RuntimeException) {
-        throw (RuntimeException) c;
-      }
-      throw new IOException(c);
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // get
-
   /** The manifest of a live record. */
   public Optional<Manifest> manifest(Cid record) {
-    synchronized (lock) {
-      CatalogEntry e = entries.get(record);
-      return e != null && e.isLive() ? Optional.of(e.manifest()) : Optional.empty();
-    }
+    return table.liveManifest(record);
   }
 
   /** CIDs of all live records, sorted. */
   public List<Cid> records() {
-    synchronized (lock) {
-      List<Cid> out = new ArrayList<>();
-      for (CatalogEntry e : entries.values()) {
-        if (e.isLive()) {
-          out.add(e.manifest().recordCid());
-        }
-      }
-      out.sort(Comparator.naturalOrder());
-      return out;
-    }
+    return table.liveManifests().stream().map(Manifest::recordCid).toList();
   }
 
   /**
@@ -633,169 +241,13 @@ public final class ShardStore implements Closeable {
    */
   public InputStream get(Cid record) throws IOException {
     Manifest m = manifest(record).orElseThrow(() -> new NoSuchRecordException(record));
-    return new RecordInputStream(m);
-  }
-
-  /** Reads stripe s, returning its k data shards (decoded if needed). */
-  private byte[][] readStripe(Manifest m, int s) throws IOException {
-    int shardLen = m.shardLength(s);
-    int mk = m.dataShards();
-    int mn = m.totalShards();
-    List<Manifest.ShardRef> refs = m.stripe(s);
-    byte[][] shards = new byte[mn][];
-    boolean[] present = new boolean[mn];
-    int good = 0;
-    List<Integer> order = new ArrayList<>();
-    for (int pass = 0; pass < 2; pass++) {
-      for (int i = 0; i < mn; i++) {
-        boolean up = health.isUp(refs.get(i).nodeId());
-        if ((pass == 0) == up) {
-          order.add(i);
-        }
-      }
-    }
-    // First wave: the k preferred shards (data shards on healthy nodes first) fetched in parallel;
-    // then one at a time from the rest until k good shards are in hand.
-    int wave = Math.min(mk, order.size());
-    List<Future<byte[]>> fetches = new ArrayList<>(wave);
-    for (int w = 0; w < wave; w++) {
-      Manifest.ShardRef ref = refs.get(order.get(w));
-      fetches.add(pool.submit(() -> fetchVerified(m.recordCid(), ref, shardLen)));
-    }
-    for (int w = 0; w < wave; w++) {
-      byte[] b = await(fetches.get(w));
-      if (b != null) {
-        shards[order.get(w)] = b;
-        present[order.get(w)] = true;
-        good++;
-      }
-    }
-    for (int w = wave; w < order.size() && good < mk; w++) {
-      int i = order.get(w);
-      byte[] b = fetchVerified(m.recordCid(), refs.get(i), shardLen);
-      if (b != null) {
-        shards[i] = b;
-        present[i] = true;
-        good++;
-      }
-    }
-    if (good < mk) {
-      throw new IOException("record " + m.recordCid() + " stripe " + s + ": only " + good + " of "
-          + mk + " needed shards are readable");
-    }
-    boolean needDecode = false;
-    for (int i = 0; i < mk; i++) {
-      needDecode |= !present[i];
-    }
-    if (needDecode) {
-      for (int i = 0; i < mn; i++) {
-        if (!present[i]) {
-          shards[i] = new byte[shardLen];
-        }
-      }
-      ReedSolomon.create(mk, mn).decode(shards, present, 0, shardLen);
-    }
-    return Arrays.copyOf(shards, mk);
-  }
-
-  /** The shard's bytes if present and matching its CID; null otherwise (recording why). */
-  private byte[] fetchVerified(Cid record, Manifest.ShardRef ref, int shardLen) {
-    StorageNode node = nodes.get(ref.nodeId());
-    if (node == null) {
-      return null;
-    }
-    Optional<byte[]> got;
-    try {
-      got = node.backend().get(ref.cid());
-      health.recordSuccess(node.id());
-    } catch (IOException | RuntimeException e) {
-      health.recordFailure(node.id());
-      return null;
-    }
-    if (got.isEmpty()) {
-      suspects.add(record);
-      return null;
-    }
-    byte[] b = got.get();
-    if (b.length != shardLen || !ref.cid().matches(b)) {
-      corruptShardsRead.incrementAndGet();
-      suspects.add(record);
-      return null;
-    }
-    return b;
+    return reader.open(m);
   }
 
   /** Shards found corrupt by reads since the store was opened. */
   public long corruptShardsDetectedOnRead() {
-    return corruptShardsRead.get();
+    return reader.corruptShardsRead();
   }
-
-  private final class RecordInputStream extends InputStream {
-    private final Manifest m;
-    private final MessageDigest digest = Cid.sha256();
-    private int stripe = -1;
-    private byte[][] data;
-    private int shardLen;
-    private int stripeLen;
-    private int pos;
-    private boolean verified;
-
-    RecordInputStream(Manifest m) {
-      this.m = m;
-    }
-
-    private boolean ensure() throws IOException {
-      while (data == null || pos == stripeLen) {
-        if (stripe + 1 >= m.stripeCount()) {
-          if (!verified) {
-            if (!MessageDigest.isEqual(digest.digest(), m.recordCid().digest())) {
-              throw new IOException("record " + m.recordCid() + " does not match its CID");
-            }
-            verified = true;
-          }
-          return false;
-        }
-        stripe++;
-        data = readStripe(m, stripe);
-        shardLen = m.shardLength(stripe);
-        stripeLen = m.stripeLength(stripe);
-        pos = 0;
-      }
-      return true;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int r = read(one, 0, 1);
-      return r == -1 ? -1 : one[0] & 0xFF;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      Objects.checkFromIndexSize(off, len, b.length);
-      if (len == 0) {
-        return 0;
-      }
-      if (!ensure()) {
-        return -1;
-      }
-      int done = 0;
-      while (done < len && ensure()) {
-        int j = pos / shardLen;
-        int within = pos % shardLen;
-        int c = Math.min(len - done, Math.min(shardLen - within, stripeLen - pos));
-        System.arraycopy(data[j], within, b, off + done, c);
-        digest.update(data[j], within, c);
-        pos += c;
-        done += c;
-      }
-      return done;
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // delete and garbage collection
 
   /**
    * Drops one of {@code owner}'s references to the record. When no reference remains the record is
@@ -806,17 +258,7 @@ public final class ShardStore implements Closeable {
    */
   public boolean delete(String owner, Cid record) throws IOException {
     checkOwner(owner);
-    synchronized (lock) {
-      CatalogEntry e = entries.get(record);
-      if (e == null || !e.isLive() || !e.references().containsKey(owner)) {
-        return false;
-      }
-      CatalogEntry next = e.withReference(owner, -1, clock.instant());
-      catalog.commit(next);
-      entries.put(record, next);
-      charge(owner, -e.manifest().storedBytes());
-      return true;
-    }
+    return table.dropReference(owner, record, clock.instant());
   }
 
   /**
@@ -826,77 +268,17 @@ public final class ShardStore implements Closeable {
    * temporary files a crash left on the nodes. Skips nodes that are down or fail.
    */
   public GcReport collectGarbage() throws IOException {
-    int purged = 0;
-    Instant now = clock.instant();
-    synchronized (lock) {
-      for (CatalogEntry e : new ArrayList<>(entries.values())) {
-        Optional<Instant> t = e.tombstonedAt();
-        if (t.isPresent() && !t.get().plus(tombstoneGrace).isAfter(now)) {
-          catalog.remove(e.manifest().recordCid());
-          entries.remove(e.manifest().recordCid());
-          removeRefs(e.manifest());
-          purged++;
-        }
-      }
-    }
-    int deleted = 0;
-    for (StorageNode node : nodes.values()) {
-      if (!health.isUp(node.id())) {
-        continue;
-      }
-      Set<Cid> stored;
-      try {
-        stored = node.backend().list();
-      } catch (IOException | RuntimeException e) {
-        health.recordFailure(node.id());
-        continue;
-      }
-      for (Cid cid : stored) {
-        synchronized (lock) {
-          if (!isReferenced(node.id(), cid)) {
-            try {
-              if (node.backend().delete(cid)) {
-                deleted++;
-              }
-            } catch (IOException | RuntimeException e) {
-              health.recordFailure(node.id());
-            }
-          }
-        }
-      }
-    }
-    int temporaries = 0;
-    synchronized (lock) {
-      boolean putInProgress = false;
-      for (Map<Cid, Integer> m : pending.values()) {
-        putInProgress |= !m.isEmpty();
-      }
-      // Holding the lock keeps new shard writes from starting, so no live temporary is removed.
-      if (!putInProgress) {
-        for (StorageNode node : nodes.values()) {
-          if (health.isUp(node.id())) {
-            try {
-              temporaries += node.backend().removeStaleTemporaries();
-            } catch (IOException | RuntimeException e) {
-              health.recordFailure(node.id());
-            }
-          }
-        }
-      }
-    }
-    return new GcReport(purged, deleted, temporaries);
+    return garbage.collect(clock.instant().minus(tombstoneGrace));
   }
 
   /** Stored bytes charged to the owner: committed records plus puts in progress. */
   public long usage(String owner) {
-    synchronized (lock) {
-      return committedUsage.getOrDefault(owner, 0L) + reserved.getOrDefault(owner, 0L);
-    }
+    return table.usage(owner);
   }
 
   /** Ids of the store's nodes, in the order they were configured. */
   public List<String> nodeIds() {
-    return List.copyOf(nodes.keySet());
+    return nodes.ids();
   }
 
   /**
@@ -904,45 +286,23 @@ public final class ShardStore implements Closeable {
    * every configured node, in configuration order. Reads no backend.
    */
   public Map<String, Integer> shardCounts() {
-    synchronized (lock) {
-      Map<String, Integer> counts = new LinkedHashMap<>();
-      for (String id : nodes.keySet()) {
-        Set<Cid> cids = new HashSet<>(shardRefs.getOrDefault(id, Map.of()).keySet());
-        cids.addAll(pending.getOrDefault(id, Map.of()).keySet());
-        counts.put(id, cids.size());
-      }
-      return counts;
-    }
+    return table.shardCounts();
   }
 
   /** Records a read found damaged that wait for the next {@link #repair} or {@link #scrub}. */
   public int repairQueueSize() {
-    return suspects.size();
+    return reader.suspectCount();
   }
 
   /** Node health as seen by this store. */
   public NodeHealth health() {
-    return health;
+    return nodes.health();
   }
 
   /** Tries every down node ({@code list()}); marks up those that answer. Returns the ids marked up. */
   public Set<String> probeNodes() {
-    Set<String> up = new java.util.TreeSet<>();
-    for (String id : health.downNodes()) {
-      StorageNode node = nodes.get(id);
-      try {
-        node.backend().list();
-        health.markUp(id);
-        up.add(id);
-      } catch (IOException | RuntimeException e) {
-        // still down
-      }
-    }
-    return up;
+    return nodes.probe();
   }
-
-  // ---------------------------------------------------------------------------------------------
-  // repair and scrub
 
   /**
    * Checks that every shard of every live record exists on a healthy node (records a read found
@@ -951,33 +311,7 @@ public final class ShardStore implements Closeable {
    * Records with the fewest spare shards are repaired first.
    */
   public RepairReport repair() throws IOException {
-    Map<Cid, Damage> damage = new LinkedHashMap<>();
-    Set<Cid> verifyFully = new HashSet<>(suspects);
-    for (CatalogEntry e : liveEntries()) {
-      Manifest m = e.manifest();
-      boolean full = verifyFully.contains(m.recordCid());
-      Damage d = new Damage(m);
-      for (int s = 0; s < m.stripeCount(); s++) {
-        List<Manifest.ShardRef> refs = m.stripe(s);
-        for (int i = 0; i < refs.size(); i++) {
-          Manifest.ShardRef ref = refs.get(i);
-          boolean ok;
-          if (full) {
-            ok = fetchVerified(m.recordCid(), ref, m.shardLength(s)) != null;
-          } else {
-            ok = existsOnHealthyNode(ref);
-          }
-          if (!ok) {
-            d.add(s, i);
-          }
-        }
-      }
-      if (!d.isEmpty()) {
-        damage.put(m.recordCid(), d);
-      }
-    }
-    suspects.removeAll(verifyFully);
-    return rebuild(damage);
+    return repairer.repair();
   }
 
   /**
@@ -985,257 +319,11 @@ public final class ShardStore implements Closeable {
    * against its CID, and repairs every record with a missing or corrupt shard.
    */
   public ScrubReport scrub() throws IOException {
-    long checked = 0;
-    long bytes = 0;
-    List<ShardLocation> corrupt = new ArrayList<>();
-    List<ShardLocation> missing = new ArrayList<>();
-    Map<Cid, Damage> damage = new LinkedHashMap<>();
-    long start = System.nanoTime();
-    for (CatalogEntry e : liveEntries()) {
-      Manifest m = e.manifest();
-      Damage d = new Damage(m);
-      for (int s = 0; s < m.stripeCount(); s++) {
-        int shardLen = m.shardLength(s);
-        List<Manifest.ShardRef> refs = m.stripe(s);
-        for (int i = 0; i < refs.size(); i++) {
-          Manifest.ShardRef ref = refs.get(i);
-          ShardLocation loc = new ShardLocation(m.recordCid(), s, i, ref.nodeId());
-          StorageNode node = nodes.get(ref.nodeId());
-          Optional<byte[]> got = Optional.empty();
-          if (node != null && health.isUp(node.id())) {
-            try {
-              got = node.backend().get(ref.cid());
-              health.recordSuccess(node.id());
-            } catch (IOException | RuntimeException ex) {
-              health.recordFailure(node.id());
-            }
-          }
-          checked++;
-          if (got.isEmpty()) {
-            missing.add(loc);
-            d.add(s, i);
-            continue;
-          }
-          byte[] b = got.get();
-          bytes += b.length;
-          if (b.length != shardLen || !ref.cid().matches(b)) {
-            corrupt.add(loc);
-            d.add(s, i);
-          }
-          throttle(start, bytes);
-        }
-      }
-      if (!d.isEmpty()) {
-        damage.put(m.recordCid(), d);
-      }
-    }
-    return new ScrubReport(checked, bytes, corrupt, missing, rebuild(damage));
-  }
-
-  private void throttle(long startNanos, long bytesSoFar) throws IOException {
-    if (scrubBytesPerSecond == Long.MAX_VALUE) {
-      return;
-    }
-    long dueNanos = (long) (bytesSoFar * 1e9 / scrubBytesPerSecond);
-    long sleep = dueNanos - (System.nanoTime() - startNanos);
-    if (sleep > 0) {
-      try {
-        Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("scrub interrupted");
-      }
-    }
-  }
-
-  private List<CatalogEntry> liveEntries() {
-    synchronized (lock) {
-      List<CatalogEntry> out = new ArrayList<>();
-      for (CatalogEntry e : entries.values()) {
-        if (e.isLive()) {
-          out.add(e);
-        }
-      }
-      out.sort(Comparator.comparing(e -> e.manifest().recordCid()));
-      return out;
-    }
-  }
-
-  private boolean existsOnHealthyNode(Manifest.ShardRef ref) {
-    StorageNode node = nodes.get(ref.nodeId());
-    if (node == null || !health.isUp(node.id())) {
-      return false;
-    }
-    try {
-      boolean exists = node.backend().exists(ref.cid());
-      health.recordSuccess(node.id());
-      return exists;
-    } catch (IOException | RuntimeException e) {
-      health.recordFailure(node.id());
-      return false;
-    }
-  }
-
-  /** Damaged shard indices per stripe of one record. */
-  private static final class Damage {
-    final Manifest manifest;
-    final Map<Integer, Set<Integer>> byStripe = new TreeMap<>();
-
-    Damage(Manifest manifest) {
-      this.manifest = manifest;
-    }
-
-    void add(int stripe, int shard) {
-      byStripe.computeIfAbsent(stripe, x -> new java.util.TreeSet<>()).add(shard);
-    }
-
-    boolean isEmpty() {
-      return byStripe.isEmpty();
-    }
-
-    int spare() {
-      int worst = 0;
-      for (Set<Integer> s : byStripe.values()) {
-        worst = Math.max(worst, s.size());
-      }
-      return manifest.totalShards() - manifest.dataShards() - worst;
-    }
-  }
-
-  /**
-   * Writes a rebuilt shard to its own node if healthy, else to the best healthy node outside the
-   * nodes and failure domains the stripe's good shards use. Returns the node id, or null.
-   */
-  private String writeRebuilt(Manifest m, int s, int i, byte[] data, int len, Set<Integer> bad,
-      List<Manifest.ShardRef> written) {
-    Manifest.ShardRef ref = m.stripe(s).get(i);
-    StorageNode home = nodes.get(ref.nodeId());
-    Set<String> tried = new HashSet<>();
-    if (home != null && health.isUp(home.id())) {
-      tried.add(home.id());
-      if (tryPut(home, ref.cid(), data, len, written)) {
-        return home.id();
-      }
-    }
-    Set<String> usedNodes = new HashSet<>();
-    Set<String> usedDomains = new HashSet<>();
-    for (int j = 0; j < m.totalShards(); j++) {
-      if (j != i && !bad.contains(j)) {
-        String id = m.stripe(s).get(j).nodeId();
-        usedNodes.add(id);
-        StorageNode node = nodes.get(id);
-        if (node != null) {
-          usedDomains.add(node.failureDomain());
-        }
-      }
-    }
-    while (true) {
-      List<StorageNode> candidates = new ArrayList<>();
-      for (StorageNode node : upNodes()) {
-        if (!tried.contains(node.id())) {
-          candidates.add(node);
-        }
-      }
-      if (candidates.isEmpty()) {
-        return null;
-      }
-      StorageNode target = RendezvousPlacement.choose(m.recordCid() + "/" + s, i, candidates, usedNodes, usedDomains);
-      tried.add(target.id());
-      if (tryPut(target, ref.cid(), data, len, written)) {
-        return target.id();
-      }
-    }
-  }
-
-  private final Object repairLock = new Object();
-
-  private RepairReport rebuild(Map<Cid, Damage> damage) throws IOException {
-    synchronized (repairLock) {
-      return rebuildLocked(damage);
-    }
-  }
-
-  private RepairReport rebuildLocked(Map<Cid, Damage> damage) throws IOException {
-    List<Damage> order = new ArrayList<>(damage.values());
-    order.sort(Comparator.comparingInt(Damage::spare).thenComparing(d -> d.manifest.recordCid()));
-    List<RepairReport.RecordRepair> out = new ArrayList<>();
-    int rebuiltTotal = 0;
-    int unrecoverable = 0;
-    for (Damage d : order) {
-      Manifest m = d.manifest;
-      List<Manifest.ShardRef> written = java.util.Collections.synchronizedList(new ArrayList<>());
-      int spare = d.spare();
-      int rebuilt = 0;
-      boolean recovered = true;
-      for (Map.Entry<Integer, Set<Integer>> e : d.byStripe.entrySet()) {
-        int s = e.getKey();
-        Set<Integer> bad = e.getValue();
-        int mk = m.dataShards();
-        int mn = m.totalShards();
-        int shardLen = m.shardLength(s);
-        byte[][] shards = new byte[mn][];
-        boolean[] present = new boolean[mn];
-        int good = 0;
-        for (int i = 0; i < mn && good < mk; i++) {
-          if (bad.contains(i)) {
-            continue;
-          }
-          byte[] b = fetchVerified(m.recordCid(), m.stripe(s).get(i), shardLen);
-          if (b != null) {
-            shards[i] = b;
-            present[i] = true;
-            good++;
-          }
-        }
-        if (good < mk) {
-          recovered = false;
-          continue;
-        }
-        for (int i = 0; i < mn; i++) {
-          if (!present[i]) {
-            shards[i] = new byte[shardLen];
-          }
-        }
-        ReedSolomon.create(mk, mn).decode(shards, present, 0, shardLen);
-        for (int i : bad) {
-          Manifest.ShardRef ref = m.stripe(s).get(i);
-          if (!ref.cid().matches(shards[i], 0, shardLen)) {
-            recovered = false;
-            continue;
-          }
-          String placed = writeRebuilt(m, s, i, shards[i], shardLen, bad, written);
-          if (placed == null) {
-            recovered = false;
-            continue;
-          }
-          rebuilt++;
-          if (!placed.equals(ref.nodeId())) {
-            m = m.withPlacement(s, i, placed);
-          }
-        }
-      }
-      synchronized (lock) {
-        CatalogEntry current = entries.get(m.recordCid());
-        if (current != null && !m.equals(current.manifest())) {
-          CatalogEntry next = current.withManifest(m);
-          catalog.commit(next);
-          entries.put(m.recordCid(), next);
-          removeRefs(current.manifest());
-          addRefs(m);
-        }
-        unpendAndDeleteUnreferenced(written);
-      }
-      out.add(new RepairReport.RecordRepair(m.recordCid(), spare, rebuilt, recovered));
-      rebuiltTotal += rebuilt;
-      if (!recovered) {
-        unrecoverable++;
-      }
-    }
-    return new RepairReport(out, rebuiltTotal, unrecoverable);
+    return scrubber.scrub();
   }
 
   @Override
   public void close() {
-    pool.shutdownNow();
+    pool.close();
   }
 }

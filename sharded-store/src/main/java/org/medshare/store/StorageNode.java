@@ -2,6 +2,7 @@ package org.medshare.store;
 
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.medshare.store.backend.ShardBackend;
 
 /**
  * A storage node: a stable id, the failure domain it shares with other nodes (rack, site,

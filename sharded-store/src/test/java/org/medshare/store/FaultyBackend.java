@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.medshare.store.backend.ShardBackend;
 
 /** Wraps a backend and injects failures: after N successful puts, or on every operation. */
 final class FaultyBackend implements ShardBackend {

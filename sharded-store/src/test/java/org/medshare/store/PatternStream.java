@@ -2,9 +2,10 @@ package org.medshare.store;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 
 /** A deterministic pseudo-random byte stream of a given length (xorshift64*), for large test records. */
-final class PatternStream extends InputStream {
+public final class PatternStream extends InputStream {
   private final long length;
   private long state;
   private long produced;
@@ -55,7 +56,7 @@ final class PatternStream extends InputStream {
     return c;
   }
 
-  static byte[] bytes(long seed, int length) throws IOException {
+  public static byte[] bytes(long seed, int length) throws IOException {
     return new PatternStream(seed, length).readAllBytes();
   }
 
@@ -74,7 +75,7 @@ final class PatternStream extends InputStream {
       if (got == 0) {
         return null;
       }
-      if (!java.util.Arrays.equals(a, 0, got, e, 0, got)) {
+      if (!Arrays.equals(a, 0, got, e, 0, got)) {
         return "content differs in block at byte " + pos;
       }
       pos += got;

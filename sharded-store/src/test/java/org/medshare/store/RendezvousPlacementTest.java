@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.medshare.store.backend.ShardBackend;
 
 class RendezvousPlacementTest {
   private static final ShardBackend NONE = new ShardBackend() {

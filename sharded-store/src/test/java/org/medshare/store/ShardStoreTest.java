@@ -24,6 +24,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medshare.store.backend.LocalDirectoryBackend;
+import org.medshare.store.backend.ShardBackend;
 
 class ShardStoreTest {
   private static final int SHARD = 1000;
@@ -56,6 +58,15 @@ class ShardStoreTest {
         .scrubRate(Long.MAX_VALUE)
         .build();
     return store;
+  }
+
+  /** Nodes {@code prefix + i} in failure domains {@code "d" + i} over plain local directories. */
+  private List<StorageNode> localNodes(String prefix, int count) {
+    List<StorageNode> nodes = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      nodes.add(new StorageNode(prefix + i, "d" + i, new LocalDirectoryBackend(tmp.resolve(prefix + i))));
+    }
+    return nodes;
   }
 
   @AfterEach
@@ -405,11 +416,7 @@ class ShardStoreTest {
 
   @Test
   void scrubIsRateLimited() throws IOException {
-    List<StorageNode> nodes = new ArrayList<>();
-    for (int i = 0; i < 6; i++) {
-      nodes.add(new StorageNode("node-" + i, "d" + i, new LocalDirectoryBackend(tmp.resolve("node-" + i))));
-    }
-    store = ShardStore.builder().nodes(nodes).catalog(new DirectoryCatalog(tmp.resolve("catalog")))
+    store = ShardStore.builder().nodes(localNodes("node-", 6)).catalog(new DirectoryCatalog(tmp.resolve("catalog")))
         .shardSize(SHARD).scrubRate(100_000).build();
     store.put("h", new ByteArrayInputStream(PatternStream.bytes(1, 20_000)));
     long start = System.nanoTime();
@@ -454,11 +461,7 @@ class ShardStoreTest {
 
   @Test
   void rs104IsSelectable() throws IOException {
-    List<StorageNode> nodes = new ArrayList<>();
-    for (int i = 0; i < 14; i++) {
-      nodes.add(new StorageNode("n" + i, "d" + i, new LocalDirectoryBackend(tmp.resolve("n" + i))));
-    }
-    store = ShardStore.builder().nodes(nodes).catalog(new DirectoryCatalog(tmp.resolve("catalog")))
+    store = ShardStore.builder().nodes(localNodes("n", 14)).catalog(new DirectoryCatalog(tmp.resolve("catalog")))
         .coding(10, 14).shardSize(SHARD).build();
     byte[] data = PatternStream.bytes(4, 25_000);
     Manifest m = store.put("h", new ByteArrayInputStream(data));

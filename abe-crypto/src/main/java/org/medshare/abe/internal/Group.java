@@ -3,14 +3,15 @@ package org.medshare.abe.internal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import supranational.blst.P1;
 import supranational.blst.P1_Affine;
 import supranational.blst.P2;
 import supranational.blst.P2_Affine;
-import supranational.blst.Pairing;
 import supranational.blst.PT;
+import supranational.blst.Pairing;
 import supranational.blst.Scalar;
 
 /**
@@ -110,7 +111,7 @@ public final class Group {
     if (!cacheEnabled) {
       return new P1().hash_to(msg, HASH_DST).to_affine();
     }
-    String k = java.util.HexFormat.of().formatHex(msg);
+    String k = HexFormat.of().formatHex(msg);
     P1_Affine hit = HASH_CACHE.get(k);
     if (hit != null) {
       return hit;

@@ -56,8 +56,8 @@ public final class Lsss {
   /** A sparse vector: column -> exact entry. */
   private record Vec(int[] cols, BigInteger[] vals) {
     Vec with(int col, BigInteger v) {
-      int[] c = java.util.Arrays.copyOf(cols, cols.length + 1);
-      BigInteger[] w = java.util.Arrays.copyOf(vals, vals.length + 1);
+      int[] c = Arrays.copyOf(cols, cols.length + 1);
+      BigInteger[] w = Arrays.copyOf(vals, vals.length + 1);
       c[cols.length] = col;
       w[vals.length] = v;
       return new Vec(c, w);

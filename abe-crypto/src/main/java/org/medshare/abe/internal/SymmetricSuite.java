@@ -1,7 +1,7 @@
 package org.medshare.abe.internal;
 
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
+import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
@@ -65,7 +65,7 @@ public abstract class SymmetricSuite {
       System.arraycopy(t, 0, out, done, n);
       done += n;
     }
-    java.util.Arrays.fill(prk, (byte) 0);
+    Arrays.fill(prk, (byte) 0);
     return out;
   }
 
@@ -81,11 +81,7 @@ public abstract class SymmetricSuite {
   private static final class Nist extends SymmetricSuite {
     @Override
     public byte[] hash(byte[] data) {
-      try {
-        return MessageDigest.getInstance("SHA-256").digest(data);
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException(e);
-      }
+      return Sha256.hash(data);
     }
 
     @Override

@@ -11,11 +11,13 @@ import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
+import org.bouncycastle.jce.ECNamedCurveTable;
+import org.bouncycastle.jce.interfaces.ECPublicKey;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.medshare.abe.Suite;
 
 /**
- * Signature keys of a hospital, per suite (DESIGN §8): Ed25519 (RFC 8032) for {@link Suite#NIST},
+ * Signature keys of a hospital, per symmetric suite: Ed25519 (RFC 8032) for {@link Suite#NIST},
  * SM2 with SM3 (GB/T 32918) for {@link Suite#GM}. Public keys travel as X.509 SubjectPublicKeyInfo DER,
  * private keys as PKCS#8 DER.
  */
@@ -75,8 +77,8 @@ public final class SigningKeys {
   }
 
   private static boolean isSm2(PublicKey key) {
-    return key instanceof org.bouncycastle.jce.interfaces.ECPublicKey ec
+    return key instanceof ECPublicKey ec
         && ec.getParameters().getCurve().equals(
-            org.bouncycastle.jce.ECNamedCurveTable.getParameterSpec("sm2p256v1").getCurve());
+            ECNamedCurveTable.getParameterSpec("sm2p256v1").getCurve());
   }
 }

@@ -2,19 +2,22 @@ package org.medshare.abe.sign;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.regex.Pattern;
+import org.medshare.abe.Suite;
+import org.medshare.abe.internal.Sha256;
 
 /**
- * What a hospital signs when it uploads a record (DESIGN §3): its organisation, the idempotency key, the
+ * What a hospital signs when it uploads a record: its organisation, the idempotency key, the
  * policy text, the SHA-256 of the record envelope and of the encrypted analytics rows, and the coarse tags
  * it chose to disclose. The service checks the signature against the hospital's registered key and the
  * digests against the bytes it received; it never needs the content.
@@ -65,7 +68,7 @@ public record UploadStatement(String organisation, String idempotencyKey, String
       requireLine("tag " + tag.getKey(), tag.getValue());
       copy.put(tag.getKey(), tag.getValue());
     }
-    tags = java.util.Collections.unmodifiableSortedMap(copy);
+    tags = Collections.unmodifiableSortedMap(copy);
   }
 
   @Override
@@ -89,17 +92,13 @@ public record UploadStatement(String organisation, String idempotencyKey, String
 
   /** {@link #recordId()} for an organisation and idempotency key. */
   public static String recordId(String organisation, String idempotencyKey) {
-    return java.util.UUID.nameUUIDFromBytes(("medshare-record-v1\n" + organisation + "\n" + idempotencyKey)
+    return UUID.nameUUIDFromBytes(("medshare-record-v1\n" + organisation + "\n" + idempotencyKey)
         .getBytes(StandardCharsets.UTF_8)).toString();
   }
 
   /** SHA-256 of {@code bytes}, for building a statement. */
   public static byte[] sha256(byte[] bytes) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-    }
+    return Sha256.hash(bytes);
   }
 
   /** The canonical bytes that are signed. */
@@ -116,7 +115,7 @@ public record UploadStatement(String organisation, String idempotencyKey, String
   }
 
   /** Signs the canonical bytes with an Ed25519 or SM2 private key (the suite follows the key). */
-  public byte[] sign(PrivateKey key, org.medshare.abe.Suite suite) throws GeneralSecurityException {
+  public byte[] sign(PrivateKey key, Suite suite) throws GeneralSecurityException {
     Signature signer = SigningKeys.signature(suite);
     signer.initSign(key);
     signer.update(canonicalBytes());

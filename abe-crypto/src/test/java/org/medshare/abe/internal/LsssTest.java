@@ -3,10 +3,12 @@ package org.medshare.abe.internal;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.Set;
-import org.medshare.abe.Policy;
 import org.junit.jupiter.api.Test;
+import org.medshare.abe.Policy;
+import org.medshare.abe.TestPolicies;
 
 class LsssTest {
   private static final BigInteger R = Group.ORDER;
@@ -14,7 +16,7 @@ class LsssTest {
   /** Checks sum gamma_i * M_i == (1, 0, ..., 0) mod r using only rows the set may use. */
   private static void assertReconstructs(Lsss m, Lsss.Reconstruction rec, Set<String> attrs) {
     BigInteger[] acc = new BigInteger[m.columnCount()];
-    java.util.Arrays.fill(acc, BigInteger.ZERO);
+    Arrays.fill(acc, BigInteger.ZERO);
     for (int k = 0; k < rec.rows().length; k++) {
       int i = rec.rows()[k];
       assertTrue(attrs.contains(m.label(i)), "row of an attribute not held");
@@ -59,8 +61,8 @@ class LsssTest {
     Random r = new Random(2017_807);
     int satisfied = 0;
     for (int i = 0; i < 2000; i++) {
-      Policy p = Policy.parse(org.medshare.abe.TestPolicies.expression(r, 4));
-      Set<String> attrs = org.medshare.abe.TestPolicies.attributeSet(r);
+      Policy p = Policy.parse(TestPolicies.expression(r, 4));
+      Set<String> attrs = TestPolicies.attributeSet(r);
       Lsss m = p.spanProgram();
       Lsss.Reconstruction rec = m.reconstruct(attrs, R);
       assertEquals(p.isSatisfiedBy(attrs), rec != null, p + " with " + attrs);

@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.util.HexFormat;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 import org.medshare.abe.Suite;
 
 class UploadStatementTest {
@@ -27,7 +29,7 @@ class UploadStatementTest {
 
   @Test
   void canonicalFormIsTheDocumentedText() {
-    java.util.HexFormat hex = java.util.HexFormat.of();
+    HexFormat hex = HexFormat.of();
     String expected = "medshare-upload-v1\n"
         + "org:hospital-a\n"
         + "key:rec-1\n"
@@ -82,7 +84,7 @@ class UploadStatementTest {
 
   @Test
   void garbagePublicKeyIsRefused() {
-    assertThrows(java.security.GeneralSecurityException.class,
+    assertThrows(GeneralSecurityException.class,
         () -> SigningKeys.decodePublic(new byte[] {1, 2, 3}));
   }
 }

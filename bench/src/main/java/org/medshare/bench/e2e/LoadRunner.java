@@ -83,7 +83,7 @@ public final class LoadRunner {
       ServiceClient s = users.get(h[0]);
       Path config = work.resolve(h[1]);
       Files.createDirectories(config);
-      HospitalKeys keys = HospitalKeys.open(config, s, pseudonymFile, Workload.quietErr());
+      HospitalKeys keys = HospitalKeys.open(config, s, pseudonymFile);
       PublicParameters params = TrustedAuthority.load(trust, config).parameters(s);
       String policy = "org:" + h[1] + " OR purpose:insurance-stats@2026Q4";
       orgs.put(h[1], new Org(h[1], new UploadPreparer(keys, params, params.defaultSuite(), policy, Policy.parse(policy),

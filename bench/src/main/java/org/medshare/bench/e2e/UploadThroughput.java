@@ -75,7 +75,7 @@ public final class UploadThroughput {
     new SecureRandom().nextBytes(pk);
     Files.write(pseudonymFile, pk);
     ServiceClient service = Workload.client(server, new Realm(realm, "alice"));
-    HospitalKeys keys = HospitalKeys.open(config, service, pseudonymFile, Workload.quietErr());
+    HospitalKeys keys = HospitalKeys.open(config, service, pseudonymFile);
     PublicParameters params = TrustedAuthority.load(trust, config).parameters(service);
     Policy policy = Policy.parse(POLICY);
     UploadPreparer preparer = new UploadPreparer(keys, params, params.defaultSuite(), POLICY, policy, new TreeMap<>());

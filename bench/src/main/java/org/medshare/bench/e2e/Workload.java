@@ -3,7 +3,6 @@ package org.medshare.bench.e2e;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -66,10 +65,6 @@ final class Workload {
 
   static ServiceClient client(String server, Realm tokens) {
     return new ServiceClient(URI.create(server), tokens, Duration.ofSeconds(120));
-  }
-
-  static PrintWriter quietErr() {
-    return new PrintWriter(System.err, true);
   }
 
   /** Percentile (nearest rank) of sorted values. */

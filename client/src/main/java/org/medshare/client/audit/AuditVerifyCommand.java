@@ -12,9 +12,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.net.URI;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.medshare.client.CliFailure;
+import org.medshare.ledger.anchor.AnchorChain;
 import org.medshare.ledger.checkpoint.NoteVerifier;
+import org.medshare.ledger.contract.EvmAddress;
+import org.medshare.ledger.verify.AnchorVerifier;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.medshare.ledger.verify.ContractReplay;
 import org.medshare.ledger.verify.LedgerVerifier;
@@ -36,13 +41,17 @@ import picocli.CommandLine.Spec;
  * ledger's CONTRACT_CALL entries on the embedded EVM and the recomputed balances are printed, one
  * {@code balance <organisation|address> escrow=N earned=N} line per account. Exit 0 when everything
  * verifies; 1 with a one-line reason naming the first bad entry (and its segment) or checkpoint — a
- * recorded state root, a refused call or a PAYMENT the contract did not make included; 2 on a usage error. Registered
+ * recorded state root, a refused call or a PAYMENT the contract did not make included; 2 on a usage error.
+ * With {@code --anchor-rpc URL --anchor-contract ADDRESS}, every anchor of the log's origin is then read
+ * from that EVM chain (org.medshare.ledger.verify.AnchorVerifier): exit 1 naming the anchor whose root is
+ * not the log's root at its size, or the ANCHORED entry whose transaction does not hold it. Registered
  * as the {@code verify} subcommand of {@code medshare audit}.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
     description = "Verify checkpoint signatures and quorum, every segment byte, roots, consistency"
         + " between checkpoints and inclusion of chosen entries, and re-execute the incentive contract"
-        + " from genesis (recomputed balances printed), offline.")
+        + " from genesis (recomputed balances printed), offline; with --anchor-rpc and --anchor-contract,"
+        + " also compare every checkpoint anchored on that EVM chain with the log.")
 public final class AuditVerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -67,6 +76,19 @@ public final class AuditVerifyCommand implements Callable<Integer> {
       description = "entries whose inclusion proof against the latest checkpoint is built and checked")
   List<Long> prove = new ArrayList<>();
 
+  @Option(names = "--anchor-rpc", paramLabel = "URL",
+      description = "JSON-RPC URL of the EVM chain holding the log's checkpoint anchors (with --anchor-contract)")
+  URI anchorRpc;
+
+  @Option(names = "--anchor-contract", paramLabel = "ADDRESS",
+      description = "address of the CheckpointAnchor contract on that chain (with --anchor-rpc)")
+  String anchorContract;
+
+  /** How long one request to the anchoring chain may take. */
+  static final Duration ANCHOR_RPC_TIMEOUT = Duration.ofSeconds(30);
+
+  private EvmAddress anchor;
+
   @Override
   public Integer call() {
     if (!Files.isDirectory(ledger)) {
@@ -74,6 +96,19 @@ public final class AuditVerifyCommand implements Callable<Integer> {
     }
     if ((keys == null) == (ca == null)) {
       throw CliFailure.usage("give either --keys FILE... or --ca CERT --certs CERT...");
+    }
+    if ((anchorRpc == null) != (anchorContract == null)) {
+      throw CliFailure.usage("--anchor-rpc and --anchor-contract go together");
+    }
+    if (anchorContract != null) {
+      if (!"http".equals(anchorRpc.getScheme()) && !"https".equals(anchorRpc.getScheme())) {
+        throw CliFailure.usage("--anchor-rpc must be an http or https URL");
+      }
+      try {
+        anchor = EvmAddress.parse(anchorContract);
+      } catch (IllegalArgumentException e) {
+        throw CliFailure.usage("--anchor-contract: " + e.getMessage());
+      }
     }
     if (ca != null) {
       return verifyWithMembership();
@@ -152,7 +187,23 @@ public final class AuditVerifyCommand implements Callable<Integer> {
             + " escrow=" + b.escrow() + " earned=" + b.earned());
       }
     }
+    if (anchor != null) {
+      out.println(verifyAnchors().summary());
+    }
     out.flush();
     return 0;
+  }
+
+  private AnchorVerifier.Report verifyAnchors() {
+    AnchorVerifier.Report report;
+    try (AnchorChain chain = AnchorChain.connect(anchorRpc, ANCHOR_RPC_TIMEOUT)) {
+      report = AnchorVerifier.verify(ledger, chain, anchor);
+    } catch (IOException e) {
+      throw CliFailure.verification("cannot read the anchors from " + anchorRpc + ": " + e.getMessage());
+    }
+    if (!report.ok()) {
+      throw CliFailure.verification("anchor verification failed: " + report.failure());
+    }
+    return report;
   }
 }

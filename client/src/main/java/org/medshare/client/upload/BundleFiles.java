@@ -9,22 +9,28 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.medshare.client.CliFailure;
 
-/** The bundle files named on the command line: files as given, folders walked for {@code *.json}; sorted, distinct. */
-final class BundleFiles {
-  private BundleFiles() {}
+/**
+ * The bundle files named on the command line: files as given; folders walked for {@code *.json} and {@code *.xml}
+ * (FHIR's two formats), every other visible file of a folder named as {@link #ignored}. Sorted, distinct.
+ *
+ * @param files   the files to upload
+ * @param ignored files found in folders that are not uploaded (not {@code *.json} or {@code *.xml})
+ */
+record BundleFiles(List<Path> files, List<Path> ignored) {
 
   /**
-   * @throws CliFailure usage error if a path does not exist or nothing is found
+   * @throws CliFailure usage error if a path does not exist or no bundle file is found
    */
-  static List<Path> collect(List<Path> paths) {
+  static BundleFiles collect(List<Path> paths) {
     TreeSet<Path> files = new TreeSet<>();
+    TreeSet<Path> ignored = new TreeSet<>();
     for (Path p : paths) {
       if (Files.isDirectory(p)) {
         try (Stream<Path> walk = Files.walk(p)) {
-          walk.filter(Files::isRegularFile)
-              .filter(f -> f.getFileName().toString().endsWith(".json"))
-              .filter(f -> !f.getFileName().toString().startsWith("."))
-              .forEach(f -> files.add(f.toAbsolutePath().normalize()));
+          walk.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).forEach(f -> {
+            String name = f.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+            (name.endsWith(".json") || name.endsWith(".xml") ? files : ignored).add(f.toAbsolutePath().normalize());
+          });
         } catch (IOException e) {
           throw CliFailure.usage("cannot read folder " + p + ": " + e.getMessage());
         }
@@ -35,8 +41,8 @@ final class BundleFiles {
       }
     }
     if (files.isEmpty()) {
-      throw CliFailure.usage("no *.json bundle files found in " + paths);
+      throw CliFailure.usage("no *.json or *.xml bundle files found in " + paths);
     }
-    return new ArrayList<>(files);
+    return new BundleFiles(new ArrayList<>(files), new ArrayList<>(ignored));
   }
 }

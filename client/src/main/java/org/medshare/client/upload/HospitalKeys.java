@@ -3,14 +3,12 @@ package org.medshare.client.upload;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
 import java.util.Base64;
 import org.medshare.abe.Suite;
 import org.medshare.abe.sign.SigningKeys;
@@ -82,14 +80,14 @@ public final class HospitalKeys {
   }
 
   /**
-   * Asks the service who the caller is, loads or creates the organisation's signing key, registers it and
-   * loads the pseudonym key ({@code pseudonymFile}, else {@code CONFIG/pseudonym.key}, created with a
-   * warning on {@code err} when missing: every hospital of a consortium must share the same one).
+   * Loads the pseudonym key ({@link #pseudonymKey}, refused before anything is sent when missing), asks the service
+   * who the caller is, loads or creates the organisation's signing key and registers it.
    *
    * @throws ServiceException if the service refuses (e.g. the caller is not a hospital)
    */
-  public static HospitalKeys open(Path config, ServiceClient service, Path pseudonymFile, PrintWriter err)
+  public static HospitalKeys open(Path config, ServiceClient service, Path pseudonymFile)
       throws ServiceException, IOException, GeneralSecurityException {
+    PseudonymKey pseudonym = pseudonymKey(config, pseudonymFile);
     JsonNode me = service.getJson("/api/v1/me");
     String organisation = Json.text(me, "organisation");
     if (organisation == null || !organisation.matches("[A-Za-z0-9._-]{1,64}")) {
@@ -126,20 +124,22 @@ public final class HospitalKeys {
     if (!organisation.equals(Json.text(registered, "organisation"))) {
       throw new ServiceException(200, null, "the service registered the signing key for another organisation");
     }
-    return new HospitalKeys(organisation, privateKey, keyId, number.asInt(), pseudonymKey(config, pseudonymFile, err));
+    return new HospitalKeys(organisation, privateKey, keyId, number.asInt(), pseudonym);
   }
 
-  static PseudonymKey pseudonymKey(Path config, Path explicit, PrintWriter err) throws IOException {
+  /**
+   * The consortium pseudonym key from {@code explicit}, else {@code CONFIG/pseudonym.key}. Never created here: a key
+   * made on the fly would give this hospital's patients pseudonyms no other hospital shares.
+   *
+   * @throws CliFailure usage error when the file is missing or not 32 bytes
+   */
+  public static PseudonymKey pseudonymKey(Path config, Path explicit) throws IOException {
     Path file = explicit != null ? explicit : config.resolve(PSEUDONYM_KEY);
     if (!Files.isRegularFile(file)) {
-      if (explicit != null) {
-        throw CliFailure.usage("pseudonym key file not found: " + explicit);
-      }
-      byte[] fresh = new byte[32];
-      new SecureRandom().nextBytes(fresh);
-      ConfigDir.writeSecret(file, fresh);
-      err.println("medshare: created a new pseudonym key " + file
-          + "; every hospital of the consortium must use the same key (copy it, or pass --pseudonym-key)");
+      throw CliFailure.usage(explicit != null ? "pseudonym key file not found: " + explicit
+          : "no pseudonym key (" + file + "): upload with the consortium's key (--pseudonym-key FILE, or copy it to "
+              + file + "); if your consortium has none yet, ONE hospital creates it with `medshare pseudonym-key "
+              + "create` and gives a copy to every other");
     }
     byte[] bytes = Files.readAllBytes(file);
     try {

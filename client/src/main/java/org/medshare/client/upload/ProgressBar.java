@@ -29,6 +29,16 @@ final class ProgressBar {
     err.flush();
   }
 
+  /** Prints a line on {@code stream} above the bar (a file's outcome); the bar is redrawn on the next step. */
+  synchronized void print(PrintWriter stream, String line) {
+    if (enabled) {
+      err.print("\r" + " ".repeat(WIDTH + 30) + "\r");
+      err.flush();
+    }
+    stream.println(line);
+    stream.flush();
+  }
+
   /** Prints a line above the bar (a refusal), then redraws the bar on the next step. */
   synchronized void message(String line) {
     if (enabled) {

@@ -14,11 +14,12 @@ import org.medshare.abe.sign.UploadStatement;
 import org.medshare.client.http.Json;
 import org.medshare.client.http.ServiceClient;
 import org.medshare.client.http.ServiceException;
-import org.medshare.enclave.rows.RowExtractionException;
+import org.medshare.enclave.rows.BundleFormatException;
+import org.medshare.enclave.rows.RowExtraction;
 
 /**
- * Uploads one FHIR bundle file (DESIGN §3, upload flow): encrypts it locally under the policy, extracts and
- * encrypts its analytics rows, signs the {@link UploadStatement} and sends the three parts. Resumable
+ * Uploads one FHIR R4 bundle file (JSON or XML, at most {@link #MAX_BUNDLE} bytes, checked before it is read):
+ * encrypts it locally under the policy, extracts and encrypts its analytics rows (possibly none), signs the {@link UploadStatement} and sends the three parts. Resumable
  * without duplicates:
  * <ul>
  *   <li>the idempotency key is a hash of the policy and the file's bytes, so the record id is known before
@@ -30,7 +31,12 @@ import org.medshare.enclave.rows.RowExtractionException;
  * Thread-safe: one instance serves all workers.
  */
 public final class RecordUploader {
-  static final long MAX_BUNDLE = 64L << 20;
+  /**
+   * The largest bundle file uploaded: the service accepts envelopes of at most 16 MiB, and the envelope adds its
+   * header, the policy and the ABE-wrapped key (a few KiB) to the bundle, so 64 KiB are kept for them. Checked
+   * before the file is read or encrypted.
+   */
+  public static final long MAX_BUNDLE = (16L << 20) - (64L << 10);
   private static final int ATTEMPTS = 4;
 
   private final ServiceClient service;
@@ -44,9 +50,10 @@ public final class RecordUploader {
    * @throws IllegalArgumentException if a tag is invalid for an {@link UploadStatement}
    */
   public RecordUploader(ServiceClient service, HospitalKeys keys, PublicParameters params, Suite suite,
-                        String policyText, Policy policy, SortedMap<String, String> tags, Path spool) {
+                        String policyText, Policy policy, SortedMap<String, String> tags,
+                        ResourceSummary.Level summary, Path spool) {
     this.service = service;
-    this.preparer = new UploadPreparer(keys, params, suite, policyText, policy, tags);
+    this.preparer = new UploadPreparer(keys, params, suite, policyText, policy, tags, summary);
     this.organisation = keys.organisation();
     this.policyText = policyText;
     this.spool = spool;
@@ -72,8 +79,11 @@ public final class RecordUploader {
   Step prepare(Path file) {
     byte[] content;
     try {
-      if (Files.size(file) > MAX_BUNDLE) {
-        return Step.done(new Outcome(file, Outcome.Kind.REFUSED, "larger than " + (MAX_BUNDLE >> 20) + " MiB", null, 0, 0));
+      long size = Files.size(file);
+      if (size > MAX_BUNDLE) {
+        return Step.done(new Outcome(file, Outcome.Kind.REFUSED, String.format(java.util.Locale.ROOT,
+            "%.1f MiB is more than the service accepts (at most %d bytes per bundle file: split the Bundle)",
+            size / (double) (1 << 20), MAX_BUNDLE), null, 0, 0));
       }
       content = Files.readAllBytes(file);
     } catch (IOException e) {
@@ -84,8 +94,12 @@ public final class RecordUploader {
     Path spooled = spool.resolve(key + ".upload");
     long encryptNanos = 0;
     PreparedUpload prepared;
+    Outcome.Content learned = null;
     try {
       prepared = Files.isRegularFile(spooled) ? PreparedUpload.read(spooled) : null;
+      if (prepared != null) {
+        learned = resumedContent(prepared);
+      }
       if (prepared == null) {
         try {
           service.get("/api/v1/records/" + recordId);
@@ -97,9 +111,13 @@ public final class RecordUploader {
         }
         long t0 = System.nanoTime();
         try {
-          prepared = preparer.prepare(content);
-        } catch (RowExtractionException e) {
-          return Step.done(new Outcome(file, Outcome.Kind.REFUSED, "analytics rows: " + e.getMessage(), recordId, 0, 0));
+          UploadPreparer.Preparation p = preparer.prepareWithReport(content);
+          prepared = p.upload();
+          RowExtraction x = p.extraction();
+          learned = new Outcome.Content(x.rows().size(), x.skipped(), x.noRowsReason(), p.read().warnings(),
+              p.read().warningCount());
+        } catch (BundleFormatException e) {
+          return Step.done(new Outcome(file, Outcome.Kind.REFUSED, e.getMessage(), recordId, 0, 0));
         } catch (IllegalArgumentException e) {
           return Step.done(new Outcome(file, Outcome.Kind.REFUSED, e.getMessage(), recordId, 0, 0));
         }
@@ -111,7 +129,7 @@ public final class RecordUploader {
     } catch (GeneralSecurityException e) {
       return Step.done(new Outcome(file, Outcome.Kind.REFUSED, "encryption or signing failed", recordId, encryptNanos, 0));
     }
-    return new Step(file, recordId, spooled, prepared, encryptNanos, null);
+    return new Step(file, recordId, spooled, prepared, learned, encryptNanos, null);
   }
 
   /** The second half, I/O-bound: posts a prepared step (retrying what may be retried) and clears its spool entry. */
@@ -131,7 +149,9 @@ public final class RecordUploader {
         }
         Outcome.Kind kind = answer.path("replayed").asBoolean(false)
             ? Outcome.Kind.ALREADY_UPLOADED : Outcome.Kind.UPLOADED;
-        return new Outcome(file, kind, null, recordId, encryptNanos, System.nanoTime() - t1);
+        Outcome.Stored stored = new Outcome.Stored(record.path("version").asInt(1),
+            record.path("recordOf").asText(recordId), record.path("analyticsRows").asLong(0));
+        return new Outcome(file, kind, null, recordId, encryptNanos, System.nanoTime() - t1, step.learned(), stored);
       } catch (ServiceException e) {
         if (e.retryable() && attempt < ATTEMPTS) {
           sleep(250L << attempt);
@@ -151,9 +171,21 @@ public final class RecordUploader {
   /**
    * Between {@link #prepare} and {@link #send}: either a final outcome ({@code done}) or a spooled upload to post.
    */
-  record Step(Path file, String recordId, Path spooled, PreparedUpload prepared, long encryptNanos, Outcome done) {
+  record Step(Path file, String recordId, Path spooled, PreparedUpload prepared, Outcome.Content learned,
+              long encryptNanos, Outcome done) {
     static Step done(Outcome outcome) {
-      return new Step(outcome.file(), outcome.recordId(), null, null, 0, outcome);
+      return new Step(outcome.file(), outcome.recordId(), null, null, null, 0, outcome);
+    }
+  }
+
+  /** What a spooled upload shows of its content: the row count its container states, nothing more. */
+  private static Outcome.Content resumedContent(PreparedUpload prepared) {
+    try {
+      int rows = (int) org.medshare.enclave.rows.EncryptedRows.parse(prepared.rows()).rowCount();
+      return new Outcome.Content(rows, java.util.List.of(), rows == 0 ? "none in the spooled upload" : null,
+          java.util.List.of(), 0);
+    } catch (IllegalArgumentException e) {
+      return null;
     }
   }
 

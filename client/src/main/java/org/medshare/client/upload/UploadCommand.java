@@ -37,13 +37,27 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code medshare upload} (hospital, DESIGN §3 and §8): encrypts FHIR bundles locally on every core and uploads
- * them over several connections, with a bounded number of prepared uploads in between. Prints one summary line on stdout; every refusal on stderr with its reason.
+ * {@code medshare upload} (hospital): encrypts FHIR R4 bundles locally on every core and uploads them over several
+ * connections, with a bounded number of prepared uploads in between. Prints one line per file as it finishes (on
+ * stdout its record, rows or why it has none, skipped rows and FHIR warnings; on stderr a refusal or an unconfirmed
+ * upload with the reason), then a summary line; {@code --report FILE} writes the same per file as JSON.
  * Exit 0 when every bundle is on the service (uploaded now or before), 1 when any was refused or not
- * confirmed (rerun to resume: nothing is duplicated), 2 on a usage error.
+ * confirmed (rerun to resume: nothing is duplicated), 2 on a usage error (nothing sent).
  */
 @Command(name = "upload", mixinStandardHelpOptions = true,
-    description = "Encrypt FHIR bundles locally and upload them (hospital). Folders are walked for *.json.")
+    description = {"Encrypt FHIR R4 bundles locally and upload them (hospital).",
+        "Accepted: any FHIR R4 Bundle (document, collection, transaction, batch, message, searchset, ...), JSON or"
+            + " XML, at most 16711680 bytes (16 MiB - 64 KiB: the service's 16 MiB envelope limit, checked before"
+            + " encrypting). Folders are walked for *.json and *.xml; other files are named as not uploaded.",
+        "Analytics rows (enclave-sim/ROWS.md) come from Claims and Encounters; a bundle without them is stored and"
+            + " shared but not used in statistics. A bundle with the Bundle.identifier (or document Composition"
+            + " identifier) of an earlier upload becomes a new version of that record.",
+        "Needs the consortium's pseudonym key (--pseudonym-key, or CONFIG/pseudonym.key); one hospital creates it"
+            + " once with `medshare pseudonym-key create`."},
+    footer = {"", "Example:",
+        "  medshare upload --pseudonym-key consortium.key \\",
+        "      --policy 'org:hospital-a OR purpose:insurance-stats@2026Q4' --report upload.json sample-data/fhir/hospital-a",
+        "Policies: attributes key:value combined with AND, OR, parentheses and 'K of (A, B, C)'."})
 public final class UploadCommand implements java.util.concurrent.Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -76,6 +90,14 @@ public final class UploadCommand implements java.util.concurrent.Callable<Intege
           + " verify against it (default: CONFIG/authority.trust)")
   Path authorityTrust;
 
+  @Option(names = "--summary", paramLabel = "counts|types|none", defaultValue = "counts",
+      description = "resource summary disclosed for search: entry types with coarse counts (1, 2-9, 10-99, 100+), "
+          + "types only, or none (default: ${DEFAULT-VALUE})")
+  String summary;
+
+  @Option(names = "--report", paramLabel = "FILE", description = "also write every file's outcome as JSON to FILE")
+  Path report;
+
   @Option(names = "--no-progress", description = "never draw the progress bar")
   boolean noProgress;
 
@@ -102,7 +124,18 @@ public final class UploadCommand implements java.util.concurrent.Callable<Intege
         throw CliFailure.usage(e.getMessage());
       }
     }
-    List<Path> files = BundleFiles.collect(paths);
+    ResourceSummary.Level summaryLevel;
+    try {
+      summaryLevel = ResourceSummary.Level.parse(summary);
+    } catch (IllegalArgumentException e) {
+      throw CliFailure.usage(e.getMessage());
+    }
+    if (report != null && (report.toAbsolutePath().getParent() == null
+        || !Files.isDirectory(report.toAbsolutePath().getParent()) || Files.isDirectory(report))) {
+      throw CliFailure.usage("--report " + report + ": not a file in an existing folder");
+    }
+    BundleFiles found = BundleFiles.collect(paths);
+    List<Path> files = found.files();
     ServiceClient service = session.client();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -111,7 +144,7 @@ public final class UploadCommand implements java.util.concurrent.Callable<Intege
     HospitalKeys keys;
     PublicParameters params;
     try {
-      keys = HospitalKeys.open(config, service, pseudonymKey, err);
+      keys = HospitalKeys.open(config, service, pseudonymKey);
       params = paramsFile != null ? PublicParameters.parse(readParams(paramsFile))
           : TrustedAuthority.load(authorityTrust, config).parameters(service);
     } catch (ServiceException e) {
@@ -127,16 +160,26 @@ public final class UploadCommand implements java.util.concurrent.Callable<Intege
     RecordUploader uploader;
     try {
       uploader = new RecordUploader(service, keys, params, explicit == null ? params.defaultSuite() : explicit,
-          policy, parsed, new TreeMap<>(tags), spool);
+          policy, parsed, new TreeMap<>(tags), summaryLevel, spool);
     } catch (IllegalArgumentException e) {
       throw CliFailure.usage(e.getMessage());
     }
 
+    for (Path ignored : found.ignored()) {
+      err.println("medshare: not uploaded " + ignored.getFileName() + ": not a *.json or *.xml file");
+    }
+    out.println("uploading " + files.size() + " bundle file" + (files.size() == 1 ? "" : "s") + " as "
+        + keys.organisation() + " (one line per file as it finishes)");
+    out.flush();
     ProgressBar bar = new ProgressBar(err, files.size(), !noProgress && System.console() != null);
     long start = System.nanoTime();
-    List<Outcome> outcomes = run(uploader, files, bar);
+    List<Outcome> outcomes = run(uploader, files, bar, out);
     double seconds = (System.nanoTime() - start) / 1e9;
-    printSummary(out, outcomes, seconds);
+    String summaryLine = summary(outcomes, seconds);
+    out.println(summaryLine);
+    if (report != null) {
+      UploadReport.write(report, outcomes, found.ignored(), summaryLine);
+    }
     long bad = outcomes.stream().filter(o -> o.kind() == Outcome.Kind.REFUSED || o.kind() == Outcome.Kind.FAILED).count();
     if (bad > 0) {
       throw CliFailure.verification(bad + " of " + files.size() + " bundles were not uploaded (see above)"
@@ -150,7 +193,7 @@ public final class UploadCommand implements java.util.concurrent.Callable<Intege
    * {@code --concurrency} threads, and at most {@code 2 × --concurrency} prepared uploads waiting between
    * the stages (bounded memory; each is also spooled on disk until the service answers).
    */
-  private List<Outcome> run(RecordUploader uploader, List<Path> files, ProgressBar bar) {
+  private List<Outcome> run(RecordUploader uploader, List<Path> files, ProgressBar bar, PrintWriter out) {
     ExecutorService preparing = pool(encryptThreads(), "medshare-encrypt");
     ExecutorService sending = pool(concurrency, "medshare-upload");
     Semaphore waiting = new Semaphore(2 * concurrency);
@@ -175,6 +218,8 @@ public final class UploadCommand implements java.util.concurrent.Callable<Intege
           if (o.kind() == Outcome.Kind.REFUSED || o.kind() == Outcome.Kind.FAILED) {
             bar.message("medshare: " + (o.kind() == Outcome.Kind.REFUSED ? "refused " : "not confirmed ")
                 + f.getFileName() + ": " + o.reason());
+          } else {
+            bar.print(out, OutcomeLine.of(o));
           }
           bar.step(o);
           return o;
@@ -210,7 +255,7 @@ public final class UploadCommand implements java.util.concurrent.Callable<Intege
     });
   }
 
-  private void printSummary(PrintWriter out, List<Outcome> outcomes, double seconds) {
+  private String summary(List<Outcome> outcomes, double seconds) {
     Map<Outcome.Kind, Integer> counts = new EnumMap<>(Outcome.Kind.class);
     for (Outcome.Kind k : Outcome.Kind.values()) {
       counts.put(k, 0);
@@ -218,6 +263,9 @@ public final class UploadCommand implements java.util.concurrent.Callable<Intege
     long encNanos = 0;
     long sendNanos = 0;
     int encrypted = 0;
+    int withoutRows = 0;
+    int skippedRows = 0;
+    int warnings = 0;
     for (Outcome o : outcomes) {
       counts.merge(o.kind(), 1, Integer::sum);
       if (o.encryptNanos() > 0) {
@@ -225,6 +273,13 @@ public final class UploadCommand implements java.util.concurrent.Callable<Intege
         encNanos += o.encryptNanos();
       }
       sendNanos += o.sendNanos();
+      if (o.stored() != null && o.stored().analyticsRows() == 0) {
+        withoutRows++;
+      }
+      if (o.content() != null) {
+        skippedRows += o.content().skipped().size();
+        warnings += o.content().warningCount();
+      }
     }
     int done = counts.get(Outcome.Kind.UPLOADED) + counts.get(Outcome.Kind.ALREADY_UPLOADED);
     StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
@@ -232,13 +287,15 @@ public final class UploadCommand implements java.util.concurrent.Callable<Intege
         counts.get(Outcome.Kind.UPLOADED), counts.get(Outcome.Kind.ALREADY_UPLOADED),
         counts.get(Outcome.Kind.REFUSED), counts.get(Outcome.Kind.FAILED), outcomes.size(), seconds,
         seconds > 0 ? done / seconds : 0.0));
+    s.append(String.format(Locale.ROOT, "; %d stored without analytics rows, %d rows skipped, %d FHIR warnings",
+        withoutRows, skippedRows, warnings));
     if (encrypted > 0) {
       s.append(String.format(Locale.ROOT,
           "; client encryption %.1f ms/record (%.1f records/s on %d threads), server answer %.1f ms/record",
           encNanos / 1e6 / encrypted, encrypted / (encNanos / 1e9 / encryptThreads()), encryptThreads(),
           sendNanos / 1e6 / encrypted));
     }
-    out.println(s);
+    return s.toString();
   }
 
   private static byte[] readParams(Path p) throws IOException {

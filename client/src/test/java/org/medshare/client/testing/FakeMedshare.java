@@ -30,6 +30,7 @@ import org.medshare.abe.Envelope;
 import org.medshare.abe.EnvelopeHeader;
 import org.medshare.abe.MasterKey;
 import org.medshare.abe.Policy;
+import org.medshare.abe.PolicySyntaxException;
 import org.medshare.abe.PublicParameters;
 import org.medshare.abe.Suite;
 import org.medshare.abe.sign.SigningKeys;
@@ -42,7 +43,9 @@ import org.medshare.enclave.rows.EncryptedRows;
  * them. It exists to test the CLI's side of the HTTP contract (requests it sends, how it reads answers,
  * exit codes, resumability); it is not the service. Like the service it checks each upload's signature
  * against the registered key, the envelope and rows headers against the stated policy, the rows' binding
- * to the record id, and replays an identical statement under the same idempotency key (409 otherwise).
+ * to the record id, and replays an identical statement under the same idempotency key (409 otherwise),
+ * answering with the service's problem types. The service's {@code FakeMedshareContractTest} sends the same
+ * requests to this double and to the service and requires the same answers, so these checks cannot drift.
  */
 public final class FakeMedshare implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -50,7 +53,12 @@ public final class FakeMedshare implements AutoCloseable {
   /** Who a token stands for. */
   public record Principal(String subject, String organisation, List<String> roles) {}
 
-  record Stored(String organisation, String statementHash, long ledgerIndex) {}
+  /**
+   * A stored upload, as the service keeps it: an upload carrying the {@code document} tag of an earlier upload of the
+   * same organisation is the next version of that upload's record ({@code recordOf} = the first version's id).
+   */
+  record Stored(String organisation, String statementHash, long ledgerIndex, String document, int version,
+                String recordOf, String previousVersion, long analyticsRows) {}
 
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(4);
@@ -167,7 +175,7 @@ public final class FakeMedshare implements AutoCloseable {
         : ex.getRequestURI().getRawQuery().getBytes(StandardCharsets.UTF_8));
     int page = auditPages.incrementAndGet();
     if (failAuditAfterPages > 0 && page > failAuditAfterPages) {
-      problem(ex, 503, "Overloaded", "The ledger is busy; retry later.");
+      problem(ex, 503, "ledger-overloaded", "Overloaded", "The ledger is busy; retry later.");
       return;
     }
     int from = Integer.parseInt(q.getOrDefault("from", "0"));
@@ -216,7 +224,7 @@ public final class FakeMedshare implements AutoCloseable {
       answer.putObject("receipt").put("index", event("KEY_ISSUED", Map.of("key_id", issued.issue().statement().keyId())));
       json(ex, 200, answer);
     } catch (Exception e) {
-      problem(ex, 403, "Forbidden", "the authority refused: " + e.getMessage());
+      problem(ex, 403, "attribute-not-held", "Forbidden", "the authority refused: " + e.getMessage());
     }
   }
 
@@ -229,7 +237,7 @@ public final class FakeMedshare implements AutoCloseable {
     try {
       a = TestAuthority.enclaves().keyAuthority().attestedParameters(nonce);
     } catch (Exception e) {
-      problem(ex, 400, "Invalid nonce", "the authority refused: " + e.getMessage());
+      problem(ex, 400, "invalid-nonce", "Invalid nonce", "the authority refused: " + e.getMessage());
       return;
     }
     Base64.Encoder b64 = Base64.getEncoder();
@@ -272,9 +280,9 @@ public final class FakeMedshare implements AutoCloseable {
       }
       route(ex, method, path, body, p);
     } catch (Refusal r) {
-      problem(ex, r.status, r.title, r.getMessage());
+      problem(ex, r.status, r.kind, r.title, r.getMessage());
     } catch (RuntimeException e) {
-      problem(ex, 500, "Internal error", "the test double failed: " + e);
+      problem(ex, 500, "internal-error", "Internal error", "the test double failed: " + e);
     } finally {
       ex.close();
     }
@@ -309,7 +317,7 @@ public final class FakeMedshare implements AutoCloseable {
       String id = path.substring("/api/v1/records/".length());
       Stored s = records.get(id);
       if (s == null || !s.organisation().equals(p.organisation())) {
-        problem(ex, 404, "Not found", "Record " + id + " does not exist.");
+        problem(ex, 404, "not-found", "Not found", "Record " + id + " does not exist.");
       } else {
         json(ex, 200, JSON.createObjectNode().put("recordId", id).put("ledgerIndex", s.ledgerIndex()));
       }
@@ -317,7 +325,7 @@ public final class FakeMedshare implements AutoCloseable {
       requireRole(p, "insurer");
       JsonNode request = JSON.readTree(body);
       if (!request.has("templateId")) {
-        problem(ex, 400, "Malformed query", "templateId is required.");
+        problem(ex, 400, "invalid-request", "Malformed query", "templateId is required.");
         return;
       }
       String id = "q-" + (queries.size() + 1);
@@ -331,9 +339,9 @@ public final class FakeMedshare implements AutoCloseable {
       requireRole(p, "regulator");
       ObjectNode q = queries.get(path.split("/")[4]);
       if (q == null) {
-        problem(ex, 404, "Not found", "Query " + path.split("/")[4] + " does not exist.");
+        problem(ex, 404, "not-found", "Not found", "Query " + path.split("/")[4] + " does not exist.");
       } else if (!q.get("status").asText().equals("SUBMITTED")) {
-        problem(ex, 409, "Query already decided", "Query " + q.get("queryId").asText() + " is " + q.get("status").asText() + ".");
+        problem(ex, 409, "already-decided", "Query already decided", "Query " + q.get("queryId").asText() + " is " + q.get("status").asText() + ".");
       } else {
         q.put("status", "COMPLETED").put("result", "{\"groups\":[{\"count\":12}]}").put("resultHash", "ab12")
             .put("resultSignature", "c2ln").put("measurement", "m3").put("inputRecords", records.size());
@@ -348,7 +356,7 @@ public final class FakeMedshare implements AutoCloseable {
       requireRole(p, "insurer", "regulator");
       ObjectNode q = queries.get(path.split("/")[4]);
       if (q == null) {
-        problem(ex, 404, "Not found", "Query " + path.split("/")[4] + " does not exist.");
+        problem(ex, 404, "not-found", "Not found", "Query " + path.split("/")[4] + " does not exist.");
       } else {
         json(ex, 200, q);
       }
@@ -371,13 +379,13 @@ public final class FakeMedshare implements AutoCloseable {
           : ex.getRequestURI().getRawQuery().getBytes(StandardCharsets.UTF_8));
       int page = auditPages.incrementAndGet();
       if (failAuditAfterPages > 0 && page > failAuditAfterPages) {
-        problem(ex, 503, "Overloaded", "The ledger is busy; retry later.");
+        problem(ex, 503, "ledger-overloaded", "Overloaded", "The ledger is busy; retry later.");
         return;
       }
       int from = Integer.parseInt(q.getOrDefault("from", "0"));
       int limit = Integer.parseInt(q.getOrDefault("limit", "100"));
       if (limit > 1000) {
-        problem(ex, 400, "Constraint violation", "limit must be at most 1000.");
+        problem(ex, 400, "invalid-range", "Constraint violation", "limit must be at most 1000.");
         return;
       }
       ArrayNode out = JSON.createArrayNode();
@@ -391,17 +399,19 @@ public final class FakeMedshare implements AutoCloseable {
       requireRole(p, "regulator");
       auditExport(ex);
     } else {
-      problem(ex, 404, "Not found", "No endpoint " + method + " " + path + ".");
+      problem(ex, 404, "not-found", "Not found", "No endpoint " + method + " " + path + ".");
     }
   }
 
   private static final class Refusal extends RuntimeException {
     final int status;
+    final String kind;
     final String title;
 
-    Refusal(int status, String title, String detail) {
+    Refusal(int status, String kind, String title, String detail) {
       super(detail);
       this.status = status;
+      this.kind = kind;
       this.title = title;
     }
   }
@@ -412,7 +422,7 @@ public final class FakeMedshare implements AutoCloseable {
         return;
       }
     }
-    throw new Refusal(403, "Forbidden", "This endpoint is for " + String.join(" or ", roles) + ".");
+    throw new Refusal(403, "forbidden", "Forbidden", "This endpoint is for " + String.join(" or ", roles) + ".");
   }
 
   private void registerKey(HttpExchange ex, byte[] body, Principal p) throws IOException {
@@ -422,13 +432,13 @@ public final class FakeMedshare implements AutoCloseable {
       spki = Base64.getDecoder().decode(JSON.readTree(body).path("publicKey").asText());
       key = SigningKeys.decodePublic(spki);
     } catch (Exception e) {
-      problem(ex, 400, "Invalid public key", "publicKey must be base64 SubjectPublicKeyInfo.");
+      problem(ex, 400, "invalid-public-key", "Invalid public key", "publicKey must be base64 SubjectPublicKeyInfo.");
       return;
     }
     String keyId = HexFormat.of().formatHex(UploadStatement.sha256(spki), 0, 16);
     String owner = keyOwners.putIfAbsent(keyId, p.organisation());
     if (owner != null && !owner.equals(p.organisation())) {
-      problem(ex, 409, "Key already registered", "This public key is registered to another organisation.");
+      problem(ex, 409, "key-taken", "Key already registered", "This public key is registered to another organisation.");
       return;
     }
     signingKeys.put(keyId, key);
@@ -448,7 +458,7 @@ public final class FakeMedshare implements AutoCloseable {
     byte[] envelope = parts.get("envelope");
     byte[] rows = parts.get("rows");
     if (metaBytes == null || envelope == null || rows == null) {
-      problem(ex, 400, "Missing part", "metadata, envelope and rows are required.");
+      problem(ex, 400, "missing-part", "Missing part", "metadata, envelope and rows are required.");
       return;
     }
     JsonNode meta = JSON.readTree(metaBytes);
@@ -460,31 +470,49 @@ public final class FakeMedshare implements AutoCloseable {
         UploadStatement.sha256(rows), new TreeMap<>(tags));
     PublicKey pub = signingKeys.get(meta.path("signingKeyId").asText());
     if (pub == null || !p.organisation().equals(keyOwners.get(meta.path("signingKeyId").asText()))) {
-      problem(ex, 400, "Unknown signing key", "No such signing key for " + p.organisation() + ".");
+      problem(ex, 400, "unknown-signing-key", "Unknown signing key", "No such signing key for " + p.organisation() + ".");
       return;
     }
-    if (!st.verify(pub, Base64.getDecoder().decode(meta.path("signature").asText()))) {
-      problem(ex, 400, "Signature does not verify", "The signature does not match the upload statement.");
+    if (!verifies(st, pub, meta.path("signature").asText())) {
+      problem(ex, 400, "bad-signature", "Signature does not verify", "The signature does not match the upload statement.");
       return;
     }
+    Policy policy;
     try {
-      Policy policy = Policy.parse(policyText);
-      EnvelopeHeader h = Envelope.inspect(new ByteArrayInputStream(envelope));
-      EncryptedRows r = EncryptedRows.parse(rows);
-      if (!h.policy().equals(policy) || !r.policy().equals(policy) || h.suite() != r.suite()) {
-        problem(ex, 400, "Policy mismatch", "The envelope and rows must use the stated policy.");
-        return;
-      }
-      if (r.chunks().stream().anyMatch(c -> !c.recordId().equals(st.recordId())) || r.rowCount() < 1) {
-        problem(ex, 400, "Rows bound to another record", "Every chunk must be bound to " + st.recordId() + ".");
-        return;
-      }
+      policy = Policy.parse(policyText);
+    } catch (PolicySyntaxException e) {
+      problem(ex, 400, "invalid-policy", "Invalid policy", "The policy does not parse.");
+      return;
+    }
+    EnvelopeHeader h;
+    try {
+      h = Envelope.inspect(new ByteArrayInputStream(envelope));
     } catch (Exception e) {
-      problem(ex, 400, "Malformed envelope", "The envelope or rows part does not parse.");
+      problem(ex, 400, "malformed-envelope", "Malformed envelope", "The envelope part does not parse.");
+      return;
+    }
+    EncryptedRows r;
+    try {
+      r = EncryptedRows.parse(rows);
+    } catch (Exception e) {
+      problem(ex, 400, "malformed-rows", "Malformed analytics rows", "The rows part does not parse.");
+      return;
+    }
+    if (!h.policy().equals(policy) || !r.policy().equals(policy)) {
+      problem(ex, 400, "policy-mismatch", "Policy mismatch", "The envelope and rows must use the stated policy.");
+      return;
+    }
+    if (h.suite() != r.suite()) {
+      problem(ex, 400, "suite-mismatch", "Suite mismatch", "The envelope and rows must use one suite.");
+      return;
+    }
+    if (r.chunks().stream().anyMatch(c -> !c.recordId().equals(st.recordId()))) {
+      problem(ex, 400, "rows-record-mismatch", "Rows bound to another record",
+          "Every chunk must be bound to " + st.recordId() + ".");
       return;
     }
     if (refuse.test(st)) {
-      problem(ex, 403, "Policy not allowed", "hospital-a may not set policy " + policyText + ".");
+      problem(ex, 403, "policy-not-allowed", "Policy not allowed", "hospital-a may not set policy " + policyText + ".");
       return;
     }
     String hash = HexFormat.of().formatHex(UploadStatement.sha256(st.canonicalBytes()));
@@ -493,12 +521,23 @@ public final class FakeMedshare implements AutoCloseable {
     synchronized (this) {
       Stored existing = records.get(st.recordId());
       if (existing != null && !existing.statementHash().equals(hash)) {
-        problem(ex, 409, "Idempotency key reused", "Idempotency key " + key + " was already used for a different upload.");
+        problem(ex, 409, "idempotency-conflict", "Idempotency key reused", "Idempotency key " + key + " was already used for a different upload.");
         return;
       }
       replayed = existing != null;
-      stored = existing != null ? existing
-          : new Stored(p.organisation(), hash, event("UPLOAD", Map.of("record_id", st.recordId())));
+      if (existing != null) {
+        stored = existing;
+      } else {
+        String document = tags.get("document");
+        Stored previous = document == null ? null : records.values().stream()
+            .filter(s -> s.organisation().equals(p.organisation()) && document.equals(s.document()))
+            .max(java.util.Comparator.comparingInt(Stored::version)).orElse(null);
+        String previousId = previous == null ? null : records.entrySet().stream()
+            .filter(e -> e.getValue() == previous).map(Map.Entry::getKey).findFirst().orElseThrow();
+        stored = new Stored(p.organisation(), hash, event("UPLOAD", Map.of("record_id", st.recordId())), document,
+            previous == null ? 1 : previous.version() + 1, previous == null ? st.recordId() : previous.recordOf(),
+            previousId, r.rowCount());
+      }
       records.put(st.recordId(), stored);
     }
     if (!replayed && loseAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -506,10 +545,29 @@ public final class FakeMedshare implements AutoCloseable {
       return;
     }
     ObjectNode a = JSON.createObjectNode();
-    a.putObject("record").put("recordId", st.recordId()).put("organisation", p.organisation()).put("policy", policyText);
+    a.putObject("record").put("recordId", st.recordId()).put("organisation", p.organisation()).put("policy", policyText)
+        .put("version", stored.version()).put("recordOf", stored.recordOf()).put("previousVersion", stored.previousVersion())
+        .put("analyticsRows", stored.analyticsRows()).put("usedInStatistics", stored.analyticsRows() > 0);
     a.putObject("receipt").put("index", stored.ledgerIndex()).put("treeSize", stored.ledgerIndex() + 1);
     a.put("replayed", replayed);
+    List<String> notes = new ArrayList<>();
+    if (stored.version() > 1) {
+      notes.add("stored as version " + stored.version() + " of record " + stored.recordOf()
+          + " (same document); statistics and payouts count the record once, by its current version");
+    }
+    if (stored.analyticsRows() == 0) {
+      notes.add("stored without analytics rows: shared, but not used in statistics");
+    }
+    a.put("note", notes.isEmpty() ? null : String.join("; ", notes));
     json(ex, replayed ? 200 : 201, a);
+  }
+
+  private static boolean verifies(UploadStatement statement, PublicKey key, String signature) {
+    try {
+      return statement.verify(key, Base64.getDecoder().decode(signature));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private void token(HttpExchange ex, Map<String, String> f) throws IOException {
@@ -596,8 +654,9 @@ public final class FakeMedshare implements AutoCloseable {
     ex.getResponseBody().write(b);
   }
 
-  private static void problem(HttpExchange ex, int status, String title, String detail) throws IOException {
-    ObjectNode p = JSON.createObjectNode().put("type", "https://medshare.example/problems/test").put("title", title)
+  /** An RFC 9457 problem of the service's type {@code kind}. */
+  private static void problem(HttpExchange ex, int status, String kind, String title, String detail) throws IOException {
+    ObjectNode p = JSON.createObjectNode().put("type", "https://medshare.example/problems/" + kind).put("title", title)
         .put("status", status).put("detail", detail);
     byte[] b = JSON.writeValueAsBytes(p);
     ex.getResponseHeaders().set("Content-Type", "application/problem+json");

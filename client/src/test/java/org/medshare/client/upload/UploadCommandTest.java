@@ -48,6 +48,14 @@ class UploadCommandTest {
         fake.base().toString(), "--user", "alice", "--password-stdin", "--config", config.toString());
     assertEquals(0, login.code(), login.toString());
     TestAuthority.writeTrust(config.resolve("authority.trust"));
+    Result key = Cli.run("pseudonym-key", "create", "--config", config.toString());
+    assertEquals(0, key.code(), key.toString());
+  }
+
+  /** The summary line: the last line of stdout. */
+  static String summary(Result r) {
+    String[] lines = r.out().split("\n");
+    return lines[lines.length - 1];
   }
 
   @AfterEach
@@ -77,9 +85,15 @@ class UploadCommandTest {
   void uploadsAFolderThenASecondRunUploadsNothingNew() throws Exception {
     Result first = upload("--tag", "year=2025", bundles.toString());
     assertEquals(0, first.code(), first.toString());
-    assertTrue(first.out().startsWith("uploaded 4, already uploaded 0, refused 0, not confirmed 0 of 4 bundles"),
+    assertTrue(summary(first).startsWith("uploaded 4, already uploaded 0, refused 0, not confirmed 0 of 4 bundles"),
         first.out());
-    assertTrue(first.out().contains("client encryption"), first.out());
+    assertTrue(summary(first).contains("; 0 stored without analytics rows, 0 rows skipped, 0 FHIR warnings; client encryption"),
+        first.out());
+    assertTrue(first.out().startsWith("uploading 4 bundle files as hospital-a"), first.out());
+    for (int i = 0; i < 4; i++) {
+      assertTrue(first.out().matches("(?s).*\nuploaded b" + i + "\\.json: record \\S+, \\d+ analytics rows\n.*"),
+          first.out());
+    }
     assertEquals(4, fake.storedRecords());
     assertEquals(4, fake.uploadPosts.get());
     assertEquals(List.of(), spoolFiles());
@@ -88,12 +102,13 @@ class UploadCommandTest {
         Files.getPosixFilePermissions(keyDir.resolve(HospitalKeys.SIGNING_KEY))));
     assertEquals("rw-------", PosixFilePermissions.toString(
         Files.getPosixFilePermissions(config.resolve(HospitalKeys.PSEUDONYM_KEY))));
-    assertTrue(first.err().contains("created a new pseudonym key"), first.err());
+    assertEquals("", first.err());
 
     Result second = upload("--tag", "year=2025", bundles.toString());
     assertEquals(0, second.code(), second.toString());
-    assertTrue(second.out().startsWith("uploaded 0, already uploaded 4, refused 0, not confirmed 0 of 4 bundles"),
+    assertTrue(summary(second).startsWith("uploaded 0, already uploaded 4, refused 0, not confirmed 0 of 4 bundles"),
         second.out());
+    assertTrue(second.out().contains("\nalready uploaded b2.json: record "), second.out());
     assertEquals(4, fake.uploadPosts.get(), "the second run sent no upload");
     assertEquals(4, fake.storedRecords());
     assertEquals("", second.err());
@@ -104,7 +119,7 @@ class UploadCommandTest {
     fake.loseAnswers.set(1);
     Result first = upload("--concurrency", "1", bundles.toString());
     assertEquals(1, first.code(), first.toString());
-    assertTrue(first.out().startsWith("uploaded 3, already uploaded 0, refused 0, not confirmed 1 of 4"), first.out());
+    assertTrue(summary(first).startsWith("uploaded 3, already uploaded 0, refused 0, not confirmed 1 of 4"), first.out());
     assertTrue(first.err().contains("not confirmed b0.json: HTTP 500"), first.err());
     assertTrue(first.err().contains("run the same command again to resume"), first.err());
     assertEquals(4, fake.storedRecords(), "the service stored it; only the answer was lost");
@@ -112,7 +127,7 @@ class UploadCommandTest {
 
     Result second = upload(bundles.toString());
     assertEquals(0, second.code(), second.toString());
-    assertTrue(second.out().startsWith("uploaded 0, already uploaded 4, refused 0, not confirmed 0 of 4"),
+    assertTrue(summary(second).startsWith("uploaded 0, already uploaded 4, refused 0, not confirmed 0 of 4"),
         second.out());
     assertEquals(4, fake.storedRecords(), "no duplicate");
     assertEquals(5, fake.uploadPosts.get(), "exactly one resend, of the identical statement (replayed)");
@@ -127,10 +142,11 @@ class UploadCommandTest {
     Files.writeString(bundles.resolve("notes.json"), "{\"resourceType\":\"Patient\",\"id\":\"x\"}");
     Result r = upload(bundles.toString());
     assertEquals(1, r.code(), r.toString());
-    assertTrue(r.out().startsWith("uploaded 3, already uploaded 0, refused 2, not confirmed 0 of 5 bundles"), r.out());
+    assertTrue(summary(r).startsWith("uploaded 3, already uploaded 0, refused 2, not confirmed 0 of 5 bundles"), r.out());
     assertTrue(r.err().contains("refused b1.json: Policy not allowed: hospital-a may not set policy " + POLICY
         + ". (HTTP 403)"), r.err());
-    assertTrue(r.err().contains("refused notes.json: analytics rows: not a FHIR R4 Bundle"), r.err());
+    assertTrue(r.err().contains("refused notes.json: a FHIR Patient resource, not a Bundle: put it in a Bundle "
+        + "(e.g. of type collection) to upload it"), r.err());
     assertTrue(r.err().endsWith("medshare: 2 of 5 bundles were not uploaded (see above)\n"), r.err());
     assertEquals(3, fake.storedRecords());
     assertEquals(List.of(), spoolFiles(), "a refused upload is not kept for retry");
@@ -142,7 +158,7 @@ class UploadCommandTest {
     Result other = Cli.run("upload", "--config", config.toString(), "--policy", "org:hospital-a AND role:auditor",
         "--no-progress", bundles.resolve("b0.json").toString());
     assertEquals(0, other.code(), other.toString());
-    assertTrue(other.out().startsWith("uploaded 1, already uploaded 0"), other.out());
+    assertTrue(summary(other).startsWith("uploaded 1, already uploaded 0"), other.out());
     assertEquals(2, fake.storedRecords());
   }
 
@@ -168,7 +184,8 @@ class UploadCommandTest {
     Path insurer = dir.resolve("insurer");
     assertEquals(0, Cli.runWithStdin("irene-password\n", "login", "--issuer", fake.issuer().toString(), "--server",
         fake.base().toString(), "--user", "irene", "--password-stdin", "--config", insurer.toString()).code());
-    Result forbidden = Cli.run("upload", "--config", insurer.toString(), "--policy", POLICY, bundles.toString());
+    Result forbidden = Cli.run("upload", "--config", insurer.toString(), "--policy", POLICY, "--pseudonym-key",
+        config.resolve(HospitalKeys.PSEUDONYM_KEY).toString(), bundles.toString());
     assertEquals(1, forbidden.code());
     assertEquals("medshare: Forbidden: This endpoint is for hospital. (HTTP 403)\n", forbidden.err());
     assertEquals(0, fake.uploadPosts.get());

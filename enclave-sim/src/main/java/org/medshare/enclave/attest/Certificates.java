@@ -1,5 +1,6 @@
 package org.medshare.enclave.attest;
 
+import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -87,6 +88,6 @@ final class Certificates {
   static X509Certificate parse(byte[] der) throws GeneralSecurityException {
     return (X509Certificate)
         CertificateFactory.getInstance("X.509")
-            .generateCertificate(new java.io.ByteArrayInputStream(der));
+            .generateCertificate(new ByteArrayInputStream(der));
   }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import org.medshare.enclave.Hex;
@@ -193,7 +194,7 @@ public final class EnclaveConstraint {
     }
 
     public Builder minSecurityLevel(SecuritySummary level) {
-      minSecurityLevel = java.util.Objects.requireNonNull(level);
+      minSecurityLevel = Objects.requireNonNull(level);
       return this;
     }
 

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.medshare.enclave.EnclaveIdentity;
 import org.medshare.enclave.EnclaveMode;
@@ -195,7 +196,7 @@ public final class Quote {
 
   @Override
   public int hashCode() {
-    return java.util.Arrays.hashCode(body());
+    return Arrays.hashCode(body());
   }
 
   @Override

@@ -12,13 +12,18 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.medshare.enclave.EnclaveIdentity;
 import org.medshare.enclave.EnclaveMode;
 import org.medshare.enclave.Hex;
 import org.medshare.enclave.MalformedEncodingException;
+import org.medshare.enclave.Sha256;
+import org.medshare.enclave.TcbLevel;
 import org.medshare.enclave.attest.AttestationException.Reason;
 
 /**
@@ -57,11 +62,11 @@ public final class QuoteVerifier {
   private final X509Certificate root;
   private final EnclaveConstraint constraint;
   /** Chains already validated against {@link #root}: chain hash → validity window of the path. */
-  private final java.util.Map<String, Instant[]> validatedChains =
-      java.util.Collections.synchronizedMap(
-          new java.util.LinkedHashMap<>(16, 0.75f, true) {
+  private final Map<String, Instant[]> validatedChains =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(java.util.Map.Entry<String, Instant[]> e) {
+            protected boolean removeEldestEntry(Map.Entry<String, Instant[]> e) {
               return size() > CHAIN_CACHE_SIZE;
             }
           });
@@ -151,7 +156,7 @@ public final class QuoteVerifier {
           Reason.SVN_TOO_LOW, "SVN " + id.svn() + " below minimum " + constraint.minSvn());
     }
     if (quote.tcbLevel().summary().compareTo(constraint.minSecurityLevel()) < 0
-        || quote.tcbLevel() == org.medshare.enclave.TcbLevel.REVOKED) {
+        || quote.tcbLevel() == TcbLevel.REVOKED) {
       throw new AttestationException(
           Reason.TCB_LEVEL,
           "platform TCB " + quote.tcbLevel() + " below required " + constraint.minSecurityLevel());
@@ -190,7 +195,7 @@ public final class QuoteVerifier {
         throw new AttestationException(Reason.CERTIFICATE_CHAIN, "attestation key certificate is a CA");
       }
       Instant now = clock.instant();
-      java.security.MessageDigest md = org.medshare.enclave.Sha256.newDigest();
+      MessageDigest md = Sha256.newDigest();
       for (X509Certificate c : path) {
         md.update(c.getEncoded());
       }

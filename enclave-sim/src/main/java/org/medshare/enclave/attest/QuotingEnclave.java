@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import javax.security.auth.x500.X500Principal;
 import org.medshare.enclave.EnclaveIdentity;
 import org.medshare.enclave.EnclaveMode;
 import org.medshare.enclave.TcbLevel;
@@ -44,7 +45,7 @@ public final class QuotingEnclave {
     Instant now = clock.instant();
     X509Certificate akCert =
         Certificates.issue(
-            new javax.security.auth.x500.X500Principal("CN=SimAttestationKey (SIMULATED),O=MedShare"),
+            new X500Principal("CN=SimAttestationKey (SIMULATED),O=MedShare"),
             ak.getPublic(),
             platformCert.getSubjectX500Principal(),
             platformKey.getPrivate(),

@@ -6,6 +6,7 @@ import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.Date;
 import org.medshare.enclave.TcbLevel;
 
 /**
@@ -57,7 +58,7 @@ public final class SimPlatform {
       throw new GeneralSecurityException("platform certificate is for a different key");
     }
     platformCert.verify(rootCert.getPublicKey());
-    platformCert.checkValidity(java.util.Date.from(clock.instant()));
+    platformCert.checkValidity(Date.from(clock.instant()));
     return QuotingEnclave.create(platformKey, platformCert, rootCert, tcbLevel, clock);
   }
 }

@@ -1,7 +1,11 @@
 package org.medshare.enclave.compute;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -51,8 +55,8 @@ public final class ApprovedQuery {
   public ApprovedQuery(
       String templateJson,
       String requestJson,
-      java.util.Collection<Integer> permittedHospitals,
-      java.util.Collection<String> revokedRecords,
+      Collection<Integer> permittedHospitals,
+      Collection<String> revokedRecords,
       long remainingBudgetMicros) {
     this.templateJson = checkJson(templateJson, "template");
     this.requestJson = checkJson(requestJson, "request");
@@ -133,7 +137,7 @@ public final class ApprovedQuery {
     if (n < 0 || n > MAX_HOSPITALS) {
       throw new MalformedEncodingException("hospital count " + n + " outside 0.." + MAX_HOSPITALS);
     }
-    java.util.List<Integer> hospitals = new java.util.ArrayList<>(n);
+    List<Integer> hospitals = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       int h = r.i32();
       if (i > 0 && h <= hospitals.get(i - 1)) {
@@ -145,7 +149,7 @@ public final class ApprovedQuery {
     if (m < 0 || m > MAX_REVOKED || m > r.remaining() / 4) {
       throw new MalformedEncodingException("impossible revoked-record count " + m);
     }
-    java.util.List<String> revoked = new java.util.ArrayList<>(m);
+    List<String> revoked = new ArrayList<>(m);
     for (int i = 0; i < m; i++) {
       String id = r.utf8();
       if (i > 0 && id.compareTo(revoked.get(i - 1)) <= 0) {
@@ -169,12 +173,12 @@ public final class ApprovedQuery {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ApprovedQuery q && java.util.Arrays.equals(toBytes(), q.toBytes());
+    return o instanceof ApprovedQuery q && Arrays.equals(toBytes(), q.toBytes());
   }
 
   @Override
   public int hashCode() {
-    return java.util.Arrays.hashCode(queryHash());
+    return Arrays.hashCode(queryHash());
   }
 
   @Override

@@ -1,6 +1,7 @@
 package org.medshare.enclave.compute;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.SortedSet;
@@ -28,11 +29,11 @@ public final class ComputeRequest {
   private final SortedSet<String> lateRevocations;
 
   public ComputeRequest(
-      ApprovedQuery approvedQuery, QueryApproval approval, List<InputRecord> records, java.util.Collection<String> lateRevocations) {
+      ApprovedQuery approvedQuery, QueryApproval approval, List<InputRecord> records, Collection<String> lateRevocations) {
     this(approvedQuery.toBytes(), approval.toBytes(), records, lateRevocations);
   }
 
-  private ComputeRequest(byte[] approvedQuery, byte[] approval, List<InputRecord> records, java.util.Collection<String> late) {
+  private ComputeRequest(byte[] approvedQuery, byte[] approval, List<InputRecord> records, Collection<String> late) {
     if (records.isEmpty() || records.size() > MAX_RECORDS) {
       throw new IllegalArgumentException("1.." + MAX_RECORDS + " records are required");
     }

@@ -6,6 +6,7 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.SignatureException;
 import java.util.Arrays;
+import org.medshare.enclave.EnclavePublicKeys;
 import org.medshare.enclave.Hex;
 import org.medshare.enclave.MalformedEncodingException;
 import org.medshare.enclave.Sha256;
@@ -88,17 +89,23 @@ public final class ComputeResult {
   static byte[] statement(
       String queryId, byte[] approvalHash, byte[] queryHash, byte[] mrenclave, byte[] mrsigner, int productId, int svn,
       byte[] resultHash) {
-    return new WireWriter()
-        .utf8(STATEMENT_DOMAIN)
-        .utf8(queryId)
+    WireWriter w = new WireWriter().utf8(STATEMENT_DOMAIN);
+    return identify(w, queryId, approvalHash, queryHash, mrenclave, mrsigner, productId, svn)
+        .fixed(resultHash)
+        .toByteArray();
+  }
+
+  /** Writes what the statement and the encoding share: the query and the enclave that computed it. */
+  private static WireWriter identify(
+      WireWriter w, String queryId, byte[] approvalHash, byte[] queryHash, byte[] mrenclave, byte[] mrsigner,
+      int productId, int svn) {
+    return w.utf8(queryId)
         .fixed(approvalHash)
         .fixed(queryHash)
         .fixed(mrenclave)
         .fixed(mrsigner)
         .u16(productId)
-        .u16(svn)
-        .fixed(resultHash)
-        .toByteArray();
+        .u16(svn);
   }
 
   static byte[] resultSigningInput(byte[] resultJson) {
@@ -133,7 +140,7 @@ public final class ComputeResult {
         || svn != enclave.identity().svn()) {
       throw new SignatureException("compute result names another enclave than the attested one");
     }
-    verify(org.medshare.enclave.EnclavePublicKeys.parse(enclave.boundPublicKey()).signingKey());
+    verify(EnclavePublicKeys.parse(enclave.boundPublicKey()).signingKey());
   }
 
   private static boolean verifies(PublicKey key, byte[] message, byte[] signature) {
@@ -148,15 +155,7 @@ public final class ComputeResult {
   }
 
   public byte[] toBytes() {
-    return new WireWriter()
-        .u8(1)
-        .utf8(queryId)
-        .fixed(approvalHash)
-        .fixed(queryHash)
-        .fixed(mrenclave)
-        .fixed(mrsigner)
-        .u16(productId)
-        .u16(svn)
+    return identify(new WireWriter().u8(1), queryId, approvalHash, queryHash, mrenclave, mrsigner, productId, svn)
         .bytes(resultJson)
         .bytes(resultSignature)
         .bytes(statementSignature)

@@ -1,5 +1,7 @@
 package org.medshare.enclave.compute;
 
+import java.util.Arrays;
+
 /**
  * One candidate record the host hands to the worker enclave: its id, the hospital that uploaded
  * it (from the record manifest), and its encrypted analytics rows exactly as uploaded ({@code
@@ -35,7 +37,7 @@ public record InputRecord(String recordId, int hospitalId, byte[] encryptedRows)
     return o instanceof InputRecord r
         && r.recordId.equals(recordId)
         && r.hospitalId == hospitalId
-        && java.util.Arrays.equals(r.encryptedRows, encryptedRows);
+        && Arrays.equals(r.encryptedRows, encryptedRows);
   }
 
   @Override

@@ -6,6 +6,8 @@ import java.security.PublicKey;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import org.medshare.enclave.EnclavePublicKeys;
+import org.medshare.enclave.MalformedEncodingException;
 import org.medshare.enclave.attest.AttestationEvidence;
 import org.medshare.enclave.attest.AttestationException;
 import org.medshare.enclave.attest.QuoteVerifier;
@@ -49,7 +51,7 @@ public final class StatisticsClient {
         worker.call(StatisticsService.NAME, new ComputeRequest(query, approval, records, lateRevocations).toBytes());
     try {
       return ComputeResult.parse(response);
-    } catch (org.medshare.enclave.MalformedEncodingException | IllegalArgumentException e) {
+    } catch (MalformedEncodingException | IllegalArgumentException e) {
       throw new IOException("malformed compute result from the enclave: " + e.getMessage());
     }
   }
@@ -68,7 +70,7 @@ public final class StatisticsClient {
 
   /** The result signing key that a verified quote binds. */
   public static PublicKey signingKeyOf(VerifiedEnclave enclave) throws GeneralSecurityException {
-    return org.medshare.enclave.EnclavePublicKeys.parse(enclave.boundPublicKey()).signingKey();
+    return EnclavePublicKeys.parse(enclave.boundPublicKey()).signingKey();
   }
 
   /** Pure check of both signatures; see {@link ComputeResult#verify(PublicKey)}. */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import javax.crypto.SecretKey;
 import org.medshare.abe.UserKey;
 import org.medshare.enclave.EnclaveConfig;
 import org.medshare.enclave.EnclaveContext;
@@ -37,7 +38,7 @@ import org.medshare.enclave.stats.TemplateRegistry;
 
 /**
  * Enclave service {@value #NAME}: runs one approved insurer query with the {@link
- * StatisticsEngine} inside the worker enclave (DESIGN §3, Query flow) and returns a {@link
+ * StatisticsEngine} inside the worker enclave (the computing step of the query flow) and returns a {@link
  * ComputeResult} signed with the enclave's attested key. Request: {@link ComputeRequest}.
  *
  * <p>The host is untrusted, so before any record is touched the service checks, each with its own
@@ -231,7 +232,7 @@ public final class StatisticsService implements EnclaveService {
   }
 
   /** Opens a record's data key; every failure, malformed envelopes included, is the same refusal. */
-  private static javax.crypto.SecretKey openDataKey(EncryptedRows rows, UserKey key) throws GeneralSecurityException {
+  private static SecretKey openDataKey(EncryptedRows rows, UserKey key) throws GeneralSecurityException {
     try {
       return rows.openDataKey(key);
     } catch (RuntimeException e) {

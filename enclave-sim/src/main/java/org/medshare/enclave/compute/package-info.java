@@ -1,6 +1,7 @@
 /**
- * The bridge that runs the insurer statistics engine inside the attested worker enclave (DESIGN §3,
- * Query flow; issue 7). SIMULATED like the rest of enclave-sim.
+ * The bridge that runs the insurer statistics engine inside the attested worker enclave, the
+ * computing step of the query flow (insurer request, regulator approval, enclave computation,
+ * settlement). SIMULATED like the rest of enclave-sim.
  *
  * <p>Flow: the approval workflow builds an {@link org.medshare.enclave.compute.ApprovedQuery}
  * (approved template, request, admitted hospitals, revoked records, remaining ε) and signs its

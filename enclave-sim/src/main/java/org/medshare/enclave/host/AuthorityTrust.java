@@ -3,8 +3,10 @@ package org.medshare.enclave.host;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.PublicKey;
 import java.security.Signature;
 import java.security.SignatureException;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -37,7 +39,7 @@ import org.medshare.enclave.keyrelease.KeyAuthority;
  * </pre>
  *
  * A constraint with {@code SIMULATED:ALLOW} accepts simulated quotes: that is the operator's explicit
- * opt-in (DESIGN §5), visible in the file.
+ * opt-in, visible in the file; production verifiers refuse it.
  */
 public record AuthorityTrust(X509Certificate root, EnclaveConstraint constraint) {
   static final String HEADER = "medshare-authority-trust v1";
@@ -54,7 +56,7 @@ public record AuthorityTrust(X509Certificate root, EnclaveConstraint constraint)
     try {
       return HEADER + "\nconstraint " + constraint + "\nroot "
           + Base64.getEncoder().encodeToString(root.getEncoded()) + "\n";
-    } catch (java.security.cert.CertificateEncodingException e) {
+    } catch (CertificateEncodingException e) {
       throw new IllegalStateException("the root certificate cannot be encoded", e);
     }
   }
@@ -125,7 +127,7 @@ public record AuthorityTrust(X509Certificate root, EnclaveConstraint constraint)
   }
 
   /** An attested enclave and the Ed25519 key its quote binds. */
-  public record VerifiedSigner(VerifiedEnclave enclave, java.security.PublicKey signingKey) {
+  public record VerifiedSigner(VerifiedEnclave enclave, PublicKey signingKey) {
     /** @throws SignatureException with {@code failure} unless {@code signature} verifies over {@code data} */
     public void requireSignature(byte[] data, byte[] signature, String failure) throws GeneralSecurityException {
       Signature s = Signature.getInstance("Ed25519");

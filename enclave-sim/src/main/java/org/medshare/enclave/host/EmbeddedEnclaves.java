@@ -11,6 +11,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
@@ -193,7 +194,7 @@ public final class EmbeddedEnclaves implements AutoCloseable {
   }
 
   /** SimRoot certificate: the trust anchor for verifying these enclaves' quotes. */
-  public java.security.cert.X509Certificate simRoot() {
+  public X509Certificate simRoot() {
     return root.certificate();
   }
 

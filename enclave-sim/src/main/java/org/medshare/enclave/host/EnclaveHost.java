@@ -2,6 +2,7 @@ package org.medshare.enclave.host;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.EOFException;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.medshare.enclave.CodeSet;
 import org.medshare.enclave.EnclaveConfig;
@@ -150,7 +152,7 @@ public final class EnclaveHost implements AutoCloseable {
     Process p = pb.start();
     InputStream in = new BufferedInputStream(p.getInputStream(), 1 << 16);
     OutputStream out = new BufferedOutputStream(p.getOutputStream(), 1 << 16);
-    java.util.concurrent.CountDownLatch handshakeDone = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch handshakeDone = new CountDownLatch(1);
     Thread watchdog =
         new Thread(
             () -> {
@@ -170,7 +172,7 @@ public final class EnclaveHost implements AutoCloseable {
       return new EnclaveHost(p, null, in, out, h.identity, h.banner);
     } catch (IOException | EnclaveCallException | RuntimeException e) {
       p.destroyForcibly();
-      if (!p.isAlive() && handshakeDone.getCount() == 1 && e instanceof java.io.EOFException) {
+      if (!p.isAlive() && handshakeDone.getCount() == 1 && e instanceof EOFException) {
         throw new IOException("enclave process ended or timed out (" + startTimeout + ") before READY", e);
       }
       throw e;

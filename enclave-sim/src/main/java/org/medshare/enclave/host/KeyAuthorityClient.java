@@ -2,6 +2,7 @@ package org.medshare.enclave.host;
 
 import java.io.IOException;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import org.medshare.abe.PublicParameters;
 import org.medshare.abe.Suite;
 import org.medshare.enclave.WireReader;
@@ -156,7 +157,7 @@ public final class KeyAuthorityClient {
     KeyReleaseRecord installed =
         KeyReleaseRecord.parse(
             worker.call(KeyRequesterService.NAME, new WireWriter().bytes(release.toBytes()).toByteArray()));
-    if (!java.util.Arrays.equals(installed.hash(), release.record().hash())) {
+    if (!Arrays.equals(installed.hash(), release.record().hash())) {
       throw new GeneralSecurityException("worker installed a different record than the authority issued");
     }
     return release;

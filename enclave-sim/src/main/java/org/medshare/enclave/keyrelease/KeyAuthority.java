@@ -1,11 +1,15 @@
 package org.medshare.enclave.keyrelease;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -17,6 +21,7 @@ import javax.crypto.KeyAgreement;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.medshare.abe.AbeScheme;
+import org.medshare.abe.Attribute;
 import org.medshare.abe.InsecureSecretKeyAccess;
 import org.medshare.abe.KeyFormatException;
 import org.medshare.abe.MasterKey;
@@ -26,6 +31,7 @@ import org.medshare.abe.UserKey;
 import org.medshare.enclave.EnclaveContext;
 import org.medshare.enclave.Hex;
 import org.medshare.enclave.Hkdf;
+import org.medshare.enclave.Sha256;
 import org.medshare.enclave.WireWriter;
 import org.medshare.enclave.attest.AttestationException;
 import org.medshare.enclave.attest.EnclaveConstraint;
@@ -68,8 +74,8 @@ public final class KeyAuthority {
   /** Domain label of the authority's signature over its public parameters. */
   public static final String PARAMS_SIGNATURE_DOMAIN = "medshare.abe-public-parameters.v1";
 
-  static final byte[] SEAL_AAD = "medshare.keyauthority.master-key.v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-  private static final byte[] WRAP_SALT = "medshare.keyrelease.v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  static final byte[] SEAL_AAD = "medshare.keyauthority.master-key.v1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] WRAP_SALT = "medshare.keyrelease.v1".getBytes(StandardCharsets.US_ASCII);
 
   private final EnclaveContext enclave;
   private final QuoteVerifier verifier;
@@ -101,7 +107,7 @@ public final class KeyAuthority {
     X509Certificate root =
         (X509Certificate)
             CertificateFactory.getInstance("X.509")
-                .generateCertificate(new java.io.ByteArrayInputStream(Hex.parse(s.get(ROOT))));
+                .generateCertificate(new ByteArrayInputStream(Hex.parse(s.get(ROOT))));
     EnclaveConstraint constraint = EnclaveConstraint.parse(s.get(CONSTRAINT));
     NonceRegistry nonces =
         new NonceRegistry(clock, Duration.parse(s.getOrDefault(NONCE_TTL, "PT2M")), 10_000);
@@ -233,7 +239,7 @@ public final class KeyAuthority {
               requester.quoteHash(),
               enclave.identity().mrenclave(),
               clock.instant(),
-              org.medshare.enclave.Sha256.hash(wrapped));
+              Sha256.hash(wrapped));
       byte[] sig = enclave.sign(record.toBytes());
       usedApprovals.add(approvalId);
       return new KeyRelease(record, ephSpki, nonce, wrapped, sig);
@@ -253,7 +259,7 @@ public final class KeyAuthority {
     requireSetUp();
     grant.verify(approvers, clock.instant());
     for (String text : grant.attributes()) {
-      org.medshare.abe.Attribute a = org.medshare.abe.Attribute.of(text);
+      Attribute a = Attribute.of(text);
       if (a.key().equals("purpose")) {
         throw new KeyReleaseException(Reason.ATTRIBUTES_NOT_ALLOWED,
             "purpose attributes are released only to attested enclaves, not to clinicians");
@@ -277,20 +283,20 @@ public final class KeyAuthority {
     try {
       KeyAgreement ka = KeyAgreement.getInstance("X25519");
       ka.init(eph.getPrivate());
-      ka.doPhase(java.security.KeyFactory.getInstance("X25519")
-          .generatePublic(new java.security.spec.X509EncodedKeySpec(recipientSpki)), true);
+      ka.doPhase(KeyFactory.getInstance("X25519")
+          .generatePublic(new X509EncodedKeySpec(recipientSpki)), true);
       byte[] shared = ka.generateSecret();
       byte[] ephSpki = eph.getPublic().getEncoded();
       byte[] grantHash = grant.hash();
       wrapKey = UserKeyIssue.wrapKey(shared, ephSpki, recipientSpki, grantHash);
       Arrays.fill(shared, (byte) 0);
-      byte[] recipientHash = org.medshare.enclave.Sha256.hash(recipientSpki);
+      byte[] recipientHash = Sha256.hash(recipientSpki);
       Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
       c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(wrapKey, "AES"), new GCMParameterSpec(128, iv));
       c.updateAAD(UserKeyIssue.aad(grantHash, recipientHash));
       byte[] wrapped = c.doFinal(plain);
       UserKeyIssue.Statement statement = new UserKeyIssue.Statement(grantHash, grant.organisation(), grant.subject(),
-          grant.attributes(), recipientHash, org.medshare.enclave.Sha256.hash(wrapped),
+          grant.attributes(), recipientHash, Sha256.hash(wrapped),
           enclave.identity().mrenclave(), clock.instant());
       byte[] sig = enclave.sign(UserKeyIssue.signingInput(statement));
       usedApprovals.add(grantId);
@@ -339,9 +345,9 @@ public final class KeyAuthority {
   public static UserKey unwrap(EnclaveContext requester, KeyRelease release) throws GeneralSecurityException {
     byte[] shared =
         requester.agree(
-            java.security.KeyFactory.getInstance("X25519")
-                .generatePublic(new java.security.spec.X509EncodedKeySpec(release.ephemeralSpki())),
-            org.medshare.enclave.SecretAccess.get());
+            KeyFactory.getInstance("X25519")
+                .generatePublic(new X509EncodedKeySpec(release.ephemeralSpki())),
+            InsecureSecretKeyAccess.get());
     byte[] key = wrapKey(shared, release.ephemeralSpki(), requester.publicKeys().toBytes(), release.record().approvalHash());
     Arrays.fill(shared, (byte) 0);
     byte[] plain = null;
@@ -350,7 +356,7 @@ public final class KeyAuthority {
       c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, release.nonce()));
       c.updateAAD(recordAad(release.record()));
       plain = c.doFinal(release.wrappedKey());
-      if (!Arrays.equals(org.medshare.enclave.Sha256.hash(release.wrappedKey()), release.record().wrappedKeyHash())) {
+      if (!Arrays.equals(Sha256.hash(release.wrappedKey()), release.record().wrappedKeyHash())) {
         throw new KeyReleaseException(Reason.UNWRAP_FAILED, "record does not match the wrapped key");
       }
       return UserKey.parse(plain, InsecureSecretKeyAccess.get());

@@ -10,6 +10,7 @@ import org.medshare.enclave.MalformedEncodingException;
 import org.medshare.enclave.WireReader;
 import org.medshare.enclave.WireWriter;
 import org.medshare.enclave.attest.AttestationException;
+import org.medshare.enclave.seal.SealingException;
 
 /**
  * Enclave service {@code keyauthority}: the host's interface to the {@link KeyAuthority}. Request
@@ -128,7 +129,7 @@ public final class KeyAuthorityService implements EnclaveService {
       throw new EnclaveServiceException("KEY_RELEASE_ATTESTATION_REFUSED", e.getMessage());
     } catch (MalformedEncodingException e) {
       throw new EnclaveServiceException("BAD_REQUEST", e.getMessage());
-    } catch (org.medshare.enclave.seal.SealingException e) {
+    } catch (SealingException e) {
       throw new EnclaveServiceException("SEALING", e.getMessage());
     } catch (GeneralSecurityException e) {
       throw new EnclaveServiceException("BAD_REQUEST", "key authority request refused: " + e.getMessage());

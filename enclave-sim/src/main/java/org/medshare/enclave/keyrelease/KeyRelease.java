@@ -1,5 +1,9 @@
 package org.medshare.enclave.keyrelease;
 
+import java.security.GeneralSecurityException;
+import java.security.Signature;
+import java.security.SignatureException;
+import org.medshare.enclave.EnclavePublicKeys;
 import org.medshare.enclave.MalformedEncodingException;
 import org.medshare.enclave.WireReader;
 import org.medshare.enclave.WireWriter;
@@ -33,15 +37,15 @@ public record KeyRelease(
    *
    * @throws KeyReleaseException with reason UNWRAP_FAILED if the signature does not verify
    */
-  public void verifyAuthoritySignature(org.medshare.enclave.EnclavePublicKeys authorityKeys)
-      throws java.security.GeneralSecurityException {
-    java.security.Signature s = java.security.Signature.getInstance("Ed25519");
+  public void verifyAuthoritySignature(EnclavePublicKeys authorityKeys)
+      throws GeneralSecurityException {
+    Signature s = Signature.getInstance("Ed25519");
     s.initVerify(authorityKeys.signingKey());
     s.update(record.toBytes());
     boolean ok;
     try {
       ok = s.verify(authoritySignature);
-    } catch (java.security.SignatureException e) {
+    } catch (SignatureException e) {
       ok = false;
     }
     if (!ok) {

@@ -79,14 +79,7 @@ public record KeyReleaseRecord(
     String q = r.utf8();
     byte[] qh = r.fixed(32);
     byte[] ah = r.fixed(32);
-    int n = r.i32();
-    if (n < 1 || n > 64) {
-      throw new MalformedEncodingException("attribute count " + n + " outside 1..64");
-    }
-    Set<String> attrs = new TreeSet<>();
-    for (int i = 0; i < n; i++) {
-      attrs.add(r.utf8());
-    }
+    Set<String> attrs = UserKeyGrant.readAttributes(r, r.i32());
     KeyReleaseRecord rec =
         new KeyReleaseRecord(
             q, qh, ah, attrs, r.fixed(32), r.fixed(32), r.u16(), r.fixed(32), r.fixed(32),

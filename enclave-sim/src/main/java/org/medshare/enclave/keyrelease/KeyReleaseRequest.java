@@ -1,6 +1,7 @@
 package org.medshare.enclave.keyrelease;
 
 import java.security.GeneralSecurityException;
+import org.medshare.enclave.MalformedEncodingException;
 import org.medshare.enclave.WireReader;
 import org.medshare.enclave.WireWriter;
 import org.medshare.enclave.attest.AttestationEvidence;
@@ -23,7 +24,7 @@ public record KeyReleaseRequest(byte[] nonce, AttestationEvidence evidence, Quer
   public static KeyReleaseRequest parse(byte[] bytes) throws GeneralSecurityException {
     WireReader r = new WireReader(bytes);
     if (r.u8() != 1) {
-      throw new org.medshare.enclave.MalformedEncodingException("unknown key release request version");
+      throw new MalformedEncodingException("unknown key release request version");
     }
     KeyReleaseRequest k =
         new KeyReleaseRequest(r.bytes(), AttestationEvidence.parse(r.bytes()), QueryApproval.parse(r.bytes()));

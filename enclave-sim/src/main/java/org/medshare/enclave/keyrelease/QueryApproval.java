@@ -103,13 +103,7 @@ public final class QueryApproval {
     String id = r.utf8();
     byte[] hash = r.fixed(32);
     int n = r.i32();
-    if (n < 1 || n > 64) {
-      throw new MalformedEncodingException("attribute count " + n + " outside 1..64");
-    }
-    Set<String> attrs = new TreeSet<>();
-    for (int i = 0; i < n; i++) {
-      attrs.add(r.utf8());
-    }
+    Set<String> attrs = UserKeyGrant.readAttributes(r, n);
     Instant notAfter = Instant.ofEpochMilli(r.i64());
     byte[] spki = r.bytes();
     byte[] sig = r.bytes();

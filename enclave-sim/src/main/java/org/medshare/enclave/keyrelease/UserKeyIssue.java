@@ -1,5 +1,6 @@
 package org.medshare.enclave.keyrelease;
 
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
@@ -34,7 +35,7 @@ import org.medshare.enclave.WireWriter;
  * statement.
  */
 public record UserKeyIssue(Statement statement, byte[] ephemeralSpki, byte[] iv, byte[] wrappedKey, byte[] signature) {
-  static final byte[] WRAP_SALT = "medshare.user-key.v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  static final byte[] WRAP_SALT = "medshare.user-key.v1".getBytes(StandardCharsets.US_ASCII);
   static final String SIGNATURE_DOMAIN = "medshare.user-key-issue.v1";
 
   /**

@@ -19,6 +19,7 @@ import org.medshare.abe.Ciphertext;
 import org.medshare.abe.DecryptionFailedException;
 import org.medshare.abe.Envelope;
 import org.medshare.abe.EnvelopeHeader;
+import org.medshare.abe.InsecureSecretKeyAccess;
 import org.medshare.abe.MalformedCiphertextException;
 import org.medshare.abe.Policy;
 import org.medshare.abe.PublicParameters;
@@ -27,7 +28,7 @@ import org.medshare.abe.Suite;
 import org.medshare.abe.UserKey;
 
 /**
- * A record's analytics rows as the hospital uploads them (DESIGN §3, §5): the rows encrypted in
+ * A record's analytics rows as the hospital uploads them beside its envelope: the rows encrypted in
  * {@link RowChunkCodec} chunks under a 256-bit data key that only holders of an ABE key satisfying the
  * record's policy can recover. The service sees the policy, the suite and the sizes, nothing else.
  *
@@ -74,16 +75,16 @@ public final class EncryptedRows {
 
     /**
      * Encrypts {@code rows} of record {@code recordId} for upload under the policy of {@code kem}, with a data
-     * key derived from it (version 2). Pass the KEM of the record's bundle envelope.
-     *
-     * @throws IllegalArgumentException if there are no rows
+     * key derived from it (version 2). Pass the KEM of the record's bundle envelope. No rows give a container
+     * without chunks: a record stored and shared without analytics rows, never used in statistics.
      */
     public static EncryptedRows seal(String recordId, List<AnalyticsRow> rows, RecordKem kem, Suite suite,
                                      SecureRandom random) throws GeneralSecurityException {
         byte[] kemBytes = kem.ciphertext().toBytes();
-        byte[] key = kem.deriveKey(suite, KEY_LABEL, keyContext(suite, kemBytes));
+        byte[] key = kem.deriveKey(suite, KEY_LABEL, keyContext(suite, kemBytes)).toByteArray(InsecureSecretKeyAccess.get());
         try {
-            List<EncryptedChunk> chunks = new RowChunkCodec(random).encrypt(recordId, rows, new SecretKeySpec(key, "AES"));
+            List<EncryptedChunk> chunks = rows.isEmpty() ? List.of()
+                    : new RowChunkCodec(random).encrypt(recordId, rows, new SecretKeySpec(key, "AES"));
             return new EncryptedRows(VERSION, suite, kem.ciphertext().policy(), kemBytes, chunks);
         } finally {
             Arrays.fill(key, (byte) 0);
@@ -143,7 +144,7 @@ public final class EncryptedRows {
                 throw new IllegalArgumentException("malformed key part: " + e.getMessage());
             }
             long count = Integer.toUnsignedLong(b.getInt());
-            if (count == 0 || count > b.remaining() / 4) {
+            if (count > b.remaining() / 4 || count == 0 && version == 1) {
                 throw new IllegalArgumentException("impossible chunk count " + count);
             }
             List<EncryptedChunk> chunks = new ArrayList<>((int) count);
@@ -231,7 +232,8 @@ public final class EncryptedRows {
             } catch (MalformedCiphertextException e) {
                 throw new DecryptionFailedException();
             }
-            raw = RecordKem.decapsulate(DECAPSULATOR, key, kem).deriveKey(suite, KEY_LABEL, keyContext(suite, keyPart));
+            raw = RecordKem.decapsulate(DECAPSULATOR, key, kem).deriveKey(suite, KEY_LABEL, keyContext(suite, keyPart))
+                    .toByteArray(InsecureSecretKeyAccess.get());
         } else {
             raw = Envelope.decrypt(key, keyPart);
         }

@@ -1,12 +1,14 @@
 package org.medshare.enclave.rows;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.parser.DataFormatException;
-import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.context.FhirVersionEnum;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,7 @@ import org.hl7.fhir.r4.model.Claim;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.ExplanationOfBenefit;
 import org.hl7.fhir.r4.model.Identifier;
@@ -25,46 +28,56 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
- * Extracts analytics rows ({@link AnalyticsRow}, schema in {@code enclave-sim/ROWS.md}) from a FHIR
- * R4 Bundle on the hospital side, before encryption. Uses HAPI FHIR structures R4; the
- * {@link FhirContext} is expensive, so build one and share it ({@link #shared()}).
+ * Extracts analytics rows ({@link AnalyticsRow}, schema in {@code enclave-sim/ROWS.md}) from a FHIR R4 Bundle on
+ * the hospital side, before encryption. Uses HAPI FHIR structures R4; the {@link FhirContext} is expensive, so build
+ * one and share it ({@link #shared()}).
  *
  * <p>Rules (ROWS.md has the full table):
  * <ul>
  *   <li>One row per {@code Claim}; one row per {@code Encounter} that no Claim of the Bundle refers to
  *       (amounts 0).</li>
- *   <li>Patient: pseudonym = {@link PseudonymKey#pseudonymOf} of the first {@code Patient.identifier}
- *       as {@code system|value}, else of {@code Patient/<id>}; sex from {@code Patient.gender};
- *       age band from {@code Patient.birthDate} at the first day of the service month.</li>
- *   <li>Claim amount: {@code Claim.total}; payment: {@code ExplanationOfBenefit.payment.amount} of the
- *       EOBs whose {@code claim} refers to the Claim (summed), in cents, rounded half-even.</li>
- *   <li>Service month: {@code Claim.billablePeriod.start}, else the first item's serviced date/period,
- *       else {@code Claim.created}; for an Encounter {@code Encounter.period.start}.</li>
+ *   <li>References are resolved as R4 defines them: to a resource contained in the referring one ({@code #id}), to
+ *       an entry by {@code fullUrl} (including {@code urn:uuid:}), by {@code Type/id} (also against absolute
+ *       fullUrls), and conditional references {@code Type?identifier=system|value} to the one entry of that type
+ *       with that identifier.</li>
+ *   <li>Patient: pseudonym = {@link PseudonymKey#pseudonymOf} of the first {@code Patient.identifier} as
+ *       {@code system|value}, else of {@code Patient/<id>}; sex from {@code Patient.gender}; age band from
+ *       {@code Patient.birthDate} (year, year-month or full date) at the first day of the service month. A Patient
+ *       with the {@code patient-animal} extension is not human: its rows are skipped.</li>
+ *   <li>Claim amount: {@code Claim.total}; payment: {@code ExplanationOfBenefit.payment.amount} of the EOBs whose
+ *       {@code claim} refers to the Claim (summed), in cents, rounded half-even.</li>
+ *   <li>Service month, as written in the resource's own time zone (a visit on the 31st at 23:30 -05:00 stays in
+ *       that month): {@code Claim.billablePeriod.start}, else the first item's serviced date/period, else
+ *       {@code Claim.created}; for an Encounter {@code period.start}, else {@code period.end}, else the first
+ *       {@code statusHistory.period.start}. A date without a month gives no row.</li>
  *   <li>ICD-10 codes: codings whose system starts with {@code http://hl7.org/fhir/sid/icd-10}, from
- *       {@code Claim.diagnosis} (concept or referenced Condition), else from the Conditions of the
- *       Claim's encounters ({@code Encounter.diagnosis}, {@code Condition.encounter}); first three
- *       distinct codes kept in order.</li>
+ *       {@code Claim.diagnosis} (concept or referenced Condition), else from the Conditions of the Claim's encounters
+ *       ({@code Encounter.diagnosis}, {@code Condition.encounter}); first three distinct codes kept in order.</li>
  *   <li>Observations carry no row field and are ignored.</li>
  * </ul>
- * Anything the rules cannot map (a reference to a Patient missing from the Bundle, mixed
- * currencies, negative amounts, dates outside 1900-01..2070-08, birth after service) is refused with
- * {@link RowExtractionException}; nothing partial is returned.
+ * A Claim or Encounter the rules cannot map (its Patient cannot be resolved or is not human, a date without a month
+ * or outside 1900-01..2070-08, an amount in another currency than the Bundle's first, a negative or out-of-range
+ * amount, a birth after the service month) gives no row and one {@link RowExtraction.Skip} with the reason; the
+ * other rows of the Bundle are kept.
  */
 public final class RowExtractor {
     private static final String ICD10_SYSTEM_PREFIX = "http://hl7.org/fhir/sid/icd-10";
+    /** The R4 core extension that marks a Patient as an animal (veterinary care). */
+    public static final String PATIENT_ANIMAL_EXTENSION = "http://hl7.org/fhir/StructureDefinition/patient-animal";
 
     private final FhirContext fhir;
 
     /** Uses the given context (must be R4). */
     public RowExtractor(FhirContext fhir) {
-        if (fhir.getVersion().getVersion() != ca.uhn.fhir.context.FhirVersionEnum.R4) {
+        if (fhir.getVersion().getVersion() != FhirVersionEnum.R4) {
             throw new IllegalArgumentException("FhirContext must be R4");
         }
         this.fhir = fhir;
     }
 
     private static final class Holder {
-        static final RowExtractor INSTANCE = new RowExtractor(FhirContext.forR4());
+        static final FhirContext CONTEXT = FhirContext.forR4();
+        static final RowExtractor INSTANCE = new RowExtractor(CONTEXT);
     }
 
     /** A process-wide extractor over one lazily built {@code FhirContext.forR4()}. */
@@ -72,100 +85,131 @@ public final class RowExtractor {
         return Holder.INSTANCE;
     }
 
-    /** Parses FHIR R4 JSON (must be a Bundle) and extracts its rows. */
-    public List<AnalyticsRow> extract(String bundleJson, int hospitalId, PseudonymKey pseudonymKey)
-            throws RowExtractionException {
-        Bundle bundle;
-        try {
-            IParser parser = fhir.newJsonParser();
-            bundle = parser.parseResource(Bundle.class, bundleJson);
-        } catch (DataFormatException | ClassCastException e) {
-            throw new RowExtractionException("not a FHIR R4 Bundle: " + firstLine(e.getMessage()));
-        }
-        return extract(bundle, hospitalId, pseudonymKey);
+    /** The process-wide R4 context of {@link #shared()}. */
+    static FhirContext sharedContext() {
+        return Holder.CONTEXT;
     }
 
-    /** Extracts the rows of a parsed Bundle. */
+    /**
+     * Parses FHIR R4 JSON or XML (must be a Bundle) and returns the rows that could be extracted.
+     *
+     * @throws RowExtractionException if the text is not an R4 Bundle or the hospital id is out of range
+     */
+    public List<AnalyticsRow> extract(String bundle, int hospitalId, PseudonymKey pseudonymKey)
+            throws RowExtractionException {
+        try {
+            return extract(new BundleReader(fhir).read(bundle.getBytes(StandardCharsets.UTF_8)).bundle(), hospitalId,
+                    pseudonymKey);
+        } catch (BundleFormatException e) {
+            throw new RowExtractionException(e.getMessage());
+        }
+    }
+
+    /** The rows of a parsed Bundle ({@link #extractWithSkips} without the skips). */
     public List<AnalyticsRow> extract(Bundle bundle, int hospitalId, PseudonymKey pseudonymKey)
+            throws RowExtractionException {
+        return extractWithSkips(bundle, hospitalId, pseudonymKey).rows();
+    }
+
+    /**
+     * The rows of a parsed Bundle and every Claim or Encounter that gave none, with the reason.
+     *
+     * @throws RowExtractionException only if {@code hospitalId} is outside {@code 0..RowLayout.MAX_HOSPITAL}
+     */
+    public RowExtraction extractWithSkips(Bundle bundle, int hospitalId, PseudonymKey pseudonymKey)
             throws RowExtractionException {
         if (hospitalId < 0 || hospitalId > RowLayout.MAX_HOSPITAL) {
             throw new RowExtractionException("hospital id must be within 0.." + RowLayout.MAX_HOSPITAL);
         }
         Index index = new Index(bundle);
         List<AnalyticsRow> rows = new ArrayList<>();
-        Set<Encounter> claimedEncounters = new java.util.HashSet<>();
-        String[] currency = new String[1];
+        List<RowExtraction.Skip> skipped = new ArrayList<>();
+        Set<Resource> claimedEncounters = new HashSet<>();
+        Currency currency = new Currency();
         for (Resource r : index.resources) {
-            if (r instanceof Claim) {
-                Claim c = (Claim) r;
-                Patient p = index.patient(c.getPatient(), "Claim/" + c.getIdElement().getIdPart());
-                List<Encounter> encounters = new ArrayList<>();
+            if (r instanceof Claim c) {
                 for (Claim.ItemComponent item : c.getItem()) {
                     for (Reference er : item.getEncounter()) {
-                        Resource e = index.get(er);
+                        Resource e = index.resolveOrNull(er, c);
                         if (e instanceof Encounter) {
-                            encounters.add((Encounter) e);
+                            claimedEncounters.add(e);
                         }
                     }
                 }
-                claimedEncounters.addAll(encounters);
-                int month = yyyymm(claimMonth(c), "Claim " + c.getIdElement().getIdPart());
-                int claim = c.hasTotal() ? cents(c.getTotal(), currency, "Claim.total") : 0;
-                long pay = 0;
-                for (Resource x : index.resources) {
-                    if (x instanceof ExplanationOfBenefit) {
-                        ExplanationOfBenefit eob = (ExplanationOfBenefit) x;
-                        if (index.get(eob.getClaim()) == c && eob.hasPayment() && eob.getPayment().hasAmount()) {
-                            pay += cents(eob.getPayment().getAmount(), currency, "ExplanationOfBenefit.payment.amount");
-                        }
-                    }
+                try {
+                    rows.add(claimRow(index, c, currency, hospitalId, pseudonymKey));
+                } catch (Skipped s) {
+                    skipped.add(new RowExtraction.Skip(index.name(c), s.getMessage()));
                 }
-                if (pay > Integer.MAX_VALUE) {
-                    throw new RowExtractionException("payment total exceeds the row's 32-bit cents range");
-                }
-                Set<Integer> codes = new LinkedHashSet<>();
-                for (Claim.DiagnosisComponent d : c.getDiagnosis()) {
-                    if (d.hasDiagnosisCodeableConcept()) {
-                        addIcd(d.getDiagnosisCodeableConcept(), codes);
-                    } else if (d.hasDiagnosisReference() && index.get(d.getDiagnosisReference()) instanceof Condition) {
-                        addIcd(((Condition) index.get(d.getDiagnosisReference())).getCode(), codes);
-                    }
-                }
-                if (codes.isEmpty()) {
-                    for (Encounter e : encounters) {
-                        encounterCodes(index, e, codes);
-                    }
-                }
-                rows.add(row(p, month, codes, claim, (int) pay, hospitalId, pseudonymKey));
             }
         }
         for (Resource r : index.resources) {
-            if (r instanceof Encounter && !claimedEncounters.contains(r)) {
-                Encounter e = (Encounter) r;
-                Patient p = index.patient(e.getSubject(), "Encounter/" + e.getIdElement().getIdPart());
-                if (!e.hasPeriod() || !e.getPeriod().hasStart()) {
-                    throw new RowExtractionException("Encounter " + e.getIdElement().getIdPart() + " has no period.start");
+            if (r instanceof Encounter e && !claimedEncounters.contains(e)) {
+                try {
+                    Patient p = index.patient(e.getSubject(), e, "subject");
+                    int month = yyyymm(encounterDate(e));
+                    Set<Integer> codes = new LinkedHashSet<>();
+                    encounterCodes(index, e, codes);
+                    rows.add(row(p, month, codes, 0, 0, hospitalId, pseudonymKey));
+                } catch (Skipped s) {
+                    skipped.add(new RowExtraction.Skip(index.name(e), s.getMessage()));
                 }
-                int month = yyyymm(e.getPeriod().getStartElement().getValueAsString(),
-                        "Encounter " + e.getIdElement().getIdPart());
-                Set<Integer> codes = new LinkedHashSet<>();
-                encounterCodes(index, e, codes);
-                rows.add(row(p, month, codes, 0, 0, hospitalId, pseudonymKey));
             }
         }
-        return List.copyOf(rows);
+        return new RowExtraction(rows, skipped);
+    }
+
+    private static AnalyticsRow claimRow(Index index, Claim c, Currency bundleCurrency, int hospitalId,
+                                         PseudonymKey key) throws Skipped {
+        Patient p = index.patient(c.getPatient(), c, "patient");
+        List<Encounter> encounters = new ArrayList<>();
+        for (Claim.ItemComponent item : c.getItem()) {
+            for (Reference er : item.getEncounter()) {
+                if (index.resolveOrNull(er, c) instanceof Encounter e) {
+                    encounters.add(e);
+                }
+            }
+        }
+        int month = yyyymm(claimDate(c));
+        Currency currency = bundleCurrency.copy();
+        int claim = c.hasTotal() ? cents(c.getTotal(), currency, "Claim.total") : 0;
+        long pay = 0;
+        for (Resource x : index.resources) {
+            if (x instanceof ExplanationOfBenefit eob && index.resolveOrNull(eob.getClaim(), eob) == c
+                    && eob.hasPayment() && eob.getPayment().hasAmount()) {
+                pay += cents(eob.getPayment().getAmount(), currency, "ExplanationOfBenefit.payment.amount");
+            }
+        }
+        if (pay > Integer.MAX_VALUE) {
+            throw new Skipped("its payments exceed the row's 32-bit cents range");
+        }
+        Set<Integer> codes = new LinkedHashSet<>();
+        for (Claim.DiagnosisComponent d : c.getDiagnosis()) {
+            if (d.hasDiagnosisCodeableConcept()) {
+                addIcd(d.getDiagnosisCodeableConcept(), codes);
+            } else if (d.hasDiagnosisReference() && index.resolveOrNull(d.getDiagnosisReference(), c) instanceof Condition cond) {
+                addIcd(cond.getCode(), codes);
+            }
+        }
+        if (codes.isEmpty()) {
+            for (Encounter e : encounters) {
+                encounterCodes(index, e, codes);
+            }
+        }
+        AnalyticsRow row = row(p, month, codes, claim, (int) pay, hospitalId, key);
+        bundleCurrency.adopt(currency);
+        return row;
     }
 
     private static void encounterCodes(Index index, Encounter e, Set<Integer> codes) {
         for (Encounter.DiagnosisComponent d : e.getDiagnosis()) {
-            Resource c = index.get(d.getCondition());
-            if (c instanceof Condition) {
-                addIcd(((Condition) c).getCode(), codes);
+            if (index.resolveOrNull(d.getCondition(), e) instanceof Condition c) {
+                addIcd(c.getCode(), codes);
             }
         }
         for (Resource r : index.resources) {
-            if (r instanceof Condition && ((Condition) r).hasEncounter() && index.get(((Condition) r).getEncounter()) == e) {
-                addIcd(((Condition) r).getCode(), codes);
+            if (r instanceof Condition c && c.hasEncounter() && index.resolveOrNull(c.getEncounter(), c) == e) {
+                addIcd(c.getCode(), codes);
             }
         }
     }
@@ -180,7 +224,7 @@ public final class RowExtractor {
     }
 
     private static AnalyticsRow row(Patient p, int yyyymm, Set<Integer> codes, int claim, int pay, int hospitalId,
-                                    PseudonymKey key) throws RowExtractionException {
+                                    PseudonymKey key) throws Skipped {
         int sex = 0;
         if (p.hasGender()) {
             switch (p.getGender()) {
@@ -200,7 +244,8 @@ public final class RowExtractor {
             int sm = yyyymm % 100;
             int age = sy - by - ((sm < bm || (sm == bm && bday > 1)) ? 1 : 0);
             if (age < 0) {
-                throw new RowExtractionException("Patient " + p.getIdElement().getIdPart() + " born after a service month");
+                throw new Skipped("its Patient was born after the service month " + yyyymm / 100 + "-"
+                        + String.format("%02d", yyyymm % 100));
             }
             band = AgeBand.ofAge(age);
         }
@@ -209,15 +254,15 @@ public final class RowExtractor {
         if (p.hasIdentifier() && id.hasValue()) {
             ident = (id.hasSystem() ? id.getSystem() : "") + "|" + id.getValue();
         } else if (p.getIdElement().hasIdPart()) {
-            ident = "Patient/" + p.getIdElement().getIdPart();
+            ident = "Patient/" + stripHash(p.getIdElement().getIdPart());
         } else {
-            throw new RowExtractionException("Patient has neither identifier nor id");
+            throw new Skipped("its Patient has neither an identifier nor an id");
         }
         int[] icd = codes.stream().mapToInt(Integer::intValue).toArray();
         return AnalyticsRow.of(key.pseudonymOf(ident), band, Sex.ofCode(sex), icd, claim, pay, yyyymm, hospitalId);
     }
 
-    private static String claimMonth(Claim c) throws RowExtractionException {
+    private static String claimDate(Claim c) throws Skipped {
         if (c.hasBillablePeriod() && c.getBillablePeriod().hasStart()) {
             return c.getBillablePeriod().getStartElement().getValueAsString();
         }
@@ -232,91 +277,227 @@ public final class RowExtractor {
         if (c.hasCreated()) {
             return c.getCreatedElement().getValueAsString();
         }
-        throw new RowExtractionException("Claim " + c.getIdElement().getIdPart()
-                + " has no billablePeriod.start, item serviced date or created date");
+        throw new Skipped("it has no billablePeriod.start, item serviced date or created date");
     }
 
-    private static int yyyymm(String fhirDate, String what) throws RowExtractionException {
-        if (fhirDate == null || fhirDate.length() < 7) {
-            throw new RowExtractionException(what + ": service date must have at least year and month");
+    private static String encounterDate(Encounter e) throws Skipped {
+        if (e.hasPeriod() && e.getPeriod().hasStart()) {
+            return e.getPeriod().getStartElement().getValueAsString();
+        }
+        if (e.hasPeriod() && e.getPeriod().hasEnd()) {
+            return e.getPeriod().getEndElement().getValueAsString();
+        }
+        for (Encounter.StatusHistoryComponent h : e.getStatusHistory()) {
+            if (h.hasPeriod() && h.getPeriod().hasStart()) {
+                return h.getPeriod().getStartElement().getValueAsString();
+            }
+        }
+        throw new Skipped("it has no date (no period.start, period.end or statusHistory.period.start)");
+    }
+
+    /** {@code yyyymm} of a FHIR date or dateTime as written (its own time zone). */
+    private static int yyyymm(String fhirDate) throws Skipped {
+        if (fhirDate == null || fhirDate.length() < 7 || fhirDate.charAt(4) != '-') {
+            throw new Skipped("its service date " + (fhirDate == null ? "" : "'" + fhirDate + "' ") + "has no month");
         }
         int v;
         try {
             v = Integer.parseInt(fhirDate.substring(0, 4)) * 100 + Integer.parseInt(fhirDate.substring(5, 7));
         } catch (NumberFormatException e) {
-            throw new RowExtractionException(what + ": unreadable date");
+            throw new Skipped("its service date '" + fhirDate + "' is unreadable");
         }
         if (!ServiceMonth.isValid(v)) {
-            throw new RowExtractionException(what + ": service month outside 1900-01..2070-08");
+            throw new Skipped("its service month " + fhirDate.substring(0, 7) + " is outside 1900-01..2070-08");
         }
         return v;
     }
 
-    private static int cents(Money m, String[] currency, String what) throws RowExtractionException {
+    private static int cents(Money m, Currency currency, String what) throws Skipped {
         if (!m.hasValue()) {
             return 0;
         }
         if (m.hasCurrency()) {
-            if (currency[0] == null) {
-                currency[0] = m.getCurrency();
-            } else if (!currency[0].equals(m.getCurrency())) {
-                throw new RowExtractionException("mixed currencies in one Bundle (" + what + ")");
-            }
+            currency.check(m.getCurrency(), what);
         }
         BigDecimal c = m.getValue().movePointRight(2).setScale(0, RoundingMode.HALF_EVEN);
         if (c.signum() < 0 || c.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
-            throw new RowExtractionException(what + " must be within 0 .. 21474836.47");
+            throw new Skipped(what + " must be within 0 .. 21474836.47");
         }
         return c.intValueExact();
     }
 
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "unparseable";
-        }
-        int i = s.indexOf('\n');
-        return i < 0 ? s : s.substring(0, i);
+    private static String stripHash(String id) {
+        return id.startsWith("#") ? id.substring(1) : id;
     }
 
-    /** Resolves Bundle-internal references by fullUrl and by {@code Type/id}. */
+    /** The one currency of a Bundle's amounts: the first one met in a row that was kept. */
+    private static final class Currency {
+        private String code;
+
+        Currency copy() {
+            Currency c = new Currency();
+            c.code = code;
+            return c;
+        }
+
+        void adopt(Currency other) {
+            code = other.code;
+        }
+
+        void check(String found, String what) throws Skipped {
+            if (code == null) {
+                code = found;
+            } else if (!code.equals(found)) {
+                throw new Skipped(what + " is in " + found + " where the Bundle's amounts are in " + code);
+            }
+        }
+    }
+
+    /** Why one Claim or Encounter gives no row (internal control flow, turned into a {@link RowExtraction.Skip}). */
+    private static final class Skipped extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Skipped(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    /** Resolves references within one Bundle: contained, by fullUrl, by {@code Type/id}, conditional. */
     private static final class Index {
         final List<Resource> resources = new ArrayList<>();
         final Map<String, Resource> byRef = new HashMap<>();
+        final Map<Resource, String> names = new IdentityHashMap<>();
 
         Index(Bundle b) {
+            int n = 0;
             for (Bundle.BundleEntryComponent e : b.getEntry()) {
+                n++;
                 Resource r = e.getResource();
                 if (r == null) {
                     continue;
                 }
                 resources.add(r);
+                String idPart = r.getIdElement().hasIdPart() ? r.getIdElement().getIdPart() : null;
                 if (e.hasFullUrl()) {
                     byRef.put(e.getFullUrl(), r);
                 }
-                if (r.getIdElement().hasIdPart()) {
-                    byRef.put(r.fhirType() + "/" + r.getIdElement().getIdPart(), r);
+                if (idPart != null && !idPart.startsWith("urn:")) {
+                    byRef.put(r.fhirType() + "/" + idPart, r);
+                    names.put(r, r.fhirType() + "/" + idPart);
+                } else if (e.hasFullUrl()) {
+                    names.put(r, r.fhirType() + " " + e.getFullUrl());
+                } else {
+                    names.put(r, r.fhirType() + " #" + n);
                 }
             }
         }
 
-        Resource get(Reference ref) {
-            if (ref == null || !ref.hasReference()) {
+        String name(Resource r) {
+            return names.getOrDefault(r, r.fhirType());
+        }
+
+        Resource resolveOrNull(Reference ref, Resource from) {
+            try {
+                return resolve(ref, from);
+            } catch (Skipped e) {
                 return null;
             }
+        }
+
+        /** The referenced resource; {@link Skipped} with the reason when there is none or more than one. */
+        Resource resolve(Reference ref, Resource from) throws Skipped {
+            if (ref == null || ref.isEmpty()) {
+                throw new Skipped("it names no such resource");
+            }
+            if (ref.getResource() instanceof Resource inline) {
+                return inline;
+            }
             String s = ref.getReference();
+            if (s == null) {
+                throw new Skipped("its reference has only an identifier or display, not a resource in the Bundle");
+            }
+            if (s.startsWith("#")) {
+                if (from instanceof DomainResource d) {
+                    for (Resource c : d.getContained()) {
+                        if (c.getIdElement().hasIdPart() && stripHash(c.getIdElement().getIdPart()).equals(s.substring(1))) {
+                            return c;
+                        }
+                    }
+                }
+                throw new Skipped("it refers to " + s + ", which is not contained in it");
+            }
+            int query = s.indexOf('?');
+            if (query > 0) {
+                return conditional(s.substring(0, query), s.substring(query + 1));
+            }
             Resource r = byRef.get(s);
             if (r == null && ref.getReferenceElement().hasIdPart() && ref.getReferenceElement().hasResourceType()) {
                 r = byRef.get(ref.getReferenceElement().getResourceType() + "/" + ref.getReferenceElement().getIdPart());
             }
+            if (r == null) {
+                throw new Skipped("it refers to " + s + ", which is not in the Bundle");
+            }
             return r;
         }
 
-        Patient patient(Reference ref, String from) throws RowExtractionException {
-            Resource r = get(ref);
-            if (!(r instanceof Patient)) {
-                throw new RowExtractionException(from + " refers to a Patient that is not in the Bundle");
+        /** {@code Type?identifier=system|value} (R4 §3.1.0.1.2, conditional references in transactions). */
+        private Resource conditional(String type, String parameters) throws Skipped {
+            String shown = type + "?" + parameters;
+            String identifier = null;
+            for (String p : parameters.split("&")) {
+                if (p.startsWith("identifier=")) {
+                    identifier = java.net.URLDecoder.decode(p.substring("identifier=".length()), StandardCharsets.UTF_8);
+                } else {
+                    throw new Skipped("its conditional reference " + shown
+                            + " uses a search parameter other than identifier, which only a server can resolve");
+                }
             }
-            return (Patient) r;
+            if (identifier == null) {
+                throw new Skipped("its conditional reference " + shown + " has no identifier parameter");
+            }
+            int bar = identifier.indexOf('|');
+            String system = bar < 0 ? null : identifier.substring(0, bar);
+            String value = bar < 0 ? identifier : identifier.substring(bar + 1);
+            List<Resource> matches = new ArrayList<>();
+            for (Resource r : resources) {
+                if (r.fhirType().equals(type) && hasIdentifier(r, system, value)) {
+                    matches.add(r);
+                }
+            }
+            if (matches.size() != 1) {
+                throw new Skipped("its conditional reference " + shown + " matches " + matches.size() + " "
+                        + type + " entries of the Bundle, not exactly one");
+            }
+            return matches.get(0);
+        }
+
+        private static boolean hasIdentifier(Resource r, String system, String value) {
+            org.hl7.fhir.r4.model.Property identifiers = r.getNamedProperty("identifier");
+            if (identifiers == null) {
+                return false;
+            }
+            for (org.hl7.fhir.r4.model.Base b : identifiers.getValues()) {
+                if (b instanceof Identifier id && value.equals(id.getValue()) && (system == null
+                        || (system.isEmpty() ? !id.hasSystem() : system.equals(id.getSystem())))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The human Patient of a Claim or Encounter; {@link Skipped} otherwise. */
+        Patient patient(Reference ref, Resource from, String element) throws Skipped {
+            if (ref == null || ref.isEmpty()) {
+                throw new Skipped("it has no " + element);
+            }
+            Resource r = resolve(ref, from);
+            if (!(r instanceof Patient p)) {
+                throw new Skipped("its " + element + " is a " + r.fhirType() + ", not a Patient");
+            }
+            if (p.hasExtension(PATIENT_ANIMAL_EXTENSION)) {
+                throw new Skipped("its Patient is not human (patient-animal extension): not used in statistics");
+            }
+            return p;
         }
     }
 }

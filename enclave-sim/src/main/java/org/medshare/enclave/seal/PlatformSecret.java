@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import org.medshare.enclave.SecretAccess;
+import org.medshare.abe.SecretKeyAccess;
 
 /**
  * The simulated platform's root sealing secret, standing in for the fused key an SGX CPU derives
@@ -32,9 +32,9 @@ public final class PlatformSecret {
   }
 
   /** Wraps existing secret bytes (copied); for tests with fixed secrets and for loading. */
-  public static PlatformSecret of(byte[] secret, SecretAccess access) {
+  public static PlatformSecret of(byte[] secret, SecretKeyAccess access) {
     if (access == null || secret.length != LENGTH) {
-      throw new IllegalArgumentException("platform secret must be 32 bytes and requires SecretAccess");
+      throw new IllegalArgumentException("platform secret must be 32 bytes and requires SecretKeyAccess");
     }
     return new PlatformSecret(secret.clone());
   }
@@ -62,9 +62,9 @@ public final class PlatformSecret {
     return s;
   }
 
-  byte[] bytes(SecretAccess access) {
+  byte[] bytes(SecretKeyAccess access) {
     if (access == null) {
-      throw new IllegalArgumentException("SecretAccess required");
+      throw new IllegalArgumentException("SecretKeyAccess required");
     }
     return secret.clone();
   }

@@ -1,15 +1,16 @@
 package org.medshare.enclave.seal;
 
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.medshare.abe.InsecureSecretKeyAccess;
 import org.medshare.enclave.EnclaveIdentity;
 import org.medshare.enclave.Hkdf;
 import org.medshare.enclave.MalformedEncodingException;
-import org.medshare.enclave.SecretAccess;
 import org.medshare.enclave.WireReader;
 import org.medshare.enclave.WireWriter;
 
@@ -35,7 +36,7 @@ import org.medshare.enclave.WireWriter;
 public final class SealingKeys {
   static final int MAGIC = 0x4D53534C;
   static final int VERSION = 1;
-  private static final byte[] SALT = "medshare.seal.v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] SALT = "medshare.seal.v1".getBytes(StandardCharsets.US_ASCII);
   private static final int NONCE_BYTES = 12;
   private static final int KEY_ID_BYTES = 32;
 
@@ -152,7 +153,7 @@ public final class SealingKeys {
       default -> throw new IllegalStateException("unreachable");
     }
     info.u8(identity.debug() ? 1 : 0).u16(keySvn).fixed(keyId);
-    byte[] ikm = platform.bytes(SecretAccess.get());
+    byte[] ikm = platform.bytes(InsecureSecretKeyAccess.get());
     try {
       return Hkdf.sha256(ikm, SALT, info.toByteArray(), 32);
     } finally {

@@ -1,10 +1,11 @@
 package org.medshare.enclave.stats;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.TreeSet;
+import org.medshare.enclave.Sha256;
 
 /**
  * SHA-256 Merkle tree hash over record ids, with the structure and domain separation of RFC 9162
@@ -17,14 +18,14 @@ public final class MerkleTree {
     }
 
     /** Root over the sorted, distinct ids. */
-    public static byte[] rootOf(java.util.Collection<String> recordIds) {
-        List<String> ids = new ArrayList<>(new java.util.TreeSet<>(recordIds));
+    public static byte[] rootOf(Collection<String> recordIds) {
+        List<String> ids = new ArrayList<>(new TreeSet<>(recordIds));
         List<byte[]> leaves = new ArrayList<>(ids.size());
         for (String id : ids) {
-            leaves.add(hash(new byte[] {0}, id.getBytes(StandardCharsets.UTF_8)));
+            leaves.add(Sha256.hash(new byte[] {0}, id.getBytes(StandardCharsets.UTF_8)));
         }
         if (leaves.isEmpty()) {
-            return hash();
+            return Sha256.hash();
         }
         return mth(leaves, 0, leaves.size());
     }
@@ -35,18 +36,6 @@ public final class MerkleTree {
             return leaves.get(from);
         }
         int k = Integer.highestOneBit(n - 1);
-        return hash(new byte[] {1}, mth(leaves, from, from + k), mth(leaves, from + k, to));
-    }
-
-    static byte[] hash(byte[]... parts) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (byte[] p : parts) {
-                md.update(p);
-            }
-            return md.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hash(new byte[] {1}, mth(leaves, from, from + k), mth(leaves, from + k, to));
     }
 }

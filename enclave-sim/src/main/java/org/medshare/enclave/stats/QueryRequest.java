@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
+import org.medshare.enclave.Sha256;
 import org.medshare.enclave.stats.QueryRefusedException.Reason;
 
 /**
@@ -82,7 +83,7 @@ public final class QueryRequest {
         }
         byte[] ph;
         try {
-            ph = MerkleTree.hash(Json.MAPPER.writeValueAsBytes(
+            ph = Sha256.hash(Json.MAPPER.writeValueAsBytes(
                     Json.MAPPER.treeToValue(root.has("parameters") ? root.get("parameters") : Json.MAPPER.createObjectNode(),
                             Object.class)));
         } catch (JsonProcessingException ex) {

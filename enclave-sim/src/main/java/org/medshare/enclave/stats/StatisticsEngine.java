@@ -23,9 +23,14 @@ import org.apache.commons.math3.linear.SingularMatrixException;
 import org.medshare.enclave.rows.RowChunkCodec;
 import org.medshare.enclave.rows.RowChunkCodec.Decryptor;
 import org.medshare.enclave.stats.QueryRefusedException.Reason;
-import org.medshare.enclave.stats.QueryTemplate.Aggregate;
+import org.medshare.enclave.stats.AggregateSpec.Bins;
+import org.medshare.enclave.stats.AggregateSpec.Clamped;
+import org.medshare.enclave.stats.AggregateSpec.Feature;
+import org.medshare.enclave.stats.AggregateSpec.Histogram;
+import org.medshare.enclave.stats.AggregateSpec.Logistic;
+import org.medshare.enclave.stats.AggregateSpec.Quantiles;
+import org.medshare.enclave.stats.AggregateSpec.Regression;
 import org.medshare.enclave.stats.QueryTemplate.DpMode;
-import org.medshare.enclave.stats.QueryTemplate.Feature;
 import org.medshare.enclave.stats.QueryTemplate.Mechanism;
 
 /**
@@ -202,10 +207,12 @@ public final class StatisticsEngine {
     // ---- release: noise and final statistics -------------------------------------------------------
 
     private TreeMap<String, Double> values(RowAggregator agg, int g, QueryTemplate t, long micros) {
-        Aggregate a = t.aggregate();
+        AggregateSpec a = t.aggregate();
         long rowsBound = t.privacy().maxRowsPerPatient();
         BigInteger l = BigInteger.valueOf(rowsBound);
-        BigInteger hi = BigInteger.valueOf(a.upper());
+        long lower = a instanceof Clamped c ? c.bounds().lower() : 0;
+        long upper = a instanceof Clamped c ? c.bounds().upper() : 0;
+        BigInteger hi = BigInteger.valueOf(upper);
         TreeMap<String, Double> v = new TreeMap<>();
         switch (a.kind()) {
             case COUNT:
@@ -219,7 +226,7 @@ public final class StatisticsEngine {
                 double s = noisy(BigInteger.valueOf(agg.sum[g]), l.multiply(hi), micros, 2, t);
                 v.put("count", n);
                 v.put("sum", s);
-                v.put("mean", clampTo(s / n, a.lower(), a.upper()));
+                v.put("mean", clampTo(s / n, lower, upper));
                 break;
             }
             case VARIANCE: {
@@ -227,27 +234,30 @@ public final class StatisticsEngine {
                 double s = noisy(BigInteger.valueOf(agg.sum[g]), l.multiply(hi), micros, 3, t);
                 BigInteger sq = new BigDecimal(agg.sumSq[g]).setScale(0, RoundingMode.HALF_EVEN).toBigInteger();
                 double q = noisy(sq, l.multiply(hi).multiply(hi), micros, 3, t);
-                double mean = clampTo(s / n, a.lower(), a.upper());
+                double mean = clampTo(s / n, lower, upper);
                 v.put("count", n);
                 v.put("mean", mean);
                 v.put("variance", Math.max(0, q / n - mean * mean));
                 break;
             }
             case HISTOGRAM: {
-                int bins = a.bins().count();
+                int bins = ((Histogram) a).bins().count();
                 for (int b = 0; b < bins; b++) {
                     v.put(binName(b), nonNegative(noisy(BigInteger.valueOf(agg.hist[g * bins + b]), l, micros, 1, t)));
                 }
                 break;
             }
             case QUANTILES:
-                quantiles(agg, g, a, micros, t, v);
+                quantiles(agg, g, (Quantiles) a, micros, t, v);
                 break;
             case OLS:
-                ols(agg, g, a, v);
+                ols(agg, g, (Regression) a, v);
+                break;
+            case LOGISTIC:
+                logistic(agg, g, (Logistic) a, v);
                 break;
             default:
-                logistic(agg, g, a, v);
+                throw new IllegalStateException("no release for " + a.kind());
         }
         return v;
     }
@@ -260,10 +270,9 @@ public final class StatisticsEngine {
         return "q[" + p + "]";
     }
 
-    private void quantiles(RowAggregator agg, int g, Aggregate a, long micros, QueryTemplate t, TreeMap<String, Double> v) {
+    private void quantiles(RowAggregator agg, int g, Quantiles a, long micros, QueryTemplate t, TreeMap<String, Double> v) {
         if (micros == 0) {
-            RowAggregator.IntList list = agg.values[g];
-            int[] sorted = Arrays.copyOf(list.a, list.n);
+            long[] sorted = agg.values[g].toArray();
             Arrays.sort(sorted);
             for (double p : a.probabilities()) {
                 int idx = (int) Math.ceil(p * sorted.length) - 1;
@@ -271,7 +280,8 @@ public final class StatisticsEngine {
             }
             return;
         }
-        int bins = a.bins().count();
+        Bins fixed = a.bins().orElseThrow();
+        int bins = fixed.count();
         double[] h = new double[bins];
         double total = 0;
         BigInteger l = BigInteger.valueOf(t.privacy().maxRowsPerPatient());
@@ -289,12 +299,12 @@ public final class StatisticsEngine {
                     break;
                 }
             }
-            double mid = a.bins().lower() + (b + 0.5) * a.bins().width();
-            v.put(quantileName(p), clampTo(mid, a.lower(), a.upper()));
+            double mid = fixed.lower() + (b + 0.5) * fixed.width();
+            v.put(quantileName(p), clampTo(mid, a.bounds().lower(), a.bounds().upper()));
         }
     }
 
-    private static void ols(RowAggregator agg, int g, Aggregate a, TreeMap<String, Double> v) {
+    private static void ols(RowAggregator agg, int g, Regression a, TreeMap<String, Double> v) {
         int p = agg.regressionDimension();
         double[][] m = new double[p][p];
         int base = g * p * p;
@@ -321,11 +331,11 @@ public final class StatisticsEngine {
         }
     }
 
-    private static void logistic(RowAggregator agg, int g, Aggregate a, TreeMap<String, Double> v) {
+    private static void logistic(RowAggregator agg, int g, Logistic a, TreeMap<String, Double> v) {
         int p = agg.regressionDimension();
         int width = p;
-        RowAggregator.DoubleList d = agg.design[g];
-        int n = d.n / width;
+        LongList d = agg.design[g];
+        int n = d.size() / width;
         v.put("n", (double) n);
         double[] beta = new double[p];
         int iter = 0;
@@ -338,9 +348,9 @@ public final class StatisticsEngine {
                     int o = r * width;
                     x[0] = 1;
                     for (int i = 1; i < p; i++) {
-                        x[i] = d.a[o + i - 1];
+                        x[i] = d.get(o + i - 1);
                     }
-                    double y = d.a[o + p - 1];
+                    double y = d.get(o + p - 1);
                     double eta = 0;
                     for (int i = 0; i < p; i++) {
                         eta += x[i] * beta[i];
@@ -376,7 +386,7 @@ public final class StatisticsEngine {
         }
     }
 
-    private static void putBetas(TreeMap<String, Double> v, Aggregate a, RealVector beta) {
+    private static void putBetas(TreeMap<String, Double> v, Regression a, RealVector beta) {
         v.put("beta[intercept]", beta.getEntry(0));
         List<Feature> x = a.x();
         for (int i = 0; i < x.size(); i++) {

@@ -1,11 +1,15 @@
 package org.medshare.enclave.stats;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.medshare.enclave.Sha256;
 
 /**
  * The outcome of one query, ready to be signed by the enclave's attested key (part of the enclave,
@@ -21,7 +25,7 @@ import java.util.Map;
  * (micro-ε), δ, mechanism, number of suppressed groups, and the released groups.
  */
 public final class StatisticsResult {
-    private static final byte[] SIGN_PREFIX = "medshare-stats-result-v1\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] SIGN_PREFIX = "medshare-stats-result-v1\n".getBytes(StandardCharsets.US_ASCII);
 
     private final String templateId;
     private final int templateVersion;
@@ -82,7 +86,7 @@ public final class StatisticsResult {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("result cannot be serialised", e);
         }
-        this.resultHash = MerkleTree.hash(canonical);
+        this.resultHash = Sha256.hash(canonical);
     }
 
     /** Canonical JSON bytes (copy). */
@@ -166,8 +170,8 @@ public final class StatisticsResult {
     }
 
     /** The released group with exactly this key, if any. */
-    public java.util.Optional<GroupResult> group(Map<String, String> key) {
-        return groups.stream().filter(g -> g.key().equals(new java.util.TreeMap<>(key))).findFirst();
+    public Optional<GroupResult> group(Map<String, String> key) {
+        return groups.stream().filter(g -> g.key().equals(new TreeMap<>(key))).findFirst();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.medshare.enclave.stats;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -96,7 +97,7 @@ public final class TemplateRegistry {
         }
         if (e.state() != State.APPROVED) {
             throw new QueryRefusedException(Reason.TEMPLATE_NOT_APPROVED, "template " + id + " v" + version + " is "
-                    + e.state().name().toLowerCase(java.util.Locale.ROOT) + ", only approved templates run");
+                    + e.state().name().toLowerCase(Locale.ROOT) + ", only approved templates run");
         }
         return e.template();
     }

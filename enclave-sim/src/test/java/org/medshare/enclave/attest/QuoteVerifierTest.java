@@ -9,6 +9,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.medshare.enclave.EnclaveIdentity;
@@ -250,7 +251,7 @@ class QuoteVerifierTest {
     QuoteVerifier v = verifier(baseConstraint().build());
     byte[] nonce = v.newNonce();
     byte[] good = quoteFor(qe, GOOD, nonce).toBytes();
-    byte[] trailing = java.util.Arrays.copyOf(good, good.length + 1);
+    byte[] trailing = Arrays.copyOf(good, good.length + 1);
     assertEquals(Reason.MALFORMED, assertThrows(AttestationException.class, () -> v.verify(trailing, nonce, keys.toBytes())).reason());
     byte[] version = good.clone();
     version[5] = 2;
@@ -258,7 +259,7 @@ class QuoteVerifierTest {
     byte[] mode = good.clone();
     mode[6] = 0x48;
     assertEquals(Reason.MALFORMED, assertThrows(AttestationException.class, () -> v.verify(mode, nonce, keys.toBytes())).reason());
-    byte[] truncated = java.util.Arrays.copyOf(good, 50);
+    byte[] truncated = Arrays.copyOf(good, 50);
     assertEquals(Reason.MALFORMED, assertThrows(AttestationException.class, () -> v.verify(truncated, nonce, keys.toBytes())).reason());
   }
 

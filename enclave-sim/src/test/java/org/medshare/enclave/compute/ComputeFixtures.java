@@ -4,6 +4,9 @@ import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,12 +119,12 @@ final class ComputeFixtures {
    * per sex with at most 3 rows per patient (records in id order), and distinct patients per sex.
    */
   Map<String, long[]> expectedCountsAndPatients() {
-    Map<Long, Integer> used = new java.util.HashMap<>();
+    Map<Long, Integer> used = new HashMap<>();
     Map<String, long[]> out = new LinkedHashMap<>();
     Map<String, Set<Long>> patients = new TreeMap<>();
     for (String id : List.of("rec-a", "rec-b")) {
       List<AnalyticsRow> sorted = new ArrayList<>(rows.get(id));
-      sorted.sort(java.util.Comparator.comparingLong(AnalyticsRow::patientPseudonym));
+      sorted.sort(Comparator.comparingLong(AnalyticsRow::patientPseudonym));
       for (AnalyticsRow r : sorted) {
         int u = used.merge(r.patientPseudonym(), 1, Integer::sum);
         if (u > 3) {
@@ -129,7 +132,7 @@ final class ComputeFixtures {
         }
         String sex = r.sex().fhirCode();
         out.computeIfAbsent(sex, k -> new long[2])[0]++;
-        patients.computeIfAbsent(sex, k -> new java.util.HashSet<>()).add(r.patientPseudonym());
+        patients.computeIfAbsent(sex, k -> new HashSet<>()).add(r.patientPseudonym());
       }
     }
     patients.forEach((sex, set) -> out.get(sex)[1] = set.size());

@@ -11,11 +11,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.SignatureException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.medshare.abe.PublicParameters;
@@ -96,7 +98,7 @@ class StatisticsEndToEndTest {
 
       JsonNode json = new ObjectMapper().readTree(result.resultJson());
       assertEquals(1, json.get("inputRecords").asInt(), "rec-b revoked late by the host, rec-c and rec-d by the approval");
-      Map<String, Long> counts = new java.util.TreeMap<>();
+      Map<String, Long> counts = new TreeMap<>();
       json.get("groups").forEach(g -> counts.put(g.get("key").get("sex").asText(), g.get("values").get("count").asLong()));
       assertEquals(Map.of("female", 60L, "male", 15L), counts, "rec-a alone: 30 women x 2 rows, 15 men; 4 'other' suppressed");
       assertEquals(1, json.get("suppressedGroups").asInt());
@@ -107,7 +109,7 @@ class StatisticsEndToEndTest {
           new ComputeResult(result.queryId(), result.approvalHash(), result.queryHash(), result.measurement(),
               result.mrsigner(), result.productId(), result.svn(), changed, result.resultSignature(),
               result.statementSignature());
-      assertThrows(java.security.SignatureException.class, () -> StatisticsClient.verify(forged, attested));
+      assertThrows(SignatureException.class, () -> StatisticsClient.verify(forged, attested));
       assertNotEquals(0, worker.pid());
     }
   }

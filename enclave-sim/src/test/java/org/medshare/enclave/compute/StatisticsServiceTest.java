@@ -10,16 +10,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.SignatureException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -139,7 +142,7 @@ class StatisticsServiceTest {
 
   /** Released groups of a result JSON: sex → values. */
   static Map<String, JsonNode> groups(ComputeResult r) throws Exception {
-    Map<String, JsonNode> out = new java.util.TreeMap<>();
+    Map<String, JsonNode> out = new TreeMap<>();
     for (JsonNode g : JSON.readTree(r.resultJson()).get("groups")) {
       out.put(g.get("key").get("sex").asText(), g.get("values"));
     }
@@ -304,7 +307,7 @@ class StatisticsServiceTest {
     install(worker, a);
     ComputeResult r = run(worker, q, a, records);
     VerifiedEnclave attested = attested(worker, workerSig.mrenclave());
-    java.security.PublicKey key = StatisticsClient.signingKeyOf(attested);
+    PublicKey key = StatisticsClient.signingKeyOf(attested);
     StatisticsClient.verify(r, key);
     StatisticsClient.verify(r, attested);
 
@@ -341,7 +344,7 @@ class StatisticsServiceTest {
     assertEquals("BAD_REQUEST", refusal(() -> worker.call(StatisticsService.NAME, new byte[] {2})));
     ApprovedQuery q = data.approvedQuery(null, 0);
     byte[] ok = new ComputeRequest(q, ComputeFixtures.approve("q-bad", q, approver), records, Set.of()).toBytes();
-    byte[] trailing = java.util.Arrays.copyOf(ok, ok.length + 1);
+    byte[] trailing = Arrays.copyOf(ok, ok.length + 1);
     assertEquals("BAD_REQUEST", refusal(() -> worker.call(StatisticsService.NAME, trailing)));
     assertEquals(q, ApprovedQuery.parse(q.toBytes()));
     assertThrows(IllegalArgumentException.class, () -> new ApprovedQuery("{}", "{}", List.of(16384), List.of(), 0));

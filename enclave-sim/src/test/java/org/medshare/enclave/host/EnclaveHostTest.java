@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,7 +87,7 @@ class EnclaveHostTest {
   void aChildThatCannotStartIsReportedWithoutHanging(@TempDir Path tmp) throws Exception {
     long t0 = System.nanoTime();
     // a classpath without the enclave classes: the child JVM exits before HELLO
-    assertThrows(java.io.IOException.class, () -> EnclaveHost.start(spec(sig, tmp), tmp.toString(), Duration.ofSeconds(20)));
+    assertThrows(IOException.class, () -> EnclaveHost.start(spec(sig, tmp), tmp.toString(), Duration.ofSeconds(20)));
     assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(30).toNanos());
   }
 
@@ -92,10 +95,10 @@ class EnclaveHostTest {
   void enclaveJvmAcceptsOnlyTuningOptions(@TempDir Path tmp) throws Exception {
     String cp = System.getProperty("java.class.path");
     assertThrows(IllegalArgumentException.class,
-        () -> EnclaveHost.start(spec(sig, tmp), cp, Duration.ofSeconds(5), java.util.List.of("-javaagent:evil.jar")));
+        () -> EnclaveHost.start(spec(sig, tmp), cp, Duration.ofSeconds(5), List.of("-javaagent:evil.jar")));
     assertThrows(IllegalArgumentException.class,
-        () -> EnclaveHost.start(spec(sig, tmp), cp, Duration.ofSeconds(5), java.util.List.of("-Dorg.medshare.debug=true")));
-    try (EnclaveHost host = EnclaveHost.start(spec(sig, tmp), cp, Duration.ofSeconds(60), java.util.List.of("-Xmx256m"))) {
+        () -> EnclaveHost.start(spec(sig, tmp), cp, Duration.ofSeconds(5), List.of("-Dorg.medshare.debug=true")));
+    try (EnclaveHost host = EnclaveHost.start(spec(sig, tmp), cp, Duration.ofSeconds(60), List.of("-Xmx256m"))) {
       assertArrayEquals(sig.mrenclave(), host.identity().mrenclave());
     }
   }
@@ -127,7 +130,7 @@ class EnclaveHostTest {
     String cp = EnclaveHost.classPathReplacing(TestEnclaves.mainClasses(), tampered);
     try (EnclaveHost host = EnclaveHost.start(spec(resigned, tmp), cp, Duration.ofSeconds(60))) {
       assertTrue(host.isSeparateProcess());
-      assertFalse(java.util.Arrays.equals(sig.mrenclave(), host.identity().mrenclave()), Hex.of(sig.mrenclave()));
+      assertFalse(Arrays.equals(sig.mrenclave(), host.identity().mrenclave()), Hex.of(sig.mrenclave()));
       QuoteVerifier v = verifierFor(sig.mrenclave());
       byte[] nonce = v.newNonce();
       AttestationEvidence ev = host.attest(nonce);

@@ -13,6 +13,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,13 +32,16 @@ import org.medshare.enclave.EnclaveConfig;
 import org.medshare.enclave.EnclaveRuntime;
 import org.medshare.enclave.EnclaveServiceException;
 import org.medshare.enclave.Hex;
-import org.medshare.enclave.SecretAccess;
 import org.medshare.enclave.Sha256;
 import org.medshare.enclave.SigStruct;
 import org.medshare.enclave.TcbLevel;
 import org.medshare.enclave.TestEnclaves;
 import org.medshare.enclave.WireReader;
 import org.medshare.enclave.WireWriter;
+import org.medshare.enclave.attest.AttestationException;
+import org.medshare.enclave.attest.EnclaveConstraint;
+import org.medshare.enclave.attest.NonceRegistry;
+import org.medshare.enclave.attest.QuoteVerifier;
 import org.medshare.enclave.attest.QuotingEnclave;
 import org.medshare.enclave.attest.SimPlatform;
 import org.medshare.enclave.attest.SimRootCa;
@@ -46,6 +50,9 @@ import org.medshare.enclave.host.EnclaveHost;
 import org.medshare.enclave.host.KeyAuthorityClient;
 import org.medshare.enclave.keyrelease.KeyReleaseException.Reason;
 import org.medshare.enclave.seal.PlatformSecret;
+import org.medshare.enclave.seal.SealPolicy;
+import org.medshare.enclave.seal.SealingException;
+import org.medshare.enclave.seal.SealingKeys;
 
 /** Acceptance: key release only to an attested, untampered enclave for an approved query. */
 class KeyAuthorityTest {
@@ -153,7 +160,7 @@ class KeyAuthorityTest {
     Path tampered = TestEnclaves.tamperedCopy(tmp, "org/medshare/enclave/EnclaveServer.class", "MedShare enclave-sim");
     CodeSet tamperedSet = TestEnclaves.codeSetOf(tampered);
     EnclaveRuntime worker = launch(tamperedSet, WORKER_CONFIG, 1);
-    assertFalse(java.util.Arrays.equals(workerSig.mrenclave(), worker.identity().mrenclave()));
+    assertFalse(Arrays.equals(workerSig.mrenclave(), worker.identity().mrenclave()));
     KeyReleaseRequest r = request(ka, worker, approval("q-2", Instant.now().plusSeconds(60), approver));
     KeyReleaseException e = assertThrows(KeyReleaseException.class, () -> ka.release(r));
     assertEquals(Reason.ATTESTATION_REFUSED, e.reason());
@@ -211,12 +218,12 @@ class KeyAuthorityTest {
     EnclaveRuntime v1 = launch(genuine, authorityConfig, 1);
     KeyAuthority ka1 = KeyAuthority.fromConfig(v1, Clock.systemUTC());
     KeyAuthority.Setup s = ka1.setup(Suite.NIST);
-    assertEquals(org.medshare.enclave.seal.SealPolicy.MRSIGNER, org.medshare.enclave.seal.SealingKeys.policyOf(s.sealedMasterKey()));
+    assertEquals(SealPolicy.MRSIGNER, SealingKeys.policyOf(s.sealedMasterKey()));
     KeyAuthority ka2 = KeyAuthority.fromConfig(launch(genuine, authorityConfig, 2), Clock.systemUTC());
     assertEquals(s.publicParameters(), ka2.load(s.sealedMasterKey()));
     KeyAuthority.Setup s2 = KeyAuthority.fromConfig(launch(genuine, authorityConfig, 2), Clock.systemUTC()).setup(Suite.NIST);
     KeyAuthority downgraded = KeyAuthority.fromConfig(launch(genuine, authorityConfig, 1), Clock.systemUTC());
-    assertThrows(org.medshare.enclave.seal.SealingException.class, () -> downgraded.load(s2.sealedMasterKey()));
+    assertThrows(SealingException.class, () -> downgraded.load(s2.sealedMasterKey()));
   }
 
   @Test
@@ -233,20 +240,20 @@ class KeyAuthorityTest {
       assertEquals(setup.publicParameters(), client.publicParameters());
 
       // hospitals take the parameters only from an attested authority
-      org.medshare.enclave.attest.QuoteVerifier authorityVerifier = org.medshare.enclave.attest.QuoteVerifier.development(
+      QuoteVerifier authorityVerifier = QuoteVerifier.development(
           root.certificate(),
-          org.medshare.enclave.attest.EnclaveConstraint.parse("C:" + Hex.of(authoritySig.mrenclave()) + " SIMULATED:ALLOW"),
-          new org.medshare.enclave.attest.NonceRegistry(Clock.systemUTC(), java.time.Duration.ofMinutes(1), 10),
+          EnclaveConstraint.parse("C:" + Hex.of(authoritySig.mrenclave()) + " SIMULATED:ALLOW"),
+          new NonceRegistry(Clock.systemUTC(), Duration.ofMinutes(1), 10),
           Clock.systemUTC());
       assertEquals(setup.publicParameters(), client.attestedPublicParameters(authorityVerifier));
-      org.medshare.enclave.attest.QuoteVerifier wrongAuthority = org.medshare.enclave.attest.QuoteVerifier.development(
+      QuoteVerifier wrongAuthority = QuoteVerifier.development(
           root.certificate(),
-          org.medshare.enclave.attest.EnclaveConstraint.parse("C:" + Hex.of(workerSig.mrenclave()) + " SIMULATED:ALLOW"),
-          new org.medshare.enclave.attest.NonceRegistry(Clock.systemUTC(), java.time.Duration.ofMinutes(1), 10),
+          EnclaveConstraint.parse("C:" + Hex.of(workerSig.mrenclave()) + " SIMULATED:ALLOW"),
+          new NonceRegistry(Clock.systemUTC(), Duration.ofMinutes(1), 10),
           Clock.systemUTC());
       assertEquals(
-          org.medshare.enclave.attest.AttestationException.Reason.CODE_HASH,
-          assertThrows(org.medshare.enclave.attest.AttestationException.class, () -> client.attestedPublicParameters(wrongAuthority)).reason());
+          AttestationException.Reason.CODE_HASH,
+          assertThrows(AttestationException.class, () -> client.attestedPublicParameters(wrongAuthority)).reason());
 
       // the same evidence cannot be used twice (nonce is single-use)
       byte[] nonce = new WireReader(authority.call(KeyAuthorityService.NAME, new byte[] {KeyAuthorityService.NONCE})).bytes();
@@ -268,7 +275,7 @@ class KeyAuthorityTest {
         EnclaveHost worker = EnclaveHost.start(
             new EnclaveHost.LaunchSpec(resigned, WORKER_CONFIG, root, "p1", secret, TcbLevel.UP_TO_DATE),
             EnclaveHost.classPathReplacing(TestEnclaves.mainClasses(), tampered),
-            java.time.Duration.ofSeconds(60))) {
+            Duration.ofSeconds(60))) {
       KeyAuthorityClient client = new KeyAuthorityClient(authority);
       client.setup(Suite.NIST);
       EnclaveCallException e =

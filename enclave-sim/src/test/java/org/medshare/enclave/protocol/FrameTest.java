@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class FrameTest {
@@ -36,7 +37,7 @@ class FrameTest {
     byte[] huge = good.clone();
     huge[0] = 0x7F;
     assertThrows(ProtocolException.class, () -> Frame.readFrom(new ByteArrayInputStream(huge)));
-    byte[] truncated = java.util.Arrays.copyOf(good, good.length - 1);
+    byte[] truncated = Arrays.copyOf(good, good.length - 1);
     assertThrows(EOFException.class, () -> Frame.readFrom(new ByteArrayInputStream(truncated)));
   }
 }

@@ -55,6 +55,17 @@ class EncryptedRowsTest {
     }
 
     @Test
+    void aRecordWithoutRowsHasAContainerWithoutChunks() throws Exception {
+        EncryptedRows empty = EncryptedRows.parse(EncryptedRows.seal("rec-0", List.of(), authority.publicParameters(),
+                POLICY, Suite.NIST, new SecureRandom()).toBytes());
+        assertEquals(List.of(), empty.chunks());
+        assertEquals(0, empty.rowCount());
+        assertEquals(POLICY, empty.policy());
+        var key = AbeScheme.create().keygen(authority, Set.of("org:hospital-a"));
+        assertEquals(List.of(), RowChunkCodec.decryptRows("rec-0", empty.chunks(), empty.openDataKey(key)));
+    }
+
+    @Test
     void aKeyThatDoesNotSatisfyThePolicyCannotOpenTheDataKey() {
         var key = AbeScheme.create().keygen(authority, Set.of("org:hospital-b"));
         assertThrows(DecryptionFailedException.class, () -> sealed.openDataKey(key));

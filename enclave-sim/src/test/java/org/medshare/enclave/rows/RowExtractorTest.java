@@ -12,7 +12,10 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Claim;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
 import org.hl7.fhir.r4.model.Money;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
 
 class RowExtractorTest {
@@ -55,25 +58,45 @@ class RowExtractorTest {
     }
 
     @Test
-    void refusesWhatItCannotMap() throws Exception {
-        assertThrows(RowExtractionException.class, () -> EXTRACTOR.extract("{\"resourceType\":\"Patient\"}", 1, key()));
+    void refusesWhatIsNotABundleAndAnOutOfRangeHospital() throws Exception {
+        RowExtractionException notBundle = assertThrows(RowExtractionException.class,
+                () -> EXTRACTOR.extract("{\"resourceType\":\"Patient\"}", 1, key()));
+        assertTrue(notBundle.getMessage().startsWith("a FHIR Patient resource, not a Bundle"), notBundle.getMessage());
         assertThrows(RowExtractionException.class, () -> EXTRACTOR.extract("not json", 1, key()));
-        Bundle orphan = TestBundles.patientBundle("p3", AdministrativeGender.MALE, "1970", "I10", 1, "50", "40", "2023-12-01");
-        ((Claim) orphan.getEntry().stream().filter(e -> e.getResource() instanceof Claim).findFirst().get().getResource())
-                .setPatient(new Reference("Patient/missing"));
-        RowExtractionException e = assertThrows(RowExtractionException.class, () -> EXTRACTOR.extract(orphan, 1, key()));
-        assertTrue(e.getMessage().contains("not in the Bundle"));
-        Bundle mixed = TestBundles.patientBundle("p4", AdministrativeGender.MALE, "1970", "I10", 1, "50", "40", "2023-12-01");
-        ((Claim) mixed.getEntry().stream().filter(x -> x.getResource() instanceof Claim).findFirst().get().getResource())
-                .setTotal(new Money().setValue(new BigDecimal("1")).setCurrency("USD"));
-        assertThrows(RowExtractionException.class, () -> EXTRACTOR.extract(mixed, 1, key()));
-        Bundle negative = TestBundles.patientBundle("p5", AdministrativeGender.MALE, "1970", "I10", 1, "-5", "0", "2023-12-01");
-        assertThrows(RowExtractionException.class, () -> EXTRACTOR.extract(negative, 1, key()));
-        Bundle beyondRange = TestBundles.patientBundle("p6", AdministrativeGender.MALE, "1970", "I10", 1, "5", "0", "2071-01-01");
-        assertThrows(RowExtractionException.class, () -> EXTRACTOR.extract(beyondRange, 1, key()));
-        Bundle unborn = TestBundles.patientBundle("p7", AdministrativeGender.MALE, "2025-01-01", "I10", 1, "5", "0", "2024-12-01");
-        assertThrows(RowExtractionException.class, () -> EXTRACTOR.extract(unborn, 1, key()));
         Bundle ok = TestBundles.patientBundle("p8", AdministrativeGender.MALE, "1970", "I10", 1, "5", "0", "2024-12-01");
         assertThrows(RowExtractionException.class, () -> EXTRACTOR.extract(ok, 16384, key()));
+    }
+
+    @Test
+    void aRowThatCannotBeMappedIsSkippedWithItsReasonAndTheOthersAreKept() throws Exception {
+        assertSkip(TestBundles.patientBundle("p3", AdministrativeGender.MALE, "1970", "I10", 1, "50", "40", "2023-12-01"),
+                b -> claim(b).setPatient(new Reference("Patient/missing")),
+                "Claim/p3-claim-0: it refers to Patient/missing, which is not in the Bundle");
+        assertSkip(TestBundles.patientBundle("p4", AdministrativeGender.MALE, "1970", "I10", 1, "50", "40", "2023-12-01"),
+                b -> claim(b).setTotal(new Money().setValue(new BigDecimal("1")).setCurrency("USD")),
+                "Claim/p4-claim-0: ExplanationOfBenefit.payment.amount is in EUR where the Bundle's amounts are in USD");
+        assertSkip(TestBundles.patientBundle("p5", AdministrativeGender.MALE, "1970", "I10", 1, "-5", "0", "2023-12-01"),
+                b -> { }, "Claim/p5-claim-0: Claim.total must be within 0 .. 21474836.47");
+        assertSkip(TestBundles.patientBundle("p7", AdministrativeGender.MALE, "2024-12-15", "I10", 1, "5", "0", "2024-12-01"),
+                b -> ((Encounter) resource(b, Encounter.class, "p7-visit")).getPeriod()
+                        .setStartElement(new DateTimeType("2025-01-05")),
+                "Claim/p7-claim-0: its Patient was born after the service month 2024-12");
+    }
+
+    private static void assertSkip(Bundle b, java.util.function.Consumer<Bundle> change, String expectedSkip)
+            throws Exception {
+        change.accept(b);
+        RowExtraction x = EXTRACTOR.extractWithSkips(b, 1, key());
+        assertEquals(List.of(expectedSkip), x.skipped().stream().map(Object::toString).toList());
+        assertEquals(1, x.rows().size(), "the Bundle's other row (its lone Encounter) is kept");
+    }
+
+    static Claim claim(Bundle b) {
+        return (Claim) b.getEntry().stream().filter(e -> e.getResource() instanceof Claim).findFirst().get().getResource();
+    }
+
+    static Resource resource(Bundle b, Class<? extends Resource> type, String id) {
+        return b.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+                .filter(r -> type.isInstance(r) && r.getIdElement().getIdPart().equals(id)).findFirst().orElseThrow();
     }
 }

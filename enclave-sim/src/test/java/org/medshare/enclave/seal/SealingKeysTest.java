@@ -8,10 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medshare.abe.InsecureSecretKeyAccess;
 import org.medshare.enclave.EnclaveIdentity;
-import org.medshare.enclave.SecretAccess;
 import org.medshare.enclave.Sha256;
 
 class SealingKeysTest {
@@ -30,7 +31,7 @@ class SealingKeysTest {
   }
 
   static SealingKeys keys(EnclaveIdentity id, byte[] secret) {
-    return new SealingKeys(PlatformSecret.of(secret, SecretAccess.get()), id, new SecureRandom());
+    return new SealingKeys(PlatformSecret.of(secret, InsecureSecretKeyAccess.get()), id, new SecureRandom());
   }
 
   @Test
@@ -72,7 +73,7 @@ class SealingKeysTest {
       int at = i;
       assertThrows(SealingException.class, () -> keys(me).unseal(flipped, AAD), "bit flip at " + at);
     }
-    assertThrows(SealingException.class, () -> keys(me).unseal(java.util.Arrays.copyOf(blob, blob.length + 1), AAD));
+    assertThrows(SealingException.class, () -> keys(me).unseal(Arrays.copyOf(blob, blob.length + 1), AAD));
   }
 
   @Test

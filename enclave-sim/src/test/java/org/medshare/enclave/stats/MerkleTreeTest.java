@@ -7,14 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.medshare.enclave.Sha256;
 
 class MerkleTreeTest {
     private static byte[] leaf(String s) {
-        return MerkleTree.hash(new byte[] {0}, s.getBytes(StandardCharsets.UTF_8));
+        return Sha256.hash(new byte[] {0}, s.getBytes(StandardCharsets.UTF_8));
     }
 
     private static byte[] node(byte[] l, byte[] r) {
-        return MerkleTree.hash(new byte[] {1}, l, r);
+        return Sha256.hash(new byte[] {1}, l, r);
     }
 
     @Test

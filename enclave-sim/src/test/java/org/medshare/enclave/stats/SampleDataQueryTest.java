@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ import org.medshare.enclave.rows.PseudonymKey;
 import org.medshare.enclave.rows.RowExtractor;
 
 /**
- * Issue 7 acceptance on the project's sample data (sample-data/fhir, 55 Synthea patients): the bundles go
+ * The statistics engine on the project's sample data (sample-data/fhir, 55 Synthea patients): the bundles go
  * through the hospital-side extractor and the chunk codec, the engine answers, and every released aggregate
  * equals what a naive computation over the plaintext rows gives; groups under k = 10 patients are suppressed.
  */
@@ -97,7 +98,7 @@ class SampleDataQueryTest {
         Map<String, Integer> patientsByBand = new TreeMap<>();
         for (List<AnalyticsRow> rows : data.rowsByRecord.values()) {
             Set<Long> seen = new HashSet<>();
-            rows.stream().sorted(java.util.Comparator.comparingLong(AnalyticsRow::patientPseudonym))
+            rows.stream().sorted(Comparator.comparingLong(AnalyticsRow::patientPseudonym))
                     .filter(r -> seen.add(r.patientPseudonym()))
                     .forEach(r -> patientsByBand.merge(AgeBand.label(r.ageBand()), 1, Integer::sum));
         }

@@ -78,6 +78,12 @@ public final class Event {
                 .hash(Field.CONTENT_HASH, contentHash).hash(Field.POLICY_HASH, policyHash).build();
     }
 
+    /** RECORD_VERSIONED: {@code hospital}'s upload {@code recordId} is the version after {@code previousId}. */
+    public static Event recordVersioned(long ts, String hospital, String recordId, String previousId) {
+        return builder(EventType.RECORD_VERSIONED).timestamp(ts).id(Field.ACTOR, hospital).id(Field.RECORD_ID, recordId)
+                .id(Field.PREVIOUS_RECORD_ID, previousId).build();
+    }
+
     /** MEMBER_ADMITTED: {@code admin} admitted {@code memberId} whose certificate has this SHA-256 fingerprint. */
     public static Event memberAdmitted(long ts, String admin, String memberId, byte[] certFingerprint) {
         return builder(EventType.MEMBER_ADMITTED).timestamp(ts).id(Field.ACTOR, admin).id(Field.MEMBER_ID, memberId)
@@ -105,6 +111,18 @@ public final class Event {
     public static Event contractCall(long ts, String actor, byte[] callData, byte[] stateRoot) {
         return builder(EventType.CONTRACT_CALL).timestamp(ts).id(Field.ACTOR, actor).data(Field.CALL_DATA, callData)
                 .hash(Field.STATE_ROOT, stateRoot).build();
+    }
+
+    /**
+     * ANCHORED: the checkpoint of {@code treeSize} entries with root {@code treeRoot} was anchored by
+     * transaction {@code txHash} in block {@code blockNumber} of chain {@code chainId}, contract
+     * {@code contract} ({@code 0x} + 40 lower-case hex digits).
+     */
+    public static Event anchored(long ts, long chainId, String contract, byte[] txHash, long blockNumber,
+                                 long treeSize, byte[] treeRoot) {
+        return builder(EventType.ANCHORED).timestamp(ts).amount(Field.CHAIN_ID, chainId).id(Field.CONTRACT, contract)
+                .hash(Field.TX_HASH, txHash).amount(Field.BLOCK_NUMBER, blockNumber)
+                .amount(Field.TREE_SIZE, treeSize).hash(Field.TREE_ROOT, treeRoot).build();
     }
 
     @Override

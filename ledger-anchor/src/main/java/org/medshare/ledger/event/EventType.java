@@ -36,7 +36,20 @@ public enum EventType {
      * root after it. The first one deploys the contract; replaying them all from genesis reproduces
      * every balance.
      */
-    CONTRACT_CALL(11, ACTOR, CALL_DATA, STATE_ROOT);
+    CONTRACT_CALL(11, ACTOR, CALL_DATA, STATE_ROOT),
+    /**
+     * A final checkpoint was anchored on an external EVM chain: the chain's id (EIP-155), the
+     * {@code CheckpointAnchor} contract's address ({@code 0x} + 40 lower-case hex digits), the hash and
+     * block number of the transaction that holds the anchor, and the anchored tree size and root (the
+     * log's RFC 9162 root at that size, which the offline verifier recomputes).
+     */
+    ANCHORED(12, CHAIN_ID, CONTRACT, TX_HASH, BLOCK_NUMBER, TREE_SIZE, TREE_ROOT),
+    /**
+     * A hospital's upload ({@code RECORD_ID}, whose own UPLOAD event precedes this one) became the next version of
+     * the record of the same document ({@code PREVIOUS_RECORD_ID}, the version it replaces); statistics and payouts
+     * count the record once, by its current version.
+     */
+    RECORD_VERSIONED(13, ACTOR, RECORD_ID, PREVIOUS_RECORD_ID);
 
     private final int code;
     private final List<Field> fields;

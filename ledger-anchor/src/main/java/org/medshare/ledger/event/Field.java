@@ -13,6 +13,7 @@ public enum Field {
     PAYER(FieldKind.ID),
     PAYEE(FieldKind.ID),
     REASON(FieldKind.ID),
+    CONTRACT(FieldKind.ID),
     CONTENT_HASH(FieldKind.HASH),
     POLICY_HASH(FieldKind.HASH),
     QUERY_HASH(FieldKind.HASH),
@@ -24,9 +25,14 @@ public enum Field {
     CERT_FINGERPRINT(FieldKind.HASH),
     TX_HASH(FieldKind.HASH),
     STATE_ROOT(FieldKind.HASH),
+    TREE_ROOT(FieldKind.HASH),
     AMOUNT(FieldKind.AMOUNT),
     RECORD_COUNT(FieldKind.AMOUNT),
-    CALL_DATA(FieldKind.DATA);
+    CHAIN_ID(FieldKind.AMOUNT),
+    BLOCK_NUMBER(FieldKind.AMOUNT),
+    TREE_SIZE(FieldKind.AMOUNT),
+    CALL_DATA(FieldKind.DATA),
+    PREVIOUS_RECORD_ID(FieldKind.ID);
 
     private final FieldKind kind;
 

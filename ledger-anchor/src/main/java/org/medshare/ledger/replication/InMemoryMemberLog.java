@@ -18,7 +18,7 @@ public final class InMemoryMemberLog implements MemberLog {
     @Override
     public synchronized void append(List<byte[]> entries) {
         for (byte[] entry : entries) {
-            leaves.add(Rfc9162.leafHash(entry));
+            leaves.add(Rfc9162.HASHER.hashLeaf(entry));
         }
     }
 

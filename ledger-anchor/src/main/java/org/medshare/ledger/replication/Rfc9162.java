@@ -1,55 +1,34 @@
 package org.medshare.ledger.replication;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
+import org.medshare.ledger.merkle.TreeHasher;
 
 /**
- * RFC 9162 Merkle tree hashing with SHA-256 (&sect;2.1.1) and consistency proof
- * generation (&sect;2.1.4.1) over a list of leaf hashes held in memory, for
- * {@link InMemoryMemberLog}; written straight from the RFC. Verification is
- * {@link org.medshare.ledger.merkle.MerkleProofs} (see {@link TreeVerifier}), so the
- * tests cross-check this generator against that verifier.
+ * RFC 9162 Merkle tree roots (&sect;2.1.1) and consistency proof generation
+ * (&sect;2.1.4.1) over a list of SHA-256 leaf hashes held in memory, for
+ * {@link InMemoryMemberLog}; written straight from the RFC, hashing with
+ * {@link TreeHasher#sha256()}. Verification is {@link org.medshare.ledger.merkle.MerkleProofs}
+ * (see {@link TreeVerifier}), so the tests cross-check this generator against that verifier.
  */
 final class Rfc9162 {
-    static final int HASH_SIZE = 32;
-    private static final byte LEAF_PREFIX = 0x00;
-    private static final byte NODE_PREFIX = 0x01;
+    static final TreeHasher HASHER = TreeHasher.sha256();
+    static final int HASH_SIZE = HASHER.hashSize();
 
     private Rfc9162() {
-    }
-
-    static byte[] leafHash(byte[] entry) {
-        MessageDigest md = sha256();
-        md.update(LEAF_PREFIX);
-        md.update(entry);
-        return md.digest();
-    }
-
-    static byte[] nodeHash(byte[] left, byte[] right) {
-        MessageDigest md = sha256();
-        md.update(NODE_PREFIX);
-        md.update(left);
-        md.update(right);
-        return md.digest();
-    }
-
-    static byte[] emptyRoot() {
-        return sha256().digest();
     }
 
     /** MTH(D[begin:end]) over leaf hashes. */
     static byte[] root(List<byte[]> leaves, int begin, int end) {
         int n = end - begin;
         if (n == 0) {
-            return emptyRoot();
+            return HASHER.emptyRoot();
         }
         if (n == 1) {
             return leaves.get(begin);
         }
         int k = largestPowerOfTwoBelow(n);
-        return nodeHash(root(leaves, begin, begin + k), root(leaves, begin + k, end));
+        return HASHER.hashChildren(root(leaves, begin, begin + k), root(leaves, begin + k, end));
     }
 
     /** PROOF(m, D[0:n]) of RFC 9162 &sect;2.1.4.1; requires 0 &lt; m &lt;= n. */
@@ -82,13 +61,5 @@ final class Rfc9162 {
 
     private static int largestPowerOfTwoBelow(int n) {
         return Integer.highestOneBit(n - 1);
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JDK", e);
-        }
     }
 }

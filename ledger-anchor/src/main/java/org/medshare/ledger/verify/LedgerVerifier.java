@@ -15,6 +15,7 @@ import org.medshare.ledger.checkpoint.SignedCheckpoint;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventCodec;
 import org.medshare.ledger.event.EventType;
+import org.medshare.ledger.event.Field;
 import org.medshare.ledger.event.MalformedEventException;
 import org.medshare.ledger.merkle.HashStore;
 import org.medshare.ledger.merkle.InvalidProofException;
@@ -39,6 +40,8 @@ import org.medshare.ledger.storage.SegmentScanner;
  *   <li>every entry decodes as a canonical version-1 event;</li>
  *   <li>each checkpoint's root (final or not) equals the RFC 9162 root recomputed from the entries,
  *       and checkpoints consecutive in size are consistent (RFC 9162 §2.1.4 proof built and verified);</li>
+ *   <li>every ANCHORED entry records a size no larger than its own index and the root the entries
+ *       give at that size (the chain itself is checked by {@link AnchorVerifier});</li>
  *   <li>for each requested entry, an inclusion proof (§2.1.3) against the latest final checkpoint
  *       verifies;</li>
  *   <li>the incentive contract re-executed from genesis on the embedded EVM ({@link ContractReplay}) accepts
@@ -148,6 +151,8 @@ public final class LedgerVerifier {
         int[] badEventSeg = {-1};
         List<Long> contractEntries = new ArrayList<>();
         List<Event> contractEvents = new ArrayList<>();
+        List<Long> anchorEntries = new ArrayList<>();
+        List<Event> anchorEvents = new ArrayList<>();
         SegmentScanner.Result scan = SegmentScanner.scan(dir, suite.code(), (index, payload, seg, off) -> {
             tree.appendData(payload);
             if (badEvent[0] == null) {
@@ -156,6 +161,9 @@ public final class LedgerVerifier {
                     if (event.type() == EventType.CONTRACT_CALL || event.type() == EventType.PAYMENT) {
                         contractEntries.add(index);
                         contractEvents.add(event);
+                    } else if (event.type() == EventType.ANCHORED) {
+                        anchorEntries.add(index);
+                        anchorEvents.add(event);
                     }
                 } catch (MalformedEventException e) {
                     badEvent[0] = e.getMessage();
@@ -209,6 +217,19 @@ public final class LedgerVerifier {
         if (entries > covered) {
             notes.add((entries - covered) + " entries after index " + (covered - 1)
                     + " are not yet covered by a final checkpoint (checksums verified only)");
+        }
+        for (int i = 0; i < anchorEvents.size(); i++) {
+            long index = anchorEntries.get(i);
+            long size = anchorEvents.get(i).amount(Field.TREE_SIZE);
+            if (size > index || !MessageDigest.isEqual(tree.root(size), anchorEvents.get(i).hash(Field.TREE_ROOT))) {
+                String seg = segmentHolding(scan, index);
+                return fail(entries, cps.size(), covered, "entry " + index + " (segment " + seg + "): ANCHORED root of size "
+                        + size + " is not the log's root at that size", index, seg, notes);
+            }
+        }
+        if (!anchorEvents.isEmpty()) {
+            notes.add(anchorEvents.size() + " ANCHORED entries: each anchored root is the log's root at its size"
+                    + " (check the chain itself with --anchor-rpc and --anchor-contract)");
         }
         if (!proveEntries.isEmpty()) {
             if (covered == 0) {

@@ -54,6 +54,19 @@ class EventCodecTest {
     }
 
     @Test
+    void knownAnswerEncodingOfAnAnchor() {
+        byte[] tx = new byte[32];
+        Arrays.fill(tx, (byte) 0xaa);
+        byte[] root = new byte[32];
+        Arrays.fill(root, (byte) 0xbb);
+        Event e = Event.anchored(2L, 1337, "0x" + "cd".repeat(20), tx, 9, 41, root);
+        assertEquals("01" + "0c" + "0000000000000002" + "0000000000000539" + "2a" + HexFormat.of().formatHex(
+                        ("0x" + "cd".repeat(20)).getBytes()) + "aa".repeat(32) + "0000000000000009" + "0000000000000029"
+                        + "bb".repeat(32),
+                HexFormat.of().formatHex(EventCodec.encode(e)));
+    }
+
+    @Test
     void refusesNonCanonicalOrUnknownInput() {
         byte[] good = EventCodec.encode(sample(EventType.COMPUTE, 5));
         byte[] v2 = good.clone();

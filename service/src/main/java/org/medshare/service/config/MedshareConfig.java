@@ -3,8 +3,10 @@ package org.medshare.service.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The service's own configuration, under {@code medshare.*}. */
 @ConfigMapping(prefix = "medshare")
@@ -27,6 +29,61 @@ public interface MedshareConfig {
     Payments payments();
 
     Console console();
+
+    Anchor anchor();
+
+    /**
+     * Anchoring of the ledger's final checkpoints on an external EVM chain (a {@code CheckpointAnchor}
+     * contract, through web3j). Off unless {@link #rpcUrl()} is set.
+     */
+    interface Anchor {
+        /** JSON-RPC URL (http or https) of a node of the chain; anchoring is off without it. */
+        @WithName("rpc-url")
+        Optional<URI> rpcUrl();
+
+        /**
+         * The {@code CheckpointAnchor} contract's address. Without it the service deploys one (with its own
+         * account as the anchoring account) on first use and keeps the address in
+         * {@code data-dir/anchor/contract}.
+         */
+        Optional<String> contract();
+
+        /**
+         * The anchoring account's key file: its secp256k1 private key as 64 hex digits, readable by the
+         * service only; the account pays for the transactions. Default {@code data-dir/anchor/anchor.key}.
+         */
+        @WithName("key-file")
+        Optional<Path> keyFile();
+
+        /** Anchor once the latest checkpoint covers this many new entries (ANCHORED entries not counted). */
+        @WithName("every-entries")
+        @WithDefault("1000")
+        long everyEntries();
+
+        /** Anchor new entries, however few, once this long has passed since the last anchor. */
+        @WithDefault("PT10M")
+        Duration every();
+
+        /** How often the service looks at the latest checkpoint. */
+        @WithName("poll-interval")
+        @WithDefault("PT5S")
+        Duration pollInterval();
+
+        /** First wait after a failure to reach the chain; doubled after each further failure. */
+        @WithName("retry-initial")
+        @WithDefault("PT2S")
+        Duration retryInitial();
+
+        /** Longest wait between two attempts while the chain is unreachable. */
+        @WithName("retry-max")
+        @WithDefault("PT2M")
+        Duration retryMax();
+
+        /** Bound on one request to the chain and on the wait for a transaction's receipt. */
+        @WithName("rpc-timeout")
+        @WithDefault("PT30S")
+        Duration rpcTimeout();
+    }
 
     /** The web console served under {@code /console/}. */
     interface Console {

@@ -153,6 +153,11 @@ public class LedgerService {
         return log.size();
     }
 
+    /** The RFC 9162 root of the first {@code treeSize} entries; requires {@code treeSize <= size()}. */
+    public byte[] root(long treeSize) {
+        return log.root(treeSize);
+    }
+
     /** The latest signed checkpoint as a signed note, or null before the first. */
     public SignedCheckpoint latestCheckpoint() {
         return log.latestCheckpoint();

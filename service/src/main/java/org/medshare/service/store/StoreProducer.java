@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.medshare.service.config.MedshareConfig;
 import org.medshare.store.DirectoryCatalog;
-import org.medshare.store.LocalDirectoryBackend;
 import org.medshare.store.ShardStore;
 import org.medshare.store.StorageNode;
+import org.medshare.store.backend.LocalDirectoryBackend;
 
 /**
  * The embedded default's shard store: {@code medshare.store.nodes} local directories under

@@ -6,7 +6,7 @@ import { fromBase64, toHex, equalBytes, hashLeaf, rootFromInclusionProof, verify
 import { stepChart } from './chart.js';
 
 const EVENT_TYPES = ['UPLOAD', 'ACCESS', 'QUERY_SUBMITTED', 'QUERY_APPROVED', 'COMPUTE', 'PAYMENT', 'CONSENT_REVOKED',
-  'KEY_ISSUED', 'MEMBER_ADMITTED', 'MEMBER_REMOVED', 'CONTRACT_CALL'];
+  'KEY_ISSUED', 'MEMBER_ADMITTED', 'MEMBER_REMOVED', 'CONTRACT_CALL', 'ANCHORED', 'RECORD_VERSIONED'];
 const PARTY_FIELDS = ['actor', 'payer', 'payee', 'recipient', 'member_id'];
 const PAGE = 500;
 const WANTED = 50;
@@ -40,6 +40,11 @@ function matches(e, f) {
 
 function eventSummary(e) {
   const f = e.fields || {};
+  if (e.type === 'ANCHORED') {
+    return [`checkpoint of size ${f.tree_size} anchored on chain ${f.chain_id} · transaction `,
+      h('span', { class: 'mono' }, `0x${f.tx_hash}`), ` · block ${f.block_number} · covers `,
+      h('a', { href: `#/event/${f.tree_size - 1}` }, `entries 0–${f.tree_size - 1}`)];
+  }
   const bits = [];
   for (const k of PARTY_FIELDS) if (f[k]) bits.push(`${k.replace('_', ' ')}: ${f[k]}`);
   if (f.record_id) bits.push(`record ${f.record_id}`);
@@ -459,7 +464,32 @@ async function renderPayouts(root, { me }) {
 
 // ------------------------------------------------------------------------------------------ health
 
-async function renderHealth(root) {
+function anchorPanel(a, regulator) {
+  const panel = h('section', { class: 'panel', 'aria-labelledby': 'anchor-title' },
+    h('h3', { id: 'anchor-title' }, 'Checkpoint anchoring (external EVM chain)'));
+  if (!a.enabled) {
+    panel.append(h('p', { class: 'empty' }, 'Off: no chain is configured (medshare.anchor.rpc-url).'));
+    return panel;
+  }
+  const l = a.last;
+  const state = a.consecutiveFailures === 0 ? badge('ok', 'ok')
+    : [badge(`${a.consecutiveFailures} failed attempts`, 'bad'), ` ${a.lastError} Next attempt ${when(Date.parse(a.nextAttemptAt))}.`];
+  panel.append(h('dl', { class: 'kv' },
+    h('dt', {}, 'State'), h('dd', { id: 'anchor-state' }, state),
+    h('dt', {}, 'Chain id'), h('dd', {}, a.chainId === null ? 'not reached yet' : String(a.chainId)),
+    h('dt', {}, 'Contract'), h('dd', { class: 'mono' }, a.contract || 'not deployed yet'),
+    h('dt', {}, 'Anchoring account'), h('dd', { class: 'mono' }, a.account),
+    h('dt', {}, 'Policy'), h('dd', {}, `every ${a.everyEntries} entries, or every ${a.everySeconds} s with new entries`),
+    h('dt', {}, 'Last anchor'), h('dd', { id: 'last-anchor' }, l
+      ? [`size ${l.size}, root ${l.root.slice(0, 24)}… in block ${l.blockNumber}, ${when(Date.parse(l.at))}; ledger entry `,
+        regulator ? h('a', { href: `#/event/${l.ledgerIndex}` }, String(l.ledgerIndex)) : String(l.ledgerIndex)]
+      : 'none yet'),
+    h('dt', {}, 'Transaction'), h('dd', { class: 'mono', id: 'last-anchor-tx' }, l ? l.txHash : '—'),
+    h('dt', {}, 'Entries not yet anchored'), h('dd', {}, badge(String(a.pendingEntries), a.pendingEntries < a.everyEntries ? 'ok' : 'warn'))));
+  return panel;
+}
+
+async function renderHealth(root, { me }) {
   root.append(title('Platform health'));
   const p = await api('/api/v1/health/platform');
   const e = p.enclave;
@@ -508,7 +538,7 @@ async function renderHealth(root) {
       { title: 'Product / SVN', cell: (x) => `${x.productId} / ${x.svn}${x.debug ? ' (debug)' : ''}` },
       { title: 'Process', num: true, cell: (x) => String(x.pid) },
     ], e.enclaves, { caption: 'Enclaves' }) : h('p', { class: 'empty' }, 'The enclaves are not running: they start with the service, or on first use if they could not.'));
-  root.append(h('div', { class: 'grid2' }, ledger, store), enclave);
+  root.append(h('div', { class: 'grid2' }, ledger, store), anchorPanel(p.anchor, me.roles.includes('regulator')), enclave);
 }
 
 export const PAGES = [

@@ -180,6 +180,22 @@ class AuditExportTest {
     }
 
     @Test
+    void anchoredMapping() {
+        byte[] tx = new byte[32];
+        java.util.Arrays.fill(tx, (byte) 0xab);
+        Event anchored = Event.anchored(System.currentTimeMillis(), 1337, "0x" + "12".repeat(20), tx, 77, 40, H);
+        Bundle bundle = new org.medshare.service.audit.fhir.BalpAuditEvents("medshare.example/ledger")
+                .bundle(List.of(new LedgerService.LedgerEntry(41, anchored)));
+        assertEquals(List.of(), org.medshare.service.testing.FhirValidation.errors(bundle));
+        AuditEvent a = (AuditEvent) bundle.getEntryFirstRep().getResource();
+        expect(a, "operation", "E", "110150", "4", "0x" + "ab".repeat(32));
+        Map<String, String> details = a.getEntityFirstRep().getDetail().stream().collect(Collectors.toMap(
+                d -> d.getType(), d -> d.getValue().primitiveValue()));
+        assertEquals(Map.of("chainId", "1337", "contract", "0x" + "12".repeat(20), "txHash", "ab".repeat(32),
+                "blockNumber", "77", "treeSize", "40", "treeRoot", "00".repeat(32)), details);
+    }
+
+    @Test
     void paymentMapping() {
         Event payment = Event.payment(System.currentTimeMillis(), "insurer-x", "hospital-a", "q-pay", 7, 3, H);
         Bundle bundle = new org.medshare.service.audit.fhir.BalpAuditEvents("medshare.example/ledger")

@@ -68,6 +68,22 @@ final class HospitalCases {
         cases.add(upload("metadata-tag-value-5000-characters", 413, null, (fx, u) -> u.tags.put("note", "v".repeat(5000))));
         cases.add(upload("metadata-tag-value-null", 400, null, (fx, u) -> u.metadataOverride =
                 u.metadata().replace("\"tags\":{", "\"tags\":{\"nothing\":null,")));
+        cases.add(upload("metadata-tag-document-identifier-in-clear", 400, "invalid-document-reference",
+                (fx, u) -> u.tags.put("document", "urn:ietf:rfc:3986|urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e0")));
+        cases.add(upload("metadata-tag-document-uppercase-hex", 400, "invalid-document-reference",
+                (fx, u) -> u.tags.put("document", "ABCDEF0123456789")));
+        cases.add(upload("metadata-tag-document-15-digits", 400, "invalid-document-reference",
+                (fx, u) -> u.tags.put("document", "abcdef012345678")));
+        cases.add(upload("metadata-tag-resources-exact-count", 400, "invalid-resource-summary",
+                (fx, u) -> u.tags.put("resources", "Observation:17,Patient:1")));
+        cases.add(upload("metadata-tag-resources-lowercase-type", 400, "invalid-resource-summary",
+                (fx, u) -> u.tags.put("resources", "patient:1")));
+        cases.add(upload("metadata-tag-resources-free-text", 400, "invalid-resource-summary",
+                (fx, u) -> u.tags.put("resources", "Eve Everywoman, born 1955-01-06")));
+        cases.add(upload("metadata-tag-resources-empty-entry", 400, "invalid-resource-summary",
+                (fx, u) -> u.tags.put("resources", "Patient:1,,Encounter:1")));
+        cases.add(upload("metadata-tag-resources-65-types", 400, "invalid-resource-summary",
+                (fx, u) -> u.tags.put("resources", String.join(",", java.util.Collections.nCopies(65, "Patient:1")))));
         cases.add(upload("signature-not-base64", 400, "bad-signature", (fx, u) -> u.signatureOverride = "***not base64***"));
         cases.add(upload("signature-all-zero", 400, "bad-signature",
                 (fx, u) -> u.signatureOverride = Base64.getEncoder().encodeToString(new byte[64])));
@@ -351,6 +367,14 @@ final class HospitalCases {
         cases.add(new BadInput("records-limit-not-a-number", 400, "invalid-parameter", Requests.call("GET", "/api/v1/records?limit=ten")));
         cases.add(new BadInput("records-offset-overflows-int", 400, "invalid-parameter", Requests.call("GET", "/api/v1/records?offset=99999999999")));
         cases.add(new BadInput("records-limit-nan", 400, "invalid-parameter", Requests.call("GET", "/api/v1/records?limit=NaN")));
+        cases.add(new BadInput("records-resource-type-lowercase", 400, "invalid-resource-type",
+                Requests.call("GET", "/api/v1/records?resourceType=patient")));
+        cases.add(new BadInput("records-resource-type-sql-quote", 400, "invalid-resource-type",
+                Requests.call("GET", "/api/v1/records?resourceType=" + Requests.encode("Patient' OR '1'='1"))));
+        cases.add(new BadInput("records-resource-type-like-wildcard", 400, "invalid-resource-type",
+                Requests.call("GET", "/api/v1/records?resourceType=" + Requests.encode("Pat%"))));
+        cases.add(new BadInput("records-resource-type-65-letters", 400, "invalid-resource-type",
+                Requests.call("GET", "/api/v1/records?resourceType=" + "P".repeat(65))));
         cases.add(new BadInput("records-list-accepting-xml", 406, null, Requests.accepting("application/xml", "GET", "/api/v1/records")));
         cases.add(new BadInput("records-with-put", 405, null, Requests.json("PUT", "/api/v1/records", "{}")));
         cases.add(new BadInput("records-with-delete", 405, null, Requests.call("DELETE", fx -> "/api/v1/records/" + fx.recordA)));

@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Consent;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.medshare.abe.PublicParameters;
 import org.medshare.ledger.event.Event;
@@ -45,6 +46,7 @@ import org.medshare.service.testing.RealKeycloakProfile;
  * every record of the patient — present and future — from queries and ciphertext release, once (idempotent).
  */
 @QuarkusTest
+@Tag("keycloak")
 @TestProfile(RealKeycloakProfile.class)
 class ConsentTest {
 

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.medshare.abe.DecryptionFailedException;
 import org.medshare.abe.Envelope;
@@ -48,6 +49,7 @@ import org.medshare.service.testing.RealKeycloakProfile;
  * KEY_ISSUED event that carries no attribute in the clear.
  */
 @QuarkusTest
+@Tag("keycloak")
 @TestProfile(RealKeycloakProfile.class)
 class ClinicianKeyTest {
 

@@ -12,6 +12,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.medshare.service.testing.KeycloakTokens;
 import org.medshare.service.testing.RealKeycloakProfile;
@@ -21,6 +22,7 @@ import org.medshare.service.testing.RealKeycloakProfile;
  * real signed tokens for every role, verified by the service.
  */
 @QuarkusTest
+@Tag("keycloak")
 @TestProfile(RealKeycloakProfile.class)
 class KeycloakRealTokensTest {
 

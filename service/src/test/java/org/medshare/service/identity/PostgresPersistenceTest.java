@@ -13,11 +13,13 @@ import io.quarkus.test.security.oidc.OidcSecurity;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.medshare.service.testing.PostgresProfile;
 
 /** The production profile's database: migrations and persistence against a real PostgreSQL. */
 @QuarkusTest
+@Tag("postgres")
 @TestProfile(PostgresProfile.class)
 class PostgresPersistenceTest {
 

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.security.TestSecurity;
+import io.quarkus.test.security.oidc.Claim;
+import io.quarkus.test.security.oidc.OidcSecurity;
 import jakarta.inject.Inject;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -28,8 +30,6 @@ import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.ledger.LedgerService.LedgerEntry;
 import org.medshare.service.payments.service.PaymentService;
 import org.medshare.service.refusal.RequestRefusedException;
-import org.medshare.service.testing.KeycloakTokens;
-import org.medshare.service.testing.RealKeycloakProfile;
 
 /**
  * The ledger is the contract's only record: every deposit and settlement the service makes is a
@@ -38,7 +38,6 @@ import org.medshare.service.testing.RealKeycloakProfile;
  * ledger directory with only the member's public key.
  */
 @QuarkusTest
-@TestProfile(RealKeycloakProfile.class)
 class PaymentLedgerTest {
 
     @Inject
@@ -51,6 +50,8 @@ class PaymentLedgerTest {
     String dataDir;
 
     @Test
+    @TestSecurity(user = "irene", roles = "insurer")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = "insurer-x"))
     void everyCallIsOnTheLedgerAndReplaysToTheSameBalances() throws Exception {
         // organisations of its own, so that the other tests' insurer-x and hospitals keep their balances
         String run = UUID.randomUUID().toString().substring(0, 8);
@@ -97,8 +98,7 @@ class PaymentLedgerTest {
 
         // refused calls: nothing reaches the ledger
         long size = ledger.size();
-        String irene = KeycloakTokens.user("irene");
-        given().auth().oauth2(irene).contentType("application/json").body(Map.of("amount", -5))
+        given().contentType("application/json").body(Map.of("amount", -5))
                 .post("/api/v1/payments/deposits").then().statusCode(400);
         assertTrue(assertRefused(() -> payments.settle(insurerId, query, Map.of(hospitalA, 1L))));
         assertEquals(size, ledger.size());

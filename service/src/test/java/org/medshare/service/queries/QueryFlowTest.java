@@ -2,22 +2,19 @@ package org.medshare.service.queries;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItems;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.path.json.JsonPath;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.medshare.abe.PublicParameters;
 import org.medshare.service.testing.HospitalClient;
 import org.medshare.service.testing.KeycloakTokens;
+import org.medshare.service.testing.QuerySteps;
+import org.medshare.service.testing.QuerySteps.Party;
 import org.medshare.service.testing.RealKeycloakProfile;
 
 /**
@@ -28,6 +25,7 @@ import org.medshare.service.testing.RealKeycloakProfile;
  * directories, the ledger files, the enclave state or the logs.
  */
 @QuarkusTest
+@Tag("keycloak")
 @TestProfile(RealKeycloakProfile.class)
 class QueryFlowTest {
 
@@ -39,20 +37,6 @@ class QueryFlowTest {
 
     static final String POLICY_A = "org:hospital-a OR purpose:insurance-stats@2026Q4";
     static final String POLICY_B = "org:hospital-b OR purpose:insurance-stats@2026Q4";
-
-    static String template(String id) {
-        return "{\"id\":\"" + id + "\",\"version\":1,\"purpose\":\"insurance-stats\","
-                + "\"parameters\":{\"icd\":{\"type\":\"icd10Prefix\",\"min\":1,\"max\":4}},"
-                + "\"filter\":{\"icd10Prefix\":\"$icd\"},\"groupBy\":[\"ageBand\"],\"aggregate\":{\"type\":\"count\"},"
-                + "\"privacy\":{\"minGroupSize\":10,\"maxRowsPerPatient\":1,\"dp\":\"optional\","
-                + "\"mechanism\":\"discreteLaplace\",\"maxEpsilon\":1.0}}";
-    }
-
-    static String request(String templateId, String epsilon) {
-        return "{\"templateId\":\"" + templateId + "\",\"templateVersion\":1,\"insurerId\":\"insurer-x\","
-                + "\"purpose\":\"insurance-stats\",\"parameters\":{\"icd\":\"E11\"}"
-                + (epsilon == null ? "" : ",\"epsilon\":" + epsilon) + "}";
-    }
 
     @Test
     void uploadSubmitApproveComputeAndPay() throws Exception {
@@ -84,45 +68,27 @@ class QueryFlowTest {
         String canaryB = "CANARY-" + UUID.randomUUID();
         canaries.add(canaryB);
         b.upload(run + "-b0", POLICY_B, bundle(canaryB), 9_000_000L, b.hospitalNumber()).post().then().statusCode(201);
-        given().auth().oauth2(alice).contentType("application/json")
-                .body(Map.of("rules", List.of("insurance-stats/*"))).put("/api/v1/data-use-rules")
-                .then().statusCode(200).body("", hasItems("insurance-stats/*"));
+        QuerySteps.allow(Party.withToken(alice), "insurance-stats/*");
 
         String templateId = "flow-count-" + run;
-        given().auth().oauth2(irene).contentType("application/json").body(template(templateId))
-                .post("/api/v1/templates").then().statusCode(201).body("state", equalTo("PENDING"));
-        given().auth().oauth2(irene).contentType("application/json").body(request(templateId, null))
-                .post("/api/v1/queries").then().statusCode(409)
+        Party insurer = Party.withToken(irene);
+        Party regulator = Party.withToken(rita);
+        QuerySteps.proposeTemplate(insurer, templateId);
+        QuerySteps.submit(insurer, templateId, "insurer-x").then().statusCode(409)
                 .contentType("application/problem+json").body("type", equalTo("https://medshare.example/problems/template-not-approved"));
         given().auth().oauth2(irene).post("/api/v1/templates/" + templateId + "/1/approve").then().statusCode(403);
-        given().auth().oauth2(rita).post("/api/v1/templates/" + templateId + "/1/approve").then().statusCode(200)
-                .body("state", equalTo("APPROVED"));
+        QuerySteps.approveTemplate(regulator, templateId);
 
-        String queryId = given().auth().oauth2(irene).contentType("application/json").body(request(templateId, null))
-                .post("/api/v1/queries").then().statusCode(201).body("status", equalTo("SUBMITTED"))
-                .extract().path("queryId");
-        given().auth().oauth2(rita).post("/api/v1/queries/" + queryId + "/approve").then().statusCode(409)
+        String queryId = QuerySteps.submitted(insurer, templateId, "insurer-x", null);
+        QuerySteps.approve(regulator, queryId).then().statusCode(409)
                 .body("type", equalTo("https://medshare.example/problems/insufficient-escrow"));
         given().auth().oauth2(irene).get("/api/v1/queries/" + queryId).then().statusCode(200)
                 .body("status", equalTo("SUBMITTED"));
 
-        given().auth().oauth2(irene).contentType("application/json").body(Map.of("amount", 1_000_000))
-                .post("/api/v1/payments/deposits").then().statusCode(200);
-        given().auth().oauth2(irene).post("/api/v1/queries/" + queryId + "/approve").then().statusCode(403);
-        JsonPath done = given().auth().oauth2(rita).post("/api/v1/queries/" + queryId + "/approve").then()
-                .statusCode(200).body("status", equalTo("COMPLETED")).extract().jsonPath();
-        assertEquals(3, done.getInt("inputRecords"),
-                "hospital-b's record is excluded by its (absent) data-use rules, the revoked record by its consent");
-        JsonNode result = new ObjectMapper().readTree(done.getString("result"));
-        assertEquals(3, result.path("inputRecords").asInt());
-        assertEquals(3, result.path("groups").size(), "age bands 2, 3, 4, each 12 patients: " + result);
-        for (JsonNode group : result.path("groups")) {
-            assertEquals(12, group.path("values").path("count").asLong(), result.toString());
-        }
-        assertEquals(1, done.getList("payouts").size());
-        assertEquals("hospital-a", done.getString("payouts[0].organisation"));
-        assertEquals(3, done.getInt("payouts[0].recordCount"));
-        assertEquals(7, done.getInt("payouts[0].amount"), "3 records at 2.5 units each, rounded down");
+        QuerySteps.deposit(insurer, 1_000_000);
+        QuerySteps.approve(insurer, queryId).then().statusCode(403);
+        // hospital-b's record is excluded by its (absent) data-use rules, the revoked record by its consent
+        QuerySteps.approvedAndPaid(regulator, queryId, 3, "hospital-a");
 
         given().auth().oauth2(rita).post("/api/v1/queries/" + queryId + "/approve").then().statusCode(409);
         given().auth().oauth2(bob).get("/api/v1/queries/" + queryId).then().statusCode(403);

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.medshare.service.testing.KeycloakTokens;
 import org.medshare.service.testing.RealKeycloakProfile;
@@ -25,6 +26,7 @@ import org.medshare.service.testing.RealKeycloakProfile;
  * data is covered by the flow tests (404 for another hospital's record, 403/404 for another insurer's query).
  */
 @QuarkusTest
+@Tag("keycloak")
 @TestProfile(RealKeycloakProfile.class)
 class AuthorizationMatrixTest {
 

@@ -125,6 +125,18 @@ public final class HospitalClient {
         }
     }
 
+    /** An upload like {@link #upload(String, String, String)} but stored without analytics rows (a rows container without chunks). */
+    public Upload uploadWithoutRows(String idempotencyKey, String policy, String content) {
+        Upload u = upload(idempotencyKey, policy, content);
+        try {
+            u.rows = EncryptedRows.seal(UploadStatement.recordId(organisation, idempotencyKey), List.of(), params,
+                    Policy.parse(policy), Suite.NIST, new SecureRandom()).toBytes();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        return u;
+    }
+
     /** An upload's parts; the signature is computed when posted, over whatever the fields then are. */
     public final class Upload {
         public String idempotencyKey;

@@ -35,6 +35,8 @@ import org.medshare.service.ledger.LedgerService.LedgerEntry;
  *   <caption>Mapping</caption>
  *   <tr><th>ledger event</th><th>subtype</th><th>action</th><th>user agent</th><th>entities</th></tr>
  *   <tr><td>UPLOAD</td><td>create</td><td>C</td><td>hospital, AGNT</td><td>record (4), content and policy hash</td></tr>
+ *   <tr><td>RECORD_VERSIONED</td><td>update</td><td>U</td><td>hospital, AGNT</td><td>record (4), the version it
+ *       replaces</td></tr>
  *   <tr><td>ACCESS</td><td>read</td><td>R</td><td>clinician, IRCP</td><td>record (4), purpose</td></tr>
  *   <tr><td>QUERY_SUBMITTED</td><td>create</td><td>C</td><td>insurer, AGNT</td><td>query (24), query hash</td></tr>
  *   <tr><td>QUERY_APPROVED</td><td>update</td><td>U</td><td>regulator, AGNT</td><td>query (24)</td></tr>
@@ -48,6 +50,8 @@ import org.medshare.service.ledger.LedgerService.LedgerEntry;
  *       salted attribute hash</td></tr>
  *   <tr><td>CONTRACT_CALL</td><td>operation</td><td>E</td><td>calling organisation, AGNT</td><td>contract state
  *       root (4); call data (base64), state root</td></tr>
+ *   <tr><td>ANCHORED</td><td>operation</td><td>E</td><td>the service, application (110150)</td><td>anchoring
+ *       transaction (4); chain id, contract, transaction hash, block number, tree size and root</td></tr>
  *   <tr><td>MEMBER_ADMITTED / MEMBER_REMOVED</td><td>create / delete</td><td>C / D</td><td>administrator, AGNT</td>
  *       <td>member (13)</td></tr>
  * </table>
@@ -110,6 +114,13 @@ public final class BalpAuditEvents {
                 user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
                 entity(a, "urn:medshare:record", e.id(Field.RECORD_ID), "2", "System Object", "4", "Domain Resource", e);
             }
+            case RECORD_VERSIONED -> {
+                interaction(a, "update", AuditEventAction.U);
+                client(a, e.id(Field.ACTOR));
+                user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
+                entity(a, "urn:medshare:record", e.id(Field.RECORD_ID), "2", "System Object", "4", "Domain Resource", e)
+                        .addDetail().setType("previousRecordId").setValue(new StringType(e.id(Field.PREVIOUS_RECORD_ID)));
+            }
             case ACCESS -> {
                 interaction(a, "read", AuditEventAction.R);
                 client(a, e.id(Field.ACTOR));
@@ -159,6 +170,15 @@ public final class BalpAuditEvents {
                 user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
                 entity(a, "urn:medshare:contract-state-root", HexFormat.of().formatHex(e.hash(Field.STATE_ROOT)), "2",
                         "System Object", "4", "Domain Resource", e);
+            }
+            case ANCHORED -> {
+                interaction(a, "operation", AuditEventAction.E);
+                a.addAgent(agent(DCM, "110150", "Application", "medshare-service", false));
+                AuditEventEntityComponent tx = entity(a, "urn:medshare:anchor-transaction",
+                        "0x" + HexFormat.of().formatHex(e.hash(Field.TX_HASH)), "2", "System Object", "4",
+                        "Domain Resource", e);
+                tx.setDescription("checkpoint of size " + e.amount(Field.TREE_SIZE) + " anchored on EVM chain "
+                        + e.amount(Field.CHAIN_ID) + ", contract " + e.id(Field.CONTRACT));
             }
             case MEMBER_ADMITTED, MEMBER_REMOVED -> {
                 boolean admitted = e.type() == EventType.MEMBER_ADMITTED;
@@ -211,8 +231,8 @@ public final class BalpAuditEvents {
                 entity.addDetail().setType(camel(f)).setValue(new StringType(Long.toString(e.amount(f))));
             } else if (f.kind() == FieldKind.DATA) {
                 entity.addDetail().setType(camel(f)).setValue(new Base64BinaryType(e.data(f)));
-            } else if (f == Field.PURPOSE) {
-                entity.addDetail().setType("purpose").setValue(new StringType(e.id(f)));
+            } else if (f == Field.PURPOSE || f == Field.CONTRACT) {
+                entity.addDetail().setType(camel(f)).setValue(new StringType(e.id(f)));
             }
         }
         return entity;

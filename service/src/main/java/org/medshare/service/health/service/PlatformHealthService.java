@@ -14,6 +14,8 @@ import org.medshare.enclave.host.EmbeddedEnclaves;
 import org.medshare.enclave.host.EnclaveHost;
 import org.medshare.ledger.checkpoint.NoteSignature;
 import org.medshare.ledger.checkpoint.SignedCheckpoint;
+import org.medshare.service.anchoring.AnchorStatus;
+import org.medshare.service.anchoring.CheckpointAnchoring;
 import org.medshare.service.config.MedshareConfig;
 import org.medshare.service.enclave.EnclaveGateway;
 import org.medshare.service.ledger.LedgerService;
@@ -24,14 +26,14 @@ import org.medshare.store.ShardStore;
 
 /**
  * One read-only snapshot of the platform for the monitoring page: the ledger members and their latest
- * checkpoint, the storage nodes, and the simulated enclaves. It reads state only: it starts no enclave,
+ * checkpoint, the last anchor of a checkpoint on an external chain, the storage nodes, and the simulated enclaves. It reads state only: it starts no enclave,
  * contacts no storage node and signs nothing. It carries ids, sizes and hashes, never record content.
  */
 @ApplicationScoped
 public class PlatformHealthService {
 
-    /** The whole snapshot. */
-    public record PlatformHealth(LedgerHealth ledger, StoreHealth store, EnclaveHealth enclave) {
+    /** The whole snapshot; {@code anchor} is the checkpoint anchoring on an external EVM chain. */
+    public record PlatformHealth(LedgerHealth ledger, AnchorStatus anchor, StoreHealth store, EnclaveHealth enclave) {
     }
 
     /**
@@ -94,19 +96,21 @@ public class PlatformHealthService {
     private final ShardStore store;
     private final StoreMaintenance maintenance;
     private final EnclaveGateway enclaves;
+    private final CheckpointAnchoring anchoring;
 
     @Inject
     PlatformHealthService(MedshareConfig config, LedgerService ledger, ShardStore store, StoreMaintenance maintenance,
-                          EnclaveGateway enclaves) {
+                          EnclaveGateway enclaves, CheckpointAnchoring anchoring) {
         this.config = config;
         this.ledger = ledger;
         this.store = store;
         this.maintenance = maintenance;
         this.enclaves = enclaves;
+        this.anchoring = anchoring;
     }
 
     public PlatformHealth snapshot() {
-        return new PlatformHealth(ledgerHealth(), storeHealth(), enclaveHealth());
+        return new PlatformHealth(ledgerHealth(), anchoring.status(), storeHealth(), enclaveHealth());
     }
 
     private LedgerHealth ledgerHealth() {

@@ -33,16 +33,21 @@ import org.medshare.service.queries.persistence.TemplateEntity;
 @ApplicationScoped
 public class QueryService {
 
-    /** API model of a query and, once completed, its signed result. */
+    /**
+     * API model of a query and, once completed, its signed result.
+     *
+     * @param suppression in words, why groups are missing from the result (null when none was suppressed)
+     */
     public record QueryView(String queryId, String insurer, String templateId, int templateVersion, String queryHash,
                             double epsilon, String status, Instant submittedAt, String decidedBy,
                             String reason, String result, String resultHash, String resultSignature,
-                            String measurement, Integer inputRecords, List<PaymentService.Payout> payouts) {
+                            String measurement, Integer inputRecords, List<PaymentService.Payout> payouts,
+                            String suppression) {
         static QueryView of(QueryEntity q, List<PaymentService.Payout> payouts) {
             return new QueryView(q.id(), q.insurer(), q.templateId(), q.templateVersion(), q.queryHash(),
                     q.epsilonMicros() / (double) PrivacyBudget.MICROS, q.status().name(), q.submittedAt(),
                     q.decidedBy(), q.reason(), q.resultJson(), q.resultHash(), q.resultSignature(), q.measurement(),
-                    q.inputRecords(), payouts);
+                    q.inputRecords(), payouts, SuppressionNote.of(q.resultJson()));
         }
     }
 

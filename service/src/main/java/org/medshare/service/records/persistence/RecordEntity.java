@@ -60,6 +60,27 @@ public class RecordEntity {
     @Column(name = "ledger_index")
     private Long ledgerIndex;
 
+    /** Rows its rows container states; null for records uploaded before the count was kept (all had rows). */
+    @Column(name = "analytics_rows")
+    private Long analyticsRows;
+
+    /** The keyed hash of the document identifier the hospital disclosed (tag {@code document}), if any. */
+    @Column(name = "document_ref")
+    private String documentRef;
+
+    @Column(nullable = false)
+    private int version = 1;
+
+    /** The first version's id; null when this is the first version. */
+    @Column(name = "record_of")
+    private String recordOf;
+
+    @Column(name = "previous_id")
+    private String previousId;
+
+    @Column(name = "superseded_by")
+    private String supersededBy;
+
     protected RecordEntity() {
     }
 
@@ -88,6 +109,41 @@ public class RecordEntity {
     public void anchoredAt(long index) {
         this.ledgerIndex = index;
     }
+
+    /**
+     * Sets what the service read from the upload besides its bytes.
+     *
+     * @param analyticsRows the rows its container states (0: stored and shared, never used in statistics)
+     * @param documentRef   the disclosed document reference, or null
+     */
+    public RecordEntity withContent(long analyticsRows, String documentRef) {
+        this.analyticsRows = analyticsRows;
+        this.documentRef = documentRef;
+        return this;
+    }
+
+    /** Makes this upload the version after {@code previous} of the same document. */
+    public RecordEntity versionAfter(RecordEntity previous) {
+        this.version = previous.version + 1;
+        this.recordOf = previous.recordOf();
+        this.previousId = previous.id;
+        return this;
+    }
+
+    /** Marks this version as replaced by {@code next}. */
+    public void supersededBy(String next) {
+        this.supersededBy = next;
+    }
+
+    public Long analyticsRows() { return analyticsRows; }
+    /** Whether statistics may use this record: it has rows (or predates the count) and is the current version. */
+    public boolean usedInStatistics() { return (analyticsRows == null || analyticsRows > 0) && supersededBy == null; }
+    public String documentRef() { return documentRef; }
+    public int version() { return version; }
+    /** The record this is a version of: the first version's id (its own id for a first version). */
+    public String recordOf() { return recordOf == null ? id : recordOf; }
+    public String previousId() { return previousId; }
+    public String supersededBy() { return supersededBy; }
 
     public String id() { return id; }
     public String organisation() { return organisation; }

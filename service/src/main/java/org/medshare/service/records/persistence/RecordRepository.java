@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,18 +32,50 @@ public class RecordRepository {
         return Optional.ofNullable(em.find(RecordEntity.class, id));
     }
 
-    /** Visible records of an organisation (anchored on the ledger), newest first. */
-    public List<RecordEntity> visibleOf(String organisation, int offset, int limit) {
-        return em.createQuery("from RecordEntity r where r.organisation = :o and r.ledgerIndex is not null "
-                        + "order by r.createdAt desc, r.id", RecordEntity.class)
-                .setParameter("o", organisation).setFirstResult(offset).setMaxResults(limit)
-                .getResultList();
+    /**
+     * Current versions of an organisation's visible records (anchored on the ledger), newest first; with
+     * {@code resourceType} (letters only) only those whose resource summary tag names that type.
+     */
+    public List<RecordEntity> visibleOf(String organisation, String resourceType, int offset, int limit) {
+        StringBuilder filter = new StringBuilder();
+        List<String> patterns = new ArrayList<>();
+        if (resourceType != null) {
+            if (!resourceType.matches("[A-Za-z]{1,64}")) {
+                throw new IllegalArgumentException("resource type must be letters only");
+            }
+            for (String before : List.of("=", ",")) {
+                for (String after : List.of(":%", ",%", "\n%", "")) {
+                    filter.append(patterns.isEmpty() ? "and (" : " or ").append("r.tags like :t").append(patterns.size());
+                    patterns.add("%" + before + resourceType + after);
+                }
+            }
+            filter.append(") ");
+        }
+        var query = em.createQuery("from RecordEntity r where r.organisation = :o and r.ledgerIndex is not null "
+                        + "and r.supersededBy is null " + filter + "order by r.createdAt desc, r.id", RecordEntity.class)
+                .setParameter("o", organisation);
+        for (int i = 0; i < patterns.size(); i++) {
+            query.setParameter("t" + i, patterns.get(i));
+        }
+        return query.setFirstResult(offset).setMaxResults(limit).getResultList();
     }
 
-    /** Every visible record, oldest first. */
-    public List<RecordEntity> visible() {
-        return em.createQuery("from RecordEntity r where r.ledgerIndex is not null order by r.createdAt, r.id",
+    /**
+     * Every visible record statistics may use, oldest first: current versions with analytics rows (records stored
+     * without rows, and versions a newer upload of the same document replaced, are left out).
+     */
+    public List<RecordEntity> visibleForStatistics() {
+        return em.createQuery("from RecordEntity r where r.ledgerIndex is not null and r.supersededBy is null "
+                        + "and (r.analyticsRows is null or r.analyticsRows > 0) order by r.createdAt, r.id",
                 RecordEntity.class).getResultList();
+    }
+
+    /** The current version of an organisation's document, if it has one (visible or still being anchored). */
+    public Optional<RecordEntity> currentVersionOf(String organisation, String documentRef) {
+        return em.createQuery("from RecordEntity r where r.organisation = :o and r.documentRef = :d "
+                        + "and r.supersededBy is null order by r.version desc", RecordEntity.class)
+                .setParameter("o", organisation).setParameter("d", documentRef).setMaxResults(1)
+                .getResultStream().findFirst();
     }
 
     /** Records committed but not yet anchored on the ledger (after a crash between the two). */

@@ -62,10 +62,12 @@ public class RecordResource {
     @GET
     @RolesAllowed("hospital")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Your organisation's records, newest first")
-    public List<RecordView> list(@QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
+    @Operation(summary = "Your organisation's records (current versions), newest first; resourceType filters by "
+            + "the disclosed resource summary")
+    public List<RecordView> list(@QueryParam("resourceType") String resourceType,
+                                 @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
                                  @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
-        return records.list(callers.current(), offset, limit);
+        return records.list(callers.current(), resourceType, offset, limit);
     }
 
     @GET

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,7 +26,8 @@ import org.medshare.store.ShardStore;
 
 /**
  * Puts committed records on the ledger: appends a record's UPLOAD event (the SHA-256 of its envelope and of its
- * policy text) and marks the record anchored at that event's index, which makes it visible. A record is anchored
+ * policy text), for a new version of a document also the RECORD_VERSIONED event naming the version it replaces, and
+ * marks the record anchored at the UPLOAD event's index, which makes it visible. A record is anchored
  * at most once, also after a crash between its commit and its event.
  */
 @ApplicationScoped
@@ -53,9 +55,18 @@ public class RecordAnchoring {
     public LedgerReceipt anchor(String recordId, String organisation, byte[] envelope, String policy) {
         LedgerReceipt receipt = ledger.append(Event.upload(clock.millis(), organisation, recordId,
                 Sha256.of(envelope), Sha256.of(policy)));
+        appendVersioned(recordId, organisation);
         QuarkusTransaction.requiringNew().run(() ->
                 repository.byId(recordId).orElseThrow().anchoredAt(receipt.index()));
         return receipt;
+    }
+
+    /** For a record that is a new version of a document, the RECORD_VERSIONED event linking it to the one it replaces. */
+    private void appendVersioned(String recordId, String organisation) {
+        String previous = QuarkusTransaction.requiringNew().call(() -> repository.byId(recordId).orElseThrow().previousId());
+        if (previous != null) {
+            ledger.append(Event.recordVersioned(clock.millis(), organisation, recordId, previous));
+        }
     }
 
     /**
@@ -68,14 +79,22 @@ public class RecordAnchoring {
     public int anchorPending() {
         List<RecordEntity> pending = QuarkusTransaction.requiringNew().call(repository::unanchored);
         Map<String, Long> onLedger = new HashMap<>();
+        Set<String> versionedOnLedger = new HashSet<>();
         if (!pending.isEmpty()) {
-            for (LedgerService.LedgerEntry e : ledger.entriesOfTypes(Set.of(EventType.UPLOAD))) {
-                onLedger.putIfAbsent(e.event().id(Field.RECORD_ID), e.index());
+            for (LedgerService.LedgerEntry e : ledger.entriesOfTypes(Set.of(EventType.UPLOAD, EventType.RECORD_VERSIONED))) {
+                if (e.event().type() == EventType.UPLOAD) {
+                    onLedger.putIfAbsent(e.event().id(Field.RECORD_ID), e.index());
+                } else {
+                    versionedOnLedger.add(e.event().id(Field.RECORD_ID));
+                }
             }
         }
         for (RecordEntity record : pending) {
             Long index = onLedger.get(record.id());
             if (index != null) {
+                if (record.previousId() != null && !versionedOnLedger.contains(record.id())) {
+                    appendVersioned(record.id(), record.organisation());
+                }
                 QuarkusTransaction.requiringNew().run(() -> repository.byId(record.id()).orElseThrow().anchoredAt(index));
                 continue;
             }

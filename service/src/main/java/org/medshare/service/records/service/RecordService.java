@@ -54,15 +54,35 @@ public class RecordService {
 
     private static final Logger LOG = Logger.getLogger(RecordService.class);
 
-    /** API model of a record (metadata only). */
+    /**
+     * API model of a record (metadata only).
+     *
+     * @param analyticsRows    the rows its rows container states (null for records uploaded before the count was
+     *                         kept, which all had rows)
+     * @param usedInStatistics whether queries read it: it has rows and is the current version of its document
+     * @param resourceSummary  the disclosed coarse summary: resource type to count bucket ({@code ""} when only the
+     *                         type was disclosed); empty when none
+     * @param version          1, or n for the n-th upload of the same document ({@code document} tag)
+     * @param recordOf         the first version's record id (its own id for version 1): the document's record
+     * @param previousVersion  the version this one replaced, or null
+     * @param supersededBy     the version that replaced this one, or null while it is current
+     */
     public record RecordView(String recordId, String organisation, String policy, String suite,
                              String envelopeCid, long envelopeBytes, String rowsCid, long rowsBytes,
                              Map<String, String> tags, String signingKeyId, Instant createdAt,
-                             Long ledgerIndex) {
+                             Long ledgerIndex, Long analyticsRows, boolean usedInStatistics,
+                             Map<String, String> resourceSummary, int version, String recordOf,
+                             String previousVersion, String supersededBy) {
     }
 
-    /** The answer to an upload: the record and its ledger receipt; {@code replayed} when the key was seen before. */
-    public record UploadResult(RecordView record, LedgerReceipt receipt, boolean replayed) {
+    /**
+     * The answer to an upload: the record and its ledger receipt; {@code replayed} when the key was seen before;
+     * {@code note} says in words what a hospital should know (stored without analytics rows, a new version), or null.
+     */
+    public record UploadResult(RecordView record, LedgerReceipt receipt, boolean replayed, String note) {
+        UploadResult(RecordView record, LedgerReceipt receipt, boolean replayed) {
+            this(record, receipt, replayed, noteOn(record));
+        }
     }
 
     /** The parts of an upload as received; the files are the service's temporary copies. */
@@ -111,9 +131,16 @@ public class RecordService {
                 metadata.idempotencyKey(), metadata.policy(), upload.suite(),
                 envelopeManifest.recordCid().toString(), upload.envelope().length,
                 rowsManifest.recordCid().toString(), upload.rows().length, encodeTags(upload.statement().tags()),
-                metadata.signingKeyId(), metadata.signature(), upload.statementHash(), caller.subject(), clock.instant());
+                metadata.signingKeyId(), metadata.signature(), upload.statementHash(), caller.subject(), clock.instant())
+                .withContent(upload.analyticsRows(), upload.documentRef());
         try {
             QuarkusTransaction.requiringNew().run(() -> {
+                if (upload.documentRef() != null) {
+                    repository.currentVersionOf(caller.organisation(), upload.documentRef()).ifPresent(previous -> {
+                        record.versionAfter(previous);
+                        previous.supersededBy(recordId);
+                    });
+                }
                 repository.persist(record);
                 upload.patients().forEach(p -> consents.addPatient(recordId, caller.organisation(), p,
                         ConsentIds.of(caller.organisation(), p)));
@@ -121,16 +148,28 @@ public class RecordService {
         } catch (PersistenceException e) {
             release(caller, envelopeManifest);
             release(caller, rowsManifest);
-            return replayOf(caller, metadata.idempotencyKey(), upload.statementHash()).orElseThrow(() -> e);
+            Optional<UploadResult> replayed = replayOf(caller, metadata.idempotencyKey(), upload.statementHash());
+            if (replayed.isEmpty() && upload.documentRef() != null) {
+                throw new RequestRefusedException(Refusal.CONFLICT, "upload-in-progress", "Upload in progress",
+                        "Another version of this document is being stored at the same moment; retry shortly.");
+            }
+            return replayed.orElseThrow(() -> e);
         }
         LedgerReceipt receipt = anchoring.anchor(record.id(), caller.organisation(), upload.envelope(), metadata.policy());
         return new UploadResult(view(reload(record.id())), receipt, false);
     }
 
-    /** The caller's organisation's visible records, newest first. */
-    public List<RecordView> list(Caller caller, int offset, int limit) {
-        return QuarkusTransaction.requiringNew().call(() ->
-                repository.visibleOf(caller.organisation(), offset, limit).stream().map(RecordService::view).toList());
+    /**
+     * The current versions of the caller's organisation's visible records, newest first; with {@code resourceType}
+     * only those whose resource summary names that FHIR resource type.
+     */
+    public List<RecordView> list(Caller caller, String resourceType, int offset, int limit) {
+        if (resourceType != null && !resourceType.matches("[A-Z][A-Za-z]{0,63}")) {
+            throw RequestRefusedException.invalid("invalid-resource-type", "Invalid resource type",
+                    "resourceType is a FHIR resource type name such as Observation (letters only).");
+        }
+        return QuarkusTransaction.requiringNew().call(() -> repository.visibleOf(caller.organisation(), resourceType,
+                offset, limit).stream().map(RecordService::view).toList());
     }
 
     /** One visible record of the caller's organisation. */
@@ -173,11 +212,12 @@ public class RecordService {
     }
 
     /**
-     * The encrypted rows of every visible record whose policy {@code attributes} satisfy (a public check on the
-     * policy text; nothing is decrypted here), oldest first.
+     * The encrypted rows of every visible record statistics may use (the current version of a document, with
+     * analytics rows) whose policy {@code attributes} satisfy (a public check on the policy text; nothing is
+     * decrypted here), oldest first. A document uploaded in several versions counts once, by its current version.
      */
     public List<StoredRows> rowsOpenableBy(Set<String> attributes) {
-        List<RecordEntity> candidates = QuarkusTransaction.requiringNew().call(repository::visible);
+        List<RecordEntity> candidates = QuarkusTransaction.requiringNew().call(repository::visibleForStatistics);
         List<StoredRows> out = new ArrayList<>();
         for (RecordEntity record : candidates) {
             if (Policy.parse(record.policy()).isSatisfiedBy(attributes)) {
@@ -254,7 +294,34 @@ public class RecordService {
     }
 
     private static RecordView view(RecordEntity r) {
+        Map<String, String> tags = decodeTags(r.tags());
         return new RecordView(r.id(), r.organisation(), r.policy(), r.suite(), r.envelopeCid(), r.envelopeBytes(),
-                r.rowsCid(), r.rowsBytes(), decodeTags(r.tags()), r.signingKeyId(), r.createdAt(), r.ledgerIndex());
+                r.rowsCid(), r.rowsBytes(), tags, r.signingKeyId(), r.createdAt(), r.ledgerIndex(), r.analyticsRows(),
+                r.usedInStatistics(), resourceSummary(tags.get(UploadCheck.RESOURCES_TAG)), r.version(), r.recordOf(),
+                r.previousId(), r.supersededBy());
+    }
+
+    /** The resource summary tag as type to count bucket (empty bucket when only types were disclosed). */
+    private static Map<String, String> resourceSummary(String tag) {
+        Map<String, String> summary = new TreeMap<>();
+        if (tag != null) {
+            for (String entry : tag.split(",")) {
+                int colon = entry.indexOf(':');
+                summary.put(colon < 0 ? entry : entry.substring(0, colon), colon < 0 ? "" : entry.substring(colon + 1));
+            }
+        }
+        return summary;
+    }
+
+    private static String noteOn(RecordView record) {
+        List<String> notes = new ArrayList<>();
+        if (record.version() > 1) {
+            notes.add("stored as version " + record.version() + " of record " + record.recordOf()
+                    + " (same document); statistics and payouts count the record once, by its current version");
+        }
+        if (record.analyticsRows() != null && record.analyticsRows() == 0) {
+            notes.add("stored without analytics rows: shared, but not used in statistics");
+        }
+        return notes.isEmpty() ? null : String.join("; ", notes);
     }
 }

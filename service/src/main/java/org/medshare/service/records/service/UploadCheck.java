@@ -43,7 +43,15 @@ public class UploadCheck {
 
     /** Name of the upload tag that carries the record's pseudonymous patient reference(s). */
     public static final String PATIENT_TAG = "patient";
+    /** Name of the upload tag that carries the keyed hash of the record's document identifier. */
+    public static final String DOCUMENT_TAG = "document";
+    /** Name of the upload tag that carries the record's coarse resource summary. */
+    public static final String RESOURCES_TAG = "resources";
     private static final Pattern PATIENT_REF = Pattern.compile("[0-9a-f]{16,64}");
+    private static final Pattern DOCUMENT_REF = Pattern.compile("[0-9a-f]{16,64}");
+    private static final String RESOURCE_ENTRY = "[A-Z][A-Za-z]{0,63}(:(1|2-9|10-99|100\\+))?";
+    private static final Pattern RESOURCE_SUMMARY = Pattern.compile(
+            RESOURCE_ENTRY + "(," + RESOURCE_ENTRY + "){0,63}(,\\+)?");
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -60,9 +68,12 @@ public class UploadCheck {
      * @param statementHash hex SHA-256 of the statement's canonical bytes (what an idempotent retry must repeat)
      * @param suite         the label of the symmetric suite the envelope and rows share
      * @param patients      the distinct pseudonymous patient references of the {@value #PATIENT_TAG} tag
+     * @param analyticsRows the rows the rows container states (0: stored and shared, never used in statistics)
+     * @param documentRef   the {@value #DOCUMENT_TAG} tag, or null
      */
     public record CheckedUpload(UploadMetadata metadata, byte[] envelope, byte[] rows, UploadStatement statement,
-                                String statementHash, String suite, List<String> patients) {
+                                String statementHash, String suite, List<String> patients, long analyticsRows,
+                                String documentRef) {
     }
 
     private final SigningKeyService signingKeys;
@@ -88,6 +99,8 @@ public class UploadCheck {
         UploadStatement statement = statement(caller, metadata, envelope, rows);
         String recordId = statement.recordId();
         List<String> patients = patientRefs(metadata.tags());
+        String documentRef = documentRef(metadata.tags());
+        checkResourceSummary(metadata.tags());
 
         Policy policy = policyRules.check(metadata.policy(), caller.organisation());
         EnvelopeHeader envelopeHeader = header("envelope", envelope);
@@ -107,7 +120,35 @@ public class UploadCheck {
         }
         String statementHash = HexFormat.of().formatHex(UploadStatement.sha256(statement.canonicalBytes()));
         return new CheckedUpload(metadata, envelope, rows, statement, statementHash, envelopeHeader.suite().label(),
-                patients);
+                patients, sealedRows.rowCount(), documentRef);
+    }
+
+    /**
+     * The {@value #DOCUMENT_TAG} tag: a keyed hash of the document identifier (16-64 lower-case hex digits), so that
+     * an identifier in clear is refused by form; null when absent.
+     */
+    static String documentRef(Map<String, String> tags) {
+        String value = tags.get(DOCUMENT_TAG);
+        if (value != null && !DOCUMENT_REF.matcher(value).matches()) {
+            throw RequestRefusedException.invalid("invalid-document-reference", "Invalid document reference",
+                    "The tag '" + DOCUMENT_TAG + "' holds a keyed hash of the document identifier: 16-64 lower-case hex "
+                            + "digits, never the identifier itself.");
+        }
+        return value;
+    }
+
+    /**
+     * The {@value #RESOURCES_TAG} tag, if present: comma-separated FHIR resource type names, each optionally with a
+     * coarse count ({@code :1}, {@code :2-9}, {@code :10-99}, {@code :100+}), at most 64, a final {@code +} when
+     * there were more; never exact counts or anything else.
+     */
+    static void checkResourceSummary(Map<String, String> tags) {
+        String value = tags.get(RESOURCES_TAG);
+        if (value != null && !RESOURCE_SUMMARY.matcher(value).matches()) {
+            throw RequestRefusedException.invalid("invalid-resource-summary", "Invalid resource summary",
+                    "The tag '" + RESOURCES_TAG + "' lists resource types with coarse counts, e.g. "
+                            + "'Condition:2-9,Encounter:1,Patient:1' (counts 1, 2-9, 10-99 or 100+).");
+        }
     }
 
     /**

@@ -1,0 +1,231 @@
+package org.medshare.service.badinput;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.security.TestSecurity;
+import io.quarkus.test.security.oidc.Claim;
+import io.quarkus.test.security.oidc.OidcSecurity;
+import io.restassured.RestAssured;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.medshare.abe.sign.UploadStatement;
+import org.medshare.client.testing.FakeMedshare;
+import org.medshare.service.testing.HospitalClient;
+import org.medshare.service.testing.HospitalClient.Upload;
+
+/**
+ * Holds the client's test double, {@code FakeMedshare} (client test sources), to this service: the same
+ * signing-key, upload and record requests, byte for byte, go to a FakeMedshare and to the service, and both must
+ * answer each with the status and problem type the case names. Every check the double re-implements (signing key,
+ * signature, policy, envelope and rows containers, the rows' binding to the record, idempotent replay and reuse,
+ * another organisation's key and record) has a case here, so the double cannot drift from the service; the
+ * test's fault switches ({@code refuse}, {@code loseAnswers}, lying hosts) are not checks and are left out.
+ * Every disagreement is collected before the test fails.
+ */
+@QuarkusTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FakeMedshareContractTest {
+
+    static final String POLICY = "org:hospital-a AND role:physician";
+    static final String BOUNDARY = "contract-boundary-41c9";
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    final String run = UUID.randomUUID().toString().substring(0, 8);
+    final HospitalClient hospitalA = new HospitalClient("hospital-a");
+    final HospitalClient hospitalB = new HospitalClient("hospital-b");
+    final List<String> disagreements = new ArrayList<>();
+    FakeMedshare fake;
+    String keyIdA;
+    String keyIdB;
+    String recordA;
+
+    /** One answer: its status and, for a problem, the last segment of its type. */
+    record Answer(int status, String kind, JsonNode body) {
+    }
+
+    @BeforeAll
+    void startTheDouble() throws IOException {
+        fake = new FakeMedshare();
+    }
+
+    @AfterAll
+    void stopTheDouble() {
+        fake.close();
+    }
+
+    @Test
+    @Order(1)
+    @TestSecurity(user = "alice", roles = "hospital")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = "hospital-a"))
+    void hospitalARegistersItsKey() throws Exception {
+        keyIdA = expect("register-key", 200, null, "alice", "POST", "/api/v1/signing-keys", "application/json",
+                keyBody(hospitalA)).body().path("keyId").asText();
+        hospitalA.withRegisteredKey(keyIdA, 1);
+        assertAgreed();
+    }
+
+    @Test
+    @Order(2)
+    @TestSecurity(user = "bob", roles = "hospital")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = "hospital-b"))
+    void hospitalBRegistersItsKeyAndNotAnotherOrganisationsOrAMalformedOne() throws Exception {
+        keyIdB = expect("register-other-key", 200, null, "bob", "POST", "/api/v1/signing-keys", "application/json",
+                keyBody(hospitalB)).body().path("keyId").asText();
+        expect("register-key-of-another-organisation", 409, "key-taken", "bob", "POST", "/api/v1/signing-keys",
+                "application/json", keyBody(hospitalA));
+        expect("register-key-not-base64", 400, "invalid-public-key", "bob", "POST", "/api/v1/signing-keys",
+                "application/json", "{\"publicKey\":\"***\"}".getBytes(StandardCharsets.UTF_8));
+        assertAgreed();
+    }
+
+    @Test
+    @Order(3)
+    @TestSecurity(user = "alice", roles = "hospital")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = "hospital-a"))
+    void uploadsAreAnsweredAlike() throws Exception {
+        Upload stored = upload("stored");
+        byte[] storedBody = multipart(stored, true, true);
+        recordA = upload("upload-new", 201, null, storedBody).body().path("record").path("recordId").asText();
+        assertEquals(UploadStatement.recordId("hospital-a", stored.idempotencyKey), recordA);
+        upload("upload-replayed", 200, null, storedBody);
+        Upload reused = hospitalA.upload(stored.idempotencyKey, POLICY, "other content");
+        upload("idempotency-key-reused", 409, "idempotency-conflict", multipart(reused, true, true));
+
+        Upload u = upload("unknown-key");
+        u.metadataOverride = withKeyId(u, "0000");
+        upload("signing-key-unknown", 400, "unknown-signing-key", multipart(u, true, true));
+        u = upload("other-organisations-key");
+        u.metadataOverride = withKeyId(u, keyIdB);
+        upload("signing-key-of-another-organisation", 400, "unknown-signing-key", multipart(u, true, true));
+        u = upload("other-tags");
+        u.signatureOverride = u.signature();
+        u.tags.put("year", "2024");
+        upload("signature-over-other-tags", 400, "bad-signature", multipart(u, true, true));
+        u = upload("not-base64");
+        u.signatureOverride = "***not base64***";
+        upload("signature-not-base64", 400, "bad-signature", multipart(u, true, true));
+
+        u = upload("unparsable-policy");
+        u.policy = "org:hospital-a AND (role:physician";
+        upload("policy-unbalanced-parenthesis", 400, "invalid-policy", multipart(u, true, true));
+        u = upload("policy-differs");
+        u.policy = "org:hospital-a";
+        upload("policy-differs-from-envelope", 400, "policy-mismatch", multipart(u, true, true));
+        u = upload("rows-policy-differs");
+        u.rows = hospitalA.rows(UploadStatement.recordId("hospital-a", u.idempotencyKey), "org:hospital-a", 100, 1);
+        upload("policy-of-rows-differs", 400, "policy-mismatch", multipart(u, true, true));
+        u = upload("rows-elsewhere");
+        u.rows = hospitalA.rows("another-record", POLICY, 100, 1);
+        upload("rows-bound-to-another-record", 400, "rows-record-mismatch", multipart(u, true, true));
+        u = upload("envelope-fhir");
+        u.envelope = "{\"resourceType\":\"Bundle\"}".getBytes(StandardCharsets.UTF_8);
+        upload("envelope-is-plaintext-fhir", 400, "malformed-envelope", multipart(u, true, true));
+        u = upload("rows-short");
+        u.rows = new byte[] {1, 2, 3};
+        upload("rows-three-bytes", 400, "malformed-rows", multipart(u, true, true));
+        upload("upload-missing-rows-part", 400, "missing-part", multipart(upload("no-rows"), true, false));
+        upload("upload-missing-envelope-part", 400, "missing-part", multipart(upload("no-envelope"), false, true));
+        assertAgreed();
+    }
+
+    @Test
+    @Order(4)
+    @TestSecurity(user = "bob", roles = "hospital")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = "hospital-b"))
+    void anotherOrganisationsRecordIsNotFound() throws Exception {
+        expect("record-of-another-organisation", 404, "not-found", "bob", "GET", "/api/v1/records/" + recordA, null, null);
+        assertAgreed();
+    }
+
+    private Upload upload(String name) {
+        return hospitalA.upload("contract-" + name + "-" + run, POLICY, "record " + name);
+    }
+
+    private Answer upload(String name, int status, String kind, byte[] body) throws Exception {
+        return expect(name, status, kind, "alice", "POST", "/api/v1/records",
+                "multipart/form-data; boundary=" + BOUNDARY, body);
+    }
+
+    /**
+     * Sends the request to the double (with {@code user}'s token there) and to the service (as the test identity);
+     * records a disagreement where either answer is not {@code status} and {@code kind}; the service's answer.
+     */
+    private Answer expect(String name, int status, String kind, String user, String method, String path,
+                          String contentType, byte[] body) throws Exception {
+        Answer service = send(URI.create("http://localhost:" + RestAssured.port), null, method, path, contentType, body);
+        Answer theDouble = send(fake.base(), fake.tokenFor(user), method, path, contentType, body);
+        String expected = status + " " + kind;
+        if (!expected.equals(service.status() + " " + service.kind())
+                || !expected.equals(theDouble.status() + " " + theDouble.kind())) {
+            disagreements.add(name + ": expected " + expected + ", the service answered " + service.status() + " "
+                    + service.kind() + ", FakeMedshare " + theDouble.status() + " " + theDouble.kind());
+        }
+        return service;
+    }
+
+    private void assertAgreed() {
+        assertTrue(disagreements.isEmpty(), String.join("\n", disagreements));
+    }
+
+    private static Answer send(URI base, String token, String method, String path, String contentType, byte[] body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<byte[]> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        JsonNode json = response.body().length == 0 ? JSON.missingNode() : JSON.readTree(response.body());
+        String type = json.path("type").asText("");
+        String kind = response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json")
+                ? type.substring(type.lastIndexOf('/') + 1) : null;
+        return new Answer(response.statusCode(), kind, json);
+    }
+
+    private static byte[] keyBody(HospitalClient hospital) {
+        return ("{\"publicKey\":\"" + Base64.getEncoder().encodeToString(hospital.signingKey().getPublic().getEncoded())
+                + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String withKeyId(Upload u, String keyId) {
+        return u.metadata().replaceAll("\"signingKeyId\":\"[0-9a-f]+\"", "\"signingKeyId\":\"" + keyId + "\"");
+    }
+
+    /** The upload's multipart body, signed once (so that both receive the same signature), with or without parts. */
+    private static byte[] multipart(Upload u, boolean withEnvelope, boolean withRows) {
+        List<Requests.Part> parts = new ArrayList<>();
+        parts.add(new Requests.Part("metadata", null, "text/plain; charset=UTF-8",
+                u.metadata().getBytes(StandardCharsets.UTF_8)));
+        if (withEnvelope) {
+            parts.add(Requests.envelopePart(u.envelope));
+        }
+        if (withRows) {
+            parts.add(Requests.rowsPart(u.rows));
+        }
+        return Requests.form(BOUNDARY, parts.toArray(Requests.Part[]::new));
+    }
+}

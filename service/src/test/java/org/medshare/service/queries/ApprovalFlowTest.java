@@ -1,0 +1,218 @@
+package org.medshare.service.queries;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.security.TestSecurity;
+import io.quarkus.test.security.oidc.Claim;
+import io.quarkus.test.security.oidc.ClaimType;
+import io.quarkus.test.security.oidc.OidcSecurity;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.security.KeyPairGenerator;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.medshare.abe.PublicParameters;
+import org.medshare.service.queries.persistence.QueryRepository;
+import org.medshare.service.testing.HospitalClient;
+import org.medshare.service.testing.HospitalClient.Upload;
+import org.medshare.service.testing.QuerySteps;
+import org.medshare.service.testing.QuerySteps.Party;
+
+/**
+ * Consent, payment and the approve → compute → settle path with test identities, so that they run without
+ * Keycloak: one method per party's turn, in order. A hospital of its own uploads five records under the key
+ * authority's parameters, withdraws one record's consent and, through FHIR Consent {@code $revoke}, the consent
+ * of a patient with another record; an insurer of its own deposits escrow and submits queries of its own
+ * template, one with DP; the regulator approves them, the real enclave processes compute over the three records
+ * left, the contract pays the hospital, and the balances of both show it. (With real tokens: {@link QueryFlowTest}.)
+ *
+ * <p>These steps run every native SQL statement of the service (hospital numbers, record patients, both kinds of
+ * consent revocation, data-use rules, privacy budget, clinician key issues), which is why
+ * {@link ApprovalFlowOnPostgresTest} repeats them on PostgreSQL.
+ */
+@QuarkusTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ApprovalFlowTest {
+
+    static final String HOSPITAL = "hospital-flow";
+    static final String INSURER = "insurer-flow";
+    static final String POLICY = "org:" + HOSPITAL + " OR purpose:insurance-stats@2026Q4";
+    static final long ESCROW = 1_000;
+    static final Party AS_TEST_IDENTITY = Party.testIdentity();
+
+    @Inject
+    QueryRepository queries;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    final String run = UUID.randomUUID().toString().substring(0, 8);
+    final String template = "fast-flow-" + run;
+    final String patient = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    final List<String> kept = new ArrayList<>();
+    String exactQuery;
+    String noisyQuery;
+
+    @Test
+    @Order(1)
+    @TestSecurity(user = "hana", roles = "hospital")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = HOSPITAL))
+    void hospitalUploadsWithdrawsTwoConsentsAndAllowsTheTemplate() throws Exception {
+        PublicParameters params = PublicParameters.parse(given().get("/api/v1/authority/parameters").then()
+                .statusCode(200).extract().asByteArray());
+        HospitalClient hospital = new HospitalClient(HOSPITAL).withParameters(params);
+        hospital.registerKey();
+        HospitalClient secondKey = new HospitalClient(HOSPITAL);
+        secondKey.registerKey();
+        assertEquals(hospital.hospitalNumber(), secondKey.hospitalNumber(), "a second key keeps the hospital's number");
+        List<String> records = new ArrayList<>();
+        for (int r = 0; r < 5; r++) {
+            Upload upload = hospital.upload(run + "-" + r, POLICY, "{\"resourceType\":\"Bundle\"}",
+                    1_000_000L * (r + 1), hospital.hospitalNumber());
+            if (r == 4) {
+                upload.tags.put("patient", patient);
+            }
+            records.add(upload.post().then().statusCode(201).extract().path("record.recordId"));
+        }
+        kept.addAll(records.subList(0, 3));
+        String revokedRecord = records.get(3);
+        String patientsRecord = records.get(4);
+
+        given().post("/api/v1/records/" + revokedRecord + "/consent/revoke").then().statusCode(200)
+                .body("changed", equalTo(true));
+        given().post("/api/v1/records/" + revokedRecord + "/consent/revoke").then().statusCode(200)
+                .body("changed", equalTo(false));
+        String consentId = given().queryParam("patient", "Patient/" + patient).get("/api/v1/fhir/Consent").then()
+                .statusCode(200).body("entry.size()", equalTo(1)).body("entry[0].resource.status", equalTo("active"))
+                .extract().path("entry[0].resource.id");
+        given().get("/api/v1/fhir/Consent").then().statusCode(200)
+                .body("entry.resource.id", hasItem(consentId));
+        given().urlEncodingEnabled(false).post("/api/v1/fhir/Consent/" + consentId + "/$revoke").then()
+                .statusCode(200).contentType("application/fhir+json").body("status", equalTo("inactive"));
+        given().urlEncodingEnabled(false).post("/api/v1/fhir/Consent/" + consentId + "/$revoke").then()
+                .statusCode(200).body("status", equalTo("inactive"));
+        given().get("/api/v1/fhir/Consent/" + consentId).then().statusCode(200).body("status", equalTo("inactive"));
+        for (String withdrawn : List.of(revokedRecord, patientsRecord)) {
+            given().get("/api/v1/records/" + withdrawn + "/ciphertext").then().statusCode(403)
+                    .body("type", equalTo("https://medshare.example/problems/consent-revoked"));
+        }
+        given().get("/api/v1/records/" + kept.get(0) + "/ciphertext").then().statusCode(200);
+        QuerySteps.allow(AS_TEST_IDENTITY, QuerySteps.PURPOSE + "/" + template);
+        given().get("/api/v1/data-use-rules").then().statusCode(200)
+                .body("", equalTo(List.of(QuerySteps.PURPOSE + "/" + template)));
+    }
+
+    @Test
+    @Order(2)
+    @TestSecurity(user = "ivan", roles = "insurer")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = INSURER))
+    void insurerProposesTheTemplateAndDepositsEscrow() {
+        QuerySteps.proposeTemplate(AS_TEST_IDENTITY, template);
+        QuerySteps.submit(AS_TEST_IDENTITY, template, INSURER).then().statusCode(409)
+                .body("type", equalTo("https://medshare.example/problems/template-not-approved"));
+        QuerySteps.deposit(AS_TEST_IDENTITY, ESCROW);
+        given().get("/api/v1/payments/balances/me").then().statusCode(200)
+                .body("organisation", equalTo(INSURER)).body("escrow", equalTo((int) ESCROW));
+    }
+
+    @Test
+    @Order(3)
+    @TestSecurity(user = "rita", roles = "regulator")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = "regulator-nhc"))
+    void regulatorApprovesTheTemplate() {
+        QuerySteps.approveTemplate(AS_TEST_IDENTITY, template);
+    }
+
+    @Test
+    @Order(4)
+    @TestSecurity(user = "ivan", roles = "insurer")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = INSURER))
+    void insurerSubmitsQueriesAndMayNotApproveThem() {
+        exactQuery = QuerySteps.submitted(AS_TEST_IDENTITY, template, INSURER, null);
+        noisyQuery = QuerySteps.submitted(AS_TEST_IDENTITY, template, INSURER, "0.5");
+        QuerySteps.approve(AS_TEST_IDENTITY, exactQuery).then().statusCode(403);
+    }
+
+    @Test
+    @Order(5)
+    @TestSecurity(user = "rita", roles = "regulator")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = "regulator-nhc"))
+    void regulatorApprovesTheEnclaveComputesOverTheRecordsWithConsentAndTheContractSettles() throws Exception {
+        QuerySteps.approvedAndPaid(AS_TEST_IDENTITY, exactQuery, kept.size(), HOSPITAL);
+        QuerySteps.approve(AS_TEST_IDENTITY, exactQuery).then().statusCode(409);
+        given().get("/api/v1/payments/balances/" + HOSPITAL).then().statusCode(200).body("earned", equalTo(7));
+        given().get("/api/v1/payments/payouts").then().statusCode(200)
+                .body("findAll { it.queryId == '" + exactQuery + "' }.payee", equalTo(List.of(HOSPITAL)));
+
+        assertTrue(QuarkusTransaction.requiringNew().call(() -> queries.budget(INSURER)).isEmpty(),
+                "a query without DP spends no budget");
+        JsonPath noisy = QuerySteps.approve(AS_TEST_IDENTITY, noisyQuery).then().statusCode(200)
+                .body("status", equalTo("COMPLETED")).extract().jsonPath();
+        assertEquals(kept.size(), noisy.getInt("inputRecords"));
+        long[] budget = QuarkusTransaction.requiringNew().call(() -> queries.budget(INSURER).orElseThrow());
+        assertEquals(500_000, budget[0], "ε 0.5 spent");
+        assertEquals(10_000_000, budget[1], "of the configured 10.0");
+        QuarkusTransaction.requiringNew().run(() -> queries.refundBudget(INSURER, 500_000));
+        assertEquals(0, QuarkusTransaction.requiringNew().call(() -> queries.budget(INSURER).orElseThrow())[0]);
+        assertFalse(QuarkusTransaction.requiringNew().call(
+                () -> queries.tryChargeBudget(INSURER, 10_000_001, 10_000_000)), "more than the budget is refused");
+        given().get("/api/v1/payments/balances/" + HOSPITAL).then().statusCode(200).body("earned", equalTo(14));
+    }
+
+    @Test
+    @Order(6)
+    @TestSecurity(user = "ivan", roles = "insurer")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = INSURER))
+    void insurerSeesTheResultAndPaidTheHospitalFromEscrow() {
+        given().get("/api/v1/queries/" + exactQuery).then().statusCode(200).body("status", equalTo("COMPLETED"))
+                .body("payouts.organisation", equalTo(List.of(HOSPITAL))).body("payouts.amount", equalTo(List.of(7)));
+        given().get("/api/v1/payments/balances/me").then().statusCode(200).body("escrow", equalTo((int) ESCROW - 14));
+    }
+
+    @Test
+    @Order(7)
+    @TestSecurity(user = "hana", roles = "hospital")
+    @OidcSecurity(claims = {@Claim(key = "org_id", value = HOSPITAL),
+            @Claim(key = "abe_attrs", value = "[\"role:physician\"]", type = ClaimType.JSON_ARRAY)})
+    void hospitalEarnedFromTheQueriesAndItsClinicianGetsAKey() throws Exception {
+        given().get("/api/v1/payments/balances/me").then().statusCode(200)
+                .body("organisation", equalTo(HOSPITAL)).body("earned", equalTo(14));
+        given().get("/api/v1/queries/" + exactQuery).then().statusCode(403);
+
+        byte[] recipient = KeyPairGenerator.getInstance("X25519").generateKeyPair().getPublic().getEncoded();
+        JsonPath issued = given().contentType("application/json")
+                .body(Map.of("recipientKey", Base64.getEncoder().encodeToString(recipient),
+                        "nonce", Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32])))
+                .post("/api/v1/authority/keys").then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of("org:" + HOSPITAL, "role:physician"), issued.getList("attributes"));
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("select org_id, ledger_index from key_issue where key_id = ?")) {
+            s.setString(1, issued.getString("keyId"));
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                assertEquals(HOSPITAL, r.getString(1));
+                assertEquals(issued.getLong("receipt.index"), r.getLong(2), "the issue row records its ledger entry");
+            }
+        }
+    }
+}
