@@ -59,6 +59,8 @@ class FakeMedshareContractTest {
     String keyIdA;
     String keyIdB;
     String recordA;
+    /** The double's answer to the last request {@link #expect} sent. */
+    Answer lastDouble;
 
     /** One answer: its status and, for a problem, the last segment of its type. */
     record Answer(int status, String kind, JsonNode body) {
@@ -151,6 +153,48 @@ class FakeMedshareContractTest {
 
     @Test
     @Order(4)
+    @TestSecurity(user = "alice", roles = "hospital")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = "hospital-a"))
+    void recordsWithoutRowsNewVersionsAndDisclosedTagsAreAnsweredAlike() throws Exception {
+        Upload lab = hospitalA.uploadWithoutRows("contract-lab-" + run, POLICY, "lab report");
+        sameRecord("upload-without-rows", upload("upload-without-rows", 201, null, multipart(lab, true, true)));
+
+        String document = "0123456789abcdef";
+        Upload first = upload("document-v1");
+        first.tags.put("document", document);
+        first.tags.put("resources", "Encounter:1,Observation:2-9,Patient:1");
+        sameRecord("document-first-version", upload("document-first-version", 201, null, multipart(first, true, true)));
+        Upload second = upload("document-v2");
+        second.tags.put("document", document);
+        sameRecord("document-second-version", upload("document-second-version", 201, null, multipart(second, true, true)));
+
+        Upload u = upload("document-in-clear");
+        u.tags.put("document", "urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e0");
+        upload("document-identifier-in-clear", 400, "invalid-document-reference", multipart(u, true, true));
+        u = upload("exact-counts");
+        u.tags.put("resources", "Observation:17");
+        upload("resource-summary-exact-count", 400, "invalid-resource-summary", multipart(u, true, true));
+        assertAgreed();
+    }
+
+    /** The double must describe a stored record as the service does: version, lineage, rows and the note. */
+    private void sameRecord(String name, Answer service) {
+        for (String field : List.of("version", "recordOf", "previousVersion", "analyticsRows", "usedInStatistics")) {
+            JsonNode expected = service.body().path("record").path(field);
+            JsonNode actual = lastDouble.body().path("record").path(field);
+            if (!expected.equals(actual)) {
+                disagreements.add(name + ": record." + field + " is " + expected + " at the service, " + actual
+                        + " at FakeMedshare");
+            }
+        }
+        if (!service.body().path("note").equals(lastDouble.body().path("note"))) {
+            disagreements.add(name + ": note is " + service.body().path("note") + " at the service, "
+                    + lastDouble.body().path("note") + " at FakeMedshare");
+        }
+    }
+
+    @Test
+    @Order(5)
     @TestSecurity(user = "bob", roles = "hospital")
     @OidcSecurity(claims = @Claim(key = "org_id", value = "hospital-b"))
     void anotherOrganisationsRecordIsNotFound() throws Exception {
@@ -175,6 +219,7 @@ class FakeMedshareContractTest {
                           String contentType, byte[] body) throws Exception {
         Answer service = send(URI.create("http://localhost:" + RestAssured.port), null, method, path, contentType, body);
         Answer theDouble = send(fake.base(), fake.tokenFor(user), method, path, contentType, body);
+        lastDouble = theDouble;
         String expected = status + " " + kind;
         if (!expected.equals(service.status() + " " + service.kind())
                 || !expected.equals(theDouble.status() + " " + theDouble.kind())) {
