@@ -22,7 +22,7 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/medshare-console-test.XXXXXX")"
 service_pid=""
 started_keycloak=0
 evm_port="${CONSOLE_EVM_PORT:-19545}"
-evm() { MEDSHARE_EVM_PORT="$evm_port" MEDSHARE_EVM_DIR="$work/evm" scripts/evm-node.sh "$@"; }
+evm() { MEDSHARE_EVM_PORT="$evm_port" MEDSHARE_EVM_DIR="$work/evm" "$root/scripts/evm-node.sh" "$@"; }
 cleanup() {
   local rc=$?
   if [ -n "$service_pid" ] && kill -0 "$service_pid" 2>/dev/null; then
