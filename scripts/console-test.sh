@@ -22,7 +22,7 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/medshare-console-test.XXXXXX")"
 service_pid=""
 started_keycloak=0
 evm_port="${CONSOLE_EVM_PORT:-19545}"
-evm() { MEDSHARE_EVM_PORT="$evm_port" MEDSHARE_EVM_DIR="$work/evm" scripts/evm-node.sh "$@"; }
+evm() { MEDSHARE_EVM_PORT="$evm_port" MEDSHARE_EVM_DIR="$work/evm" "$root/scripts/evm-node.sh" "$@"; }
 cleanup() {
   local rc=$?
   if [ -n "$service_pid" ] && kill -0 "$service_pid" 2>/dev/null; then
@@ -31,7 +31,7 @@ cleanup() {
     kill -9 "$service_pid" 2>/dev/null || true
   fi
   evm stop >/dev/null || true
-  [ "$started_keycloak" = 1 ] && scripts/keycloak.sh stop || true
+  [ "$started_keycloak" = 1 ] && "$root/scripts/keycloak.sh" stop || true
   if [ "$rc" != 0 ]; then
     echo "console-test: FAILED (exit $rc); service log tail:" >&2
     tail -n 40 "$work/service.out" >&2 2>/dev/null || true
