@@ -1,22 +1,18 @@
 package org.medshare.store;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
+import org.medshare.store.backend.DurableFiles;
 
 /**
  * A {@link ManifestCatalog} in a local directory: one file {@code <record cid>.entry} per record,
- * replaced by write-to-temporary, force, atomic rename, force directory.
+ * replaced atomically and durably ({@link DurableFiles#replace}).
  */
 public final class DirectoryCatalog implements ManifestCatalog {
   private static final String SUFFIX = ".entry";
@@ -41,27 +37,7 @@ public final class DirectoryCatalog implements ManifestCatalog {
   @Override
   public void commit(CatalogEntry entry) throws IOException {
     byte[] bytes = entry.toBytes();
-    Path target = file(entry.manifest().recordCid());
-    Path temp = dir.resolve(target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-    try {
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
-        ch.force(true);
-      }
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
-    forceDir();
-  }
-
-  private void forceDir() throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    }
+    DurableFiles.replace(file(entry.manifest().recordCid()), bytes, 0, bytes.length);
   }
 
   @Override
@@ -77,7 +53,7 @@ public final class DirectoryCatalog implements ManifestCatalog {
   public boolean remove(Cid record) throws IOException {
     boolean existed = Files.deleteIfExists(file(record));
     if (existed) {
-      forceDir();
+      DurableFiles.forceDirectory(dir);
     }
     return existed;
   }

@@ -1,5 +1,6 @@
 /**
- * {@code medshare query}, {@code medshare audit export} and {@code medshare payments} (insurer, regulator; DESIGN §3).
+ * {@code medshare query}, {@code medshare audit export} and {@code medshare payments} (insurer, regulator; the
+ * query and audit flows of {@code docs/ARCHITECTURE.md}).
  *
  * <pre>
  * medshare query submit --file REQUEST.json            (insurer)

@@ -1,5 +1,5 @@
 /**
- * {@code medshare upload} (hospital, DESIGN §3 upload flow).
+ * {@code medshare upload} (hospital; the upload flow of {@code docs/ARCHITECTURE.md}).
  *
  * <pre>
  * medshare upload [--server URL] [--config DIR] --policy EXPR [--tag NAME=VALUE]... [--suite nist|gm] [--params FILE]

@@ -60,6 +60,10 @@ public final class FakeMedshare implements AutoCloseable {
   record Stored(String organisation, String statementHash, long ledgerIndex, String document, int version,
                 String recordOf, String previousVersion, long analyticsRows) {}
 
+  /** The service's form of the {@code resources} tag: types with coarse counts, at most 64, a final "+" if more. */
+  private static final String RESOURCE_ENTRY = "[A-Z][A-Za-z]{0,63}(:(1|2-9|10-99|100\\+))?";
+  private static final String RESOURCE_SUMMARY = RESOURCE_ENTRY + "(," + RESOURCE_ENTRY + "){0,63}(,\\+)?";
+
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(4);
   public final MasterKey masterKey;
@@ -509,6 +513,16 @@ public final class FakeMedshare implements AutoCloseable {
     if (r.chunks().stream().anyMatch(c -> !c.recordId().equals(st.recordId()))) {
       problem(ex, 400, "rows-record-mismatch", "Rows bound to another record",
           "Every chunk must be bound to " + st.recordId() + ".");
+      return;
+    }
+    if (tags.containsKey("document") && !tags.get("document").matches("[0-9a-f]{16,64}")) {
+      problem(ex, 400, "invalid-document-reference", "Invalid document reference",
+          "The tag 'document' holds a keyed hash of the document identifier.");
+      return;
+    }
+    if (tags.containsKey("resources") && !tags.get("resources").matches(RESOURCE_SUMMARY)) {
+      problem(ex, 400, "invalid-resource-summary", "Invalid resource summary",
+          "The tag 'resources' lists resource types with coarse counts.");
       return;
     }
     if (refuse.test(st)) {

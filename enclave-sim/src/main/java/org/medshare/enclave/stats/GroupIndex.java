@@ -3,6 +3,7 @@ package org.medshare.enclave.stats;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.medshare.enclave.rows.RowLayout;
 
 /**
  * Maps a row to its group under a template's group-by: the index is mixed radix over the dimensions'
@@ -30,7 +31,7 @@ final class GroupIndex {
         return count;
     }
 
-    /** The group of a row with this packed word ({@code org.medshare.enclave.rows.RowLayout#packed}). */
+    /** The group of a row with this packed word ({@link RowLayout#packed}). */
     int indexOf(int packed) {
         int g = 0;
         for (int d = 0; d < dimensions.length; d++) {

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedMap;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.medshare.enclave.rows.AnalyticsRow;
 import org.medshare.enclave.rows.Icd10;
@@ -75,20 +73,5 @@ class DimensionTest {
         }
         Feature j45 = new Feature("icd:J45", FeatureKind.ICD, Icd10.prefixLow("J45"), Icd10.prefixHigh("J45"));
         assertEquals(0, j45.valueIn(b, 0, packed), "an absent prefix reads 0");
-    }
-
-    @Test
-    void groupIndexIsMixedRadixWithTheLastDimensionFastest() {
-        GroupIndex index = new GroupIndex(List.of(Dimension.SEX, Dimension.AGE_BAND));
-        assertEquals(4 * 32, index.count());
-        int packed = RowLayout.packed(ROW.toBytes(), 0);
-        int g = index.indexOf(packed);
-        assertEquals(Sex.MALE.code() * 32 + 9, g);
-        SortedMap<String, String> key = new TreeMap<>(Map.of("sex", "male", "ageBand", "45-49"));
-        assertEquals(key, index.key(g));
-        GroupIndex none = new GroupIndex(List.of());
-        assertEquals(1, none.count());
-        assertEquals(0, none.indexOf(packed));
-        assertEquals(Map.of(), none.key(0));
     }
 }

@@ -4,7 +4,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -33,11 +32,11 @@ import org.medshare.service.config.MedshareConfig;
 import org.medshare.service.identity.Caller;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.ledger.LedgerService.LedgerReceipt;
-import org.medshare.service.problem.RequestRefusedException;
+import org.medshare.service.refusal.RequestRefusedException;
 import org.medshare.service.records.service.ClinicianAttributes;
 
 /**
- * ABE user keys for clinicians (DESIGN §1: a hospital's clinicians hold keys for their own attributes), issued by
+ * ABE user keys for clinicians (a hospital's clinicians hold keys for their own attributes), issued by
  * the key-authority enclave for the attributes the clinician's identity-provider token proves.
  *
  * <p>Which attributes: {@link ClinicianAttributes} (the token's {@code abe_attrs} and {@code org_id}, current
@@ -49,7 +48,7 @@ import org.medshare.service.records.service.ClinicianAttributes;
  * measured configuration trusts) binding organisation, subject, attributes and that public key; the authority
  * wraps the user key to it (X25519 + HKDF + AES-256-GCM, {@link UserKeyIssue}) and signs a statement of what it
  * issued, with a quote for the clinician's nonce. The service therefore relays ciphertext only: it never
- * holds a user key (DESIGN §1), a log line or a proxy that sees the response learns nothing, and the clinician
+ * holds a user key, a log line or a proxy that sees the response learns nothing, and the clinician
  * verifies the quote and signature before trusting the key (so a host cannot hand out keys of its own making
  * undetected). Bearer-only transport of a plaintext key over the authenticated response was rejected: it
  * would put the key in the service's memory and in every TLS terminator on the way.
@@ -118,7 +117,7 @@ public class ClinicianKeys {
             }
             throw new IllegalStateException("the key authority refused the grant", e);
         } catch (IllegalArgumentException e) {
-            throw RequestRefusedException.badRequest("invalid-key-request", "Invalid key request",
+            throw RequestRefusedException.invalid("invalid-key-request", "Invalid key request",
                     "The subject or attributes cannot be put in a key grant.");
         } catch (IOException e) {
             throw new UncheckedIOException("the key authority could not be reached", e);
@@ -159,7 +158,7 @@ public class ClinicianKeys {
             }
             KeyFactory.getInstance("X25519").generatePublic(new X509EncodedKeySpec(spki));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new RequestRefusedException(Response.Status.BAD_REQUEST, "invalid-recipient-key",
+            throw RequestRefusedException.invalid("invalid-recipient-key",
                     "Invalid recipient key", "recipientKey must be a base64 X25519 SubjectPublicKeyInfo.");
         }
     }

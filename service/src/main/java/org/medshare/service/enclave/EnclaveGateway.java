@@ -18,6 +18,7 @@ import java.security.KeyPairGenerator;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.List;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.medshare.abe.PublicParameters;
 import org.medshare.abe.Suite;
@@ -28,7 +29,7 @@ import org.medshare.enclave.host.KeyAuthorityClient;
 import org.medshare.service.config.MedshareConfig;
 
 /**
- * The service's link to the simulated TEE (DESIGN §1, §5): the key-authority enclave and the statistics
+ * The service's link to the simulated trusted execution environment: the key-authority enclave and the statistics
  * worker enclave, each in its own JVM, started on first use over the platform state in
  * {@code data-dir/enclave}. The service never holds the ABE master key or a user key: it relays public
  * parameters, approvals and ciphertext. The approver key signs query approvals on behalf of the
@@ -90,8 +91,8 @@ public class EnclaveGateway {
     }
 
     /** The enclaves if they have been started, without starting them. */
-    public synchronized java.util.Optional<EmbeddedEnclaves> startedEnclaves() {
-        return java.util.Optional.ofNullable(enclaves);
+    public synchronized Optional<EmbeddedEnclaves> startedEnclaves() {
+        return Optional.ofNullable(enclaves);
     }
 
     /** The key that signs query approvals for the key authority. */

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,7 +14,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.medshare.abe.sign.UploadStatement;
 import org.medshare.enclave.attest.VerifiedEnclave;
 import org.medshare.enclave.compute.ApprovedQuery;
 import org.medshare.enclave.compute.ComputeResult;
@@ -30,6 +28,7 @@ import org.medshare.enclave.stats.MerkleTree;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
+import org.medshare.service.digest.Sha256;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.queries.service.StatisticsRunner;
 
@@ -105,8 +104,7 @@ public class EnclaveStatisticsRunner implements StatisticsRunner {
 
     private void appendKeyIssued(KeyReleaseRecord record) {
         HexFormat hex = HexFormat.of();
-        byte[] attributes = UploadStatement.sha256(String.join("\n", new TreeSet<>(record.attributes()))
-                .getBytes(StandardCharsets.UTF_8));
+        byte[] attributes = Sha256.of(String.join("\n", new TreeSet<>(record.attributes())));
         ledger.append(Event.builder(EventType.KEY_ISSUED).timestamp(clock.millis())
                 .id(Field.ACTOR, "key-authority")
                 .id(Field.KEY_ID, hex.formatHex(record.hash()))

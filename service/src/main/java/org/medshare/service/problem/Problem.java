@@ -24,7 +24,11 @@ public record Problem(URI type, String title, int status, String detail, String 
     public static final String TYPE_BASE = "https://medshare.example/problems/";
 
     public static Problem of(String kind, String title, Response.Status status, String detail, String instance) {
-        return new Problem(URI.create(TYPE_BASE + kind), title, status.getStatusCode(), detail, instance);
+        return of(kind, title, status.getStatusCode(), detail, instance);
+    }
+
+    public static Problem of(String kind, String title, int status, String detail, String instance) {
+        return new Problem(URI.create(TYPE_BASE + kind), title, status, detail, instance);
     }
 
     /** The JAX-RS response carrying this problem with the problem+json media type. */

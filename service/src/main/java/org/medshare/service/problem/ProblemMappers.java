@@ -15,6 +15,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.stream.Collectors;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.medshare.ledger.LogOverloadedException;
+import org.medshare.service.refusal.Refusal;
+import org.medshare.service.refusal.RequestRefusedException;
 
 /**
  * Narrow mappers, one per exception type, from failures to RFC 9457 problem+json.
@@ -23,6 +26,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * carrying only an error id, and logs the cause.
  */
 public final class ProblemMappers {
+
+    /** Seconds a client waits before retrying an append the ledger refused as overloaded. */
+    static final String LEDGER_RETRY_AFTER_SECONDS = "1";
 
     @ServerExceptionMapper
     public Response unauthorized(UnauthorizedException e, UriInfo uri) {
@@ -51,7 +57,19 @@ public final class ProblemMappers {
 
     @ServerExceptionMapper
     public Response refused(RequestRefusedException e, UriInfo uri) {
-        return e.toProblem(path(uri)).toResponse();
+        return Problem.of(e.kind(), e.title(), status(e.refusal()), e.detail(), path(uri)).toResponse();
+    }
+
+    /**
+     * The audit ledger's append queue is full: 503 with {@code Retry-After}, since the queue drains within a
+     * checkpoint interval.
+     */
+    @ServerExceptionMapper
+    public Response ledgerOverloaded(LogOverloadedException e, UriInfo uri) {
+        Response base = Problem.of("ledger-overloaded", "Ledger busy", Response.Status.SERVICE_UNAVAILABLE,
+                "The audit ledger accepts no more events right now; retry after the time in Retry-After.",
+                path(uri)).toResponse();
+        return Response.fromResponse(base).header(HttpHeaders.RETRY_AFTER, LEDGER_RETRY_AFTER_SECONDS).build();
     }
 
     @ServerExceptionMapper
@@ -117,6 +135,18 @@ public final class ProblemMappers {
         String title = known != null ? known.getReasonPhrase() : status.getReasonPhrase();
         return new Problem(URI.create(Problem.TYPE_BASE + "http-" + code), title, code, detailFor(code), path(uri))
                 .toResponse();
+    }
+
+    /** The HTTP status of each kind of refusal. */
+    static int status(Refusal refusal) {
+        return switch (refusal) {
+            case INVALID -> 400;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case TOO_LARGE -> 413;
+            case STORAGE_EXHAUSTED -> 507;
+        };
     }
 
     private static String detailFor(int status) {

@@ -7,7 +7,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import java.util.List;
 
 /**
- * The module rules of DESIGN.md §2, as ArchUnit rules over a root package, so that the same rules can be
+ * The module rules and the service's layering, as ArchUnit rules over a root package, so that the same rules can be
  * checked on the product ({@code org.medshare}) and on a deliberately bad fixture.
  */
 final class ArchitectureRules {
@@ -24,7 +24,9 @@ final class ArchitectureRules {
     static List<ArchRule> all(String root) {
         return List.of(librariesAreFrameworkFree(root), abeCryptoDependsOnNothingOfOurs(root),
                 pureLibrariesStandAlone(root, "store"), pureLibrariesStandAlone(root, "ledger"),
-                enclaveDependsOnlyOnAbe(root), restLayerNeverTouchesAbe(root), noCyclesBetweenModules(root));
+                enclaveDependsOnlyOnAbe(root), restLayerNeverTouchesAbe(root), noCyclesBetweenModules(root),
+                servicesNeverCallTheRestLayer(root), persistenceNeverCallsServicesOrTheRestLayer(root),
+                onlyTheRestLayerUsesJaxRs(root));
     }
 
     static ArchRule librariesAreFrameworkFree(String root) {
@@ -56,6 +58,26 @@ final class ArchitectureRules {
         return noClasses().that().resideInAPackage(root + ".service..rest..")
                 .should().dependOnClassesThat().resideInAPackage(root + ".abe..")
                 .as("the REST layer never calls ABE decryption");
+    }
+
+    static ArchRule servicesNeverCallTheRestLayer(String root) {
+        return noClasses().that().resideInAPackage(root + ".service..service..")
+                .should().dependOnClassesThat().resideInAPackage(root + ".service..rest..")
+                .as("services never call the REST layer (rest -> service -> persistence)");
+    }
+
+    static ArchRule persistenceNeverCallsServicesOrTheRestLayer(String root) {
+        return noClasses().that().resideInAPackage(root + ".service..persistence..")
+                .should().dependOnClassesThat().resideInAnyPackage(root + ".service..service..", root + ".service..rest..")
+                .as("persistence never calls services or the REST layer (rest -> service -> persistence)");
+    }
+
+    static ArchRule onlyTheRestLayerUsesJaxRs(String root) {
+        return noClasses().that().resideInAPackage(root + ".service..")
+                .and().resideOutsideOfPackages(root + ".service..rest..", root + ".service.problem..")
+                .should().dependOnClassesThat().resideInAPackage("jakarta.ws.rs..")
+                .as("no jakarta.ws.rs outside the REST layer and its problem mapping (services and persistence "
+                        + "refuse in domain terms)");
     }
 
     static ArchRule noCyclesBetweenModules(String root) {

@@ -13,7 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps DESIGN.md §2: the product obeys every rule, and every rule catches its violation in the
+ * Keeps the module rules and the service's layering: the product obeys every rule, and every rule catches its violation in the
  * deliberately bad fixture under {@code org.medshare.archfixture} (test sources only).
  */
 class ArchitectureTest {

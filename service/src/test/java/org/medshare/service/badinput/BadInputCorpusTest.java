@@ -45,7 +45,7 @@ import org.medshare.service.records.service.RecordService;
 import org.medshare.service.records.service.SigningKeyService;
 
 /**
- * The bad-input corpus (DESIGN §7): every case is a request a caller with the right role may send but that is
+ * The bad-input corpus: every case is a request a caller with the right role may send but that is
  * wrong in one named way. Each must be answered with the expected 4xx status as RFC 9457 problem+json (type,
  * title, status, detail; never an exception's text), and must change nothing: every database table, every file
  * under the data directory (shards, catalog, ledger), the ledger's size and root, the privacy budgets and the

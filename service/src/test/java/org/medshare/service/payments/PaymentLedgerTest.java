@@ -29,6 +29,7 @@ import org.medshare.ledger.verify.VerificationReport;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.ledger.LedgerService.LedgerEntry;
 import org.medshare.service.payments.service.PaymentService;
+import org.medshare.service.refusal.RequestRefusedException;
 
 /**
  * The ledger is the contract's only record: every deposit and settlement the service makes is a
@@ -108,7 +109,7 @@ class PaymentLedgerTest {
         try {
             call.run();
             return false;
-        } catch (org.medshare.service.problem.RequestRefusedException e) {
+        } catch (RequestRefusedException e) {
             return true;
         }
     }

@@ -21,7 +21,7 @@ import org.medshare.service.testing.RealKeycloakProfile;
  * The three flows with real tokens: hospitals upload under the key authority's parameters, an insurer
  * proposes a template and a query, the regulator approves both, the enclave computes over the records the
  * hospitals' rules admit, and the contract pays the hospital whose records were used. Then the plaintext
- * canary check (DESIGN §1): no canary from a record and no token appears in the database, the shard
+ * canary check (the service never sees plaintext): no canary from a record and no token appears in the database, the shard
  * directories, the ledger files, the enclave state or the logs.
  */
 @QuarkusTest

@@ -1,15 +1,10 @@
 package org.medshare.store.backend;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;
@@ -47,38 +42,8 @@ public final class LocalDirectoryBackend implements ShardBackend {
   public void put(Cid cid, byte[] data, int offset, int length) throws IOException {
     Objects.checkFromIndexSize(offset, length, data.length);
     Path target = pathOf(cid);
-    Path dir = target.getParent();
-    Files.createDirectories(dir);
-    Path temp = dir.resolve(ShardNames.temporaryFor(target.getFileName().toString()));
-    try {
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        ByteBuffer buf = ByteBuffer.wrap(data, offset, length);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
-        ch.force(true);
-      }
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException("file system cannot rename atomically: " + dir, e);
-      }
-    } finally {
-      Files.deleteIfExists(temp);
-    }
-    forceDirectory(dir);
-  }
-
-  private static void forceDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      // Some platforms cannot open a directory for reading; the rename is then as durable as the
-      // file system makes it.
-      if (!(e instanceof NoSuchFileException) && System.getProperty("os.name", "").startsWith("Linux")) {
-        throw e;
-      }
-    }
+    Files.createDirectories(target.getParent());
+    DurableFiles.replace(target, data, offset, length);
   }
 
   @Override

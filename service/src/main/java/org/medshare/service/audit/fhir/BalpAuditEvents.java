@@ -3,11 +3,13 @@ package org.medshare.service.audit.fhir;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentComponent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventEntityComponent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
+import org.hl7.fhir.r4.model.Base64BinaryType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -228,7 +230,7 @@ public final class BalpAuditEvents {
             } else if (f.kind() == FieldKind.AMOUNT) {
                 entity.addDetail().setType(camel(f)).setValue(new StringType(Long.toString(e.amount(f))));
             } else if (f.kind() == FieldKind.DATA) {
-                entity.addDetail().setType(camel(f)).setValue(new org.hl7.fhir.r4.model.Base64BinaryType(e.data(f)));
+                entity.addDetail().setType(camel(f)).setValue(new Base64BinaryType(e.data(f)));
             } else if (f == Field.PURPOSE || f == Field.CONTRACT) {
                 entity.addDetail().setType(camel(f)).setValue(new StringType(e.id(f)));
             }
@@ -237,7 +239,7 @@ public final class BalpAuditEvents {
     }
 
     private static String camel(Field f) {
-        String[] parts = f.name().toLowerCase(java.util.Locale.ROOT).split("_");
+        String[] parts = f.name().toLowerCase(Locale.ROOT).split("_");
         StringBuilder s = new StringBuilder(parts[0]);
         for (int i = 1; i < parts.length; i++) {
             s.append(Character.toUpperCase(parts[i].charAt(0))).append(parts[i].substring(1));

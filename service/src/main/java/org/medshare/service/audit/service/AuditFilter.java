@@ -12,7 +12,7 @@ import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.ledger.LedgerService.LedgerEntry;
-import org.medshare.service.problem.RequestRefusedException;
+import org.medshare.service.refusal.RequestRefusedException;
 
 /**
  * A regulator's filter over ledger events; every part is optional and all given parts must hold.
@@ -45,7 +45,7 @@ public record AuditFilter(EventType type, String party, String record, String qu
             try {
                 t = EventType.valueOf(type.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw RequestRefusedException.badRequest("unknown-event-type", "Unknown event type",
+                throw RequestRefusedException.invalid("unknown-event-type", "Unknown event type",
                         "type must be one of " + List.of(EventType.values()) + ".");
             }
         }
@@ -55,7 +55,7 @@ public record AuditFilter(EventType type, String party, String record, String qu
         Instant from = instant("since", since, false);
         Instant to = instant("until", until, true);
         if (from != null && to != null && !from.isBefore(to)) {
-            throw RequestRefusedException.badRequest("invalid-range", "Invalid range", "since must be before until.");
+            throw RequestRefusedException.invalid("invalid-range", "Invalid range", "since must be before until.");
         }
         return new AuditFilter(t, party, record, query, from, to);
     }
@@ -127,7 +127,7 @@ public record AuditFilter(EventType type, String party, String record, String qu
 
     private static void id(String name, String value) {
         if (value != null && !value.matches(ID)) {
-            throw RequestRefusedException.badRequest("invalid-filter", "Invalid filter",
+            throw RequestRefusedException.invalid("invalid-filter", "Invalid filter",
                     name + " must be 1-128 of [A-Za-z0-9_.:@-].");
         }
     }
@@ -143,7 +143,7 @@ public record AuditFilter(EventType type, String party, String record, String qu
             }
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw RequestRefusedException.badRequest("invalid-filter", "Invalid filter",
+            throw RequestRefusedException.invalid("invalid-filter", "Invalid filter",
                     name + " must be an ISO-8601 date (2026-11-25) or instant (2026-11-25T10:00:00Z).");
         }
     }

@@ -23,7 +23,7 @@ import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.ledger.LedgerService.LedgerEntry;
 import org.medshare.service.ledger.LedgerService.LedgerReceipt;
 import org.medshare.service.payments.service.PaymentService;
-import org.medshare.service.problem.RequestRefusedException;
+import org.medshare.service.refusal.RequestRefusedException;
 import org.medshare.service.records.service.RecordService;
 
 /**
@@ -121,7 +121,7 @@ public class AuditService {
             return switch (text.toLowerCase(Locale.ROOT)) {
                 case "fhir" -> FHIR;
                 case "ndjson" -> NDJSON;
-                default -> throw RequestRefusedException.badRequest("unknown-format", "Unknown format",
+                default -> throw RequestRefusedException.invalid("unknown-format", "Unknown format",
                         "format is fhir (a Bundle of AuditEvents) or ndjson (one AuditEvent per line).");
             };
         }
@@ -203,7 +203,7 @@ public class AuditService {
      */
     public ConsistencyView consistency(long from, long to) {
         if (from > to || to > ledger.size()) {
-            throw RequestRefusedException.badRequest("invalid-range", "Invalid range",
+            throw RequestRefusedException.invalid("invalid-range", "Invalid range",
                     "Requires 0 <= from <= to <= " + ledger.size() + ".");
         }
         return new ConsistencyView(from, to, ledger.consistencyProof(from, to));

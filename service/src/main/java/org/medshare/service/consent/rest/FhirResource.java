@@ -16,7 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.medshare.service.consent.service.ConsentService;
 import org.medshare.service.identity.CallerResolver;
-import org.medshare.service.problem.RequestRefusedException;
+import org.medshare.service.refusal.RequestRefusedException;
 
 /**
  * The service's FHIR R4 facade (application/fhir+json): patient Consent per hospital and pseudonymous patient,
@@ -48,7 +48,7 @@ public class FhirResource {
                            @QueryParam("_count") @DefaultValue("100") @Min(1) @Max(1000) int count) {
         String ref = patient == null ? null : patient.startsWith("Patient/") ? patient.substring(8) : patient;
         if (ref != null && !ref.matches("[0-9a-f]{16,64}")) {
-            throw RequestRefusedException.badRequest("invalid-patient-reference", "Invalid patient reference",
+            throw RequestRefusedException.invalid("invalid-patient-reference", "Invalid patient reference",
                     "patient is Patient/<pseudonymous reference> (16-64 lower-case hex digits).");
         }
         return fhir.searchSet(consents.search(callers.current(), ref, offset, count));

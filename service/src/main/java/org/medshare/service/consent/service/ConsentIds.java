@@ -1,8 +1,7 @@
 package org.medshare.service.consent.service;
 
-import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
-import org.medshare.abe.sign.UploadStatement;
+import org.medshare.service.digest.Sha256;
 
 /** Names the consent of a (hospital, pseudonymous patient). */
 public final class ConsentIds {
@@ -16,8 +15,7 @@ public final class ConsentIds {
      * consent needs no row until it is revoked, and it reveals neither the organisation nor the patient.
      */
     public static String of(String organisation, String patientRef) {
-        byte[] digest = UploadStatement.sha256(("medshare-consent-v1\n" + organisation + "\n" + patientRef)
-                .getBytes(StandardCharsets.UTF_8));
+        byte[] digest = Sha256.of("medshare-consent-v1\n" + organisation + "\n" + patientRef);
         return HexFormat.of().formatHex(digest, 0, 16);
     }
 }

@@ -20,7 +20,7 @@ import org.medshare.service.consent.persistence.ConsentRepository;
 import org.medshare.service.consent.persistence.PatientConsent;
 import org.medshare.service.identity.Caller;
 import org.medshare.service.ledger.LedgerService;
-import org.medshare.service.problem.RequestRefusedException;
+import org.medshare.service.refusal.RequestRefusedException;
 import org.medshare.service.records.service.RecordService;
 
 /**

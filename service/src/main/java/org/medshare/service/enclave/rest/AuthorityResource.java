@@ -18,7 +18,7 @@ import org.medshare.enclave.host.KeyAuthorityClient;
 import org.medshare.service.enclave.ClinicianKeys;
 import org.medshare.service.enclave.EnclaveGateway;
 import org.medshare.service.identity.CallerResolver;
-import org.medshare.service.problem.RequestRefusedException;
+import org.medshare.service.refusal.RequestRefusedException;
 
 /**
  * The key authority's public ABE parameters, which hospitals encrypt under. The plain form is for tools that
@@ -91,7 +91,7 @@ public class AuthorityResource {
     @Operation(summary = "Issue an ABE user key for your token's attributes (current epoch), wrapped to your X25519 key (KEY_ISSUED)")
     public ClinicianKeys.IssuedKeyView issueKey(KeyRequest request) {
         if (request == null || request.recipientKey() == null) {
-            throw RequestRefusedException.badRequest("invalid-key-request", "Invalid key request",
+            throw RequestRefusedException.invalid("invalid-key-request", "Invalid key request",
                     "recipientKey (base64 X25519 SubjectPublicKeyInfo) and nonce are required.");
         }
         byte[] recipient;
@@ -114,7 +114,7 @@ public class AuthorityResource {
             }
         }
         if (bytes == null || bytes.length != NonceRegistry.NONCE_BYTES) {
-            throw RequestRefusedException.badRequest("invalid-nonce", "Invalid nonce",
+            throw RequestRefusedException.invalid("invalid-nonce", "Invalid nonce",
                     "nonce must be " + NonceRegistry.NONCE_BYTES + " random bytes, base64url-encoded.");
         }
         return bytes;

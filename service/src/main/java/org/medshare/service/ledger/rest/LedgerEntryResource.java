@@ -12,7 +12,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.ledger.LedgerService.EncodedEntry;
-import org.medshare.service.problem.RequestRefusedException;
+import org.medshare.service.refusal.RequestRefusedException;
 
 /**
  * A ledger entry's canonical bytes, so that a regulator can recompute its RFC 9162 leaf hash

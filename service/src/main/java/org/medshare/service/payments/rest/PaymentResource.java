@@ -2,6 +2,7 @@ package org.medshare.service.payments.rest;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -19,7 +20,7 @@ import org.medshare.service.identity.CallerResolver;
 import org.medshare.service.payments.service.PaymentService;
 import org.medshare.service.payments.service.PaymentService.Balance;
 import org.medshare.service.payments.service.PaymentService.PayoutEntry;
-import org.medshare.service.problem.RequestRefusedException;
+import org.medshare.service.refusal.RequestRefusedException;
 
 /** Escrow deposits (insurers) and contract balances (own; any organisation's for a regulator). */
 @Path("/api/v1/payments")
@@ -45,7 +46,7 @@ public class PaymentResource {
     @RolesAllowed("insurer")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Deposit escrow for future queries")
-    public Balance deposit(@jakarta.validation.Valid @NotNull Deposit deposit) {
+    public Balance deposit(@Valid @NotNull Deposit deposit) {
         return payments.deposit(callers.current().organisation(), deposit.amount());
     }
 
@@ -72,7 +73,7 @@ public class PaymentResource {
     @Operation(summary = "Any organisation's escrow and earnings")
     public Balance of(@PathParam("organisation") String organisation) {
         if (!organisation.matches("[A-Za-z0-9._-]{1,128}")) {
-            throw RequestRefusedException.badRequest("invalid-organisation", "Invalid organisation",
+            throw RequestRefusedException.invalid("invalid-organisation", "Invalid organisation",
                     "organisation must match [A-Za-z0-9._-]{1,128}.");
         }
         return payments.balance(organisation);

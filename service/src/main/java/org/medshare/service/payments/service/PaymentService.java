@@ -5,9 +5,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.math.BigInteger;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,11 +23,12 @@ import org.medshare.ledger.contract.ProRataSplit;
 import org.medshare.ledger.contract.QueryId;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
+import org.medshare.ledger.event.Field;
 import org.medshare.ledger.verify.ContractReplay;
 import org.medshare.service.config.MedshareConfig;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.ledger.LedgerService.LedgerEntry;
-import org.medshare.service.problem.RequestRefusedException;
+import org.medshare.service.refusal.RequestRefusedException;
 
 /**
  * The incentive contract ({@code IncentiveEscrow.sol}) on the embedded EVM: insurers deposit escrow, each
@@ -61,7 +64,7 @@ public class PaymentService {
      * @param payer       the insurer whose escrow paid
      * @param payee       the hospital paid
      */
-    public record PayoutEntry(long ledgerIndex, java.time.Instant at, String payer, String payee, String queryId,
+    public record PayoutEntry(long ledgerIndex, Instant at, String payer, String payee, String queryId,
                               long amount, long recordCount) {
     }
 
@@ -94,7 +97,7 @@ public class PaymentService {
     /** Adds {@code amount} to the insurer's escrow; returns once the call is on the ledger. */
     public synchronized Balance deposit(String insurer, BigInteger amount) {
         if (amount.signum() <= 0 || amount.bitLength() > 128) {
-            throw RequestRefusedException.badRequest("invalid-amount", "Invalid amount",
+            throw RequestRefusedException.invalid("invalid-amount", "Invalid amount",
                     "amount must be a positive integer below 2^128.");
         }
         CallReceipt receipt = execute(() -> contract().deposit(addressOf(insurer), amount));
@@ -147,12 +150,12 @@ public class PaymentService {
         List<PayoutEntry> out = new ArrayList<>();
         for (LedgerEntry entry : ledger.entriesOfTypes(EnumSet.of(EventType.PAYMENT))) {
             Event e = entry.event();
-            String payer = e.id(org.medshare.ledger.event.Field.PAYER);
-            String payee = e.id(org.medshare.ledger.event.Field.PAYEE);
+            String payer = e.id(Field.PAYER);
+            String payee = e.id(Field.PAYEE);
             if (organisation == null || organisation.equals(payer) || organisation.equals(payee)) {
-                out.add(new PayoutEntry(entry.index(), java.time.Instant.ofEpochMilli(e.timestampMillis()), payer, payee,
-                        e.id(org.medshare.ledger.event.Field.QUERY_ID), e.amount(org.medshare.ledger.event.Field.AMOUNT),
-                        e.amount(org.medshare.ledger.event.Field.RECORD_COUNT)));
+                out.add(new PayoutEntry(entry.index(), Instant.ofEpochMilli(e.timestampMillis()), payer, payee,
+                        e.id(Field.QUERY_ID), e.amount(Field.AMOUNT),
+                        e.amount(Field.RECORD_COUNT)));
             }
         }
         return out;
@@ -178,7 +181,7 @@ public class PaymentService {
 
     /** The contract's state root (recorded with each CONTRACT_CALL on the ledger). */
     public synchronized String stateRoot() {
-        return java.util.HexFormat.of().formatHex(contract().stateRoot());
+        return HexFormat.of().formatHex(contract().stateRoot());
     }
 
     @PreDestroy

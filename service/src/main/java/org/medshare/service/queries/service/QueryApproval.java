@@ -17,7 +17,7 @@ import org.medshare.service.consent.service.ConsentService;
 import org.medshare.service.identity.Caller;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.payments.service.PaymentService;
-import org.medshare.service.problem.RequestRefusedException;
+import org.medshare.service.refusal.RequestRefusedException;
 import org.medshare.service.queries.persistence.QueryEntity;
 import org.medshare.service.queries.persistence.QueryRepository;
 import org.medshare.service.queries.persistence.TemplateEntity;
@@ -65,7 +65,7 @@ public class QueryApproval {
     /** Refuses a submitted query with the regulator's reason (1 to 1000 characters). */
     public QueryView refuse(Caller regulator, String queryId, String reason) {
         if (reason == null || reason.isBlank() || reason.length() > 1000) {
-            throw RequestRefusedException.badRequest("invalid-reason", "Invalid reason",
+            throw RequestRefusedException.invalid("invalid-reason", "Invalid reason",
                     "A refusal needs a reason of 1 to 1000 characters.");
         }
         QueryEntity query = QuarkusTransaction.requiringNew().call(() -> {

@@ -1,11 +1,10 @@
 package org.medshare.service.queries.service;
 
-import jakarta.ws.rs.core.Response;
 import java.util.Locale;
 import org.medshare.enclave.stats.QueryRefusedException;
 import org.medshare.enclave.stats.QueryRequest;
 import org.medshare.enclave.stats.QueryTemplate;
-import org.medshare.service.problem.RequestRefusedException;
+import org.medshare.service.refusal.RequestRefusedException;
 
 /**
  * Reads the two JSON documents of the query flow, a template and a request, within the lengths the database
@@ -22,8 +21,8 @@ final class QueryDocuments {
 
     static void requireAtMost(String what, String json, int maxChars) {
         if (json != null && json.length() > maxChars) {
-            throw new RequestRefusedException(Response.Status.REQUEST_ENTITY_TOO_LARGE, "too-large",
-                    "Request too large", "A " + what + " has at most " + maxChars + " characters; this one has "
+            throw RequestRefusedException.tooLarge("too-large", "Request too large",
+                    "A " + what + " has at most " + maxChars + " characters; this one has "
                     + json.length() + ".");
         }
     }
@@ -46,6 +45,6 @@ final class QueryDocuments {
 
     static RequestRefusedException refused(QueryRefusedException e) {
         String kind = e.reason().name().toLowerCase(Locale.ROOT).replace('_', '-');
-        return RequestRefusedException.badRequest(kind, "Query refused", e.getMessage());
+        return RequestRefusedException.invalid(kind, "Query refused", e.getMessage());
     }
 }

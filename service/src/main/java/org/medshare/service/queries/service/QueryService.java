@@ -3,14 +3,12 @@ package org.medshare.service.queries.service;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.medshare.abe.sign.UploadStatement;
 import org.medshare.enclave.stats.PrivacyBudget;
 import org.medshare.enclave.stats.QueryRefusedException;
 import org.medshare.enclave.stats.QueryRequest;
@@ -18,10 +16,11 @@ import org.medshare.enclave.stats.QueryTemplate;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
+import org.medshare.service.digest.Sha256;
 import org.medshare.service.identity.Caller;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.payments.service.PaymentService;
-import org.medshare.service.problem.RequestRefusedException;
+import org.medshare.service.refusal.RequestRefusedException;
 import org.medshare.service.queries.persistence.QueryEntity;
 import org.medshare.service.queries.persistence.QueryRepository;
 import org.medshare.service.queries.persistence.TemplateEntity;
@@ -84,7 +83,7 @@ public class QueryService {
             throw QueryDocuments.refused(e);
         }
         long micros = request.epsilon().isPresent() ? PrivacyBudget.toMicros(request.epsilon().getAsDouble()) : 0;
-        String hash = HexFormat.of().formatHex(UploadStatement.sha256(json.getBytes(StandardCharsets.UTF_8)));
+        String hash = Sha256.hex(json);
         QueryEntity query = new QueryEntity(UUID.randomUUID().toString(), insurer.organisation(),
                 insurer.actor(), request.templateId(), request.templateVersion(), json, hash, micros,
                 clock.instant());
@@ -116,11 +115,11 @@ public class QueryService {
         if (request.epsilon().isPresent()) {
             double epsilon = request.epsilon().getAsDouble();
             if (!(epsilon >= 1e-6) || epsilon > privacy.maxEpsilon() || privacy.dp() == QueryTemplate.DpMode.NONE) {
-                throw RequestRefusedException.badRequest("epsilon-invalid", "Invalid epsilon",
+                throw RequestRefusedException.invalid("epsilon-invalid", "Invalid epsilon",
                         "epsilon must be a finite number in [1e-6, " + privacy.maxEpsilon() + "] for a template that allows noise.");
             }
         } else if (privacy.dp() == QueryTemplate.DpMode.REQUIRED) {
-            throw RequestRefusedException.badRequest("epsilon-invalid", "Invalid epsilon",
+            throw RequestRefusedException.invalid("epsilon-invalid", "Invalid epsilon",
                     "This template requires differential privacy: give epsilon.");
         }
     }

@@ -12,7 +12,7 @@ import org.medshare.enclave.stats.QueryTemplate;
 import org.medshare.enclave.stats.StatisticsEngine;
 import org.medshare.enclave.stats.TemplateRegistry;
 import org.medshare.service.identity.Caller;
-import org.medshare.service.problem.RequestRefusedException;
+import org.medshare.service.refusal.RequestRefusedException;
 import org.medshare.service.queries.persistence.QueryRepository;
 import org.medshare.service.queries.persistence.TemplateEntity;
 
@@ -49,7 +49,7 @@ public class TemplateService {
         QueryDocuments.requireAtMost("template", json, QueryDocuments.MAX_TEMPLATE_CHARS);
         QueryTemplate template = QueryDocuments.template(json);
         if (!template.purpose().matches(NAME)) {
-            throw RequestRefusedException.badRequest("template-invalid", "Query refused",
+            throw RequestRefusedException.invalid("template-invalid", "Query refused",
                     "purpose must match " + NAME + "; hospitals' data-use rules and ABE attributes name it.");
         }
         try {
@@ -97,7 +97,7 @@ public class TemplateService {
     TemplateEntity approvedFor(QueryRequest request) {
         TemplateEntity template = QuarkusTransaction.requiringNew().call(() ->
                 repository.template(request.templateId(), request.templateVersion()))
-                .orElseThrow(() -> RequestRefusedException.badRequest("unknown-template", "Unknown template",
+                .orElseThrow(() -> RequestRefusedException.invalid("unknown-template", "Unknown template",
                         "Template " + request.templateId() + " version " + request.templateVersion() + " does not exist."));
         if (template.state() != TemplateEntity.State.APPROVED) {
             throw RequestRefusedException.conflict("template-not-approved", "Template not approved",
@@ -105,7 +105,7 @@ public class TemplateService {
                             + template.state() + "; only approved templates run.");
         }
         if (!template.purpose().equals(request.purpose())) {
-            throw RequestRefusedException.badRequest("purpose-mismatch", "Purpose mismatch",
+            throw RequestRefusedException.invalid("purpose-mismatch", "Purpose mismatch",
                     "The request's purpose must be the template's, " + template.purpose() + ".");
         }
         return template;

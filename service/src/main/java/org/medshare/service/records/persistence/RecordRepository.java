@@ -3,10 +3,12 @@ package org.medshare.service.records.persistence;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import java.util.List;
-import java.util.Optional;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** Data access for records and signing keys; callers own the transaction. */
@@ -36,7 +38,7 @@ public class RecordRepository {
      */
     public List<RecordEntity> visibleOf(String organisation, String resourceType, int offset, int limit) {
         StringBuilder filter = new StringBuilder();
-        List<String> patterns = new java.util.ArrayList<>();
+        List<String> patterns = new ArrayList<>();
         if (resourceType != null) {
             if (!resourceType.matches("[A-Za-z]{1,64}")) {
                 throw new IllegalArgumentException("resource type must be letters only");
@@ -116,7 +118,7 @@ public class RecordRepository {
     }
 
     /** Organisation id by hospital number. */
-    public java.util.Map<Integer, String> hospitalsByNumber() {
+    public Map<Integer, String> hospitalsByNumber() {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("select number, org_id from hospital").getResultList();
         return rows.stream().collect(Collectors.toMap(r -> ((Number) r[0]).intValue(), r -> r[1].toString()));

@@ -11,7 +11,7 @@ import org.medshare.service.identity.Caller;
  * The ABE attributes a hospital clinician holds, as the identity provider's token proves them: the token's
  * {@code abe_attrs} with key {@code org}, {@code role} or {@code dept}, plus {@code org:<org_id>}. An
  * {@code org:} attribute must name the caller's own organisation; {@code dept:} attributes must carry the
- * current epoch and no attribute may carry another (revocation by epoch, DESIGN §5). {@code purpose:}
+ * current epoch and no attribute may carry another (revocation: raising the epoch retires earlier keys). {@code purpose:}
  * attributes are never a person's: they open every record uploaded for that purpose, whichever hospital it
  * came from, and go only to attested enclaves for approved queries.
  */

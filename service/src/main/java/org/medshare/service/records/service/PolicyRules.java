@@ -3,18 +3,20 @@ package org.medshare.service.records.service;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.medshare.abe.Attribute;
 import org.medshare.abe.Policy;
 import org.medshare.abe.PolicySyntaxException;
-import org.medshare.service.problem.RequestRefusedException;
+import org.medshare.service.refusal.Refusal;
+import org.medshare.service.refusal.RequestRefusedException;
 
 /**
  * Which policies a hospital may set on its own records:
  * <ul>
  *   <li>attribute keys are {@code org}, {@code role}, {@code dept} or {@code purpose};</li>
  *   <li>an {@code org:} attribute names the uploading hospital itself (a hospital cannot speak for another);</li>
- *   <li>{@code dept:} and {@code purpose:} attributes carry the current epoch (DESIGN §5, revocation:
- *       new uploads use the current epoch), and no attribute carries any other epoch.</li>
+ *   <li>{@code dept:} and {@code purpose:} attributes carry the current epoch, and no attribute carries any other
+ *       epoch (revocation: keys of an earlier epoch open no record uploaded since the epoch was raised).</li>
  * </ul>
  */
 public final class PolicyRules {
@@ -38,7 +40,7 @@ public final class PolicyRules {
         try {
             policy = Policy.parse(expression);
         } catch (PolicySyntaxException e) {
-            throw RequestRefusedException.badRequest("invalid-policy", "Invalid policy",
+            throw RequestRefusedException.invalid("invalid-policy", "Invalid policy",
                     "The policy is malformed at position " + e.position() + ".");
         }
         for (String text : policy.attributes()) {
@@ -46,10 +48,10 @@ public final class PolicyRules {
             String key = attribute.key();
             if (!KEYS.contains(key)) {
                 throw refused("attribute '" + text + "' has key '" + key + "'; allowed keys are " + List.copyOf(
-                        new java.util.TreeSet<>(KEYS)));
+                        new TreeSet<>(KEYS)));
             }
             if (key.equals("org") && !text.equals("org:" + organisation)) {
-                throw new RequestRefusedException(jakarta.ws.rs.core.Response.Status.FORBIDDEN, "policy-not-allowed",
+                throw new RequestRefusedException(Refusal.FORBIDDEN, "policy-not-allowed",
                         "Policy not allowed", "A hospital may only name its own organisation (org:" + organisation
                         + ") in a policy, not '" + text + "'.");
             }
@@ -66,6 +68,6 @@ public final class PolicyRules {
     }
 
     private static RequestRefusedException refused(String detail) {
-        return RequestRefusedException.badRequest("invalid-policy", "Invalid policy", "The policy's " + detail + ".");
+        return RequestRefusedException.invalid("invalid-policy", "Invalid policy", "The policy's " + detail + ".");
     }
 }

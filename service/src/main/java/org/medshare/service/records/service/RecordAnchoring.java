@@ -6,7 +6,6 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,10 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jboss.logging.Logger;
-import org.medshare.abe.sign.UploadStatement;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
+import org.medshare.service.digest.Sha256;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.ledger.LedgerService.LedgerReceipt;
 import org.medshare.service.records.persistence.RecordEntity;
@@ -55,7 +54,7 @@ public class RecordAnchoring {
      */
     public LedgerReceipt anchor(String recordId, String organisation, byte[] envelope, String policy) {
         LedgerReceipt receipt = ledger.append(Event.upload(clock.millis(), organisation, recordId,
-                UploadStatement.sha256(envelope), UploadStatement.sha256(policy.getBytes(StandardCharsets.UTF_8))));
+                Sha256.of(envelope), Sha256.of(policy)));
         appendVersioned(recordId, organisation);
         QuarkusTransaction.requiringNew().run(() ->
                 repository.byId(recordId).orElseThrow().anchoredAt(receipt.index()));

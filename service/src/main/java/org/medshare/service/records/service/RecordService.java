@@ -4,7 +4,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.PersistenceException;
-import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,7 +28,8 @@ import org.medshare.service.consent.service.ConsentIds;
 import org.medshare.service.identity.Caller;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.ledger.LedgerService.LedgerReceipt;
-import org.medshare.service.problem.RequestRefusedException;
+import org.medshare.service.refusal.Refusal;
+import org.medshare.service.refusal.RequestRefusedException;
 import org.medshare.service.records.persistence.RecordEntity;
 import org.medshare.service.records.persistence.RecordRepository;
 import org.medshare.service.records.service.UploadCheck.CheckedUpload;
@@ -150,7 +150,7 @@ public class RecordService {
             release(caller, rowsManifest);
             Optional<UploadResult> replayed = replayOf(caller, metadata.idempotencyKey(), upload.statementHash());
             if (replayed.isEmpty() && upload.documentRef() != null) {
-                throw new RequestRefusedException(Response.Status.CONFLICT, "upload-in-progress", "Upload in progress",
+                throw new RequestRefusedException(Refusal.CONFLICT, "upload-in-progress", "Upload in progress",
                         "Another version of this document is being stored at the same moment; retry shortly.");
             }
             return replayed.orElseThrow(() -> e);
@@ -165,7 +165,7 @@ public class RecordService {
      */
     public List<RecordView> list(Caller caller, String resourceType, int offset, int limit) {
         if (resourceType != null && !resourceType.matches("[A-Z][A-Za-z]{0,63}")) {
-            throw RequestRefusedException.badRequest("invalid-resource-type", "Invalid resource type",
+            throw RequestRefusedException.invalid("invalid-resource-type", "Invalid resource type",
                     "resourceType is a FHIR resource type name such as Observation (letters only).");
         }
         return QuarkusTransaction.requiringNew().call(() -> repository.visibleOf(caller.organisation(), resourceType,
@@ -252,7 +252,7 @@ public class RecordService {
                     "Idempotency key " + idempotencyKey + " was already used for a different upload.");
         }
         if (record.ledgerIndex() == null) {
-            throw new RequestRefusedException(Response.Status.CONFLICT, "upload-in-progress", "Upload in progress",
+            throw RequestRefusedException.conflict("upload-in-progress", "Upload in progress",
                     "An upload with this idempotency key is still being anchored; retry shortly.");
         }
         return Optional.of(new UploadResult(view(record), ledger.receiptFor(record.ledgerIndex()), true));
@@ -262,7 +262,7 @@ public class RecordService {
         try {
             return store.put(caller.organisation(), new ByteArrayInputStream(bytes));
         } catch (QuotaExceededException e) {
-            throw new RequestRefusedException(Response.Status.fromStatusCode(507), "quota-exceeded",
+            throw new RequestRefusedException(Refusal.STORAGE_EXHAUSTED, "quota-exceeded",
                     "Storage quota exceeded", "Your organisation's storage quota does not allow this record.");
         } catch (IOException e) {
             throw new UncheckedIOException("the shard store refused the record", e);

@@ -6,15 +6,16 @@ import jakarta.transaction.Transactional;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import org.medshare.abe.sign.SigningKeys;
-import org.medshare.abe.sign.UploadStatement;
+import org.medshare.service.digest.Sha256;
 import org.medshare.service.identity.Caller;
-import org.medshare.service.problem.RequestRefusedException;
 import org.medshare.service.records.persistence.RecordRepository;
 import org.medshare.service.records.persistence.SigningKeyEntity;
+import org.medshare.service.refusal.RequestRefusedException;
 
 /**
  * Hospitals register the public keys they sign uploads with. A key belongs to the organisation that
@@ -26,7 +27,7 @@ public class SigningKeyService {
 
     /** API model of a registered key. */
     public record SigningKey(String keyId, String organisation, int hospitalNumber, String suite, String publicKey,
-                             java.time.Instant registeredAt, java.time.Instant revokedAt) {
+                             Instant registeredAt, Instant revokedAt) {
     }
 
     private final RecordRepository repository;
@@ -88,10 +89,10 @@ public class SigningKeyService {
     public PublicKey activeKey(String organisation, String keyId) {
         SigningKeyEntity key = repository.signingKey(keyId)
                 .filter(k -> k.organisation().equals(organisation))
-                .orElseThrow(() -> RequestRefusedException.badRequest("unknown-signing-key", "Unknown signing key",
+                .orElseThrow(() -> RequestRefusedException.invalid("unknown-signing-key", "Unknown signing key",
                         "No signing key " + keyId + " is registered for " + organisation + "."));
         if (key.revokedAt() != null) {
-            throw RequestRefusedException.badRequest("revoked-signing-key", "Revoked signing key",
+            throw RequestRefusedException.invalid("revoked-signing-key", "Revoked signing key",
                     "Signing key " + keyId + " was revoked at " + key.revokedAt() + ".");
         }
         return decode(key.publicKey());
@@ -104,7 +105,7 @@ public class SigningKeyService {
     }
 
     static String keyId(byte[] spki) {
-        byte[] digest = UploadStatement.sha256(spki);
+        byte[] digest = Sha256.of(spki);
         return HexFormat.of().formatHex(digest, 0, 16);
     }
 
@@ -112,7 +113,7 @@ public class SigningKeyService {
         try {
             return SigningKeys.decodePublic(Base64.getDecoder().decode(base64 == null ? "" : base64));
         } catch (IllegalArgumentException | GeneralSecurityException e) {
-            throw RequestRefusedException.badRequest("invalid-public-key", "Invalid public key",
+            throw RequestRefusedException.invalid("invalid-public-key", "Invalid public key",
                     "publicKey must be the base64 X.509 SubjectPublicKeyInfo of an Ed25519 or SM2 key.");
         }
     }

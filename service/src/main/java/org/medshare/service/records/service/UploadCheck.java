@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,7 +29,7 @@ import org.medshare.abe.sign.UploadStatement;
 import org.medshare.enclave.rows.EncryptedRows;
 import org.medshare.service.config.MedshareConfig;
 import org.medshare.service.identity.Caller;
-import org.medshare.service.problem.RequestRefusedException;
+import org.medshare.service.refusal.RequestRefusedException;
 import org.medshare.service.records.service.RecordService.UploadParts;
 
 /**
@@ -107,16 +106,16 @@ public class UploadCheck {
         EnvelopeHeader envelopeHeader = header("envelope", envelope);
         EncryptedRows sealedRows = rowsContainer(rows, recordId);
         if (!envelopeHeader.policy().equals(policy) || !sealedRows.policy().equals(policy)) {
-            throw RequestRefusedException.badRequest("policy-mismatch", "Policy mismatch",
+            throw RequestRefusedException.invalid("policy-mismatch", "Policy mismatch",
                     "The envelope and the rows must be encrypted under the policy stated in the metadata.");
         }
         if (envelopeHeader.suite() != sealedRows.suite()) {
-            throw RequestRefusedException.badRequest("suite-mismatch", "Suite mismatch",
+            throw RequestRefusedException.invalid("suite-mismatch", "Suite mismatch",
                     "The envelope and the rows must use the same suite.");
         }
         PublicKey key = signingKeys.activeKey(caller.organisation(), metadata.signingKeyId());
         if (!statement.verify(key, decodeSignature(metadata.signature()))) {
-            throw RequestRefusedException.badRequest("bad-signature", "Signature does not verify",
+            throw RequestRefusedException.invalid("bad-signature", "Signature does not verify",
                     "The signature does not match the upload statement for these bytes and this metadata.");
         }
         String statementHash = HexFormat.of().formatHex(UploadStatement.sha256(statement.canonicalBytes()));
@@ -131,7 +130,7 @@ public class UploadCheck {
     static String documentRef(Map<String, String> tags) {
         String value = tags.get(DOCUMENT_TAG);
         if (value != null && !DOCUMENT_REF.matcher(value).matches()) {
-            throw RequestRefusedException.badRequest("invalid-document-reference", "Invalid document reference",
+            throw RequestRefusedException.invalid("invalid-document-reference", "Invalid document reference",
                     "The tag '" + DOCUMENT_TAG + "' holds a keyed hash of the document identifier: 16-64 lower-case hex "
                             + "digits, never the identifier itself.");
         }
@@ -146,7 +145,7 @@ public class UploadCheck {
     static void checkResourceSummary(Map<String, String> tags) {
         String value = tags.get(RESOURCES_TAG);
         if (value != null && !RESOURCE_SUMMARY.matcher(value).matches()) {
-            throw RequestRefusedException.badRequest("invalid-resource-summary", "Invalid resource summary",
+            throw RequestRefusedException.invalid("invalid-resource-summary", "Invalid resource summary",
                     "The tag '" + RESOURCES_TAG + "' lists resource types with coarse counts, e.g. "
                             + "'Condition:2-9,Encounter:1,Patient:1' (counts 1, 2-9, 10-99 or 100+).");
         }
@@ -163,7 +162,7 @@ public class UploadCheck {
         }
         List<String> refs = Arrays.stream(value.split(",", -1)).map(String::strip).distinct().toList();
         if (refs.size() > 16 || refs.stream().anyMatch(r -> !PATIENT_REF.matcher(r).matches())) {
-            throw RequestRefusedException.badRequest("invalid-patient-reference", "Invalid patient reference",
+            throw RequestRefusedException.invalid("invalid-patient-reference", "Invalid patient reference",
                     "The tag '" + PATIENT_TAG + "' holds 1 to 16 comma-separated pseudonymous references of 16-64 "
                             + "lower-case hex digits (a keyed hash, never a name or record number).");
         }
@@ -172,37 +171,37 @@ public class UploadCheck {
 
     private static UploadMetadata parseMetadata(String json) {
         if (json == null || json.isBlank()) {
-            throw RequestRefusedException.badRequest("missing-part", "Missing part", "The part 'metadata' is required.");
+            throw RequestRefusedException.invalid("missing-part", "Missing part", "The part 'metadata' is required.");
         }
         try {
             UploadMetadata metadata = JSON.readValue(json, UploadMetadata.class);
             if (metadata == null || metadata.idempotencyKey() == null || metadata.policy() == null
                     || metadata.signingKeyId() == null || metadata.signature() == null) {
-                throw RequestRefusedException.badRequest("invalid-metadata", "Invalid metadata",
+                throw RequestRefusedException.invalid("invalid-metadata", "Invalid metadata",
                         "idempotencyKey, policy, signingKeyId and signature are required.");
             }
             return metadata;
         } catch (UnrecognizedPropertyException e) {
-            throw RequestRefusedException.badRequest("invalid-metadata", "Invalid metadata",
+            throw RequestRefusedException.invalid("invalid-metadata", "Invalid metadata",
                     "Unknown field '" + e.getPropertyName() + "' in metadata.");
         } catch (MismatchedInputException e) {
-            throw RequestRefusedException.badRequest("invalid-metadata", "Invalid metadata",
+            throw RequestRefusedException.invalid("invalid-metadata", "Invalid metadata",
                     "The metadata does not have the expected fields and types.");
         } catch (JsonProcessingException e) {
-            throw RequestRefusedException.badRequest("malformed-json", "Malformed JSON",
+            throw RequestRefusedException.invalid("malformed-json", "Malformed JSON",
                     "The metadata part is not valid JSON.");
         }
     }
 
     private static byte[] readPart(String name, Path file, long limit) {
         if (file == null) {
-            throw RequestRefusedException.badRequest("missing-part", "Missing part", "The part '" + name + "' is required.");
+            throw RequestRefusedException.invalid("missing-part", "Missing part", "The part '" + name + "' is required.");
         }
         try {
             long size = Files.size(file);
             if (size > limit) {
-                throw new RequestRefusedException(Response.Status.REQUEST_ENTITY_TOO_LARGE, "part-too-large",
-                        "Part too large", "The part '" + name + "' has " + size + " bytes; at most " + limit + " are accepted.");
+                throw RequestRefusedException.tooLarge("part-too-large", "Part too large",
+                        "The part '" + name + "' has " + size + " bytes; at most " + limit + " are accepted.");
             }
             return Files.readAllBytes(file);
         } catch (IOException e) {
@@ -214,7 +213,7 @@ public class UploadCheck {
         try {
             return Envelope.inspect(new ByteArrayInputStream(bytes));
         } catch (MalformedCiphertextException e) {
-            throw RequestRefusedException.badRequest("malformed-envelope", "Malformed envelope",
+            throw RequestRefusedException.invalid("malformed-envelope", "Malformed envelope",
                     "The " + part + " part is not a MedShare envelope this service accepts: " + e.getMessage() + ".");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -227,11 +226,11 @@ public class UploadCheck {
         try {
             parsed = EncryptedRows.parse(rows);
         } catch (IllegalArgumentException e) {
-            throw RequestRefusedException.badRequest("malformed-rows", "Malformed analytics rows",
+            throw RequestRefusedException.invalid("malformed-rows", "Malformed analytics rows",
                     "The rows part is not an encrypted rows container this service accepts: " + e.getMessage() + ".");
         }
         if (parsed.chunks().stream().anyMatch(c -> !c.recordId().equals(recordId))) {
-            throw RequestRefusedException.badRequest("rows-record-mismatch", "Rows bound to another record",
+            throw RequestRefusedException.invalid("rows-record-mismatch", "Rows bound to another record",
                     "Every row chunk must be bound to record " + recordId + " (derived from your idempotency key).");
         }
         return parsed;
@@ -242,7 +241,7 @@ public class UploadCheck {
             return new UploadStatement(caller.organisation(), metadata.idempotencyKey(), metadata.policy(),
                     UploadStatement.sha256(envelope), UploadStatement.sha256(rows), new TreeMap<>(metadata.tags()));
         } catch (IllegalArgumentException e) {
-            throw RequestRefusedException.badRequest("invalid-metadata", "Invalid metadata", e.getMessage());
+            throw RequestRefusedException.invalid("invalid-metadata", "Invalid metadata", e.getMessage());
         }
     }
 
@@ -250,7 +249,7 @@ public class UploadCheck {
         try {
             return Base64.getDecoder().decode(base64);
         } catch (IllegalArgumentException e) {
-            throw RequestRefusedException.badRequest("bad-signature", "Signature does not verify",
+            throw RequestRefusedException.invalid("bad-signature", "Signature does not verify",
                     "The signature is not valid base64.");
         }
     }

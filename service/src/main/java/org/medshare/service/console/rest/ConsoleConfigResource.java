@@ -1,4 +1,4 @@
-package org.medshare.service.console;
+package org.medshare.service.console.rest;
 
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;

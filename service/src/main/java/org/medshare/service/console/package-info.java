@@ -1,0 +1,4 @@
+/**
+ * The web console served under {@code /console/}.
+ */
+package org.medshare.service.console;

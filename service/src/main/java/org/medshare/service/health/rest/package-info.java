@@ -1,0 +1,4 @@
+/**
+ * The monitoring API: one read-only snapshot of the platform.
+ */
+package org.medshare.service.health.rest;

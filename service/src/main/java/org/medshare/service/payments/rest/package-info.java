@@ -1,0 +1,4 @@
+/**
+ * Escrow deposits and contract balances.
+ */
+package org.medshare.service.payments.rest;
