@@ -86,6 +86,14 @@ test('a regulator approves the pending query, sees the payout and verifies an ev
   await shot(page, 'payouts');
 
   await nav.getByRole('link', { name: 'Audit trail' }).click();
+  await page.getByLabel('Event type').waitFor();
+  const served = await page.evaluate(async () => {
+    const answer = await fetch('/api/v1/audit/event-types', { headers: { Authorization: `Bearer ${sessionStorage.getItem('medshare.token')}` } });
+    return (await answer.json()).map((t) => t.name);
+  });
+  assert.ok(served.includes('PAYMENT') && served.includes('ANCHORED'), `event types served: ${served}`);
+  assert.deepEqual(await page.getByLabel('Event type').locator('option').allTextContents(), ['Any', ...served],
+    'the event-type filter offers the types the API serves');
   await page.getByLabel('Event type').selectOption('PAYMENT');
   await page.getByLabel('Query id').fill(QUERY_ID);
   await page.getByRole('button', { name: 'Apply filters' }).click();

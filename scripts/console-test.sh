@@ -31,7 +31,7 @@ cleanup() {
     kill -9 "$service_pid" 2>/dev/null || true
   fi
   evm stop >/dev/null || true
-  [ "$started_keycloak" = 1 ] && scripts/keycloak.sh stop || true
+  [ "$started_keycloak" = 1 ] && "$root/scripts/keycloak.sh" stop || true
   if [ "$rc" != 0 ]; then
     echo "console-test: FAILED (exit $rc); service log tail:" >&2
     tail -n 40 "$work/service.out" >&2 2>/dev/null || true

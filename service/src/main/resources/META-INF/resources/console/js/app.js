@@ -2,7 +2,24 @@
 import { completeLogin, login, logout, token, freshToken, forget } from './auth.js';
 import { api } from './api.js';
 import { h, errorBox } from './dom.js';
-import { PAGES } from './pages.js';
+import { renderAudit } from './pages/audit.js';
+import { renderEvent } from './pages/event.js';
+import { renderApprovals } from './pages/approvals.js';
+import { renderQueries } from './pages/queries.js';
+import { renderDataUse } from './pages/data-use.js';
+import { renderPayouts } from './pages/payouts.js';
+import { renderHealth } from './pages/health.js';
+
+// One module per page; each page is offered only to the roles whose calls the API accepts.
+const PAGES = [
+  { path: 'audit', title: 'Audit trail', roles: ['regulator'], render: renderAudit },
+  { path: 'event', title: 'Event', roles: ['regulator'], render: renderEvent, hidden: true },
+  { path: 'approvals', title: 'Approvals', roles: ['regulator'], render: renderApprovals },
+  { path: 'queries', title: 'My queries', roles: ['insurer'], render: renderQueries },
+  { path: 'data-use', title: 'Data use & consent', roles: ['hospital'], render: renderDataUse },
+  { path: 'payouts', title: 'Payouts', roles: ['hospital', 'insurer', 'regulator'], render: renderPayouts },
+  { path: 'health', title: 'Health', roles: ['hospital', 'insurer', 'regulator'], render: renderHealth },
+];
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');

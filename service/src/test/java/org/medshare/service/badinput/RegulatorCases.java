@@ -91,6 +91,8 @@ final class RegulatorCases {
                 Requests.call("GET", "/api/v1/audit/events?since=2026-02-01&until=2026-01-01")));
         cases.add(new BadInput("audit-events-record-129-characters", 400, "invalid-filter",
                 Requests.call("GET", "/api/v1/audit/events?record=" + "r".repeat(129))));
+        cases.add(new BadInput("audit-event-types-accepting-xml", 406, null, Requests.accepting("application/xml", "GET", "/api/v1/audit/event-types")));
+        cases.add(new BadInput("audit-event-types-with-post", 405, null, Requests.json("POST", "/api/v1/audit/event-types", "{\"name\":\"DELETE\"}")));
         cases.add(new BadInput("audit-checkpoints-offset-negative", 400, "invalid-request", Requests.call("GET", "/api/v1/audit/checkpoints?offset=-1")));
         cases.add(new BadInput("audit-checkpoints-limit-1001", 400, "invalid-request", Requests.call("GET", "/api/v1/audit/checkpoints?limit=1001")));
         cases.add(new BadInput("audit-balances-accepting-xml", 406, null, Requests.accepting("application/xml", "GET", "/api/v1/audit/balances")));

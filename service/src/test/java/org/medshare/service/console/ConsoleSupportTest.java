@@ -49,6 +49,10 @@ class ConsoleSupportTest {
     void consoleFilesAndLoginSettingsAreServedWithoutAToken() {
         given().get("/console/").then().statusCode(200).contentType(containsString("text/html"))
                 .body(containsString("<script type=\"module\""));
+        for (String page : List.of("audit", "event", "approvals", "queries", "data-use", "payouts", "health")) {
+            given().get("/console/js/pages/" + page + ".js").then().statusCode(200)
+                    .contentType(containsString("javascript")).body(containsString("export async function render"));
+        }
         given().get("/console/config").then().statusCode(200)
                 .header("Cache-Control", containsString("no-store"))
                 .body("clientId", equalTo("medshare-console"))

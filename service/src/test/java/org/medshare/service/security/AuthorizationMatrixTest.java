@@ -70,6 +70,7 @@ class AuthorizationMatrixTest {
             Map.entry("GET /api/v1/health/platform", Set.of(HOSPITAL, INSURER, REGULATOR)),
             Map.entry("GET /api/v1/ledger/entries/{index}", Set.of(REGULATOR)),
             Map.entry("GET /api/v1/audit/events", Set.of(REGULATOR)),
+            Map.entry("GET /api/v1/audit/event-types", Set.of(REGULATOR)),
             Map.entry("GET /api/v1/audit/checkpoints", Set.of(REGULATOR)),
             Map.entry("GET /api/v1/audit/balances", Set.of(REGULATOR)),
             Map.entry("GET /api/v1/audit/export", Set.of(REGULATOR)),

@@ -19,6 +19,7 @@ import org.medshare.service.audit.service.AuditService;
 import org.medshare.service.audit.service.AuditService.CheckpointView;
 import org.medshare.service.audit.service.AuditService.ConsistencyView;
 import org.medshare.service.audit.service.AuditService.EventPage;
+import org.medshare.service.audit.service.AuditService.EventTypeView;
 import org.medshare.service.audit.service.AuditService.Export;
 import org.medshare.service.audit.service.AuditService.ExportFormat;
 import org.medshare.service.fhir.FhirJson;
@@ -61,6 +62,15 @@ public class AuditResource {
                            @QueryParam("until") String until) {
         EventPage page = audit.events(AuditFilter.of(type, party, record, query, since, until), from, limit);
         return withNextFrom(Response.ok(page.events(), MediaType.APPLICATION_JSON), page.nextFrom());
+    }
+
+    @GET
+    @Path("/event-types")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Every ledger event type: its name (the events' type filter), wire code and field names "
+            + "in canonical order")
+    public List<EventTypeView> eventTypes() {
+        return audit.eventTypes();
     }
 
     @GET

@@ -2,7 +2,9 @@ package org.medshare.service.audit.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +13,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.medshare.ledger.checkpoint.SignedCheckpoint;
 import org.medshare.ledger.event.Event;
+import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
 import org.medshare.service.audit.fhir.BalpAuditEvents;
 import org.medshare.service.config.MedshareConfig;
@@ -41,7 +44,7 @@ public class AuditService {
             Event event = entry.event();
             Map<String, Object> fields = new LinkedHashMap<>();
             for (Field f : event.type().fields()) {
-                String name = f.name().toLowerCase(Locale.ROOT);
+                String name = fieldName(f);
                 switch (f.kind()) {
                     case ID -> fields.put(name, event.id(f));
                     case HASH -> fields.put(name, HexFormat.of().formatHex(event.hash(f)));
@@ -50,6 +53,16 @@ public class AuditService {
                 }
             }
             return new EventView(entry.index(), event.type().name(), event.timestampMillis(), fields);
+        }
+    }
+
+    /**
+     * API model of a ledger event type: its name (as {@link EventView#type()} shows it), its wire code and its field
+     * names in canonical order (as {@link EventView#fields()} names them).
+     */
+    public record EventTypeView(String name, int code, List<String> fields) {
+        static EventTypeView of(EventType type) {
+            return new EventTypeView(type.name(), type.code(), type.fields().stream().map(AuditService::fieldName).toList());
         }
     }
 
@@ -148,6 +161,11 @@ public class AuditService {
         return new Export(format, body, nextFrom(page));
     }
 
+    /** Every event type the ledger knows, in wire-code order; the same list on every call. */
+    public List<EventTypeView> eventTypes() {
+        return Arrays.stream(EventType.values()).sorted(Comparator.comparingInt(EventType::code)).map(EventTypeView::of).toList();
+    }
+
     /** Signed checkpoints, oldest first. */
     public List<CheckpointView> checkpoints(int offset, int limit) {
         return ledger.checkpoints().stream().skip(offset).limit(limit).map(CheckpointView::of).toList();
@@ -208,5 +226,10 @@ public class AuditService {
             out.append(fhir.write(balp.of(e))).append('\n');
         }
         return out.toString();
+    }
+
+    /** A field's name in the API: the ledger's field name in lower case ({@code record_id}). */
+    private static String fieldName(Field field) {
+        return field.name().toLowerCase(Locale.ROOT);
     }
 }
