@@ -15,94 +15,100 @@ import java.util.Optional;
  * the current epoch in new policies; old ciphertexts stay readable only by old-epoch keys.
  */
 public final class Attribute {
-  private static final int MAX_LENGTH = 256;
-  private final String text;
+    private static final int MAX_LENGTH = 256;
+    private final String text;
 
-  private Attribute(String text) {
-    this.text = text;
-  }
-
-  /**
-   * Parses and validates an attribute.
-   *
-   * @throws IllegalArgumentException if {@code text} is not a well-formed attribute
-   */
-  public static Attribute of(String text) {
-    String problem = problem(text);
-    if (problem != null) {
-      throw new IllegalArgumentException("invalid attribute '" + printable(text) + "': " + problem);
+    private Attribute(String text) {
+        this.text = text;
     }
-    return new Attribute(text);
-  }
 
-  /** Returns {@code null} if {@code text} is a valid attribute, otherwise a short reason. */
-  static String problem(String text) {
-    if (text == null || text.isEmpty()) {
-      return "empty";
+    /**
+     * Parses and validates an attribute.
+     *
+     * @throws IllegalArgumentException if {@code text} is not a well-formed attribute
+     */
+    public static Attribute of(String text) {
+        String problem = problem(text);
+        if (problem != null) {
+            throw new IllegalArgumentException("invalid attribute '" + printable(text) + "': " + problem);
+        }
+        return new Attribute(text);
     }
-    if (text.length() > MAX_LENGTH) {
-      return "longer than " + MAX_LENGTH + " characters";
+
+    /** Returns {@code null} if {@code text} is a valid attribute, otherwise a short reason. */
+    static String problem(String text) {
+        if (text == null || text.isEmpty()) {
+            return "empty";
+        }
+        if (text.length() > MAX_LENGTH) {
+            return "longer than " + MAX_LENGTH + " characters";
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (!isAttributeChar(text.charAt(i))) {
+                return "character '" + text.charAt(i) + "' not allowed";
+            }
+        }
+        int colon = text.indexOf(':');
+        if (colon <= 0) {
+            return "must be key:value";
+        }
+        if (colon == text.length() - 1) {
+            return "empty value";
+        }
+        int at = text.lastIndexOf('@');
+        if (at >= 0 && (at == text.length() - 1 || at <= colon + 1)) {
+            return "malformed epoch";
+        }
+        return null;
     }
-    for (int i = 0; i < text.length(); i++) {
-      if (!isAttributeChar(text.charAt(i))) {
-        return "character '" + text.charAt(i) + "' not allowed";
-      }
+
+    static boolean isAttributeChar(char c) {
+        return (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || c == '_'
+                || c == '.'
+                || c == '-'
+                || c == '@'
+                || c == ':';
     }
-    int colon = text.indexOf(':');
-    if (colon <= 0) {
-      return "must be key:value";
+
+    private static String printable(String s) {
+        if (s == null) {
+            return "null";
+        }
+        String cut = s.length() > 64 ? s.substring(0, 64) + "..." : s;
+        return cut.replaceAll("[^\\x20-\\x7e]", "?");
     }
-    if (colon == text.length() - 1) {
-      return "empty value";
+
+    /** The part before the first colon. */
+    public String key() {
+        return text.substring(0, text.indexOf(':'));
     }
-    int at = text.lastIndexOf('@');
-    if (at >= 0 && (at == text.length() - 1 || at <= colon + 1)) {
-      return "malformed epoch";
+
+    /** The epoch after the last {@code @}, if any. */
+    public Optional<String> epoch() {
+        int at = text.lastIndexOf('@');
+        return at < 0 ? Optional.empty() : Optional.of(text.substring(at + 1));
     }
-    return null;
-  }
 
-  static boolean isAttributeChar(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-        || c == '_' || c == '.' || c == '-' || c == '@' || c == ':';
-  }
-
-  private static String printable(String s) {
-    if (s == null) {
-      return "null";
+    /** The full attribute text, as hashed into the group. */
+    public String text() {
+        return text;
     }
-    String cut = s.length() > 64 ? s.substring(0, 64) + "..." : s;
-    return cut.replaceAll("[^\\x20-\\x7e]", "?");
-  }
 
-  /** The part before the first colon. */
-  public String key() {
-    return text.substring(0, text.indexOf(':'));
-  }
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Attribute a && a.text.equals(text);
+    }
 
-  /** The epoch after the last {@code @}, if any. */
-  public Optional<String> epoch() {
-    int at = text.lastIndexOf('@');
-    return at < 0 ? Optional.empty() : Optional.of(text.substring(at + 1));
-  }
+    @Override
+    public int hashCode() {
+        return Objects.hash(text);
+    }
 
-  /** The full attribute text, as hashed into the group. */
-  public String text() {
-    return text;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof Attribute a && a.text.equals(text);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(text);
-  }
-
-  @Override
-  public String toString() {
-    return text;
-  }
+    @Override
+    public String toString() {
+        return text;
+    }
 }

@@ -8,10 +8,10 @@ import java.security.GeneralSecurityException;
  * the same message and no cause, so callers cannot learn which check failed.
  */
 public final class DecryptionFailedException extends GeneralSecurityException {
-  private static final long serialVersionUID = 1L;
-  public static final String MESSAGE = "decryption failed";
+    private static final long serialVersionUID = 1L;
+    public static final String MESSAGE = "decryption failed";
 
-  public DecryptionFailedException() {
-    super(MESSAGE);
-  }
+    public DecryptionFailedException() {
+        super(MESSAGE);
+    }
 }

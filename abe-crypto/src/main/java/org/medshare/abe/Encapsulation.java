@@ -5,8 +5,8 @@ package org.medshare.abe;
  * encapsulates (to be fed into a KDF, never used twice).
  */
 public record Encapsulation(Ciphertext ciphertext, SecretBytes key) {
-  @Override
-  public String toString() {
-    return "Encapsulation[" + ciphertext + ", key=" + key + "]";
-  }
+    @Override
+    public String toString() {
+        return "Encapsulation[" + ciphertext + ", key=" + key + "]";
+    }
 }

@@ -15,73 +15,73 @@ import org.medshare.abe.internal.SymmetricSuite;
  * caller must discard what was written (see {@link Envelope}).
  */
 public final class EnvelopeReader {
-  private final UserKey key;
-  private final AbeScheme scheme = AbeScheme.create();
+    private final UserKey key;
+    private final AbeScheme scheme = AbeScheme.create();
 
-  public EnvelopeReader(UserKey key) {
-    this.key = Objects.requireNonNull(key);
-  }
+    public EnvelopeReader(UserKey key) {
+        this.key = Objects.requireNonNull(key);
+    }
 
-  /**
-   * Decrypts everything from {@code in} to {@code out} (neither is closed).
-   *
-   * @return number of plaintext bytes written
-   * @throws IOException only for failures of the output stream or of reading the input
-   */
-  public long decrypt(InputStream in, OutputStream out) throws IOException, DecryptionFailedException {
-    Envelope.Parsed p;
-    try {
-      p = Envelope.readHeader(in);
-    } catch (MalformedCiphertextException e) {
-      throw new DecryptionFailedException();
+    /**
+     * Decrypts everything from {@code in} to {@code out} (neither is closed).
+     *
+     * @return number of plaintext bytes written
+     * @throws IOException only for failures of the output stream or of reading the input
+     */
+    public long decrypt(InputStream in, OutputStream out) throws IOException, DecryptionFailedException {
+        Envelope.Parsed p;
+        try {
+            p = Envelope.readHeader(in);
+        } catch (MalformedCiphertextException e) {
+            throw new DecryptionFailedException();
+        }
+        Suite suite = p.header().suite();
+        SymmetricSuite sym = Envelope.symmetric(suite);
+        byte[] digest = sym.hash(p.headerBytes());
+        SecretBytes kemKey;
+        try {
+            kemKey = scheme.decapsulate(key, p.kem());
+        } catch (RuntimeException e) {
+            throw new DecryptionFailedException();
+        }
+        SymmetricSuite.ChunkAead aead = Envelope.payloadAead(sym, suite, kemKey, digest);
+        int sealedSize = p.header().chunkSize() + SymmetricSuite.TAG_BYTES;
+        byte[] a = new byte[sealedSize];
+        byte[] b = new byte[sealedSize];
+        byte[] plain = new byte[sealedSize];
+        long counter = 0;
+        long total = 0;
+        int n = Envelope.readFully(in, a, sealedSize);
+        while (true) {
+            boolean last;
+            int m = 0;
+            if (n < sealedSize) {
+                last = true;
+            } else {
+                m = Envelope.readFully(in, b, sealedSize);
+                last = m == 0;
+            }
+            if (n < SymmetricSuite.TAG_BYTES || counter > 0xffffffffL) {
+                throw new DecryptionFailedException();
+            }
+            int len;
+            try {
+                len = aead.decrypt(Envelope.nonce(p.noncePrefix(), counter, last), digest, a, n, plain);
+            } catch (GeneralSecurityException e) {
+                throw new DecryptionFailedException();
+            }
+            out.write(plain, 0, len);
+            total += len;
+            counter++;
+            if (last) {
+                break;
+            }
+            byte[] t = a;
+            a = b;
+            b = t;
+            n = m;
+        }
+        Arrays.fill(plain, (byte) 0);
+        return total;
     }
-    Suite suite = p.header().suite();
-    SymmetricSuite sym = Envelope.symmetric(suite);
-    byte[] digest = sym.hash(p.headerBytes());
-    SecretBytes kemKey;
-    try {
-      kemKey = scheme.decapsulate(key, p.kem());
-    } catch (RuntimeException e) {
-      throw new DecryptionFailedException();
-    }
-    SymmetricSuite.ChunkAead aead = Envelope.payloadAead(sym, suite, kemKey, digest);
-    int sealedSize = p.header().chunkSize() + SymmetricSuite.TAG_BYTES;
-    byte[] a = new byte[sealedSize];
-    byte[] b = new byte[sealedSize];
-    byte[] plain = new byte[sealedSize];
-    long counter = 0;
-    long total = 0;
-    int n = Envelope.readFully(in, a, sealedSize);
-    while (true) {
-      boolean last;
-      int m = 0;
-      if (n < sealedSize) {
-        last = true;
-      } else {
-        m = Envelope.readFully(in, b, sealedSize);
-        last = m == 0;
-      }
-      if (n < SymmetricSuite.TAG_BYTES || counter > 0xffffffffL) {
-        throw new DecryptionFailedException();
-      }
-      int len;
-      try {
-        len = aead.decrypt(Envelope.nonce(p.noncePrefix(), counter, last), digest, a, n, plain);
-      } catch (GeneralSecurityException e) {
-        throw new DecryptionFailedException();
-      }
-      out.write(plain, 0, len);
-      total += len;
-      counter++;
-      if (last) {
-        break;
-      }
-      byte[] t = a;
-      a = b;
-      b = t;
-      n = m;
-    }
-    Arrays.fill(plain, (byte) 0);
-    return total;
-  }
 }

@@ -5,9 +5,9 @@ package org.medshare.abe;
  * writes secret key bytes (key files, sealing); review such call sites.
  */
 public final class InsecureSecretKeyAccess {
-  private InsecureSecretKeyAccess() {}
+    private InsecureSecretKeyAccess() {}
 
-  public static SecretKeyAccess get() {
-    return SecretKeyAccess.INSTANCE;
-  }
+    public static SecretKeyAccess get() {
+        return SecretKeyAccess.INSTANCE;
+    }
 }

@@ -8,9 +8,9 @@ import java.security.GeneralSecurityException;
  * material.
  */
 public final class KeyFormatException extends GeneralSecurityException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public KeyFormatException(String message) {
-    super(message);
-  }
+    public KeyFormatException(String message) {
+        super(message);
+    }
 }

@@ -9,9 +9,9 @@ import java.security.GeneralSecurityException;
  * {@link DecryptionFailedException}.
  */
 public final class MalformedCiphertextException extends GeneralSecurityException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public MalformedCiphertextException(String message) {
-    super(message);
-  }
+    public MalformedCiphertextException(String message) {
+        super(message);
+    }
 }

@@ -5,16 +5,16 @@ package org.medshare.abe;
  * character position at which the parser gave up, so a user can be pointed at the mistake.
  */
 public final class PolicySyntaxException extends IllegalArgumentException {
-  private static final long serialVersionUID = 1L;
-  private final int position;
+    private static final long serialVersionUID = 1L;
+    private final int position;
 
-  PolicySyntaxException(String reason, int position) {
-    super(reason + " at position " + position);
-    this.position = position;
-  }
+    PolicySyntaxException(String reason, int position) {
+        super(reason + " at position " + position);
+        this.position = position;
+    }
 
-  /** Zero-based index into the expression where the error was detected. */
-  public int position() {
-    return position;
-  }
+    /** Zero-based index into the expression where the error was detected. */
+    public int position() {
+        return position;
+    }
 }

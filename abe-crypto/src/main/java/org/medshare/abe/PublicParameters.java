@@ -19,91 +19,97 @@ import supranational.blst.P2_Affine;
  * {@link #parse} checks every group element for subgroup membership.
  */
 public final class PublicParameters {
-  static final byte[] MAGIC = {'M', 'S', 'P', 'P'};
-  static final int VERSION = 1;
+    static final byte[] MAGIC = {'M', 'S', 'P', 'P'};
+    static final int VERSION = 1;
 
-  private final P2_Affine h1;
-  private final P2_Affine h2;
-  private final Gt t1;
-  private final Gt t2;
-  private final Suite defaultSuite;
-  private final byte[] encoded;
+    private final P2_Affine h1;
+    private final P2_Affine h2;
+    private final Gt t1;
+    private final Gt t2;
+    private final Suite defaultSuite;
+    private final byte[] encoded;
 
-  PublicParameters(P2_Affine h1, P2_Affine h2, Gt t1, Gt t2, Suite defaultSuite) {
-    this.h1 = h1;
-    this.h2 = h2;
-    this.t1 = t1;
-    this.t2 = t2;
-    this.defaultSuite = defaultSuite;
-    this.encoded = new ByteWriter().bytes(MAGIC).u8(VERSION).u8(defaultSuite.id())
-        .bytes(Group.encode(h1)).bytes(Group.encode(h2)).bytes(t1.toBytes()).bytes(t2.toBytes())
-        .toByteArray();
-  }
-
-  /** @throws KeyFormatException if the bytes are not valid v1 public parameters */
-  public static PublicParameters parse(byte[] bytes) throws KeyFormatException {
-    try {
-      ByteReader r = new ByteReader(bytes);
-      r.expectMagic(MAGIC);
-      int version = r.u8();
-      if (version != VERSION) {
-        throw new KeyFormatException("unsupported public parameters version " + version);
-      }
-      Suite suite = Suite.fromId(r.u8());
-      P2_Affine h1 = Group.decodeG2Checked(r.bytes(Group.G2_BYTES));
-      P2_Affine h2 = Group.decodeG2Checked(r.bytes(Group.G2_BYTES));
-      Gt t1 = Gt.fromBytes(r.bytes(Gt.BYTES));
-      Gt t2 = Gt.fromBytes(r.bytes(Gt.BYTES));
-      r.expectEnd();
-      return new PublicParameters(h1, h2, t1, t2, suite);
-    } catch (IllegalArgumentException e) {
-      throw new KeyFormatException("invalid public parameters: " + e.getMessage());
+    PublicParameters(P2_Affine h1, P2_Affine h2, Gt t1, Gt t2, Suite defaultSuite) {
+        this.h1 = h1;
+        this.h2 = h2;
+        this.t1 = t1;
+        this.t2 = t2;
+        this.defaultSuite = defaultSuite;
+        this.encoded = new ByteWriter()
+                .bytes(MAGIC)
+                .u8(VERSION)
+                .u8(defaultSuite.id())
+                .bytes(Group.encode(h1))
+                .bytes(Group.encode(h2))
+                .bytes(t1.toBytes())
+                .bytes(t2.toBytes())
+                .toByteArray();
     }
-  }
 
-  public byte[] toBytes() {
-    return encoded.clone();
-  }
+    /** @throws KeyFormatException if the bytes are not valid v1 public parameters */
+    public static PublicParameters parse(byte[] bytes) throws KeyFormatException {
+        try {
+            ByteReader r = new ByteReader(bytes);
+            r.expectMagic(MAGIC);
+            int version = r.u8();
+            if (version != VERSION) {
+                throw new KeyFormatException("unsupported public parameters version " + version);
+            }
+            Suite suite = Suite.fromId(r.u8());
+            P2_Affine h1 = Group.decodeG2Checked(r.bytes(Group.G2_BYTES));
+            P2_Affine h2 = Group.decodeG2Checked(r.bytes(Group.G2_BYTES));
+            Gt t1 = Gt.fromBytes(r.bytes(Gt.BYTES));
+            Gt t2 = Gt.fromBytes(r.bytes(Gt.BYTES));
+            r.expectEnd();
+            return new PublicParameters(h1, h2, t1, t2, suite);
+        } catch (IllegalArgumentException e) {
+            throw new KeyFormatException("invalid public parameters: " + e.getMessage());
+        }
+    }
 
-  /** The symmetric suite chosen at {@code authority init}; encryption may override it. */
-  public Suite defaultSuite() {
-    return defaultSuite;
-  }
+    public byte[] toBytes() {
+        return encoded.clone();
+    }
 
-  /** SHA-256 of the encoding: identifies the authority these parameters belong to. */
-  public byte[] fingerprint() {
-    return Sha256.hash(encoded);
-  }
+    /** The symmetric suite chosen at {@code authority init}; encryption may override it. */
+    public Suite defaultSuite() {
+        return defaultSuite;
+    }
 
-  P2_Affine h1() {
-    return h1;
-  }
+    /** SHA-256 of the encoding: identifies the authority these parameters belong to. */
+    public byte[] fingerprint() {
+        return Sha256.hash(encoded);
+    }
 
-  P2_Affine h2() {
-    return h2;
-  }
+    P2_Affine h1() {
+        return h1;
+    }
 
-  Gt t1() {
-    return t1;
-  }
+    P2_Affine h2() {
+        return h2;
+    }
 
-  Gt t2() {
-    return t2;
-  }
+    Gt t1() {
+        return t1;
+    }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof PublicParameters p && Arrays.equals(p.encoded, encoded);
-  }
+    Gt t2() {
+        return t2;
+    }
 
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(encoded);
-  }
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PublicParameters p && Arrays.equals(p.encoded, encoded);
+    }
 
-  @Override
-  public String toString() {
-    return "PublicParameters[FAME/BLS12-381, suite=" + defaultSuite.label() + ", fingerprint="
-        + HexFormat.of().formatHex(fingerprint(), 0, 8) + "]";
-  }
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(encoded);
+    }
+
+    @Override
+    public String toString() {
+        return "PublicParameters[FAME/BLS12-381, suite=" + defaultSuite.label() + ", fingerprint="
+                + HexFormat.of().formatHex(fingerprint(), 0, 8) + "]";
+    }
 }

@@ -9,33 +9,33 @@ import java.util.Objects;
  * constant-time.
  */
 public final class SecretBytes {
-  private final byte[] bytes;
+    private final byte[] bytes;
 
-  private SecretBytes(byte[] bytes) {
-    this.bytes = bytes;
-  }
+    private SecretBytes(byte[] bytes) {
+        this.bytes = bytes;
+    }
 
-  public static SecretBytes copyFrom(byte[] value, SecretKeyAccess access) {
-    Objects.requireNonNull(access, "access");
-    return new SecretBytes(value.clone());
-  }
+    public static SecretBytes copyFrom(byte[] value, SecretKeyAccess access) {
+        Objects.requireNonNull(access, "access");
+        return new SecretBytes(value.clone());
+    }
 
-  public byte[] toByteArray(SecretKeyAccess access) {
-    Objects.requireNonNull(access, "access");
-    return bytes.clone();
-  }
+    public byte[] toByteArray(SecretKeyAccess access) {
+        Objects.requireNonNull(access, "access");
+        return bytes.clone();
+    }
 
-  public int size() {
-    return bytes.length;
-  }
+    public int size() {
+        return bytes.length;
+    }
 
-  /** Constant-time equality of contents. */
-  public boolean equalsSecretBytes(SecretBytes other) {
-    return MessageDigest.isEqual(bytes, other.bytes);
-  }
+    /** Constant-time equality of contents. */
+    public boolean equalsSecretBytes(SecretBytes other) {
+        return MessageDigest.isEqual(bytes, other.bytes);
+    }
 
-  @Override
-  public String toString() {
-    return "SecretBytes[" + bytes.length + " bytes]";
-  }
+    @Override
+    public String toString() {
+        return "SecretBytes[" + bytes.length + " bytes]";
+    }
 }

@@ -6,7 +6,7 @@ package org.medshare.abe;
  * Obtain it from {@link InsecureSecretKeyAccess#get()}.
  */
 public final class SecretKeyAccess {
-  static final SecretKeyAccess INSTANCE = new SecretKeyAccess();
+    static final SecretKeyAccess INSTANCE = new SecretKeyAccess();
 
-  private SecretKeyAccess() {}
+    private SecretKeyAccess() {}
 }

@@ -11,44 +11,44 @@ import java.util.Locale;
  * </ul>
  */
 public enum Suite {
-  NIST(1, "nist"),
-  GM(2, "gm");
+    NIST(1, "nist"),
+    GM(2, "gm");
 
-  private final int id;
-  private final String label;
+    private final int id;
+    private final String label;
 
-  Suite(int id, String label) {
-    this.id = id;
-    this.label = label;
-  }
-
-  /** Identifier byte in serialised envelopes and parameters. */
-  public int id() {
-    return id;
-  }
-
-  /** Lower-case name used on the command line. */
-  public String label() {
-    return label;
-  }
-
-  /** @throws IllegalArgumentException for an unknown id */
-  public static Suite fromId(int id) {
-    for (Suite s : values()) {
-      if (s.id == id) {
-        return s;
-      }
+    Suite(int id, String label) {
+        this.id = id;
+        this.label = label;
     }
-    throw new IllegalArgumentException("unknown suite id " + id);
-  }
 
-  /** Parses {@code nist} or {@code gm} (any case). */
-  public static Suite fromLabel(String label) {
-    for (Suite s : values()) {
-      if (s.label.equals(label.toLowerCase(Locale.ROOT))) {
-        return s;
-      }
+    /** Identifier byte in serialised envelopes and parameters. */
+    public int id() {
+        return id;
     }
-    throw new IllegalArgumentException("unknown suite '" + label + "' (expected nist or gm)");
-  }
+
+    /** Lower-case name used on the command line. */
+    public String label() {
+        return label;
+    }
+
+    /** @throws IllegalArgumentException for an unknown id */
+    public static Suite fromId(int id) {
+        for (Suite s : values()) {
+            if (s.id == id) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("unknown suite id " + id);
+    }
+
+    /** Parses {@code nist} or {@code gm} (any case). */
+    public static Suite fromLabel(String label) {
+        for (Suite s : values()) {
+            if (s.label.equals(label.toLowerCase(Locale.ROOT))) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("unknown suite '" + label + "' (expected nist or gm)");
+    }
 }

@@ -14,68 +14,68 @@ import java.nio.file.attribute.PosixFilePermissions;
  * {@link #close()} without commit deletes the temporary, so a failed command leaves no output file.
  */
 public final class AtomicOutput implements AutoCloseable {
-  private final Path target;
-  private final Path temp;
-  private final OutputStream stream;
-  private boolean committed;
+    private final Path target;
+    private final Path temp;
+    private final OutputStream stream;
+    private boolean committed;
 
-  private AtomicOutput(Path target, Path temp) throws IOException {
-    this.target = target;
-    this.temp = temp;
-    this.stream = Files.newOutputStream(temp);
-  }
+    private AtomicOutput(Path target, Path temp) throws IOException {
+        this.target = target;
+        this.temp = temp;
+        this.stream = Files.newOutputStream(temp);
+    }
 
-  /**
-   * Opens a temporary file next to {@code target}.
-   *
-   * @param secret restrict the file to its owner (rw-------) where the file system supports it
-   */
-  public static AtomicOutput open(Path target, boolean secret) throws IOException {
-    Path abs = target.toAbsolutePath();
-    Path dir = abs.getParent();
-    if (dir == null || !Files.isDirectory(dir)) {
-      throw CliFailure.usage("output directory does not exist: " + (dir == null ? target : dir));
+    /**
+     * Opens a temporary file next to {@code target}.
+     *
+     * @param secret restrict the file to its owner (rw-------) where the file system supports it
+     */
+    public static AtomicOutput open(Path target, boolean secret) throws IOException {
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw CliFailure.usage("output directory does not exist: " + (dir == null ? target : dir));
+        }
+        if (Files.isDirectory(abs)) {
+            throw CliFailure.usage("output is a directory: " + target);
+        }
+        Path temp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".part");
+        if (secret) {
+            try {
+                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: keep the default permissions
+            }
+        }
+        return new AtomicOutput(abs, temp);
     }
-    if (Files.isDirectory(abs)) {
-      throw CliFailure.usage("output is a directory: " + target);
-    }
-    Path temp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".part");
-    if (secret) {
-      try {
-        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException e) {
-        // not a POSIX file system: keep the default permissions
-      }
-    }
-    return new AtomicOutput(abs, temp);
-  }
 
-  public OutputStream stream() {
-    return stream;
-  }
-
-  /** Flushes, closes and renames the temporary onto the target. */
-  public void commit(boolean replaceExisting) throws IOException {
-    stream.close();
-    if (!replaceExisting && Files.exists(target)) {
-      throw new FileAlreadyExistsException(target.toString());
+    public OutputStream stream() {
+        return stream;
     }
-    try {
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-    }
-    committed = true;
-  }
 
-  @Override
-  public void close() throws IOException {
-    if (!committed) {
-      try {
+    /** Flushes, closes and renames the temporary onto the target. */
+    public void commit(boolean replaceExisting) throws IOException {
         stream.close();
-      } finally {
-        Files.deleteIfExists(temp);
-      }
+        if (!replaceExisting && Files.exists(target)) {
+            throw new FileAlreadyExistsException(target.toString());
+        }
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        committed = true;
     }
-  }
+
+    @Override
+    public void close() throws IOException {
+        if (!committed) {
+            try {
+                stream.close();
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
 }

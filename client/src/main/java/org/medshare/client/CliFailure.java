@@ -6,23 +6,23 @@ package org.medshare.client;
  * cryptographic or verification check (exit 1).
  */
 public final class CliFailure extends RuntimeException {
-  private static final long serialVersionUID = 1L;
-  private final int exitCode;
+    private static final long serialVersionUID = 1L;
+    private final int exitCode;
 
-  private CliFailure(String message, int exitCode) {
-    super(message, null, false, false);
-    this.exitCode = exitCode;
-  }
+    private CliFailure(String message, int exitCode) {
+        super(message, null, false, false);
+        this.exitCode = exitCode;
+    }
 
-  public static CliFailure usage(String message) {
-    return new CliFailure(message, Medshare.EXIT_USAGE);
-  }
+    public static CliFailure usage(String message) {
+        return new CliFailure(message, Medshare.EXIT_USAGE);
+    }
 
-  public static CliFailure verification(String message) {
-    return new CliFailure(message, Medshare.EXIT_VERIFICATION);
-  }
+    public static CliFailure verification(String message) {
+        return new CliFailure(message, Medshare.EXIT_VERIFICATION);
+    }
 
-  public int exitCode() {
-    return exitCode;
-  }
+    public int exitCode() {
+        return exitCode;
+    }
 }

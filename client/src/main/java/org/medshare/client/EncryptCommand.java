@@ -15,51 +15,58 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code medshare encrypt}: hybrid ABE envelope of a file under a policy. */
-@Command(name = "encrypt", mixinStandardHelpOptions = true,
-    description = "Encrypt a file under an access policy with the authority's public parameters.")
+@Command(
+        name = "encrypt",
+        mixinStandardHelpOptions = true,
+        description = "Encrypt a file under an access policy with the authority's public parameters.")
 final class EncryptCommand implements Callable<Integer> {
-  @Option(names = "--params", required = true, paramLabel = "DIR/public.params", description = "public parameters")
-  Path params;
+    @Option(names = "--params", required = true, paramLabel = "DIR/public.params", description = "public parameters")
+    Path params;
 
-  @Option(names = "--policy", required = true, paramLabel = "EXPR",
-      description = "policy, e.g. \"(role:physician AND dept:cardiology) OR role:auditor\"")
-  String policy;
+    @Option(
+            names = "--policy",
+            required = true,
+            paramLabel = "EXPR",
+            description = "policy, e.g. \"(role:physician AND dept:cardiology) OR role:auditor\"")
+    String policy;
 
-  @Option(names = "--in", required = true, paramLabel = "FILE", description = "plaintext file")
-  Path in;
+    @Option(names = "--in", required = true, paramLabel = "FILE", description = "plaintext file")
+    Path in;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE", description = "envelope to write")
-  Path out;
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "envelope to write")
+    Path out;
 
-  @Option(names = "--suite", paramLabel = "nist|gm",
-      description = "symmetric suite (default: the one recorded in the public parameters)")
-  String suite;
+    @Option(
+            names = "--suite",
+            paramLabel = "nist|gm",
+            description = "symmetric suite (default: the one recorded in the public parameters)")
+    String suite;
 
-  static Suite suite(String label) {
-    try {
-      return Suite.fromLabel(label);
-    } catch (IllegalArgumentException e) {
-      throw CliFailure.usage(e.getMessage());
+    static Suite suite(String label) {
+        try {
+            return Suite.fromLabel(label);
+        } catch (IllegalArgumentException e) {
+            throw CliFailure.usage(e.getMessage());
+        }
     }
-  }
 
-  @Override
-  public Integer call() throws IOException {
-    Policy p;
-    try {
-      p = Policy.parse(policy);
-    } catch (PolicySyntaxException e) {
-      throw CliFailure.usage("invalid policy: " + e.getMessage());
+    @Override
+    public Integer call() throws IOException {
+        Policy p;
+        try {
+            p = Policy.parse(policy);
+        } catch (PolicySyntaxException e) {
+            throw CliFailure.usage("invalid policy: " + e.getMessage());
+        }
+        Suite explicit = suite == null ? null : suite(suite);
+        Files2.requireReadable(in, "input file");
+        PublicParameters pp = Files2.params(params);
+        Suite s = explicit == null ? pp.defaultSuite() : explicit;
+        try (AtomicOutput o = AtomicOutput.open(out, false);
+                InputStream is = Files2.withProgress(Files.newInputStream(in), Files.size(in), "encrypt")) {
+            new EnvelopeWriter(AbeScheme.create(), pp, p, s).encrypt(is, o.stream());
+            o.commit(true);
+        }
+        return 0;
     }
-    Suite explicit = suite == null ? null : suite(suite);
-    Files2.requireReadable(in, "input file");
-    PublicParameters pp = Files2.params(params);
-    Suite s = explicit == null ? pp.defaultSuite() : explicit;
-    try (AtomicOutput o = AtomicOutput.open(out, false);
-         InputStream is = Files2.withProgress(Files.newInputStream(in), Files.size(in), "encrypt")) {
-      new EnvelopeWriter(AbeScheme.create(), pp, p, s).encrypt(is, o.stream());
-      o.commit(true);
-    }
-    return 0;
-  }
 }

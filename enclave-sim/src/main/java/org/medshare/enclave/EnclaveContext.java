@@ -12,30 +12,30 @@ import org.medshare.enclave.seal.SealingKeys;
  * private halves never leave), sealing, and the ABE user keys released to it.
  */
 public interface EnclaveContext {
-  EnclaveIdentity identity();
+    EnclaveIdentity identity();
 
-  /** The measured launch configuration (its hash is the identity's CONFIGID). */
-  EnclaveConfig config();
+    /** The measured launch configuration (its hash is the identity's CONFIGID). */
+    EnclaveConfig config();
 
-  /** The public keys bound into this enclave's quotes. */
-  EnclavePublicKeys publicKeys();
+    /** The public keys bound into this enclave's quotes. */
+    EnclavePublicKeys publicKeys();
 
-  /** A quote for the verifier's nonce, binding {@link #publicKeys()}. */
-  AttestationEvidence attest(byte[] verifierNonce) throws GeneralSecurityException;
+    /** A quote for the verifier's nonce, binding {@link #publicKeys()}. */
+    AttestationEvidence attest(byte[] verifierNonce) throws GeneralSecurityException;
 
-  /** Ed25519 signature with the enclave's session signing key (its public half is attested). */
-  byte[] sign(byte[] message) throws GeneralSecurityException;
+    /** Ed25519 signature with the enclave's session signing key (its public half is attested). */
+    byte[] sign(byte[] message) throws GeneralSecurityException;
 
-  /**
-   * X25519 agreement with the enclave's session key: the raw shared secret with {@code peer}.
-   * Callers must feed it through a KDF; requires {@link SecretKeyAccess}.
-   */
-  byte[] agree(PublicKey peer, SecretKeyAccess access) throws GeneralSecurityException;
+    /**
+     * X25519 agreement with the enclave's session key: the raw shared secret with {@code peer}.
+     * Callers must feed it through a KDF; requires {@link SecretKeyAccess}.
+     */
+    byte[] agree(PublicKey peer, SecretKeyAccess access) throws GeneralSecurityException;
 
-  SealingKeys sealing();
+    SealingKeys sealing();
 
-  /** Per-enclave storage for values other in-enclave services install (e.g. released keys). */
-  <T> Optional<T> attachment(String name, Class<T> type);
+    /** Per-enclave storage for values other in-enclave services install (e.g. released keys). */
+    <T> Optional<T> attachment(String name, Class<T> type);
 
-  <T> void attach(String name, T value);
+    <T> void attach(String name, T value);
 }

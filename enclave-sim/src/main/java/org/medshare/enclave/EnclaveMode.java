@@ -10,26 +10,26 @@ package org.medshare.enclave;
  * SGX's ATTRIBUTES.DEBUG.
  */
 public enum EnclaveMode {
-  /** Software simulation of an SGX-like TEE: no confidentiality against the host. */
-  SIMULATED(0x53);
+    /** Software simulation of an SGX-like TEE: no confidentiality against the host. */
+    SIMULATED(0x53);
 
-  private final int wireCode;
+    private final int wireCode;
 
-  EnclaveMode(int wireCode) {
-    this.wireCode = wireCode;
-  }
-
-  public int wireCode() {
-    return wireCode;
-  }
-
-  /** Returns the mode for a wire code; throws for any code this version does not know. */
-  public static EnclaveMode fromWire(int code) throws MalformedEncodingException {
-    for (EnclaveMode m : values()) {
-      if (m.wireCode == code) {
-        return m;
-      }
+    EnclaveMode(int wireCode) {
+        this.wireCode = wireCode;
     }
-    throw new MalformedEncodingException("unknown enclave mode code 0x" + Integer.toHexString(code));
-  }
+
+    public int wireCode() {
+        return wireCode;
+    }
+
+    /** Returns the mode for a wire code; throws for any code this version does not know. */
+    public static EnclaveMode fromWire(int code) throws MalformedEncodingException {
+        for (EnclaveMode m : values()) {
+            if (m.wireCode == code) {
+                return m;
+            }
+        }
+        throw new MalformedEncodingException("unknown enclave mode code 0x" + Integer.toHexString(code));
+    }
 }

@@ -15,53 +15,53 @@ import java.util.Arrays;
  * SubjectPublicKeyInfo.
  */
 public final class EnclavePublicKeys {
-  private final byte[] agreementSpki;
-  private final byte[] signingSpki;
+    private final byte[] agreementSpki;
+    private final byte[] signingSpki;
 
-  public EnclavePublicKeys(PublicKey agreementKey, PublicKey signingKey) {
-    if (!"XDH".equals(agreementKey.getAlgorithm()) && !"X25519".equals(agreementKey.getAlgorithm())) {
-      throw new IllegalArgumentException("agreement key must be X25519");
+    public EnclavePublicKeys(PublicKey agreementKey, PublicKey signingKey) {
+        if (!"XDH".equals(agreementKey.getAlgorithm()) && !"X25519".equals(agreementKey.getAlgorithm())) {
+            throw new IllegalArgumentException("agreement key must be X25519");
+        }
+        if (!"EdDSA".equals(signingKey.getAlgorithm()) && !"Ed25519".equals(signingKey.getAlgorithm())) {
+            throw new IllegalArgumentException("signing key must be Ed25519");
+        }
+        this.agreementSpki = agreementKey.getEncoded();
+        this.signingSpki = signingKey.getEncoded();
     }
-    if (!"EdDSA".equals(signingKey.getAlgorithm()) && !"Ed25519".equals(signingKey.getAlgorithm())) {
-      throw new IllegalArgumentException("signing key must be Ed25519");
+
+    public byte[] toBytes() {
+        return new WireWriter().u8(1).bytes(agreementSpki).bytes(signingSpki).toByteArray();
     }
-    this.agreementSpki = agreementKey.getEncoded();
-    this.signingSpki = signingKey.getEncoded();
-  }
 
-  public byte[] toBytes() {
-    return new WireWriter().u8(1).bytes(agreementSpki).bytes(signingSpki).toByteArray();
-  }
-
-  public static EnclavePublicKeys parse(byte[] bytes) throws GeneralSecurityException {
-    WireReader r = new WireReader(bytes);
-    int v = r.u8();
-    if (v != 1) {
-      throw new MalformedEncodingException("unknown enclave public key encoding " + v);
+    public static EnclavePublicKeys parse(byte[] bytes) throws GeneralSecurityException {
+        WireReader r = new WireReader(bytes);
+        int v = r.u8();
+        if (v != 1) {
+            throw new MalformedEncodingException("unknown enclave public key encoding " + v);
+        }
+        byte[] a = r.bytes();
+        byte[] s = r.bytes();
+        r.expectEnd();
+        return new EnclavePublicKeys(
+                KeyFactory.getInstance("X25519").generatePublic(new X509EncodedKeySpec(a)),
+                KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(s)));
     }
-    byte[] a = r.bytes();
-    byte[] s = r.bytes();
-    r.expectEnd();
-    return new EnclavePublicKeys(
-        KeyFactory.getInstance("X25519").generatePublic(new X509EncodedKeySpec(a)),
-        KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(s)));
-  }
 
-  public PublicKey agreementKey() throws GeneralSecurityException {
-    return KeyFactory.getInstance("X25519").generatePublic(new X509EncodedKeySpec(agreementSpki));
-  }
+    public PublicKey agreementKey() throws GeneralSecurityException {
+        return KeyFactory.getInstance("X25519").generatePublic(new X509EncodedKeySpec(agreementSpki));
+    }
 
-  public PublicKey signingKey() throws GeneralSecurityException {
-    return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(signingSpki));
-  }
+    public PublicKey signingKey() throws GeneralSecurityException {
+        return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(signingSpki));
+    }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof EnclavePublicKeys k && Arrays.equals(toBytes(), k.toBytes());
-  }
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof EnclavePublicKeys k && Arrays.equals(toBytes(), k.toBytes());
+    }
 
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(toBytes());
-  }
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(toBytes());
+    }
 }

@@ -11,9 +11,9 @@ package org.medshare.enclave;
  * refusals by throwing {@link EnclaveServiceException} whose message is safe to show.
  */
 public interface EnclaveService {
-  /** Service name used in CALL messages, e.g. {@code stats.run}. */
-  String name();
+    /** Service name used in CALL messages, e.g. {@code stats.run}. */
+    String name();
 
-  /** Handles one request; runs on the enclave's single request thread. */
-  byte[] call(byte[] request, EnclaveContext context) throws EnclaveServiceException;
+    /** Handles one request; runs on the enclave's single request thread. */
+    byte[] call(byte[] request, EnclaveContext context) throws EnclaveServiceException;
 }

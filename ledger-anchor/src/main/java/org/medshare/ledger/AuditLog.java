@@ -12,6 +12,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -74,8 +75,15 @@ public final class AuditLog implements Closeable {
 
     private record Pending(byte[] encoded, byte[] leafHash, CompletableFuture<Receipt> future) {}
 
-    private AuditLog(Path dir, AuditLogConfig config, HashStore tree, SegmentStore segments, CheckpointFile cpFile,
-                     List<SignedCheckpoint> checkpoints, FileChannel lockChannel, FileLock lock) {
+    private AuditLog(
+            Path dir,
+            AuditLogConfig config,
+            HashStore tree,
+            SegmentStore segments,
+            CheckpointFile cpFile,
+            List<SignedCheckpoint> checkpoints,
+            FileChannel lockChannel,
+            FileLock lock) {
         this.dir = dir;
         this.config = config;
         this.hasher = tree.hasher();
@@ -101,7 +109,8 @@ public final class AuditLog implements Closeable {
      */
     public static AuditLog open(Path dir, AuditLogConfig config) throws IOException, TamperDetectedException {
         Files.createDirectories(dir);
-        FileChannel lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel lockChannel =
+                FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock;
         try {
             lock = lockChannel.tryLock();
@@ -139,12 +148,17 @@ public final class AuditLog implements Closeable {
                 sc = SignedCheckpoint.parse(note, hasher.hashSize());
                 sc.verify(config.trustedKeys());
             } catch (MalformedNoteException | GeneralSecurityException e) {
-                throw new TamperDetectedException(CheckpointFile.NAME, -1,
+                throw new TamperDetectedException(
+                        CheckpointFile.NAME,
+                        -1,
                         "checkpoint record " + checkpoints.size() + " rejected: " + e.getMessage());
             }
             if (!sc.checkpoint().origin().equals(config.origin())) {
-                throw new TamperDetectedException(CheckpointFile.NAME, -1, "checkpoint origin '"
-                        + sc.checkpoint().origin() + "' is not this log's origin '" + config.origin() + "'");
+                throw new TamperDetectedException(
+                        CheckpointFile.NAME,
+                        -1,
+                        "checkpoint origin '" + sc.checkpoint().origin() + "' is not this log's origin '"
+                                + config.origin() + "'");
             }
             // witnessed checkpoints may be recorded after larger ones this log signed itself: each
             // record's root is checked against the entries below, so order carries no trust
@@ -160,19 +174,26 @@ public final class AuditLog implements Closeable {
         SegmentScanner.Result scan = SegmentScanner.scan(dir, config.suite().code(), (index, payload, seg, off) -> {
             tree.appendData(payload);
             if (index >= offsets[0].length) {
-                offsets[0] = java.util.Arrays.copyOf(offsets[0], (int) Math.max(index + 1, offsets[0].length * 2L));
+                offsets[0] = Arrays.copyOf(offsets[0], (int) Math.max(index + 1, offsets[0].length * 2L));
             }
             offsets[0][(int) index] = off;
         });
         SegmentScanner.Problem p = scan.problem();
         if (p != null && (!p.tornTail() || p.entryIndex() < trustedSize)) {
-            throw new TamperDetectedException(p.segment(), p.entryIndex(), p.detail()
-                    + (p.entryIndex() < trustedSize ? " (covered by signed checkpoint of size " + trustedSize + ")" : ""));
+            throw new TamperDetectedException(
+                    p.segment(),
+                    p.entryIndex(),
+                    p.detail()
+                            + (p.entryIndex() < trustedSize
+                                    ? " (covered by signed checkpoint of size " + trustedSize + ")"
+                                    : ""));
         }
         if (scan.entryCount() < trustedSize) {
-            throw new TamperDetectedException(lastName(scan), scan.entryCount(),
-                    "missing: the last signed checkpoint covers " + trustedSize + " entries, only "
-                            + scan.entryCount() + " are present");
+            throw new TamperDetectedException(
+                    lastName(scan),
+                    scan.entryCount(),
+                    "missing: the last signed checkpoint covers " + trustedSize + " entries, only " + scan.entryCount()
+                            + " are present");
         }
         verifyRoots(checkpoints, tree, scan);
 
@@ -195,9 +216,12 @@ public final class AuditLog implements Closeable {
             if (!MessageDigest.isEqual(root, cp.rootHash())) {
                 long first = previous;
                 String seg = segmentHolding(scan, first);
-                throw new TamperDetectedException(seg, first, "entries [" + first + ", " + cp.size()
-                        + ") do not match the signed checkpoint of size " + cp.size()
-                        + " (the first changed entry is in this range)");
+                throw new TamperDetectedException(
+                        seg,
+                        first,
+                        "entries [" + first + ", " + cp.size()
+                                + ") do not match the signed checkpoint of size " + cp.size()
+                                + " (the first changed entry is in this range)");
             }
             previous = cp.size();
         }
@@ -213,7 +237,9 @@ public final class AuditLog implements Closeable {
     }
 
     private static String lastName(SegmentScanner.Result scan) {
-        return scan.segments().isEmpty() ? null : scan.segments().get(scan.segments().size() - 1).name();
+        return scan.segments().isEmpty()
+                ? null
+                : scan.segments().get(scan.segments().size() - 1).name();
     }
 
     /** The configuration this log was opened with. */
@@ -242,7 +268,8 @@ public final class AuditLog implements Closeable {
         byte[] encoded = EventCodec.encode(event);
         Pending p = new Pending(encoded, hasher.hashLeaf(encoded), new CompletableFuture<>());
         if (!queue.offer(p)) {
-            throw new LogOverloadedException("audit log queue full (" + config.queueCapacity() + " pending); retry later");
+            throw new LogOverloadedException(
+                    "audit log queue full (" + config.queueCapacity() + " pending); retry later");
         }
         if (closing && queue.remove(p)) {
             throw new IllegalStateException("audit log is closed");
@@ -352,7 +379,8 @@ public final class AuditLog implements Closeable {
      *
      * @throws TimeoutException if none does within {@code timeout}
      */
-    public SignedCheckpoint awaitCheckpoint(long index, Duration timeout) throws InterruptedException, TimeoutException {
+    public SignedCheckpoint awaitCheckpoint(long index, Duration timeout)
+            throws InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (checkpointMonitor) {
             while (true) {
@@ -381,14 +409,16 @@ public final class AuditLog implements Closeable {
             for (int i = checkpoints.size() - 1; i >= 0; i--) {
                 SignedCheckpoint mine = checkpoints.get(i);
                 if (mine.checkpoint().equals(cosigned.checkpoint())) {
-                    SignedCheckpoint merged = mine.withSignatures(cosigned.note().signatures());
+                    SignedCheckpoint merged =
+                            mine.withSignatures(cosigned.note().signatures());
                     checkpointFile.append(merged.format());
                     checkpoints.set(i, merged);
                     return merged;
                 }
             }
         }
-        throw new GeneralSecurityException("checkpoint of size " + cosigned.checkpoint().size() + " was not signed by this log");
+        throw new GeneralSecurityException(
+                "checkpoint of size " + cosigned.checkpoint().size() + " was not signed by this log");
     }
 
     /**
@@ -421,14 +451,16 @@ public final class AuditLog implements Closeable {
                         + durableSize + " durable entries");
             }
             if (!MessageDigest.isEqual(tree.root(cp.size()), cp.rootHash())) {
-                throw new GeneralSecurityException("witnessed checkpoint of size " + cp.size()
-                        + " differs from this log's root at that size");
+                throw new GeneralSecurityException(
+                        "witnessed checkpoint of size " + cp.size() + " differs from this log's root at that size");
             }
             for (int i = checkpoints.size() - 1; i >= 0; i--) {
                 SignedCheckpoint stored = checkpoints.get(i);
                 if (stored.checkpoint().equals(cp)) {
-                    SignedCheckpoint merged = stored.withSignatures(witnessed.note().signatures());
-                    if (merged.note().signatures().size() != stored.note().signatures().size()) {
+                    SignedCheckpoint merged =
+                            stored.withSignatures(witnessed.note().signatures());
+                    if (merged.note().signatures().size()
+                            != stored.note().signatures().size()) {
                         checkpointFile.append(merged.format());
                         checkpoints.set(i, merged);
                     }
@@ -455,8 +487,12 @@ public final class AuditLog implements Closeable {
             long size = durableSize;
             SignedCheckpoint latest = checkpoints.isEmpty() ? null : checkpoints.get(checkpoints.size() - 1);
             long covered = latest == null ? 0 : latest.checkpoint().size();
-            if (size == 0 || size <= covered || (!force && size - covered < config.checkpointEveryEvents()
-                    && System.nanoTime() - lastCheckpointNanos < config.checkpointInterval().toNanos())) {
+            if (size == 0
+                    || size <= covered
+                    || (!force
+                            && size - covered < config.checkpointEveryEvents()
+                            && System.nanoTime() - lastCheckpointNanos
+                                    < config.checkpointInterval().toNanos())) {
                 return latest;
             }
             Checkpoint cp = new Checkpoint(config.origin(), size, tree.root(size));
@@ -477,7 +513,8 @@ public final class AuditLog implements Closeable {
     private void commitLoop() {
         List<Pending> batch = new ArrayList<>(config.maxBatch());
         List<byte[]> payloads = new ArrayList<>(config.maxBatch());
-        long pollNanos = Math.max(1_000_000L, Math.min(config.checkpointInterval().toNanos() / 4, 20_000_000L));
+        long pollNanos =
+                Math.max(1_000_000L, Math.min(config.checkpointInterval().toNanos() / 4, 20_000_000L));
         while (true) {
             try {
                 Pending first = queue.poll(pollNanos, TimeUnit.NANOSECONDS);
@@ -501,7 +538,9 @@ public final class AuditLog implements Closeable {
                 segments.sync();
                 durableSize = tree.size();
                 for (int i = 0; i < batch.size(); i++) {
-                    batch.get(i).future().complete(new Receipt(start + i, batch.get(i).leafHash()));
+                    batch.get(i)
+                            .future()
+                            .complete(new Receipt(start + i, batch.get(i).leafHash()));
                 }
                 batch.clear();
                 payloads.clear();

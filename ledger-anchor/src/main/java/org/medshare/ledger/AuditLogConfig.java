@@ -21,9 +21,16 @@ import org.medshare.ledger.checkpoint.NoteVerifier;
  * @param queueCapacity pending appends beyond which {@link LogOverloadedException} is thrown
  * @param segmentBytes size after which a new segment file is started
  */
-public record AuditLogConfig(LedgerSuite suite, String origin, CheckpointSigner signer, List<NoteVerifier> trustedKeys,
-                             int checkpointEveryEvents, Duration checkpointInterval, int maxBatch, int queueCapacity,
-                             long segmentBytes) {
+public record AuditLogConfig(
+        LedgerSuite suite,
+        String origin,
+        CheckpointSigner signer,
+        List<NoteVerifier> trustedKeys,
+        int checkpointEveryEvents,
+        Duration checkpointInterval,
+        int maxBatch,
+        int queueCapacity,
+        long segmentBytes) {
     public AuditLogConfig {
         Objects.requireNonNull(suite, "suite");
         Objects.requireNonNull(signer, "signer");
@@ -40,7 +47,8 @@ public record AuditLogConfig(LedgerSuite suite, String origin, CheckpointSigner 
             throw new IllegalArgumentException("segmentBytes must be >= 4096");
         }
         List<NoteVerifier> keys = new ArrayList<>(trustedKeys);
-        if (keys.stream().noneMatch(k -> k.keyId() == signer.keyId() && k.keyName().equals(signer.keyName()))) {
+        if (keys.stream()
+                .noneMatch(k -> k.keyId() == signer.keyId() && k.keyName().equals(signer.keyName()))) {
             keys.add(0, signer.verifier());
         }
         trustedKeys = List.copyOf(keys);
@@ -68,18 +76,35 @@ public record AuditLogConfig(LedgerSuite suite, String origin, CheckpointSigner 
             this.signer = signer;
         }
 
-        public Builder trust(NoteVerifier key) { trusted.add(key); return this; }
+        public Builder trust(NoteVerifier key) {
+            trusted.add(key);
+            return this;
+        }
 
-        public Builder checkpointEvery(int events, Duration interval) { this.every = events; this.interval = interval; return this; }
+        public Builder checkpointEvery(int events, Duration interval) {
+            this.every = events;
+            this.interval = interval;
+            return this;
+        }
 
-        public Builder maxBatch(int n) { this.maxBatch = n; return this; }
+        public Builder maxBatch(int n) {
+            this.maxBatch = n;
+            return this;
+        }
 
-        public Builder queueCapacity(int n) { this.queueCapacity = n; return this; }
+        public Builder queueCapacity(int n) {
+            this.queueCapacity = n;
+            return this;
+        }
 
-        public Builder segmentBytes(long n) { this.segmentBytes = n; return this; }
+        public Builder segmentBytes(long n) {
+            this.segmentBytes = n;
+            return this;
+        }
 
         public AuditLogConfig build() {
-            return new AuditLogConfig(suite, origin, signer, trusted, every, interval, maxBatch, queueCapacity, segmentBytes);
+            return new AuditLogConfig(
+                    suite, origin, signer, trusted, every, interval, maxBatch, queueCapacity, segmentBytes);
         }
     }
 }

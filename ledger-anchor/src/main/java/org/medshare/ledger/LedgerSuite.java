@@ -23,10 +23,14 @@ public enum LedgerSuite {
     }
 
     /** {@code "nist"} or {@code "gm"}. */
-    public String id() { return id; }
+    public String id() {
+        return id;
+    }
 
     /** The code stored in segment headers. */
-    public int code() { return code; }
+    public int code() {
+        return code;
+    }
 
     public TreeHasher treeHasher() {
         return this == NIST ? TreeHasher.sha256() : TreeHasher.sm3();

@@ -3,13 +3,22 @@ package org.medshare.ledger;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.medshare.ledger.checkpoint.Checkpoint;
 import org.medshare.ledger.checkpoint.CheckpointSigner;
 import org.medshare.ledger.checkpoint.NoteKeys;
 import org.medshare.ledger.checkpoint.SignedCheckpoint;
@@ -18,23 +27,30 @@ import org.medshare.ledger.event.EventCodec;
 import org.medshare.ledger.event.SaltedHash;
 import org.medshare.ledger.merkle.InclusionProof;
 import org.medshare.ledger.merkle.MerkleProofs;
+import org.medshare.ledger.storage.CheckpointFile;
 import org.medshare.ledger.storage.SegmentFormat;
 import org.medshare.ledger.storage.SegmentScanner;
 import org.medshare.ledger.storage.TamperDetectedException;
 
-@org.junit.jupiter.api.Timeout(120)
+@Timeout(120)
 class AuditLogTest {
     @TempDir
     Path dir;
 
     static Event event(int i) {
-        return Event.upload(1_764_000_000_000L + i, "hospital-a", "rec-" + i,
-                SaltedHash.sha256(("c" + i).getBytes()), SaltedHash.sha256(("p" + i).getBytes()));
+        return Event.upload(
+                1_764_000_000_000L + i,
+                "hospital-a",
+                "rec-" + i,
+                SaltedHash.sha256(("c" + i).getBytes()),
+                SaltedHash.sha256(("p" + i).getBytes()));
     }
 
     static AuditLogConfig config(LedgerSuite suite, CheckpointSigner signer, int every) {
         return AuditLogConfig.builder(suite, "medshare.test/ledger", signer)
-                .checkpointEvery(every, Duration.ofMillis(200)).segmentBytes(8192).build();
+                .checkpointEvery(every, Duration.ofMillis(200))
+                .segmentBytes(8192)
+                .build();
     }
 
     @Test
@@ -50,21 +66,25 @@ class AuditLogTest {
                 for (int i = 0; i < 60; i++) {
                     receipts.add(log.append(event(i)));
                 }
-                receipts.addAll(log.appendAll(java.util.stream.IntStream.range(60, 120).mapToObj(AuditLogTest::event).toList()));
+                receipts.addAll(log.appendAll(
+                        IntStream.range(60, 120).mapToObj(AuditLogTest::event).toList()));
                 for (int i = 0; i < 120; i++) {
                     assertEquals(i, receipts.get(i).index());
                 }
                 assertEquals(120, log.size());
                 mid = log.awaitCheckpoint(119, Duration.ofSeconds(5));
                 assertTrue(mid.checkpoint().size() >= 100, "signed per batch of 50, not per entry");
-                assertTrue(log.checkpoints().size() <= 12, "never per entry: " + log.checkpoints().size());
+                assertTrue(
+                        log.checkpoints().size() <= 12,
+                        "never per entry: " + log.checkpoints().size());
                 mid.verify(List.of(signer.verifier()));
                 long n = mid.checkpoint().size();
                 InclusionProof p = log.inclusionProof(7, n);
                 p.verify(log.hasher(), mid.checkpoint().rootHash());
                 assertArrayEquals(receipts.get(7).leafHash(), log.hasher().hashLeaf(EventCodec.encode(event(7))));
                 assertEquals(event(7), log.read(7));
-                log.consistencyProof(10, n).verify(log.hasher(), log.root(10), mid.checkpoint().rootHash());
+                log.consistencyProof(10, n)
+                        .verify(log.hasher(), log.root(10), mid.checkpoint().rootHash());
                 assertThrows(IllegalArgumentException.class, () -> log.inclusionProof(0, 121));
                 assertTrue(SegmentScanner.segmentFiles(d).size() > 1, "small segments roll");
             }
@@ -78,8 +98,13 @@ class AuditLogTest {
                 assertEquals(120, r.index());
                 SignedCheckpoint cp = log.checkpointNow();
                 assertEquals(121, cp.checkpoint().size());
-                MerkleProofs.verifyConsistency(log.hasher(), mid.checkpoint().size(), 121, mid.checkpoint().rootHash(),
-                        cp.checkpoint().rootHash(), log.consistencyProof(mid.checkpoint().size(), 121).hashes());
+                MerkleProofs.verifyConsistency(
+                        log.hasher(),
+                        mid.checkpoint().size(),
+                        121,
+                        mid.checkpoint().rootHash(),
+                        cp.checkpoint().rootHash(),
+                        log.consistencyProof(mid.checkpoint().size(), 121).hashes());
             }
         }
     }
@@ -92,12 +117,17 @@ class AuditLogTest {
             assertThrows(IOException.class, () -> AuditLog.open(dir, config(LedgerSuite.NIST, signer, 10)));
         }
         CheckpointSigner stranger = NoteKeys.generateEd25519("n1");
-        TamperDetectedException e = assertThrows(TamperDetectedException.class,
-                () -> AuditLog.open(dir, config(LedgerSuite.NIST, stranger, 10)));
+        TamperDetectedException e = assertThrows(
+                TamperDetectedException.class, () -> AuditLog.open(dir, config(LedgerSuite.NIST, stranger, 10)));
         assertTrue(e.getMessage().contains("checkpoint"), e.getMessage());
         CheckpointSigner sm2 = NoteKeys.generateSm2("n2");
-        assertThrows(TamperDetectedException.class,
-                () -> AuditLog.open(dir, AuditLogConfig.builder(LedgerSuite.GM, "medshare.test/ledger", sm2).trust(signer.verifier()).build()));
+        assertThrows(
+                TamperDetectedException.class,
+                () -> AuditLog.open(
+                        dir,
+                        AuditLogConfig.builder(LedgerSuite.GM, "medshare.test/ledger", sm2)
+                                .trust(signer.verifier())
+                                .build()));
         try (AuditLog log = AuditLog.open(dir, config(LedgerSuite.NIST, signer, 10))) {
             assertEquals(1, log.size());
         }
@@ -108,7 +138,7 @@ class AuditLogTest {
         CheckpointSigner signer = NoteKeys.generateEd25519("n1");
         AuditLogConfig cfg = config(LedgerSuite.NIST, signer, 1000);
         try (AuditLog log = AuditLog.open(dir, cfg)) {
-            log.appendAll(java.util.stream.IntStream.range(0, 6).mapToObj(AuditLogTest::event).toList());
+            log.appendAll(IntStream.range(0, 6).mapToObj(AuditLogTest::event).toList());
         }
         Path seg = SegmentScanner.segmentFiles(dir).get(0);
         byte[] orig = Files.readAllBytes(seg);
@@ -117,7 +147,8 @@ class AuditLogTest {
             byte[] bad = orig.clone();
             bad[pos] ^= 0x20;
             Files.write(seg, bad);
-            TamperDetectedException e = assertThrows(TamperDetectedException.class, () -> AuditLog.open(dir, cfg), "byte " + pos);
+            TamperDetectedException e =
+                    assertThrows(TamperDetectedException.class, () -> AuditLog.open(dir, cfg), "byte " + pos);
             assertEquals(seg.getFileName().toString(), e.segment(), "byte " + pos);
             long expectedEntry = pos < SegmentFormat.HEADER_SIZE ? 0 : (pos - SegmentFormat.HEADER_SIZE) / frame;
             assertEquals(expectedEntry, e.entryIndex(), "byte " + pos + ": " + e.getMessage());
@@ -137,7 +168,7 @@ class AuditLogTest {
                 log.append(event(i));
             }
         }
-        Path cp = dir.resolve(org.medshare.ledger.storage.CheckpointFile.NAME);
+        Path cp = dir.resolve(CheckpointFile.NAME);
         byte[] orig = Files.readAllBytes(cp);
         for (int pos = 0; pos < orig.length; pos++) {
             byte[] bad = orig.clone();
@@ -156,7 +187,7 @@ class AuditLogTest {
         CheckpointSigner signer = NoteKeys.generateEd25519("n1");
         AuditLogConfig cfg = config(LedgerSuite.NIST, signer, 1000);
         try (AuditLog log = AuditLog.open(dir, cfg)) {
-            log.appendAll(java.util.stream.IntStream.range(0, 5).mapToObj(AuditLogTest::event).toList());
+            log.appendAll(IntStream.range(0, 5).mapToObj(AuditLogTest::event).toList());
         }
         Path seg = SegmentScanner.segmentFiles(dir).get(0);
         // Rebuild the segment with entry 3 replaced by a different valid event and correct CRCs.
@@ -166,7 +197,7 @@ class AuditLogTest {
                 forged.append(i == 3 ? event(99) : event(i));
             }
         }
-        Files.copy(SegmentScanner.segmentFiles(other).get(0), seg, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(SegmentScanner.segmentFiles(other).get(0), seg, StandardCopyOption.REPLACE_EXISTING);
         TamperDetectedException e = assertThrows(TamperDetectedException.class, () -> AuditLog.open(dir, cfg));
         assertTrue(e.getMessage().contains("do not match the signed checkpoint"), e.getMessage());
     }
@@ -177,11 +208,12 @@ class AuditLogTest {
         Path dir = root.resolve("log");
         CheckpointSigner signer = NoteKeys.generateEd25519("n1");
         AuditLogConfig cfg = AuditLogConfig.builder(LedgerSuite.NIST, "medshare.test/ledger", signer)
-                .checkpointEvery(1000, Duration.ofHours(1)).build();
+                .checkpointEvery(1000, Duration.ofHours(1))
+                .build();
         AuditLog log = AuditLog.open(dir, cfg);
-        log.appendAll(java.util.stream.IntStream.range(0, 4).mapToObj(AuditLogTest::event).toList());
+        log.appendAll(IntStream.range(0, 4).mapToObj(AuditLogTest::event).toList());
         log.checkpointNow();
-        log.appendAll(java.util.stream.IntStream.range(4, 7).mapToObj(AuditLogTest::event).toList());
+        log.appendAll(IntStream.range(4, 7).mapToObj(AuditLogTest::event).toList());
         // Simulate a crash: copy the files as they are now (no final checkpoint), then cut the last frame.
         Path crash = dir.resolveSibling(dir.getFileName() + "-crash");
         Files.createDirectories(crash);
@@ -200,7 +232,7 @@ class AuditLogTest {
                 Files.copy(p, d.resolve(p.getFileName()));
             }
             Path s = d.resolve(seg.getFileName());
-            try (var ch = java.nio.channels.FileChannel.open(s, java.nio.file.StandardOpenOption.WRITE)) {
+            try (var ch = FileChannel.open(s, StandardOpenOption.WRITE)) {
                 ch.truncate(len - cut);
             }
             try (AuditLog re = AuditLog.open(d, cfg)) {
@@ -213,7 +245,7 @@ class AuditLogTest {
         // A cut that reaches into the checkpointed prefix is tampering, not a torn tail.
         Path s = crash.resolve(seg.getFileName());
         int frame = SegmentFormat.FRAME_OVERHEAD + EventCodec.encode(event(0)).length;
-        try (var ch = java.nio.channels.FileChannel.open(s, java.nio.file.StandardOpenOption.WRITE)) {
+        try (var ch = FileChannel.open(s, StandardOpenOption.WRITE)) {
             ch.truncate(SegmentFormat.HEADER_SIZE + 3L * frame + 2);
         }
         TamperDetectedException e = assertThrows(TamperDetectedException.class, () -> AuditLog.open(crash, cfg));
@@ -224,13 +256,15 @@ class AuditLogTest {
     void refusalsOfTheRunningLog() throws Exception {
         CheckpointSigner signer = NoteKeys.generateEd25519("n1");
         AuditLogConfig cfg = AuditLogConfig.builder(LedgerSuite.NIST, "medshare.test/ledger", signer)
-                .checkpointEvery(1000, Duration.ofHours(1)).queueCapacity(1).build();
+                .checkpointEvery(1000, Duration.ofHours(1))
+                .queueCapacity(1)
+                .build();
         AuditLog log = AuditLog.open(dir, cfg);
         assertNull(log.latestCheckpoint());
         assertNull(log.checkpointNow(), "nothing to sign in an empty log");
-        assertThrows(java.util.concurrent.TimeoutException.class, () -> log.awaitCheckpoint(0, Duration.ofMillis(50)));
+        assertThrows(TimeoutException.class, () -> log.awaitCheckpoint(0, Duration.ofMillis(50)));
         boolean overloaded = false;
-        List<java.util.concurrent.CompletableFuture<Receipt>> fs = new ArrayList<>();
+        List<CompletableFuture<Receipt>> fs = new ArrayList<>();
         for (int i = 0; i < 10_000 && !overloaded; i++) {
             try {
                 fs.add(log.appendAsync(event(i)));
@@ -248,9 +282,15 @@ class AuditLogTest {
         assertThrows(IllegalArgumentException.class, () -> log.read(fs.size()));
         log.close();
         assertThrows(IllegalStateException.class, () -> log.append(event(0)));
-        assertThrows(IllegalArgumentException.class, () -> AuditLogConfig.builder(LedgerSuite.NIST, "bad\norigin", signer).build());
-        assertThrows(IllegalArgumentException.class, () -> AuditLogConfig.builder(LedgerSuite.NIST, "o", signer)
-                .checkpointEvery(0, Duration.ofSeconds(1)).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> AuditLogConfig.builder(LedgerSuite.NIST, "bad\norigin", signer)
+                        .build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> AuditLogConfig.builder(LedgerSuite.NIST, "o", signer)
+                        .checkpointEvery(0, Duration.ofSeconds(1))
+                        .build());
         try (AuditLog again = AuditLog.open(dir, cfg)) {
             assertEquals(fs.size(), again.latestCheckpoint().checkpoint().size(), "close signed the final checkpoint");
         }
@@ -260,19 +300,23 @@ class AuditLogTest {
     void cosignaturesAreStoredWithTheCheckpoint() throws Exception {
         CheckpointSigner signer = NoteKeys.generateEd25519("n1");
         CheckpointSigner witness = NoteKeys.generateSm2("n2");
-        AuditLogConfig cfg = AuditLogConfig.builder(LedgerSuite.NIST, "medshare.test/ledger", signer).trust(witness.verifier()).build();
+        AuditLogConfig cfg = AuditLogConfig.builder(LedgerSuite.NIST, "medshare.test/ledger", signer)
+                .trust(witness.verifier())
+                .build();
         try (AuditLog log = AuditLog.open(dir, cfg)) {
             log.append(event(0));
             SignedCheckpoint cp = log.checkpointNow();
             SignedCheckpoint cos = cp.withSignatures(List.of(cp.cosign(witness)));
             log.addCosignatures(cos);
-            assertEquals(2, log.latestCheckpoint().verifyQuorum(cfg.trustedKeys(), 2).size());
-            SignedCheckpoint forged = SignedCheckpoint.sign(new org.medshare.ledger.checkpoint.Checkpoint(
-                    "medshare.test/ledger", 1, new byte[32]), witness);
-            assertThrows(java.security.GeneralSecurityException.class, () -> log.addCosignatures(forged));
+            assertEquals(
+                    2, log.latestCheckpoint().verifyQuorum(cfg.trustedKeys(), 2).size());
+            SignedCheckpoint forged =
+                    SignedCheckpoint.sign(new Checkpoint("medshare.test/ledger", 1, new byte[32]), witness);
+            assertThrows(GeneralSecurityException.class, () -> log.addCosignatures(forged));
         }
         try (AuditLog log = AuditLog.open(dir, cfg)) {
-            assertEquals(2, log.latestCheckpoint().verifyQuorum(cfg.trustedKeys(), 2).size());
+            assertEquals(
+                    2, log.latestCheckpoint().verifyQuorum(cfg.trustedKeys(), 2).size());
         }
     }
 }

@@ -13,7 +13,9 @@ class PlatformEndpointsTest {
 
     @Test
     void healthIsUpIncludingTheDatabase() {
-        given().when().get("/q/health/ready").then()
+        given().when()
+                .get("/q/health/ready")
+                .then()
                 .statusCode(200)
                 .body("status", equalTo("UP"))
                 .body(containsString("Database connections health check"));
@@ -21,14 +23,15 @@ class PlatformEndpointsTest {
 
     @Test
     void prometheusMetricsAreExposed() {
-        given().when().get("/q/metrics").then()
-                .statusCode(200)
-                .body(containsString("jvm_memory_used_bytes"));
+        given().when().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
     }
 
     @Test
     void openApiDescribesTheIdentityEndpoints() {
-        given().queryParam("format", "json").when().get("/q/openapi").then()
+        given().queryParam("format", "json")
+                .when()
+                .get("/q/openapi")
+                .then()
                 .statusCode(200)
                 .body("paths.'/api/v1/me'.get.summary", equalTo("The caller's roles, organisation and ABE attributes"))
                 .body(containsString("/api/v1/parties"));

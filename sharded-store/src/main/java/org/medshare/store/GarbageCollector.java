@@ -12,59 +12,60 @@ import java.util.Set;
  * counts a failure and is skipped. Thread-safe.
  */
 final class GarbageCollector {
-  private final RecordTable table;
-  private final StoreNodes nodes;
+    private final RecordTable table;
+    private final StoreNodes nodes;
 
-  GarbageCollector(RecordTable table, StoreNodes nodes) {
-    this.table = table;
-    this.nodes = nodes;
-  }
-
-  /** Collects, purging the records tombstoned at or before {@code purgeCutoff}. */
-  GcReport collect(Instant purgeCutoff) throws IOException {
-    int purged = table.purgeTombstonedBefore(purgeCutoff);
-    int deleted = 0;
-    for (StorageNode node : nodes.all()) {
-      if (nodes.isUp(node.id())) {
-        deleted += deleteUnreferenced(node);
-      }
+    GarbageCollector(RecordTable table, StoreNodes nodes) {
+        this.table = table;
+        this.nodes = nodes;
     }
-    int temporaries = table.whenNoWriteInProgress(this::removeStaleTemporaries).orElse(0);
-    return new GcReport(purged, deleted, temporaries);
-  }
 
-  private int deleteUnreferenced(StorageNode node) {
-    Set<Cid> stored;
-    try {
-      stored = node.backend().list();
-    } catch (IOException | RuntimeException e) {
-      nodes.health().recordFailure(node.id());
-      return 0;
-    }
-    int deleted = 0;
-    for (Cid cid : stored) {
-      try {
-        if (table.deleteIfUnreferenced(node, cid)) {
-          deleted++;
+    /** Collects, purging the records tombstoned at or before {@code purgeCutoff}. */
+    GcReport collect(Instant purgeCutoff) throws IOException {
+        int purged = table.purgeTombstonedBefore(purgeCutoff);
+        int deleted = 0;
+        for (StorageNode node : nodes.all()) {
+            if (nodes.isUp(node.id())) {
+                deleted += deleteUnreferenced(node);
+            }
         }
-      } catch (IOException | RuntimeException e) {
-        nodes.health().recordFailure(node.id());
-      }
+        int temporaries =
+                table.whenNoWriteInProgress(this::removeStaleTemporaries).orElse(0);
+        return new GcReport(purged, deleted, temporaries);
     }
-    return deleted;
-  }
 
-  private int removeStaleTemporaries() {
-    int removed = 0;
-    for (StorageNode node : nodes.all()) {
-      if (nodes.isUp(node.id())) {
+    private int deleteUnreferenced(StorageNode node) {
+        Set<Cid> stored;
         try {
-          removed += node.backend().removeStaleTemporaries();
+            stored = node.backend().list();
         } catch (IOException | RuntimeException e) {
-          nodes.health().recordFailure(node.id());
+            nodes.health().recordFailure(node.id());
+            return 0;
         }
-      }
+        int deleted = 0;
+        for (Cid cid : stored) {
+            try {
+                if (table.deleteIfUnreferenced(node, cid)) {
+                    deleted++;
+                }
+            } catch (IOException | RuntimeException e) {
+                nodes.health().recordFailure(node.id());
+            }
+        }
+        return deleted;
     }
-    return removed;
-  }
+
+    private int removeStaleTemporaries() {
+        int removed = 0;
+        for (StorageNode node : nodes.all()) {
+            if (nodes.isUp(node.id())) {
+                try {
+                    removed += node.backend().removeStaleTemporaries();
+                } catch (IOException | RuntimeException e) {
+                    nodes.health().recordFailure(node.id());
+                }
+            }
+        }
+        return removed;
+    }
 }

@@ -15,47 +15,47 @@ import java.util.concurrent.atomic.AtomicInteger;
  * never keeps the JVM alive. {@link #close()} interrupts work in progress. Thread-safe.
  */
 final class IoPool implements Closeable {
-  private final ExecutorService executor;
+    private final ExecutorService executor;
 
-  /** @param threads at least 1 */
-  IoPool(int threads) {
-    AtomicInteger threadNo = new AtomicInteger();
-    this.executor = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "shard-store-io-" + threadNo.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-  }
-
-  <T> Future<T> submit(Callable<T> task) {
-    return executor.submit(task);
-  }
-
-  /**
-   * The task's result, with its own {@link IOException} or {@link RuntimeException} rethrown as
-   * is; any other failure is wrapped in an {@link IOException}, and an interrupted wait is an
-   * {@link InterruptedIOException} (the interrupt flag stays set).
-   */
-  static <T> T await(Future<T> future) throws IOException {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new IOException(cause);
+    /** @param threads at least 1 */
+    IoPool(int threads) {
+        AtomicInteger threadNo = new AtomicInteger();
+        this.executor = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "shard-store-io-" + threadNo.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
-  }
 
-  @Override
-  public void close() {
-    executor.shutdownNow();
-  }
+    <T> Future<T> submit(Callable<T> task) {
+        return executor.submit(task);
+    }
+
+    /**
+     * The task's result, with its own {@link IOException} or {@link RuntimeException} rethrown as
+     * is; any other failure is wrapped in an {@link IOException}, and an interrupted wait is an
+     * {@link InterruptedIOException} (the interrupt flag stays set).
+     */
+    static <T> T await(Future<T> future) throws IOException {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException(cause);
+        }
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
 }

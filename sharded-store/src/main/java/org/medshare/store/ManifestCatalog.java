@@ -12,15 +12,15 @@ import java.util.Optional;
  * reader sees either the previous entry or the new one, never a mix.
  */
 public interface ManifestCatalog {
-  /** Atomically stores (or replaces) the entry for its manifest's record CID. */
-  void commit(CatalogEntry entry) throws IOException;
+    /** Atomically stores (or replaces) the entry for its manifest's record CID. */
+    void commit(CatalogEntry entry) throws IOException;
 
-  /** The entry for {@code record}, if committed. */
-  Optional<CatalogEntry> load(Cid record) throws IOException;
+    /** The entry for {@code record}, if committed. */
+    Optional<CatalogEntry> load(Cid record) throws IOException;
 
-  /** Removes the entry; returns whether it existed. */
-  boolean remove(Cid record) throws IOException;
+    /** Removes the entry; returns whether it existed. */
+    boolean remove(Cid record) throws IOException;
 
-  /** Every committed entry. */
-  List<CatalogEntry> loadAll() throws IOException;
+    /** Every committed entry. */
+    List<CatalogEntry> loadAll() throws IOException;
 }

@@ -12,46 +12,46 @@ import java.util.concurrent.ConcurrentHashMap;
  * Thread-safe.
  */
 public final class NodeHealth {
-  private final int threshold;
-  private final Map<String, Integer> consecutiveFailures = new ConcurrentHashMap<>();
-  private final Set<String> down = ConcurrentHashMap.newKeySet();
+    private final int threshold;
+    private final Map<String, Integer> consecutiveFailures = new ConcurrentHashMap<>();
+    private final Set<String> down = ConcurrentHashMap.newKeySet();
 
-  /** @param threshold consecutive failures that mark a node down, at least 1 */
-  public NodeHealth(int threshold) {
-    if (threshold < 1) {
-      throw new IllegalArgumentException("threshold must be at least 1");
+    /** @param threshold consecutive failures that mark a node down, at least 1 */
+    public NodeHealth(int threshold) {
+        if (threshold < 1) {
+            throw new IllegalArgumentException("threshold must be at least 1");
+        }
+        this.threshold = threshold;
     }
-    this.threshold = threshold;
-  }
 
-  void recordSuccess(String nodeId) {
-    consecutiveFailures.remove(nodeId);
-  }
-
-  void recordFailure(String nodeId) {
-    int count = consecutiveFailures.merge(nodeId, 1, Integer::sum);
-    if (count >= threshold) {
-      down.add(nodeId);
+    void recordSuccess(String nodeId) {
+        consecutiveFailures.remove(nodeId);
     }
-  }
 
-  /** Whether the node is currently considered healthy. */
-  public boolean isUp(String nodeId) {
-    return !down.contains(nodeId);
-  }
+    void recordFailure(String nodeId) {
+        int count = consecutiveFailures.merge(nodeId, 1, Integer::sum);
+        if (count >= threshold) {
+            down.add(nodeId);
+        }
+    }
 
-  /** Ids of the nodes marked down, sorted. */
-  public Set<String> downNodes() {
-    return new TreeSet<>(down);
-  }
+    /** Whether the node is currently considered healthy. */
+    public boolean isUp(String nodeId) {
+        return !down.contains(nodeId);
+    }
 
-  /** Consecutive failures recorded for the node since its last success. */
-  public int consecutiveFailures(String nodeId) {
-    return consecutiveFailures.getOrDefault(nodeId, 0);
-  }
+    /** Ids of the nodes marked down, sorted. */
+    public Set<String> downNodes() {
+        return new TreeSet<>(down);
+    }
 
-  void markUp(String nodeId) {
-    down.remove(nodeId);
-    consecutiveFailures.remove(nodeId);
-  }
+    /** Consecutive failures recorded for the node since its last success. */
+    public int consecutiveFailures(String nodeId) {
+        return consecutiveFailures.getOrDefault(nodeId, 0);
+    }
+
+    void markUp(String nodeId) {
+        down.remove(nodeId);
+        consecutiveFailures.remove(nodeId);
+    }
 }

@@ -25,210 +25,209 @@ import org.medshare.store.erasure.ReedSolomon;
  * deletes the shards it wrote. Memory: two stripes of n shards at a time. Thread-safe.
  */
 final class PutPipeline {
-  private final RecordTable table;
-  private final StoreNodes nodes;
-  private final IoPool pool;
-  private final Clock clock;
-  private final ReedSolomon coder;
-  private final int k;
-  private final int n;
-  private final int shardSize;
+    private final RecordTable table;
+    private final StoreNodes nodes;
+    private final IoPool pool;
+    private final Clock clock;
+    private final ReedSolomon coder;
+    private final int k;
+    private final int n;
+    private final int shardSize;
 
-  PutPipeline(RecordTable table, StoreNodes nodes, IoPool pool, Clock clock, int k, int n, int shardSize) {
-    this.table = table;
-    this.nodes = nodes;
-    this.pool = pool;
-    this.clock = clock;
-    this.coder = ReedSolomon.create(k, n);
-    this.k = k;
-    this.n = n;
-    this.shardSize = shardSize;
-  }
-
-  /**
-   * Stores the bytes of {@code content} (read to its end; not closed) for {@code owner}.
-   *
-   * @return the committed manifest
-   * @throws QuotaExceededException if the owner's quota would be exceeded
-   * @throws IOException if shards cannot be stored on enough nodes or the stream fails
-   */
-  Manifest put(String owner, InputStream content) throws IOException {
-    String putKey = Long.toHexString(ThreadLocalRandom.current().nextLong()) + Long.toHexString(System.nanoTime());
-    MessageDigest recordDigest = Cid.sha256();
-    byte[][][] buffers = new byte[2][][];
-    StripeWrite inFlight = null;
-    byte[] relayout = null;
-    List<List<Manifest.ShardRef>> stripes = new ArrayList<>();
-    ShardWrites writes = table.startWrites();
-    long reservedHere = 0;
-    long total = 0;
-    boolean committed = false;
-    try {
-      int stripeBytes = k * shardSize;
-      for (int s = 0; ; s++) {
-        if (buffers[s % 2] == null) {
-          buffers[s % 2] = new byte[n][shardSize];
-        }
-        byte[][] shards = buffers[s % 2];
-        int len = 0;
-        for (int j = 0; j < k; j++) {
-          int got = content.readNBytes(shards[j], 0, shardSize);
-          recordDigest.update(shards[j], 0, got);
-          len += got;
-          if (got < shardSize) {
-            break;
-          }
-        }
-        if (len == 0 && s > 0) {
-          break;
-        }
-        total += len;
-        int shardLen = (len + k - 1) / k;
-        if (len < stripeBytes) {
-          if (relayout == null) {
-            relayout = new byte[stripeBytes];
-          }
-          spreadShortStripe(shards, len, shardLen, relayout);
-        }
-        coder.encode(shards, 0, shardLen);
-        long need = (long) n * shardLen;
-        table.reserve(owner, need);
-        reservedHere += need;
-        // Pipeline: stripe s is written while stripe s + 1 is read, hashed and encoded into the
-        // other buffer; a buffer is reused only after its stripe's writes have finished.
-        StripeWrite started = startStripe(putKey + "/" + s, shards, shardLen, writes);
-        if (inFlight != null) {
-          StripeWrite previous = inFlight;
-          inFlight = started;
-          stripes.add(finishStripe(previous, writes));
-        } else {
-          inFlight = started;
-        }
-        if (len < stripeBytes) {
-          break;
-        }
-      }
-      if (inFlight != null) {
-        StripeWrite last = inFlight;
-        inFlight = null;
-        stripes.add(finishStripe(last, writes));
-      }
-      Cid recordCid = Cid.fromDigest(recordDigest.digest());
-      Manifest manifest = new Manifest(recordCid, total, k, n, shardSize, stripes);
-      Manifest stored = table.commitPut(owner, manifest, reservedHere, writes, clock.instant());
-      committed = true;
-      return stored;
-    } finally {
-      if (inFlight != null) {
-        inFlight.drain();
-      }
-      if (!committed) {
-        table.abandonPut(owner, reservedHere, writes);
-      }
-    }
-  }
-
-  /**
-   * Lays the {@code len} bytes read into the leading shards of a short (last) stripe out again
-   * over all k data shards of {@code shardLen} bytes each, zero-padded.
-   */
-  private void spreadShortStripe(byte[][] shards, int len, int shardLen, byte[] relayout) {
-    int copied = 0;
-    for (int j = 0; j < k && copied < len; j++) {
-      int c = Math.min(shardSize, len - copied);
-      System.arraycopy(shards[j], 0, relayout, copied, c);
-      copied += c;
-    }
-    for (int j = 0; j < k; j++) {
-      int from = j * shardLen;
-      int c = Math.max(0, Math.min(shardLen, len - from));
-      if (c > 0) {
-        System.arraycopy(relayout, from, shards[j], 0, c);
-      }
-      Arrays.fill(shards[j], c, shardLen, (byte) 0);
-    }
-  }
-
-  /** The writes of one stripe, started in the pool. */
-  private final class StripeWrite {
-    final String key;
-    final byte[][] shards;
-    final int shardLen;
-    final List<String> targets;
-    final Cid[] cids = new Cid[n];
-    final List<Future<Boolean>> futures = new ArrayList<>(n);
-
-    StripeWrite(String key, byte[][] shards, int shardLen, List<String> targets) {
-      this.key = key;
-      this.shards = shards;
-      this.shardLen = shardLen;
-      this.targets = targets;
+    PutPipeline(RecordTable table, StoreNodes nodes, IoPool pool, Clock clock, int k, int n, int shardSize) {
+        this.table = table;
+        this.nodes = nodes;
+        this.pool = pool;
+        this.clock = clock;
+        this.coder = ReedSolomon.create(k, n);
+        this.k = k;
+        this.n = n;
+        this.shardSize = shardSize;
     }
 
-    /** Waits for every write, ignoring failures (used when the put is abandoned). */
-    void drain() {
-      for (Future<Boolean> f : futures) {
+    /**
+     * Stores the bytes of {@code content} (read to its end; not closed) for {@code owner}.
+     *
+     * @return the committed manifest
+     * @throws QuotaExceededException if the owner's quota would be exceeded
+     * @throws IOException if shards cannot be stored on enough nodes or the stream fails
+     */
+    Manifest put(String owner, InputStream content) throws IOException {
+        String putKey = Long.toHexString(ThreadLocalRandom.current().nextLong()) + Long.toHexString(System.nanoTime());
+        MessageDigest recordDigest = Cid.sha256();
+        byte[][][] buffers = new byte[2][][];
+        StripeWrite inFlight = null;
+        byte[] relayout = null;
+        List<List<Manifest.ShardRef>> stripes = new ArrayList<>();
+        ShardWrites writes = table.startWrites();
+        long reservedHere = 0;
+        long total = 0;
+        boolean committed = false;
         try {
-          f.get();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        } catch (ExecutionException e) {
-          // abandoned anyway
+            int stripeBytes = k * shardSize;
+            for (int s = 0; ; s++) {
+                if (buffers[s % 2] == null) {
+                    buffers[s % 2] = new byte[n][shardSize];
+                }
+                byte[][] shards = buffers[s % 2];
+                int len = 0;
+                for (int j = 0; j < k; j++) {
+                    int got = content.readNBytes(shards[j], 0, shardSize);
+                    recordDigest.update(shards[j], 0, got);
+                    len += got;
+                    if (got < shardSize) {
+                        break;
+                    }
+                }
+                if (len == 0 && s > 0) {
+                    break;
+                }
+                total += len;
+                int shardLen = (len + k - 1) / k;
+                if (len < stripeBytes) {
+                    if (relayout == null) {
+                        relayout = new byte[stripeBytes];
+                    }
+                    spreadShortStripe(shards, len, shardLen, relayout);
+                }
+                coder.encode(shards, 0, shardLen);
+                long need = (long) n * shardLen;
+                table.reserve(owner, need);
+                reservedHere += need;
+                // Pipeline: stripe s is written while stripe s + 1 is read, hashed and encoded into the
+                // other buffer; a buffer is reused only after its stripe's writes have finished.
+                StripeWrite started = startStripe(putKey + "/" + s, shards, shardLen, writes);
+                if (inFlight != null) {
+                    StripeWrite previous = inFlight;
+                    inFlight = started;
+                    stripes.add(finishStripe(previous, writes));
+                } else {
+                    inFlight = started;
+                }
+                if (len < stripeBytes) {
+                    break;
+                }
+            }
+            if (inFlight != null) {
+                StripeWrite last = inFlight;
+                inFlight = null;
+                stripes.add(finishStripe(last, writes));
+            }
+            Cid recordCid = Cid.fromDigest(recordDigest.digest());
+            Manifest manifest = new Manifest(recordCid, total, k, n, shardSize, stripes);
+            Manifest stored = table.commitPut(owner, manifest, reservedHere, writes, clock.instant());
+            committed = true;
+            return stored;
+        } finally {
+            if (inFlight != null) {
+                inFlight.drain();
+            }
+            if (!committed) {
+                table.abandonPut(owner, reservedHere, writes);
+            }
         }
-      }
     }
-  }
 
-  private StripeWrite startStripe(String key, byte[][] shards, int shardLen, ShardWrites writes)
-      throws IOException {
-    List<StorageNode> candidates = nodes.upExcept(Set.of());
-    if (candidates.isEmpty()) {
-      throw new IOException("no healthy storage node");
+    /**
+     * Lays the {@code len} bytes read into the leading shards of a short (last) stripe out again
+     * over all k data shards of {@code shardLen} bytes each, zero-padded.
+     */
+    private void spreadShortStripe(byte[][] shards, int len, int shardLen, byte[] relayout) {
+        int copied = 0;
+        for (int j = 0; j < k && copied < len; j++) {
+            int c = Math.min(shardSize, len - copied);
+            System.arraycopy(shards[j], 0, relayout, copied, c);
+            copied += c;
+        }
+        for (int j = 0; j < k; j++) {
+            int from = j * shardLen;
+            int c = Math.max(0, Math.min(shardLen, len - from));
+            if (c > 0) {
+                System.arraycopy(relayout, from, shards[j], 0, c);
+            }
+            Arrays.fill(shards[j], c, shardLen, (byte) 0);
+        }
     }
-    StripeWrite w = new StripeWrite(key, shards, shardLen, RendezvousPlacement.place(key, n, candidates));
-    for (int i = 0; i < n; i++) {
-      final int index = i;
-      w.futures.add(pool.submit(() -> {
-        w.cids[index] = Cid.of(shards[index], 0, shardLen);
-        return writes.write(nodes.get(w.targets.get(index)), w.cids[index], shards[index], shardLen);
-      }));
-    }
-    return w;
-  }
 
-  /**
-   * Waits for a stripe's writes and stores each failed shard on another healthy node.
-   *
-   * @return the stripe's n shard references
-   * @throws IOException if a shard cannot be stored on any healthy node
-   */
-  private List<Manifest.ShardRef> finishStripe(StripeWrite w, ShardWrites writes) throws IOException {
-    boolean[] ok = new boolean[n];
-    for (int i = 0; i < n; i++) {
-      ok[i] = IoPool.await(w.futures.get(i));
+    /** The writes of one stripe, started in the pool. */
+    private final class StripeWrite {
+        final String key;
+        final byte[][] shards;
+        final int shardLen;
+        final List<String> targets;
+        final Cid[] cids = new Cid[n];
+        final List<Future<Boolean>> futures = new ArrayList<>(n);
+
+        StripeWrite(String key, byte[][] shards, int shardLen, List<String> targets) {
+            this.key = key;
+            this.shards = shards;
+            this.shardLen = shardLen;
+            this.targets = targets;
+        }
+
+        /** Waits for every write, ignoring failures (used when the put is abandoned). */
+        void drain() {
+            for (Future<Boolean> f : futures) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (ExecutionException e) {
+                    // abandoned anyway
+                }
+            }
+        }
     }
-    Manifest.ShardRef[] refs = new Manifest.ShardRef[n];
-    Set<String> usedDomains = new HashSet<>();
-    for (int i = 0; i < n; i++) {
-      if (ok[i]) {
-        refs[i] = new Manifest.ShardRef(w.cids[i], w.targets.get(i));
-        usedDomains.add(nodes.get(w.targets.get(i)).failureDomain());
-      }
+
+    private StripeWrite startStripe(String key, byte[][] shards, int shardLen, ShardWrites writes) throws IOException {
+        List<StorageNode> candidates = nodes.upExcept(Set.of());
+        if (candidates.isEmpty()) {
+            throw new IOException("no healthy storage node");
+        }
+        StripeWrite w = new StripeWrite(key, shards, shardLen, RendezvousPlacement.place(key, n, candidates));
+        for (int i = 0; i < n; i++) {
+            final int index = i;
+            w.futures.add(pool.submit(() -> {
+                w.cids[index] = Cid.of(shards[index], 0, shardLen);
+                return writes.write(nodes.get(w.targets.get(index)), w.cids[index], shards[index], shardLen);
+            }));
+        }
+        return w;
     }
-    for (int i = 0; i < n; i++) {
-      if (ok[i]) {
-        continue;
-      }
-      StorageNode alt = writes.writeToBestOther(w.key, i, new HashSet<>(w.targets), Set.of(), usedDomains,
-          w.cids[i], w.shards[i], w.shardLen);
-      if (alt == null) {
-        throw new IOException("could not store shard " + i + " of stripe "
-            + w.key.substring(w.key.indexOf('/') + 1) + ": no healthy node left");
-      }
-      refs[i] = new Manifest.ShardRef(w.cids[i], alt.id());
-      usedDomains.add(alt.failureDomain());
+
+    /**
+     * Waits for a stripe's writes and stores each failed shard on another healthy node.
+     *
+     * @return the stripe's n shard references
+     * @throws IOException if a shard cannot be stored on any healthy node
+     */
+    private List<Manifest.ShardRef> finishStripe(StripeWrite w, ShardWrites writes) throws IOException {
+        boolean[] ok = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            ok[i] = IoPool.await(w.futures.get(i));
+        }
+        Manifest.ShardRef[] refs = new Manifest.ShardRef[n];
+        Set<String> usedDomains = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            if (ok[i]) {
+                refs[i] = new Manifest.ShardRef(w.cids[i], w.targets.get(i));
+                usedDomains.add(nodes.get(w.targets.get(i)).failureDomain());
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            if (ok[i]) {
+                continue;
+            }
+            StorageNode alt = writes.writeToBestOther(
+                    w.key, i, new HashSet<>(w.targets), Set.of(), usedDomains, w.cids[i], w.shards[i], w.shardLen);
+            if (alt == null) {
+                throw new IOException("could not store shard " + i + " of stripe "
+                        + w.key.substring(w.key.indexOf('/') + 1) + ": no healthy node left");
+            }
+            refs[i] = new Manifest.ShardRef(w.cids[i], alt.id());
+            usedDomains.add(alt.failureDomain());
+        }
+        return Arrays.asList(refs);
     }
-    return Arrays.asList(refs);
-  }
 }

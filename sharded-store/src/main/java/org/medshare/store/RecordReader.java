@@ -21,203 +21,204 @@ import org.medshare.store.erasure.ReedSolomon;
  * damaged are remembered as suspects for the next repair. Thread-safe.
  */
 final class RecordReader {
-  private final StoreNodes nodes;
-  private final IoPool pool;
-  private final Set<Cid> suspects = ConcurrentHashMap.newKeySet();
-  private final AtomicLong corruptShardsRead = new AtomicLong();
+    private final StoreNodes nodes;
+    private final IoPool pool;
+    private final Set<Cid> suspects = ConcurrentHashMap.newKeySet();
+    private final AtomicLong corruptShardsRead = new AtomicLong();
 
-  RecordReader(StoreNodes nodes, IoPool pool) {
-    this.nodes = nodes;
-    this.pool = pool;
-  }
-
-  /**
-   * A stream of the record's bytes, holding one stripe at a time. It throws {@link IOException} if
-   * a stripe has fewer than k good shards, and at its end if the record does not hash to its CID.
-   */
-  InputStream open(Manifest manifest) {
-    return new RecordInputStream(manifest);
-  }
-
-  /**
-   * The shard's bytes if its node holds them and they match the shard's CID and length; null
-   * otherwise. An absent or corrupt shard makes {@code record} a suspect.
-   */
-  byte[] fetchVerified(Cid record, Manifest.ShardRef ref, int shardLength) {
-    StorageNode node = nodes.get(ref.nodeId());
-    if (node == null) {
-      return null;
+    RecordReader(StoreNodes nodes, IoPool pool) {
+        this.nodes = nodes;
+        this.pool = pool;
     }
-    Optional<byte[]> got;
-    try {
-      got = nodes.read(node, ref.cid());
-    } catch (IOException e) {
-      return null;
+
+    /**
+     * A stream of the record's bytes, holding one stripe at a time. It throws {@link IOException} if
+     * a stripe has fewer than k good shards, and at its end if the record does not hash to its CID.
+     */
+    InputStream open(Manifest manifest) {
+        return new RecordInputStream(manifest);
     }
-    if (got.isEmpty()) {
-      suspects.add(record);
-      return null;
-    }
-    byte[] b = got.get();
-    if (b.length != shardLength || !ref.cid().matches(b)) {
-      corruptShardsRead.incrementAndGet();
-      suspects.add(record);
-      return null;
-    }
-    return b;
-  }
 
-  /**
-   * Fills in the shards of a stripe that are not {@code present} from the present ones.
-   * Precondition: at least {@code dataShards} are present, each {@code shardLength} bytes.
-   */
-  static void decodeMissing(Manifest manifest, byte[][] shards, boolean[] present, int shardLength) {
-    for (int i = 0; i < shards.length; i++) {
-      if (!present[i]) {
-        shards[i] = new byte[shardLength];
-      }
-    }
-    ReedSolomon.create(manifest.dataShards(), manifest.totalShards()).decode(shards, present, 0, shardLength);
-  }
-
-  /** The records that reads found damaged and no repair has checked since. */
-  Set<Cid> suspects() {
-    return Set.copyOf(suspects);
-  }
-
-  /** Forgets {@code records} as suspects (a repair has checked them). */
-  void clearSuspects(Set<Cid> records) {
-    suspects.removeAll(records);
-  }
-
-  /** How many records wait as suspects. */
-  int suspectCount() {
-    return suspects.size();
-  }
-
-  /** Shards found corrupt by reads since the store was opened. */
-  long corruptShardsRead() {
-    return corruptShardsRead.get();
-  }
-
-  /** Reads stripe s, returning its k data shards (decoded if needed). */
-  private byte[][] readStripe(Manifest m, int s) throws IOException {
-    int shardLen = m.shardLength(s);
-    int mk = m.dataShards();
-    int mn = m.totalShards();
-    List<Manifest.ShardRef> refs = m.stripe(s);
-    byte[][] shards = new byte[mn][];
-    boolean[] present = new boolean[mn];
-    int good = 0;
-    List<Integer> order = new ArrayList<>();
-    for (int pass = 0; pass < 2; pass++) {
-      for (int i = 0; i < mn; i++) {
-        boolean up = nodes.isUp(refs.get(i).nodeId());
-        if ((pass == 0) == up) {
-          order.add(i);
+    /**
+     * The shard's bytes if its node holds them and they match the shard's CID and length; null
+     * otherwise. An absent or corrupt shard makes {@code record} a suspect.
+     */
+    byte[] fetchVerified(Cid record, Manifest.ShardRef ref, int shardLength) {
+        StorageNode node = nodes.get(ref.nodeId());
+        if (node == null) {
+            return null;
         }
-      }
-    }
-    // First wave: the k preferred shards (data shards on healthy nodes first) fetched in parallel;
-    // then one at a time from the rest until k good shards are in hand.
-    int wave = Math.min(mk, order.size());
-    List<Future<byte[]>> fetches = new ArrayList<>(wave);
-    for (int w = 0; w < wave; w++) {
-      Manifest.ShardRef ref = refs.get(order.get(w));
-      fetches.add(pool.submit(() -> fetchVerified(m.recordCid(), ref, shardLen)));
-    }
-    for (int w = 0; w < wave; w++) {
-      byte[] b = IoPool.await(fetches.get(w));
-      if (b != null) {
-        shards[order.get(w)] = b;
-        present[order.get(w)] = true;
-        good++;
-      }
-    }
-    for (int w = wave; w < order.size() && good < mk; w++) {
-      int i = order.get(w);
-      byte[] b = fetchVerified(m.recordCid(), refs.get(i), shardLen);
-      if (b != null) {
-        shards[i] = b;
-        present[i] = true;
-        good++;
-      }
-    }
-    if (good < mk) {
-      throw new IOException("record " + m.recordCid() + " stripe " + s + ": only " + good + " of "
-          + mk + " needed shards are readable");
-    }
-    boolean needDecode = false;
-    for (int i = 0; i < mk; i++) {
-      needDecode |= !present[i];
-    }
-    if (needDecode) {
-      decodeMissing(m, shards, present, shardLen);
-    }
-    return Arrays.copyOf(shards, mk);
-  }
-
-  private final class RecordInputStream extends InputStream {
-    private final Manifest m;
-    private final MessageDigest digest = Cid.sha256();
-    private int stripe = -1;
-    private byte[][] data;
-    private int shardLen;
-    private int stripeLen;
-    private int pos;
-    private boolean verified;
-
-    RecordInputStream(Manifest m) {
-      this.m = m;
+        Optional<byte[]> got;
+        try {
+            got = nodes.read(node, ref.cid());
+        } catch (IOException e) {
+            return null;
+        }
+        if (got.isEmpty()) {
+            suspects.add(record);
+            return null;
+        }
+        byte[] b = got.get();
+        if (b.length != shardLength || !ref.cid().matches(b)) {
+            corruptShardsRead.incrementAndGet();
+            suspects.add(record);
+            return null;
+        }
+        return b;
     }
 
-    private boolean ensure() throws IOException {
-      while (data == null || pos == stripeLen) {
-        if (stripe + 1 >= m.stripeCount()) {
-          if (!verified) {
-            if (!MessageDigest.isEqual(digest.digest(), m.recordCid().digest())) {
-              throw new IOException("record " + m.recordCid() + " does not match its CID");
+    /**
+     * Fills in the shards of a stripe that are not {@code present} from the present ones.
+     * Precondition: at least {@code dataShards} are present, each {@code shardLength} bytes.
+     */
+    static void decodeMissing(Manifest manifest, byte[][] shards, boolean[] present, int shardLength) {
+        for (int i = 0; i < shards.length; i++) {
+            if (!present[i]) {
+                shards[i] = new byte[shardLength];
             }
-            verified = true;
-          }
-          return false;
         }
-        stripe++;
-        data = readStripe(m, stripe);
-        shardLen = m.shardLength(stripe);
-        stripeLen = m.stripeLength(stripe);
-        pos = 0;
-      }
-      return true;
+        ReedSolomon.create(manifest.dataShards(), manifest.totalShards()).decode(shards, present, 0, shardLength);
     }
 
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int r = read(one, 0, 1);
-      return r == -1 ? -1 : one[0] & 0xFF;
+    /** The records that reads found damaged and no repair has checked since. */
+    Set<Cid> suspects() {
+        return Set.copyOf(suspects);
     }
 
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      Objects.checkFromIndexSize(off, len, b.length);
-      if (len == 0) {
-        return 0;
-      }
-      if (!ensure()) {
-        return -1;
-      }
-      int done = 0;
-      while (done < len && ensure()) {
-        int j = pos / shardLen;
-        int within = pos % shardLen;
-        int c = Math.min(len - done, Math.min(shardLen - within, stripeLen - pos));
-        System.arraycopy(data[j], within, b, off + done, c);
-        digest.update(data[j], within, c);
-        pos += c;
-        done += c;
-      }
-      return done;
+    /** Forgets {@code records} as suspects (a repair has checked them). */
+    void clearSuspects(Set<Cid> records) {
+        suspects.removeAll(records);
     }
-  }
+
+    /** How many records wait as suspects. */
+    int suspectCount() {
+        return suspects.size();
+    }
+
+    /** Shards found corrupt by reads since the store was opened. */
+    long corruptShardsRead() {
+        return corruptShardsRead.get();
+    }
+
+    /** Reads stripe s, returning its k data shards (decoded if needed). */
+    private byte[][] readStripe(Manifest m, int s) throws IOException {
+        int shardLen = m.shardLength(s);
+        int mk = m.dataShards();
+        int mn = m.totalShards();
+        List<Manifest.ShardRef> refs = m.stripe(s);
+        byte[][] shards = new byte[mn][];
+        boolean[] present = new boolean[mn];
+        int good = 0;
+        List<Integer> order = new ArrayList<>();
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < mn; i++) {
+                boolean up = nodes.isUp(refs.get(i).nodeId());
+                if ((pass == 0) == up) {
+                    order.add(i);
+                }
+            }
+        }
+        // First wave: the k preferred shards (data shards on healthy nodes first) fetched in parallel;
+        // then one at a time from the rest until k good shards are in hand.
+        int wave = Math.min(mk, order.size());
+        List<Future<byte[]>> fetches = new ArrayList<>(wave);
+        for (int w = 0; w < wave; w++) {
+            Manifest.ShardRef ref = refs.get(order.get(w));
+            fetches.add(pool.submit(() -> fetchVerified(m.recordCid(), ref, shardLen)));
+        }
+        for (int w = 0; w < wave; w++) {
+            byte[] b = IoPool.await(fetches.get(w));
+            if (b != null) {
+                shards[order.get(w)] = b;
+                present[order.get(w)] = true;
+                good++;
+            }
+        }
+        for (int w = wave; w < order.size() && good < mk; w++) {
+            int i = order.get(w);
+            byte[] b = fetchVerified(m.recordCid(), refs.get(i), shardLen);
+            if (b != null) {
+                shards[i] = b;
+                present[i] = true;
+                good++;
+            }
+        }
+        if (good < mk) {
+            throw new IOException("record " + m.recordCid() + " stripe " + s + ": only " + good + " of " + mk
+                    + " needed shards are readable");
+        }
+        boolean needDecode = false;
+        for (int i = 0; i < mk; i++) {
+            needDecode |= !present[i];
+        }
+        if (needDecode) {
+            decodeMissing(m, shards, present, shardLen);
+        }
+        return Arrays.copyOf(shards, mk);
+    }
+
+    private final class RecordInputStream extends InputStream {
+        private final Manifest m;
+        private final MessageDigest digest = Cid.sha256();
+        private int stripe = -1;
+        private byte[][] data;
+        private int shardLen;
+        private int stripeLen;
+        private int pos;
+        private boolean verified;
+
+        RecordInputStream(Manifest m) {
+            this.m = m;
+        }
+
+        private boolean ensure() throws IOException {
+            while (data == null || pos == stripeLen) {
+                if (stripe + 1 >= m.stripeCount()) {
+                    if (!verified) {
+                        if (!MessageDigest.isEqual(
+                                digest.digest(), m.recordCid().digest())) {
+                            throw new IOException("record " + m.recordCid() + " does not match its CID");
+                        }
+                        verified = true;
+                    }
+                    return false;
+                }
+                stripe++;
+                data = readStripe(m, stripe);
+                shardLen = m.shardLength(stripe);
+                stripeLen = m.stripeLength(stripe);
+                pos = 0;
+            }
+            return true;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int r = read(one, 0, 1);
+            return r == -1 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            Objects.checkFromIndexSize(off, len, b.length);
+            if (len == 0) {
+                return 0;
+            }
+            if (!ensure()) {
+                return -1;
+            }
+            int done = 0;
+            while (done < len && ensure()) {
+                int j = pos / shardLen;
+                int within = pos % shardLen;
+                int c = Math.min(len - done, Math.min(shardLen - within, stripeLen - pos));
+                System.arraycopy(data[j], within, b, off + done, c);
+                digest.update(data[j], within, c);
+                pos += c;
+                done += c;
+            }
+            return done;
+        }
+    }
 }

@@ -11,17 +11,17 @@ import java.util.List;
  * @param unrecoverable records with a stripe that had fewer than k good shards left
  */
 public record RepairReport(List<RecordRepair> records, int shardsRebuilt, int unrecoverable) {
-  public RepairReport {
-    records = List.copyOf(records);
-  }
+    public RepairReport {
+        records = List.copyOf(records);
+    }
 
-  /**
-   * One damaged record.
-   *
-   * @param spareShards before repair: the smallest, over its stripes, of (n - k) minus the damaged
-   *     shards of the stripe (negative: data lost)
-   * @param rebuilt shards rebuilt
-   * @param recovered whether every stripe is whole again
-   */
-  public record RecordRepair(Cid record, int spareShards, int rebuilt, boolean recovered) {}
+    /**
+     * One damaged record.
+     *
+     * @param spareShards before repair: the smallest, over its stripes, of (n - k) minus the damaged
+     *     shards of the stripe (negative: data lost)
+     * @param rebuilt shards rebuilt
+     * @param recovered whether every stripe is whole again
+     */
+    public record RecordRepair(Cid record, int spareShards, int rebuilt, boolean recovered) {}
 }

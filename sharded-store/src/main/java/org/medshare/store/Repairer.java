@@ -19,165 +19,165 @@ import java.util.Set;
  * runs at a time. Thread-safe.
  */
 final class Repairer {
-  private final RecordTable table;
-  private final StoreNodes nodes;
-  private final RecordReader reader;
-  private final Object rebuildLock = new Object();
+    private final RecordTable table;
+    private final StoreNodes nodes;
+    private final RecordReader reader;
+    private final Object rebuildLock = new Object();
 
-  Repairer(RecordTable table, StoreNodes nodes, RecordReader reader) {
-    this.table = table;
-    this.nodes = nodes;
-    this.reader = reader;
-  }
+    Repairer(RecordTable table, StoreNodes nodes, RecordReader reader) {
+        this.table = table;
+        this.nodes = nodes;
+        this.reader = reader;
+    }
 
-  /** Finds the missing shards of live records (and corrupt ones of suspects) and rebuilds them. */
-  RepairReport repair() throws IOException {
-    List<RecordDamage> damaged = new ArrayList<>();
-    Set<Cid> verifyFully = reader.suspects();
-    for (Manifest m : table.liveManifests()) {
-      boolean full = verifyFully.contains(m.recordCid());
-      RecordDamage d = new RecordDamage(m);
-      for (int s = 0; s < m.stripeCount(); s++) {
-        List<Manifest.ShardRef> refs = m.stripe(s);
-        for (int i = 0; i < refs.size(); i++) {
-          boolean ok = full
-              ? reader.fetchVerified(m.recordCid(), refs.get(i), m.shardLength(s)) != null
-              : existsOnHealthyNode(refs.get(i));
-          if (!ok) {
-            d.add(s, i);
-          }
+    /** Finds the missing shards of live records (and corrupt ones of suspects) and rebuilds them. */
+    RepairReport repair() throws IOException {
+        List<RecordDamage> damaged = new ArrayList<>();
+        Set<Cid> verifyFully = reader.suspects();
+        for (Manifest m : table.liveManifests()) {
+            boolean full = verifyFully.contains(m.recordCid());
+            RecordDamage d = new RecordDamage(m);
+            for (int s = 0; s < m.stripeCount(); s++) {
+                List<Manifest.ShardRef> refs = m.stripe(s);
+                for (int i = 0; i < refs.size(); i++) {
+                    boolean ok = full
+                            ? reader.fetchVerified(m.recordCid(), refs.get(i), m.shardLength(s)) != null
+                            : existsOnHealthyNode(refs.get(i));
+                    if (!ok) {
+                        d.add(s, i);
+                    }
+                }
+            }
+            if (!d.isEmpty()) {
+                damaged.add(d);
+            }
         }
-      }
-      if (!d.isEmpty()) {
-        damaged.add(d);
-      }
+        reader.clearSuspects(verifyFully);
+        return rebuild(damaged);
     }
-    reader.clearSuspects(verifyFully);
-    return rebuild(damaged);
-  }
 
-  private boolean existsOnHealthyNode(Manifest.ShardRef ref) {
-    StorageNode node = nodes.get(ref.nodeId());
-    if (node == null || !nodes.isUp(node.id())) {
-      return false;
-    }
-    try {
-      return nodes.exists(node, ref.cid());
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  /** Rebuilds the damaged shards of every record in {@code damaged}, fewest spare shards first. */
-  RepairReport rebuild(Collection<RecordDamage> damaged) throws IOException {
-    List<RecordDamage> order = new ArrayList<>(damaged);
-    order.sort(Comparator.comparingInt(RecordDamage::spare).thenComparing(d -> d.manifest().recordCid()));
-    synchronized (rebuildLock) {
-      List<RepairReport.RecordRepair> out = new ArrayList<>();
-      int rebuiltTotal = 0;
-      int unrecoverable = 0;
-      for (RecordDamage d : order) {
-        RepairReport.RecordRepair repaired = rebuildRecord(d);
-        out.add(repaired);
-        rebuiltTotal += repaired.rebuilt();
-        if (!repaired.recovered()) {
-          unrecoverable++;
+    private boolean existsOnHealthyNode(Manifest.ShardRef ref) {
+        StorageNode node = nodes.get(ref.nodeId());
+        if (node == null || !nodes.isUp(node.id())) {
+            return false;
         }
-      }
-      return new RepairReport(out, rebuiltTotal, unrecoverable);
+        try {
+            return nodes.exists(node, ref.cid());
+        } catch (IOException e) {
+            return false;
+        }
     }
-  }
 
-  private RepairReport.RecordRepair rebuildRecord(RecordDamage d) throws IOException {
-    Manifest m = d.manifest();
-    ShardWrites writes = table.startWrites();
-    int rebuilt = 0;
-    boolean recovered = true;
-    for (Map.Entry<Integer, Set<Integer>> e : d.byStripe().entrySet()) {
-      int s = e.getKey();
-      Set<Integer> bad = e.getValue();
-      int shardLen = m.shardLength(s);
-      byte[][] shards = readGoodShards(m, s, bad);
-      if (shards == null) {
-        recovered = false;
-        continue;
-      }
-      for (int i : bad) {
+    /** Rebuilds the damaged shards of every record in {@code damaged}, fewest spare shards first. */
+    RepairReport rebuild(Collection<RecordDamage> damaged) throws IOException {
+        List<RecordDamage> order = new ArrayList<>(damaged);
+        order.sort(Comparator.comparingInt(RecordDamage::spare)
+                .thenComparing(d -> d.manifest().recordCid()));
+        synchronized (rebuildLock) {
+            List<RepairReport.RecordRepair> out = new ArrayList<>();
+            int rebuiltTotal = 0;
+            int unrecoverable = 0;
+            for (RecordDamage d : order) {
+                RepairReport.RecordRepair repaired = rebuildRecord(d);
+                out.add(repaired);
+                rebuiltTotal += repaired.rebuilt();
+                if (!repaired.recovered()) {
+                    unrecoverable++;
+                }
+            }
+            return new RepairReport(out, rebuiltTotal, unrecoverable);
+        }
+    }
+
+    private RepairReport.RecordRepair rebuildRecord(RecordDamage d) throws IOException {
+        Manifest m = d.manifest();
+        ShardWrites writes = table.startWrites();
+        int rebuilt = 0;
+        boolean recovered = true;
+        for (Map.Entry<Integer, Set<Integer>> e : d.byStripe().entrySet()) {
+            int s = e.getKey();
+            Set<Integer> bad = e.getValue();
+            int shardLen = m.shardLength(s);
+            byte[][] shards = readGoodShards(m, s, bad);
+            if (shards == null) {
+                recovered = false;
+                continue;
+            }
+            for (int i : bad) {
+                Manifest.ShardRef ref = m.stripe(s).get(i);
+                if (!ref.cid().matches(shards[i], 0, shardLen)) {
+                    recovered = false;
+                    continue;
+                }
+                String placed = writeRebuilt(m, s, i, shards[i], shardLen, bad, writes);
+                if (placed == null) {
+                    recovered = false;
+                    continue;
+                }
+                rebuilt++;
+                if (!placed.equals(ref.nodeId())) {
+                    m = m.withPlacement(s, i, placed);
+                }
+            }
+        }
+        table.commitRepair(m, writes);
+        return new RepairReport.RecordRepair(m.recordCid(), d.spare(), rebuilt, recovered);
+    }
+
+    /** Stripe s decoded from its first k good shards outside {@code bad}; null if fewer are good. */
+    private byte[][] readGoodShards(Manifest m, int s, Set<Integer> bad) {
+        int mk = m.dataShards();
+        int mn = m.totalShards();
+        int shardLen = m.shardLength(s);
+        byte[][] shards = new byte[mn][];
+        boolean[] present = new boolean[mn];
+        int good = 0;
+        for (int i = 0; i < mn && good < mk; i++) {
+            if (bad.contains(i)) {
+                continue;
+            }
+            byte[] b = reader.fetchVerified(m.recordCid(), m.stripe(s).get(i), shardLen);
+            if (b != null) {
+                shards[i] = b;
+                present[i] = true;
+                good++;
+            }
+        }
+        if (good < mk) {
+            return null;
+        }
+        RecordReader.decodeMissing(m, shards, present, shardLen);
+        return shards;
+    }
+
+    /**
+     * Writes a rebuilt shard to its own node if healthy, else to the best healthy node outside the
+     * nodes and failure domains the stripe's good shards use. Returns the node id, or null.
+     */
+    private String writeRebuilt(Manifest m, int s, int i, byte[] data, int len, Set<Integer> bad, ShardWrites writes) {
         Manifest.ShardRef ref = m.stripe(s).get(i);
-        if (!ref.cid().matches(shards[i], 0, shardLen)) {
-          recovered = false;
-          continue;
+        StorageNode home = nodes.get(ref.nodeId());
+        Set<String> tried = new HashSet<>();
+        if (home != null && nodes.isUp(home.id())) {
+            tried.add(home.id());
+            if (writes.write(home, ref.cid(), data, len)) {
+                return home.id();
+            }
         }
-        String placed = writeRebuilt(m, s, i, shards[i], shardLen, bad, writes);
-        if (placed == null) {
-          recovered = false;
-          continue;
+        Set<String> usedNodes = new HashSet<>();
+        Set<String> usedDomains = new HashSet<>();
+        for (int j = 0; j < m.totalShards(); j++) {
+            if (j != i && !bad.contains(j)) {
+                String id = m.stripe(s).get(j).nodeId();
+                usedNodes.add(id);
+                StorageNode node = nodes.get(id);
+                if (node != null) {
+                    usedDomains.add(node.failureDomain());
+                }
+            }
         }
-        rebuilt++;
-        if (!placed.equals(ref.nodeId())) {
-          m = m.withPlacement(s, i, placed);
-        }
-      }
+        StorageNode target = writes.writeToBestOther(
+                m.recordCid() + "/" + s, i, tried, usedNodes, usedDomains, ref.cid(), data, len);
+        return target == null ? null : target.id();
     }
-    table.commitRepair(m, writes);
-    return new RepairReport.RecordRepair(m.recordCid(), d.spare(), rebuilt, recovered);
-  }
-
-  /** Stripe s decoded from its first k good shards outside {@code bad}; null if fewer are good. */
-  private byte[][] readGoodShards(Manifest m, int s, Set<Integer> bad) {
-    int mk = m.dataShards();
-    int mn = m.totalShards();
-    int shardLen = m.shardLength(s);
-    byte[][] shards = new byte[mn][];
-    boolean[] present = new boolean[mn];
-    int good = 0;
-    for (int i = 0; i < mn && good < mk; i++) {
-      if (bad.contains(i)) {
-        continue;
-      }
-      byte[] b = reader.fetchVerified(m.recordCid(), m.stripe(s).get(i), shardLen);
-      if (b != null) {
-        shards[i] = b;
-        present[i] = true;
-        good++;
-      }
-    }
-    if (good < mk) {
-      return null;
-    }
-    RecordReader.decodeMissing(m, shards, present, shardLen);
-    return shards;
-  }
-
-  /**
-   * Writes a rebuilt shard to its own node if healthy, else to the best healthy node outside the
-   * nodes and failure domains the stripe's good shards use. Returns the node id, or null.
-   */
-  private String writeRebuilt(Manifest m, int s, int i, byte[] data, int len, Set<Integer> bad,
-      ShardWrites writes) {
-    Manifest.ShardRef ref = m.stripe(s).get(i);
-    StorageNode home = nodes.get(ref.nodeId());
-    Set<String> tried = new HashSet<>();
-    if (home != null && nodes.isUp(home.id())) {
-      tried.add(home.id());
-      if (writes.write(home, ref.cid(), data, len)) {
-        return home.id();
-      }
-    }
-    Set<String> usedNodes = new HashSet<>();
-    Set<String> usedDomains = new HashSet<>();
-    for (int j = 0; j < m.totalShards(); j++) {
-      if (j != i && !bad.contains(j)) {
-        String id = m.stripe(s).get(j).nodeId();
-        usedNodes.add(id);
-        StorageNode node = nodes.get(id);
-        if (node != null) {
-          usedDomains.add(node.failureDomain());
-        }
-      }
-    }
-    StorageNode target = writes.writeToBestOther(m.recordCid() + "/" + s, i, tried, usedNodes, usedDomains,
-        ref.cid(), data, len);
-    return target == null ? null : target.id();
-  }
 }

@@ -11,10 +11,14 @@ import java.util.List;
  * @param missing shards absent or unreachable
  * @param repair the repair of every damaged record
  */
-public record ScrubReport(long shardsChecked, long bytesChecked, List<ShardLocation> corrupt,
-    List<ShardLocation> missing, RepairReport repair) {
-  public ScrubReport {
-    corrupt = List.copyOf(corrupt);
-    missing = List.copyOf(missing);
-  }
+public record ScrubReport(
+        long shardsChecked,
+        long bytesChecked,
+        List<ShardLocation> corrupt,
+        List<ShardLocation> missing,
+        RepairReport repair) {
+    public ScrubReport {
+        corrupt = List.copyOf(corrupt);
+        missing = List.copyOf(missing);
+    }
 }

@@ -11,56 +11,63 @@ import java.util.Set;
  * Thread-safe: the writes of a stripe run in parallel.
  */
 final class ShardWrites {
-  private final RecordTable table;
-  private final StoreNodes nodes;
-  private final List<Manifest.ShardRef> written = new ArrayList<>();
+    private final RecordTable table;
+    private final StoreNodes nodes;
+    private final List<Manifest.ShardRef> written = new ArrayList<>();
 
-  ShardWrites(RecordTable table, StoreNodes nodes) {
-    this.table = table;
-    this.nodes = nodes;
-  }
-
-  /** Stores the shard on {@code node}; true if it is durable there. */
-  boolean write(StorageNode node, Cid cid, byte[] data, int length) {
-    table.markPending(new Manifest.ShardRef(cid, node.id()), this);
-    return nodes.write(node, cid, data, length);
-  }
-
-  /**
-   * Stores the shard on the healthy node not in {@code tried} that rendezvous placement ranks
-   * first for {@code (key, index)} given the nodes and failure domains already used, trying the
-   * next one while writes fail. Every node tried is added to {@code tried}.
-   *
-   * @return the node that stored the shard, or null if every healthy node was tried
-   */
-  StorageNode writeToBestOther(String key, int index, Set<String> tried, Set<String> usedNodes,
-      Set<String> usedDomains, Cid cid, byte[] data, int length) {
-    while (true) {
-      List<StorageNode> candidates = nodes.upExcept(tried);
-      if (candidates.isEmpty()) {
-        return null;
-      }
-      StorageNode target = RendezvousPlacement.choose(key, index, candidates, usedNodes, usedDomains);
-      tried.add(target.id());
-      if (write(target, cid, data, length)) {
-        return target;
-      }
+    ShardWrites(RecordTable table, StoreNodes nodes) {
+        this.table = table;
+        this.nodes = nodes;
     }
-  }
 
-  /** Called by the table, under its lock. */
-  void add(Manifest.ShardRef ref) {
-    synchronized (written) {
-      written.add(ref);
+    /** Stores the shard on {@code node}; true if it is durable there. */
+    boolean write(StorageNode node, Cid cid, byte[] data, int length) {
+        table.markPending(new Manifest.ShardRef(cid, node.id()), this);
+        return nodes.write(node, cid, data, length);
     }
-  }
 
-  /** The writes so far, forgotten here: the table settles them. */
-  List<Manifest.ShardRef> takeAll() {
-    synchronized (written) {
-      List<Manifest.ShardRef> all = new ArrayList<>(written);
-      written.clear();
-      return all;
+    /**
+     * Stores the shard on the healthy node not in {@code tried} that rendezvous placement ranks
+     * first for {@code (key, index)} given the nodes and failure domains already used, trying the
+     * next one while writes fail. Every node tried is added to {@code tried}.
+     *
+     * @return the node that stored the shard, or null if every healthy node was tried
+     */
+    StorageNode writeToBestOther(
+            String key,
+            int index,
+            Set<String> tried,
+            Set<String> usedNodes,
+            Set<String> usedDomains,
+            Cid cid,
+            byte[] data,
+            int length) {
+        while (true) {
+            List<StorageNode> candidates = nodes.upExcept(tried);
+            if (candidates.isEmpty()) {
+                return null;
+            }
+            StorageNode target = RendezvousPlacement.choose(key, index, candidates, usedNodes, usedDomains);
+            tried.add(target.id());
+            if (write(target, cid, data, length)) {
+                return target;
+            }
+        }
     }
-  }
+
+    /** Called by the table, under its lock. */
+    void add(Manifest.ShardRef ref) {
+        synchronized (written) {
+            written.add(ref);
+        }
+    }
+
+    /** The writes so far, forgotten here: the table settles them. */
+    List<Manifest.ShardRef> takeAll() {
+        synchronized (written) {
+            List<Manifest.ShardRef> all = new ArrayList<>(written);
+            written.clear();
+            return all;
+        }
+    }
 }

@@ -19,116 +19,116 @@ import org.medshare.store.backend.ShardBackend;
  * Thread-safe.
  */
 final class StoreNodes {
-  private final Map<String, StorageNode> byId;
-  private final NodeHealth health;
+    private final Map<String, StorageNode> byId;
+    private final NodeHealth health;
 
-  /**
-   * @param nodes at least one, ids unique
-   * @param failureThreshold consecutive failures that mark a node down, at least 1
-   * @throws IllegalArgumentException if a node id repeats
-   */
-  StoreNodes(List<StorageNode> nodes, int failureThreshold) {
-    Map<String, StorageNode> map = new LinkedHashMap<>();
-    for (StorageNode node : nodes) {
-      if (map.putIfAbsent(node.id(), node) != null) {
-        throw new IllegalArgumentException("duplicate node id " + node.id());
-      }
+    /**
+     * @param nodes at least one, ids unique
+     * @param failureThreshold consecutive failures that mark a node down, at least 1
+     * @throws IllegalArgumentException if a node id repeats
+     */
+    StoreNodes(List<StorageNode> nodes, int failureThreshold) {
+        Map<String, StorageNode> map = new LinkedHashMap<>();
+        for (StorageNode node : nodes) {
+            if (map.putIfAbsent(node.id(), node) != null) {
+                throw new IllegalArgumentException("duplicate node id " + node.id());
+            }
+        }
+        this.byId = Collections.unmodifiableMap(map);
+        this.health = new NodeHealth(failureThreshold);
     }
-    this.byId = Collections.unmodifiableMap(map);
-    this.health = new NodeHealth(failureThreshold);
-  }
 
-  /** Ids in configuration order. */
-  List<String> ids() {
-    return List.copyOf(byId.keySet());
-  }
-
-  /** Every node, in configuration order. */
-  Collection<StorageNode> all() {
-    return byId.values();
-  }
-
-  /** The node with this id, or null if none is configured (a manifest may name a removed node). */
-  StorageNode get(String id) {
-    return byId.get(id);
-  }
-
-  NodeHealth health() {
-    return health;
-  }
-
-  boolean isUp(String id) {
-    return health.isUp(id);
-  }
-
-  /** The healthy nodes not in {@code excluded}, in configuration order. */
-  List<StorageNode> upExcept(Set<String> excluded) {
-    List<StorageNode> up = new ArrayList<>();
-    for (StorageNode node : byId.values()) {
-      if (health.isUp(node.id()) && !excluded.contains(node.id())) {
-        up.add(node);
-      }
+    /** Ids in configuration order. */
+    List<String> ids() {
+        return List.copyOf(byId.keySet());
     }
-    return up;
-  }
 
-  /** Tries every down node ({@code list()}); marks up those that answer and returns their ids. */
-  Set<String> probe() {
-    Set<String> up = new TreeSet<>();
-    for (String id : health.downNodes()) {
-      try {
-        byId.get(id).backend().list();
-        health.markUp(id);
-        up.add(id);
-      } catch (IOException | RuntimeException stillDown) {
-        // stays down until a later probe reaches it
-      }
+    /** Every node, in configuration order. */
+    Collection<StorageNode> all() {
+        return byId.values();
     }
-    return up;
-  }
 
-  /** Stores the shard on {@code node}; true if it is durable there. The outcome counts for the node. */
-  boolean write(StorageNode node, Cid cid, byte[] data, int length) {
-    try {
-      call(node, backend -> {
-        backend.put(cid, data, 0, length);
-        return null;
-      });
-      return true;
-    } catch (IOException e) {
-      return false;
+    /** The node with this id, or null if none is configured (a manifest may name a removed node). */
+    StorageNode get(String id) {
+        return byId.get(id);
     }
-  }
 
-  /**
-   * The shard's bytes as {@code node} holds them (unverified), or empty if it holds none. The
-   * outcome counts for the node.
-   *
-   * @throws IOException if the node fails
-   */
-  Optional<byte[]> read(StorageNode node, Cid cid) throws IOException {
-    return call(node, backend -> backend.get(cid));
-  }
-
-  /** Whether {@code node} holds the shard. The outcome counts for the node. */
-  boolean exists(StorageNode node, Cid cid) throws IOException {
-    return call(node, backend -> backend.exists(cid));
-  }
-
-  private <T> T call(StorageNode node, BackendCall<T> call) throws IOException {
-    T result;
-    try {
-      result = call.apply(node.backend());
-    } catch (IOException | RuntimeException e) {
-      health.recordFailure(node.id());
-      throw e instanceof IOException io ? io : new IOException(e);
+    NodeHealth health() {
+        return health;
     }
-    health.recordSuccess(node.id());
-    return result;
-  }
 
-  @FunctionalInterface
-  private interface BackendCall<T> {
-    T apply(ShardBackend backend) throws IOException;
-  }
+    boolean isUp(String id) {
+        return health.isUp(id);
+    }
+
+    /** The healthy nodes not in {@code excluded}, in configuration order. */
+    List<StorageNode> upExcept(Set<String> excluded) {
+        List<StorageNode> up = new ArrayList<>();
+        for (StorageNode node : byId.values()) {
+            if (health.isUp(node.id()) && !excluded.contains(node.id())) {
+                up.add(node);
+            }
+        }
+        return up;
+    }
+
+    /** Tries every down node ({@code list()}); marks up those that answer and returns their ids. */
+    Set<String> probe() {
+        Set<String> up = new TreeSet<>();
+        for (String id : health.downNodes()) {
+            try {
+                byId.get(id).backend().list();
+                health.markUp(id);
+                up.add(id);
+            } catch (IOException | RuntimeException stillDown) {
+                // stays down until a later probe reaches it
+            }
+        }
+        return up;
+    }
+
+    /** Stores the shard on {@code node}; true if it is durable there. The outcome counts for the node. */
+    boolean write(StorageNode node, Cid cid, byte[] data, int length) {
+        try {
+            call(node, backend -> {
+                backend.put(cid, data, 0, length);
+                return null;
+            });
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The shard's bytes as {@code node} holds them (unverified), or empty if it holds none. The
+     * outcome counts for the node.
+     *
+     * @throws IOException if the node fails
+     */
+    Optional<byte[]> read(StorageNode node, Cid cid) throws IOException {
+        return call(node, backend -> backend.get(cid));
+    }
+
+    /** Whether {@code node} holds the shard. The outcome counts for the node. */
+    boolean exists(StorageNode node, Cid cid) throws IOException {
+        return call(node, backend -> backend.exists(cid));
+    }
+
+    private <T> T call(StorageNode node, BackendCall<T> call) throws IOException {
+        T result;
+        try {
+            result = call.apply(node.backend());
+        } catch (IOException | RuntimeException e) {
+            health.recordFailure(node.id());
+            throw e instanceof IOException io ? io : new IOException(e);
+        }
+        health.recordSuccess(node.id());
+        return result;
+    }
+
+    @FunctionalInterface
+    private interface BackendCall<T> {
+        T apply(ShardBackend backend) throws IOException;
+    }
 }

@@ -23,62 +23,63 @@ import org.medshare.abe.Suite;
  */
 public final class SigningKeys {
 
-  private static final Provider BC = new BouncyCastleProvider();
+    private static final Provider BC = new BouncyCastleProvider();
 
-  private SigningKeys() {}
+    private SigningKeys() {}
 
-  /** A fresh key pair for {@code suite}. */
-  public static KeyPair generate(Suite suite) throws GeneralSecurityException {
-    if (suite == Suite.GM) {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("EC", BC);
-      g.initialize(new ECGenParameterSpec("sm2p256v1"));
-      return g.generateKeyPair();
+    /** A fresh key pair for {@code suite}. */
+    public static KeyPair generate(Suite suite) throws GeneralSecurityException {
+        if (suite == Suite.GM) {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC", BC);
+            g.initialize(new ECGenParameterSpec("sm2p256v1"));
+            return g.generateKeyPair();
+        }
+        return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
     }
-    return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-  }
 
-  /**
-   * Decodes a SubjectPublicKeyInfo and names its suite.
-   *
-   * @throws GeneralSecurityException if the bytes are not an Ed25519 or SM2 public key
-   */
-  public static PublicKey decodePublic(byte[] spki) throws GeneralSecurityException {
-    X509EncodedKeySpec spec = new X509EncodedKeySpec(spki);
-    try {
-      return KeyFactory.getInstance("Ed25519").generatePublic(spec);
-    } catch (GeneralSecurityException notEd25519) {
-      PublicKey key = KeyFactory.getInstance("EC", BC).generatePublic(spec);
-      if (!isSm2(key)) {
-        throw new GeneralSecurityException("not an Ed25519 or SM2 public key");
-      }
-      return key;
+    /**
+     * Decodes a SubjectPublicKeyInfo and names its suite.
+     *
+     * @throws GeneralSecurityException if the bytes are not an Ed25519 or SM2 public key
+     */
+    public static PublicKey decodePublic(byte[] spki) throws GeneralSecurityException {
+        X509EncodedKeySpec spec = new X509EncodedKeySpec(spki);
+        try {
+            return KeyFactory.getInstance("Ed25519").generatePublic(spec);
+        } catch (GeneralSecurityException notEd25519) {
+            PublicKey key = KeyFactory.getInstance("EC", BC).generatePublic(spec);
+            if (!isSm2(key)) {
+                throw new GeneralSecurityException("not an Ed25519 or SM2 public key");
+            }
+            return key;
+        }
     }
-  }
 
-  /** Decodes a PKCS#8 private key of {@code suite}. */
-  public static PrivateKey decodePrivate(Suite suite, byte[] pkcs8) throws GeneralSecurityException {
-    PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(pkcs8);
-    return suite == Suite.GM
-        ? KeyFactory.getInstance("EC", BC).generatePrivate(spec)
-        : KeyFactory.getInstance("Ed25519").generatePrivate(spec);
-  }
+    /** Decodes a PKCS#8 private key of {@code suite}. */
+    public static PrivateKey decodePrivate(Suite suite, byte[] pkcs8) throws GeneralSecurityException {
+        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(pkcs8);
+        return suite == Suite.GM
+                ? KeyFactory.getInstance("EC", BC).generatePrivate(spec)
+                : KeyFactory.getInstance("Ed25519").generatePrivate(spec);
+    }
 
-  /** The suite a public key belongs to. */
-  public static Suite suiteOf(PublicKey key) {
-    return isSm2(key) ? Suite.GM : Suite.NIST;
-  }
+    /** The suite a public key belongs to. */
+    public static Suite suiteOf(PublicKey key) {
+        return isSm2(key) ? Suite.GM : Suite.NIST;
+    }
 
-  /**
-   * The signature engine of a suite, both from BouncyCastle: its Ed25519 verifies about seven times faster than the
-   * JDK's (63 against 450 µs per upload statement on this machine, warmed up).
-   */
-  static Signature signature(Suite suite) throws GeneralSecurityException {
-    return Signature.getInstance(suite == Suite.GM ? "SM3withSM2" : "Ed25519", BC);
-  }
+    /**
+     * The signature engine of a suite, both from BouncyCastle: its Ed25519 verifies about seven times faster than the
+     * JDK's (63 against 450 µs per upload statement on this machine, warmed up).
+     */
+    static Signature signature(Suite suite) throws GeneralSecurityException {
+        return Signature.getInstance(suite == Suite.GM ? "SM3withSM2" : "Ed25519", BC);
+    }
 
-  private static boolean isSm2(PublicKey key) {
-    return key instanceof ECPublicKey ec
-        && ec.getParameters().getCurve().equals(
-            ECNamedCurveTable.getParameterSpec("sm2p256v1").getCurve());
-  }
+    private static boolean isSm2(PublicKey key) {
+        return key instanceof ECPublicKey ec
+                && ec.getParameters()
+                        .getCurve()
+                        .equals(ECNamedCurveTable.getParameterSpec("sm2p256v1").getCurve());
+    }
 }

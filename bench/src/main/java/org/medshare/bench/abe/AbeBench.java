@@ -47,102 +47,103 @@ import supranational.blst.P2_Affine;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(1)
 public class AbeBench {
-  @Param({"2", "10", "30"})
-  public int attributes;
+    @Param({"2", "10", "30"})
+    public int attributes;
 
-  private AbeScheme scheme;
-  private MasterKey msk;
-  private PublicParameters pp;
-  private Policy policy;
-  private List<String> attrs;
-  private UserKey key;
-  private Ciphertext ciphertext;
-  private final SecureRandom random = new SecureRandom();
+    private AbeScheme scheme;
+    private MasterKey msk;
+    private PublicParameters pp;
+    private Policy policy;
+    private List<String> attrs;
+    private UserKey key;
+    private Ciphertext ciphertext;
+    private final SecureRandom random = new SecureRandom();
 
-  private P1_Affine[] g1Bases;
-  private P2_Affine g2Base;
-  private Gt t1;
-  private Gt t2;
-  private P1_Affine[] pairP;
-  private BigInteger[] scalars;
-  private P2_Affine[] pairQ;
+    private P1_Affine[] g1Bases;
+    private P2_Affine g2Base;
+    private Gt t1;
+    private Gt t2;
+    private P1_Affine[] pairP;
+    private BigInteger[] scalars;
+    private P2_Affine[] pairQ;
 
-  @Setup
-  public void setUp() {
-    scheme = AbeScheme.create();
-    msk = scheme.setup(Suite.NIST);
-    pp = msk.publicParameters();
-    attrs = new ArrayList<>();
-    for (int i = 0; i < attributes; i++) {
-      attrs.add("attr:a" + i);
+    @Setup
+    public void setUp() {
+        scheme = AbeScheme.create();
+        msk = scheme.setup(Suite.NIST);
+        pp = msk.publicParameters();
+        attrs = new ArrayList<>();
+        for (int i = 0; i < attributes; i++) {
+            attrs.add("attr:a" + i);
+        }
+        policy = Policy.parse(String.join(" AND ", attrs));
+        key = scheme.keygen(msk, attrs);
+        ciphertext = scheme.encapsulate(pp, policy).ciphertext();
+
+        g1Bases = new P1_Affine[8];
+        for (int i = 0; i < g1Bases.length; i++) {
+            g1Bases[i] =
+                    Group.mul(P1_Affine.generator(), Group.randomScalar(random)).to_affine();
+        }
+        g2Base = Group.mul(P2_Affine.generator(), Group.randomScalar(random)).to_affine();
+        t1 = Group.pair(g1Bases[0], g2Base);
+        t2 = Group.pair(g1Bases[1], g2Base);
+        scalars = new BigInteger[64];
+        for (int i = 0; i < scalars.length; i++) {
+            scalars[i] = Group.randomScalar(random);
+        }
+        pairP = new P1_Affine[6];
+        pairQ = new P2_Affine[6];
+        for (int i = 0; i < 6; i++) {
+            pairP[i] = g1Bases[i];
+            pairQ[i] =
+                    Group.mul(P2_Affine.generator(), Group.randomScalar(random)).to_affine();
+        }
     }
-    policy = Policy.parse(String.join(" AND ", attrs));
-    key = scheme.keygen(msk, attrs);
-    ciphertext = scheme.encapsulate(pp, policy).ciphertext();
 
-    g1Bases = new P1_Affine[8];
-    for (int i = 0; i < g1Bases.length; i++) {
-      g1Bases[i] = Group.mul(P1_Affine.generator(), Group.randomScalar(random)).to_affine();
+    @Benchmark
+    public UserKey keygen() {
+        return scheme.keygen(msk, attrs);
     }
-    g2Base = Group.mul(P2_Affine.generator(), Group.randomScalar(random)).to_affine();
-    t1 = Group.pair(g1Bases[0], g2Base);
-    t2 = Group.pair(g1Bases[1], g2Base);
-    scalars = new BigInteger[64];
-    for (int i = 0; i < scalars.length; i++) {
-      scalars[i] = Group.randomScalar(random);
+
+    @Benchmark
+    public Object keygenFloor() {
+        Object last = null;
+        int g1 = 9 * (attributes + 1);
+        for (int i = 0; i < g1; i++) {
+            last = Group.mul(g1Bases[i & 7], scalars[i & 63]);
+        }
+        for (int i = 0; i < 3; i++) {
+            last = Group.mul(g2Base, scalars[(i + 7) & 63]);
+        }
+        return last;
     }
-    pairP = new P1_Affine[6];
-    pairQ = new P2_Affine[6];
-    for (int i = 0; i < 6; i++) {
-      pairP[i] = g1Bases[i];
-      pairQ[i] = Group.mul(P2_Affine.generator(), Group.randomScalar(random)).to_affine();
+
+    @Benchmark
+    public Encapsulation encrypt() {
+        return scheme.encapsulate(pp, policy);
     }
-  }
 
-  @Benchmark
-  public UserKey keygen() {
-    return scheme.keygen(msk, attrs);
-  }
-
-  @Benchmark
-  public Object keygenFloor() {
-    Object last = null;
-    int g1 = 9 * (attributes + 1);
-    for (int i = 0; i < g1; i++) {
-      last = Group.mul(g1Bases[i & 7], scalars[i & 63]);
+    @Benchmark
+    public Object encryptFloor() {
+        Object last = null;
+        for (int i = 0; i < 3; i++) {
+            last = Group.mul(g2Base, scalars[(i + 7) & 63]);
+        }
+        int g1 = 6 * attributes;
+        for (int i = 0; i < g1; i++) {
+            last = Group.mul(g1Bases[i & 7], scalars[i & 63]);
+        }
+        return Gt.pow2(t1, scalars[1], t2, scalars[2]).toBytes().length + last.hashCode();
     }
-    for (int i = 0; i < 3; i++) {
-      last = Group.mul(g2Base, scalars[(i + 7) & 63]);
+
+    @Benchmark
+    public SecretBytes decrypt() throws DecryptionFailedException {
+        return scheme.decapsulate(key, ciphertext);
     }
-    return last;
-  }
 
-  @Benchmark
-  public Encapsulation encrypt() {
-    return scheme.encapsulate(pp, policy);
-  }
-
-  @Benchmark
-  public Object encryptFloor() {
-    Object last = null;
-    for (int i = 0; i < 3; i++) {
-      last = Group.mul(g2Base, scalars[(i + 7) & 63]);
+    @Benchmark
+    public Gt decryptFloor() {
+        return Group.pairingProduct(pairP, pairQ);
     }
-    int g1 = 6 * attributes;
-    for (int i = 0; i < g1; i++) {
-      last = Group.mul(g1Bases[i & 7], scalars[i & 63]);
-    }
-    return Gt.pow2(t1, scalars[1], t2, scalars[2]).toBytes().length + last.hashCode();
-  }
-
-  @Benchmark
-  public SecretBytes decrypt() throws DecryptionFailedException {
-    return scheme.decapsulate(key, ciphertext);
-  }
-
-  @Benchmark
-  public Gt decryptFloor() {
-    return Group.pairingProduct(pairP, pairQ);
-  }
-
 }

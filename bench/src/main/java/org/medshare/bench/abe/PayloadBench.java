@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -41,73 +42,73 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(1)
 public class PayloadBench {
-  static final int SIZE = 64 << 20;
-  static final int CHUNK = 1 << 17;
+    static final int SIZE = 64 << 20;
+    static final int CHUNK = 1 << 17;
 
-  @Param({"nist", "gm"})
-  public String suite;
+    @Param({"nist", "gm"})
+    public String suite;
 
-  private byte[] plaintext;
-  private byte[] envelope;
-  private AbeScheme scheme;
-  private MasterKey msk;
-  private UserKey key;
-  private Policy policy;
-  private byte[] sealed;
-  private final byte[] aesKey = new byte[32];
-  private final byte[] sm4Key = new byte[16];
+    private byte[] plaintext;
+    private byte[] envelope;
+    private AbeScheme scheme;
+    private MasterKey msk;
+    private UserKey key;
+    private Policy policy;
+    private byte[] sealed;
+    private final byte[] aesKey = new byte[32];
+    private final byte[] sm4Key = new byte[16];
 
-  @Setup
-  public void setUp() throws Exception {
-    plaintext = new byte[SIZE];
-    new SecureRandom().nextBytes(plaintext);
-    scheme = AbeScheme.create();
-    msk = scheme.setup(Suite.NIST);
-    key = scheme.keygen(msk, java.util.List.of("role:physician"));
-    policy = Policy.parse("role:physician");
-    ByteArrayOutputStream out = new ByteArrayOutputStream(SIZE + (1 << 20));
-    new EnvelopeWriter(scheme, msk.publicParameters(), policy, Suite.fromLabel(suite))
-        .encrypt(new ByteArrayInputStream(plaintext), out);
-    envelope = out.toByteArray();
-    sealed = new byte[CHUNK + 16];
-  }
-
-  @Benchmark
-  public long envelopeEncrypt() throws Exception {
-    return new EnvelopeWriter(scheme, msk.publicParameters(), policy, Suite.fromLabel(suite))
-        .encrypt(new ByteArrayInputStream(plaintext), OutputStream.nullOutputStream());
-  }
-
-  @Benchmark
-  public long envelopeDecrypt() throws Exception {
-    return new EnvelopeReader(key).decrypt(new ByteArrayInputStream(envelope), OutputStream.nullOutputStream());
-  }
-
-  /** Floor: the bare AEAD over the same bytes in the same chunk size, no framing or KEM. */
-  @Benchmark
-  public long bareCipherEncrypt() throws Exception {
-    long total = 0;
-    byte[] nonce = new byte[12];
-    if (suite.equals("nist")) {
-      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-      SecretKeySpec k = new SecretKeySpec(aesKey, "AES");
-      for (int off = 0, i = 0; off < SIZE; off += CHUNK, i++) {
-        nonce[11] = (byte) i;
-        nonce[10] = (byte) (i >>> 8);
-        c.init(Cipher.ENCRYPT_MODE, k, new GCMParameterSpec(128, nonce));
-        total += c.doFinal(plaintext, off, CHUNK, sealed, 0);
-      }
-    } else {
-      GCMModeCipher gcm = GCMBlockCipher.newInstance(new SM4Engine());
-      KeyParameter k = new KeyParameter(sm4Key);
-      for (int off = 0, i = 0; off < SIZE; off += CHUNK, i++) {
-        nonce[11] = (byte) i;
-        nonce[10] = (byte) (i >>> 8);
-        gcm.init(true, new AEADParameters(k, 128, nonce));
-        int n = gcm.processBytes(plaintext, off, CHUNK, sealed, 0);
-        total += n + gcm.doFinal(sealed, n);
-      }
+    @Setup
+    public void setUp() throws Exception {
+        plaintext = new byte[SIZE];
+        new SecureRandom().nextBytes(plaintext);
+        scheme = AbeScheme.create();
+        msk = scheme.setup(Suite.NIST);
+        key = scheme.keygen(msk, List.of("role:physician"));
+        policy = Policy.parse("role:physician");
+        ByteArrayOutputStream out = new ByteArrayOutputStream(SIZE + (1 << 20));
+        new EnvelopeWriter(scheme, msk.publicParameters(), policy, Suite.fromLabel(suite))
+                .encrypt(new ByteArrayInputStream(plaintext), out);
+        envelope = out.toByteArray();
+        sealed = new byte[CHUNK + 16];
     }
-    return total;
-  }
+
+    @Benchmark
+    public long envelopeEncrypt() throws Exception {
+        return new EnvelopeWriter(scheme, msk.publicParameters(), policy, Suite.fromLabel(suite))
+                .encrypt(new ByteArrayInputStream(plaintext), OutputStream.nullOutputStream());
+    }
+
+    @Benchmark
+    public long envelopeDecrypt() throws Exception {
+        return new EnvelopeReader(key).decrypt(new ByteArrayInputStream(envelope), OutputStream.nullOutputStream());
+    }
+
+    /** Floor: the bare AEAD over the same bytes in the same chunk size, no framing or KEM. */
+    @Benchmark
+    public long bareCipherEncrypt() throws Exception {
+        long total = 0;
+        byte[] nonce = new byte[12];
+        if (suite.equals("nist")) {
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            SecretKeySpec k = new SecretKeySpec(aesKey, "AES");
+            for (int off = 0, i = 0; off < SIZE; off += CHUNK, i++) {
+                nonce[11] = (byte) i;
+                nonce[10] = (byte) (i >>> 8);
+                c.init(Cipher.ENCRYPT_MODE, k, new GCMParameterSpec(128, nonce));
+                total += c.doFinal(plaintext, off, CHUNK, sealed, 0);
+            }
+        } else {
+            GCMModeCipher gcm = GCMBlockCipher.newInstance(new SM4Engine());
+            KeyParameter k = new KeyParameter(sm4Key);
+            for (int off = 0, i = 0; off < SIZE; off += CHUNK, i++) {
+                nonce[11] = (byte) i;
+                nonce[10] = (byte) (i >>> 8);
+                gcm.init(true, new AEADParameters(k, 128, nonce));
+                int n = gcm.processBytes(plaintext, off, CHUNK, sealed, 0);
+                total += n + gcm.doFinal(sealed, n);
+            }
+        }
+        return total;
+    }
 }

@@ -58,135 +58,160 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(1)
 public class UploadPrepareBench {
-  static final String POLICY =
-      "(org:hospital-a AND dept:cardiology@2026Q4 AND role:physician) OR purpose:insurance-stats@2026Q4";
+    static final String POLICY =
+            "(org:hospital-a AND dept:cardiology@2026Q4 AND role:physician) OR purpose:insurance-stats@2026Q4";
 
-  List<byte[]> bundles;
-  UploadPreparer preparer;
-  PublicParameters params;
-  Policy policy;
-  PseudonymKey pseudonym;
-  PrivateKey signingKey;
-  final SecureRandom random = new SecureRandom();
-  int next;
-  public double meanBundleBytes;
+    List<byte[]> bundles;
+    UploadPreparer preparer;
+    PublicParameters params;
+    Policy policy;
+    PseudonymKey pseudonym;
+    PrivateKey signingKey;
+    final SecureRandom random = new SecureRandom();
+    int next;
+    public double meanBundleBytes;
 
-  @Setup
-  public void setUp() throws Exception {
-    Path samples = Path.of(System.getProperty("medshare.samples", "sample-data/fhir"));
-    pseudonym = PseudonymKey.of(new byte[32]);
-    bundles = new ArrayList<>();
-    int unmappable = 0;
-    for (byte[] b : smallBundles(samples, 10 * 1024)) {
-      try {
-        if (!RowExtractor.shared().extract(new String(b, StandardCharsets.UTF_8), 1, pseudonym).isEmpty()) {
-          bundles.add(b);
-        }
-      } catch (RowExtractionException e) {
-        unmappable++;
-      }
-    }
-    if (bundles.size() < 20) {
-      throw new IllegalStateException("too few small bundles from " + samples.toAbsolutePath() + ": " + bundles.size());
-    }
-    meanBundleBytes = bundles.stream().mapToInt(b -> b.length).average().orElse(0);
-    System.out.printf("%n%d bundles of 1-10 KiB, mean %.0f bytes (%d cuts skipped: rows not mappable)%n",
-        bundles.size(), meanBundleBytes, unmappable);
-    params = AbeScheme.create().setup(Suite.NIST).publicParameters();
-    policy = Policy.parse(POLICY);
-    KeyPair signing = SigningKeys.generate(Suite.NIST);
-    signingKey = signing.getPrivate();
-    preparer = new UploadPreparer(HospitalKeys.of("hospital-a", signing.getPrivate(), "bench", 1, pseudonym), params,
-        Suite.NIST, POLICY, policy, new TreeMap<>());
-  }
-
-  byte[] nextBundle() {
-    byte[] b = bundles.get(next);
-    next = (next + 1) % bundles.size();
-    return b;
-  }
-
-  @Benchmark
-  public PreparedUpload prepare() throws Exception {
-    return preparer.prepare(nextBundle());
-  }
-
-  /**
-   * The preparation before issue 8's change, as a same-run baseline: rows extracted, the bundle's envelope
-   * and the rows each with their own FAME encapsulation, statement signed.
-   */
-  @Benchmark
-  public Object[] baselineTwoEncapsulations() throws Exception {
-    byte[] bundle = nextBundle();
-    List<AnalyticsRow> rows = RowExtractor.shared().extract(new String(bundle, StandardCharsets.UTF_8), 1, pseudonym);
-    String key = UploadPreparer.idempotencyKey(POLICY, bundle);
-    byte[] envelope = Envelope.encrypt(params, policy, Suite.NIST, bundle);
-    byte[] sealed = EncryptedRows.seal(UploadStatement.recordId("hospital-a", key), rows, params, policy, Suite.NIST,
-        random).toBytes();
-    byte[] signature = new UploadStatement("hospital-a", key, POLICY, UploadStatement.sha256(envelope),
-        UploadStatement.sha256(sealed), new TreeMap<>()).sign(signingKey, Suite.NIST);
-    return new Object[] {envelope, sealed, signature};
-  }
-
-  @Benchmark
-  public byte[] baselineEnvelopeOnly() {
-    return Envelope.encrypt(params, policy, Suite.NIST, nextBundle());
-  }
-
-  @Benchmark
-  public List<AnalyticsRow> baselineRowExtractionOnly() throws Exception {
-    return RowExtractor.shared().extract(new String(nextBundle(), StandardCharsets.UTF_8), 1, pseudonym);
-  }
-
-  /** One-encounter cuts of every sample bundle, compact JSON, at most {@code maxBytes}. */
-  public static List<byte[]> smallBundles(Path dir, int maxBytes) throws IOException {
-    ObjectMapper json = new ObjectMapper();
-    List<byte[]> out = new ArrayList<>();
-    List<Path> files;
-    try (Stream<Path> s = Files.walk(dir)) {
-      files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
-    }
-    for (Path f : files) {
-      JsonNode bundle = json.readTree(f.toFile());
-      List<JsonNode> entries = new ArrayList<>();
-      bundle.path("entry").forEach(entries::add);
-      JsonNode patient = entries.stream().filter(e -> type(e).equals("Patient")).findFirst().orElse(null);
-      if (patient == null) {
-        continue;
-      }
-      for (JsonNode encounter : entries.stream().filter(e -> type(e).equals("Encounter")).limit(3).toList()) {
-        String url = encounter.path("fullUrl").asText();
-        List<JsonNode> keep = new ArrayList<>(List.of(patient, encounter));
-        List<String> claims = new ArrayList<>();
-        for (JsonNode e : entries) {
-          String t = type(e);
-          if ((t.equals("Claim") || t.equals("ExplanationOfBenefit") || t.equals("Condition"))
-              && e.path("resource").toString().contains(url)) {
-            keep.add(e);
-            if (t.equals("Claim")) {
-              claims.add(e.path("fullUrl").asText());
+    @Setup
+    public void setUp() throws Exception {
+        Path samples = Path.of(System.getProperty("medshare.samples", "sample-data/fhir"));
+        pseudonym = PseudonymKey.of(new byte[32]);
+        bundles = new ArrayList<>();
+        int unmappable = 0;
+        for (byte[] b : smallBundles(samples, 10 * 1024)) {
+            try {
+                if (!RowExtractor.shared()
+                        .extract(new String(b, StandardCharsets.UTF_8), 1, pseudonym)
+                        .isEmpty()) {
+                    bundles.add(b);
+                }
+            } catch (RowExtractionException e) {
+                unmappable++;
             }
-          }
         }
-        for (JsonNode e : entries) {
-          if (type(e).equals("ExplanationOfBenefit") && !keep.contains(e)
-              && claims.stream().anyMatch(c -> e.path("resource").toString().contains(c))) {
-            keep.add(e);
-          }
+        if (bundles.size() < 20) {
+            throw new IllegalStateException(
+                    "too few small bundles from " + samples.toAbsolutePath() + ": " + bundles.size());
         }
-        ObjectNode cut = bundle.deepCopy();
-        ArrayNode arr = cut.putArray("entry");
-        keep.forEach(arr::add);
-        byte[] bytes = json.writeValueAsBytes(cut);
-        if (bytes.length <= maxBytes) {
-          out.add(bytes);
-        }
-      }
+        meanBundleBytes = bundles.stream().mapToInt(b -> b.length).average().orElse(0);
+        System.out.printf(
+                "%n%d bundles of 1-10 KiB, mean %.0f bytes (%d cuts skipped: rows not mappable)%n",
+                bundles.size(), meanBundleBytes, unmappable);
+        params = AbeScheme.create().setup(Suite.NIST).publicParameters();
+        policy = Policy.parse(POLICY);
+        KeyPair signing = SigningKeys.generate(Suite.NIST);
+        signingKey = signing.getPrivate();
+        preparer = new UploadPreparer(
+                HospitalKeys.of("hospital-a", signing.getPrivate(), "bench", 1, pseudonym),
+                params,
+                Suite.NIST,
+                POLICY,
+                policy,
+                new TreeMap<>());
     }
-    return out;
-  }
 
-  private static String type(JsonNode entry) {
-    return entry.path("resource").path("resourceType").asText();
-  }
+    byte[] nextBundle() {
+        byte[] b = bundles.get(next);
+        next = (next + 1) % bundles.size();
+        return b;
+    }
+
+    @Benchmark
+    public PreparedUpload prepare() throws Exception {
+        return preparer.prepare(nextBundle());
+    }
+
+    /**
+     * The preparation before issue 8's change, as a same-run baseline: rows extracted, the bundle's envelope
+     * and the rows each with their own FAME encapsulation, statement signed.
+     */
+    @Benchmark
+    public Object[] baselineTwoEncapsulations() throws Exception {
+        byte[] bundle = nextBundle();
+        List<AnalyticsRow> rows =
+                RowExtractor.shared().extract(new String(bundle, StandardCharsets.UTF_8), 1, pseudonym);
+        String key = UploadPreparer.idempotencyKey(POLICY, bundle);
+        byte[] envelope = Envelope.encrypt(params, policy, Suite.NIST, bundle);
+        byte[] sealed = EncryptedRows.seal(
+                        UploadStatement.recordId("hospital-a", key), rows, params, policy, Suite.NIST, random)
+                .toBytes();
+        byte[] signature = new UploadStatement(
+                        "hospital-a",
+                        key,
+                        POLICY,
+                        UploadStatement.sha256(envelope),
+                        UploadStatement.sha256(sealed),
+                        new TreeMap<>())
+                .sign(signingKey, Suite.NIST);
+        return new Object[] {envelope, sealed, signature};
+    }
+
+    @Benchmark
+    public byte[] baselineEnvelopeOnly() {
+        return Envelope.encrypt(params, policy, Suite.NIST, nextBundle());
+    }
+
+    @Benchmark
+    public List<AnalyticsRow> baselineRowExtractionOnly() throws Exception {
+        return RowExtractor.shared().extract(new String(nextBundle(), StandardCharsets.UTF_8), 1, pseudonym);
+    }
+
+    /** One-encounter cuts of every sample bundle, compact JSON, at most {@code maxBytes}. */
+    public static List<byte[]> smallBundles(Path dir, int maxBytes) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        List<byte[]> out = new ArrayList<>();
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(dir)) {
+            files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+        for (Path f : files) {
+            JsonNode bundle = json.readTree(f.toFile());
+            List<JsonNode> entries = new ArrayList<>();
+            bundle.path("entry").forEach(entries::add);
+            JsonNode patient = entries.stream()
+                    .filter(e -> type(e).equals("Patient"))
+                    .findFirst()
+                    .orElse(null);
+            if (patient == null) {
+                continue;
+            }
+            for (JsonNode encounter : entries.stream()
+                    .filter(e -> type(e).equals("Encounter"))
+                    .limit(3)
+                    .toList()) {
+                String url = encounter.path("fullUrl").asText();
+                List<JsonNode> keep = new ArrayList<>(List.of(patient, encounter));
+                List<String> claims = new ArrayList<>();
+                for (JsonNode e : entries) {
+                    String t = type(e);
+                    if ((t.equals("Claim") || t.equals("ExplanationOfBenefit") || t.equals("Condition"))
+                            && e.path("resource").toString().contains(url)) {
+                        keep.add(e);
+                        if (t.equals("Claim")) {
+                            claims.add(e.path("fullUrl").asText());
+                        }
+                    }
+                }
+                for (JsonNode e : entries) {
+                    if (type(e).equals("ExplanationOfBenefit")
+                            && !keep.contains(e)
+                            && claims.stream()
+                                    .anyMatch(c -> e.path("resource").toString().contains(c))) {
+                        keep.add(e);
+                    }
+                }
+                ObjectNode cut = bundle.deepCopy();
+                ArrayNode arr = cut.putArray("entry");
+                keep.forEach(arr::add);
+                byte[] bytes = json.writeValueAsBytes(cut);
+                if (bytes.length <= maxBytes) {
+                    out.add(bytes);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String type(JsonNode entry) {
+        return entry.path("resource").path("resourceType").asText();
+    }
 }

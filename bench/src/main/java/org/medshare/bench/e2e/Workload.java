@@ -23,82 +23,98 @@ import org.medshare.enclave.rows.RowExtractor;
 
 /** What the end-to-end runners share: 1-10 KB bundles, the service client, latency statistics, the header. */
 final class Workload {
-  private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-  private Workload() {}
+    private Workload() {}
 
-  /**
-   * {@code count} distinct FHIR bundles of at most 10 KiB whose rows the extractor maps: the one-encounter
-   * cuts of the sample bundles ({@link UploadPrepareBench#smallBundles}), each given its own {@code Bundle.id}
-   * {@code tag-i} so that every one is a different record.
-   */
-  static List<byte[]> bundles(Path samples, String tag, int count) throws IOException, GeneralSecurityException {
-    List<byte[]> out = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      out.add(bundle(samples, tag, i));
-    }
-    return out;
-  }
-
-  private static List<byte[]> cuts;
-
-  /** Bundle {@code i} of {@link #bundles}, alone. */
-  static synchronized byte[] bundle(Path samples, String tag, int i) throws IOException, GeneralSecurityException {
-    if (cuts == null) {
-      PseudonymKey probe = PseudonymKey.of(new byte[32]);
-      List<byte[]> mapped = new ArrayList<>();
-      for (byte[] b : UploadPrepareBench.smallBundles(samples, 10 * 1024 - 64)) {
-        try {
-          if (!RowExtractor.shared().extract(new String(b, StandardCharsets.UTF_8), 1, probe).isEmpty()) {
-            mapped.add(b);
-          }
-        } catch (RowExtractionException e) {
-          // not every cut maps (claims outside the row schema's months): skipped
+    /**
+     * {@code count} distinct FHIR bundles of at most 10 KiB whose rows the extractor maps: the one-encounter
+     * cuts of the sample bundles ({@link UploadPrepareBench#smallBundles}), each given its own {@code Bundle.id}
+     * {@code tag-i} so that every one is a different record.
+     */
+    static List<byte[]> bundles(Path samples, String tag, int count) throws IOException, GeneralSecurityException {
+        List<byte[]> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            out.add(bundle(samples, tag, i));
         }
-      }
-      cuts = mapped;
+        return out;
     }
-    ObjectNode bundle = (ObjectNode) JSON.readTree(cuts.get(i % cuts.size()));
-    bundle.put("id", tag + "-" + i);
-    return JSON.writeValueAsBytes(bundle);
-  }
 
-  static ServiceClient client(String server, Realm tokens) {
-    return new ServiceClient(URI.create(server), tokens, Duration.ofSeconds(120));
-  }
+    private static List<byte[]> cuts;
 
-  /** Percentile (nearest rank) of sorted values. */
-  static double percentile(long[] sortedNanos, double p) {
-    if (sortedNanos.length == 0) {
-      return Double.NaN;
+    /** Bundle {@code i} of {@link #bundles}, alone. */
+    static synchronized byte[] bundle(Path samples, String tag, int i) throws IOException, GeneralSecurityException {
+        if (cuts == null) {
+            PseudonymKey probe = PseudonymKey.of(new byte[32]);
+            List<byte[]> mapped = new ArrayList<>();
+            for (byte[] b : UploadPrepareBench.smallBundles(samples, 10 * 1024 - 64)) {
+                try {
+                    if (!RowExtractor.shared()
+                            .extract(new String(b, StandardCharsets.UTF_8), 1, probe)
+                            .isEmpty()) {
+                        mapped.add(b);
+                    }
+                } catch (RowExtractionException e) {
+                    // not every cut maps (claims outside the row schema's months): skipped
+                }
+            }
+            cuts = mapped;
+        }
+        ObjectNode bundle = (ObjectNode) JSON.readTree(cuts.get(i % cuts.size()));
+        bundle.put("id", tag + "-" + i);
+        return JSON.writeValueAsBytes(bundle);
     }
-    int rank = (int) Math.ceil(p / 100.0 * sortedNanos.length);
-    return sortedNanos[Math.max(0, Math.min(sortedNanos.length - 1, rank - 1))] / 1e6;
-  }
 
-  static String latencies(List<Long> nanos) {
-    long[] a = nanos.stream().mapToLong(Long::longValue).toArray();
-    Arrays.sort(a);
-    return String.format(Locale.ROOT, "p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms (n = %d)",
-        percentile(a, 50), percentile(a, 95), percentile(a, 99), a.length == 0 ? Double.NaN : a[a.length - 1] / 1e6,
-        a.length);
-  }
-
-  /** Date, machine and JDK, as the other result files record them. */
-  static String header(String command) {
-    String cpu = "?";
-    String mem = "?";
-    try {
-      cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-          .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
-      mem = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
-          .findFirst().map(l -> Math.round(Long.parseLong(l.replaceAll("\\D", "")) / 1048576.0) + " GiB").orElse("?");
-    } catch (IOException | UncheckedIOException e) {
-      // not Linux: leave the question marks
+    static ServiceClient client(String server, Realm tokens) {
+        return new ServiceClient(URI.create(server), tokens, Duration.ofSeconds(120));
     }
-    return "date: " + Instant.now() + "\nmachine: " + System.getProperty("os.name") + " " + System.getProperty("os.version")
-        + " " + System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " cores, " + mem
-        + "\ncpu: " + cpu + "\njdk: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
-        + "\ncommand: " + command + "\n";
-  }
+
+    /** Percentile (nearest rank) of sorted values. */
+    static double percentile(long[] sortedNanos, double p) {
+        if (sortedNanos.length == 0) {
+            return Double.NaN;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sortedNanos.length);
+        return sortedNanos[Math.max(0, Math.min(sortedNanos.length - 1, rank - 1))] / 1e6;
+    }
+
+    static String latencies(List<Long> nanos) {
+        long[] a = nanos.stream().mapToLong(Long::longValue).toArray();
+        Arrays.sort(a);
+        return String.format(
+                Locale.ROOT,
+                "p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms (n = %d)",
+                percentile(a, 50),
+                percentile(a, 95),
+                percentile(a, 99),
+                a.length == 0 ? Double.NaN : a[a.length - 1] / 1e6,
+                a.length);
+    }
+
+    /** Date, machine and JDK, as the other result files record them. */
+    static String header(String command) {
+        String cpu = "?";
+        String mem = "?";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .orElse("?");
+            mem = Files.readAllLines(Path.of("/proc/meminfo")).stream()
+                    .filter(l -> l.startsWith("MemTotal"))
+                    .findFirst()
+                    .map(l -> Math.round(Long.parseLong(l.replaceAll("\\D", "")) / 1048576.0) + " GiB")
+                    .orElse("?");
+        } catch (IOException | UncheckedIOException e) {
+            // not Linux: leave the question marks
+        }
+        return "date: " + Instant.now() + "\nmachine: " + System.getProperty("os.name") + " "
+                + System.getProperty("os.version")
+                + " " + System.getProperty("os.arch") + ", "
+                + Runtime.getRuntime().availableProcessors() + " cores, " + mem
+                + "\ncpu: " + cpu + "\njdk: " + System.getProperty("java.vm.name") + " "
+                + System.getProperty("java.runtime.version")
+                + "\ncommand: " + command + "\n";
+    }
 }

@@ -8,7 +8,9 @@ import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,112 +69,119 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class AttestationBench {
-  static final Set<String> PURPOSE = Set.of("purpose:insurance-stats", "org:insurer-a");
-  static final byte[] QUERY_HASH = Sha256.hash("bench query".getBytes(StandardCharsets.UTF_8));
+    static final Set<String> PURPOSE = Set.of("purpose:insurance-stats", "org:insurer-a");
+    static final byte[] QUERY_HASH = Sha256.hash("bench query".getBytes(StandardCharsets.UTF_8));
 
-  KeyPair approver;
-  KeyPair ecdsa;
-  byte[] message = new byte[1024];
-  QuoteVerifier verifier;
-  EnclaveRuntime worker;
-  KeyAuthority authority;
-  EnclaveHost authorityHost;
-  EnclaveHost workerHost;
-  KeyAuthorityClient client;
-  Path tmp;
-  final AtomicLong queryCounter = new AtomicLong();
+    KeyPair approver;
+    KeyPair ecdsa;
+    byte[] message = new byte[1024];
+    QuoteVerifier verifier;
+    EnclaveRuntime worker;
+    KeyAuthority authority;
+    EnclaveHost authorityHost;
+    EnclaveHost workerHost;
+    KeyAuthorityClient client;
+    Path tmp;
+    final AtomicLong queryCounter = new AtomicLong();
 
-  @Setup
-  public void setUp() throws Exception {
-    Clock clock = Clock.systemUTC();
-    KeyPair vendor = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-    approver = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-    KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
-    ec.initialize(256);
-    ecdsa = ec.generateKeyPair();
-    new SecureRandom().nextBytes(message);
-    SimRootCa root = SimRootCa.create(clock);
-    SimPlatform platform = SimPlatform.generate("bench", TcbLevel.UP_TO_DATE, clock);
-    QuotingEnclave qe = platform.provision(root.certifyPlatform(platform.publicKey(), "bench"), root.certificate());
-    CodeSet code = CodeSet.ofRunningEnclave();
-    EnclaveConfig workerConfig = EnclaveConfig.release(Map.of("role", "statistics"));
-    SigStruct workerSig = SigStruct.sign(code, workerConfig, 7, 1, vendor);
-    String constraint =
-        "C:" + Hex.of(workerSig.mrenclave()) + " S:" + Hex.of(SigStruct.mrsignerOf(vendor.getPublic()))
-            + " PROD:7 MINSVN:1 EXPIRE:PT1M SIMULATED:ALLOW";
-    EnclaveConfig authorityConfig =
-        EnclaveConfig.release(
-            Map.of(
+    @Setup
+    public void setUp() throws Exception {
+        Clock clock = Clock.systemUTC();
+        KeyPair vendor = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        approver = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
+        ec.initialize(256);
+        ecdsa = ec.generateKeyPair();
+        new SecureRandom().nextBytes(message);
+        SimRootCa root = SimRootCa.create(clock);
+        SimPlatform platform = SimPlatform.generate("bench", TcbLevel.UP_TO_DATE, clock);
+        QuotingEnclave qe = platform.provision(root.certifyPlatform(platform.publicKey(), "bench"), root.certificate());
+        CodeSet code = CodeSet.ofRunningEnclave();
+        EnclaveConfig workerConfig = EnclaveConfig.release(Map.of("role", "statistics"));
+        SigStruct workerSig = SigStruct.sign(code, workerConfig, 7, 1, vendor);
+        String constraint = "C:" + Hex.of(workerSig.mrenclave()) + " S:"
+                + Hex.of(SigStruct.mrsignerOf(vendor.getPublic())) + " PROD:7 MINSVN:1 EXPIRE:PT1M SIMULATED:ALLOW";
+        EnclaveConfig authorityConfig = EnclaveConfig.release(Map.of(
                 KeyAuthority.ROOT, Hex.of(root.certificate().getEncoded()),
                 KeyAuthority.CONSTRAINT, constraint,
                 KeyAuthority.APPROVERS, QueryApproval.keyIdOf(approver.getPublic())));
-    SigStruct authoritySig = SigStruct.sign(code, authorityConfig, 7, 1, vendor);
-    PlatformSecret secret = PlatformSecret.generate(new SecureRandom());
-    worker = EnclaveRuntime.launch(code, workerConfig, workerSig, qe, secret, List.of());
-    EnclaveRuntime authorityEnclave = EnclaveRuntime.launch(code, authorityConfig, authoritySig, qe, secret, List.of());
-    authority = KeyAuthority.fromConfig(authorityEnclave, clock);
-    authority.setup(Suite.NIST);
-    verifier =
-        QuoteVerifier.development(
-            root.certificate(), EnclaveConstraint.parse(constraint), new NonceRegistry(clock, java.time.Duration.ofMinutes(2), 1_000_000), clock);
+        SigStruct authoritySig = SigStruct.sign(code, authorityConfig, 7, 1, vendor);
+        PlatformSecret secret = PlatformSecret.generate(new SecureRandom());
+        worker = EnclaveRuntime.launch(code, workerConfig, workerSig, qe, secret, List.of());
+        EnclaveRuntime authorityEnclave =
+                EnclaveRuntime.launch(code, authorityConfig, authoritySig, qe, secret, List.of());
+        authority = KeyAuthority.fromConfig(authorityEnclave, clock);
+        authority.setup(Suite.NIST);
+        verifier = QuoteVerifier.development(
+                root.certificate(),
+                EnclaveConstraint.parse(constraint),
+                new NonceRegistry(clock, Duration.ofMinutes(2), 1_000_000),
+                clock);
 
-    tmp = Files.createTempDirectory("enclave-bench");
-    Path secretFile = tmp.resolve("platform.secret");
-    authorityHost = EnclaveHost.start(new EnclaveHost.LaunchSpec(authoritySig, authorityConfig, root, "bench", secretFile, TcbLevel.UP_TO_DATE));
-    workerHost = EnclaveHost.start(new EnclaveHost.LaunchSpec(workerSig, workerConfig, root, "bench", secretFile, TcbLevel.UP_TO_DATE));
-    client = new KeyAuthorityClient(authorityHost);
-    client.setup(Suite.NIST);
-  }
-
-  @TearDown
-  public void tearDown() throws Exception {
-    authorityHost.close();
-    workerHost.close();
-    try (var s = Files.walk(tmp)) {
-      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+        tmp = Files.createTempDirectory("enclave-bench");
+        Path secretFile = tmp.resolve("platform.secret");
+        authorityHost = EnclaveHost.start(new EnclaveHost.LaunchSpec(
+                authoritySig, authorityConfig, root, "bench", secretFile, TcbLevel.UP_TO_DATE));
+        workerHost = EnclaveHost.start(
+                new EnclaveHost.LaunchSpec(workerSig, workerConfig, root, "bench", secretFile, TcbLevel.UP_TO_DATE));
+        client = new KeyAuthorityClient(authorityHost);
+        client.setup(Suite.NIST);
     }
-  }
 
-  QueryApproval nextApproval() throws Exception {
-    return QueryApproval.sign("bench-" + queryCounter.incrementAndGet(), QUERY_HASH, PURPOSE, Instant.now().plusSeconds(60), approver);
-  }
+    @TearDown
+    public void tearDown() throws Exception {
+        authorityHost.close();
+        workerHost.close();
+        try (var s = Files.walk(tmp)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
 
-  @Benchmark
-  public boolean baselineEcdsaP256SignVerify() throws Exception {
-    Signature s = Signature.getInstance("SHA256withECDSA");
-    s.initSign(ecdsa.getPrivate());
-    s.update(message);
-    byte[] sig = s.sign();
-    Signature v = Signature.getInstance("SHA256withECDSA");
-    v.initVerify(ecdsa.getPublic());
-    v.update(message);
-    return v.verify(sig);
-  }
+    QueryApproval nextApproval() throws Exception {
+        return QueryApproval.sign(
+                "bench-" + queryCounter.incrementAndGet(),
+                QUERY_HASH,
+                PURPOSE,
+                Instant.now().plusSeconds(60),
+                approver);
+    }
 
-  @Benchmark
-  public VerifiedEnclave attestAndVerify() throws Exception {
-    byte[] nonce = verifier.newNonce();
-    AttestationEvidence ev = worker.attest(nonce);
-    return ev.verify(verifier, nonce);
-  }
+    @Benchmark
+    public boolean baselineEcdsaP256SignVerify() throws Exception {
+        Signature s = Signature.getInstance("SHA256withECDSA");
+        s.initSign(ecdsa.getPrivate());
+        s.update(message);
+        byte[] sig = s.sign();
+        Signature v = Signature.getInstance("SHA256withECDSA");
+        v.initVerify(ecdsa.getPublic());
+        v.update(message);
+        return v.verify(sig);
+    }
 
-  @Benchmark
-  public UserKey keyReleaseInProcess() throws Exception {
-    byte[] nonce = authority.newNonce();
-    KeyRelease r = authority.release(new KeyReleaseRequest(nonce, worker.attest(nonce), nextApproval()));
-    return KeyAuthority.unwrap(worker, r);
-  }
+    @Benchmark
+    public VerifiedEnclave attestAndVerify() throws Exception {
+        byte[] nonce = verifier.newNonce();
+        AttestationEvidence ev = worker.attest(nonce);
+        return ev.verify(verifier, nonce);
+    }
 
-  @Benchmark
-  public VerifiedEnclave attestAndVerifyAcrossProcess() throws Exception {
-    byte[] nonce = verifier.newNonce();
-    return workerHost.attest(nonce).verify(verifier, nonce);
-  }
+    @Benchmark
+    public UserKey keyReleaseInProcess() throws Exception {
+        byte[] nonce = authority.newNonce();
+        KeyRelease r = authority.release(new KeyReleaseRequest(nonce, worker.attest(nonce), nextApproval()));
+        return KeyAuthority.unwrap(worker, r);
+    }
 
-  @Benchmark
-  public KeyReleaseRecord keyReleaseAcrossProcesses() throws Exception {
-    return client.releaseTo(workerHost, nextApproval()).record();
-  }
+    @Benchmark
+    public VerifiedEnclave attestAndVerifyAcrossProcess() throws Exception {
+        byte[] nonce = verifier.newNonce();
+        return workerHost.attest(nonce).verify(verifier, nonce);
+    }
+
+    @Benchmark
+    public KeyReleaseRecord keyReleaseAcrossProcesses() throws Exception {
+        return client.releaseTo(workerHost, nextApproval()).record();
+    }
 }

@@ -56,11 +56,18 @@ public class LedgerAppendBench {
         LedgerSuite s = LedgerSuite.fromId(suite);
         events = new Event[BATCH];
         for (int i = 0; i < BATCH; i++) {
-            events[i] = Event.upload(1_764_000_000_000L + i, "hospital-a", "record-" + i,
-                    SaltedHash.sha256(("ciphertext-" + i).getBytes()), SaltedHash.sha256(("policy-" + i).getBytes()));
+            events[i] = Event.upload(
+                    1_764_000_000_000L + i,
+                    "hospital-a",
+                    "record-" + i,
+                    SaltedHash.sha256(("ciphertext-" + i).getBytes()),
+                    SaltedHash.sha256(("policy-" + i).getBytes()));
         }
         dir = Files.createTempDirectory("ledger-bench");
-        log = AuditLog.open(dir, AuditLogConfig.builder(s, "bench.medshare/ledger", s.generateSigner("bench-node")).build());
+        log = AuditLog.open(
+                dir,
+                AuditLogConfig.builder(s, "bench.medshare/ledger", s.generateSigner("bench-node"))
+                        .build());
         hasher = s.treeHasher();
         memory = new HashStore(hasher);
     }
@@ -68,7 +75,8 @@ public class LedgerAppendBench {
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         log.close();
-        System.out.println("durable entries " + log.size() + ", checkpoints signed " + log.checkpoints().size());
+        System.out.println("durable entries " + log.size() + ", checkpoints signed "
+                + log.checkpoints().size());
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);

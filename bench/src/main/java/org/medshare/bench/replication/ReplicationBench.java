@@ -34,6 +34,7 @@ import org.medshare.ledger.replication.MemberConfig;
 import org.medshare.ledger.replication.MemberDirectory;
 import org.medshare.ledger.replication.MemberKey;
 import org.medshare.ledger.replication.MemberLog;
+import org.medshare.ledger.replication.TreeVerifier;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -101,22 +102,41 @@ public class ReplicationBench {
         for (String id : peers.keySet()) {
             MemberLog memberLog;
             if (log.startsWith("auditlog")) {
-                AuditLog ledger = AuditLog.open(storage.resolve(id + "-ledger"), AuditLogConfig.builder(LedgerSuite.NIST,
-                        "bench/replicated", LedgerSuite.NIST.generateSigner(id + ".bench/ledger")).build());
+                AuditLog ledger = AuditLog.open(
+                        storage.resolve(id + "-ledger"),
+                        AuditLogConfig.builder(
+                                        LedgerSuite.NIST,
+                                        "bench/replicated",
+                                        LedgerSuite.NIST.generateSigner(id + ".bench/ledger"))
+                                .build());
                 ledgers.add(ledger);
-                memberLog = "auditlog".equals(log) ? new AuditLogMemberLog(ledger)
+                memberLog = "auditlog".equals(log)
+                        ? new AuditLogMemberLog(ledger)
                         : new SynchronousMemberLog(new AuditLogMemberLog(ledger));
             } else {
                 memberLog = new InMemoryMemberLog();
             }
-            running.add(LedgerMember.start(new MemberConfig(id, peers, group, storage.resolve(id), "bench/replicated",
-                    (members / 2) + 1, keys.get(id), directory, Duration.ofMillis(1000)), memberLog));
+            running.add(LedgerMember.start(
+                    new MemberConfig(
+                            id,
+                            peers,
+                            group,
+                            storage.resolve(id),
+                            "bench/replicated",
+                            (members / 2) + 1,
+                            keys.get(id),
+                            directory,
+                            Duration.ofMillis(1000)),
+                    memberLog));
         }
         entry = running.get(0);
         batch = new ArrayList<>();
         for (int i = 0; i < RECORDS; i++) {
             // a typical UPLOAD event: ids and salted hashes only (about 150 bytes encoded)
-            batch.add(EventCodec.encode(Event.upload(1_764_000_000_000L + i, "hospital-" + (i % 7), "record-" + i,
+            batch.add(EventCodec.encode(Event.upload(
+                    1_764_000_000_000L + i,
+                    "hospital-" + (i % 7),
+                    "record-" + i,
                     SaltedHash.sha256(("content-" + i).getBytes(StandardCharsets.UTF_8)),
                     SaltedHash.sha256(("policy-" + i).getBytes(StandardCharsets.UTF_8)))));
         }
@@ -182,7 +202,7 @@ public class ReplicationBench {
         }
 
         @Override
-        public org.medshare.ledger.replication.TreeVerifier verifier() {
+        public TreeVerifier verifier() {
             return log.verifier();
         }
     }

@@ -75,7 +75,8 @@ public class StatsBench {
         public void setUp() throws Exception {
             Random rnd = new Random(7);
             List<AnalyticsRow> rows = new ArrayList<>(ROWS);
-            int[] codes = {Icd10.encode("E11.9"), Icd10.encode("I10"), Icd10.encode("J45.909"), Icd10.encode("C50.911")};
+            int[] codes = {Icd10.encode("E11.9"), Icd10.encode("I10"), Icd10.encode("J45.909"), Icd10.encode("C50.911")
+            };
             while (rows.size() < ROWS) {
                 long patient = rnd.nextLong();
                 int band = rnd.nextInt(19);
@@ -84,8 +85,15 @@ public class StatsBench {
                 int n = 1 + rnd.nextInt(19);
                 for (int i = 0; i < n && rows.size() < ROWS; i++) {
                     int claim = rnd.nextInt(1_500_000);
-                    rows.add(AnalyticsRow.of(patient, band, sex, new int[] {codes[rnd.nextInt(4)]}, claim,
-                            (int) (0.7 * claim) + rnd.nextInt(10_000), 202301 + rnd.nextInt(12), hospital));
+                    rows.add(AnalyticsRow.of(
+                            patient,
+                            band,
+                            sex,
+                            new int[] {codes[rnd.nextInt(4)]},
+                            claim,
+                            (int) (0.7 * claim) + rnd.nextInt(10_000),
+                            202301 + rnd.nextInt(12),
+                            hospital));
                 }
             }
             byte[] k = new byte[32];

@@ -1,6 +1,7 @@
 package org.medshare.bench.store;
 
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.medshare.store.erasure.ReedSolomon;
@@ -27,62 +28,62 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(value = 1, jvmArgsAppend = "-Xmx1g")
 public class ErasureCodingBench {
-  static final int SHARD = 1 << 20;
+    static final int SHARD = 1 << 20;
 
-  @Param({"4+2", "10+4"})
-  public String code;
+    @Param({"4+2", "10+4"})
+    public String code;
 
-  private ReedSolomon rs;
-  private byte[][] shards;
-  private boolean[] present;
-  private byte[] flat;
-  private byte[] copy;
-  private MessageDigest sha;
+    private ReedSolomon rs;
+    private byte[][] shards;
+    private boolean[] present;
+    private byte[] flat;
+    private byte[] copy;
+    private MessageDigest sha;
 
-  @Setup(Level.Trial)
-  public void setUp() throws Exception {
-    String[] parts = code.split("\\+");
-    int k = Integer.parseInt(parts[0]);
-    int m = Integer.parseInt(parts[1]);
-    rs = ReedSolomon.create(k, k + m);
-    shards = new byte[k + m][SHARD];
-    Random rnd = new Random(1);
-    for (int i = 0; i < k; i++) {
-      rnd.nextBytes(shards[i]);
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        String[] parts = code.split("\\+");
+        int k = Integer.parseInt(parts[0]);
+        int m = Integer.parseInt(parts[1]);
+        rs = ReedSolomon.create(k, k + m);
+        shards = new byte[k + m][SHARD];
+        Random rnd = new Random(1);
+        for (int i = 0; i < k; i++) {
+            rnd.nextBytes(shards[i]);
+        }
+        rs.encode(shards, 0, SHARD);
+        present = new boolean[k + m];
+        Arrays.fill(present, true);
+        for (int i = 0; i < m; i++) {
+            present[i] = false;
+        }
+        flat = new byte[k * SHARD];
+        rnd.nextBytes(flat);
+        copy = new byte[flat.length];
+        sha = MessageDigest.getInstance("SHA-256");
     }
-    rs.encode(shards, 0, SHARD);
-    present = new boolean[k + m];
-    java.util.Arrays.fill(present, true);
-    for (int i = 0; i < m; i++) {
-      present[i] = false;
+
+    @Benchmark
+    public byte[][] encode() {
+        rs.encode(shards, 0, SHARD);
+        return shards;
     }
-    flat = new byte[k * SHARD];
-    rnd.nextBytes(flat);
-    copy = new byte[flat.length];
-    sha = MessageDigest.getInstance("SHA-256");
-  }
 
-  @Benchmark
-  public byte[][] encode() {
-    rs.encode(shards, 0, SHARD);
-    return shards;
-  }
+    @Benchmark
+    public byte[][] decode() {
+        rs.decode(shards, present, 0, SHARD);
+        return shards;
+    }
 
-  @Benchmark
-  public byte[][] decode() {
-    rs.decode(shards, present, 0, SHARD);
-    return shards;
-  }
+    @Benchmark
+    public byte[] baselineArraycopy() {
+        System.arraycopy(flat, 0, copy, 0, flat.length);
+        return copy;
+    }
 
-  @Benchmark
-  public byte[] baselineArraycopy() {
-    System.arraycopy(flat, 0, copy, 0, flat.length);
-    return copy;
-  }
-
-  @Benchmark
-  public byte[] baselineSha256() {
-    sha.update(flat);
-    return sha.digest();
-  }
+    @Benchmark
+    public byte[] baselineSha256() {
+        sha.update(flat);
+        return sha.digest();
+    }
 }

@@ -46,69 +46,72 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 2, batchSize = 1)
 @Measurement(iterations = 5, batchSize = 1)
 public class StorePutBench {
-  static final int SIZE = 50_000_000;
+    static final int SIZE = 50_000_000;
 
-  private Path root;
-  private ShardStore store;
-  private byte[] data;
-  private long counter;
-  private Manifest last;
+    private Path root;
+    private ShardStore store;
+    private byte[] data;
+    private long counter;
+    private Manifest last;
 
-  @Setup(Level.Trial)
-  public void setUp() throws IOException {
-    root = Files.createTempDirectory("store-put-bench");
-    List<StorageNode> nodes = new ArrayList<>();
-    for (int i = 0; i < 6; i++) {
-      nodes.add(new StorageNode("node-" + i, "node-" + i, new LocalDirectoryBackend(root.resolve("node-" + i))));
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        root = Files.createTempDirectory("store-put-bench");
+        List<StorageNode> nodes = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            nodes.add(new StorageNode("node-" + i, "node-" + i, new LocalDirectoryBackend(root.resolve("node-" + i))));
+        }
+        store = ShardStore.builder()
+                .nodes(nodes)
+                .catalog(new DirectoryCatalog(root.resolve("catalog")))
+                .tombstoneGrace(Duration.ZERO)
+                .build();
+        data = new byte[SIZE];
+        new Random(5).nextBytes(data);
     }
-    store = ShardStore.builder().nodes(nodes).catalog(new DirectoryCatalog(root.resolve("catalog")))
-        .tombstoneGrace(Duration.ZERO).build();
-    data = new byte[SIZE];
-    new Random(5).nextBytes(data);
-  }
 
-  @Setup(Level.Invocation)
-  public void freshContent() {
-    counter++;
-    for (int i = 0; i < 8; i++) {
-      data[i] = (byte) (counter >>> (8 * i));
+    @Setup(Level.Invocation)
+    public void freshContent() {
+        counter++;
+        for (int i = 0; i < 8; i++) {
+            data[i] = (byte) (counter >>> (8 * i));
+        }
     }
-  }
 
-  @TearDown(Level.Invocation)
-  public void cleanUp() throws IOException {
-    if (last != null) {
-      store.delete("bench", last.recordCid());
-      store.collectGarbage();
-      last = null;
+    @TearDown(Level.Invocation)
+    public void cleanUp() throws IOException {
+        if (last != null) {
+            store.delete("bench", last.recordCid());
+            store.collectGarbage();
+            last = null;
+        }
+        Files.deleteIfExists(root.resolve("plain.bin"));
     }
-    Files.deleteIfExists(root.resolve("plain.bin"));
-  }
 
-  @TearDown(Level.Trial)
-  public void tearDown() throws IOException {
-    store.close();
-    try (Stream<Path> walk = Files.walk(root)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        store.close();
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
-  }
 
-  @Benchmark
-  public Manifest put50MB() throws IOException {
-    last = store.put("bench", new ByteArrayInputStream(data));
-    return last;
-  }
-
-  @Benchmark
-  public long baselineWriteForce50MB() throws IOException {
-    try (FileChannel ch = FileChannel.open(root.resolve("plain.bin"),
-        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      ByteBuffer buf = ByteBuffer.wrap(data);
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
-      ch.force(true);
-      return ch.size();
+    @Benchmark
+    public Manifest put50MB() throws IOException {
+        last = store.put("bench", new ByteArrayInputStream(data));
+        return last;
     }
-  }
+
+    @Benchmark
+    public long baselineWriteForce50MB() throws IOException {
+        try (FileChannel ch =
+                FileChannel.open(root.resolve("plain.bin"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer buf = ByteBuffer.wrap(data);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+            return ch.size();
+        }
+    }
 }

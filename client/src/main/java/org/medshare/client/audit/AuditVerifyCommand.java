@@ -2,25 +2,25 @@ package org.medshare.client.audit;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.net.URI;
-import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.medshare.client.CliFailure;
 import org.medshare.ledger.anchor.AnchorChain;
 import org.medshare.ledger.checkpoint.NoteVerifier;
 import org.medshare.ledger.contract.EvmAddress;
 import org.medshare.ledger.verify.AnchorVerifier;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.medshare.ledger.verify.ContractReplay;
 import org.medshare.ledger.verify.LedgerVerifier;
 import org.medshare.ledger.verify.MembershipVerifier;
@@ -47,163 +47,182 @@ import picocli.CommandLine.Spec;
  * not the log's root at its size, or the ANCHORED entry whose transaction does not hold it. Registered
  * as the {@code verify} subcommand of {@code medshare audit}.
  */
-@Command(name = "verify", mixinStandardHelpOptions = true,
-    description = "Verify checkpoint signatures and quorum, every segment byte, roots, consistency"
-        + " between checkpoints and inclusion of chosen entries, and re-execute the incentive contract"
-        + " from genesis (recomputed balances printed), offline; with --anchor-rpc and --anchor-contract,"
-        + " also compare every checkpoint anchored on that EVM chain with the log.")
+@Command(
+        name = "verify",
+        mixinStandardHelpOptions = true,
+        description = "Verify checkpoint signatures and quorum, every segment byte, roots, consistency"
+                + " between checkpoints and inclusion of chosen entries, and re-execute the incentive contract"
+                + " from genesis (recomputed balances printed), offline; with --anchor-rpc and --anchor-contract,"
+                + " also compare every checkpoint anchored on that EVM chain with the log.")
 public final class AuditVerifyCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
-  @Option(names = "--ledger", required = true, paramLabel = "DIR", description = "ledger directory")
-  Path ledger;
+    @Option(names = "--ledger", required = true, paramLabel = "DIR", description = "ledger directory")
+    Path ledger;
 
-  @Option(names = "--keys", arity = "1..*", paramLabel = "FILE",
-      description = "verifier key files (one <name>+<keyid hex>+<base64> per line)")
-  List<Path> keys;
+    @Option(
+            names = "--keys",
+            arity = "1..*",
+            paramLabel = "FILE",
+            description = "verifier key files (one <name>+<keyid hex>+<base64> per line)")
+    List<Path> keys;
 
-  @Option(names = "--ca", paramLabel = "CERT", description = "consortium CA root certificate (PEM or DER)")
-  Path ca;
+    @Option(names = "--ca", paramLabel = "CERT", description = "consortium CA root certificate (PEM or DER)")
+    Path ca;
 
-  @Option(names = "--certs", arity = "1..*", paramLabel = "CERT", description = "member certificates (PEM or DER)")
-  List<Path> certs = new ArrayList<>();
+    @Option(names = "--certs", arity = "1..*", paramLabel = "CERT", description = "member certificates (PEM or DER)")
+    List<Path> certs = new ArrayList<>();
 
-  @Option(names = "--quorum", paramLabel = "N",
-      description = "distinct member signatures required per checkpoint (default: a majority of the keys)")
-  Integer quorum;
+    @Option(
+            names = "--quorum",
+            paramLabel = "N",
+            description = "distinct member signatures required per checkpoint (default: a majority of the keys)")
+    Integer quorum;
 
-  @Option(names = "--prove", arity = "1..*", paramLabel = "INDEX",
-      description = "entries whose inclusion proof against the latest checkpoint is built and checked")
-  List<Long> prove = new ArrayList<>();
+    @Option(
+            names = "--prove",
+            arity = "1..*",
+            paramLabel = "INDEX",
+            description = "entries whose inclusion proof against the latest checkpoint is built and checked")
+    List<Long> prove = new ArrayList<>();
 
-  @Option(names = "--anchor-rpc", paramLabel = "URL",
-      description = "JSON-RPC URL of the EVM chain holding the log's checkpoint anchors (with --anchor-contract)")
-  URI anchorRpc;
+    @Option(
+            names = "--anchor-rpc",
+            paramLabel = "URL",
+            description = "JSON-RPC URL of the EVM chain holding the log's checkpoint anchors (with --anchor-contract)")
+    URI anchorRpc;
 
-  @Option(names = "--anchor-contract", paramLabel = "ADDRESS",
-      description = "address of the CheckpointAnchor contract on that chain (with --anchor-rpc)")
-  String anchorContract;
+    @Option(
+            names = "--anchor-contract",
+            paramLabel = "ADDRESS",
+            description = "address of the CheckpointAnchor contract on that chain (with --anchor-rpc)")
+    String anchorContract;
 
-  /** How long one request to the anchoring chain may take. */
-  static final Duration ANCHOR_RPC_TIMEOUT = Duration.ofSeconds(30);
+    /** How long one request to the anchoring chain may take. */
+    static final Duration ANCHOR_RPC_TIMEOUT = Duration.ofSeconds(30);
 
-  private EvmAddress anchor;
+    private EvmAddress anchor;
 
-  @Override
-  public Integer call() {
-    if (!Files.isDirectory(ledger)) {
-      throw CliFailure.usage("--ledger " + ledger + " is not a directory");
-    }
-    if ((keys == null) == (ca == null)) {
-      throw CliFailure.usage("give either --keys FILE... or --ca CERT --certs CERT...");
-    }
-    if ((anchorRpc == null) != (anchorContract == null)) {
-      throw CliFailure.usage("--anchor-rpc and --anchor-contract go together");
-    }
-    if (anchorContract != null) {
-      if (!"http".equals(anchorRpc.getScheme()) && !"https".equals(anchorRpc.getScheme())) {
-        throw CliFailure.usage("--anchor-rpc must be an http or https URL");
-      }
-      try {
-        anchor = EvmAddress.parse(anchorContract);
-      } catch (IllegalArgumentException e) {
-        throw CliFailure.usage("--anchor-contract: " + e.getMessage());
-      }
-    }
-    if (ca != null) {
-      return verifyWithMembership();
-    }
-    Map<String, NoteVerifier> trusted = new LinkedHashMap<>();
-    for (Path f : keys) {
-      if (!Files.isReadable(f)) {
-        throw CliFailure.usage("--keys " + f + " is not readable");
-      }
-      try {
-        for (NoteVerifier v : TrustedKeys.read(f)) {
-          trusted.putIfAbsent(v.encode(), v);
+    @Override
+    public Integer call() {
+        if (!Files.isDirectory(ledger)) {
+            throw CliFailure.usage("--ledger " + ledger + " is not a directory");
         }
-      } catch (GeneralSecurityException | IOException e) {
-        throw CliFailure.usage("--keys " + f + ": " + e.getMessage());
-      }
+        if ((keys == null) == (ca == null)) {
+            throw CliFailure.usage("give either --keys FILE... or --ca CERT --certs CERT...");
+        }
+        if ((anchorRpc == null) != (anchorContract == null)) {
+            throw CliFailure.usage("--anchor-rpc and --anchor-contract go together");
+        }
+        if (anchorContract != null) {
+            if (!"http".equals(anchorRpc.getScheme()) && !"https".equals(anchorRpc.getScheme())) {
+                throw CliFailure.usage("--anchor-rpc must be an http or https URL");
+            }
+            try {
+                anchor = EvmAddress.parse(anchorContract);
+            } catch (IllegalArgumentException e) {
+                throw CliFailure.usage("--anchor-contract: " + e.getMessage());
+            }
+        }
+        if (ca != null) {
+            return verifyWithMembership();
+        }
+        Map<String, NoteVerifier> trusted = new LinkedHashMap<>();
+        for (Path f : keys) {
+            if (!Files.isReadable(f)) {
+                throw CliFailure.usage("--keys " + f + " is not readable");
+            }
+            try {
+                for (NoteVerifier v : TrustedKeys.read(f)) {
+                    trusted.putIfAbsent(v.encode(), v);
+                }
+            } catch (GeneralSecurityException | IOException e) {
+                throw CliFailure.usage("--keys " + f + ": " + e.getMessage());
+            }
+        }
+        int q = quorum == null ? trusted.size() / 2 + 1 : quorum;
+        if (q < 1 || q > trusted.size()) {
+            throw CliFailure.usage("--quorum must be between 1 and the number of keys (" + trusted.size() + ")");
+        }
+        VerificationReport report;
+        try {
+            report = LedgerVerifier.verify(ledger, List.copyOf(trusted.values()), q, prove);
+        } catch (IOException e) {
+            throw CliFailure.verification("cannot read the ledger: " + e.getMessage());
+        }
+        return print(report);
     }
-    int q = quorum == null ? trusted.size() / 2 + 1 : quorum;
-    if (q < 1 || q > trusted.size()) {
-      throw CliFailure.usage("--quorum must be between 1 and the number of keys (" + trusted.size() + ")");
-    }
-    VerificationReport report;
-    try {
-      report = LedgerVerifier.verify(ledger, List.copyOf(trusted.values()), q, prove);
-    } catch (IOException e) {
-      throw CliFailure.verification("cannot read the ledger: " + e.getMessage());
-    }
-    return print(report);
-  }
 
-  private int verifyWithMembership() {
-    if (certs.isEmpty()) {
-      throw CliFailure.usage("--ca needs --certs with the members' certificates");
+    private int verifyWithMembership() {
+        if (certs.isEmpty()) {
+            throw CliFailure.usage("--ca needs --certs with the members' certificates");
+        }
+        if (!prove.isEmpty()) {
+            throw CliFailure.usage("--prove works with --keys");
+        }
+        X509Certificate root = readCertificate(ca);
+        List<X509Certificate> members = new ArrayList<>();
+        for (Path c : certs) {
+            members.add(readCertificate(c));
+        }
+        int q = quorum == null ? members.size() / 2 + 1 : quorum;
+        if (q < 1 || q > members.size()) {
+            throw CliFailure.usage(
+                    "--quorum must be between 1 and the number of certificates (" + members.size() + ")");
+        }
+        try {
+            return print(MembershipVerifier.verify(ledger, root, members, q));
+        } catch (IOException e) {
+            throw CliFailure.verification("cannot read the ledger: " + e.getMessage());
+        }
     }
-    if (!prove.isEmpty()) {
-      throw CliFailure.usage("--prove works with --keys");
-    }
-    X509Certificate root = readCertificate(ca);
-    List<X509Certificate> members = new ArrayList<>();
-    for (Path c : certs) {
-      members.add(readCertificate(c));
-    }
-    int q = quorum == null ? members.size() / 2 + 1 : quorum;
-    if (q < 1 || q > members.size()) {
-      throw CliFailure.usage("--quorum must be between 1 and the number of certificates (" + members.size() + ")");
-    }
-    try {
-      return print(MembershipVerifier.verify(ledger, root, members, q));
-    } catch (IOException e) {
-      throw CliFailure.verification("cannot read the ledger: " + e.getMessage());
-    }
-  }
 
-  private static X509Certificate readCertificate(Path p) {
-    try (InputStream in = Files.newInputStream(p)) {
-      return (X509Certificate) CertificateFactory.getInstance("X.509", new BouncyCastleProvider()).generateCertificate(in);
-    } catch (IOException | CertificateException e) {
-      throw CliFailure.usage("certificate " + p + " is not readable: " + e.getMessage());
+    private static X509Certificate readCertificate(Path p) {
+        try (InputStream in = Files.newInputStream(p)) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509", new BouncyCastleProvider())
+                    .generateCertificate(in);
+        } catch (IOException | CertificateException e) {
+            throw CliFailure.usage("certificate " + p + " is not readable: " + e.getMessage());
+        }
     }
-  }
 
-  private int print(VerificationReport report) {
-    if (!report.ok()) {
-      throw CliFailure.verification("ledger verification failed: " + report.failure());
+    private int print(VerificationReport report) {
+        if (!report.ok()) {
+            throw CliFailure.verification("ledger verification failed: " + report.failure());
+        }
+        var out = spec.commandLine().getOut();
+        out.println(report.summary());
+        for (String note : report.notes()) {
+            out.println("  " + note);
+        }
+        if (report.contract() != null) {
+            out.println("contract state root " + report.contract().stateRoot() + " after "
+                    + report.contract().calls() + " calls; balances recomputed from genesis:");
+            for (ContractReplay.Balance b : report.contract().balances()) {
+                out.println("  balance "
+                        + (b.organisation() != null
+                                ? b.organisation()
+                                : b.address().toString()) + " escrow=" + b.escrow() + " earned=" + b.earned());
+            }
+        }
+        if (anchor != null) {
+            out.println(verifyAnchors().summary());
+        }
+        out.flush();
+        return 0;
     }
-    var out = spec.commandLine().getOut();
-    out.println(report.summary());
-    for (String note : report.notes()) {
-      out.println("  " + note);
-    }
-    if (report.contract() != null) {
-      out.println("contract state root " + report.contract().stateRoot() + " after " + report.contract().calls()
-          + " calls; balances recomputed from genesis:");
-      for (ContractReplay.Balance b : report.contract().balances()) {
-        out.println("  balance " + (b.organisation() != null ? b.organisation() : b.address().toString())
-            + " escrow=" + b.escrow() + " earned=" + b.earned());
-      }
-    }
-    if (anchor != null) {
-      out.println(verifyAnchors().summary());
-    }
-    out.flush();
-    return 0;
-  }
 
-  private AnchorVerifier.Report verifyAnchors() {
-    AnchorVerifier.Report report;
-    try (AnchorChain chain = AnchorChain.connect(anchorRpc, ANCHOR_RPC_TIMEOUT)) {
-      report = AnchorVerifier.verify(ledger, chain, anchor);
-    } catch (IOException e) {
-      throw CliFailure.verification("cannot read the anchors from " + anchorRpc + ": " + e.getMessage());
+    private AnchorVerifier.Report verifyAnchors() {
+        AnchorVerifier.Report report;
+        try (AnchorChain chain = AnchorChain.connect(anchorRpc, ANCHOR_RPC_TIMEOUT)) {
+            report = AnchorVerifier.verify(ledger, chain, anchor);
+        } catch (IOException e) {
+            throw CliFailure.verification("cannot read the anchors from " + anchorRpc + ": " + e.getMessage());
+        }
+        if (!report.ok()) {
+            throw CliFailure.verification("anchor verification failed: " + report.failure());
+        }
+        return report;
     }
-    if (!report.ok()) {
-      throw CliFailure.verification("anchor verification failed: " + report.failure());
-    }
-    return report;
-  }
 }

@@ -41,77 +41,95 @@ import picocli.CommandLine.Spec;
  * issued. The private half never leaves this process. The key file is written owner-only and atomically;
  * any failed check leaves no file (exit 1).
  */
-@Command(name = "key", mixinStandardHelpOptions = true,
-    description = "Obtain your ABE user key from the service's key authority (clinician, hospital role).")
+@Command(
+        name = "key",
+        mixinStandardHelpOptions = true,
+        description = "Obtain your ABE user key from the service's key authority (clinician, hospital role).")
 public final class AuthorityKeyCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-  @Mixin SessionOptions session;
+    @Spec
+    CommandSpec spec;
 
-  @Option(names = "--out", required = true, paramLabel = "KEYFILE", description = "user key file to write")
-  Path out;
+    @Mixin
+    SessionOptions session;
 
-  @Option(names = "--attrs", split = ",", paramLabel = "ATTR",
-      description = "only these of your attributes (default: every attribute your token entitles you to)")
-  List<String> attrs = new ArrayList<>();
+    @Option(names = "--out", required = true, paramLabel = "KEYFILE", description = "user key file to write")
+    Path out;
 
-  @Option(names = "--authority-trust", paramLabel = "FILE",
-      description = "the key authority's trust anchor (default: CONFIG/authority.trust)")
-  Path authorityTrust;
+    @Option(
+            names = "--attrs",
+            split = ",",
+            paramLabel = "ATTR",
+            description = "only these of your attributes (default: every attribute your token entitles you to)")
+    List<String> attrs = new ArrayList<>();
 
-  @Override
-  public Integer call() throws IOException {
-    for (String a : attrs) {
-      try {
-        Attribute.of(a.trim());
-      } catch (IllegalArgumentException e) {
-        throw CliFailure.usage("--attrs: " + e.getMessage());
-      }
+    @Option(
+            names = "--authority-trust",
+            paramLabel = "FILE",
+            description = "the key authority's trust anchor (default: CONFIG/authority.trust)")
+    Path authorityTrust;
+
+    @Override
+    public Integer call() throws IOException {
+        for (String a : attrs) {
+            try {
+                Attribute.of(a.trim());
+            } catch (IllegalArgumentException e) {
+                throw CliFailure.usage("--attrs: " + e.getMessage());
+            }
+        }
+        ServiceClient service = session.client();
+        TrustedAuthority authority = TrustedAuthority.load(authorityTrust, session.configDir());
+        QuoteVerifier verifier = authority.verifier();
+        byte[] nonce = verifier.newNonce();
+        KeyPair recipient;
+        try {
+            recipient = KeyPairGenerator.getInstance("X25519").generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("X25519 is unavailable", e);
+        }
+        byte[] recipientSpki = recipient.getPublic().getEncoded();
+        ObjectNode request = Json.object();
+        request.put("recipientKey", Base64.getEncoder().encodeToString(recipientSpki));
+        request.put("nonce", Base64.getUrlEncoder().withoutPadding().encodeToString(nonce));
+        ArrayNode wanted = request.putArray("attributes");
+        attrs.forEach(a -> wanted.add(a.trim()));
+        JsonNode answer;
+        try {
+            answer = service.postJson(
+                            "/api/v1/authority/keys", Json.compact(request).getBytes(StandardCharsets.UTF_8))
+                    .json();
+        } catch (ServiceException e) {
+            throw SessionOptions.refused(e);
+        }
+        UserKey key;
+        UserKeyIssue issue;
+        try {
+            AuthorityTrust.VerifiedSigner signer =
+                    AuthorityTrust.verifySigner(verifier, nonce, TrustedAuthority.field(answer, "evidence"));
+            issue = UserKeyIssue.parse(TrustedAuthority.field(answer, "issue"));
+            signer.requireSignature(
+                    UserKeyIssue.signingInput(issue.statement()),
+                    issue.signature(),
+                    "the key is not vouched for by the attested key authority");
+            key = issue.unwrap(recipient.getPrivate(), recipientSpki);
+        } catch (AttestationException e) {
+            throw CliFailure.verification("the key authority's attestation is not accepted: " + e.getMessage());
+        } catch (KeyReleaseException e) {
+            throw CliFailure.verification("the issued key does not open: " + e.getMessage());
+        } catch (GeneralSecurityException e) {
+            throw CliFailure.verification(e.getMessage());
+        }
+        try (AtomicOutput o = AtomicOutput.open(out, true)) {
+            o.stream().write(key.toBytes(InsecureSecretKeyAccess.get()));
+            o.commit(true);
+        }
+        spec.commandLine()
+                .getOut()
+                .println("key " + issue.statement().keyId() + " for "
+                        + issue.statement().attributes()
+                        + " written to " + out + " (KEY_ISSUED at ledger index "
+                        + answer.path("receipt").path("index").asText("?")
+                        + ")");
+        return 0;
     }
-    ServiceClient service = session.client();
-    TrustedAuthority authority = TrustedAuthority.load(authorityTrust, session.configDir());
-    QuoteVerifier verifier = authority.verifier();
-    byte[] nonce = verifier.newNonce();
-    KeyPair recipient;
-    try {
-      recipient = KeyPairGenerator.getInstance("X25519").generateKeyPair();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("X25519 is unavailable", e);
-    }
-    byte[] recipientSpki = recipient.getPublic().getEncoded();
-    ObjectNode request = Json.object();
-    request.put("recipientKey", Base64.getEncoder().encodeToString(recipientSpki));
-    request.put("nonce", Base64.getUrlEncoder().withoutPadding().encodeToString(nonce));
-    ArrayNode wanted = request.putArray("attributes");
-    attrs.forEach(a -> wanted.add(a.trim()));
-    JsonNode answer;
-    try {
-      answer = service.postJson("/api/v1/authority/keys", Json.compact(request).getBytes(StandardCharsets.UTF_8)).json();
-    } catch (ServiceException e) {
-      throw SessionOptions.refused(e);
-    }
-    UserKey key;
-    UserKeyIssue issue;
-    try {
-      AuthorityTrust.VerifiedSigner signer = AuthorityTrust.verifySigner(verifier, nonce,
-          TrustedAuthority.field(answer, "evidence"));
-      issue = UserKeyIssue.parse(TrustedAuthority.field(answer, "issue"));
-      signer.requireSignature(UserKeyIssue.signingInput(issue.statement()), issue.signature(),
-          "the key is not vouched for by the attested key authority");
-      key = issue.unwrap(recipient.getPrivate(), recipientSpki);
-    } catch (AttestationException e) {
-      throw CliFailure.verification("the key authority's attestation is not accepted: " + e.getMessage());
-    } catch (KeyReleaseException e) {
-      throw CliFailure.verification("the issued key does not open: " + e.getMessage());
-    } catch (GeneralSecurityException e) {
-      throw CliFailure.verification(e.getMessage());
-    }
-    try (AtomicOutput o = AtomicOutput.open(out, true)) {
-      o.stream().write(key.toBytes(InsecureSecretKeyAccess.get()));
-      o.commit(true);
-    }
-    spec.commandLine().getOut().println("key " + issue.statement().keyId() + " for " + issue.statement().attributes()
-        + " written to " + out + " (KEY_ISSUED at ledger index " + answer.path("receipt").path("index").asText("?")
-        + ")");
-    return 0;
-  }
 }

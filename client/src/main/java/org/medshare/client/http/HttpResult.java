@@ -13,17 +13,17 @@ import java.nio.charset.StandardCharsets;
  */
 public record HttpResult(int status, String contentType, byte[] body) {
 
-  /** The body parsed as JSON. */
-  public JsonNode json() throws ServiceException {
-    try {
-      return Json.parse(body);
-    } catch (IOException e) {
-      throw new ServiceException(status, null, "the server answered " + status + " with a body that is not JSON");
+    /** The body parsed as JSON. */
+    public JsonNode json() throws ServiceException {
+        try {
+            return Json.parse(body);
+        } catch (IOException e) {
+            throw new ServiceException(status, null, "the server answered " + status + " with a body that is not JSON");
+        }
     }
-  }
 
-  /** The body as UTF-8 text. */
-  public String text() {
-    return new String(body, StandardCharsets.UTF_8);
-  }
+    /** The body as UTF-8 text. */
+    public String text() {
+        return new String(body, StandardCharsets.UTF_8);
+    }
 }

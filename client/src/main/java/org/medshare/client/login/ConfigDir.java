@@ -13,48 +13,48 @@ import org.medshare.client.CliFailure;
  * spool. Created owner-only (rwx------); secret files are written owner-only (rw-------) and atomically.
  */
 public final class ConfigDir {
-  private ConfigDir() {}
+    private ConfigDir() {}
 
-  /** The directory to use for {@code explicit} (may be null). */
-  public static Path resolve(Path explicit) {
-    if (explicit != null) {
-      return explicit;
+    /** The directory to use for {@code explicit} (may be null). */
+    public static Path resolve(Path explicit) {
+        if (explicit != null) {
+            return explicit;
+        }
+        String env = System.getenv("MEDSHARE_CONFIG");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        return Path.of(System.getProperty("user.home"), ".medshare");
     }
-    String env = System.getenv("MEDSHARE_CONFIG");
-    if (env != null && !env.isBlank()) {
-      return Path.of(env);
-    }
-    return Path.of(System.getProperty("user.home"), ".medshare");
-  }
 
-  /** Creates {@code dir} (and parents) owner-only if missing; returns it. */
-  public static Path ensure(Path dir) {
-    try {
-      if (!Files.isDirectory(dir)) {
-        Files.createDirectories(dir);
-        ownerOnly(dir, "rwx------");
-      }
-      return dir;
-    } catch (IOException e) {
-      throw CliFailure.usage("cannot create configuration directory " + dir + ": " + e.getMessage());
+    /** Creates {@code dir} (and parents) owner-only if missing; returns it. */
+    public static Path ensure(Path dir) {
+        try {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+                ownerOnly(dir, "rwx------");
+            }
+            return dir;
+        } catch (IOException e) {
+            throw CliFailure.usage("cannot create configuration directory " + dir + ": " + e.getMessage());
+        }
     }
-  }
 
-  /** Writes {@code bytes} to {@code file} atomically, readable by the owner only (mode 600). */
-  public static void writeSecret(Path file, byte[] bytes) throws IOException {
-    Path parent = file.toAbsolutePath().getParent();
-    ensure(parent);
-    try (AtomicOutput out = AtomicOutput.open(file, true)) {
-      out.stream().write(bytes);
-      out.commit(true);
+    /** Writes {@code bytes} to {@code file} atomically, readable by the owner only (mode 600). */
+    public static void writeSecret(Path file, byte[] bytes) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        ensure(parent);
+        try (AtomicOutput out = AtomicOutput.open(file, true)) {
+            out.stream().write(bytes);
+            out.commit(true);
+        }
     }
-  }
 
-  static void ownerOnly(Path p, String mode) throws IOException {
-    try {
-      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(mode));
-    } catch (UnsupportedOperationException e) {
-      // not a POSIX file system: keep the defaults
+    static void ownerOnly(Path p, String mode) throws IOException {
+        try {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(mode));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: keep the defaults
+        }
     }
-  }
 }

@@ -25,172 +25,199 @@ import org.medshare.client.http.ServiceException;
  * tokens never appear in a message.
  */
 public final class OidcClient {
-  private final URI issuer;
-  private final HttpClient http;
-  private final Clock clock;
-  private JsonNode discovery;
+    private final URI issuer;
+    private final HttpClient http;
+    private final Clock clock;
+    private JsonNode discovery;
 
-  public OidcClient(URI issuer, Clock clock) {
-    this.issuer = ServiceClient.checkBase(issuer);
-    this.clock = clock;
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10)).build();
-  }
-
-  public URI issuer() {
-    return issuer;
-  }
-
-  /** The token endpoint from the issuer's discovery document. */
-  public synchronized URI tokenEndpoint() throws ServiceException {
-    return endpoint("token_endpoint");
-  }
-
-  private synchronized URI endpoint(String name) throws ServiceException {
-    if (discovery == null) {
-      HttpRequest req = HttpRequest.newBuilder(URI.create(issuer + "/.well-known/openid-configuration"))
-          .timeout(Duration.ofSeconds(30)).header("Accept", "application/json").GET().build();
-      JsonNode doc = send(req, "discovery at " + issuer);
-      if (!issuer.toString().equals(trimSlash(Json.text(doc, "issuer")))) {
-        throw new ServiceException(200, null, "the discovery document of " + issuer + " names another issuer");
-      }
-      discovery = doc;
+    public OidcClient(URI issuer, Clock clock) {
+        this.issuer = ServiceClient.checkBase(issuer);
+        this.clock = clock;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
     }
-    String url = Json.text(discovery, name);
-    if (url == null) {
-      throw new ServiceException(200, null, "the identity provider " + issuer + " offers no " + name);
+
+    public URI issuer() {
+        return issuer;
     }
-    return ServiceClient.parseBase(url);
-  }
 
-  /** Resource owner password grant for {@code user}. */
-  public TokenGrant password(String clientId, String user, char[] password) throws ServiceException {
-    Map<String, String> form = new LinkedHashMap<>();
-    form.put("grant_type", "password");
-    form.put("client_id", clientId);
-    form.put("username", user);
-    form.put("password", new String(password));
-    form.put("scope", "openid");
-    return grant(form);
-  }
-
-  /** Client credentials grant for a service account. */
-  public TokenGrant clientCredentials(String clientId, String secret) throws ServiceException {
-    Map<String, String> form = new LinkedHashMap<>();
-    form.put("grant_type", "client_credentials");
-    form.put("client_id", clientId);
-    form.put("client_secret", secret);
-    return grant(form);
-  }
-
-  /** Refresh token grant. */
-  public TokenGrant refresh(String clientId, String refreshToken) throws ServiceException {
-    Map<String, String> form = new LinkedHashMap<>();
-    form.put("grant_type", "refresh_token");
-    form.put("client_id", clientId);
-    form.put("refresh_token", refreshToken);
-    return grant(form);
-  }
-
-  /** A pending device authorization (RFC 8628 §3.2): what to show the user, and how to poll. */
-  public record DeviceAuthorization(String deviceCode, String userCode, String verificationUri,
-                                    String verificationUriComplete, int intervalSeconds, long expiresInSeconds) {
-    @Override
-    public String toString() {
-      return "DeviceAuthorization[" + verificationUri + "]";
+    /** The token endpoint from the issuer's discovery document. */
+    public synchronized URI tokenEndpoint() throws ServiceException {
+        return endpoint("token_endpoint");
     }
-  }
 
-  /** Starts the device authorization grant (RFC 8628 §3.1). */
-  public DeviceAuthorization startDevice(String clientId) throws ServiceException {
-    URI endpoint = endpoint("device_authorization_endpoint");
-    JsonNode a = send(formRequest(endpoint, Map.of("client_id", clientId, "scope", "openid")), "device authorization");
-    String device = Json.text(a, "device_code");
-    String user = Json.text(a, "user_code");
-    String uri = Json.text(a, "verification_uri");
-    if (device == null || user == null || uri == null) {
-      throw new ServiceException(200, null, "the identity provider's device authorization answer is incomplete");
-    }
-    return new DeviceAuthorization(device, user, uri, Json.text(a, "verification_uri_complete"),
-        Math.max(1, a.path("interval").asInt(5)), a.path("expires_in").asLong(600));
-  }
-
-  /** Polls the token endpoint until the user approves, refuses or the code expires (RFC 8628 §3.4, §3.5). */
-  public TokenGrant awaitDevice(String clientId, DeviceAuthorization auth) throws ServiceException {
-    long deadline = clock.millis() + auth.expiresInSeconds() * 1000;
-    long interval = auth.intervalSeconds() * 1000L;
-    while (clock.millis() < deadline) {
-      try {
-        Thread.sleep(interval);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ServiceException(ServiceException.UNREACHABLE, null, "interrupted");
-      }
-      try {
-        return grant(Map.of("grant_type", "urn:ietf:params:oauth:grant-type:device_code", "client_id", clientId,
-            "device_code", auth.deviceCode()));
-      } catch (ServiceException e) {
-        if (e.problemType() != null && e.problemType().equals("authorization_pending")) {
-          continue;
+    private synchronized URI endpoint(String name) throws ServiceException {
+        if (discovery == null) {
+            HttpRequest req = HttpRequest.newBuilder(URI.create(issuer + "/.well-known/openid-configuration"))
+                    .timeout(Duration.ofSeconds(30))
+                    .header("Accept", "application/json")
+                    .GET()
+                    .build();
+            JsonNode doc = send(req, "discovery at " + issuer);
+            if (!issuer.toString().equals(trimSlash(Json.text(doc, "issuer")))) {
+                throw new ServiceException(200, null, "the discovery document of " + issuer + " names another issuer");
+            }
+            discovery = doc;
         }
-        if (e.problemType() != null && e.problemType().equals("slow_down")) {
-          interval += 5000;
-          continue;
+        String url = Json.text(discovery, name);
+        if (url == null) {
+            throw new ServiceException(200, null, "the identity provider " + issuer + " offers no " + name);
         }
-        throw e;
-      }
+        return ServiceClient.parseBase(url);
     }
-    throw new ServiceException(400, "expired_token", "login refused: the device code expired before approval");
-  }
 
-  private TokenGrant grant(Map<String, String> form) throws ServiceException {
-    return TokenGrant.fromResponse(send(formRequest(tokenEndpoint(), form), "login"), clock.instant());
-  }
-
-  private static HttpRequest formRequest(URI endpoint, Map<String, String> form) {
-    String body = form.entrySet().stream()
-        .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-            + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-        .collect(Collectors.joining("&"));
-    return HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
-  }
-
-  private JsonNode send(HttpRequest req, String what) throws ServiceException {
-    HttpResponse<byte[]> res;
-    try {
-      res = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
-    } catch (IOException e) {
-      throw new ServiceException(ServiceException.UNREACHABLE, null, "cannot reach the identity provider " + issuer);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ServiceException(ServiceException.UNREACHABLE, null, "interrupted");
+    /** Resource owner password grant for {@code user}. */
+    public TokenGrant password(String clientId, String user, char[] password) throws ServiceException {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "password");
+        form.put("client_id", clientId);
+        form.put("username", user);
+        form.put("password", new String(password));
+        form.put("scope", "openid");
+        return grant(form);
     }
-    JsonNode json = null;
-    try {
-      json = Json.parse(res.body());
-    } catch (IOException notJson) {
-      // handled below
-    }
-    if (res.statusCode() / 100 == 2 && json != null) {
-      return json;
-    }
-    String error = Json.text(json, "error");
-    if (error != null) {
-      String description = Json.text(json, "error_description");
-      throw new ServiceException(res.statusCode(), error,
-          what + " refused: " + error + (description == null ? "" : ": " + oneLine(description)));
-    }
-    throw new ServiceException(res.statusCode(), null, what + " failed: HTTP " + res.statusCode());
-  }
 
-  private static String trimSlash(String s) {
-    return s != null && s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
-  }
+    /** Client credentials grant for a service account. */
+    public TokenGrant clientCredentials(String clientId, String secret) throws ServiceException {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "client_credentials");
+        form.put("client_id", clientId);
+        form.put("client_secret", secret);
+        return grant(form);
+    }
 
-  private static String oneLine(String s) {
-    String one = s.replaceAll("[\\r\\n\\t]+", " ").trim();
-    return one.length() > 200 ? one.substring(0, 200) : one;
-  }
+    /** Refresh token grant. */
+    public TokenGrant refresh(String clientId, String refreshToken) throws ServiceException {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "refresh_token");
+        form.put("client_id", clientId);
+        form.put("refresh_token", refreshToken);
+        return grant(form);
+    }
+
+    /** A pending device authorization (RFC 8628 §3.2): what to show the user, and how to poll. */
+    public record DeviceAuthorization(
+            String deviceCode,
+            String userCode,
+            String verificationUri,
+            String verificationUriComplete,
+            int intervalSeconds,
+            long expiresInSeconds) {
+        @Override
+        public String toString() {
+            return "DeviceAuthorization[" + verificationUri + "]";
+        }
+    }
+
+    /** Starts the device authorization grant (RFC 8628 §3.1). */
+    public DeviceAuthorization startDevice(String clientId) throws ServiceException {
+        URI endpoint = endpoint("device_authorization_endpoint");
+        JsonNode a =
+                send(formRequest(endpoint, Map.of("client_id", clientId, "scope", "openid")), "device authorization");
+        String device = Json.text(a, "device_code");
+        String user = Json.text(a, "user_code");
+        String uri = Json.text(a, "verification_uri");
+        if (device == null || user == null || uri == null) {
+            throw new ServiceException(200, null, "the identity provider's device authorization answer is incomplete");
+        }
+        return new DeviceAuthorization(
+                device,
+                user,
+                uri,
+                Json.text(a, "verification_uri_complete"),
+                Math.max(1, a.path("interval").asInt(5)),
+                a.path("expires_in").asLong(600));
+    }
+
+    /** Polls the token endpoint until the user approves, refuses or the code expires (RFC 8628 §3.4, §3.5). */
+    public TokenGrant awaitDevice(String clientId, DeviceAuthorization auth) throws ServiceException {
+        long deadline = clock.millis() + auth.expiresInSeconds() * 1000;
+        long interval = auth.intervalSeconds() * 1000L;
+        while (clock.millis() < deadline) {
+            try {
+                Thread.sleep(interval);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ServiceException(ServiceException.UNREACHABLE, null, "interrupted");
+            }
+            try {
+                return grant(Map.of(
+                        "grant_type",
+                        "urn:ietf:params:oauth:grant-type:device_code",
+                        "client_id",
+                        clientId,
+                        "device_code",
+                        auth.deviceCode()));
+            } catch (ServiceException e) {
+                if (e.problemType() != null && e.problemType().equals("authorization_pending")) {
+                    continue;
+                }
+                if (e.problemType() != null && e.problemType().equals("slow_down")) {
+                    interval += 5000;
+                    continue;
+                }
+                throw e;
+            }
+        }
+        throw new ServiceException(400, "expired_token", "login refused: the device code expired before approval");
+    }
+
+    private TokenGrant grant(Map<String, String> form) throws ServiceException {
+        return TokenGrant.fromResponse(send(formRequest(tokenEndpoint(), form), "login"), clock.instant());
+    }
+
+    private static HttpRequest formRequest(URI endpoint, Map<String, String> form) {
+        String body = form.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        return HttpRequest.newBuilder(endpoint)
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .build();
+    }
+
+    private JsonNode send(HttpRequest req, String what) throws ServiceException {
+        HttpResponse<byte[]> res;
+        try {
+            res = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new ServiceException(
+                    ServiceException.UNREACHABLE, null, "cannot reach the identity provider " + issuer);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServiceException(ServiceException.UNREACHABLE, null, "interrupted");
+        }
+        JsonNode json = null;
+        try {
+            json = Json.parse(res.body());
+        } catch (IOException notJson) {
+            // handled below
+        }
+        if (res.statusCode() / 100 == 2 && json != null) {
+            return json;
+        }
+        String error = Json.text(json, "error");
+        if (error != null) {
+            String description = Json.text(json, "error_description");
+            throw new ServiceException(
+                    res.statusCode(),
+                    error,
+                    what + " refused: " + error + (description == null ? "" : ": " + oneLine(description)));
+        }
+        throw new ServiceException(res.statusCode(), null, what + " failed: HTTP " + res.statusCode());
+    }
+
+    private static String trimSlash(String s) {
+        return s != null && s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    private static String oneLine(String s) {
+        String one = s.replaceAll("[\\r\\n\\t]+", " ").trim();
+        return one.length() > 200 ? one.substring(0, 200) : one;
+    }
 }

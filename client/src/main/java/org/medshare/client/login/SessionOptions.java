@@ -20,85 +20,92 @@ import picocli.CommandLine.Option;
  * file holding a bare access token).
  */
 public final class SessionOptions {
-  @Option(names = "--server", paramLabel = "URL", description = "service base URL (default: the one given at login)")
-  String server;
+    @Option(names = "--server", paramLabel = "URL", description = "service base URL (default: the one given at login)")
+    String server;
 
-  @Option(names = "--config", paramLabel = "DIR", description = "configuration directory (default: $MEDSHARE_CONFIG or ~/.medshare)")
-  Path config;
+    @Option(
+            names = "--config",
+            paramLabel = "DIR",
+            description = "configuration directory (default: $MEDSHARE_CONFIG or ~/.medshare)")
+    Path config;
 
-  @Option(names = "--token-file", paramLabel = "FILE", description = "session file or file holding an access token")
-  Path tokenFile;
+    @Option(names = "--token-file", paramLabel = "FILE", description = "session file or file holding an access token")
+    Path tokenFile;
 
-  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120", description = "per-request timeout (default: ${DEFAULT-VALUE})")
-  int timeoutSeconds;
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "120",
+            description = "per-request timeout (default: ${DEFAULT-VALUE})")
+    int timeoutSeconds;
 
-  /** The configuration directory (not created). */
-  public Path configDir() {
-    return ConfigDir.resolve(config);
-  }
-
-  /** A client for the service, authenticated with the session's (or the token file's) token. */
-  public ServiceClient client() {
-    if (timeoutSeconds < 1) {
-      throw CliFailure.usage("--timeout must be at least 1 second");
+    /** The configuration directory (not created). */
+    public Path configDir() {
+        return ConfigDir.resolve(config);
     }
-    URI base;
-    TokenSource tokens;
-    Path file = tokenFile != null ? tokenFile : configDir().resolve(Session.FILE);
-    Session session = null;
-    if (tokenFile != null && !looksLikeSession(tokenFile)) {
-      String bare = bareToken(tokenFile);
-      tokens = () -> bare;
-    } else {
-      session = Session.load(file, Clock.systemUTC());
-      tokens = session;
-    }
-    if (server != null) {
-      base = parse(server);
-    } else if (session != null && session.server() != null) {
-      base = session.server();
-    } else {
-      throw CliFailure.usage("no server: give --server URL (or log in with --server)");
-    }
-    return new ServiceClient(base, tokens, Duration.ofSeconds(timeoutSeconds));
-  }
 
-  static URI parse(String server) {
-    try {
-      return ServiceClient.parseBase(server);
-    } catch (IllegalArgumentException e) {
-      throw CliFailure.usage(e.getMessage());
-    }
-  }
-
-  private static boolean looksLikeSession(Path p) {
-    try {
-      byte[] head = Files.readAllBytes(p);
-      for (byte b : head) {
-        if (!Character.isWhitespace(b)) {
-          return b == '{';
+    /** A client for the service, authenticated with the session's (or the token file's) token. */
+    public ServiceClient client() {
+        if (timeoutSeconds < 1) {
+            throw CliFailure.usage("--timeout must be at least 1 second");
         }
-      }
-      return false;
-    } catch (IOException e) {
-      throw CliFailure.usage("cannot read token file " + p);
+        URI base;
+        TokenSource tokens;
+        Path file = tokenFile != null ? tokenFile : configDir().resolve(Session.FILE);
+        Session session = null;
+        if (tokenFile != null && !looksLikeSession(tokenFile)) {
+            String bare = bareToken(tokenFile);
+            tokens = () -> bare;
+        } else {
+            session = Session.load(file, Clock.systemUTC());
+            tokens = session;
+        }
+        if (server != null) {
+            base = parse(server);
+        } else if (session != null && session.server() != null) {
+            base = session.server();
+        } else {
+            throw CliFailure.usage("no server: give --server URL (or log in with --server)");
+        }
+        return new ServiceClient(base, tokens, Duration.ofSeconds(timeoutSeconds));
     }
-  }
 
-  private static String bareToken(Path p) {
-    try {
-      String t = Files.readString(p, StandardCharsets.UTF_8).trim();
-      if (t.isEmpty() || t.length() > 65_536 || !t.matches("[A-Za-z0-9._~+/=-]+")) {
-        throw CliFailure.usage("token file " + p + " holds no access token");
-      }
-      return t;
-    } catch (IOException e) {
-      throw CliFailure.usage("cannot read token file " + p);
+    static URI parse(String server) {
+        try {
+            return ServiceClient.parseBase(server);
+        } catch (IllegalArgumentException e) {
+            throw CliFailure.usage(e.getMessage());
+        }
     }
-  }
 
-  /** A refusal by the service, the identity provider or the network, as a one-line failure with exit 1. */
-  public static CliFailure refused(ServiceException e) {
-    return CliFailure.verification(e.getMessage());
-  }
+    private static boolean looksLikeSession(Path p) {
+        try {
+            byte[] head = Files.readAllBytes(p);
+            for (byte b : head) {
+                if (!Character.isWhitespace(b)) {
+                    return b == '{';
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            throw CliFailure.usage("cannot read token file " + p);
+        }
+    }
+
+    private static String bareToken(Path p) {
+        try {
+            String t = Files.readString(p, StandardCharsets.UTF_8).trim();
+            if (t.isEmpty() || t.length() > 65_536 || !t.matches("[A-Za-z0-9._~+/=-]+")) {
+                throw CliFailure.usage("token file " + p + " holds no access token");
+            }
+            return t;
+        } catch (IOException e) {
+            throw CliFailure.usage("cannot read token file " + p);
+        }
+    }
+
+    /** A refusal by the service, the identity provider or the network, as a one-line failure with exit 1. */
+    public static CliFailure refused(ServiceException e) {
+        return CliFailure.verification(e.getMessage());
+    }
 }

@@ -24,169 +24,215 @@ import picocli.CommandLine.Spec;
  * fetch results; regulators approve or refuse. Answers are printed as JSON on stdout; a refusal by the
  * service is one line on stderr and exit 1.
  */
-@Command(name = "query", mixinStandardHelpOptions = true,
-    description = "Submit, approve, refuse and follow aggregate queries (insurer, regulator).",
-    subcommands = {
-        QueryCommand.Submit.class,
-        QueryCommand.Approve.class,
-        QueryCommand.Refuse.class,
-        QueryCommand.Status.class,
-        QueryCommand.Result.class,
-        QueryCommand.ListQueries.class,
-        TemplateCommand.class,
-    })
+@Command(
+        name = "query",
+        mixinStandardHelpOptions = true,
+        description = "Submit, approve, refuse and follow aggregate queries (insurer, regulator).",
+        subcommands = {
+            QueryCommand.Submit.class,
+            QueryCommand.Approve.class,
+            QueryCommand.Refuse.class,
+            QueryCommand.Status.class,
+            QueryCommand.Result.class,
+            QueryCommand.ListQueries.class,
+            TemplateCommand.class,
+        })
 public final class QueryCommand implements Callable<Integer> {
-  @Override
-  public Integer call() {
-    throw CliFailure.usage("missing subcommand: submit, approve, refuse, status, result, list or template");
-  }
-
-  /** Runs {@code call} and prints its JSON answer; a refusal becomes exit 1. */
-  static int print(CommandSpec spec, JsonCall call) {
-    try {
-      spec.commandLine().getOut().println(Json.pretty(call.run()));
-      return 0;
-    } catch (ServiceException e) {
-      throw SessionOptions.refused(e);
-    }
-  }
-
-  @FunctionalInterface
-  interface JsonCall {
-    JsonNode run() throws ServiceException;
-  }
-
-  @Command(name = "submit", mixinStandardHelpOptions = true,
-      description = "Submit a query request (JSON of enclave-sim/QUERY.md) as the insurer; prints the query with its id.")
-  static final class Submit implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin SessionOptions session;
-
-    @Option(names = "--file", required = true, paramLabel = "QUERY.json", description = "the request")
-    Path file;
-
     @Override
     public Integer call() {
-      byte[] body = Calls.jsonFile(file);
-      ServiceClient c = session.client();
-      return print(spec, () -> c.postJson("/api/v1/queries", body).json());
+        throw CliFailure.usage("missing subcommand: submit, approve, refuse, status, result, list or template");
     }
-  }
 
-  @Command(name = "approve", mixinStandardHelpOptions = true,
-      description = "Approve a submitted query as the regulator (it then runs in the enclave).")
-  static final class Approve implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin SessionOptions session;
-    @Parameters(index = "0", paramLabel = "ID") String id;
-
-    @Override
-    public Integer call() {
-      String path = "/api/v1/queries/" + Calls.id("query id", id) + "/approve";
-      ServiceClient c = session.client();
-      return print(spec, () -> c.postJson(path, "{}".getBytes(StandardCharsets.UTF_8)).json());
+    /** Runs {@code call} and prints its JSON answer; a refusal becomes exit 1. */
+    static int print(CommandSpec spec, JsonCall call) {
+        try {
+            spec.commandLine().getOut().println(Json.pretty(call.run()));
+            return 0;
+        } catch (ServiceException e) {
+            throw SessionOptions.refused(e);
+        }
     }
-  }
 
-  @Command(name = "refuse", mixinStandardHelpOptions = true, description = "Refuse a submitted query as the regulator.")
-  static final class Refuse implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin SessionOptions session;
-    @Parameters(index = "0", paramLabel = "ID") String id;
-
-    @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "why (1-1000 characters)")
-    String reason;
-
-    @Override
-    public Integer call() {
-      String path = "/api/v1/queries/" + Calls.id("query id", id) + "/refuse";
-      if (reason.isBlank() || reason.length() > 1000) {
-        throw CliFailure.usage("--reason must be 1-1000 characters");
-      }
-      byte[] body = Json.compact(Json.object().put("reason", reason)).getBytes(StandardCharsets.UTF_8);
-      ServiceClient c = session.client();
-      return print(spec, () -> c.postJson(path, body).json());
+    @FunctionalInterface
+    interface JsonCall {
+        JsonNode run() throws ServiceException;
     }
-  }
 
-  @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a query and its state.")
-  static final class Status implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin SessionOptions session;
-    @Parameters(index = "0", paramLabel = "ID") String id;
+    @Command(
+            name = "submit",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Submit a query request (JSON of enclave-sim/QUERY.md) as the insurer; prints the query with its id.")
+    static final class Submit implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
 
-    @Override
-    public Integer call() {
-      String path = "/api/v1/queries/" + Calls.id("query id", id);
-      ServiceClient c = session.client();
-      return print(spec, () -> c.getJson(path));
+        @Mixin
+        SessionOptions session;
+
+        @Option(names = "--file", required = true, paramLabel = "QUERY.json", description = "the request")
+        Path file;
+
+        @Override
+        public Integer call() {
+            byte[] body = Calls.jsonFile(file);
+            ServiceClient c = session.client();
+            return print(spec, () -> c.postJson("/api/v1/queries", body).json());
+        }
     }
-  }
 
-  @Command(name = "list", mixinStandardHelpOptions = true,
-      description = "List queries (an insurer's own, or all for a regulator), newest first.")
-  static final class ListQueries implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin SessionOptions session;
+    @Command(
+            name = "approve",
+            mixinStandardHelpOptions = true,
+            description = "Approve a submitted query as the regulator (it then runs in the enclave).")
+    static final class Approve implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
 
-    @Option(names = "--limit", defaultValue = "100", paramLabel = "N", description = "at most N (1..1000)")
-    int limit;
+        @Mixin
+        SessionOptions session;
 
-    @Override
-    public Integer call() {
-      if (limit < 1 || limit > 1000) {
-        throw CliFailure.usage("--limit must be within 1..1000");
-      }
-      ServiceClient c = session.client();
-      return print(spec, () -> c.getJson("/api/v1/queries?limit=" + limit));
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Override
+        public Integer call() {
+            String path = "/api/v1/queries/" + Calls.id("query id", id) + "/approve";
+            ServiceClient c = session.client();
+            return print(
+                    spec,
+                    () -> c.postJson(path, "{}".getBytes(StandardCharsets.UTF_8))
+                            .json());
+        }
     }
-  }
 
-  /**
-   * {@code query result ID [--out FILE]}: the completed query with its enclave-signed result (result, result
-   * hash, signature, enclave measurement, input record count, payouts). Written atomically to FILE, or
-   * printed. Exit 1, and no file, when the query has no result.
-   */
-  @Command(name = "result", mixinStandardHelpOptions = true,
-      description = "Fetch a completed query's enclave-signed result.")
-  static final class Result implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin SessionOptions session;
-    @Parameters(index = "0", paramLabel = "ID") String id;
+    @Command(
+            name = "refuse",
+            mixinStandardHelpOptions = true,
+            description = "Refuse a submitted query as the regulator.")
+    static final class Refuse implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "write the result here (atomically) instead of stdout")
-    Path out;
+        @Mixin
+        SessionOptions session;
 
-    @Override
-    public Integer call() throws IOException {
-      String path = "/api/v1/queries/" + Calls.id("query id", id);
-      ServiceClient c = session.client();
-      JsonNode q;
-      try {
-        q = c.getJson(path);
-      } catch (ServiceException e) {
-        throw SessionOptions.refused(e);
-      }
-      JsonNode result = q.get("result");
-      if (result == null || result.isNull()) {
-        String status = Json.text(q, "status");
-        String reason = Json.text(q, "reason");
-        throw CliFailure.verification("query " + id + " has no result (status " + status
-            + (reason == null ? "" : ", reason: " + reason) + ")");
-      }
-      String text = Json.pretty(q) + "\n";
-      if (out == null) {
-        PrintWriter w = spec.commandLine().getOut();
-        w.print(text);
-        w.flush();
-        return 0;
-      }
-      try (AtomicOutput o = AtomicOutput.open(out, false)) {
-        o.stream().write(text.getBytes(StandardCharsets.UTF_8));
-        o.commit(true);
-      }
-      spec.commandLine().getOut().println("result of query " + id + " written to " + out);
-      return 0;
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "why (1-1000 characters)")
+        String reason;
+
+        @Override
+        public Integer call() {
+            String path = "/api/v1/queries/" + Calls.id("query id", id) + "/refuse";
+            if (reason.isBlank() || reason.length() > 1000) {
+                throw CliFailure.usage("--reason must be 1-1000 characters");
+            }
+            byte[] body = Json.compact(Json.object().put("reason", reason)).getBytes(StandardCharsets.UTF_8);
+            ServiceClient c = session.client();
+            return print(spec, () -> c.postJson(path, body).json());
+        }
     }
-  }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a query and its state.")
+    static final class Status implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        SessionOptions session;
+
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Override
+        public Integer call() {
+            String path = "/api/v1/queries/" + Calls.id("query id", id);
+            ServiceClient c = session.client();
+            return print(spec, () -> c.getJson(path));
+        }
+    }
+
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description = "List queries (an insurer's own, or all for a regulator), newest first.")
+    static final class ListQueries implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        SessionOptions session;
+
+        @Option(names = "--limit", defaultValue = "100", paramLabel = "N", description = "at most N (1..1000)")
+        int limit;
+
+        @Override
+        public Integer call() {
+            if (limit < 1 || limit > 1000) {
+                throw CliFailure.usage("--limit must be within 1..1000");
+            }
+            ServiceClient c = session.client();
+            return print(spec, () -> c.getJson("/api/v1/queries?limit=" + limit));
+        }
+    }
+
+    /**
+     * {@code query result ID [--out FILE]}: the completed query with its enclave-signed result (result, result
+     * hash, signature, enclave measurement, input record count, payouts). Written atomically to FILE, or
+     * printed. Exit 1, and no file, when the query has no result.
+     */
+    @Command(
+            name = "result",
+            mixinStandardHelpOptions = true,
+            description = "Fetch a completed query's enclave-signed result.")
+    static final class Result implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        SessionOptions session;
+
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Option(
+                names = "--out",
+                paramLabel = "FILE",
+                description = "write the result here (atomically) instead of stdout")
+        Path out;
+
+        @Override
+        public Integer call() throws IOException {
+            String path = "/api/v1/queries/" + Calls.id("query id", id);
+            ServiceClient c = session.client();
+            JsonNode q;
+            try {
+                q = c.getJson(path);
+            } catch (ServiceException e) {
+                throw SessionOptions.refused(e);
+            }
+            JsonNode result = q.get("result");
+            if (result == null || result.isNull()) {
+                String status = Json.text(q, "status");
+                String reason = Json.text(q, "reason");
+                throw CliFailure.verification("query " + id + " has no result (status " + status
+                        + (reason == null ? "" : ", reason: " + reason) + ")");
+            }
+            String text = Json.pretty(q) + "\n";
+            if (out == null) {
+                PrintWriter w = spec.commandLine().getOut();
+                w.print(text);
+                w.flush();
+                return 0;
+            }
+            try (AtomicOutput o = AtomicOutput.open(out, false)) {
+                o.stream().write(text.getBytes(StandardCharsets.UTF_8));
+                o.commit(true);
+            }
+            spec.commandLine().getOut().println("result of query " + id + " written to " + out);
+            return 0;
+        }
+    }
 }

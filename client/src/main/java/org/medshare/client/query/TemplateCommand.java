@@ -1,8 +1,8 @@
 package org.medshare.client.query;
 
-import java.util.concurrent.Callable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import org.medshare.client.CliFailure;
 import org.medshare.client.http.ServiceClient;
 import org.medshare.client.login.SessionOptions;
@@ -14,82 +14,104 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code medshare query template submit|approve|reject|list}: query templates (enclave-sim/QUERY.md). */
-@Command(name = "template", mixinStandardHelpOptions = true,
-    description = "Propose (insurer), approve or reject (regulator) and list query templates.",
-    subcommands = {TemplateCommand.Submit.class, TemplateCommand.Decide.class, TemplateCommand.Reject.class,
-        TemplateCommand.ListTemplates.class})
+@Command(
+        name = "template",
+        mixinStandardHelpOptions = true,
+        description = "Propose (insurer), approve or reject (regulator) and list query templates.",
+        subcommands = {
+            TemplateCommand.Submit.class,
+            TemplateCommand.Decide.class,
+            TemplateCommand.Reject.class,
+            TemplateCommand.ListTemplates.class
+        })
 final class TemplateCommand implements Callable<Integer> {
-  @Override
-  public Integer call() {
-    throw CliFailure.usage("missing subcommand: submit, approve, reject or list");
-  }
-
-  @Command(name = "submit", mixinStandardHelpOptions = true, description = "Propose a template (insurer).")
-  static final class Submit implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin SessionOptions session;
-
-    @Option(names = "--file", required = true, paramLabel = "TEMPLATE.json", description = "the template")
-    Path file;
-
     @Override
     public Integer call() {
-      byte[] body = Calls.jsonFile(file);
-      ServiceClient c = session.client();
-      return QueryCommand.print(spec, () -> c.postJson("/api/v1/templates", body).json());
+        throw CliFailure.usage("missing subcommand: submit, approve, reject or list");
     }
-  }
 
-  /** A regulator's decision on a pending template; subclasses name the decision. */
-  abstract static class Decision implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin SessionOptions session;
-    @Parameters(index = "0", paramLabel = "ID") String id;
-    @Parameters(index = "1", paramLabel = "VERSION") int version;
+    @Command(name = "submit", mixinStandardHelpOptions = true, description = "Propose a template (insurer).")
+    static final class Submit implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
 
-    /** The path segment of the decision: {@code approve} or {@code reject}. */
-    abstract String verb();
+        @Mixin
+        SessionOptions session;
 
-    @Override
-    public Integer call() {
-      return decide(spec, session, id, version, verb());
+        @Option(names = "--file", required = true, paramLabel = "TEMPLATE.json", description = "the template")
+        Path file;
+
+        @Override
+        public Integer call() {
+            byte[] body = Calls.jsonFile(file);
+            ServiceClient c = session.client();
+            return QueryCommand.print(
+                    spec, () -> c.postJson("/api/v1/templates", body).json());
+        }
     }
-  }
 
-  @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve a pending template (regulator).")
-  static final class Decide extends Decision {
-    @Override
-    String verb() {
-      return "approve";
+    /** A regulator's decision on a pending template; subclasses name the decision. */
+    abstract static class Decision implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        SessionOptions session;
+
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Parameters(index = "1", paramLabel = "VERSION")
+        int version;
+
+        /** The path segment of the decision: {@code approve} or {@code reject}. */
+        abstract String verb();
+
+        @Override
+        public Integer call() {
+            return decide(spec, session, id, version, verb());
+        }
     }
-  }
 
-  @Command(name = "reject", mixinStandardHelpOptions = true, description = "Reject a pending template (regulator).")
-  static final class Reject extends Decision {
-    @Override
-    String verb() {
-      return "reject";
+    @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve a pending template (regulator).")
+    static final class Decide extends Decision {
+        @Override
+        String verb() {
+            return "approve";
+        }
     }
-  }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "List every template with its state.")
-  static final class ListTemplates implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin SessionOptions session;
-
-    @Override
-    public Integer call() {
-      ServiceClient c = session.client();
-      return QueryCommand.print(spec, () -> c.getJson("/api/v1/templates"));
+    @Command(name = "reject", mixinStandardHelpOptions = true, description = "Reject a pending template (regulator).")
+    static final class Reject extends Decision {
+        @Override
+        String verb() {
+            return "reject";
+        }
     }
-  }
 
-  static int decide(CommandSpec spec, SessionOptions session, String id, int version, String verb) {
-    if (version < 1) {
-      throw CliFailure.usage("VERSION must be a positive integer");
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List every template with its state.")
+    static final class ListTemplates implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        SessionOptions session;
+
+        @Override
+        public Integer call() {
+            ServiceClient c = session.client();
+            return QueryCommand.print(spec, () -> c.getJson("/api/v1/templates"));
+        }
     }
-    String path = "/api/v1/templates/" + Calls.id("template id", id) + "/" + version + "/" + verb;
-    ServiceClient c = session.client();
-    return QueryCommand.print(spec, () -> c.postJson(path, "{}".getBytes(StandardCharsets.UTF_8)).json());
-  }
+
+    static int decide(CommandSpec spec, SessionOptions session, String id, int version, String verb) {
+        if (version < 1) {
+            throw CliFailure.usage("VERSION must be a positive integer");
+        }
+        String path = "/api/v1/templates/" + Calls.id("template id", id) + "/" + version + "/" + verb;
+        ServiceClient c = session.client();
+        return QueryCommand.print(
+                spec,
+                () -> c.postJson(path, "{}".getBytes(StandardCharsets.UTF_8)).json());
+    }
 }

@@ -16,23 +16,26 @@ import org.medshare.enclave.rows.PseudonymKey;
  * without learning, or being able to guess, its identifier.
  */
 public final class DocumentIdentity {
-  /** Name of the upload tag carrying the document reference. */
-  public static final String TAG = "document";
+    /** Name of the upload tag carrying the document reference. */
+    public static final String TAG = "document";
 
-  private DocumentIdentity() {}
+    private DocumentIdentity() {}
 
-  /** The document reference of {@code bundle}, or null when it has no identifier. */
-  public static String reference(Bundle bundle, PseudonymKey key) {
-    Identifier id = bundle.hasIdentifier() && bundle.getIdentifier().hasValue() ? bundle.getIdentifier() : null;
-    if (id == null && bundle.getType() == Bundle.BundleType.DOCUMENT && bundle.hasEntry()
-        && bundle.getEntryFirstRep().getResource() instanceof Composition c && c.hasIdentifier()
-        && c.getIdentifier().hasValue()) {
-      id = c.getIdentifier();
+    /** The document reference of {@code bundle}, or null when it has no identifier. */
+    public static String reference(Bundle bundle, PseudonymKey key) {
+        Identifier id = bundle.hasIdentifier() && bundle.getIdentifier().hasValue() ? bundle.getIdentifier() : null;
+        if (id == null
+                && bundle.getType() == Bundle.BundleType.DOCUMENT
+                && bundle.hasEntry()
+                && bundle.getEntryFirstRep().getResource() instanceof Composition c
+                && c.hasIdentifier()
+                && c.getIdentifier().hasValue()) {
+            id = c.getIdentifier();
+        }
+        if (id == null) {
+            return null;
+        }
+        String text = (id.hasSystem() ? id.getSystem() : "") + "|" + id.getValue();
+        return String.format("%016x", key.pseudonymOf("medshare-document-v1:" + text));
     }
-    if (id == null) {
-      return null;
-    }
-    String text = (id.hasSystem() ? id.getSystem() : "") + "|" + id.getValue();
-    return String.format("%016x", key.pseudonymOf("medshare-document-v1:" + text));
-  }
 }

@@ -19,47 +19,50 @@ import org.medshare.enclave.rows.RowExtraction;
  * summary line. Written atomically once every file has an outcome, whatever the exit status.
  */
 final class UploadReport {
-  private UploadReport() {}
+    private UploadReport() {}
 
-  static void write(Path target, List<Outcome> outcomes, List<Path> notUploaded, String summary) throws IOException {
-    ObjectNode root = Json.object();
-    ArrayNode files = root.putArray("files");
-    for (Outcome o : outcomes) {
-      ObjectNode f = files.addObject();
-      f.put("file", o.file().toString());
-      f.put("outcome", o.kind().name().toLowerCase(Locale.ROOT).replace('_', '-').replace("failed", "not-confirmed"));
-      if (o.recordId() != null) {
-        f.put("recordId", o.recordId());
-      }
-      if (o.reason() != null) {
-        f.put("reason", o.reason());
-      }
-      if (o.stored() != null) {
-        f.put("version", o.stored().version());
-        f.put("recordOf", o.stored().recordOf());
-        f.put("analyticsRows", o.stored().analyticsRows());
-        f.put("usedInStatistics", o.stored().analyticsRows() > 0);
-      }
-      Outcome.Content c = o.content();
-      if (c != null) {
-        if (c.noRowsReason() != null) {
-          f.put("noRowsReason", c.noRowsReason());
+    static void write(Path target, List<Outcome> outcomes, List<Path> notUploaded, String summary) throws IOException {
+        ObjectNode root = Json.object();
+        ArrayNode files = root.putArray("files");
+        for (Outcome o : outcomes) {
+            ObjectNode f = files.addObject();
+            f.put("file", o.file().toString());
+            f.put(
+                    "outcome",
+                    o.kind().name().toLowerCase(Locale.ROOT).replace('_', '-').replace("failed", "not-confirmed"));
+            if (o.recordId() != null) {
+                f.put("recordId", o.recordId());
+            }
+            if (o.reason() != null) {
+                f.put("reason", o.reason());
+            }
+            if (o.stored() != null) {
+                f.put("version", o.stored().version());
+                f.put("recordOf", o.stored().recordOf());
+                f.put("analyticsRows", o.stored().analyticsRows());
+                f.put("usedInStatistics", o.stored().analyticsRows() > 0);
+            }
+            Outcome.Content c = o.content();
+            if (c != null) {
+                if (c.noRowsReason() != null) {
+                    f.put("noRowsReason", c.noRowsReason());
+                }
+                ArrayNode skipped = f.putArray("skippedRows");
+                for (RowExtraction.Skip skip : c.skipped()) {
+                    skipped.addObject().put("resource", skip.resource()).put("reason", skip.reason());
+                }
+                ArrayNode warnings = f.putArray("warnings");
+                c.warnings().forEach(warnings::add);
+                f.put("warningCount", c.warningCount());
+            }
         }
-        ArrayNode skipped = f.putArray("skippedRows");
-        for (RowExtraction.Skip skip : c.skipped()) {
-          skipped.addObject().put("resource", skip.resource()).put("reason", skip.reason());
+        ArrayNode ignored = root.putArray("notUploaded");
+        notUploaded.forEach(
+                p -> ignored.addObject().put("file", p.toString()).put("reason", "not a *.json or *.xml file"));
+        root.put("summary", summary);
+        try (AtomicOutput out = AtomicOutput.open(target, false)) {
+            out.stream().write(Json.pretty(root).getBytes(StandardCharsets.UTF_8));
+            out.commit(true);
         }
-        ArrayNode warnings = f.putArray("warnings");
-        c.warnings().forEach(warnings::add);
-        f.put("warningCount", c.warningCount());
-      }
     }
-    ArrayNode ignored = root.putArray("notUploaded");
-    notUploaded.forEach(p -> ignored.addObject().put("file", p.toString()).put("reason", "not a *.json or *.xml file"));
-    root.put("summary", summary);
-    try (AtomicOutput out = AtomicOutput.open(target, false)) {
-      out.stream().write(Json.pretty(root).getBytes(StandardCharsets.UTF_8));
-      out.commit(true);
-    }
-  }
 }

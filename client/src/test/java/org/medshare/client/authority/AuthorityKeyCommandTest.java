@@ -28,70 +28,99 @@ import org.medshare.client.testing.TestAuthority;
  * anchor, is refused with exit 1 and no key file.
  */
 class AuthorityKeyCommandTest {
-  FakeMedshare fake;
-  @TempDir Path dir;
-  Path config;
+    FakeMedshare fake;
 
-  @BeforeEach
-  void setUp() throws Exception {
-    fake = new FakeMedshare();
-    config = dir.resolve("cfg");
-    Result login = Cli.runWithStdin("alice-password\n", "login", "--issuer", fake.issuer().toString(), "--server",
-        fake.base().toString(), "--user", "alice", "--password-stdin", "--config", config.toString());
-    assertEquals(0, login.code(), login.toString());
-    TestAuthority.writeTrust(config.resolve("authority.trust"));
-  }
+    @TempDir
+    Path dir;
 
-  @AfterEach
-  void tearDown() {
-    fake.close();
-  }
+    Path config;
 
-  Path envelope(String name, String policy, String content) throws Exception {
-    Path f = dir.resolve(name);
-    Files.write(f, Envelope.encrypt(TestAuthority.enclaves().publicParameters(), Policy.parse(policy), Suite.NIST,
-        content.getBytes(StandardCharsets.UTF_8)));
-    return f;
-  }
+    @BeforeEach
+    void setUp() throws Exception {
+        fake = new FakeMedshare();
+        config = dir.resolve("cfg");
+        Result login = Cli.runWithStdin(
+                "alice-password\n",
+                "login",
+                "--issuer",
+                fake.issuer().toString(),
+                "--server",
+                fake.base().toString(),
+                "--user",
+                "alice",
+                "--password-stdin",
+                "--config",
+                config.toString());
+        assertEquals(0, login.code(), login.toString());
+        TestAuthority.writeTrust(config.resolve("authority.trust"));
+    }
 
-  @Test
-  void theIssuedKeyOpensWhatItsAttributesSatisfyAndNothingElse() throws Exception {
-    Path key = dir.resolve("alice.key");
-    Result issued = Cli.run("authority", "key", "--config", config.toString(), "--out", key.toString());
-    assertEquals(0, issued.code(), issued.toString());
-    assertTrue(issued.out().contains("dept:cardiology@2026Q4"), issued.out());
-    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
+    @AfterEach
+    void tearDown() {
+        fake.close();
+    }
 
-    Path heart = envelope("heart.env", "org:hospital-a AND dept:cardiology@2026Q4", "heart record");
-    Path tumour = envelope("tumour.env", "org:hospital-a AND dept:oncology@2026Q4", "tumour record");
-    Path plain = dir.resolve("heart.json");
-    Result ok = Cli.run("decrypt", "--key", key.toString(), "--in", heart.toString(), "--out", plain.toString());
-    assertEquals(0, ok.code(), ok.toString());
-    assertArrayEquals("heart record".getBytes(StandardCharsets.UTF_8), Files.readAllBytes(plain));
-    Path refusedOut = dir.resolve("tumour.json");
-    Result refused = Cli.run("decrypt", "--key", key.toString(), "--in", tumour.toString(), "--out", refusedOut.toString());
-    assertEquals(1, refused.code(), refused.toString());
-    assertTrue(refused.err().contains("key does not satisfy the policy"), refused.err());
-    assertFalse(Files.exists(refusedOut));
-  }
+    Path envelope(String name, String policy, String content) throws Exception {
+        Path f = dir.resolve(name);
+        Files.write(
+                f,
+                Envelope.encrypt(
+                        TestAuthority.enclaves().publicParameters(),
+                        Policy.parse(policy),
+                        Suite.NIST,
+                        content.getBytes(StandardCharsets.UTF_8)));
+        return f;
+    }
 
-  @Test
-  void aKeyNotWrappedToThisCommandsKeyOrAnUnverifiableAuthorityIsRefused() throws Exception {
-    Path key = dir.resolve("k.key");
-    fake.substituteRecipient = true;
-    Result substituted = Cli.run("authority", "key", "--config", config.toString(), "--out", key.toString());
-    assertEquals(1, substituted.code(), substituted.toString());
-    assertTrue(substituted.err().startsWith("medshare: the issued key does not open"), substituted.err());
-    assertFalse(Files.exists(key));
-    fake.substituteRecipient = false;
+    @Test
+    void theIssuedKeyOpensWhatItsAttributesSatisfyAndNothingElse() throws Exception {
+        Path key = dir.resolve("alice.key");
+        Result issued = Cli.run("authority", "key", "--config", config.toString(), "--out", key.toString());
+        assertEquals(0, issued.code(), issued.toString());
+        assertTrue(issued.out().contains("dept:cardiology@2026Q4"), issued.out());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
 
-    Files.delete(config.resolve("authority.trust"));
-    Result untrusted = Cli.run("authority", "key", "--config", config.toString(), "--out", key.toString());
-    assertEquals(1, untrusted.code(), untrusted.toString());
-    assertTrue(untrusted.err().startsWith("medshare: cannot verify the key authority"), untrusted.err());
-    assertFalse(Files.exists(key));
+        Path heart = envelope("heart.env", "org:hospital-a AND dept:cardiology@2026Q4", "heart record");
+        Path tumour = envelope("tumour.env", "org:hospital-a AND dept:oncology@2026Q4", "tumour record");
+        Path plain = dir.resolve("heart.json");
+        Result ok = Cli.run("decrypt", "--key", key.toString(), "--in", heart.toString(), "--out", plain.toString());
+        assertEquals(0, ok.code(), ok.toString());
+        assertArrayEquals("heart record".getBytes(StandardCharsets.UTF_8), Files.readAllBytes(plain));
+        Path refusedOut = dir.resolve("tumour.json");
+        Result refused =
+                Cli.run("decrypt", "--key", key.toString(), "--in", tumour.toString(), "--out", refusedOut.toString());
+        assertEquals(1, refused.code(), refused.toString());
+        assertTrue(refused.err().contains("key does not satisfy the policy"), refused.err());
+        assertFalse(Files.exists(refusedOut));
+    }
 
-    assertEquals(2, Cli.run("authority", "key", "--config", config.toString(), "--out", key.toString(),
-        "--attrs", "not an attribute").code());
-  }
+    @Test
+    void aKeyNotWrappedToThisCommandsKeyOrAnUnverifiableAuthorityIsRefused() throws Exception {
+        Path key = dir.resolve("k.key");
+        fake.substituteRecipient = true;
+        Result substituted = Cli.run("authority", "key", "--config", config.toString(), "--out", key.toString());
+        assertEquals(1, substituted.code(), substituted.toString());
+        assertTrue(substituted.err().startsWith("medshare: the issued key does not open"), substituted.err());
+        assertFalse(Files.exists(key));
+        fake.substituteRecipient = false;
+
+        Files.delete(config.resolve("authority.trust"));
+        Result untrusted = Cli.run("authority", "key", "--config", config.toString(), "--out", key.toString());
+        assertEquals(1, untrusted.code(), untrusted.toString());
+        assertTrue(untrusted.err().startsWith("medshare: cannot verify the key authority"), untrusted.err());
+        assertFalse(Files.exists(key));
+
+        assertEquals(
+                2,
+                Cli.run(
+                                "authority",
+                                "key",
+                                "--config",
+                                config.toString(),
+                                "--out",
+                                key.toString(),
+                                "--attrs",
+                                "not an attribute")
+                        .code());
+    }
 }

@@ -18,197 +18,243 @@ import org.medshare.client.testing.FakeMedshare;
 
 /** {@code medshare query ...} and {@code medshare audit export} against the CLI-contract test double. */
 class QueryCommandTest {
-  static FakeMedshare fake;
-  @TempDir static Path dir;
-  static Path insurer;
-  static Path regulator;
+    static FakeMedshare fake;
 
-  @BeforeAll
-  static void start() throws Exception {
-    fake = new FakeMedshare();
-    insurer = login("irene");
-    regulator = login("rita");
-  }
+    @TempDir
+    static Path dir;
 
-  @AfterAll
-  static void stop() {
-    fake.close();
-  }
+    static Path insurer;
+    static Path regulator;
 
-  static Path login(String user) {
-    Path config = dir.resolve(user);
-    Result r = Cli.runWithStdin(user + "-password\n", "login", "--issuer", fake.issuer().toString(), "--server",
-        fake.base().toString(), "--user", user, "--password-stdin", "--config", config.toString());
-    assertEquals(0, r.code(), r.toString());
-    return config;
-  }
-
-  static Result as(Path config, String... args) {
-    String[] all = new String[args.length + 2];
-    System.arraycopy(args, 0, all, 0, args.length);
-    all[args.length] = "--config";
-    all[args.length + 1] = config.toString();
-    return Cli.run(all);
-  }
-
-  static String submit() throws Exception {
-    Path q = dir.resolve("request.json");
-    Files.writeString(q, "{\"templateId\":\"count-by-age-sex\",\"templateVersion\":1}");
-    Result r = as(insurer, "query", "submit", "--file", q.toString());
-    assertEquals(0, r.code(), r.toString());
-    JsonNode answer = new ObjectMapper().readTree(r.out());
-    assertEquals("SUBMITTED", answer.get("status").asText());
-    return answer.get("queryId").asText();
-  }
-
-  @Test
-  void submitApproveStatusAndResultToAFile() throws Exception {
-    String id = submit();
-    Result early = as(insurer, "query", "result", id, "--out", dir.resolve("early.json").toString());
-    assertEquals(1, early.code());
-    assertEquals("medshare: query " + id + " has no result (status SUBMITTED)\n", early.err());
-    assertFalse(Files.exists(dir.resolve("early.json")));
-
-    Result denied = as(insurer, "query", "approve", id);
-    assertEquals(1, denied.code());
-    assertEquals("medshare: Forbidden: This endpoint is for regulator. (HTTP 403)\n", denied.err());
-
-    Result approved = as(regulator, "query", "approve", id);
-    assertEquals(0, approved.code(), approved.toString());
-    assertTrue(approved.out().contains("\"COMPLETED\""), approved.out());
-    Result again = as(regulator, "query", "approve", id);
-    assertEquals(1, again.code());
-    assertTrue(again.err().startsWith("medshare: Query already decided: "), again.err());
-
-    Result status = as(insurer, "query", "status", id);
-    assertEquals(0, status.code());
-    assertTrue(status.out().contains("\"resultSignature\""), status.out());
-
-    Path out = dir.resolve("result.json");
-    Result result = as(insurer, "query", "result", id, "--out", out.toString());
-    assertEquals(0, result.code(), result.toString());
-    JsonNode written = new ObjectMapper().readTree(out.toFile());
-    assertEquals("{\"groups\":[{\"count\":12}]}", written.get("result").asText());
-    assertEquals("c2ln", written.get("resultSignature").asText());
-  }
-
-  @Test
-  void refuseNeedsAReason() throws Exception {
-    String id = submit();
-    assertEquals(2, as(regulator, "query", "refuse", id).code());
-    Result r = as(regulator, "query", "refuse", id, "--reason", "purpose not covered");
-    assertEquals(0, r.code(), r.toString());
-    Result result = as(insurer, "query", "result", id);
-    assertEquals(1, result.code());
-    assertEquals("medshare: query " + id + " has no result (status REFUSED, reason: purpose not covered)\n",
-        result.err());
-  }
-
-  @Test
-  void badInputIsAUsageError() throws Exception {
-    Path bad = dir.resolve("bad.json");
-    Files.writeString(bad, "{\"templateId\": ");
-    Result r = as(insurer, "query", "submit", "--file", bad.toString());
-    assertEquals(2, r.code());
-    assertTrue(r.err().startsWith("medshare: " + bad + " is not valid JSON"), r.err());
-    Files.writeString(bad, "{\"a\":1,\"a\":2}");
-    assertEquals(2, as(insurer, "query", "submit", "--file", bad.toString()).code());
-    assertEquals(2, as(insurer, "query", "submit", "--file", dir.resolve("none.json").toString()).code());
-    assertEquals(2, as(insurer, "query", "status", "../etc").code());
-    assertEquals(2, as(insurer, "query").code());
-    assertEquals(2, as(insurer, "query", "template", "approve", "t", "0").code());
-  }
-
-  @Test
-  void auditExportWritesEveryEventAsNdjsonAcrossPages() throws Exception {
-    fake.addEvents(2100);
-    int total = fake.eventCount();
-    Path out = dir.resolve("audit.ndjson");
-    Result r = as(regulator, "audit", "export", "--out", out.toString());
-    assertEquals(0, r.code(), r.toString());
-    List<String> lines = Files.readAllLines(out);
-    assertEquals(total, lines.size());
-    ObjectMapper m = new ObjectMapper();
-    for (int i = 0; i < lines.size(); i++) {
-      assertEquals(i, m.readTree(lines.get(i)).get("index").asInt());
+    @BeforeAll
+    static void start() throws Exception {
+        fake = new FakeMedshare();
+        insurer = login("irene");
+        regulator = login("rita");
     }
-    Path uploads = dir.resolve("submitted.ndjson");
-    Result typed = as(regulator, "audit", "export", "--out", uploads.toString(), "--type", "query_submitted");
-    assertEquals(0, typed.code(), typed.toString());
-    for (String line : Files.readAllLines(uploads)) {
-      assertEquals("QUERY_SUBMITTED", m.readTree(line).get("type").asText());
-    }
-  }
 
-  @Test
-  void auditExportWritesOneFhirBundleAcrossPages() throws Exception {
-    fake.addEvents(2100);
-    int total = fake.eventCount();
-    Path out = dir.resolve("audit.fhir.json");
-    Result r = as(regulator, "audit", "export", "--out", out.toString(), "--format", "fhir");
-    assertEquals(0, r.code(), r.toString());
-    ObjectMapper m = new ObjectMapper();
-    com.fasterxml.jackson.databind.JsonNode bundle = m.readTree(out.toFile());
-    assertEquals("Bundle", bundle.get("resourceType").asText());
-    assertEquals(total, bundle.get("entry").size());
-    for (int i = 0; i < total; i++) {
-      assertEquals("ledger-" + i, bundle.get("entry").get(i).get("resource").get("id").asText());
+    @AfterAll
+    static void stop() {
+        fake.close();
     }
-    Path access = dir.resolve("access.fhir.json");
-    assertEquals(0, as(regulator, "audit", "export", "--out", access.toString(), "--format", "fhir", "--type", "access").code());
-    com.fasterxml.jackson.databind.JsonNode accessEntries = m.readTree(access.toFile()).get("entry");
-    assertTrue(accessEntries.size() >= 2100 && accessEntries.size() < total, "only the ACCESS events");
-    for (com.fasterxml.jackson.databind.JsonNode e : accessEntries) {
-      assertEquals("ACCESS", e.get("resource").get("entity").get(0).get("name").asText());
-    }
-  }
 
-  @Test
-  void aFailedAuditExportLeavesNoFile() throws Exception {
-    fake.addEvents(1500);
-    Path sub = Files.createDirectories(dir.resolve("failed-export"));
-    fake.auditPages.set(0);
-    fake.failAuditAfterPages = 1;
-    try {
-      Result r = as(regulator, "audit", "export", "--out", sub.resolve("audit.ndjson").toString());
-      assertEquals(1, r.code(), r.toString());
-      assertEquals("medshare: Overloaded: The ledger is busy; retry later. (HTTP 503)\n", r.err());
-      try (Stream<Path> files = Files.list(sub)) {
-        assertEquals(0, files.count(), "no output and no temporary file");
-      }
-    } finally {
-      fake.failAuditAfterPages = 0;
+    static Path login(String user) {
+        Path config = dir.resolve(user);
+        Result r = Cli.runWithStdin(
+                user + "-password\n",
+                "login",
+                "--issuer",
+                fake.issuer().toString(),
+                "--server",
+                fake.base().toString(),
+                "--user",
+                user,
+                "--password-stdin",
+                "--config",
+                config.toString());
+        assertEquals(0, r.code(), r.toString());
+        return config;
     }
-    assertEquals(2, as(regulator, "audit", "export", "--out", sub.resolve("x").toString(), "--format", "xml").code());
-    fake.auditPages.set(0);
-    fake.failAuditAfterPages = 1;
-    try {
-      assertEquals(1, as(regulator, "audit", "export", "--out", sub.resolve("x").toString(), "--format", "fhir").code());
-    } finally {
-      fake.failAuditAfterPages = 0;
-    }
-    Result forbidden = as(insurer, "audit", "export", "--out", sub.resolve("y").toString());
-    assertEquals(1, forbidden.code());
-    try (Stream<Path> files = Files.list(sub)) {
-      assertEquals(0, files.count());
-    }
-  }
 
-  @Test
-  void depositAndBalances() throws Exception {
-    Result d = as(insurer, "payments", "deposit", "--amount", "12345678901234567890");
-    assertEquals(0, d.code(), d.toString());
-    assertTrue(d.out().contains("12345678901234567890"), d.out());
-    assertEquals(2, as(insurer, "payments", "deposit", "--amount", "0").code());
-    assertEquals(2, as(insurer, "payments", "deposit", "--amount", "x").code());
-    Result mine = as(insurer, "payments", "balance");
-    assertEquals(0, mine.code());
-    assertTrue(mine.out().contains("insurer-x"), mine.out());
-    Result other = as(regulator, "payments", "balance", "insurer-x");
-    assertEquals(0, other.code());
-    assertTrue(other.out().contains("12345678901234567890"), other.out());
-    Result denied = as(insurer, "payments", "balance", "insurer-x");
-    assertEquals(1, denied.code());
-    assertEquals("medshare: Forbidden: This endpoint is for regulator. (HTTP 403)\n", denied.err());
-  }
+    static Result as(Path config, String... args) {
+        String[] all = new String[args.length + 2];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--config";
+        all[args.length + 1] = config.toString();
+        return Cli.run(all);
+    }
+
+    static String submit() throws Exception {
+        Path q = dir.resolve("request.json");
+        Files.writeString(q, "{\"templateId\":\"count-by-age-sex\",\"templateVersion\":1}");
+        Result r = as(insurer, "query", "submit", "--file", q.toString());
+        assertEquals(0, r.code(), r.toString());
+        JsonNode answer = new ObjectMapper().readTree(r.out());
+        assertEquals("SUBMITTED", answer.get("status").asText());
+        return answer.get("queryId").asText();
+    }
+
+    @Test
+    void submitApproveStatusAndResultToAFile() throws Exception {
+        String id = submit();
+        Result early = as(
+                insurer,
+                "query",
+                "result",
+                id,
+                "--out",
+                dir.resolve("early.json").toString());
+        assertEquals(1, early.code());
+        assertEquals("medshare: query " + id + " has no result (status SUBMITTED)\n", early.err());
+        assertFalse(Files.exists(dir.resolve("early.json")));
+
+        Result denied = as(insurer, "query", "approve", id);
+        assertEquals(1, denied.code());
+        assertEquals("medshare: Forbidden: This endpoint is for regulator. (HTTP 403)\n", denied.err());
+
+        Result approved = as(regulator, "query", "approve", id);
+        assertEquals(0, approved.code(), approved.toString());
+        assertTrue(approved.out().contains("\"COMPLETED\""), approved.out());
+        Result again = as(regulator, "query", "approve", id);
+        assertEquals(1, again.code());
+        assertTrue(again.err().startsWith("medshare: Query already decided: "), again.err());
+
+        Result status = as(insurer, "query", "status", id);
+        assertEquals(0, status.code());
+        assertTrue(status.out().contains("\"resultSignature\""), status.out());
+
+        Path out = dir.resolve("result.json");
+        Result result = as(insurer, "query", "result", id, "--out", out.toString());
+        assertEquals(0, result.code(), result.toString());
+        JsonNode written = new ObjectMapper().readTree(out.toFile());
+        assertEquals("{\"groups\":[{\"count\":12}]}", written.get("result").asText());
+        assertEquals("c2ln", written.get("resultSignature").asText());
+    }
+
+    @Test
+    void refuseNeedsAReason() throws Exception {
+        String id = submit();
+        assertEquals(2, as(regulator, "query", "refuse", id).code());
+        Result r = as(regulator, "query", "refuse", id, "--reason", "purpose not covered");
+        assertEquals(0, r.code(), r.toString());
+        Result result = as(insurer, "query", "result", id);
+        assertEquals(1, result.code());
+        assertEquals(
+                "medshare: query " + id + " has no result (status REFUSED, reason: purpose not covered)\n",
+                result.err());
+    }
+
+    @Test
+    void badInputIsAUsageError() throws Exception {
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, "{\"templateId\": ");
+        Result r = as(insurer, "query", "submit", "--file", bad.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("medshare: " + bad + " is not valid JSON"), r.err());
+        Files.writeString(bad, "{\"a\":1,\"a\":2}");
+        assertEquals(2, as(insurer, "query", "submit", "--file", bad.toString()).code());
+        assertEquals(
+                2,
+                as(
+                                insurer,
+                                "query",
+                                "submit",
+                                "--file",
+                                dir.resolve("none.json").toString())
+                        .code());
+        assertEquals(2, as(insurer, "query", "status", "../etc").code());
+        assertEquals(2, as(insurer, "query").code());
+        assertEquals(2, as(insurer, "query", "template", "approve", "t", "0").code());
+    }
+
+    @Test
+    void auditExportWritesEveryEventAsNdjsonAcrossPages() throws Exception {
+        fake.addEvents(2100);
+        int total = fake.eventCount();
+        Path out = dir.resolve("audit.ndjson");
+        Result r = as(regulator, "audit", "export", "--out", out.toString());
+        assertEquals(0, r.code(), r.toString());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(total, lines.size());
+        ObjectMapper m = new ObjectMapper();
+        for (int i = 0; i < lines.size(); i++) {
+            assertEquals(i, m.readTree(lines.get(i)).get("index").asInt());
+        }
+        Path uploads = dir.resolve("submitted.ndjson");
+        Result typed = as(regulator, "audit", "export", "--out", uploads.toString(), "--type", "query_submitted");
+        assertEquals(0, typed.code(), typed.toString());
+        for (String line : Files.readAllLines(uploads)) {
+            assertEquals("QUERY_SUBMITTED", m.readTree(line).get("type").asText());
+        }
+    }
+
+    @Test
+    void auditExportWritesOneFhirBundleAcrossPages() throws Exception {
+        fake.addEvents(2100);
+        int total = fake.eventCount();
+        Path out = dir.resolve("audit.fhir.json");
+        Result r = as(regulator, "audit", "export", "--out", out.toString(), "--format", "fhir");
+        assertEquals(0, r.code(), r.toString());
+        ObjectMapper m = new ObjectMapper();
+        JsonNode bundle = m.readTree(out.toFile());
+        assertEquals("Bundle", bundle.get("resourceType").asText());
+        assertEquals(total, bundle.get("entry").size());
+        for (int i = 0; i < total; i++) {
+            assertEquals(
+                    "ledger-" + i,
+                    bundle.get("entry").get(i).get("resource").get("id").asText());
+        }
+        Path access = dir.resolve("access.fhir.json");
+        assertEquals(
+                0,
+                as(regulator, "audit", "export", "--out", access.toString(), "--format", "fhir", "--type", "access")
+                        .code());
+        JsonNode accessEntries = m.readTree(access.toFile()).get("entry");
+        assertTrue(accessEntries.size() >= 2100 && accessEntries.size() < total, "only the ACCESS events");
+        for (JsonNode e : accessEntries) {
+            assertEquals(
+                    "ACCESS", e.get("resource").get("entity").get(0).get("name").asText());
+        }
+    }
+
+    @Test
+    void aFailedAuditExportLeavesNoFile() throws Exception {
+        fake.addEvents(1500);
+        Path sub = Files.createDirectories(dir.resolve("failed-export"));
+        fake.auditPages.set(0);
+        fake.failAuditAfterPages = 1;
+        try {
+            Result r = as(
+                    regulator,
+                    "audit",
+                    "export",
+                    "--out",
+                    sub.resolve("audit.ndjson").toString());
+            assertEquals(1, r.code(), r.toString());
+            assertEquals("medshare: Overloaded: The ledger is busy; retry later. (HTTP 503)\n", r.err());
+            try (Stream<Path> files = Files.list(sub)) {
+                assertEquals(0, files.count(), "no output and no temporary file");
+            }
+        } finally {
+            fake.failAuditAfterPages = 0;
+        }
+        assertEquals(
+                2,
+                as(regulator, "audit", "export", "--out", sub.resolve("x").toString(), "--format", "xml")
+                        .code());
+        fake.auditPages.set(0);
+        fake.failAuditAfterPages = 1;
+        try {
+            assertEquals(
+                    1,
+                    as(regulator, "audit", "export", "--out", sub.resolve("x").toString(), "--format", "fhir")
+                            .code());
+        } finally {
+            fake.failAuditAfterPages = 0;
+        }
+        Result forbidden =
+                as(insurer, "audit", "export", "--out", sub.resolve("y").toString());
+        assertEquals(1, forbidden.code());
+        try (Stream<Path> files = Files.list(sub)) {
+            assertEquals(0, files.count());
+        }
+    }
+
+    @Test
+    void depositAndBalances() throws Exception {
+        Result d = as(insurer, "payments", "deposit", "--amount", "12345678901234567890");
+        assertEquals(0, d.code(), d.toString());
+        assertTrue(d.out().contains("12345678901234567890"), d.out());
+        assertEquals(2, as(insurer, "payments", "deposit", "--amount", "0").code());
+        assertEquals(2, as(insurer, "payments", "deposit", "--amount", "x").code());
+        Result mine = as(insurer, "payments", "balance");
+        assertEquals(0, mine.code());
+        assertTrue(mine.out().contains("insurer-x"), mine.out());
+        Result other = as(regulator, "payments", "balance", "insurer-x");
+        assertEquals(0, other.code());
+        assertTrue(other.out().contains("12345678901234567890"), other.out());
+        Result denied = as(insurer, "payments", "balance", "insurer-x");
+        assertEquals(1, denied.code());
+        assertEquals("medshare: Forbidden: This endpoint is for regulator. (HTTP 403)\n", denied.err());
+    }
 }

@@ -9,34 +9,36 @@ import org.medshare.client.Medshare;
 
 /** Runs the command line in-process as a user would, capturing exit status, stdout and stderr. */
 public final class Cli {
-  private Cli() {}
+    private Cli() {}
 
-  /** Result of one run. */
-  public record Result(int code, String out, String err) {
-    @Override
-    public String toString() {
-      return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+    /** Result of one run. */
+    public record Result(int code, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
     }
-  }
 
-  public static Result run(String... args) {
-    return runWithStdin(null, args);
-  }
+    public static Result run(String... args) {
+        return runWithStdin(null, args);
+    }
 
-  /** Runs with {@code stdin} as standard input (e.g. a password for --password-stdin). */
-  public static synchronized Result runWithStdin(String stdin, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    InputStream saved = System.in;
-    if (stdin != null) {
-      System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+    /** Runs with {@code stdin} as standard input (e.g. a password for --password-stdin). */
+    public static synchronized Result runWithStdin(String stdin, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        InputStream saved = System.in;
+        if (stdin != null) {
+            System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+        }
+        try {
+            int code = Medshare.run(
+                    args,
+                    new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setIn(saved);
+        }
     }
-    try {
-      int code = Medshare.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-          new PrintStream(err, true, StandardCharsets.UTF_8));
-      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setIn(saved);
-    }
-  }
 }

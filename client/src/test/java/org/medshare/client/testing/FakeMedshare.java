@@ -8,21 +8,26 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.medshare.abe.AbeScheme;
@@ -35,6 +40,8 @@ import org.medshare.abe.PublicParameters;
 import org.medshare.abe.Suite;
 import org.medshare.abe.sign.SigningKeys;
 import org.medshare.abe.sign.UploadStatement;
+import org.medshare.enclave.host.KeyAuthorityClient;
+import org.medshare.enclave.keyrelease.UserKeyGrant;
 import org.medshare.enclave.rows.EncryptedRows;
 
 /**
@@ -48,633 +55,791 @@ import org.medshare.enclave.rows.EncryptedRows;
  * requests to this double and to the service and requires the same answers, so these checks cannot drift.
  */
 public final class FakeMedshare implements AutoCloseable {
-  static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Who a token stands for. */
-  public record Principal(String subject, String organisation, List<String> roles) {}
+    /** Who a token stands for. */
+    public record Principal(String subject, String organisation, List<String> roles) {}
 
-  /**
-   * A stored upload, as the service keeps it: an upload carrying the {@code document} tag of an earlier upload of the
-   * same organisation is the next version of that upload's record ({@code recordOf} = the first version's id).
-   */
-  record Stored(String organisation, String statementHash, long ledgerIndex, String document, int version,
-                String recordOf, String previousVersion, long analyticsRows) {}
+    /**
+     * A stored upload, as the service keeps it: an upload carrying the {@code document} tag of an earlier upload of the
+     * same organisation is the next version of that upload's record ({@code recordOf} = the first version's id).
+     */
+    record Stored(
+            String organisation,
+            String statementHash,
+            long ledgerIndex,
+            String document,
+            int version,
+            String recordOf,
+            String previousVersion,
+            long analyticsRows) {}
 
-  /** The service's form of the {@code resources} tag: types with coarse counts, at most 64, a final "+" if more. */
-  private static final String RESOURCE_ENTRY = "[A-Z][A-Za-z]{0,63}(:(1|2-9|10-99|100\\+))?";
-  private static final String RESOURCE_SUMMARY = RESOURCE_ENTRY + "(," + RESOURCE_ENTRY + "){0,63}(,\\+)?";
+    /** The service's form of the {@code resources} tag: types with coarse counts, at most 64, a final "+" if more. */
+    private static final String RESOURCE_ENTRY = "[A-Z][A-Za-z]{0,63}(:(1|2-9|10-99|100\\+))?";
 
-  private final HttpServer server;
-  private final ExecutorService executor = Executors.newFixedThreadPool(4);
-  public final MasterKey masterKey;
-  public final PublicParameters params;
+    private static final String RESOURCE_SUMMARY = RESOURCE_ENTRY + "(," + RESOURCE_ENTRY + "){0,63}(,\\+)?";
 
-  private final Map<String, String> passwords = Map.of("alice", "alice-password", "bob", "bob-password",
-      "irene", "irene-password", "rita", "rita-password");
-  private final Map<String, Principal> users = Map.of(
-      "alice", new Principal("alice", "hospital-a", List.of("hospital")),
-      "bob", new Principal("bob", "hospital-b", List.of("hospital")),
-      "irene", new Principal("irene", "insurer-x", List.of("insurer")),
-      "rita", new Principal("rita", "regulator-nhc", List.of("regulator")),
-      "service-account-hospital-a-system", new Principal("service-account-hospital-a-system", "hospital-a",
-          List.of("hospital")));
-  private final Map<String, Principal> tokens = new ConcurrentHashMap<>();
-  private final Map<String, Principal> refreshTokens = new ConcurrentHashMap<>();
-  private final Map<String, PublicKey> signingKeys = new ConcurrentHashMap<>();
-  private final Map<String, String> keyOwners = new ConcurrentHashMap<>();
-  private final Map<String, Stored> records = new ConcurrentHashMap<>();
-  private final Map<String, ObjectNode> queries = new ConcurrentHashMap<>();
-  private final List<ObjectNode> events = new ArrayList<>();
-  private final Map<String, java.math.BigInteger> escrows = new ConcurrentHashMap<>();
-  private final AtomicInteger tokenCounter = new AtomicInteger();
-  public final AtomicInteger uploadPosts = new AtomicInteger();
-  public final AtomicInteger tokenRequests = new AtomicInteger();
-  public final AtomicInteger auditPages = new AtomicInteger();
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newFixedThreadPool(4);
+    public final MasterKey masterKey;
+    public final PublicParameters params;
 
-  /** Device polls seen; the first answers authorization_pending. */
-  public final AtomicInteger devicePolls = new AtomicInteger();
-  /** The user who approves a device login, or null to deny it. */
-  public volatile String deviceUser = "bob";
-  /** Seconds an access token lives. */
-  public volatile long accessLifetime = 300;
-  /** Uploads matching this are refused with 403 problem+json "Policy not allowed". */
-  public volatile Predicate<UploadStatement> refuse = s -> false;
-  /** The next N new uploads are stored, then answered with a bare 500 (the answer is lost). */
-  public final AtomicInteger loseAnswers = new AtomicInteger();
-  /** Include hospitalNumber in the signing-key answer. */
-  public volatile boolean giveHospitalNumber = true;
-  /** Relay the real authority's quote and signature but with this double's own parameters (a lying host). */
-  public volatile boolean substituteParameters = false;
-  /** Answer audit pages after this many with a 503 (0 = never). */
-  public volatile int failAuditAfterPages = 0;
+    private final Map<String, String> passwords = Map.of(
+            "alice", "alice-password", "bob", "bob-password", "irene", "irene-password", "rita", "rita-password");
+    private final Map<String, Principal> users = Map.of(
+            "alice", new Principal("alice", "hospital-a", List.of("hospital")),
+            "bob", new Principal("bob", "hospital-b", List.of("hospital")),
+            "irene", new Principal("irene", "insurer-x", List.of("insurer")),
+            "rita", new Principal("rita", "regulator-nhc", List.of("regulator")),
+            "service-account-hospital-a-system",
+                    new Principal("service-account-hospital-a-system", "hospital-a", List.of("hospital")));
+    private final Map<String, Principal> tokens = new ConcurrentHashMap<>();
+    private final Map<String, Principal> refreshTokens = new ConcurrentHashMap<>();
+    private final Map<String, PublicKey> signingKeys = new ConcurrentHashMap<>();
+    private final Map<String, String> keyOwners = new ConcurrentHashMap<>();
+    private final Map<String, Stored> records = new ConcurrentHashMap<>();
+    private final Map<String, ObjectNode> queries = new ConcurrentHashMap<>();
+    private final List<ObjectNode> events = new ArrayList<>();
+    private final Map<String, BigInteger> escrows = new ConcurrentHashMap<>();
+    private final AtomicInteger tokenCounter = new AtomicInteger();
+    public final AtomicInteger uploadPosts = new AtomicInteger();
+    public final AtomicInteger tokenRequests = new AtomicInteger();
+    public final AtomicInteger auditPages = new AtomicInteger();
 
-  public FakeMedshare() throws IOException {
-    masterKey = AbeScheme.create().setup(Suite.NIST);
-    params = masterKey.publicParameters();
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
-    server.start();
-  }
+    /** Device polls seen; the first answers authorization_pending. */
+    public final AtomicInteger devicePolls = new AtomicInteger();
+    /** The user who approves a device login, or null to deny it. */
+    public volatile String deviceUser = "bob";
+    /** Seconds an access token lives. */
+    public volatile long accessLifetime = 300;
+    /** Uploads matching this are refused with 403 problem+json "Policy not allowed". */
+    public volatile Predicate<UploadStatement> refuse = s -> false;
+    /** The next N new uploads are stored, then answered with a bare 500 (the answer is lost). */
+    public final AtomicInteger loseAnswers = new AtomicInteger();
+    /** Include hospitalNumber in the signing-key answer. */
+    public volatile boolean giveHospitalNumber = true;
+    /** Relay the real authority's quote and signature but with this double's own parameters (a lying host). */
+    public volatile boolean substituteParameters = false;
+    /** Answer audit pages after this many with a 503 (0 = never). */
+    public volatile int failAuditAfterPages = 0;
 
-  public URI base() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-  }
-
-  public URI issuer() {
-    return URI.create(base() + "/realms/medshare");
-  }
-
-  public int storedRecords() {
-    return records.size();
-  }
-
-  public boolean hasRecord(String recordId) {
-    return records.containsKey(recordId);
-  }
-
-  /** Appends {@code n} synthetic ACCESS events. */
-  public synchronized void addEvents(int n) {
-    for (int i = 0; i < n; i++) {
-      event("ACCESS", Map.of("actor", "hospital-a:alice", "record_id", "r" + i));
+    public FakeMedshare() throws IOException {
+        masterKey = AbeScheme.create().setup(Suite.NIST);
+        params = masterKey.publicParameters();
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
     }
-  }
 
-  public synchronized int eventCount() {
-    return events.size();
-  }
-
-  private synchronized long event(String type, Map<String, String> fields) {
-    ObjectNode e = JSON.createObjectNode();
-    e.put("index", events.size());
-    e.put("type", type);
-    e.put("timestampMillis", 1_764_000_000_000L + events.size());
-    ObjectNode f = e.putObject("fields");
-    fields.forEach(f::put);
-    events.add(e);
-    return events.size() - 1;
-  }
-
-  @Override
-  public void close() {
-    server.stop(0);
-    executor.shutdownNow();
-  }
-
-  // ------------------------------------------------------------------------------------------------
-
-  /** A clinician's attributes, as the service derives them from the token. */
-  public volatile java.util.Set<String> clinicianAttributes =
-      java.util.Set.of("org:hospital-a", "role:physician", "dept:cardiology@2026Q4");
-  /** Answer key requests with a key issued to another recipient key (a lying host). */
-  public volatile boolean substituteRecipient = false;
-
-  /**
-   * The FHIR export's shape as the CLI relies on it: a collection Bundle whose AuditEvents have id
-   * {@code ledger-<index>} and a ledger-index entity named by the event type (the mapping itself is the
-   * service's, tested there).
-   */
-  private void auditExport(HttpExchange ex) throws IOException {
-    Map<String, String> q = form(ex.getRequestURI().getRawQuery() == null ? new byte[0]
-        : ex.getRequestURI().getRawQuery().getBytes(StandardCharsets.UTF_8));
-    int page = auditPages.incrementAndGet();
-    if (failAuditAfterPages > 0 && page > failAuditAfterPages) {
-      problem(ex, 503, "ledger-overloaded", "Overloaded", "The ledger is busy; retry later.");
-      return;
+    public URI base() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
-    int from = Integer.parseInt(q.getOrDefault("from", "0"));
-    int limit = Integer.parseInt(q.getOrDefault("limit", "1000"));
-    ObjectNode bundle = JSON.createObjectNode().put("resourceType", "Bundle").put("type", "collection");
-    ArrayNode entries = bundle.putArray("entry");
-    synchronized (this) {
-      for (int i = from; i < Math.min(events.size(), from + limit); i++) {
-        ObjectNode event = JSON.createObjectNode().put("resourceType", "AuditEvent").put("id", "ledger-" + i);
-        ObjectNode entity = event.putArray("entity").addObject();
-        entity.putObject("what").putObject("identifier").put("system", "urn:medshare:ledger-index")
-            .put("value", Integer.toString(i));
-        entity.put("name", events.get(i).get("type").asText());
-        entries.addObject().put("fullUrl", "urn:medshare:audit:ledger-" + i).set("resource", event);
-      }
-    }
-    byte[] b = JSON.writeValueAsBytes(bundle);
-    ex.getResponseHeaders().set("Content-Type", "application/fhir+json");
-    ex.sendResponseHeaders(200, b.length);
-    ex.getResponseBody().write(b);
-  }
 
-  /** Relays a real authority issue for the clinician's recipient key and nonce, as the service does. */
-  private void issueKey(HttpExchange ex, byte[] body, Principal p) throws IOException {
-    JsonNode req = JSON.readTree(body);
-    byte[] recipient = Base64.getDecoder().decode(req.path("recipientKey").asText());
-    byte[] nonce = Base64.getUrlDecoder().decode(req.path("nonce").asText());
-    java.util.TreeSet<String> attrs = new java.util.TreeSet<>(clinicianAttributes);
-    if (req.path("attributes").size() > 0) {
-      attrs.clear();
-      req.path("attributes").forEach(a -> attrs.add(a.asText()));
+    public URI issuer() {
+        return URI.create(base() + "/realms/medshare");
     }
-    try {
-      if (substituteRecipient) {
-        recipient = java.security.KeyPairGenerator.getInstance("X25519").generateKeyPair().getPublic().getEncoded();
-      }
-      org.medshare.enclave.keyrelease.UserKeyGrant grant = org.medshare.enclave.keyrelease.UserKeyGrant.sign(
-          p.organisation(), p.organisation() + ":" + p.subject(), attrs, java.time.Instant.now().plusSeconds(60),
-          recipient, TestAuthority.approver());
-      org.medshare.enclave.host.KeyAuthorityClient.IssuedUserKey issued =
-          TestAuthority.enclaves().keyAuthority().issueUserKey(grant, nonce);
-      Base64.Encoder b64 = Base64.getEncoder();
-      ObjectNode answer = JSON.createObjectNode().put("keyId", issued.issue().statement().keyId())
-          .put("evidence", b64.encodeToString(issued.evidence()))
-          .put("issue", b64.encodeToString(issued.issue().toBytes()));
-      answer.putObject("receipt").put("index", event("KEY_ISSUED", Map.of("key_id", issued.issue().statement().keyId())));
-      json(ex, 200, answer);
-    } catch (Exception e) {
-      problem(ex, 403, "attribute-not-held", "Forbidden", "the authority refused: " + e.getMessage());
-    }
-  }
 
-  /** Relays the real test authority's attested parameters for the client's nonce, as the service does. */
-  private void attestedParameters(HttpExchange ex) throws IOException {
-    Map<String, String> q = form(ex.getRequestURI().getRawQuery() == null ? new byte[0]
-        : ex.getRequestURI().getRawQuery().getBytes(StandardCharsets.UTF_8));
-    byte[] nonce = Base64.getUrlDecoder().decode(q.getOrDefault("nonce", ""));
-    org.medshare.enclave.host.KeyAuthorityClient.AttestedParameters a;
-    try {
-      a = TestAuthority.enclaves().keyAuthority().attestedParameters(nonce);
-    } catch (Exception e) {
-      problem(ex, 400, "invalid-nonce", "Invalid nonce", "the authority refused: " + e.getMessage());
-      return;
+    public int storedRecords() {
+        return records.size();
     }
-    Base64.Encoder b64 = Base64.getEncoder();
-    json(ex, 200, JSON.createObjectNode()
-        .put("parameters", b64.encodeToString(substituteParameters ? params.toBytes() : a.parameters()))
-        .put("signature", b64.encodeToString(a.signature()))
-        .put("evidence", b64.encodeToString(a.evidence()))
-        .put("mode", "SIMULATED"));
-  }
 
-  private void handle(HttpExchange ex) throws IOException {
-    try {
-      String path = ex.getRequestURI().getPath();
-      String method = ex.getRequestMethod();
-      byte[] body = ex.getRequestBody().readAllBytes();
-      if (path.equals("/realms/medshare/.well-known/openid-configuration")) {
-        ObjectNode d = JSON.createObjectNode();
-        d.put("issuer", issuer().toString());
-        d.put("token_endpoint", issuer() + "/protocol/openid-connect/token");
-        d.put("device_authorization_endpoint", issuer() + "/protocol/openid-connect/auth/device");
-        json(ex, 200, d);
-        return;
-      }
-      if (path.equals("/realms/medshare/protocol/openid-connect/token") && method.equals("POST")) {
-        token(ex, form(body));
-        return;
-      }
-      if (path.equals("/realms/medshare/protocol/openid-connect/auth/device") && method.equals("POST")) {
-        ObjectNode d = JSON.createObjectNode().put("device_code", "dc-" + tokenCounter.incrementAndGet())
-            .put("user_code", "ABCD-EFGH").put("verification_uri", issuer() + "/device")
-            .put("verification_uri_complete", issuer() + "/device?user_code=ABCD-EFGH").put("interval", 1)
-            .put("expires_in", 30);
-        json(ex, 200, d);
-        return;
-      }
-      Principal p = principal(ex);
-      if (p == null) {
-        ex.sendResponseHeaders(401, -1);
-        return;
-      }
-      route(ex, method, path, body, p);
-    } catch (Refusal r) {
-      problem(ex, r.status, r.kind, r.title, r.getMessage());
-    } catch (RuntimeException e) {
-      problem(ex, 500, "internal-error", "Internal error", "the test double failed: " + e);
-    } finally {
-      ex.close();
+    public boolean hasRecord(String recordId) {
+        return records.containsKey(recordId);
     }
-  }
 
-  private void route(HttpExchange ex, String method, String path, byte[] body, Principal p) throws IOException {
-    if (path.equals("/api/v1/me") && method.equals("GET")) {
-      ObjectNode me = JSON.createObjectNode();
-      me.put("subject", p.subject());
-      me.put("organisation", p.organisation());
-      ArrayNode roles = me.putArray("roles");
-      p.roles().forEach(roles::add);
-      json(ex, 200, me);
-    } else if (path.equals("/api/v1/authority/parameters") && method.equals("GET")) {
-      ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
-      byte[] b = params.toBytes();
-      ex.sendResponseHeaders(200, b.length);
-      ex.getResponseBody().write(b);
-    } else if (path.equals("/api/v1/authority/parameters/attested") && method.equals("GET")) {
-      attestedParameters(ex);
-    } else if (path.equals("/api/v1/authority/keys") && method.equals("POST")) {
-      requireRole(p, "hospital");
-      issueKey(ex, body, p);
-    } else if (path.equals("/api/v1/signing-keys") && method.equals("POST")) {
-      requireRole(p, "hospital");
-      registerKey(ex, body, p);
-    } else if (path.equals("/api/v1/records") && method.equals("POST")) {
-      requireRole(p, "hospital");
-      upload(ex, body, p);
-    } else if (path.startsWith("/api/v1/records/") && method.equals("GET")) {
-      requireRole(p, "hospital");
-      String id = path.substring("/api/v1/records/".length());
-      Stored s = records.get(id);
-      if (s == null || !s.organisation().equals(p.organisation())) {
-        problem(ex, 404, "not-found", "Not found", "Record " + id + " does not exist.");
-      } else {
-        json(ex, 200, JSON.createObjectNode().put("recordId", id).put("ledgerIndex", s.ledgerIndex()));
-      }
-    } else if (path.equals("/api/v1/queries") && method.equals("POST")) {
-      requireRole(p, "insurer");
-      JsonNode request = JSON.readTree(body);
-      if (!request.has("templateId")) {
-        problem(ex, 400, "invalid-request", "Malformed query", "templateId is required.");
-        return;
-      }
-      String id = "q-" + (queries.size() + 1);
-      ObjectNode q = JSON.createObjectNode().put("queryId", id).put("insurer", p.organisation())
-          .put("templateId", request.get("templateId").asText()).put("status", "SUBMITTED");
-      q.putNull("result");
-      queries.put(id, q);
-      event("QUERY_SUBMITTED", Map.of("query_id", id));
-      json(ex, 201, q);
-    } else if (path.matches("/api/v1/queries/[^/]+/approve") && method.equals("POST")) {
-      requireRole(p, "regulator");
-      ObjectNode q = queries.get(path.split("/")[4]);
-      if (q == null) {
-        problem(ex, 404, "not-found", "Not found", "Query " + path.split("/")[4] + " does not exist.");
-      } else if (!q.get("status").asText().equals("SUBMITTED")) {
-        problem(ex, 409, "already-decided", "Query already decided", "Query " + q.get("queryId").asText() + " is " + q.get("status").asText() + ".");
-      } else {
-        q.put("status", "COMPLETED").put("result", "{\"groups\":[{\"count\":12}]}").put("resultHash", "ab12")
-            .put("resultSignature", "c2ln").put("measurement", "m3").put("inputRecords", records.size());
-        json(ex, 200, q);
-      }
-    } else if (path.matches("/api/v1/queries/[^/]+/refuse") && method.equals("POST")) {
-      requireRole(p, "regulator");
-      ObjectNode q = queries.get(path.split("/")[4]);
-      q.put("status", "REFUSED").put("reason", JSON.readTree(body).path("reason").asText());
-      json(ex, 200, q);
-    } else if (path.matches("/api/v1/queries/[^/]+") && method.equals("GET")) {
-      requireRole(p, "insurer", "regulator");
-      ObjectNode q = queries.get(path.split("/")[4]);
-      if (q == null) {
-        problem(ex, 404, "not-found", "Not found", "Query " + path.split("/")[4] + " does not exist.");
-      } else {
-        json(ex, 200, q);
-      }
-    } else if (path.equals("/api/v1/payments/deposits") && method.equals("POST")) {
-      requireRole(p, "insurer");
-      java.math.BigInteger amount = JSON.readTree(body).path("amount").bigIntegerValue();
-      java.math.BigInteger escrow = escrows.merge(p.organisation(), amount, java.math.BigInteger::add);
-      json(ex, 200, JSON.createObjectNode().put("organisation", p.organisation()).put("escrow", escrow));
-    } else if (path.startsWith("/api/v1/payments/balances/") && method.equals("GET")) {
-      String org = path.substring("/api/v1/payments/balances/".length());
-      if (!org.equals("me")) {
-        requireRole(p, "regulator");
-      }
-      String who = org.equals("me") ? p.organisation() : org;
-      json(ex, 200, JSON.createObjectNode().put("organisation", who)
-          .put("escrow", escrows.getOrDefault(who, java.math.BigInteger.ZERO)));
-    } else if (path.equals("/api/v1/audit/events") && method.equals("GET")) {
-      requireRole(p, "regulator");
-      Map<String, String> q = form(ex.getRequestURI().getRawQuery() == null ? new byte[0]
-          : ex.getRequestURI().getRawQuery().getBytes(StandardCharsets.UTF_8));
-      int page = auditPages.incrementAndGet();
-      if (failAuditAfterPages > 0 && page > failAuditAfterPages) {
-        problem(ex, 503, "ledger-overloaded", "Overloaded", "The ledger is busy; retry later.");
-        return;
-      }
-      int from = Integer.parseInt(q.getOrDefault("from", "0"));
-      int limit = Integer.parseInt(q.getOrDefault("limit", "100"));
-      if (limit > 1000) {
-        problem(ex, 400, "invalid-range", "Constraint violation", "limit must be at most 1000.");
-        return;
-      }
-      ArrayNode out = JSON.createArrayNode();
-      synchronized (this) {
-        for (int i = from; i < Math.min(events.size(), from + limit); i++) {
-          out.add(events.get(i));
+    /** Appends {@code n} synthetic ACCESS events. */
+    public synchronized void addEvents(int n) {
+        for (int i = 0; i < n; i++) {
+            event("ACCESS", Map.of("actor", "hospital-a:alice", "record_id", "r" + i));
         }
-      }
-      json(ex, 200, out);
-    } else if (path.equals("/api/v1/audit/export") && method.equals("GET")) {
-      requireRole(p, "regulator");
-      auditExport(ex);
-    } else {
-      problem(ex, 404, "not-found", "Not found", "No endpoint " + method + " " + path + ".");
     }
-  }
 
-  private static final class Refusal extends RuntimeException {
-    final int status;
-    final String kind;
-    final String title;
+    public synchronized int eventCount() {
+        return events.size();
+    }
 
-    Refusal(int status, String kind, String title, String detail) {
-      super(detail);
-      this.status = status;
-      this.kind = kind;
-      this.title = title;
+    private synchronized long event(String type, Map<String, String> fields) {
+        ObjectNode e = JSON.createObjectNode();
+        e.put("index", events.size());
+        e.put("type", type);
+        e.put("timestampMillis", 1_764_000_000_000L + events.size());
+        ObjectNode f = e.putObject("fields");
+        fields.forEach(f::put);
+        events.add(e);
+        return events.size() - 1;
     }
-  }
 
-  private static void requireRole(Principal p, String... roles) {
-    for (String r : roles) {
-      if (p.roles().contains(r)) {
-        return;
-      }
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
     }
-    throw new Refusal(403, "forbidden", "Forbidden", "This endpoint is for " + String.join(" or ", roles) + ".");
-  }
 
-  private void registerKey(HttpExchange ex, byte[] body, Principal p) throws IOException {
-    PublicKey key;
-    byte[] spki;
-    try {
-      spki = Base64.getDecoder().decode(JSON.readTree(body).path("publicKey").asText());
-      key = SigningKeys.decodePublic(spki);
-    } catch (Exception e) {
-      problem(ex, 400, "invalid-public-key", "Invalid public key", "publicKey must be base64 SubjectPublicKeyInfo.");
-      return;
-    }
-    String keyId = HexFormat.of().formatHex(UploadStatement.sha256(spki), 0, 16);
-    String owner = keyOwners.putIfAbsent(keyId, p.organisation());
-    if (owner != null && !owner.equals(p.organisation())) {
-      problem(ex, 409, "key-taken", "Key already registered", "This public key is registered to another organisation.");
-      return;
-    }
-    signingKeys.put(keyId, key);
-    ObjectNode a = JSON.createObjectNode().put("keyId", keyId).put("organisation", p.organisation()).put("suite", "nist")
-        .put("publicKey", Base64.getEncoder().encodeToString(spki));
-    if (giveHospitalNumber) {
-      a.put("hospitalNumber", p.organisation().equals("hospital-a") ? 1 : 2);
-    }
-    json(ex, 200, a);
-  }
+    // ------------------------------------------------------------------------------------------------
 
-  private void upload(HttpExchange ex, byte[] body, Principal p) throws IOException {
-    uploadPosts.incrementAndGet();
-    String ct = ex.getRequestHeaders().getFirst("Content-Type");
-    Map<String, byte[]> parts = Multipart.parse(ct, body);
-    byte[] metaBytes = parts.get("metadata");
-    byte[] envelope = parts.get("envelope");
-    byte[] rows = parts.get("rows");
-    if (metaBytes == null || envelope == null || rows == null) {
-      problem(ex, 400, "missing-part", "Missing part", "metadata, envelope and rows are required.");
-      return;
-    }
-    JsonNode meta = JSON.readTree(metaBytes);
-    Map<String, String> tags = new TreeMap<>();
-    meta.path("tags").fields().forEachRemaining(e -> tags.put(e.getKey(), e.getValue().asText()));
-    String key = meta.path("idempotencyKey").asText();
-    String policyText = meta.path("policy").asText();
-    UploadStatement st = new UploadStatement(p.organisation(), key, policyText, UploadStatement.sha256(envelope),
-        UploadStatement.sha256(rows), new TreeMap<>(tags));
-    PublicKey pub = signingKeys.get(meta.path("signingKeyId").asText());
-    if (pub == null || !p.organisation().equals(keyOwners.get(meta.path("signingKeyId").asText()))) {
-      problem(ex, 400, "unknown-signing-key", "Unknown signing key", "No such signing key for " + p.organisation() + ".");
-      return;
-    }
-    if (!verifies(st, pub, meta.path("signature").asText())) {
-      problem(ex, 400, "bad-signature", "Signature does not verify", "The signature does not match the upload statement.");
-      return;
-    }
-    Policy policy;
-    try {
-      policy = Policy.parse(policyText);
-    } catch (PolicySyntaxException e) {
-      problem(ex, 400, "invalid-policy", "Invalid policy", "The policy does not parse.");
-      return;
-    }
-    EnvelopeHeader h;
-    try {
-      h = Envelope.inspect(new ByteArrayInputStream(envelope));
-    } catch (Exception e) {
-      problem(ex, 400, "malformed-envelope", "Malformed envelope", "The envelope part does not parse.");
-      return;
-    }
-    EncryptedRows r;
-    try {
-      r = EncryptedRows.parse(rows);
-    } catch (Exception e) {
-      problem(ex, 400, "malformed-rows", "Malformed analytics rows", "The rows part does not parse.");
-      return;
-    }
-    if (!h.policy().equals(policy) || !r.policy().equals(policy)) {
-      problem(ex, 400, "policy-mismatch", "Policy mismatch", "The envelope and rows must use the stated policy.");
-      return;
-    }
-    if (h.suite() != r.suite()) {
-      problem(ex, 400, "suite-mismatch", "Suite mismatch", "The envelope and rows must use one suite.");
-      return;
-    }
-    if (r.chunks().stream().anyMatch(c -> !c.recordId().equals(st.recordId()))) {
-      problem(ex, 400, "rows-record-mismatch", "Rows bound to another record",
-          "Every chunk must be bound to " + st.recordId() + ".");
-      return;
-    }
-    if (tags.containsKey("document") && !tags.get("document").matches("[0-9a-f]{16,64}")) {
-      problem(ex, 400, "invalid-document-reference", "Invalid document reference",
-          "The tag 'document' holds a keyed hash of the document identifier.");
-      return;
-    }
-    if (tags.containsKey("resources") && !tags.get("resources").matches(RESOURCE_SUMMARY)) {
-      problem(ex, 400, "invalid-resource-summary", "Invalid resource summary",
-          "The tag 'resources' lists resource types with coarse counts.");
-      return;
-    }
-    if (refuse.test(st)) {
-      problem(ex, 403, "policy-not-allowed", "Policy not allowed", "hospital-a may not set policy " + policyText + ".");
-      return;
-    }
-    String hash = HexFormat.of().formatHex(UploadStatement.sha256(st.canonicalBytes()));
-    boolean replayed;
-    Stored stored;
-    synchronized (this) {
-      Stored existing = records.get(st.recordId());
-      if (existing != null && !existing.statementHash().equals(hash)) {
-        problem(ex, 409, "idempotency-conflict", "Idempotency key reused", "Idempotency key " + key + " was already used for a different upload.");
-        return;
-      }
-      replayed = existing != null;
-      if (existing != null) {
-        stored = existing;
-      } else {
-        String document = tags.get("document");
-        Stored previous = document == null ? null : records.values().stream()
-            .filter(s -> s.organisation().equals(p.organisation()) && document.equals(s.document()))
-            .max(java.util.Comparator.comparingInt(Stored::version)).orElse(null);
-        String previousId = previous == null ? null : records.entrySet().stream()
-            .filter(e -> e.getValue() == previous).map(Map.Entry::getKey).findFirst().orElseThrow();
-        stored = new Stored(p.organisation(), hash, event("UPLOAD", Map.of("record_id", st.recordId())), document,
-            previous == null ? 1 : previous.version() + 1, previous == null ? st.recordId() : previous.recordOf(),
-            previousId, r.rowCount());
-      }
-      records.put(st.recordId(), stored);
-    }
-    if (!replayed && loseAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-      ex.sendResponseHeaders(500, -1);
-      return;
-    }
-    ObjectNode a = JSON.createObjectNode();
-    a.putObject("record").put("recordId", st.recordId()).put("organisation", p.organisation()).put("policy", policyText)
-        .put("version", stored.version()).put("recordOf", stored.recordOf()).put("previousVersion", stored.previousVersion())
-        .put("analyticsRows", stored.analyticsRows()).put("usedInStatistics", stored.analyticsRows() > 0);
-    a.putObject("receipt").put("index", stored.ledgerIndex()).put("treeSize", stored.ledgerIndex() + 1);
-    a.put("replayed", replayed);
-    List<String> notes = new ArrayList<>();
-    if (stored.version() > 1) {
-      notes.add("stored as version " + stored.version() + " of record " + stored.recordOf()
-          + " (same document); statistics and payouts count the record once, by its current version");
-    }
-    if (stored.analyticsRows() == 0) {
-      notes.add("stored without analytics rows: shared, but not used in statistics");
-    }
-    a.put("note", notes.isEmpty() ? null : String.join("; ", notes));
-    json(ex, replayed ? 200 : 201, a);
-  }
+    /** A clinician's attributes, as the service derives them from the token. */
+    public volatile Set<String> clinicianAttributes =
+            Set.of("org:hospital-a", "role:physician", "dept:cardiology@2026Q4");
+    /** Answer key requests with a key issued to another recipient key (a lying host). */
+    public volatile boolean substituteRecipient = false;
 
-  private static boolean verifies(UploadStatement statement, PublicKey key, String signature) {
-    try {
-      return statement.verify(key, Base64.getDecoder().decode(signature));
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
-
-  private void token(HttpExchange ex, Map<String, String> f) throws IOException {
-    tokenRequests.incrementAndGet();
-    Principal p = null;
-    switch (f.getOrDefault("grant_type", "")) {
-      case "password" -> {
-        String user = f.get("username");
-        if ("medshare-cli".equals(f.get("client_id")) && user != null && f.getOrDefault("password", "").equals(passwords.get(user))) {
-          p = users.get(user);
+    /**
+     * The FHIR export's shape as the CLI relies on it: a collection Bundle whose AuditEvents have id
+     * {@code ledger-<index>} and a ledger-index entity named by the event type (the mapping itself is the
+     * service's, tested there).
+     */
+    private void auditExport(HttpExchange ex) throws IOException {
+        Map<String, String> q = form(
+                ex.getRequestURI().getRawQuery() == null
+                        ? new byte[0]
+                        : ex.getRequestURI().getRawQuery().getBytes(StandardCharsets.UTF_8));
+        int page = auditPages.incrementAndGet();
+        if (failAuditAfterPages > 0 && page > failAuditAfterPages) {
+            problem(ex, 503, "ledger-overloaded", "Overloaded", "The ledger is busy; retry later.");
+            return;
         }
-      }
-      case "client_credentials" -> {
-        if ("hospital-a-system".equals(f.get("client_id")) && "hospital-a-system-secret".equals(f.get("client_secret"))) {
-          p = users.get("service-account-hospital-a-system");
+        int from = Integer.parseInt(q.getOrDefault("from", "0"));
+        int limit = Integer.parseInt(q.getOrDefault("limit", "1000"));
+        ObjectNode bundle =
+                JSON.createObjectNode().put("resourceType", "Bundle").put("type", "collection");
+        ArrayNode entries = bundle.putArray("entry");
+        synchronized (this) {
+            for (int i = from; i < Math.min(events.size(), from + limit); i++) {
+                ObjectNode event = JSON.createObjectNode()
+                        .put("resourceType", "AuditEvent")
+                        .put("id", "ledger-" + i);
+                ObjectNode entity = event.putArray("entity").addObject();
+                entity.putObject("what")
+                        .putObject("identifier")
+                        .put("system", "urn:medshare:ledger-index")
+                        .put("value", Integer.toString(i));
+                entity.put("name", events.get(i).get("type").asText());
+                entries.addObject()
+                        .put("fullUrl", "urn:medshare:audit:ledger-" + i)
+                        .set("resource", event);
+            }
         }
-      }
-      case "refresh_token" -> p = refreshTokens.remove(f.getOrDefault("refresh_token", ""));
-      case "urn:ietf:params:oauth:grant-type:device_code" -> {
-        if (devicePolls.incrementAndGet() < 2) {
-          json(ex, 400, JSON.createObjectNode().put("error", "authorization_pending"));
-          return;
+        byte[] b = JSON.writeValueAsBytes(bundle);
+        ex.getResponseHeaders().set("Content-Type", "application/fhir+json");
+        ex.sendResponseHeaders(200, b.length);
+        ex.getResponseBody().write(b);
+    }
+
+    /** Relays a real authority issue for the clinician's recipient key and nonce, as the service does. */
+    private void issueKey(HttpExchange ex, byte[] body, Principal p) throws IOException {
+        JsonNode req = JSON.readTree(body);
+        byte[] recipient = Base64.getDecoder().decode(req.path("recipientKey").asText());
+        byte[] nonce = Base64.getUrlDecoder().decode(req.path("nonce").asText());
+        TreeSet<String> attrs = new TreeSet<>(clinicianAttributes);
+        if (req.path("attributes").size() > 0) {
+            attrs.clear();
+            req.path("attributes").forEach(a -> attrs.add(a.asText()));
         }
-        if (deviceUser == null) {
-          json(ex, 400, JSON.createObjectNode().put("error", "access_denied").put("error_description", "The end user denied the authorization request."));
-          return;
+        try {
+            if (substituteRecipient) {
+                recipient = KeyPairGenerator.getInstance("X25519")
+                        .generateKeyPair()
+                        .getPublic()
+                        .getEncoded();
+            }
+            UserKeyGrant grant = UserKeyGrant.sign(
+                    p.organisation(),
+                    p.organisation() + ":" + p.subject(),
+                    attrs,
+                    java.time.Instant.now().plusSeconds(60),
+                    recipient,
+                    TestAuthority.approver());
+            KeyAuthorityClient.IssuedUserKey issued =
+                    TestAuthority.enclaves().keyAuthority().issueUserKey(grant, nonce);
+            Base64.Encoder b64 = Base64.getEncoder();
+            ObjectNode answer = JSON.createObjectNode()
+                    .put("keyId", issued.issue().statement().keyId())
+                    .put("evidence", b64.encodeToString(issued.evidence()))
+                    .put("issue", b64.encodeToString(issued.issue().toBytes()));
+            answer.putObject("receipt")
+                    .put(
+                            "index",
+                            event(
+                                    "KEY_ISSUED",
+                                    Map.of("key_id", issued.issue().statement().keyId())));
+            json(ex, 200, answer);
+        } catch (Exception e) {
+            problem(ex, 403, "attribute-not-held", "Forbidden", "the authority refused: " + e.getMessage());
         }
-        p = users.get(deviceUser);
-      }
-      default -> {
-        json(ex, 400, JSON.createObjectNode().put("error", "unsupported_grant_type"));
-        return;
-      }
     }
-    if (p == null) {
-      json(ex, 401, JSON.createObjectNode().put("error", "invalid_grant").put("error_description", "Invalid user credentials"));
-      return;
-    }
-    String access = "access-" + tokenCounter.incrementAndGet();
-    tokens.put(access, p);
-    ObjectNode a = JSON.createObjectNode().put("access_token", access).put("token_type", "Bearer")
-        .put("expires_in", accessLifetime);
-    if (!f.get("grant_type").equals("client_credentials")) {
-      String refresh = "refresh-" + tokenCounter.incrementAndGet();
-      refreshTokens.put(refresh, p);
-      a.put("refresh_token", refresh).put("refresh_expires_in", 1800);
-    }
-    json(ex, 200, a);
-  }
 
-  private Principal principal(HttpExchange ex) {
-    String auth = ex.getRequestHeaders().getFirst("Authorization");
-    if (auth == null || !auth.startsWith("Bearer ")) {
-      return null;
+    /** Relays the real test authority's attested parameters for the client's nonce, as the service does. */
+    private void attestedParameters(HttpExchange ex) throws IOException {
+        Map<String, String> q = form(
+                ex.getRequestURI().getRawQuery() == null
+                        ? new byte[0]
+                        : ex.getRequestURI().getRawQuery().getBytes(StandardCharsets.UTF_8));
+        byte[] nonce = Base64.getUrlDecoder().decode(q.getOrDefault("nonce", ""));
+        KeyAuthorityClient.AttestedParameters a;
+        try {
+            a = TestAuthority.enclaves().keyAuthority().attestedParameters(nonce);
+        } catch (Exception e) {
+            problem(ex, 400, "invalid-nonce", "Invalid nonce", "the authority refused: " + e.getMessage());
+            return;
+        }
+        Base64.Encoder b64 = Base64.getEncoder();
+        json(
+                ex,
+                200,
+                JSON.createObjectNode()
+                        .put("parameters", b64.encodeToString(substituteParameters ? params.toBytes() : a.parameters()))
+                        .put("signature", b64.encodeToString(a.signature()))
+                        .put("evidence", b64.encodeToString(a.evidence()))
+                        .put("mode", "SIMULATED"));
     }
-    return tokens.get(auth.substring(7));
-  }
 
-  /** Issues an access token for a user directly (for --token-file tests). */
-  public String tokenFor(String user) {
-    String access = "access-" + tokenCounter.incrementAndGet();
-    tokens.put(access, users.get(user));
-    return access;
-  }
-
-  private static Map<String, String> form(byte[] body) {
-    Map<String, String> m = new HashMap<>();
-    String s = new String(body, StandardCharsets.UTF_8);
-    if (s.isEmpty()) {
-      return m;
+    private void handle(HttpExchange ex) throws IOException {
+        try {
+            String path = ex.getRequestURI().getPath();
+            String method = ex.getRequestMethod();
+            byte[] body = ex.getRequestBody().readAllBytes();
+            if (path.equals("/realms/medshare/.well-known/openid-configuration")) {
+                ObjectNode d = JSON.createObjectNode();
+                d.put("issuer", issuer().toString());
+                d.put("token_endpoint", issuer() + "/protocol/openid-connect/token");
+                d.put("device_authorization_endpoint", issuer() + "/protocol/openid-connect/auth/device");
+                json(ex, 200, d);
+                return;
+            }
+            if (path.equals("/realms/medshare/protocol/openid-connect/token") && method.equals("POST")) {
+                token(ex, form(body));
+                return;
+            }
+            if (path.equals("/realms/medshare/protocol/openid-connect/auth/device") && method.equals("POST")) {
+                ObjectNode d = JSON.createObjectNode()
+                        .put("device_code", "dc-" + tokenCounter.incrementAndGet())
+                        .put("user_code", "ABCD-EFGH")
+                        .put("verification_uri", issuer() + "/device")
+                        .put("verification_uri_complete", issuer() + "/device?user_code=ABCD-EFGH")
+                        .put("interval", 1)
+                        .put("expires_in", 30);
+                json(ex, 200, d);
+                return;
+            }
+            Principal p = principal(ex);
+            if (p == null) {
+                ex.sendResponseHeaders(401, -1);
+                return;
+            }
+            route(ex, method, path, body, p);
+        } catch (Refusal r) {
+            problem(ex, r.status, r.kind, r.title, r.getMessage());
+        } catch (RuntimeException e) {
+            problem(ex, 500, "internal-error", "Internal error", "the test double failed: " + e);
+        } finally {
+            ex.close();
+        }
     }
-    for (String kv : s.split("&")) {
-      int eq = kv.indexOf('=');
-      m.put(URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8),
-          URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+
+    private void route(HttpExchange ex, String method, String path, byte[] body, Principal p) throws IOException {
+        if (path.equals("/api/v1/me") && method.equals("GET")) {
+            ObjectNode me = JSON.createObjectNode();
+            me.put("subject", p.subject());
+            me.put("organisation", p.organisation());
+            ArrayNode roles = me.putArray("roles");
+            p.roles().forEach(roles::add);
+            json(ex, 200, me);
+        } else if (path.equals("/api/v1/authority/parameters") && method.equals("GET")) {
+            ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
+            byte[] b = params.toBytes();
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+        } else if (path.equals("/api/v1/authority/parameters/attested") && method.equals("GET")) {
+            attestedParameters(ex);
+        } else if (path.equals("/api/v1/authority/keys") && method.equals("POST")) {
+            requireRole(p, "hospital");
+            issueKey(ex, body, p);
+        } else if (path.equals("/api/v1/signing-keys") && method.equals("POST")) {
+            requireRole(p, "hospital");
+            registerKey(ex, body, p);
+        } else if (path.equals("/api/v1/records") && method.equals("POST")) {
+            requireRole(p, "hospital");
+            upload(ex, body, p);
+        } else if (path.startsWith("/api/v1/records/") && method.equals("GET")) {
+            requireRole(p, "hospital");
+            String id = path.substring("/api/v1/records/".length());
+            Stored s = records.get(id);
+            if (s == null || !s.organisation().equals(p.organisation())) {
+                problem(ex, 404, "not-found", "Not found", "Record " + id + " does not exist.");
+            } else {
+                json(ex, 200, JSON.createObjectNode().put("recordId", id).put("ledgerIndex", s.ledgerIndex()));
+            }
+        } else if (path.equals("/api/v1/queries") && method.equals("POST")) {
+            requireRole(p, "insurer");
+            JsonNode request = JSON.readTree(body);
+            if (!request.has("templateId")) {
+                problem(ex, 400, "invalid-request", "Malformed query", "templateId is required.");
+                return;
+            }
+            String id = "q-" + (queries.size() + 1);
+            ObjectNode q = JSON.createObjectNode()
+                    .put("queryId", id)
+                    .put("insurer", p.organisation())
+                    .put("templateId", request.get("templateId").asText())
+                    .put("status", "SUBMITTED");
+            q.putNull("result");
+            queries.put(id, q);
+            event("QUERY_SUBMITTED", Map.of("query_id", id));
+            json(ex, 201, q);
+        } else if (path.matches("/api/v1/queries/[^/]+/approve") && method.equals("POST")) {
+            requireRole(p, "regulator");
+            ObjectNode q = queries.get(path.split("/")[4]);
+            if (q == null) {
+                problem(ex, 404, "not-found", "Not found", "Query " + path.split("/")[4] + " does not exist.");
+            } else if (!q.get("status").asText().equals("SUBMITTED")) {
+                problem(
+                        ex,
+                        409,
+                        "already-decided",
+                        "Query already decided",
+                        "Query " + q.get("queryId").asText() + " is "
+                                + q.get("status").asText() + ".");
+            } else {
+                q.put("status", "COMPLETED")
+                        .put("result", "{\"groups\":[{\"count\":12}]}")
+                        .put("resultHash", "ab12")
+                        .put("resultSignature", "c2ln")
+                        .put("measurement", "m3")
+                        .put("inputRecords", records.size());
+                json(ex, 200, q);
+            }
+        } else if (path.matches("/api/v1/queries/[^/]+/refuse") && method.equals("POST")) {
+            requireRole(p, "regulator");
+            ObjectNode q = queries.get(path.split("/")[4]);
+            q.put("status", "REFUSED")
+                    .put("reason", JSON.readTree(body).path("reason").asText());
+            json(ex, 200, q);
+        } else if (path.matches("/api/v1/queries/[^/]+") && method.equals("GET")) {
+            requireRole(p, "insurer", "regulator");
+            ObjectNode q = queries.get(path.split("/")[4]);
+            if (q == null) {
+                problem(ex, 404, "not-found", "Not found", "Query " + path.split("/")[4] + " does not exist.");
+            } else {
+                json(ex, 200, q);
+            }
+        } else if (path.equals("/api/v1/payments/deposits") && method.equals("POST")) {
+            requireRole(p, "insurer");
+            BigInteger amount = JSON.readTree(body).path("amount").bigIntegerValue();
+            BigInteger escrow = escrows.merge(p.organisation(), amount, BigInteger::add);
+            json(
+                    ex,
+                    200,
+                    JSON.createObjectNode()
+                            .put("organisation", p.organisation())
+                            .put("escrow", escrow));
+        } else if (path.startsWith("/api/v1/payments/balances/") && method.equals("GET")) {
+            String org = path.substring("/api/v1/payments/balances/".length());
+            if (!org.equals("me")) {
+                requireRole(p, "regulator");
+            }
+            String who = org.equals("me") ? p.organisation() : org;
+            json(
+                    ex,
+                    200,
+                    JSON.createObjectNode()
+                            .put("organisation", who)
+                            .put("escrow", escrows.getOrDefault(who, java.math.BigInteger.ZERO)));
+        } else if (path.equals("/api/v1/audit/events") && method.equals("GET")) {
+            requireRole(p, "regulator");
+            Map<String, String> q = form(
+                    ex.getRequestURI().getRawQuery() == null
+                            ? new byte[0]
+                            : ex.getRequestURI().getRawQuery().getBytes(StandardCharsets.UTF_8));
+            int page = auditPages.incrementAndGet();
+            if (failAuditAfterPages > 0 && page > failAuditAfterPages) {
+                problem(ex, 503, "ledger-overloaded", "Overloaded", "The ledger is busy; retry later.");
+                return;
+            }
+            int from = Integer.parseInt(q.getOrDefault("from", "0"));
+            int limit = Integer.parseInt(q.getOrDefault("limit", "100"));
+            if (limit > 1000) {
+                problem(ex, 400, "invalid-range", "Constraint violation", "limit must be at most 1000.");
+                return;
+            }
+            ArrayNode out = JSON.createArrayNode();
+            synchronized (this) {
+                for (int i = from; i < Math.min(events.size(), from + limit); i++) {
+                    out.add(events.get(i));
+                }
+            }
+            json(ex, 200, out);
+        } else if (path.equals("/api/v1/audit/export") && method.equals("GET")) {
+            requireRole(p, "regulator");
+            auditExport(ex);
+        } else {
+            problem(ex, 404, "not-found", "Not found", "No endpoint " + method + " " + path + ".");
+        }
     }
-    return m;
-  }
 
-  private static void json(HttpExchange ex, int status, JsonNode node) throws IOException {
-    byte[] b = JSON.writeValueAsBytes(node);
-    ex.getResponseHeaders().set("Content-Type", "application/json");
-    ex.sendResponseHeaders(status, b.length);
-    ex.getResponseBody().write(b);
-  }
+    private static final class Refusal extends RuntimeException {
+        final int status;
+        final String kind;
+        final String title;
 
-  /** An RFC 9457 problem of the service's type {@code kind}. */
-  private static void problem(HttpExchange ex, int status, String kind, String title, String detail) throws IOException {
-    ObjectNode p = JSON.createObjectNode().put("type", "https://medshare.example/problems/" + kind).put("title", title)
-        .put("status", status).put("detail", detail);
-    byte[] b = JSON.writeValueAsBytes(p);
-    ex.getResponseHeaders().set("Content-Type", "application/problem+json");
-    ex.sendResponseHeaders(status, b.length);
-    ex.getResponseBody().write(b);
-  }
+        Refusal(int status, String kind, String title, String detail) {
+            super(detail);
+            this.status = status;
+            this.kind = kind;
+            this.title = title;
+        }
+    }
+
+    private static void requireRole(Principal p, String... roles) {
+        for (String r : roles) {
+            if (p.roles().contains(r)) {
+                return;
+            }
+        }
+        throw new Refusal(403, "forbidden", "Forbidden", "This endpoint is for " + String.join(" or ", roles) + ".");
+    }
+
+    private void registerKey(HttpExchange ex, byte[] body, Principal p) throws IOException {
+        PublicKey key;
+        byte[] spki;
+        try {
+            spki = Base64.getDecoder()
+                    .decode(JSON.readTree(body).path("publicKey").asText());
+            key = SigningKeys.decodePublic(spki);
+        } catch (Exception e) {
+            problem(
+                    ex,
+                    400,
+                    "invalid-public-key",
+                    "Invalid public key",
+                    "publicKey must be base64 SubjectPublicKeyInfo.");
+            return;
+        }
+        String keyId = HexFormat.of().formatHex(UploadStatement.sha256(spki), 0, 16);
+        String owner = keyOwners.putIfAbsent(keyId, p.organisation());
+        if (owner != null && !owner.equals(p.organisation())) {
+            problem(
+                    ex,
+                    409,
+                    "key-taken",
+                    "Key already registered",
+                    "This public key is registered to another organisation.");
+            return;
+        }
+        signingKeys.put(keyId, key);
+        ObjectNode a = JSON.createObjectNode()
+                .put("keyId", keyId)
+                .put("organisation", p.organisation())
+                .put("suite", "nist")
+                .put("publicKey", Base64.getEncoder().encodeToString(spki));
+        if (giveHospitalNumber) {
+            a.put("hospitalNumber", p.organisation().equals("hospital-a") ? 1 : 2);
+        }
+        json(ex, 200, a);
+    }
+
+    private void upload(HttpExchange ex, byte[] body, Principal p) throws IOException {
+        uploadPosts.incrementAndGet();
+        String ct = ex.getRequestHeaders().getFirst("Content-Type");
+        Map<String, byte[]> parts = Multipart.parse(ct, body);
+        byte[] metaBytes = parts.get("metadata");
+        byte[] envelope = parts.get("envelope");
+        byte[] rows = parts.get("rows");
+        if (metaBytes == null || envelope == null || rows == null) {
+            problem(ex, 400, "missing-part", "Missing part", "metadata, envelope and rows are required.");
+            return;
+        }
+        JsonNode meta = JSON.readTree(metaBytes);
+        Map<String, String> tags = new TreeMap<>();
+        meta.path("tags")
+                .fields()
+                .forEachRemaining(e -> tags.put(e.getKey(), e.getValue().asText()));
+        String key = meta.path("idempotencyKey").asText();
+        String policyText = meta.path("policy").asText();
+        UploadStatement st = new UploadStatement(
+                p.organisation(),
+                key,
+                policyText,
+                UploadStatement.sha256(envelope),
+                UploadStatement.sha256(rows),
+                new TreeMap<>(tags));
+        PublicKey pub = signingKeys.get(meta.path("signingKeyId").asText());
+        if (pub == null
+                || !p.organisation()
+                        .equals(keyOwners.get(meta.path("signingKeyId").asText()))) {
+            problem(
+                    ex,
+                    400,
+                    "unknown-signing-key",
+                    "Unknown signing key",
+                    "No such signing key for " + p.organisation() + ".");
+            return;
+        }
+        if (!verifies(st, pub, meta.path("signature").asText())) {
+            problem(
+                    ex,
+                    400,
+                    "bad-signature",
+                    "Signature does not verify",
+                    "The signature does not match the upload statement.");
+            return;
+        }
+        Policy policy;
+        try {
+            policy = Policy.parse(policyText);
+        } catch (PolicySyntaxException e) {
+            problem(ex, 400, "invalid-policy", "Invalid policy", "The policy does not parse.");
+            return;
+        }
+        EnvelopeHeader h;
+        try {
+            h = Envelope.inspect(new ByteArrayInputStream(envelope));
+        } catch (Exception e) {
+            problem(ex, 400, "malformed-envelope", "Malformed envelope", "The envelope part does not parse.");
+            return;
+        }
+        EncryptedRows r;
+        try {
+            r = EncryptedRows.parse(rows);
+        } catch (Exception e) {
+            problem(ex, 400, "malformed-rows", "Malformed analytics rows", "The rows part does not parse.");
+            return;
+        }
+        if (!h.policy().equals(policy) || !r.policy().equals(policy)) {
+            problem(ex, 400, "policy-mismatch", "Policy mismatch", "The envelope and rows must use the stated policy.");
+            return;
+        }
+        if (h.suite() != r.suite()) {
+            problem(ex, 400, "suite-mismatch", "Suite mismatch", "The envelope and rows must use one suite.");
+            return;
+        }
+        if (r.chunks().stream().anyMatch(c -> !c.recordId().equals(st.recordId()))) {
+            problem(
+                    ex,
+                    400,
+                    "rows-record-mismatch",
+                    "Rows bound to another record",
+                    "Every chunk must be bound to " + st.recordId() + ".");
+            return;
+        }
+        if (tags.containsKey("document") && !tags.get("document").matches("[0-9a-f]{16,64}")) {
+            problem(
+                    ex,
+                    400,
+                    "invalid-document-reference",
+                    "Invalid document reference",
+                    "The tag 'document' holds a keyed hash of the document identifier.");
+            return;
+        }
+        if (tags.containsKey("resources") && !tags.get("resources").matches(RESOURCE_SUMMARY)) {
+            problem(
+                    ex,
+                    400,
+                    "invalid-resource-summary",
+                    "Invalid resource summary",
+                    "The tag 'resources' lists resource types with coarse counts.");
+            return;
+        }
+        if (refuse.test(st)) {
+            problem(
+                    ex,
+                    403,
+                    "policy-not-allowed",
+                    "Policy not allowed",
+                    "hospital-a may not set policy " + policyText + ".");
+            return;
+        }
+        String hash = HexFormat.of().formatHex(UploadStatement.sha256(st.canonicalBytes()));
+        boolean replayed;
+        Stored stored;
+        synchronized (this) {
+            Stored existing = records.get(st.recordId());
+            if (existing != null && !existing.statementHash().equals(hash)) {
+                problem(
+                        ex,
+                        409,
+                        "idempotency-conflict",
+                        "Idempotency key reused",
+                        "Idempotency key " + key + " was already used for a different upload.");
+                return;
+            }
+            replayed = existing != null;
+            if (existing != null) {
+                stored = existing;
+            } else {
+                String document = tags.get("document");
+                Stored previous = document == null
+                        ? null
+                        : records.values().stream()
+                                .filter(s -> s.organisation().equals(p.organisation()) && document.equals(s.document()))
+                                .max(Comparator.comparingInt(Stored::version))
+                                .orElse(null);
+                String previousId = previous == null
+                        ? null
+                        : records.entrySet().stream()
+                                .filter(e -> e.getValue() == previous)
+                                .map(Map.Entry::getKey)
+                                .findFirst()
+                                .orElseThrow();
+                stored = new Stored(
+                        p.organisation(),
+                        hash,
+                        event("UPLOAD", Map.of("record_id", st.recordId())),
+                        document,
+                        previous == null ? 1 : previous.version() + 1,
+                        previous == null ? st.recordId() : previous.recordOf(),
+                        previousId,
+                        r.rowCount());
+            }
+            records.put(st.recordId(), stored);
+        }
+        if (!replayed && loseAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            ex.sendResponseHeaders(500, -1);
+            return;
+        }
+        ObjectNode a = JSON.createObjectNode();
+        a.putObject("record")
+                .put("recordId", st.recordId())
+                .put("organisation", p.organisation())
+                .put("policy", policyText)
+                .put("version", stored.version())
+                .put("recordOf", stored.recordOf())
+                .put("previousVersion", stored.previousVersion())
+                .put("analyticsRows", stored.analyticsRows())
+                .put("usedInStatistics", stored.analyticsRows() > 0);
+        a.putObject("receipt").put("index", stored.ledgerIndex()).put("treeSize", stored.ledgerIndex() + 1);
+        a.put("replayed", replayed);
+        List<String> notes = new ArrayList<>();
+        if (stored.version() > 1) {
+            notes.add("stored as version " + stored.version() + " of record " + stored.recordOf()
+                    + " (same document); statistics and payouts count the record once, by its current version");
+        }
+        if (stored.analyticsRows() == 0) {
+            notes.add("stored without analytics rows: shared, but not used in statistics");
+        }
+        a.put("note", notes.isEmpty() ? null : String.join("; ", notes));
+        json(ex, replayed ? 200 : 201, a);
+    }
+
+    private static boolean verifies(UploadStatement statement, PublicKey key, String signature) {
+        try {
+            return statement.verify(key, Base64.getDecoder().decode(signature));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private void token(HttpExchange ex, Map<String, String> f) throws IOException {
+        tokenRequests.incrementAndGet();
+        Principal p = null;
+        switch (f.getOrDefault("grant_type", "")) {
+            case "password" -> {
+                String user = f.get("username");
+                if ("medshare-cli".equals(f.get("client_id"))
+                        && user != null
+                        && f.getOrDefault("password", "").equals(passwords.get(user))) {
+                    p = users.get(user);
+                }
+            }
+            case "client_credentials" -> {
+                if ("hospital-a-system".equals(f.get("client_id"))
+                        && "hospital-a-system-secret".equals(f.get("client_secret"))) {
+                    p = users.get("service-account-hospital-a-system");
+                }
+            }
+            case "refresh_token" -> p = refreshTokens.remove(f.getOrDefault("refresh_token", ""));
+            case "urn:ietf:params:oauth:grant-type:device_code" -> {
+                if (devicePolls.incrementAndGet() < 2) {
+                    json(ex, 400, JSON.createObjectNode().put("error", "authorization_pending"));
+                    return;
+                }
+                if (deviceUser == null) {
+                    json(
+                            ex,
+                            400,
+                            JSON.createObjectNode()
+                                    .put("error", "access_denied")
+                                    .put("error_description", "The end user denied the authorization request."));
+                    return;
+                }
+                p = users.get(deviceUser);
+            }
+            default -> {
+                json(ex, 400, JSON.createObjectNode().put("error", "unsupported_grant_type"));
+                return;
+            }
+        }
+        if (p == null) {
+            json(
+                    ex,
+                    401,
+                    JSON.createObjectNode()
+                            .put("error", "invalid_grant")
+                            .put("error_description", "Invalid user credentials"));
+            return;
+        }
+        String access = "access-" + tokenCounter.incrementAndGet();
+        tokens.put(access, p);
+        ObjectNode a = JSON.createObjectNode()
+                .put("access_token", access)
+                .put("token_type", "Bearer")
+                .put("expires_in", accessLifetime);
+        if (!f.get("grant_type").equals("client_credentials")) {
+            String refresh = "refresh-" + tokenCounter.incrementAndGet();
+            refreshTokens.put(refresh, p);
+            a.put("refresh_token", refresh).put("refresh_expires_in", 1800);
+        }
+        json(ex, 200, a);
+    }
+
+    private Principal principal(HttpExchange ex) {
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        if (auth == null || !auth.startsWith("Bearer ")) {
+            return null;
+        }
+        return tokens.get(auth.substring(7));
+    }
+
+    /** Issues an access token for a user directly (for --token-file tests). */
+    public String tokenFor(String user) {
+        String access = "access-" + tokenCounter.incrementAndGet();
+        tokens.put(access, users.get(user));
+        return access;
+    }
+
+    private static Map<String, String> form(byte[] body) {
+        Map<String, String> m = new HashMap<>();
+        String s = new String(body, StandardCharsets.UTF_8);
+        if (s.isEmpty()) {
+            return m;
+        }
+        for (String kv : s.split("&")) {
+            int eq = kv.indexOf('=');
+            m.put(
+                    URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8),
+                    URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return m;
+    }
+
+    private static void json(HttpExchange ex, int status, JsonNode node) throws IOException {
+        byte[] b = JSON.writeValueAsBytes(node);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, b.length);
+        ex.getResponseBody().write(b);
+    }
+
+    /** An RFC 9457 problem of the service's type {@code kind}. */
+    private static void problem(HttpExchange ex, int status, String kind, String title, String detail)
+            throws IOException {
+        ObjectNode p = JSON.createObjectNode()
+                .put("type", "https://medshare.example/problems/" + kind)
+                .put("title", title)
+                .put("status", status)
+                .put("detail", detail);
+        byte[] b = JSON.writeValueAsBytes(p);
+        ex.getResponseHeaders().set("Content-Type", "application/problem+json");
+        ex.sendResponseHeaders(status, b.length);
+        ex.getResponseBody().write(b);
+    }
 }

@@ -14,42 +14,42 @@ import org.medshare.enclave.host.EmbeddedEnclaves;
  * temporary platform directory, so that what the test double relays is genuinely attested and signed.
  */
 public final class TestAuthority {
-  private static EmbeddedEnclaves enclaves;
-  private static KeyPair approver;
+    private static EmbeddedEnclaves enclaves;
+    private static KeyPair approver;
 
-  private TestAuthority() {}
+    private TestAuthority() {}
 
-  /** The running enclaves, started on first use and stopped when the JVM exits. */
-  public static synchronized EmbeddedEnclaves enclaves() {
-    if (enclaves == null) {
-      try {
-        approver = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        Path dir = Files.createTempDirectory("medshare-test-authority");
-        enclaves = EmbeddedEnclaves.start(dir, List.of(approver.getPublic()), 1, Suite.NIST);
-        EmbeddedEnclaves started = enclaves;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          try {
-            started.close();
-          } catch (IOException ignored) {
-            // the JVM is exiting
-          }
-        }));
-      } catch (Exception e) {
-        throw new IllegalStateException("the test key authority did not start", e);
-      }
+    /** The running enclaves, started on first use and stopped when the JVM exits. */
+    public static synchronized EmbeddedEnclaves enclaves() {
+        if (enclaves == null) {
+            try {
+                approver = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+                Path dir = Files.createTempDirectory("medshare-test-authority");
+                enclaves = EmbeddedEnclaves.start(dir, List.of(approver.getPublic()), 1, Suite.NIST);
+                EmbeddedEnclaves started = enclaves;
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        started.close();
+                    } catch (IOException ignored) {
+                        // the JVM is exiting
+                    }
+                }));
+            } catch (Exception e) {
+                throw new IllegalStateException("the test key authority did not start", e);
+            }
+        }
+        return enclaves;
     }
-    return enclaves;
-  }
 
-  /** The key the authority honours grants from. */
-  public static synchronized KeyPair approver() {
-    enclaves();
-    return approver;
-  }
+    /** The key the authority honours grants from. */
+    public static synchronized KeyPair approver() {
+        enclaves();
+        return approver;
+    }
 
-  /** Writes the authority's trust file (what the operator hands to hospitals) to {@code file}. */
-  public static void writeTrust(Path file) throws IOException {
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    Files.writeString(file, enclaves().authorityTrust().format());
-  }
+    /** Writes the authority's trust file (what the operator hands to hospitals) to {@code file}. */
+    public static void writeTrust(Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, enclaves().authorityTrust().format());
+    }
 }

@@ -30,64 +30,60 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * certificate builder. All keys are ECDSA P-256, all signatures SHA256withECDSA.
  */
 final class Certificates {
-  static final String SIG_ALG = "SHA256withECDSA";
-  private static final SecureRandom RNG = new SecureRandom();
+    static final String SIG_ALG = "SHA256withECDSA";
+    private static final SecureRandom RNG = new SecureRandom();
 
-  private Certificates() {}
+    private Certificates() {}
 
-  static KeyPair newP256() throws GeneralSecurityException {
-    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-    g.initialize(new ECGenParameterSpec("secp256r1"));
-    return g.generateKeyPair();
-  }
-
-  /**
-   * Issues a certificate.
-   *
-   * @param pathLen for a CA certificate the RFC 5280 §4.2.1.9 pathLenConstraint; -1 for an
-   *     end-entity certificate (cA=false, keyUsage digitalSignature only)
-   */
-  static X509Certificate issue(
-      X500Principal subject,
-      PublicKey subjectKey,
-      X500Principal issuer,
-      PrivateKey issuerKey,
-      PublicKey issuerPublicKey,
-      int pathLen,
-      Instant notBefore,
-      Instant notAfter)
-      throws GeneralSecurityException {
-    try {
-      X509v3CertificateBuilder b =
-          new JcaX509v3CertificateBuilder(
-              issuer,
-              new BigInteger(127, RNG).add(BigInteger.ONE),
-              Date.from(notBefore),
-              Date.from(notAfter),
-              subject,
-              subjectKey);
-      JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-      b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(subjectKey));
-      b.addExtension(
-          Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(issuerPublicKey));
-      if (pathLen >= 0) {
-        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(pathLen));
-        b.addExtension(
-            Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-      } else {
-        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-      }
-      return new JcaX509CertificateConverter()
-          .getCertificate(b.build(new JcaContentSignerBuilder(SIG_ALG).build(issuerKey)));
-    } catch (OperatorCreationException | CertIOException e) {
-      throw new GeneralSecurityException("certificate issuance failed", e);
+    static KeyPair newP256() throws GeneralSecurityException {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        return g.generateKeyPair();
     }
-  }
 
-  static X509Certificate parse(byte[] der) throws GeneralSecurityException {
-    return (X509Certificate)
-        CertificateFactory.getInstance("X.509")
-            .generateCertificate(new ByteArrayInputStream(der));
-  }
+    /**
+     * Issues a certificate.
+     *
+     * @param pathLen for a CA certificate the RFC 5280 §4.2.1.9 pathLenConstraint; -1 for an
+     *     end-entity certificate (cA=false, keyUsage digitalSignature only)
+     */
+    static X509Certificate issue(
+            X500Principal subject,
+            PublicKey subjectKey,
+            X500Principal issuer,
+            PrivateKey issuerKey,
+            PublicKey issuerPublicKey,
+            int pathLen,
+            Instant notBefore,
+            Instant notAfter)
+            throws GeneralSecurityException {
+        try {
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                    issuer,
+                    new BigInteger(127, RNG).add(BigInteger.ONE),
+                    Date.from(notBefore),
+                    Date.from(notAfter),
+                    subject,
+                    subjectKey);
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(subjectKey));
+            b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(issuerPublicKey));
+            if (pathLen >= 0) {
+                b.addExtension(Extension.basicConstraints, true, new BasicConstraints(pathLen));
+                b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            } else {
+                b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+                b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            }
+            return new JcaX509CertificateConverter()
+                    .getCertificate(b.build(new JcaContentSignerBuilder(SIG_ALG).build(issuerKey)));
+        } catch (OperatorCreationException | CertIOException e) {
+            throw new GeneralSecurityException("certificate issuance failed", e);
+        }
+    }
+
+    static X509Certificate parse(byte[] der) throws GeneralSecurityException {
+        return (X509Certificate)
+                CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
+    }
 }

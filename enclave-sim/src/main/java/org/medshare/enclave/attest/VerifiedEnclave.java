@@ -9,19 +9,19 @@ import org.medshare.enclave.TcbLevel;
  * key its quote binds (the report data commits to it), so the caller may encrypt to that key.
  */
 public record VerifiedEnclave(
-    EnclaveMode mode, EnclaveIdentity identity, TcbLevel tcbLevel, byte[] boundPublicKey, byte[] quoteHash) {
-  public VerifiedEnclave {
-    boundPublicKey = boundPublicKey.clone();
-    quoteHash = quoteHash.clone();
-  }
+        EnclaveMode mode, EnclaveIdentity identity, TcbLevel tcbLevel, byte[] boundPublicKey, byte[] quoteHash) {
+    public VerifiedEnclave {
+        boundPublicKey = boundPublicKey.clone();
+        quoteHash = quoteHash.clone();
+    }
 
-  @Override
-  public byte[] boundPublicKey() {
-    return boundPublicKey.clone();
-  }
+    @Override
+    public byte[] boundPublicKey() {
+        return boundPublicKey.clone();
+    }
 
-  @Override
-  public byte[] quoteHash() {
-    return quoteHash.clone();
-  }
+    @Override
+    public byte[] quoteHash() {
+        return quoteHash.clone();
+    }
 }

@@ -37,201 +37,221 @@ import org.medshare.enclave.attest.VerifiedEnclave;
  * mrenclave, 32 mrsigner, u16 productId, u16 svn, 32 SHA-256(resultJson).
  */
 public final class ComputeResult {
-  static final String STATEMENT_DOMAIN = "medshare.compute-result.v1";
-  static final byte[] RESULT_PREFIX = "medshare-stats-result-v1\n".getBytes(StandardCharsets.US_ASCII);
+    static final String STATEMENT_DOMAIN = "medshare.compute-result.v1";
+    static final byte[] RESULT_PREFIX = "medshare-stats-result-v1\n".getBytes(StandardCharsets.US_ASCII);
 
-  private final String queryId;
-  private final byte[] approvalHash;
-  private final byte[] queryHash;
-  private final byte[] mrenclave;
-  private final byte[] mrsigner;
-  private final int productId;
-  private final int svn;
-  private final byte[] resultJson;
-  private final byte[] resultSignature;
-  private final byte[] statementSignature;
+    private final String queryId;
+    private final byte[] approvalHash;
+    private final byte[] queryHash;
+    private final byte[] mrenclave;
+    private final byte[] mrsigner;
+    private final int productId;
+    private final int svn;
+    private final byte[] resultJson;
+    private final byte[] resultSignature;
+    private final byte[] statementSignature;
 
-  ComputeResult(
-      String queryId,
-      byte[] approvalHash,
-      byte[] queryHash,
-      byte[] mrenclave,
-      byte[] mrsigner,
-      int productId,
-      int svn,
-      byte[] resultJson,
-      byte[] resultSignature,
-      byte[] statementSignature) {
-    this.queryId = queryId;
-    this.approvalHash = check32(approvalHash);
-    this.queryHash = check32(queryHash);
-    this.mrenclave = check32(mrenclave);
-    this.mrsigner = check32(mrsigner);
-    this.productId = productId;
-    this.svn = svn;
-    this.resultJson = resultJson.clone();
-    this.resultSignature = resultSignature.clone();
-    this.statementSignature = statementSignature.clone();
-  }
-
-  private static byte[] check32(byte[] b) {
-    if (b.length != 32) {
-      throw new IllegalArgumentException("hash must be 32 bytes");
+    ComputeResult(
+            String queryId,
+            byte[] approvalHash,
+            byte[] queryHash,
+            byte[] mrenclave,
+            byte[] mrsigner,
+            int productId,
+            int svn,
+            byte[] resultJson,
+            byte[] resultSignature,
+            byte[] statementSignature) {
+        this.queryId = queryId;
+        this.approvalHash = check32(approvalHash);
+        this.queryHash = check32(queryHash);
+        this.mrenclave = check32(mrenclave);
+        this.mrsigner = check32(mrsigner);
+        this.productId = productId;
+        this.svn = svn;
+        this.resultJson = resultJson.clone();
+        this.resultSignature = resultSignature.clone();
+        this.statementSignature = statementSignature.clone();
     }
-    return b.clone();
-  }
 
-  /** The statement the enclave signs (see class comment). */
-  public byte[] statementBytes() {
-    return statement(queryId, approvalHash, queryHash, mrenclave, mrsigner, productId, svn, Sha256.hash(resultJson));
-  }
-
-  static byte[] statement(
-      String queryId, byte[] approvalHash, byte[] queryHash, byte[] mrenclave, byte[] mrsigner, int productId, int svn,
-      byte[] resultHash) {
-    WireWriter w = new WireWriter().utf8(STATEMENT_DOMAIN);
-    return identify(w, queryId, approvalHash, queryHash, mrenclave, mrsigner, productId, svn)
-        .fixed(resultHash)
-        .toByteArray();
-  }
-
-  /** Writes what the statement and the encoding share: the query and the enclave that computed it. */
-  private static WireWriter identify(
-      WireWriter w, String queryId, byte[] approvalHash, byte[] queryHash, byte[] mrenclave, byte[] mrsigner,
-      int productId, int svn) {
-    return w.utf8(queryId)
-        .fixed(approvalHash)
-        .fixed(queryHash)
-        .fixed(mrenclave)
-        .fixed(mrsigner)
-        .u16(productId)
-        .u16(svn);
-  }
-
-  static byte[] resultSigningInput(byte[] resultJson) {
-    byte[] out = Arrays.copyOf(RESULT_PREFIX, RESULT_PREFIX.length + resultJson.length);
-    System.arraycopy(resultJson, 0, out, RESULT_PREFIX.length, resultJson.length);
-    return out;
-  }
-
-  /**
-   * Checks both signatures with {@code enclaveSigningKey}.
-   *
-   * @throws SignatureException if either signature does not verify (any changed byte of the
-   *     result, the statement or a signature)
-   */
-  public void verify(PublicKey enclaveSigningKey) throws GeneralSecurityException {
-    if (!verifies(enclaveSigningKey, resultSigningInput(resultJson), resultSignature)
-        || !verifies(enclaveSigningKey, statementBytes(), statementSignature)) {
-      throw new SignatureException("compute result is not signed by this enclave key");
+    private static byte[] check32(byte[] b) {
+        if (b.length != 32) {
+            throw new IllegalArgumentException("hash must be 32 bytes");
+        }
+        return b.clone();
     }
-  }
 
-  /**
-   * Checks that the result comes from {@code enclave} (a quote the caller verified): the identity
-   * in the result is the quote's and both signatures verify under the signing key the quote binds.
-   *
-   * @throws SignatureException if the measurement, signer, product or SVN differ, or a signature fails
-   */
-  public void verify(VerifiedEnclave enclave) throws GeneralSecurityException {
-    if (!Arrays.equals(mrenclave, enclave.identity().mrenclave())
-        || !Arrays.equals(mrsigner, enclave.identity().mrsigner())
-        || productId != enclave.identity().productId()
-        || svn != enclave.identity().svn()) {
-      throw new SignatureException("compute result names another enclave than the attested one");
+    /** The statement the enclave signs (see class comment). */
+    public byte[] statementBytes() {
+        return statement(
+                queryId, approvalHash, queryHash, mrenclave, mrsigner, productId, svn, Sha256.hash(resultJson));
     }
-    verify(EnclavePublicKeys.parse(enclave.boundPublicKey()).signingKey());
-  }
 
-  private static boolean verifies(PublicKey key, byte[] message, byte[] signature) {
-    try {
-      Signature s = Signature.getInstance("Ed25519");
-      s.initVerify(key);
-      s.update(message);
-      return s.verify(signature);
-    } catch (GeneralSecurityException | IllegalArgumentException e) {
-      return false;
+    static byte[] statement(
+            String queryId,
+            byte[] approvalHash,
+            byte[] queryHash,
+            byte[] mrenclave,
+            byte[] mrsigner,
+            int productId,
+            int svn,
+            byte[] resultHash) {
+        WireWriter w = new WireWriter().utf8(STATEMENT_DOMAIN);
+        return identify(w, queryId, approvalHash, queryHash, mrenclave, mrsigner, productId, svn)
+                .fixed(resultHash)
+                .toByteArray();
     }
-  }
 
-  public byte[] toBytes() {
-    return identify(new WireWriter().u8(1), queryId, approvalHash, queryHash, mrenclave, mrsigner, productId, svn)
-        .bytes(resultJson)
-        .bytes(resultSignature)
-        .bytes(statementSignature)
-        .toByteArray();
-  }
-
-  public static ComputeResult parse(byte[] bytes) throws MalformedEncodingException {
-    WireReader r = new WireReader(bytes);
-    int version = r.u8();
-    if (version != 1) {
-      throw new MalformedEncodingException("unknown compute result version " + version);
+    /** Writes what the statement and the encoding share: the query and the enclave that computed it. */
+    private static WireWriter identify(
+            WireWriter w,
+            String queryId,
+            byte[] approvalHash,
+            byte[] queryHash,
+            byte[] mrenclave,
+            byte[] mrsigner,
+            int productId,
+            int svn) {
+        return w.utf8(queryId)
+                .fixed(approvalHash)
+                .fixed(queryHash)
+                .fixed(mrenclave)
+                .fixed(mrsigner)
+                .u16(productId)
+                .u16(svn);
     }
-    ComputeResult c =
-        new ComputeResult(
-            r.utf8(), r.fixed(32), r.fixed(32), r.fixed(32), r.fixed(32), r.u16(), r.u16(), r.bytes(), r.bytes(),
-            r.bytes());
-    r.expectEnd();
-    return c;
-  }
 
-  public String queryId() {
-    return queryId;
-  }
+    static byte[] resultSigningInput(byte[] resultJson) {
+        byte[] out = Arrays.copyOf(RESULT_PREFIX, RESULT_PREFIX.length + resultJson.length);
+        System.arraycopy(resultJson, 0, out, RESULT_PREFIX.length, resultJson.length);
+        return out;
+    }
 
-  /** SHA-256 of the {@code QueryApproval} the result was computed under. */
-  public byte[] approvalHash() {
-    return approvalHash.clone();
-  }
+    /**
+     * Checks both signatures with {@code enclaveSigningKey}.
+     *
+     * @throws SignatureException if either signature does not verify (any changed byte of the
+     *     result, the statement or a signature)
+     */
+    public void verify(PublicKey enclaveSigningKey) throws GeneralSecurityException {
+        if (!verifies(enclaveSigningKey, resultSigningInput(resultJson), resultSignature)
+                || !verifies(enclaveSigningKey, statementBytes(), statementSignature)) {
+            throw new SignatureException("compute result is not signed by this enclave key");
+        }
+    }
 
-  /** {@link ApprovedQuery#queryHash()} of the query that ran. */
-  public byte[] queryHash() {
-    return queryHash.clone();
-  }
+    /**
+     * Checks that the result comes from {@code enclave} (a quote the caller verified): the identity
+     * in the result is the quote's and both signatures verify under the signing key the quote binds.
+     *
+     * @throws SignatureException if the measurement, signer, product or SVN differ, or a signature fails
+     */
+    public void verify(VerifiedEnclave enclave) throws GeneralSecurityException {
+        if (!Arrays.equals(mrenclave, enclave.identity().mrenclave())
+                || !Arrays.equals(mrsigner, enclave.identity().mrsigner())
+                || productId != enclave.identity().productId()
+                || svn != enclave.identity().svn()) {
+            throw new SignatureException("compute result names another enclave than the attested one");
+        }
+        verify(EnclavePublicKeys.parse(enclave.boundPublicKey()).signingKey());
+    }
 
-  /** MRENCLAVE of the enclave that computed the result. */
-  public byte[] measurement() {
-    return mrenclave.clone();
-  }
+    private static boolean verifies(PublicKey key, byte[] message, byte[] signature) {
+        try {
+            Signature s = Signature.getInstance("Ed25519");
+            s.initVerify(key);
+            s.update(message);
+            return s.verify(signature);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return false;
+        }
+    }
 
-  public byte[] mrsigner() {
-    return mrsigner.clone();
-  }
+    public byte[] toBytes() {
+        return identify(new WireWriter().u8(1), queryId, approvalHash, queryHash, mrenclave, mrsigner, productId, svn)
+                .bytes(resultJson)
+                .bytes(resultSignature)
+                .bytes(statementSignature)
+                .toByteArray();
+    }
 
-  public int productId() {
-    return productId;
-  }
+    public static ComputeResult parse(byte[] bytes) throws MalformedEncodingException {
+        WireReader r = new WireReader(bytes);
+        int version = r.u8();
+        if (version != 1) {
+            throw new MalformedEncodingException("unknown compute result version " + version);
+        }
+        ComputeResult c = new ComputeResult(
+                r.utf8(),
+                r.fixed(32),
+                r.fixed(32),
+                r.fixed(32),
+                r.fixed(32),
+                r.u16(),
+                r.u16(),
+                r.bytes(),
+                r.bytes(),
+                r.bytes());
+        r.expectEnd();
+        return c;
+    }
 
-  public int svn() {
-    return svn;
-  }
+    public String queryId() {
+        return queryId;
+    }
 
-  /** The canonical result JSON (UTF-8), as signed. */
-  public byte[] resultJson() {
-    return resultJson.clone();
-  }
+    /** SHA-256 of the {@code QueryApproval} the result was computed under. */
+    public byte[] approvalHash() {
+        return approvalHash.clone();
+    }
 
-  public String resultJsonString() {
-    return new String(resultJson, StandardCharsets.UTF_8);
-  }
+    /** {@link ApprovedQuery#queryHash()} of the query that ran. */
+    public byte[] queryHash() {
+        return queryHash.clone();
+    }
 
-  /** SHA-256 of {@link #resultJson()} (equals {@code StatisticsResult.resultHash()}). */
-  public byte[] resultHash() {
-    return Sha256.hash(resultJson);
-  }
+    /** MRENCLAVE of the enclave that computed the result. */
+    public byte[] measurement() {
+        return mrenclave.clone();
+    }
 
-  public byte[] resultSignature() {
-    return resultSignature.clone();
-  }
+    public byte[] mrsigner() {
+        return mrsigner.clone();
+    }
 
-  public byte[] statementSignature() {
-    return statementSignature.clone();
-  }
+    public int productId() {
+        return productId;
+    }
 
-  @Override
-  public String toString() {
-    return "ComputeResult{queryId=" + queryId + ", resultHash=" + Hex.of(resultHash()) + ", mrenclave="
-        + Hex.of(mrenclave) + "}";
-  }
+    public int svn() {
+        return svn;
+    }
+
+    /** The canonical result JSON (UTF-8), as signed. */
+    public byte[] resultJson() {
+        return resultJson.clone();
+    }
+
+    public String resultJsonString() {
+        return new String(resultJson, StandardCharsets.UTF_8);
+    }
+
+    /** SHA-256 of {@link #resultJson()} (equals {@code StatisticsResult.resultHash()}). */
+    public byte[] resultHash() {
+        return Sha256.hash(resultJson);
+    }
+
+    public byte[] resultSignature() {
+        return resultSignature.clone();
+    }
+
+    public byte[] statementSignature() {
+        return statementSignature.clone();
+    }
+
+    @Override
+    public String toString() {
+        return "ComputeResult{queryId=" + queryId + ", resultHash=" + Hex.of(resultHash()) + ", mrenclave="
+                + Hex.of(mrenclave) + "}";
+    }
 }

@@ -12,41 +12,41 @@ import java.util.Arrays;
  * @param encryptedRows the upload container's bytes (not copied out of the enclave, ever)
  */
 public record InputRecord(String recordId, int hospitalId, byte[] encryptedRows) {
-  static final int MAX_RECORD_ID = 256;
+    static final int MAX_RECORD_ID = 256;
 
-  public InputRecord {
-    if (recordId == null || recordId.isEmpty() || recordId.length() > MAX_RECORD_ID) {
-      throw new IllegalArgumentException("record id must be 1..256 characters");
+    public InputRecord {
+        if (recordId == null || recordId.isEmpty() || recordId.length() > MAX_RECORD_ID) {
+            throw new IllegalArgumentException("record id must be 1..256 characters");
+        }
+        if (hospitalId < 0 || hospitalId > 16383) {
+            throw new IllegalArgumentException("hospital id must be in 0..16383");
+        }
+        if (encryptedRows == null || encryptedRows.length == 0) {
+            throw new IllegalArgumentException("encrypted rows are required");
+        }
+        encryptedRows = encryptedRows.clone();
     }
-    if (hospitalId < 0 || hospitalId > 16383) {
-      throw new IllegalArgumentException("hospital id must be in 0..16383");
+
+    @Override
+    public byte[] encryptedRows() {
+        return encryptedRows.clone();
     }
-    if (encryptedRows == null || encryptedRows.length == 0) {
-      throw new IllegalArgumentException("encrypted rows are required");
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof InputRecord r
+                && r.recordId.equals(recordId)
+                && r.hospitalId == hospitalId
+                && Arrays.equals(r.encryptedRows, encryptedRows);
     }
-    encryptedRows = encryptedRows.clone();
-  }
 
-  @Override
-  public byte[] encryptedRows() {
-    return encryptedRows.clone();
-  }
+    @Override
+    public int hashCode() {
+        return recordId.hashCode() * 31 + hospitalId;
+    }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof InputRecord r
-        && r.recordId.equals(recordId)
-        && r.hospitalId == hospitalId
-        && Arrays.equals(r.encryptedRows, encryptedRows);
-  }
-
-  @Override
-  public int hashCode() {
-    return recordId.hashCode() * 31 + hospitalId;
-  }
-
-  @Override
-  public String toString() {
-    return "InputRecord{" + recordId + ", hospital=" + hospitalId + ", " + encryptedRows.length + " bytes}";
-  }
+    @Override
+    public String toString() {
+        return "InputRecord{" + recordId + ", hospital=" + hospitalId + ", " + encryptedRows.length + " bytes}";
+    }
 }

@@ -30,56 +30,57 @@ import org.medshare.enclave.keyrelease.QueryApproval;
  * }</pre>
  */
 public final class StatisticsClient {
-  private final EnclaveHost worker;
+    private final EnclaveHost worker;
 
-  public StatisticsClient(EnclaveHost worker) {
-    this.worker = Objects.requireNonNull(worker);
-  }
-
-  /**
-   * Runs an approved query inside the worker.
-   *
-   * @param lateRevocations record ids whose consent was revoked after approval (may be empty)
-   * @throws EnclaveCallException with the enclave's refusal code ({@code NO_KEY}, {@code
-   *     KEY_FOR_OTHER_APPROVAL}, {@code APPROVAL_*}, {@code QUERY_REFUSED_<reason>}, …) and a safe message
-   * @throws IOException if the enclave cannot be reached
-   */
-  public ComputeResult run(
-      ApprovedQuery query, QueryApproval approval, List<InputRecord> records, Collection<String> lateRevocations)
-      throws IOException, EnclaveCallException {
-    byte[] response =
-        worker.call(StatisticsService.NAME, new ComputeRequest(query, approval, records, lateRevocations).toBytes());
-    try {
-      return ComputeResult.parse(response);
-    } catch (MalformedEncodingException | IllegalArgumentException e) {
-      throw new IOException("malformed compute result from the enclave: " + e.getMessage());
+    public StatisticsClient(EnclaveHost worker) {
+        this.worker = Objects.requireNonNull(worker);
     }
-  }
 
-  /**
-   * Attests the worker for a fresh nonce of {@code verifier} and returns what the quote proves
-   * (identity and the bound keys, among them the result signing key).
-   *
-   * @throws AttestationException if the quote does not satisfy the verifier's constraint
-   */
-  public VerifiedEnclave attest(QuoteVerifier verifier) throws IOException, EnclaveCallException, GeneralSecurityException {
-    byte[] nonce = verifier.newNonce();
-    AttestationEvidence evidence = worker.attest(nonce);
-    return evidence.verify(verifier, nonce);
-  }
+    /**
+     * Runs an approved query inside the worker.
+     *
+     * @param lateRevocations record ids whose consent was revoked after approval (may be empty)
+     * @throws EnclaveCallException with the enclave's refusal code ({@code NO_KEY}, {@code
+     *     KEY_FOR_OTHER_APPROVAL}, {@code APPROVAL_*}, {@code QUERY_REFUSED_<reason>}, …) and a safe message
+     * @throws IOException if the enclave cannot be reached
+     */
+    public ComputeResult run(
+            ApprovedQuery query, QueryApproval approval, List<InputRecord> records, Collection<String> lateRevocations)
+            throws IOException, EnclaveCallException {
+        byte[] response = worker.call(
+                StatisticsService.NAME, new ComputeRequest(query, approval, records, lateRevocations).toBytes());
+        try {
+            return ComputeResult.parse(response);
+        } catch (MalformedEncodingException | IllegalArgumentException e) {
+            throw new IOException("malformed compute result from the enclave: " + e.getMessage());
+        }
+    }
 
-  /** The result signing key that a verified quote binds. */
-  public static PublicKey signingKeyOf(VerifiedEnclave enclave) throws GeneralSecurityException {
-    return EnclavePublicKeys.parse(enclave.boundPublicKey()).signingKey();
-  }
+    /**
+     * Attests the worker for a fresh nonce of {@code verifier} and returns what the quote proves
+     * (identity and the bound keys, among them the result signing key).
+     *
+     * @throws AttestationException if the quote does not satisfy the verifier's constraint
+     */
+    public VerifiedEnclave attest(QuoteVerifier verifier)
+            throws IOException, EnclaveCallException, GeneralSecurityException {
+        byte[] nonce = verifier.newNonce();
+        AttestationEvidence evidence = worker.attest(nonce);
+        return evidence.verify(verifier, nonce);
+    }
 
-  /** Pure check of both signatures; see {@link ComputeResult#verify(PublicKey)}. */
-  public static void verify(ComputeResult result, PublicKey enclaveSigningKey) throws GeneralSecurityException {
-    result.verify(enclaveSigningKey);
-  }
+    /** The result signing key that a verified quote binds. */
+    public static PublicKey signingKeyOf(VerifiedEnclave enclave) throws GeneralSecurityException {
+        return EnclavePublicKeys.parse(enclave.boundPublicKey()).signingKey();
+    }
 
-  /** Signatures and identity against a verified quote; see {@link ComputeResult#verify(VerifiedEnclave)}. */
-  public static void verify(ComputeResult result, VerifiedEnclave enclave) throws GeneralSecurityException {
-    result.verify(enclave);
-  }
+    /** Pure check of both signatures; see {@link ComputeResult#verify(PublicKey)}. */
+    public static void verify(ComputeResult result, PublicKey enclaveSigningKey) throws GeneralSecurityException {
+        result.verify(enclaveSigningKey);
+    }
+
+    /** Signatures and identity against a verified quote; see {@link ComputeResult#verify(VerifiedEnclave)}. */
+    public static void verify(ComputeResult result, VerifiedEnclave enclave) throws GeneralSecurityException {
+        result.verify(enclave);
+    }
 }

@@ -83,205 +83,228 @@ import org.medshare.enclave.stats.TemplateRegistry;
  * serialised.
  */
 public final class StatisticsService implements EnclaveService {
-  public static final String NAME = "enclave.statistics";
-  public static final String APPROVERS = "statistics.approvers";
-  public static final String MIN_GROUP_SIZE = "statistics.min-group-size";
-  public static final String EPSILON_PER_INSURER = "statistics.epsilon-per-insurer";
-  static final String STATE = "compute.statistics-state";
+    public static final String NAME = "enclave.statistics";
+    public static final String APPROVERS = "statistics.approvers";
+    public static final String MIN_GROUP_SIZE = "statistics.min-group-size";
+    public static final String EPSILON_PER_INSURER = "statistics.epsilon-per-insurer";
+    static final String STATE = "compute.statistics-state";
 
-  private final Clock clock;
+    private final Clock clock;
 
-  /** Used by {@link java.util.ServiceLoader} in the enclave process. */
-  public StatisticsService() {
-    this(Clock.systemUTC());
-  }
+    /** Used by {@link java.util.ServiceLoader} in the enclave process. */
+    public StatisticsService() {
+        this(Clock.systemUTC());
+    }
 
-  public StatisticsService(Clock clock) {
-    this.clock = clock;
-  }
+    public StatisticsService(Clock clock) {
+        this.clock = clock;
+    }
 
-  @Override
-  public String name() {
-    return NAME;
-  }
+    @Override
+    public String name() {
+        return NAME;
+    }
 
-  /** Per-enclave engine and memory, created from the measured configuration on first use. */
-  static final class State {
-    final TemplateRegistry templates;
-    final DataUseRules dataUse = new DataUseRules();
-    final ConsentRegistry consent = new ConsentRegistry();
-    final PrivacyBudget budget;
-    final StatisticsEngine engine;
-    final Set<String> approvers;
-    final Set<String> usedApprovals = new HashSet<>();
+    /** Per-enclave engine and memory, created from the measured configuration on first use. */
+    static final class State {
+        final TemplateRegistry templates;
+        final DataUseRules dataUse = new DataUseRules();
+        final ConsentRegistry consent = new ConsentRegistry();
+        final PrivacyBudget budget;
+        final StatisticsEngine engine;
+        final Set<String> approvers;
+        final Set<String> usedApprovals = new HashSet<>();
 
-    State(EnclaveConfig config) {
-      Map<String, String> s = config.settings();
-      int k = Integer.parseInt(s.getOrDefault(MIN_GROUP_SIZE, Integer.toString(StatisticsEngine.DEFAULT_MIN_GROUP_SIZE)));
-      templates = new TemplateRegistry(k);
-      budget = new PrivacyBudget(Double.parseDouble(s.getOrDefault(EPSILON_PER_INSURER, "10")));
-      engine = new StatisticsEngine(templates, dataUse, consent, budget, new SecureRandom(), k);
-      Set<String> a = new HashSet<>();
-      for (String id : s.getOrDefault(APPROVERS, "").split(",")) {
-        if (!id.isBlank()) {
-          a.add(Hex.of(Hex.parse(id.trim())));
+        State(EnclaveConfig config) {
+            Map<String, String> s = config.settings();
+            int k = Integer.parseInt(
+                    s.getOrDefault(MIN_GROUP_SIZE, Integer.toString(StatisticsEngine.DEFAULT_MIN_GROUP_SIZE)));
+            templates = new TemplateRegistry(k);
+            budget = new PrivacyBudget(Double.parseDouble(s.getOrDefault(EPSILON_PER_INSURER, "10")));
+            engine = new StatisticsEngine(templates, dataUse, consent, budget, new SecureRandom(), k);
+            Set<String> a = new HashSet<>();
+            for (String id : s.getOrDefault(APPROVERS, "").split(",")) {
+                if (!id.isBlank()) {
+                    a.add(Hex.of(Hex.parse(id.trim())));
+                }
+            }
+            approvers = Set.copyOf(a);
         }
-      }
-      approvers = Set.copyOf(a);
     }
-  }
 
-  private static State state(EnclaveContext ctx) throws EnclaveServiceException {
-    Optional<State> s = ctx.attachment(STATE, State.class);
-    if (s.isPresent()) {
-      return s.get();
-    }
-    State created;
-    try {
-      created = new State(ctx.config());
-    } catch (IllegalArgumentException e) {
-      throw new EnclaveServiceException("NOT_CONFIGURED", "statistics settings of this enclave are invalid");
-    }
-    ctx.attach(STATE, created);
-    return created;
-  }
-
-  @Override
-  public byte[] call(byte[] request, EnclaveContext ctx) throws EnclaveServiceException {
-    State state;
-    synchronized (this) {
-      state = state(ctx);
-    }
-    synchronized (state) {
-      return run(request, ctx, state);
-    }
-  }
-
-  private byte[] run(byte[] request, EnclaveContext ctx, State state) throws EnclaveServiceException {
-    ComputeRequest req;
-    ApprovedQuery query;
-    QueryApproval approval;
-    try {
-      req = ComputeRequest.parse(request);
-      query = req.approvedQuery();
-      approval = req.approval();
-    } catch (MalformedEncodingException e) {
-      throw new EnclaveServiceException("BAD_REQUEST", e.getMessage());
-    }
-    if (!Arrays.equals(approval.queryHash(), query.queryHash())) {
-      throw new EnclaveServiceException("APPROVAL_MISMATCH", "the approval was signed for another query");
-    }
-    try {
-      approval.verify(state.approvers.isEmpty() ? Set.of(approval.approverKeyId()) : state.approvers, clock.instant());
-    } catch (KeyReleaseException e) {
-      throw new EnclaveServiceException(e.reason().name(), e.getMessage());
-    }
-    UserKey key =
-        KeyRequesterService.releasedKey(ctx, approval.queryId())
-            .orElseThrow(() -> new EnclaveServiceException("NO_KEY", "no key was released to this enclave for query " + approval.queryId()));
-    KeyReleaseRecord issued =
-        KeyRequesterService.releasedRecord(ctx, approval.queryId())
-            .orElseThrow(() -> new EnclaveServiceException("NO_KEY", "no key was released to this enclave for query " + approval.queryId()));
-    if (!Arrays.equals(issued.approvalHash(), approval.hash())) {
-      throw new EnclaveServiceException("KEY_FOR_OTHER_APPROVAL", "the key for query " + approval.queryId() + " was released for another approval");
-    }
-    String approvalId = Hex.of(approval.hash());
-    if (state.usedApprovals.contains(approvalId)) {
-      throw new EnclaveServiceException("APPROVAL_REPLAYED", "approval for query " + approval.queryId() + " has already run");
-    }
-    StatisticsResult result;
-    try {
-      QueryTemplate template = QueryTemplate.parse(query.templateJson());
-      QueryRequest qr = QueryRequest.parse(query.requestJson());
-      if (!qr.templateId().equals(template.id()) || qr.templateVersion() != template.version()) {
-        throw new EnclaveServiceException("APPROVAL_MISMATCH", "the request names another template than the approved one");
-      }
-      checkApprovedBudget(qr, query);
-      registerTemplate(state, template, approval.approverKeyId());
-      List<EncryptedRecord> records = new ArrayList<>();
-      Map<String, EncryptedRows> rows = new HashMap<>();
-      for (InputRecord r : req.records()) {
-        EncryptedRows parsed;
+    private static State state(EnclaveContext ctx) throws EnclaveServiceException {
+        Optional<State> s = ctx.attachment(STATE, State.class);
+        if (s.isPresent()) {
+            return s.get();
+        }
+        State created;
         try {
-          parsed = EncryptedRows.parse(r.encryptedRows());
+            created = new State(ctx.config());
         } catch (IllegalArgumentException e) {
-          throw new EnclaveServiceException("QUERY_REFUSED_INPUT_INVALID", "record " + r.recordId() + " is not valid encrypted rows");
+            throw new EnclaveServiceException("NOT_CONFIGURED", "statistics settings of this enclave are invalid");
         }
-        if (rows.putIfAbsent(r.recordId(), parsed) != null) {
-          throw new EnclaveServiceException("QUERY_REFUSED_INPUT_INVALID", "record " + r.recordId() + " given twice");
+        ctx.attach(STATE, created);
+        return created;
+    }
+
+    @Override
+    public byte[] call(byte[] request, EnclaveContext ctx) throws EnclaveServiceException {
+        State state;
+        synchronized (this) {
+            state = state(ctx);
         }
-        records.add(new EncryptedRecord(r.recordId(), r.hospitalId(), parsed.chunks()));
-      }
-      query.revokedRecords().forEach(state.consent::revoke);
-      req.lateRevocations().forEach(state.consent::revoke);
-      for (int h : query.permittedHospitals()) {
-        state.dataUse.allow(h, template.purpose(), template.id());
-      }
-      try {
-        result = state.engine.run(qr, records, id -> openDataKey(rows.get(id), key));
-      } finally {
-        for (int h : query.permittedHospitals()) {
-          state.dataUse.disallow(h, template.purpose(), template.id());
+        synchronized (state) {
+            return run(request, ctx, state);
         }
-      }
-    } catch (QueryRefusedException e) {
-      throw new EnclaveServiceException("QUERY_REFUSED_" + e.reason().name(), e.getMessage());
     }
-    state.usedApprovals.add(approvalId);
-    return sign(ctx, approval, query, result).toBytes();
-  }
 
-  /** Opens a record's data key; every failure, malformed envelopes included, is the same refusal. */
-  private static SecretKey openDataKey(EncryptedRows rows, UserKey key) throws GeneralSecurityException {
-    try {
-      return rows.openDataKey(key);
-    } catch (RuntimeException e) {
-      throw new GeneralSecurityException("the record's data key cannot be opened");
+    private byte[] run(byte[] request, EnclaveContext ctx, State state) throws EnclaveServiceException {
+        ComputeRequest req;
+        ApprovedQuery query;
+        QueryApproval approval;
+        try {
+            req = ComputeRequest.parse(request);
+            query = req.approvedQuery();
+            approval = req.approval();
+        } catch (MalformedEncodingException e) {
+            throw new EnclaveServiceException("BAD_REQUEST", e.getMessage());
+        }
+        if (!Arrays.equals(approval.queryHash(), query.queryHash())) {
+            throw new EnclaveServiceException("APPROVAL_MISMATCH", "the approval was signed for another query");
+        }
+        try {
+            approval.verify(
+                    state.approvers.isEmpty() ? Set.of(approval.approverKeyId()) : state.approvers, clock.instant());
+        } catch (KeyReleaseException e) {
+            throw new EnclaveServiceException(e.reason().name(), e.getMessage());
+        }
+        UserKey key = KeyRequesterService.releasedKey(ctx, approval.queryId())
+                .orElseThrow(() -> new EnclaveServiceException(
+                        "NO_KEY", "no key was released to this enclave for query " + approval.queryId()));
+        KeyReleaseRecord issued = KeyRequesterService.releasedRecord(ctx, approval.queryId())
+                .orElseThrow(() -> new EnclaveServiceException(
+                        "NO_KEY", "no key was released to this enclave for query " + approval.queryId()));
+        if (!Arrays.equals(issued.approvalHash(), approval.hash())) {
+            throw new EnclaveServiceException(
+                    "KEY_FOR_OTHER_APPROVAL",
+                    "the key for query " + approval.queryId() + " was released for another approval");
+        }
+        String approvalId = Hex.of(approval.hash());
+        if (state.usedApprovals.contains(approvalId)) {
+            throw new EnclaveServiceException(
+                    "APPROVAL_REPLAYED", "approval for query " + approval.queryId() + " has already run");
+        }
+        StatisticsResult result;
+        try {
+            QueryTemplate template = QueryTemplate.parse(query.templateJson());
+            QueryRequest qr = QueryRequest.parse(query.requestJson());
+            if (!qr.templateId().equals(template.id()) || qr.templateVersion() != template.version()) {
+                throw new EnclaveServiceException(
+                        "APPROVAL_MISMATCH", "the request names another template than the approved one");
+            }
+            checkApprovedBudget(qr, query);
+            registerTemplate(state, template, approval.approverKeyId());
+            List<EncryptedRecord> records = new ArrayList<>();
+            Map<String, EncryptedRows> rows = new HashMap<>();
+            for (InputRecord r : req.records()) {
+                EncryptedRows parsed;
+                try {
+                    parsed = EncryptedRows.parse(r.encryptedRows());
+                } catch (IllegalArgumentException e) {
+                    throw new EnclaveServiceException(
+                            "QUERY_REFUSED_INPUT_INVALID", "record " + r.recordId() + " is not valid encrypted rows");
+                }
+                if (rows.putIfAbsent(r.recordId(), parsed) != null) {
+                    throw new EnclaveServiceException(
+                            "QUERY_REFUSED_INPUT_INVALID", "record " + r.recordId() + " given twice");
+                }
+                records.add(new EncryptedRecord(r.recordId(), r.hospitalId(), parsed.chunks()));
+            }
+            query.revokedRecords().forEach(state.consent::revoke);
+            req.lateRevocations().forEach(state.consent::revoke);
+            for (int h : query.permittedHospitals()) {
+                state.dataUse.allow(h, template.purpose(), template.id());
+            }
+            try {
+                result = state.engine.run(qr, records, id -> openDataKey(rows.get(id), key));
+            } finally {
+                for (int h : query.permittedHospitals()) {
+                    state.dataUse.disallow(h, template.purpose(), template.id());
+                }
+            }
+        } catch (QueryRefusedException e) {
+            throw new EnclaveServiceException("QUERY_REFUSED_" + e.reason().name(), e.getMessage());
+        }
+        state.usedApprovals.add(approvalId);
+        return sign(ctx, approval, query, result).toBytes();
     }
-  }
 
-  private static void checkApprovedBudget(QueryRequest qr, ApprovedQuery query) throws EnclaveServiceException {
-    if (qr.epsilon().isEmpty()) {
-      return;
+    /** Opens a record's data key; every failure, malformed envelopes included, is the same refusal. */
+    private static SecretKey openDataKey(EncryptedRows rows, UserKey key) throws GeneralSecurityException {
+        try {
+            return rows.openDataKey(key);
+        } catch (RuntimeException e) {
+            throw new GeneralSecurityException("the record's data key cannot be opened");
+        }
     }
-    long micros;
-    try {
-      micros = PrivacyBudget.toMicros(qr.epsilon().getAsDouble());
-    } catch (IllegalArgumentException e) {
-      return; // the engine refuses an invalid epsilon with EPSILON_INVALID
-    }
-    if (micros > query.remainingBudgetMicros()) {
-      throw new EnclaveServiceException(
-          "QUERY_REFUSED_BUDGET_EXHAUSTED", "epsilon exceeds the remaining budget the approval grants");
-    }
-  }
 
-  private static void registerTemplate(State state, QueryTemplate t, String approverKeyId)
-      throws QueryRefusedException, EnclaveServiceException {
-    Optional<TemplateRegistry.Entry> known = state.templates.get(t.id(), t.version());
-    if (known.isEmpty()) {
-      state.templates.submit(t);
-      state.templates.approve(t.id(), t.version(), "approver:" + approverKeyId);
-    } else if (!Arrays.equals(known.get().template().hash(), t.hash())) {
-      throw new EnclaveServiceException(
-          "TEMPLATE_CONFLICT", "template " + t.id() + " v" + t.version() + " was approved here with other content");
+    private static void checkApprovedBudget(QueryRequest qr, ApprovedQuery query) throws EnclaveServiceException {
+        if (qr.epsilon().isEmpty()) {
+            return;
+        }
+        long micros;
+        try {
+            micros = PrivacyBudget.toMicros(qr.epsilon().getAsDouble());
+        } catch (IllegalArgumentException e) {
+            return; // the engine refuses an invalid epsilon with EPSILON_INVALID
+        }
+        if (micros > query.remainingBudgetMicros()) {
+            throw new EnclaveServiceException(
+                    "QUERY_REFUSED_BUDGET_EXHAUSTED", "epsilon exceeds the remaining budget the approval grants");
+        }
     }
-  }
 
-  private static ComputeResult sign(EnclaveContext ctx, QueryApproval approval, ApprovedQuery query, StatisticsResult result)
-      throws EnclaveServiceException {
-    EnclaveIdentity id = ctx.identity();
-    byte[] json = result.canonicalBytes();
-    byte[] statement =
-        ComputeResult.statement(
-            approval.queryId(), approval.hash(), query.queryHash(), id.mrenclave(), id.mrsigner(), id.productId(), id.svn(),
-            result.resultHash());
-    try {
-      return new ComputeResult(
-          approval.queryId(), approval.hash(), query.queryHash(), id.mrenclave(), id.mrsigner(), id.productId(), id.svn(),
-          json, ctx.sign(result.bytesToSign()), ctx.sign(statement));
-    } catch (GeneralSecurityException e) {
-      throw new EnclaveServiceException("SIGNING_FAILED", "the enclave could not sign the result");
+    private static void registerTemplate(State state, QueryTemplate t, String approverKeyId)
+            throws QueryRefusedException, EnclaveServiceException {
+        Optional<TemplateRegistry.Entry> known = state.templates.get(t.id(), t.version());
+        if (known.isEmpty()) {
+            state.templates.submit(t);
+            state.templates.approve(t.id(), t.version(), "approver:" + approverKeyId);
+        } else if (!Arrays.equals(known.get().template().hash(), t.hash())) {
+            throw new EnclaveServiceException(
+                    "TEMPLATE_CONFLICT",
+                    "template " + t.id() + " v" + t.version() + " was approved here with other content");
+        }
     }
-  }
+
+    private static ComputeResult sign(
+            EnclaveContext ctx, QueryApproval approval, ApprovedQuery query, StatisticsResult result)
+            throws EnclaveServiceException {
+        EnclaveIdentity id = ctx.identity();
+        byte[] json = result.canonicalBytes();
+        byte[] statement = ComputeResult.statement(
+                approval.queryId(),
+                approval.hash(),
+                query.queryHash(),
+                id.mrenclave(),
+                id.mrsigner(),
+                id.productId(),
+                id.svn(),
+                result.resultHash());
+        try {
+            return new ComputeResult(
+                    approval.queryId(),
+                    approval.hash(),
+                    query.queryHash(),
+                    id.mrenclave(),
+                    id.mrsigner(),
+                    id.productId(),
+                    id.svn(),
+                    json,
+                    ctx.sign(result.bytesToSign()),
+                    ctx.sign(statement));
+        } catch (GeneralSecurityException e) {
+            throw new EnclaveServiceException("SIGNING_FAILED", "the enclave could not sign the result");
+        }
+    }
 }

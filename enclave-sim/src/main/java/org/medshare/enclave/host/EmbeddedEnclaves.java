@@ -54,199 +54,196 @@ import org.medshare.enclave.keyrelease.QueryApproval;
  * production deployment needs real hardware quotes and {@code QuoteVerifier.production}.
  */
 public final class EmbeddedEnclaves implements AutoCloseable {
-  public static final int PRODUCT_ID = 1;
-  public static final EnclaveConfig WORKER_CONFIG = EnclaveConfig.release(Map.of("role", "statistics"));
+    public static final int PRODUCT_ID = 1;
+    public static final EnclaveConfig WORKER_CONFIG = EnclaveConfig.release(Map.of("role", "statistics"));
 
-  private final EnclaveHost authority;
-  private final EnclaveHost worker;
-  private final KeyAuthorityClient client;
-  private final PublicParameters publicParameters;
-  private final SimRootCa root;
-  private final SigStruct authoritySig;
-  private final SigStruct workerSig;
+    private final EnclaveHost authority;
+    private final EnclaveHost worker;
+    private final KeyAuthorityClient client;
+    private final PublicParameters publicParameters;
+    private final SimRootCa root;
+    private final SigStruct authoritySig;
+    private final SigStruct workerSig;
 
-  private EmbeddedEnclaves(
-      EnclaveHost authority,
-      EnclaveHost worker,
-      KeyAuthorityClient client,
-      PublicParameters publicParameters,
-      SimRootCa root,
-      SigStruct authoritySig,
-      SigStruct workerSig) {
-    this.authority = authority;
-    this.worker = worker;
-    this.client = client;
-    this.publicParameters = publicParameters;
-    this.root = root;
-    this.authoritySig = authoritySig;
-    this.workerSig = workerSig;
-  }
-
-  /**
-   * Starts (or restarts) the embedded deployment.
-   *
-   * @param approvers Ed25519 public keys whose {@link QueryApproval}s the authority honours
-   * @param svn security version of this build (raise it on upgrades; never lower it)
-   */
-  public static EmbeddedEnclaves start(Path dir, List<PublicKey> approvers, int svn, Suite suite)
-      throws IOException, GeneralSecurityException, EnclaveCallException {
-    Objects.requireNonNull(suite);
-    if (approvers.isEmpty()) {
-      throw new IllegalArgumentException("at least one approver key is required");
+    private EmbeddedEnclaves(
+            EnclaveHost authority,
+            EnclaveHost worker,
+            KeyAuthorityClient client,
+            PublicParameters publicParameters,
+            SimRootCa root,
+            SigStruct authoritySig,
+            SigStruct workerSig) {
+        this.authority = authority;
+        this.worker = worker;
+        this.client = client;
+        this.publicParameters = publicParameters;
+        this.root = root;
+        this.authoritySig = authoritySig;
+        this.workerSig = workerSig;
     }
-    Files.createDirectories(dir);
-    Clock clock = Clock.systemUTC();
-    SimRootCa root = SimRootCa.loadOrCreate(dir.resolve("simroot"), clock);
-    KeyPair vendor = loadOrCreateVendorKey(dir.resolve("vendor.key"));
-    CodeSet code = CodeSet.ofRunningEnclave();
-    SigStruct workerSig = SigStruct.sign(code, WORKER_CONFIG, PRODUCT_ID, svn, vendor);
-    EnclaveConfig authorityConfig = authorityConfig(root, vendor.getPublic(), workerSig, svn, approvers);
-    SigStruct authoritySig = SigStruct.sign(code, authorityConfig, PRODUCT_ID, svn, vendor);
-    Path secret = dir.resolve("platform.secret");
-    EnclaveHost authority =
-        EnclaveHost.start(
-            new EnclaveHost.LaunchSpec(authoritySig, authorityConfig, root, "embedded", secret, TcbLevel.UP_TO_DATE));
-    EnclaveHost worker = null;
-    try {
-      worker =
-          EnclaveHost.start(
-              new EnclaveHost.LaunchSpec(workerSig, WORKER_CONFIG, root, "embedded", secret, TcbLevel.UP_TO_DATE));
-      KeyAuthorityClient client = new KeyAuthorityClient(authority);
-      Path sealedFile = dir.resolve("master-key.sealed");
-      PublicParameters pp;
-      if (Files.exists(sealedFile)) {
-        pp = client.load(Files.readAllBytes(sealedFile));
-        writeAtomically(sealedFile, client.reseal());
-      } else {
-        KeyAuthorityClient.SetupResult s = client.setup(suite);
-        writeAtomically(sealedFile, s.sealedMasterKey());
-        pp = s.publicParameters();
-      }
-      return new EmbeddedEnclaves(authority, worker, client, pp, root, authoritySig, workerSig);
-    } catch (IOException | GeneralSecurityException | EnclaveCallException | RuntimeException e) {
-      authority.close();
-      if (worker != null) {
-        worker.close();
-      }
-      throw e;
+
+    /**
+     * Starts (or restarts) the embedded deployment.
+     *
+     * @param approvers Ed25519 public keys whose {@link QueryApproval}s the authority honours
+     * @param svn security version of this build (raise it on upgrades; never lower it)
+     */
+    public static EmbeddedEnclaves start(Path dir, List<PublicKey> approvers, int svn, Suite suite)
+            throws IOException, GeneralSecurityException, EnclaveCallException {
+        Objects.requireNonNull(suite);
+        if (approvers.isEmpty()) {
+            throw new IllegalArgumentException("at least one approver key is required");
+        }
+        Files.createDirectories(dir);
+        Clock clock = Clock.systemUTC();
+        SimRootCa root = SimRootCa.loadOrCreate(dir.resolve("simroot"), clock);
+        KeyPair vendor = loadOrCreateVendorKey(dir.resolve("vendor.key"));
+        CodeSet code = CodeSet.ofRunningEnclave();
+        SigStruct workerSig = SigStruct.sign(code, WORKER_CONFIG, PRODUCT_ID, svn, vendor);
+        EnclaveConfig authorityConfig = authorityConfig(root, vendor.getPublic(), workerSig, svn, approvers);
+        SigStruct authoritySig = SigStruct.sign(code, authorityConfig, PRODUCT_ID, svn, vendor);
+        Path secret = dir.resolve("platform.secret");
+        EnclaveHost authority = EnclaveHost.start(new EnclaveHost.LaunchSpec(
+                authoritySig, authorityConfig, root, "embedded", secret, TcbLevel.UP_TO_DATE));
+        EnclaveHost worker = null;
+        try {
+            worker = EnclaveHost.start(new EnclaveHost.LaunchSpec(
+                    workerSig, WORKER_CONFIG, root, "embedded", secret, TcbLevel.UP_TO_DATE));
+            KeyAuthorityClient client = new KeyAuthorityClient(authority);
+            Path sealedFile = dir.resolve("master-key.sealed");
+            PublicParameters pp;
+            if (Files.exists(sealedFile)) {
+                pp = client.load(Files.readAllBytes(sealedFile));
+                writeAtomically(sealedFile, client.reseal());
+            } else {
+                KeyAuthorityClient.SetupResult s = client.setup(suite);
+                writeAtomically(sealedFile, s.sealedMasterKey());
+                pp = s.publicParameters();
+            }
+            return new EmbeddedEnclaves(authority, worker, client, pp, root, authoritySig, workerSig);
+        } catch (IOException | GeneralSecurityException | EnclaveCallException | RuntimeException e) {
+            authority.close();
+            if (worker != null) {
+                worker.close();
+            }
+            throw e;
+        }
     }
-  }
 
-  private static void writeAtomically(Path file, byte[] data) throws IOException {
-    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "master-key", ".tmp");
-    Files.write(tmp, data);
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  static EnclaveConfig authorityConfig(
-      SimRootCa root, PublicKey vendor, SigStruct workerSig, int svn, List<PublicKey> approvers)
-      throws GeneralSecurityException {
-    String constraint =
-        "C:" + Hex.of(workerSig.mrenclave())
-            + " S:" + Hex.of(SigStruct.mrsignerOf(vendor))
-            + " PROD:" + PRODUCT_ID
-            + " MINSVN:" + svn
-            + " EXPIRE:PT1M SIMULATED:ALLOW";
-    Map<String, String> settings = new TreeMap<>();
-    settings.put(KeyAuthority.ROOT, Hex.of(root.certificate().getEncoded()));
-    settings.put(KeyAuthority.CONSTRAINT, constraint);
-    settings.put(
-        KeyAuthority.APPROVERS,
-        approvers.stream().map(QueryApproval::keyIdOf).sorted().collect(Collectors.joining(",")));
-    return EnclaveConfig.release(settings);
-  }
-
-  private static KeyPair loadOrCreateVendorKey(Path file) throws IOException, GeneralSecurityException {
-    KeyFactory kf = KeyFactory.getInstance("Ed25519");
-    if (Files.exists(file)) {
-      PrivateKey priv = kf.generatePrivate(new PKCS8EncodedKeySpec(Files.readAllBytes(file)));
-      Path pub = file.resolveSibling(file.getFileName() + ".pub");
-      return new KeyPair(kf.generatePublic(new X509EncodedKeySpec(Files.readAllBytes(pub))), priv);
+    private static void writeAtomically(Path file, byte[] data) throws IOException {
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "master-key", ".tmp");
+        Files.write(tmp, data);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
-    KeyPair kp = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-    Path tmp = Files.createTempFile(file.getParent(), "vendor", ".tmp");
-    try {
-      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException ignored) {
-      // non-POSIX file system
+
+    static EnclaveConfig authorityConfig(
+            SimRootCa root, PublicKey vendor, SigStruct workerSig, int svn, List<PublicKey> approvers)
+            throws GeneralSecurityException {
+        String constraint = "C:" + Hex.of(workerSig.mrenclave())
+                + " S:" + Hex.of(SigStruct.mrsignerOf(vendor))
+                + " PROD:" + PRODUCT_ID
+                + " MINSVN:" + svn
+                + " EXPIRE:PT1M SIMULATED:ALLOW";
+        Map<String, String> settings = new TreeMap<>();
+        settings.put(KeyAuthority.ROOT, Hex.of(root.certificate().getEncoded()));
+        settings.put(KeyAuthority.CONSTRAINT, constraint);
+        settings.put(
+                KeyAuthority.APPROVERS,
+                approvers.stream().map(QueryApproval::keyIdOf).sorted().collect(Collectors.joining(",")));
+        return EnclaveConfig.release(settings);
     }
-    Files.write(tmp, kp.getPrivate().getEncoded());
-    Files.write(file.resolveSibling(file.getFileName() + ".pub"), kp.getPublic().getEncoded());
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-    return kp;
-  }
 
-  public EnclaveHost authority() {
-    return authority;
-  }
-
-  public EnclaveHost worker() {
-    return worker;
-  }
-
-  public KeyAuthorityClient keyAuthority() {
-    return client;
-  }
-
-  /** The ABE public parameters (as returned by setup or load inside the authority). */
-  public PublicParameters publicParameters() {
-    return publicParameters;
-  }
-
-  /** SimRoot certificate: the trust anchor for verifying these enclaves' quotes. */
-  public X509Certificate simRoot() {
-    return root.certificate();
-  }
-
-  /**
-   * A development verifier for the worker enclave (e.g. to check the quote a result is bound to),
-   * pinned to its exact MRENCLAVE and this deployment's SimRoot.
-   */
-  public QuoteVerifier workerVerifier(Duration nonceTtl) {
-    return verifierFor(workerSig, nonceTtl);
-  }
-
-  /** A development verifier for the key-authority enclave (for attested public parameters). */
-  public QuoteVerifier authorityVerifier(Duration nonceTtl) {
-    return verifierFor(authoritySig, nonceTtl);
-  }
-
-  private QuoteVerifier verifierFor(SigStruct sig, Duration ttl) {
-    EnclaveConstraint c =
-        EnclaveConstraint.builder()
-            .acceptCodeHash(sig.mrenclave())
-            .productId(PRODUCT_ID)
-            .minSvn(sig.svn())
-            .allowSimulated()
-            .build();
-    Clock clock = Clock.systemUTC();
-    return QuoteVerifier.development(root.certificate(), c, new NonceRegistry(clock, ttl, 10_000), clock);
-  }
-
-  /**
-   * What hospitals should trust for this deployment's key authority: the SimRoot and the authority's
-   * signer, product id and SVN (not its exact measurement, so upgrades signed by the vendor keep working).
-   * Simulated quotes are accepted, as everywhere in the embedded deployment.
-   */
-  public AuthorityTrust authorityTrust() {
-    return new AuthorityTrust(
-        root.certificate(),
-        EnclaveConstraint.builder()
-            .acceptSigner(authoritySig.mrsigner())
-            .productId(PRODUCT_ID)
-            .minSvn(authoritySig.svn())
-            .maxAttestationAge(Duration.ofMinutes(5))
-            .allowSimulated()
-            .build());
-  }
-
-  /** Stops both enclave processes. */
-  @Override
-  public void close() throws IOException {
-    try {
-      worker.close();
-    } finally {
-      authority.close();
+    private static KeyPair loadOrCreateVendorKey(Path file) throws IOException, GeneralSecurityException {
+        KeyFactory kf = KeyFactory.getInstance("Ed25519");
+        if (Files.exists(file)) {
+            PrivateKey priv = kf.generatePrivate(new PKCS8EncodedKeySpec(Files.readAllBytes(file)));
+            Path pub = file.resolveSibling(file.getFileName() + ".pub");
+            return new KeyPair(kf.generatePublic(new X509EncodedKeySpec(Files.readAllBytes(pub))), priv);
+        }
+        KeyPair kp = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Path tmp = Files.createTempFile(file.getParent(), "vendor", ".tmp");
+        try {
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException ignored) {
+            // non-POSIX file system
+        }
+        Files.write(tmp, kp.getPrivate().getEncoded());
+        Files.write(
+                file.resolveSibling(file.getFileName() + ".pub"), kp.getPublic().getEncoded());
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        return kp;
     }
-  }
+
+    public EnclaveHost authority() {
+        return authority;
+    }
+
+    public EnclaveHost worker() {
+        return worker;
+    }
+
+    public KeyAuthorityClient keyAuthority() {
+        return client;
+    }
+
+    /** The ABE public parameters (as returned by setup or load inside the authority). */
+    public PublicParameters publicParameters() {
+        return publicParameters;
+    }
+
+    /** SimRoot certificate: the trust anchor for verifying these enclaves' quotes. */
+    public X509Certificate simRoot() {
+        return root.certificate();
+    }
+
+    /**
+     * A development verifier for the worker enclave (e.g. to check the quote a result is bound to),
+     * pinned to its exact MRENCLAVE and this deployment's SimRoot.
+     */
+    public QuoteVerifier workerVerifier(Duration nonceTtl) {
+        return verifierFor(workerSig, nonceTtl);
+    }
+
+    /** A development verifier for the key-authority enclave (for attested public parameters). */
+    public QuoteVerifier authorityVerifier(Duration nonceTtl) {
+        return verifierFor(authoritySig, nonceTtl);
+    }
+
+    private QuoteVerifier verifierFor(SigStruct sig, Duration ttl) {
+        EnclaveConstraint c = EnclaveConstraint.builder()
+                .acceptCodeHash(sig.mrenclave())
+                .productId(PRODUCT_ID)
+                .minSvn(sig.svn())
+                .allowSimulated()
+                .build();
+        Clock clock = Clock.systemUTC();
+        return QuoteVerifier.development(root.certificate(), c, new NonceRegistry(clock, ttl, 10_000), clock);
+    }
+
+    /**
+     * What hospitals should trust for this deployment's key authority: the SimRoot and the authority's
+     * signer, product id and SVN (not its exact measurement, so upgrades signed by the vendor keep working).
+     * Simulated quotes are accepted, as everywhere in the embedded deployment.
+     */
+    public AuthorityTrust authorityTrust() {
+        return new AuthorityTrust(
+                root.certificate(),
+                EnclaveConstraint.builder()
+                        .acceptSigner(authoritySig.mrsigner())
+                        .productId(PRODUCT_ID)
+                        .minSvn(authoritySig.svn())
+                        .maxAttestationAge(Duration.ofMinutes(5))
+                        .allowSimulated()
+                        .build());
+    }
+
+    /** Stops both enclave processes. */
+    @Override
+    public void close() throws IOException {
+        try {
+            worker.close();
+        } finally {
+            authority.close();
+        }
+    }
 }

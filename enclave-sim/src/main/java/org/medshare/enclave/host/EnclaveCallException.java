@@ -5,15 +5,15 @@ package org.medshare.enclave.host;
  * reason (e.g. {@code ATTESTATION_REFUSED}, {@code LAUNCH_REFUSED}, {@code NO_SUCH_SERVICE}).
  */
 public final class EnclaveCallException extends Exception {
-  private static final long serialVersionUID = 1L;
-  private final String code;
+    private static final long serialVersionUID = 1L;
+    private final String code;
 
-  public EnclaveCallException(String code, String message) {
-    super(code + ": " + message);
-    this.code = code;
-  }
+    public EnclaveCallException(String code, String message) {
+        super(code + ": " + message);
+        this.code = code;
+    }
 
-  public String code() {
-    return code;
-  }
+    public String code() {
+        return code;
+    }
 }

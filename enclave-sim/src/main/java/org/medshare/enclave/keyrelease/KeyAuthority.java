@@ -65,310 +65,323 @@ import org.medshare.enclave.seal.SealingException;
  * records on the ledger make any second issue for the same approval visible to auditors.
  */
 public final class KeyAuthority {
-  public static final String ROOT = "keyauthority.simroot";
-  public static final String CONSTRAINT = "keyauthority.constraint";
-  public static final String APPROVERS = "keyauthority.approvers";
-  public static final String NONCE_TTL = "keyauthority.nonce-ttl";
-  public static final String PRODUCTION = "keyauthority.production";
+    public static final String ROOT = "keyauthority.simroot";
+    public static final String CONSTRAINT = "keyauthority.constraint";
+    public static final String APPROVERS = "keyauthority.approvers";
+    public static final String NONCE_TTL = "keyauthority.nonce-ttl";
+    public static final String PRODUCTION = "keyauthority.production";
 
-  /** Domain label of the authority's signature over its public parameters. */
-  public static final String PARAMS_SIGNATURE_DOMAIN = "medshare.abe-public-parameters.v1";
+    /** Domain label of the authority's signature over its public parameters. */
+    public static final String PARAMS_SIGNATURE_DOMAIN = "medshare.abe-public-parameters.v1";
 
-  static final byte[] SEAL_AAD = "medshare.keyauthority.master-key.v1".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] WRAP_SALT = "medshare.keyrelease.v1".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] SEAL_AAD = "medshare.keyauthority.master-key.v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] WRAP_SALT = "medshare.keyrelease.v1".getBytes(StandardCharsets.US_ASCII);
 
-  private final EnclaveContext enclave;
-  private final QuoteVerifier verifier;
-  private final Set<String> approvers;
-  private final Clock clock;
-  private final AbeScheme abe = new AbeScheme(new SecureRandom());
-  private final Set<String> usedApprovals = new HashSet<>();
-  private MasterKey masterKey;
+    private final EnclaveContext enclave;
+    private final QuoteVerifier verifier;
+    private final Set<String> approvers;
+    private final Clock clock;
+    private final AbeScheme abe = new AbeScheme(new SecureRandom());
+    private final Set<String> usedApprovals = new HashSet<>();
+    private MasterKey masterKey;
 
-  private KeyAuthority(EnclaveContext enclave, QuoteVerifier verifier, Set<String> approvers, Clock clock) {
-    this.enclave = enclave;
-    this.verifier = verifier;
-    this.approvers = approvers;
-    this.clock = clock;
-  }
-
-  /**
-   * Builds the authority from the enclave's measured configuration.
-   *
-   * @throws IllegalArgumentException if a setting is missing or malformed
-   */
-  public static KeyAuthority fromConfig(EnclaveContext enclave, Clock clock) throws GeneralSecurityException {
-    Map<String, String> s = enclave.config().settings();
-    for (String k : new String[] {ROOT, CONSTRAINT, APPROVERS}) {
-      if (!s.containsKey(k)) {
-        throw new IllegalArgumentException("key authority configuration lacks " + k);
-      }
+    private KeyAuthority(EnclaveContext enclave, QuoteVerifier verifier, Set<String> approvers, Clock clock) {
+        this.enclave = enclave;
+        this.verifier = verifier;
+        this.approvers = approvers;
+        this.clock = clock;
     }
-    X509Certificate root =
-        (X509Certificate)
-            CertificateFactory.getInstance("X.509")
+
+    /**
+     * Builds the authority from the enclave's measured configuration.
+     *
+     * @throws IllegalArgumentException if a setting is missing or malformed
+     */
+    public static KeyAuthority fromConfig(EnclaveContext enclave, Clock clock) throws GeneralSecurityException {
+        Map<String, String> s = enclave.config().settings();
+        for (String k : new String[] {ROOT, CONSTRAINT, APPROVERS}) {
+            if (!s.containsKey(k)) {
+                throw new IllegalArgumentException("key authority configuration lacks " + k);
+            }
+        }
+        X509Certificate root = (X509Certificate) CertificateFactory.getInstance("X.509")
                 .generateCertificate(new ByteArrayInputStream(Hex.parse(s.get(ROOT))));
-    EnclaveConstraint constraint = EnclaveConstraint.parse(s.get(CONSTRAINT));
-    NonceRegistry nonces =
-        new NonceRegistry(clock, Duration.parse(s.getOrDefault(NONCE_TTL, "PT2M")), 10_000);
-    QuoteVerifier v =
-        Boolean.parseBoolean(s.getOrDefault(PRODUCTION, "false"))
-            ? QuoteVerifier.production(root, constraint, nonces, clock)
-            : QuoteVerifier.development(root, constraint, nonces, clock);
-    Set<String> approvers = new HashSet<>();
-    for (String a : s.get(APPROVERS).split(",")) {
-      if (!a.isBlank()) {
-        approvers.add(Hex.of(Hex.parse(a.trim())));
-      }
+        EnclaveConstraint constraint = EnclaveConstraint.parse(s.get(CONSTRAINT));
+        NonceRegistry nonces = new NonceRegistry(clock, Duration.parse(s.getOrDefault(NONCE_TTL, "PT2M")), 10_000);
+        QuoteVerifier v = Boolean.parseBoolean(s.getOrDefault(PRODUCTION, "false"))
+                ? QuoteVerifier.production(root, constraint, nonces, clock)
+                : QuoteVerifier.development(root, constraint, nonces, clock);
+        Set<String> approvers = new HashSet<>();
+        for (String a : s.get(APPROVERS).split(",")) {
+            if (!a.isBlank()) {
+                approvers.add(Hex.of(Hex.parse(a.trim())));
+            }
+        }
+        if (approvers.isEmpty()) {
+            throw new IllegalArgumentException("key authority needs at least one approver");
+        }
+        return new KeyAuthority(enclave, v, Set.copyOf(approvers), clock);
     }
-    if (approvers.isEmpty()) {
-      throw new IllegalArgumentException("key authority needs at least one approver");
+
+    /** Result of setup: public parameters to publish, sealed master key for the host to store. */
+    public record Setup(PublicParameters publicParameters, byte[] sealedMasterKey) {}
+
+    /** FAME setup; the master key stays here and is returned only sealed (MRSIGNER policy). */
+    public synchronized Setup setup(Suite suite) throws GeneralSecurityException {
+        if (masterKey != null) {
+            throw new IllegalStateException("key authority is already set up");
+        }
+        MasterKey msk = abe.setup(suite);
+        byte[] plain = msk.toBytes(InsecureSecretKeyAccess.get());
+        try {
+            byte[] sealed = enclave.sealing().seal(SealPolicy.MRSIGNER, plain, SEAL_AAD);
+            masterKey = msk;
+            return new Setup(msk.publicParameters(), sealed);
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
     }
-    return new KeyAuthority(enclave, v, Set.copyOf(approvers), clock);
-  }
 
-  /** Result of setup: public parameters to publish, sealed master key for the host to store. */
-  public record Setup(PublicParameters publicParameters, byte[] sealedMasterKey) {}
-
-  /** FAME setup; the master key stays here and is returned only sealed (MRSIGNER policy). */
-  public synchronized Setup setup(Suite suite) throws GeneralSecurityException {
-    if (masterKey != null) {
-      throw new IllegalStateException("key authority is already set up");
+    /** Restores a master key sealed by this or an earlier (same signer, lower or equal SVN) authority. */
+    public synchronized PublicParameters load(byte[] sealedMasterKey) throws GeneralSecurityException {
+        byte[] plain = enclave.sealing().unseal(sealedMasterKey, SEAL_AAD);
+        try {
+            masterKey = MasterKey.parse(plain, InsecureSecretKeyAccess.get());
+            return masterKey.publicParameters();
+        } catch (KeyFormatException e) {
+            throw new SealingException("sealed master key does not parse");
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
     }
-    MasterKey msk = abe.setup(suite);
-    byte[] plain = msk.toBytes(InsecureSecretKeyAccess.get());
-    try {
-      byte[] sealed = enclave.sealing().seal(SealPolicy.MRSIGNER, plain, SEAL_AAD);
-      masterKey = msk;
-      return new Setup(msk.publicParameters(), sealed);
-    } finally {
-      Arrays.fill(plain, (byte) 0);
+
+    /**
+     * Seals the loaded master key again under this enclave's identity (MRSIGNER policy, this
+     * enclave's SVN). After an upgrade, storing this blob in place of the old one means that the
+     * older, possibly vulnerable, versions can no longer unseal the master key.
+     */
+    public synchronized byte[] reseal() throws GeneralSecurityException {
+        requireSetUp();
+        byte[] plain = masterKey.toBytes(InsecureSecretKeyAccess.get());
+        try {
+            return enclave.sealing().seal(SealPolicy.MRSIGNER, plain, SEAL_AAD);
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
     }
-  }
 
-  /** Restores a master key sealed by this or an earlier (same signer, lower or equal SVN) authority. */
-  public synchronized PublicParameters load(byte[] sealedMasterKey) throws GeneralSecurityException {
-    byte[] plain = enclave.sealing().unseal(sealedMasterKey, SEAL_AAD);
-    try {
-      masterKey = MasterKey.parse(plain, InsecureSecretKeyAccess.get());
-      return masterKey.publicParameters();
-    } catch (KeyFormatException e) {
-      throw new SealingException("sealed master key does not parse");
-    } finally {
-      Arrays.fill(plain, (byte) 0);
+    public synchronized PublicParameters publicParameters() throws KeyReleaseException {
+        requireSetUp();
+        return masterKey.publicParameters();
     }
-  }
 
-  /**
-   * Seals the loaded master key again under this enclave's identity (MRSIGNER policy, this
-   * enclave's SVN). After an upgrade, storing this blob in place of the old one means that the
-   * older, possibly vulnerable, versions can no longer unseal the master key.
-   */
-  public synchronized byte[] reseal() throws GeneralSecurityException {
-    requireSetUp();
-    byte[] plain = masterKey.toBytes(InsecureSecretKeyAccess.get());
-    try {
-      return enclave.sealing().seal(SealPolicy.MRSIGNER, plain, SEAL_AAD);
-    } finally {
-      Arrays.fill(plain, (byte) 0);
+    /** A fresh challenge the requesting enclave must bind into its quote. */
+    public byte[] newNonce() {
+        return verifier.newNonce();
     }
-  }
 
-  public synchronized PublicParameters publicParameters() throws KeyReleaseException {
-    requireSetUp();
-    return masterKey.publicParameters();
-  }
-
-  /** A fresh challenge the requesting enclave must bind into its quote. */
-  public byte[] newNonce() {
-    return verifier.newNonce();
-  }
-
-  private void requireSetUp() throws KeyReleaseException {
-    if (masterKey == null) {
-      throw new KeyReleaseException(Reason.NOT_SET_UP, "no master key: run setup or load first");
+    private void requireSetUp() throws KeyReleaseException {
+        if (masterKey == null) {
+            throw new KeyReleaseException(Reason.NOT_SET_UP, "no master key: run setup or load first");
+        }
     }
-  }
 
-  /**
-   * Releases the user key for the approval's purpose attributes, wrapped to the attested
-   * enclave's key. Nothing is consumed unless every check passes, except the attestation nonce,
-   * which is single-use whatever the outcome.
-   */
-  public synchronized KeyRelease release(KeyReleaseRequest request) throws GeneralSecurityException {
-    requireSetUp();
-    VerifiedEnclave requester;
-    try {
-      requester = request.evidence().verify(verifier, request.nonce());
-    } catch (AttestationException e) {
-      throw new KeyReleaseException(Reason.ATTESTATION_REFUSED, e.getMessage());
+    /**
+     * Releases the user key for the approval's purpose attributes, wrapped to the attested
+     * enclave's key. Nothing is consumed unless every check passes, except the attestation nonce,
+     * which is single-use whatever the outcome.
+     */
+    public synchronized KeyRelease release(KeyReleaseRequest request) throws GeneralSecurityException {
+        requireSetUp();
+        VerifiedEnclave requester;
+        try {
+            requester = request.evidence().verify(verifier, request.nonce());
+        } catch (AttestationException e) {
+            throw new KeyReleaseException(Reason.ATTESTATION_REFUSED, e.getMessage());
+        }
+        QueryApproval approval = request.approval();
+        approval.verify(approvers, clock.instant());
+        String approvalId = Hex.of(approval.hash());
+        if (usedApprovals.contains(approvalId)) {
+            throw new KeyReleaseException(
+                    Reason.APPROVAL_REPLAYED, "approval for " + approval.queryId() + " was already used");
+        }
+        UserKey userKey = abe.keygen(masterKey, approval.purposeAttributes());
+        byte[] plain = userKey.toBytes(InsecureSecretKeyAccess.get());
+        KeyPair eph = KeyPairGenerator.getInstance("X25519").generateKeyPair();
+        byte[] nonce = new byte[12];
+        new SecureRandom().nextBytes(nonce);
+        try {
+            KeyAgreement ka = KeyAgreement.getInstance("X25519");
+            ka.init(eph.getPrivate());
+            ka.doPhase(request.evidence().publicKeys().agreementKey(), true);
+            byte[] shared = ka.generateSecret();
+            byte[] ephSpki = eph.getPublic().getEncoded();
+            byte[] wrapKey = wrapKey(shared, ephSpki, requester.boundPublicKey(), approval.hash());
+            Arrays.fill(shared, (byte) 0);
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(wrapKey, "AES"), new GCMParameterSpec(128, nonce));
+            Arrays.fill(wrapKey, (byte) 0);
+            c.updateAAD(recordAad(approval, requester));
+            byte[] wrapped = c.doFinal(plain);
+            KeyReleaseRecord record = new KeyReleaseRecord(
+                    approval.queryId(),
+                    approval.queryHash(),
+                    approval.hash(),
+                    approval.purposeAttributes(),
+                    requester.identity().mrenclave(),
+                    requester.identity().mrsigner(),
+                    requester.identity().svn(),
+                    requester.quoteHash(),
+                    enclave.identity().mrenclave(),
+                    clock.instant(),
+                    Sha256.hash(wrapped));
+            byte[] sig = enclave.sign(record.toBytes());
+            usedApprovals.add(approvalId);
+            return new KeyRelease(record, ephSpki, nonce, wrapped, sig);
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
     }
-    QueryApproval approval = request.approval();
-    approval.verify(approvers, clock.instant());
-    String approvalId = Hex.of(approval.hash());
-    if (usedApprovals.contains(approvalId)) {
-      throw new KeyReleaseException(Reason.APPROVAL_REPLAYED, "approval for " + approval.queryId() + " was already used");
-    }
-    UserKey userKey = abe.keygen(masterKey, approval.purposeAttributes());
-    byte[] plain = userKey.toBytes(InsecureSecretKeyAccess.get());
-    KeyPair eph = KeyPairGenerator.getInstance("X25519").generateKeyPair();
-    byte[] nonce = new byte[12];
-    new SecureRandom().nextBytes(nonce);
-    try {
-      KeyAgreement ka = KeyAgreement.getInstance("X25519");
-      ka.init(eph.getPrivate());
-      ka.doPhase(request.evidence().publicKeys().agreementKey(), true);
-      byte[] shared = ka.generateSecret();
-      byte[] ephSpki = eph.getPublic().getEncoded();
-      byte[] wrapKey = wrapKey(shared, ephSpki, requester.boundPublicKey(), approval.hash());
-      Arrays.fill(shared, (byte) 0);
-      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-      c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(wrapKey, "AES"), new GCMParameterSpec(128, nonce));
-      Arrays.fill(wrapKey, (byte) 0);
-      c.updateAAD(recordAad(approval, requester));
-      byte[] wrapped = c.doFinal(plain);
-      KeyReleaseRecord record =
-          new KeyReleaseRecord(
-              approval.queryId(),
-              approval.queryHash(),
-              approval.hash(),
-              approval.purposeAttributes(),
-              requester.identity().mrenclave(),
-              requester.identity().mrsigner(),
-              requester.identity().svn(),
-              requester.quoteHash(),
-              enclave.identity().mrenclave(),
-              clock.instant(),
-              Sha256.hash(wrapped));
-      byte[] sig = enclave.sign(record.toBytes());
-      usedApprovals.add(approvalId);
-      return new KeyRelease(record, ephSpki, nonce, wrapped, sig);
-    } finally {
-      Arrays.fill(plain, (byte) 0);
-    }
-  }
 
-  /**
-   * Issues a clinician's user key for exactly the grant's attributes, wrapped to the grant's recipient X25519
-   * key (see {@link UserKeyIssue}), with a statement signed by this enclave's attested key. Refuses a grant not
-   * signed by a trusted approver, expired or already used, and any {@code purpose:} attribute (purpose keys go
-   * only to attested enclaves, through {@link #release}) or {@code org:} attribute other than the grant's
-   * organisation. Nothing is consumed unless every check passes.
-   */
-  public synchronized UserKeyIssue issueUserKey(UserKeyGrant grant) throws GeneralSecurityException {
-    requireSetUp();
-    grant.verify(approvers, clock.instant());
-    for (String text : grant.attributes()) {
-      Attribute a = Attribute.of(text);
-      if (a.key().equals("purpose")) {
-        throw new KeyReleaseException(Reason.ATTRIBUTES_NOT_ALLOWED,
-            "purpose attributes are released only to attested enclaves, not to clinicians");
-      }
-      if (a.key().equals("org") && !text.equals("org:" + grant.organisation())) {
-        throw new KeyReleaseException(Reason.ATTRIBUTES_NOT_ALLOWED,
-            "a clinician of " + grant.organisation() + " cannot hold " + text);
-      }
+    /**
+     * Issues a clinician's user key for exactly the grant's attributes, wrapped to the grant's recipient X25519
+     * key (see {@link UserKeyIssue}), with a statement signed by this enclave's attested key. Refuses a grant not
+     * signed by a trusted approver, expired or already used, and any {@code purpose:} attribute (purpose keys go
+     * only to attested enclaves, through {@link #release}) or {@code org:} attribute other than the grant's
+     * organisation. Nothing is consumed unless every check passes.
+     */
+    public synchronized UserKeyIssue issueUserKey(UserKeyGrant grant) throws GeneralSecurityException {
+        requireSetUp();
+        grant.verify(approvers, clock.instant());
+        for (String text : grant.attributes()) {
+            Attribute a = Attribute.of(text);
+            if (a.key().equals("purpose")) {
+                throw new KeyReleaseException(
+                        Reason.ATTRIBUTES_NOT_ALLOWED,
+                        "purpose attributes are released only to attested enclaves, not to clinicians");
+            }
+            if (a.key().equals("org") && !text.equals("org:" + grant.organisation())) {
+                throw new KeyReleaseException(
+                        Reason.ATTRIBUTES_NOT_ALLOWED,
+                        "a clinician of " + grant.organisation() + " cannot hold " + text);
+            }
+        }
+        String grantId = "grant:" + Hex.of(grant.hash());
+        if (usedApprovals.contains(grantId)) {
+            throw new KeyReleaseException(Reason.APPROVAL_REPLAYED, "this key grant was already used");
+        }
+        UserKey userKey = abe.keygen(masterKey, grant.attributes());
+        byte[] plain = userKey.toBytes(InsecureSecretKeyAccess.get());
+        byte[] recipientSpki = grant.recipientSpki();
+        KeyPair eph = KeyPairGenerator.getInstance("X25519").generateKeyPair();
+        byte[] iv = new byte[12];
+        new SecureRandom().nextBytes(iv);
+        byte[] wrapKey = null;
+        try {
+            KeyAgreement ka = KeyAgreement.getInstance("X25519");
+            ka.init(eph.getPrivate());
+            ka.doPhase(KeyFactory.getInstance("X25519").generatePublic(new X509EncodedKeySpec(recipientSpki)), true);
+            byte[] shared = ka.generateSecret();
+            byte[] ephSpki = eph.getPublic().getEncoded();
+            byte[] grantHash = grant.hash();
+            wrapKey = UserKeyIssue.wrapKey(shared, ephSpki, recipientSpki, grantHash);
+            Arrays.fill(shared, (byte) 0);
+            byte[] recipientHash = Sha256.hash(recipientSpki);
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(wrapKey, "AES"), new GCMParameterSpec(128, iv));
+            c.updateAAD(UserKeyIssue.aad(grantHash, recipientHash));
+            byte[] wrapped = c.doFinal(plain);
+            UserKeyIssue.Statement statement = new UserKeyIssue.Statement(
+                    grantHash,
+                    grant.organisation(),
+                    grant.subject(),
+                    grant.attributes(),
+                    recipientHash,
+                    Sha256.hash(wrapped),
+                    enclave.identity().mrenclave(),
+                    clock.instant());
+            byte[] sig = enclave.sign(UserKeyIssue.signingInput(statement));
+            usedApprovals.add(grantId);
+            return new UserKeyIssue(statement, ephSpki, iv, wrapped, sig);
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+            if (wrapKey != null) {
+                Arrays.fill(wrapKey, (byte) 0);
+            }
+        }
     }
-    String grantId = "grant:" + Hex.of(grant.hash());
-    if (usedApprovals.contains(grantId)) {
-      throw new KeyReleaseException(Reason.APPROVAL_REPLAYED, "this key grant was already used");
+
+    /** What the authority signs to vouch for its public parameters: domain label ‖ parameters. */
+    public static byte[] paramsSigningInput(byte[] publicParameters) {
+        return new WireWriter()
+                .utf8(PARAMS_SIGNATURE_DOMAIN)
+                .bytes(publicParameters)
+                .toByteArray();
     }
-    UserKey userKey = abe.keygen(masterKey, grant.attributes());
-    byte[] plain = userKey.toBytes(InsecureSecretKeyAccess.get());
-    byte[] recipientSpki = grant.recipientSpki();
-    KeyPair eph = KeyPairGenerator.getInstance("X25519").generateKeyPair();
-    byte[] iv = new byte[12];
-    new SecureRandom().nextBytes(iv);
-    byte[] wrapKey = null;
-    try {
-      KeyAgreement ka = KeyAgreement.getInstance("X25519");
-      ka.init(eph.getPrivate());
-      ka.doPhase(KeyFactory.getInstance("X25519")
-          .generatePublic(new X509EncodedKeySpec(recipientSpki)), true);
-      byte[] shared = ka.generateSecret();
-      byte[] ephSpki = eph.getPublic().getEncoded();
-      byte[] grantHash = grant.hash();
-      wrapKey = UserKeyIssue.wrapKey(shared, ephSpki, recipientSpki, grantHash);
-      Arrays.fill(shared, (byte) 0);
-      byte[] recipientHash = Sha256.hash(recipientSpki);
-      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-      c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(wrapKey, "AES"), new GCMParameterSpec(128, iv));
-      c.updateAAD(UserKeyIssue.aad(grantHash, recipientHash));
-      byte[] wrapped = c.doFinal(plain);
-      UserKeyIssue.Statement statement = new UserKeyIssue.Statement(grantHash, grant.organisation(), grant.subject(),
-          grant.attributes(), recipientHash, Sha256.hash(wrapped),
-          enclave.identity().mrenclave(), clock.instant());
-      byte[] sig = enclave.sign(UserKeyIssue.signingInput(statement));
-      usedApprovals.add(grantId);
-      return new UserKeyIssue(statement, ephSpki, iv, wrapped, sig);
-    } finally {
-      Arrays.fill(plain, (byte) 0);
-      if (wrapKey != null) {
-        Arrays.fill(wrapKey, (byte) 0);
-      }
+
+    static byte[] wrapKey(byte[] shared, byte[] ephSpki, byte[] requesterKeys, byte[] approvalHash) {
+        byte[] info = new WireWriter()
+                .bytes(ephSpki)
+                .bytes(requesterKeys)
+                .fixed(approvalHash)
+                .toByteArray();
+        return Hkdf.sha256(shared, WRAP_SALT, info, 32);
     }
-  }
 
-  /** What the authority signs to vouch for its public parameters: domain label ‖ parameters. */
-  public static byte[] paramsSigningInput(byte[] publicParameters) {
-    return new WireWriter().utf8(PARAMS_SIGNATURE_DOMAIN).bytes(publicParameters).toByteArray();
-  }
-
-  static byte[] wrapKey(byte[] shared, byte[] ephSpki, byte[] requesterKeys, byte[] approvalHash) {
-    byte[] info = new WireWriter().bytes(ephSpki).bytes(requesterKeys).fixed(approvalHash).toByteArray();
-    return Hkdf.sha256(shared, WRAP_SALT, info, 32);
-  }
-
-  /** Associated data of the wrapped key: the approval and the requester's quote it was issued to. */
-  static byte[] recordAad(QueryApproval approval, VerifiedEnclave requester) {
-    return new WireWriter()
-        .utf8("medshare.keyrelease.aad.v1")
-        .fixed(approval.hash())
-        .fixed(requester.quoteHash())
-        .toByteArray();
-  }
-
-  static byte[] recordAad(KeyReleaseRecord record) {
-    return new WireWriter()
-        .utf8("medshare.keyrelease.aad.v1")
-        .fixed(record.approvalHash())
-        .fixed(record.quoteHash())
-        .toByteArray();
-  }
-
-  /**
-   * Requester side: unwraps a released key with the enclave's attested X25519 key.
-   *
-   * @throws KeyReleaseException UNWRAP_FAILED if the release was not made for this enclave or was
-   *     altered
-   */
-  public static UserKey unwrap(EnclaveContext requester, KeyRelease release) throws GeneralSecurityException {
-    byte[] shared =
-        requester.agree(
-            KeyFactory.getInstance("X25519")
-                .generatePublic(new X509EncodedKeySpec(release.ephemeralSpki())),
-            InsecureSecretKeyAccess.get());
-    byte[] key = wrapKey(shared, release.ephemeralSpki(), requester.publicKeys().toBytes(), release.record().approvalHash());
-    Arrays.fill(shared, (byte) 0);
-    byte[] plain = null;
-    try {
-      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-      c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, release.nonce()));
-      c.updateAAD(recordAad(release.record()));
-      plain = c.doFinal(release.wrappedKey());
-      if (!Arrays.equals(Sha256.hash(release.wrappedKey()), release.record().wrappedKeyHash())) {
-        throw new KeyReleaseException(Reason.UNWRAP_FAILED, "record does not match the wrapped key");
-      }
-      return UserKey.parse(plain, InsecureSecretKeyAccess.get());
-    } catch (KeyReleaseException e) {
-      throw e;
-    } catch (GeneralSecurityException | RuntimeException e) {
-      throw new KeyReleaseException(Reason.UNWRAP_FAILED, "released key does not open for this enclave");
-    } finally {
-      Arrays.fill(key, (byte) 0);
-      if (plain != null) {
-        Arrays.fill(plain, (byte) 0);
-      }
+    /** Associated data of the wrapped key: the approval and the requester's quote it was issued to. */
+    static byte[] recordAad(QueryApproval approval, VerifiedEnclave requester) {
+        return new WireWriter()
+                .utf8("medshare.keyrelease.aad.v1")
+                .fixed(approval.hash())
+                .fixed(requester.quoteHash())
+                .toByteArray();
     }
-  }
+
+    static byte[] recordAad(KeyReleaseRecord record) {
+        return new WireWriter()
+                .utf8("medshare.keyrelease.aad.v1")
+                .fixed(record.approvalHash())
+                .fixed(record.quoteHash())
+                .toByteArray();
+    }
+
+    /**
+     * Requester side: unwraps a released key with the enclave's attested X25519 key.
+     *
+     * @throws KeyReleaseException UNWRAP_FAILED if the release was not made for this enclave or was
+     *     altered
+     */
+    public static UserKey unwrap(EnclaveContext requester, KeyRelease release) throws GeneralSecurityException {
+        byte[] shared = requester.agree(
+                KeyFactory.getInstance("X25519").generatePublic(new X509EncodedKeySpec(release.ephemeralSpki())),
+                InsecureSecretKeyAccess.get());
+        byte[] key = wrapKey(
+                shared,
+                release.ephemeralSpki(),
+                requester.publicKeys().toBytes(),
+                release.record().approvalHash());
+        Arrays.fill(shared, (byte) 0);
+        byte[] plain = null;
+        try {
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, release.nonce()));
+            c.updateAAD(recordAad(release.record()));
+            plain = c.doFinal(release.wrappedKey());
+            if (!Arrays.equals(
+                    Sha256.hash(release.wrappedKey()), release.record().wrappedKeyHash())) {
+                throw new KeyReleaseException(Reason.UNWRAP_FAILED, "record does not match the wrapped key");
+            }
+            return UserKey.parse(plain, InsecureSecretKeyAccess.get());
+        } catch (KeyReleaseException e) {
+            throw e;
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new KeyReleaseException(Reason.UNWRAP_FAILED, "released key does not open for this enclave");
+        } finally {
+            Arrays.fill(key, (byte) 0);
+            if (plain != null) {
+                Arrays.fill(plain, (byte) 0);
+            }
+        }
+    }
 }

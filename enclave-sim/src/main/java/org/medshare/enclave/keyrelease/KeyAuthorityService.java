@@ -33,108 +33,116 @@ import org.medshare.enclave.seal.SealingException;
  * NOT_CONFIGURED}, {@code SEALING} or {@code BAD_REQUEST}.
  */
 public final class KeyAuthorityService implements EnclaveService {
-  public static final String NAME = "keyauthority";
-  public static final int SETUP = 1;
-  public static final int LOAD = 2;
-  public static final int NONCE = 3;
-  public static final int RELEASE = 4;
-  public static final int PARAMS = 5;
-  public static final int ATTESTED_PARAMS = 6;
-  public static final int RESEAL = 7;
-  public static final int ISSUE_USER_KEY = 8;
+    public static final String NAME = "keyauthority";
+    public static final int SETUP = 1;
+    public static final int LOAD = 2;
+    public static final int NONCE = 3;
+    public static final int RELEASE = 4;
+    public static final int PARAMS = 5;
+    public static final int ATTESTED_PARAMS = 6;
+    public static final int RESEAL = 7;
+    public static final int ISSUE_USER_KEY = 8;
 
-  private final Clock clock;
-  private KeyAuthority authority;
+    private final Clock clock;
+    private KeyAuthority authority;
 
-  public KeyAuthorityService(Clock clock) {
-    this.clock = clock;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  private KeyAuthority authority(EnclaveContext ctx) throws EnclaveServiceException {
-    if (authority == null) {
-      try {
-        authority = KeyAuthority.fromConfig(ctx, clock);
-      } catch (GeneralSecurityException | IllegalArgumentException e) {
-        throw new EnclaveServiceException("NOT_CONFIGURED", "this enclave is not configured as key authority: " + e.getMessage());
-      }
+    public KeyAuthorityService(Clock clock) {
+        this.clock = clock;
     }
-    return authority;
-  }
 
-  @Override
-  public byte[] call(byte[] request, EnclaveContext ctx) throws EnclaveServiceException {
-    try {
-      WireReader r = new WireReader(request);
-      int op = r.u8();
-      KeyAuthority ka = authority(ctx);
-      byte[] out;
-      switch (op) {
-        case SETUP -> {
-          Suite suite = Suite.fromId(r.u8());
-          r.expectEnd();
-          KeyAuthority.Setup s = ka.setup(suite);
-          out = new WireWriter().bytes(s.publicParameters().toBytes()).bytes(s.sealedMasterKey()).toByteArray();
-        }
-        case LOAD -> {
-          byte[] sealed = r.bytes();
-          r.expectEnd();
-          out = new WireWriter().bytes(ka.load(sealed).toBytes()).toByteArray();
-        }
-        case NONCE -> {
-          r.expectEnd();
-          out = new WireWriter().bytes(ka.newNonce()).toByteArray();
-        }
-        case RELEASE -> {
-          byte[] req = r.bytes();
-          r.expectEnd();
-          out = ka.release(KeyReleaseRequest.parse(req)).toBytes();
-        }
-        case PARAMS -> {
-          r.expectEnd();
-          out = new WireWriter().bytes(ka.publicParameters().toBytes()).toByteArray();
-        }
-        case ATTESTED_PARAMS -> {
-          byte[] nonce = r.bytes();
-          r.expectEnd();
-          byte[] pp = ka.publicParameters().toBytes();
-          out =
-              new WireWriter()
-                  .bytes(ctx.attest(nonce).toBytes())
-                  .bytes(pp)
-                  .bytes(ctx.sign(KeyAuthority.paramsSigningInput(pp)))
-                  .toByteArray();
-        }
-        case ISSUE_USER_KEY -> {
-          byte[] grant = r.bytes();
-          byte[] nonce = r.bytes();
-          r.expectEnd();
-          UserKeyIssue issue = ka.issueUserKey(UserKeyGrant.parse(grant));
-          out = new WireWriter().bytes(ctx.attest(nonce).toBytes()).bytes(issue.toBytes()).toByteArray();
-        }
-        case RESEAL -> {
-          r.expectEnd();
-          out = new WireWriter().bytes(ka.reseal()).toByteArray();
-        }
-        default -> throw new EnclaveServiceException("BAD_REQUEST", "unknown key authority operation " + op);
-      }
-      return out;
-    } catch (KeyReleaseException e) {
-      throw new EnclaveServiceException("KEY_RELEASE_" + e.reason().name(), e.getMessage());
-    } catch (AttestationException e) {
-      throw new EnclaveServiceException("KEY_RELEASE_ATTESTATION_REFUSED", e.getMessage());
-    } catch (MalformedEncodingException e) {
-      throw new EnclaveServiceException("BAD_REQUEST", e.getMessage());
-    } catch (SealingException e) {
-      throw new EnclaveServiceException("SEALING", e.getMessage());
-    } catch (GeneralSecurityException e) {
-      throw new EnclaveServiceException("BAD_REQUEST", "key authority request refused: " + e.getMessage());
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new EnclaveServiceException("BAD_REQUEST", e.getMessage());
+    @Override
+    public String name() {
+        return NAME;
     }
-  }
+
+    private KeyAuthority authority(EnclaveContext ctx) throws EnclaveServiceException {
+        if (authority == null) {
+            try {
+                authority = KeyAuthority.fromConfig(ctx, clock);
+            } catch (GeneralSecurityException | IllegalArgumentException e) {
+                throw new EnclaveServiceException(
+                        "NOT_CONFIGURED", "this enclave is not configured as key authority: " + e.getMessage());
+            }
+        }
+        return authority;
+    }
+
+    @Override
+    public byte[] call(byte[] request, EnclaveContext ctx) throws EnclaveServiceException {
+        try {
+            WireReader r = new WireReader(request);
+            int op = r.u8();
+            KeyAuthority ka = authority(ctx);
+            byte[] out;
+            switch (op) {
+                case SETUP -> {
+                    Suite suite = Suite.fromId(r.u8());
+                    r.expectEnd();
+                    KeyAuthority.Setup s = ka.setup(suite);
+                    out = new WireWriter()
+                            .bytes(s.publicParameters().toBytes())
+                            .bytes(s.sealedMasterKey())
+                            .toByteArray();
+                }
+                case LOAD -> {
+                    byte[] sealed = r.bytes();
+                    r.expectEnd();
+                    out = new WireWriter().bytes(ka.load(sealed).toBytes()).toByteArray();
+                }
+                case NONCE -> {
+                    r.expectEnd();
+                    out = new WireWriter().bytes(ka.newNonce()).toByteArray();
+                }
+                case RELEASE -> {
+                    byte[] req = r.bytes();
+                    r.expectEnd();
+                    out = ka.release(KeyReleaseRequest.parse(req)).toBytes();
+                }
+                case PARAMS -> {
+                    r.expectEnd();
+                    out = new WireWriter()
+                            .bytes(ka.publicParameters().toBytes())
+                            .toByteArray();
+                }
+                case ATTESTED_PARAMS -> {
+                    byte[] nonce = r.bytes();
+                    r.expectEnd();
+                    byte[] pp = ka.publicParameters().toBytes();
+                    out = new WireWriter()
+                            .bytes(ctx.attest(nonce).toBytes())
+                            .bytes(pp)
+                            .bytes(ctx.sign(KeyAuthority.paramsSigningInput(pp)))
+                            .toByteArray();
+                }
+                case ISSUE_USER_KEY -> {
+                    byte[] grant = r.bytes();
+                    byte[] nonce = r.bytes();
+                    r.expectEnd();
+                    UserKeyIssue issue = ka.issueUserKey(UserKeyGrant.parse(grant));
+                    out = new WireWriter()
+                            .bytes(ctx.attest(nonce).toBytes())
+                            .bytes(issue.toBytes())
+                            .toByteArray();
+                }
+                case RESEAL -> {
+                    r.expectEnd();
+                    out = new WireWriter().bytes(ka.reseal()).toByteArray();
+                }
+                default -> throw new EnclaveServiceException("BAD_REQUEST", "unknown key authority operation " + op);
+            }
+            return out;
+        } catch (KeyReleaseException e) {
+            throw new EnclaveServiceException("KEY_RELEASE_" + e.reason().name(), e.getMessage());
+        } catch (AttestationException e) {
+            throw new EnclaveServiceException("KEY_RELEASE_ATTESTATION_REFUSED", e.getMessage());
+        } catch (MalformedEncodingException e) {
+            throw new EnclaveServiceException("BAD_REQUEST", e.getMessage());
+        } catch (SealingException e) {
+            throw new EnclaveServiceException("SEALING", e.getMessage());
+        } catch (GeneralSecurityException e) {
+            throw new EnclaveServiceException("BAD_REQUEST", "key authority request refused: " + e.getMessage());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new EnclaveServiceException("BAD_REQUEST", e.getMessage());
+        }
+    }
 }

@@ -23,55 +23,54 @@ import org.medshare.enclave.WireWriter;
  * authority signature.
  */
 public record KeyRelease(
-    KeyReleaseRecord record, byte[] ephemeralSpki, byte[] nonce, byte[] wrappedKey, byte[] authoritySignature) {
-  public KeyRelease {
-    ephemeralSpki = ephemeralSpki.clone();
-    nonce = nonce.clone();
-    wrappedKey = wrappedKey.clone();
-    authoritySignature = authoritySignature.clone();
-  }
-
-  /**
-   * Checks the authority's Ed25519 signature over the record with the signing key from the
-   * authority's verified attestation evidence ({@code EnclavePublicKeys#signingKey()}).
-   *
-   * @throws KeyReleaseException with reason UNWRAP_FAILED if the signature does not verify
-   */
-  public void verifyAuthoritySignature(EnclavePublicKeys authorityKeys)
-      throws GeneralSecurityException {
-    Signature s = Signature.getInstance("Ed25519");
-    s.initVerify(authorityKeys.signingKey());
-    s.update(record.toBytes());
-    boolean ok;
-    try {
-      ok = s.verify(authoritySignature);
-    } catch (SignatureException e) {
-      ok = false;
+        KeyReleaseRecord record, byte[] ephemeralSpki, byte[] nonce, byte[] wrappedKey, byte[] authoritySignature) {
+    public KeyRelease {
+        ephemeralSpki = ephemeralSpki.clone();
+        nonce = nonce.clone();
+        wrappedKey = wrappedKey.clone();
+        authoritySignature = authoritySignature.clone();
     }
-    if (!ok) {
-      throw new KeyReleaseException(
-          KeyReleaseException.Reason.UNWRAP_FAILED, "KEY_ISSUED record is not signed by this authority");
-    }
-  }
 
-  public byte[] toBytes() {
-    return new WireWriter()
-        .u8(1)
-        .bytes(record.toBytes())
-        .bytes(ephemeralSpki)
-        .fixed(nonce)
-        .bytes(wrappedKey)
-        .bytes(authoritySignature)
-        .toByteArray();
-  }
-
-  public static KeyRelease parse(byte[] bytes) throws MalformedEncodingException {
-    WireReader r = new WireReader(bytes);
-    if (r.u8() != 1) {
-      throw new MalformedEncodingException("unknown key release version");
+    /**
+     * Checks the authority's Ed25519 signature over the record with the signing key from the
+     * authority's verified attestation evidence ({@code EnclavePublicKeys#signingKey()}).
+     *
+     * @throws KeyReleaseException with reason UNWRAP_FAILED if the signature does not verify
+     */
+    public void verifyAuthoritySignature(EnclavePublicKeys authorityKeys) throws GeneralSecurityException {
+        Signature s = Signature.getInstance("Ed25519");
+        s.initVerify(authorityKeys.signingKey());
+        s.update(record.toBytes());
+        boolean ok;
+        try {
+            ok = s.verify(authoritySignature);
+        } catch (SignatureException e) {
+            ok = false;
+        }
+        if (!ok) {
+            throw new KeyReleaseException(
+                    KeyReleaseException.Reason.UNWRAP_FAILED, "KEY_ISSUED record is not signed by this authority");
+        }
     }
-    KeyRelease k = new KeyRelease(KeyReleaseRecord.parse(r.bytes()), r.bytes(), r.fixed(12), r.bytes(), r.bytes());
-    r.expectEnd();
-    return k;
-  }
+
+    public byte[] toBytes() {
+        return new WireWriter()
+                .u8(1)
+                .bytes(record.toBytes())
+                .bytes(ephemeralSpki)
+                .fixed(nonce)
+                .bytes(wrappedKey)
+                .bytes(authoritySignature)
+                .toByteArray();
+    }
+
+    public static KeyRelease parse(byte[] bytes) throws MalformedEncodingException {
+        WireReader r = new WireReader(bytes);
+        if (r.u8() != 1) {
+            throw new MalformedEncodingException("unknown key release version");
+        }
+        KeyRelease k = new KeyRelease(KeyReleaseRecord.parse(r.bytes()), r.bytes(), r.fixed(12), r.bytes(), r.bytes());
+        r.expectEnd();
+        return k;
+    }
 }

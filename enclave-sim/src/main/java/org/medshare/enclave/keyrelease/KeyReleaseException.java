@@ -4,28 +4,28 @@ import java.security.GeneralSecurityException;
 
 /** The key authority refused to release a key; {@link #reason()} says which check failed. */
 public final class KeyReleaseException extends GeneralSecurityException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public enum Reason {
-    MALFORMED_REQUEST,
-    NOT_SET_UP,
-    ATTESTATION_REFUSED,
-    APPROVAL_SIGNATURE,
-    APPROVAL_UNTRUSTED_APPROVER,
-    APPROVAL_EXPIRED,
-    APPROVAL_REPLAYED,
-    ATTRIBUTES_NOT_ALLOWED,
-    UNWRAP_FAILED
-  }
+    public enum Reason {
+        MALFORMED_REQUEST,
+        NOT_SET_UP,
+        ATTESTATION_REFUSED,
+        APPROVAL_SIGNATURE,
+        APPROVAL_UNTRUSTED_APPROVER,
+        APPROVAL_EXPIRED,
+        APPROVAL_REPLAYED,
+        ATTRIBUTES_NOT_ALLOWED,
+        UNWRAP_FAILED
+    }
 
-  private final Reason reason;
+    private final Reason reason;
 
-  public KeyReleaseException(Reason reason, String message) {
-    super(reason + ": " + message);
-    this.reason = reason;
-  }
+    public KeyReleaseException(Reason reason, String message) {
+        super(reason + ": " + message);
+        this.reason = reason;
+    }
 
-  public Reason reason() {
-    return reason;
-  }
+    public Reason reason() {
+        return reason;
+    }
 }

@@ -22,79 +22,86 @@ import org.medshare.enclave.WireWriter;
  * wrappedKeyHash.
  */
 public record KeyReleaseRecord(
-    String queryId,
-    byte[] queryHash,
-    byte[] approvalHash,
-    Set<String> attributes,
-    byte[] requesterMrenclave,
-    byte[] requesterMrsigner,
-    int requesterSvn,
-    byte[] quoteHash,
-    byte[] authorityMrenclave,
-    Instant issuedAt,
-    byte[] wrappedKeyHash) {
-  public static final String EVENT_TYPE = "KEY_ISSUED";
+        String queryId,
+        byte[] queryHash,
+        byte[] approvalHash,
+        Set<String> attributes,
+        byte[] requesterMrenclave,
+        byte[] requesterMrsigner,
+        int requesterSvn,
+        byte[] quoteHash,
+        byte[] authorityMrenclave,
+        Instant issuedAt,
+        byte[] wrappedKeyHash) {
+    public static final String EVENT_TYPE = "KEY_ISSUED";
 
-  public KeyReleaseRecord {
-    queryHash = queryHash.clone();
-    approvalHash = approvalHash.clone();
-    attributes = Collections.unmodifiableSet(new TreeSet<>(attributes));
-    requesterMrenclave = requesterMrenclave.clone();
-    requesterMrsigner = requesterMrsigner.clone();
-    quoteHash = quoteHash.clone();
-    authorityMrenclave = authorityMrenclave.clone();
-    issuedAt = Instant.ofEpochMilli(issuedAt.toEpochMilli());
-    wrappedKeyHash = wrappedKeyHash.clone();
-  }
-
-  public String eventType() {
-    return EVENT_TYPE;
-  }
-
-  public byte[] toBytes() {
-    WireWriter w =
-        new WireWriter()
-            .u8(1)
-            .utf8(EVENT_TYPE)
-            .utf8(queryId)
-            .fixed(queryHash)
-            .fixed(approvalHash)
-            .i32(attributes.size());
-    attributes.forEach(w::utf8);
-    return w.fixed(requesterMrenclave)
-        .fixed(requesterMrsigner)
-        .u16(requesterSvn)
-        .fixed(quoteHash)
-        .fixed(authorityMrenclave)
-        .i64(issuedAt.toEpochMilli())
-        .fixed(wrappedKeyHash)
-        .toByteArray();
-  }
-
-  public static KeyReleaseRecord parse(byte[] bytes) throws MalformedEncodingException {
-    WireReader r = new WireReader(bytes);
-    if (r.u8() != 1 || !EVENT_TYPE.equals(r.utf8())) {
-      throw new MalformedEncodingException("not a version-1 KEY_ISSUED record");
+    public KeyReleaseRecord {
+        queryHash = queryHash.clone();
+        approvalHash = approvalHash.clone();
+        attributes = Collections.unmodifiableSet(new TreeSet<>(attributes));
+        requesterMrenclave = requesterMrenclave.clone();
+        requesterMrsigner = requesterMrsigner.clone();
+        quoteHash = quoteHash.clone();
+        authorityMrenclave = authorityMrenclave.clone();
+        issuedAt = Instant.ofEpochMilli(issuedAt.toEpochMilli());
+        wrappedKeyHash = wrappedKeyHash.clone();
     }
-    String q = r.utf8();
-    byte[] qh = r.fixed(32);
-    byte[] ah = r.fixed(32);
-    Set<String> attrs = UserKeyGrant.readAttributes(r, r.i32());
-    KeyReleaseRecord rec =
-        new KeyReleaseRecord(
-            q, qh, ah, attrs, r.fixed(32), r.fixed(32), r.u16(), r.fixed(32), r.fixed(32),
-            Instant.ofEpochMilli(r.i64()), r.fixed(32));
-    r.expectEnd();
-    return rec;
-  }
 
-  public byte[] hash() {
-    return Sha256.hash(toBytes());
-  }
+    public String eventType() {
+        return EVENT_TYPE;
+    }
 
-  @Override
-  public String toString() {
-    return "KeyReleaseRecord{KEY_ISSUED, queryId=" + queryId + ", attributes=" + attributes
-        + ", requester=" + Hex.of(requesterMrenclave) + ", issuedAt=" + issuedAt + "}";
-  }
+    public byte[] toBytes() {
+        WireWriter w = new WireWriter()
+                .u8(1)
+                .utf8(EVENT_TYPE)
+                .utf8(queryId)
+                .fixed(queryHash)
+                .fixed(approvalHash)
+                .i32(attributes.size());
+        attributes.forEach(w::utf8);
+        return w.fixed(requesterMrenclave)
+                .fixed(requesterMrsigner)
+                .u16(requesterSvn)
+                .fixed(quoteHash)
+                .fixed(authorityMrenclave)
+                .i64(issuedAt.toEpochMilli())
+                .fixed(wrappedKeyHash)
+                .toByteArray();
+    }
+
+    public static KeyReleaseRecord parse(byte[] bytes) throws MalformedEncodingException {
+        WireReader r = new WireReader(bytes);
+        if (r.u8() != 1 || !EVENT_TYPE.equals(r.utf8())) {
+            throw new MalformedEncodingException("not a version-1 KEY_ISSUED record");
+        }
+        String q = r.utf8();
+        byte[] qh = r.fixed(32);
+        byte[] ah = r.fixed(32);
+        Set<String> attrs = UserKeyGrant.readAttributes(r, r.i32());
+        KeyReleaseRecord rec = new KeyReleaseRecord(
+                q,
+                qh,
+                ah,
+                attrs,
+                r.fixed(32),
+                r.fixed(32),
+                r.u16(),
+                r.fixed(32),
+                r.fixed(32),
+                Instant.ofEpochMilli(r.i64()),
+                r.fixed(32));
+        r.expectEnd();
+        return rec;
+    }
+
+    public byte[] hash() {
+        return Sha256.hash(toBytes());
+    }
+
+    @Override
+    public String toString() {
+        return "KeyReleaseRecord{KEY_ISSUED, queryId=" + queryId + ", attributes=" + attributes + ", requester="
+                + Hex.of(requesterMrenclave) + ", issuedAt=" + issuedAt + "}";
+    }
 }

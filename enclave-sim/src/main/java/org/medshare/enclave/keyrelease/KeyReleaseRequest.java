@@ -13,22 +13,27 @@ import org.medshare.enclave.attest.AttestationEvidence;
  * <p>Encoding v1: u8 1, bytes nonce, bytes evidence, bytes approval.
  */
 public record KeyReleaseRequest(byte[] nonce, AttestationEvidence evidence, QueryApproval approval) {
-  public KeyReleaseRequest {
-    nonce = nonce.clone();
-  }
-
-  public byte[] toBytes() {
-    return new WireWriter().u8(1).bytes(nonce).bytes(evidence.toBytes()).bytes(approval.toBytes()).toByteArray();
-  }
-
-  public static KeyReleaseRequest parse(byte[] bytes) throws GeneralSecurityException {
-    WireReader r = new WireReader(bytes);
-    if (r.u8() != 1) {
-      throw new MalformedEncodingException("unknown key release request version");
+    public KeyReleaseRequest {
+        nonce = nonce.clone();
     }
-    KeyReleaseRequest k =
-        new KeyReleaseRequest(r.bytes(), AttestationEvidence.parse(r.bytes()), QueryApproval.parse(r.bytes()));
-    r.expectEnd();
-    return k;
-  }
+
+    public byte[] toBytes() {
+        return new WireWriter()
+                .u8(1)
+                .bytes(nonce)
+                .bytes(evidence.toBytes())
+                .bytes(approval.toBytes())
+                .toByteArray();
+    }
+
+    public static KeyReleaseRequest parse(byte[] bytes) throws GeneralSecurityException {
+        WireReader r = new WireReader(bytes);
+        if (r.u8() != 1) {
+            throw new MalformedEncodingException("unknown key release request version");
+        }
+        KeyReleaseRequest k =
+                new KeyReleaseRequest(r.bytes(), AttestationEvidence.parse(r.bytes()), QueryApproval.parse(r.bytes()));
+        r.expectEnd();
+        return k;
+    }
 }

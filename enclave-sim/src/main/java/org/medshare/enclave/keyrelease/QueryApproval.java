@@ -28,155 +28,166 @@ import org.medshare.enclave.WireWriter;
  * everything before the signature.
  */
 public final class QueryApproval {
-  private static final String DOMAIN = "medshare.query-approval.v1";
+    private static final String DOMAIN = "medshare.query-approval.v1";
 
-  private final String queryId;
-  private final byte[] queryHash;
-  private final Set<String> purposeAttributes;
-  private final Instant notAfter;
-  private final byte[] approverSpki;
-  private final byte[] signature;
+    private final String queryId;
+    private final byte[] queryHash;
+    private final Set<String> purposeAttributes;
+    private final Instant notAfter;
+    private final byte[] approverSpki;
+    private final byte[] signature;
 
-  private QueryApproval(
-      String queryId, byte[] queryHash, Set<String> attrs, Instant notAfter, byte[] approverSpki, byte[] signature) {
-    this.queryId = queryId;
-    this.queryHash = queryHash;
-    this.purposeAttributes = Collections.unmodifiableSet(new TreeSet<>(attrs));
-    this.notAfter = notAfter;
-    this.approverSpki = approverSpki;
-    this.signature = signature;
-  }
-
-  /**
-   * Signs an approval.
-   *
-   * @throws IllegalArgumentException for an empty or malformed query id or attribute set, or a
-   *     query hash that is not 32 bytes
-   */
-  public static QueryApproval sign(
-      String queryId, byte[] queryHash, Set<String> purposeAttributes, Instant notAfter, KeyPair approver)
-      throws GeneralSecurityException {
-    validate(queryId, queryHash, purposeAttributes);
-    Instant na = Instant.ofEpochMilli(notAfter.toEpochMilli());
-    byte[] spki = approver.getPublic().getEncoded();
-    Signature s = Signature.getInstance("Ed25519");
-    s.initSign(approver.getPrivate());
-    s.update(signed(queryId, queryHash, new TreeSet<>(purposeAttributes), na, spki));
-    return new QueryApproval(queryId, queryHash.clone(), purposeAttributes, na, spki, s.sign());
-  }
-
-  private static void validate(String queryId, byte[] queryHash, Set<String> attrs) {
-    if (queryId == null || !queryId.matches("[A-Za-z0-9._:-]{1,128}")) {
-      throw new IllegalArgumentException("query id must be 1-128 of [A-Za-z0-9._:-]");
+    private QueryApproval(
+            String queryId,
+            byte[] queryHash,
+            Set<String> attrs,
+            Instant notAfter,
+            byte[] approverSpki,
+            byte[] signature) {
+        this.queryId = queryId;
+        this.queryHash = queryHash;
+        this.purposeAttributes = Collections.unmodifiableSet(new TreeSet<>(attrs));
+        this.notAfter = notAfter;
+        this.approverSpki = approverSpki;
+        this.signature = signature;
     }
-    if (queryHash.length != 32) {
-      throw new IllegalArgumentException("query hash must be 32 bytes");
+
+    /**
+     * Signs an approval.
+     *
+     * @throws IllegalArgumentException for an empty or malformed query id or attribute set, or a
+     *     query hash that is not 32 bytes
+     */
+    public static QueryApproval sign(
+            String queryId, byte[] queryHash, Set<String> purposeAttributes, Instant notAfter, KeyPair approver)
+            throws GeneralSecurityException {
+        validate(queryId, queryHash, purposeAttributes);
+        Instant na = Instant.ofEpochMilli(notAfter.toEpochMilli());
+        byte[] spki = approver.getPublic().getEncoded();
+        Signature s = Signature.getInstance("Ed25519");
+        s.initSign(approver.getPrivate());
+        s.update(signed(queryId, queryHash, new TreeSet<>(purposeAttributes), na, spki));
+        return new QueryApproval(queryId, queryHash.clone(), purposeAttributes, na, spki, s.sign());
     }
-    if (attrs.isEmpty() || attrs.size() > 64) {
-      throw new IllegalArgumentException("an approval names 1..64 purpose attributes");
+
+    private static void validate(String queryId, byte[] queryHash, Set<String> attrs) {
+        if (queryId == null || !queryId.matches("[A-Za-z0-9._:-]{1,128}")) {
+            throw new IllegalArgumentException("query id must be 1-128 of [A-Za-z0-9._:-]");
+        }
+        if (queryHash.length != 32) {
+            throw new IllegalArgumentException("query hash must be 32 bytes");
+        }
+        if (attrs.isEmpty() || attrs.size() > 64) {
+            throw new IllegalArgumentException("an approval names 1..64 purpose attributes");
+        }
+        attrs.forEach(Attribute::of);
     }
-    attrs.forEach(Attribute::of);
-  }
 
-  private static byte[] body(String queryId, byte[] queryHash, Set<String> attrs, Instant notAfter, byte[] spki) {
-    WireWriter w = new WireWriter().u8(1).utf8(queryId).fixed(queryHash).i32(attrs.size());
-    attrs.forEach(w::utf8);
-    return w.i64(notAfter.toEpochMilli()).bytes(spki).toByteArray();
-  }
-
-  private static byte[] signed(String queryId, byte[] queryHash, Set<String> attrs, Instant notAfter, byte[] spki) {
-    return new WireWriter().utf8(DOMAIN).fixed(body(queryId, queryHash, attrs, notAfter, spki)).toByteArray();
-  }
-
-  public byte[] toBytes() {
-    return new WireWriter()
-        .fixed(body(queryId, queryHash, purposeAttributes, notAfter, approverSpki))
-        .bytes(signature)
-        .toByteArray();
-  }
-
-  public static QueryApproval parse(byte[] bytes) throws MalformedEncodingException {
-    WireReader r = new WireReader(bytes);
-    if (r.u8() != 1) {
-      throw new MalformedEncodingException("unknown query approval version");
+    private static byte[] body(String queryId, byte[] queryHash, Set<String> attrs, Instant notAfter, byte[] spki) {
+        WireWriter w = new WireWriter().u8(1).utf8(queryId).fixed(queryHash).i32(attrs.size());
+        attrs.forEach(w::utf8);
+        return w.i64(notAfter.toEpochMilli()).bytes(spki).toByteArray();
     }
-    String id = r.utf8();
-    byte[] hash = r.fixed(32);
-    int n = r.i32();
-    Set<String> attrs = UserKeyGrant.readAttributes(r, n);
-    Instant notAfter = Instant.ofEpochMilli(r.i64());
-    byte[] spki = r.bytes();
-    byte[] sig = r.bytes();
-    r.expectEnd();
-    try {
-      validate(id, hash, attrs);
-    } catch (IllegalArgumentException e) {
-      throw new MalformedEncodingException("invalid query approval: " + e.getMessage());
+
+    private static byte[] signed(String queryId, byte[] queryHash, Set<String> attrs, Instant notAfter, byte[] spki) {
+        return new WireWriter()
+                .utf8(DOMAIN)
+                .fixed(body(queryId, queryHash, attrs, notAfter, spki))
+                .toByteArray();
     }
-    if (attrs.size() != n) {
-      throw new MalformedEncodingException("duplicate purpose attribute");
+
+    public byte[] toBytes() {
+        return new WireWriter()
+                .fixed(body(queryId, queryHash, purposeAttributes, notAfter, approverSpki))
+                .bytes(signature)
+                .toByteArray();
     }
-    return new QueryApproval(id, hash, attrs, notAfter, spki, sig);
-  }
 
-  /**
-   * Checks the signature, that the approver is trusted, and that {@code now} is not after {@code
-   * notAfter}.
-   */
-  public void verify(Set<String> trustedApproverKeyIds, Instant now) throws KeyReleaseException {
-    if (!trustedApproverKeyIds.contains(approverKeyId())) {
-      throw new KeyReleaseException(
-          KeyReleaseException.Reason.APPROVAL_UNTRUSTED_APPROVER, "approver " + approverKeyId() + " is not trusted");
+    public static QueryApproval parse(byte[] bytes) throws MalformedEncodingException {
+        WireReader r = new WireReader(bytes);
+        if (r.u8() != 1) {
+            throw new MalformedEncodingException("unknown query approval version");
+        }
+        String id = r.utf8();
+        byte[] hash = r.fixed(32);
+        int n = r.i32();
+        Set<String> attrs = UserKeyGrant.readAttributes(r, n);
+        Instant notAfter = Instant.ofEpochMilli(r.i64());
+        byte[] spki = r.bytes();
+        byte[] sig = r.bytes();
+        r.expectEnd();
+        try {
+            validate(id, hash, attrs);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedEncodingException("invalid query approval: " + e.getMessage());
+        }
+        if (attrs.size() != n) {
+            throw new MalformedEncodingException("duplicate purpose attribute");
+        }
+        return new QueryApproval(id, hash, attrs, notAfter, spki, sig);
     }
-    boolean ok;
-    try {
-      PublicKey pk = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(approverSpki));
-      Signature s = Signature.getInstance("Ed25519");
-      s.initVerify(pk);
-      s.update(signed(queryId, queryHash, purposeAttributes, notAfter, approverSpki));
-      ok = s.verify(signature);
-    } catch (GeneralSecurityException e) {
-      ok = false;
+
+    /**
+     * Checks the signature, that the approver is trusted, and that {@code now} is not after {@code
+     * notAfter}.
+     */
+    public void verify(Set<String> trustedApproverKeyIds, Instant now) throws KeyReleaseException {
+        if (!trustedApproverKeyIds.contains(approverKeyId())) {
+            throw new KeyReleaseException(
+                    KeyReleaseException.Reason.APPROVAL_UNTRUSTED_APPROVER,
+                    "approver " + approverKeyId() + " is not trusted");
+        }
+        boolean ok;
+        try {
+            PublicKey pk = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(approverSpki));
+            Signature s = Signature.getInstance("Ed25519");
+            s.initVerify(pk);
+            s.update(signed(queryId, queryHash, purposeAttributes, notAfter, approverSpki));
+            ok = s.verify(signature);
+        } catch (GeneralSecurityException e) {
+            ok = false;
+        }
+        if (!ok) {
+            throw new KeyReleaseException(KeyReleaseException.Reason.APPROVAL_SIGNATURE, "approval signature invalid");
+        }
+        if (now.isAfter(notAfter)) {
+            throw new KeyReleaseException(
+                    KeyReleaseException.Reason.APPROVAL_EXPIRED, "approval expired at " + notAfter);
+        }
     }
-    if (!ok) {
-      throw new KeyReleaseException(KeyReleaseException.Reason.APPROVAL_SIGNATURE, "approval signature invalid");
+
+    /** Hex SHA-256 of an approver's SubjectPublicKeyInfo, as listed in the authority's config. */
+    public static String keyIdOf(PublicKey approver) {
+        return Hex.of(Sha256.hash(approver.getEncoded()));
     }
-    if (now.isAfter(notAfter)) {
-      throw new KeyReleaseException(KeyReleaseException.Reason.APPROVAL_EXPIRED, "approval expired at " + notAfter);
+
+    public String approverKeyId() {
+        return Hex.of(Sha256.hash(approverSpki));
     }
-  }
 
-  /** Hex SHA-256 of an approver's SubjectPublicKeyInfo, as listed in the authority's config. */
-  public static String keyIdOf(PublicKey approver) {
-    return Hex.of(Sha256.hash(approver.getEncoded()));
-  }
+    public String queryId() {
+        return queryId;
+    }
 
-  public String approverKeyId() {
-    return Hex.of(Sha256.hash(approverSpki));
-  }
+    public byte[] queryHash() {
+        return queryHash.clone();
+    }
 
-  public String queryId() {
-    return queryId;
-  }
+    public Set<String> purposeAttributes() {
+        return purposeAttributes;
+    }
 
-  public byte[] queryHash() {
-    return queryHash.clone();
-  }
+    public Instant notAfter() {
+        return notAfter;
+    }
 
-  public Set<String> purposeAttributes() {
-    return purposeAttributes;
-  }
+    public byte[] hash() {
+        return Sha256.hash(toBytes());
+    }
 
-  public Instant notAfter() {
-    return notAfter;
-  }
-
-  public byte[] hash() {
-    return Sha256.hash(toBytes());
-  }
-
-  @Override
-  public String toString() {
-    return "QueryApproval{queryId=" + queryId + ", attributes=" + purposeAttributes + ", notAfter=" + notAfter + "}";
-  }
+    @Override
+    public String toString() {
+        return "QueryApproval{queryId=" + queryId + ", attributes=" + purposeAttributes + ", notAfter=" + notAfter
+                + "}";
+    }
 }

@@ -29,170 +29,201 @@ import org.medshare.enclave.WireWriter;
  * "medshare.user-key-grant.v1" ‖ everything before the signature.
  */
 public final class UserKeyGrant {
-  private static final String DOMAIN = "medshare.user-key-grant.v1";
-  private static final String ID = "[A-Za-z0-9_.:@-]{1,128}";
+    private static final String DOMAIN = "medshare.user-key-grant.v1";
+    private static final String ID = "[A-Za-z0-9_.:@-]{1,128}";
 
-  private final String organisation;
-  private final String subject;
-  private final SortedSet<String> attributes;
-  private final Instant notAfter;
-  private final byte[] recipientSpki;
-  private final byte[] approverSpki;
-  private final byte[] signature;
+    private final String organisation;
+    private final String subject;
+    private final SortedSet<String> attributes;
+    private final Instant notAfter;
+    private final byte[] recipientSpki;
+    private final byte[] approverSpki;
+    private final byte[] signature;
 
-  private UserKeyGrant(String organisation, String subject, Set<String> attributes, Instant notAfter,
-      byte[] recipientSpki, byte[] approverSpki, byte[] signature) {
-    this.organisation = organisation;
-    this.subject = subject;
-    this.attributes = Collections.unmodifiableSortedSet(new TreeSet<>(attributes));
-    this.notAfter = notAfter;
-    this.recipientSpki = recipientSpki;
-    this.approverSpki = approverSpki;
-    this.signature = signature;
-  }
-
-  /**
-   * Signs a grant.
-   *
-   * @throws IllegalArgumentException for malformed ids, 0 or more than 64 attributes, a malformed attribute, or a
-   *     recipient key that is not an X25519 SubjectPublicKeyInfo
-   */
-  public static UserKeyGrant sign(String organisation, String subject, Set<String> attributes, Instant notAfter,
-      byte[] recipientSpki, KeyPair approver) throws GeneralSecurityException {
-    validate(organisation, subject, attributes, recipientSpki);
-    Instant na = Instant.ofEpochMilli(notAfter.toEpochMilli());
-    byte[] spki = approver.getPublic().getEncoded();
-    TreeSet<String> sorted = new TreeSet<>(attributes);
-    Signature s = Signature.getInstance("Ed25519");
-    s.initSign(approver.getPrivate());
-    s.update(signed(organisation, subject, sorted, na, recipientSpki, spki));
-    return new UserKeyGrant(organisation, subject, sorted, na, recipientSpki.clone(), spki, s.sign());
-  }
-
-  private static void validate(String organisation, String subject, Set<String> attributes, byte[] recipientSpki) {
-    if (organisation == null || !organisation.matches(ID) || subject == null || !subject.matches(ID)) {
-      throw new IllegalArgumentException("organisation and subject must be 1-128 of [A-Za-z0-9_.:@-]");
+    private UserKeyGrant(
+            String organisation,
+            String subject,
+            Set<String> attributes,
+            Instant notAfter,
+            byte[] recipientSpki,
+            byte[] approverSpki,
+            byte[] signature) {
+        this.organisation = organisation;
+        this.subject = subject;
+        this.attributes = Collections.unmodifiableSortedSet(new TreeSet<>(attributes));
+        this.notAfter = notAfter;
+        this.recipientSpki = recipientSpki;
+        this.approverSpki = approverSpki;
+        this.signature = signature;
     }
-    if (attributes.isEmpty() || attributes.size() > 64) {
-      throw new IllegalArgumentException("a grant names 1..64 attributes");
+
+    /**
+     * Signs a grant.
+     *
+     * @throws IllegalArgumentException for malformed ids, 0 or more than 64 attributes, a malformed attribute, or a
+     *     recipient key that is not an X25519 SubjectPublicKeyInfo
+     */
+    public static UserKeyGrant sign(
+            String organisation,
+            String subject,
+            Set<String> attributes,
+            Instant notAfter,
+            byte[] recipientSpki,
+            KeyPair approver)
+            throws GeneralSecurityException {
+        validate(organisation, subject, attributes, recipientSpki);
+        Instant na = Instant.ofEpochMilli(notAfter.toEpochMilli());
+        byte[] spki = approver.getPublic().getEncoded();
+        TreeSet<String> sorted = new TreeSet<>(attributes);
+        Signature s = Signature.getInstance("Ed25519");
+        s.initSign(approver.getPrivate());
+        s.update(signed(organisation, subject, sorted, na, recipientSpki, spki));
+        return new UserKeyGrant(organisation, subject, sorted, na, recipientSpki.clone(), spki, s.sign());
     }
-    attributes.forEach(Attribute::of);
-    try {
-      PublicKey k = KeyFactory.getInstance("X25519").generatePublic(new X509EncodedKeySpec(recipientSpki));
-      if (!"XDH".equals(k.getAlgorithm()) && !"X25519".equals(k.getAlgorithm())) {
-        throw new IllegalArgumentException("recipient key is not X25519");
-      }
-    } catch (GeneralSecurityException | RuntimeException e) {
-      throw new IllegalArgumentException("recipient key is not an X25519 SubjectPublicKeyInfo");
+
+    private static void validate(String organisation, String subject, Set<String> attributes, byte[] recipientSpki) {
+        if (organisation == null || !organisation.matches(ID) || subject == null || !subject.matches(ID)) {
+            throw new IllegalArgumentException("organisation and subject must be 1-128 of [A-Za-z0-9_.:@-]");
+        }
+        if (attributes.isEmpty() || attributes.size() > 64) {
+            throw new IllegalArgumentException("a grant names 1..64 attributes");
+        }
+        attributes.forEach(Attribute::of);
+        try {
+            PublicKey k = KeyFactory.getInstance("X25519").generatePublic(new X509EncodedKeySpec(recipientSpki));
+            if (!"XDH".equals(k.getAlgorithm()) && !"X25519".equals(k.getAlgorithm())) {
+                throw new IllegalArgumentException("recipient key is not X25519");
+            }
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new IllegalArgumentException("recipient key is not an X25519 SubjectPublicKeyInfo");
+        }
     }
-  }
 
-  private static byte[] body(String organisation, String subject, SortedSet<String> attributes, Instant notAfter,
-      byte[] recipientSpki, byte[] approverSpki) {
-    WireWriter w = new WireWriter().u8(1).utf8(organisation).utf8(subject).i32(attributes.size());
-    attributes.forEach(w::utf8);
-    return w.i64(notAfter.toEpochMilli()).bytes(recipientSpki).bytes(approverSpki).toByteArray();
-  }
-
-  private static byte[] signed(String organisation, String subject, SortedSet<String> attributes, Instant notAfter,
-      byte[] recipientSpki, byte[] approverSpki) {
-    return new WireWriter().utf8(DOMAIN)
-        .fixed(body(organisation, subject, attributes, notAfter, recipientSpki, approverSpki)).toByteArray();
-  }
-
-  public byte[] toBytes() {
-    return new WireWriter().fixed(body(organisation, subject, attributes, notAfter, recipientSpki, approverSpki))
-        .bytes(signature).toByteArray();
-  }
-
-  /** Reads {@code n} attribute strings (1 to 64 of them) as written by a grant or an issue statement. */
-  static TreeSet<String> readAttributes(WireReader r, int n) throws MalformedEncodingException {
-    if (n < 1 || n > 64) {
-      throw new MalformedEncodingException("attribute count " + n + " outside 1..64");
+    private static byte[] body(
+            String organisation,
+            String subject,
+            SortedSet<String> attributes,
+            Instant notAfter,
+            byte[] recipientSpki,
+            byte[] approverSpki) {
+        WireWriter w = new WireWriter().u8(1).utf8(organisation).utf8(subject).i32(attributes.size());
+        attributes.forEach(w::utf8);
+        return w.i64(notAfter.toEpochMilli())
+                .bytes(recipientSpki)
+                .bytes(approverSpki)
+                .toByteArray();
     }
-    TreeSet<String> attributes = new TreeSet<>();
-    for (int i = 0; i < n; i++) {
-      attributes.add(r.utf8());
+
+    private static byte[] signed(
+            String organisation,
+            String subject,
+            SortedSet<String> attributes,
+            Instant notAfter,
+            byte[] recipientSpki,
+            byte[] approverSpki) {
+        return new WireWriter()
+                .utf8(DOMAIN)
+                .fixed(body(organisation, subject, attributes, notAfter, recipientSpki, approverSpki))
+                .toByteArray();
     }
-    return attributes;
-  }
 
-  public static UserKeyGrant parse(byte[] bytes) throws MalformedEncodingException {
-    WireReader r = new WireReader(bytes);
-    if (r.u8() != 1) {
-      throw new MalformedEncodingException("unknown user key grant version");
+    public byte[] toBytes() {
+        return new WireWriter()
+                .fixed(body(organisation, subject, attributes, notAfter, recipientSpki, approverSpki))
+                .bytes(signature)
+                .toByteArray();
     }
-    String organisation = r.utf8();
-    String subject = r.utf8();
-    int n = r.i32();
-    TreeSet<String> attributes = readAttributes(r, n);
-    Instant notAfter = Instant.ofEpochMilli(r.i64());
-    byte[] recipient = r.bytes();
-    byte[] approver = r.bytes();
-    byte[] sig = r.bytes();
-    r.expectEnd();
-    if (attributes.size() != n) {
-      throw new MalformedEncodingException("duplicate attribute");
+
+    /** Reads {@code n} attribute strings (1 to 64 of them) as written by a grant or an issue statement. */
+    static TreeSet<String> readAttributes(WireReader r, int n) throws MalformedEncodingException {
+        if (n < 1 || n > 64) {
+            throw new MalformedEncodingException("attribute count " + n + " outside 1..64");
+        }
+        TreeSet<String> attributes = new TreeSet<>();
+        for (int i = 0; i < n; i++) {
+            attributes.add(r.utf8());
+        }
+        return attributes;
     }
-    try {
-      validate(organisation, subject, attributes, recipient);
-    } catch (IllegalArgumentException e) {
-      throw new MalformedEncodingException("invalid user key grant: " + e.getMessage());
+
+    public static UserKeyGrant parse(byte[] bytes) throws MalformedEncodingException {
+        WireReader r = new WireReader(bytes);
+        if (r.u8() != 1) {
+            throw new MalformedEncodingException("unknown user key grant version");
+        }
+        String organisation = r.utf8();
+        String subject = r.utf8();
+        int n = r.i32();
+        TreeSet<String> attributes = readAttributes(r, n);
+        Instant notAfter = Instant.ofEpochMilli(r.i64());
+        byte[] recipient = r.bytes();
+        byte[] approver = r.bytes();
+        byte[] sig = r.bytes();
+        r.expectEnd();
+        if (attributes.size() != n) {
+            throw new MalformedEncodingException("duplicate attribute");
+        }
+        try {
+            validate(organisation, subject, attributes, recipient);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedEncodingException("invalid user key grant: " + e.getMessage());
+        }
+        return new UserKeyGrant(organisation, subject, attributes, notAfter, recipient, approver, sig);
     }
-    return new UserKeyGrant(organisation, subject, attributes, notAfter, recipient, approver, sig);
-  }
 
-  /** Checks the signature, that the approver is trusted, and that {@code now} is not after {@code notAfter}. */
-  public void verify(Set<String> trustedApproverKeyIds, Instant now) throws KeyReleaseException {
-    String approverId = Hex.of(Sha256.hash(approverSpki));
-    if (!trustedApproverKeyIds.contains(approverId)) {
-      throw new KeyReleaseException(KeyReleaseException.Reason.APPROVAL_UNTRUSTED_APPROVER,
-          "approver " + approverId + " is not trusted");
+    /** Checks the signature, that the approver is trusted, and that {@code now} is not after {@code notAfter}. */
+    public void verify(Set<String> trustedApproverKeyIds, Instant now) throws KeyReleaseException {
+        String approverId = Hex.of(Sha256.hash(approverSpki));
+        if (!trustedApproverKeyIds.contains(approverId)) {
+            throw new KeyReleaseException(
+                    KeyReleaseException.Reason.APPROVAL_UNTRUSTED_APPROVER,
+                    "approver " + approverId + " is not trusted");
+        }
+        boolean ok;
+        try {
+            PublicKey pk = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(approverSpki));
+            Signature s = Signature.getInstance("Ed25519");
+            s.initVerify(pk);
+            s.update(signed(organisation, subject, attributes, notAfter, recipientSpki, approverSpki));
+            ok = s.verify(signature);
+        } catch (GeneralSecurityException e) {
+            ok = false;
+        }
+        if (!ok) {
+            throw new KeyReleaseException(KeyReleaseException.Reason.APPROVAL_SIGNATURE, "grant signature invalid");
+        }
+        if (now.isAfter(notAfter)) {
+            throw new KeyReleaseException(KeyReleaseException.Reason.APPROVAL_EXPIRED, "grant expired at " + notAfter);
+        }
     }
-    boolean ok;
-    try {
-      PublicKey pk = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(approverSpki));
-      Signature s = Signature.getInstance("Ed25519");
-      s.initVerify(pk);
-      s.update(signed(organisation, subject, attributes, notAfter, recipientSpki, approverSpki));
-      ok = s.verify(signature);
-    } catch (GeneralSecurityException e) {
-      ok = false;
+
+    public String organisation() {
+        return organisation;
     }
-    if (!ok) {
-      throw new KeyReleaseException(KeyReleaseException.Reason.APPROVAL_SIGNATURE, "grant signature invalid");
+
+    public String subject() {
+        return subject;
     }
-    if (now.isAfter(notAfter)) {
-      throw new KeyReleaseException(KeyReleaseException.Reason.APPROVAL_EXPIRED, "grant expired at " + notAfter);
+
+    public SortedSet<String> attributes() {
+        return attributes;
     }
-  }
 
-  public String organisation() {
-    return organisation;
-  }
+    public Instant notAfter() {
+        return notAfter;
+    }
 
-  public String subject() {
-    return subject;
-  }
+    public byte[] recipientSpki() {
+        return recipientSpki.clone();
+    }
 
-  public SortedSet<String> attributes() {
-    return attributes;
-  }
+    public byte[] hash() {
+        return Sha256.hash(toBytes());
+    }
 
-  public Instant notAfter() {
-    return notAfter;
-  }
-
-  public byte[] recipientSpki() {
-    return recipientSpki.clone();
-  }
-
-  public byte[] hash() {
-    return Sha256.hash(toBytes());
-  }
-
-  @Override
-  public String toString() {
-    return "UserKeyGrant{organisation=" + organisation + ", attributes=" + attributes + ", notAfter=" + notAfter + "}";
-  }
+    @Override
+    public String toString() {
+        return "UserKeyGrant{organisation=" + organisation + ", attributes=" + attributes + ", notAfter=" + notAfter
+                + "}";
+    }
 }

@@ -20,33 +20,33 @@ import org.medshare.enclave.MalformedEncodingException;
  * </pre>
  */
 public enum MessageType {
-  HELLO(1),
-  INIT(2),
-  READY(3),
-  QUOTE_REQUEST(4),
-  QUOTE(5),
-  CALL(6),
-  RESULT(7),
-  ERROR(8),
-  SHUTDOWN(9),
-  BYE(10);
+    HELLO(1),
+    INIT(2),
+    READY(3),
+    QUOTE_REQUEST(4),
+    QUOTE(5),
+    CALL(6),
+    RESULT(7),
+    ERROR(8),
+    SHUTDOWN(9),
+    BYE(10);
 
-  private final int code;
+    private final int code;
 
-  MessageType(int code) {
-    this.code = code;
-  }
-
-  public int code() {
-    return code;
-  }
-
-  public static MessageType fromCode(int code) throws MalformedEncodingException {
-    for (MessageType t : values()) {
-      if (t.code == code) {
-        return t;
-      }
+    MessageType(int code) {
+        this.code = code;
     }
-    throw new MalformedEncodingException("unknown message type " + code);
-  }
+
+    public int code() {
+        return code;
+    }
+
+    public static MessageType fromCode(int code) throws MalformedEncodingException {
+        for (MessageType t : values()) {
+            if (t.code == code) {
+                return t;
+            }
+        }
+        throw new MalformedEncodingException("unknown message type " + code);
+    }
 }

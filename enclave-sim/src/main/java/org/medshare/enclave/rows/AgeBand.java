@@ -11,8 +11,7 @@ public final class AgeBand {
     /** Birth date unknown. */
     public static final int UNKNOWN = 31;
 
-    private AgeBand() {
-    }
+    private AgeBand() {}
 
     /** Band of a completed age in years; refuses negative ages. */
     public static int ofAge(int years) {

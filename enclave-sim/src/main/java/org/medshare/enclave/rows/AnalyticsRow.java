@@ -26,8 +26,15 @@ public final class AnalyticsRow {
     private final int serviceMonth;
     private final int hospitalId;
 
-    private AnalyticsRow(long patientPseudonym, int ageBand, Sex sex, int[] icd, int claimCents, int paymentCents,
-                         int serviceMonth, int hospitalId) {
+    private AnalyticsRow(
+            long patientPseudonym,
+            int ageBand,
+            Sex sex,
+            int[] icd,
+            int claimCents,
+            int paymentCents,
+            int serviceMonth,
+            int hospitalId) {
         if (!AgeBand.isValid(ageBand)) {
             throw new IllegalArgumentException("invalid age band: " + ageBand);
         }
@@ -68,10 +75,17 @@ public final class AnalyticsRow {
      * @param serviceMonth {@code yyyymm}
      * @throws IllegalArgumentException if an invariant above does not hold
      */
-    public static AnalyticsRow of(long patientPseudonym, int ageBand, Sex sex, int[] icdCodes, int claimCents,
-                                  int paymentCents, int serviceMonth, int hospitalId) {
-        return new AnalyticsRow(patientPseudonym, ageBand, sex, icdCodes.clone(), claimCents, paymentCents,
-                serviceMonth, hospitalId);
+    public static AnalyticsRow of(
+            long patientPseudonym,
+            int ageBand,
+            Sex sex,
+            int[] icdCodes,
+            int claimCents,
+            int paymentCents,
+            int serviceMonth,
+            int hospitalId) {
+        return new AnalyticsRow(
+                patientPseudonym, ageBand, sex, icdCodes.clone(), claimCents, paymentCents, serviceMonth, hospitalId);
     }
 
     /** Reads the row at {@code off} of {@code b}; refuses a row that violates the invariants. */
@@ -85,9 +99,14 @@ public final class AnalyticsRow {
                 codes[n++] = c;
             }
         }
-        return new AnalyticsRow(RowLayout.patient(b, off), RowLayout.ageBandOf(packed),
-                Sex.ofCode(RowLayout.sexOf(packed)), Arrays.copyOf(codes, n), RowLayout.claimCents(b, off),
-                RowLayout.paymentCents(b, off), ServiceMonth.yyyymmOf(RowLayout.monthIndexOf(packed)),
+        return new AnalyticsRow(
+                RowLayout.patient(b, off),
+                RowLayout.ageBandOf(packed),
+                Sex.ofCode(RowLayout.sexOf(packed)),
+                Arrays.copyOf(codes, n),
+                RowLayout.claimCents(b, off),
+                RowLayout.paymentCents(b, off),
+                ServiceMonth.yyyymmOf(RowLayout.monthIndexOf(packed)),
                 RowLayout.hospitalOf(packed));
     }
 
@@ -99,7 +118,9 @@ public final class AnalyticsRow {
         for (int s = 0; s < RowLayout.ICD_SLOTS; s++) {
             RowLayout.putInt(b, off + RowLayout.OFF_ICD + 4 * s, s < icd.length ? icd[s] : 0);
         }
-        RowLayout.putInt(b, off + RowLayout.OFF_PACKED,
+        RowLayout.putInt(
+                b,
+                off + RowLayout.OFF_PACKED,
                 RowLayout.pack(hospitalId, ServiceMonth.indexOf(serviceMonth), ageBand, sex.code()));
     }
 
@@ -150,9 +171,14 @@ public final class AnalyticsRow {
             return false;
         }
         AnalyticsRow r = (AnalyticsRow) o;
-        return patientPseudonym == r.patientPseudonym && ageBand == r.ageBand && sex == r.sex
-                && Arrays.equals(icd, r.icd) && claimCents == r.claimCents && paymentCents == r.paymentCents
-                && serviceMonth == r.serviceMonth && hospitalId == r.hospitalId;
+        return patientPseudonym == r.patientPseudonym
+                && ageBand == r.ageBand
+                && sex == r.sex
+                && Arrays.equals(icd, r.icd)
+                && claimCents == r.claimCents
+                && paymentCents == r.paymentCents
+                && serviceMonth == r.serviceMonth
+                && hospitalId == r.hospitalId;
     }
 
     @Override

@@ -26,10 +26,14 @@ import org.hl7.fhir.r4.model.Bundle;
 public final class BundleReader {
     /** At most this many warnings are kept per file; {@link ReadBundle#warningCount()} counts all. */
     public static final int MAX_WARNINGS = 20;
+
     private static final Pattern HAPI_CODE = Pattern.compile("HAPI-\\d+:\\s*");
 
     /** The format a bundle file was written in. */
-    public enum Format { JSON, XML }
+    public enum Format {
+        JSON,
+        XML
+    }
 
     /**
      * A parsed Bundle.
@@ -64,8 +68,12 @@ public final class BundleReader {
 
     /** The format {@code content} is written in (by its first non-blank character), or null if neither. */
     public static Format formatOf(byte[] content) {
-        int i = content.length >= 3 && (content[0] & 0xFF) == 0xEF && (content[1] & 0xFF) == 0xBB
-                && (content[2] & 0xFF) == 0xBF ? 3 : 0;
+        int i = content.length >= 3
+                        && (content[0] & 0xFF) == 0xEF
+                        && (content[1] & 0xFF) == 0xBB
+                        && (content[2] & 0xFF) == 0xBF
+                ? 3
+                : 0;
         while (i < content.length && Character.isWhitespace(content[i])) {
             i++;
         }
@@ -89,8 +97,8 @@ public final class BundleReader {
             throw new BundleFormatException(describeNonFhir(content));
         }
         Warnings warnings = new Warnings();
-        IParser parser = (format == Format.JSON ? fhir.newJsonParser() : fhir.newXmlParser())
-                .setParserErrorHandler(warnings);
+        IParser parser =
+                (format == Format.JSON ? fhir.newJsonParser() : fhir.newXmlParser()).setParserErrorHandler(warnings);
         IBaseResource resource;
         try {
             resource = parser.parseResource(text);
@@ -121,7 +129,11 @@ public final class BundleReader {
         if (message == null || message.isBlank()) {
             return "unreadable";
         }
-        String s = HAPI_CODE.matcher(message).replaceAll("").replaceAll("[\\r\\n\\t]+", " ").strip();
+        String s = HAPI_CODE
+                .matcher(message)
+                .replaceAll("")
+                .replaceAll("[\\r\\n\\t]+", " ")
+                .strip();
         return s.length() > 200 ? s.substring(0, 197) + "..." : s;
     }
 
@@ -132,7 +144,9 @@ public final class BundleReader {
         private synchronized void add(IParseLocation where, String what) {
             count++;
             if (kept.size() < MAX_WARNINGS) {
-                String at = where == null || where.getParentElementName() == null ? "" : " in " + where.getParentElementName();
+                String at = where == null || where.getParentElementName() == null
+                        ? ""
+                        : " in " + where.getParentElementName();
                 kept.add(what + at);
             }
         }
@@ -153,11 +167,17 @@ public final class BundleReader {
         }
 
         @Override
-        public void incorrectJsonType(IParseLocation where, String name, BaseJsonLikeValue.ValueType expected,
-                                      BaseJsonLikeValue.ScalarType expectedScalar, BaseJsonLikeValue.ValueType found,
-                                      BaseJsonLikeValue.ScalarType foundScalar) {
-            add(where, "element '" + name + "' has JSON type " + (foundScalar != null ? foundScalar : found)
-                    + " where R4 has " + (expectedScalar != null ? expectedScalar : expected));
+        public void incorrectJsonType(
+                IParseLocation where,
+                String name,
+                BaseJsonLikeValue.ValueType expected,
+                BaseJsonLikeValue.ScalarType expectedScalar,
+                BaseJsonLikeValue.ValueType found,
+                BaseJsonLikeValue.ScalarType foundScalar) {
+            add(
+                    where,
+                    "element '" + name + "' has JSON type " + (foundScalar != null ? foundScalar : found)
+                            + " where R4 has " + (expectedScalar != null ? expectedScalar : expected));
         }
 
         @Override

@@ -1,5 +1,6 @@
 package org.medshare.enclave.rows;
 
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -75,17 +76,22 @@ public final class EncryptedChunk {
             }
             byte[] ct = new byte[len];
             b.get(ct);
-            EncryptedChunk c = new EncryptedChunk(new String(rid, StandardCharsets.UTF_8), index, count, rows, nonce, ct);
+            EncryptedChunk c =
+                    new EncryptedChunk(new String(rid, StandardCharsets.UTF_8), index, count, rows, nonce, ct);
             c.check();
             return c;
-        } catch (java.nio.BufferUnderflowException e) {
+        } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("truncated row chunk");
         }
     }
 
     void check() {
-        if (rowCount < 1 || rowCount > RowChunkCodec.ROWS_PER_CHUNK || chunkCount < 1 || chunkIndex < 0
-                || chunkIndex >= chunkCount || recordId.isEmpty()) {
+        if (rowCount < 1
+                || rowCount > RowChunkCodec.ROWS_PER_CHUNK
+                || chunkCount < 1
+                || chunkIndex < 0
+                || chunkIndex >= chunkCount
+                || recordId.isEmpty()) {
             throw new IllegalArgumentException("row chunk header out of range");
         }
     }
@@ -94,8 +100,17 @@ public final class EncryptedChunk {
     public byte[] toBytes() {
         byte[] rid = recordId.getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate(4 + 2 + 2 + 4 + 4 + 2 + rid.length + NONCE_BYTES + 4 + ciphertext.length);
-        b.put(MAGIC).put((byte) VERSION).put((byte) 0).putShort((short) rowCount).putInt(chunkIndex).putInt(chunkCount)
-                .putShort((short) rid.length).put(rid).put(nonce).putInt(ciphertext.length).put(ciphertext);
+        b.put(MAGIC)
+                .put((byte) VERSION)
+                .put((byte) 0)
+                .putShort((short) rowCount)
+                .putInt(chunkIndex)
+                .putInt(chunkCount)
+                .putShort((short) rid.length)
+                .put(rid)
+                .put(nonce)
+                .putInt(ciphertext.length)
+                .put(ciphertext);
         return b.array();
     }
 
@@ -134,8 +149,12 @@ public final class EncryptedChunk {
             return false;
         }
         EncryptedChunk c = (EncryptedChunk) o;
-        return recordId.equals(c.recordId) && chunkIndex == c.chunkIndex && chunkCount == c.chunkCount
-                && rowCount == c.rowCount && Arrays.equals(nonce, c.nonce) && Arrays.equals(ciphertext, c.ciphertext);
+        return recordId.equals(c.recordId)
+                && chunkIndex == c.chunkIndex
+                && chunkCount == c.chunkCount
+                && rowCount == c.rowCount
+                && Arrays.equals(nonce, c.nonce)
+                && Arrays.equals(ciphertext, c.ciphertext);
     }
 
     @Override
@@ -145,6 +164,7 @@ public final class EncryptedChunk {
 
     @Override
     public String toString() {
-        return "EncryptedChunk[record=" + recordId + ", chunk=" + chunkIndex + "/" + chunkCount + ", rows=" + rowCount + "]";
+        return "EncryptedChunk[record=" + recordId + ", chunk=" + chunkIndex + "/" + chunkCount + ", rows=" + rowCount
+                + "]";
     }
 }

@@ -51,10 +51,12 @@ public final class EncryptedRows {
     static final byte[] MAGIC = {'M', 'S', 'R', 'W'};
     /** The version {@link #seal} writes. */
     static final int VERSION = 2;
+
     static final int VERSION_ENVELOPE_WRAPPED = 1;
     static final String KEY_LABEL = "analytics rows";
     /** Upper bound on a wrapped data key or KEM ciphertext (a policy of at most 16 KiB fits). */
     static final int MAX_WRAPPED_KEY = 1 << 20;
+
     static final int MAX_CHUNK = RowChunkCodec.CHUNK_BYTES + (1 << 17);
     private static final AbeScheme DECAPSULATOR = AbeScheme.create();
 
@@ -63,6 +65,7 @@ public final class EncryptedRows {
     private final Policy policy;
     /** v2: the KEM ciphertext bytes; v1: the envelope of the data key. */
     private final byte[] keyPart;
+
     private final List<EncryptedChunk> chunks;
 
     private EncryptedRows(int version, Suite suite, Policy policy, byte[] keyPart, List<EncryptedChunk> chunks) {
@@ -78,12 +81,15 @@ public final class EncryptedRows {
      * key derived from it (version 2). Pass the KEM of the record's bundle envelope. No rows give a container
      * without chunks: a record stored and shared without analytics rows, never used in statistics.
      */
-    public static EncryptedRows seal(String recordId, List<AnalyticsRow> rows, RecordKem kem, Suite suite,
-                                     SecureRandom random) throws GeneralSecurityException {
+    public static EncryptedRows seal(
+            String recordId, List<AnalyticsRow> rows, RecordKem kem, Suite suite, SecureRandom random)
+            throws GeneralSecurityException {
         byte[] kemBytes = kem.ciphertext().toBytes();
-        byte[] key = kem.deriveKey(suite, KEY_LABEL, keyContext(suite, kemBytes)).toByteArray(InsecureSecretKeyAccess.get());
+        byte[] key =
+                kem.deriveKey(suite, KEY_LABEL, keyContext(suite, kemBytes)).toByteArray(InsecureSecretKeyAccess.get());
         try {
-            List<EncryptedChunk> chunks = rows.isEmpty() ? List.of()
+            List<EncryptedChunk> chunks = rows.isEmpty()
+                    ? List.of()
                     : new RowChunkCodec(random).encrypt(recordId, rows, new SecretKeySpec(key, "AES"));
             return new EncryptedRows(VERSION, suite, kem.ciphertext().policy(), kemBytes, chunks);
         } finally {
@@ -92,14 +98,25 @@ public final class EncryptedRows {
     }
 
     /** As {@link #seal(String, List, RecordKem, Suite, SecureRandom)} with a fresh encapsulation of its own. */
-    public static EncryptedRows seal(String recordId, List<AnalyticsRow> rows, PublicParameters params, Policy policy,
-                                     Suite suite, SecureRandom random) throws GeneralSecurityException {
+    public static EncryptedRows seal(
+            String recordId,
+            List<AnalyticsRow> rows,
+            PublicParameters params,
+            Policy policy,
+            Suite suite,
+            SecureRandom random)
+            throws GeneralSecurityException {
         return seal(recordId, rows, RecordKem.encapsulate(new AbeScheme(random), params, policy), suite, random);
     }
 
     private static byte[] keyContext(Suite suite, byte[] kemBytes) {
-        return ByteBuffer.allocate(4 + 1 + 1 + 4 + kemBytes.length).put(MAGIC).put((byte) VERSION)
-                .put((byte) suite.id()).putInt(kemBytes.length).put(kemBytes).array();
+        return ByteBuffer.allocate(4 + 1 + 1 + 4 + kemBytes.length)
+                .put(MAGIC)
+                .put((byte) VERSION)
+                .put((byte) suite.id())
+                .putInt(kemBytes.length)
+                .put(kemBytes)
+                .array();
     }
 
     /**
@@ -129,7 +146,8 @@ public final class EncryptedRows {
                     throw new IllegalArgumentException("unknown suite id " + id);
                 }
             }
-            byte[] keyPart = new byte[boundedLength(b, MAX_WRAPPED_KEY, version == VERSION ? "KEM ciphertext" : "wrapped key")];
+            byte[] keyPart =
+                    new byte[boundedLength(b, MAX_WRAPPED_KEY, version == VERSION ? "KEM ciphertext" : "wrapped key")];
             b.get(keyPart);
             Policy policy;
             try {
@@ -232,7 +250,8 @@ public final class EncryptedRows {
             } catch (MalformedCiphertextException e) {
                 throw new DecryptionFailedException();
             }
-            raw = RecordKem.decapsulate(DECAPSULATOR, key, kem).deriveKey(suite, KEY_LABEL, keyContext(suite, keyPart))
+            raw = RecordKem.decapsulate(DECAPSULATOR, key, kem)
+                    .deriveKey(suite, KEY_LABEL, keyContext(suite, keyPart))
                     .toByteArray(InsecureSecretKeyAccess.get());
         } else {
             raw = Envelope.decrypt(key, keyPart);

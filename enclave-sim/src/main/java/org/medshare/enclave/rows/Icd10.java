@@ -26,8 +26,7 @@ public final class Icd10 {
     private static final Pattern CODE = Pattern.compile("[A-Z][0-9][A-Z0-9](\\.?[A-Z0-9]{1,4})?");
     private static final Pattern PREFIX = Pattern.compile("[A-Z]([0-9]([A-Z0-9](\\.?[A-Z0-9]{0,3})?)?)?");
 
-    private Icd10() {
-    }
+    private Icd10() {}
 
     /**
      * Encodes an ICD-10 code (case-insensitive, dot optional).
@@ -57,11 +56,16 @@ public final class Icd10 {
             throw new IllegalArgumentException("not an encoded ICD-10 code: " + v);
         }
         int x = v - 1;
-        int e3 = x % 37; x /= 37;
-        int e2 = x % 37; x /= 37;
-        int e1 = x % 37; x /= 37;
-        int c = x % 36; x /= 36;
-        int d = x % 10; x /= 10;
+        int e3 = x % 37;
+        x /= 37;
+        int e2 = x % 37;
+        x /= 37;
+        int e1 = x % 37;
+        x /= 37;
+        int c = x % 36;
+        x /= 36;
+        int d = x % 10;
+        x /= 10;
         int l = x;
         StringBuilder sb = new StringBuilder(8);
         sb.append((char) ('A' + l)).append((char) ('0' + d)).append(alnum36(c));

@@ -6,6 +6,7 @@ import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import javax.crypto.AEADBadTagException;
@@ -76,7 +77,7 @@ public final class RowChunkCodec {
             cipher.init(Cipher.ENCRYPT_MODE, dataKey, new GCMParameterSpec(128, nonce));
             cipher.updateAAD(aad(recordId, ci, count, n));
             byte[] ct = cipher.doFinal(plain);
-            java.util.Arrays.fill(plain, (byte) 0);
+            Arrays.fill(plain, (byte) 0);
             out.add(new EncryptedChunk(recordId, ci, count, n, nonce, ct));
         }
         return List.copyOf(out);
@@ -123,11 +124,13 @@ public final class RowChunkCodec {
          * @throws AEADBadTagException if the chunk is not authentic for that position (same message for
          *     every cause; {@code out} contents are then unspecified and must be discarded)
          */
-        public int decrypt(String expectedRecordId, int expectedIndex, int expectedCount, EncryptedChunk chunk,
-                           byte[] out) throws GeneralSecurityException {
+        public int decrypt(
+                String expectedRecordId, int expectedIndex, int expectedCount, EncryptedChunk chunk, byte[] out)
+                throws GeneralSecurityException {
             int rows = chunk.rowCount();
             byte[] ct = chunk.ciphertextRef();
-            if (ct.length != rows * RowLayout.ROW_BYTES + EncryptedChunk.TAG_BYTES || out.length < rows * RowLayout.ROW_BYTES) {
+            if (ct.length != rows * RowLayout.ROW_BYTES + EncryptedChunk.TAG_BYTES
+                    || out.length < rows * RowLayout.ROW_BYTES) {
                 throw new AEADBadTagException(FAILED);
             }
             try {
@@ -144,12 +147,20 @@ public final class RowChunkCodec {
     static byte[] aad(String recordId, int index, int count, int rows) {
         byte[] rid = recordId.getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(AAD_LABEL.length + 2 + rid.length + 10)
-                .put(AAD_LABEL).putShort((short) rid.length).put(rid).putInt(index).putInt(count).putShort((short) rows)
+                .put(AAD_LABEL)
+                .putShort((short) rid.length)
+                .put(rid)
+                .putInt(index)
+                .putInt(count)
+                .putShort((short) rows)
                 .array();
     }
 
     static void checkKey(SecretKey k) throws InvalidKeyException {
-        if (k == null || !"AES".equalsIgnoreCase(k.getAlgorithm()) || k.getEncoded() == null || k.getEncoded().length != 32) {
+        if (k == null
+                || !"AES".equalsIgnoreCase(k.getAlgorithm())
+                || k.getEncoded() == null
+                || k.getEncoded().length != 32) {
             throw new InvalidKeyException("row data key must be a 32-byte AES key");
         }
     }

@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.FhirVersionEnum;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Claim;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -24,6 +26,7 @@ import org.hl7.fhir.r4.model.ExplanationOfBenefit;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Money;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Property;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -98,7 +101,11 @@ public final class RowExtractor {
     public List<AnalyticsRow> extract(String bundle, int hospitalId, PseudonymKey pseudonymKey)
             throws RowExtractionException {
         try {
-            return extract(new BundleReader(fhir).read(bundle.getBytes(StandardCharsets.UTF_8)).bundle(), hospitalId,
+            return extract(
+                    new BundleReader(fhir)
+                            .read(bundle.getBytes(StandardCharsets.UTF_8))
+                            .bundle(),
+                    hospitalId,
                     pseudonymKey);
         } catch (BundleFormatException e) {
             throw new RowExtractionException(e.getMessage());
@@ -159,8 +166,8 @@ public final class RowExtractor {
         return new RowExtraction(rows, skipped);
     }
 
-    private static AnalyticsRow claimRow(Index index, Claim c, Currency bundleCurrency, int hospitalId,
-                                         PseudonymKey key) throws Skipped {
+    private static AnalyticsRow claimRow(
+            Index index, Claim c, Currency bundleCurrency, int hospitalId, PseudonymKey key) throws Skipped {
         Patient p = index.patient(c.getPatient(), c, "patient");
         List<Encounter> encounters = new ArrayList<>();
         for (Claim.ItemComponent item : c.getItem()) {
@@ -175,8 +182,10 @@ public final class RowExtractor {
         int claim = c.hasTotal() ? cents(c.getTotal(), currency, "Claim.total") : 0;
         long pay = 0;
         for (Resource x : index.resources) {
-            if (x instanceof ExplanationOfBenefit eob && index.resolveOrNull(eob.getClaim(), eob) == c
-                    && eob.hasPayment() && eob.getPayment().hasAmount()) {
+            if (x instanceof ExplanationOfBenefit eob
+                    && index.resolveOrNull(eob.getClaim(), eob) == c
+                    && eob.hasPayment()
+                    && eob.getPayment().hasAmount()) {
                 pay += cents(eob.getPayment().getAmount(), currency, "ExplanationOfBenefit.payment.amount");
             }
         }
@@ -187,7 +196,8 @@ public final class RowExtractor {
         for (Claim.DiagnosisComponent d : c.getDiagnosis()) {
             if (d.hasDiagnosisCodeableConcept()) {
                 addIcd(d.getDiagnosisCodeableConcept(), codes);
-            } else if (d.hasDiagnosisReference() && index.resolveOrNull(d.getDiagnosisReference(), c) instanceof Condition cond) {
+            } else if (d.hasDiagnosisReference()
+                    && index.resolveOrNull(d.getDiagnosisReference(), c) instanceof Condition cond) {
                 addIcd(cond.getCode(), codes);
             }
         }
@@ -216,22 +226,33 @@ public final class RowExtractor {
 
     private static void addIcd(CodeableConcept cc, Set<Integer> codes) {
         for (Coding coding : cc.getCoding()) {
-            if (coding.hasSystem() && coding.getSystem().startsWith(ICD10_SYSTEM_PREFIX) && coding.hasCode()
-                    && Icd10.isCode(coding.getCode()) && codes.size() < RowLayout.ICD_SLOTS) {
+            if (coding.hasSystem()
+                    && coding.getSystem().startsWith(ICD10_SYSTEM_PREFIX)
+                    && coding.hasCode()
+                    && Icd10.isCode(coding.getCode())
+                    && codes.size() < RowLayout.ICD_SLOTS) {
                 codes.add(Icd10.encode(coding.getCode()));
             }
         }
     }
 
-    private static AnalyticsRow row(Patient p, int yyyymm, Set<Integer> codes, int claim, int pay, int hospitalId,
-                                    PseudonymKey key) throws Skipped {
+    private static AnalyticsRow row(
+            Patient p, int yyyymm, Set<Integer> codes, int claim, int pay, int hospitalId, PseudonymKey key)
+            throws Skipped {
         int sex = 0;
         if (p.hasGender()) {
             switch (p.getGender()) {
-                case FEMALE: sex = 1; break;
-                case MALE: sex = 2; break;
-                case OTHER: sex = 3; break;
-                default: sex = 0;
+                case FEMALE:
+                    sex = 1;
+                    break;
+                case MALE:
+                    sex = 2;
+                    break;
+                case OTHER:
+                    sex = 3;
+                    break;
+                default:
+                    sex = 0;
             }
         }
         int band = AgeBand.UNKNOWN;
@@ -419,7 +440,8 @@ public final class RowExtractor {
             if (s.startsWith("#")) {
                 if (from instanceof DomainResource d) {
                     for (Resource c : d.getContained()) {
-                        if (c.getIdElement().hasIdPart() && stripHash(c.getIdElement().getIdPart()).equals(s.substring(1))) {
+                        if (c.getIdElement().hasIdPart()
+                                && stripHash(c.getIdElement().getIdPart()).equals(s.substring(1))) {
                             return c;
                         }
                     }
@@ -431,8 +453,11 @@ public final class RowExtractor {
                 return conditional(s.substring(0, query), s.substring(query + 1));
             }
             Resource r = byRef.get(s);
-            if (r == null && ref.getReferenceElement().hasIdPart() && ref.getReferenceElement().hasResourceType()) {
-                r = byRef.get(ref.getReferenceElement().getResourceType() + "/" + ref.getReferenceElement().getIdPart());
+            if (r == null
+                    && ref.getReferenceElement().hasIdPart()
+                    && ref.getReferenceElement().hasResourceType()) {
+                r = byRef.get(ref.getReferenceElement().getResourceType() + "/"
+                        + ref.getReferenceElement().getIdPart());
             }
             if (r == null) {
                 throw new Skipped("it refers to " + s + ", which is not in the Bundle");
@@ -446,7 +471,7 @@ public final class RowExtractor {
             String identifier = null;
             for (String p : parameters.split("&")) {
                 if (p.startsWith("identifier=")) {
-                    identifier = java.net.URLDecoder.decode(p.substring("identifier=".length()), StandardCharsets.UTF_8);
+                    identifier = URLDecoder.decode(p.substring("identifier=".length()), StandardCharsets.UTF_8);
                 } else {
                     throw new Skipped("its conditional reference " + shown
                             + " uses a search parameter other than identifier, which only a server can resolve");
@@ -465,20 +490,21 @@ public final class RowExtractor {
                 }
             }
             if (matches.size() != 1) {
-                throw new Skipped("its conditional reference " + shown + " matches " + matches.size() + " "
-                        + type + " entries of the Bundle, not exactly one");
+                throw new Skipped("its conditional reference " + shown + " matches " + matches.size() + " " + type
+                        + " entries of the Bundle, not exactly one");
             }
             return matches.get(0);
         }
 
         private static boolean hasIdentifier(Resource r, String system, String value) {
-            org.hl7.fhir.r4.model.Property identifiers = r.getNamedProperty("identifier");
+            Property identifiers = r.getNamedProperty("identifier");
             if (identifiers == null) {
                 return false;
             }
-            for (org.hl7.fhir.r4.model.Base b : identifiers.getValues()) {
-                if (b instanceof Identifier id && value.equals(id.getValue()) && (system == null
-                        || (system.isEmpty() ? !id.hasSystem() : system.equals(id.getSystem())))) {
+            for (Base b : identifiers.getValues()) {
+                if (b instanceof Identifier id
+                        && value.equals(id.getValue())
+                        && (system == null || (system.isEmpty() ? !id.hasSystem() : system.equals(id.getSystem())))) {
                     return true;
                 }
             }

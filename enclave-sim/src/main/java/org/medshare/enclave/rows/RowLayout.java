@@ -41,8 +41,7 @@ public final class RowLayout {
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private RowLayout() {
-    }
+    private RowLayout() {}
 
     public static long patient(byte[] b, int off) {
         return (long) LONG.get(b, off + OFF_PATIENT);

@@ -12,8 +12,7 @@ public final class ServiceMonth {
     /** Largest month index. */
     public static final int MAX_INDEX = 2047;
 
-    private ServiceMonth() {
-    }
+    private ServiceMonth() {}
 
     /** {@code yyyymm} to month index; refuses invalid months and months outside 1900-01..2070-08. */
     public static int indexOf(int yyyymm) {

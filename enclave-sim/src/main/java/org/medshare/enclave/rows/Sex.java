@@ -35,11 +35,16 @@ public enum Sex {
     /** Inverse of {@link #code()}; requires {@code 0 <= code <= 3}. */
     public static Sex ofCode(int code) {
         switch (code) {
-            case 0: return UNKNOWN;
-            case 1: return FEMALE;
-            case 2: return MALE;
-            case 3: return OTHER;
-            default: throw new IllegalArgumentException("sex code out of range 0..3: " + code);
+            case 0:
+                return UNKNOWN;
+            case 1:
+                return FEMALE;
+            case 2:
+                return MALE;
+            case 3:
+                return OTHER;
+            default:
+                throw new IllegalArgumentException("sex code out of range 0..3: " + code);
         }
     }
 

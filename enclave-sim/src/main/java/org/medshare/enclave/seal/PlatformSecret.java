@@ -18,59 +18,59 @@ import org.medshare.abe.SecretKeyAccess;
  * downgraded enclave, not against the host.
  */
 public final class PlatformSecret {
-  public static final int LENGTH = 32;
-  private final byte[] secret;
+    public static final int LENGTH = 32;
+    private final byte[] secret;
 
-  private PlatformSecret(byte[] secret) {
-    this.secret = secret;
-  }
-
-  public static PlatformSecret generate(SecureRandom random) {
-    byte[] s = new byte[LENGTH];
-    random.nextBytes(s);
-    return new PlatformSecret(s);
-  }
-
-  /** Wraps existing secret bytes (copied); for tests with fixed secrets and for loading. */
-  public static PlatformSecret of(byte[] secret, SecretKeyAccess access) {
-    if (access == null || secret.length != LENGTH) {
-      throw new IllegalArgumentException("platform secret must be 32 bytes and requires SecretKeyAccess");
+    private PlatformSecret(byte[] secret) {
+        this.secret = secret;
     }
-    return new PlatformSecret(secret.clone());
-  }
 
-  /** Reads {@code file}, or creates it with 32 fresh random bytes (owner-only where supported). */
-  public static PlatformSecret loadOrCreate(Path file) throws IOException {
-    if (Files.exists(file)) {
-      byte[] b = Files.readAllBytes(file);
-      if (b.length != LENGTH) {
-        throw new IOException("platform secret file " + file + " must hold exactly 32 bytes");
-      }
-      return new PlatformSecret(b);
+    public static PlatformSecret generate(SecureRandom random) {
+        byte[] s = new byte[LENGTH];
+        random.nextBytes(s);
+        return new PlatformSecret(s);
     }
-    PlatformSecret s = generate(new SecureRandom());
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "platform", ".tmp");
-    try {
-      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException ignored) {
-      // non-POSIX file system: the directory's permissions apply
-    }
-    Files.write(tmp, s.secret);
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-    return s;
-  }
 
-  byte[] bytes(SecretKeyAccess access) {
-    if (access == null) {
-      throw new IllegalArgumentException("SecretKeyAccess required");
+    /** Wraps existing secret bytes (copied); for tests with fixed secrets and for loading. */
+    public static PlatformSecret of(byte[] secret, SecretKeyAccess access) {
+        if (access == null || secret.length != LENGTH) {
+            throw new IllegalArgumentException("platform secret must be 32 bytes and requires SecretKeyAccess");
+        }
+        return new PlatformSecret(secret.clone());
     }
-    return secret.clone();
-  }
 
-  @Override
-  public String toString() {
-    return "PlatformSecret{<redacted>}";
-  }
+    /** Reads {@code file}, or creates it with 32 fresh random bytes (owner-only where supported). */
+    public static PlatformSecret loadOrCreate(Path file) throws IOException {
+        if (Files.exists(file)) {
+            byte[] b = Files.readAllBytes(file);
+            if (b.length != LENGTH) {
+                throw new IOException("platform secret file " + file + " must hold exactly 32 bytes");
+            }
+            return new PlatformSecret(b);
+        }
+        PlatformSecret s = generate(new SecureRandom());
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "platform", ".tmp");
+        try {
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException ignored) {
+            // non-POSIX file system: the directory's permissions apply
+        }
+        Files.write(tmp, s.secret);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        return s;
+    }
+
+    byte[] bytes(SecretKeyAccess access) {
+        if (access == null) {
+            throw new IllegalArgumentException("SecretKeyAccess required");
+        }
+        return secret.clone();
+    }
+
+    @Override
+    public String toString() {
+        return "PlatformSecret{<redacted>}";
+    }
 }

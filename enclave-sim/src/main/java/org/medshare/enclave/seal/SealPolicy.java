@@ -14,25 +14,25 @@ import org.medshare.enclave.MalformedEncodingException;
  * </ul>
  */
 public enum SealPolicy {
-  MRENCLAVE(1),
-  MRSIGNER(2);
+    MRENCLAVE(1),
+    MRSIGNER(2);
 
-  private final int wireCode;
+    private final int wireCode;
 
-  SealPolicy(int wireCode) {
-    this.wireCode = wireCode;
-  }
-
-  public int wireCode() {
-    return wireCode;
-  }
-
-  public static SealPolicy fromWire(int code) throws MalformedEncodingException {
-    for (SealPolicy p : values()) {
-      if (p.wireCode == code) {
-        return p;
-      }
+    SealPolicy(int wireCode) {
+        this.wireCode = wireCode;
     }
-    throw new MalformedEncodingException("unknown seal policy " + code);
-  }
+
+    public int wireCode() {
+        return wireCode;
+    }
+
+    public static SealPolicy fromWire(int code) throws MalformedEncodingException {
+        for (SealPolicy p : values()) {
+            if (p.wireCode == code) {
+                return p;
+            }
+        }
+        throw new MalformedEncodingException("unknown seal policy " + code);
+    }
 }

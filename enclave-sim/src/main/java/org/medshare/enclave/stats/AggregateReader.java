@@ -20,14 +20,13 @@ import org.medshare.enclave.stats.QueryRefusedException.Reason;
  * of the named kind are allowed, and each is checked ({@code enclave-sim/QUERY.md}, "Aggregates").
  */
 final class AggregateReader {
-    private static final Set<String> FIELDS = Set.of("type", "field", "bounds", "bins", "probabilities", "y", "x",
-            "maxIterations");
+    private static final Set<String> FIELDS =
+            Set.of("type", "field", "bounds", "bins", "probabilities", "y", "x", "maxIterations");
     private static final int MAX_FEATURES = 8;
     private static final int MAX_PROBABILITIES = 99;
     private static final int DEFAULT_MAX_ITERATIONS = 25;
 
-    private AggregateReader() {
-    }
+    private AggregateReader() {}
 
     static AggregateSpec read(JsonNode a) throws QueryRefusedException {
         Json.onlyFields(a, "aggregate", FIELDS);
@@ -59,7 +58,8 @@ final class AggregateReader {
                 Feature y = feature(Json.text(a, "y", "aggregate"));
                 List<Feature> x = features(a);
                 if (!y.kind().binary()) {
-                    throw new QueryRefusedException(Reason.TEMPLATE_INVALID,
+                    throw new QueryRefusedException(
+                            Reason.TEMPLATE_INVALID,
                             "logistic regression needs a 0/1 outcome (sexFemale, sexMale, icd:<prefix>)");
                 }
                 yield new AggregateSpec.Logistic(y, x, maxIterations(a));
@@ -107,7 +107,8 @@ final class AggregateReader {
         long lo = Json.integer(b.get(0), "aggregate.bounds[0]");
         long hi = Json.integer(b.get(1), "aggregate.bounds[1]");
         if (lo < 0 || lo >= hi || hi > Integer.MAX_VALUE) {
-            throw new QueryRefusedException(Reason.TEMPLATE_INVALID, "aggregate.bounds must satisfy 0 <= lower < upper <= 2^31-1");
+            throw new QueryRefusedException(
+                    Reason.TEMPLATE_INVALID, "aggregate.bounds must satisfy 0 <= lower < upper <= 2^31-1");
         }
         return new Bounds(lo, hi);
     }
@@ -118,10 +119,13 @@ final class AggregateReader {
         long lower = Json.integer(Json.required(b, "lower", "aggregate.bins"), "aggregate.bins.lower");
         long width = Json.integer(Json.required(b, "width", "aggregate.bins"), "aggregate.bins.width");
         long count = Json.integer(Json.required(b, "count", "aggregate.bins"), "aggregate.bins.count");
-        if (width < 1 || count < 1 || count > QueryTemplate.MAX_BINS || Math.abs(lower) > Integer.MAX_VALUE
+        if (width < 1
+                || count < 1
+                || count > QueryTemplate.MAX_BINS
+                || Math.abs(lower) > Integer.MAX_VALUE
                 || width > Integer.MAX_VALUE) {
-            throw new QueryRefusedException(Reason.TEMPLATE_INVALID, "bins need width >= 1 and 1 <= count <= "
-                    + QueryTemplate.MAX_BINS);
+            throw new QueryRefusedException(
+                    Reason.TEMPLATE_INVALID, "bins need width >= 1 and 1 <= count <= " + QueryTemplate.MAX_BINS);
         }
         return new Bins(lower, width, (int) count);
     }
@@ -145,8 +149,8 @@ final class AggregateReader {
     private static List<Feature> features(JsonNode a) throws QueryRefusedException {
         JsonNode xs = Json.required(a, "x", "aggregate");
         if (!xs.isArray() || xs.isEmpty() || xs.size() > MAX_FEATURES) {
-            throw new QueryRefusedException(Reason.MALFORMED, "aggregate.x must be an array of 1.." + MAX_FEATURES
-                    + " features");
+            throw new QueryRefusedException(
+                    Reason.MALFORMED, "aggregate.x must be an array of 1.." + MAX_FEATURES + " features");
         }
         List<Feature> fs = new ArrayList<>();
         for (JsonNode n : xs) {

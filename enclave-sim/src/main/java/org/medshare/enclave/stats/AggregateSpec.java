@@ -15,8 +15,14 @@ import org.medshare.enclave.rows.Sex;
 public sealed interface AggregateSpec {
     /** Aggregate kinds, one per record type. */
     enum Kind {
-        COUNT(Count.class), SUM(Sum.class), MEAN(Mean.class), VARIANCE(Variance.class), HISTOGRAM(Histogram.class),
-        QUANTILES(Quantiles.class), OLS(Ols.class), LOGISTIC(Logistic.class);
+        COUNT(Count.class),
+        SUM(Sum.class),
+        MEAN(Mean.class),
+        VARIANCE(Variance.class),
+        HISTOGRAM(Histogram.class),
+        QUANTILES(Quantiles.class),
+        OLS(Ols.class),
+        LOGISTIC(Logistic.class);
 
         private final Class<? extends AggregateSpec> type;
 
@@ -37,7 +43,8 @@ public sealed interface AggregateSpec {
 
     /** Numeric row fields that may be aggregated: the name in template JSON and the byte offset in a {@link RowLayout} row. */
     enum Field {
-        CLAIM("claim", RowLayout.OFF_CLAIM), PAYMENT("payment", RowLayout.OFF_PAYMENT);
+        CLAIM("claim", RowLayout.OFF_CLAIM),
+        PAYMENT("payment", RowLayout.OFF_PAYMENT);
 
         final String jsonName;
         final int offset;
@@ -49,20 +56,26 @@ public sealed interface AggregateSpec {
     }
 
     /** Clamping bounds in integer cents: {@code 0 <= lower < upper <= 2^31-1}. */
-    record Bounds(long lower, long upper) { }
+    record Bounds(long lower, long upper) {}
 
     /**
      * Fixed histogram bins: bin i covers {@code [lower + i·width, lower + (i+1)·width)}; values outside
      * go to the first/last bin.
      */
-    record Bins(long lower, long width, int count) { }
+    record Bins(long lower, long width, int count) {}
 
     /**
      * Regression feature kinds. The code is the feature's stable identity: never reuse one. What a
      * feature reads from a row is decided by the constant, never by its position in this list.
      */
     enum FeatureKind {
-        CLAIM(1), PAYMENT(2), AGE_BAND(3), SEX_FEMALE(4), SEX_MALE(5), SERVICE_MONTH(6), ICD(7);
+        CLAIM(1),
+        PAYMENT(2),
+        AGE_BAND(3),
+        SEX_FEMALE(4),
+        SEX_MALE(5),
+        SERVICE_MONTH(6),
+        ICD(7);
 
         /** The stable code of this kind. */
         final int code;
@@ -126,19 +139,19 @@ public sealed interface AggregateSpec {
     }
 
     /** Number of rows. */
-    record Count() implements AggregateSpec { }
+    record Count() implements AggregateSpec {}
 
     /** Sum of the clamped field. */
-    record Sum(Field field, Bounds bounds) implements Clamped { }
+    record Sum(Field field, Bounds bounds) implements Clamped {}
 
     /** Mean of the clamped field (released with its count and sum). */
-    record Mean(Field field, Bounds bounds) implements Clamped { }
+    record Mean(Field field, Bounds bounds) implements Clamped {}
 
     /** Population variance of the clamped field (released with its count and mean). */
-    record Variance(Field field, Bounds bounds) implements Clamped { }
+    record Variance(Field field, Bounds bounds) implements Clamped {}
 
     /** Histogram of the (unclamped) field over fixed bins. */
-    record Histogram(Field field, Bins bins) implements OverField { }
+    record Histogram(Field field, Bins bins) implements OverField {}
 
     /**
      * Quantiles of the clamped field at each probability in (0, 1). Without bins they are exact

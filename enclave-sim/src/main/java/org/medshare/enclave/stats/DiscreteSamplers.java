@@ -115,7 +115,11 @@ public final class DiscreteSamplers {
             BigInteger absY = y.abs();
             BigInteger diff = absY.multiply(sigma2Den).multiply(t).subtract(sigma2Num);
             BigInteger num = diff.multiply(diff);
-            BigInteger den = BigInteger.TWO.multiply(sigma2Num).multiply(sigma2Den).multiply(t).multiply(t);
+            BigInteger den = BigInteger.TWO
+                    .multiply(sigma2Num)
+                    .multiply(sigma2Den)
+                    .multiply(t)
+                    .multiply(t);
             if (bernoulliExp(num, den)) {
                 return y;
             }

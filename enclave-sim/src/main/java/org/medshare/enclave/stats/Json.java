@@ -18,8 +18,7 @@ final class Json {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
-    private Json() {
-    }
+    private Json() {}
 
     static JsonNode parse(String json) throws QueryRefusedException {
         if (json == null) {

@@ -14,8 +14,7 @@ import org.medshare.enclave.Sha256;
  * Ids are sorted (String natural order) and de-duplicated first, so the root identifies the set.
  */
 public final class MerkleTree {
-    private MerkleTree() {
-    }
+    private MerkleTree() {}
 
     /** Root over the sorted, distinct ids. */
     public static byte[] rootOf(Collection<String> recordIds) {

@@ -17,15 +17,15 @@ import org.medshare.enclave.stats.QueryTemplate.Parameter;
 final class ParameterCheck {
     private static final Set<String> SEX_CODES = Set.of("female", "male", "other", "unknown");
 
-    private ParameterCheck() {
-    }
+    private ParameterCheck() {}
 
     /** Every declared parameter present, none undeclared, each valid ({@link #checkValue}). */
     static void checkRequest(QueryTemplate template, Map<String, JsonNode> params) throws QueryRefusedException {
         for (String name : params.keySet()) {
             if (!template.parameters().containsKey(name)) {
-                throw new QueryRefusedException(Reason.PARAMETER_INVALID, "parameter " + name + " is not declared by template "
-                        + template.id());
+                throw new QueryRefusedException(
+                        Reason.PARAMETER_INVALID,
+                        "parameter " + name + " is not declared by template " + template.id());
             }
         }
         for (Parameter p : template.parameters().values()) {
@@ -51,17 +51,19 @@ final class ParameterCheck {
         switch (p.type()) {
             case SEX:
                 if (!v.isTextual() || !SEX_CODES.contains(v.asText())) {
-                    throw new QueryRefusedException(Reason.PARAMETER_INVALID, where + " must be female, male, other or unknown");
+                    throw new QueryRefusedException(
+                            Reason.PARAMETER_INVALID, where + " must be female, male, other or unknown");
                 }
                 return;
             case ICD10_PREFIX: {
                 if (!v.isTextual() || !Icd10.isPrefix(v.asText())) {
-                    throw new QueryRefusedException(Reason.PARAMETER_INVALID, where + " must be an ICD-10 prefix such as E11");
+                    throw new QueryRefusedException(
+                            Reason.PARAMETER_INVALID, where + " must be an ICD-10 prefix such as E11");
                 }
                 int len = v.asText().replace(".", "").trim().length();
                 if (len < p.min() || len > p.max()) {
-                    throw new QueryRefusedException(Reason.PARAMETER_INVALID, where + " must have " + p.min() + ".."
-                            + p.max() + " characters");
+                    throw new QueryRefusedException(
+                            Reason.PARAMETER_INVALID, where + " must have " + p.min() + ".." + p.max() + " characters");
                 }
                 return;
             }
@@ -71,8 +73,10 @@ final class ParameterCheck {
                 }
                 long x = v.asLong();
                 if (x < p.min() || x > p.max() || (p.type() == ParamType.MONTH && !ServiceMonth.isValid((int) x))) {
-                    throw new QueryRefusedException(Reason.PARAMETER_INVALID, where + " must be within [" + p.min() + ", "
-                            + p.max() + "]" + (p.type() == ParamType.MONTH ? " and a valid yyyymm" : ""));
+                    throw new QueryRefusedException(
+                            Reason.PARAMETER_INVALID,
+                            where + " must be within [" + p.min() + ", " + p.max() + "]"
+                                    + (p.type() == ParamType.MONTH ? " and a valid yyyymm" : ""));
                 }
         }
     }

@@ -21,8 +21,8 @@ import org.medshare.enclave.stats.QueryRefusedException.Reason;
  * NaN cannot be written in JSON, and a non-positive ε is refused.
  */
 public final class QueryRequest {
-    private static final Set<String> FIELDS = Set.of("templateId", "templateVersion", "insurerId", "purpose",
-            "parameters", "epsilon");
+    private static final Set<String> FIELDS =
+            Set.of("templateId", "templateVersion", "insurerId", "purpose", "parameters", "epsilon");
 
     private final String templateId;
     private final int templateVersion;
@@ -32,8 +32,14 @@ public final class QueryRequest {
     private final Double epsilon;
     private final byte[] parameterHash;
 
-    private QueryRequest(String templateId, int templateVersion, String insurerId, String purpose,
-                         Map<String, JsonNode> parameters, Double epsilon, byte[] parameterHash) {
+    private QueryRequest(
+            String templateId,
+            int templateVersion,
+            String insurerId,
+            String purpose,
+            Map<String, JsonNode> parameters,
+            Double epsilon,
+            byte[] parameterHash) {
         this.templateId = templateId;
         this.templateVersion = templateVersion;
         this.insurerId = insurerId;
@@ -67,7 +73,8 @@ public final class QueryRequest {
             for (Iterator<Map.Entry<String, JsonNode>> it = p.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (!e.getValue().isValueNode() || e.getValue().isNull()) {
-                    throw new QueryRefusedException(Reason.PARAMETER_INVALID, "parameter " + e.getKey() + " must be a scalar");
+                    throw new QueryRefusedException(
+                            Reason.PARAMETER_INVALID, "parameter " + e.getKey() + " must be a scalar");
                 }
                 params.put(e.getKey(), e.getValue());
             }
@@ -83,9 +90,8 @@ public final class QueryRequest {
         }
         byte[] ph;
         try {
-            ph = Sha256.hash(Json.MAPPER.writeValueAsBytes(
-                    Json.MAPPER.treeToValue(root.has("parameters") ? root.get("parameters") : Json.MAPPER.createObjectNode(),
-                            Object.class)));
+            ph = Sha256.hash(Json.MAPPER.writeValueAsBytes(Json.MAPPER.treeToValue(
+                    root.has("parameters") ? root.get("parameters") : Json.MAPPER.createObjectNode(), Object.class)));
         } catch (JsonProcessingException ex) {
             throw new QueryRefusedException(Reason.MALFORMED, "parameters cannot be canonicalised");
         }
@@ -103,8 +109,14 @@ public final class QueryRequest {
     /**
      * Builds a request programmatically (same checks as {@link #parse}); {@code epsilon} may be null.
      */
-    public static QueryRequest of(String templateId, int templateVersion, String insurerId, String purpose,
-                                  Map<String, ?> parameters, Double epsilon) throws QueryRefusedException {
+    public static QueryRequest of(
+            String templateId,
+            int templateVersion,
+            String insurerId,
+            String purpose,
+            Map<String, ?> parameters,
+            Double epsilon)
+            throws QueryRefusedException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("templateId", templateId);
         m.put("templateVersion", templateVersion);

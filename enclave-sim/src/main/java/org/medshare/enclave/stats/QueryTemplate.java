@@ -49,17 +49,24 @@ public final class QueryTemplate {
     }
 
     /** A declared parameter; for ICD10_PREFIX, min/max bound the prefix length. */
-    public record Parameter(String name, ParamType type, long min, long max) { }
+    public record Parameter(String name, ParamType type, long min, long max) {}
 
     /** Whether the template requires, allows or forbids differential privacy. */
-    public enum DpMode { NONE, OPTIONAL, REQUIRED }
+    public enum DpMode {
+        NONE,
+        OPTIONAL,
+        REQUIRED
+    }
 
     /** Noise mechanisms (both exact integer samplers, {@link DiscreteSamplers}). */
-    public enum Mechanism { DISCRETE_LAPLACE, DISCRETE_GAUSSIAN }
+    public enum Mechanism {
+        DISCRETE_LAPLACE,
+        DISCRETE_GAUSSIAN
+    }
 
     /** Privacy settings. */
-    public record Privacy(int minGroupSize, int maxRowsPerPatient, DpMode dp, Mechanism mechanism, double delta,
-                          double maxEpsilon) { }
+    public record Privacy(
+            int minGroupSize, int maxRowsPerPatient, DpMode dp, Mechanism mechanism, double delta, double maxEpsilon) {}
 
     /** A filter value: a literal, or a reference {@code "$name"} to a declared parameter. */
     record Term(JsonNode literal, String param) {
@@ -81,9 +88,17 @@ public final class QueryTemplate {
     private final byte[] hash;
 
     /** Used by {@link TemplateReader}, which validates every part; the maps must be unmodifiable. */
-    QueryTemplate(String id, int version, String purpose, String description, Map<String, Parameter> parameters,
-                  Map<String, List<Term>> filter, List<Dimension> groupBy, AggregateSpec aggregate, Privacy privacy,
-                  byte[] hash) {
+    QueryTemplate(
+            String id,
+            int version,
+            String purpose,
+            String description,
+            Map<String, Parameter> parameters,
+            Map<String, List<Term>> filter,
+            List<Dimension> groupBy,
+            AggregateSpec aggregate,
+            Privacy privacy,
+            byte[] hash) {
         this.id = id;
         this.version = version;
         this.purpose = purpose;

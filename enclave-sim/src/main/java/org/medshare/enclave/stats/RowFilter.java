@@ -30,8 +30,16 @@ final class RowFilter {
     private final int monthLow;
     private final int monthHigh;
 
-    private RowFilter(boolean[] hospitals, int ageMin, int ageMax, int sexMask, boolean icdFilter, int icdLow,
-                      int icdHigh, int monthLow, int monthHigh) {
+    private RowFilter(
+            boolean[] hospitals,
+            int ageMin,
+            int ageMax,
+            int sexMask,
+            boolean icdFilter,
+            int icdLow,
+            int icdHigh,
+            int monthLow,
+            int monthHigh) {
         this.hospitals = hospitals;
         this.ageMin = ageMin;
         this.ageMax = ageMax;
@@ -89,8 +97,10 @@ final class RowFilter {
         int monthLow = 0;
         int monthHigh = ServiceMonth.MAX_INDEX;
         if (f.containsKey("serviceMonth")) {
-            monthLow = ServiceMonth.indexOf((int) f.get("serviceMonth").get(0).resolve(params).asLong());
-            monthHigh = ServiceMonth.indexOf((int) f.get("serviceMonth").get(1).resolve(params).asLong());
+            monthLow = ServiceMonth.indexOf(
+                    (int) f.get("serviceMonth").get(0).resolve(params).asLong());
+            monthHigh = ServiceMonth.indexOf(
+                    (int) f.get("serviceMonth").get(1).resolve(params).asLong());
             if (monthLow > monthHigh) {
                 throw new QueryRefusedException(Reason.PARAMETER_INVALID, "serviceMonth from is after to");
             }

@@ -4,13 +4,13 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.security.SecureRandom;
 import java.util.Set;
 import java.util.TreeMap;
 import javax.crypto.SecretKey;
@@ -22,7 +22,6 @@ import org.apache.commons.math3.linear.RealVector;
 import org.apache.commons.math3.linear.SingularMatrixException;
 import org.medshare.enclave.rows.RowChunkCodec;
 import org.medshare.enclave.rows.RowChunkCodec.Decryptor;
-import org.medshare.enclave.stats.QueryRefusedException.Reason;
 import org.medshare.enclave.stats.AggregateSpec.Bins;
 import org.medshare.enclave.stats.AggregateSpec.Clamped;
 import org.medshare.enclave.stats.AggregateSpec.Feature;
@@ -30,6 +29,7 @@ import org.medshare.enclave.stats.AggregateSpec.Histogram;
 import org.medshare.enclave.stats.AggregateSpec.Logistic;
 import org.medshare.enclave.stats.AggregateSpec.Quantiles;
 import org.medshare.enclave.stats.AggregateSpec.Regression;
+import org.medshare.enclave.stats.QueryRefusedException.Reason;
 import org.medshare.enclave.stats.QueryTemplate.DpMode;
 import org.medshare.enclave.stats.QueryTemplate.Mechanism;
 
@@ -68,8 +68,13 @@ public final class StatisticsEngine {
      * @param noise source of the DP noise
      * @param minGroupSize k, at least 2
      */
-    public StatisticsEngine(TemplateRegistry templates, DataUseRules dataUse, ConsentRegistry consent,
-                            PrivacyBudget budget, SecureRandom noise, int minGroupSize) {
+    public StatisticsEngine(
+            TemplateRegistry templates,
+            DataUseRules dataUse,
+            ConsentRegistry consent,
+            PrivacyBudget budget,
+            SecureRandom noise,
+            int minGroupSize) {
         if (minGroupSize < 2) {
             throw new IllegalArgumentException("minimum group size must be at least 2");
         }
@@ -98,8 +103,9 @@ public final class StatisticsEngine {
             throws QueryRefusedException {
         QueryTemplate t = templates.requireApproved(request.templateId(), request.templateVersion());
         if (!t.purpose().equals(request.purpose())) {
-            throw new QueryRefusedException(Reason.PURPOSE_MISMATCH, "template " + t.id() + " serves purpose "
-                    + t.purpose() + ", not " + request.purpose());
+            throw new QueryRefusedException(
+                    Reason.PURPOSE_MISMATCH,
+                    "template " + t.id() + " serves purpose " + t.purpose() + ", not " + request.purpose());
         }
         DpMode dp = t.privacy().dp();
         long micros = 0;
@@ -107,11 +113,13 @@ public final class StatisticsEngine {
             double eps = request.epsilon().getAsDouble();
             QueryRequest.checkEpsilon(eps);
             if (dp == DpMode.NONE) {
-                throw new QueryRefusedException(Reason.EPSILON_INVALID, "template " + t.id() + " does not use differential privacy");
+                throw new QueryRefusedException(
+                        Reason.EPSILON_INVALID, "template " + t.id() + " does not use differential privacy");
             }
             if (eps > t.privacy().maxEpsilon()) {
-                throw new QueryRefusedException(Reason.EPSILON_INVALID, "epsilon exceeds the template's maximum "
-                        + t.privacy().maxEpsilon());
+                throw new QueryRefusedException(
+                        Reason.EPSILON_INVALID,
+                        "epsilon exceeds the template's maximum " + t.privacy().maxEpsilon());
             }
             micros = PrivacyBudget.toMicros(eps);
         } else if (dp == DpMode.REQUIRED) {
@@ -119,8 +127,10 @@ public final class StatisticsEngine {
         }
         RowAggregator agg = RowAggregator.create(t, request.parameters());
         if (micros > 0 && micros > budget.remainingMicros(request.insurerId())) {
-            throw new QueryRefusedException(Reason.BUDGET_EXHAUSTED, "privacy budget of " + request.insurerId()
-                    + " cannot pay epsilon " + request.epsilon().getAsDouble());
+            throw new QueryRefusedException(
+                    Reason.BUDGET_EXHAUSTED,
+                    "privacy budget of " + request.insurerId() + " cannot pay epsilon "
+                            + request.epsilon().getAsDouble());
         }
 
         List<EncryptedRecord> admitted = new ArrayList<>();
@@ -150,7 +160,8 @@ public final class StatisticsEngine {
                 agg.endRecord();
             }
         } catch (GeneralSecurityException e) {
-            throw new QueryRefusedException(Reason.INPUT_INVALID, "a record's rows could not be decrypted and authenticated");
+            throw new QueryRefusedException(
+                    Reason.INPUT_INVALID, "a record's rows could not be decrypted and authenticated");
         } finally {
             Arrays.fill(buf, (byte) 0);
         }
@@ -181,8 +192,10 @@ public final class StatisticsEngine {
                 }
             }
             if (micros > 0 && !budget.tryCharge(request.insurerId(), micros)) {
-                throw new QueryRefusedException(Reason.BUDGET_EXHAUSTED, "privacy budget of " + request.insurerId()
-                        + " cannot pay epsilon " + request.epsilon().getAsDouble());
+                throw new QueryRefusedException(
+                        Reason.BUDGET_EXHAUSTED,
+                        "privacy budget of " + request.insurerId() + " cannot pay epsilon "
+                                + request.epsilon().getAsDouble());
             }
             guard.record(request.insurerId(), sets);
         }
@@ -191,7 +204,8 @@ public final class StatisticsEngine {
         for (int g : released) {
             out.add(new GroupResult(agg.groupKey(g), values(agg, g, t, micros)));
         }
-        String mech = micros == 0 ? "none"
+        String mech = micros == 0
+                ? "none"
                 : (t.privacy().mechanism() == Mechanism.DISCRETE_LAPLACE ? "discreteLaplace" : "discreteGaussian");
         double delta = micros == 0 ? 0 : t.privacy().delta();
         List<String> inputIds = new ArrayList<>();
@@ -199,9 +213,20 @@ public final class StatisticsEngine {
             inputIds.add(r.recordId());
         }
         HexFormat hex = HexFormat.of();
-        return new StatisticsResult(t.id(), t.version(), t.hashHex(), hex.formatHex(request.parameterHash()),
-                request.insurerId(), t.purpose(), admitted.size(), hex.formatHex(MerkleTree.rootOf(inputIds)), micros,
-                delta, mech, suppressed, out);
+        return new StatisticsResult(
+                t.id(),
+                t.version(),
+                t.hashHex(),
+                hex.formatHex(request.parameterHash()),
+                request.insurerId(),
+                t.purpose(),
+                admitted.size(),
+                hex.formatHex(MerkleTree.rootOf(inputIds)),
+                micros,
+                delta,
+                mech,
+                suppressed,
+                out);
     }
 
     // ---- release: noise and final statistics -------------------------------------------------------
@@ -232,7 +257,9 @@ public final class StatisticsEngine {
             case VARIANCE: {
                 double n = Math.max(1, noisy(BigInteger.valueOf(agg.count[g]), l, micros, 3, t));
                 double s = noisy(BigInteger.valueOf(agg.sum[g]), l.multiply(hi), micros, 3, t);
-                BigInteger sq = new BigDecimal(agg.sumSq[g]).setScale(0, RoundingMode.HALF_EVEN).toBigInteger();
+                BigInteger sq = new BigDecimal(agg.sumSq[g])
+                        .setScale(0, RoundingMode.HALF_EVEN)
+                        .toBigInteger();
                 double q = noisy(sq, l.multiply(hi).multiply(hi), micros, 3, t);
                 double mean = clampTo(s / n, lower, upper);
                 v.put("count", n);
@@ -270,7 +297,8 @@ public final class StatisticsEngine {
         return "q[" + p + "]";
     }
 
-    private void quantiles(RowAggregator agg, int g, Quantiles a, long micros, QueryTemplate t, TreeMap<String, Double> v) {
+    private void quantiles(
+            RowAggregator agg, int g, Quantiles a, long micros, QueryTemplate t, TreeMap<String, Double> v) {
         if (micros == 0) {
             long[] sorted = agg.values[g].toArray();
             Arrays.sort(sorted);
@@ -364,7 +392,8 @@ public final class StatisticsEngine {
                         }
                     }
                 }
-                RealVector step = new LUDecomposition(new Array2DRowRealMatrix(h, false), 1e-12).getSolver()
+                RealVector step = new LUDecomposition(new Array2DRowRealMatrix(h, false), 1e-12)
+                        .getSolver()
                         .solve(new ArrayRealVector(grad, false));
                 double max = 0;
                 for (int i = 0; i < p; i++) {
@@ -414,14 +443,22 @@ public final class StatisticsEngine {
         }
         BigInteger noise;
         if (t.privacy().mechanism() == Mechanism.DISCRETE_LAPLACE) {
-            BigInteger tt = sensitivity.multiply(BigInteger.valueOf(parts)).multiply(BigInteger.valueOf(PrivacyBudget.MICROS));
+            BigInteger tt =
+                    sensitivity.multiply(BigInteger.valueOf(parts)).multiply(BigInteger.valueOf(PrivacyBudget.MICROS));
             noise = samplers.discreteLaplaceBig(BigInteger.valueOf(micros), tt);
         } else {
             double eps = micros / (double) PrivacyBudget.MICROS / parts;
-            double sigma2 = sensitivity.doubleValue() * sensitivity.doubleValue() * 2 * Math.log(1.25 / t.privacy().delta())
-                    / (eps * eps) * (1 + 1e-9);
-            BigInteger num = new BigDecimal(sigma2).multiply(BigDecimal.valueOf(PrivacyBudget.MICROS))
-                    .setScale(0, RoundingMode.CEILING).toBigInteger().max(BigInteger.ONE);
+            double sigma2 = sensitivity.doubleValue()
+                    * sensitivity.doubleValue()
+                    * 2
+                    * Math.log(1.25 / t.privacy().delta())
+                    / (eps * eps)
+                    * (1 + 1e-9);
+            BigInteger num = new BigDecimal(sigma2)
+                    .multiply(BigDecimal.valueOf(PrivacyBudget.MICROS))
+                    .setScale(0, RoundingMode.CEILING)
+                    .toBigInteger()
+                    .max(BigInteger.ONE);
             noise = samplers.discreteGaussianBig(num, BigInteger.valueOf(PrivacyBudget.MICROS));
         }
         return value.add(noise).doubleValue();

@@ -43,9 +43,20 @@ public final class StatisticsResult {
     private final byte[] canonical;
     private final byte[] resultHash;
 
-    StatisticsResult(String templateId, int templateVersion, String templateHash, String parameterHash, String insurerId,
-                     String purpose, int inputRecords, String inputMerkleRoot, long epsilonSpentMicros, double delta,
-                     String mechanism, int suppressedGroups, List<GroupResult> groups) {
+    StatisticsResult(
+            String templateId,
+            int templateVersion,
+            String templateHash,
+            String parameterHash,
+            String insurerId,
+            String purpose,
+            int inputRecords,
+            String inputMerkleRoot,
+            long epsilonSpentMicros,
+            double delta,
+            String mechanism,
+            int suppressedGroups,
+            List<GroupResult> groups) {
         this.templateId = templateId;
         this.templateVersion = templateVersion;
         this.templateHash = templateHash;

@@ -27,14 +27,22 @@ import org.medshare.enclave.stats.QueryTemplate.Term;
  * define) or TEMPLATE_INVALID (a value outside what the engine allows), naming the field.
  */
 final class TemplateReader {
-    private static final Set<String> TOP = Set.of("id", "version", "purpose", "description", "parameters", "filter",
-            "groupBy", "aggregate", "privacy");
-    private static final Map<String, ParamType> FILTER_TYPES = Map.of("ageBand", ParamType.AGE_BAND, "sex", ParamType.SEX,
-            "icd10Prefix", ParamType.ICD10_PREFIX, "serviceMonth", ParamType.MONTH, "hospital", ParamType.HOSPITAL);
+    private static final Set<String> TOP = Set.of(
+            "id", "version", "purpose", "description", "parameters", "filter", "groupBy", "aggregate", "privacy");
+    private static final Map<String, ParamType> FILTER_TYPES = Map.of(
+            "ageBand",
+            ParamType.AGE_BAND,
+            "sex",
+            ParamType.SEX,
+            "icd10Prefix",
+            ParamType.ICD10_PREFIX,
+            "serviceMonth",
+            ParamType.MONTH,
+            "hospital",
+            ParamType.HOSPITAL);
     private static final long MAX_GROUP_BINS = 1 << 22;
 
-    private TemplateReader() {
-    }
+    private TemplateReader() {}
 
     static QueryTemplate read(String json) throws QueryRefusedException {
         JsonNode root = Json.parse(json);
@@ -57,8 +65,8 @@ final class TemplateReader {
             groups *= d.domain;
         }
         if (groups > QueryTemplate.MAX_GROUPS) {
-            throw new QueryRefusedException(Reason.TEMPLATE_INVALID, "group-by spans more than " + QueryTemplate.MAX_GROUPS
-                    + " groups");
+            throw new QueryRefusedException(
+                    Reason.TEMPLATE_INVALID, "group-by spans more than " + QueryTemplate.MAX_GROUPS + " groups");
         }
         AggregateSpec aggregate = AggregateReader.read(Json.required(root, "aggregate", "template"));
         int bins = AggregateReader.binCount(aggregate);
@@ -67,13 +75,23 @@ final class TemplateReader {
         }
         Privacy privacy = privacy(root.get("privacy"));
         if (privacy.dp() != DpMode.NONE && aggregate instanceof AggregateSpec.Regression) {
-            throw new QueryRefusedException(Reason.TEMPLATE_INVALID,
+            throw new QueryRefusedException(
+                    Reason.TEMPLATE_INVALID,
                     "differential privacy is not supported for regression aggregates; set privacy.dp to \"none\"");
         }
         if (privacy.dp() != DpMode.NONE && aggregate.kind() == Kind.QUANTILES && bins == 0) {
             throw new QueryRefusedException(Reason.TEMPLATE_INVALID, "DP quantiles need fixed bins");
         }
-        return new QueryTemplate(id, (int) version, purpose, description, params, filter, groupBy, aggregate, privacy,
+        return new QueryTemplate(
+                id,
+                (int) version,
+                purpose,
+                description,
+                params,
+                filter,
+                groupBy,
+                aggregate,
+                privacy,
                 canonicalHash(root));
     }
 
@@ -100,7 +118,8 @@ final class TemplateReader {
 
     private static Parameter parameter(String name, JsonNode p) throws QueryRefusedException {
         if (!name.matches("[A-Za-z][A-Za-z0-9_]{0,31}")) {
-            throw new QueryRefusedException(Reason.MALFORMED, "parameter name must match [A-Za-z][A-Za-z0-9_]{0,31}: " + name);
+            throw new QueryRefusedException(
+                    Reason.MALFORMED, "parameter name must match [A-Za-z][A-Za-z0-9_]{0,31}: " + name);
         }
         String where = "parameters." + name;
         Json.onlyFields(p, where, Set.of("type", "min", "max"));
@@ -124,15 +143,18 @@ final class TemplateReader {
         long max = type.domainMax;
         long lo = p.has("min") ? Json.integer(p.get("min"), where + ".min") : min;
         long hi = p.has("max") ? Json.integer(p.get("max"), where + ".max") : max;
-        if (lo > hi || lo < min || hi > max || (type == ParamType.MONTH && (!ServiceMonth.isValid((int) lo)
-                || !ServiceMonth.isValid((int) hi)))) {
-            throw new QueryRefusedException(Reason.TEMPLATE_INVALID, where + ": bounds must satisfy "
-                    + min + " <= min <= max <= " + max);
+        if (lo > hi
+                || lo < min
+                || hi > max
+                || (type == ParamType.MONTH && (!ServiceMonth.isValid((int) lo) || !ServiceMonth.isValid((int) hi)))) {
+            throw new QueryRefusedException(
+                    Reason.TEMPLATE_INVALID, where + ": bounds must satisfy " + min + " <= min <= max <= " + max);
         }
         return new Parameter(name, type, lo, hi);
     }
 
-    private static Map<String, List<Term>> filter(JsonNode f, Map<String, Parameter> params) throws QueryRefusedException {
+    private static Map<String, List<Term>> filter(JsonNode f, Map<String, Parameter> params)
+            throws QueryRefusedException {
         Json.onlyFields(f, "filter", FILTER_TYPES.keySet());
         Map<String, List<Term>> out = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = f.fields(); it.hasNext(); ) {
@@ -179,13 +201,15 @@ final class TemplateReader {
             String name = v.asText().substring(1);
             Parameter p = params.get(name);
             if (p == null) {
-                throw new QueryRefusedException(Reason.TEMPLATE_INVALID, "filter refers to undeclared parameter $" + name);
+                throw new QueryRefusedException(
+                        Reason.TEMPLATE_INVALID, "filter refers to undeclared parameter $" + name);
             }
-            boolean compatible = p.type() == type || (p.type() == ParamType.INTEGER
-                    && (type == ParamType.AGE_BAND || type == ParamType.HOSPITAL));
+            boolean compatible = p.type() == type
+                    || (p.type() == ParamType.INTEGER && (type == ParamType.AGE_BAND || type == ParamType.HOSPITAL));
             if (!compatible) {
-                throw new QueryRefusedException(Reason.TEMPLATE_INVALID, "parameter $" + name + " has type " + p.type()
-                        + " where " + type + " is needed");
+                throw new QueryRefusedException(
+                        Reason.TEMPLATE_INVALID,
+                        "parameter $" + name + " has type " + p.type() + " where " + type + " is needed");
             }
             return new Term(null, name);
         }
@@ -212,27 +236,42 @@ final class TemplateReader {
 
     private static Privacy privacy(JsonNode p) throws QueryRefusedException {
         if (p == null) {
-            return new Privacy(StatisticsEngine.DEFAULT_MIN_GROUP_SIZE, 1, DpMode.REQUIRED, Mechanism.DISCRETE_LAPLACE, 0, 1.0);
+            return new Privacy(
+                    StatisticsEngine.DEFAULT_MIN_GROUP_SIZE, 1, DpMode.REQUIRED, Mechanism.DISCRETE_LAPLACE, 0, 1.0);
         }
-        Json.onlyFields(p, "privacy", Set.of("minGroupSize", "maxRowsPerPatient", "dp", "mechanism", "delta", "maxEpsilon"));
+        Json.onlyFields(
+                p, "privacy", Set.of("minGroupSize", "maxRowsPerPatient", "dp", "mechanism", "delta", "maxEpsilon"));
         int k = (int) optionalInteger(p, "minGroupSize", StatisticsEngine.DEFAULT_MIN_GROUP_SIZE, 2, 1_000_000);
         int rows = (int) optionalInteger(p, "maxRowsPerPatient", 1, 1, 1000);
         DpMode dp = DpMode.REQUIRED;
         if (p.has("dp")) {
             switch (Json.text(p, "dp", "privacy")) {
-                case "none": dp = DpMode.NONE; break;
-                case "optional": dp = DpMode.OPTIONAL; break;
-                case "required": dp = DpMode.REQUIRED; break;
-                default: throw new QueryRefusedException(Reason.UNKNOWN_FIELD, "privacy.dp must be none, optional or required");
+                case "none":
+                    dp = DpMode.NONE;
+                    break;
+                case "optional":
+                    dp = DpMode.OPTIONAL;
+                    break;
+                case "required":
+                    dp = DpMode.REQUIRED;
+                    break;
+                default:
+                    throw new QueryRefusedException(
+                            Reason.UNKNOWN_FIELD, "privacy.dp must be none, optional or required");
             }
         }
         Mechanism m = Mechanism.DISCRETE_LAPLACE;
         if (p.has("mechanism")) {
             switch (Json.text(p, "mechanism", "privacy")) {
-                case "discreteLaplace": m = Mechanism.DISCRETE_LAPLACE; break;
-                case "discreteGaussian": m = Mechanism.DISCRETE_GAUSSIAN; break;
-                default: throw new QueryRefusedException(Reason.UNKNOWN_FIELD,
-                        "privacy.mechanism must be discreteLaplace or discreteGaussian");
+                case "discreteLaplace":
+                    m = Mechanism.DISCRETE_LAPLACE;
+                    break;
+                case "discreteGaussian":
+                    m = Mechanism.DISCRETE_GAUSSIAN;
+                    break;
+                default:
+                    throw new QueryRefusedException(
+                            Reason.UNKNOWN_FIELD, "privacy.mechanism must be discreteLaplace or discreteGaussian");
             }
         }
         double delta = 0;
@@ -252,7 +291,8 @@ final class TemplateReader {
             }
         }
         if (m == Mechanism.DISCRETE_GAUSSIAN && maxEps > 1) {
-            throw new QueryRefusedException(Reason.TEMPLATE_INVALID, "the Gaussian calibration used needs maxEpsilon <= 1");
+            throw new QueryRefusedException(
+                    Reason.TEMPLATE_INVALID, "the Gaussian calibration used needs maxEpsilon <= 1");
         }
         return new Privacy(k, rows, dp, m, delta, maxEps);
     }
@@ -264,7 +304,8 @@ final class TemplateReader {
         }
         long v = Json.integer(p.get(field), "privacy." + field);
         if (v < min || v > max) {
-            throw new QueryRefusedException(Reason.TEMPLATE_INVALID, "privacy." + field + " must be " + min + ".." + max);
+            throw new QueryRefusedException(
+                    Reason.TEMPLATE_INVALID, "privacy." + field + " must be " + min + ".." + max);
         }
         return v;
     }

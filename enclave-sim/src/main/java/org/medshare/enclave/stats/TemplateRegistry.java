@@ -15,10 +15,15 @@ import org.medshare.enclave.stats.QueryRefusedException.Reason;
  */
 public final class TemplateRegistry {
     /** Approval states. */
-    public enum State { PENDING, APPROVED, REJECTED, WITHDRAWN }
+    public enum State {
+        PENDING,
+        APPROVED,
+        REJECTED,
+        WITHDRAWN
+    }
 
     /** A registered template, its state and who decided it. */
-    public record Entry(QueryTemplate template, State state, String decidedBy) { }
+    public record Entry(QueryTemplate template, State state, String decidedBy) {}
 
     private final int engineMinGroupSize;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
@@ -40,13 +45,16 @@ public final class TemplateRegistry {
      */
     public void submit(QueryTemplate t) throws QueryRefusedException {
         if (t.privacy().minGroupSize() < engineMinGroupSize) {
-            throw new QueryRefusedException(Reason.TEMPLATE_INVALID, "minGroupSize " + t.privacy().minGroupSize()
-                    + " is below the engine's minimum " + engineMinGroupSize);
+            throw new QueryRefusedException(
+                    Reason.TEMPLATE_INVALID,
+                    "minGroupSize " + t.privacy().minGroupSize() + " is below the engine's minimum "
+                            + engineMinGroupSize);
         }
         Entry prev = entries.putIfAbsent(key(t.id(), t.version()), new Entry(t, State.PENDING, null));
         if (prev != null) {
-            throw new QueryRefusedException(Reason.TEMPLATE_INVALID, "template " + t.id() + " v" + t.version()
-                    + " is already registered; submit a new version");
+            throw new QueryRefusedException(
+                    Reason.TEMPLATE_INVALID,
+                    "template " + t.id() + " v" + t.version() + " is already registered; submit a new version");
         }
     }
 
@@ -75,8 +83,9 @@ public final class TemplateRegistry {
             throw new QueryRefusedException(Reason.UNKNOWN_TEMPLATE, "no template " + id + " v" + version);
         }
         if (e.state() != from || !entries.replace(k, e, new Entry(e.template(), to, who))) {
-            throw new QueryRefusedException(Reason.TEMPLATE_INVALID, "template " + id + " v" + version + " is "
-                    + entries.get(k).state() + ", not " + from);
+            throw new QueryRefusedException(
+                    Reason.TEMPLATE_INVALID,
+                    "template " + id + " v" + version + " is " + entries.get(k).state() + ", not " + from);
         }
     }
 
@@ -96,8 +105,10 @@ public final class TemplateRegistry {
             throw new QueryRefusedException(Reason.UNKNOWN_TEMPLATE, "no template " + id + " v" + version);
         }
         if (e.state() != State.APPROVED) {
-            throw new QueryRefusedException(Reason.TEMPLATE_NOT_APPROVED, "template " + id + " v" + version + " is "
-                    + e.state().name().toLowerCase(Locale.ROOT) + ", only approved templates run");
+            throw new QueryRefusedException(
+                    Reason.TEMPLATE_NOT_APPROVED,
+                    "template " + id + " v" + version + " is "
+                            + e.state().name().toLowerCase(Locale.ROOT) + ", only approved templates run");
         }
         return e.template();
     }

@@ -62,292 +62,322 @@ import org.medshare.enclave.stats.MerkleTree;
  * replay, tampered records, over-budget ε) happens with nothing released.
  */
 class StatisticsServiceTest {
-  static final ObjectMapper JSON = new ObjectMapper();
-  static KeyPair vendor;
-  static KeyPair approver;
-  static SimRootCa root;
-  static QuotingEnclave qe;
-  static PlatformSecret platformSecret;
-  static CodeSet code;
-  static EnclaveConfig workerConfig;
-  static SigStruct workerSig;
-  static EnclaveRuntime authorityEnclave;
-  static KeyAuthority authority;
-  static ComputeFixtures data;
-  static List<InputRecord> records;
+    static final ObjectMapper JSON = new ObjectMapper();
+    static KeyPair vendor;
+    static KeyPair approver;
+    static SimRootCa root;
+    static QuotingEnclave qe;
+    static PlatformSecret platformSecret;
+    static CodeSet code;
+    static EnclaveConfig workerConfig;
+    static SigStruct workerSig;
+    static EnclaveRuntime authorityEnclave;
+    static KeyAuthority authority;
+    static ComputeFixtures data;
+    static List<InputRecord> records;
 
-  @BeforeAll
-  static void setUp() throws Exception {
-    vendor = TestEnclaves.newVendorKey();
-    approver = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-    root = SimRootCa.create(Clock.systemUTC());
-    SimPlatform p = SimPlatform.generate("compute-test", TcbLevel.UP_TO_DATE, Clock.systemUTC());
-    qe = p.provision(root.certifyPlatform(p.publicKey(), "compute-test"), root.certificate());
-    platformSecret = PlatformSecret.generate(new SecureRandom());
-    code = CodeSet.ofRunningEnclave();
-    workerConfig =
-        EnclaveConfig.release(
-            Map.of("role", "statistics", StatisticsService.APPROVERS, QueryApproval.keyIdOf(approver.getPublic())));
-    workerSig = SigStruct.sign(code, workerConfig, TestEnclaves.PRODUCT_ID, 1, vendor);
-    EnclaveConfig authorityConfig =
-        EnclaveConfig.release(
-            Map.of(
-                KeyAuthority.ROOT, Hex.of(root.certificate().getEncoded()),
+    @BeforeAll
+    static void setUp() throws Exception {
+        vendor = TestEnclaves.newVendorKey();
+        approver = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        root = SimRootCa.create(Clock.systemUTC());
+        SimPlatform p = SimPlatform.generate("compute-test", TcbLevel.UP_TO_DATE, Clock.systemUTC());
+        qe = p.provision(root.certifyPlatform(p.publicKey(), "compute-test"), root.certificate());
+        platformSecret = PlatformSecret.generate(new SecureRandom());
+        code = CodeSet.ofRunningEnclave();
+        workerConfig = EnclaveConfig.release(
+                Map.of("role", "statistics", StatisticsService.APPROVERS, QueryApproval.keyIdOf(approver.getPublic())));
+        workerSig = SigStruct.sign(code, workerConfig, TestEnclaves.PRODUCT_ID, 1, vendor);
+        EnclaveConfig authorityConfig = EnclaveConfig.release(Map.of(
+                KeyAuthority.ROOT,
+                Hex.of(root.certificate().getEncoded()),
                 KeyAuthority.CONSTRAINT,
                 "C:" + Hex.of(workerSig.mrenclave()) + " S:" + Hex.of(SigStruct.mrsignerOf(vendor.getPublic()))
-                    + " PROD:" + TestEnclaves.PRODUCT_ID + " MINSVN:1 EXPIRE:PT1M SIMULATED:ALLOW",
-                KeyAuthority.APPROVERS, QueryApproval.keyIdOf(approver.getPublic())));
-    authorityEnclave =
-        EnclaveRuntime.launch(
-            code, authorityConfig, SigStruct.sign(code, authorityConfig, TestEnclaves.PRODUCT_ID, 1, vendor), qe,
-            platformSecret, List.of(new KeyAuthorityService(Clock.systemUTC())));
-    authority = KeyAuthority.fromConfig(authorityEnclave, Clock.systemUTC());
-    PublicParameters pp = authority.setup(Suite.NIST).publicParameters();
-    data = new ComputeFixtures();
-    records = data.seal(pp);
-  }
-
-  static EnclaveRuntime newWorker(Clock serviceClock) throws Exception {
-    return EnclaveRuntime.launch(
-        code, workerConfig, workerSig, qe, platformSecret,
-        List.of(new KeyRequesterService(), new StatisticsService(serviceClock)));
-  }
-
-  /** The authority releases the approval's key to {@code worker}, which installs it. */
-  static void install(EnclaveRuntime worker, QueryApproval approval) throws Exception {
-    byte[] nonce = authority.newNonce();
-    KeyRelease release = authority.release(new KeyReleaseRequest(nonce, worker.attest(nonce), approval));
-    worker.call(KeyRequesterService.NAME, new WireWriter().bytes(release.toBytes()).toByteArray());
-  }
-
-  static ComputeResult run(EnclaveRuntime worker, ApprovedQuery q, QueryApproval a, List<InputRecord> in)
-      throws Exception {
-    return ComputeResult.parse(worker.call(StatisticsService.NAME, new ComputeRequest(q, a, in, Set.of()).toBytes()));
-  }
-
-  static String refusal(Executable e) {
-    return assertThrows(EnclaveServiceException.class, e).code();
-  }
-
-  static VerifiedEnclave attested(EnclaveRuntime enclave, byte[] mrenclave) throws Exception {
-    QuoteVerifier v =
-        QuoteVerifier.development(
-            root.certificate(),
-            EnclaveConstraint.parse("C:" + Hex.of(mrenclave) + " SIMULATED:ALLOW"),
-            new NonceRegistry(Clock.systemUTC(), Duration.ofMinutes(1), 10),
-            Clock.systemUTC());
-    byte[] nonce = v.newNonce();
-    return enclave.attest(nonce).verify(v, nonce);
-  }
-
-  /** Released groups of a result JSON: sex → values. */
-  static Map<String, JsonNode> groups(ComputeResult r) throws Exception {
-    Map<String, JsonNode> out = new TreeMap<>();
-    for (JsonNode g : JSON.readTree(r.resultJson()).get("groups")) {
-      out.put(g.get("key").get("sex").asText(), g.get("values"));
+                        + " PROD:" + TestEnclaves.PRODUCT_ID + " MINSVN:1 EXPIRE:PT1M SIMULATED:ALLOW",
+                KeyAuthority.APPROVERS,
+                QueryApproval.keyIdOf(approver.getPublic())));
+        authorityEnclave = EnclaveRuntime.launch(
+                code,
+                authorityConfig,
+                SigStruct.sign(code, authorityConfig, TestEnclaves.PRODUCT_ID, 1, vendor),
+                qe,
+                platformSecret,
+                List.of(new KeyAuthorityService(Clock.systemUTC())));
+        authority = KeyAuthority.fromConfig(authorityEnclave, Clock.systemUTC());
+        PublicParameters pp = authority.setup(Suite.NIST).publicParameters();
+        data = new ComputeFixtures();
+        records = data.seal(pp);
     }
-    return out;
-  }
 
-  @Test
-  void aggregatesEqualThePlaintextOracleAndSmallGroupsAreSuppressed() throws Exception {
-    EnclaveRuntime worker = newWorker(Clock.systemUTC());
-    ApprovedQuery q = data.approvedQuery(null, 0);
-    QueryApproval a = ComputeFixtures.approve("q-agg", q, approver);
-    install(worker, a);
-    ComputeResult r = run(worker, q, a, records);
-
-    Map<String, long[]> expected = data.expectedCountsAndPatients();
-    assertEquals(4, expected.get("other")[1], "the oracle sees the small group");
-    Map<String, JsonNode> released = groups(r);
-    assertEquals(Set.of("female", "male"), released.keySet(), "only groups of >= 10 distinct patients are released");
-    for (String sex : released.keySet()) {
-      assertTrue(expected.get(sex)[1] >= 10);
-      assertEquals(expected.get(sex)[0], released.get(sex).get("count").asLong(), "exact count for " + sex);
+    static EnclaveRuntime newWorker(Clock serviceClock) throws Exception {
+        return EnclaveRuntime.launch(
+                code,
+                workerConfig,
+                workerSig,
+                qe,
+                platformSecret,
+                List.of(new KeyRequesterService(), new StatisticsService(serviceClock)));
     }
-    assertEquals(60 + 8 + 4, expected.get("female")[0], "fixture sanity: 30x2 + 8 + 4 overlapping patients");
-    JsonNode json = JSON.readTree(r.resultJson());
-    assertEquals(1, json.get("suppressedGroups").asInt());
-    assertEquals(2, json.get("inputRecords").asInt(), "rec-c (hospital not admitted) and rec-d (revoked) are removed");
-    assertEquals(HexFormat.of().formatHex(MerkleTree.rootOf(List.of("rec-a", "rec-b"))), json.get("inputMerkleRoot").asText());
-    assertEquals(0, json.get("epsilonSpentMicros").asLong());
 
-    assertEquals("q-agg", r.queryId());
-    assertArrayEquals(a.hash(), r.approvalHash());
-    assertArrayEquals(q.queryHash(), r.queryHash());
-    assertArrayEquals(worker.identity().mrenclave(), r.measurement());
-    StatisticsClient.verify(r, worker.publicKeys().signingKey());
-    StatisticsClient.verify(r, attested(worker, workerSig.mrenclave()));
-    String text = r.resultJsonString();
-    assertFalse(text.contains(Long.toString(7919L)), "no pseudonym in the output");
-  }
-
-  @Test
-  void differentialPrivacySpendsTheRequestedEpsilonWithinTheApprovedBudget() throws Exception {
-    EnclaveRuntime worker = newWorker(Clock.systemUTC());
-    ApprovedQuery over = data.approvedQuery("0.5", 400_000);
-    QueryApproval overApproval = ComputeFixtures.approve("q-dp-over", over, approver);
-    install(worker, overApproval);
-    assertEquals("QUERY_REFUSED_BUDGET_EXHAUSTED", refusal(() -> run(worker, over, overApproval, records)));
-
-    ApprovedQuery q = data.approvedQuery("0.5", 500_000);
-    QueryApproval a = ComputeFixtures.approve("q-dp", q, approver);
-    install(worker, a);
-    ComputeResult r = run(worker, q, a, records);
-    JsonNode json = JSON.readTree(r.resultJson());
-    assertEquals(500_000, json.get("epsilonSpentMicros").asLong());
-    assertEquals("discreteLaplace", json.get("mechanism").asText());
-    Map<String, long[]> expected = data.expectedCountsAndPatients();
-    for (Map.Entry<String, JsonNode> g : groups(r).entrySet()) {
-      // Laplace scale 3/0.5 = 6: a deviation above 120 has probability < e^-20
-      assertEquals(expected.get(g.getKey())[0], g.getValue().get("count").asDouble(), 120.0);
+    /** The authority releases the approval's key to {@code worker}, which installs it. */
+    static void install(EnclaveRuntime worker, QueryApproval approval) throws Exception {
+        byte[] nonce = authority.newNonce();
+        KeyRelease release = authority.release(new KeyReleaseRequest(nonce, worker.attest(nonce), approval));
+        worker.call(
+                KeyRequesterService.NAME,
+                new WireWriter().bytes(release.toBytes()).toByteArray());
     }
-  }
 
-  @Test
-  void refusesWhenNoKeyWasInstalled() throws Exception {
-    EnclaveRuntime worker = newWorker(Clock.systemUTC());
-    ApprovedQuery q = data.approvedQuery(null, 0);
-    QueryApproval a = ComputeFixtures.approve("q-nokey", q, approver);
-    assertEquals("NO_KEY", refusal(() -> run(worker, q, a, records)));
-  }
-
-  @Test
-  void refusesAKeyInstalledForAnotherQueryOrAnotherApproval() throws Exception {
-    EnclaveRuntime worker = newWorker(Clock.systemUTC());
-    ApprovedQuery q = data.approvedQuery(null, 0);
-    install(worker, ComputeFixtures.approve("q-other", q, approver));
-    QueryApproval mine = ComputeFixtures.approve("q-mine", q, approver);
-    assertEquals("NO_KEY", refusal(() -> run(worker, q, mine, records)));
-
-    QueryApproval first = QueryApproval.sign("q-same", q.queryHash(), ComputeFixtures.PURPOSE_ATTRIBUTES,
-        Instant.now().plusSeconds(100), approver);
-    QueryApproval second = QueryApproval.sign("q-same", q.queryHash(), ComputeFixtures.PURPOSE_ATTRIBUTES,
-        Instant.now().plusSeconds(200), approver);
-    install(worker, first);
-    assertEquals("KEY_FOR_OTHER_APPROVAL", refusal(() -> run(worker, q, second, records)));
-    run(worker, q, first, records);
-  }
-
-  @Test
-  void refusesAnApprovalThatDoesNotCoverTheRelayedQuery() throws Exception {
-    EnclaveRuntime worker = newWorker(Clock.systemUTC());
-    ApprovedQuery q = data.approvedQuery(null, 0);
-    QueryApproval a = ComputeFixtures.approve("q-mismatch", q, approver);
-    install(worker, a);
-    ApprovedQuery widened = new ApprovedQuery(ComputeFixtures.TEMPLATE, ComputeFixtures.request(null), List.of(1, 2, 3), List.of(), 0);
-    assertEquals("APPROVAL_MISMATCH", refusal(() -> run(worker, widened, a, records)));
-    // the request must name the approved template itself
-    String otherTemplate = ComputeFixtures.TEMPLATE.replace("count-by-sex", "count-by-sex-2");
-    ApprovedQuery crossed = new ApprovedQuery(otherTemplate, ComputeFixtures.request(null), List.of(1, 2), List.of(), 0);
-    QueryApproval ca = ComputeFixtures.approve("q-crossed", crossed, approver);
-    install(worker, ca);
-    assertEquals("APPROVAL_MISMATCH", refusal(() -> run(worker, crossed, ca, records)));
-    ComputeResult ok = run(worker, q, a, records);
-    StatisticsClient.verify(ok, worker.publicKeys().signingKey());
-  }
-
-  @Test
-  void refusesUntrustedExpiredAndReplayedApprovals() throws Exception {
-    MutableClock clock = new MutableClock(Instant.now());
-    EnclaveRuntime worker = newWorker(clock);
-    ApprovedQuery q = data.approvedQuery(null, 0);
-    KeyPair rogue = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-    QueryApproval forged = ComputeFixtures.approve("q-rogue", q, rogue);
-    assertEquals("APPROVAL_UNTRUSTED_APPROVER", refusal(() -> run(worker, q, forged, records)));
-
-    QueryApproval a = ComputeFixtures.approve("q-once", q, approver);
-    install(worker, a);
-    byte[] bad = a.toBytes();
-    bad[bad.length - 1] ^= 1;
-    QueryApproval badSig = QueryApproval.parse(bad);
-    assertEquals("APPROVAL_SIGNATURE", refusal(() -> run(worker, q, badSig, records)));
-
-    run(worker, q, a, records);
-    assertEquals("APPROVAL_REPLAYED", refusal(() -> run(worker, q, a, records)));
-
-    QueryApproval later = ComputeFixtures.approve("q-late", q, approver);
-    install(worker, later);
-    clock.advance(Duration.ofMinutes(10));
-    assertEquals("APPROVAL_EXPIRED", refusal(() -> run(worker, q, later, records)));
-  }
-
-  @Test
-  void tamperedRecordBytesAreRefusedAndNothingIsConsumed() throws Exception {
-    EnclaveRuntime worker = newWorker(Clock.systemUTC());
-    ApprovedQuery q = data.approvedQuery(null, 0);
-    QueryApproval a = ComputeFixtures.approve("q-tamper", q, approver);
-    install(worker, a);
-    InputRecord recA = records.get(0);
-    assertEquals("rec-a", recA.recordId());
-    byte[] wire = recA.encryptedRows();
-    for (int at : new int[] {0, 4, 20, 200, wire.length / 2, wire.length - 1}) {
-      byte[] t = wire.clone();
-      t[at] ^= 0x01;
-      List<InputRecord> in = new ArrayList<>(records);
-      in.set(0, new InputRecord("rec-a", 1, t));
-      String code = refusal(() -> run(worker, q, a, in));
-      assertTrue(code.equals("QUERY_REFUSED_INPUT_INVALID"), "byte " + at + " refused as " + code);
+    static ComputeResult run(EnclaveRuntime worker, ApprovedQuery q, QueryApproval a, List<InputRecord> in)
+            throws Exception {
+        return ComputeResult.parse(
+                worker.call(StatisticsService.NAME, new ComputeRequest(q, a, in, Set.of()).toBytes()));
     }
-    // rec-b's rows presented as rec-a (chunks are bound to their record id)
-    List<InputRecord> swapped = new ArrayList<>(records);
-    swapped.set(0, new InputRecord("rec-a", 1, records.get(1).encryptedRows()));
-    swapped.remove(1);
-    assertEquals("QUERY_REFUSED_INPUT_INVALID", refusal(() -> run(worker, q, a, swapped)));
-    // the genuine records still run under the same approval: the refusals consumed nothing
-    ComputeResult r = run(worker, q, a, records);
-    assertEquals(2, JSON.readTree(r.resultJson()).get("inputRecords").asInt());
-  }
 
-  @Test
-  void signatureVerifiesAndFailsWhenAnyByteChanges() throws Exception {
-    EnclaveRuntime worker = newWorker(Clock.systemUTC());
-    ApprovedQuery q = data.approvedQuery(null, 0);
-    QueryApproval a = ComputeFixtures.approve("q-sig", q, approver);
-    install(worker, a);
-    ComputeResult r = run(worker, q, a, records);
-    VerifiedEnclave attested = attested(worker, workerSig.mrenclave());
-    PublicKey key = StatisticsClient.signingKeyOf(attested);
-    StatisticsClient.verify(r, key);
-    StatisticsClient.verify(r, attested);
-
-    byte[] wire = r.toBytes();
-    List<Integer> accepted = new ArrayList<>();
-    for (int i = 0; i < wire.length; i++) {
-      byte[] t = wire.clone();
-      t[i] ^= 0x20;
-      ComputeResult m;
-      try {
-        m = ComputeResult.parse(t);
-      } catch (MalformedEncodingException | IllegalArgumentException e) {
-        continue;
-      }
-      try {
-        StatisticsClient.verify(m, key);
-        accepted.add(i);
-      } catch (SignatureException expected) {
-        // refused, as it must be
-      }
+    static String refusal(Executable e) {
+        return assertThrows(EnclaveServiceException.class, e).code();
     }
-    assertEquals(List.of(), accepted, "positions whose change still verified");
 
-    assertThrows(SignatureException.class,
-        () -> StatisticsClient.verify(r, KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic()));
-    assertThrows(SignatureException.class,
-        () -> StatisticsClient.verify(r, attested(authorityEnclave, authorityEnclave.identity().mrenclave())));
-  }
+    static VerifiedEnclave attested(EnclaveRuntime enclave, byte[] mrenclave) throws Exception {
+        QuoteVerifier v = QuoteVerifier.development(
+                root.certificate(),
+                EnclaveConstraint.parse("C:" + Hex.of(mrenclave) + " SIMULATED:ALLOW"),
+                new NonceRegistry(Clock.systemUTC(), Duration.ofMinutes(1), 10),
+                Clock.systemUTC());
+        byte[] nonce = v.newNonce();
+        return enclave.attest(nonce).verify(v, nonce);
+    }
 
-  @Test
-  void malformedRequestsAreRefused() throws Exception {
-    EnclaveRuntime worker = newWorker(Clock.systemUTC());
-    assertEquals("BAD_REQUEST", refusal(() -> worker.call(StatisticsService.NAME, new byte[0])));
-    assertEquals("BAD_REQUEST", refusal(() -> worker.call(StatisticsService.NAME, new byte[] {2})));
-    ApprovedQuery q = data.approvedQuery(null, 0);
-    byte[] ok = new ComputeRequest(q, ComputeFixtures.approve("q-bad", q, approver), records, Set.of()).toBytes();
-    byte[] trailing = Arrays.copyOf(ok, ok.length + 1);
-    assertEquals("BAD_REQUEST", refusal(() -> worker.call(StatisticsService.NAME, trailing)));
-    assertEquals(q, ApprovedQuery.parse(q.toBytes()));
-    assertThrows(IllegalArgumentException.class, () -> new ApprovedQuery("{}", "{}", List.of(16384), List.of(), 0));
-    assertThrows(IllegalArgumentException.class, () -> new ApprovedQuery("{}", "{}", List.of(), List.of(), -1));
-  }
+    /** Released groups of a result JSON: sex → values. */
+    static Map<String, JsonNode> groups(ComputeResult r) throws Exception {
+        Map<String, JsonNode> out = new TreeMap<>();
+        for (JsonNode g : JSON.readTree(r.resultJson()).get("groups")) {
+            out.put(g.get("key").get("sex").asText(), g.get("values"));
+        }
+        return out;
+    }
+
+    @Test
+    void aggregatesEqualThePlaintextOracleAndSmallGroupsAreSuppressed() throws Exception {
+        EnclaveRuntime worker = newWorker(Clock.systemUTC());
+        ApprovedQuery q = data.approvedQuery(null, 0);
+        QueryApproval a = ComputeFixtures.approve("q-agg", q, approver);
+        install(worker, a);
+        ComputeResult r = run(worker, q, a, records);
+
+        Map<String, long[]> expected = data.expectedCountsAndPatients();
+        assertEquals(4, expected.get("other")[1], "the oracle sees the small group");
+        Map<String, JsonNode> released = groups(r);
+        assertEquals(
+                Set.of("female", "male"), released.keySet(), "only groups of >= 10 distinct patients are released");
+        for (String sex : released.keySet()) {
+            assertTrue(expected.get(sex)[1] >= 10);
+            assertEquals(expected.get(sex)[0], released.get(sex).get("count").asLong(), "exact count for " + sex);
+        }
+        assertEquals(60 + 8 + 4, expected.get("female")[0], "fixture sanity: 30x2 + 8 + 4 overlapping patients");
+        JsonNode json = JSON.readTree(r.resultJson());
+        assertEquals(1, json.get("suppressedGroups").asInt());
+        assertEquals(
+                2, json.get("inputRecords").asInt(), "rec-c (hospital not admitted) and rec-d (revoked) are removed");
+        assertEquals(
+                HexFormat.of().formatHex(MerkleTree.rootOf(List.of("rec-a", "rec-b"))),
+                json.get("inputMerkleRoot").asText());
+        assertEquals(0, json.get("epsilonSpentMicros").asLong());
+
+        assertEquals("q-agg", r.queryId());
+        assertArrayEquals(a.hash(), r.approvalHash());
+        assertArrayEquals(q.queryHash(), r.queryHash());
+        assertArrayEquals(worker.identity().mrenclave(), r.measurement());
+        StatisticsClient.verify(r, worker.publicKeys().signingKey());
+        StatisticsClient.verify(r, attested(worker, workerSig.mrenclave()));
+        String text = r.resultJsonString();
+        assertFalse(text.contains(Long.toString(7919L)), "no pseudonym in the output");
+    }
+
+    @Test
+    void differentialPrivacySpendsTheRequestedEpsilonWithinTheApprovedBudget() throws Exception {
+        EnclaveRuntime worker = newWorker(Clock.systemUTC());
+        ApprovedQuery over = data.approvedQuery("0.5", 400_000);
+        QueryApproval overApproval = ComputeFixtures.approve("q-dp-over", over, approver);
+        install(worker, overApproval);
+        assertEquals("QUERY_REFUSED_BUDGET_EXHAUSTED", refusal(() -> run(worker, over, overApproval, records)));
+
+        ApprovedQuery q = data.approvedQuery("0.5", 500_000);
+        QueryApproval a = ComputeFixtures.approve("q-dp", q, approver);
+        install(worker, a);
+        ComputeResult r = run(worker, q, a, records);
+        JsonNode json = JSON.readTree(r.resultJson());
+        assertEquals(500_000, json.get("epsilonSpentMicros").asLong());
+        assertEquals("discreteLaplace", json.get("mechanism").asText());
+        Map<String, long[]> expected = data.expectedCountsAndPatients();
+        for (Map.Entry<String, JsonNode> g : groups(r).entrySet()) {
+            // Laplace scale 3/0.5 = 6: a deviation above 120 has probability < e^-20
+            assertEquals(expected.get(g.getKey())[0], g.getValue().get("count").asDouble(), 120.0);
+        }
+    }
+
+    @Test
+    void refusesWhenNoKeyWasInstalled() throws Exception {
+        EnclaveRuntime worker = newWorker(Clock.systemUTC());
+        ApprovedQuery q = data.approvedQuery(null, 0);
+        QueryApproval a = ComputeFixtures.approve("q-nokey", q, approver);
+        assertEquals("NO_KEY", refusal(() -> run(worker, q, a, records)));
+    }
+
+    @Test
+    void refusesAKeyInstalledForAnotherQueryOrAnotherApproval() throws Exception {
+        EnclaveRuntime worker = newWorker(Clock.systemUTC());
+        ApprovedQuery q = data.approvedQuery(null, 0);
+        install(worker, ComputeFixtures.approve("q-other", q, approver));
+        QueryApproval mine = ComputeFixtures.approve("q-mine", q, approver);
+        assertEquals("NO_KEY", refusal(() -> run(worker, q, mine, records)));
+
+        QueryApproval first = QueryApproval.sign(
+                "q-same",
+                q.queryHash(),
+                ComputeFixtures.PURPOSE_ATTRIBUTES,
+                Instant.now().plusSeconds(100),
+                approver);
+        QueryApproval second = QueryApproval.sign(
+                "q-same",
+                q.queryHash(),
+                ComputeFixtures.PURPOSE_ATTRIBUTES,
+                Instant.now().plusSeconds(200),
+                approver);
+        install(worker, first);
+        assertEquals("KEY_FOR_OTHER_APPROVAL", refusal(() -> run(worker, q, second, records)));
+        run(worker, q, first, records);
+    }
+
+    @Test
+    void refusesAnApprovalThatDoesNotCoverTheRelayedQuery() throws Exception {
+        EnclaveRuntime worker = newWorker(Clock.systemUTC());
+        ApprovedQuery q = data.approvedQuery(null, 0);
+        QueryApproval a = ComputeFixtures.approve("q-mismatch", q, approver);
+        install(worker, a);
+        ApprovedQuery widened = new ApprovedQuery(
+                ComputeFixtures.TEMPLATE, ComputeFixtures.request(null), List.of(1, 2, 3), List.of(), 0);
+        assertEquals("APPROVAL_MISMATCH", refusal(() -> run(worker, widened, a, records)));
+        // the request must name the approved template itself
+        String otherTemplate = ComputeFixtures.TEMPLATE.replace("count-by-sex", "count-by-sex-2");
+        ApprovedQuery crossed =
+                new ApprovedQuery(otherTemplate, ComputeFixtures.request(null), List.of(1, 2), List.of(), 0);
+        QueryApproval ca = ComputeFixtures.approve("q-crossed", crossed, approver);
+        install(worker, ca);
+        assertEquals("APPROVAL_MISMATCH", refusal(() -> run(worker, crossed, ca, records)));
+        ComputeResult ok = run(worker, q, a, records);
+        StatisticsClient.verify(ok, worker.publicKeys().signingKey());
+    }
+
+    @Test
+    void refusesUntrustedExpiredAndReplayedApprovals() throws Exception {
+        MutableClock clock = new MutableClock(Instant.now());
+        EnclaveRuntime worker = newWorker(clock);
+        ApprovedQuery q = data.approvedQuery(null, 0);
+        KeyPair rogue = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        QueryApproval forged = ComputeFixtures.approve("q-rogue", q, rogue);
+        assertEquals("APPROVAL_UNTRUSTED_APPROVER", refusal(() -> run(worker, q, forged, records)));
+
+        QueryApproval a = ComputeFixtures.approve("q-once", q, approver);
+        install(worker, a);
+        byte[] bad = a.toBytes();
+        bad[bad.length - 1] ^= 1;
+        QueryApproval badSig = QueryApproval.parse(bad);
+        assertEquals("APPROVAL_SIGNATURE", refusal(() -> run(worker, q, badSig, records)));
+
+        run(worker, q, a, records);
+        assertEquals("APPROVAL_REPLAYED", refusal(() -> run(worker, q, a, records)));
+
+        QueryApproval later = ComputeFixtures.approve("q-late", q, approver);
+        install(worker, later);
+        clock.advance(Duration.ofMinutes(10));
+        assertEquals("APPROVAL_EXPIRED", refusal(() -> run(worker, q, later, records)));
+    }
+
+    @Test
+    void tamperedRecordBytesAreRefusedAndNothingIsConsumed() throws Exception {
+        EnclaveRuntime worker = newWorker(Clock.systemUTC());
+        ApprovedQuery q = data.approvedQuery(null, 0);
+        QueryApproval a = ComputeFixtures.approve("q-tamper", q, approver);
+        install(worker, a);
+        InputRecord recA = records.get(0);
+        assertEquals("rec-a", recA.recordId());
+        byte[] wire = recA.encryptedRows();
+        for (int at : new int[] {0, 4, 20, 200, wire.length / 2, wire.length - 1}) {
+            byte[] t = wire.clone();
+            t[at] ^= 0x01;
+            List<InputRecord> in = new ArrayList<>(records);
+            in.set(0, new InputRecord("rec-a", 1, t));
+            String code = refusal(() -> run(worker, q, a, in));
+            assertTrue(code.equals("QUERY_REFUSED_INPUT_INVALID"), "byte " + at + " refused as " + code);
+        }
+        // rec-b's rows presented as rec-a (chunks are bound to their record id)
+        List<InputRecord> swapped = new ArrayList<>(records);
+        swapped.set(0, new InputRecord("rec-a", 1, records.get(1).encryptedRows()));
+        swapped.remove(1);
+        assertEquals("QUERY_REFUSED_INPUT_INVALID", refusal(() -> run(worker, q, a, swapped)));
+        // the genuine records still run under the same approval: the refusals consumed nothing
+        ComputeResult r = run(worker, q, a, records);
+        assertEquals(2, JSON.readTree(r.resultJson()).get("inputRecords").asInt());
+    }
+
+    @Test
+    void signatureVerifiesAndFailsWhenAnyByteChanges() throws Exception {
+        EnclaveRuntime worker = newWorker(Clock.systemUTC());
+        ApprovedQuery q = data.approvedQuery(null, 0);
+        QueryApproval a = ComputeFixtures.approve("q-sig", q, approver);
+        install(worker, a);
+        ComputeResult r = run(worker, q, a, records);
+        VerifiedEnclave attested = attested(worker, workerSig.mrenclave());
+        PublicKey key = StatisticsClient.signingKeyOf(attested);
+        StatisticsClient.verify(r, key);
+        StatisticsClient.verify(r, attested);
+
+        byte[] wire = r.toBytes();
+        List<Integer> accepted = new ArrayList<>();
+        for (int i = 0; i < wire.length; i++) {
+            byte[] t = wire.clone();
+            t[i] ^= 0x20;
+            ComputeResult m;
+            try {
+                m = ComputeResult.parse(t);
+            } catch (MalformedEncodingException | IllegalArgumentException e) {
+                continue;
+            }
+            try {
+                StatisticsClient.verify(m, key);
+                accepted.add(i);
+            } catch (SignatureException expected) {
+                // refused, as it must be
+            }
+        }
+        assertEquals(List.of(), accepted, "positions whose change still verified");
+
+        assertThrows(
+                SignatureException.class,
+                () -> StatisticsClient.verify(
+                        r,
+                        KeyPairGenerator.getInstance("Ed25519")
+                                .generateKeyPair()
+                                .getPublic()));
+        assertThrows(
+                SignatureException.class,
+                () -> StatisticsClient.verify(
+                        r,
+                        attested(authorityEnclave, authorityEnclave.identity().mrenclave())));
+    }
+
+    @Test
+    void malformedRequestsAreRefused() throws Exception {
+        EnclaveRuntime worker = newWorker(Clock.systemUTC());
+        assertEquals("BAD_REQUEST", refusal(() -> worker.call(StatisticsService.NAME, new byte[0])));
+        assertEquals("BAD_REQUEST", refusal(() -> worker.call(StatisticsService.NAME, new byte[] {2})));
+        ApprovedQuery q = data.approvedQuery(null, 0);
+        byte[] ok = new ComputeRequest(q, ComputeFixtures.approve("q-bad", q, approver), records, Set.of()).toBytes();
+        byte[] trailing = Arrays.copyOf(ok, ok.length + 1);
+        assertEquals("BAD_REQUEST", refusal(() -> worker.call(StatisticsService.NAME, trailing)));
+        assertEquals(q, ApprovedQuery.parse(q.toBytes()));
+        assertThrows(IllegalArgumentException.class, () -> new ApprovedQuery("{}", "{}", List.of(16384), List.of(), 0));
+        assertThrows(IllegalArgumentException.class, () -> new ApprovedQuery("{}", "{}", List.of(), List.of(), -1));
+    }
 }

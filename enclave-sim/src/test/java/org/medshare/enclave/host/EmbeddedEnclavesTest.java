@@ -21,27 +21,32 @@ import org.medshare.enclave.keyrelease.KeyRelease;
 import org.medshare.enclave.keyrelease.QueryApproval;
 
 class EmbeddedEnclavesTest {
-  @Test
-  void releasesKeysAndKeepsTheMasterKeyAcrossRestartsAndUpgrades(@TempDir Path dir) throws Exception {
-    KeyPair approver = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-    PublicParameters first;
-    try (EmbeddedEnclaves e = EmbeddedEnclaves.start(dir, List.of(approver.getPublic()), 1, Suite.NIST)) {
-      assertTrue(e.authority().isSeparateProcess() && e.worker().isSeparateProcess());
-      first = e.publicParameters();
-      assertEquals(first, e.keyAuthority().attestedPublicParameters(e.authorityVerifier(Duration.ofMinutes(1))));
-      QueryApproval a =
-          QueryApproval.sign("q-emb", Sha256.hash(new byte[] {1}), Set.of("purpose:insurance-stats"), Instant.now().plusSeconds(60), approver);
-      KeyRelease r = e.keyAuthority().releaseTo(e.worker(), a);
-      assertEquals(Set.of("purpose:insurance-stats"), r.record().attributes());
-      byte[] nonce = e.workerVerifier(Duration.ofMinutes(1)).newNonce();
-      assertTrue(e.worker().attest(nonce).quote().toString().contains("SIMULATED"));
+    @Test
+    void releasesKeysAndKeepsTheMasterKeyAcrossRestartsAndUpgrades(@TempDir Path dir) throws Exception {
+        KeyPair approver = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        PublicParameters first;
+        try (EmbeddedEnclaves e = EmbeddedEnclaves.start(dir, List.of(approver.getPublic()), 1, Suite.NIST)) {
+            assertTrue(e.authority().isSeparateProcess() && e.worker().isSeparateProcess());
+            first = e.publicParameters();
+            assertEquals(first, e.keyAuthority().attestedPublicParameters(e.authorityVerifier(Duration.ofMinutes(1))));
+            QueryApproval a = QueryApproval.sign(
+                    "q-emb",
+                    Sha256.hash(new byte[] {1}),
+                    Set.of("purpose:insurance-stats"),
+                    Instant.now().plusSeconds(60),
+                    approver);
+            KeyRelease r = e.keyAuthority().releaseTo(e.worker(), a);
+            assertEquals(Set.of("purpose:insurance-stats"), r.record().attributes());
+            byte[] nonce = e.workerVerifier(Duration.ofMinutes(1)).newNonce();
+            assertTrue(e.worker().attest(nonce).quote().toString().contains("SIMULATED"));
+        }
+        assertTrue(Files.exists(dir.resolve("master-key.sealed")));
+        try (EmbeddedEnclaves upgraded = EmbeddedEnclaves.start(dir, List.of(approver.getPublic()), 2, Suite.NIST)) {
+            assertEquals(first, upgraded.publicParameters());
+        }
+        EnclaveCallException downgrade = assertThrows(
+                EnclaveCallException.class,
+                () -> EmbeddedEnclaves.start(dir, List.of(approver.getPublic()), 1, Suite.NIST));
+        assertEquals("SEALING", downgrade.code());
     }
-    assertTrue(Files.exists(dir.resolve("master-key.sealed")));
-    try (EmbeddedEnclaves upgraded = EmbeddedEnclaves.start(dir, List.of(approver.getPublic()), 2, Suite.NIST)) {
-      assertEquals(first, upgraded.publicParameters());
-    }
-    EnclaveCallException downgrade =
-        assertThrows(EnclaveCallException.class, () -> EmbeddedEnclaves.start(dir, List.of(approver.getPublic()), 1, Suite.NIST));
-    assertEquals("SEALING", downgrade.code());
-  }
 }

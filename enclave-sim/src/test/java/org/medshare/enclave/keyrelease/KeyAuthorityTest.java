@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.medshare.abe.AbeScheme;
 import org.medshare.abe.Encapsulation;
-import org.medshare.abe.InsecureSecretKeyAccess;
 import org.medshare.abe.Policy;
 import org.medshare.abe.PublicParameters;
 import org.medshare.abe.Suite;
@@ -30,7 +29,6 @@ import org.medshare.abe.UserKey;
 import org.medshare.enclave.CodeSet;
 import org.medshare.enclave.EnclaveConfig;
 import org.medshare.enclave.EnclaveRuntime;
-import org.medshare.enclave.EnclaveServiceException;
 import org.medshare.enclave.Hex;
 import org.medshare.enclave.Sha256;
 import org.medshare.enclave.SigStruct;
@@ -56,232 +54,281 @@ import org.medshare.enclave.seal.SealingKeys;
 
 /** Acceptance: key release only to an attested, untampered enclave for an approved query. */
 class KeyAuthorityTest {
-  static final Set<String> PURPOSE = Set.of("purpose:insurance-stats", "org:insurer-a");
-  static final EnclaveConfig WORKER_CONFIG = EnclaveConfig.release(Map.of("role", "statistics"));
-  static final byte[] QUERY_HASH = Sha256.hash("count by age band".getBytes());
+    static final Set<String> PURPOSE = Set.of("purpose:insurance-stats", "org:insurer-a");
+    static final EnclaveConfig WORKER_CONFIG = EnclaveConfig.release(Map.of("role", "statistics"));
+    static final byte[] QUERY_HASH = Sha256.hash("count by age band".getBytes());
 
-  static KeyPair vendor;
-  static KeyPair approver;
-  static SimRootCa root;
-  static QuotingEnclave qe;
-  static CodeSet genuine;
-  static SigStruct workerSig;
-  static EnclaveConfig authorityConfig;
-  static PlatformSecret platformSecret;
+    static KeyPair vendor;
+    static KeyPair approver;
+    static SimRootCa root;
+    static QuotingEnclave qe;
+    static CodeSet genuine;
+    static SigStruct workerSig;
+    static EnclaveConfig authorityConfig;
+    static PlatformSecret platformSecret;
 
-  @BeforeAll
-  static void setUp() throws Exception {
-    vendor = TestEnclaves.newVendorKey();
-    approver = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-    root = SimRootCa.create(Clock.systemUTC());
-    SimPlatform p = SimPlatform.generate("ka-test", TcbLevel.UP_TO_DATE, Clock.systemUTC());
-    qe = p.provision(root.certifyPlatform(p.publicKey(), "ka-test"), root.certificate());
-    genuine = CodeSet.ofRunningEnclave();
-    workerSig = SigStruct.sign(genuine, WORKER_CONFIG, TestEnclaves.PRODUCT_ID, 1, vendor);
-    authorityConfig = authorityConfig(workerSig.mrenclave(), false);
-    platformSecret = PlatformSecret.generate(new SecureRandom());
-  }
-
-  static EnclaveConfig authorityConfig(byte[] allowedWorker, boolean production) throws Exception {
-    String constraint =
-        "C:" + Hex.of(allowedWorker) + " S:" + Hex.of(SigStruct.mrsignerOf(vendor.getPublic()))
-            + " PROD:" + TestEnclaves.PRODUCT_ID + " MINSVN:1 EXPIRE:PT1M"
-            + (production ? "" : " SIMULATED:ALLOW");
-    return EnclaveConfig.release(
-        Map.of(
-            KeyAuthority.ROOT, Hex.of(root.certificate().getEncoded()),
-            KeyAuthority.CONSTRAINT, constraint,
-            KeyAuthority.APPROVERS, QueryApproval.keyIdOf(approver.getPublic()),
-            KeyAuthority.PRODUCTION, Boolean.toString(production)));
-  }
-
-  static EnclaveRuntime launch(CodeSet code, EnclaveConfig cfg, int svn) throws Exception {
-    SigStruct sig = SigStruct.sign(code, cfg, TestEnclaves.PRODUCT_ID, svn, vendor);
-    return EnclaveRuntime.launch(code, cfg, sig, qe, platformSecret, List.of(new KeyAuthorityService(Clock.systemUTC()), new KeyRequesterService()));
-  }
-
-  static KeyAuthority authority(EnclaveRuntime rt) throws Exception {
-    KeyAuthority ka = KeyAuthority.fromConfig(rt, Clock.systemUTC());
-    ka.setup(Suite.NIST);
-    return ka;
-  }
-
-  static QueryApproval approval(String queryId, Instant notAfter, KeyPair by) throws Exception {
-    return QueryApproval.sign(queryId, QUERY_HASH, PURPOSE, notAfter, by);
-  }
-
-  static KeyReleaseRequest request(KeyAuthority ka, EnclaveRuntime worker, QueryApproval a) throws Exception {
-    byte[] nonce = ka.newNonce();
-    return new KeyReleaseRequest(nonce, worker.attest(nonce), a);
-  }
-
-  static Reason refusal(KeyAuthority ka, KeyReleaseRequest r) {
-    return assertThrows(KeyReleaseException.class, () -> ka.release(r)).reason();
-  }
-
-  @Test
-  void releasesAWorkingUserKeyToAnAttestedEnclaveForAnApprovedQuery() throws Exception {
-    KeyAuthority ka = authority(launch(genuine, authorityConfig, 1));
-    EnclaveRuntime worker = launch(genuine, WORKER_CONFIG, 1);
-    QueryApproval a = approval("q-1", Instant.now().plusSeconds(60), approver);
-    KeyRelease release = ka.release(request(ka, worker, a));
-    KeyReleaseRecord rec = KeyReleaseRecord.parse(release.record().toBytes());
-    assertEquals("KEY_ISSUED", rec.eventType());
-    assertEquals("q-1", rec.queryId());
-    assertEquals(PURPOSE, rec.attributes());
-    assertArrayEquals(worker.identity().mrenclave(), rec.requesterMrenclave());
-    assertArrayEquals(a.hash(), rec.approvalHash());
-
-    EnclaveRuntime authorityEnclave = launch(genuine, authorityConfig, 1);
-    KeyAuthority ka2 = authority(authorityEnclave);
-    KeyRelease r2 = ka2.release(request(ka2, worker, approval("q-1b", Instant.now().plusSeconds(60), approver)));
-    r2.verifyAuthoritySignature(authorityEnclave.publicKeys());
-    assertEquals(Reason.UNWRAP_FAILED, assertThrows(KeyReleaseException.class, () -> r2.verifyAuthoritySignature(worker.publicKeys())).reason());
-
-    UserKey key = KeyAuthority.unwrap(worker, KeyRelease.parse(release.toBytes()));
-    KeyRequesterService requester = new KeyRequesterService();
-    assertTrue(KeyRequesterService.releasedKey(worker, "q-1").isEmpty());
-    requester.call(new WireWriter().bytes(release.toBytes()).toByteArray(), worker);
-    assertEquals(PURPOSE, KeyRequesterService.releasedKey(worker, "q-1").orElseThrow().attributes());
-    assertArrayEquals(a.hash(), KeyRequesterService.releasedRecord(worker, "q-1").orElseThrow().approvalHash());
-    assertEquals(PURPOSE, key.attributes());
-    PublicParameters pp = ka.publicParameters();
-    AbeScheme abe = new AbeScheme(new SecureRandom());
-    Encapsulation enc = abe.encapsulate(pp, Policy.parse("purpose:insurance-stats AND org:insurer-a"));
-    assertTrue(abe.decapsulate(key, enc.ciphertext()).equalsSecretBytes(enc.key()));
-
-    EnclaveRuntime eavesdropper = launch(genuine, WORKER_CONFIG, 1);
-    assertEquals(Reason.UNWRAP_FAILED, assertThrows(KeyReleaseException.class, () -> KeyAuthority.unwrap(eavesdropper, release)).reason());
-  }
-
-  @Test
-  void tamperedEnclaveClassChangesTheMeasurementAndTheKeyIsRefused(@TempDir Path tmp) throws Exception {
-    KeyAuthority ka = authority(launch(genuine, authorityConfig, 1));
-    Path tampered = TestEnclaves.tamperedCopy(tmp, "org/medshare/enclave/EnclaveServer.class", "MedShare enclave-sim");
-    CodeSet tamperedSet = TestEnclaves.codeSetOf(tampered);
-    EnclaveRuntime worker = launch(tamperedSet, WORKER_CONFIG, 1);
-    assertFalse(Arrays.equals(workerSig.mrenclave(), worker.identity().mrenclave()));
-    KeyReleaseRequest r = request(ka, worker, approval("q-2", Instant.now().plusSeconds(60), approver));
-    KeyReleaseException e = assertThrows(KeyReleaseException.class, () -> ka.release(r));
-    assertEquals(Reason.ATTESTATION_REFUSED, e.reason());
-    assertTrue(e.getMessage().contains("CODE_HASH"), e.getMessage());
-  }
-
-  @Test
-  void refusesUnapprovedQueries() throws Exception {
-    KeyAuthority ka = authority(launch(genuine, authorityConfig, 1));
-    EnclaveRuntime worker = launch(genuine, WORKER_CONFIG, 1);
-    KeyPair stranger = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-    assertEquals(Reason.APPROVAL_UNTRUSTED_APPROVER, refusal(ka, request(ka, worker, approval("q-3", Instant.now().plusSeconds(60), stranger))));
-    assertEquals(Reason.APPROVAL_EXPIRED, refusal(ka, request(ka, worker, approval("q-4", Instant.now().minusSeconds(1), approver))));
-    byte[] forged = approval("q-5", Instant.now().plusSeconds(60), approver).toBytes();
-    forged[forged.length - 1] ^= 1;
-    assertEquals(Reason.APPROVAL_SIGNATURE, refusal(ka, request(ka, worker, QueryApproval.parse(forged))));
-    QueryApproval once = approval("q-6", Instant.now().plusSeconds(60), approver);
-    ka.release(request(ka, worker, once));
-    assertEquals(Reason.APPROVAL_REPLAYED, refusal(ka, request(ka, worker, once)));
-  }
-
-  @Test
-  void refusesReplayedAttestationAndAnAuthorityWithoutMasterKey() throws Exception {
-    EnclaveRuntime authorityEnclave = launch(genuine, authorityConfig, 1);
-    KeyAuthority fresh = KeyAuthority.fromConfig(authorityEnclave, Clock.systemUTC());
-    EnclaveRuntime worker = launch(genuine, WORKER_CONFIG, 1);
-    assertEquals(Reason.NOT_SET_UP, refusal(fresh, request(fresh, worker, approval("q-7", Instant.now().plusSeconds(60), approver))));
-    KeyAuthority ka = authority(authorityEnclave);
-    KeyReleaseRequest r = request(ka, worker, approval("q-8", Instant.now().plusSeconds(60), approver));
-    ka.release(r);
-    KeyReleaseRequest replay = new KeyReleaseRequest(r.nonce(), r.evidence(), approval("q-9", Instant.now().plusSeconds(60), approver));
-    KeyReleaseException e = assertThrows(KeyReleaseException.class, () -> ka.release(replay));
-    assertEquals(Reason.ATTESTATION_REFUSED, e.reason());
-    assertTrue(e.getMessage().contains("NONCE_REPLAYED"));
-  }
-
-  @Test
-  void productionAuthorityConfigurationRefusesSimulatedOptIn() throws Exception {
-    EnclaveConfig bad = EnclaveConfig.release(
-        Map.of(
-            KeyAuthority.ROOT, Hex.of(root.certificate().getEncoded()),
-            KeyAuthority.CONSTRAINT, "C:" + Hex.of(workerSig.mrenclave()) + " SIMULATED:ALLOW",
-            KeyAuthority.APPROVERS, QueryApproval.keyIdOf(approver.getPublic()),
-            KeyAuthority.PRODUCTION, "true"));
-    EnclaveRuntime rt = launch(genuine, bad, 1);
-    assertThrows(IllegalArgumentException.class, () -> KeyAuthority.fromConfig(rt, Clock.systemUTC()));
-    KeyAuthority prod = authority(launch(genuine, authorityConfig(workerSig.mrenclave(), true), 1));
-    EnclaveRuntime worker = launch(genuine, WORKER_CONFIG, 1);
-    KeyReleaseException e = assertThrows(KeyReleaseException.class, () -> prod.release(request(prod, worker, approval("q-10", Instant.now().plusSeconds(60), approver))));
-    assertTrue(e.getMessage().contains("SIMULATED_NOT_ALLOWED"));
-  }
-
-  @Test
-  void masterKeyIsSealedUnderMrsignerAndSurvivesAnUpgradeOnly() throws Exception {
-    EnclaveRuntime v1 = launch(genuine, authorityConfig, 1);
-    KeyAuthority ka1 = KeyAuthority.fromConfig(v1, Clock.systemUTC());
-    KeyAuthority.Setup s = ka1.setup(Suite.NIST);
-    assertEquals(SealPolicy.MRSIGNER, SealingKeys.policyOf(s.sealedMasterKey()));
-    KeyAuthority ka2 = KeyAuthority.fromConfig(launch(genuine, authorityConfig, 2), Clock.systemUTC());
-    assertEquals(s.publicParameters(), ka2.load(s.sealedMasterKey()));
-    KeyAuthority.Setup s2 = KeyAuthority.fromConfig(launch(genuine, authorityConfig, 2), Clock.systemUTC()).setup(Suite.NIST);
-    KeyAuthority downgraded = KeyAuthority.fromConfig(launch(genuine, authorityConfig, 1), Clock.systemUTC());
-    assertThrows(SealingException.class, () -> downgraded.load(s2.sealedMasterKey()));
-  }
-
-  @Test
-  void endToEndAcrossTwoEnclaveProcesses(@TempDir Path tmp) throws Exception {
-    SigStruct authoritySig = SigStruct.sign(genuine, authorityConfig, TestEnclaves.PRODUCT_ID, 1, vendor);
-    Path secret = tmp.resolve("platform.secret");
-    try (EnclaveHost authority = EnclaveHost.start(new EnclaveHost.LaunchSpec(authoritySig, authorityConfig, root, "p1", secret, TcbLevel.UP_TO_DATE));
-        EnclaveHost worker = EnclaveHost.start(new EnclaveHost.LaunchSpec(workerSig, WORKER_CONFIG, root, "p1", secret, TcbLevel.UP_TO_DATE))) {
-      KeyAuthorityClient client = new KeyAuthorityClient(authority);
-      KeyAuthorityClient.SetupResult setup = client.setup(Suite.NIST);
-      assertTrue(setup.sealedMasterKey().length > 0);
-      KeyRelease release = client.releaseTo(worker, approval("q-e2e", Instant.now().plusSeconds(60), approver));
-      assertEquals("q-e2e", release.record().queryId());
-      assertEquals(setup.publicParameters(), client.publicParameters());
-
-      // hospitals take the parameters only from an attested authority
-      QuoteVerifier authorityVerifier = QuoteVerifier.development(
-          root.certificate(),
-          EnclaveConstraint.parse("C:" + Hex.of(authoritySig.mrenclave()) + " SIMULATED:ALLOW"),
-          new NonceRegistry(Clock.systemUTC(), Duration.ofMinutes(1), 10),
-          Clock.systemUTC());
-      assertEquals(setup.publicParameters(), client.attestedPublicParameters(authorityVerifier));
-      QuoteVerifier wrongAuthority = QuoteVerifier.development(
-          root.certificate(),
-          EnclaveConstraint.parse("C:" + Hex.of(workerSig.mrenclave()) + " SIMULATED:ALLOW"),
-          new NonceRegistry(Clock.systemUTC(), Duration.ofMinutes(1), 10),
-          Clock.systemUTC());
-      assertEquals(
-          AttestationException.Reason.CODE_HASH,
-          assertThrows(AttestationException.class, () -> client.attestedPublicParameters(wrongAuthority)).reason());
-
-      // the same evidence cannot be used twice (nonce is single-use)
-      byte[] nonce = new WireReader(authority.call(KeyAuthorityService.NAME, new byte[] {KeyAuthorityService.NONCE})).bytes();
-      KeyReleaseRequest req = new KeyReleaseRequest(nonce, worker.attest(nonce), approval("q-e2e-2", Instant.now().plusSeconds(60), approver));
-      byte[] call = new WireWriter().u8(KeyAuthorityService.RELEASE).bytes(req.toBytes()).toByteArray();
-      authority.call(KeyAuthorityService.NAME, call);
-      EnclaveCallException replay = assertThrows(EnclaveCallException.class, () -> authority.call(KeyAuthorityService.NAME, call));
-      assertEquals("KEY_RELEASE_ATTESTATION_REFUSED", replay.code());
+    @BeforeAll
+    static void setUp() throws Exception {
+        vendor = TestEnclaves.newVendorKey();
+        approver = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        root = SimRootCa.create(Clock.systemUTC());
+        SimPlatform p = SimPlatform.generate("ka-test", TcbLevel.UP_TO_DATE, Clock.systemUTC());
+        qe = p.provision(root.certifyPlatform(p.publicKey(), "ka-test"), root.certificate());
+        genuine = CodeSet.ofRunningEnclave();
+        workerSig = SigStruct.sign(genuine, WORKER_CONFIG, TestEnclaves.PRODUCT_ID, 1, vendor);
+        authorityConfig = authorityConfig(workerSig.mrenclave(), false);
+        platformSecret = PlatformSecret.generate(new SecureRandom());
     }
-  }
 
-  @Test
-  void tamperedWorkerProcessIsRefusedTheKey(@TempDir Path tmp) throws Exception {
-    Path tampered = TestEnclaves.tamperedCopy(tmp.resolve("classes"), "org/medshare/enclave/EnclaveServer.class", "MedShare enclave-sim");
-    SigStruct resigned = SigStruct.sign(TestEnclaves.codeSetOf(tampered), WORKER_CONFIG, TestEnclaves.PRODUCT_ID, 1, vendor);
-    SigStruct authoritySig = SigStruct.sign(genuine, authorityConfig, TestEnclaves.PRODUCT_ID, 1, vendor);
-    Path secret = tmp.resolve("platform.secret");
-    try (EnclaveHost authority = EnclaveHost.start(new EnclaveHost.LaunchSpec(authoritySig, authorityConfig, root, "p1", secret, TcbLevel.UP_TO_DATE));
-        EnclaveHost worker = EnclaveHost.start(
-            new EnclaveHost.LaunchSpec(resigned, WORKER_CONFIG, root, "p1", secret, TcbLevel.UP_TO_DATE),
-            EnclaveHost.classPathReplacing(TestEnclaves.mainClasses(), tampered),
-            Duration.ofSeconds(60))) {
-      KeyAuthorityClient client = new KeyAuthorityClient(authority);
-      client.setup(Suite.NIST);
-      EnclaveCallException e =
-          assertThrows(EnclaveCallException.class, () -> client.releaseTo(worker, approval("q-t", Instant.now().plusSeconds(60), approver)));
-      assertEquals("KEY_RELEASE_ATTESTATION_REFUSED", e.code());
-      assertTrue(e.getMessage().contains("CODE_HASH"), e.getMessage());
+    static EnclaveConfig authorityConfig(byte[] allowedWorker, boolean production) throws Exception {
+        String constraint = "C:" + Hex.of(allowedWorker) + " S:" + Hex.of(SigStruct.mrsignerOf(vendor.getPublic()))
+                + " PROD:" + TestEnclaves.PRODUCT_ID + " MINSVN:1 EXPIRE:PT1M"
+                + (production ? "" : " SIMULATED:ALLOW");
+        return EnclaveConfig.release(Map.of(
+                KeyAuthority.ROOT, Hex.of(root.certificate().getEncoded()),
+                KeyAuthority.CONSTRAINT, constraint,
+                KeyAuthority.APPROVERS, QueryApproval.keyIdOf(approver.getPublic()),
+                KeyAuthority.PRODUCTION, Boolean.toString(production)));
     }
-  }
+
+    static EnclaveRuntime launch(CodeSet code, EnclaveConfig cfg, int svn) throws Exception {
+        SigStruct sig = SigStruct.sign(code, cfg, TestEnclaves.PRODUCT_ID, svn, vendor);
+        return EnclaveRuntime.launch(
+                code,
+                cfg,
+                sig,
+                qe,
+                platformSecret,
+                List.of(new KeyAuthorityService(Clock.systemUTC()), new KeyRequesterService()));
+    }
+
+    static KeyAuthority authority(EnclaveRuntime rt) throws Exception {
+        KeyAuthority ka = KeyAuthority.fromConfig(rt, Clock.systemUTC());
+        ka.setup(Suite.NIST);
+        return ka;
+    }
+
+    static QueryApproval approval(String queryId, Instant notAfter, KeyPair by) throws Exception {
+        return QueryApproval.sign(queryId, QUERY_HASH, PURPOSE, notAfter, by);
+    }
+
+    static KeyReleaseRequest request(KeyAuthority ka, EnclaveRuntime worker, QueryApproval a) throws Exception {
+        byte[] nonce = ka.newNonce();
+        return new KeyReleaseRequest(nonce, worker.attest(nonce), a);
+    }
+
+    static Reason refusal(KeyAuthority ka, KeyReleaseRequest r) {
+        return assertThrows(KeyReleaseException.class, () -> ka.release(r)).reason();
+    }
+
+    @Test
+    void releasesAWorkingUserKeyToAnAttestedEnclaveForAnApprovedQuery() throws Exception {
+        KeyAuthority ka = authority(launch(genuine, authorityConfig, 1));
+        EnclaveRuntime worker = launch(genuine, WORKER_CONFIG, 1);
+        QueryApproval a = approval("q-1", Instant.now().plusSeconds(60), approver);
+        KeyRelease release = ka.release(request(ka, worker, a));
+        KeyReleaseRecord rec = KeyReleaseRecord.parse(release.record().toBytes());
+        assertEquals("KEY_ISSUED", rec.eventType());
+        assertEquals("q-1", rec.queryId());
+        assertEquals(PURPOSE, rec.attributes());
+        assertArrayEquals(worker.identity().mrenclave(), rec.requesterMrenclave());
+        assertArrayEquals(a.hash(), rec.approvalHash());
+
+        EnclaveRuntime authorityEnclave = launch(genuine, authorityConfig, 1);
+        KeyAuthority ka2 = authority(authorityEnclave);
+        KeyRelease r2 =
+                ka2.release(request(ka2, worker, approval("q-1b", Instant.now().plusSeconds(60), approver)));
+        r2.verifyAuthoritySignature(authorityEnclave.publicKeys());
+        assertEquals(
+                Reason.UNWRAP_FAILED,
+                assertThrows(KeyReleaseException.class, () -> r2.verifyAuthoritySignature(worker.publicKeys()))
+                        .reason());
+
+        UserKey key = KeyAuthority.unwrap(worker, KeyRelease.parse(release.toBytes()));
+        KeyRequesterService requester = new KeyRequesterService();
+        assertTrue(KeyRequesterService.releasedKey(worker, "q-1").isEmpty());
+        requester.call(new WireWriter().bytes(release.toBytes()).toByteArray(), worker);
+        assertEquals(
+                PURPOSE,
+                KeyRequesterService.releasedKey(worker, "q-1").orElseThrow().attributes());
+        assertArrayEquals(
+                a.hash(),
+                KeyRequesterService.releasedRecord(worker, "q-1").orElseThrow().approvalHash());
+        assertEquals(PURPOSE, key.attributes());
+        PublicParameters pp = ka.publicParameters();
+        AbeScheme abe = new AbeScheme(new SecureRandom());
+        Encapsulation enc = abe.encapsulate(pp, Policy.parse("purpose:insurance-stats AND org:insurer-a"));
+        assertTrue(abe.decapsulate(key, enc.ciphertext()).equalsSecretBytes(enc.key()));
+
+        EnclaveRuntime eavesdropper = launch(genuine, WORKER_CONFIG, 1);
+        assertEquals(
+                Reason.UNWRAP_FAILED,
+                assertThrows(KeyReleaseException.class, () -> KeyAuthority.unwrap(eavesdropper, release))
+                        .reason());
+    }
+
+    @Test
+    void tamperedEnclaveClassChangesTheMeasurementAndTheKeyIsRefused(@TempDir Path tmp) throws Exception {
+        KeyAuthority ka = authority(launch(genuine, authorityConfig, 1));
+        Path tampered =
+                TestEnclaves.tamperedCopy(tmp, "org/medshare/enclave/EnclaveServer.class", "MedShare enclave-sim");
+        CodeSet tamperedSet = TestEnclaves.codeSetOf(tampered);
+        EnclaveRuntime worker = launch(tamperedSet, WORKER_CONFIG, 1);
+        assertFalse(Arrays.equals(workerSig.mrenclave(), worker.identity().mrenclave()));
+        KeyReleaseRequest r = request(ka, worker, approval("q-2", Instant.now().plusSeconds(60), approver));
+        KeyReleaseException e = assertThrows(KeyReleaseException.class, () -> ka.release(r));
+        assertEquals(Reason.ATTESTATION_REFUSED, e.reason());
+        assertTrue(e.getMessage().contains("CODE_HASH"), e.getMessage());
+    }
+
+    @Test
+    void refusesUnapprovedQueries() throws Exception {
+        KeyAuthority ka = authority(launch(genuine, authorityConfig, 1));
+        EnclaveRuntime worker = launch(genuine, WORKER_CONFIG, 1);
+        KeyPair stranger = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        assertEquals(
+                Reason.APPROVAL_UNTRUSTED_APPROVER,
+                refusal(ka, request(ka, worker, approval("q-3", Instant.now().plusSeconds(60), stranger))));
+        assertEquals(
+                Reason.APPROVAL_EXPIRED,
+                refusal(ka, request(ka, worker, approval("q-4", Instant.now().minusSeconds(1), approver))));
+        byte[] forged = approval("q-5", Instant.now().plusSeconds(60), approver).toBytes();
+        forged[forged.length - 1] ^= 1;
+        assertEquals(Reason.APPROVAL_SIGNATURE, refusal(ka, request(ka, worker, QueryApproval.parse(forged))));
+        QueryApproval once = approval("q-6", Instant.now().plusSeconds(60), approver);
+        ka.release(request(ka, worker, once));
+        assertEquals(Reason.APPROVAL_REPLAYED, refusal(ka, request(ka, worker, once)));
+    }
+
+    @Test
+    void refusesReplayedAttestationAndAnAuthorityWithoutMasterKey() throws Exception {
+        EnclaveRuntime authorityEnclave = launch(genuine, authorityConfig, 1);
+        KeyAuthority fresh = KeyAuthority.fromConfig(authorityEnclave, Clock.systemUTC());
+        EnclaveRuntime worker = launch(genuine, WORKER_CONFIG, 1);
+        assertEquals(
+                Reason.NOT_SET_UP,
+                refusal(
+                        fresh,
+                        request(fresh, worker, approval("q-7", Instant.now().plusSeconds(60), approver))));
+        KeyAuthority ka = authority(authorityEnclave);
+        KeyReleaseRequest r = request(ka, worker, approval("q-8", Instant.now().plusSeconds(60), approver));
+        ka.release(r);
+        KeyReleaseRequest replay = new KeyReleaseRequest(
+                r.nonce(), r.evidence(), approval("q-9", Instant.now().plusSeconds(60), approver));
+        KeyReleaseException e = assertThrows(KeyReleaseException.class, () -> ka.release(replay));
+        assertEquals(Reason.ATTESTATION_REFUSED, e.reason());
+        assertTrue(e.getMessage().contains("NONCE_REPLAYED"));
+    }
+
+    @Test
+    void productionAuthorityConfigurationRefusesSimulatedOptIn() throws Exception {
+        EnclaveConfig bad = EnclaveConfig.release(Map.of(
+                KeyAuthority.ROOT,
+                Hex.of(root.certificate().getEncoded()),
+                KeyAuthority.CONSTRAINT,
+                "C:" + Hex.of(workerSig.mrenclave()) + " SIMULATED:ALLOW",
+                KeyAuthority.APPROVERS,
+                QueryApproval.keyIdOf(approver.getPublic()),
+                KeyAuthority.PRODUCTION,
+                "true"));
+        EnclaveRuntime rt = launch(genuine, bad, 1);
+        assertThrows(IllegalArgumentException.class, () -> KeyAuthority.fromConfig(rt, Clock.systemUTC()));
+        KeyAuthority prod = authority(launch(genuine, authorityConfig(workerSig.mrenclave(), true), 1));
+        EnclaveRuntime worker = launch(genuine, WORKER_CONFIG, 1);
+        KeyReleaseException e = assertThrows(
+                KeyReleaseException.class,
+                () -> prod.release(
+                        request(prod, worker, approval("q-10", Instant.now().plusSeconds(60), approver))));
+        assertTrue(e.getMessage().contains("SIMULATED_NOT_ALLOWED"));
+    }
+
+    @Test
+    void masterKeyIsSealedUnderMrsignerAndSurvivesAnUpgradeOnly() throws Exception {
+        EnclaveRuntime v1 = launch(genuine, authorityConfig, 1);
+        KeyAuthority ka1 = KeyAuthority.fromConfig(v1, Clock.systemUTC());
+        KeyAuthority.Setup s = ka1.setup(Suite.NIST);
+        assertEquals(SealPolicy.MRSIGNER, SealingKeys.policyOf(s.sealedMasterKey()));
+        KeyAuthority ka2 = KeyAuthority.fromConfig(launch(genuine, authorityConfig, 2), Clock.systemUTC());
+        assertEquals(s.publicParameters(), ka2.load(s.sealedMasterKey()));
+        KeyAuthority.Setup s2 = KeyAuthority.fromConfig(launch(genuine, authorityConfig, 2), Clock.systemUTC())
+                .setup(Suite.NIST);
+        KeyAuthority downgraded = KeyAuthority.fromConfig(launch(genuine, authorityConfig, 1), Clock.systemUTC());
+        assertThrows(SealingException.class, () -> downgraded.load(s2.sealedMasterKey()));
+    }
+
+    @Test
+    void endToEndAcrossTwoEnclaveProcesses(@TempDir Path tmp) throws Exception {
+        SigStruct authoritySig = SigStruct.sign(genuine, authorityConfig, TestEnclaves.PRODUCT_ID, 1, vendor);
+        Path secret = tmp.resolve("platform.secret");
+        try (EnclaveHost authority = EnclaveHost.start(new EnclaveHost.LaunchSpec(
+                        authoritySig, authorityConfig, root, "p1", secret, TcbLevel.UP_TO_DATE));
+                EnclaveHost worker = EnclaveHost.start(new EnclaveHost.LaunchSpec(
+                        workerSig, WORKER_CONFIG, root, "p1", secret, TcbLevel.UP_TO_DATE))) {
+            KeyAuthorityClient client = new KeyAuthorityClient(authority);
+            KeyAuthorityClient.SetupResult setup = client.setup(Suite.NIST);
+            assertTrue(setup.sealedMasterKey().length > 0);
+            KeyRelease release =
+                    client.releaseTo(worker, approval("q-e2e", Instant.now().plusSeconds(60), approver));
+            assertEquals("q-e2e", release.record().queryId());
+            assertEquals(setup.publicParameters(), client.publicParameters());
+
+            // hospitals take the parameters only from an attested authority
+            QuoteVerifier authorityVerifier = QuoteVerifier.development(
+                    root.certificate(),
+                    EnclaveConstraint.parse("C:" + Hex.of(authoritySig.mrenclave()) + " SIMULATED:ALLOW"),
+                    new NonceRegistry(Clock.systemUTC(), Duration.ofMinutes(1), 10),
+                    Clock.systemUTC());
+            assertEquals(setup.publicParameters(), client.attestedPublicParameters(authorityVerifier));
+            QuoteVerifier wrongAuthority = QuoteVerifier.development(
+                    root.certificate(),
+                    EnclaveConstraint.parse("C:" + Hex.of(workerSig.mrenclave()) + " SIMULATED:ALLOW"),
+                    new NonceRegistry(Clock.systemUTC(), Duration.ofMinutes(1), 10),
+                    Clock.systemUTC());
+            assertEquals(
+                    AttestationException.Reason.CODE_HASH,
+                    assertThrows(AttestationException.class, () -> client.attestedPublicParameters(wrongAuthority))
+                            .reason());
+
+            // the same evidence cannot be used twice (nonce is single-use)
+            byte[] nonce = new WireReader(
+                            authority.call(KeyAuthorityService.NAME, new byte[] {KeyAuthorityService.NONCE}))
+                    .bytes();
+            KeyReleaseRequest req = new KeyReleaseRequest(
+                    nonce,
+                    worker.attest(nonce),
+                    approval("q-e2e-2", Instant.now().plusSeconds(60), approver));
+            byte[] call = new WireWriter()
+                    .u8(KeyAuthorityService.RELEASE)
+                    .bytes(req.toBytes())
+                    .toByteArray();
+            authority.call(KeyAuthorityService.NAME, call);
+            EnclaveCallException replay =
+                    assertThrows(EnclaveCallException.class, () -> authority.call(KeyAuthorityService.NAME, call));
+            assertEquals("KEY_RELEASE_ATTESTATION_REFUSED", replay.code());
+        }
+    }
+
+    @Test
+    void tamperedWorkerProcessIsRefusedTheKey(@TempDir Path tmp) throws Exception {
+        Path tampered = TestEnclaves.tamperedCopy(
+                tmp.resolve("classes"), "org/medshare/enclave/EnclaveServer.class", "MedShare enclave-sim");
+        SigStruct resigned =
+                SigStruct.sign(TestEnclaves.codeSetOf(tampered), WORKER_CONFIG, TestEnclaves.PRODUCT_ID, 1, vendor);
+        SigStruct authoritySig = SigStruct.sign(genuine, authorityConfig, TestEnclaves.PRODUCT_ID, 1, vendor);
+        Path secret = tmp.resolve("platform.secret");
+        try (EnclaveHost authority = EnclaveHost.start(new EnclaveHost.LaunchSpec(
+                        authoritySig, authorityConfig, root, "p1", secret, TcbLevel.UP_TO_DATE));
+                EnclaveHost worker = EnclaveHost.start(
+                        new EnclaveHost.LaunchSpec(resigned, WORKER_CONFIG, root, "p1", secret, TcbLevel.UP_TO_DATE),
+                        EnclaveHost.classPathReplacing(TestEnclaves.mainClasses(), tampered),
+                        Duration.ofSeconds(60))) {
+            KeyAuthorityClient client = new KeyAuthorityClient(authority);
+            client.setup(Suite.NIST);
+            EnclaveCallException e = assertThrows(
+                    EnclaveCallException.class,
+                    () -> client.releaseTo(worker, approval("q-t", Instant.now().plusSeconds(60), approver)));
+            assertEquals("KEY_RELEASE_ATTESTATION_REFUSED", e.code());
+            assertTrue(e.getMessage().contains("CODE_HASH"), e.getMessage());
+        }
+    }
 }

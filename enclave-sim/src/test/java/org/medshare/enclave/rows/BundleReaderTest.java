@@ -12,8 +12,8 @@ class BundleReaderTest {
     private static final BundleReader READER = BundleReader.shared();
 
     private static String refusal(String content) {
-        return assertThrows(BundleFormatException.class,
-                () -> READER.read(content.getBytes(StandardCharsets.UTF_8))).getMessage();
+        return assertThrows(BundleFormatException.class, () -> READER.read(content.getBytes(StandardCharsets.UTF_8)))
+                .getMessage();
     }
 
     @Test
@@ -27,8 +27,8 @@ class BundleReaderTest {
         assertEquals(BundleReader.Format.XML, xml.format());
         assertEquals("batch", xml.bundle().getType().toCode());
         assertEquals(List.of(), xml.warnings());
-        BundleReader.ReadBundle json = READER.read("\uFEFF {\"resourceType\":\"Bundle\",\"type\":\"message\"}"
-                .getBytes(StandardCharsets.UTF_8));
+        BundleReader.ReadBundle json = READER.read(
+                "\uFEFF {\"resourceType\":\"Bundle\",\"type\":\"message\"}".getBytes(StandardCharsets.UTF_8));
         assertEquals(BundleReader.Format.JSON, json.format());
     }
 
@@ -36,11 +36,13 @@ class BundleReaderTest {
     void unknownElementsAndValuesOfTheWrongTypeAreWarningsNotRefusals() throws Exception {
         BundleReader.ReadBundle r = READER.read("""
             {"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient",
-             "animal":{"species":{"text":"dog"}},"birthDate":"1980-13-45"}}]}"""
-                .getBytes(StandardCharsets.UTF_8));
+             "animal":{"species":{"text":"dog"}},"birthDate":"1980-13-45"}}]}""".getBytes(StandardCharsets.UTF_8));
         assertEquals(2, r.warningCount(), r.warnings().toString());
-        assertEquals(List.of("unknown element 'animal' ignored",
-                "invalid value '1980-13-45' (Invalid date/time format: \"1980-13-45\") in birthDate"), r.warnings());
+        assertEquals(
+                List.of(
+                        "unknown element 'animal' ignored",
+                        "invalid value '1980-13-45' (Invalid date/time format: \"1980-13-45\") in birthDate"),
+                r.warnings());
     }
 
     @Test
@@ -49,7 +51,8 @@ class BundleReaderTest {
         assertEquals("the file is empty", refusal(" \n"));
         assertTrue(refusal("[{\"resourceType\":\"Bundle\"}]").startsWith("a JSON array, not a FHIR Bundle"));
         assertEquals("neither JSON nor XML: a FHIR Bundle is a JSON object or an XML document", refusal("hello"));
-        assertEquals("a FHIR Patient resource, not a Bundle: put it in a Bundle (e.g. of type collection) to upload it",
+        assertEquals(
+                "a FHIR Patient resource, not a Bundle: put it in a Bundle (e.g. of type collection) to upload it",
                 refusal("{\"resourceType\":\"Patient\"}"));
         String truncated = refusal("{\"resourceType\":\"Bundle\",\"type\":");
         assertTrue(truncated.startsWith("not a FHIR R4 JSON resource: "), truncated);

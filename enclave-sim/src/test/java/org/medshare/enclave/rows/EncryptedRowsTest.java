@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -36,11 +37,18 @@ class EncryptedRowsTest {
         authority = AbeScheme.create().setup(Suite.NIST);
         rows = new ArrayList<>();
         for (int i = 0; i < 5000; i++) {
-            rows.add(AnalyticsRow.of(1000 + i, 3 + i % 5, i % 2 == 0 ? Sex.FEMALE : Sex.MALE,
-                    new int[] {Icd10.encode("I10")}, 10_000 + i, 8_000 + i, 202501 + i % 12, 1));
+            rows.add(AnalyticsRow.of(
+                    1000 + i,
+                    3 + i % 5,
+                    i % 2 == 0 ? Sex.FEMALE : Sex.MALE,
+                    new int[] {Icd10.encode("I10")},
+                    10_000 + i,
+                    8_000 + i,
+                    202501 + i % 12,
+                    1));
         }
-        sealed = EncryptedRows.seal("rec-1", rows, authority.publicParameters(), POLICY, Suite.NIST,
-                new SecureRandom(new byte[] {7}));
+        sealed = EncryptedRows.seal(
+                "rec-1", rows, authority.publicParameters(), POLICY, Suite.NIST, new SecureRandom(new byte[] {7}));
     }
 
     @Test
@@ -56,8 +64,9 @@ class EncryptedRowsTest {
 
     @Test
     void aRecordWithoutRowsHasAContainerWithoutChunks() throws Exception {
-        EncryptedRows empty = EncryptedRows.parse(EncryptedRows.seal("rec-0", List.of(), authority.publicParameters(),
-                POLICY, Suite.NIST, new SecureRandom()).toBytes());
+        EncryptedRows empty = EncryptedRows.parse(EncryptedRows.seal(
+                        "rec-0", List.of(), authority.publicParameters(), POLICY, Suite.NIST, new SecureRandom())
+                .toBytes());
         assertEquals(List.of(), empty.chunks());
         assertEquals(0, empty.rowCount());
         assertEquals(POLICY, empty.policy());
@@ -101,14 +110,16 @@ class EncryptedRowsTest {
             RecordKem kem = RecordKem.encapsulate(AbeScheme.create(), authority.publicParameters(), POLICY);
             byte[] bundle = "{\"resourceType\":\"Bundle\"}".getBytes(StandardCharsets.UTF_8);
             byte[] envelope = kem.envelope(suite, bundle);
-            EncryptedRows shared = EncryptedRows.parse(
-                    EncryptedRows.seal("rec-2", rows.subList(0, 10), kem, suite, new SecureRandom()).toBytes());
+            EncryptedRows shared =
+                    EncryptedRows.parse(EncryptedRows.seal("rec-2", rows.subList(0, 10), kem, suite, new SecureRandom())
+                            .toBytes());
             assertEquals(2, shared.version());
             assertEquals(POLICY, shared.policy());
             assertEquals(suite, shared.suite());
             var key = AbeScheme.create().keygen(authority, Set.of("org:hospital-a"));
             assertArrayEquals(bundle, Envelope.decrypt(key, envelope));
-            assertEquals(rows.subList(0, 10), RowChunkCodec.decryptRows("rec-2", shared.chunks(), shared.openDataKey(key)));
+            assertEquals(
+                    rows.subList(0, 10), RowChunkCodec.decryptRows("rec-2", shared.chunks(), shared.openDataKey(key)));
         }
     }
 
@@ -116,7 +127,7 @@ class EncryptedRowsTest {
     void aTamperedKemCiphertextNeverOpensTheRows() throws Exception {
         byte[] wire = sealed.toBytes();
         var key = AbeScheme.create().keygen(authority, Set.of("purpose:insurance-stats@2026Q4"));
-        int kemLength = java.nio.ByteBuffer.wrap(wire, 6, 4).getInt();
+        int kemLength = ByteBuffer.wrap(wire, 6, 4).getInt();
         byte[] tampered = wire.clone();
         tampered[10 + kemLength - 5] ^= 0x01;
         EncryptedRows parsed;
@@ -126,7 +137,8 @@ class EncryptedRowsTest {
             return;
         }
         EncryptedRows p = parsed;
-        assertThrows(GeneralSecurityException.class,
+        assertThrows(
+                GeneralSecurityException.class,
                 () -> RowChunkCodec.decryptRows("rec-1", p.chunks(), p.openDataKey(key)));
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.security.InvalidKeyException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import javax.crypto.AEADBadTagException;
@@ -43,14 +44,20 @@ class RowChunkCodecTest {
         assertThrows(AEADBadTagException.class, () -> RowChunkCodec.decryptRows("rec-1", flipped, KEY), "bit flip");
         List<EncryptedChunk> swapped = List.of(chunks.get(1), chunks.get(0), chunks.get(2));
         assertThrows(AEADBadTagException.class, () -> RowChunkCodec.decryptRows("rec-1", swapped, KEY), "reordered");
-        assertThrows(AEADBadTagException.class, () -> RowChunkCodec.decryptRows("rec-1", chunks.subList(0, 2), KEY),
+        assertThrows(
+                AEADBadTagException.class,
+                () -> RowChunkCodec.decryptRows("rec-1", chunks.subList(0, 2), KEY),
                 "truncated record");
         assertThrows(AEADBadTagException.class, () -> RowChunkCodec.decryptRows("rec-2", chunks, KEY), "other record");
-        SecretKey other = new SecretKeySpec(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
-            20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32}, "AES");
+        SecretKey other = new SecretKeySpec(
+                new byte[] {
+                    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27,
+                    28, 29, 30, 31, 32
+                },
+                "AES");
         assertThrows(AEADBadTagException.class, () -> RowChunkCodec.decryptRows("rec-1", chunks, other), "wrong key");
-        AEADBadTagException e = assertThrows(AEADBadTagException.class,
-                () -> RowChunkCodec.decryptRows("rec-2", chunks, KEY));
+        AEADBadTagException e =
+                assertThrows(AEADBadTagException.class, () -> RowChunkCodec.decryptRows("rec-2", chunks, KEY));
         assertEquals("row chunk authentication failed", e.getMessage());
     }
 
@@ -63,10 +70,11 @@ class RowChunkCodecTest {
         byte[] badVersion = wire.clone();
         badVersion[4] = 2;
         assertThrows(IllegalArgumentException.class, () -> EncryptedChunk.parse(badVersion));
-        byte[] trailing = java.util.Arrays.copyOf(wire, wire.length + 1);
+        byte[] trailing = Arrays.copyOf(wire, wire.length + 1);
         assertThrows(IllegalArgumentException.class, () -> EncryptedChunk.parse(trailing));
-        assertThrows(IllegalArgumentException.class, () -> EncryptedChunk.parse(java.util.Arrays.copyOf(wire, 20)));
-        assertThrows(InvalidKeyException.class,
+        assertThrows(IllegalArgumentException.class, () -> EncryptedChunk.parse(Arrays.copyOf(wire, 20)));
+        assertThrows(
+                InvalidKeyException.class,
                 () -> codec.encrypt("r", RowsTest.randomRows(1, 1), new SecretKeySpec(new byte[16], "AES")));
         assertThrows(IllegalArgumentException.class, () -> codec.encrypt("r", List.of(), KEY));
         assertThrows(IllegalArgumentException.class, () -> codec.encrypt("", RowsTest.randomRows(1, 1), KEY));

@@ -25,7 +25,9 @@ class RowExtractorR4Test {
     }
 
     private static RowExtraction extract(String bundleJson) throws Exception {
-        Bundle b = BundleReader.shared().read(bundleJson.getBytes(StandardCharsets.UTF_8)).bundle();
+        Bundle b = BundleReader.shared()
+                .read(bundleJson.getBytes(StandardCharsets.UTF_8))
+                .bundle();
         return RowExtractor.shared().extractWithSkips(b, 3, key());
     }
 
@@ -39,7 +41,8 @@ class RowExtractorR4Test {
 
     private static String txEntry(String fullUrl, String resource) {
         return "{\"fullUrl\":\"" + fullUrl + "\",\"resource\":" + resource
-                + ",\"request\":{\"method\":\"POST\",\"url\":\"" + resource.replaceAll("(?s).*\"resourceType\":\"(\\w+)\".*", "$1") + "\"}}";
+                + ",\"request\":{\"method\":\"POST\",\"url\":\""
+                + resource.replaceAll("(?s).*\"resourceType\":\"(\\w+)\".*", "$1") + "\"}}";
     }
 
     @Test
@@ -59,7 +62,8 @@ class RowExtractorR4Test {
 
     @Test
     void urnUuidAndConditionalReferencesOfATransactionResolve() throws Exception {
-        RowExtraction x = extract(bundle("transaction",
+        RowExtraction x = extract(bundle(
+                "transaction",
                 txEntry("urn:uuid:61ebe359-bfdc-4613-8bf2-c5e300945f0a", HUMAN.formatted("12345", "1970-02")),
                 txEntry("urn:uuid:88f151c0-a954-468a-88bd-5ae15c08e059", """
                     {"resourceType":"Encounter","status":"finished","class":{"code":"AMB"},
@@ -77,15 +81,20 @@ class RowExtractorR4Test {
         assertEquals(x.rows().get(0).patientPseudonym(), x.rows().get(1).patientPseudonym());
         assertEquals(key().pseudonymOf("urn:mrn|12345"), x.rows().get(0).patientPseudonym());
         assertEquals(AgeBand.ofAge(54), x.rows().get(0).ageBand(), "a year-month birth date counts from its first day");
-        assertEquals(List.of(new RowExtraction.Skip("Encounter urn:uuid:3c9d8e7f-6a5b-4c3d-2e1f-0a9b8c7d6e5f",
-                "its conditional reference Patient?identifier=urn:mrn|99999 matches 0 Patient entries of the Bundle, "
-                        + "not exactly one")), x.skipped());
+        assertEquals(
+                List.of(new RowExtraction.Skip(
+                        "Encounter urn:uuid:3c9d8e7f-6a5b-4c3d-2e1f-0a9b8c7d6e5f",
+                        "its conditional reference Patient?identifier=urn:mrn|99999 matches 0 Patient entries of the Bundle, "
+                                + "not exactly one")),
+                x.skipped());
     }
 
     @Test
     void anEncounterWithoutPeriodStartFallsBackToOtherDatesOrIsSkippedAlone() throws Exception {
         String patient = entry("Patient/p", HUMAN.formatted("7", "1980"));
-        RowExtraction x = extract(bundle("collection", patient,
+        RowExtraction x = extract(bundle(
+                "collection",
+                patient,
                 entry("Encounter/end-only", """
                     {"resourceType":"Encounter","id":"end-only","status":"finished","class":{"code":"IMP"},
                      "subject":{"reference":"Patient/p"},"period":{"end":"2023-07-04T10:00:00+10:00"}}"""),
@@ -99,16 +108,21 @@ class RowExtractorR4Test {
                 entry("Encounter/year-only", """
                     {"resourceType":"Encounter","id":"year-only","status":"finished","class":{"code":"IMP"},
                      "subject":{"reference":"Patient/p"},"period":{"start":"2021"}}""")));
-        assertEquals(List.of(202307, 202211), x.rows().stream().map(AnalyticsRow::serviceMonth).toList());
-        assertEquals(List.of(
-                "Encounter/undated: it has no date (no period.start, period.end or statusHistory.period.start)",
-                "Encounter/year-only: its service date '2021' has no month"),
+        assertEquals(
+                List.of(202307, 202211),
+                x.rows().stream().map(AnalyticsRow::serviceMonth).toList());
+        assertEquals(
+                List.of(
+                        "Encounter/undated: it has no date (no period.start, period.end or statusHistory.period.start)",
+                        "Encounter/year-only: its service date '2021' has no month"),
                 x.skipped().stream().map(Object::toString).toList());
     }
 
     @Test
     void aNonHumanPatientIsExcludedFromStatistics() throws Exception {
-        RowExtraction x = extract(bundle("collection", entry("Patient/animal", ANIMAL),
+        RowExtraction x = extract(bundle(
+                "collection",
+                entry("Patient/animal", ANIMAL),
                 entry("Patient/h", HUMAN.formatted("h1", "1990-01-01")),
                 entry("Encounter/vet", """
                     {"resourceType":"Encounter","id":"vet","status":"finished","class":{"code":"AMB"},
@@ -118,7 +132,8 @@ class RowExtractorR4Test {
                      "subject":{"reference":"Patient/h"},"period":{"start":"2024-01-10"}}""")));
         assertEquals(1, x.rows().size());
         assertEquals(key().pseudonymOf("urn:mrn|h1"), x.rows().get(0).patientPseudonym());
-        assertEquals(List.of("Encounter/vet: its Patient is not human (patient-animal extension): not used in statistics"),
+        assertEquals(
+                List.of("Encounter/vet: its Patient is not human (patient-animal extension): not used in statistics"),
                 x.skipped().stream().map(Object::toString).toList());
     }
 
@@ -130,7 +145,9 @@ class RowExtractorR4Test {
         RowExtraction allSkipped = extract(bundle("collection", entry("Encounter/x", """
             {"resourceType":"Encounter","id":"x","status":"finished","class":{"code":"AMB"},
              "subject":{"reference":"Patient/gone"},"period":{"start":"2024-01-10"}}""")));
-        assertEquals("every Claim or Encounter was skipped (1; first: Encounter/x: it refers to Patient/gone, which is "
-                + "not in the Bundle)", allSkipped.noRowsReason());
+        assertEquals(
+                "every Claim or Encounter was skipped (1; first: Encounter/x: it refers to Patient/gone, which is "
+                        + "not in the Bundle)",
+                allSkipped.noRowsReason());
     }
 }

@@ -8,12 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ca.uhn.fhir.context.FhirContext;
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.function.Consumer;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Claim;
-import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
-import org.hl7.fhir.r4.model.Money;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
+import org.hl7.fhir.r4.model.Money;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
@@ -27,8 +28,8 @@ class RowExtractorTest {
 
     @Test
     void extractsOneRowPerClaimAndOnePerUnclaimedEncounter() throws Exception {
-        Bundle b = TestBundles.patientBundle("p1", AdministrativeGender.FEMALE, "1980-06-15", "E11.9", 2, "123.45",
-                "100.005", "2024-03-10");
+        Bundle b = TestBundles.patientBundle(
+                "p1", AdministrativeGender.FEMALE, "1980-06-15", "E11.9", 2, "123.45", "100.005", "2024-03-10");
         List<AnalyticsRow> rows = EXTRACTOR.extract(b, 7, key());
         assertEquals(3, rows.size());
         AnalyticsRow r = rows.get(0);
@@ -48,7 +49,8 @@ class RowExtractorTest {
 
     @Test
     void parsesJsonWithOneSharedContext() throws Exception {
-        Bundle b = TestBundles.patientBundle("p2", AdministrativeGender.MALE, "1950", "I10", 1, "50", "40", "2023-12-01");
+        Bundle b =
+                TestBundles.patientBundle("p2", AdministrativeGender.MALE, "1950", "I10", 1, "50", "40", "2023-12-01");
         String json = FhirContext.forR4Cached().newJsonParser().encodeResourceToString(b);
         List<AnalyticsRow> rows = EXTRACTOR.extract(json, 1, key());
         assertEquals(2, rows.size());
@@ -59,44 +61,60 @@ class RowExtractorTest {
 
     @Test
     void refusesWhatIsNotABundleAndAnOutOfRangeHospital() throws Exception {
-        RowExtractionException notBundle = assertThrows(RowExtractionException.class,
-                () -> EXTRACTOR.extract("{\"resourceType\":\"Patient\"}", 1, key()));
+        RowExtractionException notBundle = assertThrows(
+                RowExtractionException.class, () -> EXTRACTOR.extract("{\"resourceType\":\"Patient\"}", 1, key()));
         assertTrue(notBundle.getMessage().startsWith("a FHIR Patient resource, not a Bundle"), notBundle.getMessage());
         assertThrows(RowExtractionException.class, () -> EXTRACTOR.extract("not json", 1, key()));
-        Bundle ok = TestBundles.patientBundle("p8", AdministrativeGender.MALE, "1970", "I10", 1, "5", "0", "2024-12-01");
+        Bundle ok =
+                TestBundles.patientBundle("p8", AdministrativeGender.MALE, "1970", "I10", 1, "5", "0", "2024-12-01");
         assertThrows(RowExtractionException.class, () -> EXTRACTOR.extract(ok, 16384, key()));
     }
 
     @Test
     void aRowThatCannotBeMappedIsSkippedWithItsReasonAndTheOthersAreKept() throws Exception {
-        assertSkip(TestBundles.patientBundle("p3", AdministrativeGender.MALE, "1970", "I10", 1, "50", "40", "2023-12-01"),
+        assertSkip(
+                TestBundles.patientBundle("p3", AdministrativeGender.MALE, "1970", "I10", 1, "50", "40", "2023-12-01"),
                 b -> claim(b).setPatient(new Reference("Patient/missing")),
                 "Claim/p3-claim-0: it refers to Patient/missing, which is not in the Bundle");
-        assertSkip(TestBundles.patientBundle("p4", AdministrativeGender.MALE, "1970", "I10", 1, "50", "40", "2023-12-01"),
+        assertSkip(
+                TestBundles.patientBundle("p4", AdministrativeGender.MALE, "1970", "I10", 1, "50", "40", "2023-12-01"),
                 b -> claim(b).setTotal(new Money().setValue(new BigDecimal("1")).setCurrency("USD")),
                 "Claim/p4-claim-0: ExplanationOfBenefit.payment.amount is in EUR where the Bundle's amounts are in USD");
-        assertSkip(TestBundles.patientBundle("p5", AdministrativeGender.MALE, "1970", "I10", 1, "-5", "0", "2023-12-01"),
-                b -> { }, "Claim/p5-claim-0: Claim.total must be within 0 .. 21474836.47");
-        assertSkip(TestBundles.patientBundle("p7", AdministrativeGender.MALE, "2024-12-15", "I10", 1, "5", "0", "2024-12-01"),
-                b -> ((Encounter) resource(b, Encounter.class, "p7-visit")).getPeriod()
+        assertSkip(
+                TestBundles.patientBundle("p5", AdministrativeGender.MALE, "1970", "I10", 1, "-5", "0", "2023-12-01"),
+                b -> {},
+                "Claim/p5-claim-0: Claim.total must be within 0 .. 21474836.47");
+        assertSkip(
+                TestBundles.patientBundle(
+                        "p7", AdministrativeGender.MALE, "2024-12-15", "I10", 1, "5", "0", "2024-12-01"),
+                b -> ((Encounter) resource(b, Encounter.class, "p7-visit"))
+                        .getPeriod()
                         .setStartElement(new DateTimeType("2025-01-05")),
                 "Claim/p7-claim-0: its Patient was born after the service month 2024-12");
     }
 
-    private static void assertSkip(Bundle b, java.util.function.Consumer<Bundle> change, String expectedSkip)
-            throws Exception {
+    private static void assertSkip(Bundle b, Consumer<Bundle> change, String expectedSkip) throws Exception {
         change.accept(b);
         RowExtraction x = EXTRACTOR.extractWithSkips(b, 1, key());
-        assertEquals(List.of(expectedSkip), x.skipped().stream().map(Object::toString).toList());
+        assertEquals(
+                List.of(expectedSkip),
+                x.skipped().stream().map(Object::toString).toList());
         assertEquals(1, x.rows().size(), "the Bundle's other row (its lone Encounter) is kept");
     }
 
     static Claim claim(Bundle b) {
-        return (Claim) b.getEntry().stream().filter(e -> e.getResource() instanceof Claim).findFirst().get().getResource();
+        return (Claim) b.getEntry().stream()
+                .filter(e -> e.getResource() instanceof Claim)
+                .findFirst()
+                .get()
+                .getResource();
     }
 
     static Resource resource(Bundle b, Class<? extends Resource> type, String id) {
-        return b.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
-                .filter(r -> type.isInstance(r) && r.getIdElement().getIdPart().equals(id)).findFirst().orElseThrow();
+        return b.getEntry().stream()
+                .map(Bundle.BundleEntryComponent::getResource)
+                .filter(r -> type.isInstance(r) && r.getIdElement().getIdPart().equals(id))
+                .findFirst()
+                .orElseThrow();
     }
 }

@@ -42,8 +42,15 @@ class RowsTest {
 
     @Test
     void rowRoundTripsThroughItsLayoutAndRefusesInvalidFields() {
-        AnalyticsRow r = AnalyticsRow.of(-1234567890123L, 8, Sex.FEMALE,
-                new int[] {Icd10.encode("E11.9"), Icd10.encode("I10")}, 12345, 10000, 202403, 16383);
+        AnalyticsRow r = AnalyticsRow.of(
+                -1234567890123L,
+                8,
+                Sex.FEMALE,
+                new int[] {Icd10.encode("E11.9"), Icd10.encode("I10")},
+                12345,
+                10000,
+                202403,
+                16383);
         byte[] b = r.toBytes();
         assertEquals(RowLayout.ROW_BYTES, b.length);
         assertEquals(r, AnalyticsRow.readFrom(b, 0));
@@ -57,7 +64,9 @@ class RowsTest {
         assertThrows(IllegalArgumentException.class, () -> AnalyticsRow.of(1, 3, Sex.MALE, icd, 0, 0, 189912, 1));
         assertThrows(IllegalArgumentException.class, () -> AnalyticsRow.of(1, 3, Sex.MALE, icd, 0, 0, 207009, 1));
         assertThrows(IllegalArgumentException.class, () -> AnalyticsRow.of(1, 3, Sex.MALE, icd, 0, 0, 202401, 16384));
-        assertThrows(IllegalArgumentException.class, () -> AnalyticsRow.of(1, 3, Sex.MALE, new int[] {1, 2, 3, 4}, 0, 0, 202401, 1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> AnalyticsRow.of(1, 3, Sex.MALE, new int[] {1, 2, 3, 4}, 0, 0, 202401, 1));
         assertThrows(IllegalArgumentException.class, () -> AnalyticsRow.of(1, 3, null, icd, 0, 0, 202401, 1));
     }
 
@@ -78,9 +87,15 @@ class RowsTest {
         Random rnd = new Random(seed);
         List<AnalyticsRow> rows = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            rows.add(AnalyticsRow.of(rnd.nextInt(2000) - 1000, rnd.nextInt(19), Sex.ofCode(rnd.nextInt(4)),
-                    new int[] {Icd10.encode("E11." + rnd.nextInt(10))}, rnd.nextInt(1_000_000), rnd.nextInt(1_000_000),
-                    202001 + rnd.nextInt(12), rnd.nextInt(5)));
+            rows.add(AnalyticsRow.of(
+                    rnd.nextInt(2000) - 1000,
+                    rnd.nextInt(19),
+                    Sex.ofCode(rnd.nextInt(4)),
+                    new int[] {Icd10.encode("E11." + rnd.nextInt(10))},
+                    rnd.nextInt(1_000_000),
+                    rnd.nextInt(1_000_000),
+                    202001 + rnd.nextInt(12),
+                    rnd.nextInt(5)));
         }
         return rows;
     }

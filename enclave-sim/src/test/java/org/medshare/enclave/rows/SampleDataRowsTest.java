@@ -30,9 +30,13 @@ class SampleDataRowsTest {
                 files = s.filter(f -> f.toString().endsWith(".json")).sorted().toList();
             }
             for (Path file : files) {
-                RowExtraction x = RowExtractor.shared().extractWithSkips(
-                        BundleReader.shared().read(Files.readAllBytes(file)).bundle(),
-                        hospital.equals("hospital-a") ? 1 : 2, key);
+                RowExtraction x = RowExtractor.shared()
+                        .extractWithSkips(
+                                BundleReader.shared()
+                                        .read(Files.readAllBytes(file))
+                                        .bundle(),
+                                hospital.equals("hospital-a") ? 1 : 2,
+                                key);
                 skipped += x.skipped().size();
                 for (AnalyticsRow r : x.rows()) {
                     digest.update(r.toBytes());
@@ -42,7 +46,8 @@ class SampleDataRowsTest {
         }
         assertEquals(332, rows);
         assertEquals(0, skipped);
-        assertEquals("172bc389f65e693c3fa4f9d86a7a54fd189b2007520919f8bb163c9aadefa880",
+        assertEquals(
+                "172bc389f65e693c3fa4f9d86a7a54fd189b2007520919f8bb163c9aadefa880",
                 HexFormat.of().formatHex(digest.digest()));
     }
 }

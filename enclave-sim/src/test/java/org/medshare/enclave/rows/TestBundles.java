@@ -20,15 +20,21 @@ import org.hl7.fhir.r4.model.Reference;
 
 /** Builds small synthetic FHIR R4 Bundles for tests (no real patient data). */
 public final class TestBundles {
-    private TestBundles() {
-    }
+    private TestBundles() {}
 
     /**
      * One patient with {@code claims} claims, each with an encounter, an ICD-10 condition, an EOB and an
      * observation, plus one encounter without a claim.
      */
-    public static Bundle patientBundle(String patientId, AdministrativeGender gender, String birthDate, String icd10,
-                                       int claims, String claimValue, String paymentValue, String serviceDate) {
+    public static Bundle patientBundle(
+            String patientId,
+            AdministrativeGender gender,
+            String birthDate,
+            String icd10,
+            int claims,
+            String claimValue,
+            String paymentValue,
+            String serviceDate) {
         Bundle b = new Bundle();
         b.setType(Bundle.BundleType.COLLECTION);
         Patient p = new Patient();
@@ -50,7 +56,8 @@ public final class TestBundles {
             c.setId(patientId + "-cond-" + i);
             c.setSubject(pref);
             c.setEncounter(new Reference("urn:uuid:" + enc));
-            c.setCode(new CodeableConcept().addCoding(new Coding("http://hl7.org/fhir/sid/icd-10-cm", icd10, null))
+            c.setCode(new CodeableConcept()
+                    .addCoding(new Coding("http://hl7.org/fhir/sid/icd-10-cm", icd10, null))
                     .addCoding(new Coding("http://snomed.info/sct", "44054006", "Diabetes")));
             b.addEntry().setFullUrl("urn:uuid:" + c.getIdElement().getIdPart()).setResource(c);
             Claim cl = new Claim();
@@ -58,7 +65,9 @@ public final class TestBundles {
             cl.setStatus(Claim.ClaimStatus.ACTIVE);
             cl.setPatient(pref);
             cl.setBillablePeriod(new Period().setStartElement(new DateTimeType(serviceDate + "T00:00:00Z")));
-            cl.addDiagnosis().setSequence(1).setDiagnosis(new Reference("urn:uuid:" + c.getIdElement().getIdPart()));
+            cl.addDiagnosis()
+                    .setSequence(1)
+                    .setDiagnosis(new Reference("urn:uuid:" + c.getIdElement().getIdPart()));
             cl.addItem().setSequence(1).addEncounter(new Reference("urn:uuid:" + enc));
             cl.setTotal(new Money().setValue(new BigDecimal(claimValue)).setCurrency("EUR"));
             b.addEntry().setFullUrl("urn:uuid:" + cl.getIdElement().getIdPart()).setResource(cl);
@@ -66,8 +75,12 @@ public final class TestBundles {
             eob.setId(patientId + "-eob-" + i);
             eob.setPatient(pref);
             eob.setClaim(new Reference("urn:uuid:" + cl.getIdElement().getIdPart()));
-            eob.getPayment().setAmount(new Money().setValue(new BigDecimal(paymentValue)).setCurrency("EUR"));
-            b.addEntry().setFullUrl("urn:uuid:" + eob.getIdElement().getIdPart()).setResource(eob);
+            eob.getPayment()
+                    .setAmount(
+                            new Money().setValue(new BigDecimal(paymentValue)).setCurrency("EUR"));
+            b.addEntry()
+                    .setFullUrl("urn:uuid:" + eob.getIdElement().getIdPart())
+                    .setResource(eob);
             Observation o = new Observation();
             o.setId(patientId + "-obs-" + i);
             o.setSubject(pref);

@@ -20,8 +20,8 @@ import org.medshare.enclave.stats.AggregateSpec.FeatureKind;
  */
 class DimensionTest {
     /** Age band 9, male, E11.9 in slot 1, claim 12 345, payment 6 789, 2024-03, hospital 77. */
-    private static final AnalyticsRow ROW = AnalyticsRow.of(5, 9, Sex.MALE,
-            new int[] {Icd10.encode("I10"), Icd10.encode("E11.9")}, 12_345, 6_789, 202403, 77);
+    private static final AnalyticsRow ROW = AnalyticsRow.of(
+            5, 9, Sex.MALE, new int[] {Icd10.encode("I10"), Icd10.encode("E11.9")}, 12_345, 6_789, 202403, 77);
 
     @Test
     void dimensionCodesAndValuesArePinned() {
@@ -48,9 +48,17 @@ class DimensionTest {
         assertEquals("77", Dimension.HOSPITAL.label(77));
         assertEquals("2024", Dimension.SERVICE_YEAR.label(124));
         assertEquals("202403", Dimension.SERVICE_MONTH.label(ServiceMonth.indexOf(202403)));
-        assertEquals(List.of(32, 4, RowLayout.MAX_HOSPITAL + 1, 171, ServiceMonth.MAX_INDEX + 1),
-                Arrays.stream(new Dimension[] {Dimension.AGE_BAND, Dimension.SEX, Dimension.HOSPITAL,
-                        Dimension.SERVICE_YEAR, Dimension.SERVICE_MONTH}).map(d -> d.domain).toList());
+        assertEquals(
+                List.of(32, 4, RowLayout.MAX_HOSPITAL + 1, 171, ServiceMonth.MAX_INDEX + 1),
+                Arrays.stream(new Dimension[] {
+                            Dimension.AGE_BAND,
+                            Dimension.SEX,
+                            Dimension.HOSPITAL,
+                            Dimension.SERVICE_YEAR,
+                            Dimension.SERVICE_MONTH
+                        })
+                        .map(d -> d.domain)
+                        .toList());
     }
 
     @Test

@@ -29,6 +29,7 @@ class DiscreteSamplersTest {
             throw new IllegalStateException(e);
         }
     }
+
     private static final int TAIL = 12;
 
     /** P[x] for |x| <= TAIL, and the two tails lumped into the last cell. */

@@ -17,8 +17,8 @@ import org.medshare.enclave.rows.Sex;
 /** {@link GroupIndex}: group numbers and released keys. */
 class GroupIndexTest {
     /** Age band 9, male, hospital 77. */
-    private static final AnalyticsRow ROW = AnalyticsRow.of(5, 9, Sex.MALE, new int[] {Icd10.encode("I10")}, 1, 1,
-            202403, 77);
+    private static final AnalyticsRow ROW =
+            AnalyticsRow.of(5, 9, Sex.MALE, new int[] {Icd10.encode("I10")}, 1, 1, 202403, 77);
 
     @Test
     void groupIndexIsMixedRadixWithTheLastDimensionFastest() {

@@ -20,13 +20,17 @@ class MerkleTreeTest {
 
     @Test
     void followsRfc9162Structure() {
-        assertEquals("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        assertEquals(
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
                 HexFormat.of().formatHex(MerkleTree.rootOf(List.of())));
         assertArrayEquals(leaf("a"), MerkleTree.rootOf(List.of("a")));
         assertArrayEquals(node(leaf("a"), leaf("b")), MerkleTree.rootOf(List.of("b", "a")), "sorted first");
-        assertArrayEquals(node(node(leaf("a"), leaf("b")), leaf("c")), MerkleTree.rootOf(List.of("c", "a", "b", "a")),
+        assertArrayEquals(
+                node(node(leaf("a"), leaf("b")), leaf("c")),
+                MerkleTree.rootOf(List.of("c", "a", "b", "a")),
                 "distinct, split at largest power of two < n");
-        assertArrayEquals(node(node(node(leaf("a"), leaf("b")), node(leaf("c"), leaf("d"))), leaf("e")),
+        assertArrayEquals(
+                node(node(node(leaf("a"), leaf("b")), node(leaf("c"), leaf("d"))), leaf("e")),
                 MerkleTree.rootOf(List.of("a", "b", "c", "d", "e")));
     }
 }

@@ -18,7 +18,8 @@ class PrivacyBudgetTest {
 
     @Test
     void invalidEpsilonIsRefused() {
-        for (double bad : new double[] {Double.NaN, 0.0, -0.0, -1, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1e-9}) {
+        for (double bad :
+                new double[] {Double.NaN, 0.0, -0.0, -1, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1e-9}) {
             assertThrows(IllegalArgumentException.class, () -> PrivacyBudget.toMicros(bad), "epsilon " + bad);
         }
         assertEquals(500_000, PrivacyBudget.toMicros(0.5));

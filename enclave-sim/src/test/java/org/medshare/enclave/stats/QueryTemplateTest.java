@@ -66,10 +66,12 @@ class QueryTemplateTest {
             return "accepted, expected " + c.get("reason").asText();
         } catch (QueryRefusedException e) {
             if (!e.reason().name().equals(c.get("reason").asText())) {
-                return "refused with " + e.reason() + " (" + e.getMessage() + "), expected " + c.get("reason").asText();
+                return "refused with " + e.reason() + " (" + e.getMessage() + "), expected "
+                        + c.get("reason").asText();
             }
             if (!e.getMessage().contains(c.get("message").asText())) {
-                return "message '" + e.getMessage() + "' lacks '" + c.get("message").asText() + "'";
+                return "message '" + e.getMessage() + "' lacks '"
+                        + c.get("message").asText() + "'";
             }
             return null;
         }

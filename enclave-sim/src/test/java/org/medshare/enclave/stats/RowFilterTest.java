@@ -72,8 +72,8 @@ class RowFilterTest {
 
     @Test
     void ageBandIsWithinMinAndMaxInclusive() throws Exception {
-        RowFilter f = filter("{\"ageBand\": {\"min\": 4, \"max\": \"$a\"}}", "{\"a\": {\"type\": \"ageBand\"}}",
-                Map.of("a", 6));
+        RowFilter f = filter(
+                "{\"ageBand\": {\"min\": 4, \"max\": \"$a\"}}", "{\"a\": {\"type\": \"ageBand\"}}", Map.of("a", 6));
         assertFalse(accepts(f, row(3, Sex.FEMALE, new int[0], 202405, 3)));
         assertTrue(accepts(f, row(4, Sex.FEMALE, new int[0], 202405, 3)));
         assertTrue(accepts(f, row(6, Sex.FEMALE, new int[0], 202405, 3)));
@@ -86,9 +86,12 @@ class RowFilterTest {
 
     @Test
     void ageBandMinAboveMaxIsRefused() {
-        QueryRefusedException e = assertThrows(QueryRefusedException.class, () -> filter(
-                "{\"ageBand\": {\"min\": \"$lo\", \"max\": \"$hi\"}}",
-                "{\"lo\": {\"type\": \"ageBand\"}, \"hi\": {\"type\": \"ageBand\"}}", Map.of("lo", 5, "hi", 4)));
+        QueryRefusedException e = assertThrows(
+                QueryRefusedException.class,
+                () -> filter(
+                        "{\"ageBand\": {\"min\": \"$lo\", \"max\": \"$hi\"}}",
+                        "{\"lo\": {\"type\": \"ageBand\"}, \"hi\": {\"type\": \"ageBand\"}}",
+                        Map.of("lo", 5, "hi", 4)));
         assertEquals(Reason.PARAMETER_INVALID, e.reason());
         assertTrue(e.getMessage().contains("ageBand min is above max"), e.getMessage());
     }
@@ -107,8 +110,10 @@ class RowFilterTest {
 
     @Test
     void serviceMonthIsWithinFromAndToInclusive() throws Exception {
-        RowFilter f = filter("{\"serviceMonth\": {\"from\": \"$from\", \"to\": 202402}}",
-                "{\"from\": {\"type\": \"month\"}}", Map.of("from", 202312));
+        RowFilter f = filter(
+                "{\"serviceMonth\": {\"from\": \"$from\", \"to\": 202402}}",
+                "{\"from\": {\"type\": \"month\"}}",
+                Map.of("from", 202312));
         assertFalse(accepts(f, row(8, Sex.FEMALE, new int[0], 202311, 3)));
         assertTrue(accepts(f, row(8, Sex.FEMALE, new int[0], 202312, 3)));
         assertTrue(accepts(f, row(8, Sex.FEMALE, new int[0], 202401, 3)), "across the year boundary");
@@ -118,17 +123,20 @@ class RowFilterTest {
 
     @Test
     void serviceMonthFromAfterToIsRefused() {
-        QueryRefusedException e = assertThrows(QueryRefusedException.class, () -> filter(
-                "{\"serviceMonth\": {\"from\": \"$from\", \"to\": 202401}}", "{\"from\": {\"type\": \"month\"}}",
-                Map.of("from", 202402)));
+        QueryRefusedException e = assertThrows(
+                QueryRefusedException.class,
+                () -> filter(
+                        "{\"serviceMonth\": {\"from\": \"$from\", \"to\": 202401}}",
+                        "{\"from\": {\"type\": \"month\"}}",
+                        Map.of("from", 202402)));
         assertEquals(Reason.PARAMETER_INVALID, e.reason());
         assertTrue(e.getMessage().contains("serviceMonth from is after to"), e.getMessage());
     }
 
     @Test
     void icdPrefixMatchesInAnySlotAndNothingOutsideThePrefix() throws Exception {
-        RowFilter f = filter("{\"icd10Prefix\": \"$icd\"}", "{\"icd\": {\"type\": \"icd10Prefix\"}}",
-                Map.of("icd", "E11"));
+        RowFilter f =
+                filter("{\"icd10Prefix\": \"$icd\"}", "{\"icd\": {\"type\": \"icd10Prefix\"}}", Map.of("icd", "E11"));
         int e11 = Icd10.encode("E11");
         int e119 = Icd10.encode("E11.9");
         int i10 = Icd10.encode("I10");
@@ -137,7 +145,8 @@ class RowFilterTest {
         assertTrue(accepts(f, row(8, Sex.FEMALE, new int[] {i10, e119}, 202405, 3)), "slot 1");
         assertTrue(accepts(f, row(8, Sex.FEMALE, new int[] {i10, i10, e119}, 202405, 3)), "slot 2");
         assertFalse(accepts(f, row(8, Sex.FEMALE, new int[] {i10}, 202405, 3)));
-        assertFalse(accepts(f, row(8, Sex.FEMALE, new int[] {Icd10.encode("E10.9"), Icd10.encode("E12")}, 202405, 3)),
+        assertFalse(
+                accepts(f, row(8, Sex.FEMALE, new int[] {Icd10.encode("E10.9"), Icd10.encode("E12")}, 202405, 3)),
                 "neighbours of the prefix");
         assertFalse(accepts(f, row(8, Sex.FEMALE, new int[0], 202405, 3)), "no code");
     }
@@ -156,20 +165,25 @@ class RowFilterTest {
 
     @Test
     void regressionOnAgeBandDropsRowsOfUnknownAge() throws Exception {
-        QueryTemplate ols = QueryTemplate.parse("{\"id\": \"o\", \"version\": 1, \"purpose\": \"p\", "
-                + "\"aggregate\": {\"type\": \"ols\", \"y\": \"claim\", \"x\": [\"ageBand\"]}, \"privacy\": {\"dp\": \"none\"}}");
+        QueryTemplate ols = QueryTemplate.parse(
+                "{\"id\": \"o\", \"version\": 1, \"purpose\": \"p\", "
+                        + "\"aggregate\": {\"type\": \"ols\", \"y\": \"claim\", \"x\": [\"ageBand\"]}, \"privacy\": {\"dp\": \"none\"}}");
         RowFilter f = RowFilter.compile(ols, Map.of());
         assertTrue(accepts(f, row(AgeBand.MAX_BAND, Sex.FEMALE, new int[0], 202405, 3)));
         assertFalse(accepts(f, row(AgeBand.UNKNOWN, Sex.FEMALE, new int[0], 202405, 3)));
-        QueryTemplate noAge = QueryTemplate.parse("{\"id\": \"o\", \"version\": 1, \"purpose\": \"p\", "
-                + "\"aggregate\": {\"type\": \"ols\", \"y\": \"claim\", \"x\": [\"payment\"]}, \"privacy\": {\"dp\": \"none\"}}");
-        assertTrue(accepts(RowFilter.compile(noAge, Map.of()), row(AgeBand.UNKNOWN, Sex.FEMALE, new int[0], 202405, 3)));
+        QueryTemplate noAge = QueryTemplate.parse(
+                "{\"id\": \"o\", \"version\": 1, \"purpose\": \"p\", "
+                        + "\"aggregate\": {\"type\": \"ols\", \"y\": \"claim\", \"x\": [\"payment\"]}, \"privacy\": {\"dp\": \"none\"}}");
+        assertTrue(
+                accepts(RowFilter.compile(noAge, Map.of()), row(AgeBand.UNKNOWN, Sex.FEMALE, new int[0], 202405, 3)));
     }
 
     @Test
     void emptyInputLeavesEveryGroupEmpty() throws Exception {
-        RowAggregator agg = RowAggregator.create(QueryTemplate.parse("{\"id\": \"c\", \"version\": 1, \"purpose\": \"p\", "
-                + "\"groupBy\": [\"sex\"], \"aggregate\": {\"type\": \"count\"}}"), Map.of());
+        RowAggregator agg = RowAggregator.create(
+                QueryTemplate.parse("{\"id\": \"c\", \"version\": 1, \"purpose\": \"p\", "
+                        + "\"groupBy\": [\"sex\"], \"aggregate\": {\"type\": \"count\"}}"),
+                Map.of());
         agg.startRecord(true);
         agg.consume(new byte[RowLayout.ROW_BYTES], 0);
         agg.endRecord();
@@ -182,9 +196,11 @@ class RowFilterTest {
 
     @Test
     void filteredRowsAreNotCountedAndPassingOnesAre() throws Exception {
-        RowAggregator agg = RowAggregator.create(QueryTemplate.parse("{\"id\": \"c\", \"version\": 1, \"purpose\": \"p\", "
-                + "\"filter\": {\"sex\": \"male\"}, \"aggregate\": {\"type\": \"count\"}, "
-                + "\"privacy\": {\"maxRowsPerPatient\": 10}}"), Map.of());
+        RowAggregator agg = RowAggregator.create(
+                QueryTemplate.parse("{\"id\": \"c\", \"version\": 1, \"purpose\": \"p\", "
+                        + "\"filter\": {\"sex\": \"male\"}, \"aggregate\": {\"type\": \"count\"}, "
+                        + "\"privacy\": {\"maxRowsPerPatient\": 10}}"),
+                Map.of());
         byte[] buf = new byte[3 * RowLayout.ROW_BYTES];
         AnalyticsRow.of(1, 8, Sex.MALE, new int[0], 1, 1, 202401, 1).writeTo(buf, 0);
         AnalyticsRow.of(2, 8, Sex.FEMALE, new int[0], 1, 1, 202401, 1).writeTo(buf, RowLayout.ROW_BYTES);

@@ -43,7 +43,9 @@ class SampleDataQueryTest {
         for (String hospital : List.of("hospital-a", "hospital-b")) {
             int number = hospital.equals("hospital-a") ? 1 : 2;
             try (Stream<Path> files = Files.list(SAMPLE.resolve(hospital))) {
-                for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".json"))
+                        .sorted()
+                        .toList()) {
                     List<AnalyticsRow> rows = RowExtractor.shared().extract(Files.readString(file), number, key);
                     allRows.addAll(rows);
                     data.addRecord(file.getFileName().toString(), number, rows, seed++);
@@ -67,11 +69,14 @@ class SampleDataQueryTest {
         DataUseRules rules = new DataUseRules();
         rules.allow(1, PURPOSE, DataUseRules.ANY_TEMPLATE);
         rules.allow(2, PURPOSE, DataUseRules.ANY_TEMPLATE);
-        engine = new StatisticsEngine(registry, rules, new ConsentRegistry(), new PrivacyBudget(1.0), new SecureRandom(), 10);
+        engine = new StatisticsEngine(
+                registry, rules, new ConsentRegistry(), new PrivacyBudget(1.0), new SecureRandom(), 10);
     }
 
     private static StatisticsResult run(String templateId) throws Exception {
-        return engine.run(QueryRequest.of(templateId, 1, "insurer-1", PURPOSE, Map.of(), null), data.encrypt(),
+        return engine.run(
+                QueryRequest.of(templateId, 1, "insurer-1", PURPOSE, Map.of(), null),
+                data.encrypt(),
                 data.keyProvider());
     }
 
@@ -79,7 +84,9 @@ class SampleDataQueryTest {
     void patientsPerSexMatchThePlaintext() throws Exception {
         Map<String, Set<Long>> patientsBySex = new TreeMap<>();
         for (AnalyticsRow row : allRows) {
-            patientsBySex.computeIfAbsent(row.sex().fhirCode(), x -> new HashSet<>()).add(row.patientPseudonym());
+            patientsBySex
+                    .computeIfAbsent(row.sex().fhirCode(), x -> new HashSet<>())
+                    .add(row.patientPseudonym());
         }
         StatisticsResult result = run("count-by-sex");
         Map<String, Double> released = new TreeMap<>();
@@ -98,7 +105,8 @@ class SampleDataQueryTest {
         Map<String, Integer> patientsByBand = new TreeMap<>();
         for (List<AnalyticsRow> rows : data.rowsByRecord.values()) {
             Set<Long> seen = new HashSet<>();
-            rows.stream().sorted(Comparator.comparingLong(AnalyticsRow::patientPseudonym))
+            rows.stream()
+                    .sorted(Comparator.comparingLong(AnalyticsRow::patientPseudonym))
                     .filter(r -> seen.add(r.patientPseudonym()))
                     .forEach(r -> patientsByBand.merge(AgeBand.label(r.ageBand()), 1, Integer::sum));
         }

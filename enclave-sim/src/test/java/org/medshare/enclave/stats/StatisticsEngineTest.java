@@ -113,7 +113,9 @@ class StatisticsEngineTest {
         for (int h = 1; h <= 3; h++) {
             rules.allow(h, PURPOSE, DataUseRules.ANY_TEMPLATE);
         }
-        data = new Synthetic().addRandomRecord("rec-1", 1, 700, 1).addRandomRecord("rec-2", 2, 500, 2)
+        data = new Synthetic()
+                .addRandomRecord("rec-1", 1, 700, 1)
+                .addRandomRecord("rec-2", 2, 500, 2)
                 .addRandomRecord("rec-3", 3, 900, 3);
         records = data.encrypt();
     }
@@ -122,17 +124,22 @@ class StatisticsEngineTest {
         return run(templateId, params, eps, "insurer-1");
     }
 
-    private StatisticsResult run(String templateId, Map<String, ?> params, Double eps, String insurer) throws Exception {
+    private StatisticsResult run(String templateId, Map<String, ?> params, Double eps, String insurer)
+            throws Exception {
         return engine.run(QueryRequest.of(templateId, 1, insurer, PURPOSE, params, eps), records, data.keyProvider());
     }
 
     private static SortedMap<String, String> ageSex(AnalyticsRow r) {
-        return Synthetic.key("ageBand", AgeBand.label(r.ageBand()), "sex", r.sex().fhirCode());
+        return Synthetic.key(
+                "ageBand", AgeBand.label(r.ageBand()), "sex", r.sex().fhirCode());
     }
 
     private Map<SortedMap<String, String>, List<AnalyticsRow>> oracleCount() {
-        return Synthetic.groups(data.rowsByRecord, id -> true,
-                r -> Synthetic.hasPrefix(r, "E11") && r.serviceMonth() >= 202301 && r.serviceMonth() <= 202406, 3,
+        return Synthetic.groups(
+                data.rowsByRecord,
+                id -> true,
+                r -> Synthetic.hasPrefix(r, "E11") && r.serviceMonth() >= 202301 && r.serviceMonth() <= 202406,
+                3,
                 StatisticsEngineTest::ageSex);
     }
 
@@ -144,7 +151,11 @@ class StatisticsEngineTest {
         int small = 0;
         for (Map.Entry<SortedMap<String, String>, List<AnalyticsRow>> e : oracle.entrySet()) {
             if (Synthetic.distinctPatients(e.getValue()) >= 10) {
-                assertEquals(e.getValue().size(), res.group(e.getKey()).orElseThrow().value("count"), 0.0, e.getKey().toString());
+                assertEquals(
+                        e.getValue().size(),
+                        res.group(e.getKey()).orElseThrow().value("count"),
+                        0.0,
+                        e.getKey().toString());
                 released++;
             } else {
                 assertTrue(res.group(e.getKey()).isEmpty(), "small group must be suppressed: " + e.getKey());
@@ -157,11 +168,14 @@ class StatisticsEngineTest {
         assertEquals(small, res.suppressedGroups());
         assertEquals(0, res.epsilonSpentMicros());
         assertEquals(3, res.inputRecords());
-        assertArrayEquals(MerkleTree.rootOf(List.of("rec-1", "rec-2", "rec-3")), HexFormat.of().parseHex(res.inputMerkleRoot()));
+        assertArrayEquals(
+                MerkleTree.rootOf(List.of("rec-1", "rec-2", "rec-3")),
+                HexFormat.of().parseHex(res.inputMerkleRoot()));
         assertArrayEquals(Sha256.hash(res.canonicalBytes()), res.resultHash());
         String signed = new String(res.bytesToSign(), StandardCharsets.UTF_8);
         assertTrue(signed.startsWith("medshare-stats-result-v1\n{"));
-        assertTrue(signed.contains("\"templateHash\":\"" + QueryTemplate.parse(COUNT_T).hashHex() + "\""));
+        assertTrue(signed.contains(
+                "\"templateHash\":\"" + QueryTemplate.parse(COUNT_T).hashHex() + "\""));
     }
 
     @Test
@@ -177,7 +191,8 @@ class StatisticsEngineTest {
     /** Every released count is within {@code tolerance} of the oracle's, and at least one differs from it. */
     private void assertNoisyCountsWithin(StatisticsResult res, double tolerance) {
         int differs = 0;
-        for (Map.Entry<SortedMap<String, String>, List<AnalyticsRow>> e : oracleCount().entrySet()) {
+        for (Map.Entry<SortedMap<String, String>, List<AnalyticsRow>> e :
+                oracleCount().entrySet()) {
             if (Synthetic.distinctPatients(e.getValue()) >= 10) {
                 double v = res.group(e.getKey()).orElseThrow().value("count");
                 assertEquals(e.getValue().size(), v, tolerance, e.getKey().toString());
@@ -190,7 +205,9 @@ class StatisticsEngineTest {
     @Test
     void discreteGaussianMechanismStaysWithinItsDeclaredNoise() throws Exception {
         QueryTemplate g = QueryTemplate.parse(COUNT_T.replace("count-by-age-sex", "count-gauss")
-                .replace("\"maxEpsilon\": 2", "\"maxEpsilon\": 1, \"mechanism\": \"discreteGaussian\", \"delta\": 1e-6"));
+                .replace(
+                        "\"maxEpsilon\": 2",
+                        "\"maxEpsilon\": 1, \"mechanism\": \"discreteGaussian\", \"delta\": 1e-6"));
         registry.submit(g);
         registry.approve("count-gauss", 1, "regulator-1");
         StatisticsResult res = run("count-gauss", Map.of("icd", "E11", "from", 202301, "to", 202406), 1.0);
@@ -199,19 +216,28 @@ class StatisticsEngineTest {
         assertEquals(1_000_000, budget.spentMicros("insurer-1"));
         double sigma = 3 * Math.sqrt(2 * Math.log(1.25 / 1e-6)) / 1.0;
         assertNoisyCountsWithin(res, 8 * sigma);
-        QueryRefusedException tooBig = assertThrows(QueryRefusedException.class, () -> QueryTemplate.parse(
-                COUNT_T.replace("\"maxEpsilon\": 2", "\"maxEpsilon\": 2, \"mechanism\": \"discreteGaussian\", \"delta\": 1e-6")));
+        QueryRefusedException tooBig = assertThrows(
+                QueryRefusedException.class,
+                () -> QueryTemplate.parse(COUNT_T.replace(
+                        "\"maxEpsilon\": 2",
+                        "\"maxEpsilon\": 2, \"mechanism\": \"discreteGaussian\", \"delta\": 1e-6")));
         assertEquals(Reason.TEMPLATE_INVALID, tooBig.reason());
     }
 
     @Test
     void meanHistogramVarianceQuantilesEqualPlaintext() throws Exception {
         StatisticsResult mean = run("mean-claim-by-hospital", Map.of(), null);
-        Map<SortedMap<String, String>, List<AnalyticsRow>> byHospital = Synthetic.groups(data.rowsByRecord, id -> true,
-                r -> true, 5, r -> Synthetic.key("hospital", Integer.toString(r.hospitalId())));
+        Map<SortedMap<String, String>, List<AnalyticsRow>> byHospital = Synthetic.groups(
+                data.rowsByRecord,
+                id -> true,
+                r -> true,
+                5,
+                r -> Synthetic.key("hospital", Integer.toString(r.hospitalId())));
         assertEquals(3, mean.groups().size());
         for (Map.Entry<SortedMap<String, String>, List<AnalyticsRow>> e : byHospital.entrySet()) {
-            double expected = e.getValue().stream().mapToLong(r -> Math.min(r.claimCents(), 1_000_000)).sum()
+            double expected = e.getValue().stream()
+                            .mapToLong(r -> Math.min(r.claimCents(), 1_000_000))
+                            .sum()
                     / (double) e.getValue().size();
             assertEquals(expected, mean.group(e.getKey()).orElseThrow().value("mean"), 1e-9);
         }
@@ -219,14 +245,20 @@ class StatisticsEngineTest {
         StatisticsResult dpMean = run("mean-claim-by-hospital", Map.of(), 1.0);
         for (Map.Entry<SortedMap<String, String>, List<AnalyticsRow>> e : byHospital.entrySet()) {
             GroupResult g = dpMean.group(e.getKey()).orElseThrow();
-            long sum = e.getValue().stream().mapToLong(r -> Math.min(r.claimCents(), 1_000_000)).sum();
+            long sum = e.getValue().stream()
+                    .mapToLong(r -> Math.min(r.claimCents(), 1_000_000))
+                    .sum();
             assertEquals(e.getValue().size(), g.value("count"), 25 * 5 * 2 / 1.0);
             assertEquals(sum, g.value("sum"), 25 * 5 * 1_000_000 * 2 / 1.0);
         }
 
         StatisticsResult hist = run("payment-histogram", Map.of(), null);
-        Map<SortedMap<String, String>, List<AnalyticsRow>> bySex = Synthetic.groups(data.rowsByRecord, id -> true,
-                r -> r.sex() == Sex.FEMALE || r.sex() == Sex.MALE, 4, r -> Synthetic.key("sex", r.sex().fhirCode()));
+        Map<SortedMap<String, String>, List<AnalyticsRow>> bySex = Synthetic.groups(
+                data.rowsByRecord,
+                id -> true,
+                r -> r.sex() == Sex.FEMALE || r.sex() == Sex.MALE,
+                4,
+                r -> Synthetic.key("sex", r.sex().fhirCode()));
         assertEquals(2, hist.groups().size());
         for (Map.Entry<SortedMap<String, String>, List<AnalyticsRow>> e : bySex.entrySet()) {
             long[] bins = new long[12];
@@ -249,27 +281,42 @@ class StatisticsEngineTest {
         assertEquals(pv, var.groups().get(0).value("variance"), pv * 1e-9);
 
         StatisticsResult q = run("claim-quantiles", Map.of(), null);
-        Map<SortedMap<String, String>, List<AnalyticsRow>> byYear = Synthetic.groups(data.rowsByRecord, id -> true,
-                r -> true, 2, r -> Synthetic.key("serviceYear", Integer.toString(r.serviceMonth() / 100)));
+        Map<SortedMap<String, String>, List<AnalyticsRow>> byYear = Synthetic.groups(
+                data.rowsByRecord,
+                id -> true,
+                r -> true,
+                2,
+                r -> Synthetic.key("serviceYear", Integer.toString(r.serviceMonth() / 100)));
         for (Map.Entry<SortedMap<String, String>, List<AnalyticsRow>> e : byYear.entrySet()) {
-            int[] sorted = e.getValue().stream().mapToInt(AnalyticsRow::claimCents).sorted().toArray();
+            int[] sorted = e.getValue().stream()
+                    .mapToInt(AnalyticsRow::claimCents)
+                    .sorted()
+                    .toArray();
             GroupResult g = q.group(e.getKey()).orElseThrow();
             assertEquals(sorted[(int) Math.ceil(0.5 * sorted.length) - 1], g.value("q[0.5]"), 0.0);
             assertEquals(sorted[(int) Math.ceil(0.9 * sorted.length) - 1], g.value("q[0.9]"), 0.0);
         }
         StatisticsResult dq = run("claim-quantiles", Map.of(), 1.0);
         for (Map.Entry<SortedMap<String, String>, List<AnalyticsRow>> e : byYear.entrySet()) {
-            int[] sorted = e.getValue().stream().mapToInt(AnalyticsRow::claimCents).sorted().toArray();
+            int[] sorted = e.getValue().stream()
+                    .mapToInt(AnalyticsRow::claimCents)
+                    .sorted()
+                    .toArray();
             double median = sorted[sorted.length / 2];
-            assertEquals(median, dq.group(e.getKey()).orElseThrow().value("q[0.5]"), 60_000, "DP median via noisy histogram");
+            assertEquals(
+                    median,
+                    dq.group(e.getKey()).orElseThrow().value("q[0.5]"),
+                    60_000,
+                    "DP median via noisy histogram");
         }
     }
 
     @Test
     void regressionsMatchAnIndependentFit() throws Exception {
         StatisticsResult ols = run("payment-ols", Map.of(), null);
-        List<AnalyticsRow> all = Synthetic.groups(data.rowsByRecord, id -> true, r -> r.ageBand() <= AgeBand.MAX_BAND, 1000,
-                r -> Synthetic.key()).get(Synthetic.key());
+        List<AnalyticsRow> all = Synthetic.groups(
+                        data.rowsByRecord, id -> true, r -> r.ageBand() <= AgeBand.MAX_BAND, 1000, r -> Synthetic.key())
+                .get(Synthetic.key());
         double[] y = new double[all.size()];
         double[][] x = new double[all.size()][2];
         for (int i = 0; i < all.size(); i++) {
@@ -305,14 +352,23 @@ class StatisticsEngineTest {
         List<AnalyticsRow> rows = new ArrayList<>();
         for (int i = 0; i < 14; i++) {
             AdministrativeGender g = i < 11 ? AdministrativeGender.FEMALE : AdministrativeGender.MALE;
-            rows.addAll(RowExtractor.shared().extract(TestBundles.patientBundle("fp" + i, g, "1980-01-01", "E11.9", 2,
-                    "100.00", "80.00", "2024-03-10"), 1, pk));
+            rows.addAll(RowExtractor.shared()
+                    .extract(
+                            TestBundles.patientBundle(
+                                    "fp" + i, g, "1980-01-01", "E11.9", 2, "100.00", "80.00", "2024-03-10"),
+                            1,
+                            pk));
         }
         data = new Synthetic().addRecord("fhir-1", 1, rows, 99);
         records = data.encrypt();
         StatisticsResult res = run("count-by-age-sex", Map.of("icd", "E11", "from", 202401, "to", 202412), null);
         assertEquals(1, res.groups().size());
-        assertEquals(22, res.group(Synthetic.key("ageBand", "40-44", "sex", "female")).orElseThrow().value("count"), 0.0);
+        assertEquals(
+                22,
+                res.group(Synthetic.key("ageBand", "40-44", "sex", "female"))
+                        .orElseThrow()
+                        .value("count"),
+                0.0);
         assertEquals(1, res.suppressedGroups(), "3 male patients are below k");
     }
 
@@ -321,26 +377,27 @@ class StatisticsEngineTest {
         List<AnalyticsRow> rows = new ArrayList<>();
         for (int p = 0; p < 30; p++) {
             int band = p == 0 ? 12 : 5; // patient 0 is the only one aged 60-64
-            rows.add(AnalyticsRow.of(1000 + p, band, Sex.FEMALE, new int[] {Icd10.encode("E11.9")},
-                    50_000, 40_000, 202402, 1));
+            rows.add(AnalyticsRow.of(
+                    1000 + p, band, Sex.FEMALE, new int[] {Icd10.encode("E11.9")}, 50_000, 40_000, 202402, 1));
         }
         for (int p = 0; p < 15; p++) {
-            rows.add(AnalyticsRow.of(5000 + p, 5, Sex.MALE, new int[] {Icd10.encode("I10")},
-                    50_000, 40_000, 202402, 1));
+            rows.add(
+                    AnalyticsRow.of(5000 + p, 5, Sex.MALE, new int[] {Icd10.encode("I10")}, 50_000, 40_000, 202402, 1));
         }
         data = new Synthetic().addRecord("d-1", 1, rows, 5);
         records = data.encrypt();
         StatisticsResult all = run("count-hospital-age", Map.of("h", 1, "icd", "E11", "amin", 0, "amax", 18), null);
         assertEquals(30, all.groups().get(0).value("count"), 0.0);
-        StatisticsResult allButOne = run("count-hospital-age", Map.of("h", 1, "icd", "E11", "amin", 0, "amax", 11), null);
+        StatisticsResult allButOne =
+                run("count-hospital-age", Map.of("h", 1, "icd", "E11", "amin", 0, "amax", 11), null);
         assertTrue(allButOne.groups().isEmpty(), "29 vs 30 patients would reveal patient 0's diagnosis");
         assertEquals(1, allButOne.suppressedGroups());
         StatisticsResult same = run("count-hospital-age", Map.of("h", 1, "icd", "E11", "amin", 0, "amax", 17), null);
         assertEquals(30, same.groups().get(0).value("count"), 0.0, "the same patient set is no difference");
         StatisticsResult other = run("count-hospital-age", Map.of("h", 1, "icd", "I10", "amin", 0, "amax", 18), null);
         assertEquals(15, other.groups().get(0).value("count"), 0.0, "a disjoint set differs by >= k");
-        StatisticsResult otherInsurer = run("count-hospital-age", Map.of("h", 1, "icd", "E11", "amin", 0, "amax", 11),
-                null, "insurer-2");
+        StatisticsResult otherInsurer =
+                run("count-hospital-age", Map.of("h", 1, "icd", "E11", "amin", 0, "amax", 11), null, "insurer-2");
         assertEquals(29, otherInsurer.groups().get(0).value("count"), 0.0, "history is per insurer");
     }
 
@@ -353,12 +410,16 @@ class StatisticsEngineTest {
         assertEquals(List.of("rec-1"), data.keyRequests, "keys only for admitted records");
         assertEquals(1, res.inputRecords());
         assertArrayEquals(MerkleTree.rootOf(List.of("rec-1")), HexFormat.of().parseHex(res.inputMerkleRoot()));
-        Map<SortedMap<String, String>, List<AnalyticsRow>> oracle = Synthetic.groups(data.rowsByRecord, "rec-1"::equals,
-                r -> Synthetic.hasPrefix(r, "E11") && r.serviceMonth() >= 202301 && r.serviceMonth() <= 202406, 3,
+        Map<SortedMap<String, String>, List<AnalyticsRow>> oracle = Synthetic.groups(
+                data.rowsByRecord,
+                "rec-1"::equals,
+                r -> Synthetic.hasPrefix(r, "E11") && r.serviceMonth() >= 202301 && r.serviceMonth() <= 202406,
+                3,
                 StatisticsEngineTest::ageSex);
         for (Map.Entry<SortedMap<String, String>, List<AnalyticsRow>> e : oracle.entrySet()) {
             if (Synthetic.distinctPatients(e.getValue()) >= 10) {
-                assertEquals(e.getValue().size(), res.group(e.getKey()).orElseThrow().value("count"), 0.0);
+                assertEquals(
+                        e.getValue().size(), res.group(e.getKey()).orElseThrow().value("count"), 0.0);
             }
         }
         data.keyRequests.clear();
@@ -367,14 +428,16 @@ class StatisticsEngineTest {
     }
 
     private void refused(Reason reason, String requestJson) {
-        QueryRefusedException e = assertThrows(QueryRefusedException.class,
-                () -> engine.run(QueryRequest.parse(requestJson), records, data.keyProvider()), requestJson);
+        QueryRefusedException e = assertThrows(
+                QueryRefusedException.class,
+                () -> engine.run(QueryRequest.parse(requestJson), records, data.keyProvider()),
+                requestJson);
         assertEquals(reason, e.reason(), e.getMessage());
     }
 
     private static String req(String tid, String params, String extra) {
-        return "{\"templateId\":\"" + tid + "\",\"templateVersion\":1,\"insurerId\":\"insurer-1\",\"purpose\":\"" + PURPOSE
-                + "\",\"parameters\":" + params + extra + "}";
+        return "{\"templateId\":\"" + tid + "\",\"templateVersion\":1,\"insurerId\":\"insurer-1\",\"purpose\":\""
+                + PURPOSE + "\",\"parameters\":" + params + extra + "}";
     }
 
     @Test
@@ -385,17 +448,29 @@ class StatisticsEngineTest {
         QueryTemplate rejected = QueryTemplate.parse(COUNT_T.replace("\"version\": 1", "\"version\": 3"));
         registry.submit(rejected);
         registry.reject("count-by-age-sex", 3, "regulator-1");
-        refused(Reason.TEMPLATE_NOT_APPROVED, req("count-by-age-sex", ok, "").replace("\"templateVersion\":1", "\"templateVersion\":2"));
-        refused(Reason.TEMPLATE_NOT_APPROVED, req("count-by-age-sex", ok, "").replace("\"templateVersion\":1", "\"templateVersion\":3"));
+        refused(
+                Reason.TEMPLATE_NOT_APPROVED,
+                req("count-by-age-sex", ok, "").replace("\"templateVersion\":1", "\"templateVersion\":2"));
+        refused(
+                Reason.TEMPLATE_NOT_APPROVED,
+                req("count-by-age-sex", ok, "").replace("\"templateVersion\":1", "\"templateVersion\":3"));
         refused(Reason.UNKNOWN_TEMPLATE, req("no-such-template", ok, ""));
         refused(Reason.PURPOSE_MISMATCH, req("count-by-age-sex", ok, "").replace(PURPOSE, "marketing"));
         refused(Reason.UNKNOWN_FIELD, req("count-by-age-sex", ok, ",\"groupBy\":[\"hospital\"]"));
-        refused(Reason.PARAMETER_INVALID, req("count-by-age-sex", "{\"icd\":\"E11\",\"from\":201912,\"to\":202406}", ""));
-        refused(Reason.PARAMETER_INVALID, req("count-by-age-sex", "{\"icd\":\"E11.65\",\"from\":202301,\"to\":202406}", ""));
+        refused(
+                Reason.PARAMETER_INVALID,
+                req("count-by-age-sex", "{\"icd\":\"E11\",\"from\":201912,\"to\":202406}", ""));
+        refused(
+                Reason.PARAMETER_INVALID,
+                req("count-by-age-sex", "{\"icd\":\"E11.65\",\"from\":202301,\"to\":202406}", ""));
         refused(Reason.PARAMETER_INVALID, req("count-by-age-sex", "{\"icd\":\"E11\",\"from\":202301}", ""));
-        refused(Reason.PARAMETER_INVALID, req("count-by-age-sex", "{\"icd\":\"E11\",\"from\":202301,\"to\":202406,\"x\":1}", ""));
+        refused(
+                Reason.PARAMETER_INVALID,
+                req("count-by-age-sex", "{\"icd\":\"E11\",\"from\":202301,\"to\":202406,\"x\":1}", ""));
         refused(Reason.PARAMETER_INVALID, req("count-by-age-sex", "{\"icd\":11,\"from\":202301,\"to\":202406}", ""));
-        refused(Reason.PARAMETER_INVALID, req("count-by-age-sex", "{\"icd\":\"E11\",\"from\":202313,\"to\":202406}", ""));
+        refused(
+                Reason.PARAMETER_INVALID,
+                req("count-by-age-sex", "{\"icd\":\"E11\",\"from\":202313,\"to\":202406}", ""));
         refused(Reason.EPSILON_INVALID, req("count-by-age-sex", ok, ",\"epsilon\":0"));
         refused(Reason.EPSILON_INVALID, req("count-by-age-sex", ok, ",\"epsilon\":-0.5"));
         refused(Reason.EPSILON_INVALID, req("count-by-age-sex", ok, ",\"epsilon\":\"NaN\""));
@@ -403,8 +478,11 @@ class StatisticsEngineTest {
         refused(Reason.EPSILON_INVALID, req("payment-ols", "{}", ",\"epsilon\":0.5"));
         refused(Reason.MALFORMED, "{\"templateId\":\"count-by-age-sex\"");
         refused(Reason.MALFORMED, req("count-by-age-sex", ok, ",\"insurerId\":\"dup\""));
-        assertThrows(QueryRefusedException.class, () -> QueryRequest.of("count-by-age-sex", 1, "i", PURPOSE, Map.of(), Double.NaN));
-        assertThrows(QueryRefusedException.class,
+        assertThrows(
+                QueryRefusedException.class,
+                () -> QueryRequest.of("count-by-age-sex", 1, "i", PURPOSE, Map.of(), Double.NaN));
+        assertThrows(
+                QueryRefusedException.class,
                 () -> QueryRequest.of("count-by-age-sex", 1, "i", PURPOSE, Map.of(), Double.POSITIVE_INFINITY));
         assertTrue(data.keyRequests.isEmpty(), "nothing was decrypted");
         assertEquals(0, budget.spentMicros("insurer-1"), "nothing was spent");
@@ -419,8 +497,8 @@ class StatisticsEngineTest {
         assertEquals(3_000_000, budget.spentMicros("insurer-1"));
 
         // DP required but no epsilon
-        QueryTemplate required = QueryTemplate.parse(MEAN_T.replace("mean-claim-by-hospital", "mean-required")
-                .replace("\"optional\"", "\"required\""));
+        QueryTemplate required = QueryTemplate.parse(
+                MEAN_T.replace("mean-claim-by-hospital", "mean-required").replace("\"optional\"", "\"required\""));
         registry.submit(required);
         registry.approve("mean-required", 1, "regulator-1");
         refused(Reason.EPSILON_INVALID, req("mean-required", "{}", ""));
@@ -445,32 +523,45 @@ class StatisticsEngineTest {
                 Map.entry(COUNT_T.replace("\"count\"", "\"median\""), Reason.UNKNOWN_FIELD),
                 Map.entry(COUNT_T.replace("\"$icd\"", "\"$nope\""), Reason.TEMPLATE_INVALID),
                 Map.entry(COUNT_T.replace("\"$from\"", "\"$icd\""), Reason.TEMPLATE_INVALID),
-                Map.entry(COUNT_T.replace("[\"ageBand\", \"sex\"]", "[\"hospital\", \"ageBand\"]"), Reason.TEMPLATE_INVALID),
+                Map.entry(
+                        COUNT_T.replace("[\"ageBand\", \"sex\"]", "[\"hospital\", \"ageBand\"]"),
+                        Reason.TEMPLATE_INVALID),
                 Map.entry(OLS_T.replace("\"none\"", "\"optional\""), Reason.TEMPLATE_INVALID),
                 Map.entry(MEAN_T.replace("\"bounds\": [0, 1000000]", "\"bounds\": [5, 1]"), Reason.TEMPLATE_INVALID),
                 Map.entry(MEAN_T.replace(", \"bounds\": [0, 1000000]", ""), Reason.MALFORMED),
-                Map.entry(MEAN_T.replace("\"maxRowsPerPatient\": 5", "\"maxRowsPerPatient\": 0"), Reason.TEMPLATE_INVALID),
+                Map.entry(
+                        MEAN_T.replace("\"maxRowsPerPatient\": 5", "\"maxRowsPerPatient\": 0"),
+                        Reason.TEMPLATE_INVALID),
                 Map.entry(LOGIT_T.replace("icd:E11", "claim"), Reason.TEMPLATE_INVALID),
                 Map.entry("[1,2]", Reason.MALFORMED));
         for (Map.Entry<String, Reason> e : bad.entrySet()) {
-            QueryRefusedException x = assertThrows(QueryRefusedException.class, () -> QueryTemplate.parse(e.getKey()), e.getKey());
+            QueryRefusedException x =
+                    assertThrows(QueryRefusedException.class, () -> QueryTemplate.parse(e.getKey()), e.getKey());
             assertEquals(e.getValue(), x.reason(), x.getMessage());
         }
-        QueryRefusedException low = assertThrows(QueryRefusedException.class, () -> registry.submit(QueryTemplate.parse(
-                MEAN_T.replace("mean-claim-by-hospital", "low-k").replace("\"optional\"", "\"optional\", \"minGroupSize\": 3"))));
+        QueryRefusedException low = assertThrows(
+                QueryRefusedException.class,
+                () -> registry.submit(QueryTemplate.parse(MEAN_T.replace("mean-claim-by-hospital", "low-k")
+                        .replace("\"optional\"", "\"optional\", \"minGroupSize\": 3"))));
         assertEquals(Reason.TEMPLATE_INVALID, low.reason());
-        assertThrows(QueryRefusedException.class, () -> registry.submit(QueryTemplate.parse(COUNT_T)), "same id and version");
+        assertThrows(
+                QueryRefusedException.class,
+                () -> registry.submit(QueryTemplate.parse(COUNT_T)),
+                "same id and version");
     }
 
     @Test
     void resultHashesAreCanonical() throws Exception {
-        QueryRequest a = QueryRequest.parse(req("count-by-age-sex", "{\"icd\":\"E11\",\"from\":202301,\"to\":202406}", ""));
-        QueryRequest b = QueryRequest.parse(req("count-by-age-sex", "{\"to\":202406,\"icd\":\"E11\",\"from\":202301}", ""));
+        QueryRequest a =
+                QueryRequest.parse(req("count-by-age-sex", "{\"icd\":\"E11\",\"from\":202301,\"to\":202406}", ""));
+        QueryRequest b =
+                QueryRequest.parse(req("count-by-age-sex", "{\"to\":202406,\"icd\":\"E11\",\"from\":202301}", ""));
         assertArrayEquals(a.parameterHash(), b.parameterHash());
         StatisticsResult r1 = engine.run(a, records, data.keyProvider());
         StatisticsResult r2 = engine.run(b, records, data.keyProvider());
         assertArrayEquals(r1.resultHash(), r2.resultHash(), "non-DP results are reproducible");
-        assertFalse(Arrays.equals(QueryTemplate.parse(COUNT_T).hash(), QueryTemplate.parse(MEAN_T).hash()));
+        assertFalse(Arrays.equals(
+                QueryTemplate.parse(COUNT_T).hash(), QueryTemplate.parse(MEAN_T).hash()));
     }
 
     @Test
@@ -481,7 +572,9 @@ class StatisticsEngineTest {
         for (int i = 0; i < threads; i++) {
             fs.add(pool.submit(() -> {
                 try {
-                    engine.run(QueryRequest.of("mean-claim-by-hospital", 1, "insurer-c", PURPOSE, Map.of(), 0.5), records,
+                    engine.run(
+                            QueryRequest.of("mean-claim-by-hospital", 1, "insurer-c", PURPOSE, Map.of(), 0.5),
+                            records,
                             data.keyProvider());
                     return true;
                 } catch (QueryRefusedException e) {

@@ -40,14 +40,16 @@ final class Synthetic {
             int n = 1 + rnd.nextInt(6);
             for (int i = 0; i < n; i++) {
                 int c1 = Icd10.encode(CODES[rnd.nextInt(CODES.length)]);
-                int[] icd = rnd.nextInt(3) == 0 ? new int[] {c1, Icd10.encode(CODES[rnd.nextInt(CODES.length)])} : new int[] {c1};
+                int[] icd = rnd.nextInt(3) == 0
+                        ? new int[] {c1, Icd10.encode(CODES[rnd.nextInt(CODES.length)])}
+                        : new int[] {c1};
                 if (icd.length == 2 && icd[0] == icd[1]) {
                     icd = new int[] {c1};
                 }
                 int claim = 10_000 + rnd.nextInt(1_500_000);
                 int pay = (int) Math.max(0, Math.round(0.7 * claim + 5_000 * band + rnd.nextGaussian() * 20_000));
-                rows.add(AnalyticsRow.of(pseudo, band, sex, icd, claim, pay, 202301 + 100 * rnd.nextInt(2) + rnd.nextInt(12),
-                        hospital));
+                rows.add(AnalyticsRow.of(
+                        pseudo, band, sex, icd, claim, pay, 202301 + 100 * rnd.nextInt(2) + rnd.nextInt(12), hospital));
             }
         }
         return addRecord(id, hospital, rows, seed);
@@ -66,8 +68,10 @@ final class Synthetic {
         RowChunkCodec codec = new RowChunkCodec(new SecureRandom());
         List<EncryptedRecord> out = new ArrayList<>();
         for (Map.Entry<String, List<AnalyticsRow>> e : rowsByRecord.entrySet()) {
-            out.add(new EncryptedRecord(e.getKey(), hospitalOf.get(e.getKey()), codec.encrypt(e.getKey(), e.getValue(),
-                    keys.get(e.getKey()))));
+            out.add(new EncryptedRecord(
+                    e.getKey(),
+                    hospitalOf.get(e.getKey()),
+                    codec.encrypt(e.getKey(), e.getValue(), keys.get(e.getKey()))));
         }
         return out;
     }
@@ -85,8 +89,11 @@ final class Synthetic {
      * Naive oracle: records in id order, rows in pseudonym order (stable), filter, at most
      * {@code maxRows} matching rows per patient, grouped by {@code key}.
      */
-    static Map<SortedMap<String, String>, List<AnalyticsRow>> groups(Map<String, List<AnalyticsRow>> records,
-            Predicate<String> recordAdmitted, Predicate<AnalyticsRow> filter, int maxRows,
+    static Map<SortedMap<String, String>, List<AnalyticsRow>> groups(
+            Map<String, List<AnalyticsRow>> records,
+            Predicate<String> recordAdmitted,
+            Predicate<AnalyticsRow> filter,
+            int maxRows,
             Function<AnalyticsRow, SortedMap<String, String>> key) {
         Map<Long, Integer> used = new HashMap<>();
         Map<SortedMap<String, String>, List<AnalyticsRow>> out = new LinkedHashMap<>();
@@ -112,7 +119,10 @@ final class Synthetic {
     }
 
     static long distinctPatients(List<AnalyticsRow> rows) {
-        return rows.stream().mapToLong(AnalyticsRow::patientPseudonym).distinct().count();
+        return rows.stream()
+                .mapToLong(AnalyticsRow::patientPseudonym)
+                .distinct()
+                .count();
     }
 
     static boolean hasPrefix(AnalyticsRow r, String prefix) {

@@ -37,8 +37,8 @@ public final class AnchorAccount {
         String text = Files.readString(keyFile, StandardCharsets.US_ASCII).strip();
         String digits = text.startsWith("0x") || text.startsWith("0X") ? text.substring(2) : text;
         if (digits.length() != 64) {
-            throw new IllegalArgumentException("the anchoring key file " + keyFile
-                    + " must hold a 32-byte private key as 64 hex digits");
+            throw new IllegalArgumentException(
+                    "the anchoring key file " + keyFile + " must hold a 32-byte private key as 64 hex digits");
         }
         BigInteger secret;
         try {

@@ -67,8 +67,11 @@ public final class AnchorChain implements AutoCloseable {
         if (!"http".equals(scheme) && !"https".equals(scheme)) {
             throw new IllegalArgumentException("the anchoring RPC URL must be http or https: " + rpc);
         }
-        OkHttpClient http = new OkHttpClient.Builder().connectTimeout(timeout).readTimeout(timeout)
-                .writeTimeout(timeout).build();
+        OkHttpClient http = new OkHttpClient.Builder()
+                .connectTimeout(timeout)
+                .readTimeout(timeout)
+                .writeTimeout(timeout)
+                .build();
         return new AnchorChain(Web3j.build(new HttpService(rpc.toString(), http)), timeout);
     }
 
@@ -98,7 +101,8 @@ public final class AnchorChain implements AutoCloseable {
     public ChainAnchor anchor(AnchorAccount account, EvmAddress contract, String origin, long size, byte[] root)
             throws IOException, AnchorRefusedException {
         long chainId = chainId();
-        TransactionReceipt receipt = send(account, contract, CheckpointAnchorAbi.anchorCall(origin, size, root), chainId);
+        TransactionReceipt receipt =
+                send(account, contract, CheckpointAnchorAbi.anchorCall(origin, size, root), chainId);
         for (ChainAnchor a : anchorsIn(receipt, contract, chainId)) {
             if (a.origin().equals(origin) && a.size() == size) {
                 return a;
@@ -111,8 +115,10 @@ public final class AnchorChain implements AutoCloseable {
     @SuppressWarnings("rawtypes")
     public long latestSize(EvmAddress contract, String origin) throws IOException {
         Function latest = CheckpointAnchorAbi.latestFunction(origin);
-        EthCall call = web3.ethCall(Transaction.createEthCallTransaction(null, contract.toString(),
-                FunctionEncoder.encode(latest)), DefaultBlockParameterName.LATEST).send();
+        EthCall call = web3.ethCall(
+                        Transaction.createEthCallTransaction(null, contract.toString(), FunctionEncoder.encode(latest)),
+                        DefaultBlockParameterName.LATEST)
+                .send();
         checked(call, "eth_call latest");
         List<Type> values = FunctionReturnDecoder.decode(call.getValue(), latest.getOutputParameters());
         if (values.size() != 2) {
@@ -124,15 +130,17 @@ public final class AnchorChain implements AutoCloseable {
     /** Every anchor of {@code origin} that {@code contract} holds, in chain order. */
     public List<ChainAnchor> anchors(EvmAddress contract, String origin) throws IOException {
         long chainId = chainId();
-        EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST,
-                contract.toString());
+        EthFilter filter = new EthFilter(
+                DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST, contract.toString());
         filter.addSingleTopic(CheckpointAnchorAbi.ANCHORED_TOPIC);
         filter.addSingleTopic(CheckpointAnchorAbi.originTopic(origin));
         EthLog logs = checked(web3.ethGetLogs(filter).send(), "eth_getLogs");
         List<ChainAnchor> out = new ArrayList<>();
         for (EthLog.LogResult<?> r : logs.getLogs()) {
             if (r.get() instanceof Log log) {
-                decode(log, contract, chainId).filter(a -> a.origin().equals(origin)).ifPresent(out::add);
+                decode(log, contract, chainId)
+                        .filter(a -> a.origin().equals(origin))
+                        .ifPresent(out::add);
             }
         }
         return out;
@@ -144,8 +152,8 @@ public final class AnchorChain implements AutoCloseable {
      */
     public List<ChainAnchor> anchorsInTransaction(EvmAddress contract, byte[] txHash) throws IOException {
         long chainId = chainId();
-        EthGetTransactionReceipt r = checked(web3.ethGetTransactionReceipt(CheckpointAnchorAbi.hex(txHash)).send(),
-                "eth_getTransactionReceipt");
+        EthGetTransactionReceipt r = checked(
+                web3.ethGetTransactionReceipt(CheckpointAnchorAbi.hex(txHash)).send(), "eth_getTransactionReceipt");
         Optional<TransactionReceipt> receipt = r.getTransactionReceipt();
         if (receipt.isEmpty() || !receipt.get().isStatusOK()) {
             return List.of();
@@ -162,8 +170,11 @@ public final class AnchorChain implements AutoCloseable {
     }
 
     private static Optional<ChainAnchor> decode(Log log, EvmAddress contract, long chainId) {
-        if (log.getAddress() == null || !EvmAddress.parse(log.getAddress()).equals(contract) || log.isRemoved()
-                || log.getTopics().isEmpty() || !CheckpointAnchorAbi.ANCHORED_TOPIC.equals(log.getTopics().get(0))) {
+        if (log.getAddress() == null
+                || !EvmAddress.parse(log.getAddress()).equals(contract)
+                || log.isRemoved()
+                || log.getTopics().isEmpty()
+                || !CheckpointAnchorAbi.ANCHORED_TOPIC.equals(log.getTopics().get(0))) {
             return Optional.empty();
         }
         CheckpointAnchorAbi.Anchored a;
@@ -172,41 +183,56 @@ public final class AnchorChain implements AutoCloseable {
         } catch (RuntimeException e) {
             return Optional.empty();
         }
-        return Optional.of(new ChainAnchor(chainId, contract, HexFormat.of().parseHex(log.getTransactionHash().substring(2)),
-                log.getBlockNumber().longValueExact(), a.origin(), a.size(), a.root()));
+        return Optional.of(new ChainAnchor(
+                chainId,
+                contract,
+                HexFormat.of().parseHex(log.getTransactionHash().substring(2)),
+                log.getBlockNumber().longValueExact(),
+                a.origin(),
+                a.size(),
+                a.root()));
     }
 
     private TransactionReceipt send(AnchorAccount account, EvmAddress to, String data, long chainId)
             throws IOException, AnchorRefusedException {
         String from = account.address().toString();
         String target = to == null ? null : to.toString();
-        EthCall dryRun = web3.ethCall(Transaction.createFunctionCallTransaction(from, null, null, null, target, data),
-                DefaultBlockParameterName.PENDING).send();
+        EthCall dryRun = web3.ethCall(
+                        Transaction.createFunctionCallTransaction(from, null, null, null, target, data),
+                        DefaultBlockParameterName.PENDING)
+                .send();
         refuseIfReverted(dryRun, "eth_call");
         EthEstimateGas estimate = web3.ethEstimateGas(
-                Transaction.createFunctionCallTransaction(from, null, null, null, target, data)).send();
+                        Transaction.createFunctionCallTransaction(from, null, null, null, target, data))
+                .send();
         refuseIfReverted(estimate, "eth_estimateGas");
-        BigInteger gasLimit = estimate.getAmountUsed().multiply(BigInteger.valueOf(12)).divide(BigInteger.TEN)
+        BigInteger gasLimit = estimate.getAmountUsed()
+                .multiply(BigInteger.valueOf(12))
+                .divide(BigInteger.TEN)
                 .add(BigInteger.valueOf(10_000));
         BigInteger gasPrice = checked(web3.ethGasPrice().send(), "eth_gasPrice").getGasPrice();
         RawTransactionManager manager = new RawTransactionManager(web3, account.credentials(), chainId);
-        EthSendTransaction sent = checked(manager.sendTransaction(gasPrice, gasLimit, target == null ? "" : target,
-                data, BigInteger.ZERO, to == null), "eth_sendRawTransaction");
+        EthSendTransaction sent = checked(
+                manager.sendTransaction(
+                        gasPrice, gasLimit, target == null ? "" : target, data, BigInteger.ZERO, to == null),
+                "eth_sendRawTransaction");
         TransactionReceipt receipt;
         try {
-            receipt = new PollingTransactionReceiptProcessor(web3, RECEIPT_POLL_MS,
-                    (int) Math.max(1, timeout.toMillis() / RECEIPT_POLL_MS)).waitForTransactionReceipt(sent.getTransactionHash());
+            receipt = new PollingTransactionReceiptProcessor(
+                            web3, RECEIPT_POLL_MS, (int) Math.max(1, timeout.toMillis() / RECEIPT_POLL_MS))
+                    .waitForTransactionReceipt(sent.getTransactionHash());
         } catch (TransactionException e) {
             throw new IOException("no receipt for transaction " + sent.getTransactionHash() + " within " + timeout, e);
         }
         if (!receipt.isStatusOK()) {
-            throw new AnchorRefusedException("transaction " + receipt.getTransactionHash() + " reverted (status "
-                    + receipt.getStatus() + ")");
+            throw new AnchorRefusedException(
+                    "transaction " + receipt.getTransactionHash() + " reverted (status " + receipt.getStatus() + ")");
         }
         return receipt;
     }
 
-    private static void refuseIfReverted(Response<?> response, String method) throws IOException, AnchorRefusedException {
+    private static void refuseIfReverted(Response<?> response, String method)
+            throws IOException, AnchorRefusedException {
         String revertData = null;
         if (response instanceof EthCall call && call.isReverted()) {
             revertData = call.getValue();
@@ -220,7 +246,8 @@ public final class AnchorChain implements AutoCloseable {
                     revertData = m.group();
                 }
             }
-            if (revertData == null && (error.getMessage() == null || !error.getMessage().contains("revert"))) {
+            if (revertData == null
+                    && (error.getMessage() == null || !error.getMessage().contains("revert"))) {
                 throw new IOException(method + " failed on the node: " + error.getMessage());
             }
         }
@@ -233,7 +260,8 @@ public final class AnchorChain implements AutoCloseable {
 
     private static <T extends Response<?>> T checked(T response, String method) throws IOException {
         if (response.hasError()) {
-            throw new IOException(method + " failed on the node: " + response.getError().getMessage());
+            throw new IOException(
+                    method + " failed on the node: " + response.getError().getMessage());
         }
         return response;
     }

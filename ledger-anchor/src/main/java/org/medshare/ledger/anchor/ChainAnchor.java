@@ -12,8 +12,8 @@ import org.medshare.ledger.event.Field;
  * recorded by transaction {@code txHash} in block {@code blockNumber} of chain {@code chainId} by the
  * {@code CheckpointAnchor} contract at {@code contract}. Immutable; arrays are copied in and out.
  */
-public record ChainAnchor(long chainId, EvmAddress contract, byte[] txHash, long blockNumber, String origin,
-                          long size, byte[] root) {
+public record ChainAnchor(
+        long chainId, EvmAddress contract, byte[] txHash, long blockNumber, String origin, long size, byte[] root) {
     public ChainAnchor {
         if (txHash.length != 32 || root.length != 32) {
             throw new IllegalArgumentException("transaction hash and root have 32 bytes");
@@ -61,9 +61,14 @@ public record ChainAnchor(long chainId, EvmAddress contract, byte[] txHash, long
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ChainAnchor a && chainId == a.chainId && contract.equals(a.contract)
-                && Arrays.equals(txHash, a.txHash) && blockNumber == a.blockNumber && origin.equals(a.origin)
-                && size == a.size && Arrays.equals(root, a.root);
+        return o instanceof ChainAnchor a
+                && chainId == a.chainId
+                && contract.equals(a.contract)
+                && Arrays.equals(txHash, a.txHash)
+                && blockNumber == a.blockNumber
+                && origin.equals(a.origin)
+                && size == a.size
+                && Arrays.equals(root, a.root);
     }
 
     @Override

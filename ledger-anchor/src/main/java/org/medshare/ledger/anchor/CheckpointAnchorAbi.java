@@ -7,6 +7,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.medshare.ledger.contract.EvmAddress;
 import org.web3j.abi.EventEncoder;
@@ -29,17 +30,19 @@ import org.web3j.crypto.Hash;
 final class CheckpointAnchorAbi {
     static final String BYTECODE_RESOURCE = "/org/medshare/ledger/contract/CheckpointAnchor.bin";
 
-    static final Event ANCHORED = new Event("Anchored", List.of(
-            new TypeReference<Bytes32>(true) {}, new TypeReference<Utf8String>() {},
-            new TypeReference<Uint64>() {}, new TypeReference<Bytes32>() {}));
+    static final Event ANCHORED = new Event(
+            "Anchored",
+            List.of(
+                    new TypeReference<Bytes32>(true) {}, new TypeReference<Utf8String>() {},
+                    new TypeReference<Uint64>() {}, new TypeReference<Bytes32>() {}));
     static final String ANCHORED_TOPIC = EventEncoder.encode(ANCHORED);
 
     private static final List<CustomError> ERRORS = List.of(
             new CustomError("ZeroAddress()", "the anchoring account must not be the zero address"),
             new CustomError("NotAnchorer(address)", "the caller is not the contract's anchoring account"),
             new CustomError("EmptyOrigin()", "the origin must not be empty"),
-            new CustomError("SizeNotIncreasing(uint64,uint64)",
-                    "the size must exceed the origin's latest anchored size"));
+            new CustomError(
+                    "SizeNotIncreasing(uint64,uint64)", "the size must exceed the origin's latest anchored size"));
 
     private record CustomError(String signature, String meaning) {
         String selector() {
@@ -64,12 +67,14 @@ final class CheckpointAnchorAbi {
     }
 
     static String anchorCall(String origin, long size, byte[] root) {
-        return FunctionEncoder.encode(new Function("anchor",
-                List.of(new Utf8String(origin), new Uint64(size), new Bytes32(root)), List.of()));
+        return FunctionEncoder.encode(new Function(
+                "anchor", List.of(new Utf8String(origin), new Uint64(size), new Bytes32(root)), List.of()));
     }
 
     static Function latestFunction(String origin) {
-        return new Function("latest", List.of(new Utf8String(origin)),
+        return new Function(
+                "latest",
+                List.of(new Utf8String(origin)),
                 List.of(new TypeReference<Uint64>() {}, new TypeReference<Bytes32>() {}));
     }
 
@@ -88,8 +93,9 @@ final class CheckpointAnchorAbi {
         if (values.size() != 3) {
             throw new IllegalArgumentException("not an Anchored event");
         }
-        return new Anchored((String) values.get(0).getValue(), ((BigInteger) values.get(1).getValue()).longValueExact(),
-                (byte[]) values.get(2).getValue());
+        return new Anchored(
+                (String) values.get(0).getValue(), ((BigInteger) values.get(1).getValue()).longValueExact(), (byte[])
+                        values.get(2).getValue());
     }
 
     /**
@@ -100,7 +106,7 @@ final class CheckpointAnchorAbi {
         if (revertData == null || revertData.length() < 10) {
             return Optional.empty();
         }
-        String selector = revertData.substring(0, 10).toLowerCase(java.util.Locale.ROOT);
+        String selector = revertData.substring(0, 10).toLowerCase(Locale.ROOT);
         for (CustomError e : ERRORS) {
             if (e.selector().equals(selector)) {
                 String name = e.signature().substring(0, e.signature().indexOf('('));
@@ -108,8 +114,11 @@ final class CheckpointAnchorAbi {
                 StringBuilder shown = new StringBuilder();
                 for (int i = 0; i + 64 <= args.length(); i += 64) {
                     String word = args.substring(i, i + 64);
-                    shown.append(shown.length() == 0 ? "" : ", ").append(e.signature().contains("address")
-                            ? "0x" + word.substring(24) : new BigInteger(word, 16).toString());
+                    shown.append(shown.length() == 0 ? "" : ", ")
+                            .append(
+                                    e.signature().contains("address")
+                                            ? "0x" + word.substring(24)
+                                            : new BigInteger(word, 16).toString());
                 }
                 return Optional.of(name + "(" + shown + "): " + e.meaning());
             }

@@ -50,19 +50,31 @@ public final class Checkpoint {
         this.extensions = List.copyOf(extensions);
     }
 
-    public String origin() { return origin; }
+    public String origin() {
+        return origin;
+    }
 
-    public long size() { return size; }
+    public long size() {
+        return size;
+    }
 
-    public byte[] rootHash() { return rootHash.clone(); }
+    public byte[] rootHash() {
+        return rootHash.clone();
+    }
 
-    public List<String> extensions() { return extensions; }
+    public List<String> extensions() {
+        return extensions;
+    }
 
     /** The note text (ends with a newline). */
     public String format() {
         StringBuilder sb = new StringBuilder();
-        sb.append(origin).append('\n').append(size).append('\n')
-                .append(Base64.getEncoder().encodeToString(rootHash)).append('\n');
+        sb.append(origin)
+                .append('\n')
+                .append(size)
+                .append('\n')
+                .append(Base64.getEncoder().encodeToString(rootHash))
+                .append('\n');
         for (String e : extensions) {
             sb.append(e).append('\n');
         }
@@ -101,8 +113,10 @@ public final class Checkpoint {
         } catch (IllegalArgumentException e) {
             throw new MalformedNoteException("checkpoint root is not base64");
         }
-        if (root.length != expectedHashSize || !Base64.getEncoder().encodeToString(root).equals(lines[2])) {
-            throw new MalformedNoteException("checkpoint root must be canonical base64 of " + expectedHashSize + " bytes");
+        if (root.length != expectedHashSize
+                || !Base64.getEncoder().encodeToString(root).equals(lines[2])) {
+            throw new MalformedNoteException(
+                    "checkpoint root must be canonical base64 of " + expectedHashSize + " bytes");
         }
         try {
             return new Checkpoint(lines[0], size, root, Arrays.asList(lines).subList(3, lines.length));
@@ -122,8 +136,11 @@ public final class Checkpoint {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Checkpoint c && c.origin.equals(origin) && c.size == size
-                && MessageDigest.isEqual(c.rootHash, rootHash) && c.extensions.equals(extensions);
+        return o instanceof Checkpoint c
+                && c.origin.equals(origin)
+                && c.size == size
+                && MessageDigest.isEqual(c.rootHash, rootHash)
+                && c.extensions.equals(extensions);
     }
 
     @Override
@@ -133,6 +150,7 @@ public final class Checkpoint {
 
     @Override
     public String toString() {
-        return "Checkpoint[" + origin + ", size " + size + ", root " + Base64.getEncoder().encodeToString(rootHash) + "]";
+        return "Checkpoint[" + origin + ", size " + size + ", root "
+                + Base64.getEncoder().encodeToString(rootHash) + "]";
     }
 }

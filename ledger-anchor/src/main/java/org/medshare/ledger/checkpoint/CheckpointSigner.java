@@ -5,7 +5,7 @@ import java.security.GeneralSecurityException;
 /**
  * Signs note text (C2SP signed-note) with one private key. Injected into the log; the private key
  * never leaves the implementation except through {@link NoteKeys#encodeSigner} with an explicit
- * {@link SecretAccess} token.
+ * {@link SecretKeyAccess} token.
  *
  * <p>Security guarantees: signatures verify with {@link #verifier()} and with nothing else; the
  * signed message is the exact note text including its final newline.

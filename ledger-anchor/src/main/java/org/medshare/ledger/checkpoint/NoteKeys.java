@@ -24,6 +24,7 @@ import java.util.HexFormat;
 import org.bouncycastle.jcajce.provider.asymmetric.ec.BCECPrivateKey;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.jce.spec.ECPublicKeySpec;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * Note signing keys for the two suites.
@@ -73,8 +74,9 @@ public final class NoteKeys {
     private static PublicKey ed25519PublicFromSeed(byte[] seed) throws GeneralSecurityException {
         // The JDK derives the public key only through signing, so use BouncyCastle's RFC 8032 math.
         byte[] raw = new byte[32];
-        org.bouncycastle.math.ec.rfc8032.Ed25519.generatePublicKey(seed, 0, raw, 0);
-        return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(concat(ED25519_SPKI_PREFIX, raw)));
+        Ed25519.generatePublicKey(seed, 0, raw, 0);
+        return KeyFactory.getInstance("Ed25519")
+                .generatePublic(new X509EncodedKeySpec(concat(ED25519_SPKI_PREFIX, raw)));
     }
 
     /** A fresh SM2 signer ({@code gm} suite). */
@@ -85,7 +87,8 @@ public final class NoteKeys {
         return sm2Signer(keyName, kp.getPrivate(), kp.getPublic());
     }
 
-    private static CheckpointSigner sm2Signer(String keyName, PrivateKey priv, PublicKey pub) throws GeneralSecurityException {
+    private static CheckpointSigner sm2Signer(String keyName, PrivateKey priv, PublicKey pub)
+            throws GeneralSecurityException {
         return new JcaSigner(keyName, "SM3withSM2", BC, TYPE_SM2, priv.getEncoded(), priv, sm2Verifier(keyName, pub));
     }
 
@@ -144,8 +147,10 @@ public final class NoteKeys {
         NoteVerifier v;
         if (startsWith(blob, TYPE_ED25519) && blob.length == 33) {
             byte[] raw = Arrays.copyOfRange(blob, 1, 33);
-            v = ed25519Verifier(parts[0], KeyFactory.getInstance("Ed25519")
-                    .generatePublic(new X509EncodedKeySpec(concat(ED25519_SPKI_PREFIX, raw))));
+            v = ed25519Verifier(
+                    parts[0],
+                    KeyFactory.getInstance("Ed25519")
+                            .generatePublic(new X509EncodedKeySpec(concat(ED25519_SPKI_PREFIX, raw))));
         } else if (startsWith(blob, TYPE_SM2)) {
             byte[] spki = Arrays.copyOfRange(blob, TYPE_SM2.length, blob.length);
             v = sm2Verifier(parts[0], KeyFactory.getInstance("EC", BC).generatePublic(new X509EncodedKeySpec(spki)));
@@ -159,18 +164,18 @@ public final class NoteKeys {
     }
 
     /** The private signer key line; requires the capability token. */
-    public static String encodeSigner(CheckpointSigner signer, SecretAccess access) {
+    public static String encodeSigner(CheckpointSigner signer, SecretKeyAccess access) {
         if (access == null || !(signer instanceof JcaSigner s)) {
-            throw new IllegalArgumentException("only signers made by NoteKeys can be exported, with SecretAccess");
+            throw new IllegalArgumentException("only signers made by NoteKeys can be exported, with SecretKeyAccess");
         }
         return "PRIVATE+KEY+" + s.keyName + "+" + String.format("%08x", s.keyId) + "+"
                 + Base64.getEncoder().encodeToString(concat(s.type, s.privateEncoding));
     }
 
     /** Parses a signer key line written by {@link #encodeSigner}. */
-    public static CheckpointSigner parseSigner(String skey, SecretAccess access) throws GeneralSecurityException {
+    public static CheckpointSigner parseSigner(String skey, SecretKeyAccess access) throws GeneralSecurityException {
         if (access == null) {
-            throw new GeneralSecurityException("SecretAccess required");
+            throw new GeneralSecurityException("SecretKeyAccess required");
         }
         String[] parts = skey.strip().split("\\+", 5);
         if (parts.length != 5 || !parts[0].equals("PRIVATE") || !parts[1].equals("KEY")) {
@@ -187,10 +192,12 @@ public final class NoteKeys {
             s = ed25519FromSeed(parts[2], Arrays.copyOfRange(blob, 1, 33));
         } else if (startsWith(blob, TYPE_SM2)) {
             KeyFactory kf = KeyFactory.getInstance("EC", BC);
-            PrivateKey priv = kf.generatePrivate(new PKCS8EncodedKeySpec(Arrays.copyOfRange(blob, TYPE_SM2.length, blob.length)));
+            PrivateKey priv =
+                    kf.generatePrivate(new PKCS8EncodedKeySpec(Arrays.copyOfRange(blob, TYPE_SM2.length, blob.length)));
             BCECPrivateKey bcPriv = (BCECPrivateKey) priv;
             var params = bcPriv.getParameters();
-            PublicKey pub = kf.generatePublic(new ECPublicKeySpec(params.getG().multiply(bcPriv.getD()).normalize(), params));
+            PublicKey pub = kf.generatePublic(
+                    new ECPublicKeySpec(params.getG().multiply(bcPriv.getD()).normalize(), params));
             s = sm2Signer(parts[2], priv, pub);
         } else {
             throw new GeneralSecurityException("unknown signer key type");
@@ -237,8 +244,14 @@ public final class NoteKeys {
         private final PublicKey key;
         private final int keyId;
 
-        JcaVerifier(String keyName, String algorithm, String sigAlg, Provider provider, byte[] type, byte[] publicEncoding,
-                    PublicKey key) {
+        JcaVerifier(
+                String keyName,
+                String algorithm,
+                String sigAlg,
+                Provider provider,
+                byte[] type,
+                byte[] publicEncoding,
+                PublicKey key) {
             SignedNote.checkKeyName(keyName);
             this.keyName = keyName;
             this.algorithm = algorithm;
@@ -250,16 +263,26 @@ public final class NoteKeys {
             this.keyId = NoteKeys.keyId(keyName, type, publicEncoding);
         }
 
-        @Override public String keyName() { return keyName; }
+        @Override
+        public String keyName() {
+            return keyName;
+        }
 
-        @Override public int keyId() { return keyId; }
+        @Override
+        public int keyId() {
+            return keyId;
+        }
 
-        @Override public String algorithm() { return algorithm; }
+        @Override
+        public String algorithm() {
+            return algorithm;
+        }
 
         @Override
         public boolean verify(byte[] noteText, byte[] signature) {
             try {
-                Signature s = provider == null ? Signature.getInstance(sigAlg) : Signature.getInstance(sigAlg, provider);
+                Signature s =
+                        provider == null ? Signature.getInstance(sigAlg) : Signature.getInstance(sigAlg, provider);
                 s.initVerify(key);
                 s.update(noteText);
                 return s.verify(signature);
@@ -270,10 +293,14 @@ public final class NoteKeys {
 
         @Override
         public String encode() {
-            return keyName + "+" + String.format("%08x", keyId) + "+" + Base64.getEncoder().encodeToString(concat(type, publicEncoding));
+            return keyName + "+" + String.format("%08x", keyId) + "+"
+                    + Base64.getEncoder().encodeToString(concat(type, publicEncoding));
         }
 
-        @Override public String toString() { return "NoteVerifier[" + algorithm + " " + keyName + " " + String.format("%08x", keyId) + "]"; }
+        @Override
+        public String toString() {
+            return "NoteVerifier[" + algorithm + " " + keyName + " " + String.format("%08x", keyId) + "]";
+        }
     }
 
     private static final class JcaSigner implements CheckpointSigner {
@@ -286,8 +313,14 @@ public final class NoteKeys {
         private final NoteVerifier verifier;
         private final int keyId;
 
-        JcaSigner(String keyName, String sigAlg, Provider provider, byte[] type, byte[] privateEncoding, PrivateKey key,
-                  NoteVerifier verifier) {
+        JcaSigner(
+                String keyName,
+                String sigAlg,
+                Provider provider,
+                byte[] type,
+                byte[] privateEncoding,
+                PrivateKey key,
+                NoteVerifier verifier) {
             this.keyName = keyName;
             this.sigAlg = sigAlg;
             this.provider = provider;
@@ -298,11 +331,20 @@ public final class NoteKeys {
             this.keyId = verifier.keyId();
         }
 
-        @Override public String keyName() { return keyName; }
+        @Override
+        public String keyName() {
+            return keyName;
+        }
 
-        @Override public int keyId() { return keyId; }
+        @Override
+        public int keyId() {
+            return keyId;
+        }
 
-        @Override public NoteVerifier verifier() { return verifier; }
+        @Override
+        public NoteVerifier verifier() {
+            return verifier;
+        }
 
         @Override
         public NoteSignature sign(byte[] noteText) throws GeneralSecurityException {
@@ -313,6 +355,9 @@ public final class NoteKeys {
         }
 
         /** Names the public key only. */
-        @Override public String toString() { return "CheckpointSigner[" + verifier + "]"; }
+        @Override
+        public String toString() {
+            return "CheckpointSigner[" + verifier + "]";
+        }
     }
 }

@@ -28,7 +28,9 @@ public record NoteSignature(String keyName, int keyId, byte[] signature) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof NoteSignature s && s.keyName.equals(keyName) && s.keyId == keyId
+        return o instanceof NoteSignature s
+                && s.keyName.equals(keyName)
+                && s.keyId == keyId
                 && Arrays.equals(s.signature, signature);
     }
 

@@ -59,16 +59,17 @@ public record SignedCheckpoint(Checkpoint checkpoint, SignedNote note) {
             for (NoteVerifier v : trusted) {
                 if (v.keyName().equals(s.keyName()) && v.keyId() == s.keyId()) {
                     if (!v.verify(text, s.signature())) {
-                        throw new SignatureVerificationException("checkpoint size " + checkpoint.size()
-                                + ": signature by " + s.keyName() + " (" + String.format("%08x", s.keyId()) + ") is invalid");
+                        throw new SignatureVerificationException(
+                                "checkpoint size " + checkpoint.size() + ": signature by " + s.keyName() + " ("
+                                        + String.format("%08x", s.keyId()) + ") is invalid");
                     }
                     ok.add(v);
                 }
             }
         }
         if (ok.isEmpty()) {
-            throw new SignatureVerificationException("checkpoint size " + checkpoint.size()
-                    + " carries no signature from a trusted key");
+            throw new SignatureVerificationException(
+                    "checkpoint size " + checkpoint.size() + " carries no signature from a trusted key");
         }
         return new ArrayList<>(ok);
     }
@@ -77,7 +78,8 @@ public record SignedCheckpoint(Checkpoint checkpoint, SignedNote note) {
      * Verifies as {@link #verify} and additionally requires signatures from at least {@code quorum}
      * distinct trusted keys.
      */
-    public List<NoteVerifier> verifyQuorum(Collection<NoteVerifier> trusted, int quorum) throws SignatureVerificationException {
+    public List<NoteVerifier> verifyQuorum(Collection<NoteVerifier> trusted, int quorum)
+            throws SignatureVerificationException {
         if (quorum < 1) {
             throw new IllegalArgumentException("quorum must be >= 1");
         }

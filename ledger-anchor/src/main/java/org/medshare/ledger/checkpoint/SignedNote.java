@@ -1,7 +1,9 @@
 package org.medshare.ledger.checkpoint;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 
@@ -14,6 +16,7 @@ import java.util.List;
 public final class SignedNote {
     /** Upper bound on signature lines accepted by {@link #parse} (the spec requires accepting 16). */
     public static final int MAX_SIGNATURES = 64;
+
     private static final String DASH = "\u2014 ";
 
     private final String text;
@@ -29,13 +32,17 @@ public final class SignedNote {
     }
 
     /** Signs {@code text} with {@code signer}. */
-    public static SignedNote sign(String text, CheckpointSigner signer) throws java.security.GeneralSecurityException {
+    public static SignedNote sign(String text, CheckpointSigner signer) throws GeneralSecurityException {
         return new SignedNote(text, List.of(signer.sign(text.getBytes(StandardCharsets.UTF_8))));
     }
 
-    public String text() { return text; }
+    public String text() {
+        return text;
+    }
 
-    public List<NoteSignature> signatures() { return signatures; }
+    public List<NoteSignature> signatures() {
+        return signatures;
+    }
 
     /** A copy with {@code extra} signatures added (duplicates of existing lines are dropped). */
     public SignedNote withSignatures(List<NoteSignature> extra) {
@@ -100,8 +107,9 @@ public final class SignedNote {
             if (blob.length < 5) {
                 throw new MalformedNoteException("signature too short");
             }
-            int keyId = ((blob[0] & 0xff) << 24) | ((blob[1] & 0xff) << 16) | ((blob[2] & 0xff) << 8) | (blob[3] & 0xff);
-            byte[] sig = java.util.Arrays.copyOfRange(blob, 4, blob.length);
+            int keyId =
+                    ((blob[0] & 0xff) << 24) | ((blob[1] & 0xff) << 16) | ((blob[2] & 0xff) << 8) | (blob[3] & 0xff);
+            byte[] sig = Arrays.copyOfRange(blob, 4, blob.length);
             try {
                 sigs.add(new NoteSignature(name, keyId, sig));
             } catch (IllegalArgumentException e) {
@@ -130,7 +138,9 @@ public final class SignedNote {
                 throw new IllegalArgumentException("note contains a control character at " + i);
             }
             if (Character.isSurrogate(c)) {
-                if (!Character.isHighSurrogate(c) || i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
+                if (!Character.isHighSurrogate(c)
+                        || i + 1 >= s.length()
+                        || !Character.isLowSurrogate(s.charAt(i + 1))) {
                     throw new IllegalArgumentException("note is not valid UTF-8");
                 }
                 i++;

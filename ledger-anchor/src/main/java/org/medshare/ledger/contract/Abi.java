@@ -18,8 +18,7 @@ final class Abi {
     static final int WORD = 32;
     private static final BigInteger TWO_256 = BigInteger.ONE.shiftLeft(256);
 
-    private Abi() {
-    }
+    private Abi() {}
 
     static byte[] keccak256(byte[] input) {
         KeccakDigest digest = new KeccakDigest(256);

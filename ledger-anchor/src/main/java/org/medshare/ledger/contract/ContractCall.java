@@ -19,7 +19,10 @@ import java.util.Objects;
  */
 public final class ContractCall {
     /** What the call does. */
-    public enum Kind { DEPLOY, CALL }
+    public enum Kind {
+        DEPLOY,
+        CALL
+    }
 
     private static final byte VERSION = 1;
     private static final int HEADER = 1 + 1 + EvmAddress.LENGTH + 4;
@@ -114,7 +117,9 @@ public final class ContractCall {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ContractCall other && kind == other.kind && caller.equals(other.caller)
+        return o instanceof ContractCall other
+                && kind == other.kind
+                && caller.equals(other.caller)
                 && Arrays.equals(input, other.input);
     }
 

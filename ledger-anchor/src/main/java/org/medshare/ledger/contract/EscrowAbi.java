@@ -28,21 +28,31 @@ final class EscrowAbi {
     static final String OPERATOR = "operator()";
 
     private static final Map<String, Function<Log, EscrowEvent>> DECODERS = Map.of(
-            hex(Abi.eventTopic(EscrowEvent.Deposited.SIGNATURE)), log -> new EscrowEvent.Deposited(
-                    log.topicAddress(1), Abi.readUint(log.data, 0), Abi.readUint(log.data, 1)),
-            hex(Abi.eventTopic(EscrowEvent.Settled.SIGNATURE)), log -> new EscrowEvent.Settled(
-                    log.topicQuery(1), log.topicAddress(2), Abi.readUint(log.data, 0), Abi.readUint(log.data, 1)),
-            hex(Abi.eventTopic(EscrowEvent.Paid.SIGNATURE)), log -> new EscrowEvent.Paid(
-                    log.topicQuery(1), log.topicAddress(2), Abi.readUint(log.data, 0), Abi.readUint(log.data, 1)),
-            hex(Abi.eventTopic(EscrowEvent.Withdrawn.SIGNATURE)), log -> new EscrowEvent.Withdrawn(
-                    log.topicAddress(1), Abi.readUint(log.data, 0), Abi.readUint(log.data, 1)),
-            hex(Abi.eventTopic(EscrowEvent.EscrowReclaimed.SIGNATURE)), log -> new EscrowEvent.EscrowReclaimed(
-                    log.topicAddress(1), Abi.readUint(log.data, 0), Abi.readUint(log.data, 1)),
-            hex(Abi.eventTopic(EscrowEvent.PriceChanged.SIGNATURE)), log -> new EscrowEvent.PriceChanged(
-                    Abi.readUint(log.data, 0), Abi.readUint(log.data, 1)));
+            hex(Abi.eventTopic(EscrowEvent.Deposited.SIGNATURE)),
+                    log -> new EscrowEvent.Deposited(
+                            log.topicAddress(1), Abi.readUint(log.data, 0), Abi.readUint(log.data, 1)),
+            hex(Abi.eventTopic(EscrowEvent.Settled.SIGNATURE)),
+                    log -> new EscrowEvent.Settled(
+                            log.topicQuery(1),
+                            log.topicAddress(2),
+                            Abi.readUint(log.data, 0),
+                            Abi.readUint(log.data, 1)),
+            hex(Abi.eventTopic(EscrowEvent.Paid.SIGNATURE)),
+                    log -> new EscrowEvent.Paid(
+                            log.topicQuery(1),
+                            log.topicAddress(2),
+                            Abi.readUint(log.data, 0),
+                            Abi.readUint(log.data, 1)),
+            hex(Abi.eventTopic(EscrowEvent.Withdrawn.SIGNATURE)),
+                    log -> new EscrowEvent.Withdrawn(
+                            log.topicAddress(1), Abi.readUint(log.data, 0), Abi.readUint(log.data, 1)),
+            hex(Abi.eventTopic(EscrowEvent.EscrowReclaimed.SIGNATURE)),
+                    log -> new EscrowEvent.EscrowReclaimed(
+                            log.topicAddress(1), Abi.readUint(log.data, 0), Abi.readUint(log.data, 1)),
+            hex(Abi.eventTopic(EscrowEvent.PriceChanged.SIGNATURE)),
+                    log -> new EscrowEvent.PriceChanged(Abi.readUint(log.data, 0), Abi.readUint(log.data, 1)));
 
-    private EscrowAbi() {
-    }
+    private EscrowAbi() {}
 
     /** A raw EVM log of the contract. */
     record Log(List<byte[]> topics, byte[] data) {
@@ -75,7 +85,10 @@ final class EscrowAbi {
     }
 
     static byte[] deposit(EvmAddress insurer, BigInteger amount) {
-        return new Abi.CallBuilder(Abi.selector(DEPOSIT), 2).word(Abi.address(insurer)).uint(amount).build();
+        return new Abi.CallBuilder(Abi.selector(DEPOSIT), 2)
+                .word(Abi.address(insurer))
+                .uint(amount)
+                .build();
     }
 
     static byte[] setPrice(BigInteger price) {
@@ -88,7 +101,10 @@ final class EscrowAbi {
         List<byte[]> countWords = new ArrayList<>(recordCounts.size());
         recordCounts.forEach(c -> countWords.add(Abi.uint256(c)));
         return new Abi.CallBuilder(Abi.selector(SETTLE), 3)
-                .word(queryId.toBytes()).array(addressWords).array(countWords).build();
+                .word(queryId.toBytes())
+                .array(addressWords)
+                .array(countWords)
+                .build();
     }
 
     static byte[] withdraw(BigInteger amount) {
@@ -101,7 +117,8 @@ final class EscrowAbi {
 
     static byte[] view(String signature, byte[] argumentWord) {
         return new Abi.CallBuilder(Abi.selector(signature), argumentWord == null ? 0 : 1)
-                .word(argumentWord == null ? new byte[0] : argumentWord).build();
+                .word(argumentWord == null ? new byte[0] : argumentWord)
+                .build();
     }
 
     /** @return the decoded event, or empty for a log that is not one of the contract's events */

@@ -27,8 +27,8 @@ public final class EvmAddress implements Comparable<EvmAddress> {
      */
     public static EvmAddress of(byte[] bytes) {
         if (bytes == null || bytes.length != LENGTH) {
-            throw new IllegalArgumentException("an EVM address has 20 bytes, got "
-                    + (bytes == null ? "null" : bytes.length));
+            throw new IllegalArgumentException(
+                    "an EVM address has 20 bytes, got " + (bytes == null ? "null" : bytes.length));
         }
         return new EvmAddress(bytes.clone());
     }

@@ -59,8 +59,16 @@ public final class IncentiveContract implements AutoCloseable {
         this.history = keepHistory ? new ArrayList<>() : null;
         this.database = new MemoryDatabase();
         this.state = new StateDB(database, Hash.ZERO);
-        this.context = new EvmContext(CHAIN_ID, Address.ZERO, GAS, BigInteger.ZERO, BigInteger.ZERO,
-                BigInteger.ZERO, BigInteger.ZERO, Hash.ZERO, new ForkRules(true));
+        this.context = new EvmContext(
+                CHAIN_ID,
+                Address.ZERO,
+                GAS,
+                BigInteger.ZERO,
+                BigInteger.ZERO,
+                BigInteger.ZERO,
+                BigInteger.ZERO,
+                Hash.ZERO,
+                new ForkRules(true));
     }
 
     /**
@@ -80,8 +88,9 @@ public final class IncentiveContract implements AutoCloseable {
      */
     public static IncentiveContract deploy(EvmAddress operator, BigInteger pricePerRecord, boolean keepHistory) {
         Objects.requireNonNull(operator, "operator");
-        return fromDeployment(ContractCall.of(ContractCall.Kind.DEPLOY, operator,
-                EscrowAbi.constructorInput(pricePerRecord)), keepHistory);
+        return fromDeployment(
+                ContractCall.of(ContractCall.Kind.DEPLOY, operator, EscrowAbi.constructorInput(pricePerRecord)),
+                keepHistory);
     }
 
     /**
@@ -104,7 +113,8 @@ public final class IncentiveContract implements AutoCloseable {
     public static boolean isEscrowDeployment(ContractCall call) {
         byte[] code = EscrowAbi.creationBytecode();
         byte[] input = call.input();
-        return call.kind() == ContractCall.Kind.DEPLOY && input.length == code.length + 32
+        return call.kind() == ContractCall.Kind.DEPLOY
+                && input.length == code.length + 32
                 && Arrays.equals(input, 0, code.length, code, 0, code.length);
     }
 
@@ -149,8 +159,8 @@ public final class IncentiveContract implements AutoCloseable {
         // transaction processing, which has already incremented it.
         state.setNonce(deployer, state.getNonce(deployer).add(BigInteger.ONE));
         beginTransaction();
-        InvocationResult result = Evm.Apply(state,
-                new Invocation(deployer, null, BigInteger.ZERO, deployment.input(), GAS, false), context);
+        InvocationResult result = Evm.Apply(
+                state, new Invocation(deployer, null, BigInteger.ZERO, deployment.input(), GAS, false), context);
         if (result.reverted || !result.executionError.isEmpty() || result.contractAddress == null) {
             throw new IllegalStateException("deploying IncentiveEscrow failed: " + result.executionError);
         }
@@ -183,8 +193,10 @@ public final class IncentiveContract implements AutoCloseable {
         Objects.requireNonNull(insurer, "insurer");
         Objects.requireNonNull(queryId, "queryId");
         List<HospitalRecords> sorted = ProRataSplit.sortedDistinct(records);
-        List<EvmAddress> hospitals = sorted.stream().map(HospitalRecords::hospital).toList();
-        List<BigInteger> counts = sorted.stream().map(r -> BigInteger.valueOf(r.recordCount())).toList();
+        List<EvmAddress> hospitals =
+                sorted.stream().map(HospitalRecords::hospital).toList();
+        List<BigInteger> counts =
+                sorted.stream().map(r -> BigInteger.valueOf(r.recordCount())).toList();
         return execute(ContractCall.of(ContractCall.Kind.CALL, insurer, EscrowAbi.settle(queryId, hospitals, counts)));
     }
 
@@ -212,20 +224,26 @@ public final class IncentiveContract implements AutoCloseable {
             throw new IllegalArgumentException("the contract is already deployed at " + address());
         }
         Hash tx = beginTransaction();
-        InvocationResult result = Evm.Apply(state,
-                new Invocation(evm(call.caller()), contract, BigInteger.ZERO, call.input(), GAS, false), context);
+        InvocationResult result = Evm.Apply(
+                state,
+                new Invocation(evm(call.caller()), contract, BigInteger.ZERO, call.input(), GAS, false),
+                context);
         if (result.reverted || !result.executionError.isEmpty()) {
             // a reverted call left no state change, but drop what it touched (EIP-158 finalisation)
             state.finalizeChanges();
-            RevertReason reason = result.reverted ? RevertReason.forRevertData(result.returnData)
-                    : RevertReason.EXECUTION_FAILED;
-            throw new ContractCallException(call.functionLabel(), reason,
-                    EscrowAbi.revertArguments(reason, result.returnData), result.executionError);
+            RevertReason reason =
+                    result.reverted ? RevertReason.forRevertData(result.returnData) : RevertReason.EXECUTION_FAILED;
+            throw new ContractCallException(
+                    call.functionLabel(),
+                    reason,
+                    EscrowAbi.revertArguments(reason, result.returnData),
+                    result.executionError);
         }
         List<EscrowEvent> events = new ArrayList<>();
         for (EvmLog log : state.getLogs(tx)) {
             if (log.address.equals(contract)) {
-                List<byte[]> topics = Arrays.stream(log.topics).map(Hash::toBytes).toList();
+                List<byte[]> topics =
+                        Arrays.stream(log.topics).map(Hash::toBytes).toList();
                 EscrowAbi.decode(new EscrowAbi.Log(topics, log.data == null ? new byte[0] : log.data))
                         .ifPresent(events::add);
             }
@@ -324,8 +342,10 @@ public final class IncentiveContract implements AutoCloseable {
 
     private synchronized byte[] view(String signature, byte[] argument) {
         ensureOpen();
-        InvocationResult result = Evm.Apply(state,
-                new Invocation(evm(operator), contract, BigInteger.ZERO, EscrowAbi.view(signature, argument), GAS, true),
+        InvocationResult result = Evm.Apply(
+                state,
+                new Invocation(
+                        evm(operator), contract, BigInteger.ZERO, EscrowAbi.view(signature, argument), GAS, true),
                 context);
         state.finalizeChanges();
         if (result.reverted || !result.executionError.isEmpty()) {

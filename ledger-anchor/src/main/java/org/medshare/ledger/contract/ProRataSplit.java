@@ -31,8 +31,7 @@ public final class ProRataSplit {
 
     private static final BigInteger SCALE = BigInteger.valueOf(PRICE_SCALE);
 
-    private ProRataSplit() {
-    }
+    private ProRataSplit() {}
 
     /**
      * @return floor(totalRecords &middot; pricePerRecord / PRICE_SCALE)
@@ -67,7 +66,8 @@ public final class ProRataSplit {
         BigInteger[] shares = new BigInteger[sorted.size()];
         BigInteger paid = BigInteger.ZERO;
         for (int i = 0; i < sorted.size(); i++) {
-            shares[i] = amount.multiply(BigInteger.valueOf(sorted.get(i).recordCount())).divide(total);
+            shares[i] = amount.multiply(BigInteger.valueOf(sorted.get(i).recordCount()))
+                    .divide(total);
             paid = paid.add(shares[i]);
         }
         shares[largest] = shares[largest].add(amount.subtract(paid));
@@ -91,7 +91,8 @@ public final class ProRataSplit {
         sorted.sort(Comparator.comparing(HospitalRecords::hospital));
         for (int i = 1; i < sorted.size(); i++) {
             if (sorted.get(i).hospital().equals(sorted.get(i - 1).hospital())) {
-                throw new IllegalArgumentException("hospital listed twice: " + sorted.get(i).hospital());
+                throw new IllegalArgumentException(
+                        "hospital listed twice: " + sorted.get(i).hospital());
             }
         }
         return sorted;

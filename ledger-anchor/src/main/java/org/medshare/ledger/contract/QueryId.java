@@ -26,8 +26,8 @@ public final class QueryId {
      */
     public static QueryId of(byte[] bytes) {
         if (bytes == null || bytes.length != LENGTH) {
-            throw new IllegalArgumentException("a query id has 32 bytes, got "
-                    + (bytes == null ? "null" : bytes.length));
+            throw new IllegalArgumentException(
+                    "a query id has 32 bytes, got " + (bytes == null ? "null" : bytes.length));
         }
         return new QueryId(bytes.clone());
     }

@@ -20,6 +20,7 @@ public final class Event {
     public static final int MAX_ID_LENGTH = 128;
     /** Maximum length of a DATA field (a settlement over ~16,000 hospitals). */
     public static final int MAX_DATA_LENGTH = 1 << 20;
+
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:@-]{1," + MAX_ID_LENGTH + "}");
 
     private final EventType type;
@@ -32,10 +33,14 @@ public final class Event {
         this.values = values;
     }
 
-    public EventType type() { return type; }
+    public EventType type() {
+        return type;
+    }
 
     /** Milliseconds since the Unix epoch, as stated by the appender. */
-    public long timestampMillis() { return timestampMillis; }
+    public long timestampMillis() {
+        return timestampMillis;
+    }
 
     /** The value of an ID field; throws if the type has no such field. */
     public String id(Field f) {
@@ -74,34 +79,57 @@ public final class Event {
 
     /** UPLOAD: {@code hospital} uploaded {@code recordId}; content hash of the ciphertext, hash of the policy. */
     public static Event upload(long ts, String hospital, String recordId, byte[] contentHash, byte[] policyHash) {
-        return builder(EventType.UPLOAD).timestamp(ts).id(Field.ACTOR, hospital).id(Field.RECORD_ID, recordId)
-                .hash(Field.CONTENT_HASH, contentHash).hash(Field.POLICY_HASH, policyHash).build();
+        return builder(EventType.UPLOAD)
+                .timestamp(ts)
+                .id(Field.ACTOR, hospital)
+                .id(Field.RECORD_ID, recordId)
+                .hash(Field.CONTENT_HASH, contentHash)
+                .hash(Field.POLICY_HASH, policyHash)
+                .build();
     }
 
     /** RECORD_VERSIONED: {@code hospital}'s upload {@code recordId} is the version after {@code previousId}. */
     public static Event recordVersioned(long ts, String hospital, String recordId, String previousId) {
-        return builder(EventType.RECORD_VERSIONED).timestamp(ts).id(Field.ACTOR, hospital).id(Field.RECORD_ID, recordId)
-                .id(Field.PREVIOUS_RECORD_ID, previousId).build();
+        return builder(EventType.RECORD_VERSIONED)
+                .timestamp(ts)
+                .id(Field.ACTOR, hospital)
+                .id(Field.RECORD_ID, recordId)
+                .id(Field.PREVIOUS_RECORD_ID, previousId)
+                .build();
     }
 
     /** MEMBER_ADMITTED: {@code admin} admitted {@code memberId} whose certificate has this SHA-256 fingerprint. */
     public static Event memberAdmitted(long ts, String admin, String memberId, byte[] certFingerprint) {
-        return builder(EventType.MEMBER_ADMITTED).timestamp(ts).id(Field.ACTOR, admin).id(Field.MEMBER_ID, memberId)
-                .hash(Field.CERT_FINGERPRINT, certFingerprint).build();
+        return builder(EventType.MEMBER_ADMITTED)
+                .timestamp(ts)
+                .id(Field.ACTOR, admin)
+                .id(Field.MEMBER_ID, memberId)
+                .hash(Field.CERT_FINGERPRINT, certFingerprint)
+                .build();
     }
 
     /** MEMBER_REMOVED: {@code admin} removed {@code memberId} for a reason code. */
     public static Event memberRemoved(long ts, String admin, String memberId, String reasonCode) {
-        return builder(EventType.MEMBER_REMOVED).timestamp(ts).id(Field.ACTOR, admin).id(Field.MEMBER_ID, memberId)
-                .id(Field.REASON, reasonCode).build();
+        return builder(EventType.MEMBER_REMOVED)
+                .timestamp(ts)
+                .id(Field.ACTOR, admin)
+                .id(Field.MEMBER_ID, memberId)
+                .id(Field.REASON, reasonCode)
+                .build();
     }
 
     /** PAYMENT mirrored from the incentive contract. */
-    public static Event payment(long ts, String payer, String payee, String queryId, long amount, long recordCount,
-                                byte[] txHash) {
-        return builder(EventType.PAYMENT).timestamp(ts).id(Field.PAYER, payer).id(Field.PAYEE, payee)
-                .id(Field.QUERY_ID, queryId).amount(Field.AMOUNT, amount).amount(Field.RECORD_COUNT, recordCount)
-                .hash(Field.TX_HASH, txHash).build();
+    public static Event payment(
+            long ts, String payer, String payee, String queryId, long amount, long recordCount, byte[] txHash) {
+        return builder(EventType.PAYMENT)
+                .timestamp(ts)
+                .id(Field.PAYER, payer)
+                .id(Field.PAYEE, payee)
+                .id(Field.QUERY_ID, queryId)
+                .amount(Field.AMOUNT, amount)
+                .amount(Field.RECORD_COUNT, recordCount)
+                .hash(Field.TX_HASH, txHash)
+                .build();
     }
 
     /**
@@ -109,8 +137,12 @@ public final class Event {
      * of {@code actor}; {@code stateRoot} is the EVM state root after it.
      */
     public static Event contractCall(long ts, String actor, byte[] callData, byte[] stateRoot) {
-        return builder(EventType.CONTRACT_CALL).timestamp(ts).id(Field.ACTOR, actor).data(Field.CALL_DATA, callData)
-                .hash(Field.STATE_ROOT, stateRoot).build();
+        return builder(EventType.CONTRACT_CALL)
+                .timestamp(ts)
+                .id(Field.ACTOR, actor)
+                .data(Field.CALL_DATA, callData)
+                .hash(Field.STATE_ROOT, stateRoot)
+                .build();
     }
 
     /**
@@ -118,11 +150,17 @@ public final class Event {
      * transaction {@code txHash} in block {@code blockNumber} of chain {@code chainId}, contract
      * {@code contract} ({@code 0x} + 40 lower-case hex digits).
      */
-    public static Event anchored(long ts, long chainId, String contract, byte[] txHash, long blockNumber,
-                                 long treeSize, byte[] treeRoot) {
-        return builder(EventType.ANCHORED).timestamp(ts).amount(Field.CHAIN_ID, chainId).id(Field.CONTRACT, contract)
-                .hash(Field.TX_HASH, txHash).amount(Field.BLOCK_NUMBER, blockNumber)
-                .amount(Field.TREE_SIZE, treeSize).hash(Field.TREE_ROOT, treeRoot).build();
+    public static Event anchored(
+            long ts, long chainId, String contract, byte[] txHash, long blockNumber, long treeSize, byte[] treeRoot) {
+        return builder(EventType.ANCHORED)
+                .timestamp(ts)
+                .amount(Field.CHAIN_ID, chainId)
+                .id(Field.CONTRACT, contract)
+                .hash(Field.TX_HASH, txHash)
+                .amount(Field.BLOCK_NUMBER, blockNumber)
+                .amount(Field.TREE_SIZE, treeSize)
+                .hash(Field.TREE_ROOT, treeRoot)
+                .build();
     }
 
     @Override
@@ -156,7 +194,9 @@ public final class Event {
         StringBuilder sb = new StringBuilder(type.name()).append("{ts=").append(timestampMillis);
         for (Field f : type.fields()) {
             Object v = values.get(f);
-            sb.append(", ").append(f.name().toLowerCase()).append('=')
+            sb.append(", ")
+                    .append(f.name().toLowerCase())
+                    .append('=')
                     .append(v instanceof byte[] b ? HexFormat.of().formatHex(b) : v);
         }
         return sb.append('}').toString();
@@ -183,8 +223,8 @@ public final class Event {
         public Builder id(Field f, String value) {
             check(f, FieldKind.ID);
             if (value == null || !ID.matcher(value).matches()) {
-                throw new IllegalArgumentException(f + " must be 1.." + MAX_ID_LENGTH
-                        + " characters of [A-Za-z0-9_.:@-]");
+                throw new IllegalArgumentException(
+                        f + " must be 1.." + MAX_ID_LENGTH + " characters of [A-Za-z0-9_.:@-]");
             }
             values.put(f, value);
             return this;
@@ -241,5 +281,4 @@ public final class Event {
             return new Event(type, ts, new EnumMap<>(values));
         }
     }
-
 }

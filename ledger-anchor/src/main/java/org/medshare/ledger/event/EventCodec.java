@@ -1,6 +1,7 @@
 package org.medshare.ledger.event;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -85,8 +86,8 @@ public final class EventCodec {
                     case DATA -> {
                         int len = in.getInt();
                         if (len <= 0 || len > Event.MAX_DATA_LENGTH) {
-                            throw new MalformedEventException(f + ": data length " + Integer.toUnsignedString(len)
-                                    + " out of range");
+                            throw new MalformedEventException(
+                                    f + ": data length " + Integer.toUnsignedString(len) + " out of range");
                         }
                         if (len > in.remaining()) {
                             throw new MalformedEventException("event encoding truncated");
@@ -101,7 +102,7 @@ public final class EventCodec {
                 throw new MalformedEventException(in.remaining() + " trailing bytes after " + type);
             }
             return b.build();
-        } catch (java.nio.BufferUnderflowException e) {
+        } catch (BufferUnderflowException e) {
             throw new MalformedEventException("event encoding truncated");
         } catch (IllegalArgumentException e) {
             throw new MalformedEventException("invalid field value: " + e.getMessage());

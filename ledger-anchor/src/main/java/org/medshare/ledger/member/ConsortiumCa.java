@@ -1,5 +1,6 @@
 package org.medshare.ledger.member;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -50,7 +51,8 @@ public final class ConsortiumCa {
     }
 
     /** Creates a CA with a fresh key and a self-signed root valid for {@code validity}. */
-    public static ConsortiumCa create(String name, LedgerSuite suite, Duration validity) throws GeneralSecurityException {
+    public static ConsortiumCa create(String name, LedgerSuite suite, Duration validity)
+            throws GeneralSecurityException {
         KeyPair kp;
         if (suite == LedgerSuite.NIST) {
             kp = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
@@ -63,15 +65,22 @@ public final class ConsortiumCa {
         Instant now = Instant.now();
         try {
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, BigInteger.ONE,
-                    Date.from(now.minusSeconds(60)), Date.from(now.plus(validity)), subject, kp.getPublic())
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                            subject,
+                            BigInteger.ONE,
+                            Date.from(now.minusSeconds(60)),
+                            Date.from(now.plus(validity)),
+                            subject,
+                            kp.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(kp.getPublic()));
-            X509Certificate root = new JcaX509CertificateConverter().setProvider(BC)
+                    .addExtension(
+                            Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(kp.getPublic()));
+            X509Certificate root = new JcaX509CertificateConverter()
+                    .setProvider(BC)
                     .getCertificate(b.build(signer(suite, kp.getPrivate())));
             return new ConsortiumCa(suite, kp.getPrivate(), root);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new GeneralSecurityException("cannot build the CA certificate", e);
         }
     }
@@ -88,8 +97,13 @@ public final class ConsortiumCa {
      * Issues a member certificate: subject {@code CN=<memberId>}, the member's checkpoint verification
      * key, digitalSignature only, not a CA, valid from now for {@code validity}.
      */
-    public X509Certificate issue(String memberId, NoteVerifier memberKey, Duration validity) throws GeneralSecurityException {
-        return issue(memberId, NoteKeys.publicKeyOf(memberKey), Instant.now().minusSeconds(60), Instant.now().plus(validity));
+    public X509Certificate issue(String memberId, NoteVerifier memberKey, Duration validity)
+            throws GeneralSecurityException {
+        return issue(
+                memberId,
+                NoteKeys.publicKeyOf(memberKey),
+                Instant.now().minusSeconds(60),
+                Instant.now().plus(validity));
     }
 
     /** As {@link #issue(String, NoteVerifier, Duration)} with an explicit validity window (tests of expiry). */
@@ -101,20 +115,26 @@ public final class ConsortiumCa {
         try {
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
-                    X500Name.getInstance(root.getSubjectX500Principal().getEncoded()), new BigInteger(96, random).setBit(95),
-                    Date.from(notBefore), Date.from(notAfter), new X500Name("CN=" + memberId), memberKey)
+                            X500Name.getInstance(root.getSubjectX500Principal().getEncoded()),
+                            new BigInteger(96, random).setBit(95),
+                            Date.from(notBefore),
+                            Date.from(notAfter),
+                            new X500Name("CN=" + memberId),
+                            memberKey)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
                     .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(root));
             return new JcaX509CertificateConverter().setProvider(BC).getCertificate(b.build(signer(suite, key)));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new GeneralSecurityException("cannot build the member certificate", e);
         }
     }
 
     private static ContentSigner signer(LedgerSuite suite, PrivateKey key) throws GeneralSecurityException {
         try {
-            return new JcaContentSignerBuilder(suite == LedgerSuite.NIST ? "Ed25519" : "SM3withSM2").setProvider(BC).build(key);
+            return new JcaContentSignerBuilder(suite == LedgerSuite.NIST ? "Ed25519" : "SM3withSM2")
+                    .setProvider(BC)
+                    .build(key);
         } catch (OperatorCreationException e) {
             throw new GeneralSecurityException("cannot create the CA signer", e);
         }
@@ -122,6 +142,7 @@ public final class ConsortiumCa {
 
     @Override
     public String toString() {
-        return "ConsortiumCa[" + new X500Principal(root.getSubjectX500Principal().getEncoded()).getName() + "]";
+        return "ConsortiumCa["
+                + new X500Principal(root.getSubjectX500Principal().getEncoded()).getName() + "]";
     }
 }

@@ -7,12 +7,14 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Date;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -49,8 +51,9 @@ public final class Membership {
      * @param certificates member certificates available to the verifier (matched by fingerprint)
      * @param at the time at which certificate validity is checked (the event's timestamp if null)
      */
-    public static Membership replay(X509Certificate caRoot, Iterable<Event> events, List<X509Certificate> certificates,
-                                    Instant at) throws MembershipException {
+    public static Membership replay(
+            X509Certificate caRoot, Iterable<Event> events, List<X509Certificate> certificates, Instant at)
+            throws MembershipException {
         Membership m = new Membership(caRoot);
         for (Event e : events) {
             m.apply(e, certificates, at);
@@ -73,7 +76,8 @@ public final class Membership {
                 }
             }
             if (cert == null) {
-                throw new MembershipException("no certificate with fingerprint " + HexFormat.of().formatHex(fp) + " for " + id);
+                throw new MembershipException(
+                        "no certificate with fingerprint " + HexFormat.of().formatHex(fp) + " for " + id);
             }
             Member m = verifyCertificate(cert, at != null ? at : Instant.ofEpochMilli(e.timestampMillis()));
             if (!m.id().equals(id)) {
@@ -93,13 +97,14 @@ public final class Membership {
     public Member verifyCertificate(X509Certificate cert, Instant at) throws MembershipException {
         try {
             cert.verify(caRoot.getPublicKey(), BC);
-            cert.checkValidity(java.util.Date.from(at));
+            cert.checkValidity(Date.from(at));
         } catch (CertificateException e) {
             throw new MembershipException("member certificate not valid at " + at + ": " + e.getMessage());
         } catch (GeneralSecurityException e) {
             throw new MembershipException("member certificate not issued by the consortium CA");
         }
-        if (!cert.getIssuerX500Principal().equals(caRoot.getSubjectX500Principal()) || cert.getBasicConstraints() >= 0) {
+        if (!cert.getIssuerX500Principal().equals(caRoot.getSubjectX500Principal())
+                || cert.getBasicConstraints() >= 0) {
             throw new MembershipException("member certificate must be an end-entity certificate issued by the CA");
         }
         String cn = null;
@@ -109,7 +114,7 @@ public final class Membership {
                     cn = rdn.getValue().toString();
                 }
             }
-        } catch (javax.naming.InvalidNameException e) {
+        } catch (InvalidNameException e) {
             throw new MembershipException("member certificate subject unreadable");
         }
         if (cn == null) {

@@ -8,7 +8,10 @@ public record ConsistencyProof(long size1, long size2, List<byte[]> hashes) {
         hashes = hashes.stream().map(byte[]::clone).toList();
     }
 
-    @Override public List<byte[]> hashes() { return hashes.stream().map(byte[]::clone).toList(); }
+    @Override
+    public List<byte[]> hashes() {
+        return hashes.stream().map(byte[]::clone).toList();
+    }
 
     /** {@link MerkleProofs#verifyConsistency} between two trusted roots. */
     public void verify(TreeHasher hasher, byte[] root1, byte[] root2) throws InvalidProofException {

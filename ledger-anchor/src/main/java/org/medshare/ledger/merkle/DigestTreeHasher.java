@@ -23,11 +23,18 @@ final class DigestTreeHasher implements TreeHasher {
         d.doFinal(empty, 0);
     }
 
-    @Override public int hashSize() { return empty.length; }
+    @Override
+    public int hashSize() {
+        return empty.length;
+    }
 
-    @Override public byte[] emptyRoot() { return empty.clone(); }
+    @Override
+    public byte[] emptyRoot() {
+        return empty.clone();
+    }
 
-    @Override public byte[] hashLeaf(byte[] data) {
+    @Override
+    public byte[] hashLeaf(byte[] data) {
         Digest d = digest.get();
         d.update(LEAF_PREFIX);
         d.update(data, 0, data.length);
@@ -36,7 +43,8 @@ final class DigestTreeHasher implements TreeHasher {
         return out;
     }
 
-    @Override public byte[] hashChildren(byte[] left, byte[] right) {
+    @Override
+    public byte[] hashChildren(byte[] left, byte[] right) {
         if (left.length != empty.length || right.length != empty.length) {
             throw new IllegalArgumentException("child hashes must be " + empty.length + " bytes");
         }
@@ -49,9 +57,15 @@ final class DigestTreeHasher implements TreeHasher {
         return out;
     }
 
-    @Override public String name() { return name; }
+    @Override
+    public String name() {
+        return name;
+    }
 
-    @Override public String toString() { return "TreeHasher[" + name + "]"; }
+    @Override
+    public String toString() {
+        return "TreeHasher[" + name + "]";
+    }
 
     /** Adapts the JDK's SHA-256 (intrinsified on x86-64) to BouncyCastle's Digest interface. */
     private static Digest jdkSha256() {
@@ -62,16 +76,37 @@ final class DigestTreeHasher implements TreeHasher {
             throw new IllegalStateException("SHA-256 is mandatory in every JDK", e);
         }
         return new Digest() {
-            @Override public String getAlgorithmName() { return "SHA-256"; }
-            @Override public int getDigestSize() { return 32; }
-            @Override public void update(byte in) { md.update(in); }
-            @Override public void update(byte[] in, int off, int len) { md.update(in, off, len); }
-            @Override public int doFinal(byte[] out, int off) {
+            @Override
+            public String getAlgorithmName() {
+                return "SHA-256";
+            }
+
+            @Override
+            public int getDigestSize() {
+                return 32;
+            }
+
+            @Override
+            public void update(byte in) {
+                md.update(in);
+            }
+
+            @Override
+            public void update(byte[] in, int off, int len) {
+                md.update(in, off, len);
+            }
+
+            @Override
+            public int doFinal(byte[] out, int off) {
                 byte[] h = md.digest();
                 System.arraycopy(h, 0, out, off, h.length);
                 return h.length;
             }
-            @Override public void reset() { md.reset(); }
+
+            @Override
+            public void reset() {
+                md.reset();
+            }
         };
     }
 }

@@ -1,6 +1,7 @@
 package org.medshare.ledger.merkle;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -96,7 +97,8 @@ public final class HashStore implements NodeReader {
         lock.readLock().lock();
         try {
             if (level >= levels.size() || ((index + 1) << level) > size || index < 0) {
-                throw new IllegalArgumentException("node (" + level + ", " + index + ") is not complete in a tree of size " + size);
+                throw new IllegalArgumentException(
+                        "node (" + level + ", " + index + ") is not complete in a tree of size " + size);
             }
             return levels.get(level).get(index, hashSize);
         } finally {
@@ -157,7 +159,7 @@ public final class HashStore implements NodeReader {
             }
             byte[] c = chunks.get(chunk);
             if (c.length < off + hashSize) {
-                c = java.util.Arrays.copyOf(c, Math.min(CHUNK_HASHES * hashSize, Math.max(c.length * 2, off + hashSize)));
+                c = Arrays.copyOf(c, Math.min(CHUNK_HASHES * hashSize, Math.max(c.length * 2, off + hashSize)));
                 chunks.set(chunk, c);
             }
             System.arraycopy(h, 0, c, off, hashSize);

@@ -12,9 +12,15 @@ public record InclusionProof(long index, long treeSize, byte[] leafHash, List<by
         hashes = hashes.stream().map(byte[]::clone).toList();
     }
 
-    @Override public byte[] leafHash() { return leafHash.clone(); }
+    @Override
+    public byte[] leafHash() {
+        return leafHash.clone();
+    }
 
-    @Override public List<byte[]> hashes() { return hashes.stream().map(byte[]::clone).toList(); }
+    @Override
+    public List<byte[]> hashes() {
+        return hashes.stream().map(byte[]::clone).toList();
+    }
 
     /** {@link MerkleProofs#verifyInclusion} against a trusted root of size {@link #treeSize()}. */
     public void verify(TreeHasher hasher, byte[] trustedRoot) throws InvalidProofException {

@@ -37,13 +37,19 @@ public final class InvalidProofException extends GeneralSecurityException {
         this.computed = computed == null ? null : computed.clone();
     }
 
-    public Reason reason() { return reason; }
+    public Reason reason() {
+        return reason;
+    }
 
     /** The root the caller trusted, or null unless {@link Reason#ROOT_MISMATCH}. */
-    public byte[] expectedRoot() { return expected == null ? null : expected.clone(); }
+    public byte[] expectedRoot() {
+        return expected == null ? null : expected.clone();
+    }
 
     /** The root recomputed from the proof, or null unless {@link Reason#ROOT_MISMATCH}. */
-    public byte[] computedRoot() { return computed == null ? null : computed.clone(); }
+    public byte[] computedRoot() {
+        return computed == null ? null : computed.clone();
+    }
 
     private static String hex(byte[] b) {
         return b == null ? "null" : HexFormat.of().formatHex(b);

@@ -21,19 +21,22 @@ public final class MerkleProofs {
      * @throws InvalidProofException with reason OUT_OF_RANGE, WRONG_PROOF_LENGTH, MALFORMED_HASH or
      *     ROOT_MISMATCH (carrying expected and computed roots)
      */
-    public static void verifyInclusion(TreeHasher hasher, long index, long size, byte[] leafHash,
-                                       List<byte[]> proof, byte[] root) throws InvalidProofException {
+    public static void verifyInclusion(
+            TreeHasher hasher, long index, long size, byte[] leafHash, List<byte[]> proof, byte[] root)
+            throws InvalidProofException {
         if (index < 0 || index >= size) {
-            throw new InvalidProofException(Reason.OUT_OF_RANGE,
+            throw new InvalidProofException(
+                    Reason.OUT_OF_RANGE,
                     "inclusion proof requires 0 <= index < size, got index " + index + ", size " + size);
         }
         checkHash(hasher, leafHash, "leaf hash");
         checkHash(hasher, root, "root");
         int expectedLength = inclusionProofLength(index, size);
         if (proof.size() != expectedLength) {
-            throw new InvalidProofException(Reason.WRONG_PROOF_LENGTH,
-                    "inclusion proof for index " + index + " in size " + size + " must have "
-                            + expectedLength + " elements, has " + proof.size());
+            throw new InvalidProofException(
+                    Reason.WRONG_PROOF_LENGTH,
+                    "inclusion proof for index " + index + " in size " + size + " must have " + expectedLength
+                            + " elements, has " + proof.size());
         }
         long fn = index;
         long sn = size - 1;
@@ -61,8 +64,11 @@ public final class MerkleProofs {
             throw new InvalidProofException(Reason.WRONG_PROOF_LENGTH, "inclusion proof too short");
         }
         if (!MessageDigest.isEqual(r, root)) {
-            throw new InvalidProofException(Reason.ROOT_MISMATCH,
-                    "inclusion proof for index " + index + " in size " + size + " does not match", root, r);
+            throw new InvalidProofException(
+                    Reason.ROOT_MISMATCH,
+                    "inclusion proof for index " + index + " in size " + size + " does not match",
+                    root,
+                    r);
         }
     }
 
@@ -74,11 +80,12 @@ public final class MerkleProofs {
      *
      * @throws InvalidProofException as for {@link #verifyInclusion}
      */
-    public static void verifyConsistency(TreeHasher hasher, long size1, long size2, byte[] root1,
-                                         byte[] root2, List<byte[]> proof) throws InvalidProofException {
+    public static void verifyConsistency(
+            TreeHasher hasher, long size1, long size2, byte[] root1, byte[] root2, List<byte[]> proof)
+            throws InvalidProofException {
         if (size1 < 0 || size2 < size1) {
-            throw new InvalidProofException(Reason.OUT_OF_RANGE,
-                    "consistency proof requires 0 <= size1 <= size2, got " + size1 + ", " + size2);
+            throw new InvalidProofException(
+                    Reason.OUT_OF_RANGE, "consistency proof requires 0 <= size1 <= size2, got " + size1 + ", " + size2);
         }
         checkHash(hasher, root1, "first root");
         checkHash(hasher, root2, "second root");
@@ -87,8 +94,8 @@ public final class MerkleProofs {
                 throw new InvalidProofException(Reason.WRONG_PROOF_LENGTH, "equal sizes need an empty proof");
             }
             if (!MessageDigest.isEqual(root1, root2)) {
-                throw new InvalidProofException(Reason.ROOT_MISMATCH,
-                        "trees of equal size " + size1 + " have different roots", root1, root2);
+                throw new InvalidProofException(
+                        Reason.ROOT_MISMATCH, "trees of equal size " + size1 + " have different roots", root1, root2);
             }
             return;
         }
@@ -100,9 +107,10 @@ public final class MerkleProofs {
         }
         int expectedLength = consistencyProofLength(size1, size2);
         if (proof.size() != expectedLength) {
-            throw new InvalidProofException(Reason.WRONG_PROOF_LENGTH,
-                    "consistency proof " + size1 + " -> " + size2 + " must have " + expectedLength
-                            + " elements, has " + proof.size());
+            throw new InvalidProofException(
+                    Reason.WRONG_PROOF_LENGTH,
+                    "consistency proof " + size1 + " -> " + size2 + " must have " + expectedLength + " elements, has "
+                            + proof.size());
         }
         for (byte[] p : proof) {
             checkHash(hasher, p, "proof element");
@@ -145,12 +153,18 @@ public final class MerkleProofs {
             throw new InvalidProofException(Reason.WRONG_PROOF_LENGTH, "consistency proof too short");
         }
         if (!MessageDigest.isEqual(fr, root1)) {
-            throw new InvalidProofException(Reason.ROOT_MISMATCH,
-                    "consistency proof does not reproduce the first root (size " + size1 + ")", root1, fr);
+            throw new InvalidProofException(
+                    Reason.ROOT_MISMATCH,
+                    "consistency proof does not reproduce the first root (size " + size1 + ")",
+                    root1,
+                    fr);
         }
         if (!MessageDigest.isEqual(sr, root2)) {
-            throw new InvalidProofException(Reason.ROOT_MISMATCH,
-                    "consistency proof does not reproduce the second root (size " + size2 + ")", root2, sr);
+            throw new InvalidProofException(
+                    Reason.ROOT_MISMATCH,
+                    "consistency proof does not reproduce the second root (size " + size2 + ")",
+                    root2,
+                    sr);
         }
     }
 
@@ -179,8 +193,8 @@ public final class MerkleProofs {
             return nodes.node(Long.numberOfTrailingZeros(n), begin / n);
         }
         long k = ProofBuilder.largestPowerOfTwoBelow(n);
-        return hasher.hashChildren(rangeHash(hasher, nodes, begin, begin + k),
-                rangeHash(hasher, nodes, begin + k, end));
+        return hasher.hashChildren(
+                rangeHash(hasher, nodes, begin, begin + k), rangeHash(hasher, nodes, begin + k, end));
     }
 
     /** MTH(D[0:size]); the empty root when size is 0. */
@@ -199,7 +213,8 @@ public final class MerkleProofs {
 
     private static void checkHash(TreeHasher hasher, byte[] h, String what) throws InvalidProofException {
         if (h == null || h.length != hasher.hashSize()) {
-            throw new InvalidProofException(Reason.MALFORMED_HASH,
+            throw new InvalidProofException(
+                    Reason.MALFORMED_HASH,
                     what + " must be " + hasher.hashSize() + " bytes, got " + (h == null ? "null" : h.length));
         }
     }

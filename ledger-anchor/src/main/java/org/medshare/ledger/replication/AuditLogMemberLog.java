@@ -138,7 +138,8 @@ public final class AuditLogMemberLog implements MemberLog {
             try {
                 events.add(EventCodec.decode(entries.get(i)));
             } catch (MalformedEventException e) {
-                throw new IllegalArgumentException("batch entry " + i + " is not a canonical event: " + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "batch entry " + i + " is not a canonical event: " + e.getMessage(), e);
             }
         }
         return events;

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +72,7 @@ public final class LedgerMember implements AutoCloseable {
     private final RaftClient client;
     private final ExecutorService outbox;
     private final ExecutorService checkpointWriter;
-    private final List<Exception> checkpointFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Exception> checkpointFailures = new CopyOnWriteArrayList<>();
     private final IncentiveContract contract;
 
     private LedgerMember(MemberConfig config, MemberLog log, IncentiveContract contract) throws IOException {
@@ -88,16 +90,25 @@ public final class LedgerMember implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.stateMachine = new LedgerStateMachine(log, witness, config.directory(), config.quorum(),
+        this.stateMachine = new LedgerStateMachine(
+                log,
+                witness,
+                config.directory(),
+                config.quorum(),
                 c -> outbox.execute(() -> submitQuietly(ReplicationMessage.cosign(c))),
-                f -> checkpointWriter.execute(() -> storeFinal(f)), contract);
+                f -> checkpointWriter.execute(() -> storeFinal(f)),
+                contract);
         List<RaftPeer> peers = new ArrayList<>();
-        config.peers().forEach((id, address) -> peers.add(RaftPeer.newBuilder().setId(id)
-                .setAddress(address.getHostString() + ":" + address.getPort()).build()));
+        config.peers()
+                .forEach((id, address) -> peers.add(RaftPeer.newBuilder()
+                        .setId(id)
+                        .setAddress(address.getHostString() + ":" + address.getPort())
+                        .build()));
         this.group = RaftGroup.valueOf(RaftGroupId.valueOf(config.groupId()), peers);
 
         RaftProperties properties = properties(config);
-        boolean existing = Files.isDirectory(config.storageDir().resolve(config.groupId().toString()));
+        boolean existing =
+                Files.isDirectory(config.storageDir().resolve(config.groupId().toString()));
         this.server = RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf(config.memberId()))
                 .setGroup(group)
@@ -109,8 +120,8 @@ public final class LedgerMember implements AutoCloseable {
                 .setProperties(properties)
                 .setRaftGroup(group)
                 .setClientRpc(new GrpcFactory(new Parameters()).newRaftClientRpc(ClientId.randomId(), properties))
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(120,
-                        TimeDuration.valueOf(250, TimeUnit.MILLISECONDS)))
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                        120, TimeDuration.valueOf(250, TimeUnit.MILLISECONDS)))
                 .build();
     }
 
@@ -183,10 +194,12 @@ public final class LedgerMember implements AutoCloseable {
      * @return completes with the log index of the batch's first entry, or exceptionally
      */
     public CompletableFuture<Long> appendAsync(List<byte[]> entries) {
-        return client.async().send(Message.valueOf(ByteString.copyFrom(ReplicationMessage.batch(entries))))
+        return client.async()
+                .send(Message.valueOf(ByteString.copyFrom(ReplicationMessage.batch(entries))))
                 .thenApply(reply -> {
                     if (!reply.isSuccess()) {
-                        throw new CompletionException(new IOException("replication request failed", reply.getException()));
+                        throw new CompletionException(
+                                new IOException("replication request failed", reply.getException()));
                     }
                     String text = reply.getMessage().getContent().toString(StandardCharsets.UTF_8);
                     if (!text.startsWith("appended ")) {
@@ -208,10 +221,10 @@ public final class LedgerMember implements AutoCloseable {
         TreeHead from = witness.lastCosigned();
         long size = log.size();
         TreeHead head = new TreeHead(config.origin(), size, log.root(size));
-        List<byte[]> proof = from.size() == 0 || from.size() == size ? List.of()
-                : log.consistencyProof(from.size(), size);
-        Proposal proposal = new Proposal(head, from.size(), proof, config.memberId(),
-                config.key().sign(head.signedBytes()));
+        List<byte[]> proof =
+                from.size() == 0 || from.size() == size ? List.of() : log.consistencyProof(from.size(), size);
+        Proposal proposal = new Proposal(
+                head, from.size(), proof, config.memberId(), config.key().sign(head.signedBytes()));
         String reply = submit(ReplicationMessage.propose(proposal));
         if (reply.startsWith("error")) {
             throw new IOException("proposal not applied: " + reply);
@@ -346,7 +359,7 @@ public final class LedgerMember implements AutoCloseable {
      * Waits until every final checkpoint handed to this member's log so far has been stored (or failed).
      */
     public void flushCheckpoints(Duration timeout) throws InterruptedException {
-        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
         checkpointWriter.execute(done::countDown);
         done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -3,6 +3,7 @@ package org.medshare.ledger.replication;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -56,15 +57,21 @@ final class LedgerStateMachine extends BaseStateMachine {
     private final IncentiveContract contract;
 
     /** Longest a proposal waits for the entries it covers to become durable in this member's log. */
-    static final java.time.Duration DURABLE_WAIT = java.time.Duration.ofSeconds(30);
+    static final Duration DURABLE_WAIT = Duration.ofSeconds(30);
 
     private long position;
     private final Map<TreeHead, Map<String, Cosignature>> cosignatures = new LinkedHashMap<>();
     private final List<WitnessRefusedException> refusals = new ArrayList<>();
     private FinalCheckpoint latestFinal;
 
-    LedgerStateMachine(MemberLog log, Witness witness, MemberDirectory directory, int quorum,
-                       Consumer<Cosignature> outbox, Consumer<FinalCheckpoint> finals, IncentiveContract contract) {
+    LedgerStateMachine(
+            MemberLog log,
+            Witness witness,
+            MemberDirectory directory,
+            int quorum,
+            Consumer<Cosignature> outbox,
+            Consumer<FinalCheckpoint> finals,
+            IncentiveContract contract) {
         this.contract = contract;
         this.finals = finals;
         this.log = log;
@@ -92,7 +99,8 @@ final class LedgerStateMachine extends BaseStateMachine {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return CompletableFuture.failedFuture(new IllegalStateException("interrupted at Raft index " + entry.getIndex()));
+            return CompletableFuture.failedFuture(
+                    new IllegalStateException("interrupted at Raft index " + entry.getIndex()));
         } catch (RuntimeException e) {
             proposal = null; // malformed: answered below like any malformed entry
         }
@@ -109,7 +117,8 @@ final class LedgerStateMachine extends BaseStateMachine {
                     }
                     case ReplicationMessage.PROPOSE -> {
                         try {
-                            toSend = witness.cosign(proposal != null ? proposal : ReplicationMessage.parsePropose(data));
+                            toSend =
+                                    witness.cosign(proposal != null ? proposal : ReplicationMessage.parsePropose(data));
                             reply = "cosigned " + toSend.head().size();
                         } catch (WitnessRefusedException e) {
                             refusals.add(e);
@@ -148,8 +157,8 @@ final class LedgerStateMachine extends BaseStateMachine {
                 notifyAll();
             }
             if (err != null) {
-                throw new IllegalStateException("member cannot store Raft index " + entry.getIndex() + " durably: "
-                        + err.getMessage(), err);
+                throw new IllegalStateException(
+                        "member cannot store Raft index " + entry.getIndex() + " durably: " + err.getMessage(), err);
             }
             return message;
         });
@@ -191,7 +200,8 @@ final class LedgerStateMachine extends BaseStateMachine {
         }
         Map<String, Cosignature> signers = cosignatures.computeIfAbsent(c.head(), h -> new LinkedHashMap<>());
         signers.putIfAbsent(c.memberId(), c);
-        if (signers.size() >= quorum && (latestFinal == null || c.head().size() > latestFinal.head().size())) {
+        if (signers.size() >= quorum
+                && (latestFinal == null || c.head().size() > latestFinal.head().size())) {
             latestFinal = new FinalCheckpoint(c.head(), List.copyOf(signers.values()));
         } else if (latestFinal != null && latestFinal.head().equals(c.head())) {
             latestFinal = new FinalCheckpoint(c.head(), List.copyOf(signers.values()));
@@ -240,5 +250,4 @@ final class LedgerStateMachine extends BaseStateMachine {
     static long firstIndexOf(String reply) {
         return Long.parseLong(reply.substring("appended ".length()));
     }
-
 }

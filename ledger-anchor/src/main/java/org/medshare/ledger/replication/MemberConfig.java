@@ -21,9 +21,16 @@ import java.util.UUID;
  * @param directory       every member's public key
  * @param electionTimeout minimum Raft election timeout (the maximum is twice it)
  */
-public record MemberConfig(String memberId, Map<String, InetSocketAddress> peers, UUID groupId, Path storageDir,
-                           String origin, int quorum, MemberKey key, MemberDirectory directory,
-                           Duration electionTimeout) {
+public record MemberConfig(
+        String memberId,
+        Map<String, InetSocketAddress> peers,
+        UUID groupId,
+        Path storageDir,
+        String origin,
+        int quorum,
+        MemberKey key,
+        MemberDirectory directory,
+        Duration electionTimeout) {
     public MemberConfig {
         Objects.requireNonNull(memberId, "memberId");
         peers = new LinkedHashMap<>(Objects.requireNonNull(peers, "peers"));
@@ -40,8 +47,8 @@ public record MemberConfig(String memberId, Map<String, InetSocketAddress> peers
             throw new IllegalArgumentException("key belongs to " + key.memberId() + ", not " + memberId);
         }
         if (!directory.members().equals(peers.keySet())) {
-            throw new IllegalArgumentException("directory members " + directory.members() + " differ from peers "
-                    + peers.keySet());
+            throw new IllegalArgumentException(
+                    "directory members " + directory.members() + " differ from peers " + peers.keySet());
         }
         if (quorum < 1 || quorum > peers.size()) {
             throw new IllegalArgumentException("quorum must be in 1.." + peers.size());

@@ -24,8 +24,7 @@ public interface MemberLog {
      *
      * @throws IllegalArgumentException naming the first unacceptable entry
      */
-    default void check(List<byte[]> entries) {
-    }
+    default void check(List<byte[]> entries) {}
 
     /**
      * Appends entries durably (for a durable implementation) in order.
@@ -78,8 +77,7 @@ public interface MemberLog {
      * @throws GeneralSecurityException if the log refuses it (root differs, no trusted signature)
      */
     default void recordFinal(FinalCheckpoint checkpoint, MemberDirectory directory)
-            throws IOException, GeneralSecurityException {
-    }
+            throws IOException, GeneralSecurityException {}
 
     /** @return the checks matching this log's hash suite (RFC 9162 over SHA-256 unless overridden) */
     default TreeVerifier verifier() {

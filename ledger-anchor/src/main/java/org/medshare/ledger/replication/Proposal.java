@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param proposerId        member id of the proposer
  * @param proposerSignature Ed25519 signature of the proposer over {@code head.text()}
  */
-public record Proposal(TreeHead head, long fromSize, List<byte[]> consistencyProof, String proposerId,
-                       byte[] proposerSignature) {
+public record Proposal(
+        TreeHead head, long fromSize, List<byte[]> consistencyProof, String proposerId, byte[] proposerSignature) {
     public Proposal {
         Objects.requireNonNull(head, "head");
         Objects.requireNonNull(proposerId, "proposerId");

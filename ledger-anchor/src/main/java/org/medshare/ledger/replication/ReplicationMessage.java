@@ -8,6 +8,7 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -22,11 +23,11 @@ final class ReplicationMessage {
     static final byte COSIGN = 3;
     /** A call of the incentive contract ({@code ContractCall} canonical encoding follows the kind byte). */
     static final byte CONTRACT = 4;
+
     static final int MAX_ENTRIES = 1 << 20;
     static final int MAX_ENTRY = 1 << 24;
 
-    private ReplicationMessage() {
-    }
+    private ReplicationMessage() {}
 
     static byte[] batch(List<byte[]> entries) {
         if (entries.isEmpty() || entries.size() > MAX_ENTRIES) {
@@ -80,7 +81,7 @@ final class ReplicationMessage {
         if (kind(message) != CONTRACT) {
             throw new IllegalArgumentException("expected message kind " + CONTRACT + ", got " + message[0]);
         }
-        return java.util.Arrays.copyOfRange(message, 1, message.length);
+        return Arrays.copyOfRange(message, 1, message.length);
     }
 
     static byte kind(byte[] message) {

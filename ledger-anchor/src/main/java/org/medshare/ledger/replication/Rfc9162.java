@@ -15,8 +15,7 @@ final class Rfc9162 {
     static final TreeHasher HASHER = TreeHasher.sha256();
     static final int HASH_SIZE = HASHER.hashSize();
 
-    private Rfc9162() {
-    }
+    private Rfc9162() {}
 
     /** MTH(D[begin:end]) over leaf hashes. */
     static byte[] root(List<byte[]> leaves, int begin, int end) {

@@ -61,7 +61,9 @@ public final class TreeHead {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TreeHead other && size == other.size && origin.equals(other.origin)
+        return o instanceof TreeHead other
+                && size == other.size
+                && origin.equals(other.origin)
                 && Arrays.equals(root, other.root);
     }
 
@@ -72,6 +74,7 @@ public final class TreeHead {
 
     @Override
     public String toString() {
-        return "TreeHead[" + origin + ", size " + size + ", root " + Base64.getEncoder().encodeToString(root) + "]";
+        return "TreeHead[" + origin + ", size " + size + ", root "
+                + Base64.getEncoder().encodeToString(root) + "]";
     }
 }

@@ -55,33 +55,39 @@ public final class Witness {
     public synchronized Cosignature cosign(Proposal proposal) throws WitnessRefusedException, GeneralSecurityException {
         TreeHead head = proposal.head();
         if (!directory.contains(proposal.proposerId())) {
-            throw new WitnessRefusedException(WitnessRefusedException.Reason.UNKNOWN_PROPOSER,
+            throw new WitnessRefusedException(
+                    WitnessRefusedException.Reason.UNKNOWN_PROPOSER,
                     "proposer " + proposal.proposerId() + " is not a member");
         }
         if (!directory.verify(proposal.proposerId(), head.signedBytes(), proposal.proposerSignature())) {
-            throw new WitnessRefusedException(WitnessRefusedException.Reason.BAD_PROPOSER_SIGNATURE,
+            throw new WitnessRefusedException(
+                    WitnessRefusedException.Reason.BAD_PROPOSER_SIGNATURE,
                     "signature of " + proposal.proposerId() + " on checkpoint size " + head.size() + " is invalid");
         }
         if (!head.origin().equals(lastCosigned.origin())) {
-            throw new WitnessRefusedException(WitnessRefusedException.Reason.WRONG_ORIGIN,
-                    "checkpoint is for " + head.origin());
+            throw new WitnessRefusedException(
+                    WitnessRefusedException.Reason.WRONG_ORIGIN, "checkpoint is for " + head.origin());
         }
         if (proposal.fromSize() != lastCosigned.size() || head.size() < lastCosigned.size()) {
-            throw new WitnessRefusedException(WitnessRefusedException.Reason.NOT_FROM_LAST_COSIGNED,
+            throw new WitnessRefusedException(
+                    WitnessRefusedException.Reason.NOT_FROM_LAST_COSIGNED,
                     "proof from size " + proposal.fromSize() + " to " + head.size() + ", last cosigned size is "
                             + lastCosigned.size());
         }
-        if (!verifier.consistent(lastCosigned.size(), head.size(), lastCosigned.root(), head.root(),
-                proposal.consistencyProof())) {
-            throw new WitnessRefusedException(WitnessRefusedException.Reason.INCONSISTENT,
+        if (!verifier.consistent(
+                lastCosigned.size(), head.size(), lastCosigned.root(), head.root(), proposal.consistencyProof())) {
+            throw new WitnessRefusedException(
+                    WitnessRefusedException.Reason.INCONSISTENT,
                     "consistency proof from size " + lastCosigned.size() + " to " + head.size() + " does not verify");
         }
         if (head.size() > log.size()) {
-            throw new WitnessRefusedException(WitnessRefusedException.Reason.AHEAD_OF_OWN_LOG,
+            throw new WitnessRefusedException(
+                    WitnessRefusedException.Reason.AHEAD_OF_OWN_LOG,
                     "checkpoint size " + head.size() + " but this member holds " + log.size() + " entries");
         }
         if (!Arrays.equals(head.root(), log.root(head.size()))) {
-            throw new WitnessRefusedException(WitnessRefusedException.Reason.DIFFERS_FROM_OWN_LOG,
+            throw new WitnessRefusedException(
+                    WitnessRefusedException.Reason.DIFFERS_FROM_OWN_LOG,
                     "root at size " + head.size() + " differs from this member's log");
         }
         Cosignature cosignature = new Cosignature(key.memberId(), head, key.sign(head.signedBytes()));

@@ -24,6 +24,7 @@ import java.util.zip.CRC32C;
 public final class CheckpointFile implements Closeable {
     /** The file name inside a ledger directory. */
     public static final String NAME = "checkpoints.notes";
+
     private static final int MAX_NOTE = 1 << 20;
 
     private final FileChannel channel;
@@ -52,7 +53,8 @@ public final class CheckpointFile implements Closeable {
             CRC32C head = new CRC32C();
             head.update(buf, off, 4);
             if (ByteBuffer.wrap(buf).getInt(off + 4) != (int) head.getValue()) {
-                return new Contents(notes, off, "checkpoint record " + notes.size() + " header checksum mismatch", false);
+                return new Contents(
+                        notes, off, "checkpoint record " + notes.size() + " header checksum mismatch", false);
             }
             int len = ByteBuffer.wrap(buf).getInt(off);
             if (len <= 0 || len > MAX_NOTE) {
@@ -67,8 +69,12 @@ public final class CheckpointFile implements Closeable {
                 return new Contents(notes, off, "checkpoint record " + notes.size() + " checksum mismatch", false);
             }
             try {
-                notes.add(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(buf, off + 8, len)).toString());
+                notes.add(StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(buf, off + 8, len))
+                        .toString());
             } catch (CharacterCodingException e) {
                 return new Contents(notes, off, "checkpoint record " + notes.size() + " is not UTF-8", false);
             }

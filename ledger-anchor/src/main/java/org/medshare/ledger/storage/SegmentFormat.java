@@ -27,6 +27,7 @@ public final class SegmentFormat {
     public static final int FRAME_OVERHEAD = 20;
     /** Offset of the payload inside a frame. */
     public static final int PAYLOAD_OFFSET = 16;
+
     public static final int MAX_PAYLOAD = 1 << 20;
     public static final String SUFFIX = ".seg";
 
@@ -38,7 +39,11 @@ public final class SegmentFormat {
 
     static byte[] header(int suiteCode, long firstIndex) {
         ByteBuffer b = ByteBuffer.allocate(HEADER_SIZE);
-        b.put(MAGIC).put((byte) VERSION).put((byte) suiteCode).putShort((short) 0).putLong(firstIndex);
+        b.put(MAGIC)
+                .put((byte) VERSION)
+                .put((byte) suiteCode)
+                .putShort((short) 0)
+                .putLong(firstIndex);
         CRC32C crc = new CRC32C();
         crc.update(b.array(), 0, 20);
         b.putInt((int) crc.getValue());

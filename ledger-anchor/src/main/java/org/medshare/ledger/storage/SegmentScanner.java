@@ -81,7 +81,12 @@ public final class SegmentScanner {
                     return new Result(infos, next, new Problem(name, off, next, bad, torn));
                 }
                 int len = ByteBuffer.wrap(buf, off, 4).getInt();
-                visitor.entry(next, Arrays.copyOfRange(buf, off + SegmentFormat.PAYLOAD_OFFSET, off + SegmentFormat.PAYLOAD_OFFSET + len), s, off);
+                visitor.entry(
+                        next,
+                        Arrays.copyOfRange(
+                                buf, off + SegmentFormat.PAYLOAD_OFFSET, off + SegmentFormat.PAYLOAD_OFFSET + len),
+                        s,
+                        off);
                 off += SegmentFormat.FRAME_OVERHEAD + len;
                 next++;
             }
@@ -158,7 +163,9 @@ public final class SegmentScanner {
             return true;
         }
         long len = ByteBuffer.wrap(buf).getInt(off);
-        return SegmentFormat.headerCrcOk(buf, off) && len > 0 && len <= SegmentFormat.MAX_PAYLOAD
+        return SegmentFormat.headerCrcOk(buf, off)
+                && len > 0
+                && len <= SegmentFormat.MAX_PAYLOAD
                 && off + SegmentFormat.FRAME_OVERHEAD + len > buf.length;
     }
 }

@@ -45,8 +45,9 @@ public final class SegmentStore implements Closeable {
      * {@link SegmentScanner#scan} and decided the scan result is acceptable; this truncates the last
      * segment to {@code result}'s valid bytes (dropping a torn tail) and positions the writer there.
      */
-    public static SegmentStore open(Path dir, int suiteCode, long maxSegmentBytes, SegmentScanner.Result scan,
-                                    long[] entryOffsets) throws IOException {
+    public static SegmentStore open(
+            Path dir, int suiteCode, long maxSegmentBytes, SegmentScanner.Result scan, long[] entryOffsets)
+            throws IOException {
         SegmentStore st = new SegmentStore(dir, suiteCode, maxSegmentBytes);
         try {
             st.offsets = entryOffsets.length == 0 ? new long[1024] : entryOffsets;
@@ -66,8 +67,8 @@ public final class SegmentStore implements Closeable {
                         ch.force(true);
                     }
                 }
-                st.segments.add(new Segment(info.path(), info.firstIndex(),
-                        FileChannel.open(info.path(), StandardOpenOption.READ)));
+                st.segments.add(new Segment(
+                        info.path(), info.firstIndex(), FileChannel.open(info.path(), StandardOpenOption.READ)));
             }
             if (st.segments.isEmpty()) {
                 st.startSegment(st.size);
@@ -145,9 +146,12 @@ public final class SegmentStore implements Closeable {
         ByteBuffer head = ByteBuffer.allocate(SegmentFormat.PAYLOAD_OFFSET);
         readFully(seg.reader(), head, off);
         int len = head.getInt(0);
-        if (!SegmentFormat.headerCrcOk(head.array(), 0) || len <= 0 || len > SegmentFormat.MAX_PAYLOAD
+        if (!SegmentFormat.headerCrcOk(head.array(), 0)
+                || len <= 0
+                || len > SegmentFormat.MAX_PAYLOAD
                 || head.getLong(4) != index) {
-            throw new IOException("entry " + index + " (" + seg.path().getFileName() + "): frame header changed on disk");
+            throw new IOException(
+                    "entry " + index + " (" + seg.path().getFileName() + "): frame header changed on disk");
         }
         ByteBuffer frame = ByteBuffer.allocate(SegmentFormat.FRAME_OVERHEAD + len);
         readFully(seg.reader(), frame, off);
@@ -189,7 +193,8 @@ public final class SegmentStore implements Closeable {
             throw new IllegalStateException("this store indexes at most 2^31 entries");
         }
         if (n > offsets.length) {
-            offsets = Arrays.copyOf(offsets, (int) Math.max(n, Math.min((long) offsets.length * 2, Integer.MAX_VALUE - 16)));
+            offsets = Arrays.copyOf(offsets, (int)
+                    Math.max(n, Math.min((long) offsets.length * 2, Integer.MAX_VALUE - 16)));
         }
     }
 

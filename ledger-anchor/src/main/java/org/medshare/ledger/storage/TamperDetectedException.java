@@ -15,14 +15,20 @@ public final class TamperDetectedException extends GeneralSecurityException {
     private final long entryIndex;
 
     public TamperDetectedException(String segment, long entryIndex, String detail) {
-        super((entryIndex >= 0 ? "entry " + entryIndex + " " : "") + (segment != null ? "(" + segment + ") " : "") + detail);
+        super((entryIndex >= 0 ? "entry " + entryIndex + " " : "")
+                + (segment != null ? "(" + segment + ") " : "")
+                + detail);
         this.segment = segment;
         this.entryIndex = entryIndex;
     }
 
     /** The segment (or checkpoint) file name, or null. */
-    public String segment() { return segment; }
+    public String segment() {
+        return segment;
+    }
 
     /** The first entry index found bad, or -1 if the problem is not one entry. */
-    public long entryIndex() { return entryIndex; }
+    public long entryIndex() {
+        return entryIndex;
+    }
 }

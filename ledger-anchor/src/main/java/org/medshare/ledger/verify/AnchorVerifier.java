@@ -51,8 +51,9 @@ public final class AnchorVerifier {
     public record Report(boolean ok, String failure, int anchors, int anchorEntries, long latestSize) {
         /** One line for a terminal. */
         public String summary() {
-            return ok ? "anchors OK: " + anchors + " anchors on the chain match the log's roots (latest size "
-                    + latestSize + "), " + anchorEntries + " ANCHORED entries found in their transactions"
+            return ok
+                    ? "anchors OK: " + anchors + " anchors on the chain match the log's roots (latest size "
+                            + latestSize + "), " + anchorEntries + " ANCHORED entries found in their transactions"
                     : "FAILED: " + failure;
         }
     }
@@ -86,8 +87,8 @@ public final class AnchorVerifier {
             }
         });
         if (scan.problem() != null) {
-            return fail("entry " + scan.problem().entryIndex() + " (segment " + scan.problem().segment() + "): "
-                    + scan.problem().detail());
+            return fail("entry " + scan.problem().entryIndex() + " (segment "
+                    + scan.problem().segment() + "): " + scan.problem().detail());
         }
         if (undecodable[0] != null) {
             return fail(undecodable[0]);
@@ -96,7 +97,8 @@ public final class AnchorVerifier {
         long chainId = chain.chainId();
         List<ChainAnchor> anchors = chain.anchors(contract, origin);
         if (anchors.isEmpty()) {
-            return fail("contract " + contract + " on chain " + chainId + " holds no anchor of origin '" + origin + "'");
+            return fail(
+                    "contract " + contract + " on chain " + chainId + " holds no anchor of origin '" + origin + "'");
         }
         long latest = 0;
         for (ChainAnchor a : anchors) {
@@ -137,7 +139,10 @@ public final class AnchorVerifier {
             return null;
         }
         try {
-            return SignedCheckpoint.parse(notes.get(notes.size() - 1), suite.treeHasher().hashSize()).checkpoint().origin();
+            return SignedCheckpoint.parse(
+                            notes.get(notes.size() - 1), suite.treeHasher().hashSize())
+                    .checkpoint()
+                    .origin();
         } catch (MalformedNoteException e) {
             return null;
         }

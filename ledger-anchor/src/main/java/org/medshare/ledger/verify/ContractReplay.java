@@ -52,8 +52,7 @@ public final class ContractReplay implements AutoCloseable {
      * @param escrow       unspent insurer escrow (currency units)
      * @param earned       hospital earnings not withdrawn (currency units)
      */
-    public record Balance(EvmAddress address, String organisation, BigInteger escrow, BigInteger earned) {
-    }
+    public record Balance(EvmAddress address, String organisation, BigInteger escrow, BigInteger earned) {}
 
     /** A recorded call or payment that the re-executed contract contradicts. */
     public static final class ReplayException extends Exception {
@@ -70,8 +69,7 @@ public final class ContractReplay implements AutoCloseable {
         }
     }
 
-    private record PendingPayout(long callEntry, byte[] txHash, EvmAddress insurer, EscrowEvent.Paid paid) {
-    }
+    private record PendingPayout(long callEntry, byte[] txHash, EvmAddress insurer, EscrowEvent.Paid paid) {}
 
     private final boolean keepHistory;
     private final Map<EvmAddress, String> accounts = new TreeMap<>();
@@ -119,8 +117,10 @@ public final class ContractReplay implements AutoCloseable {
         List<EscrowEvent> emitted;
         if (contract == null) {
             if (!IncentiveContract.isEscrowDeployment(call)) {
-                throw new ReplayException(index, "the first CONTRACT_CALL must deploy IncentiveEscrow as this"
-                        + " verifier compiled it, found " + call);
+                throw new ReplayException(
+                        index,
+                        "the first CONTRACT_CALL must deploy IncentiveEscrow as this" + " verifier compiled it, found "
+                                + call);
             }
             try {
                 contract = IncentiveContract.fromRecordedDeployment(call, keepHistory);
@@ -136,15 +136,19 @@ public final class ContractReplay implements AutoCloseable {
                 CallReceipt receipt = contract.execute(call);
                 emitted = receipt.events();
             } catch (ContractCallException e) {
-                throw new ReplayException(index, "the contract refuses the recorded call " + call.functionLabel()
-                        + " (" + e.getMessage() + "); a refused call is never applied");
+                throw new ReplayException(
+                        index,
+                        "the contract refuses the recorded call " + call.functionLabel() + " (" + e.getMessage()
+                                + "); a refused call is never applied");
             }
         }
         byte[] recomputed = contract.stateRoot();
         byte[] recorded = event.hash(Field.STATE_ROOT);
         if (!MessageDigest.isEqual(recomputed, recorded)) {
-            throw new ReplayException(index, "recorded state root " + HexFormat.of().formatHex(recorded)
-                    + " differs from the recomputed " + HexFormat.of().formatHex(recomputed));
+            throw new ReplayException(
+                    index,
+                    "recorded state root " + HexFormat.of().formatHex(recorded) + " differs from the recomputed "
+                            + HexFormat.of().formatHex(recomputed));
         }
         String actor = event.id(Field.ACTOR);
         EvmAddress actorAddress = EvmAddress.forOrganisation(actor);
@@ -186,7 +190,8 @@ public final class ContractReplay implements AutoCloseable {
                 continue;
             }
             sameCall = p;
-            if (p.paid().queryId().equals(query) && EvmAddress.forOrganisation(payer).equals(p.insurer())
+            if (p.paid().queryId().equals(query)
+                    && EvmAddress.forOrganisation(payer).equals(p.insurer())
                     && p.paid().amount().equals(BigInteger.valueOf(event.amount(Field.AMOUNT)))
                     && p.paid().recordCount().equals(BigInteger.valueOf(event.amount(Field.RECORD_COUNT)))) {
                 it.remove();
@@ -196,13 +201,18 @@ public final class ContractReplay implements AutoCloseable {
             }
         }
         if (sameCall != null) {
-            throw new ReplayException(index, "PAYMENT of " + event.amount(Field.AMOUNT) + " to " + payee + " for "
-                    + event.amount(Field.RECORD_COUNT) + " records disagrees with the contract's payout of "
-                    + sameCall.paid().amount() + " for " + sameCall.paid().recordCount() + " records (call at entry "
-                    + sameCall.callEntry() + ")");
+            throw new ReplayException(
+                    index,
+                    "PAYMENT of " + event.amount(Field.AMOUNT) + " to " + payee + " for "
+                            + event.amount(Field.RECORD_COUNT) + " records disagrees with the contract's payout of "
+                            + sameCall.paid().amount() + " for "
+                            + sameCall.paid().recordCount() + " records (call at entry "
+                            + sameCall.callEntry() + ")");
         }
-        throw new ReplayException(index, "PAYMENT of " + event.amount(Field.AMOUNT) + " to " + payee
-                + " matches no unmirrored payout of an earlier contract call");
+        throw new ReplayException(
+                index,
+                "PAYMENT of " + event.amount(Field.AMOUNT) + " to " + payee
+                        + " matches no unmirrored payout of an earlier contract call");
     }
 
     /**
@@ -213,8 +223,10 @@ public final class ContractReplay implements AutoCloseable {
     public void finish() throws ReplayException {
         if (!pending.isEmpty()) {
             PendingPayout p = pending.get(0);
-            throw new ReplayException(p.callEntry(), "the contract paid " + p.paid().amount() + " to "
-                    + p.paid().hospital() + " and no PAYMENT event mirrors it");
+            throw new ReplayException(
+                    p.callEntry(),
+                    "the contract paid " + p.paid().amount() + " to " + p.paid().hospital()
+                            + " and no PAYMENT event mirrors it");
         }
     }
 

@@ -59,10 +59,11 @@ public final class LedgerVerifier {
      * @param quorum distinct trusted signatures required on every checkpoint (>= 1)
      * @param proveEntries entry indices whose inclusion in the latest checkpoint is proved and checked
      */
-    public static VerificationReport verify(Path dir, Collection<NoteVerifier> trustedKeys, int quorum,
-                                            List<Long> proveEntries) throws IOException {
+    public static VerificationReport verify(
+            Path dir, Collection<NoteVerifier> trustedKeys, int quorum, List<Long> proveEntries) throws IOException {
         if (quorum < 1 || quorum > trustedKeys.size()) {
-            throw new IllegalArgumentException("quorum must be between 1 and the number of keys (" + trustedKeys.size() + ")");
+            throw new IllegalArgumentException(
+                    "quorum must be between 1 and the number of keys (" + trustedKeys.size() + ")");
         }
         List<String> notes = new ArrayList<>();
         List<Path> segs = SegmentScanner.segmentFiles(dir);
@@ -74,22 +75,41 @@ public final class LedgerVerifier {
         try {
             suite = segs.isEmpty() ? LedgerSuite.NIST : suiteOf(segs.get(0));
         } catch (IllegalArgumentException e) {
-            return fail(0, 0, 0, "entry 0 (segment " + segs.get(0).getFileName() + "): header: " + e.getMessage(), 0,
-                    segs.get(0).getFileName().toString(), notes);
+            return fail(
+                    0,
+                    0,
+                    0,
+                    "entry 0 (segment " + segs.get(0).getFileName() + "): header: " + e.getMessage(),
+                    0,
+                    segs.get(0).getFileName().toString(),
+                    notes);
         }
         TreeHasher hasher = suite.treeHasher();
 
         CheckpointFile.Contents contents = CheckpointFile.read(cpPath);
         if (contents.problem() != null) {
-            return fail(0, contents.notes().size(), 0, CheckpointFile.NAME + ": " + contents.problem(), -1, CheckpointFile.NAME, notes);
+            return fail(
+                    0,
+                    contents.notes().size(),
+                    0,
+                    CheckpointFile.NAME + ": " + contents.problem(),
+                    -1,
+                    CheckpointFile.NAME,
+                    notes);
         }
         List<SignedCheckpoint> parsed = new ArrayList<>();
         for (String text : contents.notes()) {
             try {
                 parsed.add(SignedCheckpoint.parse(text, hasher.hashSize()));
             } catch (MalformedNoteException e) {
-                return fail(0, parsed.size(), 0, "checkpoint record " + parsed.size() + ": " + e.getMessage(), -1,
-                        CheckpointFile.NAME, notes);
+                return fail(
+                        0,
+                        parsed.size(),
+                        0,
+                        "checkpoint record " + parsed.size() + ": " + e.getMessage(),
+                        -1,
+                        CheckpointFile.NAME,
+                        notes);
             }
         }
         List<SignedCheckpoint> cps = new ArrayList<>();
@@ -109,13 +129,21 @@ public final class LedgerVerifier {
                 continue;
             }
             if (origin != null && !origin.equals(sc.checkpoint().origin())) {
-                return fail(0, n, 0, "checkpoint record " + n + " has origin '" + sc.checkpoint().origin()
-                        + "', earlier ones '" + origin + "'", -1, CheckpointFile.NAME, notes);
+                return fail(
+                        0,
+                        n,
+                        0,
+                        "checkpoint record " + n + " has origin '"
+                                + sc.checkpoint().origin() + "', earlier ones '" + origin + "'",
+                        -1,
+                        CheckpointFile.NAME,
+                        notes);
             }
             origin = sc.checkpoint().origin();
             // ordered by size: a witnessed checkpoint may be recorded after larger ones the member signed
             int at = cps.size();
-            while (at > 0 && cps.get(at - 1).checkpoint().size() > sc.checkpoint().size()) {
+            while (at > 0
+                    && cps.get(at - 1).checkpoint().size() > sc.checkpoint().size()) {
                 at--;
             }
             cps.add(at, sc);
@@ -131,8 +159,14 @@ public final class LedgerVerifier {
             } catch (GeneralSecurityException e) {
                 why = ": " + e.getMessage();
             }
-            return fail(0, cps.size(), 0, "no checkpoint is final (none carries signatures from " + quorum
-                    + " trusted members)" + why, -1, CheckpointFile.NAME, notes);
+            return fail(
+                    0,
+                    cps.size(),
+                    0,
+                    "no checkpoint is final (none carries signatures from " + quorum + " trusted members)" + why,
+                    -1,
+                    CheckpointFile.NAME,
+                    notes);
         }
         if (finalCount < cps.size()) {
             long largest = 0;
@@ -142,7 +176,8 @@ public final class LedgerVerifier {
                 }
             }
             notes.add((cps.size() - finalCount) + " checkpoints carry fewer than " + quorum
-                    + " member signatures and are not final (largest size " + largest + "); their roots are checked too");
+                    + " member signatures and are not final (largest size " + largest
+                    + "); their roots are checked too");
         }
 
         HashStore tree = new HashStore(hasher);
@@ -174,13 +209,25 @@ public final class LedgerVerifier {
         });
         if (scan.problem() != null) {
             SegmentScanner.Problem p = scan.problem();
-            return fail(scan.entryCount(), cps.size(), 0, "entry " + p.entryIndex() + " (segment " + p.segment() + "): "
-                    + p.detail(), p.entryIndex(), p.segment(), notes);
+            return fail(
+                    scan.entryCount(),
+                    cps.size(),
+                    0,
+                    "entry " + p.entryIndex() + " (segment " + p.segment() + "): " + p.detail(),
+                    p.entryIndex(),
+                    p.segment(),
+                    notes);
         }
         if (badEvent[0] != null) {
             String seg = scan.segments().get(badEventSeg[0]).name();
-            return fail(scan.entryCount(), cps.size(), 0, "entry " + badEventIndex[0] + " (segment " + seg
-                    + "): not a canonical event: " + badEvent[0], badEventIndex[0], seg, notes);
+            return fail(
+                    scan.entryCount(),
+                    cps.size(),
+                    0,
+                    "entry " + badEventIndex[0] + " (segment " + seg + "): not a canonical event: " + badEvent[0],
+                    badEventIndex[0],
+                    seg,
+                    notes);
         }
         long entries = scan.entryCount();
         long previous = 0;
@@ -191,21 +238,46 @@ public final class LedgerVerifier {
             SignedCheckpoint sc = cps.get(i);
             long size = sc.checkpoint().size();
             if (size > entries) {
-                return fail(entries, cps.size(), covered, "entries [" + entries + ", " + size + ") signed by the checkpoint of size "
-                        + size + " are missing from the segments", entries, lastSegment(scan), notes);
+                return fail(
+                        entries,
+                        cps.size(),
+                        covered,
+                        "entries [" + entries + ", " + size + ") signed by the checkpoint of size " + size
+                                + " are missing from the segments",
+                        entries,
+                        lastSegment(scan),
+                        notes);
             }
             byte[] root = tree.root(size);
             if (!MessageDigest.isEqual(root, sc.checkpoint().rootHash())) {
                 String seg = segmentHolding(scan, previous);
-                return fail(entries, cps.size(), covered, "entries [" + previous + ", " + size + ") (from segment " + seg
-                        + ") do not match the signed checkpoint of size " + size, previous, seg, notes);
+                return fail(
+                        entries,
+                        cps.size(),
+                        covered,
+                        "entries [" + previous + ", " + size + ") (from segment " + seg
+                                + ") do not match the signed checkpoint of size " + size,
+                        previous,
+                        seg,
+                        notes);
             }
             try {
-                MerkleProofs.verifyConsistency(hasher, previous, size, previousRoot, sc.checkpoint().rootHash(),
+                MerkleProofs.verifyConsistency(
+                        hasher,
+                        previous,
+                        size,
+                        previousRoot,
+                        sc.checkpoint().rootHash(),
                         tree.consistencyProof(previous, size));
             } catch (InvalidProofException e) {
-                return fail(entries, cps.size(), covered, "checkpoints of size " + previous + " and " + size
-                        + " are not consistent: " + e.getMessage(), -1, CheckpointFile.NAME, notes);
+                return fail(
+                        entries,
+                        cps.size(),
+                        covered,
+                        "checkpoints of size " + previous + " and " + size + " are not consistent: " + e.getMessage(),
+                        -1,
+                        CheckpointFile.NAME,
+                        notes);
             }
             previous = size;
             previousRoot = sc.checkpoint().rootHash();
@@ -221,10 +293,19 @@ public final class LedgerVerifier {
         for (int i = 0; i < anchorEvents.size(); i++) {
             long index = anchorEntries.get(i);
             long size = anchorEvents.get(i).amount(Field.TREE_SIZE);
-            if (size > index || !MessageDigest.isEqual(tree.root(size), anchorEvents.get(i).hash(Field.TREE_ROOT))) {
+            if (size > index
+                    || !MessageDigest.isEqual(
+                            tree.root(size), anchorEvents.get(i).hash(Field.TREE_ROOT))) {
                 String seg = segmentHolding(scan, index);
-                return fail(entries, cps.size(), covered, "entry " + index + " (segment " + seg + "): ANCHORED root of size "
-                        + size + " is not the log's root at that size", index, seg, notes);
+                return fail(
+                        entries,
+                        cps.size(),
+                        covered,
+                        "entry " + index + " (segment " + seg + "): ANCHORED root of size " + size
+                                + " is not the log's root at that size",
+                        index,
+                        seg,
+                        notes);
             }
         }
         if (!anchorEvents.isEmpty()) {
@@ -233,19 +314,37 @@ public final class LedgerVerifier {
         }
         if (!proveEntries.isEmpty()) {
             if (covered == 0) {
-                return fail(entries, 0, 0, "no final checkpoint to prove entries against", -1, CheckpointFile.NAME, notes);
+                return fail(
+                        entries, 0, 0, "no final checkpoint to prove entries against", -1, CheckpointFile.NAME, notes);
             }
             for (long index : proveEntries) {
                 if (index < 0 || index >= covered) {
-                    return fail(entries, cps.size(), covered, "entry " + index + " is not covered by the latest final checkpoint (size "
-                            + covered + ")", index, null, notes);
+                    return fail(
+                            entries,
+                            cps.size(),
+                            covered,
+                            "entry " + index + " is not covered by the latest final checkpoint (size " + covered + ")",
+                            index,
+                            null,
+                            notes);
                 }
                 try {
-                    MerkleProofs.verifyInclusion(hasher, index, covered, tree.leafHash(index),
-                            tree.inclusionProof(index, covered), coveredRoot);
+                    MerkleProofs.verifyInclusion(
+                            hasher,
+                            index,
+                            covered,
+                            tree.leafHash(index),
+                            tree.inclusionProof(index, covered),
+                            coveredRoot);
                 } catch (InvalidProofException e) {
-                    return fail(entries, cps.size(), covered, "entry " + index + ": " + e.getMessage(), index,
-                            segmentHolding(scan, index), notes);
+                    return fail(
+                            entries,
+                            cps.size(),
+                            covered,
+                            "entry " + index + ": " + e.getMessage(),
+                            index,
+                            segmentHolding(scan, index),
+                            notes);
                 }
                 notes.add("entry " + index + ": inclusion proof in checkpoint of size " + covered + " verified");
             }
@@ -257,17 +356,23 @@ public final class LedgerVerifier {
                 }
                 replay.finish();
             } catch (ContractReplay.ReplayException e) {
-                return fail(entries, cps.size(), covered, e.getMessage() + " (segment " + segmentHolding(scan, e.entry())
-                        + ")", e.entry(), segmentHolding(scan, e.entry()), notes);
+                return fail(
+                        entries,
+                        cps.size(),
+                        covered,
+                        e.getMessage() + " (segment " + segmentHolding(scan, e.entry()) + ")",
+                        e.entry(),
+                        segmentHolding(scan, e.entry()),
+                        notes);
             }
             if (!replay.deployed()) {
                 notes.add("no incentive contract on this ledger (no CONTRACT_CALL entries)");
                 return new VerificationReport(true, entries, cps.size(), covered, null, -1, null, notes);
             }
-            notes.add("incentive contract re-executed from genesis: " + replay.calls() + " calls, "
-                    + replay.payments() + " payments matched, every recorded state root reproduced");
-            return new VerificationReport(true, entries, cps.size(), covered, null, -1, null, notes,
-                    VerificationReport.Contract.of(replay));
+            notes.add("incentive contract re-executed from genesis: " + replay.calls() + " calls, " + replay.payments()
+                    + " payments matched, every recorded state root reproduced");
+            return new VerificationReport(
+                    true, entries, cps.size(), covered, null, -1, null, notes, VerificationReport.Contract.of(replay));
         }
     }
 
@@ -302,11 +407,13 @@ public final class LedgerVerifier {
     }
 
     private static String lastSegment(SegmentScanner.Result scan) {
-        return scan.segments().isEmpty() ? null : scan.segments().get(scan.segments().size() - 1).name();
+        return scan.segments().isEmpty()
+                ? null
+                : scan.segments().get(scan.segments().size() - 1).name();
     }
 
-    private static VerificationReport fail(long entries, int cps, long covered, String why, long entry, String seg,
-                                           List<String> notes) {
+    private static VerificationReport fail(
+            long entries, int cps, long covered, String why, long entry, String seg, List<String> notes) {
         return new VerificationReport(false, entries, cps, covered, why, entry, seg, notes);
     }
 }

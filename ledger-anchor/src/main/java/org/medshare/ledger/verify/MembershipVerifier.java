@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.medshare.ledger.checkpoint.MalformedNoteException;
 import org.medshare.ledger.checkpoint.NoteVerifier;
@@ -30,8 +31,8 @@ import org.medshare.ledger.storage.SegmentScanner;
 public final class MembershipVerifier {
     private MembershipVerifier() {}
 
-    public static VerificationReport verify(Path dir, X509Certificate caRoot, List<X509Certificate> memberCertificates,
-                                            int quorum) throws IOException {
+    public static VerificationReport verify(
+            Path dir, X509Certificate caRoot, List<X509Certificate> memberCertificates, int quorum) throws IOException {
         if (quorum < 1) {
             throw new IllegalArgumentException("quorum must be >= 1");
         }
@@ -42,8 +43,15 @@ public final class MembershipVerifier {
                 Member m = all.verifyCertificate(c, c.getNotBefore().toInstant().plusSeconds(1));
                 certified.add(m.verifier());
             } catch (MembershipException e) {
-                return new VerificationReport(false, 0, 0, 0, "certificate " + c.getSubjectX500Principal().getName()
-                        + ": " + e.getMessage(), -1, null, List.of());
+                return new VerificationReport(
+                        false,
+                        0,
+                        0,
+                        0,
+                        "certificate " + c.getSubjectX500Principal().getName() + ": " + e.getMessage(),
+                        -1,
+                        null,
+                        List.of());
             }
         }
         if (certified.isEmpty()) {
@@ -62,7 +70,8 @@ public final class MembershipVerifier {
             }
         });
         if (scan.problem() != null) {
-            return fail(base, "segments changed while verifying: " + scan.problem().detail());
+            return fail(
+                    base, "segments changed while verifying: " + scan.problem().detail());
         }
         List<String> notes = new ArrayList<>(base.notes());
         Membership membership = new Membership(caRoot);
@@ -82,7 +91,7 @@ public final class MembershipVerifier {
                 order.add(r);
             }
         }
-        order.sort(java.util.Comparator.comparingLong(r -> records.get(r).checkpoint().size()));
+        order.sort(Comparator.comparingLong(r -> records.get(r).checkpoint().size()));
         long covered = 0;
         String shortOfQuorum = null;
         int notFinal = 0;
@@ -95,15 +104,23 @@ public final class MembershipVerifier {
                     applied++;
                 }
             } catch (MembershipException e) {
-                return new VerificationReport(false, base.entries(), base.checkpoints(), base.coveredEntries(),
-                        "entry " + applied + ": membership change refused: " + e.getMessage(), applied, null, notes);
+                return new VerificationReport(
+                        false,
+                        base.entries(),
+                        base.checkpoints(),
+                        base.coveredEntries(),
+                        "entry " + applied + ": membership change refused: " + e.getMessage(),
+                        applied,
+                        null,
+                        notes);
             }
             try {
                 membership.checkQuorum(cp, quorum);
             } catch (GeneralSecurityException e) {
                 notFinal++;
                 shortOfQuorum = "checkpoint record " + r + " (size " + size + "): " + e.getMessage()
-                        + " (members admitted at that point: " + membership.activeMembers().stream().map(Member::id).toList() + ")";
+                        + " (members admitted at that point: "
+                        + membership.activeMembers().stream().map(Member::id).toList() + ")";
                 continue;
             }
             covered = size;
@@ -113,12 +130,12 @@ public final class MembershipVerifier {
             return fail(base, "no checkpoint is final: " + shortOfQuorum);
         }
         if (notFinal > 0) {
-            notes.add(notFinal + " checkpoints lack a quorum of " + quorum + " admitted members and are not final; last: "
-                    + shortOfQuorum);
+            notes.add(notFinal + " checkpoints lack a quorum of " + quorum
+                    + " admitted members and are not final; last: " + shortOfQuorum);
         }
         notes.add(n + " checkpoints carry a quorum of " + quorum + " from members admitted on the ledger itself");
-        return new VerificationReport(true, base.entries(), base.checkpoints(), covered, null, -1, null, notes,
-                base.contract());
+        return new VerificationReport(
+                true, base.entries(), base.checkpoints(), covered, null, -1, null, notes, base.contract());
     }
 
     private static int suiteCode(Path dir) throws IOException {
@@ -127,7 +144,14 @@ public final class MembershipVerifier {
     }
 
     private static VerificationReport fail(VerificationReport base, String why) {
-        return new VerificationReport(false, base.entries(), base.checkpoints(), base.coveredEntries(), why, -1,
-                CheckpointFile.NAME, base.notes());
+        return new VerificationReport(
+                false,
+                base.entries(),
+                base.checkpoints(),
+                base.coveredEntries(),
+                why,
+                -1,
+                CheckpointFile.NAME,
+                base.notes());
     }
 }

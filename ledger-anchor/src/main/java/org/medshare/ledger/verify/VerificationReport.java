@@ -19,15 +19,30 @@ import java.util.List;
  * @param contract the incentive contract as re-executed from the ledger's CONTRACT_CALL entries, or null
  *                 when the verification stopped before the replay or the ledger deploys no contract
  */
-public record VerificationReport(boolean ok, long entries, int checkpoints, long coveredEntries, String failure,
-                                 long failedEntry, String failedSegment, List<String> notes, Contract contract) {
+public record VerificationReport(
+        boolean ok,
+        long entries,
+        int checkpoints,
+        long coveredEntries,
+        String failure,
+        long failedEntry,
+        String failedSegment,
+        List<String> notes,
+        Contract contract) {
     public VerificationReport {
         notes = List.copyOf(notes);
     }
 
     /** A report without a contract replay. */
-    public VerificationReport(boolean ok, long entries, int checkpoints, long coveredEntries, String failure,
-                              long failedEntry, String failedSegment, List<String> notes) {
+    public VerificationReport(
+            boolean ok,
+            long entries,
+            int checkpoints,
+            long coveredEntries,
+            String failure,
+            long failedEntry,
+            String failedSegment,
+            List<String> notes) {
         this(ok, entries, checkpoints, coveredEntries, failure, failedEntry, failedSegment, notes, null);
     }
 
@@ -45,8 +60,8 @@ public record VerificationReport(boolean ok, long entries, int checkpoints, long
         }
 
         static Contract of(ContractReplay replay) {
-            return new Contract(replay.calls(), replay.payments(), HexFormat.of().formatHex(replay.stateRoot()),
-                    replay.balances());
+            return new Contract(
+                    replay.calls(), replay.payments(), HexFormat.of().formatHex(replay.stateRoot()), replay.balances());
         }
     }
 

@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.math.BigInteger;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,6 +33,7 @@ class AnchorChainTest {
 
     @TempDir
     static Path work;
+
     static GanacheNode node;
     static AnchorChain chain;
     static AnchorAccount anchorer;
@@ -83,40 +88,51 @@ class AnchorChainTest {
         EvmAddress contract = chain.deploy(anchorer, anchorer.address());
         ChainAnchor kept = chain.anchor(anchorer, contract, ORIGIN, 10, root(1));
 
-        AnchorRefusedException same = assertThrows(AnchorRefusedException.class,
-                () -> chain.anchor(anchorer, contract, ORIGIN, 10, root(2)));
+        AnchorRefusedException same =
+                assertThrows(AnchorRefusedException.class, () -> chain.anchor(anchorer, contract, ORIGIN, 10, root(2)));
         assertTrue(same.getMessage().contains("SizeNotIncreasing(10, 10)"), same.getMessage());
-        AnchorRefusedException smaller = assertThrows(AnchorRefusedException.class,
-                () -> chain.anchor(anchorer, contract, ORIGIN, 4, root(3)));
+        AnchorRefusedException smaller =
+                assertThrows(AnchorRefusedException.class, () -> chain.anchor(anchorer, contract, ORIGIN, 4, root(3)));
         assertTrue(smaller.getMessage().contains("SizeNotIncreasing(10, 4)"), smaller.getMessage());
-        AnchorRefusedException empty = assertThrows(AnchorRefusedException.class,
-                () -> chain.anchor(anchorer, contract, "", 11, root(3)));
+        AnchorRefusedException empty =
+                assertThrows(AnchorRefusedException.class, () -> chain.anchor(anchorer, contract, "", 11, root(3)));
         assertTrue(empty.getMessage().contains("EmptyOrigin"), empty.getMessage());
 
         assertEquals(10, chain.latestSize(contract, ORIGIN));
         assertEquals(List.of(kept), chain.anchors(contract, ORIGIN));
         // another origin has its own sequence
-        assertEquals(1, chain.anchor(anchorer, contract, "another.example/log", 1, root(4)).size());
+        assertEquals(
+                1,
+                chain.anchor(anchorer, contract, "another.example/log", 1, root(4))
+                        .size());
     }
 
     @Test
     void onlyTheAnchoringAccountMayAnchor() throws Exception {
         EvmAddress contract = chain.deploy(anchorer, anchorer.address());
-        AnchorRefusedException refused = assertThrows(AnchorRefusedException.class,
-                () -> chain.anchor(stranger, contract, ORIGIN, 1, root(1)));
+        AnchorRefusedException refused =
+                assertThrows(AnchorRefusedException.class, () -> chain.anchor(stranger, contract, ORIGIN, 1, root(1)));
         assertTrue(refused.getMessage().contains("NotAnchorer(" + stranger.address() + ")"), refused.getMessage());
 
         // the contract itself refuses: a transaction sent without the client's dry run reverts on chain
         Web3j web3 = Web3j.build(new HttpService(node.rpc().toString()));
         try {
             EthSendTransaction sent = new RawTransactionManager(web3, stranger.credentials(), GanacheNode.CHAIN_ID)
-                    .sendTransaction(BigInteger.valueOf(3_000_000_000L), BigInteger.valueOf(200_000),
-                            contract.toString(), CheckpointAnchorAbi.anchorCall(ORIGIN, 1, root(1)), BigInteger.ZERO, false);
+                    .sendTransaction(
+                            BigInteger.valueOf(3_000_000_000L),
+                            BigInteger.valueOf(200_000),
+                            contract.toString(),
+                            CheckpointAnchorAbi.anchorCall(ORIGIN, 1, root(1)),
+                            BigInteger.ZERO,
+                            false);
             TransactionReceipt receipt = new PollingTransactionReceiptProcessor(web3, 200, 100)
                     .waitForTransactionReceipt(sent.getTransactionHash());
             assertFalse(receipt.isStatusOK(), "a foreign account's anchor must revert");
-            assertEquals(List.of(), chain.anchorsInTransaction(contract, java.util.HexFormat.of()
-                    .parseHex(sent.getTransactionHash().substring(2))));
+            assertEquals(
+                    List.of(),
+                    chain.anchorsInTransaction(
+                            contract,
+                            HexFormat.of().parseHex(sent.getTransactionHash().substring(2))));
         } finally {
             web3.shutdown();
         }
@@ -126,19 +142,18 @@ class AnchorChainTest {
 
     @Test
     void anUnreachableNodeIsAnIoErrorNotARefusal() throws Exception {
-        try (AnchorChain nowhere = AnchorChain.connect(java.net.URI.create("http://127.0.0.1:1"), Duration.ofSeconds(2))) {
-            assertThrows(java.io.IOException.class, nowhere::chainId);
-            assertThrows(java.io.IOException.class,
-                    () -> nowhere.anchor(anchorer, anchorer.address(), ORIGIN, 1, root(1)));
+        try (AnchorChain nowhere = AnchorChain.connect(URI.create("http://127.0.0.1:1"), Duration.ofSeconds(2))) {
+            assertThrows(IOException.class, nowhere::chainId);
+            assertThrows(IOException.class, () -> nowhere.anchor(anchorer, anchorer.address(), ORIGIN, 1, root(1)));
         }
     }
 
     @Test
     void keyFilesMustHoldOneValidKey(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.key");
-        java.nio.file.Files.writeString(bad, "not hex at all, not even 64 characters long");
+        Files.writeString(bad, "not hex at all, not even 64 characters long");
         assertThrows(IllegalArgumentException.class, () -> AnchorAccount.load(bad));
-        java.nio.file.Files.writeString(bad, "0".repeat(64));
+        Files.writeString(bad, "0".repeat(64));
         assertThrows(IllegalArgumentException.class, () -> AnchorAccount.load(bad));
         assertFalse(anchorer.toString().matches(".*[0-9a-f]{64}.*"), "toString shows the address only");
     }

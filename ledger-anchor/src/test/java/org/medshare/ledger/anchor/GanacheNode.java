@@ -3,6 +3,7 @@ package org.medshare.ledger.anchor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,6 +31,7 @@ import java.util.regex.Pattern;
 public final class GanacheNode implements AutoCloseable {
     /** The chain id the node runs with. */
     public static final long CHAIN_ID = 1337;
+
     private static final Pattern HEX_RESULT = Pattern.compile("\"result\":\\[?\"(0x[0-9a-fA-F]+)\"");
 
     private final Path cli;
@@ -63,7 +66,7 @@ public final class GanacheNode implements AutoCloseable {
         if (process != null) {
             process.destroy();
             try {
-                if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
                     process.destroyForcibly().waitFor();
                 }
             } catch (InterruptedException e) {
@@ -78,10 +81,21 @@ public final class GanacheNode implements AutoCloseable {
         if (process != null) {
             throw new IllegalStateException("already running");
         }
-        ProcessBuilder pb = new ProcessBuilder("node", cli.toString(), "--server.host", "127.0.0.1",
-                "--server.port", Integer.toString(port), "--wallet.deterministic", "--chain.chainId",
-                Long.toString(CHAIN_ID), "--database.dbPath", chainDir.toString(), "--logging.quiet")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        ProcessBuilder pb = new ProcessBuilder(
+                        "node",
+                        cli.toString(),
+                        "--server.host",
+                        "127.0.0.1",
+                        "--server.port",
+                        Integer.toString(port),
+                        "--wallet.deterministic",
+                        "--chain.chainId",
+                        Long.toString(CHAIN_ID),
+                        "--database.dbPath",
+                        chainDir.toString(),
+                        "--logging.quiet")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         process = pb.start();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
@@ -107,13 +121,18 @@ public final class GanacheNode implements AutoCloseable {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         secret[0] &= 0x7f; // below the secp256k1 order
-        Path file = Files.createTempFile(dir, "anchor", ".key",
+        Path file = Files.createTempFile(
+                dir,
+                "anchor",
+                ".key",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, HexFormat.of().formatHex(secret) + "\n", StandardCharsets.US_ASCII);
         String to = AnchorAccount.load(file).address().toString();
         String from = devAccounts().get(0);
-        rpcCall("eth_sendTransaction", "[{\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"value\":\"0x"
-                + BigInteger.TEN.pow(19).toString(16) + "\"}]");
+        rpcCall(
+                "eth_sendTransaction",
+                "[{\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"value\":\"0x"
+                        + BigInteger.TEN.pow(19).toString(16) + "\"}]");
         return file;
     }
 
@@ -130,13 +149,16 @@ public final class GanacheNode implements AutoCloseable {
 
     /** Sends one JSON-RPC request; returns the response body, or throws if it holds an error. */
     public String rpcCall(String method, String paramsJson) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(rpc()).timeout(Duration.ofSeconds(10))
+        HttpRequest request = HttpRequest.newBuilder(rpc())
+                .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method
-                        + "\",\"params\":" + paramsJson + "}"))
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":" + paramsJson + "}"))
                 .build();
         try {
-            String body = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
+            String body = HttpClient.newHttpClient()
+                    .send(request, HttpResponse.BodyHandlers.ofString())
+                    .body();
             if (body.contains("\"error\"")) {
                 throw new IOException(method + ": " + body);
             }
@@ -188,7 +210,7 @@ public final class GanacheNode implements AutoCloseable {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -34,35 +35,45 @@ class EscrowAbiTest {
     void settleCalldataMatchesWeb3j() {
         QueryId q = QueryId.forReference("abi");
         byte[] ours = EscrowAbi.settle(q, List.of(A, B), List.of(BigInteger.valueOf(7), BigInteger.TEN.pow(30)));
-        String web3j = FunctionEncoder.encode(new Function("settle", List.of(
-                new Bytes32(q.toBytes()),
-                new DynamicArray<>(Address.class, new Address(A.toString()), new Address(B.toString())),
-                new DynamicArray<>(Uint256.class, new Uint256(7), new Uint256(BigInteger.TEN.pow(30)))),
+        String web3j = FunctionEncoder.encode(new Function(
+                "settle",
+                List.of(
+                        new Bytes32(q.toBytes()),
+                        new DynamicArray<>(Address.class, new Address(A.toString()), new Address(B.toString())),
+                        new DynamicArray<>(Uint256.class, new Uint256(7), new Uint256(BigInteger.TEN.pow(30)))),
                 List.of()));
         assertEquals(web3j, "0x" + HexFormat.of().formatHex(ours));
     }
 
     @Test
     void staticCalldataMatchesWeb3j() {
-        assertEquals(FunctionEncoder.encode(new Function("deposit",
-                        List.of(new Address(B.toString()), new Uint256(123_456_789)), List.of())),
+        assertEquals(
+                FunctionEncoder.encode(new Function(
+                        "deposit", List.of(new Address(B.toString()), new Uint256(123_456_789)), List.of())),
                 "0x" + HexFormat.of().formatHex(EscrowAbi.deposit(B, BigInteger.valueOf(123_456_789))));
-        assertEquals(FunctionEncoder.encode(new Function("withdraw", List.of(new Uint256(5)), List.of())),
+        assertEquals(
+                FunctionEncoder.encode(new Function("withdraw", List.of(new Uint256(5)), List.of())),
                 "0x" + HexFormat.of().formatHex(EscrowAbi.withdraw(BigInteger.valueOf(5))));
     }
 
     @Test
     void eventTopicsMatchWeb3j() {
-        Event paid = new Event("Paid", List.of(new TypeReference<Bytes32>(true) { }, new TypeReference<Address>(true) { },
-                new TypeReference<Uint256>() { }, new TypeReference<Uint256>() { }));
-        assertEquals(EventEncoder.encode(paid),
-                "0x" + HexFormat.of().formatHex(Abi.eventTopic(EscrowEvent.Paid.SIGNATURE)));
+        Event paid = new Event(
+                "Paid",
+                List.of(
+                        new TypeReference<Bytes32>(true) {},
+                        new TypeReference<Address>(true) {},
+                        new TypeReference<Uint256>() {},
+                        new TypeReference<Uint256>() {}));
+        assertEquals(
+                EventEncoder.encode(paid), "0x" + HexFormat.of().formatHex(Abi.eventTopic(EscrowEvent.Paid.SIGNATURE)));
     }
 
     @Test
     void everySignatureWeUseIsInTheCompiledAbi() throws Exception {
         JsonNode abi;
-        try (InputStream in = getClass().getResourceAsStream("/org/medshare/ledger/contract/IncentiveEscrow.abi.json")) {
+        try (InputStream in =
+                getClass().getResourceAsStream("/org/medshare/ledger/contract/IncentiveEscrow.abi.json")) {
             abi = new ObjectMapper().readTree(in);
         }
         Set<String> compiled = new HashSet<>();
@@ -72,15 +83,28 @@ class EscrowAbiTest {
             }
             List<String> types = new ArrayList<>();
             entry.get("inputs").forEach(i -> types.add(i.get("type").asText()));
-            compiled.add(entry.get("type").asText() + " " + entry.get("name").asText() + "(" + String.join(",", types) + ")");
+            compiled.add(entry.get("type").asText() + " " + entry.get("name").asText() + "(" + String.join(",", types)
+                    + ")");
         }
-        for (String f : List.of(EscrowAbi.DEPOSIT, EscrowAbi.SET_PRICE, EscrowAbi.SETTLE, EscrowAbi.WITHDRAW,
-                EscrowAbi.RECLAIM, EscrowAbi.ESCROW_OF, EscrowAbi.BALANCE_OF, EscrowAbi.SETTLED, EscrowAbi.PRICE,
+        for (String f : List.of(
+                EscrowAbi.DEPOSIT,
+                EscrowAbi.SET_PRICE,
+                EscrowAbi.SETTLE,
+                EscrowAbi.WITHDRAW,
+                EscrowAbi.RECLAIM,
+                EscrowAbi.ESCROW_OF,
+                EscrowAbi.BALANCE_OF,
+                EscrowAbi.SETTLED,
+                EscrowAbi.PRICE,
                 EscrowAbi.OPERATOR)) {
             assertTrue(compiled.contains("function " + f), f);
         }
-        for (String e : List.of(EscrowEvent.Deposited.SIGNATURE, EscrowEvent.Settled.SIGNATURE,
-                EscrowEvent.Paid.SIGNATURE, EscrowEvent.Withdrawn.SIGNATURE, EscrowEvent.EscrowReclaimed.SIGNATURE,
+        for (String e : List.of(
+                EscrowEvent.Deposited.SIGNATURE,
+                EscrowEvent.Settled.SIGNATURE,
+                EscrowEvent.Paid.SIGNATURE,
+                EscrowEvent.Withdrawn.SIGNATURE,
+                EscrowEvent.EscrowReclaimed.SIGNATURE,
                 EscrowEvent.PriceChanged.SIGNATURE)) {
             assertTrue(compiled.contains("event " + e), e);
         }
@@ -114,9 +138,9 @@ class EscrowAbiTest {
         byte[] kind = wire.clone();
         kind[1] = 7;
         assertThrows(IllegalArgumentException.class, () -> ContractCall.parse(kind), "unknown-kind");
-        byte[] trailing = java.util.Arrays.copyOf(wire, wire.length + 1);
+        byte[] trailing = Arrays.copyOf(wire, wire.length + 1);
         assertThrows(IllegalArgumentException.class, () -> ContractCall.parse(trailing), "trailing-garbage");
-        byte[] truncated = java.util.Arrays.copyOf(wire, wire.length - 1);
+        byte[] truncated = Arrays.copyOf(wire, wire.length - 1);
         assertThrows(IllegalArgumentException.class, () -> ContractCall.parse(truncated), "truncated-input");
         assertThrows(IllegalArgumentException.class, () -> ContractCall.parse(new byte[5]), "short-header");
     }

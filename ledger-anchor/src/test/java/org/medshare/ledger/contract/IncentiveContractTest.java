@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -64,22 +65,31 @@ class IncentiveContractTest {
 
         QueryId q = QueryId.forReference("query-1");
         // T = 60 records, amount = floor(60 * 0.35) = 21; floors 3, 7, 10 (sum 20); remainder 1 to H3 (30 records)
-        CallReceipt receipt = contract.settle(INSURER, q,
+        CallReceipt receipt = contract.settle(
+                INSURER,
+                q,
                 List.of(new HospitalRecords(H3, 30), new HospitalRecords(H1, 10), new HospitalRecords(H2, 20)));
 
-        assertEquals(List.of(
-                new EscrowEvent.Settled(q, INSURER, big(60), big(21)),
-                new EscrowEvent.Paid(q, H1, big(10), big(3)),
-                new EscrowEvent.Paid(q, H2, big(20), big(7)),
-                new EscrowEvent.Paid(q, H3, big(30), big(11))), receipt.events());
+        assertEquals(
+                List.of(
+                        new EscrowEvent.Settled(q, INSURER, big(60), big(21)),
+                        new EscrowEvent.Paid(q, H1, big(10), big(3)),
+                        new EscrowEvent.Paid(q, H2, big(20), big(7)),
+                        new EscrowEvent.Paid(q, H3, big(30), big(11))),
+                receipt.events());
         assertEquals(big(3), contract.balanceOf(H1));
         assertEquals(big(7), contract.balanceOf(H2));
         assertEquals(big(11), contract.balanceOf(H3));
         assertEquals(big(979), contract.escrowOf(INSURER));
         assertTrue(contract.isSettled(q));
-        assertEquals(List.of(new Payout(H1, 10, big(3)), new Payout(H2, 20, big(7)), new Payout(H3, 30, big(11))),
-                ProRataSplit.split(PRICE, List.of(new HospitalRecords(H1, 10), new HospitalRecords(H2, 20),
-                        new HospitalRecords(H3, 30))));
+        assertEquals(
+                List.of(new Payout(H1, 10, big(3)), new Payout(H2, 20, big(7)), new Payout(H3, 30, big(11))),
+                ProRataSplit.split(
+                        PRICE,
+                        List.of(
+                                new HospitalRecords(H1, 10),
+                                new HospitalRecords(H2, 20),
+                                new HospitalRecords(H3, 30))));
     }
 
     @Test
@@ -88,7 +98,9 @@ class IncentiveContractTest {
         contract.deposit(INSURER, big(100));
         QueryId q = QueryId.forReference("tie");
         // T = 21, amount = 10, floors 3, 3, 3; the remainder 1 goes to H1, the lowest of three equal counts
-        contract.settle(INSURER, q,
+        contract.settle(
+                INSURER,
+                q,
                 List.of(new HospitalRecords(H3, 7), new HospitalRecords(H2, 7), new HospitalRecords(H1, 7)));
         assertEquals(big(4), contract.balanceOf(H1));
         assertEquals(big(3), contract.balanceOf(H2));
@@ -121,12 +133,15 @@ class IncentiveContractTest {
             QueryId q = QueryId.forReference("random-" + round);
             CallReceipt receipt = contract.settle(INSURER, q, records);
             List<Payout> expected = ProRataSplit.split(price, records);
-            List<EscrowEvent> paid = receipt.events().subList(1, receipt.events().size());
+            List<EscrowEvent> paid =
+                    receipt.events().subList(1, receipt.events().size());
             assertEquals(expected.size(), paid.size(), "round " + round);
             BigInteger sum = BigInteger.ZERO;
             for (int i = 0; i < expected.size(); i++) {
                 Payout p = expected.get(i);
-                assertEquals(new EscrowEvent.Paid(q, p.hospital(), big(p.recordCount()), p.amount()), paid.get(i),
+                assertEquals(
+                        new EscrowEvent.Paid(q, p.hospital(), big(p.recordCount()), p.amount()),
+                        paid.get(i),
                         "round " + round + " hospital " + i);
                 sum = sum.add(p.amount());
             }
@@ -148,7 +163,8 @@ class IncentiveContractTest {
         byte[] rootBefore = contract.stateRoot();
         int historyBefore = contract.history().size();
         QueryId q = QueryId.forReference("too-expensive");
-        ContractCallException e = assertThrows(ContractCallException.class,
+        ContractCallException e = assertThrows(
+                ContractCallException.class,
                 () -> contract.settle(INSURER, q, List.of(new HospitalRecords(H1, 60)))); // costs 21
         assertEquals(RevertReason.INSUFFICIENT_ESCROW, e.reason());
         assertEquals(List.of(INSURER.toString(), "21", "20"), e.arguments());
@@ -172,8 +188,8 @@ class IncentiveContractTest {
         contract.settle(INSURER, q, List.of(new HospitalRecords(H1, 100)));
         byte[] rootBefore = contract.stateRoot();
         for (EvmAddress payer : List.of(INSURER, OTHER_INSURER)) {
-            ContractCallException e = assertThrows(ContractCallException.class,
-                    () -> contract.settle(payer, q, List.of(new HospitalRecords(H2, 1))));
+            ContractCallException e = assertThrows(
+                    ContractCallException.class, () -> contract.settle(payer, q, List.of(new HospitalRecords(H2, 1))));
             assertEquals(RevertReason.QUERY_ALREADY_SETTLED, e.reason());
             assertEquals(List.of(q.toString()), e.arguments());
         }
@@ -189,29 +205,39 @@ class IncentiveContractTest {
         contract.deposit(INSURER, big(1_000));
         QueryId q = QueryId.forReference("malformed");
         byte[] rootBefore = contract.stateRoot();
-        assertRefused(RevertReason.HOSPITALS_NOT_ASCENDING, List.of("1"),
+        assertRefused(
+                RevertReason.HOSPITALS_NOT_ASCENDING,
+                List.of("1"),
                 EscrowAbi.settle(q, List.of(H2, H1), List.of(big(1), big(1))));
-        assertRefused(RevertReason.HOSPITALS_NOT_ASCENDING, List.of("1"),
+        assertRefused(
+                RevertReason.HOSPITALS_NOT_ASCENDING,
+                List.of("1"),
                 EscrowAbi.settle(q, List.of(H1, H1), List.of(big(1), big(1))));
-        assertRefused(RevertReason.ZERO_RECORD_COUNT, List.of("1"),
+        assertRefused(
+                RevertReason.ZERO_RECORD_COUNT,
+                List.of("1"),
                 EscrowAbi.settle(q, List.of(H1, H2), List.of(big(1), BigInteger.ZERO)));
-        assertRefused(RevertReason.LENGTH_MISMATCH, List.of("2", "1"),
-                EscrowAbi.settle(q, List.of(H1, H2), List.of(big(1))));
+        assertRefused(
+                RevertReason.LENGTH_MISMATCH, List.of("2", "1"), EscrowAbi.settle(q, List.of(H1, H2), List.of(big(1))));
         assertRefused(RevertReason.EMPTY_SETTLEMENT, List.of(), EscrowAbi.settle(q, List.of(), List.of()));
-        assertRefused(RevertReason.ZERO_ADDRESS, List.of(),
+        assertRefused(
+                RevertReason.ZERO_ADDRESS,
+                List.of(),
                 EscrowAbi.settle(q, List.of(EvmAddress.of(new byte[20])), List.of(big(1))));
         BigInteger huge = BigInteger.ONE.shiftLeft(255);
         assertRefused(RevertReason.PANIC, List.of("17"), EscrowAbi.settle(q, List.of(H1), List.of(huge)));
         assertRefused(RevertReason.EXECUTION_FAILED, List.of(), new byte[] {1, 2, 3, 4});
         assertArrayEquals(rootBefore, contract.stateRoot());
         assertFalse(contract.isSettled(q));
-        assertThrows(IllegalArgumentException.class, () -> contract.settle(INSURER, q,
-                List.of(new HospitalRecords(H1, 1), new HospitalRecords(H1, 2))));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> contract.settle(INSURER, q, List.of(new HospitalRecords(H1, 1), new HospitalRecords(H1, 2))));
         assertThrows(IllegalArgumentException.class, () -> contract.settle(INSURER, q, List.of()));
     }
 
     private void assertRefused(RevertReason reason, List<String> args, byte[] input) {
-        ContractCallException e = assertThrows(ContractCallException.class,
+        ContractCallException e = assertThrows(
+                ContractCallException.class,
                 () -> contract.execute(ContractCall.of(ContractCall.Kind.CALL, INSURER, input)));
         assertEquals(reason, e.reason(), e.getMessage());
         assertEquals(args, e.arguments());
@@ -219,35 +245,50 @@ class IncentiveContractTest {
 
     @Test
     void operatorOnlyCallsAndOverdraftsAreRefused() throws Exception {
-        ContractCallException notOperator = assertThrows(ContractCallException.class,
-                () -> contract.execute(ContractCall.of(ContractCall.Kind.CALL, INSURER,
-                        EscrowAbi.deposit(INSURER, big(5)))));
+        ContractCallException notOperator = assertThrows(
+                ContractCallException.class,
+                () -> contract.execute(
+                        ContractCall.of(ContractCall.Kind.CALL, INSURER, EscrowAbi.deposit(INSURER, big(5)))));
         assertEquals(RevertReason.NOT_OPERATOR, notOperator.reason());
         assertEquals(List.of(INSURER.toString()), notOperator.arguments());
-        assertEquals(RevertReason.NOT_OPERATOR, assertThrows(ContractCallException.class,
-                () -> contract.execute(ContractCall.of(ContractCall.Kind.CALL, H1, EscrowAbi.setPrice(big(1)))))
-                .reason());
-        assertEquals(RevertReason.ZERO_AMOUNT,
-                assertThrows(ContractCallException.class, () -> contract.deposit(INSURER, BigInteger.ZERO)).reason());
-        assertEquals(RevertReason.ZERO_ADDRESS, assertThrows(ContractCallException.class,
-                () -> contract.deposit(EvmAddress.of(new byte[20]), big(1))).reason());
+        assertEquals(
+                RevertReason.NOT_OPERATOR,
+                assertThrows(
+                                ContractCallException.class,
+                                () -> contract.execute(
+                                        ContractCall.of(ContractCall.Kind.CALL, H1, EscrowAbi.setPrice(big(1)))))
+                        .reason());
+        assertEquals(
+                RevertReason.ZERO_AMOUNT,
+                assertThrows(ContractCallException.class, () -> contract.deposit(INSURER, BigInteger.ZERO))
+                        .reason());
+        assertEquals(
+                RevertReason.ZERO_ADDRESS,
+                assertThrows(ContractCallException.class, () -> contract.deposit(EvmAddress.of(new byte[20]), big(1)))
+                        .reason());
 
         contract.deposit(INSURER, big(100));
         contract.settle(INSURER, QueryId.forReference("w"), List.of(new HospitalRecords(H1, 100))); // pays 35
-        ContractCallException overdraft = assertThrows(ContractCallException.class,
-                () -> contract.withdraw(H1, big(36)));
+        ContractCallException overdraft =
+                assertThrows(ContractCallException.class, () -> contract.withdraw(H1, big(36)));
         assertEquals(RevertReason.INSUFFICIENT_BALANCE, overdraft.reason());
         assertEquals(List.of(H1.toString(), "36", "35"), overdraft.arguments());
-        assertEquals(RevertReason.INSUFFICIENT_ESCROW,
-                assertThrows(ContractCallException.class, () -> contract.reclaimEscrow(INSURER, big(66))).reason());
+        assertEquals(
+                RevertReason.INSUFFICIENT_ESCROW,
+                assertThrows(ContractCallException.class, () -> contract.reclaimEscrow(INSURER, big(66)))
+                        .reason());
 
-        assertEquals(List.of(new EscrowEvent.Withdrawn(H1, big(30), big(5))), contract.withdraw(H1, big(30)).events());
-        assertEquals(List.of(new EscrowEvent.EscrowReclaimed(INSURER, big(65), BigInteger.ZERO)),
+        assertEquals(
+                List.of(new EscrowEvent.Withdrawn(H1, big(30), big(5))),
+                contract.withdraw(H1, big(30)).events());
+        assertEquals(
+                List.of(new EscrowEvent.EscrowReclaimed(INSURER, big(65), BigInteger.ZERO)),
                 contract.reclaimEscrow(INSURER, big(65)).events());
         assertEquals(big(5), contract.balanceOf(H1));
         assertEquals(BigInteger.ZERO, contract.escrowOf(INSURER));
         assertThrows(IllegalArgumentException.class, () -> contract.deposit(INSURER, big(-1)));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> contract.execute(contract.history().get(0)));
     }
 
@@ -256,13 +297,21 @@ class IncentiveContractTest {
         List<EvmAddress> parties = List.of(INSURER, OTHER_INSURER, H1, H2, H3);
         contract.deposit(INSURER, big(5_000));
         contract.deposit(OTHER_INSURER, big(700));
-        contract.settle(INSURER, QueryId.forReference("r1"),
+        contract.settle(
+                INSURER,
+                QueryId.forReference("r1"),
                 List.of(new HospitalRecords(H1, 123), new HospitalRecords(H2, 77)));
         byte[] block1 = contract.commitBlock();
-        assertThrows(ContractCallException.class, () -> contract.settle(OTHER_INSURER, QueryId.forReference("r2"),
-                List.of(new HospitalRecords(H3, 10_000)))); // refused: not in the history
+        assertThrows(
+                ContractCallException.class,
+                () -> contract.settle(
+                        OTHER_INSURER,
+                        QueryId.forReference("r2"),
+                        List.of(new HospitalRecords(H3, 10_000)))); // refused: not in the history
         contract.setPricePerRecord(big(1_234_567));
-        contract.settle(OTHER_INSURER, QueryId.forReference("r3"),
+        contract.settle(
+                OTHER_INSURER,
+                QueryId.forReference("r3"),
                 List.of(new HospitalRecords(H1, 5), new HospitalRecords(H2, 5), new HospitalRecords(H3, 9)));
         contract.withdraw(H1, big(10));
         contract.reclaimEscrow(OTHER_INSURER, big(100));
@@ -270,7 +319,8 @@ class IncentiveContractTest {
         assertArrayEquals(root, contract.commitBlock());
 
         List<ContractCall> wire = contract.history().stream()
-                .map(c -> ContractCall.parse(c.toBytes())).toList();
+                .map(c -> ContractCall.parse(c.toBytes()))
+                .toList();
         try (IncentiveContract replayed = IncentiveContract.replay(wire)) {
             assertArrayEquals(root, replayed.stateRoot());
             assertEquals(contract.address(), replayed.address());
@@ -288,12 +338,14 @@ class IncentiveContractTest {
         List<ContractCall> altered = new ArrayList<>(wire);
         altered.set(1, ContractCall.of(ContractCall.Kind.CALL, OPERATOR, EscrowAbi.deposit(INSURER, big(5_001))));
         try (IncentiveContract forged = IncentiveContract.replay(altered)) {
-            assertFalse(java.util.Arrays.equals(root, forged.stateRoot()), "a changed deposit changes the root");
+            assertFalse(Arrays.equals(root, forged.stateRoot()), "a changed deposit changes the root");
         }
         List<ContractCall> duplicated = new ArrayList<>(wire);
         duplicated.add(wire.get(3));
-        assertEquals(RevertReason.QUERY_ALREADY_SETTLED,
-                assertThrows(ContractCallException.class, () -> IncentiveContract.replay(duplicated)).reason());
+        assertEquals(
+                RevertReason.QUERY_ALREADY_SETTLED,
+                assertThrows(ContractCallException.class, () -> IncentiveContract.replay(duplicated))
+                        .reason());
     }
 
     @Test
@@ -302,8 +354,11 @@ class IncentiveContractTest {
             List<ContractCall> mirrored = new ArrayList<>();
             mirrored.add(lean.deployment());
             mirrored.add(lean.deposit(INSURER, big(500)).call());
-            mirrored.add(lean.settle(INSURER, QueryId.forReference("lean"),
-                    List.of(new HospitalRecords(H1, 3), new HospitalRecords(H2, 4))).call());
+            mirrored.add(lean.settle(
+                            INSURER,
+                            QueryId.forReference("lean"),
+                            List.of(new HospitalRecords(H1, 3), new HospitalRecords(H2, 4)))
+                    .call());
             assertThrows(IllegalStateException.class, lean::history);
             try (IncentiveContract replayed = IncentiveContract.replay(mirrored)) {
                 assertArrayEquals(lean.stateRoot(), replayed.stateRoot());

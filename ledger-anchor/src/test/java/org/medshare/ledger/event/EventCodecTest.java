@@ -49,7 +49,8 @@ class EventCodecTest {
         byte[] ones = new byte[32];
         Arrays.fill(ones, (byte) 1);
         Event e = Event.upload(1L, "h1", "r9", zero, ones);
-        assertEquals("01" + "01" + "0000000000000001" + "02" + "6831" + "02" + "7239" + "00".repeat(32) + "01".repeat(32),
+        assertEquals(
+                "01" + "01" + "0000000000000001" + "02" + "6831" + "02" + "7239" + "00".repeat(32) + "01".repeat(32),
                 HexFormat.of().formatHex(EventCodec.encode(e)));
     }
 
@@ -60,8 +61,10 @@ class EventCodecTest {
         byte[] root = new byte[32];
         Arrays.fill(root, (byte) 0xbb);
         Event e = Event.anchored(2L, 1337, "0x" + "cd".repeat(20), tx, 9, 41, root);
-        assertEquals("01" + "0c" + "0000000000000002" + "0000000000000539" + "2a" + HexFormat.of().formatHex(
-                        ("0x" + "cd".repeat(20)).getBytes()) + "aa".repeat(32) + "0000000000000009" + "0000000000000029"
+        assertEquals(
+                "01" + "0c" + "0000000000000002" + "0000000000000539" + "2a"
+                        + HexFormat.of().formatHex(("0x" + "cd".repeat(20)).getBytes()) + "aa".repeat(32)
+                        + "0000000000000009" + "0000000000000029"
                         + "bb".repeat(32),
                 HexFormat.of().formatHex(EventCodec.encode(e)));
     }
@@ -71,12 +74,16 @@ class EventCodecTest {
         byte[] good = EventCodec.encode(sample(EventType.COMPUTE, 5));
         byte[] v2 = good.clone();
         v2[0] = 2;
-        assertTrue(assertThrows(MalformedEventException.class, () -> EventCodec.decode(v2)).getMessage().contains("version"));
+        assertTrue(assertThrows(MalformedEventException.class, () -> EventCodec.decode(v2))
+                .getMessage()
+                .contains("version"));
         byte[] unknownType = good.clone();
         unknownType[1] = 99;
         assertThrows(MalformedEventException.class, () -> EventCodec.decode(unknownType));
         byte[] trailing = Arrays.copyOf(good, good.length + 1);
-        assertTrue(assertThrows(MalformedEventException.class, () -> EventCodec.decode(trailing)).getMessage().contains("trailing"));
+        assertTrue(assertThrows(MalformedEventException.class, () -> EventCodec.decode(trailing))
+                .getMessage()
+                .contains("trailing"));
         assertThrows(MalformedEventException.class, () -> EventCodec.decode(Arrays.copyOf(good, good.length - 1)));
         byte[] negTs = good.clone();
         negTs[2] = (byte) 0x80;
@@ -104,22 +111,43 @@ class EventCodecTest {
         assertThrows(MalformedEventException.class, () -> EventCodec.decode(empty), "zero-length data");
         byte[] huge = enc.clone();
         huge[at] = (byte) 0x80;
-        assertTrue(assertThrows(MalformedEventException.class, () -> EventCodec.decode(huge)).getMessage()
-                .contains("out of range"), "length above MAX_DATA_LENGTH");
-        assertThrows(IllegalArgumentException.class,
+        assertTrue(
+                assertThrows(MalformedEventException.class, () -> EventCodec.decode(huge))
+                        .getMessage()
+                        .contains("out of range"),
+                "length above MAX_DATA_LENGTH");
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> Event.contractCall(1, "a", new byte[Event.MAX_DATA_LENGTH + 1], new byte[32]));
         assertThrows(IllegalArgumentException.class, () -> Event.contractCall(1, "a", new byte[0], new byte[32]));
     }
 
     @Test
     void builderRefusesFreeTextMissingAndForeignFields() {
-        assertThrows(IllegalArgumentException.class, () -> Event.builder(EventType.ACCESS).id(Field.ACTOR, "John Smith"));
-        assertThrows(IllegalArgumentException.class, () -> Event.builder(EventType.ACCESS).id(Field.ACTOR, "x".repeat(129)));
-        assertThrows(IllegalArgumentException.class, () -> Event.builder(EventType.ACCESS).id(Field.PAYER, "p"));
-        assertThrows(IllegalArgumentException.class, () -> Event.builder(EventType.UPLOAD).hash(Field.CONTENT_HASH, new byte[31]));
-        assertThrows(IllegalArgumentException.class, () -> Event.builder(EventType.PAYMENT).amount(Field.AMOUNT, -1));
-        assertThrows(IllegalStateException.class, () -> Event.builder(EventType.ACCESS).timestamp(1).id(Field.ACTOR, "a").build());
-        assertThrows(IllegalArgumentException.class, () -> Event.builder(EventType.ACCESS).id(Field.ACTOR, "a").id(Field.ACTOR, "b"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Event.builder(EventType.ACCESS).id(Field.ACTOR, "John Smith"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Event.builder(EventType.ACCESS).id(Field.ACTOR, "x".repeat(129)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Event.builder(EventType.ACCESS).id(Field.PAYER, "p"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Event.builder(EventType.UPLOAD).hash(Field.CONTENT_HASH, new byte[31]));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Event.builder(EventType.PAYMENT).amount(Field.AMOUNT, -1));
+        assertThrows(
+                IllegalStateException.class,
+                () -> Event.builder(EventType.ACCESS)
+                        .timestamp(1)
+                        .id(Field.ACTOR, "a")
+                        .build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Event.builder(EventType.ACCESS).id(Field.ACTOR, "a").id(Field.ACTOR, "b"));
     }
 
     @Test

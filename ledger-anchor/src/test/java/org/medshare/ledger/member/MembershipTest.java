@@ -38,11 +38,14 @@ class MembershipTest {
             }
             Path d = dir.resolve(suite.id());
             AuditLogConfig cfg = AuditLogConfig.builder(suite, "medshare.test/consortium", keys.get(0))
-                    .trust(keys.get(1).verifier()).trust(keys.get(2).verifier()).build();
+                    .trust(keys.get(1).verifier())
+                    .trust(keys.get(2).verifier())
+                    .build();
             long now = System.currentTimeMillis();
             try (AuditLog log = AuditLog.open(d, cfg)) {
                 for (int i = 0; i < 3; i++) {
-                    log.append(Event.memberAdmitted(now, "ca-admin", "member-" + (char) ('a' + i), Member.fingerprint(certs.get(i))));
+                    log.append(Event.memberAdmitted(
+                            now, "ca-admin", "member-" + (char) ('a' + i), Member.fingerprint(certs.get(i))));
                 }
                 SignedCheckpoint cp = log.checkpointNow();
                 List<Event> events = new ArrayList<>();
@@ -50,7 +53,9 @@ class MembershipTest {
                     events.add(log.read(i));
                 }
                 Membership m = Membership.replay(ca.rootCertificate(), events, certs, null);
-                assertEquals(List.of("member-a", "member-b", "member-c"), m.activeMembers().stream().map(Member::id).toList());
+                assertEquals(
+                        List.of("member-a", "member-b", "member-c"),
+                        m.activeMembers().stream().map(Member::id).toList());
                 assertThrows(SignatureVerificationException.class, () -> m.checkQuorum(cp, 2));
                 SignedCheckpoint cosigned = cp.withSignatures(List.of(cp.cosign(keys.get(2))));
                 assertEquals(2, m.checkQuorum(cosigned, 2).size());
@@ -60,11 +65,14 @@ class MembershipTest {
                 Membership after = Membership.replay(ca.rootCertificate(), events, certs, null);
                 assertTrue(after.isRemoved("member-c"));
                 assertFalse(after.isActive("member-c"));
-                assertThrows(SignatureVerificationException.class, () -> after.checkQuorum(cosigned, 2),
+                assertThrows(
+                        SignatureVerificationException.class,
+                        () -> after.checkQuorum(cosigned, 2),
                         "a removed member's cosignature no longer counts");
                 List<Event> readmit = new ArrayList<>(events);
                 readmit.add(Event.memberAdmitted(now + 2, "ca-admin", "member-c", Member.fingerprint(certs.get(2))));
-                assertThrows(MembershipException.class, () -> Membership.replay(ca.rootCertificate(), readmit, certs, null));
+                assertThrows(
+                        MembershipException.class, () -> Membership.replay(ca.rootCertificate(), readmit, certs, null));
             }
         }
     }
@@ -79,16 +87,26 @@ class MembershipTest {
         Member member = m.verifyCertificate(good, Instant.now());
         assertEquals("member-x", member.id());
         assertEquals(k.verifier().keyId(), member.verifier().keyId());
-        assertThrows(MembershipException.class, () -> m.verifyCertificate(rogue.issue("member-x", k.verifier(), Duration.ofDays(1)), Instant.now()));
-        X509Certificate expired = ca.issue("member-x", NoteKeys.publicKeyOf(k.verifier()),
-                Instant.now().minusSeconds(7200), Instant.now().minusSeconds(3600));
+        assertThrows(
+                MembershipException.class,
+                () -> m.verifyCertificate(rogue.issue("member-x", k.verifier(), Duration.ofDays(1)), Instant.now()));
+        X509Certificate expired = ca.issue(
+                "member-x",
+                NoteKeys.publicKeyOf(k.verifier()),
+                Instant.now().minusSeconds(7200),
+                Instant.now().minusSeconds(3600));
         assertThrows(MembershipException.class, () -> m.verifyCertificate(expired, Instant.now()));
-        assertThrows(MembershipException.class, () -> m.verifyCertificate(ca.rootCertificate(), Instant.now()), "a CA is no member");
-        Event wrongId = Event.memberAdmitted(System.currentTimeMillis(), "ca-admin", "member-y", Member.fingerprint(good));
+        assertThrows(
+                MembershipException.class,
+                () -> m.verifyCertificate(ca.rootCertificate(), Instant.now()),
+                "a CA is no member");
+        Event wrongId =
+                Event.memberAdmitted(System.currentTimeMillis(), "ca-admin", "member-y", Member.fingerprint(good));
         assertThrows(MembershipException.class, () -> m.apply(wrongId, List.of(good), null));
         Event unknown = Event.memberAdmitted(System.currentTimeMillis(), "ca-admin", "member-x", new byte[32]);
         assertThrows(MembershipException.class, () -> m.apply(unknown, List.of(good), null));
-        assertThrows(MembershipException.class,
+        assertThrows(
+                MembershipException.class,
                 () -> m.apply(Event.memberRemoved(1, "ca-admin", "member-z", "r"), List.of(), null));
     }
 }

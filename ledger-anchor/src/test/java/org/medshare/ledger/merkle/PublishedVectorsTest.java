@@ -32,8 +32,13 @@ class PublishedVectorsTest {
             boolean wantErr = (Boolean) v.get("wantErr");
             boolean gotErr = false;
             try {
-                MerkleProofs.verifyInclusion(H, ((Number) v.get("leafIdx")).longValue(), ((Number) v.get("treeSize")).longValue(),
-                        b64((String) v.get("leafHash")), proof(v.get("proof")), b64((String) v.get("root")));
+                MerkleProofs.verifyInclusion(
+                        H,
+                        ((Number) v.get("leafIdx")).longValue(),
+                        ((Number) v.get("treeSize")).longValue(),
+                        b64((String) v.get("leafHash")),
+                        proof(v.get("proof")),
+                        b64((String) v.get("root")));
             } catch (InvalidProofException e) {
                 gotErr = true;
             }
@@ -54,8 +59,13 @@ class PublishedVectorsTest {
             boolean wantErr = (Boolean) v.get("wantErr");
             boolean gotErr = false;
             try {
-                MerkleProofs.verifyConsistency(H, ((Number) v.get("size1")).longValue(), ((Number) v.get("size2")).longValue(),
-                        b64((String) v.get("root1")), b64((String) v.get("root2")), proof(v.get("proof")));
+                MerkleProofs.verifyConsistency(
+                        H,
+                        ((Number) v.get("size1")).longValue(),
+                        ((Number) v.get("size2")).longValue(),
+                        b64((String) v.get("root1")),
+                        b64((String) v.get("root2")),
+                        proof(v.get("proof")));
             } catch (InvalidProofException e) {
                 gotErr = true;
             }
@@ -74,12 +84,15 @@ class PublishedVectorsTest {
         }
         for (String name : List.of("inclusion/1-happy-path.json", "inclusion/4-happy-path.json")) {
             Map<String, Object> v = MiniJson.parse(read(name));
-            List<byte[]> ours = store.inclusionProof(((Number) v.get("leafIdx")).longValue(), ((Number) v.get("treeSize")).longValue());
+            List<byte[]> ours = store.inclusionProof(
+                    ((Number) v.get("leafIdx")).longValue(), ((Number) v.get("treeSize")).longValue());
             assertTrue(ReferenceMerkle.same(proof(v.get("proof")), ours), name);
         }
-        for (String name : List.of("consistency/1-happy-path.json", "consistency/3-happy-path.json", "consistency/4-happy-path.json")) {
+        for (String name : List.of(
+                "consistency/1-happy-path.json", "consistency/3-happy-path.json", "consistency/4-happy-path.json")) {
             Map<String, Object> v = MiniJson.parse(read(name));
-            List<byte[]> ours = store.consistencyProof(((Number) v.get("size1")).longValue(), ((Number) v.get("size2")).longValue());
+            List<byte[]> ours = store.consistencyProof(
+                    ((Number) v.get("size1")).longValue(), ((Number) v.get("size2")).longValue());
             assertTrue(ReferenceMerkle.same(proof(v.get("proof")), ours), name);
         }
     }
@@ -91,7 +104,8 @@ class PublishedVectorsTest {
     }
 
     private static List<Path> files(String dir) throws IOException, URISyntaxException {
-        Path p = Path.of(PublishedVectorsTest.class.getResource("/vectors/" + dir).toURI());
+        Path p = Path.of(
+                PublishedVectorsTest.class.getResource("/vectors/" + dir).toURI());
         try (Stream<Path> s = Files.list(p)) {
             return s.sorted().toList();
         }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -50,7 +52,7 @@ class KilledLeaderProcessTest {
     Process child;
     Writer childIn;
     final AtomicLong childSize = new AtomicLong(-1);
-    final java.util.concurrent.atomic.AtomicReference<String> childAnswer = new java.util.concurrent.atomic.AtomicReference<>();
+    final AtomicReference<String> childAnswer = new AtomicReference<>();
 
     @AfterEach
     void stop() throws Exception {
@@ -74,7 +76,7 @@ class KilledLeaderProcessTest {
     @Test
     void leaderJvmKilledWithSigkillLogStaysWritableRestartedMemberCatchesUpEveryProofVerifies() throws Exception {
         for (int i = 0; i < 3; i++) {
-            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 ports[i] = s.getLocalPort();
             }
         }
@@ -83,8 +85,10 @@ class KilledLeaderProcessTest {
         for (String id : List.of("m2", "m3")) {
             AuditLog log = AuditLog.open(MemberChild.ledgerDir(dir, id), MemberChild.ledgerConfig(id));
             ledgers.put(id, log);
-            members.put(id, LedgerMember.start(MemberChild.config(id, dir, ports, Duration.ofMillis(1500)),
-                    new AuditLogMemberLog(log)));
+            members.put(
+                    id,
+                    LedgerMember.start(
+                            MemberChild.config(id, dir, ports, Duration.ofMillis(1500)), new AuditLogMemberLog(log)));
         }
         LedgerMember m2 = members.get("m2");
         LedgerMember m3 = members.get("m3");
@@ -158,8 +162,8 @@ class KilledLeaderProcessTest {
         // offline, with only the members' public keys: every member's ledger verifies
         for (String id : MemberChild.IDS) {
             Path ledger = MemberChild.ledgerDir(dir, id);
-            VerificationReport report = LedgerVerifier.verify(ledger, MemberChild.directory().verifiers(), 2,
-                    List.of(0L, 149L, 150L, 249L, 359L));
+            VerificationReport report = LedgerVerifier.verify(
+                    ledger, MemberChild.directory().verifiers(), 2, List.of(0L, 149L, 150L, 249L, 359L));
             assertTrue(report.ok(), id + ": " + report.summary());
             assertEquals(380, report.entries(), id);
             assertTrue(report.coveredEntries() >= 360, id + " final checkpoint covers " + report.coveredEntries());
@@ -174,27 +178,40 @@ class KilledLeaderProcessTest {
 
     private void startChild(long electionMillis) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        child = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                MemberChild.class.getName(), CHILD, dir.toString(), String.valueOf(ports[0]), String.valueOf(ports[1]),
-                String.valueOf(ports[2]), String.valueOf(electionMillis))
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        child = new ProcessBuilder(
+                        java,
+                        "-Xmx256m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        MemberChild.class.getName(),
+                        CHILD,
+                        dir.toString(),
+                        String.valueOf(ports[0]),
+                        String.valueOf(ports[1]),
+                        String.valueOf(ports[2]),
+                        String.valueOf(electionMillis))
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         childIn = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.US_ASCII);
         childSize.set(-1);
         Process p = child;
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    if (line.startsWith("SIZE ")) {
-                        childSize.set(Long.parseLong(line.substring(5)));
-                    } else if (line.startsWith("FINAL-")) {
-                        childAnswer.set(line);
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader in =
+                            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
+                        String line;
+                        while ((line = in.readLine()) != null) {
+                            if (line.startsWith("SIZE ")) {
+                                childSize.set(Long.parseLong(line.substring(5)));
+                            } else if (line.startsWith("FINAL-")) {
+                                childAnswer.set(line);
+                            }
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // the child died; its size stays where it was
                     }
-                }
-            } catch (IOException | RuntimeException e) {
-                // the child died; its size stays where it was
-            }
-        }, "child-stdout");
+                },
+                "child-stdout");
         reader.setDaemon(true);
         reader.start();
     }

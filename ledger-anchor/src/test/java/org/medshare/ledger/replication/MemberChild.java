@@ -35,7 +35,8 @@ public final class MemberChild {
 
     /** Deterministic key of a member (the parent and the child derive the same one). */
     static CheckpointSigner signer(String id) throws Exception {
-        byte[] seed = MessageDigest.getInstance("SHA-256").digest(("test-member-seed-" + id).getBytes(StandardCharsets.UTF_8));
+        byte[] seed = MessageDigest.getInstance("SHA-256")
+                .digest(("test-member-seed-" + id).getBytes(StandardCharsets.UTF_8));
         return NoteKeys.ed25519FromSeed(id, seed);
     }
 
@@ -52,8 +53,16 @@ public final class MemberChild {
         for (int i = 0; i < IDS.size(); i++) {
             peers.put(IDS.get(i), new InetSocketAddress("127.0.0.1", ports[i]));
         }
-        return new MemberConfig(id, peers, GROUP, base.resolve(id + "-raft"), ORIGIN, 2,
-                MemberKey.of(id, signer(id)), directory(), election);
+        return new MemberConfig(
+                id,
+                peers,
+                GROUP,
+                base.resolve(id + "-raft"),
+                ORIGIN,
+                2,
+                MemberKey.of(id, signer(id)),
+                directory(),
+                election);
     }
 
     /** The member's own audit log: signs its checkpoints with the member key, trusts every member's. */
@@ -77,22 +86,24 @@ public final class MemberChild {
         LedgerMember member = LedgerMember.start(config(id, base, ports, election), new AuditLogMemberLog(log));
         System.out.println("READY " + log.size());
         System.out.flush();
-        Thread reporter = new Thread(() -> {
-            long last = -1;
-            while (!Thread.currentThread().isInterrupted()) {
-                long size = log.size();
-                if (size != last) {
-                    System.out.println("SIZE " + size);
-                    System.out.flush();
-                    last = size;
-                }
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "size-reporter");
+        Thread reporter = new Thread(
+                () -> {
+                    long last = -1;
+                    while (!Thread.currentThread().isInterrupted()) {
+                        long size = log.size();
+                        if (size != last) {
+                            System.out.println("SIZE " + size);
+                            System.out.flush();
+                            last = size;
+                        }
+                        try {
+                            Thread.sleep(20);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "size-reporter");
         reporter.setDaemon(true);
         reporter.start();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
@@ -102,7 +113,8 @@ public final class MemberChild {
                 long size = Long.parseLong(line.substring(6));
                 boolean stored = member.awaitFinal(size, Duration.ofSeconds(30)).isPresent();
                 member.flushCheckpoints(Duration.ofSeconds(10));
-                System.out.println((stored && member.checkpointFailures().isEmpty() ? "FINAL-STORED " : "FINAL-MISSING ") + size);
+                System.out.println(
+                        (stored && member.checkpointFailures().isEmpty() ? "FINAL-STORED " : "FINAL-MISSING ") + size);
                 System.out.flush();
             }
         }

@@ -8,18 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +30,7 @@ import org.medshare.ledger.AuditLog;
 import org.medshare.ledger.AuditLogConfig;
 import org.medshare.ledger.LedgerSuite;
 import org.medshare.ledger.checkpoint.CheckpointSigner;
+import org.medshare.ledger.checkpoint.NoteVerifier;
 import org.medshare.ledger.checkpoint.SignatureVerificationException;
 import org.medshare.ledger.checkpoint.SignedCheckpoint;
 import org.medshare.ledger.contract.ContractCall;
@@ -39,6 +43,8 @@ import org.medshare.ledger.contract.RevertReason;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventCodec;
 import org.medshare.ledger.event.SaltedHash;
+import org.medshare.ledger.verify.LedgerVerifier;
+import org.medshare.ledger.verify.VerificationReport;
 
 /**
  * Three members on 127.0.0.1 in one JVM (separate Ratis servers, gRPC on free
@@ -76,7 +82,7 @@ class ReplicationClusterTest {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
@@ -90,7 +96,7 @@ class ReplicationClusterTest {
     /** Members whose keys (of {@code suite}) also sign their own audit logs' checkpoints. */
     void configure(LedgerSuite suite) throws Exception {
         Map<String, InetSocketAddress> peers = new LinkedHashMap<>();
-        Map<String, org.medshare.ledger.checkpoint.NoteVerifier> publicKeys = new LinkedHashMap<>();
+        Map<String, NoteVerifier> publicKeys = new LinkedHashMap<>();
         for (String id : IDS) {
             peers.put(id, new InetSocketAddress("127.0.0.1", freePort()));
             signers.put(id, suite.generateSigner(id));
@@ -100,8 +106,18 @@ class ReplicationClusterTest {
         MemberDirectory directory = new MemberDirectory(publicKeys);
         UUID group = UUID.nameUUIDFromBytes("medshare-replication-test".getBytes(StandardCharsets.UTF_8));
         for (String id : IDS) {
-            configs.put(id, new MemberConfig(id, peers, group, dir.resolve(id), ORIGIN, 2, keys.get(id), directory,
-                    Duration.ofMillis(1000)));
+            configs.put(
+                    id,
+                    new MemberConfig(
+                            id,
+                            peers,
+                            group,
+                            dir.resolve(id),
+                            ORIGIN,
+                            2,
+                            keys.get(id),
+                            directory,
+                            Duration.ofMillis(1000)));
         }
     }
 
@@ -119,7 +135,7 @@ class ReplicationClusterTest {
         for (LedgerMember m : running.values()) {
             IncentiveContract c = m.contract().orElseThrow();
             long deadline = System.nanoTime() + WAIT.toNanos();
-            while (!java.util.Arrays.equals(expectedRoot, c.stateRoot()) && System.nanoTime() < deadline) {
+            while (!Arrays.equals(expectedRoot, c.stateRoot()) && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
             assertArrayEquals(expectedRoot, c.stateRoot(), m.memberId() + " contract state root");
@@ -178,11 +194,13 @@ class ReplicationClusterTest {
 
         //    the incentive contract runs on every member in Raft order: same balances, same state root
         entry.executeContract(ContractCall.of(ContractCall.Kind.CALL, OPERATOR, depositCall()));
-        ContractCallException refused = assertThrows(ContractCallException.class, () -> entry.executeContract(
-                ContractCall.of(ContractCall.Kind.CALL, INSURER, settleCall("q0", 100_000))));
+        ContractCallException refused = assertThrows(
+                ContractCallException.class,
+                () -> entry.executeContract(
+                        ContractCall.of(ContractCall.Kind.CALL, INSURER, settleCall("q0", 100_000))));
         assertEquals(RevertReason.INSUFFICIENT_ESCROW, refused.reason());
-        byte[] contractRoot = entry.executeContract(
-                ContractCall.of(ContractCall.Kind.CALL, INSURER, settleCall("q1", 100)));
+        byte[] contractRoot =
+                entry.executeContract(ContractCall.of(ContractCall.Kind.CALL, INSURER, settleCall("q1", 100)));
         assertSameContractState(contractRoot);
 
         // 2. the leader proposes; every member verifies and cosigns; final with quorum 2
@@ -199,7 +217,9 @@ class ReplicationClusterTest {
             // as a C2SP signed note, the offline verifier's quorum check accepts it
             MemberDirectory directory = configs.get("m1").directory();
             SignedCheckpoint note = fin.toSignedCheckpoint(directory);
-            assertEquals(fin.cosignatures().size(), note.verifyQuorum(directory.verifiers(), 2).size());
+            assertEquals(
+                    fin.cosignatures().size(),
+                    note.verifyQuorum(directory.verifiers(), 2).size());
             SignedCheckpoint parsed = SignedCheckpoint.parse(note.format(), 32);
             parsed.verifyQuorum(directory.verifiers(), 2);
             assertThrows(SignatureVerificationException.class, () -> parsed.verifyQuorum(directory.verifiers(), 4));
@@ -226,13 +246,21 @@ class ReplicationClusterTest {
         rewritten.append(batch("b", 30));
         rewritten.append(batch("c", 20));
         TreeHead rewrittenHead = new TreeHead(ORIGIN, 100, rewritten.root(100));
-        Proposal rewrite = new Proposal(rewrittenHead, 80, rewritten.consistencyProof(80, 100), leader.memberId(),
+        Proposal rewrite = new Proposal(
+                rewrittenHead,
+                80,
+                rewritten.consistencyProof(80, 100),
+                leader.memberId(),
                 leaderKey.sign(rewrittenHead.signedBytes()));
         assertTrue(leader.submit(ReplicationMessage.propose(rewrite)).startsWith("refused INCONSISTENT"));
         for (LedgerMember m : running.values()) {
             awaitRefusals(m, 2);
-            assertEquals(WitnessRefusedException.Reason.INCONSISTENT, m.refusals().get(0).reason());
-            assertEquals(WitnessRefusedException.Reason.INCONSISTENT, m.refusals().get(1).reason());
+            assertEquals(
+                    WitnessRefusedException.Reason.INCONSISTENT,
+                    m.refusals().get(0).reason());
+            assertEquals(
+                    WitnessRefusedException.Reason.INCONSISTENT,
+                    m.refusals().get(1).reason());
             assertEquals(80, m.lastCosigned().size(), m.memberId() + " cosigned nothing new");
             assertTrue(m.cosignaturesFor(head100).isEmpty());
             assertTrue(m.cosignaturesFor(rewrittenHead).isEmpty());
@@ -265,7 +293,10 @@ class ReplicationClusterTest {
         assertSameContractState(contractRoot);
 
         // 6. a member whose log survived (durable) restarts: replaying the Raft log appends nothing twice
-        String follower = running.keySet().stream().filter(id -> !running.get(id).isLeader()).findFirst().orElseThrow();
+        String follower = running.keySet().stream()
+                .filter(id -> !running.get(id).isLeader())
+                .findFirst()
+                .orElseThrow();
         MemberLog survivingLog = running.get(follower).log();
         running.remove(follower).close();
         survivor = running.values().iterator().next();
@@ -299,7 +330,7 @@ class ReplicationClusterTest {
             // a batch with one entry that is not a canonical event is refused whole, on every member
             List<byte[]> bad = new ArrayList<>(events(70, 75));
             bad.set(2, new byte[] {9, 9, 9});
-            IOException refused = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> entry.append(bad));
+            IOException refused = Assertions.assertThrows(IOException.class, () -> entry.append(bad));
             assertTrue(refused.getMessage().contains("not a canonical event"), refused.getMessage());
             assertEquals(70, entry.append(events(70, 75)));
             assertAllHold(75);
@@ -307,18 +338,23 @@ class ReplicationClusterTest {
             LedgerMember leader = leader();
             Proposal proposal = leader.proposeCheckpoint();
             for (LedgerMember m : running.values()) {
-                assertEquals(proposal.head(), m.awaitFinal(75, WAIT).orElseThrow().head(), m.memberId());
+                assertEquals(
+                        proposal.head(), m.awaitFinal(75, WAIT).orElseThrow().head(), m.memberId());
             }
 
             // a follower crashes; its durable ledger survives; it restarts and replays the Raft log
-            String follower = IDS.stream().filter(id -> !running.get(id).isLeader()).findFirst().orElseThrow();
+            String follower = IDS.stream()
+                    .filter(id -> !running.get(id).isLeader())
+                    .findFirst()
+                    .orElseThrow();
             running.remove(follower).close();
             ledgers.remove(follower).close();
             LedgerMember survivor = running.values().iterator().next();
             survivor.append(events(75, 90));
             ledgers.put(follower, AuditLog.open(dir.resolve(follower + "-ledger"), ledgerConfigs.get(follower)));
             assertTrue(ledgers.get(follower).size() >= 75, "durable entries survived the crash");
-            running.put(follower, LedgerMember.start(configs.get(follower), new AuditLogMemberLog(ledgers.get(follower))));
+            running.put(
+                    follower, LedgerMember.start(configs.get(follower), new AuditLogMemberLog(ledgers.get(follower))));
             survivor.append(events(90, 100));
             assertAllHold(100);
             for (String id : IDS) {
@@ -338,10 +374,12 @@ class ReplicationClusterTest {
                 m.flushCheckpoints(WAIT);
                 assertEquals(List.of(), m.checkpointFailures(), id);
                 SignedCheckpoint stored = ledgers.get(id).checkpoints().stream()
-                        .filter(c -> c.checkpoint().size() == 100).reduce((a, b) -> b).orElseThrow();
+                        .filter(c -> c.checkpoint().size() == 100)
+                        .reduce((a, b) -> b)
+                        .orElseThrow();
                 assertTrue(stored.verify(directory.verifiers()).size() >= 2, id + ": " + stored.format());
-                org.medshare.ledger.verify.VerificationReport report = org.medshare.ledger.verify.LedgerVerifier
-                        .verify(dir.resolve(id + "-ledger"), directory.verifiers(), 2, List.of(0L, 99L));
+                VerificationReport report =
+                        LedgerVerifier.verify(dir.resolve(id + "-ledger"), directory.verifiers(), 2, List.of(0L, 99L));
                 assertTrue(report.ok(), id + ": " + report.summary());
                 assertEquals(100, report.coveredEntries(), id);
             }
@@ -357,7 +395,10 @@ class ReplicationClusterTest {
     static List<byte[]> events(int from, int to) {
         List<byte[]> out = new ArrayList<>();
         for (int i = from; i < to; i++) {
-            out.add(EventCodec.encode(Event.upload(1_764_000_000_000L + i, "hospital-" + (i % 3), "rec-" + i,
+            out.add(EventCodec.encode(Event.upload(
+                    1_764_000_000_000L + i,
+                    "hospital-" + (i % 3),
+                    "rec-" + i,
                     SaltedHash.sha256(("content-" + i).getBytes(StandardCharsets.UTF_8)),
                     SaltedHash.sha256(("policy-" + i).getBytes(StandardCharsets.UTF_8)))));
         }
@@ -375,8 +416,12 @@ class ReplicationClusterTest {
     static byte[] settleCall(String query, long total) throws Exception {
         try (IncentiveContract scratch = IncentiveContract.deploy(OPERATOR, BigInteger.valueOf(350_000), false)) {
             scratch.deposit(INSURER, BigInteger.TEN.pow(12));
-            return scratch.settle(INSURER, QueryId.forReference(query), List.of(
-                    new HospitalRecords(H1, total * 2 / 5), new HospitalRecords(H2, total * 3 / 5))).call().input();
+            return scratch.settle(
+                            INSURER,
+                            QueryId.forReference(query),
+                            List.of(new HospitalRecords(H1, total * 2 / 5), new HospitalRecords(H2, total * 3 / 5)))
+                    .call()
+                    .input();
         }
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -59,13 +60,15 @@ class WitnessTest {
     @Test
     void rfc6962ReferenceRoot() {
         // the 8-leaf test tree of RFC 6962's reference implementation (certificate-transparency test data)
-        List<String> leaves = List.of("", "00", "10", "2021", "3031", "40414243", "5051525354555657",
-                "606162636465666768696a6b6c6d6e6f");
+        List<String> leaves = List.of(
+                "", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f");
         InMemoryMemberLog log = new InMemoryMemberLog();
         log.append(leaves.stream().map(h -> HexFormat.of().parseHex(h)).toList());
-        assertEquals("5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
+        assertEquals(
+                "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
                 HexFormat.of().formatHex(log.root(8)));
-        assertEquals("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        assertEquals(
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
                 HexFormat.of().formatHex(log.root(0)));
     }
 
@@ -87,22 +90,27 @@ class WitnessTest {
                     byte[] h = flipped.get(i).clone();
                     h[i % 32] ^= 0x08;
                     flipped.set(i, h);
-                    assertFalse(TreeVerifier.sha256().consistent(m, n, r1, r2, flipped), "modified-proof[" + i + "]-bit-3 " + m + "->" + n);
+                    assertFalse(
+                            TreeVerifier.sha256().consistent(m, n, r1, r2, flipped),
+                            "modified-proof[" + i + "]-bit-3 " + m + "->" + n);
                 }
                 List<byte[]> extra = new ArrayList<>(proof);
                 extra.add(new byte[32]);
                 assertFalse(TreeVerifier.sha256().consistent(m, n, r1, r2, extra), "trailing-garbage " + m + "->" + n);
                 if (!proof.isEmpty()) {
-                    assertFalse(TreeVerifier.sha256().consistent(m, n, r1, r2, proof.subList(0, proof.size() - 1)),
+                    assertFalse(
+                            TreeVerifier.sha256().consistent(m, n, r1, r2, proof.subList(0, proof.size() - 1)),
                             "truncated " + m + "->" + n);
                 }
                 // a wrong size must fail whenever it changes the proof's shape (where it does not, the
                 // RFC 9162 algorithm cannot tell the sizes apart, e.g. 1->3 and 1->4)
                 if (n < 40 && log.consistencyProof(m, n + 1).size() != proof.size()) {
-                    assertFalse(TreeVerifier.sha256().consistent(m, n + 1, r1, r2, proof), "wrong-size2 " + m + "->" + n);
+                    assertFalse(
+                            TreeVerifier.sha256().consistent(m, n + 1, r1, r2, proof), "wrong-size2 " + m + "->" + n);
                 }
                 if (m > 1 && log.consistencyProof(m - 1, n).size() != proof.size()) {
-                    assertFalse(TreeVerifier.sha256().consistent(m - 1, n, r1, r2, proof), "wrong-size1 " + m + "->" + n);
+                    assertFalse(
+                            TreeVerifier.sha256().consistent(m - 1, n, r1, r2, proof), "wrong-size1 " + m + "->" + n);
                 }
                 assertFalse(TreeVerifier.sha256().consistent(m, n, r2, r1, proof), "swapped-roots " + m + "->" + n);
             }
@@ -136,8 +144,10 @@ class WitnessTest {
         SignedCheckpoint note = new FinalCheckpoint(p.head(), List.of(ca, cb)).toSignedCheckpoint(gm);
         assertEquals(2, note.verifyQuorum(gm.verifiers(), 2).size());
         assertEquals("SM2", gm.verifiers().iterator().next().algorithm());
-        assertThrows(IllegalArgumentException.class,
-                () -> new MemberDirectory(Map.of("member-a", b.verifier())), "key named after another member");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new MemberDirectory(Map.of("member-a", b.verifier())),
+                "key named after another member");
     }
 
     @Test
@@ -170,8 +180,8 @@ class WitnessTest {
         rewritten.append(history);
         rewritten.append(entries("a", 8, 12));
         witnessLog.append(entries("a", 8, 12));
-        WitnessRefusedException e = assertThrows(WitnessRefusedException.class,
-                () -> witness.cosign(propose(rewritten, 8, leaderKey)));
+        WitnessRefusedException e =
+                assertThrows(WitnessRefusedException.class, () -> witness.cosign(propose(rewritten, 8, leaderKey)));
         assertEquals(WitnessRefusedException.Reason.INCONSISTENT, e.reason());
         assertEquals(8, witness.lastCosigned().size());
     }
@@ -182,27 +192,49 @@ class WitnessTest {
         Proposal honest = propose(leaderLog, 0, leaderKey);
 
         MemberKey stranger = MemberKey.generate("stranger");
-        assertEquals(WitnessRefusedException.Reason.UNKNOWN_PROPOSER,
-                assertThrows(WitnessRefusedException.class, () -> witness.cosign(propose(leaderLog, 0, stranger))).reason());
-        Proposal badSignature = new Proposal(honest.head(), 0, List.of(), "leader",
+        assertEquals(
+                WitnessRefusedException.Reason.UNKNOWN_PROPOSER,
+                assertThrows(WitnessRefusedException.class, () -> witness.cosign(propose(leaderLog, 0, stranger)))
+                        .reason());
+        Proposal badSignature = new Proposal(
+                honest.head(),
+                0,
+                List.of(),
+                "leader",
                 witnessKey.sign(honest.head().signedBytes()));
-        assertEquals(WitnessRefusedException.Reason.BAD_PROPOSER_SIGNATURE,
-                assertThrows(WitnessRefusedException.class, () -> witness.cosign(badSignature)).reason());
+        assertEquals(
+                WitnessRefusedException.Reason.BAD_PROPOSER_SIGNATURE,
+                assertThrows(WitnessRefusedException.class, () -> witness.cosign(badSignature))
+                        .reason());
         TreeHead otherOrigin = new TreeHead("other/log", 4, leaderLog.root(4));
-        assertEquals(WitnessRefusedException.Reason.WRONG_ORIGIN, assertThrows(WitnessRefusedException.class,
-                () -> witness.cosign(new Proposal(otherOrigin, 0, List.of(), "leader",
-                        leaderKey.sign(otherOrigin.signedBytes())))).reason());
+        assertEquals(
+                WitnessRefusedException.Reason.WRONG_ORIGIN,
+                assertThrows(
+                                WitnessRefusedException.class,
+                                () -> witness.cosign(new Proposal(
+                                        otherOrigin,
+                                        0,
+                                        List.of(),
+                                        "leader",
+                                        leaderKey.sign(otherOrigin.signedBytes()))))
+                        .reason());
 
         witness.cosign(honest);
-        assertEquals(WitnessRefusedException.Reason.NOT_FROM_LAST_COSIGNED,
-                assertThrows(WitnessRefusedException.class, () -> witness.cosign(propose(leaderLog, 2, leaderKey))).reason());
+        assertEquals(
+                WitnessRefusedException.Reason.NOT_FROM_LAST_COSIGNED,
+                assertThrows(WitnessRefusedException.class, () -> witness.cosign(propose(leaderLog, 2, leaderKey)))
+                        .reason());
 
         leaderLog.append(entries("a", 4, 9)); // the witness has not applied these yet
-        assertEquals(WitnessRefusedException.Reason.AHEAD_OF_OWN_LOG,
-                assertThrows(WitnessRefusedException.class, () -> witness.cosign(propose(leaderLog, 4, leaderKey))).reason());
+        assertEquals(
+                WitnessRefusedException.Reason.AHEAD_OF_OWN_LOG,
+                assertThrows(WitnessRefusedException.class, () -> witness.cosign(propose(leaderLog, 4, leaderKey)))
+                        .reason());
         witnessLog.append(entries("b", 4, 9)); // the witness applied different entries
-        assertEquals(WitnessRefusedException.Reason.DIFFERS_FROM_OWN_LOG,
-                assertThrows(WitnessRefusedException.class, () -> witness.cosign(propose(leaderLog, 4, leaderKey))).reason());
+        assertEquals(
+                WitnessRefusedException.Reason.DIFFERS_FROM_OWN_LOG,
+                assertThrows(WitnessRefusedException.class, () -> witness.cosign(propose(leaderLog, 4, leaderKey)))
+                        .reason());
         assertEquals(4, witness.lastCosigned().size());
     }
 
@@ -224,9 +256,9 @@ class WitnessTest {
             assertArrayEquals(batch.get(i), back.get(i));
         }
         byte[] wire = ReplicationMessage.batch(batch);
-        byte[] trailing = java.util.Arrays.copyOf(wire, wire.length + 1);
+        byte[] trailing = Arrays.copyOf(wire, wire.length + 1);
         assertThrows(IllegalArgumentException.class, () -> ReplicationMessage.parseBatch(trailing));
-        byte[] truncated = java.util.Arrays.copyOf(wire, wire.length - 1);
+        byte[] truncated = Arrays.copyOf(wire, wire.length - 1);
         assertThrows(RuntimeException.class, () -> ReplicationMessage.parseBatch(truncated));
         assertThrows(IllegalArgumentException.class, () -> ReplicationMessage.parsePropose(wire));
         assertThrows(IllegalArgumentException.class, () -> ReplicationMessage.batch(List.of()));

@@ -27,12 +27,18 @@ public final class CrashChild {
 
     static AuditLogConfig config() throws Exception {
         return AuditLogConfig.builder(LedgerSuite.NIST, "medshare.test/crash", signer())
-                .checkpointEvery(500, Duration.ofMillis(50)).segmentBytes(256 * 1024).build();
+                .checkpointEvery(500, Duration.ofMillis(50))
+                .segmentBytes(256 * 1024)
+                .build();
     }
 
     static Event event(long i) {
-        return Event.upload(1_764_000_000_000L + i, "hospital-c", "rec-" + i,
-                SaltedHash.sha256(("content-" + i).getBytes()), SaltedHash.sha256(("policy-" + i).getBytes()));
+        return Event.upload(
+                1_764_000_000_000L + i,
+                "hospital-c",
+                "rec-" + i,
+                SaltedHash.sha256(("content-" + i).getBytes()),
+                SaltedHash.sha256(("policy-" + i).getBytes()));
     }
 
     public static void main(String[] args) throws Exception {

@@ -33,7 +33,9 @@ class CrashRecoveryTest {
             long lastAck = runAndKill(1500 + round * 700);
             try (AuditLog log = AuditLog.open(dir, CrashChild.config())) {
                 long size = log.size();
-                assertTrue(size >= lastAck + 1, "round " + round + ": acknowledged " + (lastAck + 1) + ", recovered " + size);
+                assertTrue(
+                        size >= lastAck + 1,
+                        "round " + round + ": acknowledged " + (lastAck + 1) + ", recovered " + size);
                 assertTrue(size >= previousSize);
                 for (long i = 0; i < size; i += Math.max(1, size / 97)) {
                     assertEquals(CrashChild.event(i), log.read(i), "entry " + i);
@@ -45,13 +47,18 @@ class CrashRecoveryTest {
                 SignedCheckpoint now = log.checkpointNow();
                 assertEquals(size, now.checkpoint().size());
                 for (long i : new long[] {0, lastAck, size - 1}) {
-                    log.inclusionProof(i, size).verify(log.hasher(), now.checkpoint().rootHash());
+                    log.inclusionProof(i, size)
+                            .verify(log.hasher(), now.checkpoint().rootHash());
                 }
                 log.consistencyProof(recovered.checkpoint().size(), size)
-                        .verify(log.hasher(), recovered.checkpoint().rootHash(), now.checkpoint().rootHash());
+                        .verify(
+                                log.hasher(),
+                                recovered.checkpoint().rootHash(),
+                                now.checkpoint().rootHash());
                 previousSize = size;
             }
-            VerificationReport r = LedgerVerifier.verify(dir, List.of(CrashChild.signer().verifier()), 1, List.of(0L));
+            VerificationReport r =
+                    LedgerVerifier.verify(dir, List.of(CrashChild.signer().verifier()), 1, List.of(0L));
             assertTrue(r.ok(), r.summary());
         }
     }
@@ -59,11 +66,19 @@ class CrashRecoveryTest {
     /** Starts the child, waits for {@code acks} acknowledgements, SIGKILLs it, returns the last acknowledged index. */
     private long runAndKill(int acks) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                CrashChild.class.getName(), dir.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(
+                        java,
+                        "-Xmx256m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        CrashChild.class.getName(),
+                        dir.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         long last = -1;
         int seen = 0;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
+        try (BufferedReader in =
+                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
             String line;
             while ((line = in.readLine()) != null) {
                 if (line.startsWith("ACK ")) {

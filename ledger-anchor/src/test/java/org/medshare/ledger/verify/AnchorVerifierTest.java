@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -35,12 +36,14 @@ class AnchorVerifierTest {
 
     @TempDir
     static Path work;
+
     static GanacheNode node;
     static AnchorChain chain;
     static AnchorAccount account;
 
     @TempDir
     Path dir;
+
     CheckpointSigner signer;
     EvmAddress contract;
 
@@ -65,13 +68,20 @@ class AnchorVerifierTest {
     }
 
     private static Event upload(int i, String hospital) {
-        return Event.upload(1_764_000_000_000L + i, hospital, "rec-" + i,
-                SaltedHash.sha256(("c" + i).getBytes()), SaltedHash.sha256(("p" + i).getBytes()));
+        return Event.upload(
+                1_764_000_000_000L + i,
+                hospital,
+                "rec-" + i,
+                SaltedHash.sha256(("c" + i).getBytes()),
+                SaltedHash.sha256(("p" + i).getBytes()));
     }
 
     private AuditLog open() throws Exception {
-        return AuditLog.open(dir, AuditLogConfig.builder(LedgerSuite.NIST, ORIGIN, signer)
-                .checkpointEvery(1000, Duration.ofSeconds(30)).build());
+        return AuditLog.open(
+                dir,
+                AuditLogConfig.builder(LedgerSuite.NIST, ORIGIN, signer)
+                        .checkpointEvery(1000, Duration.ofSeconds(30))
+                        .build());
     }
 
     /** Six uploads, their checkpoint anchored and the ANCHORED entry appended; returns the anchor. */
@@ -81,7 +91,12 @@ class AnchorVerifierTest {
                 log.append(upload(i, "hospital-a"));
             }
             SignedCheckpoint cp = log.checkpointNow();
-            ChainAnchor anchor = chain.anchor(account, contract, ORIGIN, cp.checkpoint().size(), cp.checkpoint().rootHash());
+            ChainAnchor anchor = chain.anchor(
+                    account,
+                    contract,
+                    ORIGIN,
+                    cp.checkpoint().size(),
+                    cp.checkpoint().rootHash());
             log.append(anchor.toEvent(1_764_000_100_000L));
             return anchor;
         }
@@ -108,7 +123,9 @@ class AnchorVerifierTest {
         ChainAnchor anchor = anchoredLog();
         VerificationReport offline = offline();
         assertTrue(offline.ok(), offline.summary());
-        assertTrue(offline.notes().stream().anyMatch(n -> n.startsWith("1 ANCHORED entries")), offline.notes().toString());
+        assertTrue(
+                offline.notes().stream().anyMatch(n -> n.startsWith("1 ANCHORED entries")),
+                offline.notes().toString());
 
         AnchorVerifier.Report report = AnchorVerifier.verify(dir, chain, contract);
         assertTrue(report.ok(), report.summary());
@@ -121,7 +138,7 @@ class AnchorVerifierTest {
     void aRewrittenAndReSignedLogIsCaughtByTheAnchorsAlone() throws Exception {
         ChainAnchor anchor = anchoredLog();
         // entry 2 rewritten; the ANCHORED entry dropped; checkpoints deleted and signed again
-        List<Event> forged = new java.util.ArrayList<>();
+        List<Event> forged = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             forged.add(upload(i, i == 2 ? "hospital-x" : "hospital-a"));
         }
@@ -152,14 +169,27 @@ class AnchorVerifierTest {
         ChainAnchor other;
         try (AuditLog log = open()) {
             SignedCheckpoint cp = log.checkpointNow();
-            other = chain.anchor(account, contract, ORIGIN, cp.checkpoint().size(), cp.checkpoint().rootHash());
-            log.append(new ChainAnchor(other.chainId(), contract, real.txHash(), other.blockNumber(), ORIGIN,
-                    other.size(), other.root()).toEvent(1_764_000_200_000L));
+            other = chain.anchor(
+                    account,
+                    contract,
+                    ORIGIN,
+                    cp.checkpoint().size(),
+                    cp.checkpoint().rootHash());
+            log.append(new ChainAnchor(
+                            other.chainId(),
+                            contract,
+                            real.txHash(),
+                            other.blockNumber(),
+                            ORIGIN,
+                            other.size(),
+                            other.root())
+                    .toEvent(1_764_000_200_000L));
         }
         assertTrue(offline().ok(), "the entry's root is right; only the chain can tell");
         AnchorVerifier.Report report = AnchorVerifier.verify(dir, chain, contract);
         assertFalse(report.ok());
-        assertTrue(report.failure().startsWith("entry 7: ANCHORED points at transaction " + real.txHashHex()),
+        assertTrue(
+                report.failure().startsWith("entry 7: ANCHORED points at transaction " + real.txHashHex()),
                 report.failure());
     }
 
@@ -173,7 +203,12 @@ class AnchorVerifierTest {
 
         try (AuditLog log = open()) {
             SignedCheckpoint cp = log.checkpointNow();
-            chain.anchor(account, elsewhere, ORIGIN, cp.checkpoint().size(), cp.checkpoint().rootHash());
+            chain.anchor(
+                    account,
+                    elsewhere,
+                    ORIGIN,
+                    cp.checkpoint().size(),
+                    cp.checkpoint().rootHash());
         }
         AnchorVerifier.Report foreign = AnchorVerifier.verify(dir, chain, elsewhere);
         assertFalse(foreign.ok());
@@ -186,7 +221,13 @@ class AnchorVerifierTest {
             for (int i = 0; i < 3; i++) {
                 log.append(upload(i, "hospital-a"));
             }
-            log.append(Event.anchored(1_764_000_100_000L, GanacheNode.CHAIN_ID, contract.toString(), new byte[32], 1, 3,
+            log.append(Event.anchored(
+                    1_764_000_100_000L,
+                    GanacheNode.CHAIN_ID,
+                    contract.toString(),
+                    new byte[32],
+                    1,
+                    3,
                     SaltedHash.sha256("not the root".getBytes())));
         }
         VerificationReport r = offline();

@@ -64,8 +64,11 @@ class ContractReplayTest {
         Writer(String sub) throws Exception {
             signer = LedgerSuite.NIST.generateSigner("member-0.test");
             path = dir.resolve(sub);
-            log = AuditLog.open(path, AuditLogConfig.builder(LedgerSuite.NIST, "medshare.test/ledger", signer)
-                    .checkpointEvery(3, Duration.ofSeconds(30)).build());
+            log = AuditLog.open(
+                    path,
+                    AuditLogConfig.builder(LedgerSuite.NIST, "medshare.test/ledger", signer)
+                            .checkpointEvery(3, Duration.ofSeconds(30))
+                            .build());
             live = IncentiveContract.deploy(EvmAddress.forOrganisation(OPERATOR), PRICE, false);
             open.add(live);
             open.add(log);
@@ -73,7 +76,8 @@ class ContractReplayTest {
         }
 
         long call(String actor, CallReceipt receipt) throws Exception {
-            return log.append(Event.contractCall(ts++, actor, receipt.call().toBytes(), live.stateRoot())).index();
+            return log.append(Event.contractCall(ts++, actor, receipt.call().toBytes(), live.stateRoot()))
+                    .index();
         }
 
         List<Event> payments(String insurer, String query, CallReceipt receipt, Map<EvmAddress, String> names) {
@@ -81,15 +85,25 @@ class ContractReplayTest {
             List<Event> out = new ArrayList<>();
             for (EscrowEvent e : receipt.events()) {
                 if (e instanceof EscrowEvent.Paid p) {
-                    out.add(Event.payment(ts++, insurer, names.get(p.hospital()), query, p.amount().longValueExact(),
-                            p.recordCount().longValueExact(), tx));
+                    out.add(Event.payment(
+                            ts++,
+                            insurer,
+                            names.get(p.hospital()),
+                            query,
+                            p.amount().longValueExact(),
+                            p.recordCount().longValueExact(),
+                            tx));
                 }
             }
             return out;
         }
 
         void upload(int i) throws Exception {
-            log.append(Event.upload(ts++, "hospital-a", "rec-" + i, SaltedHash.sha256(("c" + i).getBytes()),
+            log.append(Event.upload(
+                    ts++,
+                    "hospital-a",
+                    "rec-" + i,
+                    SaltedHash.sha256(("c" + i).getBytes()),
                     SaltedHash.sha256(("p" + i).getBytes())));
         }
 
@@ -104,7 +118,8 @@ class ContractReplayTest {
             EvmAddress.forOrganisation("hospital-b"), "hospital-b");
 
     private static List<HospitalRecords> shares(long a, long b) {
-        return List.of(new HospitalRecords(EvmAddress.forOrganisation("hospital-a"), a),
+        return List.of(
+                new HospitalRecords(EvmAddress.forOrganisation("hospital-a"), a),
                 new HospitalRecords(EvmAddress.forOrganisation("hospital-b"), b));
     }
 
@@ -134,8 +149,8 @@ class ContractReplayTest {
         assertEquals(4, c.calls(), "deployment, deposit, two settlements");
         assertEquals(4, c.payments());
         assertEquals(HexFormat.of().formatHex(w.live.stateRoot()), c.stateRoot());
-        Map<String, ContractReplay.Balance> byName = c.balances().stream()
-                .collect(Collectors.toMap(ContractReplay.Balance::organisation, b -> b));
+        Map<String, ContractReplay.Balance> byName =
+                c.balances().stream().collect(Collectors.toMap(ContractReplay.Balance::organisation, b -> b));
         assertEquals(Set.of("insurer-x", "hospital-a", "hospital-b"), byName.keySet());
         for (String org : byName.keySet()) {
             EvmAddress a = EvmAddress.forOrganisation(org);
@@ -144,7 +159,9 @@ class ContractReplayTest {
         }
         // 8 records at 2.5 = 20 (a: 7 + remainder rule, b: 12), then 3 records = 7 (floor of 7.5)
         assertEquals(BigInteger.valueOf(1_000 - 20 - 7), byName.get("insurer-x").escrow());
-        assertEquals(BigInteger.valueOf(27), byName.get("hospital-a").earned().add(byName.get("hospital-b").earned()));
+        assertEquals(
+                BigInteger.valueOf(27),
+                byName.get("hospital-a").earned().add(byName.get("hospital-b").earned()));
 
         // a restarting member rebuilds the same contract from the ledger alone
         try (ContractReplay restart = ContractReplay.forRestart()) {
@@ -154,7 +171,8 @@ class ContractReplayTest {
             restart.finish();
             try (IncentiveContract rebuilt = restart.takeContract()) {
                 assertArrayEquals(w.live.stateRoot(), rebuilt.stateRoot());
-                assertEquals(w.live.balanceOf(EvmAddress.forOrganisation("hospital-b")),
+                assertEquals(
+                        w.live.balanceOf(EvmAddress.forOrganisation("hospital-b")),
                         rebuilt.balanceOf(EvmAddress.forOrganisation("hospital-b")));
                 assertTrue(rebuilt.isSettled(QueryId.forReference("q-2")));
             }
@@ -170,8 +188,12 @@ class ContractReplayTest {
         w.call("insurer-x", settle);
         List<Event> pay = w.payments("insurer-x", "q-1", settle, HOSPITALS);
         Event honest = pay.get(1);
-        Event inflated = Event.payment(honest.timestampMillis(), "insurer-x", honest.id(Field.PAYEE),
-                "q-1", honest.amount(Field.AMOUNT) + 1,
+        Event inflated = Event.payment(
+                honest.timestampMillis(),
+                "insurer-x",
+                honest.id(Field.PAYEE),
+                "q-1",
+                honest.amount(Field.AMOUNT) + 1,
                 honest.amount(Field.RECORD_COUNT),
                 honest.hash(Field.TX_HASH));
         w.log.append(pay.get(0));
@@ -187,7 +209,8 @@ class ContractReplayTest {
     void paymentWithoutAPayoutIsNamed() throws Exception {
         Writer w = honestLedger("invented");
         byte[] tx = SaltedHash.sha256("no such call".getBytes());
-        long forged = w.log.append(Event.payment(w.ts++, "insurer-x", "hospital-b", "q-1", 5, 2, tx)).index();
+        long forged = w.log.append(Event.payment(w.ts++, "insurer-x", "hospital-b", "q-1", 5, 2, tx))
+                .index();
         VerificationReport report = w.verify();
         assertFalse(report.ok());
         assertEquals(forged, report.failedEntry());
@@ -214,7 +237,9 @@ class ContractReplayTest {
         CallReceipt deposit = w.live.deposit(EvmAddress.forOrganisation("insurer-x"), BigInteger.TEN);
         byte[] wrongRoot = w.live.stateRoot();
         wrongRoot[31] ^= 1;
-        long forged = w.log.append(Event.contractCall(w.ts++, "insurer-x", deposit.call().toBytes(), wrongRoot)).index();
+        long forged = w.log.append(
+                        Event.contractCall(w.ts++, "insurer-x", deposit.call().toBytes(), wrongRoot))
+                .index();
         VerificationReport report = w.verify();
         assertFalse(report.ok());
         assertEquals(forged, report.failedEntry());
@@ -230,8 +255,9 @@ class ContractReplayTest {
         try (IncentiveContract rich = IncentiveContract.deploy(EvmAddress.forOrganisation(OPERATOR), PRICE)) {
             rich.deposit(insurer, BigInteger.valueOf(1_000));
             CallReceipt settle = rich.settle(insurer, QueryId.forReference("q-9"), shares(30, 50));
-            long forged = w.log.append(Event.contractCall(w.ts++, "insurer-x", settle.call().toBytes(),
-                    rich.stateRoot())).index();
+            long forged = w.log.append(Event.contractCall(
+                            w.ts++, "insurer-x", settle.call().toBytes(), rich.stateRoot()))
+                    .index();
             VerificationReport report = w.verify();
             assertFalse(report.ok());
             assertEquals(forged, report.failedEntry());
@@ -242,8 +268,9 @@ class ContractReplayTest {
     @Test
     void foreignDeploymentOrSecondDeploymentIsRefused() throws Exception {
         Writer w = new Writer("deploy");
-        long second = w.log.append(Event.contractCall(w.ts++, OPERATOR, w.live.deployment().toBytes(),
-                w.live.stateRoot())).index();
+        long second = w.log.append(
+                        Event.contractCall(w.ts++, OPERATOR, w.live.deployment().toBytes(), w.live.stateRoot()))
+                .index();
         VerificationReport report = w.verify();
         assertFalse(report.ok());
         assertEquals(second, report.failedEntry());
@@ -254,9 +281,12 @@ class ContractReplayTest {
                 code[code.length - 40] ^= 1;
                 return code;
             };
-            ContractCall other = ContractCall.of(ContractCall.Kind.DEPLOY, EvmAddress.forOrganisation(OPERATOR),
+            ContractCall other = ContractCall.of(
+                    ContractCall.Kind.DEPLOY,
+                    EvmAddress.forOrganisation(OPERATOR),
                     tamper.apply(w.live.deployment().input()));
-            ContractReplay.ReplayException e = assertThrows(ContractReplay.ReplayException.class,
+            ContractReplay.ReplayException e = assertThrows(
+                    ContractReplay.ReplayException.class,
                     () -> replay.accept(0, Event.contractCall(1, OPERATOR, other.toBytes(), new byte[32])));
             assertTrue(e.getMessage().contains("must deploy IncentiveEscrow"), e.getMessage());
         }
@@ -265,14 +295,18 @@ class ContractReplayTest {
     @Test
     void ledgerWithoutContractCallsVerifiesWithoutAContract() throws Exception {
         CheckpointSigner signer = LedgerSuite.NIST.generateSigner("member-0.test");
-        try (AuditLog log = AuditLog.open(dir.resolve("plain"), AuditLogConfig.builder(LedgerSuite.NIST,
-                "medshare.test/ledger", signer).checkpointEvery(2, Duration.ofSeconds(30)).build())) {
-            log.append(Event.upload(1, "hospital-a", "rec-1", SaltedHash.sha256(new byte[1]), SaltedHash.sha256(new byte[2])));
+        try (AuditLog log = AuditLog.open(
+                dir.resolve("plain"),
+                AuditLogConfig.builder(LedgerSuite.NIST, "medshare.test/ledger", signer)
+                        .checkpointEvery(2, Duration.ofSeconds(30))
+                        .build())) {
+            log.append(Event.upload(
+                    1, "hospital-a", "rec-1", SaltedHash.sha256(new byte[1]), SaltedHash.sha256(new byte[2])));
             log.checkpointNow();
         }
-        VerificationReport report = LedgerVerifier.verify(dir.resolve("plain"), List.of(signer.verifier()), 1, List.of());
+        VerificationReport report =
+                LedgerVerifier.verify(dir.resolve("plain"), List.of(signer.verifier()), 1, List.of());
         assertTrue(report.ok(), report.summary());
         assertNull(report.contract());
     }
-
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.medshare.ledger.AuditLog;
 import org.medshare.ledger.AuditLogConfig;
 import org.medshare.ledger.LedgerSuite;
+import org.medshare.ledger.checkpoint.Checkpoint;
 import org.medshare.ledger.checkpoint.CheckpointSigner;
 import org.medshare.ledger.checkpoint.NoteKeys;
 import org.medshare.ledger.checkpoint.NoteVerifier;
@@ -31,14 +32,19 @@ class LedgerVerifierTest {
     Path dir;
 
     static Event event(int i) {
-        return Event.upload(1_764_000_000_000L + i, "hospital-b", "rec-" + i,
-                SaltedHash.sha256(("c" + i).getBytes()), SaltedHash.sha256(("p" + i).getBytes()));
+        return Event.upload(
+                1_764_000_000_000L + i,
+                "hospital-b",
+                "rec-" + i,
+                SaltedHash.sha256(("c" + i).getBytes()),
+                SaltedHash.sha256(("p" + i).getBytes()));
     }
 
     private CheckpointSigner build(LedgerSuite suite, int n) throws Exception {
         CheckpointSigner signer = suite.generateSigner("node-1.test");
         AuditLogConfig cfg = AuditLogConfig.builder(suite, "medshare.test/ledger", signer)
-                .checkpointEvery(4, Duration.ofSeconds(30)).build();
+                .checkpointEvery(4, Duration.ofSeconds(30))
+                .build();
         try (AuditLog log = AuditLog.open(dir, cfg)) {
             for (int i = 0; i < n; i++) {
                 log.append(event(i));
@@ -83,7 +89,8 @@ class LedgerVerifierTest {
         VerificationReport wrongKey = LedgerVerifier.verify(dir, List.of(other.verifier()), 1, List.of());
         assertFalse(wrongKey.ok());
         assertTrue(wrongKey.failure().contains("no signature from a trusted key"), wrongKey.failure());
-        VerificationReport noQuorum = LedgerVerifier.verify(dir, List.of(signer.verifier(), other.verifier()), 2, List.of());
+        VerificationReport noQuorum =
+                LedgerVerifier.verify(dir, List.of(signer.verifier(), other.verifier()), 2, List.of());
         assertFalse(noQuorum.ok());
         assertTrue(noQuorum.failure().contains("quorum"), noQuorum.failure());
 
@@ -103,24 +110,33 @@ class LedgerVerifierTest {
     @Test
     void receiptsVerifyOfflineAndForgeriesFail() throws Exception {
         CheckpointSigner signer = NoteKeys.generateEd25519("node-1.test");
-        AuditLogConfig cfg = AuditLogConfig.builder(LedgerSuite.NIST, "medshare.test/ledger", signer).build();
+        AuditLogConfig cfg = AuditLogConfig.builder(LedgerSuite.NIST, "medshare.test/ledger", signer)
+                .build();
         try (AuditLog log = AuditLog.open(dir, cfg)) {
-            log.appendAll(IntStream.range(0, 10).mapToObj(LedgerVerifierTest::event).toList());
+            log.appendAll(
+                    IntStream.range(0, 10).mapToObj(LedgerVerifierTest::event).toList());
             SignedCheckpoint a = log.checkpointNow();
-            log.appendAll(IntStream.range(10, 17).mapToObj(LedgerVerifierTest::event).toList());
+            log.appendAll(
+                    IntStream.range(10, 17).mapToObj(LedgerVerifierTest::event).toList());
             SignedCheckpoint b = log.checkpointNow();
             List<NoteVerifier> keys = List.of(signer.verifier());
             ProofVerifier.verifyEventInclusion(log.hasher(), keys, 1, b, event(12), log.inclusionProof(12, 17));
-            assertThrows(InvalidProofException.class,
-                    () -> ProofVerifier.verifyEventInclusion(log.hasher(), keys, 1, b, event(13), log.inclusionProof(12, 17)));
+            assertThrows(
+                    InvalidProofException.class,
+                    () -> ProofVerifier.verifyEventInclusion(
+                            log.hasher(), keys, 1, b, event(13), log.inclusionProof(12, 17)));
             ProofVerifier.verifyCheckpointConsistency(log.hasher(), keys, 1, a, b, log.consistencyProof(10, 17));
-            assertThrows(InvalidProofException.class,
-                    () -> ProofVerifier.verifyCheckpointConsistency(log.hasher(), keys, 1, a, b, log.consistencyProof(9, 17)));
+            assertThrows(
+                    InvalidProofException.class,
+                    () -> ProofVerifier.verifyCheckpointConsistency(
+                            log.hasher(), keys, 1, a, b, log.consistencyProof(9, 17)));
             // A "leader" that rewrote history: a validly signed checkpoint over a different tree is not consistent.
-            SignedCheckpoint rewritten = SignedCheckpoint.sign(new org.medshare.ledger.checkpoint.Checkpoint(
-                    "medshare.test/ledger", 17, log.root(16)), signer);
-            assertThrows(InvalidProofException.class,
-                    () -> ProofVerifier.verifyCheckpointConsistency(log.hasher(), keys, 1, a, rewritten, log.consistencyProof(10, 17)));
+            SignedCheckpoint rewritten =
+                    SignedCheckpoint.sign(new Checkpoint("medshare.test/ledger", 17, log.root(16)), signer);
+            assertThrows(
+                    InvalidProofException.class,
+                    () -> ProofVerifier.verifyCheckpointConsistency(
+                            log.hasher(), keys, 1, a, rewritten, log.consistencyProof(10, 17)));
         }
     }
 }

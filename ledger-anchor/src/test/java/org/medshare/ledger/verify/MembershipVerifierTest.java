@@ -35,12 +35,15 @@ class MembershipVerifierTest {
             certs.add(ca.issue(id, k.verifier(), Duration.ofDays(1)));
         }
         AuditLogConfig cfg = AuditLogConfig.builder(LedgerSuite.NIST, "medshare.test/consortium", keys.get(0))
-                .trust(keys.get(1).verifier()).trust(keys.get(2).verifier())
-                .checkpointEvery(1000, Duration.ofHours(1)).build();
+                .trust(keys.get(1).verifier())
+                .trust(keys.get(2).verifier())
+                .checkpointEvery(1000, Duration.ofHours(1))
+                .build();
         long now = System.currentTimeMillis();
         try (AuditLog log = AuditLog.open(dir, cfg)) {
             for (int i = 0; i < 3; i++) {
-                log.append(Event.memberAdmitted(now, "ca-admin", "member-" + (char) ('a' + i), Member.fingerprint(certs.get(i))));
+                log.append(Event.memberAdmitted(
+                        now, "ca-admin", "member-" + (char) ('a' + i), Member.fingerprint(certs.get(i))));
             }
             SignedCheckpoint cp1 = log.checkpointNow();
             log.addCosignatures(cp1.withSignatures(List.of(cp1.cosign(keys.get(1)))));
@@ -50,9 +53,16 @@ class MembershipVerifierTest {
         }
         VerificationReport ok = MembershipVerifier.verify(dir, ca.rootCertificate(), certs, 2);
         assertTrue(ok.ok(), ok.summary());
-        assertTrue(LedgerVerifier.verify(dir, keys.stream().map(CheckpointSigner::verifier).toList(), 2, List.of(3L)).ok(),
+        assertTrue(
+                LedgerVerifier.verify(
+                                dir,
+                                keys.stream().map(CheckpointSigner::verifier).toList(),
+                                2,
+                                List.of(3L))
+                        .ok(),
                 "an original superseded by its cosigned version does not count against the quorum");
-        assertFalse(MembershipVerifier.verify(dir, ca.rootCertificate(), certs, 3).ok());
+        assertFalse(
+                MembershipVerifier.verify(dir, ca.rootCertificate(), certs, 3).ok());
 
         // member-b is removed; a later checkpoint cosigned only by b no longer reaches the quorum: it is
         // reported as not final and covers nothing.
@@ -64,12 +74,23 @@ class MembershipVerifierTest {
         VerificationReport notFinal = MembershipVerifier.verify(dir, ca.rootCertificate(), certs, 2);
         assertTrue(notFinal.ok(), notFinal.summary());
         assertEquals(4, notFinal.coveredEntries(), "the last final checkpoint is the one of size 4");
-        assertTrue(notFinal.notes().stream().anyMatch(n -> n.contains("not final") && n.contains("quorum")
-                && n.contains("size 5")), notFinal.notes().toString());
-        assertTrue(LedgerVerifier.verify(dir, keys.stream().map(CheckpointSigner::verifier).toList(), 2, List.of()).ok(),
+        assertTrue(
+                notFinal.notes().stream()
+                        .anyMatch(n -> n.contains("not final") && n.contains("quorum") && n.contains("size 5")),
+                notFinal.notes().toString());
+        assertTrue(
+                LedgerVerifier.verify(
+                                dir,
+                                keys.stream().map(CheckpointSigner::verifier).toList(),
+                                2,
+                                List.of())
+                        .ok(),
                 "a flat key list cannot see the removal; the membership-aware verifier can");
 
         ConsortiumCa rogue = ConsortiumCa.create("consortium-ca", LedgerSuite.NIST, Duration.ofDays(30));
-        assertFalse(MembershipVerifier.verify(dir, rogue.rootCertificate(), certs, 1).ok(), "certificates must chain to the CA");
+        assertFalse(
+                MembershipVerifier.verify(dir, rogue.rootCertificate(), certs, 1)
+                        .ok(),
+                "certificates must chain to the CA");
     }
 }

@@ -32,8 +32,12 @@ class WitnessedCheckpointTest {
     Path dir;
 
     static Event event(int i) {
-        return Event.upload(1_764_000_000_000L + i, "hospital-a", "rec-" + i,
-                SaltedHash.sha256(("c" + i).getBytes()), SaltedHash.sha256(("p" + i).getBytes()));
+        return Event.upload(
+                1_764_000_000_000L + i,
+                "hospital-a",
+                "rec-" + i,
+                SaltedHash.sha256(("c" + i).getBytes()),
+                SaltedHash.sha256(("p" + i).getBytes()));
     }
 
     @Test
@@ -44,8 +48,10 @@ class WitnessedCheckpointTest {
         CheckpointSigner outsider = LedgerSuite.NIST.generateSigner("m9");
         List<NoteVerifier> members = List.of(m1.verifier(), m2.verifier(), m3.verifier());
         AuditLogConfig config = AuditLogConfig.builder(LedgerSuite.NIST, ORIGIN, m1)
-                .trust(m2.verifier()).trust(m3.verifier())
-                .checkpointEvery(5, Duration.ofSeconds(30)).build();
+                .trust(m2.verifier())
+                .trust(m3.verifier())
+                .checkpointEvery(5, Duration.ofSeconds(30))
+                .build();
         try (AuditLog log = AuditLog.open(dir, config)) {
             for (int i = 0; i < 12; i++) {
                 log.append(event(i));
@@ -59,30 +65,44 @@ class WitnessedCheckpointTest {
             witnessed = witnessed.withSignatures(List.of(witnessed.cosign(m3)));
             SignedCheckpoint stored = log.recordWitnessedCheckpoint(witnessed);
             assertEquals(8, stored.checkpoint().size());
-            assertEquals(List.of(8L, 10L, 12L), log.checkpoints().stream().map(c -> c.checkpoint().size())
-                    .filter(s -> s >= 8).distinct().toList(), "checkpoints stay ordered by size");
+            assertEquals(
+                    List.of(8L, 10L, 12L),
+                    log.checkpoints().stream()
+                            .map(c -> c.checkpoint().size())
+                            .filter(s -> s >= 8)
+                            .distinct()
+                            .toList(),
+                    "checkpoints stay ordered by size");
             assertSame(stored, log.recordWitnessedCheckpoint(witnessed), "the same signatures again change nothing");
 
             // refused: a root that is not this log's, a size not yet durable, only untrusted signatures
             Checkpoint wrongRoot = new Checkpoint(ORIGIN, 8, log.root(7));
-            assertThrows(GeneralSecurityException.class,
+            assertThrows(
+                    GeneralSecurityException.class,
                     () -> log.recordWitnessedCheckpoint(SignedCheckpoint.sign(wrongRoot, m2)));
             Checkpoint ahead = new Checkpoint(ORIGIN, 13, log.root(12));
-            assertThrows(GeneralSecurityException.class,
+            assertThrows(
+                    GeneralSecurityException.class,
                     () -> log.recordWitnessedCheckpoint(SignedCheckpoint.sign(ahead, m2)));
-            assertThrows(GeneralSecurityException.class,
+            assertThrows(
+                    GeneralSecurityException.class,
                     () -> log.recordWitnessedCheckpoint(SignedCheckpoint.sign(at8, outsider)));
             int records = log.checkpoints().size();
 
             VerificationReport two = LedgerVerifier.verify(dir, members, 2, List.of(3L));
             assertTrue(two.ok(), two.summary());
             assertEquals(8, two.coveredEntries(), "only the cosigned checkpoint reaches a quorum of 2");
-            assertTrue(two.notes().stream().anyMatch(n -> n.contains("are not final (largest size 12)")), two.notes().toString());
-            assertTrue(two.notes().stream().anyMatch(n -> n.contains("4 entries after index 7 are not yet covered by a final")),
+            assertTrue(
+                    two.notes().stream().anyMatch(n -> n.contains("are not final (largest size 12)")),
+                    two.notes().toString());
+            assertTrue(
+                    two.notes().stream()
+                            .anyMatch(n -> n.contains("4 entries after index 7 are not yet covered by a final")),
                     two.notes().toString());
             VerificationReport notCovered = LedgerVerifier.verify(dir, members, 2, List.of(9L));
             assertFalse(notCovered.ok());
-            assertTrue(notCovered.failure().contains("not covered by the latest final checkpoint (size 8)"),
+            assertTrue(
+                    notCovered.failure().contains("not covered by the latest final checkpoint (size 8)"),
                     notCovered.failure());
 
             VerificationReport three = LedgerVerifier.verify(dir, members, 3, List.of());
@@ -100,8 +120,9 @@ class WitnessedCheckpointTest {
         // the log reopens with its witnessed records (their roots checked against the entries)
         try (AuditLog reopened = AuditLog.open(dir, config)) {
             assertEquals(12, reopened.latestCheckpoint().checkpoint().size());
-            assertTrue(reopened.checkpoints().stream().anyMatch(c -> c.checkpoint().size() == 8
-                    && c.note().signatures().size() == 3));
+            assertTrue(reopened.checkpoints().stream()
+                    .anyMatch(c ->
+                            c.checkpoint().size() == 8 && c.note().signatures().size() == 3));
         }
     }
 }

@@ -18,9 +18,19 @@ import java.time.Instant;
  * @param nextAttemptAt       when the next attempt is scheduled, or null when disabled
  * @param retryDelayMillis    the current wait between attempts (grows while the chain is unreachable)
  */
-public record AnchorStatus(boolean enabled, Long chainId, String contract, String account, long everyEntries,
-                           long everySeconds, LastAnchor last, long pendingEntries, int consecutiveFailures,
-                           String lastError, Instant nextAttemptAt, long retryDelayMillis) {
+public record AnchorStatus(
+        boolean enabled,
+        Long chainId,
+        String contract,
+        String account,
+        long everyEntries,
+        long everySeconds,
+        LastAnchor last,
+        long pendingEntries,
+        int consecutiveFailures,
+        String lastError,
+        Instant nextAttemptAt,
+        long retryDelayMillis) {
 
     /**
      * The latest anchor.
@@ -32,8 +42,7 @@ public record AnchorStatus(boolean enabled, Long chainId, String contract, Strin
      * @param ledgerIndex the ANCHORED entry that records it
      * @param at          when it was recorded on the ledger
      */
-    public record LastAnchor(long size, String root, String txHash, long blockNumber, long ledgerIndex, Instant at) {
-    }
+    public record LastAnchor(long size, String root, String txHash, long blockNumber, long ledgerIndex, Instant at) {}
 
     static AnchorStatus disabled() {
         return new AnchorStatus(false, null, null, null, 0, 0, null, 0, 0, null, null, 0);

@@ -92,10 +92,15 @@ public class CheckpointAnchoring {
         Path keyFile = config.anchor().keyFile().orElse(anchorDir().resolve(KEY_FILE));
         try {
             account = AnchorAccount.load(keyFile);
-            contract = config.anchor().contract().map(EvmAddress::parse).orElse(storedContract().orElse(null));
+            contract = config.anchor()
+                    .contract()
+                    .map(EvmAddress::parse)
+                    .orElse(storedContract().orElse(null));
         } catch (IOException | IllegalArgumentException e) {
-            throw new IllegalStateException("checkpoint anchoring is configured (medshare.anchor.rpc-url) but cannot "
-                    + "start: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "checkpoint anchoring is configured (medshare.anchor.rpc-url) but cannot " + "start: "
+                            + e.getMessage(),
+                    e);
         }
         chain = AnchorChain.connect(rpc.get(), config.anchor().rpcTimeout());
         readAnchorsOnTheLedger();
@@ -106,8 +111,12 @@ public class CheckpointAnchoring {
             t.setDaemon(true);
             return t;
         });
-        LOG.infof("checkpoint anchoring on %s as %s, every %d entries or %s", rpc.get(), account.address(),
-                config.anchor().everyEntries(), config.anchor().every());
+        LOG.infof(
+                "checkpoint anchoring on %s as %s, every %d entries or %s",
+                rpc.get(),
+                account.address(),
+                config.anchor().everyEntries(),
+                config.anchor().every());
         scheduleIn(0);
     }
 
@@ -178,7 +187,9 @@ public class CheckpointAnchoring {
         Checkpoint cp = latest.checkpoint();
         countPending(cp.size());
         boolean due = pending >= config.anchor().everyEntries()
-                || (pending > 0 && System.nanoTime() - lastAnchorNanos >= config.anchor().every().toNanos());
+                || (pending > 0
+                        && System.nanoTime() - lastAnchorNanos
+                                >= config.anchor().every().toNanos());
         if (!due || cp.size() <= anchoredSize) {
             return;
         }
@@ -202,7 +213,8 @@ public class CheckpointAnchoring {
         long index = ledger.append(anchor.toEvent(System.currentTimeMillis())).index();
         remember(anchor.size(), anchor.root(), anchor.txHashHex(), anchor.blockNumber(), index, Instant.now());
         lastAnchorNanos = System.nanoTime();
-        LOG.infof("anchored checkpoint of size %d in transaction %s (block %d, chain %d); ledger entry %d",
+        LOG.infof(
+                "anchored checkpoint of size %d in transaction %s (block %d, chain %d); ledger entry %d",
                 anchor.size(), anchor.txHashHex(), anchor.blockNumber(), anchor.chainId(), index);
     }
 
@@ -222,8 +234,12 @@ public class CheckpointAnchoring {
         for (LedgerEntry e : ledger.entriesOfTypes(EnumSet.of(EventType.ANCHORED))) {
             Event a = e.event();
             if (a.id(Field.CONTRACT).equals(contract.toString()) && a.amount(Field.TREE_SIZE) > anchoredSize) {
-                remember(a.amount(Field.TREE_SIZE), a.hash(Field.TREE_ROOT),
-                        "0x" + HexFormat.of().formatHex(a.hash(Field.TX_HASH)), a.amount(Field.BLOCK_NUMBER), e.index(),
+                remember(
+                        a.amount(Field.TREE_SIZE),
+                        a.hash(Field.TREE_ROOT),
+                        "0x" + HexFormat.of().formatHex(a.hash(Field.TX_HASH)),
+                        a.amount(Field.BLOCK_NUMBER),
+                        e.index(),
                         Instant.ofEpochMilli(a.timestampMillis()));
             }
         }
@@ -256,7 +272,9 @@ public class CheckpointAnchoring {
 
     private Optional<EvmAddress> storedContract() throws IOException {
         Path file = anchorDir().resolve(CONTRACT_FILE);
-        return Files.exists(file) ? Optional.of(EvmAddress.parse(Files.readString(file, StandardCharsets.US_ASCII).strip()))
+        return Files.exists(file)
+                ? Optional.of(EvmAddress.parse(
+                        Files.readString(file, StandardCharsets.US_ASCII).strip()))
                 : Optional.empty();
     }
 
@@ -265,8 +283,18 @@ public class CheckpointAnchoring {
     }
 
     private void publish(Instant nextAttemptAt) {
-        status = new AnchorStatus(true, chainId, contract == null ? null : contract.toString(),
-                account.address().toString(), config.anchor().everyEntries(), config.anchor().every().toSeconds(), last,
-                pending, failures, lastError, nextAttemptAt, retryDelayMillis);
+        status = new AnchorStatus(
+                true,
+                chainId,
+                contract == null ? null : contract.toString(),
+                account.address().toString(),
+                config.anchor().everyEntries(),
+                config.anchor().every().toSeconds(),
+                last,
+                pending,
+                failures,
+                lastError,
+                nextAttemptAt,
+                retryDelayMillis);
     }
 }

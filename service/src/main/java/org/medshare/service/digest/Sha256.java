@@ -11,8 +11,7 @@ import java.util.HexFormat;
  */
 public final class Sha256 {
 
-    private Sha256() {
-    }
+    private Sha256() {}
 
     /** The 32-byte digest of {@code bytes}. */
     public static byte[] of(byte[] bytes) {

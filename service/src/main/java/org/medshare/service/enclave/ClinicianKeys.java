@@ -32,8 +32,8 @@ import org.medshare.service.config.MedshareConfig;
 import org.medshare.service.identity.Caller;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.ledger.LedgerService.LedgerReceipt;
-import org.medshare.service.refusal.RequestRefusedException;
 import org.medshare.service.records.service.ClinicianAttributes;
+import org.medshare.service.refusal.RequestRefusedException;
 
 /**
  * ABE user keys for clinicians (a hospital's clinicians hold keys for their own attributes), issued by
@@ -62,9 +62,8 @@ public class ClinicianKeys {
     static final Duration GRANT_VALIDITY = Duration.ofMinutes(1);
 
     /** The answer to a clinician: ids and the authority's relayed, verifiable material (base64). */
-    public record IssuedKeyView(String keyId, List<String> attributes, String evidence, String issue,
-                                LedgerReceipt receipt) {
-    }
+    public record IssuedKeyView(
+            String keyId, List<String> attributes, String evidence, String issue, LedgerReceipt receipt) {}
 
     private final EnclaveGateway gateway;
     private final LedgerService ledger;
@@ -98,8 +97,10 @@ public class ClinicianKeys {
         } else {
             for (String a : requested) {
                 if (a == null || !eligible.contains(a)) {
-                    throw RequestRefusedException.forbidden("attribute-not-held", "Your token does not entitle you to '"
-                            + a + "' (current epoch " + currentEpoch + "); you may request " + eligible + ".");
+                    throw RequestRefusedException.forbidden(
+                            "attribute-not-held",
+                            "Your token does not entitle you to '" + a + "' (current epoch " + currentEpoch
+                                    + "); you may request " + eligible + ".");
                 }
                 attributes.add(a);
             }
@@ -107,17 +108,24 @@ public class ClinicianKeys {
         String subject = caller.organisation() + ":" + caller.subject();
         IssuedUserKey issued;
         try {
-            UserKeyGrant grant = UserKeyGrant.sign(caller.organisation(), subject, attributes,
-                    clock.instant().plus(GRANT_VALIDITY), recipientSpki, gateway.approver());
+            UserKeyGrant grant = UserKeyGrant.sign(
+                    caller.organisation(),
+                    subject,
+                    attributes,
+                    clock.instant().plus(GRANT_VALIDITY),
+                    recipientSpki,
+                    gateway.approver());
             issued = gateway.enclaves().keyAuthority().issueUserKey(grant, nonce);
         } catch (EnclaveCallException e) {
             if ("KEY_RELEASE_ATTRIBUTES_NOT_ALLOWED".equals(e.code())) {
-                throw RequestRefusedException.forbidden("attribute-not-allowed",
-                        "The key authority refuses these attributes for a clinician key.");
+                throw RequestRefusedException.forbidden(
+                        "attribute-not-allowed", "The key authority refuses these attributes for a clinician key.");
             }
             throw new IllegalStateException("the key authority refused the grant", e);
         } catch (IllegalArgumentException e) {
-            throw RequestRefusedException.invalid("invalid-key-request", "Invalid key request",
+            throw RequestRefusedException.invalid(
+                    "invalid-key-request",
+                    "Invalid key request",
                     "The subject or attributes cannot be put in a key grant.");
         } catch (IOException e) {
             throw new UncheckedIOException("the key authority could not be reached", e);
@@ -129,26 +137,39 @@ public class ClinicianKeys {
         byte[] salt = new byte[16];
         random.nextBytes(salt);
         String attributeText = String.join("\n", statement.attributes());
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
-                        "insert into key_issue (key_id, org_id, subject, attributes, attributes_salt, recipient_sha256, "
-                                + "issued_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-                .setParameter(1, keyId).setParameter(2, caller.organisation()).setParameter(3, subject)
-                .setParameter(4, attributeText).setParameter(5, HexFormat.of().formatHex(salt))
-                .setParameter(6, HexFormat.of().formatHex(statement.recipientSha256()))
-                .setParameter(7, Timestamp.from(statement.issuedAt())).executeUpdate());
-        LedgerReceipt receipt = ledger.append(Event.builder(EventType.KEY_ISSUED).timestamp(clock.millis())
+        QuarkusTransaction.requiringNew()
+                .run(() -> em.createNativeQuery(
+                                "insert into key_issue (key_id, org_id, subject, attributes, attributes_salt, recipient_sha256, "
+                                        + "issued_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+                        .setParameter(1, keyId)
+                        .setParameter(2, caller.organisation())
+                        .setParameter(3, subject)
+                        .setParameter(4, attributeText)
+                        .setParameter(5, HexFormat.of().formatHex(salt))
+                        .setParameter(6, HexFormat.of().formatHex(statement.recipientSha256()))
+                        .setParameter(7, Timestamp.from(statement.issuedAt()))
+                        .executeUpdate());
+        LedgerReceipt receipt = ledger.append(Event.builder(EventType.KEY_ISSUED)
+                .timestamp(clock.millis())
                 .id(Field.ACTOR, "key-authority")
                 .id(Field.KEY_ID, keyId)
                 .id(Field.RECIPIENT, subject)
-                .hash(Field.ATTRIBUTES_HASH,
+                .hash(
+                        Field.ATTRIBUTES_HASH,
                         SaltedHash.of("attributes", salt, attributeText.getBytes(StandardCharsets.UTF_8)))
                 .build());
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
-                        "update key_issue set ledger_index = ?1 where key_id = ?2")
-                .setParameter(1, receipt.index()).setParameter(2, keyId).executeUpdate());
+        QuarkusTransaction.requiringNew()
+                .run(() -> em.createNativeQuery("update key_issue set ledger_index = ?1 where key_id = ?2")
+                        .setParameter(1, receipt.index())
+                        .setParameter(2, keyId)
+                        .executeUpdate());
         Base64.Encoder b64 = Base64.getEncoder();
-        return new IssuedKeyView(keyId, new ArrayList<>(statement.attributes()), b64.encodeToString(issued.evidence()),
-                b64.encodeToString(issued.issue().toBytes()), receipt);
+        return new IssuedKeyView(
+                keyId,
+                new ArrayList<>(statement.attributes()),
+                b64.encodeToString(issued.evidence()),
+                b64.encodeToString(issued.issue().toBytes()),
+                receipt);
     }
 
     private static void checkRecipient(byte[] spki) {
@@ -158,8 +179,10 @@ public class ClinicianKeys {
             }
             KeyFactory.getInstance("X25519").generatePublic(new X509EncodedKeySpec(spki));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw RequestRefusedException.invalid("invalid-recipient-key",
-                    "Invalid recipient key", "recipientKey must be a base64 X25519 SubjectPublicKeyInfo.");
+            throw RequestRefusedException.invalid(
+                    "invalid-recipient-key",
+                    "Invalid recipient key",
+                    "recipientKey must be a base64 X25519 SubjectPublicKeyInfo.");
         }
     }
 }

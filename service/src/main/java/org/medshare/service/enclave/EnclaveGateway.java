@@ -79,7 +79,8 @@ public class EnclaveGateway {
                 approver = loadOrCreateApprover(dir.resolve("approver.key"));
                 enclaves = EmbeddedEnclaves.start(dir, List.of(approver.getPublic()), SVN, suite);
                 writeTrust(enclaves.authorityTrust());
-                LOG.infof("simulated TEE started: authority pid %d, worker pid %d (mode SIMULATED)",
+                LOG.infof(
+                        "simulated TEE started: authority pid %d, worker pid %d (mode SIMULATED)",
                         enclaves.authority().pid(), enclaves.worker().pid());
             } catch (IOException e) {
                 throw new UncheckedIOException("the simulated enclaves could not be started", e);
@@ -158,7 +159,8 @@ public class EnclaveGateway {
         KeyFactory ed25519 = KeyFactory.getInstance("Ed25519");
         Path publicFile = file.resolveSibling(file.getFileName() + ".pub");
         if (Files.exists(file) && Files.exists(publicFile)) {
-            return new KeyPair(ed25519.generatePublic(new X509EncodedKeySpec(Files.readAllBytes(publicFile))),
+            return new KeyPair(
+                    ed25519.generatePublic(new X509EncodedKeySpec(Files.readAllBytes(publicFile))),
                     ed25519.generatePrivate(new PKCS8EncodedKeySpec(Files.readAllBytes(file))));
         }
         Files.createDirectories(file.getParent());

@@ -66,11 +66,15 @@ public class EnclaveStatisticsRunner implements StatisticsRunner {
                 permitted.add(hospital);
             }
         });
-        ApprovedQuery approved = new ApprovedQuery(job.templateJson(), job.requestJson(), permitted,
-                job.revokedRecords(), job.epsilonBudgetMicros());
+        ApprovedQuery approved = new ApprovedQuery(
+                job.templateJson(), job.requestJson(), permitted, job.revokedRecords(), job.epsilonBudgetMicros());
         try {
-            QueryApproval approval = QueryApproval.sign(job.queryId(), approved.queryHash(), job.purposeAttributes(),
-                    clock.instant().plus(APPROVAL_VALIDITY), gateway.approver());
+            QueryApproval approval = QueryApproval.sign(
+                    job.queryId(),
+                    approved.queryHash(),
+                    job.purposeAttributes(),
+                    clock.instant().plus(APPROVAL_VALIDITY),
+                    gateway.approver());
             KeyRelease release = enclaves.keyAuthority().releaseTo(enclaves.worker(), approval);
             appendKeyIssued(release.record());
 
@@ -85,16 +89,26 @@ public class EnclaveStatisticsRunner implements StatisticsRunner {
 
             String resultJson = result.resultJsonString();
             List<String> used = inputs.stream()
-                    .filter(i -> permitted.contains(i.hospitalNumber()) && !job.revokedRecords().contains(i.recordId()))
-                    .map(Input::recordId).sorted().distinct().toList();
+                    .filter(i -> permitted.contains(i.hospitalNumber())
+                            && !job.revokedRecords().contains(i.recordId()))
+                    .map(Input::recordId)
+                    .sorted()
+                    .distinct()
+                    .toList();
             String root = HexFormat.of().formatHex(MerkleTree.rootOf(used));
-            String claimedRoot = JSON.readTree(resultJson).path("inputMerkleRoot").asText();
+            String claimedRoot =
+                    JSON.readTree(resultJson).path("inputMerkleRoot").asText();
             if (!root.equalsIgnoreCase(claimedRoot)) {
                 throw new RefusedException("the enclave's input set does not match the admitted records");
             }
-            return new Outcome(resultJson, HexFormat.of().formatHex(result.resultHash()),
+            return new Outcome(
+                    resultJson,
+                    HexFormat.of().formatHex(result.resultHash()),
                     Base64.getEncoder().encodeToString(result.resultSignature()),
-                    HexFormat.of().formatHex(result.measurement()), used, root, "SIMULATED");
+                    HexFormat.of().formatHex(result.measurement()),
+                    used,
+                    root,
+                    "SIMULATED");
         } catch (EnclaveCallException e) {
             throw new RefusedException(e.getMessage());
         } catch (IOException | GeneralSecurityException e) {
@@ -105,7 +119,8 @@ public class EnclaveStatisticsRunner implements StatisticsRunner {
     private void appendKeyIssued(KeyReleaseRecord record) {
         HexFormat hex = HexFormat.of();
         byte[] attributes = Sha256.of(String.join("\n", new TreeSet<>(record.attributes())));
-        ledger.append(Event.builder(EventType.KEY_ISSUED).timestamp(clock.millis())
+        ledger.append(Event.builder(EventType.KEY_ISSUED)
+                .timestamp(clock.millis())
                 .id(Field.ACTOR, "key-authority")
                 .id(Field.KEY_ID, hex.formatHex(record.hash()))
                 .id(Field.RECIPIENT, "enclave:" + hex.formatHex(record.requesterMrenclave()))

@@ -18,7 +18,7 @@ import org.medshare.ledger.AuditLogConfig;
 import org.medshare.ledger.LedgerSuite;
 import org.medshare.ledger.checkpoint.CheckpointSigner;
 import org.medshare.ledger.checkpoint.NoteKeys;
-import org.medshare.ledger.checkpoint.SecretAccess;
+import org.medshare.ledger.checkpoint.SecretKeyAccess;
 import org.medshare.service.config.MedshareConfig;
 
 /**
@@ -37,8 +37,10 @@ public class LedgerProducer {
     AuditLog auditLog(MedshareConfig config) {
         try {
             LedgerSuite suite = LedgerSuite.fromId(config.ledger().suite());
-            CheckpointSigner signer = memberKey(config.dataDir().resolve("ledger-keys"), config.ledger().origin(), suite);
-            AuditLogConfig logConfig = AuditLogConfig.builder(suite, config.ledger().origin(), signer)
+            CheckpointSigner signer = memberKey(
+                    config.dataDir().resolve("ledger-keys"), config.ledger().origin(), suite);
+            AuditLogConfig logConfig = AuditLogConfig.builder(
+                            suite, config.ledger().origin(), signer)
                     .checkpointEvery(1000, Duration.ofMillis(config.ledger().checkpointIntervalMs()))
                     .build();
             return AuditLog.open(config.dataDir().resolve("ledger"), logConfig);
@@ -57,9 +59,10 @@ public class LedgerProducer {
             throws IOException, GeneralSecurityException {
         Files.createDirectories(dir);
         Path secret = dir.resolve(SIGNER_FILE);
-        SecretAccess access = SecretAccess.get();
+        SecretKeyAccess access = SecretKeyAccess.get();
         if (Files.exists(secret)) {
-            return NoteKeys.parseSigner(Files.readString(secret, StandardCharsets.US_ASCII).trim(), access);
+            return NoteKeys.parseSigner(
+                    Files.readString(secret, StandardCharsets.US_ASCII).trim(), access);
         }
         String keyName = origin.replace('/', '-') + "-member-0";
         CheckpointSigner signer = suite.generateSigner(keyName);

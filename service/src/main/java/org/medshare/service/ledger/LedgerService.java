@@ -39,21 +39,18 @@ public class LedgerService {
      * @param inclusionProof base64 hashes of the RFC 9162 §2.1.3 inclusion proof
      * @param checkpoint     the signed checkpoint (C2SP signed note) for {@code treeSize}
      */
-    public record LedgerReceipt(long index, String leafHash, long treeSize, List<String> inclusionProof,
-                                String checkpoint) {
-    }
+    public record LedgerReceipt(
+            long index, String leafHash, long treeSize, List<String> inclusionProof, String checkpoint) {}
 
     /** One ledger entry as the audit API shows it: type, time and the event's own fields. */
-    public record LedgerEntry(long index, Event event) {
-    }
+    public record LedgerEntry(long index, Event event) {}
 
     /**
      * An entry as stored: its canonical encoding and RFC 9162 leaf hash, both base64, and the hash suite.
      *
      * @param suite {@code nist} (SHA-256) or {@code gm} (SM3)
      */
-    public record EncodedEntry(long index, String suite, String encoded, String leafHash) {
-    }
+    public record EncodedEntry(long index, String suite, String encoded, String leafHash) {}
 
     private final AuditLog log;
 
@@ -99,8 +96,12 @@ public class LedgerService {
         long size = checkpoint.checkpoint().size();
         InclusionProof proof = log.inclusionProof(index, size);
         Base64.Encoder b64 = Base64.getEncoder();
-        return new LedgerReceipt(index, b64.encodeToString(proof.leafHash()), size,
-                proof.hashes().stream().map(b64::encodeToString).toList(), checkpoint.format());
+        return new LedgerReceipt(
+                index,
+                b64.encodeToString(proof.leafHash()),
+                size,
+                proof.hashes().stream().map(b64::encodeToString).toList(),
+                checkpoint.format());
     }
 
     /** Entries {@code [from, from + limit)} that exist. */
@@ -142,7 +143,10 @@ public class LedgerService {
     public EncodedEntry encodedEntry(long index) {
         try {
             Base64.Encoder b64 = Base64.getEncoder();
-            return new EncodedEntry(index, log.config().suite().id(), b64.encodeToString(log.readEncoded(index)),
+            return new EncodedEntry(
+                    index,
+                    log.config().suite().id(),
+                    b64.encodeToString(log.readEncoded(index)),
                     b64.encodeToString(log.leafHash(index)));
         } catch (IOException e) {
             throw new UncheckedIOException("ledger read failed", e);

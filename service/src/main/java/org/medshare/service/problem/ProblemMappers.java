@@ -42,22 +42,31 @@ public final class ProblemMappers {
 
     @ServerExceptionMapper
     public Response identityProviderUnavailable(OIDCException e, UriInfo uri) {
-        Response base = Problem.of("identity-provider-unavailable", "Identity provider unavailable",
-                Response.Status.SERVICE_UNAVAILABLE,
-                "Tokens cannot be verified right now because the identity provider does not answer; retry later.",
-                path(uri)).toResponse();
+        Response base = Problem.of(
+                        "identity-provider-unavailable",
+                        "Identity provider unavailable",
+                        Response.Status.SERVICE_UNAVAILABLE,
+                        "Tokens cannot be verified right now because the identity provider does not answer; retry later.",
+                        path(uri))
+                .toResponse();
         return Response.fromResponse(base).header(HttpHeaders.RETRY_AFTER, "30").build();
     }
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e, UriInfo uri) {
-        return Problem.of("forbidden", "Forbidden", Response.Status.FORBIDDEN,
-                "Your role does not allow this operation.", path(uri)).toResponse();
+        return Problem.of(
+                        "forbidden",
+                        "Forbidden",
+                        Response.Status.FORBIDDEN,
+                        "Your role does not allow this operation.",
+                        path(uri))
+                .toResponse();
     }
 
     @ServerExceptionMapper
     public Response refused(RequestRefusedException e, UriInfo uri) {
-        return Problem.of(e.kind(), e.title(), status(e.refusal()), e.detail(), path(uri)).toResponse();
+        return Problem.of(e.kind(), e.title(), status(e.refusal()), e.detail(), path(uri))
+                .toResponse();
     }
 
     /**
@@ -66,18 +75,31 @@ public final class ProblemMappers {
      */
     @ServerExceptionMapper
     public Response ledgerOverloaded(LogOverloadedException e, UriInfo uri) {
-        Response base = Problem.of("ledger-overloaded", "Ledger busy", Response.Status.SERVICE_UNAVAILABLE,
-                "The audit ledger accepts no more events right now; retry after the time in Retry-After.",
-                path(uri)).toResponse();
-        return Response.fromResponse(base).header(HttpHeaders.RETRY_AFTER, LEDGER_RETRY_AFTER_SECONDS).build();
+        Response base = Problem.of(
+                        "ledger-overloaded",
+                        "Ledger busy",
+                        Response.Status.SERVICE_UNAVAILABLE,
+                        "The audit ledger accepts no more events right now; retry after the time in Retry-After.",
+                        path(uri))
+                .toResponse();
+        return Response.fromResponse(base)
+                .header(HttpHeaders.RETRY_AFTER, LEDGER_RETRY_AFTER_SECONDS)
+                .build();
     }
 
     @ServerExceptionMapper
     public Response malformedJson(JsonProcessingException e, UriInfo uri) {
-        String where = e.getLocation() == null ? ""
-                : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-        return Problem.of("malformed-json", "Malformed JSON", Response.Status.BAD_REQUEST,
-                "The request body is not valid JSON for this endpoint" + where + ".", path(uri)).toResponse();
+        String where = e.getLocation() == null
+                ? ""
+                : " at line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr();
+        return Problem.of(
+                        "malformed-json",
+                        "Malformed JSON",
+                        Response.Status.BAD_REQUEST,
+                        "The request body is not valid JSON for this endpoint" + where + ".",
+                        path(uri))
+                .toResponse();
     }
 
     /**
@@ -89,9 +111,14 @@ public final class ProblemMappers {
         String field = e.getPath().stream()
                 .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                 .collect(Collectors.joining("."));
-        return Problem.of("malformed-json", "Malformed JSON", Response.Status.BAD_REQUEST,
-                "The request body does not have the fields and types this endpoint expects"
-                        + (field.isEmpty() ? "" : " (at '" + field + "')") + ".", path(uri)).toResponse();
+        return Problem.of(
+                        "malformed-json",
+                        "Malformed JSON",
+                        Response.Status.BAD_REQUEST,
+                        "The request body does not have the fields and types this endpoint expects"
+                                + (field.isEmpty() ? "" : " (at '" + field + "')") + ".",
+                        path(uri))
+                .toResponse();
     }
 
     /**
@@ -101,8 +128,13 @@ public final class ProblemMappers {
      */
     @ServerExceptionMapper
     public Response unreadableBody(IOException e, UriInfo uri) {
-        return Problem.of("unreadable-body", "Unreadable request body", Response.Status.BAD_REQUEST,
-                "The request body could not be read as the declared content type.", path(uri)).toResponse();
+        return Problem.of(
+                        "unreadable-body",
+                        "Unreadable request body",
+                        Response.Status.BAD_REQUEST,
+                        "The request body could not be read as the declared content type.",
+                        path(uri))
+                .toResponse();
     }
 
     @ServerExceptionMapper
@@ -127,8 +159,13 @@ public final class ProblemMappers {
         }
         int code = e.getResponse().getStatus();
         if (e.getCause() != null && (code == 400 || code == 404)) {
-            return Problem.of("invalid-parameter", "Invalid parameter", Response.Status.BAD_REQUEST,
-                    "A path or query parameter does not have the type this endpoint expects.", path(uri)).toResponse();
+            return Problem.of(
+                            "invalid-parameter",
+                            "Invalid parameter",
+                            Response.Status.BAD_REQUEST,
+                            "A path or query parameter does not have the type this endpoint expects.",
+                            path(uri))
+                    .toResponse();
         }
         Response.StatusType status = e.getResponse().getStatusInfo();
         Response.Status known = Response.Status.fromStatusCode(code);
@@ -162,9 +199,12 @@ public final class ProblemMappers {
     }
 
     private static Response unauthenticated(String detail, UriInfo uri) {
-        Response base = Problem.of("unauthenticated", "Authentication required", Response.Status.UNAUTHORIZED,
-                detail, path(uri)).toResponse();
-        return Response.fromResponse(base).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
+        Response base = Problem.of(
+                        "unauthenticated", "Authentication required", Response.Status.UNAUTHORIZED, detail, path(uri))
+                .toResponse();
+        return Response.fromResponse(base)
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                .build();
     }
 
     private static String path(UriInfo uri) {

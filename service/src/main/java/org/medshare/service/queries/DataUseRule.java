@@ -20,7 +20,9 @@ public record DataUseRule(String purpose, String templateId) {
     private static final Pattern FORM = Pattern.compile("([A-Za-z0-9._-]{1,64})/([A-Za-z0-9._-]{1,64}|\\*)");
 
     public DataUseRule {
-        if (purpose == null || templateId == null || !FORM.matcher(purpose + "/" + templateId).matches()) {
+        if (purpose == null
+                || templateId == null
+                || !FORM.matcher(purpose + "/" + templateId).matches()) {
             throw new IllegalArgumentException("a data-use rule is purpose/templateId or purpose/*");
         }
     }

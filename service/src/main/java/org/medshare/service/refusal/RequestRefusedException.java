@@ -31,8 +31,8 @@ public final class RequestRefusedException extends RuntimeException {
     }
 
     public static RequestRefusedException notFound(String what) {
-        return new RequestRefusedException(Refusal.NOT_FOUND, "not-found", "Not Found",
-                what + " does not exist or is not visible to you.");
+        return new RequestRefusedException(
+                Refusal.NOT_FOUND, "not-found", "Not Found", what + " does not exist or is not visible to you.");
     }
 
     public static RequestRefusedException conflict(String kind, String title, String detail) {

@@ -41,9 +41,16 @@ public class StoreMaintenance {
      * @param unrecoverable  records with a stripe below k good shards
      * @param failure        why the pass stopped early, or null when it completed
      */
-    public record ScrubSummary(Instant finishedAt, long durationMillis, long shardsChecked, long bytesChecked,
-                               int corrupt, int missing, int shardsRebuilt, int unrecoverable, String failure) {
-    }
+    public record ScrubSummary(
+            Instant finishedAt,
+            long durationMillis,
+            long shardsChecked,
+            long bytesChecked,
+            int corrupt,
+            int missing,
+            int shardsRebuilt,
+            int unrecoverable,
+            String failure) {}
 
     private final ShardStore store;
     private final Duration interval;
@@ -67,8 +74,8 @@ public class StoreMaintenance {
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleWithFixedDelay(this::scrubNow, Math.max(0, initialDelay.toMillis()), interval.toMillis(),
-                TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(
+                this::scrubNow, Math.max(0, initialDelay.toMillis()), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -89,12 +96,27 @@ public class StoreMaintenance {
         try {
             store.probeNodes();
             ScrubReport report = store.scrub();
-            summary = new ScrubSummary(Instant.now(), elapsedMillis(start), report.shardsChecked(), report.bytesChecked(),
-                    report.corrupt().size(), report.missing().size(), report.repair().shardsRebuilt(),
-                    report.repair().unrecoverable(), null);
+            summary = new ScrubSummary(
+                    Instant.now(),
+                    elapsedMillis(start),
+                    report.shardsChecked(),
+                    report.bytesChecked(),
+                    report.corrupt().size(),
+                    report.missing().size(),
+                    report.repair().shardsRebuilt(),
+                    report.repair().unrecoverable(),
+                    null);
         } catch (IOException | RuntimeException e) {
             LOG.warn("shard store scrub failed", e);
-            summary = new ScrubSummary(Instant.now(), elapsedMillis(start), 0, 0, 0, 0, 0, 0,
+            summary = new ScrubSummary(
+                    Instant.now(),
+                    elapsedMillis(start),
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
                     "The scrub stopped early: a storage node could not be read.");
         }
         last = summary;

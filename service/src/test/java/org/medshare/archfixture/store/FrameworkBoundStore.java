@@ -1,9 +1,12 @@
 package org.medshare.archfixture.store;
 
+import jakarta.enterprise.context.ApplicationScoped;
+import org.medshare.archfixture.ledger.CyclicLedger;
+
 /** Breaks "libraries never import Quarkus, Jakarta, CDI or Hibernate". */
-@jakarta.enterprise.context.ApplicationScoped
+@ApplicationScoped
 public class FrameworkBoundStore {
     public Object ledger() {
-        return new org.medshare.archfixture.ledger.CyclicLedger();
+        return new CyclicLedger();
     }
 }

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -72,14 +73,23 @@ class AnchoringTest {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            return Map.of("medshare.anchor.rpc-url", node.rpc().toString(),
-                    "medshare.anchor.key-file", keyFile.toString(),
-                    "medshare.anchor.every-entries", "3",
-                    "medshare.anchor.every", "PT1H",
-                    "medshare.anchor.poll-interval", "PT0.2S",
-                    "medshare.anchor.retry-initial", "PT0.3S",
-                    "medshare.anchor.retry-max", "PT2S",
-                    "medshare.anchor.rpc-timeout", "PT5S");
+            return Map.of(
+                    "medshare.anchor.rpc-url",
+                    node.rpc().toString(),
+                    "medshare.anchor.key-file",
+                    keyFile.toString(),
+                    "medshare.anchor.every-entries",
+                    "3",
+                    "medshare.anchor.every",
+                    "PT1H",
+                    "medshare.anchor.poll-interval",
+                    "PT0.2S",
+                    "medshare.anchor.retry-initial",
+                    "PT0.3S",
+                    "medshare.anchor.retry-max",
+                    "PT2S",
+                    "medshare.anchor.rpc-timeout",
+                    "PT5S");
         }
 
         @Override
@@ -99,8 +109,12 @@ class AnchoringTest {
     private void appendUploads(int n, String tag) {
         List<Event> events = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            events.add(Event.upload(System.currentTimeMillis(), "hospital-a", "rec-" + tag + "-" + i,
-                    SaltedHash.sha256((tag + i).getBytes()), SaltedHash.sha256(tag.getBytes())));
+            events.add(Event.upload(
+                    System.currentTimeMillis(),
+                    "hospital-a",
+                    "rec-" + tag + "-" + i,
+                    SaltedHash.sha256((tag + i).getBytes()),
+                    SaltedHash.sha256(tag.getBytes())));
         }
         ledger.appendAll(events);
     }
@@ -138,7 +152,9 @@ class AnchoringTest {
     void anchorsSurviveTheChainGoingDownAndShowInHealthAndAudit() throws Exception {
         appendUploads(3, "first");
         long size = ledger.size();
-        AnchorStatus s = await("an anchor covering " + size + " entries", x -> x.last() != null && x.last().size() >= size);
+        AnchorStatus s = await(
+                "an anchor covering " + size + " entries",
+                x -> x.last() != null && x.last().size() >= size);
         assertEquals(GanacheNode.CHAIN_ID, s.chainId());
         assertEquals(AnchorAccount.load(EvmNode.keyFile).address().toString(), s.account());
         assertRecorded(s.last(), s);
@@ -146,7 +162,9 @@ class AnchoringTest {
         assertEquals(s.last().txHash(), first.txHashHex());
         assertArrayEquals(ledger.root(first.size()), first.root());
 
-        given().get("/api/v1/health/platform").then().statusCode(200)
+        given().get("/api/v1/health/platform")
+                .then()
+                .statusCode(200)
                 .body("anchor.enabled", equalTo(true))
                 .body("anchor.contract", equalTo(s.contract()))
                 .body("anchor.last.txHash", equalTo(s.last().txHash()))
@@ -163,8 +181,11 @@ class AnchoringTest {
 
         // back: the latest checkpoint is anchored, covering everything appended meanwhile
         EvmNode.node.startAgain();
-        AnchorStatus back = await("an anchor after the chain came back",
-                x -> x.consecutiveFailures() == 0 && x.last() != null && x.last().size() >= sizeWhileDown);
+        AnchorStatus back = await(
+                "an anchor after the chain came back",
+                x -> x.consecutiveFailures() == 0
+                        && x.last() != null
+                        && x.last().size() >= sizeWhileDown);
         assertRecorded(back.last(), back);
         List<Long> sizes = onChain(back).stream().map(ChainAnchor::size).toList();
         for (int i = 1; i < sizes.size(); i++) {
@@ -177,26 +198,42 @@ class AnchoringTest {
         long missedSize = ledger.size();
         ChainAnchor missed;
         try (AnchorChain chain = AnchorChain.connect(EvmNode.node.rpc(), Duration.ofSeconds(10))) {
-            missed = chain.anchor(AnchorAccount.load(EvmNode.keyFile), EvmAddress.parse(back.contract()),
-                    "medshare.example/ledger", missedSize, ledger.root(missedSize));
+            missed = chain.anchor(
+                    AnchorAccount.load(EvmNode.keyFile),
+                    EvmAddress.parse(back.contract()),
+                    "medshare.example/ledger",
+                    missedSize,
+                    ledger.root(missedSize));
         }
-        AnchorStatus recovered = await("the missed anchor recorded", x -> x.last() != null && x.last().size() >= missedSize);
+        AnchorStatus recovered = await(
+                "the missed anchor recorded", x -> x.last() != null && x.last().size() >= missedSize);
         assertEquals(missed.txHashHex(), recovered.last().txHash());
         assertRecorded(recovered.last(), recovered);
 
-        List<LedgerEntry> anchoredEntries = ledger.entriesOfTypes(java.util.EnumSet.of(EventType.ANCHORED));
+        List<LedgerEntry> anchoredEntries = ledger.entriesOfTypes(EnumSet.of(EventType.ANCHORED));
         assertTrue(anchoredEntries.size() >= 3, "ANCHORED entries: " + anchoredEntries.size());
         for (LedgerEntry e : anchoredEntries) {
             assertTrue(onChain(recovered).stream().anyMatch(a -> a.isRecordedBy(e.event())), "on chain: " + e.event());
         }
 
-        List<String> txs = given().queryParam("type", "ANCHORED").get("/api/v1/audit/events").then().statusCode(200)
-                .extract().path("fields.tx_hash");
+        List<String> txs = given().queryParam("type", "ANCHORED")
+                .get("/api/v1/audit/events")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("fields.tx_hash");
         assertTrue(txs.contains(recovered.last().txHash().substring(2)), txs.toString());
-        String ndjson = given().queryParam("format", "ndjson").queryParam("type", "ANCHORED")
-                .get("/api/v1/audit/export").then().statusCode(200).extract().asString();
+        String ndjson = given().queryParam("format", "ndjson")
+                .queryParam("type", "ANCHORED")
+                .get("/api/v1/audit/export")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         assertEquals(anchoredEntries.size(), ndjson.lines().count());
-        assertTrue(ndjson.contains("\"urn:medshare:anchor-transaction\",\"value\":\"" + recovered.last().txHash() + "\""),
+        assertTrue(
+                ndjson.contains("\"urn:medshare:anchor-transaction\",\"value\":\""
+                        + recovered.last().txHash() + "\""),
                 ndjson);
     }
 }

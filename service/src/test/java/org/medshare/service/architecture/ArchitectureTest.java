@@ -11,6 +11,7 @@ import com.tngtech.archunit.lang.EvaluationResult;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.medshare.archfixture.ledger.CleanEntry;
 
 /**
  * Keeps the module rules and the service's layering: the product obeys every rule, and every rule catches its violation in the
@@ -26,7 +27,8 @@ class ArchitectureTest {
         JavaClasses product = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages(PRODUCT);
-        assertTrue(product.contain("org.medshare.service.identity.rest.MeResource"),
+        assertTrue(
+                product.contain("org.medshare.service.identity.rest.MeResource"),
                 "the service's own classes are imported");
         List<String> failures = new ArrayList<>();
         for (ArchRule rule : ArchitectureRules.all(PRODUCT)) {
@@ -52,7 +54,9 @@ class ArchitectureTest {
 
     @Test
     void aCleanFixtureClassPassesTheFrameworkRule() {
-        JavaClasses clean = new ClassFileImporter().importClasses(org.medshare.archfixture.ledger.CleanEntry.class);
-        assertFalse(ArchitectureRules.librariesAreFrameworkFree(FIXTURE).evaluate(clean).hasViolation());
+        JavaClasses clean = new ClassFileImporter().importClasses(CleanEntry.class);
+        assertFalse(ArchitectureRules.librariesAreFrameworkFree(FIXTURE)
+                .evaluate(clean)
+                .hasViolation());
     }
 }

@@ -33,17 +33,24 @@ class AuditEventTypesTest {
     @TestSecurity(user = "rita", roles = "regulator")
     @OidcSecurity(claims = @Claim(key = "org_id", value = "regulator-nhc"))
     void everyEventTypeWithItsCodeAndFieldsInWireCodeOrder() {
-        List<Map<String, Object>> types = given().get("/api/v1/audit/event-types").then().statusCode(200)
+        List<Map<String, Object>> types = given().get("/api/v1/audit/event-types")
+                .then()
+                .statusCode(200)
                 .contentType("application/json")
                 .body("[0].name", equalTo("UPLOAD"))
                 .body("[0].code", equalTo(1))
                 .body("[0].fields", equalTo(List.of("actor", "record_id", "content_hash", "policy_hash")))
                 .body("find { it.name == 'ANCHORED' }.code", equalTo(12))
-                .body("find { it.name == 'ANCHORED' }.fields",
+                .body(
+                        "find { it.name == 'ANCHORED' }.fields",
                         equalTo(List.of("chain_id", "contract", "tx_hash", "block_number", "tree_size", "tree_root")))
-                .extract().jsonPath().getList("$");
-        assertEquals(Arrays.stream(EventType.values()).map(Enum::name).sorted().toList(),
-                types.stream().map(t -> (String) t.get("name")).sorted().toList(), "every type, once");
+                .extract()
+                .jsonPath()
+                .getList("$");
+        assertEquals(
+                Arrays.stream(EventType.values()).map(Enum::name).sorted().toList(),
+                types.stream().map(t -> (String) t.get("name")).sorted().toList(),
+                "every type, once");
         List<Integer> codes = types.stream().map(t -> (Integer) t.get("code")).toList();
         assertEquals(codes.stream().sorted().distinct().toList(), codes, "ascending, distinct wire codes");
     }
@@ -53,14 +60,24 @@ class AuditEventTypesTest {
     @OidcSecurity(claims = @Claim(key = "org_id", value = "regulator-nhc"))
     void fieldNamesAreTheOnesTheEventsApiShows() {
         String record = UUID.randomUUID().toString();
-        long index = ledger.append(Event.upload(System.currentTimeMillis(), "hospital-a", record, new byte[32], new byte[32]))
+        long index = ledger.append(
+                        Event.upload(System.currentTimeMillis(), "hospital-a", record, new byte[32], new byte[32]))
                 .index();
-        Map<String, Object> fields = given().queryParam("from", index).queryParam("limit", 1)
-                .get("/api/v1/audit/events").then().statusCode(200)
+        Map<String, Object> fields = given().queryParam("from", index)
+                .queryParam("limit", 1)
+                .get("/api/v1/audit/events")
+                .then()
+                .statusCode(200)
                 .body("[0].fields.record_id", equalTo(record))
-                .extract().jsonPath().getMap("[0].fields");
-        List<String> upload = given().get("/api/v1/audit/event-types").then().statusCode(200)
-                .extract().jsonPath().getList("find { it.name == 'UPLOAD' }.fields");
+                .extract()
+                .jsonPath()
+                .getMap("[0].fields");
+        List<String> upload = given().get("/api/v1/audit/event-types")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("find { it.name == 'UPLOAD' }.fields");
         assertEquals(upload, List.copyOf(fields.keySet()));
     }
 

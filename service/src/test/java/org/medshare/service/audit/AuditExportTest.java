@@ -17,26 +17,26 @@ import io.quarkus.test.security.oidc.Claim;
 import io.quarkus.test.security.oidc.OidcSecurity;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.hl7.fhir.common.hapi.validation.support.CachingValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
-import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
-import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Consent;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
+import org.medshare.service.audit.fhir.BalpAuditEvents;
 import org.medshare.service.consent.persistence.PatientConsent;
 import org.medshare.service.consent.rest.ConsentFhir;
 import org.medshare.service.ledger.LedgerService;
+import org.medshare.service.testing.FhirValidation;
 
 /**
  * The regulator's audit API: filtered, paged events; checkpoints with their signature lines; every
@@ -57,7 +57,7 @@ class AuditExportTest {
 
     @BeforeAll
     static void validator() {
-        validator = org.medshare.service.testing.FhirValidation.validator();
+        validator = FhirValidation.validator();
     }
 
     /**
@@ -69,20 +69,47 @@ class AuditExportTest {
         long t = System.currentTimeMillis();
         List<Event> events = List.of(
                 Event.upload(t, "hospital-a", "rec-" + tag, H, H),
-                Event.builder(EventType.ACCESS).timestamp(t).id(Field.ACTOR, "hospital-a:alice")
-                        .id(Field.RECORD_ID, "rec-" + tag).id(Field.PURPOSE, "ciphertext-download").build(),
-                Event.builder(EventType.QUERY_SUBMITTED).timestamp(t).id(Field.ACTOR, "insurer-x")
-                        .id(Field.QUERY_ID, "q-" + tag).hash(Field.QUERY_HASH, H).build(),
-                Event.builder(EventType.QUERY_APPROVED).timestamp(t).id(Field.ACTOR, "regulator-nhc")
-                        .id(Field.QUERY_ID, "q-" + tag).hash(Field.QUERY_HASH, H).build(),
-                Event.builder(EventType.COMPUTE).timestamp(t).id(Field.ACTOR, "enclave").id(Field.QUERY_ID, "q-" + tag)
-                        .hash(Field.QUERY_HASH, H).hash(Field.INPUT_ROOT, H).hash(Field.RESULT_HASH, H)
-                        .hash(Field.MEASUREMENT, H).amount(Field.RECORD_COUNT, 3).build(),
-                Event.builder(EventType.CONSENT_REVOKED).timestamp(t).id(Field.ACTOR, "hospital-a")
-                        .id(Field.RECORD_ID, "consent:" + "ab".repeat(16)).hash(Field.SUBJECT_HASH, H).build(),
-                Event.builder(EventType.KEY_ISSUED).timestamp(t).id(Field.ACTOR, "key-authority")
-                        .id(Field.KEY_ID, "k-" + tag).id(Field.RECIPIENT, "hospital-a:alice")
-                        .hash(Field.ATTRIBUTES_HASH, H).build(),
+                Event.builder(EventType.ACCESS)
+                        .timestamp(t)
+                        .id(Field.ACTOR, "hospital-a:alice")
+                        .id(Field.RECORD_ID, "rec-" + tag)
+                        .id(Field.PURPOSE, "ciphertext-download")
+                        .build(),
+                Event.builder(EventType.QUERY_SUBMITTED)
+                        .timestamp(t)
+                        .id(Field.ACTOR, "insurer-x")
+                        .id(Field.QUERY_ID, "q-" + tag)
+                        .hash(Field.QUERY_HASH, H)
+                        .build(),
+                Event.builder(EventType.QUERY_APPROVED)
+                        .timestamp(t)
+                        .id(Field.ACTOR, "regulator-nhc")
+                        .id(Field.QUERY_ID, "q-" + tag)
+                        .hash(Field.QUERY_HASH, H)
+                        .build(),
+                Event.builder(EventType.COMPUTE)
+                        .timestamp(t)
+                        .id(Field.ACTOR, "enclave")
+                        .id(Field.QUERY_ID, "q-" + tag)
+                        .hash(Field.QUERY_HASH, H)
+                        .hash(Field.INPUT_ROOT, H)
+                        .hash(Field.RESULT_HASH, H)
+                        .hash(Field.MEASUREMENT, H)
+                        .amount(Field.RECORD_COUNT, 3)
+                        .build(),
+                Event.builder(EventType.CONSENT_REVOKED)
+                        .timestamp(t)
+                        .id(Field.ACTOR, "hospital-a")
+                        .id(Field.RECORD_ID, "consent:" + "ab".repeat(16))
+                        .hash(Field.SUBJECT_HASH, H)
+                        .build(),
+                Event.builder(EventType.KEY_ISSUED)
+                        .timestamp(t)
+                        .id(Field.ACTOR, "key-authority")
+                        .id(Field.KEY_ID, "k-" + tag)
+                        .id(Field.RECIPIENT, "hospital-a:alice")
+                        .hash(Field.ATTRIBUTES_HASH, H)
+                        .build(),
                 Event.memberAdmitted(t, "consortium-admin", "member-" + tag, H));
         return ledger.appendAll(events).get(0).index();
     }
@@ -90,29 +117,41 @@ class AuditExportTest {
     @Test
     void exportIsAValidFhirBundleWithTheBalpMappingOfEveryEventType() {
         long first = appendOneOfEach("fhir");
-        String body = given().queryParam("format", "fhir").queryParam("from", first).queryParam("limit", 8)
-                .get("/api/v1/audit/export").then().statusCode(200).contentType("application/fhir+json")
-                .extract().asString();
-        Bundle bundle = FHIR.newJsonParser().setParserErrorHandler(new StrictErrorHandler())
+        String body = given().queryParam("format", "fhir")
+                .queryParam("from", first)
+                .queryParam("limit", 8)
+                .get("/api/v1/audit/export")
+                .then()
+                .statusCode(200)
+                .contentType("application/fhir+json")
+                .extract()
+                .asString();
+        Bundle bundle = FHIR.newJsonParser()
+                .setParserErrorHandler(new StrictErrorHandler())
                 .parseResource(Bundle.class, body);
         assertEquals(Bundle.BundleType.COLLECTION, bundle.getType());
         assertEquals(8, bundle.getEntry().size());
         List<String> problems = new ArrayList<>();
         ValidationResult bundleResult = validator.validateWithResult(bundle);
-        bundleResult.getMessages().stream().filter(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal())
+        bundleResult.getMessages().stream()
+                .filter(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal())
                 .forEach(m -> problems.add(m.getLocationString() + ": " + m.getMessage()));
         assertEquals(List.of(), problems, "HAPI validation errors");
 
         Map<String, AuditEvent> byType = new HashMap<>();
         for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
             AuditEvent a = (AuditEvent) e.getResource();
-            String type = a.getEntity().stream().filter(x -> x.getWhat().getIdentifier().getSystem()
-                    .equals("urn:medshare:ledger-index")).findFirst().orElseThrow().getName();
+            String type = a.getEntity().stream()
+                    .filter(x -> x.getWhat().getIdentifier().getSystem().equals("urn:medshare:ledger-index"))
+                    .findFirst()
+                    .orElseThrow()
+                    .getName();
             byType.put(type, a);
             assertEquals("rest", a.getType().getCode());
             assertEquals(AuditEvent.AuditEventOutcome._0, a.getOutcome());
             assertEquals("4", a.getSource().getTypeFirstRep().getCode());
-            assertTrue(a.getAgent().stream().anyMatch(g -> g.getType().getCodingFirstRep().getCode().equals("110152")));
+            assertTrue(a.getAgent().stream()
+                    .anyMatch(g -> g.getType().getCodingFirstRep().getCode().equals("110152")));
         }
         assertEquals(8, byType.size());
         expect(byType.get("UPLOAD"), "create", "C", "AGNT", "4", "rec-fhir");
@@ -123,26 +162,52 @@ class AuditExportTest {
         expect(byType.get("CONSENT_REVOKED"), "update", "U", "AGNT", "4", "ab".repeat(16));
         expect(byType.get("KEY_ISSUED"), "create", "C", "IRCP", "13", "k-fhir");
         expect(byType.get("MEMBER_ADMITTED"), "create", "C", "AGNT", "13", "member-fhir");
-        assertTrue(byType.get("UPLOAD").getAgent().stream()
-                .anyMatch(g -> g.getType().getCodingFirstRep().getCode().equals("110153")), "the client agent");
-        assertEquals("Consent/" + "ab".repeat(16), byType.get("CONSENT_REVOKED").getEntityFirstRep().getWhat().getReference());
-        assertEquals("3", byType.get("COMPUTE").getEntityFirstRep().getDetail().stream()
-                .filter(d -> d.getType().equals("recordCount")).findFirst().orElseThrow().getValue().primitiveValue());
+        assertTrue(
+                byType.get("UPLOAD").getAgent().stream()
+                        .anyMatch(g -> g.getType().getCodingFirstRep().getCode().equals("110153")),
+                "the client agent");
+        assertEquals(
+                "Consent/" + "ab".repeat(16),
+                byType.get("CONSENT_REVOKED").getEntityFirstRep().getWhat().getReference());
+        assertEquals(
+                "3",
+                byType.get("COMPUTE").getEntityFirstRep().getDetail().stream()
+                        .filter(d -> d.getType().equals("recordCount"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getValue()
+                        .primitiveValue());
 
-        String ndjson = given().queryParam("format", "ndjson").queryParam("from", first).queryParam("limit", 8)
-                .get("/api/v1/audit/export").then().statusCode(200).contentType("application/fhir+ndjson")
-                .extract().asString();
+        String ndjson = given().queryParam("format", "ndjson")
+                .queryParam("from", first)
+                .queryParam("limit", 8)
+                .get("/api/v1/audit/export")
+                .then()
+                .statusCode(200)
+                .contentType("application/fhir+ndjson")
+                .extract()
+                .asString();
         List<String> lines = ndjson.lines().toList();
         assertEquals(8, lines.size());
         for (String line : lines) {
-            AuditEvent a = FHIR.newJsonParser().setParserErrorHandler(new StrictErrorHandler())
+            AuditEvent a = FHIR.newJsonParser()
+                    .setParserErrorHandler(new StrictErrorHandler())
                     .parseResource(AuditEvent.class, line);
             assertTrue(validator.validateWithResult(a).isSuccessful(), line);
         }
-        given().accept("application/json").queryParam("format", "fhir").queryParam("from", first).queryParam("limit", 1)
-                .get("/api/v1/audit/export").then().statusCode(200).contentType("application/fhir+json")
+        given().accept("application/json")
+                .queryParam("format", "fhir")
+                .queryParam("from", first)
+                .queryParam("limit", 1)
+                .get("/api/v1/audit/export")
+                .then()
+                .statusCode(200)
+                .contentType("application/fhir+json")
                 .body("resourceType", equalTo("Bundle"));
-        given().queryParam("format", "xml").get("/api/v1/audit/export").then().statusCode(400)
+        given().queryParam("format", "xml")
+                .get("/api/v1/audit/export")
+                .then()
+                .statusCode(400)
                 .contentType("application/problem+json");
     }
 
@@ -152,70 +217,112 @@ class AuditExportTest {
      */
     @Test
     void consentResourcesAreValidR4() {
-        java.time.Instant since = java.time.Instant.parse("2026-11-01T10:00:00Z");
-        var active = new PatientConsent("ab".repeat(16), "hospital-a",
-                "0123456789abcdef", since, 3, null, null, null);
-        var revoked = new PatientConsent("cd".repeat(16), "hospital-a",
-                "fedcba9876543210", since, 1, since.plusSeconds(3600), "hospital-a:alice", 17L);
+        Instant since = Instant.parse("2026-11-01T10:00:00Z");
+        var active = new PatientConsent("ab".repeat(16), "hospital-a", "0123456789abcdef", since, 3, null, null, null);
+        var revoked = new PatientConsent(
+                "cd".repeat(16),
+                "hospital-a",
+                "fedcba9876543210",
+                since,
+                1,
+                since.plusSeconds(3600),
+                "hospital-a:alice",
+                17L);
         Bundle bundle = ConsentFhir.bundle(List.of(active, revoked));
-        Bundle parsed = FHIR.newJsonParser().setParserErrorHandler(new StrictErrorHandler())
+        Bundle parsed = FHIR.newJsonParser()
+                .setParserErrorHandler(new StrictErrorHandler())
                 .parseResource(Bundle.class, FHIR.newJsonParser().encodeResourceToString(bundle));
-        assertEquals(List.of(), org.medshare.service.testing.FhirValidation.errors(parsed), "HAPI validation errors");
-        org.hl7.fhir.r4.model.Consent r = (org.hl7.fhir.r4.model.Consent) parsed.getEntry().get(1).getResource();
-        assertEquals(org.hl7.fhir.r4.model.Consent.ConsentState.INACTIVE, r.getStatus());
+        assertEquals(List.of(), FhirValidation.errors(parsed), "HAPI validation errors");
+        Consent r = (Consent) parsed.getEntry().get(1).getResource();
+        assertEquals(Consent.ConsentState.INACTIVE, r.getStatus());
         assertEquals("Patient/fedcba9876543210", r.getPatient().getReference());
     }
 
     @Test
     void contractCallMapping() {
-        Event call = Event.builder(EventType.CONTRACT_CALL).timestamp(System.currentTimeMillis())
-                .id(Field.ACTOR, "insurer-x").data(Field.CALL_DATA, new byte[] {1, 2, 3}).hash(Field.STATE_ROOT, H).build();
-        Bundle bundle = new org.medshare.service.audit.fhir.BalpAuditEvents("medshare.example/ledger")
-                .bundle(List.of(new LedgerService.LedgerEntry(7, call)));
-        assertEquals(List.of(), org.medshare.service.testing.FhirValidation.errors(bundle));
+        Event call = Event.builder(EventType.CONTRACT_CALL)
+                .timestamp(System.currentTimeMillis())
+                .id(Field.ACTOR, "insurer-x")
+                .data(Field.CALL_DATA, new byte[] {1, 2, 3})
+                .hash(Field.STATE_ROOT, H)
+                .build();
+        Bundle bundle =
+                new BalpAuditEvents("medshare.example/ledger").bundle(List.of(new LedgerService.LedgerEntry(7, call)));
+        assertEquals(List.of(), FhirValidation.errors(bundle));
         AuditEvent a = (AuditEvent) bundle.getEntryFirstRep().getResource();
         expect(a, "operation", "E", "AGNT", "4", "00".repeat(32));
-        assertEquals("AQID", a.getEntityFirstRep().getDetail().stream().filter(d -> d.getType().equals("callData"))
-                .findFirst().orElseThrow().getValue().primitiveValue());
+        assertEquals(
+                "AQID",
+                a.getEntityFirstRep().getDetail().stream()
+                        .filter(d -> d.getType().equals("callData"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getValue()
+                        .primitiveValue());
     }
 
     @Test
     void anchoredMapping() {
         byte[] tx = new byte[32];
-        java.util.Arrays.fill(tx, (byte) 0xab);
+        Arrays.fill(tx, (byte) 0xab);
         Event anchored = Event.anchored(System.currentTimeMillis(), 1337, "0x" + "12".repeat(20), tx, 77, 40, H);
-        Bundle bundle = new org.medshare.service.audit.fhir.BalpAuditEvents("medshare.example/ledger")
+        Bundle bundle = new BalpAuditEvents("medshare.example/ledger")
                 .bundle(List.of(new LedgerService.LedgerEntry(41, anchored)));
-        assertEquals(List.of(), org.medshare.service.testing.FhirValidation.errors(bundle));
+        assertEquals(List.of(), FhirValidation.errors(bundle));
         AuditEvent a = (AuditEvent) bundle.getEntryFirstRep().getResource();
         expect(a, "operation", "E", "110150", "4", "0x" + "ab".repeat(32));
-        Map<String, String> details = a.getEntityFirstRep().getDetail().stream().collect(Collectors.toMap(
-                d -> d.getType(), d -> d.getValue().primitiveValue()));
-        assertEquals(Map.of("chainId", "1337", "contract", "0x" + "12".repeat(20), "txHash", "ab".repeat(32),
-                "blockNumber", "77", "treeSize", "40", "treeRoot", "00".repeat(32)), details);
+        Map<String, String> details = a.getEntityFirstRep().getDetail().stream()
+                .collect(Collectors.toMap(d -> d.getType(), d -> d.getValue().primitiveValue()));
+        assertEquals(
+                Map.of(
+                        "chainId",
+                        "1337",
+                        "contract",
+                        "0x" + "12".repeat(20),
+                        "txHash",
+                        "ab".repeat(32),
+                        "blockNumber",
+                        "77",
+                        "treeSize",
+                        "40",
+                        "treeRoot",
+                        "00".repeat(32)),
+                details);
     }
 
     @Test
     void paymentMapping() {
         Event payment = Event.payment(System.currentTimeMillis(), "insurer-x", "hospital-a", "q-pay", 7, 3, H);
-        Bundle bundle = new org.medshare.service.audit.fhir.BalpAuditEvents("medshare.example/ledger")
+        Bundle bundle = new BalpAuditEvents("medshare.example/ledger")
                 .bundle(List.of(new LedgerService.LedgerEntry(42, payment)));
-        AuditEvent a = (AuditEvent) FHIR.newJsonParser().setParserErrorHandler(new StrictErrorHandler())
+        AuditEvent a = (AuditEvent) FHIR.newJsonParser()
+                .setParserErrorHandler(new StrictErrorHandler())
                 .parseResource(Bundle.class, FHIR.newJsonParser().encodeResourceToString(bundle))
-                .getEntryFirstRep().getResource();
+                .getEntryFirstRep()
+                .getResource();
         assertTrue(validator.validateWithResult(a).isSuccessful());
         assertEquals("ledger-42", a.getIdElement().getIdPart());
         expect(a, "operation", "E", "IRCP", "24", "q-pay");
-        assertTrue(a.getAgent().stream().anyMatch(g -> g.getType().getCodingFirstRep().getCode().equals("AGNT")
-                && g.getWho().getIdentifier().getValue().equals("insurer-x") && g.getRequestor()));
-        assertEquals("7", a.getEntityFirstRep().getDetail().stream().filter(d -> d.getType().equals("amount"))
-                .findFirst().orElseThrow().getValue().primitiveValue());
+        assertTrue(a.getAgent().stream()
+                .anyMatch(g -> g.getType().getCodingFirstRep().getCode().equals("AGNT")
+                        && g.getWho().getIdentifier().getValue().equals("insurer-x")
+                        && g.getRequestor()));
+        assertEquals(
+                "7",
+                a.getEntityFirstRep().getDetail().stream()
+                        .filter(d -> d.getType().equals("amount"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getValue()
+                        .primitiveValue());
     }
 
     static void expect(AuditEvent a, String subtype, String action, String agentCode, String role, String what) {
         assertEquals(subtype, a.getSubtypeFirstRep().getCode(), a.getId());
         assertEquals(action, a.getAction().toCode(), a.getId());
-        assertTrue(a.getAgent().stream().anyMatch(g -> g.getType().getCodingFirstRep().getCode().equals(agentCode)),
+        assertTrue(
+                a.getAgent().stream()
+                        .anyMatch(g -> g.getType().getCodingFirstRep().getCode().equals(agentCode)),
                 a.getId() + " agent " + agentCode);
         assertEquals(role, a.getEntityFirstRep().getRole().getCode(), a.getId());
         assertEquals(what, a.getEntityFirstRep().getWhat().getIdentifier().getValue(), a.getId());
@@ -224,38 +331,100 @@ class AuditExportTest {
     @Test
     void eventsAreFilteredAndPaged() {
         long first = appendOneOfEach("filter");
-        List<String> types = given().queryParam("from", first).queryParam("party", "hospital-a").get("/api/v1/audit/events")
-                .then().statusCode(200).extract().path("type");
+        List<String> types = given().queryParam("from", first)
+                .queryParam("party", "hospital-a")
+                .get("/api/v1/audit/events")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("type");
         assertEquals(List.of("UPLOAD", "ACCESS", "CONSENT_REVOKED", "KEY_ISSUED"), types.subList(0, 4));
-        assertEquals(List.of("QUERY_SUBMITTED", "QUERY_APPROVED", "COMPUTE"), given().queryParam("from", first)
-                .queryParam("query", "q-filter").get("/api/v1/audit/events").then().statusCode(200).extract().path("type"));
-        assertEquals(List.of("UPLOAD", "ACCESS"), given().queryParam("from", first).queryParam("record", "rec-filter")
-                .get("/api/v1/audit/events").then().extract().path("type"));
-        Response page = given().queryParam("from", first).queryParam("party", "hospital-a").queryParam("limit", 2)
+        assertEquals(
+                List.of("QUERY_SUBMITTED", "QUERY_APPROVED", "COMPUTE"),
+                given().queryParam("from", first)
+                        .queryParam("query", "q-filter")
+                        .get("/api/v1/audit/events")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .path("type"));
+        assertEquals(
+                List.of("UPLOAD", "ACCESS"),
+                given().queryParam("from", first)
+                        .queryParam("record", "rec-filter")
+                        .get("/api/v1/audit/events")
+                        .then()
+                        .extract()
+                        .path("type"));
+        Response page = given().queryParam("from", first)
+                .queryParam("party", "hospital-a")
+                .queryParam("limit", 2)
                 .get("/api/v1/audit/events");
         page.then().statusCode(200).body("size()", equalTo(2));
         long next = Long.parseLong(page.header("X-Next-From"));
         assertEquals(first + 2, next, "the page ends after the second match");
-        assertEquals(List.of("CONSENT_REVOKED", "KEY_ISSUED"), given().queryParam("from", next).queryParam("party", "hospital-a")
-                .queryParam("limit", 2).get("/api/v1/audit/events").then().extract().path("type"));
-        assertEquals(List.of(), given().queryParam("from", first).queryParam("until", "2000-01-01")
-                .get("/api/v1/audit/events").then().statusCode(200).extract().path("type"));
-        assertFalse(((List<?>) given().queryParam("from", first).queryParam("since", "2000-01-01").queryParam("type", "key_issued")
-                .get("/api/v1/audit/events").then().statusCode(200).extract().path("type")).isEmpty());
-        for (Map.Entry<String, String> bad : Map.of("since", "yesterday", "until", "2026-13-01", "party", "has space",
-                "type", "NOPE", "record", "x".repeat(200)).entrySet()) {
-            given().queryParam(bad.getKey(), bad.getValue()).get("/api/v1/audit/events").then().statusCode(400)
+        assertEquals(
+                List.of("CONSENT_REVOKED", "KEY_ISSUED"),
+                given().queryParam("from", next)
+                        .queryParam("party", "hospital-a")
+                        .queryParam("limit", 2)
+                        .get("/api/v1/audit/events")
+                        .then()
+                        .extract()
+                        .path("type"));
+        assertEquals(
+                List.of(),
+                given().queryParam("from", first)
+                        .queryParam("until", "2000-01-01")
+                        .get("/api/v1/audit/events")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .path("type"));
+        assertFalse(((List<?>) given().queryParam("from", first)
+                        .queryParam("since", "2000-01-01")
+                        .queryParam("type", "key_issued")
+                        .get("/api/v1/audit/events")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .path("type"))
+                .isEmpty());
+        for (Map.Entry<String, String> bad : Map.of(
+                        "since",
+                        "yesterday",
+                        "until",
+                        "2026-13-01",
+                        "party",
+                        "has space",
+                        "type",
+                        "NOPE",
+                        "record",
+                        "x".repeat(200))
+                .entrySet()) {
+            given().queryParam(bad.getKey(), bad.getValue())
+                    .get("/api/v1/audit/events")
+                    .then()
+                    .statusCode(400)
                     .contentType("application/problem+json");
         }
-        given().queryParam("since", "2026-02-01").queryParam("until", "2026-01-01").get("/api/v1/audit/events")
-                .then().statusCode(400).contentType("application/problem+json");
+        given().queryParam("since", "2026-02-01")
+                .queryParam("until", "2026-01-01")
+                .get("/api/v1/audit/events")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
     }
 
     @Test
     void checkpointsCarryTheirSignatureLinesAndBalancesListEveryParty() {
         appendOneOfEach("checkpoint");
-        List<Map<String, Object>> checkpoints = given().queryParam("limit", 1000).get("/api/v1/audit/checkpoints")
-                .then().statusCode(200).extract().path("");
+        List<Map<String, Object>> checkpoints = given().queryParam("limit", 1000)
+                .get("/api/v1/audit/checkpoints")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("");
         assertFalse(checkpoints.isEmpty());
         Map<String, Object> last = checkpoints.get(checkpoints.size() - 1);
         List<Map<String, Object>> signatures = (List<Map<String, Object>>) last.get("signatures");
@@ -266,7 +435,9 @@ class AuditExportTest {
             assertTrue(((String) s.get("keyId")).matches("[0-9a-f]{8}"));
         }
         given().get("/api/v1/me").then().statusCode(200);
-        given().get("/api/v1/audit/balances").then().statusCode(200)
+        given().get("/api/v1/audit/balances")
+                .then()
+                .statusCode(200)
                 .body("organisation", org.hamcrest.Matchers.hasItem("regulator-nhc"));
         List<Object> sizes = checkpoints.stream().map(c -> c.get("treeSize")).collect(Collectors.toList());
         assertEquals(sizes.stream().sorted().toList().size(), sizes.size());

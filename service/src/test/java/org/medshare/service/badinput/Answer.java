@@ -1,5 +1,4 @@
 package org.medshare.service.badinput;
 
 /** What the service answered to one bad request. */
-record Answer(int status, String contentType, String body) {
-}
+record Answer(int status, String contentType, String body) {}

@@ -5,25 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;
 import io.quarkus.test.security.oidc.Claim;
 import io.quarkus.test.security.oidc.OidcSecurity;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.inject.Inject;
-import java.nio.file.Path;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.MethodOrderer;
@@ -63,32 +65,38 @@ class BadInputCorpusTest {
     private static final int MINIMUM_CASES = 200;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Fixture fixture;
-    private static final java.util.concurrent.atomic.AtomicInteger CASES_RUN = new java.util.concurrent.atomic.AtomicInteger();
-    private static final AtomicReference<Map<String, BadInput>> HOSPITAL_CASES =
-            new AtomicReference<>();
-    private static final AtomicReference<Map<String, BadInput>> INSURER_CASES =
-            new AtomicReference<>();
-    private static final AtomicReference<Map<String, BadInput>> REGULATOR_CASES =
-            new AtomicReference<>();
+    private static final AtomicInteger CASES_RUN = new AtomicInteger();
+    private static final AtomicReference<Map<String, BadInput>> HOSPITAL_CASES = new AtomicReference<>();
+    private static final AtomicReference<Map<String, BadInput>> INSURER_CASES = new AtomicReference<>();
+    private static final AtomicReference<Map<String, BadInput>> REGULATOR_CASES = new AtomicReference<>();
 
     @Inject
     AgroalDataSource db;
+
     @Inject
     AuditLog log;
+
     @Inject
     PaymentService payments;
+
     @Inject
     RecordService records;
+
     @Inject
     SigningKeyService signingKeys;
+
     @Inject
     QueryService queries;
+
     @Inject
     TemplateService templates;
+
     @Inject
     QueryApproval approval;
+
     @Inject
     QueryRepository queryRepository;
+
     @Inject
     MedshareConfig config;
 
@@ -133,8 +141,8 @@ class BadInputCorpusTest {
         refusedAndNothingChanged(byName(REGULATOR_CASES, RegulatorCases::all).get(name));
     }
 
-    private static Map<String, BadInput> byName(AtomicReference<Map<String, BadInput>> cache,
-                                                Supplier<List<BadInput>> cases) {
+    private static Map<String, BadInput> byName(
+            AtomicReference<Map<String, BadInput>> cache, Supplier<List<BadInput>> cases) {
         return cache.updateAndGet(m -> {
             if (m != null) {
                 return m;
@@ -152,17 +160,26 @@ class BadInputCorpusTest {
     @Test
     @Order(4)
     void everyDocumentedOperationReceivedBadInput() {
-        long all = Stream.of(hospitalCases(), insurerCases(), regulatorCases()).flatMap(s -> s).count();
-        Assumptions.assumeTrue(CASES_RUN.get() == all, "only " + CASES_RUN.get() + " of " + all + " cases ran in this selection");
-        Map<String, Map<String, Object>> paths = given().queryParam("format", "json").get("/q/openapi")
-                .then().statusCode(200).extract().path("paths");
+        long all = Stream.of(hospitalCases(), insurerCases(), regulatorCases())
+                .flatMap(s -> s)
+                .count();
+        Assumptions.assumeTrue(
+                CASES_RUN.get() == all, "only " + CASES_RUN.get() + " of " + all + " cases ran in this selection");
+        Map<String, Map<String, Object>> paths = given().queryParam("format", "json")
+                .get("/q/openapi")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("paths");
         List<String> uncovered = new ArrayList<>();
         paths.forEach((path, operations) -> operations.keySet().forEach(method -> {
             if (Set.of("get", "post", "put", "delete", "patch").contains(method)) {
                 Pattern template = Pattern.compile(Pattern.quote(path).replaceAll("\\{[^}]+}", "\\\\E[^/]+\\\\Q"));
-                String verb = method.toUpperCase(java.util.Locale.ROOT);
-                boolean hit = Requests.SENT.stream().anyMatch(sent -> sent.startsWith(verb + " ")
-                        && template.matcher(sent.substring(verb.length() + 1)).matches());
+                String verb = method.toUpperCase(Locale.ROOT);
+                boolean hit = Requests.SENT.stream()
+                        .anyMatch(sent -> sent.startsWith(verb + " ")
+                                && template.matcher(sent.substring(verb.length() + 1))
+                                        .matches());
                 if (!hit) {
                     uncovered.add(verb + " " + path);
                 }
@@ -176,12 +193,14 @@ class BadInputCorpusTest {
         Map<String, Integer> byCategory = new TreeMap<>();
         Set<String> names = new TreeSet<>();
         List<String> duplicates = new ArrayList<>();
-        Stream.of(hospitalCases(), insurerCases(), regulatorCases()).flatMap(s -> s).forEach(name -> {
-            if (!names.add(name)) {
-                duplicates.add(name);
-            }
-            byCategory.merge(name.substring(0, name.indexOf('-')), 1, Integer::sum);
-        });
+        Stream.of(hospitalCases(), insurerCases(), regulatorCases())
+                .flatMap(s -> s)
+                .forEach(name -> {
+                    if (!names.add(name)) {
+                        duplicates.add(name);
+                    }
+                    byCategory.merge(name.substring(0, name.indexOf('-')), 1, Integer::sum);
+                });
         assertEquals(List.of(), duplicates, "every case needs its own name");
         System.out.println("bad-input corpus: " + names.size() + " cases by first word of their name: " + byCategory);
         assertTrue(names.size() >= MINIMUM_CASES, names.size() + " cases: " + byCategory);
@@ -195,22 +214,28 @@ class BadInputCorpusTest {
         String name = badInput.name() + ": ";
         String body = answer.body();
         if (answer.status() != badInput.status()) {
-            fail(name + "expected " + badInput.status() + " but got " + answer.status() + " (" + answer.contentType() + "): "
-                    + abbreviated(body));
+            fail(name + "expected " + badInput.status() + " but got " + answer.status() + " (" + answer.contentType()
+                    + "): " + abbreviated(body));
         }
-        assertTrue(answer.contentType().startsWith(Problem.MEDIA_TYPE),
+        assertTrue(
+                answer.contentType().startsWith(Problem.MEDIA_TYPE),
                 name + "content type " + answer.contentType() + ", body: " + abbreviated(body));
         JsonNode problem = readJson(name, body);
         String type = problem.path("type").asText(null);
         assertTrue(type != null && type.startsWith(Problem.TYPE_BASE), name + "problem type " + type);
         if (badInput.kind() != null) {
-            assertEquals(Problem.TYPE_BASE + badInput.kind(), type, name + "problem type; detail: " + problem.path("detail").asText());
+            assertEquals(
+                    Problem.TYPE_BASE + badInput.kind(),
+                    type,
+                    name + "problem type; detail: " + problem.path("detail").asText());
         }
         assertTrue(!problem.path("title").asText("").isBlank(), name + "problem title");
         assertEquals(answer.status(), problem.path("status").asInt(), name + "problem status");
         String detail = problem.path("detail").asText(null);
         assertTrue(detail != null && !detail.isBlank(), name + "problem detail in " + abbreviated(body));
-        assertTrue(!body.contains("Exception") && !body.contains("\tat "), name + "exception text in " + abbreviated(body));
+        assertTrue(
+                !body.contains("Exception") && !body.contains("\tat "),
+                name + "exception text in " + abbreviated(body));
         List<String> changes = before.differences(snapshot());
         assertEquals(List.of(), changes, name + "a refused request must change nothing");
     }
@@ -222,7 +247,15 @@ class BadInputCorpusTest {
     private Fixture fixture() {
         synchronized (BadInputCorpusTest.class) {
             if (fixture == null) {
-                fixture = new Fixture(records, signingKeys, templates, queries, approval, queryRepository, payments, PrivacyBudget.toMicros(config.privacy().budgetPerInsurer()));
+                fixture = new Fixture(
+                        records,
+                        signingKeys,
+                        templates,
+                        queries,
+                        approval,
+                        queryRepository,
+                        payments,
+                        PrivacyBudget.toMicros(config.privacy().budgetPerInsurer()));
             }
             return fixture;
         }
@@ -231,7 +264,7 @@ class BadInputCorpusTest {
     private static JsonNode readJson(String name, String body) {
         try {
             return JSON.readTree(body);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError(name + "the problem is not JSON: " + abbreviated(body), e);
         }
     }

@@ -16,11 +16,9 @@ import java.util.List;
 final class CorpusFile {
 
     /** One body with its expectation. */
-    record Entry(String name, int status, String kind, String body) {
-    }
+    record Entry(String name, int status, String kind, String body) {}
 
-    private CorpusFile() {
-    }
+    private CorpusFile() {}
 
     static List<Entry> read(String file) {
         String text;

@@ -49,7 +49,8 @@ class FakeMedshareContractTest {
     static final String POLICY = "org:hospital-a AND role:physician";
     static final String BOUNDARY = "contract-boundary-41c9";
     static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     final String run = UUID.randomUUID().toString().substring(0, 8);
     final HospitalClient hospitalA = new HospitalClient("hospital-a");
@@ -63,8 +64,7 @@ class FakeMedshareContractTest {
     Answer lastDouble;
 
     /** One answer: its status and, for a problem, the last segment of its type. */
-    record Answer(int status, String kind, JsonNode body) {
-    }
+    record Answer(int status, String kind, JsonNode body) {}
 
     @BeforeAll
     void startTheDouble() throws IOException {
@@ -81,8 +81,18 @@ class FakeMedshareContractTest {
     @TestSecurity(user = "alice", roles = "hospital")
     @OidcSecurity(claims = @Claim(key = "org_id", value = "hospital-a"))
     void hospitalARegistersItsKey() throws Exception {
-        keyIdA = expect("register-key", 200, null, "alice", "POST", "/api/v1/signing-keys", "application/json",
-                keyBody(hospitalA)).body().path("keyId").asText();
+        keyIdA = expect(
+                        "register-key",
+                        200,
+                        null,
+                        "alice",
+                        "POST",
+                        "/api/v1/signing-keys",
+                        "application/json",
+                        keyBody(hospitalA))
+                .body()
+                .path("keyId")
+                .asText();
         hospitalA.withRegisteredKey(keyIdA, 1);
         assertAgreed();
     }
@@ -92,12 +102,36 @@ class FakeMedshareContractTest {
     @TestSecurity(user = "bob", roles = "hospital")
     @OidcSecurity(claims = @Claim(key = "org_id", value = "hospital-b"))
     void hospitalBRegistersItsKeyAndNotAnotherOrganisationsOrAMalformedOne() throws Exception {
-        keyIdB = expect("register-other-key", 200, null, "bob", "POST", "/api/v1/signing-keys", "application/json",
-                keyBody(hospitalB)).body().path("keyId").asText();
-        expect("register-key-of-another-organisation", 409, "key-taken", "bob", "POST", "/api/v1/signing-keys",
-                "application/json", keyBody(hospitalA));
-        expect("register-key-not-base64", 400, "invalid-public-key", "bob", "POST", "/api/v1/signing-keys",
-                "application/json", "{\"publicKey\":\"***\"}".getBytes(StandardCharsets.UTF_8));
+        keyIdB = expect(
+                        "register-other-key",
+                        200,
+                        null,
+                        "bob",
+                        "POST",
+                        "/api/v1/signing-keys",
+                        "application/json",
+                        keyBody(hospitalB))
+                .body()
+                .path("keyId")
+                .asText();
+        expect(
+                "register-key-of-another-organisation",
+                409,
+                "key-taken",
+                "bob",
+                "POST",
+                "/api/v1/signing-keys",
+                "application/json",
+                keyBody(hospitalA));
+        expect(
+                "register-key-not-base64",
+                400,
+                "invalid-public-key",
+                "bob",
+                "POST",
+                "/api/v1/signing-keys",
+                "application/json",
+                "{\"publicKey\":\"***\"}".getBytes(StandardCharsets.UTF_8));
         assertAgreed();
     }
 
@@ -108,7 +142,11 @@ class FakeMedshareContractTest {
     void uploadsAreAnsweredAlike() throws Exception {
         Upload stored = upload("stored");
         byte[] storedBody = multipart(stored, true, true);
-        recordA = upload("upload-new", 201, null, storedBody).body().path("record").path("recordId").asText();
+        recordA = upload("upload-new", 201, null, storedBody)
+                .body()
+                .path("record")
+                .path("recordId")
+                .asText();
         assertEquals(UploadStatement.recordId("hospital-a", stored.idempotencyKey), recordA);
         upload("upload-replayed", 200, null, storedBody);
         Upload reused = hospitalA.upload(stored.idempotencyKey, POLICY, "other content");
@@ -166,7 +204,8 @@ class FakeMedshareContractTest {
         sameRecord("document-first-version", upload("document-first-version", 201, null, multipart(first, true, true)));
         Upload second = upload("document-v2");
         second.tags.put("document", document);
-        sameRecord("document-second-version", upload("document-second-version", 201, null, multipart(second, true, true)));
+        sameRecord(
+                "document-second-version", upload("document-second-version", 201, null, multipart(second, true, true)));
 
         Upload u = upload("document-in-clear");
         u.tags.put("document", "urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e0");
@@ -198,7 +237,15 @@ class FakeMedshareContractTest {
     @TestSecurity(user = "bob", roles = "hospital")
     @OidcSecurity(claims = @Claim(key = "org_id", value = "hospital-b"))
     void anotherOrganisationsRecordIsNotFound() throws Exception {
-        expect("record-of-another-organisation", 404, "not-found", "bob", "GET", "/api/v1/records/" + recordA, null, null);
+        expect(
+                "record-of-another-organisation",
+                404,
+                "not-found",
+                "bob",
+                "GET",
+                "/api/v1/records/" + recordA,
+                null,
+                null);
         assertAgreed();
     }
 
@@ -207,17 +254,33 @@ class FakeMedshareContractTest {
     }
 
     private Answer upload(String name, int status, String kind, byte[] body) throws Exception {
-        return expect(name, status, kind, "alice", "POST", "/api/v1/records",
-                "multipart/form-data; boundary=" + BOUNDARY, body);
+        return expect(
+                name,
+                status,
+                kind,
+                "alice",
+                "POST",
+                "/api/v1/records",
+                "multipart/form-data; boundary=" + BOUNDARY,
+                body);
     }
 
     /**
      * Sends the request to the double (with {@code user}'s token there) and to the service (as the test identity);
      * records a disagreement where either answer is not {@code status} and {@code kind}; the service's answer.
      */
-    private Answer expect(String name, int status, String kind, String user, String method, String path,
-                          String contentType, byte[] body) throws Exception {
-        Answer service = send(URI.create("http://localhost:" + RestAssured.port), null, method, path, contentType, body);
+    private Answer expect(
+            String name,
+            int status,
+            String kind,
+            String user,
+            String method,
+            String path,
+            String contentType,
+            byte[] body)
+            throws Exception {
+        Answer service =
+                send(URI.create("http://localhost:" + RestAssured.port), null, method, path, contentType, body);
         Answer theDouble = send(fake.base(), fake.tokenFor(user), method, path, contentType, body);
         lastDouble = theDouble;
         String expected = status + " " + kind;
@@ -235,8 +298,12 @@ class FakeMedshareContractTest {
 
     private static Answer send(URI base, String token, String method, String path, String contentType, byte[] body)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).method(method,
-                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
@@ -247,13 +314,17 @@ class FakeMedshareContractTest {
         JsonNode json = response.body().length == 0 ? JSON.missingNode() : JSON.readTree(response.body());
         String type = json.path("type").asText("");
         String kind = response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json")
-                ? type.substring(type.lastIndexOf('/') + 1) : null;
+                ? type.substring(type.lastIndexOf('/') + 1)
+                : null;
         return new Answer(response.statusCode(), kind, json);
     }
 
     private static byte[] keyBody(HospitalClient hospital) {
-        return ("{\"publicKey\":\"" + Base64.getEncoder().encodeToString(hospital.signingKey().getPublic().getEncoded())
-                + "\"}").getBytes(StandardCharsets.UTF_8);
+        return ("{\"publicKey\":\""
+                        + Base64.getEncoder()
+                                .encodeToString(
+                                        hospital.signingKey().getPublic().getEncoded()) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     private static String withKeyId(Upload u, String keyId) {
@@ -263,8 +334,8 @@ class FakeMedshareContractTest {
     /** The upload's multipart body, signed once (so that both receive the same signature), with or without parts. */
     private static byte[] multipart(Upload u, boolean withEnvelope, boolean withRows) {
         List<Requests.Part> parts = new ArrayList<>();
-        parts.add(new Requests.Part("metadata", null, "text/plain; charset=UTF-8",
-                u.metadata().getBytes(StandardCharsets.UTF_8)));
+        parts.add(new Requests.Part(
+                "metadata", null, "text/plain; charset=UTF-8", u.metadata().getBytes(StandardCharsets.UTF_8)));
         if (withEnvelope) {
             parts.add(Requests.envelopePart(u.envelope));
         }

@@ -3,6 +3,7 @@ package org.medshare.service.badinput;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -12,6 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.medshare.service.identity.Caller;
+import org.medshare.service.payments.service.PaymentService;
 import org.medshare.service.queries.persistence.QueryRepository;
 import org.medshare.service.queries.service.QueryApproval;
 import org.medshare.service.queries.service.QueryService;
@@ -20,7 +22,6 @@ import org.medshare.service.records.service.RecordService;
 import org.medshare.service.records.service.SigningKeyService;
 import org.medshare.service.testing.HospitalClient;
 import org.medshare.service.testing.HospitalClient.Upload;
-import org.medshare.service.payments.service.PaymentService;
 
 /**
  * The state the bad inputs are aimed at, built once through the service classes (so it does not depend on
@@ -37,8 +38,8 @@ final class Fixture {
     static final String EXHAUSTED_INSURER = "insurer-exhausted";
     static final String POOR_INSURER = "insurer-poor";
     /** Organisations whose contract balances the snapshot compares. */
-    static final List<String> ORGANISATIONS = List.of("hospital-a", "hospital-b", INSURER, OTHER_INSURER,
-            EXHAUSTED_INSURER, POOR_INSURER, "regulator-nhc");
+    static final List<String> ORGANISATIONS = List.of(
+            "hospital-a", "hospital-b", INSURER, OTHER_INSURER, EXHAUSTED_INSURER, POOR_INSURER, "regulator-nhc");
 
     final String run = UUID.randomUUID().toString().substring(0, 8);
     final HospitalClient hospitalA = new HospitalClient("hospital-a");
@@ -51,14 +52,21 @@ final class Fixture {
     final String recordB;
     /** Template ids by name: optional, none, required (approved, with that DP mode), pending, rejected. */
     final Map<String, String> templates;
+
     final String refusedQuery;
     final String otherInsurersQuery;
     final String exhaustedQuery;
     final String unpaidQuery;
 
-    Fixture(RecordService records, SigningKeyService keys, TemplateService templateService, QueryService queries,
-            QueryApproval approval, QueryRepository queryRepository,
-            PaymentService payments, long budgetMicros) {
+    Fixture(
+            RecordService records,
+            SigningKeyService keys,
+            TemplateService templateService,
+            QueryService queries,
+            QueryApproval approval,
+            QueryRepository queryRepository,
+            PaymentService payments,
+            long budgetMicros) {
         Caller a = caller("alice", "hospital", "hospital-a");
         Caller b = caller("bob", "hospital", "hospital-b");
         Caller regulator = caller("rita", "regulator", "regulator-nhc");
@@ -88,20 +96,26 @@ final class Fixture {
         templateService.submit(insurer, template(templates.get("rejected"), "optional"));
         templateService.decide(regulator, templates.get("rejected"), 1, false);
 
-        refusedQuery = queries.submit(insurer, request(templates.get("optional"), INSURER, "0.5")).queryId();
+        refusedQuery = queries.submit(insurer, request(templates.get("optional"), INSURER, "0.5"))
+                .queryId();
         approval.refuse(regulator, refusedQuery, "refused by the bad-input corpus fixture");
-        otherInsurersQuery = queries.submit(caller("olga", "insurer", OTHER_INSURER),
-                request(templates.get("optional"), OTHER_INSURER, "0.5")).queryId();
-        exhaustedQuery = queries.submit(caller("erin", "insurer", EXHAUSTED_INSURER),
-                request(templates.get("optional"), EXHAUSTED_INSURER, "0.5")).queryId();
-        payments.deposit(EXHAUSTED_INSURER, java.math.BigInteger.valueOf(1_000_000));
+        otherInsurersQuery = queries.submit(
+                        caller("olga", "insurer", OTHER_INSURER),
+                        request(templates.get("optional"), OTHER_INSURER, "0.5"))
+                .queryId();
+        exhaustedQuery = queries.submit(
+                        caller("erin", "insurer", EXHAUSTED_INSURER),
+                        request(templates.get("optional"), EXHAUSTED_INSURER, "0.5"))
+                .queryId();
+        payments.deposit(EXHAUSTED_INSURER, BigInteger.valueOf(1_000_000));
         QuarkusTransaction.requiringNew().run(() -> {
             if (!queryRepository.tryChargeBudget(EXHAUSTED_INSURER, budgetMicros, budgetMicros)) {
                 throw new IllegalStateException("could not spend the fixture insurer's budget");
             }
         });
-        unpaidQuery = queries.submit(caller("paul", "insurer", POOR_INSURER),
-                request(templates.get("optional"), POOR_INSURER, null)).queryId();
+        unpaidQuery = queries.submit(
+                        caller("paul", "insurer", POOR_INSURER), request(templates.get("optional"), POOR_INSURER, null))
+                .queryId();
     }
 
     String templateId(String name) {
@@ -136,8 +150,8 @@ final class Fixture {
                 + (epsilon == null ? "" : ",\"epsilon\":" + epsilon) + "}";
     }
 
-    private String approvedTemplate(TemplateService templateService, Caller insurer, Caller regulator, String name,
-                                    String dp) {
+    private String approvedTemplate(
+            TemplateService templateService, Caller insurer, Caller regulator, String name, String dp) {
         String id = templateId(name);
         templateService.submit(insurer, template(id, dp));
         templateService.decide(regulator, id, 1, true);
@@ -145,7 +159,8 @@ final class Fixture {
     }
 
     private static String publicKey(HospitalClient client) {
-        return Base64.getEncoder().encodeToString(client.signingKey().getPublic().getEncoded());
+        return Base64.getEncoder()
+                .encodeToString(client.signingKey().getPublic().getEncoded());
     }
 
     private static String upload(RecordService records, Caller hospital, Upload upload) {
@@ -156,7 +171,8 @@ final class Fixture {
                 Files.write(envelope, upload.envelope);
                 Files.write(rows, upload.rows);
                 return records.upload(hospital, new RecordService.UploadParts(upload.metadata(), envelope, rows))
-                        .record().recordId();
+                        .record()
+                        .recordId();
             } finally {
                 Files.deleteIfExists(envelope);
                 Files.deleteIfExists(rows);

@@ -6,8 +6,7 @@ import java.util.function.Function;
 /** Bad path identifiers, the same set for every endpoint that takes one. */
 final class PathCases {
 
-    private PathCases() {
-    }
+    private PathCases() {}
 
     /**
      * Unknown, 300 characters long, non-ASCII, an encoded path traversal, a NUL byte and a quote: each
@@ -19,11 +18,23 @@ final class PathCases {
     static List<BadInput> of(String name, String method, Function<String, String> path, int status) {
         return List.of(
                 new BadInput(name + "-unknown-id", status, null, Requests.call(method, path.apply("no-such-id"))),
-                new BadInput(name + "-id-300-characters", status, null, Requests.call(method, path.apply("x".repeat(300)))),
-                new BadInput(name + "-id-unicode", status, null, Requests.call(method, path.apply(Requests.encode("r\u00e9cord-\ud83d\ude00")))),
-                new BadInput(name + "-id-encoded-path-traversal", status, null,
+                new BadInput(
+                        name + "-id-300-characters", status, null, Requests.call(method, path.apply("x".repeat(300)))),
+                new BadInput(
+                        name + "-id-unicode",
+                        status,
+                        null,
+                        Requests.call(method, path.apply(Requests.encode("r\u00e9cord-\ud83d\ude00")))),
+                new BadInput(
+                        name + "-id-encoded-path-traversal",
+                        status,
+                        null,
                         Requests.call(method, path.apply(Requests.encode("../../../etc/passwd")))),
                 new BadInput(name + "-id-nul-byte", status, null, Requests.call(method, path.apply("abc%00def"))),
-                new BadInput(name + "-id-sql-quote", status, null, Requests.call(method, path.apply(Requests.encode("x' or '1'='1")))));
+                new BadInput(
+                        name + "-id-sql-quote",
+                        status,
+                        null,
+                        Requests.call(method, path.apply(Requests.encode("x' or '1'='1")))));
     }
 }

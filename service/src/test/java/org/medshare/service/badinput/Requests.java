@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.medshare.service.testing.HospitalClient.Upload;
 
@@ -20,23 +22,24 @@ import org.medshare.service.testing.HospitalClient.Upload;
  */
 final class Requests {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
     private static final String BOUNDARY = "corpus-boundary-7d1f";
 
     /** One part of a multipart/form-data body; {@code filename} may be null. */
-    record Part(String name, String filename, String contentType, byte[] bytes) {
-    }
+    record Part(String name, String filename, String contentType, byte[] bytes) {}
 
-    private Requests() {
-    }
+    private Requests() {}
 
     static Function<Fixture, Answer> json(String method, String path, String body) {
         return fx -> send(method, path, "application/json", fx.resolve(body).getBytes(StandardCharsets.UTF_8), null);
     }
 
     static Function<Fixture, Answer> json(String method, Function<Fixture, String> path, String body) {
-        return fx -> send(method, path.apply(fx), "application/json", fx.resolve(body).getBytes(StandardCharsets.UTF_8), null);
+        return fx -> send(
+                method, path.apply(fx), "application/json", fx.resolve(body).getBytes(StandardCharsets.UTF_8), null);
     }
 
     static Function<Fixture, Answer> raw(String method, String path, String contentType, byte[] body) {
@@ -57,14 +60,19 @@ final class Requests {
     }
 
     /** "METHOD path" of every request sent, without the query (for the endpoint-coverage check). */
-    static final java.util.Set<String> SENT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    static final Set<String> SENT = ConcurrentHashMap.newKeySet();
 
     static Answer send(String method, String path, String contentType, byte[] body, String accept) {
         int query = path.indexOf('?');
         SENT.add(method + " " + (query < 0 ? path : path.substring(0, query)));
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create(RestAssured.baseURI + ":" + RestAssured.port + path))
                 .timeout(Duration.ofSeconds(60))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
@@ -72,8 +80,12 @@ final class Requests {
             request.header("Accept", accept);
         }
         try {
-            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
+            HttpResponse<String> response =
+                    HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return new Answer(
+                    response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(""),
+                    response.body());
         } catch (IOException e) {
             throw new IllegalStateException(method + " " + path + " got no answer: " + e, e);
         } catch (InterruptedException e) {
@@ -84,8 +96,14 @@ final class Requests {
 
     /** Posts an upload as the hospital's client does: parts metadata, envelope and rows. */
     static Answer post(Upload upload) {
-        return multipart(new Part("metadata", null, "text/plain; charset=UTF-8", upload.metadata().getBytes(StandardCharsets.UTF_8)),
-                envelopePart(upload.envelope), rowsPart(upload.rows));
+        return multipart(
+                new Part(
+                        "metadata",
+                        null,
+                        "text/plain; charset=UTF-8",
+                        upload.metadata().getBytes(StandardCharsets.UTF_8)),
+                envelopePart(upload.envelope),
+                rowsPart(upload.rows));
     }
 
     static Part envelopePart(byte[] bytes) {
@@ -97,7 +115,8 @@ final class Requests {
     }
 
     static Answer multipart(Part... parts) {
-        return send("POST", "/api/v1/records", "multipart/form-data; boundary=" + BOUNDARY, form(BOUNDARY, parts), null);
+        return send(
+                "POST", "/api/v1/records", "multipart/form-data; boundary=" + BOUNDARY, form(BOUNDARY, parts), null);
     }
 
     /** A multipart/form-data body (RFC 7578). */

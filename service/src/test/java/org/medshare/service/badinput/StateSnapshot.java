@@ -39,14 +39,18 @@ import org.medshare.service.payments.service.PaymentService;
  * @param budgets   insurer → "spent/limit" in micro-ε
  * @param contract  "stateRoot" and organisation → "escrow/earned"
  */
-record StateSnapshot(SortedMap<String, String> tables, SortedMap<String, String> files, String ledger,
-                     SortedMap<String, String> budgets, SortedMap<String, String> contract) {
+record StateSnapshot(
+        SortedMap<String, String> tables,
+        SortedMap<String, String> files,
+        String ledger,
+        SortedMap<String, String> budgets,
+        SortedMap<String, String> contract) {
 
     /** How long to wait for the ledger's checkpoint to cover every appended event before taking a snapshot. */
     private static final Duration QUIESCE = Duration.ofSeconds(10);
 
-    static StateSnapshot take(DataSource db, Path dataDir, AuditLog log, PaymentService payments,
-                              List<String> organisations) {
+    static StateSnapshot take(
+            DataSource db, Path dataDir, AuditLog log, PaymentService payments, List<String> organisations) {
         long size = log.size();
         if (size > 0) {
             try {
@@ -95,7 +99,8 @@ record StateSnapshot(SortedMap<String, String> tables, SortedMap<String, String>
 
     private static SortedMap<String, String> tables(DataSource db) {
         SortedMap<String, String> out = new TreeMap<>();
-        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = db.getConnection();
+                Statement s = c.createStatement()) {
             List<String> names = new ArrayList<>();
             try (ResultSet r = s.executeQuery("select table_name from information_schema.tables "
                     + "where table_schema = 'PUBLIC' and table_type = 'BASE TABLE'")) {
@@ -121,7 +126,9 @@ record StateSnapshot(SortedMap<String, String> tables, SortedMap<String, String>
                 rows.sort(null);
                 MessageDigest sha = sha256();
                 rows.forEach(row -> sha.update((row + "\n").getBytes(StandardCharsets.UTF_8)));
-                out.put(name, "rows=" + rows.size() + " sha256=" + HexFormat.of().formatHex(sha.digest()));
+                out.put(
+                        name,
+                        "rows=" + rows.size() + " sha256=" + HexFormat.of().formatHex(sha.digest()));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the database", e);
@@ -131,8 +138,9 @@ record StateSnapshot(SortedMap<String, String> tables, SortedMap<String, String>
 
     private static SortedMap<String, String> budgets(DataSource db) {
         SortedMap<String, String> out = new TreeMap<>();
-        try (Connection c = db.getConnection(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("select insurer_org, spent_micros, limit_micros from privacy_budget")) {
+        try (Connection c = db.getConnection();
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("select insurer_org, spent_micros, limit_micros from privacy_budget")) {
             while (r.next()) {
                 out.put(r.getString(1), r.getLong(2) + "/" + r.getLong(3));
             }
@@ -156,7 +164,9 @@ record StateSnapshot(SortedMap<String, String> tables, SortedMap<String, String>
                         sha.update(buffer, 0, n);
                     }
                 }
-                out.put(dataDir.relativize(file).toString(), Files.size(file) + " " + HexFormat.of().formatHex(sha.digest()));
+                out.put(
+                        dataDir.relativize(file).toString(),
+                        Files.size(file) + " " + HexFormat.of().formatHex(sha.digest()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the data directory", e);

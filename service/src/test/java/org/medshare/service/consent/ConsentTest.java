@@ -2,8 +2,8 @@ package org.medshare.service.consent;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,6 +52,7 @@ class ConsentTest {
 
     /** No purpose attribute: these records must not become inputs of other tests' queries. */
     static final String POLICY = "org:hospital-a AND role:physician";
+
     static final FhirContext FHIR = FhirContext.forR4();
 
     @Inject
@@ -69,8 +70,7 @@ class ConsentTest {
 
     /** {@code POST .../$revoke} with the {@code $} sent literally, as FHIR clients do. */
     static Response revoke(String token, String id) {
-        return given().urlEncodingEnabled(false).auth().oauth2(token)
-                .post("/api/v1/fhir/Consent/" + id + "/$revoke");
+        return given().urlEncodingEnabled(false).auth().oauth2(token).post("/api/v1/fhir/Consent/" + id + "/$revoke");
     }
 
     @Test
@@ -80,39 +80,77 @@ class ConsentTest {
         String patient = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         String other = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         String run = patient.substring(0, 8);
-        PublicParameters params = PublicParameters.parse(given().auth().oauth2(alice)
-                .get("/api/v1/authority/parameters").then().statusCode(200).extract().asByteArray());
+        PublicParameters params = PublicParameters.parse(given().auth()
+                .oauth2(alice)
+                .get("/api/v1/authority/parameters")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asByteArray());
         HospitalClient a = new HospitalClient("hospital-a").withToken(alice).withParameters(params);
         a.registerKey();
         String first = upload(a, run + "-1", patient);
         String second = upload(a, run + "-2", patient);
         String unrelated = upload(a, run + "-3", other);
 
-        Bundle found = strict().parseResource(Bundle.class, given().auth().oauth2(alice)
-                .queryParam("patient", "Patient/" + patient).get("/api/v1/fhir/Consent").then().statusCode(200)
-                .contentType("application/fhir+json").extract().asString());
+        Bundle found = strict().parseResource(
+                        Bundle.class,
+                        given().auth()
+                                .oauth2(alice)
+                                .queryParam("patient", "Patient/" + patient)
+                                .get("/api/v1/fhir/Consent")
+                                .then()
+                                .statusCode(200)
+                                .contentType("application/fhir+json")
+                                .extract()
+                                .asString());
         assertEquals(1, found.getEntry().size());
-        assertEquals("https://medshare.example/fhir/Consent/" + found.getEntryFirstRep().getResource().getIdElement().getIdPart(),
+        assertEquals(
+                "https://medshare.example/fhir/Consent/"
+                        + found.getEntryFirstRep().getResource().getIdElement().getIdPart(),
                 found.getEntryFirstRep().getFullUrl());
         Consent consent = (Consent) found.getEntryFirstRep().getResource();
         String id = consent.getIdElement().getIdPart();
         assertEquals(Consent.ConsentState.ACTIVE, consent.getStatus());
         assertEquals("Patient/" + patient, consent.getPatient().getReference());
-        assertEquals("Organization/hospital-a", consent.getOrganizationFirstRep().getReference());
+        assertEquals(
+                "Organization/hospital-a", consent.getOrganizationFirstRep().getReference());
         assertEquals("patient-privacy", consent.getScope().getCodingFirstRep().getCode());
 
-        given().auth().oauth2(bob).get("/api/v1/fhir/Consent/" + id).then().statusCode(404)
+        given().auth()
+                .oauth2(bob)
+                .get("/api/v1/fhir/Consent/" + id)
+                .then()
+                .statusCode(404)
                 .contentType("application/problem+json");
-        assertEquals(0, strict().parseResource(Bundle.class, given().auth().oauth2(bob)
-                .queryParam("patient", patient).get("/api/v1/fhir/Consent").then().statusCode(200).extract().asString())
-                .getEntry().size(), "another hospital sees none of hospital-a's consents");
+        assertEquals(
+                0,
+                strict().parseResource(
+                                Bundle.class,
+                                given().auth()
+                                        .oauth2(bob)
+                                        .queryParam("patient", patient)
+                                        .get("/api/v1/fhir/Consent")
+                                        .then()
+                                        .statusCode(200)
+                                        .extract()
+                                        .asString())
+                        .getEntry()
+                        .size(),
+                "another hospital sees none of hospital-a's consents");
         long before = ledger.size();
         revoke(bob, id).then().statusCode(404).contentType("application/problem+json");
         assertEquals(before, ledger.size());
         assertFalse(revoked().contains(first));
 
-        Consent revoked = strict().parseResource(Consent.class, revoke(alice, id).then().statusCode(200)
-                .contentType("application/fhir+json").extract().asString());
+        Consent revoked = strict().parseResource(
+                        Consent.class,
+                        revoke(alice, id)
+                                .then()
+                                .statusCode(200)
+                                .contentType("application/fhir+json")
+                                .extract()
+                                .asString());
         assertEquals(Consent.ConsentState.INACTIVE, revoked.getStatus());
         assertTrue(revoked.getProvision().getPeriod().hasEnd());
         assertEquals(before + 1, ledger.size());
@@ -120,12 +158,20 @@ class ConsentTest {
         assertEquals(EventType.CONSENT_REVOKED, event.type());
         assertEquals("consent:" + id, event.id(Field.RECORD_ID));
         assertFalse(event.toString().contains(patient), "the patient reference only as a salted hash");
-        assertArrayEquals(SaltedHash.of("subject", salt("patient_consent_revocation", "consent_id", id),
-                patient.getBytes(StandardCharsets.UTF_8)), event.hash(Field.SUBJECT_HASH));
+        assertArrayEquals(
+                SaltedHash.of(
+                        "subject",
+                        salt("patient_consent_revocation", "consent_id", id),
+                        patient.getBytes(StandardCharsets.UTF_8)),
+                event.hash(Field.SUBJECT_HASH));
 
         revoke(alice, id).then().statusCode(200).body("status", equalTo("inactive"));
         assertEquals(before + 1, ledger.size(), "revoking again changes nothing");
-        given().auth().oauth2(alice).get("/api/v1/fhir/Consent/" + id).then().statusCode(200)
+        given().auth()
+                .oauth2(alice)
+                .get("/api/v1/fhir/Consent/" + id)
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("inactive"));
 
         assertTrue(revoked().containsAll(List.of(first, second)));
@@ -133,11 +179,19 @@ class ConsentTest {
         String later = upload(a, run + "-4", patient);
         assertTrue(revoked().contains(later), "a record uploaded after the revocation is excluded too");
         for (String record : List.of(first, second, later)) {
-            given().auth().oauth2(alice).get("/api/v1/records/" + record + "/ciphertext").then().statusCode(403)
+            given().auth()
+                    .oauth2(alice)
+                    .get("/api/v1/records/" + record + "/ciphertext")
+                    .then()
+                    .statusCode(403)
                     .contentType("application/problem+json")
                     .body("type", equalTo("https://medshare.example/problems/consent-revoked"));
         }
-        given().auth().oauth2(alice).get("/api/v1/records/" + unrelated + "/ciphertext").then().statusCode(200);
+        given().auth()
+                .oauth2(alice)
+                .get("/api/v1/records/" + unrelated + "/ciphertext")
+                .then()
+                .statusCode(200);
     }
 
     /**
@@ -149,15 +203,29 @@ class ConsentTest {
         String alice = KeycloakTokens.user("alice");
         HospitalClient a = new HospitalClient("hospital-a").withToken(alice);
         a.registerKey();
-        String record = a.upload("record-consent-" + UUID.randomUUID(), POLICY, "{}").post().then().statusCode(201)
-                .extract().path("record.recordId");
+        String record = a.upload("record-consent-" + UUID.randomUUID(), POLICY, "{}")
+                .post()
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("record.recordId");
         long before = ledger.size();
-        given().auth().oauth2(KeycloakTokens.user("bob")).post("/api/v1/records/" + record + "/consent/revoke")
-                .then().statusCode(404).contentType("application/problem+json");
+        given().auth()
+                .oauth2(KeycloakTokens.user("bob"))
+                .post("/api/v1/records/" + record + "/consent/revoke")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json");
         assertEquals(before, ledger.size());
 
-        given().auth().oauth2(alice).post("/api/v1/records/" + record + "/consent/revoke").then().statusCode(200)
-                .body("recordId", equalTo(record)).body("revoked", equalTo(true)).body("changed", equalTo(true));
+        given().auth()
+                .oauth2(alice)
+                .post("/api/v1/records/" + record + "/consent/revoke")
+                .then()
+                .statusCode(200)
+                .body("recordId", equalTo(record))
+                .body("revoked", equalTo(true))
+                .body("changed", equalTo(true));
         assertEquals(before + 1, ledger.size());
         Event event = ledger.entries(before, 1).get(0).event();
         assertEquals(EventType.CONSENT_REVOKED, event.type());
@@ -165,14 +233,23 @@ class ConsentTest {
         assertEquals(record, event.id(Field.RECORD_ID));
         byte[] salt = salt("consent_revocation", "record_id", record);
         assertEquals(16, salt.length);
-        assertArrayEquals(SaltedHash.of("subject", salt, record.getBytes(StandardCharsets.UTF_8)),
+        assertArrayEquals(
+                SaltedHash.of("subject", salt, record.getBytes(StandardCharsets.UTF_8)),
                 event.hash(Field.SUBJECT_HASH));
 
-        given().auth().oauth2(alice).post("/api/v1/records/" + record + "/consent/revoke").then().statusCode(200)
+        given().auth()
+                .oauth2(alice)
+                .post("/api/v1/records/" + record + "/consent/revoke")
+                .then()
+                .statusCode(200)
                 .body("changed", equalTo(false));
         assertEquals(before + 1, ledger.size(), "revoking again changes nothing");
         assertTrue(revoked().contains(record));
-        given().auth().oauth2(alice).get("/api/v1/records/" + record + "/ciphertext").then().statusCode(403)
+        given().auth()
+                .oauth2(alice)
+                .get("/api/v1/records/" + record + "/ciphertext")
+                .then()
+                .statusCode(403)
                 .body("type", equalTo("https://medshare.example/problems/consent-revoked"));
     }
 
@@ -185,18 +262,34 @@ class ConsentTest {
         for (String bad : List.of("John Smith", "MRN-12345", "12345", "ABCDEF0123456789", "0123456789abcdef,x")) {
             Upload u = a.upload("bad-patient-" + UUID.randomUUID(), POLICY, "{}");
             u.tags.put("patient", bad);
-            u.post().then().statusCode(400).contentType("application/problem+json")
+            u.post()
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json")
                     .body("type", equalTo("https://medshare.example/problems/invalid-patient-reference"));
         }
         assertEquals(before, ledger.size());
-        given().auth().oauth2(alice).queryParam("patient", "Patient/John Smith").get("/api/v1/fhir/Consent")
-                .then().statusCode(400).contentType("application/problem+json");
+        given().auth()
+                .oauth2(alice)
+                .queryParam("patient", "Patient/John Smith")
+                .get("/api/v1/fhir/Consent")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
         for (String id : List.of("no-such-id", "0".repeat(32))) {
-            given().auth().oauth2(alice).get("/api/v1/fhir/Consent/" + id).then().statusCode(404)
+            given().auth()
+                    .oauth2(alice)
+                    .get("/api/v1/fhir/Consent/" + id)
+                    .then()
+                    .statusCode(404)
                     .contentType("application/problem+json");
             revoke(alice, id).then().statusCode(404).contentType("application/problem+json");
         }
-        given().auth().oauth2(KeycloakTokens.user("irene")).get("/api/v1/fhir/Consent").then().statusCode(403);
+        given().auth()
+                .oauth2(KeycloakTokens.user("irene"))
+                .get("/api/v1/fhir/Consent")
+                .then()
+                .statusCode(403);
     }
 
     private Set<String> revoked() {
@@ -206,7 +299,8 @@ class ConsentTest {
     /** The subject salt a revocation row keeps. */
     private byte[] salt(String table, String keyColumn, String key) throws SQLException {
         try (Connection c = db.getConnection();
-             PreparedStatement s = c.prepareStatement("select subject_salt from " + table + " where " + keyColumn + " = ?")) {
+                PreparedStatement s =
+                        c.prepareStatement("select subject_salt from " + table + " where " + keyColumn + " = ?")) {
             s.setString(1, key);
             try (ResultSet r = s.executeQuery()) {
                 assertTrue(r.next(), "a revocation row for " + key);

@@ -35,13 +35,22 @@ class AttestedParametersTest {
     @TestSecurity(user = "alice", roles = "hospital")
     @OidcSecurity(claims = @Claim(key = "org_id", value = "hospital-a"))
     void parametersVerifyAgainstTheTrustFileForTheClientsNonceOnly() throws Exception {
-        byte[] plain = given().get("/api/v1/authority/parameters").then().statusCode(200).extract().asByteArray();
+        byte[] plain = given().get("/api/v1/authority/parameters")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asByteArray();
         AuthorityTrust trust = AuthorityTrust.parse(Files.readAllBytes(gateway.trustFile()));
         QuoteVerifier verifier = trust.verifier(Clock.systemUTC());
         byte[] nonce = verifier.newNonce();
-        JsonPath answer = given().queryParam("nonce", Base64.getUrlEncoder().withoutPadding().encodeToString(nonce))
-                .get("/api/v1/authority/parameters/attested").then().statusCode(200)
-                .body("mode", equalTo("SIMULATED")).extract().jsonPath();
+        JsonPath answer = given().queryParam(
+                        "nonce", Base64.getUrlEncoder().withoutPadding().encodeToString(nonce))
+                .get("/api/v1/authority/parameters/attested")
+                .then()
+                .statusCode(200)
+                .body("mode", equalTo("SIMULATED"))
+                .extract()
+                .jsonPath();
         byte[] evidence = Base64.getDecoder().decode(answer.getString("evidence"));
         byte[] params = Base64.getDecoder().decode(answer.getString("parameters"));
         byte[] signature = Base64.getDecoder().decode(answer.getString("signature"));
@@ -49,17 +58,26 @@ class AttestedParametersTest {
         byte[] tampered = params.clone();
         tampered[tampered.length / 2] ^= 1;
         byte[] fresh = verifier.newNonce();
-        assertThrows(AttestationException.class,
+        assertThrows(
+                AttestationException.class,
                 () -> AuthorityTrust.verifyParameters(verifier, fresh, evidence, params, signature),
                 "a quote for another nonce is refused");
-        assertThrows(SignatureException.class,
+        assertThrows(
+                SignatureException.class,
                 () -> AuthorityTrust.verifyParameters(verifier, nonce, evidence, tampered, signature),
                 "altered parameters are refused");
         QuoteVerifier again = trust.verifier(Clock.systemUTC());
         byte[] nonce2 = again.newNonce();
-        JsonPath second = given().queryParam("nonce", Base64.getUrlEncoder().withoutPadding().encodeToString(nonce2))
-                .get("/api/v1/authority/parameters/attested").then().statusCode(200).extract().jsonPath();
-        PublicParameters verified = AuthorityTrust.verifyParameters(again, nonce2,
+        JsonPath second = given().queryParam(
+                        "nonce", Base64.getUrlEncoder().withoutPadding().encodeToString(nonce2))
+                .get("/api/v1/authority/parameters/attested")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        PublicParameters verified = AuthorityTrust.verifyParameters(
+                again,
+                nonce2,
                 Base64.getDecoder().decode(second.getString("evidence")),
                 Base64.getDecoder().decode(second.getString("parameters")),
                 Base64.getDecoder().decode(second.getString("signature")));
@@ -71,11 +89,16 @@ class AttestedParametersTest {
     @OidcSecurity(claims = @Claim(key = "org_id", value = "hospital-a"))
     void aMalformedNonceIsAProblem() {
         for (String bad : new String[] {"", "abc", "not base64 !", "A".repeat(200)}) {
-            given().queryParam("nonce", bad).get("/api/v1/authority/parameters/attested").then().statusCode(400)
+            given().queryParam("nonce", bad)
+                    .get("/api/v1/authority/parameters/attested")
+                    .then()
+                    .statusCode(400)
                     .contentType("application/problem+json")
                     .body("type", equalTo("https://medshare.example/problems/invalid-nonce"));
         }
-        given().get("/api/v1/authority/parameters/attested").then().statusCode(400)
+        given().get("/api/v1/authority/parameters/attested")
+                .then()
+                .statusCode(400)
                 .contentType("application/problem+json");
     }
 }

@@ -11,11 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -69,20 +71,35 @@ class ClinicianKeyTest {
         String bob = KeycloakTokens.user("bob");
         String irene = KeycloakTokens.user("irene");
         String run = UUID.randomUUID().toString().substring(0, 8);
-        PublicParameters params = PublicParameters.parse(given().auth().oauth2(alice)
-                .get("/api/v1/authority/parameters").then().statusCode(200).extract().asByteArray());
+        PublicParameters params = PublicParameters.parse(given().auth()
+                .oauth2(alice)
+                .get("/api/v1/authority/parameters")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asByteArray());
         HospitalClient a = new HospitalClient("hospital-a").withToken(alice).withParameters(params);
         a.registerKey();
         String heart = "{\"resourceType\":\"Bundle\",\"id\":\"heart-" + run + "\"}";
         String tumour = "{\"resourceType\":\"Bundle\",\"id\":\"tumour-" + run + "\"}";
-        String cardiologyRecord = a.upload(run + "-cardio", CARDIOLOGY, heart).post().then().statusCode(201)
-                .extract().path("record.recordId");
-        String oncologyRecord = a.upload(run + "-onco", ONCOLOGY, tumour).post().then().statusCode(201)
-                .extract().path("record.recordId");
+        String cardiologyRecord = a.upload(run + "-cardio", CARDIOLOGY, heart)
+                .post()
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("record.recordId");
+        String oncologyRecord = a.upload(run + "-onco", ONCOLOGY, tumour)
+                .post()
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("record.recordId");
 
         long before = ledger.size();
         Issued aliceKey = requestKey(alice, List.of());
-        assertEquals(Set.of("org:hospital-a", "role:physician", "dept:cardiology@2026Q4"), aliceKey.key().attributes());
+        assertEquals(
+                Set.of("org:hospital-a", "role:physician", "dept:cardiology@2026Q4"),
+                aliceKey.key().attributes());
         Event issued = ledger.entries(aliceKey.ledgerIndex(), 1).get(0).event();
         assertEquals(EventType.KEY_ISSUED, issued.type());
         assertEquals(aliceKey.keyId(), issued.id(Field.KEY_ID));
@@ -90,16 +107,30 @@ class ClinicianKeyTest {
         assertFalse(issued.toString().contains("cardiology"), "attributes only as a salted hash: " + issued);
         assertTrue(ledger.size() > before);
 
-        byte[] heartCiphertext = given().auth().oauth2(alice).get("/api/v1/records/" + cardiologyRecord + "/ciphertext")
-                .then().statusCode(200).extract().asByteArray();
-        byte[] tumourCiphertext = given().auth().oauth2(alice).get("/api/v1/records/" + oncologyRecord + "/ciphertext")
-                .then().statusCode(200).extract().asByteArray();
+        byte[] heartCiphertext = given().auth()
+                .oauth2(alice)
+                .get("/api/v1/records/" + cardiologyRecord + "/ciphertext")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asByteArray();
+        byte[] tumourCiphertext = given().auth()
+                .oauth2(alice)
+                .get("/api/v1/records/" + oncologyRecord + "/ciphertext")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asByteArray();
         assertArrayEquals(heart.getBytes(StandardCharsets.UTF_8), Envelope.decrypt(aliceKey.key(), heartCiphertext));
-        assertThrows(DecryptionFailedException.class, () -> Envelope.decrypt(aliceKey.key(), tumourCiphertext),
+        assertThrows(
+                DecryptionFailedException.class,
+                () -> Envelope.decrypt(aliceKey.key(), tumourCiphertext),
                 "alice (cardiology) does not satisfy the oncology policy");
 
         Issued arthurKey = requestKey(arthur, List.of());
-        assertEquals(Set.of("org:hospital-a", "role:physician", "dept:oncology@2026Q4"), arthurKey.key().attributes());
+        assertEquals(
+                Set.of("org:hospital-a", "role:physician", "dept:oncology@2026Q4"),
+                arthurKey.key().attributes());
         assertArrayEquals(tumour.getBytes(StandardCharsets.UTF_8), Envelope.decrypt(arthurKey.key(), tumourCiphertext));
         assertThrows(DecryptionFailedException.class, () -> Envelope.decrypt(arthurKey.key(), heartCiphertext));
 
@@ -108,16 +139,32 @@ class ClinicianKeyTest {
         assertThrows(DecryptionFailedException.class, () -> Envelope.decrypt(narrowed.key(), heartCiphertext));
 
         long size = ledger.size();
-        for (String notHeld : List.of("dept:oncology@2026Q4", "purpose:insurance-stats@2026Q4", "org:hospital-b",
-                "dept:cardiology@2025Q1", "role:auditor")) {
-            keyRequest(alice, List.of(notHeld)).then().statusCode(403).contentType("application/problem+json")
+        for (String notHeld : List.of(
+                "dept:oncology@2026Q4",
+                "purpose:insurance-stats@2026Q4",
+                "org:hospital-b",
+                "dept:cardiology@2025Q1",
+                "role:auditor")) {
+            keyRequest(alice, List.of(notHeld))
+                    .then()
+                    .statusCode(403)
+                    .contentType("application/problem+json")
                     .body("type", equalTo("https://medshare.example/problems/attribute-not-held"));
         }
         assertEquals(size, ledger.size(), "a refused request issues nothing and logs nothing");
-        given().auth().oauth2(irene).contentType("application/json").body(Map.of())
-                .post("/api/v1/authority/keys").then().statusCode(403);
+        given().auth()
+                .oauth2(irene)
+                .contentType("application/json")
+                .body(Map.of())
+                .post("/api/v1/authority/keys")
+                .then()
+                .statusCode(403);
 
-        given().auth().oauth2(bob).get("/api/v1/records/" + cardiologyRecord + "/ciphertext").then().statusCode(404)
+        given().auth()
+                .oauth2(bob)
+                .get("/api/v1/records/" + cardiologyRecord + "/ciphertext")
+                .then()
+                .statusCode(404)
                 .contentType("application/problem+json");
         assertEquals(size, ledger.size(), "no ACCESS event for a refused download");
     }
@@ -127,18 +174,46 @@ class ClinicianKeyTest {
         String alice = KeycloakTokens.user("alice");
         String nonce = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
         long size = ledger.size();
-        for (Object body : List.of(Map.of(), Map.of("nonce", nonce),
+        for (Object body : List.of(
+                Map.of(),
+                Map.of("nonce", nonce),
                 Map.of("recipientKey", "not base64!", "nonce", nonce),
                 Map.of("recipientKey", Base64.getEncoder().encodeToString(new byte[44]), "nonce", nonce),
-                Map.of("recipientKey", Base64.getEncoder().encodeToString(
-                        KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic().getEncoded()), "nonce", nonce),
-                Map.of("recipientKey", Base64.getEncoder().encodeToString(
-                        KeyPairGenerator.getInstance("X25519").generateKeyPair().getPublic().getEncoded()), "nonce", "short"))) {
-            given().auth().oauth2(alice).contentType("application/json").body(body).post("/api/v1/authority/keys")
-                    .then().statusCode(400).contentType("application/problem+json");
+                Map.of(
+                        "recipientKey",
+                        Base64.getEncoder()
+                                .encodeToString(KeyPairGenerator.getInstance("Ed25519")
+                                        .generateKeyPair()
+                                        .getPublic()
+                                        .getEncoded()),
+                        "nonce",
+                        nonce),
+                Map.of(
+                        "recipientKey",
+                        Base64.getEncoder()
+                                .encodeToString(KeyPairGenerator.getInstance("X25519")
+                                        .generateKeyPair()
+                                        .getPublic()
+                                        .getEncoded()),
+                        "nonce",
+                        "short"))) {
+            given().auth()
+                    .oauth2(alice)
+                    .contentType("application/json")
+                    .body(body)
+                    .post("/api/v1/authority/keys")
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json");
         }
-        given().auth().oauth2(alice).contentType("application/json").body("{\"recipientKey\":")
-                .post("/api/v1/authority/keys").then().statusCode(400).contentType("application/problem+json");
+        given().auth()
+                .oauth2(alice)
+                .contentType("application/json")
+                .body("{\"recipientKey\":")
+                .post("/api/v1/authority/keys")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
         assertEquals(size, ledger.size());
     }
 
@@ -150,21 +225,35 @@ class ClinicianKeyTest {
         byte[] nonce = verifier.newNonce();
         KeyPair mine = KeyPairGenerator.getInstance("X25519").generateKeyPair();
         KeyPair other = KeyPairGenerator.getInstance("X25519").generateKeyPair();
-        JsonPath answer = keyRequest(alice, mine, nonce, List.of()).then().statusCode(200).extract().jsonPath();
+        JsonPath answer = keyRequest(alice, mine, nonce, List.of())
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         UserKeyIssue issue = UserKeyIssue.parse(Base64.getDecoder().decode(answer.getString("issue")));
         AuthorityTrust.verifySigner(verifier, nonce, Base64.getDecoder().decode(answer.getString("evidence")))
                 .requireSignature(UserKeyIssue.signingInput(issue.statement()), issue.signature(), "unsigned");
-        assertThrows(KeyReleaseException.class, () -> issue.unwrap(other.getPrivate(), other.getPublic().getEncoded()));
-        assertThrows(KeyReleaseException.class, () -> issue.unwrap(other.getPrivate(), mine.getPublic().getEncoded()));
+        assertThrows(
+                KeyReleaseException.class,
+                () -> issue.unwrap(other.getPrivate(), other.getPublic().getEncoded()));
+        assertThrows(
+                KeyReleaseException.class,
+                () -> issue.unwrap(other.getPrivate(), mine.getPublic().getEncoded()));
         byte[] tamperedWrap = issue.wrappedKey().clone();
         tamperedWrap[0] ^= 1;
-        assertThrows(KeyReleaseException.class, () -> new UserKeyIssue(issue.statement(), issue.ephemeralSpki(),
-                issue.iv(), tamperedWrap, issue.signature()).unwrap(mine.getPrivate(), mine.getPublic().getEncoded()));
-        assertEquals(3, issue.unwrap(mine.getPrivate(), mine.getPublic().getEncoded()).attributes().size());
+        assertThrows(
+                KeyReleaseException.class,
+                () -> new UserKeyIssue(
+                                issue.statement(), issue.ephemeralSpki(), issue.iv(), tamperedWrap, issue.signature())
+                        .unwrap(mine.getPrivate(), mine.getPublic().getEncoded()));
+        assertEquals(
+                3,
+                issue.unwrap(mine.getPrivate(), mine.getPublic().getEncoded())
+                        .attributes()
+                        .size());
     }
 
-    record Issued(String keyId, UserKey key, long ledgerIndex) {
-    }
+    record Issued(String keyId, UserKey key, long ledgerIndex) {}
 
     /** What {@code medshare authority key} does: fresh X25519 key and nonce, verify quote and signature, unwrap. */
     Issued requestKey(String token, List<String> attributes) throws Exception {
@@ -172,27 +261,40 @@ class ClinicianKeyTest {
         QuoteVerifier verifier = trust.verifier(Clock.systemUTC());
         byte[] nonce = verifier.newNonce();
         KeyPair recipient = KeyPairGenerator.getInstance("X25519").generateKeyPair();
-        JsonPath answer = keyRequest(token, recipient, nonce, attributes).then().statusCode(200).extract().jsonPath();
+        JsonPath answer = keyRequest(token, recipient, nonce, attributes)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         UserKeyIssue issue = UserKeyIssue.parse(Base64.getDecoder().decode(answer.getString("issue")));
         AuthorityTrust.verifySigner(verifier, nonce, Base64.getDecoder().decode(answer.getString("evidence")))
-                .requireSignature(UserKeyIssue.signingInput(issue.statement()), issue.signature(), "not the authority's");
+                .requireSignature(
+                        UserKeyIssue.signingInput(issue.statement()), issue.signature(), "not the authority's");
         assertEquals(answer.getString("keyId"), issue.statement().keyId());
-        assertEquals(HexFormat.of().formatHex(issue.statement().recipientSha256()), HexFormat.of().formatHex(
-                java.security.MessageDigest.getInstance("SHA-256").digest(recipient.getPublic().getEncoded())));
+        assertEquals(
+                HexFormat.of().formatHex(issue.statement().recipientSha256()),
+                HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256")
+                                .digest(recipient.getPublic().getEncoded())));
         UserKey key = issue.unwrap(recipient.getPrivate(), recipient.getPublic().getEncoded());
         return new Issued(answer.getString("keyId"), key, answer.getLong("receipt.index"));
     }
 
-    static io.restassured.response.Response keyRequest(String token, List<String> attributes) throws Exception {
+    static Response keyRequest(String token, List<String> attributes) throws Exception {
         return keyRequest(token, KeyPairGenerator.getInstance("X25519").generateKeyPair(), new byte[32], attributes);
     }
 
-    static io.restassured.response.Response keyRequest(String token, KeyPair recipient, byte[] nonce,
-                                                       List<String> attributes) {
-        return given().auth().oauth2(token).contentType("application/json")
-                .body(Map.of("recipientKey", Base64.getEncoder().encodeToString(recipient.getPublic().getEncoded()),
-                        "nonce", Base64.getUrlEncoder().withoutPadding().encodeToString(nonce),
-                        "attributes", attributes))
+    static Response keyRequest(String token, KeyPair recipient, byte[] nonce, List<String> attributes) {
+        return given().auth()
+                .oauth2(token)
+                .contentType("application/json")
+                .body(Map.of(
+                        "recipientKey",
+                        Base64.getEncoder().encodeToString(recipient.getPublic().getEncoded()),
+                        "nonce",
+                        Base64.getUrlEncoder().withoutPadding().encodeToString(nonce),
+                        "attributes",
+                        attributes))
                 .post("/api/v1/authority/keys");
     }
 }

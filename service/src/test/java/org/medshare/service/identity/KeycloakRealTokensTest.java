@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -39,21 +41,32 @@ class KeycloakRealTokensTest {
 
     @Test
     void hospitalPhysicianSeesRoleOrganisationAndAttributes() {
-        given().auth().oauth2(KeycloakTokens.user("alice"))
-                .get("/api/v1/me").then().statusCode(200)
+        given().auth()
+                .oauth2(KeycloakTokens.user("alice"))
+                .get("/api/v1/me")
+                .then()
+                .statusCode(200)
                 .body("roles", contains("hospital"))
                 .body("organisation", equalTo("hospital-a"))
-                .body("abeAttributes", containsInAnyOrder("org:hospital-a", "role:physician", "dept:cardiology@2026Q4"));
-        given().auth().oauth2(KeycloakTokens.user("bob"))
-                .get("/api/v1/me").then().statusCode(200)
+                .body(
+                        "abeAttributes",
+                        containsInAnyOrder("org:hospital-a", "role:physician", "dept:cardiology@2026Q4"));
+        given().auth()
+                .oauth2(KeycloakTokens.user("bob"))
+                .get("/api/v1/me")
+                .then()
+                .statusCode(200)
                 .body("organisation", equalTo("hospital-b"))
                 .body("abeAttributes", hasItem("org:hospital-b"));
     }
 
     @Test
     void hospitalSystemServiceAccountIsAHospitalOfItsOrganisation() {
-        given().auth().oauth2(KeycloakTokens.serviceAccount("hospital-a-system", "hospital-a-system-secret"))
-                .get("/api/v1/me").then().statusCode(200)
+        given().auth()
+                .oauth2(KeycloakTokens.serviceAccount("hospital-a-system", "hospital-a-system-secret"))
+                .get("/api/v1/me")
+                .then()
+                .statusCode(200)
                 .body("roles", contains("hospital"))
                 .body("organisation", equalTo("hospital-a"))
                 .body("abeAttributes", containsInAnyOrder("org:hospital-a", "role:system"));
@@ -62,11 +75,18 @@ class KeycloakRealTokensTest {
     @Test
     void insurerSeesItsIdentityButMayNotListParties() {
         String token = KeycloakTokens.user("irene");
-        given().auth().oauth2(token).get("/api/v1/me").then().statusCode(200)
+        given().auth()
+                .oauth2(token)
+                .get("/api/v1/me")
+                .then()
+                .statusCode(200)
                 .body("roles", contains("insurer"))
                 .body("organisation", equalTo("insurer-x"))
                 .body("abeAttributes", containsInAnyOrder("org:insurer-x", "purpose:insurance-stats@2026Q4"));
-        given().auth().oauth2(token).get("/api/v1/parties").then()
+        given().auth()
+                .oauth2(token)
+                .get("/api/v1/parties")
+                .then()
                 .statusCode(403)
                 .contentType("application/problem+json")
                 .body("status", equalTo(403));
@@ -75,17 +95,29 @@ class KeycloakRealTokensTest {
     @Test
     void regulatorSeesItsIdentityAndTheParties() {
         String token = KeycloakTokens.user("rita");
-        given().auth().oauth2(token).get("/api/v1/me").then().statusCode(200)
+        given().auth()
+                .oauth2(token)
+                .get("/api/v1/me")
+                .then()
+                .statusCode(200)
                 .body("roles", contains("regulator"))
                 .body("organisation", equalTo("regulator-nhc"));
-        given().auth().oauth2(token).get("/api/v1/parties").then().statusCode(200)
+        given().auth()
+                .oauth2(token)
+                .get("/api/v1/parties")
+                .then()
+                .statusCode(200)
                 .body("subject", hasItem(org.hamcrest.Matchers.notNullValue()));
     }
 
     @Test
     void hospitalMayNotListParties() {
-        given().auth().oauth2(KeycloakTokens.user("alice"))
-                .get("/api/v1/parties").then().statusCode(403).contentType("application/problem+json");
+        given().auth()
+                .oauth2(KeycloakTokens.user("alice"))
+                .get("/api/v1/parties")
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json");
     }
 
     @Test
@@ -98,13 +130,24 @@ class KeycloakRealTokensTest {
         String token = KeycloakTokens.user("irene");
         String[] parts = token.split("\\.");
         // claim to be a regulator: the payload no longer matches the signature
-        String payload = new String(java.util.Base64.getUrlDecoder().decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8)
+        String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
                 .replace("\"insurer\"", "\"regulator\"");
-        String forged = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "." + parts[2];
-        given().auth().oauth2(forged).get("/api/v1/parties").then()
-                .statusCode(401).contentType("application/problem+json");
-        given().auth().oauth2("not-a-jwt").get("/api/v1/me").then()
-                .statusCode(401).contentType("application/problem+json");
+        String forged = parts[0] + "."
+                + java.util.Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(payload.getBytes(StandardCharsets.UTF_8))
+                + "." + parts[2];
+        given().auth()
+                .oauth2(forged)
+                .get("/api/v1/parties")
+                .then()
+                .statusCode(401)
+                .contentType("application/problem+json");
+        given().auth()
+                .oauth2("not-a-jwt")
+                .get("/api/v1/me")
+                .then()
+                .statusCode(401)
+                .contentType("application/problem+json");
     }
 }

@@ -20,11 +20,18 @@ class MeResourceTest {
 
     @Test
     @TestSecurity(user = "alice", roles = "hospital")
-    @OidcSecurity(claims = {
-            @Claim(key = "org_id", value = "hospital-a"),
-            @Claim(key = "abe_attrs", value = "[\"role:physician\",\"org:hospital-a\"]", type = io.quarkus.test.security.oidc.ClaimType.JSON_ARRAY)})
+    @OidcSecurity(
+            claims = {
+                @Claim(key = "org_id", value = "hospital-a"),
+                @Claim(
+                        key = "abe_attrs",
+                        value = "[\"role:physician\",\"org:hospital-a\"]",
+                        type = io.quarkus.test.security.oidc.ClaimType.JSON_ARRAY)
+            })
     void hospitalSeesItsRoleOrganisationAndAttributes() {
-        given().when().get("/api/v1/me").then()
+        given().when()
+                .get("/api/v1/me")
+                .then()
                 .statusCode(200)
                 .body("subject", equalTo("alice"))
                 .body("roles", contains("hospital"))
@@ -34,10 +41,14 @@ class MeResourceTest {
     }
 
     @Test
-    @TestSecurity(user = "irene", roles = {"insurer", "offline_access"})
+    @TestSecurity(
+            user = "irene",
+            roles = {"insurer", "offline_access"})
     @OidcSecurity(claims = @Claim(key = "org_id", value = "insurer-x"))
     void unknownRolesAreNotReported() {
-        given().when().get("/api/v1/me").then()
+        given().when()
+                .get("/api/v1/me")
+                .then()
                 .statusCode(200)
                 .body("roles", contains("insurer"))
                 .body("organisation", equalTo("insurer-x"));
@@ -45,7 +56,9 @@ class MeResourceTest {
 
     @Test
     void noTokenIsUnauthorizedProblem() {
-        given().when().get("/api/v1/me").then()
+        given().when()
+                .get("/api/v1/me")
+                .then()
                 .statusCode(401)
                 .contentType("application/problem+json")
                 .header("WWW-Authenticate", "Bearer")
@@ -56,7 +69,11 @@ class MeResourceTest {
 
     @Test
     void tokenThatCannotBeVerifiedWhileTheIdentityProviderIsDownIsServiceUnavailable() {
-        given().auth().oauth2("not-a-jwt").when().get("/api/v1/me").then()
+        given().auth()
+                .oauth2("not-a-jwt")
+                .when()
+                .get("/api/v1/me")
+                .then()
                 .statusCode(503)
                 .contentType("application/problem+json")
                 .header("Retry-After", "30")
@@ -67,7 +84,9 @@ class MeResourceTest {
     @TestSecurity(user = "mallory", roles = "nurse")
     @OidcSecurity(claims = @Claim(key = "org_id", value = "hospital-a"))
     void roleUnknownToMedShareIsForbiddenProblem() {
-        given().when().get("/api/v1/me").then()
+        given().when()
+                .get("/api/v1/me")
+                .then()
                 .statusCode(403)
                 .contentType("application/problem+json")
                 .body("status", equalTo(403))
@@ -78,18 +97,14 @@ class MeResourceTest {
     @Test
     @TestSecurity(user = "orphan", roles = "insurer")
     void callerWithoutOrganisationIsForbidden() {
-        given().when().get("/api/v1/me").then()
-                .statusCode(403)
-                .contentType("application/problem+json");
+        given().when().get("/api/v1/me").then().statusCode(403).contentType("application/problem+json");
     }
 
     @Test
     @TestSecurity(user = "irene", roles = "insurer")
     @OidcSecurity(claims = @Claim(key = "org_id", value = "insurer-x"))
     void insurerMayNotListParties() {
-        given().when().get("/api/v1/parties").then()
-                .statusCode(403)
-                .contentType("application/problem+json");
+        given().when().get("/api/v1/parties").then().statusCode(403).contentType("application/problem+json");
     }
 
     @Test
@@ -97,7 +112,9 @@ class MeResourceTest {
     @OidcSecurity(claims = @Claim(key = "org_id", value = "regulator-nhc"))
     void regulatorSeesRegisteredParties() {
         given().when().get("/api/v1/me").then().statusCode(200);
-        given().when().get("/api/v1/parties").then()
+        given().when()
+                .get("/api/v1/parties")
+                .then()
                 .statusCode(200)
                 .body("subject", hasItem("rita"))
                 .body("find { it.subject == 'rita' }.organisation", equalTo("regulator-nhc"))
@@ -108,7 +125,9 @@ class MeResourceTest {
     @TestSecurity(user = "rita", roles = "regulator")
     @OidcSecurity(claims = @Claim(key = "org_id", value = "regulator-nhc"))
     void unknownPathIsNotFoundProblemWithoutInternals() {
-        given().when().get("/api/v1/no-such-thing").then()
+        given().when()
+                .get("/api/v1/no-such-thing")
+                .then()
                 .statusCode(404)
                 .contentType("application/problem+json")
                 .body("status", equalTo(404))
@@ -119,8 +138,6 @@ class MeResourceTest {
     @TestSecurity(user = "rita", roles = "regulator")
     @OidcSecurity(claims = @Claim(key = "org_id", value = "regulator-nhc"))
     void wrongMethodIsProblem() {
-        given().when().delete("/api/v1/me").then()
-                .statusCode(405)
-                .contentType("application/problem+json");
+        given().when().delete("/api/v1/me").then().statusCode(405).contentType("application/problem+json");
     }
 }

@@ -35,12 +35,15 @@ class PostgresPersistenceTest {
         }
         given().get("/api/v1/me").then().statusCode(200);
         given().get("/api/v1/me").then().statusCode(200);
-        given().get("/api/v1/parties").then().statusCode(200)
+        given().get("/api/v1/parties")
+                .then()
+                .statusCode(200)
                 .body("size()", equalTo(1))
                 .body("[0].subject", equalTo("rita"));
         try (Connection c = dataSource.getConnection();
-             ResultSet rs = c.createStatement().executeQuery(
-                     "select count(*) from " + PostgresProfile.SCHEMA + ".party where subject = 'rita'")) {
+                ResultSet rs = c.createStatement()
+                        .executeQuery(
+                                "select count(*) from " + PostgresProfile.SCHEMA + ".party where subject = 'rita'")) {
             rs.next();
             assertEquals(1, rs.getInt(1));
         }

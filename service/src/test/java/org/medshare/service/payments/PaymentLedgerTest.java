@@ -60,15 +60,17 @@ class PaymentLedgerTest {
         String hospitalB = "hospital-tb" + run;
         payments.deposit(insurerId, BigInteger.valueOf(500));
         String query = "q-" + UUID.randomUUID();
-        List<PaymentService.Payout> payouts = payments.settle(insurerId, query,
-                Map.of(hospitalA, 3L, hospitalB, 5L));
+        List<PaymentService.Payout> payouts = payments.settle(insurerId, query, Map.of(hospitalA, 3L, hospitalB, 5L));
         assertEquals(2, payouts.size());
-        assertEquals(20, payouts.stream().mapToLong(p -> p.amount().longValueExact()).sum(), "8 records at 2.5");
+        assertEquals(
+                20, payouts.stream().mapToLong(p -> p.amount().longValueExact()).sum(), "8 records at 2.5");
 
         List<LedgerEntry> entries = ledger.entriesOfTypes(EnumSet.of(EventType.CONTRACT_CALL, EventType.PAYMENT));
         assertEquals(EventType.CONTRACT_CALL, entries.get(0).event().type(), "the deployment is the first call");
-        long queryPayments = entries.stream().filter(e -> e.event().type() == EventType.PAYMENT
-                && e.event().id(Field.QUERY_ID).equals(query)).count();
+        long queryPayments = entries.stream()
+                .filter(e -> e.event().type() == EventType.PAYMENT
+                        && e.event().id(Field.QUERY_ID).equals(query))
+                .count();
         assertEquals(2, queryPayments);
 
         try (ContractReplay replay = ContractReplay.forVerification()) {
@@ -78,28 +80,41 @@ class PaymentLedgerTest {
             replay.finish();
             assertEquals(payments.stateRoot(), HexFormat.of().formatHex(replay.stateRoot()));
             ContractReplay.Balance insurer = replay.balances().stream()
-                    .filter(b -> b.address().equals(EvmAddress.forOrganisation(insurerId))).findFirst().orElseThrow();
+                    .filter(b -> b.address().equals(EvmAddress.forOrganisation(insurerId)))
+                    .findFirst()
+                    .orElseThrow();
             assertEquals(insurerId, insurer.organisation());
             assertEquals(BigInteger.valueOf(500 - 20), insurer.escrow());
             for (String hospital : List.of(hospitalA, hospitalB)) {
                 ContractReplay.Balance b = replay.balances().stream()
-                        .filter(x -> hospital.equals(x.organisation())).findFirst().orElseThrow();
+                        .filter(x -> hospital.equals(x.organisation()))
+                        .findFirst()
+                        .orElseThrow();
                 assertEquals(payments.balance(hospital).earned(), b.earned(), hospital);
             }
         }
 
         // offline, as `medshare audit verify` does: the service's ledger with only the member's public key
-        VerificationReport report = LedgerVerifier.verify(Path.of(dataDir, "ledger"),
-                TrustedKeys.read(Path.of(dataDir, "ledger-keys", "member.vkey")), 1, List.of());
+        VerificationReport report = LedgerVerifier.verify(
+                Path.of(dataDir, "ledger"),
+                TrustedKeys.read(Path.of(dataDir, "ledger-keys", "member.vkey")),
+                1,
+                List.of());
         assertTrue(report.ok(), report.summary());
         assertEquals(payments.stateRoot(), report.contract().stateRoot());
-        assertTrue(report.contract().balances().stream().anyMatch(b -> insurerId.equals(b.organisation())
-                && b.escrow().equals(BigInteger.valueOf(480))), report.contract().balances().toString());
+        assertTrue(
+                report.contract().balances().stream()
+                        .anyMatch(b ->
+                                insurerId.equals(b.organisation()) && b.escrow().equals(BigInteger.valueOf(480))),
+                report.contract().balances().toString());
 
         // refused calls: nothing reaches the ledger
         long size = ledger.size();
-        given().contentType("application/json").body(Map.of("amount", -5))
-                .post("/api/v1/payments/deposits").then().statusCode(400);
+        given().contentType("application/json")
+                .body(Map.of("amount", -5))
+                .post("/api/v1/payments/deposits")
+                .then()
+                .statusCode(400);
         assertTrue(assertRefused(() -> payments.settle(insurerId, query, Map.of(hospitalA, 1L))));
         assertEquals(size, ledger.size());
         assertNotNull(payments.stateRoot());

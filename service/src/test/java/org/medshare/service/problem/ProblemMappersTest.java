@@ -19,8 +19,8 @@ class ProblemMappersTest {
 
     @Test
     void anOverloadedLedgerIsA503WithRetryAfterAndNoInternals() {
-        Response answer = new ProblemMappers().ledgerOverloaded(
-                new LogOverloadedException("audit log queue full (4096 pending); retry later"), null);
+        Response answer = new ProblemMappers()
+                .ledgerOverloaded(new LogOverloadedException("audit log queue full (4096 pending); retry later"), null);
         assertEquals(503, answer.getStatus());
         assertEquals("1", answer.getHeaderString("Retry-After"));
         assertEquals(Problem.MEDIA_TYPE, answer.getMediaType().toString());
@@ -32,12 +32,23 @@ class ProblemMappersTest {
 
     @Test
     void everyRefusalHasItsStatus() {
-        Map<Refusal, Integer> expected = new EnumMap<>(Map.of(Refusal.INVALID, 400, Refusal.FORBIDDEN, 403,
-                Refusal.NOT_FOUND, 404, Refusal.CONFLICT, 409, Refusal.TOO_LARGE, 413, Refusal.STORAGE_EXHAUSTED, 507));
+        Map<Refusal, Integer> expected = new EnumMap<>(Map.of(
+                Refusal.INVALID,
+                400,
+                Refusal.FORBIDDEN,
+                403,
+                Refusal.NOT_FOUND,
+                404,
+                Refusal.CONFLICT,
+                409,
+                Refusal.TOO_LARGE,
+                413,
+                Refusal.STORAGE_EXHAUSTED,
+                507));
         assertEquals(Refusal.values().length, expected.size(), "a new refusal needs its status here");
         for (Refusal refusal : Refusal.values()) {
-            Response answer = new ProblemMappers().refused(
-                    new RequestRefusedException(refusal, "some-kind", "Some title", "Some detail."), null);
+            Response answer = new ProblemMappers()
+                    .refused(new RequestRefusedException(refusal, "some-kind", "Some title", "Some detail."), null);
             assertEquals(expected.get(refusal), answer.getStatus(), refusal.name());
             Problem problem = (Problem) answer.getEntity();
             assertEquals(URI.create(Problem.TYPE_BASE + "some-kind"), problem.type());

@@ -78,8 +78,11 @@ class ApprovalFlowTest {
     @TestSecurity(user = "hana", roles = "hospital")
     @OidcSecurity(claims = @Claim(key = "org_id", value = HOSPITAL))
     void hospitalUploadsWithdrawsTwoConsentsAndAllowsTheTemplate() throws Exception {
-        PublicParameters params = PublicParameters.parse(given().get("/api/v1/authority/parameters").then()
-                .statusCode(200).extract().asByteArray());
+        PublicParameters params = PublicParameters.parse(given().get("/api/v1/authority/parameters")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asByteArray());
         HospitalClient hospital = new HospitalClient(HOSPITAL).withParameters(params);
         hospital.registerKey();
         HospitalClient secondKey = new HospitalClient(HOSPITAL);
@@ -87,8 +90,12 @@ class ApprovalFlowTest {
         assertEquals(hospital.hospitalNumber(), secondKey.hospitalNumber(), "a second key keeps the hospital's number");
         List<String> records = new ArrayList<>();
         for (int r = 0; r < 5; r++) {
-            Upload upload = hospital.upload(run + "-" + r, POLICY, "{\"resourceType\":\"Bundle\"}",
-                    1_000_000L * (r + 1), hospital.hospitalNumber());
+            Upload upload = hospital.upload(
+                    run + "-" + r,
+                    POLICY,
+                    "{\"resourceType\":\"Bundle\"}",
+                    1_000_000L * (r + 1),
+                    hospital.hospitalNumber());
             if (r == 4) {
                 upload.tags.put("patient", patient);
             }
@@ -98,27 +105,46 @@ class ApprovalFlowTest {
         String revokedRecord = records.get(3);
         String patientsRecord = records.get(4);
 
-        given().post("/api/v1/records/" + revokedRecord + "/consent/revoke").then().statusCode(200)
+        given().post("/api/v1/records/" + revokedRecord + "/consent/revoke")
+                .then()
+                .statusCode(200)
                 .body("changed", equalTo(true));
-        given().post("/api/v1/records/" + revokedRecord + "/consent/revoke").then().statusCode(200)
+        given().post("/api/v1/records/" + revokedRecord + "/consent/revoke")
+                .then()
+                .statusCode(200)
                 .body("changed", equalTo(false));
-        String consentId = given().queryParam("patient", "Patient/" + patient).get("/api/v1/fhir/Consent").then()
-                .statusCode(200).body("entry.size()", equalTo(1)).body("entry[0].resource.status", equalTo("active"))
-                .extract().path("entry[0].resource.id");
-        given().get("/api/v1/fhir/Consent").then().statusCode(200)
-                .body("entry.resource.id", hasItem(consentId));
-        given().urlEncodingEnabled(false).post("/api/v1/fhir/Consent/" + consentId + "/$revoke").then()
-                .statusCode(200).contentType("application/fhir+json").body("status", equalTo("inactive"));
-        given().urlEncodingEnabled(false).post("/api/v1/fhir/Consent/" + consentId + "/$revoke").then()
-                .statusCode(200).body("status", equalTo("inactive"));
+        String consentId = given().queryParam("patient", "Patient/" + patient)
+                .get("/api/v1/fhir/Consent")
+                .then()
+                .statusCode(200)
+                .body("entry.size()", equalTo(1))
+                .body("entry[0].resource.status", equalTo("active"))
+                .extract()
+                .path("entry[0].resource.id");
+        given().get("/api/v1/fhir/Consent").then().statusCode(200).body("entry.resource.id", hasItem(consentId));
+        given().urlEncodingEnabled(false)
+                .post("/api/v1/fhir/Consent/" + consentId + "/$revoke")
+                .then()
+                .statusCode(200)
+                .contentType("application/fhir+json")
+                .body("status", equalTo("inactive"));
+        given().urlEncodingEnabled(false)
+                .post("/api/v1/fhir/Consent/" + consentId + "/$revoke")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("inactive"));
         given().get("/api/v1/fhir/Consent/" + consentId).then().statusCode(200).body("status", equalTo("inactive"));
         for (String withdrawn : List.of(revokedRecord, patientsRecord)) {
-            given().get("/api/v1/records/" + withdrawn + "/ciphertext").then().statusCode(403)
+            given().get("/api/v1/records/" + withdrawn + "/ciphertext")
+                    .then()
+                    .statusCode(403)
                     .body("type", equalTo("https://medshare.example/problems/consent-revoked"));
         }
         given().get("/api/v1/records/" + kept.get(0) + "/ciphertext").then().statusCode(200);
         QuerySteps.allow(AS_TEST_IDENTITY, QuerySteps.PURPOSE + "/" + template);
-        given().get("/api/v1/data-use-rules").then().statusCode(200)
+        given().get("/api/v1/data-use-rules")
+                .then()
+                .statusCode(200)
                 .body("", equalTo(List.of(QuerySteps.PURPOSE + "/" + template)));
     }
 
@@ -128,11 +154,16 @@ class ApprovalFlowTest {
     @OidcSecurity(claims = @Claim(key = "org_id", value = INSURER))
     void insurerProposesTheTemplateAndDepositsEscrow() {
         QuerySteps.proposeTemplate(AS_TEST_IDENTITY, template);
-        QuerySteps.submit(AS_TEST_IDENTITY, template, INSURER).then().statusCode(409)
+        QuerySteps.submit(AS_TEST_IDENTITY, template, INSURER)
+                .then()
+                .statusCode(409)
                 .body("type", equalTo("https://medshare.example/problems/template-not-approved"));
         QuerySteps.deposit(AS_TEST_IDENTITY, ESCROW);
-        given().get("/api/v1/payments/balances/me").then().statusCode(200)
-                .body("organisation", equalTo(INSURER)).body("escrow", equalTo((int) ESCROW));
+        given().get("/api/v1/payments/balances/me")
+                .then()
+                .statusCode(200)
+                .body("organisation", equalTo(INSURER))
+                .body("escrow", equalTo((int) ESCROW));
     }
 
     @Test
@@ -160,23 +191,43 @@ class ApprovalFlowTest {
     void regulatorApprovesTheEnclaveComputesOverTheRecordsWithConsentAndTheContractSettles() throws Exception {
         QuerySteps.approvedAndPaid(AS_TEST_IDENTITY, exactQuery, kept.size(), HOSPITAL);
         QuerySteps.approve(AS_TEST_IDENTITY, exactQuery).then().statusCode(409);
-        given().get("/api/v1/payments/balances/" + HOSPITAL).then().statusCode(200).body("earned", equalTo(7));
-        given().get("/api/v1/payments/payouts").then().statusCode(200)
+        given().get("/api/v1/payments/balances/" + HOSPITAL)
+                .then()
+                .statusCode(200)
+                .body("earned", equalTo(7));
+        given().get("/api/v1/payments/payouts")
+                .then()
+                .statusCode(200)
                 .body("findAll { it.queryId == '" + exactQuery + "' }.payee", equalTo(List.of(HOSPITAL)));
 
-        assertTrue(QuarkusTransaction.requiringNew().call(() -> queries.budget(INSURER)).isEmpty(),
+        assertTrue(
+                QuarkusTransaction.requiringNew()
+                        .call(() -> queries.budget(INSURER))
+                        .isEmpty(),
                 "a query without DP spends no budget");
-        JsonPath noisy = QuerySteps.approve(AS_TEST_IDENTITY, noisyQuery).then().statusCode(200)
-                .body("status", equalTo("COMPLETED")).extract().jsonPath();
+        JsonPath noisy = QuerySteps.approve(AS_TEST_IDENTITY, noisyQuery)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("COMPLETED"))
+                .extract()
+                .jsonPath();
         assertEquals(kept.size(), noisy.getInt("inputRecords"));
-        long[] budget = QuarkusTransaction.requiringNew().call(() -> queries.budget(INSURER).orElseThrow());
+        long[] budget = QuarkusTransaction.requiringNew()
+                .call(() -> queries.budget(INSURER).orElseThrow());
         assertEquals(500_000, budget[0], "ε 0.5 spent");
         assertEquals(10_000_000, budget[1], "of the configured 10.0");
         QuarkusTransaction.requiringNew().run(() -> queries.refundBudget(INSURER, 500_000));
-        assertEquals(0, QuarkusTransaction.requiringNew().call(() -> queries.budget(INSURER).orElseThrow())[0]);
-        assertFalse(QuarkusTransaction.requiringNew().call(
-                () -> queries.tryChargeBudget(INSURER, 10_000_001, 10_000_000)), "more than the budget is refused");
-        given().get("/api/v1/payments/balances/" + HOSPITAL).then().statusCode(200).body("earned", equalTo(14));
+        assertEquals(
+                0,
+                QuarkusTransaction.requiringNew()
+                        .call(() -> queries.budget(INSURER).orElseThrow())[0]);
+        assertFalse(
+                QuarkusTransaction.requiringNew().call(() -> queries.tryChargeBudget(INSURER, 10_000_001, 10_000_000)),
+                "more than the budget is refused");
+        given().get("/api/v1/payments/balances/" + HOSPITAL)
+                .then()
+                .statusCode(200)
+                .body("earned", equalTo(14));
     }
 
     @Test
@@ -184,29 +235,50 @@ class ApprovalFlowTest {
     @TestSecurity(user = "ivan", roles = "insurer")
     @OidcSecurity(claims = @Claim(key = "org_id", value = INSURER))
     void insurerSeesTheResultAndPaidTheHospitalFromEscrow() {
-        given().get("/api/v1/queries/" + exactQuery).then().statusCode(200).body("status", equalTo("COMPLETED"))
-                .body("payouts.organisation", equalTo(List.of(HOSPITAL))).body("payouts.amount", equalTo(List.of(7)));
+        given().get("/api/v1/queries/" + exactQuery)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("COMPLETED"))
+                .body("payouts.organisation", equalTo(List.of(HOSPITAL)))
+                .body("payouts.amount", equalTo(List.of(7)));
         given().get("/api/v1/payments/balances/me").then().statusCode(200).body("escrow", equalTo((int) ESCROW - 14));
     }
 
     @Test
     @Order(7)
     @TestSecurity(user = "hana", roles = "hospital")
-    @OidcSecurity(claims = {@Claim(key = "org_id", value = HOSPITAL),
-            @Claim(key = "abe_attrs", value = "[\"role:physician\"]", type = ClaimType.JSON_ARRAY)})
+    @OidcSecurity(
+            claims = {
+                @Claim(key = "org_id", value = HOSPITAL),
+                @Claim(key = "abe_attrs", value = "[\"role:physician\"]", type = ClaimType.JSON_ARRAY)
+            })
     void hospitalEarnedFromTheQueriesAndItsClinicianGetsAKey() throws Exception {
-        given().get("/api/v1/payments/balances/me").then().statusCode(200)
-                .body("organisation", equalTo(HOSPITAL)).body("earned", equalTo(14));
+        given().get("/api/v1/payments/balances/me")
+                .then()
+                .statusCode(200)
+                .body("organisation", equalTo(HOSPITAL))
+                .body("earned", equalTo(14));
         given().get("/api/v1/queries/" + exactQuery).then().statusCode(403);
 
-        byte[] recipient = KeyPairGenerator.getInstance("X25519").generateKeyPair().getPublic().getEncoded();
+        byte[] recipient = KeyPairGenerator.getInstance("X25519")
+                .generateKeyPair()
+                .getPublic()
+                .getEncoded();
         JsonPath issued = given().contentType("application/json")
-                .body(Map.of("recipientKey", Base64.getEncoder().encodeToString(recipient),
-                        "nonce", Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32])))
-                .post("/api/v1/authority/keys").then().statusCode(200).extract().jsonPath();
+                .body(Map.of(
+                        "recipientKey",
+                        Base64.getEncoder().encodeToString(recipient),
+                        "nonce",
+                        Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32])))
+                .post("/api/v1/authority/keys")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertEquals(List.of("org:" + HOSPITAL, "role:physician"), issued.getList("attributes"));
         try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("select org_id, ledger_index from key_issue where key_id = ?")) {
+                PreparedStatement s =
+                        c.prepareStatement("select org_id, ledger_index from key_issue where key_id = ?")) {
             s.setString(1, issued.getString("keyId"));
             try (ResultSet r = s.executeQuery()) {
                 r.next();

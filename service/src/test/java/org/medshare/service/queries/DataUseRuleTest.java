@@ -13,7 +13,8 @@ class DataUseRuleTest {
 
     @Test
     void parsesBothFormsAndWritesThemBack() {
-        assertEquals(Optional.of(new DataUseRule("insurance-stats", "count-by-age-sex")),
+        assertEquals(
+                Optional.of(new DataUseRule("insurance-stats", "count-by-age-sex")),
                 DataUseRule.parse("insurance-stats/count-by-age-sex"));
         DataUseRule any = DataUseRule.parse("insurance-stats/*").orElseThrow();
         assertEquals(DataUseRule.ANY_TEMPLATE, any.templateId());
@@ -22,9 +23,19 @@ class DataUseRuleTest {
 
     @Test
     void refusesEveryOtherForm() {
-        for (String bad : List.of("", "insurance-stats", "/count", "insurance-stats/", "insurance-stats/a/b",
-                "insurance stats/*", "../../*", "*/*", "versicherung-\u00e4/*", "a".repeat(65) + "/*",
-                "insurance-stats/" + "a".repeat(65), "insurance-stats/*\n")) {
+        for (String bad : List.of(
+                "",
+                "insurance-stats",
+                "/count",
+                "insurance-stats/",
+                "insurance-stats/a/b",
+                "insurance stats/*",
+                "../../*",
+                "*/*",
+                "versicherung-\u00e4/*",
+                "a".repeat(65) + "/*",
+                "insurance-stats/" + "a".repeat(65),
+                "insurance-stats/*\n")) {
             assertTrue(DataUseRule.parse(bad).isEmpty(), bad);
         }
         assertTrue(DataUseRule.parse(null).isEmpty());
@@ -37,6 +48,8 @@ class DataUseRuleTest {
     void equalRulesAreOne() {
         assertEquals(1, Set.of(DataUseRule.parse("p/t").orElseThrow()).size());
         assertEquals(new DataUseRule("p", "t"), DataUseRule.parse("p/t").orElseThrow());
-        assertEquals(new DataUseRule("p", "t").hashCode(), DataUseRule.parse("p/t").orElseThrow().hashCode());
+        assertEquals(
+                new DataUseRule("p", "t").hashCode(),
+                DataUseRule.parse("p/t").orElseThrow().hashCode());
     }
 }

@@ -18,8 +18,7 @@ import java.util.stream.Stream;
 /** Searches everything the service process writes for strings that must never be there. */
 final class PlaintextSearch {
 
-    private PlaintextSearch() {
-    }
+    private PlaintextSearch() {}
 
     /**
      * Fails if any of {@code secrets} occurs in the database (a full SQL dump), or in any file under
@@ -27,8 +26,9 @@ final class PlaintextSearch {
      */
     static void assertAbsent(List<String> secrets, AgroalDataSource dataSource, Path... directories) throws Exception {
         StringBuilder dump = new StringBuilder();
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SCRIPT")) {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SCRIPT")) {
             while (rs.next()) {
                 dump.append(rs.getString(1)).append('\n');
             }

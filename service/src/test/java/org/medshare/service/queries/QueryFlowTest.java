@@ -4,10 +4,15 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.medshare.abe.PublicParameters;
@@ -29,10 +34,10 @@ import org.medshare.service.testing.RealKeycloakProfile;
 @TestProfile(RealKeycloakProfile.class)
 class QueryFlowTest {
 
-    @jakarta.inject.Inject
-    io.agroal.api.AgroalDataSource dataSource;
+    @Inject
+    AgroalDataSource dataSource;
 
-    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "medshare.data-dir")
+    @ConfigProperty(name = "medshare.data-dir")
     String dataDir;
 
     static final String POLICY_A = "org:hospital-a OR purpose:insurance-stats@2026Q4";
@@ -46,43 +51,76 @@ class QueryFlowTest {
         String rita = KeycloakTokens.user("rita");
         String run = UUID.randomUUID().toString().substring(0, 8);
 
-        PublicParameters params = PublicParameters.parse(given().auth().oauth2(alice)
-                .get("/api/v1/authority/parameters").then().statusCode(200)
-                .contentType("application/octet-stream").extract().asByteArray());
+        PublicParameters params = PublicParameters.parse(given().auth()
+                .oauth2(alice)
+                .get("/api/v1/authority/parameters")
+                .then()
+                .statusCode(200)
+                .contentType("application/octet-stream")
+                .extract()
+                .asByteArray());
         HospitalClient a = new HospitalClient("hospital-a").withToken(alice).withParameters(params);
         a.registerKey();
         HospitalClient b = new HospitalClient("hospital-b").withToken(bob).withParameters(params);
         b.registerKey();
-        List<String> canaries = new java.util.ArrayList<>();
-        List<String> recordsA = new java.util.ArrayList<>();
+        List<String> canaries = new ArrayList<>();
+        List<String> recordsA = new ArrayList<>();
         for (int r = 0; r < 4; r++) {
             String canary = "CANARY-" + UUID.randomUUID();
             canaries.add(canary);
             recordsA.add(a.upload(run + "-a" + r, POLICY_A, bundle(canary), 1_000_000L * (r + 1), a.hospitalNumber())
-                    .post().then().statusCode(201).extract().path("record.recordId"));
+                    .post()
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .path("record.recordId"));
         }
-        given().auth().oauth2(alice).post("/api/v1/records/" + recordsA.get(3) + "/consent/revoke").then()
-                .statusCode(200).body("changed", equalTo(true));
-        given().auth().oauth2(bob).post("/api/v1/records/" + recordsA.get(2) + "/consent/revoke").then()
-                .statusCode(404).contentType("application/problem+json");
+        given().auth()
+                .oauth2(alice)
+                .post("/api/v1/records/" + recordsA.get(3) + "/consent/revoke")
+                .then()
+                .statusCode(200)
+                .body("changed", equalTo(true));
+        given().auth()
+                .oauth2(bob)
+                .post("/api/v1/records/" + recordsA.get(2) + "/consent/revoke")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json");
         String canaryB = "CANARY-" + UUID.randomUUID();
         canaries.add(canaryB);
-        b.upload(run + "-b0", POLICY_B, bundle(canaryB), 9_000_000L, b.hospitalNumber()).post().then().statusCode(201);
+        b.upload(run + "-b0", POLICY_B, bundle(canaryB), 9_000_000L, b.hospitalNumber())
+                .post()
+                .then()
+                .statusCode(201);
         QuerySteps.allow(Party.withToken(alice), "insurance-stats/*");
 
         String templateId = "flow-count-" + run;
         Party insurer = Party.withToken(irene);
         Party regulator = Party.withToken(rita);
         QuerySteps.proposeTemplate(insurer, templateId);
-        QuerySteps.submit(insurer, templateId, "insurer-x").then().statusCode(409)
-                .contentType("application/problem+json").body("type", equalTo("https://medshare.example/problems/template-not-approved"));
-        given().auth().oauth2(irene).post("/api/v1/templates/" + templateId + "/1/approve").then().statusCode(403);
+        QuerySteps.submit(insurer, templateId, "insurer-x")
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://medshare.example/problems/template-not-approved"));
+        given().auth()
+                .oauth2(irene)
+                .post("/api/v1/templates/" + templateId + "/1/approve")
+                .then()
+                .statusCode(403);
         QuerySteps.approveTemplate(regulator, templateId);
 
         String queryId = QuerySteps.submitted(insurer, templateId, "insurer-x", null);
-        QuerySteps.approve(regulator, queryId).then().statusCode(409)
+        QuerySteps.approve(regulator, queryId)
+                .then()
+                .statusCode(409)
                 .body("type", equalTo("https://medshare.example/problems/insufficient-escrow"));
-        given().auth().oauth2(irene).get("/api/v1/queries/" + queryId).then().statusCode(200)
+        given().auth()
+                .oauth2(irene)
+                .get("/api/v1/queries/" + queryId)
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("SUBMITTED"));
 
         QuerySteps.deposit(insurer, 1_000_000);
@@ -90,24 +128,53 @@ class QueryFlowTest {
         // hospital-b's record is excluded by its (absent) data-use rules, the revoked record by its consent
         QuerySteps.approvedAndPaid(regulator, queryId, 3, "hospital-a");
 
-        given().auth().oauth2(rita).post("/api/v1/queries/" + queryId + "/approve").then().statusCode(409);
+        given().auth()
+                .oauth2(rita)
+                .post("/api/v1/queries/" + queryId + "/approve")
+                .then()
+                .statusCode(409);
         given().auth().oauth2(bob).get("/api/v1/queries/" + queryId).then().statusCode(403);
-        given().auth().oauth2(irene).get("/api/v1/queries/" + queryId).then().statusCode(200)
+        given().auth()
+                .oauth2(irene)
+                .get("/api/v1/queries/" + queryId)
+                .then()
+                .statusCode(200)
                 .body("payouts.organisation", equalTo(List.of("hospital-a")))
                 .body("payouts.amount", equalTo(List.of(7)));
-        given().auth().oauth2(irene).get("/api/v1/queries").then().statusCode(200)
+        given().auth()
+                .oauth2(irene)
+                .get("/api/v1/queries")
+                .then()
+                .statusCode(200)
                 .body("find { it.queryId == '" + queryId + "' }.payouts.recordCount", equalTo(List.of(3)));
-        given().auth().oauth2(alice).get("/api/v1/payments/balances/me").then().statusCode(200)
-                .body("organisation", equalTo("hospital-a")).body("earned", equalTo(7));
-        List<String> types = given().auth().oauth2(rita).get("/api/v1/audit/events?limit=1000").then().statusCode(200)
-                .extract().path("type");
-        assertTrue(types.containsAll(List.of("UPLOAD", "CONSENT_REVOKED", "QUERY_SUBMITTED", "QUERY_APPROVED",
-                "KEY_ISSUED", "COMPUTE", "PAYMENT")), types.toString());
+        given().auth()
+                .oauth2(alice)
+                .get("/api/v1/payments/balances/me")
+                .then()
+                .statusCode(200)
+                .body("organisation", equalTo("hospital-a"))
+                .body("earned", equalTo(7));
+        List<String> types = given().auth()
+                .oauth2(rita)
+                .get("/api/v1/audit/events?limit=1000")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("type");
+        assertTrue(
+                types.containsAll(List.of(
+                        "UPLOAD",
+                        "CONSENT_REVOKED",
+                        "QUERY_SUBMITTED",
+                        "QUERY_APPROVED",
+                        "KEY_ISSUED",
+                        "COMPUTE",
+                        "PAYMENT")),
+                types.toString());
 
-        List<String> secrets = new java.util.ArrayList<>(canaries);
+        List<String> secrets = new ArrayList<>(canaries);
         secrets.addAll(List.of(alice, bob, irene, rita));
-        PlaintextSearch.assertAbsent(secrets, dataSource, java.nio.file.Path.of(dataDir),
-                java.nio.file.Path.of("target/test-logs"));
+        PlaintextSearch.assertAbsent(secrets, dataSource, Path.of(dataDir), Path.of("target/test-logs"));
     }
 
     /** A FHIR bundle whose patient name is a canary that must never appear outside the hospital and enclave. */

@@ -50,11 +50,14 @@ class RecordVersionsAndRowsTest {
     RecordService records;
 
     static String unique(String prefix) {
-        return prefix + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+        return prefix + "-"
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     }
 
     static List<String> statisticsInputs(RecordService records) {
-        return records.rowsOpenableBy(STATISTICS).stream().map(RecordService.StoredRows::recordId).toList();
+        return records.rowsOpenableBy(STATISTICS).stream()
+                .map(RecordService.StoredRows::recordId)
+                .toList();
     }
 
     @Test
@@ -62,21 +65,30 @@ class RecordVersionsAndRowsTest {
     @OidcSecurity(claims = @Claim(key = "org_id", value = "hospital-a"))
     void aBundleWithoutRowsIsStoredAndSharedButNotUsedInStatistics() {
         HOSPITAL_A.registerKey();
-        String id = HOSPITAL_A.uploadWithoutRows(unique("lab"), POLICY, "{\"resourceType\":\"Bundle\",\"type\":\"batch\"}")
-                .post().then().statusCode(201)
+        String id = HOSPITAL_A
+                .uploadWithoutRows(unique("lab"), POLICY, "{\"resourceType\":\"Bundle\",\"type\":\"batch\"}")
+                .post()
+                .then()
+                .statusCode(201)
                 .body("record.analyticsRows", equalTo(0))
                 .body("record.usedInStatistics", equalTo(false))
                 .body("note", equalTo("stored without analytics rows: shared, but not used in statistics"))
-                .extract().path("record.recordId");
+                .extract()
+                .path("record.recordId");
         given().get("/api/v1/records/" + id).then().statusCode(200).body("usedInStatistics", equalTo(false));
         given().get("/api/v1/records/" + id + "/ciphertext").then().statusCode(200);
         assertFalse(statisticsInputs(records).contains(id));
 
-        String withRows = HOSPITAL_A.upload(unique("claims"), POLICY, "claims").post().then().statusCode(201)
+        String withRows = HOSPITAL_A
+                .upload(unique("claims"), POLICY, "claims")
+                .post()
+                .then()
+                .statusCode(201)
                 .body("record.analyticsRows", equalTo(12))
                 .body("record.usedInStatistics", equalTo(true))
                 .body("note", nullValue())
-                .extract().path("record.recordId");
+                .extract()
+                .path("record.recordId");
         assertTrue(statisticsInputs(records).contains(withRows));
     }
 
@@ -88,17 +100,25 @@ class RecordVersionsAndRowsTest {
         String document = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         Upload first = HOSPITAL_A.upload(unique("doc"), POLICY, "version one");
         first.tags.put("document", document);
-        String v1 = first.post().then().statusCode(201).body("record.version", equalTo(1)).extract().path("record.recordId");
+        String v1 = first.post()
+                .then()
+                .statusCode(201)
+                .body("record.version", equalTo(1))
+                .extract()
+                .path("record.recordId");
         int visible = given().get("/api/v1/records?limit=1000").then().extract().path("size()");
 
         Upload second = HOSPITAL_A.upload(unique("doc"), POLICY, "version two, byte-different");
         second.tags.put("document", document);
-        String v2 = second.post().then().statusCode(201)
+        String v2 = second.post()
+                .then()
+                .statusCode(201)
                 .body("record.version", equalTo(2))
                 .body("record.recordOf", equalTo(v1))
                 .body("record.previousVersion", equalTo(v1))
                 .body("note", containsString("stored as version 2 of record " + v1))
-                .extract().path("record.recordId");
+                .extract()
+                .path("record.recordId");
         List<LedgerService.LedgerEntry> last = ledger.entries(ledger.size() - 2, 2);
         assertEquals(EventType.UPLOAD, last.get(0).event().type());
         Event versioned = last.get(1).event();
@@ -106,7 +126,9 @@ class RecordVersionsAndRowsTest {
         assertEquals(v2, versioned.id(Field.RECORD_ID));
         assertEquals(v1, versioned.id(Field.PREVIOUS_RECORD_ID));
 
-        assertEquals(visible, (int) given().get("/api/v1/records?limit=1000").then().extract().path("size()"),
+        assertEquals(
+                visible,
+                (int) given().get("/api/v1/records?limit=1000").then().extract().path("size()"),
                 "one document, one record in the list");
         given().get("/api/v1/records/" + v1).then().statusCode(200).body("supersededBy", equalTo(v2));
         given().get("/api/v1/records/" + v2).then().statusCode(200).body("supersededBy", nullValue());
@@ -116,7 +138,9 @@ class RecordVersionsAndRowsTest {
 
         second.post().then().statusCode(200).body("replayed", equalTo(true)).body("record.version", equalTo(2));
         Upload other = HOSPITAL_A.upload(unique("doc"), POLICY, "another document");
-        other.tags.put("document", HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()));
+        other.tags.put(
+                "document",
+                HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()));
         other.post().then().statusCode(201).body("record.version", equalTo(1));
     }
 
@@ -125,18 +149,31 @@ class RecordVersionsAndRowsTest {
     @OidcSecurity(claims = @Claim(key = "org_id", value = "hospital-a"))
     void theResourceSummaryIsShownAndSearchable() {
         HOSPITAL_A.registerKey();
-        String type = "Zz" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).replaceAll("[0-9]", "q");
+        String type = "Zz"
+                + HexFormat.of()
+                        .toHexDigits(ThreadLocalRandom.current().nextInt())
+                        .replaceAll("[0-9]", "q");
         Upload upload = HOSPITAL_A.upload(unique("summary"), POLICY, "summary");
         upload.tags.put("resources", "Encounter:1," + type + ":2-9,Patient:1");
-        String id = upload.post().then().statusCode(201)
+        String id = upload.post()
+                .then()
+                .statusCode(201)
                 .body("record.resourceSummary." + type, equalTo("2-9"))
                 .body("record.resourceSummary.Patient", equalTo("1"))
-                .extract().path("record.recordId");
-        given().get("/api/v1/records?resourceType=" + type).then().statusCode(200)
-                .body("size()", equalTo(1)).body("[0].recordId", equalTo(id));
-        given().get("/api/v1/records?resourceType=" + type.substring(0, type.length() - 1)).then().statusCode(200)
+                .extract()
+                .path("record.recordId");
+        given().get("/api/v1/records?resourceType=" + type)
+                .then()
+                .statusCode(200)
+                .body("size()", equalTo(1))
+                .body("[0].recordId", equalTo(id));
+        given().get("/api/v1/records?resourceType=" + type.substring(0, type.length() - 1))
+                .then()
+                .statusCode(200)
                 .body("size()", equalTo(0));
-        given().get("/api/v1/records?resourceType=bad!").then().statusCode(400)
+        given().get("/api/v1/records?resourceType=bad!")
+                .then()
+                .statusCode(400)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://medshare.example/problems/invalid-resource-type"));
     }
@@ -156,7 +193,10 @@ class RecordVersionsAndRowsTest {
         mutation.accept(upload);
         long ledgerSize = ledger.size();
         int stored = store.records().size();
-        upload.post().then().statusCode(400).contentType("application/problem+json")
+        upload.post()
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("type", equalTo("https://medshare.example/problems/" + kind));
         assertEquals(ledgerSize, ledger.size());
         assertEquals(stored, store.records().size());

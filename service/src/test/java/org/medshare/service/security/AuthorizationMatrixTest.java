@@ -80,8 +80,12 @@ class AuthorizationMatrixTest {
 
     @Test
     void everyDocumentedOperationHasARuleAndEveryRuleHolds() {
-        Map<String, Map<String, Object>> paths = given().queryParam("format", "json").get("/q/openapi")
-                .then().statusCode(200).extract().path("paths");
+        Map<String, Map<String, Object>> paths = given().queryParam("format", "json")
+                .get("/q/openapi")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("paths");
         Set<String> documented = new TreeSet<>();
         paths.forEach((path, operations) -> operations.keySet().forEach(method -> {
             if (Set.of("get", "post", "put", "delete", "patch").contains(method)) {
@@ -96,18 +100,26 @@ class AuthorizationMatrixTest {
         assertEquals(Set.of(), stale, "rules for operations the API no longer has");
 
         Map<String, String> tokens = Map.of(
-                HOSPITAL, KeycloakTokens.user("alice"), INSURER, KeycloakTokens.user("irene"), REGULATOR, KeycloakTokens.user("rita"));
+                HOSPITAL,
+                KeycloakTokens.user("alice"),
+                INSURER,
+                KeycloakTokens.user("irene"),
+                REGULATOR,
+                KeycloakTokens.user("rita"));
         List<String> violations = new ArrayList<>();
         for (String operation : documented) {
             String method = operation.substring(0, operation.indexOf(' '));
-            String path = operation.substring(operation.indexOf(' ') + 1)
-                    .replace("{version}", "1").replaceAll("\\{[^}]+}", "no-such-id");
+            String path = operation
+                    .substring(operation.indexOf(' ') + 1)
+                    .replace("{version}", "1")
+                    .replaceAll("\\{[^}]+}", "no-such-id");
             Response anonymous = call(given(), method, path);
             if (anonymous.statusCode() != 401 || !anonymous.contentType().startsWith("application/problem+json")) {
                 violations.add(operation + " without a token: " + anonymous.statusCode());
             }
             for (Map.Entry<String, String> role : tokens.entrySet()) {
-                int status = call(given().auth().oauth2(role.getValue()), method, path).statusCode();
+                int status = call(given().auth().oauth2(role.getValue()), method, path)
+                        .statusCode();
                 boolean allowed = RULES.get(operation).contains(role.getKey());
                 if (allowed && (status == 401 || status == 403 || status >= 500)) {
                     violations.add(operation + " as " + role.getKey() + ": " + status + " but the role is allowed");

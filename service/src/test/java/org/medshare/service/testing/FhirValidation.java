@@ -18,8 +18,7 @@ public final class FhirValidation {
     public static final FhirContext R4 = FhirContext.forR4();
     private static FhirValidator validator;
 
-    private FhirValidation() {
-    }
+    private FhirValidation() {}
 
     public static synchronized FhirValidator validator() {
         if (validator == null) {

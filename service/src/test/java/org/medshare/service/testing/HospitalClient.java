@@ -2,8 +2,11 @@ package org.medshare.service.testing;
 
 import static io.restassured.RestAssured.given;
 
+import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -49,7 +52,7 @@ public final class HospitalClient {
         this.organisation = organisation;
         try {
             this.signingKey = SigningKeys.generate(Suite.NIST);
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -66,15 +69,23 @@ public final class HospitalClient {
         return this;
     }
 
-    private io.restassured.specification.RequestSpecification request() {
+    private RequestSpecification request() {
         return token == null ? given() : given().auth().oauth2(token);
     }
 
     /** Registers the signing key (the caller must be a hospital of this organisation). */
     public String registerKey() {
-        io.restassured.path.json.JsonPath registered = request().contentType("application/json")
-                .body(Map.of("publicKey", Base64.getEncoder().encodeToString(signingKey.getPublic().getEncoded())))
-                .post("/api/v1/signing-keys").then().statusCode(200).extract().jsonPath();
+        JsonPath registered = request()
+                .contentType("application/json")
+                .body(Map.of(
+                        "publicKey",
+                        Base64.getEncoder()
+                                .encodeToString(signingKey.getPublic().getEncoded())))
+                .post("/api/v1/signing-keys")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         keyId = registered.getString("keyId");
         hospitalNumber = registered.getInt("hospitalNumber");
         return keyId;
@@ -103,8 +114,10 @@ public final class HospitalClient {
 
     /** A complete, valid upload whose rows are 12 patients from {@code firstPatient} of {@code hospitalNumber}. */
     public Upload upload(String idempotencyKey, String policy, String content, long firstPatient, int hospitalNumber) {
-        byte[] envelope = Envelope.encrypt(params, Policy.parse(policy), Suite.NIST, content.getBytes(StandardCharsets.UTF_8));
-        byte[] rows = rows(UploadStatement.recordId(organisation, idempotencyKey), policy, firstPatient, hospitalNumber);
+        byte[] envelope =
+                Envelope.encrypt(params, Policy.parse(policy), Suite.NIST, content.getBytes(StandardCharsets.UTF_8));
+        byte[] rows =
+                rows(UploadStatement.recordId(organisation, idempotencyKey), policy, firstPatient, hospitalNumber);
         return new Upload(idempotencyKey, policy, new TreeMap<>(Map.of("year", "2025")), envelope, rows);
     }
 
@@ -115,12 +128,20 @@ public final class HospitalClient {
     public byte[] rows(String recordId, String policy, long firstPatient, int hospitalNumber) {
         List<AnalyticsRow> rows = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            rows.add(AnalyticsRow.of(firstPatient + i, 2 + i % 3, i % 2 == 0 ? Sex.FEMALE : Sex.MALE,
-                    new int[] {Icd10.encode("E11")}, 12_000 + 100 * i, 9_000 + 50 * i, 202503, hospitalNumber));
+            rows.add(AnalyticsRow.of(
+                    firstPatient + i,
+                    2 + i % 3,
+                    i % 2 == 0 ? Sex.FEMALE : Sex.MALE,
+                    new int[] {Icd10.encode("E11")},
+                    12_000 + 100 * i,
+                    9_000 + 50 * i,
+                    202503,
+                    hospitalNumber));
         }
         try {
-            return EncryptedRows.seal(recordId, rows, params, Policy.parse(policy), Suite.NIST, new SecureRandom()).toBytes();
-        } catch (java.security.GeneralSecurityException e) {
+            return EncryptedRows.seal(recordId, rows, params, Policy.parse(policy), Suite.NIST, new SecureRandom())
+                    .toBytes();
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -129,9 +150,15 @@ public final class HospitalClient {
     public Upload uploadWithoutRows(String idempotencyKey, String policy, String content) {
         Upload u = upload(idempotencyKey, policy, content);
         try {
-            u.rows = EncryptedRows.seal(UploadStatement.recordId(organisation, idempotencyKey), List.of(), params,
-                    Policy.parse(policy), Suite.NIST, new SecureRandom()).toBytes();
-        } catch (java.security.GeneralSecurityException e) {
+            u.rows = EncryptedRows.seal(
+                            UploadStatement.recordId(organisation, idempotencyKey),
+                            List.of(),
+                            params,
+                            Policy.parse(policy),
+                            Suite.NIST,
+                            new SecureRandom())
+                    .toBytes();
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
         return u;
@@ -158,10 +185,15 @@ public final class HospitalClient {
 
         public String signature() {
             try {
-                UploadStatement statement = new UploadStatement(signedOrganisation, idempotencyKey, policy,
-                        UploadStatement.sha256(envelope), UploadStatement.sha256(rows), tags);
+                UploadStatement statement = new UploadStatement(
+                        signedOrganisation,
+                        idempotencyKey,
+                        policy,
+                        UploadStatement.sha256(envelope),
+                        UploadStatement.sha256(rows),
+                        tags);
                 return Base64.getEncoder().encodeToString(statement.sign(signingKey.getPrivate(), Suite.NIST));
-            } catch (java.security.GeneralSecurityException e) {
+            } catch (GeneralSecurityException e) {
                 throw new IllegalStateException(e);
             }
         }
@@ -171,7 +203,12 @@ public final class HospitalClient {
                 return metadataOverride;
             }
             StringBuilder t = new StringBuilder("{");
-            tags.forEach((k, v) -> t.append(t.length() > 1 ? "," : "").append('"').append(k).append("\":\"").append(v).append('"'));
+            tags.forEach((k, v) -> t.append(t.length() > 1 ? "," : "")
+                    .append('"')
+                    .append(k)
+                    .append("\":\"")
+                    .append(v)
+                    .append('"'));
             t.append('}');
             return "{\"idempotencyKey\":\"" + idempotencyKey + "\",\"policy\":\"" + policy + "\",\"tags\":" + t
                     + ",\"signingKeyId\":\"" + keyId + "\",\"signature\":\""
@@ -179,7 +216,8 @@ public final class HospitalClient {
         }
 
         public Response post() {
-            return request().multiPart("metadata", metadata())
+            return request()
+                    .multiPart("metadata", metadata())
                     .multiPart("envelope", "envelope.bin", envelope, "application/octet-stream")
                     .multiPart("rows", "rows.bin", rows, "application/octet-stream")
                     .post("/api/v1/records");

@@ -20,12 +20,18 @@ public class PostgresProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of(
-                "quarkus.datasource.db-kind", "postgresql",
-                "quarkus.datasource.jdbc.url", System.getProperty("medshare.test.postgres-url",
-                        "jdbc:postgresql://127.0.0.1:5432/test") + "?currentSchema=" + schema(),
-                "quarkus.datasource.username", System.getProperty("medshare.test.postgres-user", "postgres"),
-                "quarkus.datasource.password", "",
-                "quarkus.flyway.schemas", schema(),
-                "quarkus.flyway.create-schemas", "true");
+                "quarkus.datasource.db-kind",
+                "postgresql",
+                "quarkus.datasource.jdbc.url",
+                System.getProperty("medshare.test.postgres-url", "jdbc:postgresql://127.0.0.1:5432/test")
+                        + "?currentSchema=" + schema(),
+                "quarkus.datasource.username",
+                System.getProperty("medshare.test.postgres-user", "postgres"),
+                "quarkus.datasource.password",
+                "",
+                "quarkus.flyway.schemas",
+                schema(),
+                "quarkus.flyway.create-schemas",
+                "true");
     }
 }

@@ -23,8 +23,7 @@ public final class QuerySteps {
     /** The purpose every template and request of these steps names. */
     public static final String PURPOSE = "insurance-stats";
 
-    private QuerySteps() {
-    }
+    private QuerySteps() {}
 
     /** Who sends a request. */
     @FunctionalInterface
@@ -62,39 +61,65 @@ public final class QuerySteps {
 
     /** An insurer proposes the template; it waits for the regulator. */
     public static void proposeTemplate(Party insurer, String templateId) {
-        insurer.request().contentType("application/json").body(template(templateId))
-                .post("/api/v1/templates").then().statusCode(201).body("state", equalTo("PENDING"));
+        insurer.request()
+                .contentType("application/json")
+                .body(template(templateId))
+                .post("/api/v1/templates")
+                .then()
+                .statusCode(201)
+                .body("state", equalTo("PENDING"));
     }
 
     /** The regulator approves the template. */
     public static void approveTemplate(Party regulator, String templateId) {
-        regulator.request().post("/api/v1/templates/" + templateId + "/1/approve").then().statusCode(200)
+        regulator
+                .request()
+                .post("/api/v1/templates/" + templateId + "/1/approve")
+                .then()
+                .statusCode(200)
                 .body("state", equalTo("APPROVED"));
     }
 
     /** A hospital's data-use rules become exactly {@code rules} ({@code purpose/template} pairs). */
     public static void allow(Party hospital, String... rules) {
-        hospital.request().contentType("application/json").body(Map.of("rules", List.of(rules)))
-                .put("/api/v1/data-use-rules").then().statusCode(200).body("", equalTo(List.of(rules)));
+        hospital.request()
+                .contentType("application/json")
+                .body(Map.of("rules", List.of(rules)))
+                .put("/api/v1/data-use-rules")
+                .then()
+                .statusCode(200)
+                .body("", equalTo(List.of(rules)));
     }
 
     /** An insurer submits a request of the template without DP; the answer is not checked. */
     public static Response submit(Party insurer, String templateId, String insurerId) {
-        return insurer.request().contentType("application/json").body(request(templateId, insurerId, null))
+        return insurer.request()
+                .contentType("application/json")
+                .body(request(templateId, insurerId, null))
                 .post("/api/v1/queries");
     }
 
     /** An insurer submits a request ({@code epsilon} null for none) that the service accepts; its query id. */
     public static String submitted(Party insurer, String templateId, String insurerId, String epsilon) {
-        return insurer.request().contentType("application/json").body(request(templateId, insurerId, epsilon))
-                .post("/api/v1/queries").then().statusCode(201).body("status", equalTo("SUBMITTED"))
-                .extract().path("queryId");
+        return insurer.request()
+                .contentType("application/json")
+                .body(request(templateId, insurerId, epsilon))
+                .post("/api/v1/queries")
+                .then()
+                .statusCode(201)
+                .body("status", equalTo("SUBMITTED"))
+                .extract()
+                .path("queryId");
     }
 
     /** An insurer puts {@code amount} into escrow on the contract. */
     public static void deposit(Party insurer, long amount) {
-        insurer.request().contentType("application/json").body(Map.of("amount", amount))
-                .post("/api/v1/payments/deposits").then().statusCode(200);
+        insurer.request()
+                .contentType("application/json")
+                .body(Map.of("amount", amount))
+                .post("/api/v1/payments/deposits")
+                .then()
+                .statusCode(200);
     }
 
     /** The regulator approves a query; the answer is not checked. */
@@ -110,8 +135,12 @@ public final class QuerySteps {
      */
     public static JsonPath approvedAndPaid(Party regulator, String queryId, int records, String hospital)
             throws Exception {
-        JsonPath done = approve(regulator, queryId).then().statusCode(200).body("status", equalTo("COMPLETED"))
-                .extract().jsonPath();
+        JsonPath done = approve(regulator, queryId)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("COMPLETED"))
+                .extract()
+                .jsonPath();
         assertEquals(records, done.getInt("inputRecords"));
         JsonNode result = new ObjectMapper().readTree(done.getString("result"));
         assertEquals(records, result.path("inputRecords").asInt());

@@ -11,8 +11,6 @@ public class RealKeycloakProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of(
-                "quarkus.oidc.auth-server-url", REALM_URL,
-                "quarkus.oidc.connection-delay", "10S");
+        return Map.of("quarkus.oidc.auth-server-url", REALM_URL, "quarkus.oidc.connection-delay", "10S");
     }
 }

@@ -22,95 +22,95 @@ import org.medshare.store.Cid;
  * recreates it.
  */
 public final class LocalDirectoryBackend implements ShardBackend {
-  private final Path root;
+    private final Path root;
 
-  /** A backend rooted at {@code root} (created on first put if absent). */
-  public LocalDirectoryBackend(Path root) {
-    this.root = root.toAbsolutePath().normalize();
-  }
-
-  /** The root directory. */
-  public Path root() {
-    return root;
-  }
-
-  private Path pathOf(Cid cid) {
-    return root.resolve(ShardNames.directoryOf(cid)).resolve(cid.toString());
-  }
-
-  @Override
-  public void put(Cid cid, byte[] data, int offset, int length) throws IOException {
-    Objects.checkFromIndexSize(offset, length, data.length);
-    Path target = pathOf(cid);
-    Files.createDirectories(target.getParent());
-    DurableFiles.replace(target, data, offset, length);
-  }
-
-  @Override
-  public Optional<byte[]> get(Cid cid) throws IOException {
-    try {
-      return Optional.of(Files.readAllBytes(pathOf(cid)));
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
+    /** A backend rooted at {@code root} (created on first put if absent). */
+    public LocalDirectoryBackend(Path root) {
+        this.root = root.toAbsolutePath().normalize();
     }
-  }
 
-  @Override
-  public boolean delete(Cid cid) throws IOException {
-    return Files.deleteIfExists(pathOf(cid));
-  }
-
-  @Override
-  public boolean exists(Cid cid) {
-    return Files.isRegularFile(pathOf(cid));
-  }
-
-  @Override
-  public Set<Cid> list() throws IOException {
-    Set<Cid> out = new HashSet<>();
-    if (!Files.isDirectory(root)) {
-      return out;
+    /** The root directory. */
+    public Path root() {
+        return root;
     }
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
-      for (Path dir : dirs) {
-        if (!Files.isDirectory(dir)) {
-          continue;
+
+    private Path pathOf(Cid cid) {
+        return root.resolve(ShardNames.directoryOf(cid)).resolve(cid.toString());
+    }
+
+    @Override
+    public void put(Cid cid, byte[] data, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, data.length);
+        Path target = pathOf(cid);
+        Files.createDirectories(target.getParent());
+        DurableFiles.replace(target, data, offset, length);
+    }
+
+    @Override
+    public Optional<byte[]> get(Cid cid) throws IOException {
+        try {
+            return Optional.of(Files.readAllBytes(pathOf(cid)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
         }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-          for (Path f : files) {
-            ShardNames.shardOf(f.getFileName().toString()).ifPresent(out::add);
-          }
-        }
-      }
     }
-    return out;
-  }
 
-  @Override
-  public int removeStaleTemporaries() throws IOException {
-    int removed = 0;
-    if (!Files.isDirectory(root)) {
-      return 0;
+    @Override
+    public boolean delete(Cid cid) throws IOException {
+        return Files.deleteIfExists(pathOf(cid));
     }
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
-      for (Path dir : dirs) {
-        if (!Files.isDirectory(dir)) {
-          continue;
+
+    @Override
+    public boolean exists(Cid cid) {
+        return Files.isRegularFile(pathOf(cid));
+    }
+
+    @Override
+    public Set<Cid> list() throws IOException {
+        Set<Cid> out = new HashSet<>();
+        if (!Files.isDirectory(root)) {
+            return out;
         }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + ShardNames.TEMP_SUFFIX)) {
-          for (Path f : files) {
-            if (Files.deleteIfExists(f)) {
-              removed++;
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
+            for (Path dir : dirs) {
+                if (!Files.isDirectory(dir)) {
+                    continue;
+                }
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+                    for (Path f : files) {
+                        ShardNames.shardOf(f.getFileName().toString()).ifPresent(out::add);
+                    }
+                }
             }
-          }
         }
-      }
+        return out;
     }
-    return removed;
-  }
 
-  @Override
-  public String toString() {
-    return "LocalDirectoryBackend[" + root + "]";
-  }
+    @Override
+    public int removeStaleTemporaries() throws IOException {
+        int removed = 0;
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
+            for (Path dir : dirs) {
+                if (!Files.isDirectory(dir)) {
+                    continue;
+                }
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + ShardNames.TEMP_SUFFIX)) {
+                    for (Path f : files) {
+                        if (Files.deleteIfExists(f)) {
+                            removed++;
+                        }
+                    }
+                }
+            }
+        }
+        return removed;
+    }
+
+    @Override
+    public String toString() {
+        return "LocalDirectoryBackend[" + root + "]";
+    }
 }

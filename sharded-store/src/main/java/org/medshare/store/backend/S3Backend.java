@@ -27,112 +27,121 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * The client is owned by the caller unless {@link #closeClient} is set.
  */
 public final class S3Backend implements ShardBackend {
-  private final S3Client client;
-  private final String bucket;
-  private final String prefix;
-  private final boolean closeClient;
+    private final S3Client client;
+    private final String bucket;
+    private final String prefix;
+    private final boolean closeClient;
 
-  /**
-   * @param prefix key prefix, for example {@code "shards/"} (may be empty)
-   * @param closeClient whether {@link #close()} closes the client
-   */
-  public S3Backend(S3Client client, String bucket, String prefix, boolean closeClient) {
-    this.client = Objects.requireNonNull(client);
-    if (bucket == null || bucket.isEmpty()) {
-      throw new IllegalArgumentException("bucket must be non-empty");
+    /**
+     * @param prefix key prefix, for example {@code "shards/"} (may be empty)
+     * @param closeClient whether {@link #close()} closes the client
+     */
+    public S3Backend(S3Client client, String bucket, String prefix, boolean closeClient) {
+        this.client = Objects.requireNonNull(client);
+        if (bucket == null || bucket.isEmpty()) {
+            throw new IllegalArgumentException("bucket must be non-empty");
+        }
+        this.bucket = bucket;
+        this.prefix = Objects.requireNonNull(prefix);
+        this.closeClient = closeClient;
     }
-    this.bucket = bucket;
-    this.prefix = Objects.requireNonNull(prefix);
-    this.closeClient = closeClient;
-  }
 
-  private String key(Cid cid) {
-    return prefix + cid;
-  }
-
-  @Override
-  public void put(Cid cid, byte[] data, int offset, int length) throws IOException {
-    Objects.checkFromIndexSize(offset, length, data.length);
-    try {
-      client.putObject(
-          PutObjectRequest.builder().bucket(bucket).key(key(cid)).contentLength((long) length).build(),
-          // a copy: the SDK reads a wrapped ByteBuffer's backing array from index 0 (found by the
-          // contract test), so a sub-range must be its own array
-          RequestBody.fromBytes(Arrays.copyOfRange(data, offset, offset + length)));
-    } catch (SdkException e) {
-      throw new IOException("S3 put of " + cid + " failed", e);
+    private String key(Cid cid) {
+        return prefix + cid;
     }
-  }
 
-  @Override
-  public Optional<byte[]> get(Cid cid) throws IOException {
-    try {
-      return Optional.of(client.getObjectAsBytes(b -> b.bucket(bucket).key(key(cid))).asByteArray());
-    } catch (NoSuchKeyException e) {
-      return Optional.empty();
-    } catch (S3Exception e) {
-      if (e.statusCode() == 404) {
-        return Optional.empty();
-      }
-      throw new IOException("S3 get of " + cid + " failed", e);
-    } catch (SdkException e) {
-      throw new IOException("S3 get of " + cid + " failed", e);
+    @Override
+    public void put(Cid cid, byte[] data, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, data.length);
+        try {
+            client.putObject(
+                    PutObjectRequest.builder()
+                            .bucket(bucket)
+                            .key(key(cid))
+                            .contentLength((long) length)
+                            .build(),
+                    // a copy: the SDK reads a wrapped ByteBuffer's backing array from index 0 (found by the
+                    // contract test), so a sub-range must be its own array
+                    RequestBody.fromBytes(Arrays.copyOfRange(data, offset, offset + length)));
+        } catch (SdkException e) {
+            throw new IOException("S3 put of " + cid + " failed", e);
+        }
     }
-  }
 
-  @Override
-  public boolean delete(Cid cid) throws IOException {
-    if (!exists(cid)) {
-      return false;
+    @Override
+    public Optional<byte[]> get(Cid cid) throws IOException {
+        try {
+            return Optional.of(
+                    client.getObjectAsBytes(b -> b.bucket(bucket).key(key(cid))).asByteArray());
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw new IOException("S3 get of " + cid + " failed", e);
+        } catch (SdkException e) {
+            throw new IOException("S3 get of " + cid + " failed", e);
+        }
     }
-    try {
-      client.deleteObject(b -> b.bucket(bucket).key(key(cid)));
-      return true;
-    } catch (SdkException e) {
-      throw new IOException("S3 delete of " + cid + " failed", e);
-    }
-  }
 
-  @Override
-  public boolean exists(Cid cid) throws IOException {
-    try {
-      client.headObject(HeadObjectRequest.builder().bucket(bucket).key(key(cid)).build());
-      return true;
-    } catch (NoSuchKeyException e) {
-      return false;
-    } catch (S3Exception e) {
-      if (e.statusCode() == 404) {
-        return false;
-      }
-      throw new IOException("S3 head of " + cid + " failed", e);
-    } catch (SdkException e) {
-      throw new IOException("S3 head of " + cid + " failed", e);
+    @Override
+    public boolean delete(Cid cid) throws IOException {
+        if (!exists(cid)) {
+            return false;
+        }
+        try {
+            client.deleteObject(b -> b.bucket(bucket).key(key(cid)));
+            return true;
+        } catch (SdkException e) {
+            throw new IOException("S3 delete of " + cid + " failed", e);
+        }
     }
-  }
 
-  @Override
-  public Set<Cid> list() throws IOException {
-    Set<Cid> out = new HashSet<>();
-    try {
-      for (S3Object o : client.listObjectsV2Paginator(
-          ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).build()).contents()) {
-        ShardNames.shardOf(o.key().substring(prefix.length())).ifPresent(out::add);
-      }
-    } catch (SdkException e) {
-      throw new IOException("S3 list of " + bucket + " failed", e);
+    @Override
+    public boolean exists(Cid cid) throws IOException {
+        try {
+            client.headObject(
+                    HeadObjectRequest.builder().bucket(bucket).key(key(cid)).build());
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw new IOException("S3 head of " + cid + " failed", e);
+        } catch (SdkException e) {
+            throw new IOException("S3 head of " + cid + " failed", e);
+        }
     }
-    return out;
-  }
 
-  @Override
-  public void close() {
-    if (closeClient) {
-      client.close();
+    @Override
+    public Set<Cid> list() throws IOException {
+        Set<Cid> out = new HashSet<>();
+        try {
+            for (S3Object o : client.listObjectsV2Paginator(ListObjectsV2Request.builder()
+                            .bucket(bucket)
+                            .prefix(prefix)
+                            .build())
+                    .contents()) {
+                ShardNames.shardOf(o.key().substring(prefix.length())).ifPresent(out::add);
+            }
+        } catch (SdkException e) {
+            throw new IOException("S3 list of " + bucket + " failed", e);
+        }
+        return out;
     }
-  }
 
-  @Override
-  public String toString() {
-    return "S3Backend[" + bucket + "/" + prefix + "]";
-  }
+    @Override
+    public void close() {
+        if (closeClient) {
+            client.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "S3Backend[" + bucket + "/" + prefix + "]";
+    }
 }

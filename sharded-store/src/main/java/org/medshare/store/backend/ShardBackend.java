@@ -23,29 +23,29 @@ import org.medshare.store.Cid;
  */
 public interface ShardBackend extends Closeable {
 
-  /** Stores {@code data[offset, offset + length)} under {@code cid}, durably and atomically. */
-  void put(Cid cid, byte[] data, int offset, int length) throws IOException;
+    /** Stores {@code data[offset, offset + length)} under {@code cid}, durably and atomically. */
+    void put(Cid cid, byte[] data, int offset, int length) throws IOException;
 
-  /** The stored bytes, or empty if this node holds no shard under {@code cid}. */
-  Optional<byte[]> get(Cid cid) throws IOException;
+    /** The stored bytes, or empty if this node holds no shard under {@code cid}. */
+    Optional<byte[]> get(Cid cid) throws IOException;
 
-  /** Removes the shard; returns whether it existed. */
-  boolean delete(Cid cid) throws IOException;
+    /** Removes the shard; returns whether it existed. */
+    boolean delete(Cid cid) throws IOException;
 
-  /** Whether a shard is stored under {@code cid}. */
-  boolean exists(Cid cid) throws IOException;
+    /** Whether a shard is stored under {@code cid}. */
+    boolean exists(Cid cid) throws IOException;
 
-  /** Every CID stored on this node. */
-  Set<Cid> list() throws IOException;
+    /** Every CID stored on this node. */
+    Set<Cid> list() throws IOException;
 
-  /**
-   * Deletes partial files left by puts that a crash interrupted, returning how many; backends whose
-   * puts leave nothing behind (S3) return 0. Precondition: no put is in progress on this backend.
-   */
-  default int removeStaleTemporaries() throws IOException {
-    return 0;
-  }
+    /**
+     * Deletes partial files left by puts that a crash interrupted, returning how many; backends whose
+     * puts leave nothing behind (S3) return 0. Precondition: no put is in progress on this backend.
+     */
+    default int removeStaleTemporaries() throws IOException {
+        return 0;
+    }
 
-  @Override
-  default void close() throws IOException {}
+    @Override
+    default void close() throws IOException {}
 }

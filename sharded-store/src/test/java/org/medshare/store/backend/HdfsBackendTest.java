@@ -30,79 +30,83 @@ import org.medshare.store.StorageNode;
 
 /** The backend contract against a real HDFS: an in-process MiniDFSCluster (one NameNode, one DataNode). */
 class HdfsBackendTest extends ShardBackendContractTest {
-  private static final AtomicInteger ROOTS = new AtomicInteger();
-  private static java.nio.file.Path baseDir;
-  private static MiniDFSCluster cluster;
-  private static FileSystem fs;
+    private static final AtomicInteger ROOTS = new AtomicInteger();
+    private static java.nio.file.Path baseDir;
+    private static MiniDFSCluster cluster;
+    private static FileSystem fs;
 
-  @BeforeAll
-  static void startCluster() throws IOException {
-    baseDir = Files.createTempDirectory("minidfs");
-    Configuration conf = new Configuration();
-    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, baseDir.toString());
-    conf.set("dfs.replication", "1");
-    conf.set("dfs.namenode.http-address", "127.0.0.1:0");
-    conf.set("dfs.datanode.address", "127.0.0.1:0");
-    conf.set("dfs.datanode.http.address", "127.0.0.1:0");
-    conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
-    cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-    cluster.waitActive();
-    fs = cluster.getFileSystem();
-  }
+    @BeforeAll
+    static void startCluster() throws IOException {
+        baseDir = Files.createTempDirectory("minidfs");
+        Configuration conf = new Configuration();
+        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, baseDir.toString());
+        conf.set("dfs.replication", "1");
+        conf.set("dfs.namenode.http-address", "127.0.0.1:0");
+        conf.set("dfs.datanode.address", "127.0.0.1:0");
+        conf.set("dfs.datanode.http.address", "127.0.0.1:0");
+        conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
+        cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+        cluster.waitActive();
+        fs = cluster.getFileSystem();
+    }
 
-  @AfterAll
-  static void stopCluster() throws IOException {
-    if (cluster != null) {
-      cluster.shutdown(true);
+    @AfterAll
+    static void stopCluster() throws IOException {
+        if (cluster != null) {
+            cluster.shutdown(true);
+        }
+        if (!Files.exists(baseDir)) {
+            return;
+        }
+        try (var walk = Files.walk(baseDir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
-    if (!Files.exists(baseDir)) {
-      return;
-    }
-    try (var walk = Files.walk(baseDir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
-  }
 
-  @Override
-  protected ShardBackend newBackend() throws IOException {
-    return new HdfsBackend(fs, new Path("/node-" + ROOTS.incrementAndGet()), false);
-  }
+    @Override
+    protected ShardBackend newBackend() throws IOException {
+        return new HdfsBackend(fs, new Path("/node-" + ROOTS.incrementAndGet()), false);
+    }
 
-  @Test
-  void removesTemporariesOfInterruptedPuts() throws IOException {
-    HdfsBackend b = new HdfsBackend(fs, new Path("/crashed"), false);
-    byte[] data = {4, 5, 6};
-    Cid cid = Cid.of(data);
-    b.put(cid, data, 0, 3);
-    try (var out = fs.create(new Path("/crashed/ab/" + cid + ".77.tmp"))) {
-      out.write(1);
+    @Test
+    void removesTemporariesOfInterruptedPuts() throws IOException {
+        HdfsBackend b = new HdfsBackend(fs, new Path("/crashed"), false);
+        byte[] data = {4, 5, 6};
+        Cid cid = Cid.of(data);
+        b.put(cid, data, 0, 3);
+        try (var out = fs.create(new Path("/crashed/ab/" + cid + ".77.tmp"))) {
+            out.write(1);
+        }
+        assertEquals(Set.of(cid), b.list());
+        assertEquals(1, b.removeStaleTemporaries());
+        assertEquals(0, b.removeStaleTemporaries());
+        assertTrue(b.exists(cid));
     }
-    assertEquals(Set.of(cid), b.list());
-    assertEquals(1, b.removeStaleTemporaries());
-    assertEquals(0, b.removeStaleTemporaries());
-    assertTrue(b.exists(cid));
-  }
 
-  @Test
-  void storeOverHdfsNodesSurvivesLosingTwoNodeDirectories() throws IOException {
-    List<StorageNode> nodes = new ArrayList<>();
-    for (int i = 0; i < 6; i++) {
-      nodes.add(new StorageNode("hdfs-" + i, "dn-" + i, new HdfsBackend(fs, new Path("/store/node-" + i), false)));
+    @Test
+    void storeOverHdfsNodesSurvivesLosingTwoNodeDirectories() throws IOException {
+        List<StorageNode> nodes = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            nodes.add(
+                    new StorageNode("hdfs-" + i, "dn-" + i, new HdfsBackend(fs, new Path("/store/node-" + i), false)));
+        }
+        java.nio.file.Path catalog = Files.createTempDirectory("hdfscatalog");
+        try (ShardStore store = ShardStore.builder()
+                .nodes(nodes)
+                .catalog(new DirectoryCatalog(catalog))
+                .shardSize(32 * 1024)
+                .build()) {
+            byte[] data = PatternStream.bytes(31, 300_000);
+            Manifest m = store.put("hospital-a", new ByteArrayInputStream(data));
+            assertTrue(fs.delete(new Path("/store/node-2"), true));
+            assertTrue(fs.delete(new Path("/store/node-5"), true));
+            try (InputStream in = store.get(m.recordCid())) {
+                assertArrayEquals(data, in.readAllBytes());
+            }
+            RepairReport report = store.repair();
+            assertEquals(0, report.unrecoverable());
+            assertTrue(report.shardsRebuilt() > 0);
+            assertTrue(store.repair().records().isEmpty(), "every shard back");
+        }
     }
-    java.nio.file.Path catalog = Files.createTempDirectory("hdfscatalog");
-    try (ShardStore store = ShardStore.builder().nodes(nodes).catalog(new DirectoryCatalog(catalog))
-        .shardSize(32 * 1024).build()) {
-      byte[] data = PatternStream.bytes(31, 300_000);
-      Manifest m = store.put("hospital-a", new ByteArrayInputStream(data));
-      assertTrue(fs.delete(new Path("/store/node-2"), true));
-      assertTrue(fs.delete(new Path("/store/node-5"), true));
-      try (InputStream in = store.get(m.recordCid())) {
-        assertArrayEquals(data, in.readAllBytes());
-      }
-      RepairReport report = store.repair();
-      assertEquals(0, report.unrecoverable());
-      assertTrue(report.shardsRebuilt() > 0);
-      assertTrue(store.repair().records().isEmpty(), "every shard back");
-    }
-  }
 }

@@ -14,30 +14,32 @@ import org.junit.jupiter.api.io.TempDir;
 import org.medshare.store.Cid;
 
 class LocalDirectoryBackendTest extends ShardBackendContractTest {
-  @TempDir Path tmp;
-  private final AtomicInteger counter = new AtomicInteger();
+    @TempDir
+    Path tmp;
 
-  @Override
-  protected ShardBackend newBackend() {
-    return new LocalDirectoryBackend(tmp.resolve("node-" + counter.incrementAndGet()));
-  }
+    private final AtomicInteger counter = new AtomicInteger();
 
-  @Test
-  void ignoresAndCleansTemporariesAndSurvivesALostDirectory() throws IOException {
-    LocalDirectoryBackend b = new LocalDirectoryBackend(tmp.resolve("lost"));
-    byte[] data = {1, 2, 3};
-    Cid cid = Cid.of(data);
-    b.put(cid, data, 0, 3);
-    Path dir = b.root().resolve(cid.toString().substring(57));
-    Files.write(dir.resolve(cid + ".1234.tmp"), new byte[] {9});
-    assertEquals(1, b.list().size(), "temporaries are not shards");
-    assertEquals(1, b.removeStaleTemporaries());
-    try (var walk = Files.walk(b.root())) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    @Override
+    protected ShardBackend newBackend() {
+        return new LocalDirectoryBackend(tmp.resolve("node-" + counter.incrementAndGet()));
     }
-    assertFalse(b.exists(cid));
-    assertTrue(b.list().isEmpty());
-    b.put(cid, data, 0, 3);
-    assertTrue(b.exists(cid), "next put recreates the directory");
-  }
+
+    @Test
+    void ignoresAndCleansTemporariesAndSurvivesALostDirectory() throws IOException {
+        LocalDirectoryBackend b = new LocalDirectoryBackend(tmp.resolve("lost"));
+        byte[] data = {1, 2, 3};
+        Cid cid = Cid.of(data);
+        b.put(cid, data, 0, 3);
+        Path dir = b.root().resolve(cid.toString().substring(57));
+        Files.write(dir.resolve(cid + ".1234.tmp"), new byte[] {9});
+        assertEquals(1, b.list().size(), "temporaries are not shards");
+        assertEquals(1, b.removeStaleTemporaries());
+        try (var walk = Files.walk(b.root())) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        assertFalse(b.exists(cid));
+        assertTrue(b.list().isEmpty());
+        b.put(cid, data, 0, 3);
+        assertTrue(b.exists(cid), "next put recreates the directory");
+    }
 }

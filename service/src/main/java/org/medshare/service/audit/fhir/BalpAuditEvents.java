@@ -73,6 +73,7 @@ public final class BalpAuditEvents {
     static final String OBJECT_ROLE = "http://terminology.hl7.org/CodeSystem/object-role";
     /** Identifier systems of MedShare's ids. */
     public static final String LEDGER = "urn:medshare:ledger-index";
+
     static final String PARTY = "urn:medshare:party";
     /** Base of the entries' fullUrl (the resource identity a Bundle entry requires), as for problem types. */
     static final String FULL_URL_BASE = "https://medshare.example/fhir/";
@@ -90,7 +91,9 @@ public final class BalpAuditEvents {
         bundle.setType(Bundle.BundleType.COLLECTION);
         bundle.setTimestamp(new Date());
         for (LedgerEntry e : entries) {
-            bundle.addEntry().setFullUrl(FULL_URL_BASE + "AuditEvent/ledger-" + e.index()).setResource(of(e));
+            bundle.addEntry()
+                    .setFullUrl(FULL_URL_BASE + "AuditEvent/ledger-" + e.index())
+                    .setResource(of(e));
         }
         return bundle;
     }
@@ -103,7 +106,8 @@ public final class BalpAuditEvents {
         a.setType(new Coding(AUDIT_EVENT_TYPE, "rest", "Restful Operation"));
         a.setRecorded(new Date(e.timestampMillis()));
         a.setOutcome(AuditEventOutcome._0);
-        a.getSource().setSite(ledgerOrigin)
+        a.getSource()
+                .setSite(ledgerOrigin)
                 .setObserver(new Reference().setDisplay("MedShare audit ledger " + ledgerOrigin))
                 .addType(new Coding(SOURCE_TYPE, "4", "Application Server"));
         a.addAgent(agent(DCM, "110152", "Destination Role ID", "medshare-service", false));
@@ -112,20 +116,38 @@ public final class BalpAuditEvents {
                 interaction(a, "create", AuditEventAction.C);
                 client(a, e.id(Field.ACTOR));
                 user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
-                entity(a, "urn:medshare:record", e.id(Field.RECORD_ID), "2", "System Object", "4", "Domain Resource", e);
+                entity(
+                        a,
+                        "urn:medshare:record",
+                        e.id(Field.RECORD_ID),
+                        "2",
+                        "System Object",
+                        "4",
+                        "Domain Resource",
+                        e);
             }
             case RECORD_VERSIONED -> {
                 interaction(a, "update", AuditEventAction.U);
                 client(a, e.id(Field.ACTOR));
                 user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
                 entity(a, "urn:medshare:record", e.id(Field.RECORD_ID), "2", "System Object", "4", "Domain Resource", e)
-                        .addDetail().setType("previousRecordId").setValue(new StringType(e.id(Field.PREVIOUS_RECORD_ID)));
+                        .addDetail()
+                        .setType("previousRecordId")
+                        .setValue(new StringType(e.id(Field.PREVIOUS_RECORD_ID)));
             }
             case ACCESS -> {
                 interaction(a, "read", AuditEventAction.R);
                 client(a, e.id(Field.ACTOR));
                 user(a, e.id(Field.ACTOR), PARTICIPATION, "IRCP", "information recipient");
-                entity(a, "urn:medshare:record", e.id(Field.RECORD_ID), "2", "System Object", "4", "Domain Resource", e);
+                entity(
+                        a,
+                        "urn:medshare:record",
+                        e.id(Field.RECORD_ID),
+                        "2",
+                        "System Object",
+                        "4",
+                        "Domain Resource",
+                        e);
             }
             case QUERY_SUBMITTED, QUERY_APPROVED -> {
                 boolean submitted = e.type() == EventType.QUERY_SUBMITTED;
@@ -151,8 +173,15 @@ public final class BalpAuditEvents {
                 user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
                 String target = e.id(Field.RECORD_ID);
                 if (target.startsWith("consent:")) {
-                    AuditEventEntityComponent c = entity(a, "urn:medshare:consent", target.substring(8), "2",
-                            "System Object", "4", "Domain Resource", e);
+                    AuditEventEntityComponent c = entity(
+                            a,
+                            "urn:medshare:consent",
+                            target.substring(8),
+                            "2",
+                            "System Object",
+                            "4",
+                            "Domain Resource",
+                            e);
                     c.getWhat().setReference("Consent/" + target.substring(8));
                 } else {
                     entity(a, "urn:medshare:record", target, "2", "System Object", "4", "Domain Resource", e);
@@ -168,15 +197,28 @@ public final class BalpAuditEvents {
                 interaction(a, "operation", AuditEventAction.E);
                 client(a, e.id(Field.ACTOR));
                 user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
-                entity(a, "urn:medshare:contract-state-root", HexFormat.of().formatHex(e.hash(Field.STATE_ROOT)), "2",
-                        "System Object", "4", "Domain Resource", e);
+                entity(
+                        a,
+                        "urn:medshare:contract-state-root",
+                        HexFormat.of().formatHex(e.hash(Field.STATE_ROOT)),
+                        "2",
+                        "System Object",
+                        "4",
+                        "Domain Resource",
+                        e);
             }
             case ANCHORED -> {
                 interaction(a, "operation", AuditEventAction.E);
                 a.addAgent(agent(DCM, "110150", "Application", "medshare-service", false));
-                AuditEventEntityComponent tx = entity(a, "urn:medshare:anchor-transaction",
-                        "0x" + HexFormat.of().formatHex(e.hash(Field.TX_HASH)), "2", "System Object", "4",
-                        "Domain Resource", e);
+                AuditEventEntityComponent tx = entity(
+                        a,
+                        "urn:medshare:anchor-transaction",
+                        "0x" + HexFormat.of().formatHex(e.hash(Field.TX_HASH)),
+                        "2",
+                        "System Object",
+                        "4",
+                        "Domain Resource",
+                        e);
                 tx.setDescription("checkpoint of size " + e.amount(Field.TREE_SIZE) + " anchored on EVM chain "
                         + e.amount(Field.CHAIN_ID) + ", contract " + e.id(Field.CONTRACT));
             }
@@ -184,12 +226,20 @@ public final class BalpAuditEvents {
                 boolean admitted = e.type() == EventType.MEMBER_ADMITTED;
                 interaction(a, admitted ? "create" : "delete", admitted ? AuditEventAction.C : AuditEventAction.D);
                 user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
-                entity(a, "urn:medshare:member", e.id(Field.MEMBER_ID), "2", "System Object", "13", "Security Resource", e);
+                entity(
+                        a,
+                        "urn:medshare:member",
+                        e.id(Field.MEMBER_ID),
+                        "2",
+                        "System Object",
+                        "13",
+                        "Security Resource",
+                        e);
             }
         }
         AuditEventEntityComponent ledgerEntity = a.addEntity();
-        ledgerEntity.setWhat(new Reference().setIdentifier(new Identifier().setSystem(LEDGER)
-                .setValue(Long.toString(entry.index()))));
+        ledgerEntity.setWhat(new Reference()
+                .setIdentifier(new Identifier().setSystem(LEDGER).setValue(Long.toString(entry.index()))));
         ledgerEntity.setType(new Coding(ENTITY_TYPE, "2", "System Object"));
         ledgerEntity.setName(e.type().name());
         return a;
@@ -208,25 +258,37 @@ public final class BalpAuditEvents {
         a.addAgent(agent(system, code, display, party, true));
     }
 
-    private static AuditEventAgentComponent agent(String system, String code, String display, String who,
-                                                  boolean requestor) {
+    private static AuditEventAgentComponent agent(
+            String system, String code, String display, String who, boolean requestor) {
         AuditEventAgentComponent agent = new AuditEventAgentComponent();
         agent.setType(new CodeableConcept(new Coding(system, code, display)));
-        agent.setWho(new Reference().setIdentifier(new Identifier().setSystem(PARTY).setValue(who)).setDisplay(who));
+        agent.setWho(new Reference()
+                .setIdentifier(new Identifier().setSystem(PARTY).setValue(who))
+                .setDisplay(who));
         agent.setRequestor(requestor);
         return agent;
     }
 
     /** The event's main entity with every hash and amount of the event as details (ids and hashes only). */
-    private static AuditEventEntityComponent entity(AuditEvent a, String system, String id, String typeCode,
-                                                    String typeDisplay, String roleCode, String roleDisplay, Event e) {
+    private static AuditEventEntityComponent entity(
+            AuditEvent a,
+            String system,
+            String id,
+            String typeCode,
+            String typeDisplay,
+            String roleCode,
+            String roleDisplay,
+            Event e) {
         AuditEventEntityComponent entity = a.addEntity();
-        entity.setWhat(new Reference().setIdentifier(new Identifier().setSystem(system).setValue(id)));
+        entity.setWhat(
+                new Reference().setIdentifier(new Identifier().setSystem(system).setValue(id)));
         entity.setType(new Coding(ENTITY_TYPE, typeCode, typeDisplay));
         entity.setRole(new Coding(OBJECT_ROLE, roleCode, roleDisplay));
         for (Field f : e.type().fields()) {
             if (f.kind() == FieldKind.HASH) {
-                entity.addDetail().setType(camel(f)).setValue(new StringType(HexFormat.of().formatHex(e.hash(f))));
+                entity.addDetail()
+                        .setType(camel(f))
+                        .setValue(new StringType(HexFormat.of().formatHex(e.hash(f))));
             } else if (f.kind() == FieldKind.AMOUNT) {
                 entity.addDetail().setType(camel(f)).setValue(new StringType(Long.toString(e.amount(f))));
             } else if (f.kind() == FieldKind.DATA) {

@@ -50,16 +50,18 @@ public class AuditResource {
     @GET
     @Path("/events")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Ledger events from an index, filtered by type, party, record, query and time; "
-            + "X-Next-From names where to continue")
-    public Response events(@QueryParam("from") @DefaultValue("0") @Min(0) long from,
-                           @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit,
-                           @QueryParam("type") String type,
-                           @QueryParam("party") String party,
-                           @QueryParam("record") String record,
-                           @QueryParam("query") String query,
-                           @QueryParam("since") String since,
-                           @QueryParam("until") String until) {
+    @Operation(
+            summary = "Ledger events from an index, filtered by type, party, record, query and time; "
+                    + "X-Next-From names where to continue")
+    public Response events(
+            @QueryParam("from") @DefaultValue("0") @Min(0) long from,
+            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit,
+            @QueryParam("type") String type,
+            @QueryParam("party") String party,
+            @QueryParam("record") String record,
+            @QueryParam("query") String query,
+            @QueryParam("since") String since,
+            @QueryParam("until") String until) {
         EventPage page = audit.events(AuditFilter.of(type, party, record, query, since, until), from, limit);
         return withNextFrom(Response.ok(page.events(), MediaType.APPLICATION_JSON), page.nextFrom());
     }
@@ -67,8 +69,9 @@ public class AuditResource {
     @GET
     @Path("/event-types")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Every ledger event type: its name (the events' type filter), wire code and field names "
-            + "in canonical order")
+    @Operation(
+            summary = "Every ledger event type: its name (the events' type filter), wire code and field names "
+                    + "in canonical order")
     public List<EventTypeView> eventTypes() {
         return audit.eventTypes();
     }
@@ -77,16 +80,18 @@ public class AuditResource {
     @Path("/checkpoints")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Signed checkpoints, oldest first, with the signatures and cosignatures each note carries")
-    public List<CheckpointView> checkpoints(@QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
-                                            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
+    public List<CheckpointView> checkpoints(
+            @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
+            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
         return audit.checkpoints(offset, limit);
     }
 
     @GET
     @Path("/balances")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "The incentive contract's escrow and earnings of every organisation known to the service "
-            + "(parties that contacted it and hospitals with records)")
+    @Operation(
+            summary = "The incentive contract's escrow and earnings of every organisation known to the service "
+                    + "(parties that contacted it and hospitals with records)")
     public List<PaymentService.Balance> balances() {
         return audit.balances();
     }
@@ -94,17 +99,20 @@ public class AuditResource {
     @GET
     @Path("/export")
     @Produces({FhirJson.MEDIA_TYPE, FHIR_NDJSON, MediaType.APPLICATION_JSON})
-    @Operation(summary = "The trail as FHIR R4 AuditEvents after IHE BALP: format=fhir (a collection Bundle) or "
-            + "format=ndjson (one AuditEvent per line); filters as for events; X-Next-From names where to continue")
-    public Response export(@QueryParam("format") @DefaultValue("fhir") String format,
-                           @QueryParam("from") @DefaultValue("0") @Min(0) long from,
-                           @QueryParam("limit") @DefaultValue("1000") @Min(1) @Max(1000) int limit,
-                           @QueryParam("type") String type,
-                           @QueryParam("party") String party,
-                           @QueryParam("record") String record,
-                           @QueryParam("query") String query,
-                           @QueryParam("since") String since,
-                           @QueryParam("until") String until) {
+    @Operation(
+            summary =
+                    "The trail as FHIR R4 AuditEvents after IHE BALP: format=fhir (a collection Bundle) or "
+                            + "format=ndjson (one AuditEvent per line); filters as for events; X-Next-From names where to continue")
+    public Response export(
+            @QueryParam("format") @DefaultValue("fhir") String format,
+            @QueryParam("from") @DefaultValue("0") @Min(0) long from,
+            @QueryParam("limit") @DefaultValue("1000") @Min(1) @Max(1000) int limit,
+            @QueryParam("type") String type,
+            @QueryParam("party") String party,
+            @QueryParam("record") String record,
+            @QueryParam("query") String query,
+            @QueryParam("since") String since,
+            @QueryParam("until") String until) {
         ExportFormat wanted = ExportFormat.parse(format);
         Export export = audit.export(wanted, AuditFilter.of(type, party, record, query, since, until), from, limit);
         String mediaType = wanted == ExportFormat.FHIR ? FhirJson.MEDIA_TYPE : FHIR_NDJSON;

@@ -31,8 +31,7 @@ public record AuditFilter(EventType type, String party, String record, String qu
     private static final List<Field> PARTY_FIELDS = List.of(Field.ACTOR, Field.PAYER, Field.PAYEE, Field.RECIPIENT);
 
     /** Entries that matched, and the index after the last examined entry. */
-    record Page(List<LedgerEntry> entries, long nextFrom) {
-    }
+    record Page(List<LedgerEntry> entries, long nextFrom) {}
 
     /**
      * Parses the query parameters.
@@ -45,7 +44,9 @@ public record AuditFilter(EventType type, String party, String record, String qu
             try {
                 t = EventType.valueOf(type.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw RequestRefusedException.invalid("unknown-event-type", "Unknown event type",
+                throw RequestRefusedException.invalid(
+                        "unknown-event-type",
+                        "Unknown event type",
                         "type must be one of " + List.of(EventType.values()) + ".");
             }
         }
@@ -127,8 +128,8 @@ public record AuditFilter(EventType type, String party, String record, String qu
 
     private static void id(String name, String value) {
         if (value != null && !value.matches(ID)) {
-            throw RequestRefusedException.invalid("invalid-filter", "Invalid filter",
-                    name + " must be 1-128 of [A-Za-z0-9_.:@-].");
+            throw RequestRefusedException.invalid(
+                    "invalid-filter", "Invalid filter", name + " must be 1-128 of [A-Za-z0-9_.:@-].");
         }
     }
 
@@ -139,11 +140,15 @@ public record AuditFilter(EventType type, String party, String record, String qu
         try {
             if (value.length() == 10) {
                 LocalDate day = LocalDate.parse(value);
-                return (endOfDay ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant();
+                return (endOfDay ? day.plusDays(1) : day)
+                        .atStartOfDay(ZoneOffset.UTC)
+                        .toInstant();
             }
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw RequestRefusedException.invalid("invalid-filter", "Invalid filter",
+            throw RequestRefusedException.invalid(
+                    "invalid-filter",
+                    "Invalid filter",
                     name + " must be an ISO-8601 date (2026-11-25) or instant (2026-11-25T10:00:00Z).");
         }
     }

@@ -23,8 +23,8 @@ import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.ledger.LedgerService.LedgerEntry;
 import org.medshare.service.ledger.LedgerService.LedgerReceipt;
 import org.medshare.service.payments.service.PaymentService;
-import org.medshare.service.refusal.RequestRefusedException;
 import org.medshare.service.records.service.RecordService;
+import org.medshare.service.refusal.RequestRefusedException;
 
 /**
  * The audit trail as a regulator reads it: ledger events (filtered and paged, never more than {@link #MAX_SCAN}
@@ -62,7 +62,10 @@ public class AuditService {
      */
     public record EventTypeView(String name, int code, List<String> fields) {
         static EventTypeView of(EventType type) {
-            return new EventTypeView(type.name(), type.code(), type.fields().stream().map(AuditService::fieldName).toList());
+            return new EventTypeView(
+                    type.name(),
+                    type.code(),
+                    type.fields().stream().map(AuditService::fieldName).toList());
         }
     }
 
@@ -71,23 +74,26 @@ public class AuditService {
      * member's and any witness cosignatures), by key name and key id; {@code note} is the whole signed note,
      * verifiable offline.
      */
-    public record CheckpointView(String origin, long treeSize, String rootHash, List<SignatureView> signatures,
-                                 String note) {
+    public record CheckpointView(
+            String origin, long treeSize, String rootHash, List<SignatureView> signatures, String note) {
         static CheckpointView of(SignedCheckpoint c) {
             List<SignatureView> signatures = c.note().signatures().stream()
-                    .map(s -> new SignatureView(s.keyName(), String.format("%08x", s.keyId()))).toList();
-            return new CheckpointView(c.checkpoint().origin(), c.checkpoint().size(),
-                    Base64.getEncoder().encodeToString(c.checkpoint().rootHash()), signatures, c.format());
+                    .map(s -> new SignatureView(s.keyName(), String.format("%08x", s.keyId())))
+                    .toList();
+            return new CheckpointView(
+                    c.checkpoint().origin(),
+                    c.checkpoint().size(),
+                    Base64.getEncoder().encodeToString(c.checkpoint().rootHash()),
+                    signatures,
+                    c.format());
         }
     }
 
     /** One signature line of a signed note (C2SP signed-note: key name, 4-byte key id). */
-    public record SignatureView(String keyName, String keyId) {
-    }
+    public record SignatureView(String keyName, String keyId) {}
 
     /** API model of a consistency proof between two checkpoints' tree sizes. */
-    public record ConsistencyView(long fromSize, long toSize, List<String> proof) {
-    }
+    public record ConsistencyView(long fromSize, long toSize, List<String> proof) {}
 
     /**
      * One page of filtered events.
@@ -95,8 +101,7 @@ public class AuditService {
      * @param events   what matched, in ledger order
      * @param nextFrom the index to continue from, or null when no entry after the page remains unexamined
      */
-    public record EventPage(List<EventView> events, Long nextFrom) {
-    }
+    public record EventPage(List<EventView> events, Long nextFrom) {}
 
     /**
      * One page of the FHIR export.
@@ -104,8 +109,7 @@ public class AuditService {
      * @param body     the AuditEvents of the matching events in {@code format}
      * @param nextFrom the index to continue from, or null when no entry after the page remains unexamined
      */
-    public record Export(ExportFormat format, String body, Long nextFrom) {
-    }
+    public record Export(ExportFormat format, String body, Long nextFrom) {}
 
     /** The two forms of the FHIR export. */
     public enum ExportFormat {
@@ -121,8 +125,11 @@ public class AuditService {
             return switch (text.toLowerCase(Locale.ROOT)) {
                 case "fhir" -> FHIR;
                 case "ndjson" -> NDJSON;
-                default -> throw RequestRefusedException.invalid("unknown-format", "Unknown format",
-                        "format is fhir (a Bundle of AuditEvents) or ndjson (one AuditEvent per line).");
+                default ->
+                    throw RequestRefusedException.invalid(
+                            "unknown-format",
+                            "Unknown format",
+                            "format is fhir (a Bundle of AuditEvents) or ndjson (one AuditEvent per line).");
             };
         }
     }
@@ -135,8 +142,13 @@ public class AuditService {
     private final BalpAuditEvents balp;
 
     @Inject
-    AuditService(LedgerService ledger, PaymentService payments, PartyService parties, RecordService records,
-                 FhirJson fhir, MedshareConfig config) {
+    AuditService(
+            LedgerService ledger,
+            PaymentService payments,
+            PartyService parties,
+            RecordService records,
+            FhirJson fhir,
+            MedshareConfig config) {
         this.ledger = ledger;
         this.payments = payments;
         this.parties = parties;
@@ -163,12 +175,19 @@ public class AuditService {
 
     /** Every event type the ledger knows, in wire-code order; the same list on every call. */
     public List<EventTypeView> eventTypes() {
-        return Arrays.stream(EventType.values()).sorted(Comparator.comparingInt(EventType::code)).map(EventTypeView::of).toList();
+        return Arrays.stream(EventType.values())
+                .sorted(Comparator.comparingInt(EventType::code))
+                .map(EventTypeView::of)
+                .toList();
     }
 
     /** Signed checkpoints, oldest first. */
     public List<CheckpointView> checkpoints(int offset, int limit) {
-        return ledger.checkpoints().stream().skip(offset).limit(limit).map(CheckpointView::of).toList();
+        return ledger.checkpoints().stream()
+                .skip(offset)
+                .limit(limit)
+                .map(CheckpointView::of)
+                .toList();
     }
 
     /**
@@ -203,15 +222,16 @@ public class AuditService {
      */
     public ConsistencyView consistency(long from, long to) {
         if (from > to || to > ledger.size()) {
-            throw RequestRefusedException.invalid("invalid-range", "Invalid range",
-                    "Requires 0 <= from <= to <= " + ledger.size() + ".");
+            throw RequestRefusedException.invalid(
+                    "invalid-range", "Invalid range", "Requires 0 <= from <= to <= " + ledger.size() + ".");
         }
         return new ConsistencyView(from, to, ledger.consistencyProof(from, to));
     }
 
     /** The contract balances of every organisation known to the service: parties and hospitals with records. */
     public List<PaymentService.Balance> balances() {
-        TreeSet<String> organisations = new TreeSet<>(records.hospitalsByNumber().values());
+        TreeSet<String> organisations =
+                new TreeSet<>(records.hospitalsByNumber().values());
         parties.list().forEach(p -> organisations.add(p.organisation()));
         return organisations.stream().map(payments::balance).toList();
     }

@@ -35,23 +35,31 @@ public class ConsentRepository {
     public void addPatient(String recordId, String organisation, String patientRef, String consentId) {
         em.createNativeQuery("insert into record_patient (record_id, org_id, patient_ref, consent_id) "
                         + "values (?1, ?2, ?3, ?4)")
-                .setParameter(1, recordId).setParameter(2, organisation).setParameter(3, patientRef)
-                .setParameter(4, consentId).executeUpdate();
+                .setParameter(1, recordId)
+                .setParameter(2, organisation)
+                .setParameter(3, patientRef)
+                .setParameter(4, consentId)
+                .executeUpdate();
     }
 
     /** The organisation's patient consent {@code id}, if one of its visible records names the patient. */
     public Optional<PatientConsent> patientConsent(String organisation, String id) {
         return patientConsents(SELECT + "and rp.consent_id = ?1 and rp.org_id = ?2" + GROUP, 0, 1, id, organisation)
-                .stream().findFirst();
+                .stream()
+                .findFirst();
     }
 
     /** The organisation's patient consents, of one patient when {@code patientRef} is not null, ordered by id. */
     public List<PatientConsent> patientConsents(String organisation, String patientRef, int offset, int limit) {
         return patientRef == null
-                ? patientConsents(SELECT + "and rp.org_id = ?1" + GROUP + " order by rp.consent_id", offset, limit,
-                        organisation)
-                : patientConsents(SELECT + "and rp.org_id = ?1 and rp.patient_ref = ?2" + GROUP
-                        + " order by rp.consent_id", offset, limit, organisation, patientRef);
+                ? patientConsents(
+                        SELECT + "and rp.org_id = ?1" + GROUP + " order by rp.consent_id", offset, limit, organisation)
+                : patientConsents(
+                        SELECT + "and rp.org_id = ?1 and rp.patient_ref = ?2" + GROUP + " order by rp.consent_id",
+                        offset,
+                        limit,
+                        organisation,
+                        patientRef);
     }
 
     /**
@@ -63,15 +71,21 @@ public class ConsentRepository {
     public void revokePatientConsent(PatientConsent consent, String subjectSalt, String by, Instant at) {
         em.createNativeQuery("insert into patient_consent_revocation (consent_id, org_id, patient_ref, subject_salt, "
                         + "revoked_by, revoked_at) values (?1, ?2, ?3, ?4, ?5, ?6)")
-                .setParameter(1, consent.id()).setParameter(2, consent.organisation())
-                .setParameter(3, consent.patientRef()).setParameter(4, subjectSalt).setParameter(5, by)
-                .setParameter(6, Timestamp.from(at)).executeUpdate();
+                .setParameter(1, consent.id())
+                .setParameter(2, consent.organisation())
+                .setParameter(3, consent.patientRef())
+                .setParameter(4, subjectSalt)
+                .setParameter(5, by)
+                .setParameter(6, Timestamp.from(at))
+                .executeUpdate();
     }
 
     /** Notes the index of a patient consent's CONSENT_REVOKED event. */
     public void patientRevocationLogged(String consentId, long ledgerIndex) {
         em.createNativeQuery("update patient_consent_revocation set ledger_index = ?1 where consent_id = ?2")
-                .setParameter(1, ledgerIndex).setParameter(2, consentId).executeUpdate();
+                .setParameter(1, ledgerIndex)
+                .setParameter(2, consentId)
+                .executeUpdate();
     }
 
     /**
@@ -86,24 +100,31 @@ public class ConsentRepository {
         }
         em.createNativeQuery("insert into consent_revocation (record_id, subject_salt, revoked_by, revoked_at) "
                         + "values (?1, ?2, ?3, ?4)")
-                .setParameter(1, recordId).setParameter(2, subjectSalt).setParameter(3, by)
-                .setParameter(4, Timestamp.from(at)).executeUpdate();
+                .setParameter(1, recordId)
+                .setParameter(2, subjectSalt)
+                .setParameter(3, by)
+                .setParameter(4, Timestamp.from(at))
+                .executeUpdate();
         return true;
     }
 
     /** Whether the consent behind a record is revoked: for the record itself, or for any of its patients. */
     public boolean isRevoked(String recordId) {
         return count("select count(*) from consent_revocation where record_id = ?1", recordId) > 0
-                || count("select count(*) from record_patient rp join patient_consent_revocation c "
-                        + "on c.consent_id = rp.consent_id where rp.record_id = ?1", recordId) > 0;
+                || count(
+                                "select count(*) from record_patient rp join patient_consent_revocation c "
+                                        + "on c.consent_id = rp.consent_id where rp.record_id = ?1",
+                                recordId)
+                        > 0;
     }
 
     /** Every record whose consent is revoked, per record or per patient. */
     public Set<String> revokedRecords() {
         @SuppressWarnings("unchecked")
         List<Object> rows = em.createNativeQuery("select record_id from consent_revocation union "
-                + "select rp.record_id from record_patient rp join patient_consent_revocation c "
-                + "on c.consent_id = rp.consent_id").getResultList();
+                        + "select rp.record_id from record_patient rp join patient_consent_revocation c "
+                        + "on c.consent_id = rp.consent_id")
+                .getResultList();
         return rows.stream().map(Object::toString).collect(Collectors.toSet());
     }
 
@@ -126,10 +147,17 @@ public class ConsentRepository {
         @SuppressWarnings("unchecked")
         List<Object[]> revoked = em.createNativeQuery(
                         "select revoked_at, revoked_by, ledger_index from patient_consent_revocation where consent_id = ?1")
-                .setParameter(1, id).getResultList();
+                .setParameter(1, id)
+                .getResultList();
         Object[] r = revoked.isEmpty() ? null : revoked.get(0);
-        return new PatientConsent(id, row[1].toString(), row[2].toString(), instant(row[3]),
-                ((Number) row[4]).longValue(), r == null ? null : instant(r[0]), r == null ? null : r[1].toString(),
+        return new PatientConsent(
+                id,
+                row[1].toString(),
+                row[2].toString(),
+                instant(row[3]),
+                ((Number) row[4]).longValue(),
+                r == null ? null : instant(r[0]),
+                r == null ? null : r[1].toString(),
                 r == null || r[2] == null ? null : ((Number) r[2]).longValue());
     }
 
@@ -146,6 +174,7 @@ public class ConsentRepository {
         if (value instanceof OffsetDateTime o) {
             return o.toInstant();
         }
-        throw new IllegalStateException("unexpected timestamp type " + value.getClass().getName());
+        throw new IllegalStateException(
+                "unexpected timestamp type " + value.getClass().getName());
     }
 }

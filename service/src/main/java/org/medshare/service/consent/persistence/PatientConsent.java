@@ -15,8 +15,15 @@ import java.time.Instant;
  * @param revokedBy    who revoked it ({@code organisation:subject}), or null
  * @param ledgerIndex  the CONSENT_REVOKED event's index, or null
  */
-public record PatientConsent(String id, String organisation, String patientRef, Instant since, long records,
-                             Instant revokedAt, String revokedBy, Long ledgerIndex) {
+public record PatientConsent(
+        String id,
+        String organisation,
+        String patientRef,
+        Instant since,
+        long records,
+        Instant revokedAt,
+        String revokedBy,
+        Long ledgerIndex) {
 
     public boolean active() {
         return revokedAt == null;

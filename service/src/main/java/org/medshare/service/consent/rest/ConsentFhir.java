@@ -86,8 +86,11 @@ public class ConsentFhir {
         bundle.setType(Bundle.BundleType.SEARCHSET);
         bundle.setTotal(states.size());
         for (PatientConsent s : states) {
-            bundle.addEntry().setFullUrl(FULL_URL_BASE + "Consent/" + s.id()).setResource(of(s))
-                    .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
+            bundle.addEntry()
+                    .setFullUrl(FULL_URL_BASE + "Consent/" + s.id())
+                    .setResource(of(s))
+                    .getSearch()
+                    .setMode(Bundle.SearchEntryMode.MATCH);
         }
         return bundle;
     }

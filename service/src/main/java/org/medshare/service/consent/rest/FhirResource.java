@@ -42,13 +42,18 @@ public class FhirResource {
     @Path("/Consent")
     @RolesAllowed("hospital")
     @Produces({ConsentFhir.MEDIA_TYPE, "application/json"})
-    @Operation(summary = "Search your organisation's patient consents (patient=Patient/<pseudonymous ref> or the bare ref); a FHIR searchset Bundle")
-    public Response search(@QueryParam("patient") String patient,
-                           @QueryParam("_offset") @DefaultValue("0") @Min(0) int offset,
-                           @QueryParam("_count") @DefaultValue("100") @Min(1) @Max(1000) int count) {
+    @Operation(
+            summary =
+                    "Search your organisation's patient consents (patient=Patient/<pseudonymous ref> or the bare ref); a FHIR searchset Bundle")
+    public Response search(
+            @QueryParam("patient") String patient,
+            @QueryParam("_offset") @DefaultValue("0") @Min(0) int offset,
+            @QueryParam("_count") @DefaultValue("100") @Min(1) @Max(1000) int count) {
         String ref = patient == null ? null : patient.startsWith("Patient/") ? patient.substring(8) : patient;
         if (ref != null && !ref.matches("[0-9a-f]{16,64}")) {
-            throw RequestRefusedException.invalid("invalid-patient-reference", "Invalid patient reference",
+            throw RequestRefusedException.invalid(
+                    "invalid-patient-reference",
+                    "Invalid patient reference",
                     "patient is Patient/<pseudonymous reference> (16-64 lower-case hex digits).");
         }
         return fhir.searchSet(consents.search(callers.current(), ref, offset, count));
@@ -68,7 +73,9 @@ public class FhirResource {
     @Path("/Consent/{id}/$revoke")
     @RolesAllowed("hospital")
     @Produces({ConsentFhir.MEDIA_TYPE, "application/json"})
-    @Operation(summary = "Revoke a patient's consent: none of the patient's records at your hospital is used or released any more (CONSENT_REVOKED; idempotent)")
+    @Operation(
+            summary =
+                    "Revoke a patient's consent: none of the patient's records at your hospital is used or released any more (CONSENT_REVOKED; idempotent)")
     public Response revoke(@PathParam("id") String id) {
         ConsentService.Revocation r = consents.revoke(callers.current(), id);
         return fhir.consent(r.consent());

@@ -6,8 +6,7 @@ import org.medshare.service.digest.Sha256;
 /** Names the consent of a (hospital, pseudonymous patient). */
 public final class ConsentIds {
 
-    private ConsentIds() {
-    }
+    private ConsentIds() {}
 
     /**
      * The id of the FHIR Consent of a (hospital, pseudonymous patient): the first 128 bits of

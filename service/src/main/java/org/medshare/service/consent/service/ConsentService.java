@@ -20,8 +20,8 @@ import org.medshare.service.consent.persistence.ConsentRepository;
 import org.medshare.service.consent.persistence.PatientConsent;
 import org.medshare.service.identity.Caller;
 import org.medshare.service.ledger.LedgerService;
-import org.medshare.service.refusal.RequestRefusedException;
 import org.medshare.service.records.service.RecordService;
+import org.medshare.service.refusal.RequestRefusedException;
 
 /**
  * Patient consent, revoked in one of two ways by the hospital that holds the records:
@@ -43,8 +43,7 @@ import org.medshare.service.records.service.RecordService;
 public class ConsentService {
 
     /** The outcome of a revocation: the consent afterwards and whether this call changed it. */
-    public record Revocation(PatientConsent consent, boolean changed) {
-    }
+    public record Revocation(PatientConsent consent, boolean changed) {}
 
     private static final int SALT_BYTES = 16;
 
@@ -71,8 +70,8 @@ public class ConsentService {
 
     /** The caller organisation's patient consents, of one patient when {@code patientRef} is given, ordered by id. */
     public List<PatientConsent> search(Caller caller, String patientRef, int offset, int limit) {
-        return QuarkusTransaction.requiringNew().call(() ->
-                repository.patientConsents(caller.organisation(), patientRef, offset, limit));
+        return QuarkusTransaction.requiringNew()
+                .call(() -> repository.patientConsents(caller.organisation(), patientRef, offset, limit));
     }
 
     /**
@@ -88,8 +87,9 @@ public class ConsentService {
         byte[] salt = salt();
         Instant now = clock.instant();
         try {
-            QuarkusTransaction.requiringNew().run(() ->
-                    repository.revokePatientConsent(consent, HexFormat.of().formatHex(salt), caller.actor(), now));
+            QuarkusTransaction.requiringNew()
+                    .run(() -> repository.revokePatientConsent(
+                            consent, HexFormat.of().formatHex(salt), caller.actor(), now));
         } catch (PersistenceException e) {
             return new Revocation(find(caller, id).orElseThrow(), false);
         }
@@ -108,8 +108,9 @@ public class ConsentService {
         records.get(hospital, recordId);
         byte[] salt = salt();
         Instant now = clock.instant();
-        boolean revoked = QuarkusTransaction.requiringNew().call(() ->
-                repository.revokeRecordConsent(recordId, HexFormat.of().formatHex(salt), hospital.actor(), now));
+        boolean revoked = QuarkusTransaction.requiringNew()
+                .call(() -> repository.revokeRecordConsent(
+                        recordId, HexFormat.of().formatHex(salt), hospital.actor(), now));
         if (revoked) {
             logRevocation(hospital, now, recordId, salt, recordId);
         }
@@ -122,11 +123,15 @@ public class ConsentService {
     }
 
     private long logRevocation(Caller hospital, Instant at, String revoked, byte[] salt, String subject) {
-        return ledger.append(Event.builder(EventType.CONSENT_REVOKED).timestamp(at.toEpochMilli())
-                .id(Field.ACTOR, hospital.organisation())
-                .id(Field.RECORD_ID, revoked)
-                .hash(Field.SUBJECT_HASH, SaltedHash.of("subject", salt, subject.getBytes(StandardCharsets.UTF_8)))
-                .build()).index();
+        return ledger.append(Event.builder(EventType.CONSENT_REVOKED)
+                        .timestamp(at.toEpochMilli())
+                        .id(Field.ACTOR, hospital.organisation())
+                        .id(Field.RECORD_ID, revoked)
+                        .hash(
+                                Field.SUBJECT_HASH,
+                                SaltedHash.of("subject", salt, subject.getBytes(StandardCharsets.UTF_8)))
+                        .build())
+                .index();
     }
 
     private byte[] salt() {

@@ -21,13 +21,12 @@ import org.medshare.service.config.MedshareConfig;
 public class ConsoleConfigResource {
 
     /** The console's login settings. */
-    public record ConsoleConfig(String issuer, String clientId) {
-    }
+    public record ConsoleConfig(String issuer, String clientId) {}
 
     private final ConsoleConfig config;
 
-    ConsoleConfigResource(@ConfigProperty(name = "quarkus.oidc.auth-server-url") String issuer,
-                          MedshareConfig medshare) {
+    ConsoleConfigResource(
+            @ConfigProperty(name = "quarkus.oidc.auth-server-url") String issuer, MedshareConfig medshare) {
         this.config = new ConsoleConfig(issuer, medshare.console().clientId());
     }
 

@@ -57,8 +57,7 @@ public class AuthorityResource {
      * @param evidence   the authority's quote for the client's nonce and the public keys it binds
      * @param mode       attestation mode of the quote; {@code SIMULATED} in this deployment
      */
-    public record AttestedParametersView(String parameters, String signature, String evidence, String mode) {
-    }
+    public record AttestedParametersView(String parameters, String signature, String evidence, String mode) {}
 
     @GET
     @Path("/parameters/attested")
@@ -69,8 +68,11 @@ public class AuthorityResource {
         byte[] challenge = nonce(nonce);
         KeyAuthorityClient.AttestedParameters answer = enclaves.attestedParameters(challenge);
         Base64.Encoder b64 = Base64.getEncoder();
-        return new AttestedParametersView(b64.encodeToString(answer.parameters()), b64.encodeToString(answer.signature()),
-                b64.encodeToString(answer.evidence()), "SIMULATED");
+        return new AttestedParametersView(
+                b64.encodeToString(answer.parameters()),
+                b64.encodeToString(answer.signature()),
+                b64.encodeToString(answer.evidence()),
+                "SIMULATED");
     }
 
     /**
@@ -80,18 +82,21 @@ public class AuthorityResource {
      * @param nonce        32 random bytes, base64url, for the authority's quote
      * @param attributes   the attributes wanted (optional: every attribute your token entitles you to)
      */
-    public record KeyRequest(String recipientKey, String nonce, List<String> attributes) {
-    }
+    public record KeyRequest(String recipientKey, String nonce, List<String> attributes) {}
 
     @POST
     @Path("/keys")
     @RolesAllowed("hospital")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Issue an ABE user key for your token's attributes (current epoch), wrapped to your X25519 key (KEY_ISSUED)")
+    @Operation(
+            summary =
+                    "Issue an ABE user key for your token's attributes (current epoch), wrapped to your X25519 key (KEY_ISSUED)")
     public ClinicianKeys.IssuedKeyView issueKey(KeyRequest request) {
         if (request == null || request.recipientKey() == null) {
-            throw RequestRefusedException.invalid("invalid-key-request", "Invalid key request",
+            throw RequestRefusedException.invalid(
+                    "invalid-key-request",
+                    "Invalid key request",
                     "recipientKey (base64 X25519 SubjectPublicKeyInfo) and nonce are required.");
         }
         byte[] recipient;
@@ -114,7 +119,9 @@ public class AuthorityResource {
             }
         }
         if (bytes == null || bytes.length != NonceRegistry.NONCE_BYTES) {
-            throw RequestRefusedException.invalid("invalid-nonce", "Invalid nonce",
+            throw RequestRefusedException.invalid(
+                    "invalid-nonce",
+                    "Invalid nonce",
                     "nonce must be " + NonceRegistry.NONCE_BYTES + " random bytes, base64url-encoded.");
         }
         return bytes;

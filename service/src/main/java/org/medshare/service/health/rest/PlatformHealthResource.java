@@ -27,7 +27,9 @@ public class PlatformHealthResource {
     @Path("/platform")
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed({"hospital", "insurer", "regulator"})
-    @Operation(summary = "Ledger members and checkpoint, last anchor on the external EVM chain (transaction, block, failures), storage nodes (up/down, shards, repair queue, last scrub), enclave mode and measurements")
+    @Operation(
+            summary =
+                    "Ledger members and checkpoint, last anchor on the external EVM chain (transaction, block, failures), storage nodes (up/down, shards, repair queue, last scrub), enclave mode and measurements")
     public PlatformHealth platform() {
         return health.snapshot();
     }

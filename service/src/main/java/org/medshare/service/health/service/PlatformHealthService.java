@@ -33,8 +33,7 @@ import org.medshare.store.ShardStore;
 public class PlatformHealthService {
 
     /** The whole snapshot; {@code anchor} is the checkpoint anchoring on an external EVM chain. */
-    public record PlatformHealth(LedgerHealth ledger, AnchorStatus anchor, StoreHealth store, EnclaveHealth enclave) {
-    }
+    public record PlatformHealth(LedgerHealth ledger, AnchorStatus anchor, StoreHealth store, EnclaveHealth enclave) {}
 
     /**
      * The audit ledger.
@@ -45,17 +44,19 @@ public class PlatformHealthService {
      * @param members        the members that signed it, with how far behind the log each is
      * @param replication    how the ledger is replicated in this deployment, in words
      */
-    public record LedgerHealth(String suite, String origin, long size, CheckpointView checkpoint,
-                               List<MemberView> members, String replication) {
-    }
+    public record LedgerHealth(
+            String suite,
+            String origin,
+            long size,
+            CheckpointView checkpoint,
+            List<MemberView> members,
+            String replication) {}
 
     /** A signed checkpoint: the C2SP signed note and its parsed parts (root hash in base64). */
-    public record CheckpointView(long size, String rootHash, String note, List<SignatureView> signatures) {
-    }
+    public record CheckpointView(long size, String rootHash, String note, List<SignatureView> signatures) {}
 
     /** One signature line of a checkpoint: key name and the 4-byte key id in hex. */
-    public record SignatureView(String keyName, String keyId) {
-    }
+    public record SignatureView(String keyName, String keyId) {}
 
     /**
      * A ledger member.
@@ -65,20 +66,16 @@ public class PlatformHealthService {
      * @param lastCosignedSize tree size of the latest checkpoint it signed
      * @param lag              entries appended after that checkpoint (not yet covered by its signature)
      */
-    public record MemberView(String name, String role, long lastCosignedSize, long lag) {
-    }
+    public record MemberView(String name, String role, long lastCosignedSize, long lag) {}
 
     /** The erasure-coded shard store. */
-    public record StoreHealth(int k, int n, List<NodeView> nodes, int repairQueue, ScrubSummary lastScrub) {
-    }
+    public record StoreHealth(int k, int n, List<NodeView> nodes, int repairQueue, ScrubSummary lastScrub) {}
 
     /** A storage node: up or marked down after consecutive failures, and the shards placed on it. */
-    public record NodeView(String id, boolean up, int consecutiveFailures, int shards) {
-    }
+    public record NodeView(String id, boolean up, int consecutiveFailures, int shards) {}
 
     /** The simulated TEE: mode, and each enclave's reported identity once started. */
-    public record EnclaveHealth(String mode, boolean started, List<EnclaveView> enclaves, String note) {
-    }
+    public record EnclaveHealth(String mode, boolean started, List<EnclaveView> enclaves, String note) {}
 
     /**
      * One enclave.
@@ -87,9 +84,15 @@ public class PlatformHealthService {
      * @param measurement MRENCLAVE (hex): SHA-256 over its code and config
      * @param signer      MRSIGNER (hex)
      */
-    public record EnclaveView(String role, String measurement, String signer, int productId, int svn, boolean debug,
-                              long pid, String banner) {
-    }
+    public record EnclaveView(
+            String role,
+            String measurement,
+            String signer,
+            int productId,
+            int svn,
+            boolean debug,
+            long pid,
+            String banner) {}
 
     private final MedshareConfig config;
     private final LedgerService ledger;
@@ -99,8 +102,13 @@ public class PlatformHealthService {
     private final CheckpointAnchoring anchoring;
 
     @Inject
-    PlatformHealthService(MedshareConfig config, LedgerService ledger, ShardStore store, StoreMaintenance maintenance,
-                          EnclaveGateway enclaves, CheckpointAnchoring anchoring) {
+    PlatformHealthService(
+            MedshareConfig config,
+            LedgerService ledger,
+            ShardStore store,
+            StoreMaintenance maintenance,
+            EnclaveGateway enclaves,
+            CheckpointAnchoring anchoring) {
         this.config = config;
         this.ledger = ledger;
         this.store = store;
@@ -124,13 +132,24 @@ public class PlatformHealthService {
             for (int i = 0; i < lines.size(); i++) {
                 NoteSignature s = lines.get(i);
                 signatures.add(new SignatureView(s.keyName(), String.format("%08x", s.keyId())));
-                members.add(new MemberView(s.keyName(), i == 0 ? "leader" : "follower",
-                        latest.checkpoint().size(), size - latest.checkpoint().size()));
+                members.add(new MemberView(
+                        s.keyName(),
+                        i == 0 ? "leader" : "follower",
+                        latest.checkpoint().size(),
+                        size - latest.checkpoint().size()));
             }
-            checkpoint = new CheckpointView(latest.checkpoint().size(),
-                    Base64.getEncoder().encodeToString(latest.checkpoint().rootHash()), latest.format(), signatures);
+            checkpoint = new CheckpointView(
+                    latest.checkpoint().size(),
+                    Base64.getEncoder().encodeToString(latest.checkpoint().rootHash()),
+                    latest.format(),
+                    signatures);
         }
-        return new LedgerHealth(config.ledger().suite(), config.ledger().origin(), size, checkpoint, members,
+        return new LedgerHealth(
+                config.ledger().suite(),
+                config.ledger().origin(),
+                size,
+                checkpoint,
+                members,
                 "embedded: one member orders, signs and stores every checkpoint");
     }
 
@@ -138,9 +157,14 @@ public class PlatformHealthService {
         NodeHealth health = store.health();
         Map<String, Integer> shards = store.shardCounts();
         List<NodeView> nodes = store.nodeIds().stream()
-                .map(id -> new NodeView(id, health.isUp(id), health.consecutiveFailures(id), shards.getOrDefault(id, 0)))
+                .map(id ->
+                        new NodeView(id, health.isUp(id), health.consecutiveFailures(id), shards.getOrDefault(id, 0)))
                 .toList();
-        return new StoreHealth(config.store().k(), config.store().n(), nodes, store.repairQueueSize(),
+        return new StoreHealth(
+                config.store().k(),
+                config.store().n(),
+                nodes,
+                store.repairQueueSize(),
                 maintenance.lastScrub().orElse(null));
     }
 
@@ -150,17 +174,25 @@ public class PlatformHealthService {
                 + "no hardware protects them.";
         Optional<EmbeddedEnclaves> running = enclaves.startedEnclaves();
         if (running.isEmpty()) {
-            return new EnclaveHealth(mode, false, List.of(), note + " Not running: they start with the service or on first use.");
+            return new EnclaveHealth(
+                    mode, false, List.of(), note + " Not running: they start with the service or on first use.");
         }
         EmbeddedEnclaves e = running.get();
-        return new EnclaveHealth(mode, true,
-                List.of(view("key-authority", e.authority()), view("statistics-worker", e.worker())), note);
+        return new EnclaveHealth(
+                mode, true, List.of(view("key-authority", e.authority()), view("statistics-worker", e.worker())), note);
     }
 
     private static EnclaveView view(String role, EnclaveHost host) {
         EnclaveIdentity id = host.identity();
         HexFormat hex = HexFormat.of();
-        return new EnclaveView(role, hex.formatHex(id.mrenclave()), hex.formatHex(id.mrsigner()), id.productId(),
-                id.svn(), id.debug(), host.pid(), host.banner());
+        return new EnclaveView(
+                role,
+                hex.formatHex(id.mrenclave()),
+                hex.formatHex(id.mrsigner()),
+                id.productId(),
+                id.svn(),
+                id.debug(),
+                host.pid(),
+                host.banner());
     }
 }

@@ -34,8 +34,7 @@ public class PartyEntity {
     @Column(name = "last_seen", nullable = false)
     private Instant lastSeen;
 
-    protected PartyEntity() {
-    }
+    protected PartyEntity() {}
 
     public PartyEntity(String subject, String organisation, String roles, Instant now) {
         this.subject = subject;

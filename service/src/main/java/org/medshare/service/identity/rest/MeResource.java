@@ -21,9 +21,12 @@ import org.medshare.service.identity.service.PartyService;
 public class MeResource {
 
     /** API model of {@code GET /api/v1/me}. */
-    public record Me(String subject, SortedSet<String> roles, String organisation,
-                     SortedSet<String> abeAttributes, Instant firstSeen) {
-    }
+    public record Me(
+            String subject,
+            SortedSet<String> roles,
+            String organisation,
+            SortedSet<String> abeAttributes,
+            Instant firstSeen) {}
 
     private final CallerResolver callers;
     private final PartyService parties;

@@ -36,7 +36,8 @@ public class PartyService {
     public Instant recordContact(Caller caller) {
         Instant now = clock.instant();
         String roles = String.join(",", caller.roles());
-        PartyEntity party = parties.find(caller.subject(), caller.organisation()).orElse(null);
+        PartyEntity party =
+                parties.find(caller.subject(), caller.organisation()).orElse(null);
         if (party == null) {
             party = new PartyEntity(caller.subject(), caller.organisation(), roles, now);
             parties.persist(party);
@@ -47,8 +48,8 @@ public class PartyService {
     }
 
     /** API model of one registered party. */
-    public record PartySummary(String subject, String organisation, String roles, Instant firstSeen, Instant lastSeen) {
-    }
+    public record PartySummary(
+            String subject, String organisation, String roles, Instant firstSeen, Instant lastSeen) {}
 
     /** Every registered party, ordered by organisation then subject. */
     @Transactional

@@ -29,8 +29,7 @@ import org.medshare.service.refusal.RequestRefusedException;
 public class PaymentResource {
 
     /** Body of a deposit, in the contract's currency units. */
-    public record Deposit(@NotNull BigInteger amount) {
-    }
+    public record Deposit(@NotNull BigInteger amount) {}
 
     private final CallerResolver callers;
     private final PaymentService payments;
@@ -61,7 +60,9 @@ public class PaymentResource {
     @GET
     @Path("/payouts")
     @RolesAllowed({"hospital", "insurer", "regulator"})
-    @Operation(summary = "Payments settled by the incentive contract, oldest first: your organisation's; every one for a regulator")
+    @Operation(
+            summary =
+                    "Payments settled by the incentive contract, oldest first: your organisation's; every one for a regulator")
     public List<PayoutEntry> payouts() {
         Caller caller = callers.current();
         return payments.payouts(caller.roles().contains("regulator") ? null : caller.organisation());
@@ -73,8 +74,8 @@ public class PaymentResource {
     @Operation(summary = "Any organisation's escrow and earnings")
     public Balance of(@PathParam("organisation") String organisation) {
         if (!organisation.matches("[A-Za-z0-9._-]{1,128}")) {
-            throw RequestRefusedException.invalid("invalid-organisation", "Invalid organisation",
-                    "organisation must match [A-Za-z0-9._-]{1,128}.");
+            throw RequestRefusedException.invalid(
+                    "invalid-organisation", "Invalid organisation", "organisation must match [A-Za-z0-9._-]{1,128}.");
         }
         return payments.balance(organisation);
     }

@@ -47,12 +47,10 @@ import org.medshare.service.refusal.RequestRefusedException;
 public class PaymentService {
 
     /** One organisation's position in the contract. */
-    public record Balance(String organisation, String address, BigInteger escrow, BigInteger earned) {
-    }
+    public record Balance(String organisation, String address, BigInteger escrow, BigInteger earned) {}
 
     /** A hospital's share of one settlement. */
-    public record Payout(String organisation, long recordCount, BigInteger amount) {
-    }
+    public record Payout(String organisation, long recordCount, BigInteger amount) {}
 
     /** The organisation that deploys the contract and makes the operator's calls (deposits, price). */
     static final String OPERATOR = "medshare-operator";
@@ -64,9 +62,8 @@ public class PaymentService {
      * @param payer       the insurer whose escrow paid
      * @param payee       the hospital paid
      */
-    public record PayoutEntry(long ledgerIndex, Instant at, String payer, String payee, String queryId,
-                              long amount, long recordCount) {
-    }
+    public record PayoutEntry(
+            long ledgerIndex, Instant at, String payer, String payee, String queryId, long amount, long recordCount) {}
 
     private final LedgerService ledger;
     private final Clock clock = Clock.systemUTC();
@@ -91,14 +88,16 @@ public class PaymentService {
 
     /** What {@code records} records cost, in whole currency units, rounded down as the contract does. */
     public BigInteger priceOf(long records) {
-        return pricePerRecord.multiply(BigInteger.valueOf(records)).divide(BigInteger.valueOf(ProRataSplit.PRICE_SCALE));
+        return pricePerRecord
+                .multiply(BigInteger.valueOf(records))
+                .divide(BigInteger.valueOf(ProRataSplit.PRICE_SCALE));
     }
 
     /** Adds {@code amount} to the insurer's escrow; returns once the call is on the ledger. */
     public synchronized Balance deposit(String insurer, BigInteger amount) {
         if (amount.signum() <= 0 || amount.bitLength() > 128) {
-            throw RequestRefusedException.invalid("invalid-amount", "Invalid amount",
-                    "amount must be a positive integer below 2^128.");
+            throw RequestRefusedException.invalid(
+                    "invalid-amount", "Invalid amount", "amount must be a positive integer below 2^128.");
         }
         CallReceipt receipt = execute(() -> contract().deposit(addressOf(insurer), amount));
         record(insurer, receipt, List.of());
@@ -126,7 +125,8 @@ public class PaymentService {
             organisations.put(addressOf(org), org);
             shares.add(new HospitalRecords(addressOf(org), count));
         });
-        CallReceipt receipt = execute(() -> contract().settle(addressOf(insurer), QueryId.forReference(queryId), shares));
+        CallReceipt receipt =
+                execute(() -> contract().settle(addressOf(insurer), QueryId.forReference(queryId), shares));
         byte[] txHash = ContractReplay.txHash(receipt.call());
         List<Payout> payouts = new ArrayList<>();
         List<Event> mirrors = new ArrayList<>();
@@ -134,8 +134,14 @@ public class PaymentService {
             if (event instanceof EscrowEvent.Paid paid) {
                 String hospital = organisations.get(paid.hospital());
                 payouts.add(new Payout(hospital, paid.recordCount().longValueExact(), paid.amount()));
-                mirrors.add(Event.payment(clock.millis(), insurer, hospital, queryId, paid.amount().longValueExact(),
-                        paid.recordCount().longValueExact(), txHash));
+                mirrors.add(Event.payment(
+                        clock.millis(),
+                        insurer,
+                        hospital,
+                        queryId,
+                        paid.amount().longValueExact(),
+                        paid.recordCount().longValueExact(),
+                        txHash));
             }
         }
         record(insurer, receipt, mirrors);
@@ -153,8 +159,13 @@ public class PaymentService {
             String payer = e.id(Field.PAYER);
             String payee = e.id(Field.PAYEE);
             if (organisation == null || organisation.equals(payer) || organisation.equals(payee)) {
-                out.add(new PayoutEntry(entry.index(), Instant.ofEpochMilli(e.timestampMillis()), payer, payee,
-                        e.id(Field.QUERY_ID), e.amount(Field.AMOUNT),
+                out.add(new PayoutEntry(
+                        entry.index(),
+                        Instant.ofEpochMilli(e.timestampMillis()),
+                        payer,
+                        payee,
+                        e.id(Field.QUERY_ID),
+                        e.amount(Field.AMOUNT),
                         e.amount(Field.RECORD_COUNT)));
             }
         }
@@ -168,15 +179,19 @@ public class PaymentService {
     public Map<String, List<Payout>> payoutsByQuery() {
         Map<String, List<Payout>> byQuery = new HashMap<>();
         for (PayoutEntry entry : payouts(null)) {
-            byQuery.computeIfAbsent(entry.queryId(), q -> new ArrayList<>()).add(
-                    new Payout(entry.payee(), entry.recordCount(), BigInteger.valueOf(entry.amount())));
+            byQuery.computeIfAbsent(entry.queryId(), q -> new ArrayList<>())
+                    .add(new Payout(entry.payee(), entry.recordCount(), BigInteger.valueOf(entry.amount())));
         }
         return byQuery;
     }
 
     public synchronized Balance balance(String organisation) {
         EvmAddress address = addressOf(organisation);
-        return new Balance(organisation, address.toString(), contract().escrowOf(address), contract().balanceOf(address));
+        return new Balance(
+                organisation,
+                address.toString(),
+                contract().escrowOf(address),
+                contract().balanceOf(address));
     }
 
     /** The contract's state root (recorded with each CONTRACT_CALL on the ledger). */
@@ -199,7 +214,9 @@ public class PaymentService {
         try {
             return action.apply();
         } catch (ContractCallException e) {
-            throw RequestRefusedException.conflict("contract-refused", "Refused by the incentive contract",
+            throw RequestRefusedException.conflict(
+                    "contract-refused",
+                    "Refused by the incentive contract",
                     "The incentive contract refused the call: " + e.getMessage() + ".");
         }
     }

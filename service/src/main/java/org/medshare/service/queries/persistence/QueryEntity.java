@@ -14,7 +14,13 @@ import java.time.Instant;
 public class QueryEntity {
 
     /** SUBMITTED → APPROVED → COMPLETED, or REFUSED (by the regulator) / FAILED (refused by the enclave). */
-    public enum Status { SUBMITTED, APPROVED, REFUSED, COMPLETED, FAILED }
+    public enum Status {
+        SUBMITTED,
+        APPROVED,
+        REFUSED,
+        COMPLETED,
+        FAILED
+    }
 
     @Id
     private String id;
@@ -72,12 +78,19 @@ public class QueryEntity {
     @Column(name = "completed_at")
     private Instant completedAt;
 
-    protected QueryEntity() {
-    }
+    protected QueryEntity() {}
 
     @SuppressWarnings("java:S107")
-    public QueryEntity(String id, String insurer, String submittedBy, String templateId, int templateVersion,
-                       String requestJson, String queryHash, long epsilonMicros, Instant submittedAt) {
+    public QueryEntity(
+            String id,
+            String insurer,
+            String submittedBy,
+            String templateId,
+            int templateVersion,
+            String requestJson,
+            String queryHash,
+            long epsilonMicros,
+            Instant submittedAt) {
         this.id = id;
         this.insurer = insurer;
         this.submittedBy = submittedBy;
@@ -97,8 +110,8 @@ public class QueryEntity {
         this.decidedAt = at;
     }
 
-    public void complete(String resultJson, String signature, String resultHash, String measurement, int inputRecords,
-                         Instant at) {
+    public void complete(
+            String resultJson, String signature, String resultHash, String measurement, int inputRecords, Instant at) {
         this.status = Status.COMPLETED;
         this.resultJson = resultJson;
         this.resultSignature = signature;
@@ -114,23 +127,79 @@ public class QueryEntity {
         this.completedAt = at;
     }
 
-    public String id() { return id; }
-    public String insurer() { return insurer; }
-    public String submittedBy() { return submittedBy; }
-    public String templateId() { return templateId; }
-    public int templateVersion() { return templateVersion; }
-    public String requestJson() { return requestJson; }
-    public String queryHash() { return queryHash; }
-    public long epsilonMicros() { return epsilonMicros; }
-    public Status status() { return status; }
-    public Instant submittedAt() { return submittedAt; }
-    public String decidedBy() { return decidedBy; }
-    public Instant decidedAt() { return decidedAt; }
-    public String reason() { return reason; }
-    public String resultJson() { return resultJson; }
-    public String resultSignature() { return resultSignature; }
-    public String resultHash() { return resultHash; }
-    public String measurement() { return measurement; }
-    public Integer inputRecords() { return inputRecords; }
-    public Instant completedAt() { return completedAt; }
+    public String id() {
+        return id;
+    }
+
+    public String insurer() {
+        return insurer;
+    }
+
+    public String submittedBy() {
+        return submittedBy;
+    }
+
+    public String templateId() {
+        return templateId;
+    }
+
+    public int templateVersion() {
+        return templateVersion;
+    }
+
+    public String requestJson() {
+        return requestJson;
+    }
+
+    public String queryHash() {
+        return queryHash;
+    }
+
+    public long epsilonMicros() {
+        return epsilonMicros;
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    public Instant submittedAt() {
+        return submittedAt;
+    }
+
+    public String decidedBy() {
+        return decidedBy;
+    }
+
+    public Instant decidedAt() {
+        return decidedAt;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    public String resultJson() {
+        return resultJson;
+    }
+
+    public String resultSignature() {
+        return resultSignature;
+    }
+
+    public String resultHash() {
+        return resultHash;
+    }
+
+    public String measurement() {
+        return measurement;
+    }
+
+    public Integer inputRecords() {
+        return inputRecords;
+    }
+
+    public Instant completedAt() {
+        return completedAt;
+    }
 }

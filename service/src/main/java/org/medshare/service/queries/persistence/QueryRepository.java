@@ -57,16 +57,23 @@ public class QueryRepository {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery(
                         "select purpose, template_id from data_use_rule where org_id = ?1 order by purpose, template_id")
-                .setParameter(1, organisation).getResultList();
-        return rows.stream().map(r -> new DataUseRule(r[0].toString(), r[1].toString())).toList();
+                .setParameter(1, organisation)
+                .getResultList();
+        return rows.stream()
+                .map(r -> new DataUseRule(r[0].toString(), r[1].toString()))
+                .toList();
     }
 
     /** Replaces a hospital's rules; {@code rules} holds each rule once (the table's key). */
     public void replaceDataUseRules(String organisation, Set<DataUseRule> rules) {
-        em.createNativeQuery("delete from data_use_rule where org_id = ?1").setParameter(1, organisation).executeUpdate();
+        em.createNativeQuery("delete from data_use_rule where org_id = ?1")
+                .setParameter(1, organisation)
+                .executeUpdate();
         for (DataUseRule rule : rules) {
             em.createNativeQuery("insert into data_use_rule (org_id, purpose, template_id) values (?1, ?2, ?3)")
-                    .setParameter(1, organisation).setParameter(2, rule.purpose()).setParameter(3, rule.templateId())
+                    .setParameter(1, organisation)
+                    .setParameter(2, rule.purpose())
+                    .setParameter(3, rule.templateId())
                     .executeUpdate();
         }
     }
@@ -74,9 +81,14 @@ public class QueryRepository {
     /** Every hospital's rules, by organisation. */
     public Map<String, List<DataUseRule>> allDataUseRules() {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("select org_id, purpose, template_id from data_use_rule").getResultList();
-        return rows.stream().collect(Collectors.groupingBy(r -> r[0].toString(), TreeMap::new,
-                Collectors.mapping(r -> new DataUseRule(r[1].toString(), r[2].toString()), Collectors.toList())));
+        List<Object[]> rows = em.createNativeQuery("select org_id, purpose, template_id from data_use_rule")
+                .getResultList();
+        return rows.stream()
+                .collect(Collectors.groupingBy(
+                        r -> r[0].toString(),
+                        TreeMap::new,
+                        Collectors.mapping(
+                                r -> new DataUseRule(r[1].toString(), r[2].toString()), Collectors.toList())));
     }
 
     /**
@@ -91,15 +103,22 @@ public class QueryRepository {
         }
         em.createNativeQuery("insert into privacy_budget (insurer_org, limit_micros, spent_micros) "
                         + "select ?1, ?2, 0 where not exists (select 1 from privacy_budget where insurer_org = ?1)")
-                .setParameter(1, insurer).setParameter(2, limitMicros).executeUpdate();
+                .setParameter(1, insurer)
+                .setParameter(2, limitMicros)
+                .executeUpdate();
         return em.createNativeQuery("update privacy_budget set spent_micros = spent_micros + ?2 "
-                        + "where insurer_org = ?1 and spent_micros + ?2 <= limit_micros")
-                .setParameter(1, insurer).setParameter(2, micros).executeUpdate() == 1;
+                                + "where insurer_org = ?1 and spent_micros + ?2 <= limit_micros")
+                        .setParameter(1, insurer)
+                        .setParameter(2, micros)
+                        .executeUpdate()
+                == 1;
     }
 
     public void refundBudget(String insurer, long micros) {
         em.createNativeQuery("update privacy_budget set spent_micros = spent_micros - ?2 where insurer_org = ?1")
-                .setParameter(1, insurer).setParameter(2, micros).executeUpdate();
+                .setParameter(1, insurer)
+                .setParameter(2, micros)
+                .executeUpdate();
     }
 
     /** {spent, limit} in micro-ε, or empty if the insurer has not spent anything yet. */
@@ -107,8 +126,9 @@ public class QueryRepository {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery(
                         "select spent_micros, limit_micros from privacy_budget where insurer_org = ?1")
-                .setParameter(1, insurer).getResultList();
-        return rows.stream().findFirst()
-                .map(r -> new long[] {((Number) r[0]).longValue(), ((Number) r[1]).longValue()});
+                .setParameter(1, insurer)
+                .getResultList();
+        return rows.stream().findFirst().map(r ->
+                new long[] {((Number) r[0]).longValue(), ((Number) r[1]).longValue()});
     }
 }

@@ -24,7 +24,11 @@ public class TemplateEntity {
     }
 
     /** PENDING until a regulator decides; only APPROVED templates run. */
-    public enum State { PENDING, APPROVED, REJECTED }
+    public enum State {
+        PENDING,
+        APPROVED,
+        REJECTED
+    }
 
     @Id
     @Column(name = "template_id")
@@ -58,11 +62,16 @@ public class TemplateEntity {
     @Column(name = "decided_at")
     private Instant decidedAt;
 
-    protected TemplateEntity() {
-    }
+    protected TemplateEntity() {}
 
-    public TemplateEntity(String templateId, int version, String purpose, String json, String hash, String submittedBy,
-                          Instant submittedAt) {
+    public TemplateEntity(
+            String templateId,
+            int version,
+            String purpose,
+            String json,
+            String hash,
+            String submittedBy,
+            Instant submittedAt) {
         this.templateId = templateId;
         this.version = version;
         this.purpose = purpose;
@@ -79,14 +88,43 @@ public class TemplateEntity {
         this.decidedAt = at;
     }
 
-    public String templateId() { return templateId; }
-    public int version() { return version; }
-    public String purpose() { return purpose; }
-    public String json() { return json; }
-    public String hash() { return hash; }
-    public State state() { return state; }
-    public String submittedBy() { return submittedBy; }
-    public Instant submittedAt() { return submittedAt; }
-    public String decidedBy() { return decidedBy; }
-    public Instant decidedAt() { return decidedAt; }
+    public String templateId() {
+        return templateId;
+    }
+
+    public int version() {
+        return version;
+    }
+
+    public String purpose() {
+        return purpose;
+    }
+
+    public String json() {
+        return json;
+    }
+
+    public String hash() {
+        return hash;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public String submittedBy() {
+        return submittedBy;
+    }
+
+    public Instant submittedAt() {
+        return submittedAt;
+    }
+
+    public String decidedBy() {
+        return decidedBy;
+    }
+
+    public Instant decidedAt() {
+        return decidedAt;
+    }
 }

@@ -26,8 +26,7 @@ import org.medshare.service.queries.service.DataUseService;
 public class DataUseResource {
 
     /** Body: the complete list of rules, each {@code purpose/templateId} or {@code purpose/*}. */
-    public record Rules(@NotNull @Size(max = 100) List<String> rules) {
-    }
+    public record Rules(@NotNull @Size(max = 100) List<String> rules) {}
 
     private final CallerResolver callers;
     private final DataUseService dataUse;

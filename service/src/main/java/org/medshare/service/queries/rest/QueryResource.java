@@ -29,8 +29,7 @@ import org.medshare.service.queries.service.QueryService.QueryView;
 public class QueryResource {
 
     /** Body of a refusal. */
-    public record Refusal(String reason) {
-    }
+    public record Refusal(String reason) {}
 
     private final CallerResolver callers;
     private final QueryService queries;
@@ -48,14 +47,17 @@ public class QueryResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Submit a request against an approved template (enclave-sim/QUERY.md)")
     public Response submit(String requestJson) {
-        return Response.status(Response.Status.CREATED).entity(queries.submit(callers.current(), requestJson)).build();
+        return Response.status(Response.Status.CREATED)
+                .entity(queries.submit(callers.current(), requestJson))
+                .build();
     }
 
     @GET
     @RolesAllowed({"insurer", "regulator"})
     @Operation(summary = "Queries: an insurer's own, or all for a regulator; newest first")
-    public List<QueryView> list(@QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
-                                @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
+    public List<QueryView> list(
+            @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
+            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
         return queries.list(callers.current(), offset, limit);
     }
 

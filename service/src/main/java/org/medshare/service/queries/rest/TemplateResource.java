@@ -37,7 +37,8 @@ public class TemplateResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Propose a query template (enclave-sim/QUERY.md); it runs only once a regulator approves it")
     public Response submit(String templateJson) {
-        return Response.status(Response.Status.CREATED).entity(templates.submit(callers.current(), templateJson))
+        return Response.status(Response.Status.CREATED)
+                .entity(templates.submit(callers.current(), templateJson))
                 .build();
     }
 

@@ -10,9 +10,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.medshare.service.identity.Caller;
-import org.medshare.service.refusal.RequestRefusedException;
 import org.medshare.service.queries.DataUseRule;
 import org.medshare.service.queries.persistence.QueryRepository;
+import org.medshare.service.refusal.RequestRefusedException;
 
 /**
  * Hospitals' data-use rules: which purposes and templates may use a hospital's records. Default deny: a
@@ -39,11 +39,15 @@ public class DataUseService {
     public Set<String> replace(Caller hospital, List<String> rules) {
         Set<DataUseRule> parsed = new LinkedHashSet<>();
         for (String text : rules) {
-            DataUseRule rule = DataUseRule.parse(text).orElseThrow(() -> RequestRefusedException.invalid(
-                    "invalid-rule", "Invalid data-use rule",
-                    "Each rule is purpose/templateId or purpose/*, e.g. insurance-stats/count-by-age-sex."));
+            DataUseRule rule = DataUseRule.parse(text)
+                    .orElseThrow(() -> RequestRefusedException.invalid(
+                            "invalid-rule",
+                            "Invalid data-use rule",
+                            "Each rule is purpose/templateId or purpose/*, e.g. insurance-stats/count-by-age-sex."));
             if (!parsed.add(rule)) {
-                throw RequestRefusedException.invalid("duplicate-rule", "Duplicate data-use rule",
+                throw RequestRefusedException.invalid(
+                        "duplicate-rule",
+                        "Duplicate data-use rule",
                         "The rule " + rule + " is given more than once; give each rule once.");
             }
         }

@@ -17,12 +17,12 @@ import org.medshare.service.consent.service.ConsentService;
 import org.medshare.service.identity.Caller;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.payments.service.PaymentService;
-import org.medshare.service.refusal.RequestRefusedException;
 import org.medshare.service.queries.persistence.QueryEntity;
 import org.medshare.service.queries.persistence.QueryRepository;
 import org.medshare.service.queries.persistence.TemplateEntity;
 import org.medshare.service.queries.service.QueryService.QueryView;
 import org.medshare.service.records.service.RecordService;
+import org.medshare.service.refusal.RequestRefusedException;
 
 /**
  * A regulator's decision on a submitted query, and what follows an approval: the query's ε is charged to the
@@ -47,9 +47,16 @@ public class QueryApproval {
     private final Clock clock = Clock.systemUTC();
 
     @Inject
-    QueryApproval(QueryRepository repository, TemplateService templates, DataUseService dataUse,
-                  ConsentService consents, RecordService records, LedgerService ledger, PaymentService payments, StatisticsRunner runner,
-                  MedshareConfig config) {
+    QueryApproval(
+            QueryRepository repository,
+            TemplateService templates,
+            DataUseService dataUse,
+            ConsentService consents,
+            RecordService records,
+            LedgerService ledger,
+            PaymentService payments,
+            StatisticsRunner runner,
+            MedshareConfig config) {
         this.repository = repository;
         this.templates = templates;
         this.dataUse = dataUse;
@@ -65,8 +72,8 @@ public class QueryApproval {
     /** Refuses a submitted query with the regulator's reason (1 to 1000 characters). */
     public QueryView refuse(Caller regulator, String queryId, String reason) {
         if (reason == null || reason.isBlank() || reason.length() > 1000) {
-            throw RequestRefusedException.invalid("invalid-reason", "Invalid reason",
-                    "A refusal needs a reason of 1 to 1000 characters.");
+            throw RequestRefusedException.invalid(
+                    "invalid-reason", "Invalid reason", "A refusal needs a reason of 1 to 1000 characters.");
         }
         QueryEntity query = QuarkusTransaction.requiringNew().call(() -> {
             QueryEntity q = pending(queryId);
@@ -83,12 +90,15 @@ public class QueryApproval {
     public QueryView approve(Caller regulator, String queryId) {
         QueryEntity pending = QuarkusTransaction.requiringNew().call(() -> pending(queryId));
         TemplateEntity template = templates.approvedFor(QueryDocuments.request(pending.requestJson()));
-        Set<String> purpose = Set.of("purpose:" + template.purpose() + "@" + config.records().currentEpoch());
+        Set<String> purpose =
+                Set.of("purpose:" + template.purpose() + "@" + config.records().currentEpoch());
         QueryInputs inputs = QueryInputs.of(records.rowsOpenableBy(purpose), records.hospitalsByNumber());
         if (!payments.canPay(pending.insurer(), inputs.size())) {
-            throw RequestRefusedException.conflict("insufficient-escrow", "Insufficient escrow",
-                    "The insurer's escrow cannot pay " + payments.priceOf(inputs.size()) + " for up to "
-                            + inputs.size() + " records; deposit first.");
+            throw RequestRefusedException.conflict(
+                    "insufficient-escrow",
+                    "Insufficient escrow",
+                    "The insurer's escrow cannot pay " + payments.priceOf(inputs.size()) + " for up to " + inputs.size()
+                            + " records; deposit first.");
         }
         boolean charged = QuarkusTransaction.requiringNew().call(() -> {
             QueryEntity q = pending(queryId);
@@ -99,24 +109,41 @@ public class QueryApproval {
             return true;
         });
         if (!charged) {
-            throw RequestRefusedException.conflict("budget-exhausted", "Privacy budget exhausted",
+            throw RequestRefusedException.conflict(
+                    "budget-exhausted",
+                    "Privacy budget exhausted",
                     "The insurer's remaining privacy budget cannot pay this query's epsilon; nothing was spent.");
         }
-        ledger.append(Event.builder(EventType.QUERY_APPROVED).timestamp(clock.millis())
-                .id(Field.ACTOR, regulator.organisation()).id(Field.QUERY_ID, queryId)
-                .hash(Field.QUERY_HASH, HexFormat.of().parseHex(pending.queryHash())).build());
+        ledger.append(Event.builder(EventType.QUERY_APPROVED)
+                .timestamp(clock.millis())
+                .id(Field.ACTOR, regulator.organisation())
+                .id(Field.QUERY_ID, queryId)
+                .hash(Field.QUERY_HASH, HexFormat.of().parseHex(pending.queryHash()))
+                .build());
         return run(pending, template, purpose, inputs);
     }
 
     private QueryView run(QueryEntity query, TemplateEntity template, Set<String> purpose, QueryInputs inputs) {
         Map<Integer, Set<String>> rules = dataUse.byHospitalNumber(inputs.hospitalNumbers());
         Set<String> revoked = consents.revokedRecords();
-        long remaining = QuarkusTransaction.requiringNew().call(() -> repository.budget(query.insurer())
-                .map(b -> b[1] - b[0] + query.epsilonMicros()).orElse(budgetMicros));
+        long remaining = QuarkusTransaction.requiringNew()
+                .call(() -> repository
+                        .budget(query.insurer())
+                        .map(b -> b[1] - b[0] + query.epsilonMicros())
+                        .orElse(budgetMicros));
         StatisticsRunner.Outcome outcome;
         try {
-            outcome = runner.run(new StatisticsRunner.Job(query.id(), query.queryHash(), template.json(),
-                    query.requestJson(), purpose, rules, revoked, remaining), inputs.records());
+            outcome = runner.run(
+                    new StatisticsRunner.Job(
+                            query.id(),
+                            query.queryHash(),
+                            template.json(),
+                            query.requestJson(),
+                            purpose,
+                            rules,
+                            revoked,
+                            remaining),
+                    inputs.records());
         } catch (StatisticsRunner.RefusedException e) {
             QuarkusTransaction.requiringNew().run(() -> {
                 repository.refundBudget(query.insurer(), query.epsilonMicros());
@@ -125,30 +152,43 @@ public class QueryApproval {
             return QueryView.of(reload(query.id()), List.of());
         }
         HexFormat hex = HexFormat.of();
-        ledger.append(Event.builder(EventType.COMPUTE).timestamp(clock.millis())
-                .id(Field.ACTOR, "enclave").id(Field.QUERY_ID, query.id())
+        ledger.append(Event.builder(EventType.COMPUTE)
+                .timestamp(clock.millis())
+                .id(Field.ACTOR, "enclave")
+                .id(Field.QUERY_ID, query.id())
                 .hash(Field.QUERY_HASH, hex.parseHex(query.queryHash()))
                 .hash(Field.INPUT_ROOT, hex.parseHex(outcome.inputRoot()))
                 .hash(Field.RESULT_HASH, hex.parseHex(outcome.resultHash()))
                 .hash(Field.MEASUREMENT, hex.parseHex(outcome.measurement()))
-                .amount(Field.RECORD_COUNT, outcome.inputRecordIds().size()).build());
-        QuarkusTransaction.requiringNew().run(() -> repository.query(query.id()).orElseThrow().complete(
-                outcome.resultJson(), outcome.signature(), outcome.resultHash(), outcome.measurement(),
-                outcome.inputRecordIds().size(), clock.instant()));
-        List<PaymentService.Payout> payouts = payments.settle(query.insurer(), query.id(),
-                inputs.recordsPerOrganisation(outcome.inputRecordIds()));
+                .amount(Field.RECORD_COUNT, outcome.inputRecordIds().size())
+                .build());
+        QuarkusTransaction.requiringNew()
+                .run(() -> repository
+                        .query(query.id())
+                        .orElseThrow()
+                        .complete(
+                                outcome.resultJson(),
+                                outcome.signature(),
+                                outcome.resultHash(),
+                                outcome.measurement(),
+                                outcome.inputRecordIds().size(),
+                                clock.instant()));
+        List<PaymentService.Payout> payouts =
+                payments.settle(query.insurer(), query.id(), inputs.recordsPerOrganisation(outcome.inputRecordIds()));
         return QueryView.of(reload(query.id()), payouts);
     }
 
     private QueryEntity reload(String queryId) {
-        return QuarkusTransaction.requiringNew().call(() -> repository.query(queryId).orElseThrow());
+        return QuarkusTransaction.requiringNew()
+                .call(() -> repository.query(queryId).orElseThrow());
     }
 
     private QueryEntity pending(String queryId) {
-        QueryEntity q = repository.query(queryId).orElseThrow(() -> RequestRefusedException.notFound("Query " + queryId));
+        QueryEntity q =
+                repository.query(queryId).orElseThrow(() -> RequestRefusedException.notFound("Query " + queryId));
         if (q.status() != QueryEntity.Status.SUBMITTED) {
-            throw RequestRefusedException.conflict("already-decided", "Already decided",
-                    "Query " + queryId + " is " + q.status() + ".");
+            throw RequestRefusedException.conflict(
+                    "already-decided", "Already decided", "Query " + queryId + " is " + q.status() + ".");
         }
         return q;
     }

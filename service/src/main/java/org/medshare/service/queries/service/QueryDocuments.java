@@ -14,16 +14,17 @@ final class QueryDocuments {
 
     /** Longest template and request the database keeps (columns query_template.json, stat_query.request_json). */
     static final int MAX_TEMPLATE_CHARS = 65_536;
+
     static final int MAX_REQUEST_CHARS = 16_384;
 
-    private QueryDocuments() {
-    }
+    private QueryDocuments() {}
 
     static void requireAtMost(String what, String json, int maxChars) {
         if (json != null && json.length() > maxChars) {
-            throw RequestRefusedException.tooLarge("too-large", "Request too large",
-                    "A " + what + " has at most " + maxChars + " characters; this one has "
-                    + json.length() + ".");
+            throw RequestRefusedException.tooLarge(
+                    "too-large",
+                    "Request too large",
+                    "A " + what + " has at most " + maxChars + " characters; this one has " + json.length() + ".");
         }
     }
 

@@ -16,8 +16,8 @@ import org.medshare.service.records.service.RecordService.StoredRows;
  * @param hospitalNumbers organisation → hospital number
  * @param organisations   record id → uploading organisation, for every input
  */
-record QueryInputs(List<StatisticsRunner.Input> records, Map<String, Integer> hospitalNumbers,
-                   Map<String, String> organisations) {
+record QueryInputs(
+        List<StatisticsRunner.Input> records, Map<String, Integer> hospitalNumbers, Map<String, String> organisations) {
 
     QueryInputs {
         records = List.copyOf(records);

@@ -11,8 +11,7 @@ import java.util.Set;
 public interface StatisticsRunner {
 
     /** One input record: ids, the uploading hospital's number, and its encrypted analytics rows. */
-    record Input(String recordId, int hospitalNumber, byte[] encryptedRows) {
-    }
+    record Input(String recordId, int hospitalNumber, byte[] encryptedRows) {}
 
     /**
      * What the enclave needs besides the records.
@@ -26,9 +25,15 @@ public interface StatisticsRunner {
      * @param revokedRecords  record ids whose consent was revoked
      * @param epsilonBudgetMicros what the insurer may still spend, including this query's charge
      */
-    record Job(String queryId, String queryHash, String templateJson, String requestJson, Set<String> purposeAttributes,
-               Map<Integer, Set<String>> dataUse, Set<String> revokedRecords, long epsilonBudgetMicros) {
-    }
+    record Job(
+            String queryId,
+            String queryHash,
+            String templateJson,
+            String requestJson,
+            Set<String> purposeAttributes,
+            Map<Integer, Set<String>> dataUse,
+            Set<String> revokedRecords,
+            long epsilonBudgetMicros) {}
 
     /**
      * The enclave's answer.
@@ -41,9 +46,14 @@ public interface StatisticsRunner {
      * @param inputRoot     Merkle root of the input record ids, hex
      * @param mode          attestation mode, always {@code SIMULATED} here
      */
-    record Outcome(String resultJson, String resultHash, String signature, String measurement,
-                   List<String> inputRecordIds, String inputRoot, String mode) {
-    }
+    record Outcome(
+            String resultJson,
+            String resultHash,
+            String signature,
+            String measurement,
+            List<String> inputRecordIds,
+            String inputRoot,
+            String mode) {}
 
     /** Raised when the enclave refuses the query; the reason is safe to show the insurer. */
     final class RefusedException extends Exception {

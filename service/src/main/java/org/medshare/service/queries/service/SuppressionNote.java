@@ -36,7 +36,8 @@ final class SuppressionNote {
         }
         String groups = suppressed == 1 ? "1 group" : suppressed + " groups";
         if (result.path("groups").isEmpty()) {
-            return "No group was released: " + groups + (suppressed == 1 ? " was" : " were") + " suppressed by " + GUARDS + ". The query is charged "
+            return "No group was released: " + groups + (suppressed == 1 ? " was" : " were") + " suppressed by "
+                    + GUARDS + ". The query is charged "
                     + "like any other: the enclave read and computed on the records and spent the privacy budget, and "
                     + "a free empty answer would let an insurer probe group sizes at no cost.";
         }

@@ -12,9 +12,9 @@ import org.medshare.enclave.stats.QueryTemplate;
 import org.medshare.enclave.stats.StatisticsEngine;
 import org.medshare.enclave.stats.TemplateRegistry;
 import org.medshare.service.identity.Caller;
-import org.medshare.service.refusal.RequestRefusedException;
 import org.medshare.service.queries.persistence.QueryRepository;
 import org.medshare.service.queries.persistence.TemplateEntity;
+import org.medshare.service.refusal.RequestRefusedException;
 
 /**
  * Query templates: an insurer proposes one (checked as the enclave would check it), a regulator approves or
@@ -24,12 +24,29 @@ import org.medshare.service.queries.persistence.TemplateEntity;
 public class TemplateService {
 
     /** API model of a template. */
-    public record TemplateView(String templateId, int version, String purpose, String hash, String state,
-                               String submittedBy, Instant submittedAt, String decidedBy,
-                               Instant decidedAt, String template) {
+    public record TemplateView(
+            String templateId,
+            int version,
+            String purpose,
+            String hash,
+            String state,
+            String submittedBy,
+            Instant submittedAt,
+            String decidedBy,
+            Instant decidedAt,
+            String template) {
         static TemplateView of(TemplateEntity t) {
-            return new TemplateView(t.templateId(), t.version(), t.purpose(), t.hash(), t.state().name(),
-                    t.submittedBy(), t.submittedAt(), t.decidedBy(), t.decidedAt(), t.json());
+            return new TemplateView(
+                    t.templateId(),
+                    t.version(),
+                    t.purpose(),
+                    t.hash(),
+                    t.state().name(),
+                    t.submittedBy(),
+                    t.submittedAt(),
+                    t.decidedBy(),
+                    t.decidedAt(),
+                    t.json());
         }
     }
 
@@ -49,7 +66,9 @@ public class TemplateService {
         QueryDocuments.requireAtMost("template", json, QueryDocuments.MAX_TEMPLATE_CHARS);
         QueryTemplate template = QueryDocuments.template(json);
         if (!template.purpose().matches(NAME)) {
-            throw RequestRefusedException.invalid("template-invalid", "Query refused",
+            throw RequestRefusedException.invalid(
+                    "template-invalid",
+                    "Query refused",
                     "purpose must match " + NAME + "; hospitals' data-use rules and ABE attributes name it.");
         }
         try {
@@ -59,11 +78,20 @@ public class TemplateService {
         }
         return QuarkusTransaction.requiringNew().call(() -> {
             if (repository.template(template.id(), template.version()).isPresent()) {
-                throw RequestRefusedException.conflict("template-exists", "Template exists",
-                        "Template " + template.id() + " version " + template.version() + " exists; submit a new version.");
+                throw RequestRefusedException.conflict(
+                        "template-exists",
+                        "Template exists",
+                        "Template " + template.id() + " version " + template.version()
+                                + " exists; submit a new version.");
             }
-            TemplateEntity entity = new TemplateEntity(template.id(), template.version(), template.purpose(), json,
-                    template.hashHex(), insurer.organisation(), clock.instant());
+            TemplateEntity entity = new TemplateEntity(
+                    template.id(),
+                    template.version(),
+                    template.purpose(),
+                    json,
+                    template.hashHex(),
+                    insurer.organisation(),
+                    clock.instant());
             repository.persist(entity);
             return TemplateView.of(entity);
         });
@@ -72,21 +100,28 @@ public class TemplateService {
     /** Approves or rejects a pending template; a template is decided once. */
     public TemplateView decide(Caller regulator, String id, int version, boolean approve) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            TemplateEntity t = repository.template(id, version)
+            TemplateEntity t = repository
+                    .template(id, version)
                     .orElseThrow(() -> RequestRefusedException.notFound("Template " + id + " version " + version));
             if (t.state() != TemplateEntity.State.PENDING) {
-                throw RequestRefusedException.conflict("already-decided", "Already decided",
+                throw RequestRefusedException.conflict(
+                        "already-decided",
+                        "Already decided",
                         "Template " + id + " version " + version + " is " + t.state() + ".");
             }
-            t.decide(approve ? TemplateEntity.State.APPROVED : TemplateEntity.State.REJECTED,
-                    regulator.actor(), clock.instant());
+            t.decide(
+                    approve ? TemplateEntity.State.APPROVED : TemplateEntity.State.REJECTED,
+                    regulator.actor(),
+                    clock.instant());
             return TemplateView.of(t);
         });
     }
 
     /** Every template with its state, by id and version. */
     public List<TemplateView> list() {
-        return QuarkusTransaction.requiringNew().call(() -> repository.templates().stream().map(TemplateView::of).toList());
+        return QuarkusTransaction.requiringNew()
+                .call(() ->
+                        repository.templates().stream().map(TemplateView::of).toList());
     }
 
     /**
@@ -95,17 +130,24 @@ public class TemplateService {
      * @throws RequestRefusedException 400 if it does not exist or has another purpose, 409 if it is not approved
      */
     TemplateEntity approvedFor(QueryRequest request) {
-        TemplateEntity template = QuarkusTransaction.requiringNew().call(() ->
-                repository.template(request.templateId(), request.templateVersion()))
-                .orElseThrow(() -> RequestRefusedException.invalid("unknown-template", "Unknown template",
-                        "Template " + request.templateId() + " version " + request.templateVersion() + " does not exist."));
+        TemplateEntity template = QuarkusTransaction.requiringNew()
+                .call(() -> repository.template(request.templateId(), request.templateVersion()))
+                .orElseThrow(() -> RequestRefusedException.invalid(
+                        "unknown-template",
+                        "Unknown template",
+                        "Template " + request.templateId() + " version " + request.templateVersion()
+                                + " does not exist."));
         if (template.state() != TemplateEntity.State.APPROVED) {
-            throw RequestRefusedException.conflict("template-not-approved", "Template not approved",
+            throw RequestRefusedException.conflict(
+                    "template-not-approved",
+                    "Template not approved",
                     "Template " + request.templateId() + " version " + request.templateVersion() + " is "
                             + template.state() + "; only approved templates run.");
         }
         if (!template.purpose().equals(request.purpose())) {
-            throw RequestRefusedException.invalid("purpose-mismatch", "Purpose mismatch",
+            throw RequestRefusedException.invalid(
+                    "purpose-mismatch",
+                    "Purpose mismatch",
                     "The request's purpose must be the template's, " + template.purpose() + ".");
         }
         return template;

@@ -81,14 +81,25 @@ public class RecordEntity {
     @Column(name = "superseded_by")
     private String supersededBy;
 
-    protected RecordEntity() {
-    }
+    protected RecordEntity() {}
 
     @SuppressWarnings("java:S107")
-    public RecordEntity(String id, String organisation, String idempotencyKey, String policy, String suite,
-                        String envelopeCid, long envelopeBytes, String rowsCid, long rowsBytes, String tags,
-                        String signingKeyId, String signature, String statementSha256, String uploadedBy,
-                        Instant createdAt) {
+    public RecordEntity(
+            String id,
+            String organisation,
+            String idempotencyKey,
+            String policy,
+            String suite,
+            String envelopeCid,
+            long envelopeBytes,
+            String rowsCid,
+            long rowsBytes,
+            String tags,
+            String signingKeyId,
+            String signature,
+            String statementSha256,
+            String uploadedBy,
+            Instant createdAt) {
         this.id = id;
         this.organisation = organisation;
         this.idempotencyKey = idempotencyKey;
@@ -135,30 +146,95 @@ public class RecordEntity {
         this.supersededBy = next;
     }
 
-    public Long analyticsRows() { return analyticsRows; }
+    public Long analyticsRows() {
+        return analyticsRows;
+    }
     /** Whether statistics may use this record: it has rows (or predates the count) and is the current version. */
-    public boolean usedInStatistics() { return (analyticsRows == null || analyticsRows > 0) && supersededBy == null; }
-    public String documentRef() { return documentRef; }
-    public int version() { return version; }
-    /** The record this is a version of: the first version's id (its own id for a first version). */
-    public String recordOf() { return recordOf == null ? id : recordOf; }
-    public String previousId() { return previousId; }
-    public String supersededBy() { return supersededBy; }
+    public boolean usedInStatistics() {
+        return (analyticsRows == null || analyticsRows > 0) && supersededBy == null;
+    }
 
-    public String id() { return id; }
-    public String organisation() { return organisation; }
-    public String idempotencyKey() { return idempotencyKey; }
-    public String policy() { return policy; }
-    public String suite() { return suite; }
-    public String envelopeCid() { return envelopeCid; }
-    public long envelopeBytes() { return envelopeBytes; }
-    public String rowsCid() { return rowsCid; }
-    public long rowsBytes() { return rowsBytes; }
-    public String tags() { return tags; }
-    public String signingKeyId() { return signingKeyId; }
-    public String signature() { return signature; }
-    public String statementSha256() { return statementSha256; }
-    public String uploadedBy() { return uploadedBy; }
-    public Instant createdAt() { return createdAt; }
-    public Long ledgerIndex() { return ledgerIndex; }
+    public String documentRef() {
+        return documentRef;
+    }
+
+    public int version() {
+        return version;
+    }
+    /** The record this is a version of: the first version's id (its own id for a first version). */
+    public String recordOf() {
+        return recordOf == null ? id : recordOf;
+    }
+
+    public String previousId() {
+        return previousId;
+    }
+
+    public String supersededBy() {
+        return supersededBy;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String organisation() {
+        return organisation;
+    }
+
+    public String idempotencyKey() {
+        return idempotencyKey;
+    }
+
+    public String policy() {
+        return policy;
+    }
+
+    public String suite() {
+        return suite;
+    }
+
+    public String envelopeCid() {
+        return envelopeCid;
+    }
+
+    public long envelopeBytes() {
+        return envelopeBytes;
+    }
+
+    public String rowsCid() {
+        return rowsCid;
+    }
+
+    public long rowsBytes() {
+        return rowsBytes;
+    }
+
+    public String tags() {
+        return tags;
+    }
+
+    public String signingKeyId() {
+        return signingKeyId;
+    }
+
+    public String signature() {
+        return signature;
+    }
+
+    public String statementSha256() {
+        return statementSha256;
+    }
+
+    public String uploadedBy() {
+        return uploadedBy;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public Long ledgerIndex() {
+        return ledgerIndex;
+    }
 }

@@ -23,9 +23,12 @@ public class RecordRepository {
     }
 
     public Optional<RecordEntity> byIdempotencyKey(String organisation, String key) {
-        return em.createQuery("from RecordEntity r where r.organisation = :o and r.idempotencyKey = :k", RecordEntity.class)
-                .setParameter("o", organisation).setParameter("k", key)
-                .getResultStream().findFirst();
+        return em.createQuery(
+                        "from RecordEntity r where r.organisation = :o and r.idempotencyKey = :k", RecordEntity.class)
+                .setParameter("o", organisation)
+                .setParameter("k", key)
+                .getResultStream()
+                .findFirst();
     }
 
     public Optional<RecordEntity> byId(String id) {
@@ -45,14 +48,18 @@ public class RecordRepository {
             }
             for (String before : List.of("=", ",")) {
                 for (String after : List.of(":%", ",%", "\n%", "")) {
-                    filter.append(patterns.isEmpty() ? "and (" : " or ").append("r.tags like :t").append(patterns.size());
+                    filter.append(patterns.isEmpty() ? "and (" : " or ")
+                            .append("r.tags like :t")
+                            .append(patterns.size());
                     patterns.add("%" + before + resourceType + after);
                 }
             }
             filter.append(") ");
         }
-        var query = em.createQuery("from RecordEntity r where r.organisation = :o and r.ledgerIndex is not null "
-                        + "and r.supersededBy is null " + filter + "order by r.createdAt desc, r.id", RecordEntity.class)
+        var query = em.createQuery(
+                        "from RecordEntity r where r.organisation = :o and r.ledgerIndex is not null "
+                                + "and r.supersededBy is null " + filter + "order by r.createdAt desc, r.id",
+                        RecordEntity.class)
                 .setParameter("o", organisation);
         for (int i = 0; i < patterns.size(); i++) {
             query.setParameter("t" + i, patterns.get(i));
@@ -65,22 +72,30 @@ public class RecordRepository {
      * without rows, and versions a newer upload of the same document replaced, are left out).
      */
     public List<RecordEntity> visibleForStatistics() {
-        return em.createQuery("from RecordEntity r where r.ledgerIndex is not null and r.supersededBy is null "
-                        + "and (r.analyticsRows is null or r.analyticsRows > 0) order by r.createdAt, r.id",
-                RecordEntity.class).getResultList();
+        return em.createQuery(
+                        "from RecordEntity r where r.ledgerIndex is not null and r.supersededBy is null "
+                                + "and (r.analyticsRows is null or r.analyticsRows > 0) order by r.createdAt, r.id",
+                        RecordEntity.class)
+                .getResultList();
     }
 
     /** The current version of an organisation's document, if it has one (visible or still being anchored). */
     public Optional<RecordEntity> currentVersionOf(String organisation, String documentRef) {
-        return em.createQuery("from RecordEntity r where r.organisation = :o and r.documentRef = :d "
-                        + "and r.supersededBy is null order by r.version desc", RecordEntity.class)
-                .setParameter("o", organisation).setParameter("d", documentRef).setMaxResults(1)
-                .getResultStream().findFirst();
+        return em.createQuery(
+                        "from RecordEntity r where r.organisation = :o and r.documentRef = :d "
+                                + "and r.supersededBy is null order by r.version desc",
+                        RecordEntity.class)
+                .setParameter("o", organisation)
+                .setParameter("d", documentRef)
+                .setMaxResults(1)
+                .getResultStream()
+                .findFirst();
     }
 
     /** Records committed but not yet anchored on the ledger (after a crash between the two). */
     public List<RecordEntity> unanchored() {
-        return em.createQuery("from RecordEntity r where r.ledgerIndex is null order by r.createdAt", RecordEntity.class)
+        return em.createQuery(
+                        "from RecordEntity r where r.ledgerIndex is null order by r.createdAt", RecordEntity.class)
                 .getResultList();
     }
 
@@ -93,9 +108,11 @@ public class RecordRepository {
     }
 
     public List<SigningKeyEntity> signingKeysOf(String organisation) {
-        return em.createQuery("from SigningKeyEntity k where k.organisation = :o order by k.registeredAt",
+        return em.createQuery(
+                        "from SigningKeyEntity k where k.organisation = :o order by k.registeredAt",
                         SigningKeyEntity.class)
-                .setParameter("o", organisation).getResultList();
+                .setParameter("o", organisation)
+                .getResultList();
     }
 
     public void persist(SigningKeyEntity key) {
@@ -106,21 +123,27 @@ public class RecordRepository {
     public int hospitalNumber(String organisation, Instant now) {
         @SuppressWarnings("unchecked")
         List<Object> existing = em.createNativeQuery("select number from hospital where org_id = ?1")
-                .setParameter(1, organisation).getResultList();
+                .setParameter(1, organisation)
+                .getResultList();
         if (!existing.isEmpty()) {
             return ((Number) existing.get(0)).intValue();
         }
         int next = ((Number) em.createNativeQuery("select coalesce(max(number), 0) + 1 from hospital")
-                .getSingleResult()).intValue();
+                        .getSingleResult())
+                .intValue();
         em.createNativeQuery("insert into hospital (org_id, number, created_at) values (?1, ?2, ?3)")
-                .setParameter(1, organisation).setParameter(2, next).setParameter(3, Timestamp.from(now)).executeUpdate();
+                .setParameter(1, organisation)
+                .setParameter(2, next)
+                .setParameter(3, Timestamp.from(now))
+                .executeUpdate();
         return next;
     }
 
     /** Organisation id by hospital number. */
     public Map<Integer, String> hospitalsByNumber() {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("select number, org_id from hospital").getResultList();
+        List<Object[]> rows =
+                em.createNativeQuery("select number, org_id from hospital").getResultList();
         return rows.stream().collect(Collectors.toMap(r -> ((Number) r[0]).intValue(), r -> r[1].toString()));
     }
 }

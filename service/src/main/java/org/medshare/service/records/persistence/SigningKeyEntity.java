@@ -33,11 +33,15 @@ public class SigningKeyEntity {
     @Column(name = "revoked_at")
     private Instant revokedAt;
 
-    protected SigningKeyEntity() {
-    }
+    protected SigningKeyEntity() {}
 
-    public SigningKeyEntity(String keyId, String organisation, String suite, String publicKey, String registeredBy,
-                            Instant registeredAt) {
+    public SigningKeyEntity(
+            String keyId,
+            String organisation,
+            String suite,
+            String publicKey,
+            String registeredBy,
+            Instant registeredAt) {
         this.keyId = keyId;
         this.organisation = organisation;
         this.suite = suite;

@@ -49,24 +49,32 @@ public class RecordResource {
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Upload a signed, encrypted record: parts metadata (JSON), envelope and rows (binary)")
-    public Response upload(@RestForm("metadata") @PartType(MediaType.TEXT_PLAIN) String metadata,
-                           @RestForm("envelope") FileUpload envelope,
-                           @RestForm("rows") FileUpload rows) {
-        UploadResult result = records.upload(callers.current(),
-                new UploadParts(metadata, envelope == null ? null : envelope.uploadedFile(),
+    public Response upload(
+            @RestForm("metadata") @PartType(MediaType.TEXT_PLAIN) String metadata,
+            @RestForm("envelope") FileUpload envelope,
+            @RestForm("rows") FileUpload rows) {
+        UploadResult result = records.upload(
+                callers.current(),
+                new UploadParts(
+                        metadata,
+                        envelope == null ? null : envelope.uploadedFile(),
                         rows == null ? null : rows.uploadedFile()));
         return Response.status(result.replayed() ? Response.Status.OK : Response.Status.CREATED)
-                .type(MediaType.APPLICATION_JSON).entity(result).build();
+                .type(MediaType.APPLICATION_JSON)
+                .entity(result)
+                .build();
     }
 
     @GET
     @RolesAllowed("hospital")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Your organisation's records (current versions), newest first; resourceType filters by "
-            + "the disclosed resource summary")
-    public List<RecordView> list(@QueryParam("resourceType") String resourceType,
-                                 @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
-                                 @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
+    @Operation(
+            summary = "Your organisation's records (current versions), newest first; resourceType filters by "
+                    + "the disclosed resource summary")
+    public List<RecordView> list(
+            @QueryParam("resourceType") String resourceType,
+            @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
+            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
         return records.list(callers.current(), resourceType, offset, limit);
     }
 
@@ -83,16 +91,20 @@ public class RecordResource {
     @Path("/{recordId}/ciphertext")
     @RolesAllowed("hospital")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
-    @Operation(summary = "A record's ciphertext envelope (logged as an ACCESS event); opening it needs a satisfying ABE key")
+    @Operation(
+            summary =
+                    "A record's ciphertext envelope (logged as an ACCESS event); opening it needs a satisfying ABE key")
     public Response ciphertext(@PathParam("recordId") String recordId) {
-        return Response.ok(records.ciphertext(callers.current(), recordId), MediaType.APPLICATION_OCTET_STREAM).build();
+        return Response.ok(records.ciphertext(callers.current(), recordId), MediaType.APPLICATION_OCTET_STREAM)
+                .build();
     }
 
     @POST
     @Path("/{recordId}/consent/revoke")
     @RolesAllowed("hospital")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Revoke the patient's consent for one of your records: no later query uses it (CONSENT_REVOKED)")
+    @Operation(
+            summary = "Revoke the patient's consent for one of your records: no later query uses it (CONSENT_REVOKED)")
     public Map<String, Object> revokeConsent(@PathParam("recordId") String recordId) {
         boolean changed = consents.revokeRecord(callers.current(), recordId);
         return Map.of("recordId", recordId, "revoked", true, "changed", changed);

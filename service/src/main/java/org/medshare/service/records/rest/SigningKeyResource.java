@@ -29,8 +29,7 @@ import org.medshare.service.records.service.SigningKeyService.SigningKey;
 public class SigningKeyResource {
 
     /** Body of a key registration. */
-    public record Registration(@NotBlank @Size(max = 1024) String publicKey) {
-    }
+    public record Registration(@NotBlank @Size(max = 1024) String publicKey) {}
 
     private final CallerResolver callers;
     private final SigningKeyService keys;

@@ -20,8 +20,7 @@ public final class ClinicianAttributes {
     static final Set<String> KEYS = Set.of("org", "role", "dept");
     static final Set<String> EPOCH_KEYS = Set.of("dept");
 
-    private ClinicianAttributes() {
-    }
+    private ClinicianAttributes() {}
 
     /** The attributes {@code caller}'s token entitles a key to, in the current epoch {@code currentEpoch}. */
     public static SortedSet<String> of(Caller caller, String currentEpoch) {

@@ -40,28 +40,32 @@ public final class PolicyRules {
         try {
             policy = Policy.parse(expression);
         } catch (PolicySyntaxException e) {
-            throw RequestRefusedException.invalid("invalid-policy", "Invalid policy",
-                    "The policy is malformed at position " + e.position() + ".");
+            throw RequestRefusedException.invalid(
+                    "invalid-policy", "Invalid policy", "The policy is malformed at position " + e.position() + ".");
         }
         for (String text : policy.attributes()) {
             Attribute attribute = Attribute.of(text);
             String key = attribute.key();
             if (!KEYS.contains(key)) {
-                throw refused("attribute '" + text + "' has key '" + key + "'; allowed keys are " + List.copyOf(
-                        new TreeSet<>(KEYS)));
+                throw refused("attribute '" + text + "' has key '" + key + "'; allowed keys are "
+                        + List.copyOf(new TreeSet<>(KEYS)));
             }
             if (key.equals("org") && !text.equals("org:" + organisation)) {
-                throw new RequestRefusedException(Refusal.FORBIDDEN, "policy-not-allowed",
-                        "Policy not allowed", "A hospital may only name its own organisation (org:" + organisation
-                        + ") in a policy, not '" + text + "'.");
+                throw new RequestRefusedException(
+                        Refusal.FORBIDDEN,
+                        "policy-not-allowed",
+                        "Policy not allowed",
+                        "A hospital may only name its own organisation (org:" + organisation + ") in a policy, not '"
+                                + text + "'.");
             }
             Optional<String> epoch = attribute.epoch();
             if (EPOCH_KEYS.contains(key) && epoch.isEmpty()) {
-                throw refused("attribute '" + text + "' must carry the current epoch, e.g. " + text + "@" + currentEpoch);
+                throw refused(
+                        "attribute '" + text + "' must carry the current epoch, e.g. " + text + "@" + currentEpoch);
             }
             if (epoch.isPresent() && !epoch.get().equals(currentEpoch)) {
-                throw refused("attribute '" + text + "' carries epoch " + epoch.get() + "; new uploads use "
-                        + currentEpoch);
+                throw refused(
+                        "attribute '" + text + "' carries epoch " + epoch.get() + "; new uploads use " + currentEpoch);
             }
         }
         return policy;

@@ -53,17 +53,18 @@ public class RecordAnchoring {
      * @return the event's receipt
      */
     public LedgerReceipt anchor(String recordId, String organisation, byte[] envelope, String policy) {
-        LedgerReceipt receipt = ledger.append(Event.upload(clock.millis(), organisation, recordId,
-                Sha256.of(envelope), Sha256.of(policy)));
+        LedgerReceipt receipt = ledger.append(
+                Event.upload(clock.millis(), organisation, recordId, Sha256.of(envelope), Sha256.of(policy)));
         appendVersioned(recordId, organisation);
-        QuarkusTransaction.requiringNew().run(() ->
-                repository.byId(recordId).orElseThrow().anchoredAt(receipt.index()));
+        QuarkusTransaction.requiringNew()
+                .run(() -> repository.byId(recordId).orElseThrow().anchoredAt(receipt.index()));
         return receipt;
     }
 
     /** For a record that is a new version of a document, the RECORD_VERSIONED event linking it to the one it replaces. */
     private void appendVersioned(String recordId, String organisation) {
-        String previous = QuarkusTransaction.requiringNew().call(() -> repository.byId(recordId).orElseThrow().previousId());
+        String previous = QuarkusTransaction.requiringNew()
+                .call(() -> repository.byId(recordId).orElseThrow().previousId());
         if (previous != null) {
             ledger.append(Event.recordVersioned(clock.millis(), organisation, recordId, previous));
         }
@@ -81,7 +82,8 @@ public class RecordAnchoring {
         Map<String, Long> onLedger = new HashMap<>();
         Set<String> versionedOnLedger = new HashSet<>();
         if (!pending.isEmpty()) {
-            for (LedgerService.LedgerEntry e : ledger.entriesOfTypes(Set.of(EventType.UPLOAD, EventType.RECORD_VERSIONED))) {
+            for (LedgerService.LedgerEntry e :
+                    ledger.entriesOfTypes(Set.of(EventType.UPLOAD, EventType.RECORD_VERSIONED))) {
                 if (e.event().type() == EventType.UPLOAD) {
                     onLedger.putIfAbsent(e.event().id(Field.RECORD_ID), e.index());
                 } else {
@@ -95,7 +97,8 @@ public class RecordAnchoring {
                 if (record.previousId() != null && !versionedOnLedger.contains(record.id())) {
                     appendVersioned(record.id(), record.organisation());
                 }
-                QuarkusTransaction.requiringNew().run(() -> repository.byId(record.id()).orElseThrow().anchoredAt(index));
+                QuarkusTransaction.requiringNew()
+                        .run(() -> repository.byId(record.id()).orElseThrow().anchoredAt(index));
                 continue;
             }
             try (InputStream in = store.get(Cid.parse(record.envelopeCid()))) {

@@ -28,11 +28,11 @@ import org.medshare.service.consent.service.ConsentIds;
 import org.medshare.service.identity.Caller;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.ledger.LedgerService.LedgerReceipt;
-import org.medshare.service.refusal.Refusal;
-import org.medshare.service.refusal.RequestRefusedException;
 import org.medshare.service.records.persistence.RecordEntity;
 import org.medshare.service.records.persistence.RecordRepository;
 import org.medshare.service.records.service.UploadCheck.CheckedUpload;
+import org.medshare.service.refusal.Refusal;
+import org.medshare.service.refusal.RequestRefusedException;
 import org.medshare.store.Cid;
 import org.medshare.store.Manifest;
 import org.medshare.store.QuotaExceededException;
@@ -67,13 +67,26 @@ public class RecordService {
      * @param previousVersion  the version this one replaced, or null
      * @param supersededBy     the version that replaced this one, or null while it is current
      */
-    public record RecordView(String recordId, String organisation, String policy, String suite,
-                             String envelopeCid, long envelopeBytes, String rowsCid, long rowsBytes,
-                             Map<String, String> tags, String signingKeyId, Instant createdAt,
-                             Long ledgerIndex, Long analyticsRows, boolean usedInStatistics,
-                             Map<String, String> resourceSummary, int version, String recordOf,
-                             String previousVersion, String supersededBy) {
-    }
+    public record RecordView(
+            String recordId,
+            String organisation,
+            String policy,
+            String suite,
+            String envelopeCid,
+            long envelopeBytes,
+            String rowsCid,
+            long rowsBytes,
+            Map<String, String> tags,
+            String signingKeyId,
+            Instant createdAt,
+            Long ledgerIndex,
+            Long analyticsRows,
+            boolean usedInStatistics,
+            Map<String, String> resourceSummary,
+            int version,
+            String recordOf,
+            String previousVersion,
+            String supersededBy) {}
 
     /**
      * The answer to an upload: the record and its ledger receipt; {@code replayed} when the key was seen before;
@@ -86,8 +99,7 @@ public class RecordService {
     }
 
     /** The parts of an upload as received; the files are the service's temporary copies. */
-    public record UploadParts(String metadataJson, Path envelope, Path rows) {
-    }
+    public record UploadParts(String metadataJson, Path envelope, Path rows) {}
 
     private final RecordRepository repository;
     private final ConsentRepository consents;
@@ -98,8 +110,13 @@ public class RecordService {
     private final Clock clock = Clock.systemUTC();
 
     @Inject
-    RecordService(RecordRepository repository, ConsentRepository consents, UploadCheck uploadCheck,
-                  RecordAnchoring anchoring, ShardStore store, LedgerService ledger) {
+    RecordService(
+            RecordRepository repository,
+            ConsentRepository consents,
+            UploadCheck uploadCheck,
+            RecordAnchoring anchoring,
+            ShardStore store,
+            LedgerService ledger) {
         this.repository = repository;
         this.consents = consents;
         this.uploadCheck = uploadCheck;
@@ -127,35 +144,53 @@ public class RecordService {
             release(caller, envelopeManifest);
             throw e;
         }
-        RecordEntity record = new RecordEntity(recordId, caller.organisation(),
-                metadata.idempotencyKey(), metadata.policy(), upload.suite(),
-                envelopeManifest.recordCid().toString(), upload.envelope().length,
-                rowsManifest.recordCid().toString(), upload.rows().length, encodeTags(upload.statement().tags()),
-                metadata.signingKeyId(), metadata.signature(), upload.statementHash(), caller.subject(), clock.instant())
+        RecordEntity record = new RecordEntity(
+                        recordId,
+                        caller.organisation(),
+                        metadata.idempotencyKey(),
+                        metadata.policy(),
+                        upload.suite(),
+                        envelopeManifest.recordCid().toString(),
+                        upload.envelope().length,
+                        rowsManifest.recordCid().toString(),
+                        upload.rows().length,
+                        encodeTags(upload.statement().tags()),
+                        metadata.signingKeyId(),
+                        metadata.signature(),
+                        upload.statementHash(),
+                        caller.subject(),
+                        clock.instant())
                 .withContent(upload.analyticsRows(), upload.documentRef());
         try {
             QuarkusTransaction.requiringNew().run(() -> {
                 if (upload.documentRef() != null) {
-                    repository.currentVersionOf(caller.organisation(), upload.documentRef()).ifPresent(previous -> {
-                        record.versionAfter(previous);
-                        previous.supersededBy(recordId);
-                    });
+                    repository
+                            .currentVersionOf(caller.organisation(), upload.documentRef())
+                            .ifPresent(previous -> {
+                                record.versionAfter(previous);
+                                previous.supersededBy(recordId);
+                            });
                 }
                 repository.persist(record);
-                upload.patients().forEach(p -> consents.addPatient(recordId, caller.organisation(), p,
-                        ConsentIds.of(caller.organisation(), p)));
+                upload.patients()
+                        .forEach(p -> consents.addPatient(
+                                recordId, caller.organisation(), p, ConsentIds.of(caller.organisation(), p)));
             });
         } catch (PersistenceException e) {
             release(caller, envelopeManifest);
             release(caller, rowsManifest);
             Optional<UploadResult> replayed = replayOf(caller, metadata.idempotencyKey(), upload.statementHash());
             if (replayed.isEmpty() && upload.documentRef() != null) {
-                throw new RequestRefusedException(Refusal.CONFLICT, "upload-in-progress", "Upload in progress",
+                throw new RequestRefusedException(
+                        Refusal.CONFLICT,
+                        "upload-in-progress",
+                        "Upload in progress",
                         "Another version of this document is being stored at the same moment; retry shortly.");
             }
             return replayed.orElseThrow(() -> e);
         }
-        LedgerReceipt receipt = anchoring.anchor(record.id(), caller.organisation(), upload.envelope(), metadata.policy());
+        LedgerReceipt receipt =
+                anchoring.anchor(record.id(), caller.organisation(), upload.envelope(), metadata.policy());
         return new UploadResult(view(reload(record.id())), receipt, false);
     }
 
@@ -165,16 +200,21 @@ public class RecordService {
      */
     public List<RecordView> list(Caller caller, String resourceType, int offset, int limit) {
         if (resourceType != null && !resourceType.matches("[A-Z][A-Za-z]{0,63}")) {
-            throw RequestRefusedException.invalid("invalid-resource-type", "Invalid resource type",
+            throw RequestRefusedException.invalid(
+                    "invalid-resource-type",
+                    "Invalid resource type",
                     "resourceType is a FHIR resource type name such as Observation (letters only).");
         }
-        return QuarkusTransaction.requiringNew().call(() -> repository.visibleOf(caller.organisation(), resourceType,
-                offset, limit).stream().map(RecordService::view).toList());
+        return QuarkusTransaction.requiringNew()
+                .call(() -> repository.visibleOf(caller.organisation(), resourceType, offset, limit).stream()
+                        .map(RecordService::view)
+                        .toList());
     }
 
     /** One visible record of the caller's organisation. */
     public RecordView get(Caller caller, String recordId) {
-        RecordEntity record = visible(recordId).filter(r -> r.organisation().equals(caller.organisation()))
+        RecordEntity record = visible(recordId)
+                .filter(r -> r.organisation().equals(caller.organisation()))
                 .orElseThrow(() -> RequestRefusedException.notFound("Record " + recordId));
         return view(record);
     }
@@ -186,14 +226,20 @@ public class RecordService {
      * or per patient (FHIR Consent {@code $revoke}), is not released (403 {@code consent-revoked}).
      */
     public InputStream ciphertext(Caller caller, String recordId) {
-        RecordEntity record = visible(recordId).filter(r -> r.organisation().equals(caller.organisation()))
+        RecordEntity record = visible(recordId)
+                .filter(r -> r.organisation().equals(caller.organisation()))
                 .orElseThrow(() -> RequestRefusedException.notFound("Record " + recordId));
         if (QuarkusTransaction.requiringNew().call(() -> consents.isRevoked(recordId))) {
-            throw RequestRefusedException.forbidden("consent-revoked",
-                    "The patient's consent for record " + recordId + " was revoked; its ciphertext is no longer released.");
+            throw RequestRefusedException.forbidden(
+                    "consent-revoked",
+                    "The patient's consent for record " + recordId
+                            + " was revoked; its ciphertext is no longer released.");
         }
-        ledger.append(Event.builder(EventType.ACCESS).timestamp(clock.millis())
-                .id(Field.ACTOR, caller.actor()).id(Field.RECORD_ID, record.id()).id(Field.PURPOSE, "ciphertext-download")
+        ledger.append(Event.builder(EventType.ACCESS)
+                .timestamp(clock.millis())
+                .id(Field.ACTOR, caller.actor())
+                .id(Field.RECORD_ID, record.id())
+                .id(Field.PURPOSE, "ciphertext-download")
                 .build());
         try {
             return store.get(Cid.parse(record.envelopeCid()));
@@ -208,8 +254,7 @@ public class RecordService {
     }
 
     /** A visible record's encrypted analytics rows, as read from the store (ciphertext only). */
-    public record StoredRows(String recordId, String organisation, byte[] encryptedRows) {
-    }
+    public record StoredRows(String recordId, String organisation, byte[] encryptedRows) {}
 
     /**
      * The encrypted rows of every visible record statistics may use (the current version of a document, with
@@ -232,27 +277,32 @@ public class RecordService {
     }
 
     private RecordEntity reload(String recordId) {
-        return QuarkusTransaction.requiringNew().call(() -> repository.byId(recordId).orElseThrow());
+        return QuarkusTransaction.requiringNew()
+                .call(() -> repository.byId(recordId).orElseThrow());
     }
 
     private Optional<RecordEntity> visible(String recordId) {
-        return QuarkusTransaction.requiringNew().call(() ->
-                repository.byId(recordId).filter(r -> r.ledgerIndex() != null));
+        return QuarkusTransaction.requiringNew()
+                .call(() -> repository.byId(recordId).filter(r -> r.ledgerIndex() != null));
     }
 
     private Optional<UploadResult> replayOf(Caller caller, String idempotencyKey, String statementHash) {
-        Optional<RecordEntity> existing = QuarkusTransaction.requiringNew().call(() ->
-                repository.byIdempotencyKey(caller.organisation(), idempotencyKey));
+        Optional<RecordEntity> existing = QuarkusTransaction.requiringNew()
+                .call(() -> repository.byIdempotencyKey(caller.organisation(), idempotencyKey));
         if (existing.isEmpty()) {
             return Optional.empty();
         }
         RecordEntity record = existing.get();
         if (!record.statementSha256().equals(statementHash)) {
-            throw RequestRefusedException.conflict("idempotency-conflict", "Idempotency key reused",
+            throw RequestRefusedException.conflict(
+                    "idempotency-conflict",
+                    "Idempotency key reused",
                     "Idempotency key " + idempotencyKey + " was already used for a different upload.");
         }
         if (record.ledgerIndex() == null) {
-            throw RequestRefusedException.conflict("upload-in-progress", "Upload in progress",
+            throw RequestRefusedException.conflict(
+                    "upload-in-progress",
+                    "Upload in progress",
                     "An upload with this idempotency key is still being anchored; retry shortly.");
         }
         return Optional.of(new UploadResult(view(record), ledger.receiptFor(record.ledgerIndex()), true));
@@ -262,8 +312,11 @@ public class RecordService {
         try {
             return store.put(caller.organisation(), new ByteArrayInputStream(bytes));
         } catch (QuotaExceededException e) {
-            throw new RequestRefusedException(Refusal.STORAGE_EXHAUSTED, "quota-exceeded",
-                    "Storage quota exceeded", "Your organisation's storage quota does not allow this record.");
+            throw new RequestRefusedException(
+                    Refusal.STORAGE_EXHAUSTED,
+                    "quota-exceeded",
+                    "Storage quota exceeded",
+                    "Your organisation's storage quota does not allow this record.");
         } catch (IOException e) {
             throw new UncheckedIOException("the shard store refused the record", e);
         }
@@ -279,7 +332,9 @@ public class RecordService {
     }
 
     private static String encodeTags(Map<String, String> tags) {
-        return tags.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n"));
+        return tags.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining("\n"));
     }
 
     private static Map<String, String> decodeTags(String text) {
@@ -295,10 +350,26 @@ public class RecordService {
 
     private static RecordView view(RecordEntity r) {
         Map<String, String> tags = decodeTags(r.tags());
-        return new RecordView(r.id(), r.organisation(), r.policy(), r.suite(), r.envelopeCid(), r.envelopeBytes(),
-                r.rowsCid(), r.rowsBytes(), tags, r.signingKeyId(), r.createdAt(), r.ledgerIndex(), r.analyticsRows(),
-                r.usedInStatistics(), resourceSummary(tags.get(UploadCheck.RESOURCES_TAG)), r.version(), r.recordOf(),
-                r.previousId(), r.supersededBy());
+        return new RecordView(
+                r.id(),
+                r.organisation(),
+                r.policy(),
+                r.suite(),
+                r.envelopeCid(),
+                r.envelopeBytes(),
+                r.rowsCid(),
+                r.rowsBytes(),
+                tags,
+                r.signingKeyId(),
+                r.createdAt(),
+                r.ledgerIndex(),
+                r.analyticsRows(),
+                r.usedInStatistics(),
+                resourceSummary(tags.get(UploadCheck.RESOURCES_TAG)),
+                r.version(),
+                r.recordOf(),
+                r.previousId(),
+                r.supersededBy());
     }
 
     /** The resource summary tag as type to count bucket (empty bucket when only types were disclosed). */

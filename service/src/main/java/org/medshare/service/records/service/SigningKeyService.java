@@ -26,9 +26,14 @@ import org.medshare.service.refusal.RequestRefusedException;
 public class SigningKeyService {
 
     /** API model of a registered key. */
-    public record SigningKey(String keyId, String organisation, int hospitalNumber, String suite, String publicKey,
-                             Instant registeredAt, Instant revokedAt) {
-    }
+    public record SigningKey(
+            String keyId,
+            String organisation,
+            int hospitalNumber,
+            String suite,
+            String publicKey,
+            Instant registeredAt,
+            Instant revokedAt) {}
 
     private final RecordRepository repository;
     private final Clock clock = Clock.systemUTC();
@@ -52,13 +57,19 @@ public class SigningKeyService {
         var existing = repository.signingKey(keyId);
         if (existing.isPresent()) {
             if (!existing.get().organisation().equals(caller.organisation())) {
-                throw RequestRefusedException.conflict("key-taken", "Key already registered",
+                throw RequestRefusedException.conflict(
+                        "key-taken",
+                        "Key already registered",
                         "This public key is registered to another organisation.");
             }
             return view(existing.get());
         }
-        SigningKeyEntity entity = new SigningKeyEntity(keyId, caller.organisation(),
-                SigningKeys.suiteOf(key).label(), Base64.getEncoder().encodeToString(spki), caller.subject(),
+        SigningKeyEntity entity = new SigningKeyEntity(
+                keyId,
+                caller.organisation(),
+                SigningKeys.suiteOf(key).label(),
+                Base64.getEncoder().encodeToString(spki),
+                caller.subject(),
                 clock.instant());
         repository.persist(entity);
         return view(entity);
@@ -66,13 +77,16 @@ public class SigningKeyService {
 
     @Transactional
     public List<SigningKey> list(Caller caller) {
-        return repository.signingKeysOf(caller.organisation()).stream().map(this::view).toList();
+        return repository.signingKeysOf(caller.organisation()).stream()
+                .map(this::view)
+                .toList();
     }
 
     /** Revokes a key of the caller's organisation; uploads signed with it are refused from now on. */
     @Transactional
     public SigningKey revoke(Caller caller, String keyId) {
-        SigningKeyEntity key = repository.signingKey(keyId)
+        SigningKeyEntity key = repository
+                .signingKey(keyId)
                 .filter(k -> k.organisation().equals(caller.organisation()))
                 .orElseThrow(() -> RequestRefusedException.notFound("Signing key " + keyId));
         if (key.revokedAt() == null) {
@@ -87,12 +101,17 @@ public class SigningKeyService {
      * @throws RequestRefusedException 400 if unknown, of another organisation, or revoked
      */
     public PublicKey activeKey(String organisation, String keyId) {
-        SigningKeyEntity key = repository.signingKey(keyId)
+        SigningKeyEntity key = repository
+                .signingKey(keyId)
                 .filter(k -> k.organisation().equals(organisation))
-                .orElseThrow(() -> RequestRefusedException.invalid("unknown-signing-key", "Unknown signing key",
+                .orElseThrow(() -> RequestRefusedException.invalid(
+                        "unknown-signing-key",
+                        "Unknown signing key",
                         "No signing key " + keyId + " is registered for " + organisation + "."));
         if (key.revokedAt() != null) {
-            throw RequestRefusedException.invalid("revoked-signing-key", "Revoked signing key",
+            throw RequestRefusedException.invalid(
+                    "revoked-signing-key",
+                    "Revoked signing key",
                     "Signing key " + keyId + " was revoked at " + key.revokedAt() + ".");
         }
         return decode(key.publicKey());
@@ -100,8 +119,8 @@ public class SigningKeyService {
 
     private SigningKey view(SigningKeyEntity e) {
         int number = repository.hospitalNumber(e.organisation(), clock.instant());
-        return new SigningKey(e.keyId(), e.organisation(), number, e.suite(), e.publicKey(), e.registeredAt(),
-                e.revokedAt());
+        return new SigningKey(
+                e.keyId(), e.organisation(), number, e.suite(), e.publicKey(), e.registeredAt(), e.revokedAt());
     }
 
     static String keyId(byte[] spki) {
@@ -113,7 +132,9 @@ public class SigningKeyService {
         try {
             return SigningKeys.decodePublic(Base64.getDecoder().decode(base64 == null ? "" : base64));
         } catch (IllegalArgumentException | GeneralSecurityException e) {
-            throw RequestRefusedException.invalid("invalid-public-key", "Invalid public key",
+            throw RequestRefusedException.invalid(
+                    "invalid-public-key",
+                    "Invalid public key",
                     "publicKey must be the base64 X.509 SubjectPublicKeyInfo of an Ed25519 or SM2 key.");
         }
     }

@@ -29,8 +29,8 @@ import org.medshare.abe.sign.UploadStatement;
 import org.medshare.enclave.rows.EncryptedRows;
 import org.medshare.service.config.MedshareConfig;
 import org.medshare.service.identity.Caller;
-import org.medshare.service.refusal.RequestRefusedException;
 import org.medshare.service.records.service.RecordService.UploadParts;
+import org.medshare.service.refusal.RequestRefusedException;
 
 /**
  * Every check of an upload, done before anything is stored: the metadata's form, the parts' sizes, the policy
@@ -47,11 +47,12 @@ public class UploadCheck {
     public static final String DOCUMENT_TAG = "document";
     /** Name of the upload tag that carries the record's coarse resource summary. */
     public static final String RESOURCES_TAG = "resources";
+
     private static final Pattern PATIENT_REF = Pattern.compile("[0-9a-f]{16,64}");
     private static final Pattern DOCUMENT_REF = Pattern.compile("[0-9a-f]{16,64}");
     private static final String RESOURCE_ENTRY = "[A-Z][A-Za-z]{0,63}(:(1|2-9|10-99|100\\+))?";
-    private static final Pattern RESOURCE_SUMMARY = Pattern.compile(
-            RESOURCE_ENTRY + "(," + RESOURCE_ENTRY + "){0,63}(,\\+)?");
+    private static final Pattern RESOURCE_SUMMARY =
+            Pattern.compile(RESOURCE_ENTRY + "(," + RESOURCE_ENTRY + "){0,63}(,\\+)?");
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -71,10 +72,16 @@ public class UploadCheck {
      * @param analyticsRows the rows the rows container states (0: stored and shared, never used in statistics)
      * @param documentRef   the {@value #DOCUMENT_TAG} tag, or null
      */
-    public record CheckedUpload(UploadMetadata metadata, byte[] envelope, byte[] rows, UploadStatement statement,
-                                String statementHash, String suite, List<String> patients, long analyticsRows,
-                                String documentRef) {
-    }
+    public record CheckedUpload(
+            UploadMetadata metadata,
+            byte[] envelope,
+            byte[] rows,
+            UploadStatement statement,
+            String statementHash,
+            String suite,
+            List<String> patients,
+            long analyticsRows,
+            String documentRef) {}
 
     private final SigningKeyService signingKeys;
     private final MedshareConfig config;
@@ -94,7 +101,8 @@ public class UploadCheck {
      */
     public CheckedUpload check(Caller caller, UploadParts parts) {
         UploadMetadata metadata = parseMetadata(parts.metadataJson());
-        byte[] envelope = readPart("envelope", parts.envelope(), config.records().maxEnvelopeBytes());
+        byte[] envelope =
+                readPart("envelope", parts.envelope(), config.records().maxEnvelopeBytes());
         byte[] rows = readPart("rows", parts.rows(), config.records().maxRowsBytes());
         UploadStatement statement = statement(caller, metadata, envelope, rows);
         String recordId = statement.recordId();
@@ -106,21 +114,33 @@ public class UploadCheck {
         EnvelopeHeader envelopeHeader = header("envelope", envelope);
         EncryptedRows sealedRows = rowsContainer(rows, recordId);
         if (!envelopeHeader.policy().equals(policy) || !sealedRows.policy().equals(policy)) {
-            throw RequestRefusedException.invalid("policy-mismatch", "Policy mismatch",
+            throw RequestRefusedException.invalid(
+                    "policy-mismatch",
+                    "Policy mismatch",
                     "The envelope and the rows must be encrypted under the policy stated in the metadata.");
         }
         if (envelopeHeader.suite() != sealedRows.suite()) {
-            throw RequestRefusedException.invalid("suite-mismatch", "Suite mismatch",
-                    "The envelope and the rows must use the same suite.");
+            throw RequestRefusedException.invalid(
+                    "suite-mismatch", "Suite mismatch", "The envelope and the rows must use the same suite.");
         }
         PublicKey key = signingKeys.activeKey(caller.organisation(), metadata.signingKeyId());
         if (!statement.verify(key, decodeSignature(metadata.signature()))) {
-            throw RequestRefusedException.invalid("bad-signature", "Signature does not verify",
+            throw RequestRefusedException.invalid(
+                    "bad-signature",
+                    "Signature does not verify",
                     "The signature does not match the upload statement for these bytes and this metadata.");
         }
         String statementHash = HexFormat.of().formatHex(UploadStatement.sha256(statement.canonicalBytes()));
-        return new CheckedUpload(metadata, envelope, rows, statement, statementHash, envelopeHeader.suite().label(),
-                patients, sealedRows.rowCount(), documentRef);
+        return new CheckedUpload(
+                metadata,
+                envelope,
+                rows,
+                statement,
+                statementHash,
+                envelopeHeader.suite().label(),
+                patients,
+                sealedRows.rowCount(),
+                documentRef);
     }
 
     /**
@@ -130,8 +150,11 @@ public class UploadCheck {
     static String documentRef(Map<String, String> tags) {
         String value = tags.get(DOCUMENT_TAG);
         if (value != null && !DOCUMENT_REF.matcher(value).matches()) {
-            throw RequestRefusedException.invalid("invalid-document-reference", "Invalid document reference",
-                    "The tag '" + DOCUMENT_TAG + "' holds a keyed hash of the document identifier: 16-64 lower-case hex "
+            throw RequestRefusedException.invalid(
+                    "invalid-document-reference",
+                    "Invalid document reference",
+                    "The tag '" + DOCUMENT_TAG
+                            + "' holds a keyed hash of the document identifier: 16-64 lower-case hex "
                             + "digits, never the identifier itself.");
         }
         return value;
@@ -145,7 +168,9 @@ public class UploadCheck {
     static void checkResourceSummary(Map<String, String> tags) {
         String value = tags.get(RESOURCES_TAG);
         if (value != null && !RESOURCE_SUMMARY.matcher(value).matches()) {
-            throw RequestRefusedException.invalid("invalid-resource-summary", "Invalid resource summary",
+            throw RequestRefusedException.invalid(
+                    "invalid-resource-summary",
+                    "Invalid resource summary",
                     "The tag '" + RESOURCES_TAG + "' lists resource types with coarse counts, e.g. "
                             + "'Condition:2-9,Encounter:1,Patient:1' (counts 1, 2-9, 10-99 or 100+).");
         }
@@ -160,9 +185,15 @@ public class UploadCheck {
         if (value == null) {
             return List.of();
         }
-        List<String> refs = Arrays.stream(value.split(",", -1)).map(String::strip).distinct().toList();
-        if (refs.size() > 16 || refs.stream().anyMatch(r -> !PATIENT_REF.matcher(r).matches())) {
-            throw RequestRefusedException.invalid("invalid-patient-reference", "Invalid patient reference",
+        List<String> refs = Arrays.stream(value.split(",", -1))
+                .map(String::strip)
+                .distinct()
+                .toList();
+        if (refs.size() > 16
+                || refs.stream().anyMatch(r -> !PATIENT_REF.matcher(r).matches())) {
+            throw RequestRefusedException.invalid(
+                    "invalid-patient-reference",
+                    "Invalid patient reference",
                     "The tag '" + PATIENT_TAG + "' holds 1 to 16 comma-separated pseudonymous references of 16-64 "
                             + "lower-case hex digits (a keyed hash, never a name or record number).");
         }
@@ -175,32 +206,42 @@ public class UploadCheck {
         }
         try {
             UploadMetadata metadata = JSON.readValue(json, UploadMetadata.class);
-            if (metadata == null || metadata.idempotencyKey() == null || metadata.policy() == null
-                    || metadata.signingKeyId() == null || metadata.signature() == null) {
-                throw RequestRefusedException.invalid("invalid-metadata", "Invalid metadata",
+            if (metadata == null
+                    || metadata.idempotencyKey() == null
+                    || metadata.policy() == null
+                    || metadata.signingKeyId() == null
+                    || metadata.signature() == null) {
+                throw RequestRefusedException.invalid(
+                        "invalid-metadata",
+                        "Invalid metadata",
                         "idempotencyKey, policy, signingKeyId and signature are required.");
             }
             return metadata;
         } catch (UnrecognizedPropertyException e) {
-            throw RequestRefusedException.invalid("invalid-metadata", "Invalid metadata",
-                    "Unknown field '" + e.getPropertyName() + "' in metadata.");
+            throw RequestRefusedException.invalid(
+                    "invalid-metadata", "Invalid metadata", "Unknown field '" + e.getPropertyName() + "' in metadata.");
         } catch (MismatchedInputException e) {
-            throw RequestRefusedException.invalid("invalid-metadata", "Invalid metadata",
+            throw RequestRefusedException.invalid(
+                    "invalid-metadata",
+                    "Invalid metadata",
                     "The metadata does not have the expected fields and types.");
         } catch (JsonProcessingException e) {
-            throw RequestRefusedException.invalid("malformed-json", "Malformed JSON",
-                    "The metadata part is not valid JSON.");
+            throw RequestRefusedException.invalid(
+                    "malformed-json", "Malformed JSON", "The metadata part is not valid JSON.");
         }
     }
 
     private static byte[] readPart(String name, Path file, long limit) {
         if (file == null) {
-            throw RequestRefusedException.invalid("missing-part", "Missing part", "The part '" + name + "' is required.");
+            throw RequestRefusedException.invalid(
+                    "missing-part", "Missing part", "The part '" + name + "' is required.");
         }
         try {
             long size = Files.size(file);
             if (size > limit) {
-                throw RequestRefusedException.tooLarge("part-too-large", "Part too large",
+                throw RequestRefusedException.tooLarge(
+                        "part-too-large",
+                        "Part too large",
                         "The part '" + name + "' has " + size + " bytes; at most " + limit + " are accepted.");
             }
             return Files.readAllBytes(file);
@@ -213,7 +254,9 @@ public class UploadCheck {
         try {
             return Envelope.inspect(new ByteArrayInputStream(bytes));
         } catch (MalformedCiphertextException e) {
-            throw RequestRefusedException.invalid("malformed-envelope", "Malformed envelope",
+            throw RequestRefusedException.invalid(
+                    "malformed-envelope",
+                    "Malformed envelope",
                     "The " + part + " part is not a MedShare envelope this service accepts: " + e.getMessage() + ".");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -226,11 +269,15 @@ public class UploadCheck {
         try {
             parsed = EncryptedRows.parse(rows);
         } catch (IllegalArgumentException e) {
-            throw RequestRefusedException.invalid("malformed-rows", "Malformed analytics rows",
+            throw RequestRefusedException.invalid(
+                    "malformed-rows",
+                    "Malformed analytics rows",
                     "The rows part is not an encrypted rows container this service accepts: " + e.getMessage() + ".");
         }
         if (parsed.chunks().stream().anyMatch(c -> !c.recordId().equals(recordId))) {
-            throw RequestRefusedException.invalid("rows-record-mismatch", "Rows bound to another record",
+            throw RequestRefusedException.invalid(
+                    "rows-record-mismatch",
+                    "Rows bound to another record",
                     "Every row chunk must be bound to record " + recordId + " (derived from your idempotency key).");
         }
         return parsed;
@@ -238,8 +285,13 @@ public class UploadCheck {
 
     private static UploadStatement statement(Caller caller, UploadMetadata metadata, byte[] envelope, byte[] rows) {
         try {
-            return new UploadStatement(caller.organisation(), metadata.idempotencyKey(), metadata.policy(),
-                    UploadStatement.sha256(envelope), UploadStatement.sha256(rows), new TreeMap<>(metadata.tags()));
+            return new UploadStatement(
+                    caller.organisation(),
+                    metadata.idempotencyKey(),
+                    metadata.policy(),
+                    UploadStatement.sha256(envelope),
+                    UploadStatement.sha256(rows),
+                    new TreeMap<>(metadata.tags()));
         } catch (IllegalArgumentException e) {
             throw RequestRefusedException.invalid("invalid-metadata", "Invalid metadata", e.getMessage());
         }
@@ -249,8 +301,8 @@ public class UploadCheck {
         try {
             return Base64.getDecoder().decode(base64);
         } catch (IllegalArgumentException e) {
-            throw RequestRefusedException.invalid("bad-signature", "Signature does not verify",
-                    "The signature is not valid base64.");
+            throw RequestRefusedException.invalid(
+                    "bad-signature", "Signature does not verify", "The signature is not valid base64.");
         }
     }
 }

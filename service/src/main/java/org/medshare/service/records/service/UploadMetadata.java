@@ -14,15 +14,16 @@ import java.util.TreeMap;
  * @param signingKeyId   id of the hospital's registered signing key
  * @param signature      base64 signature of the {@code UploadStatement} by that key
  */
-public record UploadMetadata(String idempotencyKey, String policy, Map<String, String> tags, String signingKeyId,
-                             String signature) {
+public record UploadMetadata(
+        String idempotencyKey, String policy, Map<String, String> tags, String signingKeyId, String signature) {
 
     @JsonCreator
-    public UploadMetadata(@JsonProperty(value = "idempotencyKey", required = true) String idempotencyKey,
-                          @JsonProperty(value = "policy", required = true) String policy,
-                          @JsonProperty("tags") Map<String, String> tags,
-                          @JsonProperty(value = "signingKeyId", required = true) String signingKeyId,
-                          @JsonProperty(value = "signature", required = true) String signature) {
+    public UploadMetadata(
+            @JsonProperty(value = "idempotencyKey", required = true) String idempotencyKey,
+            @JsonProperty(value = "policy", required = true) String policy,
+            @JsonProperty("tags") Map<String, String> tags,
+            @JsonProperty(value = "signingKeyId", required = true) String signingKeyId,
+            @JsonProperty(value = "signature", required = true) String signature) {
         this.idempotencyKey = idempotencyKey;
         this.policy = policy;
         this.tags = tags == null ? new TreeMap<>() : new TreeMap<>(tags);

@@ -4,12 +4,12 @@ package org.medshare.ledger.checkpoint;
  * Capability token required to export private key material; every place that touches a private key
  * outside its signer calls {@link #get()} and can be found with grep.
  */
-public final class SecretAccess {
-    private static final SecretAccess INSTANCE = new SecretAccess();
+public final class SecretKeyAccess {
+    private static final SecretKeyAccess INSTANCE = new SecretKeyAccess();
 
-    private SecretAccess() {}
+    private SecretKeyAccess() {}
 
-    public static SecretAccess get() {
+    public static SecretKeyAccess get() {
         return INSTANCE;
     }
 }
