@@ -167,14 +167,15 @@ public final class StatisticsEngine {
         }
 
         int k = Math.max(minGroupSize, t.privacy().minGroupSize());
-        int suppressed = 0;
+        int smallGroups = 0;
+        int differencing = 0;
         List<Integer> candidates = new ArrayList<>();
         for (int g = 0; g < agg.groupCount(); g++) {
             if (agg.count[g] == 0) {
                 continue;
             }
             if (agg.distinctPatients(g).length < k) {
-                suppressed++;
+                smallGroups++;
             } else {
                 candidates.add(g);
             }
@@ -185,7 +186,7 @@ public final class StatisticsEngine {
             for (int g : candidates) {
                 long[] s = agg.distinctPatients(g);
                 if (guard.isolates(request.insurerId(), s)) {
-                    suppressed++;
+                    differencing++;
                 } else {
                     released.add(g);
                     sets.add(s);
@@ -225,7 +226,7 @@ public final class StatisticsEngine {
                 micros,
                 delta,
                 mech,
-                suppressed,
+                new Suppression(smallGroups, differencing),
                 out);
     }
 

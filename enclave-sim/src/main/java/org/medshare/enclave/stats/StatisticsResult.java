@@ -22,7 +22,8 @@ import org.medshare.enclave.Sha256;
  *
  * <p>Fields: format version 1, template id, version and hash, parameter hash, insurer, purpose,
  * number of input records, Merkle root of the input record ids ({@link MerkleTree}), ε spent
- * (micro-ε), δ, mechanism, number of suppressed groups, and the released groups.
+ * (micro-ε), δ, mechanism, number of suppressed groups and how many each guard suppressed ({@code suppressedBy}:
+ * {@code minimumGroupSize}, {@code differencing}), and the released groups.
  */
 public final class StatisticsResult {
     private static final byte[] SIGN_PREFIX = "medshare-stats-result-v1\n".getBytes(StandardCharsets.US_ASCII);
@@ -38,7 +39,7 @@ public final class StatisticsResult {
     private final long epsilonSpentMicros;
     private final double delta;
     private final String mechanism;
-    private final int suppressedGroups;
+    private final Suppression suppression;
     private final List<GroupResult> groups;
     private final byte[] canonical;
     private final byte[] resultHash;
@@ -55,7 +56,7 @@ public final class StatisticsResult {
             long epsilonSpentMicros,
             double delta,
             String mechanism,
-            int suppressedGroups,
+            Suppression suppression,
             List<GroupResult> groups) {
         this.templateId = templateId;
         this.templateVersion = templateVersion;
@@ -68,7 +69,7 @@ public final class StatisticsResult {
         this.epsilonSpentMicros = epsilonSpentMicros;
         this.delta = delta;
         this.mechanism = mechanism;
-        this.suppressedGroups = suppressedGroups;
+        this.suppression = suppression;
         this.groups = List.copyOf(groups);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", 1);
@@ -83,7 +84,11 @@ public final class StatisticsResult {
         m.put("epsilonSpentMicros", epsilonSpentMicros);
         m.put("delta", delta);
         m.put("mechanism", mechanism);
-        m.put("suppressedGroups", suppressedGroups);
+        m.put("suppressedGroups", suppression.total());
+        Map<String, Object> by = new LinkedHashMap<>();
+        by.put("minimumGroupSize", suppression.smallGroups());
+        by.put("differencing", suppression.differencing());
+        m.put("suppressedBy", by);
         List<Object> gs = new ArrayList<>();
         for (GroupResult g : this.groups) {
             Map<String, Object> gm = new LinkedHashMap<>();
@@ -172,8 +177,14 @@ public final class StatisticsResult {
         return mechanism;
     }
 
+    /** Groups left out of the result, by either guard. */
     public int suppressedGroups() {
-        return suppressedGroups;
+        return suppression.total();
+    }
+
+    /** Which guard left out how many groups. */
+    public Suppression suppression() {
+        return suppression;
     }
 
     public List<GroupResult> groups() {
@@ -188,6 +199,6 @@ public final class StatisticsResult {
     @Override
     public String toString() {
         return "StatisticsResult[" + templateId + " v" + templateVersion + ", groups=" + groups.size() + ", suppressed="
-                + suppressedGroups + ", epsilonMicros=" + epsilonSpentMicros + "]";
+                + suppression.total() + ", epsilonMicros=" + epsilonSpentMicros + "]";
     }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -370,6 +372,7 @@ class StatisticsEngineTest {
                         .value("count"),
                 0.0);
         assertEquals(1, res.suppressedGroups(), "3 male patients are below k");
+        assertEquals(new Suppression(1, 0), res.suppression(), "the minimum group size suppressed it");
     }
 
     @Test
@@ -392,6 +395,10 @@ class StatisticsEngineTest {
                 run("count-hospital-age", Map.of("h", 1, "icd", "E11", "amin", 0, "amax", 11), null);
         assertTrue(allButOne.groups().isEmpty(), "29 vs 30 patients would reveal patient 0's diagnosis");
         assertEquals(1, allButOne.suppressedGroups());
+        assertEquals(new Suppression(0, 1), allButOne.suppression(), "the differencing guard suppressed it");
+        JsonNode by = new ObjectMapper().readTree(allButOne.canonicalBytes()).get("suppressedBy");
+        assertEquals(0, by.get("minimumGroupSize").asInt(), "the signed result says which guard");
+        assertEquals(1, by.get("differencing").asInt(), "the signed result says which guard");
         StatisticsResult same = run("count-hospital-age", Map.of("h", 1, "icd", "E11", "amin", 0, "amax", 17), null);
         assertEquals(30, same.groups().get(0).value("count"), 0.0, "the same patient set is no difference");
         StatisticsResult other = run("count-hospital-age", Map.of("h", 1, "icd", "I10", "amin", 0, "amax", 18), null);

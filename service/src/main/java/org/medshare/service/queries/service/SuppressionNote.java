@@ -8,8 +8,8 @@ import java.io.IOException;
  * Explains, in words, the groups an enclave-signed result leaves out. Two guards of the statistics engine suppress a
  * group: the minimum group size (fewer than k distinct patients) and the differencing guard (its patients would differ
  * from those of a group this insurer already received by fewer than k, which would isolate a few patients). The
- * signed result counts suppressed groups ({@code suppressedGroups}); this note names the guards and says what a
- * result without any group costs.
+ * signed result counts suppressed groups ({@code suppressedGroups}) and how many each guard suppressed
+ * ({@code suppressedBy}); this note names them and says what a result without any group costs.
  */
 final class SuppressionNote {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,12 +35,32 @@ final class SuppressionNote {
             return null;
         }
         String groups = suppressed == 1 ? "1 group" : suppressed + " groups";
+        String how = how(result.path("suppressedBy"));
         if (result.path("groups").isEmpty()) {
-            return "No group was released: " + groups + (suppressed == 1 ? " was" : " were") + " suppressed by "
-                    + GUARDS + ". The query is charged "
+            return "No group was released: " + groups + (suppressed == 1 ? " was" : " were") + " suppressed" + how
+                    + ". The query is charged "
                     + "like any other: the enclave read and computed on the records and spent the privacy budget, and "
                     + "a free empty answer would let an insurer probe group sizes at no cost.";
         }
-        return groups + " suppressed by " + GUARDS + "; the released groups are unaffected.";
+        return groups + " suppressed" + how + "; the released groups are unaffected.";
+    }
+
+    /** Which guards suppressed, from the signed result's per-guard counts; both in general terms when it has none. */
+    private static String how(JsonNode by) {
+        if (!by.isObject()) {
+            return " by " + GUARDS;
+        }
+        int small = by.path("minimumGroupSize").asInt(0);
+        int differencing = by.path("differencing").asInt(0);
+        String smallGuard = "the enclave's minimum group size (fewer than k distinct patients)";
+        String differencingGuard = "the enclave's differencing guard (the patients would differ from a group of one of "
+                + "this insurer's earlier results by fewer than k)";
+        if (differencing == 0) {
+            return " by " + smallGuard;
+        }
+        if (small == 0) {
+            return " by " + differencingGuard;
+        }
+        return ": " + small + " by " + smallGuard + " and " + differencing + " by " + differencingGuard;
     }
 }
