@@ -9,10 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -21,7 +19,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.medshare.ledger.checkpoint.Checkpoint;
-import org.medshare.ledger.checkpoint.MalformedNoteException;
 import org.medshare.ledger.checkpoint.SignedCheckpoint;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventCodec;
@@ -30,8 +27,6 @@ import org.medshare.ledger.merkle.ConsistencyProof;
 import org.medshare.ledger.merkle.HashStore;
 import org.medshare.ledger.merkle.InclusionProof;
 import org.medshare.ledger.merkle.TreeHasher;
-import org.medshare.ledger.storage.CheckpointFile;
-import org.medshare.ledger.storage.SegmentScanner;
 import org.medshare.ledger.storage.SegmentStore;
 import org.medshare.ledger.storage.TamperDetectedException;
 
@@ -61,36 +56,30 @@ public final class AuditLog implements Closeable {
     private final TreeHasher hasher;
     private final HashStore tree;
     private final SegmentStore segments;
-    private final CheckpointFile checkpointFile;
+    private final CheckpointStore checkpoints;
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final BlockingQueue<Pending> queue;
     private final Thread committer;
-    private final Object checkpointMonitor = new Object();
-    private final List<SignedCheckpoint> checkpoints;
     private volatile long durableSize;
     private volatile boolean closing;
     private volatile Throwable failure;
-    private long lastCheckpointNanos = System.nanoTime();
 
     private record Pending(byte[] encoded, byte[] leafHash, CompletableFuture<Receipt> future) {}
 
     private AuditLog(
             Path dir,
             AuditLogConfig config,
-            HashStore tree,
-            SegmentStore segments,
-            CheckpointFile cpFile,
-            List<SignedCheckpoint> checkpoints,
+            LedgerRecovery.Recovered recovered,
             FileChannel lockChannel,
             FileLock lock) {
         this.dir = dir;
         this.config = config;
+        this.tree = recovered.tree();
         this.hasher = tree.hasher();
-        this.tree = tree;
-        this.segments = segments;
-        this.checkpointFile = cpFile;
-        this.checkpoints = new ArrayList<>(checkpoints);
+        this.segments = recovered.segments();
+        this.checkpoints =
+                new CheckpointStore(config, tree, recovered.checkpointFile(), recovered.checkpoints(), this::size);
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.durableSize = tree.size();
@@ -122,7 +111,7 @@ public final class AuditLog implements Closeable {
             throw new IOException("ledger directory " + dir + " is in use by another AuditLog");
         }
         try {
-            AuditLog log = recover(dir, config, lockChannel, lock);
+            AuditLog log = new AuditLog(dir, config, LedgerRecovery.recover(dir, config), lockChannel, lock);
             log.committer.start();
             return log;
         } catch (IOException | TamperDetectedException | RuntimeException e) {
@@ -130,116 +119,6 @@ public final class AuditLog implements Closeable {
             lockChannel.close();
             throw e;
         }
-    }
-
-    private static AuditLog recover(Path dir, AuditLogConfig config, FileChannel lockChannel, FileLock lock)
-            throws IOException, TamperDetectedException {
-        TreeHasher hasher = config.suite().treeHasher();
-        Path cpPath = dir.resolve(CheckpointFile.NAME);
-        CheckpointFile.Contents cps = CheckpointFile.read(cpPath);
-        if (cps.problem() != null && !cps.tornTail()) {
-            throw new TamperDetectedException(CheckpointFile.NAME, -1, cps.problem());
-        }
-        List<SignedCheckpoint> checkpoints = new ArrayList<>();
-        long trustedSize = 0;
-        for (String note : cps.notes()) {
-            SignedCheckpoint sc;
-            try {
-                sc = SignedCheckpoint.parse(note, hasher.hashSize());
-                sc.verify(config.trustedKeys());
-            } catch (MalformedNoteException | GeneralSecurityException e) {
-                throw new TamperDetectedException(
-                        CheckpointFile.NAME,
-                        -1,
-                        "checkpoint record " + checkpoints.size() + " rejected: " + e.getMessage());
-            }
-            if (!sc.checkpoint().origin().equals(config.origin())) {
-                throw new TamperDetectedException(
-                        CheckpointFile.NAME,
-                        -1,
-                        "checkpoint origin '" + sc.checkpoint().origin() + "' is not this log's origin '"
-                                + config.origin() + "'");
-            }
-            // witnessed checkpoints may be recorded after larger ones this log signed itself: each
-            // record's root is checked against the entries below, so order carries no trust
-            trustedSize = Math.max(trustedSize, sc.checkpoint().size());
-            insertBySize(checkpoints, sc);
-        }
-        if (!Files.exists(cpPath) && !SegmentScanner.segmentFiles(dir).isEmpty()) {
-            throw new TamperDetectedException(CheckpointFile.NAME, -1, "checkpoint file missing but segments exist");
-        }
-
-        HashStore tree = new HashStore(hasher);
-        long[][] offsets = {new long[1024]};
-        SegmentScanner.Result scan = SegmentScanner.scan(dir, config.suite().code(), (index, payload, seg, off) -> {
-            tree.appendData(payload);
-            if (index >= offsets[0].length) {
-                offsets[0] = Arrays.copyOf(offsets[0], (int) Math.max(index + 1, offsets[0].length * 2L));
-            }
-            offsets[0][(int) index] = off;
-        });
-        SegmentScanner.Problem p = scan.problem();
-        if (p != null && (!p.tornTail() || p.entryIndex() < trustedSize)) {
-            throw new TamperDetectedException(
-                    p.segment(),
-                    p.entryIndex(),
-                    p.detail()
-                            + (p.entryIndex() < trustedSize
-                                    ? " (covered by signed checkpoint of size " + trustedSize + ")"
-                                    : ""));
-        }
-        if (scan.entryCount() < trustedSize) {
-            throw new TamperDetectedException(
-                    lastName(scan),
-                    scan.entryCount(),
-                    "missing: the last signed checkpoint covers " + trustedSize + " entries, only " + scan.entryCount()
-                            + " are present");
-        }
-        verifyRoots(checkpoints, tree, scan);
-
-        SegmentStore store = SegmentStore.open(dir, config.suite().code(), config.segmentBytes(), scan, offsets[0]);
-        try {
-            CheckpointFile cpFile = CheckpointFile.openForAppend(cpPath, cps.validBytes());
-            return new AuditLog(dir, config, tree, store, cpFile, checkpoints, lockChannel, lock);
-        } catch (IOException | RuntimeException e) {
-            store.close();
-            throw e;
-        }
-    }
-
-    private static void verifyRoots(List<SignedCheckpoint> checkpoints, HashStore tree, SegmentScanner.Result scan)
-            throws TamperDetectedException {
-        long previous = 0;
-        for (SignedCheckpoint sc : checkpoints) {
-            Checkpoint cp = sc.checkpoint();
-            byte[] root = tree.root(cp.size());
-            if (!MessageDigest.isEqual(root, cp.rootHash())) {
-                long first = previous;
-                String seg = segmentHolding(scan, first);
-                throw new TamperDetectedException(
-                        seg,
-                        first,
-                        "entries [" + first + ", " + cp.size()
-                                + ") do not match the signed checkpoint of size " + cp.size()
-                                + " (the first changed entry is in this range)");
-            }
-            previous = cp.size();
-        }
-    }
-
-    private static String segmentHolding(SegmentScanner.Result scan, long index) {
-        for (SegmentScanner.SegmentInfo s : scan.segments()) {
-            if (index >= s.firstIndex() && index < s.firstIndex() + s.entryCount()) {
-                return s.name();
-            }
-        }
-        return lastName(scan);
-    }
-
-    private static String lastName(SegmentScanner.Result scan) {
-        return scan.segments().isEmpty()
-                ? null
-                : scan.segments().get(scan.segments().size() - 1).name();
     }
 
     /** The configuration this log was opened with. */
@@ -351,16 +230,12 @@ public final class AuditLog implements Closeable {
 
     /** The latest signed checkpoint, or null if none has been signed yet. */
     public SignedCheckpoint latestCheckpoint() {
-        synchronized (checkpointMonitor) {
-            return checkpoints.isEmpty() ? null : checkpoints.get(checkpoints.size() - 1);
-        }
+        return checkpoints.latest();
     }
 
     /** Every stored checkpoint, oldest first (cosigned versions replace their original). */
     public List<SignedCheckpoint> checkpoints() {
-        synchronized (checkpointMonitor) {
-            return List.copyOf(checkpoints);
-        }
+        return checkpoints.all();
     }
 
     /**
@@ -370,7 +245,7 @@ public final class AuditLog implements Closeable {
      */
     public SignedCheckpoint checkpointNow() throws IOException {
         checkOpen();
-        return signCheckpoint(true);
+        return checkpoints.sign(true);
     }
 
     /**
@@ -381,20 +256,7 @@ public final class AuditLog implements Closeable {
      */
     public SignedCheckpoint awaitCheckpoint(long index, Duration timeout)
             throws InterruptedException, TimeoutException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (checkpointMonitor) {
-            while (true) {
-                SignedCheckpoint latest = checkpoints.isEmpty() ? null : checkpoints.get(checkpoints.size() - 1);
-                if (latest != null && latest.checkpoint().size() > index) {
-                    return latest;
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || failure != null) {
-                    throw new TimeoutException("no signed checkpoint covers entry " + index + " yet");
-                }
-                TimeUnit.NANOSECONDS.timedWait(checkpointMonitor, left);
-            }
-        }
+        return checkpoints.await(index, timeout);
     }
 
     /**
@@ -405,20 +267,7 @@ public final class AuditLog implements Closeable {
      */
     public SignedCheckpoint addCosignatures(SignedCheckpoint cosigned) throws GeneralSecurityException, IOException {
         cosigned.verify(config.trustedKeys());
-        synchronized (checkpointMonitor) {
-            for (int i = checkpoints.size() - 1; i >= 0; i--) {
-                SignedCheckpoint mine = checkpoints.get(i);
-                if (mine.checkpoint().equals(cosigned.checkpoint())) {
-                    SignedCheckpoint merged =
-                            mine.withSignatures(cosigned.note().signatures());
-                    checkpointFile.append(merged.format());
-                    checkpoints.set(i, merged);
-                    return merged;
-                }
-            }
-        }
-        throw new GeneralSecurityException(
-                "checkpoint of size " + cosigned.checkpoint().size() + " was not signed by this log");
+        return checkpoints.addCosignatures(cosigned);
     }
 
     /**
@@ -445,69 +294,7 @@ public final class AuditLog implements Closeable {
         if (!cp.origin().equals(config.origin())) {
             throw new GeneralSecurityException("witnessed checkpoint is for origin '" + cp.origin() + "'");
         }
-        synchronized (checkpointMonitor) {
-            if (cp.size() > durableSize) {
-                throw new GeneralSecurityException("witnessed checkpoint of size " + cp.size() + " is ahead of the "
-                        + durableSize + " durable entries");
-            }
-            if (!MessageDigest.isEqual(tree.root(cp.size()), cp.rootHash())) {
-                throw new GeneralSecurityException(
-                        "witnessed checkpoint of size " + cp.size() + " differs from this log's root at that size");
-            }
-            for (int i = checkpoints.size() - 1; i >= 0; i--) {
-                SignedCheckpoint stored = checkpoints.get(i);
-                if (stored.checkpoint().equals(cp)) {
-                    SignedCheckpoint merged =
-                            stored.withSignatures(witnessed.note().signatures());
-                    if (merged.note().signatures().size()
-                            != stored.note().signatures().size()) {
-                        checkpointFile.append(merged.format());
-                        checkpoints.set(i, merged);
-                    }
-                    return checkpoints.get(i);
-                }
-            }
-            checkpointFile.append(witnessed.format());
-            insertBySize(checkpoints, witnessed);
-            checkpointMonitor.notifyAll();
-            return witnessed;
-        }
-    }
-
-    private static void insertBySize(List<SignedCheckpoint> list, SignedCheckpoint sc) {
-        int at = list.size();
-        while (at > 0 && list.get(at - 1).checkpoint().size() > sc.checkpoint().size()) {
-            at--;
-        }
-        list.add(at, sc);
-    }
-
-    private SignedCheckpoint signCheckpoint(boolean force) throws IOException {
-        synchronized (checkpointMonitor) {
-            long size = durableSize;
-            SignedCheckpoint latest = checkpoints.isEmpty() ? null : checkpoints.get(checkpoints.size() - 1);
-            long covered = latest == null ? 0 : latest.checkpoint().size();
-            if (size == 0
-                    || size <= covered
-                    || (!force
-                            && size - covered < config.checkpointEveryEvents()
-                            && System.nanoTime() - lastCheckpointNanos
-                                    < config.checkpointInterval().toNanos())) {
-                return latest;
-            }
-            Checkpoint cp = new Checkpoint(config.origin(), size, tree.root(size));
-            SignedCheckpoint sc;
-            try {
-                sc = SignedCheckpoint.sign(cp, config.signer());
-            } catch (GeneralSecurityException e) {
-                throw new IOException("checkpoint signing failed: " + e.getMessage(), e);
-            }
-            checkpointFile.append(sc.format());
-            checkpoints.add(sc);
-            lastCheckpointNanos = System.nanoTime();
-            checkpointMonitor.notifyAll();
-            return sc;
-        }
+        return checkpoints.recordWitnessed(witnessed);
     }
 
     private void commitLoop() {
@@ -522,7 +309,7 @@ public final class AuditLog implements Closeable {
                     if (closing && queue.isEmpty()) {
                         break;
                     }
-                    signCheckpoint(false);
+                    checkpoints.sign(false);
                     continue;
                 }
                 batch.add(first);
@@ -544,7 +331,7 @@ public final class AuditLog implements Closeable {
                 }
                 batch.clear();
                 payloads.clear();
-                signCheckpoint(false);
+                checkpoints.sign(false);
             } catch (InterruptedException e) {
                 if (closing) {
                     continue;
@@ -566,9 +353,7 @@ public final class AuditLog implements Closeable {
         while ((p = queue.poll()) != null) {
             p.future().completeExceptionally(io);
         }
-        synchronized (checkpointMonitor) {
-            checkpointMonitor.notifyAll();
-        }
+        checkpoints.fail();
     }
 
     private void checkOpen() {
@@ -601,12 +386,12 @@ public final class AuditLog implements Closeable {
         IOException err = null;
         try {
             if (failure == null) {
-                signCheckpoint(true);
+                checkpoints.sign(true);
             }
         } catch (IOException e) {
             err = e;
         }
-        for (Closeable c : new Closeable[] {segments, checkpointFile}) {
+        for (Closeable c : new Closeable[] {segments, checkpoints}) {
             try {
                 c.close();
             } catch (IOException e) {
