@@ -4,29 +4,22 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.FhirVersionEnum;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Claim;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
-import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.ExplanationOfBenefit;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Money;
 import org.hl7.fhir.r4.model.Patient;
-import org.hl7.fhir.r4.model.Property;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -128,12 +121,12 @@ public final class RowExtractor {
         if (hospitalId < 0 || hospitalId > RowLayout.MAX_HOSPITAL) {
             throw new RowExtractionException("hospital id must be within 0.." + RowLayout.MAX_HOSPITAL);
         }
-        Index index = new Index(bundle);
+        BundleIndex index = new BundleIndex(bundle);
         List<AnalyticsRow> rows = new ArrayList<>();
         List<RowExtraction.Skip> skipped = new ArrayList<>();
         Set<Resource> claimedEncounters = new HashSet<>();
         Currency currency = new Currency();
-        for (Resource r : index.resources) {
+        for (Resource r : index.resources()) {
             if (r instanceof Claim c) {
                 for (Claim.ItemComponent item : c.getItem()) {
                     for (Reference er : item.getEncounter()) {
@@ -145,20 +138,20 @@ public final class RowExtractor {
                 }
                 try {
                     rows.add(claimRow(index, c, currency, hospitalId, pseudonymKey));
-                } catch (Skipped s) {
+                } catch (RowSkipped s) {
                     skipped.add(new RowExtraction.Skip(index.name(c), s.getMessage()));
                 }
             }
         }
-        for (Resource r : index.resources) {
+        for (Resource r : index.resources()) {
             if (r instanceof Encounter e && !claimedEncounters.contains(e)) {
                 try {
-                    Patient p = index.patient(e.getSubject(), e, "subject");
-                    int month = yyyymm(encounterDate(e));
+                    Patient p = humanPatient(index, e.getSubject(), e, "subject");
+                    int month = RowDates.serviceMonth(e);
                     Set<Integer> codes = new LinkedHashSet<>();
                     encounterCodes(index, e, codes);
                     rows.add(row(p, month, codes, 0, 0, hospitalId, pseudonymKey));
-                } catch (Skipped s) {
+                } catch (RowSkipped s) {
                     skipped.add(new RowExtraction.Skip(index.name(e), s.getMessage()));
                 }
             }
@@ -167,8 +160,8 @@ public final class RowExtractor {
     }
 
     private static AnalyticsRow claimRow(
-            Index index, Claim c, Currency bundleCurrency, int hospitalId, PseudonymKey key) throws Skipped {
-        Patient p = index.patient(c.getPatient(), c, "patient");
+            BundleIndex index, Claim c, Currency bundleCurrency, int hospitalId, PseudonymKey key) throws RowSkipped {
+        Patient p = humanPatient(index, c.getPatient(), c, "patient");
         List<Encounter> encounters = new ArrayList<>();
         for (Claim.ItemComponent item : c.getItem()) {
             for (Reference er : item.getEncounter()) {
@@ -177,11 +170,11 @@ public final class RowExtractor {
                 }
             }
         }
-        int month = yyyymm(claimDate(c));
+        int month = RowDates.serviceMonth(c);
         Currency currency = bundleCurrency.copy();
         int claim = c.hasTotal() ? cents(c.getTotal(), currency, "Claim.total") : 0;
         long pay = 0;
-        for (Resource x : index.resources) {
+        for (Resource x : index.resources()) {
             if (x instanceof ExplanationOfBenefit eob
                     && index.resolveOrNull(eob.getClaim(), eob) == c
                     && eob.hasPayment()
@@ -190,7 +183,7 @@ public final class RowExtractor {
             }
         }
         if (pay > Integer.MAX_VALUE) {
-            throw new Skipped("its payments exceed the row's 32-bit cents range");
+            throw new RowSkipped("its payments exceed the row's 32-bit cents range");
         }
         Set<Integer> codes = new LinkedHashSet<>();
         for (Claim.DiagnosisComponent d : c.getDiagnosis()) {
@@ -211,13 +204,13 @@ public final class RowExtractor {
         return row;
     }
 
-    private static void encounterCodes(Index index, Encounter e, Set<Integer> codes) {
+    private static void encounterCodes(BundleIndex index, Encounter e, Set<Integer> codes) {
         for (Encounter.DiagnosisComponent d : e.getDiagnosis()) {
             if (index.resolveOrNull(d.getCondition(), e) instanceof Condition c) {
                 addIcd(c.getCode(), codes);
             }
         }
-        for (Resource r : index.resources) {
+        for (Resource r : index.resources()) {
             if (r instanceof Condition c && c.hasEncounter() && index.resolveOrNull(c.getEncounter(), c) == e) {
                 addIcd(c.getCode(), codes);
             }
@@ -238,7 +231,7 @@ public final class RowExtractor {
 
     private static AnalyticsRow row(
             Patient p, int yyyymm, Set<Integer> codes, int claim, int pay, int hospitalId, PseudonymKey key)
-            throws Skipped {
+            throws RowSkipped {
         int sex = 0;
         if (p.hasGender()) {
             switch (p.getGender()) {
@@ -255,85 +248,21 @@ public final class RowExtractor {
                     sex = 0;
             }
         }
-        int band = AgeBand.UNKNOWN;
-        if (p.hasBirthDateElement() && p.getBirthDateElement().getValueAsString() != null) {
-            String bd = p.getBirthDateElement().getValueAsString();
-            int by = Integer.parseInt(bd.substring(0, 4));
-            int bm = bd.length() >= 7 ? Integer.parseInt(bd.substring(5, 7)) : 1;
-            int bday = bd.length() >= 10 ? Integer.parseInt(bd.substring(8, 10)) : 1;
-            int sy = yyyymm / 100;
-            int sm = yyyymm % 100;
-            int age = sy - by - ((sm < bm || (sm == bm && bday > 1)) ? 1 : 0);
-            if (age < 0) {
-                throw new Skipped("its Patient was born after the service month " + yyyymm / 100 + "-"
-                        + String.format("%02d", yyyymm % 100));
-            }
-            band = AgeBand.ofAge(age);
-        }
+        int band = RowDates.ageBand(p, yyyymm);
         String ident;
         Identifier id = p.getIdentifierFirstRep();
         if (p.hasIdentifier() && id.hasValue()) {
             ident = (id.hasSystem() ? id.getSystem() : "") + "|" + id.getValue();
         } else if (p.getIdElement().hasIdPart()) {
-            ident = "Patient/" + stripHash(p.getIdElement().getIdPart());
+            ident = "Patient/" + BundleIndex.stripHash(p.getIdElement().getIdPart());
         } else {
-            throw new Skipped("its Patient has neither an identifier nor an id");
+            throw new RowSkipped("its Patient has neither an identifier nor an id");
         }
         int[] icd = codes.stream().mapToInt(Integer::intValue).toArray();
         return AnalyticsRow.of(key.pseudonymOf(ident), band, Sex.ofCode(sex), icd, claim, pay, yyyymm, hospitalId);
     }
 
-    private static String claimDate(Claim c) throws Skipped {
-        if (c.hasBillablePeriod() && c.getBillablePeriod().hasStart()) {
-            return c.getBillablePeriod().getStartElement().getValueAsString();
-        }
-        for (Claim.ItemComponent item : c.getItem()) {
-            if (item.hasServicedDateType()) {
-                return item.getServicedDateType().getValueAsString();
-            }
-            if (item.hasServicedPeriod() && item.getServicedPeriod().hasStart()) {
-                return item.getServicedPeriod().getStartElement().getValueAsString();
-            }
-        }
-        if (c.hasCreated()) {
-            return c.getCreatedElement().getValueAsString();
-        }
-        throw new Skipped("it has no billablePeriod.start, item serviced date or created date");
-    }
-
-    private static String encounterDate(Encounter e) throws Skipped {
-        if (e.hasPeriod() && e.getPeriod().hasStart()) {
-            return e.getPeriod().getStartElement().getValueAsString();
-        }
-        if (e.hasPeriod() && e.getPeriod().hasEnd()) {
-            return e.getPeriod().getEndElement().getValueAsString();
-        }
-        for (Encounter.StatusHistoryComponent h : e.getStatusHistory()) {
-            if (h.hasPeriod() && h.getPeriod().hasStart()) {
-                return h.getPeriod().getStartElement().getValueAsString();
-            }
-        }
-        throw new Skipped("it has no date (no period.start, period.end or statusHistory.period.start)");
-    }
-
-    /** {@code yyyymm} of a FHIR date or dateTime as written (its own time zone). */
-    private static int yyyymm(String fhirDate) throws Skipped {
-        if (fhirDate == null || fhirDate.length() < 7 || fhirDate.charAt(4) != '-') {
-            throw new Skipped("its service date " + (fhirDate == null ? "" : "'" + fhirDate + "' ") + "has no month");
-        }
-        int v;
-        try {
-            v = Integer.parseInt(fhirDate.substring(0, 4)) * 100 + Integer.parseInt(fhirDate.substring(5, 7));
-        } catch (NumberFormatException e) {
-            throw new Skipped("its service date '" + fhirDate + "' is unreadable");
-        }
-        if (!ServiceMonth.isValid(v)) {
-            throw new Skipped("its service month " + fhirDate.substring(0, 7) + " is outside 1900-01..2070-08");
-        }
-        return v;
-    }
-
-    private static int cents(Money m, Currency currency, String what) throws Skipped {
+    private static int cents(Money m, Currency currency, String what) throws RowSkipped {
         if (!m.hasValue()) {
             return 0;
         }
@@ -342,13 +271,28 @@ public final class RowExtractor {
         }
         BigDecimal c = m.getValue().movePointRight(2).setScale(0, RoundingMode.HALF_EVEN);
         if (c.signum() < 0 || c.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
-            throw new Skipped(what + " must be within 0 .. 21474836.47");
+            throw new RowSkipped(what + " must be within 0 .. 21474836.47");
         }
         return c.intValueExact();
     }
 
-    private static String stripHash(String id) {
-        return id.startsWith("#") ? id.substring(1) : id;
+    /**
+     * The human Patient that {@code ref}, the element {@code element} of {@code from}, refers to; {@link RowSkipped}
+     * otherwise.
+     */
+    private static Patient humanPatient(BundleIndex index, Reference ref, Resource from, String element)
+            throws RowSkipped {
+        if (ref == null || ref.isEmpty()) {
+            throw new RowSkipped("it has no " + element);
+        }
+        Resource r = index.resolve(ref, from);
+        if (!(r instanceof Patient p)) {
+            throw new RowSkipped("its " + element + " is a " + r.fhirType() + ", not a Patient");
+        }
+        if (p.hasExtension(PATIENT_ANIMAL_EXTENSION)) {
+            throw new RowSkipped("its Patient is not human (patient-animal extension): not used in statistics");
+        }
+        return p;
     }
 
     /** The one currency of a Bundle's amounts: the first one met in a row that was kept. */
@@ -365,165 +309,12 @@ public final class RowExtractor {
             code = other.code;
         }
 
-        void check(String found, String what) throws Skipped {
+        void check(String found, String what) throws RowSkipped {
             if (code == null) {
                 code = found;
             } else if (!code.equals(found)) {
-                throw new Skipped(what + " is in " + found + " where the Bundle's amounts are in " + code);
+                throw new RowSkipped(what + " is in " + found + " where the Bundle's amounts are in " + code);
             }
-        }
-    }
-
-    /** Why one Claim or Encounter gives no row (internal control flow, turned into a {@link RowExtraction.Skip}). */
-    private static final class Skipped extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        Skipped(String reason) {
-            super(reason, null, false, false);
-        }
-    }
-
-    /** Resolves references within one Bundle: contained, by fullUrl, by {@code Type/id}, conditional. */
-    private static final class Index {
-        final List<Resource> resources = new ArrayList<>();
-        final Map<String, Resource> byRef = new HashMap<>();
-        final Map<Resource, String> names = new IdentityHashMap<>();
-
-        Index(Bundle b) {
-            int n = 0;
-            for (Bundle.BundleEntryComponent e : b.getEntry()) {
-                n++;
-                Resource r = e.getResource();
-                if (r == null) {
-                    continue;
-                }
-                resources.add(r);
-                String idPart = r.getIdElement().hasIdPart() ? r.getIdElement().getIdPart() : null;
-                if (e.hasFullUrl()) {
-                    byRef.put(e.getFullUrl(), r);
-                }
-                if (idPart != null && !idPart.startsWith("urn:")) {
-                    byRef.put(r.fhirType() + "/" + idPart, r);
-                    names.put(r, r.fhirType() + "/" + idPart);
-                } else if (e.hasFullUrl()) {
-                    names.put(r, r.fhirType() + " " + e.getFullUrl());
-                } else {
-                    names.put(r, r.fhirType() + " #" + n);
-                }
-            }
-        }
-
-        String name(Resource r) {
-            return names.getOrDefault(r, r.fhirType());
-        }
-
-        Resource resolveOrNull(Reference ref, Resource from) {
-            try {
-                return resolve(ref, from);
-            } catch (Skipped e) {
-                return null;
-            }
-        }
-
-        /** The referenced resource; {@link Skipped} with the reason when there is none or more than one. */
-        Resource resolve(Reference ref, Resource from) throws Skipped {
-            if (ref == null || ref.isEmpty()) {
-                throw new Skipped("it names no such resource");
-            }
-            if (ref.getResource() instanceof Resource inline) {
-                return inline;
-            }
-            String s = ref.getReference();
-            if (s == null) {
-                throw new Skipped("its reference has only an identifier or display, not a resource in the Bundle");
-            }
-            if (s.startsWith("#")) {
-                if (from instanceof DomainResource d) {
-                    for (Resource c : d.getContained()) {
-                        if (c.getIdElement().hasIdPart()
-                                && stripHash(c.getIdElement().getIdPart()).equals(s.substring(1))) {
-                            return c;
-                        }
-                    }
-                }
-                throw new Skipped("it refers to " + s + ", which is not contained in it");
-            }
-            int query = s.indexOf('?');
-            if (query > 0) {
-                return conditional(s.substring(0, query), s.substring(query + 1));
-            }
-            Resource r = byRef.get(s);
-            if (r == null
-                    && ref.getReferenceElement().hasIdPart()
-                    && ref.getReferenceElement().hasResourceType()) {
-                r = byRef.get(ref.getReferenceElement().getResourceType() + "/"
-                        + ref.getReferenceElement().getIdPart());
-            }
-            if (r == null) {
-                throw new Skipped("it refers to " + s + ", which is not in the Bundle");
-            }
-            return r;
-        }
-
-        /** {@code Type?identifier=system|value} (R4 §3.1.0.1.2, conditional references in transactions). */
-        private Resource conditional(String type, String parameters) throws Skipped {
-            String shown = type + "?" + parameters;
-            String identifier = null;
-            for (String p : parameters.split("&")) {
-                if (p.startsWith("identifier=")) {
-                    identifier = URLDecoder.decode(p.substring("identifier=".length()), StandardCharsets.UTF_8);
-                } else {
-                    throw new Skipped("its conditional reference " + shown
-                            + " uses a search parameter other than identifier, which only a server can resolve");
-                }
-            }
-            if (identifier == null) {
-                throw new Skipped("its conditional reference " + shown + " has no identifier parameter");
-            }
-            int bar = identifier.indexOf('|');
-            String system = bar < 0 ? null : identifier.substring(0, bar);
-            String value = bar < 0 ? identifier : identifier.substring(bar + 1);
-            List<Resource> matches = new ArrayList<>();
-            for (Resource r : resources) {
-                if (r.fhirType().equals(type) && hasIdentifier(r, system, value)) {
-                    matches.add(r);
-                }
-            }
-            if (matches.size() != 1) {
-                throw new Skipped("its conditional reference " + shown + " matches " + matches.size() + " " + type
-                        + " entries of the Bundle, not exactly one");
-            }
-            return matches.get(0);
-        }
-
-        private static boolean hasIdentifier(Resource r, String system, String value) {
-            Property identifiers = r.getNamedProperty("identifier");
-            if (identifiers == null) {
-                return false;
-            }
-            for (Base b : identifiers.getValues()) {
-                if (b instanceof Identifier id
-                        && value.equals(id.getValue())
-                        && (system == null || (system.isEmpty() ? !id.hasSystem() : system.equals(id.getSystem())))) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        /** The human Patient of a Claim or Encounter; {@link Skipped} otherwise. */
-        Patient patient(Reference ref, Resource from, String element) throws Skipped {
-            if (ref == null || ref.isEmpty()) {
-                throw new Skipped("it has no " + element);
-            }
-            Resource r = resolve(ref, from);
-            if (!(r instanceof Patient p)) {
-                throw new Skipped("its " + element + " is a " + r.fhirType() + ", not a Patient");
-            }
-            if (p.hasExtension(PATIENT_ANIMAL_EXTENSION)) {
-                throw new Skipped("its Patient is not human (patient-animal extension): not used in statistics");
-            }
-            return p;
         }
     }
 }
