@@ -49,7 +49,17 @@ public enum EventType {
      * the record of the same document ({@code PREVIOUS_RECORD_ID}, the version it replaces); statistics and payouts
      * count the record once, by its current version.
      */
-    RECORD_VERSIONED(13, ACTOR, RECORD_ID, PREVIOUS_RECORD_ID);
+    RECORD_VERSIONED(13, ACTOR, RECORD_ID, PREVIOUS_RECORD_ID),
+    /**
+     * A hospital revoked one of its upload signing keys ({@code KEY_ID}: the key's id, the first 16 bytes of SHA-256
+     * over its SubjectPublicKeyInfo, hex); uploads signed with it are refused from this entry on.
+     */
+    SIGNING_KEY_REVOKED(14, ACTOR, KEY_ID),
+    /**
+     * A hospital replaced its data-use rules: {@code RULES} holds every rule in force after the change, in the
+     * canonical form of {@link DataUseRules} (so the regulator reads the rules themselves, not a hash).
+     */
+    DATA_USE_RULES_CHANGED(15, ACTOR, RULES);
 
     private final int code;
     private final List<Field> fields;

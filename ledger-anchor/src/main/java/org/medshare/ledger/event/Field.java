@@ -32,7 +32,8 @@ public enum Field {
     BLOCK_NUMBER(FieldKind.AMOUNT),
     TREE_SIZE(FieldKind.AMOUNT),
     CALL_DATA(FieldKind.DATA),
-    PREVIOUS_RECORD_ID(FieldKind.ID);
+    PREVIOUS_RECORD_ID(FieldKind.ID),
+    RULES(FieldKind.DATA);
 
     private final FieldKind kind;
 

@@ -12,6 +12,7 @@ import org.medshare.ledger.LedgerSuite;
 import org.medshare.ledger.checkpoint.MalformedNoteException;
 import org.medshare.ledger.checkpoint.NoteVerifier;
 import org.medshare.ledger.checkpoint.SignedCheckpoint;
+import org.medshare.ledger.event.DataUseRules;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventCodec;
 import org.medshare.ledger.event.EventType;
@@ -193,6 +194,9 @@ public final class LedgerVerifier {
             if (badEvent[0] == null) {
                 try {
                     Event event = EventCodec.decode(payload);
+                    if (event.type() == EventType.DATA_USE_RULES_CHANGED) {
+                        DataUseRules.decode(event.data(Field.RULES));
+                    }
                     if (event.type() == EventType.CONTRACT_CALL || event.type() == EventType.PAYMENT) {
                         contractEntries.add(index);
                         contractEvents.add(event);

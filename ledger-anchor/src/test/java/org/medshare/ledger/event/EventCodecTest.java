@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +25,12 @@ class EventCodecTest {
                 case ID -> b.id(f, f.name().toLowerCase() + "-" + i);
                 case HASH -> b.hash(f, h(i + t.code() * 100));
                 case AMOUNT -> b.amount(f, 1000L * i);
-                case DATA -> b.data(f, Arrays.copyOf(h(i + t.code() * 100), 40 + i));
+                case DATA ->
+                    b.data(
+                            f,
+                            f == Field.RULES
+                                    ? DataUseRules.encode(List.of("purpose-" + i + "/*"))
+                                    : Arrays.copyOf(h(i + t.code() * 100), 40 + i));
             }
         }
         return b.build();
@@ -67,6 +73,38 @@ class EventCodecTest {
                         + "0000000000000009" + "0000000000000029"
                         + "bb".repeat(32),
                 HexFormat.of().formatHex(EventCodec.encode(e)));
+    }
+
+    @Test
+    void knownAnswerEncodingsOfASigningKeyRevocationAndADataUseRuleChange() {
+        Event revoked = Event.builder(EventType.SIGNING_KEY_REVOKED)
+                .timestamp(3L)
+                .id(Field.ACTOR, "h1")
+                .id(Field.KEY_ID, "ab")
+                .build();
+        assertEquals(
+                "01" + "0e" + "0000000000000003" + "02" + "6831" + "02" + "6162",
+                HexFormat.of().formatHex(EventCodec.encode(revoked)));
+        Event rules = Event.builder(EventType.DATA_USE_RULES_CHANGED)
+                .timestamp(4L)
+                .id(Field.ACTOR, "h1")
+                .data(Field.RULES, DataUseRules.encode(List.of("r/*", "a/t")))
+                .build();
+        assertEquals(
+                "01" + "0f" + "0000000000000004" + "02" + "6831" + "0000000d"
+                        + HexFormat.of().formatHex("[\"a/t\",\"r/*\"]".getBytes()),
+                HexFormat.of().formatHex(EventCodec.encode(rules)));
+    }
+
+    @Test
+    void dataUseRulesHaveOneEncodingAndOthersAreRefused() throws Exception {
+        assertEquals("[]", new String(DataUseRules.encode(List.of())));
+        assertEquals(List.of("a/*", "b/t-1"), DataUseRules.decode(DataUseRules.encode(List.of("b/t-1", "a/*", "a/*"))));
+        assertThrows(IllegalArgumentException.class, () -> DataUseRules.encode(List.of("no-slash")));
+        for (String bad :
+                List.of("", "[", "[\"b/*\",\"a/*\"]", "[\"a/*\",\"a/*\"]", "[\"a/*\" ]", "[a/*]", "[\"a/*\",]")) {
+            assertThrows(MalformedEventException.class, () -> DataUseRules.decode(bad.getBytes()), bad);
+        }
     }
 
     @Test

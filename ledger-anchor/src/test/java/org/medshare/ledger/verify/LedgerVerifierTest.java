@@ -2,6 +2,7 @@ package org.medshare.ledger.verify;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,8 @@ import org.medshare.ledger.checkpoint.NoteVerifier;
 import org.medshare.ledger.checkpoint.SignedCheckpoint;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventCodec;
+import org.medshare.ledger.event.EventType;
+import org.medshare.ledger.event.Field;
 import org.medshare.ledger.event.SaltedHash;
 import org.medshare.ledger.merkle.InvalidProofException;
 import org.medshare.ledger.storage.CheckpointFile;
@@ -78,6 +81,53 @@ class LedgerVerifierTest {
         }
         Files.write(seg, orig);
         assertTrue(LedgerVerifier.verify(dir, keys, 1, List.of()).ok());
+    }
+
+    @Test
+    void signingKeyRevocationsAndDataUseRuleChangesVerifyAndNonCanonicalRulesAreNamed() throws Exception {
+        CheckpointSigner signer = LedgerSuite.NIST.generateSigner("node-1.test");
+        AuditLogConfig cfg = AuditLogConfig.builder(LedgerSuite.NIST, "medshare.test/ledger", signer)
+                .checkpointEvery(2, Duration.ofSeconds(30))
+                .build();
+        try (AuditLog log = AuditLog.open(dir, cfg)) {
+            log.append(event(0));
+            log.append(Event.builder(EventType.SIGNING_KEY_REVOKED)
+                    .timestamp(1_764_000_000_001L)
+                    .id(Field.ACTOR, "hospital-b")
+                    .id(Field.KEY_ID, "0123456789abcdef0123456789abcdef")
+                    .build());
+            log.append(rulesChanged("[\"insurance-stats/*\",\"research/count-by-age\"]"));
+            log.append(rulesChanged("[]"));
+        }
+        List<NoteVerifier> keys = List.of(signer.verifier());
+        VerificationReport ok = LedgerVerifier.verify(dir, keys, 1, List.of(1L, 2L));
+        assertTrue(ok.ok(), ok.summary());
+        assertEquals(4, ok.entries());
+
+        for (String bad : List.of(
+                "[\"research/*\",\"insurance-stats/*\"]",
+                "[\"research/*\",\"research/*\"]",
+                "[ \"research/*\"]",
+                "[\"research\"]",
+                "research/*")) {
+            Path other = Files.createTempDirectory(dir.getParent(), "rules");
+            try (AuditLog log = AuditLog.open(other, cfg)) {
+                log.append(event(0));
+                log.append(rulesChanged(bad));
+            }
+            VerificationReport r = LedgerVerifier.verify(other, keys, 1, List.of());
+            assertFalse(r.ok(), bad);
+            assertEquals(1, r.failedEntry(), bad + ": " + r.failure());
+            assertTrue(r.failure().contains("data-use rules"), r.failure());
+        }
+    }
+
+    private static Event rulesChanged(String rules) {
+        return Event.builder(EventType.DATA_USE_RULES_CHANGED)
+                .timestamp(1_764_000_000_002L)
+                .id(Field.ACTOR, "hospital-b")
+                .data(Field.RULES, rules.getBytes(StandardCharsets.US_ASCII))
+                .build();
     }
 
     @Test
