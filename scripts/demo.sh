@@ -145,7 +145,7 @@ run() {
     id="$(echo "$submitted" | grep -o '"queryId" *: *"[^"]*"' | head -1 | sed 's/.*"\([^"]*\)"$/\1/')"
     [ -n "$id" ] || { echo "demo: no query id in the answer" >&2; exit 1; }
     cli rita query approve "$id" | sed 's/^/   /'
-    echo "   insurer's view of the result:"
+    echo "   insurer's view of the result (a JSON object; groups by hospital are keyed by organisation id):"
     cli irene query result "$id" | sed 's/^/   /'
   done
 

@@ -401,8 +401,9 @@ public final class FakeMedshare implements AutoCloseable {
                         "Query " + q.get("queryId").asText() + " is "
                                 + q.get("status").asText() + ".");
             } else {
-                q.put("status", "COMPLETED")
-                        .put("result", "{\"groups\":[{\"count\":12}]}")
+                q.put("status", "COMPLETED");
+                q.putObject("result").putArray("groups").addObject().put("count", 12);
+                q.put("signedResult", "{\"groups\":[{\"count\":12}]}")
                         .put("resultHash", "ab12")
                         .put("resultSignature", "c2ln")
                         .put("measurement", "m3")

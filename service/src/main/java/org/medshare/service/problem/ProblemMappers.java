@@ -6,6 +6,7 @@ import io.quarkus.oidc.OIDCException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import jakarta.inject.Inject;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.stream.Collectors;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.jboss.resteasy.reactive.server.core.multipart.MultipartParser;
 import org.medshare.ledger.LogOverloadedException;
 import org.medshare.service.refusal.Refusal;
 import org.medshare.service.refusal.RequestRefusedException;
@@ -26,6 +28,10 @@ import org.medshare.service.refusal.RequestRefusedException;
  * carrying only an error id, and logs the cause.
  */
 public final class ProblemMappers {
+
+    /** The methods each path serves, for the {@code Allow} header of a 405; absent when built outside CDI. */
+    @Inject
+    ResourceMethods resourceMethods;
 
     /** Seconds a client waits before retrying an append the ledger refused as overloaded. */
     static final String LEDGER_RETRY_AFTER_SECONDS = "1";
@@ -137,6 +143,21 @@ public final class ProblemMappers {
                 .toResponse();
     }
 
+    /**
+     * A multipart body whose part headers the framework's parser cannot read (a header line without a colon, an
+     * unknown transfer encoding). It is an unchecked exception of the parser, not an {@link IOException}.
+     */
+    @ServerExceptionMapper
+    public Response malformedMultipart(MultipartParser.MalformedMessageException e, UriInfo uri) {
+        return Problem.of(
+                        "unreadable-body",
+                        "Unreadable request body",
+                        Response.Status.BAD_REQUEST,
+                        "The request body is not a well-formed multipart/form-data body.",
+                        path(uri))
+                .toResponse();
+    }
+
     @ServerExceptionMapper
     public Response invalid(ConstraintViolationException e, UriInfo uri) {
         String fields = e.getConstraintViolations().stream()
@@ -170,8 +191,15 @@ public final class ProblemMappers {
         Response.StatusType status = e.getResponse().getStatusInfo();
         Response.Status known = Response.Status.fromStatusCode(code);
         String title = known != null ? known.getReasonPhrase() : status.getReasonPhrase();
-        return new Problem(URI.create(Problem.TYPE_BASE + "http-" + code), title, code, detailFor(code), path(uri))
+        Response answer = new Problem(
+                        URI.create(Problem.TYPE_BASE + "http-" + code), title, code, detailFor(code), path(uri))
                 .toResponse();
+        if (code == 405 && resourceMethods != null && uri != null) {
+            return Response.fromResponse(answer)
+                    .header(HttpHeaders.ALLOW, resourceMethods.allowHeader(path(uri)))
+                    .build();
+        }
+        return answer;
     }
 
     /** The HTTP status of each kind of refusal. */

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jboss.logging.Logger;
 import org.medshare.service.config.MedshareConfig;
 import org.medshare.store.ScrubReport;
@@ -50,7 +51,7 @@ public class StoreMaintenance {
             int missing,
             int shardsRebuilt,
             int unrecoverable,
-            String failure) {}
+            @Schema(nullable = true) String failure) {}
 
     private final ShardStore store;
     private final Duration interval;

@@ -17,9 +17,12 @@ import io.quarkus.test.security.oidc.Claim;
 import io.quarkus.test.security.oidc.OidcSecurity;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,12 +32,14 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Consent;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.medshare.ledger.event.DataUseRules;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
 import org.medshare.service.audit.fhir.BalpAuditEvents;
 import org.medshare.service.consent.persistence.PatientConsent;
 import org.medshare.service.consent.rest.ConsentFhir;
+import org.medshare.service.consent.service.ConsentService;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.testing.FhirValidation;
 
@@ -228,11 +233,14 @@ class AuditExportTest {
                 since.plusSeconds(3600),
                 "hospital-a:alice",
                 17L);
-        Bundle bundle = ConsentFhir.bundle(List.of(active, revoked));
+        Bundle bundle = ConsentFhir.bundle(
+                new ConsentService.SearchPage(List.of(active, revoked), 5),
+                Map.of("self", URI.create("https://medshare.example/api/v1/fhir/Consent?_offset=0&_count=2")));
         Bundle parsed = FHIR.newJsonParser()
                 .setParserErrorHandler(new StrictErrorHandler())
                 .parseResource(Bundle.class, FHIR.newJsonParser().encodeResourceToString(bundle));
         assertEquals(List.of(), FhirValidation.errors(parsed), "HAPI validation errors");
+        assertEquals(5, parsed.getTotal(), "the matches over all pages");
         Consent r = (Consent) parsed.getEntry().get(1).getResource();
         assertEquals(Consent.ConsentState.INACTIVE, r.getStatus());
         assertEquals("Patient/fedcba9876543210", r.getPatient().getReference());
@@ -311,6 +319,35 @@ class AuditExportTest {
                 "7",
                 a.getEntityFirstRep().getDetail().stream()
                         .filter(d -> d.getType().equals("amount"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getValue()
+                        .primitiveValue());
+    }
+
+    @Test
+    void signingKeyRevocationAndDataUseRuleChangeMappings() {
+        Event revoked = Event.builder(EventType.SIGNING_KEY_REVOKED)
+                .timestamp(System.currentTimeMillis())
+                .id(Field.ACTOR, "hospital-a")
+                .id(Field.KEY_ID, "0123456789abcdef0123456789abcdef")
+                .build();
+        Event rules = Event.builder(EventType.DATA_USE_RULES_CHANGED)
+                .timestamp(System.currentTimeMillis())
+                .id(Field.ACTOR, "hospital-a")
+                .data(Field.RULES, DataUseRules.encode(List.of("research/*")))
+                .build();
+        Bundle bundle = new BalpAuditEvents("medshare.example/ledger")
+                .bundle(List.of(new LedgerService.LedgerEntry(50, revoked), new LedgerService.LedgerEntry(51, rules)));
+        assertEquals(List.of(), FhirValidation.errors(bundle));
+        AuditEvent a = (AuditEvent) bundle.getEntry().get(0).getResource();
+        expect(a, "delete", "D", "AGNT", "13", "0123456789abcdef0123456789abcdef");
+        AuditEvent b = (AuditEvent) bundle.getEntry().get(1).getResource();
+        expect(b, "update", "U", "AGNT", "13", "hospital-a");
+        assertEquals(
+                Base64.getEncoder().encodeToString("[\"research/*\"]".getBytes(StandardCharsets.US_ASCII)),
+                b.getEntityFirstRep().getDetail().stream()
+                        .filter(d -> d.getType().equals("rules"))
                         .findFirst()
                         .orElseThrow()
                         .getValue()

@@ -5,6 +5,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ca.uhn.fhir.context.FhirContext;
@@ -13,6 +15,7 @@ import ca.uhn.fhir.parser.StrictErrorHandler;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +23,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -307,6 +311,62 @@ class ConsentTest {
                 return HexFormat.of().parseHex(r.getString(1));
             }
         }
+    }
+
+    /**
+     * A searchset's {@code total} counts the matches over every page, and {@code self}, {@code next} and
+     * {@code previous} links walk them: following {@code next} from the first page visits every match once.
+     */
+    @Test
+    void searchsetTotalIsEveryMatchAndPagingLinksWalkThemAll() throws Exception {
+        String alice = KeycloakTokens.user("alice");
+        PublicParameters params = PublicParameters.parse(given().auth()
+                .oauth2(alice)
+                .get("/api/v1/authority/parameters")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asByteArray());
+        HospitalClient a = new HospitalClient("hospital-a").withToken(alice).withParameters(params);
+        a.registerKey();
+        for (int i = 0; i < 3; i++) {
+            String patient = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+            upload(a, patient.substring(0, 8) + "-paged", patient);
+        }
+        String url = RestAssured.baseURI + ":" + RestAssured.port + "/api/v1/fhir/Consent?_count=2";
+        Set<String> seen = new HashSet<>();
+        int total = -1;
+        int pages = 0;
+        while (url != null) {
+            Bundle page = strict().parseResource(
+                            Bundle.class,
+                            given().auth()
+                                    .oauth2(alice)
+                                    .get(url)
+                                    .then()
+                                    .statusCode(200)
+                                    .extract()
+                                    .asString());
+            if (total < 0) {
+                total = page.getTotal();
+                assertNull(page.getLink("previous"), "the first page has no previous");
+            } else {
+                assertEquals(total, page.getTotal(), "the same total on every page");
+                assertNotNull(page.getLink("previous"), "a later page links back");
+            }
+            assertTrue(
+                    page.getLink("self").getUrl().contains("_offset=" + 2 * pages),
+                    page.getLink("self").getUrl());
+            page.getEntry()
+                    .forEach(e ->
+                            assertTrue(seen.add(e.getResource().getIdElement().getIdPart())));
+            assertTrue(page.getEntry().size() <= 2);
+            url = page.getLink("next") == null ? null : page.getLink("next").getUrl();
+            pages++;
+        }
+        assertTrue(total >= 3, "at least this test's three consents: " + total);
+        assertEquals(total, seen.size(), "following next visits every match once");
+        assertEquals((total + 1) / 2, pages);
     }
 
     private static String upload(HospitalClient client, String key, String patient) {

@@ -52,6 +52,9 @@ import org.medshare.service.ledger.LedgerService.LedgerEntry;
  *       root (4); call data (base64), state root</td></tr>
  *   <tr><td>ANCHORED</td><td>operation</td><td>E</td><td>the service, application (110150)</td><td>anchoring
  *       transaction (4); chain id, contract, transaction hash, block number, tree size and root</td></tr>
+ *   <tr><td>SIGNING_KEY_REVOKED</td><td>delete</td><td>D</td><td>hospital, AGNT</td><td>signing key (13)</td></tr>
+ *   <tr><td>DATA_USE_RULES_CHANGED</td><td>update</td><td>U</td><td>hospital, AGNT</td><td>the hospital's data-use
+ *       rules (13); every rule in force</td></tr>
  *   <tr><td>MEMBER_ADMITTED / MEMBER_REMOVED</td><td>create / delete</td><td>C / D</td><td>administrator, AGNT</td>
  *       <td>member (13)</td></tr>
  * </table>
@@ -221,6 +224,34 @@ public final class BalpAuditEvents {
                         e);
                 tx.setDescription("checkpoint of size " + e.amount(Field.TREE_SIZE) + " anchored on EVM chain "
                         + e.amount(Field.CHAIN_ID) + ", contract " + e.id(Field.CONTRACT));
+            }
+            case SIGNING_KEY_REVOKED -> {
+                interaction(a, "delete", AuditEventAction.D);
+                client(a, e.id(Field.ACTOR));
+                user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
+                entity(
+                        a,
+                        "urn:medshare:signing-key",
+                        e.id(Field.KEY_ID),
+                        "2",
+                        "System Object",
+                        "13",
+                        "Security Resource",
+                        e);
+            }
+            case DATA_USE_RULES_CHANGED -> {
+                interaction(a, "update", AuditEventAction.U);
+                client(a, e.id(Field.ACTOR));
+                user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
+                entity(
+                        a,
+                        "urn:medshare:data-use-rules",
+                        e.id(Field.ACTOR),
+                        "2",
+                        "System Object",
+                        "13",
+                        "Security Resource",
+                        e);
             }
             case MEMBER_ADMITTED, MEMBER_REMOVED -> {
                 boolean admitted = e.type() == EventType.MEMBER_ADMITTED;

@@ -62,6 +62,17 @@ public class ConsentRepository {
                         patientRef);
     }
 
+    /** How many patient consents {@link #patientConsents(String, String, int, int)} finds over all pages. */
+    public long countPatientConsents(String organisation, String patientRef) {
+        String where = SELECT + "and rp.org_id = ?1" + (patientRef == null ? "" : " and rp.patient_ref = ?2") + GROUP;
+        var query = em.createNativeQuery("select count(*) from (" + where + ") matches")
+                .setParameter(1, organisation);
+        if (patientRef != null) {
+            query.setParameter(2, patientRef);
+        }
+        return ((Number) query.getSingleResult()).longValue();
+    }
+
     /**
      * Records the revocation of a patient consent; fails with a {@code PersistenceException} if it is already
      * revoked (the consent id is the key).

@@ -3,8 +3,9 @@ package org.medshare.service.consent.rest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
+import java.net.URI;
 import java.util.Date;
-import java.util.List;
+import java.util.Map;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -14,6 +15,7 @@ import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Reference;
 import org.medshare.service.consent.persistence.PatientConsent;
+import org.medshare.service.consent.service.ConsentService.SearchPage;
 import org.medshare.service.fhir.FhirJson;
 
 /**
@@ -51,8 +53,8 @@ public class ConsentFhir {
     }
 
     /** A 200 answer with a searchset Bundle of {@code states}. */
-    public Response searchSet(List<PatientConsent> states) {
-        return Response.ok(json.write(bundle(states)), MEDIA_TYPE).build();
+    public Response searchSet(SearchPage page, Map<String, URI> links) {
+        return Response.ok(json.write(bundle(page, links)), MEDIA_TYPE).build();
     }
 
     /** The FHIR R4 Consent of {@code state}. */
@@ -80,12 +82,17 @@ public class ConsentFhir {
         return c;
     }
 
-    /** A search-set Bundle of consents (FHIR R4 §3.1.1.5 search). */
-    public static Bundle bundle(List<PatientConsent> states) {
+    /**
+     * A search-set Bundle of consents (FHIR R4 §3.1.1.5 search): {@code total} is the number of matches over all
+     * pages, and {@code links} (relation → URL, e.g. {@code self}, {@code next}, {@code previous}) become
+     * {@code Bundle.link}s in the order given.
+     */
+    public static Bundle bundle(SearchPage page, Map<String, URI> links) {
         Bundle bundle = new Bundle();
         bundle.setType(Bundle.BundleType.SEARCHSET);
-        bundle.setTotal(states.size());
-        for (PatientConsent s : states) {
+        bundle.setTotal(Math.toIntExact(page.total()));
+        links.forEach((relation, url) -> bundle.addLink().setRelation(relation).setUrl(url.toString()));
+        for (PatientConsent s : page.matches()) {
             bundle.addEntry()
                     .setFullUrl(FULL_URL_BASE + "Consent/" + s.id())
                     .setResource(of(s))

@@ -11,7 +11,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.medshare.service.consent.service.ConsentService;
@@ -48,7 +53,8 @@ public class FhirResource {
     public Response search(
             @QueryParam("patient") String patient,
             @QueryParam("_offset") @DefaultValue("0") @Min(0) int offset,
-            @QueryParam("_count") @DefaultValue("100") @Min(1) @Max(1000) int count) {
+            @QueryParam("_count") @DefaultValue("100") @Min(1) @Max(1000) int count,
+            @Context UriInfo uri) {
         String ref = patient == null ? null : patient.startsWith("Patient/") ? patient.substring(8) : patient;
         if (ref != null && !ref.matches("[0-9a-f]{16,64}")) {
             throw RequestRefusedException.invalid(
@@ -56,7 +62,23 @@ public class FhirResource {
                     "Invalid patient reference",
                     "patient is Patient/<pseudonymous reference> (16-64 lower-case hex digits).");
         }
-        return fhir.searchSet(consents.search(callers.current(), ref, offset, count));
+        ConsentService.SearchPage page = consents.search(callers.current(), ref, offset, count);
+        Map<String, URI> links = new LinkedHashMap<>();
+        links.put("self", page(uri, offset, count));
+        if (offset + (long) count < page.total()) {
+            links.put("next", page(uri, offset + count, count));
+        }
+        if (offset > 0) {
+            links.put("previous", page(uri, Math.max(0, offset - count), count));
+        }
+        return fhir.searchSet(page, links);
+    }
+
+    private static URI page(UriInfo uri, int offset, int count) {
+        return uri.getRequestUriBuilder()
+                .replaceQueryParam("_offset", offset)
+                .replaceQueryParam("_count", count)
+                .build();
     }
 
     @GET

@@ -68,10 +68,28 @@ public class ConsentService {
         return QuarkusTransaction.requiringNew().call(() -> repository.patientConsent(caller.organisation(), id));
     }
 
-    /** The caller organisation's patient consents, of one patient when {@code patientRef} is given, ordered by id. */
-    public List<PatientConsent> search(Caller caller, String patientRef, int offset, int limit) {
+    /**
+     * One page of a consent search.
+     *
+     * @param matches the consents on this page, ordered by id
+     * @param total   how many consents match over all pages
+     */
+    public record SearchPage(List<PatientConsent> matches, long total) {
+        public SearchPage {
+            matches = List.copyOf(matches);
+        }
+    }
+
+    /**
+     * The caller organisation's patient consents, of one patient when {@code patientRef} is given, ordered by id:
+     * the page of at most {@code limit} from {@code offset}, and the number of matches over all pages (read in the
+     * same transaction).
+     */
+    public SearchPage search(Caller caller, String patientRef, int offset, int limit) {
         return QuarkusTransaction.requiringNew()
-                .call(() -> repository.patientConsents(caller.organisation(), patientRef, offset, limit));
+                .call(() -> new SearchPage(
+                        repository.patientConsents(caller.organisation(), patientRef, offset, limit),
+                        repository.countPatientConsents(caller.organisation(), patientRef)));
     }
 
     /**

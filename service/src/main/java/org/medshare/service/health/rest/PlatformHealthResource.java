@@ -10,16 +10,19 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.medshare.service.health.service.PlatformHealthService;
 import org.medshare.service.health.service.PlatformHealthService.PlatformHealth;
+import org.medshare.service.identity.CallerResolver;
 
 /** The platform's state for the monitoring page: ledger members, storage nodes, simulated enclaves. */
 @Path("/api/v1/health")
 @SecurityRequirement(name = "SecurityScheme")
 public class PlatformHealthResource {
 
+    private final CallerResolver callers;
     private final PlatformHealthService health;
 
     @Inject
-    PlatformHealthResource(PlatformHealthService health) {
+    PlatformHealthResource(CallerResolver callers, PlatformHealthService health) {
+        this.callers = callers;
         this.health = health;
     }
 
@@ -29,8 +32,8 @@ public class PlatformHealthResource {
     @RolesAllowed({"hospital", "insurer", "regulator"})
     @Operation(
             summary =
-                    "Ledger members and checkpoint, last anchor on the external EVM chain (transaction, block, failures), storage nodes (up/down, shards, repair queue, last scrub), enclave mode and measurements")
+                    "Ledger members and checkpoint, last anchor on the external EVM chain (transaction, block, failures), storage nodes (up/down, shards, repair queue, last scrub), enclave mode and measurements; enclave process ids for the regulator only")
     public PlatformHealth platform() {
-        return health.snapshot();
+        return health.snapshot(callers.current().roles().contains("regulator"));
     }
 }

@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.medshare.enclave.EnclaveIdentity;
 import org.medshare.enclave.EnclaveMode;
 import org.medshare.enclave.host.EmbeddedEnclaves;
@@ -69,7 +70,12 @@ public class PlatformHealthService {
     public record MemberView(String name, String role, long lastCosignedSize, long lag) {}
 
     /** The erasure-coded shard store. */
-    public record StoreHealth(int k, int n, List<NodeView> nodes, int repairQueue, ScrubSummary lastScrub) {}
+    public record StoreHealth(
+            int k,
+            int n,
+            List<NodeView> nodes,
+            int repairQueue,
+            @Schema(nullable = true) ScrubSummary lastScrub) {}
 
     /** A storage node: up or marked down after consecutive failures, and the shards placed on it. */
     public record NodeView(String id, boolean up, int consecutiveFailures, int shards) {}
@@ -83,6 +89,9 @@ public class PlatformHealthService {
      * @param role        {@code key-authority} or {@code statistics-worker}
      * @param measurement MRENCLAVE (hex): SHA-256 over its code and config
      * @param signer      MRSIGNER (hex)
+     * @param pid         the enclave host's operating-system process id, shown to the regulator only (it names a
+     *                    process on the operator's hosts, which the regulator may match against the operator's logs
+     *                    in an inspection; to hospitals and insurers it says nothing they need); null otherwise
      */
     public record EnclaveView(
             String role,
@@ -91,7 +100,7 @@ public class PlatformHealthService {
             int productId,
             int svn,
             boolean debug,
-            long pid,
+            @Schema(nullable = true) Long pid,
             String banner) {}
 
     private final MedshareConfig config;
@@ -117,8 +126,13 @@ public class PlatformHealthService {
         this.anchoring = anchoring;
     }
 
-    public PlatformHealth snapshot() {
-        return new PlatformHealth(ledgerHealth(), anchoring.status(), storeHealth(), enclaveHealth());
+    /**
+     * The platform's state now.
+     *
+     * @param withProcessIds whether the enclaves' process ids are included (for the regulator only)
+     */
+    public PlatformHealth snapshot(boolean withProcessIds) {
+        return new PlatformHealth(ledgerHealth(), anchoring.status(), storeHealth(), enclaveHealth(withProcessIds));
     }
 
     private LedgerHealth ledgerHealth() {
@@ -168,7 +182,7 @@ public class PlatformHealthService {
                 maintenance.lastScrub().orElse(null));
     }
 
-    private EnclaveHealth enclaveHealth() {
+    private EnclaveHealth enclaveHealth(boolean withProcessIds) {
         String mode = EnclaveMode.SIMULATED.name();
         String note = "SIMULATED: ordinary JVM processes with measured code and simulated quotes; "
                 + "no hardware protects them.";
@@ -179,10 +193,15 @@ public class PlatformHealthService {
         }
         EmbeddedEnclaves e = running.get();
         return new EnclaveHealth(
-                mode, true, List.of(view("key-authority", e.authority()), view("statistics-worker", e.worker())), note);
+                mode,
+                true,
+                List.of(
+                        view("key-authority", e.authority(), withProcessIds),
+                        view("statistics-worker", e.worker(), withProcessIds)),
+                note);
     }
 
-    private static EnclaveView view(String role, EnclaveHost host) {
+    private static EnclaveView view(String role, EnclaveHost host, boolean withProcessId) {
         EnclaveIdentity id = host.identity();
         HexFormat hex = HexFormat.of();
         return new EnclaveView(
@@ -192,7 +211,7 @@ public class PlatformHealthService {
                 id.productId(),
                 id.svn(),
                 id.debug(),
-                host.pid(),
+                withProcessId ? host.pid() : null,
                 host.banner());
     }
 }

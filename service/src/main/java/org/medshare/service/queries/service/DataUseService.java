@@ -3,13 +3,19 @@ package org.medshare.service.queries.service;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.medshare.ledger.event.DataUseRules;
+import org.medshare.ledger.event.Event;
+import org.medshare.ledger.event.EventType;
+import org.medshare.ledger.event.Field;
 import org.medshare.service.identity.Caller;
+import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.queries.DataUseRule;
 import org.medshare.service.queries.persistence.QueryRepository;
 import org.medshare.service.refusal.RequestRefusedException;
@@ -22,15 +28,19 @@ import org.medshare.service.refusal.RequestRefusedException;
 public class DataUseService {
 
     private final QueryRepository repository;
+    private final LedgerService ledger;
+    private final Clock clock = Clock.systemUTC();
 
     @Inject
-    DataUseService(QueryRepository repository) {
+    DataUseService(QueryRepository repository, LedgerService ledger) {
         this.repository = repository;
+        this.ledger = ledger;
     }
 
     /**
      * Replaces the caller hospital's data-use rules with {@code rules}, each {@code purpose/templateId} or
-     * {@code purpose/*}.
+     * {@code purpose/*}. When the rules in force change, the change is committed and then appended to the ledger
+     * as DATA_USE_RULES_CHANGED carrying every rule now in force; replacing rules with the same set appends nothing.
      *
      * @return the rules now in force, as {@code purpose/template}, sorted
      * @throws RequestRefusedException 400 {@code invalid-rule} for a rule of another form, 400 {@code duplicate-rule}
@@ -51,10 +61,19 @@ public class DataUseService {
                         "The rule " + rule + " is given more than once; give each rule once.");
             }
         }
-        return QuarkusTransaction.requiringNew().call(() -> {
+        Set<String> before = rules(hospital);
+        Set<String> after = QuarkusTransaction.requiringNew().call(() -> {
             repository.replaceDataUseRules(hospital.organisation(), parsed);
             return written(repository.dataUseRules(hospital.organisation()));
         });
+        if (!after.equals(before)) {
+            ledger.append(Event.builder(EventType.DATA_USE_RULES_CHANGED)
+                    .timestamp(clock.millis())
+                    .id(Field.ACTOR, hospital.organisation())
+                    .data(Field.RULES, DataUseRules.encode(after))
+                    .build());
+        }
+        return after;
     }
 
     /** The caller hospital's rules as {@code purpose/template}, sorted. */

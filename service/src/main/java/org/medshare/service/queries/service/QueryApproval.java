@@ -175,7 +175,7 @@ public class QueryApproval {
                                 clock.instant()));
         List<PaymentService.Payout> payouts =
                 payments.settle(query.insurer(), query.id(), inputs.recordsPerOrganisation(outcome.inputRecordIds()));
-        return QueryView.of(reload(query.id()), payouts);
+        return QueryView.of(reload(query.id()), payouts, records.hospitalsByNumber());
     }
 
     private QueryEntity reload(String queryId) {

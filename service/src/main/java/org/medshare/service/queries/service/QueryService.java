@@ -1,5 +1,6 @@
 package org.medshare.service.queries.service;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -9,6 +10,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.medshare.enclave.stats.PrivacyBudget;
 import org.medshare.enclave.stats.QueryRefusedException;
 import org.medshare.enclave.stats.QueryRequest;
@@ -23,6 +26,7 @@ import org.medshare.service.payments.service.PaymentService;
 import org.medshare.service.queries.persistence.QueryEntity;
 import org.medshare.service.queries.persistence.QueryRepository;
 import org.medshare.service.queries.persistence.TemplateEntity;
+import org.medshare.service.records.service.RecordService;
 import org.medshare.service.refusal.RequestRefusedException;
 
 /**
@@ -36,7 +40,13 @@ public class QueryService {
     /**
      * API model of a query and, once completed, its signed result.
      *
-     * @param suppression in words, why groups are missing from the result (null when none was suppressed)
+     * @param decidedBy    who approved or refused it; null while it waits
+     * @param reason       the regulator's reason for a refusal, or why the enclave refused it; null otherwise
+     * @param result       the enclave's result as a JSON object, groups keyed by organisation id (see
+     *                     {@link ResultDocument}); null until completed
+     * @param signedResult the result document exactly as the enclave signed it, which {@code resultHash} and
+     *                     {@code resultSignature} cover; null until completed
+     * @param suppression  in words, why groups are missing from the result (null when none was suppressed)
      */
     public record QueryView(
             String queryId,
@@ -47,16 +57,30 @@ public class QueryService {
             double epsilon,
             String status,
             Instant submittedAt,
-            String decidedBy,
-            String reason,
-            String result,
-            String resultHash,
-            String resultSignature,
-            String measurement,
-            Integer inputRecords,
+            @Schema(nullable = true) String decidedBy,
+            @Schema(nullable = true) String reason,
+
+            @Schema(type = SchemaType.OBJECT, nullable = true)
+            JsonNode result,
+
+            @Schema(nullable = true) String signedResult,
+            @Schema(nullable = true) String resultHash,
+            @Schema(nullable = true) String resultSignature,
+            @Schema(nullable = true) String measurement,
+            @Schema(nullable = true) Integer inputRecords,
             List<PaymentService.Payout> payouts,
-            String suppression) {
+            @Schema(nullable = true) String suppression) {
+        /** The view of a query that has no result yet (or never will). */
         static QueryView of(QueryEntity q, List<PaymentService.Payout> payouts) {
+            return of(q, payouts, Map.of());
+        }
+
+        /**
+         * The view of {@code q}.
+         *
+         * @param organisations hospital number → organisation id, to key the result's groups by organisation
+         */
+        static QueryView of(QueryEntity q, List<PaymentService.Payout> payouts, Map<Integer, String> organisations) {
             return new QueryView(
                     q.id(),
                     q.insurer(),
@@ -68,6 +92,7 @@ public class QueryService {
                     q.submittedAt(),
                     q.decidedBy(),
                     q.reason(),
+                    ResultDocument.organisationKeyed(q.resultJson(), organisations),
                     q.resultJson(),
                     q.resultHash(),
                     q.resultSignature(),
@@ -82,10 +107,17 @@ public class QueryService {
     private final TemplateService templates;
     private final LedgerService ledger;
     private final PaymentService payments;
+    private final RecordService records;
     private final Clock clock = Clock.systemUTC();
 
     @Inject
-    QueryService(QueryRepository repository, TemplateService templates, LedgerService ledger, PaymentService payments) {
+    QueryService(
+            QueryRepository repository,
+            TemplateService templates,
+            LedgerService ledger,
+            PaymentService payments,
+            RecordService records) {
+        this.records = records;
         this.repository = repository;
         this.templates = templates;
         this.ledger = ledger;
@@ -140,16 +172,18 @@ public class QueryService {
                         .filter(q -> caller.roles().contains("regulator")
                                 || q.insurer().equals(caller.organisation()))
                         .orElseThrow(() -> RequestRefusedException.notFound("Query " + queryId)));
-        return QueryView.of(query, payments.payoutsByQuery().getOrDefault(query.id(), List.of()));
+        return QueryView.of(
+                query, payments.payoutsByQuery().getOrDefault(query.id(), List.of()), records.hospitalsByNumber());
     }
 
     /** The queries visible to the caller, newest first. */
     public List<QueryView> list(Caller caller, int offset, int limit) {
         String insurer = caller.roles().contains("regulator") ? null : caller.organisation();
         Map<String, List<PaymentService.Payout>> payouts = payments.payoutsByQuery();
+        Map<Integer, String> organisations = records.hospitalsByNumber();
         return QuarkusTransaction.requiringNew()
                 .call(() -> repository.queries(insurer, offset, limit).stream()
-                        .map(q -> QueryView.of(q, payouts.getOrDefault(q.id(), List.of())))
+                        .map(q -> QueryView.of(q, payouts.getOrDefault(q.id(), List.of()), organisations))
                         .toList());
     }
 

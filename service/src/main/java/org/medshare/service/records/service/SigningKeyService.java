@@ -1,5 +1,6 @@
 package org.medshare.service.records.service;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -10,9 +11,14 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.medshare.abe.sign.SigningKeys;
+import org.medshare.ledger.event.Event;
+import org.medshare.ledger.event.EventType;
+import org.medshare.ledger.event.Field;
 import org.medshare.service.digest.Sha256;
 import org.medshare.service.identity.Caller;
+import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.records.persistence.RecordRepository;
 import org.medshare.service.records.persistence.SigningKeyEntity;
 import org.medshare.service.refusal.RequestRefusedException;
@@ -33,21 +39,27 @@ public class SigningKeyService {
             String suite,
             String publicKey,
             Instant registeredAt,
+
+            @Schema(nullable = true, description = "when the key was revoked; null while it is active")
             Instant revokedAt) {}
 
     private final RecordRepository repository;
+    private final LedgerService ledger;
     private final Clock clock = Clock.systemUTC();
 
     @Inject
-    SigningKeyService(RecordRepository repository) {
+    SigningKeyService(RecordRepository repository, LedgerService ledger) {
         this.repository = repository;
+        this.ledger = ledger;
     }
 
     /**
      * Registers {@code publicKeyBase64} (X.509 SubjectPublicKeyInfo of an Ed25519 or SM2 key) for the caller's
-     * organisation. Registering the same key again returns it unchanged.
+     * organisation. Registering the same active key again returns it unchanged.
      *
-     * @throws RequestRefusedException 400 if the key does not decode; 409 if another organisation holds it
+     * @throws RequestRefusedException 400 if the key does not decode; 409 {@code key-taken} if another organisation
+     *                                 holds it; 409 {@code key-revoked} if it was revoked (a revoked key never
+     *                                 becomes usable again: register a new one)
      */
     @Transactional
     public SigningKey register(Caller caller, String publicKeyBase64) {
@@ -61,6 +73,13 @@ public class SigningKeyService {
                         "key-taken",
                         "Key already registered",
                         "This public key is registered to another organisation.");
+            }
+            if (existing.get().revokedAt() != null) {
+                throw RequestRefusedException.conflict(
+                        "key-revoked",
+                        "Key revoked",
+                        "This public key was revoked at " + existing.get().revokedAt()
+                                + " and cannot be registered again; generate and register a new key.");
             }
             return view(existing.get());
         }
@@ -82,17 +101,35 @@ public class SigningKeyService {
                 .toList();
     }
 
-    /** Revokes a key of the caller's organisation; uploads signed with it are refused from now on. */
-    @Transactional
+    /**
+     * Revokes a key of the caller's organisation; uploads signed with it are refused from now on. The first
+     * revocation is committed, then appended to the ledger as SIGNING_KEY_REVOKED; revoking it again changes
+     * nothing and appends nothing.
+     *
+     * @throws RequestRefusedException 404 if the caller's organisation has no key {@code keyId}
+     */
     public SigningKey revoke(Caller caller, String keyId) {
-        SigningKeyEntity key = repository
-                .signingKey(keyId)
-                .filter(k -> k.organisation().equals(caller.organisation()))
-                .orElseThrow(() -> RequestRefusedException.notFound("Signing key " + keyId));
-        if (key.revokedAt() == null) {
-            key.revoke(clock.instant());
+        Instant now = clock.instant();
+        boolean[] changed = {false};
+        SigningKey revoked = QuarkusTransaction.requiringNew().call(() -> {
+            SigningKeyEntity key = repository
+                    .signingKey(keyId)
+                    .filter(k -> k.organisation().equals(caller.organisation()))
+                    .orElseThrow(() -> RequestRefusedException.notFound("Signing key " + keyId));
+            if (key.revokedAt() == null) {
+                key.revoke(now);
+                changed[0] = true;
+            }
+            return view(key);
+        });
+        if (changed[0]) {
+            ledger.append(Event.builder(EventType.SIGNING_KEY_REVOKED)
+                    .timestamp(now.toEpochMilli())
+                    .id(Field.ACTOR, caller.organisation())
+                    .id(Field.KEY_ID, keyId)
+                    .build());
         }
-        return view(key);
+        return revoked;
     }
 
     /**

@@ -76,7 +76,7 @@ export async function renderHealth(root, { me }) {
       { title: 'Measurement (MRENCLAVE)', cell: (x) => h('span', { class: 'mono' }, x.measurement) },
       { title: 'Signer (MRSIGNER)', cell: (x) => h('span', { class: 'mono' }, x.signer) },
       { title: 'Product / SVN', cell: (x) => `${x.productId} / ${x.svn}${x.debug ? ' (debug)' : ''}` },
-      { title: 'Process', num: true, cell: (x) => String(x.pid) },
+      { title: 'Process', num: true, cell: (x) => (x.pid == null ? '—' : String(x.pid)) },
     ], e.enclaves, { caption: 'Enclaves' }) : h('p', { class: 'empty' }, 'The enclaves are not running: they start with the service, or on first use if they could not.'));
   root.append(h('div', { class: 'grid2' }, ledger, store), anchorPanel(p.anchor, me.roles.includes('regulator')), enclave);
 }

@@ -17,10 +17,7 @@ export async function renderQueries(root) {
   ], all, { caption: 'Your queries', empty: 'Your organisation has not submitted a query yet (medshare query submit).' }));
 }
 
-function pretty(json) {
-  try {
-    return JSON.stringify(JSON.parse(json), null, 2);
-  } catch (e) {
-    return json;
-  }
+// The API serves the result as a JSON object, its groups keyed by organisation id.
+function pretty(result) {
+  return JSON.stringify(result, null, 2);
 }

@@ -1,0 +1,40 @@
+package org.medshare.service.queries.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ResultDocumentTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void groupsByHospitalAreKeyedByOrganisationInTheirKeyOrder() throws Exception {
+        String signed = "{\"format\":1,\"inputRecords\":3,\"groups\":["
+                + "{\"key\":{\"hospital\":\"1\",\"sex\":\"F\"},\"values\":{\"count\":12}},"
+                + "{\"key\":{\"sex\":\"M\",\"hospital\":\"2\"},\"values\":{\"count\":7}}]}";
+        assertEquals(
+                JSON.readTree("{\"format\":1,\"inputRecords\":3,\"groups\":["
+                        + "{\"key\":{\"organisation\":\"hospital-a\",\"sex\":\"F\"},\"values\":{\"count\":12}},"
+                        + "{\"key\":{\"sex\":\"M\",\"organisation\":\"hospital-b\"},\"values\":{\"count\":7}}]}"),
+                ResultDocument.organisationKeyed(signed, Map.of(1, "hospital-a", 2, "hospital-b")));
+        assertEquals(
+                "{\"organisation\":\"hospital-a\",\"sex\":\"F\"}",
+                ResultDocument.organisationKeyed(signed, Map.of(1, "hospital-a", 2, "hospital-b"))
+                        .path("groups")
+                        .get(0)
+                        .path("key")
+                        .toString(),
+                "the key's field order is kept");
+    }
+
+    @Test
+    void otherResultsAreTheSignedDocumentAsAnObject() throws Exception {
+        String signed = "{\"format\":1,\"groups\":[{\"key\":{\"sex\":\"F\"},\"values\":{\"count\":12}}]}";
+        assertEquals(JSON.readTree(signed), ResultDocument.organisationKeyed(signed, Map.of(1, "hospital-a")));
+        assertNull(ResultDocument.organisationKeyed(null, Map.of()));
+    }
+}
