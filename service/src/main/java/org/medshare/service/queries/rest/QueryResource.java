@@ -16,6 +16,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.medshare.service.identity.CallerResolver;
 import org.medshare.service.queries.service.QueryApproval;
@@ -46,7 +51,25 @@ public class QueryResource {
     @RolesAllowed("insurer")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Submit a request against an approved template (enclave-sim/QUERY.md)")
-    public Response submit(String requestJson) {
+    @APIResponse(
+            responseCode = "201",
+            description = "Submitted",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = QueryView.class)))
+    public Response submit(
+            @RequestBody(
+                            required = true,
+                            content =
+                                    @Content(
+                                            mediaType = MediaType.APPLICATION_JSON,
+                                            schema =
+                                                    @Schema(
+                                                            type = SchemaType.OBJECT,
+                                                            description =
+                                                                    "A query request (enclave-sim/QUERY.md, \"Requests\"): a JSON object")))
+                    String requestJson) {
         return Response.status(Response.Status.CREATED)
                 .entity(queries.submit(callers.current(), requestJson))
                 .build();

@@ -12,6 +12,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.medshare.service.identity.CallerResolver;
 import org.medshare.service.queries.service.TemplateService;
@@ -36,7 +41,25 @@ public class TemplateResource {
     @RolesAllowed("insurer")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Propose a query template (enclave-sim/QUERY.md); it runs only once a regulator approves it")
-    public Response submit(String templateJson) {
+    @APIResponse(
+            responseCode = "201",
+            description = "Submitted",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TemplateView.class)))
+    public Response submit(
+            @RequestBody(
+                            required = true,
+                            content =
+                                    @Content(
+                                            mediaType = MediaType.APPLICATION_JSON,
+                                            schema =
+                                                    @Schema(
+                                                            type = SchemaType.OBJECT,
+                                                            description =
+                                                                    "A query template (enclave-sim/QUERY.md, \"Templates\"): a JSON object")))
+                    String templateJson) {
         return Response.status(Response.Status.CREATED)
                 .entity(templates.submit(callers.current(), templateJson))
                 .build();
