@@ -13,6 +13,7 @@ import org.eclipse.microprofile.openapi.models.media.Content;
 import org.eclipse.microprofile.openapi.models.media.MediaType;
 import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.parameters.Parameter;
+import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
 /**
@@ -30,7 +31,8 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
  *   <li>{@code POST /api/v1/records}: 507 (storage exhausted).
  * </ul>
  *
- * Statuses an operation already documents are left as they are. The 405 of a method a path does not serve is not
+ * A refusal an operation already documents (such as the 400 of bean validation) keeps its description and gets the
+ * problem+json content. The 405 of a method a path does not serve is not
  * an operation's answer and is documented by {@code OPTIONS} and the {@code Allow} header.
  */
 public class OpenApiProblems implements OASFilter {
@@ -88,10 +90,13 @@ public class OpenApiProblems implements OASFilter {
         }
         APIResponses responses = operation.getResponses();
         statuses.forEach((status, description) -> {
-            if (responses.getAPIResponse(status) == null) {
+            APIResponse documented = responses.getAPIResponse(status);
+            if (documented == null) {
                 responses.addAPIResponse(
                         status,
                         OASFactory.createAPIResponse().description(description).content(problemContent()));
+            } else {
+                documented.setContent(problemContent());
             }
         });
     }

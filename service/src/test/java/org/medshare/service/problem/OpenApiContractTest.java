@@ -128,7 +128,8 @@ class OpenApiContractTest {
             JsonNode property = schemas.path(field[0]).path("properties").path(field[1]);
             assertTrue(
                     property.path("nullable").asBoolean(false)
-                            || types(property).contains("null"),
+                            || types(property).contains("null")
+                            || property.path("anyOf").findValuesAsText("type").contains("null"),
                     field[0] + "." + field[1] + ": " + property);
         }
     }

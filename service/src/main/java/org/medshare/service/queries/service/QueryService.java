@@ -1,6 +1,5 @@
 package org.medshare.service.queries.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -10,7 +9,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.medshare.enclave.stats.PrivacyBudget;
 import org.medshare.enclave.stats.QueryRefusedException;
@@ -59,10 +57,7 @@ public class QueryService {
             Instant submittedAt,
             @Schema(nullable = true) String decidedBy,
             @Schema(nullable = true) String reason,
-
-            @Schema(type = SchemaType.OBJECT, nullable = true)
-            JsonNode result,
-
+            @Schema(nullable = true) Map<String, Object> result,
             @Schema(nullable = true) String signedResult,
             @Schema(nullable = true) String resultHash,
             @Schema(nullable = true) String resultSignature,

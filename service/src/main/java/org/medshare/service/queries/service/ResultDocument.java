@@ -25,7 +25,8 @@ final class ResultDocument {
      *
      * @param organisations hospital number → organisation id; a number not in it stays a {@code hospital} key
      */
-    static JsonNode organisationKeyed(String signed, Map<Integer, String> organisations) {
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> organisationKeyed(String signed, Map<Integer, String> organisations) {
         if (signed == null) {
             return null;
         }
@@ -52,7 +53,7 @@ final class ResultDocument {
                 }
             }
         }
-        return document;
+        return JSON.convertValue(document, Map.class);
     }
 
     private static Integer number(JsonNode value) {
