@@ -84,15 +84,7 @@ class ConsentTest {
         String patient = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         String other = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         String run = patient.substring(0, 8);
-        PublicParameters params = PublicParameters.parse(given().auth()
-                .oauth2(alice)
-                .get("/api/v1/authority/parameters")
-                .then()
-                .statusCode(200)
-                .extract()
-                .asByteArray());
-        HospitalClient a = new HospitalClient("hospital-a").withToken(alice).withParameters(params);
-        a.registerKey();
+        HospitalClient a = hospitalA(alice);
         String first = upload(a, run + "-1", patient);
         String second = upload(a, run + "-2", patient);
         String unrelated = upload(a, run + "-3", other);
@@ -320,15 +312,7 @@ class ConsentTest {
     @Test
     void searchsetTotalIsEveryMatchAndPagingLinksWalkThemAll() throws Exception {
         String alice = KeycloakTokens.user("alice");
-        PublicParameters params = PublicParameters.parse(given().auth()
-                .oauth2(alice)
-                .get("/api/v1/authority/parameters")
-                .then()
-                .statusCode(200)
-                .extract()
-                .asByteArray());
-        HospitalClient a = new HospitalClient("hospital-a").withToken(alice).withParameters(params);
-        a.registerKey();
+        HospitalClient a = hospitalA(alice);
         for (int i = 0; i < 3; i++) {
             String patient = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
             upload(a, patient.substring(0, 8) + "-paged", patient);
@@ -367,6 +351,20 @@ class ConsentTest {
         assertTrue(total >= 3, "at least this test's three consents: " + total);
         assertEquals(total, seen.size(), "following next visits every match once");
         assertEquals((total + 1) / 2, pages);
+    }
+
+    /** hospital-a's client with a registered key, encrypting under the service's authority's parameters. */
+    private static HospitalClient hospitalA(String token) {
+        PublicParameters params = PublicParameters.parse(given().auth()
+                .oauth2(token)
+                .get("/api/v1/authority/parameters")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asByteArray());
+        HospitalClient a = new HospitalClient("hospital-a").withToken(token).withParameters(params);
+        a.registerKey();
+        return a;
     }
 
     private static String upload(HospitalClient client, String key, String patient) {

@@ -225,34 +225,12 @@ public final class BalpAuditEvents {
                 tx.setDescription("checkpoint of size " + e.amount(Field.TREE_SIZE) + " anchored on EVM chain "
                         + e.amount(Field.CHAIN_ID) + ", contract " + e.id(Field.CONTRACT));
             }
-            case SIGNING_KEY_REVOKED -> {
-                interaction(a, "delete", AuditEventAction.D);
-                client(a, e.id(Field.ACTOR));
-                user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
-                entity(
-                        a,
-                        "urn:medshare:signing-key",
-                        e.id(Field.KEY_ID),
-                        "2",
-                        "System Object",
-                        "13",
-                        "Security Resource",
-                        e);
-            }
-            case DATA_USE_RULES_CHANGED -> {
-                interaction(a, "update", AuditEventAction.U);
-                client(a, e.id(Field.ACTOR));
-                user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
-                entity(
-                        a,
-                        "urn:medshare:data-use-rules",
-                        e.id(Field.ACTOR),
-                        "2",
-                        "System Object",
-                        "13",
-                        "Security Resource",
-                        e);
-            }
+            case SIGNING_KEY_REVOKED ->
+                hospitalSecurityChange(
+                        a, e, "delete", AuditEventAction.D, "urn:medshare:signing-key", e.id(Field.KEY_ID));
+            case DATA_USE_RULES_CHANGED ->
+                hospitalSecurityChange(
+                        a, e, "update", AuditEventAction.U, "urn:medshare:data-use-rules", e.id(Field.ACTOR));
             case MEMBER_ADMITTED, MEMBER_REMOVED -> {
                 boolean admitted = e.type() == EventType.MEMBER_ADMITTED;
                 interaction(a, admitted ? "create" : "delete", admitted ? AuditEventAction.C : AuditEventAction.D);
@@ -274,6 +252,15 @@ public final class BalpAuditEvents {
         ledgerEntity.setType(new Coding(ENTITY_TYPE, "2", "System Object"));
         ledgerEntity.setName(e.type().name());
         return a;
+    }
+
+    /** A hospital changed one of its own security resources (a signing key, its data-use rules). */
+    private static void hospitalSecurityChange(
+            AuditEvent a, Event e, String subtype, AuditEventAction action, String system, String what) {
+        interaction(a, subtype, action);
+        client(a, e.id(Field.ACTOR));
+        user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
+        entity(a, system, what, "2", "System Object", "13", "Security Resource", e);
     }
 
     private static void interaction(AuditEvent a, String code, AuditEventAction action) {
