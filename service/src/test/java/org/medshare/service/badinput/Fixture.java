@@ -45,6 +45,7 @@ final class Fixture {
     final HospitalClient hospitalA = new HospitalClient("hospital-a");
     final HospitalClient hospitalB = new HospitalClient("hospital-b");
     final String revokedKeyId;
+    final String revokedPublicKey;
     final String keyIdB;
     final String publicKeyB;
     final Upload existingUpload;
@@ -74,7 +75,8 @@ final class Fixture {
         var keyA = keys.register(a, publicKey(hospitalA));
         hospitalA.withRegisteredKey(keyA.keyId(), keyA.hospitalNumber());
         HospitalClient retired = new HospitalClient("hospital-a");
-        revokedKeyId = keys.register(a, publicKey(retired)).keyId();
+        revokedPublicKey = publicKey(retired);
+        revokedKeyId = keys.register(a, revokedPublicKey).keyId();
         keys.revoke(a, revokedKeyId);
         publicKeyB = publicKey(hospitalB);
         var registeredB = keys.register(b, publicKeyB);

@@ -514,6 +514,16 @@ final class HospitalCases {
                     null);
         }));
         cases.add(new BadInput(
+                "upload-multipart-part-header-without-colon",
+                400,
+                "unreadable-body",
+                Requests.raw(
+                        "POST",
+                        "/api/v1/records",
+                        "multipart/form-data; boundary=b0undary",
+                        "--b0undary\r\nnot a header line\r\n\r\n{}\r\n--b0undary--\r\n"
+                                .getBytes(StandardCharsets.UTF_8))));
+        cases.add(new BadInput(
                 "upload-multipart-part-without-name",
                 400,
                 null,
@@ -592,6 +602,12 @@ final class HospitalCases {
                 409,
                 "key-taken",
                 fx -> Requests.json("POST", "/api/v1/signing-keys", "{\"publicKey\":\"" + fx.publicKeyB + "\"}")
+                        .apply(fx)));
+        cases.add(new BadInput(
+                "signing-key-revoked-registered-again",
+                409,
+                "key-revoked",
+                fx -> Requests.json("POST", "/api/v1/signing-keys", "{\"publicKey\":\"" + fx.revokedPublicKey + "\"}")
                         .apply(fx)));
         cases.add(new BadInput(
                 "signing-key-deeply-nested-json",
@@ -885,6 +901,16 @@ final class HospitalCases {
                 400,
                 "invalid-patient-reference",
                 Requests.call("GET", "/api/v1/fhir/Consent?patient=ABCDEF0123456789")));
+        cases.add(new BadInput(
+                "consent-search-offset-repeated-first-empty",
+                400,
+                "repeated-parameter",
+                Requests.call("GET", "/api/v1/fhir/Consent?_offset=&_offset=abc")));
+        cases.add(new BadInput(
+                "consent-search-offset-empty",
+                400,
+                "invalid-parameter",
+                Requests.call("GET", "/api/v1/fhir/Consent?_offset=")));
         cases.add(new BadInput(
                 "consent-search-count-zero",
                 400,

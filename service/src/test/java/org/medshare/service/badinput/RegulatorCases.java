@@ -183,6 +183,21 @@ final class RegulatorCases {
                 "invalid-parameter",
                 Requests.call("GET", "/api/v1/audit/proofs/inclusion?index=last")));
         cases.add(new BadInput(
+                "audit-inclusion-index-repeated-first-empty",
+                400,
+                "repeated-parameter",
+                Requests.call("GET", "/api/v1/audit/proofs/inclusion?index=&index=abc")));
+        cases.add(new BadInput(
+                "audit-inclusion-index-empty",
+                400,
+                "invalid-parameter",
+                Requests.call("GET", "/api/v1/audit/proofs/inclusion?index=")));
+        cases.add(new BadInput(
+                "audit-inclusion-index-missing",
+                400,
+                "missing-parameter",
+                Requests.call("GET", "/api/v1/audit/proofs/inclusion")));
+        cases.add(new BadInput(
                 "audit-consistency-from-after-to",
                 400,
                 "invalid-range",

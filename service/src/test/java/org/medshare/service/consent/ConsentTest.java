@@ -354,7 +354,7 @@ class ConsentTest {
     }
 
     /** hospital-a's client with a registered key, encrypting under the service's authority's parameters. */
-    private static HospitalClient hospitalA(String token) {
+    private static HospitalClient hospitalA(String token) throws Exception {
         PublicParameters params = PublicParameters.parse(given().auth()
                 .oauth2(token)
                 .get("/api/v1/authority/parameters")
