@@ -56,7 +56,7 @@ final class AuthorityCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            Suite s = EncryptCommand.suite(suite);
+            Suite s = Arguments.suite(suite);
             if (Files.exists(dir) && !Files.isDirectory(dir)) {
                 throw CliFailure.usage("not a directory: " + dir);
             }
@@ -125,10 +125,7 @@ final class AuthorityCommand implements Callable<Integer> {
             }
             MasterKey master = Files2.masterKey(dir);
             UserKey key = AbeScheme.create().keygen(master, set);
-            try (AtomicOutput o = AtomicOutput.open(out, true)) {
-                o.stream().write(key.toBytes(InsecureSecretKeyAccess.get()));
-                o.commit(true);
-            }
+            AtomicOutput.write(out, key.toBytes(InsecureSecretKeyAccess.get()), true);
             spec.commandLine().getOut().println("key for " + Arrays.toString(set.toArray()) + " written to " + out);
             return 0;
         }
