@@ -36,17 +36,20 @@ final class AuthorityCommand implements Callable<Integer> {
         throw CliFailure.usage("authority needs a subcommand: init, keygen or key");
     }
 
-    @Command(
-            name = "init",
-            mixinStandardHelpOptions = true,
-            description = "Create DIR/public.params and DIR/master.key (refuses to overwrite an existing authority).")
-    static final class Init implements Callable<Integer> {
+    /** A command on the local authority in {@code --dir}. */
+    abstract static class LocalAuthority implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
         @Option(names = "--dir", required = true, paramLabel = "DIR", description = "authority directory")
         Path dir;
+    }
 
+    @Command(
+            name = "init",
+            mixinStandardHelpOptions = true,
+            description = "Create DIR/public.params and DIR/master.key (refuses to overwrite an existing authority).")
+    static final class Init extends LocalAuthority {
         @Option(
                 names = "--suite",
                 defaultValue = "nist",
@@ -90,13 +93,7 @@ final class AuthorityCommand implements Callable<Integer> {
             name = "keygen",
             mixinStandardHelpOptions = true,
             description = "Issue a user key for a set of attributes.")
-    static final class Keygen implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Option(names = "--dir", required = true, paramLabel = "DIR", description = "authority directory")
-        Path dir;
-
+    static final class Keygen extends LocalAuthority {
         @Option(
                 names = "--attrs",
                 required = true,

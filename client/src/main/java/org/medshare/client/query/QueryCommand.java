@@ -38,6 +38,17 @@ public final class QueryCommand implements Callable<Integer> {
         throw CliFailure.usage("missing subcommand: submit, approve, refuse, status, result, list or template");
     }
 
+    /** A command on one query, named by its id. */
+    abstract static class OneQuery extends ServiceCommand {
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        /** The query's API path; a malformed id is a usage error. */
+        final String path() {
+            return "/api/v1/queries/" + Calls.id("query id", id);
+        }
+    }
+
     @Command(
             name = "submit",
             mixinStandardHelpOptions = true,
@@ -58,13 +69,10 @@ public final class QueryCommand implements Callable<Integer> {
             name = "approve",
             mixinStandardHelpOptions = true,
             description = "Approve a submitted query as the regulator (it then runs in the enclave).")
-    static final class Approve extends ServiceCommand {
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
-
+    static final class Approve extends OneQuery {
         @Override
         public Integer call() {
-            String path = "/api/v1/queries/" + Calls.id("query id", id) + "/approve";
+            String path = path() + "/approve";
             return printJson(c -> c.postJson(path, Json.object()));
         }
     }
@@ -73,16 +81,13 @@ public final class QueryCommand implements Callable<Integer> {
             name = "refuse",
             mixinStandardHelpOptions = true,
             description = "Refuse a submitted query as the regulator.")
-    static final class Refuse extends ServiceCommand {
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
-
+    static final class Refuse extends OneQuery {
         @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "why (1-1000 characters)")
         String reason;
 
         @Override
         public Integer call() {
-            String path = "/api/v1/queries/" + Calls.id("query id", id) + "/refuse";
+            String path = path() + "/refuse";
             if (reason.isBlank() || reason.length() > 1000) {
                 throw CliFailure.usage("--reason must be 1-1000 characters");
             }
@@ -91,13 +96,10 @@ public final class QueryCommand implements Callable<Integer> {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a query and its state.")
-    static final class Status extends ServiceCommand {
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
-
+    static final class Status extends OneQuery {
         @Override
         public Integer call() {
-            String path = "/api/v1/queries/" + Calls.id("query id", id);
+            String path = path();
             return printJson(c -> c.getJson(path));
         }
     }
@@ -128,10 +130,7 @@ public final class QueryCommand implements Callable<Integer> {
             name = "result",
             mixinStandardHelpOptions = true,
             description = "Fetch a completed query's enclave-signed result.")
-    static final class Result extends ServiceCommand {
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
-
+    static final class Result extends OneQuery {
         @Option(
                 names = "--out",
                 paramLabel = "FILE",
@@ -140,7 +139,7 @@ public final class QueryCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            String path = "/api/v1/queries/" + Calls.id("query id", id);
+            String path = path();
             JsonNode q = ask(c -> c.getJson(path));
             JsonNode result = q.get("result");
             if (result == null || result.isNull()) {
