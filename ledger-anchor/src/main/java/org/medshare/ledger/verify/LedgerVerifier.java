@@ -69,13 +69,14 @@ public final class LedgerVerifier {
         List<Path> segs = SegmentScanner.segmentFiles(dir);
         Path cpPath = dir.resolve(CheckpointFile.NAME);
         if (segs.isEmpty() && !Files.exists(cpPath)) {
-            return fail(0, 0, 0, "no ledger in " + dir + " (no segments, no checkpoints)", -1, null, notes);
+            return VerificationReport.failed(
+                    0, 0, 0, "no ledger in " + dir + " (no segments, no checkpoints)", -1, null, notes);
         }
         LedgerSuite suite;
         try {
             suite = segs.isEmpty() ? LedgerSuite.NIST : suiteOf(segs.get(0));
         } catch (IllegalArgumentException e) {
-            return fail(
+            return VerificationReport.failed(
                     0,
                     0,
                     0,
@@ -88,7 +89,7 @@ public final class LedgerVerifier {
 
         CheckpointFile.Contents contents = CheckpointFile.read(cpPath);
         if (contents.problem() != null) {
-            return fail(
+            return VerificationReport.failed(
                     0,
                     contents.notes().size(),
                     0,
@@ -102,7 +103,7 @@ public final class LedgerVerifier {
             try {
                 parsed.add(SignedCheckpoint.parse(text, hasher.hashSize()));
             } catch (MalformedNoteException e) {
-                return fail(
+                return VerificationReport.failed(
                         0,
                         parsed.size(),
                         0,
@@ -121,7 +122,8 @@ public final class LedgerVerifier {
             try {
                 signers = sc.verify(trustedKeys);
             } catch (GeneralSecurityException e) {
-                return fail(0, n, 0, "checkpoint record " + n + ": " + e.getMessage(), -1, CheckpointFile.NAME, notes);
+                return VerificationReport.failed(
+                        0, n, 0, "checkpoint record " + n + ": " + e.getMessage(), -1, CheckpointFile.NAME, notes);
             }
             if (superseded(parsed, n)) {
                 // a later record carries the same checkpoint with more (co)signatures; the quorum is
@@ -129,7 +131,7 @@ public final class LedgerVerifier {
                 continue;
             }
             if (origin != null && !origin.equals(sc.checkpoint().origin())) {
-                return fail(
+                return VerificationReport.failed(
                         0,
                         n,
                         0,
@@ -159,7 +161,7 @@ public final class LedgerVerifier {
             } catch (GeneralSecurityException e) {
                 why = ": " + e.getMessage();
             }
-            return fail(
+            return VerificationReport.failed(
                     0,
                     cps.size(),
                     0,
@@ -209,7 +211,7 @@ public final class LedgerVerifier {
         });
         if (scan.problem() != null) {
             SegmentScanner.Problem p = scan.problem();
-            return fail(
+            return VerificationReport.failed(
                     scan.entryCount(),
                     cps.size(),
                     0,
@@ -220,7 +222,7 @@ public final class LedgerVerifier {
         }
         if (badEvent[0] != null) {
             String seg = scan.segments().get(badEventSeg[0]).name();
-            return fail(
+            return VerificationReport.failed(
                     scan.entryCount(),
                     cps.size(),
                     0,
@@ -238,7 +240,7 @@ public final class LedgerVerifier {
             SignedCheckpoint sc = cps.get(i);
             long size = sc.checkpoint().size();
             if (size > entries) {
-                return fail(
+                return VerificationReport.failed(
                         entries,
                         cps.size(),
                         covered,
@@ -251,7 +253,7 @@ public final class LedgerVerifier {
             byte[] root = tree.root(size);
             if (!MessageDigest.isEqual(root, sc.checkpoint().rootHash())) {
                 String seg = segmentHolding(scan, previous);
-                return fail(
+                return VerificationReport.failed(
                         entries,
                         cps.size(),
                         covered,
@@ -270,7 +272,7 @@ public final class LedgerVerifier {
                         sc.checkpoint().rootHash(),
                         tree.consistencyProof(previous, size));
             } catch (InvalidProofException e) {
-                return fail(
+                return VerificationReport.failed(
                         entries,
                         cps.size(),
                         covered,
@@ -297,7 +299,7 @@ public final class LedgerVerifier {
                     || !MessageDigest.isEqual(
                             tree.root(size), anchorEvents.get(i).hash(Field.TREE_ROOT))) {
                 String seg = segmentHolding(scan, index);
-                return fail(
+                return VerificationReport.failed(
                         entries,
                         cps.size(),
                         covered,
@@ -314,12 +316,12 @@ public final class LedgerVerifier {
         }
         if (!proveEntries.isEmpty()) {
             if (covered == 0) {
-                return fail(
+                return VerificationReport.failed(
                         entries, 0, 0, "no final checkpoint to prove entries against", -1, CheckpointFile.NAME, notes);
             }
             for (long index : proveEntries) {
                 if (index < 0 || index >= covered) {
-                    return fail(
+                    return VerificationReport.failed(
                             entries,
                             cps.size(),
                             covered,
@@ -337,7 +339,7 @@ public final class LedgerVerifier {
                             tree.inclusionProof(index, covered),
                             coveredRoot);
                 } catch (InvalidProofException e) {
-                    return fail(
+                    return VerificationReport.failed(
                             entries,
                             cps.size(),
                             covered,
@@ -356,7 +358,7 @@ public final class LedgerVerifier {
                 }
                 replay.finish();
             } catch (ContractReplay.ReplayException e) {
-                return fail(
+                return VerificationReport.failed(
                         entries,
                         cps.size(),
                         covered,
@@ -367,12 +369,12 @@ public final class LedgerVerifier {
             }
             if (!replay.deployed()) {
                 notes.add("no incentive contract on this ledger (no CONTRACT_CALL entries)");
-                return new VerificationReport(true, entries, cps.size(), covered, null, -1, null, notes);
+                return VerificationReport.passed(entries, cps.size(), covered, notes, null);
             }
             notes.add("incentive contract re-executed from genesis: " + replay.calls() + " calls, " + replay.payments()
                     + " payments matched, every recorded state root reproduced");
-            return new VerificationReport(
-                    true, entries, cps.size(), covered, null, -1, null, notes, VerificationReport.Contract.of(replay));
+            return VerificationReport.passed(
+                    entries, cps.size(), covered, notes, VerificationReport.Contract.of(replay));
         }
     }
 
@@ -410,10 +412,5 @@ public final class LedgerVerifier {
         return scan.segments().isEmpty()
                 ? null
                 : scan.segments().get(scan.segments().size() - 1).name();
-    }
-
-    private static VerificationReport fail(
-            long entries, int cps, long covered, String why, long entry, String seg, List<String> notes) {
-        return new VerificationReport(false, entries, cps, covered, why, entry, seg, notes);
     }
 }
