@@ -131,14 +131,8 @@ public final class SigStruct {
     }
 
     public static SigStruct parse(byte[] bytes) throws MalformedEncodingException {
-        WireReader r = new WireReader(bytes);
-        int v = r.u8();
-        if (v != VERSION) {
-            throw new MalformedEncodingException("unknown SIGSTRUCT version " + v);
-        }
-        SigStruct s = new SigStruct(r.fixed(32), r.u16(), r.u16(), r.bytes(), r.bytes());
-        r.expectEnd();
-        return s;
+        WireReader r = WireReader.versioned(bytes, VERSION, "SIGSTRUCT");
+        return r.end(new SigStruct(r.fixed(32), r.u16(), r.u16(), r.bytes(), r.bytes()));
     }
 
     @Override

@@ -176,12 +176,8 @@ public final class ComputeResult {
     }
 
     public static ComputeResult parse(byte[] bytes) throws MalformedEncodingException {
-        WireReader r = new WireReader(bytes);
-        int version = r.u8();
-        if (version != 1) {
-            throw new MalformedEncodingException("unknown compute result version " + version);
-        }
-        ComputeResult c = new ComputeResult(
+        WireReader r = WireReader.versioned(bytes, 1, "compute result");
+        return r.end(new ComputeResult(
                 r.utf8(),
                 r.fixed(32),
                 r.fixed(32),
@@ -191,9 +187,7 @@ public final class ComputeResult {
                 r.u16(),
                 r.bytes(),
                 r.bytes(),
-                r.bytes());
-        r.expectEnd();
-        return c;
+                r.bytes()));
     }
 
     public String queryId() {

@@ -65,12 +65,7 @@ public record KeyRelease(
     }
 
     public static KeyRelease parse(byte[] bytes) throws MalformedEncodingException {
-        WireReader r = new WireReader(bytes);
-        if (r.u8() != 1) {
-            throw new MalformedEncodingException("unknown key release version");
-        }
-        KeyRelease k = new KeyRelease(KeyReleaseRecord.parse(r.bytes()), r.bytes(), r.fixed(12), r.bytes(), r.bytes());
-        r.expectEnd();
-        return k;
+        WireReader r = WireReader.versioned(bytes, 1, "key release");
+        return r.end(new KeyRelease(KeyReleaseRecord.parse(r.bytes()), r.bytes(), r.fixed(12), r.bytes(), r.bytes()));
     }
 }

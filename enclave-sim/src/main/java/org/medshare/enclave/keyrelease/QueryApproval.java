@@ -104,10 +104,7 @@ public final class QueryApproval {
     }
 
     public static QueryApproval parse(byte[] bytes) throws MalformedEncodingException {
-        WireReader r = new WireReader(bytes);
-        if (r.u8() != 1) {
-            throw new MalformedEncodingException("unknown query approval version");
-        }
+        WireReader r = WireReader.versioned(bytes, 1, "query approval");
         String id = r.utf8();
         byte[] hash = r.fixed(32);
         int n = r.i32();

@@ -147,10 +147,7 @@ public final class UserKeyGrant {
     }
 
     public static UserKeyGrant parse(byte[] bytes) throws MalformedEncodingException {
-        WireReader r = new WireReader(bytes);
-        if (r.u8() != 1) {
-            throw new MalformedEncodingException("unknown user key grant version");
-        }
+        WireReader r = WireReader.versioned(bytes, 1, "user key grant");
         String organisation = r.utf8();
         String subject = r.utf8();
         int n = r.i32();
