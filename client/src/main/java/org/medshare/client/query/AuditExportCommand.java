@@ -111,9 +111,9 @@ final class AuditExportCommand extends ServiceCommand {
             JsonNode items = pages.items(page);
             for (JsonNode item : items) {
                 String index = pages.index(item);
-                if (!(pages.indexPrefix + next).equals(index)) {
+                if (!pages.indexText(next).equals(index)) {
                     throw CliFailure.verification("the service skipped or repeated audit events: expected "
-                            + pages.indexName + pages.indexPrefix + next + ", got " + index);
+                            + pages.indexName + pages.indexText(next) + ", got " + index);
                 }
                 next++;
                 if (wanted == null || wanted.equals(pages.type(item))) {
@@ -134,7 +134,7 @@ final class AuditExportCommand extends ServiceCommand {
 
     /** The two paged sources of the export, and how their items carry the ledger index and event type. */
     private enum Pages {
-        EVENTS("/api/v1/audit/events?", "index ", "") {
+        EVENTS("/api/v1/audit/events?", "index ") {
             @Override
             JsonNode items(JsonNode page) {
                 if (!page.isArray()) {
@@ -153,7 +153,12 @@ final class AuditExportCommand extends ServiceCommand {
                 return Json.text(event, "type");
             }
         },
-        FHIR("/api/v1/audit/export?format=fhir&", "", "ledger-") {
+        FHIR("/api/v1/audit/export?format=fhir&", "") {
+            @Override
+            String indexText(long index) {
+                return "ledger-" + index;
+            }
+
             @Override
             JsonNode items(JsonNode page) {
                 if (!"Bundle".equals(Json.text(page, "resourceType"))) {
@@ -175,12 +180,15 @@ final class AuditExportCommand extends ServiceCommand {
 
         final String path;
         final String indexName;
-        final String indexPrefix;
 
-        Pages(String path, String indexName, String indexPrefix) {
+        Pages(String path, String indexName) {
             this.path = path;
             this.indexName = indexName;
-            this.indexPrefix = indexPrefix;
+        }
+
+        /** How the items of this source write ledger index {@code index}. */
+        String indexText(long index) {
+            return Long.toString(index);
         }
 
         /** The page's items, or a verification failure when the page is not of this source's form. */

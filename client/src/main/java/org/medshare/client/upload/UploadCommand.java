@@ -170,13 +170,14 @@ public final class UploadCommand extends ServiceCommand {
         try {
             uploader = new RecordUploader(
                     service,
-                    keys,
-                    params,
-                    explicit == null ? params.defaultSuite() : explicit,
-                    policy,
-                    parsed,
-                    new TreeMap<>(tags),
-                    summaryLevel,
+                    new UploadPreparer(
+                            keys,
+                            params,
+                            explicit == null ? params.defaultSuite() : explicit,
+                            policy,
+                            parsed,
+                            new TreeMap<>(tags),
+                            summaryLevel),
                     spool);
         } catch (IllegalArgumentException e) {
             throw CliFailure.usage(e.getMessage());
