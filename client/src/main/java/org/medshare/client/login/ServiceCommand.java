@@ -12,8 +12,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * A command that talks to the service: it takes the {@link SessionOptions} and makes its calls through
- * {@link #client()} (or {@link #ask}, {@link #printJson}). A refusal by the service becomes one line on stderr and exit 1
- * ({@link SessionOptions#answer}).
+ * {@link #client()}, {@link #ask} or {@link #printJson}. A refusal by the service, the identity provider or the
+ * network becomes one line on stderr and exit 1 ({@link SessionOptions#answer}); bad arguments are checked before
+ * the first call and are usage errors (exit 2).
  */
 public abstract class ServiceCommand implements Callable<Integer> {
     @Spec
