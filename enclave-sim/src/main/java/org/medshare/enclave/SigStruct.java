@@ -43,10 +43,8 @@ public final class SigStruct {
         EnclaveIdentity.checkU16(productId, "productId");
         EnclaveIdentity.checkU16(svn, "svn");
         byte[] spki = vendorKey.getPublic().getEncoded();
-        Signature s = Signature.getInstance("Ed25519");
-        s.initSign(vendorKey.getPrivate());
-        s.update(signedPart(mr, productId, svn, spki));
-        return new SigStruct(mr, productId, svn, spki, s.sign());
+        return new SigStruct(
+                mr, productId, svn, spki, Ed25519.sign(vendorKey.getPrivate(), signedPart(mr, productId, svn, spki)));
     }
 
     /** Convenience: measure {@code code} with {@code config} and sign the result. */

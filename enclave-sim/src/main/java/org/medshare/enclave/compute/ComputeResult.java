@@ -3,9 +3,9 @@ package org.medshare.enclave.compute;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.SignatureException;
 import java.util.Arrays;
+import org.medshare.enclave.Ed25519;
 import org.medshare.enclave.EnclavePublicKeys;
 import org.medshare.enclave.Hex;
 import org.medshare.enclave.MalformedEncodingException;
@@ -134,8 +134,8 @@ public final class ComputeResult {
      *     result, the statement or a signature)
      */
     public void verify(PublicKey enclaveSigningKey) throws GeneralSecurityException {
-        if (!verifies(enclaveSigningKey, resultSigningInput(resultJson), resultSignature)
-                || !verifies(enclaveSigningKey, statementBytes(), statementSignature)) {
+        if (!Ed25519.verifies(enclaveSigningKey, resultSigningInput(resultJson), resultSignature)
+                || !Ed25519.verifies(enclaveSigningKey, statementBytes(), statementSignature)) {
             throw new SignatureException("compute result is not signed by this enclave key");
         }
     }
@@ -154,17 +154,6 @@ public final class ComputeResult {
             throw new SignatureException("compute result names another enclave than the attested one");
         }
         verify(EnclavePublicKeys.parse(enclave.boundPublicKey()).signingKey());
-    }
-
-    private static boolean verifies(PublicKey key, byte[] message, byte[] signature) {
-        try {
-            Signature s = Signature.getInstance("Ed25519");
-            s.initVerify(key);
-            s.update(message);
-            return s.verify(signature);
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            return false;
-        }
     }
 
     public byte[] toBytes() {

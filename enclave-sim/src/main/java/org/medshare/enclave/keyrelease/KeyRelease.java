@@ -1,8 +1,7 @@
 package org.medshare.enclave.keyrelease;
 
 import java.security.GeneralSecurityException;
-import java.security.Signature;
-import java.security.SignatureException;
+import org.medshare.enclave.Ed25519;
 import org.medshare.enclave.EnclavePublicKeys;
 import org.medshare.enclave.MalformedEncodingException;
 import org.medshare.enclave.WireReader;
@@ -38,16 +37,7 @@ public record KeyRelease(
      * @throws KeyReleaseException with reason UNWRAP_FAILED if the signature does not verify
      */
     public void verifyAuthoritySignature(EnclavePublicKeys authorityKeys) throws GeneralSecurityException {
-        Signature s = Signature.getInstance("Ed25519");
-        s.initVerify(authorityKeys.signingKey());
-        s.update(record.toBytes());
-        boolean ok;
-        try {
-            ok = s.verify(authoritySignature);
-        } catch (SignatureException e) {
-            ok = false;
-        }
-        if (!ok) {
+        if (!Ed25519.verifies(authorityKeys.signingKey(), record.toBytes(), authoritySignature)) {
             throw new KeyReleaseException(
                     KeyReleaseException.Reason.UNWRAP_FAILED, "KEY_ISSUED record is not signed by this authority");
         }
