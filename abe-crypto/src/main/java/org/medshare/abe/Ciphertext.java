@@ -63,12 +63,11 @@ public final class Ciphertext {
     /** @throws MalformedCiphertextException if the structure is not a v1 ciphertext */
     public static Ciphertext parse(byte[] bytes) throws MalformedCiphertextException {
         try {
-            ByteReader r = new ByteReader(bytes);
-            r.expectMagic(MAGIC);
-            int version = r.u8();
-            if (version != VERSION) {
-                throw new MalformedCiphertextException("unsupported ciphertext version " + version);
-            }
+            ByteReader r = ByteReader.afterHeader(
+                    bytes,
+                    MAGIC,
+                    VERSION,
+                    v -> new MalformedCiphertextException("unsupported ciphertext version " + v));
             Policy policy = Policy.parse(r.string());
             int n = r.u16();
             if ((long) n * ROW_BYTES + 3L * Group.G2_BYTES != r.remaining()) {

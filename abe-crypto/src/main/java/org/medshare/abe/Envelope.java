@@ -178,4 +178,51 @@ public final class Envelope {
     static int readFully(InputStream in, byte[] buf, int len) throws IOException {
         return in.readNBytes(buf, 0, len);
     }
+
+    /**
+     * Cuts {@code in} into chunks of {@code size} bytes and hands them to {@code sink} in order, numbered from 0.
+     * The last chunk is the first one shorter than {@code size} (possibly empty) or the one followed by end of
+     * stream: one chunk is read ahead to know. The chunk buffers are zeroed when the call returns or throws.
+     *
+     * @return the number of bytes read from {@code in}
+     */
+    static <E extends Exception> long chunks(InputStream in, int size, ChunkSink<E> sink) throws IOException, E {
+        byte[] a = new byte[size];
+        byte[] b = new byte[size];
+        try {
+            long total = 0;
+            long counter = 0;
+            int n = readFully(in, a, size);
+            while (true) {
+                boolean last;
+                int m = 0;
+                if (n < size) {
+                    last = true;
+                } else {
+                    m = readFully(in, b, size);
+                    last = m == 0;
+                }
+                sink.accept(a, n, counter, last);
+                total += n;
+                counter++;
+                if (last) {
+                    return total;
+                }
+                byte[] t = a;
+                a = b;
+                b = t;
+                n = m;
+            }
+        } finally {
+            Arrays.fill(a, (byte) 0);
+            Arrays.fill(b, (byte) 0);
+        }
+    }
+
+    /** Takes the chunks of {@link #chunks}; may refuse one with {@code E}. */
+    @FunctionalInterface
+    interface ChunkSink<E extends Exception> {
+        /** Chunk number {@code counter}: the first {@code length} bytes of {@code chunk} (valid during the call). */
+        void accept(byte[] chunk, int length, long counter, boolean last) throws IOException, E;
+    }
 }

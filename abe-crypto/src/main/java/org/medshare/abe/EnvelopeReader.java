@@ -46,42 +46,22 @@ public final class EnvelopeReader {
         }
         SymmetricSuite.ChunkAead aead = Envelope.payloadAead(sym, suite, kemKey, digest);
         int sealedSize = p.header().chunkSize() + SymmetricSuite.TAG_BYTES;
-        byte[] a = new byte[sealedSize];
-        byte[] b = new byte[sealedSize];
         byte[] plain = new byte[sealedSize];
-        long counter = 0;
-        long total = 0;
-        int n = Envelope.readFully(in, a, sealedSize);
-        while (true) {
-            boolean last;
-            int m = 0;
-            if (n < sealedSize) {
-                last = true;
-            } else {
-                m = Envelope.readFully(in, b, sealedSize);
-                last = m == 0;
-            }
+        long[] total = {0};
+        Envelope.<DecryptionFailedException>chunks(in, sealedSize, (chunk, n, counter, last) -> {
             if (n < SymmetricSuite.TAG_BYTES || counter > 0xffffffffL) {
                 throw new DecryptionFailedException();
             }
             int len;
             try {
-                len = aead.decrypt(Envelope.nonce(p.noncePrefix(), counter, last), digest, a, n, plain);
+                len = aead.decrypt(Envelope.nonce(p.noncePrefix(), counter, last), digest, chunk, n, plain);
             } catch (GeneralSecurityException e) {
                 throw new DecryptionFailedException();
             }
             out.write(plain, 0, len);
-            total += len;
-            counter++;
-            if (last) {
-                break;
-            }
-            byte[] t = a;
-            a = b;
-            b = t;
-            n = m;
-        }
+            total[0] += len;
+        });
         Arrays.fill(plain, (byte) 0);
-        return total;
+        return total[0];
     }
 }

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.Objects;
 import org.medshare.abe.internal.SymmetricSuite;
 
@@ -62,43 +61,17 @@ public final class EnvelopeWriter {
         byte[] digest = sym.hash(header);
         SymmetricSuite.ChunkAead aead = Envelope.payloadAead(sym, suite, enc.key(), digest);
         out.write(header);
-        int size = 1 << chunkLog2;
-        byte[] a = new byte[size];
-        byte[] b = new byte[size];
-        byte[] sealed = new byte[size + SymmetricSuite.TAG_BYTES];
-        long total = 0;
-        long counter = 0;
-        int n = Envelope.readFully(in, a, size);
-        while (true) {
-            boolean last;
-            int m = 0;
-            if (n < size) {
-                last = true;
-            } else {
-                m = Envelope.readFully(in, b, size);
-                last = m == 0;
-            }
+        byte[] sealed = new byte[(1 << chunkLog2) + SymmetricSuite.TAG_BYTES];
+        return Envelope.<RuntimeException>chunks(in, 1 << chunkLog2, (plain, n, counter, last) -> {
             if (counter > 0xffffffffL) {
                 throw new IOException("plaintext too long for one envelope");
             }
             try {
-                int len = aead.encrypt(Envelope.nonce(prefix, counter, last), digest, a, n, sealed);
+                int len = aead.encrypt(Envelope.nonce(prefix, counter, last), digest, plain, n, sealed);
                 out.write(sealed, 0, len);
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("chunk encryption failed", e);
             }
-            total += n;
-            counter++;
-            if (last) {
-                break;
-            }
-            byte[] t = a;
-            a = b;
-            b = t;
-            n = m;
-        }
-        Arrays.fill(a, (byte) 0);
-        Arrays.fill(b, (byte) 0);
-        return total;
+        });
     }
 }

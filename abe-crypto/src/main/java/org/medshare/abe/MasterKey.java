@@ -63,12 +63,8 @@ public final class MasterKey {
     public static MasterKey parse(byte[] bytes, SecretKeyAccess access) throws KeyFormatException {
         Objects.requireNonNull(access, "access");
         try {
-            ByteReader r = new ByteReader(bytes);
-            r.expectMagic(MAGIC);
-            int version = r.u8();
-            if (version != VERSION) {
-                throw new KeyFormatException("unsupported master key version " + version);
-            }
+            ByteReader r = ByteReader.afterHeader(
+                    bytes, MAGIC, VERSION, v -> new KeyFormatException("unsupported master key version " + v));
             long ppLen = r.u32();
             if (ppLen > r.remaining()) {
                 throw new IllegalArgumentException("truncated");

@@ -49,12 +49,8 @@ public final class PublicParameters {
     /** @throws KeyFormatException if the bytes are not valid v1 public parameters */
     public static PublicParameters parse(byte[] bytes) throws KeyFormatException {
         try {
-            ByteReader r = new ByteReader(bytes);
-            r.expectMagic(MAGIC);
-            int version = r.u8();
-            if (version != VERSION) {
-                throw new KeyFormatException("unsupported public parameters version " + version);
-            }
+            ByteReader r = ByteReader.afterHeader(
+                    bytes, MAGIC, VERSION, v -> new KeyFormatException("unsupported public parameters version " + v));
             Suite suite = Suite.fromId(r.u8());
             P2_Affine h1 = Group.decodeG2Checked(r.bytes(Group.G2_BYTES));
             P2_Affine h2 = Group.decodeG2Checked(r.bytes(Group.G2_BYTES));

@@ -85,12 +85,8 @@ public final class UserKey {
     public static UserKey parse(byte[] bytes, SecretKeyAccess access) throws KeyFormatException {
         Objects.requireNonNull(access, "access");
         try {
-            ByteReader r = new ByteReader(bytes);
-            r.expectMagic(MAGIC);
-            int version = r.u8();
-            if (version != VERSION) {
-                throw new KeyFormatException("unsupported user key version " + version);
-            }
+            ByteReader r = ByteReader.afterHeader(
+                    bytes, MAGIC, VERSION, v -> new KeyFormatException("unsupported user key version " + v));
             int n = r.u16();
             if (n > MAX_ATTRIBUTES || (long) n * 3 * Group.G1_BYTES > r.remaining()) {
                 throw new IllegalArgumentException("attribute count out of range");

@@ -50,6 +50,18 @@ public final class AtomicOutput implements AutoCloseable {
         return new AtomicOutput(abs, temp);
     }
 
+    /**
+     * Writes {@code bytes} to {@code target} atomically, replacing an existing file.
+     *
+     * @param secret restrict the file to its owner (rw-------) where the file system supports it
+     */
+    public static void write(Path target, byte[] bytes, boolean secret) throws IOException {
+        try (AtomicOutput o = open(target, secret)) {
+            o.stream().write(bytes);
+            o.commit(true);
+        }
+    }
+
     public OutputStream stream() {
         return stream;
     }

@@ -36,17 +36,20 @@ final class AuthorityCommand implements Callable<Integer> {
         throw CliFailure.usage("authority needs a subcommand: init, keygen or key");
     }
 
-    @Command(
-            name = "init",
-            mixinStandardHelpOptions = true,
-            description = "Create DIR/public.params and DIR/master.key (refuses to overwrite an existing authority).")
-    static final class Init implements Callable<Integer> {
+    /** A command on the local authority in {@code --dir}. */
+    abstract static class LocalAuthority implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
         @Option(names = "--dir", required = true, paramLabel = "DIR", description = "authority directory")
         Path dir;
+    }
 
+    @Command(
+            name = "init",
+            mixinStandardHelpOptions = true,
+            description = "Create DIR/public.params and DIR/master.key (refuses to overwrite an existing authority).")
+    static final class Init extends LocalAuthority {
         @Option(
                 names = "--suite",
                 defaultValue = "nist",
@@ -56,7 +59,7 @@ final class AuthorityCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            Suite s = EncryptCommand.suite(suite);
+            Suite s = Arguments.suite(suite);
             if (Files.exists(dir) && !Files.isDirectory(dir)) {
                 throw CliFailure.usage("not a directory: " + dir);
             }
@@ -90,13 +93,7 @@ final class AuthorityCommand implements Callable<Integer> {
             name = "keygen",
             mixinStandardHelpOptions = true,
             description = "Issue a user key for a set of attributes.")
-    static final class Keygen implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Option(names = "--dir", required = true, paramLabel = "DIR", description = "authority directory")
-        Path dir;
-
+    static final class Keygen extends LocalAuthority {
         @Option(
                 names = "--attrs",
                 required = true,
@@ -125,10 +122,7 @@ final class AuthorityCommand implements Callable<Integer> {
             }
             MasterKey master = Files2.masterKey(dir);
             UserKey key = AbeScheme.create().keygen(master, set);
-            try (AtomicOutput o = AtomicOutput.open(out, true)) {
-                o.stream().write(key.toBytes(InsecureSecretKeyAccess.get()));
-                o.commit(true);
-            }
+            AtomicOutput.write(out, key.toBytes(InsecureSecretKeyAccess.get()), true);
             spec.commandLine().getOut().println("key for " + Arrays.toString(set.toArray()) + " written to " + out);
             return 0;
         }

@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import org.medshare.abe.AbeScheme;
 import org.medshare.abe.EnvelopeWriter;
 import org.medshare.abe.Policy;
-import org.medshare.abe.PolicySyntaxException;
 import org.medshare.abe.PublicParameters;
 import org.medshare.abe.Suite;
 import picocli.CommandLine.Command;
@@ -42,23 +41,10 @@ final class EncryptCommand implements Callable<Integer> {
             description = "symmetric suite (default: the one recorded in the public parameters)")
     String suite;
 
-    static Suite suite(String label) {
-        try {
-            return Suite.fromLabel(label);
-        } catch (IllegalArgumentException e) {
-            throw CliFailure.usage(e.getMessage());
-        }
-    }
-
     @Override
     public Integer call() throws IOException {
-        Policy p;
-        try {
-            p = Policy.parse(policy);
-        } catch (PolicySyntaxException e) {
-            throw CliFailure.usage("invalid policy: " + e.getMessage());
-        }
-        Suite explicit = suite == null ? null : suite(suite);
+        Policy p = Arguments.policy(policy);
+        Suite explicit = suite == null ? null : Arguments.suite(suite);
         Files2.requireReadable(in, "input file");
         PublicParameters pp = Files2.params(params);
         Suite s = explicit == null ? pp.defaultSuite() : explicit;

@@ -57,11 +57,7 @@ public final class EnclaveConfig {
     }
 
     public static EnclaveConfig parse(byte[] bytes) throws MalformedEncodingException {
-        WireReader r = new WireReader(bytes);
-        int version = r.u8();
-        if (version != 1) {
-            throw new MalformedEncodingException("unknown enclave config version " + version);
-        }
+        WireReader r = WireReader.versioned(bytes, 1, "enclave config");
         int debugFlag = r.u8();
         if (debugFlag > 1) {
             throw new MalformedEncodingException("bad debug flag " + debugFlag);

@@ -98,9 +98,7 @@ public final class EnclaveIdentity {
         if (r.u8() != 1) {
             throw new MalformedEncodingException("unknown identity encoding");
         }
-        EnclaveIdentity id = new EnclaveIdentity(r.fixed(32), r.fixed(32), r.fixed(32), r.u16(), r.u16(), r.u8() == 1);
-        r.expectEnd();
-        return id;
+        return r.end(new EnclaveIdentity(r.fixed(32), r.fixed(32), r.fixed(32), r.u16(), r.u16(), r.u8() == 1));
     }
 
     @Override

@@ -5,7 +5,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,10 +113,7 @@ public final class EnclaveRuntime implements EnclaveContext {
 
     @Override
     public byte[] sign(byte[] message) throws GeneralSecurityException {
-        Signature s = Signature.getInstance("Ed25519");
-        s.initSign(signingKey.getPrivate());
-        s.update(message);
-        return s.sign();
+        return Ed25519.sign(signingKey.getPrivate(), message);
     }
 
     @Override

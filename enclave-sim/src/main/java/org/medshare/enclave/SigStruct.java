@@ -43,10 +43,8 @@ public final class SigStruct {
         EnclaveIdentity.checkU16(productId, "productId");
         EnclaveIdentity.checkU16(svn, "svn");
         byte[] spki = vendorKey.getPublic().getEncoded();
-        Signature s = Signature.getInstance("Ed25519");
-        s.initSign(vendorKey.getPrivate());
-        s.update(signedPart(mr, productId, svn, spki));
-        return new SigStruct(mr, productId, svn, spki, s.sign());
+        return new SigStruct(
+                mr, productId, svn, spki, Ed25519.sign(vendorKey.getPrivate(), signedPart(mr, productId, svn, spki)));
     }
 
     /** Convenience: measure {@code code} with {@code config} and sign the result. */
@@ -131,14 +129,8 @@ public final class SigStruct {
     }
 
     public static SigStruct parse(byte[] bytes) throws MalformedEncodingException {
-        WireReader r = new WireReader(bytes);
-        int v = r.u8();
-        if (v != VERSION) {
-            throw new MalformedEncodingException("unknown SIGSTRUCT version " + v);
-        }
-        SigStruct s = new SigStruct(r.fixed(32), r.u16(), r.u16(), r.bytes(), r.bytes());
-        r.expectEnd();
-        return s;
+        WireReader r = WireReader.versioned(bytes, VERSION, "SIGSTRUCT");
+        return r.end(new SigStruct(r.fixed(32), r.u16(), r.u16(), r.bytes(), r.bytes()));
     }
 
     @Override

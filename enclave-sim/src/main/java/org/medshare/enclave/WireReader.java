@@ -19,6 +19,21 @@ public final class WireReader {
         this.in = in.clone();
     }
 
+    /**
+     * A reader over a versioned encoding: its first byte, read here, must be {@code version}.
+     *
+     * @param what the encoding's name for the message, e.g. {@code "compute request"}
+     * @throws MalformedEncodingException {@code unknown <what> version <v>} for any other first byte
+     */
+    public static WireReader versioned(byte[] in, int version, String what) throws MalformedEncodingException {
+        WireReader r = new WireReader(in);
+        int v = r.u8();
+        if (v != version) {
+            throw new MalformedEncodingException("unknown " + what + " version " + v);
+        }
+        return r;
+    }
+
     public int remaining() {
         return in.length - pos;
     }
@@ -95,5 +110,11 @@ public final class WireReader {
         if (remaining() != 0) {
             throw new MalformedEncodingException(remaining() + " trailing bytes");
         }
+    }
+
+    /** {@code value}, read from this reader, once {@link #expectEnd()} has found no trailing bytes. */
+    public <T> T end(T value) throws MalformedEncodingException {
+        expectEnd();
+        return value;
     }
 }

@@ -2,6 +2,7 @@ package org.medshare.abe.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.function.IntFunction;
 
 /** Bounds-checked big-endian reader over a byte array; every failure is an IllegalArgumentException. */
 public final class ByteReader {
@@ -10,6 +11,24 @@ public final class ByteReader {
 
     public ByteReader(byte[] buf) {
         this.buf = buf;
+    }
+
+    /**
+     * A reader positioned after a format header: {@code magic} then a version byte that must be {@code version}.
+     *
+     * @param unsupported the refusal of another version, given that version
+     * @throws IllegalArgumentException if the input does not start with {@code magic}
+     * @throws E if the version is not {@code version}
+     */
+    public static <E extends Exception> ByteReader afterHeader(
+            byte[] buf, byte[] magic, int version, IntFunction<E> unsupported) throws E {
+        ByteReader r = new ByteReader(buf);
+        r.expectMagic(magic);
+        int v = r.u8();
+        if (v != version) {
+            throw unsupported.apply(v);
+        }
+        return r;
     }
 
     public int remaining() {

@@ -141,10 +141,7 @@ public final class AuditVerifyCommand implements Callable<Integer> {
                 throw CliFailure.usage("--keys " + f + ": " + e.getMessage());
             }
         }
-        int q = quorum == null ? trusted.size() / 2 + 1 : quorum;
-        if (q < 1 || q > trusted.size()) {
-            throw CliFailure.usage("--quorum must be between 1 and the number of keys (" + trusted.size() + ")");
-        }
+        int q = quorum(trusted.size(), "keys");
         VerificationReport report;
         try {
             report = LedgerVerifier.verify(ledger, List.copyOf(trusted.values()), q, prove);
@@ -166,16 +163,21 @@ public final class AuditVerifyCommand implements Callable<Integer> {
         for (Path c : certs) {
             members.add(readCertificate(c));
         }
-        int q = quorum == null ? members.size() / 2 + 1 : quorum;
-        if (q < 1 || q > members.size()) {
-            throw CliFailure.usage(
-                    "--quorum must be between 1 and the number of certificates (" + members.size() + ")");
-        }
+        int q = quorum(members.size(), "certificates");
         try {
             return print(MembershipVerifier.verify(ledger, root, members, q));
         } catch (IOException e) {
             throw CliFailure.verification("cannot read the ledger: " + e.getMessage());
         }
+    }
+
+    /** {@code --quorum}, by default a majority of the {@code members} given (named {@code what}). */
+    private int quorum(int members, String what) {
+        int q = quorum == null ? members / 2 + 1 : quorum;
+        if (q < 1 || q > members) {
+            throw CliFailure.usage("--quorum must be between 1 and the number of " + what + " (" + members + ")");
+        }
+        return q;
     }
 
     private static X509Certificate readCertificate(Path p) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -12,7 +11,6 @@ import java.security.KeyPairGenerator;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.medshare.abe.Attribute;
 import org.medshare.abe.InsecureSecretKeyAccess;
 import org.medshare.abe.UserKey;
@@ -20,7 +18,7 @@ import org.medshare.client.AtomicOutput;
 import org.medshare.client.CliFailure;
 import org.medshare.client.http.Json;
 import org.medshare.client.http.ServiceClient;
-import org.medshare.client.http.ServiceException;
+import org.medshare.client.login.ServiceCommand;
 import org.medshare.client.login.SessionOptions;
 import org.medshare.enclave.attest.AttestationException;
 import org.medshare.enclave.attest.QuoteVerifier;
@@ -28,10 +26,7 @@ import org.medshare.enclave.host.AuthorityTrust;
 import org.medshare.enclave.keyrelease.KeyReleaseException;
 import org.medshare.enclave.keyrelease.UserKeyIssue;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code medshare authority key} (clinician): obtains an ABE user key for the attributes of the logged-in
@@ -45,13 +40,7 @@ import picocli.CommandLine.Spec;
         name = "key",
         mixinStandardHelpOptions = true,
         description = "Obtain your ABE user key from the service's key authority (clinician, hospital role).")
-public final class AuthorityKeyCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    SessionOptions session;
-
+public final class AuthorityKeyCommand extends ServiceCommand {
     @Option(names = "--out", required = true, paramLabel = "KEYFILE", description = "user key file to write")
     Path out;
 
@@ -77,7 +66,7 @@ public final class AuthorityKeyCommand implements Callable<Integer> {
                 throw CliFailure.usage("--attrs: " + e.getMessage());
             }
         }
-        ServiceClient service = session.client();
+        ServiceClient service = client();
         TrustedAuthority authority = TrustedAuthority.load(authorityTrust, session.configDir());
         QuoteVerifier verifier = authority.verifier();
         byte[] nonce = verifier.newNonce();
@@ -93,14 +82,7 @@ public final class AuthorityKeyCommand implements Callable<Integer> {
         request.put("nonce", Base64.getUrlEncoder().withoutPadding().encodeToString(nonce));
         ArrayNode wanted = request.putArray("attributes");
         attrs.forEach(a -> wanted.add(a.trim()));
-        JsonNode answer;
-        try {
-            answer = service.postJson(
-                            "/api/v1/authority/keys", Json.compact(request).getBytes(StandardCharsets.UTF_8))
-                    .json();
-        } catch (ServiceException e) {
-            throw SessionOptions.refused(e);
-        }
+        JsonNode answer = SessionOptions.answer(() -> service.postJson("/api/v1/authority/keys", request));
         UserKey key;
         UserKeyIssue issue;
         try {
@@ -119,17 +101,12 @@ public final class AuthorityKeyCommand implements Callable<Integer> {
         } catch (GeneralSecurityException e) {
             throw CliFailure.verification(e.getMessage());
         }
-        try (AtomicOutput o = AtomicOutput.open(out, true)) {
-            o.stream().write(key.toBytes(InsecureSecretKeyAccess.get()));
-            o.commit(true);
-        }
-        spec.commandLine()
-                .getOut()
-                .println("key " + issue.statement().keyId() + " for "
-                        + issue.statement().attributes()
-                        + " written to " + out + " (KEY_ISSUED at ledger index "
-                        + answer.path("receipt").path("index").asText("?")
-                        + ")");
+        AtomicOutput.write(out, key.toBytes(InsecureSecretKeyAccess.get()), true);
+        out().println("key " + issue.statement().keyId() + " for "
+                + issue.statement().attributes()
+                + " written to " + out + " (KEY_ISSUED at ledger index "
+                + answer.path("receipt").path("index").asText("?")
+                + ")");
         return 0;
     }
 }

@@ -94,6 +94,12 @@ public final class ServiceClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(json)));
     }
 
+    /** {@code POST path} with {@code body} as compact JSON, returning the JSON answer. */
+    public JsonNode postJson(String path, JsonNode body) throws ServiceException {
+        return postJson(path, Json.compact(body).getBytes(StandardCharsets.UTF_8))
+                .json();
+    }
+
     /** {@code POST path} with a multipart/form-data body. */
     public HttpResult postMultipart(String path, Multipart body) throws ServiceException {
         return send(request(path)

@@ -44,10 +44,7 @@ public final class ConfigDir {
     public static void writeSecret(Path file, byte[] bytes) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         ensure(parent);
-        try (AtomicOutput out = AtomicOutput.open(file, true)) {
-            out.stream().write(bytes);
-            out.commit(true);
-        }
+        AtomicOutput.write(file, bytes, true);
     }
 
     static void ownerOnly(Path p, String mode) throws IOException {

@@ -19,6 +19,7 @@ import org.medshare.client.http.Json;
 import org.medshare.client.http.ServiceClient;
 import org.medshare.client.http.ServiceException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -71,11 +72,8 @@ public final class LoginCommand implements Callable<Integer> {
             description = "file holding the service-account secret")
     Path clientSecretFile;
 
-    @Option(
-            names = "--config",
-            paramLabel = "DIR",
-            description = "configuration directory (default: $MEDSHARE_CONFIG or ~/.medshare)")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Option(
             names = "--token-file",
@@ -134,16 +132,13 @@ public final class LoginCommand implements Callable<Integer> {
         }
         Path file = tokenFile != null
                 ? tokenFile
-                : ConfigDir.ensure(ConfigDir.resolve(config)).resolve(Session.FILE);
+                : ConfigDir.ensure(config.resolve()).resolve(Session.FILE);
         Session session = new Session(file, issuerUri, client, serverUri, secretFile, grant, clock);
         String who = user != null ? user : client;
         if (serverUri != null) {
-            try {
-                JsonNode me = new ServiceClient(serverUri, session, Duration.ofSeconds(30)).getJson("/api/v1/me");
-                who = Json.text(me, "subject") + " of " + Json.text(me, "organisation") + ", roles " + me.path("roles");
-            } catch (ServiceException e) {
-                throw SessionOptions.refused(e);
-            }
+            JsonNode me = SessionOptions.answer(
+                    () -> new ServiceClient(serverUri, session, Duration.ofSeconds(30)).getJson("/api/v1/me"));
+            who = Json.text(me, "subject") + " of " + Json.text(me, "organisation") + ", roles " + me.path("roles");
         }
         session.save();
         spec.commandLine().getOut().println("logged in as " + who + "; session saved in " + file);

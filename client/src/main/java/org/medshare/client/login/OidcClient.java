@@ -70,31 +70,17 @@ public final class OidcClient {
 
     /** Resource owner password grant for {@code user}. */
     public TokenGrant password(String clientId, String user, char[] password) throws ServiceException {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("grant_type", "password");
-        form.put("client_id", clientId);
-        form.put("username", user);
-        form.put("password", new String(password));
-        form.put("scope", "openid");
-        return grant(form);
+        return grant("password", clientId, "username", user, "password", new String(password), "scope", "openid");
     }
 
     /** Client credentials grant for a service account. */
     public TokenGrant clientCredentials(String clientId, String secret) throws ServiceException {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("grant_type", "client_credentials");
-        form.put("client_id", clientId);
-        form.put("client_secret", secret);
-        return grant(form);
+        return grant("client_credentials", clientId, "client_secret", secret);
     }
 
     /** Refresh token grant. */
     public TokenGrant refresh(String clientId, String refreshToken) throws ServiceException {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("grant_type", "refresh_token");
-        form.put("client_id", clientId);
-        form.put("refresh_token", refreshToken);
-        return grant(form);
+        return grant("refresh_token", clientId, "refresh_token", refreshToken);
     }
 
     /** A pending device authorization (RFC 8628 §3.2): what to show the user, and how to poll. */
@@ -162,6 +148,17 @@ public final class OidcClient {
             }
         }
         throw new ServiceException(400, "expired_token", "login refused: the device code expired before approval");
+    }
+
+    /** A {@code grantType} token request by {@code clientId} with {@code fields} (name, value, name, value...) in order. */
+    private TokenGrant grant(String grantType, String clientId, String... fields) throws ServiceException {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", grantType);
+        form.put("client_id", clientId);
+        for (int i = 0; i < fields.length; i += 2) {
+            form.put(fields[i], fields[i + 1]);
+        }
+        return grant(form);
     }
 
     private TokenGrant grant(Map<String, String> form) throws ServiceException {

@@ -8,9 +8,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import org.medshare.client.CliFailure;
+import org.medshare.client.http.ServiceCall;
 import org.medshare.client.http.ServiceClient;
 import org.medshare.client.http.ServiceException;
 import org.medshare.client.http.TokenSource;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,11 +25,8 @@ public final class SessionOptions {
     @Option(names = "--server", paramLabel = "URL", description = "service base URL (default: the one given at login)")
     String server;
 
-    @Option(
-            names = "--config",
-            paramLabel = "DIR",
-            description = "configuration directory (default: $MEDSHARE_CONFIG or ~/.medshare)")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Option(names = "--token-file", paramLabel = "FILE", description = "session file or file holding an access token")
     Path tokenFile;
@@ -41,7 +40,7 @@ public final class SessionOptions {
 
     /** The configuration directory (not created). */
     public Path configDir() {
-        return ConfigDir.resolve(config);
+        return config.resolve();
     }
 
     /** A client for the service, authenticated with the session's (or the token file's) token. */
@@ -107,5 +106,14 @@ public final class SessionOptions {
     /** A refusal by the service, the identity provider or the network, as a one-line failure with exit 1. */
     public static CliFailure refused(ServiceException e) {
         return CliFailure.verification(e.getMessage());
+    }
+
+    /** Runs {@code call} and returns its answer; a refusal becomes the one-line failure of {@link #refused}. */
+    public static <T> T answer(ServiceCall<T> call) {
+        try {
+            return call.run();
+        } catch (ServiceException e) {
+            throw refused(e);
+        }
     }
 }

@@ -7,19 +7,16 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import org.medshare.client.AtomicOutput;
 import org.medshare.client.CliFailure;
 import org.medshare.client.http.Json;
 import org.medshare.client.http.ServiceClient;
-import org.medshare.client.http.ServiceException;
+import org.medshare.client.login.ServiceCommand;
 import org.medshare.client.login.SessionOptions;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code medshare audit export}: every ledger event from {@code --from} on, written atomically (a failed export
@@ -33,14 +30,8 @@ import picocli.CommandLine.Spec;
         name = "export",
         mixinStandardHelpOptions = true,
         description = "Export the audit events as NDJSON or as a FHIR AuditEvent Bundle (regulator).")
-final class AuditExportCommand implements Callable<Integer> {
+final class AuditExportCommand extends ServiceCommand {
     static final int PAGE = 1000;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    SessionOptions session;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "file to write")
     Path out;
@@ -75,42 +66,21 @@ final class AuditExportCommand implements Callable<Integer> {
         if (wanted != null && !wanted.matches("[A-Z_]{1,64}")) {
             throw CliFailure.usage("--type must be an event type name such as UPLOAD");
         }
-        ServiceClient c = session.client();
+        ServiceClient c = client();
         if (fmt.equals("fhir")) {
             return exportFhir(c, wanted);
         }
-        long written = 0;
-        long next = from;
+        long[] written = {0};
+        long next;
         try (AtomicOutput o = AtomicOutput.open(out, false)) {
             OutputStream stream = o.stream();
-            while (true) {
-                JsonNode page = c.getJson("/api/v1/audit/events?from=" + next + "&limit=" + PAGE);
-                if (!page.isArray()) {
-                    throw CliFailure.verification("the service's audit events answer is not a JSON array");
-                }
-                for (JsonNode event : page) {
-                    long index = event.path("index").asLong(-1);
-                    if (index != next) {
-                        throw CliFailure.verification("the service skipped or repeated audit events: expected index "
-                                + next + ", got " + index);
-                    }
-                    next++;
-                    if (wanted == null || wanted.equals(Json.text(event, "type"))) {
-                        stream.write((Json.compact(event) + "\n").getBytes(StandardCharsets.UTF_8));
-                        written++;
-                    }
-                }
-                if (page.size() < PAGE) {
-                    break;
-                }
-            }
+            next = readPages(c, Pages.EVENTS, wanted, event -> {
+                stream.write((Json.compact(event) + "\n").getBytes(StandardCharsets.UTF_8));
+                written[0]++;
+            });
             o.commit(true);
-        } catch (ServiceException e) {
-            throw SessionOptions.refused(e);
         }
-        spec.commandLine()
-                .getOut()
-                .println("exported " + written + " event(s), indices " + from + ".." + (next - 1) + ", to " + out);
+        out().println("exported " + written[0] + " event(s), indices " + from + ".." + (next - 1) + ", to " + out);
         return 0;
     }
 
@@ -119,43 +89,116 @@ final class AuditExportCommand implements Callable<Integer> {
         ObjectNode bundle = Json.object();
         bundle.put("resourceType", "Bundle");
         bundle.put("type", "collection");
-        bundle.put("timestamp", java.time.Instant.now().toString());
+        bundle.put("timestamp", Instant.now().toString());
         ArrayNode entries = bundle.putArray("entry");
+        long next = readPages(c, Pages.FHIR, wanted, entries::add);
+        AtomicOutput.write(out, Json.pretty(bundle).getBytes(StandardCharsets.UTF_8), false);
+        out().println("exported " + entries.size() + " AuditEvent(s), ledger indices " + from + ".." + (next - 1)
+                + ", to " + out);
+        return 0;
+    }
+
+    /**
+     * Reads every page of {@code pages} from {@code --from} on, checks that the ledger indices are consecutive, and
+     * hands {@code keep} each item of type {@code wanted} (every item when null), in order. Returns the index after
+     * the last item.
+     */
+    private long readPages(ServiceClient c, Pages pages, String wanted, Kept keep) throws IOException {
         long next = from;
-        try {
-            while (true) {
-                JsonNode page = c.getJson("/api/v1/audit/export?format=fhir&from=" + next + "&limit=" + PAGE);
+        while (true) {
+            long first = next;
+            JsonNode page = SessionOptions.answer(() -> c.getJson(pages.path + "from=" + first + "&limit=" + PAGE));
+            JsonNode items = pages.items(page);
+            for (JsonNode item : items) {
+                String index = pages.index(item);
+                if (!pages.indexText(next).equals(index)) {
+                    throw CliFailure.verification("the service skipped or repeated audit events: expected "
+                            + pages.indexName + pages.indexText(next) + ", got " + index);
+                }
+                next++;
+                if (wanted == null || wanted.equals(pages.type(item))) {
+                    keep.accept(item);
+                }
+            }
+            if (items.size() < PAGE) {
+                return next;
+            }
+        }
+    }
+
+    /** Takes one exported item. */
+    @FunctionalInterface
+    private interface Kept {
+        void accept(JsonNode item) throws IOException;
+    }
+
+    /** The two paged sources of the export, and how their items carry the ledger index and event type. */
+    private enum Pages {
+        EVENTS("/api/v1/audit/events?", "index ") {
+            @Override
+            JsonNode items(JsonNode page) {
+                if (!page.isArray()) {
+                    throw CliFailure.verification("the service's audit events answer is not a JSON array");
+                }
+                return page;
+            }
+
+            @Override
+            String index(JsonNode event) {
+                return Long.toString(event.path("index").asLong(-1));
+            }
+
+            @Override
+            String type(JsonNode event) {
+                return Json.text(event, "type");
+            }
+        },
+        FHIR("/api/v1/audit/export?format=fhir&", "") {
+            @Override
+            String indexText(long index) {
+                return "ledger-" + index;
+            }
+
+            @Override
+            JsonNode items(JsonNode page) {
                 if (!"Bundle".equals(Json.text(page, "resourceType"))) {
                     throw CliFailure.verification("the service's audit export is not a FHIR Bundle");
                 }
-                JsonNode pageEntries = page.path("entry");
-                for (JsonNode entry : pageEntries) {
-                    JsonNode event = entry.path("resource");
-                    if (!("ledger-" + next).equals(Json.text(event, "id"))) {
-                        throw CliFailure.verification("the service skipped or repeated audit events: expected ledger-"
-                                + next + ", got " + Json.text(event, "id"));
-                    }
-                    next++;
-                    if (wanted == null || wanted.equals(ledgerType(event))) {
-                        entries.add(entry);
-                    }
-                }
-                if (pageEntries.size() < PAGE) {
-                    break;
-                }
+                return page.path("entry");
             }
-        } catch (ServiceException e) {
-            throw SessionOptions.refused(e);
+
+            @Override
+            String index(JsonNode entry) {
+                return Json.text(entry.path("resource"), "id");
+            }
+
+            @Override
+            String type(JsonNode entry) {
+                return ledgerType(entry.path("resource"));
+            }
+        };
+
+        final String path;
+        final String indexName;
+
+        Pages(String path, String indexName) {
+            this.path = path;
+            this.indexName = indexName;
         }
-        try (AtomicOutput o = AtomicOutput.open(out, false)) {
-            o.stream().write(Json.pretty(bundle).getBytes(StandardCharsets.UTF_8));
-            o.commit(true);
+
+        /** How the items of this source write ledger index {@code index}. */
+        String indexText(long index) {
+            return Long.toString(index);
         }
-        spec.commandLine()
-                .getOut()
-                .println("exported " + entries.size() + " AuditEvent(s), ledger indices " + from + ".." + (next - 1)
-                        + ", to " + out);
-        return 0;
+
+        /** The page's items, or a verification failure when the page is not of this source's form. */
+        abstract JsonNode items(JsonNode page);
+
+        /** The item's ledger index as the service wrote it. */
+        abstract String index(JsonNode item);
+
+        /** The item's ledger event type, or null. */
+        abstract String type(JsonNode item);
     }
 
     /** The ledger event type an exported AuditEvent stands for (its ledger-index entity's name). */

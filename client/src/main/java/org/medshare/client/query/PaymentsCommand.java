@@ -1,18 +1,13 @@
 package org.medshare.client.query;
 
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import org.medshare.client.CliFailure;
 import org.medshare.client.http.Json;
-import org.medshare.client.http.ServiceClient;
-import org.medshare.client.login.SessionOptions;
+import org.medshare.client.login.ServiceCommand;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code medshare payments deposit --amount N} (insurer escrow for queries) and
@@ -30,13 +25,7 @@ public final class PaymentsCommand implements Callable<Integer> {
     }
 
     @Command(name = "deposit", mixinStandardHelpOptions = true, description = "Deposit escrow (insurer).")
-    static final class Deposit implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        SessionOptions session;
-
+    static final class Deposit extends ServiceCommand {
         @Option(
                 names = "--amount",
                 required = true,
@@ -49,10 +38,8 @@ public final class PaymentsCommand implements Callable<Integer> {
             if (amount.signum() <= 0) {
                 throw CliFailure.usage("--amount must be positive");
             }
-            byte[] body = Json.compact(Json.object().put("amount", amount)).getBytes(StandardCharsets.UTF_8);
-            ServiceClient c = session.client();
-            return QueryCommand.print(
-                    spec, () -> c.postJson("/api/v1/payments/deposits", body).json());
+            return printJson(
+                    c -> c.postJson("/api/v1/payments/deposits", Json.object().put("amount", amount)));
         }
     }
 
@@ -60,13 +47,7 @@ public final class PaymentsCommand implements Callable<Integer> {
             name = "balance",
             mixinStandardHelpOptions = true,
             description = "Your organisation's escrow and earnings, or ORG's (regulator).")
-    static final class Balance implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        SessionOptions session;
-
+    static final class Balance extends ServiceCommand {
         @Parameters(index = "0", arity = "0..1", paramLabel = "ORG")
         String organisation;
 
@@ -74,8 +55,7 @@ public final class PaymentsCommand implements Callable<Integer> {
         public Integer call() {
             String path = "/api/v1/payments/balances/"
                     + (organisation == null ? "me" : Calls.id("organisation", organisation));
-            ServiceClient c = session.client();
-            return QueryCommand.print(spec, () -> c.getJson(path));
+            return printJson(c -> c.getJson(path));
         }
     }
 }

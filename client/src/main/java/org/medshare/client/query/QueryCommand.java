@@ -9,15 +9,10 @@ import java.util.concurrent.Callable;
 import org.medshare.client.AtomicOutput;
 import org.medshare.client.CliFailure;
 import org.medshare.client.http.Json;
-import org.medshare.client.http.ServiceClient;
-import org.medshare.client.http.ServiceException;
-import org.medshare.client.login.SessionOptions;
+import org.medshare.client.login.ServiceCommand;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code medshare query} (DESIGN §3, query flow): insurers submit requests against approved templates and
@@ -43,19 +38,15 @@ public final class QueryCommand implements Callable<Integer> {
         throw CliFailure.usage("missing subcommand: submit, approve, refuse, status, result, list or template");
     }
 
-    /** Runs {@code call} and prints its JSON answer; a refusal becomes exit 1. */
-    static int print(CommandSpec spec, JsonCall call) {
-        try {
-            spec.commandLine().getOut().println(Json.pretty(call.run()));
-            return 0;
-        } catch (ServiceException e) {
-            throw SessionOptions.refused(e);
-        }
-    }
+    /** A command on one query, named by its id. */
+    abstract static class OneQuery extends ServiceCommand {
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
 
-    @FunctionalInterface
-    interface JsonCall {
-        JsonNode run() throws ServiceException;
+        /** The query's API path; a malformed id is a usage error. */
+        final String path() {
+            return "/api/v1/queries/" + Calls.id("query id", id);
+        }
     }
 
     @Command(
@@ -63,21 +54,14 @@ public final class QueryCommand implements Callable<Integer> {
             mixinStandardHelpOptions = true,
             description =
                     "Submit a query request (JSON of enclave-sim/QUERY.md) as the insurer; prints the query with its id.")
-    static final class Submit implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        SessionOptions session;
-
+    static final class Submit extends ServiceCommand {
         @Option(names = "--file", required = true, paramLabel = "QUERY.json", description = "the request")
         Path file;
 
         @Override
         public Integer call() {
             byte[] body = Calls.jsonFile(file);
-            ServiceClient c = session.client();
-            return print(spec, () -> c.postJson("/api/v1/queries", body).json());
+            return printJson(c -> c.postJson("/api/v1/queries", body).json());
         }
     }
 
@@ -85,24 +69,11 @@ public final class QueryCommand implements Callable<Integer> {
             name = "approve",
             mixinStandardHelpOptions = true,
             description = "Approve a submitted query as the regulator (it then runs in the enclave).")
-    static final class Approve implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        SessionOptions session;
-
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
-
+    static final class Approve extends OneQuery {
         @Override
         public Integer call() {
-            String path = "/api/v1/queries/" + Calls.id("query id", id) + "/approve";
-            ServiceClient c = session.client();
-            return print(
-                    spec,
-                    () -> c.postJson(path, "{}".getBytes(StandardCharsets.UTF_8))
-                            .json());
+            String path = path() + "/approve";
+            return printJson(c -> c.postJson(path, Json.object()));
         }
     }
 
@@ -110,47 +81,26 @@ public final class QueryCommand implements Callable<Integer> {
             name = "refuse",
             mixinStandardHelpOptions = true,
             description = "Refuse a submitted query as the regulator.")
-    static final class Refuse implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        SessionOptions session;
-
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
-
+    static final class Refuse extends OneQuery {
         @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "why (1-1000 characters)")
         String reason;
 
         @Override
         public Integer call() {
-            String path = "/api/v1/queries/" + Calls.id("query id", id) + "/refuse";
+            String path = path() + "/refuse";
             if (reason.isBlank() || reason.length() > 1000) {
                 throw CliFailure.usage("--reason must be 1-1000 characters");
             }
-            byte[] body = Json.compact(Json.object().put("reason", reason)).getBytes(StandardCharsets.UTF_8);
-            ServiceClient c = session.client();
-            return print(spec, () -> c.postJson(path, body).json());
+            return printJson(c -> c.postJson(path, Json.object().put("reason", reason)));
         }
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a query and its state.")
-    static final class Status implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        SessionOptions session;
-
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
-
+    static final class Status extends OneQuery {
         @Override
         public Integer call() {
-            String path = "/api/v1/queries/" + Calls.id("query id", id);
-            ServiceClient c = session.client();
-            return print(spec, () -> c.getJson(path));
+            String path = path();
+            return printJson(c -> c.getJson(path));
         }
     }
 
@@ -158,13 +108,7 @@ public final class QueryCommand implements Callable<Integer> {
             name = "list",
             mixinStandardHelpOptions = true,
             description = "List queries (an insurer's own, or all for a regulator), newest first.")
-    static final class ListQueries implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        SessionOptions session;
-
+    static final class ListQueries extends ServiceCommand {
         @Option(names = "--limit", defaultValue = "100", paramLabel = "N", description = "at most N (1..1000)")
         int limit;
 
@@ -173,8 +117,7 @@ public final class QueryCommand implements Callable<Integer> {
             if (limit < 1 || limit > 1000) {
                 throw CliFailure.usage("--limit must be within 1..1000");
             }
-            ServiceClient c = session.client();
-            return print(spec, () -> c.getJson("/api/v1/queries?limit=" + limit));
+            return printJson(c -> c.getJson("/api/v1/queries?limit=" + limit));
         }
     }
 
@@ -187,16 +130,7 @@ public final class QueryCommand implements Callable<Integer> {
             name = "result",
             mixinStandardHelpOptions = true,
             description = "Fetch a completed query's enclave-signed result.")
-    static final class Result implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        SessionOptions session;
-
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
-
+    static final class Result extends OneQuery {
         @Option(
                 names = "--out",
                 paramLabel = "FILE",
@@ -205,14 +139,8 @@ public final class QueryCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            String path = "/api/v1/queries/" + Calls.id("query id", id);
-            ServiceClient c = session.client();
-            JsonNode q;
-            try {
-                q = c.getJson(path);
-            } catch (ServiceException e) {
-                throw SessionOptions.refused(e);
-            }
+            String path = path();
+            JsonNode q = ask(c -> c.getJson(path));
             JsonNode result = q.get("result");
             if (result == null || result.isNull()) {
                 String status = Json.text(q, "status");
@@ -222,16 +150,13 @@ public final class QueryCommand implements Callable<Integer> {
             }
             String text = Json.pretty(q) + "\n";
             if (out == null) {
-                PrintWriter w = spec.commandLine().getOut();
+                PrintWriter w = out();
                 w.print(text);
                 w.flush();
                 return 0;
             }
-            try (AtomicOutput o = AtomicOutput.open(out, false)) {
-                o.stream().write(text.getBytes(StandardCharsets.UTF_8));
-                o.commit(true);
-            }
-            spec.commandLine().getOut().println("result of query " + id + " written to " + out);
+            AtomicOutput.write(out, text.getBytes(StandardCharsets.UTF_8), false);
+            out().println("result of query " + id + " written to " + out);
             return 0;
         }
     }

@@ -1,17 +1,13 @@
 package org.medshare.client.query;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.medshare.client.CliFailure;
-import org.medshare.client.http.ServiceClient;
-import org.medshare.client.login.SessionOptions;
+import org.medshare.client.http.Json;
+import org.medshare.client.login.ServiceCommand;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code medshare query template submit|approve|reject|list}: query templates (enclave-sim/QUERY.md). */
 @Command(
@@ -31,33 +27,19 @@ final class TemplateCommand implements Callable<Integer> {
     }
 
     @Command(name = "submit", mixinStandardHelpOptions = true, description = "Propose a template (insurer).")
-    static final class Submit implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        SessionOptions session;
-
+    static final class Submit extends ServiceCommand {
         @Option(names = "--file", required = true, paramLabel = "TEMPLATE.json", description = "the template")
         Path file;
 
         @Override
         public Integer call() {
             byte[] body = Calls.jsonFile(file);
-            ServiceClient c = session.client();
-            return QueryCommand.print(
-                    spec, () -> c.postJson("/api/v1/templates", body).json());
+            return printJson(c -> c.postJson("/api/v1/templates", body).json());
         }
     }
 
     /** A regulator's decision on a pending template; subclasses name the decision. */
-    abstract static class Decision implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        SessionOptions session;
-
+    abstract static class Decision extends ServiceCommand {
         @Parameters(index = "0", paramLabel = "ID")
         String id;
 
@@ -69,7 +51,11 @@ final class TemplateCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return decide(spec, session, id, version, verb());
+            if (version < 1) {
+                throw CliFailure.usage("VERSION must be a positive integer");
+            }
+            String path = "/api/v1/templates/" + Calls.id("template id", id) + "/" + version + "/" + verb();
+            return printJson(c -> c.postJson(path, Json.object()));
         }
     }
 
@@ -90,28 +76,10 @@ final class TemplateCommand implements Callable<Integer> {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List every template with its state.")
-    static final class ListTemplates implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        SessionOptions session;
-
+    static final class ListTemplates extends ServiceCommand {
         @Override
         public Integer call() {
-            ServiceClient c = session.client();
-            return QueryCommand.print(spec, () -> c.getJson("/api/v1/templates"));
+            return printJson(c -> c.getJson("/api/v1/templates"));
         }
-    }
-
-    static int decide(CommandSpec spec, SessionOptions session, String id, int version, String verb) {
-        if (version < 1) {
-            throw CliFailure.usage("VERSION must be a positive integer");
-        }
-        String path = "/api/v1/templates/" + Calls.id("template id", id) + "/" + version + "/" + verb;
-        ServiceClient c = session.client();
-        return QueryCommand.print(
-                spec,
-                () -> c.postJson(path, "{}".getBytes(StandardCharsets.UTF_8)).json());
     }
 }

@@ -8,7 +8,9 @@ import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.medshare.client.CliFailure;
 import org.medshare.client.login.ConfigDir;
+import org.medshare.client.login.ConfigOption;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -44,17 +46,12 @@ public final class PseudonymKeyCommand implements Callable<Integer> {
         @Option(names = "--out", paramLabel = "FILE", description = "where to write it (default: CONFIG/pseudonym.key)")
         Path out;
 
-        @Option(
-                names = "--config",
-                paramLabel = "DIR",
-                description = "configuration directory (default: $MEDSHARE_CONFIG or ~/.medshare)")
-        Path configDir;
+        @Mixin
+        ConfigOption config;
 
         @Override
         public Integer call() throws IOException {
-            Path file = out != null
-                    ? out
-                    : ConfigDir.ensure(ConfigDir.resolve(configDir)).resolve(HospitalKeys.PSEUDONYM_KEY);
+            Path file = out != null ? out : ConfigDir.ensure(config.resolve()).resolve(HospitalKeys.PSEUDONYM_KEY);
             if (Files.exists(file)) {
                 throw CliFailure.usage(
                         "a pseudonym key already exists at " + file + " (refusing to overwrite it: records "

@@ -7,10 +7,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.List;
 import java.util.Locale;
-import java.util.SortedMap;
-import org.medshare.abe.Policy;
-import org.medshare.abe.PublicParameters;
-import org.medshare.abe.Suite;
 import org.medshare.abe.sign.UploadStatement;
 import org.medshare.client.http.Json;
 import org.medshare.client.http.ServiceClient;
@@ -44,28 +40,15 @@ public final class RecordUploader {
 
     private final ServiceClient service;
     private final UploadPreparer preparer;
-    private final String organisation;
-    private final String policyText;
     private final Path spool;
 
     /**
+     * @param preparer what prepares each bundle (the hospital's keys, the policy and tags)
      * @param spool directory for prepared uploads awaiting an answer (created by the caller, owner-only)
-     * @throws IllegalArgumentException if a tag is invalid for an {@link UploadStatement}
      */
-    public RecordUploader(
-            ServiceClient service,
-            HospitalKeys keys,
-            PublicParameters params,
-            Suite suite,
-            String policyText,
-            Policy policy,
-            SortedMap<String, String> tags,
-            ResourceSummary.Level summary,
-            Path spool) {
+    public RecordUploader(ServiceClient service, UploadPreparer preparer, Path spool) {
         this.service = service;
-        this.preparer = new UploadPreparer(keys, params, suite, policyText, policy, tags, summary);
-        this.organisation = keys.organisation();
-        this.policyText = policyText;
+        this.preparer = preparer;
         this.spool = spool;
     }
 
@@ -107,8 +90,8 @@ public final class RecordUploader {
         } catch (IOException e) {
             return Step.done(new Outcome(file, Outcome.Kind.REFUSED, "cannot read the file", null, 0, 0));
         }
-        String key = idempotencyKey(policyText, content);
-        String recordId = UploadStatement.recordId(organisation, key);
+        String key = idempotencyKey(preparer.policyText(), content);
+        String recordId = UploadStatement.recordId(preparer.organisation(), key);
         Path spooled = spool.resolve(key + ".upload");
         long encryptNanos = 0;
         PreparedUpload prepared;

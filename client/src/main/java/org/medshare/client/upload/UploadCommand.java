@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -21,21 +20,19 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import org.medshare.abe.KeyFormatException;
 import org.medshare.abe.Policy;
-import org.medshare.abe.PolicySyntaxException;
 import org.medshare.abe.PublicParameters;
 import org.medshare.abe.Suite;
+import org.medshare.client.Arguments;
 import org.medshare.client.CliFailure;
 import org.medshare.client.authority.TrustedAuthority;
 import org.medshare.client.http.ServiceClient;
 import org.medshare.client.http.ServiceException;
 import org.medshare.client.login.ConfigDir;
+import org.medshare.client.login.ServiceCommand;
 import org.medshare.client.login.SessionOptions;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code medshare upload} (hospital): encrypts FHIR R4 bundles locally on every core and uploads them over several
@@ -66,13 +63,7 @@ import picocli.CommandLine.Spec;
             "      --policy 'org:hospital-a OR purpose:insurance-stats@2026Q4' --report upload.json sample-data/fhir/hospital-a",
             "Policies: attributes key:value combined with AND, OR, parentheses and 'K of (A, B, C)'."
         })
-public final class UploadCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    SessionOptions session;
-
+public final class UploadCommand extends ServiceCommand {
     @Option(names = "--policy", required = true, paramLabel = "EXPR", description = "ABE access policy of the records")
     String policy;
 
@@ -132,24 +123,12 @@ public final class UploadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Policy parsed;
-        try {
-            parsed = Policy.parse(policy);
-        } catch (PolicySyntaxException e) {
-            throw CliFailure.usage("invalid policy: " + e.getMessage());
-        }
+        Policy parsed = Arguments.policy(policy);
         if (concurrency < 1 || concurrency > 64) {
             throw CliFailure.usage("--concurrency must be within 1..64");
         }
         Map<String, String> tags = parseTags(tagArgs);
-        Suite explicit = null;
-        if (suite != null) {
-            try {
-                explicit = Suite.fromLabel(suite);
-            } catch (IllegalArgumentException e) {
-                throw CliFailure.usage(e.getMessage());
-            }
-        }
+        Suite explicit = suite == null ? null : Arguments.suite(suite);
         ResourceSummary.Level summaryLevel;
         try {
             summaryLevel = ResourceSummary.Level.parse(summary);
@@ -164,8 +143,8 @@ public final class UploadCommand implements Callable<Integer> {
         }
         BundleFiles found = BundleFiles.collect(paths);
         List<Path> files = found.files();
-        ServiceClient service = session.client();
-        PrintWriter out = spec.commandLine().getOut();
+        ServiceClient service = client();
+        PrintWriter out = out();
         PrintWriter err = spec.commandLine().getErr();
         Path config = ConfigDir.ensure(session.configDir());
 
@@ -191,13 +170,14 @@ public final class UploadCommand implements Callable<Integer> {
         try {
             uploader = new RecordUploader(
                     service,
-                    keys,
-                    params,
-                    explicit == null ? params.defaultSuite() : explicit,
-                    policy,
-                    parsed,
-                    new TreeMap<>(tags),
-                    summaryLevel,
+                    new UploadPreparer(
+                            keys,
+                            params,
+                            explicit == null ? params.defaultSuite() : explicit,
+                            policy,
+                            parsed,
+                            new TreeMap<>(tags),
+                            summaryLevel),
                     spool);
         } catch (IllegalArgumentException e) {
             throw CliFailure.usage(e.getMessage());

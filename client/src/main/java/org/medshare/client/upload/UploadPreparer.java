@@ -83,6 +83,16 @@ public final class UploadPreparer {
         new UploadStatement(keys.organisation(), "check", policyText, new byte[32], new byte[32], this.tags);
     }
 
+    /** The uploading hospital's organisation. */
+    String organisation() {
+        return keys.organisation();
+    }
+
+    /** The policy as the user wrote it. */
+    String policyText() {
+        return policyText;
+    }
+
     /**
      * The idempotency key of a bundle under a policy: {@code b1-} and the hex SHA-256 of
      * {@code "medshare-upload-key-v1\n" || policy || "\n" || bundle bytes}. Matches the service's key syntax,

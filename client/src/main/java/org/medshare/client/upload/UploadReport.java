@@ -60,9 +60,6 @@ final class UploadReport {
         notUploaded.forEach(
                 p -> ignored.addObject().put("file", p.toString()).put("reason", "not a *.json or *.xml file"));
         root.put("summary", summary);
-        try (AtomicOutput out = AtomicOutput.open(target, false)) {
-            out.stream().write(Json.pretty(root).getBytes(StandardCharsets.UTF_8));
-            out.commit(true);
-        }
+        AtomicOutput.write(target, Json.pretty(root).getBytes(StandardCharsets.UTF_8), false);
     }
 }

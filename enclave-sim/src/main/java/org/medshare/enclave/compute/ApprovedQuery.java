@@ -127,11 +127,7 @@ public final class ApprovedQuery {
      * duplicate entries, trailing bytes), so that one query has exactly one encoding and one hash.
      */
     public static ApprovedQuery parse(byte[] bytes) throws MalformedEncodingException {
-        WireReader r = new WireReader(bytes);
-        int version = r.u8();
-        if (version != 1) {
-            throw new MalformedEncodingException("unknown approved-query version " + version);
-        }
+        WireReader r = WireReader.versioned(bytes, 1, "approved-query");
         String template = r.utf8();
         String request = r.utf8();
         int n = r.i32();

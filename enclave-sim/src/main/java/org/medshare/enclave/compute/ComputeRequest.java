@@ -66,11 +66,7 @@ public final class ComputeRequest {
 
     /** Parses encoding v1; the approved query and approval are parsed lazily by their accessors. */
     public static ComputeRequest parse(byte[] bytes) throws MalformedEncodingException {
-        WireReader r = new WireReader(bytes);
-        int version = r.u8();
-        if (version != 1) {
-            throw new MalformedEncodingException("unknown compute request version " + version);
-        }
+        WireReader r = WireReader.versioned(bytes, 1, "compute request");
         byte[] query = r.bytes();
         byte[] approval = r.bytes();
         int n = r.i32();

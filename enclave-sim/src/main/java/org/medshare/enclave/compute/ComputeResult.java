@@ -3,9 +3,9 @@ package org.medshare.enclave.compute;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.SignatureException;
 import java.util.Arrays;
+import org.medshare.enclave.Ed25519;
 import org.medshare.enclave.EnclavePublicKeys;
 import org.medshare.enclave.Hex;
 import org.medshare.enclave.MalformedEncodingException;
@@ -134,8 +134,8 @@ public final class ComputeResult {
      *     result, the statement or a signature)
      */
     public void verify(PublicKey enclaveSigningKey) throws GeneralSecurityException {
-        if (!verifies(enclaveSigningKey, resultSigningInput(resultJson), resultSignature)
-                || !verifies(enclaveSigningKey, statementBytes(), statementSignature)) {
+        if (!Ed25519.verifies(enclaveSigningKey, resultSigningInput(resultJson), resultSignature)
+                || !Ed25519.verifies(enclaveSigningKey, statementBytes(), statementSignature)) {
             throw new SignatureException("compute result is not signed by this enclave key");
         }
     }
@@ -156,17 +156,6 @@ public final class ComputeResult {
         verify(EnclavePublicKeys.parse(enclave.boundPublicKey()).signingKey());
     }
 
-    private static boolean verifies(PublicKey key, byte[] message, byte[] signature) {
-        try {
-            Signature s = Signature.getInstance("Ed25519");
-            s.initVerify(key);
-            s.update(message);
-            return s.verify(signature);
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            return false;
-        }
-    }
-
     public byte[] toBytes() {
         return identify(new WireWriter().u8(1), queryId, approvalHash, queryHash, mrenclave, mrsigner, productId, svn)
                 .bytes(resultJson)
@@ -176,12 +165,8 @@ public final class ComputeResult {
     }
 
     public static ComputeResult parse(byte[] bytes) throws MalformedEncodingException {
-        WireReader r = new WireReader(bytes);
-        int version = r.u8();
-        if (version != 1) {
-            throw new MalformedEncodingException("unknown compute result version " + version);
-        }
-        ComputeResult c = new ComputeResult(
+        WireReader r = WireReader.versioned(bytes, 1, "compute result");
+        return r.end(new ComputeResult(
                 r.utf8(),
                 r.fixed(32),
                 r.fixed(32),
@@ -191,9 +176,7 @@ public final class ComputeResult {
                 r.u16(),
                 r.bytes(),
                 r.bytes(),
-                r.bytes());
-        r.expectEnd();
-        return c;
+                r.bytes()));
     }
 
     public String queryId() {

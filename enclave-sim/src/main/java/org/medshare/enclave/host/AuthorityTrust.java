@@ -4,7 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.SignatureException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
@@ -15,6 +14,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Objects;
 import org.medshare.abe.PublicParameters;
+import org.medshare.enclave.Ed25519;
 import org.medshare.enclave.MalformedEncodingException;
 import org.medshare.enclave.attest.AttestationEvidence;
 import org.medshare.enclave.attest.EnclaveConstraint;
@@ -136,16 +136,7 @@ public record AuthorityTrust(X509Certificate root, EnclaveConstraint constraint)
     public record VerifiedSigner(VerifiedEnclave enclave, PublicKey signingKey) {
         /** @throws SignatureException with {@code failure} unless {@code signature} verifies over {@code data} */
         public void requireSignature(byte[] data, byte[] signature, String failure) throws GeneralSecurityException {
-            Signature s = Signature.getInstance("Ed25519");
-            s.initVerify(signingKey);
-            s.update(data);
-            boolean ok;
-            try {
-                ok = s.verify(signature);
-            } catch (SignatureException e) {
-                ok = false;
-            }
-            if (!ok) {
+            if (!Ed25519.verifies(signingKey, data, signature)) {
                 throw new SignatureException(failure);
             }
         }

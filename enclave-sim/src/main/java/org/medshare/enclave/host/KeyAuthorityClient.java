@@ -39,9 +39,7 @@ public final class KeyAuthorityClient {
         WireReader r = new WireReader(authority.call(
                 KeyAuthorityService.NAME,
                 new WireWriter().u8(KeyAuthorityService.SETUP).u8(suite.id()).toByteArray()));
-        SetupResult s = new SetupResult(PublicParameters.parse(r.bytes()), r.bytes());
-        r.expectEnd();
-        return s;
+        return r.end(new SetupResult(PublicParameters.parse(r.bytes()), r.bytes()));
     }
 
     /** Restores the master key from its sealed blob (after a restart or an upgrade). */
@@ -103,9 +101,7 @@ public final class KeyAuthorityClient {
                         .u8(KeyAuthorityService.ATTESTED_PARAMS)
                         .bytes(nonce)
                         .toByteArray()));
-        AttestedParameters a = new AttestedParameters(r.bytes(), r.bytes(), r.bytes());
-        r.expectEnd();
-        return a;
+        return r.end(new AttestedParameters(r.bytes(), r.bytes(), r.bytes()));
     }
 
     /**
@@ -128,9 +124,7 @@ public final class KeyAuthorityClient {
                         .bytes(grant.toBytes())
                         .bytes(nonce)
                         .toByteArray()));
-        IssuedUserKey issued = new IssuedUserKey(r.bytes(), UserKeyIssue.parse(r.bytes()));
-        r.expectEnd();
-        return issued;
+        return r.end(new IssuedUserKey(r.bytes(), UserKeyIssue.parse(r.bytes())));
     }
 
     private static PublicParameters parseParams(byte[] response) throws GeneralSecurityException {

@@ -1,8 +1,7 @@
 package org.medshare.enclave.keyrelease;
 
 import java.security.GeneralSecurityException;
-import java.security.Signature;
-import java.security.SignatureException;
+import org.medshare.enclave.Ed25519;
 import org.medshare.enclave.EnclavePublicKeys;
 import org.medshare.enclave.MalformedEncodingException;
 import org.medshare.enclave.WireReader;
@@ -38,16 +37,7 @@ public record KeyRelease(
      * @throws KeyReleaseException with reason UNWRAP_FAILED if the signature does not verify
      */
     public void verifyAuthoritySignature(EnclavePublicKeys authorityKeys) throws GeneralSecurityException {
-        Signature s = Signature.getInstance("Ed25519");
-        s.initVerify(authorityKeys.signingKey());
-        s.update(record.toBytes());
-        boolean ok;
-        try {
-            ok = s.verify(authoritySignature);
-        } catch (SignatureException e) {
-            ok = false;
-        }
-        if (!ok) {
+        if (!Ed25519.verifies(authorityKeys.signingKey(), record.toBytes(), authoritySignature)) {
             throw new KeyReleaseException(
                     KeyReleaseException.Reason.UNWRAP_FAILED, "KEY_ISSUED record is not signed by this authority");
         }
@@ -65,12 +55,7 @@ public record KeyRelease(
     }
 
     public static KeyRelease parse(byte[] bytes) throws MalformedEncodingException {
-        WireReader r = new WireReader(bytes);
-        if (r.u8() != 1) {
-            throw new MalformedEncodingException("unknown key release version");
-        }
-        KeyRelease k = new KeyRelease(KeyReleaseRecord.parse(r.bytes()), r.bytes(), r.fixed(12), r.bytes(), r.bytes());
-        r.expectEnd();
-        return k;
+        WireReader r = WireReader.versioned(bytes, 1, "key release");
+        return r.end(new KeyRelease(KeyReleaseRecord.parse(r.bytes()), r.bytes(), r.fixed(12), r.bytes(), r.bytes()));
     }
 }

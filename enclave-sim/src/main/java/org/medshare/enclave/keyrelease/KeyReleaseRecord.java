@@ -79,7 +79,7 @@ public record KeyReleaseRecord(
         byte[] qh = r.fixed(32);
         byte[] ah = r.fixed(32);
         Set<String> attrs = UserKeyGrant.readAttributes(r, r.i32());
-        KeyReleaseRecord rec = new KeyReleaseRecord(
+        return r.end(new KeyReleaseRecord(
                 q,
                 qh,
                 ah,
@@ -90,9 +90,7 @@ public record KeyReleaseRecord(
                 r.fixed(32),
                 r.fixed(32),
                 Instant.ofEpochMilli(r.i64()),
-                r.fixed(32));
-        r.expectEnd();
-        return rec;
+                r.fixed(32)));
     }
 
     public byte[] hash() {

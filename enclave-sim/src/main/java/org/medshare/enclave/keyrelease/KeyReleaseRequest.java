@@ -1,7 +1,6 @@
 package org.medshare.enclave.keyrelease;
 
 import java.security.GeneralSecurityException;
-import org.medshare.enclave.MalformedEncodingException;
 import org.medshare.enclave.WireReader;
 import org.medshare.enclave.WireWriter;
 import org.medshare.enclave.attest.AttestationEvidence;
@@ -27,13 +26,8 @@ public record KeyReleaseRequest(byte[] nonce, AttestationEvidence evidence, Quer
     }
 
     public static KeyReleaseRequest parse(byte[] bytes) throws GeneralSecurityException {
-        WireReader r = new WireReader(bytes);
-        if (r.u8() != 1) {
-            throw new MalformedEncodingException("unknown key release request version");
-        }
-        KeyReleaseRequest k =
-                new KeyReleaseRequest(r.bytes(), AttestationEvidence.parse(r.bytes()), QueryApproval.parse(r.bytes()));
-        r.expectEnd();
-        return k;
+        WireReader r = WireReader.versioned(bytes, 1, "key release request");
+        return r.end(
+                new KeyReleaseRequest(r.bytes(), AttestationEvidence.parse(r.bytes()), QueryApproval.parse(r.bytes())));
     }
 }

@@ -1,16 +1,14 @@
 package org.medshare.enclave.keyrelease;
 
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.PublicKey;
-import java.security.Signature;
-import java.security.spec.X509EncodedKeySpec;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Set;
 import java.util.TreeSet;
 import org.medshare.abe.Attribute;
+import org.medshare.enclave.Ed25519;
 import org.medshare.enclave.Hex;
 import org.medshare.enclave.MalformedEncodingException;
 import org.medshare.enclave.Sha256;
@@ -64,10 +62,9 @@ public final class QueryApproval {
         validate(queryId, queryHash, purposeAttributes);
         Instant na = Instant.ofEpochMilli(notAfter.toEpochMilli());
         byte[] spki = approver.getPublic().getEncoded();
-        Signature s = Signature.getInstance("Ed25519");
-        s.initSign(approver.getPrivate());
-        s.update(signed(queryId, queryHash, new TreeSet<>(purposeAttributes), na, spki));
-        return new QueryApproval(queryId, queryHash.clone(), purposeAttributes, na, spki, s.sign());
+        byte[] signature = Ed25519.sign(
+                approver.getPrivate(), signed(queryId, queryHash, new TreeSet<>(purposeAttributes), na, spki));
+        return new QueryApproval(queryId, queryHash.clone(), purposeAttributes, na, spki, signature);
     }
 
     private static void validate(String queryId, byte[] queryHash, Set<String> attrs) {
@@ -104,10 +101,7 @@ public final class QueryApproval {
     }
 
     public static QueryApproval parse(byte[] bytes) throws MalformedEncodingException {
-        WireReader r = new WireReader(bytes);
-        if (r.u8() != 1) {
-            throw new MalformedEncodingException("unknown query approval version");
-        }
+        WireReader r = WireReader.versioned(bytes, 1, "query approval");
         String id = r.utf8();
         byte[] hash = r.fixed(32);
         int n = r.i32();
@@ -137,17 +131,8 @@ public final class QueryApproval {
                     KeyReleaseException.Reason.APPROVAL_UNTRUSTED_APPROVER,
                     "approver " + approverKeyId() + " is not trusted");
         }
-        boolean ok;
-        try {
-            PublicKey pk = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(approverSpki));
-            Signature s = Signature.getInstance("Ed25519");
-            s.initVerify(pk);
-            s.update(signed(queryId, queryHash, purposeAttributes, notAfter, approverSpki));
-            ok = s.verify(signature);
-        } catch (GeneralSecurityException e) {
-            ok = false;
-        }
-        if (!ok) {
+        if (!Ed25519.verifies(
+                approverSpki, signed(queryId, queryHash, purposeAttributes, notAfter, approverSpki), signature)) {
             throw new KeyReleaseException(KeyReleaseException.Reason.APPROVAL_SIGNATURE, "approval signature invalid");
         }
         if (now.isAfter(notAfter)) {

@@ -4,7 +4,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Instant;
 import java.util.Collections;
@@ -12,6 +11,7 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.medshare.abe.Attribute;
+import org.medshare.enclave.Ed25519;
 import org.medshare.enclave.Hex;
 import org.medshare.enclave.MalformedEncodingException;
 import org.medshare.enclave.Sha256;
@@ -75,10 +75,9 @@ public final class UserKeyGrant {
         Instant na = Instant.ofEpochMilli(notAfter.toEpochMilli());
         byte[] spki = approver.getPublic().getEncoded();
         TreeSet<String> sorted = new TreeSet<>(attributes);
-        Signature s = Signature.getInstance("Ed25519");
-        s.initSign(approver.getPrivate());
-        s.update(signed(organisation, subject, sorted, na, recipientSpki, spki));
-        return new UserKeyGrant(organisation, subject, sorted, na, recipientSpki.clone(), spki, s.sign());
+        byte[] signature =
+                Ed25519.sign(approver.getPrivate(), signed(organisation, subject, sorted, na, recipientSpki, spki));
+        return new UserKeyGrant(organisation, subject, sorted, na, recipientSpki.clone(), spki, signature);
     }
 
     private static void validate(String organisation, String subject, Set<String> attributes, byte[] recipientSpki) {
@@ -147,10 +146,7 @@ public final class UserKeyGrant {
     }
 
     public static UserKeyGrant parse(byte[] bytes) throws MalformedEncodingException {
-        WireReader r = new WireReader(bytes);
-        if (r.u8() != 1) {
-            throw new MalformedEncodingException("unknown user key grant version");
-        }
+        WireReader r = WireReader.versioned(bytes, 1, "user key grant");
         String organisation = r.utf8();
         String subject = r.utf8();
         int n = r.i32();
@@ -179,17 +175,10 @@ public final class UserKeyGrant {
                     KeyReleaseException.Reason.APPROVAL_UNTRUSTED_APPROVER,
                     "approver " + approverId + " is not trusted");
         }
-        boolean ok;
-        try {
-            PublicKey pk = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(approverSpki));
-            Signature s = Signature.getInstance("Ed25519");
-            s.initVerify(pk);
-            s.update(signed(organisation, subject, attributes, notAfter, recipientSpki, approverSpki));
-            ok = s.verify(signature);
-        } catch (GeneralSecurityException e) {
-            ok = false;
-        }
-        if (!ok) {
+        if (!Ed25519.verifies(
+                approverSpki,
+                signed(organisation, subject, attributes, notAfter, recipientSpki, approverSpki),
+                signature)) {
             throw new KeyReleaseException(KeyReleaseException.Reason.APPROVAL_SIGNATURE, "grant signature invalid");
         }
         if (now.isAfter(notAfter)) {

@@ -75,15 +75,12 @@ public record UserKeyIssue(Statement statement, byte[] ephemeralSpki, byte[] iv,
         }
 
         public static Statement parse(byte[] bytes) throws MalformedEncodingException {
-            WireReader r = new WireReader(bytes);
-            if (r.u8() != 1) {
-                throw new MalformedEncodingException("unknown user key statement version");
-            }
+            WireReader r = WireReader.versioned(bytes, 1, "user key statement");
             byte[] grant = r.fixed(32);
             String organisation = r.utf8();
             String subject = r.utf8();
             TreeSet<String> attributes = UserKeyGrant.readAttributes(r, r.i32());
-            Statement s = new Statement(
+            return r.end(new Statement(
                     grant,
                     organisation,
                     subject,
@@ -91,9 +88,7 @@ public record UserKeyIssue(Statement statement, byte[] ephemeralSpki, byte[] iv,
                     r.fixed(32),
                     r.fixed(32),
                     r.fixed(32),
-                    Instant.ofEpochMilli(r.i64()));
-            r.expectEnd();
-            return s;
+                    Instant.ofEpochMilli(r.i64())));
         }
 
         /** The key id: hex SHA-256 of the statement. */
@@ -122,13 +117,8 @@ public record UserKeyIssue(Statement statement, byte[] ephemeralSpki, byte[] iv,
     }
 
     public static UserKeyIssue parse(byte[] bytes) throws MalformedEncodingException {
-        WireReader r = new WireReader(bytes);
-        if (r.u8() != 1) {
-            throw new MalformedEncodingException("unknown user key issue version");
-        }
-        UserKeyIssue issue = new UserKeyIssue(Statement.parse(r.bytes()), r.bytes(), r.bytes(), r.bytes(), r.bytes());
-        r.expectEnd();
-        return issue;
+        WireReader r = WireReader.versioned(bytes, 1, "user key issue");
+        return r.end(new UserKeyIssue(Statement.parse(r.bytes()), r.bytes(), r.bytes(), r.bytes(), r.bytes()));
     }
 
     static byte[] wrapKey(byte[] shared, byte[] ephemeralSpki, byte[] recipientSpki, byte[] grantHash) {

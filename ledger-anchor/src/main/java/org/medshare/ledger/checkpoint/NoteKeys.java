@@ -68,7 +68,7 @@ public final class NoteKeys {
         KeyFactory kf = KeyFactory.getInstance("Ed25519");
         PrivateKey priv = kf.generatePrivate(new EdECPrivateKeySpec(NamedParameterSpec.ED25519, seed.clone()));
         PublicKey pub = ed25519PublicFromSeed(seed);
-        return new JcaSigner(keyName, "Ed25519", null, TYPE_ED25519, seed.clone(), priv, ed25519Verifier(keyName, pub));
+        return new JcaSigner(seed.clone(), priv, ed25519(keyName, pub));
     }
 
     private static PublicKey ed25519PublicFromSeed(byte[] seed) throws GeneralSecurityException {
@@ -89,11 +89,15 @@ public final class NoteKeys {
 
     private static CheckpointSigner sm2Signer(String keyName, PrivateKey priv, PublicKey pub)
             throws GeneralSecurityException {
-        return new JcaSigner(keyName, "SM3withSM2", BC, TYPE_SM2, priv.getEncoded(), priv, sm2Verifier(keyName, pub));
+        return new JcaSigner(priv.getEncoded(), priv, sm2(keyName, pub));
     }
 
     /** A verifier for an Ed25519 public key. */
     public static NoteVerifier ed25519Verifier(String keyName, PublicKey pub) throws GeneralSecurityException {
+        return ed25519(keyName, pub);
+    }
+
+    private static JcaVerifier ed25519(String keyName, PublicKey pub) throws GeneralSecurityException {
         byte[] spki = pub.getEncoded();
         if (!"Ed25519".equals(pub.getAlgorithm()) && !"EdDSA".equals(pub.getAlgorithm()) || spki.length != 44) {
             throw new GeneralSecurityException("not an Ed25519 public key");
@@ -105,6 +109,10 @@ public final class NoteKeys {
 
     /** A verifier for an SM2 public key. */
     public static NoteVerifier sm2Verifier(String keyName, PublicKey pub) throws GeneralSecurityException {
+        return sm2(keyName, pub);
+    }
+
+    private static JcaVerifier sm2(String keyName, PublicKey pub) throws GeneralSecurityException {
         byte[] spki = pub.getEncoded();
         PublicKey bc = KeyFactory.getInstance("EC", BC).generatePublic(new X509EncodedKeySpec(spki));
         return new JcaVerifier(keyName, "SM2", "SM3withSM2", BC, TYPE_SM2, spki, bc);
@@ -168,8 +176,7 @@ public final class NoteKeys {
         if (access == null || !(signer instanceof JcaSigner s)) {
             throw new IllegalArgumentException("only signers made by NoteKeys can be exported, with SecretKeyAccess");
         }
-        return "PRIVATE+KEY+" + s.keyName + "+" + String.format("%08x", s.keyId) + "+"
-                + Base64.getEncoder().encodeToString(concat(s.type, s.privateEncoding));
+        return "PRIVATE+KEY+" + s.verifier.line(s.privateEncoding);
     }
 
     /** Parses a signer key line written by {@link #encodeSigner}. */
@@ -278,11 +285,21 @@ public final class NoteKeys {
             return algorithm;
         }
 
+        /** A fresh signature engine of this key's algorithm. */
+        Signature newSignature() throws GeneralSecurityException {
+            return provider == null ? Signature.getInstance(sigAlg) : Signature.getInstance(sigAlg, provider);
+        }
+
+        /** {@code name+keyid+base64(type ‖ keyBytes)}: the key line of this key with {@code keyBytes}. */
+        String line(byte[] keyBytes) {
+            return keyName + "+" + String.format("%08x", keyId) + "+"
+                    + Base64.getEncoder().encodeToString(concat(type, keyBytes));
+        }
+
         @Override
         public boolean verify(byte[] noteText, byte[] signature) {
             try {
-                Signature s =
-                        provider == null ? Signature.getInstance(sigAlg) : Signature.getInstance(sigAlg, provider);
+                Signature s = newSignature();
                 s.initVerify(key);
                 s.update(noteText);
                 return s.verify(signature);
@@ -293,8 +310,7 @@ public final class NoteKeys {
 
         @Override
         public String encode() {
-            return keyName + "+" + String.format("%08x", keyId) + "+"
-                    + Base64.getEncoder().encodeToString(concat(type, publicEncoding));
+            return line(publicEncoding);
         }
 
         @Override
@@ -303,42 +319,26 @@ public final class NoteKeys {
         }
     }
 
+    /** A signer over a JCA private key; its algorithm, name and key id are those of its verifier. */
     private static final class JcaSigner implements CheckpointSigner {
-        private final String keyName;
-        private final String sigAlg;
-        private final Provider provider;
-        private final byte[] type;
         private final byte[] privateEncoding;
         private final PrivateKey key;
-        private final NoteVerifier verifier;
-        private final int keyId;
+        private final JcaVerifier verifier;
 
-        JcaSigner(
-                String keyName,
-                String sigAlg,
-                Provider provider,
-                byte[] type,
-                byte[] privateEncoding,
-                PrivateKey key,
-                NoteVerifier verifier) {
-            this.keyName = keyName;
-            this.sigAlg = sigAlg;
-            this.provider = provider;
-            this.type = type;
+        JcaSigner(byte[] privateEncoding, PrivateKey key, JcaVerifier verifier) {
             this.privateEncoding = privateEncoding;
             this.key = key;
             this.verifier = verifier;
-            this.keyId = verifier.keyId();
         }
 
         @Override
         public String keyName() {
-            return keyName;
+            return verifier.keyName;
         }
 
         @Override
         public int keyId() {
-            return keyId;
+            return verifier.keyId;
         }
 
         @Override
@@ -348,10 +348,10 @@ public final class NoteKeys {
 
         @Override
         public NoteSignature sign(byte[] noteText) throws GeneralSecurityException {
-            Signature s = provider == null ? Signature.getInstance(sigAlg) : Signature.getInstance(sigAlg, provider);
+            Signature s = verifier.newSignature();
             s.initSign(key);
             s.update(noteText);
-            return new NoteSignature(keyName, keyId, s.sign());
+            return new NoteSignature(verifier.keyName, verifier.keyId, s.sign());
         }
 
         /** Names the public key only. */

@@ -1,24 +1,21 @@
 package org.medshare.ledger.contract;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import org.medshare.ledger.event.SaltedHash;
 
 /**
  * A 20-byte EVM account address, immutable. Ordered as the unsigned 160-bit
  * integer it encodes, which is the order {@code IncentiveEscrow.settle} requires
  * of its hospital list.
  */
-public final class EvmAddress implements Comparable<EvmAddress> {
+public final class EvmAddress extends FixedBytes implements Comparable<EvmAddress> {
     /** Length of an address in bytes. */
     public static final int LENGTH = 20;
 
-    private final byte[] bytes;
-
     private EvmAddress(byte[] bytes) {
-        this.bytes = bytes;
+        super(bytes);
     }
 
     /**
@@ -26,11 +23,7 @@ public final class EvmAddress implements Comparable<EvmAddress> {
      * @throws IllegalArgumentException on any other length
      */
     public static EvmAddress of(byte[] bytes) {
-        if (bytes == null || bytes.length != LENGTH) {
-            throw new IllegalArgumentException(
-                    "an EVM address has 20 bytes, got " + (bytes == null ? "null" : bytes.length));
-        }
-        return new EvmAddress(bytes.clone());
+        return new EvmAddress(copyOfLength(bytes, LENGTH, "an EVM address"));
     }
 
     /**
@@ -60,38 +53,12 @@ public final class EvmAddress implements Comparable<EvmAddress> {
         if (organisation == null || organisation.isEmpty()) {
             throw new IllegalArgumentException("organisation must not be empty");
         }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(("medshare-org\n" + organisation).getBytes(StandardCharsets.UTF_8));
-            return new EvmAddress(Arrays.copyOf(digest, LENGTH));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JDK", e);
-        }
-    }
-
-    /** @return a copy of the 20 bytes */
-    public byte[] toBytes() {
-        return bytes.clone();
+        byte[] digest = SaltedHash.sha256(("medshare-org\n" + organisation).getBytes(StandardCharsets.UTF_8));
+        return new EvmAddress(Arrays.copyOf(digest, LENGTH));
     }
 
     @Override
     public int compareTo(EvmAddress other) {
-        return Arrays.compareUnsigned(bytes, other.bytes);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof EvmAddress other && Arrays.equals(bytes, other.bytes);
-    }
-
-    @Override
-    public int hashCode() {
-        return Arrays.hashCode(bytes);
-    }
-
-    /** @return {@code 0x} followed by 40 lower-case hex digits */
-    @Override
-    public String toString() {
-        return "0x" + HexFormat.of().formatHex(bytes);
+        return Arrays.compareUnsigned(bytes(), other.bytes());
     }
 }

@@ -12,13 +12,12 @@ import io.horizen.evm.results.EvmLog;
 import io.horizen.evm.results.InvocationResult;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import org.medshare.ledger.event.SaltedHash;
 
 /**
  * {@code IncentiveEscrow.sol} running on an embedded go-ethereum EVM
@@ -355,7 +354,8 @@ public final class IncentiveContract implements AutoCloseable {
     }
 
     private Hash beginTransaction() {
-        byte[] id = sha256(ByteBuffer.allocate(8).putLong(transactions++).array());
+        byte[] id =
+                SaltedHash.sha256(ByteBuffer.allocate(8).putLong(transactions++).array());
         Hash tx = new Hash(id);
         state.setTxContext(tx, 0);
         return tx;
@@ -369,14 +369,6 @@ public final class IncentiveContract implements AutoCloseable {
 
     private static Address evm(EvmAddress address) {
         return new Address(address.toBytes());
-    }
-
-    private static byte[] sha256(byte[] in) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(in);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JDK", e);
-        }
     }
 
     private static void closeQuietly(StateDB db) {

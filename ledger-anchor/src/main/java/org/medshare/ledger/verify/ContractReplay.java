@@ -2,7 +2,6 @@ package org.medshare.ledger.verify;
 
 import java.math.BigInteger;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
@@ -21,6 +20,7 @@ import org.medshare.ledger.contract.QueryId;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
+import org.medshare.ledger.event.SaltedHash;
 
 /**
  * Re-executes the incentive contract from the ledger alone: fed the ledger's events in order, it deploys
@@ -281,11 +281,7 @@ public final class ContractReplay implements AutoCloseable {
 
     /** The TX_HASH a PAYMENT carries: SHA-256 of the canonical encoding of the call that paid. */
     public static byte[] txHash(ContractCall call) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(call.toBytes());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JDK", e);
-        }
+        return SaltedHash.sha256(call.toBytes());
     }
 
     private void account(EvmAddress address, String actor, EvmAddress actorAddress) {

@@ -70,13 +70,14 @@ public final class LedgerVerifier {
         List<Path> segs = SegmentScanner.segmentFiles(dir);
         Path cpPath = dir.resolve(CheckpointFile.NAME);
         if (segs.isEmpty() && !Files.exists(cpPath)) {
-            return fail(0, 0, 0, "no ledger in " + dir + " (no segments, no checkpoints)", -1, null, notes);
+            return VerificationReport.failed(
+                    0, 0, 0, "no ledger in " + dir + " (no segments, no checkpoints)", -1, null, notes);
         }
         LedgerSuite suite;
         try {
             suite = segs.isEmpty() ? LedgerSuite.NIST : suiteOf(segs.get(0));
         } catch (IllegalArgumentException e) {
-            return fail(
+            return VerificationReport.failed(
                     0,
                     0,
                     0,
@@ -89,7 +90,7 @@ public final class LedgerVerifier {
 
         CheckpointFile.Contents contents = CheckpointFile.read(cpPath);
         if (contents.problem() != null) {
-            return fail(
+            return VerificationReport.failed(
                     0,
                     contents.notes().size(),
                     0,
@@ -103,7 +104,7 @@ public final class LedgerVerifier {
             try {
                 parsed.add(SignedCheckpoint.parse(text, hasher.hashSize()));
             } catch (MalformedNoteException e) {
-                return fail(
+                return VerificationReport.failed(
                         0,
                         parsed.size(),
                         0,
@@ -122,7 +123,8 @@ public final class LedgerVerifier {
             try {
                 signers = sc.verify(trustedKeys);
             } catch (GeneralSecurityException e) {
-                return fail(0, n, 0, "checkpoint record " + n + ": " + e.getMessage(), -1, CheckpointFile.NAME, notes);
+                return VerificationReport.failed(
+                        0, n, 0, "checkpoint record " + n + ": " + e.getMessage(), -1, CheckpointFile.NAME, notes);
             }
             if (superseded(parsed, n)) {
                 // a later record carries the same checkpoint with more (co)signatures; the quorum is
@@ -130,7 +132,7 @@ public final class LedgerVerifier {
                 continue;
             }
             if (origin != null && !origin.equals(sc.checkpoint().origin())) {
-                return fail(
+                return VerificationReport.failed(
                         0,
                         n,
                         0,
@@ -160,7 +162,7 @@ public final class LedgerVerifier {
             } catch (GeneralSecurityException e) {
                 why = ": " + e.getMessage();
             }
-            return fail(
+            return VerificationReport.failed(
                     0,
                     cps.size(),
                     0,
@@ -213,7 +215,7 @@ public final class LedgerVerifier {
         });
         if (scan.problem() != null) {
             SegmentScanner.Problem p = scan.problem();
-            return fail(
+            return VerificationReport.failed(
                     scan.entryCount(),
                     cps.size(),
                     0,
@@ -224,7 +226,7 @@ public final class LedgerVerifier {
         }
         if (badEvent[0] != null) {
             String seg = scan.segments().get(badEventSeg[0]).name();
-            return fail(
+            return VerificationReport.failed(
                     scan.entryCount(),
                     cps.size(),
                     0,
@@ -242,7 +244,7 @@ public final class LedgerVerifier {
             SignedCheckpoint sc = cps.get(i);
             long size = sc.checkpoint().size();
             if (size > entries) {
-                return fail(
+                return VerificationReport.failed(
                         entries,
                         cps.size(),
                         covered,
@@ -255,7 +257,7 @@ public final class LedgerVerifier {
             byte[] root = tree.root(size);
             if (!MessageDigest.isEqual(root, sc.checkpoint().rootHash())) {
                 String seg = segmentHolding(scan, previous);
-                return fail(
+                return VerificationReport.failed(
                         entries,
                         cps.size(),
                         covered,
@@ -274,7 +276,7 @@ public final class LedgerVerifier {
                         sc.checkpoint().rootHash(),
                         tree.consistencyProof(previous, size));
             } catch (InvalidProofException e) {
-                return fail(
+                return VerificationReport.failed(
                         entries,
                         cps.size(),
                         covered,
@@ -301,7 +303,7 @@ public final class LedgerVerifier {
                     || !MessageDigest.isEqual(
                             tree.root(size), anchorEvents.get(i).hash(Field.TREE_ROOT))) {
                 String seg = segmentHolding(scan, index);
-                return fail(
+                return VerificationReport.failed(
                         entries,
                         cps.size(),
                         covered,
@@ -318,12 +320,12 @@ public final class LedgerVerifier {
         }
         if (!proveEntries.isEmpty()) {
             if (covered == 0) {
-                return fail(
+                return VerificationReport.failed(
                         entries, 0, 0, "no final checkpoint to prove entries against", -1, CheckpointFile.NAME, notes);
             }
             for (long index : proveEntries) {
                 if (index < 0 || index >= covered) {
-                    return fail(
+                    return VerificationReport.failed(
                             entries,
                             cps.size(),
                             covered,
@@ -341,7 +343,7 @@ public final class LedgerVerifier {
                             tree.inclusionProof(index, covered),
                             coveredRoot);
                 } catch (InvalidProofException e) {
-                    return fail(
+                    return VerificationReport.failed(
                             entries,
                             cps.size(),
                             covered,
@@ -360,7 +362,7 @@ public final class LedgerVerifier {
                 }
                 replay.finish();
             } catch (ContractReplay.ReplayException e) {
-                return fail(
+                return VerificationReport.failed(
                         entries,
                         cps.size(),
                         covered,
@@ -371,12 +373,12 @@ public final class LedgerVerifier {
             }
             if (!replay.deployed()) {
                 notes.add("no incentive contract on this ledger (no CONTRACT_CALL entries)");
-                return new VerificationReport(true, entries, cps.size(), covered, null, -1, null, notes);
+                return VerificationReport.passed(entries, cps.size(), covered, notes, null);
             }
             notes.add("incentive contract re-executed from genesis: " + replay.calls() + " calls, " + replay.payments()
                     + " payments matched, every recorded state root reproduced");
-            return new VerificationReport(
-                    true, entries, cps.size(), covered, null, -1, null, notes, VerificationReport.Contract.of(replay));
+            return VerificationReport.passed(
+                    entries, cps.size(), covered, notes, VerificationReport.Contract.of(replay));
         }
     }
 
@@ -414,10 +416,5 @@ public final class LedgerVerifier {
         return scan.segments().isEmpty()
                 ? null
                 : scan.segments().get(scan.segments().size() - 1).name();
-    }
-
-    private static VerificationReport fail(
-            long entries, int cps, long covered, String why, long entry, String seg, List<String> notes) {
-        return new VerificationReport(false, entries, cps, covered, why, entry, seg, notes);
     }
 }

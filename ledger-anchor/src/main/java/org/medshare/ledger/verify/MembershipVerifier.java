@@ -43,8 +43,7 @@ public final class MembershipVerifier {
                 Member m = all.verifyCertificate(c, c.getNotBefore().toInstant().plusSeconds(1));
                 certified.add(m.verifier());
             } catch (MembershipException e) {
-                return new VerificationReport(
-                        false,
+                return VerificationReport.failed(
                         0,
                         0,
                         0,
@@ -104,15 +103,8 @@ public final class MembershipVerifier {
                     applied++;
                 }
             } catch (MembershipException e) {
-                return new VerificationReport(
-                        false,
-                        base.entries(),
-                        base.checkpoints(),
-                        base.coveredEntries(),
-                        "entry " + applied + ": membership change refused: " + e.getMessage(),
-                        applied,
-                        null,
-                        notes);
+                return base.failedWith(
+                        "entry " + applied + ": membership change refused: " + e.getMessage(), applied, null, notes);
             }
             try {
                 membership.checkQuorum(cp, quorum);
@@ -134,8 +126,7 @@ public final class MembershipVerifier {
                     + " admitted members and are not final; last: " + shortOfQuorum);
         }
         notes.add(n + " checkpoints carry a quorum of " + quorum + " from members admitted on the ledger itself");
-        return new VerificationReport(
-                true, base.entries(), base.checkpoints(), covered, null, -1, null, notes, base.contract());
+        return VerificationReport.passed(base.entries(), base.checkpoints(), covered, notes, base.contract());
     }
 
     private static int suiteCode(Path dir) throws IOException {
@@ -144,14 +135,6 @@ public final class MembershipVerifier {
     }
 
     private static VerificationReport fail(VerificationReport base, String why) {
-        return new VerificationReport(
-                false,
-                base.entries(),
-                base.checkpoints(),
-                base.coveredEntries(),
-                why,
-                -1,
-                CheckpointFile.NAME,
-                base.notes());
+        return base.failedWith(why, -1, CheckpointFile.NAME, base.notes());
     }
 }

@@ -33,9 +33,14 @@ public record VerificationReport(
         notes = List.copyOf(notes);
     }
 
-    /** A report without a contract replay. */
-    public VerificationReport(
-            boolean ok,
+    /** A report of success after {@code checkpoints} checkpoints covering {@code coveredEntries} of {@code entries}. */
+    public static VerificationReport passed(
+            long entries, int checkpoints, long coveredEntries, List<String> notes, Contract contract) {
+        return new VerificationReport(true, entries, checkpoints, coveredEntries, null, -1, null, notes, contract);
+    }
+
+    /** A report of {@code failure}, blaming entry {@code failedEntry} (or -1) in {@code failedSegment} (or null). */
+    public static VerificationReport failed(
             long entries,
             int checkpoints,
             long coveredEntries,
@@ -43,7 +48,13 @@ public record VerificationReport(
             long failedEntry,
             String failedSegment,
             List<String> notes) {
-        this(ok, entries, checkpoints, coveredEntries, failure, failedEntry, failedSegment, notes, null);
+        return new VerificationReport(
+                false, entries, checkpoints, coveredEntries, failure, failedEntry, failedSegment, notes, null);
+    }
+
+    /** This report's counts, failed with {@code failure} that blames {@code failedEntry} in {@code failedSegment}. */
+    public VerificationReport failedWith(String failure, long failedEntry, String failedSegment, List<String> notes) {
+        return failed(entries, checkpoints, coveredEntries, failure, failedEntry, failedSegment, notes);
     }
 
     /**

@@ -117,23 +117,13 @@ public final class BalpAuditEvents {
         switch (e.type()) {
             case UPLOAD -> {
                 interaction(a, "create", AuditEventAction.C);
-                client(a, e.id(Field.ACTOR));
-                user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
-                entity(
-                        a,
-                        "urn:medshare:record",
-                        e.id(Field.RECORD_ID),
-                        "2",
-                        "System Object",
-                        "4",
-                        "Domain Resource",
-                        e);
+                requester(a, e.id(Field.ACTOR));
+                record(a, e.id(Field.RECORD_ID), e);
             }
             case RECORD_VERSIONED -> {
                 interaction(a, "update", AuditEventAction.U);
-                client(a, e.id(Field.ACTOR));
-                user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
-                entity(a, "urn:medshare:record", e.id(Field.RECORD_ID), "2", "System Object", "4", "Domain Resource", e)
+                requester(a, e.id(Field.ACTOR));
+                record(a, e.id(Field.RECORD_ID), e)
                         .addDetail()
                         .setType("previousRecordId")
                         .setValue(new StringType(e.id(Field.PREVIOUS_RECORD_ID)));
@@ -142,72 +132,51 @@ public final class BalpAuditEvents {
                 interaction(a, "read", AuditEventAction.R);
                 client(a, e.id(Field.ACTOR));
                 user(a, e.id(Field.ACTOR), PARTICIPATION, "IRCP", "information recipient");
-                entity(
-                        a,
-                        "urn:medshare:record",
-                        e.id(Field.RECORD_ID),
-                        "2",
-                        "System Object",
-                        "4",
-                        "Domain Resource",
-                        e);
+                record(a, e.id(Field.RECORD_ID), e);
             }
             case QUERY_SUBMITTED, QUERY_APPROVED -> {
                 boolean submitted = e.type() == EventType.QUERY_SUBMITTED;
                 interaction(a, submitted ? "create" : "update", submitted ? AuditEventAction.C : AuditEventAction.U);
-                client(a, e.id(Field.ACTOR));
-                user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
-                entity(a, "urn:medshare:query", e.id(Field.QUERY_ID), "2", "System Object", "24", "Query", e);
+                requester(a, e.id(Field.ACTOR));
+                query(a, e);
             }
             case COMPUTE -> {
                 interaction(a, "operation", AuditEventAction.E);
                 a.addAgent(agent(DCM, "110150", "Application", e.id(Field.ACTOR), true));
-                entity(a, "urn:medshare:query", e.id(Field.QUERY_ID), "2", "System Object", "24", "Query", e);
+                query(a, e);
             }
             case PAYMENT -> {
                 interaction(a, "operation", AuditEventAction.E);
                 user(a, e.id(Field.PAYER), ROLE_CLASS, "AGNT", "agent");
                 a.addAgent(agent(PARTICIPATION, "IRCP", "information recipient", e.id(Field.PAYEE), false));
-                entity(a, "urn:medshare:query", e.id(Field.QUERY_ID), "2", "System Object", "24", "Query", e);
+                query(a, e);
             }
             case CONSENT_REVOKED -> {
                 interaction(a, "update", AuditEventAction.U);
-                client(a, e.id(Field.ACTOR));
-                user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
+                requester(a, e.id(Field.ACTOR));
                 String target = e.id(Field.RECORD_ID);
                 if (target.startsWith("consent:")) {
-                    AuditEventEntityComponent c = entity(
-                            a,
-                            "urn:medshare:consent",
-                            target.substring(8),
-                            "2",
-                            "System Object",
-                            "4",
-                            "Domain Resource",
-                            e);
+                    AuditEventEntityComponent c =
+                            entity(a, "urn:medshare:consent", target.substring(8), Role.DOMAIN_RESOURCE, e);
                     c.getWhat().setReference("Consent/" + target.substring(8));
                 } else {
-                    entity(a, "urn:medshare:record", target, "2", "System Object", "4", "Domain Resource", e);
+                    record(a, target, e);
                 }
             }
             case KEY_ISSUED -> {
                 interaction(a, "create", AuditEventAction.C);
                 a.addAgent(agent(DCM, "110150", "Application", e.id(Field.ACTOR), false));
                 user(a, e.id(Field.RECIPIENT), PARTICIPATION, "IRCP", "information recipient");
-                entity(a, "urn:medshare:key", e.id(Field.KEY_ID), "2", "System Object", "13", "Security Resource", e);
+                entity(a, "urn:medshare:key", e.id(Field.KEY_ID), Role.SECURITY_RESOURCE, e);
             }
             case CONTRACT_CALL -> {
                 interaction(a, "operation", AuditEventAction.E);
-                client(a, e.id(Field.ACTOR));
-                user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
+                requester(a, e.id(Field.ACTOR));
                 entity(
                         a,
                         "urn:medshare:contract-state-root",
                         HexFormat.of().formatHex(e.hash(Field.STATE_ROOT)),
-                        "2",
-                        "System Object",
-                        "4",
-                        "Domain Resource",
+                        Role.DOMAIN_RESOURCE,
                         e);
             }
             case ANCHORED -> {
@@ -217,10 +186,7 @@ public final class BalpAuditEvents {
                         a,
                         "urn:medshare:anchor-transaction",
                         "0x" + HexFormat.of().formatHex(e.hash(Field.TX_HASH)),
-                        "2",
-                        "System Object",
-                        "4",
-                        "Domain Resource",
+                        Role.DOMAIN_RESOURCE,
                         e);
                 tx.setDescription("checkpoint of size " + e.amount(Field.TREE_SIZE) + " anchored on EVM chain "
                         + e.amount(Field.CHAIN_ID) + ", contract " + e.id(Field.CONTRACT));
@@ -235,15 +201,7 @@ public final class BalpAuditEvents {
                 boolean admitted = e.type() == EventType.MEMBER_ADMITTED;
                 interaction(a, admitted ? "create" : "delete", admitted ? AuditEventAction.C : AuditEventAction.D);
                 user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
-                entity(
-                        a,
-                        "urn:medshare:member",
-                        e.id(Field.MEMBER_ID),
-                        "2",
-                        "System Object",
-                        "13",
-                        "Security Resource",
-                        e);
+                entity(a, "urn:medshare:member", e.id(Field.MEMBER_ID), Role.SECURITY_RESOURCE, e);
             }
         }
         AuditEventEntityComponent ledgerEntity = a.addEntity();
@@ -258,14 +216,19 @@ public final class BalpAuditEvents {
     private static void hospitalSecurityChange(
             AuditEvent a, Event e, String subtype, AuditEventAction action, String system, String what) {
         interaction(a, subtype, action);
-        client(a, e.id(Field.ACTOR));
-        user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
-        entity(a, system, what, "2", "System Object", "13", "Security Resource", e);
+        requester(a, e.id(Field.ACTOR));
+        entity(a, system, what, Role.SECURITY_RESOURCE, e);
     }
 
     private static void interaction(AuditEvent a, String code, AuditEventAction action) {
         a.addSubtype(new Coding(RESTFUL, code, code));
         a.setAction(action);
+    }
+
+    /** {@code party} made the request: as the source of the call and as the acting agent. */
+    private static void requester(AuditEvent a, String party) {
+        client(a, party);
+        user(a, party, ROLE_CLASS, "AGNT", "agent");
     }
 
     private static void client(AuditEvent a, String party) {
@@ -287,21 +250,41 @@ public final class BalpAuditEvents {
         return agent;
     }
 
-    /** The event's main entity with every hash and amount of the event as details (ids and hashes only). */
-    private static AuditEventEntityComponent entity(
-            AuditEvent a,
-            String system,
-            String id,
-            String typeCode,
-            String typeDisplay,
-            String roleCode,
-            String roleDisplay,
-            Event e) {
+    /** The object roles (DICOM/HL7 object role codes) of the events' main entities. */
+    private enum Role {
+        DOMAIN_RESOURCE("4", "Domain Resource"),
+        QUERY("24", "Query"),
+        SECURITY_RESOURCE("13", "Security Resource");
+
+        final String code;
+        final String display;
+
+        Role(String code, String display) {
+            this.code = code;
+            this.display = display;
+        }
+    }
+
+    /** The event's query as its main entity (see {@link #entity}). */
+    private static AuditEventEntityComponent query(AuditEvent a, Event e) {
+        return entity(a, "urn:medshare:query", e.id(Field.QUERY_ID), Role.QUERY, e);
+    }
+
+    /** A record as the event's main entity (see {@link #entity}). */
+    private static AuditEventEntityComponent record(AuditEvent a, String recordId, Event e) {
+        return entity(a, "urn:medshare:record", recordId, Role.DOMAIN_RESOURCE, e);
+    }
+
+    /**
+     * The event's main entity, a system object, with every hash and amount of the event as details (ids and hashes
+     * only).
+     */
+    private static AuditEventEntityComponent entity(AuditEvent a, String system, String id, Role role, Event e) {
         AuditEventEntityComponent entity = a.addEntity();
         entity.setWhat(
                 new Reference().setIdentifier(new Identifier().setSystem(system).setValue(id)));
-        entity.setType(new Coding(ENTITY_TYPE, typeCode, typeDisplay));
-        entity.setRole(new Coding(OBJECT_ROLE, roleCode, roleDisplay));
+        entity.setType(new Coding(ENTITY_TYPE, "2", "System Object"));
+        entity.setRole(new Coding(OBJECT_ROLE, role.code, role.display));
         for (Field f : e.type().fields()) {
             if (f.kind() == FieldKind.HASH) {
                 entity.addDetail()
