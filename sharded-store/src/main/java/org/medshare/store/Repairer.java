@@ -164,20 +164,21 @@ final class Repairer {
                 return home.id();
             }
         }
-        Set<String> usedNodes = new HashSet<>();
-        Set<String> usedDomains = new HashSet<>();
+        List<String> others = new ArrayList<>();
         for (int j = 0; j < m.totalShards(); j++) {
             if (j != i && !bad.contains(j)) {
-                String id = m.stripe(s).get(j).nodeId();
-                usedNodes.add(id);
-                StorageNode node = nodes.get(id);
-                if (node != null) {
-                    usedDomains.add(node.failureDomain());
-                }
+                others.add(m.stripe(s).get(j).nodeId());
             }
         }
         StorageNode target = writes.writeToBestOther(
-                m.recordCid() + "/" + s, i, tried, usedNodes, usedDomains, ref.cid(), data, len);
+                m.recordCid() + "/" + s,
+                i,
+                tried,
+                RendezvousPlacement.nodeUses(others),
+                RendezvousPlacement.domainUses(others, nodes),
+                ref.cid(),
+                data,
+                len);
         return target == null ? null : target.id();
     }
 }
