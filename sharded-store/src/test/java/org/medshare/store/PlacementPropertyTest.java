@@ -174,4 +174,50 @@ class PlacementPropertyTest {
                         + " than 2, but only 2 have nodes: [org-a, org-b]",
                 e.getMessage());
     }
+
+    @Test
+    void repairMovingTwoShardsOffALostOrganisationKeepsTheCap() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("placement-repair");
+        List<FaultyBackend> backends = new ArrayList<>();
+        List<StorageNode> nodes = new ArrayList<>();
+        for (String org : List.of("org-a", "org-b", "org-c", "org-d")) {
+            FaultyBackend b = new FaultyBackend(new LocalDirectoryBackend(dir.resolve(org)));
+            backends.add(b);
+            nodes.add(new StorageNode(org + "-node", org, b));
+        }
+        try (ShardStore store = ShardStore.builder()
+                .nodes(nodes)
+                .catalog(new DirectoryCatalog(dir.resolve("catalog")))
+                .coding(4, 6)
+                .shardSize(4096)
+                .maxShardsPerDomain(2)
+                .failureThreshold(1)
+                .build()) {
+            byte[] data = PatternStream.bytes(3, 3 * 4 * 4096);
+            Manifest m = store.put("h", new java.io.ByteArrayInputStream(data));
+            int lost = -1;
+            for (int n = 0; n < 4 && lost < 0; n++) {
+                if (perDomain(toIds(m.stripe(0)), nodes).getOrDefault("org-" + (char) ('a' + n), 0) == 2) {
+                    lost = n;
+                }
+            }
+            assertTrue(lost >= 0, "some organisation holds two shards of stripe 0");
+            backends.get(lost).failEverything(true);
+            store.repair();
+            store.repair();
+            Manifest repaired = store.manifest(m.recordCid()).orElseThrow();
+            for (int s = 0; s < repaired.stripeCount(); s++) {
+                Map<String, Integer> counts = perDomain(toIds(repaired.stripe(s)), nodes);
+                assertFalse(counts.containsKey("org-" + (char) ('a' + lost)), "moved off the lost one: " + counts);
+                counts.values().forEach(c -> assertTrue(c <= 2, "cap kept by repair: " + counts));
+            }
+            try (java.io.InputStream in = store.get(m.recordCid())) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(data, in.readAllBytes());
+            }
+        }
+    }
+
+    private static List<String> toIds(List<Manifest.ShardRef> refs) {
+        return refs.stream().map(Manifest.ShardRef::nodeId).toList();
+    }
 }

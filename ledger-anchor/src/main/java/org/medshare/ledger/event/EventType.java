@@ -49,7 +49,12 @@ public enum EventType {
      * the record of the same document ({@code PREVIOUS_RECORD_ID}, the version it replaces); statistics and payouts
      * count the record once, by its current version.
      */
-    RECORD_VERSIONED(13, ACTOR, RECORD_ID, PREVIOUS_RECORD_ID);
+    RECORD_VERSIONED(13, ACTOR, RECORD_ID, PREVIOUS_RECORD_ID),
+    /**
+     * A hospital erased its record {@code RECORD_ID} (a retention or erasure request): the record left the catalog and
+     * its shards were deleted from every storage node that answered. Ids only. No ACCESS of the record may follow.
+     */
+    ERASED(14, ACTOR, RECORD_ID);
 
     private final int code;
     private final List<Field> fields;

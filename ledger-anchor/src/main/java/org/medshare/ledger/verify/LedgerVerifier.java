@@ -188,11 +188,19 @@ public final class LedgerVerifier {
         List<Event> contractEvents = new ArrayList<>();
         List<Long> anchorEntries = new ArrayList<>();
         List<Event> anchorEvents = new ArrayList<>();
+        ErasureOrder erasures = new ErasureOrder();
         SegmentScanner.Result scan = SegmentScanner.scan(dir, suite.code(), (index, payload, seg, off) -> {
             tree.appendData(payload);
             if (badEvent[0] == null) {
                 try {
                     Event event = EventCodec.decode(payload);
+                    String erasureProblem = erasures.accept(event);
+                    if (erasureProblem != null) {
+                        badEvent[0] = erasureProblem;
+                        badEventIndex[0] = index;
+                        badEventSeg[0] = seg;
+                        return;
+                    }
                     if (event.type() == EventType.CONTRACT_CALL || event.type() == EventType.PAYMENT) {
                         contractEntries.add(index);
                         contractEvents.add(event);
@@ -201,7 +209,7 @@ public final class LedgerVerifier {
                         anchorEvents.add(event);
                     }
                 } catch (MalformedEventException e) {
-                    badEvent[0] = e.getMessage();
+                    badEvent[0] = "not a canonical event: " + e.getMessage();
                     badEventIndex[0] = index;
                     badEventSeg[0] = seg;
                 }
@@ -224,7 +232,7 @@ public final class LedgerVerifier {
                     scan.entryCount(),
                     cps.size(),
                     0,
-                    "entry " + badEventIndex[0] + " (segment " + seg + "): not a canonical event: " + badEvent[0],
+                    "entry " + badEventIndex[0] + " (segment " + seg + "): " + badEvent[0],
                     badEventIndex[0],
                     seg,
                     notes);

@@ -6,6 +6,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import org.medshare.service.config.MedshareConfig;
 import org.medshare.store.DirectoryCatalog;
 import org.medshare.store.ShardStore;
@@ -56,6 +57,8 @@ public class StoreProducer {
                             config.dataDir().resolve("store").resolve("catalog")))
                     .coding(store.k(), store.n())
                     .maxShardsPerDomain(cap)
+                    // the service deletes records only to erase them: their shards go at the next collection
+                    .tombstoneGrace(Duration.ZERO)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(

@@ -1,6 +1,9 @@
 package org.medshare.service.store;
 
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import org.medshare.store.Cid;
 import org.medshare.store.StorageNode;
 
 /** The configured storage nodes, in id order, and what the health page may show of each (never credentials). */
@@ -16,6 +19,22 @@ public final class StoreTopology {
         return entries.stream()
                 .map(e -> new NodeInfo(e.node().id(), e.node().failureDomain(), e.kind(), e.location()))
                 .toList();
+    }
+
+    /**
+     * The ids of the nodes that hold a shard stored under {@code shard}, asking every node's backend (for erasure
+     * checks; slow on many nodes).
+     *
+     * @throws IOException if a node does not answer
+     */
+    public List<String> nodesHolding(Cid shard) throws IOException {
+        List<String> holding = new ArrayList<>();
+        for (Entry e : entries) {
+            if (e.node().backend().exists(shard)) {
+                holding.add(e.node().id());
+            }
+        }
+        return holding;
     }
 
     List<StorageNode> storageNodes() {

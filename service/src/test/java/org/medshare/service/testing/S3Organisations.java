@@ -22,7 +22,8 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * Real S3-compatible storage at three organisations: one S3Proxy server per organisation on 127.0.0.1, each over a
+ * Real S3-compatible storage at three organisations (or those named by the init argument
+ * {@code organisations}): one S3Proxy server per organisation on 127.0.0.1, each over a
  * folder of its own, with its own credentials (in a file readable by the owner only). The service is configured with
  * one S3 node per organisation ({@code medshare.store.nodes.<org>-s3.*}). Tests reach the servers through
  * {@link #instance()} to stop, restart or inspect them.
@@ -34,7 +35,17 @@ public class S3Organisations implements QuarkusTestResourceLifecycleManager {
     private static volatile S3Organisations instance;
 
     private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+    private List<String> organisations = ORGANISATIONS;
     private Path base;
+
+    /** Init argument {@code organisations}: comma-separated names (default {@link #ORGANISATIONS}). */
+    @Override
+    public void init(Map<String, String> initArgs) {
+        String names = initArgs.get("organisations");
+        if (names != null) {
+            organisations = List.of(names.split(","));
+        }
+    }
 
     /** One organisation's server, its folder and the credentials it accepts. */
     public static final class Endpoint {
@@ -73,6 +84,11 @@ public class S3Organisations implements QuarkusTestResourceLifecycleManager {
                 Thread.sleep(25);
             }
             port = proxy.getPort();
+        }
+
+        /** Whether the server runs (not stopped by a test). */
+        public synchronized boolean running() {
+            return proxy != null;
         }
 
         public synchronized void stop() throws Exception {
@@ -122,7 +138,7 @@ public class S3Organisations implements QuarkusTestResourceLifecycleManager {
         try {
             base = Files.createTempDirectory("medshare-s3-orgs");
             Map<String, String> config = new HashMap<>();
-            for (String org : ORGANISATIONS) {
+            for (String org : organisations) {
                 Path folder = Files.createDirectories(base.resolve(org));
                 Endpoint e = new Endpoint(org, folder);
                 e.start();
