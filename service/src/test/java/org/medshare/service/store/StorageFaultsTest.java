@@ -95,6 +95,13 @@ class StorageFaultsTest {
         return store.manifest(Cid.parse(cid)).orElseThrow();
     }
 
+    private S3Organisations.Endpoint anEndpointHoldingStripeZero(Manifest m) {
+        return orgs.endpoints().stream()
+                .filter(e -> perNode(m, 0).containsKey(e.nodeId()))
+                .findFirst()
+                .orElseThrow();
+    }
+
     private static Map<String, Integer> perNode(Manifest m, int stripe) {
         Map<String, Integer> counts = new HashMap<>();
         for (Manifest.ShardRef ref : m.stripe(stripe)) {
@@ -133,11 +140,7 @@ class StorageFaultsTest {
         HospitalClient hospital = hospital();
         HospitalClient.Upload first = upload(hospital);
         String stored = first.post().then().statusCode(201).extract().path("record.recordId");
-        Manifest m = manifestOf(stored);
-        S3Organisations.Endpoint holder = orgs.endpoints().stream()
-                .filter(e -> perNode(m, 0).containsKey(e.nodeId()))
-                .findFirst()
-                .orElseThrow();
+        S3Organisations.Endpoint holder = anEndpointHoldingStripeZero(manifestOf(stored));
 
         holder.stop();
         byte[] read = given().get("/api/v1/records/" + stored + "/ciphertext")
@@ -218,14 +221,9 @@ class StorageFaultsTest {
     @TestSecurity(user = "hana", roles = "hospital")
     @OidcSecurity(claims = @Claim(key = "org_id", value = HOSPITAL))
     void anEndpointBackAfterRepairLeavesNoDuplicateShardsAfterGarbageCollection() throws Exception {
-        HospitalClient hospital = hospital();
-        HospitalClient.Upload upload = upload(hospital);
+        HospitalClient.Upload upload = upload(hospital());
         String recordId = upload.post().then().statusCode(201).extract().path("record.recordId");
-        Manifest before = manifestOf(recordId);
-        S3Organisations.Endpoint lost = orgs.endpoints().stream()
-                .filter(e -> perNode(before, 0).containsKey(e.nodeId()))
-                .findFirst()
-                .orElseThrow();
+        S3Organisations.Endpoint lost = anEndpointHoldingStripeZero(manifestOf(recordId));
         lost.stop();
         for (int i = 0; i < 5 && store.health().isUp(lost.nodeId()); i++) {
             store.repair();

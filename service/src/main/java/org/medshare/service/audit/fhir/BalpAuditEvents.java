@@ -113,43 +113,13 @@ public final class BalpAuditEvents {
                 .addType(new Coding(SOURCE_TYPE, "4", "Application Server"));
         a.addAgent(agent(DCM, "110152", "Destination Role ID", "medshare-service", false));
         switch (e.type()) {
-            case UPLOAD -> {
-                interaction(a, "create", AuditEventAction.C);
-                client(a, e.id(Field.ACTOR));
-                user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
-                entity(
-                        a,
-                        "urn:medshare:record",
-                        e.id(Field.RECORD_ID),
-                        "2",
-                        "System Object",
-                        "4",
-                        "Domain Resource",
-                        e);
-            }
-            case RECORD_VERSIONED -> {
-                interaction(a, "update", AuditEventAction.U);
-                client(a, e.id(Field.ACTOR));
-                user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
-                entity(a, "urn:medshare:record", e.id(Field.RECORD_ID), "2", "System Object", "4", "Domain Resource", e)
+            case UPLOAD -> hospitalOnRecord(a, e, "create", AuditEventAction.C);
+            case RECORD_VERSIONED ->
+                hospitalOnRecord(a, e, "update", AuditEventAction.U)
                         .addDetail()
                         .setType("previousRecordId")
                         .setValue(new StringType(e.id(Field.PREVIOUS_RECORD_ID)));
-            }
-            case ERASED -> {
-                interaction(a, "delete", AuditEventAction.D);
-                client(a, e.id(Field.ACTOR));
-                user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
-                entity(
-                        a,
-                        "urn:medshare:record",
-                        e.id(Field.RECORD_ID),
-                        "2",
-                        "System Object",
-                        "4",
-                        "Domain Resource",
-                        e);
-            }
+            case ERASED -> hospitalOnRecord(a, e, "delete", AuditEventAction.D);
             case ACCESS -> {
                 interaction(a, "read", AuditEventAction.R);
                 client(a, e.id(Field.ACTOR));
@@ -285,6 +255,15 @@ public final class BalpAuditEvents {
     }
 
     /** The event's main entity with every hash and amount of the event as details (ids and hashes only). */
+    /** A hospital (the event's actor, as client and agent) did {@code interaction} to the event's record. */
+    private static AuditEventEntityComponent hospitalOnRecord(
+            AuditEvent a, Event e, String interaction, AuditEventAction action) {
+        interaction(a, interaction, action);
+        client(a, e.id(Field.ACTOR));
+        user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
+        return entity(a, "urn:medshare:record", e.id(Field.RECORD_ID), "2", "System Object", "4", "Domain Resource", e);
+    }
+
     private static AuditEventEntityComponent entity(
             AuditEvent a,
             String system,
