@@ -5,9 +5,12 @@
 # (simulated) enclave and paid to the hospitals, and the regulator verifies the audit trail offline.
 # A local EVM node (scripts/evm-node.sh, ganache on 127.0.0.1:$MEDSHARE_EVM_PORT, default 18545) receives
 # the ledger's checkpoint anchors, and the regulator's offline verification checks them against it.
-# A Keycloak already answering on $KEYCLOAK_PORT is reused (and left running).
-# The services stay up afterwards; `scripts/demo.sh stop` stops the service, the EVM node and the
-# Keycloak this script started.
+# A Keycloak already answering on $KEYCLOAK_PORT is reused (and left running). The organisations
+# hospital-a, hospital-b and regulator each hold shards on an S3-compatible endpoint of their own
+# (scripts/storage-endpoints.sh: S3Proxy over data/s3/<org>/, ports 19101-19103); no organisation holds
+# more than two of the six shards of any stripe.
+# The services stay up afterwards; `scripts/demo.sh stop` stops the service, the storage endpoints, the
+# EVM node and the Keycloak this script started.
 #   scripts/demo.sh [run|stop]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +33,7 @@ stop() {
     echo "demo: service stopped"
   fi
   rm -f "$pidfile"
+  MEDSHARE_DATA_DIR="$data_dir" scripts/storage-endpoints.sh stop
   MEDSHARE_EVM_DIR="$evm_dir" scripts/evm-node.sh stop
   scripts/keycloak.sh stop
 }
@@ -73,12 +77,20 @@ run() {
   fi
   step "Local EVM node for checkpoint anchors ($evm_rpc, ganache)"
   MEDSHARE_EVM_DIR="$evm_dir" scripts/evm-node.sh start
+  step "Storage endpoints of the organisations (S3Proxy, one per organisation, over $data_dir/s3/<org>/)"
+  if [ -d "$data_dir/store/node-0" ]; then
+    echo "demo: $data_dir holds shards of an earlier demo in local directories; shards now live at the" \
+      "organisations' S3 endpoints: remove $data_dir (or set MEDSHARE_DATA_DIR to a new folder) and run again" >&2
+    exit 1
+  fi
+  MEDSHARE_DATA_DIR="$data_dir" scripts/storage-endpoints.sh start
   step "MedShare service on $api (data under $data_dir; anchors every 25 entries or 30 s)"
   mkdir -p "$data_dir/logs"
   if ! service_running; then
     MEDSHARE_DATA_DIR="$data_dir" MEDSHARE_HTTP_PORT="$port" MEDSHARE_ANCHOR_RPC_URL="$evm_rpc" \
       MEDSHARE_ANCHOR_KEY_FILE="$evm_dir/anchor.key" MEDSHARE_ANCHOR_EVERY_ENTRIES=25 MEDSHARE_ANCHOR_EVERY=PT30S \
-      nohup java -jar service/target/service-0.1.0-SNAPSHOT-runner.jar >"$data_dir/logs/service.out" 2>&1 &
+      nohup java -Dquarkus.config.locations="$data_dir/s3/storage.properties" \
+      -jar service/target/service-0.1.0-SNAPSHOT-runner.jar >"$data_dir/logs/service.out" 2>&1 &
     echo $! >"$pidfile"
   fi
   for _ in $(seq 1 120); do
@@ -159,6 +171,12 @@ run() {
   echo "   $(wc -l <"$data_dir/demo/audit-trail.ndjson") events written to $data_dir/demo/audit-trail.ndjson"
   ./medshare audit verify --ledger "$data_dir/ledger" --keys "$data_dir/ledger-keys/member.vkey" | sed 's/^/   /'
 
+  step "Where the shards are: each organisation's S3 endpoint, never more than 2 of a stripe's 6 at one"
+  curl -fsS -H "Authorization: Bearer $(token rita rita-password)" "$api/api/v1/health/platform" |
+    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for (const n of JSON.parse(s).store.nodes)
+      console.log("   " + n.organisation + ": " + n.backend + " " + n.location + ", " + n.shards + " shards, "
+        + n.bytes + " bytes, " + (n.up ? "up" : "down"))})'
+
   step "Checkpoint anchors on the EVM chain: the last one, then the ledger checked against every anchor on the chain"
   anchor_state() { # prints "<anchored size> <pending entries> <description of the last anchor>" from the health page
     curl -fsS -H "Authorization: Bearer $(token rita rita-password)" "$api/api/v1/health/platform" |
@@ -185,6 +203,7 @@ run() {
    Health         $api/q/health      Metrics: $api/q/metrics
    Keycloak       ${realm%/realms/medshare}   (admin/admin; realm medshare)
    EVM node       $evm_rpc   (ganache, chain id 1337; anchors contract $(cat "$data_dir/anchor/contract" 2>/dev/null))
+   Storage        S3 endpoints of hospital-a, hospital-b, regulator on 127.0.0.1:${MEDSHARE_S3_BASE_PORT:-19101}-$(( ${MEDSHARE_S3_BASE_PORT:-19101} + 2 )) (folders $data_dir/s3/<org>/)
    Data and logs  $data_dir
    Stop them with: scripts/demo.sh stop
 TXT

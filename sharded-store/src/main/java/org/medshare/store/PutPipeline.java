@@ -182,10 +182,12 @@ final class PutPipeline {
 
     private StripeWrite startStripe(String key, byte[][] shards, int shardLen, ShardWrites writes) throws IOException {
         List<StorageNode> candidates = nodes.upExcept(Set.of());
-        if (candidates.isEmpty()) {
-            throw new IOException("no healthy storage node");
+        int cap = nodes.maxShardsPerDomain();
+        if (!RendezvousPlacement.feasible(n, candidates, cap)) {
+            throw new IOException("no placement on the healthy storage nodes: "
+                    + RendezvousPlacement.infeasibleReason(n, candidates, cap));
         }
-        StripeWrite w = new StripeWrite(key, shards, shardLen, RendezvousPlacement.place(key, n, candidates));
+        StripeWrite w = new StripeWrite(key, shards, shardLen, RendezvousPlacement.place(key, n, candidates, cap));
         for (int i = 0; i < n; i++) {
             final int index = i;
             w.futures.add(pool.submit(() -> {
@@ -208,11 +210,14 @@ final class PutPipeline {
             ok[i] = IoPool.await(w.futures.get(i));
         }
         Manifest.ShardRef[] refs = new Manifest.ShardRef[n];
-        Set<String> usedDomains = new HashSet<>();
+        List<String> stored = new ArrayList<>();
+        Set<String> failed = new HashSet<>();
         for (int i = 0; i < n; i++) {
             if (ok[i]) {
                 refs[i] = new Manifest.ShardRef(w.cids[i], w.targets.get(i));
-                usedDomains.add(nodes.get(w.targets.get(i)).failureDomain());
+                stored.add(w.targets.get(i));
+            } else {
+                failed.add(w.targets.get(i));
             }
         }
         for (int i = 0; i < n; i++) {
@@ -220,13 +225,22 @@ final class PutPipeline {
                 continue;
             }
             StorageNode alt = writes.writeToBestOther(
-                    w.key, i, new HashSet<>(w.targets), Set.of(), usedDomains, w.cids[i], w.shards[i], w.shardLen);
+                    w.key,
+                    i,
+                    failed,
+                    RendezvousPlacement.nodeUses(stored),
+                    RendezvousPlacement.domainUses(stored, nodes),
+                    w.cids[i],
+                    w.shards[i],
+                    w.shardLen);
             if (alt == null) {
                 throw new IOException("could not store shard " + i + " of stripe "
-                        + w.key.substring(w.key.indexOf('/') + 1) + ": no healthy node left");
+                        + w.key.substring(w.key.indexOf('/') + 1)
+                        + ": no healthy node left that keeps at most " + nodes.maxShardsPerDomain()
+                        + " shards of a stripe in one failure domain");
             }
             refs[i] = new Manifest.ShardRef(w.cids[i], alt.id());
-            usedDomains.add(alt.failureDomain());
+            stored.add(alt.id());
         }
         return Arrays.asList(refs);
     }

@@ -103,17 +103,19 @@ final class Repairer {
                 recovered = false;
                 continue;
             }
+            Set<Integer> pending = new HashSet<>(bad);
             for (int i : bad) {
                 Manifest.ShardRef ref = m.stripe(s).get(i);
                 if (!ref.cid().matches(shards[i], 0, shardLen)) {
                     recovered = false;
                     continue;
                 }
-                String placed = writeRebuilt(m, s, i, shards[i], shardLen, bad, writes);
+                String placed = writeRebuilt(m, s, i, shards[i], shardLen, pending, writes);
                 if (placed == null) {
                     recovered = false;
                     continue;
                 }
+                pending.remove(i);
                 rebuilt++;
                 if (!placed.equals(ref.nodeId())) {
                     m = m.withPlacement(s, i, placed);
@@ -151,33 +153,39 @@ final class Repairer {
     }
 
     /**
-     * Writes a rebuilt shard to its own node if healthy, else to the best healthy node outside the
-     * nodes and failure domains the stripe's good shards use. Returns the node id, or null.
+     * Writes a rebuilt shard to its own node if healthy and its failure domain is below the cap, else to the best
+     * healthy node that keeps the cap given where the stripe's other shards are (those in {@code pending}, damaged
+     * and not yet rebuilt, hold nothing). Returns the node id, or null.
      */
-    private String writeRebuilt(Manifest m, int s, int i, byte[] data, int len, Set<Integer> bad, ShardWrites writes) {
+    private String writeRebuilt(
+            Manifest m, int s, int i, byte[] data, int len, Set<Integer> pending, ShardWrites writes) {
         Manifest.ShardRef ref = m.stripe(s).get(i);
+        List<String> others = new ArrayList<>();
+        for (int j = 0; j < m.totalShards(); j++) {
+            if (j != i && !pending.contains(j)) {
+                others.add(m.stripe(s).get(j).nodeId());
+            }
+        }
+        Map<String, Integer> domainUses = RendezvousPlacement.domainUses(others, nodes);
         StorageNode home = nodes.get(ref.nodeId());
         Set<String> tried = new HashSet<>();
-        if (home != null && nodes.isUp(home.id())) {
+        if (home != null
+                && nodes.isUp(home.id())
+                && domainUses.getOrDefault(home.failureDomain(), 0) < nodes.maxShardsPerDomain()) {
             tried.add(home.id());
             if (writes.write(home, ref.cid(), data, len)) {
                 return home.id();
             }
         }
-        Set<String> usedNodes = new HashSet<>();
-        Set<String> usedDomains = new HashSet<>();
-        for (int j = 0; j < m.totalShards(); j++) {
-            if (j != i && !bad.contains(j)) {
-                String id = m.stripe(s).get(j).nodeId();
-                usedNodes.add(id);
-                StorageNode node = nodes.get(id);
-                if (node != null) {
-                    usedDomains.add(node.failureDomain());
-                }
-            }
-        }
         StorageNode target = writes.writeToBestOther(
-                m.recordCid() + "/" + s, i, tried, usedNodes, usedDomains, ref.cid(), data, len);
+                m.recordCid() + "/" + s,
+                i,
+                tried,
+                RendezvousPlacement.nodeUses(others),
+                domainUses,
+                ref.cid(),
+                data,
+                len);
         return target == null ? null : target.id();
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,7 +24,8 @@ import org.medshare.store.erasure.ReedSolomon;
  * <ul>
  *   <li><b>Erasure coding.</b> Every record is striped ({@link Manifest}) and each stripe coded
  *       RS(k, n); the n shards of a stripe go to distinct nodes in distinct failure domains when
- *       there are enough ({@link RendezvousPlacement}). Losing any n - k nodes loses nothing; a
+ *       there are enough, and never more than {@link Builder#maxShardsPerDomain} to one domain
+ *       ({@link RendezvousPlacement}). Losing any n - k nodes loses nothing; a
  *       record is never whole on one node when n > 1 nodes exist and the record spans k > 1 shards.
  *   <li><b>Content addressing.</b> Records and shards are named by CIDv1 ({@link Cid}); every shard
  *       read is re-hashed and a mismatch is treated as an erasure; the record hash is checked at
@@ -63,7 +65,7 @@ public final class ShardStore implements Closeable {
     private ShardStore(Builder b) throws IOException {
         this.clock = b.clock;
         this.tombstoneGrace = b.tombstoneGrace;
-        this.nodes = new StoreNodes(b.nodes, b.failureThreshold);
+        this.nodes = new StoreNodes(b.nodes, b.failureThreshold, b.maxShardsPerDomain);
         this.table = new RecordTable(b.catalog, b.quotas, nodes);
         this.pool = new IoPool(b.threads > 0 ? b.threads : Math.min(2 * b.n, 32));
         this.reader = new RecordReader(nodes, pool);
@@ -105,8 +107,19 @@ public final class ShardStore implements Closeable {
         private long scrubBytesPerSecond = 64L << 20;
         private int failureThreshold = 3;
         private int threads;
+        private int maxShardsPerDomain = RendezvousPlacement.NO_CAP;
 
         private Builder() {}
+
+        /**
+         * The most shards of one stripe that one failure domain may hold (default: no limit). With
+         * {@code n - k}, losing a whole domain loses nothing and no domain alone holds the k shards
+         * that rebuild a stripe. Puts fail rather than break the limit when too few domains are up.
+         */
+        public Builder maxShardsPerDomain(int shards) {
+            this.maxShardsPerDomain = (int) requirePositive(shards, "the shards per failure domain must be at least 1");
+            return this;
+        }
 
         /** The storage nodes (at least one; ids unique). */
         public Builder nodes(List<StorageNode> nodes) {
@@ -183,7 +196,8 @@ public final class ShardStore implements Closeable {
         /**
          * Opens the store, loading the catalog.
          *
-         * @throws IllegalArgumentException if no nodes or catalog were given or node ids repeat
+         * @throws IllegalArgumentException if no nodes or catalog were given, node ids repeat, or the
+         *     nodes' failure domains cannot hold a stripe within {@link #maxShardsPerDomain}
          */
         public ShardStore build() throws IOException {
             if (nodes.isEmpty()) {
@@ -194,6 +208,10 @@ public final class ShardStore implements Closeable {
             }
             if ((long) k * shardSize > (1L << 30)) {
                 throw new IllegalArgumentException("a stripe (k x shard size) must not exceed 1 GiB");
+            }
+            if (!RendezvousPlacement.feasible(n, nodes, maxShardsPerDomain)) {
+                throw new IllegalArgumentException("RS(" + k + "," + n + "): "
+                        + RendezvousPlacement.infeasibleReason(n, nodes, maxShardsPerDomain));
             }
             return new ShardStore(this);
         }
@@ -287,6 +305,26 @@ public final class ShardStore implements Closeable {
      */
     public Map<String, Integer> shardCounts() {
         return table.shardCounts();
+    }
+
+    /**
+     * Shard bytes of live records on each configured node, in configuration order (a node holding the
+     * same shard for two records counts it once per record). Reads no backend.
+     */
+    public Map<String, Long> shardBytes() {
+        Map<String, Long> bytes = new LinkedHashMap<>();
+        for (String id : nodes.ids()) {
+            bytes.put(id, 0L);
+        }
+        for (Manifest m : table.liveManifests()) {
+            for (int s = 0; s < m.stripeCount(); s++) {
+                long length = m.shardLength(s);
+                for (Manifest.ShardRef ref : m.stripe(s)) {
+                    bytes.computeIfPresent(ref.nodeId(), (id, sum) -> sum + length);
+                }
+            }
+        }
+        return bytes;
     }
 
     /** Records a read found damaged that wait for the next {@link #repair} or {@link #scrub}. */

@@ -2,6 +2,8 @@ package org.medshare.store;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -28,26 +30,28 @@ final class ShardWrites {
 
     /**
      * Stores the shard on the healthy node not in {@code tried} that rendezvous placement ranks
-     * first for {@code (key, index)} given the nodes and failure domains already used, trying the
-     * next one while writes fail. Every node tried is added to {@code tried}.
+     * first for {@code (key, index)} given how many of the stripe's other shards each node and
+     * failure domain holds, never in a domain that already holds the store's maximum, trying the next
+     * one while writes fail. Every node tried is added to {@code tried}.
      *
-     * @return the node that stored the shard, or null if every healthy node was tried
+     * @return the node that stored the shard, or null if no healthy node keeps the cap
      */
     StorageNode writeToBestOther(
             String key,
             int index,
             Set<String> tried,
-            Set<String> usedNodes,
-            Set<String> usedDomains,
+            Map<String, Integer> nodeUses,
+            Map<String, Integer> domainUses,
             Cid cid,
             byte[] data,
             int length) {
         while (true) {
-            List<StorageNode> candidates = nodes.upExcept(tried);
-            if (candidates.isEmpty()) {
+            Optional<StorageNode> choice = RendezvousPlacement.choose(
+                    key, index, nodes.upExcept(tried), nodeUses, domainUses, nodes.maxShardsPerDomain());
+            if (choice.isEmpty()) {
                 return null;
             }
-            StorageNode target = RendezvousPlacement.choose(key, index, candidates, usedNodes, usedDomains);
+            StorageNode target = choice.get();
             tried.add(target.id());
             if (write(target, cid, data, length)) {
                 return target;

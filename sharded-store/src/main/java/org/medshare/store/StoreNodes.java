@@ -21,13 +21,20 @@ import org.medshare.store.backend.ShardBackend;
 final class StoreNodes {
     private final Map<String, StorageNode> byId;
     private final NodeHealth health;
+    private final int maxShardsPerDomain;
+
+    /** Nodes with no cap on the shards of a stripe in one failure domain. */
+    StoreNodes(List<StorageNode> nodes, int failureThreshold) {
+        this(nodes, failureThreshold, RendezvousPlacement.NO_CAP);
+    }
 
     /**
      * @param nodes at least one, ids unique
      * @param failureThreshold consecutive failures that mark a node down, at least 1
+     * @param maxShardsPerDomain most shards of one stripe that one failure domain may hold, at least 1
      * @throws IllegalArgumentException if a node id repeats
      */
-    StoreNodes(List<StorageNode> nodes, int failureThreshold) {
+    StoreNodes(List<StorageNode> nodes, int failureThreshold, int maxShardsPerDomain) {
         Map<String, StorageNode> map = new LinkedHashMap<>();
         for (StorageNode node : nodes) {
             if (map.putIfAbsent(node.id(), node) != null) {
@@ -36,6 +43,12 @@ final class StoreNodes {
         }
         this.byId = Collections.unmodifiableMap(map);
         this.health = new NodeHealth(failureThreshold);
+        this.maxShardsPerDomain = maxShardsPerDomain;
+    }
+
+    /** The most shards of one stripe that one failure domain may hold. */
+    int maxShardsPerDomain() {
+        return maxShardsPerDomain;
     }
 
     /** Ids in configuration order. */

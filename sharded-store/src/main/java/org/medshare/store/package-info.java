@@ -18,7 +18,9 @@
  * (versioned wire formats), {@link org.medshare.store.StorageNode} (a backend from
  * {@link org.medshare.store.backend} in a failure domain), {@link org.medshare.store.QuotaPolicy}
  * and the reports of repair, scrub and garbage collection. {@link org.medshare.store.ManifestCatalog}
- * is the commit point of a put; {@link org.medshare.store.RendezvousPlacement} chooses nodes.
+ * is the commit point of a put; {@link org.medshare.store.RendezvousPlacement} chooses nodes, never
+ * more than {@code ShardStore.Builder.maxShardsPerDomain} shards of a stripe in one failure domain
+ * (puts, failed-write retries and repair alike).
  *
  * <p>Inside, the facade delegates to one part per responsibility: {@code StoreNodes} (nodes and
  * their health), {@code RecordTable} (catalog entries, shard references and owner usage, changed

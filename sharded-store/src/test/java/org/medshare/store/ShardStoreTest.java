@@ -260,7 +260,9 @@ class ShardStoreTest {
         Manifest kept = store.put("hospital-a", new ByteArrayInputStream(PatternStream.bytes(9, 3000)));
         long usageBefore = store.usage("hospital-a");
         int filesBefore = shardFiles();
-        faulty.get(3).failPutsAfter(2);
+        for (FaultyBackend node : faulty) {
+            node.failPutsAfter(2);
+        }
         byte[] data = PatternStream.bytes(10, 20_000);
         IOException e = assertThrows(IOException.class, () -> store.put("hospital-a", new ByteArrayInputStream(data)));
         assertTrue(e.getMessage().contains("no healthy node left"), e.getMessage());

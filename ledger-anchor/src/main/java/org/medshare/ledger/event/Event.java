@@ -88,6 +88,15 @@ public final class Event {
                 .build();
     }
 
+    /** ERASED: {@code hospital} erased its record {@code recordId}. */
+    public static Event erased(long ts, String hospital, String recordId) {
+        return builder(EventType.ERASED)
+                .timestamp(ts)
+                .id(Field.ACTOR, hospital)
+                .id(Field.RECORD_ID, recordId)
+                .build();
+    }
+
     /** RECORD_VERSIONED: {@code hospital}'s upload {@code recordId} is the version after {@code previousId}. */
     public static Event recordVersioned(long ts, String hospital, String recordId, String previousId) {
         return builder(EventType.RECORD_VERSIONED)

@@ -59,7 +59,12 @@ public enum EventType {
      * A hospital replaced its data-use rules: {@code RULES} holds every rule in force after the change, in the
      * canonical form of {@link DataUseRules} (so the regulator reads the rules themselves, not a hash).
      */
-    DATA_USE_RULES_CHANGED(15, ACTOR, RULES);
+    DATA_USE_RULES_CHANGED(15, ACTOR, RULES),
+    /**
+     * A hospital erased its record {@code RECORD_ID} (a retention or erasure request): the record left the catalog and
+     * its shards were deleted from every storage node that answered. Ids only. No ACCESS of the record may follow.
+     */
+    ERASED(16, ACTOR, RECORD_ID);
 
     private final int code;
     private final List<Field> fields;

@@ -191,6 +191,7 @@ public final class LedgerVerifier {
         List<Event> contractEvents = new ArrayList<>();
         List<Long> anchorEntries = new ArrayList<>();
         List<Event> anchorEvents = new ArrayList<>();
+        ErasureOrder erasures = new ErasureOrder();
         SegmentScanner.Result scan = SegmentScanner.scan(dir, suite.code(), (index, payload, seg, off) -> {
             tree.appendData(payload);
             if (badEvent[0] == null) {
@@ -198,6 +199,13 @@ public final class LedgerVerifier {
                     Event event = EventCodec.decode(payload);
                     if (event.type() == EventType.DATA_USE_RULES_CHANGED) {
                         DataUseRules.decode(event.data(Field.RULES));
+                    }
+                    String erasureProblem = erasures.accept(event);
+                    if (erasureProblem != null) {
+                        badEvent[0] = erasureProblem;
+                        badEventIndex[0] = index;
+                        badEventSeg[0] = seg;
+                        return;
                     }
                     if (event.type() == EventType.CONTRACT_CALL || event.type() == EventType.PAYMENT) {
                         contractEntries.add(index);
@@ -207,7 +215,7 @@ public final class LedgerVerifier {
                         anchorEvents.add(event);
                     }
                 } catch (MalformedEventException e) {
-                    badEvent[0] = e.getMessage();
+                    badEvent[0] = "not a canonical event: " + e.getMessage();
                     badEventIndex[0] = index;
                     badEventSeg[0] = seg;
                 }
@@ -230,7 +238,7 @@ public final class LedgerVerifier {
                     scan.entryCount(),
                     cps.size(),
                     0,
-                    "entry " + badEventIndex[0] + " (segment " + seg + "): not a canonical event: " + badEvent[0],
+                    "entry " + badEventIndex[0] + " (segment " + seg + "): " + badEvent[0],
                     badEventIndex[0],
                     seg,
                     notes);

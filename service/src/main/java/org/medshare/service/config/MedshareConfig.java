@@ -6,6 +6,7 @@ import io.smallrye.config.WithName;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** The service's own configuration, under {@code medshare.*}. */
@@ -93,11 +94,22 @@ public interface MedshareConfig {
         String clientId();
     }
 
-    /** Erasure-coded shard store over local node directories (the embedded default). */
+    /**
+     * The erasure-coded shard store: its storage nodes ({@link #nodes()}; without any, the embedded default of
+     * {@link #localNodes()} directories under {@code data-dir/store}), RS(k, n) and the scrub schedule.
+     */
     interface Store {
-        /** Number of storage node directories; at least {@link #n()}. */
+        /**
+         * The storage nodes by id ({@code medshare.store.nodes.<id>.*}); empty for the embedded default. The
+         * shards of a stripe are spread so that no organisation holds more than {@code min(n - k, k - 1)}:
+         * the service refuses to start with nodes at too few organisations.
+         */
+        Map<String, Node> nodes();
+
+        /** With no {@link #nodes()}: how many local directories, each its own organisation; at least n. */
+        @WithName("local-nodes")
         @WithDefault("6")
-        int nodes();
+        int localNodes();
 
         /** Data shards per stripe. */
         @WithDefault("4")
@@ -116,6 +128,56 @@ public interface MedshareConfig {
         @WithName("scrub-initial-delay")
         @WithDefault("PT10M")
         Duration scrubInitialDelay();
+    }
+
+    /**
+     * One storage node. Credentials are never configuration values: an S3 node names the environment variables
+     * or the file that hold them.
+     */
+    interface Node {
+        /** The organisation that runs the node: its failure domain. */
+        String organisation();
+
+        /** {@code local} (a directory) or {@code s3} (any S3-compatible endpoint). */
+        @WithDefault("local")
+        String backend();
+
+        /** local: the directory (default {@code data-dir/store/<id>}). */
+        Optional<Path> path();
+
+        /** s3: the endpoint URL, for example {@code https://minio.hospital-a.example:9000}. */
+        Optional<URI> endpoint();
+
+        /** s3: the bucket (created by the organisation beforehand). */
+        Optional<String> bucket();
+
+        /** s3: the signing region. */
+        @WithDefault("us-east-1")
+        String region();
+
+        /** s3: the key prefix of the shards. */
+        @WithDefault("shards/")
+        String prefix();
+
+        /** s3: path-style requests ({@code endpoint/bucket/key}), as MinIO, Ceph RGW and S3Proxy expect. */
+        @WithName("path-style")
+        @WithDefault("true")
+        boolean pathStyle();
+
+        /** s3: the environment variable holding the access key id. */
+        @WithName("access-key-env")
+        Optional<String> accessKeyEnv();
+
+        /** s3: the environment variable holding the secret access key. */
+        @WithName("secret-key-env")
+        Optional<String> secretKeyEnv();
+
+        /**
+         * s3: a file with the lines {@code access-key=...} and {@code secret-key=...} (instead of the environment
+         * variables).
+         */
+        @WithName("credentials-file")
+        Optional<Path> credentialsFile();
     }
 
     /** The embedded audit ledger (one member). */

@@ -211,6 +211,7 @@ public final class ProblemMappers {
             case CONFLICT -> 409;
             case TOO_LARGE -> 413;
             case STORAGE_EXHAUSTED -> 507;
+            case UNAVAILABLE -> 503;
         };
     }
 

@@ -16,5 +16,7 @@ public enum Refusal {
     /** The request or one of its parts is larger than the service accepts. */
     TOO_LARGE,
     /** The caller's organisation has no storage left for it. */
-    STORAGE_EXHAUSTED
+    STORAGE_EXHAUSTED,
+    /** Something the request needs (such as enough organisations' storage) does not answer now; retry later. */
+    UNAVAILABLE
 }

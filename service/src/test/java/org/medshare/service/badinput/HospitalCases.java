@@ -698,6 +698,12 @@ final class HospitalCases {
         cases.addAll(PathCases.of("record", "GET", id -> "/api/v1/records/" + id, 404));
         cases.addAll(PathCases.of("ciphertext", "GET", id -> "/api/v1/records/" + id + "/ciphertext", 404));
         cases.addAll(PathCases.of("consent-revoke", "POST", id -> "/api/v1/records/" + id + "/consent/revoke", 404));
+        cases.addAll(PathCases.of("erase", "DELETE", id -> "/api/v1/records/" + id, 404));
+        cases.add(new BadInput(
+                "erase-of-hospital-b-record",
+                404,
+                "not-found",
+                Requests.call("DELETE", fx -> "/api/v1/records/" + fx.recordB)));
         cases.add(new BadInput(
                 "record-of-hospital-b", 404, "not-found", Requests.call("GET", fx -> "/api/v1/records/" + fx.recordB)));
         cases.add(new BadInput(
@@ -754,8 +760,7 @@ final class HospitalCases {
                 null,
                 Requests.accepting("application/xml", "GET", "/api/v1/records")));
         cases.add(new BadInput("records-with-put", 405, null, Requests.json("PUT", "/api/v1/records", "{}")));
-        cases.add(new BadInput(
-                "records-with-delete", 405, null, Requests.call("DELETE", fx -> "/api/v1/records/" + fx.recordA)));
+        cases.add(new BadInput("records-list-with-delete", 405, null, Requests.call("DELETE", "/api/v1/records")));
         cases.add(new BadInput(
                 "attested-parameters-without-nonce",
                 400,

@@ -33,6 +33,8 @@ class ProblemMappersTest {
     @Test
     void everyRefusalHasItsStatus() {
         Map<Refusal, Integer> expected = new EnumMap<>(Map.of(
+                Refusal.UNAVAILABLE,
+                503,
                 Refusal.INVALID,
                 400,
                 Refusal.FORBIDDEN,

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -31,11 +32,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.medshare.abe.PublicParameters;
+import org.medshare.ledger.event.Event;
+import org.medshare.ledger.event.EventType;
+import org.medshare.ledger.event.Field;
+import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.queries.persistence.QueryRepository;
+import org.medshare.service.records.service.RecordService;
+import org.medshare.service.store.StoreTopology;
 import org.medshare.service.testing.HospitalClient;
 import org.medshare.service.testing.HospitalClient.Upload;
 import org.medshare.service.testing.QuerySteps;
 import org.medshare.service.testing.QuerySteps.Party;
+import org.medshare.store.Cid;
+import org.medshare.store.Manifest;
+import org.medshare.store.ShardStore;
 
 /**
  * Consent, payment and the approve → compute → settle path with test identities, so that they run without
@@ -47,7 +57,8 @@ import org.medshare.service.testing.QuerySteps.Party;
  *
  * <p>These steps run every native SQL statement of the service (hospital numbers, record patients, both kinds of
  * consent revocation, data-use rules, privacy budget, clinician key issues), which is why
- * {@link ApprovalFlowOnPostgresTest} repeats them on PostgreSQL.
+ * {@link ApprovalFlowOnPostgresTest} repeats them on PostgreSQL. Last, the hospital erases a record: no storage node
+ * holds a shard of it, the ledger has its ERASED event, and statistics no longer read it.
  */
 @QuarkusTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -65,6 +76,18 @@ class ApprovalFlowTest {
 
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    ShardStore store;
+
+    @Inject
+    StoreTopology topology;
+
+    @Inject
+    LedgerService ledger;
+
+    @Inject
+    RecordService recordService;
 
     final String run = UUID.randomUUID().toString().substring(0, 8);
     final String template = "fast-flow-" + run;
@@ -286,5 +309,60 @@ class ApprovalFlowTest {
                 assertEquals(issued.getLong("receipt.index"), r.getLong(2), "the issue row records its ledger entry");
             }
         }
+    }
+
+    @Test
+    @Order(8)
+    @TestSecurity(user = "hana", roles = "hospital")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = HOSPITAL))
+    void hospitalErasesARecordAndNoNodeHoldsAShardOfIt() throws Exception {
+        String erased = kept.get(0);
+        String envelopeCid = given().get("/api/v1/records/" + erased)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("envelopeCid");
+        Manifest manifest = store.manifest(Cid.parse(envelopeCid)).orElseThrow();
+        List<Manifest.ShardRef> shards = new ArrayList<>();
+        for (int s = 0; s < manifest.stripeCount(); s++) {
+            shards.addAll(manifest.stripe(s));
+        }
+        for (Manifest.ShardRef ref : shards) {
+            assertEquals(List.of(ref.nodeId()), topology.nodesHolding(ref.cid()), "stored before erasure");
+        }
+
+        long index = given().delete("/api/v1/records/" + erased)
+                .then()
+                .statusCode(200)
+                .body("recordId", equalTo(erased))
+                .extract()
+                .jsonPath()
+                .getLong("ledgerIndex");
+        Event event = ledger.entries(index, 1).get(0).event();
+        assertEquals(EventType.ERASED, event.type());
+        assertEquals(HOSPITAL, event.id(Field.ACTOR));
+        assertEquals(erased, event.id(Field.RECORD_ID));
+
+        for (Manifest.ShardRef ref : shards) {
+            assertEquals(List.of(), topology.nodesHolding(ref.cid()), "no node holds shard " + ref.cid());
+        }
+        assertTrue(store.manifest(Cid.parse(envelopeCid)).isEmpty());
+        given().get("/api/v1/records/" + erased).then().statusCode(404);
+        given().get("/api/v1/records/" + erased + "/ciphertext").then().statusCode(404);
+        given().delete("/api/v1/records/" + erased).then().statusCode(404).contentType("application/problem+json");
+        assertFalse(given().get("/api/v1/records")
+                .then()
+                .extract()
+                .jsonPath()
+                .getList("recordId")
+                .contains(erased));
+        assertTrue(
+                recordService.rowsOpenableBy(Set.of("org:" + HOSPITAL)).stream()
+                        .noneMatch(r -> r.recordId().equals(erased)),
+                "gone from the records statistics read");
+        assertTrue(
+                recordService.rowsOpenableBy(Set.of("org:" + HOSPITAL)).stream()
+                        .anyMatch(r -> r.recordId().equals(kept.get(1))),
+                "the other records stay");
     }
 }

@@ -44,6 +44,7 @@ class AuthorizationMatrixTest {
             Map.entry("POST /api/v1/records", Set.of(HOSPITAL)),
             Map.entry("GET /api/v1/records", Set.of(HOSPITAL)),
             Map.entry("GET /api/v1/records/{recordId}", Set.of(HOSPITAL)),
+            Map.entry("DELETE /api/v1/records/{recordId}", Set.of(HOSPITAL)),
             Map.entry("GET /api/v1/records/{recordId}/ciphertext", Set.of(HOSPITAL)),
             Map.entry("POST /api/v1/records/{recordId}/consent/revoke", Set.of(HOSPITAL)),
             Map.entry("GET /api/v1/data-use-rules", Set.of(HOSPITAL)),

@@ -109,4 +109,51 @@ class HdfsBackendTest extends ShardBackendContractTest {
             assertTrue(store.repair().records().isEmpty(), "every shard back");
         }
     }
+
+    /**
+     * The service's flow on HDFS: three organisations with one HDFS directory each, at most two shards of a stripe
+     * at one; a record survives losing a whole organisation, is repaired, and after erasure no node holds a shard.
+     */
+    @Test
+    void organisationsOnHdfsKeepThePlacementRuleSurviveLosingOneAndEraseCompletely() throws IOException {
+        List<StorageNode> nodes = new ArrayList<>();
+        for (String org : List.of("hospital-a", "hospital-b", "regulator")) {
+            nodes.add(new StorageNode(org + "-hdfs", org, new HdfsBackend(fs, new Path("/orgs/" + org), false)));
+        }
+        java.nio.file.Path catalog = Files.createTempDirectory("hdfsorgcatalog");
+        try (ShardStore store = ShardStore.builder()
+                .nodes(nodes)
+                .catalog(new DirectoryCatalog(catalog))
+                .shardSize(32 * 1024)
+                .maxShardsPerDomain(2)
+                .tombstoneGrace(java.time.Duration.ZERO)
+                .build()) {
+            byte[] data = PatternStream.bytes(47, 400_000);
+            Manifest m = store.put("hospital-a", new ByteArrayInputStream(data));
+            Set<Cid> shards = new java.util.HashSet<>();
+            for (int s = 0; s < m.stripeCount(); s++) {
+                java.util.Map<String, Integer> perOrg = new java.util.HashMap<>();
+                for (Manifest.ShardRef ref : m.stripe(s)) {
+                    perOrg.merge(ref.nodeId(), 1, Integer::sum);
+                    shards.add(ref.cid());
+                }
+                assertEquals(java.util.Map.of("hospital-a-hdfs", 2, "hospital-b-hdfs", 2, "regulator-hdfs", 2), perOrg);
+            }
+
+            assertTrue(fs.delete(new Path("/orgs/hospital-b"), true), "hospital-b loses its storage");
+            try (InputStream in = store.get(m.recordCid())) {
+                assertArrayEquals(data, in.readAllBytes());
+            }
+            assertEquals(0, store.repair().unrecoverable());
+            assertTrue(store.repair().records().isEmpty(), "every shard back");
+
+            assertTrue(store.delete("hospital-a", m.recordCid()));
+            store.collectGarbage();
+            for (StorageNode node : nodes) {
+                Set<Cid> left = new java.util.HashSet<>(node.backend().list());
+                left.retainAll(shards);
+                assertEquals(Set.of(), left, node.id() + " holds no shard of the erased record");
+            }
+        }
+    }
 }

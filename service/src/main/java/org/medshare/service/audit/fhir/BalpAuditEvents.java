@@ -37,6 +37,7 @@ import org.medshare.service.ledger.LedgerService.LedgerEntry;
  *   <tr><td>UPLOAD</td><td>create</td><td>C</td><td>hospital, AGNT</td><td>record (4), content and policy hash</td></tr>
  *   <tr><td>RECORD_VERSIONED</td><td>update</td><td>U</td><td>hospital, AGNT</td><td>record (4), the version it
  *       replaces</td></tr>
+ *   <tr><td>ERASED</td><td>delete</td><td>D</td><td>hospital, AGNT</td><td>record (4)</td></tr>
  *   <tr><td>ACCESS</td><td>read</td><td>R</td><td>clinician, IRCP</td><td>record (4), purpose</td></tr>
  *   <tr><td>QUERY_SUBMITTED</td><td>create</td><td>C</td><td>insurer, AGNT</td><td>query (24), query hash</td></tr>
  *   <tr><td>QUERY_APPROVED</td><td>update</td><td>U</td><td>regulator, AGNT</td><td>query (24)</td></tr>
@@ -127,6 +128,11 @@ public final class BalpAuditEvents {
                         .addDetail()
                         .setType("previousRecordId")
                         .setValue(new StringType(e.id(Field.PREVIOUS_RECORD_ID)));
+            }
+            case ERASED -> {
+                interaction(a, "delete", AuditEventAction.D);
+                requester(a, e.id(Field.ACTOR));
+                record(a, e.id(Field.RECORD_ID), e);
             }
             case ACCESS -> {
                 interaction(a, "read", AuditEventAction.R);

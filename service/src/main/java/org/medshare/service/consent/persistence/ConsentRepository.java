@@ -32,6 +32,13 @@ public class ConsentRepository {
     }
 
     /** Links a record to a pseudonymous patient of its organisation, under that patient's consent. */
+    /** Forgets which patients an erased record named. */
+    public void forgetRecord(String recordId) {
+        em.createNativeQuery("delete from record_patient where record_id = ?1")
+                .setParameter(1, recordId)
+                .executeUpdate();
+    }
+
     public void addPatient(String recordId, String organisation, String patientRef, String consentId) {
         em.createNativeQuery("insert into record_patient (record_id, org_id, patient_ref, consent_id) "
                         + "values (?1, ?2, ?3, ?4)")

@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.medshare.enclave.EnclaveIdentity;
 import org.medshare.enclave.EnclaveMode;
@@ -22,6 +23,8 @@ import org.medshare.service.enclave.EnclaveGateway;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.store.StoreMaintenance;
 import org.medshare.service.store.StoreMaintenance.ScrubSummary;
+import org.medshare.service.store.StoreProducer;
+import org.medshare.service.store.StoreTopology;
 import org.medshare.store.NodeHealth;
 import org.medshare.store.ShardStore;
 
@@ -69,16 +72,40 @@ public class PlatformHealthService {
      */
     public record MemberView(String name, String role, long lastCosignedSize, long lag) {}
 
-    /** The erasure-coded shard store. */
+    /**
+     * The erasure-coded shard store.
+     *
+     * @param maxShardsPerOrganisation the most shards of one stripe any organisation holds
+     * @param organisations the nodes grouped by the organisation that runs them, by name
+     */
     public record StoreHealth(
             int k,
             int n,
+            int maxShardsPerOrganisation,
             List<NodeView> nodes,
+            List<OrganisationView> organisations,
             int repairQueue,
             @Schema(nullable = true) ScrubSummary lastScrub) {}
 
-    /** A storage node: up or marked down after consecutive failures, and the shards placed on it. */
-    public record NodeView(String id, boolean up, int consecutiveFailures, int shards) {}
+    /**
+     * A storage node: up or marked down after consecutive failures, and the shards and shard bytes of live
+     * records placed on it.
+     *
+     * @param backend {@code local} or {@code s3}
+     * @param location {@code local}, or the S3 endpoint and bucket (never credentials)
+     */
+    public record NodeView(
+            String id,
+            String organisation,
+            String backend,
+            String location,
+            boolean up,
+            int consecutiveFailures,
+            int shards,
+            long bytes) {}
+
+    /** One organisation's storage: its nodes' ids and their shard and byte totals. */
+    public record OrganisationView(String organisation, List<String> nodes, int shards, long bytes) {}
 
     /** The simulated TEE: mode, and each enclave's reported identity once started. */
     public record EnclaveHealth(String mode, boolean started, List<EnclaveView> enclaves, String note) {}
@@ -106,6 +133,7 @@ public class PlatformHealthService {
     private final MedshareConfig config;
     private final LedgerService ledger;
     private final ShardStore store;
+    private final StoreTopology topology;
     private final StoreMaintenance maintenance;
     private final EnclaveGateway enclaves;
     private final CheckpointAnchoring anchoring;
@@ -115,12 +143,14 @@ public class PlatformHealthService {
             MedshareConfig config,
             LedgerService ledger,
             ShardStore store,
+            StoreTopology topology,
             StoreMaintenance maintenance,
             EnclaveGateway enclaves,
             CheckpointAnchoring anchoring) {
         this.config = config;
         this.ledger = ledger;
         this.store = store;
+        this.topology = topology;
         this.maintenance = maintenance;
         this.enclaves = enclaves;
         this.anchoring = anchoring;
@@ -170,14 +200,38 @@ public class PlatformHealthService {
     private StoreHealth storeHealth() {
         NodeHealth health = store.health();
         Map<String, Integer> shards = store.shardCounts();
-        List<NodeView> nodes = store.nodeIds().stream()
-                .map(id ->
-                        new NodeView(id, health.isUp(id), health.consecutiveFailures(id), shards.getOrDefault(id, 0)))
+        Map<String, Long> bytes = store.shardBytes();
+        List<NodeView> nodes = topology.nodes().stream()
+                .map(node -> new NodeView(
+                        node.id(),
+                        node.organisation(),
+                        node.kind(),
+                        node.location(),
+                        health.isUp(node.id()),
+                        health.consecutiveFailures(node.id()),
+                        shards.getOrDefault(node.id(), 0),
+                        bytes.getOrDefault(node.id(), 0L)))
+                .toList();
+        Map<String, List<NodeView>> byOrganisation = new TreeMap<>();
+        for (NodeView node : nodes) {
+            byOrganisation
+                    .computeIfAbsent(node.organisation(), o -> new ArrayList<>())
+                    .add(node);
+        }
+        List<OrganisationView> organisations = byOrganisation.entrySet().stream()
+                .map(e -> new OrganisationView(
+                        e.getKey(),
+                        e.getValue().stream().map(NodeView::id).toList(),
+                        e.getValue().stream().mapToInt(NodeView::shards).sum(),
+                        e.getValue().stream().mapToLong(NodeView::bytes).sum()))
                 .toList();
         return new StoreHealth(
                 config.store().k(),
                 config.store().n(),
+                StoreProducer.maxShardsPerOrganisation(
+                        config.store().k(), config.store().n()),
                 nodes,
+                organisations,
                 store.repairQueueSize(),
                 maintenance.lastScrub().orElse(null));
     }

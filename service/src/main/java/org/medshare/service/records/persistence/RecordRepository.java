@@ -31,6 +31,11 @@ public class RecordRepository {
                 .findFirst();
     }
 
+    /** Removes the record's row (erasure). */
+    public void delete(RecordEntity record) {
+        em.remove(record);
+    }
+
     public Optional<RecordEntity> byId(String id) {
         return Optional.ofNullable(em.find(RecordEntity.class, id));
     }

@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -23,6 +24,7 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.medshare.service.consent.service.ConsentService;
 import org.medshare.service.identity.CallerResolver;
+import org.medshare.service.records.service.RecordErasure;
 import org.medshare.service.records.service.RecordService;
 import org.medshare.service.records.service.RecordService.RecordView;
 import org.medshare.service.records.service.RecordService.UploadParts;
@@ -37,11 +39,23 @@ public class RecordResource {
     private final RecordService records;
     private final ConsentService consents;
 
+    private final RecordErasure erasure;
+
     @Inject
-    RecordResource(CallerResolver callers, RecordService records, ConsentService consents) {
+    RecordResource(CallerResolver callers, RecordService records, ConsentService consents, RecordErasure erasure) {
         this.callers = callers;
         this.records = records;
         this.consents = consents;
+        this.erasure = erasure;
+    }
+
+    @DELETE
+    @Path("/{recordId}")
+    @RolesAllowed("hospital")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Erase one of your records: gone from queries, its shards deleted on every node (ERASED)")
+    public RecordErasure.Erasure erase(@PathParam("recordId") String recordId) {
+        return erasure.erase(callers.current(), recordId);
     }
 
     @POST

@@ -318,7 +318,13 @@ public class RecordService {
                     "Storage quota exceeded",
                     "Your organisation's storage quota does not allow this record.");
         } catch (IOException e) {
-            throw new UncheckedIOException("the shard store refused the record", e);
+            LOG.warnf("storing a record of %s failed: %s", caller.organisation(), e.getMessage());
+            throw new RequestRefusedException(
+                    Refusal.UNAVAILABLE,
+                    "storage-unavailable",
+                    "Storage unavailable",
+                    "Too few organisations' storage answers to store this record without any of them holding enough "
+                            + "shards to rebuild it; nothing was stored. Retry later.");
         }
     }
 

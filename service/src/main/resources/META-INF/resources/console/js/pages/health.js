@@ -57,16 +57,26 @@ export async function renderHealth(root, { me }) {
   const store = h('section', { class: 'panel', 'aria-labelledby': 'store-title' }, h('h3', { id: 'store-title' }, 'Storage nodes'),
     h('dl', { class: 'kv' },
       h('dt', {}, 'Erasure code'), h('dd', {}, `RS(${s.k},${s.n}): any ${s.k} of ${s.n} shards rebuild a stripe`),
+      h('dt', {}, 'Placement'), h('dd', {}, `at most ${s.maxShardsPerOrganisation} shards of a stripe at one organisation`),
       h('dt', {}, 'Repair queue'), h('dd', {}, badge(`${s.repairQueue} records`, s.repairQueue === 0 ? 'ok' : 'warn')),
       h('dt', {}, 'Last scrub'), h('dd', {}, scrub
         ? (scrub.failure ? [badge('failed', 'bad'), ` ${when(Date.parse(scrub.finishedAt))}: ${scrub.failure}`]
           : `${when(Date.parse(scrub.finishedAt))}: ${scrub.shardsChecked} shards checked, ${scrub.corrupt} corrupt, ${scrub.missing} missing, ${scrub.shardsRebuilt} rebuilt, ${scrub.unrecoverable} unrecoverable`)
         : 'not yet run since the service started')),
     table([
+      { title: 'Organisation', cell: (o) => o.organisation },
+      { title: 'Nodes', cell: (o) => h('span', { class: 'mono' }, o.nodes.join(', ')) },
+      { title: 'Shards', num: true, cell: (o) => String(o.shards) },
+      { title: 'Bytes', num: true, cell: (o) => String(o.bytes) },
+    ], s.organisations, { caption: 'Storage by organisation', empty: 'No storage node is configured.' }),
+    table([
       { title: 'Node', cell: (n) => h('span', { class: 'mono' }, n.id) },
+      { title: 'Organisation', cell: (n) => n.organisation },
+      { title: 'Backend', cell: (n) => h('span', { class: 'mono' }, n.backend === 'local' ? 'local' : `${n.backend} ${n.location}`) },
       { title: 'State', cell: (n) => badge(n.up ? 'up' : 'down', n.up ? 'ok' : 'bad') },
       { title: 'Consecutive failures', num: true, cell: (n) => String(n.consecutiveFailures) },
       { title: 'Shards', num: true, cell: (n) => String(n.shards) },
+      { title: 'Bytes', num: true, cell: (n) => String(n.bytes) },
     ], s.nodes, { caption: 'Storage nodes', empty: 'No storage node is configured.' }));
 
   const enclave = h('section', { class: 'panel', 'aria-labelledby': 'enclave-title' }, h('h3', { id: 'enclave-title' }, 'Enclaves'),
