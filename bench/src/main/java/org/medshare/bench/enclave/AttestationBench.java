@@ -10,7 +10,6 @@ import java.security.Signature;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.medshare.abe.Suite;
 import org.medshare.abe.UserKey;
+import org.medshare.bench.TempTrees;
 import org.medshare.enclave.CodeSet;
 import org.medshare.enclave.EnclaveConfig;
 import org.medshare.enclave.EnclaveRuntime;
@@ -132,11 +132,7 @@ public class AttestationBench {
     public void tearDown() throws Exception {
         authorityHost.close();
         workerHost.close();
-        try (var s = Files.walk(tmp)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        TempTrees.delete(tmp);
     }
 
     QueryApproval nextApproval() throws Exception {

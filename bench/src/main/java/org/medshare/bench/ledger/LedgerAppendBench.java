@@ -3,11 +3,10 @@ package org.medshare.bench.ledger;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import org.medshare.bench.TempTrees;
 import org.medshare.ledger.AuditLog;
 import org.medshare.ledger.AuditLogConfig;
 import org.medshare.ledger.LedgerSuite;
@@ -77,11 +76,7 @@ public class LedgerAppendBench {
         log.close();
         System.out.println("durable entries " + log.size() + ", checkpoints signed "
                 + log.checkpoints().size());
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        TempTrees.delete(dir);
     }
 
     /** 1000 appends in flight, then wait until all are durable: score = durable events/s. */

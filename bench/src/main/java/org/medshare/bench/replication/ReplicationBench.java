@@ -11,7 +11,6 @@ import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import org.medshare.bench.TempTrees;
 import org.medshare.ledger.AuditLog;
 import org.medshare.ledger.AuditLogConfig;
 import org.medshare.ledger.LedgerSuite;
@@ -151,9 +150,7 @@ public class ReplicationBench {
         for (AuditLog ledger : ledgers) {
             ledger.close();
         }
-        try (Stream<Path> paths = Files.walk(storage)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        TempTrees.delete(storage);
     }
 
     /** Replicates 256 batches of 100 entries, at most 64 in flight, and waits for all. */

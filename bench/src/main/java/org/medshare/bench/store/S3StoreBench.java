@@ -9,14 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
+import org.medshare.bench.TempTrees;
 import org.medshare.store.DirectoryCatalog;
 import org.medshare.store.Manifest;
 import org.medshare.store.ShardStore;
@@ -139,9 +138,7 @@ public class S3StoreBench {
         for (S3Proxy p : proxies) {
             p.stop();
         }
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        TempTrees.delete(root);
     }
 
     @Benchmark

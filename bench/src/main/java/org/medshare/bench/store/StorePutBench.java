@@ -9,11 +9,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import org.medshare.bench.TempTrees;
 import org.medshare.store.DirectoryCatalog;
 import org.medshare.store.Manifest;
 import org.medshare.store.ShardStore;
@@ -91,9 +90,7 @@ public class StorePutBench {
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         store.close();
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        TempTrees.delete(root);
     }
 
     @Benchmark

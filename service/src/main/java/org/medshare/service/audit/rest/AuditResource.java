@@ -40,12 +40,8 @@ public class AuditResource {
     /** FHIR bulk data's NDJSON media type. */
     static final String FHIR_NDJSON = "application/fhir+ndjson";
 
-    private final AuditService audit;
-
     @Inject
-    AuditResource(AuditService audit) {
-        this.audit = audit;
-    }
+    AuditService audit;
 
     @GET
     @Path("/events")

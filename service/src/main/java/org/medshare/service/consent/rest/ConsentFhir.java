@@ -40,12 +40,8 @@ public class ConsentFhir {
     /** Base of a searchset entry's fullUrl (an absolute URL is required), as for problem types. */
     static final String FULL_URL_BASE = "https://medshare.example/fhir/";
 
-    private final FhirJson json;
-
     @Inject
-    ConsentFhir(FhirJson json) {
-        this.json = json;
-    }
+    FhirJson json;
 
     /** A 200 answer with {@code state} as a FHIR Consent. */
     public Response consent(PatientConsent state) {

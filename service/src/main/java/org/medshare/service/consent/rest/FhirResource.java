@@ -32,16 +32,14 @@ import org.medshare.service.refusal.RequestRefusedException;
 @SecurityRequirement(name = "SecurityScheme")
 public class FhirResource {
 
-    private final CallerResolver callers;
-    private final ConsentService consents;
-    private final ConsentFhir fhir;
+    @Inject
+    CallerResolver callers;
 
     @Inject
-    FhirResource(CallerResolver callers, ConsentService consents, ConsentFhir fhir) {
-        this.callers = callers;
-        this.consents = consents;
-        this.fhir = fhir;
-    }
+    ConsentService consents;
+
+    @Inject
+    ConsentFhir fhir;
 
     @GET
     @Path("/Consent")

@@ -29,16 +29,14 @@ import org.medshare.service.refusal.RequestRefusedException;
 @SecurityRequirement(name = "SecurityScheme")
 public class AuthorityResource {
 
-    private final EnclaveGateway enclaves;
-    private final ClinicianKeys keys;
-    private final CallerResolver callers;
+    @Inject
+    EnclaveGateway enclaves;
 
     @Inject
-    AuthorityResource(EnclaveGateway enclaves, ClinicianKeys keys, CallerResolver callers) {
-        this.enclaves = enclaves;
-        this.keys = keys;
-        this.callers = callers;
-    }
+    ClinicianKeys keys;
+
+    @Inject
+    CallerResolver callers;
 
     @GET
     @Path("/parameters")

@@ -17,14 +17,11 @@ import org.medshare.service.identity.CallerResolver;
 @SecurityRequirement(name = "SecurityScheme")
 public class PlatformHealthResource {
 
-    private final CallerResolver callers;
-    private final PlatformHealthService health;
+    @Inject
+    CallerResolver callers;
 
     @Inject
-    PlatformHealthResource(CallerResolver callers, PlatformHealthService health) {
-        this.callers = callers;
-        this.health = health;
-    }
+    PlatformHealthService health;
 
     @GET
     @Path("/platform")

@@ -28,14 +28,11 @@ public class MeResource {
             SortedSet<String> abeAttributes,
             Instant firstSeen) {}
 
-    private final CallerResolver callers;
-    private final PartyService parties;
+    @Inject
+    CallerResolver callers;
 
     @Inject
-    MeResource(CallerResolver callers, PartyService parties) {
-        this.callers = callers;
-        this.parties = parties;
-    }
+    PartyService parties;
 
     @GET
     @RolesAllowed({"hospital", "insurer", "regulator"})

@@ -18,12 +18,8 @@ import org.medshare.service.identity.service.PartyService.PartySummary;
 @SecurityRequirement(name = "SecurityScheme")
 public class PartyResource {
 
-    private final PartyService parties;
-
     @Inject
-    PartyResource(PartyService parties) {
-        this.parties = parties;
-    }
+    PartyService parties;
 
     @GET
     @RolesAllowed("regulator")

@@ -23,12 +23,8 @@ import org.medshare.service.refusal.RequestRefusedException;
 @RolesAllowed("regulator")
 public class LedgerEntryResource {
 
-    private final LedgerService ledger;
-
     @Inject
-    LedgerEntryResource(LedgerService ledger) {
-        this.ledger = ledger;
-    }
+    LedgerService ledger;
 
     @GET
     @Path("/entries/{index}")

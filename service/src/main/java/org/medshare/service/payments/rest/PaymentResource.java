@@ -31,14 +31,11 @@ public class PaymentResource {
     /** Body of a deposit, in the contract's currency units. */
     public record Deposit(@NotNull BigInteger amount) {}
 
-    private final CallerResolver callers;
-    private final PaymentService payments;
+    @Inject
+    CallerResolver callers;
 
     @Inject
-    PaymentResource(CallerResolver callers, PaymentService payments) {
-        this.callers = callers;
-        this.payments = payments;
-    }
+    PaymentService payments;
 
     @POST
     @Path("/deposits")

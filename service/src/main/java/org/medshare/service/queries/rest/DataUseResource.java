@@ -28,14 +28,11 @@ public class DataUseResource {
     /** Body: the complete list of rules, each {@code purpose/templateId} or {@code purpose/*}. */
     public record Rules(@NotNull @Size(max = 100) List<String> rules) {}
 
-    private final CallerResolver callers;
-    private final DataUseService dataUse;
+    @Inject
+    CallerResolver callers;
 
     @Inject
-    DataUseResource(CallerResolver callers, DataUseService dataUse) {
-        this.callers = callers;
-        this.dataUse = dataUse;
-    }
+    DataUseService dataUse;
 
     @GET
     @Path("/data-use-rules")

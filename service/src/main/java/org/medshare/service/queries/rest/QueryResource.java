@@ -36,16 +36,14 @@ public class QueryResource {
     /** Body of a refusal. */
     public record Refusal(String reason) {}
 
-    private final CallerResolver callers;
-    private final QueryService queries;
-    private final QueryApproval approval;
+    @Inject
+    CallerResolver callers;
 
     @Inject
-    QueryResource(CallerResolver callers, QueryService queries, QueryApproval approval) {
-        this.callers = callers;
-        this.queries = queries;
-        this.approval = approval;
-    }
+    QueryService queries;
+
+    @Inject
+    QueryApproval approval;
 
     @POST
     @RolesAllowed("insurer")

@@ -28,14 +28,11 @@ import org.medshare.service.queries.service.TemplateService.TemplateView;
 @SecurityRequirement(name = "SecurityScheme")
 public class TemplateResource {
 
-    private final CallerResolver callers;
-    private final TemplateService templates;
+    @Inject
+    CallerResolver callers;
 
     @Inject
-    TemplateResource(CallerResolver callers, TemplateService templates) {
-        this.callers = callers;
-        this.templates = templates;
-    }
+    TemplateService templates;
 
     @POST
     @RolesAllowed("insurer")

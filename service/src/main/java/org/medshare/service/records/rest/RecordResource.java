@@ -35,19 +35,17 @@ import org.medshare.service.records.service.RecordService.UploadResult;
 @SecurityRequirement(name = "SecurityScheme")
 public class RecordResource {
 
-    private final CallerResolver callers;
-    private final RecordService records;
-    private final ConsentService consents;
-
-    private final RecordErasure erasure;
+    @Inject
+    CallerResolver callers;
 
     @Inject
-    RecordResource(CallerResolver callers, RecordService records, ConsentService consents, RecordErasure erasure) {
-        this.callers = callers;
-        this.records = records;
-        this.consents = consents;
-        this.erasure = erasure;
-    }
+    RecordService records;
+
+    @Inject
+    ConsentService consents;
+
+    @Inject
+    RecordErasure erasure;
 
     @DELETE
     @Path("/{recordId}")

@@ -31,14 +31,11 @@ public class SigningKeyResource {
     /** Body of a key registration. */
     public record Registration(@NotBlank @Size(max = 1024) String publicKey) {}
 
-    private final CallerResolver callers;
-    private final SigningKeyService keys;
+    @Inject
+    CallerResolver callers;
 
     @Inject
-    SigningKeyResource(CallerResolver callers, SigningKeyService keys) {
-        this.callers = callers;
-        this.keys = keys;
-    }
+    SigningKeyService keys;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
