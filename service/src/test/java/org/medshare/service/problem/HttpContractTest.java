@@ -63,7 +63,7 @@ class HttpContractTest {
     void optionsAdvertisesOnlyWorkingMethodsAndEvery405CarriesAllow() {
         Map<String, String> expected = Map.of(
                 "/api/v1/records", "GET, HEAD, OPTIONS, POST",
-                "/api/v1/records/some-record", "GET, HEAD, OPTIONS",
+                "/api/v1/records/some-record", "DELETE, GET, HEAD, OPTIONS",
                 "/api/v1/records/some-record/consent/revoke", "OPTIONS, POST",
                 "/api/v1/signing-keys", "GET, HEAD, OPTIONS, POST",
                 "/api/v1/signing-keys/some-key", "DELETE, OPTIONS",

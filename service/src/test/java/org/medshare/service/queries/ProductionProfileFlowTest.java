@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.security.TestSecurity;
+import io.quarkus.test.security.oidc.Claim;
+import io.quarkus.test.security.oidc.OidcSecurity;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
@@ -65,6 +67,7 @@ class ProductionProfileFlowTest extends ApprovalFlowTest {
     @Test
     @Order(100)
     @TestSecurity(user = "rita", roles = "regulator")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = "regulator-nhc"))
     void theLedgerVerifiesOfflineAndEveryOrganisationHoldsShardsButNeverEnoughToRebuild() throws Exception {
         VerificationReport report = LedgerVerifier.verify(
                 Path.of(dataDir, "ledger"),
