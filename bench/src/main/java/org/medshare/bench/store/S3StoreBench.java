@@ -55,7 +55,7 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 @Fork(value = 1, jvmArgsAppend = "-Xmx2g")
 @Warmup(iterations = 2, batchSize = 1)
 @Measurement(iterations = 5, batchSize = 1)
-public class S3StoreBench {
+public class S3StoreBench extends FreshRecordPuts {
     private static final String ACCESS = "bench";
     private static final String SECRET = "bench-secret";
     private static final String BUCKET = "shards";
@@ -66,10 +66,6 @@ public class S3StoreBench {
     private Path root;
     private final List<S3Proxy> proxies = new ArrayList<>();
     private final List<S3Client> clients = new ArrayList<>();
-    private ShardStore store;
-    private byte[] data;
-    private long counter;
-    private Manifest last;
     private Manifest stored;
 
     @Setup(Level.Trial)
@@ -112,23 +108,6 @@ public class S3StoreBench {
         clients.get(0).putObject(b -> b.bucket(BUCKET).key("raw-read"), RequestBody.fromBytes(data));
     }
 
-    @Setup(Level.Invocation)
-    public void freshContent() {
-        counter++;
-        for (int i = 0; i < 8; i++) {
-            data[i] = (byte) (counter >>> (8 * i));
-        }
-    }
-
-    @TearDown(Level.Invocation)
-    public void cleanUp() throws IOException {
-        if (last != null) {
-            store.delete("bench", last.recordCid());
-            store.collectGarbage();
-            last = null;
-        }
-    }
-
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
         store.close();
@@ -143,8 +122,7 @@ public class S3StoreBench {
 
     @Benchmark
     public Manifest storePut() throws IOException {
-        last = store.put("bench", new ByteArrayInputStream(data));
-        return last;
+        return putFresh();
     }
 
     @Benchmark

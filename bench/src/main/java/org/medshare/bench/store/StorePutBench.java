@@ -1,6 +1,5 @@
 package org.medshare.bench.store;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -44,14 +43,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = "-Xmx1g")
 @Warmup(iterations = 2, batchSize = 1)
 @Measurement(iterations = 5, batchSize = 1)
-public class StorePutBench {
+public class StorePutBench extends FreshRecordPuts {
     static final int SIZE = 50_000_000;
 
     private Path root;
-    private ShardStore store;
-    private byte[] data;
-    private long counter;
-    private Manifest last;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
@@ -69,21 +64,8 @@ public class StorePutBench {
         new Random(5).nextBytes(data);
     }
 
-    @Setup(Level.Invocation)
-    public void freshContent() {
-        counter++;
-        for (int i = 0; i < 8; i++) {
-            data[i] = (byte) (counter >>> (8 * i));
-        }
-    }
-
     @TearDown(Level.Invocation)
-    public void cleanUp() throws IOException {
-        if (last != null) {
-            store.delete("bench", last.recordCid());
-            store.collectGarbage();
-            last = null;
-        }
+    public void deletePlainFile() throws IOException {
         Files.deleteIfExists(root.resolve("plain.bin"));
     }
 
@@ -95,8 +77,7 @@ public class StorePutBench {
 
     @Benchmark
     public Manifest put50MB() throws IOException {
-        last = store.put("bench", new ByteArrayInputStream(data));
-        return last;
+        return putFresh();
     }
 
     @Benchmark
