@@ -166,10 +166,13 @@ run() {
     show GET "/api/v1/payments/balances/$org" "$rita_token"
   done
 
-  step "The regulator exports the audit trail and verifies the whole ledger offline, with only the member key"
+  step "The regulator exports the audit trail, pins the latest checkpoint, and verifies the whole ledger offline against it"
   cli rita audit export --out "$data_dir/demo/audit-trail.ndjson"
   echo "   $(wc -l <"$data_dir/demo/audit-trail.ndjson") events written to $data_dir/demo/audit-trail.ndjson"
-  ./medshare audit verify --ledger "$data_dir/ledger" --keys "$data_dir/ledger-keys/member.vkey" | sed 's/^/   /'
+  cli rita audit checkpoint --out "$data_dir/demo/pinned-checkpoint.note" \
+    --keys "$data_dir/ledger-keys/member.vkey" | sed 's/^/   /'
+  ./medshare audit verify --ledger "$data_dir/ledger" --keys "$data_dir/ledger-keys/member.vkey" \
+    --checkpoint "$data_dir/demo/pinned-checkpoint.note" | sed 's/^/   /'
 
   step "Where the shards are: each organisation's S3 endpoint, never more than 2 of a stripe's 6 at one"
   curl -fsS -H "Authorization: Bearer $(token rita rita-password)" "$api/api/v1/health/platform" |

@@ -3,6 +3,7 @@ package org.medshare.client.audit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -24,6 +25,7 @@ import org.medshare.ledger.verify.AnchorVerifier;
 import org.medshare.ledger.verify.ContractReplay;
 import org.medshare.ledger.verify.LedgerVerifier;
 import org.medshare.ledger.verify.MembershipVerifier;
+import org.medshare.ledger.verify.PinnedCheckpoint;
 import org.medshare.ledger.verify.TrustedKeys;
 import org.medshare.ledger.verify.VerificationReport;
 import picocli.CommandLine.Command;
@@ -44,7 +46,10 @@ import picocli.CommandLine.Spec;
  * recorded state root, a refused call or a PAYMENT the contract did not make included; 2 on a usage error.
  * With {@code --anchor-rpc URL --anchor-contract ADDRESS}, every anchor of the log's origin is then read
  * from that EVM chain (org.medshare.ledger.verify.AnchorVerifier): exit 1 naming the anchor whose root is
- * not the log's root at its size, or the ANCHORED entry whose transaction does not hold it. Registered
+ * not the log's root at its size, or the ANCHORED entry whose transaction does not hold it. Each
+ * {@code --checkpoint FILE} is a signed checkpoint saved earlier ({@code medshare audit checkpoint}): exit 1
+ * unless the log still reproduces its root at its size, so an operator who rewrote and re-signed the
+ * log since is caught. A log with entries and no final checkpoint fails. Registered
  * as the {@code verify} subcommand of {@code medshare audit}.
  */
 @Command(
@@ -52,7 +57,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Verify checkpoint signatures and quorum, every segment byte, roots, consistency"
                 + " between checkpoints and inclusion of chosen entries, and re-execute the incentive contract"
-                + " from genesis (recomputed balances printed), offline; with --anchor-rpc and --anchor-contract,"
+                + " from genesis (recomputed balances printed), offline; with --checkpoint, check the log against"
+                + " checkpoints saved earlier; with --anchor-rpc and --anchor-contract,"
                 + " also compare every checkpoint anchored on that EVM chain with the log.")
 public final class AuditVerifyCommand implements Callable<Integer> {
     @Spec
@@ -86,6 +92,12 @@ public final class AuditVerifyCommand implements Callable<Integer> {
             paramLabel = "INDEX",
             description = "entries whose inclusion proof against the latest checkpoint is built and checked")
     List<Long> prove = new ArrayList<>();
+
+    @Option(
+            names = "--checkpoint",
+            paramLabel = "FILE",
+            description = "a signed checkpoint saved earlier (repeatable): the log must be consistent with each")
+    List<Path> checkpoints = new ArrayList<>();
 
     @Option(
             names = "--anchor-rpc",
@@ -125,8 +137,9 @@ public final class AuditVerifyCommand implements Callable<Integer> {
                 throw CliFailure.usage("--anchor-contract: " + e.getMessage());
             }
         }
+        List<PinnedCheckpoint> pins = readPins();
         if (ca != null) {
-            return verifyWithMembership();
+            return verifyWithMembership(pins);
         }
         Map<String, NoteVerifier> trusted = new LinkedHashMap<>();
         for (Path f : keys) {
@@ -144,14 +157,26 @@ public final class AuditVerifyCommand implements Callable<Integer> {
         int q = quorum(trusted.size(), "keys");
         VerificationReport report;
         try {
-            report = LedgerVerifier.verify(ledger, List.copyOf(trusted.values()), q, prove);
+            report = LedgerVerifier.verify(ledger, List.copyOf(trusted.values()), q, prove, pins);
         } catch (IOException e) {
             throw CliFailure.verification("cannot read the ledger: " + e.getMessage());
         }
         return print(report);
     }
 
-    private int verifyWithMembership() {
+    private List<PinnedCheckpoint> readPins() {
+        List<PinnedCheckpoint> pins = new ArrayList<>();
+        for (Path f : checkpoints) {
+            try {
+                pins.add(new PinnedCheckpoint(f.toString(), Files.readString(f, StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                throw CliFailure.usage("--checkpoint " + f + " is not readable: " + e.getMessage());
+            }
+        }
+        return pins;
+    }
+
+    private int verifyWithMembership(List<PinnedCheckpoint> pins) {
         if (certs.isEmpty()) {
             throw CliFailure.usage("--ca needs --certs with the members' certificates");
         }
@@ -165,7 +190,7 @@ public final class AuditVerifyCommand implements Callable<Integer> {
         }
         int q = quorum(members.size(), "certificates");
         try {
-            return print(MembershipVerifier.verify(ledger, root, members, q));
+            return print(MembershipVerifier.verify(ledger, root, members, q, pins));
         } catch (IOException e) {
             throw CliFailure.verification("cannot read the ledger: " + e.getMessage());
         }

@@ -40,18 +40,7 @@ class QueryCommandTest {
 
     static Path login(String user) {
         Path config = dir.resolve(user);
-        Result r = Cli.runWithStdin(
-                user + "-password\n",
-                "login",
-                "--issuer",
-                fake.issuer().toString(),
-                "--server",
-                fake.base().toString(),
-                "--user",
-                user,
-                "--password-stdin",
-                "--config",
-                config.toString());
+        Result r = Cli.login(fake, config, user);
         assertEquals(0, r.code(), r.toString());
         return config;
     }

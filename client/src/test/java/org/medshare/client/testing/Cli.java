@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import org.medshare.client.Medshare;
 
 /** Runs the command line in-process as a user would, capturing exit status, stdout and stderr. */
@@ -17,6 +18,25 @@ public final class Cli {
         public String toString() {
             return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
         }
+    }
+
+    /**
+     * {@code medshare login} as {@code user} (password {@code <user>-password}) against {@code fake}, keeping the
+     * session in {@code config}; the result of the login run.
+     */
+    public static Result login(FakeMedshare fake, Path config, String user) {
+        return runWithStdin(
+                user + "-password\n",
+                "login",
+                "--issuer",
+                fake.issuer().toString(),
+                "--server",
+                fake.base().toString(),
+                "--user",
+                user,
+                "--password-stdin",
+                "--config",
+                config.toString());
     }
 
     public static Result run(String... args) {

@@ -106,6 +106,8 @@ public final class FakeMedshare implements AutoCloseable {
     public final AtomicInteger tokenRequests = new AtomicInteger();
     public final AtomicInteger auditPages = new AtomicInteger();
 
+    private volatile String checkpointNote = "";
+
     /** Device polls seen; the first answers authorization_pending. */
     public final AtomicInteger devicePolls = new AtomicInteger();
     /** The user who approves a device login, or null to deny it. */
@@ -153,6 +155,11 @@ public final class FakeMedshare implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             event("ACCESS", Map.of("actor", "hospital-a:alice", "record_id", "r" + i));
         }
+    }
+
+    /** Serves {@code note} as the latest signed checkpoint from now on. */
+    public void serveCheckpoint(String note) {
+        checkpointNote = note;
     }
 
     public synchronized int eventCount() {
@@ -470,6 +477,12 @@ public final class FakeMedshare implements AutoCloseable {
                 }
             }
             json(ex, 200, out);
+        } else if (path.equals("/api/v1/audit/checkpoint") && method.equals("GET")) {
+            requireRole(p, "regulator");
+            byte[] b = checkpointNote.getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "text/plain;charset=UTF-8");
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
         } else if (path.equals("/api/v1/audit/export") && method.equals("GET")) {
             requireRole(p, "regulator");
             auditExport(ex);

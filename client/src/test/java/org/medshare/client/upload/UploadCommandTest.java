@@ -50,18 +50,7 @@ class UploadCommandTest {
         for (int i = 0; i < samples.size(); i++) {
             Files.copy(samples.get(i), (i == 3 ? bundles.resolve("sub") : bundles).resolve("b" + i + ".json"));
         }
-        Result login = Cli.runWithStdin(
-                "alice-password\n",
-                "login",
-                "--issuer",
-                fake.issuer().toString(),
-                "--server",
-                fake.base().toString(),
-                "--user",
-                "alice",
-                "--password-stdin",
-                "--config",
-                config.toString());
+        Result login = Cli.login(fake, config, "alice");
         assertEquals(0, login.code(), login.toString());
         TestAuthority.writeTrust(config.resolve("authority.trust"));
         Result key = Cli.run("pseudonym-key", "create", "--config", config.toString());
@@ -230,21 +219,7 @@ class UploadCommandTest {
         fake.giveHospitalNumber = true;
 
         Path insurer = dir.resolve("insurer");
-        assertEquals(
-                0,
-                Cli.runWithStdin(
-                                "irene-password\n",
-                                "login",
-                                "--issuer",
-                                fake.issuer().toString(),
-                                "--server",
-                                fake.base().toString(),
-                                "--user",
-                                "irene",
-                                "--password-stdin",
-                                "--config",
-                                insurer.toString())
-                        .code());
+        assertEquals(0, Cli.login(fake, insurer, "irene").code());
         Result forbidden = Cli.run(
                 "upload",
                 "--config",

@@ -58,18 +58,7 @@ class UploadOutcomesTest {
         fake = new FakeMedshare();
         config = dir.resolve("cfg");
         bundles = Files.createDirectories(dir.resolve("bundles"));
-        Result login = Cli.runWithStdin(
-                "alice-password\n",
-                "login",
-                "--issuer",
-                fake.issuer().toString(),
-                "--server",
-                fake.base().toString(),
-                "--user",
-                "alice",
-                "--password-stdin",
-                "--config",
-                config.toString());
+        Result login = Cli.login(fake, config, "alice");
         assertEquals(0, login.code(), login.toString());
         TestAuthority.writeTrust(config.resolve("authority.trust"));
     }

@@ -35,12 +35,15 @@ import org.medshare.ledger.storage.SegmentScanner;
  *       trusted key on it verifies and at least one does (C2SP signed-note), and all have one origin;
  *       a checkpoint is <em>final</em> with signatures (the members' cosignature lines) from at least
  *       {@code quorum} distinct trusted keys — one short of quorum is reported as not final, and at
- *       least one must be final;</li>
+ *       least one must be final, and a log with entries but no checkpoint fails;</li>
  *   <li>every byte of every segment: headers, frame checksums and indices (no torn tail is
  *       tolerated here — open the log once to recover after a crash);</li>
  *   <li>every entry decodes as a canonical version-1 event;</li>
  *   <li>each checkpoint's root (final or not) equals the RFC 9162 root recomputed from the entries,
  *       and checkpoints consecutive in size are consistent (RFC 9162 §2.1.4 proof built and verified);</li>
+ *   <li>every pinned checkpoint (one the caller saved earlier) carries a trusted signature, has the log's
+ *       origin, and the log's entries reproduce its root at its size: a log that lost entries or was
+ *       rewritten and re-signed since the pin fails, whatever its own checkpoints say;</li>
  *   <li>every ANCHORED entry records a size no larger than its own index and the root the entries
  *       give at that size (the chain itself is checked by {@link AnchorVerifier});</li>
  *   <li>for each requested entry, an inclusion proof (§2.1.3) against the latest final checkpoint
@@ -62,6 +65,20 @@ public final class LedgerVerifier {
      */
     public static VerificationReport verify(
             Path dir, Collection<NoteVerifier> trustedKeys, int quorum, List<Long> proveEntries) throws IOException {
+        return verify(dir, trustedKeys, quorum, proveEntries, List.of());
+    }
+
+    /**
+     * As {@link #verify(Path, Collection, int, List)}, and the log must also be consistent with every
+     * checkpoint in {@code pinned}.
+     */
+    public static VerificationReport verify(
+            Path dir,
+            Collection<NoteVerifier> trustedKeys,
+            int quorum,
+            List<Long> proveEntries,
+            List<PinnedCheckpoint> pinned)
+            throws IOException {
         if (quorum < 1 || quorum > trustedKeys.size()) {
             throw new IllegalArgumentException(
                     "quorum must be between 1 and the number of keys (" + trustedKeys.size() + ")");
@@ -244,6 +261,17 @@ public final class LedgerVerifier {
                     notes);
         }
         long entries = scan.entryCount();
+        if (cps.isEmpty() && entries > 0) {
+            return VerificationReport.failed(
+                    entries,
+                    0,
+                    0,
+                    "no checkpoint covers the log's " + entries + " entries (" + CheckpointFile.NAME
+                            + " is missing or empty), so nothing vouches for them",
+                    -1,
+                    CheckpointFile.NAME,
+                    notes);
+        }
         long previous = 0;
         byte[] previousRoot = hasher.emptyRoot();
         long covered = 0;
@@ -299,6 +327,20 @@ public final class LedgerVerifier {
                 covered = size;
                 coveredRoot = previousRoot;
             }
+        }
+        for (PinnedCheckpoint pin : pinned) {
+            String problem = inconsistentPin(pin, tree, entries, origin, trustedKeys, hasher.hashSize());
+            if (problem != null) {
+                return VerificationReport.failed(
+                        entries,
+                        cps.size(),
+                        covered,
+                        "pinned checkpoint " + pin.name() + ": " + problem,
+                        -1,
+                        null,
+                        notes);
+            }
+            notes.add("pinned checkpoint " + pin.name() + ": the log is consistent with it");
         }
         if (entries > covered) {
             notes.add((entries - covered) + " entries after index " + (covered - 1)
@@ -388,6 +430,34 @@ public final class LedgerVerifier {
             return VerificationReport.passed(
                     entries, cps.size(), covered, notes, VerificationReport.Contract.of(replay));
         }
+    }
+
+    /** Why the log (its {@code entries} in {@code tree}) is not consistent with {@code pin}, or null when it is. */
+    private static String inconsistentPin(
+            PinnedCheckpoint pin,
+            HashStore tree,
+            long entries,
+            String origin,
+            Collection<NoteVerifier> trustedKeys,
+            int hashSize) {
+        SignedCheckpoint sc;
+        try {
+            sc = SignedCheckpoint.parse(pin.note(), hashSize);
+            sc.verify(trustedKeys);
+        } catch (MalformedNoteException | GeneralSecurityException e) {
+            return e.getMessage();
+        }
+        long size = sc.checkpoint().size();
+        if (!sc.checkpoint().origin().equals(origin)) {
+            return "its origin '" + sc.checkpoint().origin() + "' is not the log's '" + origin + "'";
+        }
+        if (size > entries) {
+            return "it signs " + size + " entries but the log holds only " + entries + " (entries were removed)";
+        }
+        if (!MessageDigest.isEqual(tree.root(size), sc.checkpoint().rootHash())) {
+            return "the log's first " + size + " entries do not reproduce its root (the log was rewritten since)";
+        }
+        return null;
     }
 
     /** Whether a later record carries the same checkpoint (a cosigned version replaces the original). */

@@ -33,6 +33,17 @@ public final class MembershipVerifier {
 
     public static VerificationReport verify(
             Path dir, X509Certificate caRoot, List<X509Certificate> memberCertificates, int quorum) throws IOException {
+        return verify(dir, caRoot, memberCertificates, quorum, List.of());
+    }
+
+    /** As {@link #verify(Path, X509Certificate, List, int)}, and the log must be consistent with every pin. */
+    public static VerificationReport verify(
+            Path dir,
+            X509Certificate caRoot,
+            List<X509Certificate> memberCertificates,
+            int quorum,
+            List<PinnedCheckpoint> pinned)
+            throws IOException {
         if (quorum < 1) {
             throw new IllegalArgumentException("quorum must be >= 1");
         }
@@ -56,7 +67,7 @@ public final class MembershipVerifier {
         if (certified.isEmpty()) {
             throw new IllegalArgumentException("no member certificates given");
         }
-        VerificationReport base = LedgerVerifier.verify(dir, certified, 1, List.of());
+        VerificationReport base = LedgerVerifier.verify(dir, certified, 1, List.of(), pinned);
         if (!base.ok()) {
             return base;
         }

@@ -189,4 +189,101 @@ class LedgerVerifierTest {
                             log.hasher(), keys, 1, a, rewritten, log.consistencyProof(10, 17)));
         }
     }
+
+    @Test
+    void aLogWhoseCheckpointsWereDeletedFails() throws Exception {
+        CheckpointSigner signer = build(LedgerSuite.NIST, 6);
+        Files.delete(dir.resolve(CheckpointFile.NAME));
+        VerificationReport report = LedgerVerifier.verify(dir, List.of(signer.verifier()), 1, List.of());
+        assertFalse(report.ok());
+        assertTrue(report.failure().startsWith("no checkpoint covers the log's 6 entries"), report.failure());
+    }
+
+    @Test
+    void aLogRewrittenAndReSignedSinceAPinIsCaught() throws Exception {
+        CheckpointSigner signer = NoteKeys.generateEd25519("node-1.test");
+        List<NoteVerifier> keys = List.of(signer.verifier());
+        writeLog(signer, "medshare.test/ledger", 0, 9);
+        PinnedCheckpoint pin = new PinnedCheckpoint("pin-9.note", latestNote());
+        assertTrue(LedgerVerifier.verify(dir, keys, 1, List.of(), List.of(pin)).ok());
+
+        // the same log grown since the pin stays consistent with it
+        writeLog(signer, "medshare.test/ledger", 9, 14);
+        VerificationReport grown = LedgerVerifier.verify(dir, keys, 1, List.of(), List.of(pin));
+        assertTrue(grown.ok(), grown.failure());
+        assertTrue(grown.notes().contains("pinned checkpoint pin-9.note: the log is consistent with it"));
+
+        // the operator rewrites entry 3 and re-signs everything with its own key: alone it verifies
+        clear();
+        writeLog(signer, "medshare.test/ledger", 0, 3);
+        writeLog(signer, "medshare.test/ledger", 100, 101);
+        writeLog(signer, "medshare.test/ledger", 4, 14);
+        assertTrue(LedgerVerifier.verify(dir, keys, 1, List.of()).ok());
+        VerificationReport rewritten = LedgerVerifier.verify(dir, keys, 1, List.of(), List.of(pin));
+        assertFalse(rewritten.ok());
+        assertEquals(
+                "pinned checkpoint pin-9.note: the log's first 9 entries do not reproduce its root"
+                        + " (the log was rewritten since)",
+                rewritten.failure());
+
+        // ... or drops the tail and re-signs
+        clear();
+        writeLog(signer, "medshare.test/ledger", 0, 7);
+        VerificationReport truncated = LedgerVerifier.verify(dir, keys, 1, List.of(), List.of(pin));
+        assertFalse(truncated.ok());
+        assertTrue(truncated.failure().contains("it signs 9 entries but the log holds only 7"), truncated.failure());
+    }
+
+    @Test
+    void aPinMustBeSignedByATrustedKeyAndNameTheLogsOrigin() throws Exception {
+        CheckpointSigner signer = NoteKeys.generateEd25519("node-1.test");
+        writeLog(signer, "medshare.test/ledger", 0, 5);
+        List<NoteVerifier> keys = List.of(signer.verifier());
+        Checkpoint head = SignedCheckpoint.parse(latestNote(), 32).checkpoint();
+
+        CheckpointSigner stranger = NoteKeys.generateEd25519("node-1.test");
+        PinnedCheckpoint untrusted = new PinnedCheckpoint(
+                "stranger.note", SignedCheckpoint.sign(head, stranger).format());
+        VerificationReport report = LedgerVerifier.verify(dir, keys, 1, List.of(), List.of(untrusted));
+        assertFalse(report.ok());
+        assertTrue(report.failure().startsWith("pinned checkpoint stranger.note: "), report.failure());
+
+        PinnedCheckpoint elsewhere = new PinnedCheckpoint(
+                "other.note",
+                SignedCheckpoint.sign(new Checkpoint("other.test/ledger", head.size(), head.rootHash()), signer)
+                        .format());
+        VerificationReport otherOrigin = LedgerVerifier.verify(dir, keys, 1, List.of(), List.of(elsewhere));
+        assertFalse(otherOrigin.ok());
+        assertTrue(otherOrigin.failure().contains("origin 'other.test/ledger'"), otherOrigin.failure());
+
+        PinnedCheckpoint garbage = new PinnedCheckpoint("garbage.note", "not a note\n");
+        assertFalse(
+                LedgerVerifier.verify(dir, keys, 1, List.of(), List.of(garbage)).ok());
+    }
+
+    /** Appends events {@code from} (inclusive) to {@code to} (exclusive) to the ledger in {@link #dir}. */
+    private void writeLog(CheckpointSigner signer, String origin, int from, int to) throws Exception {
+        AuditLogConfig cfg = AuditLogConfig.builder(LedgerSuite.NIST, origin, signer)
+                .checkpointEvery(4, Duration.ofSeconds(30))
+                .build();
+        try (AuditLog log = AuditLog.open(dir, cfg)) {
+            for (int i = from; i < to; i++) {
+                log.append(event(i));
+            }
+        }
+    }
+
+    private String latestNote() throws Exception {
+        List<String> notes =
+                CheckpointFile.read(dir.resolve(CheckpointFile.NAME)).notes();
+        return notes.get(notes.size() - 1);
+    }
+
+    private void clear() throws Exception {
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+    }
 }
