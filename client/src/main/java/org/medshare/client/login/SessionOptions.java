@@ -45,6 +45,14 @@ public final class SessionOptions {
 
     /** A client for the service, authenticated with the session's (or the token file's) token. */
     public ServiceClient client() {
+        return client(null);
+    }
+
+    /**
+     * A client for {@code node} (another server of the same API; null: the service named by {@code --server} or
+     * the session), authenticated with the session's (or the token file's) token.
+     */
+    public ServiceClient client(URI node) {
         if (timeoutSeconds < 1) {
             throw CliFailure.usage("--timeout must be at least 1 second");
         }
@@ -59,7 +67,9 @@ public final class SessionOptions {
             session = Session.load(file, Clock.systemUTC());
             tokens = session;
         }
-        if (server != null) {
+        if (node != null) {
+            base = node;
+        } else if (server != null) {
             base = parse(server);
         } else if (session != null && session.server() != null) {
             base = session.server();

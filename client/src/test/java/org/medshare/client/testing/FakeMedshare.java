@@ -29,7 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.medshare.abe.AbeScheme;
 import org.medshare.abe.Envelope;
 import org.medshare.abe.EnvelopeHeader;
@@ -106,7 +108,9 @@ public final class FakeMedshare implements AutoCloseable {
     public final AtomicInteger tokenRequests = new AtomicInteger();
     public final AtomicInteger auditPages = new AtomicInteger();
 
-    private volatile String checkpointNote = "";
+    private volatile Supplier<String> checkpointNotes = () -> "";
+
+    private volatile BiFunction<Long, Long, List<String>> consistencyProofs = (from, to) -> null;
 
     /** Device polls seen; the first answers authorization_pending. */
     public final AtomicInteger devicePolls = new AtomicInteger();
@@ -159,7 +163,24 @@ public final class FakeMedshare implements AutoCloseable {
 
     /** Serves {@code note} as the latest signed checkpoint from now on. */
     public void serveCheckpoint(String note) {
-        checkpointNote = note;
+        serveCheckpoints(() -> note);
+    }
+
+    /** Serves {@code notes.get()} as the latest signed checkpoint on each request from now on. */
+    public void serveCheckpoints(Supplier<String> notes) {
+        checkpointNotes = notes;
+    }
+
+    /**
+     * Serves consistency proofs from {@code proofs} (from, to → base64 hashes, or null for a 400 invalid-range).
+     */
+    public void serveConsistencyProofs(BiFunction<Long, Long, List<String>> proofs) {
+        consistencyProofs = proofs;
+    }
+
+    /** Accepts {@code token} as {@code user}'s access token (a token another double issued). */
+    public void acceptToken(String token, String user) {
+        tokens.put(token, users.get(user));
     }
 
     public synchronized int eventCount() {
@@ -479,10 +500,23 @@ public final class FakeMedshare implements AutoCloseable {
             json(ex, 200, out);
         } else if (path.equals("/api/v1/audit/checkpoint") && method.equals("GET")) {
             requireRole(p, "regulator");
-            byte[] b = checkpointNote.getBytes(StandardCharsets.UTF_8);
+            byte[] b = checkpointNotes.get().getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", "text/plain;charset=UTF-8");
             ex.sendResponseHeaders(200, b.length);
             ex.getResponseBody().write(b);
+        } else if (path.equals("/api/v1/audit/proofs/consistency") && method.equals("GET")) {
+            requireRole(p, "regulator");
+            Map<String, String> q = form(ex.getRequestURI().getRawQuery().getBytes(StandardCharsets.UTF_8));
+            long from = Long.parseLong(q.get("from"));
+            long to = Long.parseLong(q.get("to"));
+            List<String> hashes = consistencyProofs.apply(from, to);
+            if (hashes == null) {
+                problem(ex, 400, "invalid-range", "Invalid range", "No proof between these sizes.");
+                return;
+            }
+            ObjectNode answer = JSON.createObjectNode().put("fromSize", from).put("toSize", to);
+            hashes.forEach(answer.putArray("proof")::add);
+            json(ex, 200, answer);
         } else if (path.equals("/api/v1/audit/export") && method.equals("GET")) {
             requireRole(p, "regulator");
             auditExport(ex);
