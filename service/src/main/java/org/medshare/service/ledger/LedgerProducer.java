@@ -64,8 +64,9 @@ public class LedgerProducer {
             return NoteKeys.parseSigner(
                     Files.readString(secret, StandardCharsets.US_ASCII).trim(), access);
         }
-        String keyName = origin.replace('/', '-') + "-member-0";
-        CheckpointSigner signer = suite.generateSigner(keyName);
+        // the log's own key is named by its origin line, as C2SP tlog-checkpoint recommends, so generic
+        // checkpoint verifiers find it; keys of earlier data directories keep their names
+        CheckpointSigner signer = suite.generateSigner(origin);
         writeAtomically(secret, NoteKeys.encodeSigner(signer, access), true);
         writeAtomically(dir.resolve(VERIFIER_FILE), signer.verifier().encode(), false);
         return signer;

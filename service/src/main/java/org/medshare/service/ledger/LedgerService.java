@@ -93,6 +93,29 @@ public class LedgerService {
         } catch (TimeoutException e) {
             throw new IllegalStateException("no checkpoint covered entry " + index + " in time", e);
         }
+        return receiptAgainst(index, checkpoint);
+    }
+
+    /**
+     * A receipt for entry {@code index} against the checkpoint this ledger signed at {@code treeSize} (the latest
+     * record of it, with every cosignature), or null when it signed none of that size.
+     *
+     * @throws IllegalArgumentException unless {@code index < treeSize}
+     */
+    public LedgerReceipt receiptAt(long index, long treeSize) {
+        if (index >= treeSize) {
+            throw new IllegalArgumentException("entry " + index + " is not in a tree of size " + treeSize);
+        }
+        SignedCheckpoint found = null;
+        for (SignedCheckpoint c : log.checkpoints()) {
+            if (c.checkpoint().size() == treeSize) {
+                found = c;
+            }
+        }
+        return found == null ? null : receiptAgainst(index, found);
+    }
+
+    private LedgerReceipt receiptAgainst(long index, SignedCheckpoint checkpoint) {
         long size = checkpoint.checkpoint().size();
         InclusionProof proof = log.inclusionProof(index, size);
         Base64.Encoder b64 = Base64.getEncoder();

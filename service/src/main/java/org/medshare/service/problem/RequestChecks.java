@@ -24,8 +24,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  *   <li>Query parameters: every endpoint takes each of its query parameters at most once, so a repeated one is
  *       refused (400 {@code repeated-parameter}) rather than silently reduced to its first value; a numeric
  *       parameter given with an empty value is refused (400 {@code invalid-parameter}) rather than taken as its
- *       default; a numeric parameter without a default is required (400 {@code missing-parameter}) rather than
- *       taken as zero.
+ *       default; a primitive numeric parameter without a default is required (400 {@code missing-parameter})
+ *       rather than taken as zero (a boxed one, {@code Long} or {@code Integer}, is optional and null when absent).
  * </ul>
  */
 public class RequestChecks {
@@ -90,7 +90,7 @@ public class RequestChecks {
                         "The query parameter '" + name + "' is empty; it takes an integer.",
                         path);
             }
-            if (values == null && p.getAnnotation(DefaultValue.class) == null) {
+            if (values == null && p.getType().isPrimitive() && p.getAnnotation(DefaultValue.class) == null) {
                 return refusal(
                         "missing-parameter",
                         "Missing parameter",

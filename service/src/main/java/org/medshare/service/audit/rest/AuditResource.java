@@ -126,9 +126,11 @@ public class AuditResource {
     @GET
     @Path("/proofs/inclusion")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Inclusion proof of an event against the latest checkpoint covering it")
-    public LedgerReceipt inclusion(@QueryParam("index") @Min(0) long index) {
-        return audit.inclusion(index);
+    @Operation(
+            summary = "Inclusion proof of an event against the latest checkpoint covering it or, with size, against the"
+                    + " checkpoint signed at that tree size (one a regulator pinned earlier)")
+    public LedgerReceipt inclusion(@QueryParam("index") @Min(0) long index, @QueryParam("size") @Min(1) Long size) {
+        return audit.inclusion(index, size);
     }
 
     @GET

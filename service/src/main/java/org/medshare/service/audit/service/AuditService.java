@@ -204,15 +204,29 @@ public class AuditService {
     }
 
     /**
-     * The inclusion proof of entry {@code index} against the latest checkpoint covering it.
+     * The inclusion proof of entry {@code index} against the latest checkpoint covering it or, with
+     * {@code treeSize}, against the checkpoint the ledger signed at that size (the one a regulator pinned).
      *
-     * @throws RequestRefusedException 404 for an index at or beyond the ledger's size
+     * @param treeSize a checkpoint's size, or null for the latest checkpoint covering the entry
+     * @throws RequestRefusedException 404 for an index at or beyond the ledger's size or a size the ledger signed
+     *     no checkpoint at; 400 for an index not below {@code treeSize}
      */
-    public LedgerReceipt inclusion(long index) {
+    public LedgerReceipt inclusion(long index, Long treeSize) {
         if (index >= ledger.size()) {
             throw RequestRefusedException.notFound("Ledger entry " + index);
         }
-        return ledger.receiptFor(index);
+        if (treeSize == null) {
+            return ledger.receiptFor(index);
+        }
+        if (index >= treeSize) {
+            throw RequestRefusedException.invalid(
+                    "invalid-range", "Invalid range", "Requires index < size (" + treeSize + ").");
+        }
+        LedgerReceipt receipt = ledger.receiptAt(index, treeSize);
+        if (receipt == null) {
+            throw RequestRefusedException.notFound("A checkpoint of size " + treeSize);
+        }
+        return receipt;
     }
 
     /**
