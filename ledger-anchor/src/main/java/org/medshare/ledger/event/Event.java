@@ -127,6 +127,25 @@ public final class Event {
                 .build();
     }
 
+    /** ORGANISATION_SUSPENDED: {@code regulator} suspended {@code organisation} for a reason code. */
+    public static Event organisationSuspended(long ts, String regulator, String organisation, String reasonCode) {
+        return builder(EventType.ORGANISATION_SUSPENDED)
+                .timestamp(ts)
+                .id(Field.ACTOR, regulator)
+                .id(Field.ORGANISATION, organisation)
+                .id(Field.REASON, reasonCode)
+                .build();
+    }
+
+    /** ORGANISATION_REINSTATED: {@code regulator} lifted the suspension of {@code organisation}. */
+    public static Event organisationReinstated(long ts, String regulator, String organisation) {
+        return builder(EventType.ORGANISATION_REINSTATED)
+                .timestamp(ts)
+                .id(Field.ACTOR, regulator)
+                .id(Field.ORGANISATION, organisation)
+                .build();
+    }
+
     /** PAYMENT mirrored from the incentive contract. */
     public static Event payment(
             long ts, String payer, String payee, String queryId, long amount, long recordCount, byte[] txHash) {

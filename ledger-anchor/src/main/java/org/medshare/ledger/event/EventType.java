@@ -64,7 +64,14 @@ public enum EventType {
      * A hospital erased its record {@code RECORD_ID} (a retention or erasure request): the record left the catalog and
      * its shards were deleted from every storage node that answered. Ids only. No ACCESS of the record may follow.
      */
-    ERASED(16, ACTOR, RECORD_ID);
+    ERASED(16, ACTOR, RECORD_ID),
+    /**
+     * A regulator ({@code ACTOR}) suspended {@code ORGANISATION} (black list) for the reason code {@code REASON}: from
+     * this entry until its ORGANISATION_REINSTATED, the organisation writes nothing and no record is released to it.
+     */
+    ORGANISATION_SUSPENDED(17, ACTOR, ORGANISATION, REASON),
+    /** A regulator ({@code ACTOR}) lifted the suspension of {@code ORGANISATION} (back on the white list). */
+    ORGANISATION_REINSTATED(18, ACTOR, ORGANISATION);
 
     private final int code;
     private final List<Field> fields;

@@ -33,7 +33,8 @@ public enum Field {
     TREE_SIZE(FieldKind.AMOUNT),
     CALL_DATA(FieldKind.DATA),
     PREVIOUS_RECORD_ID(FieldKind.ID),
-    RULES(FieldKind.DATA);
+    RULES(FieldKind.DATA),
+    ORGANISATION(FieldKind.ID);
 
     private final FieldKind kind;
 

@@ -38,7 +38,9 @@ import org.medshare.ledger.storage.SegmentScanner;
  *       least one must be final, and a log with entries but no checkpoint fails;</li>
  *   <li>every byte of every segment: headers, frame checksums and indices (no torn tail is
  *       tolerated here — open the log once to recover after a crash);</li>
- *   <li>every entry decodes as a canonical version-1 event;</li>
+ *   <li>every entry decodes as a canonical version-1 event, and the log keeps the order rules of erasure
+ *       ({@link ErasureOrder}) and of the black list ({@link SuspensionOrder}: nothing acted by an organisation
+ *       while it is suspended);</li>
  *   <li>each checkpoint's root (final or not) equals the RFC 9162 root recomputed from the entries,
  *       and checkpoints consecutive in size are consistent (RFC 9162 §2.1.4 proof built and verified);</li>
  *   <li>every pinned checkpoint (one the caller saved earlier) carries a trusted signature, has the log's
@@ -209,6 +211,7 @@ public final class LedgerVerifier {
         List<Long> anchorEntries = new ArrayList<>();
         List<Event> anchorEvents = new ArrayList<>();
         ErasureOrder erasures = new ErasureOrder();
+        SuspensionOrder suspensions = new SuspensionOrder();
         SegmentScanner.Result scan = SegmentScanner.scan(dir, suite.code(), (index, payload, seg, off) -> {
             tree.appendData(payload);
             if (badEvent[0] == null) {
@@ -217,9 +220,12 @@ public final class LedgerVerifier {
                     if (event.type() == EventType.DATA_USE_RULES_CHANGED) {
                         DataUseRules.decode(event.data(Field.RULES));
                     }
-                    String erasureProblem = erasures.accept(event);
-                    if (erasureProblem != null) {
-                        badEvent[0] = erasureProblem;
+                    String orderProblem = erasures.accept(event);
+                    if (orderProblem == null) {
+                        orderProblem = suspensions.accept(event);
+                    }
+                    if (orderProblem != null) {
+                        badEvent[0] = orderProblem;
                         badEventIndex[0] = index;
                         badEventSeg[0] = seg;
                         return;

@@ -261,6 +261,29 @@ class LedgerVerifierTest {
                 LedgerVerifier.verify(dir, keys, 1, List.of(), List.of(garbage)).ok());
     }
 
+    @Test
+    void anUploadBySuspendedOrganisationFailsOfflineNamingTheEntry() throws Exception {
+        CheckpointSigner signer = NoteKeys.generateEd25519("node-1.test");
+        AuditLogConfig cfg = AuditLogConfig.builder(LedgerSuite.NIST, "medshare.test/ledger", signer)
+                .build();
+        try (AuditLog log = AuditLog.open(dir, cfg)) {
+            log.append(event(0));
+            log.append(Event.organisationSuspended(1, "regulator-nhc:rita", "hospital-b", "investigation"));
+            log.append(Event.organisationReinstated(2, "regulator-nhc:rita", "hospital-b"));
+            log.append(event(3));
+        }
+        List<NoteVerifier> keys = List.of(signer.verifier());
+        assertTrue(LedgerVerifier.verify(dir, keys, 1, List.of()).ok());
+        try (AuditLog log = AuditLog.open(dir, cfg)) {
+            log.append(Event.organisationSuspended(4, "regulator-nhc:rita", "hospital-b", "investigation"));
+            log.append(event(5));
+        }
+        VerificationReport report = LedgerVerifier.verify(dir, keys, 1, List.of());
+        assertFalse(report.ok());
+        assertEquals(5, report.failedEntry());
+        assertTrue(report.failure().endsWith("UPLOAD by hospital-b while hospital-b is suspended"), report.failure());
+    }
+
     /** Appends events {@code from} (inclusive) to {@code to} (exclusive) to the ledger in {@link #dir}. */
     private void writeLog(CheckpointSigner signer, String origin, int from, int to) throws Exception {
         AuditLogConfig cfg = AuditLogConfig.builder(LedgerSuite.NIST, origin, signer)

@@ -1,0 +1,46 @@
+package org.medshare.ledger.verify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.api.Test;
+import org.medshare.ledger.event.Event;
+import org.medshare.ledger.event.EventType;
+import org.medshare.ledger.event.Field;
+
+class SuspensionOrderTest {
+    private static final byte[] HASH = new byte[32];
+
+    private static Event access(String actor) {
+        return Event.builder(EventType.ACCESS)
+                .timestamp(3)
+                .id(Field.ACTOR, actor)
+                .id(Field.RECORD_ID, "r1")
+                .id(Field.PURPOSE, "ciphertext-download")
+                .build();
+    }
+
+    @Test
+    void aSuspendedOrganisationActsInNothingUntilReinstated() {
+        SuspensionOrder order = new SuspensionOrder();
+        assertNull(order.accept(Event.upload(1, "hospital-a", "r1", HASH, HASH)));
+        assertNull(order.accept(Event.organisationSuspended(2, "regulator-nhc:rita", "hospital-a", "investigation")));
+        assertEquals(
+                "UPLOAD by hospital-a while hospital-a is suspended",
+                order.accept(Event.upload(3, "hospital-a", "r2", HASH, HASH)));
+        assertEquals(
+                "ACCESS by hospital-a:alice while hospital-a is suspended", order.accept(access("hospital-a:alice")));
+        assertNull(order.accept(access("hospital-b:bob")), "other organisations go on");
+        assertNull(
+                order.accept(Event.payment(4, "insurer-x", "hospital-a", "q1", 10, 1, HASH)),
+                "payouts for earlier work are not the organisation's act");
+        assertEquals(
+                "ORGANISATION_SUSPENDED of hospital-a, which is already suspended",
+                order.accept(Event.organisationSuspended(5, "regulator-nhc:rita", "hospital-a", "investigation")));
+        assertNull(order.accept(Event.organisationReinstated(6, "regulator-nhc:rita", "hospital-a")));
+        assertNull(order.accept(Event.upload(7, "hospital-a", "r3", HASH, HASH)));
+        assertEquals(
+                "ORGANISATION_REINSTATED of hospital-a, which is not suspended",
+                order.accept(Event.organisationReinstated(8, "regulator-nhc:rita", "hospital-a")));
+    }
+}
