@@ -44,6 +44,15 @@ public class CallerResolver {
         return new Caller(identity.getPrincipal().getName(), new TreeSet<>(roles), organisation, attributes());
     }
 
+    /** The organisation the current token names, or null for an anonymous request or a token naming none. */
+    public String organisationOrNull() {
+        if (identity.isAnonymous()) {
+            return null;
+        }
+        String organisation = stringClaim(ORG_CLAIM);
+        return organisation == null || organisation.isBlank() ? null : organisation;
+    }
+
     private String stringClaim(String name) {
         Object value = token.getClaim(name);
         return value == null ? null : unquote(value.toString());

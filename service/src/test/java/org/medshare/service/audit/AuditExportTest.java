@@ -354,6 +354,19 @@ class AuditExportTest {
                         .primitiveValue());
     }
 
+    @Test
+    void suspensionAndReinstatementMappings() {
+        Event suspended = Event.organisationSuspended(1, "regulator-nhc:rita", "hospital-a", "investigation");
+        Event reinstated = Event.organisationReinstated(2, "regulator-nhc:rita", "hospital-a");
+        Bundle bundle = new BalpAuditEvents("medshare.example/ledger")
+                .bundle(List.of(
+                        new LedgerService.LedgerEntry(60, suspended), new LedgerService.LedgerEntry(61, reinstated)));
+        assertEquals(List.of(), FhirValidation.errors(bundle));
+        for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+            expect((AuditEvent) entry.getResource(), "update", "U", "AGNT", "13", "hospital-a");
+        }
+    }
+
     static void expect(AuditEvent a, String subtype, String action, String agentCode, String role, String what) {
         assertEquals(subtype, a.getSubtypeFirstRep().getCode(), a.getId());
         assertEquals(action, a.getAction().toCode(), a.getId());

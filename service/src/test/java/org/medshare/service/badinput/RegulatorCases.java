@@ -336,6 +336,36 @@ final class RegulatorCases {
                 400,
                 "invalid-organisation",
                 Requests.call("GET", "/api/v1/payments/balances/" + "o".repeat(129))));
+        cases.add(new BadInput(
+                "suspensions-accepting-xml",
+                406,
+                null,
+                Requests.accepting("application/xml", "GET", "/api/v1/suspensions")));
+        cases.add(new BadInput(
+                "suspend-unknown-reason",
+                400,
+                "invalid-reason",
+                Requests.json("PUT", "/api/v1/suspensions/insurer-x", "{\"reason\":\"dislike\"}")));
+        cases.add(new BadInput(
+                "suspend-reason-missing",
+                400,
+                "invalid-request",
+                Requests.json("PUT", "/api/v1/suspensions/insurer-x", "{}")));
+        cases.add(new BadInput(
+                "suspend-malformed-organisation",
+                400,
+                "invalid-organisation",
+                Requests.json("PUT", "/api/v1/suspensions/Insurer_X", "{\"reason\":\"investigation\"}")));
+        cases.add(new BadInput(
+                "suspend-own-organisation",
+                409,
+                "own-organisation",
+                Requests.json("PUT", "/api/v1/suspensions/regulator-nhc", "{\"reason\":\"investigation\"}")));
+        cases.add(new BadInput(
+                "reinstate-an-organisation-not-suspended",
+                404,
+                "not-found",
+                Requests.call("DELETE", "/api/v1/suspensions/insurer-x")));
         return cases;
     }
 }

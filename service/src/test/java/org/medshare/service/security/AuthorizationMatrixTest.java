@@ -38,6 +38,9 @@ class AuthorizationMatrixTest {
     static final Map<String, Set<String>> RULES = new TreeMap<>(Map.ofEntries(
             Map.entry("GET /api/v1/me", Set.of(HOSPITAL, INSURER, REGULATOR)),
             Map.entry("GET /api/v1/parties", Set.of(REGULATOR)),
+            Map.entry("GET /api/v1/suspensions", Set.of(HOSPITAL, INSURER, REGULATOR)),
+            Map.entry("PUT /api/v1/suspensions/{organisation}", Set.of(REGULATOR)),
+            Map.entry("DELETE /api/v1/suspensions/{organisation}", Set.of(REGULATOR)),
             Map.entry("POST /api/v1/signing-keys", Set.of(HOSPITAL)),
             Map.entry("GET /api/v1/signing-keys", Set.of(HOSPITAL)),
             Map.entry("DELETE /api/v1/signing-keys/{keyId}", Set.of(HOSPITAL)),

@@ -56,6 +56,8 @@ import org.medshare.service.ledger.LedgerService.LedgerEntry;
  *   <tr><td>SIGNING_KEY_REVOKED</td><td>delete</td><td>D</td><td>hospital, AGNT</td><td>signing key (13)</td></tr>
  *   <tr><td>DATA_USE_RULES_CHANGED</td><td>update</td><td>U</td><td>hospital, AGNT</td><td>the hospital's data-use
  *       rules (13); every rule in force</td></tr>
+ *   <tr><td>ORGANISATION_SUSPENDED / ORGANISATION_REINSTATED</td><td>update</td><td>U</td><td>regulator, AGNT</td>
+ *       <td>the organisation (13); reason code</td></tr>
  *   <tr><td>MEMBER_ADMITTED / MEMBER_REMOVED</td><td>create / delete</td><td>C / D</td><td>administrator, AGNT</td>
  *       <td>member (13)</td></tr>
  * </table>
@@ -198,11 +200,12 @@ public final class BalpAuditEvents {
                         + e.amount(Field.CHAIN_ID) + ", contract " + e.id(Field.CONTRACT));
             }
             case SIGNING_KEY_REVOKED ->
-                hospitalSecurityChange(
-                        a, e, "delete", AuditEventAction.D, "urn:medshare:signing-key", e.id(Field.KEY_ID));
+                securityChange(a, e, "delete", AuditEventAction.D, "urn:medshare:signing-key", e.id(Field.KEY_ID));
             case DATA_USE_RULES_CHANGED ->
-                hospitalSecurityChange(
-                        a, e, "update", AuditEventAction.U, "urn:medshare:data-use-rules", e.id(Field.ACTOR));
+                securityChange(a, e, "update", AuditEventAction.U, "urn:medshare:data-use-rules", e.id(Field.ACTOR));
+            case ORGANISATION_SUSPENDED, ORGANISATION_REINSTATED ->
+                securityChange(
+                        a, e, "update", AuditEventAction.U, "urn:medshare:organisation", e.id(Field.ORGANISATION));
             case MEMBER_ADMITTED, MEMBER_REMOVED -> {
                 boolean admitted = e.type() == EventType.MEMBER_ADMITTED;
                 interaction(a, admitted ? "create" : "delete", admitted ? AuditEventAction.C : AuditEventAction.D);
@@ -218,8 +221,8 @@ public final class BalpAuditEvents {
         return a;
     }
 
-    /** A hospital changed one of its own security resources (a signing key, its data-use rules). */
-    private static void hospitalSecurityChange(
+    /** The event's actor changed a security resource (a hospital's signing key or rules, an organisation's standing). */
+    private static void securityChange(
             AuditEvent a, Event e, String subtype, AuditEventAction action, String system, String what) {
         interaction(a, subtype, action);
         requester(a, e.id(Field.ACTOR));

@@ -1,0 +1,44 @@
+package org.medshare.service.identity.rest;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import java.util.Set;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.medshare.service.identity.CallerResolver;
+import org.medshare.service.identity.service.Suspensions;
+import org.medshare.service.refusal.RequestRefusedException;
+
+/**
+ * Enforces the black list on every request of a suspended organisation's tokens: 403 problem+json
+ * {@code organisation-suspended} on every write (any method but GET, HEAD and OPTIONS) and on record release
+ * (a record's ciphertext), before the resource runs, so nothing is written, appended or released.
+ */
+public class SuspensionFilter {
+
+    private static final Set<String> READS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
+
+    private final CallerResolver callers;
+    private final Suspensions suspensions;
+
+    @Inject
+    SuspensionFilter(CallerResolver callers, Suspensions suspensions) {
+        this.callers = callers;
+        this.suspensions = suspensions;
+    }
+
+    @ServerRequestFilter
+    public void refuseSuspended(ContainerRequestContext request) {
+        boolean release = request.getUriInfo().getPath().endsWith("/ciphertext");
+        if (READS.contains(request.getMethod()) && !release) {
+            return;
+        }
+        String organisation = callers.organisationOrNull();
+        if (organisation != null && suspensions.isSuspended(organisation)) {
+            throw RequestRefusedException.forbidden(
+                    "organisation-suspended",
+                    "Organisation " + organisation + " is suspended by the regulator: it may read, but not write or"
+                            + " receive records, until it is reinstated.");
+        }
+    }
+}
