@@ -45,9 +45,11 @@ public final class ServiceClient {
     }
 
     /**
-     * Validates a user-given base URL.
+     * Validates a user-given base URL. Plain {@code http} is accepted only to a loopback host ({@code localhost},
+     * {@code 127.x.x.x}, {@code [::1]}): anywhere else tokens and passwords would cross the network in clear.
      *
-     * @throws IllegalArgumentException if it is not an absolute http(s) URL without query or fragment
+     * @throws IllegalArgumentException if it is not an absolute http(s) URL without query or fragment, or an
+     *     {@code http} URL to another host
      */
     public static URI checkBase(URI base) {
         Objects.requireNonNull(base, "base");
@@ -60,8 +62,19 @@ public final class ServiceClient {
             throw new IllegalArgumentException(
                     "server URL must be an http(s) URL like http://127.0.0.1:8080, got " + base);
         }
+        if (scheme.equals("http") && !isLoopback(base.getHost())) {
+            throw new IllegalArgumentException("refusing plain http to " + base.getHost()
+                    + ": use https (http is accepted only to localhost, 127.x.x.x or [::1])");
+        }
         String s = base.toString();
         return URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+    }
+
+    /** Whether {@code host} names the loopback interface by itself (no name lookup). */
+    static boolean isLoopback(String host) {
+        return host.equalsIgnoreCase("localhost")
+                || host.equals("[::1]")
+                || host.matches("127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}");
     }
 
     /** Parses and validates a base URL given as text. */

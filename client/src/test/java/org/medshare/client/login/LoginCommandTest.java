@@ -74,7 +74,7 @@ class LoginCommandTest {
     }
 
     @Test
-    void usageErrorsExitTwo() {
+    void usageErrorsExitTwo() throws Exception {
         Path config = dir.resolve("cfg");
         assertEquals(
                 2,
@@ -108,6 +108,33 @@ class LoginCommandTest {
                 2,
                 Cli.run("login", "--issuer", "ftp://x", "--user", "alice", "--password-stdin")
                         .code());
+        int tokenRequestsBefore = fake.tokenRequests.get();
+        Result clearText = Cli.runWithStdin(
+                "alice-password\n",
+                "login",
+                "--issuer",
+                "http://keycloak.example.org/realms/medshare",
+                "--user",
+                "alice",
+                "--password-stdin",
+                "--config",
+                config.toString());
+        assertEquals(2, clearText.code(), clearText.toString());
+        assertTrue(clearText.err().contains("refusing plain http to keycloak.example.org"), clearText.err());
+        assertEquals(0, fake.tokenRequests.get() - tokenRequestsBefore, "no password left the machine");
+        Files.createDirectories(config);
+        Files.writeString(config.resolve("token"), "abc");
+        Result clearServer = Cli.run(
+                "audit",
+                "export",
+                "--out",
+                config.resolve("x").toString(),
+                "--server",
+                "http://10.0.0.8:8080",
+                "--token-file",
+                config.resolve("token").toString());
+        assertEquals(2, clearServer.code(), clearServer.toString());
+        assertTrue(clearServer.err().contains("refusing plain http to 10.0.0.8"), clearServer.err());
         Result noInput = Cli.runWithStdin(
                 "",
                 "login",
