@@ -15,6 +15,7 @@ import io.quarkus.test.security.oidc.Claim;
 import io.quarkus.test.security.oidc.ClaimType;
 import io.quarkus.test.security.oidc.OidcSecurity;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.security.KeyPairGenerator;
 import java.sql.Connection;
@@ -22,10 +23,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -228,9 +234,24 @@ class ApprovalFlowTest {
                         .call(() -> queries.budget(INSURER))
                         .isEmpty(),
                 "a query without DP spends no budget");
-        JsonPath noisy = QuerySteps.approve(AS_TEST_IDENTITY, noisyQuery)
+        long computesBefore = computesOf(noisyQuery);
+        ExecutorService twoRegulators = Executors.newFixedThreadPool(2);
+        List<Response> answers = new ArrayList<>();
+        try {
+            for (Future<Response> f : twoRegulators.invokeAll(List.<Callable<Response>>of(
+                    () -> QuerySteps.approve(AS_TEST_IDENTITY, noisyQuery),
+                    () -> QuerySteps.approve(AS_TEST_IDENTITY, noisyQuery)))) {
+                answers.add(f.get());
+            }
+        } finally {
+            twoRegulators.shutdown();
+        }
+        answers.sort(Comparator.comparingInt(Response::statusCode));
+        assertEquals(
+                List.of(200, 409), answers.stream().map(Response::statusCode).toList(), "one approval runs");
+        assertEquals(computesBefore + 1, computesOf(noisyQuery), "computed once");
+        JsonPath noisy = answers.get(0)
                 .then()
-                .statusCode(200)
                 .body("status", equalTo("COMPLETED"))
                 .extract()
                 .jsonPath();
@@ -364,5 +385,11 @@ class ApprovalFlowTest {
                 recordService.rowsOpenableBy(Set.of("org:" + HOSPITAL)).stream()
                         .anyMatch(r -> r.recordId().equals(kept.get(1))),
                 "the other records stay");
+    }
+
+    private long computesOf(String queryId) {
+        return ledger.entriesOfTypes(Set.of(EventType.COMPUTE)).stream()
+                .filter(e -> e.event().id(Field.QUERY_ID).equals(queryId))
+                .count();
     }
 }

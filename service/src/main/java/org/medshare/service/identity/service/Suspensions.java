@@ -32,7 +32,6 @@ public class Suspensions {
             Set.of("investigation", "security-incident", "licence-lapsed", "rule-breach", "member-request");
 
     private static final String ORGANISATION = "[a-z0-9][a-z0-9-]{0,63}";
-    private static final int PAGE = 1000;
 
     /** An organisation's suspension in force: why, since when, and the ledger entry that decided it. */
     public record Suspension(String organisation, String reason, Instant since, long ledgerIndex) {}
@@ -48,11 +47,9 @@ public class Suspensions {
     Suspensions(LedgerService ledger) {
         this.ledger = ledger;
         this.clock = Clock.systemUTC();
-        long size = ledger.size();
-        for (long from = 0; from < size; from += PAGE) {
-            for (LedgerEntry entry : ledger.entries(from, PAGE)) {
-                apply(entry.index(), entry.event());
-            }
+        for (LedgerEntry entry :
+                ledger.entriesOfTypes(Set.of(EventType.ORGANISATION_SUSPENDED, EventType.ORGANISATION_REINSTATED))) {
+            apply(entry.index(), entry.event());
         }
     }
 

@@ -3,6 +3,7 @@ package org.medshare.service.queries.persistence;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +41,14 @@ public class QueryRepository {
 
     public Optional<QueryEntity> query(String id) {
         return Optional.ofNullable(em.find(QueryEntity.class, id));
+    }
+
+    /**
+     * The query, its row locked until the current transaction ends, so that of two concurrent decisions on one
+     * query the second reads the first's outcome.
+     */
+    public Optional<QueryEntity> queryForDecision(String id) {
+        return Optional.ofNullable(em.find(QueryEntity.class, id, LockModeType.PESSIMISTIC_WRITE));
     }
 
     /** Queries visible to an insurer (its own), or every query when {@code insurer} is null. */

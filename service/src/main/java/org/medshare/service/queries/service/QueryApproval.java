@@ -29,7 +29,7 @@ import org.medshare.service.refusal.RequestRefusedException;
  * insurer's privacy budget (QUERY_APPROVED), the query runs in the enclave over the records its purpose may open
  * (consent and the hospitals' data-use rules are enforced there, before any decryption), the signed result is
  * stored (COMPUTE), and the incentive contract pays the hospitals whose records were used. A query is decided
- * once.
+ * once: the decision locks the query's row, so of two concurrent approvals one runs and the other is refused.
  */
 @ApplicationScoped
 public class QueryApproval {
@@ -183,9 +183,11 @@ public class QueryApproval {
                 .call(() -> repository.query(queryId).orElseThrow());
     }
 
+    /** The query, locked for this transaction's decision, if it is still undecided. */
     private QueryEntity pending(String queryId) {
-        QueryEntity q =
-                repository.query(queryId).orElseThrow(() -> RequestRefusedException.notFound("Query " + queryId));
+        QueryEntity q = repository
+                .queryForDecision(queryId)
+                .orElseThrow(() -> RequestRefusedException.notFound("Query " + queryId));
         if (q.status() != QueryEntity.Status.SUBMITTED) {
             throw RequestRefusedException.conflict(
                     "already-decided", "Already decided", "Query " + queryId + " is " + q.status() + ".");
