@@ -74,6 +74,7 @@ export async function completeLogin() {
   if (!params.has('code') && !params.has('error')) return null;
   const expected = sessionStorage.getItem(KEY.state);
   const verifier = sessionStorage.getItem(KEY.verifier);
+  const nonce = sessionStorage.getItem(KEY.nonce);
   const route = sessionStorage.getItem(KEY.route) || '';
   history.replaceState(null, '', '/console/' + route);
   if (params.has('error')) {
@@ -93,8 +94,26 @@ export async function completeLogin() {
   });
   clearPkce();
   if (!res.ok) throw new Error('The identity provider refused to issue a token (' + res.status + '). Please log in again.');
-  keep(await res.json());
+  const tokens = await res.json();
+  if (!nonce || idTokenNonce(tokens.id_token) !== nonce) {
+    throw new Error('The identity provider\'s answer does not carry this login\'s nonce (a replayed or injected'
+      + ' token); nothing was kept. Please log in again.');
+  }
+  keep(tokens);
   return route;
+}
+
+/** The nonce claim of an ID token (its payload, base64url JSON), or null when there is none to read. */
+export function idTokenNonce(idToken) {
+  const parts = typeof idToken === 'string' ? idToken.split('.') : [];
+  if (parts.length !== 3) return null;
+  try {
+    const json = atob(parts[1].replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(parts[1].length / 4) * 4, '='));
+    const nonce = JSON.parse(json).nonce;
+    return typeof nonce === 'string' ? nonce : null;
+  } catch (e) {
+    return null;
+  }
 }
 
 function keep(tokens) {

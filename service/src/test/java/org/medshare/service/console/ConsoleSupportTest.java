@@ -51,6 +51,12 @@ class ConsoleSupportTest {
                 .then()
                 .statusCode(200)
                 .contentType(containsString("text/html"))
+                .header(
+                        "Content-Security-Policy",
+                        equalTo("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+                                + " connect-src 'self' http://127.0.0.1:1/realms/medshare/; base-uri 'none';"
+                                + " form-action 'self'; frame-ancestors 'none'"))
+                .header("X-Frame-Options", equalTo("DENY"))
                 .body(containsString("<script type=\"module\""));
         for (String page : List.of("audit", "event", "approvals", "queries", "data-use", "payouts", "health")) {
             given().get("/console/js/pages/" + page + ".js")
