@@ -1,6 +1,7 @@
 // End-to-end tests of the web console in headless Debian chromium: real Keycloak login (authorization code + PKCE),
 // a regulator approves a pending query and sees the payout and a verified inclusion proof, the last checkpoint anchor
-// on the health page and the ANCHORED events in the audit trail; an insurer does not get
+// on the health page and the ANCHORED events in the audit trail, and is warned when the ledger does not extend the
+// checkpoint its browser verified last; an insurer does not get
 // the approvals queue. Started by scripts/console-test.sh, which seeds the service and sets the environment.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -146,6 +147,29 @@ test('a regulator approves the pending query, sees the payout and verifies an ev
   assert.equal(await anchorRow.count(), 1, 'the audit trail lists the ANCHORED event with its transaction');
   await anchorRow.getByRole('link', { name: /^entries 0–\d+$/ }).waitFor();
   await shot(page, 'audit-anchored');
+  assert.deepEqual(consoleErrors, [], 'no error in the browser console');
+  await context.close();
+});
+
+test('a regulator\'s browser keeps the checkpoint it verified and warns loudly when the ledger does not extend it', async () => {
+  const { context, page, consoleErrors } = await signIn('rita');
+  const KEPT = 'medshare.lastVerifiedCheckpoint';
+  await page.waitForFunction((key) => localStorage.getItem(key) !== null, KEPT);
+  const kept = JSON.parse(await page.evaluate((key) => localStorage.getItem(key), KEPT));
+  assert.ok(kept.size > 0, 'the first visit keeps the latest checkpoint');
+  await page.reload();
+  await page.locator('#identity').filter({ hasText: 'rita' }).waitFor();
+  assert.equal(await page.locator('#fork-warning').count(), 0, 'the same or a grown ledger is no fork');
+  await page.evaluate((key) => { // what this browser saw last differs from the log the service shows now
+    const k = JSON.parse(localStorage.getItem(key));
+    k.root = btoa('x'.repeat(32));
+    localStorage.setItem(key, JSON.stringify(k));
+  }, KEPT);
+  await page.reload();
+  await page.locator('#fork-warning').filter({ hasText: 'LEDGER FORK' }).waitFor({ timeout: 30_000 });
+  await shot(page, 'fork-warning');
+  assert.equal(JSON.parse(await page.evaluate((key) => localStorage.getItem(key), KEPT)).root, btoa('x'.repeat(32)),
+    'a checkpoint that does not extend the kept one never replaces it');
   assert.deepEqual(consoleErrors, [], 'no error in the browser console');
   await context.close();
 });

@@ -3,39 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { hashLeaf, hashChildren, rootFromInclusionProof, verifyConsistency, equalBytes, parseCheckpoint, parseVerifierKey,
+import { mth, path, subproof, leaves } from './rfc9162.mjs';
+import { rootFromInclusionProof, verifyConsistency, equalBytes, parseCheckpoint, parseVerifierKey,
   checkSignatures }
   from '../service/src/main/resources/META-INF/resources/console/js/merkle.js';
-
-async function mth(leaves) { // RFC 9162 §2.1.1 Merkle Tree Hash over leaf hashes
-  if (leaves.length === 1) return leaves[0];
-  let k = 1;
-  while (k * 2 < leaves.length) k *= 2;
-  return hashChildren(await mth(leaves.slice(0, k)), await mth(leaves.slice(k)));
-}
-
-async function path(m, leaves) { // RFC 9162 §2.1.3.1 PATH(m, D[n])
-  if (leaves.length === 1) return [];
-  let k = 1;
-  while (k * 2 < leaves.length) k *= 2;
-  if (m < k) return [...await path(m, leaves.slice(0, k)), await mth(leaves.slice(k))];
-  return [...await path(m - k, leaves.slice(k)), await mth(leaves.slice(0, k))];
-}
-
-async function subproof(m, leaves, b) { // RFC 9162 §2.1.4.1 SUBPROOF(m, D[n], b)
-  const n = leaves.length;
-  if (m === n) return b ? [] : [await mth(leaves)];
-  let k = 1;
-  while (k * 2 < n) k *= 2;
-  if (m <= k) return [...await subproof(m, leaves.slice(0, k), b), await mth(leaves.slice(k))];
-  return [...await subproof(m - k, leaves.slice(k), false), await mth(leaves.slice(0, k))];
-}
-
-async function leaves(n) {
-  const out = [];
-  for (let i = 0; i < n; i++) out.push(await hashLeaf(new TextEncoder().encode(`entry ${i}`)));
-  return out;
-}
 
 function flip(bytes) {
   const c = Uint8Array.from(bytes);

@@ -3,7 +3,7 @@
 # on its own port with a fresh data directory against the running Keycloak (started here, and stopped again,
 # if it is not running), seeds it with the real `medshare` command line so that one query waits for the
 # regulator, with checkpoint anchoring on a local EVM node (scripts/evm-node.sh, ganache on
-# $CONSOLE_EVM_PORT, default 19545, stopped again by its PID), then runs the merkle unit tests and the headless-chromium tests (node --test, playwright-core).
+# $CONSOLE_EVM_PORT, default 19545, stopped again by its PID), then runs the merkle, auth and fork unit tests and the headless-chromium tests (node --test, playwright-core).
 # Screenshots go to target/console-screenshots/. Every process started here is stopped on exit, also on failure.
 #   scripts/console-test.sh          (after `mvn package` or `mvn verify`)
 set -euo pipefail
@@ -102,5 +102,5 @@ fi
 rm -rf "$shots"
 CONSOLE_URL="$api" PENDING_QUERY_ID="$query_id" SCREENSHOT_DIR="$shots" CHROMIUM="$(command -v chromium)" \
   MEMBER_VKEY="$(cat "$work/data/ledger-keys/member.vkey")" \
-  node --test --test-concurrency=1 merkle.test.mjs console.test.mjs
+  node --test --test-concurrency=1 merkle.test.mjs auth.test.mjs fork.test.mjs console.test.mjs
 echo "console-test: screenshots in $shots"

@@ -9,6 +9,7 @@ import { renderQueries } from './pages/queries.js';
 import { renderDataUse } from './pages/data-use.js';
 import { renderPayouts } from './pages/payouts.js';
 import { renderHealth } from './pages/health.js';
+import { checkLedgerAgainstLastVisit, forkWarning } from './fork.js';
 
 // One module per page; each page is offered only to the roles whose calls the API accepts.
 const PAGES = [
@@ -115,7 +116,18 @@ async function start() {
     h('button', { type: 'button', onclick: () => logout() }, 'Sign out'));
   banner.replaceChildren();
   window.addEventListener('hashchange', route);
+  if (roles.includes('regulator')) checkLedger();
   await route();
+}
+
+/** Regulators: the ledger shown now must extend the checkpoint this browser verified last (fork.js). */
+async function checkLedger() {
+  try {
+    const warning = forkWarning(await checkLedgerAgainstLastVisit());
+    if (warning) banner.replaceChildren(h('p', { class: 'fork-warning', role: 'alert', id: 'fork-warning' }, warning));
+  } catch (e) {
+    banner.replaceChildren(errorBox('The ledger could not be checked against the last visit: ' + e.message));
+  }
 }
 
 start();
