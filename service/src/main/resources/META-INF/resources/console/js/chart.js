@@ -41,5 +41,5 @@ export function stepChart(series, { title, width = 1100, height = 320 } = {}) {
     svg('svg', { width: 28, height: 10, 'aria-hidden': 'true' }, svg('line', { x1: 0, y1: 5, x2: 28, y2: 5,
       stroke: COLOURS[i % COLOURS.length], 'stroke-width': 3, 'stroke-dasharray': DASHES[i % DASHES.length] })),
     ` ${s.name}: ${amount(s.points.at(-1).v)}`)));
-  return h('figure', { class: 'chart', style: 'margin:0' }, chart, h('figcaption', {}, legend));
+  return h('figure', { class: 'chart' }, chart, h('figcaption', {}, legend));
 }

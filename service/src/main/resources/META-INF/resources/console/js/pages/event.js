@@ -55,7 +55,7 @@ async function verifyInBrowser(index, panel) {
     h('dt', {}, 'Tree size'), h('dd', {}, String(latest.size)),
     h('dt', {}, 'Root hash'), h('dd', { class: 'mono' }, toHex(latest.rootHash)));
   const sigStatus = h('div', { id: 'signature-status', role: 'status' });
-  const keyArea = h('textarea', { id: 'trusted-keys', rows: 2, spellcheck: 'false', class: 'mono', style: 'width:100%' });
+  const keyArea = h('textarea', { id: 'trusted-keys', rows: 2, spellcheck: 'false', class: 'mono wide' });
   keyArea.value = localStorage.getItem(TRUSTED_KEYS) || '';
   const checkButton = h('button', { type: 'button' }, 'Check signatures');
   async function checkSigs() {

@@ -34,7 +34,7 @@ export async function renderHealth(root, { me }) {
   const p = await api('/api/v1/health/platform');
   const e = p.enclave;
   root.append(h('p', { class: 'simulated', id: 'enclave-mode', role: 'note' },
-    `Enclave mode: ${e.mode}. `, h('span', { style: 'font-weight:400' }, e.note)));
+    `Enclave mode: ${e.mode}. `, h('span', { class: 'plain' }, e.note)));
 
   const l = p.ledger;
   const ledger = h('section', { class: 'panel', 'aria-labelledby': 'ledger-title' }, h('h3', { id: 'ledger-title' }, 'Ledger'),
