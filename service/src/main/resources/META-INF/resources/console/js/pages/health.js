@@ -1,4 +1,5 @@
-// Platform health (every role): ledger members, storage nodes, checkpoint anchoring and the simulated enclaves.
+// Platform health (every role): ledger members, storage nodes, checkpoint anchoring, the simulated enclaves and the
+// organisations suspended now.
 import { api } from '../api.js';
 import { h, table, badge, when } from '../dom.js';
 import { fromBase64, toHex } from '../merkle.js';
@@ -88,5 +89,20 @@ export async function renderHealth(root, { me }) {
       { title: 'Product / SVN', cell: (x) => `${x.productId} / ${x.svn}${x.debug ? ' (debug)' : ''}` },
       { title: 'Process', num: true, cell: (x) => (x.pid == null ? '—' : String(x.pid)) },
     ], e.enclaves, { caption: 'Enclaves' }) : h('p', { class: 'empty' }, 'The enclaves are not running: they start with the service, or on first use if they could not.'));
-  root.append(h('div', { class: 'grid2' }, ledger, store), anchorPanel(p.anchor, me.roles.includes('regulator')), enclave);
+  root.append(h('div', { class: 'grid2' }, ledger, store), anchorPanel(p.anchor, me.roles.includes('regulator')), enclave,
+    await blackListPanel(me.roles.includes('regulator')));
+}
+
+/** The black list: organisations suspended now, each with its reason and the ledger entry that decided it. */
+async function blackListPanel(regulator) {
+  const suspended = await api('/api/v1/suspensions');
+  return h('section', { class: 'panel', 'aria-labelledby': 'suspensions-title' },
+    h('h3', { id: 'suspensions-title' }, 'Suspended organisations (black list)'),
+    table([
+      { title: 'Organisation', cell: (s) => s.organisation },
+      { title: 'Reason', cell: (s) => badge(s.reason, 'bad') },
+      { title: 'Since', cell: (s) => when(Date.parse(s.since)) },
+      { title: 'Ledger entry', num: true,
+        cell: (s) => (regulator ? h('a', { href: `#/event/${s.ledgerIndex}` }, String(s.ledgerIndex)) : String(s.ledgerIndex)) },
+    ], suspended, { caption: 'Suspended organisations', empty: 'No organisation is suspended.' }));
 }
