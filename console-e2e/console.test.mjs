@@ -127,7 +127,8 @@ test('a regulator approves the pending query, sees the payout and verifies an ev
   await page.locator('#enclave-mode').filter({ hasText: 'SIMULATED' }).waitFor();
   await page.getByRole('table', { name: 'Storage nodes' }).waitFor();
   await page.getByRole('table', { name: 'Enclaves' }).waitFor();
-  await page.getByRole('table', { name: 'Suspended organisations' }).waitFor();
+  await page.getByRole('region', { name: 'Suspended organisations (black list)' })
+    .getByText('No organisation is suspended.').waitFor();
   // the seed's uploads were anchored on the local EVM node: the last anchor names its transaction
   await page.locator('#last-anchor-tx').filter({ hasText: /^0x[0-9a-f]{64}$/ }).waitFor({ timeout: 30_000 });
   await page.locator('#anchor-state').filter({ hasText: 'ok' }).waitFor();
