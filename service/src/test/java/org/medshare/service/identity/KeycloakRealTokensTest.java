@@ -6,8 +6,10 @@ import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
@@ -40,12 +42,19 @@ class KeycloakRealTokensTest {
     }
 
     @Test
-    void hospitalPhysicianSeesRoleOrganisationAndAttributes() {
+    void hospitalPhysicianSeesRoleOrganisationAndAttributes() throws Exception {
+        String alice = KeycloakTokens.user("alice");
+        String sub = new ObjectMapper()
+                .readTree(Base64.getUrlDecoder().decode(alice.split("\\.")[1]))
+                .path("sub")
+                .asText();
+        assertTrue(sub.matches("[0-9a-f-]{36}"), sub);
         given().auth()
-                .oauth2(KeycloakTokens.user("alice"))
+                .oauth2(alice)
                 .get("/api/v1/me")
                 .then()
                 .statusCode(200)
+                .body("subject", equalTo(sub))
                 .body("roles", contains("hospital"))
                 .body("organisation", equalTo("hospital-a"))
                 .body(
