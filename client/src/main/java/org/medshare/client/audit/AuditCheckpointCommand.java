@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.medshare.client.AtomicOutput;
@@ -13,7 +12,6 @@ import org.medshare.client.login.ServiceCommand;
 import org.medshare.ledger.checkpoint.MalformedNoteException;
 import org.medshare.ledger.checkpoint.NoteVerifier;
 import org.medshare.ledger.checkpoint.SignedCheckpoint;
-import org.medshare.ledger.verify.TrustedKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -44,14 +42,7 @@ public final class AuditCheckpointCommand extends ServiceCommand {
 
     @Override
     public Integer call() throws IOException {
-        List<NoteVerifier> trusted = new ArrayList<>();
-        for (Path f : keys) {
-            try {
-                trusted.addAll(TrustedKeys.read(f));
-            } catch (GeneralSecurityException | IOException e) {
-                throw CliFailure.usage("--keys " + f + ": " + e.getMessage());
-            }
-        }
+        List<NoteVerifier> trusted = MemberKeys.read(keys);
         String note = ask(service -> service.get("/api/v1/audit/checkpoint").text());
         SignedCheckpoint checkpoint;
         try {

@@ -6,15 +6,12 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.medshare.client.CliFailure;
@@ -26,7 +23,6 @@ import org.medshare.ledger.verify.ContractReplay;
 import org.medshare.ledger.verify.LedgerVerifier;
 import org.medshare.ledger.verify.MembershipVerifier;
 import org.medshare.ledger.verify.PinnedCheckpoint;
-import org.medshare.ledger.verify.TrustedKeys;
 import org.medshare.ledger.verify.VerificationReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -141,23 +137,11 @@ public final class AuditVerifyCommand implements Callable<Integer> {
         if (ca != null) {
             return verifyWithMembership(pins);
         }
-        Map<String, NoteVerifier> trusted = new LinkedHashMap<>();
-        for (Path f : keys) {
-            if (!Files.isReadable(f)) {
-                throw CliFailure.usage("--keys " + f + " is not readable");
-            }
-            try {
-                for (NoteVerifier v : TrustedKeys.read(f)) {
-                    trusted.putIfAbsent(v.encode(), v);
-                }
-            } catch (GeneralSecurityException | IOException e) {
-                throw CliFailure.usage("--keys " + f + ": " + e.getMessage());
-            }
-        }
+        List<NoteVerifier> trusted = MemberKeys.read(keys);
         int q = quorum(trusted.size(), "keys");
         VerificationReport report;
         try {
-            report = LedgerVerifier.verify(ledger, List.copyOf(trusted.values()), q, prove, pins);
+            report = LedgerVerifier.verify(ledger, trusted, q, prove, pins);
         } catch (IOException e) {
             throw CliFailure.verification("cannot read the ledger: " + e.getMessage());
         }

@@ -22,7 +22,6 @@ import org.medshare.ledger.checkpoint.NoteVerifier;
 import org.medshare.ledger.checkpoint.SignedCheckpoint;
 import org.medshare.ledger.merkle.ConsistencyProof;
 import org.medshare.ledger.merkle.TreeHasher;
-import org.medshare.ledger.verify.TrustedKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -95,14 +94,7 @@ public final class AuditWatchCommand extends ServiceCommand {
         } catch (IllegalArgumentException e) {
             throw CliFailure.usage("--suite: " + e.getMessage());
         }
-        List<NoteVerifier> trusted = new ArrayList<>();
-        for (Path f : keys) {
-            try {
-                trusted.addAll(TrustedKeys.read(f));
-            } catch (GeneralSecurityException | IOException e) {
-                throw CliFailure.usage("--keys " + f + ": " + e.getMessage());
-            }
-        }
+        List<NoteVerifier> trusted = MemberKeys.read(keys);
         List<ServiceClient> clients = new ArrayList<>();
         if (nodes.isEmpty()) {
             clients.add(client());

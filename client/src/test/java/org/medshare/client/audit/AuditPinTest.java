@@ -17,8 +17,6 @@ import org.medshare.ledger.AuditLog;
 import org.medshare.ledger.AuditLogConfig;
 import org.medshare.ledger.LedgerSuite;
 import org.medshare.ledger.checkpoint.CheckpointSigner;
-import org.medshare.ledger.event.Event;
-import org.medshare.ledger.event.SaltedHash;
 import org.medshare.ledger.storage.CheckpointFile;
 import org.medshare.ledger.verify.TrustedKeys;
 
@@ -131,14 +129,7 @@ class AuditPinTest {
                 ledger,
                 AuditLogConfig.builder(LedgerSuite.NIST, "medshare.test/ledger", operator)
                         .build())) {
-            for (int i = from; i < to; i++) {
-                log.append(Event.upload(
-                        1000L + i,
-                        "hospital-a",
-                        "rec-" + i,
-                        SaltedHash.sha256(new byte[] {(byte) i}),
-                        SaltedHash.sha256(new byte[] {2, (byte) i})));
-            }
+            Uploads.append(log, from, to);
         }
     }
 

@@ -19,8 +19,6 @@ import org.medshare.ledger.AuditLog;
 import org.medshare.ledger.AuditLogConfig;
 import org.medshare.ledger.LedgerSuite;
 import org.medshare.ledger.checkpoint.CheckpointSigner;
-import org.medshare.ledger.event.Event;
-import org.medshare.ledger.event.SaltedHash;
 import org.medshare.ledger.verify.TrustedKeys;
 
 /**
@@ -71,7 +69,7 @@ class AuditWatchTest {
         assertEquals(0, first.code(), first.toString());
         assertTrue(first.out().contains("size 8 root "), first.out());
         assertTrue(first.out().contains("(new, kept)") && first.out().contains("(seen)"), first.out());
-        append(log, 8, 12);
+        Uploads.append(log, 8, 12);
         serve(nodeA, log);
         serve(nodeB, log);
         Result grown = watch(List.of(nodeA, nodeB));
@@ -79,8 +77,8 @@ class AuditWatchTest {
         assertTrue(Files.exists(store.resolve("8.note")) && Files.exists(store.resolve("12.note")));
 
         AuditLog forked = log("forked", 0, 3);
-        append(forked, 100, 101);
-        append(forked, 4, 12);
+        Uploads.append(forked, 100, 101);
+        Uploads.append(forked, 4, 12);
         serve(nodeB, forked);
         Result split = watch(List.of(nodeA, nodeB));
         assertEquals(1, split.code(), split.toString());
@@ -100,8 +98,8 @@ class AuditWatchTest {
         assertEquals(0, watch(List.of(nodeA)).code());
 
         AuditLog rewritten = log("rewritten", 0, 2);
-        append(rewritten, 200, 201);
-        append(rewritten, 3, 16);
+        Uploads.append(rewritten, 200, 201);
+        Uploads.append(rewritten, 3, 16);
         serve(nodeA, rewritten);
         Result caught = watch(List.of(nodeA));
         assertEquals(1, caught.code(), caught.toString());
@@ -114,7 +112,7 @@ class AuditWatchTest {
     void aNodeGoingBackwardsOrSigningWithAnUnknownKeyFails() throws Exception {
         AuditLog log = log("honest", 0, 6);
         String small = log.checkpointNow().format();
-        append(log, 6, 9);
+        Uploads.append(log, 6, 9);
         String large = log.checkpointNow().format();
         nodeA.serveConsistencyProofs((from, to) -> proof(log, from, to));
         Iterator<String> sequence = List.of(large, small).iterator();
@@ -184,18 +182,7 @@ class AuditWatchTest {
                 AuditLogConfig.builder(LedgerSuite.NIST, "medshare.test/ledger", member)
                         .build());
         logs.add(log);
-        append(log, from, to);
+        Uploads.append(log, from, to);
         return log;
-    }
-
-    private static void append(AuditLog log, int from, int to) throws Exception {
-        for (int i = from; i < to; i++) {
-            log.append(Event.upload(
-                    1000L + i,
-                    "hospital-a",
-                    "rec-" + i,
-                    SaltedHash.sha256(new byte[] {(byte) i}),
-                    SaltedHash.sha256(new byte[] {3, (byte) i})));
-        }
     }
 }

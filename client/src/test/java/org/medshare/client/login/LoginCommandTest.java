@@ -32,18 +32,7 @@ class LoginCommandTest {
     }
 
     Result login(Path config, String user, String password) {
-        return Cli.runWithStdin(
-                password + "\n",
-                "login",
-                "--issuer",
-                fake.issuer().toString(),
-                "--server",
-                fake.base().toString(),
-                "--user",
-                user,
-                "--password-stdin",
-                "--config",
-                config.toString());
+        return Cli.login(fake, config, user, password);
     }
 
     @Test

@@ -25,8 +25,13 @@ public final class Cli {
      * session in {@code config}; the result of the login run.
      */
     public static Result login(FakeMedshare fake, Path config, String user) {
+        return login(fake, config, user, user + "-password");
+    }
+
+    /** {@code medshare login} as {@code user} with {@code password} (given on standard input). */
+    public static Result login(FakeMedshare fake, Path config, String user, String password) {
         return runWithStdin(
-                user + "-password\n",
+                password + "\n",
                 "login",
                 "--issuer",
                 fake.issuer().toString(),

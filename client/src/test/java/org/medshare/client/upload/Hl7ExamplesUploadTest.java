@@ -56,21 +56,7 @@ class Hl7ExamplesUploadTest {
         assertEquals(44, files.size());
         fake = new FakeMedshare();
         Path config = dir.resolve("cfg");
-        assertEquals(
-                0,
-                Cli.runWithStdin(
-                                "alice-password\n",
-                                "login",
-                                "--issuer",
-                                fake.issuer().toString(),
-                                "--server",
-                                fake.base().toString(),
-                                "--user",
-                                "alice",
-                                "--password-stdin",
-                                "--config",
-                                config.toString())
-                        .code());
+        assertEquals(0, Cli.login(fake, config, "alice").code());
         TestAuthority.writeTrust(config.resolve("authority.trust"));
         assertEquals(
                 0,

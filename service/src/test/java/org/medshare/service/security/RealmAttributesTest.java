@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.restassured.http.ContentType;
+import io.restassured.response.Response;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -140,38 +141,12 @@ class RealmAttributesTest {
                 .statusCode(200)
                 .extract()
                 .path("access_token");
-        given().auth()
-                .oauth2(token)
-                .contentType(ContentType.JSON)
-                .body(Map.of(
-                        "username",
-                        name,
-                        "email",
-                        name + "@hospital-a.example",
-                        "firstName",
-                        "Renamed",
-                        "lastName",
-                        "User"))
-                .post(RealKeycloakProfile.REALM_URL + "/account/")
-                .then()
-                .statusCode(204);
-        given().auth()
-                .oauth2(token)
-                .contentType(ContentType.JSON)
-                .body(Map.of(
-                        "username",
-                        name,
-                        "email",
-                        name + "@hospital-a.example",
-                        "firstName",
-                        "Renamed",
-                        "lastName",
-                        "User",
-                        "attributes",
-                        Map.of(
-                                "org_id", List.of("regulator-nhc"),
-                                "abe_attrs", List.of("org:hospital-b", "role:physician", "purpose:insurance-stats"))))
-                .post(RealKeycloakProfile.REALM_URL + "/account/");
+        updateOwnAccount(token, Map.of()).then().statusCode(204);
+        updateOwnAccount(
+                token,
+                Map.of(
+                        "org_id", List.of("regulator-nhc"),
+                        "abe_attrs", List.of("org:hospital-b", "role:physician", "purpose:insurance-stats")));
 
         Map<String, Object> user = given().auth()
                 .oauth2(admin)
@@ -185,5 +160,24 @@ class RealmAttributesTest {
         Map<String, List<String>> attributes = (Map<String, List<String>>) user.get("attributes");
         assertEquals(List.of("hospital-a"), attributes.get("org_id"));
         assertEquals(List.of("org:hospital-a"), attributes.get("abe_attrs"));
+    }
+
+    /** The user renames itself to "Renamed User" through the account API, also sending {@code attributes}. */
+    private Response updateOwnAccount(String token, Map<String, List<String>> attributes) {
+        return given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "username",
+                        name,
+                        "email",
+                        name + "@hospital-a.example",
+                        "firstName",
+                        "Renamed",
+                        "lastName",
+                        "User",
+                        "attributes",
+                        attributes))
+                .post(RealKeycloakProfile.REALM_URL + "/account/");
     }
 }
