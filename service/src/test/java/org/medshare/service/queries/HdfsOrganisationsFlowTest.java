@@ -45,6 +45,12 @@ class HdfsOrganisationsFlowTest extends ApprovalFlowTest {
         public List<TestResourceEntry> testResources() {
             return List.of(new TestResourceEntry(HdfsOrganisations.class));
         }
+
+        /** The in-process NameNode and DataNode log every operation at INFO. */
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.log.category.\"org.apache.hadoop\".level", "WARN");
+        }
     }
 
     @ConfigProperty(name = "medshare.data-dir")
