@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -15,16 +16,23 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.medshare.store.erasure.ReedSolomon;
 
 /**
- * Stores one record: reads the content stripe by stripe ({@code k * shardSize} bytes), codes each
- * stripe RS(k, n), reserves the owner's quota for it and writes its n shards in parallel to
- * distinct nodes chosen by rendezvous placement, while the next stripe is read and coded. A shard
- * whose write fails goes to the next healthy node, preferring an unused failure domain.
+ * Stores one record: reads the content stripe by stripe ({@code k * shardSize} bytes), reserves the
+ * owner's quota for each stripe and writes its n shards in parallel to distinct nodes chosen by
+ * rendezvous placement. The calling thread reads, hashes the record and encodes the parity; the
+ * store's I/O threads hash every shard (its CID) and write it. A stripe's data shards start
+ * hashing and writing before its parity is encoded, and up to {@value #STRIPES_IN_FLIGHT} stripes
+ * are in flight, so reading, hashing, encoding and the devices' flushes overlap on all cores. A
+ * shard whose write fails goes to the next healthy node, preferring an unused failure domain.
  *
  * <p>Guarantees: the record is committed in the {@link RecordTable} only after every shard of every
- * stripe is durable; a put that fails for any reason commits nothing, returns its reservation and
- * deletes the shards it wrote. Memory: two stripes of n shards at a time. Thread-safe.
+ * stripe is durable; a put that fails for any reason waits for the writes it started, commits
+ * nothing, returns its reservation and deletes the shards it wrote. Memory:
+ * {@value #STRIPES_IN_FLIGHT} stripes of n shards at a time. Thread-safe.
  */
 final class PutPipeline {
+    /** Stripes whose shards may be hashed and written at once; each holds a buffer of n shards. */
+    static final int STRIPES_IN_FLIGHT = 3;
+
     private final RecordTable table;
     private final StoreNodes nodes;
     private final IoPool pool;
@@ -55,8 +63,8 @@ final class PutPipeline {
     Manifest put(String owner, InputStream content) throws IOException {
         String putKey = Long.toHexString(ThreadLocalRandom.current().nextLong()) + Long.toHexString(System.nanoTime());
         MessageDigest recordDigest = Cid.sha256();
-        byte[][][] buffers = new byte[2][][];
-        StripeWrite inFlight = null;
+        byte[][][] buffers = new byte[STRIPES_IN_FLIGHT][][];
+        ArrayDeque<StripeWrite> inFlight = new ArrayDeque<>(STRIPES_IN_FLIGHT);
         byte[] relayout = null;
         List<List<Manifest.ShardRef>> stripes = new ArrayList<>();
         ShardWrites writes = table.startWrites();
@@ -66,10 +74,15 @@ final class PutPipeline {
         try {
             int stripeBytes = k * shardSize;
             for (int s = 0; ; s++) {
-                if (buffers[s % 2] == null) {
-                    buffers[s % 2] = new byte[n][shardSize];
+                if (inFlight.size() == STRIPES_IN_FLIGHT) {
+                    // the oldest stripe's buffer is the one this stripe reuses
+                    stripes.add(finishStripe(inFlight.peekFirst(), writes));
+                    inFlight.removeFirst();
                 }
-                byte[][] shards = buffers[s % 2];
+                if (buffers[s % STRIPES_IN_FLIGHT] == null) {
+                    buffers[s % STRIPES_IN_FLIGHT] = new byte[n][shardSize];
+                }
+                byte[][] shards = buffers[s % STRIPES_IN_FLIGHT];
                 int len = 0;
                 for (int j = 0; j < k; j++) {
                     int got = content.readNBytes(shards[j], 0, shardSize);
@@ -90,28 +103,23 @@ final class PutPipeline {
                     }
                     spreadShortStripe(shards, len, shardLen, relayout);
                 }
-                coder.encode(shards, 0, shardLen);
                 long need = (long) n * shardLen;
                 table.reserve(owner, need);
                 reservedHere += need;
-                // Pipeline: stripe s is written while stripe s + 1 is read, hashed and encoded into the
-                // other buffer; a buffer is reused only after its stripe's writes have finished.
-                StripeWrite started = startStripe(putKey + "/" + s, shards, shardLen, writes);
-                if (inFlight != null) {
-                    StripeWrite previous = inFlight;
-                    inFlight = started;
-                    stripes.add(finishStripe(previous, writes));
-                } else {
-                    inFlight = started;
-                }
+                // The data shards are hashed and written in the pool while this thread encodes the parity
+                // from the same (unchanged) bytes; the parity shards follow once encoded.
+                StripeWrite w = startStripe(putKey + "/" + s, shards, shardLen);
+                inFlight.addLast(w);
+                w.submit(0, k, writes);
+                coder.encode(shards, 0, shardLen);
+                w.submit(k, n, writes);
                 if (len < stripeBytes) {
                     break;
                 }
             }
-            if (inFlight != null) {
-                StripeWrite last = inFlight;
-                inFlight = null;
-                stripes.add(finishStripe(last, writes));
+            while (!inFlight.isEmpty()) {
+                stripes.add(finishStripe(inFlight.peekFirst(), writes));
+                inFlight.removeFirst();
             }
             Cid recordCid = Cid.fromDigest(recordDigest.digest());
             Manifest manifest = new Manifest(recordCid, total, k, n, shardSize, stripes);
@@ -119,8 +127,8 @@ final class PutPipeline {
             committed = true;
             return stored;
         } finally {
-            if (inFlight != null) {
-                inFlight.drain();
+            for (StripeWrite w : inFlight) {
+                w.drain();
             }
             if (!committed) {
                 table.abandonPut(owner, reservedHere, writes);
@@ -165,7 +173,18 @@ final class PutPipeline {
             this.targets = targets;
         }
 
-        /** Waits for every write, ignoring failures (used when the put is abandoned). */
+        /** Starts hashing and writing shards {@code [from, to)} in the pool. */
+        void submit(int from, int to, ShardWrites writes) {
+            for (int i = from; i < to; i++) {
+                final int index = i;
+                futures.add(pool.submit(() -> {
+                    cids[index] = Cid.of(shards[index], 0, shardLen);
+                    return writes.write(nodes.get(targets.get(index)), cids[index], shards[index], shardLen);
+                }));
+            }
+        }
+
+        /** Waits for every write started, ignoring failures (used when the put is abandoned). */
         void drain() {
             for (Future<Boolean> f : futures) {
                 try {
@@ -180,22 +199,15 @@ final class PutPipeline {
         }
     }
 
-    private StripeWrite startStripe(String key, byte[][] shards, int shardLen, ShardWrites writes) throws IOException {
+    /** The stripe's placement over the healthy nodes; its writes start with {@link StripeWrite#submit}. */
+    private StripeWrite startStripe(String key, byte[][] shards, int shardLen) throws IOException {
         List<StorageNode> candidates = nodes.upExcept(Set.of());
         int cap = nodes.maxShardsPerDomain();
         if (!RendezvousPlacement.feasible(n, candidates, cap)) {
             throw new IOException("no placement on the healthy storage nodes: "
                     + RendezvousPlacement.infeasibleReason(n, candidates, cap));
         }
-        StripeWrite w = new StripeWrite(key, shards, shardLen, RendezvousPlacement.place(key, n, candidates, cap));
-        for (int i = 0; i < n; i++) {
-            final int index = i;
-            w.futures.add(pool.submit(() -> {
-                w.cids[index] = Cid.of(shards[index], 0, shardLen);
-                return writes.write(nodes.get(w.targets.get(index)), w.cids[index], shards[index], shardLen);
-            }));
-        }
-        return w;
+        return new StripeWrite(key, shards, shardLen, RendezvousPlacement.place(key, n, candidates, cap));
     }
 
     /**

@@ -18,7 +18,8 @@ import org.medshare.store.erasure.ReedSolomon;
  * Reads records back from their shards. Every shard is verified against its CID as it is fetched;
  * a missing, unreachable or corrupt shard counts as an erasure and is decoded around from any k
  * good shards of its stripe, and the record's hash is checked when its stream ends. Records found
- * damaged are remembered as suspects for the next repair. Thread-safe.
+ * damaged are remembered as suspects for the next repair. A stream fetches the next stripe's
+ * shards while the current one is consumed (two stripes in memory at a time). Thread-safe.
  */
 final class RecordReader {
     private final StoreNodes nodes;
@@ -100,15 +101,32 @@ final class RecordReader {
         return corruptShardsRead.get();
     }
 
-    /** Reads stripe s, returning its k data shards (decoded if needed). */
-    private byte[][] readStripe(Manifest m, int s) throws IOException {
+    /** One stripe's first wave of fetches, started in the pool. */
+    private static final class StripeFetch {
+        final int stripe;
+        final List<Integer> order;
+        final List<Future<byte[]>> fetches;
+
+        StripeFetch(int stripe, List<Integer> order, List<Future<byte[]>> fetches) {
+            this.stripe = stripe;
+            this.order = order;
+            this.fetches = fetches;
+        }
+
+        /** Stops fetches not yet started (the stream was closed before reaching this stripe). */
+        void cancel() {
+            fetches.forEach(f -> f.cancel(false));
+        }
+    }
+
+    /**
+     * Starts fetching stripe s: the k preferred shards (data shards on healthy nodes first) in
+     * parallel.
+     */
+    private StripeFetch startStripe(Manifest m, int s) {
         int shardLen = m.shardLength(s);
-        int mk = m.dataShards();
         int mn = m.totalShards();
         List<Manifest.ShardRef> refs = m.stripe(s);
-        byte[][] shards = new byte[mn][];
-        boolean[] present = new boolean[mn];
-        int good = 0;
         List<Integer> order = new ArrayList<>();
         for (int pass = 0; pass < 2; pass++) {
             for (int i = 0; i < mn; i++) {
@@ -118,14 +136,31 @@ final class RecordReader {
                 }
             }
         }
-        // First wave: the k preferred shards (data shards on healthy nodes first) fetched in parallel;
-        // then one at a time from the rest until k good shards are in hand.
-        int wave = Math.min(mk, order.size());
+        int wave = Math.min(m.dataShards(), order.size());
         List<Future<byte[]>> fetches = new ArrayList<>(wave);
         for (int w = 0; w < wave; w++) {
             Manifest.ShardRef ref = refs.get(order.get(w));
             fetches.add(pool.submit(() -> fetchVerified(m.recordCid(), ref, shardLen)));
         }
+        return new StripeFetch(s, order, fetches);
+    }
+
+    /**
+     * Finishes reading a stripe: waits for its first wave, then fetches the rest one at a time
+     * until k good shards are in hand, and returns its k data shards (decoded if needed).
+     */
+    private byte[][] finishStripe(Manifest m, StripeFetch f) throws IOException {
+        int s = f.stripe;
+        int shardLen = m.shardLength(s);
+        int mk = m.dataShards();
+        int mn = m.totalShards();
+        List<Manifest.ShardRef> refs = m.stripe(s);
+        List<Integer> order = f.order;
+        List<Future<byte[]>> fetches = f.fetches;
+        int wave = fetches.size();
+        byte[][] shards = new byte[mn][];
+        boolean[] present = new boolean[mn];
+        int good = 0;
         for (int w = 0; w < wave; w++) {
             byte[] b = IoPool.await(fetches.get(w));
             if (b != null) {
@@ -166,6 +201,7 @@ final class RecordReader {
         private int stripeLen;
         private int pos;
         private boolean verified;
+        private StripeFetch ahead;
 
         RecordInputStream(Manifest m) {
             this.m = m;
@@ -184,12 +220,23 @@ final class RecordReader {
                     return false;
                 }
                 stripe++;
-                data = readStripe(m, stripe);
+                StripeFetch current = ahead != null ? ahead : startStripe(m, stripe);
+                // read-ahead: the next stripe's fetches run while this one is finished and consumed
+                ahead = stripe + 1 < m.stripeCount() ? startStripe(m, stripe + 1) : null;
+                data = finishStripe(m, current);
                 shardLen = m.shardLength(stripe);
                 stripeLen = m.stripeLength(stripe);
                 pos = 0;
             }
             return true;
+        }
+
+        @Override
+        public void close() {
+            if (ahead != null) {
+                ahead.cancel();
+                ahead = null;
+            }
         }
 
         @Override

@@ -17,13 +17,22 @@ import java.util.TreeSet;
  * cap on the shards of one stripe in one failure domain.
  *
  * <p>Shard {@code i} of the stripe named {@code key} goes to the node with the highest score
- * {@code H(node id, key, i)} among the eligible nodes: those whose failure domain holds fewer than
+ * {@code -weight / ln(u)}, where {@code u} in (0, 1) is drawn from {@code H(node id, key, i)}, among
+ * the eligible nodes: those whose failure domain holds fewer than
  * {@code maxPerDomain} shards of the stripe, preferring nodes that hold fewer of the stripe's shards.
  * With {@link #NO_CAP} a node in a domain the stripe does not use yet is preferred as well; with a
  * cap the cap alone constrains domains, because a soft preference makes a new node displace more
  * shards (each displaced shard frees a slot that later shards then take). Because
  * every shard ranks nodes independently, adding one node to N moves about 1/(N+1) of the shards,
  * and removing a node moves only the shards it held (plus rare knock-on moves within the stripe).
+ *
+ * <p>Weights (the logarithmic method of Ceph's straw2 buckets): with no cap and no node yet used, a
+ * node is chosen with probability exactly its share of the eligible nodes' total weight, and
+ * changing one node's weight moves shards only to or from that node. Because a stripe puts at most
+ * one shard on a node while unused eligible nodes remain, and the cap bounds each domain, a node's
+ * share of the shards grows with its weight but is compressed towards the others' when a stripe
+ * uses a large part of the nodes (each heavy node can take at most one shard of a stripe). With all
+ * weights equal the choice is the same as ranking the plain hashes.
  *
  * <p>With a cap of {@code n - k} for RS(k, n), losing a whole failure domain loses at most
  * {@code n - k} shards of any stripe, so nothing is lost, and no domain holds the k shards needed to
@@ -117,7 +126,7 @@ public final class RendezvousPlacement {
             Map<String, Integer> domainUses,
             int maxPerDomain) {
         StorageNode best = null;
-        long bestScore = 0;
+        double bestScore = 0;
         long bestTier = Long.MAX_VALUE;
         for (StorageNode node : nodes) {
             int inDomain = domainUses.getOrDefault(node.failureDomain(), 0);
@@ -129,8 +138,8 @@ public final class RendezvousPlacement {
             if (tier > bestTier) {
                 continue;
             }
-            long score = score(node.id(), key, shardIndex);
-            if (best == null || tier < bestTier || Long.compareUnsigned(score, bestScore) > 0) {
+            double score = weightedScore(node, key, shardIndex);
+            if (best == null || tier < bestTier || score > bestScore) {
                 best = node;
                 bestScore = score;
                 bestTier = tier;
@@ -159,7 +168,18 @@ public final class RendezvousPlacement {
         return uses;
     }
 
-    /** The rendezvous weight: the first 8 bytes of SHA-256(node id 0x00 key 0x00 index). */
+    /**
+     * {@code weight / -ln(u)} with {@code u = (h + 0.5) / 2^53} in (0, 1) from the top 53 bits
+     * {@code h} of {@link #score}: an increasing function of the hash, so equal weights rank nodes
+     * as the hash does, and the best of several nodes is each with probability proportional to its
+     * weight (the smallest of independent exponential variables whose rates are the weights).
+     */
+    static double weightedScore(StorageNode node, String key, int shardIndex) {
+        double u = ((score(node.id(), key, shardIndex) >>> 11) + 0.5) * 0x1.0p-53;
+        return node.weight() / -Math.log(u);
+    }
+
+    /** The rendezvous hash: the first 8 bytes of SHA-256(node id 0x00 key 0x00 index). */
     static long score(String nodeId, String key, int shardIndex) {
         MessageDigest md = Cid.sha256();
         md.update(nodeId.getBytes(StandardCharsets.UTF_8));

@@ -34,7 +34,9 @@ import org.medshare.store.erasure.ReedSolomon;
  *       are durable. A put that fails (backend error, quota, bad input, exception from the stream)
  *       commits nothing, releases its quota reservation and deletes the shards it wrote; shards
  *       left by a crashed process are removed by {@link #collectGarbage()}.
- *   <li><b>Streaming.</b> Put and get hold one stripe ({@code n * shardSize} bytes) at a time.
+ *   <li><b>Streaming.</b> A put holds at most three stripes ({@code n * shardSize} bytes each) at
+ *       a time, their shards hashed and written while the next stripe is read and encoded; a get
+ *       holds two, fetching the next stripe while the current one is read.
  *   <li><b>Repair.</b> {@link #repair()} and {@link #scrub()} rebuild missing or corrupt shards from
  *       any k good ones, records with the fewest spare shards first, onto healthy nodes.
  *   <li><b>Deletion.</b> Owners hold reference counts; a record without references is tombstoned
@@ -67,7 +69,7 @@ public final class ShardStore implements Closeable {
         this.tombstoneGrace = b.tombstoneGrace;
         this.nodes = new StoreNodes(b.nodes, b.failureThreshold, b.maxShardsPerDomain);
         this.table = new RecordTable(b.catalog, b.quotas, nodes);
-        this.pool = new IoPool(b.threads > 0 ? b.threads : Math.min(2 * b.n, 32));
+        this.pool = new IoPool(b.threads > 0 ? b.threads : Math.min(PutPipeline.STRIPES_IN_FLIGHT * b.n, 32));
         this.reader = new RecordReader(nodes, pool);
         this.puts = new PutPipeline(table, nodes, pool, clock, b.k, b.n, b.shardSize);
         this.repairer = new Repairer(table, nodes, reader);
@@ -180,7 +182,7 @@ public final class ShardStore implements Closeable {
             return this;
         }
 
-        /** I/O threads (default min(2n, 32): two stripes of a put are in flight at once). */
+        /** I/O threads (default min(3n, 32): three stripes of a put are in flight at once). */
         public Builder threads(int threads) {
             this.threads = (int) requirePositive(threads, "threads must be positive");
             return this;

@@ -16,8 +16,8 @@ import org.medshare.store.backend.ShardBackend;
 
 /**
  * Properties of capped rendezvous placement over many random configurations (seeded, so a failure
- * repeats): organisations with 1-4 nodes each, RS(k, n) with 1 <= k < n <= 12, a cap of
- * {@code min(n - k, k - 1)} shards of a stripe per organisation.
+ * repeats): organisations with 1-4 nodes each, of equal or random weights, RS(k, n) with
+ * 1 <= k < n <= 12, a cap of {@code min(n - k, k - 1)} shards of a stripe per organisation.
  */
 class PlacementPropertyTest {
     private static final long SEED = 0x5eed_18L;
@@ -33,13 +33,15 @@ class PlacementPropertyTest {
 
     private record Config(List<StorageNode> nodes, int k, int n, int cap, int domains) {}
 
-    private static Config randomConfig(Random random) {
+    /** A random configuration; with {@code weighted}, node weights drawn from {@link #WEIGHTS}. */
+    private static Config randomConfig(Random random, boolean weighted) {
         int domains = 1 + random.nextInt(8);
         List<StorageNode> nodes = new ArrayList<>();
         for (int d = 0; d < domains; d++) {
             int count = 1 + random.nextInt(4);
             for (int j = 0; j < count; j++) {
-                nodes.add(new StorageNode("org" + d + "-node" + j, "org-" + d, NONE));
+                String id = "org" + d + "-node" + j;
+                nodes.add(weighted ? weighted(id, "org-" + d, random) : new StorageNode(id, "org-" + d, NONE));
             }
         }
         int k = 2 + random.nextInt(8);
@@ -66,7 +68,7 @@ class PlacementPropertyTest {
         int feasible = 0;
         int refused = 0;
         for (int c = 0; c < 600; c++) {
-            Config cfg = randomConfig(random);
+            Config cfg = randomConfig(random, c % 2 == 1);
             boolean possible = (long) cfg.domains() * cfg.cap() >= cfg.n();
             assertEquals(possible, RendezvousPlacement.feasible(cfg.n(), cfg.nodes(), cfg.cap()), "config " + c);
             if (!possible) {
@@ -114,19 +116,30 @@ class PlacementPropertyTest {
 
     @Test
     void addingANodeMovesShardsNearTheIdeal() {
-        Random random = new Random(SEED + 1);
+        movesOnAddingANodeStayNearTheIdeal(new Random(SEED + 1), false);
+    }
+
+    @Test
+    void addingANodeAmongWeightedNodesMovesShardsNearTheIdeal() {
+        movesOnAddingANodeStayNearTheIdeal(new Random(SEED + 4), true);
+    }
+
+    private static void movesOnAddingANodeStayNearTheIdeal(Random random, boolean weighted) {
         long moved = 0;
         long ideal = 0;
         int configs = 0;
         while (configs < 150) {
-            Config cfg = randomConfig(random);
+            Config cfg = randomConfig(random, weighted);
             if (!RendezvousPlacement.feasible(cfg.n(), cfg.nodes(), cfg.cap())) {
                 continue;
             }
             configs++;
             List<StorageNode> grown = new ArrayList<>(cfg.nodes());
             int domain = random.nextInt(cfg.domains() + 1);
-            grown.add(new StorageNode("added", "org-" + domain, NONE));
+            grown.add(
+                    weighted
+                            ? weighted("added", "org-" + domain, random)
+                            : new StorageNode("added", "org-" + domain, NONE));
             long movedHere = 0;
             long onNew = 0;
             int stripes = 200;
@@ -152,6 +165,112 @@ class PlacementPropertyTest {
         }
         assertTrue(moved <= 2.2 * ideal, "moved " + moved + " shards where " + ideal + " landed on new nodes");
         assertFalse(ideal == 0);
+    }
+
+    private static final double[] WEIGHTS = {0.5, 1, 2, 4};
+
+    /** A node with a weight drawn from {@link #WEIGHTS}. */
+    private static StorageNode weighted(String id, String domain, Random random) {
+        return new StorageNode(id, domain, NONE, WEIGHTS[random.nextInt(WEIGHTS.length)]);
+    }
+
+    @Test
+    void weightsOutsideTheirRangeAreRefused() {
+        for (double w : new double[] {0, -1, 0.0009, 1_000_001, Double.NaN, Double.POSITIVE_INFINITY}) {
+            assertThrows(IllegalArgumentException.class, () -> new StorageNode("a", "org-a", NONE, w), "weight " + w);
+        }
+        assertEquals(1.0, new StorageNode("a", "org-a", NONE).weight());
+    }
+
+    @Test
+    void aWeightIsAFirstShardsShareExactly() {
+        Random random = new Random(SEED + 2);
+        for (int c = 0; c < 20; c++) {
+            List<StorageNode> nodes = new ArrayList<>();
+            double total = 0;
+            int count = 2 + random.nextInt(8);
+            for (int j = 0; j < count; j++) {
+                StorageNode node = weighted("node" + j, "org-" + j, random);
+                nodes.add(node);
+                total += node.weight();
+            }
+            int stripes = 20_000;
+            Map<String, Integer> first = new HashMap<>();
+            for (int s = 0; s < stripes; s++) {
+                first.merge(
+                        RendezvousPlacement.place("c" + c + "/" + s, 1, nodes).get(0), 1, Integer::sum);
+            }
+            for (StorageNode node : nodes) {
+                double p = node.weight() / total;
+                double sigma = Math.sqrt(stripes * p * (1 - p));
+                int seen = first.getOrDefault(node.id(), 0);
+                assertTrue(
+                        Math.abs(seen - stripes * p) <= 4.5 * sigma,
+                        "config " + c + ": " + node + " chosen " + seen + " times, expected " + stripes * p);
+            }
+        }
+    }
+
+    /**
+     * Within each organisation a heavier node never gets fewer shards than a lighter one, and two nodes whose
+     * weights ask for at most a quarter of a shard per stripe get shares in proportion to their weights (within
+     * 25%): as a stripe uses a larger part of the nodes the shares are compressed towards equal (a node takes at
+     * most one shard of a stripe while unused nodes remain). The cap per organisation holds whatever the weights.
+     */
+    @Test
+    void heavierNodesGetProportionallyMoreShardsAndTheCapStillHolds() {
+        Random random = new Random(SEED + 3);
+        int configs = 0;
+        int proportionalPairs = 0;
+        while (configs < 60) {
+            int domains = 3 + random.nextInt(8);
+            List<StorageNode> nodes = new ArrayList<>();
+            double total = 0;
+            for (int d = 0; d < domains; d++) {
+                int count = 2 + random.nextInt(4);
+                for (int j = 0; j < count; j++) {
+                    StorageNode node = weighted("org" + d + "-node" + j, "org-" + d, random);
+                    nodes.add(node);
+                    total += node.weight();
+                }
+            }
+            int k = 2 + random.nextInt(5);
+            int n = k + 1 + random.nextInt(3);
+            int cap = Math.min(n - k, k - 1);
+            if (!RendezvousPlacement.feasible(n, nodes, cap)) {
+                continue;
+            }
+            configs++;
+            Map<String, Double> domainWeight = new HashMap<>();
+            nodes.forEach(node -> domainWeight.merge(node.failureDomain(), node.weight(), Double::sum));
+            int stripes = 6000;
+            Map<String, Integer> shards = new HashMap<>();
+            for (int s = 0; s < stripes; s++) {
+                List<String> placed = RendezvousPlacement.place("w" + configs + "/" + s, n, nodes, cap);
+                perDomain(placed, nodes).values().forEach(v -> assertTrue(v <= cap, "cap kept: " + placed));
+                placed.forEach(id -> shards.merge(id, 1, Integer::sum));
+            }
+            for (StorageNode a : nodes) {
+                for (StorageNode b : nodes) {
+                    if (!a.failureDomain().equals(b.failureDomain()) || a.weight() <= b.weight()) {
+                        continue;
+                    }
+                    int heavy = shards.getOrDefault(a.id(), 0);
+                    int light = shards.getOrDefault(b.id(), 0);
+                    String pair = "config " + configs + ": " + a + " got " + heavy + ", " + b + " got " + light;
+                    assertTrue(heavy >= 0.95 * light, pair);
+                    double perStripe =
+                            Math.min(n * a.weight() / total, cap * a.weight() / domainWeight.get(a.failureDomain()));
+                    if (perStripe <= 0.25) {
+                        proportionalPairs++;
+                        double ratio = (double) heavy / Math.max(1, light);
+                        double wanted = a.weight() / b.weight();
+                        assertTrue(ratio >= 0.75 * wanted && ratio <= 1.25 * wanted, pair);
+                    }
+                }
+            }
+        }
+        assertTrue(proportionalPairs > 100, "pairs checked for proportion: " + proportionalPairs);
     }
 
     @Test

@@ -69,6 +69,36 @@ class PutPipelineTest extends StorePartsTestSupport {
     }
 
     @Test
+    void aStreamBreakingWithEveryStripeInFlightCommitsNothingAndLeavesNoShardOrCharge() throws IOException {
+        open(6, QuotaPolicy.unlimited());
+        long before = (PutPipeline.STRIPES_IN_FLIGHT + 2L) * StoreParts.K * StoreParts.SHARD + 5;
+        InputStream failing = new SequenceInputStream(new PatternStream(8, before), new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException("stream broke late");
+            }
+        });
+        IOException e = assertThrows(IOException.class, () -> parts.puts.put("owner", failing));
+        assertEquals("stream broke late", e.getMessage());
+        assertEquals(List.of(), parts.table.liveManifests());
+        assertEquals(0, parts.table.usage("owner"));
+        assertEquals(0, parts.storedShards());
+    }
+
+    @Test
+    void manyStripesInFlightKeepTheirOrderWhenANodeFailsPartWay() throws IOException {
+        open(7, QuotaPolicy.unlimited());
+        parts.backends.get(1).failPutsAfter(3);
+        byte[] content =
+                PatternStream.bytes(9, (3 * PutPipeline.STRIPES_IN_FLIGHT) * StoreParts.K * StoreParts.SHARD + 7);
+        Manifest m = parts.put(content);
+        assertEquals(3 * PutPipeline.STRIPES_IN_FLIGHT + 1, m.stripeCount());
+        assertEquals(Cid.of(content), m.recordCid());
+        assertArrayEquals(content, parts.read(m));
+        assertEquals(m.storedBytes(), parts.table.usage("owner"));
+    }
+
+    @Test
     void aPutBeyondTheQuotaIsRefusedAndLeavesNothing() throws IOException {
         open(6, QuotaPolicy.uniform(2 * StoreParts.N * StoreParts.SHARD));
         byte[] content = PatternStream.bytes(4, 3 * StoreParts.K * StoreParts.SHARD);

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -175,6 +176,30 @@ class ShardStoreTest {
                 assertTrue(store.repair().records().isEmpty(), "nothing left to repair");
             }
         }
+    }
+
+    @Test
+    void aNodeFailingWhileAStreamReadsAheadAndAStreamClosedPartWayLeaveReadsWhole() throws IOException {
+        open(6, QuotaPolicy.unlimited());
+        byte[] data = PatternStream.bytes(21, 6 * 4 * SHARD + 17);
+        Manifest m = store.put("hospital-a", new ByteArrayInputStream(data));
+        assertEquals(7, m.stripeCount());
+        try (InputStream in = store.get(m.recordCid())) {
+            byte[] first = in.readNBytes(4 * SHARD);
+            faulty.get(m.stripe(1).get(0).nodeId().charAt(5) - '0').failEverything(true);
+            faulty.get(m.stripe(2).get(1).nodeId().charAt(5) - '0').failEverything(true);
+            byte[] rest = in.readAllBytes();
+            byte[] all = Arrays.copyOf(first, first.length + rest.length);
+            System.arraycopy(rest, 0, all, first.length, rest.length);
+            assertArrayEquals(data, all, "read around the nodes that failed mid-stream");
+        }
+        for (FaultyBackend f : faulty) {
+            f.failEverything(false);
+        }
+        try (InputStream in = store.get(m.recordCid())) {
+            assertArrayEquals(Arrays.copyOf(data, 10), in.readNBytes(10));
+        }
+        assertArrayEquals(data, readAll(store, m.recordCid()));
     }
 
     @Test

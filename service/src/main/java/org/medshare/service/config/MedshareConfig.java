@@ -138,12 +138,25 @@ public interface MedshareConfig {
         /** The organisation that runs the node: its failure domain. */
         String organisation();
 
-        /** {@code local} (a directory) or {@code s3} (any S3-compatible endpoint). */
+        /** {@code local} (a directory), {@code s3} (any S3-compatible endpoint) or {@code hdfs} (a Hadoop file system). */
         @WithDefault("local")
         String backend();
 
-        /** local: the directory (default {@code data-dir/store/<id>}). */
+        /**
+         * The node's relative capacity: placement offers a node of weight 2 twice the shards of a node of weight 1,
+         * within the limit per organisation. Between 0.001 and 1000000.
+         */
+        @WithDefault("1")
+        double weight();
+
+        /**
+         * local: the directory (default {@code data-dir/store/<id>}); hdfs: the absolute directory in the file system
+         * (required).
+         */
         Optional<Path> path();
+
+        /** hdfs: the file system, for example {@code hdfs://namenode.hospital-a.example:8020}. */
+        Optional<URI> uri();
 
         /** s3: the endpoint URL, for example {@code https://minio.hospital-a.example:9000}. */
         Optional<URI> endpoint();

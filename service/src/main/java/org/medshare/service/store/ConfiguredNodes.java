@@ -15,8 +15,11 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.medshare.service.config.MedshareConfig;
 import org.medshare.store.StorageNode;
+import org.medshare.store.backend.HdfsBackend;
 import org.medshare.store.backend.LocalDirectoryBackend;
 import org.medshare.store.backend.S3Backend;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -30,6 +33,9 @@ import software.amazon.awssdk.services.s3.S3Configuration;
  * The storage nodes {@code medshare.store.nodes} describes, each in the failure domain of its organisation, or
  * the embedded default's local directories when it describes none.
  *
+ * <p>An HDFS node opens a file system client of its own (closed with the topology); the Hadoop client reads
+ * {@code core-site.xml} and {@code hdfs-site.xml} from the class path if present.
+ *
  * <p>Credentials of S3 nodes are read from the environment variables or the file the node names, never from
  * configuration values; no message of this class contains them.
  */
@@ -38,6 +44,12 @@ final class ConfiguredNodes {
     static final Duration S3_CALL_TIMEOUT = Duration.ofSeconds(20);
 
     private static final Duration S3_ATTEMPT_TIMEOUT = Duration.ofSeconds(5);
+
+    /**
+     * Bound on connecting to an HDFS NameNode (one retry), so that an unreachable organisation fails a write instead
+     * of holding it for the Hadoop client's default of minutes.
+     */
+    private static final int HDFS_CONNECT_TIMEOUT_MS = 5_000;
 
     private ConfiguredNodes() {}
 
@@ -75,6 +87,10 @@ final class ConfiguredNodes {
         if (organisation.isEmpty()) {
             throw new IllegalStateException(key + "organisation must not be empty");
         }
+        if (!(node.weight() >= StorageNode.MIN_WEIGHT && node.weight() <= StorageNode.MAX_WEIGHT)) {
+            throw new IllegalStateException(key + "weight must be between " + plain(StorageNode.MIN_WEIGHT) + " and "
+                    + plain(StorageNode.MAX_WEIGHT));
+        }
         String backend = node.backend().strip().toLowerCase(Locale.ROOT);
         try {
             return switch (backend) {
@@ -83,13 +99,13 @@ final class ConfiguredNodes {
                             new StorageNode(
                                     id,
                                     organisation,
-                                    new LocalDirectoryBackend(node.path().orElse(base.resolve(id)))),
+                                    new LocalDirectoryBackend(node.path().orElse(base.resolve(id))),
+                                    node.weight()),
                             "local",
                             "local");
                 case "s3" -> s3(id, node, organisation, key, environment);
-                default ->
-                    throw new IllegalStateException(key
-                            + "backend must be local or s3 (HDFS is available to users of the sharded-store library)");
+                case "hdfs" -> hdfs(id, node, organisation, key);
+                default -> throw new IllegalStateException(key + "backend must be local, s3 or hdfs");
             };
         } catch (IllegalArgumentException invalidId) {
             throw new IllegalStateException(key + ": " + invalidId.getMessage());
@@ -115,10 +131,43 @@ final class ConfiguredNodes {
                         .build())
                 .build();
         return new StoreTopology.Entry(
-                new StorageNode(id, organisation, new S3Backend(client, bucket, node.prefix(), true)),
+                new StorageNode(id, organisation, new S3Backend(client, bucket, node.prefix(), true), node.weight()),
                 "s3",
                 endpoint.getScheme() + "://" + endpoint.getHost()
                         + (endpoint.getPort() < 0 ? "" : ":" + endpoint.getPort()) + "/" + bucket);
+    }
+
+    private static StoreTopology.Entry hdfs(String id, MedshareConfig.Node node, String organisation, String key)
+            throws IOException {
+        URI uri = node.uri().orElseThrow(() -> new IllegalStateException(key + "uri is required"));
+        if (!"hdfs".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new IllegalStateException(key + "uri must be hdfs://host[:port]");
+        }
+        String dir = node.path()
+                .orElseThrow(() -> new IllegalStateException(key + "path is required"))
+                .toString();
+        if (!dir.startsWith("/")) {
+            throw new IllegalStateException(key + "path must be an absolute directory of the file system");
+        }
+        Configuration conf = new Configuration();
+        conf.setInt("ipc.client.connect.timeout", HDFS_CONNECT_TIMEOUT_MS);
+        conf.setInt("ipc.client.connect.max.retries", 1);
+        conf.setInt("ipc.client.connect.max.retries.on.timeouts", 1);
+        conf.setBoolean("dfs.client.retry.policy.enabled", false);
+        FileSystem fs = FileSystem.newInstance(uri, conf);
+        try {
+            return new StoreTopology.Entry(
+                    new StorageNode(
+                            id,
+                            organisation,
+                            new HdfsBackend(fs, new org.apache.hadoop.fs.Path(dir), true),
+                            node.weight()),
+                    "hdfs",
+                    "hdfs://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + dir);
+        } catch (IOException | RuntimeException e) {
+            fs.close();
+            throw e;
+        }
     }
 
     private static AwsBasicCredentials credentials(
@@ -144,6 +193,10 @@ final class ConfiguredNodes {
         return AwsBasicCredentials.create(
                 required(environment.apply(accessVar), "environment variable " + accessVar + " is not set"),
                 required(environment.apply(secretVar), "environment variable " + secretVar + " is not set"));
+    }
+
+    private static String plain(double value) {
+        return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 
     private static String required(String value, String refusal) {

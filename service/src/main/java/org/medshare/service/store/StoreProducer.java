@@ -74,4 +74,8 @@ public class StoreProducer {
     void close(@Disposes ShardStore store) {
         store.close();
     }
+
+    void close(@Disposes StoreTopology topology) {
+        topology.close();
+    }
 }

@@ -17,7 +17,12 @@ public final class StoreTopology {
     /** What may be shown of each node. */
     public List<NodeInfo> nodes() {
         return entries.stream()
-                .map(e -> new NodeInfo(e.node().id(), e.node().failureDomain(), e.kind(), e.location()))
+                .map(e -> new NodeInfo(
+                        e.node().id(),
+                        e.node().failureDomain(),
+                        e.kind(),
+                        e.location(),
+                        e.node().weight()))
                 .toList();
     }
 
@@ -37,16 +42,28 @@ public final class StoreTopology {
         return holding;
     }
 
+    /** Closes every node's backend (its clients and connections), going on past failures. */
+    void close() {
+        for (Entry e : entries) {
+            try {
+                e.node().backend().close();
+            } catch (IOException | RuntimeException ignored) {
+                // the others still get closed; the process is shutting the store down
+            }
+        }
+    }
+
     List<StorageNode> storageNodes() {
         return entries.stream().map(Entry::node).toList();
     }
 
     /**
      * @param organisation the node's failure domain
-     * @param kind {@code local} or {@code s3}
-     * @param location {@code local}, or an S3 endpoint's scheme, host, port and bucket
+     * @param kind {@code local}, {@code s3} or {@code hdfs}
+     * @param location {@code local}, an S3 endpoint's scheme, host, port and bucket, or an HDFS URI and directory
+     * @param weight the node's relative capacity in placement
      */
-    public record NodeInfo(String id, String organisation, String kind, String location) {}
+    public record NodeInfo(String id, String organisation, String kind, String location, double weight) {}
 
     record Entry(StorageNode node, String kind, String location) {}
 }

@@ -106,8 +106,7 @@ class ConfiguredNodesTest {
     @Test
     void malformedNodesAreRefusedNamingTheKey() {
         assertEquals(
-                "medshare.store.nodes.x.backend must be local or s3 (HDFS is available to users of the sharded-store"
-                        + " library)",
+                "medshare.store.nodes.x.backend must be local, s3 or hdfs",
                 refusal(
                                 Map.of(
                                         "medshare.store.nodes.x.organisation",
@@ -128,6 +127,64 @@ class ConfiguredNodesTest {
                         .getMessage());
         assertTrue(
                 refusal(localNode("bad id!", "o"), Map.of()).getMessage().startsWith("medshare.store.nodes.bad id!."));
+        for (String weight : List.of("0", "-1", "0.0009", "1000001", "NaN")) {
+            assertEquals(
+                    "medshare.store.nodes.x.weight must be between 0.001 and 1000000",
+                    refusal(
+                                    Map.of(
+                                            "medshare.store.nodes.x.organisation",
+                                            "o",
+                                            "medshare.store.nodes.x.weight",
+                                            weight),
+                                    Map.of())
+                            .getMessage(),
+                    weight);
+        }
+    }
+
+    @Test
+    void hdfsNodesNeedAnHdfsUriAndAnAbsolutePath() {
+        Map<String, String> hdfs = new HashMap<>(Map.of(
+                "medshare.store.nodes.h.organisation", "hospital-a",
+                "medshare.store.nodes.h.backend", "hdfs"));
+        assertEquals(
+                "medshare.store.nodes.h.uri is required",
+                refusal(hdfs, Map.of()).getMessage());
+        hdfs.put("medshare.store.nodes.h.uri", "s3://namenode:8020");
+        assertEquals(
+                "medshare.store.nodes.h.uri must be hdfs://host[:port]",
+                refusal(hdfs, Map.of()).getMessage());
+        hdfs.put("medshare.store.nodes.h.uri", "hdfs://127.0.0.1:9");
+        assertEquals(
+                "medshare.store.nodes.h.path is required",
+                refusal(hdfs, Map.of()).getMessage());
+        hdfs.put("medshare.store.nodes.h.path", "relative/shards");
+        assertEquals(
+                "medshare.store.nodes.h.path must be an absolute directory of the file system",
+                refusal(hdfs, Map.of()).getMessage());
+    }
+
+    @Test
+    void weightsAndHdfsLocationsAreReadIntoTheTopology() throws Exception {
+        Map<String, String> nodes = new HashMap<>();
+        nodes.putAll(localNode("a", "hospital-a"));
+        nodes.put("medshare.store.nodes.a.weight", "2.5");
+        nodes.putAll(Map.of(
+                "medshare.store.nodes.h.organisation", "hospital-b",
+                "medshare.store.nodes.h.backend", "hdfs",
+                "medshare.store.nodes.h.uri", "hdfs://127.0.0.1:9",
+                "medshare.store.nodes.h.path", "/medshare/hospital-b"));
+        StoreTopology topology = new StoreTopology(ConfiguredNodes.build(config(nodes), environment(Map.of())));
+        try {
+            assertEquals(
+                    List.of(
+                            new StoreTopology.NodeInfo("a", "hospital-a", "local", "local", 2.5),
+                            new StoreTopology.NodeInfo(
+                                    "h", "hospital-b", "hdfs", "hdfs://127.0.0.1:9/medshare/hospital-b", 1.0)),
+                    topology.nodes());
+        } finally {
+            topology.close();
+        }
     }
 
     @Test
@@ -150,7 +207,7 @@ class ConfiguredNodesTest {
         StoreTopology topology = new StoreTopology(
                 ConfiguredNodes.build(c, environment(Map.of("X_ACCESS", "access", "X_SECRET", SECRET))));
         assertEquals(
-                List.of(new StoreTopology.NodeInfo("x", "hospital-a", "s3", "http://127.0.0.1:9/shards")),
+                List.of(new StoreTopology.NodeInfo("x", "hospital-a", "s3", "http://127.0.0.1:9/shards", 1.0)),
                 topology.nodes());
         assertFalse(topology.nodes().toString().contains(SECRET));
 

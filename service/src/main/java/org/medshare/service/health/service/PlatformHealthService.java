@@ -91,14 +91,16 @@ public class PlatformHealthService {
      * A storage node: up or marked down after consecutive failures, and the shards and shard bytes of live
      * records placed on it.
      *
-     * @param backend {@code local} or {@code s3}
-     * @param location {@code local}, or the S3 endpoint and bucket (never credentials)
+     * @param backend {@code local}, {@code s3} or {@code hdfs}
+     * @param location {@code local}, the S3 endpoint and bucket, or the HDFS URI and directory (never credentials)
+     * @param weight the node's relative capacity in placement
      */
     public record NodeView(
             String id,
             String organisation,
             String backend,
             String location,
+            double weight,
             boolean up,
             int consecutiveFailures,
             int shards,
@@ -207,6 +209,7 @@ public class PlatformHealthService {
                         node.organisation(),
                         node.kind(),
                         node.location(),
+                        node.weight(),
                         health.isUp(node.id()),
                         health.consecutiveFailures(node.id()),
                         shards.getOrDefault(node.id(), 0),

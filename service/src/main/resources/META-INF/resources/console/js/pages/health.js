@@ -74,6 +74,7 @@ export async function renderHealth(root, { me }) {
       { title: 'Node', cell: (n) => h('span', { class: 'mono' }, n.id) },
       { title: 'Organisation', cell: (n) => n.organisation },
       { title: 'Backend', cell: (n) => h('span', { class: 'mono' }, n.backend === 'local' ? 'local' : `${n.backend} ${n.location}`) },
+      { title: 'Weight', num: true, cell: (n) => String(n.weight) },
       { title: 'State', cell: (n) => badge(n.up ? 'up' : 'down', n.up ? 'ok' : 'bad') },
       { title: 'Consecutive failures', num: true, cell: (n) => String(n.consecutiveFailures) },
       { title: 'Shards', num: true, cell: (n) => String(n.shards) },
