@@ -2,6 +2,7 @@ package org.medshare.service.testing;
 
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import com.atlassian.oai.validator.model.Request;
+import com.atlassian.oai.validator.model.SimpleResponse;
 import com.atlassian.oai.validator.report.ValidationReport;
 import com.atlassian.oai.validator.restassured.RestAssuredResponse;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,7 +42,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * problem+json (404, 405 and the HTTP layer's 414/431), or with the allowed methods for {@code OPTIONS}.
  *
  * <p>{@link #install(String)} adds the filter to REST Assured's global filters; {@link OpenApiValidationCallback} does so
- * before every {@code @QuarkusTest} method. With the system property {@code medshare.openapi.validation=report} the
+ * before every {@code @QuarkusTest} method. With the system property {@code openapi-validation=report} the
  * mismatches are appended to {@code target/openapi-mismatches.txt} instead of failing the test (for surveying a
  * whole suite at once).
  */
@@ -76,38 +77,56 @@ public final class OpenApiValidation implements OrderedFilter {
     public Response filter(
             FilterableRequestSpecification request, FilterableResponseSpecification spec, FilterContext context) {
         Response response = context.next(request, spec);
-        URI uri = URI.create(request.getURI());
+        verify(
+                request.getMethod(),
+                URI.create(request.getURI()),
+                RestAssuredResponse.of(response),
+                response.asString());
+        return response;
+    }
+
+    /**
+     * Checks one answer to {@code method uri} (for requests sent without REST Assured): fails with an
+     * {@link AssertionError} naming each mismatch, or reports them (see the class comment).
+     */
+    public void verify(String method, URI uri, int status, Map<String, List<String>> headers, String body) {
+        SimpleResponse.Builder response = new SimpleResponse.Builder(status).withBody(body);
+        headers.forEach(response::withHeader);
+        verify(method, uri, response.build(), body);
+    }
+
+    private void verify(String method, URI uri, com.atlassian.oai.validator.model.Response response, String body) {
         String path = uri.getRawPath();
         if (path == null || !path.startsWith("/api/")) {
-            return response;
+            return;
         }
-        List<String> mismatches = mismatches(uri, request.getMethod(), path, response);
+        List<String> mismatches = mismatches(uri, method, path, response, body);
         if (!mismatches.isEmpty()) {
-            String message = request.getMethod() + " " + path + " answered " + response.statusCode()
+            String message = method + " " + path + " answered " + response.getStatus()
                     + " outside the OpenAPI document:\n  " + String.join("\n  ", mismatches);
-            if ("report".equals(System.getProperty("medshare.openapi.validation"))) {
+            if ("report".equals(System.getProperty("openapi-validation"))) {
                 report(currentTest + ": " + message);
             } else {
                 throw new AssertionError(message);
             }
         }
-        return response;
     }
 
     /** The mismatches between {@code response} and the document served at {@code uri}'s origin; empty if none. */
-    List<String> mismatches(URI uri, String method, String path, Response response) {
+    private List<String> mismatches(
+            URI uri, String method, String path, com.atlassian.oai.validator.model.Response response, String body) {
         Request.Method verb;
         try {
             verb = Request.Method.valueOf(method.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            return unrouted(method, response);
+            return unrouted(method, response, body);
         }
-        ValidationReport report = validator(uri).validateResponse(path, verb, RestAssuredResponse.of(response));
+        ValidationReport report = validator(uri).validateResponse(path, verb, response);
         boolean undocumentedOperation = report.getMessages().stream()
                 .anyMatch(m -> m.getKey().equals("validation.request.path.missing")
                         || m.getKey().equals("validation.request.operation.notAllowed"));
         if (undocumentedOperation) {
-            return unrouted(method, response);
+            return unrouted(method, response, body);
         }
         List<String> out = new ArrayList<>();
         for (ValidationReport.Message message : report.getMessages()) {
@@ -119,9 +138,12 @@ public final class OpenApiValidation implements OrderedFilter {
     }
 
     /** A method or path the document does not list: only a problem+json refusal or an OPTIONS answer is right. */
-    private static List<String> unrouted(String method, Response response) {
-        int status = response.statusCode();
-        if (method.equalsIgnoreCase("OPTIONS") && status / 100 == 2 && response.header("Allow") != null) {
+    private static List<String> unrouted(
+            String method, com.atlassian.oai.validator.model.Response response, String body) {
+        int status = response.getStatus();
+        if (method.equalsIgnoreCase("OPTIONS")
+                && status / 100 == 2
+                && response.getHeaderValue("Allow").isPresent()) {
             return List.of();
         }
         if (method.equalsIgnoreCase("HEAD")) {
@@ -131,13 +153,13 @@ public final class OpenApiValidation implements OrderedFilter {
         if (!UNROUTED_REFUSALS.contains(status)) {
             out.add("an operation the document does not list must be refused with 404, 405, 414 or 431, not " + status);
         }
-        String contentType = response.contentType();
+        String contentType = response.getContentType().orElse(null);
         if (contentType == null || !contentType.startsWith(PROBLEM_JSON)) {
             out.add("a refusal must be " + PROBLEM_JSON + ", not " + contentType);
             return out;
         }
         try {
-            JsonNode problem = JSON.readTree(response.asString());
+            JsonNode problem = JSON.readTree(body == null ? "" : body);
             if (problem.path("status").asInt() != status
                     || !problem.path("type").isTextual()
                     || !problem.path("title").isTextual()) {
