@@ -33,7 +33,8 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
  *   <li>an operation with a request body: 413 and 415;
  *   <li>an operation that changes state ({@code POST}, {@code PUT}, {@code DELETE}): 404 and 409 (it refers to
  *       something that may not exist or conflicts with its state);
- *   <li>{@code POST /api/v1/records}: 507 (storage exhausted).
+ *   <li>{@code POST /api/v1/records}: 507 (storage exhausted); {@code GET /api/v1/audit/checkpoint} and
+ *       {@code GET /api/v1/audit/proofs/inclusion}: 404 (no checkpoint, or none covering the entry, yet).
  * </ul>
  *
  * A list operation (one with a {@code limit} or {@code _count} parameter) documents the paging headers of its 200
@@ -214,6 +215,12 @@ public class OpenApiProblems implements OASFilter {
         }
         if (method == PathItem.HttpMethod.POST && path.equals("/api/v1/records")) {
             statuses.put("507", "The storage nodes cannot hold the record");
+        }
+        if (method == PathItem.HttpMethod.GET && path.equals("/api/v1/audit/checkpoint")) {
+            statuses.put("404", "No checkpoint has been signed yet");
+        }
+        if (method == PathItem.HttpMethod.GET && path.equals("/api/v1/audit/proofs/inclusion")) {
+            statuses.put("404", "No such entry, or no checkpoint covers it yet");
         }
         if (operation.getResponses() == null) {
             operation.setResponses(OASFactory.createAPIResponses());

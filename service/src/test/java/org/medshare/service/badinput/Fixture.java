@@ -111,7 +111,11 @@ final class Fixture {
                 .queryId();
         payments.deposit(EXHAUSTED_INSURER, BigInteger.valueOf(1_000_000));
         QuarkusTransaction.requiringNew().run(() -> {
-            if (!queryRepository.tryChargeBudget(EXHAUSTED_INSURER, budgetMicros, budgetMicros)) {
+            boolean spentBefore = queryRepository
+                    .budget(EXHAUSTED_INSURER)
+                    .map(budget -> budget[0] >= budget[1])
+                    .orElse(false);
+            if (!spentBefore && !queryRepository.tryChargeBudget(EXHAUSTED_INSURER, budgetMicros, budgetMicros)) {
                 throw new IllegalStateException("could not spend the fixture insurer's budget");
             }
         });

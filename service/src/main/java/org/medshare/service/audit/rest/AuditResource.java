@@ -134,6 +134,7 @@ public class AuditResource {
                                 @Schema(
                                         type = SchemaType.OBJECT,
                                         requiredProperties = "resourceType",
+                                        additionalProperties = Schema.True.class,
                                         properties =
                                                 @SchemaProperty(
                                                         name = "resourceType",
@@ -165,7 +166,6 @@ public class AuditResource {
     @Path("/checkpoint")
     @Produces(MediaType.TEXT_PLAIN)
     @Operation(summary = "The latest signed checkpoint (C2SP signed note)")
-    @APIResponse(responseCode = "404", description = "No checkpoint has been signed yet")
     public String latestCheckpoint() {
         return audit.latestCheckpoint();
     }
@@ -174,7 +174,6 @@ public class AuditResource {
     @Path("/proofs/inclusion")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Inclusion proof of an event against the latest checkpoint covering it")
-    @APIResponse(responseCode = "404", description = "No such entry, or no checkpoint covers it yet")
     public LedgerReceipt inclusion(@QueryParam("index") @Min(0) long index) {
         return audit.inclusion(index);
     }

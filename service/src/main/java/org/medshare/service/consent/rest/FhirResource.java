@@ -65,6 +65,7 @@ public class FhirResource {
                                 @Schema(
                                         type = SchemaType.OBJECT,
                                         requiredProperties = "resourceType",
+                                        additionalProperties = Schema.True.class,
                                         properties =
                                                 @SchemaProperty(
                                                         name = "resourceType",
@@ -76,6 +77,7 @@ public class FhirResource {
                                 @Schema(
                                         type = SchemaType.OBJECT,
                                         requiredProperties = "resourceType",
+                                        additionalProperties = Schema.True.class,
                                         properties =
                                                 @SchemaProperty(
                                                         name = "resourceType",
@@ -135,6 +137,7 @@ public class FhirResource {
                                 @Schema(
                                         type = SchemaType.OBJECT,
                                         requiredProperties = "resourceType",
+                                        additionalProperties = Schema.True.class,
                                         properties =
                                                 @SchemaProperty(
                                                         name = "resourceType",
@@ -146,6 +149,7 @@ public class FhirResource {
                                 @Schema(
                                         type = SchemaType.OBJECT,
                                         requiredProperties = "resourceType",
+                                        additionalProperties = Schema.True.class,
                                         properties =
                                                 @SchemaProperty(
                                                         name = "resourceType",
@@ -174,6 +178,7 @@ public class FhirResource {
                                 @Schema(
                                         type = SchemaType.OBJECT,
                                         requiredProperties = "resourceType",
+                                        additionalProperties = Schema.True.class,
                                         properties =
                                                 @SchemaProperty(
                                                         name = "resourceType",
@@ -185,6 +190,7 @@ public class FhirResource {
                                 @Schema(
                                         type = SchemaType.OBJECT,
                                         requiredProperties = "resourceType",
+                                        additionalProperties = Schema.True.class,
                                         properties =
                                                 @SchemaProperty(
                                                         name = "resourceType",

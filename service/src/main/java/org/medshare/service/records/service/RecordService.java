@@ -93,7 +93,11 @@ public class RecordService {
      * The answer to an upload: the record and its ledger receipt; {@code replayed} when the key was seen before;
      * {@code note} says in words what a hospital should know (stored without analytics rows, a new version), or null.
      */
-    public record UploadResult(RecordView record, LedgerReceipt receipt, boolean replayed, String note) {
+    public record UploadResult(
+            RecordView record,
+            LedgerReceipt receipt,
+            boolean replayed,
+            @Schema(nullable = true) String note) {
         UploadResult(RecordView record, LedgerReceipt receipt, boolean replayed) {
             this(record, receipt, replayed, noteOn(record));
         }
