@@ -1,6 +1,7 @@
 package org.medshare.service.anchoring;
 
 import java.time.Instant;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Checkpoint anchoring as the health page shows it: ids, sizes, hashes and times only (never the key).
@@ -20,16 +21,16 @@ import java.time.Instant;
  */
 public record AnchorStatus(
         boolean enabled,
-        Long chainId,
-        String contract,
-        String account,
+        @Schema(nullable = true) Long chainId,
+        @Schema(nullable = true) String contract,
+        @Schema(nullable = true) String account,
         long everyEntries,
         long everySeconds,
-        LastAnchor last,
+        @Schema(nullable = true) LastAnchor last,
         long pendingEntries,
         int consecutiveFailures,
-        String lastError,
-        Instant nextAttemptAt,
+        @Schema(nullable = true) String lastError,
+        @Schema(nullable = true) Instant nextAttemptAt,
         long retryDelayMillis) {
 
     /**

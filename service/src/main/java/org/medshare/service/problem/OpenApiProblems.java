@@ -1,9 +1,14 @@
 package org.medshare.service.problem;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
@@ -28,17 +33,29 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
  *   <li>an operation with a request body: 413 and 415;
  *   <li>an operation that changes state ({@code POST}, {@code PUT}, {@code DELETE}): 404 and 409 (it refers to
  *       something that may not exist or conflicts with its state);
- *   <li>{@code POST /api/v1/records}: 507 (storage exhausted).
+ *   <li>{@code POST /api/v1/records}: 507 (storage exhausted); {@code GET /api/v1/audit/checkpoint} and
+ *       {@code GET /api/v1/audit/proofs/inclusion}: 404 (no checkpoint, or none covering the entry, yet).
  * </ul>
+ *
+ * A list operation (one with a {@code limit} or {@code _count} parameter) documents the paging headers of its 200
+ * answer, {@code Link} and {@code X-Next-From} ({@link org.medshare.service.rest.Paging}).
  *
  * A refusal an operation already documents (such as the 400 of bean validation) keeps its description and gets the
  * problem+json content. The 405 of a method a path does not serve is not
  * an operation's answer and is documented by {@code OPTIONS} and the {@code Allow} header.
+ *
+ * <p>It also makes the object schemas as strict as the service: no object schema admits properties it does not list
+ * ({@code additionalProperties: false}: request bodies refuse unknown properties, answers carry none), and an object
+ * that only appears in answers requires every property it lists, since every field is written, {@code null} included
+ * where the property says {@code nullable}. Objects that appear in request bodies keep the required properties
+ * their annotations name.
  */
 public class OpenApiProblems implements OASFilter {
 
     /** The name of the problem schema under {@code components/schemas}. */
     public static final String SCHEMA = "Problem";
+
+    private static final String COMPONENT_PREFIX = "#/components/schemas/";
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
@@ -54,6 +71,120 @@ public class OpenApiProblems implements OASFilter {
                 item.getOperations().forEach((method, operation) -> document(path, item, method, operation));
             }
         });
+        strictObjects(openAPI);
+    }
+
+    private static void strictObjects(OpenAPI openAPI) {
+        Map<String, Schema> schemas = openAPI.getComponents().getSchemas();
+        Set<String> inRequests = new TreeSet<>();
+        openAPI.getPaths()
+                .getPathItems()
+                .values()
+                .forEach(item -> item.getOperations().values().forEach(operation -> {
+                    if (operation.getRequestBody() != null
+                            && operation.getRequestBody().getContent() != null) {
+                        operation
+                                .getRequestBody()
+                                .getContent()
+                                .getMediaTypes()
+                                .values()
+                                .forEach(media -> collectRefs(media.getSchema(), schemas, inRequests));
+                    }
+                }));
+        schemas.forEach((name, schema) -> {
+            if (schema.getProperties() == null || schema.getProperties().isEmpty()) {
+                return;
+            }
+            schema.setAdditionalPropertiesBoolean(false);
+            if (!inRequests.contains(name) && !name.equals(SCHEMA)) {
+                schema.setRequired(new ArrayList<>(schema.getProperties().keySet()));
+            }
+        });
+        schemas.values().forEach(schema -> {
+            if (schema.getProperties() != null) {
+                new ArrayList<>(schema.getProperties().entrySet()).forEach(property -> {
+                    Schema inline = nullableCopy(property.getValue(), schemas);
+                    if (inline != null) {
+                        schema.addProperty(property.getKey(), inline);
+                    }
+                });
+            }
+        });
+    }
+
+    /**
+     * A property that may be null and otherwise refers to one component (OpenAPI 3.0 writes it as {@code allOf} with
+     * {@code nullable}, which response validators apply as "the component, and null is not the component") becomes
+     * a copy of the component that also admits null; null if {@code property} is not such a property.
+     */
+    private static Schema nullableCopy(Schema property, Map<String, Schema> schemas) {
+        List<Schema> alternatives = new ArrayList<>();
+        for (List<Schema> list : Arrays.asList(property.getAllOf(), property.getAnyOf(), property.getOneOf())) {
+            if (list != null) {
+                alternatives.addAll(list);
+            }
+        }
+        List<Schema> refs =
+                alternatives.stream().filter(a -> a.getRef() != null).toList();
+        boolean nullAlternative = alternatives.stream().anyMatch(OpenApiProblems::onlyNull);
+        boolean nullable = nullAlternative
+                || (property.getType() != null && property.getType().contains(Schema.SchemaType.NULL));
+        if (refs.size() != 1 || !nullable || alternatives.size() != refs.size() + (nullAlternative ? 1 : 0)) {
+            return null;
+        }
+        String ref = refs.get(0).getRef();
+        Schema target = ref.startsWith(COMPONENT_PREFIX) ? schemas.get(ref.substring(COMPONENT_PREFIX.length())) : null;
+        if (target == null || target.getType() == null) {
+            return null;
+        }
+        List<Schema.SchemaType> types = new ArrayList<>(target.getType());
+        types.add(Schema.SchemaType.NULL);
+        Schema copy = OASFactory.createSchema()
+                .type(types)
+                .format(target.getFormat())
+                .description(property.getDescription() != null ? property.getDescription() : target.getDescription())
+                .items(target.getItems())
+                .enumeration(target.getEnumeration())
+                .additionalPropertiesBoolean(target.getAdditionalPropertiesBoolean());
+        if (target.getProperties() != null) {
+            copy.setProperties(new LinkedHashMap<>(target.getProperties()));
+        }
+        if (target.getRequired() != null) {
+            copy.setRequired(new ArrayList<>(target.getRequired()));
+        }
+        return copy;
+    }
+
+    private static boolean onlyNull(Schema schema) {
+        return schema.getRef() == null
+                && schema.getType() != null
+                && schema.getType().equals(List.of(Schema.SchemaType.NULL));
+    }
+
+    /** Adds the component names {@code schema} refers to, directly or through other components, to {@code out}. */
+    private static void collectRefs(Schema schema, Map<String, Schema> schemas, Set<String> out) {
+        if (schema == null) {
+            return;
+        }
+        String ref = schema.getRef();
+        if (ref != null && ref.startsWith(COMPONENT_PREFIX)) {
+            String name = ref.substring(COMPONENT_PREFIX.length());
+            if (out.add(name)) {
+                collectRefs(schemas.get(name), schemas, out);
+            }
+        }
+        if (schema.getProperties() != null) {
+            schema.getProperties().values().forEach(p -> collectRefs(p, schemas, out));
+        }
+        collectRefs(schema.getItems(), schemas, out);
+        if (schema.getAdditionalPropertiesSchema() != null) {
+            collectRefs(schema.getAdditionalPropertiesSchema(), schemas, out);
+        }
+        for (List<Schema> alternatives : Arrays.asList(schema.getAllOf(), schema.getAnyOf(), schema.getOneOf())) {
+            if (alternatives != null) {
+                alternatives.forEach(a -> collectRefs(a, schemas, out));
+            }
+        }
     }
 
     private static void document(String path, PathItem item, PathItem.HttpMethod method, Operation operation) {
@@ -85,10 +216,33 @@ public class OpenApiProblems implements OASFilter {
         if (method == PathItem.HttpMethod.POST && path.equals("/api/v1/records")) {
             statuses.put("507", "The storage nodes cannot hold the record");
         }
+        if (method == PathItem.HttpMethod.GET && path.equals("/api/v1/audit/checkpoint")) {
+            statuses.put("404", "No checkpoint has been signed yet");
+        }
+        if (method == PathItem.HttpMethod.GET && path.equals("/api/v1/audit/proofs/inclusion")) {
+            statuses.put("404", "No such entry, or no checkpoint covers it yet");
+        }
         if (operation.getResponses() == null) {
             operation.setResponses(OASFactory.createAPIResponses());
         }
         APIResponses responses = operation.getResponses();
+        APIResponse ok = responses.getAPIResponse("200");
+        if (method == PathItem.HttpMethod.GET && ok != null && isPaged(operation)) {
+            ok.addHeader(
+                    "Link",
+                    OASFactory.createHeader()
+                            .description("<next page URL>; rel=\"next\" (RFC 8288) when more items may follow; "
+                                    + "absent on the last page")
+                            .schema(OASFactory.createSchema().addType(Schema.SchemaType.STRING)));
+            ok.addHeader(
+                    "X-Next-From",
+                    OASFactory.createHeader()
+                            .description("The start parameter's value for the next page, with Link")
+                            .schema(OASFactory.createSchema()
+                                    .addType(Schema.SchemaType.INTEGER)
+                                    .format("int64")
+                                    .minimum(BigDecimal.ZERO)));
+        }
         statuses.forEach((status, description) -> {
             APIResponse documented = responses.getAPIResponse(status);
             if (documented == null) {
@@ -101,6 +255,14 @@ public class OpenApiProblems implements OASFilter {
         });
     }
 
+    /** A list operation: it takes a page size ({@code limit}, or FHIR's {@code _count}). */
+    private static boolean isPaged(Operation operation) {
+        return operation.getParameters() != null
+                && operation.getParameters().stream()
+                        .anyMatch(
+                                p -> p.getName().equals("limit") || p.getName().equals("_count"));
+    }
+
     private static boolean hasParameters(PathItem item, Operation operation) {
         return nonEmpty(item.getParameters()) || nonEmpty(operation.getParameters());
     }
@@ -111,7 +273,7 @@ public class OpenApiProblems implements OASFilter {
 
     private static Content problemContent() {
         MediaType problem =
-                OASFactory.createMediaType().schema(OASFactory.createSchema().ref("#/components/schemas/" + SCHEMA));
+                OASFactory.createMediaType().schema(OASFactory.createSchema().ref(COMPONENT_PREFIX + SCHEMA));
         return OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE, problem);
     }
 

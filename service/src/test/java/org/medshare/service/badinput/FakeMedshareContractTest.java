@@ -31,6 +31,7 @@ import org.medshare.abe.sign.UploadStatement;
 import org.medshare.client.testing.FakeMedshare;
 import org.medshare.service.testing.HospitalClient;
 import org.medshare.service.testing.HospitalClient.Upload;
+import org.medshare.service.testing.OpenApiValidation;
 
 /**
  * Holds the client's test double, {@code FakeMedshare} (client test sources), to this service: the same
@@ -311,6 +312,14 @@ class FakeMedshareContractTest {
             request.header("Authorization", "Bearer " + token);
         }
         HttpResponse<byte[]> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (token == null) {
+            OpenApiValidation.INSTANCE.verify(
+                    method,
+                    response.uri(),
+                    response.statusCode(),
+                    response.headers().map(),
+                    new String(response.body(), StandardCharsets.UTF_8));
+        }
         JsonNode json = response.body().length == 0 ? JSON.missingNode() : JSON.readTree(response.body());
         String type = json.path("type").asText("");
         String kind = response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json")

@@ -72,13 +72,13 @@ final class Fixture {
         Caller b = caller("bob", "hospital", "hospital-b");
         Caller regulator = caller("rita", "regulator", "regulator-nhc");
 
-        var keyA = keys.register(a, publicKey(hospitalA));
+        var keyA = keys.register(a, publicKeyOf(hospitalA));
         hospitalA.withRegisteredKey(keyA.keyId(), keyA.hospitalNumber());
         HospitalClient retired = new HospitalClient("hospital-a");
-        revokedPublicKey = publicKey(retired);
+        revokedPublicKey = publicKeyOf(retired);
         revokedKeyId = keys.register(a, revokedPublicKey).keyId();
         keys.revoke(a, revokedKeyId);
-        publicKeyB = publicKey(hospitalB);
+        publicKeyB = publicKeyOf(hospitalB);
         var registeredB = keys.register(b, publicKeyB);
         keyIdB = registeredB.keyId();
         hospitalB.withRegisteredKey(keyIdB, registeredB.hospitalNumber());
@@ -111,7 +111,11 @@ final class Fixture {
                 .queryId();
         payments.deposit(EXHAUSTED_INSURER, BigInteger.valueOf(1_000_000));
         QuarkusTransaction.requiringNew().run(() -> {
-            if (!queryRepository.tryChargeBudget(EXHAUSTED_INSURER, budgetMicros, budgetMicros)) {
+            boolean spentBefore = queryRepository
+                    .budget(EXHAUSTED_INSURER)
+                    .map(budget -> budget[0] >= budget[1])
+                    .orElse(false);
+            if (!spentBefore && !queryRepository.tryChargeBudget(EXHAUSTED_INSURER, budgetMicros, budgetMicros)) {
                 throw new IllegalStateException("could not spend the fixture insurer's budget");
             }
         });
@@ -160,7 +164,7 @@ final class Fixture {
         return id;
     }
 
-    private static String publicKey(HospitalClient client) {
+    static String publicKeyOf(HospitalClient client) {
         return Base64.getEncoder()
                 .encodeToString(client.signingKey().getPublic().getEncoded());
     }

@@ -15,10 +15,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.medshare.service.testing.HospitalClient.Upload;
+import org.medshare.service.testing.OpenApiValidation;
 
 /**
  * Sends the corpus's requests byte for byte as written (the JDK's HTTP client: no client-side encoding, no
- * content-type rewriting), and small builders for their bodies.
+ * content-type rewriting), holds every answer to the OpenAPI document ({@link OpenApiValidation}), and small
+ * builders for their bodies.
  */
 final class Requests {
 
@@ -82,6 +84,12 @@ final class Requests {
         try {
             HttpResponse<String> response =
                     HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            OpenApiValidation.INSTANCE.verify(
+                    method,
+                    response.uri(),
+                    response.statusCode(),
+                    response.headers().map(),
+                    response.body());
             return new Answer(
                     response.statusCode(),
                     response.headers().firstValue("Content-Type").orElse(""),

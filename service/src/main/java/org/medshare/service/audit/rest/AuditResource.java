@@ -9,10 +9,17 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.medshare.service.audit.service.AuditFilter;
 import org.medshare.service.audit.service.AuditService;
@@ -20,11 +27,13 @@ import org.medshare.service.audit.service.AuditService.CheckpointView;
 import org.medshare.service.audit.service.AuditService.ConsistencyView;
 import org.medshare.service.audit.service.AuditService.EventPage;
 import org.medshare.service.audit.service.AuditService.EventTypeView;
+import org.medshare.service.audit.service.AuditService.EventView;
 import org.medshare.service.audit.service.AuditService.Export;
 import org.medshare.service.audit.service.AuditService.ExportFormat;
 import org.medshare.service.fhir.FhirJson;
 import org.medshare.service.ledger.LedgerService.LedgerReceipt;
 import org.medshare.service.payments.service.PaymentService;
+import org.medshare.service.rest.Paging;
 
 /**
  * The audit trail for regulators: events (filtered, paged), signed checkpoints with their cosignatures, the proofs
@@ -36,7 +45,6 @@ import org.medshare.service.payments.service.PaymentService;
 public class AuditResource {
 
     /** Response header: the index to continue from (present when entries after the answer remain unexamined). */
-    static final String NEXT_FROM = "X-Next-From";
     /** FHIR bulk data's NDJSON media type. */
     static final String FHIR_NDJSON = "application/fhir+ndjson";
 
@@ -48,7 +56,14 @@ public class AuditResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(
             summary = "Ledger events from an index, filtered by type, party, record, query and time; "
-                    + "X-Next-From names where to continue")
+                    + "Link rel=next and X-Next-From name where to continue")
+    @APIResponse(
+            responseCode = "200",
+            description = "One page of events",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(type = SchemaType.ARRAY, implementation = EventView.class)))
     public Response events(
             @QueryParam("from") @DefaultValue("0") @Min(0) long from,
             @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit,
@@ -57,9 +72,11 @@ public class AuditResource {
             @QueryParam("record") String record,
             @QueryParam("query") String query,
             @QueryParam("since") String since,
-            @QueryParam("until") String until) {
+            @QueryParam("until") String until,
+            @Context UriInfo uri) {
         EventPage page = audit.events(AuditFilter.of(type, party, record, query, since, until), from, limit);
-        return withNextFrom(Response.ok(page.events(), MediaType.APPLICATION_JSON), page.nextFrom());
+        return Paging.withNext(Response.ok(page.events(), MediaType.APPLICATION_JSON), uri, "from", page.nextFrom())
+                .build();
     }
 
     @GET
@@ -76,10 +93,18 @@ public class AuditResource {
     @Path("/checkpoints")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Signed checkpoints, oldest first, with the signatures and cosignatures each note carries")
-    public List<CheckpointView> checkpoints(
+    @APIResponse(
+            responseCode = "200",
+            description = "One page of checkpoints; Link rel=next and X-Next-From when more follow",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(type = SchemaType.ARRAY, implementation = CheckpointView.class)))
+    public Response checkpoints(
             @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
-            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
-        return audit.checkpoints(offset, limit);
+            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit,
+            @Context UriInfo uri) {
+        return Paging.page(uri, "offset", offset, limit, audit.checkpoints(offset, limit + 1));
     }
 
     @GET
@@ -96,9 +121,29 @@ public class AuditResource {
     @Path("/export")
     @Produces({FhirJson.MEDIA_TYPE, FHIR_NDJSON, MediaType.APPLICATION_JSON})
     @Operation(
-            summary =
-                    "The trail as FHIR R4 AuditEvents after IHE BALP: format=fhir (a collection Bundle) or "
-                            + "format=ndjson (one AuditEvent per line); filters as for events; X-Next-From names where to continue")
+            summary = "The trail as FHIR R4 AuditEvents after IHE BALP: format=fhir (a collection Bundle) or "
+                    + "format=ndjson (one AuditEvent per line); filters as for events; Link rel=next and X-Next-From "
+                    + "name where to continue")
+    @APIResponse(
+            responseCode = "200",
+            description = "One page of the trail",
+            content = {
+                @Content(
+                        mediaType = FhirJson.MEDIA_TYPE,
+                        schema =
+                                @Schema(
+                                        type = SchemaType.OBJECT,
+                                        requiredProperties = "resourceType",
+                                        additionalProperties = Schema.True.class,
+                                        properties =
+                                                @SchemaProperty(
+                                                        name = "resourceType",
+                                                        type = SchemaType.STRING,
+                                                        enumeration = "Bundle"))),
+                @Content(
+                        mediaType = FHIR_NDJSON,
+                        schema = @Schema(type = SchemaType.STRING, description = "One AuditEvent (JSON) per line"))
+            })
     public Response export(
             @QueryParam("format") @DefaultValue("fhir") String format,
             @QueryParam("from") @DefaultValue("0") @Min(0) long from,
@@ -108,11 +153,13 @@ public class AuditResource {
             @QueryParam("record") String record,
             @QueryParam("query") String query,
             @QueryParam("since") String since,
-            @QueryParam("until") String until) {
+            @QueryParam("until") String until,
+            @Context UriInfo uri) {
         ExportFormat wanted = ExportFormat.parse(format);
         Export export = audit.export(wanted, AuditFilter.of(type, party, record, query, since, until), from, limit);
         String mediaType = wanted == ExportFormat.FHIR ? FhirJson.MEDIA_TYPE : FHIR_NDJSON;
-        return withNextFrom(Response.ok(export.body(), mediaType), export.nextFrom());
+        return Paging.withNext(Response.ok(export.body(), mediaType), uri, "from", export.nextFrom())
+                .build();
     }
 
     @GET
@@ -139,12 +186,5 @@ public class AuditResource {
     @Operation(summary = "RFC 9162 consistency proof between two tree sizes")
     public ConsistencyView consistency(@QueryParam("from") @Min(0) long from, @QueryParam("to") @Min(1) long to) {
         return audit.consistency(from, to);
-    }
-
-    private static Response withNextFrom(Response.ResponseBuilder answer, Long nextFrom) {
-        if (nextFrom != null) {
-            answer.header(NEXT_FROM, nextFrom);
-        }
-        return answer.build();
     }
 }

@@ -12,16 +12,23 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.medshare.service.consent.service.ConsentService;
 import org.medshare.service.identity.CallerResolver;
 import org.medshare.service.refusal.RequestRefusedException;
+import org.medshare.service.rest.Paging;
 
 /**
  * The service's FHIR R4 facade (application/fhir+json): patient Consent per hospital and pseudonymous patient,
@@ -48,6 +55,35 @@ public class FhirResource {
     @Operation(
             summary =
                     "Search your organisation's patient consents (patient=Patient/<pseudonymous ref> or the bare ref); a FHIR searchset Bundle")
+    @APIResponse(
+            responseCode = "200",
+            description = "A FHIR R4 searchset Bundle: total counts every match; link self/next/previous",
+            content = {
+                @Content(
+                        mediaType = ConsentFhir.MEDIA_TYPE,
+                        schema =
+                                @Schema(
+                                        type = SchemaType.OBJECT,
+                                        requiredProperties = "resourceType",
+                                        additionalProperties = Schema.True.class,
+                                        properties =
+                                                @SchemaProperty(
+                                                        name = "resourceType",
+                                                        type = SchemaType.STRING,
+                                                        enumeration = "Bundle"))),
+                @Content(
+                        mediaType = MediaType.APPLICATION_JSON,
+                        schema =
+                                @Schema(
+                                        type = SchemaType.OBJECT,
+                                        requiredProperties = "resourceType",
+                                        additionalProperties = Schema.True.class,
+                                        properties =
+                                                @SchemaProperty(
+                                                        name = "resourceType",
+                                                        type = SchemaType.STRING,
+                                                        enumeration = "Bundle")))
+            })
     public Response search(
             @QueryParam("patient") String patient,
             @QueryParam("_offset") @DefaultValue("0") @Min(0) int offset,
@@ -63,13 +99,20 @@ public class FhirResource {
         ConsentService.SearchPage page = consents.search(callers.current(), ref, offset, count);
         Map<String, URI> links = new LinkedHashMap<>();
         links.put("self", page(uri, offset, count));
-        if (offset + (long) count < page.total()) {
+        boolean more = offset + (long) count < page.total();
+        if (more) {
             links.put("next", page(uri, offset + count, count));
         }
         if (offset > 0) {
             links.put("previous", page(uri, Math.max(0, offset - count), count));
         }
-        return fhir.searchSet(page, links);
+        Response bundle = fhir.searchSet(page, links);
+        return more
+                ? Response.fromResponse(bundle)
+                        .header(Paging.NEXT_FROM, offset + count)
+                        .header(Paging.LINK, Paging.next(links.get("next")))
+                        .build()
+                : bundle;
     }
 
     private static URI page(UriInfo uri, int offset, int count) {
@@ -84,6 +127,35 @@ public class FhirResource {
     @RolesAllowed("hospital")
     @Produces({ConsentFhir.MEDIA_TYPE, "application/json"})
     @Operation(summary = "One of your organisation's patient consents (FHIR R4 Consent)")
+    @APIResponse(
+            responseCode = "200",
+            description = "A FHIR R4 Consent",
+            content = {
+                @Content(
+                        mediaType = ConsentFhir.MEDIA_TYPE,
+                        schema =
+                                @Schema(
+                                        type = SchemaType.OBJECT,
+                                        requiredProperties = "resourceType",
+                                        additionalProperties = Schema.True.class,
+                                        properties =
+                                                @SchemaProperty(
+                                                        name = "resourceType",
+                                                        type = SchemaType.STRING,
+                                                        enumeration = "Consent"))),
+                @Content(
+                        mediaType = MediaType.APPLICATION_JSON,
+                        schema =
+                                @Schema(
+                                        type = SchemaType.OBJECT,
+                                        requiredProperties = "resourceType",
+                                        additionalProperties = Schema.True.class,
+                                        properties =
+                                                @SchemaProperty(
+                                                        name = "resourceType",
+                                                        type = SchemaType.STRING,
+                                                        enumeration = "Consent")))
+            })
     public Response read(@PathParam("id") String id) {
         return fhir.consent(consents.find(callers.current(), id)
                 .orElseThrow(() -> RequestRefusedException.notFound("Consent " + id)));
@@ -96,6 +168,35 @@ public class FhirResource {
     @Operation(
             summary =
                     "Revoke a patient's consent: none of the patient's records at your hospital is used or released any more (CONSENT_REVOKED; idempotent)")
+    @APIResponse(
+            responseCode = "200",
+            description = "The revoked FHIR R4 Consent",
+            content = {
+                @Content(
+                        mediaType = ConsentFhir.MEDIA_TYPE,
+                        schema =
+                                @Schema(
+                                        type = SchemaType.OBJECT,
+                                        requiredProperties = "resourceType",
+                                        additionalProperties = Schema.True.class,
+                                        properties =
+                                                @SchemaProperty(
+                                                        name = "resourceType",
+                                                        type = SchemaType.STRING,
+                                                        enumeration = "Consent"))),
+                @Content(
+                        mediaType = MediaType.APPLICATION_JSON,
+                        schema =
+                                @Schema(
+                                        type = SchemaType.OBJECT,
+                                        requiredProperties = "resourceType",
+                                        additionalProperties = Schema.True.class,
+                                        properties =
+                                                @SchemaProperty(
+                                                        name = "resourceType",
+                                                        type = SchemaType.STRING,
+                                                        enumeration = "Consent")))
+            })
     public Response revoke(@PathParam("id") String id) {
         ConsentService.Revocation r = consents.revoke(callers.current(), id);
         return fhir.consent(r.consent());

@@ -12,9 +12,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.List;
+import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -26,6 +27,7 @@ import org.medshare.service.identity.CallerResolver;
 import org.medshare.service.queries.service.QueryApproval;
 import org.medshare.service.queries.service.QueryService;
 import org.medshare.service.queries.service.QueryService.QueryView;
+import org.medshare.service.rest.Paging;
 
 /** Aggregate queries: insurers submit and read their own; regulators see all and approve or refuse. */
 @Path("/api/v1/queries")
@@ -76,10 +78,18 @@ public class QueryResource {
     @GET
     @RolesAllowed({"insurer", "regulator"})
     @Operation(summary = "Queries: an insurer's own, or all for a regulator; newest first")
-    public List<QueryView> list(
+    @APIResponse(
+            responseCode = "200",
+            description = "One page of queries; Link rel=next and X-Next-From when more follow",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(type = SchemaType.ARRAY, implementation = QueryView.class)))
+    public Response list(
             @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
-            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
-        return queries.list(callers.current(), offset, limit);
+            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit,
+            @Context UriInfo uri) {
+        return Paging.page(uri, "offset", offset, limit, queries.list(callers.current(), offset, limit + 1));
     }
 
     @GET

@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.medshare.enclave.stats.QueryRefusedException;
 import org.medshare.enclave.stats.QueryRequest;
 import org.medshare.enclave.stats.QueryTemplate;
@@ -32,8 +33,8 @@ public class TemplateService {
             String state,
             String submittedBy,
             Instant submittedAt,
-            String decidedBy,
-            Instant decidedAt,
+            @Schema(nullable = true) String decidedBy,
+            @Schema(nullable = true) Instant decidedAt,
             String template) {
         static TemplateView of(TemplateEntity t) {
             return new TemplateView(

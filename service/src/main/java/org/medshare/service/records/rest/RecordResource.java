@@ -13,11 +13,15 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.List;
-import java.util.Map;
+import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.jboss.resteasy.reactive.PartType;
 import org.jboss.resteasy.reactive.RestForm;
@@ -29,6 +33,7 @@ import org.medshare.service.records.service.RecordService;
 import org.medshare.service.records.service.RecordService.RecordView;
 import org.medshare.service.records.service.RecordService.UploadParts;
 import org.medshare.service.records.service.RecordService.UploadResult;
+import org.medshare.service.rest.Paging;
 
 /** Encrypted records: upload (hospital), list and read metadata (own organisation), ciphertext download. */
 @Path("/api/v1/records")
@@ -61,6 +66,20 @@ public class RecordResource {
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Upload a signed, encrypted record: parts metadata (JSON), envelope and rows (binary)")
+    @APIResponse(
+            responseCode = "201",
+            description = "Stored: the record and its ledger receipt",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = UploadResult.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The same upload again (idempotent retry): the record stored the first time",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = UploadResult.class)))
     public Response upload(
             @RestForm("metadata") @PartType(MediaType.TEXT_PLAIN) String metadata,
             @RestForm("envelope") FileUpload envelope,
@@ -83,11 +102,20 @@ public class RecordResource {
     @Operation(
             summary = "Your organisation's records (current versions), newest first; resourceType filters by "
                     + "the disclosed resource summary")
-    public List<RecordView> list(
+    @APIResponse(
+            responseCode = "200",
+            description = "One page of records; Link rel=next and X-Next-From when more follow",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(type = SchemaType.ARRAY, implementation = RecordView.class)))
+    public Response list(
             @QueryParam("resourceType") String resourceType,
             @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
-            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
-        return records.list(callers.current(), resourceType, offset, limit);
+            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit,
+            @Context UriInfo uri) {
+        return Paging.page(
+                uri, "offset", offset, limit, records.list(callers.current(), resourceType, offset, limit + 1));
     }
 
     @GET
@@ -117,8 +145,16 @@ public class RecordResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(
             summary = "Revoke the patient's consent for one of your records: no later query uses it (CONSENT_REVOKED)")
-    public Map<String, Object> revokeConsent(@PathParam("recordId") String recordId) {
+    public ConsentRevocation revokeConsent(@PathParam("recordId") String recordId) {
         boolean changed = consents.revokeRecord(callers.current(), recordId);
-        return Map.of("recordId", recordId, "revoked", true, "changed", changed);
+        return new ConsentRevocation(recordId, true, changed);
     }
+
+    /**
+     * A record's consent revocation.
+     *
+     * @param revoked always true: the consent is revoked after the call
+     * @param changed false when it was revoked already (the call is idempotent)
+     */
+    public record ConsentRevocation(String recordId, boolean revoked, boolean changed) {}
 }

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jboss.logging.Logger;
 import org.medshare.abe.Policy;
 import org.medshare.ledger.event.Event;
@@ -80,19 +81,23 @@ public class RecordService {
             String signingKeyId,
             Instant createdAt,
             Long ledgerIndex,
-            Long analyticsRows,
+            @Schema(nullable = true) Long analyticsRows,
             boolean usedInStatistics,
             Map<String, String> resourceSummary,
             int version,
             String recordOf,
-            String previousVersion,
-            String supersededBy) {}
+            @Schema(nullable = true) String previousVersion,
+            @Schema(nullable = true) String supersededBy) {}
 
     /**
      * The answer to an upload: the record and its ledger receipt; {@code replayed} when the key was seen before;
      * {@code note} says in words what a hospital should know (stored without analytics rows, a new version), or null.
      */
-    public record UploadResult(RecordView record, LedgerReceipt receipt, boolean replayed, String note) {
+    public record UploadResult(
+            RecordView record,
+            LedgerReceipt receipt,
+            boolean replayed,
+            @Schema(nullable = true) String note) {
         UploadResult(RecordView record, LedgerReceipt receipt, boolean replayed) {
             this(record, receipt, replayed, noteOn(record));
         }
