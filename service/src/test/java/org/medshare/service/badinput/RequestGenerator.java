@@ -193,7 +193,12 @@ final class RequestGenerator {
             case "queryId" -> List.of(fixture.refusedQuery, fixture.otherInsurersQuery, fixture.unpaidQuery);
             case "keyId" -> List.of(fixture.keyIdB, fixture.revokedKeyId);
             case "templateId" -> new ArrayList<>(fixture.templates.values());
-            case "organisation", "party" -> List.of("hospital-a", "hospital-b", Fixture.INSURER, "regulator-nhc");
+            // a suspension the fuzzer makes must not stop the organisations the other tests act as
+            case "organisation" ->
+                path.startsWith("/api/v1/suspensions/")
+                        ? List.of("fuzz-suspended", "regulator-nhc")
+                        : List.of("hospital-a", "hospital-b", Fixture.INSURER, "regulator-nhc");
+            case "party" -> List.of("hospital-a", "hospital-b", Fixture.INSURER, "regulator-nhc");
             case "format" -> List.of("fhir", "ndjson");
             case "patient" -> List.of("Patient/" + "0123456789abcdef");
             default -> List.of();

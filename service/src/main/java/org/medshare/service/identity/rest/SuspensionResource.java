@@ -15,6 +15,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.medshare.service.identity.CallerResolver;
 import org.medshare.service.identity.service.Suspensions;
@@ -27,9 +28,19 @@ import org.medshare.service.identity.service.Suspensions.Suspension;
 @SecurityRequirement(name = "SecurityScheme")
 public class SuspensionResource {
 
-    /** Body of a suspension: one of the reason codes of {@link Suspensions#REASONS}. */
+    /** Body of a suspension: one of the reason codes of {@link Suspensions#REASONS} (the document lists them). */
     public record SuspensionRequest(
-            @NotNull @Size(min = 1, max = 64) String reason) {}
+            @Schema(
+                    enumeration = {
+                        "investigation",
+                        "security-incident",
+                        "licence-lapsed",
+                        "rule-breach",
+                        "member-request"
+                    })
+            @NotNull
+            @Size(min = 1, max = 64)
+            String reason) {}
 
     @Inject
     CallerResolver callers;

@@ -11,6 +11,7 @@ import io.quarkus.test.security.TestSecurity;
 import io.quarkus.test.security.oidc.Claim;
 import io.quarkus.test.security.oidc.OidcSecurity;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -141,6 +142,17 @@ class SuspensionTest {
                 .then()
                 .statusCode(403);
         given().delete("/api/v1/suspensions/hospital-b").then().statusCode(403);
+    }
+
+    @Test
+    void theDocumentListsExactlyTheReasonCodesTheServiceAccepts() {
+        List<String> documented = given().queryParam("format", "json")
+                .get("/q/openapi")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("components.schemas.SuspensionRequest.properties.reason.enum");
+        assertEquals(new TreeSet<>(Suspensions.REASONS), new TreeSet<>(documented));
     }
 
     private static void suspended(io.restassured.response.ValidatableResponse answer) {
