@@ -197,7 +197,7 @@ class GeneratedClientFlowTest {
         LedgerReceipt proof = null;
         for (int attempt = 0; attempt < 50 && proof == null; attempt++) {
             try {
-                proof = audit.apiV1AuditProofsInclusionGet(compute.getIndex());
+                proof = audit.apiV1AuditProofsInclusionGet(compute.getIndex(), null);
             } catch (ApiException notYetCheckpointed) {
                 assertEquals(404, notYetCheckpointed.getCode());
                 Thread.sleep(100);
