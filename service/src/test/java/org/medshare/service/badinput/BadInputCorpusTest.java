@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;
 import io.quarkus.test.security.oidc.Claim;
@@ -34,17 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.medshare.enclave.stats.PrivacyBudget;
-import org.medshare.ledger.AuditLog;
-import org.medshare.service.config.MedshareConfig;
-import org.medshare.service.payments.service.PaymentService;
 import org.medshare.service.problem.Problem;
-import org.medshare.service.queries.persistence.QueryRepository;
-import org.medshare.service.queries.service.QueryApproval;
-import org.medshare.service.queries.service.QueryService;
-import org.medshare.service.queries.service.TemplateService;
-import org.medshare.service.records.service.RecordService;
-import org.medshare.service.records.service.SigningKeyService;
 
 /**
  * The bad-input corpus: every case is a request a caller with the right role may send but that is
@@ -71,34 +60,7 @@ class BadInputCorpusTest {
     private static final AtomicReference<Map<String, BadInput>> REGULATOR_CASES = new AtomicReference<>();
 
     @Inject
-    AgroalDataSource db;
-
-    @Inject
-    AuditLog log;
-
-    @Inject
-    PaymentService payments;
-
-    @Inject
-    RecordService records;
-
-    @Inject
-    SigningKeyService signingKeys;
-
-    @Inject
-    QueryService queries;
-
-    @Inject
-    TemplateService templates;
-
-    @Inject
-    QueryApproval approval;
-
-    @Inject
-    QueryRepository queryRepository;
-
-    @Inject
-    MedshareConfig config;
+    CorpusState state;
 
     // Cases are passed by name: Quarkus clones every argument of a parameterized test into its class loader,
     // which for a case carrying lambdas costs more than running it.
@@ -241,21 +203,13 @@ class BadInputCorpusTest {
     }
 
     private StateSnapshot snapshot() {
-        return StateSnapshot.take(db, config.dataDir(), log, payments, Fixture.ORGANISATIONS);
+        return state.snapshot();
     }
 
     private Fixture fixture() {
         synchronized (BadInputCorpusTest.class) {
             if (fixture == null) {
-                fixture = new Fixture(
-                        records,
-                        signingKeys,
-                        templates,
-                        queries,
-                        approval,
-                        queryRepository,
-                        payments,
-                        PrivacyBudget.toMicros(config.privacy().budgetPerInsurer()));
+                fixture = state.newFixture();
             }
             return fixture;
         }

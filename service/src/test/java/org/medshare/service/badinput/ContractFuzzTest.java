@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;
 import io.quarkus.test.security.oidc.Claim;
@@ -27,16 +26,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.medshare.enclave.stats.PrivacyBudget;
-import org.medshare.ledger.AuditLog;
-import org.medshare.service.config.MedshareConfig;
-import org.medshare.service.payments.service.PaymentService;
-import org.medshare.service.queries.persistence.QueryRepository;
-import org.medshare.service.queries.service.QueryApproval;
-import org.medshare.service.queries.service.QueryService;
-import org.medshare.service.queries.service.TemplateService;
-import org.medshare.service.records.service.RecordService;
-import org.medshare.service.records.service.SigningKeyService;
 import org.medshare.service.testing.HospitalClient;
 import org.medshare.service.testing.OpenApiValidation;
 
@@ -67,34 +56,7 @@ class ContractFuzzTest {
     private static Fixture fixture;
 
     @Inject
-    AgroalDataSource db;
-
-    @Inject
-    AuditLog log;
-
-    @Inject
-    PaymentService payments;
-
-    @Inject
-    MedshareConfig config;
-
-    @Inject
-    RecordService records;
-
-    @Inject
-    SigningKeyService signingKeys;
-
-    @Inject
-    QueryService queries;
-
-    @Inject
-    TemplateService templates;
-
-    @Inject
-    QueryApproval approval;
-
-    @Inject
-    QueryRepository queryRepository;
+    CorpusState state;
 
     @Test
     @Order(1)
@@ -210,7 +172,7 @@ class ContractFuzzTest {
         expect(200, "POST", "/api/v1/queries/" + submitted + "/refuse", "{\"reason\":\"fuzzed sequence\"}");
         expect(409, "POST", "/api/v1/queries/" + submitted + "/approve", null);
         expect(409, "POST", "/api/v1/queries/" + submitted + "/refuse", "{\"reason\":\"again\"}");
-        long size = log.size();
+        long size = state.ledgerSize();
         Random random = new Random(SEED + 7);
         for (int i = 0; i < 5; i++) {
             long index = random.nextLong(size);
@@ -328,21 +290,13 @@ class ContractFuzzTest {
     }
 
     private StateSnapshot snapshot() {
-        return StateSnapshot.take(db, config.dataDir(), log, payments, Fixture.ORGANISATIONS);
+        return state.snapshot();
     }
 
     private Fixture fixture() {
         synchronized (ContractFuzzTest.class) {
             if (fixture == null) {
-                fixture = new Fixture(
-                        records,
-                        signingKeys,
-                        templates,
-                        queries,
-                        approval,
-                        queryRepository,
-                        payments,
-                        PrivacyBudget.toMicros(config.privacy().budgetPerInsurer()));
+                fixture = state.newFixture();
             }
             return fixture;
         }
