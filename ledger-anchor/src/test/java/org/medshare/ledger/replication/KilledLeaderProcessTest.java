@@ -224,10 +224,23 @@ class KilledLeaderProcessTest {
         assertEquals(size, childSize.get(), "the child member's log size");
     }
 
+    /**
+     * Waits until {@code expected} leads, moving the leadership to it if another member won the first election (on a
+     * loaded machine the child JVM can start late); a transfer that times out while the child is still catching up
+     * is tried again, up to three times.
+     */
     private static void awaitLeader(LedgerMember m, String expected) throws Exception {
         String leader = awaitAnyLeader(m);
-        if (!leader.equals(expected)) {
-            m.transferLeadership(expected, WAIT);
+        for (int attempt = 1; !leader.equals(expected); attempt++) {
+            try {
+                m.transferLeadership(expected, WAIT);
+                break;
+            } catch (IOException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                leader = awaitAnyLeader(m);
+            }
         }
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!m.leaderId().map(expected::equals).orElse(false) && System.nanoTime() < deadline) {
