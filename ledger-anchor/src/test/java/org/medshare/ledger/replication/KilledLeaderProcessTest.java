@@ -38,7 +38,7 @@ import org.medshare.ledger.verify.VerificationReport;
  * catches up and stores the next final checkpoint, and after a second SIGKILL, offline, every member's ledger verifies (checksums, roots, a quorum of 2 members'
  * cosignature lines on the final checkpoints, inclusion proofs).
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class KilledLeaderProcessTest {
     static final String CHILD = "m1";
     static final Duration WAIT = Duration.ofSeconds(30);

@@ -51,7 +51,7 @@ import org.medshare.ledger.verify.VerificationReport;
  * ports): replication, witness cosigning with quorum 2, leader failover, catch-up
  * of a restarted member, and refusal of a lying leader.
  */
-@Timeout(value = 100, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ReplicationClusterTest {
     static final String ORIGIN = "medshare.test/replicated";
     static final Duration WAIT = Duration.ofSeconds(30);
@@ -117,7 +117,7 @@ class ReplicationClusterTest {
                             2,
                             keys.get(id),
                             directory,
-                            Duration.ofMillis(1000)));
+                            Duration.ofMillis(1500)));
         }
     }
 
