@@ -8,6 +8,7 @@ import org.medshare.client.login.LoginCommand;
 import org.medshare.client.query.AuditCommand;
 import org.medshare.client.query.PaymentsCommand;
 import org.medshare.client.query.QueryCommand;
+import org.medshare.client.records.RecordsCommand;
 import org.medshare.client.upload.PseudonymKeyCommand;
 import org.medshare.client.upload.UploadCommand;
 import picocli.CommandLine;
@@ -35,6 +36,7 @@ import picocli.CommandLine.Command;
             QueryCommand.class,
             AuditCommand.class,
             PaymentsCommand.class,
+            RecordsCommand.class,
         })
 public final class Medshare implements Callable<Integer> {
     public static final int EXIT_OK = 0;
