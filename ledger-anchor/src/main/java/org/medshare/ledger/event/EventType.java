@@ -11,7 +11,13 @@ import java.util.List;
 public enum EventType {
     /** A hospital uploaded an encrypted record. */
     UPLOAD(1, ACTOR, RECORD_ID, CONTENT_HASH, POLICY_HASH),
-    /** Someone read (fetched) a record's ciphertext or shards. */
+    /**
+     * A record's ciphertext was released to {@code ACTOR} ({@code organisation:subject}). {@code PURPOSE} is the
+     * HL7 v3 PurposeOfUse code the request named ({@code TREAT}, {@code ETREAT}, ...), followed, when the
+     * patient's consent decided the release, by {@code :consent-v<n>[.<n>...]} (the version of each consent that
+     * covers the record, in consent id order) or {@code :consent-none} (the record names no patient); a release
+     * to the record's own organisation without a named purpose is {@code ciphertext-download}.
+     */
     ACCESS(2, ACTOR, RECORD_ID, PURPOSE),
     /** An insurer submitted an aggregate query. */
     QUERY_SUBMITTED(3, ACTOR, QUERY_ID, QUERY_HASH),
@@ -71,7 +77,14 @@ public enum EventType {
      */
     ORGANISATION_SUSPENDED(17, ACTOR, ORGANISATION, REASON),
     /** A regulator ({@code ACTOR}) lifted the suspension of {@code ORGANISATION} (back on the white list). */
-    ORGANISATION_REINSTATED(18, ACTOR, ORGANISATION);
+    ORGANISATION_REINSTATED(18, ACTOR, ORGANISATION),
+    /**
+     * Emergency ("break-glass") release: {@code ACTOR} ({@code organisation:subject}) had record {@code RECORD_ID}
+     * released under purpose of use {@code PURPOSE} ({@code ETREAT}) without the patient's consent permitting it.
+     * {@code REASON_HASH} is a salted hash of the written reason (the reason and its salt stay in the service's
+     * review queue). It directly follows the ACCESS event of the same release.
+     */
+    BREAK_GLASS(19, ACTOR, RECORD_ID, PURPOSE, REASON_HASH);
 
     private final int code;
     private final List<Field> fields;

@@ -34,7 +34,8 @@ public enum Field {
     CALL_DATA(FieldKind.DATA),
     PREVIOUS_RECORD_ID(FieldKind.ID),
     RULES(FieldKind.DATA),
-    ORGANISATION(FieldKind.ID);
+    ORGANISATION(FieldKind.ID),
+    REASON_HASH(FieldKind.HASH);
 
     private final FieldKind kind;
 

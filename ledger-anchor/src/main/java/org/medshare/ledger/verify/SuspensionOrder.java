@@ -20,6 +20,7 @@ final class SuspensionOrder {
             EventType.RECORD_VERSIONED,
             EventType.ERASED,
             EventType.ACCESS,
+            EventType.BREAK_GLASS,
             EventType.QUERY_SUBMITTED,
             EventType.QUERY_APPROVED,
             EventType.CONSENT_REVOKED,

@@ -31,6 +31,15 @@ class SuspensionOrderTest {
         assertEquals(
                 "ACCESS by hospital-a:alice while hospital-a is suspended", order.accept(access("hospital-a:alice")));
         assertNull(order.accept(access("hospital-b:bob")), "other organisations go on");
+        assertEquals(
+                "BREAK_GLASS by hospital-a:alice while hospital-a is suspended",
+                order.accept(Event.builder(EventType.BREAK_GLASS)
+                        .timestamp(3)
+                        .id(Field.ACTOR, "hospital-a:alice")
+                        .id(Field.RECORD_ID, "r1")
+                        .id(Field.PURPOSE, "ETREAT")
+                        .hash(Field.REASON_HASH, HASH)
+                        .build()));
         assertNull(
                 order.accept(Event.payment(4, "insurer-x", "hospital-a", "q1", 10, 1, HASH)),
                 "payouts for earlier work are not the organisation's act");

@@ -246,6 +246,44 @@ class AuditExportTest {
         assertEquals("Patient/fedcba9876543210", r.getPatient().getReference());
     }
 
+    /**
+     * An emergency release is an ACCESS whose purpose starts with ETREAT and the BREAK_GLASS right after it: both map
+     * to BALP reads by the clinician (IRCP) with the PurposeOfUse code as purposeOfEvent, the salted reason hash as a
+     * detail, and validate against the base R4 definitions.
+     */
+    @Test
+    void breakGlassMapping() {
+        long t = System.currentTimeMillis();
+        Event access = Event.builder(EventType.ACCESS)
+                .timestamp(t)
+                .id(Field.ACTOR, "hospital-b:bob")
+                .id(Field.RECORD_ID, "rec-glass")
+                .id(Field.PURPOSE, "ETREAT:consent-v2")
+                .build();
+        Event glass = Event.builder(EventType.BREAK_GLASS)
+                .timestamp(t)
+                .id(Field.ACTOR, "hospital-b:bob")
+                .id(Field.RECORD_ID, "rec-glass")
+                .id(Field.PURPOSE, "ETREAT")
+                .hash(Field.REASON_HASH, H)
+                .build();
+        Bundle bundle = new BalpAuditEvents("medshare.example/ledger")
+                .bundle(List.of(new LedgerService.LedgerEntry(8, access), new LedgerService.LedgerEntry(9, glass)));
+        assertEquals(List.of(), FhirValidation.errors(bundle), "HAPI validation errors");
+        for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
+            AuditEvent a = (AuditEvent) e.getResource();
+            expect(a, "read", "R", "IRCP", "4", "rec-glass");
+            assertEquals(
+                    "ETREAT", a.getPurposeOfEventFirstRep().getCodingFirstRep().getCode(), a.getId());
+            assertEquals(
+                    "http://terminology.hl7.org/CodeSystem/v3-ActReason",
+                    a.getPurposeOfEventFirstRep().getCodingFirstRep().getSystem());
+        }
+        AuditEvent b = (AuditEvent) bundle.getEntry().get(1).getResource();
+        assertTrue(b.getEntityFirstRep().getDetail().stream()
+                .anyMatch(d -> d.getType().equals("reasonHash")));
+    }
+
     @Test
     void contractCallMapping() {
         Event call = Event.builder(EventType.CONTRACT_CALL)

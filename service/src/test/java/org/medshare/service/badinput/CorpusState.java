@@ -65,7 +65,7 @@ public class CorpusState {
     }
 
     /** The service's state now: database rows, data directory, ledger and balances of the fixture's organisations. */
-    StateSnapshot snapshot() {
+    public StateSnapshot snapshot() {
         return StateSnapshot.take(db, config.dataDir(), log, payments, Fixture.ORGANISATIONS);
     }
 

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import org.medshare.service.consent.service.ConsentIds;
 import org.medshare.service.identity.Caller;
 import org.medshare.service.payments.service.PaymentService;
 import org.medshare.service.queries.persistence.QueryRepository;
@@ -51,6 +52,11 @@ final class Fixture {
     final Upload existingUpload;
     final String recordA;
     final String recordB;
+    /** The pseudonymous patient both fixture records name, and the consents of that patient at each hospital. */
+    final String patient;
+
+    final String consentA;
+    final String consentB;
     /** Template ids by name: optional, none, required (approved, with that DP mode), pending, rejected. */
     final Map<String, String> templates;
 
@@ -83,9 +89,15 @@ final class Fixture {
         keyIdB = registeredB.keyId();
         hospitalB.withRegisteredKey(keyIdB, registeredB.hospitalNumber());
 
+        patient = "feed" + run + "0000beef";
+        consentA = ConsentIds.of("hospital-a", patient);
+        consentB = ConsentIds.of("hospital-b", patient);
         existingUpload = hospitalA.upload("corpus-existing-" + run, POLICY_A, "existing record");
+        existingUpload.tags.put("patient", patient);
         recordA = upload(records, a, existingUpload);
-        recordB = upload(records, b, hospitalB.upload("corpus-b-" + run, POLICY_B, "hospital-b record"));
+        Upload uploadB = hospitalB.upload("corpus-b-" + run, POLICY_B, "hospital-b record");
+        uploadB.tags.put("patient", patient);
+        recordB = upload(records, b, uploadB);
 
         Caller insurer = caller("irene", "insurer", INSURER);
         templates = Map.of(
@@ -130,7 +142,7 @@ final class Fixture {
 
     /** Replaces ${optional}, ${none}, ${required}, ${pending}, ${rejected} and ${insurer} in a corpus body. */
     String resolve(String body) {
-        String out = body.replace("${insurer}", INSURER);
+        String out = body.replace("${insurer}", INSURER).replace("${patient}", patient);
         for (Map.Entry<String, String> t : templates.entrySet()) {
             out = out.replace("${" + t.getKey() + "}", t.getValue());
         }

@@ -37,6 +37,7 @@ final class HospitalCases {
         cases.addAll(Requests.fromFile("data-use-rules.txt", "PUT", fx -> "/api/v1/data-use-rules"));
         dataUseRules(cases);
         records(cases);
+        consents(cases);
         return cases;
     }
 
@@ -241,15 +242,15 @@ final class HospitalCases {
         cases.add(policy("policy-illegal-character", 400, "invalid-policy", "org:hospital-a OR role:phys!cian"));
         cases.add(policy("policy-unicode-attribute", 400, "invalid-policy", "org:hospital-a OR role:\u00e4rztin"));
         cases.add(policy(
-                "policy-names-another-hospital",
-                403,
-                "policy-not-allowed",
-                "org:hospital-b OR purpose:insurance-stats@2026Q4"));
+                "policy-another-hospital-with-unknown-key",
+                400,
+                "invalid-policy",
+                "org:hospital-b AND ward:cardiology"));
         cases.add(policy(
-                "policy-another-hospital-inside-threshold",
-                403,
-                "policy-not-allowed",
-                "2 of (org:hospital-a, org:hospital-b, purpose:insurance-stats@2026Q4)"));
+                "policy-another-hospital-dept-of-old-epoch",
+                400,
+                "invalid-policy",
+                "2 of (org:hospital-a, org:hospital-b, dept:cardiology@2025Q1)"));
         cases.add(policy("policy-unknown-attribute-key", 400, "invalid-policy", "org:hospital-a OR patient:123"));
         cases.add(policy("policy-dept-without-epoch", 400, "invalid-policy", "org:hospital-a OR dept:cardiology"));
         cases.add(policy(
@@ -694,6 +695,160 @@ final class HospitalCases {
                 Requests.json("POST", "/api/v1/data-use-rules", "{\"rules\":[]}")));
     }
 
+    // ---- sharing across hospitals: release, search, statement, access, policy preview ---------------------------
+
+    private static final String REASON = Requests.encode("unconscious patient in the emergency room");
+
+    private static void sharing(List<BadInput> cases) {
+        cases.add(new BadInput(
+                "ciphertext-of-hospital-b-without-purpose",
+                403,
+                "purpose-required",
+                Requests.call("GET", fx -> "/api/v1/records/" + fx.recordB + "/ciphertext")));
+        cases.add(new BadInput(
+                "ciphertext-of-hospital-b-policy-not-satisfied",
+                403,
+                "policy-not-satisfied",
+                Requests.call("GET", fx -> "/api/v1/records/" + fx.recordB + "/ciphertext?purpose=TREAT")));
+        cases.add(new BadInput(
+                "ciphertext-of-hospital-b-emergency-policy-not-satisfied",
+                403,
+                "policy-not-satisfied",
+                Requests.call(
+                        "GET", fx -> "/api/v1/records/" + fx.recordB + "/ciphertext?purpose=ETREAT&reason=" + REASON)));
+        for (String purpose : List.of("treatment", "treat", "", "TREAT%20", "HRESCH,TREAT", "%00")) {
+            cases.add(new BadInput(
+                    "ciphertext-purpose-"
+                            + (purpose.isEmpty()
+                                    ? "empty"
+                                    : Requests.encode(purpose).replace('%', 'x')),
+                    400,
+                    "invalid-purpose",
+                    Requests.call("GET", fx -> "/api/v1/records/" + fx.recordA + "/ciphertext?purpose=" + purpose)));
+        }
+        cases.add(new BadInput(
+                "ciphertext-purpose-of-hospital-b-unknown",
+                400,
+                "invalid-purpose",
+                Requests.call("GET", fx -> "/api/v1/records/" + fx.recordB + "/ciphertext?purpose=MARKETING")));
+        cases.add(new BadInput(
+                "ciphertext-purpose-repeated",
+                400,
+                null,
+                Requests.call(
+                        "GET", fx -> "/api/v1/records/" + fx.recordB + "/ciphertext?purpose=TREAT&purpose=ETREAT")));
+        cases.add(new BadInput(
+                "ciphertext-reason-without-emergency",
+                400,
+                "invalid-reason",
+                Requests.call(
+                        "GET", fx -> "/api/v1/records/" + fx.recordB + "/ciphertext?purpose=TREAT&reason=" + REASON)));
+        cases.add(new BadInput(
+                "ciphertext-reason-without-purpose",
+                400,
+                "invalid-reason",
+                Requests.call("GET", fx -> "/api/v1/records/" + fx.recordA + "/ciphertext?reason=" + REASON)));
+        cases.add(new BadInput(
+                "ciphertext-reason-too-short",
+                400,
+                "invalid-reason",
+                Requests.call(
+                        "GET", fx -> "/api/v1/records/" + fx.recordB + "/ciphertext?purpose=ETREAT&reason=hurry")));
+        cases.add(new BadInput(
+                "ciphertext-reason-blank",
+                400,
+                "invalid-reason",
+                Requests.call(
+                        "GET",
+                        fx -> "/api/v1/records/" + fx.recordB + "/ciphertext?purpose=ETREAT&reason="
+                                + Requests.encode(" ".repeat(20)))));
+        cases.add(new BadInput(
+                "ciphertext-reason-control-character",
+                400,
+                "invalid-reason",
+                Requests.call(
+                        "GET",
+                        fx -> "/api/v1/records/" + fx.recordB + "/ciphertext?purpose=ETREAT&reason="
+                                + Requests.encode("patient collapsed \u0007 in the ward"))));
+        cases.add(new BadInput(
+                "ciphertext-reason-1001-characters",
+                400,
+                "invalid-reason",
+                Requests.call(
+                        "GET",
+                        fx -> "/api/v1/records/" + fx.recordB + "/ciphertext?purpose=ETREAT&reason="
+                                + "r".repeat(1001))));
+        cases.addAll(PathCases.of("statement", "GET", id -> "/api/v1/records/" + id + "/statement", 404));
+        cases.add(new BadInput(
+                "statement-of-hospital-b-policy-not-satisfied",
+                403,
+                "policy-not-satisfied",
+                Requests.call("GET", fx -> "/api/v1/records/" + fx.recordB + "/statement")));
+        cases.add(new BadInput(
+                "search-without-patient",
+                400,
+                "invalid-patient-reference",
+                Requests.call("GET", "/api/v1/records/search")));
+        for (String patient :
+                List.of("John%20Smith", "ABCDEF0123456789", "0123456789abcde", "x".repeat(65), "%27%20or%201%3D1")) {
+            cases.add(new BadInput(
+                    "search-patient-" + patient.replace('%', 'x').substring(0, Math.min(16, patient.length())),
+                    400,
+                    "invalid-patient-reference",
+                    Requests.call("GET", "/api/v1/records/search?patient=" + patient)));
+        }
+        cases.add(new BadInput(
+                "search-limit-zero",
+                400,
+                "invalid-request",
+                Requests.call("GET", fx -> "/api/v1/records/search?patient=" + fx.patient + "&limit=0")));
+        cases.add(new BadInput(
+                "search-offset-negative",
+                400,
+                "invalid-request",
+                Requests.call("GET", fx -> "/api/v1/records/search?patient=" + fx.patient + "&offset=-1")));
+        cases.add(new BadInput(
+                "search-patient-repeated",
+                400,
+                null,
+                Requests.call("GET", fx -> "/api/v1/records/search?patient=" + fx.patient + "&patient=" + fx.patient)));
+        cases.add(new BadInput(
+                "access-limit-zero", 400, "invalid-request", Requests.call("GET", "/api/v1/records/access?limit=0")));
+        cases.add(new BadInput(
+                "access-limit-1001",
+                400,
+                "invalid-request",
+                Requests.call("GET", "/api/v1/records/access?limit=1001")));
+        cases.add(new BadInput(
+                "access-offset-not-a-number",
+                400,
+                "invalid-parameter",
+                Requests.call("GET", "/api/v1/records/access?offset=first")));
+        cases.add(new BadInput("access-with-post", 405, null, Requests.json("POST", "/api/v1/records/access", "{}")));
+        cases.addAll(Requests.fromFile("policy-preview.txt", "POST", fx -> "/api/v1/policies/preview"));
+    }
+
+    private static void consents(List<BadInput> cases) {
+        cases.addAll(PathCases.of("consent-json", "GET", id -> "/api/v1/consents/" + id, 404));
+        cases.add(new BadInput(
+                "consent-json-of-hospital-b",
+                404,
+                "not-found",
+                Requests.call("GET", fx -> "/api/v1/consents/" + fx.consentB)));
+        cases.addAll(PathCases.of(
+                "provisions", "PUT", id -> "/api/v1/consents/" + id + "/provisions", 404, "{\"provisions\":[]}"));
+        cases.add(new BadInput(
+                "provisions-of-hospital-b-consent",
+                404,
+                "not-found",
+                Requests.json(
+                        "PUT",
+                        fx -> "/api/v1/consents/" + fx.consentB + "/provisions",
+                        "{\"provisions\":[{\"type\":\"deny\",\"purposes\":[],\"organisations\":[]}]}")));
+        cases.addAll(Requests.fromFile(
+                "consent-provisions.txt", "PUT", fx -> "/api/v1/consents/" + fx.consentA + "/provisions"));
+    }
+
     private static void records(List<BadInput> cases) {
         cases.addAll(PathCases.of("record", "GET", id -> "/api/v1/records/" + id, 404));
         cases.addAll(PathCases.of("ciphertext", "GET", id -> "/api/v1/records/" + id + "/ciphertext", 404));
@@ -706,11 +861,7 @@ final class HospitalCases {
                 Requests.call("DELETE", fx -> "/api/v1/records/" + fx.recordB)));
         cases.add(new BadInput(
                 "record-of-hospital-b", 404, "not-found", Requests.call("GET", fx -> "/api/v1/records/" + fx.recordB)));
-        cases.add(new BadInput(
-                "ciphertext-of-hospital-b",
-                404,
-                "not-found",
-                Requests.call("GET", fx -> "/api/v1/records/" + fx.recordB + "/ciphertext")));
+        sharing(cases);
         cases.add(new BadInput(
                 "consent-revoke-of-hospital-b-record",
                 404,

@@ -16,25 +16,24 @@ final class PathCases {
      * @param path   the path for an id that is already percent-encoded
      */
     static List<BadInput> of(String name, String method, Function<String, String> path, int status) {
+        return of(name, method, path, status, null);
+    }
+
+    /** As {@link #of(String, String, Function, int)}, each request with the JSON {@code body} (null: none). */
+    static List<BadInput> of(String name, String method, Function<String, String> path, int status, String body) {
+        Function<String, Function<Fixture, Answer>> send = id ->
+                body == null ? Requests.call(method, path.apply(id)) : Requests.json(method, path.apply(id), body);
         return List.of(
-                new BadInput(name + "-unknown-id", status, null, Requests.call(method, path.apply("no-such-id"))),
+                new BadInput(name + "-unknown-id", status, null, send.apply("no-such-id")),
+                new BadInput(name + "-id-300-characters", status, null, send.apply("x".repeat(300))),
                 new BadInput(
-                        name + "-id-300-characters", status, null, Requests.call(method, path.apply("x".repeat(300)))),
-                new BadInput(
-                        name + "-id-unicode",
-                        status,
-                        null,
-                        Requests.call(method, path.apply(Requests.encode("r\u00e9cord-\ud83d\ude00")))),
+                        name + "-id-unicode", status, null, send.apply(Requests.encode("r\u00e9cord-\ud83d\ude00"))),
                 new BadInput(
                         name + "-id-encoded-path-traversal",
                         status,
                         null,
-                        Requests.call(method, path.apply(Requests.encode("../../../etc/passwd")))),
-                new BadInput(name + "-id-nul-byte", status, null, Requests.call(method, path.apply("abc%00def"))),
-                new BadInput(
-                        name + "-id-sql-quote",
-                        status,
-                        null,
-                        Requests.call(method, path.apply(Requests.encode("x' or '1'='1")))));
+                        send.apply(Requests.encode("../../../etc/passwd"))),
+                new BadInput(name + "-id-nul-byte", status, null, send.apply("abc%00def")),
+                new BadInput(name + "-id-sql-quote", status, null, send.apply(Requests.encode("x' or '1'='1"))));
     }
 }

@@ -10,6 +10,7 @@ final class RegulatorCases {
 
     static List<BadInput> all() {
         List<BadInput> cases = new ArrayList<>();
+        breakGlass(cases);
         cases.addAll(PathCases.of("template-approve", "POST", id -> "/api/v1/templates/" + id + "/1/approve", 404));
         cases.add(new BadInput(
                 "template-approve-version-not-a-number",
@@ -367,5 +368,58 @@ final class RegulatorCases {
                 "not-found",
                 Requests.call("DELETE", "/api/v1/suspensions/insurer-x")));
         return cases;
+    }
+
+    private static void breakGlass(List<BadInput> cases) {
+        cases.add(new BadInput(
+                "break-glass-state-unknown",
+                400,
+                "invalid-state",
+                Requests.call("GET", "/api/v1/break-glass?state=open")));
+        cases.add(new BadInput(
+                "break-glass-state-empty", 400, "invalid-state", Requests.call("GET", "/api/v1/break-glass?state=")));
+        cases.add(new BadInput(
+                "break-glass-limit-zero", 400, "invalid-request", Requests.call("GET", "/api/v1/break-glass?limit=0")));
+        cases.add(new BadInput(
+                "break-glass-offset-negative",
+                400,
+                "invalid-request",
+                Requests.call("GET", "/api/v1/break-glass?offset=-1")));
+        cases.add(new BadInput(
+                "break-glass-state-repeated",
+                400,
+                null,
+                Requests.call("GET", "/api/v1/break-glass?state=all&state=pending")));
+        cases.addAll(PathCases.of(
+                "break-glass-review", "POST", id -> "/api/v1/break-glass/" + id + "/review", 404, "{\"note\":null}"));
+        for (String index : List.of("0", "-1", "99999999999999999999", "1e3", "9223372036854775807")) {
+            cases.add(new BadInput(
+                    "break-glass-review-index-" + index,
+                    404,
+                    "not-found",
+                    Requests.json("POST", "/api/v1/break-glass/" + index + "/review", "{\"note\":\"seen\"}")));
+        }
+        cases.add(new BadInput(
+                "break-glass-review-without-body", 400, null, Requests.call("POST", "/api/v1/break-glass/0/review")));
+        cases.add(new BadInput(
+                "break-glass-review-note-1001-characters",
+                400,
+                "invalid-request",
+                Requests.json("POST", "/api/v1/break-glass/0/review", "{\"note\":\"" + "n".repeat(1001) + "\"}")));
+        cases.add(new BadInput(
+                "break-glass-review-unknown-field",
+                400,
+                "malformed-json",
+                Requests.json("POST", "/api/v1/break-glass/0/review", "{\"note\":\"ok\",\"approved\":true}")));
+        cases.add(new BadInput(
+                "break-glass-review-note-a-number",
+                400,
+                null,
+                Requests.json("POST", "/api/v1/break-glass/0/review", "{\"note\":7}")));
+        cases.add(new BadInput(
+                "break-glass-review-truncated-json",
+                400,
+                "malformed-json",
+                Requests.json("POST", "/api/v1/break-glass/0/review", "{\"note\":")));
     }
 }

@@ -39,7 +39,7 @@ import org.medshare.service.payments.service.PaymentService;
  * @param budgets   insurer → "spent/limit" in micro-ε
  * @param contract  "stateRoot" and organisation → "escrow/earned"
  */
-record StateSnapshot(
+public record StateSnapshot(
         SortedMap<String, String> tables,
         SortedMap<String, String> files,
         String ledger,
@@ -73,7 +73,7 @@ record StateSnapshot(
     }
 
     /** The differences from {@code after}, one line each; empty if nothing changed. */
-    List<String> differences(StateSnapshot after) {
+    public List<String> differences(StateSnapshot after) {
         List<String> out = new ArrayList<>();
         diff("table", tables, after.tables, out);
         diff("file", files, after.files, out);

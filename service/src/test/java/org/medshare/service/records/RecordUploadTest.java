@@ -113,11 +113,6 @@ class RecordUploadTest {
         refused("rows-record-mismatch", 400, u -> u.rows = HOSPITAL_A.rows("another-record", u.policy, 100, 1));
         refused("malformed-envelope", 400, u -> u.envelope = new byte[0]);
         refused("policy-mismatch", 400, u -> u.policy = "org:hospital-a");
-        refused("policy-not-allowed", 403, u -> {
-            u.policy = "org:hospital-b OR purpose:insurance-stats@2026Q4";
-            u.envelope = HOSPITAL_A.upload("x", u.policy, "c").envelope;
-            u.rows = HOSPITAL_A.upload("x", u.policy, "c").rows;
-        });
         refused("invalid-policy", 400, u -> u.policy = "org:hospital-a AND (role:physician");
         refused("invalid-policy", 400, u -> u.policy = "org:hospital-a OR purpose:insurance-stats@2025Q1");
         refused("invalid-policy", 400, u -> u.policy = "org:hospital-a OR dept:cardiology");

@@ -38,7 +38,10 @@ import org.medshare.service.ledger.LedgerService.LedgerEntry;
  *   <tr><td>RECORD_VERSIONED</td><td>update</td><td>U</td><td>hospital, AGNT</td><td>record (4), the version it
  *       replaces</td></tr>
  *   <tr><td>ERASED</td><td>delete</td><td>D</td><td>hospital, AGNT</td><td>record (4)</td></tr>
- *   <tr><td>ACCESS</td><td>read</td><td>R</td><td>clinician, IRCP</td><td>record (4), purpose</td></tr>
+ *   <tr><td>ACCESS</td><td>read</td><td>R</td><td>clinician, IRCP</td><td>record (4), purpose; purposeOfEvent =
+ *       the HL7 v3 PurposeOfUse code, when the purpose starts with one</td></tr>
+ *   <tr><td>BREAK_GLASS</td><td>read</td><td>R</td><td>clinician, IRCP</td><td>record (4), purpose, salted reason
+ *       hash; purposeOfEvent = the PurposeOfUse code (ETREAT)</td></tr>
  *   <tr><td>QUERY_SUBMITTED</td><td>create</td><td>C</td><td>insurer, AGNT</td><td>query (24), query hash</td></tr>
  *   <tr><td>QUERY_APPROVED</td><td>update</td><td>U</td><td>regulator, AGNT</td><td>query (24)</td></tr>
  *   <tr><td>COMPUTE</td><td>operation</td><td>E</td><td>enclave, application (110150)</td><td>query (24); input root,
@@ -77,6 +80,8 @@ public final class BalpAuditEvents {
     static final String SOURCE_TYPE = "http://terminology.hl7.org/CodeSystem/security-source-type";
     static final String ENTITY_TYPE = "http://terminology.hl7.org/CodeSystem/audit-entity-type";
     static final String OBJECT_ROLE = "http://terminology.hl7.org/CodeSystem/object-role";
+    /** HL7 v3 ActReason, the code system of the PurposeOfUse value set. */
+    static final String ACT_REASON = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
     /** Identifier systems of MedShare's ids. */
     public static final String LEDGER = "urn:medshare:ledger-index";
 
@@ -136,11 +141,15 @@ public final class BalpAuditEvents {
                 requester(a, e.id(Field.ACTOR));
                 record(a, e.id(Field.RECORD_ID), e);
             }
-            case ACCESS -> {
+            case ACCESS, BREAK_GLASS -> {
                 interaction(a, "read", AuditEventAction.R);
                 client(a, e.id(Field.ACTOR));
                 user(a, e.id(Field.ACTOR), PARTICIPATION, "IRCP", "information recipient");
                 record(a, e.id(Field.RECORD_ID), e);
+                String code = e.id(Field.PURPOSE).split(":", 2)[0];
+                if (code.matches("[A-Z]{2,10}")) {
+                    a.addPurposeOfEvent(new CodeableConcept(new Coding(ACT_REASON, code, null)));
+                }
             }
             case QUERY_SUBMITTED, QUERY_APPROVED -> {
                 boolean submitted = e.type() == EventType.QUERY_SUBMITTED;

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.medshare.service.consent.ConsentProvision;
 
 /**
  * Data access for consent: which pseudonymous patients each record names (and so which consent covers it), and the
@@ -31,7 +32,6 @@ public class ConsentRepository {
         this.em = em;
     }
 
-    /** Links a record to a pseudonymous patient of its organisation, under that patient's consent. */
     /** Forgets which patients an erased record named. */
     public void forgetRecord(String recordId) {
         em.createNativeQuery("delete from record_patient where record_id = ?1")
@@ -39,6 +39,7 @@ public class ConsentRepository {
                 .executeUpdate();
     }
 
+    /** Links a record to a pseudonymous patient of its organisation, under that patient's consent. */
     public void addPatient(String recordId, String organisation, String patientRef, String consentId) {
         em.createNativeQuery("insert into record_patient (record_id, org_id, patient_ref, consent_id) "
                         + "values (?1, ?2, ?3, ?4)")
@@ -47,6 +48,56 @@ public class ConsentRepository {
                 .setParameter(3, patientRef)
                 .setParameter(4, consentId)
                 .executeUpdate();
+    }
+
+    /** The patient consent {@code id} of whichever organisation, if one of its visible records names the patient. */
+    public Optional<PatientConsent> patientConsentById(String id) {
+        return patientConsents(SELECT + "and rp.consent_id = ?1" + GROUP, 0, 1, id).stream()
+                .findFirst();
+    }
+
+    /** The ids of the consents that cover a record (one per patient it names), ascending. */
+    public List<String> consentIdsOf(String recordId) {
+        @SuppressWarnings("unchecked")
+        List<Object> rows = em.createNativeQuery(
+                        "select distinct consent_id from record_patient where record_id = ?1 order by consent_id")
+                .setParameter(1, recordId)
+                .getResultList();
+        return rows.stream().map(Object::toString).toList();
+    }
+
+    /**
+     * Replaces a patient consent's provisions if its provisions version is still {@code expectedVersion} (1: none
+     * stored yet).
+     *
+     * @return whether they were replaced (false: another change came first)
+     */
+    public boolean replaceProvisions(
+            PatientConsent consent, int expectedVersion, String encoded, String by, Instant at) {
+        if (expectedVersion == 1) {
+            if (count("select count(*) from consent_provisions where consent_id = ?1", consent.id()) > 0) {
+                return false;
+            }
+            em.createNativeQuery("insert into consent_provisions (consent_id, org_id, patient_ref, version, "
+                            + "provisions, updated_by, updated_at) values (?1, ?2, ?3, 2, ?4, ?5, ?6)")
+                    .setParameter(1, consent.id())
+                    .setParameter(2, consent.organisation())
+                    .setParameter(3, consent.patientRef())
+                    .setParameter(4, encoded)
+                    .setParameter(5, by)
+                    .setParameter(6, Timestamp.from(at))
+                    .executeUpdate();
+            return true;
+        }
+        return em.createNativeQuery("update consent_provisions set version = version + 1, provisions = ?1, "
+                                + "updated_by = ?2, updated_at = ?3 where consent_id = ?4 and version = ?5")
+                        .setParameter(1, encoded)
+                        .setParameter(2, by)
+                        .setParameter(3, Timestamp.from(at))
+                        .setParameter(4, consent.id())
+                        .setParameter(5, expectedVersion)
+                        .executeUpdate()
+                == 1;
     }
 
     /** The organisation's patient consent {@code id}, if one of its visible records names the patient. */
@@ -168,6 +219,13 @@ public class ConsentRepository {
                 .setParameter(1, id)
                 .getResultList();
         Object[] r = revoked.isEmpty() ? null : revoked.get(0);
+        @SuppressWarnings("unchecked")
+        List<Object[]> stored = em.createNativeQuery(
+                        "select version, provisions, updated_at from consent_provisions where consent_id = ?1")
+                .setParameter(1, id)
+                .getResultList();
+        Object[] p = stored.isEmpty() ? null : stored.get(0);
+        int provisionsVersion = p == null ? 1 : ((Number) p[0]).intValue();
         return new PatientConsent(
                 id,
                 row[1].toString(),
@@ -176,7 +234,10 @@ public class ConsentRepository {
                 ((Number) row[4]).longValue(),
                 r == null ? null : instant(r[0]),
                 r == null ? null : r[1].toString(),
-                r == null || r[2] == null ? null : ((Number) r[2]).longValue());
+                r == null || r[2] == null ? null : ((Number) r[2]).longValue(),
+                provisionsVersion + (r == null ? 0 : 1),
+                p == null ? List.of() : ConsentProvision.decode(p[1].toString()),
+                p == null ? null : instant(p[2]));
     }
 
     private static Instant instant(Object value) {

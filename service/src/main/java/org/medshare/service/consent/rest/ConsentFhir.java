@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
 import org.hl7.fhir.r4.model.Bundle;
@@ -14,9 +15,11 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Reference;
+import org.medshare.service.consent.ConsentProvision;
 import org.medshare.service.consent.persistence.PatientConsent;
 import org.medshare.service.consent.service.ConsentService.SearchPage;
 import org.medshare.service.fhir.FhirJson;
+import org.medshare.service.records.PurposeOfUse;
 
 /**
  * FHIR R4 Consent resources (https://hl7.org/fhir/R4/consent.html) for {@link PatientConsent}s: a privacy consent
@@ -25,6 +28,10 @@ import org.medshare.service.fhir.FhirJson;
  * {@code Organization/<org_id>}, permitting secondary use for the purposes the hospital's data-use rules allow.
  * Status {@code active} until revoked, then {@code inactive} with the provision period ending at the revocation
  * (R4 has no "revoked" status; {@code inactive} is its "no longer in effect").
+ *
+ * <p>The consent's provisions ({@link ConsentProvision}) are nested provisions of the root one: type permit or deny,
+ * period, the recipient organisations as actors with role IRCP (information recipient) and the purposes of use as
+ * HL7 v3 ActReason codings. {@code meta.versionId} is the consent's version (the one ACCESS events record).
  */
 @ApplicationScoped
 public class ConsentFhir {
@@ -35,7 +42,8 @@ public class ConsentFhir {
     static final String SCOPE = "http://terminology.hl7.org/CodeSystem/consentscope";
     static final String LOINC = "http://loinc.org";
     static final String ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
-    static final String ACT_REASON = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
+    static final String ACT_REASON = PurposeOfUse.SYSTEM;
+    static final String PARTICIPATION = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType";
     static final String CONSENT_SYSTEM = "urn:medshare:consent";
     /** Base of a searchset entry's fullUrl (an absolute URL is required), as for problem types. */
     static final String FULL_URL_BASE = "https://medshare.example/fhir/";
@@ -57,7 +65,9 @@ public class ConsentFhir {
     public static Consent of(PatientConsent state) {
         Consent c = new Consent();
         c.setId(state.id());
-        c.setMeta(new Meta().setLastUpdated(Date.from(state.active() ? state.since() : state.revokedAt())));
+        Instant updated =
+                !state.active() ? state.revokedAt() : state.updatedAt() != null ? state.updatedAt() : state.since();
+        c.setMeta(new Meta().setVersionId(Integer.toString(state.version())).setLastUpdated(Date.from(updated)));
         c.addIdentifier(new Identifier().setSystem(CONSENT_SYSTEM).setValue(state.id()));
         c.setStatus(state.active() ? Consent.ConsentState.ACTIVE : Consent.ConsentState.INACTIVE);
         c.setScope(new CodeableConcept(new Coding(SCOPE, "patient-privacy", "Privacy Consent")));
@@ -74,6 +84,31 @@ public class ConsentFhir {
         }
         provision.setPeriod(period);
         provision.addPurpose(new Coding(ACT_REASON, "HRESCH", "healthcare research"));
+        for (ConsentProvision p : state.provisions()) {
+            Consent.ProvisionComponent nested = provision.addProvision();
+            nested.setType(p.permits() ? Consent.ConsentProvisionType.PERMIT : Consent.ConsentProvisionType.DENY);
+            if (p.start() != null || p.end() != null) {
+                Period within = new Period();
+                if (p.start() != null) {
+                    within.setStart(Date.from(p.start()));
+                }
+                if (p.end() != null) {
+                    within.setEnd(Date.from(p.end()));
+                }
+                nested.setPeriod(within);
+            }
+            for (String organisation : p.organisations()) {
+                nested.addActor()
+                        .setRole(new CodeableConcept(new Coding(PARTICIPATION, "IRCP", "information recipient")))
+                        .setReference(new Reference("Organization/" + organisation));
+            }
+            for (String code : p.purposes()) {
+                nested.addPurpose(new Coding(
+                        ACT_REASON,
+                        code,
+                        PurposeOfUse.ofCode(code).orElseThrow().display()));
+            }
+        }
         c.setProvision(provision);
         return c;
     }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
 import org.medshare.ledger.event.SaltedHash;
+import org.medshare.service.consent.ConsentProvision;
 import org.medshare.service.consent.persistence.ConsentRepository;
 import org.medshare.service.consent.persistence.PatientConsent;
 import org.medshare.service.identity.Caller;
@@ -36,6 +38,10 @@ import org.medshare.service.refusal.RequestRefusedException;
  * salted hash ({@link SaltedHash}, label {@code subject}) of the subject: the record id, or the patient reference.
  * The salt stays in the database, so an auditor given it can confirm the subject, and deleting it makes the event
  * unlinkable.
+ *
+ * <p>A patient consent also carries provisions ({@link ConsentProvision}) that permit or deny the release of the
+ * patient's records to other organisations by purpose of use, recipient organisation and period; changing them raises
+ * the consent's version ({@link ConsentDecisions} applies them on release).
  *
  * <p>A hospital sees only its own records and consents; another organisation's do not exist for it (404).
  */
@@ -133,6 +139,65 @@ public class ConsentService {
             logRevocation(hospital, now, recordId, salt, recordId);
         }
         return revoked;
+    }
+
+    /** The outcome of a change of provisions: the consent afterwards and whether this call changed it. */
+    public record ProvisionChange(PatientConsent consent, boolean changed) {}
+
+    /**
+     * Replaces the provisions of the caller organisation's patient consent {@code id}; the consent's version goes up
+     * by one. The same provisions again change nothing (same version). Not on the ledger: each release records the
+     * version of the consents that decided it on its ACCESS event.
+     *
+     * @throws RequestRefusedException 404 if the consent does not exist for the caller, 400 {@code invalid-provision}
+     *     naming the first provision that breaks the rules of {@link ConsentProvision}, 409 {@code consent-revoked}
+     *     for a revoked consent (revocation is final), 409 {@code consent-changed} if another change came first
+     */
+    public ProvisionChange replaceProvisions(Caller caller, String id, List<ConsentProvision> provisions) {
+        PatientConsent consent = find(caller, id).orElseThrow(() -> RequestRefusedException.notFound("Consent " + id));
+        if (provisions == null || provisions.size() > ConsentProvision.MAX_PROVISIONS) {
+            throw RequestRefusedException.invalid(
+                    "invalid-provision",
+                    "Invalid provision",
+                    "provisions is a list of at most " + ConsentProvision.MAX_PROVISIONS + " provisions.");
+        }
+        List<ConsentProvision> checked = new ArrayList<>();
+        for (int i = 0; i < provisions.size(); i++) {
+            try {
+                if (provisions.get(i) == null) {
+                    throw new IllegalArgumentException("a provision is an object");
+                }
+                checked.add(provisions.get(i).checked());
+            } catch (IllegalArgumentException e) {
+                throw RequestRefusedException.invalid(
+                        "invalid-provision", "Invalid provision", "Provision " + i + ": " + e.getMessage() + ".");
+            }
+        }
+        if (!consent.active()) {
+            throw RequestRefusedException.conflict(
+                    "consent-revoked",
+                    "Consent revoked",
+                    "Consent " + id + " was revoked; a revoked consent is final and its provisions do not change.");
+        }
+        if (checked.equals(consent.provisions())) {
+            return new ProvisionChange(consent, false);
+        }
+        Instant now = clock.instant();
+        boolean replaced;
+        try {
+            replaced = QuarkusTransaction.requiringNew()
+                    .call(() -> repository.replaceProvisions(
+                            consent, consent.version(), ConsentProvision.encode(checked), caller.actor(), now));
+        } catch (PersistenceException e) {
+            replaced = false;
+        }
+        if (!replaced) {
+            throw RequestRefusedException.conflict(
+                    "consent-changed",
+                    "Consent changed",
+                    "Consent " + id + " was changed at the same moment; read it again and retry.");
+        }
+        return new ProvisionChange(find(caller, id).orElseThrow(), true);
     }
 
     /** Every record whose consent is revoked, per record or per patient: no query may use them. */

@@ -7,12 +7,14 @@ import java.util.Set;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.medshare.service.identity.CallerResolver;
 import org.medshare.service.identity.service.Suspensions;
+import org.medshare.service.records.service.RecordRelease;
 import org.medshare.service.refusal.RequestRefusedException;
 
 /**
  * Enforces the black list on every request of a suspended organisation's tokens: 403 problem+json
  * {@code organisation-suspended} on every write (any method but GET, HEAD and OPTIONS) and on record release
- * (a record's ciphertext), before the resource runs, so nothing is written, appended or released.
+ * (a record's ciphertext), before the resource runs, so nothing is written, appended or released. A refused release
+ * counts in {@link RecordRelease#REFUSED} like the release checks' own refusals.
  */
 public class SuspensionFilter {
 
@@ -20,11 +22,13 @@ public class SuspensionFilter {
 
     private final CallerResolver callers;
     private final Suspensions suspensions;
+    private final RecordRelease release;
 
     @Inject
-    SuspensionFilter(CallerResolver callers, Suspensions suspensions) {
+    SuspensionFilter(CallerResolver callers, Suspensions suspensions, RecordRelease release) {
         this.callers = callers;
         this.suspensions = suspensions;
+        this.release = release;
     }
 
     @ServerRequestFilter
@@ -35,6 +39,9 @@ public class SuspensionFilter {
         }
         String organisation = callers.organisationOrNull();
         if (organisation != null && suspensions.isSuspended(organisation)) {
+            if (release) {
+                this.release.countRefusal("organisation-suspended");
+            }
             throw RequestRefusedException.forbidden(
                     "organisation-suspended",
                     "Organisation " + organisation + " is suspended by the regulator: it may read, but not write or"

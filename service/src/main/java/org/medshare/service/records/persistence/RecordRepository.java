@@ -84,6 +84,26 @@ public class RecordRepository {
                 .getResultList();
     }
 
+    /**
+     * Current versions of visible records, of every organisation, whose signed {@code patient} tag names the
+     * pseudonymous patient {@code patientRef}; newest first.
+     */
+    public List<RecordEntity> visibleOfPatient(String patientRef) {
+        @SuppressWarnings("unchecked")
+        List<Object> ids = em.createNativeQuery("select distinct record_id from record_patient where patient_ref = ?1")
+                .setParameter(1, patientRef)
+                .getResultList();
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return em.createQuery(
+                        "from RecordEntity r where r.id in :ids and r.ledgerIndex is not null and r.supersededBy is null "
+                                + "order by r.createdAt desc, r.id",
+                        RecordEntity.class)
+                .setParameter("ids", ids.stream().map(Object::toString).toList())
+                .getResultList();
+    }
+
     /** The current version of an organisation's document, if it has one (visible or still being anchored). */
     public Optional<RecordEntity> currentVersionOf(String organisation, String documentRef) {
         return em.createQuery(

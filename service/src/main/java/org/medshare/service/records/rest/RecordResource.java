@@ -21,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.jboss.resteasy.reactive.PartType;
@@ -28,14 +29,21 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.medshare.service.consent.service.ConsentService;
 import org.medshare.service.identity.CallerResolver;
+import org.medshare.service.records.persistence.RecordAccess;
 import org.medshare.service.records.service.RecordErasure;
+import org.medshare.service.records.service.RecordRelease;
 import org.medshare.service.records.service.RecordService;
 import org.medshare.service.records.service.RecordService.RecordView;
+import org.medshare.service.records.service.RecordService.SharedRecord;
 import org.medshare.service.records.service.RecordService.UploadParts;
 import org.medshare.service.records.service.RecordService.UploadResult;
 import org.medshare.service.rest.Paging;
 
-/** Encrypted records: upload (hospital), list and read metadata (own organisation), ciphertext download. */
+/**
+ * Encrypted records: upload (hospital), list and read metadata (own organisation), search across organisations by
+ * patient pseudonym, ciphertext release (own organisation, or another's under policy, consent and purpose of use),
+ * and who opened the organisation's records.
+ */
 @Path("/api/v1/records")
 @SecurityRequirement(name = "SecurityScheme")
 public class RecordResource {
@@ -51,6 +59,9 @@ public class RecordResource {
 
     @Inject
     RecordErasure erasure;
+
+    @Inject
+    RecordRelease release;
 
     @DELETE
     @Path("/{recordId}")
@@ -133,10 +144,85 @@ public class RecordResource {
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
     @Operation(
             summary =
-                    "A record's ciphertext envelope (logged as an ACCESS event); opening it needs a satisfying ABE key")
-    public Response ciphertext(@PathParam("recordId") String recordId) {
-        return Response.ok(records.ciphertext(callers.current(), recordId), MediaType.APPLICATION_OCTET_STREAM)
+                    "A record's ciphertext envelope, released to your own organisation or, with a purpose of use, "
+                            + "to another organisation's clinician whose attributes satisfy the policy and whom the patient's "
+                            + "consent permits; ETREAT (emergency) needs a reason and is break-glass when consent does not "
+                            + "permit. Logged as ACCESS (and BREAK_GLASS) before any byte; opening it needs a satisfying ABE key",
+            description = "403 problem types: purpose-required, policy-not-satisfied, consent-revoked, consent-denied, "
+                    + "consent-not-granted, reason-required, organisation-suspended. 400: invalid-purpose, "
+                    + "invalid-reason.")
+    public Response ciphertext(
+            @PathParam("recordId") String recordId,
+            @Parameter(
+                            description = "HL7 v3 PurposeOfUse code: TREAT, ETREAT, CAREMGT, PATRQT, HPAYMT, HOPERAT, "
+                                    + "HRESCH or PUBHLTH; required for another organisation's record")
+                    @QueryParam("purpose")
+                    String purpose,
+            @Parameter(description = "Written reason of an emergency access (purpose=ETREAT), 10 to 1000 characters")
+                    @QueryParam("reason")
+                    String reason) {
+        return Response.ok(
+                        records.ciphertext(callers.current(), recordId, purpose, reason),
+                        MediaType.APPLICATION_OCTET_STREAM)
                 .build();
+    }
+
+    @GET
+    @Path("/search")
+    @RolesAllowed("hospital")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary = "Find a patient's records across the consortium by the consortium pseudonym: the current "
+                    + "versions whose policy your attributes satisfy (nothing is decrypted), newest first")
+    @APIResponse(
+            responseCode = "200",
+            description = "One page of records; Link rel=next and X-Next-From when more follow",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(type = SchemaType.ARRAY, implementation = SharedRecord.class)))
+    public Response search(
+            @Parameter(
+                            description = "The patient's consortium pseudonym (16-64 lower-case hex digits)",
+                            required = true)
+                    @QueryParam("patient")
+                    String patient,
+            @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
+            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit,
+            @Context UriInfo uri) {
+        return Paging.page(uri, "offset", offset, limit, records.search(callers.current(), patient, offset, limit + 1));
+    }
+
+    @GET
+    @Path("/{recordId}/statement")
+    @RolesAllowed("hospital")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary = "A record's public metadata and its hospital's signed upload statement (to check a downloaded "
+                    + "envelope), for its own organisation or a caller whose attributes satisfy its policy")
+    public SharedRecord statement(@PathParam("recordId") String recordId) {
+        return records.shared(callers.current(), recordId);
+    }
+
+    @GET
+    @Path("/access")
+    @RolesAllowed("hospital")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary = "Who opened your organisation's records: clinician, organisation, purpose, consent versions, "
+                    + "break-glass, when, and the ACCESS event's ledger index; newest first")
+    @APIResponse(
+            responseCode = "200",
+            description = "One page of releases; Link rel=next and X-Next-From when more follow",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(type = SchemaType.ARRAY, implementation = RecordAccess.class)))
+    public Response access(
+            @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
+            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit,
+            @Context UriInfo uri) {
+        return Paging.page(uri, "offset", offset, limit, release.accessesOf(callers.current(), offset, limit + 1));
     }
 
     @POST

@@ -7,14 +7,15 @@ import java.util.TreeSet;
 import org.medshare.abe.Attribute;
 import org.medshare.abe.Policy;
 import org.medshare.abe.PolicySyntaxException;
-import org.medshare.service.refusal.Refusal;
 import org.medshare.service.refusal.RequestRefusedException;
 
 /**
  * Which policies a hospital may set on its own records:
  * <ul>
  *   <li>attribute keys are {@code org}, {@code role}, {@code dept} or {@code purpose};</li>
- *   <li>an {@code org:} attribute names the uploading hospital itself (a hospital cannot speak for another);</li>
+ *   <li>{@code org:} attributes may name any organisation, the uploading hospital or other consortium organisations
+ *       it shares the record with (a hospital still uploads only as itself: the record's organisation is the
+ *       caller's, and the upload statement is signed with its own key);</li>
  *   <li>{@code dept:} and {@code purpose:} attributes carry the current epoch, and no attribute carries any other
  *       epoch (revocation: keys of an earlier epoch open no record uploaded since the epoch was raised).</li>
  * </ul>
@@ -49,14 +50,6 @@ public final class PolicyRules {
             if (!KEYS.contains(key)) {
                 throw refused("attribute '" + text + "' has key '" + key + "'; allowed keys are "
                         + List.copyOf(new TreeSet<>(KEYS)));
-            }
-            if (key.equals("org") && !text.equals("org:" + organisation)) {
-                throw new RequestRefusedException(
-                        Refusal.FORBIDDEN,
-                        "policy-not-allowed",
-                        "Policy not allowed",
-                        "A hospital may only name its own organisation (org:" + organisation + ") in a policy, not '"
-                                + text + "'.");
             }
             Optional<String> epoch = attribute.epoch();
             if (EPOCH_KEYS.contains(key) && epoch.isEmpty()) {

@@ -21,9 +21,7 @@ import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jboss.logging.Logger;
 import org.medshare.abe.Policy;
-import org.medshare.ledger.event.Event;
-import org.medshare.ledger.event.EventType;
-import org.medshare.ledger.event.Field;
+import org.medshare.service.config.MedshareConfig;
 import org.medshare.service.consent.persistence.ConsentRepository;
 import org.medshare.service.consent.service.ConsentIds;
 import org.medshare.service.identity.Caller;
@@ -112,6 +110,9 @@ public class RecordService {
     private final RecordAnchoring anchoring;
     private final ShardStore store;
     private final LedgerService ledger;
+    private final RecordRelease release;
+    private final String currentEpoch;
+    private final PolicyRules policyRules;
     private final Clock clock = Clock.systemUTC();
 
     @Inject
@@ -121,13 +122,18 @@ public class RecordService {
             UploadCheck uploadCheck,
             RecordAnchoring anchoring,
             ShardStore store,
-            LedgerService ledger) {
+            LedgerService ledger,
+            RecordRelease release,
+            MedshareConfig config) {
         this.repository = repository;
         this.consents = consents;
         this.uploadCheck = uploadCheck;
         this.anchoring = anchoring;
         this.store = store;
         this.ledger = ledger;
+        this.release = release;
+        this.currentEpoch = config.records().currentEpoch();
+        this.policyRules = new PolicyRules(currentEpoch);
     }
 
     /** Checks and stores one upload of {@code caller} (a hospital). */
@@ -225,32 +231,131 @@ public class RecordService {
     }
 
     /**
-     * The ciphertext of a visible record of the caller's organisation, for a clinician whose ABE key may open it;
-     * the download is appended to the ledger as an ACCESS event before any byte is returned. Another
-     * organisation's record is not found, and leaves no ACCESS event. A record whose consent was revoked, per record
-     * or per patient (FHIR Consent {@code $revoke}), is not released (403 {@code consent-revoked}).
+     * The ciphertext of a visible record, for a clinician whose ABE key may open it. {@link RecordRelease} decides
+     * (the owner's own clinicians, or another organisation's under policy, consent and purpose of use) and appends
+     * the ACCESS event before any byte is returned; a refusal writes nothing. A record that does not exist, or is
+     * not yet visible, is not found.
+     *
+     * @param purpose the request's HL7 v3 PurposeOfUse code, or null
+     * @param reason  the written reason of an emergency release, or null
      */
-    public InputStream ciphertext(Caller caller, String recordId) {
-        RecordEntity record = visible(recordId)
-                .filter(r -> r.organisation().equals(caller.organisation()))
-                .orElseThrow(() -> RequestRefusedException.notFound("Record " + recordId));
-        if (QuarkusTransaction.requiringNew().call(() -> consents.isRevoked(recordId))) {
-            throw RequestRefusedException.forbidden(
-                    "consent-revoked",
-                    "The patient's consent for record " + recordId
-                            + " was revoked; its ciphertext is no longer released.");
+    public InputStream ciphertext(Caller caller, String recordId, String purpose, String reason) {
+        RecordEntity record;
+        try {
+            record = visible(recordId).orElseThrow(() -> RequestRefusedException.notFound("Record " + recordId));
+            release.release(caller, record, purpose, reason);
+        } catch (RequestRefusedException e) {
+            release.countRefusal(e.kind());
+            throw e;
         }
-        ledger.append(Event.builder(EventType.ACCESS)
-                .timestamp(clock.millis())
-                .id(Field.ACTOR, caller.actor())
-                .id(Field.RECORD_ID, record.id())
-                .id(Field.PURPOSE, "ciphertext-download")
-                .build());
         try {
             return store.get(Cid.parse(record.envelopeCid()));
         } catch (IOException e) {
             throw new UncheckedIOException("record " + recordId + " cannot be read from the store", e);
         }
+    }
+
+    /**
+     * A record as another organisation's clinician finds it: the metadata needed to fetch it and to check, on the
+     * clinician's side, that the downloaded envelope is the one its hospital signed. No content; nothing here is
+     * secret from a clinician whose attributes satisfy the policy.
+     *
+     * @param idempotencyKey   the upload's key, part of the signed upload statement
+     * @param tags             every tag the hospital signed (the statement's {@code tag:} lines)
+     * @param resourceSummary  the coarse resource summary (type to count bucket)
+     * @param signature        the hospital's upload signature over the statement, base64
+     * @param signingPublicKey the hospital's signing key (X.509 SubjectPublicKeyInfo, base64), or null if unknown
+     */
+    public record SharedRecord(
+            String recordId,
+            String organisation,
+            String policy,
+            String suite,
+            Instant createdAt,
+            int version,
+            String envelopeCid,
+            long envelopeBytes,
+            String rowsCid,
+            long rowsBytes,
+            Map<String, String> tags,
+            Map<String, String> resourceSummary,
+            String idempotencyKey,
+            String signingKeyId,
+            String signature,
+            @Schema(nullable = true) String signingPublicKey,
+            Long ledgerIndex) {}
+
+    /**
+     * The current versions of visible records, of every organisation, that name the pseudonymous patient
+     * {@code patientRef} and whose policy the caller's attributes ({@link ClinicianAttributes}) satisfy (a public check
+     * on the policy text; nothing is decrypted), newest first. The caller's own organisation's records are listed by
+     * the same rule. Whether the patient's consent permits a release is decided when the ciphertext is asked for.
+     *
+     * @throws RequestRefusedException 400 {@code invalid-patient-reference} unless {@code patientRef} is 16 to 64
+     *     lower-case hex digits
+     */
+    public List<SharedRecord> search(Caller caller, String patientRef, int offset, int limit) {
+        if (patientRef == null || !patientRef.matches("[0-9a-f]{16,64}")) {
+            throw RequestRefusedException.invalid(
+                    "invalid-patient-reference",
+                    "Invalid patient reference",
+                    "patient is the consortium pseudonym of the patient (16-64 lower-case hex digits).");
+        }
+        Set<String> attributes = ClinicianAttributes.of(caller, currentEpoch);
+        return QuarkusTransaction.requiringNew()
+                .call(() -> repository.visibleOfPatient(patientRef).stream()
+                        .filter(r -> Policy.parse(r.policy()).isSatisfiedBy(attributes))
+                        .skip(offset)
+                        .limit(limit)
+                        .map(this::shared)
+                        .toList());
+    }
+
+    /**
+     * One visible record as {@link SharedRecord}, for its own organisation or a caller whose attributes satisfy its
+     * policy.
+     *
+     * @throws RequestRefusedException 404 if it does not exist, 403 {@code policy-not-satisfied} otherwise
+     */
+    public SharedRecord shared(Caller caller, String recordId) {
+        RecordEntity record =
+                visible(recordId).orElseThrow(() -> RequestRefusedException.notFound("Record " + recordId));
+        if (!record.organisation().equals(caller.organisation())
+                && !Policy.parse(record.policy()).isSatisfiedBy(ClinicianAttributes.of(caller, currentEpoch))) {
+            throw new RequestRefusedException(
+                    Refusal.FORBIDDEN,
+                    "policy-not-satisfied",
+                    "Policy not satisfied",
+                    "Your attributes do not satisfy the policy of record " + recordId + ".");
+        }
+        return QuarkusTransaction.requiringNew().call(() -> shared(record));
+    }
+
+    private SharedRecord shared(RecordEntity r) {
+        Map<String, String> tags = decodeTags(r.tags());
+        return new SharedRecord(
+                r.id(),
+                r.organisation(),
+                r.policy(),
+                r.suite(),
+                r.createdAt(),
+                r.version(),
+                r.envelopeCid(),
+                r.envelopeBytes(),
+                r.rowsCid(),
+                r.rowsBytes(),
+                tags,
+                resourceSummary(tags.get(UploadCheck.RESOURCES_TAG)),
+                r.idempotencyKey(),
+                r.signingKeyId(),
+                r.signature(),
+                repository.signingKey(r.signingKeyId()).map(k -> k.publicKey()).orElse(null),
+                r.ledgerIndex());
+    }
+
+    /** The preview of a policy {@code caller}'s organisation might set ({@link PolicyPreview}). */
+    public PolicyPreview preview(Caller caller, String expression) {
+        return PolicyPreview.of(expression, caller.organisation(), policyRules);
     }
 
     /** Organisation by hospital number (the number analytics rows carry). */
