@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.medshare.client.consent.ConsentCommand;
 import org.medshare.client.login.LoginCommand;
 import org.medshare.client.query.AuditCommand;
 import org.medshare.client.query.PaymentsCommand;
@@ -37,6 +38,7 @@ import picocli.CommandLine.Command;
             AuditCommand.class,
             PaymentsCommand.class,
             RecordsCommand.class,
+            ConsentCommand.class,
         })
 public final class Medshare implements Callable<Integer> {
     public static final int EXIT_OK = 0;

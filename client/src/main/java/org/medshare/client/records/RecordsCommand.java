@@ -1,9 +1,6 @@
 package org.medshare.client.records;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -12,11 +9,8 @@ import org.medshare.client.http.Json;
 import org.medshare.client.http.ServiceClient;
 import org.medshare.client.http.ServiceException;
 import org.medshare.client.login.ServiceCommand;
-import org.medshare.client.upload.HospitalKeys;
-import org.medshare.client.upload.UploadPreparer;
-import org.medshare.enclave.rows.PseudonymKey;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -63,35 +57,13 @@ public final class RecordsCommand implements Callable<Integer> {
         return all;
     }
 
-    /** Which patient: a pseudonymous reference as the service knows it, or an identifier made into one here. */
-    static final class Patient {
-        @Option(
-                names = "--patient",
-                paramLabel = "SYSTEM|VALUE",
-                description = "the patient's identifier as in the FHIR bundles (system|value); made into the "
-                        + "consortium reference here with the pseudonym key, never sent")
-        String identifier;
-
-        @Option(
-                names = "--patient-ref",
-                paramLabel = "HEX",
-                description = "the patient's consortium reference (16 hex digits) if you already have it")
-        String reference;
-    }
-
     @Command(
             name = "search",
             mixinStandardHelpOptions = true,
             description = "The patient's records, at every organisation, whose policy your attributes satisfy.")
     static final class Search extends ServiceCommand {
-        @ArgGroup(exclusive = true, multiplicity = "1")
-        Patient patient;
-
-        @Option(
-                names = "--pseudonym-key",
-                paramLabel = "FILE",
-                description = "consortium pseudonym key, 32 bytes (default: CONFIG/pseudonym.key)")
-        Path pseudonymKey;
+        @Mixin
+        PatientOption patient;
 
         @Option(
                 names = "--max",
@@ -108,7 +80,7 @@ public final class RecordsCommand implements Callable<Integer> {
             if (max < 1) {
                 throw CliFailure.usage("--max must be at least 1");
             }
-            String ref = reference();
+            String ref = patient.reference(session.configDir());
             List<JsonNode> found = ask(s -> pages(s, "/api/v1/records/search?patient=" + ref, max));
             if (json) {
                 out().println(Json.pretty(Json.array(found)));
@@ -126,24 +98,6 @@ public final class RecordsCommand implements Callable<Integer> {
             }
             out().println(found.size() + " record(s) of patient " + ref + " open to your attributes");
             return 0;
-        }
-
-        private String reference() {
-            if (patient.reference != null) {
-                if (!patient.reference.matches("[0-9a-f]{16,64}")) {
-                    throw CliFailure.usage("--patient-ref must be 16-64 lower-case hex digits");
-                }
-                return patient.reference;
-            }
-            if (patient.identifier.isBlank() || patient.identifier.length() > 1024) {
-                throw CliFailure.usage("--patient must be a non-empty identifier (system|value)");
-            }
-            try {
-                PseudonymKey key = HospitalKeys.pseudonymKey(session.configDir(), pseudonymKey);
-                return UploadPreparer.consentReference(key, key.pseudonymOf(patient.identifier));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
         }
     }
 
