@@ -237,6 +237,24 @@ public final class EmbeddedEnclaves implements AutoCloseable {
                         .build());
     }
 
+    /**
+     * What readers of query results should trust for this deployment's statistics worker, in the same text form
+     * as {@link #authorityTrust()}: the SimRoot and the worker's exact MRENCLAVE — the one measurement the key
+     * authority's own configuration admits for key release — with the vendor's signer, product id and SVN.
+     * Simulated quotes are accepted, as everywhere in the embedded deployment.
+     */
+    public AuthorityTrust workerTrust() {
+        return new AuthorityTrust(
+                root.certificate(),
+                EnclaveConstraint.builder()
+                        .acceptCodeHash(workerSig.mrenclave())
+                        .acceptSigner(workerSig.mrsigner())
+                        .productId(PRODUCT_ID)
+                        .minSvn(workerSig.svn())
+                        .allowSimulated()
+                        .build());
+    }
+
     /** Stops both enclave processes. */
     @Override
     public void close() throws IOException {
