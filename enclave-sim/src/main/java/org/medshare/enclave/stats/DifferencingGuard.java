@@ -3,7 +3,11 @@ package org.medshare.enclave.stats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.medshare.enclave.MalformedEncodingException;
+import org.medshare.enclave.WireReader;
+import org.medshare.enclave.WireWriter;
 
 /**
  * Defeats differencing attacks across an insurer's queries (QUERY.md §Differencing).
@@ -22,8 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Limits (documented, not hidden): the decision to suppress is itself a function of the data and
  * can leak one bit per query (query auditing is not simulatable in general); combinations of three
  * or more queries whose pairwise differences are all at least k patients are not detected. Templates
- * that require differential privacy bound both. The history is kept in enclave memory and is lost when
- * the worker restarts.
+ * that require differential privacy bound both. The history is kept in enclave memory; the worker enclave
+ * seals it for its host after each result and reads it back at start ({@link #writeTo}, {@link #readFrom}), so a
+ * restart does not reset it — but a host could hand back an older sealed copy (rollback is not detected).
  *
  * <p>Thread-safe: {@link #lock(String)} serialises check-charge-record per insurer.
  */
@@ -71,6 +76,63 @@ public final class DifferencingGuard {
     /** Remembers released groups' patients and row fingerprints. */
     void record(String insurerId, List<Released> released) {
         history.computeIfAbsent(insurerId, x -> new ArrayList<>()).addAll(released);
+    }
+
+    /**
+     * Writes the whole memory to {@code w} (insurers in name order): i32 counts, utf8 insurer ids, and per
+     * remembered group its patients and row fingerprints as i64 pairs. For sealing by the enclave.
+     */
+    public void writeTo(WireWriter w) {
+        Map<String, List<Released>> copy = new TreeMap<>(history);
+        w.i32(copy.size());
+        copy.forEach((insurer, groups) -> {
+            w.utf8(insurer).i32(groups.size());
+            for (Released r : groups) {
+                w.i32(r.patients().length);
+                for (int i = 0; i < r.patients().length; i++) {
+                    w.i64(r.patients()[i]).i64(r.rowPrints()[i]);
+                }
+            }
+        });
+    }
+
+    /**
+     * Adds the memory written by {@link #writeTo} to this guard.
+     *
+     * @throws MalformedEncodingException if the bytes are not such a memory (nothing partial is kept)
+     */
+    public void readFrom(WireReader r) throws MalformedEncodingException {
+        Map<String, List<Released>> read = new TreeMap<>();
+        int insurers = count(r);
+        for (int n = 0; n < insurers; n++) {
+            String insurer = r.utf8();
+            int groups = count(r);
+            List<Released> list = new ArrayList<>();
+            for (int g = 0; g < groups; g++) {
+                int size = count(r);
+                long[] patients = new long[size];
+                long[] prints = new long[size];
+                for (int i = 0; i < size; i++) {
+                    patients[i] = r.i64();
+                    prints[i] = r.i64();
+                    if (i > 0 && patients[i] <= patients[i - 1]) {
+                        throw new MalformedEncodingException("guard memory: patients not ascending");
+                    }
+                }
+                list.add(new Released(patients, prints));
+            }
+            read.put(insurer, list);
+        }
+        read.forEach((insurer, list) ->
+                history.computeIfAbsent(insurer, x -> new ArrayList<>()).addAll(list));
+    }
+
+    private static int count(WireReader r) throws MalformedEncodingException {
+        int n = r.i32();
+        if (n < 0 || n > r.remaining()) {
+            throw new MalformedEncodingException("guard memory: bad count");
+        }
+        return n;
     }
 
     /** Number of remembered groups for the insurer. */

@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jboss.logging.Logger;
 import org.medshare.enclave.attest.VerifiedEnclave;
 import org.medshare.enclave.compute.ApprovedQuery;
 import org.medshare.enclave.compute.ComputeResult;
@@ -43,6 +44,7 @@ import org.medshare.service.queries.service.StatisticsRunner;
 @ApplicationScoped
 public class EnclaveStatisticsRunner implements StatisticsRunner {
 
+    private static final Logger LOG = Logger.getLogger(EnclaveStatisticsRunner.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration APPROVAL_VALIDITY = Duration.ofMinutes(2);
 
@@ -90,6 +92,7 @@ public class EnclaveStatisticsRunner implements StatisticsRunner {
             ComputeResult result = stats.run(approved, approval, records, Set.of());
             StatisticsClient.verify(result, attested);
 
+            keepWorkerState(enclaves);
             String resultJson = result.resultJsonString();
             List<String> used = inputs.stream()
                     .filter(i -> permitted.contains(i.hospitalNumber())
@@ -117,6 +120,18 @@ public class EnclaveStatisticsRunner implements StatisticsRunner {
             throw new RefusedException(e.getMessage());
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("the enclave run failed", e);
+        }
+    }
+
+    /**
+     * Has the worker seal its privacy memory (differencing guard, ε it counted, approvals run) to the data
+     * directory, so that a restart does not reset it. A failure here costs only that: the result stands.
+     */
+    private static void keepWorkerState(EmbeddedEnclaves enclaves) {
+        try {
+            enclaves.saveWorkerState();
+        } catch (IOException | EnclaveCallException e) {
+            LOG.warn("the worker's sealed privacy state could not be saved; a restart would reset it");
         }
     }
 
