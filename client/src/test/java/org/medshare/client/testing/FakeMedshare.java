@@ -107,6 +107,7 @@ public final class FakeMedshare implements AutoCloseable {
     private final Map<String, Shared> shared = new ConcurrentHashMap<>();
     private final List<ObjectNode> releases = new ArrayList<>();
     private final Map<String, ObjectNode> queries = new ConcurrentHashMap<>();
+    private final Map<Long, ObjectNode> inclusionReceipts = new ConcurrentHashMap<>();
     private final List<ObjectNode> events = new ArrayList<>();
     private final Map<String, BigInteger> escrows = new ConcurrentHashMap<>();
     private final AtomicInteger tokenCounter = new AtomicInteger();
@@ -189,6 +190,16 @@ public final class FakeMedshare implements AutoCloseable {
      */
     public void serveConsistencyProofs(BiFunction<Long, Long, List<String>> proofs) {
         consistencyProofs = proofs;
+    }
+
+    /** Serves {@code view} as the query {@code view.queryId} from now on (GET /api/v1/queries/{id}). */
+    public void putQuery(ObjectNode view) {
+        queries.put(view.get("queryId").asText(), view);
+    }
+
+    /** Serves {@code receipt} as the inclusion proof of ledger entry {@code index} (regulators only). */
+    public void serveInclusion(long index, ObjectNode receipt) {
+        inclusionReceipts.put(index, receipt);
     }
 
     /** Accepts {@code token} as {@code user}'s access token (a token another double issued). */
@@ -591,6 +602,15 @@ public final class FakeMedshare implements AutoCloseable {
             ObjectNode answer = JSON.createObjectNode().put("fromSize", from).put("toSize", to);
             hashes.forEach(answer.putArray("proof")::add);
             json(ex, 200, answer);
+        } else if (path.equals("/api/v1/audit/proofs/inclusion") && method.equals("GET")) {
+            requireRole(p, "regulator");
+            Map<String, String> q = form(ex.getRequestURI().getRawQuery().getBytes(StandardCharsets.UTF_8));
+            ObjectNode receipt = inclusionReceipts.get(Long.parseLong(q.get("index")));
+            if (receipt == null) {
+                problem(ex, 404, "not-found", "Not found", "No checkpoint covers this entry.");
+            } else {
+                json(ex, 200, receipt);
+            }
         } else if (path.equals("/api/v1/audit/export") && method.equals("GET")) {
             requireRole(p, "regulator");
             auditExport(ex);
