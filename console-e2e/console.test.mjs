@@ -11,6 +11,7 @@ import { chromium } from 'playwright-core';
 const BASE = process.env.CONSOLE_URL || 'http://127.0.0.1:19210';
 const QUERY_ID = process.env.PENDING_QUERY_ID;
 const MEMBER_VKEY = process.env.MEMBER_VKEY;
+const SHARED_RECORD = process.env.SHARED_RECORD;
 const SHOTS = process.env.SCREENSHOT_DIR || 'target/screenshots';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -209,4 +210,35 @@ test('a hospital sees its data-use rules, records and its own payouts only', asy
   const rows = await payments.locator('tbody tr').allTextContents();
   assert.ok(rows.length > 0 && rows.every((r) => r.includes('hospital-a') && !r.includes('hospital-b')), `own payouts only: ${rows}`);
   await context.close();
+});
+
+test('a hospital sees who opened its records and checks the release in the ledger; the regulator reviews the emergency access', async () => {
+  assert.ok(SHARED_RECORD, 'SHARED_RECORD must name the record the seed released in an emergency');
+  const hospital = await signIn('alice');
+  await hospital.page.goto(`${BASE}/console/#/access`);
+  const releases = hospital.page.getByRole('table', { name: 'Releases of your records' });
+  await releases.waitFor();
+  const row = releases.locator('tbody tr').filter({ hasText: SHARED_RECORD });
+  await row.getByText('hospital-b:').waitFor();
+  await row.getByText('break-glass').waitFor();
+  await row.getByRole('button', { name: /Check ledger entry/ }).click();
+  await row.getByText(/verified \(checkpoint \d+\)/).waitFor();
+  await shot(hospital.page, 'hospital-access');
+  assert.deepEqual(hospital.consoleErrors, []);
+  await hospital.context.close();
+
+  const regulator = await signIn('rita');
+  await regulator.page.goto(`${BASE}/console/#/break-glass`);
+  const cases = regulator.page.getByRole('table', { name: 'Emergency releases' });
+  await cases.waitFor();
+  const pending = cases.locator('tbody tr').filter({ hasText: SHARED_RECORD });
+  await pending.getByText('cardiac arrest in the emergency department').waitFor();
+  regulator.page.once('dialog', (d) => d.accept('reviewed with the hospital\'s DPO'));
+  await pending.getByRole('button', { name: /Mark emergency release \d+ reviewed/ }).click();
+  await regulator.page.getByText(/marked reviewed/).waitFor();
+  await regulator.page.reload();
+  await cases.locator('tbody tr').filter({ hasText: SHARED_RECORD }).getByText('reviewed with the hospital\'s DPO').waitFor();
+  await shot(regulator.page, 'regulator-break-glass');
+  assert.deepEqual(regulator.consoleErrors, []);
+  await regulator.context.close();
 });

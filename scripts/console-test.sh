@@ -85,6 +85,16 @@ for who in alice:hospital-a bob:hospital-b; do
     --policy "org:$org OR purpose:insurance-stats@${MEDSHARE_EPOCH:-2026Q4}" --tag source=synthea "$work/fhir/$org" >/dev/null
   call PUT /api/v1/data-use-rules "$(token "$user")" '{"rules":["insurance-stats/*"]}'
 done
+# an emergency release: alice shares one more bundle with the consortium's cardiologists, bob opens it for ETREAT
+# without a consent that permits it (break-glass: ACCESS + BREAK_GLASS, in the regulator's review queue)
+shared="$(ls sample-data/fhir/hospital-a/*.json | sed -n 7p)"
+shared_answer="$(cli alice upload --no-progress --pseudonym-key "$work/pseudonym.key" \
+  --authority-trust "$work/data/enclave/authority.trust" \
+  --policy "org:hospital-a OR (dept:cardiology@${MEDSHARE_EPOCH:-2026Q4} AND role:physician)" "$shared")"
+shared_record="$(echo "$shared_answer" | grep -o 'record [^ ,]*' | head -1 | cut -d' ' -f2)"
+[ -n "$shared_record" ] || { echo "console-test: no record id in: $shared_answer" >&2; exit 1; }
+call GET "/api/v1/records/$shared_record/ciphertext?purpose=ETREAT&reason=cardiac%20arrest%20in%20the%20emergency%20department" \
+  "$(token bob)"
 irene="$(token irene)"
 call POST /api/v1/templates "$irene" @sample-data/queries/count-by-sex.template.json
 call POST /api/v1/templates/count-by-sex/1/approve "$(token rita)" ""
@@ -100,7 +110,7 @@ if [ ! -d node_modules/playwright-core ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 rm -rf "$shots"
-CONSOLE_URL="$api" PENDING_QUERY_ID="$query_id" SCREENSHOT_DIR="$shots" CHROMIUM="$(command -v chromium)" \
+CONSOLE_URL="$api" PENDING_QUERY_ID="$query_id" SHARED_RECORD="$shared_record" SCREENSHOT_DIR="$shots" CHROMIUM="$(command -v chromium)" \
   MEMBER_VKEY="$(cat "$work/data/ledger-keys/member.vkey")" \
   node --test --test-concurrency=1 merkle.test.mjs auth.test.mjs fork.test.mjs console.test.mjs
 echo "console-test: screenshots in $shots"

@@ -9,6 +9,8 @@ import { renderQueries } from './pages/queries.js';
 import { renderDataUse } from './pages/data-use.js';
 import { renderPayouts } from './pages/payouts.js';
 import { renderHealth } from './pages/health.js';
+import { renderAccess } from './pages/access.js';
+import { renderBreakGlass } from './pages/break-glass.js';
 import { checkLedgerAgainstLastVisit, forkWarning } from './fork.js';
 
 // One module per page; each page is offered only to the roles whose calls the API accepts.
@@ -18,6 +20,8 @@ const PAGES = [
   { path: 'approvals', title: 'Approvals', roles: ['regulator'], render: renderApprovals },
   { path: 'queries', title: 'My queries', roles: ['insurer'], render: renderQueries },
   { path: 'data-use', title: 'Data use & consent', roles: ['hospital'], render: renderDataUse },
+  { path: 'access', title: 'Who opened our records', roles: ['hospital'], render: renderAccess },
+  { path: 'break-glass', title: 'Emergency access', roles: ['regulator'], render: renderBreakGlass },
   { path: 'payouts', title: 'Payouts', roles: ['hospital', 'insurer', 'regulator'], render: renderPayouts },
   { path: 'health', title: 'Health', roles: ['hospital', 'insurer', 'regulator'], render: renderHealth },
 ];
