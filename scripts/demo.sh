@@ -166,6 +166,38 @@ run() {
     show GET "/api/v1/payments/balances/$org" "$rita_token"
   done
 
+  step "A referral: hospital-b shares a patient's record with the consortium's cardiologists; the patient consents to treatment at hospital-a"
+  # A new version of a record bob uploaded above, under a policy that also names cardiologists anywhere in the
+  # consortium; statistics still count the document once, by its current version.
+  referral_bundle="$(ls sample-data/fhir/hospital-b/patient-*.json | sort | head -1)"
+  referral_id="$(basename "$referral_bundle" .json)"
+  referral_patient="https://github.com/synthetichealth/synthea|${referral_id#patient-}"
+  cli bob upload --no-progress --pseudonym-key "$pseudonym_key" --authority-trust "$authority_trust" \
+    --policy "org:hospital-b OR purpose:insurance-stats@$epoch OR (dept:cardiology@$epoch AND role:physician)" \
+    --tag source=synthea "$referral_bundle" | sed 's/^/   /'
+  cli bob consent permit --patient "$referral_patient" --pseudonym-key "$pseudonym_key" --purpose TREAT \
+    --to hospital-a | grep -E '"(version|type|purposes|organisations)"|"TREAT"|"hospital-a"' | sed 's/^/   /'
+
+  step "alice (hospital-a, cardiology) finds the patient's records by identifier, fetches one, checks it and opens it on her machine"
+  cli alice authority key --authority-trust "$authority_trust" --out "$data_dir/demo/alice.key" | sed 's/^/   /'
+  found="$(cli alice records search --patient "$referral_patient" --pseudonym-key "$pseudonym_key")"
+  echo "$found" | sed 's/^/   /'
+  referral_record="$(echo "$found" | awk 'NR == 1 {print $1}')"
+  cli alice records get "$referral_record" --key "$data_dir/demo/alice.key" --purpose TREAT \
+    --out "$data_dir/demo/referral-opened.json" | sed 's/^/   /'
+
+  step "arthur (hospital-a, oncology) asks for the same record: refused before any byte"
+  cli arthur login --server "$api" --user arthur --password-stdin <<<"arthur-password"
+  cli arthur authority key --authority-trust "$authority_trust" --out "$data_dir/demo/arthur.key" | sed 's/^/   /'
+  if cli arthur records get "$referral_record" --key "$data_dir/demo/arthur.key" --purpose TREAT \
+      --out "$data_dir/demo/arthur-opened.json" 2>"$data_dir/demo/arthur.err"; then
+    echo "demo: arthur should have been refused" >&2; exit 1
+  fi
+  sed 's/^/   refused: /' "$data_dir/demo/arthur.err"
+
+  step "bob sees who opened hospital-b's records (each release is an ACCESS event on the ledger)"
+  cli bob records access | sed 's/^/   /'
+
   step "The regulator exports the audit trail, pins the latest checkpoint, and verifies the whole ledger offline against it"
   cli rita audit export --out "$data_dir/demo/audit-trail.ndjson"
   echo "   $(wc -l <"$data_dir/demo/audit-trail.ndjson") events written to $data_dir/demo/audit-trail.ndjson"

@@ -14,7 +14,7 @@ import org.medshare.abe.PublicParameters;
 import org.medshare.abe.UserKey;
 
 /** File helpers shared by the commands: clear usage errors for missing files, key loading. */
-final class Files2 {
+public final class Files2 {
     static final String PUBLIC_PARAMS = "public.params";
     static final String MASTER_KEY = "master.key";
     private static final long MAX_KEY_FILE = 16L << 20;
@@ -27,7 +27,8 @@ final class Files2 {
         }
     }
 
-    static byte[] readSmall(Path p, String what) {
+    /** A key-sized file's bytes (at most 16 MiB); a missing, unreadable or too large file is a usage error. */
+    public static byte[] readSmall(Path p, String what) {
         requireReadable(p, what);
         try {
             if (Files.size(p) > MAX_KEY_FILE) {
@@ -58,7 +59,8 @@ final class Files2 {
         }
     }
 
-    static UserKey userKey(Path p) {
+    /** An ABE user key file; a malformed one is a verification failure (exit 1). */
+    public static UserKey userKey(Path p) {
         try {
             return UserKey.parse(readSmall(p, "key file"), InsecureSecretKeyAccess.get());
         } catch (KeyFormatException e) {

@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.medshare.client.consent.ConsentCommand;
 import org.medshare.client.login.LoginCommand;
 import org.medshare.client.query.AuditCommand;
 import org.medshare.client.query.PaymentsCommand;
 import org.medshare.client.query.QueryCommand;
+import org.medshare.client.records.RecordsCommand;
 import org.medshare.client.upload.PseudonymKeyCommand;
 import org.medshare.client.upload.UploadCommand;
 import picocli.CommandLine;
@@ -35,6 +37,8 @@ import picocli.CommandLine.Command;
             QueryCommand.class,
             AuditCommand.class,
             PaymentsCommand.class,
+            RecordsCommand.class,
+            ConsentCommand.class,
         })
 public final class Medshare implements Callable<Integer> {
     public static final int EXIT_OK = 0;

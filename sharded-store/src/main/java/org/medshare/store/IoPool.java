@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,6 +30,15 @@ final class IoPool implements Closeable {
 
     <T> Future<T> submit(Callable<T> task) {
         return executor.submit(task);
+    }
+
+    /**
+     * Runs {@code task} in the pool once {@code previous} has completed normally; tasks chained
+     * this way run one at a time, in order. If {@code previous} failed, {@code task} does not run
+     * and the returned future fails the same way.
+     */
+    CompletableFuture<Void> runAfter(CompletableFuture<?> previous, Runnable task) {
+        return previous.thenRunAsync(task, executor);
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
@@ -18,8 +19,8 @@ import org.medshare.store.erasure.ReedSolomon;
 /**
  * Stores one record: reads the content stripe by stripe ({@code k * shardSize} bytes), reserves the
  * owner's quota for each stripe and writes its n shards in parallel to distinct nodes chosen by
- * rendezvous placement. The calling thread reads, hashes the record and encodes the parity; the
- * store's I/O threads hash every shard (its CID) and write it. A stripe's data shards start
+ * rendezvous placement. The calling thread reads and encodes the parity; the store's I/O threads
+ * hash the record (stripe after stripe, in order), hash every shard (its CID) and write it. A stripe's data shards start
  * hashing and writing before its parity is encoded, and up to {@value #STRIPES_IN_FLIGHT} stripes
  * are in flight, so reading, hashing, encoding and the devices' flushes overlap on all cores. A
  * shard whose write fails goes to the next healthy node, preferring an unused failure domain.
@@ -68,6 +69,8 @@ final class PutPipeline {
         byte[] relayout = null;
         List<List<Manifest.ShardRef>> stripes = new ArrayList<>();
         ShardWrites writes = table.startWrites();
+        // the record's digest is updated in the pool, stripe after stripe in order, off this thread
+        CompletableFuture<Void> digested = CompletableFuture.completedFuture(null);
         long reservedHere = 0;
         long total = 0;
         boolean committed = false;
@@ -86,7 +89,6 @@ final class PutPipeline {
                 int len = 0;
                 for (int j = 0; j < k; j++) {
                     int got = content.readNBytes(shards[j], 0, shardSize);
-                    recordDigest.update(shards[j], 0, got);
                     len += got;
                     if (got < shardSize) {
                         break;
@@ -110,6 +112,9 @@ final class PutPipeline {
                 // from the same (unchanged) bytes; the parity shards follow once encoded.
                 StripeWrite w = startStripe(putKey + "/" + s, shards, shardLen);
                 inFlight.addLast(w);
+                int stripeLen = len;
+                digested = pool.runAfter(digested, () -> digestStripe(recordDigest, shards, stripeLen, shardLen));
+                w.digested = digested;
                 w.submit(0, k, writes);
                 coder.encode(shards, 0, shardLen);
                 w.submit(k, n, writes);
@@ -121,6 +126,7 @@ final class PutPipeline {
                 stripes.add(finishStripe(inFlight.peekFirst(), writes));
                 inFlight.removeFirst();
             }
+            IoPool.await(digested);
             Cid recordCid = Cid.fromDigest(recordDigest.digest());
             Manifest manifest = new Manifest(recordCid, total, k, n, shardSize, stripes);
             Manifest stored = table.commitPut(owner, manifest, reservedHere, writes, clock.instant());
@@ -157,6 +163,17 @@ final class PutPipeline {
         }
     }
 
+    /**
+     * Adds a stripe's content to the record digest: after {@link #spreadShortStripe} the stripe's
+     * {@code len} bytes lie in order over the data shards, {@code shardLen} bytes each at most.
+     */
+    private void digestStripe(MessageDigest recordDigest, byte[][] shards, int len, int shardLen) {
+        for (int j = 0; j < k; j++) {
+            int c = Math.max(0, Math.min(shardLen, len - j * shardLen));
+            recordDigest.update(shards[j], 0, c);
+        }
+    }
+
     /** The writes of one stripe, started in the pool. */
     private final class StripeWrite {
         final String key;
@@ -165,6 +182,8 @@ final class PutPipeline {
         final List<String> targets;
         final Cid[] cids = new Cid[n];
         final List<Future<Boolean>> futures = new ArrayList<>(n);
+        /** Done when the record digest covers this stripe (and every one before it). */
+        CompletableFuture<Void> digested;
 
         StripeWrite(String key, byte[][] shards, int shardLen, List<String> targets) {
             this.key = key;
@@ -217,6 +236,7 @@ final class PutPipeline {
      * @throws IOException if a shard cannot be stored on any healthy node
      */
     private List<Manifest.ShardRef> finishStripe(StripeWrite w, ShardWrites writes) throws IOException {
+        IoPool.await(w.digested);
         boolean[] ok = new boolean[n];
         for (int i = 0; i < n; i++) {
             ok[i] = IoPool.await(w.futures.get(i));

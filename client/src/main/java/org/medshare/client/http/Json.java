@@ -5,8 +5,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.List;
 
 /** The one JSON mapper of the command line: strict on input (duplicate keys, trailing tokens refused). */
 public final class Json {
@@ -15,6 +17,11 @@ public final class Json {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private Json() {}
+
+    /** A JSON array of {@code items}. */
+    public static ArrayNode array(List<JsonNode> items) {
+        return MAPPER.createArrayNode().addAll(items);
+    }
 
     /** A fresh, empty JSON object. */
     public static ObjectNode object() {

@@ -113,6 +113,14 @@ public final class ServiceClient {
                 .json();
     }
 
+    /** {@code PUT path} with {@code body} as compact JSON, returning the JSON answer. */
+    public JsonNode putJson(String path, JsonNode body) throws ServiceException {
+        return send(request(path)
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString(Json.compact(body))))
+                .json();
+    }
+
     /** {@code POST path} with a multipart/form-data body. */
     public HttpResult postMultipart(String path, Multipart body) throws ServiceException {
         return send(request(path)

@@ -30,12 +30,13 @@ import picocli.CommandLine.Parameters;
             QueryCommand.Status.class,
             QueryCommand.Result.class,
             QueryCommand.ListQueries.class,
+            VerifyCommand.class,
             TemplateCommand.class,
         })
 public final class QueryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        throw CliFailure.usage("missing subcommand: submit, approve, refuse, status, result, list or template");
+        throw CliFailure.usage("missing subcommand: submit, approve, refuse, status, result, list, verify or template");
     }
 
     /** A command on one query, named by its id. */

@@ -42,6 +42,7 @@ import org.medshare.abe.PublicParameters;
 import org.medshare.abe.Suite;
 import org.medshare.abe.sign.SigningKeys;
 import org.medshare.abe.sign.UploadStatement;
+import org.medshare.client.records.ContentIds;
 import org.medshare.enclave.host.KeyAuthorityClient;
 import org.medshare.enclave.keyrelease.UserKeyGrant;
 import org.medshare.enclave.rows.EncryptedRows;
@@ -76,6 +77,9 @@ public final class FakeMedshare implements AutoCloseable {
             String previousVersion,
             long analyticsRows) {}
 
+    /** What a record's statement endpoint serves, and the envelope it releases. */
+    record Shared(UploadStatement statement, String signingKeyId, String signature, byte[] envelope) {}
+
     /** The service's form of the {@code resources} tag: types with coarse counts, at most 64, a final "+" if more. */
     private static final String RESOURCE_ENTRY = "[A-Z][A-Za-z]{0,63}(:(1|2-9|10-99|100\\+))?";
 
@@ -100,7 +104,10 @@ public final class FakeMedshare implements AutoCloseable {
     private final Map<String, PublicKey> signingKeys = new ConcurrentHashMap<>();
     private final Map<String, String> keyOwners = new ConcurrentHashMap<>();
     private final Map<String, Stored> records = new ConcurrentHashMap<>();
+    private final Map<String, Shared> shared = new ConcurrentHashMap<>();
+    private final List<ObjectNode> releases = new ArrayList<>();
     private final Map<String, ObjectNode> queries = new ConcurrentHashMap<>();
+    private final Map<Long, ObjectNode> inclusionReceipts = new ConcurrentHashMap<>();
     private final List<ObjectNode> events = new ArrayList<>();
     private final Map<String, BigInteger> escrows = new ConcurrentHashMap<>();
     private final AtomicInteger tokenCounter = new AtomicInteger();
@@ -126,6 +133,13 @@ public final class FakeMedshare implements AutoCloseable {
     public volatile boolean giveHospitalNumber = true;
     /** Relay the real authority's quote and signature but with this double's own parameters (a lying host). */
     public volatile boolean substituteParameters = false;
+    /** Release envelopes with one byte changed (a damaged store or a lying host). */
+    public volatile boolean tamperEnvelope = false;
+    /** Serve statements whose signature is another upload's (a lying host). */
+    public volatile boolean forgeSignature = false;
+    /** Ciphertext requests seen. */
+    public final AtomicInteger ciphertextRequests = new AtomicInteger();
+
     /** Answer audit pages after this many with a 503 (0 = never). */
     public volatile int failAuditAfterPages = 0;
 
@@ -176,6 +190,16 @@ public final class FakeMedshare implements AutoCloseable {
      */
     public void serveConsistencyProofs(BiFunction<Long, Long, List<String>> proofs) {
         consistencyProofs = proofs;
+    }
+
+    /** Serves {@code view} as the query {@code view.queryId} from now on (GET /api/v1/queries/{id}). */
+    public void putQuery(ObjectNode view) {
+        queries.put(view.get("queryId").asText(), view);
+    }
+
+    /** Serves {@code receipt} as the inclusion proof of ledger entry {@code index} (regulators only). */
+    public void serveInclusion(long index, ObjectNode receipt) {
+        inclusionReceipts.put(index, receipt);
     }
 
     /** Accepts {@code token} as {@code user}'s access token (a token another double issued). */
@@ -389,6 +413,67 @@ public final class FakeMedshare implements AutoCloseable {
         } else if (path.equals("/api/v1/records") && method.equals("POST")) {
             requireRole(p, "hospital");
             upload(ex, body, p);
+        } else if (path.equals("/api/v1/records/search") && method.equals("GET")) {
+            requireRole(p, "hospital");
+            String ref = query(ex).get("patient");
+            ArrayNode out = JSON.createArrayNode();
+            shared.forEach((id, u) -> {
+                if (List.of(u.statement().tags().getOrDefault("patient", "").split(","))
+                        .contains(ref)) {
+                    out.add(sharedJson(id, u));
+                }
+            });
+            json(ex, 200, out);
+        } else if (path.equals("/api/v1/records/access") && method.equals("GET")) {
+            requireRole(p, "hospital");
+            ArrayNode out = JSON.createArrayNode();
+            synchronized (releases) {
+                releases.stream()
+                        .filter(r -> r.path("owner").asText().equals(p.organisation()))
+                        .forEach(out::add);
+            }
+            json(ex, 200, out);
+        } else if (path.matches("/api/v1/records/[^/]+/statement") && method.equals("GET")) {
+            requireRole(p, "hospital");
+            String id = path.split("/")[4];
+            Shared u = shared.get(id);
+            if (u == null) {
+                problem(ex, 404, "not-found", "Not found", "Record " + id + " does not exist.");
+            } else {
+                json(ex, 200, sharedJson(id, u));
+            }
+        } else if (path.matches("/api/v1/records/[^/]+/ciphertext") && method.equals("GET")) {
+            requireRole(p, "hospital");
+            ciphertextRequests.incrementAndGet();
+            String id = path.split("/")[4];
+            Shared u = shared.get(id);
+            String purpose = query(ex).get("purpose");
+            if (u == null) {
+                problem(ex, 404, "not-found", "Not found", "Record " + id + " does not exist.");
+            } else if (purpose == null && !u.statement().organisation().equals(p.organisation())) {
+                problem(ex, 403, "purpose-required", "Purpose of use required", "Name a purpose of use.");
+            } else {
+                byte[] b = u.envelope().clone();
+                if (tamperEnvelope) {
+                    b[b.length - 1] ^= 1;
+                }
+                synchronized (releases) {
+                    ObjectNode release = JSON.createObjectNode()
+                            .put("ledgerIndex", event("ACCESS", Map.of("record_id", id)))
+                            .put("recordId", id)
+                            .put("owner", u.statement().organisation())
+                            .put("clinician", p.organisation() + ":" + p.subject())
+                            .put("organisation", p.organisation())
+                            .put("purpose", purpose)
+                            .put("breakGlass", false)
+                            .put("accessedAt", "2026-12-03T10:00:00Z");
+                    release.putNull("consentVersions");
+                    releases.add(release);
+                }
+                ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
+                ex.sendResponseHeaders(200, b.length);
+                ex.getResponseBody().write(b);
+            }
         } else if (path.startsWith("/api/v1/records/") && method.equals("GET")) {
             requireRole(p, "hospital");
             String id = path.substring("/api/v1/records/".length());
@@ -517,6 +602,15 @@ public final class FakeMedshare implements AutoCloseable {
             ObjectNode answer = JSON.createObjectNode().put("fromSize", from).put("toSize", to);
             hashes.forEach(answer.putArray("proof")::add);
             json(ex, 200, answer);
+        } else if (path.equals("/api/v1/audit/proofs/inclusion") && method.equals("GET")) {
+            requireRole(p, "regulator");
+            Map<String, String> q = form(ex.getRequestURI().getRawQuery().getBytes(StandardCharsets.UTF_8));
+            ObjectNode receipt = inclusionReceipts.get(Long.parseLong(q.get("index")));
+            if (receipt == null) {
+                problem(ex, 404, "not-found", "Not found", "No checkpoint covers this entry.");
+            } else {
+                json(ex, 200, receipt);
+            }
         } else if (path.equals("/api/v1/audit/export") && method.equals("GET")) {
             requireRole(p, "regulator");
             auditExport(ex);
@@ -740,6 +834,13 @@ public final class FakeMedshare implements AutoCloseable {
                         r.rowCount());
             }
             records.put(st.recordId(), stored);
+            shared.putIfAbsent(
+                    st.recordId(),
+                    new Shared(
+                            st,
+                            meta.path("signingKeyId").asText(),
+                            meta.path("signature").asText(),
+                            envelope));
         }
         if (!replayed && loseAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             ex.sendResponseHeaders(500, -1);
@@ -767,6 +868,48 @@ public final class FakeMedshare implements AutoCloseable {
         }
         a.put("note", notes.isEmpty() ? null : String.join("; ", notes));
         json(ex, replayed ? 200 : 201, a);
+    }
+
+    private Map<String, String> query(HttpExchange ex) {
+        String raw = ex.getRequestURI().getRawQuery();
+        return form(raw == null ? new byte[0] : raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A record as the statement and search endpoints describe it. */
+    private ObjectNode sharedJson(String id, Shared u) {
+        UploadStatement st = u.statement();
+        String signature = u.signature();
+        if (forgeSignature) {
+            signature = shared.values().stream()
+                    .map(Shared::signature)
+                    .filter(other -> !other.equals(u.signature()))
+                    .findFirst()
+                    .orElse(Base64.getEncoder().encodeToString(new byte[64]));
+        }
+        ObjectNode r = JSON.createObjectNode()
+                .put("recordId", id)
+                .put("organisation", st.organisation())
+                .put("policy", st.policy())
+                .put("suite", "NIST")
+                .put("createdAt", "2026-12-03T09:00:00Z")
+                .put("version", records.get(id).version())
+                .put("envelopeCid", ContentIds.ofSha256(st.envelopeSha256()))
+                .put("envelopeBytes", u.envelope().length)
+                .put("rowsCid", ContentIds.ofSha256(st.rowsSha256()))
+                .put("rowsBytes", 0)
+                .put("idempotencyKey", st.idempotencyKey())
+                .put("signingKeyId", u.signingKeyId())
+                .put("signature", signature)
+                .put(
+                        "signingPublicKey",
+                        Base64.getEncoder()
+                                .encodeToString(
+                                        signingKeys.get(u.signingKeyId()).getEncoded()))
+                .put("ledgerIndex", records.get(id).ledgerIndex());
+        ObjectNode tags = r.putObject("tags");
+        st.tags().forEach(tags::put);
+        r.putObject("resourceSummary");
+        return r;
     }
 
     private static boolean verifies(UploadStatement statement, PublicKey key, String signature) {

@@ -128,6 +128,24 @@ public final class QuoteVerifier {
      */
     public VerifiedEnclave verify(Quote quote, byte[] nonce, byte[] enclavePublicKey) throws AttestationException {
         nonces.consume(nonce);
+        return check(quote, nonce, enclavePublicKey, true);
+    }
+
+    /**
+     * Verifies a quote recorded earlier by another party (for example the service that ran a query), for the
+     * nonce that party used: every check of {@link #verify(Quote, byte[], byte[])} except those that only the
+     * nonce's issuer can make at the time — the nonce is not looked up or consumed, and the quote's age is not
+     * bounded (a recorded quote is old by design). What it still proves: the quote is signed by an attestation
+     * key chained to the pinned SimRoot, its identity satisfies the constraint, and its report data binds
+     * {@code nonce} and {@code enclavePublicKey}, so that key belongs to the measured enclave.
+     */
+    public VerifiedEnclave verifyRecorded(Quote quote, byte[] nonce, byte[] enclavePublicKey)
+            throws AttestationException {
+        return check(quote, nonce, enclavePublicKey, false);
+    }
+
+    private VerifiedEnclave check(Quote quote, byte[] nonce, byte[] enclavePublicKey, boolean fresh)
+            throws AttestationException {
         X509Certificate leaf = validateChain(quote);
         checkSignature(quote, leaf);
         EnclaveIdentity id = quote.identity();
@@ -161,11 +179,11 @@ public final class QuoteVerifier {
                     "platform TCB " + quote.tcbLevel() + " below required " + constraint.minSecurityLevel());
         }
         Instant now = clock.instant();
-        if (quote.issuedAt().isAfter(now.plus(CLOCK_SKEW))) {
+        if (fresh && quote.issuedAt().isAfter(now.plus(CLOCK_SKEW))) {
             throw new AttestationException(Reason.QUOTE_TOO_OLD, "quote is dated in the future");
         }
         Duration maxAge = constraint.maxAttestationAge();
-        if (maxAge != null && quote.issuedAt().plus(maxAge).isBefore(now)) {
+        if (fresh && maxAge != null && quote.issuedAt().plus(maxAge).isBefore(now)) {
             throw new AttestationException(Reason.QUOTE_TOO_OLD, "quote older than " + maxAge);
         }
         if (!MessageDigest.isEqual(quote.reportData(), Quote.reportDataFor(nonce, enclavePublicKey))) {

@@ -69,6 +69,17 @@ public final class StatisticsClient {
         return evidence.verify(verifier, nonce);
     }
 
+    /**
+     * Like {@link #attest(QuoteVerifier)}, and also returns the evidence and the nonce, so that the quote can be
+     * stored with a result and checked again by others ({@link ResultVerifier}).
+     */
+    public RecordedAttestation attestRecorded(QuoteVerifier verifier)
+            throws IOException, EnclaveCallException, GeneralSecurityException {
+        byte[] nonce = verifier.newNonce();
+        AttestationEvidence evidence = worker.attest(nonce);
+        return new RecordedAttestation(evidence.verify(verifier, nonce), nonce, evidence);
+    }
+
     /** The result signing key that a verified quote binds. */
     public static PublicKey signingKeyOf(VerifiedEnclave enclave) throws GeneralSecurityException {
         return EnclavePublicKeys.parse(enclave.boundPublicKey()).signingKey();

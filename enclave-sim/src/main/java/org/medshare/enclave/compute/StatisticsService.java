@@ -77,10 +77,10 @@ import org.medshare.enclave.stats.TemplateRegistry;
  * instance lets one insurer spend over its lifetime, default 10; the ledger-backed remaining budget
  * in each approval applies in addition).
  *
- * <p>State kept for the enclave's lifetime (in enclave memory, lost on restart — a simulation
- * limit; SGX would need monotonic counters or the ledger to resist rollback): approved templates,
- * revocations, the differencing memory, ε spent, and the approvals already run. Calls are
- * serialised.
+ * <p>State kept for the enclave's lifetime in enclave memory: approved templates, revocations, the
+ * differencing memory, ε spent, and the approvals already run. The last three survive a restart when the host
+ * keeps them sealed ({@link StatisticsStateService}); rollback to an older sealed copy is not detected (a
+ * simulation limit; SGX would need monotonic counters or the ledger). Calls are serialised.
  */
 public final class StatisticsService implements EnclaveService {
     public static final String NAME = "enclave.statistics";
@@ -132,7 +132,7 @@ public final class StatisticsService implements EnclaveService {
         }
     }
 
-    private static State state(EnclaveContext ctx) throws EnclaveServiceException {
+    static State state(EnclaveContext ctx) throws EnclaveServiceException {
         Optional<State> s = ctx.attachment(STATE, State.class);
         if (s.isPresent()) {
             return s.get();

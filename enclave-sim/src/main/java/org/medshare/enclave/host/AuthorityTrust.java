@@ -28,7 +28,9 @@ import org.medshare.enclave.keyrelease.KeyAuthority;
  * attestation root certificate and the {@link EnclaveConstraint} the authority's quote must meet
  * (normally its signer, product id and minimum SVN). It is public and travels out of band — the
  * operator hands it to hospitals once (in the embedded deployment: {@code data/enclave/authority.trust});
- * the service that relays the authority's answers is never asked for it.
+ * the service that relays the authority's answers is never asked for it. The same form pins the statistics
+ * worker for readers of query results ({@code data/enclave/worker.trust}, its exact MRENCLAVE; see {@code
+ * EmbeddedEnclaves.workerTrust()} and {@code compute.ResultVerifier}).
  *
  * <p>Text form v1 (UTF-8, three lines):
  *

@@ -28,10 +28,12 @@ import org.medshare.enclave.EnclaveConfig;
 import org.medshare.enclave.Hex;
 import org.medshare.enclave.SigStruct;
 import org.medshare.enclave.TcbLevel;
+import org.medshare.enclave.WireWriter;
 import org.medshare.enclave.attest.EnclaveConstraint;
 import org.medshare.enclave.attest.NonceRegistry;
 import org.medshare.enclave.attest.QuoteVerifier;
 import org.medshare.enclave.attest.SimRootCa;
+import org.medshare.enclave.compute.StatisticsStateService;
 import org.medshare.enclave.keyrelease.KeyAuthority;
 import org.medshare.enclave.keyrelease.QueryApproval;
 
@@ -45,6 +47,8 @@ import org.medshare.enclave.keyrelease.QueryApproval;
  *   DIR/vendor.key                  enclave vendor Ed25519 key (signs the SIGSTRUCTs; MRSIGNER)
  *   DIR/platform.secret             simulated fused platform secret (sealing root)
  *   DIR/master-key.sealed           the ABE master key, sealed by the authority (MRSIGNER policy)
+ *   DIR/statistics-state.sealed     the worker's privacy memory (approvals run, ε counted, differencing
+ *                                   memory), sealed by the worker (MRENCLAVE policy); see {@link #saveWorkerState()}
  * </pre>
  *
  * On first start the authority runs FAME setup and the sealed master key is stored; on later
@@ -55,6 +59,9 @@ import org.medshare.enclave.keyrelease.QueryApproval;
  */
 public final class EmbeddedEnclaves implements AutoCloseable {
     public static final int PRODUCT_ID = 1;
+    /** File name of the worker's sealed privacy memory in the platform directory. */
+    public static final String WORKER_STATE = "statistics-state.sealed";
+
     public static final EnclaveConfig WORKER_CONFIG = EnclaveConfig.release(Map.of("role", "statistics"));
 
     private final EnclaveHost authority;
@@ -64,6 +71,7 @@ public final class EmbeddedEnclaves implements AutoCloseable {
     private final SimRootCa root;
     private final SigStruct authoritySig;
     private final SigStruct workerSig;
+    private final Path dir;
 
     private EmbeddedEnclaves(
             EnclaveHost authority,
@@ -72,7 +80,9 @@ public final class EmbeddedEnclaves implements AutoCloseable {
             PublicParameters publicParameters,
             SimRootCa root,
             SigStruct authoritySig,
-            SigStruct workerSig) {
+            SigStruct workerSig,
+            Path dir) {
+        this.dir = dir;
         this.authority = authority;
         this.worker = worker;
         this.client = client;
@@ -120,7 +130,8 @@ public final class EmbeddedEnclaves implements AutoCloseable {
                 writeAtomically(sealedFile, s.sealedMasterKey());
                 pp = s.publicParameters();
             }
-            return new EmbeddedEnclaves(authority, worker, client, pp, root, authoritySig, workerSig);
+            loadWorkerState(worker, dir.resolve(WORKER_STATE));
+            return new EmbeddedEnclaves(authority, worker, client, pp, root, authoritySig, workerSig, dir);
         } catch (IOException | GeneralSecurityException | EnclaveCallException | RuntimeException e) {
             authority.close();
             if (worker != null) {
@@ -130,8 +141,41 @@ public final class EmbeddedEnclaves implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads the worker's sealed privacy memory back into a freshly started worker. A blob this worker cannot open
+     * (another build, another platform secret) is set aside as {@code .unreadable} and the worker starts afresh.
+     */
+    private static void loadWorkerState(EnclaveHost worker, Path file) throws IOException, EnclaveCallException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        byte[] request = new WireWriter()
+                .u8(StatisticsStateService.IMPORT)
+                .bytes(Files.readAllBytes(file))
+                .toByteArray();
+        try {
+            worker.call(StatisticsStateService.NAME, request);
+        } catch (EnclaveCallException e) {
+            if (!"STATE_INVALID".equals(e.code())) {
+                throw e;
+            }
+            Files.move(
+                    file, file.resolveSibling(file.getFileName() + ".unreadable"), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * Has the worker seal its privacy memory (approvals run, ε it counted per insurer, the differencing guard's
+     * memory) and stores the blob in {@code DIR/statistics-state.sealed}, which the next {@link #start} reads back.
+     * Call after each result. The host cannot read the blob; it could replace it with an older one (not detected).
+     */
+    public synchronized void saveWorkerState() throws IOException, EnclaveCallException {
+        byte[] sealed = worker.call(StatisticsStateService.NAME, new byte[] {StatisticsStateService.EXPORT});
+        writeAtomically(dir.resolve(WORKER_STATE), sealed);
+    }
+
     private static void writeAtomically(Path file, byte[] data) throws IOException {
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "master-key", ".tmp");
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "sealed", ".tmp");
         Files.write(tmp, data);
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
@@ -233,6 +277,24 @@ public final class EmbeddedEnclaves implements AutoCloseable {
                         .productId(PRODUCT_ID)
                         .minSvn(authoritySig.svn())
                         .maxAttestationAge(Duration.ofMinutes(5))
+                        .allowSimulated()
+                        .build());
+    }
+
+    /**
+     * What readers of query results should trust for this deployment's statistics worker, in the same text form
+     * as {@link #authorityTrust()}: the SimRoot and the worker's exact MRENCLAVE — the one measurement the key
+     * authority's own configuration admits for key release — with the vendor's signer, product id and SVN.
+     * Simulated quotes are accepted, as everywhere in the embedded deployment.
+     */
+    public AuthorityTrust workerTrust() {
+        return new AuthorityTrust(
+                root.certificate(),
+                EnclaveConstraint.builder()
+                        .acceptCodeHash(workerSig.mrenclave())
+                        .acceptSigner(workerSig.mrsigner())
+                        .productId(PRODUCT_ID)
+                        .minSvn(workerSig.svn())
                         .allowSimulated()
                         .build());
     }

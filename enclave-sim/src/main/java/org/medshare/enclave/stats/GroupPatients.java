@@ -10,6 +10,9 @@ import java.util.Arrays;
  */
 final class GroupPatients {
     private final LongList[] patients;
+    /** Per group, aligned with {@link #patients}: the sum (mod 2^64) of the row fingerprints the entry added. */
+    private final LongList[] prints;
+
     private final int[] lastRun;
     private final int[] lastRecordOf;
     private final boolean[] fromSeveralRecords;
@@ -19,6 +22,7 @@ final class GroupPatients {
 
     GroupPatients(int groups) {
         patients = new LongList[groups];
+        prints = new LongList[groups];
         lastRun = new int[groups];
         lastRecordOf = new int[groups];
         fromSeveralRecords = new boolean[groups];
@@ -40,6 +44,28 @@ final class GroupPatients {
         if (lastRun[g] == run) {
             return;
         }
+        newEntry(g, patient);
+    }
+
+    /**
+     * The current run's patient has the row with fingerprint {@code row} in group {@code g}; the group remembers,
+     * per patient, the sum of the fingerprints of the rows it used ({@link #rowPrints}).
+     */
+    void add(int g, long patient, long row) {
+        if (lastRun[g] != run) {
+            newEntry(g, patient);
+            LongList f = prints[g];
+            if (f == null) {
+                f = new LongList(16);
+                prints[g] = f;
+            }
+            f.add(row);
+        } else {
+            prints[g].addToLast(row);
+        }
+    }
+
+    private void newEntry(int g, long patient) {
         lastRun[g] = run;
         LongList s = patients[g];
         if (s == null) {
@@ -51,6 +77,37 @@ final class GroupPatients {
             fromSeveralRecords[g] |= lastRecordOf[g] != 0;
             lastRecordOf[g] = record;
         }
+    }
+
+    /**
+     * For a group fed through {@link #add(int, long, long)}: per distinct patient (in the order of {@link
+     * #distinct}), the sum of the fingerprints of all rows the patient contributed to the group. Two queries used the
+     * same rows of a patient in the group exactly when (but for a 2^-64 collision) the sums agree.
+     */
+    long[] rowPrints(int g) {
+        LongList s = patients[g];
+        if (s == null) {
+            return new long[0];
+        }
+        int n = s.size();
+        long[][] pairs = new long[n][];
+        for (int i = 0; i < n; i++) {
+            pairs[i] = new long[] {s.get(i), prints[g].get(i)};
+        }
+        if (fromSeveralRecords[g]) {
+            Arrays.sort(pairs, (x, y) -> Long.compare(x[0], y[0]));
+        }
+        long[] out = new long[distinct(g).length];
+        int m = -1;
+        long last = 0;
+        for (int i = 0; i < n; i++) {
+            if (m < 0 || pairs[i][0] != last) {
+                m++;
+                last = pairs[i][0];
+            }
+            out[m] += pairs[i][1];
+        }
+        return out;
     }
 
     /** The distinct patients of group {@code g} in ascending order (computed once, after the last row). */

@@ -26,6 +26,11 @@ final class LongList {
         return a[i];
     }
 
+    /** Adds {@code v} to the last element (wrapping on overflow). */
+    void addToLast(long v) {
+        a[n - 1] += v;
+    }
+
     /** A copy of the elements. */
     long[] toArray() {
         return Arrays.copyOf(a, n);

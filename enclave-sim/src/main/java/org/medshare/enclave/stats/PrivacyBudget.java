@@ -79,6 +79,24 @@ public final class PrivacyBudget {
         return limitMicros - spentMicros(insurerId);
     }
 
+    /** Micro-ε spent, per insurer that spent any (a copy). */
+    public Map<String, Long> spentByInsurer() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        spent.forEach((insurer, a) -> out.put(insurer, a.get()));
+        return out;
+    }
+
+    /**
+     * Adds {@code micros} to what {@code insurerId} has spent, without the limit check: for restoring a tally this
+     * enclave kept before a restart (a restored tally may exceed today's limit; further charges are then refused).
+     */
+    public void restoreSpent(String insurerId, long micros) {
+        if (micros < 0) {
+            throw new IllegalArgumentException("spent micro-epsilon cannot be negative");
+        }
+        spent.computeIfAbsent(insurerId, k -> new AtomicLong()).addAndGet(micros);
+    }
+
     /** The per-insurer limit in micro-ε. */
     public long limitMicros() {
         return limitMicros;

@@ -1,10 +1,16 @@
 package org.medshare.enclave.stats;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
+import org.medshare.enclave.Sha256;
 import org.medshare.enclave.rows.RowChunkCodec;
 import org.medshare.enclave.rows.RowLayout;
 import org.medshare.enclave.stats.AggregateSpec.Bins;
@@ -31,6 +37,13 @@ public final class RowAggregator {
     private final RowFilter filter;
     private final GroupIndex groups;
     private final GroupPatients patients;
+    /** Distinct patients per (group, bin) cell of a histogram or binned quantiles; null otherwise. */
+    private final GroupPatients binPatients;
+    /** Distinct patients per (group, binary feature, value 0 or 1) of a regression; null otherwise. */
+    private final GroupPatients featurePatients;
+    /** Indices into {@link #features} of the 0/1 features (outcome included). */
+    private final int[] binaryFeatures;
+
     private final Kind kind;
     private final int fieldOffset;
     private final long lower;
@@ -49,6 +62,9 @@ public final class RowAggregator {
     final double[] xtx;
     final double[] xty;
     final LongList[] values;
+    /** For exact quantiles: the patient of each entry of {@link #values}. */
+    final LongList[] valueOwners;
+
     final LongList[] design;
     // contribution tracking
     private final LongIntMap usedByPatient = new LongIntMap();
@@ -59,6 +75,10 @@ public final class RowAggregator {
     private int used;
     private int usedAtStart;
     private long rowsSeen;
+    // row fingerprints: a per-record salt from the record id and the row's position in the record
+    private long recordSalt;
+    private long rowOrdinal;
+    private long anonymousRecords;
 
     private RowAggregator(QueryTemplate t, Map<String, JsonNode> params) throws QueryRefusedException {
         this.template = t;
@@ -90,6 +110,16 @@ public final class RowAggregator {
             this.p = 0;
         }
         this.xs = new double[p + 1];
+        int nb = 0;
+        int[] bi = new int[features.length];
+        for (int i = 0; i < features.length; i++) {
+            if (features[i].kind().binary()) {
+                bi[nb++] = i;
+            }
+        }
+        this.binaryFeatures = Arrays.copyOf(bi, nb);
+        this.binPatients = binCount > 0 ? new GroupPatients(groupCount * binCount) : null;
+        this.featurePatients = nb > 0 ? new GroupPatients(groupCount * nb * 2) : null;
 
         count = new long[groupCount];
         sum = kind == Kind.SUM || kind == Kind.MEAN || kind == Kind.VARIANCE ? new long[groupCount] : null;
@@ -98,6 +128,7 @@ public final class RowAggregator {
         xtx = kind == Kind.OLS ? new double[groupCount * p * p] : null;
         xty = kind == Kind.OLS ? new double[groupCount * (p + 1)] : null;
         values = kind == Kind.QUANTILES ? new LongList[groupCount] : null;
+        valueOwners = kind == Kind.QUANTILES ? new LongList[groupCount] : null;
         design = kind == Kind.LOGISTIC ? new LongList[groupCount] : null;
     }
 
@@ -118,13 +149,43 @@ public final class RowAggregator {
 
     /**
      * Starts a record: its rows must be sorted by pseudonym. {@code lastRecord} says no record
-     * follows, so per-patient contributions need not be remembered beyond it.
+     * follows, so per-patient contributions need not be remembered beyond it. Without the record's id its rows'
+     * fingerprints are not comparable with another query's (see {@link #startRecord(String, boolean)}).
      */
     public void startRecord(boolean lastRecord) {
+        startRecordSalted(mix(0x5DEECE66DL * ++anonymousRecords), lastRecord);
+    }
+
+    /**
+     * Starts record {@code recordId}: as {@link #startRecord(boolean)}, and each row's fingerprint is derived from the
+     * record id and the row's position in the record, so the same row of the same record has the same fingerprint in
+     * every query ({@link #rowPrints}).
+     */
+    public void startRecord(String recordId, boolean lastRecord) {
+        byte[] h = Sha256.hash(recordId.getBytes(StandardCharsets.UTF_8));
+        startRecordSalted(ByteBuffer.wrap(h).getLong(), lastRecord);
+    }
+
+    private void startRecordSalted(long salt, boolean lastRecord) {
         flushRun();
         inRun = false;
         patients.startRecord();
+        if (binPatients != null) {
+            binPatients.startRecord();
+        }
+        if (featurePatients != null) {
+            featurePatients.startRecord();
+        }
         this.lastRecord = lastRecord;
+        this.recordSalt = salt;
+        this.rowOrdinal = 0;
+    }
+
+    /** SplitMix64's finaliser: a bijection of 64-bit values that spreads neighbouring inputs. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     /** Ends the current record. */
@@ -158,6 +219,7 @@ public final class RowAggregator {
         rowsSeen += rows;
         final int end = rows * RowLayout.ROW_BYTES;
         for (int off = 0; off < end; off += RowLayout.ROW_BYTES) {
+            long ordinal = rowOrdinal++;
             long pat = RowLayout.patient(buf, off);
             if (!inRun || pat != curPatient) {
                 if (inRun && pat < curPatient) {
@@ -168,6 +230,12 @@ public final class RowAggregator {
                 inRun = true;
                 looked = false;
                 patients.startRun();
+                if (binPatients != null) {
+                    binPatients.startRun();
+                }
+                if (featurePatients != null) {
+                    featurePatients.startRun();
+                }
             }
             int packed = RowLayout.packed(buf, off);
             if (!filter.accepts(buf, off, packed)) {
@@ -183,13 +251,13 @@ public final class RowAggregator {
             }
             used++;
             int g = groups.indexOf(packed);
-            patients.add(g, pat);
+            patients.add(g, pat, mix(recordSalt + ordinal * 0x9E3779B97F4A7C15L));
             count[g]++;
-            accumulate(g, buf, off, packed);
+            accumulate(g, pat, buf, off, packed);
         }
     }
 
-    private void accumulate(int g, byte[] buf, int off, int packed) {
+    private void accumulate(int g, long pat, byte[] buf, int off, int packed) {
         switch (kind) {
             case COUNT:
                 break;
@@ -203,25 +271,36 @@ public final class RowAggregator {
                 sumSq[g] += (double) v * v;
                 break;
             }
-            case HISTOGRAM:
-                hist[g * binCount + bin(RowLayout.intAt(buf, off + fieldOffset))]++;
+            case HISTOGRAM: {
+                int cell = g * binCount + bin(RowLayout.intAt(buf, off + fieldOffset));
+                hist[cell]++;
+                binPatients.add(cell, pat);
                 break;
+            }
             case QUANTILES: {
                 long v = clamp(RowLayout.intAt(buf, off + fieldOffset));
                 if (values[g] == null) {
                     values[g] = new LongList(16);
                 }
                 values[g].add(v);
+                if (valueOwners[g] == null) {
+                    valueOwners[g] = new LongList(16);
+                }
+                valueOwners[g].add(pat);
                 if (hist != null) {
-                    hist[g * binCount + bin(v)]++;
+                    int cell = g * binCount + bin(v);
+                    hist[cell]++;
+                    binPatients.add(cell, pat);
                 }
                 break;
             }
             case OLS:
                 accumulateOls(g, buf, off, packed);
+                noteBinaryFeatures(g, pat, buf, off, packed);
                 break;
             case LOGISTIC:
                 collectLogistic(g, buf, off, packed);
+                noteBinaryFeatures(g, pat, buf, off, packed);
                 break;
             default:
                 throw new IllegalStateException("no accumulator for " + kind);
@@ -233,8 +312,63 @@ public final class RowAggregator {
         return patients.distinct(g);
     }
 
+    /**
+     * Per patient of {@link #distinctPatients}, in that order, the sum of the fingerprints of the rows the patient
+     * contributed to group {@code g}: equal for two queries exactly when they used the same rows of that patient.
+     */
+    long[] rowPrints(int g) {
+        return patients.rowPrints(g);
+    }
+
+    /** Distinct patients with a row in bin {@code b} of group {@code g} (histograms and binned quantiles). */
+    int binPatients(int g, int b) {
+        return binPatients.distinct(g * binCount + b).length;
+    }
+
+    /** Distinct patients whose rows in group {@code g} hold exactly {@code v} (exact quantiles). */
+    int patientsWithValue(int g, long v) {
+        LongList vs = values[g];
+        Set<Long> owners = new HashSet<>();
+        for (int i = 0; i < vs.size(); i++) {
+            if (vs.get(i) == v) {
+                owners.add(valueOwners[g].get(i));
+            }
+        }
+        return owners.size();
+    }
+
+    /**
+     * Whether a 0/1 feature of the regression (outcome included) takes one of its values in group {@code g} for
+     * at least one and fewer than {@code k} distinct patients: such a coefficient would describe those few.
+     */
+    boolean regressionSinglesOut(int g, int k) {
+        int nb = binaryFeatures.length;
+        for (int j = 0; j < nb; j++) {
+            for (int value = 0; value < 2; value++) {
+                int n = featurePatients.distinct((g * nb + j) * 2 + value).length;
+                if (n > 0 && n < k) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void noteBinaryFeatures(int g, long pat, byte[] buf, int off, int packed) {
+        int nb = binaryFeatures.length;
+        for (int j = 0; j < nb; j++) {
+            int value = features[binaryFeatures[j]].valueIn(buf, off, packed) != 0 ? 1 : 0;
+            featurePatients.add((g * nb + j) * 2 + value, pat);
+        }
+    }
+
     private long clamp(long v) {
         return v < lower ? lower : (v > upper ? upper : v);
+    }
+
+    /** The bin of value {@code v} (histograms and binned quantiles). */
+    int binOf(long v) {
+        return bin(v);
     }
 
     private int bin(long v) {

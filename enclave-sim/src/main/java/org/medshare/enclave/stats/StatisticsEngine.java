@@ -36,8 +36,11 @@ import org.medshare.enclave.stats.QueryTemplate.Mechanism;
  * Then records whose consent was revoked or whose hospital's data-use rules do not allow the purpose
  * and template are removed, and only then are data keys requested and chunks decrypted and
  * aggregated in one pass ({@link RowAggregator}). Groups with fewer than k distinct patients
- * (max of the engine's and the template's minimum) are suppressed, as are groups that would isolate
- * fewer than k patients against the insurer's earlier releases ({@link DifferencingGuard}). ε is
+ * (max of the engine's and the template's minimum) are suppressed, as are groups whose rows would differ
+ * from an earlier release to the insurer in the rows of fewer than k patients ({@link DifferencingGuard}).
+ * Inside a released group, every value without noise is backed by at least k distinct patients: histogram
+ * bins, exact quantiles and regressions that fewer than k patients back are withheld and counted
+ * ({@link Suppression#values()}). ε is
  * charged atomically ({@link PrivacyBudget#tryCharge}) only when a result is about to be released;
  * a refusal at that point spends nothing. DP noise uses {@link DiscreteSamplers} with the L1
  * (Laplace) or L2 (Gaussian) sensitivity implied by the per-patient contribution bound and the
@@ -144,7 +147,7 @@ public final class StatisticsEngine {
                 EncryptedRecord r = admitted.get(ri);
                 SecretKey key = keys.dataKey(r.recordId());
                 Decryptor d = new Decryptor(key);
-                agg.startRecord(ri == admitted.size() - 1);
+                agg.startRecord(r.recordId(), ri == admitted.size() - 1);
                 int n = r.chunks().size();
                 for (int i = 0; i < n; i++) {
                     int rows = d.decrypt(r.recordId(), i, n, r.chunks().get(i), buf);
@@ -175,14 +178,15 @@ public final class StatisticsEngine {
         }
         List<Integer> released = new ArrayList<>();
         synchronized (guard.lock(request.insurerId())) {
-            List<long[]> sets = new ArrayList<>();
+            List<DifferencingGuard.Released> sets = new ArrayList<>();
             for (int g : candidates) {
                 long[] s = agg.distinctPatients(g);
-                if (guard.isolates(request.insurerId(), s)) {
+                long[] f = agg.rowPrints(g);
+                if (guard.isolates(request.insurerId(), s, f)) {
                     differencing++;
                 } else {
                     released.add(g);
-                    sets.add(s);
+                    sets.add(new DifferencingGuard.Released(s, f));
                 }
             }
             if (micros > 0 && !budget.tryCharge(request.insurerId(), micros)) {
@@ -195,8 +199,9 @@ public final class StatisticsEngine {
         }
 
         List<GroupResult> out = new ArrayList<>();
+        int[] withheld = new int[1];
         for (int g : released) {
-            out.add(new GroupResult(agg.groupKey(g), values(agg, g, t, micros)));
+            out.add(new GroupResult(agg.groupKey(g), values(agg, g, t, micros, k, withheld)));
         }
         String mech = micros == 0
                 ? "none"
@@ -219,13 +224,21 @@ public final class StatisticsEngine {
                 micros,
                 delta,
                 mech,
-                new Suppression(smallGroups, differencing),
+                new Suppression(smallGroups, differencing, withheld[0]),
                 out);
     }
 
     // ---- release: noise and final statistics -------------------------------------------------------
 
-    private TreeMap<String, Double> values(RowAggregator agg, int g, QueryTemplate t, long micros) {
+    /**
+     * The released values of group {@code g}. Without noise ({@code micros == 0}) a value that fewer than {@code k}
+     * distinct patients back is withheld and counted in {@code withheld[0]}: a histogram bin with 1..k-1 patients, an
+     * exact quantile (see {@link #quantiles}), and a regression whose 0/1 feature or outcome takes one of its values
+     * for 1..k-1 patients (all its coefficients; regressions are never noised). With noise, bins and quantiles are
+     * released noisy.
+     */
+    private TreeMap<String, Double> values(
+            RowAggregator agg, int g, QueryTemplate t, long micros, int k, int[] withheld) {
         AggregateSpec a = t.aggregate();
         long rowsBound = t.privacy().maxRowsPerPatient();
         BigInteger l = BigInteger.valueOf(rowsBound);
@@ -264,18 +277,27 @@ public final class StatisticsEngine {
             case HISTOGRAM: {
                 int bins = ((Histogram) a).bins().count();
                 for (int b = 0; b < bins; b++) {
+                    int patients = agg.binPatients(g, b);
+                    if (micros == 0 && patients > 0 && patients < k) {
+                        withheld[0]++;
+                        continue;
+                    }
                     v.put(binName(b), nonNegative(noisy(BigInteger.valueOf(agg.hist[g * bins + b]), l, micros, 1, t)));
                 }
                 break;
             }
             case QUANTILES:
-                quantiles(agg, g, (Quantiles) a, micros, t, v);
+                quantiles(agg, g, (Quantiles) a, micros, t, v, k, withheld);
                 break;
             case OLS:
-                Regressions.ols(agg, g, (Regression) a, v);
+                if (!withholdRegression(agg, g, (Regression) a, k, v, withheld)) {
+                    Regressions.ols(agg, g, (Regression) a, v);
+                }
                 break;
             case LOGISTIC:
-                Regressions.logistic(agg, g, (Logistic) a, v);
+                if (!withholdRegression(agg, g, (Regression) a, k, v, withheld)) {
+                    Regressions.logistic(agg, g, (Logistic) a, v);
+                }
                 break;
             default:
                 throw new IllegalStateException("no release for " + a.kind());
@@ -291,14 +313,54 @@ public final class StatisticsEngine {
         return "q[" + p + "]";
     }
 
+    /**
+     * A regression whose 0/1 feature or outcome singles out fewer than k patients in the group releases only its
+     * row count and {@code withheld = 1}; its coefficients are counted in {@code withheld[0]}.
+     */
+    private static boolean withholdRegression(
+            RowAggregator agg, int g, Regression a, int k, TreeMap<String, Double> v, int[] withheld) {
+        if (!agg.regressionSinglesOut(g, k)) {
+            return false;
+        }
+        v.put("n", (double) agg.count[g]);
+        v.put("withheld", 1.0);
+        withheld[0] += a.x().size() + 1;
+        return true;
+    }
+
+    /**
+     * Quantiles. With noise they come from the noisy histogram. Without noise the nearest-rank value is released
+     * only when at least k distinct patients of the group hold exactly that value; otherwise, when the template
+     * has bins, the midpoint of the value's bin if that bin holds at least k distinct patients; otherwise the
+     * quantile is withheld (counted in {@code withheld[0]}). So no exact minimum, maximum or other order statistic
+     * of fewer than k patients is released.
+     */
     private void quantiles(
-            RowAggregator agg, int g, Quantiles a, long micros, QueryTemplate t, TreeMap<String, Double> v) {
+            RowAggregator agg,
+            int g,
+            Quantiles a,
+            long micros,
+            QueryTemplate t,
+            TreeMap<String, Double> v,
+            int k,
+            int[] withheld) {
         if (micros == 0) {
             long[] sorted = agg.values[g].toArray();
             Arrays.sort(sorted);
+            Bins bins = a.bins().orElse(null);
             for (double p : a.probabilities()) {
                 int idx = (int) Math.ceil(p * sorted.length) - 1;
-                v.put(quantileName(p), (double) sorted[Math.max(0, idx)]);
+                long value = sorted[Math.max(0, idx)];
+                if (agg.patientsWithValue(g, value) >= k) {
+                    v.put(quantileName(p), (double) value);
+                } else if (bins != null && agg.binPatients(g, agg.binOf(value)) >= k) {
+                    double mid = bins.lower() + (agg.binOf(value) + 0.5) * bins.width();
+                    v.put(
+                            quantileName(p),
+                            clampTo(mid, a.bounds().lower(), a.bounds().upper()));
+                } else {
+                    withheld[0]++;
+                }
             }
             return;
         }

@@ -89,6 +89,7 @@ public final class StatisticsResult {
         by.put("minimumGroupSize", suppression.smallGroups());
         by.put("differencing", suppression.differencing());
         m.put("suppressedBy", by);
+        m.put("suppressedValues", suppression.values());
         List<Object> gs = new ArrayList<>();
         for (GroupResult g : this.groups) {
             Map<String, Object> gm = new LinkedHashMap<>();

@@ -11,9 +11,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -92,6 +94,12 @@ class StatisticsEngineTest {
          "privacy": {"dp": "none", "maxRowsPerPatient": 1}}
         """;
 
+    static final String EXACT_Q_T = """
+        {"id": "claim-extremes", "version": 1, "purpose": "insurance-stats",
+         "aggregate": {"type": "quantiles", "field": "claim", "bounds": [0, 2000000], "probabilities": [0.01, 0.5, 0.99]},
+         "privacy": {"dp": "none", "maxRowsPerPatient": 1}}
+        """;
+
     TemplateRegistry registry;
     DataUseRules rules;
     ConsentRegistry consent;
@@ -107,7 +115,7 @@ class StatisticsEngineTest {
         consent = new ConsentRegistry();
         budget = new PrivacyBudget(3.0);
         engine = new StatisticsEngine(registry, rules, consent, budget, DiscreteSamplersTest.seeded(12345), 10);
-        for (String t : List.of(COUNT_T, MEAN_T, HIST_T, VAR_T, QUANT_T, OLS_T, LOGIT_T, ISOLATE_T)) {
+        for (String t : List.of(COUNT_T, MEAN_T, HIST_T, VAR_T, QUANT_T, OLS_T, LOGIT_T, ISOLATE_T, EXACT_Q_T)) {
             QueryTemplate qt = QueryTemplate.parse(t);
             registry.submit(qt);
             registry.approve(qt.id(), qt.version(), "regulator-1");
@@ -262,16 +270,30 @@ class StatisticsEngineTest {
                 4,
                 r -> Synthetic.key("sex", r.sex().fhirCode()));
         assertEquals(2, hist.groups().size());
+        int withheldBins = 0;
         for (Map.Entry<SortedMap<String, String>, List<AnalyticsRow>> e : bySex.entrySet()) {
             long[] bins = new long[12];
+            List<Set<Long>> binPatients = new ArrayList<>();
+            for (int b = 0; b < 12; b++) {
+                binPatients.add(new HashSet<>());
+            }
             for (AnalyticsRow r : e.getValue()) {
-                bins[(int) Math.min(11, r.paymentCents() / 100_000)]++;
+                int b = (int) Math.min(11, r.paymentCents() / 100_000);
+                bins[b]++;
+                binPatients.get(b).add(r.patientPseudonym());
             }
             GroupResult g = hist.group(e.getKey()).orElseThrow();
             for (int b = 0; b < 12; b++) {
-                assertEquals(bins[b], g.value(StatisticsEngine.binName(b)), 0.0);
+                int patients = binPatients.get(b).size();
+                if (patients > 0 && patients < 10) {
+                    assertFalse(g.values().containsKey(StatisticsEngine.binName(b)), "a bin of < k patients");
+                    withheldBins++;
+                } else {
+                    assertEquals(bins[b], g.value(StatisticsEngine.binName(b)), 0.0);
+                }
             }
         }
+        assertEquals(withheldBins, hist.suppression().values(), "each withheld bin is counted");
 
         StatisticsResult var = run("claim-variance", Map.of(), null);
         List<AnalyticsRow> all = Synthetic.groups(data.rowsByRecord, id -> true, r -> true, 1000, r -> Synthetic.key())
@@ -295,8 +317,15 @@ class StatisticsEngineTest {
                     .sorted()
                     .toArray();
             GroupResult g = q.group(e.getKey()).orElseThrow();
-            assertEquals(sorted[(int) Math.ceil(0.5 * sorted.length) - 1], g.value("q[0.5]"), 0.0);
-            assertEquals(sorted[(int) Math.ceil(0.9 * sorted.length) - 1], g.value("q[0.9]"), 0.0);
+            for (double p : List.of(0.5, 0.9)) {
+                Double expected = exactQuantileRelease(e.getValue(), sorted[(int) Math.ceil(p * sorted.length) - 1]);
+                String name = StatisticsEngine.quantileName(p);
+                if (expected == null) {
+                    assertFalse(g.values().containsKey(name), name + " would rest on < k patients");
+                } else {
+                    assertEquals(expected, g.value(name), 0.0, name);
+                }
+            }
         }
         StatisticsResult dq = run("claim-quantiles", Map.of(), 1.0);
         for (Map.Entry<SortedMap<String, String>, List<AnalyticsRow>> e : byYear.entrySet()) {
@@ -311,6 +340,30 @@ class StatisticsEngineTest {
                     60_000,
                     "DP median via noisy histogram");
         }
+    }
+
+    /**
+     * Oracle of QUERY.md §Privacy for a quantile without noise (claim-quantiles: bins of 20 000 from 0, 100 bins, k =
+     * 10): the nearest-rank value if 10 patients hold it, else its bin's midpoint if 10 patients are in that bin, else
+     * nothing.
+     */
+    private static Double exactQuantileRelease(List<AnalyticsRow> rows, long value) {
+        Set<Long> holders = new HashSet<>();
+        Set<Long> inBin = new HashSet<>();
+        long bin = Math.min(99, Math.min(2_000_000, value) / 20_000);
+        for (AnalyticsRow r : rows) {
+            long v = Math.min(2_000_000, r.claimCents());
+            if (v == value) {
+                holders.add(r.patientPseudonym());
+            }
+            if (Math.min(99, v / 20_000) == bin) {
+                inBin.add(r.patientPseudonym());
+            }
+        }
+        if (holders.size() >= 10) {
+            return (double) value;
+        }
+        return inBin.size() >= 10 ? (bin + 0.5) * 20_000 : null;
     }
 
     @Test
@@ -406,6 +459,124 @@ class StatisticsEngineTest {
         StatisticsResult otherInsurer =
                 run("count-hospital-age", Map.of("h", 1, "icd", "E11", "amin", 0, "amax", 11), null, "insurer-2");
         assertEquals(29, otherInsurer.groups().get(0).value("count"), 0.0, "history is per insurer");
+    }
+
+    /**
+     * 30 women with the same claim and payment and one man whose claim and payment are far above theirs: no
+     * released number may be his alone. Before values were checked one by one, the exact maximum (q[0.99]), the
+     * binned quantile's top bin and the histogram bin holding only him were released.
+     */
+    @Test
+    void aQuantileOrHistogramBinThatWouldRevealOnePatientIsWithheld() throws Exception {
+        List<AnalyticsRow> rows = new ArrayList<>();
+        for (int p = 0; p < 30; p++) {
+            rows.add(AnalyticsRow.of(
+                    1000 + p, 5, Sex.FEMALE, new int[] {Icd10.encode("I10")}, 50_000, 40_000, 202402, 1));
+        }
+        rows.add(AnalyticsRow.of(9000, 5, Sex.MALE, new int[] {Icd10.encode("I10")}, 1_990_000, 1_150_000, 202402, 1));
+        data = new Synthetic().addRecord("outlier-1", 1, rows, 5);
+        records = data.encrypt();
+
+        StatisticsResult exact = run("claim-extremes", Map.of(), null);
+        GroupResult all = exact.groups().get(0);
+        assertEquals(50_000, all.value("q[0.5]"), 0.0, "30 patients hold the median");
+        assertEquals(50_000, all.value("q[0.01]"), 0.0, "30 patients hold the minimum");
+        assertFalse(all.values().containsKey("q[0.99]"), "the maximum is one patient's claim");
+        assertEquals(1, exact.suppression().values());
+        assertEquals(
+                1,
+                new ObjectMapper()
+                        .readTree(exact.canonicalBytes())
+                        .get("suppressedValues")
+                        .asInt());
+
+        StatisticsResult binned = run("claim-quantiles", Map.of(), null);
+        GroupResult year = binned.groups().get(0);
+        assertEquals(50_000, year.value("q[0.5]"), 0.0);
+        assertEquals(50_000, year.value("q[0.9]"), 0.0, "q[0.9] of 31 rows is still a woman's claim");
+        StatisticsResult again = run("claim-extremes", Map.of(), null);
+        assertEquals(exact.groups(), again.groups(), "the same query withholds the same value again");
+        assertEquals(1, again.suppression().values());
+    }
+
+    @Test
+    void aHistogramBinOfFewerThanKPatientsIsWithheldInAReleasedGroup() throws Exception {
+        List<AnalyticsRow> rows = new ArrayList<>();
+        for (int p = 0; p < 30; p++) {
+            rows.add(AnalyticsRow.of(
+                    1000 + p, 5, Sex.FEMALE, new int[] {Icd10.encode("I10")}, 50_000, 40_000, 202402, 1));
+        }
+        rows.add(
+                AnalyticsRow.of(1030, 5, Sex.FEMALE, new int[] {Icd10.encode("I10")}, 1_990_000, 1_150_000, 202403, 1));
+        data = new Synthetic().addRecord("outlier-2", 1, rows, 5);
+        records = data.encrypt();
+        StatisticsResult hist = run("payment-histogram", Map.of(), null);
+        GroupResult women = hist.group(Synthetic.key("sex", "female")).orElseThrow();
+        assertEquals(30, women.value(StatisticsEngine.binName(0)), 0.0);
+        assertEquals(0, women.value(StatisticsEngine.binName(5)), 0.0, "empty bins are released");
+        assertFalse(women.values().containsKey(StatisticsEngine.binName(11)), "one patient's bin is withheld");
+        assertEquals(1, hist.suppression().values());
+
+        StatisticsResult noisy = run("payment-histogram", Map.of(), 1.0);
+        assertTrue(
+                noisy.group(Synthetic.key("sex", "female"))
+                        .orElseThrow()
+                        .values()
+                        .containsKey(StatisticsEngine.binName(11)),
+                "with noise every bin is released, covered by the noise");
+        assertEquals(0, noisy.suppression().values());
+    }
+
+    /** An indicator (or outcome) that only a few patients have would make its coefficient describe them. */
+    @Test
+    void aRegressionWhoseIndicatorSinglesOutAPatientIsWithheld() throws Exception {
+        List<AnalyticsRow> rows = new ArrayList<>();
+        for (int p = 0; p < 30; p++) {
+            String icd = p == 0 ? "E11.9" : "I10";
+            Sex sex = p % 2 == 0 ? Sex.FEMALE : Sex.MALE;
+            rows.add(AnalyticsRow.of(
+                    1000 + p, 4 + p % 3, sex, new int[] {Icd10.encode(icd)}, 50_000 + 7 * p, 40_000 + p, 202402, 1));
+        }
+        data = new Synthetic().addRecord("logit-1", 1, rows, 5);
+        records = data.encrypt();
+        GroupResult lg = run("diabetes-logit", Map.of(), null).groups().get(0);
+        assertEquals(Map.of("n", 30.0, "withheld", 1.0), lg.values(), "only patient 0 has E11");
+        StatisticsResult ols = run("payment-ols", Map.of(), null);
+        assertTrue(ols.groups().get(0).values().containsKey("beta[claim]"), "no indicator: the fit is released");
+        assertEquals(0, ols.suppression().values());
+    }
+
+    /**
+     * The same 30 patients in both queries, but the second leaves out December, when only patient 0 had a claim:
+     * the difference of the two counts would be patient 0's December claim. The patient sets are equal, so a guard
+     * comparing patients lets it through; comparing the rows used catches it.
+     */
+    @Test
+    void aDifferencingPairWithTheSamePatientsAndDifferentRowsIsCaught() throws Exception {
+        List<AnalyticsRow> rows = new ArrayList<>();
+        for (int p = 0; p < 30; p++) {
+            rows.add(AnalyticsRow.of(
+                    1000 + p, 5, Sex.FEMALE, new int[] {Icd10.encode("E11.9")}, 50_000, 40_000, 202401, 1));
+            if (p == 0) {
+                rows.add(AnalyticsRow.of(
+                        1000, 5, Sex.FEMALE, new int[] {Icd10.encode("E11.9")}, 50_000, 40_000, 202412, 1));
+            }
+        }
+        data = new Synthetic().addRecord("months-1", 1, rows, 5);
+        records = data.encrypt();
+        SortedMap<String, String> women = Synthetic.key("ageBand", AgeBand.label(5), "sex", "female");
+        StatisticsResult year = run("count-by-age-sex", Map.of("icd", "E11", "from", 202401, "to", 202412), null);
+        assertEquals(31, year.group(women).orElseThrow().value("count"), 0.0);
+        StatisticsResult elevenMonths =
+                run("count-by-age-sex", Map.of("icd", "E11", "from", 202401, "to", 202411), null);
+        assertTrue(
+                elevenMonths.groups().isEmpty(), "30 vs 31 rows of the same patients would reveal patient 0's claim");
+        assertEquals(new Suppression(0, 1), elevenMonths.suppression());
+        StatisticsResult again = run("count-by-age-sex", Map.of("icd", "E11", "from", 202401, "to", 202412), null);
+        assertEquals(31, again.group(women).orElseThrow().value("count"), 0.0, "the same rows are no difference");
+        StatisticsResult otherInsurer =
+                run("count-by-age-sex", Map.of("icd", "E11", "from", 202401, "to", 202411), null, "insurer-2");
+        assertEquals(30, otherInsurer.group(women).orElseThrow().value("count"), 0.0, "history is per insurer");
     }
 
     @Test

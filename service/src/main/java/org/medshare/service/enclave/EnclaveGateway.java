@@ -45,6 +45,8 @@ public class EnclaveGateway {
     static final int SVN = 1;
     /** File name of the authority's trust anchor under {@code data-dir/enclave}. */
     public static final String TRUST_FILE = "authority.trust";
+    /** File name of the statistics worker's trust anchor (its pinned measurement) under {@code data-dir/enclave}. */
+    public static final String WORKER_TRUST_FILE = "worker.trust";
 
     private final Path dir;
     private final Suite suite;
@@ -78,7 +80,8 @@ public class EnclaveGateway {
             try {
                 approver = loadOrCreateApprover(dir.resolve("approver.key"));
                 enclaves = EmbeddedEnclaves.start(dir, List.of(approver.getPublic()), SVN, suite);
-                writeTrust(enclaves.authorityTrust());
+                writeTrust(enclaves.authorityTrust(), TRUST_FILE);
+                writeTrust(enclaves.workerTrust(), WORKER_TRUST_FILE);
                 LOG.infof(
                         "simulated TEE started: authority pid %d, worker pid %d (mode SIMULATED)",
                         enclaves.authority().pid(), enclaves.worker().pid());
@@ -137,10 +140,19 @@ public class EnclaveGateway {
         return dir.resolve(TRUST_FILE);
     }
 
-    private void writeTrust(AuthorityTrust trust) throws IOException {
-        Path tmp = Files.createTempFile(dir, "authority", ".tmp");
+    /**
+     * The statistics worker's trust file (SimRoot and the worker's exact MRENCLAVE), which readers of query
+     * results pin for {@code medshare query verify}.
+     */
+    public Path workerTrustFile() {
+        enclaves();
+        return dir.resolve(WORKER_TRUST_FILE);
+    }
+
+    private void writeTrust(AuthorityTrust trust, String name) throws IOException {
+        Path tmp = Files.createTempFile(dir, "trust", ".tmp");
         Files.writeString(tmp, trust.format());
-        Files.move(tmp, dir.resolve(TRUST_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     @PreDestroy

@@ -14,10 +14,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jboss.logging.Logger;
 import org.medshare.enclave.attest.VerifiedEnclave;
 import org.medshare.enclave.compute.ApprovedQuery;
 import org.medshare.enclave.compute.ComputeResult;
 import org.medshare.enclave.compute.InputRecord;
+import org.medshare.enclave.compute.RecordedAttestation;
 import org.medshare.enclave.compute.StatisticsClient;
 import org.medshare.enclave.host.EmbeddedEnclaves;
 import org.medshare.enclave.host.EnclaveCallException;
@@ -36,11 +38,13 @@ import org.medshare.service.queries.service.StatisticsRunner;
  * Runs an approved query in the worker enclave: signs the approval the key authority trusts, has the
  * authority release the purpose key to the attested worker (a KEY_ISSUED ledger event), attests the worker
  * itself, relays the ciphertext, and verifies the enclave's signature on the result against the key its
- * quote binds. Only then is the result accepted.
+ * quote binds. Only then is the result accepted. The quote, the nonce it answered, the signing key and the
+ * signed result are kept with the result, so that readers can check it later without trusting the service.
  */
 @ApplicationScoped
 public class EnclaveStatisticsRunner implements StatisticsRunner {
 
+    private static final Logger LOG = Logger.getLogger(EnclaveStatisticsRunner.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration APPROVAL_VALIDITY = Duration.ofMinutes(2);
 
@@ -79,7 +83,8 @@ public class EnclaveStatisticsRunner implements StatisticsRunner {
             appendKeyIssued(release.record());
 
             StatisticsClient stats = new StatisticsClient(enclaves.worker());
-            VerifiedEnclave attested = stats.attest(enclaves.workerVerifier(Duration.ofMinutes(1)));
+            RecordedAttestation recorded = stats.attestRecorded(enclaves.workerVerifier(Duration.ofMinutes(1)));
+            VerifiedEnclave attested = recorded.verified();
             List<InputRecord> records = new ArrayList<>();
             for (Input input : inputs) {
                 records.add(new InputRecord(input.recordId(), input.hospitalNumber(), input.encryptedRows()));
@@ -87,6 +92,7 @@ public class EnclaveStatisticsRunner implements StatisticsRunner {
             ComputeResult result = stats.run(approved, approval, records, Set.of());
             StatisticsClient.verify(result, attested);
 
+            keepWorkerState(enclaves);
             String resultJson = result.resultJsonString();
             List<String> used = inputs.stream()
                     .filter(i -> permitted.contains(i.hospitalNumber())
@@ -108,12 +114,36 @@ public class EnclaveStatisticsRunner implements StatisticsRunner {
                     HexFormat.of().formatHex(result.measurement()),
                     used,
                     root,
-                    "SIMULATED");
+                    "SIMULATED",
+                    attestation(recorded, attested, result));
         } catch (EnclaveCallException e) {
             throw new RefusedException(e.getMessage());
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("the enclave run failed", e);
         }
+    }
+
+    /**
+     * Has the worker seal its privacy memory (differencing guard, ε it counted, approvals run) to the data
+     * directory, so that a restart does not reset it. A failure here costs only that: the result stands.
+     */
+    private static void keepWorkerState(EmbeddedEnclaves enclaves) {
+        try {
+            enclaves.saveWorkerState();
+        } catch (IOException | EnclaveCallException e) {
+            LOG.warn("the worker's sealed privacy state could not be saved; a restart would reset it");
+        }
+    }
+
+    private static StatisticsRunner.Attestation attestation(
+            RecordedAttestation recorded, VerifiedEnclave attested, ComputeResult result)
+            throws GeneralSecurityException {
+        Base64.Encoder b64 = Base64.getEncoder();
+        return new StatisticsRunner.Attestation(
+                b64.encodeToString(recorded.evidence().toBytes()),
+                b64.encodeToString(recorded.nonce()),
+                b64.encodeToString(StatisticsClient.signingKeyOf(attested).getEncoded()),
+                b64.encodeToString(result.toBytes()));
     }
 
     private void appendKeyIssued(KeyReleaseRecord record) {

@@ -237,7 +237,7 @@ class FakeMedshareContractTest {
     @Order(5)
     @TestSecurity(user = "bob", roles = "hospital")
     @OidcSecurity(claims = @Claim(key = "org_id", value = "hospital-b"))
-    void anotherOrganisationsRecordIsNotFound() throws Exception {
+    void anotherOrganisationsRecordIsNotFoundAndItsCiphertextNeedsAPurpose() throws Exception {
         expect(
                 "record-of-another-organisation",
                 404,
@@ -245,6 +245,24 @@ class FakeMedshareContractTest {
                 "bob",
                 "GET",
                 "/api/v1/records/" + recordA,
+                null,
+                null);
+        expect(
+                "ciphertext-of-another-organisation-without-a-purpose",
+                403,
+                "purpose-required",
+                "bob",
+                "GET",
+                "/api/v1/records/" + recordA + "/ciphertext",
+                null,
+                null);
+        expect(
+                "statement-of-no-record",
+                404,
+                "not-found",
+                "bob",
+                "GET",
+                "/api/v1/records/contract-none-" + run + "/statement",
                 null,
                 null);
         assertAgreed();

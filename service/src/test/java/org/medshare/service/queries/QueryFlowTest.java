@@ -2,20 +2,42 @@ package org.medshare.service.queries;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.medshare.abe.PublicParameters;
+import org.medshare.enclave.compute.ResultVerifier;
+import org.medshare.enclave.host.AuthorityTrust;
+import org.medshare.ledger.checkpoint.NoteVerifier;
+import org.medshare.ledger.checkpoint.SignedCheckpoint;
+import org.medshare.ledger.event.Event;
+import org.medshare.ledger.event.EventCodec;
+import org.medshare.ledger.event.EventType;
+import org.medshare.ledger.event.Field;
+import org.medshare.ledger.merkle.InclusionProof;
+import org.medshare.ledger.merkle.TreeHasher;
+import org.medshare.ledger.verify.ProofVerifier;
+import org.medshare.ledger.verify.TrustedKeys;
+import org.medshare.service.enclave.EnclaveGateway;
 import org.medshare.service.testing.HospitalClient;
 import org.medshare.service.testing.KeycloakTokens;
 import org.medshare.service.testing.QuerySteps;
@@ -127,6 +149,7 @@ class QueryFlowTest {
         QuerySteps.approve(insurer, queryId).then().statusCode(403);
         // hospital-b's record is excluded by its (absent) data-use rules, the revoked record by its consent
         QuerySteps.approvedAndPaid(regulator, queryId, 3, "hospital-a");
+        assertResultVerifiesWithoutTheService(irene, queryId);
 
         given().auth()
                 .oauth2(rita)
@@ -175,6 +198,63 @@ class QueryFlowTest {
         List<String> secrets = new ArrayList<>(canaries);
         secrets.addAll(List.of(alice, bob, irene, rita));
         PlaintextSearch.assertAbsent(secrets, dataSource, Path.of(dataDir), Path.of("target/test-logs"));
+    }
+
+    /**
+     * The completed query carries the worker's quote, nonce, signing key, signed result and COMPUTE event with its
+     * receipt; with only the worker trust file and the ledger member key (both public, from the data directory) the
+     * result checks out: quote of the pinned measurement, enclave signature, result hash, the logged COMPUTE event
+     * under a signed checkpoint.
+     */
+    private void assertResultVerifiesWithoutTheService(String token, String queryId) throws Exception {
+        JsonPath view = given().auth()
+                .oauth2(token)
+                .get("/api/v1/queries/" + queryId)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        Base64.Decoder b64 = Base64.getDecoder();
+        AuthorityTrust trust =
+                AuthorityTrust.parse(Files.readAllBytes(Path.of(dataDir, "enclave", EnclaveGateway.WORKER_TRUST_FILE)));
+        ResultVerifier.Verified ok = ResultVerifier.verify(
+                trust.verifier(Clock.systemUTC()),
+                queryId,
+                b64.decode(view.getString("verification.evidence")),
+                b64.decode(view.getString("verification.nonce")),
+                b64.decode(view.getString("verification.signingKey")),
+                b64.decode(view.getString("verification.computeResult")),
+                view.getString("signedResult").getBytes(StandardCharsets.UTF_8),
+                view.getString("resultHash"));
+        assertEquals(
+                view.getString("measurement"),
+                HexFormat.of().formatHex(ok.enclave().identity().mrenclave()));
+        Event compute = EventCodec.decode(b64.decode(view.getString("verification.computeEvent.encoded")));
+        assertEquals(EventType.COMPUTE, compute.type());
+        assertEquals(queryId, compute.id(Field.QUERY_ID));
+        assertArrayEquals(ok.result().resultHash(), compute.hash(Field.RESULT_HASH));
+        long index = view.getLong("verification.computeEvent.index");
+        assertEquals(index, view.getLong("verification.computeReceipt.index"));
+        SignedCheckpoint checkpoint =
+                SignedCheckpoint.parse(view.getString("verification.computeReceipt.checkpoint"), 32);
+        InclusionProof proof = new InclusionProof(
+                index,
+                view.getLong("verification.computeReceipt.treeSize"),
+                b64.decode(view.getString("verification.computeReceipt.leafHash")),
+                view.getList("verification.computeReceipt.inclusionProof", String.class).stream()
+                        .map(b64::decode)
+                        .toList());
+        List<NoteVerifier> members = TrustedKeys.read(Path.of(dataDir, "ledger-keys", "member.vkey"));
+        ProofVerifier.verifyEventInclusion(TreeHasher.sha256(), members, 1, checkpoint, compute, proof);
+        assertNull(
+                given().auth()
+                        .oauth2(token)
+                        .get("/api/v1/queries")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .path("find { it.queryId == '" + queryId + "' }.verification"),
+                "lists leave the verification out");
     }
 
     /** A FHIR bundle whose patient name is a canary that must never appear outside the hospital and enclave. */

@@ -3,6 +3,7 @@ package org.medshare.service.records;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -14,6 +15,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +25,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.medshare.abe.PublicParameters;
+import org.medshare.ledger.checkpoint.SignedCheckpoint;
 import org.medshare.ledger.event.Event;
+import org.medshare.ledger.event.EventCodec;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
 import org.medshare.ledger.event.SaltedHash;
+import org.medshare.ledger.merkle.MerkleProofs;
+import org.medshare.ledger.merkle.TreeHasher;
 import org.medshare.service.badinput.CorpusState;
 import org.medshare.service.badinput.StateSnapshot;
 import org.medshare.service.consent.service.ConsentIds;
@@ -341,6 +347,42 @@ class RecordSharingTest {
                 .extract()
                 .path("findAll { it.owner == 'hospital-a' }");
         assertTrue(bobSees.isEmpty(), "another hospital's accesses are not listed");
+
+        // the owner checks, on its side, that the release is in the log: the ACCESS event and its inclusion proof
+        long accessIndex = index - 1;
+        io.restassured.path.json.JsonPath proof = given().auth()
+                .oauth2(alice)
+                .get("/api/v1/records/access/" + accessIndex + "/proof")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        byte[] encoded = Base64.getDecoder().decode(proof.getString("entry.encoded"));
+        Event access = assertDoesNotThrow(() -> EventCodec.decode(encoded));
+        assertEquals(EventType.ACCESS, access.type());
+        assertEquals(satisfied.get("none").id(), access.id(Field.RECORD_ID));
+        TreeHasher sha256 = TreeHasher.sha256();
+        byte[] leaf = sha256.hashLeaf(encoded);
+        assertArrayEquals(leaf, Base64.getDecoder().decode(proof.getString("receipt.leafHash")));
+        SignedCheckpoint checkpoint =
+                assertDoesNotThrow(() -> SignedCheckpoint.parse(proof.getString("receipt.checkpoint"), 32));
+        assertDoesNotThrow(() -> MerkleProofs.verifyInclusion(
+                sha256,
+                accessIndex,
+                proof.getLong("receipt.treeSize"),
+                leaf,
+                proof.getList("receipt.inclusionProof", String.class).stream()
+                        .map(Base64.getDecoder()::decode)
+                        .toList(),
+                checkpoint.checkpoint().rootHash()));
+        for (String[] notYours : new String[][] {{bob, String.valueOf(accessIndex)}, {alice, String.valueOf(index)}}) {
+            given().auth()
+                    .oauth2(notYours[0])
+                    .get("/api/v1/records/access/" + notYours[1] + "/proof")
+                    .then()
+                    .statusCode(404)
+                    .contentType("application/problem+json");
+        }
     }
 
     @Test

@@ -1,7 +1,7 @@
 package org.medshare.store.backend;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;
@@ -60,9 +60,10 @@ public final class S3Backend implements ShardBackend {
                             .key(key(cid))
                             .contentLength((long) length)
                             .build(),
-                    // a copy: the SDK reads a wrapped ByteBuffer's backing array from index 0 (found by the
-                    // contract test), so a sub-range must be its own array
-                    RequestBody.fromBytes(Arrays.copyOfRange(data, offset, offset + length)));
+                    // read in place, a fresh stream for each attempt (signing and retries read it again);
+                    // the caller does not change the bytes until put returns
+                    RequestBody.fromContentProvider(
+                            () -> new ByteArrayInputStream(data, offset, length), length, "application/octet-stream"));
         } catch (SdkException e) {
             throw new IOException("S3 put of " + cid + " failed", e);
         }

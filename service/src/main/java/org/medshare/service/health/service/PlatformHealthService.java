@@ -52,7 +52,7 @@ public class PlatformHealthService {
             String suite,
             String origin,
             long size,
-            CheckpointView checkpoint,
+            @Schema(nullable = true) CheckpointView checkpoint,
             List<MemberView> members,
             String replication) {}
 

@@ -78,6 +78,21 @@ public class QueryEntity {
     @Column(name = "completed_at")
     private Instant completedAt;
 
+    @Column(name = "attestation_evidence")
+    private String attestationEvidence;
+
+    @Column(name = "attestation_nonce")
+    private String attestationNonce;
+
+    @Column(name = "signing_key")
+    private String signingKey;
+
+    @Column(name = "compute_result")
+    private String computeResult;
+
+    @Column(name = "compute_event_index")
+    private Long computeEventIndex;
+
     protected QueryEntity() {}
 
     @SuppressWarnings("java:S107")
@@ -119,6 +134,38 @@ public class QueryEntity {
         this.measurement = measurement;
         this.inputRecords = inputRecords;
         this.completedAt = at;
+    }
+
+    /**
+     * Keeps what lets a reader verify the result later (base64 values, see {@code StatisticsRunner.Attestation}) and
+     * the ledger index of the query's COMPUTE event.
+     */
+    public void attest(String evidence, String nonce, String signingKey, String computeResult, long computeEventIndex) {
+        this.attestationEvidence = evidence;
+        this.attestationNonce = nonce;
+        this.signingKey = signingKey;
+        this.computeResult = computeResult;
+        this.computeEventIndex = computeEventIndex;
+    }
+
+    public String attestationEvidence() {
+        return attestationEvidence;
+    }
+
+    public String attestationNonce() {
+        return attestationNonce;
+    }
+
+    public String signingKey() {
+        return signingKey;
+    }
+
+    public String computeResult() {
+        return computeResult;
+    }
+
+    public Long computeEventIndex() {
+        return computeEventIndex;
     }
 
     public void fail(String reason, Instant at) {

@@ -152,30 +152,39 @@ public class QueryApproval {
             return QueryView.of(reload(query.id()), List.of());
         }
         HexFormat hex = HexFormat.of();
-        ledger.append(Event.builder(EventType.COMPUTE)
-                .timestamp(clock.millis())
-                .id(Field.ACTOR, "enclave")
-                .id(Field.QUERY_ID, query.id())
-                .hash(Field.QUERY_HASH, hex.parseHex(query.queryHash()))
-                .hash(Field.INPUT_ROOT, hex.parseHex(outcome.inputRoot()))
-                .hash(Field.RESULT_HASH, hex.parseHex(outcome.resultHash()))
-                .hash(Field.MEASUREMENT, hex.parseHex(outcome.measurement()))
-                .amount(Field.RECORD_COUNT, outcome.inputRecordIds().size())
-                .build());
-        QuarkusTransaction.requiringNew()
-                .run(() -> repository
-                        .query(query.id())
-                        .orElseThrow()
-                        .complete(
-                                outcome.resultJson(),
-                                outcome.signature(),
-                                outcome.resultHash(),
-                                outcome.measurement(),
-                                outcome.inputRecordIds().size(),
-                                clock.instant()));
+        long computeIndex = ledger.append(Event.builder(EventType.COMPUTE)
+                        .timestamp(clock.millis())
+                        .id(Field.ACTOR, "enclave")
+                        .id(Field.QUERY_ID, query.id())
+                        .hash(Field.QUERY_HASH, hex.parseHex(query.queryHash()))
+                        .hash(Field.INPUT_ROOT, hex.parseHex(outcome.inputRoot()))
+                        .hash(Field.RESULT_HASH, hex.parseHex(outcome.resultHash()))
+                        .hash(Field.MEASUREMENT, hex.parseHex(outcome.measurement()))
+                        .amount(Field.RECORD_COUNT, outcome.inputRecordIds().size())
+                        .build())
+                .index();
+        StatisticsRunner.Attestation attestation = outcome.attestation();
+        QuarkusTransaction.requiringNew().run(() -> {
+            QueryEntity completed = repository.query(query.id()).orElseThrow();
+            completed.complete(
+                    outcome.resultJson(),
+                    outcome.signature(),
+                    outcome.resultHash(),
+                    outcome.measurement(),
+                    outcome.inputRecordIds().size(),
+                    clock.instant());
+            completed.attest(
+                    attestation.evidence(),
+                    attestation.nonce(),
+                    attestation.signingKey(),
+                    attestation.computeResult(),
+                    computeIndex);
+        });
         List<PaymentService.Payout> payouts =
                 payments.settle(query.insurer(), query.id(), inputs.recordsPerOrganisation(outcome.inputRecordIds()));
-        return QueryView.of(reload(query.id()), payouts, records.hospitalsByNumber());
+        QueryEntity completed = reload(query.id());
+        return QueryView.of(
+                completed, payouts, records.hospitalsByNumber(), QueryView.verificationOf(completed, ledger));
     }
 
     private QueryEntity reload(String queryId) {

@@ -45,6 +45,9 @@ public class QueryService {
      * @param signedResult the result document exactly as the enclave signed it, which {@code resultHash} and
      *                     {@code resultSignature} cover; null until completed
      * @param suppression  in words, why groups are missing from the result (null when none was suppressed)
+     * @param verification what lets a reader check the result without trusting the service (see {@link
+     *                     Verification}); present on a completed query read by its id or answered by its approval,
+     *                     null in lists and before completion
      */
     public record QueryView(
             String queryId,
@@ -64,10 +67,34 @@ public class QueryService {
             @Schema(nullable = true) String measurement,
             @Schema(nullable = true) Integer inputRecords,
             List<PaymentService.Payout> payouts,
-            @Schema(nullable = true) String suppression) {
+            @Schema(nullable = true) String suppression,
+            @Schema(nullable = true) Verification verification) {
         /** The view of a query that has no result yet (or never will). */
         static QueryView of(QueryEntity q, List<PaymentService.Payout> payouts) {
             return of(q, payouts, Map.of());
+        }
+
+        /** The view of {@code q} without {@link Verification}. */
+        static QueryView of(QueryEntity q, List<PaymentService.Payout> payouts, Map<Integer, String> organisations) {
+            return of(q, payouts, organisations, null);
+        }
+
+        /**
+         * What lets a reader check {@code q}'s result, or null when it has none recorded: the receipt is against
+         * the latest checkpoint covering the COMPUTE event, as {@code GET /api/v1/audit/proofs/inclusion} gives it.
+         */
+        static Verification verificationOf(QueryEntity q, LedgerService ledger) {
+            if (q.attestationEvidence() == null || q.computeEventIndex() == null) {
+                return null;
+            }
+            long index = q.computeEventIndex();
+            return new Verification(
+                    q.attestationEvidence(),
+                    q.attestationNonce(),
+                    q.signingKey(),
+                    q.computeResult(),
+                    ledger.encodedEntry(index),
+                    ledger.receiptFor(index));
         }
 
         /**
@@ -75,7 +102,11 @@ public class QueryService {
          *
          * @param organisations hospital number → organisation id, to key the result's groups by organisation
          */
-        static QueryView of(QueryEntity q, List<PaymentService.Payout> payouts, Map<Integer, String> organisations) {
+        static QueryView of(
+                QueryEntity q,
+                List<PaymentService.Payout> payouts,
+                Map<Integer, String> organisations,
+                Verification verification) {
             return new QueryView(
                     q.id(),
                     q.insurer(),
@@ -94,9 +125,26 @@ public class QueryService {
                     q.measurement(),
                     q.inputRecords(),
                     payouts,
-                    SuppressionNote.of(q.resultJson()));
+                    SuppressionNote.of(q.resultJson()),
+                    verification);
         }
     }
+
+    /**
+     * What lets a reader verify a completed query's result offline ({@code medshare query verify}): the statistics
+     * worker's attestation evidence (its quote and the public keys the quote's report data binds, base64), the
+     * nonce the service challenged it with (base64), the worker's result-signing key (base64 X.509
+     * SubjectPublicKeyInfo, Ed25519), the enclave's signed compute result (base64; its signatures cover the result
+     * and the query id), the query's COMPUTE ledger event in its canonical encoding, and that event's inclusion
+     * proof against a signed checkpoint.
+     */
+    public record Verification(
+            String evidence,
+            String nonce,
+            String signingKey,
+            String computeResult,
+            LedgerService.EncodedEntry computeEvent,
+            LedgerService.LedgerReceipt computeReceipt) {}
 
     private final QueryRepository repository;
     private final TemplateService templates;
@@ -168,7 +216,10 @@ public class QueryService {
                                 || q.insurer().equals(caller.organisation()))
                         .orElseThrow(() -> RequestRefusedException.notFound("Query " + queryId)));
         return QueryView.of(
-                query, payments.payoutsByQuery().getOrDefault(query.id(), List.of()), records.hospitalsByNumber());
+                query,
+                payments.payoutsByQuery().getOrDefault(query.id(), List.of()),
+                records.hospitalsByNumber(),
+                QueryView.verificationOf(query, ledger));
     }
 
     /** The queries visible to the caller, newest first. */

@@ -45,6 +45,7 @@ public interface StatisticsRunner {
      * @param inputRecordIds the records actually used (after consent and data-use filtering)
      * @param inputRoot     Merkle root of the input record ids, hex
      * @param mode          attestation mode, always {@code SIMULATED} here
+     * @param attestation   what lets a reader check the result later without the service
      */
     record Outcome(
             String resultJson,
@@ -53,7 +54,16 @@ public interface StatisticsRunner {
             String measurement,
             List<String> inputRecordIds,
             String inputRoot,
-            String mode) {}
+            String mode,
+            Attestation attestation) {}
+
+    /**
+     * The worker's recorded attestation and its signed result, all base64: the evidence (quote and the public
+     * keys its report data binds), the nonce the host challenged the worker with, the worker's result-signing
+     * key (X.509 SubjectPublicKeyInfo) and the enclave's signed compute result (its two signatures over the
+     * result and the query it was computed for).
+     */
+    record Attestation(String evidence, String nonce, String signingKey, String computeResult) {}
 
     /** Raised when the enclave refuses the query; the reason is safe to show the insurer. */
     final class RefusedException extends Exception {

@@ -104,6 +104,17 @@ public class ReleaseRepository {
                 .toList();
     }
 
+    /** Whether the ledger entry at {@code ledgerIndex} is the ACCESS event of a release of {@code owner}'s record. */
+    public boolean isReleaseOf(String owner, long ledgerIndex) {
+        return ((Number) em.createNativeQuery(
+                                        "select count(*) from record_access where owner_org = ?1 and ledger_index = ?2")
+                                .setParameter(1, owner)
+                                .setParameter(2, ledgerIndex)
+                                .getSingleResult())
+                        .longValue()
+                > 0;
+    }
+
     /** Break-glass cases, oldest first; only those still waiting for review when {@code pendingOnly}. */
     public List<BreakGlassCase> cases(boolean pendingOnly, int offset, int limit) {
         @SuppressWarnings("unchecked")

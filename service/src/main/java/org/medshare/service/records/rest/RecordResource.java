@@ -231,6 +231,17 @@ public class RecordResource {
         return Paging.page(uri, "offset", offset, limit, release.accessesOf(callers.current(), offset, limit + 1));
     }
 
+    @GET
+    @Path("/access/{ledgerIndex}/proof")
+    @RolesAllowed("hospital")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary = "A release of one of your organisation's records, as the ledger holds it: the ACCESS event's "
+                    + "canonical encoding and its inclusion proof against a signed checkpoint")
+    public RecordRelease.AccessProof accessProof(@PathParam("ledgerIndex") @Min(0) long ledgerIndex) {
+        return release.accessProof(callers.current(), ledgerIndex);
+    }
+
     @POST
     @Path("/{recordId}/consent/revoke")
     @RolesAllowed("hospital")

@@ -21,6 +21,7 @@ import org.medshare.service.consent.service.ConsentDecisions;
 import org.medshare.service.consent.service.ConsentDecisions.Decision;
 import org.medshare.service.identity.Caller;
 import org.medshare.service.ledger.LedgerService;
+import org.medshare.service.ledger.LedgerService.EncodedEntry;
 import org.medshare.service.ledger.LedgerService.LedgerReceipt;
 import org.medshare.service.records.PurposeOfUse;
 import org.medshare.service.records.persistence.BreakGlassCase;
@@ -171,6 +172,26 @@ public class RecordRelease {
     /** Counts a refused release (including those refused before this class is reached). */
     public void countRefusal(String reason) {
         meters.counter(REFUSED, "reason", reason).increment();
+    }
+
+    /**
+     * A release's ACCESS event as the ledger stores it, with its inclusion proof against a signed checkpoint: what the
+     * owner of the record needs to check, on its side, that the release it is shown is in the log.
+     */
+    public record AccessProof(EncodedEntry entry, LedgerReceipt receipt) {}
+
+    /**
+     * The proof of the release whose ACCESS event is at {@code ledgerIndex}.
+     *
+     * @throws RequestRefusedException 404 unless it is the release of one of the caller organisation's records
+     */
+    public AccessProof accessProof(Caller caller, long ledgerIndex) {
+        boolean own =
+                QuarkusTransaction.requiringNew().call(() -> releases.isReleaseOf(caller.organisation(), ledgerIndex));
+        if (!own) {
+            throw RequestRefusedException.notFound("Release " + ledgerIndex + " of your organisation's records");
+        }
+        return new AccessProof(ledger.encodedEntry(ledgerIndex), ledger.receiptFor(ledgerIndex));
     }
 
     /** Releases of the caller organisation's records, newest first. */

@@ -1,0 +1,147 @@
+package org.medshare.client.records;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.medshare.client.CliFailure;
+import org.medshare.client.http.Json;
+import org.medshare.client.http.ServiceClient;
+import org.medshare.client.http.ServiceException;
+import org.medshare.client.login.ServiceCommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code medshare records search | get | access}: find a patient's records across the consortium, fetch and open one,
+ * and see who opened your organisation's records.
+ */
+@Command(
+        name = "records",
+        mixinStandardHelpOptions = true,
+        description =
+                "Find, fetch and open records across the consortium (clinician); see who opened yours (hospital).",
+        subcommands = {RecordsCommand.Search.class, RecordGetCommand.class, RecordsCommand.Access.class})
+public final class RecordsCommand implements Callable<Integer> {
+    static final int PAGE = 100;
+
+    @Override
+    public Integer call() {
+        throw CliFailure.usage("missing subcommand: search, get or access");
+    }
+
+    /** A record id as the service makes them, else a usage error. */
+    static String recordId(String value) {
+        if (value == null || !value.matches("[A-Za-z0-9._-]{1,128}")) {
+            throw CliFailure.usage("RECORD must be 1-128 characters of [A-Za-z0-9._-]");
+        }
+        return value;
+    }
+
+    /** The elements of an offset-paged list answer, page after page, until a short page or {@code max} of them. */
+    static List<JsonNode> pages(ServiceClient service, String path, int max) throws ServiceException {
+        List<JsonNode> all = new ArrayList<>();
+        String sep = path.contains("?") ? "&" : "?";
+        while (all.size() < max) {
+            int limit = Math.min(PAGE, max - all.size());
+            JsonNode items = service.getJson(path + sep + "offset=" + all.size() + "&limit=" + limit);
+            if (!items.isArray()) {
+                throw new ServiceException(200, null, "the service answered a list request with something else");
+            }
+            items.forEach(all::add);
+            if (items.size() < limit) {
+                break;
+            }
+        }
+        return all;
+    }
+
+    @Command(
+            name = "search",
+            mixinStandardHelpOptions = true,
+            description = "The patient's records, at every organisation, whose policy your attributes satisfy.")
+    static final class Search extends ServiceCommand {
+        @Mixin
+        PatientOption patient;
+
+        @Option(
+                names = "--max",
+                paramLabel = "N",
+                defaultValue = "1000",
+                description = "list at most N records (default: ${DEFAULT-VALUE})")
+        int max;
+
+        @Option(names = "--json", description = "print the service's answer as JSON")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            if (max < 1) {
+                throw CliFailure.usage("--max must be at least 1");
+            }
+            String ref = patient.reference(session.configDir());
+            List<JsonNode> found = ask(s -> pages(s, "/api/v1/records/search?patient=" + ref, max));
+            if (json) {
+                out().println(Json.pretty(Json.array(found)));
+                return 0;
+            }
+            for (JsonNode r : found) {
+                out().printf(
+                                "%s  %-16s %s  %9d bytes  v%d  %s%n",
+                                Json.text(r, "recordId"),
+                                Json.text(r, "organisation"),
+                                Json.text(r, "createdAt"),
+                                r.path("envelopeBytes").asLong(),
+                                r.path("version").asInt(),
+                                Json.compact(r.path("resourceSummary")));
+            }
+            out().println(found.size() + " record(s) of patient " + ref + " open to your attributes");
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "access",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Who opened your organisation's records: clinician, organisation, purpose, when, ledger index.")
+    static final class Access extends ServiceCommand {
+        @Option(
+                names = "--max",
+                paramLabel = "N",
+                defaultValue = "1000",
+                description = "list at most N releases (default: ${DEFAULT-VALUE})")
+        int max;
+
+        @Option(names = "--json", description = "print the service's answer as JSON")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            if (max < 1) {
+                throw CliFailure.usage("--max must be at least 1");
+            }
+            List<JsonNode> releases = ask(s -> pages(s, "/api/v1/records/access", max));
+            if (json) {
+                out().println(Json.pretty(Json.array(releases)));
+                return 0;
+            }
+            for (JsonNode a : releases) {
+                out().printf(
+                                "%s  %s  %-30s %-16s %-7s%s  ledger #%d%n",
+                                Json.text(a, "accessedAt"),
+                                Json.text(a, "recordId"),
+                                Json.text(a, "clinician"),
+                                Json.text(a, "organisation"),
+                                a.path("purpose").isTextual()
+                                        ? a.path("purpose").asText()
+                                        : "-",
+                                a.path("breakGlass").asBoolean() ? " BREAK-GLASS" : "",
+                                a.path("ledgerIndex").asLong());
+            }
+            out().println(releases.size() + " release(s)");
+            return 0;
+        }
+    }
+}
