@@ -284,6 +284,75 @@ class AuditExportTest {
                 .anyMatch(d -> d.getType().equals("reasonHash")));
     }
 
+    /** The discovery search's DocumentReferences validate against the base R4 definitions. */
+    @Test
+    void documentReferencesAreValidR4() {
+        var record = new org.medshare.service.records.service.RecordService.SharedRecord(
+                "3f2a1c9e-0000-4000-8000-000000000001",
+                "hospital-a",
+                "org:hospital-b AND dept:cardiology@2026Q4",
+                "nist",
+                Instant.parse("2026-11-02T09:30:00Z"),
+                1,
+                "bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e",
+                1234,
+                "bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e",
+                56,
+                Map.of("patient", "0123456789abcdef"),
+                Map.of("Condition", "2-9"),
+                "key-1",
+                "ab".repeat(16),
+                "AAAA",
+                null,
+                9L);
+        Bundle bundle = org.medshare.service.records.rest.DocumentReferenceFhir.bundle(
+                List.of(record),
+                "0123456789abcdef",
+                1,
+                Map.of("self", URI.create("https://medshare.example/api/v1/fhir/DocumentReference?patient=x")));
+        Bundle parsed = FHIR.newJsonParser()
+                .setParserErrorHandler(new StrictErrorHandler())
+                .parseResource(Bundle.class, FHIR.newJsonParser().encodeResourceToString(bundle));
+        assertEquals(List.of(), FhirValidation.errors(parsed), "HAPI validation errors");
+        var d = (org.hl7.fhir.r4.model.DocumentReference)
+                parsed.getEntryFirstRep().getResource();
+        assertEquals("Patient/0123456789abcdef", d.getSubject().getReference());
+        assertEquals("Organization/hospital-a", d.getCustodian().getReference());
+        assertEquals(
+                "/api/v1/records/3f2a1c9e-0000-4000-8000-000000000001/ciphertext",
+                d.getContentFirstRep().getAttachment().getUrl());
+        assertEquals(1234, d.getContentFirstRep().getAttachment().getSize());
+    }
+
+    /** A Consent with provisions (nested permit and deny, actors, purposes, periods) is valid R4 too. */
+    @Test
+    void consentWithProvisionsIsValidR4() {
+        Instant since = Instant.parse("2026-11-01T10:00:00Z");
+        var consent = new PatientConsent(
+                "ef".repeat(16),
+                "hospital-a",
+                "0123456789abcdef",
+                since,
+                2,
+                null,
+                null,
+                null,
+                3,
+                List.of(
+                        new org.medshare.service.consent.ConsentProvision(
+                                "permit", List.of("ETREAT", "TREAT"), List.of("hospital-b"), since, null),
+                        new org.medshare.service.consent.ConsentProvision(
+                                "deny", List.of("HPAYMT"), List.of(), null, since.plusSeconds(86_400))),
+                since.plusSeconds(60));
+        Consent c = ConsentFhir.of(consent);
+        Consent parsed = FHIR.newJsonParser()
+                .setParserErrorHandler(new StrictErrorHandler())
+                .parseResource(Consent.class, FHIR.newJsonParser().encodeResourceToString(c));
+        assertEquals(List.of(), FhirValidation.errors(parsed), "HAPI validation errors");
+        assertEquals("3", parsed.getMeta().getVersionId());
+        assertEquals(2, parsed.getProvision().getProvision().size());
+    }
+
     @Test
     void contractCallMapping() {
         Event call = Event.builder(EventType.CONTRACT_CALL)

@@ -826,6 +826,31 @@ final class HospitalCases {
                 Requests.call("GET", "/api/v1/records/access?offset=first")));
         cases.add(new BadInput("access-with-post", 405, null, Requests.json("POST", "/api/v1/records/access", "{}")));
         cases.addAll(Requests.fromFile("policy-preview.txt", "POST", fx -> "/api/v1/policies/preview"));
+        cases.add(new BadInput(
+                "document-reference-without-patient",
+                400,
+                "invalid-patient-reference",
+                Requests.call("GET", "/api/v1/fhir/DocumentReference")));
+        cases.add(new BadInput(
+                "document-reference-patient-a-name",
+                400,
+                "invalid-patient-reference",
+                Requests.call("GET", "/api/v1/fhir/DocumentReference?patient=Patient/John%20Smith")));
+        cases.add(new BadInput(
+                "document-reference-count-zero",
+                400,
+                "invalid-request",
+                Requests.call("GET", fx -> "/api/v1/fhir/DocumentReference?patient=" + fx.patient + "&_count=0")));
+        cases.add(new BadInput(
+                "document-reference-offset-negative",
+                400,
+                "invalid-request",
+                Requests.call("GET", fx -> "/api/v1/fhir/DocumentReference?patient=" + fx.patient + "&_offset=-1")));
+        cases.add(new BadInput(
+                "document-reference-accepting-xml",
+                406,
+                null,
+                Requests.accepting("application/fhir+xml", "GET", "/api/v1/fhir/DocumentReference?patient=x")));
     }
 
     private static void consents(List<BadInput> cases) {

@@ -400,7 +400,10 @@ final class RegulatorCases {
                     Requests.json("POST", "/api/v1/break-glass/" + index + "/review", "{\"note\":\"seen\"}")));
         }
         cases.add(new BadInput(
-                "break-glass-review-without-body", 400, null, Requests.call("POST", "/api/v1/break-glass/0/review")));
+                "break-glass-review-without-body",
+                400,
+                null,
+                Requests.raw("POST", "/api/v1/break-glass/0/review", "application/json", null)));
         cases.add(new BadInput(
                 "break-glass-review-note-1001-characters",
                 400,
@@ -412,10 +415,10 @@ final class RegulatorCases {
                 "malformed-json",
                 Requests.json("POST", "/api/v1/break-glass/0/review", "{\"note\":\"ok\",\"approved\":true}")));
         cases.add(new BadInput(
-                "break-glass-review-note-a-number",
+                "break-glass-review-note-a-list",
                 400,
-                null,
-                Requests.json("POST", "/api/v1/break-glass/0/review", "{\"note\":7}")));
+                "malformed-json",
+                Requests.json("POST", "/api/v1/break-glass/0/review", "{\"note\":[\"seen\"]}")));
         cases.add(new BadInput(
                 "break-glass-review-truncated-json",
                 400,

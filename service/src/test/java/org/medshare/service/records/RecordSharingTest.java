@@ -508,6 +508,28 @@ class RecordSharingTest {
                 .path("recordId");
         assertEquals(List.of(oncology.id()), arthurFinds);
 
+        String fhir = given().auth()
+                .oauth2(bob)
+                .queryParam("patient", "Patient/" + patient)
+                .get("/api/v1/fhir/DocumentReference")
+                .then()
+                .statusCode(200)
+                .contentType("application/fhir+json")
+                .extract()
+                .asString();
+        var bundle = ca.uhn.fhir.context.FhirContext.forR4()
+                .newJsonParser()
+                .setParserErrorHandler(new ca.uhn.fhir.parser.StrictErrorHandler())
+                .parseResource(org.hl7.fhir.r4.model.Bundle.class, fhir);
+        assertEquals(1, bundle.getTotal());
+        var document = (org.hl7.fhir.r4.model.DocumentReference)
+                bundle.getEntryFirstRep().getResource();
+        assertEquals(cardiology.id(), document.getIdElement().getIdPart());
+        assertEquals(
+                "/api/v1/records/" + cardiology.id() + "/ciphertext",
+                document.getContentFirstRep().getAttachment().getUrl());
+        assertEquals("Organization/hospital-a", document.getCustodian().getReference());
+
         Response page = given().auth()
                 .oauth2(bob)
                 .queryParam("patient", patient)

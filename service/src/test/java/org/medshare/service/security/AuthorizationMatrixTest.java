@@ -51,6 +51,7 @@ class AuthorizationMatrixTest {
             Map.entry("GET /api/v1/records/{recordId}/ciphertext", Set.of(HOSPITAL)),
             Map.entry("POST /api/v1/records/{recordId}/consent/revoke", Set.of(HOSPITAL)),
             Map.entry("GET /api/v1/records/search", Set.of(HOSPITAL)),
+            Map.entry("GET /api/v1/fhir/DocumentReference", Set.of(HOSPITAL)),
             Map.entry("GET /api/v1/records/access", Set.of(HOSPITAL)),
             Map.entry("GET /api/v1/records/{recordId}/statement", Set.of(HOSPITAL)),
             Map.entry("POST /api/v1/policies/preview", Set.of(HOSPITAL)),

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,18 +29,41 @@ public class ReleaseRepository {
     }
 
     public void persist(RecordAccess a) {
-        em.createNativeQuery("insert into record_access (" + ACCESS_COLUMNS
-                        + ") values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
-                .setParameter(1, a.ledgerIndex())
-                .setParameter(2, a.recordId())
-                .setParameter(3, a.owner())
-                .setParameter(4, a.clinician())
-                .setParameter(5, a.organisation())
-                .setParameter(6, a.purpose())
-                .setParameter(7, a.consentVersions())
-                .setParameter(8, a.breakGlass())
-                .setParameter(9, Timestamp.from(a.accessedAt()))
-                .executeUpdate();
+        insert(
+                "record_access",
+                ACCESS_COLUMNS,
+                a.ledgerIndex(),
+                a.recordId(),
+                a.owner(),
+                a.clinician(),
+                a.organisation(),
+                a.purpose(),
+                a.consentVersions(),
+                a.breakGlass(),
+                Timestamp.from(a.accessedAt()));
+    }
+
+    /**
+     * Inserts one row; null values are written as SQL nulls rather than bound, since an untyped null parameter is not
+     * portable across JDBC drivers.
+     */
+    private void insert(String table, String columns, Object... values) {
+        StringBuilder placeholders = new StringBuilder();
+        List<Object> bound = new ArrayList<>();
+        for (Object value : values) {
+            placeholders.append(placeholders.length() == 0 ? "" : ", ");
+            if (value == null) {
+                placeholders.append("null");
+            } else {
+                bound.add(value);
+                placeholders.append('?').append(bound.size());
+            }
+        }
+        var insert = em.createNativeQuery("insert into " + table + " (" + columns + ") values (" + placeholders + ")");
+        for (int i = 0; i < bound.size(); i++) {
+            insert.setParameter(i + 1, bound.get(i));
+        }
+        insert.executeUpdate();
     }
 
     public void persist(BreakGlassCase c) {
@@ -117,14 +141,16 @@ public class ReleaseRepository {
      * @return whether this call marked it
      */
     public boolean review(long ledgerIndex, String by, Instant at, String note) {
-        return em.createNativeQuery("update break_glass set reviewed_by = ?1, reviewed_at = ?2, review_note = ?3 "
-                                + "where ledger_index = ?4 and reviewed_at is null")
-                        .setParameter(1, by)
-                        .setParameter(2, Timestamp.from(at))
-                        .setParameter(3, note)
-                        .setParameter(4, ledgerIndex)
-                        .executeUpdate()
-                == 1;
+        var update = em.createNativeQuery("update break_glass set reviewed_by = ?1, reviewed_at = ?2, review_note = "
+                        + (note == null ? "null where ledger_index = ?3" : "?4 where ledger_index = ?3")
+                        + " and reviewed_at is null")
+                .setParameter(1, by)
+                .setParameter(2, Timestamp.from(at))
+                .setParameter(3, ledgerIndex);
+        if (note != null) {
+            update.setParameter(4, note);
+        }
+        return update.executeUpdate() == 1;
     }
 
     private static BreakGlassCase breakGlassCase(Object[] r) {

@@ -23,12 +23,14 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.medshare.service.identity.CallerResolver;
 import org.medshare.service.records.persistence.BreakGlassCase;
 import org.medshare.service.records.service.BreakGlassReview;
 import org.medshare.service.rest.Paging;
+import org.medshare.service.rest.QueryParameters;
 
 /** The regulator's review queue of emergency ("break-glass") record releases. */
 @Path("/api/v1/break-glass")
@@ -67,11 +69,17 @@ public class BreakGlassResource {
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(type = SchemaType.ARRAY, implementation = BreakGlassCase.class)))
     public Response list(
-            @QueryParam("state") @DefaultValue("pending") String state,
+            @Parameter(description = "pending (the default): not yet reviewed; all: every case") @QueryParam("state")
+                    String state,
             @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
             @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit,
             @Context UriInfo uri) {
-        return Paging.page(uri, "offset", offset, limit, review.list(state, offset, limit + 1));
+        return Paging.page(
+                uri,
+                "offset",
+                offset,
+                limit,
+                review.list(QueryParameters.given(uri, "state", state), offset, limit + 1));
     }
 
     @POST

@@ -38,6 +38,7 @@ import org.medshare.service.records.service.RecordService.SharedRecord;
 import org.medshare.service.records.service.RecordService.UploadParts;
 import org.medshare.service.records.service.RecordService.UploadResult;
 import org.medshare.service.rest.Paging;
+import org.medshare.service.rest.QueryParameters;
 
 /**
  * Encrypted records: upload (hospital), list and read metadata (own organisation), search across organisations by
@@ -160,9 +161,14 @@ public class RecordResource {
                     String purpose,
             @Parameter(description = "Written reason of an emergency access (purpose=ETREAT), 10 to 1000 characters")
                     @QueryParam("reason")
-                    String reason) {
+                    String reason,
+            @Context UriInfo uri) {
         return Response.ok(
-                        records.ciphertext(callers.current(), recordId, purpose, reason),
+                        records.ciphertext(
+                                callers.current(),
+                                recordId,
+                                QueryParameters.given(uri, "purpose", purpose),
+                                QueryParameters.given(uri, "reason", reason)),
                         MediaType.APPLICATION_OCTET_STREAM)
                 .build();
     }

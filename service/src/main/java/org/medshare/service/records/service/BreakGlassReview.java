@@ -33,16 +33,17 @@ public class BreakGlassReview {
     }
 
     /**
-     * Cases oldest first: those waiting for review ({@code state} {@code pending}) or every one ({@code all}).
+     * Cases oldest first: those waiting for review ({@code state} {@code pending}, or null) or every one
+     * ({@code all}).
      *
      * @throws RequestRefusedException 400 {@code invalid-state} for another state
      */
     public List<BreakGlassCase> list(String state, int offset, int limit) {
-        if (!"pending".equals(state) && !"all".equals(state)) {
+        if (state != null && !"pending".equals(state) && !"all".equals(state)) {
             throw RequestRefusedException.invalid(
                     "invalid-state", "Invalid state", "state is 'pending' (not yet reviewed) or 'all'.");
         }
-        boolean pendingOnly = state.equals("pending");
+        boolean pendingOnly = !"all".equals(state);
         return QuarkusTransaction.requiringNew().call(() -> releases.cases(pendingOnly, offset, limit));
     }
 
