@@ -825,6 +825,21 @@ final class HospitalCases {
                 "invalid-parameter",
                 Requests.call("GET", "/api/v1/records/access?offset=first")));
         cases.add(new BadInput("access-with-post", 405, null, Requests.json("POST", "/api/v1/records/access", "{}")));
+        cases.add(new BadInput(
+                "access-proof-index-negative",
+                400,
+                "invalid-request",
+                Requests.call("GET", "/api/v1/records/access/-1/proof")));
+        cases.add(new BadInput(
+                "access-proof-index-not-a-number",
+                400,
+                "invalid-parameter",
+                Requests.call("GET", "/api/v1/records/access/first/proof")));
+        cases.add(new BadInput(
+                "access-proof-of-no-release",
+                404,
+                "not-found",
+                Requests.call("GET", "/api/v1/records/access/0/proof")));
         cases.addAll(Requests.fromFile("policy-preview.txt", "POST", fx -> "/api/v1/policies/preview"));
         cases.add(new BadInput(
                 "document-reference-without-patient",
