@@ -825,6 +825,31 @@ final class HospitalCases {
                 "invalid-parameter",
                 Requests.call("GET", "/api/v1/records/access?offset=first")));
         cases.add(new BadInput("access-with-post", 405, null, Requests.json("POST", "/api/v1/records/access", "{}")));
+        cases.add(new BadInput(
+                "access-proof-index-negative",
+                400,
+                "invalid-request",
+                Requests.call("GET", "/api/v1/records/access/-1/proof")));
+        cases.add(new BadInput(
+                "access-proof-index-not-a-number",
+                400,
+                "invalid-parameter",
+                Requests.call("GET", "/api/v1/records/access/latest/proof")));
+        cases.add(new BadInput(
+                "access-proof-index-overflows-long",
+                400,
+                "invalid-parameter",
+                Requests.call("GET", "/api/v1/records/access/99999999999999999999/proof")));
+        cases.add(new BadInput(
+                "access-proof-index-beyond-the-log",
+                404,
+                "not-found",
+                Requests.call("GET", "/api/v1/records/access/9223372036854775807/proof")));
+        cases.add(new BadInput(
+                "access-proof-of-an-upload-entry",
+                404,
+                "not-found",
+                Requests.call("GET", "/api/v1/records/access/0/proof")));
         cases.addAll(Requests.fromFile("policy-preview.txt", "POST", fx -> "/api/v1/policies/preview"));
         cases.add(new BadInput(
                 "document-reference-without-patient",
