@@ -834,9 +834,19 @@ final class HospitalCases {
                 "access-proof-index-not-a-number",
                 400,
                 "invalid-parameter",
-                Requests.call("GET", "/api/v1/records/access/first/proof")));
+                Requests.call("GET", "/api/v1/records/access/latest/proof")));
         cases.add(new BadInput(
-                "access-proof-of-no-release",
+                "access-proof-index-overflows-long",
+                400,
+                "invalid-parameter",
+                Requests.call("GET", "/api/v1/records/access/99999999999999999999/proof")));
+        cases.add(new BadInput(
+                "access-proof-index-beyond-the-log",
+                404,
+                "not-found",
+                Requests.call("GET", "/api/v1/records/access/9223372036854775807/proof")));
+        cases.add(new BadInput(
+                "access-proof-of-an-upload-entry",
                 404,
                 "not-found",
                 Requests.call("GET", "/api/v1/records/access/0/proof")));

@@ -53,6 +53,7 @@ class AuthorizationMatrixTest {
             Map.entry("GET /api/v1/records/search", Set.of(HOSPITAL)),
             Map.entry("GET /api/v1/fhir/DocumentReference", Set.of(HOSPITAL)),
             Map.entry("GET /api/v1/records/access", Set.of(HOSPITAL)),
+            Map.entry("GET /api/v1/records/access/{ledgerIndex}/proof", Set.of(HOSPITAL)),
             Map.entry("GET /api/v1/records/{recordId}/statement", Set.of(HOSPITAL)),
             Map.entry("POST /api/v1/policies/preview", Set.of(HOSPITAL)),
             Map.entry("GET /api/v1/break-glass", Set.of(REGULATOR)),
