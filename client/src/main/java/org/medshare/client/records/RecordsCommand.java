@@ -57,6 +57,27 @@ public final class RecordsCommand implements Callable<Integer> {
         return all;
     }
 
+    /** How much of a list to show, and how. */
+    static final class ListOptions {
+        @Option(
+                names = "--max",
+                paramLabel = "N",
+                defaultValue = "1000",
+                description = "list at most N (default: ${DEFAULT-VALUE})")
+        int max;
+
+        @Option(names = "--json", description = "print the service's answer as JSON")
+        boolean json;
+
+        /** The checked {@code --max}. */
+        int max() {
+            if (max < 1) {
+                throw CliFailure.usage("--max must be at least 1");
+            }
+            return max;
+        }
+    }
+
     @Command(
             name = "search",
             mixinStandardHelpOptions = true,
@@ -65,24 +86,15 @@ public final class RecordsCommand implements Callable<Integer> {
         @Mixin
         PatientOption patient;
 
-        @Option(
-                names = "--max",
-                paramLabel = "N",
-                defaultValue = "1000",
-                description = "list at most N records (default: ${DEFAULT-VALUE})")
-        int max;
-
-        @Option(names = "--json", description = "print the service's answer as JSON")
-        boolean json;
+        @Mixin
+        ListOptions list;
 
         @Override
         public Integer call() {
-            if (max < 1) {
-                throw CliFailure.usage("--max must be at least 1");
-            }
+            int max = list.max();
             String ref = patient.reference(session.configDir());
             List<JsonNode> found = ask(s -> pages(s, "/api/v1/records/search?patient=" + ref, max));
-            if (json) {
+            if (list.json) {
                 out().println(Json.pretty(Json.array(found)));
                 return 0;
             }
@@ -107,23 +119,14 @@ public final class RecordsCommand implements Callable<Integer> {
             description =
                     "Who opened your organisation's records: clinician, organisation, purpose, when, ledger index.")
     static final class Access extends ServiceCommand {
-        @Option(
-                names = "--max",
-                paramLabel = "N",
-                defaultValue = "1000",
-                description = "list at most N releases (default: ${DEFAULT-VALUE})")
-        int max;
-
-        @Option(names = "--json", description = "print the service's answer as JSON")
-        boolean json;
+        @Mixin
+        ListOptions list;
 
         @Override
         public Integer call() {
-            if (max < 1) {
-                throw CliFailure.usage("--max must be at least 1");
-            }
+            int max = list.max();
             List<JsonNode> releases = ask(s -> pages(s, "/api/v1/records/access", max));
-            if (json) {
+            if (list.json) {
                 out().println(Json.pretty(Json.array(releases)));
                 return 0;
             }
