@@ -20,10 +20,11 @@ import org.medshare.store.erasure.ReedSolomon;
  * Stores one record: reads the content stripe by stripe ({@code k * shardSize} bytes), reserves the
  * owner's quota for each stripe and writes its n shards in parallel to distinct nodes chosen by
  * rendezvous placement. The calling thread reads and encodes the parity; the store's I/O threads
- * hash the record (stripe after stripe, in order), hash every shard (its CID) and write it. A stripe's data shards start
- * hashing and writing before its parity is encoded, and up to {@value #STRIPES_IN_FLIGHT} stripes
- * are in flight, so reading, hashing, encoding and the devices' flushes overlap on all cores. A
- * shard whose write fails goes to the next healthy node, preferring an unused failure domain.
+ * hash the record (stripe after stripe, in order), hash every shard (its CID) and write it. A
+ * stripe's data shards start hashing and writing before its parity is encoded, and up to
+ * {@value #STRIPES_IN_FLIGHT} stripes are in flight, so reading, hashing, encoding and the
+ * devices' flushes overlap on all cores. A shard whose write fails goes to the next healthy node,
+ * preferring an unused failure domain.
  *
  * <p>Guarantees: the record is committed in the {@link RecordTable} only after every shard of every
  * stripe is durable; a put that fails for any reason waits for the writes it started, commits
