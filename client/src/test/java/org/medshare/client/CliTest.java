@@ -198,13 +198,23 @@ class CliTest {
         var r = run();
         assertEquals(2, r.code());
         for (String command : List.of(
-                "authority", "encrypt", "decrypt", "login", "upload", "pseudonym-key", "query", "audit", "payments")) {
+                "authority",
+                "encrypt",
+                "decrypt",
+                "login",
+                "upload",
+                "pseudonym-key",
+                "query",
+                "audit",
+                "payments",
+                "records",
+                "consent")) {
             assertTrue(r.err().contains("\n  " + command + " "), command + " missing from:\n" + r.err());
         }
         assertTrue(
                 r.err()
                         .endsWith("medshare: missing command: one of authority, encrypt, decrypt, login, upload, "
-                                + "pseudonym-key, query, audit, payments\n"),
+                                + "pseudonym-key, query, audit, payments, records, consent\n"),
                 r.err());
     }
 
