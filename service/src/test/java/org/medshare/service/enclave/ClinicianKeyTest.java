@@ -164,8 +164,9 @@ class ClinicianKeyTest {
                 .oauth2(bob)
                 .get("/api/v1/records/" + cardiologyRecord + "/ciphertext")
                 .then()
-                .statusCode(404)
-                .contentType("application/problem+json");
+                .statusCode(403)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://medshare.example/problems/purpose-required"));
         assertEquals(size, ledger.size(), "no ACCESS event for a refused download");
     }
 

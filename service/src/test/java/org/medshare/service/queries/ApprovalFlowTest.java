@@ -387,6 +387,112 @@ class ApprovalFlowTest {
                 "the other records stay");
     }
 
+    static final String OTHER_HOSPITAL = "hospital-flow-b";
+    final String sharedPatient = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    String sharedRecord;
+    long breakGlassIndex;
+
+    @Test
+    @Order(9)
+    @TestSecurity(user = "hana", roles = "hospital")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = HOSPITAL))
+    void hospitalSharesARecordWithCardiologistsAndThePatientPermitsTreatmentElsewhere() throws Exception {
+        PublicParameters params = PublicParameters.parse(given().get("/api/v1/authority/parameters")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asByteArray());
+        HospitalClient hospital = new HospitalClient(HOSPITAL).withParameters(params);
+        hospital.registerKey();
+        Upload upload = hospital.upload(
+                run + "-shared",
+                "org:" + HOSPITAL + " OR (dept:cardiology@2026Q4 AND role:physician)",
+                "{\"resourceType\":\"Bundle\"}");
+        upload.tags.put("patient", sharedPatient);
+        sharedRecord = upload.post().then().statusCode(201).extract().path("record.recordId");
+        String consentId = given().queryParam("patient", sharedPatient)
+                .get("/api/v1/fhir/Consent")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("entry[0].resource.id");
+        given().contentType("application/json")
+                .body("{\"provisions\":[{\"type\":\"permit\",\"purposes\":[\"TREAT\"],\"organisations\":[\""
+                        + OTHER_HOSPITAL + "\"],\"start\":null,\"end\":null}]}")
+                .put("/api/v1/consents/" + consentId + "/provisions")
+                .then()
+                .statusCode(200)
+                .body("version", equalTo(2));
+    }
+
+    @Test
+    @Order(10)
+    @TestSecurity(user = "cora", roles = "hospital")
+    @OidcSecurity(
+            claims = {
+                @Claim(key = "org_id", value = OTHER_HOSPITAL),
+                @Claim(
+                        key = "abe_attrs",
+                        value = "[\"role:physician\",\"dept:cardiology@2026Q4\"]",
+                        type = ClaimType.JSON_ARRAY)
+            })
+    void aCardiologistElsewhereFindsAndReceivesItAndAnEmergencyReleaseIsBreakGlass() {
+        given().queryParam("patient", sharedPatient)
+                .get("/api/v1/records/search")
+                .then()
+                .statusCode(200)
+                .body("recordId", hasItem(sharedRecord));
+        given().queryParam("purpose", "TREAT")
+                .get("/api/v1/records/" + sharedRecord + "/ciphertext")
+                .then()
+                .statusCode(200);
+        long before = ledger.size();
+        given().queryParam("purpose", "ETREAT")
+                .queryParam("reason", "unconscious patient in the emergency department")
+                .get("/api/v1/records/" + sharedRecord + "/ciphertext")
+                .then()
+                .statusCode(200);
+        breakGlassIndex = ledger.entriesOfTypes(Set.of(EventType.BREAK_GLASS)).stream()
+                .mapToLong(LedgerService.LedgerEntry::index)
+                .filter(i -> i >= before)
+                .max()
+                .orElseThrow(() -> new AssertionError("no BREAK_GLASS event for the emergency release"));
+    }
+
+    @Test
+    @Order(11)
+    @TestSecurity(user = "rita", roles = "regulator")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = "regulator-nhc"))
+    void theRegulatorReviewsTheEmergencyRelease() {
+        given().get("/api/v1/break-glass").then().statusCode(200).body("ledgerIndex", hasItem((int) breakGlassIndex));
+        given().contentType("application/json")
+                .body("{\"note\":\"checked with the hospital\"}")
+                .post("/api/v1/break-glass/" + breakGlassIndex + "/review")
+                .then()
+                .statusCode(200)
+                .body("changed", equalTo(true));
+    }
+
+    @Test
+    @Order(12)
+    @TestSecurity(user = "hana", roles = "hospital")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = HOSPITAL))
+    void theHospitalSeesBothReleasesAndProvesThemInTheLedger() {
+        List<Integer> releases = given().queryParam("limit", 1000)
+                .get("/api/v1/records/access")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("findAll { it.recordId == '" + sharedRecord + "' }.ledgerIndex");
+        assertEquals(2, releases.size(), "the TREAT and the ETREAT release");
+        for (int index : releases) {
+            given().get("/api/v1/records/access/" + index + "/proof")
+                    .then()
+                    .statusCode(200)
+                    .body("entry.index", equalTo(index));
+        }
+    }
+
     private long computesOf(String queryId) {
         return ledger.entriesOfTypes(Set.of(EventType.COMPUTE)).stream()
                 .filter(e -> e.event().id(Field.QUERY_ID).equals(queryId))
