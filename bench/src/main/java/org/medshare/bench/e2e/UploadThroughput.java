@@ -163,9 +163,18 @@ public final class UploadThroughput {
         }
         Path cliConfig = work.resolve("cli-alice");
         Files.createDirectories(cliConfig);
-        cli(cliJar, cliConfig, "alice-password\n", "login", "--server", server, "--user", "alice", "--password-stdin");
+        Workload.cli(
+                cliJar,
+                cliConfig,
+                "alice-password\n",
+                "login",
+                "--server",
+                server,
+                "--user",
+                "alice",
+                "--password-stdin");
         long t0 = System.nanoTime();
-        String summary = cli(
+        String summary = Workload.cli(
                 cliJar,
                 cliConfig,
                 null,
@@ -300,23 +309,5 @@ public final class UploadThroughput {
                 baseline,
                 baselineWhat,
                 rate / baseline));
-    }
-
-    static String cli(Path jar, Path config, String stdin, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(
-                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("MEDSHARE_CONFIG", config.toString());
-        Process p = pb.start();
-        if (stdin != null) {
-            p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        p.getOutputStream().close();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("medshare " + args[0] + " failed: " + output);
-        }
-        return output;
     }
 }

@@ -117,4 +117,23 @@ final class Workload {
                 + System.getProperty("java.runtime.version")
                 + "\ncommand: " + command + "\n";
     }
+
+    /** Runs the packaged command line {@code jar} with configuration {@code config}; its output, or fails. */
+    static String cli(Path jar, Path config, String stdin, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("MEDSHARE_CONFIG", config.toString());
+        Process p = pb.start();
+        if (stdin != null) {
+            p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        p.getOutputStream().close();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("medshare " + args[0] + " failed: " + output);
+        }
+        return output;
+    }
 }

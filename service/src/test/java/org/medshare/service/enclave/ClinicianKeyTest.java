@@ -17,10 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,7 +28,6 @@ import org.junit.jupiter.api.Test;
 import org.medshare.abe.DecryptionFailedException;
 import org.medshare.abe.Envelope;
 import org.medshare.abe.PublicParameters;
-import org.medshare.abe.UserKey;
 import org.medshare.enclave.attest.QuoteVerifier;
 import org.medshare.enclave.host.AuthorityTrust;
 import org.medshare.enclave.keyrelease.KeyReleaseException;
@@ -39,6 +36,8 @@ import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
 import org.medshare.service.ledger.LedgerService;
+import org.medshare.service.testing.AuthorityKeys;
+import org.medshare.service.testing.AuthorityKeys.Issued;
 import org.medshare.service.testing.HospitalClient;
 import org.medshare.service.testing.KeycloakTokens;
 import org.medshare.service.testing.RealKeycloakProfile;
@@ -254,31 +253,9 @@ class ClinicianKeyTest {
                         .size());
     }
 
-    record Issued(String keyId, UserKey key, long ledgerIndex) {}
-
     /** What {@code medshare authority key} does: fresh X25519 key and nonce, verify quote and signature, unwrap. */
     Issued requestKey(String token, List<String> attributes) throws Exception {
-        AuthorityTrust trust = AuthorityTrust.parse(Files.readAllBytes(gateway.trustFile()));
-        QuoteVerifier verifier = trust.verifier(Clock.systemUTC());
-        byte[] nonce = verifier.newNonce();
-        KeyPair recipient = KeyPairGenerator.getInstance("X25519").generateKeyPair();
-        JsonPath answer = keyRequest(token, recipient, nonce, attributes)
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath();
-        UserKeyIssue issue = UserKeyIssue.parse(Base64.getDecoder().decode(answer.getString("issue")));
-        AuthorityTrust.verifySigner(verifier, nonce, Base64.getDecoder().decode(answer.getString("evidence")))
-                .requireSignature(
-                        UserKeyIssue.signingInput(issue.statement()), issue.signature(), "not the authority's");
-        assertEquals(answer.getString("keyId"), issue.statement().keyId());
-        assertEquals(
-                HexFormat.of().formatHex(issue.statement().recipientSha256()),
-                HexFormat.of()
-                        .formatHex(MessageDigest.getInstance("SHA-256")
-                                .digest(recipient.getPublic().getEncoded())));
-        UserKey key = issue.unwrap(recipient.getPrivate(), recipient.getPublic().getEncoded());
-        return new Issued(answer.getString("keyId"), key, answer.getLong("receipt.index"));
+        return AuthorityKeys.request(token, gateway.trustFile(), attributes);
     }
 
     static Response keyRequest(String token, List<String> attributes) throws Exception {
@@ -286,16 +263,6 @@ class ClinicianKeyTest {
     }
 
     static Response keyRequest(String token, KeyPair recipient, byte[] nonce, List<String> attributes) {
-        return given().auth()
-                .oauth2(token)
-                .contentType("application/json")
-                .body(Map.of(
-                        "recipientKey",
-                        Base64.getEncoder().encodeToString(recipient.getPublic().getEncoded()),
-                        "nonce",
-                        Base64.getUrlEncoder().withoutPadding().encodeToString(nonce),
-                        "attributes",
-                        attributes))
-                .post("/api/v1/authority/keys");
+        return AuthorityKeys.keyRequest(token, recipient, nonce, attributes);
     }
 }

@@ -40,6 +40,7 @@ import org.medshare.ledger.verify.TrustedKeys;
 import org.medshare.service.enclave.EnclaveGateway;
 import org.medshare.service.testing.HospitalClient;
 import org.medshare.service.testing.KeycloakTokens;
+import org.medshare.service.testing.PlaintextSearch;
 import org.medshare.service.testing.QuerySteps;
 import org.medshare.service.testing.QuerySteps.Party;
 import org.medshare.service.testing.RealKeycloakProfile;

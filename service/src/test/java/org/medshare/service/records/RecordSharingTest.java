@@ -9,22 +9,28 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.medshare.abe.Envelope;
 import org.medshare.abe.PublicParameters;
+import org.medshare.abe.UserKey;
 import org.medshare.ledger.checkpoint.SignedCheckpoint;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventCodec;
@@ -36,13 +42,16 @@ import org.medshare.ledger.merkle.TreeHasher;
 import org.medshare.service.badinput.CorpusState;
 import org.medshare.service.badinput.StateSnapshot;
 import org.medshare.service.consent.service.ConsentIds;
+import org.medshare.service.enclave.EnclaveGateway;
 import org.medshare.service.identity.Caller;
 import org.medshare.service.identity.service.Suspensions;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.records.service.RecordRelease;
+import org.medshare.service.testing.AuthorityKeys;
 import org.medshare.service.testing.HospitalClient;
 import org.medshare.service.testing.HospitalClient.Upload;
 import org.medshare.service.testing.KeycloakTokens;
+import org.medshare.service.testing.PlaintextSearch;
 import org.medshare.service.testing.RealKeycloakProfile;
 
 /**
@@ -74,6 +83,15 @@ class RecordSharingTest {
 
     @Inject
     Suspensions suspensions;
+
+    @Inject
+    EnclaveGateway gateway;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @ConfigProperty(name = "medshare.data-dir")
+    String dataDir;
 
     String alice;
     String bob;
@@ -480,6 +498,46 @@ class RecordSharingTest {
                 .body("type", equalTo("https://medshare.example/problems/consent-revoked"));
         assertEquals(List.of(), before.differences(state.snapshot()));
         given().auth().oauth2(bob).get("/api/v1/consents/" + consent).then().statusCode(404);
+    }
+
+    /**
+     * Released records stay ciphertext at the service: two records whose bundles hold canaries are released to bob
+     * (one with consent, one in an emergency), bob opens both with his own key from the authority and finds the
+     * canary, and then no canary, token or emergency reason is anywhere in the database, the shards, the ledger, the
+     * enclave state or the logs.
+     */
+    @Test
+    void releasedRecordsLeaveNoPlaintextAtTheService() throws Exception {
+        String patient = newPatient();
+        List<String> canaries = new ArrayList<>();
+        List<Shared> records = new ArrayList<>();
+        for (String purpose : List.of("TREAT", "ETREAT")) {
+            String canary = "CANARY-" + purpose + "-" + UUID.randomUUID();
+            canaries.add(canary);
+            Upload u = a.upload(
+                    "canary-" + UUID.randomUUID(),
+                    SATISFIED,
+                    "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":"
+                            + "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"" + canary + "\"}]}}]}");
+            u.tags.put("patient", purpose.equals("TREAT") ? patient : newPatient());
+            records.add(new Shared(u.post().then().statusCode(201).extract().path("record.recordId"), u.envelope));
+        }
+        provisions(
+                patient,
+                "{\"provisions\":[{\"type\":\"permit\",\"purposes\":[\"TREAT\"],"
+                        + "\"organisations\":[\"hospital-b\"]}]}");
+        released(bob, "hospital-b", records.get(0), "TREAT", null, "TREAT:consent-v2", false);
+        released(bob, "hospital-b", records.get(1), "ETREAT", REASON, "ETREAT:consent-v1", true);
+
+        UserKey bobsKey =
+                AuthorityKeys.request(bob, gateway.trustFile(), List.of()).key();
+        for (int i = 0; i < records.size(); i++) {
+            String opened = new String(Envelope.decrypt(bobsKey, records.get(i).envelope()), StandardCharsets.UTF_8);
+            assertTrue(opened.contains(canaries.get(i)), "bob opens what he was released");
+        }
+        List<String> secrets = new ArrayList<>(canaries);
+        secrets.addAll(List.of(alice, bob, arthur, rita));
+        PlaintextSearch.assertAbsent(secrets, dataSource, Path.of(dataDir), Path.of("target/test-logs"));
     }
 
     @Test

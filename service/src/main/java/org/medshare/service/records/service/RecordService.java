@@ -1,10 +1,13 @@
 package org.medshare.service.records.service;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.PersistenceException;
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -104,6 +107,14 @@ public class RecordService {
     /** The parts of an upload as received; the files are the service's temporary copies. */
     public record UploadParts(String metadataJson, Path envelope, Path rows) {}
 
+    /**
+     * Timer of a granted ciphertext request, from its arrival at this class to the last byte read from the store:
+     * the checks, the ACCESS event and the store read.
+     */
+    public static final String RELEASE_DURATION = "medshare.records.release.duration";
+    /** Timer of the store read alone within {@link #RELEASE_DURATION}. */
+    public static final String ENVELOPE_READ = "medshare.records.envelope.read";
+
     private final RecordRepository repository;
     private final ConsentRepository consents;
     private final UploadCheck uploadCheck;
@@ -111,6 +122,7 @@ public class RecordService {
     private final ShardStore store;
     private final LedgerService ledger;
     private final RecordRelease release;
+    private final MeterRegistry meters;
     private final String currentEpoch;
     private final PolicyRules policyRules;
     private final Clock clock = Clock.systemUTC();
@@ -124,6 +136,7 @@ public class RecordService {
             ShardStore store,
             LedgerService ledger,
             RecordRelease release,
+            MeterRegistry meters,
             MedshareConfig config) {
         this.repository = repository;
         this.consents = consents;
@@ -132,6 +145,7 @@ public class RecordService {
         this.store = store;
         this.ledger = ledger;
         this.release = release;
+        this.meters = meters;
         this.currentEpoch = config.records().currentEpoch();
         this.policyRules = new PolicyRules(currentEpoch);
     }
@@ -240,6 +254,7 @@ public class RecordService {
      * @param reason  the written reason of an emergency release, or null
      */
     public InputStream ciphertext(Caller caller, String recordId, String purpose, String reason) {
+        Timer.Sample whole = Timer.start(meters);
         RecordEntity record;
         try {
             record = visible(recordId).orElseThrow(() -> RequestRefusedException.notFound("Record " + recordId));
@@ -248,11 +263,26 @@ public class RecordService {
             release.countRefusal(e.kind());
             throw e;
         }
+        Timer.Sample read = Timer.start(meters);
+        InputStream envelope;
         try {
-            return store.get(Cid.parse(record.envelopeCid()));
+            envelope = store.get(Cid.parse(record.envelopeCid()));
         } catch (IOException e) {
             throw new UncheckedIOException("record " + recordId + " cannot be read from the store", e);
         }
+        return new FilterInputStream(envelope) {
+            private boolean closed;
+
+            @Override
+            public void close() throws IOException {
+                super.close();
+                if (!closed) {
+                    closed = true;
+                    read.stop(meters.timer(ENVELOPE_READ));
+                    whole.stop(meters.timer(RELEASE_DURATION));
+                }
+            }
+        };
     }
 
     /**

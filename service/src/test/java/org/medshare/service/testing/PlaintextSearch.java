@@ -1,4 +1,4 @@
-package org.medshare.service.queries;
+package org.medshare.service.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** Searches everything the service process writes for strings that must never be there. */
-final class PlaintextSearch {
+public final class PlaintextSearch {
 
     private PlaintextSearch() {}
 
@@ -24,7 +24,8 @@ final class PlaintextSearch {
      * Fails if any of {@code secrets} occurs in the database (a full SQL dump), or in any file under
      * {@code directories} (shards, catalog, ledger segments, checkpoints, enclave state, logs).
      */
-    static void assertAbsent(List<String> secrets, AgroalDataSource dataSource, Path... directories) throws Exception {
+    public static void assertAbsent(List<String> secrets, AgroalDataSource dataSource, Path... directories)
+            throws Exception {
         StringBuilder dump = new StringBuilder();
         try (Connection c = dataSource.getConnection();
                 Statement s = c.createStatement();
