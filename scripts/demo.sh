@@ -195,8 +195,8 @@ run() {
   fi
   sed 's/^/   refused: /' "$data_dir/demo/arthur.err"
 
-  step "bob sees who opened hospital-b's records (each release is an ACCESS event on the ledger)"
-  cli bob records access | sed 's/^/   /'
+  step "bob sees who opened hospital-b's records, each release's ACCESS event proved in the ledger with the members' keys"
+  cli bob records access --keys "$data_dir/ledger-keys/member.vkey" | sed 's/^/   /'
 
   step "The regulator exports the audit trail, pins the latest checkpoint, and verifies the whole ledger offline against it"
   cli rita audit export --out "$data_dir/demo/audit-trail.ndjson"

@@ -12,7 +12,7 @@ import org.medshare.ledger.checkpoint.NoteVerifier;
 import org.medshare.ledger.verify.TrustedKeys;
 
 /** The consortium members' checkpoint verifier keys given with {@code --keys FILE...}. */
-final class MemberKeys {
+public final class MemberKeys {
     private MemberKeys() {}
 
     /**
@@ -20,7 +20,7 @@ final class MemberKeys {
      *
      * @throws CliFailure a usage error naming the file that is unreadable or holds a malformed key
      */
-    static List<NoteVerifier> read(List<Path> files) {
+    public static List<NoteVerifier> read(List<Path> files) {
         Map<String, NoteVerifier> keys = new LinkedHashMap<>();
         for (Path f : files) {
             if (!Files.isReadable(f)) {

@@ -2,28 +2,20 @@ package org.medshare.client.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import org.medshare.client.audit.LoggedEvents;
 import org.medshare.client.http.Json;
 import org.medshare.enclave.compute.ResultVerificationException;
 import org.medshare.enclave.compute.ResultVerifier;
 import org.medshare.enclave.host.AuthorityTrust;
-import org.medshare.ledger.LedgerSuite;
-import org.medshare.ledger.checkpoint.MalformedNoteException;
 import org.medshare.ledger.checkpoint.NoteVerifier;
-import org.medshare.ledger.checkpoint.SignedCheckpoint;
 import org.medshare.ledger.event.Event;
-import org.medshare.ledger.event.EventCodec;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
-import org.medshare.ledger.event.MalformedEventException;
-import org.medshare.ledger.merkle.InclusionProof;
-import org.medshare.ledger.verify.ProofVerifier;
 
 /**
  * The checks behind {@code medshare query verify}, on a query as {@code GET /api/v1/queries/{id}} shows it (or
@@ -106,49 +98,28 @@ final class ResultCheck {
         if (entry == null || !entry.isObject()) {
             throw new Failed("compute event: the result names no COMPUTE event on the ledger");
         }
-        long index = entry.path("index").asLong(-1);
-        Event event;
-        LedgerSuite suite;
-        try {
-            suite = LedgerSuite.fromId(Json.text(entry, "suite"));
-            event = EventCodec.decode(base64(entry, "encoded", "compute event"));
-        } catch (MalformedEventException | IllegalArgumentException | NullPointerException e) {
-            throw new Failed("compute event: the ledger entry does not decode");
-        }
-        if (event.type() != EventType.COMPUTE || !queryId.equals(event.id(Field.QUERY_ID))) {
-            throw new Failed("compute event: ledger entry " + index + " is not the COMPUTE event of query " + queryId);
-        }
-        if (!MessageDigest.isEqual(event.hash(Field.RESULT_HASH), resultHash)) {
-            throw new Failed("compute event: the logged result hash is not the signed result's");
-        }
-        if (!MessageDigest.isEqual(event.hash(Field.MEASUREMENT), measurement)) {
-            throw new Failed("compute event: the logged measurement is not the quoted enclave's");
-        }
-        JsonNode r = receipt != null ? receipt : v.get("computeReceipt");
-        if (r == null || !r.isObject()) {
-            throw new Failed("compute event: no inclusion proof for ledger entry " + index);
-        }
+        LoggedEvents.Logged logged;
         long size;
         try {
-            SignedCheckpoint checkpoint = SignedCheckpoint.parse(
-                    Json.text(r, "checkpoint"), suite.treeHasher().hashSize());
-            size = r.path("treeSize").asLong(-1);
-            if (r.path("index").asLong(-2) != index) {
-                throw new Failed("compute event: the inclusion proof is for another ledger entry");
+            logged = LoggedEvents.decode(entry);
+            Event event = logged.event();
+            if (event.type() != EventType.COMPUTE || !queryId.equals(event.id(Field.QUERY_ID))) {
+                throw new Failed("compute event: ledger entry " + logged.index() + " is not the COMPUTE event of query "
+                        + queryId);
             }
-            List<byte[]> hashes = new ArrayList<>();
-            for (JsonNode h : r.path("inclusionProof")) {
-                hashes.add(Base64.getDecoder().decode(h.asText()));
+            if (!MessageDigest.isEqual(event.hash(Field.RESULT_HASH), resultHash)) {
+                throw new Failed("compute event: the logged result hash is not the signed result's");
             }
-            InclusionProof proof = new InclusionProof(index, size, base64(r, "leafHash", "compute event"), hashes);
-            ProofVerifier.verifyEventInclusion(suite.treeHasher(), keys, quorum, checkpoint, event, proof);
-        } catch (MalformedNoteException | IllegalArgumentException | NullPointerException e) {
-            throw new Failed("compute event: the inclusion receipt is malformed");
-        } catch (GeneralSecurityException e) {
-            throw new Failed("compute event: not included under a trusted signed checkpoint: " + e.getMessage());
+            if (!MessageDigest.isEqual(event.hash(Field.MEASUREMENT), measurement)) {
+                throw new Failed("compute event: the logged measurement is not the quoted enclave's");
+            }
+            size = LoggedEvents.verifyIncluded(
+                    logged, receipt != null ? receipt : v.get("computeReceipt"), keys, quorum);
+        } catch (LoggedEvents.Invalid e) {
+            throw new Failed("compute event: " + e.getMessage());
         }
         HexFormat hex = HexFormat.of();
-        return new Verified(queryId, hex.formatHex(measurement), hex.formatHex(resultHash), index, size);
+        return new Verified(queryId, hex.formatHex(measurement), hex.formatHex(resultHash), logged.index(), size);
     }
 
     private static byte[] base64(JsonNode node, String field, String check) throws Failed {

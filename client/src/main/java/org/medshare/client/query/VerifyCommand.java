@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.medshare.client.CliFailure;
+import org.medshare.client.audit.MemberKeys;
 import org.medshare.client.http.Json;
 import org.medshare.client.http.ServiceException;
 import org.medshare.client.login.ServiceCommand;
@@ -16,7 +14,6 @@ import org.medshare.client.login.SessionOptions;
 import org.medshare.enclave.MalformedEncodingException;
 import org.medshare.enclave.host.AuthorityTrust;
 import org.medshare.ledger.checkpoint.NoteVerifier;
-import org.medshare.ledger.verify.TrustedKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -75,7 +72,7 @@ final class VerifyCommand extends ServiceCommand {
     @Override
     public Integer call() {
         String queryId = Calls.id("query id", id);
-        List<NoteVerifier> trusted = readKeys();
+        List<NoteVerifier> trusted = MemberKeys.read(keys);
         int q = quorum == null ? trusted.size() / 2 + 1 : quorum;
         if (q < 1 || q > trusted.size()) {
             throw CliFailure.usage("--quorum must be between 1 and the number of keys (" + trusted.size() + ")");
@@ -120,23 +117,6 @@ final class VerifyCommand extends ServiceCommand {
             }
             throw SessionOptions.refused(e);
         }
-    }
-
-    private List<NoteVerifier> readKeys() {
-        Map<String, NoteVerifier> out = new LinkedHashMap<>();
-        for (Path f : keys) {
-            if (!Files.isReadable(f)) {
-                throw CliFailure.usage("--keys " + f + " is not readable");
-            }
-            try {
-                for (NoteVerifier v : TrustedKeys.read(f)) {
-                    out.putIfAbsent(v.encode(), v);
-                }
-            } catch (GeneralSecurityException | IOException e) {
-                throw CliFailure.usage("--keys " + f + ": " + e.getMessage());
-            }
-        }
-        return List.copyOf(out.values());
     }
 
     private AuthorityTrust readTrust() {

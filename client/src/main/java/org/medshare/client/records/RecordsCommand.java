@@ -1,14 +1,21 @@
 package org.medshare.client.records;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.medshare.client.CliFailure;
+import org.medshare.client.audit.LoggedEvents;
+import org.medshare.client.audit.MemberKeys;
 import org.medshare.client.http.Json;
 import org.medshare.client.http.ServiceClient;
 import org.medshare.client.http.ServiceException;
 import org.medshare.client.login.ServiceCommand;
+import org.medshare.ledger.checkpoint.NoteVerifier;
+import org.medshare.ledger.event.Event;
+import org.medshare.ledger.event.EventType;
+import org.medshare.ledger.event.Field;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -122,17 +129,45 @@ public final class RecordsCommand implements Callable<Integer> {
         @Mixin
         ListOptions list;
 
+        @Option(
+                names = "--keys",
+                arity = "1..*",
+                paramLabel = "FILE",
+                description = "check each release's ACCESS event and its inclusion proof under a checkpoint signed by"
+                        + " these ledger members' keys (one <name>+<keyid hex>+<base64> per line)")
+        List<Path> keys;
+
+        @Option(
+                names = "--quorum",
+                paramLabel = "N",
+                description = "distinct member signatures the checkpoint needs (default: a majority of the keys)")
+        Integer quorum;
+
         @Override
         public Integer call() {
             int max = list.max();
+            List<NoteVerifier> trusted = keys == null ? List.of() : MemberKeys.read(keys);
+            int q = quorum == null ? trusted.size() / 2 + 1 : quorum;
+            if (quorum != null && (keys == null || q < 1 || q > trusted.size())) {
+                throw CliFailure.usage("--quorum needs --keys and must be between 1 and the number of keys");
+            }
             List<JsonNode> releases = ask(s -> pages(s, "/api/v1/records/access", max));
+            List<Long> proved = new ArrayList<>();
+            for (JsonNode a : releases) {
+                if (keys != null) {
+                    long index = a.path("ledgerIndex").asLong();
+                    JsonNode proof = ask(s -> s.getJson("/api/v1/records/access/" + index + "/proof"));
+                    proved.add(proved(a, proof, trusted, q));
+                }
+            }
             if (list.json) {
                 out().println(Json.pretty(Json.array(releases)));
                 return 0;
             }
-            for (JsonNode a : releases) {
+            for (int i = 0; i < releases.size(); i++) {
+                JsonNode a = releases.get(i);
                 out().printf(
-                                "%s  %s  %-30s %-16s %-7s%s  ledger #%d%n",
+                                "%s  %s  %-30s %-16s %-7s%s  ledger #%d%s%n",
                                 Json.text(a, "accessedAt"),
                                 Json.text(a, "recordId"),
                                 Json.text(a, "clinician"),
@@ -141,10 +176,42 @@ public final class RecordsCommand implements Callable<Integer> {
                                         ? a.path("purpose").asText()
                                         : "-",
                                 a.path("breakGlass").asBoolean() ? " BREAK-GLASS" : "",
-                                a.path("ledgerIndex").asLong());
+                                a.path("ledgerIndex").asLong(),
+                                proved.isEmpty() ? "" : "  proved under checkpoint of size " + proved.get(i));
             }
-            out().println(releases.size() + " release(s)");
+            out().println(releases.size() + " release(s)"
+                    + (keys == null ? "" : ", each ACCESS event proved in the ledger under a signed checkpoint"));
             return 0;
+        }
+
+        /**
+         * Checks that {@code proof} holds the ACCESS event of {@code release} (same record, clinician and purpose)
+         * and proves it in the log.
+         *
+         * @return the size of the checkpoint it is proved under
+         * @throws CliFailure a verification failure naming the release
+         */
+        static long proved(JsonNode release, JsonNode proof, List<NoteVerifier> keys, int quorum) {
+            long index = release.path("ledgerIndex").asLong();
+            try {
+                LoggedEvents.Logged logged = LoggedEvents.decode(proof.path("entry"));
+                Event event = logged.event();
+                String purpose = Json.text(release, "purpose");
+                if (logged.index() != index
+                        || event.type() != EventType.ACCESS
+                        || !event.id(Field.RECORD_ID).equals(Json.text(release, "recordId"))
+                        || !event.id(Field.ACTOR).equals(Json.text(release, "clinician"))
+                        || (purpose != null
+                                && !event.id(Field.PURPOSE).equals(purpose)
+                                && !event.id(Field.PURPOSE).startsWith(purpose + ":"))) {
+                    throw new LoggedEvents.Invalid(
+                            "ledger entry " + logged.index() + " is not this release's ACCESS" + " event");
+                }
+                return LoggedEvents.verifyIncluded(logged, proof.get("receipt"), keys, quorum);
+            } catch (LoggedEvents.Invalid e) {
+                throw CliFailure.verification(
+                        "the release at ledger #" + index + " does not verify: " + e.getMessage());
+            }
         }
     }
 }

@@ -24,6 +24,7 @@ import org.medshare.abe.Suite;
 import org.medshare.client.testing.Cli;
 import org.medshare.client.testing.Cli.Result;
 import org.medshare.client.testing.FakeMedshare;
+import org.medshare.client.testing.LoggedEntries;
 import org.medshare.client.testing.TestAuthority;
 import org.medshare.enclave.attest.AttestationEvidence;
 import org.medshare.enclave.compute.ApprovedQuery;
@@ -47,7 +48,6 @@ import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventCodec;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
-import org.medshare.ledger.merkle.InclusionProof;
 import org.medshare.ledger.verify.TrustedKeys;
 
 /**
@@ -150,9 +150,9 @@ class QueryVerifyTest {
                             b64.encodeToString(StatisticsClient.signingKeyOf(attested.verified())
                                     .getEncoded()))
                     .put("computeResult", b64.encodeToString(result.toBytes()));
-            v.set("computeEvent", entry(log, index));
-            v.set("computeReceipt", receipt(log, index, cp));
-            uploadEntry = entry(log, 0);
+            v.set("computeEvent", LoggedEntries.entry(log, index));
+            v.set("computeReceipt", LoggedEntries.receipt(log, index, cp));
+            uploadEntry = LoggedEntries.entry(log, 0);
         }
         fake = new FakeMedshare();
         insurer = login("irene");
@@ -167,27 +167,6 @@ class QueryVerifyTest {
     private static AnalyticsRow row(long patient, Sex sex) {
         return AnalyticsRow.of(
                 patient * 7919L, AgeBand.ofAge(40), sex, new int[] {Icd10.encode("I10")}, 10_000, 5_000, 202503, 1);
-    }
-
-    private static ObjectNode entry(AuditLog log, long index) throws Exception {
-        Base64.Encoder b64 = Base64.getEncoder();
-        return JSON.createObjectNode()
-                .put("index", index)
-                .put("suite", "nist")
-                .put("encoded", b64.encodeToString(log.readEncoded(index)))
-                .put("leafHash", b64.encodeToString(log.leafHash(index)));
-    }
-
-    private static ObjectNode receipt(AuditLog log, long index, SignedCheckpoint cp) {
-        Base64.Encoder b64 = Base64.getEncoder();
-        InclusionProof proof = log.inclusionProof(index, cp.checkpoint().size());
-        ObjectNode r = JSON.createObjectNode()
-                .put("index", index)
-                .put("leafHash", b64.encodeToString(proof.leafHash()))
-                .put("treeSize", cp.checkpoint().size())
-                .put("checkpoint", cp.format());
-        proof.hashes().forEach(h -> r.withArray("inclusionProof").add(b64.encodeToString(h)));
-        return r;
     }
 
     private static Path login(String user) {

@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -16,7 +20,17 @@ import org.junit.jupiter.api.io.TempDir;
 import org.medshare.client.testing.Cli;
 import org.medshare.client.testing.Cli.Result;
 import org.medshare.client.testing.FakeMedshare;
+import org.medshare.client.testing.LoggedEntries;
 import org.medshare.client.testing.TestAuthority;
+import org.medshare.ledger.AuditLog;
+import org.medshare.ledger.AuditLogConfig;
+import org.medshare.ledger.LedgerSuite;
+import org.medshare.ledger.checkpoint.CheckpointSigner;
+import org.medshare.ledger.checkpoint.SignedCheckpoint;
+import org.medshare.ledger.event.Event;
+import org.medshare.ledger.event.EventType;
+import org.medshare.ledger.event.Field;
+import org.medshare.ledger.verify.TrustedKeys;
 
 /**
  * {@code medshare records search | get | access} against the CLI-contract test double: a record uploaded with the
@@ -135,6 +149,85 @@ class RecordsCommandTest {
         assertTrue(access.out().contains(record), access.out());
         assertTrue(access.out().contains("TREAT"), access.out());
         assertTrue(access.out().contains("2 release(s)"), access.out());
+    }
+
+    /**
+     * With the ledger members' keys, each listed release is checked against its ACCESS event and that event's
+     * inclusion proof under a signed checkpoint: a genuine proof passes; a checkpoint signed by another key, or the
+     * ACCESS event of another record, ends in exit 1; a quorum the keys cannot reach is a usage error.
+     */
+    @Test
+    void eachReleaseIsProvedInTheLedgerWithTheMembersOwnKeys() throws Exception {
+        String record = upload("org:hospital-a AND dept:cardiology@2026Q4", BUNDLE);
+        assertEquals(0, get(record, dir.resolve("opened.json")).code());
+        JsonNode release = new ObjectMapper()
+                .readTree(Cli.run("records", "access", "--config", config.toString(), "--json")
+                        .out())
+                .get(0);
+        long index = release.get("ledgerIndex").asLong();
+
+        CheckpointSigner member = LedgerSuite.NIST.generateSigner("node-1.test");
+        Path keys = dir.resolve("members.keys");
+        TrustedKeys.write(keys, List.of(member.verifier()));
+        CheckpointSigner stranger = LedgerSuite.NIST.generateSigner("node-1.test");
+        Path strangerKeys = dir.resolve("stranger.keys");
+        TrustedKeys.write(strangerKeys, List.of(stranger.verifier()));
+        ObjectNode genuine =
+                accessProof(member, index, record, release.get("clinician").asText());
+        fake.serveAccessProof(index, genuine);
+
+        Result proved = Cli.run("records", "access", "--config", config.toString(), "--keys", keys.toString());
+        assertEquals(0, proved.code(), proved.toString());
+        assertTrue(
+                proved.out().contains("ledger #" + index + "  proved under checkpoint of size " + (index + 1)),
+                proved.out());
+        assertTrue(proved.out().contains("each ACCESS event proved in the ledger"), proved.out());
+
+        Result untrusted =
+                Cli.run("records", "access", "--config", config.toString(), "--keys", strangerKeys.toString());
+        assertEquals(1, untrusted.code(), untrusted.toString());
+        assertTrue(
+                untrusted.err().contains("the release at ledger #" + index + " does not verify: not included"),
+                untrusted.err());
+
+        fake.serveAccessProof(
+                index,
+                accessProof(
+                        member,
+                        index,
+                        "another-record",
+                        release.get("clinician").asText()));
+        Result swapped = Cli.run("records", "access", "--config", config.toString(), "--keys", keys.toString());
+        assertEquals(1, swapped.code(), swapped.toString());
+        assertTrue(swapped.err().contains("is not this release's ACCESS event"), swapped.err());
+
+        Result quorum =
+                Cli.run("records", "access", "--config", config.toString(), "--keys", keys.toString(), "--quorum", "2");
+        assertEquals(2, quorum.code(), quorum.toString());
+    }
+
+    /** A ledger signed by {@code member} whose entry {@code index} is the ACCESS event of a TREAT release. */
+    ObjectNode accessProof(CheckpointSigner member, long index, String record, String clinician) throws Exception {
+        Path ledger = Files.createTempDirectory(dir, "ledger");
+        try (AuditLog log = AuditLog.open(
+                ledger,
+                AuditLogConfig.builder(LedgerSuite.NIST, "medshare.test/ledger", member)
+                        .build())) {
+            for (long i = 0; i < index; i++) {
+                log.append(Event.upload(i, "hospital-a", "filler-" + i, new byte[32], new byte[32]));
+            }
+            log.append(Event.builder(EventType.ACCESS)
+                    .timestamp(index)
+                    .id(Field.ACTOR, clinician)
+                    .id(Field.RECORD_ID, record)
+                    .id(Field.PURPOSE, "TREAT:consent-v1")
+                    .build());
+            SignedCheckpoint checkpoint = log.checkpointNow();
+            ObjectNode proof = new ObjectMapper().createObjectNode();
+            proof.set("entry", LoggedEntries.entry(log, index));
+            proof.set("receipt", LoggedEntries.receipt(log, index, checkpoint));
+            return proof;
+        }
     }
 
     @Test

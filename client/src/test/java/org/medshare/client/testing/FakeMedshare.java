@@ -108,6 +108,7 @@ public final class FakeMedshare implements AutoCloseable {
     private final List<ObjectNode> releases = new ArrayList<>();
     private final Map<String, ObjectNode> queries = new ConcurrentHashMap<>();
     private final Map<Long, ObjectNode> inclusionReceipts = new ConcurrentHashMap<>();
+    private final Map<Long, ObjectNode> accessProofs = new ConcurrentHashMap<>();
     private final List<ObjectNode> events = new ArrayList<>();
     private final Map<String, BigInteger> escrows = new ConcurrentHashMap<>();
     private final AtomicInteger tokenCounter = new AtomicInteger();
@@ -200,6 +201,11 @@ public final class FakeMedshare implements AutoCloseable {
     /** Serves {@code receipt} as the inclusion proof of ledger entry {@code index} (regulators only). */
     public void serveInclusion(long index, ObjectNode receipt) {
         inclusionReceipts.put(index, receipt);
+    }
+
+    /** Serves {@code proof} ({@code entry} and {@code receipt}) as the proof of the release at ledger {@code index}. */
+    public void serveAccessProof(long index, ObjectNode proof) {
+        accessProofs.put(index, proof);
     }
 
     /** Accepts {@code token} as {@code user}'s access token (a token another double issued). */
@@ -433,6 +439,14 @@ public final class FakeMedshare implements AutoCloseable {
                         .forEach(out::add);
             }
             json(ex, 200, out);
+        } else if (path.matches("/api/v1/records/access/[0-9]+/proof") && method.equals("GET")) {
+            requireRole(p, "hospital");
+            ObjectNode proof = accessProofs.get(Long.parseLong(path.split("/")[5]));
+            if (proof == null) {
+                problem(ex, 404, "not-found", "Not found", "No release of your records at this ledger index.");
+            } else {
+                json(ex, 200, proof);
+            }
         } else if (path.matches("/api/v1/records/[^/]+/statement") && method.equals("GET")) {
             requireRole(p, "hospital");
             String id = path.split("/")[4];
