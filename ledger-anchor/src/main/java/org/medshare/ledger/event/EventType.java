@@ -84,7 +84,15 @@ public enum EventType {
      * {@code REASON_HASH} is a salted hash of the written reason (the reason and its salt stay in the service's
      * review queue). It directly follows the ACCESS event of the same release.
      */
-    BREAK_GLASS(19, ACTOR, RECORD_ID, PURPOSE, REASON_HASH);
+    BREAK_GLASS(19, ACTOR, RECORD_ID, PURPOSE, REASON_HASH),
+    /**
+     * The hospital {@code ACTOR} changed the provisions of a patient consent ({@code RECORD_ID} is
+     * {@code consent:<consent id>}); {@code CONSENT_VERSION} is the consent's version from then on, the one ACCESS
+     * events name, and {@code PROVISIONS_HASH} a salted hash (label {@code provisions}) of the provisions in their
+     * canonical text (the salt stays with the consent at the hospital's service). A consent's versions rise, and a
+     * revoked consent does not change again.
+     */
+    CONSENT_CHANGED(21, ACTOR, RECORD_ID, CONSENT_VERSION, PROVISIONS_HASH);
 
     private final int code;
     private final List<Field> fields;

@@ -35,7 +35,9 @@ public enum Field {
     PREVIOUS_RECORD_ID(FieldKind.ID),
     RULES(FieldKind.DATA),
     ORGANISATION(FieldKind.ID),
-    REASON_HASH(FieldKind.HASH);
+    REASON_HASH(FieldKind.HASH),
+    CONSENT_VERSION(FieldKind.AMOUNT),
+    PROVISIONS_HASH(FieldKind.HASH);
 
     private final FieldKind kind;
 

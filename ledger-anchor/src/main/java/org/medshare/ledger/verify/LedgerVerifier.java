@@ -39,8 +39,9 @@ import org.medshare.ledger.storage.SegmentScanner;
  *   <li>every byte of every segment: headers, frame checksums and indices (no torn tail is
  *       tolerated here — open the log once to recover after a crash);</li>
  *   <li>every entry decodes as a canonical version-1 event, and the log keeps the order rules of erasure
- *       ({@link ErasureOrder}) and of the black list ({@link SuspensionOrder}: nothing acted by an organisation
- *       while it is suspended);</li>
+ *       ({@link ErasureOrder}), of the black list ({@link SuspensionOrder}: nothing acted by an organisation
+ *       while it is suspended) and of patient consents ({@link ConsentOrder}: versions rise, none after
+ *       revocation);</li>
  *   <li>each checkpoint's root (final or not) equals the RFC 9162 root recomputed from the entries,
  *       and checkpoints consecutive in size are consistent (RFC 9162 §2.1.4 proof built and verified);</li>
  *   <li>every pinned checkpoint (one the caller saved earlier) carries a trusted signature, has the log's
@@ -212,6 +213,7 @@ public final class LedgerVerifier {
         List<Event> anchorEvents = new ArrayList<>();
         ErasureOrder erasures = new ErasureOrder();
         SuspensionOrder suspensions = new SuspensionOrder();
+        ConsentOrder consents = new ConsentOrder();
         SegmentScanner.Result scan = SegmentScanner.scan(dir, suite.code(), (index, payload, seg, off) -> {
             tree.appendData(payload);
             if (badEvent[0] == null) {
@@ -223,6 +225,9 @@ public final class LedgerVerifier {
                     String orderProblem = erasures.accept(event);
                     if (orderProblem == null) {
                         orderProblem = suspensions.accept(event);
+                    }
+                    if (orderProblem == null) {
+                        orderProblem = consents.accept(event);
                     }
                     if (orderProblem != null) {
                         badEvent[0] = orderProblem;

@@ -24,6 +24,7 @@ final class SuspensionOrder {
             EventType.QUERY_SUBMITTED,
             EventType.QUERY_APPROVED,
             EventType.CONSENT_REVOKED,
+            EventType.CONSENT_CHANGED,
             EventType.SIGNING_KEY_REVOKED,
             EventType.DATA_USE_RULES_CHANGED);
 

@@ -427,7 +427,30 @@ class RecordSharingTest {
                 "{\"provisions\":[{\"type\":\"permit\",\"purposes\":[\"TREAT\"],\"organisations\":[\"hospital-b\"],"
                         + "\"start\":\"2020-01-01T00:00:00Z\"},"
                         + "{\"type\":\"deny\",\"purposes\":[\"TREAT\"],\"start\":\"2099-01-01T00:00:00Z\"}]}";
+        long beforeChange = ledger.size();
         provisions(patient, body);
+        Event changed = ledger.entries(beforeChange, 10).stream()
+                .map(e -> e.event())
+                .filter(e -> e.type() == EventType.CONSENT_CHANGED)
+                .findFirst()
+                .orElseThrow();
+        assertEquals("consent:" + consent, changed.id(Field.RECORD_ID));
+        assertTrue(changed.id(Field.ACTOR).startsWith("hospital-a:"), changed.id(Field.ACTOR));
+        assertEquals(3, changed.amount(Field.CONSENT_VERSION));
+        String salt = given().auth()
+                .oauth2(alice)
+                .get("/api/v1/consents/" + consent)
+                .then()
+                .statusCode(200)
+                .body("version", equalTo(3))
+                .extract()
+                .path("provisionsSalt");
+        String canonical = "permit|TREAT|hospital-b|1577836800000|\ndeny|TREAT||4070908800000|\n";
+        assertArrayEquals(
+                SaltedHash.of("provisions", HexFormat.of().parseHex(salt), canonical.getBytes(StandardCharsets.UTF_8)),
+                changed.hash(Field.PROVISIONS_HASH),
+                "the hospital's salt and provisions reproduce the ledger's hash");
+        long afterChange = ledger.size();
         given().auth()
                 .oauth2(alice)
                 .contentType("application/json")
@@ -437,6 +460,7 @@ class RecordSharingTest {
                 .statusCode(200)
                 .body("changed", equalTo(false))
                 .body("version", equalTo(3));
+        assertEquals(afterChange, ledger.size(), "the same provisions again append nothing");
         released(bob, "hospital-b", record, "TREAT", null, "TREAT:consent-v3", false);
 
         String fhir = given().auth()

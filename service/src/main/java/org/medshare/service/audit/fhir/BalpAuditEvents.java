@@ -50,6 +50,8 @@ import org.medshare.service.ledger.LedgerService.LedgerEntry;
  *       transaction hash</td></tr>
  *   <tr><td>CONSENT_REVOKED</td><td>update</td><td>U</td><td>hospital, AGNT</td><td>Consent or record (4); salted
  *       subject hash</td></tr>
+ *   <tr><td>CONSENT_CHANGED</td><td>update</td><td>U</td><td>hospital, AGNT</td><td>Consent (4); version and salted
+ *       provisions hash</td></tr>
  *   <tr><td>KEY_ISSUED</td><td>create</td><td>C</td><td>key authority 110150; recipient IRCP</td><td>key (13);
  *       salted attribute hash</td></tr>
  *   <tr><td>CONTRACT_CALL</td><td>operation</td><td>E</td><td>calling organisation, AGNT</td><td>contract state
@@ -168,7 +170,7 @@ public final class BalpAuditEvents {
                 a.addAgent(agent(PARTICIPATION, "IRCP", "information recipient", e.id(Field.PAYEE), false));
                 query(a, e);
             }
-            case CONSENT_REVOKED -> {
+            case CONSENT_REVOKED, CONSENT_CHANGED -> {
                 interaction(a, "update", AuditEventAction.U);
                 requester(a, e.id(Field.ACTOR));
                 String target = e.id(Field.RECORD_ID);

@@ -73,31 +73,45 @@ public class ConsentRepository {
      * @return whether they were replaced (false: another change came first)
      */
     public boolean replaceProvisions(
-            PatientConsent consent, int expectedVersion, String encoded, String by, Instant at) {
+            PatientConsent consent, int expectedVersion, String encoded, String salt, String by, Instant at) {
         if (expectedVersion == 1) {
             if (count("select count(*) from consent_provisions where consent_id = ?1", consent.id()) > 0) {
                 return false;
             }
-            em.createNativeQuery("insert into consent_provisions (consent_id, org_id, patient_ref, version, "
-                            + "provisions, updated_by, updated_at) values (?1, ?2, ?3, 2, ?4, ?5, ?6)")
+            em.createNativeQuery(
+                            "insert into consent_provisions (consent_id, org_id, patient_ref, version, "
+                                    + "provisions, provisions_salt, updated_by, updated_at) values (?1, ?2, ?3, 2, ?4, ?5, ?6, ?7)")
                     .setParameter(1, consent.id())
                     .setParameter(2, consent.organisation())
                     .setParameter(3, consent.patientRef())
                     .setParameter(4, encoded)
-                    .setParameter(5, by)
-                    .setParameter(6, Timestamp.from(at))
+                    .setParameter(5, salt)
+                    .setParameter(6, by)
+                    .setParameter(7, Timestamp.from(at))
                     .executeUpdate();
             return true;
         }
         return em.createNativeQuery("update consent_provisions set version = version + 1, provisions = ?1, "
-                                + "updated_by = ?2, updated_at = ?3 where consent_id = ?4 and version = ?5")
+                                + "provisions_salt = ?2, updated_by = ?3, updated_at = ?4 "
+                                + "where consent_id = ?5 and version = ?6")
                         .setParameter(1, encoded)
-                        .setParameter(2, by)
-                        .setParameter(3, Timestamp.from(at))
-                        .setParameter(4, consent.id())
-                        .setParameter(5, expectedVersion)
+                        .setParameter(2, salt)
+                        .setParameter(3, by)
+                        .setParameter(4, Timestamp.from(at))
+                        .setParameter(5, consent.id())
+                        .setParameter(6, expectedVersion)
                         .executeUpdate()
                 == 1;
+    }
+
+    /** The hex salt of the PROVISIONS_HASH of consent {@code consentId}'s latest CONSENT_CHANGED, if it has one. */
+    public Optional<String> provisionsSalt(String consentId) {
+        List<?> rows = em.createNativeQuery("select provisions_salt from consent_provisions where consent_id = ?1")
+                .setParameter(1, consentId)
+                .getResultList();
+        return rows.isEmpty() || rows.get(0) == null
+                ? Optional.empty()
+                : Optional.of(rows.get(0).toString());
     }
 
     /** The organisation's patient consent {@code id}, if one of its visible records names the patient. */

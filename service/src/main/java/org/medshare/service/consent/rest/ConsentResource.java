@@ -19,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.medshare.service.consent.ConsentProvision;
 import org.medshare.service.consent.persistence.PatientConsent;
 import org.medshare.service.consent.service.ConsentService;
+import org.medshare.service.identity.Caller;
 import org.medshare.service.identity.CallerResolver;
 import org.medshare.service.refusal.RequestRefusedException;
 
@@ -41,6 +42,9 @@ public class ConsentResource {
      * @param patient     the pseudonymous patient reference
      * @param active      false once revoked
      * @param version     1 without provisions; one more at each change of the provisions and at the revocation
+     * @param provisionsSalt hex salt of the {@code PROVISIONS_HASH} on the consent's latest CONSENT_CHANGED ledger
+     *                    event, null without provisions: hand it to an auditor to check the event against the
+     *                    provisions
      * @param changed     whether the call that answered changed the consent (always false for a read)
      */
     public record ConsentView(
@@ -54,9 +58,10 @@ public class ConsentResource {
             long records,
             @Schema(nullable = true) Instant revokedAt,
             @Schema(nullable = true) Instant provisionsUpdatedAt,
+            @Schema(nullable = true) String provisionsSalt,
             boolean changed) {
 
-        static ConsentView of(PatientConsent c, boolean changed) {
+        static ConsentView of(PatientConsent c, String provisionsSalt, boolean changed) {
             return new ConsentView(
                     c.id(),
                     c.organisation(),
@@ -68,6 +73,7 @@ public class ConsentResource {
                     c.records(),
                     c.revokedAt(),
                     c.updatedAt(),
+                    provisionsSalt,
                     changed);
         }
     }
@@ -83,10 +89,10 @@ public class ConsentResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "One of your organisation's patient consents, with its provisions and version")
     public ConsentView get(@PathParam("id") String id) {
-        return ConsentView.of(
-                consents.find(callers.current(), id)
-                        .orElseThrow(() -> RequestRefusedException.notFound("Consent " + id)),
-                false);
+        Caller caller = callers.current();
+        PatientConsent consent =
+                consents.find(caller, id).orElseThrow(() -> RequestRefusedException.notFound("Consent " + id));
+        return ConsentView.of(consent, consents.provisionsSalt(caller, id).orElse(null), false);
     }
 
     @PUT
@@ -98,7 +104,9 @@ public class ConsentResource {
                     + "other organisations by purpose of use (HL7 v3 PurposeOfUse), recipient organisation and "
                     + "period; the version goes up by one (the same provisions again change nothing)")
     public ConsentView replace(@PathParam("id") String id, @Valid @NotNull Provisions body) {
-        ConsentService.ProvisionChange change = consents.replaceProvisions(callers.current(), id, body.provisions());
-        return ConsentView.of(change.consent(), change.changed());
+        Caller caller = callers.current();
+        ConsentService.ProvisionChange change = consents.replaceProvisions(caller, id, body.provisions());
+        return ConsentView.of(
+                change.consent(), consents.provisionsSalt(caller, id).orElse(null), change.changed());
     }
 }

@@ -146,8 +146,9 @@ public class ConsentService {
 
     /**
      * Replaces the provisions of the caller organisation's patient consent {@code id}; the consent's version goes up
-     * by one. The same provisions again change nothing (same version). Not on the ledger: each release records the
-     * version of the consents that decided it on its ACCESS event.
+     * by one and a CONSENT_CHANGED event records the new version with a salted hash of the provisions (the salt is
+     * kept with the consent, see {@link #provisionsSalt}), so that the version each ACCESS event names can be
+     * checked against the ledger. The same provisions again change nothing (same version, no event).
      *
      * @throws RequestRefusedException 404 if the consent does not exist for the caller, 400 {@code invalid-provision}
      *     naming the first provision that breaks the rules of {@link ConsentProvision}, 409 {@code consent-revoked}
@@ -183,11 +184,13 @@ public class ConsentService {
             return new ProvisionChange(consent, false);
         }
         Instant now = clock.instant();
+        byte[] salt = salt();
+        String encoded = ConsentProvision.encode(checked);
         boolean replaced;
         try {
             replaced = QuarkusTransaction.requiringNew()
                     .call(() -> repository.replaceProvisions(
-                            consent, consent.version(), ConsentProvision.encode(checked), caller.actor(), now));
+                            consent, consent.version(), encoded, HexFormat.of().formatHex(salt), caller.actor(), now));
         } catch (PersistenceException e) {
             replaced = false;
         }
@@ -197,7 +200,26 @@ public class ConsentService {
                     "Consent changed",
                     "Consent " + id + " was changed at the same moment; read it again and retry.");
         }
+        ledger.append(Event.builder(EventType.CONSENT_CHANGED)
+                .timestamp(now.toEpochMilli())
+                .id(Field.ACTOR, caller.actor())
+                .id(Field.RECORD_ID, "consent:" + id)
+                .amount(Field.CONSENT_VERSION, consent.version() + 1)
+                .hash(
+                        Field.PROVISIONS_HASH,
+                        SaltedHash.of("provisions", salt, encoded.getBytes(StandardCharsets.UTF_8)))
+                .build());
         return new ProvisionChange(find(caller, id).orElseThrow(), true);
+    }
+
+    /**
+     * The hex salt of the {@code PROVISIONS_HASH} on the latest CONSENT_CHANGED of the caller organisation's consent
+     * {@code id}: with it (and the provisions) an auditor checks that event; empty while the consent has no
+     * provisions or is not the caller's.
+     */
+    public Optional<String> provisionsSalt(Caller caller, String id) {
+        return find(caller, id)
+                .flatMap(c -> QuarkusTransaction.requiringNew().call(() -> repository.provisionsSalt(id)));
     }
 
     /** Every record whose consent is revoked, per record or per patient: no query may use them. */
