@@ -112,7 +112,7 @@ public final class ReleaseLatency {
                 "--pseudonym-key",
                 pseudonymKey.toString());
         String recordId = found.strip().split("\\s+")[0];
-        if (!recordId.matches("[0-9a-f]{64}")) {
+        if (!recordId.matches("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}")) {
             throw new IllegalStateException("alice did not find the record: " + found);
         }
 
