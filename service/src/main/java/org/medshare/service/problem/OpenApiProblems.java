@@ -48,7 +48,8 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
  * ({@code additionalProperties: false}: request bodies refuse unknown properties, answers carry none), and an object
  * that only appears in answers requires every property it lists, since every field is written, {@code null} included
  * where the property says {@code nullable}. Objects that appear in request bodies keep the required properties
- * their annotations name.
+ * their annotations name. A schema that admits further properties explicitly (a FHIR resource, which FHIR defines
+ * rather than this contract: {@link org.medshare.service.fhir.FhirSchemas}) stays open.
  */
 public class OpenApiProblems implements OASFilter {
 
@@ -92,7 +93,9 @@ public class OpenApiProblems implements OASFilter {
                     }
                 }));
         schemas.forEach((name, schema) -> {
-            if (schema.getProperties() == null || schema.getProperties().isEmpty()) {
+            if (schema.getProperties() == null
+                    || schema.getProperties().isEmpty()
+                    || Boolean.TRUE.equals(schema.getAdditionalPropertiesBoolean())) {
                 return;
             }
             schema.setAdditionalPropertiesBoolean(false);

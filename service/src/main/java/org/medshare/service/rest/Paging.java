@@ -3,7 +3,9 @@ package org.medshare.service.rest;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The one paging mechanism of every list answer. A list operation takes a start parameter ({@code offset} for lists
@@ -51,6 +53,40 @@ public final class Paging {
             answer.header(NEXT_FROM, next).header(LINK, next(nextPage));
         }
         return answer;
+    }
+
+    /**
+     * The {@code Bundle.link}s of one page of a FHIR search: {@code self}, {@code next} when matches follow the page
+     * and {@code previous} when it is not the first; each names {@code _offset} and {@code _count} explicitly.
+     *
+     * @param total every match of the search, not only this page's
+     */
+    public static Map<String, URI> fhirLinks(UriInfo uri, int offset, int count, long total) {
+        Map<String, URI> links = new LinkedHashMap<>();
+        links.put("self", fhirPage(uri, offset, count));
+        if (offset + (long) count < total) {
+            links.put("next", fhirPage(uri, offset + count, count));
+        }
+        if (offset > 0) {
+            links.put("previous", fhirPage(uri, Math.max(0, offset - count), count));
+        }
+        return links;
+    }
+
+    /** Adds the next-page headers to {@code answer} when {@code links} (from {@link #fhirLinks}) has a next page. */
+    public static Response.ResponseBuilder withFhirNext(
+            Response.ResponseBuilder answer, Map<String, URI> links, int offset, int count) {
+        URI nextPage = links.get("next");
+        return nextPage == null
+                ? answer
+                : answer.header(NEXT_FROM, offset + count).header(LINK, next(nextPage));
+    }
+
+    private static URI fhirPage(UriInfo uri, int offset, int count) {
+        return uri.getRequestUriBuilder()
+                .replaceQueryParam("_offset", offset)
+                .replaceQueryParam("_count", count)
+                .build();
     }
 
     /** The {@code Link} header value naming {@code nextPage} as the next page. */

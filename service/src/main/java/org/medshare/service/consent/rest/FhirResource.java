@@ -16,16 +16,14 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.medshare.service.consent.service.ConsentService;
+import org.medshare.service.fhir.FhirSchemas;
 import org.medshare.service.identity.CallerResolver;
 import org.medshare.service.refusal.RequestRefusedException;
 import org.medshare.service.rest.Paging;
@@ -61,28 +59,10 @@ public class FhirResource {
             content = {
                 @Content(
                         mediaType = ConsentFhir.MEDIA_TYPE,
-                        schema =
-                                @Schema(
-                                        type = SchemaType.OBJECT,
-                                        requiredProperties = "resourceType",
-                                        additionalProperties = Schema.True.class,
-                                        properties =
-                                                @SchemaProperty(
-                                                        name = "resourceType",
-                                                        type = SchemaType.STRING,
-                                                        enumeration = "Bundle"))),
+                        schema = @Schema(implementation = FhirSchemas.Bundle.class)),
                 @Content(
                         mediaType = MediaType.APPLICATION_JSON,
-                        schema =
-                                @Schema(
-                                        type = SchemaType.OBJECT,
-                                        requiredProperties = "resourceType",
-                                        additionalProperties = Schema.True.class,
-                                        properties =
-                                                @SchemaProperty(
-                                                        name = "resourceType",
-                                                        type = SchemaType.STRING,
-                                                        enumeration = "Bundle")))
+                        schema = @Schema(implementation = FhirSchemas.Bundle.class))
             })
     public Response search(
             @QueryParam("patient") String patient,
@@ -97,28 +77,8 @@ public class FhirResource {
                     "patient is Patient/<pseudonymous reference> (16-64 lower-case hex digits).");
         }
         ConsentService.SearchPage page = consents.search(callers.current(), ref, offset, count);
-        Map<String, URI> links = new LinkedHashMap<>();
-        links.put("self", page(uri, offset, count));
-        boolean more = offset + (long) count < page.total();
-        if (more) {
-            links.put("next", page(uri, offset + count, count));
-        }
-        if (offset > 0) {
-            links.put("previous", page(uri, Math.max(0, offset - count), count));
-        }
-        Response bundle = fhir.searchSet(page, links);
-        return more
-                ? Response.fromResponse(bundle)
-                        .header(Paging.NEXT_FROM, offset + count)
-                        .header(Paging.LINK, Paging.next(links.get("next")))
-                        .build()
-                : bundle;
-    }
-
-    private static URI page(UriInfo uri, int offset, int count) {
-        return uri.getRequestUriBuilder()
-                .replaceQueryParam("_offset", offset)
-                .replaceQueryParam("_count", count)
+        Map<String, URI> links = Paging.fhirLinks(uri, offset, count, page.total());
+        return Paging.withFhirNext(Response.fromResponse(fhir.searchSet(page, links)), links, offset, count)
                 .build();
     }
 
@@ -133,28 +93,10 @@ public class FhirResource {
             content = {
                 @Content(
                         mediaType = ConsentFhir.MEDIA_TYPE,
-                        schema =
-                                @Schema(
-                                        type = SchemaType.OBJECT,
-                                        requiredProperties = "resourceType",
-                                        additionalProperties = Schema.True.class,
-                                        properties =
-                                                @SchemaProperty(
-                                                        name = "resourceType",
-                                                        type = SchemaType.STRING,
-                                                        enumeration = "Consent"))),
+                        schema = @Schema(implementation = FhirSchemas.Consent.class)),
                 @Content(
                         mediaType = MediaType.APPLICATION_JSON,
-                        schema =
-                                @Schema(
-                                        type = SchemaType.OBJECT,
-                                        requiredProperties = "resourceType",
-                                        additionalProperties = Schema.True.class,
-                                        properties =
-                                                @SchemaProperty(
-                                                        name = "resourceType",
-                                                        type = SchemaType.STRING,
-                                                        enumeration = "Consent")))
+                        schema = @Schema(implementation = FhirSchemas.Consent.class))
             })
     public Response read(@PathParam("id") String id) {
         return fhir.consent(consents.find(callers.current(), id)
@@ -174,28 +116,10 @@ public class FhirResource {
             content = {
                 @Content(
                         mediaType = ConsentFhir.MEDIA_TYPE,
-                        schema =
-                                @Schema(
-                                        type = SchemaType.OBJECT,
-                                        requiredProperties = "resourceType",
-                                        additionalProperties = Schema.True.class,
-                                        properties =
-                                                @SchemaProperty(
-                                                        name = "resourceType",
-                                                        type = SchemaType.STRING,
-                                                        enumeration = "Consent"))),
+                        schema = @Schema(implementation = FhirSchemas.Consent.class)),
                 @Content(
                         mediaType = MediaType.APPLICATION_JSON,
-                        schema =
-                                @Schema(
-                                        type = SchemaType.OBJECT,
-                                        requiredProperties = "resourceType",
-                                        additionalProperties = Schema.True.class,
-                                        properties =
-                                                @SchemaProperty(
-                                                        name = "resourceType",
-                                                        type = SchemaType.STRING,
-                                                        enumeration = "Consent")))
+                        schema = @Schema(implementation = FhirSchemas.Consent.class))
             })
     public Response revoke(@PathParam("id") String id) {
         ConsentService.Revocation r = consents.revoke(callers.current(), id);

@@ -14,17 +14,15 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.medshare.service.fhir.FhirJson;
+import org.medshare.service.fhir.FhirSchemas;
 import org.medshare.service.identity.CallerResolver;
 import org.medshare.service.records.service.RecordService;
 import org.medshare.service.records.service.RecordService.SharedRecord;
@@ -55,30 +53,10 @@ public class DocumentReferenceResource {
             responseCode = "200",
             description = "A FHIR R4 searchset Bundle: total counts every match; link self/next/previous",
             content = {
-                @Content(
-                        mediaType = FhirJson.MEDIA_TYPE,
-                        schema =
-                                @Schema(
-                                        type = SchemaType.OBJECT,
-                                        requiredProperties = "resourceType",
-                                        additionalProperties = Schema.True.class,
-                                        properties =
-                                                @SchemaProperty(
-                                                        name = "resourceType",
-                                                        type = SchemaType.STRING,
-                                                        enumeration = "Bundle"))),
+                @Content(mediaType = FhirJson.MEDIA_TYPE, schema = @Schema(implementation = FhirSchemas.Bundle.class)),
                 @Content(
                         mediaType = MediaType.APPLICATION_JSON,
-                        schema =
-                                @Schema(
-                                        type = SchemaType.OBJECT,
-                                        requiredProperties = "resourceType",
-                                        additionalProperties = Schema.True.class,
-                                        properties =
-                                                @SchemaProperty(
-                                                        name = "resourceType",
-                                                        type = SchemaType.STRING,
-                                                        enumeration = "Bundle")))
+                        schema = @Schema(implementation = FhirSchemas.Bundle.class))
             })
     public Response search(
             @QueryParam("patient") String patient,
@@ -88,27 +66,14 @@ public class DocumentReferenceResource {
         String ref = patient != null && patient.startsWith("Patient/") ? patient.substring(8) : patient;
         List<SharedRecord> all = records.search(callers.current(), ref, 0, Integer.MAX_VALUE);
         List<SharedRecord> page = all.subList(Math.min(offset, all.size()), Math.min(all.size(), offset + count));
-        Map<String, URI> links = new LinkedHashMap<>();
-        links.put("self", page(uri, offset, count));
-        boolean more = offset + (long) count < all.size();
-        if (more) {
-            links.put("next", page(uri, offset + count, count));
-        }
-        if (offset > 0) {
-            links.put("previous", page(uri, Math.max(0, offset - count), count));
-        }
-        Response.ResponseBuilder answer = Response.ok(
-                json.write(DocumentReferenceFhir.bundle(page, ref, all.size(), links)), FhirJson.MEDIA_TYPE);
-        if (more) {
-            answer.header(Paging.NEXT_FROM, offset + count).header(Paging.LINK, Paging.next(links.get("next")));
-        }
-        return answer.build();
-    }
-
-    private static URI page(UriInfo uri, int offset, int count) {
-        return uri.getRequestUriBuilder()
-                .replaceQueryParam("_offset", offset)
-                .replaceQueryParam("_count", count)
+        Map<String, URI> links = Paging.fhirLinks(uri, offset, count, all.size());
+        return Paging.withFhirNext(
+                        Response.ok(
+                                json.write(DocumentReferenceFhir.bundle(page, ref, all.size(), links)),
+                                FhirJson.MEDIA_TYPE),
+                        links,
+                        offset,
+                        count)
                 .build();
     }
 }
