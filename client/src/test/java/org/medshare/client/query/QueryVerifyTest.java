@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,6 +40,7 @@ import org.medshare.enclave.rows.AnalyticsRow;
 import org.medshare.enclave.rows.EncryptedRows;
 import org.medshare.enclave.rows.Icd10;
 import org.medshare.enclave.rows.Sex;
+import org.medshare.enclave.stats.QueryConsent;
 import org.medshare.ledger.AuditLog;
 import org.medshare.ledger.AuditLogConfig;
 import org.medshare.ledger.LedgerSuite;
@@ -96,7 +98,14 @@ class QueryVerifyTest {
                 Policy.parse("purpose:insurance-stats"),
                 Suite.NIST,
                 new SecureRandom());
-        ApprovedQuery query = new ApprovedQuery(TEMPLATE, REQUEST, List.of(1), List.of(), 0);
+        ApprovedQuery query = new ApprovedQuery(
+                TEMPLATE,
+                REQUEST,
+                List.of(1),
+                List.of(),
+                List.of("rec-denied"),
+                QueryConsent.digestOf(Map.of("consent-1", 2)),
+                0);
         QueryApproval approval = QueryApproval.sign(
                 QUERY,
                 query.queryHash(),
@@ -108,6 +117,9 @@ class QueryVerifyTest {
         RecordedAttestation attested = stats.attestRecorded(enclaves.workerVerifier(Duration.ofMinutes(1)));
         ComputeResult result =
                 stats.run(query, approval, List.of(new InputRecord("rec-1", 1, sealed.toBytes())), Set.of());
+        assertTrue(
+                result.resultJsonString().contains("\"consentDigest\""),
+                "a result of format 2, which the verification below must accept");
         authorityNonce = new byte[32];
         new SecureRandom().nextBytes(authorityNonce);
         authorityEvidence = enclaves.authority().attest(authorityNonce);

@@ -13,6 +13,7 @@ import org.medshare.enclave.MalformedEncodingException;
 import org.medshare.enclave.Sha256;
 import org.medshare.enclave.WireReader;
 import org.medshare.enclave.WireWriter;
+import org.medshare.enclave.stats.QueryConsent;
 
 /**
  * Everything the approval workflow decided about one query, in the form the worker enclave
@@ -22,25 +23,36 @@ import org.medshare.enclave.WireWriter;
  * budget (micro-ε) according to the ledger. A value object of strings and integers: the host and
  * the approver need no enclave internals to build it.
  *
+ * <p>It also carries the service's consent decision for this query's purpose of use and recipient: the records
+ * whose patients' consent provisions deny it ({@link #consentDeniedRecords()}), which the worker drops before
+ * decrypting anything, and the {@link #consentDigest()}, SHA-256 over the consent ids and versions the decision
+ * read, which the worker copies into the signed result. Both are inside the query hash, so the host can neither
+ * add a denied record back nor swap the decision for another.
+ *
  * <p>Its {@link #queryHash()} is the {@code queryHash} that the approver signs in a {@link
  * org.medshare.enclave.keyrelease.QueryApproval}; the enclave recomputes it from the bytes the host
  * relays, so the (untrusted) host cannot change any of these decisions.
  *
- * <p>Encoding v1 (big-endian, {@link WireWriter} conventions): u8 1, utf8 templateJson, utf8
+ * <p>Encoding v2 (big-endian, {@link WireWriter} conventions): u8 2, utf8 templateJson, utf8
  * requestJson, u32 n + n × i32 hospital id (ascending, distinct, 0..16383), u32 m + m × utf8
- * revoked record id (ascending, distinct), i64 remaining budget (micro-ε, ≥ 0). Query hash =
- * SHA-256(utf8 "medshare.approved-query.v1" ‖ encoding).
+ * revoked record id (ascending, distinct), u32 d + d × utf8 consent-denied record id (ascending,
+ * distinct), 32 consent digest, i64 remaining budget (micro-ε, ≥ 0). Query hash =
+ * SHA-256(utf8 "medshare.approved-query.v2" ‖ encoding). Encoding v1 (the same without the consent
+ * decision) is refused: an approval that does not bind the consent decision must not run.
  */
 public final class ApprovedQuery {
-    static final String HASH_DOMAIN = "medshare.approved-query.v1";
+    static final String HASH_DOMAIN = "medshare.approved-query.v2";
+    static final int VERSION = 2;
     static final int MAX_JSON_BYTES = 1 << 20;
     static final int MAX_HOSPITALS = 16384;
-    static final int MAX_REVOKED = 1_000_000;
+    static final int MAX_RECORDS = 1_000_000;
 
     private final String templateJson;
     private final String requestJson;
     private final SortedSet<Integer> permittedHospitals;
     private final SortedSet<String> revokedRecords;
+    private final SortedSet<String> consentDeniedRecords;
+    private final byte[] consentDigest;
     private final long remainingBudgetMicros;
 
     /**
@@ -48,15 +60,20 @@ public final class ApprovedQuery {
      * @param requestJson the insurer's request JSON
      * @param permittedHospitals hospitals whose data-use rules admit this template for its purpose
      * @param revokedRecords record ids whose consent was revoked at approval time
+     * @param consentDeniedRecords record ids whose patients' consent provisions deny this query's purpose of use
+     *     or recipient at approval time
+     * @param consentDigest SHA-256 (32 bytes) over the consent ids and versions the consent decision read
      * @param remainingBudgetMicros the insurer's remaining ε in micro-ε (0 if none is left)
      * @throws IllegalArgumentException for empty or oversized JSON, a hospital id outside 0..16383,
-     *     an empty record id, or a negative budget
+     *     an empty record id, a digest that is not 32 bytes, or a negative budget
      */
     public ApprovedQuery(
             String templateJson,
             String requestJson,
             Collection<Integer> permittedHospitals,
             Collection<String> revokedRecords,
+            Collection<String> consentDeniedRecords,
+            byte[] consentDigest,
             long remainingBudgetMicros) {
         this.templateJson = checkJson(templateJson, "template");
         this.requestJson = checkJson(requestJson, "request");
@@ -67,22 +84,33 @@ public final class ApprovedQuery {
             }
             h.add(id);
         }
-        TreeSet<String> r = new TreeSet<>();
-        for (String id : revokedRecords) {
-            if (id == null || id.isEmpty()) {
-                throw new IllegalArgumentException("revoked record ids must be non-empty");
-            }
-            r.add(id);
-        }
-        if (r.size() > MAX_REVOKED) {
-            throw new IllegalArgumentException("too many revoked records");
+        SortedSet<String> r = recordIds(revokedRecords, "revoked");
+        SortedSet<String> d = recordIds(consentDeniedRecords, "consent-denied");
+        if (consentDigest == null || consentDigest.length != 32) {
+            throw new IllegalArgumentException("the consent digest must be 32 bytes");
         }
         if (remainingBudgetMicros < 0) {
             throw new IllegalArgumentException("remaining budget must not be negative");
         }
         this.permittedHospitals = Collections.unmodifiableSortedSet(h);
-        this.revokedRecords = Collections.unmodifiableSortedSet(r);
+        this.revokedRecords = r;
+        this.consentDeniedRecords = d;
+        this.consentDigest = consentDigest.clone();
         this.remainingBudgetMicros = remainingBudgetMicros;
+    }
+
+    private static SortedSet<String> recordIds(Collection<String> ids, String what) {
+        TreeSet<String> out = new TreeSet<>();
+        for (String id : ids) {
+            if (id == null || id.isEmpty()) {
+                throw new IllegalArgumentException(what + " record ids must be non-empty");
+            }
+            out.add(id);
+        }
+        if (out.size() > MAX_RECORDS) {
+            throw new IllegalArgumentException("too many " + what + " records");
+        }
+        return Collections.unmodifiableSortedSet(out);
     }
 
     private static String checkJson(String json, String what) {
@@ -109,25 +137,51 @@ public final class ApprovedQuery {
         return revokedRecords;
     }
 
+    /** Records whose patients' consent provisions deny this query's purpose of use or recipient. */
+    public SortedSet<String> consentDeniedRecords() {
+        return consentDeniedRecords;
+    }
+
+    /** SHA-256 over the consent ids and versions the consent decision read (copy). */
+    public byte[] consentDigest() {
+        return consentDigest.clone();
+    }
+
+    /** The consent decision as the engine takes it. */
+    public QueryConsent consent() {
+        return new QueryConsent(consentDeniedRecords, consentDigest);
+    }
+
     public long remainingBudgetMicros() {
         return remainingBudgetMicros;
     }
 
     public byte[] toBytes() {
-        WireWriter w =
-                new WireWriter().u8(1).utf8(templateJson).utf8(requestJson).i32(permittedHospitals.size());
+        WireWriter w = new WireWriter()
+                .u8(VERSION)
+                .utf8(templateJson)
+                .utf8(requestJson)
+                .i32(permittedHospitals.size());
         permittedHospitals.forEach(w::i32);
         w.i32(revokedRecords.size());
         revokedRecords.forEach(w::utf8);
-        return w.i64(remainingBudgetMicros).toByteArray();
+        w.i32(consentDeniedRecords.size());
+        consentDeniedRecords.forEach(w::utf8);
+        return w.fixed(consentDigest).i64(remainingBudgetMicros).toByteArray();
     }
 
     /**
-     * Parses encoding v1, refusing anything that {@link #toBytes()} would not produce (unsorted or
+     * Parses encoding v2, refusing anything that {@link #toBytes()} would not produce (unsorted or
      * duplicate entries, trailing bytes), so that one query has exactly one encoding and one hash.
+     *
+     * @throws MalformedEncodingException also for encoding v1, which does not bind the consent decision
      */
     public static ApprovedQuery parse(byte[] bytes) throws MalformedEncodingException {
-        WireReader r = WireReader.versioned(bytes, 1, "approved-query");
+        if (bytes.length > 0 && bytes[0] == 1) {
+            throw new MalformedEncodingException("approved-query encoding v1 is refused: it does not bind the "
+                    + "consent decision; the approver must send encoding v2");
+        }
+        WireReader r = WireReader.versioned(bytes, VERSION, "approved-query");
         String template = r.utf8();
         String request = r.utf8();
         int n = r.i32();
@@ -142,28 +196,35 @@ public final class ApprovedQuery {
             }
             hospitals.add(h);
         }
-        int m = r.i32();
-        if (m < 0 || m > MAX_REVOKED || m > r.remaining() / 4) {
-            throw new MalformedEncodingException("impossible revoked-record count " + m);
-        }
-        List<String> revoked = new ArrayList<>(m);
-        for (int i = 0; i < m; i++) {
-            String id = r.utf8();
-            if (i > 0 && id.compareTo(revoked.get(i - 1)) <= 0) {
-                throw new MalformedEncodingException("revoked record ids are not strictly ascending");
-            }
-            revoked.add(id);
-        }
+        List<String> revoked = recordIds(r, "revoked");
+        List<String> denied = recordIds(r, "consent-denied");
+        byte[] digest = r.fixed(32);
         long budget = r.i64();
         r.expectEnd();
         try {
-            return new ApprovedQuery(template, request, hospitals, revoked, budget);
+            return new ApprovedQuery(template, request, hospitals, revoked, denied, digest, budget);
         } catch (IllegalArgumentException e) {
             throw new MalformedEncodingException("invalid approved query: " + e.getMessage());
         }
     }
 
-    /** SHA-256("medshare.approved-query.v1" ‖ {@link #toBytes()}): what the approver signs. */
+    private static List<String> recordIds(WireReader r, String what) throws MalformedEncodingException {
+        int m = r.i32();
+        if (m < 0 || m > MAX_RECORDS || m > r.remaining() / 4) {
+            throw new MalformedEncodingException("impossible " + what + "-record count " + m);
+        }
+        List<String> ids = new ArrayList<>(m);
+        for (int i = 0; i < m; i++) {
+            String id = r.utf8();
+            if (i > 0 && id.compareTo(ids.get(i - 1)) <= 0) {
+                throw new MalformedEncodingException(what + " record ids are not strictly ascending");
+            }
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    /** SHA-256("medshare.approved-query.v2" ‖ {@link #toBytes()}): what the approver signs. */
     public byte[] queryHash() {
         return Sha256.hash(new WireWriter().utf8(HASH_DOMAIN).toByteArray(), toBytes());
     }
@@ -181,6 +242,7 @@ public final class ApprovedQuery {
     @Override
     public String toString() {
         return "ApprovedQuery{hospitals=" + permittedHospitals.size() + ", revoked=" + revokedRecords.size()
+                + ", consentDenied=" + consentDeniedRecords.size()
                 + ", remainingBudgetMicros=" + remainingBudgetMicros + "}";
     }
 }

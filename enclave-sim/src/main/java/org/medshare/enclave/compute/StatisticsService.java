@@ -62,7 +62,9 @@ import org.medshare.enclave.stats.TemplateRegistry;
  * </ol>
  *
  * Then the engine enforces the rest (QUERY.md): only the approved template runs, only records of
- * permitted hospitals whose consent is not revoked are decrypted (each data key is opened with
+ * permitted hospitals whose consent is not revoked and whose patients' consent provisions do not deny the
+ * query ({@link ApprovedQuery#consentDeniedRecords()}; the worker drops them itself, whatever the host sends)
+ * are decrypted (each data key is opened with
  * the released ABE key, so the records' policies are enforced cryptographically as well), groups
  * under k distinct patients are suppressed, the per-insurer differencing memory and ε budget of
  * this enclave apply. Engine refusals come back as {@code QUERY_REFUSED_<reason>}; a record whose
@@ -226,7 +228,7 @@ public final class StatisticsService implements EnclaveService {
                 state.dataUse.allow(h, template.purpose(), template.id());
             }
             try {
-                result = state.engine.run(qr, records, id -> openDataKey(rows.get(id), key));
+                result = state.engine.run(qr, records, query.consent(), id -> openDataKey(rows.get(id), key));
             } finally {
                 for (int h : query.permittedHospitals()) {
                     state.dataUse.disallow(h, template.purpose(), template.id());

@@ -33,8 +33,9 @@ import org.medshare.enclave.stats.QueryTemplate.Mechanism;
  * (else UNKNOWN_TEMPLATE / TEMPLATE_NOT_APPROVED); the request's purpose is the template's; ε is
  * present exactly when the template uses DP, finite, positive and at most the template's maximum;
  * parameters are declared, present and within bounds; the insurer's remaining budget covers ε.
- * Then records whose consent was revoked or whose hospital's data-use rules do not allow the purpose
- * and template are removed, and only then are data keys requested and chunks decrypted and
+ * Then records whose hospital's data-use rules do not allow the purpose and template are removed, and
+ * so are records whose consent was revoked ({@link ConsentRegistry}) or whose patients' consent provisions
+ * deny this query ({@link QueryConsent}), counted in the result's {@code consentExcludedRecords}; only then are data keys requested and chunks decrypted and
  * aggregated in one pass ({@link RowAggregator}). Groups with fewer than k distinct patients
  * (max of the engine's and the template's minimum) are suppressed, as are groups whose rows would differ
  * from an earlier release to the insurer in the rows of fewer than k patients ({@link DifferencingGuard}).
@@ -54,7 +55,7 @@ public final class StatisticsEngine {
 
     private final TemplateRegistry templates;
     private final DataUseRules dataUse;
-    private final ConsentRegistry consent;
+    private final ConsentRegistry revocations;
     private final PrivacyBudget budget;
     private final DifferencingGuard guard;
     private final DiscreteSamplers samplers;
@@ -76,7 +77,7 @@ public final class StatisticsEngine {
         }
         this.templates = templates;
         this.dataUse = dataUse;
-        this.consent = consent;
+        this.revocations = consent;
         this.budget = budget;
         this.guard = new DifferencingGuard(minGroupSize);
         this.samplers = new DiscreteSamplers(noise);
@@ -96,6 +97,21 @@ public final class StatisticsEngine {
      * @throws QueryRefusedException with the reason; nothing is spent or remembered on refusal
      */
     public StatisticsResult run(QueryRequest request, List<EncryptedRecord> records, RecordKeyProvider keys)
+            throws QueryRefusedException {
+        return run(request, records, QueryConsent.NONE, keys);
+    }
+
+    /**
+     * Runs an approved query over encrypted records, dropping before any decryption the records that {@code
+     * consent} denies as well as the revoked ones.
+     *
+     * @param records candidate records (the service selects them by coarse tags); at most one per id
+     * @param consent the approval's consent decision; its digest is copied into the result
+     * @param keys supplies data keys; called only for records admitted by consent and data-use rules
+     * @throws QueryRefusedException with the reason; nothing is spent or remembered on refusal
+     */
+    public StatisticsResult run(
+            QueryRequest request, List<EncryptedRecord> records, QueryConsent consent, RecordKeyProvider keys)
             throws QueryRefusedException {
         QueryTemplate t = templates.requireApproved(request.templateId(), request.templateVersion());
         if (!t.purpose().equals(request.purpose())) {
@@ -131,11 +147,17 @@ public final class StatisticsEngine {
 
         List<EncryptedRecord> admitted = new ArrayList<>();
         Set<String> ids = new HashSet<>();
+        int consentExcluded = 0;
         for (EncryptedRecord r : records) {
             if (!ids.add(r.recordId())) {
                 throw new QueryRefusedException(Reason.INPUT_INVALID, "record " + r.recordId() + " given twice");
             }
-            if (!consent.isRevoked(r.recordId()) && dataUse.permits(r.hospitalId(), t.purpose(), t.id())) {
+            if (!dataUse.permits(r.hospitalId(), t.purpose(), t.id())) {
+                continue;
+            }
+            if (revocations.isRevoked(r.recordId()) || consent.deniedRecords().contains(r.recordId())) {
+                consentExcluded++;
+            } else {
                 admitted.add(r);
             }
         }
@@ -225,6 +247,8 @@ public final class StatisticsEngine {
                 delta,
                 mech,
                 new Suppression(smallGroups, differencing, withheld[0]),
+                consentExcluded,
+                consent.digestHex(),
                 out);
     }
 

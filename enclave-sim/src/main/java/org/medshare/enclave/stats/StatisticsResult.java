@@ -20,12 +20,19 @@ import org.medshare.enclave.Sha256;
  * {@link #resultHash()} is SHA-256 of those bytes. The enclave signs {@link #bytesToSign()}, which is
  * {@code "medshare-stats-result-v1\n" || canonicalBytes}; verifiers recompute both from the JSON.
  *
- * <p>Fields: format version 1, template id, version and hash, parameter hash, insurer, purpose,
+ * <p>Fields: format version {@value #FORMAT}, template id, version and hash, parameter hash, insurer, purpose,
  * number of input records, Merkle root of the input record ids ({@link MerkleTree}), ε spent
  * (micro-ε), δ, mechanism, number of suppressed groups and how many each guard suppressed ({@code suppressedBy}:
- * {@code minimumGroupSize}, {@code differencing}), and the released groups.
+ * {@code minimumGroupSize}, {@code differencing}), the released groups, and (new in format 2) the consent
+ * decision: {@code consentExcludedRecords}, how many of the given records that the hospitals' data-use rules
+ * admit were left out because their consent was revoked or its provisions deny this query (revocations count
+ * here too), and {@code consentDigest}, the hex {@link QueryConsent} digest of the consents the decision read.
+ * Both are in the canonical bytes, so the enclave's signature covers them.
  */
 public final class StatisticsResult {
+    /** The format number this class writes. */
+    public static final int FORMAT = 2;
+
     private static final byte[] SIGN_PREFIX = "medshare-stats-result-v1\n".getBytes(StandardCharsets.US_ASCII);
 
     private final String templateId;
@@ -40,6 +47,8 @@ public final class StatisticsResult {
     private final double delta;
     private final String mechanism;
     private final Suppression suppression;
+    private final int consentExcludedRecords;
+    private final String consentDigest;
     private final List<GroupResult> groups;
     private final byte[] canonical;
     private final byte[] resultHash;
@@ -57,6 +66,8 @@ public final class StatisticsResult {
             double delta,
             String mechanism,
             Suppression suppression,
+            int consentExcludedRecords,
+            String consentDigest,
             List<GroupResult> groups) {
         this.templateId = templateId;
         this.templateVersion = templateVersion;
@@ -70,9 +81,11 @@ public final class StatisticsResult {
         this.delta = delta;
         this.mechanism = mechanism;
         this.suppression = suppression;
+        this.consentExcludedRecords = consentExcludedRecords;
+        this.consentDigest = consentDigest;
         this.groups = List.copyOf(groups);
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("format", 1);
+        m.put("format", FORMAT);
         m.put("templateId", templateId);
         m.put("templateVersion", templateVersion);
         m.put("templateHash", templateHash);
@@ -90,6 +103,8 @@ public final class StatisticsResult {
         by.put("differencing", suppression.differencing());
         m.put("suppressedBy", by);
         m.put("suppressedValues", suppression.values());
+        m.put("consentExcludedRecords", consentExcludedRecords);
+        m.put("consentDigest", consentDigest);
         List<Object> gs = new ArrayList<>();
         for (GroupResult g : this.groups) {
             Map<String, Object> gm = new LinkedHashMap<>();
@@ -186,6 +201,19 @@ public final class StatisticsResult {
     /** Which guard left out how many groups. */
     public Suppression suppression() {
         return suppression;
+    }
+
+    /**
+     * Records the hospitals' rules admitted but consent left out: revoked, or denied by the consent provisions
+     * for this query's purpose of use or recipient.
+     */
+    public int consentExcludedRecords() {
+        return consentExcludedRecords;
+    }
+
+    /** Hex SHA-256 of the consents the consent decision read ({@link QueryConsent#digestOf}). */
+    public String consentDigest() {
+        return consentDigest;
     }
 
     public List<GroupResult> groups() {

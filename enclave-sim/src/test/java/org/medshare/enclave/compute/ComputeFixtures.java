@@ -21,6 +21,7 @@ import org.medshare.enclave.rows.AnalyticsRow;
 import org.medshare.enclave.rows.EncryptedRows;
 import org.medshare.enclave.rows.Icd10;
 import org.medshare.enclave.rows.Sex;
+import org.medshare.enclave.stats.QueryConsent;
 
 /**
  * Sample data for the compute tests: four records (two admitted, one from a hospital whose rules
@@ -104,8 +105,27 @@ final class ComputeFixtures {
 
     /** The approved query: hospitals 1 and 2 admit the template, rec-d's consent is revoked. */
     ApprovedQuery approvedQuery(String epsilon, long remainingBudgetMicros) {
-        return new ApprovedQuery(TEMPLATE, request(epsilon), List.of(1, 2), List.of("rec-d"), remainingBudgetMicros);
+        return approvedQuery(epsilon, remainingBudgetMicros, QueryConsent.NONE);
     }
+
+    /** {@link #approvedQuery(String, long)} with this consent decision. */
+    ApprovedQuery approvedQuery(String epsilon, long remainingBudgetMicros, QueryConsent consent) {
+        return new ApprovedQuery(
+                TEMPLATE,
+                request(epsilon),
+                List.of(1, 2),
+                List.of("rec-d"),
+                consent.deniedRecords(),
+                consent.digest(),
+                remainingBudgetMicros);
+    }
+
+    /** An approved query of the fixture's template that admits {@code hospitals} and nothing else. */
+    static ApprovedQuery approvedQuery(String template, List<Integer> hospitals) {
+        return new ApprovedQuery(template, request(null), hospitals, List.of(), List.of(), NO_CONSENT, 0);
+    }
+
+    static final byte[] NO_CONSENT = QueryConsent.NONE.digest();
 
     static QueryApproval approve(String queryId, ApprovedQuery q, KeyPair approver) throws Exception {
         return QueryApproval.sign(

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PublicKey;
@@ -54,6 +55,7 @@ import org.medshare.enclave.keyrelease.KeyRequesterService;
 import org.medshare.enclave.keyrelease.QueryApproval;
 import org.medshare.enclave.seal.PlatformSecret;
 import org.medshare.enclave.stats.MerkleTree;
+import org.medshare.enclave.stats.QueryConsent;
 
 /**
  * The statistics service inside an (in-process) worker enclave: aggregates equal the plaintext
@@ -183,6 +185,9 @@ class StatisticsServiceTest {
                 HexFormat.of().formatHex(MerkleTree.rootOf(List.of("rec-a", "rec-b"))),
                 json.get("inputMerkleRoot").asText());
         assertEquals(0, json.get("epsilonSpentMicros").asLong());
+        assertEquals(2, json.get("format").asInt());
+        assertEquals(1, json.get("consentExcludedRecords").asInt(), "rec-d (revoked) counts; rec-c is not admitted");
+        assertEquals(QueryConsent.NONE.digestHex(), json.get("consentDigest").asText());
 
         assertEquals("q-agg", r.queryId());
         assertArrayEquals(a.hash(), r.approvalHash());
@@ -192,6 +197,54 @@ class StatisticsServiceTest {
         StatisticsClient.verify(r, attested(worker, workerSig.mrenclave()));
         String text = r.resultJsonString();
         assertFalse(text.contains(Long.toString(7919L)), "no pseudonym in the output");
+    }
+
+    @Test
+    void theWorkerDropsConsentDeniedRecordsItselfAndSignsTheDecision() throws Exception {
+        EnclaveRuntime worker = newWorker(Clock.systemUTC());
+        byte[] digest = QueryConsent.digestOf(Map.of("consent-b", 3));
+        ApprovedQuery q = data.approvedQuery(null, 0, QueryConsent.of(List.of("rec-b"), digest));
+        QueryApproval a = ComputeFixtures.approve("q-denied", q, approver);
+        install(worker, a);
+
+        ApprovedQuery withoutTheDenial = data.approvedQuery(null, 0);
+        assertEquals(
+                "APPROVAL_MISMATCH",
+                refusal(() -> run(worker, withoutTheDenial, a, records)),
+                "the host cannot drop the denial from the approved query");
+
+        ComputeResult r = run(worker, q, a, records);
+        JsonNode json = JSON.readTree(r.resultJson());
+        assertEquals(1, json.get("inputRecords").asInt(), "the host relayed rec-b; the worker left it out");
+        assertEquals(
+                HexFormat.of().formatHex(MerkleTree.rootOf(List.of("rec-a"))),
+                json.get("inputMerkleRoot").asText());
+        assertEquals(2, json.get("consentExcludedRecords").asInt(), "rec-b denied, rec-d revoked");
+        assertEquals(HexFormat.of().formatHex(digest), json.get("consentDigest").asText());
+        Map<String, JsonNode> released = groups(r);
+        assertEquals(60, released.get("female").get("count").asLong(), "rec-a's 30 women, 2 rows each");
+        assertEquals(15, released.get("male").get("count").asLong(), "rec-a's 15 men");
+        StatisticsClient.verify(r, worker.publicKeys().signingKey());
+
+        byte[] forged = r.resultJsonString()
+                .replace("\"consentExcludedRecords\":2", "\"consentExcludedRecords\":0")
+                .getBytes(StandardCharsets.UTF_8);
+        ComputeResult altered = new ComputeResult(
+                r.queryId(),
+                r.approvalHash(),
+                r.queryHash(),
+                r.measurement(),
+                r.mrsigner(),
+                r.productId(),
+                r.svn(),
+                forged,
+                r.resultSignature(),
+                r.statementSignature());
+        assertFalse(Arrays.equals(forged, r.resultJson()));
+        assertThrows(
+                SignatureException.class,
+                () -> StatisticsClient.verify(altered, worker.publicKeys().signingKey()),
+                "the signature covers the consent fields");
     }
 
     @Test
@@ -255,13 +308,11 @@ class StatisticsServiceTest {
         ApprovedQuery q = data.approvedQuery(null, 0);
         QueryApproval a = ComputeFixtures.approve("q-mismatch", q, approver);
         install(worker, a);
-        ApprovedQuery widened = new ApprovedQuery(
-                ComputeFixtures.TEMPLATE, ComputeFixtures.request(null), List.of(1, 2, 3), List.of(), 0);
+        ApprovedQuery widened = ComputeFixtures.approvedQuery(ComputeFixtures.TEMPLATE, List.of(1, 2, 3));
         assertEquals("APPROVAL_MISMATCH", refusal(() -> run(worker, widened, a, records)));
         // the request must name the approved template itself
         String otherTemplate = ComputeFixtures.TEMPLATE.replace("count-by-sex", "count-by-sex-2");
-        ApprovedQuery crossed =
-                new ApprovedQuery(otherTemplate, ComputeFixtures.request(null), List.of(1, 2), List.of(), 0);
+        ApprovedQuery crossed = ComputeFixtures.approvedQuery(otherTemplate, List.of(1, 2));
         QueryApproval ca = ComputeFixtures.approve("q-crossed", crossed, approver);
         install(worker, ca);
         assertEquals("APPROVAL_MISMATCH", refusal(() -> run(worker, crossed, ca, records)));
@@ -377,7 +428,12 @@ class StatisticsServiceTest {
         byte[] trailing = Arrays.copyOf(ok, ok.length + 1);
         assertEquals("BAD_REQUEST", refusal(() -> worker.call(StatisticsService.NAME, trailing)));
         assertEquals(q, ApprovedQuery.parse(q.toBytes()));
-        assertThrows(IllegalArgumentException.class, () -> new ApprovedQuery("{}", "{}", List.of(16384), List.of(), 0));
-        assertThrows(IllegalArgumentException.class, () -> new ApprovedQuery("{}", "{}", List.of(), List.of(), -1));
+        byte[] none = ComputeFixtures.NO_CONSENT;
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new ApprovedQuery("{}", "{}", List.of(16384), List.of(), List.of(), none, 0));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new ApprovedQuery("{}", "{}", List.of(), List.of(), List.of(), none, -1));
     }
 }

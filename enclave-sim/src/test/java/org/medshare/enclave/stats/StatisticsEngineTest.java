@@ -603,6 +603,41 @@ class StatisticsEngineTest {
         data.keyRequests.clear();
         run("payment-ols", Map.of(), null);
         assertEquals(List.of("rec-1", "rec-3"), data.keyRequests, "hospital 3 allows only payment-ols");
+        assertEquals(1, res.consentExcludedRecords(), "rec-2 revoked; rec-3 is left out by its hospital's rules");
+    }
+
+    @Test
+    void consentDeniedRecordsAreDroppedBeforeDecryptionAndCountedWithRevokedOnes() throws Exception {
+        consent.revoke("rec-3");
+        byte[] digest = QueryConsent.digestOf(Map.of("consent-of-rec-2", 4));
+        StatisticsResult res = engine.run(
+                QueryRequest.of(
+                        "count-by-age-sex",
+                        1,
+                        "insurer-1",
+                        PURPOSE,
+                        Map.of("icd", "E11", "from", 202301, "to", 202406),
+                        null),
+                records,
+                QueryConsent.of(List.of("rec-2", "rec-not-given"), digest),
+                data.keyProvider());
+        assertEquals(List.of("rec-1"), data.keyRequests, "no key for a denied or revoked record");
+        assertEquals(1, res.inputRecords());
+        assertEquals(2, res.consentExcludedRecords(), "rec-2 denied and rec-3 revoked; an id not given is no record");
+        assertEquals(HexFormat.of().formatHex(digest), res.consentDigest());
+        JsonNode json = new ObjectMapper().readTree(res.canonicalBytes());
+        assertEquals(StatisticsResult.FORMAT, json.get("format").asInt());
+        assertEquals(2, json.get("format").asInt());
+        assertEquals(2, json.get("consentExcludedRecords").asInt());
+        assertEquals(HexFormat.of().formatHex(digest), json.get("consentDigest").asText());
+        assertTrue(new String(res.bytesToSign(), StandardCharsets.UTF_8).contains("\"consentExcludedRecords\":2"));
+    }
+
+    @Test
+    void withoutAConsentDecisionTheResultCarriesTheDigestOfNoConsent() throws Exception {
+        StatisticsResult res = run("count-by-age-sex", Map.of("icd", "E11", "from", 202301, "to", 202406), null);
+        assertEquals(0, res.consentExcludedRecords());
+        assertEquals(QueryConsent.NONE.digestHex(), res.consentDigest());
     }
 
     private void refused(Reason reason, String requestJson) {

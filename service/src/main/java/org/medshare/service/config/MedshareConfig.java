@@ -27,6 +27,8 @@ public interface MedshareConfig {
 
     Privacy privacy();
 
+    Queries queries();
+
     Payments payments();
 
     Console console();
@@ -247,6 +249,23 @@ public interface MedshareConfig {
         @WithName("budget-per-insurer")
         @WithDefault("10.0")
         double budgetPerInsurer();
+    }
+
+    /**
+     * The HL7 v3 PurposeOfUse of insurers' queries, by the namespace (purpose) of their template, so that the
+     * patients' consent provisions apply to statistics as they do to record release.
+     */
+    interface Queries {
+        /**
+         * Template namespace → PurposeOfUse code, e.g. {@code medshare.queries.purposes."insurance-stats"=HPAYMT};
+         * namespaces not listed get {@link #defaultPurpose()}.
+         */
+        Map<String, String> purposes();
+
+        /** The PurposeOfUse code of templates whose namespace {@link #purposes()} does not list. */
+        @WithName("default-purpose")
+        @WithDefault("HRESCH")
+        String defaultPurpose();
     }
 
     /** The incentive contract's prices. */

@@ -71,7 +71,13 @@ public class EnclaveStatisticsRunner implements StatisticsRunner {
             }
         });
         ApprovedQuery approved = new ApprovedQuery(
-                job.templateJson(), job.requestJson(), permitted, job.revokedRecords(), job.epsilonBudgetMicros());
+                job.templateJson(),
+                job.requestJson(),
+                permitted,
+                job.revokedRecords(),
+                job.consentDeniedRecords(),
+                HexFormat.of().parseHex(job.consentDigest()),
+                job.epsilonBudgetMicros());
         try {
             QueryApproval approval = QueryApproval.sign(
                     job.queryId(),
@@ -96,16 +102,20 @@ public class EnclaveStatisticsRunner implements StatisticsRunner {
             String resultJson = result.resultJsonString();
             List<String> used = inputs.stream()
                     .filter(i -> permitted.contains(i.hospitalNumber())
-                            && !job.revokedRecords().contains(i.recordId()))
+                            && !job.revokedRecords().contains(i.recordId())
+                            && !job.consentDeniedRecords().contains(i.recordId()))
                     .map(Input::recordId)
                     .sorted()
                     .distinct()
                     .toList();
             String root = HexFormat.of().formatHex(MerkleTree.rootOf(used));
-            String claimedRoot =
-                    JSON.readTree(resultJson).path("inputMerkleRoot").asText();
-            if (!root.equalsIgnoreCase(claimedRoot)) {
+            JsonNode claimed = JSON.readTree(resultJson);
+            if (!root.equalsIgnoreCase(claimed.path("inputMerkleRoot").asText())) {
                 throw new RefusedException("the enclave's input set does not match the admitted records");
+            }
+            if (!job.consentDigest()
+                    .equalsIgnoreCase(claimed.path("consentDigest").asText())) {
+                throw new RefusedException("the enclave's result names another consent decision");
             }
             return new Outcome(
                     resultJson,

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -218,7 +220,15 @@ class ApprovalFlowTest {
     @TestSecurity(user = "rita", roles = "regulator")
     @OidcSecurity(claims = @Claim(key = "org_id", value = "regulator-nhc"))
     void regulatorApprovesTheEnclaveComputesOverTheRecordsWithConsentAndTheContractSettles() throws Exception {
-        QuerySteps.approvedAndPaid(AS_TEST_IDENTITY, exactQuery, kept.size(), HOSPITAL);
+        JsonNode signed = new ObjectMapper()
+                .readTree(QuerySteps.approvedAndPaid(AS_TEST_IDENTITY, exactQuery, kept.size(), HOSPITAL)
+                        .getString("signedResult"));
+        assertEquals(2, signed.path("format").asInt());
+        assertEquals(
+                2,
+                signed.path("consentExcludedRecords").asInt(),
+                "the record whose consent was withdrawn and the record of the patient who revoked");
+        assertEquals(64, signed.path("consentDigest").asText().length());
         QuerySteps.approve(AS_TEST_IDENTITY, exactQuery).then().statusCode(409);
         given().get("/api/v1/payments/balances/" + HOSPITAL)
                 .then()

@@ -201,6 +201,60 @@ public class ConsentRepository {
                         > 0;
     }
 
+    /**
+     * What the consents of one record say, as {@link #recordConsents()} reads them: one consent covering the record
+     * (a patient it names), or none ({@code consentId} null) for a record that names no patient but whose own
+     * consent is revoked.
+     *
+     * @param consentId       the consent, or null
+     * @param version         the consent's version as {@link PatientConsent#version()} counts it (0 without consent)
+     * @param provisions      the consent's provisions (empty without consent)
+     * @param consentRevoked  whether the consent is revoked
+     * @param recordRevoked   whether the record's own consent is revoked
+     */
+    public record RecordConsent(
+            String recordId,
+            String consentId,
+            int version,
+            List<ConsentProvision> provisions,
+            boolean consentRevoked,
+            boolean recordRevoked) {
+        public RecordConsent {
+            provisions = List.copyOf(provisions);
+        }
+    }
+
+    /**
+     * In one statement, the consents of every record that names a patient or whose own consent is revoked, by record
+     * id then consent id; a record absent from the list has no consent to consult.
+     */
+    public List<RecordConsent> recordConsents() {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("select x.record_id, rp.consent_id, cp.version, cp.provisions, "
+                        + "case when pcr.consent_id is null then 0 else 1 end, "
+                        + "case when cr.record_id is null then 0 else 1 end "
+                        + "from (select record_id from record_patient union select record_id from consent_revocation) x "
+                        + "left join record_patient rp on rp.record_id = x.record_id "
+                        + "left join consent_provisions cp on cp.consent_id = rp.consent_id "
+                        + "left join patient_consent_revocation pcr on pcr.consent_id = rp.consent_id "
+                        + "left join consent_revocation cr on cr.record_id = x.record_id "
+                        + "order by x.record_id, rp.consent_id")
+                .getResultList();
+        return rows.stream()
+                .map(r -> {
+                    boolean consentRevoked = ((Number) r[4]).intValue() == 1;
+                    int provisionsVersion = r[2] == null ? 1 : ((Number) r[2]).intValue();
+                    return new RecordConsent(
+                            r[0].toString(),
+                            r[1] == null ? null : r[1].toString(),
+                            r[1] == null ? 0 : provisionsVersion + (consentRevoked ? 1 : 0),
+                            r[3] == null ? List.of() : ConsentProvision.decode(r[3].toString()),
+                            consentRevoked,
+                            ((Number) r[5]).intValue() == 1);
+                })
+                .toList();
+    }
+
     /** Every record whose consent is revoked, per record or per patient. */
     public Set<String> revokedRecords() {
         @SuppressWarnings("unchecked")

@@ -5,9 +5,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.medshare.enclave.stats.QueryConsent;
 import org.medshare.service.consent.ConsentProvision;
 import org.medshare.service.consent.persistence.ConsentRepository;
+import org.medshare.service.consent.persistence.ConsentRepository.RecordConsent;
 import org.medshare.service.consent.persistence.PatientConsent;
 import org.medshare.service.records.PurposeOfUse;
 
@@ -21,6 +33,10 @@ import org.medshare.service.records.PurposeOfUse;
  * consents: any revocation, then any deny, wins; the record is permitted only if every consent permits; a record
  * that names no patient has no consent ({@link Outcome#NONE}). A revocation of the record's own consent counts as
  * {@link Outcome#REVOKED} too.
+ *
+ * <p>Release to another organisation needs {@link Outcome#PERMIT}; statistics ({@link #decideAll}) leave out only
+ * {@link Outcome#DENY} and {@link Outcome#REVOKED}, so a consent without provisions about the query's purpose of
+ * use keeps the record in the statistics, as before provisions existed.
  */
 @ApplicationScoped
 public class ConsentDecisions {
@@ -40,6 +56,35 @@ public class ConsentDecisions {
      *                 {@code none} when the record names no patient
      */
     public record Decision(Outcome outcome, String versions) {}
+
+    /**
+     * The decisions on every record a query touches, and the consents they read.
+     *
+     * @param outcomes        record id → outcome, for every record asked about
+     * @param consentVersions consent id → version, for every consent covering one of those records
+     */
+    public record Batch(SortedMap<String, Outcome> outcomes, SortedMap<String, Integer> consentVersions) {
+        public Batch {
+            outcomes = Collections.unmodifiableSortedMap(new TreeMap<>(outcomes));
+            consentVersions = Collections.unmodifiableSortedMap(new TreeMap<>(consentVersions));
+        }
+
+        /** The records whose outcome is {@code outcome}, ascending. */
+        public SortedSet<String> recordsWith(Outcome outcome) {
+            TreeSet<String> out = new TreeSet<>();
+            outcomes.forEach((id, o) -> {
+                if (o == outcome) {
+                    out.add(id);
+                }
+            });
+            return Collections.unmodifiableSortedSet(out);
+        }
+
+        /** SHA-256 over the consent ids and versions read ({@link QueryConsent#digestOf}). */
+        public byte[] digest() {
+            return QueryConsent.digestOf(consentVersions);
+        }
+    }
 
     private final ConsentRepository repository;
 
@@ -81,12 +126,64 @@ public class ConsentDecisions {
         });
     }
 
+    /**
+     * The decision on each of {@code recordIds} for one use, with the rules above, from one read of every record's
+     * consents ({@link ConsentRepository#recordConsents()}) instead of a lookup per record.
+     *
+     * @param recordIds    the records a query would touch
+     * @param organisation the recipient organisation
+     * @param purpose      the purpose of use
+     * @param at           the time of the use
+     */
+    public Batch decideAll(Collection<String> recordIds, String organisation, PurposeOfUse purpose, Instant at) {
+        Set<String> wanted = new HashSet<>(recordIds);
+        List<RecordConsent> rows = QuarkusTransaction.requiringNew().call(repository::recordConsents);
+        Map<String, List<RecordConsent>> byRecord = new HashMap<>();
+        for (RecordConsent row : rows) {
+            if (wanted.contains(row.recordId())) {
+                byRecord.computeIfAbsent(row.recordId(), id -> new ArrayList<>())
+                        .add(row);
+            }
+        }
+        SortedMap<String, Outcome> outcomes = new TreeMap<>();
+        SortedMap<String, Integer> versions = new TreeMap<>();
+        for (String recordId : wanted) {
+            List<RecordConsent> consents = byRecord.getOrDefault(recordId, List.of());
+            boolean revoked = false;
+            boolean denied = false;
+            boolean allPermit = true;
+            Set<String> seen = new HashSet<>();
+            for (RecordConsent c : consents) {
+                revoked |= c.recordRevoked();
+                if (c.consentId() == null || !seen.add(c.consentId())) {
+                    continue;
+                }
+                versions.put(c.consentId(), c.version());
+                Outcome one = decide(!c.consentRevoked(), c.provisions(), organisation, purpose, at);
+                revoked |= one == Outcome.REVOKED;
+                denied |= one == Outcome.DENY;
+                allPermit &= one == Outcome.PERMIT;
+            }
+            outcomes.put(
+                    recordId,
+                    revoked
+                            ? Outcome.REVOKED
+                            : denied ? Outcome.DENY : !seen.isEmpty() && allPermit ? Outcome.PERMIT : Outcome.NONE);
+        }
+        return new Batch(outcomes, versions);
+    }
+
     static Outcome decide(PatientConsent consent, String organisation, PurposeOfUse purpose, Instant at) {
-        if (!consent.active()) {
+        return decide(consent.active(), consent.provisions(), organisation, purpose, at);
+    }
+
+    private static Outcome decide(
+            boolean active, List<ConsentProvision> provisions, String organisation, PurposeOfUse purpose, Instant at) {
+        if (!active) {
             return Outcome.REVOKED;
         }
         boolean permitted = false;
-        for (ConsentProvision p : consent.provisions()) {
+        for (ConsentProvision p : provisions) {
             if (p.applies(organisation, purpose, at)) {
                 if (!p.permits()) {
                     return Outcome.DENY;

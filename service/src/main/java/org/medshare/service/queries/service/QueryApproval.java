@@ -13,10 +13,12 @@ import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
 import org.medshare.service.config.MedshareConfig;
+import org.medshare.service.consent.service.ConsentDecisions;
 import org.medshare.service.consent.service.ConsentService;
 import org.medshare.service.identity.Caller;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.payments.service.PaymentService;
+import org.medshare.service.queries.QueryPurposes;
 import org.medshare.service.queries.persistence.QueryEntity;
 import org.medshare.service.queries.persistence.QueryRepository;
 import org.medshare.service.queries.persistence.TemplateEntity;
@@ -30,6 +32,12 @@ import org.medshare.service.refusal.RequestRefusedException;
  * (consent and the hospitals' data-use rules are enforced there, before any decryption), the signed result is
  * stored (COMPUTE), and the incentive contract pays the hospitals whose records were used. A query is decided
  * once: the decision locks the query's row, so of two concurrent approvals one runs and the other is refused.
+ *
+ * <p>Consent: before the run, the patients' consent provisions are decided for every input record at once
+ * ({@link ConsentDecisions#decideAll}) for the query's purpose of use (its template's namespace, through {@link
+ * QueryPurposes}), the insurer's organisation as recipient, at the time of the run. The records they deny and a
+ * digest of the consents read go into the approved query the enclave checks; the enclave drops those records
+ * itself and signs the count it left out and the digest in the result. No record is paid for that was not used.
  */
 @ApplicationScoped
 public class QueryApproval {
@@ -38,6 +46,8 @@ public class QueryApproval {
     private final TemplateService templates;
     private final DataUseService dataUse;
     private final ConsentService consents;
+    private final ConsentDecisions decisions;
+    private final QueryPurposes purposes;
     private final RecordService records;
     private final LedgerService ledger;
     private final PaymentService payments;
@@ -52,6 +62,8 @@ public class QueryApproval {
             TemplateService templates,
             DataUseService dataUse,
             ConsentService consents,
+            ConsentDecisions decisions,
+            QueryPurposes purposes,
             RecordService records,
             LedgerService ledger,
             PaymentService payments,
@@ -61,6 +73,8 @@ public class QueryApproval {
         this.templates = templates;
         this.dataUse = dataUse;
         this.consents = consents;
+        this.decisions = decisions;
+        this.purposes = purposes;
         this.records = records;
         this.ledger = ledger;
         this.payments = payments;
@@ -126,6 +140,11 @@ public class QueryApproval {
     private QueryView run(QueryEntity query, TemplateEntity template, Set<String> purpose, QueryInputs inputs) {
         Map<Integer, Set<String>> rules = dataUse.byHospitalNumber(inputs.hospitalNumbers());
         Set<String> revoked = consents.revokedRecords();
+        ConsentDecisions.Batch consent = decisions.decideAll(
+                inputs.records().stream().map(StatisticsRunner.Input::recordId).toList(),
+                query.insurer(),
+                purposes.purposeOf(template.purpose()),
+                clock.instant());
         long remaining = QuarkusTransaction.requiringNew()
                 .call(() -> repository
                         .budget(query.insurer())
@@ -142,6 +161,8 @@ public class QueryApproval {
                             purpose,
                             rules,
                             revoked,
+                            consent.recordsWith(ConsentDecisions.Outcome.DENY),
+                            HexFormat.of().formatHex(consent.digest()),
                             remaining),
                     inputs.records());
         } catch (StatisticsRunner.RefusedException e) {

@@ -1,8 +1,11 @@
 package org.medshare.service.queries.service;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * Runs an approved query inside the attested enclave. The host passes ciphertext and the approval state;
@@ -23,6 +26,9 @@ public interface StatisticsRunner {
      * @param purposeAttributes ABE attributes the released key carries (e.g. {@code purpose:insurance-stats@2026Q4})
      * @param dataUse         hospital number → allowed {@code purpose/template} pairs
      * @param revokedRecords  record ids whose consent was revoked
+     * @param consentDeniedRecords record ids whose patients' consent provisions deny the query's purpose of use or
+     *                        recipient (the enclave drops them itself)
+     * @param consentDigest   hex SHA-256 over the consent ids and versions the consent decision read
      * @param epsilonBudgetMicros what the insurer may still spend, including this query's charge
      */
     record Job(
@@ -33,7 +39,13 @@ public interface StatisticsRunner {
             Set<String> purposeAttributes,
             Map<Integer, Set<String>> dataUse,
             Set<String> revokedRecords,
-            long epsilonBudgetMicros) {}
+            SortedSet<String> consentDeniedRecords,
+            String consentDigest,
+            long epsilonBudgetMicros) {
+        public Job {
+            consentDeniedRecords = Collections.unmodifiableSortedSet(new TreeSet<>(consentDeniedRecords));
+        }
+    }
 
     /**
      * The enclave's answer.

@@ -1,0 +1,101 @@
+package org.medshare.enclave.compute;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.medshare.enclave.MalformedEncodingException;
+import org.medshare.enclave.WireWriter;
+import org.medshare.enclave.stats.QueryConsent;
+
+/** Encoding v2 of an approved query: it binds the consent decision, and v1, which does not, is refused. */
+class ApprovedQueryTest {
+    static final byte[] DIGEST = QueryConsent.digestOf(Map.of("c-1", 2, "c-2", 1));
+
+    static ApprovedQuery query(List<String> denied, byte[] digest) {
+        return new ApprovedQuery(
+                ComputeFixtures.TEMPLATE,
+                ComputeFixtures.request(null),
+                List.of(2, 1),
+                List.of("rec-r"),
+                denied,
+                digest,
+                7);
+    }
+
+    @Test
+    void encodingV2RoundTripsWithTheConsentDecision() throws Exception {
+        ApprovedQuery q = query(List.of("rec-z", "rec-a"), DIGEST);
+        byte[] bytes = q.toBytes();
+        assertEquals(2, bytes[0]);
+        ApprovedQuery parsed = ApprovedQuery.parse(bytes);
+        assertEquals(q, parsed);
+        assertEquals(List.of("rec-a", "rec-z"), List.copyOf(parsed.consentDeniedRecords()));
+        assertArrayEquals(DIGEST, parsed.consentDigest());
+        assertEquals(QueryConsent.of(List.of("rec-a", "rec-z"), DIGEST), parsed.consent());
+        assertArrayEquals(q.queryHash(), parsed.queryHash());
+    }
+
+    @Test
+    void theQueryHashBindsTheDeniedRecordsAndTheDigest() {
+        byte[] hash = query(List.of("rec-a"), DIGEST).queryHash();
+        assertFalse(Arrays.equals(hash, query(List.of(), DIGEST).queryHash()), "denial dropped");
+        assertFalse(Arrays.equals(hash, query(List.of("rec-b"), DIGEST).queryHash()), "denial swapped");
+        byte[] other = QueryConsent.digestOf(Map.of("c-1", 3, "c-2", 1));
+        assertFalse(Arrays.equals(hash, query(List.of("rec-a"), other).queryHash()), "a consent's version rose");
+    }
+
+    @Test
+    void encodingV1IsRefusedWithAClearError() {
+        byte[] v1 = new WireWriter()
+                .u8(1)
+                .utf8(ComputeFixtures.TEMPLATE)
+                .utf8(ComputeFixtures.request(null))
+                .i32(1)
+                .i32(1)
+                .i32(0)
+                .i64(0)
+                .toByteArray();
+        MalformedEncodingException e = assertThrows(MalformedEncodingException.class, () -> ApprovedQuery.parse(v1));
+        assertTrue(e.getMessage().contains("v1 is refused"), e.getMessage());
+        assertTrue(e.getMessage().contains("consent"), e.getMessage());
+    }
+
+    @Test
+    void nonCanonicalOrInvalidDecisionsAreRefused() throws Exception {
+        byte[] unsorted = new WireWriter()
+                .u8(2)
+                .utf8(ComputeFixtures.TEMPLATE)
+                .utf8(ComputeFixtures.request(null))
+                .i32(0)
+                .i32(0)
+                .i32(2)
+                .utf8("rec-b")
+                .utf8("rec-a")
+                .fixed(DIGEST)
+                .i64(0)
+                .toByteArray();
+        MalformedEncodingException e =
+                assertThrows(MalformedEncodingException.class, () -> ApprovedQuery.parse(unsorted));
+        assertTrue(e.getMessage().contains("consent-denied"), e.getMessage());
+        byte[] ok = query(List.of("rec-a"), DIGEST).toBytes();
+        assertThrows(MalformedEncodingException.class, () -> ApprovedQuery.parse(Arrays.copyOf(ok, ok.length - 1)));
+        assertThrows(IllegalArgumentException.class, () -> query(List.of(), new byte[31]));
+        assertThrows(IllegalArgumentException.class, () -> query(List.of(""), DIGEST));
+    }
+
+    @Test
+    void theConsentDigestDependsOnIdsAndVersionsOnly() {
+        assertArrayEquals(
+                QueryConsent.digestOf(Map.of("c-2", 1, "c-1", 2)), DIGEST, "order of the map does not matter");
+        assertFalse(Arrays.equals(QueryConsent.digestOf(Map.of("c-1", 2)), DIGEST));
+        assertFalse(Arrays.equals(QueryConsent.digestOf(Map.of()), DIGEST));
+        assertThrows(IllegalArgumentException.class, () -> QueryConsent.digestOf(Map.of("c-1", 0)));
+    }
+}
