@@ -5,14 +5,12 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.medshare.service.consent.ConsentProvision;
+import org.medshare.service.persistence.NativeRows;
 
 /**
  * Data access for consent: which pseudonymous patients each record names (and so which consent covers it), and the
@@ -298,30 +296,13 @@ public class ConsentRepository {
                 id,
                 row[1].toString(),
                 row[2].toString(),
-                instant(row[3]),
+                NativeRows.instant(row[3]),
                 ((Number) row[4]).longValue(),
-                r == null ? null : instant(r[0]),
+                r == null ? null : NativeRows.instant(r[0]),
                 r == null ? null : r[1].toString(),
                 r == null || r[2] == null ? null : ((Number) r[2]).longValue(),
                 provisionsVersion + (r == null ? 0 : 1),
                 p == null ? List.of() : ConsentProvision.decode(p[1].toString()),
-                p == null ? null : instant(p[2]));
-    }
-
-    private static Instant instant(Object value) {
-        if (value instanceof Timestamp t) {
-            return t.toInstant();
-        }
-        if (value instanceof Instant i) {
-            return i;
-        }
-        if (value instanceof LocalDateTime l) {
-            return l.toInstant(ZoneOffset.UTC);
-        }
-        if (value instanceof OffsetDateTime o) {
-            return o.toInstant();
-        }
-        throw new IllegalStateException(
-                "unexpected timestamp type " + value.getClass().getName());
+                p == null ? null : NativeRows.instant(p[2]));
     }
 }

@@ -5,12 +5,10 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.medshare.service.persistence.NativeRows;
 
 /** Data access for releases of records ({@link RecordAccess}) and the break-glass review queue; callers own the transaction. */
 @ApplicationScoped
@@ -100,7 +98,7 @@ public class ReleaseRepository {
                         r[5] == null ? null : r[5].toString(),
                         r[6] == null ? null : r[6].toString(),
                         Boolean.TRUE.equals(r[7]) || (r[7] instanceof Number n && n.intValue() != 0),
-                        instant(r[8])))
+                        NativeRows.instant(r[8])))
                 .toList();
     }
 
@@ -163,26 +161,9 @@ public class ReleaseRepository {
                 r[5].toString(),
                 r[6].toString(),
                 r[7].toString(),
-                instant(r[8]),
+                NativeRows.instant(r[8]),
                 r[9] == null ? null : r[9].toString(),
-                r[10] == null ? null : instant(r[10]),
+                r[10] == null ? null : NativeRows.instant(r[10]),
                 r[11] == null ? null : r[11].toString());
-    }
-
-    private static Instant instant(Object value) {
-        if (value instanceof Timestamp t) {
-            return t.toInstant();
-        }
-        if (value instanceof Instant i) {
-            return i;
-        }
-        if (value instanceof LocalDateTime l) {
-            return l.toInstant(ZoneOffset.UTC);
-        }
-        if (value instanceof OffsetDateTime o) {
-            return o.toInstant();
-        }
-        throw new IllegalStateException(
-                "unexpected timestamp type " + value.getClass().getName());
     }
 }
