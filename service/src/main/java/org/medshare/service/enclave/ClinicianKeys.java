@@ -86,7 +86,8 @@ public class ClinicianKeys {
      * @param recipientSpki the clinician's X25519 public key (X.509 SubjectPublicKeyInfo)
      * @param nonce         the clinician's 32-byte challenge for the authority's quote
      * @param requested     attributes to include, or empty for every eligible one
-     * @throws RequestRefusedException 400 for a key that is not X25519, 403 for an attribute the caller does not hold
+     * @throws RequestRefusedException 400 for a key that is not X25519, 403 for an attribute the caller does not hold, 403
+     *     {@code epoch-retired} for one its token holds in a retired epoch
      */
     public IssuedKeyView issue(Caller caller, byte[] recipientSpki, byte[] nonce, List<String> requested) {
         checkRecipient(recipientSpki);
