@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
@@ -15,15 +16,21 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.medshare.abe.DecryptionFailedException;
 import org.medshare.abe.Envelope;
 import org.medshare.abe.PublicParameters;
+import org.medshare.ledger.event.AttributeEpoch;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
@@ -49,6 +56,7 @@ import org.medshare.service.testing.RealKeycloakProfile;
 @QuarkusTest
 @Tag("keycloak")
 @TestProfile(EpochRekeyTest.Profile.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EpochRekeyTest {
 
     /** A service of its own, so that the raise does not reach other tests. */
@@ -67,7 +75,11 @@ class EpochRekeyTest {
     @Inject
     EnclaveGateway gateway;
 
+    @Inject
+    AgroalDataSource db;
+
     @Test
+    @Order(1)
     void aRaisedEpochRetiresOldKeysFromRekeyedRecords() throws Exception {
         String alice = KeycloakTokens.user("alice");
         String bob = KeycloakTokens.user("bob");
@@ -222,6 +234,55 @@ class EpochRekeyTest {
                 Set.of("org:hospital-b", "role:physician", "dept:cardiology@2027Q1"),
                 renewed.key().attributes());
         assertArrayEquals(bundle.getBytes(StandardCharsets.UTF_8), Envelope.decrypt(renewed.key(), rekeyed));
+    }
+
+    /** A raise whose EPOCH_RAISED was never appended (the service stopped in between) gets it before the next raise. */
+    @Test
+    @Order(2)
+    void aRaiseLeftWithoutItsEventIsLoggedBeforeTheNext() throws Exception {
+        String rita = KeycloakTokens.user("rita");
+        String current = given().auth()
+                .oauth2(rita)
+                .get("/api/v1/authority/epochs")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("current");
+        AttributeEpoch from = AttributeEpoch.parse(current);
+        AttributeEpoch lost = new AttributeEpoch(from.year() + 1, 1);
+        AttributeEpoch next = new AttributeEpoch(from.year() + 1, 2);
+        try (Connection c = db.getConnection();
+                PreparedStatement insert = c.prepareStatement("insert into attribute_epoch (epoch, previous_epoch, "
+                        + "raised_by, raised_at) values (?, ?, 'regulator-nhc:rita', current_timestamp)")) {
+            insert.setString(1, lost.toString());
+            insert.setString(2, from.toString());
+            insert.executeUpdate();
+        }
+        long before = ledger.size();
+        long index = raise(rita, "{\"epoch\":\"" + next + "\"}")
+                .then()
+                .statusCode(200)
+                .body("current", equalTo(next.toString()))
+                .extract()
+                .jsonPath()
+                .getLong("ledgerIndex");
+        List<Event> raises = ledger.entries(before, (int) (index - before + 1)).stream()
+                .map(e -> e.event())
+                .filter(e -> e.type() == EventType.EPOCH_RAISED)
+                .toList();
+        assertEquals(2, raises.size(), raises.toString());
+        assertEquals(
+                List.of(from.toString(), lost.toString()),
+                List.of(raises.get(0).id(Field.PREVIOUS_EPOCH), raises.get(0).id(Field.EPOCH)));
+        assertEquals(
+                List.of(lost.toString(), next.toString()),
+                List.of(raises.get(1).id(Field.PREVIOUS_EPOCH), raises.get(1).id(Field.EPOCH)));
+        given().auth()
+                .oauth2(rita)
+                .get("/api/v1/authority/epochs")
+                .then()
+                .statusCode(200)
+                .body("retired[-1]", equalTo(lost.toString()));
     }
 
     private Response rekey(HospitalClient a, String bundle, String patient, String replaces) {

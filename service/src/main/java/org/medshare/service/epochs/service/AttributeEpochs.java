@@ -14,13 +14,17 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.medshare.abe.Attribute;
 import org.medshare.ledger.event.AttributeEpoch;
 import org.medshare.ledger.event.Event;
+import org.medshare.ledger.event.EventType;
+import org.medshare.ledger.event.Field;
 import org.medshare.service.config.MedshareConfig;
 import org.medshare.service.identity.Caller;
 import org.medshare.service.ledger.LedgerService;
+import org.medshare.service.ledger.LedgerService.LedgerEntry;
 import org.medshare.service.refusal.RequestRefusedException;
 
 /**
@@ -32,7 +36,8 @@ import org.medshare.service.refusal.RequestRefusedException;
  * epoch, so statistics still read records not yet re-encrypted.
  *
  * <p>A raise is a row in {@code attribute_epoch} (committed first: of two concurrent raises from the same epoch one
- * is refused) and then an EPOCH_RAISED ledger event. Thread-safe; the current epoch is cached and changes only here.
+ * is refused) and then an EPOCH_RAISED ledger event; a row left without its event by a stop in between gets it
+ * before the next raise. Thread-safe; the current epoch is cached and changes only here.
  */
 @ApplicationScoped
 public class AttributeEpochs {
@@ -115,6 +120,7 @@ public class AttributeEpochs {
                     "Invalid epoch",
                     "epoch is a four-digit year, 'Q' and a quarter 1-4, e.g. 2027Q1.");
         }
+        anchorPending();
         AttributeEpoch from = currentEpoch();
         if (!to.isAfter(from)) {
             throw notLater(to, from);
@@ -134,14 +140,50 @@ public class AttributeEpochs {
             throw notLater(to, currentEpoch());
         }
         current = to;
-        long index = ledger.append(Event.epochRaised(now.toEpochMilli(), regulator.actor(), from, to))
-                .index();
+        anchored(
+                to,
+                ledger.append(Event.epochRaised(now.toEpochMilli(), regulator.actor(), from, to))
+                        .index());
+        return view();
+    }
+
+    /**
+     * Gives a raise committed without its EPOCH_RAISED (the process stopped between the two) its event before the next
+     * raise, so the log keeps every raise in order: the event already on the log if it got there, else a new one.
+     */
+    private void anchorPending() {
+        @SuppressWarnings("unchecked")
+        List<Object[]> pending = QuarkusTransaction.requiringNew()
+                .call(() -> em.createNativeQuery("select epoch, previous_epoch, raised_by, raised_at from "
+                                + "attribute_epoch where ledger_index is null order by epoch")
+                        .getResultList());
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<LedgerEntry> logged = ledger.entriesOfTypes(Set.of(EventType.EPOCH_RAISED));
+        for (Object[] row : pending) {
+            String epoch = (String) row[0];
+            long index = logged.stream()
+                    .filter(e -> e.event().id(Field.EPOCH).equals(epoch))
+                    .mapToLong(LedgerEntry::index)
+                    .findFirst()
+                    .orElseGet(() -> ledger.append(Event.epochRaised(
+                                    instant(row[3]).toEpochMilli(),
+                                    (String) row[2],
+                                    AttributeEpoch.parse((String) row[1]),
+                                    AttributeEpoch.parse(epoch)))
+                            .index());
+            anchored(AttributeEpoch.parse(epoch), index);
+        }
+        current = null;
+    }
+
+    private void anchored(AttributeEpoch epoch, long index) {
         QuarkusTransaction.requiringNew()
                 .run(() -> em.createNativeQuery("update attribute_epoch set ledger_index = ?1 where epoch = ?2")
                         .setParameter(1, index)
-                        .setParameter(2, to.toString())
+                        .setParameter(2, epoch.toString())
                         .executeUpdate());
-        return view();
     }
 
     private static RequestRefusedException notLater(AttributeEpoch to, AttributeEpoch from) {
