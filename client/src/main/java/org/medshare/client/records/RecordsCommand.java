@@ -12,6 +12,7 @@ import org.medshare.client.http.Json;
 import org.medshare.client.http.ServiceClient;
 import org.medshare.client.http.ServiceException;
 import org.medshare.client.login.ServiceCommand;
+import org.medshare.client.upload.RekeyCommand;
 import org.medshare.ledger.checkpoint.NoteVerifier;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
@@ -21,21 +22,27 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code medshare records search | get | access}: find a patient's records across the consortium, fetch and open one,
- * and see who opened your organisation's records.
+ * {@code medshare records search | get | access | rekey}: find a patient's records across the consortium, fetch and open
+ * one, see who opened your organisation's records, and move your records to a new attribute epoch.
  */
 @Command(
         name = "records",
         mixinStandardHelpOptions = true,
         description =
-                "Find, fetch and open records across the consortium (clinician); see who opened yours (hospital).",
-        subcommands = {RecordsCommand.Search.class, RecordGetCommand.class, RecordsCommand.Access.class})
+                "Find, fetch and open records across the consortium (clinician); see who opened yours and move them to"
+                        + " a new attribute epoch (hospital).",
+        subcommands = {
+            RecordsCommand.Search.class,
+            RecordGetCommand.class,
+            RecordsCommand.Access.class,
+            RekeyCommand.class
+        })
 public final class RecordsCommand implements Callable<Integer> {
     static final int PAGE = 100;
 
     @Override
     public Integer call() {
-        throw CliFailure.usage("missing subcommand: search, get or access");
+        throw CliFailure.usage("missing subcommand: search, get, access or rekey");
     }
 
     /** A record id as the service makes them, else a usage error. */

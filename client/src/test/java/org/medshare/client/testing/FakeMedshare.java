@@ -46,6 +46,7 @@ import org.medshare.client.records.ContentIds;
 import org.medshare.enclave.host.KeyAuthorityClient;
 import org.medshare.enclave.keyrelease.UserKeyGrant;
 import org.medshare.enclave.rows.EncryptedRows;
+import org.medshare.ledger.event.AttributeEpoch;
 
 /**
  * TEST DOUBLE ONLY: an in-process stand-in, on 127.0.0.1 and an ephemeral port, for the MedShare service's
@@ -104,6 +105,11 @@ public final class FakeMedshare implements AutoCloseable {
     private final Map<String, PublicKey> signingKeys = new ConcurrentHashMap<>();
     private final Map<String, String> keyOwners = new ConcurrentHashMap<>();
     private final Map<String, Stored> records = new ConcurrentHashMap<>();
+    /** Record id to the id of the version that replaced it ({@code replaces} tag or a newer {@code document}). */
+    private final Map<String, String> supersededBy = new ConcurrentHashMap<>();
+
+    private volatile String epoch = "2026Q4";
+    private final List<String> retiredEpochs = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, Shared> shared = new ConcurrentHashMap<>();
     private final List<ObjectNode> releases = new ArrayList<>();
     private final Map<String, ObjectNode> queries = new ConcurrentHashMap<>();
@@ -163,6 +169,17 @@ public final class FakeMedshare implements AutoCloseable {
 
     public int storedRecords() {
         return records.size();
+    }
+
+    /** The version that replaced {@code recordId}, or null while it is current. */
+    public String supersededBy(String recordId) {
+        return supersededBy.get(recordId);
+    }
+
+    /** The consortium's current attribute epoch, as {@code GET /api/v1/authority/epochs} answers it. */
+    public void currentEpoch(String epoch) {
+        retiredEpochs.add(this.epoch);
+        this.epoch = epoch;
     }
 
     public boolean hasRecord(String recordId) {
@@ -410,6 +427,16 @@ public final class FakeMedshare implements AutoCloseable {
             ex.getResponseBody().write(b);
         } else if (path.equals("/api/v1/authority/parameters/attested") && method.equals("GET")) {
             attestedParameters(ex);
+        } else if (path.equals("/api/v1/authority/epochs") && method.equals("GET")) {
+            ObjectNode view = JSON.createObjectNode().put("current", epoch);
+            ArrayNode retired = view.putArray("retired");
+            retiredEpochs.forEach(retired::add);
+            view.putNull("raisedAt");
+            view.putNull("ledgerIndex");
+            json(ex, 200, view);
+        } else if (path.equals("/api/v1/authority/epochs") && method.equals("POST")) {
+            requireRole(p, "regulator");
+            raiseEpoch(ex, body, p);
         } else if (path.equals("/api/v1/authority/keys") && method.equals("POST")) {
             requireRole(p, "hospital");
             issueKey(ex, body, p);
@@ -424,8 +451,12 @@ public final class FakeMedshare implements AutoCloseable {
             String ref = query(ex).get("patient");
             ArrayNode out = JSON.createArrayNode();
             shared.forEach((id, u) -> {
-                if (List.of(u.statement().tags().getOrDefault("patient", "").split(","))
-                        .contains(ref)) {
+                if (!supersededBy.containsKey(id)
+                        && List.of(u.statement()
+                                        .tags()
+                                        .getOrDefault("patient", "")
+                                        .split(","))
+                                .contains(ref)) {
                     out.add(sharedJson(id, u));
                 }
             });
@@ -466,6 +497,9 @@ public final class FakeMedshare implements AutoCloseable {
                 problem(ex, 404, "not-found", "Not found", "Record " + id + " does not exist.");
             } else if (purpose == null && !u.statement().organisation().equals(p.organisation())) {
                 problem(ex, 403, "purpose-required", "Purpose of use required", "Name a purpose of use.");
+            } else if (supersededBy.containsKey(id)
+                    && !u.statement().organisation().equals(p.organisation())) {
+                problem(ex, 403, "record-superseded", "Record superseded", "A newer version replaced it.");
             } else {
                 byte[] b = u.envelope().clone();
                 if (tamperEnvelope) {
@@ -495,7 +529,15 @@ public final class FakeMedshare implements AutoCloseable {
             if (s == null || !s.organisation().equals(p.organisation())) {
                 problem(ex, 404, "not-found", "Not found", "Record " + id + " does not exist.");
             } else {
-                json(ex, 200, JSON.createObjectNode().put("recordId", id).put("ledgerIndex", s.ledgerIndex()));
+                json(
+                        ex,
+                        200,
+                        JSON.createObjectNode()
+                                .put("recordId", id)
+                                .put("ledgerIndex", s.ledgerIndex())
+                                .put("version", s.version())
+                                .put("previousVersion", s.previousVersion())
+                                .put("supersededBy", supersededBy.get(id)));
             }
         } else if (path.equals("/api/v1/queries") && method.equals("POST")) {
             requireRole(p, "insurer");
@@ -787,6 +829,16 @@ public final class FakeMedshare implements AutoCloseable {
                     "The tag 'document' holds a keyed hash of the document identifier.");
             return;
         }
+        String replaces = tags.get("replaces");
+        if (replaces != null && !replaces.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) {
+            problem(
+                    ex,
+                    400,
+                    "invalid-replaces",
+                    "Invalid replaced record",
+                    "The tag 'replaces' names the id of the record this upload replaces.");
+            return;
+        }
         if (tags.containsKey("resources") && !tags.get("resources").matches(RESOURCE_SUMMARY)) {
             problem(
                     ex,
@@ -820,16 +872,35 @@ public final class FakeMedshare implements AutoCloseable {
                 return;
             }
             replayed = existing != null;
+            Stored replaced = replaces == null || replayed ? null : records.get(replaces);
+            if (replaces != null && !replayed) {
+                if (replaced == null || !replaced.organisation().equals(p.organisation())) {
+                    problem(ex, 404, "not-found", "Not Found", "Record " + replaces + " does not exist.");
+                    return;
+                }
+                if (supersededBy.containsKey(replaces)) {
+                    problem(
+                            ex,
+                            409,
+                            "not-current-version",
+                            "Not the current version",
+                            "Record " + replaces + " was already replaced by a newer version.");
+                    return;
+                }
+            }
             if (existing != null) {
                 stored = existing;
             } else {
                 String document = tags.get("document");
-                Stored previous = document == null
-                        ? null
-                        : records.values().stream()
-                                .filter(s -> s.organisation().equals(p.organisation()) && document.equals(s.document()))
-                                .max(Comparator.comparingInt(Stored::version))
-                                .orElse(null);
+                Stored previous = replaced != null
+                        ? replaced
+                        : document == null
+                                ? null
+                                : records.values().stream()
+                                        .filter(s -> s.organisation().equals(p.organisation())
+                                                && document.equals(s.document()))
+                                        .max(Comparator.comparingInt(Stored::version))
+                                        .orElse(null);
                 String previousId = previous == null
                         ? null
                         : records.entrySet().stream()
@@ -846,6 +917,9 @@ public final class FakeMedshare implements AutoCloseable {
                         previous == null ? st.recordId() : previous.recordOf(),
                         previousId,
                         r.rowCount());
+                if (previousId != null) {
+                    supersededBy.put(previousId, st.recordId());
+                }
             }
             records.put(st.recordId(), stored);
             shared.putIfAbsent(
@@ -887,6 +961,32 @@ public final class FakeMedshare implements AutoCloseable {
     private Map<String, String> query(HttpExchange ex) {
         String raw = ex.getRequestURI().getRawQuery();
         return form(raw == null ? new byte[0] : raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A raise of the attribute epoch, checked as the service checks it. */
+    private void raiseEpoch(HttpExchange ex, byte[] body, Principal p) throws IOException {
+        String next = JSON.readTree(body).path("epoch").asText("");
+        AttributeEpoch to;
+        try {
+            to = AttributeEpoch.parse(next);
+        } catch (IllegalArgumentException e) {
+            problem(ex, 400, "invalid-epoch", "Invalid epoch", "epoch is YYYYQn, e.g. 2027Q1.");
+            return;
+        }
+        synchronized (this) {
+            if (!to.isAfter(AttributeEpoch.parse(epoch))) {
+                problem(ex, 409, "epoch-not-later", "Epoch not later", "The current epoch is " + epoch + ".");
+                return;
+            }
+            long index = event("EPOCH_RAISED", Map.of("previous_epoch", epoch, "epoch", next));
+            currentEpoch(next);
+            ObjectNode view = JSON.createObjectNode().put("current", epoch);
+            ArrayNode retired = view.putArray("retired");
+            retiredEpochs.forEach(retired::add);
+            view.put("raisedAt", "2026-12-04T10:00:00Z");
+            view.put("ledgerIndex", index);
+            json(ex, 200, view);
+        }
     }
 
     /** A record as the statement and search endpoints describe it. */

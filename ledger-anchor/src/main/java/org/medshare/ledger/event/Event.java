@@ -146,6 +146,16 @@ public final class Event {
                 .build();
     }
 
+    /** EPOCH_RAISED: {@code regulator} raised the attribute epoch from {@code from} to {@code to}. */
+    public static Event epochRaised(long ts, String regulator, AttributeEpoch from, AttributeEpoch to) {
+        return builder(EventType.EPOCH_RAISED)
+                .timestamp(ts)
+                .id(Field.ACTOR, regulator)
+                .id(Field.PREVIOUS_EPOCH, from.toString())
+                .id(Field.EPOCH, to.toString())
+                .build();
+    }
+
     /** PAYMENT mirrored from the incentive contract. */
     public static Event payment(
             long ts, String payer, String payee, String queryId, long amount, long recordCount, byte[] txHash) {

@@ -86,6 +86,13 @@ public enum EventType {
      */
     BREAK_GLASS(19, ACTOR, RECORD_ID, PURPOSE, REASON_HASH),
     /**
+     * The regulator {@code ACTOR} raised the consortium's attribute epoch from {@code PREVIOUS_EPOCH} to
+     * {@code EPOCH} (both {@link AttributeEpoch} names): from then on the key authority issues clinician keys for
+     * {@code EPOCH} only and new policies name it. Each raise moves strictly forward and starts where the previous
+     * one ended.
+     */
+    EPOCH_RAISED(20, ACTOR, PREVIOUS_EPOCH, EPOCH),
+    /**
      * The hospital {@code ACTOR} changed the provisions of a patient consent ({@code RECORD_ID} is
      * {@code consent:<consent id>}); {@code CONSENT_VERSION} is the consent's version from then on, the one ACCESS
      * events name, and {@code PROVISIONS_HASH} a salted hash (label {@code provisions}) of the provisions in their

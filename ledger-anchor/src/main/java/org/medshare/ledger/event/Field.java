@@ -37,7 +37,9 @@ public enum Field {
     ORGANISATION(FieldKind.ID),
     REASON_HASH(FieldKind.HASH),
     CONSENT_VERSION(FieldKind.AMOUNT),
-    PROVISIONS_HASH(FieldKind.HASH);
+    PROVISIONS_HASH(FieldKind.HASH),
+    PREVIOUS_EPOCH(FieldKind.ID),
+    EPOCH(FieldKind.ID);
 
     private final FieldKind kind;
 

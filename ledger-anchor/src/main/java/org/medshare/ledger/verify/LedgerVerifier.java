@@ -40,8 +40,9 @@ import org.medshare.ledger.storage.SegmentScanner;
  *       tolerated here — open the log once to recover after a crash);</li>
  *   <li>every entry decodes as a canonical version-1 event, and the log keeps the order rules of erasure
  *       ({@link ErasureOrder}), of the black list ({@link SuspensionOrder}: nothing acted by an organisation
- *       while it is suspended) and of patient consents ({@link ConsentOrder}: versions rise, none after
- *       revocation);</li>
+ *       while it is suspended), of patient consents ({@link ConsentOrder}: versions rise, none after
+ *       revocation) and of attribute epochs ({@link EpochOrder}: each raise moves strictly forward from where the
+ *       previous one ended);</li>
  *   <li>each checkpoint's root (final or not) equals the RFC 9162 root recomputed from the entries,
  *       and checkpoints consecutive in size are consistent (RFC 9162 §2.1.4 proof built and verified);</li>
  *   <li>every pinned checkpoint (one the caller saved earlier) carries a trusted signature, has the log's
@@ -214,6 +215,7 @@ public final class LedgerVerifier {
         ErasureOrder erasures = new ErasureOrder();
         SuspensionOrder suspensions = new SuspensionOrder();
         ConsentOrder consents = new ConsentOrder();
+        EpochOrder epochs = new EpochOrder();
         SegmentScanner.Result scan = SegmentScanner.scan(dir, suite.code(), (index, payload, seg, off) -> {
             tree.appendData(payload);
             if (badEvent[0] == null) {
@@ -228,6 +230,9 @@ public final class LedgerVerifier {
                     }
                     if (orderProblem == null) {
                         orderProblem = consents.accept(event);
+                    }
+                    if (orderProblem == null) {
+                        orderProblem = epochs.accept(event);
                     }
                     if (orderProblem != null) {
                         badEvent[0] = orderProblem;

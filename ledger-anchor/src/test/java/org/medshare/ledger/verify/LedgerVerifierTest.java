@@ -19,6 +19,7 @@ import org.medshare.ledger.checkpoint.CheckpointSigner;
 import org.medshare.ledger.checkpoint.NoteKeys;
 import org.medshare.ledger.checkpoint.NoteVerifier;
 import org.medshare.ledger.checkpoint.SignedCheckpoint;
+import org.medshare.ledger.event.AttributeEpoch;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventCodec;
 import org.medshare.ledger.event.EventType;
@@ -282,6 +283,31 @@ class LedgerVerifierTest {
         assertFalse(report.ok());
         assertEquals(5, report.failedEntry());
         assertTrue(report.failure().endsWith("UPLOAD by hospital-b while hospital-b is suspended"), report.failure());
+    }
+
+    @Test
+    void anEpochRaisedBackwardsFailsOfflineNamingTheEntry() throws Exception {
+        CheckpointSigner signer = NoteKeys.generateEd25519("node-1.test");
+        AuditLogConfig cfg = AuditLogConfig.builder(LedgerSuite.NIST, "medshare.test/ledger", signer)
+                .build();
+        try (AuditLog log = AuditLog.open(dir, cfg)) {
+            log.append(event(0));
+            log.append(Event.epochRaised(
+                    1, "regulator-nhc:rita", AttributeEpoch.parse("2026Q4"), AttributeEpoch.parse("2027Q1")));
+            log.append(event(2));
+        }
+        List<NoteVerifier> keys = List.of(signer.verifier());
+        assertTrue(LedgerVerifier.verify(dir, keys, 1, List.of()).ok());
+        try (AuditLog log = AuditLog.open(dir, cfg)) {
+            log.append(Event.epochRaised(
+                    3, "regulator-nhc:rita", AttributeEpoch.parse("2027Q1"), AttributeEpoch.parse("2026Q3")));
+        }
+        VerificationReport report = LedgerVerifier.verify(dir, keys, 1, List.of());
+        assertFalse(report.ok());
+        assertEquals(3, report.failedEntry());
+        assertTrue(
+                report.failure().endsWith("EPOCH_RAISED from 2027Q1 to 2026Q3 does not move forward"),
+                report.failure());
     }
 
     /** Appends events {@code from} (inclusive) to {@code to} (exclusive) to the ledger in {@link #dir}. */

@@ -228,8 +228,9 @@ public interface MedshareConfig {
         long maxRowsBytes();
 
         /**
-         * The current attribute epoch: {@code dept:} and {@code purpose:} attributes in new policies must carry it,
-         * so that raising it retires keys issued for an earlier epoch from every later record.
+         * The attribute epoch ({@code YYYYQn}) before the regulator's first raise: {@code dept:} and {@code purpose:}
+         * attributes in new policies must carry the current epoch, which raises (stored in the database) move on
+         * from this one.
          */
         @WithName("current-epoch")
         @WithDefault("2026Q4")

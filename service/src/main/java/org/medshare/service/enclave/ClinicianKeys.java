@@ -28,7 +28,7 @@ import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
 import org.medshare.ledger.event.SaltedHash;
-import org.medshare.service.config.MedshareConfig;
+import org.medshare.service.epochs.service.AttributeEpochs;
 import org.medshare.service.identity.Caller;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.ledger.LedgerService.LedgerReceipt;
@@ -68,16 +68,16 @@ public class ClinicianKeys {
     private final EnclaveGateway gateway;
     private final LedgerService ledger;
     private final EntityManager em;
-    private final String currentEpoch;
+    private final AttributeEpochs epochs;
     private final SecureRandom random = new SecureRandom();
     private final Clock clock = Clock.systemUTC();
 
     @Inject
-    ClinicianKeys(EnclaveGateway gateway, LedgerService ledger, EntityManager em, MedshareConfig config) {
+    ClinicianKeys(EnclaveGateway gateway, LedgerService ledger, EntityManager em, AttributeEpochs epochs) {
         this.gateway = gateway;
         this.ledger = ledger;
         this.em = em;
-        this.currentEpoch = config.records().currentEpoch();
+        this.epochs = epochs;
     }
 
     /**
@@ -86,16 +86,26 @@ public class ClinicianKeys {
      * @param recipientSpki the clinician's X25519 public key (X.509 SubjectPublicKeyInfo)
      * @param nonce         the clinician's 32-byte challenge for the authority's quote
      * @param requested     attributes to include, or empty for every eligible one
-     * @throws RequestRefusedException 400 for a key that is not X25519, 403 for an attribute the caller does not hold
+     * @throws RequestRefusedException 400 for a key that is not X25519, 403 for an attribute the caller does not hold, 403
+     *     {@code epoch-retired} for one its token holds in a retired epoch
      */
     public IssuedKeyView issue(Caller caller, byte[] recipientSpki, byte[] nonce, List<String> requested) {
         checkRecipient(recipientSpki);
+        String currentEpoch = epochs.current();
         SortedSet<String> eligible = ClinicianAttributes.of(caller, currentEpoch);
         SortedSet<String> attributes = new TreeSet<>();
         if (requested == null || requested.isEmpty()) {
             attributes.addAll(eligible);
         } else {
             for (String a : requested) {
+                if (a != null
+                        && !eligible.contains(a)
+                        && ClinicianAttributes.retired(caller, epochs).contains(a)) {
+                    throw RequestRefusedException.forbidden(
+                            "epoch-retired",
+                            "'" + a + "' belongs to a retired epoch; keys are issued for epoch " + currentEpoch
+                                    + " only: request " + eligible + ".");
+                }
                 if (a == null || !eligible.contains(a)) {
                     throw RequestRefusedException.forbidden(
                             "attribute-not-held",

@@ -214,6 +214,25 @@ class FakeMedshareContractTest {
         u = upload("exact-counts");
         u.tags.put("resources", "Observation:17");
         upload("resource-summary-exact-count", 400, "invalid-resource-summary", multipart(u, true, true));
+
+        String replaced = upload("replaced-record", 201, null, multipart(upload("replaced"), true, true))
+                .body()
+                .path("record")
+                .path("recordId")
+                .asText();
+        Upload next = upload("replacing");
+        next.tags.put("replaces", replaced);
+        sameRecord(
+                "replaces-current-version", upload("replaces-current-version", 201, null, multipart(next, true, true)));
+        u = upload("replacing-again");
+        u.tags.put("replaces", replaced);
+        upload("replaces-superseded-version", 409, "not-current-version", multipart(u, true, true));
+        u = upload("replacing-unknown");
+        u.tags.put("replaces", UUID.randomUUID().toString());
+        upload("replaces-unknown-record", 404, "not-found", multipart(u, true, true));
+        u = upload("replacing-malformed");
+        u.tags.put("replaces", "the previous one");
+        upload("replaces-malformed", 400, "invalid-replaces", multipart(u, true, true));
         assertAgreed();
     }
 

@@ -145,6 +145,26 @@ final class HospitalCases {
                 "invalid-document-reference",
                 (fx, u) -> u.tags.put("document", "abcdef012345678")));
         cases.add(upload(
+                "metadata-tag-replaces-not-a-record-id",
+                400,
+                "invalid-replaces",
+                (fx, u) -> u.tags.put("replaces", "the previous one")));
+        cases.add(upload(
+                "metadata-tag-replaces-uppercase-id",
+                400,
+                "invalid-replaces",
+                (fx, u) -> u.tags.put("replaces", fx.recordA.toUpperCase(java.util.Locale.ROOT))));
+        cases.add(upload(
+                "metadata-tag-replaces-unknown-record",
+                404,
+                "not-found",
+                (fx, u) -> u.tags.put("replaces", java.util.UUID.randomUUID().toString())));
+        cases.add(upload(
+                "metadata-tag-replaces-another-organisations-record",
+                404,
+                "not-found",
+                (fx, u) -> u.tags.put("replaces", fx.recordB)));
+        cases.add(upload(
                 "metadata-tag-resources-exact-count",
                 400,
                 "invalid-resource-summary",

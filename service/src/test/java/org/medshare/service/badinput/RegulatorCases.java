@@ -362,6 +362,22 @@ final class RegulatorCases {
                 409,
                 "own-organisation",
                 Requests.json("PUT", "/api/v1/suspensions/regulator-nhc", "{\"reason\":\"investigation\"}")));
+        cases.addAll(Requests.fromFile("epochs.txt", "POST", fx -> "/api/v1/authority/epochs"));
+        cases.add(new BadInput(
+                "epoch-as-text-plain",
+                415,
+                null,
+                fx -> Requests.send(
+                        "POST",
+                        "/api/v1/authority/epochs",
+                        "text/plain",
+                        "2027Q1".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        null)));
+        cases.add(new BadInput(
+                "epochs-accepting-xml",
+                406,
+                null,
+                Requests.accepting("application/xml", "GET", "/api/v1/authority/epochs")));
         cases.add(new BadInput(
                 "reinstate-an-organisation-not-suspended",
                 404,

@@ -65,6 +65,8 @@ class AuthorizationMatrixTest {
             Map.entry("GET /api/v1/authority/parameters", Set.of(HOSPITAL, INSURER, REGULATOR)),
             Map.entry("GET /api/v1/authority/parameters/attested", Set.of(HOSPITAL, INSURER, REGULATOR)),
             Map.entry("POST /api/v1/authority/keys", Set.of(HOSPITAL)),
+            Map.entry("GET /api/v1/authority/epochs", Set.of(HOSPITAL, INSURER, REGULATOR)),
+            Map.entry("POST /api/v1/authority/epochs", Set.of(REGULATOR)),
             Map.entry("GET /api/v1/fhir/Consent", Set.of(HOSPITAL)),
             Map.entry("GET /api/v1/fhir/Consent/{id}", Set.of(HOSPITAL)),
             Map.entry("POST /api/v1/fhir/Consent/{id}/$revoke", Set.of(HOSPITAL)),

@@ -63,6 +63,8 @@ import org.medshare.service.ledger.LedgerService.LedgerEntry;
  *       rules (13); every rule in force</td></tr>
  *   <tr><td>ORGANISATION_SUSPENDED / ORGANISATION_REINSTATED</td><td>update</td><td>U</td><td>regulator, AGNT</td>
  *       <td>the organisation (13); reason code</td></tr>
+ *   <tr><td>EPOCH_RAISED</td><td>update</td><td>U</td><td>regulator, AGNT</td><td>the new attribute epoch (13);
+ *       the previous epoch</td></tr>
  *   <tr><td>MEMBER_ADMITTED / MEMBER_REMOVED</td><td>create / delete</td><td>C / D</td><td>administrator, AGNT</td>
  *       <td>member (13)</td></tr>
  * </table>
@@ -217,6 +219,14 @@ public final class BalpAuditEvents {
             case ORGANISATION_SUSPENDED, ORGANISATION_REINSTATED ->
                 securityChange(
                         a, e, "update", AuditEventAction.U, "urn:medshare:organisation", e.id(Field.ORGANISATION));
+            case EPOCH_RAISED -> {
+                interaction(a, "update", AuditEventAction.U);
+                requester(a, e.id(Field.ACTOR));
+                entity(a, "urn:medshare:attribute-epoch", e.id(Field.EPOCH), Role.SECURITY_RESOURCE, e)
+                        .addDetail()
+                        .setType("previousEpoch")
+                        .setValue(new StringType(e.id(Field.PREVIOUS_EPOCH)));
+            }
             case MEMBER_ADMITTED, MEMBER_REMOVED -> {
                 boolean admitted = e.type() == EventType.MEMBER_ADMITTED;
                 interaction(a, admitted ? "create" : "delete", admitted ? AuditEventAction.C : AuditEventAction.D);

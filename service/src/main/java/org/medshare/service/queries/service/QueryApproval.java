@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.medshare.enclave.stats.PrivacyBudget;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
@@ -15,6 +16,7 @@ import org.medshare.ledger.event.Field;
 import org.medshare.service.config.MedshareConfig;
 import org.medshare.service.consent.service.ConsentDecisions;
 import org.medshare.service.consent.service.ConsentService;
+import org.medshare.service.epochs.service.AttributeEpochs;
 import org.medshare.service.identity.Caller;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.payments.service.PaymentService;
@@ -52,7 +54,7 @@ public class QueryApproval {
     private final LedgerService ledger;
     private final PaymentService payments;
     private final StatisticsRunner runner;
-    private final MedshareConfig config;
+    private final AttributeEpochs epochs;
     private final long budgetMicros;
     private final Clock clock = Clock.systemUTC();
 
@@ -68,7 +70,8 @@ public class QueryApproval {
             LedgerService ledger,
             PaymentService payments,
             StatisticsRunner runner,
-            MedshareConfig config) {
+            MedshareConfig config,
+            AttributeEpochs epochs) {
         this.repository = repository;
         this.templates = templates;
         this.dataUse = dataUse;
@@ -79,7 +82,7 @@ public class QueryApproval {
         this.ledger = ledger;
         this.payments = payments;
         this.runner = runner;
-        this.config = config;
+        this.epochs = epochs;
         this.budgetMicros = PrivacyBudget.toMicros(config.privacy().budgetPerInsurer());
     }
 
@@ -104,8 +107,7 @@ public class QueryApproval {
     public QueryView approve(Caller regulator, String queryId) {
         QueryEntity pending = QuarkusTransaction.requiringNew().call(() -> pending(queryId));
         TemplateEntity template = templates.approvedFor(QueryDocuments.request(pending.requestJson()));
-        Set<String> purpose =
-                Set.of("purpose:" + template.purpose() + "@" + config.records().currentEpoch());
+        Set<String> purpose = purposeAttributes(template.purpose());
         QueryInputs inputs = QueryInputs.of(records.rowsOpenableBy(purpose), records.hospitalsByNumber());
         if (!payments.canPay(pending.insurer(), inputs.size())) {
             throw RequestRefusedException.conflict(
@@ -206,6 +208,18 @@ public class QueryApproval {
         QueryEntity completed = reload(query.id());
         return QueryView.of(
                 completed, payouts, records.hospitalsByNumber(), QueryView.verificationOf(completed, ledger));
+    }
+
+    /**
+     * The purpose attribute of every epoch, current and retired: the enclave computes over records whichever epoch
+     * their hospital encrypted them under.
+     */
+    private Set<String> purposeAttributes(String purpose) {
+        Set<String> out = new TreeSet<>();
+        AttributeEpochs.EpochsView view = epochs.view();
+        out.add("purpose:" + purpose + "@" + view.current());
+        view.retired().forEach(e -> out.add("purpose:" + purpose + "@" + e));
+        return out;
     }
 
     private QueryEntity reload(String queryId) {

@@ -4,7 +4,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.medshare.abe.Attribute;
+import org.medshare.service.epochs.service.AttributeEpochs;
 import org.medshare.service.identity.Caller;
 
 /**
@@ -26,6 +28,26 @@ public final class ClinicianAttributes {
     public static SortedSet<String> of(Caller caller, String currentEpoch) {
         SortedSet<String> out = new TreeSet<>();
         out.add("org:" + caller.organisation());
+        out.addAll(held(caller, epoch -> epoch.map(currentEpoch::equals).orElse(true)));
+        return out;
+    }
+
+    /**
+     * The attributes of {@code caller}'s token that would be a key's by the same rules but carry a retired epoch
+     * ({@link AttributeEpochs#isRetired}): what the caller held before the epoch was raised.
+     */
+    public static SortedSet<String> retired(Caller caller, AttributeEpochs epochs) {
+        SortedSet<String> out = new TreeSet<>();
+        for (String text : held(caller, epoch -> epoch.isPresent())) {
+            if (epochs.isRetired(text)) {
+                out.add(text);
+            }
+        }
+        return out;
+    }
+
+    private static SortedSet<String> held(Caller caller, Predicate<Optional<String>> epochAllowed) {
+        SortedSet<String> out = new TreeSet<>();
         for (String text : caller.abeAttributes()) {
             Attribute attribute;
             try {
@@ -38,7 +60,7 @@ public final class ClinicianAttributes {
             boolean allowed = KEYS.contains(key)
                     && (!key.equals("org") || text.equals("org:" + caller.organisation()))
                     && (!EPOCH_KEYS.contains(key) || epoch.isPresent())
-                    && epoch.map(currentEpoch::equals).orElse(true);
+                    && epochAllowed.test(epoch);
             if (allowed) {
                 out.add(text);
             }

@@ -11,14 +11,16 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.medshare.abe.Policy;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
 import org.medshare.ledger.event.SaltedHash;
-import org.medshare.service.config.MedshareConfig;
 import org.medshare.service.consent.service.ConsentDecisions;
 import org.medshare.service.consent.service.ConsentDecisions.Decision;
+import org.medshare.service.epochs.service.AttributeEpochs;
 import org.medshare.service.identity.Caller;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.ledger.LedgerService.EncodedEntry;
@@ -78,7 +80,7 @@ public class RecordRelease {
     private final ReleaseRepository releases;
     private final LedgerService ledger;
     private final MeterRegistry meters;
-    private final String currentEpoch;
+    private final AttributeEpochs epochs;
     private final SecureRandom random = new SecureRandom();
     private final Clock clock = Clock.systemUTC();
 
@@ -88,12 +90,12 @@ public class RecordRelease {
             ReleaseRepository releases,
             LedgerService ledger,
             MeterRegistry meters,
-            MedshareConfig config) {
+            AttributeEpochs epochs) {
         this.consents = consents;
         this.releases = releases;
         this.ledger = ledger;
         this.meters = meters;
-        this.currentEpoch = config.records().currentEpoch();
+        this.epochs = epochs;
     }
 
     /**
@@ -125,7 +127,26 @@ public class RecordRelease {
                     "Record " + record.id() + " belongs to " + record.organisation() + ": name the purpose of use "
                             + "(purpose=" + String.join("|", PurposeOfUse.codes()) + ").");
         }
-        if (!Policy.parse(record.policy()).isSatisfiedBy(ClinicianAttributes.of(caller, currentEpoch))) {
+        if (record.supersededBy() != null) {
+            throw forbidden(
+                    "record-superseded",
+                    "Record superseded",
+                    "Record " + record.id() + " was replaced by a newer version of " + record.organisation()
+                            + "; search the patient's records again.");
+        }
+        Policy policy = Policy.parse(record.policy());
+        SortedSet<String> current = ClinicianAttributes.of(caller, epochs.current());
+        if (!policy.isSatisfiedBy(current)) {
+            SortedSet<String> withRetired = new TreeSet<>(current);
+            withRetired.addAll(ClinicianAttributes.retired(caller, epochs));
+            if (policy.isSatisfiedBy(withRetired)) {
+                throw forbidden(
+                        "epoch-retired",
+                        "Epoch retired",
+                        "Record " + record.id() + " opens only with attributes of a retired epoch (the current epoch"
+                                + " is " + epochs.current() + "); " + record.organisation()
+                                + " has not re-encrypted it yet.");
+            }
             throw forbidden(
                     "policy-not-satisfied",
                     "Policy not satisfied",

@@ -24,9 +24,9 @@ import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jboss.logging.Logger;
 import org.medshare.abe.Policy;
-import org.medshare.service.config.MedshareConfig;
 import org.medshare.service.consent.persistence.ConsentRepository;
 import org.medshare.service.consent.service.ConsentIds;
+import org.medshare.service.epochs.service.AttributeEpochs;
 import org.medshare.service.identity.Caller;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.ledger.LedgerService.LedgerReceipt;
@@ -123,8 +123,7 @@ public class RecordService {
     private final LedgerService ledger;
     private final RecordRelease release;
     private final MeterRegistry meters;
-    private final String currentEpoch;
-    private final PolicyRules policyRules;
+    private final AttributeEpochs epochs;
     private final Clock clock = Clock.systemUTC();
 
     @Inject
@@ -137,7 +136,7 @@ public class RecordService {
             LedgerService ledger,
             RecordRelease release,
             MeterRegistry meters,
-            MedshareConfig config) {
+            AttributeEpochs epochs) {
         this.repository = repository;
         this.consents = consents;
         this.uploadCheck = uploadCheck;
@@ -146,8 +145,7 @@ public class RecordService {
         this.ledger = ledger;
         this.release = release;
         this.meters = meters;
-        this.currentEpoch = config.records().currentEpoch();
-        this.policyRules = new PolicyRules(currentEpoch);
+        this.epochs = epochs;
     }
 
     /** Checks and stores one upload of {@code caller} (a hospital). */
@@ -161,6 +159,9 @@ public class RecordService {
             return replay.get();
         }
 
+        if (upload.replaces() != null) {
+            QuarkusTransaction.requiringNew().run(() -> replaceable(caller, upload));
+        }
         Manifest envelopeManifest = put(caller, upload.envelope());
         Manifest rowsManifest;
         try {
@@ -188,7 +189,11 @@ public class RecordService {
                 .withContent(upload.analyticsRows(), upload.documentRef());
         try {
             QuarkusTransaction.requiringNew().run(() -> {
-                if (upload.documentRef() != null) {
+                if (upload.replaces() != null) {
+                    RecordEntity previous = replaceable(caller, upload);
+                    record.versionAfter(previous);
+                    previous.supersededBy(recordId);
+                } else if (upload.documentRef() != null) {
                     repository
                             .currentVersionOf(caller.organisation(), upload.documentRef())
                             .ifPresent(previous -> {
@@ -201,6 +206,10 @@ public class RecordService {
                         .forEach(p -> consents.addPatient(
                                 recordId, caller.organisation(), p, ConsentIds.of(caller.organisation(), p)));
             });
+        } catch (RequestRefusedException e) {
+            release(caller, envelopeManifest);
+            release(caller, rowsManifest);
+            throw e;
         } catch (PersistenceException e) {
             release(caller, envelopeManifest);
             release(caller, rowsManifest);
@@ -331,7 +340,7 @@ public class RecordService {
                     "Invalid patient reference",
                     "patient is the consortium pseudonym of the patient (16-64 lower-case hex digits).");
         }
-        Set<String> attributes = ClinicianAttributes.of(caller, currentEpoch);
+        Set<String> attributes = ClinicianAttributes.of(caller, epochs.current());
         return QuarkusTransaction.requiringNew()
                 .call(() -> repository.visibleOfPatient(patientRef).stream()
                         .filter(r -> Policy.parse(r.policy()).isSatisfiedBy(attributes))
@@ -351,7 +360,7 @@ public class RecordService {
         RecordEntity record =
                 visible(recordId).orElseThrow(() -> RequestRefusedException.notFound("Record " + recordId));
         if (!record.organisation().equals(caller.organisation())
-                && !Policy.parse(record.policy()).isSatisfiedBy(ClinicianAttributes.of(caller, currentEpoch))) {
+                && !Policy.parse(record.policy()).isSatisfiedBy(ClinicianAttributes.of(caller, epochs.current()))) {
             throw new RequestRefusedException(
                     Refusal.FORBIDDEN,
                     "policy-not-satisfied",
@@ -385,7 +394,7 @@ public class RecordService {
 
     /** The preview of a policy {@code caller}'s organisation might set ({@link PolicyPreview}). */
     public PolicyPreview preview(Caller caller, String expression) {
-        return PolicyPreview.of(expression, caller.organisation(), policyRules);
+        return PolicyPreview.of(expression, caller.organisation(), new PolicyRules(epochs.current()));
     }
 
     /** Organisation by hospital number (the number analytics rows carry). */
@@ -419,6 +428,34 @@ public class RecordService {
     private RecordEntity reload(String recordId) {
         return QuarkusTransaction.requiringNew()
                 .call(() -> repository.byId(recordId).orElseThrow());
+    }
+
+    /**
+     * The record an upload's {@code replaces} tag names, within the caller's transaction: a visible record of the
+     * caller's organisation that is the current version of its document (and, when the upload names a document, that
+     * document's current version).
+     *
+     * @throws RequestRefusedException 404 for an unknown record or another organisation's, 409
+     *     {@code not-current-version} for a version already replaced
+     */
+    private RecordEntity replaceable(Caller caller, CheckedUpload upload) {
+        RecordEntity previous = repository
+                .byId(upload.replaces())
+                .filter(r -> r.ledgerIndex() != null && r.organisation().equals(caller.organisation()))
+                .orElseThrow(() -> RequestRefusedException.notFound("Record " + upload.replaces()));
+        boolean documentMovedOn = upload.documentRef() != null
+                && repository
+                        .currentVersionOf(caller.organisation(), upload.documentRef())
+                        .filter(current -> !current.id().equals(previous.id()))
+                        .isPresent();
+        if (previous.supersededBy() != null || documentMovedOn) {
+            throw RequestRefusedException.conflict(
+                    "not-current-version",
+                    "Not the current version",
+                    "Record " + previous.id() + " was already replaced by a newer version; an upload replaces the "
+                            + "current version only.");
+        }
+        return previous;
     }
 
     private Optional<RecordEntity> visible(String recordId) {

@@ -28,6 +28,7 @@ import org.medshare.abe.Policy;
 import org.medshare.abe.sign.UploadStatement;
 import org.medshare.enclave.rows.EncryptedRows;
 import org.medshare.service.config.MedshareConfig;
+import org.medshare.service.epochs.service.AttributeEpochs;
 import org.medshare.service.identity.Caller;
 import org.medshare.service.records.service.RecordService.UploadParts;
 import org.medshare.service.refusal.RequestRefusedException;
@@ -45,11 +46,15 @@ public class UploadCheck {
     public static final String PATIENT_TAG = "patient";
     /** Name of the upload tag that carries the keyed hash of the record's document identifier. */
     public static final String DOCUMENT_TAG = "document";
+    /** Name of the upload tag that names the record this upload replaces (a new version, e.g. re-encrypted). */
+    public static final String REPLACES_TAG = "replaces";
     /** Name of the upload tag that carries the record's coarse resource summary. */
     public static final String RESOURCES_TAG = "resources";
 
     private static final Pattern PATIENT_REF = Pattern.compile("[0-9a-f]{16,64}");
     private static final Pattern DOCUMENT_REF = Pattern.compile("[0-9a-f]{16,64}");
+    private static final Pattern RECORD_ID =
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final String RESOURCE_ENTRY = "[A-Z][A-Za-z]{0,63}(:(1|2-9|10-99|100\\+))?";
     private static final Pattern RESOURCE_SUMMARY =
             Pattern.compile(RESOURCE_ENTRY + "(," + RESOURCE_ENTRY + "){0,63}(,\\+)?");
@@ -71,6 +76,7 @@ public class UploadCheck {
      * @param patients      the distinct pseudonymous patient references of the {@value #PATIENT_TAG} tag
      * @param analyticsRows the rows the rows container states (0: stored and shared, never used in statistics)
      * @param documentRef   the {@value #DOCUMENT_TAG} tag, or null
+     * @param replaces      the {@value #REPLACES_TAG} tag (a record id), or null
      */
     public record CheckedUpload(
             UploadMetadata metadata,
@@ -81,17 +87,18 @@ public class UploadCheck {
             String suite,
             List<String> patients,
             long analyticsRows,
-            String documentRef) {}
+            String documentRef,
+            String replaces) {}
 
     private final SigningKeyService signingKeys;
     private final MedshareConfig config;
-    private final PolicyRules policyRules;
+    private final AttributeEpochs epochs;
 
     @Inject
-    UploadCheck(SigningKeyService signingKeys, MedshareConfig config) {
+    UploadCheck(SigningKeyService signingKeys, MedshareConfig config, AttributeEpochs epochs) {
         this.signingKeys = signingKeys;
         this.config = config;
-        this.policyRules = new PolicyRules(config.records().currentEpoch());
+        this.epochs = epochs;
     }
 
     /**
@@ -108,9 +115,10 @@ public class UploadCheck {
         String recordId = statement.recordId();
         List<String> patients = patientRefs(metadata.tags());
         String documentRef = documentRef(metadata.tags());
+        String replaces = replaces(metadata.tags());
         checkResourceSummary(metadata.tags());
 
-        Policy policy = policyRules.check(metadata.policy(), caller.organisation());
+        Policy policy = new PolicyRules(epochs.current()).check(metadata.policy(), caller.organisation());
         EnvelopeHeader envelopeHeader = header("envelope", envelope);
         EncryptedRows sealedRows = rowsContainer(rows, recordId);
         if (!envelopeHeader.policy().equals(policy) || !sealedRows.policy().equals(policy)) {
@@ -140,7 +148,8 @@ public class UploadCheck {
                 envelopeHeader.suite().label(),
                 patients,
                 sealedRows.rowCount(),
-                documentRef);
+                documentRef,
+                replaces);
     }
 
     /**
@@ -156,6 +165,19 @@ public class UploadCheck {
                     "The tag '" + DOCUMENT_TAG
                             + "' holds a keyed hash of the document identifier: 16-64 lower-case hex "
                             + "digits, never the identifier itself.");
+        }
+        return value;
+    }
+
+    /** The {@value #REPLACES_TAG} tag: a record id (lower-case UUID); null when absent. */
+    static String replaces(Map<String, String> tags) {
+        String value = tags.get(REPLACES_TAG);
+        if (value != null && !RECORD_ID.matcher(value).matches()) {
+            throw RequestRefusedException.invalid(
+                    "invalid-replaces",
+                    "Invalid replaced record",
+                    "The tag '" + REPLACES_TAG + "' names the id of the record this upload replaces (a lower-case "
+                            + "UUID, as uploads answer it).");
         }
         return value;
     }
