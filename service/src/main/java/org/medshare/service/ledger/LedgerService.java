@@ -82,6 +82,19 @@ public class LedgerService {
         }
     }
 
+    /**
+     * Appends {@code events} in order as one group commit and returns their indexes once they are durable, without
+     * waiting for the checkpoint that will cover them ({@link #receiptFor} gives it later). For events whose caller
+     * needs the trail written before it acts, not a receipt to hand out.
+     */
+    public List<Long> appendDurably(List<Event> events) {
+        try {
+            return log.appendAll(events).stream().map(Receipt::index).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("ledger append failed", e);
+        }
+    }
+
     /** A receipt for an entry already on the ledger, against the latest checkpoint covering it. */
     public LedgerReceipt receiptFor(long index) {
         SignedCheckpoint checkpoint;

@@ -1,10 +1,17 @@
 package org.medshare.service.queries;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.security.TestSecurity;
+import io.quarkus.test.security.oidc.Claim;
+import io.quarkus.test.security.oidc.OidcSecurity;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Order;
@@ -23,6 +30,30 @@ import org.medshare.service.testing.PostgresProfile;
 @Tag("postgres")
 @TestProfile(ApprovalFlowOnPostgresTest.NativeSqlSchema.class)
 class ApprovalFlowOnPostgresTest extends ApprovalFlowTest {
+
+    /**
+     * Last before the check, since keys for the flow's epoch are refused afterwards: the regulator raises the
+     * attribute epoch, and a second raise to the same epoch is refused.
+     */
+    @Test
+    @Order(99)
+    @TestSecurity(user = "rita", roles = "regulator")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = "regulator-nhc"))
+    void theRegulatorRaisesTheAttributeEpochOnce() {
+        given().contentType("application/json")
+                .body("{\"epoch\":\"2027Q1\"}")
+                .post("/api/v1/authority/epochs")
+                .then()
+                .statusCode(200)
+                .body("current", equalTo("2027Q1"))
+                .body("retired", equalTo(List.of("2026Q4")));
+        given().contentType("application/json")
+                .body("{\"epoch\":\"2027Q1\"}")
+                .post("/api/v1/authority/epochs")
+                .then()
+                .statusCode(409)
+                .body("type", endsWith("/epoch-not-later"));
+    }
 
     @Test
     @Order(100)

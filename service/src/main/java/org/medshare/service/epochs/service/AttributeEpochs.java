@@ -8,9 +8,6 @@ import jakarta.persistence.PersistenceException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +22,7 @@ import org.medshare.service.config.MedshareConfig;
 import org.medshare.service.identity.Caller;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.ledger.LedgerService.LedgerEntry;
+import org.medshare.service.persistence.NativeRows;
 import org.medshare.service.refusal.RequestRefusedException;
 
 /**
@@ -97,7 +95,7 @@ public class AttributeEpochs {
         for (Object[] row : rows) {
             retired.add((String) row[1]);
             now = (String) row[0];
-            raisedAt = instant(row[2]);
+            raisedAt = NativeRows.instant(row[2]);
             index = row[3] == null ? null : ((Number) row[3]).longValue();
         }
         return new EpochsView(now, retired, raisedAt, index);
@@ -168,7 +166,7 @@ public class AttributeEpochs {
                     .mapToLong(LedgerEntry::index)
                     .findFirst()
                     .orElseGet(() -> ledger.append(Event.epochRaised(
-                                    instant(row[3]).toEpochMilli(),
+                                    NativeRows.instant(row[3]).toEpochMilli(),
                                     (String) row[2],
                                     AttributeEpoch.parse((String) row[1]),
                                     AttributeEpoch.parse(epoch)))
@@ -203,19 +201,6 @@ public class AttributeEpochs {
             current = known;
         }
         return known;
-    }
-
-    private static Instant instant(Object value) {
-        if (value instanceof Timestamp t) {
-            return t.toInstant();
-        }
-        if (value instanceof LocalDateTime l) {
-            return l.toInstant(ZoneOffset.UTC);
-        }
-        if (value instanceof OffsetDateTime o) {
-            return o.toInstant();
-        }
-        return (Instant) value;
     }
 
     @SuppressWarnings("unchecked")

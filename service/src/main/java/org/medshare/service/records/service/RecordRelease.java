@@ -54,7 +54,8 @@ import org.medshare.service.refusal.RequestRefusedException;
  * {@code reason} is refused with 400 before any check.
  *
  * <p>Each release appends an ACCESS event (actor {@code organisation:subject}, the record, and the purpose with the
- * versions of the consents that decided it, see {@link EventType#ACCESS}) before any byte is served; a break-glass
+ * versions of the consents that decided it, see {@link EventType#ACCESS}) and waits until it is durable before any byte
+ * is served (not for the checkpoint that will cover it: its proof is served later, {@link #accessProof}); a break-glass
  * release appends BREAK_GLASS right after it (in the same group commit) with a salted hash of the reason, and enters the
  * regulator's review queue. Every refusal counts in the metric {@value #REFUSED} (tag {@code reason}: the problem
  * type), every release in {@value #RELEASED} (tags {@code purpose}, {@code recipient} = {@code owner} or
@@ -237,10 +238,10 @@ public class RecordRelease {
                 .build();
         String consentVersions = consentPart == null ? null : consentPart.substring("consent-".length());
         if (breakGlassReason.isEmpty()) {
-            LedgerReceipt receipt = ledger.append(access);
+            long accessIndex = ledger.appendDurably(List.of(access)).get(0);
             QuarkusTransaction.requiringNew()
                     .run(() -> releases.persist(
-                            access(receipt.index(), caller, record, purpose, consentVersions, false, now)));
+                            access(accessIndex, caller, record, purpose, consentVersions, false, now)));
         } else {
             byte[] salt = new byte[SALT_BYTES];
             random.nextBytes(salt);
@@ -252,9 +253,9 @@ public class RecordRelease {
                     .id(Field.PURPOSE, purpose)
                     .hash(Field.REASON_HASH, SaltedHash.of("reason", salt, reason.getBytes(StandardCharsets.UTF_8)))
                     .build();
-            List<LedgerReceipt> receipts = ledger.appendAll(List.of(access, glass));
-            long accessIndex = receipts.get(0).index();
-            long glassIndex = receipts.get(1).index();
+            List<Long> indexes = ledger.appendDurably(List.of(access, glass));
+            long accessIndex = indexes.get(0);
+            long glassIndex = indexes.get(1);
             QuarkusTransaction.requiringNew().run(() -> {
                 releases.persist(access(accessIndex, caller, record, purpose, consentVersions, true, now));
                 releases.persist(new BreakGlassCase(
