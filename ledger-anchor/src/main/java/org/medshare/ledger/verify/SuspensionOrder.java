@@ -26,7 +26,8 @@ final class SuspensionOrder {
             EventType.CONSENT_REVOKED,
             EventType.CONSENT_CHANGED,
             EventType.SIGNING_KEY_REVOKED,
-            EventType.DATA_USE_RULES_CHANGED);
+            EventType.DATA_USE_RULES_CHANGED,
+            EventType.EPOCH_RAISED);
 
     private final Set<String> suspended = new HashSet<>();
 

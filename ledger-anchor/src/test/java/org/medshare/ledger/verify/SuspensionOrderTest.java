@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import org.junit.jupiter.api.Test;
+import org.medshare.ledger.event.AttributeEpoch;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
@@ -51,5 +52,17 @@ class SuspensionOrderTest {
         assertEquals(
                 "ORGANISATION_REINSTATED of hospital-a, which is not suspended",
                 order.accept(Event.organisationReinstated(8, "regulator-nhc:rita", "hospital-a")));
+    }
+
+    @Test
+    void aSuspendedRegulatorRaisesNoEpoch() {
+        SuspensionOrder order = new SuspensionOrder();
+        AttributeEpoch from = AttributeEpoch.parse("2026Q4");
+        AttributeEpoch to = AttributeEpoch.parse("2027Q1");
+        assertNull(order.accept(Event.organisationSuspended(1, "regulator-nhc:rita", "regulator-sh", "rule-breach")));
+        assertEquals(
+                "EPOCH_RAISED by regulator-sh:sam while regulator-sh is suspended",
+                order.accept(Event.epochRaised(2, "regulator-sh:sam", from, to)));
+        assertNull(order.accept(Event.epochRaised(3, "regulator-nhc:rita", from, to)));
     }
 }
