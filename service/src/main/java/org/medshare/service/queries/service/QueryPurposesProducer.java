@@ -9,7 +9,7 @@ import org.medshare.service.queries.QueryPurposes;
 /** The configured {@link QueryPurposes}, built at start so that an unknown PurposeOfUse code stops the service. */
 final class QueryPurposesProducer {
 
-    private QueryPurposesProducer() {}
+    QueryPurposesProducer() {}
 
     @Produces
     @Singleton
