@@ -44,8 +44,9 @@ import picocli.CommandLine.Parameters;
  * FAME encapsulation itself and the header (policy included) is authenticated data, so a new policy needs a new
  * encapsulation and therefore new payload keys; there is no separately wrapped record key to re-wrap.
  *
- * <p>Exit 0 when every bundle's record is under {@code NEXT} (now or by an earlier run), 1 when any record stays
- * under the old epoch (each is named on stderr with the reason; run again to resume), 2 on a usage error.
+ * <p>Exit 0 when every bundle's record is under {@code NEXT} (now or by an earlier run of this command), 1 when any
+ * record stays under the old epoch (each is named on stderr with the reason; run again to resume), including one that
+ * another upload replaced, since that version may still be under the old epoch, 2 on a usage error.
  */
 @Command(
         name = "rekey",
@@ -233,10 +234,13 @@ public final class RekeyCommand extends ServiceCommand {
         }
         String supersededBy =
                 old.path("supersededBy").isTextual() ? old.path("supersededBy").asText() : null;
-        if (supersededBy != null) {
-            out.println(file.getFileName() + "  " + oldId + " already replaced by " + supersededBy
-                    + (supersededBy.equals(newId) ? " (rekeyed)" : ""));
+        if (newId.equals(supersededBy)) {
+            out.println(file.getFileName() + "  " + oldId + " already replaced by " + supersededBy + " (rekeyed)");
             return null;
+        }
+        if (supersededBy != null) {
+            return "record " + oldId + " was replaced by " + supersededBy + ", not by this bundle under the next"
+                    + " epoch: rekey the file that version was uploaded from";
         }
         TreeMap<String, String> withReplaces = new TreeMap<>(tags);
         withReplaces.put("replaces", oldId);

@@ -125,6 +125,37 @@ class RekeyCommandTest {
     }
 
     @Test
+    void aRecordReplacedByAnotherUploadIsNotTakenAsRekeyed() throws Exception {
+        fake.currentEpoch("2027Q1");
+        Path b1 = bundles.resolve("b1.json");
+        String oldId = recordId(b1, OLD);
+        String other = "org:hospital-b AND dept:oncology@2026Q4";
+        Result replaced = Cli.run(
+                "upload",
+                "--config",
+                config.toString(),
+                "--policy",
+                other,
+                "--tag",
+                "replaces=" + oldId,
+                "--no-progress",
+                b1.toString());
+        assertEquals(0, replaced.code(), replaced.toString());
+        String otherId = recordId(b1, other);
+        assertEquals(otherId, fake.supersededBy(oldId));
+
+        Result r = rekey("--epoch", "2027Q1", "--policy", OLD, bundles.toString());
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.out().contains("rekeyed 1 of 2 bundles to 2027Q1"), r.out());
+        assertTrue(
+                r.err()
+                        .contains("still under 2026Q4 b1.json: record " + oldId + " was replaced by " + otherId
+                                + ", not by this bundle under the next epoch"),
+                r.err());
+        assertNull(fake.supersededBy(otherId), "the other version is left as it is");
+    }
+
+    @Test
     void usageErrorsSendNothing() {
         fake.currentEpoch("2027Q1");
         int posts = fake.uploadPosts.get();
