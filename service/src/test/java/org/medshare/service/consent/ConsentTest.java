@@ -32,7 +32,6 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Consent;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.medshare.abe.PublicParameters;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
@@ -355,16 +354,7 @@ class ConsentTest {
 
     /** hospital-a's client with a registered key, encrypting under the service's authority's parameters. */
     private static HospitalClient hospitalA(String token) throws Exception {
-        PublicParameters params = PublicParameters.parse(given().auth()
-                .oauth2(token)
-                .get("/api/v1/authority/parameters")
-                .then()
-                .statusCode(200)
-                .extract()
-                .asByteArray());
-        HospitalClient a = new HospitalClient("hospital-a").withToken(token).withParameters(params);
-        a.registerKey();
-        return a;
+        return HospitalClient.registered("hospital-a", token);
     }
 
     private static String upload(HospitalClient client, String key, String patient) {

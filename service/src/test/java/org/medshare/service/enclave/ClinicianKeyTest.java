@@ -27,7 +27,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.medshare.abe.DecryptionFailedException;
 import org.medshare.abe.Envelope;
-import org.medshare.abe.PublicParameters;
 import org.medshare.enclave.attest.QuoteVerifier;
 import org.medshare.enclave.host.AuthorityTrust;
 import org.medshare.enclave.keyrelease.KeyReleaseException;
@@ -70,15 +69,7 @@ class ClinicianKeyTest {
         String bob = KeycloakTokens.user("bob");
         String irene = KeycloakTokens.user("irene");
         String run = UUID.randomUUID().toString().substring(0, 8);
-        PublicParameters params = PublicParameters.parse(given().auth()
-                .oauth2(alice)
-                .get("/api/v1/authority/parameters")
-                .then()
-                .statusCode(200)
-                .extract()
-                .asByteArray());
-        HospitalClient a = new HospitalClient("hospital-a").withToken(alice).withParameters(params);
-        a.registerKey();
+        HospitalClient a = HospitalClient.registered("hospital-a", alice);
         String heart = "{\"resourceType\":\"Bundle\",\"id\":\"heart-" + run + "\"}";
         String tumour = "{\"resourceType\":\"Bundle\",\"id\":\"tumour-" + run + "\"}";
         String cardiologyRecord = a.upload(run + "-cardio", CARDIOLOGY, heart)

@@ -29,7 +29,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.medshare.abe.DecryptionFailedException;
 import org.medshare.abe.Envelope;
-import org.medshare.abe.PublicParameters;
 import org.medshare.ledger.event.AttributeEpoch;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
@@ -85,17 +84,8 @@ class EpochRekeyTest {
         String bob = KeycloakTokens.user("bob");
         String irene = KeycloakTokens.user("irene");
         String rita = KeycloakTokens.user("rita");
-        PublicParameters params = PublicParameters.parse(given().auth()
-                .oauth2(alice)
-                .get("/api/v1/authority/parameters")
-                .then()
-                .statusCode(200)
-                .extract()
-                .asByteArray());
-        HospitalClient a = new HospitalClient("hospital-a").withToken(alice).withParameters(params);
-        a.registerKey();
-        HospitalClient b = new HospitalClient("hospital-b").withToken(bob).withParameters(params);
-        b.registerKey();
+        HospitalClient a = HospitalClient.registered("hospital-a", alice);
+        HospitalClient b = HospitalClient.registered("hospital-b", bob);
         state.snapshot();
 
         String patient = UUID.randomUUID().toString().replace("-", "");

@@ -39,7 +39,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.medshare.abe.PublicParameters;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
@@ -109,13 +108,7 @@ class ApprovalFlowTest {
     @TestSecurity(user = "hana", roles = "hospital")
     @OidcSecurity(claims = @Claim(key = "org_id", value = HOSPITAL))
     void hospitalUploadsWithdrawsTwoConsentsAndAllowsTheTemplate() throws Exception {
-        PublicParameters params = PublicParameters.parse(given().get("/api/v1/authority/parameters")
-                .then()
-                .statusCode(200)
-                .extract()
-                .asByteArray());
-        HospitalClient hospital = new HospitalClient(HOSPITAL).withParameters(params);
-        hospital.registerKey();
+        HospitalClient hospital = HospitalClient.registered(HOSPITAL, null);
         HospitalClient secondKey = new HospitalClient(HOSPITAL);
         secondKey.registerKey();
         assertEquals(hospital.hospitalNumber(), secondKey.hospitalNumber(), "a second key keeps the hospital's number");
@@ -407,13 +400,7 @@ class ApprovalFlowTest {
     @TestSecurity(user = "hana", roles = "hospital")
     @OidcSecurity(claims = @Claim(key = "org_id", value = HOSPITAL))
     void hospitalSharesARecordWithCardiologistsAndThePatientPermitsTreatmentElsewhere() throws Exception {
-        PublicParameters params = PublicParameters.parse(given().get("/api/v1/authority/parameters")
-                .then()
-                .statusCode(200)
-                .extract()
-                .asByteArray());
-        HospitalClient hospital = new HospitalClient(HOSPITAL).withParameters(params);
-        hospital.registerKey();
+        HospitalClient hospital = HospitalClient.registered(HOSPITAL, null);
         Upload upload = hospital.upload(
                 run + "-shared",
                 "org:" + HOSPITAL + " OR (dept:cardiology@2026Q4 AND role:physician)",

@@ -17,7 +17,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.medshare.abe.PublicParameters;
 import org.medshare.enclave.stats.QueryConsent;
 import org.medshare.service.digest.Sha256;
 import org.medshare.service.testing.HospitalClient;
@@ -55,16 +54,7 @@ class ConsentQueryTest {
         String irene = KeycloakTokens.user("irene");
         String rita = KeycloakTokens.user("rita");
         String run = UUID.randomUUID().toString().substring(0, 8);
-        PublicParameters params = PublicParameters.parse(given().auth()
-                .oauth2(alice)
-                .get("/api/v1/authority/parameters")
-                .then()
-                .statusCode(200)
-                .extract()
-                .asByteArray());
-        HospitalClient hospital =
-                new HospitalClient("hospital-a").withToken(alice).withParameters(params);
-        hospital.registerKey();
+        HospitalClient hospital = HospitalClient.registered("hospital-a", alice);
         List<String> consentIds = new ArrayList<>();
         for (int p = 0; p < 9; p++) {
             String patient = run + "0000000" + p;

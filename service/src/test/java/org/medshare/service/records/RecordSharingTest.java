@@ -29,7 +29,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.medshare.abe.Envelope;
-import org.medshare.abe.PublicParameters;
 import org.medshare.abe.UserKey;
 import org.medshare.ledger.checkpoint.SignedCheckpoint;
 import org.medshare.ledger.event.Event;
@@ -105,15 +104,7 @@ class RecordSharingTest {
         bob = KeycloakTokens.user("bob");
         arthur = KeycloakTokens.user("arthur");
         rita = KeycloakTokens.user("rita");
-        PublicParameters params = PublicParameters.parse(given().auth()
-                .oauth2(alice)
-                .get("/api/v1/authority/parameters")
-                .then()
-                .statusCode(200)
-                .extract()
-                .asByteArray());
-        a = new HospitalClient("hospital-a").withToken(alice).withParameters(params);
-        a.registerKey();
+        a = HospitalClient.registered("hospital-a", alice);
         state.snapshot(); // the first look at the contract deploys it (one CONTRACT_CALL): before any comparison
     }
 

@@ -22,7 +22,6 @@ import java.util.TreeSet;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.medshare.abe.PublicParameters;
 import org.medshare.service.testing.HospitalClient;
 import org.medshare.service.testing.S3Organisations;
 import org.medshare.store.Cid;
@@ -67,14 +66,7 @@ class StorageFaultsTest {
     }
 
     private HospitalClient hospital() throws Exception {
-        PublicParameters params = PublicParameters.parse(given().get("/api/v1/authority/parameters")
-                .then()
-                .statusCode(200)
-                .extract()
-                .asByteArray());
-        HospitalClient hospital = new HospitalClient(HOSPITAL).withParameters(params);
-        hospital.registerKey();
-        return hospital;
+        return HospitalClient.registered(HOSPITAL, null);
     }
 
     private static HospitalClient.Upload upload(HospitalClient hospital) {

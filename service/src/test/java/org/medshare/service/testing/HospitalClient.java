@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.medshare.abe.AbeScheme;
 import org.medshare.abe.Envelope;
+import org.medshare.abe.KeyFormatException;
 import org.medshare.abe.MasterKey;
 import org.medshare.abe.Policy;
 import org.medshare.abe.PublicParameters;
@@ -55,6 +56,28 @@ public final class HospitalClient {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A client of {@code organisation} that encrypts under the service's key authority, whose parameters it reads
+     * with {@code bearerToken} (null: the test's security setup), and whose signing key is registered.
+     */
+    public static HospitalClient registered(String organisation, String bearerToken) {
+        HospitalClient client = new HospitalClient(organisation);
+        client.token = bearerToken;
+        byte[] parameters = client.request()
+                .get("/api/v1/authority/parameters")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asByteArray();
+        try {
+            client.params = PublicParameters.parse(parameters);
+        } catch (KeyFormatException e) {
+            throw new IllegalStateException("the service's public parameters do not parse", e);
+        }
+        client.registerKey();
+        return client;
     }
 
     /** Encrypts under these parameters (e.g. the service's key authority's) from now on. */
