@@ -108,7 +108,7 @@ class QueryVerifyTest {
                 0);
         QueryApproval approval = QueryApproval.sign(
                 QUERY,
-                query.queryHash(),
+                query.contentHash(),
                 Set.of("purpose:insurance-stats"),
                 Instant.now().plusSeconds(300),
                 TestAuthority.approver());

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.util.List;
+import java.util.Map;
+import org.medshare.enclave.keyrelease.TrustedParties;
 import org.medshare.abe.Suite;
 import org.medshare.enclave.host.EmbeddedEnclaves;
 
@@ -25,7 +27,7 @@ public final class TestAuthority {
             try {
                 approver = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
                 Path dir = Files.createTempDirectory("medshare-test-authority");
-                enclaves = EmbeddedEnclaves.start(dir, List.of(approver.getPublic()), 1, Suite.NIST);
+                enclaves = EmbeddedEnclaves.start(dir, new TrustedParties(List.of(approver.getPublic()), Map.of()), 1, Suite.NIST);
                 EmbeddedEnclaves started = enclaves;
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     try {

@@ -26,12 +26,13 @@ import org.medshare.enclave.stats.QueryConsent;
  * <p>It also carries the service's consent decision for this query's purpose of use and recipient: the records
  * whose patients' consent provisions deny it ({@link #consentDeniedRecords()}), which the worker drops before
  * decrypting anything, and the {@link #consentDigest()}, SHA-256 over the consent ids and versions the decision
- * read, which the worker copies into the signed result. Both are inside the query hash, so the host can neither
- * add a denied record back nor swap the decision for another.
+ * read, which the worker copies into the signed result. Both are inside the query hash that the signed result
+ * names, so what the host decided is fixed in the result; that the decisions are right is still the host's word.
  *
- * <p>Its {@link #queryHash()} is the {@code queryHash} that the approver signs in a {@link
- * org.medshare.enclave.keyrelease.QueryApproval}; the enclave recomputes it from the bytes the host
- * relays, so the (untrusted) host cannot change any of these decisions.
+ * <p>Its {@link #contentHash()} (template and request only) is what the regulator signs in a {@link
+ * org.medshare.enclave.keyrelease.QueryApproval}; the enclave recomputes it from the bytes the host relays, so the
+ * host cannot run another template or request under an approval. Its {@link #queryHash()} covers every decision
+ * and is what the signed result names.
  *
  * <p>Encoding v2 (big-endian, {@link WireWriter} conventions): u8 2, utf8 templateJson, utf8
  * requestJson, u32 n + n × i32 hospital id (ascending, distinct, 0..16383), u32 m + m × utf8
@@ -42,6 +43,7 @@ import org.medshare.enclave.stats.QueryConsent;
  */
 public final class ApprovedQuery {
     static final String HASH_DOMAIN = "medshare.approved-query.v2";
+    static final String CONTENT_DOMAIN = "medshare.query-content.v1";
     static final int VERSION = 2;
     static final int MAX_JSON_BYTES = 1 << 20;
     static final int MAX_HOSPITALS = 16384;
@@ -224,7 +226,24 @@ public final class ApprovedQuery {
         return ids;
     }
 
-    /** SHA-256("medshare.approved-query.v2" ‖ {@link #toBytes()}): what the approver signs. */
+    /**
+     * What a regulator approves: SHA-256(utf8 "medshare.query-content.v1" ‖ utf8 templateJson ‖ utf8 requestJson),
+     * {@link WireWriter} conventions, over the texts exactly as submitted.
+     */
+    public static byte[] contentHash(String templateJson, String requestJson) {
+        return Sha256.hash(new WireWriter()
+                .utf8(CONTENT_DOMAIN)
+                .utf8(templateJson)
+                .utf8(requestJson)
+                .toByteArray());
+    }
+
+    /** {@link #contentHash(String, String)} of this query's template and request. */
+    public byte[] contentHash() {
+        return contentHash(templateJson, requestJson);
+    }
+
+    /** SHA-256("medshare.approved-query.v2" ‖ {@link #toBytes()}): every decision, as the signed result names it. */
     public byte[] queryHash() {
         return Sha256.hash(new WireWriter().utf8(HASH_DOMAIN).toByteArray(), toBytes());
     }

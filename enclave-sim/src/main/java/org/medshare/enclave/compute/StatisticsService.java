@@ -45,8 +45,8 @@ import org.medshare.enclave.stats.TemplateRegistry;
  * refusal code:
  *
  * <ol>
- *   <li>the {@link QueryApproval}'s query hash is the {@link ApprovedQuery#queryHash()} of the
- *       relayed approved query ({@code APPROVAL_MISMATCH});
+ *   <li>the {@link QueryApproval}'s content hash is the {@link ApprovedQuery#contentHash()} of the
+ *       relayed template and request ({@code APPROVAL_MISMATCH});
  *   <li>the approval's Ed25519 signature verifies and it has not expired ({@code
  *       APPROVAL_SIGNATURE}, {@code APPROVAL_EXPIRED}); if the enclave's measured configuration
  *       lists approvers ({@value #APPROVERS}), the signer is one of them ({@code
@@ -171,7 +171,7 @@ public final class StatisticsService implements EnclaveService {
         } catch (MalformedEncodingException e) {
             throw new EnclaveServiceException("BAD_REQUEST", e.getMessage());
         }
-        if (!Arrays.equals(approval.queryHash(), query.queryHash())) {
+        if (!Arrays.equals(approval.contentHash(), query.contentHash())) {
             throw new EnclaveServiceException("APPROVAL_MISMATCH", "the approval was signed for another query");
         }
         try {

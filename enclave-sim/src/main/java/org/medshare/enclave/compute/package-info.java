@@ -3,10 +3,10 @@
  * computing step of the query flow (insurer request, regulator approval, enclave computation,
  * settlement). SIMULATED like the rest of enclave-sim.
  *
- * <p>Flow: the approval workflow builds an {@link org.medshare.enclave.compute.ApprovedQuery}
- * (approved template, request, admitted hospitals, revoked records, remaining ε) and signs its
- * {@link org.medshare.enclave.compute.ApprovedQuery#queryHash()} in a {@link
- * org.medshare.enclave.keyrelease.QueryApproval}; {@code KeyAuthorityClient.releaseTo(worker,
+ * <p>Flow: the regulator signs the {@link org.medshare.enclave.compute.ApprovedQuery#contentHash content hash}
+ * of the template and request it read in a {@link org.medshare.enclave.keyrelease.QueryApproval} with its own
+ * key; the approval workflow builds an {@link org.medshare.enclave.compute.ApprovedQuery} (that template and
+ * request, admitted hospitals, revoked records, remaining ε); {@code KeyAuthorityClient.releaseTo(worker,
  * approval)} installs the query's ABE key in the worker; {@link
  * org.medshare.enclave.compute.StatisticsClient#run} relays the approved query, the approval and the
  * encrypted records to the {@link org.medshare.enclave.compute.StatisticsService} in the worker,

@@ -16,11 +16,9 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.medshare.abe.PublicParameters;
 import org.medshare.abe.Suite;
 import org.medshare.enclave.CodeSet;
@@ -35,7 +33,7 @@ import org.medshare.enclave.attest.QuoteVerifier;
 import org.medshare.enclave.attest.SimRootCa;
 import org.medshare.enclave.compute.StatisticsStateService;
 import org.medshare.enclave.keyrelease.KeyAuthority;
-import org.medshare.enclave.keyrelease.QueryApproval;
+import org.medshare.enclave.keyrelease.TrustedParties;
 
 /**
  * The embedded (development) deployment of the simulated TEE, for the one-command setup: one
@@ -95,14 +93,14 @@ public final class EmbeddedEnclaves implements AutoCloseable {
     /**
      * Starts (or restarts) the embedded deployment.
      *
-     * @param approvers Ed25519 public keys whose {@link QueryApproval}s the authority honours
+     * @param parties the parties' keys whose approvals and grants the authority honours
      * @param svn security version of this build (raise it on upgrades; never lower it)
      */
-    public static EmbeddedEnclaves start(Path dir, List<PublicKey> approvers, int svn, Suite suite)
+    public static EmbeddedEnclaves start(Path dir, TrustedParties parties, int svn, Suite suite)
             throws IOException, GeneralSecurityException, EnclaveCallException {
         Objects.requireNonNull(suite);
-        if (approvers.isEmpty()) {
-            throw new IllegalArgumentException("at least one approver key is required");
+        if (parties.isEmpty()) {
+            throw new IllegalArgumentException("at least one approval or grant key is required");
         }
         Files.createDirectories(dir);
         Clock clock = Clock.systemUTC();
@@ -110,7 +108,7 @@ public final class EmbeddedEnclaves implements AutoCloseable {
         KeyPair vendor = loadOrCreateVendorKey(dir.resolve("vendor.key"));
         CodeSet code = CodeSet.ofRunningEnclave();
         SigStruct workerSig = SigStruct.sign(code, WORKER_CONFIG, PRODUCT_ID, svn, vendor);
-        EnclaveConfig authorityConfig = authorityConfig(root, vendor.getPublic(), workerSig, svn, approvers);
+        EnclaveConfig authorityConfig = authorityConfig(root, vendor.getPublic(), workerSig, svn, parties);
         SigStruct authoritySig = SigStruct.sign(code, authorityConfig, PRODUCT_ID, svn, vendor);
         Path secret = dir.resolve("platform.secret");
         EnclaveHost authority = EnclaveHost.start(new EnclaveHost.LaunchSpec(
@@ -181,7 +179,7 @@ public final class EmbeddedEnclaves implements AutoCloseable {
     }
 
     static EnclaveConfig authorityConfig(
-            SimRootCa root, PublicKey vendor, SigStruct workerSig, int svn, List<PublicKey> approvers)
+            SimRootCa root, PublicKey vendor, SigStruct workerSig, int svn, TrustedParties parties)
             throws GeneralSecurityException {
         String constraint = "C:" + Hex.of(workerSig.mrenclave())
                 + " S:" + Hex.of(SigStruct.mrsignerOf(vendor))
@@ -191,9 +189,8 @@ public final class EmbeddedEnclaves implements AutoCloseable {
         Map<String, String> settings = new TreeMap<>();
         settings.put(KeyAuthority.ROOT, Hex.of(root.certificate().getEncoded()));
         settings.put(KeyAuthority.CONSTRAINT, constraint);
-        settings.put(
-                KeyAuthority.APPROVERS,
-                approvers.stream().map(QueryApproval::keyIdOf).sorted().collect(Collectors.joining(",")));
+        settings.put(KeyAuthority.APPROVERS, parties.approverSetting());
+        settings.put(KeyAuthority.GRANTORS, parties.grantorSetting());
         return EnclaveConfig.release(settings);
     }
 

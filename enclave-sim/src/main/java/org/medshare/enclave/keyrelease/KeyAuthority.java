@@ -13,6 +13,7 @@ import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -52,8 +53,10 @@ import org.medshare.enclave.seal.SealingException;
  * <p>Trust configuration is part of the authority's measured {@code EnclaveConfig} (so changing
  * it changes the authority's MRENCLAVE): {@value #ROOT} (hex DER SimRoot certificate), {@value
  * #CONSTRAINT} (EnclaveConstraint DSL for requesters), {@value #APPROVERS} (comma-separated hex
- * SHA-256 of approver Ed25519 SPKIs), optional {@value #NONCE_TTL} (ISO-8601, default PT2M) and
- * {@value #PRODUCTION} ("true" builds a production verifier, which refuses SIMULATED:ALLOW).
+ * SHA-256 of the Ed25519 SPKIs of the regulators' query-approval keys), {@value #GRANTORS} (comma-separated
+ * {@code organisation=hex SHA-256 of SPKI}: the hospitals' key-grant keys, each trusted for its own organisation's
+ * clinicians only), optional {@value #NONCE_TTL} (ISO-8601, default PT2M) and {@value #PRODUCTION} ("true" builds a
+ * production verifier, which refuses SIMULATED:ALLOW). Every key listed belongs to a party, never to the host.
  *
  * <p>Sealing policy: the master key is sealed under {@link SealPolicy#MRSIGNER}. An upgraded
  * authority (same signer and product, higher SVN) must keep issuing keys for data encrypted
@@ -68,6 +71,7 @@ public final class KeyAuthority {
     public static final String ROOT = "keyauthority.simroot";
     public static final String CONSTRAINT = "keyauthority.constraint";
     public static final String APPROVERS = "keyauthority.approvers";
+    public static final String GRANTORS = "keyauthority.grantors";
     public static final String NONCE_TTL = "keyauthority.nonce-ttl";
     public static final String PRODUCTION = "keyauthority.production";
 
@@ -80,15 +84,22 @@ public final class KeyAuthority {
     private final EnclaveContext enclave;
     private final QuoteVerifier verifier;
     private final Set<String> approvers;
+    private final Map<String, Set<String>> grantors;
     private final Clock clock;
     private final AbeScheme abe = new AbeScheme(new SecureRandom());
     private final Set<String> usedApprovals = new HashSet<>();
     private MasterKey masterKey;
 
-    private KeyAuthority(EnclaveContext enclave, QuoteVerifier verifier, Set<String> approvers, Clock clock) {
+    private KeyAuthority(
+            EnclaveContext enclave,
+            QuoteVerifier verifier,
+            Set<String> approvers,
+            Map<String, Set<String>> grantors,
+            Clock clock) {
         this.enclave = enclave;
         this.verifier = verifier;
         this.approvers = approvers;
+        this.grantors = grantors;
         this.clock = clock;
     }
 
@@ -117,10 +128,24 @@ public final class KeyAuthority {
                 approvers.add(Hex.of(Hex.parse(a.trim())));
             }
         }
-        if (approvers.isEmpty()) {
-            throw new IllegalArgumentException("key authority needs at least one approver");
+        Map<String, Set<String>> grantors = new HashMap<>();
+        for (String g : s.getOrDefault(GRANTORS, "").split(",")) {
+            if (g.isBlank()) {
+                continue;
+            }
+            int eq = g.indexOf('=');
+            if (eq < 1) {
+                throw new IllegalArgumentException("a grantor is organisation=keyId, not '" + g.trim() + "'");
+            }
+            grantors.computeIfAbsent(g.substring(0, eq).trim(), o -> new HashSet<>())
+                    .add(Hex.of(Hex.parse(g.substring(eq + 1).trim())));
         }
-        return new KeyAuthority(enclave, v, Set.copyOf(approvers), clock);
+        if (approvers.isEmpty() && grantors.isEmpty()) {
+            throw new IllegalArgumentException("key authority needs at least one approver or grantor");
+        }
+        Map<String, Set<String>> frozen = new HashMap<>();
+        grantors.forEach((org, keys) -> frozen.put(org, Set.copyOf(keys)));
+        return new KeyAuthority(enclave, v, Set.copyOf(approvers), Map.copyOf(frozen), clock);
     }
 
     /** Result of setup: public parameters to publish, sealed master key for the host to store. */
@@ -226,7 +251,7 @@ public final class KeyAuthority {
             byte[] wrapped = c.doFinal(plain);
             KeyReleaseRecord record = new KeyReleaseRecord(
                     approval.queryId(),
-                    approval.queryHash(),
+                    approval.contentHash(),
                     approval.hash(),
                     approval.purposeAttributes(),
                     requester.identity().mrenclave(),
@@ -247,13 +272,13 @@ public final class KeyAuthority {
     /**
      * Issues a clinician's user key for exactly the grant's attributes, wrapped to the grant's recipient X25519
      * key (see {@link UserKeyIssue}), with a statement signed by this enclave's attested key. Refuses a grant not
-     * signed by a trusted approver, expired or already used, and any {@code purpose:} attribute (purpose keys go
-     * only to attested enclaves, through {@link #release}) or {@code org:} attribute other than the grant's
-     * organisation. Nothing is consumed unless every check passes.
+     * signed by a grant key of the grant's own organisation ({@value #GRANTORS}), expired or already used, and any
+     * {@code purpose:} attribute (purpose keys go only to attested enclaves, through {@link #release}) or {@code
+     * org:} attribute other than the grant's organisation. Nothing is consumed unless every check passes.
      */
     public synchronized UserKeyIssue issueUserKey(UserKeyGrant grant) throws GeneralSecurityException {
         requireSetUp();
-        grant.verify(approvers, clock.instant());
+        grant.verify(grantors.getOrDefault(grant.organisation(), Set.of()), clock.instant());
         for (String text : grant.attributes()) {
             Attribute a = Attribute.of(text);
             if (a.key().equals("purpose")) {

@@ -19,7 +19,7 @@ import org.medshare.enclave.WireWriter;
  * <p>Encoding v1: u8 1, utf8 eventType "KEY_ISSUED", utf8 queryId, 32 queryHash, 32
  * approvalHash, u32 n + n × utf8 attribute (sorted), 32 requester MRENCLAVE, 32 requester
  * MRSIGNER, u16 requester SVN, 32 quoteHash, 32 authority MRENCLAVE, i64 issuedAt (Unix ms), 32
- * wrappedKeyHash.
+ * wrappedKeyHash. The queryHash is the approval's {@link QueryApproval#contentHash() content hash}.
  */
 public record KeyReleaseRecord(
         String queryId,

@@ -16,20 +16,22 @@ import org.medshare.enclave.WireReader;
 import org.medshare.enclave.WireWriter;
 
 /**
- * A signed statement that a query was approved and may use ABE keys for the listed purpose
- * attributes until {@code notAfter}. Issued by an approver (the service on behalf of the
- * regulator and hospitals, after the approval workflow) with an Ed25519 key (RFC 8032) that the
- * key authority's measured configuration trusts.
+ * A regulator's signed statement that it read a query (its template and the insurer's request, bound by their
+ * {@link org.medshare.enclave.compute.ApprovedQuery#contentHash content hash}) and approves it, so that it may use
+ * ABE keys for the listed purpose attributes until {@code notAfter}. The regulator signs it on its own side with
+ * its own Ed25519 key (RFC 8032), one of the approval keys the key authority's measured configuration lists; the
+ * service relays it and holds no such key.
  *
- * <p>Encoding v1: u8 1, utf8 queryId, 32 queryHash, u32 n + n × utf8 attribute (sorted), i64
- * notAfter (Unix ms), bytes approver SPKI, bytes signature over "medshare.query-approval.v1" ‖
- * everything before the signature.
+ * <p>Encoding v2: u8 2, utf8 queryId, 32 contentHash, u32 n + n × utf8 attribute (sorted), i64 notAfter (Unix
+ * ms), bytes approver SPKI, bytes signature over "medshare.query-approval.v2" ‖ everything before the signature.
+ * Version 1 (which bound a hash the service computed over its own governance inputs) is refused.
  */
 public final class QueryApproval {
-    private static final String DOMAIN = "medshare.query-approval.v1";
+    private static final String DOMAIN = "medshare.query-approval.v2";
+    private static final int VERSION = 2;
 
     private final String queryId;
-    private final byte[] queryHash;
+    private final byte[] contentHash;
     private final Set<String> purposeAttributes;
     private final Instant notAfter;
     private final byte[] approverSpki;
@@ -37,13 +39,13 @@ public final class QueryApproval {
 
     private QueryApproval(
             String queryId,
-            byte[] queryHash,
+            byte[] contentHash,
             Set<String> attrs,
             Instant notAfter,
             byte[] approverSpki,
             byte[] signature) {
         this.queryId = queryId;
-        this.queryHash = queryHash;
+        this.contentHash = contentHash;
         this.purposeAttributes = Collections.unmodifiableSet(new TreeSet<>(attrs));
         this.notAfter = notAfter;
         this.approverSpki = approverSpki;
@@ -53,26 +55,28 @@ public final class QueryApproval {
     /**
      * Signs an approval.
      *
-     * @throws IllegalArgumentException for an empty or malformed query id or attribute set, or a
-     *     query hash that is not 32 bytes
+     * @param contentHash the {@link org.medshare.enclave.compute.ApprovedQuery#contentHash} of the template and
+     *     request the approver read
+     * @throws IllegalArgumentException for an empty or malformed query id or attribute set, or a content hash that
+     *     is not 32 bytes
      */
     public static QueryApproval sign(
-            String queryId, byte[] queryHash, Set<String> purposeAttributes, Instant notAfter, KeyPair approver)
+            String queryId, byte[] contentHash, Set<String> purposeAttributes, Instant notAfter, KeyPair approver)
             throws GeneralSecurityException {
-        validate(queryId, queryHash, purposeAttributes);
+        validate(queryId, contentHash, purposeAttributes);
         Instant na = Instant.ofEpochMilli(notAfter.toEpochMilli());
         byte[] spki = approver.getPublic().getEncoded();
         byte[] signature = Ed25519.sign(
-                approver.getPrivate(), signed(queryId, queryHash, new TreeSet<>(purposeAttributes), na, spki));
-        return new QueryApproval(queryId, queryHash.clone(), purposeAttributes, na, spki, signature);
+                approver.getPrivate(), signed(queryId, contentHash, new TreeSet<>(purposeAttributes), na, spki));
+        return new QueryApproval(queryId, contentHash.clone(), purposeAttributes, na, spki, signature);
     }
 
-    private static void validate(String queryId, byte[] queryHash, Set<String> attrs) {
+    private static void validate(String queryId, byte[] contentHash, Set<String> attrs) {
         if (queryId == null || !queryId.matches("[A-Za-z0-9._:-]{1,128}")) {
             throw new IllegalArgumentException("query id must be 1-128 of [A-Za-z0-9._:-]");
         }
-        if (queryHash.length != 32) {
-            throw new IllegalArgumentException("query hash must be 32 bytes");
+        if (contentHash.length != 32) {
+            throw new IllegalArgumentException("content hash must be 32 bytes");
         }
         if (attrs.isEmpty() || attrs.size() > 64) {
             throw new IllegalArgumentException("an approval names 1..64 purpose attributes");
@@ -80,28 +84,29 @@ public final class QueryApproval {
         attrs.forEach(Attribute::of);
     }
 
-    private static byte[] body(String queryId, byte[] queryHash, Set<String> attrs, Instant notAfter, byte[] spki) {
-        WireWriter w = new WireWriter().u8(1).utf8(queryId).fixed(queryHash).i32(attrs.size());
+    private static byte[] body(String queryId, byte[] contentHash, Set<String> attrs, Instant notAfter, byte[] spki) {
+        WireWriter w =
+                new WireWriter().u8(VERSION).utf8(queryId).fixed(contentHash).i32(attrs.size());
         attrs.forEach(w::utf8);
         return w.i64(notAfter.toEpochMilli()).bytes(spki).toByteArray();
     }
 
-    private static byte[] signed(String queryId, byte[] queryHash, Set<String> attrs, Instant notAfter, byte[] spki) {
+    private static byte[] signed(String queryId, byte[] contentHash, Set<String> attrs, Instant notAfter, byte[] spki) {
         return new WireWriter()
                 .utf8(DOMAIN)
-                .fixed(body(queryId, queryHash, attrs, notAfter, spki))
+                .fixed(body(queryId, contentHash, attrs, notAfter, spki))
                 .toByteArray();
     }
 
     public byte[] toBytes() {
         return new WireWriter()
-                .fixed(body(queryId, queryHash, purposeAttributes, notAfter, approverSpki))
+                .fixed(body(queryId, contentHash, purposeAttributes, notAfter, approverSpki))
                 .bytes(signature)
                 .toByteArray();
     }
 
     public static QueryApproval parse(byte[] bytes) throws MalformedEncodingException {
-        WireReader r = WireReader.versioned(bytes, 1, "query approval");
+        WireReader r = WireReader.versioned(bytes, VERSION, "query approval");
         String id = r.utf8();
         byte[] hash = r.fixed(32);
         int n = r.i32();
@@ -132,7 +137,7 @@ public final class QueryApproval {
                     "approver " + approverKeyId() + " is not trusted");
         }
         if (!Ed25519.verifies(
-                approverSpki, signed(queryId, queryHash, purposeAttributes, notAfter, approverSpki), signature)) {
+                approverSpki, signed(queryId, contentHash, purposeAttributes, notAfter, approverSpki), signature)) {
             throw new KeyReleaseException(KeyReleaseException.Reason.APPROVAL_SIGNATURE, "approval signature invalid");
         }
         if (now.isAfter(notAfter)) {
@@ -154,8 +159,9 @@ public final class QueryApproval {
         return queryId;
     }
 
-    public byte[] queryHash() {
-        return queryHash.clone();
+    /** The content hash of the template and request the approver read. */
+    public byte[] contentHash() {
+        return contentHash.clone();
     }
 
     public Set<String> purposeAttributes() {

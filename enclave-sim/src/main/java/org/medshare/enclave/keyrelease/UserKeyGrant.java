@@ -19,13 +19,14 @@ import org.medshare.enclave.WireReader;
 import org.medshare.enclave.WireWriter;
 
 /**
- * An approver's signed statement that an authenticated clinician of {@code organisation} may receive an
- * ABE user key for exactly {@code attributes}, wrapped to the X25519 key {@code recipientSpki}, until
- * {@code notAfter}. The approver (the service, after checking the clinician's identity-provider token) holds
- * an Ed25519 key that the key authority's measured configuration trusts; the authority issues each grant once.
+ * A hospital's signed statement that its clinician {@code subject} may receive an ABE user key for exactly {@code
+ * attributes}, wrapped to the X25519 key {@code recipientSpki}, until {@code notAfter}. The hospital signs it on its
+ * own side with its grant key, an Ed25519 key that the key authority's measured configuration trusts for {@code
+ * organisation} only; the service checks it against the clinician's token and relays it, and holds no such key. The
+ * authority issues each grant once.
  *
  * <p>Encoding v1: u8 1, utf8 organisation, utf8 subject, u32 n + n × utf8 attribute (sorted), i64 notAfter
- * (Unix ms), bytes recipient X25519 SPKI, bytes approver SPKI, bytes Ed25519 signature over
+ * (Unix ms), bytes recipient X25519 SPKI, bytes signer SPKI, bytes Ed25519 signature over
  * "medshare.user-key-grant.v1" ‖ everything before the signature.
  */
 public final class UserKeyGrant {
@@ -37,7 +38,7 @@ public final class UserKeyGrant {
     private final SortedSet<String> attributes;
     private final Instant notAfter;
     private final byte[] recipientSpki;
-    private final byte[] approverSpki;
+    private final byte[] signerSpki;
     private final byte[] signature;
 
     private UserKeyGrant(
@@ -46,14 +47,14 @@ public final class UserKeyGrant {
             Set<String> attributes,
             Instant notAfter,
             byte[] recipientSpki,
-            byte[] approverSpki,
+            byte[] signerSpki,
             byte[] signature) {
         this.organisation = organisation;
         this.subject = subject;
         this.attributes = Collections.unmodifiableSortedSet(new TreeSet<>(attributes));
         this.notAfter = notAfter;
         this.recipientSpki = recipientSpki;
-        this.approverSpki = approverSpki;
+        this.signerSpki = signerSpki;
         this.signature = signature;
     }
 
@@ -69,14 +70,14 @@ public final class UserKeyGrant {
             Set<String> attributes,
             Instant notAfter,
             byte[] recipientSpki,
-            KeyPair approver)
+            KeyPair signer)
             throws GeneralSecurityException {
         validate(organisation, subject, attributes, recipientSpki);
         Instant na = Instant.ofEpochMilli(notAfter.toEpochMilli());
-        byte[] spki = approver.getPublic().getEncoded();
+        byte[] spki = signer.getPublic().getEncoded();
         TreeSet<String> sorted = new TreeSet<>(attributes);
         byte[] signature =
-                Ed25519.sign(approver.getPrivate(), signed(organisation, subject, sorted, na, recipientSpki, spki));
+                Ed25519.sign(signer.getPrivate(), signed(organisation, subject, sorted, na, recipientSpki, spki));
         return new UserKeyGrant(organisation, subject, sorted, na, recipientSpki.clone(), spki, signature);
     }
 
@@ -104,12 +105,12 @@ public final class UserKeyGrant {
             SortedSet<String> attributes,
             Instant notAfter,
             byte[] recipientSpki,
-            byte[] approverSpki) {
+            byte[] signerSpki) {
         WireWriter w = new WireWriter().u8(1).utf8(organisation).utf8(subject).i32(attributes.size());
         attributes.forEach(w::utf8);
         return w.i64(notAfter.toEpochMilli())
                 .bytes(recipientSpki)
-                .bytes(approverSpki)
+                .bytes(signerSpki)
                 .toByteArray();
     }
 
@@ -119,16 +120,16 @@ public final class UserKeyGrant {
             SortedSet<String> attributes,
             Instant notAfter,
             byte[] recipientSpki,
-            byte[] approverSpki) {
+            byte[] signerSpki) {
         return new WireWriter()
                 .utf8(DOMAIN)
-                .fixed(body(organisation, subject, attributes, notAfter, recipientSpki, approverSpki))
+                .fixed(body(organisation, subject, attributes, notAfter, recipientSpki, signerSpki))
                 .toByteArray();
     }
 
     public byte[] toBytes() {
         return new WireWriter()
-                .fixed(body(organisation, subject, attributes, notAfter, recipientSpki, approverSpki))
+                .fixed(body(organisation, subject, attributes, notAfter, recipientSpki, signerSpki))
                 .bytes(signature)
                 .toByteArray();
     }
@@ -153,7 +154,7 @@ public final class UserKeyGrant {
         TreeSet<String> attributes = readAttributes(r, n);
         Instant notAfter = Instant.ofEpochMilli(r.i64());
         byte[] recipient = r.bytes();
-        byte[] approver = r.bytes();
+        byte[] signer = r.bytes();
         byte[] sig = r.bytes();
         r.expectEnd();
         if (attributes.size() != n) {
@@ -164,26 +165,34 @@ public final class UserKeyGrant {
         } catch (IllegalArgumentException e) {
             throw new MalformedEncodingException("invalid user key grant: " + e.getMessage());
         }
-        return new UserKeyGrant(organisation, subject, attributes, notAfter, recipient, approver, sig);
+        return new UserKeyGrant(organisation, subject, attributes, notAfter, recipient, signer, sig);
     }
 
-    /** Checks the signature, that the approver is trusted, and that {@code now} is not after {@code notAfter}. */
-    public void verify(Set<String> trustedApproverKeyIds, Instant now) throws KeyReleaseException {
-        String approverId = Hex.of(Sha256.hash(approverSpki));
-        if (!trustedApproverKeyIds.contains(approverId)) {
+    /**
+     * Checks that the signer is one of {@code trustedSignerKeyIds} (hex SHA-256 of SPKI), the signature, and that
+     * {@code now} is not after {@code notAfter}.
+     */
+    public void verify(Set<String> trustedSignerKeyIds, Instant now) throws KeyReleaseException {
+        String signerId = signerKeyId();
+        if (!trustedSignerKeyIds.contains(signerId)) {
             throw new KeyReleaseException(
                     KeyReleaseException.Reason.APPROVAL_UNTRUSTED_APPROVER,
-                    "approver " + approverId + " is not trusted");
+                    "grant key " + signerId + " is not trusted for " + organisation);
         }
         if (!Ed25519.verifies(
-                approverSpki,
-                signed(organisation, subject, attributes, notAfter, recipientSpki, approverSpki),
+                signerSpki,
+                signed(organisation, subject, attributes, notAfter, recipientSpki, signerSpki),
                 signature)) {
             throw new KeyReleaseException(KeyReleaseException.Reason.APPROVAL_SIGNATURE, "grant signature invalid");
         }
         if (now.isAfter(notAfter)) {
             throw new KeyReleaseException(KeyReleaseException.Reason.APPROVAL_EXPIRED, "grant expired at " + notAfter);
         }
+    }
+
+    /** Hex SHA-256 of the signer's SubjectPublicKeyInfo. */
+    public String signerKeyId() {
+        return Hex.of(Sha256.hash(signerSpki));
     }
 
     public String organisation() {

@@ -129,7 +129,7 @@ final class ComputeFixtures {
 
     static QueryApproval approve(String queryId, ApprovedQuery q, KeyPair approver) throws Exception {
         return QueryApproval.sign(
-                queryId, q.queryHash(), PURPOSE_ATTRIBUTES, Instant.now().plusSeconds(300), approver);
+                queryId, q.contentHash(), PURPOSE_ATTRIBUTES, Instant.now().plusSeconds(300), approver);
     }
 
     /** All four records, sealed under {@link #POLICY} with the authority's public parameters. */

@@ -12,6 +12,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +26,7 @@ import org.medshare.enclave.compute.ResultVerificationException.Check;
 import org.medshare.enclave.host.AuthorityTrust;
 import org.medshare.enclave.host.EmbeddedEnclaves;
 import org.medshare.enclave.keyrelease.QueryApproval;
+import org.medshare.enclave.keyrelease.TrustedParties;
 
 /**
  * A result from the real worker enclave, with its recorded quote, verifies offline against the deployment's
@@ -43,7 +45,8 @@ class ResultVerifierTest {
     @BeforeAll
     static void runOneQuery() throws Exception {
         var approver = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        enclaves = EmbeddedEnclaves.start(dir.resolve("platform"), List.of(approver.getPublic()), 1, Suite.NIST);
+        enclaves = EmbeddedEnclaves.start(
+                dir.resolve("platform"), new TrustedParties(List.of(approver.getPublic()), Map.of()), 1, Suite.NIST);
         ComputeFixtures data = new ComputeFixtures();
         List<InputRecord> records = data.seal(enclaves.publicParameters());
         ApprovedQuery query = data.approvedQuery(null, 0);

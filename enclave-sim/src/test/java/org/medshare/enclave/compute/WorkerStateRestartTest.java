@@ -11,12 +11,14 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.medshare.abe.Suite;
 import org.medshare.enclave.host.EmbeddedEnclaves;
 import org.medshare.enclave.keyrelease.QueryApproval;
+import org.medshare.enclave.keyrelease.TrustedParties;
 
 /**
  * The worker's differencing memory survives a restart of the embedded deployment: the worker seals it for the host
@@ -72,7 +74,8 @@ class WorkerStateRestartTest {
     }
 
     private static EmbeddedEnclaves start(Path platform, KeyPair approver) throws Exception {
-        return EmbeddedEnclaves.start(platform, List.of(approver.getPublic()), 1, Suite.NIST);
+        return EmbeddedEnclaves.start(
+                platform, new TrustedParties(List.of(approver.getPublic()), Map.of()), 1, Suite.NIST);
     }
 
     private static JsonNode run(

@@ -11,6 +11,7 @@ import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,13 +20,15 @@ import org.medshare.abe.Suite;
 import org.medshare.enclave.Sha256;
 import org.medshare.enclave.keyrelease.KeyRelease;
 import org.medshare.enclave.keyrelease.QueryApproval;
+import org.medshare.enclave.keyrelease.TrustedParties;
 
 class EmbeddedEnclavesTest {
     @Test
     void releasesKeysAndKeepsTheMasterKeyAcrossRestartsAndUpgrades(@TempDir Path dir) throws Exception {
         KeyPair approver = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         PublicParameters first;
-        try (EmbeddedEnclaves e = EmbeddedEnclaves.start(dir, List.of(approver.getPublic()), 1, Suite.NIST)) {
+        try (EmbeddedEnclaves e = EmbeddedEnclaves.start(
+                dir, new TrustedParties(List.of(approver.getPublic()), Map.of()), 1, Suite.NIST)) {
             assertTrue(e.authority().isSeparateProcess() && e.worker().isSeparateProcess());
             first = e.publicParameters();
             assertEquals(first, e.keyAuthority().attestedPublicParameters(e.authorityVerifier(Duration.ofMinutes(1))));
@@ -41,12 +44,14 @@ class EmbeddedEnclavesTest {
             assertTrue(e.worker().attest(nonce).quote().toString().contains("SIMULATED"));
         }
         assertTrue(Files.exists(dir.resolve("master-key.sealed")));
-        try (EmbeddedEnclaves upgraded = EmbeddedEnclaves.start(dir, List.of(approver.getPublic()), 2, Suite.NIST)) {
+        try (EmbeddedEnclaves upgraded = EmbeddedEnclaves.start(
+                dir, new TrustedParties(List.of(approver.getPublic()), Map.of()), 2, Suite.NIST)) {
             assertEquals(first, upgraded.publicParameters());
         }
         EnclaveCallException downgrade = assertThrows(
                 EnclaveCallException.class,
-                () -> EmbeddedEnclaves.start(dir, List.of(approver.getPublic()), 1, Suite.NIST));
+                () -> EmbeddedEnclaves.start(
+                        dir, new TrustedParties(List.of(approver.getPublic()), Map.of()), 1, Suite.NIST));
         assertEquals("SEALING", downgrade.code());
     }
 }

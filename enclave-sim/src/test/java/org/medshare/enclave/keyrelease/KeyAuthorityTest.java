@@ -60,6 +60,7 @@ class KeyAuthorityTest {
 
     static KeyPair vendor;
     static KeyPair approver;
+    static KeyPair hospitalAGrants;
     static SimRootCa root;
     static QuotingEnclave qe;
     static CodeSet genuine;
@@ -71,6 +72,7 @@ class KeyAuthorityTest {
     static void setUp() throws Exception {
         vendor = TestEnclaves.newVendorKey();
         approver = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        hospitalAGrants = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         root = SimRootCa.create(Clock.systemUTC());
         SimPlatform p = SimPlatform.generate("ka-test", TcbLevel.UP_TO_DATE, Clock.systemUTC());
         qe = p.provision(root.certifyPlatform(p.publicKey(), "ka-test"), root.certificate());
@@ -88,6 +90,7 @@ class KeyAuthorityTest {
                 KeyAuthority.ROOT, Hex.of(root.certificate().getEncoded()),
                 KeyAuthority.CONSTRAINT, constraint,
                 KeyAuthority.APPROVERS, QueryApproval.keyIdOf(approver.getPublic()),
+                KeyAuthority.GRANTORS, "hospital-a=" + QueryApproval.keyIdOf(hospitalAGrants.getPublic()),
                 KeyAuthority.PRODUCTION, Boolean.toString(production)));
     }
 
@@ -179,6 +182,60 @@ class KeyAuthorityTest {
         KeyReleaseException e = assertThrows(KeyReleaseException.class, () -> ka.release(r));
         assertEquals(Reason.ATTESTATION_REFUSED, e.reason());
         assertTrue(e.getMessage().contains("CODE_HASH"), e.getMessage());
+    }
+
+    @Test
+    void issuesClinicianKeysOnlyOnGrantsSignedByTheClinicianOwnHospital() throws Exception {
+        KeyAuthority ka = authority(launch(genuine, authorityConfig, 1));
+        byte[] recipient = KeyPairGenerator.getInstance("X25519")
+                .generateKeyPair()
+                .getPublic()
+                .getEncoded();
+        Set<String> attributes = Set.of("org:hospital-a", "role:physician");
+        Instant notAfter = Instant.now().plusSeconds(60);
+
+        UserKeyIssue issued = ka.issueUserKey(
+                UserKeyGrant.sign("hospital-a", "hospital-a:alice", attributes, notAfter, recipient, hospitalAGrants));
+        assertEquals(attributes, issued.statement().attributes());
+
+        KeyPair other = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        for (KeyPair signer : List.of(approver, other)) {
+            UserKeyGrant foreign =
+                    UserKeyGrant.sign("hospital-a", "hospital-a:mallory", attributes, notAfter, recipient, signer);
+            assertEquals(
+                    Reason.APPROVAL_UNTRUSTED_APPROVER,
+                    assertThrows(KeyReleaseException.class, () -> ka.issueUserKey(foreign))
+                            .reason(),
+                    "a query-approval key or an unlisted key cannot grant clinician keys");
+        }
+        UserKeyGrant otherHospital = UserKeyGrant.sign(
+                "hospital-b", "hospital-b:bob", Set.of("org:hospital-b"), notAfter, recipient, hospitalAGrants);
+        assertEquals(
+                Reason.APPROVAL_UNTRUSTED_APPROVER,
+                assertThrows(KeyReleaseException.class, () -> ka.issueUserKey(otherHospital))
+                        .reason(),
+                "a hospital's grant key is trusted for its own clinicians only");
+        UserKeyGrant expired = UserKeyGrant.sign(
+                "hospital-a",
+                "hospital-a:alice",
+                attributes,
+                Instant.now().minusSeconds(1),
+                recipient,
+                hospitalAGrants);
+        assertEquals(
+                Reason.APPROVAL_EXPIRED,
+                assertThrows(KeyReleaseException.class, () -> ka.issueUserKey(expired))
+                        .reason());
+        assertEquals(
+                Reason.APPROVAL_UNTRUSTED_APPROVER,
+                assertThrows(
+                                KeyReleaseException.class,
+                                () -> ka.release(request(
+                                        ka,
+                                        launch(genuine, WORKER_CONFIG, 1),
+                                        approval("q-grant-key", notAfter, hospitalAGrants))))
+                        .reason(),
+                "a grant key cannot approve queries");
     }
 
     @Test
