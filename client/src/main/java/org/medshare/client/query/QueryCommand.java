@@ -1,15 +1,22 @@
 package org.medshare.client.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.concurrent.Callable;
 import org.medshare.client.AtomicOutput;
 import org.medshare.client.CliFailure;
 import org.medshare.client.http.Json;
 import org.medshare.client.login.ServiceCommand;
+import org.medshare.client.party.PartyKeyFile;
+import org.medshare.enclave.keyrelease.QueryApproval;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -69,12 +76,34 @@ public final class QueryCommand implements Callable<Integer> {
     @Command(
             name = "approve",
             mixinStandardHelpOptions = true,
-            description = "Approve a submitted query as the regulator (it then runs in the enclave).")
+            description = "Approve a submitted query as the regulator, signed with your approval key (it then runs in"
+                    + " the enclave).")
     static final class Approve extends OneQuery {
+        @Option(
+                names = "--key",
+                required = true,
+                paramLabel = "FILE",
+                description = "your approval key (medshare party keygen --role approve-queries)")
+        Path key;
+
+        @Option(
+                names = "--valid-for",
+                defaultValue = "PT1H",
+                paramLabel = "DURATION",
+                description = "how long the approval may be used (ISO-8601, at most P7D; default PT1H)")
+        Duration validFor;
+
         @Override
-        public Integer call() {
-            String path = path() + "/approve";
-            return printJson(c -> c.postJson(path, Json.object()));
+        public Integer call() throws IOException {
+            if (validFor.isNegative() || validFor.isZero() || validFor.compareTo(Duration.ofDays(7)) > 0) {
+                throw CliFailure.usage("--valid-for must be positive and at most P7D");
+            }
+            KeyPair approver = PartyKeyFile.read(key);
+            String path = path();
+            JsonNode terms = ask(c -> c.getJson(path + "/approval-terms"));
+            QueryApproval approval = ApprovalTerms.sign(id, terms, Instant.now().plus(validFor), approver);
+            ObjectNode body = Json.object().put("approval", Base64.getEncoder().encodeToString(approval.toBytes()));
+            return printJson(c -> c.postJson(path + "/approve", body));
         }
     }
 

@@ -7,9 +7,9 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.util.List;
 import java.util.Map;
-import org.medshare.enclave.keyrelease.TrustedParties;
 import org.medshare.abe.Suite;
 import org.medshare.enclave.host.EmbeddedEnclaves;
+import org.medshare.enclave.keyrelease.TrustedParties;
 
 /**
  * A real simulated key-authority enclave (and worker) for the CLI tests, started once per test JVM in a
@@ -27,7 +27,8 @@ public final class TestAuthority {
             try {
                 approver = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
                 Path dir = Files.createTempDirectory("medshare-test-authority");
-                enclaves = EmbeddedEnclaves.start(dir, new TrustedParties(List.of(approver.getPublic()), Map.of()), 1, Suite.NIST);
+                enclaves = EmbeddedEnclaves.start(
+                        dir, new TrustedParties(List.of(approver.getPublic()), Map.of()), 1, Suite.NIST);
                 EmbeddedEnclaves started = enclaves;
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     try {

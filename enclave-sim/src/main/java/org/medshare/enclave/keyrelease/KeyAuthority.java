@@ -140,9 +140,6 @@ public final class KeyAuthority {
             grantors.computeIfAbsent(g.substring(0, eq).trim(), o -> new HashSet<>())
                     .add(Hex.of(Hex.parse(g.substring(eq + 1).trim())));
         }
-        if (approvers.isEmpty() && grantors.isEmpty()) {
-            throw new IllegalArgumentException("key authority needs at least one approver or grantor");
-        }
         Map<String, Set<String>> frozen = new HashMap<>();
         grantors.forEach((org, keys) -> frozen.put(org, Set.copyOf(keys)));
         return new KeyAuthority(enclave, v, Set.copyOf(approvers), Map.copyOf(frozen), clock);

@@ -36,8 +36,4 @@ public record TrustedParties(List<PublicKey> approvers, Map<String, List<PublicK
                 .sorted()
                 .collect(Collectors.joining(","));
     }
-
-    public boolean isEmpty() {
-        return approvers.isEmpty() && grantors.values().stream().allMatch(List::isEmpty);
-    }
 }

@@ -99,7 +99,14 @@ public enum EventType {
      * canonical text (the salt stays with the consent at the hospital's service). A consent's versions rise, and a
      * revoked consent does not change again.
      */
-    CONSENT_CHANGED(21, ACTOR, RECORD_ID, CONSENT_VERSION, PROVISIONS_HASH);
+    CONSENT_CHANGED(21, ACTOR, RECORD_ID, CONSENT_VERSION, PROVISIONS_HASH),
+    /**
+     * A party's public key entered the key authority's trust: {@code ORGANISATION}'s key {@code KEY_ID} (hex SHA-256
+     * of its Ed25519 SubjectPublicKeyInfo) for {@code ROLE} ({@code approve-queries}: a regulator's query approvals;
+     * {@code grant-keys}: a hospital's grants of its own clinicians' keys), recorded by {@code ACTOR} when the service
+     * started the key authority with it. The private half stays with the party.
+     */
+    PARTY_KEY_REGISTERED(22, ACTOR, ORGANISATION, ROLE, KEY_ID);
 
     private final int code;
     private final List<Field> fields;

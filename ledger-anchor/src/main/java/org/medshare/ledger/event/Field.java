@@ -39,7 +39,8 @@ public enum Field {
     CONSENT_VERSION(FieldKind.AMOUNT),
     PROVISIONS_HASH(FieldKind.HASH),
     PREVIOUS_EPOCH(FieldKind.ID),
-    EPOCH(FieldKind.ID);
+    EPOCH(FieldKind.ID),
+    ROLE(FieldKind.ID);
 
     private final FieldKind kind;
 

@@ -283,5 +283,13 @@ public interface MedshareConfig {
         @WithName("start-at-boot")
         @WithDefault("true")
         boolean startAtBoot();
+
+        /**
+         * The consortium's party keys file (regulators' query-approval keys, hospitals' key-grant keys; see {@code
+         * PartyKeys}), which the key authority is started trusting. Unset: no query can be approved and no clinician
+         * key issued.
+         */
+        @WithName("party-keys")
+        Optional<Path> partyKeys();
     }
 }

@@ -13,15 +13,17 @@ import java.security.SecureRandom;
 import java.security.spec.X509EncodedKeySpec;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.SortedSet;
-import java.util.TreeSet;
+import org.medshare.enclave.MalformedEncodingException;
 import org.medshare.enclave.host.EnclaveCallException;
 import org.medshare.enclave.host.KeyAuthorityClient.IssuedUserKey;
+import org.medshare.enclave.keyrelease.KeyReleaseException;
 import org.medshare.enclave.keyrelease.UserKeyGrant;
 import org.medshare.enclave.keyrelease.UserKeyIssue;
 import org.medshare.ledger.event.Event;
@@ -44,14 +46,17 @@ import org.medshare.service.refusal.RequestRefusedException;
  * purpose and organisation rules itself.
  *
  * <p>How the key travels: the clinician generates an X25519 key pair and sends only its public half with a
- * fresh nonce. The service signs a single-use {@link UserKeyGrant} (its approver key, which the authority's
- * measured configuration trusts) binding organisation, subject, attributes and that public key; the authority
- * wraps the user key to it (X25519 + HKDF + AES-256-GCM, {@link UserKeyIssue}) and signs a statement of what it
- * issued, with a quote for the clinician's nonce. The service therefore relays ciphertext only: it never
- * holds a user key, a log line or a proxy that sees the response learns nothing, and the clinician
- * verifies the quote and signature before trusting the key (so a host cannot hand out keys of its own making
- * undetected). Bearer-only transport of a plaintext key over the authenticated response was rejected: it
- * would put the key in the service's memory and in every TLS terminator on the way.
+ * fresh nonce and a single-use {@link UserKeyGrant} that the clinician's hospital signed on its own side with its
+ * grant key (a {@link PartyKeys#GRANT_KEYS} key of that organisation), binding organisation, subject, attributes
+ * and that public key. The service checks the grant against the token (same organisation and subject, attributes
+ * the token entitles to, a grant key of the caller's organisation) and relays it; it holds no grant key, so it
+ * cannot obtain a key for itself. The authority checks the grant's signer again against its own measured list,
+ * wraps the user key to the public key (X25519 + HKDF + AES-256-GCM, {@link UserKeyIssue}) and signs a statement
+ * of what it issued, with a quote for the clinician's nonce. The service therefore relays ciphertext only: it
+ * never holds a user key, a log line or a proxy that sees the response learns nothing, and the clinician verifies
+ * the quote and signature before trusting the key. Bearer-only transport of a plaintext key over the
+ * authenticated response was rejected: it would put the key in the service's memory and in every TLS terminator
+ * on the way.
  *
  * <p>Every issue appends KEY_ISSUED (key id, recipient, salted hash of the attributes; the salt stays in the
  * database) before the key is returned.
@@ -59,13 +64,12 @@ import org.medshare.service.refusal.RequestRefusedException;
 @ApplicationScoped
 public class ClinicianKeys {
 
-    static final Duration GRANT_VALIDITY = Duration.ofMinutes(1);
-
     /** The answer to a clinician: ids and the authority's relayed, verifiable material (base64). */
     public record IssuedKeyView(
             String keyId, List<String> attributes, String evidence, String issue, LedgerReceipt receipt) {}
 
     private final EnclaveGateway gateway;
+    private final PartyKeys parties;
     private final LedgerService ledger;
     private final EntityManager em;
     private final AttributeEpochs epochs;
@@ -73,75 +77,64 @@ public class ClinicianKeys {
     private final Clock clock = Clock.systemUTC();
 
     @Inject
-    ClinicianKeys(EnclaveGateway gateway, LedgerService ledger, EntityManager em, AttributeEpochs epochs) {
+    ClinicianKeys(
+            EnclaveGateway gateway, PartyKeys parties, LedgerService ledger, EntityManager em, AttributeEpochs epochs) {
         this.gateway = gateway;
+        this.parties = parties;
         this.ledger = ledger;
         this.em = em;
         this.epochs = epochs;
     }
 
     /**
-     * Issues a user key to {@code caller} (a hospital clinician).
+     * What {@code caller} (a hospital clinician) may be granted: the grant's organisation and subject, and every
+     * attribute the token entitles a key to in the current epoch. Its hospital signs a grant for these or fewer.
+     */
+    public record Entitlement(String organisation, String subject, List<String> attributes, String epoch) {}
+
+    /** {@code caller}'s {@link Entitlement}. */
+    public Entitlement entitlement(Caller caller) {
+        String epoch = epochs.current();
+        return new Entitlement(
+                caller.organisation(), subjectOf(caller), List.copyOf(ClinicianAttributes.of(caller, epoch)), epoch);
+    }
+
+    /**
+     * Issues a user key to {@code caller} (a hospital clinician) on its hospital's grant.
      *
      * @param recipientSpki the clinician's X25519 public key (X.509 SubjectPublicKeyInfo)
      * @param nonce         the clinician's 32-byte challenge for the authority's quote
-     * @param requested     attributes to include, or empty for every eligible one
-     * @throws RequestRefusedException 400 for a key that is not X25519, 403 for an attribute the caller does not hold, 403
-     *     {@code epoch-retired} for one its token holds in a retired epoch
+     * @param grantBytes    the {@link UserKeyGrant} the caller's hospital signed for this key
+     * @throws RequestRefusedException 400 for a key that is not X25519 or a grant that does not parse; 403 {@code
+     *     grant-mismatch} for a grant of another clinician, organisation or recipient key, {@code
+     *     attribute-not-held} / {@code epoch-retired} for an attribute the token does not entitle to in the current
+     *     epoch, {@code grant-not-trusted} unless a grant key of the caller's organisation signed it, {@code
+     *     grant-signature-invalid}, {@code grant-expired}
      */
-    public IssuedKeyView issue(Caller caller, byte[] recipientSpki, byte[] nonce, List<String> requested) {
+    public IssuedKeyView issue(Caller caller, byte[] recipientSpki, byte[] nonce, byte[] grantBytes) {
         checkRecipient(recipientSpki);
-        String currentEpoch = epochs.current();
-        SortedSet<String> eligible = ClinicianAttributes.of(caller, currentEpoch);
-        SortedSet<String> attributes = new TreeSet<>();
-        if (requested == null || requested.isEmpty()) {
-            attributes.addAll(eligible);
-        } else {
-            for (String a : requested) {
-                if (a != null
-                        && !eligible.contains(a)
-                        && ClinicianAttributes.retired(caller, epochs).contains(a)) {
-                    throw RequestRefusedException.forbidden(
-                            "epoch-retired",
-                            "'" + a + "' belongs to a retired epoch; keys are issued for epoch " + currentEpoch
-                                    + " only: request " + eligible + ".");
-                }
-                if (a == null || !eligible.contains(a)) {
-                    throw RequestRefusedException.forbidden(
-                            "attribute-not-held",
-                            "Your token does not entitle you to '" + a + "' (current epoch " + currentEpoch
-                                    + "); you may request " + eligible + ".");
-                }
-                attributes.add(a);
-            }
-        }
-        String subject = caller.organisation() + ":" + caller.subject();
+        UserKeyGrant grant = checkedGrant(caller, recipientSpki, grantBytes);
         IssuedUserKey issued;
         try {
-            UserKeyGrant grant = UserKeyGrant.sign(
-                    caller.organisation(),
-                    subject,
-                    attributes,
-                    clock.instant().plus(GRANT_VALIDITY),
-                    recipientSpki,
-                    gateway.approver());
             issued = gateway.enclaves().keyAuthority().issueUserKey(grant, nonce);
         } catch (EnclaveCallException e) {
             if ("KEY_RELEASE_ATTRIBUTES_NOT_ALLOWED".equals(e.code())) {
                 throw RequestRefusedException.forbidden(
                         "attribute-not-allowed", "The key authority refuses these attributes for a clinician key.");
             }
+            if ("KEY_RELEASE_APPROVAL_REPLAYED".equals(e.code())) {
+                throw RequestRefusedException.conflict(
+                        "grant-used",
+                        "Grant already used",
+                        "This grant was used before; ask your hospital for a new one.");
+            }
             throw new IllegalStateException("the key authority refused the grant", e);
-        } catch (IllegalArgumentException e) {
-            throw RequestRefusedException.invalid(
-                    "invalid-key-request",
-                    "Invalid key request",
-                    "The subject or attributes cannot be put in a key grant.");
         } catch (IOException e) {
             throw new UncheckedIOException("the key authority could not be reached", e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the key authority's answer does not parse", e);
         }
+        String subject = grant.subject();
         UserKeyIssue.Statement statement = issued.issue().statement();
         String keyId = statement.keyId();
         byte[] salt = new byte[16];
@@ -180,6 +173,66 @@ public class ClinicianKeys {
                 b64.encodeToString(issued.evidence()),
                 b64.encodeToString(issued.issue().toBytes()),
                 receipt);
+    }
+
+    private static String subjectOf(Caller caller) {
+        return caller.organisation() + ":" + caller.subject();
+    }
+
+    /** The grant, once it is the caller's, for the caller's key and attributes, and signed by its hospital. */
+    private UserKeyGrant checkedGrant(Caller caller, byte[] recipientSpki, byte[] grantBytes) {
+        UserKeyGrant grant;
+        try {
+            grant = UserKeyGrant.parse(grantBytes == null ? new byte[0] : grantBytes);
+        } catch (MalformedEncodingException e) {
+            throw RequestRefusedException.invalid(
+                    "invalid-grant",
+                    "Invalid key grant",
+                    "grant must be a base64 key grant signed by your hospital's grant key (medshare authority key"
+                            + " --grant-key).");
+        }
+        if (!grant.organisation().equals(caller.organisation())
+                || !grant.subject().equals(subjectOf(caller))
+                || !Arrays.equals(grant.recipientSpki(), recipientSpki)) {
+            throw RequestRefusedException.forbidden(
+                    "grant-mismatch",
+                    "The grant names another organisation, clinician or recipient key than this request: it must be for "
+                            + subjectOf(caller) + " and recipientKey.");
+        }
+        String currentEpoch = epochs.current();
+        SortedSet<String> eligible = ClinicianAttributes.of(caller, currentEpoch);
+        SortedSet<String> retired = ClinicianAttributes.retired(caller, epochs);
+        for (String a : grant.attributes()) {
+            if (!eligible.contains(a) && retired.contains(a)) {
+                throw RequestRefusedException.forbidden(
+                        "epoch-retired",
+                        "'" + a + "' belongs to a retired epoch; keys are issued for epoch " + currentEpoch
+                                + " only: request " + eligible + ".");
+            }
+            if (!eligible.contains(a)) {
+                throw RequestRefusedException.forbidden(
+                        "attribute-not-held",
+                        "Your token does not entitle you to '" + a + "' (current epoch " + currentEpoch
+                                + "); you may request " + eligible + ".");
+            }
+        }
+        PartyKeys.PartyKey signer = parties.find(PartyKeys.GRANT_KEYS, grant.signerKeyId())
+                .filter(k -> k.organisation().equals(caller.organisation()))
+                .orElseThrow(() -> RequestRefusedException.forbidden(
+                        "grant-not-trusted",
+                        "The grant is not signed by a grant key of " + caller.organisation()
+                                + " that the key authority trusts."));
+        try {
+            grant.verify(Set.of(signer.keyId()), clock.instant());
+        } catch (KeyReleaseException e) {
+            if (e.reason() == KeyReleaseException.Reason.APPROVAL_EXPIRED) {
+                throw RequestRefusedException.forbidden(
+                        "grant-expired", "The grant expired at " + grant.notAfter() + "; ask for a new one.");
+            }
+            throw RequestRefusedException.forbidden(
+                    "grant-signature-invalid", "The grant's signature does not verify with its grant key.");
+        }
+        return grant;
     }
 
     private static void checkRecipient(byte[] spki) {

@@ -10,15 +10,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.medshare.abe.PublicParameters;
 import org.medshare.abe.Suite;
@@ -26,14 +22,20 @@ import org.medshare.enclave.host.AuthorityTrust;
 import org.medshare.enclave.host.EmbeddedEnclaves;
 import org.medshare.enclave.host.EnclaveCallException;
 import org.medshare.enclave.host.KeyAuthorityClient;
+import org.medshare.ledger.event.Event;
+import org.medshare.ledger.event.EventType;
+import org.medshare.ledger.event.Field;
 import org.medshare.service.config.MedshareConfig;
+import org.medshare.service.ledger.LedgerService;
 
 /**
  * The service's link to the simulated trusted execution environment: the key-authority enclave and the statistics
  * worker enclave, each in its own JVM, started on first use over the platform state in
  * {@code data-dir/enclave}. The service never holds the ABE master key or a user key: it relays public
- * parameters, approvals and ciphertext. The approver key signs query approvals on behalf of the
- * regulator's workflow; the authority trusts exactly that key.
+ * parameters, approvals and ciphertext. The authority is started trusting the consortium's {@link PartyKeys} and
+ * nothing the service holds: the regulator signs query approvals and each hospital its clinicians' key grants on
+ * their own side. Each party key the authority trusts is on the ledger (PARTY_KEY_REGISTERED) before the authority
+ * starts with it.
  *
  * <p>Everything here is SIMULATED (no hardware quotes), as the enclaves' banners and quotes say.
  */
@@ -50,13 +52,16 @@ public class EnclaveGateway {
 
     private final Path dir;
     private final Suite suite;
+    private final PartyKeys parties;
+    private final LedgerService ledger;
     private EmbeddedEnclaves enclaves;
-    private KeyPair approver;
 
     @Inject
-    EnclaveGateway(MedshareConfig config) {
+    EnclaveGateway(MedshareConfig config, PartyKeys parties, LedgerService ledger) {
         this.dir = config.dataDir().resolve("enclave");
         this.suite = Suite.fromLabel(config.records().suite());
+        this.parties = parties;
+        this.ledger = ledger;
     }
 
     /**
@@ -78,8 +83,8 @@ public class EnclaveGateway {
     public synchronized EmbeddedEnclaves enclaves() {
         if (enclaves == null) {
             try {
-                approver = loadOrCreateApprover(dir.resolve("approver.key"));
-                enclaves = EmbeddedEnclaves.start(dir, List.of(approver.getPublic()), SVN, suite);
+                registerPartyKeys();
+                enclaves = EmbeddedEnclaves.start(dir, parties.trusted(), SVN, suite);
                 writeTrust(enclaves.authorityTrust(), TRUST_FILE);
                 writeTrust(enclaves.workerTrust(), WORKER_TRUST_FILE);
                 LOG.infof(
@@ -99,10 +104,24 @@ public class EnclaveGateway {
         return Optional.ofNullable(enclaves);
     }
 
-    /** The key that signs query approvals for the key authority. */
-    public synchronized KeyPair approver() {
-        enclaves();
-        return approver;
+    /** Appends PARTY_KEY_REGISTERED for each party key the ledger does not name yet. */
+    private void registerPartyKeys() {
+        Set<String> registered = ledger.entriesOfTypes(Set.of(EventType.PARTY_KEY_REGISTERED)).stream()
+                .map(e -> e.event().id(Field.ROLE) + " " + e.event().id(Field.KEY_ID))
+                .collect(Collectors.toSet());
+        List<Event> events = parties.all().stream()
+                .filter(k -> !registered.contains(k.role() + " " + k.keyId()))
+                .map(k -> Event.builder(EventType.PARTY_KEY_REGISTERED)
+                        .timestamp(System.currentTimeMillis())
+                        .id(Field.ACTOR, "service")
+                        .id(Field.ORGANISATION, k.organisation())
+                        .id(Field.ROLE, k.role())
+                        .id(Field.KEY_ID, k.keyId())
+                        .build())
+                .toList();
+        if (!events.isEmpty()) {
+            ledger.appendDurably(events);
+        }
     }
 
     public PublicParameters publicParameters() {
@@ -165,23 +184,5 @@ public class EnclaveGateway {
             }
             enclaves = null;
         }
-    }
-
-    private static KeyPair loadOrCreateApprover(Path file) throws IOException, GeneralSecurityException {
-        KeyFactory ed25519 = KeyFactory.getInstance("Ed25519");
-        Path publicFile = file.resolveSibling(file.getFileName() + ".pub");
-        if (Files.exists(file) && Files.exists(publicFile)) {
-            return new KeyPair(
-                    ed25519.generatePublic(new X509EncodedKeySpec(Files.readAllBytes(publicFile))),
-                    ed25519.generatePrivate(new PKCS8EncodedKeySpec(Files.readAllBytes(file))));
-        }
-        Files.createDirectories(file.getParent());
-        KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        Path tmp = Files.createTempFile(file.getParent(), "approver", ".tmp");
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-        Files.write(tmp, pair.getPrivate().getEncoded());
-        Files.write(publicFile, pair.getPublic().getEncoded());
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        return pair;
     }
 }

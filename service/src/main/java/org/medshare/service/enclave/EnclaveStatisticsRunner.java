@@ -46,7 +46,6 @@ public class EnclaveStatisticsRunner implements StatisticsRunner {
 
     private static final Logger LOG = Logger.getLogger(EnclaveStatisticsRunner.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration APPROVAL_VALIDITY = Duration.ofMinutes(2);
 
     private final EnclaveGateway gateway;
     private final LedgerService ledger;
@@ -79,12 +78,7 @@ public class EnclaveStatisticsRunner implements StatisticsRunner {
                 HexFormat.of().parseHex(job.consentDigest()),
                 job.epsilonBudgetMicros());
         try {
-            QueryApproval approval = QueryApproval.sign(
-                    job.queryId(),
-                    approved.queryHash(),
-                    job.purposeAttributes(),
-                    clock.instant().plus(APPROVAL_VALIDITY),
-                    gateway.approver());
+            QueryApproval approval = QueryApproval.parse(job.approval());
             KeyRelease release = enclaves.keyAuthority().releaseTo(enclaves.worker(), approval);
             appendKeyIssued(release.record());
 

@@ -57,8 +57,25 @@ public final class AuthorityKeys {
         return new Issued(answer.getString("keyId"), key, answer.getLong("receipt.index"));
     }
 
-    /** The raw {@code POST /api/v1/authority/keys} for {@code attributes}, wrapped to {@code recipient}. */
+    /**
+     * The raw {@code POST /api/v1/authority/keys} for {@code attributes} (empty: the caller's whole entitlement),
+     * wrapped to {@code recipient}, on a grant signed with the grant key of the caller's organisation.
+     */
     public static Response keyRequest(String token, KeyPair recipient, byte[] nonce, List<String> attributes) {
+        String organisation = given().auth()
+                .oauth2(token)
+                .get("/api/v1/authority/keys/entitlement")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("organisation");
+        String grant = PartySigners.grant(
+                token, recipient.getPublic().getEncoded(), attributes, PartySigners.grantKey(organisation));
+        return keyRequest(token, recipient, nonce, grant);
+    }
+
+    /** The raw {@code POST /api/v1/authority/keys} with {@code grant} (base64), wrapped to {@code recipient}. */
+    public static Response keyRequest(String token, KeyPair recipient, byte[] nonce, String grant) {
         return given().auth()
                 .oauth2(token)
                 .contentType("application/json")
@@ -67,8 +84,8 @@ public final class AuthorityKeys {
                         Base64.getEncoder().encodeToString(recipient.getPublic().getEncoded()),
                         "nonce",
                         Base64.getUrlEncoder().withoutPadding().encodeToString(nonce),
-                        "attributes",
-                        attributes))
+                        "grant",
+                        grant))
                 .post("/api/v1/authority/keys");
     }
 }

@@ -122,9 +122,13 @@ public final class QuerySteps {
                 .statusCode(200);
     }
 
-    /** The regulator approves a query; the answer is not checked. */
+    /** The regulator approves a query with its signed approval ({@link PartySigners#approval}); the answer is not checked. */
     public static Response approve(Party regulator, String queryId) {
-        return regulator.request().post("/api/v1/queries/" + queryId + "/approve");
+        return regulator
+                .request()
+                .contentType("application/json")
+                .body(Map.of("approval", PartySigners.approval(regulator, queryId)))
+                .post("/api/v1/queries/" + queryId + "/approve");
     }
 
     /**

@@ -65,6 +65,8 @@ import org.medshare.service.ledger.LedgerService.LedgerEntry;
  *       <td>the organisation (13); reason code</td></tr>
  *   <tr><td>EPOCH_RAISED</td><td>update</td><td>U</td><td>regulator, AGNT</td><td>the new attribute epoch (13);
  *       the previous epoch</td></tr>
+ *   <tr><td>PARTY_KEY_REGISTERED</td><td>create</td><td>C</td><td>operator, AGNT</td><td>the party key (13);
+ *       organisation and role</td></tr>
  *   <tr><td>MEMBER_ADMITTED / MEMBER_REMOVED</td><td>create / delete</td><td>C / D</td><td>administrator, AGNT</td>
  *       <td>member (13)</td></tr>
  * </table>
@@ -226,6 +228,14 @@ public final class BalpAuditEvents {
                         .addDetail()
                         .setType("previousEpoch")
                         .setValue(new StringType(e.id(Field.PREVIOUS_EPOCH)));
+            }
+            case PARTY_KEY_REGISTERED -> {
+                interaction(a, "create", AuditEventAction.C);
+                user(a, e.id(Field.ACTOR), ROLE_CLASS, "AGNT", "agent");
+                AuditEventEntityComponent key =
+                        entity(a, "urn:medshare:party-key", e.id(Field.KEY_ID), Role.SECURITY_RESOURCE, e);
+                key.addDetail().setType("organisation").setValue(new StringType(e.id(Field.ORGANISATION)));
+                key.addDetail().setType("role").setValue(new StringType(e.id(Field.ROLE)));
             }
             case MEMBER_ADMITTED, MEMBER_REMOVED -> {
                 boolean admitted = e.type() == EventType.MEMBER_ADMITTED;

@@ -10,7 +10,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.Base64;
-import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.medshare.enclave.attest.NonceRegistry;
@@ -78,9 +77,21 @@ public class AuthorityResource {
      *
      * @param recipientKey base64 X25519 SubjectPublicKeyInfo the key is wrapped to
      * @param nonce        32 random bytes, base64url, for the authority's quote
-     * @param attributes   the attributes wanted (optional: every attribute your token entitles you to)
+     * @param grant        base64 key grant for this clinician, attributes and recipient key, signed by the
+     *                     clinician's hospital with its grant key
      */
-    public record KeyRequest(String recipientKey, String nonce, List<String> attributes) {}
+    public record KeyRequest(String recipientKey, String nonce, String grant) {}
+
+    @GET
+    @Path("/keys/entitlement")
+    @RolesAllowed("hospital")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary =
+                    "What your hospital may grant you a key for: organisation, grant subject and your token's attributes in the current epoch")
+    public ClinicianKeys.Entitlement entitlement() {
+        return keys.entitlement(callers.current());
+    }
 
     @POST
     @Path("/keys")
@@ -88,22 +99,25 @@ public class AuthorityResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(
-            summary =
-                    "Issue an ABE user key for your token's attributes (current epoch), wrapped to your X25519 key (KEY_ISSUED)")
+            summary = "Issue an ABE user key on your hospital's signed grant, wrapped to your X25519 key (KEY_ISSUED)")
     public ClinicianKeys.IssuedKeyView issueKey(KeyRequest request) {
         if (request == null || request.recipientKey() == null) {
             throw RequestRefusedException.invalid(
                     "invalid-key-request",
                     "Invalid key request",
-                    "recipientKey (base64 X25519 SubjectPublicKeyInfo) and nonce are required.");
+                    "recipientKey (base64 X25519 SubjectPublicKeyInfo), nonce and grant are required.");
         }
-        byte[] recipient;
+        return keys.issue(
+                callers.current(), base64(request.recipientKey()), nonce(request.nonce()), base64(request.grant()));
+    }
+
+    /** {@code text} decoded from base64, or null when absent or not base64 (the caller's checks refuse null). */
+    private static byte[] base64(String text) {
         try {
-            recipient = Base64.getDecoder().decode(request.recipientKey());
+            return text == null ? null : Base64.getDecoder().decode(text);
         } catch (IllegalArgumentException e) {
-            recipient = null;
+            return null;
         }
-        return keys.issue(callers.current(), recipient, nonce(request.nonce()), request.attributes());
     }
 
     /** A client challenge: 32 bytes, base64url without padding (or standard base64). */

@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.util.Base64;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -100,12 +101,41 @@ public class QueryResource {
         return queries.get(callers.current(), queryId);
     }
 
+    @GET
+    @Path("/{queryId}/approval-terms")
+    @RolesAllowed("regulator")
+    @Operation(
+            summary =
+                    "What a regulator signs to approve a waiting query: its template and request text, their content hash, the purpose attributes")
+    public QueryApproval.ApprovalTerms approvalTerms(@PathParam("queryId") String queryId) {
+        return approval.terms(queryId);
+    }
+
+    /**
+     * A regulator's approval.
+     *
+     * @param approval base64 query approval signed with the regulator's own approval key over the query's
+     *                 approval terms
+     */
+    public record Approval(String approval) {}
+
     @POST
     @Path("/{queryId}/approve")
     @RolesAllowed("regulator")
-    @Operation(summary = "Approve a submitted query: charges its epsilon, runs it in the enclave, settles its price")
-    public QueryView approve(@PathParam("queryId") String queryId) {
-        return approval.approve(callers.current(), queryId);
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary =
+                    "Approve a submitted query with your signed approval: charges its epsilon, runs it in the enclave, settles its price")
+    public QueryView approve(@PathParam("queryId") String queryId, Approval body) {
+        byte[] signed = null;
+        if (body != null && body.approval() != null) {
+            try {
+                signed = Base64.getDecoder().decode(body.approval());
+            } catch (IllegalArgumentException e) {
+                signed = new byte[] {0};
+            }
+        }
+        return approval.approve(callers.current(), queryId, signed);
     }
 
     @POST

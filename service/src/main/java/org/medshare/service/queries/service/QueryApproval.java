@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.medshare.enclave.MalformedEncodingException;
+import org.medshare.enclave.compute.ApprovedQuery;
+import org.medshare.enclave.keyrelease.KeyReleaseException;
 import org.medshare.enclave.stats.PrivacyBudget;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
@@ -16,6 +19,7 @@ import org.medshare.ledger.event.Field;
 import org.medshare.service.config.MedshareConfig;
 import org.medshare.service.consent.service.ConsentDecisions;
 import org.medshare.service.consent.service.ConsentService;
+import org.medshare.service.enclave.PartyKeys;
 import org.medshare.service.epochs.service.AttributeEpochs;
 import org.medshare.service.identity.Caller;
 import org.medshare.service.ledger.LedgerService;
@@ -55,6 +59,7 @@ public class QueryApproval {
     private final PaymentService payments;
     private final StatisticsRunner runner;
     private final AttributeEpochs epochs;
+    private final PartyKeys parties;
     private final long budgetMicros;
     private final Clock clock = Clock.systemUTC();
 
@@ -71,7 +76,8 @@ public class QueryApproval {
             PaymentService payments,
             StatisticsRunner runner,
             MedshareConfig config,
-            AttributeEpochs epochs) {
+            AttributeEpochs epochs,
+            PartyKeys parties) {
         this.repository = repository;
         this.templates = templates;
         this.dataUse = dataUse;
@@ -83,6 +89,7 @@ public class QueryApproval {
         this.payments = payments;
         this.runner = runner;
         this.epochs = epochs;
+        this.parties = parties;
         this.budgetMicros = PrivacyBudget.toMicros(config.privacy().budgetPerInsurer());
     }
 
@@ -101,10 +108,37 @@ public class QueryApproval {
     }
 
     /**
-     * Approves a submitted query, charges its ε, runs it in the enclave and settles its price. A refusal
-     * before the run (budget, escrow, template state) changes nothing; a refusal by the enclave refunds ε.
+     * What a regulator signs to approve a submitted query: the template and request exactly as stored (their
+     * {@link ApprovedQuery#contentHash content hash} is what the approval binds) and the purpose attributes the
+     * released key is to carry.
      */
-    public QueryView approve(Caller regulator, String queryId) {
+    public record ApprovalTerms(
+            String queryId, String template, String request, String contentHash, List<String> purposeAttributes) {}
+
+    /** The {@link ApprovalTerms} of a query that waits for a decision. */
+    public ApprovalTerms terms(String queryId) {
+        QueryEntity pending = QuarkusTransaction.requiringNew().call(() -> pending(queryId));
+        TemplateEntity template = templates.approvedFor(QueryDocuments.request(pending.requestJson()));
+        return new ApprovalTerms(
+                queryId,
+                template.json(),
+                pending.requestJson(),
+                HexFormat.of().formatHex(ApprovedQuery.contentHash(template.json(), pending.requestJson())),
+                List.copyOf(purposeAttributes(template.purpose())));
+    }
+
+    /**
+     * Approves a submitted query on the regulator's own signed approval, charges its ε, runs it in the enclave and
+     * settles its price. The approval must be for this query's {@link #terms}, signed by an {@link
+     * PartyKeys#APPROVE_QUERIES} key of the caller's organisation and unexpired; the key authority checks it again
+     * before it releases a key. A refusal before the run (approval, budget, escrow, template state) changes nothing;
+     * a refusal by the enclave refunds ε.
+     *
+     * @param approvalBytes the {@code QueryApproval} the regulator signed
+     */
+    public QueryView approve(Caller regulator, String queryId, byte[] approvalBytes) {
+        ApprovalTerms terms = terms(queryId);
+        checkApproval(regulator, terms, approvalBytes);
         QueryEntity pending = QuarkusTransaction.requiringNew().call(() -> pending(queryId));
         TemplateEntity template = templates.approvedFor(QueryDocuments.request(pending.requestJson()));
         Set<String> purpose = purposeAttributes(template.purpose());
@@ -136,10 +170,52 @@ public class QueryApproval {
                 .id(Field.QUERY_ID, queryId)
                 .hash(Field.QUERY_HASH, HexFormat.of().parseHex(pending.queryHash()))
                 .build());
-        return run(pending, template, purpose, inputs);
+        return run(pending, template, approvalBytes, inputs);
     }
 
-    private QueryView run(QueryEntity query, TemplateEntity template, Set<String> purpose, QueryInputs inputs) {
+    private void checkApproval(Caller regulator, ApprovalTerms terms, byte[] approvalBytes) {
+        if (approvalBytes == null || approvalBytes.length == 0) {
+            throw RequestRefusedException.invalid(
+                    "approval-required",
+                    "Signed approval required",
+                    "Approve with your own approval key: medshare query approve " + terms.queryId()
+                            + " --key FILE signs this query's terms (GET …/approval-terms).");
+        }
+        org.medshare.enclave.keyrelease.QueryApproval approval;
+        try {
+            approval = org.medshare.enclave.keyrelease.QueryApproval.parse(approvalBytes);
+        } catch (MalformedEncodingException e) {
+            throw RequestRefusedException.invalid(
+                    "invalid-approval", "Invalid approval", "approval must be a base64 signed query approval (v2).");
+        }
+        if (!approval.queryId().equals(terms.queryId())
+                || !HexFormat.of().formatHex(approval.contentHash()).equals(terms.contentHash())
+                || !approval.purposeAttributes().equals(new TreeSet<>(terms.purposeAttributes()))) {
+            throw RequestRefusedException.conflict(
+                    "approval-mismatch",
+                    "Approval for other terms",
+                    "The approval does not sign this query's current terms (query id, template and request text,"
+                            + " purpose attributes); fetch them again and sign those.");
+        }
+        PartyKeys.PartyKey signer = parties.find(PartyKeys.APPROVE_QUERIES, approval.approverKeyId())
+                .filter(k -> k.organisation().equals(regulator.organisation()))
+                .orElseThrow(() -> RequestRefusedException.forbidden(
+                        "approval-not-trusted",
+                        "The approval is not signed by an approval key of " + regulator.organisation()
+                                + " that the key authority trusts."));
+        try {
+            approval.verify(Set.of(signer.keyId()), clock.instant());
+        } catch (KeyReleaseException e) {
+            if (e.reason() == KeyReleaseException.Reason.APPROVAL_EXPIRED) {
+                throw RequestRefusedException.forbidden(
+                        "approval-expired", "The approval expired at " + approval.notAfter() + "; sign it again.");
+            }
+            throw RequestRefusedException.forbidden(
+                    "approval-signature-invalid", "The approval's signature does not verify with its key.");
+        }
+    }
+
+    private QueryView run(QueryEntity query, TemplateEntity template, byte[] approval, QueryInputs inputs) {
         Map<Integer, Set<String>> rules = dataUse.byHospitalNumber(inputs.hospitalNumbers());
         Set<String> revoked = consents.revokedRecords();
         ConsentDecisions.Batch consent = decisions.decideAll(
@@ -160,7 +236,7 @@ public class QueryApproval {
                             query.queryHash(),
                             template.json(),
                             query.requestJson(),
-                            purpose,
+                            approval,
                             rules,
                             revoked,
                             consent.recordsWith(ConsentDecisions.Outcome.DENY),

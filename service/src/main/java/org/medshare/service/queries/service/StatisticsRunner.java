@@ -23,7 +23,8 @@ public interface StatisticsRunner {
      * @param queryHash       SHA-256 of the request JSON, hex
      * @param templateJson    the approved template
      * @param requestJson     the insurer's request
-     * @param purposeAttributes ABE attributes the released key carries (e.g. {@code purpose:insurance-stats@2026Q4})
+     * @param approval        the regulator's signed approval ({@code QueryApproval}) exactly as it sent it: it names
+     *                        the purpose attributes the released key carries
      * @param dataUse         hospital number → allowed {@code purpose/template} pairs
      * @param revokedRecords  record ids whose consent was revoked
      * @param consentDeniedRecords record ids whose patients' consent provisions deny the query's purpose of use or
@@ -36,7 +37,7 @@ public interface StatisticsRunner {
             String queryHash,
             String templateJson,
             String requestJson,
-            Set<String> purposeAttributes,
+            byte[] approval,
             Map<Integer, Set<String>> dataUse,
             Set<String> revokedRecords,
             SortedSet<String> consentDeniedRecords,
