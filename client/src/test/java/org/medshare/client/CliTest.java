@@ -208,13 +208,14 @@ class CliTest {
                 "audit",
                 "payments",
                 "records",
-                "consent")) {
+                "consent",
+                "party")) {
             assertTrue(r.err().contains("\n  " + command + " "), command + " missing from:\n" + r.err());
         }
         assertTrue(
                 r.err()
                         .endsWith("medshare: missing command: one of authority, encrypt, decrypt, login, upload, "
-                                + "pseudonym-key, query, audit, payments, records, consent\n"),
+                                + "pseudonym-key, query, audit, payments, records, consent, party\n"),
                 r.err());
     }
 

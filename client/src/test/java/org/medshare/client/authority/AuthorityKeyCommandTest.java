@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,7 @@ class AuthorityKeyCommandTest {
     Path dir;
 
     Path config;
+    Path grantKey;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -42,6 +45,21 @@ class AuthorityKeyCommandTest {
         Result login = Cli.login(fake, config, "alice");
         assertEquals(0, login.code(), login.toString());
         TestAuthority.writeTrust(config.resolve("authority.trust"));
+        grantKey = TestAuthority.writeKey(TestAuthority.grantKey("hospital-a"), dir.resolve("hospital-a-grants.key"));
+    }
+
+    Result key(Path out, String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                "authority",
+                "key",
+                "--config",
+                config.toString(),
+                "--out",
+                out.toString(),
+                "--grant-key",
+                grantKey.toString()));
+        args.addAll(List.of(more));
+        return Cli.run(args.toArray(String[]::new));
     }
 
     @AfterEach
@@ -64,7 +82,7 @@ class AuthorityKeyCommandTest {
     @Test
     void theIssuedKeyOpensWhatItsAttributesSatisfyAndNothingElse() throws Exception {
         Path key = dir.resolve("alice.key");
-        Result issued = Cli.run("authority", "key", "--config", config.toString(), "--out", key.toString());
+        Result issued = key(key);
         assertEquals(0, issued.code(), issued.toString());
         assertTrue(issued.out().contains("dept:cardiology@2026Q4"), issued.out());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
@@ -87,14 +105,14 @@ class AuthorityKeyCommandTest {
     void aKeyNotWrappedToThisCommandsKeyOrAnUnverifiableAuthorityIsRefused() throws Exception {
         Path key = dir.resolve("k.key");
         fake.substituteRecipient = true;
-        Result substituted = Cli.run("authority", "key", "--config", config.toString(), "--out", key.toString());
+        Result substituted = key(key);
         assertEquals(1, substituted.code(), substituted.toString());
         assertTrue(substituted.err().startsWith("medshare: the issued key does not open"), substituted.err());
         assertFalse(Files.exists(key));
         fake.substituteRecipient = false;
 
         Files.delete(config.resolve("authority.trust"));
-        Result untrusted = Cli.run("authority", "key", "--config", config.toString(), "--out", key.toString());
+        Result untrusted = key(key);
         assertEquals(1, untrusted.code(), untrusted.toString());
         assertTrue(untrusted.err().startsWith("medshare: cannot verify the key authority"), untrusted.err());
         assertFalse(Files.exists(key));
@@ -108,6 +126,8 @@ class AuthorityKeyCommandTest {
                                 config.toString(),
                                 "--out",
                                 key.toString(),
+                                "--grant-key",
+                                grantKey.toString(),
                                 "--attrs",
                                 "not an attribute")
                         .code());

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.medshare.client.testing.Cli;
 import org.medshare.client.testing.Cli.Result;
 import org.medshare.client.testing.FakeMedshare;
+import org.medshare.client.testing.TestAuthority;
 
 /** {@code medshare query ...} and {@code medshare audit export} against the CLI-contract test double. */
 class QueryCommandTest {
@@ -36,6 +37,12 @@ class QueryCommandTest {
     @AfterAll
     static void stop() {
         fake.close();
+    }
+
+    /** The regulator's approval key file, written once from the test authority's trusted approver. */
+    static Path approvalKey() throws Exception {
+        Path file = dir.resolve("regulator-approval.key");
+        return Files.exists(file) ? file : TestAuthority.writeKey(TestAuthority.approver(), file);
     }
 
     static Path login(String user) {
@@ -77,14 +84,17 @@ class QueryCommandTest {
         assertEquals("medshare: query " + id + " has no result (status SUBMITTED)\n", early.err());
         assertFalse(Files.exists(dir.resolve("early.json")));
 
-        Result denied = as(insurer, "query", "approve", id);
+        Result denied =
+                as(insurer, "query", "approve", id, "--key", approvalKey().toString());
         assertEquals(1, denied.code());
         assertEquals("medshare: Forbidden: This endpoint is for regulator. (HTTP 403)\n", denied.err());
 
-        Result approved = as(regulator, "query", "approve", id);
+        Result approved =
+                as(regulator, "query", "approve", id, "--key", approvalKey().toString());
         assertEquals(0, approved.code(), approved.toString());
         assertTrue(approved.out().contains("\"COMPLETED\""), approved.out());
-        Result again = as(regulator, "query", "approve", id);
+        Result again =
+                as(regulator, "query", "approve", id, "--key", approvalKey().toString());
         assertEquals(1, again.code());
         assertTrue(again.err().startsWith("medshare: Query already decided: "), again.err());
 

@@ -61,7 +61,17 @@ class RecordsCommandTest {
                 Cli.run("pseudonym-key", "create", "--config", config.toString())
                         .code());
         key = dir.resolve("alice.key");
-        Result issued = Cli.run("authority", "key", "--config", config.toString(), "--out", key.toString());
+        Path grantKey =
+                TestAuthority.writeKey(TestAuthority.grantKey("hospital-a"), dir.resolve("hospital-a-grants.key"));
+        Result issued = Cli.run(
+                "authority",
+                "key",
+                "--config",
+                config.toString(),
+                "--out",
+                key.toString(),
+                "--grant-key",
+                grantKey.toString());
         assertEquals(0, issued.code(), issued.toString());
     }
 

@@ -13,9 +13,12 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.security.PublicKey;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -43,7 +46,9 @@ import org.medshare.abe.Suite;
 import org.medshare.abe.sign.SigningKeys;
 import org.medshare.abe.sign.UploadStatement;
 import org.medshare.client.records.ContentIds;
+import org.medshare.enclave.compute.ApprovedQuery;
 import org.medshare.enclave.host.KeyAuthorityClient;
+import org.medshare.enclave.keyrelease.QueryApproval;
 import org.medshare.enclave.keyrelease.UserKeyGrant;
 import org.medshare.enclave.rows.EncryptedRows;
 import org.medshare.ledger.event.AttributeEpoch;
@@ -113,6 +118,7 @@ public final class FakeMedshare implements AutoCloseable {
     private final Map<String, Shared> shared = new ConcurrentHashMap<>();
     private final List<ObjectNode> releases = new ArrayList<>();
     private final Map<String, ObjectNode> queries = new ConcurrentHashMap<>();
+    private final Map<String, String> queryTexts = new ConcurrentHashMap<>();
     private final Map<Long, ObjectNode> inclusionReceipts = new ConcurrentHashMap<>();
     private final Map<Long, ObjectNode> accessProofs = new ConcurrentHashMap<>();
     private final List<ObjectNode> events = new ArrayList<>();
@@ -301,30 +307,69 @@ public final class FakeMedshare implements AutoCloseable {
         ex.getResponseBody().write(b);
     }
 
-    /** Relays a real authority issue for the clinician's recipient key and nonce, as the service does. */
+    /** What the regulator signs for query {@code id}: a one-line template of its template id and the request text. */
+    private ObjectNode approvalTerms(String id) {
+        String template = "{\"id\":\"" + queries.get(id).get("templateId").asText()
+                + "\",\"version\":1,\"purpose\":\"insurance-stats\"}";
+        String request = queryTexts.get(id);
+        ObjectNode terms = JSON.createObjectNode()
+                .put("queryId", id)
+                .put("template", template)
+                .put("request", request)
+                .put("contentHash", HexFormat.of().formatHex(ApprovedQuery.contentHash(template, request)));
+        terms.putArray("purposeAttributes").add("purpose:insurance-stats@" + epoch);
+        return terms;
+    }
+
+    /** Whether {@code body} carries an approval of query {@code id}'s terms signed by the test regulator. */
+    private boolean signedByTheRegulator(String id, byte[] body) {
+        try {
+            QueryApproval approval = QueryApproval.parse(Base64.getDecoder()
+                    .decode(JSON.readTree(body).path("approval").asText()));
+            approval.verify(
+                    Set.of(QueryApproval.keyIdOf(TestAuthority.approver().getPublic())), Instant.now());
+            return approval.queryId().equals(id)
+                    && HexFormat.of()
+                            .formatHex(approval.contentHash())
+                            .equals(approvalTerms(id).get("contentHash").asText());
+        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Relays the hospital's grant to the real test authority, as the service does, after the service's checks
+     * (the caller's grant, for attributes the caller holds). With {@link #substituteRecipient} it acts as a host
+     * that relays a key issued to another recipient key instead.
+     */
     private void issueKey(HttpExchange ex, byte[] body, Principal p) throws IOException {
         JsonNode req = JSON.readTree(body);
         byte[] recipient = Base64.getDecoder().decode(req.path("recipientKey").asText());
         byte[] nonce = Base64.getUrlDecoder().decode(req.path("nonce").asText());
-        TreeSet<String> attrs = new TreeSet<>(clinicianAttributes);
-        if (req.path("attributes").size() > 0) {
-            attrs.clear();
-            req.path("attributes").forEach(a -> attrs.add(a.asText()));
-        }
         try {
-            if (substituteRecipient) {
-                recipient = KeyPairGenerator.getInstance("X25519")
-                        .generateKeyPair()
-                        .getPublic()
-                        .getEncoded();
+            UserKeyGrant grant = UserKeyGrant.parse(
+                    Base64.getDecoder().decode(req.path("grant").asText()));
+            if (!grant.subject().equals(p.organisation() + ":" + p.subject())
+                    || !Arrays.equals(grant.recipientSpki(), recipient)) {
+                problem(ex, 403, "grant-mismatch", "Forbidden", "The grant names another clinician or key.");
+                return;
             }
-            UserKeyGrant grant = UserKeyGrant.sign(
-                    p.organisation(),
-                    p.organisation() + ":" + p.subject(),
-                    attrs,
-                    java.time.Instant.now().plusSeconds(60),
-                    recipient,
-                    TestAuthority.approver());
+            if (!clinicianAttributes.containsAll(grant.attributes())) {
+                problem(ex, 403, "attribute-not-held", "Forbidden", "Your token does not entitle you to these.");
+                return;
+            }
+            if (substituteRecipient) {
+                grant = UserKeyGrant.sign(
+                        grant.organisation(),
+                        grant.subject(),
+                        grant.attributes(),
+                        grant.notAfter(),
+                        KeyPairGenerator.getInstance("X25519")
+                                .generateKeyPair()
+                                .getPublic()
+                                .getEncoded(),
+                        TestAuthority.grantKey(p.organisation()));
+            }
             KeyAuthorityClient.IssuedUserKey issued =
                     TestAuthority.enclaves().keyAuthority().issueUserKey(grant, nonce);
             Base64.Encoder b64 = Base64.getEncoder();
@@ -437,6 +482,15 @@ public final class FakeMedshare implements AutoCloseable {
         } else if (path.equals("/api/v1/authority/epochs") && method.equals("POST")) {
             requireRole(p, "regulator");
             raiseEpoch(ex, body, p);
+        } else if (path.equals("/api/v1/authority/keys/entitlement") && method.equals("GET")) {
+            requireRole(p, "hospital");
+            ObjectNode entitlement = JSON.createObjectNode()
+                    .put("organisation", p.organisation())
+                    .put("subject", p.organisation() + ":" + p.subject())
+                    .put("epoch", epoch);
+            ArrayNode attributes = entitlement.putArray("attributes");
+            new TreeSet<>(clinicianAttributes).forEach(attributes::add);
+            json(ex, 200, entitlement);
         } else if (path.equals("/api/v1/authority/keys") && method.equals("POST")) {
             requireRole(p, "hospital");
             issueKey(ex, body, p);
@@ -554,12 +608,23 @@ public final class FakeMedshare implements AutoCloseable {
                     .put("status", "SUBMITTED");
             q.putNull("result");
             queries.put(id, q);
+            queryTexts.put(id, new String(body, StandardCharsets.UTF_8));
             event("QUERY_SUBMITTED", Map.of("query_id", id));
             json(ex, 201, q);
+        } else if (path.matches("/api/v1/queries/[^/]+/approval-terms") && method.equals("GET")) {
+            requireRole(p, "regulator");
+            String id = path.split("/")[4];
+            if (!queries.containsKey(id)) {
+                problem(ex, 404, "not-found", "Not found", "Query " + id + " does not exist.");
+                return;
+            }
+            json(ex, 200, approvalTerms(id));
         } else if (path.matches("/api/v1/queries/[^/]+/approve") && method.equals("POST")) {
             requireRole(p, "regulator");
             ObjectNode q = queries.get(path.split("/")[4]);
-            if (q == null) {
+            if (q != null && !signedByTheRegulator(q.get("queryId").asText(), body)) {
+                problem(ex, 403, "approval-not-trusted", "Forbidden", "The approval is not the regulator's.");
+            } else if (q == null) {
                 problem(ex, 404, "not-found", "Not found", "Query " + path.split("/")[4] + " does not exist.");
             } else if (!q.get("status").asText().equals("SUBMITTED")) {
                 problem(

@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PublicKey;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.medshare.abe.Suite;
 import org.medshare.enclave.host.EmbeddedEnclaves;
 import org.medshare.enclave.keyrelease.TrustedParties;
@@ -18,6 +20,7 @@ import org.medshare.enclave.keyrelease.TrustedParties;
 public final class TestAuthority {
     private static EmbeddedEnclaves enclaves;
     private static KeyPair approver;
+    private static Map<String, KeyPair> grantKeys;
 
     private TestAuthority() {}
 
@@ -25,10 +28,14 @@ public final class TestAuthority {
     public static synchronized EmbeddedEnclaves enclaves() {
         if (enclaves == null) {
             try {
-                approver = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+                KeyPairGenerator ed25519 = KeyPairGenerator.getInstance("Ed25519");
+                approver = ed25519.generateKeyPair();
+                grantKeys = Map.of("hospital-a", ed25519.generateKeyPair(), "hospital-b", ed25519.generateKeyPair());
+                Map<String, List<PublicKey>> grantors = new TreeMap<>();
+                grantKeys.forEach((org, key) -> grantors.put(org, List.of(key.getPublic())));
                 Path dir = Files.createTempDirectory("medshare-test-authority");
                 enclaves = EmbeddedEnclaves.start(
-                        dir, new TrustedParties(List.of(approver.getPublic()), Map.of()), 1, Suite.NIST);
+                        dir, new TrustedParties(List.of(approver.getPublic()), grantors), 1, Suite.NIST);
                 EmbeddedEnclaves started = enclaves;
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     try {
@@ -44,10 +51,23 @@ public final class TestAuthority {
         return enclaves;
     }
 
-    /** The key the authority honours grants from. */
+    /** The regulator's key the authority honours query approvals from. */
     public static synchronized KeyPair approver() {
         enclaves();
         return approver;
+    }
+
+    /** The grant key the authority honours {@code organisation}'s (hospital-a, hospital-b) key grants from. */
+    public static synchronized KeyPair grantKey(String organisation) {
+        enclaves();
+        return grantKeys.get(organisation);
+    }
+
+    /** Writes {@code key} as a party key file (PKCS#8, as {@code medshare party keygen} does) to {@code file}. */
+    public static Path writeKey(KeyPair key, Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.write(file, key.getPrivate().getEncoded());
+        return file;
     }
 
     /** Writes the authority's trust file (what the operator hands to hospitals) to {@code file}. */
