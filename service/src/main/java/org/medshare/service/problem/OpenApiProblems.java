@@ -34,7 +34,8 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
  *   <li>an operation that changes state ({@code POST}, {@code PUT}, {@code DELETE}): 404 and 409 (it refers to
  *       something that may not exist or conflicts with its state);
  *   <li>{@code POST /api/v1/records}: 507 (storage exhausted); {@code GET /api/v1/audit/checkpoint} and
- *       {@code GET /api/v1/audit/proofs/inclusion}: 404 (no checkpoint, or none covering the entry, yet).
+ *       {@code GET /api/v1/audit/proofs/inclusion}: 404 (no checkpoint, or none covering the entry, yet); {@code GET
+ *       /api/v1/queries/{queryId}/approval-terms}: 409 (the query was decided).
  * </ul>
  *
  * A list operation (one with a {@code limit} or {@code _count} parameter) documents the paging headers of its 200
@@ -221,6 +222,9 @@ public class OpenApiProblems implements OASFilter {
         }
         if (method == PathItem.HttpMethod.GET && path.equals("/api/v1/audit/checkpoint")) {
             statuses.put("404", "No checkpoint has been signed yet");
+        }
+        if (method == PathItem.HttpMethod.GET && path.equals("/api/v1/queries/{queryId}/approval-terms")) {
+            statuses.put("409", "The query has been decided: there is nothing left to approve");
         }
         if (method == PathItem.HttpMethod.GET && path.equals("/api/v1/audit/proofs/inclusion")) {
             statuses.put("404", "No such entry, or no checkpoint covers it yet");

@@ -144,7 +144,8 @@ class ContractFuzzTest {
         String queryId = field(submitted, "queryId");
         expect(200, "GET", "/api/v1/queries/" + queryId, null);
         expect(200, "GET", "/api/v1/queries?limit=1", null);
-        expect(403, "POST", "/api/v1/queries/" + queryId + "/approve", null);
+        expect(403, "POST", "/api/v1/queries/" + queryId + "/approve", "{\"approval\":\"AA==\"}");
+        expect(403, "GET", "/api/v1/queries/" + queryId + "/approval-terms", null);
         expect(404, "GET", "/api/v1/queries/" + fx.otherInsurersQuery, null);
     }
 
@@ -170,7 +171,8 @@ class ContractFuzzTest {
         }
         assertTrue(submitted != null, "the insurer's sequence left a submitted query");
         expect(200, "POST", "/api/v1/queries/" + submitted + "/refuse", "{\"reason\":\"fuzzed sequence\"}");
-        expect(409, "POST", "/api/v1/queries/" + submitted + "/approve", null);
+        expect(409, "POST", "/api/v1/queries/" + submitted + "/approve", "{\"approval\":\"AA==\"}");
+        expect(409, "GET", "/api/v1/queries/" + submitted + "/approval-terms", null);
         expect(409, "POST", "/api/v1/queries/" + submitted + "/refuse", "{\"reason\":\"again\"}");
         long size = state.ledgerSize();
         Random random = new Random(SEED + 7);

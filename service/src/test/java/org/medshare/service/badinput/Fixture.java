@@ -6,7 +6,11 @@ import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +27,7 @@ import org.medshare.service.records.service.RecordService;
 import org.medshare.service.records.service.SigningKeyService;
 import org.medshare.service.testing.HospitalClient;
 import org.medshare.service.testing.HospitalClient.Upload;
+import org.medshare.service.testing.PartySigners;
 
 /**
  * The state the bad inputs are aimed at, built once through the service classes (so it does not depend on
@@ -64,6 +69,7 @@ final class Fixture {
     final String otherInsurersQuery;
     final String exhaustedQuery;
     final String unpaidQuery;
+    private final QueryApproval approval;
 
     Fixture(
             RecordService records,
@@ -74,6 +80,7 @@ final class Fixture {
             QueryRepository queryRepository,
             PaymentService payments,
             long budgetMicros) {
+        this.approval = approval;
         Caller a = caller("alice", "hospital", "hospital-a");
         Caller b = caller("bob", "hospital", "hospital-b");
         Caller regulator = caller("rita", "regulator", "regulator-nhc");
@@ -141,6 +148,34 @@ final class Fixture {
     }
 
     /** Replaces ${optional}, ${none}, ${required}, ${pending}, ${rejected} and ${insurer} in a corpus body. */
+    /**
+     * A body {@code {"approval": …}} with the regulator's approval of {@code queryId}'s current terms, valid until
+     * {@code notAfter}, signed by {@code key}; the signature's last byte flipped when {@code broken}.
+     */
+    String approvalBody(String queryId, KeyPair key, Instant notAfter, boolean broken) {
+        QueryApproval.ApprovalTerms terms = approval.terms(queryId);
+        try {
+            byte[] signed = org.medshare.enclave.keyrelease.QueryApproval.sign(
+                            queryId,
+                            HexFormat.of().parseHex(terms.contentHash()),
+                            new TreeSet<>(terms.purposeAttributes()),
+                            notAfter,
+                            key)
+                    .toBytes();
+            if (broken) {
+                signed[signed.length - 1] ^= 1;
+            }
+            return "{\"approval\":\"" + Base64.getEncoder().encodeToString(signed) + "\"}";
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@link #approvalBody} by the regulator, valid for ten minutes. */
+    String approvalBody(String queryId) {
+        return approvalBody(queryId, PartySigners.regulator(), Instant.now().plusSeconds(600), false);
+    }
+
     String resolve(String body) {
         String out = body.replace("${insurer}", INSURER).replace("${patient}", patient);
         for (Map.Entry<String, String> t : templates.entrySet()) {

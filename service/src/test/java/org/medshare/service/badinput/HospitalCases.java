@@ -2,22 +2,27 @@ package org.medshare.service.badinput;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import org.medshare.abe.Policy;
 import org.medshare.abe.Suite;
 import org.medshare.abe.sign.UploadStatement;
+import org.medshare.enclave.keyrelease.UserKeyGrant;
 import org.medshare.enclave.rows.AnalyticsRow;
 import org.medshare.enclave.rows.EncryptedRows;
 import org.medshare.enclave.rows.Icd10;
 import org.medshare.enclave.rows.Sex;
 import org.medshare.service.testing.HospitalClient;
 import org.medshare.service.testing.HospitalClient.Upload;
+import org.medshare.service.testing.PartySigners;
 
 /** Bad inputs a hospital (hospital-a) can send: uploads, signing keys, data-use rules, record ids. */
 final class HospitalCases {
@@ -1089,33 +1094,78 @@ final class HospitalCases {
                         "/api/v1/authority/keys",
                         "{\"recipientKey\":\"" + x25519 + "\",\"nonce\":\""
                                 + Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[16]) + "\"}")));
-        cases.add(new BadInput(
-                "key-request-purpose-attribute",
+        byte[] recipient = Base64.getDecoder().decode(x25519);
+        byte[] otherRecipient = x25519Key();
+        KeyPair grantsA = PartySigners.grantKey("hospital-a");
+        Instant soon = Instant.now().plusSeconds(3600);
+        Set<String> orgA = Set.of("org:hospital-a");
+        cases.add(keyRequest("key-request-without-grant", 400, "invalid-grant", x25519, nonce, null));
+        cases.add(keyRequest("key-request-grant-not-base64", 400, "invalid-grant", x25519, nonce, "not base64!"));
+        cases.add(keyRequest(
+                "key-request-grant-purpose-attribute",
                 403,
                 "attribute-not-held",
-                Requests.json(
-                        "POST",
-                        "/api/v1/authority/keys",
-                        "{\"recipientKey\":\"" + x25519 + "\",\"nonce\":\"" + nonce
-                                + "\",\"attributes\":[\"purpose:insurance-stats@2026Q4\"]}")));
-        cases.add(new BadInput(
-                "key-request-other-organisation",
+                x25519,
+                nonce,
+                grant(
+                        "hospital-a",
+                        "hospital-a:alice",
+                        Set.of("purpose:insurance-stats@2026Q4"),
+                        soon,
+                        recipient,
+                        grantsA)));
+        cases.add(keyRequest(
+                "key-request-grant-other-organisation-attribute",
                 403,
                 "attribute-not-held",
-                Requests.json(
-                        "POST",
-                        "/api/v1/authority/keys",
-                        "{\"recipientKey\":\"" + x25519 + "\",\"nonce\":\"" + nonce
-                                + "\",\"attributes\":[\"org:hospital-b\"]}")));
-        cases.add(new BadInput(
-                "key-request-attribute-not-an-attribute",
+                x25519,
+                nonce,
+                grant("hospital-a", "hospital-a:alice", Set.of("org:hospital-b"), soon, recipient, grantsA)));
+        cases.add(keyRequest(
+                "key-request-grant-for-another-clinician",
                 403,
-                "attribute-not-held",
-                Requests.json(
-                        "POST",
-                        "/api/v1/authority/keys",
-                        "{\"recipientKey\":\"" + x25519 + "\",\"nonce\":\"" + nonce
-                                + "\",\"attributes\":[\"no attribute at all\"]}")));
+                "grant-mismatch",
+                x25519,
+                nonce,
+                grant("hospital-a", "hospital-a:arthur", orgA, soon, recipient, grantsA)));
+        cases.add(keyRequest(
+                "key-request-grant-for-another-recipient-key",
+                403,
+                "grant-mismatch",
+                x25519,
+                nonce,
+                grant("hospital-a", "hospital-a:alice", orgA, soon, otherRecipient, grantsA)));
+        cases.add(keyRequest(
+                "key-request-grant-signed-by-another-hospital",
+                403,
+                "grant-not-trusted",
+                x25519,
+                nonce,
+                grant("hospital-a", "hospital-a:alice", orgA, soon, recipient, PartySigners.grantKey("hospital-b"))));
+        cases.add(keyRequest(
+                "key-request-grant-signed-by-the-regulators-approval-key",
+                403,
+                "grant-not-trusted",
+                x25519,
+                nonce,
+                grant("hospital-a", "hospital-a:alice", orgA, soon, recipient, PartySigners.regulator())));
+        cases.add(keyRequest(
+                "key-request-grant-expired",
+                403,
+                "grant-expired",
+                x25519,
+                nonce,
+                grant("hospital-a", "hospital-a:alice", orgA, Instant.now().minusSeconds(1), recipient, grantsA)));
+        String signed = grant("hospital-a", "hospital-a:alice", orgA, soon, recipient, grantsA);
+        byte[] forged = Base64.getDecoder().decode(signed);
+        forged[forged.length - 1] ^= 1;
+        cases.add(keyRequest(
+                "key-request-grant-signature-broken",
+                403,
+                "grant-signature-invalid",
+                x25519,
+                nonce,
+                Base64.getEncoder().encodeToString(forged)));
         cases.add(new BadInput("key-request-with-get", 405, null, Requests.call("GET", "/api/v1/authority/keys")));
         cases.add(new BadInput(
                 "consent-search-patient-name",
@@ -1291,6 +1341,42 @@ final class HospitalCases {
                             Suite.GM,
                             new SecureRandom())
                     .toBytes();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A key request for {@code recipient} with {@code grant} (omitted when null). */
+    private static BadInput keyRequest(
+            String name, int status, String type, String recipient, String nonce, String grant) {
+        String body = "{\"recipientKey\":\"" + recipient + "\",\"nonce\":\"" + nonce + "\""
+                + (grant == null ? "" : ",\"grant\":\"" + grant + "\"") + "}";
+        return new BadInput(name, status, type, Requests.json("POST", "/api/v1/authority/keys", body));
+    }
+
+    /** A key grant, base64. */
+    private static String grant(
+            String organisation,
+            String subject,
+            Set<String> attributes,
+            Instant notAfter,
+            byte[] recipient,
+            KeyPair signer) {
+        try {
+            return Base64.getEncoder()
+                    .encodeToString(UserKeyGrant.sign(organisation, subject, attributes, notAfter, recipient, signer)
+                            .toBytes());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] x25519Key() {
+        try {
+            return KeyPairGenerator.getInstance("X25519")
+                    .generateKeyPair()
+                    .getPublic()
+                    .getEncoded();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

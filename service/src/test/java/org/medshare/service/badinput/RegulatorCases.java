@@ -1,7 +1,9 @@
 package org.medshare.service.badinput;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.medshare.service.testing.PartySigners;
 
 /** Bad inputs a regulator (regulator-nhc) can send: decisions on templates and queries, audit and balance look-ups. */
 final class RegulatorCases {
@@ -69,22 +71,99 @@ final class RegulatorCases {
                 null,
                 Requests.call("POST", fx -> "/api/v1/templates/" + fx.templates.get("pending") + "/1/publish")));
 
-        cases.addAll(PathCases.of("query-approve", "POST", id -> "/api/v1/queries/" + id + "/approve", 404));
+        cases.addAll(PathCases.of(
+                "query-approve", "POST", id -> "/api/v1/queries/" + id + "/approve", 404, "{\"approval\":\"AA==\"}"));
+        cases.addAll(
+                PathCases.of("query-approval-terms", "GET", id -> "/api/v1/queries/" + id + "/approval-terms", 404));
+        cases.add(new BadInput(
+                "query-approval-terms-already-refused",
+                409,
+                "already-decided",
+                Requests.call("GET", fx -> "/api/v1/queries/" + fx.refusedQuery + "/approval-terms")));
         cases.add(new BadInput(
                 "query-approve-already-refused",
                 409,
                 "already-decided",
-                Requests.call("POST", fx -> "/api/v1/queries/" + fx.refusedQuery + "/approve")));
+                Requests.json(
+                        "POST", fx -> "/api/v1/queries/" + fx.refusedQuery + "/approve", "{\"approval\":\"AA==\"}")));
         cases.add(new BadInput(
                 "query-approve-exhausted-privacy-budget",
                 409,
                 "budget-exhausted",
-                Requests.call("POST", fx -> "/api/v1/queries/" + fx.exhaustedQuery + "/approve")));
+                Requests.json(
+                        "POST",
+                        fx -> "/api/v1/queries/" + fx.exhaustedQuery + "/approve",
+                        fx -> fx.approvalBody(fx.exhaustedQuery))));
         cases.add(new BadInput(
                 "query-approve-without-escrow",
                 409,
                 "insufficient-escrow",
+                Requests.json(
+                        "POST",
+                        fx -> "/api/v1/queries/" + fx.unpaidQuery + "/approve",
+                        fx -> fx.approvalBody(fx.unpaidQuery))));
+        cases.add(new BadInput(
+                "query-approve-without-body",
+                415,
+                null,
                 Requests.call("POST", fx -> "/api/v1/queries/" + fx.unpaidQuery + "/approve")));
+        cases.add(new BadInput(
+                "query-approve-without-approval",
+                400,
+                "approval-required",
+                Requests.json("POST", fx -> "/api/v1/queries/" + fx.unpaidQuery + "/approve", "{}")));
+        cases.add(new BadInput(
+                "query-approve-approval-not-base64",
+                400,
+                "invalid-approval",
+                Requests.json(
+                        "POST",
+                        fx -> "/api/v1/queries/" + fx.unpaidQuery + "/approve",
+                        "{\"approval\":\"not base64!\"}")));
+        cases.add(new BadInput(
+                "query-approve-approval-of-another-query",
+                409,
+                "approval-mismatch",
+                Requests.json(
+                        "POST",
+                        fx -> "/api/v1/queries/" + fx.unpaidQuery + "/approve",
+                        fx -> fx.approvalBody(fx.exhaustedQuery))));
+        cases.add(new BadInput(
+                "query-approve-approval-by-a-hospitals-grant-key",
+                403,
+                "approval-not-trusted",
+                Requests.json(
+                        "POST",
+                        fx -> "/api/v1/queries/" + fx.unpaidQuery + "/approve",
+                        fx -> fx.approvalBody(
+                                fx.unpaidQuery,
+                                PartySigners.grantKey("hospital-a"),
+                                Instant.now().plusSeconds(600),
+                                false))));
+        cases.add(new BadInput(
+                "query-approve-approval-expired",
+                403,
+                "approval-expired",
+                Requests.json(
+                        "POST",
+                        fx -> "/api/v1/queries/" + fx.unpaidQuery + "/approve",
+                        fx -> fx.approvalBody(
+                                fx.unpaidQuery,
+                                PartySigners.regulator(),
+                                Instant.now().minusSeconds(1),
+                                false))));
+        cases.add(new BadInput(
+                "query-approve-approval-signature-broken",
+                403,
+                "approval-signature-invalid",
+                Requests.json(
+                        "POST",
+                        fx -> "/api/v1/queries/" + fx.unpaidQuery + "/approve",
+                        fx -> fx.approvalBody(
+                                fx.unpaidQuery,
+                                PartySigners.regulator(),
+                                Instant.now().plusSeconds(600),
+                                true))));
         cases.add(new BadInput(
                 "query-refuse-already-refused",
                 409,

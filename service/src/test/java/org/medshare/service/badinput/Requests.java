@@ -44,6 +44,12 @@ final class Requests {
                 method, path.apply(fx), "application/json", fx.resolve(body).getBytes(StandardCharsets.UTF_8), null);
     }
 
+    static Function<Fixture, Answer> json(
+            String method, Function<Fixture, String> path, Function<Fixture, String> body) {
+        return fx ->
+                send(method, path.apply(fx), "application/json", body.apply(fx).getBytes(StandardCharsets.UTF_8), null);
+    }
+
     static Function<Fixture, Answer> raw(String method, String path, String contentType, byte[] body) {
         return fx -> send(method, path, contentType, body, null);
     }

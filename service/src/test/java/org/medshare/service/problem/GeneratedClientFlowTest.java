@@ -17,8 +17,10 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -37,6 +39,8 @@ import org.medshare.apiclient.api.QueryResourceApi;
 import org.medshare.apiclient.api.RecordResourceApi;
 import org.medshare.apiclient.api.SigningKeyResourceApi;
 import org.medshare.apiclient.api.TemplateResourceApi;
+import org.medshare.apiclient.model.Approval;
+import org.medshare.apiclient.model.ApprovalTerms;
 import org.medshare.apiclient.model.Deposit;
 import org.medshare.apiclient.model.EventView;
 import org.medshare.apiclient.model.LedgerReceipt;
@@ -47,6 +51,7 @@ import org.medshare.apiclient.model.Rules;
 import org.medshare.apiclient.model.SigningKey;
 import org.medshare.apiclient.model.UploadResult;
 import org.medshare.service.testing.HospitalClient;
+import org.medshare.service.testing.PartySigners;
 import org.medshare.service.testing.QuerySteps;
 
 /**
@@ -168,7 +173,9 @@ class GeneratedClientFlowTest {
                 new ObjectMapper().readValue(QuerySteps.request(template, INSURER, null), Map.class));
         assertEquals("SUBMITTED", submitted.getStatus());
         queryId = submitted.getQueryId();
-        ApiException refused = assertThrows(ApiException.class, () -> queries.apiV1QueriesQueryIdApprovePost(queryId));
+        ApiException refused = assertThrows(
+                ApiException.class,
+                () -> queries.apiV1QueriesQueryIdApprovePost(queryId, new Approval().approval("AA==")));
         assertEquals(403, refused.getCode());
         assertTrue(refused.getResponseBody().contains("\"status\":403"), refused.getResponseBody());
     }
@@ -179,7 +186,14 @@ class GeneratedClientFlowTest {
     @OidcSecurity(claims = @Claim(key = "org_id", value = "regulator-nhc"))
     void regulatorApprovesTheEnclaveComputesAndTheTrailShowsIt() throws Exception {
         ApiClient client = client();
-        QueryView done = new QueryResourceApi(client).apiV1QueriesQueryIdApprovePost(queryId);
+        QueryResourceApi queries = new QueryResourceApi(client);
+        ApprovalTerms terms = queries.apiV1QueriesQueryIdApprovalTermsGet(queryId);
+        String signed = PartySigners.sign(
+                queryId,
+                HexFormat.of().parseHex(terms.getContentHash()),
+                new TreeSet<>(terms.getPurposeAttributes()),
+                PartySigners.regulator());
+        QueryView done = queries.apiV1QueriesQueryIdApprovePost(queryId, new Approval().approval(signed));
         assertEquals("COMPLETED", done.getStatus());
         assertEquals(3, done.getInputRecords());
         assertNotNull(done.getResult());

@@ -152,11 +152,7 @@ class QueryFlowTest {
         QuerySteps.approvedAndPaid(regulator, queryId, 3, "hospital-a");
         assertResultVerifiesWithoutTheService(irene, queryId);
 
-        given().auth()
-                .oauth2(rita)
-                .post("/api/v1/queries/" + queryId + "/approve")
-                .then()
-                .statusCode(409);
+        QuerySteps.approve(regulator, queryId).then().statusCode(409);
         given().auth().oauth2(bob).get("/api/v1/queries/" + queryId).then().statusCode(403);
         given().auth()
                 .oauth2(irene)
