@@ -1168,6 +1168,11 @@ final class HospitalCases {
                 Base64.getEncoder().encodeToString(forged)));
         cases.add(new BadInput("key-request-with-get", 405, null, Requests.call("GET", "/api/v1/authority/keys")));
         cases.add(new BadInput(
+                "key-entitlement-accepting-xml",
+                406,
+                null,
+                Requests.accepting("application/xml", "GET", "/api/v1/authority/keys/entitlement")));
+        cases.add(new BadInput(
                 "consent-search-patient-name",
                 400,
                 "invalid-patient-reference",

@@ -104,8 +104,8 @@ final class RegulatorCases {
                         fx -> fx.approvalBody(fx.unpaidQuery))));
         cases.add(new BadInput(
                 "query-approve-without-body",
-                415,
-                null,
+                400,
+                "approval-required",
                 Requests.call("POST", fx -> "/api/v1/queries/" + fx.unpaidQuery + "/approve")));
         cases.add(new BadInput(
                 "query-approve-without-approval",

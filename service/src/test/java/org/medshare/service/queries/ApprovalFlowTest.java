@@ -48,6 +48,7 @@ import org.medshare.service.records.service.RecordService;
 import org.medshare.service.store.StoreTopology;
 import org.medshare.service.testing.HospitalClient;
 import org.medshare.service.testing.HospitalClient.Upload;
+import org.medshare.service.testing.PartySigners;
 import org.medshare.service.testing.QuerySteps;
 import org.medshare.service.testing.QuerySteps.Party;
 import org.medshare.store.Cid;
@@ -316,7 +317,13 @@ class ApprovalFlowTest {
                         "recipientKey",
                         Base64.getEncoder().encodeToString(recipient),
                         "nonce",
-                        Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32])))
+                        Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]),
+                        "grant",
+                        PartySigners.grant(
+                                QuerySteps.Party.testIdentity(),
+                                recipient,
+                                List.of(),
+                                PartySigners.grantKey(HOSPITAL))))
                 .post("/api/v1/authority/keys")
                 .then()
                 .statusCode(200)

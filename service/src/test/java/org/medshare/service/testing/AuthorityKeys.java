@@ -70,7 +70,10 @@ public final class AuthorityKeys {
                 .extract()
                 .path("organisation");
         String grant = PartySigners.grant(
-                token, recipient.getPublic().getEncoded(), attributes, PartySigners.grantKey(organisation));
+                QuerySteps.Party.withToken(token),
+                recipient.getPublic().getEncoded(),
+                attributes,
+                PartySigners.grantKey(organisation));
         return keyRequest(token, recipient, nonce, grant);
     }
 

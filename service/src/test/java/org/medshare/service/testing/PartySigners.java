@@ -1,7 +1,5 @@
 package org.medshare.service.testing;
 
-import static io.restassured.RestAssured.given;
-
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import java.io.IOException;
@@ -79,12 +77,11 @@ public final class PartySigners {
     }
 
     /**
-     * A grant for the caller of {@code token} (its entitlement's organisation and subject) of {@code attributes}
+     * A grant for {@code caller} (its entitlement's organisation and subject) of {@code attributes}
      * (empty: all it is entitled to), to {@code recipientSpki}, signed by {@code signer}; base64.
      */
-    public static String grant(String token, byte[] recipientSpki, List<String> attributes, KeyPair signer) {
-        JsonPath entitlement = given().auth()
-                .oauth2(token)
+    public static String grant(Party caller, byte[] recipientSpki, List<String> attributes, KeyPair signer) {
+        JsonPath entitlement = caller.request()
                 .get("/api/v1/authority/keys/entitlement")
                 .then()
                 .statusCode(200)
