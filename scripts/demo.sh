@@ -84,9 +84,28 @@ run() {
     exit 1
   fi
   MEDSHARE_DATA_DIR="$data_dir" scripts/storage-endpoints.sh start
+  step "Each party makes its own signing key: the regulator approves queries with it, each hospital grants its clinicians' keys"
+  # The private halves stay with the parties (here: files under $data_dir/demo, one per party); the consortium's
+  # party keys file lists the public halves, and the key authority trusts exactly those, never a key of the service.
+  party_keys="$data_dir/demo/party-keys.txt"
+  approval_key="$data_dir/demo/regulator-nhc-approval.key"
+  if [ ! -f "$party_keys" ]; then
+    mkdir -p "$data_dir/demo"
+    rm -f "$approval_key" "$data_dir"/demo/hospital-*-grants.key
+    {
+      ./medshare party keygen --org regulator-nhc --role approve-queries --out "$approval_key"
+      for org in hospital-a hospital-b; do
+        ./medshare party keygen --org "$org" --role grant-keys --out "$data_dir/demo/$org-grants.key"
+      done
+    } >"$party_keys.tmp"
+    mv "$party_keys.tmp" "$party_keys"
+  fi
+  cut -c1-72 "$party_keys" | sed 's/$/…/; s/^/   /'
+
   step "MedShare service on $api (data under $data_dir; anchors every 25 entries or 30 s)"
   mkdir -p "$data_dir/logs"
   if ! service_running; then
+    MEDSHARE_ENCLAVE_PARTY_KEYS="$party_keys" \
     MEDSHARE_DATA_DIR="$data_dir" MEDSHARE_HTTP_PORT="$port" MEDSHARE_ANCHOR_RPC_URL="$evm_rpc" \
       MEDSHARE_ANCHOR_KEY_FILE="$evm_dir/anchor.key" MEDSHARE_ANCHOR_EVERY_ENTRIES=25 MEDSHARE_ANCHOR_EVERY=PT30S \
       nohup java -Dquarkus.config.locations="$data_dir/s3/storage.properties" \
@@ -100,6 +119,8 @@ run() {
   done
   curl -fsS -o /dev/null "$api/q/health/ready" || { echo "demo: the service is not ready" >&2; exit 1; }
   echo "   ready (pid $(cat "$pidfile"))"
+  echo "   the ledger names the party keys the key authority trusts:"
+  show GET "/api/v1/audit/events?type=PARTY_KEY_REGISTERED" "$(token rita rita-password)"
 
   step "Each party asks the service who it is (GET /api/v1/me with a real Keycloak token)"
   for who in alice bob irene rita; do
@@ -156,7 +177,7 @@ run() {
     echo "$submitted" | sed 's/^/   /'
     id="$(echo "$submitted" | grep -o '"queryId" *: *"[^"]*"' | head -1 | sed 's/.*"\([^"]*\)"$/\1/')"
     [ -n "$id" ] || { echo "demo: no query id in the answer" >&2; exit 1; }
-    cli rita query approve "$id" | sed 's/^/   /'
+    cli rita query approve "$id" --key "$approval_key" | sed 's/^/   /'
     echo "   insurer's view of the result (a JSON object; groups by hospital are keyed by organisation id):"
     cli irene query result "$id" | sed 's/^/   /'
   done
@@ -179,7 +200,8 @@ run() {
     --to hospital-a | grep -E '"(version|type|purposes|organisations)"|"TREAT"|"hospital-a"' | sed 's/^/   /'
 
   step "alice (hospital-a, cardiology) finds the patient's records by identifier, fetches one, checks it and opens it on her machine"
-  cli alice authority key --authority-trust "$authority_trust" --out "$data_dir/demo/alice.key" | sed 's/^/   /'
+  cli alice authority key --authority-trust "$authority_trust" --grant-key "$data_dir/demo/hospital-a-grants.key" \
+    --out "$data_dir/demo/alice.key" | sed 's/^/   /'
   found="$(cli alice records search --patient "$referral_patient" --pseudonym-key "$pseudonym_key")"
   echo "$found" | sed 's/^/   /'
   referral_record="$(echo "$found" | awk 'NR == 1 {print $1}')"
@@ -188,7 +210,8 @@ run() {
 
   step "arthur (hospital-a, oncology) asks for the same record: refused before any byte"
   cli arthur login --server "$api" --user arthur --password-stdin <<<"arthur-password"
-  cli arthur authority key --authority-trust "$authority_trust" --out "$data_dir/demo/arthur.key" | sed 's/^/   /'
+  cli arthur authority key --authority-trust "$authority_trust" --grant-key "$data_dir/demo/hospital-a-grants.key" \
+    --out "$data_dir/demo/arthur.key" | sed 's/^/   /'
   if cli arthur records get "$referral_record" --key "$data_dir/demo/arthur.key" --purpose TREAT \
       --out "$data_dir/demo/arthur-opened.json" 2>"$data_dir/demo/arthur.err"; then
     echo "demo: arthur should have been refused" >&2; exit 1

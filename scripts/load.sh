@@ -17,5 +17,5 @@ curl -fsS -o /dev/null "$realm" 2>/dev/null || scripts/keycloak.sh start
 start_packaged_service "$port" "$data"
 out="bench/results/${BENCH_NAME:-load}-$(date -u +%Y-%m-%d).txt"
 java -cp bench/target/benchmarks.jar org.medshare.bench.e2e.LoadRunner "$SERVICE_URL" "$realm" \
-  "$data/enclave/authority.trust" sample-data "$clients" "$seconds" "${MEDSHARE_LOAD_POOL:-3000}" "$out"
+  "$data/enclave/authority.trust" sample-data "$clients" "$seconds" "${MEDSHARE_LOAD_POOL:-3000}" "$out" "$APPROVAL_KEY"
 echo "results: $out (service data and logs: $data)"

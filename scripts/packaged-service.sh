@@ -1,6 +1,8 @@
 # Sourced by scripts/load.sh and scripts/upload-bench.sh: the packaged service on its own port and a fresh
 # data directory, stopped (with the enclave JVMs it started) by process id when the calling script exits.
-#   start_packaged_service PORT DATA_DIR   -> sets SERVICE_URL, SERVICE_PID
+#   start_packaged_service PORT DATA_DIR   -> sets SERVICE_URL, SERVICE_PID, APPROVAL_KEY (the regulator's
+#   approval key, made with the parties' grant keys under DATA_DIR/parties and listed in the party keys file the
+#   service starts with)
 packaged_service_stop() {
   if [ -n "${SERVICE_PID:-}" ] && kill -0 "$SERVICE_PID" 2>/dev/null; then
     local kids
@@ -14,8 +16,15 @@ packaged_service_stop() {
 
 start_packaged_service() {
   local port="$1" data="$2"
-  mkdir -p "$data/logs"
-  MEDSHARE_DATA_DIR="$data" MEDSHARE_HTTP_PORT="$port" \
+  mkdir -p "$data/logs" "$data/parties"
+  APPROVAL_KEY="$data/parties/regulator-nhc-approval.key"
+  {
+    java -jar client/target/medshare.jar party keygen --org regulator-nhc --role approve-queries --out "$APPROVAL_KEY"
+    for org in hospital-a hospital-b; do
+      java -jar client/target/medshare.jar party keygen --org "$org" --role grant-keys --out "$data/parties/$org-grants.key"
+    done
+  } >"$data/parties/party-keys.txt"
+  MEDSHARE_ENCLAVE_PARTY_KEYS="$data/parties/party-keys.txt" MEDSHARE_DATA_DIR="$data" MEDSHARE_HTTP_PORT="$port" \
     java -jar service/target/service-0.1.0-SNAPSHOT-runner.jar >"$data/logs/service.out" 2>&1 &
   SERVICE_PID=$!
   SERVICE_URL="http://127.0.0.1:$port"

@@ -60,6 +60,7 @@ class FaultsIT {
     Api api;
     Path run;
     Path pseudonymKey;
+    Parties parties;
 
     @BeforeAll
     void start() throws Exception {
@@ -69,8 +70,12 @@ class FaultsIT {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         Files.write(pseudonymKey, key);
+        parties = Parties.create(run.resolve("parties"));
         service = new PackagedService(
-                Path.of(System.getProperty("medshare.runner")), run.resolve("data"), PackagedService.freePort());
+                Path.of(System.getProperty("medshare.runner")),
+                run.resolve("data"),
+                PackagedService.freePort(),
+                parties.file());
         service.start();
         api = new Api(service.url());
     }
@@ -80,6 +85,20 @@ class FaultsIT {
         if (service != null) {
             service.close();
         }
+    }
+
+    /** rita approves {@code queryId} with the regulator's approval key, through the packaged command line. */
+    JsonNode approve(String queryId) throws Exception {
+        Cli.Result approved = cli("rita")
+                .run(
+                        null,
+                        "query",
+                        "approve",
+                        queryId,
+                        "--key",
+                        parties.approvalKey().toString());
+        assertEquals(0, approved.exit(), approved.toString());
+        return Api.JSON.readTree(approved.out());
     }
 
     Cli cli(String user) throws Exception {
@@ -222,7 +241,7 @@ class FaultsIT {
         String before = api.call("POST", "/api/v1/queries", irene, request, 201)
                 .path("queryId")
                 .asText();
-        JsonNode first = api.call("POST", "/api/v1/queries/" + before + "/approve", rita, null, 200);
+        JsonNode first = approve(before);
         assertEquals("COMPLETED", first.path("status").asText(), first.toString());
 
         String during = api.call("POST", "/api/v1/queries", irene, request, 201)
@@ -236,7 +255,7 @@ class FaultsIT {
             }
             deleteTree(dir);
         }
-        JsonNode second = api.call("POST", "/api/v1/queries/" + during + "/approve", rita, null, 200);
+        JsonNode second = approve(during);
         assertEquals("COMPLETED", second.path("status").asText(), second.toString());
         assertEquals(
                 first.path("inputRecords").asInt(), second.path("inputRecords").asInt());

@@ -28,12 +28,15 @@ final class PackagedService implements AutoCloseable {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
     private List<ProcessHandle> children = List.of();
+    private final Path partyKeys;
     private int starts;
 
-    PackagedService(Path runner, Path dataDir, int port) {
+    /** @param partyKeys the consortium's party keys file the service starts the key authority with */
+    PackagedService(Path runner, Path dataDir, int port, Path partyKeys) {
         this.runner = runner;
         this.dataDir = dataDir;
         this.port = port;
+        this.partyKeys = partyKeys;
     }
 
     /** A port of the 19500-19599 range nobody listens on, else any free port. */
@@ -68,6 +71,7 @@ final class PackagedService implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", runner.toString());
         pb.environment().put("MEDSHARE_DATA_DIR", dataDir.toString());
         pb.environment().put("MEDSHARE_HTTP_PORT", Integer.toString(port));
+        pb.environment().put("MEDSHARE_ENCLAVE_PARTY_KEYS", partyKeys.toString());
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(
                 dataDir.resolve("logs/service-run-" + (++starts) + ".out").toFile()));

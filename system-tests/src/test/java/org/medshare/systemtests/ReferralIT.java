@@ -31,6 +31,7 @@ class ReferralIT {
     PackagedService service;
     Path run;
     Path pseudonymKey;
+    Parties parties;
     Path bundle;
     String patient;
 
@@ -51,8 +52,12 @@ class ReferralIT {
         String name = bundle.getFileName().toString();
         patient = "https://github.com/synthetichealth/synthea|"
                 + name.substring("patient-".length(), name.length() - ".json".length());
+        parties = Parties.create(run.resolve("parties"));
         service = new PackagedService(
-                Path.of(System.getProperty("medshare.runner")), run.resolve("data"), PackagedService.freePort());
+                Path.of(System.getProperty("medshare.runner")),
+                run.resolve("data"),
+                PackagedService.freePort(),
+                parties.file());
         service.start();
     }
 
@@ -84,7 +89,9 @@ class ReferralIT {
                         "--out",
                         key.toString(),
                         "--authority-trust",
-                        service.dataDir().resolve("enclave/authority.trust").toString());
+                        service.dataDir().resolve("enclave/authority.trust").toString(),
+                        "--grant-key",
+                        parties.grantKey("hospital-a").toString());
         assertEquals(0, issued.exit(), issued.toString());
         return key;
     }

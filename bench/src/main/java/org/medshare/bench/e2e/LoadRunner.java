@@ -8,8 +8,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,7 +28,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.medshare.abe.Policy;
 import org.medshare.abe.PublicParameters;
 import org.medshare.client.authority.TrustedAuthority;
+import org.medshare.client.http.Json;
 import org.medshare.client.http.ServiceClient;
+import org.medshare.client.party.PartyKeyFile;
+import org.medshare.client.query.ApprovalTerms;
 import org.medshare.client.upload.HospitalKeys;
 import org.medshare.client.upload.PreparedUpload;
 import org.medshare.client.upload.UploadPreparer;
@@ -41,7 +47,8 @@ import org.medshare.client.upload.UploadPreparer;
  * acknowledged upload is listed by its hospital exactly once, every submitted query is COMPLETED. Prints and
  * writes throughput, latency percentiles per operation and the error count.
  *
- * <p>Usage: {@code LoadRunner SERVER REALM TRUST_FILE SAMPLES CLIENTS SECONDS POOL OUT_FILE}.
+ * <p>Usage: {@code LoadRunner SERVER REALM TRUST_FILE SAMPLES CLIENTS SECONDS POOL OUT_FILE APPROVAL_KEY} (the
+ * regulator's approval key file, which signs each approval).
  */
 public final class LoadRunner {
     static final String[][] HOSPITALS = {{"alice", "hospital-a"}, {"arthur", "hospital-a"}, {"bob", "hospital-b"}};
@@ -69,6 +76,7 @@ public final class LoadRunner {
         int seconds = Integer.parseInt(args[5]);
         int poolSize = Integer.parseInt(args[6]);
         Path out = Path.of(args[7]);
+        KeyPair approvalKey = PartyKeyFile.read(Path.of(args[8]));
         StringBuilder report = new StringBuilder(Workload.header(
                 "scripts/load.sh (" + LoadRunner.class.getName() + " " + clients + " clients, " + seconds + " s)"));
 
@@ -204,8 +212,21 @@ public final class LoadRunner {
                                 queries.add(id);
                                 JsonNode done = timedOp(
                                         "query approve + enclave run + settle (regulator)",
-                                        () -> rita.postJson("/api/v1/queries/" + id + "/approve", new byte[0])
-                                                .json());
+                                        () -> rita.postJson(
+                                                "/api/v1/queries/" + id + "/approve",
+                                                Json.object()
+                                                        .put(
+                                                                "approval",
+                                                                Base64.getEncoder()
+                                                                        .encodeToString(ApprovalTerms.sign(
+                                                                                        id,
+                                                                                        rita.getJson("/api/v1/queries/"
+                                                                                                + id
+                                                                                                + "/approval-terms"),
+                                                                                        Instant.now()
+                                                                                                .plusSeconds(600),
+                                                                                        approvalKey)
+                                                                                .toBytes()))));
                                 if (!"COMPLETED".equals(done.path("status").asText())) {
                                     error("query " + id + " ended "
                                             + done.path("status").asText());

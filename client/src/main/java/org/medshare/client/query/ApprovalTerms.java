@@ -19,7 +19,7 @@ import org.medshare.enclave.keyrelease.QueryApproval;
  * A regulator's approval, signed on its own side over what it read: the query's approval terms as the service
  * sends them ({@code GET /api/v1/queries/{id}/approval-terms}), checked here before anything is signed.
  */
-final class ApprovalTerms {
+public final class ApprovalTerms {
     private ApprovalTerms() {}
 
     /**
@@ -28,7 +28,7 @@ final class ApprovalTerms {
      * @throws CliFailure verification failure (exit 1) when the terms name another query, their content hash is not
      *     that of their own template and request texts, or a purpose attribute is not the template's purpose
      */
-    static QueryApproval sign(String queryId, JsonNode terms, Instant notAfter, KeyPair approver) {
+    public static QueryApproval sign(String queryId, JsonNode terms, Instant notAfter, KeyPair approver) {
         String template = Json.text(terms, "template");
         String request = Json.text(terms, "request");
         if (!queryId.equals(Json.text(terms, "queryId")) || template == null || request == null) {
