@@ -1,0 +1,198 @@
+package org.medshare.service.enclave;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
+import org.junit.jupiter.api.Test;
+import org.medshare.enclave.host.EmbeddedEnclaves;
+import org.medshare.enclave.host.EnclaveCallException;
+import org.medshare.enclave.keyrelease.QueryApproval;
+import org.medshare.enclave.keyrelease.UserKeyGrant;
+import org.medshare.ledger.event.EventType;
+import org.medshare.ledger.event.Field;
+import org.medshare.service.config.MedshareConfig;
+import org.medshare.service.ledger.LedgerService;
+import org.medshare.service.testing.PartySigners;
+
+/**
+ * The operator's side of the trust boundary, read as an attacker who runs the service: with every key the service
+ * holds (its data directory) or can make, it can neither get a clinician key issued nor a purpose key released,
+ * because the key authority trusts only the parties' keys (the consortium's party keys file, each registered on the
+ * ledger), and the service holds none of them. The same requests signed with the parties' own keys succeed.
+ */
+@QuarkusTest
+class OperatorHoldsNoPartyKeyTest {
+    private static final String UNTRUSTED = "KEY_RELEASE_APPROVAL_UNTRUSTED_APPROVER";
+
+    @Inject
+    EnclaveGateway gateway;
+
+    @Inject
+    PartyKeys parties;
+
+    @Inject
+    LedgerService ledger;
+
+    @Inject
+    MedshareConfig config;
+
+    @Test
+    void noKeyTheServiceHoldsIsAKeyTheAuthorityTrusts() throws Exception {
+        gateway.enclaves();
+        Map<Path, KeyPair> held = serviceKeys();
+        assertFalse(held.isEmpty(), "the data directory holds the service's own keys (enclave vendor key at least)");
+        Set<String> trusted =
+                Set.copyOf(parties.all().stream().map(PartyKeys.PartyKey::keyId).toList());
+        assertTrue(trusted.size() >= 3, "the regulator's approval key and the hospitals' grant keys are trusted");
+        held.forEach((file, key) -> assertFalse(
+                trusted.contains(QueryApproval.keyIdOf(key.getPublic())),
+                file + " holds a key the key authority trusts"));
+        assertFalse(Files.exists(config.dataDir().resolve("enclave/approver.key")));
+    }
+
+    @Test
+    void everyKeyTheAuthorityTrustsIsOnTheLedger() {
+        gateway.enclaves();
+        List<String> registered = ledger.entriesOfTypes(Set.of(EventType.PARTY_KEY_REGISTERED)).stream()
+                .map(e -> e.event().id(Field.ORGANISATION) + " " + e.event().id(Field.ROLE) + " "
+                        + e.event().id(Field.KEY_ID))
+                .toList();
+        for (PartyKeys.PartyKey k : parties.all()) {
+            assertTrue(
+                    registered.contains(k.organisation() + " " + k.role() + " " + k.keyId()),
+                    k.organisation() + "'s " + k.role() + " key is not on the ledger: " + registered);
+        }
+        assertEquals(parties.all().size(), registered.size(), "each key is registered once: " + registered);
+    }
+
+    @Test
+    void theServiceCannotMintAClinicianKey() throws Exception {
+        EmbeddedEnclaves enclaves = gateway.enclaves();
+        byte[] own = KeyPairGenerator.getInstance("X25519")
+                .generateKeyPair()
+                .getPublic()
+                .getEncoded();
+        for (KeyPair signer : forgers()) {
+            UserKeyGrant grant = UserKeyGrant.sign(
+                    "hospital-a",
+                    "hospital-a:operator",
+                    Set.of("org:hospital-a"),
+                    Instant.now().plusSeconds(60),
+                    own,
+                    signer);
+            EnclaveCallException refused = assertThrows(
+                    EnclaveCallException.class, () -> enclaves.keyAuthority().issueUserKey(grant, nonce()));
+            assertEquals(UNTRUSTED, refused.code());
+        }
+        UserKeyGrant real = UserKeyGrant.sign(
+                "hospital-a",
+                "hospital-a:alice",
+                Set.of("org:hospital-a"),
+                Instant.now().plusSeconds(60),
+                own,
+                PartySigners.grantKey("hospital-a"));
+        assertEquals(
+                Set.of("org:hospital-a"),
+                enclaves.keyAuthority()
+                        .issueUserKey(real, nonce())
+                        .issue()
+                        .statement()
+                        .attributes(),
+                "hospital-a's own grant key gets its clinician a key");
+    }
+
+    @Test
+    void theServiceCannotForgeAnApproval() throws Exception {
+        EmbeddedEnclaves enclaves = gateway.enclaves();
+        byte[] contentHash = new byte[32];
+        new SecureRandom().nextBytes(contentHash);
+        Set<String> purpose = Set.of("purpose:insurance-stats@2026Q4");
+        for (KeyPair signer : forgers()) {
+            QueryApproval forged = QueryApproval.sign(
+                    "q-forged", contentHash, purpose, Instant.now().plusSeconds(60), signer);
+            EnclaveCallException refused = assertThrows(
+                    EnclaveCallException.class, () -> enclaves.keyAuthority().releaseTo(enclaves.worker(), forged));
+            assertEquals(UNTRUSTED, refused.code());
+        }
+        QueryApproval real = QueryApproval.sign(
+                "q-real", contentHash, purpose, Instant.now().plusSeconds(60), PartySigners.regulator());
+        assertEquals(
+                purpose,
+                enclaves.keyAuthority()
+                        .releaseTo(enclaves.worker(), real)
+                        .record()
+                        .attributes(),
+                "the regulator's own approval key releases the purpose key to the attested worker");
+    }
+
+    /** A key made on the spot, and every Ed25519 key of the service's data directory. */
+    private List<KeyPair> forgers() throws Exception {
+        List<KeyPair> out = new ArrayList<>(serviceKeys().values());
+        out.add(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
+        return out;
+    }
+
+    /** Every file of the data directory that reads as an Ed25519 PKCS#8 private key, with its public half. */
+    private Map<Path, KeyPair> serviceKeys() throws IOException {
+        Map<Path, KeyPair> out = new TreeMap<>();
+        KeyFactory ed25519;
+        try {
+            ed25519 = KeyFactory.getInstance("Ed25519");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        try (Stream<Path> files = Files.walk(config.dataDir())) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                if (Files.size(file) != 48) {
+                    continue;
+                }
+                byte[] pkcs8 = Files.readAllBytes(file);
+                try {
+                    var privateKey = ed25519.generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+                    out.put(file, new KeyPair(publicOf(ed25519, pkcs8), privateKey));
+                } catch (GeneralSecurityException notAKey) {
+                    // another kind of file
+                }
+            }
+        }
+        return out;
+    }
+
+    private static PublicKey publicOf(KeyFactory ed25519, byte[] pkcs8) throws GeneralSecurityException {
+        byte[] raw = new byte[Ed25519.PUBLIC_KEY_SIZE];
+        Ed25519.generatePublicKey(pkcs8, pkcs8.length - Ed25519.SECRET_KEY_SIZE, raw, 0);
+        byte[] spki = HexFormat.of()
+                .parseHex("302a300506032b6570032100" + HexFormat.of().formatHex(raw));
+        return ed25519.generatePublic(new X509EncodedKeySpec(spki));
+    }
+
+    private static byte[] nonce() {
+        byte[] n = new byte[32];
+        new SecureRandom().nextBytes(n);
+        return n;
+    }
+}
