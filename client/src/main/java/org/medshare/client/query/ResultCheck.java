@@ -2,16 +2,22 @@ package org.medshare.client.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import org.medshare.client.audit.LoggedEvents;
 import org.medshare.client.http.Json;
+import org.medshare.enclave.Sha256;
 import org.medshare.enclave.compute.ResultVerificationException;
 import org.medshare.enclave.compute.ResultVerifier;
 import org.medshare.enclave.host.AuthorityTrust;
+import org.medshare.enclave.keyrelease.KeyReleaseException;
+import org.medshare.enclave.keyrelease.PartyKeyList;
+import org.medshare.enclave.keyrelease.QueryApproval;
 import org.medshare.ledger.checkpoint.NoteVerifier;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
@@ -31,10 +37,13 @@ import org.medshare.ledger.event.Field;
  *   <li><b>result hash</b>: the shown result is byte for byte the signed one, and the shown hash is its hash;
  *   <li><b>compute event</b>: the ledger entry given is this query's COMPUTE event (query id, result hash,
  *       measurement) and its inclusion proof verifies against a checkpoint signed by a quorum of the trusted
- *       member keys.
+ *       member keys;
+ *   <li><b>approval</b>, when the reader pins the consortium's party keys: the approval shown is the one whose hash
+ *       the enclave's signed result names, it is for this query, and an approval key of the pinned list signed it.
  * </ol>
  *
- * Nothing is taken from the service on trust: the worker trust and the member keys are the reader's own pins.
+ * Nothing is taken from the service on trust: the worker trust, the member keys and the party keys are the reader's
+ * own pins.
  */
 final class ResultCheck {
     /** A failed check: {@code check} names it, the message says why (one line, no secrets). */
@@ -47,7 +56,13 @@ final class ResultCheck {
     }
 
     /** What a successful check established, for the one-line OK. */
-    record Verified(String queryId, String measurement, String resultHash, long eventIndex, long checkpointSize) {}
+    record Verified(
+            String queryId,
+            String measurement,
+            String resultHash,
+            long eventIndex,
+            long checkpointSize,
+            String approvedBy) {}
 
     private ResultCheck() {}
 
@@ -56,6 +71,7 @@ final class ResultCheck {
      *
      * @param receipt the inclusion receipt to use for the COMPUTE event (index, leafHash, treeSize, inclusionProof,
      *                checkpoint), or null to use the one the view carries
+     * @param parties the consortium's party keys the approval must be signed with, or null to skip the approval
      * @throws Failed naming the first check that failed
      */
     static Verified verify(
@@ -64,7 +80,8 @@ final class ResultCheck {
             AuthorityTrust workerTrust,
             List<NoteVerifier> keys,
             int quorum,
-            JsonNode receipt)
+            JsonNode receipt,
+            PartyKeyList parties)
             throws Failed {
         if (!queryId.equals(Json.text(view, "queryId"))) {
             throw new Failed("the result is for query " + Json.text(view, "queryId") + ", not " + queryId);
@@ -118,8 +135,38 @@ final class ResultCheck {
         } catch (LoggedEvents.Invalid e) {
             throw new Failed("compute event: " + e.getMessage());
         }
+        String approver =
+                parties == null ? null : approver(v, queryId, checked.result().approvalHash(), parties);
         HexFormat hex = HexFormat.of();
-        return new Verified(queryId, hex.formatHex(measurement), hex.formatHex(resultHash), logged.index(), size);
+        return new Verified(
+                queryId, hex.formatHex(measurement), hex.formatHex(resultHash), logged.index(), size, approver);
+    }
+
+    /** The organisation whose pinned approval key signed the approval the signed result names. */
+    private static String approver(JsonNode v, String queryId, byte[] approvalHash, PartyKeyList parties)
+            throws Failed {
+        byte[] bytes = base64(v, "approval", "approval");
+        if (!MessageDigest.isEqual(Sha256.hash(bytes), approvalHash)) {
+            throw new Failed("approval: the approval shown is not the one the enclave's signed result names");
+        }
+        QueryApproval approval;
+        try {
+            approval = QueryApproval.parse(bytes);
+        } catch (GeneralSecurityException e) {
+            throw new Failed("approval: " + e.getMessage());
+        }
+        if (!approval.queryId().equals(queryId)) {
+            throw new Failed("approval: it approves query " + approval.queryId() + ", not " + queryId);
+        }
+        PartyKeyList.PartyKey key = parties.find(PartyKeyList.APPROVE_QUERIES, approval.approverKeyId())
+                .orElseThrow(() -> new Failed("approval: its key " + approval.approverKeyId()
+                        + " is not an approval key of the pinned party keys"));
+        try {
+            approval.verify(Set.of(key.keyId()), approval.notAfter());
+        } catch (KeyReleaseException e) {
+            throw new Failed("approval: " + e.getMessage());
+        }
+        return key.organisation();
     }
 
     private static byte[] base64(JsonNode node, String field, String check) throws Failed {

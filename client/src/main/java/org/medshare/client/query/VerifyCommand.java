@@ -2,6 +2,7 @@ package org.medshare.client.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,6 +14,7 @@ import org.medshare.client.login.ServiceCommand;
 import org.medshare.client.login.SessionOptions;
 import org.medshare.enclave.MalformedEncodingException;
 import org.medshare.enclave.host.AuthorityTrust;
+import org.medshare.enclave.keyrelease.PartyKeyList;
 import org.medshare.ledger.checkpoint.NoteVerifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -64,6 +66,12 @@ final class VerifyCommand extends ServiceCommand {
     List<Path> keys;
 
     @Option(
+            names = "--party-keys",
+            paramLabel = "FILE",
+            description = "the consortium's party keys file: also check that a pinned regulator key approved the query")
+    Path partyKeys;
+
+    @Option(
             names = "--quorum",
             paramLabel = "N",
             description = "distinct member signatures the checkpoint needs (default: a majority of the keys)")
@@ -80,6 +88,7 @@ final class VerifyCommand extends ServiceCommand {
         if (file != null && !Files.isRegularFile(file)) {
             throw CliFailure.usage("file not found: " + file);
         }
+        PartyKeyList parties = partyKeys == null ? null : readPartyKeys(partyKeys);
         AuthorityTrust trust = readTrust();
         JsonNode view;
         JsonNode receipt = null;
@@ -90,13 +99,24 @@ final class VerifyCommand extends ServiceCommand {
             receipt = inclusionFromAuditApi(view);
         }
         try {
-            ResultCheck.Verified ok = ResultCheck.verify(view, queryId, trust, trusted, q, receipt);
+            ResultCheck.Verified ok = ResultCheck.verify(view, queryId, trust, trusted, q, receipt, parties);
             out().println("OK query " + ok.queryId() + ": quote of the pinned worker " + ok.measurement()
                     + ", enclave signature, result hash " + ok.resultHash() + ", COMPUTE event " + ok.eventIndex()
-                    + " in checkpoint of size " + ok.checkpointSize());
+                    + " in checkpoint of size " + ok.checkpointSize()
+                    + (ok.approvedBy() == null ? "" : ", approved by " + ok.approvedBy() + "'s pinned approval key"));
             return 0;
         } catch (ResultCheck.Failed e) {
             throw CliFailure.verification("query " + queryId + " does not verify: " + e.getMessage());
+        }
+    }
+
+    private static PartyKeyList readPartyKeys(Path file) {
+        try {
+            return PartyKeyList.parse(Files.readAllLines(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw CliFailure.usage("cannot read --party-keys " + file);
+        } catch (IllegalArgumentException e) {
+            throw CliFailure.usage("--party-keys " + file + ", " + e.getMessage());
         }
     }
 

@@ -80,6 +80,8 @@ class QueryVerifyTest {
     static AttestationEvidence authorityEvidence;
     static byte[] authorityNonce;
     static ObjectNode uploadEntry;
+    static Path partyKeys;
+    static QueryApproval otherApproval;
 
     @BeforeAll
     static void computeOneResult() throws Exception {
@@ -161,11 +163,24 @@ class QueryVerifyTest {
                             "signingKey",
                             b64.encodeToString(StatisticsClient.signingKeyOf(attested.verified())
                                     .getEncoded()))
-                    .put("computeResult", b64.encodeToString(result.toBytes()));
+                    .put("computeResult", b64.encodeToString(result.toBytes()))
+                    .put("approval", b64.encodeToString(approval.toBytes()));
             v.set("computeEvent", LoggedEntries.entry(log, index));
             v.set("computeReceipt", LoggedEntries.receipt(log, index, cp));
             uploadEntry = LoggedEntries.entry(log, 0);
         }
+        partyKeys = dir.resolve("party-keys.txt");
+        Files.writeString(
+                partyKeys,
+                "approve-queries regulator-nhc "
+                        + b64.encodeToString(
+                                TestAuthority.approver().getPublic().getEncoded()) + "\n");
+        otherApproval = QueryApproval.sign(
+                "q-other",
+                query.contentHash(),
+                Set.of("purpose:insurance-stats"),
+                Instant.now().plusSeconds(300),
+                TestAuthority.approver());
         fake = new FakeMedshare();
         insurer = login("irene");
         regulator = login("rita");
@@ -237,6 +252,39 @@ class QueryVerifyTest {
                         + ", enclave signature, result hash "
                         + genuine.get("resultHash").asText() + ", COMPUTE event 1 in checkpoint of size 2",
                 r.out().strip());
+    }
+
+    @Test
+    void theApprovalIsCheckedAgainstThePinnedPartyKeys() throws Exception {
+        Result ok = verifyFile(genuine, "--party-keys", partyKeys.toString());
+        assertEquals(0, ok.code(), ok.toString());
+        assertTrue(ok.out().strip().endsWith(", approved by regulator-nhc's pinned approval key"), ok.out());
+
+        Path stranger = dir.resolve("stranger-party-keys.txt");
+        Files.writeString(
+                stranger,
+                "approve-queries regulator-nhc "
+                        + Base64.getEncoder()
+                                .encodeToString(KeyPairGenerator.getInstance("Ed25519")
+                                        .generateKeyPair()
+                                        .getPublic()
+                                        .getEncoded())
+                        + "\n");
+        String keyId = QueryApproval.keyIdOf(TestAuthority.approver().getPublic());
+        assertFails(
+                verifyFile(genuine, "--party-keys", stranger.toString()),
+                "approval: its key " + keyId + " is not an approval key of the pinned party keys");
+
+        ObjectNode swapped = copy();
+        verification(swapped).put("approval", Base64.getEncoder().encodeToString(otherApproval.toBytes()));
+        assertFails(
+                verifyFile(swapped, "--party-keys", partyKeys.toString()),
+                "approval: the approval shown is not the one the enclave's signed result names");
+        assertEquals(0, verifyFile(swapped).code(), "without pinned party keys the approval is not checked");
+
+        ObjectNode none = copy();
+        verification(none).remove("approval");
+        assertFails(verifyFile(none, "--party-keys", partyKeys.toString()), "approval: approval is missing");
     }
 
     @Test

@@ -24,6 +24,7 @@ import org.medshare.enclave.MalformedEncodingException;
 import org.medshare.enclave.host.EnclaveCallException;
 import org.medshare.enclave.host.KeyAuthorityClient.IssuedUserKey;
 import org.medshare.enclave.keyrelease.KeyReleaseException;
+import org.medshare.enclave.keyrelease.PartyKeyList;
 import org.medshare.enclave.keyrelease.UserKeyGrant;
 import org.medshare.enclave.keyrelease.UserKeyIssue;
 import org.medshare.ledger.event.Event;
@@ -216,7 +217,7 @@ public class ClinicianKeys {
                                 + "); you may request " + eligible + ".");
             }
         }
-        PartyKeys.PartyKey signer = parties.find(PartyKeys.GRANT_KEYS, grant.signerKeyId())
+        PartyKeyList.PartyKey signer = parties.find(PartyKeys.GRANT_KEYS, grant.signerKeyId())
                 .filter(k -> k.organisation().equals(caller.organisation()))
                 .orElseThrow(() -> RequestRefusedException.forbidden(
                         "grant-not-trusted",

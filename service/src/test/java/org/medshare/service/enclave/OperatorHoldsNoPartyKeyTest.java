@@ -30,6 +30,7 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.junit.jupiter.api.Test;
 import org.medshare.enclave.host.EmbeddedEnclaves;
 import org.medshare.enclave.host.EnclaveCallException;
+import org.medshare.enclave.keyrelease.PartyKeyList;
 import org.medshare.enclave.keyrelease.QueryApproval;
 import org.medshare.enclave.keyrelease.UserKeyGrant;
 import org.medshare.ledger.event.EventType;
@@ -65,8 +66,8 @@ class OperatorHoldsNoPartyKeyTest {
         gateway.enclaves();
         Map<Path, KeyPair> held = serviceKeys();
         assertFalse(held.isEmpty(), "the data directory holds the service's own keys (enclave vendor key at least)");
-        Set<String> trusted =
-                Set.copyOf(parties.all().stream().map(PartyKeys.PartyKey::keyId).toList());
+        Set<String> trusted = Set.copyOf(
+                parties.all().stream().map(PartyKeyList.PartyKey::keyId).toList());
         assertTrue(trusted.size() >= 3, "the regulator's approval key and the hospitals' grant keys are trusted");
         held.forEach((file, key) -> assertFalse(
                 trusted.contains(QueryApproval.keyIdOf(key.getPublic())),
@@ -81,7 +82,7 @@ class OperatorHoldsNoPartyKeyTest {
                 .map(e -> e.event().id(Field.ORGANISATION) + " " + e.event().id(Field.ROLE) + " "
                         + e.event().id(Field.KEY_ID))
                 .toList();
-        for (PartyKeys.PartyKey k : parties.all()) {
+        for (PartyKeyList.PartyKey k : parties.all()) {
             assertTrue(
                     registered.contains(k.organisation() + " " + k.role() + " " + k.keyId()),
                     k.organisation() + "'s " + k.role() + " key is not on the ledger: " + registered);

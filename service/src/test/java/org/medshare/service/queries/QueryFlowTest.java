@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Tag;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.medshare.abe.PublicParameters;
 import org.medshare.enclave.compute.ResultVerifier;
 import org.medshare.enclave.host.AuthorityTrust;
+import org.medshare.enclave.keyrelease.QueryApproval;
 import org.medshare.ledger.checkpoint.NoteVerifier;
 import org.medshare.ledger.checkpoint.SignedCheckpoint;
 import org.medshare.ledger.event.Event;
@@ -40,6 +42,7 @@ import org.medshare.ledger.verify.TrustedKeys;
 import org.medshare.service.enclave.EnclaveGateway;
 import org.medshare.service.testing.HospitalClient;
 import org.medshare.service.testing.KeycloakTokens;
+import org.medshare.service.testing.PartySigners;
 import org.medshare.service.testing.PlaintextSearch;
 import org.medshare.service.testing.QuerySteps;
 import org.medshare.service.testing.QuerySteps.Party;
@@ -226,6 +229,9 @@ class QueryFlowTest {
         assertEquals(
                 view.getString("measurement"),
                 HexFormat.of().formatHex(ok.enclave().identity().mrenclave()));
+        QueryApproval approval = QueryApproval.parse(b64.decode(view.getString("verification.approval")));
+        assertArrayEquals(ok.result().approvalHash(), approval.hash(), "the signed result names this approval");
+        approval.verify(Set.of(QueryApproval.keyIdOf(PartySigners.regulator().getPublic())), approval.notAfter());
         Event compute = EventCodec.decode(b64.decode(view.getString("verification.computeEvent.encoded")));
         assertEquals(EventType.COMPUTE, compute.type());
         assertEquals(queryId, compute.id(Field.QUERY_ID));

@@ -93,6 +93,10 @@ public class QueryEntity {
     @Column(name = "compute_event_index")
     private Long computeEventIndex;
 
+    /** The regulator's signed approval, base64; null until approved. */
+    @Column(name = "approval", length = 4096)
+    private String approval;
+
     protected QueryEntity() {}
 
     @SuppressWarnings("java:S107")
@@ -123,6 +127,16 @@ public class QueryEntity {
         this.decidedBy = by;
         this.reason = reason;
         this.decidedAt = at;
+    }
+
+    /** Approves the query on the regulator's signed {@code approval} (base64). */
+    public void approve(String by, String approval, Instant at) {
+        decide(Status.APPROVED, by, null, at);
+        this.approval = approval;
+    }
+
+    public String approval() {
+        return approval;
     }
 
     public void complete(

@@ -4,6 +4,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.TreeSet;
 import org.medshare.enclave.MalformedEncodingException;
 import org.medshare.enclave.compute.ApprovedQuery;
 import org.medshare.enclave.keyrelease.KeyReleaseException;
+import org.medshare.enclave.keyrelease.PartyKeyList;
 import org.medshare.enclave.stats.PrivacyBudget;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
@@ -155,7 +157,7 @@ public class QueryApproval {
             if (!repository.tryChargeBudget(q.insurer(), q.epsilonMicros(), budgetMicros)) {
                 return false;
             }
-            q.decide(QueryEntity.Status.APPROVED, regulator.actor(), null, clock.instant());
+            q.approve(regulator.actor(), Base64.getEncoder().encodeToString(approvalBytes), clock.instant());
             return true;
         });
         if (!charged) {
@@ -197,7 +199,7 @@ public class QueryApproval {
                     "The approval does not sign this query's current terms (query id, template and request text,"
                             + " purpose attributes); fetch them again and sign those.");
         }
-        PartyKeys.PartyKey signer = parties.find(PartyKeys.APPROVE_QUERIES, approval.approverKeyId())
+        PartyKeyList.PartyKey signer = parties.find(PartyKeys.APPROVE_QUERIES, approval.approverKeyId())
                 .filter(k -> k.organisation().equals(regulator.organisation()))
                 .orElseThrow(() -> RequestRefusedException.forbidden(
                         "approval-not-trusted",

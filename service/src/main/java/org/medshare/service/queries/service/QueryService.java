@@ -94,7 +94,8 @@ public class QueryService {
                     q.signingKey(),
                     q.computeResult(),
                     ledger.encodedEntry(index),
-                    ledger.receiptFor(index));
+                    ledger.receiptFor(index),
+                    q.approval());
         }
 
         /**
@@ -135,8 +136,9 @@ public class QueryService {
      * worker's attestation evidence (its quote and the public keys the quote's report data binds, base64), the
      * nonce the service challenged it with (base64), the worker's result-signing key (base64 X.509
      * SubjectPublicKeyInfo, Ed25519), the enclave's signed compute result (base64; its signatures cover the result
-     * and the query id), the query's COMPUTE ledger event in its canonical encoding, and that event's inclusion
-     * proof against a signed checkpoint.
+     * and the query id), the query's COMPUTE ledger event in its canonical encoding, that event's inclusion
+     * proof against a signed checkpoint, and the regulator's signed approval (base64 {@code QueryApproval}, whose
+     * hash the signed compute result names; null for queries approved before approvals were kept).
      */
     public record Verification(
             String evidence,
@@ -144,7 +146,8 @@ public class QueryService {
             String signingKey,
             String computeResult,
             LedgerService.EncodedEntry computeEvent,
-            LedgerService.LedgerReceipt computeReceipt) {}
+            LedgerService.LedgerReceipt computeReceipt,
+            @Schema(nullable = true) String approval) {}
 
     private final QueryRepository repository;
     private final TemplateService templates;
