@@ -180,6 +180,10 @@ run() {
     cli rita query approve "$id" --key "$approval_key" | sed 's/^/   /'
     echo "   insurer's view of the result (a JSON object; groups by hospital are keyed by organisation id):"
     cli irene query result "$id" | sed 's/^/   /'
+    echo "   the insurer checks the result without trusting the service: the worker's quote and signature, the"
+    echo "   COMPUTE event on the ledger, and that the regulator's own key (pinned from the party keys file) approved it:"
+    cli irene query verify "$id" --keys "$data_dir/ledger-keys/member.vkey" \
+      --worker-trust "$data_dir/enclave/worker.trust" --party-keys "$party_keys" | sed 's/^/   /'
   done
 
   step "Payouts: what each hospital earned and what the insurer has left in escrow (incentive contract on the EVM)"
