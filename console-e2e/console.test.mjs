@@ -1,17 +1,19 @@
 // End-to-end tests of the web console in headless Debian chromium: real Keycloak login (authorization code + PKCE),
-// a regulator approves a pending query and sees the payout and a verified inclusion proof, the last checkpoint anchor
-// on the health page and the ANCHORED events in the audit trail, and is warned when the ledger does not extend the
-// checkpoint its browser verified last; an insurer does not get
+// a regulator loads its own approval key into the browser, approves a pending query with it and sees the payout and a
+// verified inclusion proof, the last checkpoint anchor on the health page and the ANCHORED events in the audit trail,
+// and is warned when the ledger does not extend the checkpoint its browser verified last; an insurer does not get
 // the approvals queue. Started by scripts/console-test.sh, which seeds the service and sets the environment.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+import { importApprovalKey } from '../service/src/main/resources/META-INF/resources/console/js/approval.js';
 
 const BASE = process.env.CONSOLE_URL || 'http://127.0.0.1:19210';
 const QUERY_ID = process.env.PENDING_QUERY_ID;
 const MEMBER_VKEY = process.env.MEMBER_VKEY;
 const SHARED_RECORD = process.env.SHARED_RECORD;
+const APPROVAL_KEY_FILE = process.env.APPROVAL_KEY_FILE;
 const SHOTS = process.env.SCREENSHOT_DIR || 'target/screenshots';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -22,6 +24,7 @@ let browser;
 before(async () => {
   assert.ok(QUERY_ID, 'PENDING_QUERY_ID must name the query the seed left waiting');
   assert.ok(MEMBER_VKEY, 'MEMBER_VKEY must hold the ledger member\'s verifier key');
+  assert.ok(APPROVAL_KEY_FILE, 'APPROVAL_KEY_FILE must name the regulator\'s approval key (medshare party keygen)');
   mkdirSync(SHOTS, { recursive: true });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
 });
@@ -59,7 +62,7 @@ async function shot(page, name) {
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: false });
 }
 
-test('a regulator approves the pending query, sees the payout and verifies an event proof and its checkpoint signature in the browser', async () => {
+test('a regulator loads its approval key, approves the pending query with it, sees the payout and verifies an event proof and its checkpoint signature in the browser', async () => {
   const { context, page, consoleErrors } = await signIn('rita');
   const nav = page.getByRole('navigation', { name: 'Pages' });
   for (const name of ['Audit trail', 'Approvals', 'Payouts', 'Health']) {
@@ -73,10 +76,70 @@ test('a regulator approves the pending query, sees the payout and verifies an ev
   await shot(page, 'approvals-pending');
   const refuse = row.getByRole('button', { name: `Refuse query ${QUERY_ID}` });
   assert.equal(await refuse.isDisabled(), true, 'refusing needs a reason');
-  await row.getByRole('button', { name: `Approve query ${QUERY_ID}` }).click();
-  await page.locator('.notice').filter({ hasText: `Query ${QUERY_ID} is now COMPLETED` }).waitFor({ timeout: 120_000 });
+  const approve = row.getByRole('button', { name: `Approve query ${QUERY_ID}` });
+  assert.equal(await approve.isDisabled(), true, 'approving needs the regulator\'s approval key');
+  await page.locator('#approve-needs-key').filter({ hasText: 'Load your approval key' }).waitFor();
+  const keyFile = page.getByLabel(/PKCS#8 file from medshare party keygen/);
+  await keyFile.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a key') });
+  await page.getByRole('alert').filter({ hasText: 'notes.txt: this is not an Ed25519 PKCS#8 key' }).waitFor();
+  assert.equal(await approve.isDisabled(), true, 'a file that is not a key loads nothing');
+  const keyId = (await importApprovalKey(readFileSync(APPROVAL_KEY_FILE))).keyId;
+  await keyFile.setInputFiles(APPROVAL_KEY_FILE);
+  await page.locator('#approval-key-id').filter({ hasText: keyId.slice(0, 16) }).waitFor();
+  assert.equal(await approve.isDisabled(), false, 'the loaded key lets the regulator approve');
+  assert.doesNotMatch(await page.getByRole('region', { name: 'Your approval key' }).textContent(), /null|undefined/);
+  await shot(page, 'approvals-key-loaded');
+
+  // terms the browser cannot check are not signed, and nothing is posted
+  const posted = [];
+  page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/approve')) posted.push(r.url()); });
+  const tamperings = {
+    'the service\'s content hash is not that of the template and request it sent':
+      (t) => ({ ...t, template: `${t.template} ` }),
+    'purpose:marketing@2026Q4, beyond the template\'s purpose insurance-stats':
+      (t) => ({ ...t, purposeAttributes: [...t.purposeAttributes, 'purpose:marketing@2026Q4'] }),
+  };
+  for (const [refusal, tamper] of Object.entries(tamperings)) {
+    await page.route('**/approval-terms', async (route) => {
+      const served = await route.fetch();
+      await route.fulfill({ response: served, json: tamper(await served.json()) });
+    });
+    await approve.click();
+    await page.getByRole('alert').filter({ hasText: `Query ${QUERY_ID} was not approved: ` }).filter({ hasText: refusal })
+      .filter({ hasText: 'Nothing was signed or sent.' }).waitFor();
+    await page.unroute('**/approval-terms');
+    await approve.and(page.locator(':enabled')).waitFor();
+  }
+  assert.deepEqual(posted, [], 'no approval is posted for terms the browser refused');
+  await shot(page, 'approvals-terms-refused');
+
+  await approve.click();
+  const decided = page.locator('.notice').filter({ hasText: `Query ${QUERY_ID} is now COMPLETED` });
+  await decided.waitFor({ timeout: 120_000 });
+  assert.match(await decided.textContent(),
+    /You signed: template count-by-sex v1, purpose attributes purpose:insurance-stats@\d{4}Q[1-4]/);
   await page.getByText('No query is waiting for approval.').waitFor();
   await shot(page, 'approvals-decided');
+  await page.reload();
+  await page.locator('#approval-key-id').filter({ hasText: keyId.slice(0, 16) }).waitFor();
+  const kept = await page.evaluate(() => new Promise((resolve, reject) => {
+    const open = indexedDB.open('medshare.console');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const all = open.result.transaction('approval-keys').objectStore('approval-keys').getAll();
+      all.onerror = () => reject(all.error);
+      all.onsuccess = () => resolve(all.result.map((k) => ({
+        type: k.privateKey.type, algorithm: k.privateKey.algorithm.name, extractable: k.privateKey.extractable,
+        usages: k.privateKey.usages, spkiBytes: k.spki.length })));
+    };
+  }));
+  assert.deepEqual(kept, [{ type: 'private', algorithm: 'Ed25519', extractable: false, usages: ['sign'], spkiBytes: 44 }],
+    'the browser keeps only the non-extractable signing key and the public key');
+  await page.getByRole('button', { name: 'Forget key' }).click();
+  await page.getByLabel(/PKCS#8 file from medshare party keygen/).waitFor();
+  await page.reload();
+  await page.getByLabel(/PKCS#8 file from medshare party keygen/).waitFor();
+  assert.equal(await page.locator('#approval-key-id').count(), 0, 'a forgotten key is not loaded again');
 
   await nav.getByRole('link', { name: 'Payouts' }).click();
   const payments = page.getByRole('table', { name: 'Payments' });

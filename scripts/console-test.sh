@@ -3,7 +3,11 @@
 # on its own port with a fresh data directory against the running Keycloak (started here, and stopped again,
 # if it is not running), seeds it with the real `medshare` command line so that one query waits for the
 # regulator, with checkpoint anchoring on a local EVM node (scripts/evm-node.sh, ganache on
-# $CONSOLE_EVM_PORT, default 19545, stopped again by its PID), then runs the merkle, auth and fork unit tests and the headless-chromium tests (node --test, playwright-core).
+# $CONSOLE_EVM_PORT, default 19545, stopped again by its PID), then runs the merkle, auth, fork and approval unit tests and the headless-chromium tests (node --test, playwright-core).
+# The regulator's approval key is made here with `medshare party keygen` and listed in the party keys file the service
+# trusts (MEDSHARE_ENCLAVE_PARTY_KEYS); only a signature by it approves a query (`medshare query approve ID --key
+# FILE` on the command line). The seed approves none: rita loads the key file into the browser ($APPROVAL_KEY_FILE of
+# the browser tests) and approves the pending query there.
 # Screenshots go to target/console-screenshots/. Every process started here is stopped on exit, also on failure.
 #   scripts/console-test.sh          (after `mvn package` or `mvn verify`)
 set -euo pipefail
@@ -46,9 +50,21 @@ if ! curl -fsS -o /dev/null "$realm/.well-known/openid-configuration" 2>/dev/nul
   started_keycloak=1
 fi
 
+cli() { # user args...
+  local user="$1"; shift
+  MEDSHARE_CONFIG="$work/cli/$user" java -jar client/target/medshare.jar "$@"
+}
+
+# the regulator's own approval key (it stays in $work; the service gets only its public half)
+approval_key="$work/regulator-nhc.approval.key"
+cli rita party keygen --org regulator-nhc --role approve-queries --out "$approval_key" >"$work/party-keys.txt"
+grep -q '^approve-queries regulator-nhc ' "$work/party-keys.txt" \
+  || { echo "console-test: party keygen printed no party keys line" >&2; exit 1; }
+
 evm start
 echo "console-test: service on $api (data in $work)"
 MEDSHARE_DATA_DIR="$work/data" MEDSHARE_HTTP_PORT="$port" MEDSHARE_OIDC_URL="$realm" \
+  MEDSHARE_ENCLAVE_PARTY_KEYS="$work/party-keys.txt" \
   MEDSHARE_ANCHOR_RPC_URL="http://127.0.0.1:$evm_port" MEDSHARE_ANCHOR_KEY_FILE="$work/evm/anchor.key" \
   MEDSHARE_ANCHOR_EVERY_ENTRIES=5 MEDSHARE_ANCHOR_EVERY=PT5S MEDSHARE_ANCHOR_POLL_INTERVAL=PT1S \
   java -Dmedshare.store.scrub-initial-delay=PT1S -Dmedshare.store.scrub-interval=PT5S -jar "$jar" >"$work/service.out" 2>&1 &
@@ -68,11 +84,6 @@ call() { # method path token [body]: fails on an HTTP error
   curl -fsS -o /dev/null -X "$1" -H "Authorization: Bearer $3" -H 'Content-Type: application/json' \
     ${4:+--data-binary "$4"} "$api$2"
 }
-cli() { # user args...
-  local user="$1"; shift
-  MEDSHARE_CONFIG="$work/cli/$user" java -jar client/target/medshare.jar "$@"
-}
-
 echo "console-test: seeding (hospitals upload 6 bundles each, rules, template, escrow, one pending query)"
 mkdir -p "$work/cli"
 (umask 077 && head -c 32 /dev/urandom >"$work/pseudonym.key")
@@ -111,6 +122,6 @@ if [ ! -d node_modules/playwright-core ]; then
 fi
 rm -rf "$shots"
 CONSOLE_URL="$api" PENDING_QUERY_ID="$query_id" SHARED_RECORD="$shared_record" SCREENSHOT_DIR="$shots" CHROMIUM="$(command -v chromium)" \
-  MEMBER_VKEY="$(cat "$work/data/ledger-keys/member.vkey")" \
-  node --test --test-concurrency=1 merkle.test.mjs auth.test.mjs fork.test.mjs console.test.mjs
+  MEMBER_VKEY="$(cat "$work/data/ledger-keys/member.vkey")" APPROVAL_KEY_FILE="$approval_key" \
+  node --test --test-concurrency=1 merkle.test.mjs auth.test.mjs fork.test.mjs approval.test.mjs console.test.mjs
 echo "console-test: screenshots in $shots"
