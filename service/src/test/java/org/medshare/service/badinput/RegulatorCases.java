@@ -3,6 +3,7 @@ package org.medshare.service.badinput;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.medshare.service.testing.PartySigners;
 
 /** Bad inputs a regulator (regulator-nhc) can send: decisions on templates and queries, audit and balance look-ups. */
@@ -94,14 +95,8 @@ final class RegulatorCases {
                         "POST",
                         fx -> "/api/v1/queries/" + fx.exhaustedQuery + "/approve",
                         fx -> fx.approvalBody(fx.exhaustedQuery))));
-        cases.add(new BadInput(
-                "query-approve-without-escrow",
-                409,
-                "insufficient-escrow",
-                Requests.json(
-                        "POST",
-                        fx -> "/api/v1/queries/" + fx.unpaidQuery + "/approve",
-                        fx -> fx.approvalBody(fx.unpaidQuery))));
+        cases.add(approveUnpaid(
+                "query-approve-without-escrow", 409, "insufficient-escrow", fx -> fx.approvalBody(fx.unpaidQuery)));
         cases.add(new BadInput(
                 "query-approve-without-body",
                 400,
@@ -120,50 +115,32 @@ final class RegulatorCases {
                         "POST",
                         fx -> "/api/v1/queries/" + fx.unpaidQuery + "/approve",
                         "{\"approval\":\"not base64!\"}")));
-        cases.add(new BadInput(
+        cases.add(approveUnpaid(
                 "query-approve-approval-of-another-query",
                 409,
                 "approval-mismatch",
-                Requests.json(
-                        "POST",
-                        fx -> "/api/v1/queries/" + fx.unpaidQuery + "/approve",
-                        fx -> fx.approvalBody(fx.exhaustedQuery))));
-        cases.add(new BadInput(
+                fx -> fx.approvalBody(fx.exhaustedQuery)));
+        cases.add(approveUnpaid(
                 "query-approve-approval-by-a-hospitals-grant-key",
                 403,
                 "approval-not-trusted",
-                Requests.json(
-                        "POST",
-                        fx -> "/api/v1/queries/" + fx.unpaidQuery + "/approve",
-                        fx -> fx.approvalBody(
-                                fx.unpaidQuery,
-                                PartySigners.grantKey("hospital-a"),
-                                Instant.now().plusSeconds(600),
-                                false))));
-        cases.add(new BadInput(
+                fx -> fx.approvalBody(
+                        fx.unpaidQuery,
+                        PartySigners.grantKey("hospital-a"),
+                        Instant.now().plusSeconds(600),
+                        false)));
+        cases.add(approveUnpaid(
                 "query-approve-approval-expired",
                 403,
                 "approval-expired",
-                Requests.json(
-                        "POST",
-                        fx -> "/api/v1/queries/" + fx.unpaidQuery + "/approve",
-                        fx -> fx.approvalBody(
-                                fx.unpaidQuery,
-                                PartySigners.regulator(),
-                                Instant.now().minusSeconds(1),
-                                false))));
-        cases.add(new BadInput(
+                fx -> fx.approvalBody(
+                        fx.unpaidQuery, PartySigners.regulator(), Instant.now().minusSeconds(1), false)));
+        cases.add(approveUnpaid(
                 "query-approve-approval-signature-broken",
                 403,
                 "approval-signature-invalid",
-                Requests.json(
-                        "POST",
-                        fx -> "/api/v1/queries/" + fx.unpaidQuery + "/approve",
-                        fx -> fx.approvalBody(
-                                fx.unpaidQuery,
-                                PartySigners.regulator(),
-                                Instant.now().plusSeconds(600),
-                                true))));
+                fx -> fx.approvalBody(
+                        fx.unpaidQuery, PartySigners.regulator(), Instant.now().plusSeconds(600), true)));
         cases.add(new BadInput(
                 "query-refuse-already-refused",
                 409,
@@ -519,5 +496,14 @@ final class RegulatorCases {
                 400,
                 "malformed-json",
                 Requests.json("POST", "/api/v1/break-glass/0/review", "{\"note\":")));
+    }
+
+    /** An approval of the fixture's unpaid query with the body {@code body} makes of the fixture. */
+    private static BadInput approveUnpaid(String name, int status, String type, Function<Fixture, String> body) {
+        return new BadInput(
+                name,
+                status,
+                type,
+                Requests.json("POST", fx -> "/api/v1/queries/" + fx.unpaidQuery + "/approve", body));
     }
 }

@@ -7,18 +7,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyPair;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.X509EncodedKeySpec;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.bouncycastle.math.ec.rfc8032.Ed25519;
+import org.medshare.enclave.Ed25519;
 import org.medshare.enclave.keyrelease.QueryApproval;
 import org.medshare.enclave.keyrelease.UserKeyGrant;
 import org.medshare.service.testing.QuerySteps.Party;
@@ -30,7 +26,6 @@ import org.medshare.service.testing.QuerySteps.Party;
  */
 public final class PartySigners {
     private static final Path DIR = Path.of("src/test/resources/parties");
-    private static final byte[] SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
 
     private PartySigners() {}
 
@@ -106,15 +101,7 @@ public final class PartySigners {
 
     private static KeyPair read(Path file) {
         try {
-            byte[] pkcs8 = Files.readAllBytes(file);
-            byte[] raw = new byte[Ed25519.PUBLIC_KEY_SIZE];
-            Ed25519.generatePublicKey(pkcs8, pkcs8.length - Ed25519.SECRET_KEY_SIZE, raw, 0);
-            byte[] spki = Arrays.copyOf(SPKI_PREFIX, SPKI_PREFIX.length + raw.length);
-            System.arraycopy(raw, 0, spki, SPKI_PREFIX.length, raw.length);
-            KeyFactory ed25519 = KeyFactory.getInstance("Ed25519");
-            return new KeyPair(
-                    ed25519.generatePublic(new X509EncodedKeySpec(spki)),
-                    ed25519.generatePrivate(new PKCS8EncodedKeySpec(pkcs8)));
+            return Ed25519.keyPairOf(Files.readAllBytes(file));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (GeneralSecurityException e) {
