@@ -1,41 +1,28 @@
 package org.medshare.ledger.replication;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.RaftConfigKeys;
-import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
-import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
-import org.apache.ratis.grpc.GrpcFactory;
-import org.apache.ratis.protocol.ClientId;
-import org.apache.ratis.protocol.Message;
-import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
-import org.apache.ratis.protocol.RaftGroupId;
-import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.TimeDuration;
 import org.medshare.ledger.contract.ContractCall;
 import org.medshare.ledger.contract.ContractCallException;
@@ -69,7 +56,7 @@ public final class LedgerMember implements AutoCloseable {
     private final LedgerStateMachine stateMachine;
     private final RaftGroup group;
     private final RaftServer server;
-    private final RaftClient client;
+    private final GroupClient client;
     private final ExecutorService outbox;
     private final ExecutorService checkpointWriter;
     private final List<Exception> checkpointFailures = new CopyOnWriteArrayList<>();
@@ -98,13 +85,7 @@ public final class LedgerMember implements AutoCloseable {
                 c -> outbox.execute(() -> submitQuietly(ReplicationMessage.cosign(c))),
                 f -> checkpointWriter.execute(() -> storeFinal(f)),
                 contract);
-        List<RaftPeer> peers = new ArrayList<>();
-        config.peers()
-                .forEach((id, address) -> peers.add(RaftPeer.newBuilder()
-                        .setId(id)
-                        .setAddress(address.getHostString() + ":" + address.getPort())
-                        .build()));
-        this.group = RaftGroup.valueOf(RaftGroupId.valueOf(config.groupId()), peers);
+        this.group = GroupClient.group(config.groupId(), config.peers());
 
         RaftProperties properties = properties(config);
         boolean existing =
@@ -116,13 +97,7 @@ public final class LedgerMember implements AutoCloseable {
                 .setProperties(properties)
                 .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                 .build();
-        this.client = RaftClient.newBuilder()
-                .setProperties(properties)
-                .setRaftGroup(group)
-                .setClientRpc(new GrpcFactory(new Parameters()).newRaftClientRpc(ClientId.randomId(), properties))
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                        120, TimeDuration.valueOf(250, TimeUnit.MILLISECONDS)))
-                .build();
+        this.client = GroupClient.of(GroupClient.build(group, properties, Duration.ofSeconds(30)));
     }
 
     /**
@@ -174,39 +149,18 @@ public final class LedgerMember implements AutoCloseable {
     }
 
     /**
-     * Replicates one batch of ledger entries.
+     * Replicates one batch of ledger entries ({@link GroupClient#append}).
      *
      * @return the log index of the batch's first entry
      * @throws IOException if the group could not commit it (no leader within the retry budget)
      */
     public long append(List<byte[]> entries) throws IOException {
-        String reply = submit(ReplicationMessage.batch(entries));
-        if (!reply.startsWith("appended ")) {
-            throw new IOException("batch not applied: " + reply);
-        }
-        return LedgerStateMachine.firstIndexOf(reply);
+        return client.append(entries);
     }
 
-    /**
-     * Replicates one batch without waiting: many batches may be in flight, and
-     * Raft commits them in submission order per client.
-     *
-     * @return completes with the log index of the batch's first entry, or exceptionally
-     */
+    /** Replicates one batch without waiting ({@link GroupClient#appendAsync}). */
     public CompletableFuture<Long> appendAsync(List<byte[]> entries) {
-        return client.async()
-                .send(Message.valueOf(ByteString.copyFrom(ReplicationMessage.batch(entries))))
-                .thenApply(reply -> {
-                    if (!reply.isSuccess()) {
-                        throw new CompletionException(
-                                new IOException("replication request failed", reply.getException()));
-                    }
-                    String text = reply.getMessage().getContent().toString(StandardCharsets.UTF_8);
-                    if (!text.startsWith("appended ")) {
-                        throw new CompletionException(new IOException("batch not applied: " + text));
-                    }
-                    return LedgerStateMachine.firstIndexOf(text);
-                });
+        return client.appendAsync(entries);
     }
 
     /**
@@ -324,19 +278,12 @@ public final class LedgerMember implements AutoCloseable {
      * @throws IOException if the transfer did not happen within {@code timeout}
      */
     public void transferLeadership(String memberId, Duration timeout) throws IOException {
-        RaftClientReply reply = client.admin().transferLeadership(RaftPeerId.valueOf(memberId), timeout.toMillis());
-        if (!reply.isSuccess()) {
-            throw new IOException("leadership not transferred to " + memberId, reply.getException());
-        }
+        client.transferLeadership(memberId, timeout);
     }
 
     /** Submits a raw replication message (package-private: tests play a lying leader with it). */
     String submit(byte[] message) throws IOException {
-        RaftClientReply reply = client.io().send(Message.valueOf(ByteString.copyFrom(message)));
-        if (!reply.isSuccess()) {
-            throw new IOException("replication request failed", reply.getException());
-        }
-        return reply.getMessage().getContent().toString(StandardCharsets.UTF_8);
+        return client.submit(message);
     }
 
     private void storeFinal(FinalCheckpoint checkpoint) {
