@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.medshare.client.consent.ConsentCommand;
 import org.medshare.client.login.LoginCommand;
+import org.medshare.client.node.NodeCommand;
 import org.medshare.client.party.PartyCommand;
 import org.medshare.client.query.AuditCommand;
 import org.medshare.client.query.PaymentsCommand;
@@ -41,6 +42,7 @@ import picocli.CommandLine.Command;
             RecordsCommand.class,
             ConsentCommand.class,
             PartyCommand.class,
+            NodeCommand.class,
         })
 public final class Medshare implements Callable<Integer> {
     public static final int EXIT_OK = 0;

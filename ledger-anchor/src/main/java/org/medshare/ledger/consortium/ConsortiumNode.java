@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -118,20 +119,32 @@ public final class ConsortiumNode implements AutoCloseable {
     }
 
     /**
-     * @return the latest checkpoint in this node's checkpoint file that carries signatures from the quorum of
-     *     members, or empty before the first
+     * @return the checkpoints in this node's checkpoint file that carry signatures from the quorum of members,
+     *     smallest first (each checkpoint once, with every cosignature stored for it)
      */
-    public Optional<SignedCheckpoint> latestFinal() {
-        List<SignedCheckpoint> stored = log.checkpoints();
-        for (int i = stored.size() - 1; i >= 0; i--) {
+    public List<SignedCheckpoint> finalCheckpoints() {
+        List<SignedCheckpoint> finals = new ArrayList<>();
+        for (SignedCheckpoint c : log.checkpoints()) {
             try {
-                stored.get(i).verifyQuorum(consortium.directory().verifiers(), consortium.quorum());
-                return Optional.of(stored.get(i));
+                c.verifyQuorum(consortium.directory().verifiers(), consortium.quorum());
             } catch (GeneralSecurityException e) {
-                // not final: an older record may be
+                continue;
+            }
+            if (!finals.isEmpty()
+                    && finals.get(finals.size() - 1).checkpoint().size()
+                            == c.checkpoint().size()) {
+                finals.set(finals.size() - 1, c);
+            } else {
+                finals.add(c);
             }
         }
-        return Optional.empty();
+        return finals;
+    }
+
+    /** @return the latest final checkpoint in this node's checkpoint file, or empty before the first */
+    public Optional<SignedCheckpoint> latestFinal() {
+        List<SignedCheckpoint> finals = finalCheckpoints();
+        return finals.isEmpty() ? Optional.empty() : Optional.of(finals.get(finals.size() - 1));
     }
 
     /** @return the latest final checkpoint of at least {@code size} entries, waiting up to {@code timeout} */

@@ -1,0 +1,117 @@
+package org.medshare.client.node;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.medshare.client.testing.Cli;
+import org.medshare.client.testing.Cli.Result;
+import org.medshare.ledger.checkpoint.CheckpointSigner;
+import org.medshare.ledger.checkpoint.NoteKeys;
+import org.medshare.ledger.checkpoint.NoteVerifier;
+import org.medshare.ledger.checkpoint.SecretKeyAccess;
+
+/** {@code medshare node keygen} and the refusals of {@code medshare node run} before it starts anything. */
+class NodeCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void keygenWritesAnOwnerOnlyKeyAndPrintsItsVerifier() throws Exception {
+        Path key = dir.resolve("hospital-a.node.key");
+        Result made = Cli.run("node", "keygen", "--org", "hospital-a", "--out", key.toString());
+        assertEquals(0, made.code(), made.toString());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
+        CheckpointSigner signer = NoteKeys.parseSigner(
+                Files.readString(key, StandardCharsets.US_ASCII).strip(), SecretKeyAccess.get());
+        NoteVerifier printed = NoteKeys.parseVerifier(made.out().strip());
+        assertEquals("hospital-a", printed.keyName());
+        assertEquals(signer.verifier().encode(), printed.encode());
+        assertFalse(made.out().contains("PRIVATE"), "the secret key is never printed");
+    }
+
+    @Test
+    void keygenMakesSm2KeysForAGmConsortium() throws Exception {
+        Path key = dir.resolve("gm.key");
+        Result made = Cli.run("node", "keygen", "--org", "hospital-b", "--suite", "gm", "--out", key.toString());
+        assertEquals(0, made.code(), made.toString());
+        assertEquals("hospital-b", NoteKeys.parseVerifier(made.out().strip()).keyName());
+    }
+
+    @Test
+    void keygenRefusesToOverwriteAndBadArguments() throws Exception {
+        Path key = dir.resolve("k");
+        Files.write(key, new byte[] {7});
+        assertEquals(
+                2,
+                Cli.run("node", "keygen", "--org", "hospital-a", "--out", key.toString())
+                        .code());
+        assertArrayEquals(new byte[] {7}, Files.readAllBytes(key), "an existing key is never overwritten");
+        Path other = dir.resolve("other");
+        assertEquals(
+                2,
+                Cli.run("node", "keygen", "--org", "bad org", "--out", other.toString())
+                        .code());
+        assertEquals(
+                2,
+                Cli.run("node", "keygen", "--org", "hospital-a", "--suite", "rsa", "--out", other.toString())
+                        .code());
+        assertFalse(Files.exists(other));
+    }
+
+    @Test
+    void runRefusesAMissingOrBadConsortiumFileAndAKeyNotListed() throws Exception {
+        Path key = dir.resolve("a.key");
+        Result made = Cli.run("node", "keygen", "--org", "hospital-a", "--out", key.toString());
+        Path nodeDir = dir.resolve("node");
+
+        Result missing = run(dir.resolve("nope.consortium"), "hospital-a", key, nodeDir);
+        assertEquals(2, missing.code(), missing.toString());
+        assertTrue(missing.err().contains("consortium file not found"), missing.err());
+
+        Path bad = dir.resolve("bad.consortium");
+        Files.writeString(
+                bad,
+                "origin o\ngroup " + UUID.randomUUID() + "\nsuite nist\nquorum 1\n"
+                        + "member hospital-a 127.0.0.1:1 127.0.0.1:2 "
+                        + made.out().strip() + "\n"
+                        + "member hospital-b 127.0.0.1:3 127.0.0.1:4 "
+                        + NoteKeys.generateEd25519("hospital-b").verifier().encode() + "\n");
+        Result minority = run(bad, "hospital-a", key, nodeDir);
+        assertEquals(2, minority.code(), minority.toString());
+        assertTrue(minority.err().contains("majority"), minority.err());
+
+        Path good = dir.resolve("good.consortium");
+        Files.writeString(good, Files.readString(bad).replace("quorum 1\n", ""));
+        Result notMember = run(good, "insurer-x", key, nodeDir);
+        assertEquals(2, notMember.code(), notMember.toString());
+        assertTrue(notMember.err().contains("insurer-x is not a member"), notMember.err());
+
+        Result wrongKey = run(good, "hospital-b", key, nodeDir);
+        assertEquals(2, wrongKey.code(), wrongKey.toString());
+        assertTrue(wrongKey.err().contains("not the one the consortium file lists"), wrongKey.err());
+        assertFalse(Files.exists(nodeDir.resolve("ledger")), "nothing is created for a refused start");
+    }
+
+    private static Result run(Path consortium, String org, Path key, Path nodeDir) {
+        return Cli.run(
+                "node",
+                "run",
+                "--consortium",
+                consortium.toString(),
+                "--org",
+                org,
+                "--key",
+                key.toString(),
+                "--dir",
+                nodeDir.toString());
+    }
+}
