@@ -12,7 +12,8 @@ import org.medshare.ledger.checkpoint.NoteVerifier;
  * other than the injected signer (whose key never leaves it).
  *
  * @param origin checkpoint origin line (C2SP tlog-checkpoint), e.g. {@code medshare.example/ledger}
- * @param signer signs checkpoints of this log
+ * @param signer signs checkpoints of this log, or null for a replica that signs nothing and holds only the
+ *     checkpoints others signed ({@link AuditLog#recordWitnessedCheckpoint})
  * @param trustedKeys keys whose signatures on stored checkpoints are accepted at open (the signer's
  *     verifier is always included)
  * @param checkpointEveryEvents sign a checkpoint once this many events are durable since the last one
@@ -33,7 +34,6 @@ public record AuditLogConfig(
         long segmentBytes) {
     public AuditLogConfig {
         Objects.requireNonNull(suite, "suite");
-        Objects.requireNonNull(signer, "signer");
         if (origin == null || origin.isBlank() || origin.chars().anyMatch(c -> c < 0x20)) {
             throw new IllegalArgumentException("origin must be a non-empty single line");
         }
@@ -47,15 +47,28 @@ public record AuditLogConfig(
             throw new IllegalArgumentException("segmentBytes must be >= 4096");
         }
         List<NoteVerifier> keys = new ArrayList<>(trustedKeys);
-        if (keys.stream()
-                .noneMatch(k -> k.keyId() == signer.keyId() && k.keyName().equals(signer.keyName()))) {
+        if (signer == null && keys.isEmpty()) {
+            throw new IllegalArgumentException("a replica that signs nothing must trust the keys that sign for it");
+        }
+        if (signer != null
+                && keys.stream()
+                        .noneMatch(
+                                k -> k.keyId() == signer.keyId() && k.keyName().equals(signer.keyName()))) {
             keys.add(0, signer.verifier());
         }
         trustedKeys = List.copyOf(keys);
     }
 
     public static Builder builder(LedgerSuite suite, String origin, CheckpointSigner signer) {
-        return new Builder(suite, origin, signer);
+        return new Builder(suite, origin, Objects.requireNonNull(signer, "signer"));
+    }
+
+    /**
+     * Builder of a replica's log: it signs no checkpoint of its own; its checkpoints are the ones others signed
+     * and it recorded ({@link AuditLog#recordWitnessedCheckpoint}), from keys given with {@link Builder#trust}.
+     */
+    public static Builder replica(LedgerSuite suite, String origin) {
+        return new Builder(suite, origin, null);
     }
 
     /** Builder with defaults: checkpoint every 1000 events or 500 ms, batches of up to 4096, 64 MiB segments. */

@@ -79,7 +79,8 @@ final class CheckpointStore implements Closeable {
         long size = durableSize.getAsLong();
         SignedCheckpoint latest = latest();
         long covered = latest == null ? 0 : latest.checkpoint().size();
-        if (size == 0
+        if (config.signer() == null
+                || size == 0
                 || size <= covered
                 || (!force
                         && size - covered < config.checkpointEveryEvents()

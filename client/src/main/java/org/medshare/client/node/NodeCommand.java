@@ -18,6 +18,7 @@ import org.medshare.ledger.checkpoint.NoteKeys;
 import org.medshare.ledger.checkpoint.SecretKeyAccess;
 import org.medshare.ledger.consortium.Consortium;
 import org.medshare.ledger.consortium.ConsortiumNode;
+import org.medshare.ledger.consortium.NodeHttp;
 import org.medshare.ledger.storage.TamperDetectedException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

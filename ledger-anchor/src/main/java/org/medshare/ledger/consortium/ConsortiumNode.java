@@ -79,10 +79,9 @@ public final class ConsortiumNode implements AutoCloseable {
         if (!self.key().encode().equals(key.verifier().encode())) {
             throw new IllegalArgumentException("this key is not the one the consortium file lists for " + organisation);
         }
-        AuditLogConfig.Builder logConfig = AuditLogConfig.builder(consortium.suite(), consortium.origin(), key)
-                // the node signs no checkpoint of its own between finals: a checkpoint means something here only
-                // with the quorum's cosignatures
-                .checkpointEvery(Integer.MAX_VALUE, Duration.ofDays(365));
+        // the node's log signs nothing of its own: a checkpoint means something here only with the quorum's
+        // cosignatures, which the member stores in it
+        AuditLogConfig.Builder logConfig = AuditLogConfig.replica(consortium.suite(), consortium.origin());
         consortium.directory().verifiers().forEach(logConfig::trust);
         AuditLog log = AuditLog.open(dir.resolve("ledger"), logConfig.build());
         LedgerMember member;

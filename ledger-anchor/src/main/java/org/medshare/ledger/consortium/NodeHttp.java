@@ -1,8 +1,5 @@
-package org.medshare.client.node;
+package org.medshare.ledger.consortium;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -19,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.medshare.ledger.AuditLog;
 import org.medshare.ledger.checkpoint.SignedCheckpoint;
-import org.medshare.ledger.consortium.ConsortiumNode;
 import org.medshare.ledger.merkle.InclusionProof;
 
 /**
@@ -34,13 +30,13 @@ import org.medshare.ledger.merkle.InclusionProof;
  *       §2.1.4, base64 hashes);
  *   <li>{@code GET /api/v1/audit/proofs/inclusion?index=[&size=]}: a receipt against the final checkpoint of that
  *       size, or the latest final one covering the entry;
+ *   <li>{@code GET /entries/N}: entry N's canonical event encoding, as stored ({@code application/octet-stream});
  *   <li>{@code GET /health}: organisation, whether it leads, entries held, size of the latest final checkpoint.
  * </ul>
  *
  * Errors are RFC 9457 problem+json with a one-line detail.
  */
-final class NodeHttp implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
+public final class NodeHttp implements AutoCloseable {
 
     private final ConsortiumNode node;
     private final HttpServer server;
@@ -53,7 +49,7 @@ final class NodeHttp implements AutoCloseable {
     }
 
     /** Binds {@code address} and starts serving. */
-    static NodeHttp start(ConsortiumNode node, InetSocketAddress address) throws IOException {
+    public static NodeHttp start(ConsortiumNode node, InetSocketAddress address) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(address.getHostString(), address.getPort()), 64);
         ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "node-http");
@@ -81,7 +77,13 @@ final class NodeHttp implements AutoCloseable {
                 case "/api/v1/audit/proofs/consistency" -> consistency(exchange, query);
                 case "/api/v1/audit/proofs/inclusion" -> inclusion(exchange, query);
                 case "/health" -> health(exchange);
-                default -> problem(exchange, 404, "not-found", "no such path on a ledger node: " + path);
+                default -> {
+                    if (path.startsWith("/entries/")) {
+                        entry(exchange, path.substring("/entries/".length()));
+                    } else {
+                        problem(exchange, 404, "not-found", "no such path on a ledger node: " + path);
+                    }
+                }
             }
         } catch (BadRequest e) {
             problem(exchange, 400, "invalid-parameter", e.getMessage());
@@ -108,9 +110,12 @@ final class NodeHttp implements AutoCloseable {
         if (from > to || to > log.size()) {
             throw new BadRequest("need 0 <= from <= to <= " + log.size() + " (entries held)");
         }
-        ObjectNode body = JSON.createObjectNode().put("fromSize", from).put("toSize", to);
-        base64(body.putArray("proof"), log.consistencyProof(from, to).hashes());
-        json(exchange, body);
+        json(
+                exchange,
+                new Json()
+                        .number("fromSize", from)
+                        .number("toSize", to)
+                        .hashes("proof", log.consistencyProof(from, to).hashes()));
     }
 
     private void inclusion(HttpExchange exchange, Map<String, String> query) throws IOException {
@@ -138,32 +143,48 @@ final class NodeHttp implements AutoCloseable {
         }
         long treeSize = against.checkpoint().size();
         InclusionProof proof = node.log().inclusionProof(index, treeSize);
-        Base64.Encoder b64 = Base64.getEncoder();
-        ObjectNode body = JSON.createObjectNode()
-                .put("index", index)
-                .put("leafHash", b64.encodeToString(proof.leafHash()))
-                .put("treeSize", treeSize);
-        base64(body.putArray("inclusionProof"), proof.hashes());
-        body.put("checkpoint", against.format());
-        json(exchange, body);
+        json(
+                exchange,
+                new Json()
+                        .number("index", index)
+                        .string("leafHash", Base64.getEncoder().encodeToString(proof.leafHash()))
+                        .number("treeSize", treeSize)
+                        .hashes("inclusionProof", proof.hashes())
+                        .string("checkpoint", against.format()));
+    }
+
+    private void entry(HttpExchange exchange, String indexText) throws IOException {
+        long index;
+        try {
+            index = Long.parseLong(indexText);
+        } catch (NumberFormatException e) {
+            throw new BadRequest("the entry index must be a whole number");
+        }
+        if (index < 0) {
+            throw new BadRequest("the entry index must be at least 0");
+        }
+        if (index >= node.log().size()) {
+            problem(
+                    exchange,
+                    404,
+                    "no-such-entry",
+                    "this node holds " + node.log().size() + " entries");
+            return;
+        }
+        send(exchange, 200, "application/octet-stream", node.log().readEncoded(index));
     }
 
     private void health(HttpExchange exchange) throws IOException {
-        ObjectNode body = JSON.createObjectNode()
-                .put("organisation", node.organisation())
-                .put("leader", node.isLeader())
-                .put("entries", node.log().size());
+        Json body = new Json()
+                .string("organisation", node.organisation())
+                .bool("leader", node.isLeader())
+                .number("entries", node.log().size());
         Optional<SignedCheckpoint> latest = node.latestFinal();
-        if (latest.isPresent()) {
-            body.put("finalSize", latest.get().checkpoint().size());
-        } else {
-            body.putNull("finalSize");
-        }
-        json(exchange, body);
-    }
-
-    private static void base64(ArrayNode array, List<byte[]> hashes) {
-        hashes.forEach(h -> array.add(Base64.getEncoder().encodeToString(h)));
+        json(
+                exchange,
+                latest.isPresent()
+                        ? body.number("finalSize", latest.get().checkpoint().size())
+                        : body.nullValue("finalSize"));
     }
 
     private static long number(Map<String, String> query, String name, long min) {
@@ -199,17 +220,17 @@ final class NodeHttp implements AutoCloseable {
         return out;
     }
 
-    private static void json(HttpExchange exchange, ObjectNode body) throws IOException {
-        send(exchange, 200, "application/json", JSON.writeValueAsBytes(body));
+    private static void json(HttpExchange exchange, Json body) throws IOException {
+        send(exchange, 200, "application/json", body.bytes());
     }
 
     private static void problem(HttpExchange exchange, int status, String type, String detail) throws IOException {
-        ObjectNode body = JSON.createObjectNode()
-                .put("type", "https://medshare.example/problems/" + type)
-                .put("title", type.replace('-', ' '))
-                .put("status", status)
-                .put("detail", detail);
-        send(exchange, status, "application/problem+json", JSON.writeValueAsBytes(body));
+        Json body = new Json()
+                .string("type", "https://medshare.example/problems/" + type)
+                .string("title", type.replace('-', ' '))
+                .number("status", status)
+                .string("detail", detail);
+        send(exchange, status, "application/problem+json", body.bytes());
     }
 
     private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
@@ -226,6 +247,73 @@ final class NodeHttp implements AutoCloseable {
     public void close() {
         server.stop(1);
         executor.shutdownNow();
+    }
+
+    /** A flat JSON object written in order (the few shapes this server answers with). */
+    private static final class Json {
+        private final StringBuilder out = new StringBuilder("{");
+
+        private Json name(String name) {
+            if (out.length() > 1) {
+                out.append(',');
+            }
+            quote(name);
+            out.append(':');
+            return this;
+        }
+
+        Json string(String name, String value) {
+            name(name).quote(value);
+            return this;
+        }
+
+        Json number(String name, long value) {
+            name(name).out.append(value);
+            return this;
+        }
+
+        Json bool(String name, boolean value) {
+            name(name).out.append(value);
+            return this;
+        }
+
+        Json nullValue(String name) {
+            name(name).out.append("null");
+            return this;
+        }
+
+        Json hashes(String name, List<byte[]> hashes) {
+            name(name).out.append('[');
+            for (int i = 0; i < hashes.size(); i++) {
+                out.append(i == 0 ? "" : ",");
+                quote(Base64.getEncoder().encodeToString(hashes.get(i)));
+            }
+            out.append(']');
+            return this;
+        }
+
+        private void quote(String text) {
+            out.append('"');
+            for (char c : text.toCharArray()) {
+                switch (c) {
+                    case '"' -> out.append("\\\"");
+                    case '\\' -> out.append("\\\\");
+                    case '\n' -> out.append("\\n");
+                    default -> {
+                        if (c < 0x20) {
+                            out.append(String.format("\\u%04x", (int) c));
+                        } else {
+                            out.append(c);
+                        }
+                    }
+                }
+            }
+            out.append('"');
+        }
+
+        byte[] bytes() {
+            return (out + "}").getBytes(StandardCharsets.UTF_8);
+        }
     }
 
     private static final class BadRequest extends RuntimeException {

@@ -1,12 +1,11 @@
-package org.medshare.client.node;
+package org.medshare.ledger.consortium;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,19 +16,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.medshare.ledger.checkpoint.CheckpointSigner;
-import org.medshare.ledger.checkpoint.NoteKeys;
 import org.medshare.ledger.checkpoint.SignedCheckpoint;
-import org.medshare.ledger.consortium.Consortium;
-import org.medshare.ledger.consortium.ConsortiumNode;
-import org.medshare.ledger.event.Event;
-import org.medshare.ledger.event.EventCodec;
-import org.medshare.ledger.event.SaltedHash;
 import org.medshare.ledger.merkle.ConsistencyProof;
 import org.medshare.ledger.merkle.InclusionProof;
 import org.medshare.ledger.replication.GroupClient;
@@ -41,38 +32,29 @@ class NodeHttpTest {
     @TempDir
     Path dir;
 
-    Consortium consortium;
+    Nodes nodes;
     ConsortiumNode node;
-    NodeHttp http;
     GroupClient client;
     String base;
     final HttpClient web = HttpClient.newHttpClient();
 
-    static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     @BeforeEach
     void start() throws Exception {
-        CheckpointSigner key = NoteKeys.generateEd25519("hospital-a");
-        int httpPort = freePort();
-        consortium = Consortium.parse("origin medshare.test/one\ngroup " + UUID.randomUUID() + "\nsuite nist\n"
-                + "member hospital-a 127.0.0.1:" + freePort() + " 127.0.0.1:" + httpPort + " "
-                + key.verifier().encode() + "\n");
-        node = ConsortiumNode.start(consortium, "hospital-a", key, dir, Duration.ofMillis(50), Duration.ofMillis(300));
-        http = NodeHttp.start(node, consortium.member("hospital-a").http());
-        base = "http://127.0.0.1:" + httpPort;
+        nodes = new Nodes(dir, List.of("hospital-a"));
+        node = nodes.start("hospital-a");
+        base = "http://127.0.0.1:"
+                + nodes.consortium.member("hospital-a").http().getPort();
         client = GroupClient.connect(
-                consortium.groupId(), consortium.raftPeers(), Duration.ofSeconds(3), Duration.ofSeconds(30));
+                nodes.consortium.groupId(),
+                nodes.consortium.raftPeers(),
+                Duration.ofSeconds(3),
+                Duration.ofSeconds(30));
     }
 
     @AfterEach
     void stop() throws Exception {
         client.close();
-        http.close();
-        node.close();
+        nodes.close();
     }
 
     HttpResponse<String> get(String path) throws Exception {
@@ -82,16 +64,7 @@ class NodeHttpTest {
     }
 
     static List<byte[]> uploads(int from, int to) {
-        List<byte[]> out = new ArrayList<>();
-        for (int i = from; i < to; i++) {
-            out.add(EventCodec.encode(Event.upload(
-                    1_764_000_000_000L + i,
-                    "hospital-a",
-                    "rec-" + i,
-                    SaltedHash.sha256(("content-" + i).getBytes(StandardCharsets.UTF_8)),
-                    SaltedHash.sha256(("policy-" + i).getBytes(StandardCharsets.UTF_8)))));
-        }
-        return out;
+        return Nodes.encoded(Nodes.uploads(from, to));
     }
 
     @Test
@@ -106,7 +79,7 @@ class NodeHttpTest {
         HttpResponse<String> checkpoint = get("/checkpoint");
         assertEquals(200, checkpoint.statusCode());
         SignedCheckpoint served = SignedCheckpoint.parse(checkpoint.body(), 32);
-        served.verifyQuorum(consortium.directory().verifiers(), consortium.quorum());
+        served.verifyQuorum(nodes.consortium.directory().verifiers(), nodes.consortium.quorum());
         assertEquals(second.checkpoint(), served.checkpoint());
         assertEquals(checkpoint.body(), get("/api/v1/audit/checkpoint").body(), "the service's path too");
 
@@ -137,6 +110,12 @@ class NodeHttpTest {
         assertEquals(
                 first.checkpoint(),
                 SignedCheckpoint.parse(receipt.path("checkpoint").asText(), 32).checkpoint());
+
+        HttpResponse<byte[]> entry = web.send(
+                HttpRequest.newBuilder(URI.create(base + "/entries/24")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, entry.statusCode());
+        assertArrayEquals(uploads(24, 25).get(0), entry.body(), "the entry's canonical encoding, as stored");
 
         JsonNode health = JSON.readTree(get("/health").body());
         assertEquals("hospital-a", health.path("organisation").asText());
@@ -176,5 +155,8 @@ class NodeHttpTest {
         assertEquals(404, get("/api/v1/audit/proofs/inclusion?index=2&size=4").statusCode(), "no final of size 4");
         assertEquals(404, get("/api/v1/audit/proofs/inclusion?index=9").statusCode(), "no final covers entry 9");
         assertEquals(404, get("/etc/passwd").statusCode());
+        assertEquals(404, get("/entries/5").statusCode(), "the node holds entries 0..4");
+        assertEquals(400, get("/entries/-1").statusCode());
+        assertEquals(400, get("/entries/one").statusCode());
     }
 }

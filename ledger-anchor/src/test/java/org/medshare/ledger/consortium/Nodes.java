@@ -1,0 +1,100 @@
+package org.medshare.ledger.consortium;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.medshare.ledger.checkpoint.CheckpointSigner;
+import org.medshare.ledger.checkpoint.NoteKeys;
+import org.medshare.ledger.event.Event;
+import org.medshare.ledger.event.EventCodec;
+import org.medshare.ledger.event.SaltedHash;
+
+/** Consortium nodes in this JVM on loopback, each with its read-only HTTP view, for the consortium tests. */
+final class Nodes implements AutoCloseable {
+    final Map<String, CheckpointSigner> keys = new LinkedHashMap<>();
+    final Map<String, ConsortiumNode> running = new LinkedHashMap<>();
+    final Map<String, NodeHttp> http = new LinkedHashMap<>();
+    final Consortium consortium;
+    private final Path dir;
+
+    Nodes(Path dir, List<String> organisations) throws Exception {
+        this.dir = dir;
+        StringBuilder text =
+                new StringBuilder("origin medshare.test/consortium\ngroup " + UUID.randomUUID() + "\nsuite nist\n");
+        for (String org : organisations) {
+            keys.put(org, NoteKeys.generateEd25519(org));
+            text.append("member ")
+                    .append(org)
+                    .append(" 127.0.0.1:")
+                    .append(freePort())
+                    .append(" 127.0.0.1:")
+                    .append(freePort())
+                    .append(' ')
+                    .append(keys.get(org).verifier().encode())
+                    .append('\n');
+        }
+        this.consortium = Consortium.parse(text.toString());
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Starts (or restarts, on its own directory) the node of {@code org} and its HTTP view. */
+    ConsortiumNode start(String org) throws Exception {
+        ConsortiumNode node = ConsortiumNode.start(
+                consortium, org, keys.get(org), dir.resolve(org), Duration.ofMillis(100), Duration.ofMillis(500));
+        running.put(org, node);
+        http.put(org, NodeHttp.start(node, consortium.member(org).http()));
+        return node;
+    }
+
+    void startAll() throws Exception {
+        for (Consortium.Member m : consortium.members()) {
+            start(m.organisation());
+        }
+    }
+
+    void stop(String org) throws IOException {
+        http.remove(org).close();
+        running.remove(org).close();
+    }
+
+    Path ledgerDir(String org) {
+        return dir.resolve(org).resolve("ledger");
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (String org : List.copyOf(running.keySet())) {
+            stop(org);
+        }
+    }
+
+    static List<Event> uploads(int from, int to) {
+        List<Event> out = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            out.add(Event.upload(
+                    1_764_000_000_000L + i,
+                    i % 2 == 0 ? "hospital-a" : "hospital-b",
+                    "rec-" + i,
+                    SaltedHash.sha256(("content-" + i).getBytes(StandardCharsets.UTF_8)),
+                    SaltedHash.sha256(("policy-" + i).getBytes(StandardCharsets.UTF_8))));
+        }
+        return out;
+    }
+
+    static List<byte[]> encoded(List<Event> events) {
+        return events.stream().map(EventCodec::encode).toList();
+    }
+}
