@@ -175,7 +175,7 @@ public class CheckpointAnchoring {
         if (contract == null) {
             contract = deployContract();
         }
-        String origin = config.ledger().origin();
+        String origin = ledger.origin();
         if (!synced || chain.latestSize(contract, origin) > anchoredSize) {
             recordAnchorsMissingFromTheLedger(origin);
             synced = true;

@@ -195,7 +195,7 @@ public interface MedshareConfig {
         Optional<Path> credentialsFile();
     }
 
-    /** The embedded audit ledger (one member). */
+    /** The audit ledger: embedded (one member in this process) or the consortium's, replicated by its nodes. */
     interface Ledger {
         /** {@code nist} (SHA-256, Ed25519) or {@code gm} (SM3, SM2). */
         @WithDefault("nist")
@@ -213,6 +213,19 @@ public interface MedshareConfig {
         @WithName("checkpoint-interval-ms")
         @WithDefault("50")
         long checkpointIntervalMs();
+
+        /**
+         * The consortium file (origin, Raft group, suite, quorum, and each organisation's node with its addresses and
+         * checkpoint key). When set, the service is a client of the consortium's ledger group: it submits every event
+         * to the group, keeps a replica under {@code data-dir/ledger} and signs no checkpoint; only the members'
+         * quorum of cosignatures makes one final. {@code origin} and {@code suite} then come from this file.
+         */
+        Optional<Path> consortium();
+
+        /** With a consortium: how long an event waits for the group before the request is refused with 503. */
+        @WithName("group-timeout-ms")
+        @WithDefault("10000")
+        long groupTimeoutMs();
     }
 
     /** Limits and rules for uploaded records. */

@@ -19,12 +19,15 @@ import org.medshare.ledger.LedgerSuite;
 import org.medshare.ledger.checkpoint.CheckpointSigner;
 import org.medshare.ledger.checkpoint.NoteKeys;
 import org.medshare.ledger.checkpoint.SecretKeyAccess;
+import org.medshare.ledger.consortium.Consortium;
+import org.medshare.ledger.consortium.ConsortiumReplica;
 import org.medshare.service.config.MedshareConfig;
 
 /**
- * Opens the embedded audit ledger (one member) under {@code data-dir/ledger}. The member's checkpoint
- * key is created on first start in {@code data-dir/ledger-keys/} (secret key readable by the owner only)
- * and its public verifier key written beside it for regulators.
+ * Opens the audit ledger under {@code data-dir/ledger}. Embedded (the default): one member in this process, whose
+ * checkpoint key is created on first start in {@code data-dir/ledger-keys/} (secret key readable by the owner only)
+ * with its public verifier key beside it for regulators. With {@code medshare.ledger.consortium}: a replica of the
+ * consortium's log whose events go to the organisations' nodes; the service then holds no checkpoint key at all.
  */
 @ApplicationScoped
 public class LedgerProducer {
@@ -34,7 +37,47 @@ public class LedgerProducer {
 
     @Produces
     @Singleton
-    AuditLog auditLog(MedshareConfig config) {
+    LedgerBackend backend(MedshareConfig config) {
+        if (config.ledger().consortium().isPresent()) {
+            return consortiumReplica(config, config.ledger().consortium().get());
+        }
+        return LedgerBackend.embedded(embeddedLog(config));
+    }
+
+    /** The copy of the log every read uses (the embedded log or the consortium replica's copy). */
+    @Produces
+    @Singleton
+    AuditLog auditLog(LedgerBackend backend) {
+        return backend.log();
+    }
+
+    void close(@Disposes LedgerBackend backend) throws IOException {
+        backend.close();
+    }
+
+    private static LedgerBackend consortiumReplica(MedshareConfig config, Path file) {
+        Consortium consortium;
+        try {
+            consortium = Consortium.parse(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the consortium file " + file, e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("the consortium file " + file + " is not valid: " + e.getMessage(), e);
+        }
+        Duration groupTimeout = Duration.ofMillis(config.ledger().groupTimeoutMs());
+        try {
+            return LedgerBackend.consortium(ConsortiumReplica.open(
+                    consortium,
+                    config.dataDir().resolve("ledger"),
+                    new ConsortiumReplica.Timing(groupTimeout, Duration.ofSeconds(2), Duration.ofMillis(25))));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the replica of the consortium ledger", e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the replica of the consortium ledger fails its checks", e);
+        }
+    }
+
+    private static AuditLog embeddedLog(MedshareConfig config) {
         try {
             LedgerSuite suite = LedgerSuite.fromId(config.ledger().suite());
             CheckpointSigner signer = memberKey(
@@ -49,10 +92,6 @@ public class LedgerProducer {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot load the ledger member key", e);
         }
-    }
-
-    void close(@Disposes AuditLog log) throws IOException {
-        log.close();
     }
 
     private static CheckpointSigner memberKey(Path dir, String origin, LedgerSuite suite)

@@ -52,17 +52,19 @@ public class LedgerService {
      */
     public record EncodedEntry(long index, String suite, String encoded, String leafHash) {}
 
+    private final LedgerBackend backend;
     private final AuditLog log;
 
     @Inject
-    LedgerService(AuditLog log) {
-        this.log = log;
+    LedgerService(LedgerBackend backend) {
+        this.backend = backend;
+        this.log = backend.log();
     }
 
     /** Appends {@code event}, waits until it is durable and covered by a signed checkpoint. */
     public LedgerReceipt append(Event event) {
         try {
-            Receipt receipt = log.append(event);
+            Receipt receipt = backend.appendAll(List.of(event)).get(0);
             return receiptFor(receipt.index());
         } catch (IOException e) {
             throw new UncheckedIOException("ledger append failed", e);
@@ -73,7 +75,7 @@ public class LedgerService {
     public List<LedgerReceipt> appendAll(List<Event> events) {
         try {
             List<LedgerReceipt> receipts = new ArrayList<>();
-            for (Receipt r : log.appendAll(events)) {
+            for (Receipt r : backend.appendAll(events)) {
                 receipts.add(receiptFor(r.index()));
             }
             return receipts;
@@ -89,7 +91,7 @@ public class LedgerService {
      */
     public List<Long> appendDurably(List<Event> events) {
         try {
-            return log.appendAll(events).stream().map(Receipt::index).toList();
+            return backend.appendAll(events).stream().map(Receipt::index).toList();
         } catch (IOException e) {
             throw new UncheckedIOException("ledger append failed", e);
         }
@@ -191,6 +193,11 @@ public class LedgerService {
 
     public long size() {
         return log.size();
+    }
+
+    /** The log's checkpoint origin line (the embedded setting, or the consortium file's). */
+    public String origin() {
+        return log.config().origin();
     }
 
     /** The RFC 9162 root of the first {@code treeSize} entries; requires {@code treeSize <= size()}. */

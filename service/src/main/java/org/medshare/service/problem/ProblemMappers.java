@@ -17,6 +17,7 @@ import java.net.URI;
 import java.util.stream.Collectors;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.jboss.resteasy.reactive.server.core.multipart.MultipartParser;
+import org.medshare.ledger.LedgerUnavailableException;
 import org.medshare.ledger.LogOverloadedException;
 import org.medshare.service.refusal.Refusal;
 import org.medshare.service.refusal.RequestRefusedException;
@@ -35,6 +36,8 @@ public final class ProblemMappers {
 
     /** Seconds a client waits before retrying an append the ledger refused as overloaded. */
     static final String LEDGER_RETRY_AFTER_SECONDS = "1";
+    /** A quorum of nodes being down (restarts, a network cut) takes longer to heal than a full queue. */
+    static final String GROUP_RETRY_AFTER_SECONDS = "5";
 
     @ServerExceptionMapper
     public Response unauthorized(UnauthorizedException e, UriInfo uri) {
@@ -90,6 +93,25 @@ public final class ProblemMappers {
                 .toResponse();
         return Response.fromResponse(base)
                 .header(HttpHeaders.RETRY_AFTER, LEDGER_RETRY_AFTER_SECONDS)
+                .build();
+    }
+
+    /**
+     * The consortium's ledger group did not commit an event in time (no quorum of organisations' nodes answered):
+     * 503 with {@code Retry-After}; the request was not acknowledged.
+     */
+    @ServerExceptionMapper
+    public Response ledgerUnavailable(LedgerUnavailableException e, UriInfo uri) {
+        Response base = Problem.of(
+                        "ledger-unavailable",
+                        "Ledger unavailable",
+                        Response.Status.SERVICE_UNAVAILABLE,
+                        "The consortium ledger did not record the event in time (too few organisations' nodes"
+                                + " answered), so nothing was accepted; retry after the time in Retry-After.",
+                        path(uri))
+                .toResponse();
+        return Response.fromResponse(base)
+                .header(HttpHeaders.RETRY_AFTER, GROUP_RETRY_AFTER_SECONDS)
                 .build();
     }
 

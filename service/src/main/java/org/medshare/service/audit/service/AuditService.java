@@ -16,7 +16,6 @@ import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
 import org.medshare.service.audit.fhir.BalpAuditEvents;
-import org.medshare.service.config.MedshareConfig;
 import org.medshare.service.fhir.FhirJson;
 import org.medshare.service.identity.service.PartyService;
 import org.medshare.service.ledger.LedgerService;
@@ -143,18 +142,13 @@ public class AuditService {
 
     @Inject
     AuditService(
-            LedgerService ledger,
-            PaymentService payments,
-            PartyService parties,
-            RecordService records,
-            FhirJson fhir,
-            MedshareConfig config) {
+            LedgerService ledger, PaymentService payments, PartyService parties, RecordService records, FhirJson fhir) {
         this.ledger = ledger;
         this.payments = payments;
         this.parties = parties;
         this.records = records;
         this.fhir = fhir;
-        this.balp = new BalpAuditEvents(config.ledger().origin());
+        this.balp = new BalpAuditEvents(ledger.origin());
     }
 
     /** Up to {@code limit} events from index {@code from} that {@code filter} matches. */

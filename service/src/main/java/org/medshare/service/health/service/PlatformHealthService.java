@@ -4,10 +4,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.medshare.enclave.EnclaveIdentity;
@@ -16,10 +18,12 @@ import org.medshare.enclave.host.EmbeddedEnclaves;
 import org.medshare.enclave.host.EnclaveHost;
 import org.medshare.ledger.checkpoint.NoteSignature;
 import org.medshare.ledger.checkpoint.SignedCheckpoint;
+import org.medshare.ledger.consortium.Consortium;
 import org.medshare.service.anchoring.AnchorStatus;
 import org.medshare.service.anchoring.CheckpointAnchoring;
 import org.medshare.service.config.MedshareConfig;
 import org.medshare.service.enclave.EnclaveGateway;
+import org.medshare.service.ledger.LedgerBackend;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.store.StoreMaintenance;
 import org.medshare.service.store.StoreMaintenance.ScrubSummary;
@@ -66,7 +70,8 @@ public class PlatformHealthService {
      * A ledger member.
      *
      * @param name             its checkpoint key name
-     * @param role             {@code leader} or {@code follower}
+     * @param role             embedded: {@code leader}; with a consortium: {@code cosigner} (its organisation's node
+     *                         cosigned the latest final checkpoint) or {@code absent} (it did not)
      * @param lastCosignedSize tree size of the latest checkpoint it signed
      * @param lag              entries appended after that checkpoint (not yet covered by its signature)
      */
@@ -134,6 +139,7 @@ public class PlatformHealthService {
 
     private final MedshareConfig config;
     private final LedgerService ledger;
+    private final LedgerBackend backend;
     private final ShardStore store;
     private final StoreTopology topology;
     private final StoreMaintenance maintenance;
@@ -144,6 +150,7 @@ public class PlatformHealthService {
     PlatformHealthService(
             MedshareConfig config,
             LedgerService ledger,
+            LedgerBackend backend,
             ShardStore store,
             StoreTopology topology,
             StoreMaintenance maintenance,
@@ -151,6 +158,7 @@ public class PlatformHealthService {
             CheckpointAnchoring anchoring) {
         this.config = config;
         this.ledger = ledger;
+        this.backend = backend;
         this.store = store;
         this.topology = topology;
         this.maintenance = maintenance;
@@ -170,19 +178,13 @@ public class PlatformHealthService {
     private LedgerHealth ledgerHealth() {
         long size = ledger.size();
         SignedCheckpoint latest = ledger.latestCheckpoint();
+        Optional<Consortium> consortium = backend.consortium();
         CheckpointView checkpoint = null;
         List<MemberView> members = new ArrayList<>();
         if (latest != null) {
             List<SignatureView> signatures = new ArrayList<>();
-            List<NoteSignature> lines = latest.note().signatures();
-            for (int i = 0; i < lines.size(); i++) {
-                NoteSignature s = lines.get(i);
+            for (NoteSignature s : latest.note().signatures()) {
                 signatures.add(new SignatureView(s.keyName(), String.format("%08x", s.keyId())));
-                members.add(new MemberView(
-                        s.keyName(),
-                        i == 0 ? "leader" : "follower",
-                        latest.checkpoint().size(),
-                        size - latest.checkpoint().size()));
             }
             checkpoint = new CheckpointView(
                     latest.checkpoint().size(),
@@ -190,13 +192,34 @@ public class PlatformHealthService {
                     latest.format(),
                     signatures);
         }
+        long covered = latest == null ? 0 : latest.checkpoint().size();
+        if (consortium.isPresent()) {
+            Set<String> signed = new HashSet<>();
+            if (latest != null) {
+                latest.note().signatures().forEach(s -> signed.add(s.keyName()));
+            }
+            for (Consortium.Member m : consortium.get().members()) {
+                boolean cosigned = signed.contains(m.organisation());
+                members.add(new MemberView(
+                        m.organisation(), cosigned ? "cosigner" : "absent", cosigned ? covered : 0, size - covered));
+            }
+        } else if (latest != null) {
+            NoteSignature own = latest.note().signatures().get(0);
+            members.add(new MemberView(own.keyName(), "leader", covered, size - covered));
+        }
+        String replication = consortium
+                .map(c -> "consortium: " + c.members().size() + " organisations' nodes replicate the log and cosign"
+                        + " its checkpoints; final with " + c.quorum() + " of them; this service is a client of the"
+                        + " group and signs no checkpoint"
+                        + backend.splitView().map(v -> "; SPLIT VIEW: " + v).orElse(""))
+                .orElse("embedded: one member orders, signs and stores every checkpoint");
         return new LedgerHealth(
-                config.ledger().suite(),
-                config.ledger().origin(),
+                consortium.map(c -> c.suite().id()).orElse(config.ledger().suite()),
+                consortium.map(Consortium::origin).orElse(config.ledger().origin()),
                 size,
                 checkpoint,
                 members,
-                "embedded: one member orders, signs and stores every checkpoint");
+                replication);
     }
 
     private StoreHealth storeHealth() {
