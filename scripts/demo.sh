@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job on the embedded default: builds MedShare, starts the real Keycloak and the
-# service (H2 database, shards, ledger, simulated enclaves, logs under ./data), then runs the three
+# The main job: builds MedShare, starts the consortium's ledger (one node process per organisation:
+# scripts/consortium.sh), the real Keycloak and the service as a client of the ledger group (H2 database,
+# shards, the service's replica of the ledger, simulated enclaves, logs under ./data), then runs the three
 # flows on the sample data: hospitals upload, an insurer's queries are approved and computed in the
 # (simulated) enclave and paid to the hospitals, and the regulator verifies the audit trail offline.
 # A local EVM node (scripts/evm-node.sh, ganache on 127.0.0.1:$MEDSHARE_EVM_PORT, default 18545) receives
@@ -9,8 +10,8 @@
 # hospital-a, hospital-b and regulator each hold shards on an S3-compatible endpoint of their own
 # (scripts/storage-endpoints.sh: S3Proxy over data/s3/<org>/, ports 19101-19103); no organisation holds
 # more than two of the six shards of any stripe.
-# The services stay up afterwards; `scripts/demo.sh stop` stops the service, the storage endpoints, the
-# EVM node and the Keycloak this script started.
+# The services stay up afterwards; `scripts/demo.sh stop` stops the service, the ledger nodes, the storage
+# endpoints, the EVM node and the Keycloak this script started.
 #   scripts/demo.sh [run|stop]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +34,7 @@ stop() {
     echo "demo: service stopped"
   fi
   rm -f "$pidfile"
+  MEDSHARE_DATA_DIR="$data_dir" scripts/consortium.sh stop
   MEDSHARE_DATA_DIR="$data_dir" scripts/storage-endpoints.sh stop
   MEDSHARE_EVM_DIR="$evm_dir" scripts/evm-node.sh stop
   scripts/keycloak.sh stop
@@ -84,6 +86,15 @@ run() {
     exit 1
   fi
   MEDSHARE_DATA_DIR="$data_dir" scripts/storage-endpoints.sh start
+  step "The consortium's ledger: a node per organisation (own key, Raft member, witness, own copy of the log)"
+  if [ -d "$data_dir/ledger-keys" ]; then
+    echo "demo: $data_dir holds the ledger of an earlier demo signed by the service alone; the ledger is now the" \
+      "consortium's: remove $data_dir (or set MEDSHARE_DATA_DIR to a new folder) and run again" >&2
+    exit 1
+  fi
+  MEDSHARE_DATA_DIR="$data_dir" scripts/consortium.sh start
+  consortium="$data_dir/nodes/consortium.txt"
+  members="$data_dir/nodes/members.vkeys"
   step "Each party makes its own signing key: the regulator approves queries with it, each hospital grants its clinicians' keys"
   # The private halves stay with the parties (here: files under $data_dir/demo, one per party); the consortium's
   # party keys file lists the public halves, and the key authority trusts exactly those, never a key of the service.
@@ -102,10 +113,10 @@ run() {
   fi
   cut -c1-72 "$party_keys" | sed 's/$/…/; s/^/   /'
 
-  step "MedShare service on $api (data under $data_dir; anchors every 25 entries or 30 s)"
+  step "MedShare service on $api, a client of the ledger group (data under $data_dir; anchors every 25 entries or 30 s)"
   mkdir -p "$data_dir/logs"
   if ! service_running; then
-    MEDSHARE_ENCLAVE_PARTY_KEYS="$party_keys" \
+    MEDSHARE_ENCLAVE_PARTY_KEYS="$party_keys" MEDSHARE_LEDGER_CONSORTIUM="$consortium" \
     MEDSHARE_DATA_DIR="$data_dir" MEDSHARE_HTTP_PORT="$port" MEDSHARE_ANCHOR_RPC_URL="$evm_rpc" \
       MEDSHARE_ANCHOR_KEY_FILE="$evm_dir/anchor.key" MEDSHARE_ANCHOR_EVERY_ENTRIES=25 MEDSHARE_ANCHOR_EVERY=PT30S \
       nohup java -Dquarkus.config.locations="$data_dir/s3/storage.properties" \
@@ -182,7 +193,7 @@ run() {
     cli irene query result "$id" | sed 's/^/   /'
     echo "   the insurer checks the result without trusting the service: the worker's quote and signature, the"
     echo "   COMPUTE event on the ledger, and that the regulator's own key (pinned from the party keys file) approved it:"
-    cli irene query verify "$id" --keys "$data_dir/ledger-keys/member.vkey" \
+    cli irene query verify "$id" --keys "$members" \
       --worker-trust "$data_dir/enclave/worker.trust" --party-keys "$party_keys" | sed 's/^/   /'
   done
 
@@ -223,15 +234,26 @@ run() {
   sed 's/^/   refused: /' "$data_dir/demo/arthur.err"
 
   step "bob sees who opened hospital-b's records, each release's ACCESS event proved in the ledger with the members' keys"
-  cli bob records access --keys "$data_dir/ledger-keys/member.vkey" | sed 's/^/   /'
+  cli bob records access --keys "$members" | sed 's/^/   /'
 
   step "The regulator exports the audit trail, pins the latest checkpoint, and verifies the whole ledger offline against it"
   cli rita audit export --out "$data_dir/demo/audit-trail.ndjson"
   echo "   $(wc -l <"$data_dir/demo/audit-trail.ndjson") events written to $data_dir/demo/audit-trail.ndjson"
   cli rita audit checkpoint --out "$data_dir/demo/pinned-checkpoint.note" \
-    --keys "$data_dir/ledger-keys/member.vkey" | sed 's/^/   /'
-  ./medshare audit verify --ledger "$data_dir/ledger" --keys "$data_dir/ledger-keys/member.vkey" \
+    --keys "$members" | sed 's/^/   /'
+  ./medshare audit verify --ledger "$data_dir/ledger" --keys "$members" \
     --checkpoint "$data_dir/demo/pinned-checkpoint.note" | sed 's/^/   /'
+
+  step "The regulator checks the organisations' own copies: each node against the pin, and all nodes and the service for a split view"
+  for org in hospital-a hospital-b regulator-nhc; do
+    echo "   $org's node:"
+    ./medshare audit verify --ledger "$data_dir/nodes/$org/ledger" --keys "$members" \
+      --checkpoint "$data_dir/demo/pinned-checkpoint.note" | grep -E '^(OK|FAIL)' | sed 's/^/     /'
+  done
+  node_base="${MEDSHARE_NODE_BASE_PORT:-19301}"
+  cli rita audit watch --keys "$members" --store "$data_dir/demo/watched-checkpoints" --rounds 2 --every 1 \
+    --nodes "http://127.0.0.1:$((node_base + 10))" "http://127.0.0.1:$((node_base + 11))" \
+    "http://127.0.0.1:$((node_base + 12))" "$api" | tail -n 4 | sed 's/^/   /'
 
   step "Where the shards are: each organisation's S3 endpoint, never more than 2 of a stripe's 6 at one"
   curl -fsS -H "Authorization: Bearer $(token rita rita-password)" "$api/api/v1/health/platform" |
@@ -254,7 +276,7 @@ run() {
     sleep 1
   done
   echo "   last anchor: $last"
-  ./medshare audit verify --ledger "$data_dir/ledger" --keys "$data_dir/ledger-keys/member.vkey" \
+  ./medshare audit verify --ledger "$data_dir/ledger" --keys "$members" \
     --anchor-rpc "$evm_rpc" --anchor-contract "$(cat "$data_dir/anchor/contract")" | sed 's/^/   /'
 
   cat <<TXT
@@ -265,6 +287,7 @@ run() {
    Health         $api/q/health      Metrics: $api/q/metrics
    Keycloak       ${realm%/realms/medshare}   (admin/admin; realm medshare)
    EVM node       $evm_rpc   (ganache, chain id 1337; anchors contract $(cat "$data_dir/anchor/contract" 2>/dev/null))
+   Ledger nodes   hospital-a, hospital-b, regulator-nhc: read-only HTTP on 127.0.0.1:$(( ${MEDSHARE_NODE_BASE_PORT:-19301} + 10 ))-$(( ${MEDSHARE_NODE_BASE_PORT:-19301} + 12 )) (consortium file $data_dir/nodes/consortium.txt)
    Storage        S3 endpoints of hospital-a, hospital-b, regulator on 127.0.0.1:${MEDSHARE_S3_BASE_PORT:-19101}-$(( ${MEDSHARE_S3_BASE_PORT:-19101} + 2 )) (folders $data_dir/s3/<org>/)
    Data and logs  $data_dir
    Stop them with: scripts/demo.sh stop

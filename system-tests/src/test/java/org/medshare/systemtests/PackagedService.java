@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,14 +30,21 @@ final class PackagedService implements AutoCloseable {
     private Process process;
     private List<ProcessHandle> children = List.of();
     private final Path partyKeys;
+    private final Map<String, String> environment;
     private int starts;
 
     /** @param partyKeys the consortium's party keys file the service starts the key authority with */
     PackagedService(Path runner, Path dataDir, int port, Path partyKeys) {
+        this(runner, dataDir, port, partyKeys, Map.of());
+    }
+
+    /** @param environment further settings for the service's process (e.g. {@code MEDSHARE_LEDGER_CONSORTIUM}) */
+    PackagedService(Path runner, Path dataDir, int port, Path partyKeys, Map<String, String> environment) {
         this.runner = runner;
         this.dataDir = dataDir;
         this.port = port;
         this.partyKeys = partyKeys;
+        this.environment = Map.copyOf(environment);
     }
 
     /** A port of the 19500-19599 range nobody listens on, else any free port. */
@@ -72,6 +80,7 @@ final class PackagedService implements AutoCloseable {
         pb.environment().put("MEDSHARE_DATA_DIR", dataDir.toString());
         pb.environment().put("MEDSHARE_HTTP_PORT", Integer.toString(port));
         pb.environment().put("MEDSHARE_ENCLAVE_PARTY_KEYS", partyKeys.toString());
+        pb.environment().putAll(environment);
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(
                 dataDir.resolve("logs/service-run-" + (++starts) + ".out").toFile()));
