@@ -5,19 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.medshare.ledger.LedgerUnavailableException;
 import org.medshare.ledger.Receipt;
+import org.medshare.ledger.checkpoint.Checkpoint;
 import org.medshare.ledger.checkpoint.SignedCheckpoint;
 import org.medshare.ledger.event.EventCodec;
 import org.medshare.ledger.replication.GroupClient;
@@ -160,5 +166,55 @@ class ConsortiumReplicaTest {
         }
         assertTrue(index >= 2, "an append succeeds once a quorum is back");
         replica.log().awaitCheckpoint(index, WAIT);
+    }
+
+    @Test
+    void aNodePresentingAForgedFinalCheckpointIsASplitViewAndNothingIsRecorded() throws Exception {
+        nodes = new Nodes(dir, ORGANISATIONS);
+        nodes.startAll();
+        openReplica();
+        replica.appendAll(Nodes.uploads(0, 2));
+        long covered = replica.log().awaitCheckpoint(1, WAIT).checkpoint().size();
+
+        // the nodes keep running, but only hospital-b's read view answers, and it presents a checkpoint of the
+        // next size that two members signed over a root the log does not have
+        for (String org : ORGANISATIONS) {
+            nodes.http.remove(org).close();
+        }
+        HttpServer liar = HttpServer.create(
+                new InetSocketAddress(
+                        "127.0.0.1",
+                        nodes.consortium.member("hospital-b").http().getPort()),
+                8);
+        AtomicLong forgedSize = new AtomicLong(4);
+        liar.createContext("/checkpoint", exchange -> {
+            try {
+                Checkpoint forged = new Checkpoint(nodes.consortium.origin(), forgedSize.get(), new byte[32]);
+                SignedCheckpoint signed = SignedCheckpoint.sign(forged, nodes.keys.get("hospital-a"))
+                        .withSignatures(SignedCheckpoint.sign(forged, nodes.keys.get("hospital-b"))
+                                .note()
+                                .signatures());
+                byte[] body = signed.format().getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+            } catch (GeneralSecurityException e) {
+                exchange.sendResponseHeaders(500, -1);
+            } finally {
+                exchange.close();
+            }
+        });
+        liar.start();
+        try {
+            assertEquals(3, replica.appendAll(Nodes.uploads(2, 4)).get(1).index());
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (replica.splitView().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            String why = replica.splitView().orElseThrow();
+            assertTrue(why.contains("hospital-b"), why);
+            assertEquals(covered, replica.log().latestCheckpoint().checkpoint().size(), "the forgery is not recorded");
+        } finally {
+            liar.stop(0);
+        }
     }
 }

@@ -66,7 +66,10 @@ final class Nodes implements AutoCloseable {
     }
 
     void stop(String org) throws IOException {
-        http.remove(org).close();
+        NodeHttp view = http.remove(org);
+        if (view != null) {
+            view.close();
+        }
         running.remove(org).close();
     }
 

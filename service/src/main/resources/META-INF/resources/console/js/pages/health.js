@@ -48,7 +48,7 @@ export async function renderHealth(root, { me }) {
     h('h3', {}, 'Members'),
     table([
       { title: 'Member (key name)', cell: (m) => h('span', { class: 'mono' }, m.name) },
-      { title: 'Role', cell: (m) => badge(m.role, m.role === 'leader' ? 'info' : 'ok') },
+      { title: 'Role', cell: (m) => badge(m.role, m.role === 'leader' ? 'info' : m.role === 'absent' ? 'warn' : 'ok') },
       { title: 'Last cosigned checkpoint', num: true, cell: (m) => String(m.lastCosignedSize) },
       { title: 'Lag (entries)', num: true, cell: (m) => badge(String(m.lag), m.lag === 0 ? 'ok' : 'warn') },
     ], l.members, { caption: 'Ledger members', empty: 'No member has signed a checkpoint yet.' }));
