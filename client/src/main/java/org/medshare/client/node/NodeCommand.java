@@ -112,7 +112,7 @@ public final class NodeCommand implements Callable<Integer> {
 
         @Option(
                 names = "--checkpoint-interval",
-                defaultValue = "PT0.2S",
+                defaultValue = "PT0.05S",
                 paramLabel = "DURATION",
                 description = "how often the leading node proposes a checkpoint of new entries (ISO-8601)")
         Duration checkpointInterval;
