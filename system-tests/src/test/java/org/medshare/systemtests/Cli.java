@@ -60,4 +60,19 @@ final class Cli {
     Result run(String stdin, String... args) throws IOException, InterruptedException {
         return finish(start(stdin, args), 300);
     }
+
+    /**
+     * {@code user}'s command line in {@code dir}, logged in to {@code server} with the sample realm's password once
+     * (a session saved there earlier is reused).
+     */
+    static Cli loggedIn(Path jar, Path dir, String server, String user) throws IOException, InterruptedException {
+        Cli c = new Cli(jar, dir);
+        if (!Files.exists(dir.resolve("session.json"))) {
+            Result login = c.run(user + "-password\n", "login", "--server", server, "--user", user, "--password-stdin");
+            if (login.exit() != 0) {
+                throw new IllegalStateException(user + " could not log in: " + login);
+            }
+        }
+        return c;
+    }
 }

@@ -220,13 +220,7 @@ class ConsortiumIT {
     }
 
     Cli cli(String user) throws Exception {
-        Cli c = new Cli(CLI_JAR, run.resolve("cli-" + user));
-        if (!Files.exists(run.resolve("cli-" + user).resolve("session.json"))) {
-            Cli.Result login =
-                    c.run(user + "-password\n", "login", "--server", service.url(), "--user", user, "--password-stdin");
-            assertEquals(0, login.exit(), login.toString());
-        }
-        return c;
+        return Cli.loggedIn(CLI_JAR, run.resolve("cli-" + user), service.url(), user);
     }
 
     String[] upload(String hospital) {

@@ -102,13 +102,8 @@ class FaultsIT {
     }
 
     Cli cli(String user) throws Exception {
-        Cli c = new Cli(Path.of(System.getProperty("medshare.cli")), run.resolve("cli-" + user));
-        if (!Files.exists(run.resolve("cli-" + user).resolve("session.json"))) {
-            Cli.Result login =
-                    c.run(user + "-password\n", "login", "--server", service.url(), "--user", user, "--password-stdin");
-            assertEquals(0, login.exit(), login.toString());
-        }
-        return c;
+        return Cli.loggedIn(
+                Path.of(System.getProperty("medshare.cli")), run.resolve("cli-" + user), service.url(), user);
     }
 
     String[] upload(String policy, String folder) {

@@ -69,14 +69,8 @@ class ReferralIT {
     }
 
     Cli cli(String user) throws Exception {
-        Path config = run.resolve("cli-" + user);
-        Cli c = new Cli(Path.of(System.getProperty("medshare.cli")), config);
-        if (!Files.exists(config.resolve("session.json"))) {
-            Cli.Result login =
-                    c.run(user + "-password\n", "login", "--server", service.url(), "--user", user, "--password-stdin");
-            assertEquals(0, login.exit(), login.toString());
-        }
-        return c;
+        return Cli.loggedIn(
+                Path.of(System.getProperty("medshare.cli")), run.resolve("cli-" + user), service.url(), user);
     }
 
     Path userKey(String user) throws Exception {

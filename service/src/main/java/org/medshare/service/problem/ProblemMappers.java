@@ -84,16 +84,12 @@ public final class ProblemMappers {
      */
     @ServerExceptionMapper
     public Response ledgerOverloaded(LogOverloadedException e, UriInfo uri) {
-        Response base = Problem.of(
-                        "ledger-overloaded",
-                        "Ledger busy",
-                        Response.Status.SERVICE_UNAVAILABLE,
-                        "The audit ledger accepts no more events right now; retry after the time in Retry-After.",
-                        path(uri))
-                .toResponse();
-        return Response.fromResponse(base)
-                .header(HttpHeaders.RETRY_AFTER, LEDGER_RETRY_AFTER_SECONDS)
-                .build();
+        return retryLater(
+                "ledger-overloaded",
+                "Ledger busy",
+                "The audit ledger accepts no more events right now; retry after the time in Retry-After.",
+                LEDGER_RETRY_AFTER_SECONDS,
+                uri);
     }
 
     /**
@@ -102,16 +98,20 @@ public final class ProblemMappers {
      */
     @ServerExceptionMapper
     public Response ledgerUnavailable(LedgerUnavailableException e, UriInfo uri) {
-        Response base = Problem.of(
-                        "ledger-unavailable",
-                        "Ledger unavailable",
-                        Response.Status.SERVICE_UNAVAILABLE,
-                        "The consortium ledger did not record the event in time (too few organisations' nodes"
-                                + " answered), so nothing was accepted; retry after the time in Retry-After.",
-                        path(uri))
+        return retryLater(
+                "ledger-unavailable",
+                "Ledger unavailable",
+                "The consortium ledger did not record the event in time (too few organisations' nodes answered), so"
+                        + " nothing was accepted; retry after the time in Retry-After.",
+                GROUP_RETRY_AFTER_SECONDS,
+                uri);
+    }
+
+    private static Response retryLater(String kind, String title, String detail, String seconds, UriInfo uri) {
+        Response base = Problem.of(kind, title, Response.Status.SERVICE_UNAVAILABLE, detail, path(uri))
                 .toResponse();
         return Response.fromResponse(base)
-                .header(HttpHeaders.RETRY_AFTER, GROUP_RETRY_AFTER_SECONDS)
+                .header(HttpHeaders.RETRY_AFTER, seconds)
                 .build();
     }
 
