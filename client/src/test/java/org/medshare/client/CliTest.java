@@ -209,13 +209,14 @@ class CliTest {
                 "payments",
                 "records",
                 "consent",
-                "party")) {
+                "party",
+                "node")) {
             assertTrue(r.err().contains("\n  " + command + " "), command + " missing from:\n" + r.err());
         }
         assertTrue(
                 r.err()
                         .endsWith("medshare: missing command: one of authority, encrypt, decrypt, login, upload, "
-                                + "pseudonym-key, query, audit, payments, records, consent, party\n"),
+                                + "pseudonym-key, query, audit, payments, records, consent, party, node\n"),
                 r.err());
     }
 
