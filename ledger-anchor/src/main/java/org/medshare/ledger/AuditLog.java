@@ -210,6 +210,22 @@ public final class AuditLog implements Closeable {
         return tree.leafHash(index);
     }
 
+    /**
+     * The stored hash of a complete perfect subtree: MTH of entries {@code [index * 2^level, (index + 1) * 2^level)}
+     * (level 0 = leaf hashes). Read from memory, never recomputed; serves hash tiles (C2SP tlog-tiles).
+     *
+     * @throws IllegalArgumentException unless {@code 0 <= level < 63}, {@code index >= 0} and the subtree lies within
+     *     {@code size()}
+     */
+    public byte[] nodeHash(int level, long index) {
+        long complete = level < 0 || level >= Long.SIZE - 1 ? 0 : durableSize >>> level;
+        if (index < 0 || index >= complete) {
+            throw new IllegalArgumentException(
+                    "node (" + level + ", " + index + ") is not a complete subtree of the durable size " + durableSize);
+        }
+        return tree.node(level, index);
+    }
+
     /** MTH of the first {@code treeSize} entries; requires {@code treeSize <= size()}. */
     public byte[] root(long treeSize) {
         checkDurable(treeSize);
