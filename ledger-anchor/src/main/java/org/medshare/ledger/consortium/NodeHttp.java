@@ -17,6 +17,9 @@ import java.util.concurrent.Executors;
 import org.medshare.ledger.AuditLog;
 import org.medshare.ledger.checkpoint.SignedCheckpoint;
 import org.medshare.ledger.merkle.InclusionProof;
+import org.medshare.ledger.tiles.LogTiles;
+import org.medshare.ledger.tiles.MalformedTilePathException;
+import org.medshare.ledger.tiles.TiledLog;
 
 /**
  * A node's read-only HTTP view of its own copy of the log. Only GET; nothing here changes the log. The checkpoint
@@ -30,6 +33,8 @@ import org.medshare.ledger.merkle.InclusionProof;
  *       §2.1.4, base64 hashes);
  *   <li>{@code GET /api/v1/audit/proofs/inclusion?index=[&size=]}: a receipt against the final checkpoint of that
  *       size, or the latest final one covering the entry;
+ *   <li>{@code GET /tile/...}: the log as C2SP tlog-tiles (hash tiles and entry bundles) of the tree at the latest
+ *       final checkpoint, so any tiles client verifies it from {@code /checkpoint} and the tiles alone;
  *   <li>{@code GET /entries/N}: entry N's canonical event encoding, as stored ({@code application/octet-stream});
  *   <li>{@code GET /health}: organisation, whether it leads, entries held, size of the latest final checkpoint.
  * </ul>
@@ -80,6 +85,8 @@ public final class NodeHttp implements AutoCloseable {
                 default -> {
                     if (path.startsWith("/entries/")) {
                         entry(exchange, path.substring("/entries/".length()));
+                    } else if (path.startsWith("/tile/")) {
+                        tile(exchange, path.substring(1));
                     } else {
                         problem(exchange, 404, "not-found", "no such path on a ledger node: " + path);
                     }
@@ -172,6 +179,26 @@ public final class NodeHttp implements AutoCloseable {
             return;
         }
         send(exchange, 200, "application/octet-stream", node.log().readEncoded(index));
+    }
+
+    /** A C2SP tlog-tiles resource of the tree at the latest final checkpoint (the one {@code /checkpoint} serves). */
+    private void tile(HttpExchange exchange, String path) throws IOException {
+        Optional<SignedCheckpoint> latest = node.latestFinal();
+        if (latest.isEmpty()) {
+            problem(exchange, 404, "no-final-checkpoint", "no checkpoint is final yet");
+            return;
+        }
+        Optional<byte[]> tile;
+        try {
+            tile = LogTiles.at(TiledLog.of(node.log()), latest.get()).read(path);
+        } catch (MalformedTilePathException e) {
+            throw new BadRequest(e.getMessage());
+        }
+        if (tile.isEmpty()) {
+            problem(exchange, 404, "no-such-tile", "the tree at the latest final checkpoint has no " + path);
+            return;
+        }
+        send(exchange, 200, "application/octet-stream", tile.get());
     }
 
     private void health(HttpExchange exchange) throws IOException {

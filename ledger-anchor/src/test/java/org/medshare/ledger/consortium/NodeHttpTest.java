@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +26,8 @@ import org.medshare.ledger.checkpoint.SignedCheckpoint;
 import org.medshare.ledger.merkle.ConsistencyProof;
 import org.medshare.ledger.merkle.InclusionProof;
 import org.medshare.ledger.replication.GroupClient;
+import org.medshare.ledger.tiles.TileVerifier;
+import org.medshare.ledger.tiles.VerifiedTree;
 
 /** A one-member consortium's node behind its read-only HTTP view, read as a regulator's tools read it. */
 class NodeHttpTest {
@@ -117,6 +121,31 @@ class NodeHttpTest {
         assertEquals(200, entry.statusCode());
         assertArrayEquals(uploads(24, 25).get(0), entry.body(), "the entry's canonical encoding, as stored");
 
+        // a client written from C2SP tlog-tiles reads the same tree from /checkpoint and the tiles alone
+        TileVerifier tiles = new TileVerifier(
+                nodes.consortium.origin(),
+                node.log().hasher(),
+                nodes.consortium.directory().verifiers(),
+                tilePath -> {
+                    HttpResponse<byte[]> answer;
+                    try {
+                        answer = web.send(
+                                HttpRequest.newBuilder(URI.create(base + "/" + tilePath))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofByteArray());
+                    } catch (InterruptedException e) {
+                        throw new IOException(e);
+                    }
+                    if (answer.statusCode() == 404) {
+                        throw new FileNotFoundException(tilePath);
+                    }
+                    return answer.body();
+                });
+        VerifiedTree tree = tiles.latest();
+        assertEquals(25, tree.size());
+        assertArrayEquals(second.checkpoint().rootHash(), tree.root());
+        assertArrayEquals(uploads(17, 18).get(0), tree.entry(17));
+
         JsonNode health = JSON.readTree(get("/health").body());
         assertEquals("hospital-a", health.path("organisation").asText());
         assertEquals(25, health.path("entries").asLong());
@@ -158,5 +187,8 @@ class NodeHttpTest {
         assertEquals(404, get("/entries/5").statusCode(), "the node holds entries 0..4");
         assertEquals(400, get("/entries/-1").statusCode());
         assertEquals(400, get("/entries/one").statusCode());
+        assertEquals(400, get("/tile/0/x000/001").statusCode(), "a malformed tile path");
+        assertEquals(404, get("/tile/0/000").statusCode(), "no full tile of 256 entries in a tree of 5");
+        assertEquals(200, get("/tile/0/000.p/5").statusCode());
     }
 }
