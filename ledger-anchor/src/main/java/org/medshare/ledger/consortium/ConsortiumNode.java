@@ -161,8 +161,13 @@ public final class ConsortiumNode implements AutoCloseable {
 
     /** @return the latest final checkpoint in this node's checkpoint file, or empty before the first */
     public Optional<SignedCheckpoint> latestFinal() {
-        List<SignedCheckpoint> finals = finalCheckpoints();
-        return finals.isEmpty() ? Optional.empty() : Optional.of(finals.get(finals.size() - 1));
+        List<SignedCheckpoint> stored = log.checkpoints();
+        for (int i = stored.size() - 1; i >= 0; i--) {
+            if (isFinal(stored.get(i))) {
+                return Optional.of(stored.get(i));
+            }
+        }
+        return Optional.empty();
     }
 
     /** @return the latest final checkpoint of at least {@code size} entries, waiting up to {@code timeout} */

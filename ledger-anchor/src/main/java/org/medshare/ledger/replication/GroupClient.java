@@ -66,7 +66,12 @@ public final class GroupClient implements AutoCloseable {
         return RaftGroup.valueOf(RaftGroupId.valueOf(groupId), list);
     }
 
-    static RaftClient build(RaftGroup group, RaftProperties properties, Duration giveUpAfter) {
+    /** The client a member uses to submit to its own group, with the member's own Raft properties. */
+    static GroupClient forMember(RaftGroup group, RaftProperties properties, Duration giveUpAfter) {
+        return new GroupClient(build(group, properties, giveUpAfter));
+    }
+
+    private static RaftClient build(RaftGroup group, RaftProperties properties, Duration giveUpAfter) {
         long sleepMs = 250;
         int attempts = (int) Math.max(1, giveUpAfter.toMillis() / sleepMs);
         return RaftClient.newBuilder()
@@ -76,10 +81,6 @@ public final class GroupClient implements AutoCloseable {
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                         attempts, TimeDuration.valueOf(sleepMs, TimeUnit.MILLISECONDS)))
                 .build();
-    }
-
-    static GroupClient of(RaftClient client) {
-        return new GroupClient(client);
     }
 
     /**

@@ -97,7 +97,7 @@ public final class LedgerMember implements AutoCloseable {
                 .setProperties(properties)
                 .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                 .build();
-        this.client = GroupClient.of(GroupClient.build(group, properties, Duration.ofSeconds(30)));
+        this.client = GroupClient.forMember(group, properties, Duration.ofSeconds(30));
     }
 
     /**
