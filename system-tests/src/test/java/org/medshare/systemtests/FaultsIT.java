@@ -32,7 +32,7 @@ import org.medshare.abe.EnvelopeHeader;
 import org.medshare.abe.Policy;
 
 /**
- * DESIGN §7 faults against the packaged application (issue 8): the service's runner jar on its own port and a
+ * Faults against the packaged application: the service's runner jar on its own port and a
  * fresh data directory, the {@code medshare} jar as the hospitals' client, tokens from the real Keycloak.
  * <ol>
  *   <li>The service is killed with SIGKILL while {@code medshare upload} sends hospital-a's sample folder,
