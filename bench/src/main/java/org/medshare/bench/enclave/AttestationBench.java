@@ -40,7 +40,16 @@ import org.medshare.enclave.keyrelease.KeyRelease;
 import org.medshare.enclave.keyrelease.KeyReleaseRecord;
 import org.medshare.enclave.keyrelease.KeyReleaseRequest;
 import org.medshare.enclave.keyrelease.QueryApproval;
+import org.medshare.enclave.ledger.LedgerProof;
 import org.medshare.enclave.seal.PlatformSecret;
+import org.medshare.ledger.AuditLog;
+import org.medshare.ledger.AuditLogConfig;
+import org.medshare.ledger.LedgerSuite;
+import org.medshare.ledger.checkpoint.CheckpointSigner;
+import org.medshare.ledger.checkpoint.SignedCheckpoint;
+import org.medshare.ledger.event.Event;
+import org.medshare.ledger.event.EventType;
+import org.medshare.ledger.event.Field;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -51,14 +60,16 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Latency of simulated attestation and of key release (issue 7 target: attestation + key release
+ * Latency of simulated attestation and of key release (target: attestation + key release
  * ≤ 50 ms). Baseline in the same run: one ECDSA P-256 sign + verify, the cryptographic core of a
  * quote. Variants:
  *
  * <ul>
  *   <li>{@code attestAndVerify}: nonce, quote, full verification (chain, signature, constraint).
- *   <li>{@code keyReleaseInProcess}: nonce, quote, verification, approval check, FAME keygen for
- *       two attributes, X25519 wrap, record signing, unwrap by the requester.
+ *   <li>{@code keyReleaseInProcess}: nonce, quote, verification, approval check, the check that the
+ *       approval's QUERY_APPROVED event is under a signed checkpoint (signature and inclusion proof in a
+ *       log of {@value #LOGGED} entries), FAME keygen for two attributes, X25519 wrap, record signing,
+ *       unwrap by the requester.
  *   <li>{@code attestAndVerifyAcrossProcess}: quote fetched from an enclave child process over
  *       the host protocol, verified in the host.
  *   <li>{@code keyReleaseAcrossProcesses}: the whole release through two enclave child processes
@@ -71,6 +82,10 @@ import org.openjdk.jmh.annotations.TearDown;
 public class AttestationBench {
     static final Set<String> PURPOSE = Set.of("purpose:insurance-stats", "org:insurer-a");
     static final byte[] QUERY_HASH = Sha256.hash("bench query".getBytes(StandardCharsets.UTF_8));
+    /** QUERY_APPROVED events on the bench's ledger, one per query id the approvals cycle through. */
+    static final int LOGGED = 1024;
+
+    static final String ORIGIN = "bench.example/ledger";
 
     KeyPair approver;
     KeyPair ecdsa;
@@ -83,6 +98,11 @@ public class AttestationBench {
     KeyAuthorityClient client;
     Path tmp;
     final AtomicLong queryCounter = new AtomicLong();
+    AuditLog ledger;
+    SignedCheckpoint checkpoint;
+
+    /** An approval and the proof of its QUERY_APPROVED event. */
+    record Approved(QueryApproval approval, LedgerProof logged) {}
 
     @Setup
     public void setUp() throws Exception {
@@ -101,10 +121,35 @@ public class AttestationBench {
         SigStruct workerSig = SigStruct.sign(code, workerConfig, 7, 1, vendor);
         String constraint = "C:" + Hex.of(workerSig.mrenclave()) + " S:"
                 + Hex.of(SigStruct.mrsignerOf(vendor.getPublic())) + " PROD:7 MINSVN:1 EXPIRE:PT1M SIMULATED:ALLOW";
+        tmp = Files.createTempDirectory("enclave-bench");
+        CheckpointSigner signer = LedgerSuite.NIST.generateSigner(ORIGIN);
+        ledger = AuditLog.open(
+                tmp.resolve("ledger"),
+                AuditLogConfig.builder(LedgerSuite.NIST, ORIGIN, signer).build());
+        for (int i = 0; i < LOGGED; i++) {
+            ledger.append(Event.builder(EventType.QUERY_APPROVED)
+                    .timestamp(System.currentTimeMillis())
+                    .id(Field.ACTOR, "regulator-nhc")
+                    .id(Field.QUERY_ID, "bench-" + i)
+                    .hash(Field.QUERY_HASH, QUERY_HASH)
+                    .build());
+        }
+        checkpoint = ledger.checkpointNow();
         EnclaveConfig authorityConfig = EnclaveConfig.release(Map.of(
-                KeyAuthority.ROOT, Hex.of(root.certificate().getEncoded()),
-                KeyAuthority.CONSTRAINT, constraint,
-                KeyAuthority.APPROVERS, QueryApproval.keyIdOf(approver.getPublic())));
+                KeyAuthority.ROOT,
+                Hex.of(root.certificate().getEncoded()),
+                KeyAuthority.CONSTRAINT,
+                constraint,
+                KeyAuthority.APPROVERS,
+                QueryApproval.keyIdOf(approver.getPublic()),
+                KeyAuthority.LEDGER_ORIGIN,
+                ORIGIN,
+                KeyAuthority.LEDGER_SUITE,
+                "nist",
+                KeyAuthority.LEDGER_QUORUM,
+                "1",
+                KeyAuthority.LEDGER_KEYS,
+                signer.verifier().encode()));
         SigStruct authoritySig = SigStruct.sign(code, authorityConfig, 7, 1, vendor);
         PlatformSecret secret = PlatformSecret.generate(new SecureRandom());
         worker = EnclaveRuntime.launch(code, workerConfig, workerSig, qe, secret, List.of());
@@ -118,7 +163,6 @@ public class AttestationBench {
                 new NonceRegistry(clock, Duration.ofMinutes(2), 1_000_000),
                 clock);
 
-        tmp = Files.createTempDirectory("enclave-bench");
         Path secretFile = tmp.resolve("platform.secret");
         authorityHost = EnclaveHost.start(new EnclaveHost.LaunchSpec(
                 authoritySig, authorityConfig, root, "bench", secretFile, TcbLevel.UP_TO_DATE));
@@ -132,16 +176,19 @@ public class AttestationBench {
     public void tearDown() throws Exception {
         authorityHost.close();
         workerHost.close();
+        ledger.close();
         TempTrees.delete(tmp);
     }
 
-    QueryApproval nextApproval() throws Exception {
-        return QueryApproval.sign(
-                "bench-" + queryCounter.incrementAndGet(),
-                QUERY_HASH,
-                PURPOSE,
-                Instant.now().plusSeconds(60),
-                approver);
+    /** A fresh approval of one of the logged query ids, with the proof of its event. */
+    Approved nextApproval() throws Exception {
+        int i = (int) (queryCounter.incrementAndGet() % LOGGED);
+        QueryApproval approval = QueryApproval.sign(
+                "bench-" + i, QUERY_HASH, PURPOSE, Instant.now().plusSeconds(60), approver);
+        long size = checkpoint.checkpoint().size();
+        LedgerProof proof = new LedgerProof(
+                ledger.readEncoded(i), i, size, ledger.inclusionProof(i, size).hashes(), checkpoint.format());
+        return new Approved(approval, proof);
     }
 
     @Benchmark
@@ -166,7 +213,8 @@ public class AttestationBench {
     @Benchmark
     public UserKey keyReleaseInProcess() throws Exception {
         byte[] nonce = authority.newNonce();
-        KeyRelease r = authority.release(new KeyReleaseRequest(nonce, worker.attest(nonce), nextApproval()));
+        Approved a = nextApproval();
+        KeyRelease r = authority.release(new KeyReleaseRequest(nonce, worker.attest(nonce), a.approval(), a.logged()));
         return KeyAuthority.unwrap(worker, r);
     }
 
@@ -178,6 +226,7 @@ public class AttestationBench {
 
     @Benchmark
     public KeyReleaseRecord keyReleaseAcrossProcesses() throws Exception {
-        return client.releaseTo(workerHost, nextApproval()).record();
+        Approved a = nextApproval();
+        return client.releaseTo(workerHost, a.approval(), a.logged()).record();
     }
 }

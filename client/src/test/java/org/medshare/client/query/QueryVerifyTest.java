@@ -114,7 +114,7 @@ class QueryVerifyTest {
                 Set.of("purpose:insurance-stats"),
                 Instant.now().plusSeconds(300),
                 TestAuthority.approver());
-        enclaves.keyAuthority().releaseTo(enclaves.worker(), approval);
+        enclaves.keyAuthority().releaseTo(enclaves.worker(), approval, TestAuthority.logged(approval));
         StatisticsClient stats = new StatisticsClient(enclaves.worker());
         RecordedAttestation attested = stats.attestRecorded(enclaves.workerVerifier(Duration.ofMinutes(1)));
         ComputeResult result =

@@ -371,7 +371,7 @@ public final class FakeMedshare implements AutoCloseable {
                         TestAuthority.grantKey(p.organisation()));
             }
             KeyAuthorityClient.IssuedUserKey issued =
-                    TestAuthority.enclaves().keyAuthority().issueUserKey(grant, nonce);
+                    TestAuthority.enclaves().keyAuthority().issueUserKey(grant, nonce, TestAuthority.logged(grant));
             Base64.Encoder b64 = Base64.getEncoder();
             ObjectNode answer = JSON.createObjectNode()
                     .put("keyId", issued.issue().statement().keyId())

@@ -20,7 +20,7 @@ import org.medshare.enclave.keyrelease.QueryApproval;
  * Host-side driver of the {@value StatisticsService#NAME} service in a worker enclave. The host
  * relays bytes only: encrypted records in, signed aggregates out; it never holds a key or a row.
  *
- * <p>Typical use (after {@code KeyAuthorityClient.releaseTo(worker, approval)} installed the key):
+ * <p>Typical use (after {@code KeyAuthorityClient.releaseTo(worker, approval, approvalLogged)} installed the key):
  *
  * <pre>{@code
  * StatisticsClient stats = new StatisticsClient(worker);

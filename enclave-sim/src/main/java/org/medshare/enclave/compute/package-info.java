@@ -7,7 +7,8 @@
  * of the template and request it read in a {@link org.medshare.enclave.keyrelease.QueryApproval} with its own
  * key; the approval workflow builds an {@link org.medshare.enclave.compute.ApprovedQuery} (that template and
  * request, admitted hospitals, revoked records, remaining ε); {@code KeyAuthorityClient.releaseTo(worker,
- * approval)} installs the query's ABE key in the worker; {@link
+ * approval, approvalLogged)} installs the query's ABE key in the worker once the authority has checked that the
+ * query's QUERY_APPROVED event is under a final ledger checkpoint; {@link
  * org.medshare.enclave.compute.StatisticsClient#run} relays the approved query, the approval and the
  * encrypted records to the {@link org.medshare.enclave.compute.StatisticsService} in the worker,
  * which re-checks everything (the host is untrusted), opens the data keys, runs the engine and

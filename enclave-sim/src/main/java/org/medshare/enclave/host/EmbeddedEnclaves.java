@@ -34,6 +34,7 @@ import org.medshare.enclave.attest.SimRootCa;
 import org.medshare.enclave.compute.StatisticsStateService;
 import org.medshare.enclave.keyrelease.KeyAuthority;
 import org.medshare.enclave.keyrelease.TrustedParties;
+import org.medshare.enclave.ledger.LedgerTrust;
 
 /**
  * The embedded (development) deployment of the simulated TEE, for the one-command setup: one
@@ -95,9 +96,11 @@ public final class EmbeddedEnclaves implements AutoCloseable {
      *
      * @param parties the parties' keys whose approvals and grants the authority honours (none: it only publishes its
      *     public parameters)
+     * @param ledger  the checkpoints the authority accepts as final: it releases a key only for an event proven
+     *     under one
      * @param svn security version of this build (raise it on upgrades; never lower it)
      */
-    public static EmbeddedEnclaves start(Path dir, TrustedParties parties, int svn, Suite suite)
+    public static EmbeddedEnclaves start(Path dir, TrustedParties parties, LedgerTrust ledger, int svn, Suite suite)
             throws IOException, GeneralSecurityException, EnclaveCallException {
         Objects.requireNonNull(suite);
         Files.createDirectories(dir);
@@ -106,7 +109,7 @@ public final class EmbeddedEnclaves implements AutoCloseable {
         KeyPair vendor = loadOrCreateVendorKey(dir.resolve("vendor.key"));
         CodeSet code = CodeSet.ofRunningEnclave();
         SigStruct workerSig = SigStruct.sign(code, WORKER_CONFIG, PRODUCT_ID, svn, vendor);
-        EnclaveConfig authorityConfig = authorityConfig(root, vendor.getPublic(), workerSig, svn, parties);
+        EnclaveConfig authorityConfig = authorityConfig(root, vendor.getPublic(), workerSig, svn, parties, ledger);
         SigStruct authoritySig = SigStruct.sign(code, authorityConfig, PRODUCT_ID, svn, vendor);
         Path secret = dir.resolve("platform.secret");
         EnclaveHost authority = EnclaveHost.start(new EnclaveHost.LaunchSpec(
@@ -177,7 +180,7 @@ public final class EmbeddedEnclaves implements AutoCloseable {
     }
 
     static EnclaveConfig authorityConfig(
-            SimRootCa root, PublicKey vendor, SigStruct workerSig, int svn, TrustedParties parties)
+            SimRootCa root, PublicKey vendor, SigStruct workerSig, int svn, TrustedParties parties, LedgerTrust ledger)
             throws GeneralSecurityException {
         String constraint = "C:" + Hex.of(workerSig.mrenclave())
                 + " S:" + Hex.of(SigStruct.mrsignerOf(vendor))
@@ -189,6 +192,10 @@ public final class EmbeddedEnclaves implements AutoCloseable {
         settings.put(KeyAuthority.CONSTRAINT, constraint);
         settings.put(KeyAuthority.APPROVERS, parties.approverSetting());
         settings.put(KeyAuthority.GRANTORS, parties.grantorSetting());
+        settings.put(KeyAuthority.LEDGER_ORIGIN, ledger.origin());
+        settings.put(KeyAuthority.LEDGER_SUITE, ledger.suite());
+        settings.put(KeyAuthority.LEDGER_QUORUM, Integer.toString(ledger.quorum()));
+        settings.put(KeyAuthority.LEDGER_KEYS, String.join(" ", ledger.keyLines()));
         return EnclaveConfig.release(settings);
     }
 

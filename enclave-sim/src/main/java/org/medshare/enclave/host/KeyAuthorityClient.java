@@ -18,6 +18,7 @@ import org.medshare.enclave.keyrelease.KeyRequesterService;
 import org.medshare.enclave.keyrelease.QueryApproval;
 import org.medshare.enclave.keyrelease.UserKeyGrant;
 import org.medshare.enclave.keyrelease.UserKeyIssue;
+import org.medshare.enclave.ledger.LedgerProof;
 
 /**
  * Host-side driver of the key-release flow between a key-authority enclave and a worker enclave.
@@ -111,11 +112,12 @@ public final class KeyAuthorityClient {
     public record IssuedUserKey(byte[] evidence, UserKeyIssue issue) {}
 
     /**
-     * Asks the authority to issue the user key {@code grant} allows, attesting for the clinician's {@code nonce}.
+     * Asks the authority to issue the user key {@code grant} allows, attesting for the clinician's {@code nonce};
+     * {@code logged} proves the grant's KEY_ISSUED event under a final ledger checkpoint.
      *
      * @throws EnclaveCallException with a {@code KEY_RELEASE_*} code if the authority refuses the grant
      */
-    public IssuedUserKey issueUserKey(UserKeyGrant grant, byte[] nonce)
+    public IssuedUserKey issueUserKey(UserKeyGrant grant, byte[] nonce, LedgerProof logged)
             throws IOException, EnclaveCallException, GeneralSecurityException {
         WireReader r = new WireReader(authority.call(
                 KeyAuthorityService.NAME,
@@ -123,6 +125,7 @@ public final class KeyAuthorityClient {
                         .u8(KeyAuthorityService.ISSUE_USER_KEY)
                         .bytes(grant.toBytes())
                         .bytes(nonce)
+                        .bytes(logged.toBytes())
                         .toByteArray()));
         return r.end(new IssuedUserKey(r.bytes(), UserKeyIssue.parse(r.bytes())));
     }
@@ -136,20 +139,21 @@ public final class KeyAuthorityClient {
 
     /**
      * Runs the whole flow for one approved query: authority nonce → worker quote → authority
-     * verification and wrapping → installation inside the worker. Returns the release (ciphertext,
+     * verification (of the quote, the approval and {@code approvalLogged}, the proof that the query's
+     * QUERY_APPROVED event is under a final ledger checkpoint) and wrapping → installation inside the worker. Returns the release (ciphertext,
      * record, authority signature); its {@link KeyRelease#record()} is what the service appends to
      * the ledger as KEY_ISSUED.
      *
      * @throws EnclaveCallException with a {@code KEY_RELEASE_*} code if the authority refuses (for
      *     example KEY_RELEASE_ATTESTATION_REFUSED for a tampered worker) or the worker cannot unwrap
      */
-    public KeyRelease releaseTo(EnclaveHost worker, QueryApproval approval)
+    public KeyRelease releaseTo(EnclaveHost worker, QueryApproval approval, LedgerProof approvalLogged)
             throws IOException, EnclaveCallException, GeneralSecurityException {
         WireReader nr =
                 new WireReader(authority.call(KeyAuthorityService.NAME, new byte[] {KeyAuthorityService.NONCE}));
         byte[] nonce = nr.bytes();
         nr.expectEnd();
-        KeyReleaseRequest request = new KeyReleaseRequest(nonce, worker.attest(nonce), approval);
+        KeyReleaseRequest request = new KeyReleaseRequest(nonce, worker.attest(nonce), approval, approvalLogged);
         KeyRelease release = KeyRelease.parse(authority.call(
                 KeyAuthorityService.NAME,
                 new WireWriter()

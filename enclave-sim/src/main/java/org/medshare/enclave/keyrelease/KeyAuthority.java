@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.crypto.Cipher;
@@ -40,6 +41,10 @@ import org.medshare.enclave.attest.NonceRegistry;
 import org.medshare.enclave.attest.QuoteVerifier;
 import org.medshare.enclave.attest.VerifiedEnclave;
 import org.medshare.enclave.keyrelease.KeyReleaseException.Reason;
+import org.medshare.enclave.ledger.LedgerProof;
+import org.medshare.enclave.ledger.LedgerProofException;
+import org.medshare.enclave.ledger.LedgerTrust;
+import org.medshare.enclave.ledger.LoggedEvent;
 import org.medshare.enclave.seal.SealPolicy;
 import org.medshare.enclave.seal.SealingException;
 
@@ -47,15 +52,20 @@ import org.medshare.enclave.seal.SealingException;
  * The ABE key authority, running inside an enclave. It performs FAME setup, keeps the master key
  * only in enclave memory and sealed, and releases an ABE user key for a query's purpose
  * attributes only when (1) the requesting enclave's quote verifies against the authority's
- * constraint and binds the key it wants the user key wrapped to, and (2) the caller presents an
- * unexpired {@link QueryApproval} signed by a trusted approver and not used before.
+ * constraint and binds the key it wants the user key wrapped to, (2) the caller presents an
+ * unexpired {@link QueryApproval} signed by a trusted approver and not used before, and (3) the
+ * query's QUERY_APPROVED event is proven to be under a final ledger checkpoint ({@link LedgerProof},
+ * checked against {@link LedgerTrust}). A clinician's key likewise needs its hospital's grant and
+ * its KEY_ISSUED event under a final checkpoint. So a host that leaves the audit trail out gets no
+ * key, and every key the authority releases is on the log the organisations hold.
  *
  * <p>Trust configuration is part of the authority's measured {@code EnclaveConfig} (so changing
  * it changes the authority's MRENCLAVE): {@value #ROOT} (hex DER SimRoot certificate), {@value
  * #CONSTRAINT} (EnclaveConstraint DSL for requesters), {@value #APPROVERS} (comma-separated hex
  * SHA-256 of the Ed25519 SPKIs of the regulators' query-approval keys), {@value #GRANTORS} (comma-separated
  * {@code organisation=hex SHA-256 of SPKI}: the hospitals' key-grant keys, each trusted for its own organisation's
- * clinicians only), optional {@value #NONCE_TTL} (ISO-8601, default PT2M) and {@value #PRODUCTION} ("true" builds a
+ * clinicians only), the ledger's {@value #LEDGER_ORIGIN}, {@value #LEDGER_SUITE}, {@value #LEDGER_QUORUM} and
+ * {@value #LEDGER_KEYS} (space-separated checkpoint verifier keys of the ledger's members), optional {@value #NONCE_TTL} (ISO-8601, default PT2M) and {@value #PRODUCTION} ("true" builds a
  * production verifier, which refuses SIMULATED:ALLOW). Every key listed belongs to a party, never to the host.
  *
  * <p>Sealing policy: the master key is sealed under {@link SealPolicy#MRSIGNER}. An upgraded
@@ -72,6 +82,10 @@ public final class KeyAuthority {
     public static final String CONSTRAINT = "keyauthority.constraint";
     public static final String APPROVERS = "keyauthority.approvers";
     public static final String GRANTORS = "keyauthority.grantors";
+    public static final String LEDGER_ORIGIN = "keyauthority.ledger.origin";
+    public static final String LEDGER_SUITE = "keyauthority.ledger.suite";
+    public static final String LEDGER_QUORUM = "keyauthority.ledger.quorum";
+    public static final String LEDGER_KEYS = "keyauthority.ledger.keys";
     public static final String NONCE_TTL = "keyauthority.nonce-ttl";
     public static final String PRODUCTION = "keyauthority.production";
 
@@ -85,6 +99,7 @@ public final class KeyAuthority {
     private final QuoteVerifier verifier;
     private final Set<String> approvers;
     private final Map<String, Set<String>> grantors;
+    private final LedgerTrust ledger;
     private final Clock clock;
     private final AbeScheme abe = new AbeScheme(new SecureRandom());
     private final Set<String> usedApprovals = new HashSet<>();
@@ -95,11 +110,13 @@ public final class KeyAuthority {
             QuoteVerifier verifier,
             Set<String> approvers,
             Map<String, Set<String>> grantors,
+            LedgerTrust ledger,
             Clock clock) {
         this.enclave = enclave;
         this.verifier = verifier;
         this.approvers = approvers;
         this.grantors = grantors;
+        this.ledger = ledger;
         this.clock = clock;
     }
 
@@ -110,7 +127,8 @@ public final class KeyAuthority {
      */
     public static KeyAuthority fromConfig(EnclaveContext enclave, Clock clock) throws GeneralSecurityException {
         Map<String, String> s = enclave.config().settings();
-        for (String k : new String[] {ROOT, CONSTRAINT, APPROVERS}) {
+        for (String k :
+                new String[] {ROOT, CONSTRAINT, APPROVERS, LEDGER_ORIGIN, LEDGER_SUITE, LEDGER_QUORUM, LEDGER_KEYS}) {
             if (!s.containsKey(k)) {
                 throw new IllegalArgumentException("key authority configuration lacks " + k);
             }
@@ -142,7 +160,12 @@ public final class KeyAuthority {
         }
         Map<String, Set<String>> frozen = new HashMap<>();
         grantors.forEach((org, keys) -> frozen.put(org, Set.copyOf(keys)));
-        return new KeyAuthority(enclave, v, Set.copyOf(approvers), Map.copyOf(frozen), clock);
+        LedgerTrust ledger = LedgerTrust.of(
+                s.get(LEDGER_ORIGIN),
+                s.get(LEDGER_SUITE),
+                Integer.parseInt(s.get(LEDGER_QUORUM)),
+                List.of(s.get(LEDGER_KEYS).trim().split(" +")));
+        return new KeyAuthority(enclave, v, Set.copyOf(approvers), Map.copyOf(frozen), ledger, clock);
     }
 
     /** Result of setup: public parameters to publish, sealed master key for the host to store. */
@@ -210,8 +233,12 @@ public final class KeyAuthority {
 
     /**
      * Releases the user key for the approval's purpose attributes, wrapped to the attested
-     * enclave's key. Nothing is consumed unless every check passes, except the attestation nonce,
-     * which is single-use whatever the outcome.
+     * enclave's key, once the query's QUERY_APPROVED event is proven final on the ledger. Nothing is
+     * consumed unless every check passes, except the attestation nonce, which is single-use whatever
+     * the outcome.
+     *
+     * @throws KeyReleaseException NOT_ON_LEDGER if the request's ledger proof fails, LEDGER_EVENT_MISMATCH if
+     *     it proves another event than this query's approval, and the attestation and approval refusals
      */
     public synchronized KeyRelease release(KeyReleaseRequest request) throws GeneralSecurityException {
         requireSetUp();
@@ -227,6 +254,12 @@ public final class KeyAuthority {
         if (usedApprovals.contains(approvalId)) {
             throw new KeyReleaseException(
                     Reason.APPROVAL_REPLAYED, "approval for " + approval.queryId() + " was already used");
+        }
+        if (!(provenEvent(request.approvalLogged()) instanceof LoggedEvent.QueryApproved q)
+                || !q.queryId().equals(approval.queryId())) {
+            throw new KeyReleaseException(
+                    Reason.LEDGER_EVENT_MISMATCH,
+                    "the proven entry is not the QUERY_APPROVED event of query " + approval.queryId());
         }
         UserKey userKey = abe.keygen(masterKey, approval.purposeAttributes());
         byte[] plain = userKey.toBytes(InsecureSecretKeyAccess.get());
@@ -271,9 +304,12 @@ public final class KeyAuthority {
      * key (see {@link UserKeyIssue}), with a statement signed by this enclave's attested key. Refuses a grant not
      * signed by a grant key of the grant's own organisation ({@value #GRANTORS}), expired or already used, and any
      * {@code purpose:} attribute (purpose keys go only to attested enclaves, through {@link #release}) or {@code
-     * org:} attribute other than the grant's organisation. Nothing is consumed unless every check passes.
+     * org:} attribute other than the grant's organisation. Issues only once {@code logged} proves the grant's
+     * KEY_ISSUED event (key id = hex SHA-256 of the grant, recipient = the grant's subject) under a final ledger
+     * checkpoint (NOT_ON_LEDGER, LEDGER_EVENT_MISMATCH). Nothing is consumed unless every check passes.
      */
-    public synchronized UserKeyIssue issueUserKey(UserKeyGrant grant) throws GeneralSecurityException {
+    public synchronized UserKeyIssue issueUserKey(UserKeyGrant grant, LedgerProof logged)
+            throws GeneralSecurityException {
         requireSetUp();
         grant.verify(grantors.getOrDefault(grant.organisation(), Set.of()), clock.instant());
         for (String text : grant.attributes()) {
@@ -292,6 +328,12 @@ public final class KeyAuthority {
         String grantId = "grant:" + Hex.of(grant.hash());
         if (usedApprovals.contains(grantId)) {
             throw new KeyReleaseException(Reason.APPROVAL_REPLAYED, "this key grant was already used");
+        }
+        if (!(provenEvent(logged) instanceof LoggedEvent.KeyIssued k)
+                || !k.keyId().equals(Hex.of(grant.hash()))
+                || !k.recipient().equals(grant.subject())) {
+            throw new KeyReleaseException(
+                    Reason.LEDGER_EVENT_MISMATCH, "the proven entry is not the KEY_ISSUED event of this grant");
         }
         UserKey userKey = abe.keygen(masterKey, grant.attributes());
         byte[] plain = userKey.toBytes(InsecureSecretKeyAccess.get());
@@ -331,6 +373,14 @@ public final class KeyAuthority {
             if (wrapKey != null) {
                 Arrays.fill(wrapKey, (byte) 0);
             }
+        }
+    }
+
+    private LoggedEvent provenEvent(LedgerProof proof) throws KeyReleaseException {
+        try {
+            return ledger.verifiedEvent(proof);
+        } catch (LedgerProofException e) {
+            throw new KeyReleaseException(Reason.NOT_ON_LEDGER, e.getMessage());
         }
     }
 

@@ -10,6 +10,7 @@ import org.medshare.enclave.MalformedEncodingException;
 import org.medshare.enclave.WireReader;
 import org.medshare.enclave.WireWriter;
 import org.medshare.enclave.attest.AttestationException;
+import org.medshare.enclave.ledger.LedgerProof;
 import org.medshare.enclave.seal.SealingException;
 
 /**
@@ -25,7 +26,8 @@ import org.medshare.enclave.seal.SealingException;
  *   6 ATTESTED_PARAMS bytes verifier nonce → bytes evidence, bytes public parameters,
  *                                     bytes Ed25519 signature (see {@link KeyAuthority#PARAMS_SIGNATURE_DOMAIN})
  *   7 RESEAL                         → bytes master key sealed under this enclave's SVN
- *   8 ISSUE_USER_KEY bytes UserKeyGrant, bytes client nonce → bytes evidence for the nonce,
+ *   8 ISSUE_USER_KEY bytes UserKeyGrant, bytes client nonce, bytes LedgerProof of the grant's KEY_ISSUED
+ *                                   → bytes evidence for the nonce,
  *                                     bytes {@link UserKeyIssue} (key wrapped to the clinician's X25519 key)
  * </pre>
  *
@@ -117,8 +119,9 @@ public final class KeyAuthorityService implements EnclaveService {
                 case ISSUE_USER_KEY -> {
                     byte[] grant = r.bytes();
                     byte[] nonce = r.bytes();
+                    byte[] logged = r.bytes();
                     r.expectEnd();
-                    UserKeyIssue issue = ka.issueUserKey(UserKeyGrant.parse(grant));
+                    UserKeyIssue issue = ka.issueUserKey(UserKeyGrant.parse(grant), LedgerProof.parse(logged));
                     out = new WireWriter()
                             .bytes(ctx.attest(nonce).toBytes())
                             .bytes(issue.toBytes())

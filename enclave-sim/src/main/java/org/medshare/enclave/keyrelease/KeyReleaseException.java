@@ -15,6 +15,10 @@ public final class KeyReleaseException extends GeneralSecurityException {
         APPROVAL_EXPIRED,
         APPROVAL_REPLAYED,
         ATTRIBUTES_NOT_ALLOWED,
+        /** The event that authorises the release is not proven to be under a final checkpoint. */
+        NOT_ON_LEDGER,
+        /** The proven event is not the one for this approval or grant. */
+        LEDGER_EVENT_MISMATCH,
         UNWRAP_FAILED
     }
 

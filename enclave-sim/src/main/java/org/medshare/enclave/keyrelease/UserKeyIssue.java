@@ -91,9 +91,12 @@ public record UserKeyIssue(Statement statement, byte[] ephemeralSpki, byte[] iv,
                     Instant.ofEpochMilli(r.i64())));
         }
 
-        /** The key id: hex SHA-256 of the statement. */
+        /**
+         * The key id: hex SHA-256 of the grant it was issued on (a grant issues one key), which is also the key id of
+         * the KEY_ISSUED event the authority required on the ledger before issuing.
+         */
         public String keyId() {
-            return Hex.of(Sha256.hash(toBytes()));
+            return Hex.of(grantHash);
         }
     }
 

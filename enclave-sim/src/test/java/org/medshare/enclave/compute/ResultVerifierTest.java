@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.medshare.abe.Suite;
 import org.medshare.enclave.Hex;
+import org.medshare.enclave.TestLedger;
 import org.medshare.enclave.attest.AttestationEvidence;
 import org.medshare.enclave.attest.QuoteVerifier;
 import org.medshare.enclave.compute.ResultVerificationException.Check;
@@ -45,13 +46,18 @@ class ResultVerifierTest {
     @BeforeAll
     static void runOneQuery() throws Exception {
         var approver = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        TestLedger ledger = new TestLedger(1);
         enclaves = EmbeddedEnclaves.start(
-                dir.resolve("platform"), new TrustedParties(List.of(approver.getPublic()), Map.of()), 1, Suite.NIST);
+                dir.resolve("platform"),
+                new TrustedParties(List.of(approver.getPublic()), Map.of()),
+                ledger.trust(1),
+                1,
+                Suite.NIST);
         ComputeFixtures data = new ComputeFixtures();
         List<InputRecord> records = data.seal(enclaves.publicParameters());
         ApprovedQuery query = data.approvedQuery(null, 0);
         QueryApproval approval = ComputeFixtures.approve("q-verify", query, approver);
-        enclaves.keyAuthority().releaseTo(enclaves.worker(), approval);
+        enclaves.keyAuthority().releaseTo(enclaves.worker(), approval, ledger.logApproval(approval));
         StatisticsClient stats = new StatisticsClient(enclaves.worker());
         attestation = stats.attestRecorded(enclaves.workerVerifier(Duration.ofMinutes(1)));
         result = stats.run(query, approval, records, Set.of());

@@ -14,6 +14,7 @@ import java.security.KeyPairGenerator;
 import java.security.SignatureException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +29,7 @@ import org.medshare.enclave.Hex;
 import org.medshare.enclave.SigStruct;
 import org.medshare.enclave.TcbLevel;
 import org.medshare.enclave.TestEnclaves;
+import org.medshare.enclave.TestLedger;
 import org.medshare.enclave.attest.EnclaveConstraint;
 import org.medshare.enclave.attest.NonceRegistry;
 import org.medshare.enclave.attest.QuoteVerifier;
@@ -59,10 +61,13 @@ class StatisticsEndToEndTest {
         String workerConstraint =
                 "C:" + Hex.of(workerSig.mrenclave()) + " S:" + Hex.of(SigStruct.mrsignerOf(vendor.getPublic()))
                         + " PROD:" + TestEnclaves.PRODUCT_ID + " MINSVN:1 EXPIRE:PT1M SIMULATED:ALLOW";
-        EnclaveConfig authorityConfig = EnclaveConfig.release(Map.of(
+        TestLedger ledger = new TestLedger(1);
+        Map<String, String> authoritySettings = new HashMap<>(ledger.authoritySettings(1));
+        authoritySettings.putAll(Map.of(
                 KeyAuthority.ROOT, Hex.of(root.certificate().getEncoded()),
                 KeyAuthority.CONSTRAINT, workerConstraint,
                 KeyAuthority.APPROVERS, approverId));
+        EnclaveConfig authorityConfig = EnclaveConfig.release(authoritySettings);
         SigStruct authoritySig = SigStruct.sign(code, authorityConfig, TestEnclaves.PRODUCT_ID, 1, vendor);
         Path secret = tmp.resolve("platform.secret");
 
@@ -83,7 +88,7 @@ class StatisticsEndToEndTest {
                     assertThrows(EnclaveCallException.class, () -> stats.run(query, approval, records, Set.of()));
             assertEquals("NO_KEY", noKey.code());
 
-            KeyRelease release = keys.releaseTo(worker, approval);
+            KeyRelease release = keys.releaseTo(worker, approval, ledger.logApproval(approval));
             assertEquals("q-e2e", release.record().queryId());
             ComputeResult result = stats.run(query, approval, records, Set.of("rec-b"));
 

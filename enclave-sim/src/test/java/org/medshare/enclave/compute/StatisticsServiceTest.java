@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,7 @@ import org.medshare.enclave.MutableClock;
 import org.medshare.enclave.SigStruct;
 import org.medshare.enclave.TcbLevel;
 import org.medshare.enclave.TestEnclaves;
+import org.medshare.enclave.TestLedger;
 import org.medshare.enclave.WireWriter;
 import org.medshare.enclave.attest.EnclaveConstraint;
 import org.medshare.enclave.attest.NonceRegistry;
@@ -67,6 +69,7 @@ class StatisticsServiceTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static KeyPair vendor;
     static KeyPair approver;
+    static final TestLedger ledger = new TestLedger(1);
     static SimRootCa root;
     static QuotingEnclave qe;
     static PlatformSecret platformSecret;
@@ -90,7 +93,8 @@ class StatisticsServiceTest {
         workerConfig = EnclaveConfig.release(
                 Map.of("role", "statistics", StatisticsService.APPROVERS, QueryApproval.keyIdOf(approver.getPublic())));
         workerSig = SigStruct.sign(code, workerConfig, TestEnclaves.PRODUCT_ID, 1, vendor);
-        EnclaveConfig authorityConfig = EnclaveConfig.release(Map.of(
+        Map<String, String> authoritySettings = new HashMap<>(ledger.authoritySettings(1));
+        authoritySettings.putAll(Map.of(
                 KeyAuthority.ROOT,
                 Hex.of(root.certificate().getEncoded()),
                 KeyAuthority.CONSTRAINT,
@@ -98,6 +102,7 @@ class StatisticsServiceTest {
                         + " PROD:" + TestEnclaves.PRODUCT_ID + " MINSVN:1 EXPIRE:PT1M SIMULATED:ALLOW",
                 KeyAuthority.APPROVERS,
                 QueryApproval.keyIdOf(approver.getPublic())));
+        EnclaveConfig authorityConfig = EnclaveConfig.release(authoritySettings);
         authorityEnclave = EnclaveRuntime.launch(
                 code,
                 authorityConfig,
@@ -124,7 +129,8 @@ class StatisticsServiceTest {
     /** The authority releases the approval's key to {@code worker}, which installs it. */
     static void install(EnclaveRuntime worker, QueryApproval approval) throws Exception {
         byte[] nonce = authority.newNonce();
-        KeyRelease release = authority.release(new KeyReleaseRequest(nonce, worker.attest(nonce), approval));
+        KeyRelease release = authority.release(
+                new KeyReleaseRequest(nonce, worker.attest(nonce), approval, ledger.logApproval(approval)));
         worker.call(
                 KeyRequesterService.NAME,
                 new WireWriter().bytes(release.toBytes()).toByteArray());

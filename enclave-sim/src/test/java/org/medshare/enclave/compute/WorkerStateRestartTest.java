@@ -16,6 +16,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.medshare.abe.Suite;
+import org.medshare.enclave.TestLedger;
 import org.medshare.enclave.host.EmbeddedEnclaves;
 import org.medshare.enclave.keyrelease.QueryApproval;
 import org.medshare.enclave.keyrelease.TrustedParties;
@@ -73,9 +74,11 @@ class WorkerStateRestartTest {
         }
     }
 
+    private static final TestLedger LEDGER = new TestLedger(1);
+
     private static EmbeddedEnclaves start(Path platform, KeyPair approver) throws Exception {
         return EmbeddedEnclaves.start(
-                platform, new TrustedParties(List.of(approver.getPublic()), Map.of()), 1, Suite.NIST);
+                platform, new TrustedParties(List.of(approver.getPublic()), Map.of()), LEDGER.trust(1), 1, Suite.NIST);
     }
 
     private static JsonNode run(
@@ -88,7 +91,7 @@ class WorkerStateRestartTest {
             throws Exception {
         ApprovedQuery query = data.approvedQuery(null, 0);
         QueryApproval approval = ComputeFixtures.approve(queryId, query, approver);
-        enclaves.keyAuthority().releaseTo(enclaves.worker(), approval);
+        enclaves.keyAuthority().releaseTo(enclaves.worker(), approval, LEDGER.logApproval(approval));
         ComputeResult result = new StatisticsClient(enclaves.worker()).run(query, approval, records, lateRevocations);
         return new ObjectMapper().readTree(result.resultJson());
     }

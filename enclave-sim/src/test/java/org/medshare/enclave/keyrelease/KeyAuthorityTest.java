@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,6 +35,7 @@ import org.medshare.enclave.Sha256;
 import org.medshare.enclave.SigStruct;
 import org.medshare.enclave.TcbLevel;
 import org.medshare.enclave.TestEnclaves;
+import org.medshare.enclave.TestLedger;
 import org.medshare.enclave.WireReader;
 import org.medshare.enclave.WireWriter;
 import org.medshare.enclave.attest.AttestationException;
@@ -47,6 +49,7 @@ import org.medshare.enclave.host.EnclaveCallException;
 import org.medshare.enclave.host.EnclaveHost;
 import org.medshare.enclave.host.KeyAuthorityClient;
 import org.medshare.enclave.keyrelease.KeyReleaseException.Reason;
+import org.medshare.enclave.ledger.LedgerProof;
 import org.medshare.enclave.seal.PlatformSecret;
 import org.medshare.enclave.seal.SealPolicy;
 import org.medshare.enclave.seal.SealingException;
@@ -67,10 +70,13 @@ class KeyAuthorityTest {
     static SigStruct workerSig;
     static EnclaveConfig authorityConfig;
     static PlatformSecret platformSecret;
+    /** Three members, two of which make a checkpoint final. */
+    static TestLedger ledger;
 
     @BeforeAll
     static void setUp() throws Exception {
         vendor = TestEnclaves.newVendorKey();
+        ledger = new TestLedger(3);
         approver = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         hospitalAGrants = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         root = SimRootCa.create(Clock.systemUTC());
@@ -86,12 +92,14 @@ class KeyAuthorityTest {
         String constraint = "C:" + Hex.of(allowedWorker) + " S:" + Hex.of(SigStruct.mrsignerOf(vendor.getPublic()))
                 + " PROD:" + TestEnclaves.PRODUCT_ID + " MINSVN:1 EXPIRE:PT1M"
                 + (production ? "" : " SIMULATED:ALLOW");
-        return EnclaveConfig.release(Map.of(
+        Map<String, String> settings = new HashMap<>(ledger.authoritySettings(2));
+        settings.putAll(Map.of(
                 KeyAuthority.ROOT, Hex.of(root.certificate().getEncoded()),
                 KeyAuthority.CONSTRAINT, constraint,
                 KeyAuthority.APPROVERS, QueryApproval.keyIdOf(approver.getPublic()),
                 KeyAuthority.GRANTORS, "hospital-a=" + QueryApproval.keyIdOf(hospitalAGrants.getPublic()),
                 KeyAuthority.PRODUCTION, Boolean.toString(production)));
+        return EnclaveConfig.release(settings);
     }
 
     static EnclaveRuntime launch(CodeSet code, EnclaveConfig cfg, int svn) throws Exception {
@@ -117,7 +125,17 @@ class KeyAuthorityTest {
 
     static KeyReleaseRequest request(KeyAuthority ka, EnclaveRuntime worker, QueryApproval a) throws Exception {
         byte[] nonce = ka.newNonce();
-        return new KeyReleaseRequest(nonce, worker.attest(nonce), a);
+        return new KeyReleaseRequest(nonce, worker.attest(nonce), a, ledger.logApproval(a));
+    }
+
+    static KeyReleaseRequest request(KeyAuthority ka, EnclaveRuntime worker, QueryApproval a, LedgerProof logged)
+            throws Exception {
+        byte[] nonce = ka.newNonce();
+        return new KeyReleaseRequest(nonce, worker.attest(nonce), a, logged);
+    }
+
+    static UserKeyIssue issue(KeyAuthority ka, UserKeyGrant grant) throws Exception {
+        return ka.issueUserKey(grant, ledger.logGrant(grant));
     }
 
     static Reason refusal(KeyAuthority ka, KeyReleaseRequest r) {
@@ -194,7 +212,8 @@ class KeyAuthorityTest {
         Set<String> attributes = Set.of("org:hospital-a", "role:physician");
         Instant notAfter = Instant.now().plusSeconds(60);
 
-        UserKeyIssue issued = ka.issueUserKey(
+        UserKeyIssue issued = issue(
+                ka,
                 UserKeyGrant.sign("hospital-a", "hospital-a:alice", attributes, notAfter, recipient, hospitalAGrants));
         assertEquals(attributes, issued.statement().attributes());
 
@@ -204,7 +223,7 @@ class KeyAuthorityTest {
                     UserKeyGrant.sign("hospital-a", "hospital-a:mallory", attributes, notAfter, recipient, signer);
             assertEquals(
                     Reason.APPROVAL_UNTRUSTED_APPROVER,
-                    assertThrows(KeyReleaseException.class, () -> ka.issueUserKey(foreign))
+                    assertThrows(KeyReleaseException.class, () -> issue(ka, foreign))
                             .reason(),
                     "a query-approval key or an unlisted key cannot grant clinician keys");
         }
@@ -212,7 +231,7 @@ class KeyAuthorityTest {
                 "hospital-b", "hospital-b:bob", Set.of("org:hospital-b"), notAfter, recipient, hospitalAGrants);
         assertEquals(
                 Reason.APPROVAL_UNTRUSTED_APPROVER,
-                assertThrows(KeyReleaseException.class, () -> ka.issueUserKey(otherHospital))
+                assertThrows(KeyReleaseException.class, () -> issue(ka, otherHospital))
                         .reason(),
                 "a hospital's grant key is trusted for its own clinicians only");
         UserKeyGrant expired = UserKeyGrant.sign(
@@ -224,7 +243,7 @@ class KeyAuthorityTest {
                 hospitalAGrants);
         assertEquals(
                 Reason.APPROVAL_EXPIRED,
-                assertThrows(KeyReleaseException.class, () -> ka.issueUserKey(expired))
+                assertThrows(KeyReleaseException.class, () -> issue(ka, expired))
                         .reason());
         assertEquals(
                 Reason.APPROVAL_UNTRUSTED_APPROVER,
@@ -236,6 +255,134 @@ class KeyAuthorityTest {
                                         approval("q-grant-key", notAfter, hospitalAGrants))))
                         .reason(),
                 "a grant key cannot approve queries");
+    }
+
+    @Test
+    void releasesNoPurposeKeyUnlessTheApprovalIsFinalOnTheLedger() throws Exception {
+        KeyAuthority ka = authority(launch(genuine, authorityConfig, 1));
+        EnclaveRuntime worker = launch(genuine, WORKER_CONFIG, 1);
+        QueryApproval a = approval("q-ledger", Instant.now().plusSeconds(60), approver);
+
+        long approved = ledger.append(TestLedger.queryApproved("q-ledger"));
+        long other = ledger.append(TestLedger.queryApproved("q-other"));
+        long key = ledger.append(TestLedger.keyIssued(Hex.of(new byte[32]), "hospital-a:alice"));
+        assertEquals(
+                Reason.LEDGER_EVENT_MISMATCH,
+                refusal(ka, request(ka, worker, a, ledger.proof(other, 3))),
+                "another query's approval");
+        assertEquals(
+                Reason.LEDGER_EVENT_MISMATCH,
+                refusal(ka, request(ka, worker, a, ledger.proof(key, 3))),
+                "another type of event");
+        assertEquals(
+                Reason.NOT_ON_LEDGER,
+                refusal(ka, request(ka, worker, a, ledger.proof(approved, 1))),
+                "one member's signature is below the quorum of two");
+        TestLedger forked = new TestLedger(3);
+        long forgedIndex = forked.append(TestLedger.queryApproved("q-ledger"));
+        assertEquals(
+                Reason.NOT_ON_LEDGER,
+                refusal(ka, request(ka, worker, a, forked.proof(forgedIndex, 3))),
+                "checkpoints signed by keys the authority does not trust");
+        LedgerProof genuineProof = ledger.proof(approved, 2);
+        List<byte[]> badPath = genuineProof.inclusionPath();
+        badPath.get(0)[0] ^= 1;
+        assertEquals(
+                Reason.NOT_ON_LEDGER,
+                refusal(
+                        ka,
+                        request(
+                                ka,
+                                worker,
+                                a,
+                                new LedgerProof(
+                                        genuineProof.entry(),
+                                        genuineProof.index(),
+                                        genuineProof.treeSize(),
+                                        badPath,
+                                        genuineProof.checkpoint()))),
+                "an inclusion path that does not lead to the checkpoint's root");
+        assertEquals(
+                Reason.NOT_ON_LEDGER,
+                refusal(
+                        ka,
+                        request(
+                                ka,
+                                worker,
+                                a,
+                                new LedgerProof(
+                                        TestLedger.queryApproved("q-ledger"),
+                                        genuineProof.index(),
+                                        genuineProof.treeSize(),
+                                        genuineProof.inclusionPath(),
+                                        genuineProof.checkpoint()))),
+                "an entry that is not the one the checkpoint covers");
+        String tamperedNote = genuineProof.checkpoint().replace(TestLedger.ORIGIN, "other.example/ledger");
+        assertEquals(
+                Reason.NOT_ON_LEDGER,
+                refusal(
+                        ka,
+                        request(
+                                ka,
+                                worker,
+                                a,
+                                new LedgerProof(
+                                        genuineProof.entry(),
+                                        genuineProof.index(),
+                                        genuineProof.treeSize(),
+                                        genuineProof.inclusionPath(),
+                                        tamperedNote))),
+                "another log's checkpoint");
+
+        KeyRelease release = ka.release(request(ka, worker, a, genuineProof));
+        assertEquals("q-ledger", release.record().queryId(), "the refusals consumed nothing");
+    }
+
+    @Test
+    void issuesNoClinicianKeyUnlessTheGrantIsFinalOnTheLedger() throws Exception {
+        KeyAuthority ka = authority(launch(genuine, authorityConfig, 1));
+        byte[] recipient = KeyPairGenerator.getInstance("X25519")
+                .generateKeyPair()
+                .getPublic()
+                .getEncoded();
+        Instant notAfter = Instant.now().plusSeconds(60);
+        UserKeyGrant grant = UserKeyGrant.sign(
+                "hospital-a", "hospital-a:alice", Set.of("org:hospital-a"), notAfter, recipient, hospitalAGrants);
+        UserKeyGrant other = UserKeyGrant.sign(
+                "hospital-a", "hospital-a:alice", Set.of("role:physician"), notAfter, recipient, hospitalAGrants);
+
+        assertEquals(
+                Reason.LEDGER_EVENT_MISMATCH,
+                assertThrows(KeyReleaseException.class, () -> ka.issueUserKey(grant, ledger.logGrant(other)))
+                        .reason(),
+                "another grant's KEY_ISSUED");
+        long toMallory = ledger.append(TestLedger.keyIssued(Hex.of(grant.hash()), "hospital-a:mallory"));
+        assertEquals(
+                Reason.LEDGER_EVENT_MISMATCH,
+                assertThrows(KeyReleaseException.class, () -> ka.issueUserKey(grant, ledger.proof(toMallory, 3)))
+                        .reason(),
+                "a KEY_ISSUED naming another recipient");
+        long logged = ledger.append(TestLedger.keyIssued(Hex.of(grant.hash()), grant.subject()));
+        assertEquals(
+                Reason.NOT_ON_LEDGER,
+                assertThrows(KeyReleaseException.class, () -> ka.issueUserKey(grant, ledger.proof(logged, 0)))
+                        .reason(),
+                "an unsigned checkpoint");
+
+        UserKeyIssue issued = ka.issueUserKey(grant, ledger.proof(logged, 2));
+        assertEquals(Hex.of(grant.hash()), issued.statement().keyId(), "the key id is the logged grant's hash");
+    }
+
+    @Test
+    void anAuthorityWithoutLedgerTrustDoesNotStart() throws Exception {
+        Map<String, String> settings = new HashMap<>(authorityConfig.settings());
+        settings.remove(KeyAuthority.LEDGER_KEYS);
+        EnclaveRuntime noKeys = launch(genuine, EnclaveConfig.release(settings), 1);
+        assertThrows(IllegalArgumentException.class, () -> KeyAuthority.fromConfig(noKeys, Clock.systemUTC()));
+        settings.putAll(ledger.authoritySettings(1));
+        settings.put(KeyAuthority.LEDGER_QUORUM, "4");
+        EnclaveRuntime tooHigh = launch(genuine, EnclaveConfig.release(settings), 1);
+        assertThrows(IllegalArgumentException.class, () -> KeyAuthority.fromConfig(tooHigh, Clock.systemUTC()));
     }
 
     @Test
@@ -270,8 +417,8 @@ class KeyAuthorityTest {
         KeyAuthority ka = authority(authorityEnclave);
         KeyReleaseRequest r = request(ka, worker, approval("q-8", Instant.now().plusSeconds(60), approver));
         ka.release(r);
-        KeyReleaseRequest replay = new KeyReleaseRequest(
-                r.nonce(), r.evidence(), approval("q-9", Instant.now().plusSeconds(60), approver));
+        QueryApproval q9 = approval("q-9", Instant.now().plusSeconds(60), approver);
+        KeyReleaseRequest replay = new KeyReleaseRequest(r.nonce(), r.evidence(), q9, ledger.logApproval(q9));
         KeyReleaseException e = assertThrows(KeyReleaseException.class, () -> ka.release(replay));
         assertEquals(Reason.ATTESTATION_REFUSED, e.reason());
         assertTrue(e.getMessage().contains("NONCE_REPLAYED"));
@@ -284,6 +431,14 @@ class KeyAuthorityTest {
                 Hex.of(root.certificate().getEncoded()),
                 KeyAuthority.CONSTRAINT,
                 "C:" + Hex.of(workerSig.mrenclave()) + " SIMULATED:ALLOW",
+                KeyAuthority.LEDGER_ORIGIN,
+                TestLedger.ORIGIN,
+                KeyAuthority.LEDGER_SUITE,
+                "nist",
+                KeyAuthority.LEDGER_QUORUM,
+                "1",
+                KeyAuthority.LEDGER_KEYS,
+                ledger.authoritySettings(1).get(KeyAuthority.LEDGER_KEYS),
                 KeyAuthority.APPROVERS,
                 QueryApproval.keyIdOf(approver.getPublic()),
                 KeyAuthority.PRODUCTION,
@@ -324,8 +479,8 @@ class KeyAuthorityTest {
             KeyAuthorityClient client = new KeyAuthorityClient(authority);
             KeyAuthorityClient.SetupResult setup = client.setup(Suite.NIST);
             assertTrue(setup.sealedMasterKey().length > 0);
-            KeyRelease release =
-                    client.releaseTo(worker, approval("q-e2e", Instant.now().plusSeconds(60), approver));
+            QueryApproval e2e = approval("q-e2e", Instant.now().plusSeconds(60), approver);
+            KeyRelease release = client.releaseTo(worker, e2e, ledger.logApproval(e2e));
             assertEquals("q-e2e", release.record().queryId());
             assertEquals(setup.publicParameters(), client.publicParameters());
 
@@ -350,10 +505,8 @@ class KeyAuthorityTest {
             byte[] nonce = new WireReader(
                             authority.call(KeyAuthorityService.NAME, new byte[] {KeyAuthorityService.NONCE}))
                     .bytes();
-            KeyReleaseRequest req = new KeyReleaseRequest(
-                    nonce,
-                    worker.attest(nonce),
-                    approval("q-e2e-2", Instant.now().plusSeconds(60), approver));
+            QueryApproval e2e2 = approval("q-e2e-2", Instant.now().plusSeconds(60), approver);
+            KeyReleaseRequest req = new KeyReleaseRequest(nonce, worker.attest(nonce), e2e2, ledger.logApproval(e2e2));
             byte[] call = new WireWriter()
                     .u8(KeyAuthorityService.RELEASE)
                     .bytes(req.toBytes())
@@ -381,9 +534,10 @@ class KeyAuthorityTest {
                         Duration.ofSeconds(60))) {
             KeyAuthorityClient client = new KeyAuthorityClient(authority);
             client.setup(Suite.NIST);
-            EnclaveCallException e = assertThrows(
-                    EnclaveCallException.class,
-                    () -> client.releaseTo(worker, approval("q-t", Instant.now().plusSeconds(60), approver)));
+            EnclaveCallException e = assertThrows(EnclaveCallException.class, () -> {
+                QueryApproval qt = approval("q-t", Instant.now().plusSeconds(60), approver);
+                client.releaseTo(worker, qt, ledger.logApproval(qt));
+            });
             assertEquals("KEY_RELEASE_ATTESTATION_REFUSED", e.code());
             assertTrue(e.getMessage().contains("CODE_HASH"), e.getMessage());
         }

@@ -4,6 +4,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.SortedSet;
 import org.medshare.enclave.MalformedEncodingException;
+import org.medshare.enclave.Sha256;
 import org.medshare.enclave.host.EnclaveCallException;
 import org.medshare.enclave.host.KeyAuthorityClient.IssuedUserKey;
 import org.medshare.enclave.keyrelease.KeyReleaseException;
@@ -59,8 +61,10 @@ import org.medshare.service.refusal.RequestRefusedException;
  * authenticated response was rejected: it would put the key in the service's memory and in every TLS terminator
  * on the way.
  *
- * <p>Every issue appends KEY_ISSUED (key id, recipient, salted hash of the attributes; the salt stays in the
- * database) before the key is returned.
+ * <p>Every issue appends KEY_ISSUED (key id = hex SHA-256 of the grant, recipient, salted hash of the attributes; the
+ * salt stays in the database) first: the authority issues only once it has checked that event's inclusion under a
+ * final checkpoint itself, so a key no one can find on the ledger is never issued. A grant is honoured once: its key
+ * id is claimed in the database before the event is appended.
  */
 @ApplicationScoped
 public class ClinicianKeys {
@@ -115,49 +119,16 @@ public class ClinicianKeys {
     public IssuedKeyView issue(Caller caller, byte[] recipientSpki, byte[] nonce, byte[] grantBytes) {
         checkRecipient(recipientSpki);
         UserKeyGrant grant = checkedGrant(caller, recipientSpki, grantBytes);
-        IssuedUserKey issued;
-        try {
-            issued = gateway.enclaves().keyAuthority().issueUserKey(grant, nonce);
-        } catch (EnclaveCallException e) {
-            if ("KEY_RELEASE_ATTRIBUTES_NOT_ALLOWED".equals(e.code())) {
-                throw RequestRefusedException.forbidden(
-                        "attribute-not-allowed", "The key authority refuses these attributes for a clinician key.");
-            }
-            if ("KEY_RELEASE_APPROVAL_REPLAYED".equals(e.code())) {
-                throw RequestRefusedException.conflict(
-                        "grant-used",
-                        "Grant already used",
-                        "This grant was used before; ask your hospital for a new one.");
-            }
-            throw new IllegalStateException("the key authority refused the grant", e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("the key authority could not be reached", e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the key authority's answer does not parse", e);
-        }
-        String subject = grant.subject();
-        UserKeyIssue.Statement statement = issued.issue().statement();
-        String keyId = statement.keyId();
+        String keyId = HexFormat.of().formatHex(grant.hash());
         byte[] salt = new byte[16];
         random.nextBytes(salt);
-        String attributeText = String.join("\n", statement.attributes());
-        QuarkusTransaction.requiringNew()
-                .run(() -> em.createNativeQuery(
-                                "insert into key_issue (key_id, org_id, subject, attributes, attributes_salt, recipient_sha256, "
-                                        + "issued_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-                        .setParameter(1, keyId)
-                        .setParameter(2, caller.organisation())
-                        .setParameter(3, subject)
-                        .setParameter(4, attributeText)
-                        .setParameter(5, HexFormat.of().formatHex(salt))
-                        .setParameter(6, HexFormat.of().formatHex(statement.recipientSha256()))
-                        .setParameter(7, Timestamp.from(statement.issuedAt()))
-                        .executeUpdate());
+        String attributeText = String.join("\n", grant.attributes());
+        claim(keyId, caller.organisation(), grant.subject(), attributeText, salt, recipientSpki);
         LedgerReceipt receipt = ledger.append(Event.builder(EventType.KEY_ISSUED)
                 .timestamp(clock.millis())
                 .id(Field.ACTOR, "key-authority")
                 .id(Field.KEY_ID, keyId)
-                .id(Field.RECIPIENT, subject)
+                .id(Field.RECIPIENT, grant.subject())
                 .hash(
                         Field.ATTRIBUTES_HASH,
                         SaltedHash.of("attributes", salt, attributeText.getBytes(StandardCharsets.UTF_8)))
@@ -167,13 +138,72 @@ public class ClinicianKeys {
                         .setParameter(1, receipt.index())
                         .setParameter(2, keyId)
                         .executeUpdate());
+        IssuedUserKey issued;
+        try {
+            issued = gateway.enclaves().keyAuthority().issueUserKey(grant, nonce, gateway.proofOf(receipt));
+        } catch (EnclaveCallException e) {
+            if ("KEY_RELEASE_ATTRIBUTES_NOT_ALLOWED".equals(e.code())) {
+                throw RequestRefusedException.forbidden(
+                        "attribute-not-allowed", "The key authority refuses these attributes for a clinician key.");
+            }
+            if ("KEY_RELEASE_APPROVAL_REPLAYED".equals(e.code())) {
+                throw grantUsed();
+            }
+            throw new IllegalStateException("the key authority refused the grant", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the key authority could not be reached", e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the key authority's answer does not parse", e);
+        }
+        UserKeyIssue.Statement statement = issued.issue().statement();
         Base64.Encoder b64 = Base64.getEncoder();
         return new IssuedKeyView(
-                keyId,
+                statement.keyId(),
                 new ArrayList<>(statement.attributes()),
                 b64.encodeToString(issued.evidence()),
                 b64.encodeToString(issued.issue().toBytes()),
                 receipt);
+    }
+
+    /**
+     * Records the key about to be issued on {@code keyId} (the grant's hash), so that a grant is honoured once even
+     * across restarts of the authority, before its KEY_ISSUED event goes on the ledger.
+     */
+    private void claim(
+            String keyId, String organisation, String subject, String attributeText, byte[] salt, byte[] recipient) {
+        boolean claimed;
+        try {
+            claimed = QuarkusTransaction.requiringNew().call(() -> {
+                if (em.createNativeQuery("select count(*) from key_issue where key_id = ?1")
+                                        .setParameter(1, keyId)
+                                        .getSingleResult()
+                                instanceof Number n
+                        && n.longValue() > 0) {
+                    return false;
+                }
+                em.createNativeQuery("insert into key_issue (key_id, org_id, subject, attributes, attributes_salt, "
+                                + "recipient_sha256, issued_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+                        .setParameter(1, keyId)
+                        .setParameter(2, organisation)
+                        .setParameter(3, subject)
+                        .setParameter(4, attributeText)
+                        .setParameter(5, HexFormat.of().formatHex(salt))
+                        .setParameter(6, HexFormat.of().formatHex(Sha256.hash(recipient)))
+                        .setParameter(7, Timestamp.from(clock.instant()))
+                        .executeUpdate();
+                return true;
+            });
+        } catch (PersistenceException e) {
+            claimed = false;
+        }
+        if (!claimed) {
+            throw grantUsed();
+        }
+    }
+
+    private static RequestRefusedException grantUsed() {
+        return RequestRefusedException.conflict(
+                "grant-used", "Grant already used", "This grant was used before; ask your hospital for a new one.");
     }
 
     private static String subjectOf(Caller caller) {

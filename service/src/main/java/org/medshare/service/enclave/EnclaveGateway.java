@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -22,11 +23,15 @@ import org.medshare.enclave.host.AuthorityTrust;
 import org.medshare.enclave.host.EmbeddedEnclaves;
 import org.medshare.enclave.host.EnclaveCallException;
 import org.medshare.enclave.host.KeyAuthorityClient;
+import org.medshare.enclave.ledger.LedgerProof;
+import org.medshare.enclave.ledger.LedgerTrust;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
 import org.medshare.service.config.MedshareConfig;
+import org.medshare.service.ledger.LedgerBackend;
 import org.medshare.service.ledger.LedgerService;
+import org.medshare.service.ledger.LedgerService.LedgerReceipt;
 
 /**
  * The service's link to the simulated trusted execution environment: the key-authority enclave and the statistics
@@ -84,7 +89,7 @@ public class EnclaveGateway {
         if (enclaves == null) {
             try {
                 registerPartyKeys();
-                enclaves = EmbeddedEnclaves.start(dir, parties.trusted(), SVN, suite);
+                enclaves = EmbeddedEnclaves.start(dir, parties.trusted(), ledgerTrust(), SVN, suite);
                 writeTrust(enclaves.authorityTrust(), TRUST_FILE);
                 writeTrust(enclaves.workerTrust(), WORKER_TRUST_FILE);
                 LOG.infof(
@@ -97,6 +102,26 @@ public class EnclaveGateway {
             }
         }
         return enclaves;
+    }
+
+    /** The checkpoints the key authority accepts as final: this ledger's, with its keys and quorum. */
+    private LedgerTrust ledgerTrust() {
+        LedgerBackend.Finality f = ledger.finality();
+        return LedgerTrust.of(f.origin(), f.suite(), f.quorum(), f.verifierKeys());
+    }
+
+    /**
+     * What the key authority needs to see that the entry of {@code receipt} is on the ledger: the entry as stored,
+     * the receipt's inclusion proof and the checkpoint it is against.
+     */
+    public LedgerProof proofOf(LedgerReceipt receipt) {
+        Base64.Decoder b64 = Base64.getDecoder();
+        return new LedgerProof(
+                b64.decode(ledger.encodedEntry(receipt.index()).encoded()),
+                receipt.index(),
+                receipt.treeSize(),
+                receipt.inclusionProof().stream().map(b64::decode).toList(),
+                receipt.checkpoint());
     }
 
     /** The enclaves if they have been started, without starting them. */

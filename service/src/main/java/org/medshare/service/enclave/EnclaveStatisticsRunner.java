@@ -35,8 +35,9 @@ import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.queries.service.StatisticsRunner;
 
 /**
- * Runs an approved query in the worker enclave: signs the approval the key authority trusts, has the
- * authority release the purpose key to the attested worker (a KEY_ISSUED ledger event), attests the worker
+ * Runs an approved query in the worker enclave: relays the regulator's signed approval, with the proof that the
+ * query's QUERY_APPROVED event is under a final ledger checkpoint, to the key authority, which checks both and
+ * releases the purpose key to the attested worker (then recorded as a KEY_ISSUED ledger event), attests the worker
  * itself, relays the ciphertext, and verifies the enclave's signature on the result against the key its
  * quote binds. Only then is the result accepted. The quote, the nonce it answered, the signing key and the
  * signed result are kept with the result, so that readers can check it later without trusting the service.
@@ -79,7 +80,8 @@ public class EnclaveStatisticsRunner implements StatisticsRunner {
                 job.epsilonBudgetMicros());
         try {
             QueryApproval approval = QueryApproval.parse(job.approval());
-            KeyRelease release = enclaves.keyAuthority().releaseTo(enclaves.worker(), approval);
+            KeyRelease release = enclaves.keyAuthority()
+                    .releaseTo(enclaves.worker(), approval, gateway.proofOf(job.approvalLogged()));
             appendKeyIssued(release.record());
 
             StatisticsClient stats = new StatisticsClient(enclaves.worker());

@@ -36,6 +36,34 @@ public final class LedgerBackend {
         return log;
     }
 
+    /**
+     * What makes a checkpoint of this log final: its origin, hash suite ({@code nist} or {@code gm}), the members'
+     * checkpoint verifier keys and how many of them must sign. Embedded: the service's own log key, alone. With a
+     * consortium: the organisations' node keys and the consortium's quorum; the service holds none of them.
+     */
+    public record Finality(String origin, String suite, int quorum, List<String> verifierKeys) {
+        public Finality {
+            verifierKeys = List.copyOf(verifierKeys);
+        }
+    }
+
+    /** @return what makes a checkpoint of this log final */
+    public Finality finality() {
+        if (replica == null) {
+            return new Finality(
+                    log.config().origin(),
+                    log.config().suite().id(),
+                    1,
+                    List.of(log.config().signer().verifier().encode()));
+        }
+        Consortium c = replica.consortium();
+        return new Finality(
+                c.origin(),
+                c.suite().id(),
+                c.quorum(),
+                c.members().stream().map(m -> m.key().encode()).toList());
+    }
+
     /** @return the consortium the service is a client of, or empty for the embedded ledger */
     public Optional<Consortium> consortium() {
         return Optional.ofNullable(replica).map(ConsortiumReplica::consortium);

@@ -195,6 +195,11 @@ public class LedgerService {
         return log.size();
     }
 
+    /** What makes a checkpoint of this log final (see {@link LedgerBackend.Finality}). */
+    public LedgerBackend.Finality finality() {
+        return backend.finality();
+    }
+
     /** The log's checkpoint origin line (the embedded setting, or the consortium file's). */
     public String origin() {
         return log.config().origin();

@@ -16,6 +16,7 @@ import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +29,8 @@ import org.medshare.enclave.host.EnclaveCallException;
 import org.medshare.enclave.keyrelease.PartyKeyList;
 import org.medshare.enclave.keyrelease.QueryApproval;
 import org.medshare.enclave.keyrelease.UserKeyGrant;
+import org.medshare.enclave.ledger.LedgerProof;
+import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
 import org.medshare.service.config.MedshareConfig;
@@ -101,7 +104,8 @@ class OperatorHoldsNoPartyKeyTest {
                     own,
                     signer);
             EnclaveCallException refused = assertThrows(
-                    EnclaveCallException.class, () -> enclaves.keyAuthority().issueUserKey(grant, nonce()));
+                    EnclaveCallException.class,
+                    () -> enclaves.keyAuthority().issueUserKey(grant, nonce(), logged(grant)));
             assertEquals(UNTRUSTED, refused.code());
         }
         UserKeyGrant real = UserKeyGrant.sign(
@@ -114,7 +118,7 @@ class OperatorHoldsNoPartyKeyTest {
         assertEquals(
                 Set.of("org:hospital-a"),
                 enclaves.keyAuthority()
-                        .issueUserKey(real, nonce())
+                        .issueUserKey(real, nonce(), logged(real))
                         .issue()
                         .statement()
                         .attributes(),
@@ -131,7 +135,8 @@ class OperatorHoldsNoPartyKeyTest {
             QueryApproval forged = QueryApproval.sign(
                     "q-forged", contentHash, purpose, Instant.now().plusSeconds(60), signer);
             EnclaveCallException refused = assertThrows(
-                    EnclaveCallException.class, () -> enclaves.keyAuthority().releaseTo(enclaves.worker(), forged));
+                    EnclaveCallException.class,
+                    () -> enclaves.keyAuthority().releaseTo(enclaves.worker(), forged, logged(forged)));
             assertEquals(UNTRUSTED, refused.code());
         }
         QueryApproval real = QueryApproval.sign(
@@ -139,10 +144,31 @@ class OperatorHoldsNoPartyKeyTest {
         assertEquals(
                 purpose,
                 enclaves.keyAuthority()
-                        .releaseTo(enclaves.worker(), real)
+                        .releaseTo(enclaves.worker(), real, logged(real))
                         .record()
                         .attributes(),
                 "the regulator's own approval key releases the purpose key to the attested worker");
+    }
+
+    /** The grant's KEY_ISSUED, appended as the service appends it, with its proof for the authority. */
+    private LedgerProof logged(UserKeyGrant grant) {
+        return gateway.proofOf(ledger.append(Event.builder(EventType.KEY_ISSUED)
+                .timestamp(System.currentTimeMillis())
+                .id(Field.ACTOR, "key-authority")
+                .id(Field.KEY_ID, HexFormat.of().formatHex(grant.hash()))
+                .id(Field.RECIPIENT, grant.subject())
+                .hash(Field.ATTRIBUTES_HASH, new byte[32])
+                .build()));
+    }
+
+    /** The approval's QUERY_APPROVED, appended as the service appends it, with its proof for the authority. */
+    private LedgerProof logged(QueryApproval approval) {
+        return gateway.proofOf(ledger.append(Event.builder(EventType.QUERY_APPROVED)
+                .timestamp(System.currentTimeMillis())
+                .id(Field.ACTOR, "regulator-nhc")
+                .id(Field.QUERY_ID, approval.queryId())
+                .hash(Field.QUERY_HASH, new byte[32])
+                .build()));
     }
 
     /** A key made on the spot, and every Ed25519 key of the service's data directory. */

@@ -25,6 +25,7 @@ import org.medshare.service.enclave.PartyKeys;
 import org.medshare.service.epochs.service.AttributeEpochs;
 import org.medshare.service.identity.Caller;
 import org.medshare.service.ledger.LedgerService;
+import org.medshare.service.ledger.LedgerService.LedgerReceipt;
 import org.medshare.service.payments.service.PaymentService;
 import org.medshare.service.queries.QueryPurposes;
 import org.medshare.service.queries.persistence.QueryEntity;
@@ -166,13 +167,13 @@ public class QueryApproval {
                     "Privacy budget exhausted",
                     "The insurer's remaining privacy budget cannot pay this query's epsilon; nothing was spent.");
         }
-        ledger.append(Event.builder(EventType.QUERY_APPROVED)
+        LedgerReceipt approved = ledger.append(Event.builder(EventType.QUERY_APPROVED)
                 .timestamp(clock.millis())
                 .id(Field.ACTOR, regulator.organisation())
                 .id(Field.QUERY_ID, queryId)
                 .hash(Field.QUERY_HASH, HexFormat.of().parseHex(pending.queryHash()))
                 .build());
-        return run(pending, template, approvalBytes, inputs);
+        return run(pending, template, approvalBytes, approved, inputs);
     }
 
     private void checkApproval(Caller regulator, ApprovalTerms terms, byte[] approvalBytes) {
@@ -217,7 +218,8 @@ public class QueryApproval {
         }
     }
 
-    private QueryView run(QueryEntity query, TemplateEntity template, byte[] approval, QueryInputs inputs) {
+    private QueryView run(
+            QueryEntity query, TemplateEntity template, byte[] approval, LedgerReceipt approved, QueryInputs inputs) {
         Map<Integer, Set<String>> rules = dataUse.byHospitalNumber(inputs.hospitalNumbers());
         Set<String> revoked = consents.revokedRecords();
         ConsentDecisions.Batch consent = decisions.decideAll(
@@ -239,6 +241,7 @@ public class QueryApproval {
                             template.json(),
                             query.requestJson(),
                             approval,
+                            approved,
                             rules,
                             revoked,
                             consent.recordsWith(ConsentDecisions.Outcome.DENY),

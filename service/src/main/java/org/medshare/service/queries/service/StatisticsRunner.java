@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import org.medshare.service.ledger.LedgerService.LedgerReceipt;
 
 /**
  * Runs an approved query inside the attested enclave. The host passes ciphertext and the approval state;
@@ -25,6 +26,8 @@ public interface StatisticsRunner {
      * @param requestJson     the insurer's request
      * @param approval        the regulator's signed approval ({@code QueryApproval}) exactly as it sent it: it names
      *                        the purpose attributes the released key carries
+     * @param approvalLogged  the receipt of the query's QUERY_APPROVED event under a final checkpoint, which the key
+     *                        authority checks before it releases the key
      * @param dataUse         hospital number → allowed {@code purpose/template} pairs
      * @param revokedRecords  record ids whose consent was revoked
      * @param consentDeniedRecords record ids whose patients' consent provisions deny the query's purpose of use or
@@ -38,6 +41,7 @@ public interface StatisticsRunner {
             String templateJson,
             String requestJson,
             byte[] approval,
+            LedgerReceipt approvalLogged,
             Map<Integer, Set<String>> dataUse,
             Set<String> revokedRecords,
             SortedSet<String> consentDeniedRecords,
