@@ -320,9 +320,23 @@ public final class LedgerMember implements AutoCloseable {
         }
     }
 
-    /** Stops the server and client (a crash, as far as the group is concerned). */
+    /**
+     * Stops the server and client (a crash, as far as the group is concerned).
+     *
+     * <p>The server stops first: until it has, Ratis keeps applying committed entries to the state
+     * machine, which hands cosignatures to the outbox and final checkpoints to the checkpoint writer.
+     * Were those executors shut down before, the hand-off would throw out of the apply thread, and
+     * Ratis's state machine updater, failed while the server's close waits for it to reach the last
+     * committed index, would spin forever and never let the close return.
+     */
     @Override
     public void close() throws IOException {
+        IOException failure = null;
+        try {
+            server.close();
+        } catch (IOException e) {
+            failure = e;
+        }
         outbox.shutdownNow();
         checkpointWriter.shutdown();
         try {
@@ -330,14 +344,8 @@ public final class LedgerMember implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        IOException failure = null;
         try {
             client.close();
-        } catch (IOException e) {
-            failure = e;
-        }
-        try {
-            server.close();
         } catch (IOException e) {
             failure = failure == null ? e : failure;
         }
