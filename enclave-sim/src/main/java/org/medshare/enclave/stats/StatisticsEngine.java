@@ -24,7 +24,6 @@ import org.medshare.enclave.stats.AggregateSpec.Quantiles;
 import org.medshare.enclave.stats.AggregateSpec.Regression;
 import org.medshare.enclave.stats.QueryRefusedException.Reason;
 import org.medshare.enclave.stats.QueryTemplate.DpMode;
-import org.medshare.enclave.stats.QueryTemplate.Mechanism;
 
 /**
  * The insurer statistics engine that runs inside the enclave (QUERY.md describes the contract).
@@ -45,7 +44,8 @@ import org.medshare.enclave.stats.QueryTemplate.Mechanism;
  * charged atomically ({@link PrivacyBudget#tryCharge}) only when a result is about to be released;
  * a refusal at that point spends nothing. DP noise uses {@link DiscreteSamplers} with the L1
  * (Laplace) or L2 (Gaussian) sensitivity implied by the per-patient contribution bound and the
- * clamping bounds.
+ * clamping bounds ({@link Noise}); beside each noisy value the group carries its accuracy (mechanism, noise scale and a
+ * 95% confidence interval, {@link ValueAccuracy}, derived in {@link Accuracy}), inside the signed result.
  *
  * <p>Thread-safe: concurrent queries share the registries, the budget and the guard.
  */
@@ -223,11 +223,11 @@ public final class StatisticsEngine {
         List<GroupResult> out = new ArrayList<>();
         int[] withheld = new int[1];
         for (int g : released) {
-            out.add(new GroupResult(agg.groupKey(g), values(agg, g, t, micros, k, withheld)));
+            TreeMap<String, ValueAccuracy> accuracy = new TreeMap<>();
+            TreeMap<String, Double> values = values(agg, g, t, micros, k, withheld, accuracy);
+            out.add(new GroupResult(agg.groupKey(g), values, accuracy));
         }
-        String mech = micros == 0
-                ? "none"
-                : (t.privacy().mechanism() == Mechanism.DISCRETE_LAPLACE ? "discreteLaplace" : "discreteGaussian");
+        String mech = micros == 0 ? "none" : Noise.nameOf(t.privacy().mechanism());
         double delta = micros == 0 ? 0 : t.privacy().delta();
         List<String> inputIds = new ArrayList<>();
         for (EncryptedRecord r : admitted) {
@@ -255,14 +255,25 @@ public final class StatisticsEngine {
     // ---- release: noise and final statistics -------------------------------------------------------
 
     /**
-     * The released values of group {@code g}. Without noise ({@code micros == 0}) a value that fewer than {@code k}
+     * The released values of group {@code g}, and into {@code accuracy} the accuracy of each noisy or noise-derived
+     * one ({@link ValueAccuracy}). Without noise ({@code micros == 0}) a value that fewer than {@code k}
      * distinct patients back is withheld and counted in {@code withheld[0]}: a histogram bin with 1..k-1 patients, an
      * exact quantile (see {@link #quantiles}), and a regression whose 0/1 feature or outcome takes one of its values
      * for 1..k-1 patients (all its coefficients; regressions are never noised). With noise, bins and quantiles are
      * released noisy.
+     *
+     * <p>Accuracy: a noisy count, sum or bin gets {@code [value - h, value + h]} at {@link Accuracy#CONFIDENCE}; a mean
+     * or variance an interval derived from its noisy parts ({@link Accuracy#ratio}, {@link Accuracy#variance}, each
+     * part at the level the union bound needs); a quantile of the noisy histogram none.
      */
     private TreeMap<String, Double> values(
-            RowAggregator agg, int g, QueryTemplate t, long micros, int k, int[] withheld) {
+            RowAggregator agg,
+            int g,
+            QueryTemplate t,
+            long micros,
+            int k,
+            int[] withheld,
+            TreeMap<String, ValueAccuracy> accuracy) {
         AggregateSpec a = t.aggregate();
         long rowsBound = t.privacy().maxRowsPerPatient();
         BigInteger l = BigInteger.valueOf(rowsBound);
@@ -270,48 +281,97 @@ public final class StatisticsEngine {
         long upper = a instanceof Clamped c ? c.bounds().upper() : 0;
         BigInteger hi = BigInteger.valueOf(upper);
         TreeMap<String, Double> v = new TreeMap<>();
+        double alpha = Accuracy.ALPHA;
         switch (a.kind()) {
-            case COUNT:
-                v.put("count", nonNegative(noisy(BigInteger.valueOf(agg.count[g]), l, micros, 1, t)));
+            case COUNT: {
+                Noise noise = noise(l, micros, 1, t);
+                double n = nonNegative(noisy(BigInteger.valueOf(agg.count[g]), noise));
+                v.put("count", n);
+                putNoisy(accuracy, "count", noise, n);
                 break;
-            case SUM:
-                v.put("sum", noisy(BigInteger.valueOf(agg.sum[g]), l.multiply(hi), micros, 1, t));
+            }
+            case SUM: {
+                Noise noise = noise(l.multiply(hi), micros, 1, t);
+                double s = noisy(BigInteger.valueOf(agg.sum[g]), noise);
+                v.put("sum", s);
+                putNoisy(accuracy, "sum", noise, s);
                 break;
+            }
             case MEAN: {
-                double n = Math.max(1, noisy(BigInteger.valueOf(agg.count[g]), l, micros, 2, t));
-                double s = noisy(BigInteger.valueOf(agg.sum[g]), l.multiply(hi), micros, 2, t);
+                Noise countNoise = noise(l, micros, 2, t);
+                Noise sumNoise = noise(l.multiply(hi), micros, 2, t);
+                double n = Math.max(1, noisy(BigInteger.valueOf(agg.count[g]), countNoise));
+                double s = noisy(BigInteger.valueOf(agg.sum[g]), sumNoise);
                 v.put("count", n);
                 v.put("sum", s);
                 v.put("mean", clampTo(s / n, lower, upper));
+                if (micros > 0) {
+                    putNoisy(accuracy, "count", countNoise, n);
+                    putNoisy(accuracy, "sum", sumNoise, s);
+                    accuracy.put(
+                            "mean",
+                            ValueAccuracy.derived(
+                                    countNoise.mechanismName(),
+                                    List.of("count", "sum"),
+                                    Accuracy.mean(n, countNoise, s, sumNoise, alpha / 2, lower, upper)));
+                }
                 break;
             }
             case VARIANCE: {
-                double n = Math.max(1, noisy(BigInteger.valueOf(agg.count[g]), l, micros, 3, t));
-                double s = noisy(BigInteger.valueOf(agg.sum[g]), l.multiply(hi), micros, 3, t);
+                Noise countNoise = noise(l, micros, 3, t);
+                Noise sumNoise = noise(l.multiply(hi), micros, 3, t);
+                Noise squaresNoise = noise(l.multiply(hi).multiply(hi), micros, 3, t);
+                double n = Math.max(1, noisy(BigInteger.valueOf(agg.count[g]), countNoise));
+                double s = noisy(BigInteger.valueOf(agg.sum[g]), sumNoise);
                 BigInteger sq = new BigDecimal(agg.sumSq[g])
                         .setScale(0, RoundingMode.HALF_EVEN)
                         .toBigInteger();
-                double q = noisy(sq, l.multiply(hi).multiply(hi), micros, 3, t);
+                double q = noisy(sq, squaresNoise);
                 double mean = clampTo(s / n, lower, upper);
                 v.put("count", n);
                 v.put("mean", mean);
                 v.put("variance", Math.max(0, q / n - mean * mean));
+                if (micros > 0) {
+                    putNoisy(accuracy, "count", countNoise, n);
+                    String mech = countNoise.mechanismName();
+                    accuracy.put(
+                            "mean",
+                            ValueAccuracy.derived(
+                                    mech,
+                                    List.of("count", "sum"),
+                                    Accuracy.mean(n, countNoise, s, sumNoise, alpha / 2, lower, upper)));
+                    double hn = countNoise.halfWidth(alpha / 3);
+                    double hq = squaresNoise.halfWidth(alpha / 3);
+                    Accuracy.Interval m3 = Accuracy.mean(n, countNoise, s, sumNoise, alpha / 3, lower, upper);
+                    accuracy.put(
+                            "variance",
+                            ValueAccuracy.derived(
+                                    mech,
+                                    List.of("count", "sum", "sumOfSquares"),
+                                    Accuracy.variance(q - hq, q + hq, n - hn, n + hn, m3, lower, upper)));
+                }
                 break;
             }
             case HISTOGRAM: {
                 int bins = ((Histogram) a).bins().count();
+                Noise noise = noise(l, micros, 1, t);
+                double h = noise == null ? 0 : noise.halfWidth(alpha);
                 for (int b = 0; b < bins; b++) {
                     int patients = agg.binPatients(g, b);
                     if (micros == 0 && patients > 0 && patients < k) {
                         withheld[0]++;
                         continue;
                     }
-                    v.put(binName(b), nonNegative(noisy(BigInteger.valueOf(agg.hist[g * bins + b]), l, micros, 1, t)));
+                    double count = nonNegative(noisy(BigInteger.valueOf(agg.hist[g * bins + b]), noise));
+                    v.put(binName(b), count);
+                    if (noise != null) {
+                        accuracy.put(binName(b), ValueAccuracy.noisy(noise, h, count));
+                    }
                 }
                 break;
             }
             case QUANTILES:
-                quantiles(agg, g, (Quantiles) a, micros, t, v, k, withheld);
+                quantiles(agg, g, (Quantiles) a, micros, t, v, k, withheld, accuracy);
                 break;
             case OLS:
                 if (!withholdRegression(agg, g, (Regression) a, k, v, withheld)) {
@@ -327,6 +387,13 @@ public final class StatisticsEngine {
                 throw new IllegalStateException("no release for " + a.kind());
         }
         return v;
+    }
+
+    /** Records {@code [value - h, value + h]} for a value with {@code noise}; nothing when there is no noise. */
+    private static void putNoisy(TreeMap<String, ValueAccuracy> accuracy, String name, Noise noise, double value) {
+        if (noise != null) {
+            accuracy.put(name, ValueAccuracy.noisy(noise, noise.halfWidth(Accuracy.ALPHA), value));
+        }
     }
 
     static String binName(int b) {
@@ -367,7 +434,8 @@ public final class StatisticsEngine {
             QueryTemplate t,
             TreeMap<String, Double> v,
             int k,
-            int[] withheld) {
+            int[] withheld,
+            TreeMap<String, ValueAccuracy> accuracy) {
         if (micros == 0) {
             long[] sorted = agg.values[g].toArray();
             Arrays.sort(sorted);
@@ -392,9 +460,9 @@ public final class StatisticsEngine {
         int bins = fixed.count();
         double[] h = new double[bins];
         double total = 0;
-        BigInteger l = BigInteger.valueOf(t.privacy().maxRowsPerPatient());
+        Noise noise = noise(BigInteger.valueOf(t.privacy().maxRowsPerPatient()), micros, 1, t);
         for (int b = 0; b < bins; b++) {
-            h[b] = nonNegative(noisy(BigInteger.valueOf(agg.hist[g * bins + b]), l, micros, 1, t));
+            h[b] = nonNegative(noisy(BigInteger.valueOf(agg.hist[g * bins + b]), noise));
             total += h[b];
         }
         for (double p : a.probabilities()) {
@@ -409,6 +477,7 @@ public final class StatisticsEngine {
             }
             double mid = fixed.lower() + (b + 0.5) * fixed.width();
             v.put(quantileName(p), clampTo(mid, a.bounds().lower(), a.bounds().upper()));
+            accuracy.put(quantileName(p), ValueAccuracy.notProvided(noise, List.of("histogram")));
         }
     }
 
@@ -421,35 +490,25 @@ public final class StatisticsEngine {
     }
 
     /**
-     * {@code value} plus noise for ε/parts (micro-ε {@code micros}); no noise when {@code micros == 0}.
-     * Laplace: {@code Lap_Z(Δ·parts/ε)} (CKS Alg. 2 with t = Δ·parts·10^6, s = micros).
-     * Gaussian: {@code N_Z(0, σ²)}, {@code σ = Δ·parts·sqrt(2 ln(1.25/δ))/ε} (Dwork–Roth 2014 Thm A.1),
-     * σ² rounded up to a multiple of 10^-6.
+     * The noise of one of {@code parts} values sharing micro-ε {@code micros} ({@link Noise#of}); null when {@code
+     * micros == 0} (no noise).
      */
-    private double noisy(BigInteger value, BigInteger sensitivity, long micros, int parts, QueryTemplate t) {
-        if (micros == 0) {
+    private static Noise noise(BigInteger sensitivity, long micros, int parts, QueryTemplate t) {
+        return micros == 0
+                ? null
+                : Noise.of(
+                        sensitivity,
+                        micros,
+                        parts,
+                        t.privacy().delta(),
+                        t.privacy().mechanism());
+    }
+
+    /** {@code value} plus one sample of {@code noise}; the value itself when {@code noise} is null. */
+    private double noisy(BigInteger value, Noise noise) {
+        if (noise == null) {
             return value.doubleValue();
         }
-        BigInteger noise;
-        if (t.privacy().mechanism() == Mechanism.DISCRETE_LAPLACE) {
-            BigInteger tt =
-                    sensitivity.multiply(BigInteger.valueOf(parts)).multiply(BigInteger.valueOf(PrivacyBudget.MICROS));
-            noise = samplers.discreteLaplaceBig(BigInteger.valueOf(micros), tt);
-        } else {
-            double eps = micros / (double) PrivacyBudget.MICROS / parts;
-            double sigma2 = sensitivity.doubleValue()
-                    * sensitivity.doubleValue()
-                    * 2
-                    * Math.log(1.25 / t.privacy().delta())
-                    / (eps * eps)
-                    * (1 + 1e-9);
-            BigInteger num = new BigDecimal(sigma2)
-                    .multiply(BigDecimal.valueOf(PrivacyBudget.MICROS))
-                    .setScale(0, RoundingMode.CEILING)
-                    .toBigInteger()
-                    .max(BigInteger.ONE);
-            noise = samplers.discreteGaussianBig(num, BigInteger.valueOf(PrivacyBudget.MICROS));
-        }
-        return value.add(noise).doubleValue();
+        return value.add(noise.sample(samplers)).doubleValue();
     }
 }

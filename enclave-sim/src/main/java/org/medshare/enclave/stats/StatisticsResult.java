@@ -27,11 +27,15 @@ import org.medshare.enclave.Sha256;
  * decision: {@code consentExcludedRecords}, how many of the given records that the hospitals' data-use rules
  * admit were left out because their consent was revoked or its provisions deny this query (revocations count
  * here too), and {@code consentDigest}, the hex {@link QueryConsent} digest of the consents the decision read.
- * Both are in the canonical bytes, so the enclave's signature covers them.
+ * Both are in the canonical bytes, so the enclave's signature covers them. New in format 3: each group has an
+ * {@code accuracy} object beside its {@code values}, naming for every value that carries differential-privacy noise
+ * or is computed from noisy statistics its mechanism, noise scale and 95% confidence interval ({@link
+ * ValueAccuracy}); it is empty when the result has no noise. It is in the canonical bytes too, so the accuracy report
+ * is signed with the numbers it describes.
  */
 public final class StatisticsResult {
     /** The format number this class writes. */
-    public static final int FORMAT = 2;
+    public static final int FORMAT = 3;
 
     private static final byte[] SIGN_PREFIX = "medshare-stats-result-v1\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -110,6 +114,9 @@ public final class StatisticsResult {
             Map<String, Object> gm = new LinkedHashMap<>();
             gm.put("key", g.key());
             gm.put("values", g.values());
+            Map<String, Object> accuracy = new TreeMap<>();
+            g.accuracy().forEach((name, a) -> accuracy.put(name, a.toJson()));
+            gm.put("accuracy", accuracy);
             gs.add(gm);
         }
         m.put("groups", gs);

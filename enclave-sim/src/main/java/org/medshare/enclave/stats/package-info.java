@@ -17,6 +17,9 @@
  *       org.medshare.enclave.stats.PrivacyBudget}) and adds discrete noise ({@link
  *       org.medshare.enclave.stats.DiscreteSamplers}) into a {@link
  *       org.medshare.enclave.stats.StatisticsResult}.
+ *   <li>Accuracy: every noisy value is released with its mechanism, noise scale and 95% confidence interval
+ *       ({@link org.medshare.enclave.stats.ValueAccuracy}); the half-widths and the intervals of means and
+ *       variances derived from noisy parts are {@link org.medshare.enclave.stats.Accuracy}'s.
  * </ul>
  *
  * <p>Every refusal is a {@link org.medshare.enclave.stats.QueryRefusedException} whose reason is

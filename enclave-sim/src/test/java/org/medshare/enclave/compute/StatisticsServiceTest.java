@@ -191,7 +191,7 @@ class StatisticsServiceTest {
                 HexFormat.of().formatHex(MerkleTree.rootOf(List.of("rec-a", "rec-b"))),
                 json.get("inputMerkleRoot").asText());
         assertEquals(0, json.get("epsilonSpentMicros").asLong());
-        assertEquals(2, json.get("format").asInt());
+        assertEquals(3, json.get("format").asInt());
         assertEquals(1, json.get("consentExcludedRecords").asInt(), "rec-d (revoked) counts; rec-c is not admitted");
         assertEquals(QueryConsent.NONE.digestHex(), json.get("consentDigest").asText());
 
@@ -267,6 +267,35 @@ class StatisticsServiceTest {
             // Laplace scale 3/0.5 = 6: a deviation above 120 has probability < e^-20
             assertEquals(expected.get(g.getKey())[0], g.getValue().get("count").asDouble(), 120.0);
         }
+        for (JsonNode g : json.get("groups")) {
+            double count = g.get("values").get("count").asDouble();
+            JsonNode accuracy = g.get("accuracy").get("count");
+            assertEquals("discreteLaplace", accuracy.get("mechanism").asText(), g.toString());
+            assertEquals(6.0, accuracy.get("scale").asDouble(), "L / ε = 3 / 0.5");
+            assertEquals(18.0, accuracy.get("halfWidth").asDouble(), "2 q^19 / (1 + q) <= 0.05 < 2 q^18 / (1 + q)");
+            assertEquals(0.95, accuracy.get("confidence").asDouble());
+            assertEquals(count - 18, accuracy.get("lower").asDouble());
+            assertEquals(count + 18, accuracy.get("upper").asDouble());
+        }
+        byte[] narrowed = r.resultJsonString()
+                .replace("\"halfWidth\":18.0", "\"halfWidth\":1.0")
+                .getBytes(StandardCharsets.UTF_8);
+        assertFalse(Arrays.equals(narrowed, r.resultJson()));
+        ComputeResult altered = new ComputeResult(
+                r.queryId(),
+                r.approvalHash(),
+                r.queryHash(),
+                r.measurement(),
+                r.mrsigner(),
+                r.productId(),
+                r.svn(),
+                narrowed,
+                r.resultSignature(),
+                r.statementSignature());
+        assertThrows(
+                SignatureException.class,
+                () -> StatisticsClient.verify(altered, worker.publicKeys().signingKey()),
+                "the signature covers the accuracy report");
     }
 
     @Test

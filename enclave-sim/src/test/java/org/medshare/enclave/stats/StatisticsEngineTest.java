@@ -234,6 +234,118 @@ class StatisticsEngineTest {
         assertEquals(Reason.TEMPLATE_INVALID, tooBig.reason());
     }
 
+    static final String VAR_DP_T = """
+        {"id": "claim-variance-dp", "version": 1, "purpose": "insurance-stats",
+         "groupBy": ["hospital"], "aggregate": {"type": "variance", "field": "claim", "bounds": [0, 1000000]},
+         "privacy": {"dp": "optional", "maxRowsPerPatient": 5}}
+        """;
+
+    /**
+     * Every value released with noise carries its accuracy, in the canonical (signed) bytes: a noisy count its
+     * mechanism, scale, half-width and {@code [value - h, value + h]}; a mean or variance an interval derived from its
+     * noisy parts, inside the clamping bounds; a quantile of the noisy histogram no interval. A result without noise
+     * carries none.
+     */
+    @Test
+    void everyNoisyValueCarriesItsAccuracyInTheSignedResult() throws Exception {
+        Map<String, Object> e11 = Map.of("icd", "E11", "from", 202301, "to", 202406);
+        StatisticsResult laplace = run("count-by-age-sex", e11, 0.5, "insurer-acc-1");
+        assertFalse(laplace.groups().isEmpty());
+        for (GroupResult g : laplace.groups()) {
+            ValueAccuracy a = g.accuracyOf("count").orElseThrow();
+            double count = g.value("count");
+            assertEquals("discreteLaplace", a.mechanism());
+            assertEquals(6.0, a.scale().getAsDouble(), "L / ε = 3 / 0.5");
+            assertEquals(Accuracy.laplaceHalfWidth(6.0, 0.05), a.halfWidth().getAsDouble());
+            assertEquals(
+                    new Accuracy.Interval(count - 18, count + 18), a.interval().orElseThrow());
+            assertEquals(List.of(), a.derivedFrom());
+        }
+        JsonNode signed = new ObjectMapper().readTree(laplace.canonicalBytes());
+        JsonNode first = signed.get("groups").get(0);
+        assertEquals(
+                List.of("confidence", "halfWidth", "lower", "mechanism", "scale", "upper"),
+                fieldNames(first.get("accuracy").get("count")));
+        assertEquals(
+                first.get("values").get("count").asDouble() - 18,
+                first.get("accuracy").get("count").get("lower").asDouble());
+
+        QueryTemplate g = QueryTemplate.parse(COUNT_T.replace("count-by-age-sex", "count-gauss")
+                .replace(
+                        "\"maxEpsilon\": 2",
+                        "\"maxEpsilon\": 1, \"mechanism\": \"discreteGaussian\", \"delta\": 1e-6"));
+        registry.submit(g);
+        registry.approve("count-gauss", 1, "regulator-1");
+        StatisticsResult gauss = run("count-gauss", e11, 1.0, "insurer-acc-2");
+        double sigma2 = 9 * 2 * Math.log(1.25 / 1e-6) * (1 + 1e-9);
+        double sigma = Math.sqrt(Math.ceil(sigma2 * 1e6) / 1e6);
+        for (GroupResult r : gauss.groups()) {
+            ValueAccuracy a = r.accuracyOf("count").orElseThrow();
+            assertEquals("discreteGaussian", a.mechanism());
+            assertEquals(sigma, a.scale().getAsDouble(), 1e-12);
+            assertEquals(Accuracy.gaussianHalfWidth(sigma, 0.05), a.halfWidth().getAsDouble());
+            assertEquals(
+                    r.value("count") + a.halfWidth().getAsDouble(),
+                    a.interval().orElseThrow().upper());
+        }
+
+        StatisticsResult mean = run("mean-claim-by-hospital", Map.of(), 1.0, "insurer-acc-3");
+        assertEquals(3, mean.groups().size());
+        for (GroupResult r : mean.groups()) {
+            assertEquals(Set.of("count", "sum", "mean"), r.accuracy().keySet());
+            assertEquals(10.0, r.accuracyOf("count").orElseThrow().scale().getAsDouble(), "L·2/ε");
+            assertEquals(10_000_000.0, r.accuracyOf("sum").orElseThrow().scale().getAsDouble(), "L·upper·2/ε");
+            ValueAccuracy m = r.accuracyOf("mean").orElseThrow();
+            assertEquals(List.of("count", "sum"), m.derivedFrom());
+            Accuracy.Interval ci = m.interval().orElseThrow();
+            assertTrue(0 <= ci.lower() && ci.lower() <= ci.upper() && ci.upper() <= 1_000_000, ci.toString());
+        }
+
+        registry.submit(QueryTemplate.parse(VAR_DP_T));
+        registry.approve("claim-variance-dp", 1, "regulator-1");
+        StatisticsResult variance = run("claim-variance-dp", Map.of(), 1.0, "insurer-acc-4");
+        for (GroupResult r : variance.groups()) {
+            assertEquals(Set.of("count", "mean", "variance"), r.accuracy().keySet());
+            ValueAccuracy v = r.accuracyOf("variance").orElseThrow();
+            assertEquals(List.of("count", "sum", "sumOfSquares"), v.derivedFrom());
+            Accuracy.Interval ci = v.interval().orElseThrow();
+            assertTrue(
+                    0 <= ci.lower() && ci.lower() <= ci.upper() && ci.upper() <= 500_000.0 * 500_000.0, ci.toString());
+        }
+
+        StatisticsResult hist = run("payment-histogram", Map.of(), 1.0, "insurer-acc-5");
+        for (GroupResult r : hist.groups()) {
+            assertEquals(r.values().keySet(), r.accuracy().keySet(), "every noisy bin");
+        }
+        StatisticsResult quantiles = run("claim-quantiles", Map.of(), 1.0, "insurer-acc-6");
+        for (GroupResult r : quantiles.groups()) {
+            ValueAccuracy q = r.accuracyOf("q[0.5]").orElseThrow();
+            assertTrue(q.interval().isEmpty());
+            assertEquals(List.of("histogram"), q.derivedFrom());
+            assertEquals(2.0, q.scale().getAsDouble(), "the bins' noise: L / ε");
+        }
+        JsonNode quantile = new ObjectMapper()
+                .readTree(quantiles.canonicalBytes())
+                .get("groups")
+                .get(0)
+                .get("accuracy")
+                .get("q[0.5]");
+        assertEquals("notProvided", quantile.get("interval").asText());
+        assertFalse(quantile.has("lower"));
+
+        StatisticsResult exact = run("count-by-age-sex", e11, null, "insurer-acc-7");
+        for (GroupResult r : exact.groups()) {
+            assertTrue(r.accuracy().isEmpty(), "no noise, no accuracy");
+        }
+        assertTrue(new String(exact.canonicalBytes(), StandardCharsets.UTF_8).contains("\"accuracy\":{}"));
+    }
+
+    private static List<String> fieldNames(JsonNode object) {
+        List<String> names = new ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
     @Test
     void meanHistogramVarianceQuantilesEqualPlaintext() throws Exception {
         StatisticsResult mean = run("mean-claim-by-hospital", Map.of(), null);
@@ -627,7 +739,7 @@ class StatisticsEngineTest {
         assertEquals(HexFormat.of().formatHex(digest), res.consentDigest());
         JsonNode json = new ObjectMapper().readTree(res.canonicalBytes());
         assertEquals(StatisticsResult.FORMAT, json.get("format").asInt());
-        assertEquals(2, json.get("format").asInt());
+        assertEquals(3, json.get("format").asInt());
         assertEquals(2, json.get("consentExcludedRecords").asInt());
         assertEquals(HexFormat.of().formatHex(digest), json.get("consentDigest").asText());
         assertTrue(new String(res.bytesToSign(), StandardCharsets.UTF_8).contains("\"consentExcludedRecords\":2"));

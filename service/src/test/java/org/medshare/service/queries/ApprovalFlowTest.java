@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.medshare.enclave.stats.Accuracy;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
@@ -217,7 +218,7 @@ class ApprovalFlowTest {
         JsonNode signed = new ObjectMapper()
                 .readTree(QuerySteps.approvedAndPaid(AS_TEST_IDENTITY, exactQuery, kept.size(), HOSPITAL)
                         .getString("signedResult"));
-        assertEquals(2, signed.path("format").asInt());
+        assertEquals(3, signed.path("format").asInt());
         assertEquals(
                 2,
                 signed.path("consentExcludedRecords").asInt(),
@@ -260,6 +261,7 @@ class ApprovalFlowTest {
                 .extract()
                 .jsonPath();
         assertEquals(kept.size(), noisy.getInt("inputRecords"));
+        assertNoisyCountsCarryTheirAccuracy(answers.get(0).asString());
         long[] budget = QuarkusTransaction.requiringNew()
                 .call(() -> queries.budget(INSURER).orElseThrow());
         assertEquals(500_000, budget[0], "ε 0.5 spent");
@@ -494,6 +496,31 @@ class ApprovalFlowTest {
                     .then()
                     .statusCode(200)
                     .body("entry.index", equalTo(index));
+        }
+    }
+
+    /**
+     * Every released count of the ε = 0.5 query (L = 1: discrete Laplace scale 2) carries its accuracy in the signed
+     * document and, relayed, in the result object: mechanism, scale, half-width and the 95% interval around it.
+     */
+    private static void assertNoisyCountsCarryTheirAccuracy(String view) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode query = json.readTree(view);
+        double h = Accuracy.laplaceHalfWidth(2.0, 0.05);
+        for (JsonNode document : List.of(
+                query.path("result"), json.readTree(query.path("signedResult").asText()))) {
+            assertEquals(3, document.path("format").asInt());
+            assertTrue(document.path("groups").size() > 0, document.toString());
+            for (JsonNode group : document.path("groups")) {
+                double count = group.path("values").path("count").asDouble();
+                JsonNode accuracy = group.path("accuracy").path("count");
+                assertEquals("discreteLaplace", accuracy.path("mechanism").asText(), group.toString());
+                assertEquals(2.0, accuracy.path("scale").asDouble(), "L / ε = 1 / 0.5");
+                assertEquals(h, accuracy.path("halfWidth").asDouble());
+                assertEquals(0.95, accuracy.path("confidence").asDouble());
+                assertEquals(count - h, accuracy.path("lower").asDouble());
+                assertEquals(count + h, accuracy.path("upper").asDouble());
+            }
         }
     }
 

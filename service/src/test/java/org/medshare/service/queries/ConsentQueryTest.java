@@ -124,7 +124,7 @@ class ConsentQueryTest {
         }
 
         JsonNode after = completed(regulator, QuerySteps.submitted(insurer, template, "insurer-x", null), 5);
-        assertEquals(2, after.path("format").asInt());
+        assertEquals(3, after.path("format").asInt());
         assertCounts(after, 20);
         assertEquals(
                 4,

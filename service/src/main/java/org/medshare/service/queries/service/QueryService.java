@@ -41,7 +41,8 @@ public class QueryService {
      * @param decidedBy    who approved or refused it; null while it waits
      * @param reason       the regulator's reason for a refusal, or why the enclave refused it; null otherwise
      * @param result       the enclave's result as a JSON object, groups keyed by organisation id (see
-     *                     {@link ResultDocument}); null until completed
+     *                     {@link ResultDocument}), each with the accuracy of its noisy values (format 3); null until
+     *                     completed
      * @param signedResult the result document exactly as the enclave signed it, which {@code resultHash} and
      *                     {@code resultSignature} cover; null until completed
      * @param suppression  in words, why groups are missing from the result (null when none was suppressed)
@@ -60,7 +61,10 @@ public class QueryService {
             Instant submittedAt,
             @Schema(nullable = true) String decidedBy,
             @Schema(nullable = true) String reason,
-            @Schema(nullable = true) Map<String, Object> result,
+
+            @Schema(nullable = true, description = RESULT_DESCRIPTION)
+            Map<String, Object> result,
+
             @Schema(nullable = true) String signedResult,
             @Schema(nullable = true) String resultHash,
             @Schema(nullable = true) String resultSignature,
@@ -69,6 +73,14 @@ public class QueryService {
             List<PaymentService.Payout> payouts,
             @Schema(nullable = true) String suppression,
             @Schema(nullable = true) Verification verification) {
+        /** What the OpenAPI document says of {@code result}. */
+        static final String RESULT_DESCRIPTION = "The enclave-signed result document (format 3) as an object, groups"
+                + " keyed by organisation. Each group has key, values and accuracy: for every value that carries"
+                + " differential-privacy noise or is computed from noisy statistics, its mechanism (discreteLaplace or"
+                + " discreteGaussian) and either the noise scale, halfWidth and the 95% confidence interval [lower, upper]"
+                + " (confidence 0.95), or derivedFrom with an interval derived from the noisy parts, or"
+                + " interval = notProvided. Results stored in formats 1 and 2 have no accuracy.";
+
         /** The view of a query that has no result yet (or never will). */
         static QueryView of(QueryEntity q, List<PaymentService.Payout> payouts) {
             return of(q, payouts, Map.of());

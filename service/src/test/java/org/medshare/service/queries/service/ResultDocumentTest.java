@@ -31,6 +31,25 @@ class ResultDocumentTest {
                 "the key's field order is kept");
     }
 
+    /** A format 3 group's accuracy report is relayed as signed; stored results of earlier formats, without one, read as before. */
+    @Test
+    void theAccuracyReportIsRelayedAndOlderResultsStillRead() throws Exception {
+        String accuracy = "{\"count\":{\"confidence\":0.95,\"halfWidth\":6.0,\"lower\":6.0,"
+                + "\"mechanism\":\"discreteLaplace\",\"scale\":2.0,\"upper\":18.0}}";
+        String signed = "{\"format\":3,\"groups\":[{\"key\":{\"hospital\":\"1\"},\"values\":{\"count\":12.0},"
+                + "\"accuracy\":" + accuracy + "}]}";
+        assertEquals(
+                JSON.readTree("{\"format\":3,\"groups\":[{\"key\":{\"organisation\":\"hospital-a\"},"
+                        + "\"values\":{\"count\":12.0},\"accuracy\":" + accuracy + "}]}"),
+                JSON.valueToTree(ResultDocument.organisationKeyed(signed, Map.of(1, "hospital-a"))));
+        String format2 = "{\"format\":2,\"consentExcludedRecords\":0,\"groups\":[{\"key\":{\"hospital\":\"1\"},"
+                + "\"values\":{\"count\":12}}]}";
+        assertEquals(
+                JSON.readTree("{\"format\":2,\"consentExcludedRecords\":0,\"groups\":[{\"key\":"
+                        + "{\"organisation\":\"hospital-a\"},\"values\":{\"count\":12}}]}"),
+                JSON.valueToTree(ResultDocument.organisationKeyed(format2, Map.of(1, "hospital-a"))));
+    }
+
     @Test
     void otherResultsAreTheSignedDocumentAsAnObject() throws Exception {
         String signed = "{\"format\":1,\"groups\":[{\"key\":{\"sex\":\"F\"},\"values\":{\"count\":12}}]}";
