@@ -14,9 +14,11 @@ import java.util.concurrent.TimeUnit;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.client.retry.RequestTypeDependentRetryPolicy;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcFactory;
+import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -25,6 +27,7 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.TimeDuration;
@@ -71,15 +74,26 @@ public final class GroupClient implements AutoCloseable {
         return new GroupClient(build(group, properties, giveUpAfter));
     }
 
+    /**
+     * A client that retries every request every 250 ms until {@code giveUpAfter} has passed since it was first
+     * sent: a request fails after at most {@code giveUpAfter} plus one attempt's request timeout, however the
+     * attempts fail (refused at once or timing out).
+     */
     private static RaftClient build(RaftGroup group, RaftProperties properties, Duration giveUpAfter) {
         long sleepMs = 250;
         int attempts = (int) Math.max(1, giveUpAfter.toMillis() / sleepMs);
+        RetryPolicy everySleep = RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                attempts, TimeDuration.valueOf(sleepMs, TimeUnit.MILLISECONDS));
+        TimeDuration deadline = TimeDuration.valueOf(giveUpAfter.toMillis(), TimeUnit.MILLISECONDS);
+        RequestTypeDependentRetryPolicy.Builder policy = RequestTypeDependentRetryPolicy.newBuilder();
+        for (RaftClientRequestProto.TypeCase type : RaftClientRequestProto.TypeCase.values()) {
+            policy.setRetryPolicy(type, everySleep).setTimeout(type, deadline);
+        }
         return RaftClient.newBuilder()
                 .setProperties(properties)
                 .setRaftGroup(group)
                 .setClientRpc(new GrpcFactory(new Parameters()).newRaftClientRpc(ClientId.randomId(), properties))
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                        attempts, TimeDuration.valueOf(sleepMs, TimeUnit.MILLISECONDS)))
+                .setRetryPolicy(policy.build())
                 .build();
     }
 
