@@ -65,8 +65,9 @@ import org.medshare.enclave.seal.SealingException;
  * SHA-256 of the Ed25519 SPKIs of the regulators' query-approval keys), {@value #GRANTORS} (comma-separated
  * {@code organisation=hex SHA-256 of SPKI}: the hospitals' key-grant keys, each trusted for its own organisation's
  * clinicians only), the ledger's {@value #LEDGER_ORIGIN}, {@value #LEDGER_SUITE}, {@value #LEDGER_QUORUM} and
- * {@value #LEDGER_KEYS} (space-separated checkpoint verifier keys of the ledger's members), optional {@value #NONCE_TTL} (ISO-8601, default PT2M) and {@value #PRODUCTION} ("true" builds a
- * production verifier, which refuses SIMULATED:ALLOW). Every key listed belongs to a party, never to the host.
+ * {@value #LEDGER_KEYS} (space-separated checkpoint verifier keys of the ledger's members), optional {@value
+ * #NONCE_TTL} (ISO-8601, default PT2M) and {@value #PRODUCTION} ("true" builds a production verifier, which
+ * refuses SIMULATED:ALLOW). Every key listed belongs to a party, never to the host.
  *
  * <p>Sealing policy: the master key is sealed under {@link SealPolicy#MRSIGNER}. An upgraded
  * authority (same signer and product, higher SVN) must keep issuing keys for data encrypted
