@@ -3,19 +3,13 @@ package org.medshare.bench.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.KeyPair;
 import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +28,6 @@ import org.medshare.client.http.Json;
 import org.medshare.client.http.ServiceClient;
 import org.medshare.client.http.ServiceException;
 import org.medshare.client.party.PartyKeyFile;
-import org.medshare.client.query.ApprovalTerms;
 import org.medshare.client.upload.HospitalKeys;
 import org.medshare.client.upload.PreparedUpload;
 import org.medshare.client.upload.UploadPreparer;
@@ -99,7 +92,7 @@ public final class ScaleRunner {
             hospitals.add(client);
             preparers.add(new UploadPreparer(
                     keys, params, params.defaultSuite(), policy, Policy.parse(policy), new TreeMap<>()));
-            allowInsuranceStatistics(server, realm, h[0]);
+            Workload.allowInsuranceStatistics(server, realm, h[0]);
         }
         ServiceClient irene = Workload.client(server, new Realm(realm, "irene"));
         ServiceClient rita = Workload.client(server, new Realm(realm, "rita"));
@@ -166,19 +159,7 @@ public final class ScaleRunner {
                     .json()
                     .path("queryId")
                     .asText();
-            JsonNode terms = rita.getJson("/api/v1/queries/" + id + "/approval-terms");
-            JsonNode done = rita.postJson(
-                    "/api/v1/queries/" + id + "/approve",
-                    Json.object()
-                            .put(
-                                    "approval",
-                                    Base64.getEncoder()
-                                            .encodeToString(ApprovalTerms.sign(
-                                                            id,
-                                                            terms,
-                                                            Instant.now().plusSeconds(600),
-                                                            approvalKey)
-                                                    .toBytes())));
+            JsonNode done = Workload.approve(rita, id, approvalKey);
             double seconds = (System.nanoTime() - t0) / 1e9;
             report.append(String.format(
                     Locale.ROOT,
@@ -236,20 +217,6 @@ public final class ScaleRunner {
                                 + "\"purpose\":\"insurance-stats\",\"parameters\":{}}")
                         .getBytes(StandardCharsets.UTF_8));
         return requests;
-    }
-
-    static void allowInsuranceStatistics(String server, String realm, String user) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(server + "/api/v1/data-use-rules"))
-                                .header("Authorization", "Bearer " + new Realm(realm, user).accessToken())
-                                .header("Content-Type", "application/json")
-                                .PUT(HttpRequest.BodyPublishers.ofString("{\"rules\":[\"insurance-stats/*\"]}"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("data-use rules of " + user + ": HTTP " + r.statusCode());
-        }
     }
 
     /** Bytes used by the service's heap after {@code jcmd PID GC.run}, or -1. */

@@ -1,22 +1,31 @@
 package org.medshare.bench.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import org.medshare.bench.scale.SyntheticPopulation;
+import org.medshare.client.http.Json;
 import org.medshare.client.http.ServiceClient;
+import org.medshare.client.http.ServiceException;
+import org.medshare.client.query.ApprovalTerms;
 
 /** What the end-to-end runners share: 1-10 KB bundles, the service client, latency statistics, the header. */
 final class Workload {
@@ -47,6 +56,38 @@ final class Workload {
         ObjectNode bundle = (ObjectNode) JSON.readTree(cuts.get(i % cuts.size()));
         bundle.put("id", tag + "-" + i);
         return JSON.writeValueAsBytes(bundle);
+    }
+
+    /** Lets insurance statistics use {@code user}'s hospital's records ({@code insurance-stats/*}). */
+    static void allowInsuranceStatistics(String server, String realm, String user) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(server + "/api/v1/data-use-rules"))
+                                .header("Authorization", "Bearer " + new Realm(realm, user).accessToken())
+                                .header("Content-Type", "application/json")
+                                .PUT(HttpRequest.BodyPublishers.ofString("{\"rules\":[\"insurance-stats/*\"]}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("data-use rules of " + user + ": HTTP " + r.statusCode());
+        }
+    }
+
+    /**
+     * The regulator approves query {@code id} with its own key: signs the query's current approval terms (valid for
+     * ten minutes) and posts them, which runs the query; the query as the service answers then.
+     */
+    static JsonNode approve(ServiceClient regulator, String id, KeyPair approvalKey) throws ServiceException {
+        JsonNode terms = regulator.getJson("/api/v1/queries/" + id + "/approval-terms");
+        return regulator.postJson(
+                "/api/v1/queries/" + id + "/approve",
+                Json.object()
+                        .put(
+                                "approval",
+                                Base64.getEncoder()
+                                        .encodeToString(ApprovalTerms.sign(
+                                                        id, terms, Instant.now().plusSeconds(600), approvalKey)
+                                                .toBytes())));
     }
 
     static ServiceClient client(String server, Realm tokens) {

@@ -16,6 +16,7 @@ import io.quarkus.test.security.TestSecurity;
 import io.quarkus.test.security.oidc.Claim;
 import io.quarkus.test.security.oidc.ClaimType;
 import io.quarkus.test.security.oidc.OidcSecurity;
+import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,14 +24,13 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.medshare.ledger.AuditLog;
@@ -43,8 +43,7 @@ import org.medshare.ledger.consortium.ConsortiumNode;
 import org.medshare.ledger.consortium.NodeHttp;
 import org.medshare.ledger.event.Event;
 import org.medshare.service.ledger.LedgerService.LedgerReceipt;
-import org.medshare.service.testing.PartySigners;
-import org.medshare.service.testing.QuerySteps;
+import org.medshare.service.testing.AuthorityKeys;
 
 /**
  * The service as a client of a three-organisation ledger group (each node a Raft member and witness with its own
@@ -190,17 +189,11 @@ class ConsortiumLedgerTest {
             Nodes.startNode("regulator-nhc");
         }
         // once the organisations are back the same request is accepted
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        int status;
-        do {
-            status = given().contentType("application/json")
-                    .body(Map.of("reason", "investigation"))
-                    .put("/api/v1/suspensions/hospital-down")
-                    .then()
-                    .extract()
-                    .statusCode();
-        } while (status == 503 && System.nanoTime() < deadline);
-        assertEquals(200, status);
+        assertEquals(
+                200,
+                onceTheGroupIsBack(() -> given().contentType("application/json")
+                        .body(Map.of("reason", "investigation"))
+                        .put("/api/v1/suspensions/hospital-down")));
         given().delete("/api/v1/suspensions/hospital-down").then().statusCode(200);
     }
 
@@ -212,18 +205,7 @@ class ConsortiumLedgerTest {
                 @Claim(key = "abe_attrs", value = "[\"role:physician\"]", type = ClaimType.JSON_ARRAY)
             })
     void withAQuorumOfNodesDownNoClinicianKeyIsIssuedAndTheGrantStaysUsable() throws Exception {
-        byte[] recipient = KeyPairGenerator.getInstance("X25519")
-                .generateKeyPair()
-                .getPublic()
-                .getEncoded();
-        Map<String, String> request = Map.of(
-                "recipientKey",
-                Base64.getEncoder().encodeToString(recipient),
-                "nonce",
-                Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]),
-                "grant",
-                PartySigners.grant(
-                        QuerySteps.Party.testIdentity(), recipient, List.of(), PartySigners.grantKey("hospital-a")));
+        Map<String, String> request = AuthorityKeys.testIdentityKeyRequest("hospital-a");
         long before = ledger.size();
         Nodes.stopNode("hospital-b");
         Nodes.stopNode("regulator-nhc");
@@ -242,22 +224,25 @@ class ConsortiumLedgerTest {
             Nodes.startNode("regulator-nhc");
         }
         // no key was issued, so the same grant is honoured once the organisations are back, and only once
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        int status;
-        do {
-            status = given().contentType("application/json")
-                    .body(request)
-                    .post("/api/v1/authority/keys")
-                    .then()
-                    .extract()
-                    .statusCode();
-        } while (status == 503 && System.nanoTime() < deadline);
-        assertEquals(200, status);
+        assertEquals(
+                200,
+                onceTheGroupIsBack(() ->
+                        given().contentType("application/json").body(request).post("/api/v1/authority/keys")));
         given().contentType("application/json")
                 .body(request)
                 .post("/api/v1/authority/keys")
                 .then()
                 .statusCode(409)
                 .body("type", equalTo("https://medshare.example/problems/grant-used"));
+    }
+
+    /** The status of {@code request}, repeated while it answers 503 for up to {@link #WAIT}. */
+    static int onceTheGroupIsBack(Supplier<Response> request) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        int status;
+        do {
+            status = request.get().statusCode();
+        } while (status == 503 && System.nanoTime() < deadline);
+        return status;
     }
 }

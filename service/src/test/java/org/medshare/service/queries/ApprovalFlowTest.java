@@ -20,12 +20,10 @@ import io.quarkus.test.security.oidc.OidcSecurity;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
-import java.security.KeyPairGenerator;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -50,9 +48,9 @@ import org.medshare.service.ledger.OutageLedger;
 import org.medshare.service.queries.persistence.QueryRepository;
 import org.medshare.service.records.service.RecordService;
 import org.medshare.service.store.StoreTopology;
+import org.medshare.service.testing.AuthorityKeys;
 import org.medshare.service.testing.HospitalClient;
 import org.medshare.service.testing.HospitalClient.Upload;
-import org.medshare.service.testing.PartySigners;
 import org.medshare.service.testing.QuerySteps;
 import org.medshare.service.testing.QuerySteps.Party;
 import org.medshare.store.Cid;
@@ -316,18 +314,7 @@ class ApprovalFlowTest {
                 .body("earned", equalTo(14));
         given().get("/api/v1/queries/" + exactQuery).then().statusCode(403);
 
-        byte[] recipient = KeyPairGenerator.getInstance("X25519")
-                .generateKeyPair()
-                .getPublic()
-                .getEncoded();
-        Map<String, String> keyRequest = Map.of(
-                "recipientKey",
-                Base64.getEncoder().encodeToString(recipient),
-                "nonce",
-                Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]),
-                "grant",
-                PartySigners.grant(
-                        QuerySteps.Party.testIdentity(), recipient, List.of(), PartySigners.grantKey(HOSPITAL)));
+        Map<String, String> keyRequest = AuthorityKeys.testIdentityKeyRequest(HOSPITAL);
         // the ledger refuses the KEY_ISSUED event: no key, and the grant is given back
         OutageLedger outage = new OutageLedger(ledgerBackend);
         QuarkusMock.installMockForType(outage, LedgerService.class);
