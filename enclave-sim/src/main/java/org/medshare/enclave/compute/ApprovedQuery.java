@@ -6,13 +6,17 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.medshare.enclave.MalformedEncodingException;
 import org.medshare.enclave.Sha256;
 import org.medshare.enclave.WireReader;
 import org.medshare.enclave.WireWriter;
+import org.medshare.enclave.stats.DisclosureLimits;
+import org.medshare.enclave.stats.HospitalDisclosure;
 import org.medshare.enclave.stats.QueryConsent;
 
 /**
@@ -34,17 +38,23 @@ import org.medshare.enclave.stats.QueryConsent;
  * host cannot run another template or request under an approval. Its {@link #queryHash()} covers every decision
  * and is what the signed result names.
  *
- * <p>Encoding v2 (big-endian, {@link WireWriter} conventions): u8 2, utf8 templateJson, utf8
+ * <p>It carries, too, the disclosure limits the hospitals set for their own records ({@link #disclosure()}), which
+ * the worker applies on top of the template's: the most restrictive combination over the hospitals whose records the
+ * query uses.
+ *
+ * <p>Encoding v3 (big-endian, {@link WireWriter} conventions): u8 3, utf8 templateJson, utf8
  * requestJson, u32 n + n × i32 hospital id (ascending, distinct, 0..16383), u32 m + m × utf8
  * revoked record id (ascending, distinct), u32 d + d × utf8 consent-denied record id (ascending,
- * distinct), 32 consent digest, i64 remaining budget (micro-ε, ≥ 0). Query hash =
- * SHA-256(utf8 "medshare.approved-query.v2" ‖ encoding). Encoding v1 (the same without the consent
- * decision) is refused: an approval that does not bind the consent decision must not run.
+ * distinct), 32 consent digest, i64 remaining budget (micro-ε, ≥ 0), u32 l + l × (i32 hospital id
+ * (ascending, distinct), i32 minimum group size, i64 maximum ε per query in micro-ε, i32 maximum
+ * rows per patient, u8 noise required 0|1). Query hash = SHA-256(utf8 "medshare.approved-query.v3"
+ * ‖ encoding). Encodings v1 (without the consent decision) and v2 (without the disclosure limits)
+ * are refused: an approval that does not bind them must not run.
  */
 public final class ApprovedQuery {
-    static final String HASH_DOMAIN = "medshare.approved-query.v2";
+    static final String HASH_DOMAIN = "medshare.approved-query.v3";
     static final String CONTENT_DOMAIN = "medshare.query-content.v1";
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     static final int MAX_JSON_BYTES = 1 << 20;
     static final int MAX_HOSPITALS = 16384;
     static final int MAX_RECORDS = 1_000_000;
@@ -56,6 +66,7 @@ public final class ApprovedQuery {
     private final SortedSet<String> consentDeniedRecords;
     private final byte[] consentDigest;
     private final long remainingBudgetMicros;
+    private final DisclosureLimits disclosure;
 
     /**
      * @param templateJson the approved template's JSON exactly as approved
@@ -77,6 +88,31 @@ public final class ApprovedQuery {
             Collection<String> consentDeniedRecords,
             byte[] consentDigest,
             long remainingBudgetMicros) {
+        this(
+                templateJson,
+                requestJson,
+                permittedHospitals,
+                revokedRecords,
+                consentDeniedRecords,
+                consentDigest,
+                remainingBudgetMicros,
+                DisclosureLimits.NONE);
+    }
+
+    /**
+     * An approved query whose hospitals set their own {@code disclosure} limits; the other parameters as in {@link
+     * #ApprovedQuery(String, String, Collection, Collection, Collection, byte[], long)}.
+     */
+    public ApprovedQuery(
+            String templateJson,
+            String requestJson,
+            Collection<Integer> permittedHospitals,
+            Collection<String> revokedRecords,
+            Collection<String> consentDeniedRecords,
+            byte[] consentDigest,
+            long remainingBudgetMicros,
+            DisclosureLimits disclosure) {
+        this.disclosure = Objects.requireNonNull(disclosure, "disclosure");
         this.templateJson = checkJson(templateJson, "template");
         this.requestJson = checkJson(requestJson, "request");
         TreeSet<Integer> h = new TreeSet<>();
@@ -158,6 +194,11 @@ public final class ApprovedQuery {
         return remainingBudgetMicros;
     }
 
+    /** The disclosure limits the hospitals set for their own records. */
+    public DisclosureLimits disclosure() {
+        return disclosure;
+    }
+
     public byte[] toBytes() {
         WireWriter w = new WireWriter()
                 .u8(VERSION)
@@ -169,19 +210,29 @@ public final class ApprovedQuery {
         revokedRecords.forEach(w::utf8);
         w.i32(consentDeniedRecords.size());
         consentDeniedRecords.forEach(w::utf8);
-        return w.fixed(consentDigest).i64(remainingBudgetMicros).toByteArray();
+        w.fixed(consentDigest).i64(remainingBudgetMicros);
+        Map<Integer, HospitalDisclosure> limits = disclosure.byHospital();
+        w.i32(limits.size());
+        limits.forEach((hospital, l) -> w.i32(hospital)
+                .i32(l.minGroupSize())
+                .i64(l.maxEpsilonMicros())
+                .i32(l.maxRowsPerPatient())
+                .u8(l.noiseRequired() ? 1 : 0));
+        return w.toByteArray();
     }
 
     /**
-     * Parses encoding v2, refusing anything that {@link #toBytes()} would not produce (unsorted or
+     * Parses encoding v3, refusing anything that {@link #toBytes()} would not produce (unsorted or
      * duplicate entries, trailing bytes), so that one query has exactly one encoding and one hash.
      *
-     * @throws MalformedEncodingException also for encoding v1, which does not bind the consent decision
+     * @throws MalformedEncodingException also for encodings v1 and v2, which do not bind the consent decision and
+     *     the hospitals' disclosure limits
      */
     public static ApprovedQuery parse(byte[] bytes) throws MalformedEncodingException {
-        if (bytes.length > 0 && bytes[0] == 1) {
-            throw new MalformedEncodingException("approved-query encoding v1 is refused: it does not bind the "
-                    + "consent decision; the approver must send encoding v2");
+        if (bytes.length > 0 && (bytes[0] == 1 || bytes[0] == 2)) {
+            throw new MalformedEncodingException("approved-query encoding v" + bytes[0] + " is refused: it does not "
+                    + "bind the " + (bytes[0] == 1 ? "consent decision" : "hospitals' disclosure limits")
+                    + "; the approver must send encoding v3");
         }
         WireReader r = WireReader.versioned(bytes, VERSION, "approved-query");
         String template = r.utf8();
@@ -202,11 +253,46 @@ public final class ApprovedQuery {
         List<String> denied = recordIds(r, "consent-denied");
         byte[] digest = r.fixed(32);
         long budget = r.i64();
+        DisclosureLimits disclosure = disclosure(r);
         r.expectEnd();
         try {
-            return new ApprovedQuery(template, request, hospitals, revoked, denied, digest, budget);
+            return new ApprovedQuery(template, request, hospitals, revoked, denied, digest, budget, disclosure);
         } catch (IllegalArgumentException e) {
             throw new MalformedEncodingException("invalid approved query: " + e.getMessage());
+        }
+    }
+
+    private static DisclosureLimits disclosure(WireReader r) throws MalformedEncodingException {
+        int l = r.i32();
+        if (l < 0 || l > MAX_HOSPITALS || l > r.remaining() / 21) {
+            throw new MalformedEncodingException("impossible disclosure-limit count " + l);
+        }
+        TreeMap<Integer, HospitalDisclosure> limits = new TreeMap<>();
+        int previous = -1;
+        for (int i = 0; i < l; i++) {
+            int hospital = r.i32();
+            if (hospital <= previous) {
+                throw new MalformedEncodingException("disclosure-limit hospital ids are not strictly ascending");
+            }
+            previous = hospital;
+            int k = r.i32();
+            long epsilon = r.i64();
+            int rows = r.i32();
+            int noise = r.u8();
+            if (noise > 1) {
+                throw new MalformedEncodingException("noise-required flag must be 0 or 1");
+            }
+            try {
+                limits.put(hospital, new HospitalDisclosure(k, epsilon, rows, noise == 1));
+            } catch (IllegalArgumentException e) {
+                throw new MalformedEncodingException(
+                        "invalid disclosure limits of hospital " + hospital + ": " + e.getMessage());
+            }
+        }
+        try {
+            return DisclosureLimits.of(limits);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedEncodingException(e.getMessage());
         }
     }
 
@@ -243,7 +329,7 @@ public final class ApprovedQuery {
         return contentHash(templateJson, requestJson);
     }
 
-    /** SHA-256("medshare.approved-query.v2" ‖ {@link #toBytes()}): every decision, as the signed result names it. */
+    /** SHA-256("medshare.approved-query.v3" ‖ {@link #toBytes()}): every decision, as the signed result names it. */
     public byte[] queryHash() {
         return Sha256.hash(new WireWriter().utf8(HASH_DOMAIN).toByteArray(), toBytes());
     }
@@ -262,6 +348,7 @@ public final class ApprovedQuery {
     public String toString() {
         return "ApprovedQuery{hospitals=" + permittedHospitals.size() + ", revoked=" + revokedRecords.size()
                 + ", consentDenied=" + consentDeniedRecords.size()
-                + ", remainingBudgetMicros=" + remainingBudgetMicros + "}";
+                + ", remainingBudgetMicros=" + remainingBudgetMicros + ", hospitalLimits="
+                + disclosure.byHospital().size() + "}";
     }
 }

@@ -65,7 +65,8 @@ import org.medshare.enclave.stats.TemplateRegistry;
  * permitted hospitals whose consent is not revoked and whose patients' consent provisions do not deny the
  * query ({@link ApprovedQuery#consentDeniedRecords()}; the worker drops them itself, whatever the host sends)
  * are decrypted (each data key is opened with
- * the released ABE key, so the records' policies are enforced cryptographically as well), groups
+ * the released ABE key, so the records' policies are enforced cryptographically as well), the approved query's
+ * hospital disclosure limits apply ({@link ApprovedQuery#disclosure()}), groups
  * under k distinct patients are suppressed, the per-insurer differencing memory and ε budget of
  * this enclave apply. Engine refusals come back as {@code QUERY_REFUSED_<reason>}; a record whose
  * bytes or ciphertext were altered is refused as {@code QUERY_REFUSED_INPUT_INVALID}.
@@ -228,7 +229,8 @@ public final class StatisticsService implements EnclaveService {
                 state.dataUse.allow(h, template.purpose(), template.id());
             }
             try {
-                result = state.engine.run(qr, records, query.consent(), id -> openDataKey(rows.get(id), key));
+                result = state.engine.run(
+                        qr, records, query.consent(), query.disclosure(), id -> openDataKey(rows.get(id), key));
             } finally {
                 for (int h : query.permittedHospitals()) {
                     state.dataUse.disallow(h, template.purpose(), template.id());

@@ -1,6 +1,7 @@
 package org.medshare.enclave.stats;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -32,7 +33,12 @@ public final class DisclosureLimits {
             }
             copy.put(hospital, limits);
         });
-        return new DisclosureLimits(Map.copyOf(copy));
+        return new DisclosureLimits(Collections.unmodifiableSortedMap(copy));
+    }
+
+    /** Every hospital's limits, by hospital number in ascending order (unmodifiable). */
+    public Map<Integer, HospitalDisclosure> byHospital() {
+        return byHospital;
     }
 
     /** {@code hospital}'s own limits, if it set any. */

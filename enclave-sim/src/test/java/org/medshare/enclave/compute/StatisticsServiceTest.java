@@ -56,6 +56,8 @@ import org.medshare.enclave.keyrelease.KeyReleaseRequest;
 import org.medshare.enclave.keyrelease.KeyRequesterService;
 import org.medshare.enclave.keyrelease.QueryApproval;
 import org.medshare.enclave.seal.PlatformSecret;
+import org.medshare.enclave.stats.DisclosureLimits;
+import org.medshare.enclave.stats.HospitalDisclosure;
 import org.medshare.enclave.stats.MerkleTree;
 import org.medshare.enclave.stats.QueryConsent;
 
@@ -296,6 +298,43 @@ class StatisticsServiceTest {
                 SignatureException.class,
                 () -> StatisticsClient.verify(altered, worker.publicKeys().signingKey()),
                 "the signature covers the accuracy report");
+    }
+
+    @Test
+    void theWorkerAppliesTheHospitalsDisclosureLimitsTheApprovedQueryCarries() throws Exception {
+        EnclaveRuntime worker = newWorker(Clock.systemUTC());
+        ApprovedQuery plain = data.approvedQuery("0.5", 3_000_000);
+        DisclosureLimits limits = DisclosureLimits.of(Map.of(2, new HospitalDisclosure(10, 200_000, 3, false)));
+        ApprovedQuery limited = new ApprovedQuery(
+                plain.templateJson(),
+                plain.requestJson(),
+                plain.permittedHospitals(),
+                plain.revokedRecords(),
+                plain.consentDeniedRecords(),
+                plain.consentDigest(),
+                plain.remainingBudgetMicros(),
+                limits);
+        QueryApproval approval = ComputeFixtures.approve("q-hospital-limit", limited, approver);
+        install(worker, approval);
+        assertEquals("QUERY_REFUSED_HOSPITAL_LIMIT", refusal(() -> run(worker, limited, approval, records)));
+
+        ApprovedQuery within = data.approvedQuery("0.2", 3_000_000);
+        ApprovedQuery withinLimited = new ApprovedQuery(
+                within.templateJson(),
+                within.requestJson(),
+                within.permittedHospitals(),
+                within.revokedRecords(),
+                within.consentDeniedRecords(),
+                within.consentDigest(),
+                within.remainingBudgetMicros(),
+                limits);
+        QueryApproval ok = ComputeFixtures.approve("q-hospital-limit-ok", withinLimited, approver);
+        install(worker, ok);
+        assertEquals(
+                200_000,
+                JSON.readTree(run(worker, withinLimited, ok, records).resultJson())
+                        .get("epsilonSpentMicros")
+                        .asLong());
     }
 
     @Test
