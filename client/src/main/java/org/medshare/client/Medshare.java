@@ -9,6 +9,7 @@ import org.medshare.client.login.LoginCommand;
 import org.medshare.client.node.NodeCommand;
 import org.medshare.client.party.PartyCommand;
 import org.medshare.client.query.AuditCommand;
+import org.medshare.client.query.BudgetsCommand;
 import org.medshare.client.query.PaymentsCommand;
 import org.medshare.client.query.QueryCommand;
 import org.medshare.client.records.RecordsCommand;
@@ -39,6 +40,7 @@ import picocli.CommandLine.Command;
             QueryCommand.class,
             AuditCommand.class,
             PaymentsCommand.class,
+            BudgetsCommand.class,
             RecordsCommand.class,
             ConsentCommand.class,
             PartyCommand.class,

@@ -207,6 +207,7 @@ class CliTest {
                 "query",
                 "audit",
                 "payments",
+                "budgets",
                 "records",
                 "consent",
                 "party",
@@ -216,7 +217,7 @@ class CliTest {
         assertTrue(
                 r.err()
                         .endsWith("medshare: missing command: one of authority, encrypt, decrypt, login, upload, "
-                                + "pseudonym-key, query, audit, payments, records, consent, party, node\n"),
+                                + "pseudonym-key, query, audit, payments, budgets, records, consent, party, node\n"),
                 r.err());
     }
 

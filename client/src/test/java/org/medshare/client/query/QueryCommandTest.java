@@ -256,4 +256,33 @@ class QueryCommandTest {
         assertEquals(1, denied.code());
         assertEquals("medshare: Forbidden: This endpoint is for regulator. (HTTP 403)\n", denied.err());
     }
+
+    @Test
+    void budgetsShowWhatTheCallerMaySeeAndAHospitalSetsItsLimit() throws Exception {
+        Path hospital = login("alice");
+        Result mine = as(insurer, "budgets", "show");
+        assertEquals(0, mine.code(), mine.toString());
+        assertEquals(
+                "insurer insurer-x: spent 0.5 of 10.0 ε, 9.5 left\n  query q-1: ε 0.5, charged at ledger entry 41\n",
+                mine.out());
+        Result all = as(regulator, "budgets", "show");
+        assertEquals(0, all.code(), all.toString());
+        assertTrue(
+                all.out().contains("hospital hospital-a 2026-12 (ends 2027-01-01T00:00:00Z): spent 0.5 of 10.0 ε"),
+                all.out());
+        assertTrue(all.out().contains("  query q-2: ε 0.5, charged at ledger entry 43, refunded at ledger entry 44"));
+        Result json = as(regulator, "budgets", "show", "--json");
+        assertEquals(0, json.code());
+        assertTrue(json.out().contains("\"chargedEntry\""), json.out());
+
+        assertEquals(2, as(hospital, "budgets", "limit", "--epsilon", "0").code());
+        assertEquals(2, as(hospital, "budgets", "limit", "--epsilon", "-1").code());
+        assertEquals(2, as(hospital, "budgets", "limit", "--epsilon", "x").code());
+        Result set = as(hospital, "budgets", "limit", "--epsilon", "4");
+        assertEquals(0, set.code(), set.toString());
+        assertTrue(set.out().contains("\"limit\" : 4.0"), set.out());
+        Result denied = as(insurer, "budgets", "limit", "--epsilon", "4");
+        assertEquals(1, denied.code());
+        assertEquals("medshare: Forbidden: This endpoint is for hospital. (HTTP 403)\n", denied.err());
+    }
 }

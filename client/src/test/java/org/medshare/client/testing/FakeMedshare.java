@@ -123,6 +123,44 @@ public final class FakeMedshare implements AutoCloseable {
     private final Map<Long, ObjectNode> accessProofs = new ConcurrentHashMap<>();
     private final List<ObjectNode> events = new ArrayList<>();
     private final Map<String, BigInteger> escrows = new ConcurrentHashMap<>();
+    private volatile double hospitalBudgetLimit = 10.0;
+
+    /** An insurer's budget and hospital-a's for December 2026, as the service shows them. */
+    private ArrayNode budgets() {
+        ArrayNode out = JSON.createArrayNode();
+        ObjectNode insurer = out.addObject()
+                .put("kind", "insurer")
+                .put("organisation", "insurer-x")
+                .putNull("period")
+                .putNull("periodEnd")
+                .put("limit", 10.0)
+                .put("spent", 0.5)
+                .put("remaining", 9.5);
+        insurer.putArray("queries")
+                .addObject()
+                .put("queryId", "q-1")
+                .put("epsilon", 0.5)
+                .put("chargedEntry", 41)
+                .putNull("refundedEntry")
+                .put("refunded", false);
+        ObjectNode hospital = out.addObject()
+                .put("kind", "hospital")
+                .put("organisation", "hospital-a")
+                .put("period", "2026-12")
+                .put("periodEnd", "2027-01-01T00:00:00Z")
+                .put("limit", hospitalBudgetLimit)
+                .put("spent", 0.5)
+                .put("remaining", hospitalBudgetLimit - 0.5);
+        hospital.putArray("queries")
+                .addObject()
+                .put("queryId", "q-2")
+                .put("epsilon", 0.5)
+                .put("chargedEntry", 43)
+                .put("refundedEntry", 44)
+                .put("refunded", true);
+        return out;
+    }
+
     private final AtomicInteger tokenCounter = new AtomicInteger();
     public final AtomicInteger uploadPosts = new AtomicInteger();
     public final AtomicInteger tokenRequests = new AtomicInteger();
@@ -658,6 +696,25 @@ public final class FakeMedshare implements AutoCloseable {
             } else {
                 json(ex, 200, q);
             }
+        } else if (path.equals("/api/v1/budgets") && method.equals("GET")) {
+            requireRole(p, "insurer", "hospital", "regulator");
+            ArrayNode out = JSON.createArrayNode();
+            for (JsonNode b : budgets()) {
+                if (p.roles().contains("regulator")
+                        || b.path("organisation").asText().equals(p.organisation())) {
+                    out.add(b);
+                }
+            }
+            json(ex, 200, out);
+        } else if (path.equals("/api/v1/budgets/own-limit") && method.equals("PUT")) {
+            requireRole(p, "hospital");
+            double limit = JSON.readTree(body).path("limit").asDouble();
+            if (!(limit > 0)) {
+                problem(ex, 400, "invalid-limit", "Invalid limit", "limit must be a positive number of ε.");
+                return;
+            }
+            hospitalBudgetLimit = limit;
+            json(ex, 200, budgets().get(1));
         } else if (path.equals("/api/v1/payments/deposits") && method.equals("POST")) {
             requireRole(p, "insurer");
             BigInteger amount = JSON.readTree(body).path("amount").bigIntegerValue();
