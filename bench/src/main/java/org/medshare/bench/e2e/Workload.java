@@ -15,11 +15,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.medshare.bench.client.UploadPrepareBench;
+import org.medshare.bench.scale.SyntheticPopulation;
 import org.medshare.client.http.ServiceClient;
-import org.medshare.enclave.rows.PseudonymKey;
-import org.medshare.enclave.rows.RowExtractionException;
-import org.medshare.enclave.rows.RowExtractor;
 
 /** What the end-to-end runners share: 1-10 KB bundles, the service client, latency statistics, the header. */
 final class Workload {
@@ -29,7 +26,7 @@ final class Workload {
 
     /**
      * {@code count} distinct FHIR bundles of at most 10 KiB whose rows the extractor maps: the one-encounter
-     * cuts of the sample bundles ({@link UploadPrepareBench#smallBundles}), each given its own {@code Bundle.id}
+     * cuts of the sample bundles ({@link SyntheticPopulation#mappedCuts}), each given its own {@code Bundle.id}
      * {@code tag-i} so that every one is a different record.
      */
     static List<byte[]> bundles(Path samples, String tag, int count) throws IOException, GeneralSecurityException {
@@ -45,20 +42,7 @@ final class Workload {
     /** Bundle {@code i} of {@link #bundles}, alone. */
     static synchronized byte[] bundle(Path samples, String tag, int i) throws IOException, GeneralSecurityException {
         if (cuts == null) {
-            PseudonymKey probe = PseudonymKey.of(new byte[32]);
-            List<byte[]> mapped = new ArrayList<>();
-            for (byte[] b : UploadPrepareBench.smallBundles(samples, 10 * 1024 - 64)) {
-                try {
-                    if (!RowExtractor.shared()
-                            .extract(new String(b, StandardCharsets.UTF_8), 1, probe)
-                            .isEmpty()) {
-                        mapped.add(b);
-                    }
-                } catch (RowExtractionException e) {
-                    // not every cut maps (claims outside the row schema's months): skipped
-                }
-            }
-            cuts = mapped;
+            cuts = SyntheticPopulation.mappedCuts(samples, 10 * 1024 - 64);
         }
         ObjectNode bundle = (ObjectNode) JSON.readTree(cuts.get(i % cuts.size()));
         bundle.put("id", tag + "-" + i);

@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import javax.crypto.SecretKey;
 import org.medshare.enclave.rows.RowChunkCodec;
 import org.medshare.enclave.rows.RowChunkCodec.Decryptor;
+import org.medshare.enclave.rows.RowLayout;
 import org.medshare.enclave.stats.AggregateSpec.Bins;
 import org.medshare.enclave.stats.AggregateSpec.Clamped;
 import org.medshare.enclave.stats.AggregateSpec.Histogram;
@@ -35,7 +36,8 @@ import org.medshare.enclave.stats.QueryTemplate.DpMode;
  * Then records whose hospital's data-use rules do not allow the purpose and template are removed, and
  * so are records whose consent was revoked ({@link ConsentRegistry}) or whose patients' consent provisions
  * deny this query ({@link QueryConsent}), counted in the result's {@code consentExcludedRecords}; only then are data keys requested and chunks decrypted and
- * aggregated in one pass ({@link RowAggregator}). Groups with fewer than k distinct patients
+ * aggregated in one pass ({@link RowAggregator}); a record whose decrypted rows name another hospital than the host
+ * presented it as refuses the query (INPUT_INVALID). Groups with fewer than k distinct patients
  * (max of the engine's and the template's minimum) are suppressed, as are groups whose rows would differ
  * from an earlier release to the insurer in the rows of fewer than k patients ({@link DifferencingGuard}).
  * Inside a released group, every value without noise is backed by at least k distinct patients: histogram
@@ -173,6 +175,7 @@ public final class StatisticsEngine {
                 int n = r.chunks().size();
                 for (int i = 0; i < n; i++) {
                     int rows = d.decrypt(r.recordId(), i, n, r.chunks().get(i), buf);
+                    requireRowsOf(r, buf, rows);
                     agg.consume(buf, rows);
                 }
                 agg.endRecord();
@@ -510,5 +513,22 @@ public final class StatisticsEngine {
             return value.doubleValue();
         }
         return value.add(noise.sample(samplers)).doubleValue();
+    }
+
+    /**
+     * Refuses the query when a decrypted row names another hospital than the one the host presented its record as.
+     * Each row carries its hospital's number inside the authenticated encryption the hospital made, so a host that
+     * relabels a record (to put it under another hospital's data-use rules) is caught here, however it built the
+     * data-use map.
+     */
+    private static void requireRowsOf(EncryptedRecord r, byte[] buf, int rows) throws QueryRefusedException {
+        for (int i = 0; i < rows; i++) {
+            if (RowLayout.hospitalOf(RowLayout.packed(buf, i * RowLayout.ROW_BYTES)) != r.hospitalId()) {
+                throw new QueryRefusedException(
+                        Reason.INPUT_INVALID,
+                        "record " + r.recordId() + " was presented as hospital " + r.hospitalId()
+                                + "'s, but its rows are another hospital's");
+            }
+        }
     }
 }

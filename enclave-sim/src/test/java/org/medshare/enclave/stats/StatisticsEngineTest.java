@@ -719,6 +719,35 @@ class StatisticsEngineTest {
     }
 
     @Test
+    void aHostThatRelabelsARecordAsAPermittingHospitalsIsRefusedAndSpendsNothing() throws Exception {
+        rules.disallow(3, PURPOSE, DataUseRules.ANY_TEMPLATE);
+        EncryptedRecord rec3 = records.get(2);
+        assertEquals(3, rec3.hospitalId());
+        List<EncryptedRecord> relabelled = new ArrayList<>(records);
+        relabelled.set(2, new EncryptedRecord(rec3.recordId(), 1, rec3.chunks()));
+        QueryRefusedException e = assertThrows(
+                QueryRefusedException.class,
+                () -> engine.run(
+                        QueryRequest.of(
+                                "count-by-age-sex",
+                                1,
+                                "insurer-1",
+                                PURPOSE,
+                                Map.of("icd", "E11", "from", 202301, "to", 202406),
+                                0.5),
+                        relabelled,
+                        data.keyProvider()));
+        assertEquals(Reason.INPUT_INVALID, e.reason());
+        assertTrue(e.getMessage().contains("rec-3"), e.getMessage());
+        assertEquals(0, budget.spentMicros("insurer-1"), "nothing was spent");
+        // presented as its own hospital's, the record is left out by that hospital's rules as before
+        data.keyRequests.clear();
+        StatisticsResult honest = run("count-by-age-sex", Map.of("icd", "E11", "from", 202301, "to", 202406), null);
+        assertEquals(2, honest.inputRecords());
+        assertEquals(List.of("rec-1", "rec-2"), data.keyRequests);
+    }
+
+    @Test
     void consentDeniedRecordsAreDroppedBeforeDecryptionAndCountedWithRevokedOnes() throws Exception {
         consent.revoke("rec-3");
         byte[] digest = QueryConsent.digestOf(Map.of("consent-of-rec-2", 4));

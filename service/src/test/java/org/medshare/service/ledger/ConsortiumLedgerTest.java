@@ -14,6 +14,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.security.TestSecurity;
 import io.quarkus.test.security.oidc.Claim;
+import io.quarkus.test.security.oidc.ClaimType;
 import io.quarkus.test.security.oidc.OidcSecurity;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -22,7 +23,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +43,8 @@ import org.medshare.ledger.consortium.ConsortiumNode;
 import org.medshare.ledger.consortium.NodeHttp;
 import org.medshare.ledger.event.Event;
 import org.medshare.service.ledger.LedgerService.LedgerReceipt;
+import org.medshare.service.testing.PartySigners;
+import org.medshare.service.testing.QuerySteps;
 
 /**
  * The service as a client of a three-organisation ledger group (each node a Raft member and witness with its own
@@ -197,5 +202,62 @@ class ConsortiumLedgerTest {
         } while (status == 503 && System.nanoTime() < deadline);
         assertEquals(200, status);
         given().delete("/api/v1/suspensions/hospital-down").then().statusCode(200);
+    }
+
+    @Test
+    @TestSecurity(user = "hana", roles = "hospital")
+    @OidcSecurity(
+            claims = {
+                @Claim(key = "org_id", value = "hospital-a"),
+                @Claim(key = "abe_attrs", value = "[\"role:physician\"]", type = ClaimType.JSON_ARRAY)
+            })
+    void withAQuorumOfNodesDownNoClinicianKeyIsIssuedAndTheGrantStaysUsable() throws Exception {
+        byte[] recipient = KeyPairGenerator.getInstance("X25519")
+                .generateKeyPair()
+                .getPublic()
+                .getEncoded();
+        Map<String, String> request = Map.of(
+                "recipientKey",
+                Base64.getEncoder().encodeToString(recipient),
+                "nonce",
+                Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]),
+                "grant",
+                PartySigners.grant(
+                        QuerySteps.Party.testIdentity(), recipient, List.of(), PartySigners.grantKey("hospital-a")));
+        long before = ledger.size();
+        Nodes.stopNode("hospital-b");
+        Nodes.stopNode("regulator-nhc");
+        try {
+            given().contentType("application/json")
+                    .body(request)
+                    .post("/api/v1/authority/keys")
+                    .then()
+                    .statusCode(503)
+                    .header("Retry-After", "5")
+                    .contentType("application/problem+json")
+                    .body("type", equalTo("https://medshare.example/problems/ledger-unavailable"));
+            assertEquals(before, ledger.size(), "no KEY_ISSUED without the group");
+        } finally {
+            Nodes.startNode("hospital-b");
+            Nodes.startNode("regulator-nhc");
+        }
+        // no key was issued, so the same grant is honoured once the organisations are back, and only once
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        int status;
+        do {
+            status = given().contentType("application/json")
+                    .body(request)
+                    .post("/api/v1/authority/keys")
+                    .then()
+                    .extract()
+                    .statusCode();
+        } while (status == 503 && System.nanoTime() < deadline);
+        assertEquals(200, status);
+        given().contentType("application/json")
+                .body(request)
+                .post("/api/v1/authority/keys")
+                .then()
+                .statusCode(409)
+                .body("type", equalTo("https://medshare.example/problems/grant-used"));
     }
 }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;
 import io.quarkus.test.security.oidc.Claim;
@@ -43,7 +44,9 @@ import org.medshare.enclave.stats.Accuracy;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
+import org.medshare.service.ledger.LedgerBackend;
 import org.medshare.service.ledger.LedgerService;
+import org.medshare.service.ledger.OutageLedger;
 import org.medshare.service.queries.persistence.QueryRepository;
 import org.medshare.service.records.service.RecordService;
 import org.medshare.service.store.StoreTopology;
@@ -94,6 +97,9 @@ class ApprovalFlowTest {
 
     @Inject
     LedgerService ledger;
+
+    @Inject
+    LedgerBackend ledgerBackend;
 
     @Inject
     RecordService recordService;
@@ -314,18 +320,27 @@ class ApprovalFlowTest {
                 .generateKeyPair()
                 .getPublic()
                 .getEncoded();
+        Map<String, String> keyRequest = Map.of(
+                "recipientKey",
+                Base64.getEncoder().encodeToString(recipient),
+                "nonce",
+                Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]),
+                "grant",
+                PartySigners.grant(
+                        QuerySteps.Party.testIdentity(), recipient, List.of(), PartySigners.grantKey(HOSPITAL)));
+        // the ledger refuses the KEY_ISSUED event: no key, and the grant is given back
+        OutageLedger outage = new OutageLedger(ledgerBackend);
+        QuarkusMock.installMockForType(outage, LedgerService.class);
+        outage.down(true);
+        given().contentType("application/json")
+                .body(keyRequest)
+                .post("/api/v1/authority/keys")
+                .then()
+                .statusCode(503)
+                .body("type", equalTo("https://medshare.example/problems/ledger-unavailable"));
+        outage.down(false);
         JsonPath issued = given().contentType("application/json")
-                .body(Map.of(
-                        "recipientKey",
-                        Base64.getEncoder().encodeToString(recipient),
-                        "nonce",
-                        Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]),
-                        "grant",
-                        PartySigners.grant(
-                                QuerySteps.Party.testIdentity(),
-                                recipient,
-                                List.of(),
-                                PartySigners.grantKey(HOSPITAL))))
+                .body(keyRequest)
                 .post("/api/v1/authority/keys")
                 .then()
                 .statusCode(200)
