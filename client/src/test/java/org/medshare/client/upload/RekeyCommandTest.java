@@ -131,7 +131,7 @@ class RekeyCommandTest {
         fake.currentEpoch("2027Q1");
         Path b1 = bundles.resolve("b1.json");
         String oldId = recordId(b1, OLD);
-        String other = "org:hospital-b AND dept:oncology@2026Q4";
+        String other = "org:hospital-b@2026Q4 AND dept:oncology@2026Q4";
         Result replaced = Cli.run(
                 "upload",
                 "--config",
