@@ -93,7 +93,7 @@ for who in alice:hospital-a bob:hospital-b; do
   ls "sample-data/fhir/$org"/*.json | head -6 | xargs -I{} cp {} "$work/fhir/$org/"
   cli "$user" login --server "$api" --user "$user" --password-stdin <<<"$user-password" >/dev/null
   cli "$user" upload --no-progress --pseudonym-key "$work/pseudonym.key" --authority-trust "$work/data/enclave/authority.trust" \
-    --policy "org:$org OR purpose:insurance-stats@${MEDSHARE_EPOCH:-2026Q4}" --tag source=synthea "$work/fhir/$org" >/dev/null
+    --policy "org:$org@${MEDSHARE_EPOCH:-2026Q4} OR purpose:insurance-stats@${MEDSHARE_EPOCH:-2026Q4}" --tag source=synthea "$work/fhir/$org" >/dev/null
   call PUT /api/v1/data-use-rules "$(token "$user")" '{"rules":["insurance-stats/*"]}'
 done
 # an emergency release: alice shares one more bundle with the consortium's cardiologists, bob opens it for ETREAT
@@ -101,7 +101,7 @@ done
 shared="$(ls sample-data/fhir/hospital-a/*.json | sed -n 7p)"
 shared_answer="$(cli alice upload --no-progress --pseudonym-key "$work/pseudonym.key" \
   --authority-trust "$work/data/enclave/authority.trust" \
-  --policy "org:hospital-a OR (dept:cardiology@${MEDSHARE_EPOCH:-2026Q4} AND role:physician)" "$shared")"
+  --policy "org:hospital-a@${MEDSHARE_EPOCH:-2026Q4} OR (dept:cardiology@${MEDSHARE_EPOCH:-2026Q4} AND role:physician)" "$shared")"
 shared_record="$(echo "$shared_answer" | grep -o 'record [^ ,]*' | head -1 | cut -d' ' -f2)"
 [ -n "$shared_record" ] || { echo "console-test: no record id in: $shared_answer" >&2; exit 1; }
 call GET "/api/v1/records/$shared_record/ciphertext?purpose=ETREAT&reason=cardiac%20arrest%20in%20the%20emergency%20department" \

@@ -158,12 +158,12 @@ run() {
     user="${who%%:*}"; org="${who#*:}"
     cli "$user" login --server "$api" --user "$user" --password-stdin <<<"$user-password"
     cli "$user" upload --no-progress --pseudonym-key "$pseudonym_key" --authority-trust "$authority_trust" \
-      --policy "org:$org OR purpose:insurance-stats@$epoch" --tag source=synthea "sample-data/fhir/$org"
+      --policy "org:$org@$epoch OR purpose:insurance-stats@$epoch" --tag source=synthea "sample-data/fhir/$org"
   done
 
   step "Uploading again uploads nothing twice (idempotent, resumable)"
   cli alice upload --no-progress --pseudonym-key "$pseudonym_key" --authority-trust "$authority_trust" \
-    --policy "org:hospital-a OR purpose:insurance-stats@$epoch" --tag source=synthea sample-data/fhir/hospital-a
+    --policy "org:hospital-a@$epoch OR purpose:insurance-stats@$epoch" --tag source=synthea sample-data/fhir/hospital-a
 
   step "Each hospital allows its records to be used for insurance statistics (data-use rules)"
   for user in alice bob; do
@@ -209,7 +209,7 @@ run() {
   referral_id="$(basename "$referral_bundle" .json)"
   referral_patient="https://github.com/synthetichealth/synthea|${referral_id#patient-}"
   cli bob upload --no-progress --pseudonym-key "$pseudonym_key" --authority-trust "$authority_trust" \
-    --policy "org:hospital-b OR purpose:insurance-stats@$epoch OR (dept:cardiology@$epoch AND role:physician)" \
+    --policy "org:hospital-b@$epoch OR purpose:insurance-stats@$epoch OR (dept:cardiology@$epoch AND role:physician)" \
     --tag source=synthea "$referral_bundle" | sed 's/^/   /'
   cli bob consent permit --patient "$referral_patient" --pseudonym-key "$pseudonym_key" --purpose TREAT \
     --to hospital-a | grep -E '"(version|type|purposes|organisations)"|"TREAT"|"hospital-a"' | sed 's/^/   /'

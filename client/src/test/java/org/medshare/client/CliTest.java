@@ -226,7 +226,7 @@ class CliTest {
         var r = run("upload", "--help");
         assertEquals(0, r.code());
         String help = r.out().replaceAll("\\s+", " ");
-        assertTrue(help.contains("--policy 'org:hospital-a OR purpose:insurance-stats@2026Q4'"), r.out());
+        assertTrue(help.contains("--policy 'org:hospital-a@2026Q4 OR purpose:insurance-stats@2026Q4'"), r.out());
         assertTrue(help.contains("document, collection, transaction, batch, message, searchset"), r.out());
         assertTrue(help.contains("JSON or XML, at most 16711680 bytes"), r.out());
         assertTrue(help.contains("medshare pseudonym-key create"), r.out());

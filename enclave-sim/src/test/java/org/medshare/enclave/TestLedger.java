@@ -89,6 +89,16 @@ public final class TestLedger {
         return event(8, List.of("key-authority", keyId, recipient), new byte[32]);
     }
 
+    /** An EPOCH_RAISED event in the canonical encoding: the regulator raised the epoch {@code from} to {@code to}. */
+    public static byte[] epochRaised(String from, String to) {
+        return event(20, List.of("regulator-nhc", from, to), new byte[0]);
+    }
+
+    /** Appends an EPOCH_RAISED event and proves it under a checkpoint every member signed. */
+    public LedgerProof logRaise(String from, String to) throws GeneralSecurityException {
+        return proof(append(epochRaised(from, to)), members.size());
+    }
+
     private static byte[] event(int type, List<String> ids, byte[] hash) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(1);

@@ -238,7 +238,7 @@ class ConsortiumIT {
             "--authority-trust",
             service.dataDir().resolve("enclave/authority.trust").toString(),
             "--policy",
-            "org:" + hospital + " OR purpose:insurance-stats@2026Q4",
+            "org:" + hospital + "@2026Q4 OR purpose:insurance-stats@2026Q4",
             bundles.toString()
         };
     }

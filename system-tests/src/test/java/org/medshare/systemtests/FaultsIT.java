@@ -51,8 +51,8 @@ import org.medshare.abe.Policy;
 class FaultsIT {
     static final Path SAMPLES = Path.of(System.getProperty("medshare.samples", "../sample-data"));
     static final Path WORK = Path.of(System.getProperty("medshare.work", "target/system"));
-    static final String POLICY_A = "org:hospital-a OR purpose:insurance-stats@2026Q4";
-    static final String POLICY_B = "org:hospital-b OR purpose:insurance-stats@2026Q4";
+    static final String POLICY_A = "org:hospital-a@2026Q4 OR purpose:insurance-stats@2026Q4";
+    static final String POLICY_B = "org:hospital-b@2026Q4 OR purpose:insurance-stats@2026Q4";
     static final Pattern SUMMARY = Pattern.compile(
             "uploaded (\\d+), already uploaded (\\d+), refused (\\d+), not confirmed (\\d+) of (\\d+) bundles");
 

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.TestInstance;
 class ReferralIT {
     static final Path SAMPLES = Path.of(System.getProperty("medshare.samples", "../sample-data"));
     static final Path WORK = Path.of(System.getProperty("medshare.work", "target/system"));
-    static final String POLICY = "org:hospital-b OR (dept:cardiology@2026Q4 AND role:physician)";
+    static final String POLICY = "org:hospital-b@2026Q4 OR (dept:cardiology@2026Q4 AND role:physician)";
 
     PackagedService service;
     Path run;

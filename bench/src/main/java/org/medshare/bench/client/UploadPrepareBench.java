@@ -59,7 +59,7 @@ import org.openjdk.jmh.annotations.State;
 @Fork(1)
 public class UploadPrepareBench {
     static final String POLICY =
-            "(org:hospital-a AND dept:cardiology@2026Q4 AND role:physician) OR purpose:insurance-stats@2026Q4";
+            "(org:hospital-a@2026Q4 AND dept:cardiology@2026Q4 AND role:physician) OR purpose:insurance-stats@2026Q4";
 
     List<byte[]> bundles;
     UploadPreparer preparer;

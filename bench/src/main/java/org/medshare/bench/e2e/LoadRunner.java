@@ -89,7 +89,7 @@ public final class LoadRunner {
             Files.createDirectories(config);
             HospitalKeys keys = HospitalKeys.open(config, s, pseudonymFile);
             PublicParameters params = TrustedAuthority.load(trust, config).parameters(s);
-            String policy = "org:" + h[1] + " OR purpose:insurance-stats@2026Q4";
+            String policy = "org:" + h[1] + "@2026Q4 OR purpose:insurance-stats@2026Q4";
             orgs.put(
                     h[1],
                     new Org(

@@ -73,7 +73,7 @@ public final class ReleaseLatency {
                 "--authority-trust",
                 trust.toString(),
                 "--policy",
-                "org:hospital-b OR (dept:cardiology@" + epoch + " AND role:physician)",
+                "org:hospital-b@" + epoch + " OR (dept:cardiology@" + epoch + " AND role:physician)",
                 bundle.toString());
         Workload.cli(
                 cliJar,

@@ -88,7 +88,7 @@ public final class ScaleRunner {
             Files.createDirectories(config);
             HospitalKeys keys = HospitalKeys.open(config, client, pseudonymFile);
             PublicParameters params = TrustedAuthority.load(trust, config).parameters(client);
-            String policy = "org:" + h[1] + " OR purpose:insurance-stats@2026Q4";
+            String policy = "org:" + h[1] + "@2026Q4 OR purpose:insurance-stats@2026Q4";
             hospitals.add(client);
             preparers.add(new UploadPreparer(
                     keys, params, params.defaultSuite(), policy, Policy.parse(policy), new TreeMap<>()));

@@ -50,7 +50,7 @@ import org.medshare.enclave.rows.RowExtractor;
  * (CONNECTIONS: concurrent uploads when posting and for {@code medshare upload --concurrency}, default 16).
  */
 public final class UploadThroughput {
-    static final String POLICY = "org:hospital-a OR purpose:insurance-stats@2026Q4";
+    static final String POLICY = "org:hospital-a@2026Q4 OR purpose:insurance-stats@2026Q4";
     static final double TARGET = 200;
     static final Pattern SUMMARY = Pattern.compile(
             "uploaded (\\d+), already uploaded (\\d+), refused (\\d+), not confirmed (\\d+) of (\\d+) bundles in ([0-9.]+) s");

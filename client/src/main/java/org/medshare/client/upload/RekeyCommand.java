@@ -9,6 +9,7 @@ import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -40,6 +41,10 @@ import picocli.CommandLine.Parameters;
  * {@code replaces=<old record id>}, so the service makes it the record's next version and stops releasing the old one
  * to other organisations.
  *
+ * <p>Records uploaded before organisation attributes carried epochs name {@code org:X} bare: rekey gives each such
+ * attribute {@code @NEXT} as well. Such a policy may name no epoch at all, or {@code NEXT} already (then only its
+ * organisation attributes change), so legacy records move to the current epoch without waiting for a raise.
+ *
  * <p>Both the envelope and the analytics rows are encrypted again, not re-wrapped: their keys are derived from the
  * FAME encapsulation itself and the header (policy included) is authenticated data, so a new policy needs a new
  * encapsulation and therefore new payload keys; there is no separately wrapped record key to re-wrap.
@@ -53,14 +58,17 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
             "Re-encrypt records uploaded from local FHIR bundles under the next attribute epoch (hospital).",
-            "--policy is the policy the bundles were uploaded under; every @OLD epoch in it becomes @NEXT, and each"
-                    + " upload replaces the record of the same bundle under the old policy."
+            "--policy is the policy the bundles were uploaded under; every @OLD epoch in it becomes @NEXT, every bare"
+                    + " org:X becomes org:X@NEXT, and each upload replaces the record of the same bundle under the old"
+                    + " policy."
         },
         footer = {
             "",
             "Example, after the regulator raised the epoch to 2027Q1:",
             "  medshare records rekey --epoch 2027Q1 \\",
-            "      --policy 'org:hospital-b AND dept:cardiology@2026Q4' sample-data/fhir/hospital-a"
+            "      --policy 'org:hospital-b@2026Q4 AND dept:cardiology@2026Q4' sample-data/fhir/hospital-a",
+            "Records uploaded with a bare org:X (before organisation epochs) move to the current epoch the same way:",
+            "  medshare records rekey --epoch 2026Q4 --policy 'org:hospital-b AND role:physician' sample-data/fhir/hospital-a"
         })
 public final class RekeyCommand extends ServiceCommand {
     private static final Pattern ATTRIBUTE = Pattern.compile("[A-Za-z0-9_.:@-]+");
@@ -99,17 +107,32 @@ public final class RekeyCommand extends ServiceCommand {
     @Parameters(arity = "1..*", paramLabel = "FILE|DIR", description = "bundle files or folders")
     List<Path> paths;
 
-    /** A policy moved to the next epoch: the old epoch and the rewritten text. */
-    record Rewritten(AttributeEpoch from, String policy) {}
+    /**
+     * A policy moved to the next epoch.
+     *
+     * @param from   the epoch the old policy names, empty when it names none (only bare {@code org:} attributes)
+     * @param legacy whether the old policy names an {@code org:} attribute without an epoch
+     * @param policy the rewritten text
+     */
+    record Rewritten(Optional<AttributeEpoch> from, boolean legacy, String policy) {
+
+        /** What the old policy is under, for messages: its epoch, or that its organisation attributes carry none. */
+        String under() {
+            return from.map(AttributeEpoch::toString).orElse("org: without epoch");
+        }
+    }
 
     /**
-     * {@code policy} with the epoch of every attribute that carries one replaced by {@code next}.
+     * {@code policy} with the epoch of every attribute that carries one replaced by {@code next}, and {@code @next}
+     * added to every {@code org:} attribute that carries none.
      *
-     * @throws CliFailure usage error unless the policy parses, names exactly one epoch, and {@code next} is after it
+     * @throws CliFailure usage error unless the policy parses, names at most one epoch, and {@code next} is after it;
+     *     a policy naming a bare {@code org:} attribute may name no epoch, or {@code next} itself
      */
     static Rewritten rewrite(String policy, AttributeEpoch next) {
         Arguments.policy(policy);
         TreeSet<String> epochs = new TreeSet<>();
+        boolean legacy = false;
         Matcher m = ATTRIBUTE.matcher(policy);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
@@ -119,25 +142,31 @@ public final class RekeyCommand extends ServiceCommand {
             if (at > 0 && token.indexOf(':') > 0) {
                 epochs.add(token.substring(at + 1));
                 replaced = token.substring(0, at + 1) + next;
+            } else if (token.startsWith("org:")) {
+                legacy = true;
+                replaced = token + "@" + next;
             }
             m.appendReplacement(out, Matcher.quoteReplacement(replaced));
         }
         m.appendTail(out);
-        if (epochs.size() != 1) {
-            throw CliFailure.usage("--policy must name exactly one epoch (attr@EPOCH); it names "
+        if (epochs.size() > 1 || (epochs.isEmpty() && !legacy)) {
+            throw CliFailure.usage("--policy must name exactly one epoch (attr@EPOCH), or org:X without one; it names "
                     + (epochs.isEmpty() ? "none" : epochs));
         }
-        AttributeEpoch from;
-        try {
-            from = AttributeEpoch.parse(epochs.first());
-        } catch (IllegalArgumentException e) {
-            throw CliFailure.usage("--policy names epoch " + epochs.first() + ": " + e.getMessage());
-        }
-        if (!next.isAfter(from)) {
-            throw CliFailure.usage("--epoch " + next + " is not after the policy's epoch " + from);
+        Optional<AttributeEpoch> from = Optional.empty();
+        if (!epochs.isEmpty()) {
+            try {
+                from = Optional.of(AttributeEpoch.parse(epochs.first()));
+            } catch (IllegalArgumentException e) {
+                throw CliFailure.usage("--policy names epoch " + epochs.first() + ": " + e.getMessage());
+            }
+            boolean movesOrganisationsOnly = legacy && from.get().equals(next);
+            if (!next.isAfter(from.get()) && !movesOrganisationsOnly) {
+                throw CliFailure.usage("--epoch " + next + " is not after the policy's epoch " + from.get());
+            }
         }
         Arguments.policy(out.toString());
-        return new Rewritten(from, out.toString());
+        return new Rewritten(from, legacy, out.toString());
     }
 
     @Override
@@ -196,8 +225,8 @@ public final class RekeyCommand extends ServiceCommand {
         out.println("rekeyed " + done + " of " + found.files().size() + " bundles to " + next);
         out.flush();
         if (!remaining.isEmpty()) {
-            remaining.forEach(r -> err.println("medshare: still under " + rewritten.from() + " " + r));
-            throw CliFailure.verification(remaining.size() + " record(s) remain under epoch " + rewritten.from()
+            remaining.forEach(r -> err.println("medshare: still under " + rewritten.under() + " " + r));
+            throw CliFailure.verification(remaining.size() + " record(s) remain under " + rewritten.under()
                     + " (see above); run the same command again to resume");
         }
         return 0;

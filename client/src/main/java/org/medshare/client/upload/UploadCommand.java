@@ -60,7 +60,7 @@ import picocli.CommandLine.Parameters;
             "",
             "Example:",
             "  medshare upload --pseudonym-key consortium.key \\",
-            "      --policy 'org:hospital-a OR purpose:insurance-stats@2026Q4' --report upload.json sample-data/fhir/hospital-a",
+            "      --policy 'org:hospital-a@2026Q4 OR purpose:insurance-stats@2026Q4' --report upload.json sample-data/fhir/hospital-a",
             "Policies: attributes key:value combined with AND, OR, parentheses and 'K of (A, B, C)'."
         })
 public final class UploadCommand extends ServiceCommand {

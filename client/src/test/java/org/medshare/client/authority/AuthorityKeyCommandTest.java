@@ -87,8 +87,8 @@ class AuthorityKeyCommandTest {
         assertTrue(issued.out().contains("dept:cardiology@2026Q4"), issued.out());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
 
-        Path heart = envelope("heart.env", "org:hospital-a AND dept:cardiology@2026Q4", "heart record");
-        Path tumour = envelope("tumour.env", "org:hospital-a AND dept:oncology@2026Q4", "tumour record");
+        Path heart = envelope("heart.env", "org:hospital-a@2026Q4 AND dept:cardiology@2026Q4", "heart record");
+        Path tumour = envelope("tumour.env", "org:hospital-a@2026Q4 AND dept:oncology@2026Q4", "tumour record");
         Path plain = dir.resolve("heart.json");
         Result ok = Cli.run("decrypt", "--key", key.toString(), "--in", heart.toString(), "--out", plain.toString());
         assertEquals(0, ok.code(), ok.toString());

@@ -131,7 +131,7 @@ class RecordsCommandTest {
 
     @Test
     void aRecordIsFoundByThePatientsIdentifierFetchedCheckedAndOpenedAndTheReleaseIsListed() throws Exception {
-        String record = upload("org:hospital-a AND dept:cardiology@2026Q4", BUNDLE);
+        String record = upload("org:hospital-a@2026Q4 AND dept:cardiology@2026Q4", BUNDLE);
 
         Result found = search();
         assertEquals(0, found.code(), found.toString());
@@ -168,7 +168,7 @@ class RecordsCommandTest {
      */
     @Test
     void eachReleaseIsProvedInTheLedgerWithTheMembersOwnKeys() throws Exception {
-        String record = upload("org:hospital-a AND dept:cardiology@2026Q4", BUNDLE);
+        String record = upload("org:hospital-a@2026Q4 AND dept:cardiology@2026Q4", BUNDLE);
         assertEquals(0, get(record, dir.resolve("opened.json")).code());
         JsonNode release = new ObjectMapper()
                 .readTree(Cli.run("records", "access", "--config", config.toString(), "--json")
@@ -242,7 +242,7 @@ class RecordsCommandTest {
 
     @Test
     void aChangedEnvelopeAForgedSignatureOrAContradictedPinEndsInExitOneAndNoFile() throws Exception {
-        String record = upload("org:hospital-a AND dept:cardiology@2026Q4", BUNDLE);
+        String record = upload("org:hospital-a@2026Q4 AND dept:cardiology@2026Q4", BUNDLE);
         Path out = dir.resolve("out.json");
 
         fake.tamperEnvelope = true;
@@ -252,7 +252,7 @@ class RecordsCommandTest {
         assertFalse(Files.exists(out));
         fake.tamperEnvelope = false;
 
-        upload("org:hospital-a AND dept:oncology@2026Q4", anotherBundle());
+        upload("org:hospital-a@2026Q4 AND dept:oncology@2026Q4", anotherBundle());
         fake.forgeSignature = true;
         Result forged = get(record, out);
         assertEquals(1, forged.code(), forged.toString());
@@ -274,7 +274,7 @@ class RecordsCommandTest {
 
     @Test
     void aKeyThatDoesNotSatisfyThePolicyOpensNothing() throws Exception {
-        String record = upload("org:hospital-a AND dept:oncology@2026Q4", BUNDLE);
+        String record = upload("org:hospital-a@2026Q4 AND dept:oncology@2026Q4", BUNDLE);
         Path out = dir.resolve("out.json");
         Result refused = get(record, out);
         assertEquals(1, refused.code(), refused.toString());
@@ -284,7 +284,7 @@ class RecordsCommandTest {
 
     @Test
     void badArgumentsAreUsageErrorsBeforeTheServiceIsAsked() throws Exception {
-        String record = upload("org:hospital-a AND dept:cardiology@2026Q4", BUNDLE);
+        String record = upload("org:hospital-a@2026Q4 AND dept:cardiology@2026Q4", BUNDLE);
         Path out = dir.resolve("out.json");
         int before = fake.ciphertextRequests.get();
         for (Result r : new Result[] {

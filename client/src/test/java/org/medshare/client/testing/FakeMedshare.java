@@ -299,7 +299,7 @@ public final class FakeMedshare implements AutoCloseable {
 
     /** A clinician's attributes, as the service derives them from the token. */
     public volatile Set<String> clinicianAttributes =
-            Set.of("org:hospital-a", "role:physician", "dept:cardiology@2026Q4");
+            Set.of("org:hospital-a@2026Q4", "role:physician", "dept:cardiology@2026Q4");
     /** Answer key requests with a key issued to another recipient key (a lying host). */
     public volatile boolean substituteRecipient = false;
 

@@ -71,7 +71,7 @@ class Hl7ExamplesUploadTest {
                 "--concurrency",
                 "2",
                 "--policy",
-                "org:hospital-a",
+                "org:hospital-a@2026Q4",
                 "--report",
                 report.toString()));
         args.addAll(files);

@@ -1,6 +1,7 @@
 package org.medshare.client.upload;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,8 +30,8 @@ import org.medshare.ledger.event.AttributeEpoch;
  * epoch the consortium has not raised, and usage errors are named with their exit codes.
  */
 class RekeyCommandTest {
-    static final String OLD = "org:hospital-b AND dept:cardiology@2026Q4";
-    static final String NEXT = "org:hospital-b AND dept:cardiology@2027Q1";
+    static final String OLD = "org:hospital-b@2026Q4 AND dept:cardiology@2026Q4";
+    static final String NEXT = "org:hospital-b@2027Q1 AND dept:cardiology@2027Q1";
     static final Path SAMPLES = Path.of("..", "sample-data", "fhir", "hospital-a");
 
     FakeMedshare fake;
@@ -129,7 +131,7 @@ class RekeyCommandTest {
         fake.currentEpoch("2027Q1");
         Path b1 = bundles.resolve("b1.json");
         String oldId = recordId(b1, OLD);
-        String other = "org:hospital-b AND dept:oncology@2026Q4";
+        String other = "org:hospital-b@2026Q4 AND dept:oncology@2026Q4";
         Result replaced = Cli.run(
                 "upload",
                 "--config",
@@ -163,7 +165,8 @@ class RekeyCommandTest {
                 List.of("--epoch", "2027q1", "--policy", OLD),
                 List.of("--epoch", "2026Q3", "--policy", OLD),
                 List.of("--epoch", "2026Q4", "--policy", OLD),
-                List.of("--epoch", "2027Q1", "--policy", "org:hospital-b AND role:physician"),
+                List.of("--epoch", "2027Q1", "--policy", "role:physician"),
+                List.of("--epoch", "2027Q1", "--policy", "org:hospital-b AND dept:cardiology@2027Q2"),
                 List.of("--epoch", "2027Q1", "--policy", "dept:cardiology@2026Q4 OR dept:oncology@2026Q3"),
                 List.of("--epoch", "2027Q1", "--policy", "dept:cardiology@2026Q4 AND ("),
                 List.of("--epoch", "2027Q1", "--policy", OLD, "--tag", "replaces=x"))) {
@@ -184,13 +187,51 @@ class RekeyCommandTest {
     void everyEpochOfThePolicyIsReplaced() {
         AttributeEpoch next = AttributeEpoch.parse("2027Q1");
         RekeyCommand.Rewritten r = RekeyCommand.rewrite(
-                "(org:hospital-b AND dept:cardiology@2026Q4) OR 2 of (role:physician, purpose:care@2026Q4, org:x)",
+                "(org:hospital-b@2026Q4 AND dept:cardiology@2026Q4) OR 2 of (role:physician, purpose:care@2026Q4,"
+                        + " org:x@2026Q4)",
                 next);
-        assertEquals("2026Q4", r.from().toString());
+        assertEquals(Optional.of(AttributeEpoch.parse("2026Q4")), r.from());
+        assertFalse(r.legacy());
         assertEquals(
-                "(org:hospital-b AND dept:cardiology@2027Q1) OR 2 of (role:physician, purpose:care@2027Q1, org:x)",
+                "(org:hospital-b@2027Q1 AND dept:cardiology@2027Q1) OR 2 of (role:physician, purpose:care@2027Q1,"
+                        + " org:x@2027Q1)",
                 r.policy());
         assertNotNull(RekeyCommand.rewrite(OLD, next));
         assertThrows(CliFailure.class, () -> RekeyCommand.rewrite("dept:a@2026Q4 OR dept:b@2026Q3", next));
+        assertThrows(CliFailure.class, () -> RekeyCommand.rewrite(NEXT, next), "nothing to move");
+    }
+
+    @Test
+    void aBareOrganisationAttributeMovesToTheNextEpoch() {
+        AttributeEpoch next = AttributeEpoch.parse("2027Q1");
+        RekeyCommand.Rewritten withDepartment = RekeyCommand.rewrite("org:hospital-b AND dept:cardiology@2026Q4", next);
+        assertEquals("org:hospital-b@2027Q1 AND dept:cardiology@2027Q1", withDepartment.policy());
+        assertEquals("2026Q4", withDepartment.under());
+        assertTrue(withDepartment.legacy());
+        RekeyCommand.Rewritten organisationsOnly = RekeyCommand.rewrite("org:hospital-a OR org:hospital-b", next);
+        assertEquals("org:hospital-a@2027Q1 OR org:hospital-b@2027Q1", organisationsOnly.policy());
+        assertEquals(Optional.empty(), organisationsOnly.from());
+        assertEquals(
+                "org:hospital-b@2027Q1 AND dept:cardiology@2027Q1",
+                RekeyCommand.rewrite("org:hospital-b AND dept:cardiology@2027Q1", next)
+                        .policy(),
+                "a legacy policy already naming the current epoch moves its organisation attributes only");
+    }
+
+    @Test
+    void legacyRecordsMoveToTheCurrentEpochWithoutARaise() throws Exception {
+        String legacy = "org:hospital-b AND role:physician";
+        Path legacyBundles = dir.resolve("legacy");
+        Files.createDirectories(legacyBundles);
+        Files.copy(notUploaded, legacyBundles.resolve("l.json"));
+        Result upload = Cli.run(
+                "upload", "--config", config.toString(), "--policy", legacy, "--no-progress", legacyBundles.toString());
+        assertEquals(0, upload.code(), upload.toString());
+        String oldId = recordId(legacyBundles.resolve("l.json"), legacy);
+        Result r = rekey("--epoch", "2026Q4", "--policy", legacy, legacyBundles.toString());
+        assertEquals(0, r.code(), r.toString());
+        assertEquals(
+                recordId(legacyBundles.resolve("l.json"), "org:hospital-b@2026Q4 AND role:physician"),
+                fake.supersededBy(oldId));
     }
 }

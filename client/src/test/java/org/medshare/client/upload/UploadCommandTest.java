@@ -22,7 +22,7 @@ import org.medshare.client.testing.TestAuthority;
  * files left behind. Uses four of the synthetic sample bundles.
  */
 class UploadCommandTest {
-    static final String POLICY = "org:hospital-a AND role:physician";
+    static final String POLICY = "org:hospital-a@2026Q4 AND role:physician";
     static final Path SAMPLES = Path.of("..", "sample-data", "fhir", "hospital-a");
 
     FakeMedshare fake;
@@ -185,7 +185,7 @@ class UploadCommandTest {
                 "--config",
                 config.toString(),
                 "--policy",
-                "org:hospital-a AND role:auditor",
+                "org:hospital-a@2026Q4 AND role:auditor",
                 "--no-progress",
                 bundles.resolve("b0.json").toString());
         assertEquals(0, other.code(), other.toString());

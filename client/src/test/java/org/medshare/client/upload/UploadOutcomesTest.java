@@ -24,7 +24,7 @@ import org.medshare.client.testing.TestAuthority;
  * new versions of a document, and the refusal to upload without the consortium's pseudonym key.
  */
 class UploadOutcomesTest {
-    static final String POLICY = "org:hospital-a OR purpose:insurance-stats@2026Q4";
+    static final String POLICY = "org:hospital-a@2026Q4 OR purpose:insurance-stats@2026Q4";
     static final String VISIT = """
       {"resourceType":"Bundle","type":"collection","identifier":{"system":"urn:example:docs","value":"%s"},"entry":[
        {"fullUrl":"urn:uuid:p1","resource":{"resourceType":"Patient","identifier":[{"system":"urn:mrn","value":"1"}],

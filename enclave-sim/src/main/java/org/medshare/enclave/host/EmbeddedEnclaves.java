@@ -102,6 +102,17 @@ public final class EmbeddedEnclaves implements AutoCloseable {
      */
     public static EmbeddedEnclaves start(Path dir, TrustedParties parties, LedgerTrust ledger, int svn, Suite suite)
             throws IOException, GeneralSecurityException, EnclaveCallException {
+        return start(dir, parties, ledger, svn, suite, null);
+    }
+
+    /**
+     * Starts (or restarts) the embedded deployment with the authority's initial attribute epoch {@code epoch}
+     * ({@code YYYYQn}, part of its measured configuration, {@link KeyAuthority#EPOCH}; null leaves it unset), the
+     * consortium's epoch before any raise.
+     */
+    public static EmbeddedEnclaves start(
+            Path dir, TrustedParties parties, LedgerTrust ledger, int svn, Suite suite, String epoch)
+            throws IOException, GeneralSecurityException, EnclaveCallException {
         Objects.requireNonNull(suite);
         Files.createDirectories(dir);
         Clock clock = Clock.systemUTC();
@@ -109,7 +120,8 @@ public final class EmbeddedEnclaves implements AutoCloseable {
         KeyPair vendor = loadOrCreateVendorKey(dir.resolve("vendor.key"));
         CodeSet code = CodeSet.ofRunningEnclave();
         SigStruct workerSig = SigStruct.sign(code, WORKER_CONFIG, PRODUCT_ID, svn, vendor);
-        EnclaveConfig authorityConfig = authorityConfig(root, vendor.getPublic(), workerSig, svn, parties, ledger);
+        EnclaveConfig authorityConfig =
+                authorityConfig(root, vendor.getPublic(), workerSig, svn, parties, ledger, epoch);
         SigStruct authoritySig = SigStruct.sign(code, authorityConfig, PRODUCT_ID, svn, vendor);
         Path secret = dir.resolve("platform.secret");
         EnclaveHost authority = EnclaveHost.start(new EnclaveHost.LaunchSpec(
@@ -180,7 +192,13 @@ public final class EmbeddedEnclaves implements AutoCloseable {
     }
 
     static EnclaveConfig authorityConfig(
-            SimRootCa root, PublicKey vendor, SigStruct workerSig, int svn, TrustedParties parties, LedgerTrust ledger)
+            SimRootCa root,
+            PublicKey vendor,
+            SigStruct workerSig,
+            int svn,
+            TrustedParties parties,
+            LedgerTrust ledger,
+            String epoch)
             throws GeneralSecurityException {
         String constraint = "C:" + Hex.of(workerSig.mrenclave())
                 + " S:" + Hex.of(SigStruct.mrsignerOf(vendor))
@@ -196,6 +214,9 @@ public final class EmbeddedEnclaves implements AutoCloseable {
         settings.put(KeyAuthority.LEDGER_SUITE, ledger.suite());
         settings.put(KeyAuthority.LEDGER_QUORUM, Integer.toString(ledger.quorum()));
         settings.put(KeyAuthority.LEDGER_KEYS, String.join(" ", ledger.keyLines()));
+        if (epoch != null) {
+            settings.put(KeyAuthority.EPOCH, epoch);
+        }
         return EnclaveConfig.release(settings);
     }
 

@@ -130,6 +130,23 @@ public final class KeyAuthorityClient {
         return r.end(new IssuedUserKey(r.bytes(), UserKeyIssue.parse(r.bytes())));
     }
 
+    /**
+     * Shows the authority the regulator's raise of the attribute epoch that {@code raised} proves (an EPOCH_RAISED
+     * event under a final ledger checkpoint), so that it issues clinician keys for that epoch from now on.
+     *
+     * @return the authority's current epoch afterwards
+     * @throws EnclaveCallException KEY_RELEASE_NOT_ON_LEDGER or KEY_RELEASE_LEDGER_EVENT_MISMATCH for a proof it refuses
+     */
+    public String observeEpoch(LedgerProof raised) throws IOException, EnclaveCallException, GeneralSecurityException {
+        WireReader r = new WireReader(authority.call(
+                KeyAuthorityService.NAME,
+                new WireWriter()
+                        .u8(KeyAuthorityService.EPOCH)
+                        .bytes(raised.toBytes())
+                        .toByteArray()));
+        return r.end(r.utf8());
+    }
+
     private static PublicParameters parseParams(byte[] response) throws GeneralSecurityException {
         WireReader r = new WireReader(response);
         PublicParameters pp = PublicParameters.parse(r.bytes());

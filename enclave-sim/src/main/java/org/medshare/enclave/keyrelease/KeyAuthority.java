@@ -17,7 +17,9 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import javax.crypto.Cipher;
 import javax.crypto.KeyAgreement;
 import javax.crypto.spec.GCMParameterSpec;
@@ -66,8 +68,15 @@ import org.medshare.enclave.seal.SealingException;
  * {@code organisation=hex SHA-256 of SPKI}: the hospitals' key-grant keys, each trusted for its own organisation's
  * clinicians only), the ledger's {@value #LEDGER_ORIGIN}, {@value #LEDGER_SUITE}, {@value #LEDGER_QUORUM} and
  * {@value #LEDGER_KEYS} (space-separated checkpoint verifier keys of the ledger's members), optional {@value
- * #NONCE_TTL} (ISO-8601, default PT2M) and {@value #PRODUCTION} ("true" builds a production verifier, which
- * refuses SIMULATED:ALLOW). Every key listed belongs to a party, never to the host.
+ * #NONCE_TTL} (ISO-8601, default PT2M), {@value #PRODUCTION} ("true" builds a production verifier, which refuses
+ * SIMULATED:ALLOW) and {@value #EPOCH} (the consortium's attribute epoch before any raise, {@code YYYYQn}). Every key
+ * listed belongs to a party, never to the host.
+ *
+ * <p>Attribute epochs: the authority's current epoch is the latest of {@value #EPOCH} and every EPOCH_RAISED event
+ * proven to it under a final checkpoint ({@link #observeEpoch}); it only ever moves forward. A clinician key's
+ * {@code org:} attribute must carry the current epoch ({@code org:hospital-a@2026Q4}), and so must any other attribute
+ * of it that carries an epoch, so raising the epoch retires every key issued before for new records. The host decides
+ * when to show a raise: until it does, the authority keeps issuing the epoch it knows, and never an earlier one.
  *
  * <p>Sealing policy: the master key is sealed under {@link SealPolicy#MRSIGNER}. An upgraded
  * authority (same signer and product, higher SVN) must keep issuing keys for data encrypted
@@ -89,12 +98,14 @@ public final class KeyAuthority {
     public static final String LEDGER_KEYS = "keyauthority.ledger.keys";
     public static final String NONCE_TTL = "keyauthority.nonce-ttl";
     public static final String PRODUCTION = "keyauthority.production";
+    public static final String EPOCH = "keyauthority.epoch";
 
     /** Domain label of the authority's signature over its public parameters. */
     public static final String PARAMS_SIGNATURE_DOMAIN = "medshare.abe-public-parameters.v1";
 
     static final byte[] SEAL_AAD = "medshare.keyauthority.master-key.v1".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] WRAP_SALT = "medshare.keyrelease.v1".getBytes(StandardCharsets.US_ASCII);
+    private static final Pattern EPOCH_FORM = Pattern.compile("[0-9]{4}Q[1-4]");
 
     private final EnclaveContext enclave;
     private final QuoteVerifier verifier;
@@ -105,6 +116,7 @@ public final class KeyAuthority {
     private final AbeScheme abe = new AbeScheme(new SecureRandom());
     private final Set<String> usedApprovals = new HashSet<>();
     private MasterKey masterKey;
+    private String epoch;
 
     private KeyAuthority(
             EnclaveContext enclave,
@@ -112,8 +124,10 @@ public final class KeyAuthority {
             Set<String> approvers,
             Map<String, Set<String>> grantors,
             LedgerTrust ledger,
+            String epoch,
             Clock clock) {
         this.enclave = enclave;
+        this.epoch = epoch;
         this.verifier = verifier;
         this.approvers = approvers;
         this.grantors = grantors;
@@ -166,7 +180,11 @@ public final class KeyAuthority {
                 s.get(LEDGER_SUITE),
                 Integer.parseInt(s.get(LEDGER_QUORUM)),
                 List.of(s.get(LEDGER_KEYS).trim().split(" +")));
-        return new KeyAuthority(enclave, v, Set.copyOf(approvers), Map.copyOf(frozen), ledger, clock);
+        String epoch = s.get(EPOCH);
+        if (epoch != null && !EPOCH_FORM.matcher(epoch).matches()) {
+            throw new IllegalArgumentException(EPOCH + " is YYYYQn, not '" + epoch + "'");
+        }
+        return new KeyAuthority(enclave, v, Set.copyOf(approvers), Map.copyOf(frozen), ledger, epoch, clock);
     }
 
     /** Result of setup: public parameters to publish, sealed master key for the host to store. */
@@ -301,11 +319,37 @@ public final class KeyAuthority {
     }
 
     /**
+     * Moves the current attribute epoch to the one {@code raised} proves the regulator raised, when that is later; an
+     * earlier or equal one changes nothing.
+     *
+     * @return the current epoch afterwards
+     * @throws KeyReleaseException NOT_ON_LEDGER if the proof fails, LEDGER_EVENT_MISMATCH if it proves another event
+     *     than an EPOCH_RAISED naming a {@code YYYYQn} epoch
+     */
+    public synchronized String observeEpoch(LedgerProof raised) throws KeyReleaseException {
+        if (!(provenEvent(raised) instanceof LoggedEvent.EpochRaised r)
+                || !EPOCH_FORM.matcher(r.epoch()).matches()) {
+            throw new KeyReleaseException(
+                    Reason.LEDGER_EVENT_MISMATCH, "the proven entry is not an EPOCH_RAISED event");
+        }
+        if (epoch == null || r.epoch().compareTo(epoch) > 0) {
+            epoch = r.epoch();
+        }
+        return epoch;
+    }
+
+    /** The current attribute epoch (see the class description), or empty before any is configured or proven. */
+    public synchronized Optional<String> epoch() {
+        return Optional.ofNullable(epoch);
+    }
+
+    /**
      * Issues a clinician's user key for exactly the grant's attributes, wrapped to the grant's recipient X25519
      * key (see {@link UserKeyIssue}), with a statement signed by this enclave's attested key. Refuses a grant not
      * signed by a grant key of the grant's own organisation ({@value #GRANTORS}), expired or already used, and any
      * {@code purpose:} attribute (purpose keys go only to attested enclaves, through {@link #release}) or {@code
-     * org:} attribute other than the grant's organisation. Issues only once {@code logged} proves the grant's
+     * org:} attribute other than the grant's organisation in the current epoch, and (EPOCH_NOT_CURRENT) an {@code
+     * org:} attribute without an epoch or any attribute carrying another epoch than the current one. Issues only once {@code logged} proves the grant's
      * KEY_ISSUED event (key id = hex SHA-256 of the grant, recipient = the grant's subject) under a final ledger
      * checkpoint (NOT_ON_LEDGER, LEDGER_EVENT_MISMATCH). Nothing is consumed unless every check passes.
      */
@@ -320,10 +364,30 @@ public final class KeyAuthority {
                         Reason.ATTRIBUTES_NOT_ALLOWED,
                         "purpose attributes are released only to attested enclaves, not to clinicians");
             }
-            if (a.key().equals("org") && !text.equals("org:" + grant.organisation())) {
+            Optional<String> attributeEpoch = a.epoch();
+            if (a.key().equals("org")) {
+                String organisation = attributeEpoch
+                        .map(e -> text.substring(0, text.length() - e.length() - 1))
+                        .orElse(text);
+                if (!organisation.equals("org:" + grant.organisation())) {
+                    throw new KeyReleaseException(
+                            Reason.ATTRIBUTES_NOT_ALLOWED,
+                            "a clinician of " + grant.organisation() + " cannot hold " + text);
+                }
+                if (attributeEpoch.isEmpty()
+                        || !EPOCH_FORM.matcher(attributeEpoch.get()).matches()) {
+                    throw new KeyReleaseException(
+                            Reason.EPOCH_NOT_CURRENT,
+                            "a clinician's organisation attribute carries the current epoch: " + organisation + "@"
+                                    + (epoch == null ? "YYYYQn" : epoch) + ", not " + text);
+                }
+            }
+            if (epoch != null
+                    && attributeEpoch.isPresent()
+                    && !attributeEpoch.get().equals(epoch)) {
                 throw new KeyReleaseException(
-                        Reason.ATTRIBUTES_NOT_ALLOWED,
-                        "a clinician of " + grant.organisation() + " cannot hold " + text);
+                        Reason.EPOCH_NOT_CURRENT,
+                        text + " carries epoch " + attributeEpoch.get() + "; keys are issued for " + epoch + " only");
             }
         }
         String grantId = "grant:" + Hex.of(grant.hash());

@@ -29,6 +29,8 @@ import org.medshare.enclave.seal.SealingException;
  *   8 ISSUE_USER_KEY bytes UserKeyGrant, bytes client nonce, bytes LedgerProof of the grant's KEY_ISSUED
  *                                   → bytes evidence for the nonce,
  *                                     bytes {@link UserKeyIssue} (key wrapped to the clinician's X25519 key)
+ *   9 EPOCH  bytes LedgerProof of an EPOCH_RAISED event → utf8 the authority's current attribute epoch
+ *                                   ({@link KeyAuthority#observeEpoch})
  * </pre>
  *
  * Refusals come back as ERROR frames with codes {@code KEY_RELEASE_<REASON>}, {@code
@@ -44,6 +46,7 @@ public final class KeyAuthorityService implements EnclaveService {
     public static final int ATTESTED_PARAMS = 6;
     public static final int RESEAL = 7;
     public static final int ISSUE_USER_KEY = 8;
+    public static final int EPOCH = 9;
 
     private final Clock clock;
     private KeyAuthority authority;
@@ -125,6 +128,13 @@ public final class KeyAuthorityService implements EnclaveService {
                     out = new WireWriter()
                             .bytes(ctx.attest(nonce).toBytes())
                             .bytes(issue.toBytes())
+                            .toByteArray();
+                }
+                case EPOCH -> {
+                    byte[] raised = r.bytes();
+                    r.expectEnd();
+                    out = new WireWriter()
+                            .utf8(ka.observeEpoch(LedgerProof.parse(raised)))
                             .toByteArray();
                 }
                 case RESEAL -> {

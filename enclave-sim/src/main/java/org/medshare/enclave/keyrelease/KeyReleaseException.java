@@ -15,6 +15,8 @@ public final class KeyReleaseException extends GeneralSecurityException {
         APPROVAL_EXPIRED,
         APPROVAL_REPLAYED,
         ATTRIBUTES_NOT_ALLOWED,
+        /** A clinician key's attribute carries another epoch than the current one, or none where one is required. */
+        EPOCH_NOT_CURRENT,
         /** The event that authorises the release is not proven to be under a final checkpoint. */
         NOT_ON_LEDGER,
         /** The proven event is not the one for this approval or grant. */

@@ -4,13 +4,14 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
+import org.medshare.enclave.ledger.LoggedEvent.EpochRaised;
 import org.medshare.enclave.ledger.LoggedEvent.KeyIssued;
 import org.medshare.enclave.ledger.LoggedEvent.QueryApproved;
 
 /**
  * Reads the log's canonical event encoding, version 1: u8 version, u8 type code, i64 timestamp, then the type's
  * fields in order; an id is u8 length 1..128 and ASCII {@code [A-Za-z0-9_.:@-]}, a hash is 32 bytes. Only
- * QUERY_APPROVED and KEY_ISSUED are read; any other type, and trailing bytes, are refused.
+ * QUERY_APPROVED, KEY_ISSUED and EPOCH_RAISED are read; any other type, and trailing bytes, are refused.
  */
 final class EventDecoder {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:@-]+");
@@ -20,7 +21,7 @@ final class EventDecoder {
     /**
      * Decodes {@code entry}.
      *
-     * @throws LedgerProofException if it is not a well-formed QUERY_APPROVED or KEY_ISSUED event
+     * @throws LedgerProofException if it is not a well-formed QUERY_APPROVED, KEY_ISSUED or EPOCH_RAISED event
      */
     static LoggedEvent decode(byte[] entry) throws LedgerProofException {
         ByteBuffer in = ByteBuffer.wrap(entry);
@@ -36,9 +37,10 @@ final class EventDecoder {
             LoggedEvent event = switch (type) {
                 case LoggedEvent.QUERY_APPROVED -> new QueryApproved(timestamp, id(in), id(in), hash(in));
                 case LoggedEvent.KEY_ISSUED -> new KeyIssued(timestamp, id(in), id(in), id(in), hash(in));
+                case LoggedEvent.EPOCH_RAISED -> new EpochRaised(timestamp, id(in), id(in), id(in));
                 default ->
-                    throw new LedgerProofException(
-                            "the entry is an event of type " + type + ", not QUERY_APPROVED or KEY_ISSUED");
+                    throw new LedgerProofException("the entry is an event of type " + type
+                            + ", not QUERY_APPROVED, KEY_ISSUED or EPOCH_RAISED");
             };
             if (in.hasRemaining()) {
                 throw new LedgerProofException("the entry has trailing bytes");

@@ -17,11 +17,13 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.medshare.abe.AbeScheme;
+import org.medshare.abe.DecryptionFailedException;
 import org.medshare.abe.Encapsulation;
 import org.medshare.abe.Policy;
 import org.medshare.abe.PublicParameters;
@@ -94,11 +96,18 @@ class KeyAuthorityTest {
                 + (production ? "" : " SIMULATED:ALLOW");
         Map<String, String> settings = new HashMap<>(ledger.authoritySettings(2));
         settings.putAll(Map.of(
-                KeyAuthority.ROOT, Hex.of(root.certificate().getEncoded()),
-                KeyAuthority.CONSTRAINT, constraint,
-                KeyAuthority.APPROVERS, QueryApproval.keyIdOf(approver.getPublic()),
-                KeyAuthority.GRANTORS, "hospital-a=" + QueryApproval.keyIdOf(hospitalAGrants.getPublic()),
-                KeyAuthority.PRODUCTION, Boolean.toString(production)));
+                KeyAuthority.ROOT,
+                Hex.of(root.certificate().getEncoded()),
+                KeyAuthority.CONSTRAINT,
+                constraint,
+                KeyAuthority.APPROVERS,
+                QueryApproval.keyIdOf(approver.getPublic()),
+                KeyAuthority.GRANTORS,
+                "hospital-a=" + QueryApproval.keyIdOf(hospitalAGrants.getPublic()),
+                KeyAuthority.PRODUCTION,
+                Boolean.toString(production),
+                KeyAuthority.EPOCH,
+                "2026Q4"));
         return EnclaveConfig.release(settings);
     }
 
@@ -209,7 +218,7 @@ class KeyAuthorityTest {
                 .generateKeyPair()
                 .getPublic()
                 .getEncoded();
-        Set<String> attributes = Set.of("org:hospital-a", "role:physician");
+        Set<String> attributes = Set.of("org:hospital-a@2026Q4", "role:physician");
         Instant notAfter = Instant.now().plusSeconds(60);
 
         UserKeyIssue issued = issue(
@@ -228,7 +237,7 @@ class KeyAuthorityTest {
                     "a query-approval key or an unlisted key cannot grant clinician keys");
         }
         UserKeyGrant otherHospital = UserKeyGrant.sign(
-                "hospital-b", "hospital-b:bob", Set.of("org:hospital-b"), notAfter, recipient, hospitalAGrants);
+                "hospital-b", "hospital-b:bob", Set.of("org:hospital-b@2026Q4"), notAfter, recipient, hospitalAGrants);
         assertEquals(
                 Reason.APPROVAL_UNTRUSTED_APPROVER,
                 assertThrows(KeyReleaseException.class, () -> issue(ka, otherHospital))
@@ -339,6 +348,97 @@ class KeyAuthorityTest {
     }
 
     @Test
+    void issuesOrganisationAttributesOfTheCurrentEpochOnlyAndARaiseRetiresEarlierKeys() throws Exception {
+        KeyAuthority ka = authority(launch(genuine, authorityConfig, 1));
+        KeyPair clinician = KeyPairGenerator.getInstance("X25519").generateKeyPair();
+        byte[] recipient = clinician.getPublic().getEncoded();
+        Instant notAfter = Instant.now().plusSeconds(60);
+        assertEquals(Optional.of("2026Q4"), ka.epoch(), "the configured epoch before any raise");
+        for (Set<String> stale : List.of(
+                Set.of("org:hospital-a"),
+                Set.of("org:hospital-a@2026Q3"),
+                Set.of("org:hospital-a@2027Q1"),
+                Set.of("org:hospital-a@next"),
+                Set.of("org:hospital-a@2026Q4", "dept:cardiology@2026Q3"))) {
+            UserKeyGrant grant =
+                    UserKeyGrant.sign("hospital-a", "hospital-a:alice", stale, notAfter, recipient, hospitalAGrants);
+            assertEquals(
+                    Reason.EPOCH_NOT_CURRENT,
+                    assertThrows(KeyReleaseException.class, () -> issue(ka, grant))
+                            .reason(),
+                    stale.toString());
+        }
+        UserKeyGrant otherOrganisation = UserKeyGrant.sign(
+                "hospital-a",
+                "hospital-a:alice",
+                Set.of("org:hospital-b@2026Q4"),
+                notAfter,
+                recipient,
+                hospitalAGrants);
+        assertEquals(
+                Reason.ATTRIBUTES_NOT_ALLOWED,
+                assertThrows(KeyReleaseException.class, () -> issue(ka, otherOrganisation))
+                        .reason());
+
+        UserKey before = issue(
+                        ka,
+                        UserKeyGrant.sign(
+                                "hospital-a",
+                                "hospital-a:alice",
+                                Set.of("org:hospital-a@2026Q4"),
+                                notAfter,
+                                recipient,
+                                hospitalAGrants))
+                .unwrap(clinician.getPrivate(), recipient);
+
+        LedgerProof notARaise = ledger.proof(ledger.append(TestLedger.keyIssued(Hex.of(new byte[32]), "x:y")), 3);
+        assertEquals(
+                Reason.LEDGER_EVENT_MISMATCH,
+                assertThrows(KeyReleaseException.class, () -> ka.observeEpoch(notARaise))
+                        .reason());
+        long raised = ledger.append(TestLedger.epochRaised("2026Q4", "2027Q1"));
+        assertEquals(
+                Reason.NOT_ON_LEDGER,
+                assertThrows(KeyReleaseException.class, () -> ka.observeEpoch(ledger.proof(raised, 1)))
+                        .reason(),
+                "a raise under a checkpoint short of the quorum");
+        assertEquals(Optional.of("2026Q4"), ka.epoch());
+        assertEquals("2027Q1", ka.observeEpoch(ledger.proof(raised, 2)));
+        assertEquals("2027Q1", ka.observeEpoch(ledger.logRaise("2026Q2", "2026Q3")), "an older raise changes nothing");
+
+        UserKeyGrant retired = UserKeyGrant.sign(
+                "hospital-a",
+                "hospital-a:alice",
+                Set.of("org:hospital-a@2026Q4"),
+                notAfter,
+                recipient,
+                hospitalAGrants);
+        assertEquals(
+                Reason.EPOCH_NOT_CURRENT,
+                assertThrows(KeyReleaseException.class, () -> issue(ka, retired))
+                        .reason(),
+                "after the raise the earlier epoch is not issued");
+        UserKey after = issue(
+                        ka,
+                        UserKeyGrant.sign(
+                                "hospital-a",
+                                "hospital-a:alice",
+                                Set.of("org:hospital-a@2027Q1"),
+                                notAfter,
+                                recipient,
+                                hospitalAGrants))
+                .unwrap(clinician.getPrivate(), recipient);
+
+        AbeScheme abe = new AbeScheme(new SecureRandom());
+        Encapsulation sinceRaise = abe.encapsulate(ka.publicParameters(), Policy.parse("org:hospital-a@2027Q1"));
+        assertThrows(
+                DecryptionFailedException.class,
+                () -> abe.decapsulate(before, sinceRaise.ciphertext()),
+                "a key of the earlier epoch opens no record encrypted since the raise");
+        assertTrue(abe.decapsulate(after, sinceRaise.ciphertext()).equalsSecretBytes(sinceRaise.key()));
+    }
+
+    @Test
     void issuesNoClinicianKeyUnlessTheGrantIsFinalOnTheLedger() throws Exception {
         KeyAuthority ka = authority(launch(genuine, authorityConfig, 1));
         byte[] recipient = KeyPairGenerator.getInstance("X25519")
@@ -347,7 +447,12 @@ class KeyAuthorityTest {
                 .getEncoded();
         Instant notAfter = Instant.now().plusSeconds(60);
         UserKeyGrant grant = UserKeyGrant.sign(
-                "hospital-a", "hospital-a:alice", Set.of("org:hospital-a"), notAfter, recipient, hospitalAGrants);
+                "hospital-a",
+                "hospital-a:alice",
+                Set.of("org:hospital-a@2026Q4"),
+                notAfter,
+                recipient,
+                hospitalAGrants);
         UserKeyGrant other = UserKeyGrant.sign(
                 "hospital-a", "hospital-a:alice", Set.of("role:physician"), notAfter, recipient, hospitalAGrants);
 

@@ -61,6 +61,11 @@ import org.medshare.service.refusal.RequestRefusedException;
  * authenticated response was rejected: it would put the key in the service's memory and in every TLS terminator
  * on the way.
  *
+ * <p>The authority keeps its own current epoch: the configured initial one until it is shown the EPOCH_RAISED event of
+ * the latest raise, proven under a final checkpoint, which precedes every issue after a raise. It refuses an {@code
+ * org:} attribute of any other epoch itself, so a key of an earlier epoch is not issued even by a service that skipped
+ * its own check.
+ *
  * <p>Every issue appends KEY_ISSUED (key id = hex SHA-256 of the grant, recipient, salted hash of the attributes; the
  * salt stays in the database) first: the authority issues only once it has checked that event's inclusion under a
  * final checkpoint itself, so a key no one can find on the ledger is never issued. A grant is honoured once: its key
@@ -147,11 +152,21 @@ public class ClinicianKeys {
                         .executeUpdate());
         IssuedUserKey issued;
         try {
+            Long raised = epochs.view().ledgerIndex();
+            if (raised != null) {
+                gateway.enclaves().keyAuthority().observeEpoch(gateway.proofOf(ledger.receiptFor(raised)));
+            }
             issued = gateway.enclaves().keyAuthority().issueUserKey(grant, nonce, gateway.proofOf(receipt));
         } catch (EnclaveCallException e) {
             if ("KEY_RELEASE_ATTRIBUTES_NOT_ALLOWED".equals(e.code())) {
                 throw RequestRefusedException.forbidden(
                         "attribute-not-allowed", "The key authority refuses these attributes for a clinician key.");
+            }
+            if ("KEY_RELEASE_EPOCH_NOT_CURRENT".equals(e.code())) {
+                throw RequestRefusedException.forbidden(
+                        "epoch-retired",
+                        "The key authority issues attributes of the current epoch only (" + epochs.current()
+                                + "); request " + ClinicianAttributes.of(caller, epochs.current()) + ".");
             }
             if ("KEY_RELEASE_APPROVAL_REPLAYED".equals(e.code())) {
                 throw grantUsed();
@@ -255,8 +270,8 @@ public class ClinicianKeys {
             if (!eligible.contains(a) && retired.contains(a)) {
                 throw RequestRefusedException.forbidden(
                         "epoch-retired",
-                        "'" + a + "' belongs to a retired epoch; keys are issued for epoch " + currentEpoch
-                                + " only: request " + eligible + ".");
+                        "'" + a + "' belongs to a retired epoch or names none; keys are issued for epoch "
+                                + currentEpoch + " only: request " + eligible + ".");
             }
             if (!eligible.contains(a)) {
                 throw RequestRefusedException.forbidden(

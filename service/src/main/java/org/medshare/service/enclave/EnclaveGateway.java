@@ -59,12 +59,14 @@ public class EnclaveGateway {
     private final Suite suite;
     private final PartyKeys parties;
     private final LedgerService ledger;
+    private final String initialEpoch;
     private EmbeddedEnclaves enclaves;
 
     @Inject
     EnclaveGateway(MedshareConfig config, PartyKeys parties, LedgerService ledger) {
         this.dir = config.dataDir().resolve("enclave");
         this.suite = Suite.fromLabel(config.records().suite());
+        this.initialEpoch = config.records().currentEpoch();
         this.parties = parties;
         this.ledger = ledger;
     }
@@ -89,7 +91,7 @@ public class EnclaveGateway {
         if (enclaves == null) {
             try {
                 registerPartyKeys();
-                enclaves = EmbeddedEnclaves.start(dir, parties.trusted(), ledgerTrust(), SVN, suite);
+                enclaves = EmbeddedEnclaves.start(dir, parties.trusted(), ledgerTrust(), SVN, suite, initialEpoch);
                 writeTrust(enclaves.authorityTrust(), TRUST_FILE);
                 writeTrust(enclaves.workerTrust(), WORKER_TRUST_FILE);
                 LOG.infof(

@@ -290,7 +290,7 @@ class AuditExportTest {
         var record = new org.medshare.service.records.service.RecordService.SharedRecord(
                 "3f2a1c9e-0000-4000-8000-000000000001",
                 "hospital-a",
-                "org:hospital-b AND dept:cardiology@2026Q4",
+                "org:hospital-b@2026Q4 AND dept:cardiology@2026Q4",
                 "nist",
                 Instant.parse("2026-11-02T09:30:00Z"),
                 1,

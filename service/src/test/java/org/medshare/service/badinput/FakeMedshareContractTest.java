@@ -47,7 +47,7 @@ import org.medshare.service.testing.OpenApiValidation;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FakeMedshareContractTest {
 
-    static final String POLICY = "org:hospital-a AND role:physician";
+    static final String POLICY = "org:hospital-a@2026Q4 AND role:physician";
     static final String BOUNDARY = "contract-boundary-41c9";
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP =
@@ -168,13 +168,14 @@ class FakeMedshareContractTest {
         upload("signature-not-base64", 400, "bad-signature", multipart(u, true, true));
 
         u = upload("unparsable-policy");
-        u.policy = "org:hospital-a AND (role:physician";
+        u.policy = "org:hospital-a@2026Q4 AND (role:physician";
         upload("policy-unbalanced-parenthesis", 400, "invalid-policy", multipart(u, true, true));
         u = upload("policy-differs");
-        u.policy = "org:hospital-a";
+        u.policy = "org:hospital-a@2026Q4";
         upload("policy-differs-from-envelope", 400, "policy-mismatch", multipart(u, true, true));
         u = upload("rows-policy-differs");
-        u.rows = hospitalA.rows(UploadStatement.recordId("hospital-a", u.idempotencyKey), "org:hospital-a", 100, 1);
+        u.rows = hospitalA.rows(
+                UploadStatement.recordId("hospital-a", u.idempotencyKey), "org:hospital-a@2026Q4", 100, 1);
         upload("policy-of-rows-differs", 400, "policy-mismatch", multipart(u, true, true));
         u = upload("rows-elsewhere");
         u.rows = hospitalA.rows("another-record", POLICY, 100, 1);

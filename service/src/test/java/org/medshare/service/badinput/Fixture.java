@@ -37,8 +37,8 @@ import org.medshare.service.testing.PartySigners;
  */
 final class Fixture {
 
-    static final String POLICY_A = "(org:hospital-a AND role:physician) OR purpose:insurance-stats@2026Q4";
-    static final String POLICY_B = "org:hospital-b OR purpose:insurance-stats@2026Q4";
+    static final String POLICY_A = "(org:hospital-a@2026Q4 AND role:physician) OR purpose:insurance-stats@2026Q4";
+    static final String POLICY_B = "org:hospital-b@2026Q4 OR purpose:insurance-stats@2026Q4";
     static final String INSURER = "insurer-x";
     static final String OTHER_INSURER = "insurer-other";
     static final String EXHAUSTED_INSURER = "insurer-exhausted";

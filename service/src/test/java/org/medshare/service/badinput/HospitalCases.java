@@ -258,58 +258,72 @@ final class HospitalCases {
     // ---- upload: policies the hospital may not set -----------------------------------------------------------
 
     private static void policies(List<BadInput> cases) {
-        cases.add(policy("policy-unbalanced-parenthesis", 400, "invalid-policy", "org:hospital-a AND (role:physician"));
+        cases.add(policy(
+                "policy-unbalanced-parenthesis", 400, "invalid-policy", "org:hospital-a@2026Q4 AND (role:physician"));
         cases.add(upload("policy-empty", 400, "invalid-metadata", (fx, u) -> unsigned(u, () -> u.policy = "")));
         cases.add(policy("policy-only-operators", 400, "invalid-policy", "AND OR"));
+        cases.add(policy(
+                "policy-threshold-above-count", 400, "invalid-policy", "3 of (org:hospital-a@2026Q4, role:physician)"));
         cases.add(
-                policy("policy-threshold-above-count", 400, "invalid-policy", "3 of (org:hospital-a, role:physician)"));
-        cases.add(policy("policy-threshold-zero", 400, "invalid-policy", "0 of (org:hospital-a, role:physician)"));
-        cases.add(policy("policy-illegal-character", 400, "invalid-policy", "org:hospital-a OR role:phys!cian"));
-        cases.add(policy("policy-unicode-attribute", 400, "invalid-policy", "org:hospital-a OR role:\u00e4rztin"));
+                policy("policy-threshold-zero", 400, "invalid-policy", "0 of (org:hospital-a@2026Q4, role:physician)"));
+        cases.add(policy("policy-illegal-character", 400, "invalid-policy", "org:hospital-a@2026Q4 OR role:phys!cian"));
+        cases.add(
+                policy("policy-unicode-attribute", 400, "invalid-policy", "org:hospital-a@2026Q4 OR role:\u00e4rztin"));
         cases.add(policy(
                 "policy-another-hospital-with-unknown-key",
                 400,
                 "invalid-policy",
-                "org:hospital-b AND ward:cardiology"));
+                "org:hospital-b@2026Q4 AND ward:cardiology"));
         cases.add(policy(
                 "policy-another-hospital-dept-of-old-epoch",
                 400,
                 "invalid-policy",
-                "2 of (org:hospital-a, org:hospital-b, dept:cardiology@2025Q1)"));
-        cases.add(policy("policy-unknown-attribute-key", 400, "invalid-policy", "org:hospital-a OR patient:123"));
-        cases.add(policy("policy-dept-without-epoch", 400, "invalid-policy", "org:hospital-a OR dept:cardiology"));
-        cases.add(policy(
-                "policy-purpose-without-epoch", 400, "invalid-policy", "org:hospital-a OR purpose:insurance-stats"));
+                "2 of (org:hospital-a@2026Q4, org:hospital-b@2026Q4, dept:cardiology@2025Q1)"));
         cases.add(
-                policy("policy-old-epoch", 400, "invalid-policy", "org:hospital-a OR purpose:insurance-stats@2025Q1"));
+                policy("policy-unknown-attribute-key", 400, "invalid-policy", "org:hospital-a@2026Q4 OR patient:123"));
+        cases.add(
+                policy("policy-dept-without-epoch", 400, "invalid-policy", "org:hospital-a@2026Q4 OR dept:cardiology"));
+        cases.add(policy("policy-org-without-epoch", 400, "invalid-policy", "org:hospital-a AND role:physician"));
         cases.add(policy(
-                "policy-future-epoch", 400, "invalid-policy", "org:hospital-a OR purpose:insurance-stats@2027Q1"));
+                "policy-org-old-epoch", 400, "invalid-policy", "org:hospital-a@2026Q4 OR org:hospital-b@2026Q3"));
+        cases.add(policy(
+                "policy-purpose-without-epoch",
+                400,
+                "invalid-policy",
+                "org:hospital-a@2026Q4 OR purpose:insurance-stats"));
+        cases.add(policy(
+                "policy-old-epoch", 400, "invalid-policy", "org:hospital-a@2026Q4 OR purpose:insurance-stats@2025Q1"));
+        cases.add(policy(
+                "policy-future-epoch",
+                400,
+                "invalid-policy",
+                "org:hospital-a@2026Q4 OR purpose:insurance-stats@2027Q1"));
         cases.add(policy(
                 "policy-role-with-epoch-of-another-quarter",
                 400,
                 "invalid-policy",
-                "org:hospital-a OR role:physician@2020Q1"));
+                "org:hospital-a@2026Q4 OR role:physician@2020Q1"));
         cases.add(upload(
                 "policy-20000-characters",
                 413,
                 null,
                 (fx, u) -> unsigned(
                         u,
-                        () -> u.policy = "org:hospital-a OR ("
+                        () -> u.policy = "org:hospital-a@2026Q4 OR ("
                                 + String.join(" OR ", java.util.Collections.nCopies(1200, "role:physician")) + ")")));
         cases.add(upload(
                 "policy-1100-characters",
                 400,
                 "policy-mismatch",
-                (fx, u) -> u.policy = "org:hospital-a OR ("
+                (fx, u) -> u.policy = "org:hospital-a@2026Q4 OR ("
                         + String.join(" OR ", java.util.Collections.nCopies(60, "role:physician")) + ")"));
-        cases.add(
-                upload("policy-differs-from-envelope", 400, "policy-mismatch", (fx, u) -> u.policy = "org:hospital-a"));
+        cases.add(upload(
+                "policy-differs-from-envelope", 400, "policy-mismatch", (fx, u) -> u.policy = "org:hospital-a@2026Q4"));
         cases.add(upload(
                 "policy-of-rows-differs",
                 400,
                 "policy-mismatch",
-                (fx, u) -> u.rows = fx.hospitalA.rows(recordId(u), "org:hospital-a", 100, 1)));
+                (fx, u) -> u.rows = fx.hospitalA.rows(recordId(u), "org:hospital-a@2026Q4", 100, 1)));
     }
 
     // ---- upload: tampered envelopes --------------------------------------------------------------------------
@@ -603,7 +617,7 @@ final class HospitalCases {
             return Requests.post(u);
         }));
         cases.add(new BadInput("replay-idempotency-key-with-other-policy", 409, "idempotency-conflict", fx -> {
-            String policy = "org:hospital-a OR purpose:insurance-stats@2026Q4";
+            String policy = "org:hospital-a@2026Q4 OR purpose:insurance-stats@2026Q4";
             return Requests.post(fx.hospitalA.upload(fx.existingUpload.idempotencyKey, policy, "existing record"));
         }));
         cases.add(new BadInput("replay-existing-upload-with-forged-signature", 400, "bad-signature", fx -> {
@@ -1098,7 +1112,7 @@ final class HospitalCases {
         byte[] otherRecipient = x25519Key();
         KeyPair grantsA = PartySigners.grantKey("hospital-a");
         Instant soon = Instant.now().plusSeconds(3600);
-        Set<String> orgA = Set.of("org:hospital-a");
+        Set<String> orgA = Set.of("org:hospital-a@2026Q4");
         cases.add(keyRequest("key-request-without-grant", 400, "invalid-grant", x25519, nonce, null));
         cases.add(keyRequest("key-request-grant-not-base64", 400, "invalid-grant", x25519, nonce, "not base64!"));
         cases.add(keyRequest(
@@ -1120,7 +1134,7 @@ final class HospitalCases {
                 "attribute-not-held",
                 x25519,
                 nonce,
-                grant("hospital-a", "hospital-a:alice", Set.of("org:hospital-b"), soon, recipient, grantsA)));
+                grant("hospital-a", "hospital-a:alice", Set.of("org:hospital-b@2026Q4"), soon, recipient, grantsA)));
         cases.add(keyRequest(
                 "key-request-grant-for-another-clinician",
                 403,

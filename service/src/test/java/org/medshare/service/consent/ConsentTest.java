@@ -54,7 +54,7 @@ import org.medshare.service.testing.RealKeycloakProfile;
 class ConsentTest {
 
     /** No purpose attribute: these records must not become inputs of other tests' queries. */
-    static final String POLICY = "org:hospital-a AND role:physician";
+    static final String POLICY = "org:hospital-a@2026Q4 AND role:physician";
 
     static final FhirContext FHIR = FhirContext.forR4();
 

@@ -53,8 +53,8 @@ import org.medshare.service.testing.RealKeycloakProfile;
 @TestProfile(RealKeycloakProfile.class)
 class ClinicianKeyTest {
 
-    static final String CARDIOLOGY = "org:hospital-a AND dept:cardiology@2026Q4";
-    static final String ONCOLOGY = "org:hospital-a AND dept:oncology@2026Q4";
+    static final String CARDIOLOGY = "org:hospital-a@2026Q4 AND dept:cardiology@2026Q4";
+    static final String ONCOLOGY = "org:hospital-a@2026Q4 AND dept:oncology@2026Q4";
 
     @Inject
     EnclaveGateway gateway;
@@ -88,7 +88,7 @@ class ClinicianKeyTest {
         long before = ledger.size();
         Issued aliceKey = requestKey(alice, List.of());
         assertEquals(
-                Set.of("org:hospital-a", "role:physician", "dept:cardiology@2026Q4"),
+                Set.of("org:hospital-a@2026Q4", "role:physician", "dept:cardiology@2026Q4"),
                 aliceKey.key().attributes());
         Event issued = ledger.entries(aliceKey.ledgerIndex(), 1).get(0).event();
         assertEquals(EventType.KEY_ISSUED, issued.type());
@@ -119,20 +119,20 @@ class ClinicianKeyTest {
 
         Issued arthurKey = requestKey(arthur, List.of());
         assertEquals(
-                Set.of("org:hospital-a", "role:physician", "dept:oncology@2026Q4"),
+                Set.of("org:hospital-a@2026Q4", "role:physician", "dept:oncology@2026Q4"),
                 arthurKey.key().attributes());
         assertArrayEquals(tumour.getBytes(StandardCharsets.UTF_8), Envelope.decrypt(arthurKey.key(), tumourCiphertext));
         assertThrows(DecryptionFailedException.class, () -> Envelope.decrypt(arthurKey.key(), heartCiphertext));
 
-        Issued narrowed = requestKey(alice, List.of("org:hospital-a"));
-        assertEquals(Set.of("org:hospital-a"), narrowed.key().attributes());
+        Issued narrowed = requestKey(alice, List.of("org:hospital-a@2026Q4"));
+        assertEquals(Set.of("org:hospital-a@2026Q4"), narrowed.key().attributes());
         assertThrows(DecryptionFailedException.class, () -> Envelope.decrypt(narrowed.key(), heartCiphertext));
 
         long size = ledger.size();
         for (String notHeld : List.of(
                 "dept:oncology@2026Q4",
                 "purpose:insurance-stats@2026Q4",
-                "org:hospital-b",
+                "org:hospital-b@2026Q4",
                 "dept:cardiology@2025Q1",
                 "role:auditor")) {
             keyRequest(alice, List.of(notHeld))

@@ -86,7 +86,7 @@ class LedgerGatedReleaseTest {
         UserKeyGrant grant = UserKeyGrant.sign(
                 "hospital-a",
                 "hospital-a:alice",
-                Set.of("org:hospital-a"),
+                Set.of("org:hospital-a@2026Q4"),
                 Instant.now().plusSeconds(60),
                 recipient,
                 PartySigners.grantKey("hospital-a"));

@@ -99,7 +99,7 @@ class OperatorHoldsNoPartyKeyTest {
             UserKeyGrant grant = UserKeyGrant.sign(
                     "hospital-a",
                     "hospital-a:operator",
-                    Set.of("org:hospital-a"),
+                    Set.of("org:hospital-a@2026Q4"),
                     Instant.now().plusSeconds(60),
                     own,
                     signer);
@@ -111,12 +111,12 @@ class OperatorHoldsNoPartyKeyTest {
         UserKeyGrant real = UserKeyGrant.sign(
                 "hospital-a",
                 "hospital-a:alice",
-                Set.of("org:hospital-a"),
+                Set.of("org:hospital-a@2026Q4"),
                 Instant.now().plusSeconds(60),
                 own,
                 PartySigners.grantKey("hospital-a"));
         assertEquals(
-                Set.of("org:hospital-a"),
+                Set.of("org:hospital-a@2026Q4"),
                 enclaves.keyAuthority()
                         .issueUserKey(real, nonce(), logged(real))
                         .issue()

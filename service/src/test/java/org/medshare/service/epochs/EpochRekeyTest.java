@@ -1,7 +1,9 @@
 package org.medshare.service.epochs;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,8 +51,12 @@ import org.medshare.service.testing.RealKeycloakProfile;
  * Revocation that reaches old records, with real Keycloak tokens: the regulator raises the attribute epoch from
  * 2026Q4 to 2027Q1; hospital-a re-encrypts a cardiology record shared with hospital-b under the new epoch and uploads
  * it as the version that replaces the old one; bob (hospital-b, cardiology) cannot open it with the key he held
- * before the raise, is refused a key for the retired epoch, and opens it with a renewed key. Every refusal answers
- * problem+json and changes no table, file or ledger entry. Its own profile: raising the epoch is not undone.
+ * before the raise, is refused a key for the retired epoch (organisation or department), and opens it with a renewed
+ * key. The organisation attribute alone revokes too: a record shared with {@code org:hospital-b@2027Q1} does not open
+ * with bob's earlier {@code org:hospital-b@2026Q4} key. A record stored before organisation attributes carried epochs
+ * (bare {@code org:hospital-b}) stays its owner's, is released to no other organisation, and moves to the current
+ * epoch by the same re-encryption. Every refusal answers problem+json and changes no table, file or ledger entry. Its
+ * own profile: raising the epoch is not undone.
  */
 @QuarkusTest
 @Tag("keycloak")
@@ -61,8 +67,9 @@ class EpochRekeyTest {
     /** A service of its own, so that the raise does not reach other tests. */
     public static class Profile extends RealKeycloakProfile {}
 
-    static final String OLD = "org:hospital-b AND dept:cardiology@2026Q4";
-    static final String NEXT = "org:hospital-b AND dept:cardiology@2027Q1";
+    static final String OLD = "org:hospital-b@2026Q4 AND dept:cardiology@2026Q4";
+    static final String NEXT = "org:hospital-b@2027Q1 AND dept:cardiology@2027Q1";
+    static final String LEGACY = "org:hospital-b AND role:physician";
     static final String PROBLEMS = "https://medshare.example/problems/";
 
     @Inject
@@ -101,7 +108,7 @@ class EpochRekeyTest {
                 .put("/api/v1/consents/" + ConsentIds.of("hospital-a", patient) + "/provisions")
                 .then()
                 .statusCode(200);
-        String otherOrganisations = b.upload("b-" + patient, "org:hospital-b AND role:physician", bundle)
+        String otherOrganisations = b.upload("b-" + patient, "org:hospital-b@2026Q4 AND role:physician", bundle)
                 .post()
                 .then()
                 .statusCode(201)
@@ -116,9 +123,17 @@ class EpochRekeyTest {
                 .body("current", equalTo("2026Q4"))
                 .body("retired", equalTo(List.of()))
                 .body("ledgerIndex", nullValue());
+        Upload legacyUpload = a.upload("legacy-" + patient, "org:hospital-b@2026Q4 AND role:physician", bundle);
+        legacyUpload.tags.put("patient", patient);
+        String legacyId = legacyUpload.post().then().statusCode(201).extract().path("record.recordId");
+        storedPolicy(legacyId, LEGACY);
+        Upload ownUpload = a.upload("own-legacy-" + patient, "org:hospital-a@2026Q4 AND role:physician", bundle);
+        ownUpload.tags.put("patient", patient);
+        String ownLegacyId = ownUpload.post().then().statusCode(201).extract().path("record.recordId");
+        storedPolicy(ownLegacyId, "org:hospital-a AND role:physician");
         Issued bobsOldKey = AuthorityKeys.request(bob, gateway.trustFile(), List.of());
         assertEquals(
-                Set.of("org:hospital-b", "role:physician", "dept:cardiology@2026Q4"),
+                Set.of("org:hospital-b@2026Q4", "role:physician", "dept:cardiology@2026Q4"),
                 bobsOldKey.key().attributes(),
                 "before the raise the token's 2027Q1 attribute is not a key's");
         assertArrayEquals(
@@ -169,18 +184,40 @@ class EpochRekeyTest {
         unchanged("the same raise again", () -> raise(rita, "{\"epoch\":\"2027Q1\"}"), 409, "epoch-not-later");
 
         unchanged("an old-epoch record", () -> ciphertext(bob, oldId), 403, "epoch-retired");
+        unchanged("a record naming org: without an epoch", () -> ciphertext(bob, legacyId), 403, "epoch-retired");
+        ciphertext(alice, legacyId).then().statusCode(200);
+        ciphertext(alice, ownLegacyId).then().statusCode(200);
+        given().auth()
+                .oauth2(alice)
+                .queryParam("patient", patient)
+                .get("/api/v1/records/search")
+                .then()
+                .statusCode(200)
+                .body("recordId", hasItem(ownLegacyId));
         KeyPair recipient = KeyPairGenerator.getInstance("X25519").generateKeyPair();
-        unchanged(
-                "a retired key",
-                () -> AuthorityKeys.keyRequest(bob, recipient, new byte[32], List.of("dept:cardiology@2026Q4")),
-                403,
-                "epoch-retired");
+        for (String retired : List.of("dept:cardiology@2026Q4", "org:hospital-b@2026Q4", "org:hospital-b")) {
+            unchanged(
+                    "a retired key: " + retired,
+                    () -> AuthorityKeys.keyRequest(bob, recipient, new byte[32], List.of(retired)),
+                    403,
+                    "epoch-retired");
+        }
         unchanged(
                 "an old-epoch upload",
                 () -> {
                     Upload u = a.upload("old-epoch-" + patient, OLD, bundle);
                     return u.post();
                 },
+                400,
+                "invalid-policy");
+        unchanged(
+                "an upload naming org: without an epoch",
+                () -> a.upload("bare-org-" + patient, "org:hospital-b AND role:physician", bundle)
+                        .post()
+                        .then()
+                        .body("detail", containsString("org:hospital-b@2027Q1"))
+                        .extract()
+                        .response(),
                 400,
                 "invalid-policy");
 
@@ -221,9 +258,39 @@ class EpochRekeyTest {
                 "the key of the retired epoch does not open the re-encrypted record");
         Issued renewed = AuthorityKeys.request(bob, gateway.trustFile(), List.of());
         assertEquals(
-                Set.of("org:hospital-b", "role:physician", "dept:cardiology@2027Q1"),
+                Set.of("org:hospital-b@2027Q1", "role:physician", "dept:cardiology@2027Q1"),
                 renewed.key().attributes());
         assertArrayEquals(bundle.getBytes(StandardCharsets.UTF_8), Envelope.decrypt(renewed.key(), rekeyed));
+
+        Upload sinceRaise = a.upload("org-only-" + patient, "org:hospital-b@2027Q1 AND role:physician", bundle);
+        sinceRaise.tags.put("patient", patient);
+        String orgOnly = sinceRaise.post().then().statusCode(201).extract().path("record.recordId");
+        byte[] orgOnlyCiphertext =
+                ciphertext(bob, orgOnly).then().statusCode(200).extract().asByteArray();
+        assertThrows(
+                DecryptionFailedException.class,
+                () -> Envelope.decrypt(bobsOldKey.key(), orgOnlyCiphertext),
+                "org:hospital-b@2026Q4 does not open a record naming org:hospital-b@2027Q1");
+        assertArrayEquals(bundle.getBytes(StandardCharsets.UTF_8), Envelope.decrypt(renewed.key(), orgOnlyCiphertext));
+
+        Upload migrated = a.upload("legacy-next-" + patient, "org:hospital-b@2027Q1 AND role:physician", bundle);
+        migrated.tags.put("patient", patient);
+        migrated.tags.put("replaces", legacyId);
+        String migratedId = migrated.post()
+                .then()
+                .statusCode(201)
+                .body("record.previousVersion", equalTo(legacyId))
+                .extract()
+                .path("record.recordId");
+        assertArrayEquals(
+                bundle.getBytes(StandardCharsets.UTF_8),
+                Envelope.decrypt(
+                        renewed.key(),
+                        ciphertext(bob, migratedId)
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .asByteArray()));
     }
 
     /** A raise whose EPOCH_RAISED was never appended (the service stopped in between) gets it before the next raise. */
@@ -273,6 +340,16 @@ class EpochRekeyTest {
                 .then()
                 .statusCode(200)
                 .body("retired[-1]", equalTo(lost.toString()));
+    }
+
+    /** Sets the policy a record is stored under, as a service before organisation epochs stored it. */
+    private void storedPolicy(String recordId, String policy) throws Exception {
+        try (Connection c = db.getConnection();
+                PreparedStatement update = c.prepareStatement("update record set policy = ? where id = ?")) {
+            update.setString(1, policy);
+            update.setString(2, recordId);
+            assertEquals(1, update.executeUpdate());
+        }
     }
 
     private Response rekey(HospitalClient a, String bundle, String patient, String replaces) {

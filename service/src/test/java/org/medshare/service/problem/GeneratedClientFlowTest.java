@@ -69,7 +69,7 @@ class GeneratedClientFlowTest {
 
     static final String HOSPITAL = "hospital-generated";
     static final String INSURER = "insurer-generated";
-    static final String POLICY = "org:" + HOSPITAL + " OR purpose:insurance-stats@2026Q4";
+    static final String POLICY = "org:" + HOSPITAL + "@2026Q4 OR purpose:insurance-stats@2026Q4";
 
     final String run = UUID.randomUUID().toString().substring(0, 8);
     final String template = "generated-" + run;

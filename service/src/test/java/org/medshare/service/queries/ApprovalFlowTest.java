@@ -77,7 +77,7 @@ class ApprovalFlowTest {
 
     static final String HOSPITAL = "hospital-flow";
     static final String INSURER = "insurer-flow";
-    static final String POLICY = "org:" + HOSPITAL + " OR purpose:insurance-stats@2026Q4";
+    static final String POLICY = "org:" + HOSPITAL + "@2026Q4 OR purpose:insurance-stats@2026Q4";
     static final long ESCROW = 1_000;
     static final Party AS_TEST_IDENTITY = Party.testIdentity();
 
@@ -333,7 +333,7 @@ class ApprovalFlowTest {
                 .statusCode(200)
                 .extract()
                 .jsonPath();
-        assertEquals(List.of("org:" + HOSPITAL, "role:physician"), issued.getList("attributes"));
+        assertEquals(List.of("org:" + HOSPITAL + "@2026Q4", "role:physician"), issued.getList("attributes"));
         try (Connection c = dataSource.getConnection();
                 PreparedStatement s =
                         c.prepareStatement("select org_id, ledger_index from key_issue where key_id = ?")) {
@@ -392,11 +392,11 @@ class ApprovalFlowTest {
                 .getList("recordId")
                 .contains(erased));
         assertTrue(
-                recordService.rowsOpenableBy(Set.of("org:" + HOSPITAL)).stream()
+                recordService.rowsOpenableBy(Set.of("org:" + HOSPITAL + "@2026Q4")).stream()
                         .noneMatch(r -> r.recordId().equals(erased)),
                 "gone from the records statistics read");
         assertTrue(
-                recordService.rowsOpenableBy(Set.of("org:" + HOSPITAL)).stream()
+                recordService.rowsOpenableBy(Set.of("org:" + HOSPITAL + "@2026Q4")).stream()
                         .anyMatch(r -> r.recordId().equals(kept.get(1))),
                 "the other records stay");
     }
@@ -414,7 +414,7 @@ class ApprovalFlowTest {
         HospitalClient hospital = HospitalClient.registered(HOSPITAL, null);
         Upload upload = hospital.upload(
                 run + "-shared",
-                "org:" + HOSPITAL + " OR (dept:cardiology@2026Q4 AND role:physician)",
+                "org:" + HOSPITAL + "@2026Q4 OR (dept:cardiology@2026Q4 AND role:physician)",
                 "{\"resourceType\":\"Bundle\"}");
         upload.tags.put("patient", sharedPatient);
         sharedRecord = upload.post().then().statusCode(201).extract().path("record.recordId");

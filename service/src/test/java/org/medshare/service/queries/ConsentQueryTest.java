@@ -42,7 +42,7 @@ import org.medshare.service.testing.RealKeycloakProfile;
 @TestProfile(ConsentQueryTest.OwnDatabase.class)
 class ConsentQueryTest {
 
-    static final String POLICY = "org:hospital-a OR purpose:insurance-stats@2026Q4";
+    static final String POLICY = "org:hospital-a@2026Q4 OR purpose:insurance-stats@2026Q4";
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** The real Keycloak, and a fresh database and data directory for this class alone. */

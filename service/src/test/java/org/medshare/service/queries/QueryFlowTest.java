@@ -66,8 +66,8 @@ class QueryFlowTest {
     @ConfigProperty(name = "medshare.data-dir")
     String dataDir;
 
-    static final String POLICY_A = "org:hospital-a OR purpose:insurance-stats@2026Q4";
-    static final String POLICY_B = "org:hospital-b OR purpose:insurance-stats@2026Q4";
+    static final String POLICY_A = "org:hospital-a@2026Q4 OR purpose:insurance-stats@2026Q4";
+    static final String POLICY_B = "org:hospital-b@2026Q4 OR purpose:insurance-stats@2026Q4";
 
     @Test
     void uploadSubmitApproveComputeAndPay() throws Exception {

@@ -65,7 +65,7 @@ import org.medshare.service.testing.RealKeycloakProfile;
 @TestProfile(RealKeycloakProfile.class)
 class RecordSharingTest {
 
-    static final String SATISFIED = "org:hospital-b AND dept:cardiology@2026Q4";
+    static final String SATISFIED = "org:hospital-b@2026Q4 AND dept:cardiology@2026Q4";
     static final String NOT_SATISFIED = "role:physician AND dept:oncology@2026Q4";
     static final String REASON = "patient unconscious in our emergency room, history needed";
     static final Caller RITA =
@@ -648,18 +648,18 @@ class RecordSharingTest {
         given().auth()
                 .oauth2(alice)
                 .contentType("application/json")
-                .body("{\"policy\":\"org:hospital-b AND dept:cardiology@2026Q4\"}")
+                .body("{\"policy\":\"org:hospital-b@2026Q4 AND dept:cardiology@2026Q4\"}")
                 .post("/api/v1/policies/preview")
                 .then()
                 .statusCode(200)
                 .body("organisations", equalTo(List.of("hospital-b")))
                 .body("departments", equalTo(List.of("cardiology@2026Q4")))
                 .body("anyOrganisation", equalTo(false))
-                .body("satisfyingSets", equalTo(List.of(List.of("dept:cardiology@2026Q4", "org:hospital-b"))));
+                .body("satisfyingSets", equalTo(List.of(List.of("dept:cardiology@2026Q4", "org:hospital-b@2026Q4"))));
         given().auth()
                 .oauth2(alice)
                 .contentType("application/json")
-                .body("{\"policy\":\"(org:hospital-a AND role:physician) OR dept:cardiology@2026Q4 OR "
+                .body("{\"policy\":\"(org:hospital-a@2026Q4 AND role:physician) OR dept:cardiology@2026Q4 OR "
                         + "purpose:insurance-stats@2026Q4\"}")
                 .post("/api/v1/policies/preview")
                 .then()

@@ -31,7 +31,7 @@ import org.medshare.store.ShardStore;
 @QuarkusTest
 class RecordUploadTest {
 
-    static final String POLICY = "(org:hospital-a AND role:physician) OR purpose:insurance-stats@2026Q4";
+    static final String POLICY = "(org:hospital-a@2026Q4 AND role:physician) OR purpose:insurance-stats@2026Q4";
     static final HospitalClient HOSPITAL_A = new HospitalClient("hospital-a");
 
     @Inject
@@ -112,17 +112,18 @@ class RecordUploadTest {
         refused("malformed-rows", 400, u -> u.rows = java.util.Arrays.copyOf(u.rows, u.rows.length - 1));
         refused("rows-record-mismatch", 400, u -> u.rows = HOSPITAL_A.rows("another-record", u.policy, 100, 1));
         refused("malformed-envelope", 400, u -> u.envelope = new byte[0]);
-        refused("policy-mismatch", 400, u -> u.policy = "org:hospital-a");
-        refused("invalid-policy", 400, u -> u.policy = "org:hospital-a AND (role:physician");
-        refused("invalid-policy", 400, u -> u.policy = "org:hospital-a OR purpose:insurance-stats@2025Q1");
-        refused("invalid-policy", 400, u -> u.policy = "org:hospital-a OR dept:cardiology");
-        refused("invalid-policy", 400, u -> u.policy = "org:hospital-a OR patient:123");
+        refused("policy-mismatch", 400, u -> u.policy = "org:hospital-a@2026Q4");
+        refused("invalid-policy", 400, u -> u.policy = "org:hospital-a@2026Q4 AND (role:physician");
+        refused("invalid-policy", 400, u -> u.policy = "org:hospital-a@2026Q4 OR purpose:insurance-stats@2025Q1");
+        refused("invalid-policy", 400, u -> u.policy = "org:hospital-a@2026Q4 OR dept:cardiology");
+        refused("invalid-policy", 400, u -> u.policy = "org:hospital-a OR purpose:insurance-stats@2026Q4");
+        refused("invalid-policy", 400, u -> u.policy = "org:hospital-a@2026Q4 OR patient:123");
         refused(
                 "invalid-metadata",
                 400,
                 u -> u.metadataOverride =
                         u.metadata().replace("{\"idempotencyKey\"", "{\"extra\":1,\"idempotencyKey\""));
-        refused("invalid-metadata", 400, u -> u.metadataOverride = "{\"policy\":\"org:hospital-a\"}");
+        refused("invalid-metadata", 400, u -> u.metadataOverride = "{\"policy\":\"org:hospital-a@2026Q4\"}");
         refused("invalid-metadata", 400, u -> {
             u.signatureOverride = "AAAA";
             u.idempotencyKey = "has spaces";

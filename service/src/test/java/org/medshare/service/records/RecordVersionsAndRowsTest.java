@@ -36,7 +36,7 @@ import org.medshare.store.ShardStore;
 @QuarkusTest
 class RecordVersionsAndRowsTest {
 
-    static final String POLICY = "org:hospital-a OR purpose:insurance-stats@2026Q4";
+    static final String POLICY = "org:hospital-a@2026Q4 OR purpose:insurance-stats@2026Q4";
     static final Set<String> STATISTICS = Set.of("purpose:insurance-stats@2026Q4");
     static final HospitalClient HOSPITAL_A = new HospitalClient("hospital-a");
 

@@ -72,7 +72,7 @@ class StorageFaultsTest {
     private static HospitalClient.Upload upload(HospitalClient hospital) {
         return hospital.upload(
                 UUID.randomUUID().toString(),
-                "org:" + HOSPITAL,
+                "org:" + HOSPITAL + "@2026Q4",
                 "{\"resourceType\":\"Bundle\",\"id\":\"" + UUID.randomUUID() + "\"}",
                 100,
                 hospital.hospitalNumber());

@@ -85,6 +85,11 @@ public class AttributeEpochs {
         }
     }
 
+    /** The epochs that were current before the current one, oldest first. */
+    public List<String> retired() {
+        return view().retired();
+    }
+
     /** The current epoch, the retired ones and the raise of the current one. */
     public EpochsView view() {
         List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> rows());

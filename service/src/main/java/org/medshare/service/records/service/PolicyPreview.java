@@ -11,7 +11,7 @@ import org.medshare.service.refusal.RequestRefusedException;
 
 /**
  * Who could open a record under a policy, from the policy text alone: its minimal satisfying attribute sets, and the
- * organisations, roles, departments and purposes they name. A set without an {@code org:} attribute is satisfied by
+ * organisations (by id, without the epoch their attributes carry), roles, departments and purposes they name. A set without an {@code org:} attribute is satisfied by
  * a clinician of any organisation who holds the other attributes ({@code anyOrganisation}); {@code purpose:}
  * attributes are held only by attested enclaves running approved queries, never by a person.
  *
@@ -80,7 +80,9 @@ public record PolicyPreview(
                 String value = text.substring(a.key().length() + 1);
                 switch (a.key()) {
                     case "org" -> {
-                        organisations.add(value);
+                        organisations.add(a.epoch()
+                                .map(epoch -> value.substring(0, value.length() - epoch.length() - 1))
+                                .orElse(value));
                         namesOrganisation = true;
                     }
                     case "role" -> roles.add(value);

@@ -16,14 +16,15 @@ import org.medshare.service.refusal.RequestRefusedException;
  *   <li>{@code org:} attributes may name any organisation, the uploading hospital or other consortium organisations
  *       it shares the record with (a hospital still uploads only as itself: the record's organisation is the
  *       caller's, and the upload statement is signed with its own key);</li>
- *   <li>{@code dept:} and {@code purpose:} attributes carry the current epoch, and no attribute carries any other
- *       epoch (revocation: keys of an earlier epoch open no record uploaded since the epoch was raised).</li>
+ *   <li>{@code org:}, {@code dept:} and {@code purpose:} attributes carry the current epoch
+ *       ({@code org:hospital-a@2026Q4}), and no attribute carries any other epoch (revocation: keys of an earlier
+ *       epoch, and keys issued before organisation attributes carried one, open no record uploaded since).</li>
  * </ul>
  */
 public final class PolicyRules {
 
     static final Set<String> KEYS = Set.of("org", "role", "dept", "purpose");
-    static final Set<String> EPOCH_KEYS = Set.of("dept", "purpose");
+    static final Set<String> EPOCH_KEYS = Set.of("org", "dept", "purpose");
 
     private final String currentEpoch;
 

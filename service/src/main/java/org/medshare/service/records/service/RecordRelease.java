@@ -144,8 +144,9 @@ public class RecordRelease {
                 throw forbidden(
                         "epoch-retired",
                         "Epoch retired",
-                        "Record " + record.id() + " opens only with attributes of a retired epoch (the current epoch"
-                                + " is " + epochs.current() + "); " + record.organisation()
+                        "Record " + record.id() + " opens only with attributes of a retired epoch, or with an"
+                                + " organisation attribute without one (the current epoch is " + epochs.current()
+                                + "); " + record.organisation()
                                 + " has not re-encrypted it yet.");
             }
             throw forbidden(

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jboss.logging.Logger;
@@ -328,7 +329,10 @@ public class RecordService {
      * The current versions of visible records, of every organisation, that name the pseudonymous patient
      * {@code patientRef} and whose policy the caller's attributes ({@link ClinicianAttributes}) satisfy (a public check
      * on the policy text; nothing is decrypted), newest first. The caller's own organisation's records are listed by
-     * the same rule. Whether the patient's consent permits a release is decided when the ciphertext is asked for.
+     * the same rule, with the attributes the caller held before the current epoch added ({@link
+     * ClinicianAttributes#retired}), so that a hospital still finds its records awaiting re-encryption, among them
+     * those naming its organisation without an epoch. Whether the patient's consent permits a release is decided when
+     * the ciphertext is asked for.
      *
      * @throws RequestRefusedException 400 {@code invalid-patient-reference} unless {@code patientRef} is 16 to 64
      *     lower-case hex digits
@@ -341,9 +345,13 @@ public class RecordService {
                     "patient is the consortium pseudonym of the patient (16-64 lower-case hex digits).");
         }
         Set<String> attributes = ClinicianAttributes.of(caller, epochs.current());
+        Set<String> ownAttributes = new TreeSet<>(attributes);
+        ownAttributes.addAll(ClinicianAttributes.retired(caller, epochs));
         return QuarkusTransaction.requiringNew()
                 .call(() -> repository.visibleOfPatient(patientRef).stream()
-                        .filter(r -> Policy.parse(r.policy()).isSatisfiedBy(attributes))
+                        .filter(r -> Policy.parse(r.policy())
+                                .isSatisfiedBy(
+                                        r.organisation().equals(caller.organisation()) ? ownAttributes : attributes))
                         .skip(offset)
                         .limit(limit)
                         .map(this::shared)

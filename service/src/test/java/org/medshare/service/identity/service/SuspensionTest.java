@@ -30,7 +30,7 @@ import org.medshare.service.testing.HospitalClient;
  */
 @QuarkusTest
 class SuspensionTest {
-    static final String POLICY = "(org:hospital-susp AND role:physician) OR purpose:insurance-stats@2026Q4";
+    static final String POLICY = "(org:hospital-susp@2026Q4 AND role:physician) OR purpose:insurance-stats@2026Q4";
     static final Caller RITA =
             new Caller("rita", new TreeSet<>(java.util.Set.of("regulator")), "regulator-nhc", new TreeSet<>());
 
