@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.medshare.service.records.service.RecordService.StoredRows;
 
 /**
@@ -43,6 +45,11 @@ record QueryInputs(
 
     int size() {
         return records.size();
+    }
+
+    /** The organisations that uploaded at least one input. */
+    SortedSet<String> hospitalsUsed() {
+        return new TreeSet<>(organisations.values());
     }
 
     /** How many of {@code usedRecordIds} each organisation contributed; ids that were not inputs are ignored. */
