@@ -111,7 +111,7 @@ public enum EventType {
      * Query {@code QUERY_ID} (its request hashing to {@code QUERY_HASH}) spent {@code EPSILON} micro-ε and
      * {@code DELTA} (10^-18 units) of the privacy budget of the hospital {@code ORGANISATION}'s dataset for
      * {@code PERIOD}, whose limit for that period is {@code BUDGET_LIMIT} micro-ε. Appended after the query's
-     * QUERY_APPROVED and before its COMPUTE, one per hospital whose records the query runs over.
+     * QUERY_APPROVED and before its COMPUTE, one per hospital whose records the query runs over (its data-use rules permit the query's template).
      */
     BUDGET_CHARGED(23, QUERY_ID, QUERY_HASH, ORGANISATION, EPSILON, DELTA, PERIOD, BUDGET_LIMIT),
     /**

@@ -85,7 +85,7 @@ class HospitalBudgetTest {
 
     private boolean charge(Plan plan) {
         try {
-            QuarkusTransaction.requiringNew().run(() -> budgets.charge(plan));
+            budgets.chargeWith(plan, () -> {});
             return true;
         } catch (RequestRefusedException e) {
             assertEquals("hospital-budget-exhausted", e.kind());
@@ -154,13 +154,16 @@ class HospitalBudgetTest {
         String queryId = "two-hospitals-" + System.nanoTime();
         Plan plan = plan(queryId, INSURER, 500_000, HOSPITAL_A, HOSPITAL_B);
         long insurerBefore = insurerSpent(INSURER);
-        RequestRefusedException refused = assertThrows(
-                RequestRefusedException.class,
-                () -> QuarkusTransaction.requiringNew().run(() -> budgets.charge(plan)));
+        RequestRefusedException refused =
+                assertThrows(RequestRefusedException.class, () -> budgets.chargeWith(plan, () -> {}));
         assertEquals("hospital-budget-exhausted", refused.kind());
         assertTrue(refused.detail().contains(HOSPITAL_B + "'s dataset"), refused.detail());
-        assertEquals(0, hospitalBudget(HOSPITAL_A).spentMicros(), "the first hospital's charge was rolled back");
-        assertEquals(0, hospitalBudget(HOSPITAL_B).spentMicros());
+        for (String hospital : List.of(HOSPITAL_A, HOSPITAL_B)) {
+            assertEquals(
+                    List.of(),
+                    QuarkusTransaction.requiringNew().call(() -> repository.hospitalBudgets(hospital)),
+                    "the charges and the budgets they created were rolled back");
+        }
         assertEquals(insurerBefore, insurerSpent(INSURER), "the insurer's charge was rolled back");
         assertEquals(List.of(), QuarkusTransaction.requiringNew().call(() -> repository.charges(queryId, true)));
     }
@@ -171,7 +174,7 @@ class HospitalBudgetTest {
         String queryId = "refunded-" + System.nanoTime();
         Plan plan = plan(queryId, INSURER, 400_000, HOSPITAL_A, HOSPITAL_B);
         long insurerBefore = insurerSpent(INSURER);
-        QuarkusTransaction.requiringNew().run(() -> budgets.charge(plan));
+        budgets.chargeWith(plan, () -> {});
         assertEquals(400_000, hospitalBudget(HOSPITAL_A).spentMicros());
         assertEquals(400_000, hospitalBudget(HOSPITAL_B).spentMicros());
         assertEquals(insurerBefore + 400_000, insurerSpent(INSURER));
@@ -234,7 +237,7 @@ class HospitalBudgetTest {
     @Order(4)
     void aQueryChargedWithinTheLimitsIsShownWithItsLedgerEntry() {
         String queryId = "shown-" + System.nanoTime();
-        QuarkusTransaction.requiringNew().run(() -> budgets.charge(plan(queryId, INSURER, 300_000, HOSPITAL_A)));
+        budgets.chargeWith(plan(queryId, INSURER, 300_000, HOSPITAL_A), () -> {});
         long approved = ledger.append(Event.builder(EventType.QUERY_APPROVED)
                         .timestamp(System.currentTimeMillis())
                         .id(Field.ACTOR, "regulator-nhc")

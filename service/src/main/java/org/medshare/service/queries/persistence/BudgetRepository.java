@@ -46,8 +46,8 @@ public class BudgetRepository {
 
     /**
      * Creates the hospital's budget for {@code period} unless it exists, with the hospital's own limit if it set one
-     * and {@code defaultLimitMicros} otherwise. Two concurrent creations of one budget may both try: the second fails
-     * on the key, so run this in a transaction of its own.
+     * and {@code defaultLimitMicros} otherwise. Of two concurrent creations of one budget the second fails on the key
+     * (SQLSTATE 23505) once the first commits.
      */
     public void openHospitalPeriod(String hospital, String period, long defaultLimitMicros) {
         em.createNativeQuery("insert into hospital_budget (org_id, period, limit_micros, spent_micros) select ?1, ?2,"

@@ -120,8 +120,8 @@ public class QueryRepository {
     }
 
     /**
-     * Creates the insurer's budget with {@code limitMicros} unless it exists. Two concurrent creations may both try:
-     * the second fails on the key, so run this in a transaction of its own where that can happen.
+     * Creates the insurer's budget with {@code limitMicros} unless it exists. Of two concurrent creations the second
+     * fails on the key (SQLSTATE 23505) once the first commits.
      */
     public void openBudget(String insurer, long limitMicros) {
         em.createNativeQuery("insert into privacy_budget (insurer_org, limit_micros, spent_micros) "

@@ -3,6 +3,7 @@ package org.medshare.service.queries.service;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ import org.medshare.service.refusal.RequestRefusedException;
  * most L (plus Σδᵢ), whichever insurers asked. Periods do not compose with each other: the limit is per period, as
  * the hospital chose.
  *
- * <p>Guarantees: {@link #charge} spends the insurer's and every hospital's ε in the caller's one transaction, each
+ * <p>Guarantees: {@link #chargeWith} spends the insurer's and every hospital's ε in one transaction, each
  * by a conditional UPDATE that locks the budget's row, hospitals in name order (so two queries never deadlock): under
  * any concurrency no budget is overspent, and a refused charge (its transaction rolled back) spends nothing anywhere.
  * Every hospital charge is a BUDGET_CHARGED ledger event and every refund a BUDGET_REFUNDED, so the offline verifier
@@ -107,6 +108,11 @@ public class PrivacyBudgets {
             long remainingMicros,
             List<ChargeView> queries) {}
 
+    /** SQLSTATE of a unique-key violation, the same on H2 and PostgreSQL. */
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private static final int ATTEMPTS = 5;
+
     private final BudgetRepository budgets;
     private final QueryRepository queries;
     private final LedgerService ledger;
@@ -130,10 +136,7 @@ public class PrivacyBudgets {
         return insurerLimitMicros;
     }
 
-    /**
-     * The plan of a query's charge in the current period, with the insurer's budget and each hospital's budget for
-     * the period created (each in a transaction of its own) so that {@link #charge} only updates rows.
-     */
+    /** The plan of a query's charge in the current period. */
     public Plan plan(
             String queryId,
             String queryHash,
@@ -141,7 +144,7 @@ public class PrivacyBudgets {
             long epsilonMicros,
             long deltaE18,
             Set<String> hospitals) {
-        Plan plan = new Plan(
+        return new Plan(
                 queryId,
                 queryHash,
                 insurer,
@@ -149,33 +152,52 @@ public class PrivacyBudgets {
                 deltaE18,
                 new TreeSet<>(hospitals),
                 period.nameOf(clock.instant()));
-        if (epsilonMicros > 0) {
-            open(() -> queries.openBudget(insurer, insurerLimitMicros));
-            for (String hospital : plan.hospitals()) {
-                open(() -> budgets.openHospitalPeriod(hospital, plan.period(), hospitalLimitMicros));
-            }
-        }
-        return plan;
     }
 
-    /** Runs a budget's creation in a transaction of its own. */
-    private static void open(Runnable creation) {
-        try {
-            QuarkusTransaction.requiringNew().run(creation);
-        } catch (RuntimeException concurrentlyCreated) {
-            // another charge created the same budget first (a key violation); should it be missing for another
-            // reason, the charge finds no row to update and refuses
+    /**
+     * Runs {@code first} and then charges the plan in one new transaction: the plan's ε from the insurer's budget and
+     * from each hospital's budget for the plan's period, creating a budget at its first charge (the insurer's with its
+     * configured limit, a hospital's with its own limit or the configured one); a plan of ε 0 spends nothing. Two transactions that create the same
+     * budget at once (its first charge) collide on its key; the one that loses is run again, up to
+     * {@value #ATTEMPTS} times in all, and finds the budget there.
+     *
+     * @throws RequestRefusedException from {@code first}, or {@code budget-exhausted} or
+     *     {@code hospital-budget-exhausted} (naming the hospital) when a budget cannot pay; nothing was written
+     */
+    public void chargeWith(Plan plan, Runnable first) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                QuarkusTransaction.requiringNew().run(() -> {
+                    first.run();
+                    charge(plan);
+                });
+                return;
+            } catch (RuntimeException e) {
+                if (attempt == ATTEMPTS || !duplicateKey(e)) {
+                    throw e;
+                }
+            }
         }
+    }
+
+    private static boolean duplicateKey(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
      * Spends the plan's ε from the insurer's budget and from each hospital's budget for the plan's period, in the
-     * caller's transaction; a plan of ε 0 spends nothing.
+     * caller's transaction, creating a budget at its first charge (the insurer's with its configured limit, a
+     * hospital's with its own limit or the configured one); a plan of ε 0 spends nothing.
      *
      * @throws RequestRefusedException {@code budget-exhausted} or {@code hospital-budget-exhausted} (naming the
-     *     hospital) when a budget cannot pay: roll the transaction back and nothing is spent
+     *     hospital) when a budget cannot pay: the transaction rolls back and nothing is spent
      */
-    public void charge(Plan plan) {
+    private void charge(Plan plan) {
         if (plan.epsilonMicros() == 0) {
             return;
         }
@@ -196,6 +218,7 @@ public class PrivacyBudgets {
                 null,
                 false));
         for (String hospital : plan.hospitals()) {
+            budgets.openHospitalPeriod(hospital, plan.period(), hospitalLimitMicros);
             if (!budgets.tryChargeHospital(hospital, plan.period(), plan.epsilonMicros())) {
                 throw RequestRefusedException.conflict(
                         "hospital-budget-exhausted",

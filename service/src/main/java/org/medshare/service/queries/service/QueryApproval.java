@@ -36,8 +36,8 @@ import org.medshare.service.refusal.RequestRefusedException;
 
 /**
  * A regulator's decision on a submitted query, and what follows an approval: the query's ε is charged to the
- * insurer's privacy budget and to the period's budget of every hospital whose records it runs over, in one
- * transaction ({@link PrivacyBudgets}; QUERY_APPROVED, then one BUDGET_CHARGED per hospital), the query runs in the enclave over the records its purpose may open
+ * insurer's privacy budget and to the period's budget of every hospital whose records it runs over (those whose
+ * data-use rules permit its template, read once for both the charge and the enclave), in one transaction ({@link PrivacyBudgets}; QUERY_APPROVED, then one BUDGET_CHARGED per hospital), the query runs in the enclave over the records its purpose may open
  * (consent and the hospitals' data-use rules are enforced there, before any decryption), the signed result is
  * stored (COMPUTE), and the incentive contract pays the hospitals whose records were used. A query is decided
  * once: the decision locks the query's row, so of two concurrent approvals one runs and the other is refused.
@@ -153,18 +153,19 @@ public class QueryApproval {
                     "The insurer's escrow cannot pay " + payments.priceOf(inputs.size()) + " for up to " + inputs.size()
                             + " records; deposit first.");
         }
+        Map<Integer, Set<String>> rules = dataUse.byHospitalNumber(inputs.hospitalNumbers());
         PrivacyBudgets.Plan plan = budgets.plan(
                 queryId,
                 pending.queryHash(),
                 pending.insurer(),
                 pending.epsilonMicros(),
                 deltaE18(template),
-                inputs.hospitalsUsed());
-        QuarkusTransaction.requiringNew().run(() -> {
-            QueryEntity q = pending(queryId);
-            budgets.charge(plan);
-            q.approve(regulator.actor(), Base64.getEncoder().encodeToString(approvalBytes), clock.instant());
-        });
+                inputs.hospitalsPermitting(rules, template.purpose(), template.templateId()));
+        budgets.chargeWith(
+                plan,
+                () -> pending(queryId)
+                        .approve(
+                                regulator.actor(), Base64.getEncoder().encodeToString(approvalBytes), clock.instant()));
         LedgerReceipt approved = ledger.append(Event.builder(EventType.QUERY_APPROVED)
                 .timestamp(clock.millis())
                 .id(Field.ACTOR, regulator.organisation())
@@ -172,7 +173,7 @@ public class QueryApproval {
                 .hash(Field.QUERY_HASH, HexFormat.of().parseHex(pending.queryHash()))
                 .build());
         budgets.logCharges(queryId, pending.queryHash(), approved.index());
-        return run(pending, template, approvalBytes, approved, inputs);
+        return run(pending, template, approvalBytes, approved, inputs, rules);
     }
 
     private void checkApproval(Caller regulator, ApprovalTerms terms, byte[] approvalBytes) {
@@ -218,8 +219,12 @@ public class QueryApproval {
     }
 
     private QueryView run(
-            QueryEntity query, TemplateEntity template, byte[] approval, LedgerReceipt approved, QueryInputs inputs) {
-        Map<Integer, Set<String>> rules = dataUse.byHospitalNumber(inputs.hospitalNumbers());
+            QueryEntity query,
+            TemplateEntity template,
+            byte[] approval,
+            LedgerReceipt approved,
+            QueryInputs inputs,
+            Map<Integer, Set<String>> rules) {
         Set<String> revoked = consents.revokedRecords();
         ConsentDecisions.Batch consent = decisions.decideAll(
                 inputs.records().stream().map(StatisticsRunner.Input::recordId).toList(),
