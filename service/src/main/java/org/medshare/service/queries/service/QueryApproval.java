@@ -37,10 +37,12 @@ import org.medshare.service.refusal.RequestRefusedException;
 /**
  * A regulator's decision on a submitted query, and what follows an approval: the query's ε is charged to the
  * insurer's privacy budget and to the period's budget of every hospital whose records it runs over (those whose
- * data-use rules permit its template, read once for both the charge and the enclave), in one transaction ({@link PrivacyBudgets}; QUERY_APPROVED, then one BUDGET_CHARGED per hospital), the query runs in the enclave over the records its purpose may open
- * (consent and the hospitals' data-use rules are enforced there, before any decryption), the signed result is
- * stored (COMPUTE), and the incentive contract pays the hospitals whose records were used. A query is decided
- * once: the decision locks the query's row, so of two concurrent approvals one runs and the other is refused.
+ * data-use rules permit its template, read once for both the charge and the enclave), in one transaction ({@link
+ * PrivacyBudgets}; QUERY_APPROVED, then one BUDGET_CHARGED per hospital), the query runs in the enclave over the
+ * records its purpose may open (consent and the hospitals' data-use rules are enforced there, before any
+ * decryption), the signed result is stored (COMPUTE), and the incentive contract pays the hospitals whose records
+ * were used. A query is decided once: the decision locks the query's row, so of two concurrent approvals one runs
+ * and the other is refused.
  *
  * <p>Consent: before the run, the patients' consent provisions are decided for every input record at once
  * ({@link ConsentDecisions#decideAll}) for the query's purpose of use (its template's namespace, through {@link
