@@ -1,18 +1,12 @@
 package org.medshare.bench.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -28,10 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.medshare.abe.Policy;
 import org.medshare.abe.PublicParameters;
 import org.medshare.client.authority.TrustedAuthority;
-import org.medshare.client.http.Json;
 import org.medshare.client.http.ServiceClient;
 import org.medshare.client.party.PartyKeyFile;
-import org.medshare.client.query.ApprovalTerms;
 import org.medshare.client.upload.HospitalKeys;
 import org.medshare.client.upload.PreparedUpload;
 import org.medshare.client.upload.UploadPreparer;
@@ -131,17 +123,7 @@ public final class LoadRunner {
         ServiceClient irene = users.get("irene");
         ServiceClient rita = users.get("rita");
         for (String u : List.of("alice", "bob")) {
-            HttpResponse<String> r = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create(server + "/api/v1/data-use-rules"))
-                                    .header("Authorization", "Bearer " + new Realm(realm, u).accessToken())
-                                    .header("Content-Type", "application/json")
-                                    .PUT(HttpRequest.BodyPublishers.ofString("{\"rules\":[\"insurance-stats/*\"]}"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                throw new IllegalStateException("data-use rules of " + u + ": HTTP " + r.statusCode());
-            }
+            Workload.allowInsuranceStatistics(server, realm, u);
         }
         String template = Files.readString(samples.resolve("queries/count-by-sex.template.json"));
         String templateId = "count-by-sex";
@@ -212,21 +194,7 @@ public final class LoadRunner {
                                 queries.add(id);
                                 JsonNode done = timedOp(
                                         "query approve + enclave run + settle (regulator)",
-                                        () -> rita.postJson(
-                                                "/api/v1/queries/" + id + "/approve",
-                                                Json.object()
-                                                        .put(
-                                                                "approval",
-                                                                Base64.getEncoder()
-                                                                        .encodeToString(ApprovalTerms.sign(
-                                                                                        id,
-                                                                                        rita.getJson("/api/v1/queries/"
-                                                                                                + id
-                                                                                                + "/approval-terms"),
-                                                                                        Instant.now()
-                                                                                                .plusSeconds(600),
-                                                                                        approvalKey)
-                                                                                .toBytes()))));
+                                        () -> Workload.approve(rita, id, approvalKey));
                                 if (!"COMPLETED".equals(done.path("status").asText())) {
                                     error("query " + id + " ended "
                                             + done.path("status").asText());

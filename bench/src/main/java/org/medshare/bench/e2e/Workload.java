@@ -1,25 +1,31 @@
 package org.medshare.bench.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import org.medshare.bench.client.UploadPrepareBench;
+import org.medshare.bench.scale.SyntheticPopulation;
+import org.medshare.client.http.Json;
 import org.medshare.client.http.ServiceClient;
-import org.medshare.enclave.rows.PseudonymKey;
-import org.medshare.enclave.rows.RowExtractionException;
-import org.medshare.enclave.rows.RowExtractor;
+import org.medshare.client.http.ServiceException;
+import org.medshare.client.query.ApprovalTerms;
 
 /** What the end-to-end runners share: 1-10 KB bundles, the service client, latency statistics, the header. */
 final class Workload {
@@ -29,7 +35,7 @@ final class Workload {
 
     /**
      * {@code count} distinct FHIR bundles of at most 10 KiB whose rows the extractor maps: the one-encounter
-     * cuts of the sample bundles ({@link UploadPrepareBench#smallBundles}), each given its own {@code Bundle.id}
+     * cuts of the sample bundles ({@link SyntheticPopulation#mappedCuts}), each given its own {@code Bundle.id}
      * {@code tag-i} so that every one is a different record.
      */
     static List<byte[]> bundles(Path samples, String tag, int count) throws IOException, GeneralSecurityException {
@@ -45,24 +51,43 @@ final class Workload {
     /** Bundle {@code i} of {@link #bundles}, alone. */
     static synchronized byte[] bundle(Path samples, String tag, int i) throws IOException, GeneralSecurityException {
         if (cuts == null) {
-            PseudonymKey probe = PseudonymKey.of(new byte[32]);
-            List<byte[]> mapped = new ArrayList<>();
-            for (byte[] b : UploadPrepareBench.smallBundles(samples, 10 * 1024 - 64)) {
-                try {
-                    if (!RowExtractor.shared()
-                            .extract(new String(b, StandardCharsets.UTF_8), 1, probe)
-                            .isEmpty()) {
-                        mapped.add(b);
-                    }
-                } catch (RowExtractionException e) {
-                    // not every cut maps (claims outside the row schema's months): skipped
-                }
-            }
-            cuts = mapped;
+            cuts = SyntheticPopulation.mappedCuts(samples, 10 * 1024 - 64);
         }
         ObjectNode bundle = (ObjectNode) JSON.readTree(cuts.get(i % cuts.size()));
         bundle.put("id", tag + "-" + i);
         return JSON.writeValueAsBytes(bundle);
+    }
+
+    /** Lets insurance statistics use {@code user}'s hospital's records ({@code insurance-stats/*}). */
+    static void allowInsuranceStatistics(String server, String realm, String user) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(server + "/api/v1/data-use-rules"))
+                                .header("Authorization", "Bearer " + new Realm(realm, user).accessToken())
+                                .header("Content-Type", "application/json")
+                                .PUT(HttpRequest.BodyPublishers.ofString("{\"rules\":[\"insurance-stats/*\"]}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("data-use rules of " + user + ": HTTP " + r.statusCode());
+        }
+    }
+
+    /**
+     * The regulator approves query {@code id} with its own key: signs the query's current approval terms (valid for
+     * ten minutes) and posts them, which runs the query; the query as the service answers then.
+     */
+    static JsonNode approve(ServiceClient regulator, String id, KeyPair approvalKey) throws ServiceException {
+        JsonNode terms = regulator.getJson("/api/v1/queries/" + id + "/approval-terms");
+        return regulator.postJson(
+                "/api/v1/queries/" + id + "/approve",
+                Json.object()
+                        .put(
+                                "approval",
+                                Base64.getEncoder()
+                                        .encodeToString(ApprovalTerms.sign(
+                                                        id, terms, Instant.now().plusSeconds(600), approvalKey)
+                                                .toBytes())));
     }
 
     static ServiceClient client(String server, Realm tokens) {

@@ -29,7 +29,12 @@ public final class QueryRefusedException extends Exception {
         /** The insurer's privacy budget cannot pay for the query; nothing was spent. */
         BUDGET_EXHAUSTED,
         /** The input records are malformed or not authentic (chunk authentication failed). */
-        INPUT_INVALID
+        INPUT_INVALID,
+        /**
+         * A hospital whose records the query would use does not allow it: ε above that hospital's maximum, or no noise
+         * where the hospital requires it; nothing was decrypted or spent.
+         */
+        HOSPITAL_LIMIT
     }
 
     private final Reason reason;

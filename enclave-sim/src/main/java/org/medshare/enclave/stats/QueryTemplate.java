@@ -112,6 +112,30 @@ public final class QueryTemplate {
     }
 
     /**
+     * This template as it runs over records whose hospitals set {@code limits}: the larger minimum group size and the
+     * smaller row limit per patient of the two; everything else, its hash included, is this template's. This template
+     * itself when the limits change nothing.
+     */
+    QueryTemplate restrictedTo(HospitalDisclosure limits) {
+        int k = Math.max(privacy.minGroupSize(), limits.minGroupSize());
+        int rows = Math.min(privacy.maxRowsPerPatient(), limits.maxRowsPerPatient());
+        if (k == privacy.minGroupSize() && rows == privacy.maxRowsPerPatient()) {
+            return this;
+        }
+        return new QueryTemplate(
+                id,
+                version,
+                purpose,
+                description,
+                parameters,
+                filter,
+                groupBy,
+                aggregate,
+                new Privacy(k, rows, privacy.dp(), privacy.mechanism(), privacy.delta(), privacy.maxEpsilon()),
+                hash);
+    }
+
+    /**
      * Parses and validates a template (QUERY.md, "Template").
      *
      * @throws QueryRefusedException MALFORMED, UNKNOWN_FIELD or TEMPLATE_INVALID with the reason

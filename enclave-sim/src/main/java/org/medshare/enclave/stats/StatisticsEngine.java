@@ -12,10 +12,13 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import javax.crypto.SecretKey;
 import org.medshare.enclave.rows.RowChunkCodec;
 import org.medshare.enclave.rows.RowChunkCodec.Decryptor;
+import org.medshare.enclave.rows.RowLayout;
 import org.medshare.enclave.stats.AggregateSpec.Bins;
 import org.medshare.enclave.stats.AggregateSpec.Clamped;
 import org.medshare.enclave.stats.AggregateSpec.Histogram;
@@ -34,8 +37,12 @@ import org.medshare.enclave.stats.QueryTemplate.DpMode;
  * parameters are declared, present and within bounds; the insurer's remaining budget covers ε.
  * Then records whose hospital's data-use rules do not allow the purpose and template are removed, and
  * so are records whose consent was revoked ({@link ConsentRegistry}) or whose patients' consent provisions
- * deny this query ({@link QueryConsent}), counted in the result's {@code consentExcludedRecords}; only then are data keys requested and chunks decrypted and
- * aggregated in one pass ({@link RowAggregator}). Groups with fewer than k distinct patients
+ * deny this query ({@link QueryConsent}), counted in the result's {@code consentExcludedRecords}; the hospitals whose records
+ * remain may set their own limits ({@link DisclosureLimits}), and the most restrictive combination of theirs applies
+ * (a larger k, a smaller row limit per patient; ε above one's maximum, or no noise where one requires it, is refused
+ * as HOSPITAL_LIMIT); only then are data keys requested and chunks decrypted and
+ * aggregated in one pass ({@link RowAggregator}); a record whose decrypted rows name another hospital than the host
+ * presented it as refuses the query (INPUT_INVALID). Groups with fewer than k distinct patients
  * (max of the engine's and the template's minimum) are suppressed, as are groups whose rows would differ
  * from an earlier release to the insurer in the rows of fewer than k patients ({@link DifferencingGuard}).
  * Inside a released group, every value without noise is backed by at least k distinct patients: histogram
@@ -113,6 +120,29 @@ public final class StatisticsEngine {
     public StatisticsResult run(
             QueryRequest request, List<EncryptedRecord> records, QueryConsent consent, RecordKeyProvider keys)
             throws QueryRefusedException {
+        return run(request, records, consent, DisclosureLimits.NONE, keys);
+    }
+
+    /**
+     * Runs an approved query over encrypted records under the hospitals' own {@code disclosure} limits as well: the
+     * most restrictive combination of the limits of the hospitals whose records remain after consent and data-use
+     * rules applies (the larger k, the smaller ε and rows per patient, noise if any of them requires it), checked
+     * before anything is decrypted.
+     *
+     * @param records candidate records (the service selects them by coarse tags); at most one per id
+     * @param consent the approval's consent decision; its digest is copied into the result
+     * @param disclosure the hospitals' own limits
+     * @param keys supplies data keys; called only for records admitted by consent and data-use rules
+     * @throws QueryRefusedException with the reason (HOSPITAL_LIMIT naming the hospital whose limit refuses it);
+     *     nothing is spent or remembered on refusal
+     */
+    public StatisticsResult run(
+            QueryRequest request,
+            List<EncryptedRecord> records,
+            QueryConsent consent,
+            DisclosureLimits disclosure,
+            RecordKeyProvider keys)
+            throws QueryRefusedException {
         QueryTemplate t = templates.requireApproved(request.templateId(), request.templateVersion());
         if (!t.purpose().equals(request.purpose())) {
             throw new QueryRefusedException(
@@ -162,6 +192,15 @@ public final class StatisticsEngine {
             }
         }
         admitted.sort((a, b) -> a.recordId().compareTo(b.recordId()));
+        SortedSet<Integer> touched = new TreeSet<>();
+        admitted.forEach(r -> touched.add(r.hospitalId()));
+        HospitalDisclosure limits = disclosure.strictest(touched);
+        requireAllowedBy(disclosure, touched, micros);
+        QueryTemplate restricted = t.restrictedTo(limits);
+        if (restricted != t) {
+            t = restricted;
+            agg = RowAggregator.create(t, request.parameters());
+        }
 
         byte[] buf = new byte[RowChunkCodec.CHUNK_BYTES];
         try {
@@ -173,6 +212,7 @@ public final class StatisticsEngine {
                 int n = r.chunks().size();
                 for (int i = 0; i < n; i++) {
                     int rows = d.decrypt(r.recordId(), i, n, r.chunks().get(i), buf);
+                    requireRowsOf(r, buf, rows);
                     agg.consume(buf, rows);
                 }
                 agg.endRecord();
@@ -510,5 +550,45 @@ public final class StatisticsEngine {
             return value.doubleValue();
         }
         return value.add(noise.sample(samplers)).doubleValue();
+    }
+
+    /**
+     * Refuses the query when a decrypted row names another hospital than the one the host presented its record as.
+     * Each row carries its hospital's number inside the authenticated encryption the hospital made, so a host that
+     * relabels a record (to put it under another hospital's data-use rules) is caught here, however it built the
+     * data-use map.
+     */
+    private static void requireRowsOf(EncryptedRecord r, byte[] buf, int rows) throws QueryRefusedException {
+        for (int i = 0; i < rows; i++) {
+            if (RowLayout.hospitalOf(RowLayout.packed(buf, i * RowLayout.ROW_BYTES)) != r.hospitalId()) {
+                throw new QueryRefusedException(
+                        Reason.INPUT_INVALID,
+                        "record " + r.recordId() + " was presented as hospital " + r.hospitalId()
+                                + "'s, but its rows are another hospital's");
+            }
+        }
+    }
+
+    /**
+     * Refuses ({@code HOSPITAL_LIMIT}) when a hospital among {@code touched} allows less ε than {@code micros}, or
+     * requires noise and the query has none.
+     */
+    private static void requireAllowedBy(DisclosureLimits disclosure, SortedSet<Integer> touched, long micros)
+            throws QueryRefusedException {
+        for (int h : touched) {
+            HospitalDisclosure own = disclosure.of(h).orElse(HospitalDisclosure.NONE);
+            if (micros == 0 && own.noiseRequired()) {
+                throw new QueryRefusedException(
+                        Reason.HOSPITAL_LIMIT,
+                        "hospital " + h + " requires differential privacy for queries over its records");
+            }
+            if (micros > own.maxEpsilonMicros()) {
+                throw new QueryRefusedException(
+                        Reason.HOSPITAL_LIMIT,
+                        "hospital " + h + " allows at most epsilon "
+                                + own.maxEpsilonMicros() / (double) PrivacyBudget.MICROS
+                                + " per query over its records");
+            }
+        }
     }
 }

@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.concurrent.ExecutorService;
@@ -716,6 +717,123 @@ class StatisticsEngineTest {
         run("payment-ols", Map.of(), null);
         assertEquals(List.of("rec-1", "rec-3"), data.keyRequests, "hospital 3 allows only payment-ols");
         assertEquals(1, res.consentExcludedRecords(), "rec-2 revoked; rec-3 is left out by its hospital's rules");
+    }
+
+    private StatisticsResult runUnder(DisclosureLimits limits, String templateId, Map<String, ?> params, Double eps)
+            throws Exception {
+        return engine.run(
+                QueryRequest.of(templateId, 1, "insurer-1", PURPOSE, params, eps),
+                records,
+                QueryConsent.NONE,
+                limits,
+                data.keyProvider());
+    }
+
+    private void refusedUnder(DisclosureLimits limits, Double eps, String hospital) {
+        data.keyRequests.clear();
+        QueryRefusedException e = assertThrows(
+                QueryRefusedException.class,
+                () -> runUnder(limits, "count-by-age-sex", Map.of("icd", "E11", "from", 202301, "to", 202406), eps));
+        assertEquals(Reason.HOSPITAL_LIMIT, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains("hospital " + hospital), e.getMessage());
+        assertTrue(data.keyRequests.isEmpty(), "refused before decryption");
+    }
+
+    @Test
+    void theLargestKAndTheSmallestEpsilonOfTheHospitalsAQueryTouchesWin() throws Exception {
+        Map<String, Object> params = Map.of("icd", "E11", "from", 202301, "to", 202406);
+        DisclosureLimits limits = DisclosureLimits.of(Map.of(
+                1, new HospitalDisclosure(40, 2_000_000, 1000, false),
+                2, new HospitalDisclosure(60, 500_000, 1000, false)));
+        Map<SortedMap<String, String>, List<AnalyticsRow>> oracle = oracleCount();
+        long between = oracle.values().stream()
+                .mapToLong(Synthetic::distinctPatients)
+                .filter(n -> n >= 10 && n < 60)
+                .count();
+        assertTrue(between > 0, "some groups have 10 to 59 patients: the engine's k would release them");
+
+        StatisticsResult limited = runUnder(limits, "count-by-age-sex", params, null);
+        assertFalse(limited.groups().isEmpty());
+        for (GroupResult g : limited.groups()) {
+            assertTrue(Synthetic.distinctPatients(oracle.get(g.key())) >= 60, "k = 60 (hospital 2's): " + g.key());
+        }
+        assertEquals(
+                oracle.values().stream()
+                        .filter(rows -> Synthetic.distinctPatients(rows) < 60)
+                        .count(),
+                limited.suppression().smallGroups());
+
+        refusedUnder(limits, 1.0, "2");
+        assertEquals(0, budget.spentMicros("insurer-1"), "nothing was spent");
+        assertEquals(400_000, runUnder(limits, "count-by-age-sex", params, 0.4).epsilonSpentMicros());
+
+        // once hospital 2's records are out of the query, its limits do not apply
+        rules.disallow(2, PURPOSE, DataUseRules.ANY_TEMPLATE);
+        StatisticsResult without2 = runUnder(limits, "count-by-age-sex", params, 1.0);
+        assertEquals(2, without2.inputRecords());
+        assertEquals(1_400_000, budget.spentMicros("insurer-1"));
+    }
+
+    @Test
+    void aHospitalThatRequiresNoiseRefusesExactQueriesOverItsRecords() throws Exception {
+        DisclosureLimits limits =
+                DisclosureLimits.of(Map.of(3, new HospitalDisclosure(10, Long.MAX_VALUE, 1000, true)));
+        refusedUnder(limits, null, "3");
+        StatisticsResult noisy =
+                runUnder(limits, "count-by-age-sex", Map.of("icd", "E11", "from", 202301, "to", 202406), 0.5);
+        assertEquals(3, noisy.inputRecords());
+        assertEquals(500_000, noisy.epsilonSpentMicros());
+    }
+
+    @Test
+    void aHospitalsSmallerRowLimitPerPatientLowersTheSensitivityAndTheNoise() throws Exception {
+        StatisticsResult template = runUnder(DisclosureLimits.NONE, "mean-claim-by-hospital", Map.of(), 0.5);
+        DisclosureLimits oneRow = DisclosureLimits.of(
+                Map.of(1, new HospitalDisclosure(10, Long.MAX_VALUE, 1, false), 2, HospitalDisclosure.NONE));
+        StatisticsResult limited = runUnder(oneRow, "mean-claim-by-hospital", Map.of(), 0.5);
+        int compared = 0;
+        for (GroupResult g : template.groups()) {
+            GroupResult other = limited.group(g.key()).orElseThrow();
+            for (String name : g.values().keySet()) {
+                OptionalDouble before =
+                        g.accuracyOf(name).map(ValueAccuracy::scale).orElse(OptionalDouble.empty());
+                if (before.isPresent()) {
+                    double after = other.accuracyOf(name).orElseThrow().scale().orElseThrow();
+                    assertEquals(before.getAsDouble() / 5, after, before.getAsDouble() * 1e-9, g.key() + " " + name);
+                    compared++;
+                }
+            }
+        }
+        assertTrue(compared > 0, "noisy values were compared");
+    }
+
+    @Test
+    void aHostThatRelabelsARecordAsAPermittingHospitalsIsRefusedAndSpendsNothing() throws Exception {
+        rules.disallow(3, PURPOSE, DataUseRules.ANY_TEMPLATE);
+        EncryptedRecord rec3 = records.get(2);
+        assertEquals(3, rec3.hospitalId());
+        List<EncryptedRecord> relabelled = new ArrayList<>(records);
+        relabelled.set(2, new EncryptedRecord(rec3.recordId(), 1, rec3.chunks()));
+        QueryRefusedException e = assertThrows(
+                QueryRefusedException.class,
+                () -> engine.run(
+                        QueryRequest.of(
+                                "count-by-age-sex",
+                                1,
+                                "insurer-1",
+                                PURPOSE,
+                                Map.of("icd", "E11", "from", 202301, "to", 202406),
+                                0.5),
+                        relabelled,
+                        data.keyProvider()));
+        assertEquals(Reason.INPUT_INVALID, e.reason());
+        assertTrue(e.getMessage().contains("rec-3"), e.getMessage());
+        assertEquals(0, budget.spentMicros("insurer-1"), "nothing was spent");
+        // presented as its own hospital's, the record is left out by that hospital's rules as before
+        data.keyRequests.clear();
+        StatisticsResult honest = run("count-by-age-sex", Map.of("icd", "E11", "from", 202301, "to", 202406), null);
+        assertEquals(2, honest.inputRecords());
+        assertEquals(List.of("rec-1", "rec-2"), data.keyRequests);
     }
 
     @Test

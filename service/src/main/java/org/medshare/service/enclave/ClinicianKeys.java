@@ -64,7 +64,8 @@ import org.medshare.service.refusal.RequestRefusedException;
  * <p>Every issue appends KEY_ISSUED (key id = hex SHA-256 of the grant, recipient, salted hash of the attributes; the
  * salt stays in the database) first: the authority issues only once it has checked that event's inclusion under a
  * final checkpoint itself, so a key no one can find on the ledger is never issued. A grant is honoured once: its key
- * id is claimed in the database before the event is appended.
+ * id is claimed in the database before the event is appended, and given back only when the ledger refuses the event
+ * (then nothing was issued and the clinician may retry with the same grant).
  */
 @ApplicationScoped
 public class ClinicianKeys {
@@ -124,15 +125,21 @@ public class ClinicianKeys {
         random.nextBytes(salt);
         String attributeText = String.join("\n", grant.attributes());
         claim(keyId, caller.organisation(), grant.subject(), attributeText, salt, recipientSpki);
-        LedgerReceipt receipt = ledger.append(Event.builder(EventType.KEY_ISSUED)
-                .timestamp(clock.millis())
-                .id(Field.ACTOR, "key-authority")
-                .id(Field.KEY_ID, keyId)
-                .id(Field.RECIPIENT, grant.subject())
-                .hash(
-                        Field.ATTRIBUTES_HASH,
-                        SaltedHash.of("attributes", salt, attributeText.getBytes(StandardCharsets.UTF_8)))
-                .build());
+        LedgerReceipt receipt;
+        try {
+            receipt = ledger.append(Event.builder(EventType.KEY_ISSUED)
+                    .timestamp(clock.millis())
+                    .id(Field.ACTOR, "key-authority")
+                    .id(Field.KEY_ID, keyId)
+                    .id(Field.RECIPIENT, grant.subject())
+                    .hash(
+                            Field.ATTRIBUTES_HASH,
+                            SaltedHash.of("attributes", salt, attributeText.getBytes(StandardCharsets.UTF_8)))
+                    .build());
+        } catch (RuntimeException e) {
+            unclaim(keyId);
+            throw e;
+        }
         QuarkusTransaction.requiringNew()
                 .run(() -> em.createNativeQuery("update key_issue set ledger_index = ?1 where key_id = ?2")
                         .setParameter(1, receipt.index())
@@ -199,6 +206,17 @@ public class ClinicianKeys {
         if (!claimed) {
             throw grantUsed();
         }
+    }
+
+    /**
+     * Gives {@code keyId} back when its KEY_ISSUED event could not be appended (the ledger refused or is unreachable):
+     * no key was issued on the grant, so the clinician may present it again.
+     */
+    private void unclaim(String keyId) {
+        QuarkusTransaction.requiringNew()
+                .run(() -> em.createNativeQuery("delete from key_issue where key_id = ?1 and ledger_index is null")
+                        .setParameter(1, keyId)
+                        .executeUpdate());
     }
 
     private static RequestRefusedException grantUsed() {

@@ -14,7 +14,9 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.security.TestSecurity;
 import io.quarkus.test.security.oidc.Claim;
+import io.quarkus.test.security.oidc.ClaimType;
 import io.quarkus.test.security.oidc.OidcSecurity;
+import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.medshare.ledger.AuditLog;
@@ -40,6 +43,7 @@ import org.medshare.ledger.consortium.ConsortiumNode;
 import org.medshare.ledger.consortium.NodeHttp;
 import org.medshare.ledger.event.Event;
 import org.medshare.service.ledger.LedgerService.LedgerReceipt;
+import org.medshare.service.testing.AuthorityKeys;
 
 /**
  * The service as a client of a three-organisation ledger group (each node a Raft member and witness with its own
@@ -185,17 +189,60 @@ class ConsortiumLedgerTest {
             Nodes.startNode("regulator-nhc");
         }
         // once the organisations are back the same request is accepted
+        assertEquals(
+                200,
+                onceTheGroupIsBack(() -> given().contentType("application/json")
+                        .body(Map.of("reason", "investigation"))
+                        .put("/api/v1/suspensions/hospital-down")));
+        given().delete("/api/v1/suspensions/hospital-down").then().statusCode(200);
+    }
+
+    @Test
+    @TestSecurity(user = "hana", roles = "hospital")
+    @OidcSecurity(
+            claims = {
+                @Claim(key = "org_id", value = "hospital-a"),
+                @Claim(key = "abe_attrs", value = "[\"role:physician\"]", type = ClaimType.JSON_ARRAY)
+            })
+    void withAQuorumOfNodesDownNoClinicianKeyIsIssuedAndTheGrantStaysUsable() throws Exception {
+        Map<String, String> request = AuthorityKeys.testIdentityKeyRequest("hospital-a");
+        long before = ledger.size();
+        Nodes.stopNode("hospital-b");
+        Nodes.stopNode("regulator-nhc");
+        try {
+            given().contentType("application/json")
+                    .body(request)
+                    .post("/api/v1/authority/keys")
+                    .then()
+                    .statusCode(503)
+                    .header("Retry-After", "5")
+                    .contentType("application/problem+json")
+                    .body("type", equalTo("https://medshare.example/problems/ledger-unavailable"));
+            assertEquals(before, ledger.size(), "no KEY_ISSUED without the group");
+        } finally {
+            Nodes.startNode("hospital-b");
+            Nodes.startNode("regulator-nhc");
+        }
+        // no key was issued, so the same grant is honoured once the organisations are back, and only once
+        assertEquals(
+                200,
+                onceTheGroupIsBack(() ->
+                        given().contentType("application/json").body(request).post("/api/v1/authority/keys")));
+        given().contentType("application/json")
+                .body(request)
+                .post("/api/v1/authority/keys")
+                .then()
+                .statusCode(409)
+                .body("type", equalTo("https://medshare.example/problems/grant-used"));
+    }
+
+    /** The status of {@code request}, repeated while it answers 503 for up to {@link #WAIT}. */
+    static int onceTheGroupIsBack(Supplier<Response> request) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         int status;
         do {
-            status = given().contentType("application/json")
-                    .body(Map.of("reason", "investigation"))
-                    .put("/api/v1/suspensions/hospital-down")
-                    .then()
-                    .extract()
-                    .statusCode();
+            status = request.get().statusCode();
         } while (status == 503 && System.nanoTime() < deadline);
-        assertEquals(200, status);
-        given().delete("/api/v1/suspensions/hospital-down").then().statusCode(200);
+        return status;
     }
 }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;
 import io.quarkus.test.security.oidc.Claim;
@@ -21,12 +22,10 @@ import io.quarkus.test.security.oidc.OidcSecurity;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
-import java.security.KeyPairGenerator;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -46,14 +45,16 @@ import org.medshare.enclave.stats.Accuracy;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
+import org.medshare.service.ledger.LedgerBackend;
 import org.medshare.service.ledger.LedgerService;
+import org.medshare.service.ledger.OutageLedger;
 import org.medshare.service.queries.persistence.BudgetRepository;
 import org.medshare.service.queries.persistence.QueryRepository;
 import org.medshare.service.records.service.RecordService;
 import org.medshare.service.store.StoreTopology;
+import org.medshare.service.testing.AuthorityKeys;
 import org.medshare.service.testing.HospitalClient;
 import org.medshare.service.testing.HospitalClient.Upload;
-import org.medshare.service.testing.PartySigners;
 import org.medshare.service.testing.QuerySteps;
 import org.medshare.service.testing.QuerySteps.Party;
 import org.medshare.store.Cid;
@@ -98,6 +99,9 @@ class ApprovalFlowTest {
 
     @Inject
     LedgerService ledger;
+
+    @Inject
+    LedgerBackend ledgerBackend;
 
     @Inject
     RecordService recordService;
@@ -349,22 +353,20 @@ class ApprovalFlowTest {
                 .body("earned", equalTo(14));
         given().get("/api/v1/queries/" + exactQuery).then().statusCode(403);
 
-        byte[] recipient = KeyPairGenerator.getInstance("X25519")
-                .generateKeyPair()
-                .getPublic()
-                .getEncoded();
+        Map<String, String> keyRequest = AuthorityKeys.testIdentityKeyRequest(HOSPITAL);
+        // the ledger refuses the KEY_ISSUED event: no key, and the grant is given back
+        OutageLedger outage = new OutageLedger(ledgerBackend);
+        QuarkusMock.installMockForType(outage, LedgerService.class);
+        outage.down(true);
+        given().contentType("application/json")
+                .body(keyRequest)
+                .post("/api/v1/authority/keys")
+                .then()
+                .statusCode(503)
+                .body("type", equalTo("https://medshare.example/problems/ledger-unavailable"));
+        outage.down(false);
         JsonPath issued = given().contentType("application/json")
-                .body(Map.of(
-                        "recipientKey",
-                        Base64.getEncoder().encodeToString(recipient),
-                        "nonce",
-                        Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]),
-                        "grant",
-                        PartySigners.grant(
-                                QuerySteps.Party.testIdentity(),
-                                recipient,
-                                List.of(),
-                                PartySigners.grantKey(HOSPITAL))))
+                .body(keyRequest)
                 .post("/api/v1/authority/keys")
                 .then()
                 .statusCode(200)

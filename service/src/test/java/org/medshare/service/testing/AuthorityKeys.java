@@ -7,6 +7,7 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
@@ -75,6 +76,26 @@ public final class AuthorityKeys {
                 attributes,
                 PartySigners.grantKey(organisation));
         return keyRequest(token, recipient, nonce, grant);
+    }
+
+    /**
+     * The body of a {@code POST /api/v1/authority/keys} for the test identity ({@code @TestSecurity}) of {@code
+     * organisation}: its whole entitlement, wrapped to a fresh X25519 key, on a grant signed with the organisation's
+     * grant key.
+     */
+    public static Map<String, String> testIdentityKeyRequest(String organisation) throws GeneralSecurityException {
+        byte[] recipient = KeyPairGenerator.getInstance("X25519")
+                .generateKeyPair()
+                .getPublic()
+                .getEncoded();
+        return Map.of(
+                "recipientKey",
+                Base64.getEncoder().encodeToString(recipient),
+                "nonce",
+                Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]),
+                "grant",
+                PartySigners.grant(
+                        QuerySteps.Party.testIdentity(), recipient, List.of(), PartySigners.grantKey(organisation)));
     }
 
     /** The raw {@code POST /api/v1/authority/keys} with {@code grant} (base64), wrapped to {@code recipient}. */

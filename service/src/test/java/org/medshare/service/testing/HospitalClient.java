@@ -130,9 +130,12 @@ public final class HospitalClient {
         return signingKey;
     }
 
-    /** A complete, valid upload of {@code content} under {@code policy}, with rows of patients 100-111. */
+    /**
+     * A complete, valid upload of {@code content} under {@code policy}, with rows of patients 100-111 of this hospital
+     * (its {@link #hospitalNumber() number} once registered, else 1).
+     */
     public Upload upload(String idempotencyKey, String policy, String content) {
-        return upload(idempotencyKey, policy, content, 100, 1);
+        return upload(idempotencyKey, policy, content, 100, hospitalNumber > 0 ? hospitalNumber : 1);
     }
 
     /** A complete, valid upload whose rows are 12 patients from {@code firstPatient} of {@code hospitalNumber}. */
