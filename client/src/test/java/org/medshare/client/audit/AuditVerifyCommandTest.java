@@ -25,6 +25,8 @@ import org.medshare.ledger.contract.HospitalRecords;
 import org.medshare.ledger.contract.IncentiveContract;
 import org.medshare.ledger.contract.QueryId;
 import org.medshare.ledger.event.Event;
+import org.medshare.ledger.event.EventType;
+import org.medshare.ledger.event.Field;
 import org.medshare.ledger.event.SaltedHash;
 import org.medshare.ledger.member.ConsortiumCa;
 import org.medshare.ledger.member.Member;
@@ -203,6 +205,38 @@ class AuditVerifyCommandTest {
                                     "ledger verification failed: entry " + forged + ": PAYMENT of 10 to hospital-a"),
                     err.toString());
         }
+    }
+
+    @Test
+    void exitsOneNamingABudgetChargeThatOverspendsAHospitalsPeriod() throws Exception {
+        Path ledger = tmp.resolve("ledger-b");
+        CheckpointSigner signer = LedgerSuite.NIST.generateSigner("node-1.test");
+        byte[] hash = SaltedHash.sha256(new byte[] {7});
+        try (AuditLog log = AuditLog.open(
+                ledger,
+                AuditLogConfig.builder(LedgerSuite.NIST, "medshare.test/ledger", signer)
+                        .build())) {
+            for (String query : List.of("q-1", "q-2")) {
+                log.append(Event.builder(EventType.QUERY_APPROVED)
+                        .timestamp(1)
+                        .id(Field.ACTOR, "regulator-nhc")
+                        .id(Field.QUERY_ID, query)
+                        .hash(Field.QUERY_HASH, hash)
+                        .build());
+                log.append(Event.budgetCharged(2, query, hash, "hospital-a", 600_000, 0, "2026-12", 1_000_000));
+            }
+        }
+        Path keys = tmp.resolve("b.keys");
+        TrustedKeys.write(keys, List.of(signer.verifier()));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(1, run(out, err, "--ledger", ledger.toString(), "--keys", keys.toString()));
+        assertTrue(
+                err.toString().startsWith("ledger verification failed: entry 3 (segment ")
+                        && err.toString()
+                                .contains("BUDGET_CHARGED of q-2 to hospital-a for 2026-12 spends 600000 micro-epsilon"
+                                        + " with 600000 of 1000000 already spent"),
+                err.toString());
     }
 
     @Test

@@ -156,6 +156,59 @@ public final class Event {
                 .build();
     }
 
+    /**
+     * BUDGET_CHARGED: query {@code queryId} spent {@code epsilonMicros} micro-ε and {@code delta} (10^-18 units) of
+     * {@code hospital}'s budget for {@code period}, whose limit is {@code limitMicros}.
+     */
+    public static Event budgetCharged(
+            long ts,
+            String queryId,
+            byte[] queryHash,
+            String hospital,
+            long epsilonMicros,
+            long delta,
+            String period,
+            long limitMicros) {
+        return budget(
+                EventType.BUDGET_CHARGED, ts, queryId, queryHash, hospital, epsilonMicros, delta, period, limitMicros);
+    }
+
+    /** BUDGET_REFUNDED: the charge of {@link #budgetCharged} with the same values was given back. */
+    public static Event budgetRefunded(
+            long ts,
+            String queryId,
+            byte[] queryHash,
+            String hospital,
+            long epsilonMicros,
+            long delta,
+            String period,
+            long limitMicros) {
+        return budget(
+                EventType.BUDGET_REFUNDED, ts, queryId, queryHash, hospital, epsilonMicros, delta, period, limitMicros);
+    }
+
+    private static Event budget(
+            EventType type,
+            long ts,
+            String queryId,
+            byte[] queryHash,
+            String hospital,
+            long epsilonMicros,
+            long delta,
+            String period,
+            long limitMicros) {
+        return builder(type)
+                .timestamp(ts)
+                .id(Field.QUERY_ID, queryId)
+                .hash(Field.QUERY_HASH, queryHash)
+                .id(Field.ORGANISATION, hospital)
+                .amount(Field.EPSILON, epsilonMicros)
+                .amount(Field.DELTA, delta)
+                .id(Field.PERIOD, period)
+                .amount(Field.BUDGET_LIMIT, limitMicros)
+                .build();
+    }
+
     /** PAYMENT mirrored from the incentive contract. */
     public static Event payment(
             long ts, String payer, String payee, String queryId, long amount, long recordCount, byte[] txHash) {

@@ -106,7 +106,19 @@ public enum EventType {
      * {@code grant-keys}: a hospital's grants of its own clinicians' keys), recorded by {@code ACTOR} when the service
      * started the key authority with it. The private half stays with the party.
      */
-    PARTY_KEY_REGISTERED(22, ACTOR, ORGANISATION, ROLE, KEY_ID);
+    PARTY_KEY_REGISTERED(22, ACTOR, ORGANISATION, ROLE, KEY_ID),
+    /**
+     * Query {@code QUERY_ID} (its request hashing to {@code QUERY_HASH}) spent {@code EPSILON} micro-ε and
+     * {@code DELTA} (10^-18 units) of the privacy budget of the hospital {@code ORGANISATION}'s dataset for
+     * {@code PERIOD}, whose limit for that period is {@code BUDGET_LIMIT} micro-ε. Appended after the query's
+     * QUERY_APPROVED and before its COMPUTE, one per hospital whose records the query runs over (its data-use rules permit the query's template).
+     */
+    BUDGET_CHARGED(23, QUERY_ID, QUERY_HASH, ORGANISATION, EPSILON, DELTA, PERIOD, BUDGET_LIMIT),
+    /**
+     * The BUDGET_CHARGED of the same query and hospital was given back because the enclave refused the query; the
+     * fields repeat the charge's. No COMPUTE of the query follows.
+     */
+    BUDGET_REFUNDED(24, QUERY_ID, QUERY_HASH, ORGANISATION, EPSILON, DELTA, PERIOD, BUDGET_LIMIT);
 
     private final int code;
     private final List<Field> fields;

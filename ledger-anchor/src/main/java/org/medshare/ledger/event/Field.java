@@ -40,7 +40,15 @@ public enum Field {
     PROVISIONS_HASH(FieldKind.HASH),
     PREVIOUS_EPOCH(FieldKind.ID),
     EPOCH(FieldKind.ID),
-    ROLE(FieldKind.ID);
+    ROLE(FieldKind.ID),
+    /** ε in micro-ε ({@code ε × 10^6}, rounded to nearest). */
+    EPSILON(FieldKind.AMOUNT),
+    /** δ in units of 10^-18 ({@code δ × 10^18}, rounded to nearest); 0 for pure ε-DP. */
+    DELTA(FieldKind.AMOUNT),
+    /** A budget period's name: {@code YYYY} (calendar year), {@code YYYY-MM} (month) or {@code YYYY-MM-DD} (day), UTC. */
+    PERIOD(FieldKind.ID),
+    /** A privacy budget's limit for its period, in micro-ε. */
+    BUDGET_LIMIT(FieldKind.AMOUNT);
 
     private final FieldKind kind;
 

@@ -41,8 +41,10 @@ import org.medshare.ledger.storage.SegmentScanner;
  *   <li>every entry decodes as a canonical version-1 event, and the log keeps the order rules of erasure
  *       ({@link ErasureOrder}), of the black list ({@link SuspensionOrder}: nothing acted by an organisation
  *       while it is suspended), of patient consents ({@link ConsentOrder}: versions rise, none after
- *       revocation) and of attribute epochs ({@link EpochOrder}: each raise moves strictly forward from where the
- *       previous one ended);</li>
+ *       revocation), of attribute epochs ({@link EpochOrder}: each raise moves strictly forward from where the
+ *       previous one ended) and of the hospitals' privacy budgets ({@link BudgetOrder}: every charge re-added per
+ *       hospital and period stays within its limit, follows its query's approval, and every refund gives back an
+ *       earlier charge of a query that was not computed);</li>
  *   <li>each checkpoint's root (final or not) equals the RFC 9162 root recomputed from the entries,
  *       and checkpoints consecutive in size are consistent (RFC 9162 §2.1.4 proof built and verified);</li>
  *   <li>every pinned checkpoint (one the caller saved earlier) carries a trusted signature, has the log's
@@ -216,6 +218,7 @@ public final class LedgerVerifier {
         SuspensionOrder suspensions = new SuspensionOrder();
         ConsentOrder consents = new ConsentOrder();
         EpochOrder epochs = new EpochOrder();
+        BudgetOrder budgets = new BudgetOrder();
         SegmentScanner.Result scan = SegmentScanner.scan(dir, suite.code(), (index, payload, seg, off) -> {
             tree.appendData(payload);
             if (badEvent[0] == null) {
@@ -233,6 +236,9 @@ public final class LedgerVerifier {
                     }
                     if (orderProblem == null) {
                         orderProblem = epochs.accept(event);
+                    }
+                    if (orderProblem == null) {
+                        orderProblem = budgets.accept(event);
                     }
                     if (orderProblem != null) {
                         badEvent[0] = orderProblem;
@@ -357,6 +363,10 @@ public final class LedgerVerifier {
                         notes);
             }
             notes.add("pinned checkpoint " + pin.name() + ": the log is consistent with it");
+        }
+        if (budgets.charges() > 0) {
+            notes.add(budgets.charges() + " BUDGET_CHARGED entries re-added per hospital and period: none exceeds its"
+                    + " limit, every refund matches its charge");
         }
         if (entries > covered) {
             notes.add((entries - covered) + " entries after index " + (covered - 1)

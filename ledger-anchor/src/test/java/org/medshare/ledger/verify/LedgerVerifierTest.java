@@ -310,6 +310,64 @@ class LedgerVerifierTest {
                 report.failure());
     }
 
+    @Test
+    void aBudgetChargeThatOverspendsTheHospitalsPeriodFailsOfflineNamingTheEntry() throws Exception {
+        CheckpointSigner signer = NoteKeys.generateEd25519("node-1.test");
+        AuditLogConfig cfg = AuditLogConfig.builder(LedgerSuite.NIST, "medshare.test/ledger", signer)
+                .build();
+        try (AuditLog log = AuditLog.open(dir, cfg)) {
+            log.append(event(0));
+            log.append(BudgetOrderTest.approved("q-1"));
+            log.append(BudgetOrderTest.charged("q-1", "hospital-b", 700_000, "2026-12", 1_000_000));
+            log.append(BudgetOrderTest.compute("q-1"));
+            log.append(BudgetOrderTest.approved("q-2"));
+            log.append(BudgetOrderTest.charged("q-2", "hospital-b", 300_000, "2026-12", 1_000_000));
+        }
+        List<NoteVerifier> keys = List.of(signer.verifier());
+        VerificationReport ok = LedgerVerifier.verify(dir, keys, 1, List.of());
+        assertTrue(ok.ok(), ok.summary());
+        assertTrue(
+                ok.notes().stream().anyMatch(n -> n.startsWith("2 BUDGET_CHARGED entries")),
+                ok.notes().toString());
+        try (AuditLog log = AuditLog.open(dir, cfg)) {
+            log.append(BudgetOrderTest.approved("q-3"));
+            log.append(BudgetOrderTest.charged("q-3", "hospital-b", 1, "2026-12", 1_000_000));
+            log.append(BudgetOrderTest.compute("q-3"));
+        }
+        VerificationReport report = LedgerVerifier.verify(dir, keys, 1, List.of());
+        assertFalse(report.ok());
+        assertEquals(7, report.failedEntry());
+        assertTrue(
+                report.failure()
+                        .endsWith("BUDGET_CHARGED of q-3 to hospital-b for 2026-12 spends 1 micro-epsilon with"
+                                + " 1000000 of 1000000 already spent"),
+                report.failure());
+    }
+
+    @Test
+    void aForgedBudgetRefundFailsOfflineNamingTheEntry() throws Exception {
+        CheckpointSigner signer = NoteKeys.generateEd25519("node-1.test");
+        AuditLogConfig cfg = AuditLogConfig.builder(LedgerSuite.NIST, "medshare.test/ledger", signer)
+                .build();
+        try (AuditLog log = AuditLog.open(dir, cfg)) {
+            log.append(BudgetOrderTest.approved("q-1"));
+            log.append(BudgetOrderTest.charged("q-1", "hospital-b", 1_000_000, "2026-12", 1_000_000));
+            log.append(BudgetOrderTest.compute("q-1"));
+            log.append(BudgetOrderTest.refunded("q-1", "hospital-a", 1_000_000, "2026-12", 1_000_000));
+            log.append(BudgetOrderTest.approved("q-2"));
+            log.append(BudgetOrderTest.charged("q-2", "hospital-b", 1_000_000, "2026-12", 1_000_000));
+        }
+        List<NoteVerifier> keys = List.of(signer.verifier());
+        VerificationReport report = LedgerVerifier.verify(dir, keys, 1, List.of());
+        assertFalse(report.ok());
+        assertEquals(3, report.failedEntry());
+        assertTrue(
+                report.failure()
+                        .endsWith("BUDGET_REFUNDED of q-1 to hospital-a without an outstanding BUDGET_CHARGED of the"
+                                + " query to the hospital"),
+                report.failure());
+    }
+
     /** Appends events {@code from} (inclusive) to {@code to} (exclusive) to the ledger in {@link #dir}. */
     private void writeLog(CheckpointSigner signer, String origin, int from, int to) throws Exception {
         AuditLogConfig cfg = AuditLogConfig.builder(LedgerSuite.NIST, origin, signer)

@@ -263,6 +263,19 @@ public interface MedshareConfig {
         @WithName("budget-per-insurer")
         @WithDefault("10.0")
         double budgetPerInsurer();
+
+        /**
+         * The ε each hospital's dataset may give up per {@link #hospitalBudgetPeriod() period} to all insurers'
+         * queries together, unless the hospital set its own limit.
+         */
+        @WithName("budget-per-hospital")
+        @WithDefault("10.0")
+        double budgetPerHospital();
+
+        /** The hospitals' budget period, a calendar period in UTC: {@code P1D}, {@code P1M} or {@code P1Y}. */
+        @WithName("hospital-budget-period")
+        @WithDefault("P1M")
+        String hospitalBudgetPeriod();
     }
 
     /**

@@ -41,6 +41,8 @@ final class HospitalCases {
         signingKeys(cases);
         cases.addAll(Requests.fromFile("data-use-rules.txt", "PUT", fx -> "/api/v1/data-use-rules"));
         dataUseRules(cases);
+        cases.addAll(Requests.fromFile("budget-own-limit.txt", "PUT", fx -> "/api/v1/budgets/own-limit"));
+        ownLimit(cases);
         records(cases);
         consents(cases);
         return cases;
@@ -689,6 +691,32 @@ final class HospitalCases {
                 404,
                 "not-found",
                 Requests.call("DELETE", fx -> "/api/v1/signing-keys/" + fx.keyIdB)));
+    }
+
+    private static void ownLimit(List<BadInput> cases) {
+        cases.add(new BadInput(
+                "own-limit-as-text-plain",
+                415,
+                null,
+                Requests.raw(
+                        "PUT", "/api/v1/budgets/own-limit", "text/plain", "1.5".getBytes(StandardCharsets.UTF_8))));
+        cases.add(new BadInput(
+                "own-limit-without-body",
+                400,
+                null,
+                Requests.raw("PUT", "/api/v1/budgets/own-limit", "application/json", null)));
+        cases.add(new BadInput(
+                "own-limit-deeply-nested-json",
+                400,
+                null,
+                Requests.json("PUT", "/api/v1/budgets/own-limit", "{\"limit\":" + Requests.nested(100_000) + "}")));
+        cases.add(new BadInput(
+                "budgets-read-accepting-xml",
+                406,
+                null,
+                Requests.accepting("application/xml", "GET", "/api/v1/budgets")));
+        cases.add(new BadInput(
+                "budgets-with-post-instead-of-get", 405, null, Requests.json("POST", "/api/v1/budgets", "{}")));
     }
 
     private static void dataUseRules(List<BadInput> cases) {

@@ -2,7 +2,9 @@ package org.medshare.service.queries;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -45,6 +48,7 @@ import org.medshare.ledger.event.Field;
 import org.medshare.service.ledger.LedgerBackend;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.ledger.OutageLedger;
+import org.medshare.service.queries.persistence.BudgetRepository;
 import org.medshare.service.queries.persistence.QueryRepository;
 import org.medshare.service.records.service.RecordService;
 import org.medshare.service.store.StoreTopology;
@@ -101,6 +105,9 @@ class ApprovalFlowTest {
 
     @Inject
     RecordService recordService;
+
+    @Inject
+    BudgetRepository budgets;
 
     final String run = UUID.randomUUID().toString().substring(0, 8);
     final String template = "fast-flow-" + run;
@@ -282,6 +289,26 @@ class ApprovalFlowTest {
                 .then()
                 .statusCode(200)
                 .body("earned", equalTo(14));
+
+        List<Event> charged = ledger.entriesOfTypes(Set.of(EventType.BUDGET_CHARGED)).stream()
+                .map(LedgerService.LedgerEntry::event)
+                .filter(e -> e.id(Field.QUERY_ID).equals(noisyQuery))
+                .toList();
+        assertEquals(1, charged.size(), "the noisy query charged its one hospital");
+        assertEquals(HOSPITAL, charged.get(0).id(Field.ORGANISATION));
+        assertEquals(500_000, charged.get(0).amount(Field.EPSILON));
+        String period = charged.get(0).id(Field.PERIOD);
+        QuarkusTransaction.requiringNew().run(() -> {
+            assertTrue(budgets.tryChargeHospital(HOSPITAL, period, 1));
+            budgets.refundHospital(HOSPITAL, period, 1);
+            assertEquals(Optional.empty(), budgets.ownLimit(HOSPITAL), "the hospital set no limit of its own");
+        });
+        given().get("/api/v1/budgets")
+                .then()
+                .statusCode(200)
+                .body("find { it.organisation == '" + HOSPITAL + "' }.spentMicros", equalTo(500_000))
+                .body("find { it.organisation == '" + HOSPITAL + "' }.queries.queryId", equalTo(List.of(noisyQuery)))
+                .body("find { it.organisation == '" + INSURER + "' }.kind", equalTo("insurer"));
     }
 
     @Test
@@ -307,6 +334,18 @@ class ApprovalFlowTest {
                 @Claim(key = "abe_attrs", value = "[\"role:physician\"]", type = ClaimType.JSON_ARRAY)
             })
     void hospitalEarnedFromTheQueriesAndItsClinicianGetsAKey() throws Exception {
+        given().get("/api/v1/budgets")
+                .then()
+                .statusCode(200)
+                .body("organisation", everyItem(equalTo(HOSPITAL)))
+                .body("[0].spentMicros", equalTo(500_000))
+                .body("[0].queries[0].chargedEntry", notNullValue());
+        given().contentType("application/json")
+                .body("{\"limit\":1000}")
+                .put("/api/v1/budgets/own-limit")
+                .then()
+                .statusCode(200)
+                .body("limitMicros", equalTo(1_000_000_000));
         given().get("/api/v1/payments/balances/me")
                 .then()
                 .statusCode(200)

@@ -67,6 +67,8 @@ import org.medshare.service.ledger.LedgerService.LedgerEntry;
  *       the previous epoch</td></tr>
  *   <tr><td>PARTY_KEY_REGISTERED</td><td>create</td><td>C</td><td>operator, AGNT</td><td>the party key (13);
  *       organisation and role</td></tr>
+ *   <tr><td>BUDGET_CHARGED / BUDGET_REFUNDED</td><td>operation</td><td>E</td><td>the service, application
+ *       (110150); the hospital whose budget, IRCP</td><td>query (24); period, ε, δ, the period's limit</td></tr>
  *   <tr><td>MEMBER_ADMITTED / MEMBER_REMOVED</td><td>create / delete</td><td>C / D</td><td>administrator, AGNT</td>
  *       <td>member (13)</td></tr>
  * </table>
@@ -236,6 +238,12 @@ public final class BalpAuditEvents {
                         entity(a, "urn:medshare:party-key", e.id(Field.KEY_ID), Role.SECURITY_RESOURCE, e);
                 key.addDetail().setType("organisation").setValue(new StringType(e.id(Field.ORGANISATION)));
                 key.addDetail().setType("role").setValue(new StringType(e.id(Field.ROLE)));
+            }
+            case BUDGET_CHARGED, BUDGET_REFUNDED -> {
+                interaction(a, "operation", AuditEventAction.E);
+                a.addAgent(agent(DCM, "110150", "Application", "medshare-service", false));
+                a.addAgent(agent(PARTICIPATION, "IRCP", "information recipient", e.id(Field.ORGANISATION), false));
+                query(a, e).addDetail().setType("period").setValue(new StringType(e.id(Field.PERIOD)));
             }
             case MEMBER_ADMITTED, MEMBER_REMOVED -> {
                 boolean admitted = e.type() == EventType.MEMBER_ADMITTED;

@@ -110,17 +110,25 @@ public class QueryRepository {
         if (micros == 0) {
             return true;
         }
-        em.createNativeQuery("insert into privacy_budget (insurer_org, limit_micros, spent_micros) "
-                        + "select ?1, ?2, 0 where not exists (select 1 from privacy_budget where insurer_org = ?1)")
-                .setParameter(1, insurer)
-                .setParameter(2, limitMicros)
-                .executeUpdate();
+        openBudget(insurer, limitMicros);
         return em.createNativeQuery("update privacy_budget set spent_micros = spent_micros + ?2 "
                                 + "where insurer_org = ?1 and spent_micros + ?2 <= limit_micros")
                         .setParameter(1, insurer)
                         .setParameter(2, micros)
                         .executeUpdate()
                 == 1;
+    }
+
+    /**
+     * Creates the insurer's budget with {@code limitMicros} unless it exists. Of two concurrent creations the second
+     * fails on the key (SQLSTATE 23505) once the first commits.
+     */
+    public void openBudget(String insurer, long limitMicros) {
+        em.createNativeQuery("insert into privacy_budget (insurer_org, limit_micros, spent_micros) "
+                        + "select ?1, ?2, 0 where not exists (select 1 from privacy_budget where insurer_org = ?1)")
+                .setParameter(1, insurer)
+                .setParameter(2, limitMicros)
+                .executeUpdate();
     }
 
     public void refundBudget(String insurer, long micros) {

@@ -14,11 +14,9 @@ import org.medshare.enclave.MalformedEncodingException;
 import org.medshare.enclave.compute.ApprovedQuery;
 import org.medshare.enclave.keyrelease.KeyReleaseException;
 import org.medshare.enclave.keyrelease.PartyKeyList;
-import org.medshare.enclave.stats.PrivacyBudget;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
-import org.medshare.service.config.MedshareConfig;
 import org.medshare.service.consent.service.ConsentDecisions;
 import org.medshare.service.consent.service.ConsentService;
 import org.medshare.service.enclave.PartyKeys;
@@ -28,6 +26,7 @@ import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.ledger.LedgerService.LedgerReceipt;
 import org.medshare.service.payments.service.PaymentService;
 import org.medshare.service.queries.QueryPurposes;
+import org.medshare.service.queries.persistence.BudgetRepository;
 import org.medshare.service.queries.persistence.QueryEntity;
 import org.medshare.service.queries.persistence.QueryRepository;
 import org.medshare.service.queries.persistence.TemplateEntity;
@@ -37,10 +36,13 @@ import org.medshare.service.refusal.RequestRefusedException;
 
 /**
  * A regulator's decision on a submitted query, and what follows an approval: the query's ε is charged to the
- * insurer's privacy budget (QUERY_APPROVED), the query runs in the enclave over the records its purpose may open
- * (consent and the hospitals' data-use rules are enforced there, before any decryption), the signed result is
- * stored (COMPUTE), and the incentive contract pays the hospitals whose records were used. A query is decided
- * once: the decision locks the query's row, so of two concurrent approvals one runs and the other is refused.
+ * insurer's privacy budget and to the period's budget of every hospital whose records it runs over (those whose
+ * data-use rules permit its template, read once for both the charge and the enclave), in one transaction ({@link
+ * PrivacyBudgets}; QUERY_APPROVED, then one BUDGET_CHARGED per hospital), the query runs in the enclave over the
+ * records its purpose may open (consent and the hospitals' data-use rules are enforced there, before any
+ * decryption), the signed result is stored (COMPUTE), and the incentive contract pays the hospitals whose records
+ * were used. A query is decided once: the decision locks the query's row, so of two concurrent approvals one runs
+ * and the other is refused.
  *
  * <p>Consent: before the run, the patients' consent provisions are decided for every input record at once
  * ({@link ConsentDecisions#decideAll}) for the query's purpose of use (its template's namespace, through {@link
@@ -63,7 +65,7 @@ public class QueryApproval {
     private final StatisticsRunner runner;
     private final AttributeEpochs epochs;
     private final PartyKeys parties;
-    private final long budgetMicros;
+    private final PrivacyBudgets budgets;
     private final Clock clock = Clock.systemUTC();
 
     @Inject
@@ -78,7 +80,7 @@ public class QueryApproval {
             LedgerService ledger,
             PaymentService payments,
             StatisticsRunner runner,
-            MedshareConfig config,
+            PrivacyBudgets budgets,
             AttributeEpochs epochs,
             PartyKeys parties) {
         this.repository = repository;
@@ -93,7 +95,7 @@ public class QueryApproval {
         this.runner = runner;
         this.epochs = epochs;
         this.parties = parties;
-        this.budgetMicros = PrivacyBudget.toMicros(config.privacy().budgetPerInsurer());
+        this.budgets = budgets;
     }
 
     /** Refuses a submitted query with the regulator's reason (1 to 1000 characters). */
@@ -134,8 +136,8 @@ public class QueryApproval {
      * Approves a submitted query on the regulator's own signed approval, charges its ε, runs it in the enclave and
      * settles its price. The approval must be for this query's {@link #terms}, signed by an {@link
      * PartyKeys#APPROVE_QUERIES} key of the caller's organisation and unexpired; the key authority checks it again
-     * before it releases a key. A refusal before the run (approval, budget, escrow, template state) changes nothing;
-     * a refusal by the enclave refunds ε.
+     * before it releases a key. A refusal before the run (approval, budgets, escrow, template state) changes nothing;
+     * a refusal by the enclave refunds ε to the insurer and to every hospital (one BUDGET_REFUNDED each).
      *
      * @param approvalBytes the {@code QueryApproval} the regulator signed
      */
@@ -153,27 +155,27 @@ public class QueryApproval {
                     "The insurer's escrow cannot pay " + payments.priceOf(inputs.size()) + " for up to " + inputs.size()
                             + " records; deposit first.");
         }
-        boolean charged = QuarkusTransaction.requiringNew().call(() -> {
-            QueryEntity q = pending(queryId);
-            if (!repository.tryChargeBudget(q.insurer(), q.epsilonMicros(), budgetMicros)) {
-                return false;
-            }
-            q.approve(regulator.actor(), Base64.getEncoder().encodeToString(approvalBytes), clock.instant());
-            return true;
-        });
-        if (!charged) {
-            throw RequestRefusedException.conflict(
-                    "budget-exhausted",
-                    "Privacy budget exhausted",
-                    "The insurer's remaining privacy budget cannot pay this query's epsilon; nothing was spent.");
-        }
+        Map<Integer, Set<String>> rules = dataUse.byHospitalNumber(inputs.hospitalNumbers());
+        PrivacyBudgets.Plan plan = budgets.plan(
+                queryId,
+                pending.queryHash(),
+                pending.insurer(),
+                pending.epsilonMicros(),
+                deltaE18(template),
+                inputs.hospitalsPermitting(rules, template.purpose(), template.templateId()));
+        budgets.chargeWith(
+                plan,
+                () -> pending(queryId)
+                        .approve(
+                                regulator.actor(), Base64.getEncoder().encodeToString(approvalBytes), clock.instant()));
         LedgerReceipt approved = ledger.append(Event.builder(EventType.QUERY_APPROVED)
                 .timestamp(clock.millis())
                 .id(Field.ACTOR, regulator.organisation())
                 .id(Field.QUERY_ID, queryId)
                 .hash(Field.QUERY_HASH, HexFormat.of().parseHex(pending.queryHash()))
                 .build());
-        return run(pending, template, approvalBytes, approved, inputs);
+        budgets.logCharges(queryId, pending.queryHash(), approved.index());
+        return run(pending, template, approvalBytes, approved, inputs, rules);
     }
 
     private void checkApproval(Caller regulator, ApprovalTerms terms, byte[] approvalBytes) {
@@ -219,8 +221,12 @@ public class QueryApproval {
     }
 
     private QueryView run(
-            QueryEntity query, TemplateEntity template, byte[] approval, LedgerReceipt approved, QueryInputs inputs) {
-        Map<Integer, Set<String>> rules = dataUse.byHospitalNumber(inputs.hospitalNumbers());
+            QueryEntity query,
+            TemplateEntity template,
+            byte[] approval,
+            LedgerReceipt approved,
+            QueryInputs inputs,
+            Map<Integer, Set<String>> rules) {
         Set<String> revoked = consents.revokedRecords();
         ConsentDecisions.Batch consent = decisions.decideAll(
                 inputs.records().stream().map(StatisticsRunner.Input::recordId).toList(),
@@ -231,7 +237,7 @@ public class QueryApproval {
                 .call(() -> repository
                         .budget(query.insurer())
                         .map(b -> b[1] - b[0] + query.epsilonMicros())
-                        .orElse(budgetMicros));
+                        .orElse(budgets.insurerLimitMicros()));
         StatisticsRunner.Outcome outcome;
         try {
             outcome = runner.run(
@@ -249,10 +255,12 @@ public class QueryApproval {
                             remaining),
                     inputs.records());
         } catch (StatisticsRunner.RefusedException e) {
-            QuarkusTransaction.requiringNew().run(() -> {
-                repository.refundBudget(query.insurer(), query.epsilonMicros());
-                repository.query(query.id()).orElseThrow().fail(e.getMessage(), clock.instant());
-            });
+            List<BudgetRepository.Charge> refunded = QuarkusTransaction.requiringNew()
+                    .call(() -> {
+                        repository.query(query.id()).orElseThrow().fail(e.getMessage(), clock.instant());
+                        return budgets.refund(query.id());
+                    });
+            budgets.logRefunds(query.queryHash(), refunded);
             return QueryView.of(reload(query.id()), List.of());
         }
         HexFormat hex = HexFormat.of();
@@ -289,6 +297,11 @@ public class QueryApproval {
         QueryEntity completed = reload(query.id());
         return QueryView.of(
                 completed, payouts, records.hospitalsByNumber(), QueryView.verificationOf(completed, ledger));
+    }
+
+    /** The template's δ × 10^18, 0 when it has none. */
+    private static long deltaE18(TemplateEntity template) {
+        return Math.round(QueryDocuments.template(template.json()).privacy().delta() * 1e18);
     }
 
     /**

@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.medshare.service.records.service.RecordService.StoredRows;
 
 /**
@@ -43,6 +46,22 @@ record QueryInputs(
 
     int size() {
         return records.size();
+    }
+
+    /**
+     * The organisations that uploaded at least one input and whose data-use rules ({@code dataUse}, hospital number →
+     * {@code purpose/template} or {@code purpose/*}) let {@code purpose/templateId} read it: the hospitals the enclave
+     * may read records of.
+     */
+    SortedSet<String> hospitalsPermitting(Map<Integer, Set<String>> dataUse, String purpose, String templateId) {
+        SortedSet<String> out = new TreeSet<>();
+        for (String organisation : organisations.values()) {
+            Set<String> rules = dataUse.getOrDefault(hospitalNumbers.get(organisation), Set.of());
+            if (rules.contains(purpose + "/" + templateId) || rules.contains(purpose + "/*")) {
+                out.add(organisation);
+            }
+        }
+        return out;
     }
 
     /** How many of {@code usedRecordIds} each organisation contributed; ids that were not inputs are ignored. */
