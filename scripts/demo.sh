@@ -197,6 +197,9 @@ run() {
       --worker-trust "$data_dir/enclave/worker.trust" --party-keys "$party_keys" | sed 's/^/   /'
   done
 
+  step "Privacy budgets, as the regulator sees them: the insurer's own and each hospital dataset's for this month (all insurers draw on it), with the ledger entries of every charge"
+  cli rita budgets show | sed 's/^/   /'
+
   step "Payouts: what each hospital earned and what the insurer has left in escrow (incentive contract on the EVM)"
   for org in hospital-a hospital-b insurer-x; do
     show GET "/api/v1/payments/balances/$org" "$rita_token"
