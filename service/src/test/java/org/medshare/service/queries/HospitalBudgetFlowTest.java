@@ -53,7 +53,7 @@ class HospitalBudgetFlowTest {
 
     private void uploadAndLimit(String organisation, String limit) throws Exception {
         HospitalClient hospital = HospitalClient.registered(organisation, null);
-        String policy = "org:" + organisation + " OR purpose:insurance-stats@2026Q4";
+        String policy = "org:" + organisation + "@2026Q4 OR purpose:insurance-stats@2026Q4";
         hospital.upload(
                         UUID.randomUUID().toString(),
                         policy,
