@@ -156,6 +156,16 @@ public final class Event {
                 .build();
     }
 
+    /** QUERY_APPROVED: the regulator {@code regulator} (its organisation) approved query {@code queryId}. */
+    public static Event queryApproved(long ts, String regulator, String queryId, byte[] queryHash) {
+        return builder(EventType.QUERY_APPROVED)
+                .timestamp(ts)
+                .id(Field.ACTOR, regulator)
+                .id(Field.QUERY_ID, queryId)
+                .hash(Field.QUERY_HASH, queryHash)
+                .build();
+    }
+
     /**
      * BUDGET_CHARGED: query {@code queryId} spent {@code epsilonMicros} micro-ε and {@code delta} (10^-18 units) of
      * {@code hospital}'s budget for {@code period}, whose limit is {@code limitMicros}.

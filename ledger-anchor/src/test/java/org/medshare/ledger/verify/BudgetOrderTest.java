@@ -16,12 +16,7 @@ class BudgetOrderTest {
     }
 
     static Event approved(String query) {
-        return Event.builder(EventType.QUERY_APPROVED)
-                .timestamp(1)
-                .id(Field.ACTOR, "regulator-nhc")
-                .id(Field.QUERY_ID, query)
-                .hash(Field.QUERY_HASH, hash(query))
-                .build();
+        return Event.queryApproved(1, "regulator-nhc", query, hash(query));
     }
 
     static Event charged(String query, String hospital, long epsilon, String period, long limit) {

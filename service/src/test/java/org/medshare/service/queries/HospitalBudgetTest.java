@@ -178,12 +178,11 @@ class HospitalBudgetTest {
         assertEquals(400_000, hospitalBudget(HOSPITAL_A).spentMicros());
         assertEquals(400_000, hospitalBudget(HOSPITAL_B).spentMicros());
         assertEquals(insurerBefore + 400_000, insurerSpent(INSURER));
-        long approved = ledger.append(Event.builder(EventType.QUERY_APPROVED)
-                        .timestamp(System.currentTimeMillis())
-                        .id(Field.ACTOR, "regulator-nhc")
-                        .id(Field.QUERY_ID, queryId)
-                        .hash(Field.QUERY_HASH, HexFormat.of().parseHex(hash(queryId)))
-                        .build())
+        long approved = ledger.append(Event.queryApproved(
+                        System.currentTimeMillis(),
+                        "regulator-nhc",
+                        queryId,
+                        HexFormat.of().parseHex(hash(queryId))))
                 .index();
         budgets.logCharges(queryId, hash(queryId), approved);
 
@@ -238,12 +237,11 @@ class HospitalBudgetTest {
     void aQueryChargedWithinTheLimitsIsShownWithItsLedgerEntry() {
         String queryId = "shown-" + System.nanoTime();
         budgets.chargeWith(plan(queryId, INSURER, 300_000, HOSPITAL_A), () -> {});
-        long approved = ledger.append(Event.builder(EventType.QUERY_APPROVED)
-                        .timestamp(System.currentTimeMillis())
-                        .id(Field.ACTOR, "regulator-nhc")
-                        .id(Field.QUERY_ID, queryId)
-                        .hash(Field.QUERY_HASH, HexFormat.of().parseHex(hash(queryId)))
-                        .build())
+        long approved = ledger.append(Event.queryApproved(
+                        System.currentTimeMillis(),
+                        "regulator-nhc",
+                        queryId,
+                        HexFormat.of().parseHex(hash(queryId))))
                 .index();
         budgets.logCharges(queryId, hash(queryId), approved);
         assertEquals(300_000, hospitalBudget(HOSPITAL_A).spentMicros());

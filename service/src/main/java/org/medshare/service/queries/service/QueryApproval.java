@@ -168,12 +168,11 @@ public class QueryApproval {
                 () -> pending(queryId)
                         .approve(
                                 regulator.actor(), Base64.getEncoder().encodeToString(approvalBytes), clock.instant()));
-        LedgerReceipt approved = ledger.append(Event.builder(EventType.QUERY_APPROVED)
-                .timestamp(clock.millis())
-                .id(Field.ACTOR, regulator.organisation())
-                .id(Field.QUERY_ID, queryId)
-                .hash(Field.QUERY_HASH, HexFormat.of().parseHex(pending.queryHash()))
-                .build());
+        LedgerReceipt approved = ledger.append(Event.queryApproved(
+                clock.millis(),
+                regulator.organisation(),
+                queryId,
+                HexFormat.of().parseHex(pending.queryHash())));
         budgets.logCharges(queryId, pending.queryHash(), approved.index());
         return run(pending, template, approvalBytes, approved, inputs, rules);
     }
