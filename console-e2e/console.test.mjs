@@ -199,8 +199,10 @@ test('a regulator loads its approval key, approves the pending query with it, se
   const anchorTx = (await page.locator('#last-anchor-tx').textContent()).trim();
   await shot(page, 'health');
   await page.locator('#last-anchor').getByRole('link').click();
-  await page.getByText(anchorTx.slice(2)).waitFor();
-  assert.equal(await page.locator('dd .badge').filter({ hasText: 'ANCHORED' }).count(), 1, 'the health page links the ANCHORED entry');
+  // the health page shows the same transaction hash: wait for the event page's own type badge first
+  await page.locator('dl.kv dd .badge').filter({ hasText: 'ANCHORED' }).waitFor({ timeout: 30_000 });
+  assert.equal(await page.locator('dl.kv dd.mono').filter({ hasText: anchorTx.slice(2) }).count(), 1,
+    'the health page links the ANCHORED entry of its transaction');
 
   await nav.getByRole('link', { name: 'Audit trail' }).click();
   await page.getByLabel('Event type').selectOption('ANCHORED');
