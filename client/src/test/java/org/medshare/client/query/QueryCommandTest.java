@@ -285,4 +285,47 @@ class QueryCommandTest {
         assertEquals(1, denied.code());
         assertEquals("medshare: Forbidden: This endpoint is for hospital. (HTTP 403)\n", denied.err());
     }
+
+    @Test
+    void aHospitalAllowsRulesAndOneTemplatesExactContentAndRevokesThem() throws Exception {
+        Path hospital = login("alice");
+        Result none = as(hospital, "data-use", "show");
+        assertEquals(0, none.code(), none.toString());
+        assertEquals("no rule: no query may use your records\n", none.out());
+        Result wildcard = as(hospital, "data-use", "allow", "research/*");
+        assertEquals(0, wildcard.code(), wildcard.toString());
+        assertEquals("research/*\n", wildcard.out());
+        String pinned = "insurance-stats/sha256:" + FakeMedshare.TEMPLATE_HASH;
+        Result content = as(hospital, "data-use", "allow", "--template", "count-by-age-sex", "--version", "1");
+        assertEquals(0, content.code(), content.toString());
+        assertEquals(pinned + "\nresearch/*\n", content.out());
+        Result unknown = as(hospital, "data-use", "allow", "--template", "count-by-age-sex", "--version", "2");
+        assertEquals(2, unknown.code());
+        assertEquals("medshare: the service has no template count-by-age-sex version 2\n", unknown.err());
+        Result bad = as(hospital, "data-use", "allow", "insurance-stats/sha256:ABC");
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().startsWith("medshare: Invalid data-use rule: "), bad.err());
+        assertEquals(2, as(hospital, "data-use", "allow").code());
+        assertEquals(
+                2,
+                as(hospital, "data-use", "allow", "research/*", "--template", "count-by-age-sex", "--version", "1")
+                        .code());
+        assertEquals(
+                2,
+                as(hospital, "data-use", "allow", "--template", "count-by-age-sex")
+                        .code());
+        Result missing = as(hospital, "data-use", "revoke", "marketing/*");
+        assertEquals(2, missing.code());
+        assertEquals("medshare: no rule marketing/* is in force\n", missing.err());
+        Result revoked = as(hospital, "data-use", "revoke", "--template", "count-by-age-sex", "--version", "1");
+        assertEquals(0, revoked.code(), revoked.toString());
+        assertEquals("research/*\n", revoked.out());
+        Result json = as(hospital, "data-use", "show", "--json");
+        assertEquals(0, json.code());
+        assertEquals(
+                "research/*", new ObjectMapper().readTree(json.out()).get(0).asText());
+        Result denied = as(insurer, "data-use", "show");
+        assertEquals(1, denied.code());
+        assertEquals("medshare: Forbidden: This endpoint is for hospital. (HTTP 403)\n", denied.err());
+    }
 }

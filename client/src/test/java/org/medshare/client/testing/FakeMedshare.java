@@ -125,7 +125,18 @@ public final class FakeMedshare implements AutoCloseable {
     private final Map<String, BigInteger> escrows = new ConcurrentHashMap<>();
     private volatile double hospitalBudgetLimit = 10.0;
 
+    /** The content hash the fake's one template has. */
+    public static final String TEMPLATE_HASH = "5e".repeat(32);
+
+    private volatile List<String> dataUseRules = List.of();
+
     /** An insurer's budget and hospital-a's for December 2026, as the service shows them. */
+    private ArrayNode rulesNode() {
+        ArrayNode out = JSON.createArrayNode();
+        dataUseRules.forEach(out::add);
+        return out;
+    }
+
     private ArrayNode budgets() {
         ArrayNode out = JSON.createArrayNode();
         ObjectNode insurer = out.addObject()
@@ -715,6 +726,33 @@ public final class FakeMedshare implements AutoCloseable {
             }
             hospitalBudgetLimit = limit;
             json(ex, 200, budgets().get(1));
+        } else if (path.equals("/api/v1/templates") && method.equals("GET")) {
+            requireRole(p, "insurer", "hospital", "regulator");
+            json(
+                    ex,
+                    200,
+                    JSON.createArrayNode()
+                            .add(JSON.createObjectNode()
+                                    .put("templateId", "count-by-age-sex")
+                                    .put("version", 1)
+                                    .put("purpose", "insurance-stats")
+                                    .put("hash", TEMPLATE_HASH)
+                                    .put("state", "APPROVED")));
+        } else if (path.equals("/api/v1/data-use-rules") && method.equals("GET")) {
+            requireRole(p, "hospital");
+            json(ex, 200, rulesNode());
+        } else if (path.equals("/api/v1/data-use-rules") && method.equals("PUT")) {
+            requireRole(p, "hospital");
+            List<String> next = new ArrayList<>();
+            for (JsonNode r : JSON.readTree(body).path("rules")) {
+                if (!r.asText().matches("[A-Za-z0-9._-]{1,64}/([A-Za-z0-9._-]{1,64}|\\*|sha256:[0-9a-f]{64})")) {
+                    problem(ex, 400, "invalid-rule", "Invalid data-use rule", "Not a rule: " + r.asText());
+                    return;
+                }
+                next.add(r.asText());
+            }
+            dataUseRules = List.copyOf(new TreeSet<>(next));
+            json(ex, 200, rulesNode());
         } else if (path.equals("/api/v1/payments/deposits") && method.equals("POST")) {
             requireRole(p, "insurer");
             BigInteger amount = JSON.readTree(body).path("amount").bigIntegerValue();

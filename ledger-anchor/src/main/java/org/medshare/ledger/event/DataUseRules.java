@@ -11,13 +11,14 @@ import java.util.regex.Pattern;
 /**
  * The canonical form of a hospital's data-use rules in a {@link EventType#DATA_USE_RULES_CHANGED} event's
  * {@link Field#RULES}: a JSON array of strings, without whitespace, in ascending order, each rule once, each of the
- * form {@code purpose/templateId} or {@code purpose/*} (purpose and template id: 1 to 64 of
- * {@code A-Z a-z 0-9 . _ -}). An empty rule set is {@code []}. One set of rules has exactly one encoding, so the
+ * form {@code purpose/templateId}, {@code purpose/*} or {@code purpose/sha256:HASH} (purpose and template id: 1 to 64
+ * of {@code A-Z a-z 0-9 . _ -}; HASH: a template's content hash, 64 lower-case hex digits). An empty rule set is {@code []}. One set of rules has exactly one encoding, so the
  * offline verifier refuses any other.
  */
 public final class DataUseRules {
 
-    private static final Pattern RULE = Pattern.compile("[A-Za-z0-9._-]{1,64}/([A-Za-z0-9._-]{1,64}|\\*)");
+    private static final Pattern RULE =
+            Pattern.compile("[A-Za-z0-9._-]{1,64}/([A-Za-z0-9._-]{1,64}|\\*|sha256:[0-9a-f]{64})");
 
     private DataUseRules() {}
 

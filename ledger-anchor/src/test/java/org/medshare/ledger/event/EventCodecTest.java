@@ -100,9 +100,19 @@ class EventCodecTest {
     void dataUseRulesHaveOneEncodingAndOthersAreRefused() throws Exception {
         assertEquals("[]", new String(DataUseRules.encode(List.of())));
         assertEquals(List.of("a/*", "b/t-1"), DataUseRules.decode(DataUseRules.encode(List.of("b/t-1", "a/*", "a/*"))));
+        String pinned = "a/sha256:" + "0f".repeat(32);
+        assertEquals(List.of("a/*", pinned), DataUseRules.decode(DataUseRules.encode(List.of(pinned, "a/*"))));
         assertThrows(IllegalArgumentException.class, () -> DataUseRules.encode(List.of("no-slash")));
-        for (String bad :
-                List.of("", "[", "[\"b/*\",\"a/*\"]", "[\"a/*\",\"a/*\"]", "[\"a/*\" ]", "[a/*]", "[\"a/*\",]")) {
+        assertThrows(IllegalArgumentException.class, () -> DataUseRules.encode(List.of("a/sha256:" + "0F".repeat(32))));
+        for (String bad : List.of(
+                "",
+                "[",
+                "[\"b/*\",\"a/*\"]",
+                "[\"a/*\",\"a/*\"]",
+                "[\"a/*\" ]",
+                "[a/*]",
+                "[\"a/*\",]",
+                "[\"a/sha256:" + "0f".repeat(31) + "\"]")) {
             assertThrows(MalformedEventException.class, () -> DataUseRules.decode(bad.getBytes()), bad);
         }
     }

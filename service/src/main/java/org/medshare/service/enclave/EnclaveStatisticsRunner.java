@@ -61,15 +61,7 @@ public class EnclaveStatisticsRunner implements StatisticsRunner {
     @Override
     public Outcome run(Job job, List<Input> inputs) throws RefusedException {
         EmbeddedEnclaves enclaves = gateway.enclaves();
-        JsonNode template = parse(job.templateJson());
-        String purpose = template.path("purpose").asText();
-        String templateId = template.path("id").asText();
-        Set<Integer> permitted = new TreeSet<>();
-        job.dataUse().forEach((hospital, rules) -> {
-            if (rules.contains(purpose + "/" + templateId) || rules.contains(purpose + "/*")) {
-                permitted.add(hospital);
-            }
-        });
+        Set<Integer> permitted = job.permittedHospitals();
         ApprovedQuery approved = new ApprovedQuery(
                 job.templateJson(),
                 job.requestJson(),
@@ -162,13 +154,5 @@ public class EnclaveStatisticsRunner implements StatisticsRunner {
                 .id(Field.RECIPIENT, "enclave:" + hex.formatHex(record.requesterMrenclave()))
                 .hash(Field.ATTRIBUTES_HASH, attributes)
                 .build());
-    }
-
-    private static JsonNode parse(String templateJson) {
-        try {
-            return JSON.readTree(templateJson);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("template JSON does not parse", e);
-        }
     }
 }

@@ -82,7 +82,7 @@ public class QueryRepository {
             em.createNativeQuery("insert into data_use_rule (org_id, purpose, template_id) values (?1, ?2, ?3)")
                     .setParameter(1, organisation)
                     .setParameter(2, rule.purpose())
-                    .setParameter(3, rule.templateId())
+                    .setParameter(3, rule.template())
                     .executeUpdate();
         }
     }

@@ -21,8 +21,8 @@ import org.medshare.service.queries.persistence.QueryRepository;
 import org.medshare.service.refusal.RequestRefusedException;
 
 /**
- * Hospitals' data-use rules: which purposes and templates may use a hospital's records. Default deny: a
- * hospital without a rule for a query's purpose and template contributes no record to it.
+ * Hospitals' data-use rules: which purposes and templates (by id, or exactly by content hash) may use a hospital's
+ * records. Default deny: a hospital without a rule for a query's purpose and template contributes no record to it.
  */
 @ApplicationScoped
 public class DataUseService {
@@ -38,8 +38,8 @@ public class DataUseService {
     }
 
     /**
-     * Replaces the caller hospital's data-use rules with {@code rules}, each {@code purpose/templateId} or
-     * {@code purpose/*}. When the rules in force change, the change is committed and then appended to the ledger
+     * Replaces the caller hospital's data-use rules with {@code rules}, each written as {@link DataUseRule} documents
+     * ({@code purpose/templateId}, {@code purpose/*} or {@code purpose/sha256:<content hash>}). When the rules in force change, the change is committed and then appended to the ledger
      * as DATA_USE_RULES_CHANGED carrying every rule now in force; replacing rules with the same set appends nothing.
      *
      * @return the rules now in force, as {@code purpose/template}, sorted
@@ -53,7 +53,8 @@ public class DataUseService {
                     .orElseThrow(() -> RequestRefusedException.invalid(
                             "invalid-rule",
                             "Invalid data-use rule",
-                            "Each rule is purpose/templateId or purpose/*, e.g. insurance-stats/count-by-age-sex."));
+                            "Each rule is purpose/templateId, purpose/* or purpose/sha256:<the template's content hash,"
+                                    + " 64 lower-case hex digits>, e.g. insurance-stats/count-by-age-sex."));
             if (!parsed.add(rule)) {
                 throw RequestRefusedException.invalid(
                         "duplicate-rule",
@@ -82,7 +83,7 @@ public class DataUseService {
     }
 
     /**
-     * Every numbered hospital's rules, as the enclave takes them: hospital number → {@code purpose/template}.
+     * Every numbered hospital's rules: hospital number → rules as {@link DataUseRule} writes them.
      *
      * @param hospitalNumbers organisation → hospital number; organisations not in it are left out
      */

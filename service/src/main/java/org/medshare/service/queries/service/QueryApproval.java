@@ -7,8 +7,8 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import org.medshare.enclave.MalformedEncodingException;
 import org.medshare.enclave.compute.ApprovedQuery;
@@ -155,14 +155,15 @@ public class QueryApproval {
                     "The insurer's escrow cannot pay " + payments.priceOf(inputs.size()) + " for up to " + inputs.size()
                             + " records; deposit first.");
         }
-        Map<Integer, Set<String>> rules = dataUse.byHospitalNumber(inputs.hospitalNumbers());
+        SortedSet<String> permitting =
+                inputs.hospitalsPermitting(dataUse.byHospitalNumber(inputs.hospitalNumbers()), template);
         PrivacyBudgets.Plan plan = budgets.plan(
                 queryId,
                 pending.queryHash(),
                 pending.insurer(),
                 pending.epsilonMicros(),
                 deltaE18(template),
-                inputs.hospitalsPermitting(rules, template.purpose(), template.templateId()));
+                permitting);
         budgets.chargeWith(
                 plan,
                 () -> pending(queryId)
@@ -174,7 +175,7 @@ public class QueryApproval {
                 queryId,
                 HexFormat.of().parseHex(pending.queryHash())));
         budgets.logCharges(queryId, pending.queryHash(), approved.index());
-        return run(pending, template, approvalBytes, approved, inputs, rules);
+        return run(pending, template, approvalBytes, approved, inputs, inputs.numbersOf(permitting));
     }
 
     private void checkApproval(Caller regulator, ApprovalTerms terms, byte[] approvalBytes) {
@@ -225,7 +226,7 @@ public class QueryApproval {
             byte[] approval,
             LedgerReceipt approved,
             QueryInputs inputs,
-            Map<Integer, Set<String>> rules) {
+            SortedSet<Integer> permittedHospitals) {
         Set<String> revoked = consents.revokedRecords();
         ConsentDecisions.Batch consent = decisions.decideAll(
                 inputs.records().stream().map(StatisticsRunner.Input::recordId).toList(),
@@ -247,7 +248,7 @@ public class QueryApproval {
                             query.requestJson(),
                             approval,
                             approved,
-                            rules,
+                            permittedHospitals,
                             revoked,
                             consent.recordsWith(ConsentDecisions.Outcome.DENY),
                             HexFormat.of().formatHex(consent.digest()),

@@ -4,10 +4,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.medshare.service.queries.DataUseRule;
+import org.medshare.service.queries.persistence.TemplateEntity;
 import org.medshare.service.records.service.RecordService.StoredRows;
 
 /**
@@ -50,17 +53,27 @@ record QueryInputs(
 
     /**
      * The organisations that uploaded at least one input and whose data-use rules ({@code dataUse}, hospital number →
-     * {@code purpose/template} or {@code purpose/*}) let {@code purpose/templateId} read it: the hospitals the enclave
-     * may read records of.
+     * rules as {@link DataUseRule} writes them) let {@code template} read it: the hospitals the enclave may read
+     * records of.
      */
-    SortedSet<String> hospitalsPermitting(Map<Integer, Set<String>> dataUse, String purpose, String templateId) {
+    SortedSet<String> hospitalsPermitting(Map<Integer, Set<String>> dataUse, TemplateEntity template) {
         SortedSet<String> out = new TreeSet<>();
         for (String organisation : organisations.values()) {
             Set<String> rules = dataUse.getOrDefault(hospitalNumbers.get(organisation), Set.of());
-            if (rules.contains(purpose + "/" + templateId) || rules.contains(purpose + "/*")) {
+            if (DataUseRule.anyAllows(rules, template.purpose(), template.templateId(), template.hash())) {
                 out.add(organisation);
             }
         }
+        return out;
+    }
+
+    /** The hospital numbers of {@code organisations} that uploaded an input. */
+    SortedSet<Integer> numbersOf(Collection<String> organisations) {
+        SortedSet<Integer> out = new TreeSet<>();
+        organisations.stream()
+                .map(hospitalNumbers::get)
+                .filter(Objects::nonNull)
+                .forEach(out::add);
         return out;
     }
 

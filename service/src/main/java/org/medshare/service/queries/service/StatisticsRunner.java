@@ -2,7 +2,6 @@ package org.medshare.service.queries.service;
 
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -28,7 +27,8 @@ public interface StatisticsRunner {
      *                        the purpose attributes the released key carries
      * @param approvalLogged  the receipt of the query's QUERY_APPROVED event under a final checkpoint, which the key
      *                        authority checks before it releases the key
-     * @param dataUse         hospital number → allowed {@code purpose/template} pairs
+     * @param permittedHospitals the numbers of the hospitals whose data-use rules let this template read their
+     *                        records (by id, every template of the purpose, or exactly this content)
      * @param revokedRecords  record ids whose consent was revoked
      * @param consentDeniedRecords record ids whose patients' consent provisions deny the query's purpose of use or
      *                        recipient (the enclave drops them itself)
@@ -42,12 +42,13 @@ public interface StatisticsRunner {
             String requestJson,
             byte[] approval,
             LedgerReceipt approvalLogged,
-            Map<Integer, Set<String>> dataUse,
+            SortedSet<Integer> permittedHospitals,
             Set<String> revokedRecords,
             SortedSet<String> consentDeniedRecords,
             String consentDigest,
             long epsilonBudgetMicros) {
         public Job {
+            permittedHospitals = Collections.unmodifiableSortedSet(new TreeSet<>(permittedHospitals));
             consentDeniedRecords = Collections.unmodifiableSortedSet(new TreeSet<>(consentDeniedRecords));
         }
     }
