@@ -73,7 +73,7 @@ public final class DataUseCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             if (rules.isEmpty() == (templateId == null)) {
-                throw CliFailure.usage("name rules or --template ID --version N, not both");
+                throw CliFailure.usage("name either rules or --template ID --version N");
             }
             if ((templateId == null) != (version == null)) {
                 throw CliFailure.usage("--template and --version go together");

@@ -7,10 +7,12 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -315,31 +317,29 @@ public final class StatisticsEngine {
             int[] withheld,
             TreeMap<String, ValueAccuracy> accuracy) {
         AggregateSpec a = t.aggregate();
-        long rowsBound = t.privacy().maxRowsPerPatient();
-        BigInteger l = BigInteger.valueOf(rowsBound);
         long lower = a instanceof Clamped c ? c.bounds().lower() : 0;
         long upper = a instanceof Clamped c ? c.bounds().upper() : 0;
-        BigInteger hi = BigInteger.valueOf(upper);
+        Map<String, Noise> base = baseNoise(t, micros);
         TreeMap<String, Double> v = new TreeMap<>();
         double alpha = Accuracy.ALPHA;
         switch (a.kind()) {
             case COUNT: {
-                Noise noise = noise(l, micros, 1, t);
+                Noise noise = base.get(COUNT);
                 double n = nonNegative(noisy(BigInteger.valueOf(agg.count[g]), noise));
                 v.put("count", n);
                 putNoisy(accuracy, "count", noise, n);
                 break;
             }
             case SUM: {
-                Noise noise = noise(l.multiply(hi), micros, 1, t);
+                Noise noise = base.get(SUM);
                 double s = noisy(BigInteger.valueOf(agg.sum[g]), noise);
                 v.put("sum", s);
                 putNoisy(accuracy, "sum", noise, s);
                 break;
             }
             case MEAN: {
-                Noise countNoise = noise(l, micros, 2, t);
-                Noise sumNoise = noise(l.multiply(hi), micros, 2, t);
+                Noise countNoise = base.get(COUNT);
+                Noise sumNoise = base.get(SUM);
                 double n = Math.max(1, noisy(BigInteger.valueOf(agg.count[g]), countNoise));
                 double s = noisy(BigInteger.valueOf(agg.sum[g]), sumNoise);
                 v.put("count", n);
@@ -358,9 +358,9 @@ public final class StatisticsEngine {
                 break;
             }
             case VARIANCE: {
-                Noise countNoise = noise(l, micros, 3, t);
-                Noise sumNoise = noise(l.multiply(hi), micros, 3, t);
-                Noise squaresNoise = noise(l.multiply(hi).multiply(hi), micros, 3, t);
+                Noise countNoise = base.get(COUNT);
+                Noise sumNoise = base.get(SUM);
+                Noise squaresNoise = base.get(SUM_OF_SQUARES);
                 double n = Math.max(1, noisy(BigInteger.valueOf(agg.count[g]), countNoise));
                 double s = noisy(BigInteger.valueOf(agg.sum[g]), sumNoise);
                 BigInteger sq = new BigDecimal(agg.sumSq[g])
@@ -394,7 +394,7 @@ public final class StatisticsEngine {
             }
             case HISTOGRAM: {
                 int bins = ((Histogram) a).bins().count();
-                Noise noise = noise(l, micros, 1, t);
+                Noise noise = base.get(BIN);
                 double h = noise == null ? 0 : noise.halfWidth(alpha);
                 for (int b = 0; b < bins; b++) {
                     int patients = agg.binPatients(g, b);
@@ -500,7 +500,7 @@ public final class StatisticsEngine {
         int bins = fixed.count();
         double[] h = new double[bins];
         double total = 0;
-        Noise noise = noise(BigInteger.valueOf(t.privacy().maxRowsPerPatient()), micros, 1, t);
+        Noise noise = baseNoise(t, micros).get(BIN);
         for (int b = 0; b < bins; b++) {
             h[b] = nonNegative(noisy(BigInteger.valueOf(agg.hist[g * bins + b]), noise));
             total += h[b];
@@ -527,6 +527,60 @@ public final class StatisticsEngine {
 
     private static double nonNegative(double x) {
         return Math.max(0, x);
+    }
+
+    private static final String COUNT = "count";
+    private static final String SUM = "sum";
+    private static final String SUM_OF_SQUARES = "sumOfSquares";
+    private static final String BIN = "bin";
+
+    /**
+     * The noise of each noised base value a group of {@code t}'s aggregate releases at micro-ε {@code micros}, by
+     * name: {@code count}, {@code sum} and {@code sumOfSquares} (sharing ε equally where an aggregate releases
+     * several), or {@code bin} for every bin of a histogram (the bins of one group are disjoint, so each gets the
+     * whole ε); empty without noise ({@code micros == 0}) and for regressions, which are never noised. The
+     * sensitivity of a count is the rows one patient may contribute (l), of a sum l·upper, of a sum of squares
+     * l·upper².
+     */
+    private static Map<String, Noise> baseNoise(QueryTemplate t, long micros) {
+        if (micros == 0) {
+            return Map.of();
+        }
+        AggregateSpec a = t.aggregate();
+        BigInteger l = BigInteger.valueOf(t.privacy().maxRowsPerPatient());
+        BigInteger hi = BigInteger.valueOf(a instanceof Clamped c ? c.bounds().upper() : 0);
+        return switch (a.kind()) {
+            case COUNT -> Map.of(COUNT, noise(l, micros, 1, t));
+            case SUM -> Map.of(SUM, noise(l.multiply(hi), micros, 1, t));
+            case MEAN -> Map.of(COUNT, noise(l, micros, 2, t), SUM, noise(l.multiply(hi), micros, 2, t));
+            case VARIANCE ->
+                Map.of(
+                        COUNT, noise(l, micros, 3, t),
+                        SUM, noise(l.multiply(hi), micros, 3, t),
+                        SUM_OF_SQUARES, noise(l.multiply(hi).multiply(hi), micros, 3, t));
+            case HISTOGRAM, QUANTILES -> Map.of(BIN, noise(l, micros, 1, t));
+            case OLS, LOGISTIC -> Map.of();
+        };
+    }
+
+    /**
+     * What a query of template {@code t} at micro-ε {@code micros} would release over the records of the hospitals
+     * {@code touched}, before any record is read: the k and rows per patient in force after the hospitals' own
+     * {@code disclosure} limits, and the noise of each base value, exactly as {@link #run} would apply them.
+     *
+     * @throws QueryRefusedException HOSPITAL_LIMIT when a hospital's limits refuse the query, as {@link #run} would
+     */
+    public static ReleasePlan plan(
+            QueryTemplate t, long micros, DisclosureLimits disclosure, Collection<Integer> touched)
+            throws QueryRefusedException {
+        requireAllowedBy(disclosure, touched, micros);
+        QueryTemplate restricted = t.restrictedTo(disclosure.strictest(touched));
+        List<ReleasePlan.NoisedValue> noised = new ArrayList<>();
+        new TreeMap<>(baseNoise(restricted, micros))
+                .forEach((name, noise) -> noised.add(new ReleasePlan.NoisedValue(
+                        name, noise.mechanismName(), noise.scale(), noise.halfWidth(Accuracy.ALPHA))));
+        return new ReleasePlan(
+                restricted.privacy().minGroupSize(), restricted.privacy().maxRowsPerPatient(), micros, noised);
     }
 
     /**
@@ -573,7 +627,7 @@ public final class StatisticsEngine {
      * Refuses ({@code HOSPITAL_LIMIT}) when a hospital among {@code touched} allows less ε than {@code micros}, or
      * requires noise and the query has none.
      */
-    private static void requireAllowedBy(DisclosureLimits disclosure, SortedSet<Integer> touched, long micros)
+    private static void requireAllowedBy(DisclosureLimits disclosure, Collection<Integer> touched, long micros)
             throws QueryRefusedException {
         for (int h : touched) {
             HospitalDisclosure own = disclosure.of(h).orElse(HospitalDisclosure.NONE);

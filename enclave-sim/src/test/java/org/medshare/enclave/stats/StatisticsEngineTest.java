@@ -807,6 +807,50 @@ class StatisticsEngineTest {
         assertTrue(compared > 0, "noisy values were compared");
     }
 
+    /** The plan a host can show before a query runs holds the k, row limit and noise the run then applies. */
+    @Test
+    void thePlanBeforeAnyRecordIsReadIsWhatTheRunApplies() throws Exception {
+        DisclosureLimits oneRow = DisclosureLimits.of(
+                Map.of(1, new HospitalDisclosure(40, Long.MAX_VALUE, 1, false), 2, HospitalDisclosure.NONE));
+        for (DisclosureLimits limits : List.of(DisclosureLimits.NONE, oneRow)) {
+            QueryTemplate mean = registry.requireApproved("mean-claim-by-hospital", 1);
+            ReleasePlan plan = StatisticsEngine.plan(mean, 500_000, limits, List.of(1, 2, 3));
+            assertEquals(limits == oneRow ? 40 : mean.privacy().minGroupSize(), plan.minGroupSize());
+            assertEquals(limits == oneRow ? 1 : mean.privacy().maxRowsPerPatient(), plan.maxRowsPerPatient());
+            assertEquals(
+                    List.of("count", "sum"),
+                    plan.noise().stream().map(ReleasePlan.NoisedValue::value).toList());
+            StatisticsResult run = runUnder(limits, "mean-claim-by-hospital", Map.of(), 0.5);
+            for (GroupResult g : run.groups()) {
+                for (ReleasePlan.NoisedValue n : plan.noise()) {
+                    ValueAccuracy a = g.accuracyOf(n.value()).orElseThrow();
+                    assertEquals(n.mechanism(), a.mechanism());
+                    assertEquals(n.scale(), a.scale().orElseThrow(), 1e-9 * n.scale(), n.value());
+                    assertEquals(n.halfWidth(), a.halfWidth().orElseThrow(), 1e-9 * n.halfWidth(), n.value());
+                }
+            }
+        }
+        QueryTemplate count = registry.requireApproved("count-by-age-sex", 1);
+        assertEquals(
+                List.of(),
+                StatisticsEngine.plan(count, 0, DisclosureLimits.NONE, List.of(1))
+                        .noise());
+        DisclosureLimits noiseRequired =
+                DisclosureLimits.of(Map.of(3, new HospitalDisclosure(10, 200_000, 1000, true)));
+        for (long micros : new long[] {0, 300_000}) {
+            QueryRefusedException e = assertThrows(
+                    QueryRefusedException.class,
+                    () -> StatisticsEngine.plan(count, micros, noiseRequired, List.of(1, 3)));
+            assertEquals(Reason.HOSPITAL_LIMIT, e.reason());
+            assertTrue(e.getMessage().contains("hospital 3"), e.getMessage());
+        }
+        assertEquals(
+                1,
+                StatisticsEngine.plan(count, 300_000, noiseRequired, List.of(1, 2))
+                        .noise()
+                        .size());
+    }
+
     @Test
     void aHostThatRelabelsARecordAsAPermittingHospitalsIsRefusedAndSpendsNothing() throws Exception {
         rules.disallow(3, PURPOSE, DataUseRules.ANY_TEMPLATE);
