@@ -47,12 +47,17 @@ public class DisclosureLimitsService {
      * @param allowedFields      fields a query may aggregate or group by; absent or empty: any
      */
     public record DisclosureLimitsInput(
-            Integer minGroupSize,
-            @Schema(nullable = true) Double maxEpsilonPerQuery,
-            @Schema(nullable = true) Integer maxRowsPerPatient,
+            @Schema(required = true, minimum = "2", maximum = "1000000") Integer minGroupSize,
+            @Schema(nullable = true, minimum = "0", maximum = "1000000") Double maxEpsilonPerQuery,
+            @Schema(nullable = true, minimum = "1", maximum = "1000") Integer maxRowsPerPatient,
             @Schema(nullable = true) Boolean noiseRequired,
-            @Schema(nullable = true) List<String> allowedAggregates,
-            @Schema(nullable = true) List<String> allowedFields) {}
+            @Schema(nullable = true, description = AGGREGATES_DESCRIPTION) List<String> allowedAggregates,
+            @Schema(nullable = true, description = FIELDS_DESCRIPTION) List<String> allowedFields) {}
+
+    static final String AGGREGATES_DESCRIPTION =
+            "Each once, of count, sum, mean, variance, histogram, quantiles, ols, logistic; empty for any";
+    static final String FIELDS_DESCRIPTION = "Each once, of claim, payment, ageBand, sex, icd10, hospital, serviceYear,"
+            + " serviceMonth (what a query aggregates, regresses on or groups by); empty for any";
 
     /**
      * A hospital's limits in force.
