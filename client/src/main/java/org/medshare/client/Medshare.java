@@ -10,6 +10,7 @@ import org.medshare.client.node.NodeCommand;
 import org.medshare.client.party.PartyCommand;
 import org.medshare.client.query.AuditCommand;
 import org.medshare.client.query.BudgetsCommand;
+import org.medshare.client.query.DisclosureCommand;
 import org.medshare.client.query.PaymentsCommand;
 import org.medshare.client.query.QueryCommand;
 import org.medshare.client.records.RecordsCommand;
@@ -41,6 +42,7 @@ import picocli.CommandLine.Command;
             AuditCommand.class,
             PaymentsCommand.class,
             BudgetsCommand.class,
+            DisclosureCommand.class,
             RecordsCommand.class,
             ConsentCommand.class,
             PartyCommand.class,

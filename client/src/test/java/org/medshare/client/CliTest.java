@@ -208,6 +208,7 @@ class CliTest {
                 "audit",
                 "payments",
                 "budgets",
+                "disclosure",
                 "records",
                 "consent",
                 "party",
@@ -217,7 +218,8 @@ class CliTest {
         assertTrue(
                 r.err()
                         .endsWith("medshare: missing command: one of authority, encrypt, decrypt, login, upload, "
-                                + "pseudonym-key, query, audit, payments, budgets, records, consent, party, node\n"),
+                                + "pseudonym-key, query, audit, payments, budgets, disclosure, records, consent, party,"
+                                + " node\n"),
                 r.err());
     }
 

@@ -151,7 +151,10 @@ class DisclosureLimitsFlowTest {
         List<Event> charged = events(EventType.BUDGET_CHARGED, noisy);
         List<Event> refunds = events(EventType.BUDGET_REFUNDED, noisy);
         assertTrue(
-                charged.stream().map(e -> e.id(Field.ORGANISATION)).toList().containsAll(List.of(HOSPITAL_A, HOSPITAL_B)),
+                charged.stream()
+                        .map(e -> e.id(Field.ORGANISATION))
+                        .toList()
+                        .containsAll(List.of(HOSPITAL_A, HOSPITAL_B)),
                 charged.toString());
         assertEquals(charged.size(), refunds.size());
         for (Event refund : refunds) {

@@ -122,7 +122,8 @@ class DisclosureLimitsTest {
             if (status != 400) {
                 accepted.add(name + ": " + status);
             } else {
-                put(body).contentType(Problem.MEDIA_TYPE)
+                put(body)
+                        .contentType(Problem.MEDIA_TYPE)
                         .body("type", equalTo(Problem.TYPE_BASE + "invalid-disclosure-limits"));
             }
         });

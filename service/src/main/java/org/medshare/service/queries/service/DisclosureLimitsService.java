@@ -47,12 +47,22 @@ public class DisclosureLimitsService {
      * @param allowedFields      fields a query may aggregate or group by; absent or empty: any
      */
     public record DisclosureLimitsInput(
-            @Schema(required = true, minimum = "2", maximum = "1000000") Integer minGroupSize,
-            @Schema(nullable = true, minimum = "0", maximum = "1000000") Double maxEpsilonPerQuery,
-            @Schema(nullable = true, minimum = "1", maximum = "1000") Integer maxRowsPerPatient,
+            @Schema(required = true, minimum = "2", maximum = "1000000")
+            Integer minGroupSize,
+
+            @Schema(nullable = true, minimum = "0", maximum = "1000000")
+            Double maxEpsilonPerQuery,
+
+            @Schema(nullable = true, minimum = "1", maximum = "1000")
+            Integer maxRowsPerPatient,
+
             @Schema(nullable = true) Boolean noiseRequired,
-            @Schema(nullable = true, description = AGGREGATES_DESCRIPTION) List<String> allowedAggregates,
-            @Schema(nullable = true, description = FIELDS_DESCRIPTION) List<String> allowedFields) {}
+
+            @Schema(nullable = true, description = AGGREGATES_DESCRIPTION)
+            List<String> allowedAggregates,
+
+            @Schema(nullable = true, description = FIELDS_DESCRIPTION)
+            List<String> allowedFields) {}
 
     static final String AGGREGATES_DESCRIPTION =
             "Each once, of count, sum, mean, variance, histogram, quantiles, ols, logistic; empty for any";
