@@ -11,6 +11,7 @@ import org.medshare.client.party.PartyCommand;
 import org.medshare.client.query.AuditCommand;
 import org.medshare.client.query.BudgetsCommand;
 import org.medshare.client.query.DataUseCommand;
+import org.medshare.client.query.DisclosureCommand;
 import org.medshare.client.query.PaymentsCommand;
 import org.medshare.client.query.QueryCommand;
 import org.medshare.client.records.RecordsCommand;
@@ -43,6 +44,7 @@ import picocli.CommandLine.Command;
             PaymentsCommand.class,
             BudgetsCommand.class,
             DataUseCommand.class,
+            DisclosureCommand.class,
             RecordsCommand.class,
             ConsentCommand.class,
             PartyCommand.class,

@@ -209,6 +209,7 @@ class CliTest {
                 "payments",
                 "budgets",
                 "data-use",
+                "disclosure",
                 "records",
                 "consent",
                 "party",
@@ -218,7 +219,8 @@ class CliTest {
         assertTrue(
                 r.err()
                         .endsWith("medshare: missing command: one of authority, encrypt, decrypt, login, upload, "
-                                + "pseudonym-key, query, audit, payments, budgets, data-use, records, consent, party, node\n"),
+                                + "pseudonym-key, query, audit, payments, budgets, data-use, disclosure, records, consent,"
+                                + " party, node\n"),
                 r.err());
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -325,6 +326,73 @@ class QueryCommandTest {
         assertEquals(
                 "research/*", new ObjectMapper().readTree(json.out()).get(0).asText());
         Result denied = as(insurer, "data-use", "show");
+        assertEquals(1, denied.code());
+        assertEquals("medshare: Forbidden: This endpoint is for hospital. (HTTP 403)\n", denied.err());
+    }
+
+    @Test
+    void aHospitalShowsAndSetsItsDisclosureLimits() throws Exception {
+        Path hospital = login("alice");
+        Result none = as(hospital, "disclosure", "show");
+        assertEquals(0, none.code(), none.toString());
+        assertEquals("no disclosure limits of your own: queries follow their templates' limits\n", none.out());
+        assertEquals("null\n", as(hospital, "disclosure", "show", "--json").out());
+
+        Result set = as(
+                hospital,
+                "disclosure",
+                "set",
+                "--min-group-size",
+                "20",
+                "--max-epsilon",
+                "0.5",
+                "--max-rows",
+                "3",
+                "--noise-required",
+                "--aggregates",
+                "mean,count",
+                "--fields",
+                "sex,claim");
+        assertEquals(0, set.code(), set.toString());
+        String described = "minimum group size (k): 20\nlargest ε per query: 0.5\nrows per patient: at most 3\n"
+                + "noise: required\naggregates: count, mean\nfields: claim, sex\n";
+        assertEquals(described, set.out());
+        assertEquals(described, as(hospital, "disclosure", "show").out());
+        Result json = as(hospital, "disclosure", "show", "--json");
+        assertTrue(json.out().contains("\"minGroupSize\" : 20"), json.out());
+
+        Result plain = as(hospital, "disclosure", "set", "--min-group-size", "12");
+        assertEquals(0, plain.code(), plain.toString());
+        assertEquals(
+                "minimum group size (k): 12\nlargest ε per query: no limit of your own\nrows per patient: at most"
+                        + " 1000\nnoise: not required\naggregates: any\nfields: any\n",
+                plain.out());
+
+        for (List<String> bad : List.<List<String>>of(
+                List.of(),
+                List.of("--min-group-size", "1"),
+                List.of("--min-group-size", "x"),
+                List.of("--min-group-size", "20", "--max-epsilon", "-1"),
+                List.of("--min-group-size", "20", "--max-epsilon", "1e-9"),
+                List.of("--min-group-size", "20", "--max-epsilon", "NaN"),
+                List.of("--min-group-size", "20", "--max-rows", "0"),
+                List.of("--min-group-size", "20", "--max-rows", "1001"),
+                List.of("--min-group-size", "20", "--aggregates", "median"),
+                List.of("--min-group-size", "20", "--aggregates", "count,count"),
+                List.of("--min-group-size", "20", "--aggregates", ""),
+                List.of("--min-group-size", "20", "--fields", "name"),
+                List.of("--min-group-size", "20", "--fields", "sex,"))) {
+            List<String> args = new ArrayList<>(List.of("disclosure", "set"));
+            args.addAll(bad);
+            Result r = as(hospital, args.toArray(String[]::new));
+            assertEquals(2, r.code(), bad + ": " + r);
+            assertEquals(1, r.err().lines().count(), bad + ": " + r.err());
+        }
+        assertEquals(
+                "minimum group size (k): 12",
+                as(hospital, "disclosure", "show").out().lines().findFirst().orElseThrow());
+
+        Result denied = as(insurer, "disclosure", "set", "--min-group-size", "20");
         assertEquals(1, denied.code());
         assertEquals("medshare: Forbidden: This endpoint is for hospital. (HTTP 403)\n", denied.err());
     }

@@ -124,6 +124,7 @@ public final class FakeMedshare implements AutoCloseable {
     private final List<ObjectNode> events = new ArrayList<>();
     private final Map<String, BigInteger> escrows = new ConcurrentHashMap<>();
     private volatile double hospitalBudgetLimit = 10.0;
+    private final Map<String, ObjectNode> disclosureLimits = new ConcurrentHashMap<>();
 
     /** The content hash the fake's one template has. */
     public static final String TEMPLATE_HASH = "5e".repeat(32);
@@ -753,6 +754,46 @@ public final class FakeMedshare implements AutoCloseable {
             }
             dataUseRules = List.copyOf(new TreeSet<>(next));
             json(ex, 200, rulesNode());
+        } else if (path.equals("/api/v1/disclosure-limits") && method.equals("GET")) {
+            requireRole(p, "hospital");
+            ObjectNode limits = disclosureLimits.get(p.organisation());
+            if (limits == null) {
+                problem(
+                        ex,
+                        404,
+                        "no-disclosure-limits",
+                        "No disclosure limits",
+                        "Your organisation has set no disclosure limits of its own.");
+            } else {
+                json(ex, 200, limits);
+            }
+        } else if (path.equals("/api/v1/disclosure-limits") && method.equals("PUT")) {
+            requireRole(p, "hospital");
+            JsonNode in = JSON.readTree(body);
+            if (in.path("minGroupSize").asInt() < 2) {
+                problem(
+                        ex,
+                        400,
+                        "invalid-disclosure-limits",
+                        "Invalid disclosure limits",
+                        "minGroupSize is required: 2 to 1000000.");
+                return;
+            }
+            ObjectNode limits = JSON.createObjectNode()
+                    .put("minGroupSize", in.path("minGroupSize").asInt());
+            limits.set(
+                    "maxEpsilonPerQuery",
+                    in.path("maxEpsilonPerQuery").isNumber() ? in.get("maxEpsilonPerQuery") : JSON.nullNode());
+            limits.put("maxRowsPerPatient", in.path("maxRowsPerPatient").asInt(1000))
+                    .put("noiseRequired", in.path("noiseRequired").asBoolean());
+            limits.set(
+                    "allowedAggregates",
+                    in.path("allowedAggregates").isArray() ? in.get("allowedAggregates") : JSON.createArrayNode());
+            limits.set(
+                    "allowedFields",
+                    in.path("allowedFields").isArray() ? in.get("allowedFields") : JSON.createArrayNode());
+            disclosureLimits.put(p.organisation(), limits);
+            json(ex, 200, limits);
         } else if (path.equals("/api/v1/payments/deposits") && method.equals("POST")) {
             requireRole(p, "insurer");
             BigInteger amount = JSON.readTree(body).path("amount").bigIntegerValue();

@@ -8,13 +8,18 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.medshare.enclave.MalformedEncodingException;
 import org.medshare.enclave.Sha256;
 import org.medshare.enclave.WireReader;
 import org.medshare.enclave.WireWriter;
+import org.medshare.enclave.stats.AggregateSpec;
+import org.medshare.enclave.stats.Allowed;
+import org.medshare.enclave.stats.DisclosedField;
 import org.medshare.enclave.stats.DisclosureLimits;
 import org.medshare.enclave.stats.HospitalDisclosure;
 import org.medshare.enclave.stats.QueryConsent;
@@ -42,19 +47,22 @@ import org.medshare.enclave.stats.QueryConsent;
  * the worker applies on top of the template's: the most restrictive combination over the hospitals whose records the
  * query uses.
  *
- * <p>Encoding v3 (big-endian, {@link WireWriter} conventions): u8 3, utf8 templateJson, utf8
+ * <p>Encoding v4 (big-endian, {@link WireWriter} conventions): u8 4, utf8 templateJson, utf8
  * requestJson, u32 n + n × i32 hospital id (ascending, distinct, 0..16383), u32 m + m × utf8
  * revoked record id (ascending, distinct), u32 d + d × utf8 consent-denied record id (ascending,
  * distinct), 32 consent digest, i64 remaining budget (micro-ε, ≥ 0), u32 l + l × (i32 hospital id
  * (ascending, distinct), i32 minimum group size, i64 maximum ε per query in micro-ε, i32 maximum
- * rows per patient, u8 noise required 0|1). Query hash = SHA-256(utf8 "medshare.approved-query.v3"
- * ‖ encoding). Encodings v1 (without the consent decision) and v2 (without the disclosure limits)
- * are refused: an approval that does not bind them must not run.
+ * rows per patient, u8 noise required 0|1, u32 a + a × utf8 allowed aggregate ({@link
+ * org.medshare.enclave.stats.AggregateSpec.Kind#jsonName()}), u32 f + f × utf8 allowed field ({@link
+ * DisclosedField#jsonName()}); each list ascending and distinct, empty for any). Query hash =
+ * SHA-256(utf8 "medshare.approved-query.v4" ‖ encoding). Encodings v1 (without the consent decision),
+ * v2 (without the disclosure limits) and v3 (without the allowed aggregates and fields) are refused:
+ * an approval that does not bind them must not run.
  */
 public final class ApprovedQuery {
-    static final String HASH_DOMAIN = "medshare.approved-query.v3";
+    static final String HASH_DOMAIN = "medshare.approved-query.v4";
     static final String CONTENT_DOMAIN = "medshare.query-content.v1";
-    static final int VERSION = 3;
+    static final int VERSION = 4;
     static final int MAX_JSON_BYTES = 1 << 20;
     static final int MAX_HOSPITALS = 16384;
     static final int MAX_RECORDS = 1_000_000;
@@ -213,26 +221,44 @@ public final class ApprovedQuery {
         w.fixed(consentDigest).i64(remainingBudgetMicros);
         Map<Integer, HospitalDisclosure> limits = disclosure.byHospital();
         w.i32(limits.size());
-        limits.forEach((hospital, l) -> w.i32(hospital)
-                .i32(l.minGroupSize())
-                .i64(l.maxEpsilonMicros())
-                .i32(l.maxRowsPerPatient())
-                .u8(l.noiseRequired() ? 1 : 0));
+        limits.forEach((hospital, l) -> {
+            w.i32(hospital)
+                    .i32(l.minGroupSize())
+                    .i64(l.maxEpsilonMicros())
+                    .i32(l.maxRowsPerPatient())
+                    .u8(l.noiseRequired() ? 1 : 0);
+            names(w, l.allowedAggregates(), AggregateSpec.Kind::jsonName);
+            names(w, l.allowedFields(), DisclosedField::jsonName);
+        });
         return w.toByteArray();
     }
 
+    private static <E extends Enum<E>> void names(WireWriter w, Allowed<E> allowed, Function<E, String> name) {
+        List<String> names = allowed.values().stream()
+                .flatMap(Set::stream)
+                .map(name)
+                .sorted()
+                .toList();
+        w.i32(names.size());
+        names.forEach(w::utf8);
+    }
+
     /**
-     * Parses encoding v3, refusing anything that {@link #toBytes()} would not produce (unsorted or
+     * Parses encoding v4, refusing anything that {@link #toBytes()} would not produce (unsorted or
      * duplicate entries, trailing bytes), so that one query has exactly one encoding and one hash.
      *
-     * @throws MalformedEncodingException also for encodings v1 and v2, which do not bind the consent decision and
-     *     the hospitals' disclosure limits
+     * @throws MalformedEncodingException also for encodings v1, v2 and v3, which do not bind the consent decision,
+     *     the hospitals' disclosure limits, and the aggregates and fields the hospitals allow
      */
     public static ApprovedQuery parse(byte[] bytes) throws MalformedEncodingException {
-        if (bytes.length > 0 && (bytes[0] == 1 || bytes[0] == 2)) {
+        if (bytes.length > 0 && bytes[0] >= 1 && bytes[0] <= 3) {
+            String unbound = switch (bytes[0]) {
+                case 1 -> "consent decision";
+                case 2 -> "hospitals' disclosure limits";
+                default -> "aggregates and fields the hospitals allow";
+            };
             throw new MalformedEncodingException("approved-query encoding v" + bytes[0] + " is refused: it does not "
-                    + "bind the " + (bytes[0] == 1 ? "consent decision" : "hospitals' disclosure limits")
-                    + "; the approver must send encoding v3");
+                    + "bind the " + unbound + "; the approver must send encoding v" + VERSION);
         }
         WireReader r = WireReader.versioned(bytes, VERSION, "approved-query");
         String template = r.utf8();
@@ -264,7 +290,7 @@ public final class ApprovedQuery {
 
     private static DisclosureLimits disclosure(WireReader r) throws MalformedEncodingException {
         int l = r.i32();
-        if (l < 0 || l > MAX_HOSPITALS || l > r.remaining() / 21) {
+        if (l < 0 || l > MAX_HOSPITALS || l > r.remaining() / 29) {
             throw new MalformedEncodingException("impossible disclosure-limit count " + l);
         }
         TreeMap<Integer, HospitalDisclosure> limits = new TreeMap<>();
@@ -282,8 +308,11 @@ public final class ApprovedQuery {
             if (noise > 1) {
                 throw new MalformedEncodingException("noise-required flag must be 0 or 1");
             }
+            Allowed<AggregateSpec.Kind> aggregates =
+                    allowed(r, AggregateSpec.Kind.class, AggregateSpec.Kind::byJsonName, "aggregate");
+            Allowed<DisclosedField> fields = allowed(r, DisclosedField.class, DisclosedField::byJsonName, "field");
             try {
-                limits.put(hospital, new HospitalDisclosure(k, epsilon, rows, noise == 1));
+                limits.put(hospital, new HospitalDisclosure(k, epsilon, rows, noise == 1, aggregates, fields));
             } catch (IllegalArgumentException e) {
                 throw new MalformedEncodingException(
                         "invalid disclosure limits of hospital " + hospital + ": " + e.getMessage());
@@ -294,6 +323,29 @@ public final class ApprovedQuery {
         } catch (IllegalArgumentException e) {
             throw new MalformedEncodingException(e.getMessage());
         }
+    }
+
+    private static <E extends Enum<E>> Allowed<E> allowed(
+            WireReader r, Class<E> type, Function<String, E> byName, String what) throws MalformedEncodingException {
+        int count = r.i32();
+        if (count < 0 || count > type.getEnumConstants().length) {
+            throw new MalformedEncodingException("impossible allowed-" + what + " count " + count);
+        }
+        List<E> values = new ArrayList<>(count);
+        String previous = null;
+        for (int i = 0; i < count; i++) {
+            String name = r.utf8();
+            if (previous != null && name.compareTo(previous) <= 0) {
+                throw new MalformedEncodingException("allowed " + what + "s are not strictly ascending");
+            }
+            previous = name;
+            E value = byName.apply(name);
+            if (value == null) {
+                throw new MalformedEncodingException("unknown allowed " + what + " " + name);
+            }
+            values.add(value);
+        }
+        return Allowed.anyIfEmpty(values);
     }
 
     private static List<String> recordIds(WireReader r, String what) throws MalformedEncodingException {
@@ -329,7 +381,7 @@ public final class ApprovedQuery {
         return contentHash(templateJson, requestJson);
     }
 
-    /** SHA-256("medshare.approved-query.v3" ‖ {@link #toBytes()}): every decision, as the signed result names it. */
+    /** SHA-256("medshare.approved-query.v4" ‖ {@link #toBytes()}): every decision, as the signed result names it. */
     public byte[] queryHash() {
         return Sha256.hash(new WireWriter().utf8(HASH_DOMAIN).toByteArray(), toBytes());
     }

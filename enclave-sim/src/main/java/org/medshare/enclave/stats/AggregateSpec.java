@@ -1,6 +1,7 @@
 package org.medshare.enclave.stats;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import org.medshare.enclave.rows.Icd10;
@@ -28,6 +29,21 @@ public sealed interface AggregateSpec {
 
         Kind(Class<? extends AggregateSpec> type) {
             this.type = type;
+        }
+
+        /** The name in template JSON ({@code aggregate.type}), in approved queries and in the service's API. */
+        public String jsonName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The kind named {@code jsonName}, or null. */
+        public static Kind byJsonName(String jsonName) {
+            for (Kind k : values()) {
+                if (k.jsonName().equals(jsonName)) {
+                    return k;
+                }
+            }
+            return null;
         }
     }
 

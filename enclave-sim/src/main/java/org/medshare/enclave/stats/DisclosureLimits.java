@@ -23,13 +23,19 @@ public final class DisclosureLimits {
 
     /**
      * @param byHospital hospital number (0..16383) → its limits
-     * @throws IllegalArgumentException for a hospital number outside 0..16383 or a null entry
+     * @throws IllegalArgumentException for a hospital number outside 0..16383, a null entry, or limits that allow no
+     *     aggregate or no field at all (a hospital that allows no query over its records says so in its data-use
+     *     rules)
      */
     public static DisclosureLimits of(Map<Integer, HospitalDisclosure> byHospital) {
         TreeMap<Integer, HospitalDisclosure> copy = new TreeMap<>();
         byHospital.forEach((hospital, limits) -> {
             if (hospital == null || hospital < 0 || hospital > 16383 || limits == null) {
                 throw new IllegalArgumentException("disclosure limits need a hospital number in 0..16383 and limits");
+            }
+            if (limits.allowedAggregates().isNone() || limits.allowedFields().isNone()) {
+                throw new IllegalArgumentException(
+                        "hospital " + hospital + "'s limits must allow some aggregate and some field");
             }
             copy.put(hospital, limits);
         });

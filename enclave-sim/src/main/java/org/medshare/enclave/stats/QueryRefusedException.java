@@ -31,8 +31,9 @@ public final class QueryRefusedException extends Exception {
         /** The input records are malformed or not authentic (chunk authentication failed). */
         INPUT_INVALID,
         /**
-         * A hospital whose records the query would use does not allow it: ε above that hospital's maximum, or no noise
-         * where the hospital requires it; nothing was decrypted or spent.
+         * A hospital whose records the query would use does not allow it: ε above that hospital's maximum, no noise
+         * where the hospital requires it, or an aggregate or disclosed field the hospital does not allow; nothing was
+         * decrypted or spent.
          */
         HOSPITAL_LIMIT
     }

@@ -41,8 +41,8 @@ import org.medshare.enclave.stats.QueryTemplate.DpMode;
  * so are records whose consent was revoked ({@link ConsentRegistry}) or whose patients' consent provisions
  * deny this query ({@link QueryConsent}), counted in the result's {@code consentExcludedRecords}; the hospitals whose records
  * remain may set their own limits ({@link DisclosureLimits}), and the most restrictive combination of theirs applies
- * (a larger k, a smaller row limit per patient; ε above one's maximum, or no noise where one requires it, is refused
- * as HOSPITAL_LIMIT); only then are data keys requested and chunks decrypted and
+ * (a larger k, a smaller row limit per patient; ε above one's maximum, no noise where one requires it, or an aggregate
+ * or a disclosed field ({@link DisclosedField}) one does not allow is refused as HOSPITAL_LIMIT); only then are data keys requested and chunks decrypted and
  * aggregated in one pass ({@link RowAggregator}); a record whose decrypted rows name another hospital than the host
  * presented it as refuses the query (INPUT_INVALID). Groups with fewer than k distinct patients
  * (max of the engine's and the template's minimum) are suppressed, as are groups whose rows would differ
@@ -128,8 +128,8 @@ public final class StatisticsEngine {
     /**
      * Runs an approved query over encrypted records under the hospitals' own {@code disclosure} limits as well: the
      * most restrictive combination of the limits of the hospitals whose records remain after consent and data-use
-     * rules applies (the larger k, the smaller ε and rows per patient, noise if any of them requires it), checked
-     * before anything is decrypted.
+     * rules applies (the larger k, the smaller ε and rows per patient, noise if any of them requires it, only the
+     * aggregates and disclosed fields all of them allow), checked before anything is decrypted.
      *
      * @param records candidate records (the service selects them by coarse tags); at most one per id
      * @param consent the approval's consent decision; its digest is copied into the result
@@ -197,7 +197,7 @@ public final class StatisticsEngine {
         SortedSet<Integer> touched = new TreeSet<>();
         admitted.forEach(r -> touched.add(r.hospitalId()));
         HospitalDisclosure limits = disclosure.strictest(touched);
-        requireAllowedBy(disclosure, touched, micros);
+        requireAllowedBy(disclosure, touched, micros, t);
         QueryTemplate restricted = t.restrictedTo(limits);
         if (restricted != t) {
             t = restricted;
@@ -573,7 +573,7 @@ public final class StatisticsEngine {
     public static ReleasePlan plan(
             QueryTemplate t, long micros, DisclosureLimits disclosure, Collection<Integer> touched)
             throws QueryRefusedException {
-        requireAllowedBy(disclosure, touched, micros);
+        requireAllowedBy(disclosure, touched, micros, t);
         QueryTemplate restricted = t.restrictedTo(disclosure.strictest(touched));
         List<ReleasePlan.NoisedValue> noised = new ArrayList<>();
         new TreeMap<>(baseNoise(restricted, micros))
@@ -624,11 +624,15 @@ public final class StatisticsEngine {
     }
 
     /**
-     * Refuses ({@code HOSPITAL_LIMIT}) when a hospital among {@code touched} allows less ε than {@code micros}, or
-     * requires noise and the query has none.
+     * Refuses ({@code HOSPITAL_LIMIT}) when a hospital among {@code touched} allows less ε than {@code micros},
+     * requires noise and the query has none, does not allow the template's aggregate, or does not allow a field the
+     * template discloses ({@link DisclosedField#of}); the message names the hospital and what it does not allow.
      */
-    private static void requireAllowedBy(DisclosureLimits disclosure, Collection<Integer> touched, long micros)
+    private static void requireAllowedBy(
+            DisclosureLimits disclosure, Collection<Integer> touched, long micros, QueryTemplate t)
             throws QueryRefusedException {
+        AggregateSpec.Kind aggregate = t.aggregate().kind();
+        Set<DisclosedField> fields = DisclosedField.of(t);
         for (int h : touched) {
             HospitalDisclosure own = disclosure.of(h).orElse(HospitalDisclosure.NONE);
             if (micros == 0 && own.noiseRequired()) {
@@ -642,6 +646,20 @@ public final class StatisticsEngine {
                         "hospital " + h + " allows at most epsilon "
                                 + own.maxEpsilonMicros() / (double) PrivacyBudget.MICROS
                                 + " per query over its records");
+            }
+            if (!own.allowedAggregates().allows(aggregate)) {
+                throw new QueryRefusedException(
+                        Reason.HOSPITAL_LIMIT,
+                        "hospital " + h + " does not allow the aggregate " + aggregate.jsonName()
+                                + " over its records");
+            }
+            for (DisclosedField f : fields) {
+                if (!own.allowedFields().allows(f)) {
+                    throw new QueryRefusedException(
+                            Reason.HOSPITAL_LIMIT,
+                            "hospital " + h + " does not allow queries over its records to disclose the field "
+                                    + f.jsonName());
+                }
             }
         }
     }

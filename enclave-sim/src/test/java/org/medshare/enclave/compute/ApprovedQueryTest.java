@@ -12,13 +12,16 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.medshare.enclave.MalformedEncodingException;
 import org.medshare.enclave.WireWriter;
+import org.medshare.enclave.stats.AggregateSpec.Kind;
+import org.medshare.enclave.stats.Allowed;
+import org.medshare.enclave.stats.DisclosedField;
 import org.medshare.enclave.stats.DisclosureLimits;
 import org.medshare.enclave.stats.HospitalDisclosure;
 import org.medshare.enclave.stats.QueryConsent;
 
 /**
- * Encoding v3 of an approved query: it binds the consent decision and the hospitals' disclosure limits; v1 and v2,
- * which do not, are refused.
+ * Encoding v4 of an approved query: it binds the consent decision and the hospitals' disclosure limits with the
+ * aggregates and fields they allow; v1, v2 and v3, which do not, are refused.
  */
 class ApprovedQueryTest {
     static final byte[] DIGEST = QueryConsent.digestOf(Map.of("c-1", 2, "c-2", 1));
@@ -35,10 +38,10 @@ class ApprovedQueryTest {
     }
 
     @Test
-    void encodingV3RoundTripsWithTheConsentDecision() throws Exception {
+    void encodingV4RoundTripsWithTheConsentDecision() throws Exception {
         ApprovedQuery q = query(List.of("rec-z", "rec-a"), DIGEST);
         byte[] bytes = q.toBytes();
-        assertEquals(3, bytes[0]);
+        assertEquals(4, bytes[0]);
         ApprovedQuery parsed = ApprovedQuery.parse(bytes);
         assertEquals(q, parsed);
         assertEquals(List.of("rec-a", "rec-z"), List.copyOf(parsed.consentDeniedRecords()));
@@ -58,7 +61,13 @@ class ApprovedQueryTest {
 
     static final DisclosureLimits LIMITS = DisclosureLimits.of(Map.of(
             2,
-            new HospitalDisclosure(25, 500_000, 2, true),
+            new HospitalDisclosure(
+                    25,
+                    500_000,
+                    2,
+                    true,
+                    Allowed.only(List.of(Kind.MEAN, Kind.COUNT)),
+                    Allowed.only(List.of(DisclosedField.SEX, DisclosedField.CLAIM))),
             1,
             new HospitalDisclosure(10, Long.MAX_VALUE, 1000, false)));
 
@@ -83,12 +92,113 @@ class ApprovedQueryTest {
         assertEquals(List.of(1, 2), List.copyOf(parsed.disclosure().byHospital().keySet()));
         byte[] hash = q.queryHash();
         assertFalse(Arrays.equals(hash, limited(DisclosureLimits.NONE).queryHash()), "limits dropped");
-        DisclosureLimits looser = DisclosureLimits.of(Map.of(
-                2,
-                new HospitalDisclosure(25, 900_000, 2, true),
-                1,
-                new HospitalDisclosure(10, Long.MAX_VALUE, 1000, false)));
-        assertFalse(Arrays.equals(hash, limited(looser).queryHash()), "a hospital's epsilon raised");
+        HospitalDisclosure two = LIMITS.of(2).orElseThrow();
+        HospitalDisclosure one = LIMITS.of(1).orElseThrow();
+        HospitalDisclosure higherEpsilon =
+                new HospitalDisclosure(25, 900_000, 2, true, two.allowedAggregates(), two.allowedFields());
+        HospitalDisclosure moreAggregates = new HospitalDisclosure(
+                25, 500_000, 2, true, Allowed.only(List.of(Kind.MEAN, Kind.COUNT, Kind.SUM)), two.allowedFields());
+        HospitalDisclosure anyField =
+                new HospitalDisclosure(25, 500_000, 2, true, two.allowedAggregates(), Allowed.any());
+        for (HospitalDisclosure looser : List.of(higherEpsilon, moreAggregates, anyField)) {
+            assertFalse(
+                    Arrays.equals(
+                            hash,
+                            limited(DisclosureLimits.of(Map.of(1, one, 2, looser)))
+                                    .queryHash()),
+                    "hospital 2 loosened to " + looser);
+        }
+    }
+
+    /** Hospital 1's entry of {@link #LIMITS} as {@code aggregates} and {@code fields} lists encode it. */
+    static byte[] withHospital1Lists(List<String> aggregates, List<String> fields) {
+        WireWriter w = new WireWriter()
+                .u8(4)
+                .utf8(ComputeFixtures.TEMPLATE)
+                .utf8(ComputeFixtures.request(null))
+                .i32(2)
+                .i32(1)
+                .i32(2)
+                .i32(0)
+                .i32(0)
+                .fixed(DIGEST)
+                .i64(7)
+                .i32(1)
+                .i32(1)
+                .i32(10)
+                .i64(Long.MAX_VALUE)
+                .i32(1000)
+                .u8(0)
+                .i32(aggregates.size());
+        aggregates.forEach(w::utf8);
+        w.i32(fields.size());
+        fields.forEach(w::utf8);
+        return w.toByteArray();
+    }
+
+    @Test
+    void theAllowedAggregatesAndFieldsAreEncodedSortedAndParsedOnlyInThatForm() throws Exception {
+        byte[] canonical = withHospital1Lists(List.of("count", "mean"), List.of("claim", "sex"));
+        ApprovedQuery parsed = ApprovedQuery.parse(canonical);
+        HospitalDisclosure one = parsed.disclosure().of(1).orElseThrow();
+        assertEquals(Allowed.only(List.of(Kind.COUNT, Kind.MEAN)), one.allowedAggregates());
+        assertEquals(Allowed.only(List.of(DisclosedField.CLAIM, DisclosedField.SEX)), one.allowedFields());
+        assertArrayEquals(canonical, parsed.toBytes());
+        assertTrue(ApprovedQuery.parse(withHospital1Lists(List.of(), List.of()))
+                .disclosure()
+                .of(1)
+                .orElseThrow()
+                .allowedFields()
+                .isAny());
+
+        Map<String, byte[]> refused = Map.of(
+                "unsorted-aggregates", withHospital1Lists(List.of("mean", "count"), List.of()),
+                "duplicate-aggregate", withHospital1Lists(List.of("count", "count"), List.of()),
+                "unsorted-fields", withHospital1Lists(List.of(), List.of("sex", "claim")),
+                "duplicate-field", withHospital1Lists(List.of(), List.of("sex", "sex")),
+                "unknown-aggregate", withHospital1Lists(List.of("median"), List.of()),
+                "unknown-field", withHospital1Lists(List.of(), List.of("name")),
+                "upper-case-aggregate", withHospital1Lists(List.of("COUNT"), List.of()),
+                "too-many-fields", withHospital1Lists(List.of(), List.of("a", "b", "c", "d", "e", "f", "g", "h", "i")));
+        List<String> accepted = refused.entrySet().stream()
+                .filter(e -> {
+                    try {
+                        ApprovedQuery.parse(e.getValue());
+                        return true;
+                    } catch (MalformedEncodingException expected) {
+                        return false;
+                    }
+                })
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
+        assertEquals(List.of(), accepted);
+    }
+
+    @Test
+    void aHospitalsOwnLimitsAllowSomeAggregateAndSomeField() {
+        HospitalDisclosure none =
+                new HospitalDisclosure(10, Long.MAX_VALUE, 1000, false, Allowed.<Kind>only(List.of()), Allowed.any());
+        assertThrows(IllegalArgumentException.class, () -> DisclosureLimits.of(Map.of(1, none)));
+    }
+
+    @Test
+    void encodingV3IsRefusedForItDoesNotBindTheAllowedAggregatesAndFields() {
+        byte[] v3 = new WireWriter()
+                .u8(3)
+                .utf8(ComputeFixtures.TEMPLATE)
+                .utf8(ComputeFixtures.request(null))
+                .i32(0)
+                .i32(0)
+                .i32(0)
+                .fixed(DIGEST)
+                .i64(0)
+                .i32(0)
+                .toByteArray();
+        MalformedEncodingException e = assertThrows(MalformedEncodingException.class, () -> ApprovedQuery.parse(v3));
+        assertTrue(e.getMessage().contains("v3 is refused"), e.getMessage());
+        assertTrue(e.getMessage().contains("aggregates and fields"), e.getMessage());
+        assertTrue(e.getMessage().contains("encoding v4"), e.getMessage());
     }
 
     @Test
@@ -110,20 +220,28 @@ class ApprovedQueryTest {
 
     @Test
     void invalidOrNonCanonicalDisclosureLimitsAreRefused() {
-        byte[] good = limited(LIMITS).toBytes();
-        // the last entry's noise flag (the final byte) set to 2
+        DisclosureLimits plain = DisclosureLimits.of(Map.of(
+                2,
+                new HospitalDisclosure(25, 500_000, 2, true),
+                1,
+                new HospitalDisclosure(10, Long.MAX_VALUE, 1000, false)));
+        byte[] good = limited(plain).toBytes();
+        // each entry: 21 bytes of numbers and flag, then two empty lists (i32 0 each)
+        int lists = 8;
+        // the last entry's noise flag set to 2
         byte[] badFlag = good.clone();
-        badFlag[badFlag.length - 1] = 2;
+        badFlag[badFlag.length - lists - 1] = 2;
         assertThrows(MalformedEncodingException.class, () -> ApprovedQuery.parse(badFlag));
-        // hospital 2's rows per patient (i32 before the final flag) set to 0
+        // hospital 2's rows per patient (i32 before the flag) set to 0
         byte[] badRows = good.clone();
-        badRows[badRows.length - 2] = 0;
+        badRows[badRows.length - lists - 2] = 0;
         assertThrows(MalformedEncodingException.class, () -> ApprovedQuery.parse(badRows));
-        // the two entries swapped (hospital 2 before 1): 21 bytes each
+        // the two entries swapped (hospital 2 before 1)
+        int entry = 21 + lists;
         byte[] swapped = good.clone();
-        int first = good.length - 42;
-        System.arraycopy(good, first + 21, swapped, first, 21);
-        System.arraycopy(good, first, swapped, first + 21, 21);
+        int first = good.length - 2 * entry;
+        System.arraycopy(good, first + entry, swapped, first, entry);
+        System.arraycopy(good, first, swapped, first + entry, entry);
         MalformedEncodingException e =
                 assertThrows(MalformedEncodingException.class, () -> ApprovedQuery.parse(swapped));
         assertTrue(e.getMessage().contains("ascending"), e.getMessage());
@@ -150,7 +268,7 @@ class ApprovedQueryTest {
     @Test
     void nonCanonicalOrInvalidDecisionsAreRefused() throws Exception {
         byte[] unsorted = new WireWriter()
-                .u8(3)
+                .u8(4)
                 .utf8(ComputeFixtures.TEMPLATE)
                 .utf8(ComputeFixtures.request(null))
                 .i32(0)

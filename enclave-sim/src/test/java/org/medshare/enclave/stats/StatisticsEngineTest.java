@@ -785,6 +785,83 @@ class StatisticsEngineTest {
         assertEquals(500_000, noisy.epsilonSpentMicros());
     }
 
+    private static HospitalDisclosure allowing(List<AggregateSpec.Kind> aggregates, List<DisclosedField> fields) {
+        return new HospitalDisclosure(
+                10, Long.MAX_VALUE, 1000, false, Allowed.anyIfEmpty(aggregates), Allowed.anyIfEmpty(fields));
+    }
+
+    private QueryRefusedException refusedUnder(DisclosureLimits limits, String templateId, Map<String, ?> params) {
+        data.keyRequests.clear();
+        QueryRefusedException e =
+                assertThrows(QueryRefusedException.class, () -> runUnder(limits, templateId, params, null));
+        assertEquals(Reason.HOSPITAL_LIMIT, e.reason(), e.getMessage());
+        assertTrue(data.keyRequests.isEmpty(), "refused before decryption");
+        return e;
+    }
+
+    @Test
+    void aHospitalRefusesAnAggregateItDoesNotAllowNamingBoth() throws Exception {
+        DisclosureLimits limits = DisclosureLimits.of(Map.of(2, allowing(List.of(AggregateSpec.Kind.MEAN), List.of())));
+        QueryRefusedException e =
+                refusedUnder(limits, "count-by-age-sex", Map.of("icd", "E11", "from", 202301, "to", 202406));
+        assertTrue(e.getMessage().contains("hospital 2 does not allow the aggregate count"), e.getMessage());
+        assertEquals(0, budget.spentMicros("insurer-1"));
+        assertEquals(
+                3, runUnder(limits, "mean-claim-by-hospital", Map.of(), null).inputRecords());
+    }
+
+    @Test
+    void aHospitalRefusesAFieldItDoesNotAllowButNotItsFilters() throws Exception {
+        DisclosureLimits limits = DisclosureLimits.of(
+                Map.of(3, allowing(List.of(), List.of(DisclosedField.CLAIM, DisclosedField.HOSPITAL))));
+        QueryRefusedException byAgeAndSex =
+                refusedUnder(limits, "count-by-age-sex", Map.of("icd", "E11", "from", 202301, "to", 202406));
+        assertTrue(
+                byAgeAndSex.getMessage().contains("hospital 3 does not allow")
+                        && byAgeAndSex.getMessage().endsWith("the field ageBand"),
+                byAgeAndSex.getMessage());
+        QueryRefusedException ols = refusedUnder(limits, "payment-ols", Map.of());
+        assertTrue(ols.getMessage().endsWith("the field payment"), ols.getMessage());
+        QueryRefusedException logit = refusedUnder(limits, "diabetes-logit", Map.of());
+        assertTrue(logit.getMessage().endsWith("the field sex"), logit.getMessage());
+
+        assertEquals(
+                3, runUnder(limits, "mean-claim-by-hospital", Map.of(), null).inputRecords());
+        StatisticsResult filtered =
+                runUnder(limits, "count-hospital-age", Map.of("h", 3, "icd", "E11", "amin", 0, "amax", 18), null);
+        assertEquals(3, filtered.inputRecords(), "filters on hospital, age band and diagnosis disclose no field");
+    }
+
+    @Test
+    void theHospitalsTouchedMayUseOnlyTheAggregatesAllOfThemAllow() throws Exception {
+        Map<String, Object> params = Map.of("icd", "E11", "from", 202301, "to", 202406);
+        DisclosureLimits overlapping = DisclosureLimits.of(Map.of(
+                1, allowing(List.of(AggregateSpec.Kind.COUNT, AggregateSpec.Kind.MEAN), List.of()),
+                2, allowing(List.of(AggregateSpec.Kind.MEAN, AggregateSpec.Kind.SUM), List.of())));
+        assertEquals(
+                Allowed.only(List.of(AggregateSpec.Kind.MEAN)),
+                overlapping.strictest(List.of(1, 2, 3)).allowedAggregates());
+        assertTrue(refusedUnder(overlapping, "count-by-age-sex", params)
+                .getMessage()
+                .contains("hospital 2"));
+        assertEquals(
+                3,
+                runUnder(overlapping, "mean-claim-by-hospital", Map.of(), null).inputRecords());
+
+        DisclosureLimits disjoint = DisclosureLimits.of(Map.of(
+                1, allowing(List.of(AggregateSpec.Kind.COUNT), List.of()),
+                2, allowing(List.of(AggregateSpec.Kind.MEAN), List.of())));
+        assertTrue(disjoint.strictest(List.of(1, 2)).allowedAggregates().isNone());
+        assertTrue(
+                refusedUnder(disjoint, "count-by-age-sex", params).getMessage().contains("hospital 2"));
+        assertTrue(refusedUnder(disjoint, "mean-claim-by-hospital", Map.of())
+                .getMessage()
+                .contains("hospital 1"));
+
+        rules.disallow(2, PURPOSE, DataUseRules.ANY_TEMPLATE);
+        assertEquals(2, runUnder(disjoint, "count-by-age-sex", params, null).inputRecords());
+    }
+
     @Test
     void aHospitalsSmallerRowLimitPerPatientLowersTheSensitivityAndTheNoise() throws Exception {
         StatisticsResult template = runUnder(DisclosureLimits.NONE, "mean-claim-by-hospital", Map.of(), 0.5);

@@ -146,6 +146,15 @@ public final class Event {
                 .build();
     }
 
+    /** DISCLOSURE_LIMITS_CHANGED: the hospital {@code hospital} set {@code limits}, which are in force from now on. */
+    public static Event disclosureLimitsChanged(long ts, String hospital, HospitalDisclosureLimits limits) {
+        return builder(EventType.DISCLOSURE_LIMITS_CHANGED)
+                .timestamp(ts)
+                .id(Field.ACTOR, hospital)
+                .data(Field.LIMITS, limits.encode())
+                .build();
+    }
+
     /** EPOCH_RAISED: {@code regulator} raised the attribute epoch from {@code from} to {@code to}. */
     public static Event epochRaised(long ts, String regulator, AttributeEpoch from, AttributeEpoch to) {
         return builder(EventType.EPOCH_RAISED)

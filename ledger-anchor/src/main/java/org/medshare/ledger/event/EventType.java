@@ -118,7 +118,13 @@ public enum EventType {
      * The BUDGET_CHARGED of the same query and hospital was given back because the enclave refused the query; the
      * fields repeat the charge's. No COMPUTE of the query follows.
      */
-    BUDGET_REFUNDED(24, QUERY_ID, QUERY_HASH, ORGANISATION, EPSILON, DELTA, PERIOD, BUDGET_LIMIT);
+    BUDGET_REFUNDED(24, QUERY_ID, QUERY_HASH, ORGANISATION, EPSILON, DELTA, PERIOD, BUDGET_LIMIT),
+    /**
+     * A hospital set its own disclosure limits: {@code LIMITS} holds the limits in force after the change, in the
+     * canonical form of {@link HospitalDisclosureLimits} (so the regulator reads the limits themselves, not a hash).
+     * Queries approved from then on carry them to the enclave.
+     */
+    DISCLOSURE_LIMITS_CHANGED(25, ACTOR, LIMITS);
 
     private final int code;
     private final List<Field> fields;

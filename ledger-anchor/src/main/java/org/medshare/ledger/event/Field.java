@@ -48,7 +48,9 @@ public enum Field {
     /** A budget period's name: {@code YYYY} (calendar year), {@code YYYY-MM} (month) or {@code YYYY-MM-DD} (day), UTC. */
     PERIOD(FieldKind.ID),
     /** A privacy budget's limit for its period, in micro-ε. */
-    BUDGET_LIMIT(FieldKind.AMOUNT);
+    BUDGET_LIMIT(FieldKind.AMOUNT),
+    /** A hospital's disclosure limits in the canonical form of {@link HospitalDisclosureLimits}. */
+    LIMITS(FieldKind.DATA);
 
     private final FieldKind kind;
 

@@ -17,6 +17,7 @@ import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventCodec;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
+import org.medshare.ledger.event.HospitalDisclosureLimits;
 import org.medshare.ledger.event.MalformedEventException;
 import org.medshare.ledger.merkle.HashStore;
 import org.medshare.ledger.merkle.InvalidProofException;
@@ -226,6 +227,9 @@ public final class LedgerVerifier {
                     Event event = EventCodec.decode(payload);
                     if (event.type() == EventType.DATA_USE_RULES_CHANGED) {
                         DataUseRules.decode(event.data(Field.RULES));
+                    }
+                    if (event.type() == EventType.DISCLOSURE_LIMITS_CHANGED) {
+                        HospitalDisclosureLimits.decode(event.data(Field.LIMITS));
                     }
                     String orderProblem = erasures.accept(event);
                     if (orderProblem == null) {

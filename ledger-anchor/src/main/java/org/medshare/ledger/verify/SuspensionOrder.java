@@ -27,6 +27,7 @@ final class SuspensionOrder {
             EventType.CONSENT_CHANGED,
             EventType.SIGNING_KEY_REVOKED,
             EventType.DATA_USE_RULES_CHANGED,
+            EventType.DISCLOSURE_LIMITS_CHANGED,
             EventType.EPOCH_RAISED);
 
     private final Set<String> suspended = new HashSet<>();

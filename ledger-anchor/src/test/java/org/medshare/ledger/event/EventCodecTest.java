@@ -2,10 +2,14 @@ package org.medshare.ledger.event;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class EventCodecTest {
@@ -28,9 +32,19 @@ class EventCodecTest {
                 case DATA ->
                     b.data(
                             f,
-                            f == Field.RULES
-                                    ? DataUseRules.encode(List.of("purpose-" + i + "/*"))
-                                    : Arrays.copyOf(h(i + t.code() * 100), 40 + i));
+                            switch (f) {
+                                case RULES -> DataUseRules.encode(List.of("purpose-" + i + "/*"));
+                                case LIMITS ->
+                                    new HospitalDisclosureLimits(
+                                                    10 + i,
+                                                    OptionalLong.of(500_000),
+                                                    3,
+                                                    true,
+                                                    List.of("count", "mean"),
+                                                    List.of())
+                                            .encode();
+                                default -> Arrays.copyOf(h(i + t.code() * 100), 40 + i);
+                            });
             }
         }
         return b.build();
@@ -94,6 +108,52 @@ class EventCodecTest {
                 "01" + "0f" + "0000000000000004" + "02" + "6831" + "0000000d"
                         + HexFormat.of().formatHex("[\"a/t\",\"r/*\"]".getBytes()),
                 HexFormat.of().formatHex(EventCodec.encode(rules)));
+    }
+
+    @Test
+    void disclosureLimitsHaveOneEncodingAndOthersAreRefused() throws Exception {
+        HospitalDisclosureLimits limits = new HospitalDisclosureLimits(
+                20, OptionalLong.empty(), 3, true, List.of("mean", "count", "mean"), List.of("sex", "claim"));
+        String canonical = "{\"minGroupSize\":20,\"maxEpsilonMicros\":null,\"maxRowsPerPatient\":3,"
+                + "\"noiseRequired\":true,\"allowedAggregates\":[\"count\",\"mean\"],"
+                + "\"allowedFields\":[\"claim\",\"sex\"]}";
+        assertEquals(canonical, new String(limits.encode()));
+        assertEquals(limits, HospitalDisclosureLimits.decode(canonical.getBytes()));
+        HospitalDisclosureLimits bounded =
+                new HospitalDisclosureLimits(2, OptionalLong.of(0), 1000, false, List.of(), List.of());
+        assertEquals(bounded, HospitalDisclosureLimits.decode(bounded.encode()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new HospitalDisclosureLimits(1, OptionalLong.empty(), 1, false, List.of(), List.of()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new HospitalDisclosureLimits(2, OptionalLong.empty(), 1, false, List.of("a b"), List.of()));
+        Map<String, String> refused = new TreeMap<>();
+        refused.put("empty", "");
+        refused.put("whitespace", canonical.replace(",\"maxRowsPerPatient", ", \"maxRowsPerPatient"));
+        refused.put("unsorted-aggregates", canonical.replace("\"count\",\"mean\"", "\"mean\",\"count\""));
+        refused.put("repeated-field", canonical.replace("\"claim\",\"sex\"", "\"sex\",\"sex\""));
+        refused.put("leading-zero", canonical.replace(":20,", ":020,"));
+        refused.put("k-1", canonical.replace(":20,", ":1,"));
+        refused.put("rows-0", canonical.replace("\"maxRowsPerPatient\":3", "\"maxRowsPerPatient\":0"));
+        refused.put(
+                "keys-reordered",
+                canonical.replace(
+                        "\"minGroupSize\":20,\"maxEpsilonMicros\":null",
+                        "\"maxEpsilonMicros\":null,\"minGroupSize\":20"));
+        refused.put("epsilon-overflow", canonical.replace("null", "99999999999999999999"));
+        refused.put("unquoted-name", canonical.replace("\"claim\"", "claim"));
+        refused.put("trailing", canonical + " ");
+        List<String> accepted = new ArrayList<>();
+        for (Map.Entry<String, String> bad : refused.entrySet()) {
+            try {
+                HospitalDisclosureLimits.decode(bad.getValue().getBytes());
+                accepted.add(bad.getKey());
+            } catch (MalformedEventException expected) {
+                // refused as it must be
+            }
+        }
+        assertEquals(List.of(), accepted);
     }
 
     @Test

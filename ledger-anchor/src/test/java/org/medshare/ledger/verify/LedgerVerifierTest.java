@@ -123,6 +123,41 @@ class LedgerVerifierTest {
         }
     }
 
+    @Test
+    void disclosureLimitChangesVerifyAndNonCanonicalLimitsAreNamed() throws Exception {
+        CheckpointSigner signer = LedgerSuite.NIST.generateSigner("node-1.test");
+        AuditLogConfig cfg = AuditLogConfig.builder(LedgerSuite.NIST, "medshare.test/ledger", signer)
+                .build();
+        String good = "{\"minGroupSize\":20,\"maxEpsilonMicros\":500000,\"maxRowsPerPatient\":3,"
+                + "\"noiseRequired\":true,\"allowedAggregates\":[\"count\",\"mean\"],\"allowedFields\":[]}";
+        try (AuditLog log = AuditLog.open(dir, cfg)) {
+            log.append(event(0));
+            log.append(limitsChanged(good));
+        }
+        List<NoteVerifier> keys = List.of(signer.verifier());
+        VerificationReport ok = LedgerVerifier.verify(dir, keys, 1, List.of());
+        assertTrue(ok.ok(), ok.summary());
+
+        String bad = good.replace("\"count\",\"mean\"", "\"mean\",\"count\"");
+        Path other = Files.createTempDirectory(dir.getParent(), "limits");
+        try (AuditLog log = AuditLog.open(other, cfg)) {
+            log.append(event(0));
+            log.append(limitsChanged(bad));
+        }
+        VerificationReport r = LedgerVerifier.verify(other, keys, 1, List.of());
+        assertFalse(r.ok());
+        assertEquals(1, r.failedEntry(), r.failure());
+        assertTrue(r.failure().contains("disclosure limits"), r.failure());
+    }
+
+    private static Event limitsChanged(String limits) {
+        return Event.builder(EventType.DISCLOSURE_LIMITS_CHANGED)
+                .timestamp(1_764_000_000_002L)
+                .id(Field.ACTOR, "hospital-b")
+                .data(Field.LIMITS, limits.getBytes(StandardCharsets.US_ASCII))
+                .build();
+    }
+
     private static Event rulesChanged(String rules) {
         return Event.builder(EventType.DATA_USE_RULES_CHANGED)
                 .timestamp(1_764_000_000_002L)

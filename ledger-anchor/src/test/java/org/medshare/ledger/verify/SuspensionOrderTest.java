@@ -3,11 +3,14 @@ package org.medshare.ledger.verify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.util.List;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.medshare.ledger.event.AttributeEpoch;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
+import org.medshare.ledger.event.HospitalDisclosureLimits;
 
 class SuspensionOrderTest {
     private static final byte[] HASH = new byte[32];
@@ -64,5 +67,17 @@ class SuspensionOrderTest {
                 "EPOCH_RAISED by regulator-sh:sam while regulator-sh is suspended",
                 order.accept(Event.epochRaised(2, "regulator-sh:sam", from, to)));
         assertNull(order.accept(Event.epochRaised(3, "regulator-nhc:rita", from, to)));
+    }
+
+    @Test
+    void aSuspendedHospitalChangesNoDisclosureLimits() {
+        SuspensionOrder order = new SuspensionOrder();
+        HospitalDisclosureLimits limits =
+                new HospitalDisclosureLimits(20, OptionalLong.empty(), 1, false, List.of(), List.of());
+        assertNull(order.accept(Event.disclosureLimitsChanged(1, "hospital-a", limits)));
+        assertNull(order.accept(Event.organisationSuspended(2, "regulator-nhc:rita", "hospital-a", "investigation")));
+        assertEquals(
+                "DISCLOSURE_LIMITS_CHANGED by hospital-a while hospital-a is suspended",
+                order.accept(Event.disclosureLimitsChanged(3, "hospital-a", limits)));
     }
 }

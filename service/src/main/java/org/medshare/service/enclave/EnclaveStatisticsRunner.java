@@ -12,8 +12,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 import org.medshare.enclave.attest.VerifiedEnclave;
 import org.medshare.enclave.compute.ApprovedQuery;
@@ -26,10 +29,16 @@ import org.medshare.enclave.host.EnclaveCallException;
 import org.medshare.enclave.keyrelease.KeyRelease;
 import org.medshare.enclave.keyrelease.KeyReleaseRecord;
 import org.medshare.enclave.keyrelease.QueryApproval;
+import org.medshare.enclave.stats.AggregateSpec;
+import org.medshare.enclave.stats.Allowed;
+import org.medshare.enclave.stats.DisclosedField;
+import org.medshare.enclave.stats.DisclosureLimits;
+import org.medshare.enclave.stats.HospitalDisclosure;
 import org.medshare.enclave.stats.MerkleTree;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
+import org.medshare.ledger.event.HospitalDisclosureLimits;
 import org.medshare.service.digest.Sha256;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.queries.service.StatisticsRunner;
@@ -38,8 +47,8 @@ import org.medshare.service.queries.service.StatisticsRunner;
  * Runs an approved query in the worker enclave: relays the regulator's signed approval, with the proof that the
  * query's QUERY_APPROVED event is under a final ledger checkpoint, to the key authority, which checks both and
  * releases the purpose key to the attested worker (then recorded as a KEY_ISSUED ledger event), attests the worker
- * itself, relays the ciphertext, and verifies the enclave's signature on the result against the key its
- * quote binds. Only then is the result accepted. The quote, the nonce it answered, the signing key and the
+ * itself, relays the ciphertext with the approved query (which carries the hospitals' own disclosure limits), and
+ * verifies the enclave's signature on the result against the key its quote binds. Only then is the result accepted. The quote, the nonce it answered, the signing key and the
  * signed result are kept with the result, so that readers can check it later without trusting the service.
  */
 @ApplicationScoped
@@ -69,7 +78,8 @@ public class EnclaveStatisticsRunner implements StatisticsRunner {
                 job.revokedRecords(),
                 job.consentDeniedRecords(),
                 HexFormat.of().parseHex(job.consentDigest()),
-                job.epsilonBudgetMicros());
+                job.epsilonBudgetMicros(),
+                disclosure(job.disclosure()));
         try {
             QueryApproval approval = QueryApproval.parse(job.approval());
             KeyRelease release = enclaves.keyAuthority()
@@ -119,6 +129,33 @@ public class EnclaveStatisticsRunner implements StatisticsRunner {
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("the enclave run failed", e);
         }
+    }
+
+    /** The hospitals' own limits as the enclave takes them: the stored names are the enclave's. */
+    static DisclosureLimits disclosure(Map<Integer, HospitalDisclosureLimits> byHospital) {
+        Map<Integer, HospitalDisclosure> out = new TreeMap<>();
+        byHospital.forEach((hospital, limits) -> out.put(
+                hospital,
+                new HospitalDisclosure(
+                        limits.minGroupSize(),
+                        limits.maxEpsilonMicros().orElse(Long.MAX_VALUE),
+                        limits.maxRowsPerPatient(),
+                        limits.noiseRequired(),
+                        allowed(limits.allowedAggregates(), AggregateSpec.Kind::byJsonName),
+                        allowed(limits.allowedFields(), DisclosedField::byJsonName))));
+        return DisclosureLimits.of(out);
+    }
+
+    private static <E extends Enum<E>> Allowed<E> allowed(List<String> names, Function<String, E> byName) {
+        List<E> values = new ArrayList<>();
+        for (String name : names) {
+            E value = byName.apply(name);
+            if (value == null) {
+                throw new IllegalStateException("stored disclosure limits name an unknown aggregate or field");
+            }
+            values.add(value);
+        }
+        return Allowed.anyIfEmpty(values);
     }
 
     /**

@@ -223,6 +223,9 @@ public class OpenApiProblems implements OASFilter {
         if (method == PathItem.HttpMethod.GET && path.equals("/api/v1/audit/checkpoint")) {
             statuses.put("404", "No checkpoint has been signed yet");
         }
+        if (method == PathItem.HttpMethod.GET && path.equals("/api/v1/disclosure-limits")) {
+            statuses.put("404", "Your organisation has set no disclosure limits of its own");
+        }
         if (method == PathItem.HttpMethod.GET && path.equals("/api/v1/queries/{queryId}/approval-terms")) {
             statuses.put("409", "The query has been decided: there is nothing left to approve");
         }

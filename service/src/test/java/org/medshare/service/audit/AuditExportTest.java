@@ -26,6 +26,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
@@ -36,6 +37,7 @@ import org.medshare.ledger.event.DataUseRules;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
+import org.medshare.ledger.event.HospitalDisclosureLimits;
 import org.medshare.service.audit.fhir.BalpAuditEvents;
 import org.medshare.service.consent.persistence.PatientConsent;
 import org.medshare.service.consent.rest.ConsentFhir;
@@ -455,6 +457,26 @@ class AuditExportTest {
                 Base64.getEncoder().encodeToString("[\"research/*\"]".getBytes(StandardCharsets.US_ASCII)),
                 b.getEntityFirstRep().getDetail().stream()
                         .filter(d -> d.getType().equals("rules"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getValue()
+                        .primitiveValue());
+    }
+
+    @Test
+    void disclosureLimitsChangeMapping() {
+        HospitalDisclosureLimits limits = new HospitalDisclosureLimits(
+                20, OptionalLong.of(500_000), 3, true, List.of("count", "mean"), List.of("claim", "sex"));
+        Event changed = Event.disclosureLimitsChanged(System.currentTimeMillis(), "hospital-a", limits);
+        Bundle bundle = new BalpAuditEvents("medshare.example/ledger")
+                .bundle(List.of(new LedgerService.LedgerEntry(52, changed)));
+        assertEquals(List.of(), FhirValidation.errors(bundle));
+        AuditEvent a = (AuditEvent) bundle.getEntry().get(0).getResource();
+        expect(a, "update", "U", "AGNT", "13", "hospital-a");
+        assertEquals(
+                Base64.getEncoder().encodeToString(limits.encode()),
+                a.getEntityFirstRep().getDetail().stream()
+                        .filter(d -> d.getType().equals("limits"))
                         .findFirst()
                         .orElseThrow()
                         .getValue()

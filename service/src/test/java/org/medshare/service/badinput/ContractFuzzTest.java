@@ -126,6 +126,9 @@ class ContractFuzzTest {
                 "/api/v1/data-use-rules",
                 "{\"rules\":[\"insurance-stats/" + fx.templates.get("optional") + "\"]}");
         expect(200, "GET", "/api/v1/data-use-rules", null);
+        expect(200, "PUT", "/api/v1/disclosure-limits", "{\"minGroupSize\":2}");
+        expect(400, "PUT", "/api/v1/disclosure-limits", "{\"minGroupSize\":2,\"allowedFields\":[\"name\"]}");
+        expect(200, "GET", "/api/v1/disclosure-limits", null);
     }
 
     @Test

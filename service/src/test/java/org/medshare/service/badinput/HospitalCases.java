@@ -43,6 +43,8 @@ final class HospitalCases {
         dataUseRules(cases);
         cases.addAll(Requests.fromFile("budget-own-limit.txt", "PUT", fx -> "/api/v1/budgets/own-limit"));
         ownLimit(cases);
+        cases.addAll(Requests.fromFile("disclosure-limits.txt", "PUT", fx -> "/api/v1/disclosure-limits"));
+        disclosureLimits(cases);
         records(cases);
         consents(cases);
         return cases;
@@ -691,6 +693,41 @@ final class HospitalCases {
                 404,
                 "not-found",
                 Requests.call("DELETE", fx -> "/api/v1/signing-keys/" + fx.keyIdB)));
+    }
+
+    private static void disclosureLimits(List<BadInput> cases) {
+        cases.add(new BadInput(
+                "limits-as-text-plain",
+                415,
+                null,
+                Requests.raw(
+                        "PUT",
+                        "/api/v1/disclosure-limits",
+                        "text/plain",
+                        "minGroupSize=20".getBytes(StandardCharsets.UTF_8))));
+        cases.add(new BadInput(
+                "limits-without-body",
+                400,
+                null,
+                Requests.raw("PUT", "/api/v1/disclosure-limits", "application/json", null)));
+        cases.add(new BadInput(
+                "limits-deeply-nested-json",
+                400,
+                null,
+                Requests.json(
+                        "PUT", "/api/v1/disclosure-limits", "{\"minGroupSize\":" + Requests.nested(100_000) + "}")));
+        cases.add(new BadInput(
+                "limits-read-accepting-xml",
+                406,
+                null,
+                Requests.accepting("application/xml", "GET", "/api/v1/disclosure-limits")));
+        cases.add(new BadInput(
+                "limits-with-post-instead-of-put",
+                405,
+                null,
+                Requests.json("POST", "/api/v1/disclosure-limits", "{\"minGroupSize\":20}")));
+        cases.add(new BadInput(
+                "limits-with-delete", 405, null, Requests.call("DELETE", fx -> "/api/v1/disclosure-limits")));
     }
 
     private static void ownLimit(List<BadInput> cases) {

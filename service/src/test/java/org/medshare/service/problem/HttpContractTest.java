@@ -68,6 +68,7 @@ class HttpContractTest {
                 "/api/v1/signing-keys", "GET, HEAD, OPTIONS, POST",
                 "/api/v1/signing-keys/some-key", "DELETE, OPTIONS",
                 "/api/v1/data-use-rules", "GET, HEAD, OPTIONS, PUT",
+                "/api/v1/disclosure-limits", "GET, HEAD, OPTIONS, PUT",
                 "/api/v1/fhir/Consent/abc/$revoke", "OPTIONS, POST");
         List<String> all = List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH");
         expected.forEach((path, allow) -> {

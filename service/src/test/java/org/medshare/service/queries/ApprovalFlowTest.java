@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,7 +71,8 @@ import org.medshare.store.ShardStore;
  * left, the contract pays the hospital, and the balances of both show it. (With real tokens: {@link QueryFlowTest}.)
  *
  * <p>These steps run every native SQL statement of the service (hospital numbers, record patients, both kinds of
- * consent revocation, data-use rules, privacy budget, clinician key issues), which is why
+ * consent revocation, data-use rules, privacy budget, clinician key issues) and store and change the hospital's own
+ * disclosure limits (ones the flow's count by age band keeps), which is why
  * {@link ApprovalFlowOnPostgresTest} repeats them on PostgreSQL. Last, the hospital erases a record: no storage node
  * holds a shard of it, the ledger has its ERASED event, and statistics no longer read it.
  */
@@ -183,6 +185,22 @@ class ApprovalFlowTest {
                 .then()
                 .statusCode(200)
                 .body("", equalTo(List.of(QuerySteps.PURPOSE + "/" + template)));
+        for (String limits : List.of(
+                "{\"minGroupSize\":10,\"maxEpsilonPerQuery\":1.0,\"allowedAggregates\":[\"count\"]}",
+                "{\"minGroupSize\":10,\"maxEpsilonPerQuery\":null,\"allowedAggregates\":[\"count\",\"mean\"],"
+                        + "\"allowedFields\":[\"ageBand\"]}")) {
+            given().contentType("application/json")
+                    .body(limits)
+                    .put("/api/v1/disclosure-limits")
+                    .then()
+                    .statusCode(200);
+        }
+        given().get("/api/v1/disclosure-limits")
+                .then()
+                .statusCode(200)
+                .body("maxEpsilonPerQuery", nullValue())
+                .body("allowedAggregates", equalTo(List.of("count", "mean")))
+                .body("allowedFields", equalTo(List.of("ageBand")));
     }
 
     @Test

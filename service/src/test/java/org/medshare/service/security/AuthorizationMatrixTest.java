@@ -64,6 +64,8 @@ class AuthorizationMatrixTest {
             Map.entry("PUT /api/v1/data-use-rules", Set.of(HOSPITAL)),
             Map.entry("GET /api/v1/budgets", Set.of(HOSPITAL, INSURER, REGULATOR)),
             Map.entry("PUT /api/v1/budgets/own-limit", Set.of(HOSPITAL)),
+            Map.entry("GET /api/v1/disclosure-limits", Set.of(HOSPITAL)),
+            Map.entry("PUT /api/v1/disclosure-limits", Set.of(HOSPITAL)),
             Map.entry("GET /api/v1/authority/parameters", Set.of(HOSPITAL, INSURER, REGULATOR)),
             Map.entry("GET /api/v1/authority/parameters/attested", Set.of(HOSPITAL, INSURER, REGULATOR)),
             Map.entry("POST /api/v1/authority/keys", Set.of(HOSPITAL)),

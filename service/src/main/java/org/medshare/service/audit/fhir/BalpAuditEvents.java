@@ -61,6 +61,8 @@ import org.medshare.service.ledger.LedgerService.LedgerEntry;
  *   <tr><td>SIGNING_KEY_REVOKED</td><td>delete</td><td>D</td><td>hospital, AGNT</td><td>signing key (13)</td></tr>
  *   <tr><td>DATA_USE_RULES_CHANGED</td><td>update</td><td>U</td><td>hospital, AGNT</td><td>the hospital's data-use
  *       rules (13); every rule in force</td></tr>
+ *   <tr><td>DISCLOSURE_LIMITS_CHANGED</td><td>update</td><td>U</td><td>hospital, AGNT</td><td>the hospital's
+ *       disclosure limits (13); the limits in force</td></tr>
  *   <tr><td>ORGANISATION_SUSPENDED / ORGANISATION_REINSTATED</td><td>update</td><td>U</td><td>regulator, AGNT</td>
  *       <td>the organisation (13); reason code</td></tr>
  *   <tr><td>EPOCH_RAISED</td><td>update</td><td>U</td><td>regulator, AGNT</td><td>the new attribute epoch (13);
@@ -220,6 +222,8 @@ public final class BalpAuditEvents {
                 securityChange(a, e, "delete", AuditEventAction.D, "urn:medshare:signing-key", e.id(Field.KEY_ID));
             case DATA_USE_RULES_CHANGED ->
                 securityChange(a, e, "update", AuditEventAction.U, "urn:medshare:data-use-rules", e.id(Field.ACTOR));
+            case DISCLOSURE_LIMITS_CHANGED ->
+                securityChange(a, e, "update", AuditEventAction.U, "urn:medshare:disclosure-limits", e.id(Field.ACTOR));
             case ORGANISATION_SUSPENDED, ORGANISATION_REINSTATED ->
                 securityChange(
                         a, e, "update", AuditEventAction.U, "urn:medshare:organisation", e.id(Field.ORGANISATION));

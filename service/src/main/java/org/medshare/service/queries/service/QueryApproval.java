@@ -39,8 +39,8 @@ import org.medshare.service.refusal.RequestRefusedException;
  * insurer's privacy budget and to the period's budget of every hospital whose records it runs over (those whose
  * data-use rules permit its template, read once for both the charge and the enclave), in one transaction ({@link
  * PrivacyBudgets}; QUERY_APPROVED, then one BUDGET_CHARGED per hospital), the query runs in the enclave over the
- * records its purpose may open (consent and the hospitals' data-use rules are enforced there, before any
- * decryption), the signed result is stored (COMPUTE), and the incentive contract pays the hospitals whose records
+ * records its purpose may open (consent, the hospitals' data-use rules and their own disclosure limits are enforced
+ * there, before any decryption), the signed result is stored (COMPUTE), and the incentive contract pays the hospitals whose records
  * were used. A query is decided once: the decision locks the query's row, so of two concurrent approvals one runs
  * and the other is refused.
  *
@@ -56,6 +56,7 @@ public class QueryApproval {
     private final QueryRepository repository;
     private final TemplateService templates;
     private final DataUseService dataUse;
+    private final DisclosureLimitsService disclosure;
     private final ConsentService consents;
     private final ConsentDecisions decisions;
     private final QueryPurposes purposes;
@@ -73,6 +74,7 @@ public class QueryApproval {
             QueryRepository repository,
             TemplateService templates,
             DataUseService dataUse,
+            DisclosureLimitsService disclosure,
             ConsentService consents,
             ConsentDecisions decisions,
             QueryPurposes purposes,
@@ -86,6 +88,7 @@ public class QueryApproval {
         this.repository = repository;
         this.templates = templates;
         this.dataUse = dataUse;
+        this.disclosure = disclosure;
         this.consents = consents;
         this.decisions = decisions;
         this.purposes = purposes;
@@ -252,7 +255,8 @@ public class QueryApproval {
                             revoked,
                             consent.recordsWith(ConsentDecisions.Outcome.DENY),
                             HexFormat.of().formatHex(consent.digest()),
-                            remaining),
+                            remaining,
+                            disclosure.byHospitalNumber(inputs.hospitalNumbers())),
                     inputs.records());
         } catch (StatisticsRunner.RefusedException e) {
             List<BudgetRepository.Charge> refunded = QuarkusTransaction.requiringNew()

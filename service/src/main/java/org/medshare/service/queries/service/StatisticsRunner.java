@@ -2,9 +2,12 @@ package org.medshare.service.queries.service;
 
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import org.medshare.ledger.event.HospitalDisclosureLimits;
 import org.medshare.service.ledger.LedgerService.LedgerReceipt;
 
 /**
@@ -34,6 +37,7 @@ public interface StatisticsRunner {
      *                        recipient (the enclave drops them itself)
      * @param consentDigest   hex SHA-256 over the consent ids and versions the consent decision read
      * @param epsilonBudgetMicros what the insurer may still spend, including this query's charge
+     * @param disclosure      hospital number → the hospital's own disclosure limits (hospitals without are absent)
      */
     record Job(
             String queryId,
@@ -46,10 +50,12 @@ public interface StatisticsRunner {
             Set<String> revokedRecords,
             SortedSet<String> consentDeniedRecords,
             String consentDigest,
-            long epsilonBudgetMicros) {
+            long epsilonBudgetMicros,
+            Map<Integer, HospitalDisclosureLimits> disclosure) {
         public Job {
             permittedHospitals = Collections.unmodifiableSortedSet(new TreeSet<>(permittedHospitals));
             consentDeniedRecords = Collections.unmodifiableSortedSet(new TreeSet<>(consentDeniedRecords));
+            disclosure = Collections.unmodifiableSortedMap(new TreeMap<>(disclosure));
         }
     }
 

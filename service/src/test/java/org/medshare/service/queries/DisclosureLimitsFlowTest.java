@@ -1,0 +1,190 @@
+package org.medshare.service.queries;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.security.TestSecurity;
+import io.quarkus.test.security.oidc.Claim;
+import io.quarkus.test.security.oidc.OidcSecurity;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.medshare.ledger.event.Event;
+import org.medshare.ledger.event.EventType;
+import org.medshare.ledger.event.Field;
+import org.medshare.service.ledger.LedgerService;
+import org.medshare.service.testing.HospitalClient;
+import org.medshare.service.testing.QuerySteps;
+import org.medshare.service.testing.QuerySteps.Party;
+
+/**
+ * The hospitals' own disclosure limits through the approval endpoint and the real enclave: two hospitals upload two
+ * records each (16 patients in each of three age bands in all) and set k = 12 and k = 20, the second also ε at most
+ * 0.2 per query. An exact query releases no age band: 16 patients are enough for k = 12 but not for k = 20, so the
+ * larger k applies. A query of ε 0.5 is refused by the enclave as HOSPITAL_LIMIT naming the second hospital, the
+ * insurer reads why, and every budget charge is given back (one BUDGET_REFUNDED per BUDGET_CHARGED, no COMPUTE).
+ */
+@QuarkusTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DisclosureLimitsFlowTest {
+
+    static final String HOSPITAL_A = "hospital-dflow-a";
+    static final String HOSPITAL_B = "hospital-dflow-b";
+    static final String INSURER = "insurer-dflow";
+    static final Party AS_TEST_IDENTITY = Party.testIdentity();
+
+    @Inject
+    LedgerService ledger;
+
+    final String template = "disclosure-flow-" + UUID.randomUUID().toString().substring(0, 8);
+    int hospitalB;
+    String exact;
+    String noisy;
+
+    private int uploadTwoAndLimit(String organisation, long firstPatient, String limits) throws Exception {
+        HospitalClient hospital = HospitalClient.registered(organisation, null);
+        String policy = "org:" + organisation + "@2026Q4 OR purpose:insurance-stats@2026Q4";
+        for (int r = 0; r < 2; r++) {
+            hospital.upload(
+                            UUID.randomUUID().toString(),
+                            policy,
+                            "{\"resourceType\":\"Bundle\"}",
+                            firstPatient + 100L * r,
+                            hospital.hospitalNumber())
+                    .post()
+                    .then()
+                    .statusCode(201);
+        }
+        QuerySteps.allow(AS_TEST_IDENTITY, QuerySteps.PURPOSE + "/" + template);
+        given().contentType("application/json")
+                .body(limits)
+                .put("/api/v1/disclosure-limits")
+                .then()
+                .statusCode(200);
+        return hospital.hospitalNumber();
+    }
+
+    @Test
+    @Order(1)
+    @TestSecurity(user = "hana", roles = "hospital")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = HOSPITAL_A))
+    void hospitalAUploadsAndSetsKTwelve() throws Exception {
+        uploadTwoAndLimit(HOSPITAL_A, 7_100_000L, "{\"minGroupSize\":12}");
+    }
+
+    @Test
+    @Order(2)
+    @TestSecurity(user = "hugo", roles = "hospital")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = HOSPITAL_B))
+    void hospitalBUploadsAndSetsKTwentyAndEpsilonAtMostPointTwo() throws Exception {
+        hospitalB = uploadTwoAndLimit(HOSPITAL_B, 7_200_000L, "{\"minGroupSize\":20,\"maxEpsilonPerQuery\":0.2}");
+    }
+
+    @Test
+    @Order(3)
+    @TestSecurity(user = "ivan", roles = "insurer")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = INSURER))
+    void insurerProposesTheTemplateAndDeposits() {
+        QuerySteps.proposeTemplate(AS_TEST_IDENTITY, template);
+        QuerySteps.deposit(AS_TEST_IDENTITY, 100_000);
+    }
+
+    @Test
+    @Order(4)
+    @TestSecurity(user = "rita", roles = "regulator")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = "regulator-nhc"))
+    void regulatorApprovesTheTemplate() {
+        QuerySteps.approveTemplate(AS_TEST_IDENTITY, template);
+    }
+
+    @Test
+    @Order(5)
+    @TestSecurity(user = "ivan", roles = "insurer")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = INSURER))
+    void insurerSubmitsAnExactAndANoisyQuery() {
+        exact = QuerySteps.submitted(AS_TEST_IDENTITY, template, INSURER, null);
+        noisy = QuerySteps.submitted(AS_TEST_IDENTITY, template, INSURER, "0.5");
+    }
+
+    @Test
+    @Order(6)
+    @TestSecurity(user = "rita", roles = "regulator")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = "regulator-nhc"))
+    void theLargerKOfTheTwoHospitalsSuppressesEveryAgeBand() throws Exception {
+        JsonPath done = QuerySteps.approve(AS_TEST_IDENTITY, exact)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("COMPLETED"))
+                .extract()
+                .jsonPath();
+        JsonNode result = new ObjectMapper().readTree(done.getString("signedResult"));
+        assertEquals(4, result.path("inputRecords").asInt(), result.toString());
+        assertEquals(0, result.path("groups").size(), "16 patients a band are below k = 20: " + result);
+        assertEquals(3, result.path("suppressedBy").path("minimumGroupSize").asInt(), result.toString());
+    }
+
+    @Test
+    @Order(7)
+    @TestSecurity(user = "rita", roles = "regulator")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = "regulator-nhc"))
+    void aQueryAboveAHospitalsEpsilonIsRefusedByTheEnclaveAndEveryChargeGivenBack() {
+        QuerySteps.approve(AS_TEST_IDENTITY, noisy)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("FAILED"))
+                .body("reason", containsString("HOSPITAL_LIMIT"))
+                .body("reason", containsString("hospital " + hospitalB + " allows at most epsilon 0.2"));
+        List<Event> charged = events(EventType.BUDGET_CHARGED, noisy);
+        List<Event> refunds = events(EventType.BUDGET_REFUNDED, noisy);
+        assertTrue(
+                charged.stream()
+                        .map(e -> e.id(Field.ORGANISATION))
+                        .toList()
+                        .containsAll(List.of(HOSPITAL_A, HOSPITAL_B)),
+                charged.toString());
+        assertEquals(charged.size(), refunds.size());
+        for (Event refund : refunds) {
+            assertEquals(500_000, refund.amount(Field.EPSILON));
+        }
+        assertEquals(List.of(), events(EventType.COMPUTE, noisy));
+        given().get("/api/v1/budgets")
+                .then()
+                .statusCode(200)
+                .body("find { it.organisation == '" + HOSPITAL_A + "' }.spentMicros", equalTo(0))
+                .body("find { it.organisation == '" + HOSPITAL_B + "' }.spentMicros", equalTo(0))
+                .body("find { it.organisation == '" + INSURER + "' }.spentMicros", equalTo(0));
+    }
+
+    @Test
+    @Order(8)
+    @TestSecurity(user = "ivan", roles = "insurer")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = INSURER))
+    void theInsurerReadsWhyItsQueryWasRefused() {
+        given().get("/api/v1/queries/" + noisy)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("FAILED"))
+                .body("reason", containsString("HOSPITAL_LIMIT"));
+    }
+
+    private List<Event> events(EventType type, String queryId) {
+        return ledger.entriesOfTypes(Set.of(type)).stream()
+                .map(LedgerService.LedgerEntry::event)
+                .filter(e -> e.id(Field.QUERY_ID).equals(queryId))
+                .toList();
+    }
+}
