@@ -197,6 +197,20 @@ run() {
       --worker-trust "$data_dir/enclave/worker.trust" --party-keys "$party_keys" | sed 's/^/   /'
   done
 
+  step "A hospital's own rule blocks a query: hospital-b allows at most epsilon 0.5 per query over its records"
+  cli bob disclosure set --min-group-size 10 --max-epsilon 0.5 | sed 's/^/   /'
+  echo "   the insurer's dry run names hospital-b before anything is submitted (nothing stored, charged or logged):"
+  preview="$(cli irene query preview --file sample-data/queries/mean-claim-by-hospital.request.json || true)"
+  echo "$preview" | sed 's/^/   /'
+  echo "$preview" | grep -q "blocked (hospital-limit): hospital-b allows at most epsilon 0.5" \
+    || { echo "demo: the preview does not name hospital-b's limit" >&2; exit 1; }
+  echo "   submitted and approved anyway, the enclave refuses it before decrypting anything and every epsilon charge is refunded:"
+  submitted="$(cli irene query submit --file sample-data/queries/mean-claim-by-hospital.request.json)"
+  id="$(echo "$submitted" | grep -o '"queryId" *: *"[^"]*"' | head -1 | sed 's/.*"\([^"]*\)"$/\1/')"
+  refused="$(cli rita query approve "$id" --key "$approval_key")"
+  echo "$refused" | grep -E '"(status|reason)"' | sed 's/^/   /'
+  echo "$refused" | grep -q '"FAILED"' || { echo "demo: the enclave ran a query hospital-b's limit refuses" >&2; exit 1; }
+
   step "Privacy budgets, as the regulator sees them: the insurer's own and each hospital dataset's for this month (all insurers draw on it), with the ledger entries of every charge"
   cli rita budgets show | sed 's/^/   /'
 

@@ -10,6 +10,7 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.medshare.client.AtomicOutput;
 import org.medshare.client.CliFailure;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = "Submit, approve, refuse and follow aggregate queries (insurer, regulator).",
         subcommands = {
+            QueryCommand.Preview.class,
             QueryCommand.Submit.class,
             QueryCommand.Approve.class,
             QueryCommand.Refuse.class,
@@ -43,7 +45,8 @@ import picocli.CommandLine.Parameters;
 public final class QueryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        throw CliFailure.usage("missing subcommand: submit, approve, refuse, status, result, list, verify or template");
+        throw CliFailure.usage(
+                "missing subcommand: preview, submit, approve, refuse, status, result, list, verify or template");
     }
 
     /** A command on one query, named by its id. */
@@ -54,6 +57,100 @@ public final class QueryCommand implements Callable<Integer> {
         /** The query's API path; a malformed id is a usage error. */
         final String path() {
             return "/api/v1/queries/" + Calls.id("query id", id);
+        }
+    }
+
+    /**
+     * {@code query preview --file QUERY.json [--json]}: what the request would use, release and cost if approved now,
+     * and what would block it; nothing is submitted. Exit 0 when nothing blocks it, 1 when something does.
+     */
+    @Command(
+            name = "preview",
+            mixinStandardHelpOptions = true,
+            description = "Dry-run a query request as the insurer: the hospitals whose records it would use, the k, ε"
+                    + " and noise it would release with, its price and what would block it. Exit 1 when blocked.")
+    static final class Preview extends ServiceCommand {
+        @Option(names = "--file", required = true, paramLabel = "QUERY.json", description = "the request")
+        Path file;
+
+        @Option(names = "--json", description = "print the service's answer as JSON")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            byte[] body = Calls.jsonFile(file);
+            JsonNode preview =
+                    ask(c -> c.postJson("/api/v1/queries/preview", body).json());
+            out().println(json ? Json.pretty(preview) : describe(preview));
+            out().flush();
+            return preview.path("blocked").asBoolean(true) ? 1 : 0;
+        }
+
+        static String describe(JsonNode p) {
+            StringBuilder b = new StringBuilder();
+            b.append("template ")
+                    .append(p.path("templateId").asText())
+                    .append(" version ")
+                    .append(p.path("templateVersion").asInt())
+                    .append(" (sha256:")
+                    .append(p.path("templateHash").asText())
+                    .append(")\n");
+            b.append("hospitals:");
+            if (p.path("hospitals").isEmpty()) {
+                b.append(" none has records this purpose may open");
+            }
+            for (JsonNode h : p.path("hospitals")) {
+                b.append("\n  ")
+                        .append(h.path("hospital").asText())
+                        .append(": ")
+                        .append(h.path("records").asLong())
+                        .append(" records, ")
+                        .append(
+                                h.path("permitted").asBoolean()
+                                        ? "used"
+                                        : "not used (its data-use rules do not allow this template)");
+            }
+            b.append("\nprice: at most ")
+                    .append(p.path("price").asText())
+                    .append(
+                            p.path("escrowSufficient").asBoolean()
+                                    ? " (your escrow covers it)"
+                                    : " (your escrow does not cover it)");
+            JsonNode release = p.path("release");
+            if (!release.isMissingNode() && !release.isNull()) {
+                b.append("\nrelease: k = ")
+                        .append(release.path("minGroupSize").asInt())
+                        .append(", at most ")
+                        .append(release.path("maxRowsPerPatient").asInt())
+                        .append(" rows per patient, ")
+                        .append(
+                                release.path("noise").isEmpty()
+                                        ? "no noise"
+                                        : "epsilon " + release.path("epsilon").asDouble());
+                for (JsonNode n : release.path("noise")) {
+                    b.append("\n  ")
+                            .append(n.path("value").asText())
+                            .append(": ")
+                            .append(n.path("mechanism").asText())
+                            .append(" noise of scale ")
+                            .append(String.format(
+                                    Locale.ROOT, "%.3g", n.path("scale").asDouble()))
+                            .append(", within ±")
+                            .append(String.format(
+                                    Locale.ROOT, "%.3g", n.path("halfWidth").asDouble()))
+                            .append(" of the true value at 95%");
+                }
+            }
+            if (p.path("blockers").isEmpty()) {
+                b.append("\nnothing blocks it");
+            }
+            for (JsonNode x : p.path("blockers")) {
+                b.append("\nblocked (")
+                        .append(x.path("type").asText())
+                        .append("): ")
+                        .append(x.path("detail").asText());
+            }
+            return b.toString();
         }
     }
 

@@ -112,6 +112,43 @@ class QueryCommandTest {
     }
 
     @Test
+    void previewTellsWhatAQueryWouldReleaseAndExitsOneWhenBlocked() throws Exception {
+        Path clear = dir.resolve("preview-clear.json");
+        Files.writeString(clear, "{\"templateId\":\"count-by-age-sex\",\"templateVersion\":1,\"epsilon\":0.1}");
+        Result ok = as(insurer, "query", "preview", "--file", clear.toString());
+        assertEquals(0, ok.code(), ok.toString());
+        assertEquals(
+                "template count-by-age-sex version 1 (sha256:" + FakeMedshare.TEMPLATE_HASH + ")\n"
+                        + "hospitals:\n"
+                        + "  hospital-a: 3 records, used\n"
+                        + "  hospital-b: 2 records, used\n"
+                        + "price: at most 50 (your escrow covers it)\n"
+                        + "release: k = 10, at most 1 rows per patient, epsilon 0.1\n"
+                        + "  count: discreteLaplace noise of scale 10.0, within ±30.0 of the true value at 95%\n"
+                        + "nothing blocks it\n",
+                ok.out());
+
+        Path blocked = dir.resolve("preview-blocked.json");
+        Files.writeString(blocked, "{\"templateId\":\"count-by-age-sex\",\"templateVersion\":1,\"epsilon\":0.5}");
+        Result no = as(insurer, "query", "preview", "--file", blocked.toString(), "--json");
+        assertEquals(1, no.code(), no.toString());
+        JsonNode answer = new ObjectMapper().readTree(no.out());
+        assertTrue(answer.get("blocked").asBoolean());
+        assertEquals("hospital-limit", answer.at("/blockers/0/type").asText());
+
+        Result denied = as(regulator, "query", "preview", "--file", clear.toString());
+        assertEquals(1, denied.code());
+        assertEquals("medshare: Forbidden: This endpoint is for insurer. (HTTP 403)\n", denied.err());
+        Result missing = as(
+                insurer,
+                "query",
+                "preview",
+                "--file",
+                dir.resolve("absent.json").toString());
+        assertEquals(2, missing.code(), missing.toString());
+    }
+
+    @Test
     void refuseNeedsAReason() throws Exception {
         String id = submit();
         assertEquals(2, as(regulator, "query", "refuse", id).code());

@@ -266,6 +266,51 @@ public final class FakeMedshare implements AutoCloseable {
         consistencyProofs = proofs;
     }
 
+    /**
+     * The preview of {@code request}: hospital-a's 3 and hospital-b's 2 records, both used, k = 10 and one row per
+     * patient; hospital-b allows at most ε 0.2, so a request above it is blocked and has no release.
+     */
+    private static ObjectNode preview(JsonNode request) {
+        double epsilon = request.path("epsilon").asDouble(0);
+        ObjectNode p = JSON.createObjectNode()
+                .put("templateId", request.get("templateId").asText())
+                .put("templateVersion", request.path("templateVersion").asInt())
+                .put("templateHash", TEMPLATE_HASH);
+        p.putArray("hospitals")
+                .add(JSON.createObjectNode()
+                        .put("hospital", "hospital-a")
+                        .put("records", 3)
+                        .put("permitted", true))
+                .add(JSON.createObjectNode()
+                        .put("hospital", "hospital-b")
+                        .put("records", 2)
+                        .put("permitted", true));
+        p.put("price", 50).put("escrowSufficient", true);
+        ArrayNode blockers = JSON.createArrayNode();
+        if (epsilon > 0.2) {
+            p.putNull("release");
+            blockers.add(JSON.createObjectNode()
+                    .put("type", "hospital-limit")
+                    .put("detail", "hospital-b allows at most epsilon 0.2 per query over its records."));
+        } else {
+            ObjectNode release = p.putObject("release")
+                    .put("minGroupSize", 10)
+                    .put("maxRowsPerPatient", 1)
+                    .put("epsilon", epsilon);
+            ArrayNode noise = release.putArray("noise");
+            if (epsilon > 0) {
+                noise.add(JSON.createObjectNode()
+                        .put("value", "count")
+                        .put("mechanism", "discreteLaplace")
+                        .put("scale", 1 / epsilon)
+                        .put("halfWidth", Math.log(20) / epsilon));
+            }
+        }
+        p.set("blockers", blockers);
+        p.put("blocked", !blockers.isEmpty());
+        return p;
+    }
+
     /** Serves {@code view} as the query {@code view.queryId} from now on (GET /api/v1/queries/{id}). */
     public void putQuery(ObjectNode view) {
         queries.put(view.get("queryId").asText(), view);
@@ -643,6 +688,14 @@ public final class FakeMedshare implements AutoCloseable {
                                 .put("previousVersion", s.previousVersion())
                                 .put("supersededBy", supersededBy.get(id)));
             }
+        } else if (path.equals("/api/v1/queries/preview") && method.equals("POST")) {
+            requireRole(p, "insurer");
+            JsonNode request = JSON.readTree(body);
+            if (!request.has("templateId")) {
+                problem(ex, 400, "invalid-request", "Malformed query", "templateId is required.");
+                return;
+            }
+            json(ex, 200, preview(request));
         } else if (path.equals("/api/v1/queries") && method.equals("POST")) {
             requireRole(p, "insurer");
             JsonNode request = JSON.readTree(body);

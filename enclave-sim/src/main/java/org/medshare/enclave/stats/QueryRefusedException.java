@@ -1,5 +1,7 @@
 package org.medshare.enclave.stats;
 
+import java.util.OptionalInt;
+
 /**
  * A query, template or request was refused; {@link #reason()} is machine-readable and the message
  * says what to change. Nothing was decrypted, spent or recorded when this is thrown, except where
@@ -39,13 +41,38 @@ public final class QueryRefusedException extends Exception {
     }
 
     private final Reason reason;
+    private final int hospital;
+    private final String detail;
 
     public QueryRefusedException(Reason reason, String message) {
-        super(reason + ": " + message);
+        this(reason, -1, message);
+    }
+
+    /**
+     * A refusal on account of one hospital ({@link Reason#HOSPITAL_LIMIT}); the message is {@code "hospital N "}
+     * followed by {@code detail}.
+     *
+     * @param hospital the hospital's number, 0..16383
+     * @param detail   what the hospital does not allow, e.g. {@code "requires differential privacy"}
+     */
+    public QueryRefusedException(Reason reason, int hospital, String detail) {
+        super(reason + ": " + (hospital < 0 ? "" : "hospital " + hospital + " ") + detail);
         this.reason = reason;
+        this.hospital = hospital;
+        this.detail = detail;
     }
 
     public Reason reason() {
         return reason;
+    }
+
+    /** The number of the hospital whose limits refused the query, if one did. */
+    public OptionalInt hospital() {
+        return hospital < 0 ? OptionalInt.empty() : OptionalInt.of(hospital);
+    }
+
+    /** The message without the reason and the hospital. */
+    public String detail() {
+        return detail;
     }
 }

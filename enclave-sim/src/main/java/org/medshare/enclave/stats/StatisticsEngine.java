@@ -637,28 +637,28 @@ public final class StatisticsEngine {
             HospitalDisclosure own = disclosure.of(h).orElse(HospitalDisclosure.NONE);
             if (micros == 0 && own.noiseRequired()) {
                 throw new QueryRefusedException(
-                        Reason.HOSPITAL_LIMIT,
-                        "hospital " + h + " requires differential privacy for queries over its records");
+                        Reason.HOSPITAL_LIMIT, h, "requires differential privacy for queries over its records");
             }
             if (micros > own.maxEpsilonMicros()) {
                 throw new QueryRefusedException(
                         Reason.HOSPITAL_LIMIT,
-                        "hospital " + h + " allows at most epsilon "
+                        h,
+                        "allows at most epsilon "
                                 + own.maxEpsilonMicros() / (double) PrivacyBudget.MICROS
                                 + " per query over its records");
             }
             if (!own.allowedAggregates().allows(aggregate)) {
                 throw new QueryRefusedException(
                         Reason.HOSPITAL_LIMIT,
-                        "hospital " + h + " does not allow the aggregate " + aggregate.jsonName()
-                                + " over its records");
+                        h,
+                        "does not allow the aggregate " + aggregate.jsonName() + " over its records");
             }
             for (DisclosedField f : fields) {
                 if (!own.allowedFields().allows(f)) {
                     throw new QueryRefusedException(
                             Reason.HOSPITAL_LIMIT,
-                            "hospital " + h + " does not allow queries over its records to disclose the field "
-                                    + f.jsonName());
+                            h,
+                            "does not allow queries over its records to disclose the field " + f.jsonName());
                 }
             }
         }

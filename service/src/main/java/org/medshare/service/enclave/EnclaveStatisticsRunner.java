@@ -12,11 +12,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Function;
 import org.jboss.logging.Logger;
 import org.medshare.enclave.attest.VerifiedEnclave;
 import org.medshare.enclave.compute.ApprovedQuery;
@@ -29,16 +26,10 @@ import org.medshare.enclave.host.EnclaveCallException;
 import org.medshare.enclave.keyrelease.KeyRelease;
 import org.medshare.enclave.keyrelease.KeyReleaseRecord;
 import org.medshare.enclave.keyrelease.QueryApproval;
-import org.medshare.enclave.stats.AggregateSpec;
-import org.medshare.enclave.stats.Allowed;
-import org.medshare.enclave.stats.DisclosedField;
-import org.medshare.enclave.stats.DisclosureLimits;
-import org.medshare.enclave.stats.HospitalDisclosure;
 import org.medshare.enclave.stats.MerkleTree;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
-import org.medshare.ledger.event.HospitalDisclosureLimits;
 import org.medshare.service.digest.Sha256;
 import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.queries.service.StatisticsRunner;
@@ -79,7 +70,7 @@ public class EnclaveStatisticsRunner implements StatisticsRunner {
                 job.consentDeniedRecords(),
                 HexFormat.of().parseHex(job.consentDigest()),
                 job.epsilonBudgetMicros(),
-                disclosure(job.disclosure()));
+                job.disclosure());
         try {
             QueryApproval approval = QueryApproval.parse(job.approval());
             KeyRelease release = enclaves.keyAuthority()
@@ -129,33 +120,6 @@ public class EnclaveStatisticsRunner implements StatisticsRunner {
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("the enclave run failed", e);
         }
-    }
-
-    /** The hospitals' own limits as the enclave takes them: the stored names are the enclave's. */
-    static DisclosureLimits disclosure(Map<Integer, HospitalDisclosureLimits> byHospital) {
-        Map<Integer, HospitalDisclosure> out = new TreeMap<>();
-        byHospital.forEach((hospital, limits) -> out.put(
-                hospital,
-                new HospitalDisclosure(
-                        limits.minGroupSize(),
-                        limits.maxEpsilonMicros().orElse(Long.MAX_VALUE),
-                        limits.maxRowsPerPatient(),
-                        limits.noiseRequired(),
-                        allowed(limits.allowedAggregates(), AggregateSpec.Kind::byJsonName),
-                        allowed(limits.allowedFields(), DisclosedField::byJsonName))));
-        return DisclosureLimits.of(out);
-    }
-
-    private static <E extends Enum<E>> Allowed<E> allowed(List<String> names, Function<String, E> byName) {
-        List<E> values = new ArrayList<>();
-        for (String name : names) {
-            E value = byName.apply(name);
-            if (value == null) {
-                throw new IllegalStateException("stored disclosure limits name an unknown aggregate or field");
-            }
-            values.add(value);
-        }
-        return Allowed.anyIfEmpty(values);
     }
 
     /**

@@ -144,6 +144,25 @@ final class InsurerCases {
                 null,
                 Requests.json("PUT", fx -> "/api/v1/queries/" + fx.refusedQuery, "{\"status\":\"COMPLETED\"}")));
 
+        for (BadInput c : Requests.fromFile("queries.txt", "POST", fx -> "/api/v1/queries/preview")) {
+            cases.add(new BadInput("preview-" + c.name(), c.status(), c.kind(), c.send()));
+        }
+        cases.add(new BadInput(
+                "preview-over-16-kib-of-whitespace",
+                413,
+                "too-large",
+                Requests.json("POST", "/api/v1/queries/preview", Requests.padded(request, 20_000))));
+        cases.add(new BadInput(
+                "preview-as-text-plain",
+                415,
+                null,
+                fx -> Requests.send(
+                        "POST",
+                        "/api/v1/queries/preview",
+                        "text/plain",
+                        fx.resolve(request).getBytes(StandardCharsets.UTF_8),
+                        null)));
+
         cases.addAll(Requests.fromFile("deposits.txt", "POST", fx -> "/api/v1/payments/deposits"));
         cases.add(new BadInput(
                 "deposit-amount-with-2000-digits",

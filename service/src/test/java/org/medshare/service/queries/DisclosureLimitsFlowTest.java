@@ -2,7 +2,10 @@ package org.medshare.service.queries;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +16,7 @@ import io.quarkus.test.security.TestSecurity;
 import io.quarkus.test.security.oidc.Claim;
 import io.quarkus.test.security.oidc.OidcSecurity;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Set;
@@ -33,7 +37,8 @@ import org.medshare.service.testing.QuerySteps.Party;
 /**
  * The hospitals' own disclosure limits through the approval endpoint and the real enclave: two hospitals upload two
  * records each (16 patients in each of three age bands in all) and set k = 12 and k = 20, the second also ε at most
- * 0.2 per query. An exact query releases no age band: 16 patients are enough for k = 12 but not for k = 20, so the
+ * 0.2 per query. Before submitting, the insurer previews each query: both hospitals' records, k = 20, the noise of
+ * ε 0.1, and for ε 0.5 the second hospital's limit as the blocker, with nothing written. An exact query releases no age band: 16 patients are enough for k = 12 but not for k = 20, so the
  * larger k applies. A query of ε 0.5 is refused by the enclave as HOSPITAL_LIMIT naming the second hospital, the
  * insurer reads why, and every budget charge is given back (one BUDGET_REFUNDED per BUDGET_CHARGED, no COMPUTE).
  */
@@ -115,13 +120,61 @@ class DisclosureLimitsFlowTest {
     @Order(5)
     @TestSecurity(user = "ivan", roles = "insurer")
     @OidcSecurity(claims = @Claim(key = "org_id", value = INSURER))
+    void aPreviewTellsTheInsurerWhatEachQueryWouldReleaseAndWhatBlocksItWithNothingWritten() {
+        long entries = ledger.size();
+        preview(null)
+                .body("templateId", equalTo(template))
+                .body("hospitals.find { it.hospital == '" + HOSPITAL_A + "' }.records", equalTo(2))
+                .body("hospitals.find { it.hospital == '" + HOSPITAL_A + "' }.permitted", equalTo(true))
+                .body("hospitals.find { it.hospital == '" + HOSPITAL_B + "' }.records", equalTo(2))
+                .body("escrowSufficient", equalTo(true))
+                .body("release.minGroupSize", equalTo(20))
+                .body("release.maxRowsPerPatient", equalTo(1))
+                .body("release.epsilon", equalTo(0.0f))
+                .body("release.noise", empty())
+                .body("blockers", empty())
+                .body("blocked", equalTo(false));
+        preview("0.1")
+                .body("release.epsilon", equalTo(0.1f))
+                .body("release.noise.value", equalTo(List.of("count")))
+                .body("release.noise[0].mechanism", equalTo("discreteLaplace"))
+                .body("release.noise[0].scale", equalTo(10.0f))
+                .body("release.noise[0].halfWidth", greaterThan(10.0f))
+                .body("blocked", equalTo(false));
+        preview("0.5")
+                .body("release", nullValue())
+                .body("blockers.type", equalTo(List.of("hospital-limit")))
+                .body(
+                        "blockers[0].detail",
+                        equalTo(HOSPITAL_B + " allows at most epsilon 0.2 per query over its records."))
+                .body("blocked", equalTo(true));
+        assertEquals(entries, ledger.size(), "a preview writes nothing to the ledger");
+        given().get("/api/v1/budgets")
+                .then()
+                .statusCode(200)
+                .body("find { it.organisation == '" + INSURER + "' }.spentMicros", equalTo(0));
+        given().get("/api/v1/queries").then().statusCode(200).body("", empty());
+    }
+
+    private ValidatableResponse preview(String epsilon) {
+        return given().contentType("application/json")
+                .body(QuerySteps.request(template, INSURER, epsilon))
+                .post("/api/v1/queries/preview")
+                .then()
+                .statusCode(200);
+    }
+
+    @Test
+    @Order(6)
+    @TestSecurity(user = "ivan", roles = "insurer")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = INSURER))
     void insurerSubmitsAnExactAndANoisyQuery() {
         exact = QuerySteps.submitted(AS_TEST_IDENTITY, template, INSURER, null);
         noisy = QuerySteps.submitted(AS_TEST_IDENTITY, template, INSURER, "0.5");
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     @TestSecurity(user = "rita", roles = "regulator")
     @OidcSecurity(claims = @Claim(key = "org_id", value = "regulator-nhc"))
     void theLargerKOfTheTwoHospitalsSuppressesEveryAgeBand() throws Exception {
@@ -138,7 +191,7 @@ class DisclosureLimitsFlowTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     @TestSecurity(user = "rita", roles = "regulator")
     @OidcSecurity(claims = @Claim(key = "org_id", value = "regulator-nhc"))
     void aQueryAboveAHospitalsEpsilonIsRefusedByTheEnclaveAndEveryChargeGivenBack() {
@@ -170,7 +223,7 @@ class DisclosureLimitsFlowTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     @TestSecurity(user = "ivan", roles = "insurer")
     @OidcSecurity(claims = @Claim(key = "org_id", value = INSURER))
     void theInsurerReadsWhyItsQueryWasRefused() {

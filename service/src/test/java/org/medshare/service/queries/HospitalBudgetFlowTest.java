@@ -32,7 +32,7 @@ import org.medshare.service.testing.QuerySteps.Party;
 
 /**
  * The hospitals' budgets through the approval endpoint: two hospitals with limits of their own upload a record each;
- * a query of ε 0.5 is refused with 409 {@code hospital-budget-exhausted} naming the hospital whose limit is 0.3 and
+ * a preview of a query of ε 0.5 names the hospital whose budget cannot pay it, and the query is refused with 409 {@code hospital-budget-exhausted} naming the hospital whose limit is 0.3 and
  * writes nothing (no budget is even created); a query of ε 0.25 that the enclave refuses gives every charge back, with one
  * BUDGET_REFUNDED per BUDGET_CHARGED and no COMPUTE; the next one of ε 0.25 completes.
  */
@@ -104,12 +104,28 @@ class HospitalBudgetFlowTest {
         QuerySteps.approveTemplate(AS_TEST_IDENTITY, template);
     }
 
+    @Test
+    @Order(5)
+    @TestSecurity(user = "ivan", roles = "insurer")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = INSURER))
+    void aPreviewNamesTheHospitalWhoseBudgetCannotPayAndOpensNoBudget() {
+        given().contentType("application/json")
+                .body(QuerySteps.request(template, INSURER, "0.5"))
+                .post("/api/v1/queries/preview")
+                .then()
+                .statusCode(200)
+                .body("blockers.type", equalTo(List.of("hospital-budget-exhausted")))
+                .body("blockers[0].detail", containsString(HOSPITAL_B + "'s dataset"))
+                .body("release.epsilon", equalTo(0.5f))
+                .body("blocked", equalTo(true));
+    }
+
     String tooExpensive;
     String refused;
     String completed;
 
     @Test
-    @Order(5)
+    @Order(6)
     @TestSecurity(user = "ivan", roles = "insurer")
     @OidcSecurity(claims = @Claim(key = "org_id", value = INSURER))
     void insurerSubmitsThreeQueries() {
@@ -119,7 +135,7 @@ class HospitalBudgetFlowTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     @TestSecurity(user = "rita", roles = "regulator")
     @OidcSecurity(claims = @Claim(key = "org_id", value = "regulator-nhc"))
     void aQueryOneHospitalCannotPayIsRefusedAndSpendsNothing() {
@@ -140,7 +156,7 @@ class HospitalBudgetFlowTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     @TestSecurity(user = "rita", roles = "regulator")
     @OidcSecurity(claims = @Claim(key = "org_id", value = "regulator-nhc"))
     void aQueryTheEnclaveRefusesGivesEveryChargeBack() {
@@ -172,7 +188,7 @@ class HospitalBudgetFlowTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     @TestSecurity(user = "rita", roles = "regulator")
     @OidcSecurity(claims = @Claim(key = "org_id", value = "regulator-nhc"))
     void theRefundedEpsilonPaysTheNextQuery() {

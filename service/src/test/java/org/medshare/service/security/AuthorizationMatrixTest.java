@@ -80,6 +80,7 @@ class AuthorizationMatrixTest {
             Map.entry("POST /api/v1/templates/{templateId}/{version}/approve", Set.of(REGULATOR)),
             Map.entry("POST /api/v1/templates/{templateId}/{version}/reject", Set.of(REGULATOR)),
             Map.entry("POST /api/v1/queries", Set.of(INSURER)),
+            Map.entry("POST /api/v1/queries/preview", Set.of(INSURER)),
             Map.entry("GET /api/v1/queries", Set.of(INSURER, REGULATOR)),
             Map.entry("GET /api/v1/queries/{queryId}", Set.of(INSURER, REGULATOR)),
             Map.entry("POST /api/v1/queries/{queryId}/approve", Set.of(REGULATOR)),

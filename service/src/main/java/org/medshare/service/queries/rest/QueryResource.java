@@ -24,8 +24,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.medshare.service.identity.Caller;
 import org.medshare.service.identity.CallerResolver;
 import org.medshare.service.queries.service.QueryApproval;
+import org.medshare.service.queries.service.QueryPreview;
 import org.medshare.service.queries.service.QueryService;
 import org.medshare.service.queries.service.QueryService.QueryView;
 import org.medshare.service.rest.Paging;
@@ -74,6 +76,29 @@ public class QueryResource {
         return Response.status(Response.Status.CREATED)
                 .entity(queries.submit(callers.current(), requestJson))
                 .build();
+    }
+
+    @POST
+    @Path("/preview")
+    @RolesAllowed("insurer")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary =
+                    "Dry run of a request: whose records it would use, the k, epsilon and noise it would release with, its price, what would block it; nothing is stored or charged")
+    public QueryPreview preview(
+            @RequestBody(
+                            required = true,
+                            content =
+                                    @Content(
+                                            mediaType = MediaType.APPLICATION_JSON,
+                                            schema =
+                                                    @Schema(
+                                                            type = SchemaType.OBJECT,
+                                                            description =
+                                                                    "A query request, as for submission: a JSON object")))
+                    String requestJson) {
+        Caller insurer = callers.current();
+        return approval.preview(insurer, queries.check(insurer, requestJson));
     }
 
     @GET

@@ -4,6 +4,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +12,13 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.medshare.enclave.stats.AggregateSpec;
+import org.medshare.enclave.stats.Allowed;
 import org.medshare.enclave.stats.DisclosedField;
+import org.medshare.enclave.stats.DisclosureLimits;
+import org.medshare.enclave.stats.HospitalDisclosure;
 import org.medshare.enclave.stats.PrivacyBudget;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.HospitalDisclosureLimits;
@@ -151,19 +156,42 @@ public class DisclosureLimitsService {
     }
 
     /**
-     * Every numbered hospital's own limits, as the enclave takes them.
+     * Every numbered hospital's own limits, as the enclave takes them (the stored names of aggregates and fields are
+     * the enclave's).
      *
      * @param hospitalNumbers organisation → hospital number; organisations not in it are left out
      */
-    Map<Integer, HospitalDisclosureLimits> byHospitalNumber(Map<String, Integer> hospitalNumbers) {
-        Map<Integer, HospitalDisclosureLimits> out = new TreeMap<>();
+    public DisclosureLimits byHospitalNumber(Map<String, Integer> hospitalNumbers) {
+        Map<Integer, HospitalDisclosure> out = new TreeMap<>();
         QuarkusTransaction.requiringNew().call(repository::all).forEach(stored -> {
             Integer number = hospitalNumbers.get(stored.organisation());
             if (number != null) {
-                out.put(number, stored.limits());
+                out.put(number, forEnclave(stored.limits()));
             }
         });
-        return out;
+        return DisclosureLimits.of(out);
+    }
+
+    private static HospitalDisclosure forEnclave(HospitalDisclosureLimits limits) {
+        return new HospitalDisclosure(
+                limits.minGroupSize(),
+                limits.maxEpsilonMicros().orElse(Long.MAX_VALUE),
+                limits.maxRowsPerPatient(),
+                limits.noiseRequired(),
+                allowed(limits.allowedAggregates(), AggregateSpec.Kind::byJsonName),
+                allowed(limits.allowedFields(), DisclosedField::byJsonName));
+    }
+
+    private static <E extends Enum<E>> Allowed<E> allowed(List<String> names, Function<String, E> byName) {
+        List<E> values = new ArrayList<>();
+        for (String name : names) {
+            E value = byName.apply(name);
+            if (value == null) {
+                throw new IllegalStateException("stored disclosure limits name an unknown aggregate or field");
+            }
+            values.add(value);
+        }
+        return Allowed.anyIfEmpty(values);
     }
 
     private static HospitalDisclosureLimits validated(DisclosureLimitsInput input) {

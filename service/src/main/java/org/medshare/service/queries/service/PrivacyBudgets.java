@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -177,6 +178,33 @@ public class PrivacyBudgets {
                     throw e;
                 }
             }
+        }
+    }
+
+    /**
+     * The refusal {@link #chargeWith} would give the plan now, if any. The charge is made and rolled back in a new
+     * transaction, so the answer follows exactly the rules of a real charge and nothing is spent.
+     */
+    public Optional<RequestRefusedException> refusalOf(Plan plan) {
+        try {
+            QuarkusTransaction.requiringNew().run(() -> {
+                charge(plan);
+                throw new DryRun();
+            });
+            throw new IllegalStateException("a dry run must end by rolling back");
+        } catch (DryRun paid) {
+            return Optional.empty();
+        } catch (RequestRefusedException e) {
+            return Optional.of(e);
+        }
+    }
+
+    /** Ends a dry run: thrown inside its transaction, it rolls the transaction back. */
+    private static final class DryRun extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        DryRun() {
+            super(null, null, false, false);
         }
     }
 

@@ -4,21 +4,26 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.UUID;
 import org.medshare.enclave.MalformedEncodingException;
 import org.medshare.enclave.compute.ApprovedQuery;
 import org.medshare.enclave.keyrelease.KeyReleaseException;
 import org.medshare.enclave.keyrelease.PartyKeyList;
+import org.medshare.enclave.stats.QueryRefusedException;
+import org.medshare.enclave.stats.StatisticsEngine;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
 import org.medshare.service.consent.service.ConsentDecisions;
 import org.medshare.service.consent.service.ConsentService;
+import org.medshare.service.digest.Sha256;
 import org.medshare.service.enclave.PartyKeys;
 import org.medshare.service.epochs.service.AttributeEpochs;
 import org.medshare.service.identity.Caller;
@@ -149,8 +154,7 @@ public class QueryApproval {
         checkApproval(regulator, terms, approvalBytes);
         QueryEntity pending = QuarkusTransaction.requiringNew().call(() -> pending(queryId));
         TemplateEntity template = templates.approvedFor(QueryDocuments.request(pending.requestJson()));
-        Set<String> purpose = purposeAttributes(template.purpose());
-        QueryInputs inputs = QueryInputs.of(records.rowsOpenableBy(purpose), records.hospitalsByNumber());
+        QueryInputs inputs = inputsOf(template);
         if (!payments.canPay(pending.insurer(), inputs.size())) {
             throw RequestRefusedException.conflict(
                     "insufficient-escrow",
@@ -179,6 +183,72 @@ public class QueryApproval {
                 HexFormat.of().parseHex(pending.queryHash())));
         budgets.logCharges(queryId, pending.queryHash(), approved.index());
         return run(pending, template, approvalBytes, approved, inputs, inputs.numbersOf(permitting));
+    }
+
+    /**
+     * What approving {@code checked} would do now ({@link QueryPreview}): the same inputs, data-use rules, disclosure
+     * limits, escrow check and budget charge as {@link #approve}, with nothing written. The budgets are charged in a
+     * transaction that is rolled back.
+     */
+    public QueryPreview preview(Caller insurer, QueryService.CheckedRequest checked) {
+        TemplateEntity template = checked.template();
+        QueryInputs inputs = inputsOf(template);
+        SortedSet<String> permitting =
+                inputs.hospitalsPermitting(dataUse.byHospitalNumber(inputs.hospitalNumbers()), template);
+        List<QueryPreview.Hospital> hospitals = new ArrayList<>();
+        inputs.recordsPerOrganisation(inputs.organisations().keySet())
+                .forEach((hospital, count) ->
+                        hospitals.add(new QueryPreview.Hospital(hospital, count, permitting.contains(hospital))));
+        List<QueryPreview.Blocker> blockers = new ArrayList<>();
+        if (permitting.isEmpty()) {
+            blockers.add(new QueryPreview.Blocker(
+                    "no-hospital-permits",
+                    "No hospital's data-use rules let template " + template.templateId() + " version "
+                            + template.version() + " (sha256:" + template.hash() + ") read its records."));
+        }
+        boolean escrow = payments.canPay(insurer.organisation(), inputs.size());
+        if (!escrow) {
+            blockers.add(new QueryPreview.Blocker(
+                    "insufficient-escrow",
+                    "Your escrow cannot pay " + payments.priceOf(inputs.size()) + " for up to " + inputs.size()
+                            + " records; deposit first."));
+        }
+        budgets.refusalOf(budgets.plan(
+                        "preview-" + UUID.randomUUID(),
+                        Sha256.hex(checked.json()),
+                        insurer.organisation(),
+                        checked.epsilonMicros(),
+                        deltaE18(template),
+                        permitting))
+                .ifPresent(e -> blockers.add(new QueryPreview.Blocker(e.kind(), e.detail())));
+        QueryPreview.Release release = null;
+        try {
+            release = QueryPreview.Release.of(StatisticsEngine.plan(
+                    QueryDocuments.template(template.json()),
+                    checked.epsilonMicros(),
+                    disclosure.byHospitalNumber(inputs.hospitalNumbers()),
+                    inputs.numbersOf(permitting)));
+        } catch (QueryRefusedException e) {
+            String hospital = e.hospital().isPresent()
+                    ? inputs.organisationOf(e.hospital().getAsInt())
+                    : "A hospital";
+            blockers.add(new QueryPreview.Blocker("hospital-limit", hospital + " " + e.detail() + "."));
+        }
+        return new QueryPreview(
+                template.templateId(),
+                template.version(),
+                template.hash(),
+                hospitals,
+                payments.priceOf(inputs.size()),
+                escrow,
+                release,
+                blockers,
+                !blockers.isEmpty());
+    }
+
+    private QueryInputs inputsOf(TemplateEntity template) {
+        return QueryInputs.of(
+                records.rowsOpenableBy(purposeAttributes(template.purpose())), records.hospitalsByNumber());
     }
 
     private void checkApproval(Caller regulator, ApprovalTerms terms, byte[] approvalBytes) {

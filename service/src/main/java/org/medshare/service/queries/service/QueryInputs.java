@@ -77,6 +77,15 @@ record QueryInputs(
         return out;
     }
 
+    /** The organisation numbered {@code hospitalNumber}. */
+    String organisationOf(int hospitalNumber) {
+        return hospitalNumbers.entrySet().stream()
+                .filter(e -> e.getValue() == hospitalNumber)
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElseThrow();
+    }
+
     /** How many of {@code usedRecordIds} each organisation contributed; ids that were not inputs are ignored. */
     Map<String, Long> recordsPerOrganisation(Collection<String> usedRecordIds) {
         Map<String, Long> used = new TreeMap<>();

@@ -182,8 +182,23 @@ public class QueryService {
         this.payments = payments;
     }
 
-    /** Stores {@code json} as a query of {@code insurer}'s organisation and appends QUERY_SUBMITTED. */
-    public QueryView submit(Caller insurer, String json) {
+    /**
+     * A request as the service accepts it for submission or preview: its insurer is the caller's organisation, its
+     * template version is approved, its parameters and ε fit the template.
+     *
+     * @param json          the request exactly as sent
+     * @param template      the approved template version it names
+     * @param epsilonMicros its ε in micro-ε (0: no noise)
+     */
+    public record CheckedRequest(String json, QueryRequest request, TemplateEntity template, long epsilonMicros) {}
+
+    /**
+     * Checks {@code json} as a request of {@code insurer}'s organisation; nothing is stored.
+     *
+     * @throws RequestRefusedException when the request is malformed, names another insurer or an unapproved
+     *     template version, or its parameters or ε do not fit the template
+     */
+    public CheckedRequest check(Caller insurer, String json) {
         QueryDocuments.requireAtMost("request", json, QueryDocuments.MAX_REQUEST_CHARS);
         QueryRequest request = QueryDocuments.request(json);
         if (!request.insurerId().equals(insurer.organisation())) {
@@ -201,6 +216,14 @@ public class QueryService {
         long micros = request.epsilon().isPresent()
                 ? PrivacyBudget.toMicros(request.epsilon().getAsDouble())
                 : 0;
+        return new CheckedRequest(json, request, template, micros);
+    }
+
+    /** Stores {@code json} as a query of {@code insurer}'s organisation and appends QUERY_SUBMITTED. */
+    public QueryView submit(Caller insurer, String json) {
+        CheckedRequest checked = check(insurer, json);
+        QueryRequest request = checked.request();
+        long micros = checked.epsilonMicros();
         String hash = Sha256.hex(json);
         QueryEntity query = new QueryEntity(
                 UUID.randomUUID().toString(),

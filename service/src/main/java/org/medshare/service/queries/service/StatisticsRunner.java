@@ -2,12 +2,10 @@ package org.medshare.service.queries.service;
 
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import org.medshare.ledger.event.HospitalDisclosureLimits;
+import org.medshare.enclave.stats.DisclosureLimits;
 import org.medshare.service.ledger.LedgerService.LedgerReceipt;
 
 /**
@@ -37,7 +35,7 @@ public interface StatisticsRunner {
      *                        recipient (the enclave drops them itself)
      * @param consentDigest   hex SHA-256 over the consent ids and versions the consent decision read
      * @param epsilonBudgetMicros what the insurer may still spend, including this query's charge
-     * @param disclosure      hospital number → the hospital's own disclosure limits (hospitals without are absent)
+     * @param disclosure      the hospitals' own disclosure limits, by hospital number
      */
     record Job(
             String queryId,
@@ -51,11 +49,10 @@ public interface StatisticsRunner {
             SortedSet<String> consentDeniedRecords,
             String consentDigest,
             long epsilonBudgetMicros,
-            Map<Integer, HospitalDisclosureLimits> disclosure) {
+            DisclosureLimits disclosure) {
         public Job {
             permittedHospitals = Collections.unmodifiableSortedSet(new TreeSet<>(permittedHospitals));
             consentDeniedRecords = Collections.unmodifiableSortedSet(new TreeSet<>(consentDeniedRecords));
-            disclosure = Collections.unmodifiableSortedMap(new TreeMap<>(disclosure));
         }
     }
 
