@@ -11,19 +11,20 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code medshare budgets show [--json]} (the privacy budgets the caller may see: an insurer its own, a hospital its
- * dataset's per period, the regulator every one) and {@code medshare budgets limit --epsilon E} (a hospital sets its
- * dataset's ε per period).
+ * dataset's per period, the regulator every one), {@code medshare budgets limit --epsilon E} (a hospital sets its
+ * dataset's ε per period) and {@code medshare budgets warn --at PERCENT} (the share of it spent at which the hospital's
+ * budget is shown as nearly exhausted).
  */
 @Command(
         name = "budgets",
         mixinStandardHelpOptions = true,
         description = "Show privacy budgets (spent, remaining, period end, the queries that spent them) and set your"
                 + " dataset's limit (hospital).",
-        subcommands = {BudgetsCommand.Show.class, BudgetsCommand.Limit.class})
+        subcommands = {BudgetsCommand.Show.class, BudgetsCommand.Limit.class, BudgetsCommand.Warn.class})
 public final class BudgetsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        throw CliFailure.usage("missing subcommand: show or limit");
+        throw CliFailure.usage("missing subcommand: show, limit or warn");
     }
 
     @Command(
@@ -58,15 +59,20 @@ public final class BudgetsCommand implements Callable<Integer> {
                     ? " " + b.path("period").asText() + " (ends "
                             + b.path("periodEnd").asText() + ")"
                     : "";
+            String warning = b.path("nearlyExhausted").asBoolean()
+                    ? ", nearly exhausted (warning at "
+                            + b.path("warnAtPercent").asInt() + "% spent)"
+                    : "";
             return String.format(
                     Locale.ROOT,
-                    "%s %s%s: spent %s of %s ε, %s left",
+                    "%s %s%s: spent %s of %s ε, %s left%s",
                     b.path("kind").asText(),
                     b.path("organisation").asText(),
                     period,
                     b.path("spent").asText(),
                     b.path("limit").asText(),
-                    b.path("remaining").asText());
+                    b.path("remaining").asText(),
+                    warning);
         }
 
         static String charge(JsonNode q) {
@@ -103,6 +109,25 @@ public final class BudgetsCommand implements Callable<Integer> {
             }
             return printJson(
                     c -> c.putJson("/api/v1/budgets/own-limit", Json.object().put("limit", epsilon)));
+        }
+    }
+
+    @Command(
+            name = "warn",
+            mixinStandardHelpOptions = true,
+            description = "Set the share of your dataset's budget (hospital), in percent, at which it is shown as"
+                    + " nearly exhausted (default 80).")
+    static final class Warn extends ServiceCommand {
+        @Option(names = "--at", required = true, paramLabel = "PERCENT", description = "1 to 100")
+        int percent;
+
+        @Override
+        public Integer call() {
+            if (percent < 1 || percent > 100) {
+                throw CliFailure.usage("--at must be a whole percentage, 1 to 100");
+            }
+            return printJson(
+                    c -> c.putJson("/api/v1/budgets/warning", Json.object().put("warnAtPercent", percent)));
         }
     }
 }

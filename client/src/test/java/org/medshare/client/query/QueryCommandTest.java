@@ -322,6 +322,16 @@ class QueryCommandTest {
         Result denied = as(insurer, "budgets", "limit", "--epsilon", "4");
         assertEquals(1, denied.code());
         assertEquals("medshare: Forbidden: This endpoint is for hospital. (HTTP 403)\n", denied.err());
+
+        assertEquals(2, as(hospital, "budgets", "warn", "--at", "0").code());
+        assertEquals(2, as(hospital, "budgets", "warn", "--at", "101").code());
+        Result warn = as(hospital, "budgets", "warn", "--at", "10");
+        assertEquals(0, warn.code(), warn.toString());
+        assertTrue(warn.out().contains("\"nearlyExhausted\" : true"), warn.out());
+        Result warned = as(hospital, "budgets", "show");
+        assertTrue(
+                warned.out().contains("spent 0.5 of 4.0 ε, 3.5 left, nearly exhausted (warning at 10% spent)"),
+                warned.out());
     }
 
     @Test

@@ -124,6 +124,7 @@ public final class FakeMedshare implements AutoCloseable {
     private final List<ObjectNode> events = new ArrayList<>();
     private final Map<String, BigInteger> escrows = new ConcurrentHashMap<>();
     private volatile double hospitalBudgetLimit = 10.0;
+    private volatile int hospitalWarnAtPercent = 80;
     private final Map<String, ObjectNode> disclosureLimits = new ConcurrentHashMap<>();
 
     /** The content hash the fake's one template has. */
@@ -147,7 +148,9 @@ public final class FakeMedshare implements AutoCloseable {
                 .putNull("periodEnd")
                 .put("limit", 10.0)
                 .put("spent", 0.5)
-                .put("remaining", 9.5);
+                .put("remaining", 9.5)
+                .put("warnAtPercent", 80)
+                .put("nearlyExhausted", false);
         insurer.putArray("queries")
                 .addObject()
                 .put("queryId", "q-1")
@@ -162,7 +165,9 @@ public final class FakeMedshare implements AutoCloseable {
                 .put("periodEnd", "2027-01-01T00:00:00Z")
                 .put("limit", hospitalBudgetLimit)
                 .put("spent", 0.5)
-                .put("remaining", hospitalBudgetLimit - 0.5);
+                .put("remaining", hospitalBudgetLimit - 0.5)
+                .put("warnAtPercent", hospitalWarnAtPercent)
+                .put("nearlyExhausted", 0.5 * 100 >= hospitalWarnAtPercent * hospitalBudgetLimit);
         hospital.putArray("queries")
                 .addObject()
                 .put("queryId", "q-2")
@@ -779,6 +784,15 @@ public final class FakeMedshare implements AutoCloseable {
                 return;
             }
             hospitalBudgetLimit = limit;
+            json(ex, 200, budgets().get(1));
+        } else if (path.equals("/api/v1/budgets/warning") && method.equals("PUT")) {
+            requireRole(p, "hospital");
+            int percent = JSON.readTree(body).path("warnAtPercent").asInt();
+            if (percent < 1 || percent > 100) {
+                problem(ex, 400, "invalid-budget-warning", "Invalid budget warning", "warnAtPercent must be 1 to 100.");
+                return;
+            }
+            hospitalWarnAtPercent = percent;
             json(ex, 200, budgets().get(1));
         } else if (path.equals("/api/v1/templates") && method.equals("GET")) {
             requireRole(p, "insurer", "hospital", "regulator");

@@ -43,6 +43,7 @@ final class HospitalCases {
         dataUseRules(cases);
         cases.addAll(Requests.fromFile("budget-own-limit.txt", "PUT", fx -> "/api/v1/budgets/own-limit"));
         ownLimit(cases);
+        cases.addAll(Requests.fromFile("budget-warning.txt", "PUT", fx -> "/api/v1/budgets/warning"));
         cases.addAll(Requests.fromFile("disclosure-limits.txt", "PUT", fx -> "/api/v1/disclosure-limits"));
         disclosureLimits(cases);
         records(cases);
@@ -747,6 +748,11 @@ final class HospitalCases {
                 400,
                 null,
                 Requests.json("PUT", "/api/v1/budgets/own-limit", "{\"limit\":" + Requests.nested(100_000) + "}")));
+        cases.add(new BadInput(
+                "warning-as-text-plain",
+                415,
+                null,
+                Requests.raw("PUT", "/api/v1/budgets/warning", "text/plain", "80".getBytes(StandardCharsets.UTF_8))));
         cases.add(new BadInput(
                 "budgets-read-accepting-xml",
                 406,

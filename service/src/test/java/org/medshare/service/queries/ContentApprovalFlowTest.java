@@ -3,7 +3,9 @@ package org.medshare.service.queries;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;
@@ -80,16 +82,7 @@ class ContentApprovalFlowTest {
     @TestSecurity(user = "hana", roles = "hospital")
     @OidcSecurity(claims = @Claim(key = "org_id", value = HOSPITAL))
     void hospitalUploadsAndAllowsVersionOneByItsHash() throws Exception {
-        HospitalClient hospital = HospitalClient.registered(HOSPITAL, null);
-        hospital.upload(
-                        UUID.randomUUID().toString(),
-                        "org:" + HOSPITAL + "@2026Q4 OR purpose:insurance-stats@2026Q4",
-                        "{\"resourceType\":\"Bundle\"}",
-                        1_000_000L,
-                        hospital.hospitalNumber())
-                .post()
-                .then()
-                .statusCode(201);
+        HospitalClient.registered(HOSPITAL, null).uploadForStatistics(1_000_000L);
         assertNotEquals(hashOf(1), hashOf(2), "one byte changed makes another template");
         allow(QuerySteps.PURPOSE + "/sha256:" + hashOf(1));
     }
@@ -135,6 +128,7 @@ class ContentApprovalFlowTest {
     @TestSecurity(user = "ivan", roles = "insurer")
     @OidcSecurity(claims = @Claim(key = "org_id", value = INSURER))
     void insurerSubmitsVersionTwoOnceTheRegulatorApprovedIt() {
+        assertFalse(permittedByTheHospital(2), "the preview shows the hospital's rules do not cover version two");
         second = submitted(2);
     }
 
@@ -161,6 +155,7 @@ class ContentApprovalFlowTest {
     @TestSecurity(user = "ivan", roles = "insurer")
     @OidcSecurity(claims = @Claim(key = "org_id", value = INSURER))
     void insurerSubmitsVersionTwoAgain() {
+        assertTrue(permittedByTheHospital(2));
         third = submitted(2);
     }
 
@@ -196,6 +191,17 @@ class ContentApprovalFlowTest {
                 .statusCode(201)
                 .extract()
                 .path("queryId");
+    }
+
+    /** Whether the insurer's preview of a request of {@code version} says the hospital's rules let it run. */
+    private boolean permittedByTheHospital(int version) {
+        return given().contentType("application/json")
+                .body(request(version))
+                .post("/api/v1/queries/preview")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("hospitals.find { it.hospital == '" + HOSPITAL + "' }.permitted");
     }
 
     private static int approvedInputs(String queryId) {

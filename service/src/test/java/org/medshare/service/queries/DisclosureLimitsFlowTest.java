@@ -62,18 +62,8 @@ class DisclosureLimitsFlowTest {
 
     private int uploadTwoAndLimit(String organisation, long firstPatient, String limits) throws Exception {
         HospitalClient hospital = HospitalClient.registered(organisation, null);
-        String policy = "org:" + organisation + "@2026Q4 OR purpose:insurance-stats@2026Q4";
-        for (int r = 0; r < 2; r++) {
-            hospital.upload(
-                            UUID.randomUUID().toString(),
-                            policy,
-                            "{\"resourceType\":\"Bundle\"}",
-                            firstPatient + 100L * r,
-                            hospital.hospitalNumber())
-                    .post()
-                    .then()
-                    .statusCode(201);
-        }
+        hospital.uploadForStatistics(firstPatient);
+        hospital.uploadForStatistics(firstPatient + 100);
         QuerySteps.allow(AS_TEST_IDENTITY, QuerySteps.PURPOSE + "/" + template);
         given().contentType("application/json")
                 .body(limits)

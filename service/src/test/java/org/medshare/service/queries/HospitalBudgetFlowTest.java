@@ -34,7 +34,8 @@ import org.medshare.service.testing.QuerySteps.Party;
  * The hospitals' budgets through the approval endpoint: two hospitals with limits of their own upload a record each;
  * a preview of a query of ε 0.5 names the hospital whose budget cannot pay it, and the query is refused with 409 {@code hospital-budget-exhausted} naming the hospital whose limit is 0.3 and
  * writes nothing (no budget is even created); a query of ε 0.25 that the enclave refuses gives every charge back, with one
- * BUDGET_REFUNDED per BUDGET_CHARGED and no COMPUTE; the next one of ε 0.25 completes.
+ * BUDGET_REFUNDED per BUDGET_CHARGED and no COMPUTE; the next one of ε 0.25 completes, which leaves the second
+ * hospital's budget nearly exhausted at the default 80% and the first's at the 25% it sets.
  */
 @QuarkusTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -52,17 +53,7 @@ class HospitalBudgetFlowTest {
     final String template = "budget-flow-" + UUID.randomUUID().toString().substring(0, 8);
 
     private void uploadAndLimit(String organisation, String limit) throws Exception {
-        HospitalClient hospital = HospitalClient.registered(organisation, null);
-        String policy = "org:" + organisation + "@2026Q4 OR purpose:insurance-stats@2026Q4";
-        hospital.upload(
-                        UUID.randomUUID().toString(),
-                        policy,
-                        "{\"resourceType\":\"Bundle\"}",
-                        1_000_000L,
-                        hospital.hospitalNumber())
-                .post()
-                .then()
-                .statusCode(201);
+        HospitalClient.registered(organisation, null).uploadForStatistics(1_000_000L);
         QuerySteps.allow(AS_TEST_IDENTITY, QuerySteps.PURPOSE + "/" + template);
         given().contentType("application/json")
                 .body("{\"limit\":" + limit + "}")
@@ -198,7 +189,33 @@ class HospitalBudgetFlowTest {
                 .then()
                 .statusCode(200)
                 .body("find { it.organisation == '" + HOSPITAL_B + "' }.limitMicros", equalTo(300_000))
-                .body("find { it.organisation == '" + HOSPITAL_B + "' }.remainingMicros", equalTo(50_000));
+                .body("find { it.organisation == '" + HOSPITAL_B + "' }.remainingMicros", equalTo(50_000))
+                .body("find { it.organisation == '" + HOSPITAL_B + "' }.warnAtPercent", equalTo(80))
+                .body("find { it.organisation == '" + HOSPITAL_B + "' }.nearlyExhausted", equalTo(true))
+                .body("find { it.organisation == '" + HOSPITAL_A + "' }.nearlyExhausted", equalTo(false));
+    }
+
+    @Test
+    @Order(10)
+    @TestSecurity(user = "hana", roles = "hospital")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = HOSPITAL_A))
+    void aHospitalIsWarnedAtItsOwnThreshold() {
+        given().contentType("application/json")
+                .body("{\"warnAtPercent\":0}")
+                .put("/api/v1/budgets/warning")
+                .then()
+                .statusCode(400)
+                .body("type", equalTo("https://medshare.example/problems/invalid-budget-warning"));
+        given().get("/api/v1/budgets").then().statusCode(200).body("[0].warnAtPercent", equalTo(80));
+        given().contentType("application/json")
+                .body("{\"warnAtPercent\":25}")
+                .put("/api/v1/budgets/warning")
+                .then()
+                .statusCode(200)
+                .body("organisation", equalTo(HOSPITAL_A))
+                .body("warnAtPercent", equalTo(25))
+                .body("spentMicros", equalTo(250_000))
+                .body("nearlyExhausted", equalTo(true));
     }
 
     private void assertSpent(int insurer, int hospitalA, int hospitalB) {

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +21,7 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -43,6 +45,7 @@ import org.medshare.service.queries.persistence.BudgetRepository.Charge;
 import org.medshare.service.queries.persistence.QueryRepository;
 import org.medshare.service.queries.service.BudgetPeriod;
 import org.medshare.service.queries.service.PrivacyBudgets;
+import org.medshare.service.queries.service.PrivacyBudgets.BudgetView;
 import org.medshare.service.queries.service.PrivacyBudgets.Plan;
 import org.medshare.service.refusal.RequestRefusedException;
 
@@ -154,6 +157,14 @@ class HospitalBudgetTest {
         String queryId = "two-hospitals-" + System.nanoTime();
         Plan plan = plan(queryId, INSURER, 500_000, HOSPITAL_A, HOSPITAL_B);
         long insurerBefore = insurerSpent(INSURER);
+        assertEquals(
+                "hospital-budget-exhausted",
+                budgets.refusalOf(plan).orElseThrow().kind(),
+                "a dry run meets the refusal the charge meets");
+        assertEquals(
+                Optional.empty(),
+                budgets.refusalOf(plan(queryId, INSURER, 400_000, HOSPITAL_A, HOSPITAL_B)),
+                "a dry run within every limit meets none");
         RequestRefusedException refused =
                 assertThrows(RequestRefusedException.class, () -> budgets.chargeWith(plan, () -> {}));
         assertEquals("hospital-budget-exhausted", refused.kind());
@@ -245,6 +256,10 @@ class HospitalBudgetTest {
                 .index();
         budgets.logCharges(queryId, hash(queryId), approved);
         assertEquals(300_000, hospitalBudget(HOSPITAL_A).spentMicros());
+        BudgetView below = budgets.setWarning(hospital(HOSPITAL_A), 31);
+        assertEquals(31, below.warnAtPercent());
+        assertFalse(below.nearlyExhausted(), "0.3 of 1.0 is below 31%");
+        assertTrue(budgets.setWarning(hospital(HOSPITAL_A), 30).nearlyExhausted(), "0.3 of 1.0 is 30%");
     }
 
     @Test

@@ -64,6 +64,7 @@ class AuthorizationMatrixTest {
             Map.entry("PUT /api/v1/data-use-rules", Set.of(HOSPITAL)),
             Map.entry("GET /api/v1/budgets", Set.of(HOSPITAL, INSURER, REGULATOR)),
             Map.entry("PUT /api/v1/budgets/own-limit", Set.of(HOSPITAL)),
+            Map.entry("PUT /api/v1/budgets/warning", Set.of(HOSPITAL)),
             Map.entry("GET /api/v1/disclosure-limits", Set.of(HOSPITAL)),
             Map.entry("PUT /api/v1/disclosure-limits", Set.of(HOSPITAL)),
             Map.entry("GET /api/v1/authority/parameters", Set.of(HOSPITAL, INSURER, REGULATOR)),

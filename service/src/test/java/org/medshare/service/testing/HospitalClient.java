@@ -14,6 +14,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import org.medshare.abe.AbeScheme;
 import org.medshare.abe.Envelope;
 import org.medshare.abe.KeyFormatException;
@@ -136,6 +137,27 @@ public final class HospitalClient {
      */
     public Upload upload(String idempotencyKey, String policy, String content) {
         return upload(idempotencyKey, policy, content, 100, hospitalNumber > 0 ? hospitalNumber : 1);
+    }
+
+    /** The policy of a record that its organisation and insurance statistics may open, in the tests' epoch 2026Q4. */
+    public String statisticsPolicy() {
+        return "org:" + organisation + "@2026Q4 OR purpose:insurance-stats@2026Q4";
+    }
+
+    /**
+     * Uploads, as a registered hospital, a record under {@link #statisticsPolicy()} with the rows of 12 patients from
+     * {@code firstPatient} ({@link #rows}); fails unless the service stores it (201).
+     */
+    public void uploadForStatistics(long firstPatient) {
+        upload(
+                        UUID.randomUUID().toString(),
+                        statisticsPolicy(),
+                        "{\"resourceType\":\"Bundle\"}",
+                        firstPatient,
+                        hospitalNumber())
+                .post()
+                .then()
+                .statusCode(201);
     }
 
     /** A complete, valid upload whose rows are 12 patients from {@code firstPatient} of {@code hospitalNumber}. */

@@ -127,6 +127,26 @@ public class BudgetRepository {
         return rows.stream().findFirst().map(r -> ((Number) r).longValue());
     }
 
+    /** Sets the share of the hospital's budget, in percent, at which it is nearly exhausted. */
+    public void setWarning(String hospital, int percent) {
+        em.createNativeQuery("delete from budget_warning where org_id = ?1")
+                .setParameter(1, hospital)
+                .executeUpdate();
+        em.createNativeQuery("insert into budget_warning (org_id, warn_at_percent) values (?1, ?2)")
+                .setParameter(1, hospital)
+                .setParameter(2, percent)
+                .executeUpdate();
+    }
+
+    /** The hospital's warning threshold in percent, if it set one. */
+    public Optional<Integer> warning(String hospital) {
+        @SuppressWarnings("unchecked")
+        List<Object> rows = em.createNativeQuery("select warn_at_percent from budget_warning where org_id = ?1")
+                .setParameter(1, hospital)
+                .getResultList();
+        return rows.stream().findFirst().map(r -> ((Number) r).intValue());
+    }
+
     /** Records a charge (not yet on the ledger). */
     public void recordCharge(Charge charge) {
         em.createNativeQuery("insert into budget_charge (query_id, org_id, period, epsilon_micros, delta_e18,"

@@ -26,6 +26,9 @@ public class BudgetResource {
     /** Body: the hospital's own ε limit per period. */
     public record Limit(@NotNull Double limit) {}
 
+    /** Body: the share of the limit, in percent (1 to 100), at which the hospital's budget is nearly exhausted. */
+    public record Warning(@NotNull Integer warnAtPercent) {}
+
     @Inject
     CallerResolver callers;
 
@@ -50,5 +53,16 @@ public class BudgetResource {
                     + " period's limit is fixed at its first charge)")
     public BudgetView setOwnLimit(@Valid @NotNull Limit limit) {
         return budgets.setOwnLimit(callers.current(), limit.limit());
+    }
+
+    @PUT
+    @Path("/warning")
+    @RolesAllowed("hospital")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary = "Set the share of your dataset's budget, in percent, at which it is shown as nearly exhausted"
+                    + " (default 80)")
+    public BudgetView setWarning(@Valid @NotNull Warning warning) {
+        return budgets.setWarning(callers.current(), warning.warnAtPercent());
     }
 }

@@ -95,6 +95,10 @@ public class PrivacyBudgets {
     /**
      * A budget as its owner and the regulator see it: an insurer's (no period, it spans all time) or a hospital
      * dataset's for one period, amounts in ε and in micro-ε, and the queries that charged it (refunded ones marked).
+     *
+     * @param warnAtPercent   the share of the limit spent at which the budget is nearly exhausted: a hospital's own
+     *                        threshold, else {@value #DEFAULT_WARN_AT_PERCENT}
+     * @param nearlyExhausted whether at least {@code warnAtPercent} of the limit is spent
      */
     public record BudgetView(
             String kind,
@@ -107,7 +111,12 @@ public class PrivacyBudgets {
             long limitMicros,
             long spentMicros,
             long remainingMicros,
+            int warnAtPercent,
+            boolean nearlyExhausted,
             List<ChargeView> queries) {}
+
+    /** The share of a budget's limit, in percent, at which it is nearly exhausted unless its hospital set another. */
+    public static final int DEFAULT_WARN_AT_PERCENT = 80;
 
     /** SQLSTATE of a unique-key violation, the same on H2 and PostgreSQL. */
     private static final String UNIQUE_VIOLATION = "23505";
@@ -351,6 +360,21 @@ public class PrivacyBudgets {
     }
 
     /**
+     * Sets the share of the calling hospital's budget, in percent (1 to 100), at which its budget is shown as nearly
+     * exhausted, from now on.
+     */
+    public BudgetView setWarning(Caller hospital, int percent) {
+        if (percent < 1 || percent > 100) {
+            throw RequestRefusedException.invalid(
+                    "invalid-budget-warning",
+                    "Invalid budget warning",
+                    "warnAtPercent must be a whole percentage of the limit, 1 to 100.");
+        }
+        QuarkusTransaction.requiringNew().run(() -> budgets.setWarning(hospital.organisation(), percent));
+        return current(hospital.organisation());
+    }
+
+    /**
      * The budgets the caller may see: an insurer its own, a hospital its dataset's (every period charged so far, and
      * the current one), the regulator every insurer's and hospital's.
      */
@@ -416,6 +440,9 @@ public class PrivacyBudgets {
                 .toList();
         double m = PrivacyBudget.MICROS;
         long remaining = b.limitMicros() - b.spentMicros();
+        int warnAt = kind.equals("hospital")
+                ? budgets.warning(b.organisation()).orElse(DEFAULT_WARN_AT_PERCENT)
+                : DEFAULT_WARN_AT_PERCENT;
         return new BudgetView(
                 kind,
                 b.organisation(),
@@ -427,6 +454,8 @@ public class PrivacyBudgets {
                 b.limitMicros(),
                 b.spentMicros(),
                 remaining,
+                warnAt,
+                b.spentMicros() * 100 >= (long) warnAt * b.limitMicros(),
                 charges);
     }
 
