@@ -2,7 +2,8 @@
 // a regulator loads its own approval key into the browser, approves a pending query with it and sees the payout and a
 // verified inclusion proof, the last checkpoint anchor on the health page and the ANCHORED events in the audit trail,
 // and is warned when the ledger does not extend the checkpoint its browser verified last; an insurer does not get
-// the approvals queue. Started by scripts/console-test.sh, which seeds the service and sets the environment.
+// the approvals queue; a hospital allows a template by its content hash, sets its own disclosure limits and is warned
+// when its privacy budget reaches the threshold it sets. Started by scripts/console-test.sh, which seeds the service and sets the environment.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -65,7 +66,7 @@ async function shot(page, name) {
 test('a regulator loads its approval key, approves the pending query with it, sees the payout and verifies an event proof and its checkpoint signature in the browser', async () => {
   const { context, page, consoleErrors } = await signIn('rita');
   const nav = page.getByRole('navigation', { name: 'Pages' });
-  for (const name of ['Audit trail', 'Approvals', 'Payouts', 'Health']) {
+  for (const name of ['Audit trail', 'Approvals', 'Privacy budgets', 'Payouts', 'Health']) {
     await nav.getByRole('link', { name }).waitFor();
   }
   await shot(page, 'audit-trail');
@@ -266,7 +267,7 @@ test('a hospital sees its data-use rules, records and its own payouts only', asy
   const { context, page } = await signIn('alice');
   await page.goto(`${BASE}/console/#/data-use`);
   await page.getByRole('heading', { name: 'Data-use rules' }).waitFor();
-  await page.getByText('insurance-stats/*').waitFor();
+  await page.getByRole('region', { name: 'Data-use rules' }).getByText('insurance-stats/*').waitFor();
   await page.getByRole('table', { name: 'Your records' }).waitFor();
   await shot(page, 'hospital-data-use');
   await page.goto(`${BASE}/console/#/payouts`);
@@ -274,6 +275,38 @@ test('a hospital sees its data-use rules, records and its own payouts only', asy
   await payments.waitFor();
   const rows = await payments.locator('tbody tr').allTextContents();
   assert.ok(rows.length > 0 && rows.every((r) => r.includes('hospital-a') && !r.includes('hospital-b')), `own payouts only: ${rows}`);
+  await context.close();
+});
+
+test('a hospital allows a template by its content, sets its own disclosure limits and is warned at its own budget threshold', async () => {
+  const { context, page } = await signIn('alice');
+  await page.goto(`${BASE}/console/#/data-use`);
+  const templates = page.getByRole('table', { name: 'Approved templates' });
+  await templates.getByRole('button', { name: 'Allow the content of count-by-sex v1' }).click();
+  await page.getByRole('button', { name: 'Revoke content approval of count-by-sex v1' }).waitFor();
+  await page.locator('.notice').filter({ hasText: 'Rules saved.' }).waitFor();
+  const pinned = await page.getByRole('region', { name: 'Data-use rules' }).locator('code').allTextContents();
+  assert.ok(pinned.some((r) => /^insurance-stats\/sha256:[0-9a-f]{64}$/.test(r)), `a content rule among ${pinned}`);
+
+  await page.getByText('No limits of our own').waitFor();
+  await page.getByLabel('Minimum group size k').fill('12');
+  await page.getByLabel(/Allowed aggregates/).fill('count, mean');
+  await page.getByRole('button', { name: 'Save limits' }).click();
+  await page.locator('.notice').filter({ hasText: 'Limits saved' }).waitFor();
+  const inForce = await page.getByLabel('Disclosure limits in force').textContent();
+  assert.match(inForce, /k12/);
+  assert.match(inForce, /aggregatescount, mean/);
+  await shot(page, 'hospital-disclosure-limits');
+
+  await page.goto(`${BASE}/console/#/budgets`);
+  const budgets = page.getByRole('table', { name: 'Budgets' });
+  await budgets.getByRole('row').filter({ hasText: 'hospital-a' }).waitFor();
+  assert.equal(await page.getByRole('alert').count(), 0, 'no warning below the default 80%');
+  await page.getByLabel(/Warn when this share/).fill('1');
+  await page.getByRole('button', { name: 'Save threshold' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Nearly exhausted: hospital-a' }).filter({ hasText: '(warning at 1%)' }).waitFor();
+  await budgets.getByText('nearly exhausted (≥ 1%)').waitFor();
+  await shot(page, 'hospital-budgets');
   await context.close();
 });
 

@@ -111,7 +111,10 @@ call POST /api/v1/templates "$irene" @sample-data/queries/count-by-sex.template.
 call POST /api/v1/templates/count-by-sex/1/approve "$(token rita)" ""
 call POST /api/v1/payments/deposits "$irene" '{"amount":100000}'
 cli irene login --server "$api" --user irene --password-stdin <<<"irene-password" >/dev/null
-submitted="$(cli irene query submit --file sample-data/queries/count-by-sex.request.json)"
+# the waiting query spends ε 0.5 of the budgets once approved, so the browser tests see budgets that were charged
+printf '%s\n' '{"templateId": "count-by-sex", "templateVersion": 1, "insurerId": "insurer-x", "purpose": "insurance-stats",' \
+  ' "parameters": {}, "epsilon": 0.5}' > "$work/count-by-sex.request.json"
+submitted="$(cli irene query submit --file "$work/count-by-sex.request.json")"
 query_id="$(echo "$submitted" | grep -o '"queryId" *: *"[^"]*"' | head -1 | sed 's/.*"\([^"]*\)"$/\1/')"
 [ -n "$query_id" ] || { echo "console-test: no query id in: $submitted" >&2; exit 1; }
 echo "console-test: query $query_id waits for the regulator"

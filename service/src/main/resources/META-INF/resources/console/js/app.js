@@ -8,6 +8,7 @@ import { renderApprovals } from './pages/approvals.js';
 import { renderQueries } from './pages/queries.js';
 import { renderDataUse } from './pages/data-use.js';
 import { renderPayouts } from './pages/payouts.js';
+import { renderBudgets } from './pages/budgets.js';
 import { renderHealth } from './pages/health.js';
 import { renderAccess } from './pages/access.js';
 import { renderBreakGlass } from './pages/break-glass.js';
@@ -22,6 +23,7 @@ const PAGES = [
   { path: 'data-use', title: 'Data use & consent', roles: ['hospital'], render: renderDataUse },
   { path: 'access', title: 'Who opened our records', roles: ['hospital'], render: renderAccess },
   { path: 'break-glass', title: 'Emergency access', roles: ['regulator'], render: renderBreakGlass },
+  { path: 'budgets', title: 'Privacy budgets', roles: ['hospital', 'insurer', 'regulator'], render: renderBudgets },
   { path: 'payouts', title: 'Payouts', roles: ['hospital', 'insurer', 'regulator'], render: renderPayouts },
   { path: 'health', title: 'Health', roles: ['hospital', 'insurer', 'regulator'], render: renderHealth },
 ];
