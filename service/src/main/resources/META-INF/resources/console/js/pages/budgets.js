@@ -13,8 +13,11 @@ export async function renderBudgets(root, { me }) {
   const listPanel = h('section', { class: 'panel', 'aria-labelledby': 'budgets-title' });
   root.append(warnings, listPanel);
   const msg = h('div', { 'aria-live': 'polite' });
+  const budgets = await api('/api/v1/budgets');
   if (hospital) {
-    root.append(h('section', { class: 'panel', 'aria-labelledby': 'warn-title' }, h('h3', { id: 'warn-title' }, 'Warning threshold'), msg, warnForm()));
+    const own = budgets.find((b) => b.kind === 'hospital');
+    root.append(h('section', { class: 'panel', 'aria-labelledby': 'warn-title' }, h('h3', { id: 'warn-title' }, 'Warning threshold'), msg,
+      warnForm(own ? own.warnAtPercent : 80)));
   }
 
   function draw(budgets) {
@@ -22,22 +25,22 @@ export async function renderBudgets(root, { me }) {
     warnings.replaceChildren(...nearly.map((b) => h('p', { class: 'error', role: 'alert' },
       `${b.remaining <= 0 ? 'Exhausted' : 'Nearly exhausted'}: ${label(b)} has spent ${b.spent} of ${b.limit} ε `
         + `(warning at ${b.warnAtPercent}%); ${b.remaining} ε left.`)));
-    listPanel.replaceChildren(h('h3', { id: 'budgets-title' }, 'Budgets'), table([
+    listPanel.replaceChildren(h('h3', { id: 'budgets-title' }, 'Budgets, in ε'), table([
       { title: 'Budget', cell: (b) => label(b) },
       { title: 'Period ends', cell: (b) => (b.periodEnd ? when(Date.parse(b.periodEnd)) : 'never') },
-      { title: 'Limit ε', num: true, cell: (b) => String(b.limit) },
-      { title: 'Spent ε', num: true, cell: (b) => String(b.spent) },
-      { title: 'Left ε', num: true, cell: (b) => String(b.remaining) },
+      { title: 'Limit', num: true, cell: (b) => String(b.limit) },
+      { title: 'Spent', num: true, cell: (b) => String(b.spent) },
+      { title: 'Left', num: true, cell: (b) => String(b.remaining) },
       { title: 'State', cell: (b) => (b.nearlyExhausted ? badge(`nearly exhausted (≥ ${b.warnAtPercent}%)`, 'bad') : badge('ok', 'ok')) },
-      { title: 'Queries', cell: (b) => (b.queries.length ? h('details', {}, h('summary', {}, `${b.queries.length} charges`),
+      { title: 'Queries', cell: (b) => (b.queries.length ? h('details', {}, h('summary', {}, b.queries.length === 1 ? '1 charge' : `${b.queries.length} charges`),
         h('ul', {}, b.queries.map((q) => h('li', {}, h('span', { class: 'mono' }, q.queryId), ` ε ${q.epsilon}`,
           q.chargedEntry == null ? '' : `, ledger entry ${q.chargedEntry}`, q.refunded ? ', refunded' : ''))))
         : '—') },
     ], budgets, { caption: 'Budgets', empty: 'No budget to show yet.' }));
   }
 
-  function warnForm() {
-    const input = h('input', { id: 'warn-at', type: 'number', min: 1, max: 100, step: 1, required: true });
+  function warnForm(current) {
+    const input = h('input', { id: 'warn-at', type: 'number', min: 1, max: 100, step: 1, required: true, value: current });
     const form = h('form', { class: 'actions' },
       h('label', { for: 'warn-at' }, 'Warn when this share of our dataset\'s budget is spent (%)', input),
       h('button', { type: 'submit' }, 'Save threshold'));
@@ -54,7 +57,7 @@ export async function renderBudgets(root, { me }) {
     return form;
   }
 
-  draw(await api('/api/v1/budgets'));
+  draw(budgets);
 }
 
 function label(b) {

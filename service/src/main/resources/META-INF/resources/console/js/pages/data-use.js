@@ -37,7 +37,7 @@ export async function renderDataUse(root, { me }) {
       table([
         { title: 'Template', cell: (t) => `${t.templateId} v${t.version}` },
         { title: 'Content hash', cell: (t) => h('code', { title: t.hash }, `sha256:${t.hash.slice(0, 16)}…`) },
-        { title: 'Allowed by', cell: (t) => (covering(t).length ? covering(t).map((r) => h('code', {}, r)) : badge('not allowed', 'warn')) },
+        { title: 'Allowed by', cell: (t) => (covering(t).length ? h('ul', {}, covering(t).map((r) => h('li', {}, h('code', { title: r }, r.length > 40 ? `${r.slice(0, 40)}…` : r)))) : badge('not allowed', 'warn')) },
         { title: 'Content approval', cell: (t) => (rules.includes(contentRule(t))
           ? h('button', { type: 'button', class: 'secondary', 'aria-label': `Revoke content approval of ${t.templateId} v${t.version}`, onclick: () => save(rules.filter((r) => r !== contentRule(t))) }, 'Revoke')
           : h('button', { type: 'button', 'aria-label': `Allow the content of ${t.templateId} v${t.version}`, onclick: () => save([...rules, contentRule(t)]) }, 'Allow this content')) },
