@@ -364,6 +364,13 @@ class ApprovalFlowTest {
                 .then()
                 .statusCode(200)
                 .body("limitMicros", equalTo(1_000_000_000));
+        given().contentType("application/json")
+                .body("{\"warnAtPercent\":50}")
+                .put("/api/v1/budgets/warning")
+                .then()
+                .statusCode(200)
+                .body("warnAtPercent", equalTo(50))
+                .body("nearlyExhausted", equalTo(false));
         given().get("/api/v1/payments/balances/me")
                 .then()
                 .statusCode(200)
