@@ -3,6 +3,7 @@ package org.medshare.service.queries.service;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.math.BigInteger;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -206,12 +207,12 @@ public class QueryApproval {
                     "No hospital's data-use rules let template " + template.templateId() + " version "
                             + template.version() + " (sha256:" + template.hash() + ") read its records."));
         }
+        BigInteger price = payments.priceOf(inputs.size());
         boolean escrow = payments.canPay(insurer.organisation(), inputs.size());
         if (!escrow) {
             blockers.add(new QueryPreview.Blocker(
                     "insufficient-escrow",
-                    "Your escrow cannot pay " + payments.priceOf(inputs.size()) + " for up to " + inputs.size()
-                            + " records; deposit first."));
+                    "Your escrow cannot pay " + price + " for up to " + inputs.size() + " records; deposit first."));
         }
         budgets.refusalOf(budgets.plan(
                         "preview-" + UUID.randomUUID(),
@@ -239,7 +240,7 @@ public class QueryApproval {
                 template.version(),
                 template.hash(),
                 hospitals,
-                payments.priceOf(inputs.size()),
+                price,
                 escrow,
                 release,
                 blockers,
