@@ -15,16 +15,21 @@ public record InputRecord(String recordId, int hospitalId, byte[] encryptedRows)
     static final int MAX_RECORD_ID = 256;
 
     public InputRecord {
+        check(recordId, hospitalId);
+        if (encryptedRows == null || encryptedRows.length == 0) {
+            throw new IllegalArgumentException("encrypted rows are required");
+        }
+        encryptedRows = encryptedRows.clone();
+    }
+
+    /** Checks a record id (1..256 characters) and a hospital id (0..16383). */
+    static void check(String recordId, int hospitalId) {
         if (recordId == null || recordId.isEmpty() || recordId.length() > MAX_RECORD_ID) {
             throw new IllegalArgumentException("record id must be 1..256 characters");
         }
         if (hospitalId < 0 || hospitalId > 16383) {
             throw new IllegalArgumentException("hospital id must be in 0..16383");
         }
-        if (encryptedRows == null || encryptedRows.length == 0) {
-            throw new IllegalArgumentException("encrypted rows are required");
-        }
-        encryptedRows = encryptedRows.clone();
     }
 
     @Override

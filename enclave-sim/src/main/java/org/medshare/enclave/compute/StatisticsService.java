@@ -3,10 +3,9 @@ package org.medshare.enclave.compute;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +19,7 @@ import org.medshare.enclave.EnclaveService;
 import org.medshare.enclave.EnclaveServiceException;
 import org.medshare.enclave.Hex;
 import org.medshare.enclave.MalformedEncodingException;
+import org.medshare.enclave.WireWriter;
 import org.medshare.enclave.keyrelease.KeyReleaseException;
 import org.medshare.enclave.keyrelease.KeyReleaseRecord;
 import org.medshare.enclave.keyrelease.KeyRequesterService;
@@ -39,7 +39,12 @@ import org.medshare.enclave.stats.TemplateRegistry;
 /**
  * Enclave service {@value #NAME}: runs one approved insurer query with the {@link
  * StatisticsEngine} inside the worker enclave (the computing step of the query flow) and returns a {@link
- * ComputeResult} signed with the enclave's attested key. Request: {@link ComputeRequest}.
+ * ComputeResult} signed with the enclave's attested key. A run has three requests ({@link ComputeRequest}): its start
+ * makes every check below and answers the ids of the records the engine admits, in the order it takes them; batches
+ * of those records' encrypted rows follow, each decrypted and aggregated at once and then dropped; its finish
+ * releases and signs the result. The approval's hash names the run; a batch or finish for no started run is refused
+ * ({@code NO_RUN}), a refusal ends the run, and at most {@value #MAX_RUNS} runs are kept (a ninth start drops the
+ * oldest).
  *
  * <p>The host is untrusted, so before any record is touched the service checks, each with its own
  * refusal code:
@@ -91,6 +96,8 @@ public final class StatisticsService implements EnclaveService {
     public static final String MIN_GROUP_SIZE = "statistics.min-group-size";
     public static final String EPSILON_PER_INSURER = "statistics.epsilon-per-insurer";
     static final String STATE = "compute.statistics-state";
+    /** Runs kept at once; a host that starts more drops the oldest, which it must start again. */
+    public static final int MAX_RUNS = 8;
 
     private final Clock clock;
 
@@ -108,6 +115,9 @@ public final class StatisticsService implements EnclaveService {
         return NAME;
     }
 
+    /** A started run: what its batches and its finish need. */
+    private record Run(QueryApproval approval, ApprovedQuery query, UserKey key, StatisticsEngine.QueryRun engine) {}
+
     /** Per-enclave engine and memory, created from the measured configuration on first use. */
     static final class State {
         final TemplateRegistry templates;
@@ -117,6 +127,13 @@ public final class StatisticsService implements EnclaveService {
         final StatisticsEngine engine;
         final Set<String> approvers;
         final Set<String> usedApprovals = new HashSet<>();
+        /** Started runs by approval hash, the oldest dropped beyond {@value #MAX_RUNS}. */
+        final Map<String, Run> runs = new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Run> eldest) {
+                return size() > MAX_RUNS;
+            }
+        };
 
         State(EnclaveConfig config) {
             Map<String, String> s = config.settings();
@@ -156,19 +173,30 @@ public final class StatisticsService implements EnclaveService {
         synchronized (this) {
             state = state(ctx);
         }
+        ComputeRequest req;
+        try {
+            req = ComputeRequest.parse(request);
+        } catch (MalformedEncodingException e) {
+            throw new EnclaveServiceException("BAD_REQUEST", e.getMessage());
+        }
         synchronized (state) {
-            return run(request, ctx, state);
+            if (req instanceof ComputeRequest.Start start) {
+                return start(start, ctx, state);
+            } else if (req instanceof ComputeRequest.Batch batch) {
+                return add(batch, state);
+            } else {
+                return finish((ComputeRequest.Finish) req, ctx, state);
+            }
         }
     }
 
-    private byte[] run(byte[] request, EnclaveContext ctx, State state) throws EnclaveServiceException {
-        ComputeRequest req;
+    /** Checks the approval and the request, starts the engine's run and answers the admitted ids in order. */
+    private byte[] start(ComputeRequest.Start req, EnclaveContext ctx, State state) throws EnclaveServiceException {
         ApprovedQuery query;
         QueryApproval approval;
         try {
-            req = ComputeRequest.parse(request);
-            query = req.approvedQuery();
-            approval = req.approval();
+            query = req.query();
+            approval = req.parsedApproval();
         } catch (MalformedEncodingException e) {
             throw new EnclaveServiceException("BAD_REQUEST", e.getMessage());
         }
@@ -197,7 +225,7 @@ public final class StatisticsService implements EnclaveService {
             throw new EnclaveServiceException(
                     "APPROVAL_REPLAYED", "approval for query " + approval.queryId() + " has already run");
         }
-        StatisticsResult result;
+        StatisticsEngine.QueryRun run;
         try {
             QueryTemplate template = QueryTemplate.parse(query.templateJson());
             QueryRequest qr = QueryRequest.parse(query.requestJson());
@@ -207,40 +235,77 @@ public final class StatisticsService implements EnclaveService {
             }
             checkApprovedBudget(qr, query);
             registerTemplate(state, template, approval.approverKeyId());
-            List<EncryptedRecord> records = new ArrayList<>();
-            Map<String, EncryptedRows> rows = new HashMap<>();
-            for (InputRecord r : req.records()) {
-                EncryptedRows parsed;
-                try {
-                    parsed = EncryptedRows.parse(r.encryptedRows());
-                } catch (IllegalArgumentException e) {
-                    throw new EnclaveServiceException(
-                            "QUERY_REFUSED_INPUT_INVALID", "record " + r.recordId() + " is not valid encrypted rows");
-                }
-                if (rows.putIfAbsent(r.recordId(), parsed) != null) {
-                    throw new EnclaveServiceException(
-                            "QUERY_REFUSED_INPUT_INVALID", "record " + r.recordId() + " given twice");
-                }
-                records.add(new EncryptedRecord(r.recordId(), r.hospitalId(), parsed.chunks()));
-            }
             query.revokedRecords().forEach(state.consent::revoke);
             req.lateRevocations().forEach(state.consent::revoke);
             for (int h : query.permittedHospitals()) {
                 state.dataUse.allow(h, template.purpose(), template.id());
             }
             try {
-                result = state.engine.run(
-                        qr, records, query.consent(), query.disclosure(), id -> openDataKey(rows.get(id), key));
+                run = state.engine.start(qr, req.candidates(), query.consent(), query.disclosure());
             } finally {
                 for (int h : query.permittedHospitals()) {
                     state.dataUse.disallow(h, template.purpose(), template.id());
                 }
             }
         } catch (QueryRefusedException e) {
-            throw new EnclaveServiceException("QUERY_REFUSED_" + e.reason().name(), e.getMessage());
+            throw refused(e);
+        }
+        state.runs.remove(approvalId);
+        state.runs.put(approvalId, new Run(approval, query, key, run));
+        List<String> admitted = run.admitted();
+        WireWriter w = new WireWriter().u8(1).i32(admitted.size());
+        admitted.forEach(w::utf8);
+        return w.toByteArray();
+    }
+
+    /** Decrypts and aggregates a batch of the run's next records; answers how many were added so far. */
+    private static byte[] add(ComputeRequest.Batch req, State state) throws EnclaveServiceException {
+        String approvalId = Hex.of(req.approvalHash());
+        Run run = state.runs.get(approvalId);
+        if (run == null) {
+            throw new EnclaveServiceException("NO_RUN", "no query run was started here for this approval");
+        }
+        try {
+            for (InputRecord r : req.records()) {
+                EncryptedRows parsed;
+                try {
+                    parsed = EncryptedRows.parse(r.encryptedRows());
+                } catch (IllegalArgumentException e) {
+                    throw new QueryRefusedException(
+                            QueryRefusedException.Reason.INPUT_INVALID,
+                            "record " + r.recordId() + " is not valid encrypted rows");
+                }
+                run.engine.add(
+                        new EncryptedRecord(r.recordId(), r.hospitalId(), parsed.chunks()),
+                        id -> openDataKey(parsed, run.key));
+            }
+        } catch (QueryRefusedException e) {
+            state.runs.remove(approvalId);
+            throw refused(e);
+        }
+        return new WireWriter().u8(1).i32(run.engine.added()).toByteArray();
+    }
+
+    /** Releases the run's result, spends ε, remembers the approval as run, and signs. */
+    private static byte[] finish(ComputeRequest.Finish req, EnclaveContext ctx, State state)
+            throws EnclaveServiceException {
+        String approvalId = Hex.of(req.approvalHash());
+        Run run = state.runs.remove(approvalId);
+        if (run == null) {
+            throw new EnclaveServiceException("NO_RUN", "no query run was started here for this approval");
+        }
+        StatisticsResult result;
+        try {
+            result = run.engine.finish();
+        } catch (QueryRefusedException e) {
+            throw refused(e);
         }
         state.usedApprovals.add(approvalId);
-        return sign(ctx, approval, query, result).toBytes();
+        return sign(ctx, run.approval, run.query, result).toBytes();
+    }
+
+    private static EnclaveServiceException refused(QueryRefusedException e) {
+        return new EnclaveServiceException("QUERY_REFUSED_" + e.reason().name(), e.getMessage());
     }
 
     /** Opens a record's data key; every failure, malformed envelopes included, is the same refusal. */

@@ -9,9 +9,10 @@
  * request, admitted hospitals, revoked records, remaining ε); {@code KeyAuthorityClient.releaseTo(worker,
  * approval, approvalLogged)} installs the query's ABE key in the worker once the authority has checked that the
  * query's QUERY_APPROVED event is under a final ledger checkpoint; {@link
- * org.medshare.enclave.compute.StatisticsClient#run} relays the approved query, the approval and the
- * encrypted records to the {@link org.medshare.enclave.compute.StatisticsService} in the worker,
- * which re-checks everything (the host is untrusted), opens the data keys, runs the engine and
+ * org.medshare.enclave.compute.StatisticsClient#start} relays the approved query, the approval and the
+ * candidate records' ids to the {@link org.medshare.enclave.compute.StatisticsService} in the worker,
+ * which re-checks everything (the host is untrusted) and answers the records it admits; their encrypted rows follow
+ * in batches, whose data keys it opens and whose rows it aggregates as they arrive; the finish runs the release and
  * returns a {@link org.medshare.enclave.compute.ComputeResult} signed with its attested key; the
  * caller verifies it against the worker's verified quote.
  *

@@ -8,6 +8,8 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -17,7 +19,6 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import javax.crypto.SecretKey;
 import org.medshare.enclave.rows.RowChunkCodec;
 import org.medshare.enclave.rows.RowChunkCodec.Decryptor;
 import org.medshare.enclave.rows.RowLayout;
@@ -145,6 +146,30 @@ public final class StatisticsEngine {
             DisclosureLimits disclosure,
             RecordKeyProvider keys)
             throws QueryRefusedException {
+        List<CandidateRecord> candidates = new ArrayList<>(records.size());
+        Map<String, EncryptedRecord> byId = new HashMap<>();
+        for (EncryptedRecord r : records) {
+            candidates.add(new CandidateRecord(r.recordId(), r.hospitalId()));
+            byId.put(r.recordId(), r);
+        }
+        QueryRun run = start(request, candidates, consent, disclosure);
+        for (String recordId : run.admitted()) {
+            run.add(byId.get(recordId), keys);
+        }
+        return run.finish();
+    }
+
+    /**
+     * Starts a query whose records arrive one by one ({@link QueryRun}), so that memory does not grow with the size of
+     * their ciphertext: every check {@link #run} makes before anything is decrypted is made here, over the candidates'
+     * ids and hospitals alone.
+     *
+     * @param candidates the records the host would present, at most one per id
+     * @throws QueryRefusedException with the reason; nothing is spent or remembered on refusal
+     */
+    public QueryRun start(
+            QueryRequest request, List<CandidateRecord> candidates, QueryConsent consent, DisclosureLimits disclosure)
+            throws QueryRefusedException {
         QueryTemplate t = templates.requireApproved(request.templateId(), request.templateVersion());
         if (!t.purpose().equals(request.purpose())) {
             throw new QueryRefusedException(
@@ -169,7 +194,7 @@ public final class StatisticsEngine {
         } else if (dp == DpMode.REQUIRED) {
             throw new QueryRefusedException(Reason.EPSILON_INVALID, "template " + t.id() + " requires epsilon");
         }
-        RowAggregator agg = RowAggregator.create(t, request.parameters());
+        RowAggregator.create(t, request.parameters());
         if (micros > 0 && micros > budget.remainingMicros(request.insurerId())) {
             throw new QueryRefusedException(
                     Reason.BUDGET_EXHAUSTED,
@@ -177,10 +202,10 @@ public final class StatisticsEngine {
                             + request.epsilon().getAsDouble());
         }
 
-        List<EncryptedRecord> admitted = new ArrayList<>();
+        List<CandidateRecord> admitted = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         int consentExcluded = 0;
-        for (EncryptedRecord r : records) {
+        for (CandidateRecord r : candidates) {
             if (!ids.add(r.recordId())) {
                 throw new QueryRefusedException(Reason.INPUT_INVALID, "record " + r.recordId() + " given twice");
             }
@@ -193,39 +218,136 @@ public final class StatisticsEngine {
                 admitted.add(r);
             }
         }
-        admitted.sort((a, b) -> a.recordId().compareTo(b.recordId()));
+        admitted.sort(Comparator.comparing(CandidateRecord::recordId));
         SortedSet<Integer> touched = new TreeSet<>();
         admitted.forEach(r -> touched.add(r.hospitalId()));
-        HospitalDisclosure limits = disclosure.strictest(touched);
         requireAllowedBy(disclosure, touched, micros, t);
-        QueryTemplate restricted = t.restrictedTo(limits);
-        if (restricted != t) {
-            t = restricted;
-            agg = RowAggregator.create(t, request.parameters());
+        QueryTemplate restricted = t.restrictedTo(disclosure.strictest(touched));
+        return new QueryRun(
+                request,
+                restricted,
+                RowAggregator.create(restricted, request.parameters()),
+                micros,
+                admitted,
+                consentExcluded,
+                consent);
+    }
+
+    /**
+     * One started query ({@link #start}): its admitted records are added in the order {@link #admitted()} gives, each
+     * decrypted and aggregated as it arrives and then forgotten, and {@link #finish()} releases the result. Nothing is
+     * spent or remembered before {@code finish}, so a run that is abandoned or refused costs nothing. Not thread-safe:
+     * one caller at a time.
+     */
+    public final class QueryRun {
+        private final QueryRequest request;
+        private final QueryTemplate template;
+        private final RowAggregator agg;
+        private final long micros;
+        private final List<CandidateRecord> admitted;
+        private final int consentExcluded;
+        private final QueryConsent consent;
+        private final byte[] buf = new byte[RowChunkCodec.CHUNK_BYTES];
+        private int next;
+        private boolean failed;
+
+        private QueryRun(
+                QueryRequest request,
+                QueryTemplate template,
+                RowAggregator agg,
+                long micros,
+                List<CandidateRecord> admitted,
+                int consentExcluded,
+                QueryConsent consent) {
+            this.request = request;
+            this.template = template;
+            this.agg = agg;
+            this.micros = micros;
+            this.admitted = List.copyOf(admitted);
+            this.consentExcluded = consentExcluded;
+            this.consent = consent;
         }
 
-        byte[] buf = new byte[RowChunkCodec.CHUNK_BYTES];
-        try {
-            for (int ri = 0; ri < admitted.size(); ri++) {
-                EncryptedRecord r = admitted.get(ri);
-                SecretKey key = keys.dataKey(r.recordId());
-                Decryptor d = new Decryptor(key);
-                agg.startRecord(r.recordId(), ri == admitted.size() - 1);
-                int n = r.chunks().size();
+        /** The ids of the records to add, in the order they must be added (ascending id). */
+        public List<String> admitted() {
+            return admitted.stream().map(CandidateRecord::recordId).toList();
+        }
+
+        /** How many admitted records were added so far. */
+        public int added() {
+            return next;
+        }
+
+        /**
+         * Decrypts and aggregates the next admitted record.
+         *
+         * @param record the record {@link #admitted()} names next, presented as the same hospital's
+         * @param keys supplies its data key
+         * @throws QueryRefusedException INPUT_INVALID for another record than the next, or rows that cannot be
+         *     decrypted and authenticated or that belong to another hospital; the run cannot go on after a refusal
+         */
+        public void add(EncryptedRecord record, RecordKeyProvider keys) throws QueryRefusedException {
+            if (failed || next == admitted.size()) {
+                throw new QueryRefusedException(Reason.INPUT_INVALID, "no further record is expected");
+            }
+            CandidateRecord expected = admitted.get(next);
+            if (record == null
+                    || !record.recordId().equals(expected.recordId())
+                    || record.hospitalId() != expected.hospitalId()) {
+                failed = true;
+                throw new QueryRefusedException(
+                        Reason.INPUT_INVALID,
+                        "record " + expected.recordId() + " of hospital " + expected.hospitalId()
+                                + " was expected next");
+            }
+            boolean ok = false;
+            try {
+                Decryptor d = new Decryptor(keys.dataKey(record.recordId()));
+                agg.startRecord(record.recordId(), next == admitted.size() - 1);
+                int n = record.chunks().size();
                 for (int i = 0; i < n; i++) {
-                    int rows = d.decrypt(r.recordId(), i, n, r.chunks().get(i), buf);
-                    requireRowsOf(r, buf, rows);
+                    int rows =
+                            d.decrypt(record.recordId(), i, n, record.chunks().get(i), buf);
+                    requireRowsOf(record, buf, rows);
                     agg.consume(buf, rows);
                 }
                 agg.endRecord();
+                ok = true;
+            } catch (GeneralSecurityException e) {
+                throw new QueryRefusedException(
+                        Reason.INPUT_INVALID, "a record's rows could not be decrypted and authenticated");
+            } finally {
+                Arrays.fill(buf, (byte) 0);
+                failed = !ok;
             }
-        } catch (GeneralSecurityException e) {
-            throw new QueryRefusedException(
-                    Reason.INPUT_INVALID, "a record's rows could not be decrypted and authenticated");
-        } finally {
-            Arrays.fill(buf, (byte) 0);
+            next++;
         }
 
+        /**
+         * Suppresses, charges the insurer's ε, adds the noise and returns the result.
+         *
+         * @throws QueryRefusedException INPUT_INVALID when not every admitted record was added, BUDGET_EXHAUSTED when
+         *     the budget cannot pay ε any more; nothing is spent on refusal
+         */
+        public StatisticsResult finish() throws QueryRefusedException {
+            if (failed || next != admitted.size()) {
+                throw new QueryRefusedException(
+                        Reason.INPUT_INVALID, (admitted.size() - next) + " admitted records were not presented");
+            }
+            failed = true;
+            return release(request, template, agg, micros, admitted(), consentExcluded, consent);
+        }
+    }
+
+    private StatisticsResult release(
+            QueryRequest request,
+            QueryTemplate t,
+            RowAggregator agg,
+            long micros,
+            List<String> inputIds,
+            int consentExcluded,
+            QueryConsent consent)
+            throws QueryRefusedException {
         int k = Math.max(minGroupSize, t.privacy().minGroupSize());
         int smallGroups = 0;
         int differencing = 0;
@@ -271,10 +393,6 @@ public final class StatisticsEngine {
         }
         String mech = micros == 0 ? "none" : Noise.nameOf(t.privacy().mechanism());
         double delta = micros == 0 ? 0 : t.privacy().delta();
-        List<String> inputIds = new ArrayList<>();
-        for (EncryptedRecord r : admitted) {
-            inputIds.add(r.recordId());
-        }
         HexFormat hex = HexFormat.of();
         return new StatisticsResult(
                 t.id(),
@@ -283,7 +401,7 @@ public final class StatisticsEngine {
                 hex.formatHex(request.parameterHash()),
                 request.insurerId(),
                 t.purpose(),
-                admitted.size(),
+                inputIds.size(),
                 hex.formatHex(MerkleTree.rootOf(inputIds)),
                 micros,
                 delta,

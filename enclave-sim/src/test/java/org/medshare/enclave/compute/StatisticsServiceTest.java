@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -41,6 +42,7 @@ import org.medshare.enclave.SigStruct;
 import org.medshare.enclave.TcbLevel;
 import org.medshare.enclave.TestEnclaves;
 import org.medshare.enclave.TestLedger;
+import org.medshare.enclave.WireReader;
 import org.medshare.enclave.WireWriter;
 import org.medshare.enclave.attest.EnclaveConstraint;
 import org.medshare.enclave.attest.NonceRegistry;
@@ -56,6 +58,7 @@ import org.medshare.enclave.keyrelease.KeyReleaseRequest;
 import org.medshare.enclave.keyrelease.KeyRequesterService;
 import org.medshare.enclave.keyrelease.QueryApproval;
 import org.medshare.enclave.seal.PlatformSecret;
+import org.medshare.enclave.stats.CandidateRecord;
 import org.medshare.enclave.stats.DisclosureLimits;
 import org.medshare.enclave.stats.HospitalDisclosure;
 import org.medshare.enclave.stats.MerkleTree;
@@ -138,10 +141,32 @@ class StatisticsServiceTest {
                 new WireWriter().bytes(release.toBytes()).toByteArray());
     }
 
+    /** Starts, sends {@code in} in the order the worker admits it, one record per batch, and finishes. */
     static ComputeResult run(EnclaveRuntime worker, ApprovedQuery q, QueryApproval a, List<InputRecord> in)
             throws Exception {
-        return ComputeResult.parse(
-                worker.call(StatisticsService.NAME, new ComputeRequest(q, a, in, Set.of()).toBytes()));
+        Map<String, InputRecord> byId = new HashMap<>();
+        in.forEach(r -> byId.put(r.recordId(), r));
+        for (String id : start(worker, q, a, in)) {
+            worker.call(StatisticsService.NAME, new ComputeRequest.Batch(a.hash(), List.of(byId.get(id))).toBytes());
+        }
+        return ComputeResult.parse(worker.call(StatisticsService.NAME, new ComputeRequest.Finish(a.hash()).toBytes()));
+    }
+
+    /** Starts a run over {@code in}; the ids the worker admits, in the order it wants them. */
+    static List<String> start(EnclaveRuntime worker, ApprovedQuery q, QueryApproval a, List<InputRecord> in)
+            throws Exception {
+        List<CandidateRecord> candidates = in.stream()
+                .map(r -> new CandidateRecord(r.recordId(), r.hospitalId()))
+                .toList();
+        WireReader r = new WireReader(
+                worker.call(StatisticsService.NAME, new ComputeRequest.Start(q, a, candidates, Set.of()).toBytes()));
+        assertEquals(1, r.u8());
+        List<String> admitted = new ArrayList<>();
+        for (int n = r.i32(); n > 0; n--) {
+            admitted.add(r.utf8());
+        }
+        r.expectEnd();
+        return admitted;
     }
 
     static String refusal(Executable e) {
@@ -205,6 +230,44 @@ class StatisticsServiceTest {
         StatisticsClient.verify(r, attested(worker, workerSig.mrenclave()));
         String text = r.resultJsonString();
         assertFalse(text.contains(Long.toString(7919L)), "no pseudonym in the output");
+    }
+
+    @Test
+    void aRunTakesTheAdmittedRecordsInTheOrderTheWorkerAsksForAndNothingElse() throws Exception {
+        EnclaveRuntime worker = newWorker(Clock.systemUTC());
+        ApprovedQuery q = data.approvedQuery(null, 0);
+        QueryApproval a = ComputeFixtures.approve("q-stream", q, approver);
+        install(worker, a);
+        Map<String, InputRecord> byId = new HashMap<>();
+        records.forEach(r -> byId.put(r.recordId(), r));
+        byte[] finish = new ComputeRequest.Finish(a.hash()).toBytes();
+        assertEquals("NO_RUN", refusal(() -> worker.call(StatisticsService.NAME, finish)));
+
+        List<InputRecord> backwards = new ArrayList<>(records);
+        Collections.reverse(backwards);
+        List<String> admitted = start(worker, q, a, backwards);
+        assertEquals(List.of("rec-a", "rec-b"), admitted, "ascending ids; rec-c's hospital and revoked rec-d are out");
+        byte[] outOfOrder = new ComputeRequest.Batch(a.hash(), List.of(byId.get("rec-b"))).toBytes();
+        assertEquals("QUERY_REFUSED_INPUT_INVALID", refusal(() -> worker.call(StatisticsService.NAME, outOfOrder)));
+        assertEquals("NO_RUN", refusal(() -> worker.call(StatisticsService.NAME, finish)), "a refusal ends the run");
+
+        start(worker, q, a, records);
+        byte[] notAdmitted = new ComputeRequest.Batch(a.hash(), List.of(byId.get("rec-c"))).toBytes();
+        assertEquals("QUERY_REFUSED_INPUT_INVALID", refusal(() -> worker.call(StatisticsService.NAME, notAdmitted)));
+
+        start(worker, q, a, records);
+        worker.call(StatisticsService.NAME, new ComputeRequest.Batch(a.hash(), List.of(byId.get("rec-a"))).toBytes());
+        assertEquals(
+                "QUERY_REFUSED_INPUT_INVALID",
+                refusal(() -> worker.call(StatisticsService.NAME, finish)),
+                "a run that misses an admitted record releases nothing");
+
+        ComputeResult r = run(worker, q, a, records);
+        assertEquals(
+                data.expectedCountsAndPatients().get("female")[0],
+                groups(r).get("female").get("count").asLong(),
+                "the refused runs spent nothing and remembered nothing");
+        assertEquals("APPROVAL_REPLAYED", refusal(() -> start(worker, q, a, records)));
     }
 
     @Test
@@ -502,7 +565,11 @@ class StatisticsServiceTest {
         assertEquals("BAD_REQUEST", refusal(() -> worker.call(StatisticsService.NAME, new byte[0])));
         assertEquals("BAD_REQUEST", refusal(() -> worker.call(StatisticsService.NAME, new byte[] {2})));
         ApprovedQuery q = data.approvedQuery(null, 0);
-        byte[] ok = new ComputeRequest(q, ComputeFixtures.approve("q-bad", q, approver), records, Set.of()).toBytes();
+        List<CandidateRecord> candidates = records.stream()
+                .map(r -> new CandidateRecord(r.recordId(), r.hospitalId()))
+                .toList();
+        byte[] ok = new ComputeRequest.Start(q, ComputeFixtures.approve("q-bad", q, approver), candidates, Set.of())
+                .toBytes();
         byte[] trailing = Arrays.copyOf(ok, ok.length + 1);
         assertEquals("BAD_REQUEST", refusal(() -> worker.call(StatisticsService.NAME, trailing)));
         assertEquals(q, ApprovedQuery.parse(q.toBytes()));

@@ -10,8 +10,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.jboss.logging.Logger;
@@ -26,6 +28,7 @@ import org.medshare.enclave.host.EnclaveCallException;
 import org.medshare.enclave.keyrelease.KeyRelease;
 import org.medshare.enclave.keyrelease.KeyReleaseRecord;
 import org.medshare.enclave.keyrelease.QueryApproval;
+import org.medshare.enclave.stats.CandidateRecord;
 import org.medshare.enclave.stats.MerkleTree;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventType;
@@ -47,6 +50,8 @@ public class EnclaveStatisticsRunner implements StatisticsRunner {
 
     private static final Logger LOG = Logger.getLogger(EnclaveStatisticsRunner.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int BATCH_RECORDS = 512;
+    private static final int BATCH_BYTES = 4 << 20;
 
     private final EnclaveGateway gateway;
     private final LedgerService ledger;
@@ -59,7 +64,7 @@ public class EnclaveStatisticsRunner implements StatisticsRunner {
     }
 
     @Override
-    public Outcome run(Job job, List<Input> inputs) throws RefusedException {
+    public Outcome run(Job job, List<Input> inputs, RowsSource rows) throws RefusedException {
         EmbeddedEnclaves enclaves = gateway.enclaves();
         Set<Integer> permitted = job.permittedHospitals();
         ApprovedQuery approved = new ApprovedQuery(
@@ -80,11 +85,7 @@ public class EnclaveStatisticsRunner implements StatisticsRunner {
             StatisticsClient stats = new StatisticsClient(enclaves.worker());
             RecordedAttestation recorded = stats.attestRecorded(enclaves.workerVerifier(Duration.ofMinutes(1)));
             VerifiedEnclave attested = recorded.verified();
-            List<InputRecord> records = new ArrayList<>();
-            for (Input input : inputs) {
-                records.add(new InputRecord(input.recordId(), input.hospitalNumber(), input.encryptedRows()));
-            }
-            ComputeResult result = stats.run(approved, approval, records, Set.of());
+            ComputeResult result = compute(stats, approved, approval, inputs, rows);
             StatisticsClient.verify(result, attested);
 
             keepWorkerState(enclaves);
@@ -120,6 +121,43 @@ public class EnclaveStatisticsRunner implements StatisticsRunner {
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("the enclave run failed", e);
         }
+    }
+
+    /**
+     * Starts the run in the worker with the inputs' ids and hospitals, reads the rows of the records it admits from
+     * the store in the order it asks for them, and hands them over in batches of at most {@value #BATCH_RECORDS}
+     * records or about {@value #BATCH_BYTES} bytes: the host holds one batch of ciphertext at a time.
+     */
+    private static ComputeResult compute(
+            StatisticsClient stats, ApprovedQuery approved, QueryApproval approval, List<Input> inputs, RowsSource rows)
+            throws IOException, EnclaveCallException, RefusedException {
+        Map<String, Integer> hospitals = new HashMap<>();
+        List<CandidateRecord> candidates = new ArrayList<>(inputs.size());
+        for (Input input : inputs) {
+            hospitals.put(input.recordId(), input.hospitalNumber());
+            candidates.add(new CandidateRecord(input.recordId(), input.hospitalNumber()));
+        }
+        StatisticsClient.Run run = stats.start(approved, approval, candidates, Set.of());
+        List<InputRecord> batch = new ArrayList<>();
+        long batchBytes = 0;
+        for (String recordId : run.admitted()) {
+            Integer hospital = hospitals.get(recordId);
+            if (hospital == null) {
+                throw new RefusedException("the enclave asked for a record the host did not present");
+            }
+            byte[] encrypted = rows.encryptedRows(recordId);
+            batch.add(new InputRecord(recordId, hospital, encrypted));
+            batchBytes += encrypted.length;
+            if (batch.size() == BATCH_RECORDS || batchBytes >= BATCH_BYTES) {
+                run.add(batch);
+                batch = new ArrayList<>();
+                batchBytes = 0;
+            }
+        }
+        if (!batch.isEmpty()) {
+            run.add(batch);
+        }
+        return run.finish();
     }
 
     /**

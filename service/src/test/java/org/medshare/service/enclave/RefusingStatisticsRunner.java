@@ -10,7 +10,7 @@ public final class RefusingStatisticsRunner extends EnclaveStatisticsRunner {
     }
 
     @Override
-    public Outcome run(Job job, List<Input> inputs) throws RefusedException {
+    public Outcome run(Job job, List<Input> inputs, RowsSource rows) throws RefusedException {
         throw new RefusedException("the enclave refused the query (test)");
     }
 }

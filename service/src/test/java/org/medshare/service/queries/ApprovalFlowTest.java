@@ -456,11 +456,11 @@ class ApprovalFlowTest {
                 .getList("recordId")
                 .contains(erased));
         assertTrue(
-                recordService.rowsOpenableBy(Set.of("org:" + HOSPITAL + "@2026Q4")).stream()
+                recordService.statisticsInputsOpenableBy(Set.of("org:" + HOSPITAL + "@2026Q4")).stream()
                         .noneMatch(r -> r.recordId().equals(erased)),
                 "gone from the records statistics read");
         assertTrue(
-                recordService.rowsOpenableBy(Set.of("org:" + HOSPITAL + "@2026Q4")).stream()
+                recordService.statisticsInputsOpenableBy(Set.of("org:" + HOSPITAL + "@2026Q4")).stream()
                         .anyMatch(r -> r.recordId().equals(kept.get(1))),
                 "the other records stay");
     }

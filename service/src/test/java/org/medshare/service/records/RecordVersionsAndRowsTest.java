@@ -55,8 +55,8 @@ class RecordVersionsAndRowsTest {
     }
 
     static List<String> statisticsInputs(RecordService records) {
-        return records.rowsOpenableBy(STATISTICS).stream()
-                .map(RecordService.StoredRows::recordId)
+        return records.statisticsInputsOpenableBy(STATISTICS).stream()
+                .map(RecordService.StatisticsInput::recordId)
                 .toList();
     }
 

@@ -249,7 +249,7 @@ public class QueryApproval {
 
     private QueryInputs inputsOf(TemplateEntity template) {
         return QueryInputs.of(
-                records.rowsOpenableBy(purposeAttributes(template.purpose())), records.hospitalsByNumber());
+                records.statisticsInputsOpenableBy(purposeAttributes(template.purpose())), records.hospitalsByNumber());
     }
 
     private void checkApproval(Caller regulator, ApprovalTerms terms, byte[] approvalBytes) {
@@ -328,7 +328,8 @@ public class QueryApproval {
                             HexFormat.of().formatHex(consent.digest()),
                             remaining,
                             disclosure.byHospitalNumber(inputs.hospitalNumbers())),
-                    inputs.records());
+                    inputs.records(),
+                    recordId -> records.encryptedRows(inputs.rowsCids().get(recordId)));
         } catch (StatisticsRunner.RefusedException e) {
             List<BudgetRepository.Charge> refunded = QuarkusTransaction.requiringNew()
                     .call(() -> {

@@ -2,6 +2,7 @@ package org.medshare.service.queries.service;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -11,40 +12,47 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.medshare.service.queries.DataUseRule;
 import org.medshare.service.queries.persistence.TemplateEntity;
-import org.medshare.service.records.service.RecordService.StoredRows;
+import org.medshare.service.records.service.RecordService.StatisticsInput;
 
 /**
- * What an approved query runs over: the encrypted rows of the visible records its purpose may open, each with
- * the number of the hospital that uploaded it. A record of an organisation that has no hospital number is not an
- * input.
+ * What an approved query runs over: the visible records its purpose may open, each with the number of the hospital
+ * that uploaded it and where its encrypted rows are stored (read only when the enclave asks for them). A record of
+ * an organisation that has no hospital number is not an input.
  *
  * @param records         the enclave's inputs, oldest record first
  * @param hospitalNumbers organisation → hospital number
  * @param organisations   record id → uploading organisation, for every input
+ * @param rowsCids        record id → the CID of its encrypted rows, for every input
  */
 record QueryInputs(
-        List<StatisticsRunner.Input> records, Map<String, Integer> hospitalNumbers, Map<String, String> organisations) {
+        List<StatisticsRunner.Input> records,
+        Map<String, Integer> hospitalNumbers,
+        Map<String, String> organisations,
+        Map<String, String> rowsCids) {
 
     QueryInputs {
         records = List.copyOf(records);
         hospitalNumbers = Map.copyOf(hospitalNumbers);
         organisations = Map.copyOf(organisations);
+        rowsCids = Map.copyOf(rowsCids);
     }
 
-    /** The inputs among {@code rows}, numbered by {@code hospitalsByNumber} (hospital number → organisation). */
-    static QueryInputs of(List<StoredRows> rows, Map<Integer, String> hospitalsByNumber) {
+    /** The inputs among {@code stored}, numbered by {@code hospitalsByNumber} (hospital number → organisation). */
+    static QueryInputs of(List<StatisticsInput> stored, Map<Integer, String> hospitalsByNumber) {
         Map<String, Integer> numbers = new TreeMap<>();
         hospitalsByNumber.forEach((number, organisation) -> numbers.put(organisation, number));
         List<StatisticsRunner.Input> inputs = new ArrayList<>();
-        Map<String, String> organisations = new TreeMap<>();
-        for (StoredRows stored : rows) {
-            Integer number = numbers.get(stored.organisation());
+        Map<String, String> organisations = new HashMap<>();
+        Map<String, String> rowsCids = new HashMap<>();
+        for (StatisticsInput input : stored) {
+            Integer number = numbers.get(input.organisation());
             if (number != null) {
-                inputs.add(new StatisticsRunner.Input(stored.recordId(), number, stored.encryptedRows()));
-                organisations.put(stored.recordId(), stored.organisation());
+                inputs.add(new StatisticsRunner.Input(input.recordId(), number));
+                organisations.put(input.recordId(), input.organisation());
+                rowsCids.put(input.recordId(), input.rowsCid());
             }
         }
-        return new QueryInputs(inputs, numbers, organisations);
+        return new QueryInputs(inputs, numbers, organisations, rowsCids);
     }
 
     int size() {

@@ -14,8 +14,14 @@ import org.medshare.service.ledger.LedgerService.LedgerReceipt;
  */
 public interface StatisticsRunner {
 
-    /** One input record: ids, the uploading hospital's number, and its encrypted analytics rows. */
-    record Input(String recordId, int hospitalNumber, byte[] encryptedRows) {}
+    /** One input record: its id and the uploading hospital's number. */
+    record Input(String recordId, int hospitalNumber) {}
+
+    /** Reads a record's encrypted analytics rows from the store when the enclave asks for them (ciphertext only). */
+    @FunctionalInterface
+    interface RowsSource {
+        byte[] encryptedRows(String recordId);
+    }
 
     /**
      * What the enclave needs besides the records.
@@ -93,5 +99,9 @@ public interface StatisticsRunner {
         }
     }
 
-    Outcome run(Job job, List<Input> records) throws RefusedException;
+    /**
+     * Runs {@code job} over {@code records}: the enclave says which of them it admits, and their rows are read from
+     * {@code rows} and handed over in bounded batches, so that memory does not grow with the number of records.
+     */
+    Outcome run(Job job, List<Input> records, RowsSource rows) throws RefusedException;
 }

@@ -76,13 +76,19 @@ public class RecordRepository {
      * Every visible record statistics may use, oldest first: current versions with analytics rows (records stored
      * without rows, and versions a newer upload of the same document replaced, are left out).
      */
-    public List<RecordEntity> visibleForStatistics() {
+    public List<StatisticsCandidate> visibleForStatistics() {
         return em.createQuery(
-                        "from RecordEntity r where r.ledgerIndex is not null and r.supersededBy is null "
+                        "select r.id, r.organisation, r.policy, r.rowsCid from RecordEntity r "
+                                + "where r.ledgerIndex is not null and r.supersededBy is null "
                                 + "and (r.analyticsRows is null or r.analyticsRows > 0) order by r.createdAt, r.id",
-                        RecordEntity.class)
-                .getResultList();
+                        Object[].class)
+                .getResultStream()
+                .map(row -> new StatisticsCandidate((String) row[0], (String) row[1], (String) row[2], (String) row[3]))
+                .toList();
     }
+
+    /** What statistics need of a record before its rows are read: ids, its policy text and its rows' CID. */
+    public record StatisticsCandidate(String recordId, String organisation, String policy, String rowsCid) {}
 
     /**
      * Current versions of visible records, of every organisation, whose signed {@code patient} tag names the

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -410,27 +411,37 @@ public class RecordService {
         return QuarkusTransaction.requiringNew().call(repository::hospitalsByNumber);
     }
 
-    /** A visible record's encrypted analytics rows, as read from the store (ciphertext only). */
-    public record StoredRows(String recordId, String organisation, byte[] encryptedRows) {}
+    /**
+     * A visible record statistics may use, before its rows are read ({@link #encryptedRows}).
+     *
+     * @param rowsCid where the store keeps its encrypted analytics rows
+     */
+    public record StatisticsInput(String recordId, String organisation, String rowsCid) {}
 
     /**
-     * The encrypted rows of every visible record statistics may use (the current version of a document, with
-     * analytics rows) whose policy {@code attributes} satisfy (a public check on the policy text; nothing is
-     * decrypted here), oldest first. A document uploaded in several versions counts once, by its current version.
+     * Every visible record statistics may use (the current version of a document, with analytics rows) whose policy
+     * {@code attributes} satisfy (a public check on the policy text; nothing is read from the store or decrypted
+     * here), oldest first. A document uploaded in several versions counts once, by its current version.
      */
-    public List<StoredRows> rowsOpenableBy(Set<String> attributes) {
-        List<RecordEntity> candidates = QuarkusTransaction.requiringNew().call(repository::visibleForStatistics);
-        List<StoredRows> out = new ArrayList<>();
-        for (RecordEntity record : candidates) {
-            if (Policy.parse(record.policy()).isSatisfiedBy(attributes)) {
-                try (InputStream in = store.get(Cid.parse(record.rowsCid()))) {
-                    out.add(new StoredRows(record.id(), record.organisation(), in.readAllBytes()));
-                } catch (IOException e) {
-                    throw new UncheckedIOException("rows of record " + record.id() + " cannot be read", e);
-                }
+    public List<StatisticsInput> statisticsInputsOpenableBy(Set<String> attributes) {
+        Map<String, Boolean> satisfied = new HashMap<>();
+        List<StatisticsInput> out = new ArrayList<>();
+        for (RecordRepository.StatisticsCandidate c :
+                QuarkusTransaction.requiringNew().call(repository::visibleForStatistics)) {
+            if (satisfied.computeIfAbsent(c.policy(), p -> Policy.parse(p).isSatisfiedBy(attributes))) {
+                out.add(new StatisticsInput(c.recordId(), c.organisation(), c.rowsCid()));
             }
         }
         return out;
+    }
+
+    /** The encrypted analytics rows stored under {@code rowsCid} ({@link StatisticsInput#rowsCid()}), ciphertext. */
+    public byte[] encryptedRows(String rowsCid) {
+        try (InputStream in = store.get(Cid.parse(rowsCid))) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("rows " + rowsCid + " cannot be read", e);
+        }
     }
 
     private RecordEntity reload(String recordId) {
