@@ -333,7 +333,7 @@ public class QueryApproval {
         } catch (StatisticsRunner.RefusedException e) {
             List<BudgetRepository.Charge> refunded = QuarkusTransaction.requiringNew()
                     .call(() -> {
-                        repository.query(query.id()).orElseThrow().fail(e.getMessage(), clock.instant());
+                        repository.query(query.id()).orElseThrow().fail(inputs.naming(e.getMessage()), clock.instant());
                         return budgets.refund(query.id());
                     });
             budgets.logRefunds(query.queryHash(), refunded);

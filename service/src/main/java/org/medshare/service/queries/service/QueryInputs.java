@@ -6,10 +6,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.medshare.service.queries.DataUseRule;
 import org.medshare.service.queries.persistence.TemplateEntity;
 import org.medshare.service.records.service.RecordService.StatisticsInput;
@@ -87,11 +90,30 @@ record QueryInputs(
 
     /** The organisation numbered {@code hospitalNumber}. */
     String organisationOf(int hospitalNumber) {
+        return organisationNumbered(hospitalNumber).orElseThrow();
+    }
+
+    /**
+     * {@code text} with every "hospital N" whose number is an input hospital's replaced by that organisation's id: the
+     * enclave knows hospitals by number, its readers by name.
+     */
+    String naming(String text) {
+        Matcher m = HOSPITAL_NUMBER.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String named = organisationNumbered(Integer.parseInt(m.group(1))).orElse(m.group());
+            m.appendReplacement(out, Matcher.quoteReplacement(named));
+        }
+        return m.appendTail(out).toString();
+    }
+
+    private static final Pattern HOSPITAL_NUMBER = Pattern.compile("\\bhospital (\\d{1,5})\\b");
+
+    private Optional<String> organisationNumbered(int hospitalNumber) {
         return hospitalNumbers.entrySet().stream()
                 .filter(e -> e.getValue() == hospitalNumber)
                 .map(Map.Entry::getKey)
-                .findFirst()
-                .orElseThrow();
+                .findFirst();
     }
 
     /** How many of {@code usedRecordIds} each organisation contributed; ids that were not inputs are ignored. */
