@@ -4,6 +4,7 @@
 #   approval key, made with the parties' grant keys under DATA_DIR/parties and listed in the party keys file the
 #   service starts with)
 #   restart_packaged_service PORT DATA_DIR -> the same service again (after packaged_service_stop), same keys
+# MEDSHARE_SERVICE_JAVA_OPTS: extra JVM options of the service (a JFR recording, say)
 packaged_service_stop() {
   if [ -n "${SERVICE_PID:-}" ] && kill -0 "$SERVICE_PID" 2>/dev/null; then
     local kids
@@ -33,7 +34,7 @@ start_packaged_service() {
 restart_packaged_service() {
   local port="$1" data="$2"
   MEDSHARE_ENCLAVE_PARTY_KEYS="$data/parties/party-keys.txt" MEDSHARE_DATA_DIR="$data" MEDSHARE_HTTP_PORT="$port" \
-    java -jar service/target/service-0.1.0-SNAPSHOT-runner.jar >>"$data/logs/service.out" 2>&1 &
+    java ${MEDSHARE_SERVICE_JAVA_OPTS:-} -jar service/target/service-0.1.0-SNAPSHOT-runner.jar >>"$data/logs/service.out" 2>&1 &
   SERVICE_PID=$!
   SERVICE_URL="http://127.0.0.1:$port"
   trap packaged_service_stop EXIT

@@ -3,6 +3,7 @@ package org.medshare.enclave.compute;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.IntStream;
 import javax.crypto.SecretKey;
 import org.medshare.abe.UserKey;
 import org.medshare.enclave.EnclaveConfig;
@@ -25,6 +27,7 @@ import org.medshare.enclave.keyrelease.KeyReleaseRecord;
 import org.medshare.enclave.keyrelease.KeyRequesterService;
 import org.medshare.enclave.keyrelease.QueryApproval;
 import org.medshare.enclave.rows.EncryptedRows;
+import org.medshare.enclave.stats.CandidateRecord;
 import org.medshare.enclave.stats.ConsentRegistry;
 import org.medshare.enclave.stats.DataUseRules;
 import org.medshare.enclave.stats.EncryptedRecord;
@@ -258,26 +261,50 @@ public final class StatisticsService implements EnclaveService {
         return w.toByteArray();
     }
 
-    /** Decrypts and aggregates a batch of the run's next records; answers how many were added so far. */
+    /**
+     * Decrypts and aggregates a batch of the run's next records; answers how many were added so far. The batch must be
+     * the next admitted records in order before any data key is opened; the data keys are then opened on every core
+     * (each is an ABE decapsulation, the costliest step), and the rows aggregated in order.
+     */
     private static byte[] add(ComputeRequest.Batch req, State state) throws EnclaveServiceException {
         String approvalId = Hex.of(req.approvalHash());
         Run run = state.runs.get(approvalId);
         if (run == null) {
             throw new EnclaveServiceException("NO_RUN", "no query run was started here for this approval");
         }
+        List<InputRecord> records = req.records();
         try {
-            for (InputRecord r : req.records()) {
-                EncryptedRows parsed;
+            if (!run.engine.areNext(records.stream()
+                    .map(r -> new CandidateRecord(r.recordId(), r.hospitalId()))
+                    .toList())) {
+                throw new QueryRefusedException(
+                        QueryRefusedException.Reason.INPUT_INVALID,
+                        "the batch is not the next records the run admitted, in order");
+            }
+            List<EncryptedRows> parsed = new ArrayList<>(records.size());
+            for (InputRecord r : records) {
                 try {
-                    parsed = EncryptedRows.parse(r.encryptedRows());
+                    parsed.add(EncryptedRows.parse(r.encryptedRows()));
                 } catch (IllegalArgumentException e) {
                     throw new QueryRefusedException(
                             QueryRefusedException.Reason.INPUT_INVALID,
                             "record " + r.recordId() + " is not valid encrypted rows");
                 }
+            }
+            SecretKey[] keys = new SecretKey[records.size()];
+            IntStream.range(0, keys.length).parallel().forEach(i -> keys[i] = openDataKey(parsed.get(i), run.key));
+            for (int i = 0; i < keys.length; i++) {
+                InputRecord r = records.get(i);
+                SecretKey key = keys[i];
                 run.engine.add(
-                        new EncryptedRecord(r.recordId(), r.hospitalId(), parsed.chunks()),
-                        id -> openDataKey(parsed, run.key));
+                        new EncryptedRecord(
+                                r.recordId(), r.hospitalId(), parsed.get(i).chunks()),
+                        id -> {
+                            if (key == null) {
+                                throw new GeneralSecurityException("the record's data key cannot be opened");
+                            }
+                            return key;
+                        });
             }
         } catch (QueryRefusedException e) {
             state.runs.remove(approvalId);
@@ -308,12 +335,15 @@ public final class StatisticsService implements EnclaveService {
         return new EnclaveServiceException("QUERY_REFUSED_" + e.reason().name(), e.getMessage());
     }
 
-    /** Opens a record's data key; every failure, malformed envelopes included, is the same refusal. */
-    private static SecretKey openDataKey(EncryptedRows rows, UserKey key) throws GeneralSecurityException {
+    /**
+     * Opens a record's data key, or null when it cannot be opened: every failure, malformed envelopes included, is the
+     * same refusal.
+     */
+    private static SecretKey openDataKey(EncryptedRows rows, UserKey key) {
         try {
             return rows.openDataKey(key);
-        } catch (RuntimeException e) {
-            throw new GeneralSecurityException("the record's data key cannot be opened");
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return null;
         }
     }
 

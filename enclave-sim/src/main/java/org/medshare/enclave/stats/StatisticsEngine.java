@@ -278,6 +278,19 @@ public final class StatisticsEngine {
             return next;
         }
 
+        /** Whether {@code records} are, in this order, the next admitted records, each presented as its hospital's. */
+        public boolean areNext(List<CandidateRecord> records) {
+            if (failed || records.size() > admitted.size() - next) {
+                return false;
+            }
+            for (int i = 0; i < records.size(); i++) {
+                if (!records.get(i).equals(admitted.get(next + i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         /**
          * Decrypts and aggregates the next admitted record.
          *

@@ -16,6 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.jboss.logging.Logger;
 import org.medshare.enclave.attest.VerifiedEnclave;
 import org.medshare.enclave.compute.ApprovedQuery;
@@ -126,7 +130,8 @@ public class EnclaveStatisticsRunner implements StatisticsRunner {
     /**
      * Starts the run in the worker with the inputs' ids and hospitals, reads the rows of the records it admits from
      * the store in the order it asks for them, and hands them over in batches of at most {@value #BATCH_RECORDS}
-     * records or about {@value #BATCH_BYTES} bytes: the host holds one batch of ciphertext at a time.
+     * records or about {@value #BATCH_BYTES} bytes. The next batch is read while the worker aggregates the current
+     * one, so the host holds at most two batches of ciphertext at a time.
      */
     private static ComputeResult compute(
             StatisticsClient stats, ApprovedQuery approved, QueryApproval approval, List<Input> inputs, RowsSource rows)
@@ -138,26 +143,58 @@ public class EnclaveStatisticsRunner implements StatisticsRunner {
             candidates.add(new CandidateRecord(input.recordId(), input.hospitalNumber()));
         }
         StatisticsClient.Run run = stats.start(approved, approval, candidates, Set.of());
-        List<InputRecord> batch = new ArrayList<>();
-        long batchBytes = 0;
-        for (String recordId : run.admitted()) {
-            Integer hospital = hospitals.get(recordId);
-            if (hospital == null) {
-                throw new RefusedException("the enclave asked for a record the host did not present");
-            }
-            byte[] encrypted = rows.encryptedRows(recordId);
-            batch.add(new InputRecord(recordId, hospital, encrypted));
-            batchBytes += encrypted.length;
-            if (batch.size() == BATCH_RECORDS || batchBytes >= BATCH_BYTES) {
-                run.add(batch);
-                batch = new ArrayList<>();
-                batchBytes = 0;
-            }
+        List<String> admitted = run.admitted();
+        if (!hospitals.keySet().containsAll(admitted)) {
+            throw new RefusedException("the enclave asked for a record the host did not present");
         }
-        if (!batch.isEmpty()) {
-            run.add(batch);
+        ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "enclave-rows-reader");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Future<Batch> reading = reader.submit(() -> Batch.read(admitted, 0, hospitals, rows));
+            for (Batch batch = await(reading); !batch.records().isEmpty(); batch = await(reading)) {
+                int from = batch.end();
+                reading = reader.submit(() -> Batch.read(admitted, from, hospitals, rows));
+                run.add(batch.records());
+            }
+            return run.finish();
+        } finally {
+            reader.shutdownNow();
         }
-        return run.finish();
+    }
+
+    /** The records of one batch, and the position in the admitted ids after them. */
+    private record Batch(List<InputRecord> records, int end) {
+
+        /** The batch that starts at position {@code from} of {@code admitted} (empty at its end). */
+        static Batch read(List<String> admitted, int from, Map<String, Integer> hospitals, RowsSource rows) {
+            List<InputRecord> records = new ArrayList<>();
+            long bytes = 0;
+            int next = from;
+            while (next < admitted.size() && records.size() < BATCH_RECORDS && bytes < BATCH_BYTES) {
+                String recordId = admitted.get(next++);
+                byte[] encrypted = rows.encryptedRows(recordId);
+                records.add(new InputRecord(recordId, hospitals.get(recordId), encrypted));
+                bytes += encrypted.length;
+            }
+            return new Batch(records, next);
+        }
+    }
+
+    private static Batch await(Future<Batch> reading) {
+        try {
+            return reading.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the records' rows", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException("the records' rows could not be read", e.getCause());
+        }
     }
 
     /**

@@ -66,11 +66,14 @@ public class RecordAnchoring {
     }
 
     /**
-     * Appends the UPLOAD event of a committed, not yet anchored record and marks the record anchored.
+     * Appends the UPLOAD event of a committed, not yet anchored record (and, for a new version of a document, the
+     * RECORD_VERSIONED event linking it to {@code previousId}) and marks the record anchored.
      *
+     * @param previousId the version the record replaces, null for none
      * @return the event's receipt
      */
-    public LedgerReceipt anchor(String recordId, String organisation, byte[] envelope, String policy) {
+    public LedgerReceipt anchor(
+            String recordId, String organisation, String previousId, byte[] envelope, String policy) {
         if (!inFlight.add(recordId)) {
             throw RequestRefusedException.conflict(
                     "upload-in-progress",
@@ -80,7 +83,7 @@ public class RecordAnchoring {
         try {
             LedgerReceipt receipt = ledger.append(
                     Event.upload(clock.millis(), organisation, recordId, Sha256.of(envelope), Sha256.of(policy)));
-            appendVersioned(recordId, organisation);
+            appendVersioned(recordId, organisation, previousId);
             QuarkusTransaction.requiringNew()
                     .run(() -> repository.byId(recordId).orElseThrow().anchoredAt(receipt.index()));
             return receipt;
@@ -113,9 +116,7 @@ public class RecordAnchoring {
     }
 
     /** For a record that is a new version of a document, the RECORD_VERSIONED event linking it to the one it replaces. */
-    private void appendVersioned(String recordId, String organisation) {
-        String previous = QuarkusTransaction.requiringNew()
-                .call(() -> repository.byId(recordId).orElseThrow().previousId());
+    private void appendVersioned(String recordId, String organisation, String previous) {
         if (previous != null) {
             ledger.append(Event.recordVersioned(clock.millis(), organisation, recordId, previous));
         }
@@ -149,14 +150,14 @@ public class RecordAnchoring {
             Long index = onLedger.get(record.id());
             if (index != null) {
                 if (record.previousId() != null && !versionedOnLedger.contains(record.id())) {
-                    appendVersioned(record.id(), record.organisation());
+                    appendVersioned(record.id(), record.organisation(), record.previousId());
                 }
                 QuarkusTransaction.requiringNew()
                         .run(() -> repository.byId(record.id()).orElseThrow().anchoredAt(index));
                 continue;
             }
             try (InputStream in = store.get(Cid.parse(record.envelopeCid()))) {
-                anchor(record.id(), record.organisation(), in.readAllBytes(), record.policy());
+                anchor(record.id(), record.organisation(), record.previousId(), in.readAllBytes(), record.policy());
             } catch (RequestRefusedException inProgress) {
                 // its upload request anchors it at this moment
             } catch (IOException e) {

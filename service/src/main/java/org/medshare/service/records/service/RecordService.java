@@ -225,9 +225,10 @@ public class RecordService {
             }
             return replayed.orElseThrow(() -> e);
         }
-        LedgerReceipt receipt =
-                anchoring.anchor(record.id(), caller.organisation(), upload.envelope(), metadata.policy());
-        return new UploadResult(view(reload(record.id())), receipt, false);
+        LedgerReceipt receipt = anchoring.anchor(
+                record.id(), caller.organisation(), record.previousId(), upload.envelope(), metadata.policy());
+        record.anchoredAt(receipt.index());
+        return new UploadResult(view(record), receipt, false);
     }
 
     /**
