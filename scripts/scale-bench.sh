@@ -5,7 +5,8 @@
 # and a regression over every record, the service's heap after a full GC, bytes per record of each part of the data
 # directory; then the service is restarted on the same data and the time until it is ready again is recorded (it
 # includes opening the ledger; the first start, on an empty directory, is the baseline). Writes
-# bench/results/scale-<date>.txt (with date, machine and JDK).
+# bench/results/scale-<date>.txt (with date, machine and JDK) and its chart, scale-<date>.svg
+# (org.medshare.bench.e2e.ScaleChart).
 #   scripts/scale-bench.sh [SIZE...]        (MEDSHARE_SKIP_BUILD=1: use the jars already built)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,4 +41,5 @@ for size in $sizes; do
   printf 'service ready again on %s records after %s s (opens the ledger, the store and the database)\n' \
     "$size" "$(since "$t0")" >>"$out"
 done
-echo "results: $out (service data and logs: $data)"
+java -cp bench/target/benchmarks.jar org.medshare.bench.e2e.ScaleChart "$out" "${out%.txt}.svg"
+echo "results: $out and ${out%.txt}.svg (service data and logs: $data)"

@@ -3,12 +3,14 @@ package org.medshare.bench.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.KeyPair;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -55,6 +57,7 @@ public final class ScaleRunner {
              "aggregate": {"type": "ols", "y": "payment", "x": ["claim", "ageBand"]},
              "privacy": {"dp": "none", "maxRowsPerPatient": 1000}}
             """;
+    private static final Duration APPROVAL_TIMEOUT = Duration.ofMinutes(30);
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
 
     private ScaleRunner() {}
@@ -96,6 +99,8 @@ public final class ScaleRunner {
         }
         ServiceClient irene = Workload.client(server, new Realm(realm, "irene"));
         ServiceClient rita = Workload.client(server, new Realm(realm, "rita"));
+        // approving runs the query over every record within the request: minutes at 100,000 records
+        ServiceClient regulator = new ServiceClient(URI.create(server), new Realm(realm, "rita"), APPROVAL_TIMEOUT);
         Map<String, byte[]> requests = prepareQueries(samples, irene, rita);
 
         Path progress = work.resolve("ingested");
@@ -152,6 +157,7 @@ public final class ScaleRunner {
                     meRate,
                     Workload.latencies(latency)));
         }
+        flush(report, out);
 
         for (Map.Entry<String, byte[]> query : requests.entrySet()) {
             long t0 = System.nanoTime();
@@ -159,7 +165,7 @@ public final class ScaleRunner {
                     .json()
                     .path("queryId")
                     .asText();
-            JsonNode done = Workload.approve(rita, id, approvalKey);
+            JsonNode done = Workload.approve(regulator, id, approvalKey);
             double seconds = (System.nanoTime() - t0) / 1e9;
             report.append(String.format(
                     Locale.ROOT,
@@ -168,6 +174,7 @@ public final class ScaleRunner {
                     seconds,
                     done.path("status").asText(),
                     done.path("inputRecords").asText("?")));
+            flush(report, out);
         }
 
         long heap = heapAfterGc(servicePid);
@@ -182,10 +189,16 @@ public final class ScaleRunner {
         }
         report.setLength(report.length() - 1);
         report.append('\n');
+        flush(report, out);
+    }
+
+    /** Appends what {@code report} holds to {@code out} and prints it, so that a run cut short keeps what it measured. */
+    private static void flush(StringBuilder report, Path out) throws IOException {
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(
                 out, report.toString(), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         System.out.print(report);
+        report.setLength(0);
     }
 
     /** count-by-sex (no noise), mean claim per hospital (ε 0.1) and the OLS template, each registered and approved. */

@@ -150,6 +150,34 @@ class HospitalBudgetTest {
     }
 
     @Test
+    @Order(1)
+    void dryRunsRacingWithTheFirstChargesOfABudgetAlwaysAnswer() throws Exception {
+        String hospital = "hospital-dry-race-" + System.nanoTime();
+        String insurer = "insurer-dry-race-" + System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Boolean>> futures = new ArrayList<>();
+        try {
+            for (int i = 0; i < 16; i++) {
+                Plan plan = plan("dry-race-" + i + "-" + System.nanoTime(), insurer, 100_000, hospital);
+                boolean dryRun = i % 2 == 0;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return dryRun ? budgets.refusalOf(plan).isEmpty() : charge(plan);
+                }));
+            }
+            start.countDown();
+            for (Future<Boolean> f : futures) {
+                assertTrue(f.get(), "every dry run finds the charge payable and every charge is paid");
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(800_000, hospitalBudget(hospital).spentMicros(), "only the eight real charges spent");
+        assertEquals(800_000, insurerSpent(insurer));
+    }
+
+    @Test
     @Order(2)
     void aQueryOverTwoHospitalsIsRefusedWhenOneIsShortAndSpendsNothingAnywhere() {
         budgets.setOwnLimit(hospital(HOSPITAL_A), 1.0);

@@ -175,28 +175,20 @@ public class PrivacyBudgets {
      *     {@code hospital-budget-exhausted} (naming the hospital) when a budget cannot pay; nothing was written
      */
     public void chargeWith(Plan plan, Runnable first) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                QuarkusTransaction.requiringNew().run(() -> {
-                    first.run();
-                    charge(plan);
-                });
-                return;
-            } catch (RuntimeException e) {
-                if (attempt == ATTEMPTS || !duplicateKey(e)) {
-                    throw e;
-                }
-            }
-        }
+        inNewTransactionWinningFirstCharges(() -> {
+            first.run();
+            charge(plan);
+        });
     }
 
     /**
      * The refusal {@link #chargeWith} would give the plan now, if any. The charge is made and rolled back in a new
-     * transaction, so the answer follows exactly the rules of a real charge and nothing is spent.
+     * transaction (run again, as a charge is, when it collides with a first charge of the same budget), so the answer
+     * follows exactly the rules of a real charge and nothing is spent.
      */
     public Optional<RequestRefusedException> refusalOf(Plan plan) {
         try {
-            QuarkusTransaction.requiringNew().run(() -> {
+            inNewTransactionWinningFirstCharges(() -> {
                 charge(plan);
                 throw new DryRun();
             });
@@ -214,6 +206,23 @@ public class PrivacyBudgets {
 
         DryRun() {
             super(null, null, false, false);
+        }
+    }
+
+    /**
+     * Runs {@code work} in a new transaction; when that transaction lost a race to create a budget (a unique-key
+     * collision), runs it again, up to {@value #ATTEMPTS} times in all.
+     */
+    private static void inNewTransactionWinningFirstCharges(Runnable work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                QuarkusTransaction.requiringNew().run(work);
+                return;
+            } catch (RuntimeException e) {
+                if (attempt == ATTEMPTS || !duplicateKey(e)) {
+                    throw e;
+                }
+            }
         }
     }
 
