@@ -35,6 +35,9 @@ import org.medshare.enclave.stats.CandidateRecord;
  * }</pre>
  */
 public final class StatisticsClient {
+    /** Records per batch {@link #run} sends. */
+    static final int BATCH = 256;
+
     private final EnclaveHost worker;
 
     public StatisticsClient(EnclaveHost worker) {
@@ -102,9 +105,6 @@ public final class StatisticsClient {
             throw new IOException("malformed compute start answer from the enclave: " + e.getMessage());
         }
     }
-
-    /** Records per batch {@link #run} sends. */
-    static final int BATCH = 256;
 
     /** A query run started in the worker ({@link #start}). */
     public final class Run {

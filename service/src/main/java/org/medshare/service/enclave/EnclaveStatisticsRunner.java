@@ -183,17 +183,23 @@ public class EnclaveStatisticsRunner implements StatisticsRunner {
         }
     }
 
-    private static Batch await(Future<Batch> reading) {
+    /**
+     * The batch {@code reading} reads.
+     *
+     * @throws RefusedException when the store cannot give a record's rows: the query fails (and its charges are
+     *     refunded) rather than run over fewer records than it was approved for
+     */
+    private static Batch await(Future<Batch> reading) throws RefusedException {
         try {
             return reading.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading the records' rows", e);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException failure) {
-                throw failure;
-            }
-            throw new IllegalStateException("the records' rows could not be read", e.getCause());
+            LOG.warnf(
+                    "a record's rows could not be read from the store (%s)",
+                    e.getCause().getClass().getSimpleName());
+            throw new RefusedException("a record's rows could not be read from the store");
         }
     }
 

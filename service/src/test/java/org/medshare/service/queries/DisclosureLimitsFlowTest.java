@@ -34,6 +34,8 @@ import org.medshare.service.ledger.LedgerService;
 import org.medshare.service.testing.HospitalClient;
 import org.medshare.service.testing.QuerySteps;
 import org.medshare.service.testing.QuerySteps.Party;
+import org.medshare.store.Cid;
+import org.medshare.store.ShardStore;
 
 /**
  * The hospitals' own disclosure limits through the approval endpoint and the real enclave: two hospitals upload two
@@ -41,7 +43,8 @@ import org.medshare.service.testing.QuerySteps.Party;
  * 0.2 per query. Before submitting, the insurer previews each query: both hospitals' records, k = 20, the noise of
  * ε 0.1, and for ε 0.5 the second hospital's limit as the blocker, with nothing written. An exact query releases no age band: 16 patients are enough for k = 12 but not for k = 20, so the
  * larger k applies. A query of ε 0.5 is refused by the enclave as HOSPITAL_LIMIT naming the second hospital by its id, the
- * insurer reads why, and every budget charge is given back (one BUDGET_REFUNDED per BUDGET_CHARGED, no COMPUTE).
+ * insurer reads why, and every budget charge is given back (one BUDGET_REFUNDED per BUDGET_CHARGED, no COMPUTE). When
+ * a record's rows are lost from the store, a query over it fails the same way instead of running over fewer records.
  */
 @QuarkusTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -60,6 +63,10 @@ class DisclosureLimitsFlowTest {
     int hospitalB;
     String exact;
     String noisy;
+    String unreadable;
+
+    @Inject
+    ShardStore store;
 
     private int uploadTwoAndLimit(String organisation, long firstPatient, String limits) throws Exception {
         HospitalClient hospital = HospitalClient.registered(organisation, null);
@@ -224,6 +231,40 @@ class DisclosureLimitsFlowTest {
                 .statusCode(200)
                 .body("status", equalTo("FAILED"))
                 .body("reason", containsString("HOSPITAL_LIMIT"));
+    }
+
+    @Test
+    @Order(10)
+    @TestSecurity(user = "hana", roles = "hospital")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = HOSPITAL_A))
+    void oneRecordsRowsAreLostFromTheStore() throws Exception {
+        String rowsCid =
+                given().get("/api/v1/records").then().statusCode(200).extract().path("[0].rowsCid");
+        assertTrue(store.delete(HOSPITAL_A, Cid.parse(rowsCid)), "the store held " + rowsCid);
+    }
+
+    @Test
+    @Order(11)
+    @TestSecurity(user = "ivan", roles = "insurer")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = INSURER))
+    void insurerSubmitsAQueryOverThem() {
+        unreadable = QuerySteps.submitted(AS_TEST_IDENTITY, template, INSURER, "0.1");
+    }
+
+    @Test
+    @Order(12)
+    @TestSecurity(user = "rita", roles = "regulator")
+    @OidcSecurity(claims = @Claim(key = "org_id", value = "regulator-nhc"))
+    void aQueryWhoseRowsCannotBeReadFailsAndGivesEveryChargeBack() {
+        QuerySteps.approve(AS_TEST_IDENTITY, unreadable)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("FAILED"))
+                .body("reason", containsString("could not be read from the store"));
+        List<Event> charged = events(EventType.BUDGET_CHARGED, unreadable);
+        assertEquals(2, charged.size(), "both hospitals were charged at approval: " + charged);
+        assertEquals(2, events(EventType.BUDGET_REFUNDED, unreadable).size(), "and both were refunded");
+        assertEquals(List.of(), events(EventType.COMPUTE, unreadable));
     }
 
     private List<Event> events(EventType type, String queryId) {
