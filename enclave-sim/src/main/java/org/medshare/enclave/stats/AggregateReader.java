@@ -2,10 +2,14 @@ package org.medshare.enclave.stats;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import org.medshare.enclave.rows.Icd10;
 import org.medshare.enclave.stats.AggregateSpec.Bins;
 import org.medshare.enclave.stats.AggregateSpec.Bounds;
@@ -21,7 +25,7 @@ import org.medshare.enclave.stats.QueryRefusedException.Reason;
  */
 final class AggregateReader {
     private static final Set<String> FIELDS =
-            Set.of("type", "field", "bounds", "bins", "probabilities", "y", "x", "maxIterations");
+            Set.of("type", "field", "bounds", "bins", "probabilities", "y", "x", "featureBounds", "maxIterations");
     private static final int MAX_FEATURES = 8;
     private static final int MAX_PROBABILITIES = 99;
     private static final int DEFAULT_MAX_ITERATIONS = 25;
@@ -52,7 +56,8 @@ final class AggregateReader {
             }
             case OLS -> {
                 Feature y = feature(Json.text(a, "y", "aggregate"));
-                yield new AggregateSpec.Ols(y, features(a));
+                List<Feature> x = features(a);
+                yield new AggregateSpec.Ols(y, x, featureBounds(a, y, x));
             }
             case LOGISTIC -> {
                 Feature y = feature(Json.text(a, "y", "aggregate"));
@@ -84,7 +89,7 @@ final class AggregateReader {
             case SUM, MEAN, VARIANCE -> Set.of("type", "field", "bounds");
             case HISTOGRAM -> Set.of("type", "field", "bins");
             case QUANTILES -> Set.of("type", "field", "bounds", "bins", "probabilities");
-            case OLS -> Set.of("type", "y", "x");
+            case OLS -> Set.of("type", "y", "x", "featureBounds");
             case LOGISTIC -> Set.of("type", "y", "x", "maxIterations");
         };
     }
@@ -100,17 +105,56 @@ final class AggregateReader {
     }
 
     private static Bounds bounds(JsonNode a) throws QueryRefusedException {
-        JsonNode b = Json.required(a, "bounds", "aggregate");
+        return bounds(Json.required(a, "bounds", "aggregate"), "aggregate.bounds");
+    }
+
+    private static Bounds bounds(JsonNode b, String where) throws QueryRefusedException {
         if (!b.isArray() || b.size() != 2) {
-            throw new QueryRefusedException(Reason.MALFORMED, "aggregate.bounds must be [lower, upper] in cents");
+            throw new QueryRefusedException(Reason.MALFORMED, where + " must be [lower, upper]");
         }
-        long lo = Json.integer(b.get(0), "aggregate.bounds[0]");
-        long hi = Json.integer(b.get(1), "aggregate.bounds[1]");
+        long lo = Json.integer(b.get(0), where + "[0]");
+        long hi = Json.integer(b.get(1), where + "[1]");
         if (lo < 0 || lo >= hi || hi > Integer.MAX_VALUE) {
             throw new QueryRefusedException(
-                    Reason.TEMPLATE_INVALID, "aggregate.bounds must satisfy 0 <= lower < upper <= 2^31-1");
+                    Reason.TEMPLATE_INVALID, where + " must satisfy 0 <= lower < upper <= 2^31-1");
         }
         return new Bounds(lo, hi);
+    }
+
+    /**
+     * The optional {@code featureBounds} object of an OLS aggregate: feature name to {@code [lower, upper]}, each name
+     * one of the regression's features that is not 0/1.
+     */
+    private static Map<String, Bounds> featureBounds(JsonNode a, Feature y, List<Feature> x)
+            throws QueryRefusedException {
+        if (!a.has("featureBounds")) {
+            return Map.of();
+        }
+        JsonNode fb = a.get("featureBounds");
+        if (!fb.isObject()) {
+            throw new QueryRefusedException(
+                    Reason.MALFORMED, "aggregate.featureBounds must map feature names to [lower, upper]");
+        }
+        Map<String, Feature> used = new HashMap<>();
+        used.put(y.name(), y);
+        x.forEach(f -> used.put(f.name(), f));
+        Map<String, Bounds> out = new TreeMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = fb.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            Feature f = used.get(e.getKey());
+            if (f == null) {
+                throw new QueryRefusedException(
+                        Reason.TEMPLATE_INVALID,
+                        "aggregate.featureBounds names " + e.getKey() + ", which is not a feature of the regression");
+            }
+            if (f.kind().binary()) {
+                throw new QueryRefusedException(
+                        Reason.TEMPLATE_INVALID,
+                        "aggregate.featureBounds names " + e.getKey() + ", which is 0/1 and needs no bounds");
+            }
+            out.put(e.getKey(), bounds(e.getValue(), "aggregate.featureBounds." + e.getKey()));
+        }
+        return out;
     }
 
     private static Bins bins(JsonNode a) throws QueryRefusedException {

@@ -2,6 +2,7 @@ package org.medshare.enclave.stats;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.medshare.enclave.rows.Icd10;
@@ -179,10 +180,20 @@ public sealed interface AggregateSpec {
         }
     }
 
-    /** Ordinary least squares. */
-    record Ols(Feature y, List<Feature> x) implements Regression {
+    /**
+     * Ordinary least squares. Each feature named in {@code featureBounds} (outcome included; never a 0/1 feature) is
+     * clamped into its bounds before it is summed; under differential privacy every feature that is not 0/1 has
+     * bounds, so that one row's contribution to each sum is bounded.
+     */
+    record Ols(Feature y, List<Feature> x, Map<String, Bounds> featureBounds) implements Regression {
         public Ols {
             x = List.copyOf(x);
+            featureBounds = Map.copyOf(featureBounds);
+        }
+
+        /** The clamping bounds of {@code f}: [0, 1] for a 0/1 feature, those the template gives, or none. */
+        public Optional<Bounds> boundsOf(Feature f) {
+            return f.kind().binary() ? Optional.of(new Bounds(0, 1)) : Optional.ofNullable(featureBounds.get(f.name()));
         }
     }
 

@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.TreeMap;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
+import org.apache.commons.math3.linear.CholeskyDecomposition;
 import org.apache.commons.math3.linear.LUDecomposition;
+import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
+import org.apache.commons.math3.linear.NonSymmetricMatrixException;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.linear.RealVector;
 import org.apache.commons.math3.linear.SingularMatrixException;
@@ -15,38 +18,74 @@ import org.medshare.enclave.stats.AggregateSpec.Regression;
 
 /**
  * Fits a released group's regression from what the kernel accumulated for it: ordinary least squares from the
- * group's XᵀX and Xᵀy sums, logistic regression by Newton–Raphson over the group's design rows. Both put
- * {@code n}, {@code beta[intercept]} and one {@code beta[feature]} per feature into the group's values, and
- * {@code singular = 1} instead of coefficients when the system cannot be solved. No noise is added here.
+ * group's Gram entries ({@link Gram}, exact or noisy), logistic regression by Newton–Raphson over the group's design
+ * rows. Both put {@code n}, {@code beta[intercept]} and one {@code beta[feature]} per feature into the group's values,
+ * and {@code singular = 1} instead of coefficients when the system cannot be solved. No noise is added here.
  */
 final class Regressions {
     private Regressions() {}
 
-    static void ols(RowAggregator agg, int g, Regression a, TreeMap<String, Double> v) {
-        int p = agg.regressionDimension();
+    /** Group {@code g}'s exact Gram entries ({@link Gram} order), as doubles. */
+    static double[] gram(RowAggregator agg, int g) {
+        int size = Gram.size(agg.regressionDimension());
+        double[] s = new double[size];
+        for (int i = 0; i < size; i++) {
+            s[i] = agg.gram.get(g * size + i).doubleValue();
+        }
+        return s;
+    }
+
+    /**
+     * Puts {@code n} (entry (0,0) of {@code s}) and the fit from the Gram entries {@code s} into {@code v}: the
+     * coefficients and r², or {@code singular = 1}.
+     *
+     * @param noisy whether {@code s} carries noise: then XᵀX must also be positive definite, as every exact one of
+     *     full rank is, and r² is clamped into [0, 1]
+     */
+    static void ols(double[] s, int p, Regression a, boolean noisy, TreeMap<String, Double> v) {
+        v.put("n", s[Gram.index(0, 0, p)]);
+        double[] fit = olsFit(s, p, noisy);
+        if (fit == null) {
+            v.put("singular", 1.0);
+            return;
+        }
+        putBetas(v, a, new ArrayRealVector(Arrays.copyOf(fit, p), false));
+        v.put("r2", fit[p]);
+    }
+
+    /**
+     * The OLS fit from Gram entries {@code s}: {@code p} coefficients (intercept first) then r²; null when XᵀX is
+     * singular, or, when {@code noisy}, not positive definite.
+     */
+    static double[] olsFit(double[] s, int p, boolean noisy) {
         double[][] m = new double[p][p];
-        int base = g * p * p;
+        double[] xty = new double[p];
         for (int i = 0; i < p; i++) {
             for (int j = i; j < p; j++) {
-                m[i][j] = agg.xtx[base + i * p + j];
+                m[i][j] = s[Gram.index(i, j, p)];
                 m[j][i] = m[i][j];
             }
+            xty[i] = s[Gram.index(i, p, p)];
         }
-        double[] xty = Arrays.copyOfRange(agg.xty, g * (p + 1), g * (p + 1) + p);
-        double yy = agg.xty[g * (p + 1) + p];
-        double n = agg.count[g];
-        v.put("n", n);
+        double yy = s[Gram.index(p, p, p)];
+        double n = m[0][0];
+        RealMatrix xtx = new Array2DRowRealMatrix(m, false);
+        RealVector rhs = new ArrayRealVector(xty, false);
+        RealVector beta;
         try {
-            RealMatrix xtx = new Array2DRowRealMatrix(m, false);
-            RealVector beta = new LUDecomposition(xtx, 1e-12).getSolver().solve(new ArrayRealVector(xty, false));
-            putBetas(v, a, beta);
-            double sse = yy - 2 * beta.dotProduct(new ArrayRealVector(xty, false)) + beta.dotProduct(xtx.operate(beta));
-            double ybar = xty[0] / n;
-            double sst = yy - n * ybar * ybar;
-            v.put("r2", sst > 0 ? 1 - sse / sst : 0.0);
-        } catch (SingularMatrixException e) {
-            v.put("singular", 1.0);
+            beta = noisy
+                    ? new CholeskyDecomposition(xtx).getSolver().solve(rhs)
+                    : new LUDecomposition(xtx, 1e-12).getSolver().solve(rhs);
+        } catch (SingularMatrixException | NonPositiveDefiniteMatrixException | NonSymmetricMatrixException e) {
+            return null;
         }
+        double sse = yy - 2 * beta.dotProduct(rhs) + beta.dotProduct(xtx.operate(beta));
+        double ybar = xty[0] / n;
+        double sst = yy - n * ybar * ybar;
+        double r2 = sst > 0 ? 1 - sse / sst : 0.0;
+        double[] out = Arrays.copyOf(beta.toArray(), p + 1);
+        out[p] = noisy ? Math.max(0, Math.min(1, r2)) : r2;
+        return out;
     }
 
     static void logistic(RowAggregator agg, int g, Logistic a, TreeMap<String, Double> v) {

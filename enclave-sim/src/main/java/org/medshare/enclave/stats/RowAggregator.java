@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import org.medshare.enclave.Sha256;
@@ -52,15 +53,21 @@ public final class RowAggregator {
     private final int binCount;
     private final int maxRows;
     private final Feature[] features;
+    /** Per feature of {@link #features}: its clamping bounds (OLS), or the whole {@code int} range. */
+    private final long[] featureLower;
+
+    private final long[] featureUpper;
     private final int p;
-    private final double[] xs;
+    /** One row of the augmented design {@code [1, x, y]} ({@link Gram}). */
+    private final long[] z;
     // accumulators, per group (histograms and normal equations: a block per group)
     final long[] count;
     final long[] sum;
     final double[] sumSq;
     final long[] hist;
-    final double[] xtx;
-    final double[] xty;
+    /** OLS: per group, the exact upper triangle of ZᵀZ in {@link Gram} order. */
+    final ExactSums gram;
+
     final LongList[] values;
     /** For exact quantiles: the patient of each entry of {@link #values}. */
     final LongList[] valueOwners;
@@ -109,7 +116,15 @@ public final class RowAggregator {
             this.features = new Feature[0];
             this.p = 0;
         }
-        this.xs = new double[p + 1];
+        this.z = new long[p + 1];
+        this.featureLower = new long[features.length];
+        this.featureUpper = new long[features.length];
+        for (int i = 0; i < features.length; i++) {
+            Optional<AggregateSpec.Bounds> b =
+                    a instanceof AggregateSpec.Ols ols ? ols.boundsOf(features[i]) : Optional.empty();
+            featureLower[i] = b.map(AggregateSpec.Bounds::lower).orElse((long) Integer.MIN_VALUE);
+            featureUpper[i] = b.map(AggregateSpec.Bounds::upper).orElse((long) Integer.MAX_VALUE);
+        }
         int nb = 0;
         int[] bi = new int[features.length];
         for (int i = 0; i < features.length; i++) {
@@ -125,8 +140,7 @@ public final class RowAggregator {
         sum = kind == Kind.SUM || kind == Kind.MEAN || kind == Kind.VARIANCE ? new long[groupCount] : null;
         sumSq = kind == Kind.VARIANCE ? new double[groupCount] : null;
         hist = binCount > 0 ? new long[groupCount * binCount] : null;
-        xtx = kind == Kind.OLS ? new double[groupCount * p * p] : null;
-        xty = kind == Kind.OLS ? new double[groupCount * (p + 1)] : null;
+        gram = kind == Kind.OLS ? new ExactSums(groupCount * Gram.size(p)) : null;
         values = kind == Kind.QUANTILES ? new LongList[groupCount] : null;
         valueOwners = kind == Kind.QUANTILES ? new LongList[groupCount] : null;
         design = kind == Kind.LOGISTIC ? new LongList[groupCount] : null;
@@ -376,23 +390,21 @@ public final class RowAggregator {
         return b < 0 ? 0 : (b >= binCount ? binCount - 1 : (int) b);
     }
 
+    /** Adds the row's products to group {@code g}'s Gram entries, each feature clamped into its bounds. */
     private void accumulateOls(int g, byte[] buf, int off, int packed) {
-        final int pp = p;
-        final double[] x = xs;
-        x[0] = 1;
-        for (int i = 1; i < pp; i++) {
-            x[i] = features[i - 1].valueIn(buf, off, packed);
+        final long[] zr = z;
+        zr[0] = 1;
+        for (int i = 0; i < features.length; i++) {
+            long v = features[i].valueIn(buf, off, packed);
+            zr[i + 1] = v < featureLower[i] ? featureLower[i] : (v > featureUpper[i] ? featureUpper[i] : v);
         }
-        double y = features[pp - 1].valueIn(buf, off, packed);
-        int base = g * pp * pp;
-        for (int i = 0; i < pp; i++) {
-            double xi = x[i];
-            for (int j = i; j < pp; j++) {
-                xtx[base + i * pp + j] += xi * x[j];
+        int e = g * Gram.size(p);
+        for (int a = 0; a <= p; a++) {
+            long za = zr[a];
+            for (int b = a; b <= p; b++) {
+                gram.add(e++, za * zr[b]);
             }
-            xty[g * (pp + 1) + i] += xi * y;
         }
-        xty[g * (pp + 1) + pp] += y * y;
     }
 
     private void collectLogistic(int g, byte[] buf, int off, int packed) {

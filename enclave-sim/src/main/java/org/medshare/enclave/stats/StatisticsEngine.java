@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.medshare.enclave.rows.RowChunkCodec;
@@ -24,8 +25,10 @@ import org.medshare.enclave.rows.RowChunkCodec.Decryptor;
 import org.medshare.enclave.rows.RowLayout;
 import org.medshare.enclave.stats.AggregateSpec.Bins;
 import org.medshare.enclave.stats.AggregateSpec.Clamped;
+import org.medshare.enclave.stats.AggregateSpec.Feature;
 import org.medshare.enclave.stats.AggregateSpec.Histogram;
 import org.medshare.enclave.stats.AggregateSpec.Logistic;
+import org.medshare.enclave.stats.AggregateSpec.Ols;
 import org.medshare.enclave.stats.AggregateSpec.Quantiles;
 import org.medshare.enclave.stats.AggregateSpec.Regression;
 import org.medshare.enclave.stats.QueryRefusedException.Reason;
@@ -54,7 +57,8 @@ import org.medshare.enclave.stats.QueryTemplate.DpMode;
  * charged atomically ({@link PrivacyBudget#tryCharge}) only when a result is about to be released;
  * a refusal at that point spends nothing. DP noise uses {@link DiscreteSamplers} with the L1
  * (Laplace) or L2 (Gaussian) sensitivity implied by the per-patient contribution bound and the
- * clamping bounds ({@link Noise}); beside each noisy value the group carries its accuracy (mechanism, noise scale and a
+ * clamping bounds ({@link Noise}); a DP least-squares fit is computed from its noisy sufficient statistics (every
+ * Gram entry noised, {@link Gram}); beside each noisy value the group carries its accuracy (mechanism, noise scale and a
  * 95% confidence interval, {@link ValueAccuracy}, derived in {@link Accuracy}), inside the signed result.
  *
  * <p>Thread-safe: concurrent queries share the registries, the budget and the guard.
@@ -69,6 +73,9 @@ public final class StatisticsEngine {
     private final PrivacyBudget budget;
     private final DifferencingGuard guard;
     private final DiscreteSamplers samplers;
+    /** Seeds the simulated noise of {@link NoisyFitBootstrap}, which releases nothing about the records. */
+    private final SecureRandom simulationSeeds;
+
     private final int minGroupSize;
 
     /**
@@ -91,6 +98,7 @@ public final class StatisticsEngine {
         this.budget = budget;
         this.guard = new DifferencingGuard(minGroupSize);
         this.samplers = new DiscreteSamplers(noise);
+        this.simulationSeeds = noise;
         this.minGroupSize = minGroupSize;
     }
 
@@ -432,12 +440,13 @@ public final class StatisticsEngine {
      * one ({@link ValueAccuracy}). Without noise ({@code micros == 0}) a value that fewer than {@code k}
      * distinct patients back is withheld and counted in {@code withheld[0]}: a histogram bin with 1..k-1 patients, an
      * exact quantile (see {@link #quantiles}), and a regression whose 0/1 feature or outcome takes one of its values
-     * for 1..k-1 patients (all its coefficients; regressions are never noised). With noise, bins and quantiles are
-     * released noisy.
+     * for 1..k-1 patients (all its coefficients). With noise, bins and quantiles are released noisy, and a least-squares
+     * fit comes from noisy sufficient statistics ({@link #noisyOls}); a logistic fit never has noise.
      *
      * <p>Accuracy: a noisy count, sum or bin gets {@code [value - h, value + h]} at {@link Accuracy#CONFIDENCE}; a mean
      * or variance an interval derived from its noisy parts ({@link Accuracy#ratio}, {@link Accuracy#variance}, each
-     * part at the level the union bound needs); a quantile of the noisy histogram none.
+     * part at the level the union bound needs); a quantile of the noisy histogram none; a noisy least-squares fit's
+     * coefficients an approximate one ({@link NoisyFitBootstrap}), its r² none.
      */
     private TreeMap<String, Double> values(
             RowAggregator agg,
@@ -545,8 +554,10 @@ public final class StatisticsEngine {
                 quantiles(agg, g, (Quantiles) a, micros, t, v, k, withheld, accuracy);
                 break;
             case OLS:
-                if (!withholdRegression(agg, g, (Regression) a, k, v, withheld)) {
-                    Regressions.ols(agg, g, (Regression) a, v);
+                if (micros > 0) {
+                    noisyOls(agg, g, (Ols) a, base, v, accuracy);
+                } else if (!withholdRegression(agg, g, (Regression) a, k, v, withheld)) {
+                    Regressions.ols(Regressions.gram(agg, g), agg.regressionDimension(), (Regression) a, false, v);
                 }
                 break;
             case LOGISTIC:
@@ -558,6 +569,58 @@ public final class StatisticsEngine {
                 throw new IllegalStateException("no release for " + a.kind());
         }
         return v;
+    }
+
+    /**
+     * A differentially private OLS fit from noisy sufficient statistics: every Gram entry of the group ({@link Gram})
+     * gets its own noise ({@link #baseNoise}), the fit is post-processing of them. Released: {@code n} (entry (0,0),
+     * clamped up to 1) with its exact interval, the coefficients with {@link NoisyFitBootstrap} intervals, and r²
+     * (clamped into [0, 1]) without one: a ratio of differences of large noisy sums, too far from linear in them for
+     * the bootstrap (it covered an exact r² of 0.9 in about 40% of runs in testing). Or {@code n} and {@code singular
+     * = 1} when the noisy XᵀX is not positive definite.
+     */
+    private void noisyOls(
+            RowAggregator agg,
+            int g,
+            Ols a,
+            Map<String, Noise> base,
+            TreeMap<String, Double> v,
+            TreeMap<String, ValueAccuracy> accuracy) {
+        int p = agg.regressionDimension();
+        int size = Gram.size(p);
+        double[] s = new double[size];
+        Noise[] noise = new Noise[size];
+        for (int i = 0; i <= p; i++) {
+            for (int j = i; j <= p; j++) {
+                int e = Gram.index(i, j, p);
+                noise[e] = base.get(Gram.name(i, j, p));
+                s[e] = noisy(agg.gram.get(g * size + e), noise[e]);
+            }
+        }
+        s[0] = Math.max(1, s[0]);
+        Regressions.ols(s, p, a, true, v);
+        putNoisy(accuracy, "n", noise[0], s[0]);
+        if (v.containsKey("singular")) {
+            return;
+        }
+        List<String> coefficients = new ArrayList<>(List.of("beta[intercept]"));
+        a.x().forEach(f -> coefficients.add("beta[" + f.name() + "]"));
+        String mechanism = noise[0].mechanismName();
+        List<String> from = List.of("xtx", "xty", "yty");
+        Accuracy.Interval[] intervals = NoisyFitBootstrap.intervals(
+                s,
+                noise,
+                x -> Regressions.olsFit(x, p, true),
+                Accuracy.ALPHA,
+                new SplittableRandom(simulationSeeds.nextLong()));
+        for (int k = 0; k < p; k++) {
+            accuracy.put(
+                    coefficients.get(k),
+                    intervals == null
+                            ? ValueAccuracy.notProvided(mechanism, from)
+                            : ValueAccuracy.simulated(mechanism, from, intervals[k]));
+        }
+        accuracy.put("r2", ValueAccuracy.notProvided(mechanism, from));
     }
 
     /** Records {@code [value - h, value + h]} for a value with {@code noise}; nothing when there is no noise. */
@@ -669,7 +732,8 @@ public final class StatisticsEngine {
      * The noise of each noised base value a group of {@code t}'s aggregate releases at micro-ε {@code micros}, by
      * name: {@code count}, {@code sum} and {@code sumOfSquares} (sharing ε equally where an aggregate releases
      * several), or {@code bin} for every bin of a histogram (the bins of one group are disjoint, so each gets the
-     * whole ε); empty without noise ({@code micros == 0}) and for regressions, which are never noised. The
+     * whole ε), or each Gram entry of a least-squares fit ({@link #gramNoise}); empty without noise ({@code micros ==
+     * 0}) and for a logistic fit, which never has noise. The
      * sensitivity of a count is the rows one patient may contribute (l), of a sum l·upper, of a sum of squares
      * l·upper².
      */
@@ -690,8 +754,36 @@ public final class StatisticsEngine {
                         SUM, noise(l.multiply(hi), micros, 3, t),
                         SUM_OF_SQUARES, noise(l.multiply(hi).multiply(hi), micros, 3, t));
             case HISTOGRAM, QUANTILES -> Map.of(BIN, noise(l, micros, 1, t));
-            case OLS, LOGISTIC -> Map.of();
+            case OLS -> gramNoise((Ols) a, l, micros, t);
+            case LOGISTIC -> Map.of();
         };
+    }
+
+    /**
+     * The noise of each Gram entry of a DP OLS fit, by {@link Gram#name}: every feature is clamped into {@code [lower,
+     * upper]} with {@code lower >= 0} (0/1 features into [0, 1], the intercept is 1), so one row adds between 0 and
+     * {@code upper_a · upper_b} to entry (a, b), and one patient at most l times that: its sensitivity. The entries
+     * share ε equally (basic composition over {@link Gram#size} values; for the Gaussian, as for the other aggregates,
+     * the per-value σ also bounds the vector's L2 sensitivity).
+     */
+    private static Map<String, Noise> gramNoise(Ols a, BigInteger l, long micros, QueryTemplate t) {
+        List<Feature> columns = new ArrayList<>(a.x());
+        columns.add(a.y());
+        int p = columns.size();
+        BigInteger[] upper = new BigInteger[p + 1];
+        upper[0] = BigInteger.ONE;
+        for (int i = 0; i < p; i++) {
+            upper[i + 1] = BigInteger.valueOf(a.boundsOf(columns.get(i))
+                    .orElseThrow(() -> new IllegalStateException("a DP regression has bounds on every feature"))
+                    .upper());
+        }
+        Map<String, Noise> out = new TreeMap<>();
+        for (int i = 0; i <= p; i++) {
+            for (int j = i; j <= p; j++) {
+                out.put(Gram.name(i, j, p), noise(l.multiply(upper[i]).multiply(upper[j]), micros, Gram.size(p), t));
+            }
+        }
+        return out;
     }
 
     /**

@@ -74,10 +74,27 @@ final class TemplateReader {
             throw new QueryRefusedException(Reason.TEMPLATE_INVALID, "groups x bins must not exceed 2^22");
         }
         Privacy privacy = privacy(root.get("privacy"));
-        if (privacy.dp() != DpMode.NONE && aggregate instanceof AggregateSpec.Regression) {
+        if (privacy.dp() != DpMode.NONE && aggregate instanceof AggregateSpec.Logistic) {
             throw new QueryRefusedException(
                     Reason.TEMPLATE_INVALID,
-                    "differential privacy is not supported for regression aggregates; set privacy.dp to \"none\"");
+                    "differential privacy is not supported for logistic regression; set privacy.dp to \"none\"");
+        }
+        if (privacy.dp() != DpMode.NONE && aggregate instanceof AggregateSpec.Ols ols) {
+            List<String> unbounded = new ArrayList<>();
+            for (AggregateSpec.Feature f : ols.x()) {
+                if (ols.boundsOf(f).isEmpty()) {
+                    unbounded.add(f.name());
+                }
+            }
+            if (ols.boundsOf(ols.y()).isEmpty()) {
+                unbounded.add(ols.y().name());
+            }
+            if (!unbounded.isEmpty()) {
+                throw new QueryRefusedException(
+                        Reason.TEMPLATE_INVALID,
+                        "differentially private regression needs aggregate.featureBounds for "
+                                + String.join(", ", unbounded));
+            }
         }
         if (privacy.dp() != DpMode.NONE && aggregate.kind() == Kind.QUANTILES && bins == 0) {
             throw new QueryRefusedException(Reason.TEMPLATE_INVALID, "DP quantiles need fixed bins");

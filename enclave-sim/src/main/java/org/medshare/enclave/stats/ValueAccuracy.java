@@ -10,7 +10,7 @@ import java.util.OptionalDouble;
 /**
  * The accuracy of one released noisy value: the mechanism whose noise it carries and, when it can be given honestly,
  * an interval that covers the true value with probability at least {@link Accuracy#CONFIDENCE} over the noise
- * ({@link Accuracy} derives the half-widths). Three shapes, as the result JSON shows them:
+ * ({@link Accuracy} derives the half-widths). Four shapes, as the result JSON shows them:
  *
  * <ul>
  *   <li>a noisy value ({@link #noisy}): {@code mechanism}, {@code scale} (discrete Laplace: b with {@code P[x] ∝
@@ -21,8 +21,11 @@ import java.util.OptionalDouble;
  *   <li>a value derived from noisy ones with an interval ({@link #derived}): {@code mechanism}, {@code derivedFrom}
  *       (the noisy statistics it is computed from, released or not), {@code confidence}, {@code lower}, {@code
  *       upper};
+ *   <li>a value fitted from noisy statistics with an approximate interval ({@link #simulated}): as a derived value,
+ *       plus {@code "method": "parametricBootstrap"} ({@link NoisyFitBootstrap}: coverage near the level, not
+ *       guaranteed);
  *   <li>a derived value without an interval ({@link #notProvided}): {@code mechanism}, {@code derivedFrom}, {@code
- *       scale} of the noise on each part, and {@code "interval": "notProvided"}.
+ *       scale} of the noise on each part when they share one, and {@code "interval": "notProvided"}.
  * </ul>
  *
  * @param mechanism {@code discreteLaplace} or {@code discreteGaussian}
@@ -30,13 +33,18 @@ import java.util.OptionalDouble;
  * @param halfWidth h of a noisy value; empty for derived values
  * @param derivedFrom the noisy statistics a derived value is computed from; empty for a noisy value
  * @param interval the confidence interval, if one is provided
+ * @param method how an approximate interval was computed; empty for the intervals of {@link Accuracy}
  */
 public record ValueAccuracy(
         String mechanism,
         OptionalDouble scale,
         OptionalDouble halfWidth,
         List<String> derivedFrom,
-        Optional<Accuracy.Interval> interval) {
+        Optional<Accuracy.Interval> interval,
+        Optional<String> method) {
+    /** The method of the intervals of {@link NoisyFitBootstrap}. */
+    static final String PARAMETRIC_BOOTSTRAP = "parametricBootstrap";
+
     public ValueAccuracy {
         Objects.requireNonNull(mechanism, "mechanism");
         derivedFrom = List.copyOf(derivedFrom);
@@ -49,13 +57,36 @@ public record ValueAccuracy(
                 OptionalDouble.of(noise.scale()),
                 OptionalDouble.of(halfWidth),
                 List.of(),
-                Optional.of(new Accuracy.Interval(value - halfWidth, value + halfWidth)));
+                Optional.of(new Accuracy.Interval(value - halfWidth, value + halfWidth)),
+                Optional.empty());
     }
 
     /** A value computed from the noisy statistics {@code from}, with an interval derived from theirs. */
     static ValueAccuracy derived(String mechanism, List<String> from, Accuracy.Interval interval) {
         return new ValueAccuracy(
-                mechanism, OptionalDouble.empty(), OptionalDouble.empty(), from, Optional.of(interval));
+                mechanism,
+                OptionalDouble.empty(),
+                OptionalDouble.empty(),
+                from,
+                Optional.of(interval),
+                Optional.empty());
+    }
+
+    /** A value fitted from the noisy statistics {@code from}, with a {@link NoisyFitBootstrap} interval. */
+    static ValueAccuracy simulated(String mechanism, List<String> from, Accuracy.Interval interval) {
+        return new ValueAccuracy(
+                mechanism,
+                OptionalDouble.empty(),
+                OptionalDouble.empty(),
+                from,
+                Optional.of(interval),
+                Optional.of(PARAMETRIC_BOOTSTRAP));
+    }
+
+    /** A value computed from the noisy statistics {@code from}, whose noise differs in scale, with no interval. */
+    static ValueAccuracy notProvided(String mechanism, List<String> from) {
+        return new ValueAccuracy(
+                mechanism, OptionalDouble.empty(), OptionalDouble.empty(), from, Optional.empty(), Optional.empty());
     }
 
     /** A value computed from the noisy statistics {@code from}, each with {@code noise}, for which no interval is given. */
@@ -65,6 +96,7 @@ public record ValueAccuracy(
                 OptionalDouble.of(noise.scale()),
                 OptionalDouble.empty(),
                 from,
+                Optional.empty(),
                 Optional.empty());
     }
 
@@ -81,6 +113,7 @@ public record ValueAccuracy(
             m.put("confidence", Accuracy.CONFIDENCE);
             m.put("lower", interval.get().lower());
             m.put("upper", interval.get().upper());
+            method.ifPresent(x -> m.put("method", x));
         } else {
             m.put("interval", "notProvided");
         }

@@ -3,6 +3,7 @@ package org.medshare.enclave.stats;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.SortedMap;
@@ -512,6 +514,107 @@ class StatisticsEngineTest {
         assertEquals(Math.log(rate / (1 - rate)), lg.value("beta[intercept]"), 0.15);
         assertEquals(0, lg.value("beta[claim]") * 1_000_000, 0.2);
         assertEquals(0, lg.value("beta[sexFemale]"), 0.2);
+    }
+
+    static final String OLS_DP_T = """
+        {"id": "payment-ols-dp", "version": 1, "purpose": "insurance-stats",
+         "aggregate": {"type": "ols", "y": "payment", "x": ["claim", "sexFemale"],
+                       "featureBounds": {"claim": [0, 1600000], "payment": [0, 1600000]}},
+         "privacy": {"dp": "optional", "maxRowsPerPatient": 4, "maxEpsilon": 2.5}}
+        """;
+
+    private QueryTemplate approve(String template) throws Exception {
+        QueryTemplate t = QueryTemplate.parse(template);
+        registry.submit(t);
+        registry.approve(t.id(), t.version(), "regulator-1");
+        return t;
+    }
+
+    /** Clamping bounds on regression features apply with or without noise: the fit is that of the clamped rows. */
+    @Test
+    void featureBoundsClampTheRegressionsInputs() throws Exception {
+        approve(OLS_T.replace("payment-ols", "payment-ols-clamped")
+                .replace(
+                        "\"x\": [\"claim\", \"ageBand\"]",
+                        "\"x\": [\"claim\", \"ageBand\"], \"featureBounds\": {\"claim\": [0, 500000]}"));
+        StatisticsResult ols = run("payment-ols-clamped", Map.of(), null);
+        List<AnalyticsRow> all = Synthetic.groups(
+                        data.rowsByRecord, id -> true, r -> r.ageBand() <= AgeBand.MAX_BAND, 1000, r -> Synthetic.key())
+                .get(Synthetic.key());
+        double[] y = new double[all.size()];
+        double[][] x = new double[all.size()][2];
+        for (int i = 0; i < all.size(); i++) {
+            y[i] = all.get(i).paymentCents();
+            x[i][0] = Math.min(500_000, all.get(i).claimCents());
+            x[i][1] = all.get(i).ageBand();
+        }
+        OLSMultipleLinearRegression reference = new OLSMultipleLinearRegression();
+        reference.newSampleData(y, x);
+        double[] beta = reference.estimateRegressionParameters();
+        GroupResult g = ols.groups().get(0);
+        assertEquals(all.size(), g.value("n"));
+        assertEquals(beta[1], g.value("beta[claim]"), Math.abs(beta[1]) * 1e-6);
+        assertEquals(beta[0], g.value("beta[intercept]"), Math.abs(beta[0]) * 1e-6);
+        assertTrue(
+                Math.abs(g.value("beta[claim]") - 0.7) > 0.05, "clamping changed the slope: " + g.value("beta[claim]"));
+    }
+
+    /**
+     * Under DP a least-squares fit comes from noisy Gram entries: n with its exact interval, coefficients and r² with
+     * parametric-bootstrap intervals; the noise is what the plan announced; ε is charged once.
+     */
+    @Test
+    void aPrivateRegressionIsFittedFromNoisySufficientStatisticsWithItsAccuracy() throws Exception {
+        QueryTemplate t = approve(OLS_DP_T);
+        GroupResult exact = run("payment-ols-dp", Map.of(), null).groups().get(0);
+        assertTrue(exact.accuracy().isEmpty(), "no noise, no accuracy");
+        GroupResult noisy = run("payment-ols-dp", Map.of(), 2.5).groups().get(0);
+        assertEquals(2_500_000, budget.spentMicros("insurer-1"));
+        assertEquals(
+                Set.of("n", "beta[intercept]", "beta[claim]", "beta[sexFemale]", "r2"),
+                noisy.values().keySet());
+
+        ValueAccuracy n = noisy.accuracyOf("n").orElseThrow();
+        assertTrue(n.interval().orElseThrow().lower() <= exact.value("n")
+                && exact.value("n") <= n.interval().orElseThrow().upper());
+        assertNotEquals(exact.value("n"), noisy.value("n"), "n carries noise");
+        for (String fitted : List.of("beta[intercept]", "beta[claim]", "beta[sexFemale]")) {
+            ValueAccuracy a = noisy.accuracyOf(fitted).orElseThrow();
+            assertEquals(Optional.of(ValueAccuracy.PARAMETRIC_BOOTSTRAP), a.method(), fitted);
+            assertEquals(List.of("xtx", "xty", "yty"), a.derivedFrom(), fitted);
+            Accuracy.Interval ci = a.interval().orElseThrow();
+            assertTrue(ci.lower() < noisy.value(fitted) && noisy.value(fitted) < ci.upper(), fitted + " " + ci);
+        }
+        ValueAccuracy r2 = noisy.accuracyOf("r2").orElseThrow();
+        assertTrue(r2.interval().isEmpty() && r2.method().isEmpty(), "no interval for r²: " + r2);
+        Accuracy.Interval slope =
+                noisy.accuracyOf("beta[claim]").orElseThrow().interval().orElseThrow();
+        assertTrue(
+                slope.lower() <= exact.value("beta[claim]") && exact.value("beta[claim]") <= slope.upper(),
+                "the interval covers the exact fit (fixed seed): " + slope + " " + exact.value("beta[claim]"));
+        assertTrue(slope.upper() - slope.lower() < 1, "informative: " + slope);
+        assertEquals(0.7, noisy.value("beta[claim]"), 0.5);
+
+        ReleasePlan plan = StatisticsEngine.plan(t, 2_500_000, DisclosureLimits.NONE, List.of(1, 2, 3));
+        assertEquals(
+                List.of(
+                        "xtx[0,0]",
+                        "xtx[0,1]",
+                        "xtx[0,2]",
+                        "xtx[1,1]",
+                        "xtx[1,2]",
+                        "xtx[2,2]",
+                        "xty[0]",
+                        "xty[1]",
+                        "xty[2]",
+                        "yty"),
+                plan.noise().stream().map(ReleasePlan.NoisedValue::value).toList());
+        // Laplace b = sensitivity · parts / ε: 4 rows per patient, 10 Gram entries, ε = 2.5
+        assertEquals(4 * 10 / 2.5, plan.noise().get(0).scale(), 1e-9);
+        assertEquals(4 * 10 * 1_600_000.0 / 2.5, plan.noise().get(4).scale(), 1e-3);
+        assertEquals(
+                4 * 10 * 1_600_000.0 * 1_600_000.0 / 2.5, plan.noise().get(9).scale(), 1);
+        assertEquals(plan.noise().get(0).scale(), n.scale().orElseThrow(), 1e-9);
     }
 
     @Test

@@ -78,8 +78,9 @@ public class QueryService {
                 + " keyed by organisation. Each group has key, values and accuracy: for every value that carries"
                 + " differential-privacy noise or is computed from noisy statistics, its mechanism (discreteLaplace or"
                 + " discreteGaussian) and either the noise scale, halfWidth and the 95% confidence interval [lower, upper]"
-                + " (confidence 0.95), or derivedFrom with an interval derived from the noisy parts, or"
-                + " interval = notProvided. Results stored in formats 1 and 2 have no accuracy.";
+                + " (confidence 0.95), or derivedFrom with an interval derived from the noisy parts (method ="
+                + " parametricBootstrap when that interval is approximate: the coefficients of a differentially private"
+                + " regression), or interval = notProvided. Results stored in formats 1 and 2 have no accuracy.";
 
         /** The view of a query that has no result yet (or never will). */
         static QueryView of(QueryEntity q, List<PaymentService.Payout> payouts) {
