@@ -51,7 +51,30 @@ import org.apache.commons.math3.special.Erf;
  * both hold with probability {@code >= 1 - alpha}, and then the true mean lies in the range of {@code S/N} over the
  * box of the two intervals ({@link #ratio}), which is also intersected with the clamping bounds. A variance {@code
  * Q/N - (S/N)²} uses three parts at {@code 1 - alpha/3} ({@link #variance}). These intervals are conservative (their
- * coverage is usually well above the level). Quantiles of a noisy histogram get no interval.
+ * coverage is usually well above the level).
+ *
+ * <h2>Quantiles of a noisy histogram</h2>
+ *
+ * The engine releases the p-quantile of a group as the midpoint of the first bin b whose noisy cumulative count
+ * reaches p times the noisy total; the true nearest-rank p-quantile of the clamped values lies in the first bin b
+ * with {@code C_b >= p·N}, C the true cumulative counts and N the true total. Write {@code C_b - p·N = (1-p)·P_b -
+ * p·R_b}, P_b the true count of bins 0..b and R_b that of the bins after b. Their noisy versions (before the release
+ * clamps bins at 0) are {@code P̂_b = P_b + S_b}, {@code R̂_b = R_b + T_b}, S_b and T_b sums of {@code b+1} and {@code
+ * B-b-1} independent draws of the bins' noise. Each of the 2B sums is within {@code A_m} ({@link #sumHalfWidth}, m its
+ * number of draws) with probability {@code >= 1 - alpha/(2B)}; by the union bound all are at once with probability
+ * {@code >= 1 - alpha}. Then, since true counts are never negative, {@code C_b - p·N <= (1-p)·(P̂_b + A) - p·max(0,
+ * R̂_b - A')}, so the true bin is no earlier than the first b where that is {@code >= 0}; and {@code C_b - p·N >=
+ * (1-p)·max(0, P̂_b - A) - p·(R̂_b + A')}, so it is no later than the first b where this is {@code >= 0} (the last bin
+ * at the latest). The interval is the values of those bins ({@link #quantile}), cut to the clamping bounds; the first
+ * and last bins also hold the values below and above the bins. It covers the true quantile with probability {@code >=
+ * 1 - alpha}; the union bound and the tail bounds make it conservative.
+ *
+ * <p>{@code A_m}: a discrete Gaussian is sub-Gaussian with parameter σ (Canonne, Kamath, Steinke, "The Discrete
+ * Gaussian for Differential Privacy", 2020, Cor. 9: {@code E[e^{tX}] <= e^{t²σ²/2}}), so a sum of m draws has {@code
+ * P[|S| >= A] <= 2·exp(-A²/(2mσ²))}. For the discrete Laplace, the Chernoff bound with its exact moment generating
+ * function {@code M(t) = (1-q)² / ((1-q·e^t)(1-q·e^-t))}, {@code 0 < t < 1/b}: {@code P[|S| >= A] <= 2·exp(m·ln M(t) -
+ * t·A)} for every such t, so {@code A = (m·ln M(t) - ln(alpha/2)) / t} is valid for each t; the smallest found by a
+ * golden-section search over t is used.
  *
  * <p>Coverage is per value (marginal); intervals of several values of a result do not hold simultaneously at that
  * level.
@@ -69,6 +92,8 @@ public final class Accuracy {
     private static final double LAPLACE_LOG_MARGIN = 1e-12;
     private static final double GAUSSIAN_TAIL_MARGIN = 1e-9;
     private static final double EXACT_INTEGERS = 0x1p50;
+    private static final int GOLDEN_STEPS = 80;
+    private static final double GOLDEN = (Math.sqrt(5) - 1) / 2;
 
     private Accuracy() {}
 
@@ -203,6 +228,93 @@ public final class Accuracy {
         double lo = Math.max(0, qLo / nUpper - mean.upper() * mean.upper());
         double hi = Math.min(cap, qUpper / nLo - mean.lower() * mean.lower());
         return lo <= hi ? new Interval(lo, hi) : new Interval(0, cap);
+    }
+
+    /**
+     * A bound A with {@code P[|X_1 + … + X_m| >= A] <= alpha} for m independent draws of discrete Laplace noise of
+     * scale b (see the class comment; 0 for {@code m = 0}).
+     */
+    static double laplaceSumHalfWidth(double b, int m, double alpha) {
+        checkScale(b);
+        checkAlpha(alpha);
+        if (m == 0) {
+            return 0;
+        }
+        double tMax = 1 / b;
+        double lo = 0;
+        double hi = tMax;
+        double best = Double.POSITIVE_INFINITY;
+        // with K = ln M convex and K(0) = 0, A(t) = (m·K(t) + c)/t has derivative (m·(t·K' - K) - c)/t², whose
+        // numerator grows (its derivative is m·t·K'' >= 0): A falls then rises, so golden-section search finds the
+        // minimum; every t it evaluates gives a valid bound
+
+        for (int i = 0; i < GOLDEN_STEPS; i++) {
+            double t1 = hi - GOLDEN * (hi - lo);
+            double t2 = lo + GOLDEN * (hi - lo);
+            double a1 = laplaceChernoff(b, m, alpha, t1);
+            double a2 = laplaceChernoff(b, m, alpha, t2);
+            best = Math.min(best, Math.min(a1, a2));
+            if (a1 <= a2) {
+                hi = t2;
+            } else {
+                lo = t1;
+            }
+        }
+        return best;
+    }
+
+    /** {@code (m·ln M(t) - ln(alpha/2)) / t} for {@code Lap_Z(b)}, {@code 0 < t < 1/b}. */
+    private static double laplaceChernoff(double b, int m, double alpha, double t) {
+        double logQ = -1 / b;
+        double logM =
+                2 * Math.log(-Math.expm1(logQ)) - Math.log(-Math.expm1(logQ + t)) - Math.log(-Math.expm1(logQ - t));
+        return (m * logM - Math.log(alpha / 2)) / t;
+    }
+
+    /** A bound A with {@code P[|X_1 + … + X_m| >= A] <= alpha} for m draws of {@code N_Z(0, σ²)}: {@code σ·sqrt(2m·ln(2/alpha))}. */
+    static double gaussianSumHalfWidth(double sigma, int m, double alpha) {
+        checkScale(sigma);
+        checkAlpha(alpha);
+        return sigma * Math.sqrt(2 * m * Math.log(2 / alpha));
+    }
+
+    /**
+     * The interval of a group's true p-quantile (see the class comment) from the noisy bin counts {@code noisy} before
+     * clamping, of bins {@code [binLower + i·width, binLower + (i+1)·width)} (the first and last also holding the
+     * values beyond), of integer values clamped into {@code [lower, upper]}.
+     *
+     * @param sumBound {@code sumBound[m]} bounds the sum of m draws of the bins' noise, {@code m = 0..bins}
+     */
+    static Interval quantile(
+            double[] noisy, double[] sumBound, double p, long binLower, long width, long lower, long upper) {
+        int bins = noisy.length;
+        double total = 0;
+        for (double h : noisy) {
+            total += h;
+        }
+        int earliest = -1;
+        int latest = bins - 1;
+        double below = 0;
+        for (int b = 0; b < bins; b++) {
+            below += noisy[b];
+            double above = total - below;
+            double a = sumBound[b + 1];
+            double a2 = sumBound[bins - b - 1];
+            if (earliest < 0 && (1 - p) * (below + a) - p * Math.max(0, above - a2) >= 0) {
+                earliest = b;
+            }
+            if ((1 - p) * Math.max(0, below - a) - p * (above + a2) >= 0) {
+                latest = b;
+                break;
+            }
+        }
+        // only when the sums lie outside their bounds can no bin pass the first test by the last one
+        if (earliest < 0 || earliest > latest) {
+            earliest = latest;
+        }
+        double from = earliest == 0 ? lower : Math.max(lower, binLower + earliest * width);
+        double to = latest == bins - 1 ? upper : Math.min(upper, binLower + (latest + 1) * width - 1);
+        return from <= to ? new Interval(from, to) : new Interval(lower, upper);
     }
 
     private static void checkScale(double scale) {

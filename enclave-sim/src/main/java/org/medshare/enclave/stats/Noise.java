@@ -72,6 +72,25 @@ record Noise(Mechanism mechanism, BigInteger num, BigInteger den) {
                 : Accuracy.gaussianHalfWidth(scale(), alpha);
     }
 
+    /**
+     * {@code A[m]}, {@code m = 0..maxDraws}: a bound with {@code P[|X_1 + … + X_m| > A[m]] <= alpha} for m
+     * independent draws of this noise: for one draw the exact {@link #halfWidth}, for more {@link
+     * Accuracy#laplaceSumHalfWidth} or {@link Accuracy#gaussianSumHalfWidth}.
+     */
+    double[] sumHalfWidths(int maxDraws, double alpha) {
+        double[] a = new double[maxDraws + 1];
+        double scale = scale();
+        if (maxDraws >= 1) {
+            a[1] = halfWidth(alpha);
+        }
+        for (int m = 2; m <= maxDraws; m++) {
+            a[m] = mechanism == Mechanism.DISCRETE_LAPLACE
+                    ? Accuracy.laplaceSumHalfWidth(scale, m, alpha)
+                    : Accuracy.gaussianSumHalfWidth(scale, m, alpha);
+        }
+        return a;
+    }
+
     /** The mechanism's name in results: {@code discreteLaplace} or {@code discreteGaussian}. */
     String mechanismName() {
         return nameOf(mechanism);

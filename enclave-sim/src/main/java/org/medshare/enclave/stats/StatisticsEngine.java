@@ -445,7 +445,8 @@ public final class StatisticsEngine {
      *
      * <p>Accuracy: a noisy count, sum or bin gets {@code [value - h, value + h]} at {@link Accuracy#CONFIDENCE}; a mean
      * or variance an interval derived from its noisy parts ({@link Accuracy#ratio}, {@link Accuracy#variance}, each
-     * part at the level the union bound needs); a quantile of the noisy histogram none; a noisy least-squares fit's
+     * part at the level the union bound needs); a quantile of the noisy histogram the bins it can lie in ({@link
+     * Accuracy#quantile}); a noisy least-squares fit's
      * coefficients an approximate one ({@link NoisyFitBootstrap}), its r² none.
      */
     private TreeMap<String, Double> values(
@@ -694,11 +695,14 @@ public final class StatisticsEngine {
         int bins = fixed.count();
         double[] h = new double[bins];
         double total = 0;
+        double[] unclamped = new double[bins];
         Noise noise = baseNoise(t, micros).get(BIN);
         for (int b = 0; b < bins; b++) {
-            h[b] = nonNegative(noisy(BigInteger.valueOf(agg.hist[g * bins + b]), noise));
+            unclamped[b] = noisy(BigInteger.valueOf(agg.hist[g * bins + b]), noise);
+            h[b] = nonNegative(unclamped[b]);
             total += h[b];
         }
+        double[] sumBound = noise.sumHalfWidths(bins, Accuracy.ALPHA / (2 * bins));
         for (double p : a.probabilities()) {
             double target = p * total;
             double cum = 0;
@@ -711,7 +715,19 @@ public final class StatisticsEngine {
             }
             double mid = fixed.lower() + (b + 0.5) * fixed.width();
             v.put(quantileName(p), clampTo(mid, a.bounds().lower(), a.bounds().upper()));
-            accuracy.put(quantileName(p), ValueAccuracy.notProvided(noise, List.of("histogram")));
+            accuracy.put(
+                    quantileName(p),
+                    ValueAccuracy.derived(
+                            noise.mechanismName(),
+                            List.of("histogram"),
+                            Accuracy.quantile(
+                                    unclamped,
+                                    sumBound,
+                                    p,
+                                    fixed.lower(),
+                                    fixed.width(),
+                                    a.bounds().lower(),
+                                    a.bounds().upper())));
         }
     }
 

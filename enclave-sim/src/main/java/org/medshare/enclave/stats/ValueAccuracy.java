@@ -20,16 +20,16 @@ import java.util.OptionalDouble;
  *       the floor, the true value lies between the floor and {@code floor + h};
  *   <li>a value derived from noisy ones with an interval ({@link #derived}): {@code mechanism}, {@code derivedFrom}
  *       (the noisy statistics it is computed from, released or not), {@code confidence}, {@code lower}, {@code
- *       upper};
+ *       upper} (a quantile of a noisy histogram: the values of the bins it can lie in, {@link Accuracy#quantile});
  *   <li>a value fitted from noisy statistics with an approximate interval ({@link #simulated}): as a derived value,
  *       plus {@code "method": "parametricBootstrap"} ({@link NoisyFitBootstrap}: coverage near the level, not
  *       guaranteed);
- *   <li>a derived value without an interval ({@link #notProvided}): {@code mechanism}, {@code derivedFrom}, {@code
- *       scale} of the noise on each part when they share one, and {@code "interval": "notProvided"}.
+ *   <li>a derived value without an interval ({@link #notProvided}): {@code mechanism}, {@code derivedFrom} and {@code
+ *       "interval": "notProvided"} (the r² of a noisy least-squares fit).
  * </ul>
  *
  * @param mechanism {@code discreteLaplace} or {@code discreteGaussian}
- * @param scale the scale of the value's own noise, or of its parts' when they share one; empty otherwise
+ * @param scale the scale of a noisy value's own noise; empty for derived values
  * @param halfWidth h of a noisy value; empty for derived values
  * @param derivedFrom the noisy statistics a derived value is computed from; empty for a noisy value
  * @param interval the confidence interval, if one is provided
@@ -83,21 +83,10 @@ public record ValueAccuracy(
                 Optional.of(PARAMETRIC_BOOTSTRAP));
     }
 
-    /** A value computed from the noisy statistics {@code from}, whose noise differs in scale, with no interval. */
+    /** A value computed from the noisy statistics {@code from}, for which no interval is given. */
     static ValueAccuracy notProvided(String mechanism, List<String> from) {
         return new ValueAccuracy(
                 mechanism, OptionalDouble.empty(), OptionalDouble.empty(), from, Optional.empty(), Optional.empty());
-    }
-
-    /** A value computed from the noisy statistics {@code from}, each with {@code noise}, for which no interval is given. */
-    static ValueAccuracy notProvided(Noise noise, List<String> from) {
-        return new ValueAccuracy(
-                noise.mechanismName(),
-                OptionalDouble.of(noise.scale()),
-                OptionalDouble.empty(),
-                from,
-                Optional.empty(),
-                Optional.empty());
     }
 
     /** The entry as it appears in a result's canonical JSON (keys are sorted when written). */

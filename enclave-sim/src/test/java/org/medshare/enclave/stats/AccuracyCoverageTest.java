@@ -149,4 +149,121 @@ class AccuracyCoverageTest {
         }
         assertEquals(List.of(), failures);
     }
+
+    /**
+     * The interval of a quantile of a noisy histogram covers the true nearest-rank quantile of the clamped values at
+     * least 95% of the time (one-sided: the union bound over bins makes it conservative), and is narrower than the
+     * clamping range. 600 values drawn once (seeded) into 20 bins of width 100 over [0, 1999]; p = 0.5 and 0.9; L =
+     * 1, ε = 1, under both mechanisms (δ = 1e-6).
+     */
+    @Test
+    void quantilesOfANoisyHistogramCoverAtLeastTheLevel() {
+        DiscreteSamplers s = samplers();
+        java.util.Random data = new java.util.Random(SEED);
+        long[] values = new long[600];
+        long[] hist = new long[20];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = Math.min(1999, Math.round(Math.abs(data.nextGaussian()) * 600));
+            hist[(int) (values[i] / 100)]++;
+        }
+        long[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        List<String> failures = new ArrayList<>();
+        for (Mechanism m : Mechanism.values()) {
+            Noise noise = Noise.of(BigInteger.ONE, 1_000_000, 1, 1e-6, m);
+            double[] sumBound = noise.sumHalfWidths(hist.length, Accuracy.ALPHA / (2 * hist.length));
+            for (double p : new double[] {0.5, 0.9}) {
+                long truth = sorted[(int) Math.ceil(p * sorted.length) - 1];
+                int covered = 0;
+                double width = 0;
+                for (int run = 0; run < RUNS; run++) {
+                    double[] noisy = new double[hist.length];
+                    for (int b = 0; b < hist.length; b++) {
+                        noisy[b] =
+                                BigInteger.valueOf(hist[b]).add(noise.sample(s)).doubleValue();
+                    }
+                    Accuracy.Interval ci = Accuracy.quantile(noisy, sumBound, p, 0, 100, 0, 1999);
+                    width += ci.upper() - ci.lower();
+                    covered += ci.lower() <= truth && truth <= ci.upper() ? 1 : 0;
+                }
+                double coverage = covered / (double) RUNS;
+                String line = String.format(
+                        Locale.ROOT,
+                        "quantile %s p=%.1f: coverage %.4f, mean width %.1f",
+                        m,
+                        p,
+                        coverage,
+                        width / RUNS);
+                System.out.println(line);
+                if (coverage < Accuracy.CONFIDENCE - tolerance(Accuracy.CONFIDENCE) || width / RUNS >= 1000) {
+                    failures.add(line);
+                }
+            }
+        }
+        assertEquals(List.of(), failures);
+    }
+
+    /** The bins a quantile can lie in, worked by hand: every sum of m bins' noise within m. */
+    @Test
+    void aQuantilesIntervalSpansTheBinsItCanLieIn() {
+        // noisy counts 10 and 10, true ones in [9, 11] each: the median is in bin 0 unless bin 0 holds fewer than bin 1
+        // (9 vs 11)
+        assertEquals(
+                new Accuracy.Interval(0, 199),
+                Accuracy.quantile(new double[] {10, 10}, new double[] {0, 1, 2}, 0.5, 0, 100, 0, 199));
+        // 30 rows against 10: the median is in bin 0 whatever the noise
+        assertEquals(
+                new Accuracy.Interval(0, 99),
+                Accuracy.quantile(new double[] {30, 10}, new double[] {0, 1, 2}, 0.5, 0, 100, 0, 199));
+        // the 0.9-quantile of {30, 10} lies in bin 1 (C_0 = 29..31 < 0.9·(38..42))
+        assertEquals(
+                new Accuracy.Interval(100, 199),
+                Accuracy.quantile(new double[] {30, 10}, new double[] {0, 1, 2}, 0.9, 0, 100, 0, 199));
+        // the last bin holds what lies above the bins: up to the clamping bound
+        assertEquals(
+                new Accuracy.Interval(100, 500),
+                Accuracy.quantile(new double[] {30, 10}, new double[] {0, 1, 2}, 0.9, 0, 100, 0, 500));
+    }
+
+    /**
+     * The bounds on sums of m draws hold: over {@value #RUNS} sums per case, the share at or beyond the bound stays
+     * below alpha (one-sided, within the tolerance); for one draw the bound is the exact half-width, and for 40 it grows
+     * like a square root (below 10 times that), not like the 40 times a union bound would give.
+     */
+    @Test
+    void sumsOfDrawsStayWithinTheirBounds() {
+        DiscreteSamplers s = samplers();
+        double alpha = 0.05;
+        List<String> failures = new ArrayList<>();
+        for (Noise noise : List.of(laplace(2, 1), laplace(6, 1), gaussian(4_000_000), gaussian(59_290_000))) {
+            double[] bound = noise.sumHalfWidths(40, alpha);
+            double exact = noise.halfWidth(alpha);
+            if (bound[1] != exact || bound[40] > 10 * exact) {
+                failures.add(noise.mechanismName() + " " + noise.scale() + ": A_1 = " + bound[1] + ", h = " + exact);
+            }
+            for (int m : new int[] {1, 5, 40}) {
+                int beyond = 0;
+                for (int i = 0; i < RUNS; i++) {
+                    BigInteger sum = BigInteger.ZERO;
+                    for (int d = 0; d < m; d++) {
+                        sum = sum.add(noise.sample(s));
+                    }
+                    beyond += Math.abs(sum.doubleValue()) > bound[m] ? 1 : 0;
+                }
+                double share = beyond / (double) RUNS;
+                System.out.println(String.format(
+                        Locale.ROOT,
+                        "sum of %d %s(%.2f): beyond A = %.1f in %.4f",
+                        m,
+                        noise.mechanismName(),
+                        noise.scale(),
+                        bound[m],
+                        share));
+                if (share > alpha + tolerance(alpha)) {
+                    failures.add(noise.mechanismName() + " m=" + m + ": " + share);
+                }
+            }
+        }
+        assertEquals(List.of(), failures);
+    }
 }

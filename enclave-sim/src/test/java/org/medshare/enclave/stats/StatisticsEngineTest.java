@@ -246,7 +246,8 @@ class StatisticsEngineTest {
     /**
      * Every value released with noise carries its accuracy, in the canonical (signed) bytes: a noisy count its
      * mechanism, scale, half-width and {@code [value - h, value + h]}; a mean or variance an interval derived from its
-     * noisy parts, inside the clamping bounds; a quantile of the noisy histogram no interval. A result without noise
+     * noisy parts, inside the clamping bounds; a quantile of the noisy histogram the values of the bins it can lie in.
+     * A result without noise
      * carries none.
      */
     @Test
@@ -322,10 +323,18 @@ class StatisticsEngineTest {
         }
         StatisticsResult quantiles = run("claim-quantiles", Map.of(), 1.0, "insurer-acc-6");
         for (GroupResult r : quantiles.groups()) {
-            ValueAccuracy q = r.accuracyOf("q[0.5]").orElseThrow();
-            assertTrue(q.interval().isEmpty());
-            assertEquals(List.of("histogram"), q.derivedFrom());
-            assertEquals(2.0, q.scale().getAsDouble(), "the bins' noise: L / ε");
+            for (String name : List.of("q[0.5]", "q[0.9]")) {
+                ValueAccuracy q = r.accuracyOf(name).orElseThrow();
+                assertEquals(List.of("histogram"), q.derivedFrom());
+                Accuracy.Interval ci = q.interval().orElseThrow();
+                assertTrue(
+                        0 <= ci.lower()
+                                && ci.lower() <= r.value(name)
+                                && r.value(name) <= ci.upper()
+                                && ci.upper() <= 2_000_000,
+                        name + " " + r.value(name) + " in " + ci);
+                assertTrue(ci.upper() - ci.lower() < 1_000_000, "narrower than half the bounds: " + ci);
+            }
         }
         JsonNode quantile = new ObjectMapper()
                 .readTree(quantiles.canonicalBytes())
@@ -333,8 +342,7 @@ class StatisticsEngineTest {
                 .get(0)
                 .get("accuracy")
                 .get("q[0.5]");
-        assertEquals("notProvided", quantile.get("interval").asText());
-        assertFalse(quantile.has("lower"));
+        assertEquals(List.of("confidence", "derivedFrom", "lower", "mechanism", "upper"), fieldNames(quantile));
 
         StatisticsResult exact = run("count-by-age-sex", e11, null, "insurer-acc-7");
         for (GroupResult r : exact.groups()) {
