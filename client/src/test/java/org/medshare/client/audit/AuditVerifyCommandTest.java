@@ -217,12 +217,19 @@ class AuditVerifyCommandTest {
                 AuditLogConfig.builder(LedgerSuite.NIST, "medshare.test/ledger", signer)
                         .build())) {
             for (String query : List.of("q-1", "q-2")) {
+                log.append(Event.builder(EventType.QUERY_SUBMITTED)
+                        .timestamp(1)
+                        .id(Field.ACTOR, "insurer-x")
+                        .id(Field.QUERY_ID, query)
+                        .hash(Field.QUERY_HASH, hash)
+                        .build());
                 log.append(Event.builder(EventType.QUERY_APPROVED)
                         .timestamp(1)
                         .id(Field.ACTOR, "regulator-nhc")
                         .id(Field.QUERY_ID, query)
                         .hash(Field.QUERY_HASH, hash)
                         .build());
+                log.append(Event.budgetCharged(2, query, hash, "insurer-x", 600_000, 0, "total", 10_000_000));
                 log.append(Event.budgetCharged(2, query, hash, "hospital-a", 600_000, 0, "2026-12", 1_000_000));
             }
         }
@@ -232,7 +239,7 @@ class AuditVerifyCommandTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         assertEquals(1, run(out, err, "--ledger", ledger.toString(), "--keys", keys.toString()));
         assertTrue(
-                err.toString().startsWith("ledger verification failed: entry 3 (segment ")
+                err.toString().startsWith("ledger verification failed: entry 7 (segment ")
                         && err.toString()
                                 .contains("BUDGET_CHARGED of q-2 to hospital-a for 2026-12 spends 600000 micro-epsilon"
                                         + " with 600000 of 1000000 already spent"),

@@ -109,13 +109,15 @@ public enum EventType {
     PARTY_KEY_REGISTERED(22, ACTOR, ORGANISATION, ROLE, KEY_ID),
     /**
      * Query {@code QUERY_ID} (its request hashing to {@code QUERY_HASH}) spent {@code EPSILON} micro-ε and
-     * {@code DELTA} (10^-18 units) of the privacy budget of the hospital {@code ORGANISATION}'s dataset for
-     * {@code PERIOD}, whose limit for that period is {@code BUDGET_LIMIT} micro-ε. Appended after the query's
-     * QUERY_APPROVED and before its COMPUTE, one per hospital whose records the query runs over (its data-use rules permit the query's template).
+     * {@code DELTA} (10^-18 units) of the privacy budget of {@code ORGANISATION} for {@code PERIOD}, whose limit for
+     * that period is {@code BUDGET_LIMIT} micro-ε: first its insurer's own budget (period {@code total}, all time),
+     * then the dataset budget of each hospital whose records the query runs over (its data-use rules permit the
+     * query's template; period {@code YYYY}, {@code YYYY-MM} or {@code YYYY-MM-DD}). Appended after the query's
+     * QUERY_APPROVED and before its COMPUTE.
      */
     BUDGET_CHARGED(23, QUERY_ID, QUERY_HASH, ORGANISATION, EPSILON, DELTA, PERIOD, BUDGET_LIMIT),
     /**
-     * The BUDGET_CHARGED of the same query and hospital was given back because the enclave refused the query; the
+     * The BUDGET_CHARGED of the same query and organisation was given back because the enclave refused the query; the
      * fields repeat the charge's. No COMPUTE of the query follows.
      */
     BUDGET_REFUNDED(24, QUERY_ID, QUERY_HASH, ORGANISATION, EPSILON, DELTA, PERIOD, BUDGET_LIMIT),

@@ -11,14 +11,18 @@ import org.medshare.ledger.event.EventType;
 import org.medshare.ledger.event.Field;
 
 /**
- * The hospitals' privacy budgets re-added from the log's first entry. Every hospital's dataset has an ε budget per
- * period that all insurers' queries draw on together; {@code spent(h, p)} is the sum of the {@code EPSILON} of the
- * BUDGET_CHARGED events of hospital {@code h} in period {@code p} less that of their BUDGET_REFUNDED events. An event
- * breaks the rules when:
+ * The privacy budgets re-added from the log's first entry. Every hospital's dataset has an ε budget per period that
+ * all insurers' queries draw on together, and every insurer has its own budget over all time (period {@value
+ * #INSURER_PERIOD}); {@code spent(o, p)} is the sum of the {@code EPSILON} of the BUDGET_CHARGED events of organisation
+ * {@code o} in period {@code p} less that of their BUDGET_REFUNDED events. A query's insurer is the {@code ACTOR} of its
+ * QUERY_SUBMITTED. An event breaks the rules when:
  *
  * <ol>
- *   <li>a BUDGET_CHARGED's {@code PERIOD} is not {@code YYYY}, {@code YYYY-MM} or {@code YYYY-MM-DD}, or its
- *       {@code EPSILON} is 0;</li>
+ *   <li>a BUDGET_CHARGED's {@code PERIOD} is neither {@value #INSURER_PERIOD} nor {@code YYYY}, {@code YYYY-MM} or
+ *       {@code YYYY-MM-DD}, or its {@code EPSILON} is 0;</li>
+ *   <li>a BUDGET_CHARGED for {@value #INSURER_PERIOD} names another organisation than the query's insurer, or a
+ *       BUDGET_CHARGED to a hospital's period comes before the charge of the query's insurer (a query pays from its
+ *       insurer's budget first);</li>
  *   <li>a BUDGET_CHARGED's query has no earlier QUERY_APPROVED with the same {@code QUERY_HASH};</li>
  *   <li>a BUDGET_CHARGED names a query and hospital that an earlier BUDGET_CHARGED named (a query charges each
  *       hospital once);</li>
@@ -37,6 +41,10 @@ import org.medshare.ledger.event.Field;
 final class BudgetOrder {
     private static final Pattern PERIOD = Pattern.compile("\\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\\d|3[01]))?)?");
 
+    /** The period of an insurer's own budget, which spans all time. */
+    static final String INSURER_PERIOD = "total";
+
+    private final Map<String, String> insurers = new HashMap<>();
     private final Map<String, byte[]> approved = new HashMap<>();
     private final Set<String> computed = new HashSet<>();
     private final Set<String> refundedQueries = new HashSet<>();
@@ -52,6 +60,10 @@ final class BudgetOrder {
      */
     String accept(Event event) {
         return switch (event.type()) {
+            case QUERY_SUBMITTED -> {
+                insurers.putIfAbsent(event.id(Field.QUERY_ID), event.id(Field.ACTOR));
+                yield null;
+            }
             case QUERY_APPROVED -> {
                 approved.putIfAbsent(event.id(Field.QUERY_ID), event.hash(Field.QUERY_HASH));
                 yield null;
@@ -79,8 +91,9 @@ final class BudgetOrder {
         long epsilon = event.amount(Field.EPSILON);
         long limit = event.amount(Field.BUDGET_LIMIT);
         String what = "BUDGET_CHARGED of " + query + " to " + hospital + " for " + period;
-        if (!PERIOD.matcher(period).matches()) {
-            return what + ": the period is not YYYY, YYYY-MM or YYYY-MM-DD";
+        boolean insurersOwn = period.equals(INSURER_PERIOD);
+        if (!insurersOwn && !PERIOD.matcher(period).matches()) {
+            return what + ": the period is neither " + INSURER_PERIOD + " nor YYYY, YYYY-MM or YYYY-MM-DD";
         }
         if (epsilon == 0) {
             return what + " charges no epsilon";
@@ -94,6 +107,15 @@ final class BudgetOrder {
         }
         if (computed.contains(query)) {
             return what + " after the query's COMPUTE";
+        }
+        String insurer = insurers.get(query);
+        if (insurersOwn && !hospital.equals(insurer)) {
+            return what + ": only the query's insurer ("
+                    + (insurer == null ? "no QUERY_SUBMITTED names one" : insurer) + ") is charged for "
+                    + INSURER_PERIOD;
+        }
+        if (!insurersOwn && !charges.containsKey(query + "|" + insurer)) {
+            return what + " before the query's insurer was charged";
         }
         String key = query + "|" + hospital;
         if (charges.containsKey(key)) {

@@ -369,8 +369,9 @@ public final class LedgerVerifier {
             notes.add("pinned checkpoint " + pin.name() + ": the log is consistent with it");
         }
         if (budgets.charges() > 0) {
-            notes.add(budgets.charges() + " BUDGET_CHARGED entries re-added per hospital and period: none exceeds its"
-                    + " limit, every refund matches its charge");
+            notes.add(
+                    budgets.charges() + " BUDGET_CHARGED entries re-added per organisation and period: none exceeds its"
+                            + " limit, every refund matches its charge");
         }
         if (entries > covered) {
             notes.add((entries - covered) + " entries after index " + (covered - 1)

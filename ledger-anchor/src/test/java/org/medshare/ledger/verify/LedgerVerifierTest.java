@@ -352,26 +352,32 @@ class LedgerVerifierTest {
                 .build();
         try (AuditLog log = AuditLog.open(dir, cfg)) {
             log.append(event(0));
-            log.append(BudgetOrderTest.approved("q-1"));
+            for (Event e : BudgetOrderTest.opening("q-1")) {
+                log.append(e);
+            }
             log.append(BudgetOrderTest.charged("q-1", "hospital-b", 700_000, "2026-12", 1_000_000));
             log.append(BudgetOrderTest.compute("q-1"));
-            log.append(BudgetOrderTest.approved("q-2"));
+            for (Event e : BudgetOrderTest.opening("q-2")) {
+                log.append(e);
+            }
             log.append(BudgetOrderTest.charged("q-2", "hospital-b", 300_000, "2026-12", 1_000_000));
         }
         List<NoteVerifier> keys = List.of(signer.verifier());
         VerificationReport ok = LedgerVerifier.verify(dir, keys, 1, List.of());
         assertTrue(ok.ok(), ok.summary());
         assertTrue(
-                ok.notes().stream().anyMatch(n -> n.startsWith("2 BUDGET_CHARGED entries")),
+                ok.notes().stream().anyMatch(n -> n.startsWith("4 BUDGET_CHARGED entries")),
                 ok.notes().toString());
         try (AuditLog log = AuditLog.open(dir, cfg)) {
-            log.append(BudgetOrderTest.approved("q-3"));
+            for (Event e : BudgetOrderTest.opening("q-3")) {
+                log.append(e);
+            }
             log.append(BudgetOrderTest.charged("q-3", "hospital-b", 1, "2026-12", 1_000_000));
             log.append(BudgetOrderTest.compute("q-3"));
         }
         VerificationReport report = LedgerVerifier.verify(dir, keys, 1, List.of());
         assertFalse(report.ok());
-        assertEquals(7, report.failedEntry());
+        assertEquals(13, report.failedEntry());
         assertTrue(
                 report.failure()
                         .endsWith("BUDGET_CHARGED of q-3 to hospital-b for 2026-12 spends 1 micro-epsilon with"
@@ -385,17 +391,21 @@ class LedgerVerifierTest {
         AuditLogConfig cfg = AuditLogConfig.builder(LedgerSuite.NIST, "medshare.test/ledger", signer)
                 .build();
         try (AuditLog log = AuditLog.open(dir, cfg)) {
-            log.append(BudgetOrderTest.approved("q-1"));
+            for (Event e : BudgetOrderTest.opening("q-1")) {
+                log.append(e);
+            }
             log.append(BudgetOrderTest.charged("q-1", "hospital-b", 1_000_000, "2026-12", 1_000_000));
             log.append(BudgetOrderTest.compute("q-1"));
             log.append(BudgetOrderTest.refunded("q-1", "hospital-a", 1_000_000, "2026-12", 1_000_000));
-            log.append(BudgetOrderTest.approved("q-2"));
+            for (Event e : BudgetOrderTest.opening("q-2")) {
+                log.append(e);
+            }
             log.append(BudgetOrderTest.charged("q-2", "hospital-b", 1_000_000, "2026-12", 1_000_000));
         }
         List<NoteVerifier> keys = List.of(signer.verifier());
         VerificationReport report = LedgerVerifier.verify(dir, keys, 1, List.of());
         assertFalse(report.ok());
-        assertEquals(3, report.failedEntry());
+        assertEquals(5, report.failedEntry());
         assertTrue(
                 report.failure()
                         .endsWith("BUDGET_REFUNDED of q-1 to hospital-a without an outstanding BUDGET_CHARGED of the"

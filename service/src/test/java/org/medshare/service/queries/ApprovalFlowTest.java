@@ -312,10 +312,12 @@ class ApprovalFlowTest {
                 .map(LedgerService.LedgerEntry::event)
                 .filter(e -> e.id(Field.QUERY_ID).equals(noisyQuery))
                 .toList();
-        assertEquals(1, charged.size(), "the noisy query charged its one hospital");
-        assertEquals(HOSPITAL, charged.get(0).id(Field.ORGANISATION));
-        assertEquals(500_000, charged.get(0).amount(Field.EPSILON));
-        String period = charged.get(0).id(Field.PERIOD);
+        assertEquals(2, charged.size(), "the noisy query charged its insurer and its one hospital");
+        assertEquals(INSURER, charged.get(0).id(Field.ORGANISATION));
+        assertEquals("total", charged.get(0).id(Field.PERIOD), "the insurer's own budget spans all time");
+        assertEquals(HOSPITAL, charged.get(1).id(Field.ORGANISATION));
+        assertEquals(500_000, charged.get(1).amount(Field.EPSILON));
+        String period = charged.get(1).id(Field.PERIOD);
         QuarkusTransaction.requiringNew().run(() -> {
             assertTrue(budgets.tryChargeHospital(HOSPITAL, period, 1));
             budgets.refundHospital(HOSPITAL, period, 1);

@@ -262,8 +262,8 @@ class DisclosureLimitsFlowTest {
                 .body("status", equalTo("FAILED"))
                 .body("reason", containsString("could not be read from the store"));
         List<Event> charged = events(EventType.BUDGET_CHARGED, unreadable);
-        assertEquals(2, charged.size(), "both hospitals were charged at approval: " + charged);
-        assertEquals(2, events(EventType.BUDGET_REFUNDED, unreadable).size(), "and both were refunded");
+        assertEquals(3, charged.size(), "the insurer and both hospitals were charged at approval: " + charged);
+        assertEquals(3, events(EventType.BUDGET_REFUNDED, unreadable).size(), "and all three were refunded");
         assertEquals(List.of(), events(EventType.COMPUTE, unreadable));
     }
 

@@ -223,7 +223,7 @@ class HospitalBudgetTest {
                         queryId,
                         HexFormat.of().parseHex(hash(queryId))))
                 .index();
-        budgets.logCharges(queryId, hash(queryId), approved);
+        budgets.logCharges(queryId, hash(queryId));
 
         List<Charge> refunded = QuarkusTransaction.requiringNew().call(() -> budgets.refund(queryId));
         budgets.logRefunds(hash(queryId), refunded);
@@ -237,9 +237,9 @@ class HospitalBudgetTest {
 
         List<Event> charged = ofQuery(EventType.BUDGET_CHARGED, queryId);
         List<Event> refunds = ofQuery(EventType.BUDGET_REFUNDED, queryId);
-        assertEquals(2, charged.size());
-        assertEquals(2, refunds.size());
-        for (int i = 0; i < 2; i++) {
+        assertEquals(3, charged.size());
+        assertEquals(3, refunds.size());
+        for (int i = 0; i < 3; i++) {
             Event c = charged.get(i);
             Event r = refunds.get(i);
             for (Field f : List.of(Field.ORGANISATION, Field.PERIOD, Field.QUERY_ID)) {
@@ -251,16 +251,17 @@ class HospitalBudgetTest {
             assertEquals(400_000, c.amount(Field.EPSILON));
         }
         assertEquals(
-                List.of(HOSPITAL_A, HOSPITAL_B),
-                charged.stream().map(e -> e.id(Field.ORGANISATION)).toList());
-        assertEquals(1_000_000, charged.get(0).amount(Field.BUDGET_LIMIT), "hospital A's own limit");
+                List.of(INSURER, HOSPITAL_A, HOSPITAL_B),
+                charged.stream().map(e -> e.id(Field.ORGANISATION)).toList(),
+                "the insurer's own budget first");
+        assertEquals(
+                List.of("total", plan.period(), plan.period()),
+                charged.stream().map(e -> e.id(Field.PERIOD)).toList());
+        assertEquals(budgets.insurerLimitMicros(), charged.get(0).amount(Field.BUDGET_LIMIT), "the insurer's limit");
+        assertEquals(1_000_000, charged.get(1).amount(Field.BUDGET_LIMIT), "hospital A's own limit");
         for (Charge c : QuarkusTransaction.requiringNew().call(() -> repository.charges(queryId, true))) {
             assertTrue(c.refunded(), c.toString());
-            if (c.organisation().equals(INSURER)) {
-                assertEquals(approved, c.chargedEntry());
-            } else {
-                assertTrue(c.chargedEntry() > approved && c.refundedEntry() > c.chargedEntry(), c.toString());
-            }
+            assertTrue(c.chargedEntry() > approved && c.refundedEntry() > c.chargedEntry(), c.toString());
         }
     }
 
@@ -276,13 +277,12 @@ class HospitalBudgetTest {
     void aQueryChargedWithinTheLimitsIsShownWithItsLedgerEntry() {
         String queryId = "shown-" + System.nanoTime();
         budgets.chargeWith(plan(queryId, INSURER, 300_000, HOSPITAL_A), () -> {});
-        long approved = ledger.append(Event.queryApproved(
-                        System.currentTimeMillis(),
-                        "regulator-nhc",
-                        queryId,
-                        HexFormat.of().parseHex(hash(queryId))))
-                .index();
-        budgets.logCharges(queryId, hash(queryId), approved);
+        ledger.append(Event.queryApproved(
+                System.currentTimeMillis(),
+                "regulator-nhc",
+                queryId,
+                HexFormat.of().parseHex(hash(queryId))));
+        budgets.logCharges(queryId, hash(queryId));
         assertEquals(300_000, hospitalBudget(HOSPITAL_A).spentMicros());
         BudgetView below = budgets.setWarning(hospital(HOSPITAL_A), 31);
         assertEquals(31, below.warnAtPercent());

@@ -70,7 +70,7 @@ import org.medshare.service.ledger.LedgerService.LedgerEntry;
  *   <tr><td>PARTY_KEY_REGISTERED</td><td>create</td><td>C</td><td>operator, AGNT</td><td>the party key (13);
  *       organisation and role</td></tr>
  *   <tr><td>BUDGET_CHARGED / BUDGET_REFUNDED</td><td>operation</td><td>E</td><td>the service, application
- *       (110150); the hospital whose budget, IRCP</td><td>query (24); period, ε, δ, the period's limit</td></tr>
+ *       (110150); the insurer or hospital whose budget, IRCP</td><td>query (24); period, ε, δ, the period's limit</td></tr>
  *   <tr><td>MEMBER_ADMITTED / MEMBER_REMOVED</td><td>create / delete</td><td>C / D</td><td>administrator, AGNT</td>
  *       <td>member (13)</td></tr>
  * </table>

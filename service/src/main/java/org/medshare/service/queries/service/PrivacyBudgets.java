@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -43,8 +44,8 @@ import org.medshare.service.refusal.RequestRefusedException;
  * <p>Guarantees: {@link #chargeWith} spends the insurer's and every hospital's ε in one transaction, each
  * by a conditional UPDATE that locks the budget's row, hospitals in name order (so two queries never deadlock): under
  * any concurrency no budget is overspent, and a refused charge (its transaction rolled back) spends nothing anywhere.
- * Every hospital charge is a BUDGET_CHARGED ledger event and every refund a BUDGET_REFUNDED, so the offline verifier
- * re-adds them (BudgetOrder).
+ * Every charge, the insurer's (period {@code total}) and each hospital's, is a BUDGET_CHARGED ledger event and every
+ * refund a BUDGET_REFUNDED, so the offline verifier re-adds them all (BudgetOrder).
  */
 @ApplicationScoped
 public class PrivacyBudgets {
@@ -259,7 +260,7 @@ public class PrivacyBudgets {
                 BudgetRepository.INSURER_PERIOD,
                 plan.epsilonMicros(),
                 plan.deltaE18(),
-                insurerLimitMicros,
+                queries.budget(plan.insurer()).orElseThrow()[1],
                 null,
                 null,
                 false));
@@ -286,20 +287,16 @@ public class PrivacyBudgets {
     }
 
     /**
-     * Appends one BUDGET_CHARGED per hospital the query was charged to (after its QUERY_APPROVED at
-     * {@code approvedEntry}, before its COMPUTE) and notes the entries with the charges.
+     * Appends one BUDGET_CHARGED per budget the query was charged to, its insurer's first and then each hospital's
+     * (after its QUERY_APPROVED, before its COMPUTE), and notes the entries with the charges.
      */
-    public void logCharges(String queryId, String queryHash, long approvedEntry) {
-        List<Charge> charges = QuarkusTransaction.requiringNew().call(() -> budgets.charges(queryId, true));
-        List<Charge> hospitals = new ArrayList<>();
-        List<Event> events = new ArrayList<>();
-        for (Charge c : charges) {
-            if (c.period().equals(BudgetRepository.INSURER_PERIOD)) {
-                QuarkusTransaction.requiringNew()
-                        .run(() -> budgets.markCharge(queryId, c.organisation(), false, approvedEntry));
-            } else {
-                hospitals.add(c);
-                events.add(Event.budgetCharged(
+    public void logCharges(String queryId, String queryHash) {
+        List<Charge> charges =
+                new ArrayList<>(QuarkusTransaction.requiringNew().call(() -> budgets.charges(queryId, true)));
+        charges.sort(Comparator.comparing((Charge c) -> !c.period().equals(BudgetRepository.INSURER_PERIOD))
+                .thenComparing(Charge::organisation));
+        List<Event> events = charges.stream()
+                .map(c -> Event.budgetCharged(
                         clock.millis(),
                         queryId,
                         HexFormat.of().parseHex(queryHash),
@@ -307,17 +304,16 @@ public class PrivacyBudgets {
                         c.epsilonMicros(),
                         c.deltaE18(),
                         c.period(),
-                        c.limitMicros()));
-            }
-        }
-        note(hospitals, ledger.appendDurably(events), false);
+                        c.limitMicros()))
+                .toList();
+        note(charges, ledger.appendDurably(events), false);
     }
 
     /**
      * Gives back, in the caller's transaction, every charge of the query not yet refunded: the insurer's and each
      * hospital's.
      *
-     * @return the hospital charges refunded, for {@link #logRefunds}
+     * @return the charges refunded, for {@link #logRefunds}
      */
     public List<Charge> refund(String queryId) {
         List<Charge> refunded = new ArrayList<>();
@@ -329,14 +325,14 @@ public class PrivacyBudgets {
                 queries.refundBudget(c.organisation(), c.epsilonMicros());
             } else {
                 budgets.refundHospital(c.organisation(), c.period(), c.epsilonMicros());
-                refunded.add(c);
             }
+            refunded.add(c);
             budgets.markCharge(queryId, c.organisation(), true, null);
         }
         return refunded;
     }
 
-    /** Appends one BUDGET_REFUNDED per refunded hospital charge and notes the entries with the charges. */
+    /** Appends one BUDGET_REFUNDED per refunded charge and notes the entries with the charges. */
     public void logRefunds(String queryHash, List<Charge> refunded) {
         List<Event> events = refunded.stream()
                 .map(c -> Event.budgetRefunded(

@@ -182,7 +182,7 @@ public class QueryApproval {
                 regulator.organisation(),
                 queryId,
                 HexFormat.of().parseHex(pending.queryHash())));
-        budgets.logCharges(queryId, pending.queryHash(), approved.index());
+        budgets.logCharges(queryId, pending.queryHash());
         return run(pending, template, approvalBytes, approved, inputs, inputs.numbersOf(permitting));
     }
 
