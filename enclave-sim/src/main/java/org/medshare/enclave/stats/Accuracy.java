@@ -60,8 +60,8 @@ import org.apache.commons.math3.special.Erf;
  * with {@code C_b >= p·N}, C the true cumulative counts and N the true total. Write {@code C_b - p·N = (1-p)·P_b -
  * p·R_b}, P_b the true count of bins 0..b and R_b that of the bins after b. Their noisy versions (before the release
  * clamps bins at 0) are {@code P̂_b = P_b + S_b}, {@code R̂_b = R_b + T_b}, S_b and T_b sums of {@code b+1} and {@code
- * B-b-1} independent draws of the bins' noise. Each of the 2B sums is within {@code A_m} ({@link #sumHalfWidth}, m its
- * number of draws) with probability {@code >= 1 - alpha/(2B)}; by the union bound all are at once with probability
+ * B-b-1} independent draws of the bins' noise. Each of the 2B sums is within {@code A_m} ({@link Noise#sumHalfWidths},
+ * m its number of draws) with probability {@code >= 1 - alpha/(2B)}; by the union bound all are at once with probability
  * {@code >= 1 - alpha}. Then, since true counts are never negative, {@code C_b - p·N <= (1-p)·(P̂_b + A) - p·max(0,
  * R̂_b - A')}, so the true bin is no earlier than the first b where that is {@code >= 0}; and {@code C_b - p·N >=
  * (1-p)·max(0, P̂_b - A) - p·(R̂_b + A')}, so it is no later than the first b where this is {@code >= 0} (the last bin
@@ -240,14 +240,12 @@ public final class Accuracy {
         if (m == 0) {
             return 0;
         }
-        double tMax = 1 / b;
         double lo = 0;
-        double hi = tMax;
+        double hi = 1 / b;
         double best = Double.POSITIVE_INFINITY;
         // with K = ln M convex and K(0) = 0, A(t) = (m·K(t) + c)/t has derivative (m·(t·K' - K) - c)/t², whose
         // numerator grows (its derivative is m·t·K'' >= 0): A falls then rises, so golden-section search finds the
         // minimum; every t it evaluates gives a valid bound
-
         for (int i = 0; i < GOLDEN_STEPS; i++) {
             double t1 = hi - GOLDEN * (hi - lo);
             double t2 = lo + GOLDEN * (hi - lo);

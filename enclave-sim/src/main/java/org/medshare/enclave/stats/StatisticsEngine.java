@@ -446,8 +446,8 @@ public final class StatisticsEngine {
      * <p>Accuracy: a noisy count, sum or bin gets {@code [value - h, value + h]} at {@link Accuracy#CONFIDENCE}; a mean
      * or variance an interval derived from its noisy parts ({@link Accuracy#ratio}, {@link Accuracy#variance}, each
      * part at the level the union bound needs); a quantile of the noisy histogram the bins it can lie in ({@link
-     * Accuracy#quantile}); a noisy least-squares fit's
-     * coefficients an approximate one ({@link NoisyFitBootstrap}), its r² none.
+     * Accuracy#quantile}); a noisy least-squares fit's coefficients an approximate one ({@link NoisyFitBootstrap}),
+     * its r² none.
      */
     private TreeMap<String, Double> values(
             RowAggregator agg,
@@ -749,9 +749,8 @@ public final class StatisticsEngine {
      * name: {@code count}, {@code sum} and {@code sumOfSquares} (sharing ε equally where an aggregate releases
      * several), or {@code bin} for every bin of a histogram (the bins of one group are disjoint, so each gets the
      * whole ε), or each Gram entry of a least-squares fit ({@link #gramNoise}); empty without noise ({@code micros ==
-     * 0}) and for a logistic fit, which never has noise. The
-     * sensitivity of a count is the rows one patient may contribute (l), of a sum l·upper, of a sum of squares
-     * l·upper².
+     * 0}) and for a logistic fit, which never has noise. The sensitivity of a count is the rows one patient may
+     * contribute (l), of a sum l·upper, of a sum of squares l·upper².
      */
     private static Map<String, Noise> baseNoise(QueryTemplate t, long micros) {
         if (micros == 0) {
