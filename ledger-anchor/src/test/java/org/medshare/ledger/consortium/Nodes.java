@@ -1,8 +1,6 @@
 package org.medshare.ledger.consortium;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +14,7 @@ import org.medshare.ledger.checkpoint.NoteKeys;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventCodec;
 import org.medshare.ledger.event.SaltedHash;
+import org.medshare.ledger.testing.FreePorts;
 
 /** Consortium nodes in this JVM on loopback, each with its read-only HTTP view, for the consortium tests. */
 final class Nodes implements AutoCloseable {
@@ -29,25 +28,21 @@ final class Nodes implements AutoCloseable {
         this.dir = dir;
         StringBuilder text =
                 new StringBuilder("origin medshare.test/consortium\ngroup " + UUID.randomUUID() + "\nsuite nist\n");
-        for (String org : organisations) {
+        int[] ports = FreePorts.distinct(2 * organisations.size());
+        for (int i = 0; i < organisations.size(); i++) {
+            String org = organisations.get(i);
             keys.put(org, NoteKeys.generateEd25519(org));
             text.append("member ")
                     .append(org)
                     .append(" 127.0.0.1:")
-                    .append(freePort())
+                    .append(ports[2 * i])
                     .append(" 127.0.0.1:")
-                    .append(freePort())
+                    .append(ports[2 * i + 1])
                     .append(' ')
                     .append(keys.get(org).verifier().encode())
                     .append('\n');
         }
         this.consortium = Consortium.parse(text.toString());
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     /** Starts (or restarts, on its own directory) the node of {@code org} and its HTTP view. */

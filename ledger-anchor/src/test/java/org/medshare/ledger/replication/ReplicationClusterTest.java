@@ -8,9 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.math.BigInteger;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +41,7 @@ import org.medshare.ledger.contract.RevertReason;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventCodec;
 import org.medshare.ledger.event.SaltedHash;
+import org.medshare.ledger.testing.FreePorts;
 import org.medshare.ledger.verify.LedgerVerifier;
 import org.medshare.ledger.verify.VerificationReport;
 
@@ -81,12 +80,6 @@ class ReplicationClusterTest {
         contracts.forEach(IncentiveContract::close);
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     final Map<String, CheckpointSigner> signers = new LinkedHashMap<>();
 
     void configure() throws Exception {
@@ -97,8 +90,10 @@ class ReplicationClusterTest {
     void configure(LedgerSuite suite) throws Exception {
         Map<String, InetSocketAddress> peers = new LinkedHashMap<>();
         Map<String, NoteVerifier> publicKeys = new LinkedHashMap<>();
-        for (String id : IDS) {
-            peers.put(id, new InetSocketAddress("127.0.0.1", freePort()));
+        int[] ports = FreePorts.distinct(IDS.size());
+        for (int i = 0; i < IDS.size(); i++) {
+            String id = IDS.get(i);
+            peers.put(id, new InetSocketAddress("127.0.0.1", ports[i]));
             signers.put(id, suite.generateSigner(id));
             keys.put(id, MemberKey.of(id, signers.get(id)));
             publicKeys.put(id, keys.get(id).verifier());
