@@ -197,7 +197,7 @@ public class QueryApproval {
         SortedSet<String> permitting =
                 inputs.hospitalsPermitting(dataUse.byHospitalNumber(inputs.hospitalNumbers()), template);
         List<QueryPreview.Hospital> hospitals = new ArrayList<>();
-        inputs.recordsPerOrganisation(inputs.organisations().keySet())
+        inputs.recordsPerOrganisation()
                 .forEach((hospital, count) ->
                         hospitals.add(new QueryPreview.Hospital(hospital, count, permitting.contains(hospital))));
         List<QueryPreview.Blocker> blockers = new ArrayList<>();
@@ -329,7 +329,7 @@ public class QueryApproval {
                             remaining,
                             disclosure.byHospitalNumber(inputs.hospitalNumbers())),
                     inputs.records(),
-                    recordId -> records.encryptedRows(inputs.rowsCids().get(recordId)));
+                    recordId -> records.encryptedRows(inputs.rowsCidOf(recordId)));
         } catch (StatisticsRunner.RefusedException e) {
             List<BudgetRepository.Charge> refunded = QuarkusTransaction.requiringNew()
                     .call(() -> {

@@ -24,20 +24,17 @@ import org.medshare.service.records.service.RecordService.StatisticsInput;
  *
  * @param records         the enclave's inputs, oldest record first
  * @param hospitalNumbers organisation → hospital number
- * @param organisations   record id → uploading organisation, for every input
- * @param rowsCids        record id → the CID of its encrypted rows, for every input
+ * @param stored          record id → the input as stored (its organisation and the CID of its rows), for every input
  */
 record QueryInputs(
         List<StatisticsRunner.Input> records,
         Map<String, Integer> hospitalNumbers,
-        Map<String, String> organisations,
-        Map<String, String> rowsCids) {
+        Map<String, StatisticsInput> stored) {
 
     QueryInputs {
         records = List.copyOf(records);
         hospitalNumbers = Map.copyOf(hospitalNumbers);
-        organisations = Map.copyOf(organisations);
-        rowsCids = Map.copyOf(rowsCids);
+        stored = Map.copyOf(stored);
     }
 
     /** The inputs among {@code stored}, numbered by {@code hospitalsByNumber} (hospital number → organisation). */
@@ -45,17 +42,20 @@ record QueryInputs(
         Map<String, Integer> numbers = new TreeMap<>();
         hospitalsByNumber.forEach((number, organisation) -> numbers.put(organisation, number));
         List<StatisticsRunner.Input> inputs = new ArrayList<>();
-        Map<String, String> organisations = new HashMap<>();
-        Map<String, String> rowsCids = new HashMap<>();
+        Map<String, StatisticsInput> byRecord = new HashMap<>();
         for (StatisticsInput input : stored) {
             Integer number = numbers.get(input.organisation());
             if (number != null) {
                 inputs.add(new StatisticsRunner.Input(input.recordId(), number));
-                organisations.put(input.recordId(), input.organisation());
-                rowsCids.put(input.recordId(), input.rowsCid());
+                byRecord.put(input.recordId(), input);
             }
         }
-        return new QueryInputs(inputs, numbers, organisations, rowsCids);
+        return new QueryInputs(inputs, numbers, byRecord);
+    }
+
+    /** The CID of the encrypted rows of input {@code recordId}. */
+    String rowsCidOf(String recordId) {
+        return stored.get(recordId).rowsCid();
     }
 
     int size() {
@@ -69,7 +69,7 @@ record QueryInputs(
      */
     SortedSet<String> hospitalsPermitting(Map<Integer, Set<String>> dataUse, TemplateEntity template) {
         SortedSet<String> out = new TreeSet<>();
-        for (String organisation : organisations.values()) {
+        for (String organisation : organisations()) {
             Set<String> rules = dataUse.getOrDefault(hospitalNumbers.get(organisation), Set.of());
             if (DataUseRule.anyAllows(rules, template.purpose(), template.templateId(), template.hash())) {
                 out.add(organisation);
@@ -120,11 +120,23 @@ record QueryInputs(
     Map<String, Long> recordsPerOrganisation(Collection<String> usedRecordIds) {
         Map<String, Long> used = new TreeMap<>();
         for (String recordId : usedRecordIds) {
-            String organisation = organisations.get(recordId);
-            if (organisation != null) {
-                used.merge(organisation, 1L, Long::sum);
+            StatisticsInput input = stored.get(recordId);
+            if (input != null) {
+                used.merge(input.organisation(), 1L, Long::sum);
             }
         }
         return used;
+    }
+
+    /** How many inputs each organisation uploaded. */
+    Map<String, Long> recordsPerOrganisation() {
+        return recordsPerOrganisation(stored.keySet());
+    }
+
+    /** The organisations that uploaded at least one input. */
+    private Set<String> organisations() {
+        Set<String> out = new TreeSet<>();
+        stored.values().forEach(input -> out.add(input.organisation()));
+        return out;
     }
 }
