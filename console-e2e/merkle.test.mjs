@@ -109,3 +109,41 @@ test('checkpoint signatures verify with the trusted Ed25519 key only, and a chan
   const sm2Id = createHash('sha256').update('gm-member').update(Buffer.from([0x0a])).update(sm2).digest().subarray(0, 4).toString('hex');
   assert.equal((await parseVerifierKey(`gm-member+${sm2Id}+${sm2.toString('base64')}`)).supported, false);
 });
+
+function cosignerKey(name, publicKey) { // C2SP tlog-cosignature vkey: type 0x04
+  const blob = Buffer.concat([Buffer.from([0x04]), Buffer.from(publicKey)]);
+  const id = createHash('sha256').update(name).update(Buffer.from([0x0a])).update(blob).digest().subarray(0, 4).toString('hex');
+  return `${name}+${id}+${blob.toString('base64')}`;
+}
+
+test('cosignature/v1 lines verify over the timestamped message, and a changed timestamp or plain key does not', async () => {
+  const keys = await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify']);
+  const pub = new Uint8Array(await crypto.subtle.exportKey('raw', keys.publicKey));
+  const text = `medshare.example/ledger\n7\n${Buffer.alloc(32, 3).toString('base64')}\n`;
+  const line = cosignerKey('hospital-a', pub);
+  const timestamp = 1796567400n;
+  const message = new TextEncoder().encode(`cosignature/v1\ntime ${timestamp}\n${text}`);
+  const sig = new Uint8Array(await crypto.subtle.sign({ name: 'Ed25519' }, keys.privateKey, message));
+  const stamp = Buffer.alloc(8);
+  stamp.writeBigUInt64BE(timestamp);
+  const noteWith = (ts) => `${text}\n\u2014 hospital-a ${Buffer.concat([Buffer.from(line.split('+', 2)[1], 'hex'), ts, Buffer.from(sig)]).toString('base64')}\n`;
+  const cosigner = await parseVerifierKey(line);
+  assert.equal(cosigner.supported, true);
+  assert.deepEqual((await checkSignatures(parseCheckpoint(noteWith(stamp)), [cosigner])).map((r) => r.status), ['verified']);
+  const later = Buffer.alloc(8);
+  later.writeBigUInt64BE(timestamp + 1n);
+  assert.deepEqual((await checkSignatures(parseCheckpoint(noteWith(later)), [cosigner])).map((r) => r.status), ['invalid']);
+  const negative = Buffer.alloc(8, 0xff);
+  assert.deepEqual((await checkSignatures(parseCheckpoint(noteWith(negative)), [cosigner])).map((r) => r.status), ['invalid']);
+  const plain = await parseVerifierKey(vkey('hospital-a', pub)); // same key, type 0x01: another key id
+  assert.deepEqual((await checkSignatures(parseCheckpoint(noteWith(stamp)), [plain])).map((r) => r.status), ['no trusted key']);
+});
+
+test('the cosignature vector made by the Java ledger verifies in the browser code', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const vector = await readFile(new URL('../ledger-anchor/src/test/resources/cosignature-v1-vector.txt', import.meta.url), 'utf8');
+  const [keyLine, ...noteLines] = vector.split('\n');
+  const note = noteLines.join('\n');
+  const cosigner = await parseVerifierKey(keyLine);
+  assert.deepEqual((await checkSignatures(parseCheckpoint(note), [cosigner])).map((r) => r.status), ['verified']);
+});

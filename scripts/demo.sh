@@ -92,6 +92,12 @@ run() {
       "consortium's: remove $data_dir (or set MEDSHARE_DATA_DIR to a new folder) and run again" >&2
     exit 1
   fi
+  if cat "$data_dir"/nodes/*/node.vkey 2>/dev/null | cut -d+ -f3 | grep -q '^A'; then
+    echo "demo: $data_dir holds the consortium of an earlier demo whose nodes signed plain signed-note lines; nodes" \
+      "now cosign in the C2SP cosignature/v1 format: remove $data_dir (or set MEDSHARE_DATA_DIR to a new folder)" \
+      "and run again" >&2
+    exit 1
+  fi
   MEDSHARE_DATA_DIR="$data_dir" scripts/consortium.sh start
   consortium="$data_dir/nodes/consortium.txt"
   members="$data_dir/nodes/members.vkeys"

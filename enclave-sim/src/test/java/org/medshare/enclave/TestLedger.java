@@ -22,8 +22,10 @@ import org.medshare.enclave.ledger.LedgerTrust;
 /**
  * A ledger for enclave tests, written from the published formats rather than with the ledger library (which the
  * enclave does not depend on): canonical version 1 events, an RFC 9162 SHA-256 tree, and C2SP signed-note
- * checkpoints signed by some of its Ed25519 members. The service's tests check the same enclave code against
- * the real ledger.
+ * checkpoints signed by some of its Ed25519 members. A ledger of one member signs as the embedded log does (plain
+ * signed-note signatures, key type 0x01); the members of a larger one cosign as the consortium's nodes do (C2SP
+ * tlog-cosignature v1: key type 0x04, a timestamp before each signature and in the signed message). The service's
+ * tests check the same enclave code against the real ledger.
  */
 public final class TestLedger {
     public static final String ORIGIN = "test.example/ledger";
@@ -121,14 +123,18 @@ public final class TestLedger {
         String text = ORIGIN + "\n" + size + "\n" + Base64.getEncoder().encodeToString(root) + "\n";
         StringBuilder note = new StringBuilder(text).append('\n');
         for (int i = 0; i < signers; i++) {
+            long timestamp = System.currentTimeMillis() / 1000;
+            String signed = cosigners() ? "cosignature/v1\ntime " + timestamp + "\n" + text : text;
             Signature s = Signature.getInstance("Ed25519");
             s.initSign(members.get(i).getPrivate());
-            s.update(text.getBytes(StandardCharsets.UTF_8));
+            s.update(signed.getBytes(StandardCharsets.UTF_8));
             byte[] sig = s.sign();
-            byte[] blob = ByteBuffer.allocate(4 + sig.length)
-                    .putInt(keyId(i))
-                    .put(sig)
-                    .array();
+            ByteBuffer line =
+                    ByteBuffer.allocate(4 + (cosigners() ? 8 : 0) + sig.length).putInt(keyId(i));
+            if (cosigners()) {
+                line.putLong(timestamp);
+            }
+            byte[] blob = line.put(sig).array();
             note.append("\u2014 ")
                     .append(names.get(i))
                     .append(' ')
@@ -146,9 +152,13 @@ public final class TestLedger {
     private byte[] typed(int i) {
         byte[] spki = members.get(i).getPublic().getEncoded();
         byte[] out = new byte[33];
-        out[0] = 0x01;
+        out[0] = (byte) (cosigners() ? 0x04 : 0x01);
         System.arraycopy(spki, spki.length - 32, out, 1, 32);
         return out;
+    }
+
+    private boolean cosigners() {
+        return members.size() > 1;
     }
 
     private int keyId(int i) {

@@ -19,6 +19,7 @@ import org.medshare.ledger.checkpoint.SecretKeyAccess;
 import org.medshare.ledger.consortium.Consortium;
 import org.medshare.ledger.consortium.ConsortiumNode;
 import org.medshare.ledger.consortium.NodeHttp;
+import org.medshare.ledger.replication.MemberKey;
 import org.medshare.ledger.storage.TamperDetectedException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -83,7 +84,9 @@ public final class NodeCommand implements Callable<Integer> {
                     out,
                     (NoteKeys.encodeSigner(signer, SecretKeyAccess.get()) + "\n").getBytes(StandardCharsets.US_ASCII),
                     true);
-            spec.commandLine().getOut().println(signer.verifier().encode());
+            spec.commandLine()
+                    .getOut()
+                    .println(MemberKey.of(organisation, signer).verifier().encode());
             return 0;
         }
     }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.medshare.client.testing.Cli;
 import org.medshare.client.testing.Cli.Result;
 import org.medshare.ledger.checkpoint.CheckpointSigner;
+import org.medshare.ledger.checkpoint.CosignatureV1;
 import org.medshare.ledger.checkpoint.NoteKeys;
 import org.medshare.ledger.checkpoint.NoteVerifier;
 import org.medshare.ledger.checkpoint.SecretKeyAccess;
@@ -34,7 +35,8 @@ class NodeCommandTest {
                 Files.readString(key, StandardCharsets.US_ASCII).strip(), SecretKeyAccess.get());
         NoteVerifier printed = NoteKeys.parseVerifier(made.out().strip());
         assertEquals("hospital-a", printed.keyName());
-        assertEquals(signer.verifier().encode(), printed.encode());
+        assertTrue(CosignatureV1.isCosignatureKey(printed), "members cosign in the C2SP cosignature/v1 format");
+        assertEquals(CosignatureV1.verifier(signer.verifier()).encode(), printed.encode());
         assertFalse(made.out().contains("PRIVATE"), "the secret key is never printed");
     }
 

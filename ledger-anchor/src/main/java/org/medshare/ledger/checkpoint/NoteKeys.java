@@ -37,6 +37,7 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  *       DER (r, s).</li>
  * </ul>
  * Key ids follow signed-note's recommendation: SHA-256(name || 0x0A || type bytes || public key)[:4].
+ * Verifier key lines of type {@code 0x04} are Ed25519 cosigner keys ({@link CosignatureV1}).
  * Text forms: verifier {@code <name>+<keyid hex>+<base64(type || public key)>}; signer
  * {@code PRIVATE+KEY+<name>+<keyid hex>+<base64(type || private key)>} (Ed25519: 32-byte seed;
  * SM2: PKCS#8 DER).
@@ -75,6 +76,10 @@ public final class NoteKeys {
         // The JDK derives the public key only through signing, so use BouncyCastle's RFC 8032 math.
         byte[] raw = new byte[32];
         Ed25519.generatePublicKey(seed, 0, raw, 0);
+        return ed25519PublicKey(raw);
+    }
+
+    private static PublicKey ed25519PublicKey(byte[] raw) throws GeneralSecurityException {
         return KeyFactory.getInstance("Ed25519")
                 .generatePublic(new X509EncodedKeySpec(concat(ED25519_SPKI_PREFIX, raw)));
     }
@@ -132,7 +137,7 @@ public final class NoteKeys {
 
     /** The JCA public key behind a verifier made by this class (for certificates). */
     public static PublicKey publicKeyOf(NoteVerifier v) {
-        if (!(v instanceof JcaVerifier j)) {
+        if (!(CosignatureV1.plainKeyOf(v) instanceof JcaVerifier j)) {
             throw new IllegalArgumentException("not a NoteKeys verifier");
         }
         return j.key;
@@ -154,11 +159,9 @@ public final class NoteKeys {
         }
         NoteVerifier v;
         if (startsWith(blob, TYPE_ED25519) && blob.length == 33) {
-            byte[] raw = Arrays.copyOfRange(blob, 1, 33);
-            v = ed25519Verifier(
-                    parts[0],
-                    KeyFactory.getInstance("Ed25519")
-                            .generatePublic(new X509EncodedKeySpec(concat(ED25519_SPKI_PREFIX, raw))));
+            v = ed25519Verifier(parts[0], ed25519PublicKey(Arrays.copyOfRange(blob, 1, 33)));
+        } else if (startsWith(blob, CosignatureV1.TYPE) && blob.length == 33) {
+            v = CosignatureV1.verifier(ed25519Verifier(parts[0], ed25519PublicKey(Arrays.copyOfRange(blob, 1, 33))));
         } else if (startsWith(blob, TYPE_SM2)) {
             byte[] spki = Arrays.copyOfRange(blob, TYPE_SM2.length, blob.length);
             v = sm2Verifier(parts[0], KeyFactory.getInstance("EC", BC).generatePublic(new X509EncodedKeySpec(spki)));

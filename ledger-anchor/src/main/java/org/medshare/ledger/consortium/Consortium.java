@@ -15,6 +15,7 @@ import org.medshare.ledger.LedgerSuite;
 import org.medshare.ledger.checkpoint.NoteKeys;
 import org.medshare.ledger.checkpoint.NoteVerifier;
 import org.medshare.ledger.replication.MemberDirectory;
+import org.medshare.ledger.replication.MemberKey;
 
 /**
  * The consortium file: what every node, the service and every regulator agree on about the replicated ledger. One
@@ -27,11 +28,14 @@ import org.medshare.ledger.replication.MemberDirectory;
  * group  3f0c6a5e-6b0b-4c67-9a53-0d1f2a7c9b10
  * suite  nist
  * quorum 2                        (optional: a majority of the members by default)
- * member hospital-a 127.0.0.1:19301 127.0.0.1:19311 hospital-a+5d2c0f3e+AQ...
+ * member hospital-a 127.0.0.1:19301 127.0.0.1:19311 hospital-a+5d2c0f3e+BA...
  * </pre>
  *
  * A member line gives the organisation, its Raft (gRPC) address, its read-only HTTP address and its checkpoint
- * verifier key, whose key name must be the organisation. Immutable.
+ * verifier key, whose key name must be the organisation. An Ed25519 member key may be written as a C2SP
+ * tlog-cosignature key (type 0x04, as {@code medshare node keygen} prints it) or as a plain signed-note key (type
+ * 0x01); either way the member cosigns in the cosignature/v1 format and {@link Member#key()} is its cosigner key.
+ * Immutable.
  *
  * @param origin  the log's checkpoint origin line
  * @param groupId the Raft group id
@@ -165,7 +169,7 @@ public record Consortium(String origin, UUID groupId, LedgerSuite suite, int quo
         }
         NoteVerifier key;
         try {
-            key = NoteKeys.parseVerifier(words[4]);
+            key = MemberKey.cosignatureKey(NoteKeys.parseVerifier(words[4]));
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("member " + words[1] + ": " + e.getMessage(), e);
         }

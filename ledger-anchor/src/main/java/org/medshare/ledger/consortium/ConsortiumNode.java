@@ -80,9 +80,10 @@ public final class ConsortiumNode implements AutoCloseable {
             throws IOException, TamperDetectedException {
         Objects.requireNonNull(key, "key");
         Consortium.Member self = consortium.member(organisation);
-        if (!self.key().encode().equals(key.verifier().encode())) {
+        if (!self.key().encode().equals(MemberKey.cosignatureKey(key.verifier()).encode())) {
             throw new IllegalArgumentException("this key is not the one the consortium file lists for " + organisation);
         }
+        MemberKey memberKey = MemberKey.of(organisation, key);
         // the node's log signs nothing of its own: a checkpoint means something here only with the quorum's
         // cosignatures, which the member stores in it
         AuditLogConfig.Builder logConfig = AuditLogConfig.replica(consortium.suite(), consortium.origin());
@@ -98,7 +99,7 @@ public final class ConsortiumNode implements AutoCloseable {
                             dir.resolve("raft"),
                             consortium.origin(),
                             consortium.quorum(),
-                            MemberKey.of(organisation, key),
+                            memberKey,
                             consortium.directory(),
                             electionTimeout),
                     new AuditLogMemberLog(log));

@@ -1,6 +1,7 @@
 package org.medshare.ledger.replication;
 
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -14,10 +15,15 @@ public final class MemberDirectory {
     private final Map<String, NoteVerifier> keys;
 
     /**
+     * @param keys each member's public key; an Ed25519 key is taken as its cosignature/v1 key
+     *     ({@link MemberKey#cosignatureKey})
      * @throws IllegalArgumentException if a verifier's key name differs from its member id
      */
     public MemberDirectory(Map<String, NoteVerifier> keys) {
-        this.keys = Map.copyOf(Objects.requireNonNull(keys, "keys"));
+        Map<String, NoteVerifier> cosignatureKeys = new LinkedHashMap<>();
+        Objects.requireNonNull(keys, "keys")
+                .forEach((id, key) -> cosignatureKeys.put(id, MemberKey.cosignatureKey(key)));
+        this.keys = Map.copyOf(cosignatureKeys);
         this.keys.forEach((id, v) -> {
             if (!v.keyName().equals(id)) {
                 throw new IllegalArgumentException("key of member " + id + " is named " + v.keyName());

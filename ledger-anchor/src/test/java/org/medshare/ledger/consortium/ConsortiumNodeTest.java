@@ -5,14 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.medshare.ledger.checkpoint.CheckpointSigner;
+import org.medshare.ledger.checkpoint.CosignatureV1;
 import org.medshare.ledger.checkpoint.NoteKeys;
+import org.medshare.ledger.checkpoint.NoteSignature;
+import org.medshare.ledger.checkpoint.NoteVerifier;
 import org.medshare.ledger.checkpoint.SignedCheckpoint;
 import org.medshare.ledger.replication.GroupClient;
 import org.medshare.ledger.verify.LedgerVerifier;
@@ -48,9 +53,20 @@ class ConsortiumNodeTest {
                 consortium.groupId(), consortium.raftPeers(), Duration.ofSeconds(3), Duration.ofSeconds(30));
         assertEquals(0, client.append(Nodes.encoded(Nodes.uploads(0, 40))));
         assertEquals(40, client.append(Nodes.encoded(Nodes.uploads(40, 60))));
+        long before = Instant.now().getEpochSecond();
         for (ConsortiumNode node : nodes.running.values()) {
             SignedCheckpoint cp = node.awaitFinal(60, WAIT).orElseThrow();
             assertTrue(cp.verify(consortium.directory().verifiers()).size() >= 2, node.organisation());
+            // each line is a C2SP cosignature/v1 (timestamped, under the member's type-0x04 key), and only that
+            for (NoteSignature line : cp.note().signatures()) {
+                NoteVerifier key = NoteKeys.parseVerifier(
+                        consortium.member(line.keyName()).key().encode());
+                assertTrue(CosignatureV1.isCosignatureKey(key));
+                assertEquals(key.keyId(), line.keyId());
+                long stamped = CosignatureV1.timestampOf(line.signature());
+                assertTrue(stamped >= before - 5 && stamped <= Instant.now().getEpochSecond(), "time " + stamped);
+                assertTrue(key.verify(cp.note().text().getBytes(StandardCharsets.UTF_8), line.signature()));
+            }
         }
 
         // one organisation's node down: the other two still make checkpoints final

@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.medshare.ledger.LedgerUnavailableException;
 import org.medshare.ledger.Receipt;
 import org.medshare.ledger.checkpoint.Checkpoint;
+import org.medshare.ledger.checkpoint.CheckpointSigner;
+import org.medshare.ledger.checkpoint.CosignatureV1;
 import org.medshare.ledger.checkpoint.SignedCheckpoint;
 import org.medshare.ledger.event.EventCodec;
 import org.medshare.ledger.replication.GroupClient;
@@ -168,6 +171,10 @@ class ConsortiumReplicaTest {
         replica.log().awaitCheckpoint(index, WAIT);
     }
 
+    private CheckpointSigner cosigner(String organisation) {
+        return CosignatureV1.cosigner(nodes.keys.get(organisation), Clock.systemUTC());
+    }
+
     @Test
     void aNodePresentingAForgedFinalCheckpointIsASplitViewAndNothingIsRecorded() throws Exception {
         nodes = new Nodes(dir, ORGANISATIONS);
@@ -190,8 +197,8 @@ class ConsortiumReplicaTest {
         liar.createContext("/checkpoint", exchange -> {
             try {
                 Checkpoint forged = new Checkpoint(nodes.consortium.origin(), forgedSize.get(), new byte[32]);
-                SignedCheckpoint signed = SignedCheckpoint.sign(forged, nodes.keys.get("hospital-a"))
-                        .withSignatures(SignedCheckpoint.sign(forged, nodes.keys.get("hospital-b"))
+                SignedCheckpoint signed = SignedCheckpoint.sign(forged, cosigner("hospital-a"))
+                        .withSignatures(SignedCheckpoint.sign(forged, cosigner("hospital-b"))
                                 .note()
                                 .signatures());
                 byte[] body = signed.format().getBytes(StandardCharsets.UTF_8);

@@ -123,6 +123,7 @@ export function parseCheckpoint(note) {
 }
 
 const ED25519 = 0x01; // C2SP signed-note signature type of Ed25519 keys
+const COSIGNATURE_V1 = 0x04; // C2SP tlog-cosignature: Ed25519 cosigner keys, timestamped signatures
 
 /**
  * Parses a C2SP verifier key line "name+keyid+base64(type || public key)" and checks its key id
@@ -146,8 +147,26 @@ export async function parseVerifierKey(line) {
   if (blob.length < 2) throw new Error(`the key of ${parts[0]} is too short`);
   const id = toHex((await sha256(new TextEncoder().encode(parts[0]), Uint8Array.of(0x0a), blob)).slice(0, 4));
   if (id !== parts[1]) throw new Error(`the key id of ${parts[0]} does not match its key`);
-  const supported = blob[0] === ED25519 && blob.length === 33;
-  return { keyName: parts[0], keyId: id, supported, publicKey: blob.slice(1) };
+  const supported = (blob[0] === ED25519 || blob[0] === COSIGNATURE_V1) && blob.length === 33;
+  return { keyName: parts[0], keyId: id, supported, cosigner: blob[0] === COSIGNATURE_V1, publicKey: blob.slice(1) };
+}
+
+/**
+ * The message and Ed25519 signature a signature line stands for: the note text itself, or, for a cosigner key
+ * (C2SP tlog-cosignature v1), "cosignature/v1\ntime T\n" followed by the note text, where T is the big-endian
+ * u64 timestamp that precedes the signature. Null when a cosignature is not 72 bytes or its timestamp exceeds
+ * 2^63 - 1.
+ */
+function signedMessage(key, text, signature) {
+  if (!key.cosigner) return { message: text, signature };
+  if (signature.length !== 72) return null;
+  const timestamp = new DataView(signature.buffer, signature.byteOffset, 8).getBigUint64(0);
+  if (timestamp >= 2n ** 63n) return null;
+  const header = new TextEncoder().encode(`cosignature/v1\ntime ${timestamp}\n`);
+  const message = new Uint8Array(header.length + text.length);
+  message.set(header);
+  message.set(text, header.length);
+  return { message, signature: signature.slice(8) };
 }
 
 /**
@@ -163,8 +182,11 @@ export async function checkSignatures(checkpoint, trustedKeys) {
     if (!key) status = 'no trusted key';
     else if (!key.supported) status = 'not verifiable in browser';
     else {
+      const signed = signedMessage(key, text, sig.signature);
       const pub = await crypto.subtle.importKey('raw', key.publicKey, { name: 'Ed25519' }, false, ['verify']);
-      status = (await crypto.subtle.verify({ name: 'Ed25519' }, pub, sig.signature, text)) ? 'verified' : 'invalid';
+      status = signed && (await crypto.subtle.verify({ name: 'Ed25519' }, pub, signed.signature, signed.message))
+        ? 'verified'
+        : 'invalid';
     }
     out.push({ ...sig, status });
   }
