@@ -36,6 +36,8 @@ nodes_data="$(mktemp -d "${TMPDIR:-/tmp}/medshare-consortium.XXXXXX")"
 trap stop_all EXIT
 MEDSHARE_DATA_DIR="$nodes_data" MEDSHARE_NODE_BASE_PORT=19471 scripts/consortium.sh start
 export MEDSHARE_LEDGER_CONSORTIUM="$nodes_data/nodes/consortium.txt"
+export MEDSHARE_LEDGER_TLS_KEY="$nodes_data/nodes/service-tls/service.key"
+export MEDSHARE_LEDGER_TLS_CERT="$nodes_data/nodes/service-tls/service.crt"
 ingest 19592 "$nodes_data" "$three"
 
 rate() { sed -nE 's/^server ingest[^:]*: ([0-9.]+) records\/s.*/\1/p' "$1"; }

@@ -5,6 +5,10 @@
 # stays in that organisation's folder), writes the consortium file every party shares
 # ($MEDSHARE_DATA_DIR/nodes/consortium.txt, public keys only) and the members' verifier keys for regulators
 # ($MEDSHARE_DATA_DIR/nodes/members.vkeys), starts the nodes and waits until the group has a leader.
+# The Raft group runs with mutual TLS: `start` also makes the consortium's transport root once (node tls-ca:
+# $MEDSHARE_DATA_DIR/nodes/transport-ca/, kept by the consortium's governance; its certificate is the file's
+# tls-root line) and issues each node, and the service, a transport key and certificate (node tls-cert:
+# nodes/<org>/tls/ and nodes/service-tls/). Nothing without such a certificate can append, vote or read through Raft.
 #   scripts/consortium.sh start|stop|status
 # Ports: Raft $MEDSHARE_NODE_BASE_PORT (default 19301) and the next two; HTTP (read-only) ten above them.
 set -euo pipefail
@@ -26,6 +30,7 @@ write_consortium() {
     echo "origin medshare.example/consortium"
     echo "group $(cat "$dir/group")"
     echo "suite nist"
+    echo "$(cat "$dir/transport-ca/tls-root")"
     for org in "${orgs[@]}"; do
       echo "member $org 127.0.0.1:$((base_port + i)) 127.0.0.1:$(http_port "$i") $(cat "$dir/$org/node.vkey")"
       i=$((i + 1))
@@ -45,10 +50,21 @@ start() {
       ./medshare node keygen --org "$org" --out "$dir/$org/node.key" >"$dir/$org/node.vkey"
     fi
   done
+  if [ ! -s "$dir/transport-ca/tls-root" ]; then
+    ./medshare node tls-ca --out "$dir/transport-ca" >"$dir/tls-root.tmp"
+    mv "$dir/tls-root.tmp" "$dir/transport-ca/tls-root"
+  fi
+  for org in "${orgs[@]}"; do
+    [ -s "$dir/$org/tls/$org.crt" ] \
+      || ./medshare node tls-cert --ca "$dir/transport-ca" --name "$org" --host 127.0.0.1 --out "$dir/$org/tls"
+  done
+  [ -s "$dir/service-tls/service.crt" ] \
+    || ./medshare node tls-cert --ca "$dir/transport-ca" --name service --out "$dir/service-tls"
   write_consortium
   for org in "${orgs[@]}"; do
     if ! running "$org"; then
       nohup ./medshare node run --consortium "$dir/consortium.txt" --org "$org" --key "$dir/$org/node.key" \
+        --tls-key "$dir/$org/tls/$org.key" --tls-cert "$dir/$org/tls/$org.crt" \
         --dir "$dir/$org" >"$dir/$org.log" 2>&1 &
       echo $! >"$dir/$org.pid"
     fi

@@ -123,6 +123,8 @@ run() {
   mkdir -p "$data_dir/logs"
   if ! service_running; then
     MEDSHARE_ENCLAVE_PARTY_KEYS="$party_keys" MEDSHARE_LEDGER_CONSORTIUM="$consortium" \
+    MEDSHARE_LEDGER_TLS_KEY="$data_dir/nodes/service-tls/service.key" \
+    MEDSHARE_LEDGER_TLS_CERT="$data_dir/nodes/service-tls/service.crt" \
     MEDSHARE_DATA_DIR="$data_dir" MEDSHARE_HTTP_PORT="$port" MEDSHARE_ANCHOR_RPC_URL="$evm_rpc" \
       MEDSHARE_ANCHOR_KEY_FILE="$evm_dir/anchor.key" MEDSHARE_ANCHOR_EVERY_ENTRIES=25 MEDSHARE_ANCHOR_EVERY=PT30S \
       nohup java -Dquarkus.config.locations="$data_dir/s3/storage.properties" \

@@ -35,7 +35,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The consortium for real: three organisations' nodes, each its own JVM ({@code medshare node run} from the packaged
  * command line, with its own key, Raft member, witness and copy of the log), and the packaged service as a client of
- * their group ({@code MEDSHARE_LEDGER_CONSORTIUM}).
+ * their group ({@code MEDSHARE_LEDGER_CONSORTIUM}). The group runs with mutual TLS: the consortium's transport root
+ * ({@code medshare node tls-ca}) is pinned in the consortium file, and each node and the service authenticate with a
+ * certificate it issued ({@code medshare node tls-cert}).
  * <ol>
  *   <li>The leading node is killed with SIGKILL while {@code medshare upload} sends hospital-a's sample folder: the
  *       other two elect a leader and the upload completes (a rerun finishes anything refused meanwhile); every record
@@ -74,6 +76,11 @@ class ConsortiumIT {
                 new StringBuilder("origin medshare.test/consortium\ngroup " + UUID.randomUUID() + "\nsuite nist\n");
         StringBuilder keys = new StringBuilder();
         List<Integer> ports = distinctFreePorts(2 * ORGANISATIONS.size());
+        Path transport = run.resolve("transport-ca");
+        Cli.Result root = nodeCli("transport").run(null, "node", "tls-ca", "--out", transport.toString());
+        assertEquals(0, root.exit(), root.toString());
+        file.append(root.out().strip()).append('\n');
+        issueTransport(transport, "service", run.resolve("service-tls"));
         for (String org : ORGANISATIONS) {
             Path dir = Files.createDirectories(run.resolve("nodes").resolve(org));
             Cli.Result made = nodeCli(org)
@@ -95,6 +102,7 @@ class ConsortiumIT {
                     .append(made.out())
                     .append('\n');
             keys.append(made.out()).append('\n');
+            issueTransport(transport, org, dir.resolve("tls"));
         }
         consortium = Files.writeString(run.resolve("consortium.txt"), file);
         members = Files.writeString(run.resolve("members.vkeys"), keys);
@@ -117,6 +125,10 @@ class ConsortiumIT {
                 Map.of(
                         "MEDSHARE_LEDGER_CONSORTIUM",
                         consortium.toString(),
+                        "MEDSHARE_LEDGER_TLS_KEY",
+                        run.resolve("service-tls/service.key").toString(),
+                        "MEDSHARE_LEDGER_TLS_CERT",
+                        run.resolve("service-tls/service.crt").toString(),
                         // a refusal with a quorum down comes sooner, so the test does not wait for the default
                         "MEDSHARE_LEDGER_GROUP_TIMEOUT_MS",
                         "4000"));
@@ -154,7 +166,26 @@ class ConsortiumIT {
         return new Cli(CLI_JAR, run.resolve("cli-node-" + org));
     }
 
+    /** Issues {@code name} its transport key and certificate under the consortium's root, into {@code out}. */
+    void issueTransport(Path transport, String name, Path out) throws Exception {
+        Cli.Result issued = nodeCli("transport")
+                .run(
+                        null,
+                        "node",
+                        "tls-cert",
+                        "--ca",
+                        transport.toString(),
+                        "--name",
+                        name,
+                        "--host",
+                        "127.0.0.1",
+                        "--out",
+                        out.toString());
+        assertEquals(0, issued.exit(), issued.toString());
+    }
+
     void startNode(String org) throws Exception {
+        Path tls = run.resolve("nodes").resolve(org).resolve("tls");
         nodes.put(
                 org,
                 nodeCli(org)
@@ -171,6 +202,10 @@ class ConsortiumIT {
                                         .resolve(org)
                                         .resolve("node.key")
                                         .toString(),
+                                "--tls-key",
+                                tls.resolve(org + ".key").toString(),
+                                "--tls-cert",
+                                tls.resolve(org + ".crt").toString(),
                                 "--dir",
                                 run.resolve("nodes").resolve(org).toString()));
     }

@@ -7,7 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.medshare.client.AtomicOutput;
@@ -19,6 +23,8 @@ import org.medshare.ledger.checkpoint.SecretKeyAccess;
 import org.medshare.ledger.consortium.Consortium;
 import org.medshare.ledger.consortium.ConsortiumNode;
 import org.medshare.ledger.consortium.NodeHttp;
+import org.medshare.ledger.consortium.TransportCa;
+import org.medshare.ledger.replication.GroupTls;
 import org.medshare.ledger.replication.MemberKey;
 import org.medshare.ledger.storage.TamperDetectedException;
 import picocli.CommandLine.Command;
@@ -30,16 +36,23 @@ import picocli.CommandLine.Spec;
  * {@code medshare node}: one consortium organisation's ledger node. {@code keygen} makes the organisation's
  * checkpoint key and prints the verifier key for its line of the consortium file; {@code run} runs the node (its
  * own copy of the log, its Raft member and witness) and serves its log read-only over HTTP until stopped.
+ * {@code tls-ca} makes the consortium's transport root and {@code tls-cert} issues each party (every node, the
+ * service) its key and certificate for mutual TLS in the Raft group.
  */
 @Command(
         name = "node",
         mixinStandardHelpOptions = true,
         description = "Your organisation's node of the consortium ledger (ledger member and witness).",
-        subcommands = {NodeCommand.Keygen.class, NodeCommand.Run.class})
+        subcommands = {
+            NodeCommand.Keygen.class,
+            NodeCommand.Run.class,
+            NodeCommand.TlsCa.class,
+            NodeCommand.TlsCert.class
+        })
 public final class NodeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        throw CliFailure.usage("node needs a subcommand: keygen or run");
+        throw CliFailure.usage("node needs a subcommand: keygen, run, tls-ca or tls-cert");
     }
 
     /** {@code medshare node keygen --org ORG --out FILE [--suite nist|gm]}. */
@@ -114,6 +127,18 @@ public final class NodeCommand implements Callable<Integer> {
         Path dir;
 
         @Option(
+                names = "--tls-key",
+                paramLabel = "FILE",
+                description = "your transport key (node tls-cert); required when the consortium file pins a tls-root")
+        Path tlsKey;
+
+        @Option(
+                names = "--tls-cert",
+                paramLabel = "FILE",
+                description = "your transport certificate (node tls-cert), with --tls-key")
+        Path tlsCert;
+
+        @Option(
                 names = "--checkpoint-interval",
                 defaultValue = "PT0.05S",
                 paramLabel = "DURATION",
@@ -145,9 +170,11 @@ public final class NodeCommand implements Callable<Integer> {
                 throw CliFailure.usage(consortiumFile + ": " + e.getMessage());
             }
             CheckpointSigner key = readKey(keyFile);
+            GroupTls tls = transport(consortium, tlsKey, tlsCert);
             ConsortiumNode node;
             try {
-                node = ConsortiumNode.start(consortium, organisation, key, dir, checkpointInterval, electionTimeout);
+                node = ConsortiumNode.start(
+                        consortium, organisation, key, tls, dir, checkpointInterval, electionTimeout);
             } catch (IllegalArgumentException e) {
                 throw CliFailure.usage(e.getMessage());
             } catch (TamperDetectedException e) {
@@ -182,6 +209,33 @@ public final class NodeCommand implements Callable<Integer> {
             return 0;
         }
 
+        private static GroupTls transport(Consortium consortium, Path keyFile, Path certificateFile)
+                throws IOException {
+            if ((keyFile == null) != (certificateFile == null)) {
+                throw CliFailure.usage("--tls-key and --tls-cert go together");
+            }
+            GroupTls tls = null;
+            if (keyFile != null) {
+                X509Certificate root = consortium
+                        .transportRoot()
+                        .orElseThrow(() -> CliFailure.usage(
+                                "the consortium file pins no tls-root, so its group runs without TLS"));
+                try {
+                    tls = GroupTls.load(keyFile, certificateFile, root);
+                } catch (NoSuchFileException e) {
+                    throw CliFailure.usage("transport file not found: " + e.getFile());
+                } catch (GeneralSecurityException e) {
+                    throw CliFailure.usage("transport key or certificate refused: " + e.getMessage());
+                }
+            }
+            try {
+                consortium.checkTransport(tls);
+            } catch (IllegalArgumentException e) {
+                throw CliFailure.usage(e.getMessage() + " (--tls-key, --tls-cert)");
+            }
+            return tls;
+        }
+
         private String hostPort(Consortium consortium, boolean raft) {
             Consortium.Member m = consortium.member(organisation);
             InetSocketAddress a = raft ? m.raft() : m.http();
@@ -200,6 +254,106 @@ public final class NodeCommand implements Callable<Integer> {
             } catch (GeneralSecurityException e) {
                 throw CliFailure.usage(file + " is not a node key (medshare node keygen writes one)");
             }
+        }
+    }
+
+    /** {@code medshare node tls-ca --out DIR}. */
+    @Command(
+            name = "tls-ca",
+            mixinStandardHelpOptions = true,
+            description = "Make the consortium's transport root: DIR/ca.key (owner-only, kept by the consortium's"
+                    + " governance) and DIR/ca.crt; prints the consortium file's tls-root line.")
+    static final class TlsCa implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "the folder to write to")
+        Path out;
+
+        @Option(
+                names = "--name",
+                defaultValue = "medshare-consortium",
+                paramLabel = "NAME",
+                description = "the root's name")
+        String name;
+
+        @Override
+        public Integer call() throws IOException, GeneralSecurityException {
+            Path key = out.resolve("ca.key");
+            Path certificate = out.resolve("ca.crt");
+            if (Files.exists(key) || Files.exists(certificate)) {
+                throw CliFailure.usage(out + " already holds a transport root; it is never overwritten");
+            }
+            TransportCa ca;
+            try {
+                ca = TransportCa.create(name);
+            } catch (IllegalArgumentException e) {
+                throw CliFailure.usage("--name: " + e.getMessage());
+            }
+            Files.createDirectories(out);
+            AtomicOutput.write(key, ca.keyPem().getBytes(StandardCharsets.US_ASCII), true);
+            AtomicOutput.write(certificate, ca.rootPem().getBytes(StandardCharsets.US_ASCII), false);
+            spec.commandLine()
+                    .getOut()
+                    .println("tls-root "
+                            + Base64.getEncoder().encodeToString(ca.root().getEncoded()));
+            return 0;
+        }
+    }
+
+    /** {@code medshare node tls-cert --ca DIR --name NAME [--host HOST]... --out DIR}. */
+    @Command(
+            name = "tls-cert",
+            mixinStandardHelpOptions = true,
+            description = "Issue a party (an organisation's node, or the service) its transport key and certificate"
+                    + " under the consortium's root: DIR/NAME.key (owner-only) and DIR/NAME.crt.")
+    static final class TlsCert implements Callable<Integer> {
+        @Option(names = "--ca", required = true, paramLabel = "DIR", description = "the root's folder (node tls-ca)")
+        Path caDir;
+
+        @Option(
+                names = "--name",
+                required = true,
+                paramLabel = "NAME",
+                description = "the party: an organisation id or service")
+        String name;
+
+        @Option(
+                names = "--host",
+                paramLabel = "HOST",
+                description = "a host (IP address or DNS name) the party's Raft server listens at; repeatable")
+        List<String> hosts = new ArrayList<>();
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "the folder to write to")
+        Path out;
+
+        @Override
+        public Integer call() throws IOException, GeneralSecurityException {
+            Path key = out.resolve(name + ".key");
+            Path certificate = out.resolve(name + ".crt");
+            TransportCa ca;
+            try {
+                ca = TransportCa.load(
+                        Files.readString(caDir.resolve("ca.key"), StandardCharsets.US_ASCII),
+                        Files.readString(caDir.resolve("ca.crt"), StandardCharsets.US_ASCII));
+            } catch (NoSuchFileException e) {
+                throw CliFailure.usage("transport root not found: " + e.getFile());
+            } catch (GeneralSecurityException e) {
+                throw CliFailure.usage(caDir + " does not hold a transport root: " + e.getMessage());
+            }
+            TransportCa.Issued issued;
+            try {
+                issued = ca.issue(name, hosts);
+            } catch (IllegalArgumentException e) {
+                throw CliFailure.usage(e.getMessage());
+            }
+            if (Files.exists(key) || Files.exists(certificate)) {
+                throw CliFailure.usage(out + " already holds " + name + "'s transport key; it is never overwritten");
+            }
+            Files.createDirectories(out);
+            AtomicOutput.write(key, issued.keyPem().getBytes(StandardCharsets.US_ASCII), true);
+            AtomicOutput.write(certificate, issued.certificatePem().getBytes(StandardCharsets.US_ASCII), false);
+            return 0;
         }
     }
 }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,8 @@ import org.medshare.ledger.checkpoint.CosignatureV1;
 import org.medshare.ledger.checkpoint.NoteKeys;
 import org.medshare.ledger.checkpoint.NoteVerifier;
 import org.medshare.ledger.checkpoint.SecretKeyAccess;
+import org.medshare.ledger.consortium.Consortium;
+import org.medshare.ledger.replication.GroupTls;
 
 /** {@code medshare node keygen} and the refusals of {@code medshare node run} before it starts anything. */
 class NodeCommandTest {
@@ -115,5 +118,142 @@ class NodeCommandTest {
                 key.toString(),
                 "--dir",
                 nodeDir.toString());
+    }
+
+    @Test
+    void tlsCaAndTlsCertMakeOwnerOnlyKeysUnderOneRootAndNeverOverwrite() throws Exception {
+        Path ca = dir.resolve("ca");
+        Result root = Cli.run("node", "tls-ca", "--out", ca.toString());
+        assertEquals(0, root.code(), root.toString());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(ca.resolve("ca.key"))));
+        assertTrue(root.out().startsWith("tls-root "), root.out());
+        String line = root.out().strip();
+        X509Certificate pinned = Consortium.parse("origin o\ngroup " + UUID.randomUUID() + "\nsuite nist\n"
+                        + "member hospital-a 127.0.0.1:1 127.0.0.1:2 "
+                        + NoteKeys.generateEd25519("hospital-a").verifier().encode() + "\n" + line + "\n")
+                .transportRoot()
+                .orElseThrow();
+
+        Path out = dir.resolve("tls");
+        Result issued = Cli.run(
+                "node",
+                "tls-cert",
+                "--ca",
+                ca.toString(),
+                "--name",
+                "hospital-a",
+                "--host",
+                "127.0.0.1",
+                "--out",
+                out.toString());
+        assertEquals(0, issued.code(), issued.toString());
+        Path key = out.resolve("hospital-a.key");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
+        GroupTls tls = GroupTls.load(key, out.resolve("hospital-a.crt"), pinned);
+        assertEquals(
+                "CN=hospital-a", tls.certificate().getSubjectX500Principal().getName());
+
+        byte[] before = Files.readAllBytes(key);
+        assertEquals(
+                2,
+                Cli.run("node", "tls-cert", "--ca", ca.toString(), "--name", "hospital-a", "--out", out.toString())
+                        .code());
+        assertArrayEquals(before, Files.readAllBytes(key), "a transport key is never overwritten");
+        assertEquals(2, Cli.run("node", "tls-ca", "--out", ca.toString()).code(), "nor is a root");
+        Result badName = Cli.run("node", "tls-cert", "--ca", ca.toString(), "--name", "../x", "--out", out.toString());
+        assertEquals(2, badName.code(), badName.toString());
+        Result badHost = Cli.run(
+                "node",
+                "tls-cert",
+                "--ca",
+                ca.toString(),
+                "--name",
+                "b",
+                "--host",
+                "no host!",
+                "--out",
+                out.toString());
+        assertEquals(2, badHost.code(), badHost.toString());
+        Result noRoot = Cli.run(
+                "node", "tls-cert", "--ca", dir.resolve("nowhere").toString(), "--name", "b", "--out", out.toString());
+        assertEquals(2, noRoot.code(), noRoot.toString());
+        assertFalse(Files.exists(out.resolve("b.key")));
+        assertFalse(Files.exists(dir.resolve("x.key")));
+    }
+
+    @Test
+    void runRefusesTransportTheConsortiumDoesNotPinAndNoTransportWhenItDoes() throws Exception {
+        Path key = dir.resolve("a.key");
+        Result made = Cli.run("node", "keygen", "--org", "hospital-a", "--out", key.toString());
+        Path ca = dir.resolve("ca");
+        Result root = Cli.run("node", "tls-ca", "--out", ca.toString());
+        Path tls = dir.resolve("tls");
+        Cli.run("node", "tls-cert", "--ca", ca.toString(), "--name", "hospital-a", "--out", tls.toString());
+        String members = "origin o\ngroup " + UUID.randomUUID() + "\nsuite nist\n"
+                + "member hospital-a 127.0.0.1:1 127.0.0.1:2 " + made.out().strip() + "\n";
+        Path plain = Files.writeString(dir.resolve("plain.consortium"), members);
+        Path pinned = Files.writeString(dir.resolve("pinned.consortium"), members + root.out());
+        Path nodeDir = dir.resolve("node");
+
+        Result withoutTls = run(pinned, "hospital-a", key, nodeDir);
+        assertEquals(2, withoutTls.code(), withoutTls.toString());
+        assertTrue(withoutTls.err().contains("mutual TLS"), withoutTls.err());
+
+        Result tlsNotPinned = Cli.run(
+                "node",
+                "run",
+                "--consortium",
+                plain.toString(),
+                "--org",
+                "hospital-a",
+                "--key",
+                key.toString(),
+                "--tls-key",
+                tls.resolve("hospital-a.key").toString(),
+                "--tls-cert",
+                tls.resolve("hospital-a.crt").toString(),
+                "--dir",
+                nodeDir.toString());
+        assertEquals(2, tlsNotPinned.code(), tlsNotPinned.toString());
+        assertTrue(tlsNotPinned.err().contains("no tls-root"), tlsNotPinned.err());
+
+        Result halfTls = Cli.run(
+                "node",
+                "run",
+                "--consortium",
+                pinned.toString(),
+                "--org",
+                "hospital-a",
+                "--key",
+                key.toString(),
+                "--tls-key",
+                tls.resolve("hospital-a.key").toString(),
+                "--dir",
+                nodeDir.toString());
+        assertEquals(2, halfTls.code(), halfTls.toString());
+        assertTrue(halfTls.err().contains("go together"), halfTls.err());
+
+        Path otherCa = dir.resolve("other-ca");
+        Cli.run("node", "tls-ca", "--out", otherCa.toString());
+        Path otherTls = dir.resolve("other-tls");
+        Cli.run("node", "tls-cert", "--ca", otherCa.toString(), "--name", "hospital-a", "--out", otherTls.toString());
+        Result foreign = Cli.run(
+                "node",
+                "run",
+                "--consortium",
+                pinned.toString(),
+                "--org",
+                "hospital-a",
+                "--key",
+                key.toString(),
+                "--tls-key",
+                otherTls.resolve("hospital-a.key").toString(),
+                "--tls-cert",
+                otherTls.resolve("hospital-a.crt").toString(),
+                "--dir",
+                nodeDir.toString());
+        assertEquals(2, foreign.code(), foreign.toString());
+        assertTrue(foreign.err().contains("refused"), foreign.err());
+        assertFalse(Files.exists(nodeDir.resolve("ledger")), "nothing is created for a refused start");
     }
 }

@@ -1,19 +1,25 @@
 package org.medshare.ledger.consortium;
 
+import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.medshare.ledger.LedgerSuite;
 import org.medshare.ledger.checkpoint.NoteKeys;
 import org.medshare.ledger.checkpoint.NoteVerifier;
+import org.medshare.ledger.replication.GroupTls;
 import org.medshare.ledger.replication.MemberDirectory;
 import org.medshare.ledger.replication.MemberKey;
 
@@ -29,6 +35,7 @@ import org.medshare.ledger.replication.MemberKey;
  * suite  nist
  * quorum 2                        (optional: a majority of the members by default)
  * member hospital-a 127.0.0.1:19301 127.0.0.1:19311 hospital-a+5d2c0f3e+BA...
+ * tls-root MIIB...                (optional: base64 DER of the transport root; then mutual TLS in the group)
  * </pre>
  *
  * A member line gives the organisation, its Raft (gRPC) address, its read-only HTTP address and its checkpoint
@@ -42,8 +49,11 @@ import org.medshare.ledger.replication.MemberKey;
  * @param suite   the ledger's hash and signature suite
  * @param quorum  distinct members whose cosignatures make a checkpoint final; at least a majority
  * @param members every member in file order
+ * @param tlsRoot the consortium's transport root ({@link TransportCa}): when given, every party authenticates in
+ *     the Raft group with mutual TLS under it and nothing else may connect; null for a group without TLS
  */
-public record Consortium(String origin, UUID groupId, LedgerSuite suite, int quorum, List<Member> members) {
+public record Consortium(
+        String origin, UUID groupId, LedgerSuite suite, int quorum, List<Member> members, X509Certificate tlsRoot) {
 
     private static final Pattern ORGANISATION = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -106,6 +116,36 @@ public record Consortium(String origin, UUID groupId, LedgerSuite suite, int quo
         }
     }
 
+    /** A consortium whose group runs without TLS. */
+    public Consortium(String origin, UUID groupId, LedgerSuite suite, int quorum, List<Member> members) {
+        this(origin, groupId, suite, quorum, members, null);
+    }
+
+    /** The transport root every party pins, when the group runs with mutual TLS. */
+    public Optional<X509Certificate> transportRoot() {
+        return Optional.ofNullable(tlsRoot);
+    }
+
+    /**
+     * Checks that {@code tls} is what this consortium's group requires of a party: its transport root's
+     * certificate when the file pins a {@code tls-root}, none otherwise.
+     *
+     * @throws IllegalArgumentException saying what is missing or does not match
+     */
+    public void checkTransport(GroupTls tls) {
+        if (tlsRoot == null && tls != null) {
+            throw new IllegalArgumentException("the consortium file pins no tls-root, so its group runs without TLS");
+        }
+        if (tlsRoot != null && tls == null) {
+            throw new IllegalArgumentException(
+                    "the consortium's group runs with mutual TLS (tls-root): give this party's transport key and"
+                            + " certificate");
+        }
+        if (tls != null && !tls.root().equals(tlsRoot)) {
+            throw new IllegalArgumentException("the transport certificate is not under the consortium's tls-root");
+        }
+    }
+
     /**
      * Parses a consortium file.
      *
@@ -116,6 +156,7 @@ public record Consortium(String origin, UUID groupId, LedgerSuite suite, int quo
         UUID group = null;
         LedgerSuite suite = null;
         Integer quorum = null;
+        X509Certificate tlsRoot = null;
         List<Member> members = new ArrayList<>();
         String[] lines = text.split("\n", -1);
         for (int n = 0; n < lines.length; n++) {
@@ -137,6 +178,7 @@ public record Consortium(String origin, UUID groupId, LedgerSuite suite, int quo
                     case "suite" -> suite = once(suite, "suite", LedgerSuite.fromId(single(words)));
                     case "quorum" -> quorum = once(quorum, "quorum", Integer.parseInt(single(words)));
                     case "member" -> members.add(member(words));
+                    case "tls-root" -> tlsRoot = once(tlsRoot, "tls-root", certificate(single(words)));
                     default -> throw new IllegalArgumentException("unknown directive '" + words[0] + "'");
                 }
             } catch (IllegalArgumentException e) {
@@ -146,7 +188,7 @@ public record Consortium(String origin, UUID groupId, LedgerSuite suite, int quo
         if (origin == null || group == null || suite == null) {
             throw new IllegalArgumentException("a consortium file needs origin, group and suite lines");
         }
-        return new Consortium(origin, group, suite, quorum == null ? members.size() / 2 + 1 : quorum, members);
+        return new Consortium(origin, group, suite, quorum == null ? members.size() / 2 + 1 : quorum, members, tlsRoot);
     }
 
     private static <T> T once(T previous, String directive, T value) {
@@ -161,6 +203,20 @@ public record Consortium(String origin, UUID groupId, LedgerSuite suite, int quo
             throw new IllegalArgumentException(words[0] + " takes exactly one value");
         }
         return words[1];
+    }
+
+    private static X509Certificate certificate(String base64) {
+        try {
+            X509Certificate root = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(
+                            new ByteArrayInputStream(Base64.getDecoder().decode(base64)));
+            root.checkValidity();
+            root.verify(root.getPublicKey());
+            return root;
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "tls-root must be the base64 DER of a valid self-signed certificate (medshare node tls-ca)");
+        }
     }
 
     private static Member member(String[] words) {

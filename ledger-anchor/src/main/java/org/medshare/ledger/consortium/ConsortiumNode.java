@@ -21,6 +21,7 @@ import org.medshare.ledger.checkpoint.NoteSignature;
 import org.medshare.ledger.checkpoint.NoteVerifier;
 import org.medshare.ledger.checkpoint.SignedCheckpoint;
 import org.medshare.ledger.replication.AuditLogMemberLog;
+import org.medshare.ledger.replication.GroupTls;
 import org.medshare.ledger.replication.LedgerMember;
 import org.medshare.ledger.replication.MemberConfig;
 import org.medshare.ledger.replication.MemberKey;
@@ -78,7 +79,29 @@ public final class ConsortiumNode implements AutoCloseable {
             Duration checkpointInterval,
             Duration electionTimeout)
             throws IOException, TamperDetectedException {
+        return start(consortium, organisation, key, null, dir, checkpointInterval, electionTimeout);
+    }
+
+    /**
+     * As {@link #start(Consortium, String, CheckpointSigner, Path, Duration, Duration)} in a group that runs with
+     * mutual TLS.
+     *
+     * @param tls this organisation's transport key and certificate under the consortium's {@code tls-root} (null
+     *     when the consortium pins none)
+     * @throws IllegalArgumentException also if {@code tls} is not what the consortium requires
+     *     ({@link Consortium#checkTransport})
+     */
+    public static ConsortiumNode start(
+            Consortium consortium,
+            String organisation,
+            CheckpointSigner key,
+            GroupTls tls,
+            Path dir,
+            Duration checkpointInterval,
+            Duration electionTimeout)
+            throws IOException, TamperDetectedException {
         Objects.requireNonNull(key, "key");
+        consortium.checkTransport(tls);
         Consortium.Member self = consortium.member(organisation);
         if (!self.key().encode().equals(MemberKey.cosignatureKey(key.verifier()).encode())) {
             throw new IllegalArgumentException("this key is not the one the consortium file lists for " + organisation);
@@ -101,7 +124,8 @@ public final class ConsortiumNode implements AutoCloseable {
                             consortium.quorum(),
                             memberKey,
                             consortium.directory(),
-                            electionTimeout),
+                            electionTimeout,
+                            tls),
                     new AuditLogMemberLog(log));
         } catch (IOException | RuntimeException e) {
             log.close();

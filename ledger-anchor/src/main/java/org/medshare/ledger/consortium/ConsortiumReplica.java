@@ -30,6 +30,7 @@ import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventCodec;
 import org.medshare.ledger.event.MalformedEventException;
 import org.medshare.ledger.replication.GroupClient;
+import org.medshare.ledger.replication.GroupTls;
 import org.medshare.ledger.storage.TamperDetectedException;
 
 /**
@@ -78,13 +79,14 @@ public final class ConsortiumReplica implements AutoCloseable {
         }
     }
 
-    private ConsortiumReplica(Consortium consortium, AuditLog log, Timing timing) {
+    private ConsortiumReplica(Consortium consortium, AuditLog log, Timing timing, GroupTls tls) {
         this.consortium = consortium;
         this.log = log;
         this.nodeTimeout = timing.nodeTimeout();
         this.group = GroupClient.connect(
                 consortium.groupId(),
                 consortium.raftPeers(),
+                tls,
                 timing.groupTimeout().dividedBy(3),
                 timing.groupTimeout());
         this.http = HttpClient.newBuilder().connectTimeout(timing.nodeTimeout()).build();
@@ -105,10 +107,22 @@ public final class ConsortiumReplica implements AutoCloseable {
      */
     public static ConsortiumReplica open(Consortium consortium, Path dir, Timing timing)
             throws IOException, TamperDetectedException {
+        return open(consortium, dir, timing, null);
+    }
+
+    /**
+     * As {@link #open(Consortium, Path, Timing)}, authenticating to the group with {@code tls} (the service's
+     * transport key and certificate under the consortium's {@code tls-root}; null when it pins none).
+     *
+     * @throws IllegalArgumentException if {@code tls} is not what the consortium requires
+     */
+    public static ConsortiumReplica open(Consortium consortium, Path dir, Timing timing, GroupTls tls)
+            throws IOException, TamperDetectedException {
+        consortium.checkTransport(tls);
         AuditLogConfig.Builder config = AuditLogConfig.replica(consortium.suite(), consortium.origin());
         consortium.directory().verifiers().forEach(config::trust);
         AuditLog log = AuditLog.open(dir, config.build());
-        ConsortiumReplica replica = new ConsortiumReplica(consortium, log, timing);
+        ConsortiumReplica replica = new ConsortiumReplica(consortium, log, timing, tls);
         replica.latestFinalFromNodes().ifPresent(latest -> {
             try {
                 replica.catchUp(latest.checkpoint().size());

@@ -15,7 +15,6 @@ import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.client.retry.RequestTypeDependentRetryPolicy;
-import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcFactory;
 import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto;
@@ -53,11 +52,24 @@ public final class GroupClient implements AutoCloseable {
      */
     public static GroupClient connect(
             UUID groupId, Map<String, InetSocketAddress> peers, Duration requestTimeout, Duration giveUpAfter) {
+        return connect(groupId, peers, null, requestTimeout, giveUpAfter);
+    }
+
+    /**
+     * As {@link #connect(UUID, Map, Duration, Duration)}, authenticating with {@code tls} (mutual TLS; null for a
+     * group that runs without TLS).
+     */
+    public static GroupClient connect(
+            UUID groupId,
+            Map<String, InetSocketAddress> peers,
+            GroupTls tls,
+            Duration requestTimeout,
+            Duration giveUpAfter) {
         RaftProperties properties = new RaftProperties();
         RaftConfigKeys.Rpc.setType(properties, SupportedRpcType.GRPC);
         RaftClientConfigKeys.Rpc.setRequestTimeout(
                 properties, TimeDuration.valueOf(requestTimeout.toMillis(), TimeUnit.MILLISECONDS));
-        return new GroupClient(build(group(groupId, peers), properties, giveUpAfter));
+        return new GroupClient(build(group(groupId, peers), properties, tls, giveUpAfter));
     }
 
     static RaftGroup group(UUID groupId, Map<String, InetSocketAddress> peers) {
@@ -70,8 +82,8 @@ public final class GroupClient implements AutoCloseable {
     }
 
     /** The client a member uses to submit to its own group, with the member's own Raft properties. */
-    static GroupClient forMember(RaftGroup group, RaftProperties properties, Duration giveUpAfter) {
-        return new GroupClient(build(group, properties, giveUpAfter));
+    static GroupClient forMember(RaftGroup group, RaftProperties properties, GroupTls tls, Duration giveUpAfter) {
+        return new GroupClient(build(group, properties, tls, giveUpAfter));
     }
 
     /**
@@ -79,7 +91,7 @@ public final class GroupClient implements AutoCloseable {
      * sent: a request fails after at most {@code giveUpAfter} plus one attempt's request timeout, however the
      * attempts fail (refused at once or timing out).
      */
-    private static RaftClient build(RaftGroup group, RaftProperties properties, Duration giveUpAfter) {
+    private static RaftClient build(RaftGroup group, RaftProperties properties, GroupTls tls, Duration giveUpAfter) {
         long sleepMs = 250;
         int attempts = (int) Math.max(1, giveUpAfter.toMillis() / sleepMs);
         RetryPolicy everySleep = RetryPolicies.retryUpToMaximumCountWithFixedSleep(
@@ -92,7 +104,8 @@ public final class GroupClient implements AutoCloseable {
         return RaftClient.newBuilder()
                 .setProperties(properties)
                 .setRaftGroup(group)
-                .setClientRpc(new GrpcFactory(new Parameters()).newRaftClientRpc(ClientId.randomId(), properties))
+                .setClientRpc(
+                        new GrpcFactory(LedgerMember.parameters(tls)).newRaftClientRpc(ClientId.randomId(), properties))
                 .setRetryPolicy(policy.build())
                 .build();
     }

@@ -20,6 +20,7 @@ import java.util.UUID;
  * @param key             this member's signing key
  * @param directory       every member's public key
  * @param electionTimeout minimum Raft election timeout (the maximum is twice it)
+ * @param tls             this member's mutual TLS in the group, or null for plaintext (tests, one machine)
  */
 public record MemberConfig(
         String memberId,
@@ -30,7 +31,22 @@ public record MemberConfig(
         int quorum,
         MemberKey key,
         MemberDirectory directory,
-        Duration electionTimeout) {
+        Duration electionTimeout,
+        GroupTls tls) {
+    /** A member of a group that runs without TLS. */
+    public MemberConfig(
+            String memberId,
+            Map<String, InetSocketAddress> peers,
+            UUID groupId,
+            Path storageDir,
+            String origin,
+            int quorum,
+            MemberKey key,
+            MemberDirectory directory,
+            Duration electionTimeout) {
+        this(memberId, peers, groupId, storageDir, origin, quorum, key, directory, electionTimeout, null);
+    }
+
     public MemberConfig {
         Objects.requireNonNull(memberId, "memberId");
         peers = new LinkedHashMap<>(Objects.requireNonNull(peers, "peers"));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.medshare.ledger.LedgerSuite;
@@ -88,5 +89,26 @@ class ConsortiumTest {
         Consortium c = Consortium.parse(threeMembers());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.member("insurer-x"));
         assertTrue(e.getMessage().contains("insurer-x"));
+    }
+
+    @Test
+    void aTlsRootIsPinnedOnceAndMustBeAValidSelfSignedCertificate() throws Exception {
+        TransportCa ca = TransportCa.create("test-consortium");
+        String root = "tls-root " + Base64.getEncoder().encodeToString(ca.root().getEncoded()) + "\n";
+        assertTrue(Consortium.parse(threeMembers()).transportRoot().isEmpty());
+        assertEquals(
+                ca.root(),
+                Consortium.parse(threeMembers() + root).transportRoot().orElseThrow());
+
+        byte[] issued = ca.issue("hospital-a", List.of()).certificate().getEncoded();
+        for (String bad : List.of(
+                "tls-root %%%\n",
+                "tls-root " + Base64.getEncoder().encodeToString(new byte[] {1, 2, 3}) + "\n",
+                "tls-root " + Base64.getEncoder().encodeToString(issued) + "\n",
+                root + root)) {
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> Consortium.parse(threeMembers() + bad), bad);
+            assertTrue(e.getMessage().matches("line (9|10): tls-root .*"), e.getMessage());
+        }
     }
 }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import org.medshare.ledger.checkpoint.NoteKeys;
 import org.medshare.ledger.event.Event;
 import org.medshare.ledger.event.EventCodec;
 import org.medshare.ledger.event.SaltedHash;
+import org.medshare.ledger.replication.GroupTls;
 import org.medshare.ledger.testing.FreePorts;
 
 /** Consortium nodes in this JVM on loopback, each with its read-only HTTP view, for the consortium tests. */
@@ -21,10 +23,16 @@ final class Nodes implements AutoCloseable {
     final Map<String, CheckpointSigner> keys = new LinkedHashMap<>();
     final Map<String, ConsortiumNode> running = new LinkedHashMap<>();
     final Map<String, NodeHttp> http = new LinkedHashMap<>();
+    final Map<String, GroupTls> tls = new LinkedHashMap<>();
     final Consortium consortium;
     private final Path dir;
 
     Nodes(Path dir, List<String> organisations) throws Exception {
+        this(dir, organisations, null);
+    }
+
+    /** Nodes of a group that runs with mutual TLS under {@code ca} (null: without TLS). */
+    Nodes(Path dir, List<String> organisations, TransportCa ca) throws Exception {
         this.dir = dir;
         StringBuilder text =
                 new StringBuilder("origin medshare.test/consortium\ngroup " + UUID.randomUUID() + "\nsuite nist\n");
@@ -42,13 +50,28 @@ final class Nodes implements AutoCloseable {
                     .append(keys.get(org).verifier().encode())
                     .append('\n');
         }
+        if (ca != null) {
+            text.append("tls-root ")
+                    .append(Base64.getEncoder().encodeToString(ca.root().getEncoded()))
+                    .append('\n');
+            for (String org : organisations) {
+                TransportCa.Issued issued = ca.issue(org, List.of("127.0.0.1"));
+                tls.put(org, GroupTls.of(issued.key(), issued.certificate(), ca.root()));
+            }
+        }
         this.consortium = Consortium.parse(text.toString());
     }
 
     /** Starts (or restarts, on its own directory) the node of {@code org} and its HTTP view. */
     ConsortiumNode start(String org) throws Exception {
         ConsortiumNode node = ConsortiumNode.start(
-                consortium, org, keys.get(org), dir.resolve(org), Duration.ofMillis(100), Duration.ofMillis(500));
+                consortium,
+                org,
+                keys.get(org),
+                tls.get(org),
+                dir.resolve(org),
+                Duration.ofMillis(100),
+                Duration.ofMillis(500));
         running.put(org, node);
         http.put(org, NodeHttp.start(node, consortium.member(org).http()));
         return node;

@@ -226,6 +226,17 @@ public interface MedshareConfig {
         @WithName("group-timeout-ms")
         @WithDefault("10000")
         long groupTimeoutMs();
+
+        /**
+         * With a consortium whose file pins a {@code tls-root}: the service's transport key (PEM PKCS#8, from
+         * {@code medshare node tls-cert --name service}), with which it authenticates to the group by mutual TLS.
+         */
+        @WithName("tls-key")
+        Optional<Path> tlsKey();
+
+        /** The service's transport certificate under the consortium's {@code tls-root}, with {@code tls-key}. */
+        @WithName("tls-cert")
+        Optional<Path> tlsCert();
     }
 
     /** Limits and rules for uploaded records. */

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import org.medshare.ledger.AuditLog;
 import org.medshare.ledger.AuditLogConfig;
@@ -21,6 +22,7 @@ import org.medshare.ledger.checkpoint.NoteKeys;
 import org.medshare.ledger.checkpoint.SecretKeyAccess;
 import org.medshare.ledger.consortium.Consortium;
 import org.medshare.ledger.consortium.ConsortiumReplica;
+import org.medshare.ledger.replication.GroupTls;
 import org.medshare.service.config.MedshareConfig;
 
 /**
@@ -65,15 +67,41 @@ public class LedgerProducer {
             throw new IllegalStateException("the consortium file " + file + " is not valid: " + e.getMessage(), e);
         }
         Duration groupTimeout = Duration.ofMillis(config.ledger().groupTimeoutMs());
+        GroupTls tls = transport(config.ledger(), consortium);
         try {
             return LedgerBackend.consortium(ConsortiumReplica.open(
                     consortium,
                     config.dataDir().resolve("ledger"),
-                    new ConsortiumReplica.Timing(groupTimeout, Duration.ofSeconds(2), Duration.ofMillis(25))));
+                    new ConsortiumReplica.Timing(groupTimeout, Duration.ofSeconds(2), Duration.ofMillis(25)),
+                    tls));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(e.getMessage() + " (medshare.ledger.tls-key, medshare.ledger.tls-cert)", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the replica of the consortium ledger", e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the replica of the consortium ledger fails its checks", e);
+        }
+    }
+
+    /** The service's mutual TLS in the consortium's group, when its file pins a transport root. */
+    private static GroupTls transport(MedshareConfig.Ledger ledger, Consortium consortium) {
+        if (ledger.tlsKey().isEmpty() != ledger.tlsCert().isEmpty()) {
+            throw new IllegalStateException("medshare.ledger.tls-key and medshare.ledger.tls-cert go together");
+        }
+        if (ledger.tlsKey().isEmpty()) {
+            return null; // the replica refuses, by name, a consortium that requires TLS
+        }
+        X509Certificate root = consortium
+                .transportRoot()
+                .orElseThrow(() -> new IllegalStateException(
+                        "medshare.ledger.tls-key is set but the consortium file pins no tls-root"));
+        try {
+            return GroupTls.load(ledger.tlsKey().get(), ledger.tlsCert().get(), root);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the service's transport key or certificate", e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(
+                    "the service's transport key or certificate is refused: " + e.getMessage(), e);
         }
     }
 
