@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,8 +108,9 @@ class NodeCommandTest {
         assertFalse(Files.exists(nodeDir.resolve("ledger")), "nothing is created for a refused start");
     }
 
-    private static Result run(Path consortium, String org, Path key, Path nodeDir) {
-        return Cli.run(
+    /** {@code node run} with these files and any {@code extra} options. */
+    private static Result run(Path consortium, String org, Path key, Path nodeDir, String... extra) {
+        List<String> args = new ArrayList<>(List.of(
                 "node",
                 "run",
                 "--consortium",
@@ -117,7 +120,9 @@ class NodeCommandTest {
                 "--key",
                 key.toString(),
                 "--dir",
-                nodeDir.toString());
+                nodeDir.toString()));
+        args.addAll(List.of(extra));
+        return Cli.run(args.toArray(new String[0]));
     }
 
     @Test
@@ -199,37 +204,25 @@ class NodeCommandTest {
         assertEquals(2, withoutTls.code(), withoutTls.toString());
         assertTrue(withoutTls.err().contains("mutual TLS"), withoutTls.err());
 
-        Result tlsNotPinned = Cli.run(
-                "node",
-                "run",
-                "--consortium",
-                plain.toString(),
-                "--org",
+        Result tlsNotPinned = run(
+                plain,
                 "hospital-a",
-                "--key",
-                key.toString(),
+                key,
+                nodeDir,
                 "--tls-key",
                 tls.resolve("hospital-a.key").toString(),
                 "--tls-cert",
-                tls.resolve("hospital-a.crt").toString(),
-                "--dir",
-                nodeDir.toString());
+                tls.resolve("hospital-a.crt").toString());
         assertEquals(2, tlsNotPinned.code(), tlsNotPinned.toString());
         assertTrue(tlsNotPinned.err().contains("no tls-root"), tlsNotPinned.err());
 
-        Result halfTls = Cli.run(
-                "node",
-                "run",
-                "--consortium",
-                pinned.toString(),
-                "--org",
+        Result halfTls = run(
+                pinned,
                 "hospital-a",
-                "--key",
-                key.toString(),
+                key,
+                nodeDir,
                 "--tls-key",
-                tls.resolve("hospital-a.key").toString(),
-                "--dir",
-                nodeDir.toString());
+                tls.resolve("hospital-a.key").toString());
         assertEquals(2, halfTls.code(), halfTls.toString());
         assertTrue(halfTls.err().contains("go together"), halfTls.err());
 
@@ -237,21 +230,15 @@ class NodeCommandTest {
         Cli.run("node", "tls-ca", "--out", otherCa.toString());
         Path otherTls = dir.resolve("other-tls");
         Cli.run("node", "tls-cert", "--ca", otherCa.toString(), "--name", "hospital-a", "--out", otherTls.toString());
-        Result foreign = Cli.run(
-                "node",
-                "run",
-                "--consortium",
-                pinned.toString(),
-                "--org",
+        Result foreign = run(
+                pinned,
                 "hospital-a",
-                "--key",
-                key.toString(),
+                key,
+                nodeDir,
                 "--tls-key",
                 otherTls.resolve("hospital-a.key").toString(),
                 "--tls-cert",
-                otherTls.resolve("hospital-a.crt").toString(),
-                "--dir",
-                nodeDir.toString());
+                otherTls.resolve("hospital-a.crt").toString());
         assertEquals(2, foreign.code(), foreign.toString());
         assertTrue(foreign.err().contains("refused"), foreign.err());
         assertFalse(Files.exists(nodeDir.resolve("ledger")), "nothing is created for a refused start");

@@ -1,6 +1,7 @@
 package org.medshare.service.ledger;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -162,6 +163,7 @@ class ConsortiumLedgerTest {
                 .then()
                 .statusCode(200)
                 .body("ledger.replication", startsWith("consortium: 3 organisations' nodes"))
+                .body("ledger.replication", containsString("WITHOUT TLS"))
                 .body("ledger.origin", equalTo("medshare.test/consortium"))
                 .body("ledger.members.size()", equalTo(3));
     }

@@ -210,7 +210,11 @@ public class PlatformHealthService {
         String replication = consortium
                 .map(c -> "consortium: " + c.members().size() + " organisations' nodes replicate the log and cosign"
                         + " its checkpoints; final with " + c.quorum() + " of them; this service is a client of the"
-                        + " group and signs no checkpoint"
+                        + " group and signs no checkpoint; "
+                        + c.transportRoot()
+                                .map(root -> "the group runs with mutual TLS under the transport root "
+                                        + root.getSubjectX500Principal().getName())
+                                .orElse("the group runs WITHOUT TLS (no tls-root in the consortium file)")
                         + backend.splitView().map(v -> "; SPLIT VIEW: " + v).orElse(""))
                 .orElse("embedded: one member orders, signs and stores every checkpoint");
         return new LedgerHealth(
