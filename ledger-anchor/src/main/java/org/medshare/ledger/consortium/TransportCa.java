@@ -19,6 +19,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -126,7 +127,7 @@ public final class TransportCa {
                 new BigInteger(96, random).setBit(95),
                 Date.from(now.minusSeconds(60)),
                 Date.from(now.plus(PARTY_VALIDITY)),
-                new javax.security.auth.x500.X500Principal("CN=" + checkedName(name)),
+                new X500Principal("CN=" + checkedName(name)),
                 pair.getPublic());
         try {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false))

@@ -105,7 +105,7 @@ public final class GroupClient implements AutoCloseable {
                 .setProperties(properties)
                 .setRaftGroup(group)
                 .setClientRpc(
-                        new GrpcFactory(LedgerMember.parameters(tls)).newRaftClientRpc(ClientId.randomId(), properties))
+                        new GrpcFactory(GroupTls.parametersOf(tls)).newRaftClientRpc(ClientId.randomId(), properties))
                 .setRetryPolicy(policy.build())
                 .build();
     }

@@ -1,5 +1,6 @@
 package org.medshare.ledger.replication;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -88,13 +89,19 @@ public final class GroupTls {
         return certificate;
     }
 
-    /** Ratis parameters that make a member's server, its clients and admin calls use this mutual TLS. */
-    Parameters parameters() {
-        GrpcTlsConfig tls = config();
+    /**
+     * Ratis parameters that make a member's server, its clients and admin calls use {@code tls}'s mutual TLS (none
+     * for null: a group without TLS).
+     */
+    static Parameters parametersOf(GroupTls tls) {
         Parameters parameters = new Parameters();
-        GrpcConfigKeys.Server.setTlsConf(parameters, tls);
-        GrpcConfigKeys.Client.setTlsConf(parameters, tls);
-        GrpcConfigKeys.Admin.setTlsConf(parameters, tls);
+        if (tls == null) {
+            return parameters;
+        }
+        GrpcTlsConfig config = tls.config();
+        GrpcConfigKeys.Server.setTlsConf(parameters, config);
+        GrpcConfigKeys.Client.setTlsConf(parameters, config);
+        GrpcConfigKeys.Admin.setTlsConf(parameters, config);
         return parameters;
     }
 
@@ -156,7 +163,7 @@ public final class GroupTls {
         /** The certificate in the first CERTIFICATE block of {@code text}. */
         public static X509Certificate certificate(String text) throws GeneralSecurityException {
             return (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new java.io.ByteArrayInputStream(decode(text, "CERTIFICATE")));
+                    .generateCertificate(new ByteArrayInputStream(decode(text, "CERTIFICATE")));
         }
     }
 }

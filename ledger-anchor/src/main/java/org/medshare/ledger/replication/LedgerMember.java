@@ -15,7 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClientConfigKeys;
-import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.RaftGroup;
@@ -96,7 +95,7 @@ public final class LedgerMember implements AutoCloseable {
                 .setGroup(group)
                 .setStateMachine(stateMachine)
                 .setProperties(properties)
-                .setParameters(parameters(config.tls()))
+                .setParameters(GroupTls.parametersOf(config.tls()))
                 .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                 .build();
         this.client = GroupClient.forMember(group, properties, config.tls(), Duration.ofSeconds(30));
@@ -131,10 +130,6 @@ public final class LedgerMember implements AutoCloseable {
             throw e;
         }
         return member;
-    }
-
-    static Parameters parameters(GroupTls tls) {
-        return tls == null ? new Parameters() : tls.parameters();
     }
 
     private static RaftProperties properties(MemberConfig config) {
