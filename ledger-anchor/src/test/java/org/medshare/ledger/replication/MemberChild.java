@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.medshare.ledger.AuditLog;
 import org.medshare.ledger.AuditLogConfig;
 import org.medshare.ledger.LedgerSuite;
 import org.medshare.ledger.checkpoint.CheckpointSigner;
+import org.medshare.ledger.checkpoint.CosignatureV1;
 import org.medshare.ledger.checkpoint.NoteKeys;
 import org.medshare.ledger.checkpoint.NoteVerifier;
 
@@ -65,9 +67,13 @@ public final class MemberChild {
                 election);
     }
 
-    /** The member's own audit log: signs its checkpoints with the member key, trusts every member's. */
+    /**
+     * The member's own audit log: signs its checkpoints with the member key (as a cosignature, the form the
+     * directory trusts), trusts every member's.
+     */
     static AuditLogConfig ledgerConfig(String id) throws Exception {
-        AuditLogConfig.Builder b = AuditLogConfig.builder(LedgerSuite.NIST, ORIGIN, signer(id))
+        AuditLogConfig.Builder b = AuditLogConfig.builder(
+                        LedgerSuite.NIST, ORIGIN, CosignatureV1.cosigner(signer(id), Clock.systemUTC()))
                 .checkpointEvery(1000, Duration.ofMillis(200));
         directory().verifiers().forEach(b::trust);
         return b.build();
