@@ -16,13 +16,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.medshare.ledger.AuditLog;
 import org.medshare.ledger.checkpoint.SignedCheckpoint;
+import org.medshare.ledger.checkpoint.SignedNote;
 import org.medshare.ledger.merkle.InclusionProof;
 import org.medshare.ledger.tiles.LogTiles;
 import org.medshare.ledger.tiles.MalformedTilePathException;
 import org.medshare.ledger.tiles.TiledLog;
 
 /**
- * A node's read-only HTTP view of its own copy of the log. Only GET; nothing here changes the log. The checkpoint
+ * A node's HTTP interface: its witness's C2SP tlog-witness {@code add-checkpoint} request, and a read-only view of
+ * its own copy of the log. {@code POST /add-checkpoint} ({@link ConsortiumNode#addCheckpoint}) is the only request
+ * that is not a GET, and it changes no entry: at most this witness's record of the last checkpoint it cosigned. The
+ * checkpoint
  * paths serve the latest <em>final</em> checkpoint (the quorum's cosignatures) as a C2SP signed note; the proof paths
  * answer in the same JSON as the service's audit API, so {@code medshare audit watch --nodes} polls nodes and the
  * service alike:
@@ -56,7 +60,7 @@ public final class NodeHttp implements AutoCloseable {
     /** Binds {@code address} and starts serving. */
     public static NodeHttp start(ConsortiumNode node, InetSocketAddress address) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(address.getHostString(), address.getPort()), 64);
-        ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
+        ExecutorService executor = Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "node-http");
             t.setDaemon(true);
             return t;
@@ -70,12 +74,16 @@ public final class NodeHttp implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try {
+            String path = exchange.getRequestURI().getPath();
+            if (path.equals("/add-checkpoint")) {
+                addCheckpoint(exchange);
+                return;
+            }
             if (!exchange.getRequestMethod().equals("GET")) {
                 exchange.getResponseHeaders().add("Allow", "GET");
                 problem(exchange, 405, "method-not-allowed", "this node's log is read-only: GET only");
                 return;
             }
-            String path = exchange.getRequestURI().getPath();
             Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
             switch (path) {
                 case "/checkpoint", "/api/v1/audit/checkpoint" -> checkpoint(exchange);
@@ -99,6 +107,31 @@ public final class NodeHttp implements AutoCloseable {
         } finally {
             exchange.close();
         }
+    }
+
+    /** Largest add-checkpoint body: 63 proof lines and a note with {@link SignedNote#MAX_SIGNATURES} lines fit. */
+    static final int MAX_WITNESS_REQUEST = 64 * 1024;
+
+    private void addCheckpoint(HttpExchange exchange) throws IOException {
+        if (!exchange.getRequestMethod().equals("POST")) {
+            exchange.getResponseHeaders().add("Allow", "POST");
+            problem(exchange, 405, "method-not-allowed", "add-checkpoint takes POST");
+            return;
+        }
+        byte[] body = exchange.getRequestBody().readNBytes(MAX_WITNESS_REQUEST + 1);
+        if (body.length > MAX_WITNESS_REQUEST) {
+            problem(exchange, 413, "request-too-large", "an add-checkpoint request is at most 64 KiB");
+            return;
+        }
+        ConsortiumNode.WitnessAnswer answer;
+        try {
+            answer = node.addCheckpoint(new String(body, StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            problem(exchange, 503, "node-stopping", "the node is stopping");
+            return;
+        }
+        send(exchange, answer.status(), answer.contentType(), answer.body().getBytes(StandardCharsets.UTF_8));
     }
 
     private void checkpoint(HttpExchange exchange) throws IOException {

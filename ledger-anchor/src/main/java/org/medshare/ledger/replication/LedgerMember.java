@@ -188,6 +188,26 @@ public final class LedgerMember implements AutoCloseable {
     }
 
     /**
+     * The witness step of a C2SP tlog-witness {@code add-checkpoint} request: waits up to {@code wait} until this
+     * member holds the entries {@code proposal} covers durably, has its witness check and cosign it, and submits the
+     * cosignature to the group, so that every member records it and the checkpoint is final once a quorum cosigned.
+     * Check and update are atomic ({@link Witness#cosign}).
+     *
+     * @throws WitnessRefusedException naming the first check that failed ({@code AHEAD_OF_OWN_LOG} when the entries
+     *     did not arrive in time); nothing changed
+     */
+    public Cosignature witness(Proposal proposal, Duration wait)
+            throws WitnessRefusedException, GeneralSecurityException, InterruptedException {
+        long size = proposal.head().size();
+        if (stateMachine.awaitSize(size, wait.toMillis())) {
+            log.awaitDurable(size, wait);
+        }
+        Cosignature cosignature = witness.cosign(proposal);
+        outbox.execute(() -> submitQuietly(ReplicationMessage.cosign(cosignature)));
+        return cosignature;
+    }
+
+    /**
      * Waits for a final checkpoint (quorum of cosignatures) covering at least {@code size} entries.
      */
     public Optional<FinalCheckpoint> awaitFinal(long size, Duration timeout) throws InterruptedException {

@@ -1,11 +1,13 @@
 package org.medshare.ledger.replication;
 
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.Objects;
 import org.medshare.ledger.LedgerSuite;
 import org.medshare.ledger.checkpoint.CheckpointSigner;
 import org.medshare.ledger.checkpoint.CosignatureV1;
+import org.medshare.ledger.checkpoint.NoteSignature;
 import org.medshare.ledger.checkpoint.NoteVerifier;
 
 /**
@@ -75,6 +77,11 @@ public final class MemberKey {
 
     byte[] sign(byte[] message) throws GeneralSecurityException {
         return signer.sign(message).signature();
+    }
+
+    /** This member's signature line over a note's text (a cosignature for an Ed25519 member). */
+    public NoteSignature signNote(String text) throws GeneralSecurityException {
+        return signer.sign(text.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -25,6 +25,9 @@ final class Nodes implements AutoCloseable {
     final Map<String, NodeHttp> http = new LinkedHashMap<>();
     final Map<String, GroupTls> tls = new LinkedHashMap<>();
     final Consortium consortium;
+    /** How often a leading node proposes (set it long to act as the proposer in a test). */
+    Duration checkpointInterval = Duration.ofMillis(100);
+
     private final Path dir;
 
     Nodes(Path dir, List<String> organisations) throws Exception {
@@ -70,7 +73,7 @@ final class Nodes implements AutoCloseable {
                 keys.get(org),
                 tls.get(org),
                 dir.resolve(org),
-                Duration.ofMillis(100),
+                checkpointInterval,
                 Duration.ofMillis(500));
         running.put(org, node);
         http.put(org, NodeHttp.start(node, consortium.member(org).http()));
