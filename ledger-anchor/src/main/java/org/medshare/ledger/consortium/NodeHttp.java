@@ -26,8 +26,8 @@ import org.medshare.ledger.tiles.TiledLog;
  * A node's HTTP interface: its witness's C2SP tlog-witness {@code add-checkpoint} request, and a read-only view of
  * its own copy of the log. {@code POST /add-checkpoint} ({@link ConsortiumNode#addCheckpoint}) is the only request
  * that is not a GET, and it changes no entry: at most this witness's record of the last checkpoint it cosigned. The
- * checkpoint
- * paths serve the latest <em>final</em> checkpoint (the quorum's cosignatures) as a C2SP signed note; the proof paths
+ * checkpoint paths serve the latest <em>final</em> checkpoint (the quorum's cosignatures) as a C2SP signed note; the
+ * proof paths
  * answer in the same JSON as the service's audit API, so {@code medshare audit watch --nodes} polls nodes and the
  * service alike:
  *
@@ -43,7 +43,8 @@ import org.medshare.ledger.tiles.TiledLog;
  *   <li>{@code GET /health}: organisation, whether it leads, entries held, size of the latest final checkpoint.
  * </ul>
  *
- * Errors are RFC 9457 problem+json with a one-line detail.
+ * Errors are RFC 9457 problem+json with a one-line detail, except the answers of {@code add-checkpoint}, whose
+ * statuses and bodies the tlog-witness specification defines.
  */
 public final class NodeHttp implements AutoCloseable {
 
